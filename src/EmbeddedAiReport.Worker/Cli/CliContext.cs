@@ -1,0 +1,15 @@
+namespace EmbeddedAiReport.Worker.Cli;
+
+/// <summary>What every command gets: the global options and the output writers.</summary>
+internal sealed record CliContext(string ConfigDirectory, string? Database, TextWriter Out, TextWriter Error)
+{
+    /// <summary>Loads the config; prints every problem and returns null when there are any.</summary>
+    public LoadedConfig? LoadValidConfig()
+    {
+        var config = WorkerHost.LoadConfig(ConfigDirectory, Database);
+        if (config.Problems.Count == 0) return config;
+        foreach (var problem in config.Problems) Error.WriteLine(problem);
+        Error.WriteLine($"{config.Problems.Count} config problem(s); nothing was done.");
+        return null;
+    }
+}

@@ -1,0 +1,27 @@
+using EmbeddedAiReport.Sources;
+
+namespace EmbeddedAiReport.Worker.Cli;
+
+/// <summary><c>poll</c>: poll the chosen sources once and print one line per source.</summary>
+internal static class PollCommand
+{
+    public static async Task<int> RunAsync(CliContext context, string[] ids, bool all, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
+    {
+        if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
+        var unknown = ids.Where(id => config.Sources.All(s => s.Id != id)).ToList();
+        if (unknown.Count > 0)
+        {
+            context.Error.WriteLine($"unknown source id(s): {string.Join(", ", unknown)} (see 'sources')");
+            return ExitCodes.UsageOrConfig;
+        }
+        var chosen = ids.Length > 0 && !all ? config.Sources.Where(s => ids.Contains(s.Id)).ToList() : config.EnabledSources;
+
+        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        var poller = app.Services.GetRequiredService<SourcePoller>();
+        var results = await poller.PollManyAsync(chosen, config.Fetching.MaxParallelSources, cancellationToken);
+        foreach (var result in results) context.Out.WriteLine(result.Describe());
+        var failed = results.Count(r => r.Failed);
+        context.Out.WriteLine($"polled {results.Count} source(s): {results.Sum(r => r.New)} new, {results.Sum(r => r.Updated)} updated, {failed} failed");
+        return failed > 0 ? ExitCodes.SourcesFailed : ExitCodes.Ok;
+    }
+}

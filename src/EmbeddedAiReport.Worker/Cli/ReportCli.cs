@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+
+namespace EmbeddedAiReport.Worker.Cli;
+
+/// <summary>The command line (design.md §8): <c>run</c> (default), <c>poll</c>, <c>export</c>, <c>sources</c>, <c>validate</c>.</summary>
+internal static class ReportCli
+{
+    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code. Tests call this in-process.</summary>
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, Action<IServiceCollection>? configure = null,
+        CancellationToken cancellationToken = default)
+    {
+        var configOption = new Option<string>("--config") { Description = "Config folder", Recursive = true, DefaultValueFactory = _ => Env("CONFIG") ?? "config" };
+        var dbOption = new Option<string?>("--db") { Description = "SQLite file (default: Report:Database, data/report.db)", Recursive = true, DefaultValueFactory = _ => Env("DB") };
+
+        var root = new RootCommand("EmbeddedAiReport: polls sources and drafts the Embedded AI Report (嵌入式AI简报).");
+        root.Options.Add(configOption);
+        root.Options.Add(dbOption);
+
+        CliContext Context(ParseResult p) => new(p.GetValue(configOption)!, p.GetValue(dbOption), output, error);
+
+        var run = new Command("run", "Run the daemon: scheduled polls, weekly export, HTTP endpoints (default command).");
+        run.SetAction((p, ct) => RunCommand.RunAsync(Context(p), configure, ct));
+        root.SetAction((p, ct) => RunCommand.RunAsync(Context(p), configure, ct));
+
+        var sourceOption = new Option<string[]>("--source") { Description = "Source id to poll (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var allOption = new Option<bool>("--all") { Description = "Poll every enabled source (the default when no --source is given)" };
+        var poll = new Command("poll", "Poll sources once now and exit; prints new/updated/unchanged/error per source.") { sourceOption, allOption };
+        poll.SetAction((p, ct) => WithSignals(ct, token => PollCommand.RunAsync(Context(p), p.GetValue(sourceOption) ?? [], p.GetValue(allOption), configure, token)));
+
+        var weekOption = new Option<string?>("--week") { Description = "ISO week, e.g. 2020-W48 (default: the current week)" };
+        var fromOption = new Option<string?>("--from") { Description = "First day, yyyy-MM-dd (inclusive, editorial time zone)" };
+        var toOption = new Option<string?>("--to") { Description = "Last day, yyyy-MM-dd (inclusive)" };
+        var outOption = new Option<string?>("--out") { Description = "Write to this file instead of stdout" };
+        var formatOption = new Option<string>("--format") { Description = "markdown or json", DefaultValueFactory = _ => "markdown" };
+        formatOption.AcceptOnlyFromAmong("markdown", "json");
+        var export = new Command("export", "Write a draft issue for a week or a date range.") { weekOption, fromOption, toOption, outOption, formatOption };
+        export.SetAction((p, ct) => WithSignals(ct, token => ExportCommand.RunAsync(Context(p),
+            new ExportCommand.Arguments(p.GetValue(weekOption), p.GetValue(fromOption), p.GetValue(toOption), p.GetValue(outOption), p.GetValue(formatOption)!),
+            configure, token)));
+
+        var sources = new Command("sources", "Show each source's health: last success, last error, failures, entries.");
+        sources.SetAction((p, ct) => SourcesCommand.RunAsync(Context(p), configure, ct));
+
+        var validate = new Command("validate", "Check the config folder; print every problem and exit 2 if there are any.");
+        validate.SetAction(p => ValidateCommand.Run(Context(p)));
+
+        root.Subcommands.Add(run);
+        root.Subcommands.Add(poll);
+        root.Subcommands.Add(export);
+        root.Subcommands.Add(sources);
+        root.Subcommands.Add(validate);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var problem in parsed.Errors) error.WriteLine(problem.Message);
+            error.WriteLine("Run with --help for usage.");
+            return ExitCodes.UsageOrConfig;
+        }
+        // The daemon's host handles SIGINT/SIGTERM itself (graceful shutdown); one-shot commands use WithSignals.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error }, cancellationToken);
+    }
+
+    private static string? Env(string name) => Environment.GetEnvironmentVariable("EAIR_" + name) is { Length: > 0 } value ? value : null;
+
+    /// <summary>Runs a one-shot command with Ctrl-C and SIGTERM cancelling it.</summary>
+    private static async Task<int> WithSignals(CancellationToken cancellationToken, Func<CancellationToken, Task<int>> action)
+    {
+        using var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            source.Cancel();
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        try
+        {
+            return await action(source.Token);
+        }
+        catch (OperationCanceledException) when (source.IsCancellationRequested)
+        {
+            return 130;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using EmbeddedAiReport.Drafting;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace EmbeddedAiReport.Worker.Jobs;
+
+/// <summary>Writes the weekly draft file (the week containing now minus <see cref="ReportOptions.ExportLag"/>).</summary>
+[DisallowConcurrentExecution]
+internal sealed partial class ExportDraftJob(DraftFiles files, LoadedConfig config, IOptions<ReportOptions> report, TimeProvider timeProvider,
+    ILogger<ExportDraftJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var week = EditorialWeek.Containing(timeProvider.GetUtcNow() - report.Value.ExportLag, config.Draft.Zone());
+        try
+        {
+            var path = await files.WriteWeekAsync(week, cancellationToken);
+            Exported(week.ToString(), path);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ExportFailed(week.ToString(), ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Exported draft {Week} to {Path}")]
+    private partial void Exported(string week, string path);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Export of draft {Week} failed")]
+    private partial void ExportFailed(string week, Exception exception);
+}

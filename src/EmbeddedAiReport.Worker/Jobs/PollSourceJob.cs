@@ -1,0 +1,19 @@
+using EmbeddedAiReport.Sources;
+using Quartz;
+
+namespace EmbeddedAiReport.Worker.Jobs;
+
+/// <summary>Polls one source on its schedule; the JobKey is the source id, so a source never runs twice at once.</summary>
+[DisallowConcurrentExecution]
+internal sealed class PollSourceJob(SourcePoller poller, LoadedConfig config) : IJob
+{
+    public const string SourceIdKey = "sourceId";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var id = context.MergedJobDataMap.GetString(SourceIdKey);
+        var source = config.Sources.FirstOrDefault(s => s.Id == id);
+        if (source is null) return;   // removed from sources.json since scheduling
+        await poller.PollGuardedAsync(source, cancellationToken);   // logs its own outcome
+    }
+}

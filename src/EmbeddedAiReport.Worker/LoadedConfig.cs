@@ -1,0 +1,132 @@
+using System.Text;
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Sources;
+using Microsoft.Extensions.Configuration;
+using Quartz;
+
+namespace EmbeddedAiReport.Worker;
+
+/// <summary>Everything read from the config folder, with every problem found (each naming file, source and field).</summary>
+public sealed class LoadedConfig
+{
+    public const string AppSettingsFile = "appsettings.json";
+    public const string SourcesFile = "sources.json";
+    public const string TemplateFile = "templates/draft.md.liquid";
+
+    private LoadedConfig(string directory, IConfigurationRoot configuration)
+    {
+        Directory = directory;
+        Configuration = configuration;
+    }
+
+    public string Directory { get; }
+    public IConfigurationRoot Configuration { get; }
+    public ReportOptions Report { get; } = new();
+    public FetchingOptions Fetching { get; } = new();
+    public DraftOptions Draft { get; } = new();
+    public IReadOnlyList<SourceDefinition> Sources { get; private set; } = [];
+    public DraftRenderer? Renderer { get; private set; }
+    public List<string> Problems { get; } = [];
+
+    /// <summary>Reads <paramref name="directory"/>; environment variables prefixed <c>EAIR_</c> override appsettings (<c>EAIR_Fetching__Contact</c>).</summary>
+    public static LoadedConfig Load(string directory, string? databaseOverride, IEnumerable<ISourceKind> kinds)
+    {
+        var root = Path.GetFullPath(directory);
+        var builder = new ConfigurationBuilder();
+        var settingsPath = Path.Combine(root, AppSettingsFile);
+        var loadProblems = new List<string>();
+        if (!System.IO.Directory.Exists(root)) loadProblems.Add($"{root}: config folder not found (pass --config DIR)");
+        else if (File.Exists(settingsPath)) builder.AddJsonFile(settingsPath, optional: false);
+        builder.AddEnvironmentVariables("EAIR_");
+
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = builder.Build();
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
+        {
+            loadProblems.Add($"{AppSettingsFile}: {ex.GetBaseException().Message}");
+            configuration = new ConfigurationBuilder().AddEnvironmentVariables("EAIR_").Build();
+        }
+        var config = new LoadedConfig(root, configuration);
+        config.Problems.AddRange(loadProblems);
+        config.Bind("Report", config.Report);
+        config.Bind("Fetching", config.Fetching);
+        config.Bind("Draft", config.Draft);
+        if (databaseOverride is not null) config.Report.Database = databaseOverride;
+        config.Problems.AddRange(config.Fetching.Validate().Select(p => $"{AppSettingsFile}: {p}"));
+        config.Problems.AddRange(config.Draft.Validate().Select(p => $"{AppSettingsFile}: {p}"));
+        if (CronProblem(config.Report.ExportSchedule) is { } cron) config.Problems.Add($"{AppSettingsFile}: Report:ExportSchedule: {cron}");
+        if (!config.Problems.Any(p => p.Contains("config folder not found")))
+        {
+            config.LoadSources(kinds);
+            config.LoadTemplate();
+        }
+        return config;
+    }
+
+    /// <summary>Path of a file in the config folder.</summary>
+    public string PathOf(string relative) => Path.Combine(Directory, relative);
+
+    /// <summary>The enabled sources.</summary>
+    public IReadOnlyList<SourceDefinition> EnabledSources => Sources.Where(s => s.Enabled).ToList();
+
+    /// <summary>A Quartz cron problem, or null when <paramref name="expression"/> is valid.</summary>
+    public static string? CronProblem(string expression)
+    {
+        try
+        {
+            _ = new CronExpression(expression);
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            return $"not a Quartz cron expression or interval: '{expression}' ({ex.Message})";
+        }
+    }
+
+    private void Bind<T>(string section, T target)
+    {
+        try
+        {
+            Configuration.GetSection(section).Bind(target, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            Problems.Add($"{AppSettingsFile}: {section}: {ex.GetBaseException().Message}");
+        }
+    }
+
+    private void LoadSources(IEnumerable<ISourceKind> kinds)
+    {
+        var path = PathOf(SourcesFile);
+        if (!File.Exists(path))
+        {
+            Problems.Add($"{SourcesFile}: not found in {Directory}");
+            return;
+        }
+        var (sources, problems) = new SourceCatalog(kinds).Parse(File.ReadAllText(path, Encoding.UTF8), SourcesFile, Draft.SectionSlugs(), CronProblem);
+        Sources = sources;
+        Problems.AddRange(problems);
+    }
+
+    private void LoadTemplate()
+    {
+        var path = PathOf(TemplateFile);
+        if (!File.Exists(path))
+        {
+            Problems.Add($"{TemplateFile}: not found in {Directory}");
+            return;
+        }
+        try
+        {
+            Renderer = new DraftRenderer(File.ReadAllText(path, Encoding.UTF8), TemplateFile);
+        }
+        catch (DraftTemplateException ex)
+        {
+            Problems.Add(ex.Message);
+        }
+    }
+}

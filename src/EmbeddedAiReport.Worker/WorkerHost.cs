@@ -1,0 +1,71 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Worker.Http;
+using EmbeddedAiReport.Worker.Jobs;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace EmbeddedAiReport.Worker;
+
+/// <summary>Builds the application for the daemon and for one-shot CLI commands from a loaded config.</summary>
+internal static class WorkerHost
+{
+    /// <summary>The source kinds, to validate sources.json before the application exists.</summary>
+    public static IReadOnlyList<ISourceKind> SourceKinds()
+    {
+        var services = new ServiceCollection().AddLogging().AddEmbeddedAiReport(":memory:");
+        services.AddSingleton(Options.Create(new FetchingOptions()));
+        services.AddSingleton(Options.Create(new DraftOptions()));
+        return services.BuildServiceProvider().GetServices<ISourceKind>().ToList();
+    }
+
+    /// <summary>Loads and validates the config folder.</summary>
+    public static LoadedConfig LoadConfig(string directory, string? database) => LoadedConfig.Load(directory, database, SourceKinds());
+
+    /// <param name="daemon">True: Quartz schedules and HTTP endpoints; false: services only, logs on stderr.</param>
+    /// <param name="configure">Extra registrations (tests replace the clock here).</param>
+    public static WebApplication Build(LoadedConfig config, bool daemon, Action<IServiceCollection>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.AddConfiguration(config.Configuration);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        if (!daemon)
+        {
+            // One-shot commands print their results on stdout; logs go to stderr and only warnings by default.
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Quartz", LogLevel.Warning);
+
+        builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(Options.Create(config.Report));
+        builder.Services.AddSingleton(Options.Create(config.Fetching));
+        builder.Services.AddSingleton(Options.Create(config.Draft));
+        builder.Services.AddEmbeddedAiReport(config.Report.Database);
+        builder.Services.AddSingleton<DraftFiles>();
+
+        if (daemon)
+        {
+            builder.WebHost.UseUrls(config.Report.Urls);
+            builder.Services.AddQuartz();
+            builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+            builder.Services.AddTransient<PollSourceJob>();
+            builder.Services.AddTransient<ExportDraftJob>();
+            builder.Services.AddHostedService<SourceScheduler>();
+        }
+        configure?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        if (daemon) ReportEndpoints.Map(app);
+        return app;
+    }
+}

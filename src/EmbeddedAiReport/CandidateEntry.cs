@@ -1,0 +1,30 @@
+namespace EmbeddedAiReport;
+
+/// <summary>One normalized item a source produced, ready to be stored as an entry.</summary>
+/// <remarks>
+/// <see cref="CanonicalKey"/> is the entry's identity across sources and URL forms
+/// (<c>arxiv:2011.12289</c>, <c>wx:…</c>, <c>gh:owner/repo@tag</c>, <c>url:host/path</c>).
+/// <see cref="Published"/> is UTC or null when the source gave no usable date.
+/// </remarks>
+public sealed record CandidateEntry
+{
+    public required string CanonicalKey { get; init; }
+    public required string Url { get; init; }
+    public required string Title { get; init; }
+    public string Summary { get; init; } = "";
+    public string? Account { get; init; }
+    public DateTimeOffset? Published { get; init; }
+    /// <summary>Section slug chosen by the source kind (e.g. <c>papers</c> for arXiv), or null to use the source's hint.</summary>
+    public string? Section { get; init; }
+    /// <summary>Short label shown before the link in the draft, e.g. an arXiv id with its version.</summary>
+    public string? Prefix { get; init; }
+    /// <summary>Version of the item when the source has versions (arXiv v2 …); a higher version updates the entry.</summary>
+    public int? Version { get; init; }
+    public IReadOnlyList<EntryLink> Links { get; init; } = [];
+}
+
+/// <summary>A reference from an entry to a paper, a repository or another URL.</summary>
+/// <param name="Kind">What the link points to: <c>arxiv</c>, <c>github</c> or <c>url</c>.</param>
+/// <param name="Target">The canonical key of the target (<c>arxiv:2011.12289</c>, <c>gh:owner/repo</c>).</param>
+/// <param name="Url">A URL for the target, as shown in the draft.</param>
+public sealed record EntryLink(string Kind, string Target, string Url);

@@ -1,0 +1,74 @@
+namespace EmbeddedAiReport.Drafting;
+
+/// <summary>How drafts are cut and laid out (section <c>Draft</c> of appsettings.json).</summary>
+public sealed class DraftOptions
+{
+    /// <value>IANA zone that editorial weeks and <c>--from/--to</c> dates are read in. Default: <c>Asia/Shanghai</c>.</value>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <value>The sections in draft order: slug (used in data), display name and an optional note under the heading. Default: the newsletter's four.</value>
+    public List<DraftSection> Sections { get; set; } = [];
+
+    /// <value>Entries scoring below this stay stored but out of the draft. Default: 0.</value>
+    public double MinScore { get; set; }
+
+    /// <value>Keep a section heading when it has no items. Default: true (the published issues always show all four).</value>
+    public bool KeepEmptySections { get; set; } = true;
+
+    /// <summary>The newsletter's sections, used when the configuration names none.</summary>
+    public static IReadOnlyList<DraftSection> DefaultSections { get; } =
+    [
+        new() { Slug = "news", Name = "业界新闻" },
+        new() { Slug = "papers", Name = "论文" },
+        new() { Slug = "opensource", Name = "开源项目", Note = "> 注：每条内容前缀为github地址的仓库拥有者和仓库名，补全地址后为`github.com/<repo_owner>/<repo_name>`。" },
+        new() { Slug = "blogs", Name = "博文" },
+    ];
+
+    /// <summary>The configured sections, or <see cref="DefaultSections"/>.</summary>
+    public IReadOnlyList<DraftSection> EffectiveSections => Sections.Count > 0 ? Sections : DefaultSections;
+
+    /// <summary>Every accepted way to name a section (slug or display name) mapped to its slug.</summary>
+    public IReadOnlyDictionary<string, string> SectionSlugs()
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in EffectiveSections)
+        {
+            map[section.Slug] = section.Slug;
+            map[section.Name] = section.Slug;
+        }
+        return map;
+    }
+
+    /// <summary>Resolves <see cref="TimeZone"/>.</summary>
+    public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>Every problem with these settings, each naming its field.</summary>
+    public IEnumerable<string> Validate()
+    {
+        string? zoneProblem = null;
+        try { Zone(); }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException) { zoneProblem = $"Draft:TimeZone: unknown time zone '{TimeZone}'"; }
+        if (zoneProblem is not null) yield return zoneProblem;
+        var slugs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in Sections)
+        {
+            if (string.IsNullOrWhiteSpace(section.Slug) || string.IsNullOrWhiteSpace(section.Name))
+                yield return "Draft:Sections: every section needs a Slug and a Name";
+            else if (!slugs.Add(section.Slug))
+                yield return $"Draft:Sections: slug '{section.Slug}' appears twice";
+        }
+    }
+}
+
+/// <summary>One section of the draft.</summary>
+public sealed class DraftSection
+{
+    /// <value>Stable identifier stored with entries: <c>news</c>, <c>papers</c>, <c>opensource</c>, <c>blogs</c>.</value>
+    public string Slug { get; set; } = "";
+
+    /// <value>Heading shown in the draft, e.g. 业界新闻.</value>
+    public string Name { get; set; } = "";
+
+    /// <value>Optional line under the heading. Default: none.</value>
+    public string? Note { get; set; }
+}

@@ -1,0 +1,129 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Fluid;
+
+namespace EmbeddedAiReport.Drafting;
+
+/// <summary>Renders a <see cref="Draft"/> through the Fluid (Liquid) template editors keep in config/templates.</summary>
+/// <remarks>
+/// The template sees snake_case members: <c>date</c>, <c>count</c>, <c>from</c>, <c>to</c>, <c>sections</c>
+/// (<c>slug</c>, <c>name</c>, <c>note</c>, <c>items</c>) and per item <c>title</c>, <c>account</c>, <c>url</c>,
+/// <c>prefix</c>, <c>summary</c>, <c>links</c>. Titles, accounts and prefixes arrive escaped for link text
+/// (<c>[ ] ( ) |</c> and backslash), URLs with spaces and parentheses encoded, summaries on one line, so that
+/// every item stays one valid markdown link whatever the source wrote.
+/// <threadsafety>Thread-safe after construction.</threadsafety>
+/// </remarks>
+public sealed class DraftRenderer
+{
+    private static readonly FluidParser Parser = new();
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly IFluidTemplate _template;
+    private readonly TemplateOptions _options;
+
+    /// <exception cref="DraftTemplateException">The template does not parse; the message gives the line and column.</exception>
+    public DraftRenderer(string templateSource, string templateName = "draft.md.liquid")
+    {
+        if (!Parser.TryParse(templateSource, out var template, out var error))
+            throw new DraftTemplateException($"{templateName}: {error}");
+        _template = template;
+        _options = new TemplateOptions();
+        _options.MemberAccessStrategy.MemberNameStrategy = MemberNameStrategies.SnakeCase;
+        _options.MemberAccessStrategy.Register<DraftView>();
+        _options.MemberAccessStrategy.Register<SectionView>();
+        _options.MemberAccessStrategy.Register<ItemView>();
+        _options.MemberAccessStrategy.Register<LinkView>();
+    }
+
+    /// <summary>The draft as markdown.</summary>
+    public string Render(Draft draft)
+    {
+        var context = new TemplateContext(DraftView.Of(draft), _options);
+        try
+        {
+            return _template.Render(context, NullEncoder.Default).ReplaceLineEndings("\n");
+        }
+        catch (Exception ex) when (ex is ParseException or InvalidOperationException or ArgumentException)
+        {
+            throw new DraftTemplateException($"rendering failed: {ex.Message}");
+        }
+    }
+
+    /// <summary>The draft as JSON for other tools (raw text, not escaped for markdown).</summary>
+    public static string RenderJson(Draft draft)
+    {
+        var model = new
+        {
+            date = draft.Date.ToString("yyyy-MM-dd"),
+            from = draft.Window.First.ToString("yyyy-MM-dd"),
+            to = draft.Window.Last.ToString("yyyy-MM-dd"),
+            count = draft.Count,
+            sections = draft.Sections.Select(s => new
+            {
+                s.Slug,
+                s.Name,
+                items = s.Items.Select(i => new { id = i.EntryId, key = i.CanonicalKey, i.Title, i.Account, i.Url, i.Prefix, i.Summary, i.Score, i.Links }),
+            }),
+        };
+        return JsonSerializer.Serialize(model, JsonOptions) + "\n";
+    }
+
+    /// <summary>Escapes text for use inside a markdown link's brackets, on one line.</summary>
+    public static string EscapeLinkText(string text)
+    {
+        var builder = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '\\' or '[' or ']' or '(' or ')' or '|':
+                    builder.Append('\\').Append(c);
+                    break;
+                case '<':
+                    builder.Append("&lt;");   // never let a title open an HTML tag in the rendered page
+                    break;
+                case '\r' or '\n' or '\t':
+                    builder.Append(' ');
+                    break;
+                default:
+                    builder.Append(c);
+                    break;
+            }
+        }
+        return builder.ToString().Trim();
+    }
+
+    /// <summary>Makes a URL safe as a markdown link target: no spaces, parentheses or angle brackets.</summary>
+    public static string EscapeUrl(string url) =>
+        url.Replace(" ", "%20").Replace("(", "%28").Replace(")", "%29").Replace("<", "%3C").Replace(">", "%3E");
+
+    /// <summary>Summary text on one line that cannot start markup (a leading '#', '-', '>' or digit-dot is harmless after 摘要：).</summary>
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Replace("<", "&lt;").Trim();
+
+    private sealed record DraftView(string Date, string From, string To, int Count, IReadOnlyList<SectionView> Sections)
+    {
+        public static DraftView Of(Draft draft) => new(
+            draft.Date.ToString("yyyy-MM-dd"), draft.Window.First.ToString("yyyy-MM-dd"), draft.Window.Last.ToString("yyyy-MM-dd"), draft.Count,
+            draft.Sections.Select(s => new SectionView(s.Slug, s.Name, s.Note, s.Items.Select(ItemView.Of).ToList())).ToList());
+    }
+
+    private sealed record SectionView(string Slug, string Name, string? Note, IReadOnlyList<ItemView> Items);
+
+    private sealed record ItemView(string Title, string? Account, string Url, string? Prefix, string Summary, IReadOnlyList<LinkView> Links)
+    {
+        public static ItemView Of(DraftItem item) => new(
+            EscapeLinkText(item.Title), item.Account is null ? null : EscapeLinkText(item.Account), EscapeUrl(item.Url),
+            item.Prefix is null ? null : EscapeLinkText(item.Prefix), OneLine(item.Summary),
+            item.Links.Select(l => new LinkView(l.Kind, l.Target, EscapeUrl(l.Url))).ToList());
+    }
+
+    private sealed record LinkView(string Kind, string Target, string Url);
+}

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace EmbeddedAiReport.Fetching;
+
+/// <summary>Refuses connections to loopback, private and link-local addresses (SSRF guard) unless a source allows them.</summary>
+/// <remarks>
+/// The check runs in the handler's ConnectCallback on the resolved address that is then connected to,
+/// so DNS rebinding and redirects to internal hosts are covered too.
+/// </remarks>
+internal static class AddressGuard
+{
+    /// <summary>Request option that lets one request reach private addresses.</summary>
+    public static readonly HttpRequestOptionsKey<bool> AllowPrivateNetwork = new("EmbeddedAiReport.AllowPrivateNetwork");
+
+    /// <summary>True for addresses a configured feed URL must not reach by default.</summary>
+    public static bool IsPrivate(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (IPAddress.IsLoopback(address)) return true;
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal
+                || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.IPv6None);
+        }
+        var b = address.GetAddressBytes();
+        return b[0] switch
+        {
+            0 or 10 or 127 => true,
+            100 => b[1] is >= 64 and <= 127,   // carrier-grade NAT 100.64/10
+            169 => b[1] == 254,                // link-local, cloud metadata
+            172 => b[1] is >= 16 and <= 31,
+            192 => b[1] == 168,
+            _ => b[0] >= 224,                  // multicast and reserved
+        };
+    }
+
+    /// <summary>Resolves, checks and connects; used as <see cref="SocketsHttpHandler.ConnectCallback"/>.</summary>
+    public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        context.InitialRequestMessage.Options.TryGetValue(AllowPrivateNetwork, out var allowPrivate);
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var usable = allowPrivate ? addresses : addresses.Where(a => !IsPrivate(a)).ToArray();
+        if (usable.Length == 0)
+            throw new PrivateAddressException($"{host} resolves to a private or loopback address; set allowPrivateNetwork on the source to allow it");
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(usable, context.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>Thrown inside the handler when the SSRF guard refuses an address.</summary>
+internal sealed class PrivateAddressException(string message) : IOException(message);

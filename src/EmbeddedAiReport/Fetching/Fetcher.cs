@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Headers;
+using EmbeddedAiReport.Sources;
+using Microsoft.Extensions.Options;
+
+namespace EmbeddedAiReport.Fetching;
+
+/// <summary>Makes one conditional GET with the source's limits and turns every result into a <see cref="FetchOutcome"/>.</summary>
+/// <remarks>Never throws for network or HTTP faults; only cancellation of <c>cancellationToken</c> propagates.</remarks>
+public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness politeness, IOptions<FetchingOptions> options, TimeProvider timeProvider)
+{
+    /// <summary>Name of the <see cref="HttpClient"/> registered for sources.</summary>
+    public const string ClientName = "sources";
+
+    private const int ChunkSize = 81920;
+
+    public async Task<FetchOutcome> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (request.Uri.Scheme is not ("http" or "https"))
+            return new FetchOutcome.Refused($"only http and https URLs are fetched, not {request.Uri.Scheme}:");
+
+        var gate = HostPoliteness.GateFor(request.Uri.Host, settings.HostDelays, request.PolitenessDelay);
+        using var lease = gate is { } g ? await politeness.AcquireAsync(g.Key, g.Gap, cancellationToken) : null;
+
+        var timeout = request.Timeout ?? settings.Timeout;
+        using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            return await SendAsync(request, settings, linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new FetchOutcome.Unreachable($"timed out after {timeout.TotalSeconds:0.#}s (raise the source's timeout if it is slow)");
+        }
+        catch (HttpRequestException ex) when (FindInner<PrivateAddressException>(ex) is { } refused)
+        {
+            return new FetchOutcome.Refused(refused.Message);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new FetchOutcome.Unreachable(Describe(ex));
+        }
+        catch (IOException ex)
+        {
+            return new FetchOutcome.Unreachable($"connection broke while reading: {ex.Message}");
+        }
+    }
+
+    private async Task<FetchOutcome> SendAsync(FetchRequest request, FetchingOptions settings, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, request.Uri);
+        message.Options.Set(AddressGuard.AllowPrivateNetwork, request.AllowPrivateNetwork);
+        message.Headers.TryAddWithoutValidation("User-Agent", settings.UserAgentHeader);
+        if (request.Validators.ETag is { } etag) message.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        if (request.Validators.LastModified is { } lastModified) message.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
+        foreach (var (name, value) in request.Headers ?? new Dictionary<string, string>())
+            message.Headers.TryAddWithoutValidation(name, value);
+
+        var client = httpClientFactory.CreateClient(ClientName);
+        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var validators = new HttpValidators(
+            response.Headers.ETag?.ToString() ?? request.Validators.ETag,
+            response.Content.Headers.LastModified?.ToString("R") ?? request.Validators.LastModified);
+
+        if (response.StatusCode == HttpStatusCode.NotModified)
+            return new FetchOutcome.NotModified(validators);
+        if (!response.IsSuccessStatusCode)
+            return new FetchOutcome.HttpFailure((int)response.StatusCode, RetryAfter(response.Headers.RetryAfter), response.ReasonPhrase ?? "");
+
+        var maxBytes = request.MaxBytes ?? settings.MaxBytes;
+        if (response.Content.Headers.ContentLength > maxBytes)
+            return new FetchOutcome.TooLarge(maxBytes);
+
+        // Content-Length is the compressed size when the handler decompresses, so count what is read.
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var body = new MemoryStream();
+        var buffer = new byte[ChunkSize];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (body.Length + read > maxBytes)
+                return new FetchOutcome.TooLarge(maxBytes);
+            body.Write(buffer, 0, read);
+        }
+
+        var contentType = response.Content.Headers.ContentType;
+        var document = new FetchedDocument(body.ToArray(), contentType?.MediaType?.ToLowerInvariant(), contentType?.CharSet?.Trim('"'),
+            response.RequestMessage?.RequestUri ?? request.Uri);
+        return new FetchOutcome.Fetched(document, (int)response.StatusCode, validators);
+    }
+
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    {
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is { } date)
+        {
+            var wait = date - timeProvider.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return null;
+    }
+
+    private static T? FindInner<T>(Exception ex) where T : Exception
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+            if (e is T match) return match;
+        return null;
+    }
+
+    private static string Describe(HttpRequestException ex) => ex.HttpRequestError switch
+    {
+        HttpRequestError.NameResolutionError => $"host name not found ({ex.Message})",
+        HttpRequestError.ConnectionError => $"could not connect ({ex.InnerException?.Message ?? ex.Message})",
+        HttpRequestError.SecureConnectionError => $"TLS failed ({ex.InnerException?.Message ?? ex.Message})",
+        HttpRequestError.ResponseEnded => "the server closed the connection before the response ended",
+        _ => ex.InnerException?.Message ?? ex.Message,
+    };
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Sources.Feeds;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tagging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace EmbeddedAiReport;
+
+/// <summary>The one place core services are registered.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Registers storage on <paramref name="databasePath"/>, fetching, the source kinds, the poller and drafting.</summary>
+    /// <remarks>Options (<see cref="FetchingOptions"/>, <see cref="DraftOptions"/>) are bound by the host.</remarks>
+    public static IServiceCollection AddEmbeddedAiReport(this IServiceCollection services, string databasePath)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new ReportDatabase(databasePath));
+        services.AddSingleton<EntryStore>();
+        services.AddSingleton<SourceStore>();
+
+        services.AddSingleton<HostPoliteness>();
+        services.AddSingleton<Fetcher>();
+        services.AddHttpClient(Fetcher.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                AutomaticDecompression = DecompressionMethods.All,
+                AllowAutoRedirect = true,
+                MaxAutomaticRedirections = Math.Max(1, provider.GetRequiredService<IOptions<FetchingOptions>>().Value.MaxRedirects),
+                ConnectCallback = AddressGuard.ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                UseCookies = false,
+            })
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);   // the Fetcher applies per-source timeouts
+
+        services.AddSourceKind<FeedSource>();
+
+        services.AddSingleton<SourceCatalog>();
+        services.AddSingleton<EntryClassifier>();
+        services.AddSingleton<SourcePoller>();
+
+        services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value));
+        services.AddSingleton<DraftExporter>();
+        return services;
+    }
+
+    /// <summary>Registers a source kind; adding a kind is this one line plus its folder.</summary>
+    public static IServiceCollection AddSourceKind<TKind>(this IServiceCollection services) where TKind : class, ISourceKind
+    {
+        services.AddSingleton<ISourceKind, TKind>();
+        return services;
+    }
+}

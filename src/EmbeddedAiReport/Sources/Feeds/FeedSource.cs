@@ -1,0 +1,61 @@
+using EmbeddedAiReport.Normalizing;
+
+namespace EmbeddedAiReport.Sources.Feeds;
+
+/// <summary>Any RSS/Atom/JSON feed (blogs, Zhihu columns, news sites): kind <c>feed</c>.</summary>
+public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
+{
+    public const string KindName = "feed";
+
+    /// <summary>Longest summary kept, in characters; the editor shortens further by hand.</summary>
+    internal const int MaxSummaryLength = 400;
+
+    /// <summary>Longest title kept, in characters.</summary>
+    internal const int MaxTitleLength = 300;
+
+    public string Kind => KindName;
+
+    public IReadOnlyCollection<string> Fields { get; } = [];
+
+    public string DefaultSection => "blogs";
+
+    public IEnumerable<string> Validate(SourceDefinition source)
+    {
+        if (source.Url is null) yield return "url: required for kind 'feed'";
+    }
+
+    public IReadOnlyList<SourceRequest> Requests(SourceDefinition source) => [new SourceRequest(source.Url!)];
+
+    public ParseOutcome Parse(FetchedDocument document, SourceDefinition source, SourceRequest request)
+    {
+        var parsed = FeedDocumentParser.Parse(document);
+        if (parsed.Feed is not { } feed) return new ParseOutcome.WrongFormat(parsed.Error!);
+        var now = timeProvider.GetUtcNow();
+        var entries = new List<CandidateEntry>(feed.Items.Count);
+        var skipped = new List<string>();
+        foreach (var item in feed.Items)
+        {
+            if (Map(item, feed, source, request, document.FinalUri, now) is { } entry) entries.Add(entry);
+            else skipped.Add($"item '{item.Title ?? item.Id}': no usable link or title");
+        }
+        return new ParseOutcome.Parsed(entries, skipped);
+    }
+
+    /// <summary>The common mapping of a feed item to a candidate; kinds built on feeds start from it.</summary>
+    internal static CandidateEntry? Map(FeedEntry item, FeedDocument feed, SourceDefinition source, SourceRequest request, Uri baseUri, DateTimeOffset now)
+    {
+        var link = CanonicalUrl.TryParse(item.Link, baseUri) ?? CanonicalUrl.TryParse(item.Id, baseUri);
+        var title = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Title), MaxTitleLength);
+        if (link is null || title.Length == 0) return null;
+        var summary = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Description ?? item.Content), MaxSummaryLength);
+        return new CandidateEntry
+        {
+            CanonicalKey = EntryKey.For(link),
+            Url = link.AbsoluteUri,
+            Title = title,
+            Summary = summary,
+            Account = source.Account ?? request.Account ?? item.Author ?? feed.Title,
+            Published = SourceDates.Parse(item.Published, now) ?? SourceDates.Parse(item.Updated, now),
+        };
+    }
+}

@@ -1,0 +1,34 @@
+namespace EmbeddedAiReport.Sources;
+
+/// <summary>A kind of source (feed, arxiv-rss, github-releases …): how to address it and how to read what it returns.</summary>
+/// <remarks>Implementations are stateless singletons; <see cref="Parse"/> is pure (no I/O, no clock).</remarks>
+public interface ISourceKind
+{
+    /// <summary>The <c>kind</c> value in sources.json.</summary>
+    string Kind { get; }
+
+    /// <summary>Kind-specific keys accepted in sources.json besides the common ones.</summary>
+    IReadOnlyCollection<string> Fields { get; }
+
+    /// <summary>Section slug for this kind's entries when the source sets none.</summary>
+    string DefaultSection { get; }
+
+    /// <summary>Every problem with the kind-specific fields, each naming its field (<c>category: …</c>).</summary>
+    IEnumerable<string> Validate(SourceDefinition source);
+
+    /// <summary>The requests one poll makes, in order (one per repo, account …).</summary>
+    IReadOnlyList<SourceRequest> Requests(SourceDefinition source);
+
+    /// <summary>Reads one fetched document into candidate entries.</summary>
+    ParseOutcome Parse(FetchedDocument document, SourceDefinition source, SourceRequest request);
+}
+
+/// <summary>One address a poll fetches; <see cref="Label"/> tells it apart in logs (a repo, an account).</summary>
+public sealed record SourceRequest(Uri Uri, string? Label = null, string? Account = null);
+
+/// <summary>The body and headers of one successful fetch.</summary>
+/// <param name="Body">The (decompressed) response body, within the size cap.</param>
+/// <param name="ContentType">Media type without parameters, lower case, or null.</param>
+/// <param name="Charset">The charset parameter of Content-Type, or null.</param>
+/// <param name="FinalUri">The address after redirects.</param>
+public sealed record FetchedDocument(byte[] Body, string? ContentType, string? Charset, Uri FinalUri);

@@ -1,0 +1,19 @@
+namespace EmbeddedAiReport.Sources;
+
+/// <summary>What reading one fetched document gave: entries, or why there are none.</summary>
+public abstract record ParseOutcome
+{
+    private ParseOutcome() { }
+
+    /// <summary>The document was read; <paramref name="Skipped"/> says why items were left out; <paramref name="Next"/> is a further page to fetch.</summary>
+    public sealed record Parsed(IReadOnlyList<CandidateEntry> Entries, IReadOnlyList<string> Skipped, Uri? Next = null) : ParseOutcome;
+
+    /// <summary>Not the expected format (an HTML error page where a feed was expected, broken XML).</summary>
+    public sealed record WrongFormat(string Reason) : ParseOutcome;
+
+    /// <summary>The content no longer exists (a deleted article, an expired link).</summary>
+    public sealed record Gone(string Reason) : ParseOutcome;
+
+    /// <summary>An anti-bot or captcha page: the source should back off.</summary>
+    public sealed record Blocked(string Reason) : ParseOutcome;
+}

@@ -1,0 +1,18 @@
+namespace EmbeddedAiReport.Sources;
+
+/// <summary>What one poll of one source did, as <c>poll</c> prints it and jobs log it.</summary>
+/// <param name="Error">Null when the poll succeeded; otherwise what went wrong and what to do.</param>
+public sealed record PollResult(string SourceId, int Seen, int New, int Updated, bool NotModified, string? Error, TimeSpan Elapsed)
+{
+    public bool Failed => Error is not null;
+
+    /// <summary>Entries seen again with no change.</summary>
+    public int Unchanged => Math.Max(0, Seen - New - Updated);
+
+    /// <summary>One line: <c>id: 3 new, 1 updated, 20 unchanged</c> or <c>id: error: …</c>.</summary>
+    public string Describe() => Error is not null
+        ? $"{SourceId}: error: {Error}"
+        : NotModified && Seen == 0
+            ? $"{SourceId}: not modified"
+            : $"{SourceId}: {New} new, {Updated} updated, {Unchanged} unchanged";
+}

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace EmbeddedAiReport.Sources;
+
+/// <summary>Reads sources.json into <see cref="SourceDefinition"/>s, collecting every problem instead of stopping at the first.</summary>
+/// <remarks>Each problem names the file, the source and the field: <c>sources.json: source 'jiqizhixin': schedule: …</c>.</remarks>
+public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
+{
+    private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal)
+    {
+        "id", "kind", "url", "schedule", "enabled", "section", "account", "include", "exclude", "politenessDelay", "timeout",
+        "maxBytes", "allowPrivateNetwork", "weight", "comment",
+    };
+
+    private readonly Dictionary<string, ISourceKind> _kinds = kinds.ToDictionary(k => k.Kind, StringComparer.Ordinal);
+
+    /// <summary>The registered kinds, by name.</summary>
+    public IReadOnlyDictionary<string, ISourceKind> Kinds => _kinds;
+
+    /// <summary>Parses <paramref name="json"/>; <paramref name="sectionSlugs"/> maps every accepted section name (slug or display name) to its slug.</summary>
+    /// <param name="scheduleProblem">Checks a schedule that is not an interval (the host validates cron syntax); returns a problem or null.</param>
+    public (IReadOnlyList<SourceDefinition> Sources, IReadOnlyList<string> Problems) Parse(
+        string json, string fileName, IReadOnlyDictionary<string, string> sectionSlugs, Func<string, string?> scheduleProblem)
+    {
+        var problems = new List<string>();
+        var sources = new List<SourceDefinition>();
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            return ([], [$"{fileName}: not valid JSON: {ex.Message}"]);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("sources", out var list) || list.ValueKind != JsonValueKind.Array)
+                return ([], [$"{fileName}: expected an object {{\"sources\": [ … ]}}"]);
+            foreach (var property in root.EnumerateObject().Where(p => p.Name != "sources"))
+                problems.Add($"{fileName}: unknown top-level key '{property.Name}'");
+
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var element in list.EnumerateArray())
+            {
+                index++;
+                var source = ReadSource(element, $"{fileName}: source #{index}", fileName, sectionSlugs, scheduleProblem, problems);
+                if (source is null) continue;
+                if (!ids.Add(source.Id)) problems.Add($"{fileName}: source '{source.Id}': id: used by another source too");
+                sources.Add(source);
+            }
+        }
+        return (sources, problems);
+    }
+
+    private SourceDefinition? ReadSource(JsonElement element, string position, string fileName, IReadOnlyDictionary<string, string> sectionSlugs,
+        Func<string, string?> scheduleProblem, List<string> problems)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add($"{position}: expected an object");
+            return null;
+        }
+        var id = element.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.String ? idValue.GetString() : null;
+        if (string.IsNullOrWhiteSpace(id) || !Regex.IsMatch(id, "^[A-Za-z0-9][A-Za-z0-9._-]*$"))
+        {
+            problems.Add($"{position}: id: required, letters, digits, '.', '_' or '-' (got {(id is null ? "nothing" : $"'{id}'")})");
+            return null;
+        }
+        var where = $"{fileName}: source '{id}'";
+        var count = problems.Count;
+        void Problem(string field, string message) => problems.Add($"{where}: {field}: {message}");
+
+        var kindName = element.TryGetProperty("kind", out var kindValue) && kindValue.ValueKind == JsonValueKind.String ? kindValue.GetString()! : "";
+        _kinds.TryGetValue(kindName, out var kind);
+        if (kind is null) Problem("kind", $"unknown kind '{kindName}' (known: {string.Join(", ", _kinds.Keys.Order())})");
+
+        var settings = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (CommonFields.Contains(property.Name)) continue;
+            if (kind is not null && kind.Fields.Contains(property.Name)) settings[property.Name] = property.Value.Clone();
+            else if (kind is not null) Problem(property.Name, $"unknown field for kind '{kindName}'");
+        }
+
+        string? Text(string field)
+        {
+            if (!element.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            if (value.ValueKind == JsonValueKind.String) return value.GetString();
+            Problem(field, $"expected a string, got {value.ValueKind}");
+            return null;
+        }
+        bool Flag(string field, bool fallback)
+        {
+            if (!element.TryGetProperty(field, out var value)) return fallback;
+            if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
+            Problem(field, $"expected true or false, got {value.ValueKind}");
+            return fallback;
+        }
+        TimeSpan? Span(string field)
+        {
+            var text = element.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() + "s" : Text(field);
+            if (text is null) return null;
+            var span = Duration.TryParse(text);
+            if (span is null) Problem(field, $"not a duration: '{text}' (use e.g. 30s, 5m, 6h, 1d)");
+            return span;
+        }
+        IReadOnlyList<string> Patterns(string field)
+        {
+            if (!element.TryGetProperty(field, out var value)) return [];
+            var patterns = value.ValueKind switch
+            {
+                JsonValueKind.String => [value.GetString()!],
+                JsonValueKind.Array when value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String) => value.EnumerateArray().Select(v => v.GetString()!).ToList(),
+                _ => (List<string>?)null,
+            };
+            if (patterns is null)
+            {
+                Problem(field, "expected a regex or a list of regexes");
+                return [];
+            }
+            foreach (var pattern in patterns)
+            {
+                try { _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1)); }
+                catch (ArgumentException ex) { Problem(field, $"bad regex '{pattern}': {ex.Message}"); }
+            }
+            return patterns;
+        }
+
+        Uri? url = null;
+        if (Text("url") is { } urlText)
+        {
+            if (!Uri.TryCreate(urlText, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https"))
+            {
+                Problem("url", $"not an absolute http(s) URL: '{urlText}'");
+                url = null;
+            }
+        }
+        var schedule = Text("schedule") ?? "1h";
+        if (Duration.TryParse(schedule) is { } interval)
+        {
+            if (interval < TimeSpan.FromMinutes(1)) Problem("schedule", $"interval {schedule} is shorter than a minute");
+        }
+        else if (scheduleProblem(schedule) is { } scheduleError)
+        {
+            Problem("schedule", scheduleError);
+        }
+        string? section = null;
+        if (Text("section") is { } sectionText)
+        {
+            if (sectionSlugs.TryGetValue(sectionText, out var slug)) section = slug;
+            else Problem("section", $"unknown section '{sectionText}' (known: {string.Join(", ", sectionSlugs.Keys.Order())})");
+        }
+        long? maxBytes = null;
+        if (element.TryGetProperty("maxBytes", out var maxValue))
+        {
+            if (maxValue.ValueKind == JsonValueKind.Number && maxValue.TryGetInt64(out var n) && n > 0) maxBytes = n;
+            else Problem("maxBytes", "expected a positive whole number of bytes");
+        }
+        double weight = 0;
+        if (element.TryGetProperty("weight", out var weightValue))
+        {
+            if (weightValue.ValueKind == JsonValueKind.Number) weight = weightValue.GetDouble();
+            else Problem("weight", "expected a number");
+        }
+
+        var source = new SourceDefinition
+        {
+            Id = id,
+            Kind = kindName,
+            Url = url,
+            Schedule = schedule,
+            Enabled = Flag("enabled", true),
+            Section = section,
+            Account = Text("account"),
+            Include = Patterns("include"),
+            Exclude = Patterns("exclude"),
+            PolitenessDelay = Span("politenessDelay"),
+            Timeout = Span("timeout"),
+            MaxBytes = maxBytes,
+            AllowPrivateNetwork = Flag("allowPrivateNetwork", false),
+            Weight = weight,
+            Settings = settings,
+        };
+        if (kind is not null)
+        {
+            foreach (var problem in kind.Validate(source))
+                problems.Add($"{where}: {problem}");
+        }
+        return problems.Count == count ? source : null;
+    }
+}

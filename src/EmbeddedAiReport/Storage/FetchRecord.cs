@@ -1,0 +1,20 @@
+using EmbeddedAiReport.Fetching;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>What one poll of one source did, written as a <c>fetches</c> row and into the source's health.</summary>
+/// <param name="Error">Null when the poll succeeded (including "not modified").</param>
+/// <param name="Validators">Conditional-GET validators to keep, by request address.</param>
+public sealed record FetchRecord(
+    string SourceId,
+    string Kind,
+    DateTimeOffset Started,
+    TimeSpan Duration,
+    int? HttpStatus,
+    long Bytes,
+    int Seen,
+    string? Error,
+    IReadOnlyDictionary<string, HttpValidators> Validators);
+
+/// <summary>How many entries one committed fetch added and changed.</summary>
+public readonly record struct StoreCounts(int New, int Updated);

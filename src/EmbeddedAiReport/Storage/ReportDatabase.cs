@@ -1,0 +1,98 @@
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>The SQLite file: opens configured connections and brings the schema up to date.</summary>
+/// <remarks>
+/// WAL lets exports read a consistent snapshot while a poll writes; the busy timeout makes concurrent
+/// writers (two sources finishing at once) wait instead of failing. Migrations are numbered embedded
+/// scripts, each applied once in its own transaction and recorded in <c>schema_migrations</c>.
+/// <threadsafety>Thread-safe; each caller opens its own connection.</threadsafety>
+/// </remarks>
+public sealed class ReportDatabase
+{
+    private readonly string _connectionString;
+    private int _migrated;
+
+    public ReportDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens a connection with WAL, a busy timeout and foreign keys, migrating the schema on first use.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _migrated) == 0) await MigrateAsync(cancellationToken);
+        return await OpenRawAsync(cancellationToken);
+    }
+
+    /// <summary>Applies the migrations that have not run yet; safe to call repeatedly and from several processes.</summary>
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        await using var connection = await OpenRawAsync(cancellationToken);
+        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+        await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL);", cancellationToken);
+
+        var applied = new List<string>();
+        foreach (var (version, sql) in Migrations())
+        {
+            // BEGIN IMMEDIATE takes the write lock first, so two processes cannot both apply one script.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var check = connection.CreateCommand();
+            check.Transaction = transaction;
+            check.CommandText = "SELECT count(*) FROM schema_migrations WHERE version = $v";
+            check.Parameters.AddWithValue("$v", version);
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken)) > 0) continue;
+
+            await using var apply = connection.CreateCommand();
+            apply.Transaction = transaction;
+            apply.CommandText = sql + "\nINSERT INTO schema_migrations (version, applied) VALUES ($v, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));";
+            apply.Parameters.AddWithValue("$v", version);
+            await apply.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            applied.Add(version);
+        }
+        Volatile.Write(ref _migrated, 1);
+        return applied;
+    }
+
+    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", cancellationToken);
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static IEnumerable<(string Version, string Sql)> Migrations()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Migrations/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            yield return (name["Migrations/".Length..^".sql".Length], reader.ReadToEnd());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using EmbeddedAiReport.Fetching;
+using Microsoft.Data.Sqlite;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>The <c>sources</c>, <c>fetches</c> and <c>http_validators</c> tables, and the one transaction a poll commits.</summary>
+public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvider)
+{
+    /// <summary>Stored conditional-GET validators of a source, by request address.</summary>
+    public async Task<IReadOnlyDictionary<string, HttpValidators>> GetValidatorsAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT url, etag, last_modified FROM http_validators WHERE source_id = $id";
+        command.Parameters.AddWithValue("$id", sourceId);
+        var result = new Dictionary<string, HttpValidators>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            result[reader.GetString(0)] = new HttpValidators(reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        return result;
+    }
+
+    /// <summary>
+    /// Commits one poll in a single transaction: the <c>fetches</c> row, every entry, the validators and the
+    /// source's health. A crash before the commit leaves the database as it was before the poll.
+    /// </summary>
+    public async Task<StoreCounts> CommitFetchAsync(FetchRecord record, IReadOnlyList<EntryWrite> entries, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+
+        long fetchId;
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO fetches (source_id, started, duration_ms, http_status, bytes, seen, error)
+                VALUES ($source, $started, $duration, $status, $bytes, $seen, $error) RETURNING id
+                """;
+            insert.Parameters.AddWithValue("$source", record.SourceId);
+            insert.Parameters.AddWithValue("$started", SqliteTime.Write(record.Started));
+            insert.Parameters.AddWithValue("$duration", (long)record.Duration.TotalMilliseconds);
+            insert.Parameters.AddWithValue("$status", (object?)record.HttpStatus ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$bytes", record.Bytes);
+            insert.Parameters.AddWithValue("$seen", record.Seen);
+            insert.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
+            fetchId = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken));
+        }
+
+        var counts = entries.Count == 0
+            ? new StoreCounts(0, 0)
+            : await EntryStore.UpsertAsync(connection, transaction, record.SourceId, fetchId, now, entries, cancellationToken);
+
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE fetches SET new = $new, updated = $updated WHERE id = $id";
+            update.Parameters.AddWithValue("$new", counts.New);
+            update.Parameters.AddWithValue("$updated", counts.Updated);
+            update.Parameters.AddWithValue("$id", fetchId);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var validators = connection.CreateCommand())
+        {
+            validators.Transaction = transaction;
+            validators.CommandText = """
+                INSERT INTO http_validators (source_id, url, etag, last_modified) VALUES ($source, $url, $etag, $modified)
+                ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified
+                """;
+            var url = validators.Parameters.Add(new SqliteParameter { ParameterName = "$url" });
+            var etag = validators.Parameters.Add(new SqliteParameter { ParameterName = "$etag" });
+            var modified = validators.Parameters.Add(new SqliteParameter { ParameterName = "$modified" });
+            validators.Parameters.AddWithValue("$source", record.SourceId);
+            foreach (var (address, value) in record.Validators)
+            {
+                url.Value = address;
+                etag.Value = (object?)value.ETag ?? DBNull.Value;
+                modified.Value = (object?)value.LastModified ?? DBNull.Value;
+                await validators.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await using (var health = connection.CreateCommand())
+        {
+            health.Transaction = transaction;
+            health.CommandText = """
+                INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry)
+                VALUES ($id, $kind, $now, CASE WHEN $error IS NULL THEN $now END, $error, CASE WHEN $error IS NULL THEN 0 ELSE 1 END,
+                        CASE WHEN $new > 0 THEN $now END)
+                ON CONFLICT (id) DO UPDATE SET
+                    kind = excluded.kind, last_poll = excluded.last_poll,
+                    last_success = coalesce(excluded.last_success, sources.last_success),
+                    last_error = excluded.last_error,
+                    consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0 ELSE sources.consecutive_failures + 1 END,
+                    last_new_entry = coalesce(excluded.last_new_entry, sources.last_new_entry)
+                """;
+            health.Parameters.AddWithValue("$id", record.SourceId);
+            health.Parameters.AddWithValue("$kind", record.Kind);
+            health.Parameters.AddWithValue("$now", SqliteTime.Write(now));
+            health.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
+            health.Parameters.AddWithValue("$new", counts.New);
+            await health.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return counts;
+    }
+
+    /// <summary>Health of every source that has been polled at least once, by id.</summary>
+    public async Task<IReadOnlyList<SourceHealth>> ListHealthAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT s.id, s.kind, s.last_poll, s.last_success, s.last_error, s.consecutive_failures, s.paused_until, s.last_new_entry,
+                   (SELECT count(*) FROM entries e WHERE e.source_id = s.id)
+            FROM sources s ORDER BY s.id
+            """;
+        var result = new List<SourceHealth>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new SourceHealth(reader.GetString(0), reader.GetString(1), SqliteTime.ReadOrNull(reader.GetValue(2)),
+                SqliteTime.ReadOrNull(reader.GetValue(3)), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt32(5),
+                SqliteTime.ReadOrNull(reader.GetValue(6)), SqliteTime.ReadOrNull(reader.GetValue(7)), reader.GetInt64(8)));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,21 @@
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>An entry as read back from the database, with its links.</summary>
+public sealed record StoredEntry(
+    long Id,
+    string SourceId,
+    string Kind,
+    string CanonicalKey,
+    string Url,
+    string Title,
+    string Summary,
+    string? Account,
+    DateTimeOffset? Published,
+    DateTimeOffset FirstSeen,
+    string? Section,
+    string? Prefix,
+    int? Version,
+    double Score,
+    string Status,
+    long? StoryId,
+    IReadOnlyList<EntryLink> Links);

@@ -131,12 +131,14 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
         }
 
         Uri? url = null;
+        var badUrl = false;
         if (Text("url") is { } urlText)
         {
             if (!Uri.TryCreate(urlText, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https"))
             {
                 Problem("url", $"not an absolute http(s) URL: '{urlText}'");
                 url = null;
+                badUrl = true;
             }
         }
         var schedule = Text("schedule") ?? "1h";
@@ -185,7 +187,7 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             Weight = weight,
             Settings = settings,
         };
-        if (kind is not null)
+        if (kind is not null && !badUrl)   // a kind's "url required" would repeat the url problem
         {
             foreach (var problem in kind.Validate(source))
                 problems.Add($"{where}: {problem}");

@@ -33,13 +33,20 @@ public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
         var now = timeProvider.GetUtcNow();
         var entries = new List<CandidateEntry>(feed.Items.Count);
         var skipped = new List<string>();
+        var baseUri = BaseUri(feed, document);
         foreach (var item in feed.Items)
         {
-            if (Map(item, feed, source, request, document.FinalUri, now) is { } entry) entries.Add(entry);
+            if (Map(item, feed, source, request, baseUri, now) is { } entry) entries.Add(entry);
             else skipped.Add($"item '{item.Title ?? item.Id}': no usable link or title");
         }
         return new ParseOutcome.Parsed(entries, skipped);
     }
+
+    /// <summary>
+    /// What relative item links resolve against: the feed's own site link when it is absolute (GitHub's Atom writes
+    /// relative release links), else the address the feed was fetched from.
+    /// </summary>
+    internal static Uri BaseUri(FeedDocument feed, FetchedDocument document) => CanonicalUrl.TryParse(feed.Link) ?? document.FinalUri;
 
     /// <summary>The common mapping of a feed item to a candidate; kinds built on feeds start from it.</summary>
     internal static CandidateEntry? Map(FeedEntry item, FeedDocument feed, SourceDefinition source, SourceRequest request, Uri baseUri, DateTimeOffset now)

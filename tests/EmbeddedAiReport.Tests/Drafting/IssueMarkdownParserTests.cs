@@ -1,0 +1,50 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Drafting;
+
+public sealed class IssueMarkdownParserTests
+{
+    private static readonly IReadOnlyDictionary<string, string> Sections = new DraftOptions().SectionSlugs();
+
+    [Fact]
+    public void Parse_DevCorpus_FindsTheItemsPerSectionThatTheCorpusReadmeCounts()
+    {
+        var items = Fixtures.CorpusIssues().SelectMany(f => IssueMarkdownParser.Parse(File.ReadAllText(f), Sections)).ToList();
+
+        Assert.Equal(454, items.Count);
+        Assert.Equal(135, items.Count(i => i.Section == "news"));
+        Assert.Equal(134, items.Count(i => i.Section == "blogs"));
+        Assert.Equal(101, items.Count(i => i.Section == "opensource"));
+        Assert.Equal(84, items.Count(i => i.Section == "papers"));
+    }
+
+    [Fact]
+    public void Parse_PaperWithPrefixAndSummaryLines_KeepsPrefixSummaryAndLinks()
+    {
+        const string markdown = """
+            ## 论文
+            - [2011.12289v1] [A Title](https://arxiv.org/abs/2011.12289v1)  
+            链接：https://arxiv.org/abs/2011.12289v1  
+            摘要：first line.  
+            second line.
+            ## [往期回顾](https://github.com/ysh329/awesome-embedded-ai)
+            - [2020-05-15](../x.md)
+            """;
+
+        var item = Assert.Single(IssueMarkdownParser.Parse(markdown, Sections));
+
+        Assert.Equal("papers", item.Section);
+        Assert.Equal("2011.12289v1", item.Prefix);
+        Assert.Equal("A Title", item.Title);
+        Assert.Equal("https://arxiv.org/abs/2011.12289v1", item.Url);
+        Assert.Equal("链接：https://arxiv.org/abs/2011.12289v1 first line. second line.", item.Summary);
+        Assert.Equal(2, item.Links.Count);
+    }
+
+    [Theory]
+    [InlineData("2020-05-15.md", 2020, 5, 15)]
+    [InlineData("# 嵌入式AI简报 (2019-03-31)", 2019, 3, 31)]
+    public void DateOf_NameOrHeading_ReadsTheDate(string text, int year, int month, int day) =>
+        Assert.Equal(new DateOnly(year, month, day), IssueMarkdownParser.DateOf(text));
+}

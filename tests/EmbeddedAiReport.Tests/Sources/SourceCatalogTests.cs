@@ -1,0 +1,69 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Sources;
+
+public sealed class SourceCatalogTests : IDisposable
+{
+    private readonly TestServices _services = new();
+
+    public void Dispose() => _services.Dispose();
+
+    private IReadOnlyList<string> Problems(string json) =>
+        _services.Get<SourceCatalog>().Parse(json, "sources.json", new DraftOptions().SectionSlugs(), s => s.StartsWith("0 ") ? null : "not a cron expression").Problems;
+
+    [Fact]
+    public void Parse_ValidSource_ReadsEveryCommonField()
+    {
+        var source = Assert.Single(_services.Sources("""
+            {"sources": [{"id": "blog", "kind": "feed", "url": "https://example.com/feed.xml", "schedule": "30m", "enabled": false,
+              "section": "博文", "account": "Example", "include": ["NPU"], "exclude": "sponsored", "timeout": "10s", "maxBytes": 1000,
+              "politenessDelay": 2, "allowPrivateNetwork": true, "weight": 1.5}]}
+            """));
+
+        Assert.Equal("blog", source.Id);
+        Assert.False(source.Enabled);
+        Assert.Equal("blogs", source.Section);
+        Assert.Equal(TimeSpan.FromMinutes(30).ToString(), Duration.TryParse(source.Schedule).ToString());
+        Assert.Equal(["NPU"], source.Include);
+        Assert.Equal(["sponsored"], source.Exclude);
+        Assert.Equal(TimeSpan.FromSeconds(10), source.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), source.PolitenessDelay);
+        Assert.Equal(1000, source.MaxBytes);
+        Assert.True(source.AllowPrivateNetwork);
+        Assert.Equal(1.5, source.Weight);
+    }
+
+    [Theory]
+    [InlineData("""{"sources": [{"id": "a", "kind": "nope", "url": "https://x.org/"}]}""", "sources.json: source 'a': kind: unknown kind 'nope'")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed"}]}""", "sources.json: source 'a': url: required for kind 'feed'")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "ftp://x.org/f"}]}""", "sources.json: source 'a': url: not an absolute http(s) URL")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "schedule": "every day"}]}""", "sources.json: source 'a': schedule: not a cron expression")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "schedule": "10s"}]}""", "sources.json: source 'a': schedule: interval 10s is shorter than a minute")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "colour": "red"}]}""", "sources.json: source 'a': colour: unknown field for kind 'feed'")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "include": "([a"}]}""", "sources.json: source 'a': include: bad regex '([a'")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "section": "sports"}]}""", "sources.json: source 'a': section: unknown section 'sports'")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "timeout": "soon"}]}""", "sources.json: source 'a': timeout: not a duration: 'soon'")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "enabled": "yes"}]}""", "sources.json: source 'a': enabled: expected true or false")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "maxBytes": -1}]}""", "sources.json: source 'a': maxBytes: expected a positive whole number")]
+    [InlineData("""{"sources": [{"kind": "feed", "url": "https://x.org/"}]}""", "sources.json: source #1: id: required")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/"}, {"id": "a", "kind": "feed", "url": "https://y.org/"}]}""", "sources.json: source 'a': id: used by another source too")]
+    [InlineData("""{"feeds": []}""", "sources.json: expected an object {\"sources\": [ … ]}")]
+    [InlineData("""{"sources": [""", "sources.json: not valid JSON")]
+    public void Parse_BadValue_NamesFileSourceAndField(string json, string expected)
+    {
+        var problem = Assert.Single(Problems(json));
+        Assert.StartsWith(expected, problem);
+    }
+
+    [Fact]
+    public void Parse_SeveralProblems_ReportsEveryOne()
+    {
+        var problems = Problems("""
+            {"sources": [{"id": "a", "kind": "feed", "schedule": "x"}, {"id": "b", "kind": "feed", "url": "https://x.org/", "timeout": "later"}]}
+            """);
+
+        Assert.Equal(3, problems.Count);
+    }
+}

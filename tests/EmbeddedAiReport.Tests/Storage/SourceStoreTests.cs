@@ -1,0 +1,90 @@
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Storage;
+
+public sealed class SourceStoreTests : IDisposable
+{
+    private readonly TestServices _services = new();
+
+    public void Dispose() => _services.Dispose();
+
+    private static EntryWrite Write(string key, string title, string source = "s", int? version = null) =>
+        new(new CandidateEntry { CanonicalKey = key, Url = "https://example.com/" + key, Title = title, Version = version }, "feed", "blogs", 0, []);
+
+    private Task<StoreCounts> CommitAsync(string source, params EntryWrite[] entries) =>
+        _services.Get<SourceStore>().CommitFetchAsync(
+            new FetchRecord(source, "feed", _services.Clock.GetUtcNow(), TimeSpan.Zero, 200, 0, entries.Length, null, new Dictionary<string, HttpValidators>()),
+            entries, CancellationToken.None);
+
+    [Fact]
+    public async Task CommitFetchAsync_SameEntriesTwice_AddsNothingTheSecondTime()
+    {
+        var first = await CommitAsync("s", Write("url:a", "A"), Write("url:b", "B"));
+        var second = await CommitAsync("s", Write("url:a", "A"), Write("url:b", "B"));
+
+        Assert.Equal(new StoreCounts(2, 0), first);
+        Assert.Equal(new StoreCounts(0, 0), second);
+        Assert.Equal(2, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CommitFetchAsync_ChangedTitle_UpdatesInPlaceAndKeepsFirstSeen()
+    {
+        await CommitAsync("s", Write("url:a", "Old"));
+        var firstSeen = (await Window()).Single().FirstSeen;
+        _services.Clock.Advance(TimeSpan.FromHours(1));
+
+        var counts = await CommitAsync("s", Write("url:a", "New"));
+
+        Assert.Equal(new StoreCounts(0, 1), counts);
+        var entry = Assert.Single(await Window());
+        Assert.Equal("New", entry.Title);
+        Assert.Equal(firstSeen, entry.FirstSeen);
+    }
+
+    [Fact]
+    public async Task CommitFetchAsync_OtherSourceSameKey_DoesNotOverwrite()
+    {
+        await CommitAsync("mirror-1", Write("wx:abc", "Original"));
+
+        var counts = await CommitAsync("mirror-2", Write("wx:abc", "Retitled by another mirror"));
+
+        Assert.Equal(new StoreCounts(0, 0), counts);
+        Assert.Equal("Original", Assert.Single(await Window()).Title);
+    }
+
+    [Fact]
+    public async Task CommitFetchAsync_HigherVersionFromAnySource_Updates()
+    {
+        await CommitAsync("arxiv-rss", Write("arxiv:2011.12289", "v1 title", version: 1));
+
+        var counts = await CommitAsync("arxiv-api", Write("arxiv:2011.12289", "v2 title", version: 2));
+        var older = await CommitAsync("arxiv-rss", Write("arxiv:2011.12289", "v1 title again", version: 1));
+
+        Assert.Equal(new StoreCounts(0, 1), counts);
+        Assert.Equal(new StoreCounts(0, 0), older);
+        Assert.Equal("v2 title", Assert.Single(await Window()).Title);
+    }
+
+    [Fact]
+    public async Task CommitFetchAsync_Failure_CountsConsecutiveFailuresAndSuccessResets()
+    {
+        var store = _services.Get<SourceStore>();
+        var failed = new FetchRecord("s", "feed", _services.Clock.GetUtcNow(), TimeSpan.Zero, 500, 0, 0, "HTTP 500", new Dictionary<string, HttpValidators>());
+        await store.CommitFetchAsync(failed, [], CancellationToken.None);
+        await store.CommitFetchAsync(failed, [], CancellationToken.None);
+        Assert.Equal(2, Assert.Single(await store.ListHealthAsync(CancellationToken.None)).ConsecutiveFailures);
+
+        await CommitAsync("s", Write("url:a", "A"));
+
+        var health = Assert.Single(await store.ListHealthAsync(CancellationToken.None));
+        Assert.Equal(0, health.ConsecutiveFailures);
+        Assert.Null(health.LastError);
+        Assert.Equal(1, health.Entries);
+    }
+
+    private Task<IReadOnlyList<StoredEntry>> Window() =>
+        _services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
+}

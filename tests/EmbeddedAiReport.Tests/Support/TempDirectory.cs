@@ -1,0 +1,38 @@
+namespace EmbeddedAiReport.Tests.Support;
+
+/// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eair-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>A copy of the default config folder with sources.json replaced by <paramref name="sourcesJson"/>.</summary>
+    public string ConfigWithSources(string sourcesJson)
+    {
+        var config = System.IO.Path.Combine(Path, "config");
+        CopyDirectory(Fixtures.ConfigDirectory, config);
+        System.IO.File.WriteAllText(System.IO.Path.Combine(config, "sources.json"), sourcesJson);
+        return config;
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Path, recursive: true); }
+        catch (IOException) { }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from)) System.IO.File.Copy(file, System.IO.Path.Combine(to, System.IO.Path.GetFileName(file)));
+        foreach (var directory in Directory.GetDirectories(from)) CopyDirectory(directory, System.IO.Path.Combine(to, System.IO.Path.GetFileName(directory)));
+    }
+}

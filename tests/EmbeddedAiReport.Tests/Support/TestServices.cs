@@ -1,0 +1,48 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Support;
+
+/// <summary>The real core services on a temporary database, with a fake clock.</summary>
+public sealed class TestServices : IDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly TempDirectory _directory = new();
+
+    public TestServices(DateTimeOffset? now = null, FetchingOptions? fetching = null, DraftOptions? draft = null, Action<IServiceCollection>? configure = null)
+    {
+        Clock = new FakeTimeProvider(now ?? new DateTimeOffset(2020, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddSingleton(Options.Create(fetching ?? new FetchingOptions { HostDelays = [] }));
+        services.AddSingleton(Options.Create(draft ?? new DraftOptions()));
+        services.AddEmbeddedAiReport(_directory.File("report.db"));
+        configure?.Invoke(services);
+        _provider = services.BuildServiceProvider();
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public string DatabasePath => _directory.File("report.db");
+
+    public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
+
+    /// <summary>Parses a sources.json text with the registered kinds; fails the test on any problem.</summary>
+    public IReadOnlyList<SourceDefinition> Sources(string json)
+    {
+        var (sources, problems) = Get<SourceCatalog>().Parse(json, "sources.json", new DraftOptions().SectionSlugs(), _ => null);
+        Assert.Empty(problems);
+        return sources;
+    }
+
+    public void Dispose()
+    {
+        _provider.Dispose();
+        _directory.Dispose();
+    }
+}

@@ -37,7 +37,15 @@ public static class ServiceCollectionExtensions
             })
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);   // the Fetcher applies per-source timeouts
 
+        // Source kinds: one line each.
         services.AddSourceKind<FeedSource>();
+
+        // arXiv kinds
+
+        // GitHub kinds
+
+        // WeChat kinds
+
 
         services.AddSingleton<SourceCatalog>();
         services.AddSingleton<EntryClassifier>();

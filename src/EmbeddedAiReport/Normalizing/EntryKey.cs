@@ -5,5 +5,14 @@ namespace EmbeddedAiReport.Normalizing;
 public static class EntryKey
 {
     /// <summary>The key for <paramref name="uri"/>.</summary>
-    public static string For(Uri uri) => CanonicalUrl.Key(uri);
+    public static string For(Uri uri)
+    {
+        // arXiv
+
+        // WeChat
+
+        // GitHub
+
+        return CanonicalUrl.Key(uri);
+    }
 }

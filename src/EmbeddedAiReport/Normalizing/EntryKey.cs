@@ -7,11 +7,16 @@ public static class EntryKey
     /// <summary>The key for <paramref name="uri"/>.</summary>
     public static string For(Uri uri)
     {
-        // arXiv
+        if (ArxivId.TryFromUrl(uri) is { } paper) return paper.Key;
 
         // WeChat
 
-        // GitHub
+        // A repository page or a release is the repo's identity; commits, issues and files stay plain URLs.
+        if (GitHubRepo.TryFromUrl(uri) is { } repo)
+        {
+            if (GitHubRepo.ReleaseTagFromUrl(uri) is { } tag) return repo.ReleaseKey(tag);
+            if (uri.AbsolutePath.Trim('/').Count(c => c == '/') == 1) return repo.Key;
+        }
 
         return CanonicalUrl.Key(uri);
     }

@@ -54,15 +54,18 @@ public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
         var link = CanonicalUrl.TryParse(item.Link, baseUri) ?? CanonicalUrl.TryParse(item.Id, baseUri);
         var title = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Title), MaxTitleLength);
         if (link is null || title.Length == 0) return null;
-        var summary = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Description ?? item.Content), MaxSummaryLength);
+        var body = item.Description ?? item.Content;
+        var summary = TextCleaner.Truncate(TextCleaner.HtmlToText(body), MaxSummaryLength);
+        var key = EntryKey.For(link);
         return new CandidateEntry
         {
-            CanonicalKey = EntryKey.For(link),
+            CanonicalKey = key,
             Url = link.AbsoluteUri,
             Title = title,
             Summary = summary,
             Account = source.Account ?? request.Account ?? item.Author ?? feed.Title,
             Published = SourceDates.Parse(item.Published, now) ?? SourceDates.Parse(item.Updated, now),
+            Links = Mentions.Find(key, title, body, item.Content == body ? null : item.Content),
         };
     }
 }

@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+
+namespace EmbeddedAiReport.Normalizing;
+
+/// <summary>An arXiv identifier without its version (<c>2011.12289</c>, <c>cs/0112017</c>) plus the version when one was given.</summary>
+/// <remarks>
+/// New scheme <c>YYMM.NNNN(N)</c> since 0704, old scheme <c>archive(.SC)/YYMMNNN</c> before; the subject class of an
+/// old id is dropped, as arXiv's preferred external form does (<c>math.CA/0611800</c> → <c>math/0611800</c>).
+/// </remarks>
+public readonly partial record struct ArxivId(string Base, int? Version)
+{
+    /// <summary>The entry key: <c>arxiv:</c> + <see cref="Base"/>; every URL form and version of a paper gives the same key.</summary>
+    public string Key => "arxiv:" + Base;
+
+    /// <summary>The id with its version when known (<c>2011.12289v1</c>).</summary>
+    public string Versioned => Version is { } v ? $"{Base}v{v}" : Base;
+
+    /// <summary>The abstract page of this version (or of the latest when the version is unknown).</summary>
+    public string AbsUrl => $"https://arxiv.org/abs/{Versioned}";
+
+    public override string ToString() => Versioned;
+
+    /// <summary>Reads a bare id (<c>2011.12289v2</c>, <c>arXiv:2011.12289</c>, <c>hep-th/9901001</c>, <c>oai:arXiv.org:2011.12289v1</c>).</summary>
+    public static ArxivId? TryParse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var value = text.Trim();
+        value = Prefix().Replace(value, "");
+        var match = Bare().Match(value);
+        if (!match.Success) return null;
+        // Since 1501 the number has five digits, before it four: 2011.1228 is not an id.
+        if (match.Groups["new"].Success && (int.Parse(match.Groups["new"].Value[..4]) >= 1501) != (match.Groups["new"].Value.Length == 10)) return null;
+        return From(match);
+    }
+
+    /// <summary>Reads the id from an arXiv URL: <c>/abs/</c>, <c>/pdf/</c> (with or without <c>.pdf</c>), <c>/html/</c>, on arxiv.org or export.arxiv.org.</summary>
+    public static ArxivId? TryFromUrl(Uri uri)
+    {
+        var host = uri.Host.ToLowerInvariant();
+        if (host is not ("arxiv.org" or "www.arxiv.org" or "export.arxiv.org")) return null;
+        var match = UrlPath().Match(uri.AbsolutePath);
+        return match.Success ? TryParse(match.Groups[1].Value) : null;
+    }
+
+    /// <summary>Every arXiv id named in free text (URLs and <c>arXiv:</c> mentions), in order, without repeats.</summary>
+    public static IReadOnlyList<ArxivId> FindAll(string text)
+    {
+        var found = new List<ArxivId>();
+        foreach (Match match in Mention().Matches(text))
+        {
+            var value = match.Groups["id"].Value;
+            if (TryParse(value) is { } id && found.All(f => f.Base != id.Base)) found.Add(id);
+        }
+        return found;
+    }
+
+    private static ArxivId From(Match match)
+    {
+        var baseId = match.Groups["new"].Success
+            ? match.Groups["new"].Value
+            : $"{match.Groups["archive"].Value.ToLowerInvariant()}/{match.Groups["number"].Value}";
+        int? version = match.Groups["v"].Success ? int.Parse(match.Groups["v"].Value) : null;
+        return new ArxivId(baseId, version);
+    }
+
+    [GeneratedRegex(@"^(?:oai:arXiv\.org:|arXiv:)", RegexOptions.IgnoreCase)]
+    private static partial Regex Prefix();
+
+    [GeneratedRegex(@"^(?:(?<new>\d{4}\.\d{4,5})|(?<archive>[a-zA-Z][a-zA-Z\-]*)(?:\.[A-Za-z]{2})?/(?<number>\d{7}))(?:v(?<v>\d+))?(?:\.pdf)?$")]
+    private static partial Regex Bare();
+
+    [GeneratedRegex(@"^/(?:abs|pdf|html|format|ps)/(.+?)/?$")]
+    private static partial Regex UrlPath();
+
+    // Either an arxiv.org URL or an explicit "arXiv:" label; a bare 2011.12289 in prose could be anything.
+    [GeneratedRegex(@"(?:arxiv\.org/(?:abs|pdf|html)/|arXiv:\s?)(?<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-zA-Z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)", RegexOptions.IgnoreCase)]
+    private static partial Regex Mention();
+}

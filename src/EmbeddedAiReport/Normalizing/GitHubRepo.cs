@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+
+namespace EmbeddedAiReport.Normalizing;
+
+/// <summary>A GitHub repository, <c>owner/repo</c>, compared case-insensitively (GitHub treats names so).</summary>
+public readonly partial record struct GitHubRepo
+{
+    // Paths under github.com that are not repositories.
+    private static readonly HashSet<string> ReservedOwners = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "about", "features", "pricing", "topics", "trending", "orgs", "settings", "marketplace", "sponsors", "login", "join", "apps",
+        "collections", "events", "explore", "notifications", "search", "site", "security", "enterprise", "readme", "customer-stories",
+    };
+
+    public GitHubRepo(string owner, string name)
+    {
+        Owner = owner;
+        Name = name.EndsWith(".git", StringComparison.OrdinalIgnoreCase) ? name[..^4] : name;
+    }
+
+    public string Owner { get; }
+    public string Name { get; }
+
+    /// <summary><c>owner/repo</c> as written by the source (display form).</summary>
+    public string FullName => $"{Owner}/{Name}";
+
+    /// <summary>The entry key of the repository: <c>gh:owner/repo</c>, lower case.</summary>
+    public string Key => "gh:" + FullName.ToLowerInvariant();
+
+    /// <summary>The entry key of one release: <c>gh:owner/repo@tag</c> (the tag keeps its case).</summary>
+    public string ReleaseKey(string tag) => $"{Key}@{tag}";
+
+    public string Url => $"https://github.com/{FullName}";
+
+    public bool Equals(GitHubRepo other) =>
+        string.Equals(Owner, other.Owner, StringComparison.OrdinalIgnoreCase) && string.Equals(Name, other.Name, StringComparison.OrdinalIgnoreCase);
+
+    public override int GetHashCode() => StringComparer.OrdinalIgnoreCase.GetHashCode(FullName);
+
+    public override string ToString() => FullName;
+
+    /// <summary>Reads <c>owner/repo</c>.</summary>
+    public static GitHubRepo? TryParse(string? text)
+    {
+        var match = text is null ? null : FullNamePattern().Match(text.Trim());
+        return match is { Success: true } && !ReservedOwners.Contains(match.Groups[1].Value) ? new GitHubRepo(match.Groups[1].Value, match.Groups[2].Value) : null;
+    }
+
+    /// <summary>The repository a github.com URL points into (repo page, release, tree, issue …), or null.</summary>
+    public static GitHubRepo? TryFromUrl(Uri uri)
+    {
+        if (!uri.Host.Equals("github.com", StringComparison.OrdinalIgnoreCase) && !uri.Host.Equals("www.github.com", StringComparison.OrdinalIgnoreCase))
+            return null;
+        var parts = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length >= 2 ? TryParse($"{parts[0]}/{parts[1]}") : null;
+    }
+
+    /// <summary>The release tag a <c>/releases/tag/TAG</c> URL names, or null.</summary>
+    public static string? ReleaseTagFromUrl(Uri uri)
+    {
+        var parts = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length >= 5 && parts[2] == "releases" && parts[3] == "tag" ? Uri.UnescapeDataString(string.Join('/', parts[4..])) : null;
+    }
+
+    /// <summary>Every repository named by a github.com URL in free text, in order, without repeats.</summary>
+    public static IReadOnlyList<GitHubRepo> FindAll(string text)
+    {
+        var found = new List<GitHubRepo>();
+        foreach (Match match in Mention().Matches(text))
+        {
+            if (TryParse($"{match.Groups[1].Value}/{match.Groups[2].Value}") is { } repo && !found.Contains(repo)) found.Add(repo);
+        }
+        return found;
+    }
+
+    [GeneratedRegex(@"^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9._-]{1,100})$")]
+    private static partial Regex FullNamePattern();
+
+    [GeneratedRegex(@"github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9_.-]*[A-Za-z0-9_-])", RegexOptions.IgnoreCase)]
+    private static partial Regex Mention();
+}

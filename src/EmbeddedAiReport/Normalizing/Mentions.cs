@@ -1,0 +1,27 @@
+namespace EmbeddedAiReport.Normalizing;
+
+/// <summary>Finds the papers and code a text points to, as entry links (a post about an arXiv paper, an abstract naming its repo).</summary>
+public static class Mentions
+{
+    /// <summary>Links to every arXiv paper and GitHub repository named in <paramref name="texts"/>, without repeats, except <paramref name="selfKey"/>.</summary>
+    public static IReadOnlyList<EntryLink> Find(string? selfKey, params string?[] texts)
+    {
+        var links = new List<EntryLink>();
+        foreach (var text in texts)
+        {
+            if (string.IsNullOrEmpty(text)) continue;
+            foreach (var id in ArxivId.FindAll(text))
+                Add(links, selfKey, new EntryLink("arxiv", id.Key, id.AbsUrl));
+            foreach (var repo in GitHubRepo.FindAll(text))
+                Add(links, selfKey, new EntryLink("github", repo.Key, repo.Url));
+        }
+        return links;
+    }
+
+    private static void Add(List<EntryLink> links, string? selfKey, EntryLink link)
+    {
+        if (link.Target != selfKey && (selfKey is null || !selfKey.StartsWith(link.Target + "@", StringComparison.Ordinal))
+            && links.All(l => l.Target != link.Target))
+            links.Add(link);
+    }
+}

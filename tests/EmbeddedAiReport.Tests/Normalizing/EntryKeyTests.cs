@@ -1,0 +1,66 @@
+using EmbeddedAiReport.Normalizing;
+
+namespace EmbeddedAiReport.Tests.Normalizing;
+
+public sealed class EntryKeyTests
+{
+    [Theory]
+    [InlineData("https://arxiv.org/abs/2011.12289", "arxiv:2011.12289")]
+    [InlineData("https://arxiv.org/abs/2011.12289v1", "arxiv:2011.12289")]
+    [InlineData("http://arxiv.org/abs/2011.12289v3", "arxiv:2011.12289")]
+    [InlineData("https://arxiv.org/pdf/2011.12289", "arxiv:2011.12289")]
+    [InlineData("https://arxiv.org/pdf/2011.12289v2.pdf", "arxiv:2011.12289")]
+    [InlineData("https://arxiv.org/pdf/1905.11946.pdf", "arxiv:1905.11946")]
+    [InlineData("https://arxiv.org/html/2011.12289v1", "arxiv:2011.12289")]
+    [InlineData("https://export.arxiv.org/abs/2011.12289", "arxiv:2011.12289")]
+    [InlineData("https://www.arxiv.org/abs/2011.12289/", "arxiv:2011.12289")]
+    [InlineData("https://arxiv.org/abs/cs/0112017", "arxiv:cs/0112017")]
+    [InlineData("https://arxiv.org/abs/cs/0112017v2", "arxiv:cs/0112017")]
+    [InlineData("https://arxiv.org/abs/math.CA/0611800v2", "arxiv:math/0611800")]
+    [InlineData("https://arxiv.org/abs/0704.0001", "arxiv:0704.0001")]
+    [InlineData("https://github.com/Tencent/ncnn", "gh:tencent/ncnn")]
+    [InlineData("https://github.com/tencent/NCNN/", "gh:tencent/ncnn")]
+    [InlineData("https://github.com/Tencent/ncnn.git", "gh:tencent/ncnn")]
+    [InlineData("https://github.com/Tencent/ncnn/tree/master/docs", "url:github.com/Tencent/ncnn/tree/master/docs")]
+    [InlineData("https://github.com/miniflux/v2/commit/3ec8d0b", "url:github.com/miniflux/v2/commit/3ec8d0b")]
+    [InlineData("https://github.com/alibaba/MNN/releases/tag/1.0.0", "gh:alibaba/mnn@1.0.0")]
+    [InlineData("https://www.github.com/alibaba/MNN/releases/tag/v1.0.0-rc1", "gh:alibaba/mnn@v1.0.0-rc1")]
+    [InlineData("https://Example.COM/Post/?utm_source=x&b=2&a=1#top", "url:example.com/Post?a=1&b=2")]
+    [InlineData("https://www.example.com/post", "url:example.com/post")]
+    [InlineData("https://zhuanlan.zhihu.com/p/139552817?from=timeline&spm=a.b", "url:zhuanlan.zhihu.com/p/139552817")]
+    public void For_EveryUrlForm_GivesTheCanonicalKey(string url, string expected) => Assert.Equal(expected, EntryKey.For(new Uri(url)));
+
+    [Theory]
+    [InlineData("2011.12289v2", "2011.12289", 2)]
+    [InlineData("arXiv:2011.12289", "2011.12289", null)]
+    [InlineData("oai:arXiv.org:2403.01234v1", "2403.01234", 1)]
+    [InlineData("hep-th/9901001", "hep-th/9901001", null)]
+    [InlineData("astro-ph/0601001v1", "astro-ph/0601001", 1)]
+    public void ArxivId_TryParse_SplitsBaseAndVersion(string text, string expectedBase, int? expectedVersion)
+    {
+        var id = ArxivId.TryParse(text);
+
+        Assert.Equal(new ArxivId(expectedBase, expectedVersion), id);
+    }
+
+    [Theory]
+    [InlineData("2011.1228")]
+    [InlineData("not an id")]
+    [InlineData("")]
+    public void ArxivId_TryParse_Garbage_IsNull(string text) => Assert.Null(ArxivId.TryParse(text));
+
+    [Fact]
+    public void Mentions_Find_PaperAndCodeInAPost_LinksBoth()
+    {
+        var links = Mentions.Find("wx:abc", "论文：https://arxiv.org/abs/2004.10934 代码：https://github.com/AlexeyAB/darknet 另见 arXiv:2004.10934v2");
+
+        Assert.Equal([new EntryLink("arxiv", "arxiv:2004.10934", "https://arxiv.org/abs/2004.10934"),
+            new EntryLink("github", "gh:alexeyab/darknet", "https://github.com/AlexeyAB/darknet")], links);
+    }
+
+    [Fact]
+    public void Mentions_Find_ReleaseNamingItsOwnRepo_DoesNotLinkToItself()
+    {
+        Assert.Empty(Mentions.Find("gh:tencent/ncnn@20240102", "see https://github.com/Tencent/ncnn/wiki"));
+    }
+}

@@ -41,7 +41,7 @@ internal static class WorkerHost
         {
             // One-shot commands print their results on stdout; logs go to stderr and only warnings by default.
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddFilter<ConsoleLoggerProvider>(level => level >= LogLevel.Warning);
         }
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);

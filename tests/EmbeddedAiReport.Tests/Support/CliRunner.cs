@@ -6,11 +6,14 @@ namespace EmbeddedAiReport.Tests.Support;
 /// <summary>Runs the real command line in-process and captures its output.</summary>
 public static class CliRunner
 {
-    public static async Task<CliResult> RunAsync(Action<IServiceCollection>? configure, params string[] args)
+    public static Task<CliResult> RunAsync(Action<IServiceCollection>? configure, params string[] args) => RunAsync(configure, CancellationToken.None, args);
+
+    /// <summary>Runs the CLI; cancelling <paramref name="cancellationToken"/> stops it as SIGTERM would (the daemon shuts down gracefully).</summary>
+    public static async Task<CliResult> RunAsync(Action<IServiceCollection>? configure, CancellationToken cancellationToken, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await ReportCli.InvokeAsync(args, output, error, configure);
+        var code = await ReportCli.InvokeAsync(args, output, error, configure, cancellationToken);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

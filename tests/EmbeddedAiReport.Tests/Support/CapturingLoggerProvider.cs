@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace EmbeddedAiReport.Tests.Support;
+
+/// <summary>Collects log lines and lets a test await the first one that matches, instead of sleeping.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly ConcurrentQueue<(int EventId, string Message)> _lines = new();
+    private readonly ConcurrentBag<(Func<int, string, bool> Match, TaskCompletionSource<string> Signal)> _waiters = [];
+
+    public IReadOnlyCollection<(int EventId, string Message)> Lines => _lines;
+
+    /// <summary>Completes when a line with <paramref name="eventId"/> whose message contains <paramref name="text"/> is logged.</summary>
+    public Task<string> WaitForAsync(int eventId, string text = "")
+    {
+        var signal = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters.Add(((id, message) => id == eventId && message.Contains(text, StringComparison.Ordinal), signal));
+        foreach (var (id, message) in _lines)
+            if (id == eventId && message.Contains(text, StringComparison.Ordinal)) signal.TrySetResult(message);
+        return signal.Task;
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose() { }
+
+    private void Add(int eventId, string message)
+    {
+        _lines.Enqueue((eventId, message));
+        foreach (var (match, signal) in _waiters)
+            if (match(eventId, message)) signal.TrySetResult(message);
+    }
+
+    private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.Add(eventId.Id, formatter(state, exception));
+    }
+}

@@ -1,0 +1,90 @@
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Validate_DefaultConfig_IsOk()
+    {
+        var result = await CliRunner.RunAsync("validate", "--config", Fixtures.ConfigDirectory);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("config OK", result.Out);
+    }
+
+    [Fact]
+    public async Task Validate_SeveralProblems_PrintsEveryOneAndExits2()
+    {
+        var config = _directory.ConfigWithSources("""
+            {"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "schedule": "whenever"},
+                         {"id": "b", "kind": "rss", "url": "https://y.org/"}]}
+            """);
+        File.WriteAllText(Path.Combine(config, "appsettings.json"), """{"Fetching": {"Timeout": "-00:00:05"}, "Draft": {"TimeZone": "Mars/Olympus"}}""");
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("sources.json: source 'a': schedule:", result.Error);
+        Assert.Contains("sources.json: source 'b': kind: unknown kind 'rss'", result.Error);
+        Assert.Contains("appsettings.json: Fetching:Timeout: must be positive", result.Error);
+        Assert.Contains("appsettings.json: Draft:TimeZone: unknown time zone 'Mars/Olympus'", result.Error);
+    }
+
+    [Fact]
+    public async Task Validate_BrokenTemplate_NamesTheTemplate()
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        File.WriteAllText(Path.Combine(config, "templates", "draft.md.liquid"), "line one\n{% for item in items %}\nnever closed\n");
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("templates/draft.md.liquid:", result.Error);
+    }
+
+    [Fact]
+    public async Task Validate_MissingConfigFolder_Exits2()
+    {
+        var result = await CliRunner.RunAsync("validate", "--config", _directory.File("nowhere"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("config folder not found", result.Error);
+    }
+
+    [Theory]
+    [InlineData("export", "--week", "2020-W99")]
+    [InlineData("export", "--from", "2020-05-01")]
+    [InlineData("export", "--week", "2020-W10", "--from", "2020-05-01", "--to", "2020-05-02")]
+    [InlineData("export", "--format", "pdf")]
+    [InlineData("poll", "--source", "no-such-source")]
+    [InlineData("frobnicate")]
+    public async Task Command_BadUsage_Exits2WithAMessage(params string[] args)
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+
+        var result = await CliRunner.RunAsync([.. args, "--config", config, "--db", _directory.File("r.db")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.NotEmpty(result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Poll_FailingSource_Exits1AndSourcesShowsTheError()
+    {
+        var config = _directory.ConfigWithSources("""{"sources": [{"id": "dead", "kind": "feed", "url": "http://127.0.0.1:9/feed.xml", "allowPrivateNetwork": true}]}""");
+        var db = _directory.File("r.db");
+
+        var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
+        var sources = await CliRunner.RunAsync("sources", "--config", config, "--db", db);
+
+        Assert.Equal(1, poll.ExitCode);
+        Assert.Contains("dead: error: http://127.0.0.1:9/feed.xml: unreachable", poll.Out);
+        Assert.Equal(0, sources.ExitCode);
+        Assert.Matches(@"dead\s+feed\s+failing\s+0\s+-\s+1\s+http://127\.0\.0\.1:9/feed\.xml: unreachable", sources.Out);
+    }
+}

@@ -25,6 +25,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IssueStore>();
 
         services.AddSingleton<HostPoliteness>();
+        services.AddSingleton<HostResilience>();
         services.AddSingleton<Fetcher>();
         services.AddHttpClient(Fetcher.ClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler

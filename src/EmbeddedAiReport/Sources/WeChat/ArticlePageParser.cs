@@ -82,7 +82,7 @@ public static partial class ArticlePageParser
     /// </summary>
     private static string? ScriptVar(string scripts, string name)
     {
-        var declaration = new Regex($@"\bvar\s+{Regex.Escape(name)}\s*=\s*([^;\r\n]*)", RegexOptions.None, TimeSpan.FromSeconds(1)).Match(scripts);
+        var declaration = new Regex($@"\bvar\s+{Regex.Escape(name)}\s*=\s*((?:""(?:[^""\\\r\n]|\\.)*""|'(?:[^'\\\r\n]|\\.)*'|[^;'""\r\n])*)", RegexOptions.None, TimeSpan.FromSeconds(1)).Match(scripts);
         if (!declaration.Success) return null;
         foreach (Match quoted in Quoted().Matches(declaration.Groups[1].Value))
         {

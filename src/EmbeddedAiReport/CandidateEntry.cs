@@ -21,6 +21,8 @@ public sealed record CandidateEntry
     /// <summary>Version of the item when the source has versions (arXiv v2 …); a higher version updates the entry.</summary>
     public int? Version { get; init; }
     public IReadOnlyList<EntryLink> Links { get; init; } = [];
+    /// <summary>Other keys of the same item (a WeChat article's long-link key learned from its page); storage merges them into one entry.</summary>
+    public IReadOnlyList<string> AliasKeys { get; init; } = [];
 }
 
 /// <summary>A reference from an entry to a paper, a repository or another URL.</summary>

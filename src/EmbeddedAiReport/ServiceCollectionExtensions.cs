@@ -3,6 +3,7 @@ using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Sources.Feeds;
+using EmbeddedAiReport.Sources.WeChat;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EntryStore>();
         services.AddSingleton<SourceStore>();
         services.AddSingleton<IssueStore>();
+        services.AddSingleton<PageStore>();
 
         services.AddSingleton<HostPoliteness>();
         services.AddSingleton<HostResilience>();
@@ -47,10 +49,12 @@ public static class ServiceCollectionExtensions
         // GitHub kinds
 
         // WeChat kinds
+        services.AddSourceKind<WeChatMirrorSource>();
 
 
         services.AddSingleton<SourceCatalog>();
         services.AddSingleton<EntryClassifier>();
+        services.AddSingleton<PageEnricher>();
         services.AddSingleton<SourcePoller>();
 
         services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value));

@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Worker.Cli;
@@ -10,14 +11,23 @@ internal static class SourcesCommand
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.Build(config, daemon: false, configure);
         var health = (await app.Services.GetRequiredService<SourceStore>().ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
+        var kinds = app.Services.GetRequiredService<SourceCatalog>().Kinds;
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         context.Out.WriteLine($"{"id",-28} {"kind",-16} {"state",-9} {"entries",7}  {"last success",-20} {"failures",8}  last error");
         foreach (var source in config.Sources)
         {
             var h = health.GetValueOrDefault(source.Id);
             var state = !source.Enabled ? "disabled" : h is null ? "never" : h.ConsecutiveFailures > 0 ? "failing" : "ok";
-            var paused = h?.PausedUntil is { } until && until > now ? $" (paused until {Time(until)})" : "";
-            context.Out.WriteLine($"{source.Id,-28} {source.Kind,-16} {state,-9} {h?.Entries ?? 0,7}  {Time(h?.LastSuccess),-20} {h?.ConsecutiveFailures ?? 0,8}  {h?.LastError}{paused}");
+            // A mirror that answers 200 with nothing new for longer than its cadence has probably lost its login.
+            var note = h?.LastError;
+            if (state == "ok" && h is not null && kinds.TryGetValue(source.Kind, out var kind) && kind.StaleAfter(source) is { } staleAfter
+                && h.IsStale(staleAfter, now))
+            {
+                state = "stale";
+                note = $"no new entry since {Time(h.LastNewEntry ?? h.FirstPoll)} (expected within {staleAfter.TotalDays:0.#}d; check the mirror's login)";
+            }
+            if (h?.PausedUntil is { } until && until > now) note += $" (paused until {Time(until)})";
+            context.Out.WriteLine($"{source.Id,-28} {source.Kind,-16} {state,-9} {h?.Entries ?? 0,7}  {Time(h?.LastSuccess),-20} {h?.ConsecutiveFailures ?? 0,8}  {note}");
         }
         return ExitCodes.Ok;
     }

@@ -10,6 +10,7 @@ public static class EntryKey
         if (ArxivId.TryFromUrl(uri) is { } paper) return paper.Key;
 
         // WeChat
+        if (WeChatArticleLink.TryParse(uri) is { } article) return article.Key;
 
         // A repository page or a release is the repo's identity; commits, issues and files stay plain URLs.
         if (GitHubRepo.TryFromUrl(uri) is { } repo)

@@ -21,6 +21,12 @@ public interface ISourceKind
 
     /// <summary>Reads one fetched document into candidate entries.</summary>
     ParseOutcome Parse(FetchedDocument document, SourceDefinition source, SourceRequest request);
+
+    /// <summary>
+    /// How long the source may go without a new entry while its polls succeed before it counts as stale
+    /// (a mirror whose login expired still answers 200); null: never stale.
+    /// </summary>
+    TimeSpan? StaleAfter(SourceDefinition source) => null;
 }
 
 /// <summary>One address a poll fetches; <see cref="Label"/> tells it apart in logs (a repo, an account).</summary>

@@ -15,7 +15,8 @@ namespace EmbeddedAiReport.Sources;
 /// crash from stopping the others.
 /// </remarks>
 public sealed class SourcePoller(
-    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, IOptions<FetchingOptions> fetching, TimeProvider timeProvider,
+    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, PageEnricher enricher, IOptions<FetchingOptions> fetching,
+    TimeProvider timeProvider,
     ILogger<SourcePoller> logger)
 {
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
@@ -87,6 +88,9 @@ public sealed class SourcePoller(
             }
         }
 
+        if (kind is IPageEnrichingKind enriching)
+            entries = await enricher.EnrichAsync(enriching, source, Filter(entries, source).DistinctBy(e => e.CanonicalKey).ToList(), cancellationToken);
+
         var writes = Filter(entries, source)
             .DistinctBy(e => e.CanonicalKey)
             .Select(e => classifier.Classify(e, source, kind.DefaultSection))
@@ -105,6 +109,9 @@ public sealed class SourcePoller(
         if (result.Failed) logger.PollFailed(source.Id, error!);
         else if (result.NotModified) logger.NotModified(source.Id);
         else logger.Polled(source.Id, counts.New, counts.Updated, writes.Count, (long)clock.Elapsed.TotalMilliseconds);
+        if (!result.Failed && counts.New == 0 && kind.StaleAfter(source) is { } staleAfter
+            && await store.GetHealthAsync(source.Id, cancellationToken) is { } health && health.IsStale(staleAfter, timeProvider.GetUtcNow()))
+            logger.SourceStale(source.Id, health.LastNewEntry?.ToString("u") ?? "the first poll", staleAfter);
         return result;
     }
 

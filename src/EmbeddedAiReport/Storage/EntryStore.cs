@@ -39,6 +39,9 @@ public sealed class EntryStore(ReportDatabase database)
             "INSERT OR REPLACE INTO entry_tags (entry_id, tag, weight) VALUES ($id, $tag, $weight)", "$id", "$tag", "$weight");
         await using var addLink = Prepare(connection, transaction,
             "INSERT OR IGNORE INTO entry_links (entry_id, kind, target, url) VALUES ($id, $kind, $target, $url)", "$id", "$kind", "$target", "$url");
+        await using var resolve = Prepare(connection, transaction, ResolveAliasSql, "$key");
+        await using var addAlias = Prepare(connection, transaction,
+            "INSERT OR IGNORE INTO entry_aliases (alias_key, entry_key) VALUES ($alias, $key)", "$alias", "$key");
 
         upsert.Parameters["$source"].Value = sourceId;
         upsert.Parameters["$now"].Value = SqliteTime.Write(now);
@@ -46,7 +49,7 @@ public sealed class EntryStore(ReportDatabase database)
         int added = 0, changed = 0;
         foreach (var write in entries)
         {
-            var entry = write.Candidate;
+            var entry = await ResolveAliasesAsync(resolve, addAlias, write.Candidate, cancellationToken);
             upsert.Parameters["$kind"].Value = write.Kind;
             upsert.Parameters["$key"].Value = entry.CanonicalKey;
             upsert.Parameters["$url"].Value = entry.Url;
@@ -88,6 +91,39 @@ public sealed class EntryStore(ReportDatabase database)
             }
         }
         return new StoreCounts(added, changed);
+    }
+
+    // The entry a key names: through a recorded alias, else the entry stored under that key.
+    private const string ResolveAliasSql = """
+        SELECT coalesce((SELECT entry_key FROM entry_aliases WHERE alias_key = $key),
+                        (SELECT canonical_key FROM entries WHERE canonical_key = $key))
+        """;
+
+    /// <summary>
+    /// Gives <paramref name="entry"/> the key of the entry it already is (its own key or one of its
+    /// <see cref="CandidateEntry.AliasKeys"/> found as an entry or an alias), and records its other keys as aliases,
+    /// so a WeChat short link and long link of one article stay one entry whichever arrived first.
+    /// </summary>
+    private static async Task<CandidateEntry> ResolveAliasesAsync(SqliteCommand resolve, SqliteCommand addAlias, CandidateEntry entry, CancellationToken cancellationToken)
+    {
+        string? resolved = null;
+        foreach (var key in entry.AliasKeys.Prepend(entry.CanonicalKey))
+        {
+            resolve.Parameters["$key"].Value = key;
+            if (await resolve.ExecuteScalarAsync(cancellationToken) is string found)
+            {
+                resolved = found;
+                break;
+            }
+        }
+        resolved ??= entry.CanonicalKey;
+        foreach (var key in entry.AliasKeys.Prepend(entry.CanonicalKey).Where(k => k != resolved))
+        {
+            addAlias.Parameters["$alias"].Value = key;
+            addAlias.Parameters["$key"].Value = resolved;
+            await addAlias.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return resolved == entry.CanonicalKey ? entry : entry with { CanonicalKey = resolved };
     }
 
     /// <summary>Entries whose window time falls in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), not rejected, not yet published.</summary>

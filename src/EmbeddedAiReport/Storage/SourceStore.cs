@@ -110,30 +110,34 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         return counts;
     }
 
+    /// <summary>Health of every source that has been polled at least once, by id.</summary>
+    public Task<IReadOnlyList<SourceHealth>> ListHealthAsync(CancellationToken cancellationToken) => QueryHealthAsync(null, cancellationToken);
+
     /// <summary>Health of one source, or null when it was never polled.</summary>
     public async Task<SourceHealth?> GetHealthAsync(string sourceId, CancellationToken cancellationToken) =>
-        (await ListHealthAsync(cancellationToken, sourceId)).FirstOrDefault();
+        (await QueryHealthAsync(sourceId, cancellationToken)).SingleOrDefault();
 
-    /// <summary>Health of every source that has been polled at least once, by id.</summary>
-    public async Task<IReadOnlyList<SourceHealth>> ListHealthAsync(CancellationToken cancellationToken) => await ListHealthAsync(cancellationToken, null);
-
-    private async Task<IReadOnlyList<SourceHealth>> ListHealthAsync(CancellationToken cancellationToken, string? onlyId)
+    private async Task<IReadOnlyList<SourceHealth>> QueryHealthAsync(string? sourceId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT s.id, s.kind, s.last_poll, s.last_success, s.last_error, s.consecutive_failures, s.paused_until, s.last_new_entry,
-                   (SELECT count(*) FROM entries e WHERE e.source_id = s.id)
-            FROM sources s WHERE $only IS NULL OR s.id = $only ORDER BY s.id
+                   (SELECT count(*) FROM entries e WHERE e.source_id = s.id),
+                   (SELECT min(f.started) FROM fetches f WHERE f.source_id = s.id)
+            FROM sources s WHERE $id IS NULL OR s.id = $id ORDER BY s.id
             """;
-        command.Parameters.AddWithValue("$only", (object?)onlyId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$id", (object?)sourceId ?? DBNull.Value);
         var result = new List<SourceHealth>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             result.Add(new SourceHealth(reader.GetString(0), reader.GetString(1), SqliteTime.ReadOrNull(reader.GetValue(2)),
                 SqliteTime.ReadOrNull(reader.GetValue(3)), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt32(5),
-                SqliteTime.ReadOrNull(reader.GetValue(6)), SqliteTime.ReadOrNull(reader.GetValue(7)), reader.GetInt64(8)));
+                SqliteTime.ReadOrNull(reader.GetValue(6)), SqliteTime.ReadOrNull(reader.GetValue(7)), reader.GetInt64(8))
+            {
+                FirstPoll = SqliteTime.ReadOrNull(reader.GetValue(9)),
+            });
         }
         return result;
     }

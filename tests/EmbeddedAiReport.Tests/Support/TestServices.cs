@@ -19,7 +19,7 @@ public sealed class TestServices : IDisposable
         Clock = new FakeTimeProvider(now ?? new DateTimeOffset(2020, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddSingleton(Options.Create(fetching ?? new FetchingOptions { HostDelays = [] }));
+        services.AddSingleton(Options.Create(fetching ?? NoRetries()));
         services.AddSingleton(Options.Create(draft ?? new DraftOptions()));
         services.AddEmbeddedAiReport(_directory.File("report.db"));
         configure?.Invoke(services);
@@ -27,6 +27,12 @@ public sealed class TestServices : IDisposable
     }
 
     public FakeTimeProvider Clock { get; }
+
+    /// <summary>
+    /// Fetching settings for tests on a fake clock: no politeness gaps, no retries and no circuit breaker, since their
+    /// waits would only end when a test advances the clock. Retry and breaker behaviour have their own tests.
+    /// </summary>
+    public static FetchingOptions NoRetries() => new() { HostDelays = [], Retries = 0, CircuitBreakerFailures = 1_000_000 };
 
     public string DatabasePath => _directory.File("report.db");
 

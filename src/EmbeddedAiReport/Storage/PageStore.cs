@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>The <c>entry_pages</c> table: each entry page read once (WeChat article enrichment) and what it gave.</summary>
+/// <remarks>
+/// Rows are a cache of fetched pages, written as each page is read rather than in the poll's transaction:
+/// a poll that crashes later loses no page it already paid a polite fetch for.
+/// </remarks>
+public sealed class PageStore(ReportDatabase database)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The stored pages of <paramref name="entryKeys"/>, by key.</summary>
+    public async Task<IReadOnlyDictionary<string, StoredPage>> GetAsync(IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, StoredPage>(StringComparer.Ordinal);
+        if (entryKeys.Count == 0) return result;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT entry_key, source_id, checked, outcome, detail, entry_json FROM entry_pages WHERE entry_key = $key";
+        var key = command.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
+        foreach (var entryKey in entryKeys.Distinct(StringComparer.Ordinal))
+        {
+            key.Value = entryKey;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken)) continue;
+            var entry = reader.IsDBNull(5) ? null : JsonSerializer.Deserialize<CandidateEntry>(reader.GetString(5), Json);
+            result[entryKey] = new StoredPage(reader.GetString(0), reader.GetString(1), SqliteTime.Read(reader.GetString(2)),
+                Enum.Parse<PageOutcome>(reader.GetString(3), ignoreCase: true), reader.IsDBNull(4) ? null : reader.GetString(4), entry);
+        }
+        return result;
+    }
+
+    /// <summary>When a page of <paramref name="sourceId"/> last answered with an anti-bot page, or null.</summary>
+    public async Task<DateTimeOffset?> LastBlockedAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT max(checked) FROM entry_pages WHERE source_id = $source AND outcome = 'blocked'";
+        command.Parameters.AddWithValue("$source", sourceId);
+        return SqliteTime.ReadOrNull(await command.ExecuteScalarAsync(cancellationToken) ?? DBNull.Value);
+    }
+
+    /// <summary>Records (or replaces) what reading the page of <see cref="StoredPage.EntryKey"/> gave.</summary>
+    public async Task SaveAsync(StoredPage page, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO entry_pages (entry_key, source_id, checked, outcome, detail, entry_json)
+            VALUES ($key, $source, $checked, $outcome, $detail, $json)
+            ON CONFLICT (entry_key) DO UPDATE SET source_id = excluded.source_id, checked = excluded.checked,
+                outcome = excluded.outcome, detail = excluded.detail, entry_json = excluded.entry_json
+            """;
+        command.Parameters.AddWithValue("$key", page.EntryKey);
+        command.Parameters.AddWithValue("$source", page.SourceId);
+        command.Parameters.AddWithValue("$checked", SqliteTime.Write(page.Checked));
+        command.Parameters.AddWithValue("$outcome", page.Outcome.ToString().ToLowerInvariant());
+        command.Parameters.AddWithValue("$detail", (object?)page.Detail ?? DBNull.Value);
+        command.Parameters.AddWithValue("$json", page.Entry is null ? DBNull.Value : JsonSerializer.Serialize(page.Entry, Json));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

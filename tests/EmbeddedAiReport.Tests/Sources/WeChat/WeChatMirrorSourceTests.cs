@@ -1,0 +1,276 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EmbeddedAiReport.Tests.Sources.WeChat;
+
+public sealed class WeChatMirrorSourceTests : IAsyncLifetime
+{
+    private const string Riptide = "wx:DdyvZLDb7D-dQ9okhwQreA";
+    private const string RiptideLong = "wx:MzA3MzI4MjgzMw==:2650786213:3";
+
+    private TestServices _services = null!;
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackServer.StartAsync();
+        _services = new TestServices(new DateTimeOffset(2020, 5, 14, 12, 0, 0, TimeSpan.Zero), configure: services =>
+            services.AddHttpClient(Fetcher.ClientName).AddHttpMessageHandler(() => new WeChatHostRedirect(_server.BaseUri)));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _services.Dispose();
+    }
+
+    private string Base => _server.BaseUri.AbsoluteUri.TrimEnd('/');
+
+    private SourceDefinition Source(string fields, string id = "wx") => Assert.Single(_services.Sources(
+        $$"""{"sources": [{"id": "{{id}}", "kind": "wechat-mirror", "allowPrivateNetwork": true, {{fields}} }]}"""));
+
+    private Task<PollResult> PollAsync(SourceDefinition source) => _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+
+    private Task<IReadOnlyList<StoredEntry>> EntriesAsync() =>
+        _services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
+
+    private int PageRequests => _server.Requests.Count(r => r.PathAndQuery.StartsWith("/s", StringComparison.Ordinal));
+
+    /// <summary>Serves a fixture without validators, so every poll reads it again (and would fetch pages again).</summary>
+    private void MapAlways(string path, string fixture, string contentType = "application/xml") =>
+        _server.Map(path, async context =>
+        {
+            context.Response.ContentType = contentType;
+            await context.Response.Body.WriteAsync(Fixtures.Bytes(fixture));
+        });
+
+    [Fact]
+    public async Task PollAsync_WeweRssAccountFeed_StoresShortLinksUnderTheConfiguredName()
+    {
+        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": [{"feed": "MP_WXS_3073282833", "name": "机器之心"}] """);
+
+        var result = await PollAsync(source);
+
+        Assert.Null(result.Error);
+        Assert.Equal(3, result.New);
+        var entries = await EntriesAsync();
+        Assert.All(entries, e => Assert.Equal("机器之心", e.Account));
+        var riptide = Assert.Single(entries, e => e.CanonicalKey == Riptide);
+        Assert.Equal("https://mp.weixin.qq.com/s/DdyvZLDb7D-dQ9okhwQreA", riptide.Url);
+        Assert.Equal(new DateTimeOffset(2020, 5, 12, 4, 21, 9, TimeSpan.Zero), riptide.Published);
+        Assert.Equal("news", riptide.Section);
+    }
+
+    [Theory]
+    [InlineData("atom", "wewe-rss_all.atom", 4)]
+    [InlineData("json", "wewe-rss_all.json", 2)]
+    [InlineData("rss", "wewe-rss_MP_WXS_3073282833.rss", 3)]
+    public async Task PollAsync_WeweRssFormats_TakeTheAccountFromTheFeed(string format, string fixture, int expected)
+    {
+        _server.MapFixture($"feeds/all.{format}", "wechat-mirror-feed/" + fixture);
+        var source = Source($$""" "mirror": "{{Base}}/", "format": "{{format}}", "accounts": ["all"] """);
+
+        var result = await PollAsync(source);
+
+        Assert.Null(result.Error);
+        Assert.Equal(expected, result.New);
+        var entries = await EntriesAsync();
+        Assert.Equal("机器之心", Assert.Single(entries, e => e.CanonicalKey == Riptide).Account);
+        if (format != "rss") Assert.Equal("量子位", Assert.Single(entries, e => e.CanonicalKey == "wx:ef_P2dofxPeTKyghBe1aSw").Account);
+    }
+
+    [Theory]
+    [InlineData("rsshub", "/wechat/wechat2rss/51e92aad2728acdd1fda7314be32b16639353001", "rsshub_wechat2rss.xml", 2)]
+    [InlineData("wechat2rss", "/feed/51e92aad2728acdd1fda7314be32b16639353001.xml", "wechat2rss_jiqizhixin.xml", 1)]
+    public async Task PollAsync_RssHubAndWechat2Rss_FetchTheirFeedAddresses(string flavor, string path, string fixture, int expected)
+    {
+        _server.MapFixture(path, "wechat-mirror-feed/" + fixture);
+        var source = Source($$""" "mirror": "{{Base}}", "flavor": "{{flavor}}", "accounts": ["51e92aad2728acdd1fda7314be32b16639353001"] """);
+
+        var result = await PollAsync(source);
+
+        Assert.Null(result.Error);
+        Assert.Equal(expected, result.New);
+        Assert.Equal(path, Assert.Single(_server.Requests).PathAndQuery);
+        var entries = await EntriesAsync();
+        Assert.All(entries, e =>
+        {
+            Assert.Equal("机器之心", e.Account);
+            Assert.StartsWith("https://mp.weixin.qq.com/s", e.Url);
+            Assert.DoesNotContain("chksm", e.Url);
+            Assert.DoesNotContain("scene", e.Url);
+            Assert.DoesNotContain("<", e.Summary);
+        });
+    }
+
+    [Fact]
+    public async Task PollAsync_RssHubHtmlDescription_BecomesAPlainBoundedSummaryWithPaperLink()
+    {
+        _server.MapFixture("wechat/wechat2rss/jqzx", "wechat-mirror-feed/rsshub_wechat2rss.xml");
+
+        await PollAsync(Source($$""" "mirror": "{{Base}}", "flavor": "rsshub", "accounts": ["jqzx"] """));
+
+        var riptide = Assert.Single(await EntriesAsync(), e => e.CanonicalKey == Riptide);
+        Assert.StartsWith("OctoML 的研究者提出了 Riptide，这是一种", riptide.Summary);
+        Assert.True(riptide.Summary.Length <= 300);
+        Assert.Contains(riptide.Links, l => l.Target == "arxiv:2005.00057");
+    }
+
+    [Fact]
+    public async Task PollAsync_TwoMirrorsWithOverlappingAccountsAndUrlForms_StoreOneEntryPerArticle()
+    {
+        _server.MapFixture("a/feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        _server.MapFixture("a/feeds/all.atom", "wechat-mirror-feed/wewe-rss_all.atom");
+        _server.MapFixture("b/wechat/wechat2rss/jqzx", "wechat-mirror-feed/rsshub_wechat2rss.xml");
+        var mirrorA = Source($$""" "mirror": "{{Base}}/a", "accounts": [{"feed": "MP_WXS_3073282833", "name": "机器之心"}] """, "mirror-a");
+        var mirrorAll = Source($$""" "mirror": "{{Base}}/a", "format": "atom", "accounts": ["all"] """, "mirror-a-all");
+        var mirrorB = Source($$""" "mirror": "{{Base}}/b", "flavor": "rsshub", "accounts": ["jqzx"] """, "mirror-b");
+
+        var a = await PollAsync(mirrorA);
+        var all = await PollAsync(mirrorAll);
+        var b = await PollAsync(mirrorB);
+
+        Assert.Equal((3, 2, 0), (a.New, all.New, b.New));
+        var entries = await EntriesAsync();
+        Assert.Equal(5, entries.Count);
+        Assert.Equal(entries.Count, entries.Select(e => e.CanonicalKey).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Export_WeChatEntries_ShowTheAccountInTheTitleAsTheRealIssuesDo()
+    {
+        _server.MapFixture("feeds/all.atom", "wechat-mirror-feed/wewe-rss_all.atom");
+        await PollAsync(Source($$""" "mirror": "{{Base}}", "format": "atom", "accounts": ["all"] """));
+
+        var draft = await _services.Get<DraftExporter>().BuildAsync(
+            DraftWindow.Of(new DateOnly(2020, 5, 10), new DateOnly(2020, 5, 14), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")), CancellationToken.None);
+        var markdown = new DraftRenderer(File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "templates/draft.md.liquid")), "draft.md.liquid").Render(draft);
+
+        Assert.Contains("- [Riptide:12倍端到端加速，陈天奇创业公司OctoML提出克服二值网络瓶颈新方法 | 机器之心](https://mp.weixin.qq.com/s/DdyvZLDb7D-dQ9okhwQreA)", markdown);
+        Assert.Contains("- [谷歌自研终端AI芯片曝出重大进展，联手三星，用于手机笔记本 | 量子位](https://mp.weixin.qq.com/s/ef_P2dofxPeTKyghBe1aSw)", markdown);
+    }
+
+    [Fact]
+    public async Task PollAsync_EnrichmentOn_FillsPublishTimeSummaryAndLinksFromThePageAndDropsDeletedArticles()
+    {
+        MapAlways("feeds/all.json", "wechat-mirror-feed/wewe-rss_all.json", "application/json");
+        _server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        _server.MapFixture("s/ef_P2dofxPeTKyghBe1aSw", "wechat-article-html/handwritten_deleted.html", "text/html");
+        var source = Source($$""" "mirror": "{{Base}}", "format": "json", "accounts": ["all"], "enrich": true """);
+
+        var first = await PollAsync(source);
+        var second = await PollAsync(source);
+
+        Assert.Equal(1, first.New);
+        Assert.Equal((0, 0, 1), (second.New, second.Updated, second.Unchanged));
+        Assert.Equal(2, PageRequests);   // each page once: the second poll re-applies what the pages gave
+        var riptide = Assert.Single(await EntriesAsync());
+        Assert.Equal(Riptide, riptide.CanonicalKey);
+        Assert.Equal(new DateTimeOffset(2020, 5, 12, 4, 21, 9, TimeSpan.Zero), riptide.Published);
+        Assert.StartsWith("OctoML 的研究者提出了 Riptide，这是一种找出并解决端到端二值网络瓶颈的方法。", riptide.Summary);
+        Assert.Equal("机器之心", riptide.Account);
+        Assert.Contains(riptide.Links, l => l.Target == "gh:jwfromm/riptide");
+    }
+
+    [Fact]
+    public async Task PollAsync_EnrichmentOff_FetchesNoPage()
+    {
+        _server.MapFixture("feeds/all.json", "wechat-mirror-feed/wewe-rss_all.json", "application/json");
+
+        var result = await PollAsync(Source($$""" "mirror": "{{Base}}", "format": "json", "accounts": ["all"] """));
+
+        Assert.Equal(2, result.New);
+        Assert.Equal(0, PageRequests);
+        Assert.All(await EntriesAsync(), e => Assert.Null(e.Published));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task PollAsync_ShortLinkWhosePageNamesALongLinkSeenElsewhere_MergesIntoOneEntry(bool longFirst)
+    {
+        _server.MapFixture("b/feed/jqzx.xml", "wechat-mirror-feed/wechat2rss_jiqizhixin.xml");
+        _server.MapFixture("a/feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        _server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        var longLinks = Source($$""" "mirror": "{{Base}}/b", "flavor": "wechat2rss", "accounts": ["jqzx"] """, "wechat2rss");
+        var shortLinks = Source($$""" "mirror": "{{Base}}/a", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 1 """, "wewe");
+
+        foreach (var source in longFirst ? new[] { longLinks, shortLinks } : [shortLinks, longLinks])
+            Assert.Null((await PollAsync(source)).Error);
+
+        var entries = await EntriesAsync();
+        Assert.Equal(3, entries.Count);
+        Assert.Single(entries, e => e.Title.StartsWith("Riptide", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.CanonicalKey == (longFirst ? RiptideLong : Riptide));
+    }
+
+    [Fact]
+    public async Task PollAsync_AntiBotPage_StopsPageFetchesAndBacksOffUntilTheBackoffPasses()
+    {
+        MapAlways("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        foreach (var code in new[] { "DdyvZLDb7D-dQ9okhwQreA", "XEPhK81Ms-wdDnoz5oPZgA", "OYSzol-vufiKPuU9YxtbuA" })
+            _server.MapFixture("s/" + code, "wechat-article-html/handwritten_environment_error.html", "text/html");
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichBackoff": "12h" """);
+
+        var first = await PollAsync(source);
+        var afterFirst = PageRequests;
+        await PollAsync(source);
+        var duringBackoff = PageRequests - afterFirst;
+        _services.Clock.Advance(TimeSpan.FromHours(13));
+        await PollAsync(source);
+        var afterBackoff = PageRequests - afterFirst - duringBackoff;
+
+        Assert.Equal(3, first.New);   // the feed's entries are kept as the feed gave them, never as page content
+        Assert.Equal((1, 0, 1), (afterFirst, duringBackoff, afterBackoff));
+        Assert.All(await EntriesAsync(), e => Assert.DoesNotContain("环境异常", e.Summary + e.Title));
+    }
+
+    [Fact]
+    public async Task PollAsync_EnrichLimit_BoundsPageFetchesPerPoll()
+    {
+        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        _server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        _server.MapFixture("s/XEPhK81Ms-wdDnoz5oPZgA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+
+        await PollAsync(Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 2 """));
+
+        Assert.Equal(2, PageRequests);
+    }
+
+    [Theory]
+    [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror"}]}""", "mirror: required")]
+    [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "ftp://m.org"}]}""", "mirror: not an absolute http(s) URL")]
+    [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org"}]}""", "accounts: list at least one")]
+    [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "flavor": "x"}]}""", "flavor: unknown mirror flavor 'x'")]
+    [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "format": "xml"}]}""", "format: unknown format 'xml'")]
+    [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": [{"name": "机器之心"}]}]}""", "accounts[1]: feed: required")]
+    [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "staleAfter": "soon"}]}""", "staleAfter: not a positive duration")]
+    [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "enrichLimit": 500}]}""", "enrichLimit: expected a whole number")]
+    [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "repos": ["x/y"]}]}""", "repos: unknown field")]
+    public void Parse_BadWeChatMirrorFields_NameTheField(string json, string problem)
+    {
+        var (_, problems) = _services.Get<SourceCatalog>().Parse(json, "sources.json", new DraftOptions().SectionSlugs(), _ => null);
+
+        Assert.Contains(problems, p => p.StartsWith("sources.json: source 'w': " + problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PollAsync_SingleFeedUrl_UsesTheSourceAccount()
+    {
+        _server.MapFixture("any/path.xml", "wechat-mirror-feed/wechat2rss_jiqizhixin.xml");
+        var source = Assert.Single(_services.Sources(
+            $$"""{"sources": [{"id": "one", "kind": "wechat-mirror", "url": "{{_server.Url("any/path.xml")}}", "account": "机器之心Pro", "allowPrivateNetwork": true}]}"""));
+
+        await PollAsync(source);
+
+        var entry = Assert.Single(await EntriesAsync());
+        Assert.Equal("机器之心Pro", entry.Account);
+        Assert.Equal(RiptideLong, entry.CanonicalKey);
+    }
+}

@@ -1,0 +1,118 @@
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Sources.WeChat;
+
+public sealed class WeChatStalenessTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2020, 5, 14, 12, 0, 0, TimeSpan.Zero);
+    private readonly TestServices _services = new(Start);
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _services.Dispose();
+    }
+
+    private SourceDefinition Source(string extra = "") => Assert.Single(_services.Sources(
+        $$"""{"sources": [{"id": "wx", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true {{extra}} }]}"""));
+
+    private async Task<SourceHealth> HealthAsync() =>
+        (await _services.Get<SourceStore>().GetHealthAsync("wx", CancellationToken.None))!;
+
+    [Theory]
+    [InlineData(2, "", false)]
+    [InlineData(4, "", true)]
+    [InlineData(4, """, "staleAfter": "7d" """, false)]
+    [InlineData(8, """, "staleAfter": "7d" """, true)]
+    public async Task IsStale_MirrorAnswering200WithNothingNew_IsStaleOnlyAfterItsCadence(int days, string extra, bool stale)
+    {
+        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        var source = Source(extra);
+        var poller = _services.Get<SourcePoller>();
+        await poller.PollAsync(source, CancellationToken.None);
+
+        _services.Clock.Advance(TimeSpan.FromDays(days));
+        var again = await poller.PollAsync(source, CancellationToken.None);
+
+        Assert.Null(again.Error);
+        var staleAfter = _services.Get<SourceCatalog>().Kinds["wechat-mirror"].StaleAfter(source)!.Value;
+        Assert.Equal(stale, (await HealthAsync()).IsStale(staleAfter, _services.Clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task IsStale_FailingMirror_IsFailingNotStale()
+    {
+        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        var source = Source();
+        var poller = _services.Get<SourcePoller>();
+        await poller.PollAsync(source, CancellationToken.None);
+        _server.Map("feeds/MP_WXS_3073282833.rss", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
+
+        _services.Clock.Advance(TimeSpan.FromDays(5));
+        await poller.PollAsync(source, CancellationToken.None);
+
+        var health = await HealthAsync();
+        Assert.Equal(1, health.ConsecutiveFailures);
+        Assert.False(health.IsStale(TimeSpan.FromDays(3), _services.Clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task IsStale_MirrorThatNeverProducedAnything_CountsFromTheFirstPoll()
+    {
+        _server.MapFile("feeds/MP_WXS_3073282833.rss", """<?xml version="1.0"?><rss version="2.0"><channel><title>机器之心</title></channel></rss>"""u8.ToArray());
+        var source = Source();
+        var poller = _services.Get<SourcePoller>();
+        await poller.PollAsync(source, CancellationToken.None);
+        var freshly = (await HealthAsync()).IsStale(TimeSpan.FromDays(3), _services.Clock.GetUtcNow());
+
+        _services.Clock.Advance(TimeSpan.FromDays(4));
+        await poller.PollAsync(source, CancellationToken.None);
+
+        Assert.False(freshly);
+        Assert.True((await HealthAsync()).IsStale(TimeSpan.FromDays(3), _services.Clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task SourcesCommand_StaleMirror_ShowsStaleWithTheLastNewEntry()
+    {
+        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        using var temp = new TempDirectory();
+        var config = temp.ConfigWithSources($$"""
+            {"sources": [
+              {"id": "wx-stale", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true},
+              {"id": "wx-fresh", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true, "staleAfter": "30d"}
+            ]}
+            """);
+        var clock = new FakeTimeProvider(Start);
+        void UseClock(IServiceCollection services) => services.AddSingleton<TimeProvider>(clock);
+        var db = temp.File("report.db");
+
+        var poll = await CliRunner.RunAsync(UseClock, "poll", "--all", "--config", config, "--db", db);
+        clock.Advance(TimeSpan.FromDays(4));
+        await CliRunner.RunAsync(UseClock, "poll", "--all", "--config", config, "--db", db);
+        var sources = await CliRunner.RunAsync(UseClock, "sources", "--config", config, "--db", db);
+
+        Assert.Equal(0, poll.ExitCode);
+        Assert.Equal(0, sources.ExitCode);
+        var stale = Assert.Single(sources.Out.Split('\n'), l => l.StartsWith("wx-stale", StringComparison.Ordinal));
+        var fresh = Assert.Single(sources.Out.Split('\n'), l => l.StartsWith("wx-fresh", StringComparison.Ordinal));
+        Assert.Contains(" stale ", stale);
+        Assert.Contains("no new entry since 2020-05-14 12:00:00Z", stale);
+        Assert.Contains(" ok ", fresh);
+    }
+
+    [Fact]
+    public async Task Validate_DefaultConfig_AcceptsTheWeChatBlock()
+    {
+        var result = await CliRunner.RunAsync("validate", "--config", Fixtures.ConfigDirectory);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+    }
+}

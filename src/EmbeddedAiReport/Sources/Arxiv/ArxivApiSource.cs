@@ -31,8 +31,8 @@ public sealed class ArxivApiSource(TimeProvider timeProvider) : ISourceKind
             yield return $"{QueryField}: required unless url is set (e.g. \"all:quantization AND cat:cs.LG\")";
         else if (source.Settings.ContainsKey(QueryField) && string.IsNullOrWhiteSpace(source.GetString(QueryField)))
             yield return $"{QueryField}: expected a non-empty string";
-        if (source.Settings.ContainsKey(DaysField) && source.GetInt(DaysField, 0) is < 1 or > 3650)
-            yield return $"{DaysField}: expected a whole number of days from 1 to 3650";
+        if (source.Settings.ContainsKey(DaysField) && source.GetInt(DaysField, 0) is < 1 or > 36500)
+            yield return $"{DaysField}: expected a whole number of days from 1 to 36500";
         // The API serves slices of at most 2000 and at most 30000 results in total (user manual).
         if (source.Settings.ContainsKey(MaxResultsField) && source.GetInt(MaxResultsField, 0) is < 1 or > 2000)
             yield return $"{MaxResultsField}: expected a page size from 1 to 2000";

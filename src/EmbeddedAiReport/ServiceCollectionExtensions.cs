@@ -45,6 +45,7 @@ public static class ServiceCollectionExtensions
         services.AddSourceKind<FeedSource>();
 
         // arXiv kinds
+        services.AddSourceKind<Sources.Arxiv.ArxivListingSource>().AddSourceKind<Sources.Arxiv.ArxivRssSource>().AddSourceKind<Sources.Arxiv.ArxivApiSource>();
 
         // GitHub kinds
 

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Sources.Arxiv;
+
+/// <summary>The issue's "done when": the three arXiv kinds polled through the real CLI, re-polled, updated to v2, exported.</summary>
+public sealed class ArxivEndToEndTests : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+    // After the API fixture's newest papers (2025-03-07, 2025-02-11), so a 30-day window holds exactly those two.
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 3, 10, 0, 0, 0, TimeSpan.Zero));
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private Task<CliResult> RunAsync(string config, params string[] args) =>
+        CliRunner.RunAsync(services => services.AddSingleton<TimeProvider>(_clock), [.. args, "--config", config, "--db", _directory.File("report.db")]);
+
+    [Fact]
+    public async Task PollAndExport_ThreeArxivKinds_StoreEachPaperOnceAndDraftThemAsPapers()
+    {
+        _server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));
+        _server.Serve("list/cs.AR/new", Fixtures.Bytes("arxiv-listing-html/handwritten_cs.AR_new_2024-02-23.html"), "text/html");
+        _server.Serve("api/query", Fixtures.Bytes("arxiv-api-atom/arxivpy_q_testing_m10.body.xml"));
+        var config = _directory.ConfigWithSources($$"""
+            {"sources": [
+              {"id": "rss", "kind": "arxiv-rss", "url": "{{_server.Url("rss/cs.LG")}}", "keep": ["new", "cross", "replace"], "allowPrivateNetwork": true},
+              {"id": "listing", "kind": "arxiv-listing", "url": "{{_server.Url("list/cs.AR/new")}}", "allowPrivateNetwork": true},
+              {"id": "api", "kind": "arxiv-api", "url": "{{_server.Url("api/query?search_query=all:testing&start=0&max_results=10")}}", "days": 30, "allowPrivateNetwork": true}
+            ]}
+            """);
+
+        // rss: 2 new + 1 cross + 1 replace (replace-cross not kept); listing: 2 new + the cross-list rss already
+        // stored (same paper, same version); api: the 2 papers submitted within 30 days.
+        var rss = await RunAsync(config, "poll", "--source", "rss");
+        var listing = await RunAsync(config, "poll", "--source", "listing");
+        var api = await RunAsync(config, "poll", "--source", "api");
+        Assert.Contains("rss: 4 new, 0 updated, 0 unchanged", rss.Out);
+        Assert.Contains("listing: 2 new, 0 updated, 1 unchanged", listing.Out);
+        Assert.Contains("api: 2 new, 0 updated, 0 unchanged", api.Out);
+
+        var again = await RunAsync(config, "poll", "--all");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("polled 3 source(s): 0 new, 0 updated, 0 failed", again.Out);
+
+        _server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-26.xml"));
+        var nextDay = await RunAsync(config, "poll", "--source", "rss");
+        Assert.Contains("rss: 1 new, 1 updated, 0 unchanged", nextDay.Out);
+
+        var export = await RunAsync(config, "export", "--from", "2024-02-19", "--to", "2024-02-25");
+        Assert.Equal(0, export.ExitCode);
+        var draft = export.Out;
+        Assert.Contains("> 导读：本次6条。", draft);
+        Assert.Contains("""
+            - [2402.14702v2] [TinyQuant: 4-bit Post-Training Quantization for On-Device Vision and Language Transformers](https://arxiv.org/abs/2402.14702v2)  
+            链接：https://arxiv.org/abs/2402.14702v2  
+            摘要：Version 2 extends TinyQuant to language transformers.
+            """.ReplaceLineEndings("\n"), draft);
+        var items = IssueMarkdownParser.Parse(draft, new DraftOptions().SectionSlugs());
+        Assert.Equal(6, items.Count);
+        Assert.All(items, item => Assert.Equal("papers", item.Section));
+        Assert.Equal(["2401.09876v2", "2402.14511v1", "2402.14655v1", "2402.14702v2", "2402.14790v1", "2402.14833v1"],
+            items.Select(i => i.Prefix!).Order(StringComparer.Ordinal));
+        Assert.All(items, item => Assert.Equal($"https://arxiv.org/abs/{item.Prefix}", item.Url));
+    }
+
+    [Fact]
+    public void DefaultConfig_CarriesRealArxivSourcesForTheEditorsCategories()
+    {
+        using var services = new TestServices();
+        var json = File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "sources.json"));
+
+        var arxiv = services.Sources(json).Where(s => s.Kind.StartsWith("arxiv-", StringComparison.Ordinal) && s.Enabled).ToList();
+
+        Assert.Equal(["cs.AR", "cs.CL", "cs.CV", "cs.LG", "cs.NE", "eess.SP"],
+            arxiv.Where(s => s.Kind == "arxiv-rss").Select(s => s.GetString("category")!).Order());
+        var api = Assert.Single(arxiv, s => s.Kind == "arxiv-api");
+        Assert.Contains("all:quantization", api.GetString("query"));
+        Assert.All(arxiv, s => Assert.Null(s.Url));
+        var kinds = services.Get<SourceCatalog>().Kinds;
+        Assert.All(arxiv.SelectMany(s => kinds[s.Kind].Requests(s)), r => Assert.EndsWith("arxiv.org", r.Uri.Host));
+    }
+}

@@ -1,0 +1,78 @@
+using EmbeddedAiReport.Normalizing;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Sources.Arxiv;
+
+/// <summary>One paper is one entry: every URL form, version and id spelling gives the key of the id without version.</summary>
+public sealed class ArxivIdentityTests
+{
+    [Theory]
+    [InlineData("https://arxiv.org/abs/2011.12289")]
+    [InlineData("https://arxiv.org/abs/2011.12289v1")]
+    [InlineData("http://arxiv.org/abs/2011.12289v12")]
+    [InlineData("https://arxiv.org/pdf/2011.12289")]
+    [InlineData("https://arxiv.org/pdf/2011.12289.pdf")]
+    [InlineData("https://arxiv.org/pdf/2011.12289v2.pdf")]
+    [InlineData("https://arxiv.org/html/2011.12289v1")]
+    [InlineData("https://arxiv.org/html/2011.12289v1/")]
+    [InlineData("https://arxiv.org/format/2011.12289")]
+    [InlineData("http://export.arxiv.org/abs/2011.12289v3")]
+    [InlineData("https://www.arxiv.org/abs/2011.12289?context=cs.CV")]
+    [InlineData("https://ARXIV.org/abs/2011.12289#S3")]
+    public void EntryKey_EveryNewStyleUrlForm_IsTheSamePaper(string url) => Assert.Equal("arxiv:2011.12289", EntryKey.For(new Uri(url)));
+
+    [Theory]
+    [InlineData("https://arxiv.org/abs/cs/0112017")]
+    [InlineData("https://arxiv.org/abs/cs/0112017v1")]
+    [InlineData("https://arxiv.org/pdf/cs/0112017v2.pdf")]
+    [InlineData("https://arxiv.org/abs/cs.AI/0112017")]
+    [InlineData("http://export.arxiv.org/abs/cs.AI/0112017v1")]
+    public void EntryKey_EveryOldStyleUrlForm_IsTheSamePaper(string url) => Assert.Equal("arxiv:cs/0112017", EntryKey.For(new Uri(url)));
+
+    [Theory]
+    [InlineData("2011.12289", "2011.12289", null)]
+    [InlineData("arXiv:2011.12289v1", "2011.12289", 1)]
+    [InlineData("oai:arXiv.org:2011.12289v2", "2011.12289", 2)]   // RSS guid
+    [InlineData("cs.AI/0112017v1", "cs/0112017", 1)]
+    [InlineData("oai:arXiv.org:cs/0112017v3", "cs/0112017", 3)]
+    public void ArxivId_TryParse_EverySpelling_SplitsBaseAndVersion(string text, string expectedBase, int? version) =>
+        Assert.Equal(new ArxivId(expectedBase, version), ArxivId.TryParse(text));
+
+    [Fact]
+    public void ArxivId_Versioned_GivesTheDraftPrefixAndAbsUrl()
+    {
+        var id = ArxivId.TryParse("oai:arXiv.org:2011.12289v1")!.Value;
+
+        Assert.Equal(("arxiv:2011.12289", "2011.12289v1", "https://arxiv.org/abs/2011.12289v1"), (id.Key, id.Versioned, id.AbsUrl));
+    }
+
+    [Fact]
+    public async Task PollAsync_SamePaperFromRssListingAndAPdfLinkInAFeed_IsOneEntry()
+    {
+        using var services = new TestServices(new DateTimeOffset(2024, 2, 27, 0, 0, 0, TimeSpan.Zero));
+        await using var server = await LoopbackServer.StartAsync();
+        server.Serve("rss", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));
+        server.Serve("new", Fixtures.Bytes("arxiv-listing-html/handwritten_cs.AR_new_2024-02-23.html"), "text/html");
+        server.Serve("blog", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>blog</title><link>https://blog.example.org/</link>
+            <item><title>NAS survey</title><link>https://arxiv.org/pdf/2402.14511v1.pdf</link><description>A survey</description></item>
+            </channel></rss>
+            """u8.ToArray());
+        var sources = services.Sources($$"""
+            {"sources": [
+              {"id": "rss", "kind": "arxiv-rss", "url": "{{server.Url("rss")}}", "allowPrivateNetwork": true},
+              {"id": "list", "kind": "arxiv-listing", "url": "{{server.Url("new")}}", "allowPrivateNetwork": true},
+              {"id": "blog", "kind": "feed", "url": "{{server.Url("blog")}}", "allowPrivateNetwork": true}
+            ]}
+            """);
+
+        foreach (var source in sources) await services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+
+        var entries = await services.EntriesAsync();
+        var survey = entries["arxiv:2402.14511"];
+        Assert.Equal(("rss", "2402.14511v1"), (survey.SourceId, survey.Prefix));
+        Assert.Equal(5, entries.Count);   // rss: 2 new + 1 cross; listing adds its 2 new; the blog post is the same paper
+    }
+}

@@ -1,0 +1,150 @@
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Sources.Arxiv;
+
+public sealed class ArxivListingSourceTests : IAsyncLifetime
+{
+    private const string Recent = "arxiv-listing-html/shelf_cs.CL_recent_2026-07-27.html";
+    private const string New = "arxiv-listing-html/handwritten_cs.AR_new_2024-02-23.html";
+
+    private readonly TestServices _services = new(new DateTimeOffset(2026, 7, 28, 12, 0, 0, TimeSpan.Zero));
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _services.Dispose();
+    }
+
+    private SourceDefinition Source(string path, string extra = "") => Assert.Single(_services.Sources(
+        $$"""{"sources": [{"id": "arxiv-list", "kind": "arxiv-listing", "url": "{{_server.Url(path)}}", "allowPrivateNetwork": true {{extra}}}]}"""));
+
+    private Task<PollResult> PollAsync(SourceDefinition source) => _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+
+    [Fact]
+    public async Task PollAsync_RealRecentPage_StoresEveryNewSubmissionAndCrossList()
+    {
+        _server.Serve("list/cs.CL/recent", Fixtures.Bytes(Recent), "text/html");
+
+        var result = await PollAsync(Source("list/cs.CL/recent", """, "limit": 50"""));
+
+        Assert.Null(result.Error);
+        Assert.Equal(50, result.New);   // 32 new submissions + 18 cross-lists on the first page
+        var entries = await _services.EntriesAsync();
+        var first = entries["arxiv:2607.22529"];
+        Assert.Equal("Skill Self-Play: Pushing the Frontier of LLM Capability with Co-Evolving Skills", first.Title);
+        Assert.Equal(("2607.22529v1", 1, "papers"), (first.Prefix, first.Version, first.Section));
+        Assert.Equal("", first.Summary);   // /recent has no abstracts
+        Assert.StartsWith("Siyuan Huang, Pengyu Cheng", first.Account);
+        // "Mon, 27 Jul 2026" is an arXiv (US Eastern, EDT) day: midnight is 04:00 UTC.
+        Assert.Equal(new DateTimeOffset(2026, 7, 27, 4, 0, 0, TimeSpan.Zero), first.Published);
+        Assert.Equal(new DateTimeOffset(2026, 7, 24, 4, 0, 0, TimeSpan.Zero), entries.Values.Min(e => e.Published));
+    }
+
+    [Fact]
+    public async Task PollAsync_CommentLinksToGitHub_BecomeCodeLinks()
+    {
+        _server.Serve("list/cs.CL/recent", Fixtures.Bytes(Recent), "text/html");
+
+        await PollAsync(Source("list/cs.CL/recent", """, "limit": 50"""));
+
+        var withCode = (await _services.EntriesAsync()).Values.Where(e => e.Links.Any(l => l.Kind == "github")).ToList();
+        Assert.Equal(["gh:sterzhang/awesome-progress-models", "gh:veracium-ai/veracium"],
+            withCode.SelectMany(e => e.Links).Where(l => l.Kind == "github").Select(l => l.Target).Order());
+    }
+
+    [Fact]
+    public async Task PollAsync_RecentPageWithMoreEntries_FollowsSkipUntilTheLimit()
+    {
+        _server.Serve("list/cs.CL/recent", Fixtures.Bytes(Recent), "text/html");
+        var source = Assert.Single(_services.Sources(
+            $$"""{"sources": [{"id": "l", "kind": "arxiv-listing", "url": "{{_server.Url("list/cs.CL/recent?skip=0&show=50")}}", "limit": 150, "allowPrivateNetwork": true}]}"""));
+
+        var result = await PollAsync(source);
+
+        Assert.Null(result.Error);
+        Assert.Equal(["/list/cs.CL/recent?skip=0&show=50", "/list/cs.CL/recent?skip=50&show=50", "/list/cs.CL/recent?skip=100&show=50"],
+            _server.Requests.Select(r => r.PathAndQuery));
+    }
+
+    [Theory]
+    [InlineData("", 3)]
+    [InlineData(""", "keep": ["new"]""", 2)]
+    [InlineData(""", "keep": ["cross"]""", 1)]
+    [InlineData(""", "keep": ["replace"]""", 1)]
+    [InlineData(""", "keep": ["new", "cross", "replace"]""", 4)]
+    public async Task PollAsync_NewPage_KeepsTheConfiguredSections(string keep, int expected)
+    {
+        _server.Serve("list/cs.AR/new", Fixtures.Bytes(New), "text/html");
+
+        var result = await PollAsync(Source("list/cs.AR/new", keep));
+
+        Assert.Null(result.Error);
+        Assert.Equal(expected, result.New);
+    }
+
+    [Fact]
+    public async Task PollAsync_NewPage_ReadsAbstractsCommentsAndTypes()
+    {
+        _server.Serve("list/cs.AR/new", Fixtures.Bytes(New), "text/html");
+
+        await PollAsync(Source("list/cs.AR/new", """, "keep": ["new", "cross", "replace"]"""));
+
+        var entries = await _services.EntriesAsync();
+        var npu = entries["arxiv:2402.14833"];
+        Assert.Equal("An 8-bit Systolic NPU for Always-On Keyword Spotting", npu.Title);
+        Assert.StartsWith("We present a 0.4 mm² systolic NPU", npu.Summary);
+        Assert.Equal("gh:example-hw/kws-npu", Assert.Single(npu.Links).Target);
+        Assert.Equal(new DateTimeOffset(2024, 2, 23, 5, 0, 0, TimeSpan.Zero), npu.Published);   // EST midnight
+        Assert.Equal("2402.14511v1", entries["arxiv:2402.14511"].Prefix);   // cross-list: announced as v1
+        var replaced = entries["arxiv:2312.05555"];   // the page does not say which version replaced it
+        Assert.Equal(("2312.05555", (int?)null, "https://arxiv.org/abs/2312.05555"), (replaced.Prefix, replaced.Version, replaced.Url));
+    }
+
+    [Fact]
+    public async Task PollAsync_NoUpdatesToday_SucceedsWithNoEntries()
+    {
+        _server.Serve("list/cs.AR/new", Fixtures.Bytes("arxiv-listing-html/handwritten_cs.AR_new_no_updates.html"), "text/html");
+
+        var result = await PollAsync(Source("list/cs.AR/new"));
+
+        Assert.Null(result.Error);
+        Assert.Equal(0, result.Seen);
+    }
+
+    [Fact]
+    public async Task PollAsync_NotAListingPage_FailsWithAClearReason()
+    {
+        _server.Serve("list/cs.AR/new", Fixtures.Bytes("wechat-article-html/wechatsogou_link_expired.html"), "text/html");
+
+        var result = await PollAsync(Source("list/cs.AR/new"));
+
+        Assert.Contains("not an arXiv listing page", result.Error);
+    }
+
+    [Fact]
+    public void Requests_Category_BuildsTheListingUrl()
+    {
+        var source = Assert.Single(_services.Sources("""{"sources": [{"id": "a", "kind": "arxiv-listing", "category": "cs.AR", "list": "pastweek", "show": 500}]}"""));
+
+        var request = Assert.Single(_services.Get<SourceCatalog>().Kinds["arxiv-listing"].Requests(source));
+
+        Assert.Equal("https://arxiv.org/list/cs.AR/pastweek?skip=0&show=500", request.Uri.AbsoluteUri);
+    }
+
+    [Theory]
+    [InlineData("""{"id": "a", "kind": "arxiv-listing"}""", "category: required")]
+    [InlineData("""{"id": "a", "kind": "arxiv-listing", "category": ["cs.LG", "cs.AR"]}""", "category: one category per source")]
+    [InlineData("""{"id": "a", "kind": "arxiv-listing", "category": "cs.AR", "list": "today"}""", "list: expected one of new, recent, pastweek")]
+    [InlineData("""{"id": "a", "kind": "arxiv-listing", "category": "cs.AR", "show": 60}""", "show: arXiv accepts only 25, 50")]
+    [InlineData("""{"id": "a", "kind": "arxiv-listing", "category": "cs.AR", "keep": ["replace-cross"]}""", "keep: unknown announcement type 'replace-cross'")]
+    public void Validate_BadFields_NameTheField(string source, string problem)
+    {
+        var problems = _services.Problems($$"""{"sources": [{{source}}]}""");
+
+        Assert.Contains(problems, p => p.Contains("source 'a'") && p.Contains(problem));
+    }
+}

@@ -1,0 +1,177 @@
+using System.Text;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Sources.Arxiv;
+
+public sealed class ArxivRssSourceTests : IAsyncLifetime
+{
+    private const string Day1 = "arxiv-rss/handwritten_cs.LG_2024-02-23.xml";
+    private const string Day2 = "arxiv-rss/handwritten_cs.LG_2024-02-26.xml";
+    private const string Weekend = "arxiv-rss/handwritten_cs.LG_2024-02-24_weekend_empty.xml";
+
+    private readonly TestServices _services = new(new DateTimeOffset(2024, 2, 27, 12, 0, 0, TimeSpan.Zero));
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _services.Dispose();
+    }
+
+    private SourceDefinition Source(string extra = "") => Assert.Single(_services.Sources(
+        $$"""{"sources": [{"id": "arxiv-cs-lg", "kind": "arxiv-rss", "url": "{{_server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true {{extra}}}]}"""));
+
+    private Task<PollResult> PollAsync(SourceDefinition source) => _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+
+    [Theory]
+    [InlineData("", 3)]                                   // default: new + cross
+    [InlineData(""", "keep": ["new"]""", 2)]
+    [InlineData(""", "keep": ["cross"]""", 1)]
+    [InlineData(""", "keep": ["replace"]""", 1)]
+    [InlineData(""", "keep": ["replace-cross"]""", 1)]
+    [InlineData(""", "keep": ["new", "cross", "replace", "replace-cross"]""", 5)]
+    public async Task PollAsync_WeekdayFeed_KeepsTheConfiguredAnnounceTypes(string keep, int expected)
+    {
+        _server.MapFixture("rss/cs.LG", Day1);
+
+        var result = await PollAsync(Source(keep));
+
+        Assert.Null(result.Error);
+        Assert.Equal(expected, result.New);
+    }
+
+    [Fact]
+    public async Task PollAsync_NewItem_BecomesAVersionedPaperEntryWithItsCodeLink()
+    {
+        _server.MapFixture("rss/cs.LG", Day1);
+
+        await PollAsync(Source());
+
+        var entry = (await _services.EntriesAsync())["arxiv:2402.14702"];
+        Assert.Equal("https://arxiv.org/abs/2402.14702v1", entry.Url);
+        Assert.Equal("2402.14702v1", entry.Prefix);
+        Assert.Equal(1, entry.Version);
+        Assert.Equal("papers", entry.Section);
+        Assert.Equal("TinyQuant: 4-bit Post-Training Quantization for On-Device Vision Transformers", entry.Title);
+        Assert.StartsWith("Vision transformers are hard to deploy on mobile NPUs", entry.Summary);
+        Assert.DoesNotContain("Announce Type", entry.Summary);
+        Assert.Equal("Wei Zhang, Anna Müller, Ravi Kumar", entry.Account);
+        Assert.Equal(new DateTimeOffset(2024, 2, 23, 5, 0, 0, TimeSpan.Zero), entry.Published);
+        var link = Assert.Single(entry.Links);
+        Assert.Equal(new EntryLink("github", "gh:example-lab/tinyquant", "https://github.com/example-lab/tinyquant"), link);
+    }
+
+    [Fact]
+    public async Task PollAsync_ReplaceAndReplaceCross_RecordTheirVersions()
+    {
+        _server.MapFixture("rss/cs.LG", Day1);
+
+        await PollAsync(Source(""", "keep": ["replace", "replace-cross"]"""));
+
+        var entries = await _services.EntriesAsync();
+        Assert.Equal(2, entries["arxiv:2401.09876"].Version);
+        Assert.Equal("2312.05555v3", entries["arxiv:2312.05555"].Prefix);
+    }
+
+    [Fact]
+    public async Task PollAsync_WeekendEmptyFeed_SucceedsWithNoEntries()
+    {
+        _server.MapFixture("rss/cs.LG", Weekend);
+
+        var result = await PollAsync(Source());
+
+        Assert.Null(result.Error);
+        Assert.Equal(0, result.Seen);
+        Assert.Equal(0, await _services.Get<EmbeddedAiReport.Storage.EntryStore>().CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PollAsync_SameFeedAgainWithoutETag_AddsNothing()
+    {
+        _server.Serve("rss/cs.LG", Fixtures.Bytes(Day1));
+        var source = Source(""", "keep": ["new", "cross", "replace", "replace-cross"]""");
+
+        var first = await PollAsync(source);
+        var second = await PollAsync(source);
+
+        Assert.Equal(5, first.New);
+        Assert.Equal((0, 0, 5), (second.New, second.Updated, second.Unchanged));
+    }
+
+    [Fact]
+    public async Task PollAsync_NextDayBringsV2_UpdatesTheV1EntryInPlace()
+    {
+        var source = Source(""", "keep": ["new", "cross", "replace"]""");
+        _server.Serve("rss/cs.LG", Fixtures.Bytes(Day1));
+        await PollAsync(source);
+        var v1 = (await _services.EntriesAsync())["arxiv:2402.14702"];
+
+        _server.Serve("rss/cs.LG", Fixtures.Bytes(Day2));
+        var second = await PollAsync(source);
+
+        Assert.Equal((1, 1), (second.New, second.Updated));
+        var v2 = (await _services.EntriesAsync())["arxiv:2402.14702"];
+        Assert.Equal(v1.Id, v2.Id);
+        Assert.Equal(2, v2.Version);
+        Assert.Equal("2402.14702v2", v2.Prefix);
+        Assert.Equal("https://arxiv.org/abs/2402.14702v2", v2.Url);
+        Assert.Equal("TinyQuant: 4-bit Post-Training Quantization for On-Device Vision and Language Transformers", v2.Title);
+        Assert.StartsWith("Version 2 extends TinyQuant", v2.Summary);
+        Assert.Equal(v1.Published, v2.Published);
+        Assert.Equal(v1.FirstSeen, v2.FirstSeen);
+    }
+
+    [Fact]
+    public async Task PollAsync_ReplayToolFeed_ReadsItsItems()
+    {
+        // The shape /work/shared/tools/replay.py writes: no dc:creator, no channel pubDate, plain url, kind arxiv-rss.
+        var feed = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0" xmlns:arxiv="http://arxiv.org/schemas/atom"><channel><title>cs.LG updates on arXiv.org</title><link>http://rss.arxiv.org/rss/cs.LG</link><description>cs.LG updates on arXiv.org</description><item><title>Once for All: Train One Network and Specialize it for Efficient Deployment</title><link>https://arxiv.org/abs/1908.09791</link><description>arXiv:1908.09791v1 Announce Type: new 
+            Abstract: 传统方法需要 AutoML 专门定制化检索网络结构并训练。</description><guid isPermaLink="false">oai:arXiv.org:1908.09791v1</guid><pubDate>Thu, 26 Dec 2019 10:00:00 +0800</pubDate><category>cs.LG</category><arxiv:announce_type>new</arxiv:announce_type></item></channel></rss>
+            """;
+        _server.Serve("rss/cs.LG", Encoding.UTF8.GetBytes(feed));
+
+        var result = await PollAsync(Source());
+
+        Assert.Equal(1, result.New);
+        var entry = (await _services.EntriesAsync())["arxiv:1908.09791"];
+        Assert.Equal(("1908.09791v1", "传统方法需要 AutoML 专门定制化检索网络结构并训练。"), (entry.Prefix, entry.Summary));
+        Assert.Equal(new DateTimeOffset(2019, 12, 26, 2, 0, 0, TimeSpan.Zero), entry.Published);
+    }
+
+    [Fact]
+    public async Task PollAsync_HtmlErrorPage_FailsWithAClearReason()
+    {
+        _server.MapFixture("rss/cs.LG", "wechat-article-html/wechatsogou_link_expired.html", "text/html");
+
+        var result = await PollAsync(Source());
+
+        Assert.Contains("HTML page", result.Error);
+    }
+
+    [Theory]
+    [InlineData("""{"id": "a", "kind": "arxiv-rss"}""", "category: required")]
+    [InlineData("""{"id": "a", "kind": "arxiv-rss", "category": "Machine Learning"}""", "category: 'Machine Learning' is not an arXiv category")]
+    [InlineData("""{"id": "a", "kind": "arxiv-rss", "category": "cs.LG", "keep": ["new", "replaced"]}""", "keep: unknown announcement type 'replaced'")]
+    [InlineData("""{"id": "a", "kind": "arxiv-rss", "category": "cs.LG", "query": "x"}""", "query: unknown field")]
+    public void Validate_BadFields_NameTheField(string source, string problem)
+    {
+        var problems = _services.Problems($$"""{"sources": [{{source}}]}""");
+
+        Assert.Contains(problems, p => p.Contains("source 'a'") && p.Contains(problem));
+    }
+
+    [Fact]
+    public void Requests_Categories_BuildTheCombinedFeedUrl()
+    {
+        var source = Assert.Single(_services.Sources("""{"sources": [{"id": "a", "kind": "arxiv-rss", "category": ["cs.LG", "cs.AR"]}]}"""));
+
+        var request = Assert.Single(_services.Get<SourceCatalog>().Kinds["arxiv-rss"].Requests(source));
+
+        Assert.Equal("https://rss.arxiv.org/rss/cs.LG+cs.AR", request.Uri.AbsoluteUri);
+    }
+}

@@ -3,6 +3,7 @@ using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Sources.Feeds;
+using EmbeddedAiReport.Sources.GitHub;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,8 @@ public static class ServiceCollectionExtensions
         // arXiv kinds
 
         // GitHub kinds
+        services.AddSingleton<GitHubRateLimits>();
+        services.AddSourceKind<GitHubReleasesSource>();
 
         // WeChat kinds
 

@@ -31,6 +31,7 @@ public sealed class SourcePoller(
         int? lastStatus = null;
         long bytes = 0;
         var allNotModified = true;
+        var budget = kind as IRequestBudget;
 
         foreach (var request in kind.Requests(source))
         {
@@ -39,10 +40,17 @@ public sealed class SourcePoller(
             {
                 var address = next;
                 next = null;
+                if (budget?.Hold(source, request) is { } held)
+                {
+                    allNotModified = false;
+                    if (!errors.Contains(held)) errors.Add(held);
+                    break;
+                }
                 var stored = page == 0 && validators.TryGetValue(address.AbsoluteUri, out var v) ? v : HttpValidators.None;
                 var outcome = await fetcher.FetchAsync(
-                    new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay),
+                    new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, request.Headers),
                     cancellationToken);
+                var note = budget?.Observe(source, request, outcome);
                 switch (outcome)
                 {
                     case FetchOutcome.NotModified:
@@ -74,7 +82,7 @@ public sealed class SourcePoller(
                     default:
                         allNotModified = false;
                         lastStatus = outcome is FetchOutcome.HttpFailure failure ? failure.Status : lastStatus;
-                        errors.Add($"{address}: {outcome.Describe()}");
+                        errors.Add(note is null ? $"{address}: {outcome.Describe()}" : $"{address}: {outcome.Describe()}: {note}");
                         break;
                 }
             }

@@ -75,7 +75,7 @@ internal static partial class ReleaseNotes
     private static string Clean(string line)
     {
         line = GeneratedAttribution().Replace(line, "");
-        return line.Trim().TrimEnd(':').Trim();
+        return line.Trim();
     }
 
     private static bool Meaningful(string line)
@@ -87,7 +87,7 @@ internal static partial class ReleaseNotes
         return !BareUrl().IsMatch(line);
     }
 
-    private static bool EndsSentence(StringBuilder text) => text[^1] is '.' or '!' or '?' or '。' or '！' or '？' or '；' or ';';
+    private static bool EndsSentence(StringBuilder text) => text[^1] is '.' or '!' or '?' or '。' or '！' or '？' or '；' or ';' or ':' or '：';
 
     [GeneratedRegex(@"<!--[\s\S]*?-->")]
     private static partial Regex HtmlComment();

@@ -37,7 +37,7 @@ internal static partial class ReleaseNotes
         return TextCleaner.Truncate(summary.ToString(), maxLength);
     }
 
-    // Markdown: drop fenced code, headings, tables' rule rows and HTML comments; keep the text of the rest.
+    // Markdown: drop fenced code, headings, tables and HTML comments; keep the text of the rest.
     private static IEnumerable<string> MarkdownLines(string markdown)
     {
         var text = HtmlComment().Replace(markdown.Replace("\r\n", "\n"), "");
@@ -50,7 +50,7 @@ internal static partial class ReleaseNotes
                 fenced = !fenced;
                 continue;
             }
-            if (fenced || trimmed.StartsWith('#') || TableRule().IsMatch(trimmed) || HorizontalRule().IsMatch(trimmed)) continue;
+            if (fenced || trimmed.StartsWith('#') || trimmed.StartsWith('|') || HorizontalRule().IsMatch(trimmed)) continue;   // tables: downloads, benchmarks
             yield return TextCleaner.HtmlToText(Inline(trimmed));
         }
     }
@@ -91,9 +91,6 @@ internal static partial class ReleaseNotes
 
     [GeneratedRegex(@"<!--[\s\S]*?-->")]
     private static partial Regex HtmlComment();
-
-    [GeneratedRegex(@"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")]
-    private static partial Regex TableRule();
 
     [GeneratedRegex(@"^([-*_]\s*){3,}$")]
     private static partial Regex HorizontalRule();

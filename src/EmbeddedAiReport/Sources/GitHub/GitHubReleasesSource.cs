@@ -86,13 +86,13 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
     /// </summary>
     internal static bool LooksLikePrerelease(string tag, string name) => PrereleaseMarker().IsMatch(tag) || PrereleaseMarker().IsMatch(name);
 
-    /// <summary>The title as the issues write repos: <c>owner/repo: release name</c>, with the tag when the name omits it.</summary>
+    /// <summary>The title as the issues write repos: <c>owner/repo: release name</c>, with the tag when the name does not name the version.</summary>
     internal static string Title(GitHubRelease release)
     {
         var name = release.Name.Trim();
         var bareTag = release.Tag.TrimStart('v', 'V');
         var label = name.Length == 0 ? release.Tag
-            : name.Contains(bareTag, StringComparison.OrdinalIgnoreCase) ? name
+            : name.Contains(bareTag, StringComparison.OrdinalIgnoreCase) || bareTag.StartsWith(name.TrimStart('v', 'V'), StringComparison.OrdinalIgnoreCase) ? name
             : $"{release.Tag} {name}";
         return TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace($"{release.Repo.FullName}: {label}"), MaxTitleLength);
     }

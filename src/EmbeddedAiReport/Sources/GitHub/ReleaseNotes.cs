@@ -30,7 +30,7 @@ internal static partial class ReleaseNotes
         {
             var line = Clean(raw);
             if (!Meaningful(line)) continue;
-            if (summary.Length > 0) summary.Append(EndsSentence(summary) ? " " : "; ");
+            if (summary.Length > 0) summary.Append(Separator(summary[^1]));
             summary.Append(line);
             if (summary.Length >= maxLength) break;
         }
@@ -42,6 +42,7 @@ internal static partial class ReleaseNotes
     {
         var text = HtmlComment().Replace(markdown.Replace("\r\n", "\n"), "");
         var fenced = false;
+        var credits = false;
         foreach (var line in text.Split('\n'))
         {
             var trimmed = line.Trim();
@@ -50,7 +51,9 @@ internal static partial class ReleaseNotes
                 fenced = !fenced;
                 continue;
             }
-            if (fenced || trimmed.StartsWith('#') || trimmed.StartsWith('|') || HorizontalRule().IsMatch(trimmed)) continue;   // tables: downloads, benchmarks
+            if (!fenced && trimmed.StartsWith('#'))   // "## New Contributors" lists people, not changes
+                credits = trimmed.TrimStart('#').Trim().Contains("contributor", StringComparison.OrdinalIgnoreCase);
+            if (fenced || credits || trimmed.StartsWith('#') || trimmed.StartsWith('|') || HorizontalRule().IsMatch(trimmed)) continue;   // tables: downloads, benchmarks
             yield return TextCleaner.HtmlToText(Inline(trimmed));
         }
     }
@@ -58,7 +61,8 @@ internal static partial class ReleaseNotes
     // HTML: every block element ends a line; headings, <pre> and images are dropped.
     private static IEnumerable<string> HtmlLines(string html)
     {
-        var text = DroppedBlocks().Replace(html, "\n");
+        var text = InlineTag().Replace(html, "");   // <strong>, <a> … are inside a sentence: no space for them
+        text = DroppedBlocks().Replace(text, "\n");
         text = BlockBoundary().Replace(text, "\n");
         return text.Split('\n').Select(TextCleaner.HtmlToText);
     }
@@ -87,7 +91,14 @@ internal static partial class ReleaseNotes
         return !BareUrl().IsMatch(line);
     }
 
-    private static bool EndsSentence(StringBuilder text) => text[^1] is '.' or '!' or '?' or '。' or '！' or '？' or '；' or ';' or ':' or '：';
+    // Lines are joined like sentences: after CJK punctuation nothing, after Latin punctuation a space, else a semicolon.
+    private static string Separator(char last) => last switch
+    {
+        '。' or '！' or '？' or '；' or '：' or '，' => "",
+        '.' or '!' or '?' or ';' or ':' => " ",
+        _ when last >= '\u2e80' => "；",
+        _ => "; ",
+    };
 
     [GeneratedRegex(@"<!--[\s\S]*?-->")]
     private static partial Regex HtmlComment();
@@ -108,11 +119,14 @@ internal static partial class ReleaseNotes
     private static partial Regex Emphasis();
 
     // GitHub's generated notes end every item with "by @user in https://github.com/o/r/pull/123".
-    [GeneratedRegex(@"\s+(?:by\s+@[\w-]+(?:\[bot\])?)?\s*(?:in\s+)?(?:https://github\.com/\S+/(?:pull|issues|commit|compare)/\S+|#\d+)\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\s+(?:by\s+@[\w-]+(?:\[bot\])?)?\s*(?:in\s+)?(?:https://github\.com/\S+/(?:pull|issues|commit|compare)/\S+|\(?#\d+\)?)\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex GeneratedAttribution();
 
     [GeneratedRegex(@"^(?:https?://\S+\s*)+$")]
     private static partial Regex BareUrl();
+
+    [GeneratedRegex(@"</?(a|strong|b|em|i|code|span|sup|sub|kbd|g-emoji)\b[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineTag();
 
     [GeneratedRegex(@"<(h[1-6]|pre|table)\b[\s\S]*?</\1\s*>|<img\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex DroppedBlocks();

@@ -111,6 +111,20 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
         Assert.Null(entry.Account);
     }
 
+    [Theory]
+    [InlineData("openvinotoolkit/openvino", "2024.1.0", "2024.1", "openvinotoolkit/openvino: 2024.1")]
+    [InlineData("Tencent/ncnn", "20240410", "ncnn 20240410", "Tencent/ncnn: ncnn 20240410")]
+    [InlineData("feed-rs/feed-rs", "v0.2.0", "0.2.0", "feed-rs/feed-rs: 0.2.0")]
+    [InlineData("microsoft/onnxruntime", "v1.17.3", "", "microsoft/onnxruntime: v1.17.3")]
+    [InlineData("NVIDIA/TensorRT", "v10.0.0", "Bug fixes", "NVIDIA/TensorRT: v10.0.0 Bug fixes")]
+    public void Title_NameAndTag_FollowTheIssueStyle(string repo, string tag, string name, string expected)
+    {
+        var release = new EmbeddedAiReport.Sources.GitHub.GitHubRelease(EmbeddedAiReport.Normalizing.GitHubRepo.TryParse(repo)!.Value, null, tag, name,
+            new Uri($"https://github.com/{repo}/releases/tag/{tag}"), null, false, null, null, false);
+
+        Assert.Equal(expected, EmbeddedAiReport.Sources.GitHub.GitHubReleasesSource.Title(release));
+    }
+
     [Fact]
     public async Task PollAsync_PrereleasesTrue_KeepsReleaseCandidates()
     {

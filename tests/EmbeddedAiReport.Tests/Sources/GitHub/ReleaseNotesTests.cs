@@ -7,7 +7,7 @@ public sealed class ReleaseNotesTests
     [Theory]
     [InlineData("An old release", "An old release")]   // the real release-drafter body
     [InlineData("## What's Changed\n* Fix int8 gemm on armv7 by @nihui in https://github.com/Tencent/ncnn/pull/1\n* Add RISC-V vector kernels by @a-b in https://github.com/Tencent/ncnn/pull/2\n\n## New Contributors\n* @a-b made their first contribution in https://github.com/Tencent/ncnn/pull/2\n\n**Full Changelog**: https://github.com/Tencent/ncnn/compare/20240102...20240410",
-        "Fix int8 gemm on armv7; Add RISC-V vector kernels; @a-b made their first contribution")]
+        "Fix int8 gemm on armv7; Add RISC-V vector kernels")]
     [InlineData("# MNN 2.9.0\n\n![banner](https://example.org/b.png)\n\n```bash\npip install MNN\n```\n\n- **LLM**: support `Qwen1.5` 4bit\n- 修复 OpenCL 内存泄漏。", "LLM: support Qwen1.5 4bit; 修复 OpenCL 内存泄漏。")]
     [InlineData("| a | b |\n|---|---|\n---\n<!-- hidden -->\nSee [the docs](https://example.org/docs) for details.", "See the docs for details.")]
     [InlineData("use_per_layer_cache stays as written", "use_per_layer_cache stays as written")]
@@ -16,6 +16,15 @@ public sealed class ReleaseNotesTests
     public void Summarize_Markdown_KeepsTheFirstMeaningfulLinesAsPlainText(string notes, string expected)
     {
         Assert.Equal(expected, ReleaseNotes.Summarize(notes, html: false));
+    }
+
+    [Theory]
+    [InlineData("<p>The main tags are below (<strong>bold text is with lots of progress</strong>): Relax.</p>", "The main tags are below (bold text is with lots of progress): Relax.")]
+    [InlineData("<p>llama : support Llama 3 HF conversion (<a class=\"issue-link\" href=\"https://github.com/ggml-org/llama.cpp/pull/6745\">#6745</a>)</p>", "llama : support Llama 3 HF conversion")]
+    [InlineData("<ul><li>新增 OpenCL buffer 模式</li><li>修复内存泄漏。</li><li>Faster int8 kernels.</li><li>More docs</li></ul>", "新增 OpenCL buffer 模式；修复内存泄漏。Faster int8 kernels. More docs")]
+    public void Summarize_HtmlInlineTagsAndCjk_JoinLikeSentences(string html, string expected)
+    {
+        Assert.Equal(expected, ReleaseNotes.Summarize(html, html: true));
     }
 
     [Fact]

@@ -1,11 +1,12 @@
 using System.Text;
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
 using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Worker;
 
 /// <summary>Builds, renders and writes drafts; files are replaced atomically (temp file + rename).</summary>
-internal sealed class DraftFiles(DraftExporter exporter, LoadedConfig config, IOptions<ReportOptions> report)
+internal sealed class DraftFiles(DraftExporter exporter, IssueStore issues, LoadedConfig config, IOptions<ReportOptions> report)
 {
     /// <summary>The draft of <paramref name="window"/> as markdown or JSON.</summary>
     public async Task<string> RenderAsync(DraftWindow window, string format, CancellationToken cancellationToken)
@@ -17,9 +18,11 @@ internal sealed class DraftFiles(DraftExporter exporter, LoadedConfig config, IO
     /// <summary>Writes the week's draft to <c>DraftsDirectory/&lt;YYYY-Www&gt;.md</c>, keeping older drafts; returns the path.</summary>
     public async Task<string> WriteWeekAsync(EditorialWeek week, CancellationToken cancellationToken)
     {
-        var text = await RenderAsync(DraftWindow.Of(week, config.Draft.Zone()), "markdown", cancellationToken);
+        var window = DraftWindow.Of(week, config.Draft.Zone());
+        var text = await RenderAsync(window, "markdown", cancellationToken);
         var path = Path.GetFullPath(Path.Combine(report.Value.DraftsDirectory, $"{week}.md"));
         await WriteAtomicallyAsync(path, text, cancellationToken);
+        await issues.RecordExportAsync(window.First, window.Last, cancellationToken);
         return path;
     }
 

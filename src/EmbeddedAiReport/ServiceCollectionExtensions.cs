@@ -23,8 +23,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(new ReportDatabase(databasePath));
         services.AddSingleton<EntryStore>();
         services.AddSingleton<SourceStore>();
+        services.AddSingleton<IssueStore>();
 
         services.AddSingleton<HostPoliteness>();
+        services.AddSingleton<HostResilience>();
         services.AddSingleton<Fetcher>();
         services.AddHttpClient(Fetcher.ClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
@@ -56,6 +58,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value));
         services.AddSingleton<DraftExporter>();
+        services.AddSingleton(provider => new IssueHistory(provider.GetRequiredService<IssueStore>(), provider.GetRequiredService<IOptions<DraftOptions>>().Value));
         return services;
     }
 

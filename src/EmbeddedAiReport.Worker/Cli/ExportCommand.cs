@@ -1,36 +1,59 @@
 using System.Globalization;
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Worker.Cli;
 
 /// <summary><c>export</c>: render the draft of a week or date range to stdout or a file.</summary>
 internal static class ExportCommand
 {
-    public sealed record Arguments(string? Week, string? From, string? To, string? Out, string Format);
+    /// <summary>A window as the options name it: <c>--week</c>, <c>--from/--to</c>, <c>--since-last</c>, or none (the current week).</summary>
+    public sealed record Arguments(string? Week, string? From, string? To, bool SinceLast = false);
 
-    public static async Task<int> RunAsync(CliContext context, Arguments arguments, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, Arguments window, string? output, string format, Action<IServiceCollection>? configure,
+        CancellationToken cancellationToken)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.Build(config, daemon: false, configure);
-        var zone = config.Draft.Zone();
-        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (Window(arguments, zone, now, out var problem) is not { } window)
+        var resolved = await ResolveWindowAsync(app.Services, config, window, cancellationToken);
+        if (resolved.Window is not { } draftWindow)
         {
-            context.Error.WriteLine(problem);
+            context.Error.WriteLine(resolved.Problem);
             return ExitCodes.UsageOrConfig;
         }
 
-        var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(window, arguments.Format, cancellationToken);
-        if (arguments.Out is { } path)
+        var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
+        if (output is { } path)
         {
             await DraftFiles.WriteAtomicallyAsync(path, text, cancellationToken);
-            context.Error.WriteLine($"wrote {Path.GetFullPath(path)} ({window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd})");
+            context.Error.WriteLine($"wrote {Path.GetFullPath(path)} ({draftWindow.First:yyyy-MM-dd} .. {draftWindow.Last:yyyy-MM-dd})");
         }
         else
         {
             await context.Out.WriteAsync(text);
         }
+        await app.Services.GetRequiredService<IssueStore>().RecordExportAsync(draftWindow.First, draftWindow.Last, cancellationToken);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The window <paramref name="arguments"/> name; <c>--since-last</c> starts the day after the last exported or recorded issue and ends today.</summary>
+    public static async Task<(DraftWindow? Window, string Problem)> ResolveWindowAsync(IServiceProvider services, LoadedConfig config, Arguments arguments,
+        CancellationToken cancellationToken)
+    {
+        var zone = config.Draft.Zone();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (!arguments.SinceLast)
+        {
+            var window = Window(arguments, zone, now, out var problem);
+            return (window, problem);
+        }
+        if (arguments.Week is not null || arguments.From is not null || arguments.To is not null)
+            return (null, "--since-last goes alone, without --week or --from/--to");
+        var last = await services.GetRequiredService<IssueStore>().LastCoveredDayAsync(cancellationToken);
+        if (last is null) return (null, "--since-last: no draft was exported and no issue imported yet; use --week or --from/--to");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var first = last.Value.AddDays(1);
+        return first > today ? (null, $"--since-last: everything up to {last:yyyy-MM-dd} is already covered") : (DraftWindow.Of(first, today, zone), "");
     }
 
     /// <summary>The window the arguments name: --week, or --from/--to (inclusive), or the current week.</summary>

@@ -28,16 +28,41 @@ internal static class ReportCli
         var poll = new Command("poll", "Poll sources once now and exit; prints new/updated/unchanged/error per source.") { sourceOption, allOption };
         poll.SetAction((p, ct) => WithSignals(ct, token => PollCommand.RunAsync(Context(p), p.GetValue(sourceOption) ?? [], p.GetValue(allOption), configure, token)));
 
-        var weekOption = new Option<string?>("--week") { Description = "ISO week, e.g. 2020-W48 (default: the current week)" };
-        var fromOption = new Option<string?>("--from") { Description = "First day, yyyy-MM-dd (inclusive, editorial time zone)" };
-        var toOption = new Option<string?>("--to") { Description = "Last day, yyyy-MM-dd (inclusive)" };
-        var outOption = new Option<string?>("--out") { Description = "Write to this file instead of stdout" };
+        var exportWindow = new WindowOptions();
+        var outOption = new Option<string?>("--out") { Description = "Write to this file (atomically) instead of stdout" };
         var formatOption = new Option<string>("--format") { Description = "markdown or json", DefaultValueFactory = _ => "markdown" };
         formatOption.AcceptOnlyFromAmong("markdown", "json");
-        var export = new Command("export", "Write a draft issue for a week or a date range.") { weekOption, fromOption, toOption, outOption, formatOption };
-        export.SetAction((p, ct) => WithSignals(ct, token => ExportCommand.RunAsync(Context(p),
-            new ExportCommand.Arguments(p.GetValue(weekOption), p.GetValue(fromOption), p.GetValue(toOption), p.GetValue(outOption), p.GetValue(formatOption)!),
+        var export = new Command("export", "Write a draft issue for a week, a date range or everything since the last issue (default: the current week).") { outOption, formatOption };
+        exportWindow.AddTo(export);
+        export.SetAction((p, ct) => WithSignals(ct, token => ExportCommand.RunAsync(Context(p), exportWindow.Read(p), p.GetValue(outOption), p.GetValue(formatOption)!, configure, token)));
+
+        var publishWindow = new WindowOptions();
+        var publish = new Command("publish", "Mark the items of a window's draft as published, so later drafts skip them.");
+        publishWindow.AddTo(publish);
+        publish.SetAction((p, ct) => WithSignals(ct, token => PublishCommand.RunAsync(Context(p), publishWindow.Read(p), configure, token)));
+
+        var filesArgument = new Argument<string[]>("FILE") { Description = "Issue markdown files (the newsletter format)", Arity = ArgumentArity.OneOrMore };
+        var importIssue = new Command("import-issue", "Record past published issues so drafts never repeat their items.") { filesArgument };
+        importIssue.SetAction((p, ct) => WithSignals(ct, token => ImportIssueCommand.RunAsync(Context(p), p.GetValue(filesArgument) ?? [], configure, token)));
+
+        var entriesWindow = new WindowOptions();
+        var tagOption = new Option<string?>("--tag") { Description = "Only entries with this tag" };
+        var sectionOption = new Option<string?>("--section") { Description = "Only this section (slug or name)" };
+        var statusOption = new Option<string?>("--status") { Description = "candidate, shortlisted, rejected or published" };
+        statusOption.AcceptOnlyFromAmong("candidate", "shortlisted", "rejected", "published");
+        var limitOption = new Option<int>("--limit") { Description = "Most rows shown", DefaultValueFactory = _ => 200 };
+        var explainOption = new Option<bool>("--explain") { Description = "Show each entry's URL and how its score was made" };
+        var entries = new Command("entries", "List stored entries with scores, best first.") { tagOption, sectionOption, statusOption, limitOption, explainOption };
+        entriesWindow.AddTo(entries);
+        entries.SetAction((p, ct) => WithSignals(ct, token => EntriesCommand.RunAsync(Context(p),
+            new EntriesCommand.Arguments(entriesWindow.Read(p), p.GetValue(tagOption), p.GetValue(sectionOption), p.GetValue(statusOption), p.GetValue(limitOption), p.GetValue(explainOption)),
             configure, token)));
+
+        var idsArgument = new Argument<long[]>("ID") { Description = "Entry ids (see 'entries')", Arity = ArgumentArity.OneOrMore };
+        var markStatus = new Option<string>("--status") { Description = "shortlisted, rejected or candidate", Required = true };
+        markStatus.AcceptOnlyFromAmong(MarkCommand.Statuses);
+        var mark = new Command("mark", "Set the editorial status of entries: shortlisted entries are always in the draft, rejected never.") { idsArgument, markStatus };
+        mark.SetAction((p, ct) => WithSignals(ct, token => MarkCommand.RunAsync(Context(p), p.GetValue(idsArgument) ?? [], p.GetValue(markStatus)!, configure, token)));
 
         var sources = new Command("sources", "Show each source's health: last success, last error, failures, entries.");
         sources.SetAction((p, ct) => SourcesCommand.RunAsync(Context(p), configure, ct));
@@ -48,6 +73,10 @@ internal static class ReportCli
         root.Subcommands.Add(run);
         root.Subcommands.Add(poll);
         root.Subcommands.Add(export);
+        root.Subcommands.Add(publish);
+        root.Subcommands.Add(importIssue);
+        root.Subcommands.Add(entries);
+        root.Subcommands.Add(mark);
         root.Subcommands.Add(sources);
         root.Subcommands.Add(validate);
 

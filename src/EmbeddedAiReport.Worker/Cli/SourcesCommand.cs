@@ -10,12 +10,14 @@ internal static class SourcesCommand
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.Build(config, daemon: false, configure);
         var health = (await app.Services.GetRequiredService<SourceStore>().ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         context.Out.WriteLine($"{"id",-28} {"kind",-16} {"state",-9} {"entries",7}  {"last success",-20} {"failures",8}  last error");
         foreach (var source in config.Sources)
         {
             var h = health.GetValueOrDefault(source.Id);
             var state = !source.Enabled ? "disabled" : h is null ? "never" : h.ConsecutiveFailures > 0 ? "failing" : "ok";
-            context.Out.WriteLine($"{source.Id,-28} {source.Kind,-16} {state,-9} {h?.Entries ?? 0,7}  {Time(h?.LastSuccess),-20} {h?.ConsecutiveFailures ?? 0,8}  {h?.LastError}");
+            var paused = h?.PausedUntil is { } until && until > now ? $" (paused until {Time(until)})" : "";
+            context.Out.WriteLine($"{source.Id,-28} {source.Kind,-16} {state,-9} {h?.Entries ?? 0,7}  {Time(h?.LastSuccess),-20} {h?.ConsecutiveFailures ?? 0,8}  {h?.LastError}{paused}");
         }
         return ExitCodes.Ok;
     }

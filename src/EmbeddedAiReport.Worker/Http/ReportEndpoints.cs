@@ -25,6 +25,25 @@ internal static class ReportEndpoints
             return Markdown(http, await files.RenderAsync(DraftWindow.Of(parsed, config.Draft.Zone()), "markdown", ct));
         });
 
+        app.MapGet("/entries", async (string? week, string? tag, string? section, string? status, EntryStore store, LoadedConfig config, TimeProvider time,
+            CancellationToken ct) =>
+        {
+            var zone = config.Draft.Zone();
+            EditorialWeek? parsed = week is null ? EditorialWeek.Containing(time.GetUtcNow(), zone) : EditorialWeek.TryParse(week);
+            if (parsed is not { } chosen) return Results.Problem($"'{week}' is not an ISO week such as 2020-W48", statusCode: 400);
+            var window = DraftWindow.Of(chosen, zone);
+            var rows = await store.QueryAsync(new EntryQuery { FromUtc = window.FromUtc, ToUtc = window.ToUtc, Tag = tag, Section = section, Status = status, Limit = 1000 }, ct);
+            return Results.Json(new
+            {
+                week = chosen.ToString(),
+                entries = rows.Select(r => new
+                {
+                    r.Entry.Id, r.Entry.Title, r.Entry.Account, r.Entry.Url, r.Entry.Section, r.Entry.Status, r.Entry.Score,
+                    published = r.Entry.Published, key = r.Entry.CanonicalKey, tags = r.Tags.Select(t => new { t.Tag, t.Weight }),
+                }),
+            });
+        });
+
         app.MapGet("/sources", async (SourceStore store, LoadedConfig config, CancellationToken ct) =>
         {
             var health = (await store.ListHealthAsync(ct)).ToDictionary(h => h.Id);

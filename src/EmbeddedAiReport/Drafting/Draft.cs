@@ -9,7 +9,7 @@ public sealed record Draft(DateOnly Date, DraftWindow Window, IReadOnlyList<Draf
 }
 
 /// <summary>One section of a draft with its items, best first.</summary>
-public sealed record DraftSectionItems(string Slug, string Name, string? Note, IReadOnlyList<DraftItem> Items);
+public sealed record DraftSectionItems(string Slug, string Name, string ShortName, string? Note, IReadOnlyList<DraftItem> Items);
 
 /// <summary>One item of a draft, with raw (unescaped) text.</summary>
 /// <param name="Prefix">A label before the link (an arXiv id with version), or null.</param>

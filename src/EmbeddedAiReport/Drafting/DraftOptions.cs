@@ -12,15 +12,24 @@ public sealed class DraftOptions
     /// <value>Entries scoring below this stay stored but out of the draft. Default: 0.</value>
     public double MinScore { get; set; }
 
+    /// <value>Most items per section slug; shortlisted entries are always in, beyond the quota. Default: 10 for each section.</value>
+    public Dictionary<string, int> Quotas { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The quota of <paramref name="slug"/>.</summary>
+    public int QuotaFor(string slug) => Quotas.TryGetValue(slug, out var quota) ? quota : DefaultQuota;
+
+    /// <summary>Quota of a section that <see cref="Quotas"/> does not name.</summary>
+    public const int DefaultQuota = 10;
+
     /// <value>Keep a section heading when it has no items. Default: true (the published issues always show all four).</value>
     public bool KeepEmptySections { get; set; } = true;
 
     /// <summary>The newsletter's sections, used when the configuration names none.</summary>
     public static IReadOnlyList<DraftSection> DefaultSections { get; } =
     [
-        new() { Slug = "news", Name = "业界新闻" },
+        new() { Slug = "news", Name = "业界新闻", ShortName = "新闻" },
         new() { Slug = "papers", Name = "论文" },
-        new() { Slug = "opensource", Name = "开源项目", Note = "> 注：每条内容前缀为github地址的仓库拥有者和仓库名，补全地址后为`github.com/<repo_owner>/<repo_name>`。" },
+        new() { Slug = "opensource", Name = "开源项目", ShortName = "开源", Note = "> 注：每条内容前缀为github地址的仓库拥有者和仓库名，补全地址后为`github.com/<repo_owner>/<repo_name>`。" },
         new() { Slug = "blogs", Name = "博文" },
     ];
 
@@ -49,6 +58,11 @@ public sealed class DraftOptions
         try { Zone(); }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException) { zoneProblem = $"Draft:TimeZone: unknown time zone '{TimeZone}'"; }
         if (zoneProblem is not null) yield return zoneProblem;
+        foreach (var (slug, quota) in Quotas)
+        {
+            if (quota < 0) yield return $"Draft:Quotas:{slug}: must not be negative";
+            if (!EffectiveSections.Any(s => s.Slug.Equals(slug, StringComparison.OrdinalIgnoreCase))) yield return $"Draft:Quotas:{slug}: no such section";
+        }
         var slugs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var section in Sections)
         {
@@ -71,4 +85,10 @@ public sealed class DraftSection
 
     /// <value>Optional line under the heading. Default: none.</value>
     public string? Note { get; set; }
+
+    /// <value>Name used in the 导读 line (「新闻」). Default: <see cref="Name"/>.</value>
+    public string? ShortName { get; set; }
+
+    /// <summary><see cref="ShortName"/> or <see cref="Name"/>.</summary>
+    public string EffectiveShortName => string.IsNullOrWhiteSpace(ShortName) ? Name : ShortName;
 }

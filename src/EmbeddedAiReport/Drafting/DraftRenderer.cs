@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EmbeddedAiReport.Normalizing;
 using Fluid;
 
 namespace EmbeddedAiReport.Drafting;
@@ -9,7 +10,7 @@ namespace EmbeddedAiReport.Drafting;
 /// <summary>Renders a <see cref="Draft"/> through the Fluid (Liquid) template editors keep in config/templates.</summary>
 /// <remarks>
 /// The template sees snake_case members: <c>date</c>, <c>count</c>, <c>from</c>, <c>to</c>, <c>sections</c>
-/// (<c>slug</c>, <c>name</c>, <c>note</c>, <c>items</c>) and per item <c>title</c>, <c>account</c>, <c>url</c>,
+/// (<c>slug</c>, <c>name</c>, <c>short_name</c>, <c>note</c>, <c>items</c>, <c>highlights</c>: the top titles for the 导读 line) and per item <c>title</c>, <c>account</c>, <c>url</c>,
 /// <c>prefix</c>, <c>summary</c>, <c>links</c>. Titles, accounts and prefixes arrive escaped for link text
 /// (<c>[ ] ( ) |</c> and backslash), URLs with spaces and parentheses encoded, summaries on one line, so that
 /// every item stays one valid markdown link whatever the source wrote.
@@ -112,10 +113,17 @@ public sealed class DraftRenderer
     {
         public static DraftView Of(Draft draft) => new(
             draft.Date.ToString("yyyy-MM-dd"), draft.Window.First.ToString("yyyy-MM-dd"), draft.Window.Last.ToString("yyyy-MM-dd"), draft.Count,
-            draft.Sections.Select(s => new SectionView(s.Slug, s.Name, s.Note, s.Items.Select(ItemView.Of).ToList())).ToList());
+            draft.Sections.Select(s => new SectionView(s.Slug, s.Name, s.ShortName, s.Note, s.Items.Select(ItemView.Of).ToList(),
+                s.Items.Take(HighlightCount).Select(i => EscapeLinkText(Highlight(i.Title))).ToList())).ToList());
     }
 
-    private sealed record SectionView(string Slug, string Name, string? Note, IReadOnlyList<ItemView> Items);
+    /// <summary>How many top titles of a section the 导读 line names.</summary>
+    private const int HighlightCount = 3;
+
+    /// <summary>A title shortened for the 导读 line: no "| account" tail, at most 40 characters.</summary>
+    private static string Highlight(string title) => TextCleaner.Truncate(title.Replace('\n', ' ').Trim(), 40);
+
+    private sealed record SectionView(string Slug, string Name, string ShortName, string? Note, IReadOnlyList<ItemView> Items, IReadOnlyList<string> Highlights);
 
     private sealed record ItemView(string Title, string? Account, string Url, string? Prefix, string Summary, IReadOnlyList<LinkView> Links)
     {

@@ -4,7 +4,8 @@ namespace EmbeddedAiReport.Drafting;
 
 /// <summary>Chooses and orders a window's entries into sections.</summary>
 /// <remarks>
-/// Shortlisted entries are always in; other candidates need at least <see cref="DraftOptions.MinScore"/>.
+/// Shortlisted entries are always in (even past the section's quota); other candidates need at least
+/// <see cref="DraftOptions.MinScore"/> and a place within <see cref="DraftOptions.Quotas"/>.
 /// Entries of one story appear once (the best-scored). Order within a section: score descending, then
 /// time, then id, so the same data always gives the same draft.
 /// </remarks>
@@ -24,9 +25,12 @@ public sealed class DraftSelector(DraftOptions options)
         var sections = new List<DraftSectionItems>();
         foreach (var section in options.EffectiveSections)
         {
-            var items = eligible.Where(e => string.Equals(e.Section, section.Slug, StringComparison.OrdinalIgnoreCase)).Select(ToItem).ToList();
+            var inSection = eligible.Where(e => string.Equals(e.Section, section.Slug, StringComparison.OrdinalIgnoreCase)).ToList();
+            var quota = options.QuotaFor(section.Slug);
+            var shortlisted = inSection.Count(e => e.Status == "shortlisted");
+            var items = inSection.Take(Math.Max(quota, shortlisted)).Select(ToItem).ToList();
             if (items.Count > 0 || options.KeepEmptySections)
-                sections.Add(new DraftSectionItems(section.Slug, section.Name, section.Note, items));
+                sections.Add(new DraftSectionItems(section.Slug, section.Name, section.EffectiveShortName, section.Note, items));
         }
         return new Draft(window.Last, window, sections);
     }

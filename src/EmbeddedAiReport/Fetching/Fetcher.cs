@@ -7,19 +7,26 @@ namespace EmbeddedAiReport.Fetching;
 
 /// <summary>Makes one conditional GET with the source's limits and turns every result into a <see cref="FetchOutcome"/>.</summary>
 /// <remarks>Never throws for network or HTTP faults; only cancellation of <c>cancellationToken</c> propagates.</remarks>
-public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness politeness, IOptions<FetchingOptions> options, TimeProvider timeProvider)
+public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness politeness, HostResilience resilience, IOptions<FetchingOptions> options,
+    TimeProvider timeProvider)
 {
     /// <summary>Name of the <see cref="HttpClient"/> registered for sources.</summary>
     public const string ClientName = "sources";
 
     private const int ChunkSize = 81920;
 
+    /// <summary>Fetches <paramref name="request"/>, retrying transient failures through the host's resilience pipeline.</summary>
     public async Task<FetchOutcome> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         if (request.Uri.Scheme is not ("http" or "https"))
             return new FetchOutcome.Refused($"only http and https URLs are fetched, not {request.Uri.Scheme}:");
+        return await resilience.ExecuteAsync(request.Uri.Host, token => FetchOnceAsync(request, token), cancellationToken);
+    }
 
+    /// <summary>One attempt: wait for the host's turn, send, read the body within the cap.</summary>
+    private async Task<FetchOutcome> FetchOnceAsync(FetchRequest request, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
         var gate = HostPoliteness.GateFor(request.Uri.Host, settings.HostDelays, request.PolitenessDelay);
         using var lease = gate is { } g ? await politeness.AcquireAsync(g.Key, g.Gap, cancellationToken) : null;
 

@@ -15,6 +15,33 @@ public sealed class FetchingOptions
     /// <value>Largest (decompressed) body accepted. Default: 10 MiB.</value>
     public long MaxBytes { get; set; } = 10 * 1024 * 1024;
 
+    /// <value>Retries of one request after a transient failure (408, 429, 5xx, connection error, timeout). Default: 2.</value>
+    public int Retries { get; set; } = 2;
+
+    /// <value>First retry delay; it doubles each retry, with jitter. Default: 2 s.</value>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <value>
+    /// Longest Retry-After waited inside one poll. A server asking for longer is not retried now: the source is paused
+    /// until then instead. Default: 60 s.
+    /// </value>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <value>Time allowed for one request including its retries and waits. Default: 3 min.</value>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <value>Transient failures in a row (across sources) that open a host's circuit. Default: 5.</value>
+    public int CircuitBreakerFailures { get; set; } = 5;
+
+    /// <value>How long an open circuit refuses requests to the host before trying again. Default: 5 min.</value>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <value>First pause of a source after a failed poll; it doubles with each failure in a row. Default: 5 min.</value>
+    public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <value>Longest pause of a failing source. Default: 1 day.</value>
+    public TimeSpan MaxFailureBackoff { get; set; } = TimeSpan.FromDays(1);
+
     /// <value>Redirects followed before giving up. Default: 5.</value>
     public int MaxRedirects { get; set; } = 5;
 
@@ -41,6 +68,13 @@ public sealed class FetchingOptions
         if (Timeout <= TimeSpan.Zero) yield return $"Fetching:Timeout: must be positive, got {Timeout}";
         if (MaxBytes <= 0) yield return $"Fetching:MaxBytes: must be positive, got {MaxBytes}";
         if (MaxRedirects is < 0 or > 20) yield return $"Fetching:MaxRedirects: must be 0..20, got {MaxRedirects}";
+        if (Retries is < 0 or > 10) yield return $"Fetching:Retries: must be 0..10, got {Retries}";
+        if (RetryBaseDelay < TimeSpan.Zero) yield return "Fetching:RetryBaseDelay: must not be negative";
+        if (MaxRetryAfter < TimeSpan.Zero) yield return "Fetching:MaxRetryAfter: must not be negative";
+        if (TotalTimeout < Timeout) yield return $"Fetching:TotalTimeout: must be at least Fetching:Timeout ({Timeout})";
+        if (CircuitBreakerFailures < 2) yield return $"Fetching:CircuitBreakerFailures: must be at least 2, got {CircuitBreakerFailures}";
+        if (CircuitBreakDuration <= TimeSpan.Zero) yield return "Fetching:CircuitBreakDuration: must be positive";
+        if (FailureBackoff < TimeSpan.Zero || MaxFailureBackoff < FailureBackoff) yield return "Fetching:FailureBackoff/MaxFailureBackoff: 0 ≤ FailureBackoff ≤ MaxFailureBackoff";
         if (MaxParallelSources is < 1 or > 64) yield return $"Fetching:MaxParallelSources: must be 1..64, got {MaxParallelSources}";
         foreach (var (host, delay) in HostDelays)
             if (delay < TimeSpan.Zero) yield return $"Fetching:HostDelays:{host}: must not be negative";

@@ -4,6 +4,7 @@ using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Sources;
 
@@ -14,7 +15,8 @@ namespace EmbeddedAiReport.Sources;
 /// crash from stopping the others.
 /// </remarks>
 public sealed class SourcePoller(
-    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, TimeProvider timeProvider, ILogger<SourcePoller> logger)
+    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, IOptions<FetchingOptions> fetching, TimeProvider timeProvider,
+    ILogger<SourcePoller> logger)
 {
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
     private const int MaxPages = 50;
@@ -31,6 +33,7 @@ public sealed class SourcePoller(
         int? lastStatus = null;
         long bytes = 0;
         var allNotModified = true;
+        TimeSpan? retryAfter = null;
         var budget = kind as IRequestBudget;
 
         foreach (var request in kind.Requests(source))
@@ -81,7 +84,11 @@ public sealed class SourcePoller(
                         break;
                     default:
                         allNotModified = false;
-                        lastStatus = outcome is FetchOutcome.HttpFailure failure ? failure.Status : lastStatus;
+                        if (outcome is FetchOutcome.HttpFailure failure)
+                        {
+                            lastStatus = failure.Status;
+                            if (failure.RetryAfter > retryAfter.GetValueOrDefault()) retryAfter = failure.RetryAfter;
+                        }
                         errors.Add(note is null ? $"{address}: {outcome.Describe()}" : $"{address}: {outcome.Describe()}: {note}");
                         break;
                 }
@@ -93,7 +100,13 @@ public sealed class SourcePoller(
             .Select(e => classifier.Classify(e, source, kind.DefaultSection))
             .ToList();
         var error = errors.Count == 0 ? null : string.Join("; ", errors);
-        var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators);
+        DateTimeOffset? pausedUntil = null;
+        if (error is not null)
+        {
+            var failuresInARow = ((await store.GetHealthAsync(source.Id, cancellationToken))?.ConsecutiveFailures ?? 0) + 1;
+            pausedUntil = timeProvider.GetUtcNow() + PauseAfterFailure(failuresInARow, retryAfter, fetching.Value);
+        }
+        var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators, pausedUntil);
         var counts = await store.CommitFetchAsync(record, writes, cancellationToken);
         var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed);
 
@@ -125,6 +138,17 @@ public sealed class SourcePoller(
             logger.PollCrashed(source.Id, ex);
             return new PollResult(source.Id, 0, 0, 0, false, $"internal error: {ex.Message}", TimeSpan.Zero);
         }
+    }
+
+    /// <summary>
+    /// How long scheduled polls leave a failing source alone: <see cref="FetchingOptions.FailureBackoff"/> doubled for each
+    /// failure in a row, capped at <see cref="FetchingOptions.MaxFailureBackoff"/>, and never shorter than the server's Retry-After.
+    /// </summary>
+    public static TimeSpan PauseAfterFailure(int failuresInARow, TimeSpan? retryAfter, FetchingOptions options)
+    {
+        var doubled = options.FailureBackoff.TotalSeconds * Math.Pow(2, Math.Min(failuresInARow - 1, 30));
+        var backoff = TimeSpan.FromSeconds(Math.Min(doubled, options.MaxFailureBackoff.TotalSeconds));
+        return retryAfter is { } wait && wait > backoff ? wait : backoff;
     }
 
     private static IEnumerable<CandidateEntry> Filter(IEnumerable<CandidateEntry> entries, SourceDefinition source)

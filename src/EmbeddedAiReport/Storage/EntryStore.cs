@@ -104,6 +104,8 @@ public sealed class EntryStore(ReportDatabase database)
             WHERE e.window_time >= $from AND e.window_time < $to
               AND e.status IN ('candidate', 'shortlisted')
               AND NOT EXISTS (SELECT 1 FROM issue_items i WHERE i.canonical_key = e.canonical_key)
+              AND NOT EXISTS (SELECT 1 FROM entries p JOIN issue_items i ON i.canonical_key = p.canonical_key
+                              WHERE e.story_id IS NOT NULL AND p.story_id = e.story_id)
             ORDER BY e.id
             """;
         command.Parameters.AddWithValue("$from", SqliteTime.Write(fromUtc));
@@ -111,16 +113,7 @@ public sealed class EntryStore(ReportDatabase database)
         var entries = new List<StoredEntry>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                entries.Add(new StoredEntry(
-                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-                    SqliteTime.ReadOrNull(reader.GetValue(8)), SqliteTime.Read(reader.GetString(9)),
-                    reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
-                    reader.IsDBNull(12) ? null : reader.GetInt32(12), reader.GetDouble(13), reader.GetString(14),
-                    reader.IsDBNull(15) ? null : reader.GetInt64(15), []));
-            }
+            while (await reader.ReadAsync(cancellationToken)) entries.Add(Read(reader));
         }
         if (entries.Count == 0) return entries;
 
@@ -147,6 +140,69 @@ public sealed class EntryStore(ReportDatabase database)
         return entries.Select(e => byEntry.TryGetValue(e.Id, out var l) ? e with { Links = l } : e).ToList();
     }
 
+    /// <summary>Entries matching <paramref name="query"/> with their tags, best score first.</summary>
+    public async Task<IReadOnlyList<(StoredEntry Entry, IReadOnlyList<EntryTag> Tags)>> QueryAsync(EntryQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var where = new List<string> { "1 = 1" };
+        if (query.FromUtc is { } from) { where.Add("e.window_time >= $from"); command.Parameters.AddWithValue("$from", SqliteTime.Write(from)); }
+        if (query.ToUtc is { } to) { where.Add("e.window_time < $to"); command.Parameters.AddWithValue("$to", SqliteTime.Write(to)); }
+        if (query.Section is { } section) { where.Add("e.section = $section"); command.Parameters.AddWithValue("$section", section); }
+        if (query.Status is { } status) { where.Add("e.status = $status"); command.Parameters.AddWithValue("$status", status); }
+        if (query.Tag is { } tag) { where.Add("EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_id = e.id AND t.tag = $tag)"); command.Parameters.AddWithValue("$tag", tag); }
+        if (query.Ids is { Count: > 0 } ids) where.Add($"e.id IN ({string.Join(',', ids)})");
+        command.CommandText = $"""
+            SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, e.title, e.summary, e.account, e.published, e.first_seen,
+                   e.section, e.prefix, e.version, e.score, e.status, e.story_id
+            FROM entries e WHERE {string.Join(" AND ", where)}
+            ORDER BY e.score DESC, e.window_time DESC, e.id LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        var entries = new List<StoredEntry>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) entries.Add(Read(reader));
+        }
+        var tags = new Dictionary<long, List<EntryTag>>();
+        if (entries.Count > 0)
+        {
+            await using var tagCommand = connection.CreateCommand();
+            tagCommand.Transaction = transaction;
+            tagCommand.CommandText = $"SELECT entry_id, tag, weight FROM entry_tags WHERE entry_id IN ({string.Join(',', entries.Select(e => e.Id))}) ORDER BY weight DESC, tag";
+            await using var reader = await tagCommand.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetInt64(0);
+                if (!tags.TryGetValue(id, out var list)) tags[id] = list = [];
+                list.Add(new EntryTag(reader.GetString(1), reader.GetDouble(2)));
+            }
+        }
+        return entries.Select(e => (e, (IReadOnlyList<EntryTag>)(tags.TryGetValue(e.Id, out var t) ? t : []))).ToList();
+    }
+
+    /// <summary>Sets the editorial status of entries; returns the ids that exist and were set.</summary>
+    public async Task<IReadOnlyList<long>> SetStatusAsync(IReadOnlyList<long> ids, string status, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE entries SET status = $status WHERE id = $id RETURNING id";
+        command.Parameters.AddWithValue("$status", status);
+        var id = command.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+        var done = new List<long>();
+        foreach (var value in ids)
+        {
+            id.Value = value;
+            if (await command.ExecuteScalarAsync(cancellationToken) is long updated) done.Add(updated);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return done;
+    }
+
     /// <summary>How many entries the database holds.</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
@@ -155,6 +211,15 @@ public sealed class EntryStore(ReportDatabase database)
         command.CommandText = "SELECT count(*) FROM entries";
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
     }
+
+    // Columns: id, source_id, kind, canonical_key, url, title, summary, account, published, first_seen, section, prefix, version, score, status, story_id.
+    private static StoredEntry Read(SqliteDataReader reader) => new(
+        reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+        reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+        SqliteTime.ReadOrNull(reader.GetValue(8)), SqliteTime.Read(reader.GetString(9)),
+        reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
+        reader.IsDBNull(12) ? null : reader.GetInt32(12), reader.GetDouble(13), reader.GetString(14),
+        reader.IsDBNull(15) ? null : reader.GetInt64(15), []);
 
     private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
     {

@@ -5,6 +5,7 @@ namespace EmbeddedAiReport.Storage;
 /// <summary>What one poll of one source did, written as a <c>fetches</c> row and into the source's health.</summary>
 /// <param name="Error">Null when the poll succeeded (including "not modified").</param>
 /// <param name="Validators">Conditional-GET validators to keep, by request address.</param>
+/// <param name="PausedUntil">For a failed poll: no scheduled poll before this instant (backoff or the server's Retry-After).</param>
 public sealed record FetchRecord(
     string SourceId,
     string Kind,
@@ -14,7 +15,8 @@ public sealed record FetchRecord(
     long Bytes,
     int Seen,
     string? Error,
-    IReadOnlyDictionary<string, HttpValidators> Validators);
+    IReadOnlyDictionary<string, HttpValidators> Validators,
+    DateTimeOffset? PausedUntil = null);
 
 /// <summary>How many entries one committed fetch added and changed.</summary>
 public readonly record struct StoreCounts(int New, int Updated);

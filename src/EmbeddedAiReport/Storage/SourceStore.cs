@@ -86,21 +86,23 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         {
             health.Transaction = transaction;
             health.CommandText = """
-                INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry)
+                INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry, paused_until)
                 VALUES ($id, $kind, $now, CASE WHEN $error IS NULL THEN $now END, $error, CASE WHEN $error IS NULL THEN 0 ELSE 1 END,
-                        CASE WHEN $new > 0 THEN $now END)
+                        CASE WHEN $new > 0 THEN $now END, $paused)
                 ON CONFLICT (id) DO UPDATE SET
                     kind = excluded.kind, last_poll = excluded.last_poll,
                     last_success = coalesce(excluded.last_success, sources.last_success),
                     last_error = excluded.last_error,
                     consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0 ELSE sources.consecutive_failures + 1 END,
-                    last_new_entry = coalesce(excluded.last_new_entry, sources.last_new_entry)
+                    last_new_entry = coalesce(excluded.last_new_entry, sources.last_new_entry),
+                    paused_until = excluded.paused_until
                 """;
             health.Parameters.AddWithValue("$id", record.SourceId);
             health.Parameters.AddWithValue("$kind", record.Kind);
             health.Parameters.AddWithValue("$now", SqliteTime.Write(now));
             health.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
             health.Parameters.AddWithValue("$new", counts.New);
+            health.Parameters.AddWithValue("$paused", record.Error is null ? DBNull.Value : SqliteTime.WriteOrNull(record.PausedUntil));
             await health.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -108,16 +110,23 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         return counts;
     }
 
+    /// <summary>Health of one source, or null when it was never polled.</summary>
+    public async Task<SourceHealth?> GetHealthAsync(string sourceId, CancellationToken cancellationToken) =>
+        (await ListHealthAsync(cancellationToken, sourceId)).FirstOrDefault();
+
     /// <summary>Health of every source that has been polled at least once, by id.</summary>
-    public async Task<IReadOnlyList<SourceHealth>> ListHealthAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SourceHealth>> ListHealthAsync(CancellationToken cancellationToken) => await ListHealthAsync(cancellationToken, null);
+
+    private async Task<IReadOnlyList<SourceHealth>> ListHealthAsync(CancellationToken cancellationToken, string? onlyId)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT s.id, s.kind, s.last_poll, s.last_success, s.last_error, s.consecutive_failures, s.paused_until, s.last_new_entry,
                    (SELECT count(*) FROM entries e WHERE e.source_id = s.id)
-            FROM sources s ORDER BY s.id
+            FROM sources s WHERE $only IS NULL OR s.id = $only ORDER BY s.id
             """;
+        command.Parameters.AddWithValue("$only", (object?)onlyId ?? DBNull.Value);
         var result = new List<SourceHealth>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -38,6 +38,21 @@ public static class CorpusFeeds
         return Encoding.UTF8.GetBytes(document.Declaration + "\n" + document.Root);
     }
 
+    /// <summary>
+    /// Serves <paramref name="items"/> on <paramref name="server"/> as one feed per section (so section quotas see the
+    /// editor's own split) and returns the matching sources.json text.
+    /// </summary>
+    public static string ServeBySection(LoopbackServer server, IEnumerable<IssueItem> items, DateTimeOffset published, string schedule = "1h")
+    {
+        var sources = new List<string>();
+        foreach (var group in items.GroupBy(i => i.Section))
+        {
+            server.MapFile($"{group.Key}.xml", Rss(group.Key, group, published));
+            sources.Add($$"""{"id": "{{group.Key}}", "kind": "feed", "url": "{{server.Url(group.Key + ".xml")}}", "section": "{{group.Key}}", "schedule": "{{schedule}}", "allowPrivateNetwork": true}""");
+        }
+        return $$"""{"sources": [{{string.Join(",", sources)}}]}""";
+    }
+
     /// <summary>"title | account" → (title, account), as the issues write items.</summary>
     public static (string Title, string? Account) SplitAccount(string title)
     {

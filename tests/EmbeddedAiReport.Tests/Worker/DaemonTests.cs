@@ -28,10 +28,7 @@ public sealed class DaemonTests : IAsyncLifetime
         // Monday noon (Shanghai) of the current week: inside the week /drafts/latest.md shows, and never far in the future.
         var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         var (monday, _) = EmbeddedAiReport.Drafting.EditorialWeek.Containing(DateTimeOffset.UtcNow, shanghai).Dates();
-        _server.MapFile("feed.xml", CorpusFeeds.Rss("机器之心", items, new DateTimeOffset(monday.ToDateTime(new TimeOnly(12, 0)), TimeSpan.FromHours(8))));
-        var config = _directory.ConfigWithSources($$"""
-            {"sources": [{"id": "feed-1", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "schedule": "1h", "allowPrivateNetwork": true}]}
-            """);
+        var config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, new DateTimeOffset(monday.ToDateTime(new TimeOnly(12, 0)), TimeSpan.FromHours(8))));
         var port = FreePort();
         var settings = Path.Combine(config, "appsettings.json");
         File.WriteAllText(settings, File.ReadAllText(settings).Replace("http://127.0.0.1:5180", $"http://127.0.0.1:{port}"));
@@ -39,8 +36,9 @@ public sealed class DaemonTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
 
         var run = CliRunner.RunAsync(s => s.AddSingleton<ILoggerProvider>(logs), stop.Token, "run", "--config", config, "--db", _directory.File("r.db"));
-        var scheduled = await logs.WaitForAsync(4101, "feed-1").WaitAsync(Patience);
-        var polled = await logs.WaitForAsync(2001, "feed-1").WaitAsync(Patience);
+        var scheduled = await logs.WaitForAsync(4101, "news").WaitAsync(Patience);
+        var polled = await logs.WaitForAsync(2001, "news").WaitAsync(Patience);
+        foreach (var section in items.Select(i => i.Section).Distinct()) await logs.WaitForAsync(2001, section).WaitAsync(Patience);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         var health = await http.GetStringAsync("healthz");
         var latest = await http.GetAsync("drafts/latest.md");
@@ -50,19 +48,24 @@ public sealed class DaemonTests : IAsyncLifetime
         var notModified = await http.SendAsync(conditional);
         var badWeek = await http.GetAsync("drafts/2020-W99.md");
         var sources = await http.GetStringAsync("sources");
+        var week = EmbeddedAiReport.Drafting.EditorialWeek.Containing(DateTimeOffset.UtcNow, shanghai);
+        var byWeek = await http.GetStringAsync($"drafts/{week}.md");
+        var entries = await http.GetStringAsync($"entries?week={week}");
         await logs.WaitForAsync(4101, "weekly-draft").WaitAsync(Patience);
 
         await stop.CancelAsync();
         var result = await run.WaitAsync(Patience);
 
         Assert.Contains("1h", scheduled);
-        Assert.Contains($"{items.Count} new", polled);
+        Assert.Contains($"{items.Count(i => i.Section == "news")} new", polled);
         Assert.Equal("ok\n", health);
         Assert.Equal("text/markdown; charset=utf-8", latest.Content.Headers.ContentType!.ToString());
         Assert.Contains($"> 导读：本次{items.Count}条。", draft);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badWeek.StatusCode);
-        Assert.Contains("\"feed-1\"", sources);
+        Assert.Contains("\"news\"", sources);
+        Assert.Equal(draft, byWeek);
+        Assert.Equal(items.Count, System.Text.Json.JsonDocument.Parse(entries).RootElement.GetProperty("entries").GetArrayLength());
         Assert.Equal(0, result.ExitCode);
     }
 

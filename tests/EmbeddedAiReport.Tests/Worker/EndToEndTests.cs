@@ -25,13 +25,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         var items = CorpusFeeds.Items(issue);
         var published = new DateTimeOffset(2020, 11, 24, 10, 0, 0, TimeSpan.FromHours(8));   // inside 2020-W48
-        var sources = new List<string>();
-        foreach (var group in items.GroupBy(i => i.Section))
-        {
-            _server.MapFile($"{group.Key}.xml", CorpusFeeds.Rss(group.Key, group, published));
-            sources.Add($$"""{"id": "{{group.Key}}", "kind": "feed", "url": "{{_server.Url(group.Key + ".xml")}}", "section": "{{group.Key}}", "allowPrivateNetwork": true}""");
-        }
-        var config = _directory.ConfigWithSources($$"""{"sources": [{{string.Join(",", sources)}}]}""");
+        var config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, published));
         var db = _directory.File("report.db");
         var draftPath = _directory.File("draft.md");
 
@@ -57,8 +51,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task Export_JsonFormat_CarriesTheSameItems()
     {
         var items = CorpusFeeds.Items("2020-05-15.md");
-        _server.MapFile("all.xml", CorpusFeeds.Rss("all", items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8))));
-        var config = _directory.ConfigWithSources($$"""{"sources": [{"id": "all", "kind": "feed", "url": "{{_server.Url("all.xml")}}", "allowPrivateNetwork": true}]}""");
+        var config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8))));
         var db = _directory.File("report.db");
 
         await CliRunner.RunAsync("poll", "--config", config, "--db", db);

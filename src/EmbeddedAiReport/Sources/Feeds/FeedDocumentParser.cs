@@ -11,29 +11,30 @@ namespace EmbeddedAiReport.Sources.Feeds;
 /// <remarks>
 /// DOCTYPE declarations are removed before parsing, so no DTD, internal entity (billion laughs) or external
 /// entity (XXE) is ever processed; a feed that then references an undeclared entity is reported as malformed.
-/// The HTTP charset wins over the XML declaration, because FeedReader ignores it.
+/// Bytes are decoded by <see cref="FeedText"/> (HTTP charset, declaration, UTF-8, then a guess); a document that is not
+/// well-formed goes through <see cref="FeedRecovery"/>, and the result says so.
 /// </remarks>
 public static partial class FeedDocumentParser
 {
-    static FeedDocumentParser() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
     /// <summary>Parses <paramref name="document"/>; never throws for bad input.</summary>
     public static ParseResult Parse(FetchedDocument document)
     {
-        string text;
-        try
-        {
-            text = Decode(document.Body, document.Charset);
-        }
-        catch (ArgumentException ex)
-        {
-            return ParseResult.Fail($"unknown charset '{document.Charset}': {ex.Message}");
-        }
-        text = text.TrimStart('\ufeff', ' ', '\t', '\r', '\n');
+        var (decoded, _) = FeedText.Decode(document.Body, document.Charset);
+        var text = decoded.TrimStart('\ufeff', ' ', '\t', '\r', '\n');
         if (text.Length == 0) return ParseResult.Fail("empty response body");
         if (LooksLikeHtml(text)) return ParseResult.Fail("got an HTML page, not a feed (check the URL; the site may show an error or login page)");
         text = DocType().Replace(text, "");
 
+        var strict = TryRead(text);
+        if (strict.Feed is not null || !strict.Error!.StartsWith("malformed XML", StringComparison.Ordinal)) return strict;
+        // Lenient path: repair common breakage and keep every complete item; say so, since items may be missing.
+        if (FeedRecovery.TryRecover(text, out var salvaged) is { } recovered && TryRead(recovered) is { Feed: { } feed })
+            return new ParseResult(feed, null, $"{strict.Error}; recovered {salvaged} complete item(s)");
+        return strict;
+    }
+
+    private static ParseResult TryRead(string text)
+    {
         Feed feed;
         try
         {
@@ -48,7 +49,6 @@ public static partial class FeedDocumentParser
             return ParseResult.Fail($"not a feed: {ex.Message}");
         }
         if (feed.Type == FeedType.Unknown) return ParseResult.Fail("not a recognized feed format (RSS, Atom, RDF or JSON Feed)");
-
         var items = feed.Items.Select(ToEntry).ToList();
         return ParseResult.Ok(new FeedDocument(Clean(feed.Title), Clean(feed.Link), items));
     }
@@ -62,21 +62,6 @@ public static partial class FeedDocumentParser
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static string Decode(byte[] body, string? charset)
-    {
-        if (!string.IsNullOrWhiteSpace(charset))
-            return Encoding.GetEncoding(charset).GetString(body);
-        // No HTTP charset: the XML declaration decides; without one, XML means UTF-8 (FeedReader does the same).
-        var head = Encoding.ASCII.GetString(body, 0, Math.Min(body.Length, 200));
-        var declared = DeclaredEncoding().Match(head);
-        if (declared.Success)
-        {
-            try { return Encoding.GetEncoding(declared.Groups[1].Value).GetString(body); }
-            catch (ArgumentException) { }
-        }
-        return Encoding.UTF8.GetString(body);
-    }
-
     private static bool LooksLikeHtml(string text)
     {
         var head = text.AsSpan(0, Math.Min(text.Length, 512));
@@ -86,11 +71,8 @@ public static partial class FeedDocumentParser
     [GeneratedRegex(@"<!DOCTYPE[^\[>]*(\[[\s\S]*?\])?\s*>", RegexOptions.IgnoreCase)]
     private static partial Regex DocType();
 
-    [GeneratedRegex("""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")]
-    private static partial Regex DeclaredEncoding();
-
-    /// <summary>A parsed feed or the reason there is none.</summary>
-    public readonly record struct ParseResult(FeedDocument? Feed, string? Error)
+    /// <summary>A parsed feed or the reason there is none; <paramref name="Warning"/> says when the lenient path was used.</summary>
+    public readonly record struct ParseResult(FeedDocument? Feed, string? Error, string? Warning = null)
     {
         public static ParseResult Ok(FeedDocument feed) => new(feed, null);
         public static ParseResult Fail(string error) => new(null, error);

@@ -1,0 +1,50 @@
+using System.Globalization;
+using EmbeddedAiReport.Storage;
+
+namespace EmbeddedAiReport.Worker.Cli;
+
+/// <summary><c>entries</c>: list candidates with their scores and tags, filtered by window, tag, section and status.</summary>
+internal static class EntriesCommand
+{
+    public sealed record Arguments(ExportCommand.Arguments Window, string? Tag, string? Section, string? Status, int Limit, bool Explain);
+
+    public static async Task<int> RunAsync(CliContext context, Arguments arguments, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
+    {
+        if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
+        string? section = null;
+        if (arguments.Section is { } sectionText && !config.Draft.SectionSlugs().TryGetValue(sectionText, out section))
+        {
+            context.Error.WriteLine($"--section: unknown section '{sectionText}' (known: {string.Join(", ", config.Draft.SectionSlugs().Keys.Order())})");
+            return ExitCodes.UsageOrConfig;
+        }
+        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        var query = new EntryQuery { Tag = arguments.Tag, Section = section, Status = arguments.Status, Limit = arguments.Limit };
+        if (arguments.Window.Week is not null || arguments.Window.From is not null || arguments.Window.To is not null || arguments.Window.SinceLast)
+        {
+            var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, arguments.Window, cancellationToken);
+            if (resolved.Window is not { } window)
+            {
+                context.Error.WriteLine(resolved.Problem);
+                return ExitCodes.UsageOrConfig;
+            }
+            query = query with { FromUtc = window.FromUtc, ToUtc = window.ToUtc };
+        }
+        var rows = await app.Services.GetRequiredService<EntryStore>().QueryAsync(query, cancellationToken);
+        var zone = config.Draft.Zone();
+        context.Out.WriteLine($"{"id",6}  {"status",-11} {"score",6}  {"section",-10} {"date",-10}  title");
+        foreach (var (entry, tags) in rows)
+        {
+            var date = TimeZoneInfo.ConvertTime(entry.Published ?? entry.FirstSeen, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var account = entry.Account is null ? "" : $" | {entry.Account}";
+            context.Out.WriteLine($"{entry.Id,6}  {entry.Status,-11} {entry.Score,6:0.00}  {entry.Section,-10} {date,-10}  {entry.Title}{account}");
+            if (arguments.Explain)
+            {
+                var parts = tags.Select(t => $"{t.Tag} {t.Weight:+0.##;-0.##}").DefaultIfEmpty("no tags");
+                context.Out.WriteLine($"{"",8}{entry.Url}");
+                context.Out.WriteLine($"{"",8}score {entry.Score:0.00} = {string.Join(", ", parts)} (+ source weight and recency)");
+            }
+        }
+        context.Error.WriteLine($"{rows.Count} entries");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,33 @@
+using EmbeddedAiReport.Drafting;
+
+namespace EmbeddedAiReport.Worker.Cli;
+
+/// <summary><c>import-issue FILE...</c>: record past published issues so drafts never repeat their items.</summary>
+internal static class ImportIssueCommand
+{
+    public static async Task<int> RunAsync(CliContext context, string[] files, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
+    {
+        if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
+        var missing = files.Where(f => !File.Exists(f)).ToList();
+        if (files.Length == 0 || missing.Count > 0)
+        {
+            context.Error.WriteLine(files.Length == 0 ? "import-issue: name at least one issue file" : $"import-issue: not found: {string.Join(", ", missing)}");
+            return ExitCodes.UsageOrConfig;
+        }
+        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        var history = app.Services.GetRequiredService<IssueHistory>();
+        var failed = 0;
+        foreach (var file in files)
+        {
+            var result = await history.ImportAsync(await File.ReadAllTextAsync(file, cancellationToken), file, cancellationToken);
+            if (result.Error is not null)
+            {
+                context.Error.WriteLine(result.Error);
+                failed++;
+                continue;
+            }
+            context.Out.WriteLine($"{file}: issue {result.Date:yyyy-MM-dd}: {result.Items} items, {result.NewKeys} new keys, {result.EntriesPublished} stored entries marked published");
+        }
+        return failed > 0 ? ExitCodes.UsageOrConfig : ExitCodes.Ok;
+    }
+}

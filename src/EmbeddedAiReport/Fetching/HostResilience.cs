@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace EmbeddedAiReport.Fetching;
+
+/// <summary>One Polly pipeline per host: total timeout, retry of transient outcomes honouring Retry-After, and a circuit breaker.</summary>
+/// <remarks>
+/// The pipeline works on <see cref="FetchOutcome"/>s, not on HTTP messages, so the size cap and body read are part of
+/// each attempt. Transient: 408, 429, 5xx and <see cref="FetchOutcome.Unreachable"/>. A Retry-After longer than
+/// <see cref="FetchingOptions.MaxRetryAfter"/> is not waited for: the outcome goes back to the poller, which pauses the source.
+/// The circuit is per host (shared by every source on it), so a dead mirror is not hammered by each of its accounts.
+/// <threadsafety>Thread-safe; a singleton.</threadsafety>
+/// </remarks>
+public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvider timeProvider)
+{
+    private readonly ConcurrentDictionary<string, ResiliencePipeline<FetchOutcome>> _pipelines = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Runs <paramref name="attempt"/> with retries for <paramref name="host"/>; never throws for faults, only for cancellation.</summary>
+    public async Task<FetchOutcome> ExecuteAsync(string host, Func<CancellationToken, Task<FetchOutcome>> attempt, CancellationToken cancellationToken)
+    {
+        var pipeline = _pipelines.GetOrAdd(host, _ => Build(options.Value));
+        try
+        {
+            return await pipeline.ExecuteAsync(async token => await attempt(token), cancellationToken);
+        }
+        catch (BrokenCircuitException)
+        {
+            return new FetchOutcome.Unreachable(
+                $"circuit open for {host} after repeated failures; requests to it resume within {options.Value.CircuitBreakDuration.TotalMinutes:0.#} min");
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new FetchOutcome.Unreachable($"gave up after {options.Value.TotalTimeout.TotalSeconds:0}s including retries");
+        }
+    }
+
+    /// <summary>True for outcomes worth another attempt now.</summary>
+    public static bool IsTransient(FetchOutcome outcome, TimeSpan maxRetryAfter) => outcome switch
+    {
+        FetchOutcome.HttpFailure { RetryAfter: { } wait } when wait > maxRetryAfter => false,
+        // An exhausted API rate limit (GitHub: 403/429 with x-ratelimit-remaining 0) lasts until its reset, not seconds.
+        FetchOutcome.HttpFailure { Headers: { } headers } when headers.GetInt64("x-ratelimit-remaining") == 0 => false,
+        FetchOutcome.HttpFailure failure => failure.Status is 408 or 429 or >= 500,
+        FetchOutcome.Unreachable => true,
+        _ => false,
+    };
+
+    private ResiliencePipeline<FetchOutcome> Build(FetchingOptions settings)
+    {
+        var builder = new ResiliencePipelineBuilder<FetchOutcome> { TimeProvider = timeProvider };
+        builder.AddTimeout(settings.TotalTimeout);
+        if (settings.Retries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<FetchOutcome>
+            {
+                MaxRetryAttempts = settings.Retries,
+                Delay = settings.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } result && IsTransient(result, settings.MaxRetryAfter)),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is FetchOutcome.HttpFailure { RetryAfter: { } wait } ? wait : (TimeSpan?)null),
+            });
+        }
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<FetchOutcome>
+        {
+            FailureRatio = 1.0,
+            MinimumThroughput = settings.CircuitBreakerFailures,
+            SamplingDuration = TimeSpan.FromMinutes(10),
+            BreakDuration = settings.CircuitBreakDuration,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } result && IsTransient(result, TimeSpan.MaxValue)),
+        });
+        return builder.Build();
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml;
+using System.Xml.Linq;
+
+namespace EmbeddedAiReport.Sources.Feeds;
+
+/// <summary>The lenient path for feeds that are not well-formed XML: repair what is common, then keep the complete items.</summary>
+/// <remarks>
+/// Repairs: bare ampersands (<c>AT&amp;T</c> written as <c>AT&amp;T</c> unescaped) and characters XML forbids. Then the
+/// document is read item by item; every <c>item</c>/<c>entry</c> that closes before the break is kept with the channel's
+/// header, so a feed truncated mid-item or broken after its tenth item still yields its first nine.
+/// </remarks>
+internal static partial class FeedRecovery
+{
+    /// <summary>A well-formed document built from what could be read, or null when nothing usable was found.</summary>
+    public static string? TryRecover(string text, out int salvagedItems)
+    {
+        salvagedItems = 0;
+        var repaired = InvalidXmlChars().Replace(BareAmpersand().Replace(text, "&amp;"), "");
+        if (IsWellFormed(repaired)) return repaired;
+
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
+        XElement? root = null;
+        XElement? container = null;
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(repaired), settings);
+            reader.MoveToContent();
+            root = new XElement(XName.Get(reader.LocalName, reader.NamespaceURI), ReadAttributes(reader));
+            container = root;
+            if (reader.IsEmptyElement) return null;
+            reader.Read();
+            while (!reader.EOF)
+            {
+                if (reader.NodeType != XmlNodeType.Element)
+                {
+                    if (reader.NodeType == XmlNodeType.EndElement && reader.Depth <= 1) reader.Read();
+                    else reader.Read();
+                    continue;
+                }
+                if (reader.LocalName is "channel" && reader.Depth == 1)
+                {
+                    var channel = new XElement(XName.Get(reader.LocalName, reader.NamespaceURI), ReadAttributes(reader));
+                    root.Add(channel);
+                    container = channel;
+                    reader.Read();
+                    continue;
+                }
+                // Each child read whole: a break inside it throws and ends the salvage with what is complete.
+                var element = (XElement)XNode.ReadFrom(reader);
+                if (element.Name.LocalName is "item" or "entry") salvagedItems++;
+                (element.Name.LocalName == "item" && root.Name.LocalName == "RDF" ? root : container).Add(element);
+            }
+        }
+        catch (XmlException)
+        {
+            // the break: keep what was complete before it
+        }
+        return root is not null && salvagedItems > 0 ? root.ToString(SaveOptions.DisableFormatting) : null;
+    }
+
+    private static IEnumerable<XAttribute> ReadAttributes(XmlReader reader)
+    {
+        var attributes = new List<XAttribute>();
+        if (reader.MoveToFirstAttribute())
+        {
+            do
+            {
+                attributes.Add(reader.Prefix == "xmlns" || reader.LocalName == "xmlns"
+                    ? new XAttribute(reader.Prefix == "xmlns" ? XNamespace.Xmlns + reader.LocalName : "xmlns", reader.Value)
+                    : new XAttribute(XName.Get(reader.LocalName, reader.NamespaceURI), reader.Value));
+            }
+            while (reader.MoveToNextAttribute());
+            reader.MoveToElement();
+        }
+        return attributes;
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(text), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            while (reader.Read()) { }
+            return true;
+        }
+        catch (XmlException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"&(?!(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)")]
+    private static partial Regex BareAmpersand();
+
+    [GeneratedRegex(@"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]")]
+    private static partial Regex InvalidXmlChars();
+}

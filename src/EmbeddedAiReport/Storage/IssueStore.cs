@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>The <c>issues</c>, <c>issue_items</c> and <c>draft_exports</c> tables: what was published, and when drafts were cut.</summary>
+public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvider)
+{
+    /// <summary>
+    /// Records an issue and its items (idempotent: the same date and key are stored once) and marks the entries with
+    /// those keys published, in one transaction. Returns how many items were new and how many entries became published.
+    /// </summary>
+    public async Task<(int NewItems, int EntriesPublished)> RecordAsync(DateOnly date, string title, string origin,
+        IReadOnlyList<PublishedItem> items, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        long issueId;
+        await using (var issue = connection.CreateCommand())
+        {
+            issue.Transaction = transaction;
+            issue.CommandText = """
+                INSERT INTO issues (date, title, imported, origin) VALUES ($date, $title, $now, $origin)
+                ON CONFLICT (date) DO UPDATE SET title = excluded.title
+                RETURNING id
+                """;
+            issue.Parameters.AddWithValue("$date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            issue.Parameters.AddWithValue("$title", title);
+            issue.Parameters.AddWithValue("$now", SqliteTime.Write(timeProvider.GetUtcNow()));
+            issue.Parameters.AddWithValue("$origin", origin);
+            issueId = Convert.ToInt64(await issue.ExecuteScalarAsync(cancellationToken));
+        }
+
+        int added = 0, published = 0;
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT OR IGNORE INTO issue_items (issue_id, canonical_key, section, title, url) VALUES ($issue, $key, $section, $title, $url)";
+        insert.Parameters.AddWithValue("$issue", issueId);
+        var key = insert.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
+        var section = insert.Parameters.Add(new SqliteParameter { ParameterName = "$section" });
+        var itemTitle = insert.Parameters.Add(new SqliteParameter { ParameterName = "$title" });
+        var url = insert.Parameters.Add(new SqliteParameter { ParameterName = "$url" });
+        await using var mark = connection.CreateCommand();
+        mark.Transaction = transaction;
+        mark.CommandText = "UPDATE entries SET status = 'published' WHERE canonical_key = $key AND status <> 'published'";
+        var markKey = mark.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
+        foreach (var item in items)
+        {
+            key.Value = item.CanonicalKey;
+            section.Value = (object?)item.Section ?? DBNull.Value;
+            itemTitle.Value = item.Title;
+            url.Value = item.Url;
+            added += await insert.ExecuteNonQueryAsync(cancellationToken);
+            markKey.Value = item.CanonicalKey;
+            published += await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return (added, published);
+    }
+
+    /// <summary>Notes that a draft was exported for the inclusive local dates <paramref name="first"/>..<paramref name="last"/>.</summary>
+    public async Task RecordExportAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO draft_exports (first_day, last_day, created) VALUES ($first, $last, $now)";
+        command.Parameters.AddWithValue("$first", first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$last", last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$now", SqliteTime.Write(timeProvider.GetUtcNow()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The last day covered by an exported draft or a recorded issue, whichever is later; null when there is neither.</summary>
+    public async Task<DateOnly?> LastCoveredDayAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT max(day) FROM (SELECT max(last_day) AS day FROM draft_exports UNION ALL SELECT max(date) FROM issues)";
+        return await command.ExecuteScalarAsync(cancellationToken) is string day
+            ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture)
+            : null;
+    }
+}

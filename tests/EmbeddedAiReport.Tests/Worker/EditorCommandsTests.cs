@@ -1,0 +1,114 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>The editor's commands through the real CLI: entries, mark, publish, import-issue, export --since-last.</summary>
+public sealed class EditorCommandsTests : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+    private LoopbackServer _server = null!;
+    private string _config = "";
+    private string _db = "";
+    private IReadOnlyList<IssueItem> _items = [];
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackServer.StartAsync();
+        _items = CorpusFeeds.Items("2020-05-15.md");
+        _config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, _items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8))));
+        _db = _directory.File("report.db");
+        Assert.Equal(0, (await Cli("poll")).ExitCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", _config, "--db", _db]);
+
+    private async Task<IReadOnlyList<IssueItem>> ExportAsync(params string[] window)
+    {
+        var result = await Cli(["export", .. window]);
+        Assert.Equal(0, result.ExitCode);
+        return IssueMarkdownParser.Parse(result.Out, CorpusFeeds.Sections);
+    }
+
+    [Fact]
+    public async Task Entries_WeekFilter_ListsTheWeeksEntriesWithScores()
+    {
+        var inWeek = await Cli("entries", "--week", "2020-W20");
+        var otherWeek = await Cli("entries", "--week", "2020-W30");
+
+        Assert.Equal(0, inWeek.ExitCode);
+        Assert.Equal(_items.Count + 1, inWeek.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);   // a header line + one per entry
+        Assert.Contains($"{_items.Count} entries", inWeek.Error);
+        Assert.Contains("0 entries", otherWeek.Error);
+    }
+
+    [Fact]
+    public async Task Mark_RejectedEntry_LeavesTheDraft()
+    {
+        var listing = await Cli("entries", "--week", "2020-W20", "--explain");
+        var firstId = listing.Out.Split('\n')[1].Trim().Split(' ')[0];
+
+        var mark = await Cli("mark", firstId, "--status", "rejected");
+        var rejected = await Cli("entries", "--status", "rejected");
+        var draft = await ExportAsync("--week", "2020-W20");
+
+        Assert.Equal(0, mark.ExitCode);
+        Assert.Contains("1 entries", rejected.Error);
+        Assert.Equal(_items.Count - 1, draft.Count);
+        Assert.Equal(2, (await Cli("mark", "999999", "--status", "shortlisted")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Publish_ThenExportAgain_TheDraftIsEmpty()
+    {
+        var publish = await Cli("publish", "--week", "2020-W20");
+        var after = await ExportAsync("--week", "2020-W20");
+
+        Assert.Equal(0, publish.ExitCode);
+        Assert.Contains($"{_items.Count} items", publish.Out);
+        Assert.Empty(after);
+    }
+
+    [Fact]
+    public async Task ImportIssue_TheRealIssue_ItsItemsNeverAppearInADraft()
+    {
+        var import = await Cli("import-issue", Fixtures.PathOf("corpus/2020-05-15.md"), Fixtures.PathOf("corpus/2020-04-26.md"));
+        var draft = await ExportAsync("--week", "2020-W20");
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("issue 2020-05-15", import.Out);
+        Assert.Empty(draft);
+    }
+
+    [Fact]
+    public async Task ExportSinceLast_AfterAnImportedIssue_StartsTheNextDay()
+    {
+        var none = await Cli("export", "--since-last");
+        await Cli("import-issue", Fixtures.PathOf("corpus/2020-05-15.md"));
+        var since = await Cli("export", "--since-last", "--format", "json");
+
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("--since-last", none.Error);
+        Assert.Equal(0, since.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(since.Out);
+        Assert.Equal("2020-05-16", json.RootElement.GetProperty("from").GetString());
+    }
+
+    [Fact]
+    public async Task ImportIssue_FileWithoutItems_Exits2()
+    {
+        var file = _directory.File("notes.md");
+        File.WriteAllText(file, "# 嵌入式AI简报 (2020-06-01)\n\nnothing here\n");
+
+        var result = await Cli("import-issue", file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no items", result.Error);
+    }
+}

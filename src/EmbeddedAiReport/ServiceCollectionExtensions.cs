@@ -3,6 +3,7 @@ using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Sources.Feeds;
+using EmbeddedAiReport.Sources.GitHub;
 using EmbeddedAiReport.Sources.WeChat;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
@@ -48,6 +49,8 @@ public static class ServiceCollectionExtensions
         services.AddSourceKind<Sources.Arxiv.ArxivListingSource>().AddSourceKind<Sources.Arxiv.ArxivRssSource>().AddSourceKind<Sources.Arxiv.ArxivApiSource>();
 
         // GitHub kinds
+        services.AddSingleton<GitHubRateLimits>();
+        services.AddSourceKind<GitHubReleasesSource>();
 
         // WeChat kinds
         services.AddSourceKind<WeChatMirrorSource>();

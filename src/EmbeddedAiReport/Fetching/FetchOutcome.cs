@@ -8,13 +8,22 @@ public abstract record FetchOutcome
     private FetchOutcome() { }
 
     /// <summary>A 2xx body within the size cap, with the validators to send next time.</summary>
-    public sealed record Fetched(FetchedDocument Document, int Status, HttpValidators Validators) : FetchOutcome;
+    public sealed record Fetched(FetchedDocument Document, int Status, HttpValidators Validators, ResponseHeaders? Headers = null) : FetchOutcome;
 
     /// <summary>A 304: the stored validators still hold; nothing to parse.</summary>
-    public sealed record NotModified(HttpValidators Validators) : FetchOutcome;
+    public sealed record NotModified(HttpValidators Validators, ResponseHeaders? Headers = null) : FetchOutcome;
 
     /// <summary>A non-success status; <paramref name="RetryAfter"/> is the server's requested wait, if any.</summary>
-    public sealed record HttpFailure(int Status, TimeSpan? RetryAfter, string Reason) : FetchOutcome;
+    public sealed record HttpFailure(int Status, TimeSpan? RetryAfter, string Reason, ResponseHeaders? Headers = null) : FetchOutcome;
+
+    /// <summary>The response headers, when there was a response (rate-limit headers of an API, for example).</summary>
+    public ResponseHeaders? ResponseHeaders => this switch
+    {
+        Fetched f => f.Headers,
+        NotModified n => n.Headers,
+        HttpFailure h => h.Headers,
+        _ => null,
+    };
 
     /// <summary>The body passed the size cap (declared or while streaming) and was abandoned.</summary>
     public sealed record TooLarge(long Limit) : FetchOutcome;

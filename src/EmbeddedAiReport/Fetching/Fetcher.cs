@@ -71,10 +71,11 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
             response.Headers.ETag?.ToString() ?? request.Validators.ETag,
             response.Content.Headers.LastModified?.ToString("R") ?? request.Validators.LastModified);
 
+        var headers = ResponseHeaders.From(response);
         if (response.StatusCode == HttpStatusCode.NotModified)
-            return new FetchOutcome.NotModified(validators);
+            return new FetchOutcome.NotModified(validators, headers);
         if (!response.IsSuccessStatusCode)
-            return new FetchOutcome.HttpFailure((int)response.StatusCode, RetryAfter(response.Headers.RetryAfter), response.ReasonPhrase ?? "");
+            return new FetchOutcome.HttpFailure((int)response.StatusCode, RetryAfter(response.Headers.RetryAfter), response.ReasonPhrase ?? "", headers);
 
         var maxBytes = request.MaxBytes ?? settings.MaxBytes;
         if (response.Content.Headers.ContentLength > maxBytes)
@@ -95,7 +96,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         var contentType = response.Content.Headers.ContentType;
         var document = new FetchedDocument(body.ToArray(), contentType?.MediaType?.ToLowerInvariant(), contentType?.CharSet?.Trim('"'),
             response.RequestMessage?.RequestUri ?? request.Uri);
-        return new FetchOutcome.Fetched(document, (int)response.StatusCode, validators);
+        return new FetchOutcome.Fetched(document, (int)response.StatusCode, validators, headers);
     }
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)

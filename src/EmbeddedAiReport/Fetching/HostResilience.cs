@@ -42,6 +42,8 @@ public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvid
     public static bool IsTransient(FetchOutcome outcome, TimeSpan maxRetryAfter) => outcome switch
     {
         FetchOutcome.HttpFailure { RetryAfter: { } wait } when wait > maxRetryAfter => false,
+        // An exhausted API rate limit (GitHub: 403/429 with x-ratelimit-remaining 0) lasts until its reset, not seconds.
+        FetchOutcome.HttpFailure { Headers: { } headers } when headers.GetInt64("x-ratelimit-remaining") == 0 => false,
         FetchOutcome.HttpFailure failure => failure.Status is 408 or 429 or >= 500,
         FetchOutcome.Unreachable => true,
         _ => false,

@@ -73,6 +73,33 @@ public readonly partial record struct GitHubRepo
         return found;
     }
 
+    /// <summary>Every release (<c>github.com/owner/repo/releases/tag/TAG</c>) named in free text, in order, without repeats.</summary>
+    public static IReadOnlyList<(GitHubRepo Repo, string Tag)> FindReleases(string text)
+    {
+        var found = new List<(GitHubRepo Repo, string Tag)>();
+        foreach (Match match in ReleaseMention().Matches(text))
+        {
+            var tag = Uri.UnescapeDataString(match.Groups[3].Value.TrimEnd('.', ',', ';', ':', '!', '?'));
+            if (tag.Length > 0 && TryParse($"{match.Groups[1].Value}/{match.Groups[2].Value}") is { } repo
+                && !found.Any(f => f.Repo.Equals(repo) && f.Tag == tag))
+                found.Add((repo, tag));
+        }
+        return found;
+    }
+
+    /// <summary>The numeric repository id and tag in a GitHub Atom entry id (<c>tag:github.com,2008:Repository/ID/TAG</c>), or null.</summary>
+    public static (long RepositoryId, string Tag)? FromAtomEntryId(string? id)
+    {
+        var match = id is null ? null : AtomEntryId().Match(id.Trim());
+        return match is { Success: true } && long.TryParse(match.Groups[1].Value, out var repositoryId) ? (repositoryId, match.Groups[2].Value) : null;
+    }
+
+    [GeneratedRegex(@"^tag:github\.com,2008:Repository/(\d+)/(.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex AtomEntryId();
+
+    [GeneratedRegex(@"github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9_.-]*[A-Za-z0-9_-])/releases/tag/([^\s""'<>()\[\]{}|\\^`#?]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex ReleaseMention();
+
     [GeneratedRegex(@"^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9._-]{1,100})$")]
     private static partial Regex FullNamePattern();
 

@@ -14,6 +14,9 @@ public static class Mentions
                 Add(links, selfKey, new EntryLink("arxiv", id.Key, id.AbsUrl));
             foreach (var repo in GitHubRepo.FindAll(text))
                 Add(links, selfKey, new EntryLink("github", repo.Key, repo.Url));
+            // A post that links a release page is the write-up of that release, not only of the repo.
+            foreach (var (repo, tag) in GitHubRepo.FindReleases(text))
+                Add(links, selfKey, new EntryLink("github", repo.ReleaseKey(tag), $"{repo.Url}/releases/tag/{Uri.EscapeDataString(tag)}"));
         }
         return links;
     }

@@ -30,7 +30,8 @@ public interface ISourceKind
 }
 
 /// <summary>One address a poll fetches; <see cref="Label"/> tells it apart in logs (a repo, an account).</summary>
-public sealed record SourceRequest(Uri Uri, string? Label = null, string? Account = null);
+/// <param name="Headers">Extra request headers (an API's Accept or Authorization); never logged.</param>
+public sealed record SourceRequest(Uri Uri, string? Label = null, string? Account = null, IReadOnlyDictionary<string, string>? Headers = null);
 
 /// <summary>The body and headers of one successful fetch.</summary>
 /// <param name="Body">The (decompressed) response body, within the size cap.</param>

@@ -35,6 +35,7 @@ public sealed class SourcePoller(
         long bytes = 0;
         var allNotModified = true;
         TimeSpan? retryAfter = null;
+        var budget = kind as IRequestBudget;
 
         foreach (var request in kind.Requests(source))
         {
@@ -43,10 +44,17 @@ public sealed class SourcePoller(
             {
                 var address = next;
                 next = null;
+                if (budget?.Hold(source, request) is { } held)
+                {
+                    allNotModified = false;
+                    if (!errors.Contains(held)) errors.Add(held);
+                    break;
+                }
                 var stored = page == 0 && validators.TryGetValue(address.AbsoluteUri, out var v) ? v : HttpValidators.None;
                 var outcome = await fetcher.FetchAsync(
-                    new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay),
+                    new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, request.Headers),
                     cancellationToken);
+                var note = budget?.Observe(source, request, outcome);
                 switch (outcome)
                 {
                     case FetchOutcome.NotModified:
@@ -82,7 +90,7 @@ public sealed class SourcePoller(
                             lastStatus = failure.Status;
                             if (failure.RetryAfter > retryAfter.GetValueOrDefault()) retryAfter = failure.RetryAfter;
                         }
-                        errors.Add($"{address}: {outcome.Describe()}");
+                        errors.Add(note is null ? $"{address}: {outcome.Describe()}" : $"{address}: {outcome.Describe()}: {note}");
                         break;
                 }
             }

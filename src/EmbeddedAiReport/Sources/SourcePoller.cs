@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
@@ -14,7 +15,8 @@ namespace EmbeddedAiReport.Sources;
 /// crash from stopping the others.
 /// </remarks>
 public sealed class SourcePoller(
-    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, TimeProvider timeProvider, ILogger<SourcePoller> logger)
+    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, TimeProvider timeProvider, ILogger<SourcePoller> logger,
+    StoryAssigner stories)
 {
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
     private const int MaxPages = 50;
@@ -87,6 +89,7 @@ public sealed class SourcePoller(
         var error = errors.Count == 0 ? null : string.Join("; ", errors);
         var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators);
         var counts = await store.CommitFetchAsync(record, writes, cancellationToken);
+        if (counts.New + counts.Updated > 0) await stories.AssignPendingAsync(cancellationToken);
         var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed);
 
         if (result.Failed) logger.PollFailed(source.Id, error!);

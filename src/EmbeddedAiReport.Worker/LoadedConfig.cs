@@ -1,4 +1,5 @@
 using System.Text;
+using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
@@ -25,6 +26,7 @@ public sealed class LoadedConfig
     public ReportOptions Report { get; } = new();
     public FetchingOptions Fetching { get; } = new();
     public DraftOptions Draft { get; } = new();
+    public DedupOptions Dedup { get; } = new();
     public IReadOnlyList<SourceDefinition> Sources { get; private set; } = [];
     public DraftRenderer? Renderer { get; private set; }
     public List<string> Problems { get; } = [];
@@ -55,9 +57,11 @@ public sealed class LoadedConfig
         config.Bind("Report", config.Report);
         config.Bind("Fetching", config.Fetching);
         config.Bind("Draft", config.Draft);
+        config.Bind("Dedup", config.Dedup);
         if (databaseOverride is not null) config.Report.Database = databaseOverride;
         config.Problems.AddRange(config.Fetching.Validate().Select(p => $"{AppSettingsFile}: {p}"));
         config.Problems.AddRange(config.Draft.Validate().Select(p => $"{AppSettingsFile}: {p}"));
+        config.Problems.AddRange(config.Dedup.Validate().Select(p => $"{AppSettingsFile}: {p}"));
         if (CronProblem(config.Report.ExportSchedule) is { } cron) config.Problems.Add($"{AppSettingsFile}: Report:ExportSchedule: {cron}");
         if (!config.Problems.Any(p => p.Contains("config folder not found")))
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
@@ -60,6 +61,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EntryClassifier>();
         services.AddSingleton<PageEnricher>();
         services.AddSingleton<SourcePoller>();
+
+        // Stories: dedup and cross-links after each fetch (DedupOptions bound by the host; defaults otherwise).
+        services.TryAddSingleton(Options.Create(new DedupOptions()));
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<DedupOptions>>().Value);
+        services.AddSingleton<MinHasher>();
+        services.AddSingleton<StoryPrimary>();
+        services.AddSingleton<StoryAssigner>();
 
         services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value));
         services.AddSingleton<DraftExporter>();

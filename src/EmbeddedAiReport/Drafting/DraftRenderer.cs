@@ -10,8 +10,9 @@ namespace EmbeddedAiReport.Drafting;
 /// <summary>Renders a <see cref="Draft"/> through the Fluid (Liquid) template editors keep in config/templates.</summary>
 /// <remarks>
 /// The template sees snake_case members: <c>date</c>, <c>count</c>, <c>from</c>, <c>to</c>, <c>sections</c>
-/// (<c>slug</c>, <c>name</c>, <c>short_name</c>, <c>note</c>, <c>items</c>, <c>highlights</c>: the top titles for the 导读 line) and per item <c>title</c>, <c>account</c>, <c>url</c>,
-/// <c>prefix</c>, <c>summary</c>, <c>links</c>. Titles, accounts and prefixes arrive escaped for link text
+/// (<c>slug</c>, <c>name</c>, <c>short_name</c>, <c>note</c>, <c>items</c>, <c>highlights</c>: the top titles for the 导读 line) and per item
+/// <c>title</c>, <c>account</c>, <c>url</c>, <c>prefix</c>, <c>summary</c>, <c>links</c> (<c>kind</c>, <c>target</c>, <c>url</c>, <c>title</c>)
+/// and <c>writeups</c> (<c>title</c>, <c>account</c>, <c>url</c>). Titles, accounts and prefixes arrive escaped for link text
 /// (<c>[ ] ( ) |</c> and backslash), URLs with spaces and parentheses encoded, summaries on one line, so that
 /// every item stays one valid markdown link whatever the source wrote.
 /// <threadsafety>Thread-safe after construction.</threadsafety>
@@ -42,6 +43,7 @@ public sealed class DraftRenderer
         _options.MemberAccessStrategy.Register<SectionView>();
         _options.MemberAccessStrategy.Register<ItemView>();
         _options.MemberAccessStrategy.Register<LinkView>();
+        _options.MemberAccessStrategy.Register<WriteupView>();
     }
 
     /// <summary>The draft as markdown.</summary>
@@ -71,7 +73,7 @@ public sealed class DraftRenderer
             {
                 s.Slug,
                 s.Name,
-                items = s.Items.Select(i => new { id = i.EntryId, key = i.CanonicalKey, i.Title, i.Account, i.Url, i.Prefix, i.Summary, i.Score, i.Links }),
+                items = s.Items.Select(i => new { id = i.EntryId, key = i.CanonicalKey, i.Title, i.Account, i.Url, i.Prefix, i.Summary, i.Score, i.Links, i.Writeups }),
             }),
         };
         return JsonSerializer.Serialize(model, JsonOptions) + "\n";
@@ -125,13 +127,19 @@ public sealed class DraftRenderer
 
     private sealed record SectionView(string Slug, string Name, string ShortName, string? Note, IReadOnlyList<ItemView> Items, IReadOnlyList<string> Highlights);
 
-    private sealed record ItemView(string Title, string? Account, string Url, string? Prefix, string Summary, IReadOnlyList<LinkView> Links)
+    private sealed record ItemView(string Title, string? Account, string Url, string? Prefix, string Summary, IReadOnlyList<LinkView> Links,
+        IReadOnlyList<WriteupView> Writeups)
     {
         public static ItemView Of(DraftItem item) => new(
             EscapeLinkText(item.Title), item.Account is null ? null : EscapeLinkText(item.Account), EscapeUrl(item.Url),
             item.Prefix is null ? null : EscapeLinkText(item.Prefix), OneLine(item.Summary),
-            item.Links.Select(l => new LinkView(l.Kind, l.Target, EscapeUrl(l.Url))).ToList());
+            item.Links.Select(l => new LinkView(l.Kind, l.Target, EscapeUrl(l.Url),
+                item.LinkTitles.TryGetValue(l.Target, out var title) ? OneLine(title) : null)).ToList(),
+            item.Writeups.Select(w => new WriteupView(EscapeLinkText(w.Title), w.Account is null ? null : EscapeLinkText(w.Account), EscapeUrl(w.Url))).ToList());
     }
 
-    private sealed record LinkView(string Kind, string Target, string Url);
+    /// <param name="Title">The linked paper's or repository's own title when its entry is in the item's story, else null.</param>
+    private sealed record LinkView(string Kind, string Target, string Url, string? Title);
+
+    private sealed record WriteupView(string Title, string? Account, string Url);
 }

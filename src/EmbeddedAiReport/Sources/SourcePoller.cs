@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
@@ -15,9 +16,8 @@ namespace EmbeddedAiReport.Sources;
 /// crash from stopping the others.
 /// </remarks>
 public sealed class SourcePoller(
-    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, PageEnricher enricher, IOptions<FetchingOptions> fetching,
-    TimeProvider timeProvider,
-    ILogger<SourcePoller> logger)
+    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, PageEnricher enricher, StoryAssigner stories,
+    IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger)
 {
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
     private const int MaxPages = 50;
@@ -112,6 +112,7 @@ public sealed class SourcePoller(
         }
         var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators, pausedUntil);
         var counts = await store.CommitFetchAsync(record, writes, cancellationToken);
+        if (counts.New + counts.Updated > 0) await stories.AssignPendingAsync(cancellationToken);
         var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed);
 
         if (result.Failed) logger.PollFailed(source.Id, error!);

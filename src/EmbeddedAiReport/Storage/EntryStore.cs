@@ -135,7 +135,8 @@ public sealed class EntryStore(ReportDatabase database)
         command.Transaction = transaction;
         command.CommandText = """
             SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, e.title, e.summary, e.account, e.published, e.first_seen,
-                   e.section, e.prefix, e.version, e.score, e.status, e.story_id
+                   e.section, e.prefix, e.version, e.score, e.status, e.story_id,
+                   EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id)
             FROM entries e
             WHERE e.window_time >= $from AND e.window_time < $to
               AND e.status IN ('candidate', 'shortlisted')
@@ -255,7 +256,7 @@ public sealed class EntryStore(ReportDatabase database)
         SqliteTime.ReadOrNull(reader.GetValue(8)), SqliteTime.Read(reader.GetString(9)),
         reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
         reader.IsDBNull(12) ? null : reader.GetInt32(12), reader.GetDouble(13), reader.GetString(14),
-        reader.IsDBNull(15) ? null : reader.GetInt64(15), []);
+        reader.IsDBNull(15) ? null : reader.GetInt64(15), []) { IsStoryPrimary = reader.FieldCount > 16 && reader.GetBoolean(16) };
 
     private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
     {

@@ -18,4 +18,8 @@ public sealed record StoredEntry(
     double Score,
     string Status,
     long? StoryId,
-    IReadOnlyList<EntryLink> Links);
+    IReadOnlyList<EntryLink> Links)
+{
+    /// <summary>True when this entry is the primary of its story (the one the draft shows).</summary>
+    public bool IsStoryPrimary { get; init; }
+}

@@ -64,6 +64,7 @@ public sealed class ArxivEndToEndTests : IAsyncLifetime
         Assert.Contains("""
             - [2402.14702v2] [TinyQuant: 4-bit Post-Training Quantization for On-Device Vision and Language Transformers](https://arxiv.org/abs/2402.14702v2)  
             链接：https://arxiv.org/abs/2402.14702v2  
+            项目：https://github.com/example-lab/tinyquant  
             摘要：Version 2 extends TinyQuant to language transformers.
             """.ReplaceLineEndings("\n"), draft);
         var items = IssueMarkdownParser.Parse(draft, new DraftOptions().SectionSlugs());

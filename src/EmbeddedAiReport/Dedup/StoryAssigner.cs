@@ -1,0 +1,310 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using EmbeddedAiReport.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace EmbeddedAiReport.Dedup;
+
+/// <summary>Puts new and changed entries into stories: same text, near-duplicate text, or a shared paper/repository.</summary>
+/// <remarks>
+/// Runs after a fetch commits, over every entry that has no fingerprint yet (new ones, and ones whose title,
+/// summary or links changed: triggers drop their fingerprint), so a crash between the two only delays the work.
+/// One IMMEDIATE transaction per pass serializes concurrent pollers. Cost per entry is a fixed number of indexed
+/// lookups: one per LSH band (each reading at most <see cref="DedupOptions.MaxBucketCandidates"/>), one per link
+/// target, never a scan over all entries.
+/// An entry joins the stories of:
+/// <list type="bullet">
+/// <item>entries with the same normalized text (title + summary);</item>
+/// <item>entries within <see cref="DedupOptions.LookbackDays"/> whose estimated Jaccard similarity reaches <see cref="DedupOptions.Threshold"/>;</item>
+/// <item>the paper or repository it links to (and, for a paper or repository, the entries linking to it);</item>
+/// <item>other entries linking the same arXiv paper (two posts about one paper). Two posts sharing only a repository
+/// link do not join: they often just cite the framework they use.</item>
+/// </list>
+/// Roundups (more than <see cref="DedupOptions.MaxLinksPerEntry"/> links) and hubs (targets linked by more than
+/// <see cref="DedupOptions.MaxLinkFanout"/> entries) group nothing by link.
+/// </remarks>
+public sealed class StoryAssigner(
+    ReportDatabase database, MinHasher hasher, StoryPrimary primaryRule, DedupOptions options, TimeProvider timeProvider, ILogger<StoryAssigner> logger)
+{
+    private sealed record Pending(long Id, string Key, string Title, string Summary, string? Account, DateTimeOffset Time, long? StoryId)
+    {
+        public List<(string Kind, string Target)> Links { get; } = [];
+    }
+
+    /// <summary>Assigns every pending entry to a story and refreshes the primaries of the stories it touched.</summary>
+    public async Task<StoryAssignment> AssignPendingAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var pending = await LoadPendingAsync(connection, transaction, cancellationToken);
+        if (pending.Count == 0) return default;
+
+        using var sql = new Commands(connection, transaction);
+        var now = SqliteTime.Write(timeProvider.GetUtcNow());
+        var touched = new HashSet<long>();
+        int created = 0, merged = 0;
+        foreach (var entry in pending)
+        {
+            var fingerprint = hasher.Fingerprint(entry.Title, entry.Summary);
+            var related = new HashSet<long>();
+            await FindSameTextAsync(sql, entry, fingerprint, related, cancellationToken);
+            await FindSimilarAsync(sql, entry, fingerprint, related, cancellationToken);
+            await FindLinkedAsync(sql, entry, related, cancellationToken);
+            related.Remove(entry.Id);
+            await SaveFingerprintAsync(sql, entry.Id, fingerprint, cancellationToken);
+
+            var stories = new SortedSet<long>();
+            if (await CurrentStoryAsync(sql, entry.Id, cancellationToken) is { } own) stories.Add(own);
+            foreach (var id in related)
+                if (await CurrentStoryAsync(sql, id, cancellationToken) is { } story) stories.Add(story);
+
+            long target;
+            if (stories.Count == 0)
+            {
+                target = await sql.Scalar(sql.CreateStory, cancellationToken, ("$now", now));
+                created++;
+            }
+            else
+            {
+                target = stories.Min;
+                foreach (var other in stories.Where(s => s != target))
+                {
+                    await MergeAsync(sql, other, target, cancellationToken);
+                    touched.Remove(other);
+                    merged++;
+                }
+            }
+            await sql.Execute(sql.SetStory, cancellationToken, ("$id", entry.Id), ("$story", target));
+            touched.Add(target);
+        }
+
+        foreach (var story in touched) await RefreshPrimaryAsync(sql, story, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.Assigned(pending.Count, created, merged, clock.ElapsedMilliseconds);
+        return new StoryAssignment(pending.Count, created, merged);
+    }
+
+    /// <summary>Pins <paramref name="entryId"/> as the primary of its story (an editor's choice); later passes keep it.</summary>
+    /// <returns>False when the entry does not exist or has no story yet.</returns>
+    public async Task<bool> PinPrimaryAsync(long entryId, CancellationToken cancellationToken)
+    {
+        if (await StoryOfAsync(entryId, cancellationToken) is not { } story) return false;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            UPDATE stories SET primary_entry_id = NULL WHERE primary_entry_id = $id;
+            UPDATE stories SET primary_entry_id = $id, primary_pinned = 1 WHERE id = $story;
+            """;
+        command.Parameters.AddWithValue("$id", entryId);
+        command.Parameters.AddWithValue("$story", story);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>The story an entry belongs to, or null.</summary>
+    public async Task<long?> StoryOfAsync(long entryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT story_id FROM entries WHERE id = $id";
+        command.Parameters.AddWithValue("$id", entryId);
+        return await command.ExecuteScalarAsync(cancellationToken) is long story ? story : null;
+    }
+
+    private static async Task<List<Pending>> LoadPendingAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            SELECT e.id, e.canonical_key, e.title, e.summary, e.account, e.window_time, e.story_id, l.kind, l.target
+            FROM entries e
+            LEFT JOIN entry_links l ON l.entry_id = e.id
+            WHERE NOT EXISTS (SELECT 1 FROM entry_signatures s WHERE s.entry_id = e.id)
+            ORDER BY e.id, l.target
+            """;
+        var result = new List<Pending>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetInt64(0);
+            if (result.Count == 0 || result[^1].Id != id)
+                result.Add(new Pending(id, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                    SqliteTime.Read(reader.GetString(5)), reader.IsDBNull(6) ? null : reader.GetInt64(6)));
+            if (!reader.IsDBNull(7)) result[^1].Links.Add((reader.GetString(7), reader.GetString(8)));
+        }
+        return result;
+    }
+
+    private async Task FindSameTextAsync(Commands sql, Pending entry, TextFingerprint fingerprint, HashSet<long> related, CancellationToken cancellationToken)
+    {
+        if (fingerprint.TextHash is null) return;
+        await sql.ReadIds(sql.SameText, related, cancellationToken, ("$hash", fingerprint.TextHash), ("$id", entry.Id), ("$limit", options.MaxBucketCandidates));
+    }
+
+    private async Task FindSimilarAsync(Commands sql, Pending entry, TextFingerprint fingerprint, HashSet<long> related, CancellationToken cancellationToken)
+    {
+        if (!fingerprint.Comparable) return;
+        var candidates = new HashSet<long>();
+        foreach (var key in hasher.BandKeys(fingerprint.Signature))
+            await sql.ReadIds(sql.BandMembers, candidates, cancellationToken, ("$key", key), ("$limit", options.MaxBucketCandidates));
+        candidates.ExceptWith(related);
+        candidates.Remove(entry.Id);
+
+        var lookback = TimeSpan.FromDays(options.LookbackDays);
+        foreach (var candidate in candidates)
+        {
+            await using var reader = await sql.With(sql.Fingerprint, ("$id", candidate)).ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken)) continue;
+            var signature = MemoryMarshal.Cast<byte, uint>((byte[])reader.GetValue(0));
+            var time = SqliteTime.Read(reader.GetString(1));
+            if ((time - entry.Time).Duration() <= lookback && MinHasher.Similarity(signature, fingerprint.Signature) >= options.Threshold)
+                related.Add(candidate);
+        }
+    }
+
+    private async Task FindLinkedAsync(Commands sql, Pending entry, HashSet<long> related, CancellationToken cancellationToken)
+    {
+        if (entry.Links.Count <= options.MaxLinksPerEntry)
+        {
+            foreach (var (kind, target) in entry.Links)
+            {
+                if (await sql.Scalar(sql.Fanout, cancellationToken, ("$target", target)) > options.MaxLinkFanout) continue;
+                await sql.ReadIds(sql.KeyOwner, related, cancellationToken, ("$target", target));
+                if (kind == "arxiv")
+                    await sql.ReadIds(sql.Linkers, related, cancellationToken, ("$target", target), ("$max_links", options.MaxLinksPerEntry));
+            }
+        }
+        // The paper or repository itself: the posts about it join it.
+        if ((entry.Key.StartsWith("arxiv:", StringComparison.Ordinal) || entry.Key.StartsWith("gh:", StringComparison.Ordinal))
+            && await sql.Scalar(sql.Fanout, cancellationToken, ("$target", entry.Key)) <= options.MaxLinkFanout)
+            await sql.ReadIds(sql.Linkers, related, cancellationToken, ("$target", entry.Key), ("$max_links", options.MaxLinksPerEntry));
+    }
+
+    private async Task SaveFingerprintAsync(Commands sql, long id, TextFingerprint fingerprint, CancellationToken cancellationToken)
+    {
+        await sql.Execute(sql.ClearBands, cancellationToken, ("$id", id));
+        await sql.Execute(sql.SaveSignature, cancellationToken, ("$id", id), ("$hash", (object?)fingerprint.TextHash ?? DBNull.Value),
+            ("$shingles", fingerprint.ShingleCount), ("$signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray()));
+        if (!fingerprint.Comparable) return;
+        foreach (var key in hasher.BandKeys(fingerprint.Signature))
+            await sql.Execute(sql.AddBand, cancellationToken, ("$key", key), ("$id", id));
+    }
+
+    private static async Task<long?> CurrentStoryAsync(Commands sql, long entryId, CancellationToken cancellationToken)
+    {
+        return await sql.With(sql.StoryOf, ("$id", entryId)).ExecuteScalarAsync(cancellationToken) is long story ? story : null;
+    }
+
+    // Folds story `from` into `to`; an editor's pinned primary survives unless `to` has its own.
+    private static async Task MergeAsync(Commands sql, long from, long to, CancellationToken cancellationToken)
+    {
+        long? pinned = null;
+        await using (var reader = await sql.With(sql.StoryRow, ("$id", from)).ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) && reader.GetBoolean(1)) pinned = reader.GetInt64(0);
+        }
+        await sql.Execute(sql.MoveStory, cancellationToken, ("$from", from), ("$to", to));
+        if (pinned is { } primary) await sql.Execute(sql.KeepPinned, cancellationToken, ("$to", to), ("$id", primary));
+    }
+
+    private async Task RefreshPrimaryAsync(Commands sql, long story, CancellationToken cancellationToken)
+    {
+        var members = new List<StoryPrimary.Member>();
+        long? pinned = null;
+        await using (var reader = await sql.With(sql.Members, ("$story", story)).ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                members.Add(new StoryPrimary.Member(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), SqliteTime.Read(reader.GetString(5))));
+                if (reader.GetBoolean(6)) pinned = reader.GetInt64(0);
+            }
+        }
+        if (members.Count == 0 || pinned is not null) return;
+        await sql.Execute(sql.SetPrimary, cancellationToken, ("$story", story), ("$id", primaryRule.Choose(members).Id));
+    }
+
+    /// <summary>The prepared statements of one pass.</summary>
+    private sealed class Commands(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+    {
+        public SqliteCommand SameText { get; } = Make(connection, transaction, "SELECT entry_id FROM entry_signatures WHERE text_hash = $hash AND entry_id <> $id ORDER BY entry_id DESC LIMIT $limit");
+        public SqliteCommand BandMembers { get; } = Make(connection, transaction, "SELECT entry_id FROM entry_bands WHERE band_key = $key ORDER BY entry_id DESC LIMIT $limit");
+        public SqliteCommand Fingerprint { get; } = Make(connection, transaction,
+            "SELECT s.signature, e.window_time FROM entry_signatures s JOIN entries e ON e.id = s.entry_id WHERE s.entry_id = $id");
+        public SqliteCommand Fanout { get; } = Make(connection, transaction, "SELECT count(*) FROM entry_links WHERE target = $target");
+        public SqliteCommand KeyOwner { get; } = Make(connection, transaction, "SELECT id FROM entries WHERE canonical_key = $target");
+        public SqliteCommand Linkers { get; } = Make(connection, transaction,
+            "SELECT l.entry_id FROM entry_links l WHERE l.target = $target AND (SELECT count(*) FROM entry_links m WHERE m.entry_id = l.entry_id) <= $max_links");
+        public SqliteCommand ClearBands { get; } = Make(connection, transaction, "DELETE FROM entry_bands WHERE entry_id = $id");
+        public SqliteCommand SaveSignature { get; } = Make(connection, transaction,
+            "INSERT OR REPLACE INTO entry_signatures (entry_id, text_hash, shingles, signature) VALUES ($id, $hash, $shingles, $signature)");
+        public SqliteCommand AddBand { get; } = Make(connection, transaction, "INSERT OR IGNORE INTO entry_bands (band_key, entry_id) VALUES ($key, $id)");
+        public SqliteCommand StoryOf { get; } = Make(connection, transaction, "SELECT story_id FROM entries WHERE id = $id");
+        public SqliteCommand CreateStory { get; } = Make(connection, transaction, "INSERT INTO stories (primary_entry_id, created) VALUES (NULL, $now) RETURNING id");
+        public SqliteCommand StoryRow { get; } = Make(connection, transaction, "SELECT primary_entry_id, primary_pinned FROM stories WHERE id = $id");
+        public SqliteCommand MoveStory { get; } = Make(connection, transaction,
+            "UPDATE entries SET story_id = $to WHERE story_id = $from; DELETE FROM stories WHERE id = $from;");
+        public SqliteCommand KeepPinned { get; } = Make(connection, transaction,
+            "UPDATE stories SET primary_entry_id = $id, primary_pinned = 1 WHERE id = $to AND primary_pinned = 0");
+        public SqliteCommand SetStory { get; } = Make(connection, transaction, "UPDATE entries SET story_id = $story WHERE id = $id");
+        public SqliteCommand Members { get; } = Make(connection, transaction, """
+            SELECT e.id, e.canonical_key, e.title, e.summary, e.account, e.window_time, s.primary_pinned AND s.primary_entry_id = e.id
+            FROM entries e JOIN stories s ON s.id = e.story_id WHERE e.story_id = $story ORDER BY e.id
+            """);
+        public SqliteCommand SetPrimary { get; } = Make(connection, transaction, """
+            UPDATE stories SET primary_entry_id = NULL WHERE primary_entry_id = $id AND id <> $story;
+            UPDATE stories SET primary_entry_id = $id WHERE id = $story;
+            """);
+
+        public async Task Execute(SqliteCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+        {
+            Bind(command, values);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public async Task<long> Scalar(SqliteCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+        {
+            Bind(command, values);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+        }
+
+        public async Task ReadIds(SqliteCommand command, HashSet<long> into, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+        {
+            Bind(command, values);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) into.Add(reader.GetInt64(0));
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in new[] { SameText, BandMembers, Fingerprint, Fanout, KeyOwner, Linkers, ClearBands, SaveSignature, AddBand, StoryOf,
+                         CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
+                command.Dispose();
+        }
+
+        public SqliteCommand With(SqliteCommand command, params (string Name, object Value)[] values)
+        {
+            Bind(command, values);
+            return command;
+        }
+
+        private static void Bind(SqliteCommand command, (string Name, object Value)[] values)
+        {
+            command.Parameters.Clear();
+            foreach (var (name, value) in values) command.Parameters.AddWithValue(name, value);
+        }
+
+        private static SqliteCommand Make(SqliteConnection connection, SqliteTransaction transaction, string text)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = text;
+            return command;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace EmbeddedAiReport.Dedup;
+
+/// <summary>Character shingles of a text, the unit near-duplicate detection compares.</summary>
+/// <remarks>
+/// Characters, not words: Chinese has no spaces, and character n-grams also catch English terms and
+/// model names inside Chinese text. URLs are dropped (links are compared as links), then case, width
+/// (NFKC: ｜ → |, full-width digits) and everything but letters and digits.
+/// </remarks>
+internal static partial class TextShingles
+{
+    /// <summary>The comparable form of <paramref name="text"/>: NFKC, lower case, letters and digits only, no URLs.</summary>
+    public static string Normalize(string text)
+    {
+        var withoutUrls = Url().Replace(text, " ");
+        var normalized = withoutUrls.IsNormalized(NormalizationForm.FormKC) ? withoutUrls : withoutUrls.Normalize(NormalizationForm.FormKC);
+        var builder = new StringBuilder(normalized.Length);
+        foreach (var c in normalized)
+            if (char.IsLetterOrDigit(c)) builder.Append(char.ToLowerInvariant(c));
+        return builder.ToString();
+    }
+
+    /// <summary>Distinct 32-bit hashes of every <paramref name="size"/>-character shingle of <paramref name="normalized"/>, sorted.</summary>
+    public static uint[] Hashes(string normalized, int size)
+    {
+        if (normalized.Length == 0) return [];
+        if (normalized.Length <= size) return [Hash(normalized)];
+        var hashes = new uint[normalized.Length - size + 1];
+        for (var i = 0; i < hashes.Length; i++) hashes[i] = Hash(normalized.AsSpan(i, size));
+        Array.Sort(hashes);
+        var distinct = 1;
+        for (var i = 1; i < hashes.Length; i++)
+            if (hashes[i] != hashes[distinct - 1]) hashes[distinct++] = hashes[i];
+        return distinct == hashes.Length ? hashes : hashes[..distinct];
+    }
+
+    // FNV-1a over the UTF-16 code units, then a murmur3 finalizer so nearby shingles spread.
+    private static uint Hash(ReadOnlySpan<char> shingle)
+    {
+        var h = 2166136261u;
+        foreach (var c in shingle) h = (h ^ c) * 16777619u;
+        h ^= h >> 16; h *= 0x85ebca6bu; h ^= h >> 13; h *= 0xc2b2ae35u; h ^= h >> 16;
+        return h;
+    }
+
+    [GeneratedRegex(@"https?://\S+", RegexOptions.IgnoreCase)]
+    private static partial Regex Url();
+}

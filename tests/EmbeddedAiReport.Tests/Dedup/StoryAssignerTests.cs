@@ -1,0 +1,183 @@
+using EmbeddedAiReport.Dedup;
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Normalizing;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Dedup;
+
+public sealed class StoryAssignerTests : IAsyncLifetime
+{
+    private readonly TestServices _services = new();
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _services.Dispose();
+    }
+
+    private static readonly DraftWindow AllTime = DraftWindow.Of(new DateOnly(2000, 1, 1), new DateOnly(2030, 1, 1), TimeZoneInfo.Utc);
+
+    [Fact]
+    public async Task PollManyAsync_SameArticleThroughTwoMirrorsAndUrlForms_IsOneEntry()
+    {
+        _server.MapFixture("a.xml", "dedup/mirror-a.xml");
+        _server.MapFixture("b.xml", "dedup/mirror-b.xml");
+        var sources = _services.Sources($$"""
+            {"sources": [
+              {"id": "mirror-a", "kind": "feed", "url": "{{_server.Url("a.xml")}}", "allowPrivateNetwork": true},
+              {"id": "mirror-b", "kind": "feed", "url": "{{_server.Url("b.xml")}}", "allowPrivateNetwork": true}]}
+            """);
+
+        // Both mirrors at once: the unique canonical key, not timing, keeps the article single.
+        var results = await _services.Get<SourcePoller>().PollManyAsync(sources, 2, CancellationToken.None);
+
+        Assert.All(results, r => Assert.Null(r.Error));
+        var entries = await _services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
+        Assert.Equal(3, entries.Count);
+        Assert.Single(entries, e => e.CanonicalKey == "url:example.com/news/npu-launch");
+        Assert.Single(entries, e => e.CanonicalKey == "arxiv:2011.12289");
+        Assert.All(entries, e => Assert.NotNull(e.StoryId));
+    }
+
+    [Fact]
+    public async Task ExportDraft_PostAboutAPaper_IsGroupedUnderThePaperWithItsCodeLine()
+    {
+        _server.MapFixture("a.xml", "dedup/mirror-a.xml");
+        _server.MapFixture("b.xml", "dedup/mirror-b.xml");
+        var sources = _services.Sources($$"""
+            {"sources": [
+              {"id": "mirror-a", "kind": "feed", "url": "{{_server.Url("a.xml")}}", "allowPrivateNetwork": true, "section": "papers"},
+              {"id": "mirror-b", "kind": "feed", "url": "{{_server.Url("b.xml")}}", "allowPrivateNetwork": true, "section": "papers"}]}
+            """);
+        foreach (var source in sources) await _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+
+        var draft = await _services.Get<DraftExporter>().BuildAsync(AllTime, CancellationToken.None);
+        var markdown = new DraftRenderer(File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "templates", "draft.md.liquid"))).Render(draft);
+
+        var papers = Assert.Single(draft.Sections, s => s.Slug == "papers").Items;
+        Assert.Equal(2, papers.Count);                       // the NPU news and the paper story; the post is not an item of its own
+        var paper = Assert.Single(papers, i => i.CanonicalKey == "arxiv:2011.12289");
+        Assert.Equal("https://blog.example.org/posts/tiny-ptq", Assert.Single(paper.Writeups).Url);
+        Assert.Contains("解读：[解读：微控制器上的训练后量化 | 镜像 B](https://blog.example.org/posts/tiny-ptq)", markdown);
+        Assert.Contains("项目：https://github.com/example/tiny-ptq", markdown);
+        Assert.Contains("导读：本次2条", markdown);
+    }
+
+    [Fact]
+    public async Task AssignPendingAsync_RetoldStory_JoinsTheOriginalWhichStaysPrimary()
+    {
+        var original = CorpusEntries.Load().First(i => i.Entry.Account == "机器之心" && i.Entry.Summary.Length > 80);
+        var retold = CorpusEntries.Retell(original);
+
+        await CommitAsync(retold with { Published = original.Entry.Published }, original.Entry);   // the retelling even arrives first
+
+        var entries = await ListAsync();
+        Assert.Equal(2, entries.Count);
+        Assert.Equal(entries[0].StoryId, entries[1].StoryId);
+        Assert.True(Assert.Single(entries, e => e.IsStoryPrimary).CanonicalKey == original.Entry.CanonicalKey);
+    }
+
+    [Fact]
+    public async Task AssignPendingAsync_DifferentStories_StayApart()
+    {
+        var corpus = CorpusEntries.Load().Where(i => i.Issue == new DateOnly(2020, 3, 19)).Select(i => i.Entry).ToList();
+
+        await CommitAsync([.. corpus]);
+
+        var entries = await ListAsync();
+        Assert.Equal(entries.Count, entries.Select(e => e.StoryId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AssignPendingAsync_PostsSharingOnlyARepositoryLink_StayApart()
+    {
+        var a = Post("https://blog.example.org/a", "用 ncnn 在树莓派上部署 YOLO", "本文使用 https://github.com/Tencent/ncnn 在树莓派 4 上部署目标检测模型，并测量了延迟。");
+        var b = Post("https://blog.example.org/b", "ncnn 的 Vulkan 后端是怎样工作的", "源码位于 https://github.com/Tencent/ncnn ，本文分析 Vulkan 计算着色器的调度方式。");
+
+        await CommitAsync(a, b);
+
+        var entries = await ListAsync();
+        Assert.NotEqual(entries[0].StoryId, entries[1].StoryId);
+    }
+
+    [Fact]
+    public async Task AssignPendingAsync_RepositoryEntryAndAPostAboutIt_AreOneStory()
+    {
+        var repo = new CandidateEntry
+        {
+            CanonicalKey = "gh:tencent/ncnn", Url = "https://github.com/Tencent/ncnn", Title = "Tencent/ncnn",
+            Summary = "ncnn is a high-performance neural network inference framework optimized for the mobile platform",
+            Published = _services.Clock.GetUtcNow(),
+        };
+        var post = Post("https://blog.example.org/a", "用 ncnn 在树莓派上部署 YOLO", "本文使用 https://github.com/Tencent/ncnn 在树莓派 4 上部署目标检测模型，并测量了延迟。");
+
+        await CommitAsync(post);
+        await CommitAsync(repo);
+
+        var entries = await ListAsync();
+        Assert.Equal(entries[0].StoryId, entries[1].StoryId);
+        Assert.Equal("gh:tencent/ncnn", Assert.Single(entries, e => e.IsStoryPrimary).CanonicalKey);
+    }
+
+    [Fact]
+    public async Task AssignPendingAsync_UnchangedThenEditedEntry_IsSignedAgainOnlyAfterTheEdit()
+    {
+        var post = Post("https://blog.example.org/a", "端侧大模型量化实践", "本文介绍在手机上运行 4 比特量化的大语言模型的完整流程与性能数据。");
+        await CommitAsync(post);
+        var assigner = _services.Get<StoryAssigner>();
+
+        await StoreAsync(post);
+        var unchanged = await assigner.AssignPendingAsync(CancellationToken.None);
+        await StoreAsync(post with { Summary = post.Summary + "更新：补充了 NPU 上的结果。" });
+        var edited = await assigner.AssignPendingAsync(CancellationToken.None);
+
+        Assert.Equal(0, unchanged.Signed);
+        Assert.Equal(1, edited.Signed);
+        Assert.Single(await ListAsync(), e => e.IsStoryPrimary);
+    }
+
+    [Fact]
+    public async Task PinPrimaryAsync_EditorsChoice_SurvivesLaterAssignments()
+    {
+        var original = CorpusEntries.Load().First(i => i.Entry.Account == "机器之心" && i.Entry.Summary.Length > 80);
+        await CommitAsync(original.Entry, CorpusEntries.Retell(original));
+        var retold = Assert.Single(await ListAsync(), e => !e.IsStoryPrimary);
+
+        Assert.True(await _services.Get<StoryAssigner>().PinPrimaryAsync(retold.Id, CancellationToken.None));
+        await CommitAsync(original.Entry with { Summary = original.Entry.Summary + " 补充。" });
+
+        Assert.Equal(retold.Id, Assert.Single(await ListAsync(), e => e.IsStoryPrimary).Id);
+    }
+
+    private CandidateEntry Post(string url, string title, string summary)
+    {
+        var key = EntryKey.For(new Uri(url));
+        return new CandidateEntry
+        {
+            CanonicalKey = key, Url = url, Title = title, Summary = summary, Account = "博客", Published = _services.Clock.GetUtcNow(),
+            Links = Mentions.Find(key, title, summary),
+        };
+    }
+
+    // One committed fetch followed by the assignment pass, as SourcePoller does.
+    private async Task CommitAsync(params CandidateEntry[] entries)
+    {
+        await StoreAsync(entries);
+        await _services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
+    }
+
+    private async Task StoreAsync(params CandidateEntry[] entries)
+    {
+        var record = new FetchRecord("test", "feed", _services.Clock.GetUtcNow(), TimeSpan.Zero, 200, 0, entries.Length, null, new Dictionary<string, HttpValidators>());
+        await _services.Get<SourceStore>().CommitFetchAsync(record, entries.Select(CorpusEntries.Write).ToList(), CancellationToken.None);
+    }
+
+    private Task<IReadOnlyList<StoredEntry>> ListAsync() =>
+        _services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
+}

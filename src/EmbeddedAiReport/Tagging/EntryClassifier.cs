@@ -23,16 +23,16 @@ public sealed class EntryClassifier(TaggingModel model, TimeProvider timeProvide
     {
         var tags = model.Taxonomy.Matcher.Match(entry.Title, entry.Summary);
         var score = RelevanceScorer.Score(entry, tags, source.Weight, model.Taxonomy.Scoring, timeProvider.GetUtcNow());
-        return new Classification(Route(entry, source, kindDefaultSection), score);
+        return new Classification(Route(entry, tags, source, kindDefaultSection), score);
     }
 
-    private RouteDecision Route(CandidateEntry entry, SourceDefinition source, string kindDefaultSection)
+    private RouteDecision Route(CandidateEntry entry, IReadOnlyList<TagDefinition> tags, SourceDefinition source, string kindDefaultSection)
     {
         if (entry.Section is { } kindSection) return new RouteDecision(kindSection, 1, "kind");
         if (SectionRouter.Rule(entry) is { } rule) return rule;
         if (model.Router is { } router)
         {
-            var guess = router.Predict(entry);
+            var guess = router.Predict(entry, tags);
             if (guess.Confidence >= router.MinConfidence || source.Section is null) return guess;
             return new RouteDecision(source.Section, guess.Confidence, $"hint (router said {guess.Section})");
         }

@@ -15,7 +15,10 @@ public sealed record EvaluationReport(
     int OffTopicPosts,
     int OffTopicBelowThreshold,
     IReadOnlyList<string> Confusions,
-    IReadOnlyList<string> LeakedOffTopic)
+    IReadOnlyList<string> LeakedOffTopic,
+    IReadOnlyList<string> MissedCorpusItems,
+    IReadOnlyList<double> CorpusScores,
+    IReadOnlyList<double> OffTopicScores)
 {
     public double SectionAccuracy => Items == 0 ? 0 : (double)Sections.Sum(s => s.Correct) / Items;
     public double TagCoverage => Items == 0 ? 0 : (double)TaggedItems / Items;
@@ -35,8 +38,16 @@ public sealed record EvaluationReport(
         text.AppendLine(inv, $"relevance threshold   {Threshold.ToString("0.##", inv)} (Draft:MinScore)");
         text.AppendLine(inv, $"  corpus items above  {CorpusRelevant,7:P1}  ({ItemsAboveThreshold}/{Items})");
         text.AppendLine(inv, $"  off-topic below     {OffTopicRejected,7:P1}  ({OffTopicBelowThreshold}/{OffTopicPosts})");
+        text.Append("threshold sweep (corpus above / off-topic below):");
+        for (var t = 0.5; t <= 2.5; t += 0.25)
+            text.Append(inv, $" {t:0.##}: {Share(CorpusScores, s => s >= t):P0}/{Share(OffTopicScores, s => s < t):P0};");
+        text.AppendLine();
         if (Confusions.Count > 0) text.AppendLine(inv, $"most frequent misroutes (editor → router): {string.Join("; ", Confusions.Take(6))}");
+        foreach (var miss in MissedCorpusItems) text.AppendLine(inv, $"  corpus item below threshold: {miss}");
         foreach (var leak in LeakedOffTopic) text.AppendLine(inv, $"  off-topic above threshold: {leak}");
         return text.ToString();
     }
+
+    private static double Share(IReadOnlyList<double> scores, Func<double, bool> predicate) =>
+        scores.Count == 0 ? 0 : (double)scores.Count(predicate) / scores.Count;
 }

@@ -1,22 +1,21 @@
 namespace EmbeddedAiReport.Tagging;
 
-/// <summary>The general features the section router learns from: what the entry is and links to, its account, and the words of its text.</summary>
+/// <summary>The general features the section router learns from: what the entry is and links to, its account, its tags and the words of its text.</summary>
 /// <remarks>
 /// Features are hashed (FNV-1a over a one-letter namespace and the lower-cased characters), so extracting them allocates no
 /// strings. Chinese text becomes character bigrams, which needs no word segmenter; Latin text becomes whole words.
-/// Titles count double: the editor decides mostly on the title.
+/// Title and summary words are separate features; each feature counts once (presence), and the vector is L2-normalized.
 /// </remarks>
 internal static class RouterFeatures
 {
     /// <summary>Characters of the summary read, as much as a feed source keeps.</summary>
     public const int SummaryChars = 400;
 
-    private const float TitleWeight = 2f;
-
+    
     public static readonly int Bias = Hash('B', "");
 
-    /// <summary>Appends the features of <paramref name="entry"/> to <paramref name="features"/>.</summary>
-    public static void Extract(CandidateEntry entry, List<(int Feature, float Value)> features)
+    /// <summary>Appends the features of <paramref name="entry"/>, which has <paramref name="tags"/>, to <paramref name="features"/>.</summary>
+    public static void Extract(CandidateEntry entry, IReadOnlyList<TagDefinition> tags, List<(int Feature, float Value)> features)
     {
         features.Add((Bias, 1f));
         var key = entry.CanonicalKey.AsSpan();
@@ -31,11 +30,23 @@ internal static class RouterFeatures
             if (link.Kind == "github" && !github) { github = true; features.Add((Hash('L', "github"), 1f)); }
         }
         if (!string.IsNullOrWhiteSpace(entry.Account)) features.Add((Hash('A', entry.Account.AsSpan().Trim()), 1f));
-        Words('T', entry.Title, TitleWeight, features);
-        Words('S', entry.Summary.AsSpan(0, Math.Min(entry.Summary.Length, SummaryChars)), 1f, features);
+        foreach (var tag in tags) features.Add((Hash('G', tag.Name), 1f));
+        Words('T', entry.Title, features);
+        Words('S', entry.Summary.AsSpan(0, Math.Min(entry.Summary.Length, SummaryChars)), features);
+        Deduplicate(features);
     }
 
-    private static void Words(char space, ReadOnlySpan<char> text, float weight, List<(int, float)> features)
+    // Presence, not counts: a word repeated in a long summary should not outweigh the title.
+    private static void Deduplicate(List<(int Feature, float Value)> features)
+    {
+        features.Sort(static (a, b) => a.Feature != b.Feature ? a.Feature.CompareTo(b.Feature) : b.Value.CompareTo(a.Value));
+        var kept = 0;
+        for (var i = 0; i < features.Count; i++)
+            if (kept == 0 || features[kept - 1].Feature != features[i].Feature) features[kept++] = features[i];
+        features.RemoveRange(kept, features.Count - kept);
+    }
+
+    private static void Words(char space, ReadOnlySpan<char> text, List<(int, float)> features)
     {
         var i = 0;
         while (i < text.Length)
@@ -45,11 +56,11 @@ internal static class RouterFeatures
             {
                 var start = i;
                 while (i < text.Length && char.IsAsciiLetterOrDigit(text[i])) i++;
-                features.Add((Hash(space, text[start..i]), weight));
+                features.Add((Hash(space, text[start..i]), 1f));
             }
             else if (IsCjk(c))
             {
-                if (i + 1 < text.Length && IsCjk(text[i + 1])) features.Add((Hash(space, text.Slice(i, 2)), weight));
+                if (i + 1 < text.Length && IsCjk(text[i + 1])) features.Add((Hash(space, text.Slice(i, 2)), 1f));
                 i++;
             }
             else i++;

@@ -50,11 +50,11 @@ public sealed partial class SectionRouter
         return null;
     }
 
-    /// <summary>The model's most probable section for <paramref name="entry"/> and its probability.</summary>
-    public RouteDecision Predict(CandidateEntry entry)
+    /// <summary>The model's most probable section for <paramref name="entry"/> (with its <paramref name="tags"/>) and its probability.</summary>
+    public RouteDecision Predict(CandidateEntry entry, IReadOnlyList<TagDefinition> tags)
     {
         var features = new List<(int Feature, float Value)>(128);
-        RouterFeatures.Extract(entry, features);
+        RouterFeatures.Extract(entry, tags, features);
         Span<double> scores = stackalloc double[_classes.Length];
         Score(features, scores);
         var best = 0;

@@ -20,24 +20,30 @@ public static class TaggingEvaluation
         var total = classes.ToDictionary(c => c, _ => 0);
         var confusions = new Dictionary<(string Expected, string Got), int>();
         int items = 0, tagged = 0, above = 0;
+        var corpusScores = new List<double>();
+        var missed = new List<string>();
+        var offTopicScores = new List<double>();
         for (var fold = 0; fold < folds; fold++)
         {
             var training = issues.Where((_, i) => i % folds != fold).SelectMany(i => i.Items).ToList();
-            var router = RouterTrainer.Train(training, classes, 0, $"fold {fold}");
+            var router = RouterTrainer.Train(training, taxonomy.Matcher, classes, 0, $"fold {fold}");
             foreach (var issue in issues.Where((_, i) => i % folds == fold))
             {
                 foreach (var (entry, expected) in issue.Items)
                 {
                     items++;
                     var candidate = IsArxivUrl(entry.Url) ? entry with { Section = "papers" } : entry;
-                    var got = candidate.Section ?? (SectionRouter.Rule(candidate) ?? router.Predict(candidate)).Section;
+                    var tags = taxonomy.Matcher.Match(entry.Title, entry.Summary);
+                    var got = candidate.Section ?? (SectionRouter.Rule(candidate) ?? router.Predict(candidate, tags)).Section;
                     total[expected] = total.GetValueOrDefault(expected) + 1;
                     if (got == expected) correct[expected] = correct.GetValueOrDefault(expected) + 1;
                     else confusions[(expected, got)] = confusions.GetValueOrDefault((expected, got)) + 1;
 
-                    var tags = taxonomy.Matcher.Match(entry.Title, entry.Summary);
                     if (tags.Any(t => t.Weight > 0)) tagged++;
-                    if (RelevanceScorer.Score(entry, tags, 0, taxonomy.Scoring, now).Total >= threshold) above++;
+                    var explained = RelevanceScorer.Score(entry, tags, 0, taxonomy.Scoring, now);
+                    corpusScores.Add(explained.Total);
+                    if (explained.Total >= threshold) above++;
+                    else missed.Add($"{entry.Title}: {explained}");
                 }
             }
         }
@@ -53,12 +59,13 @@ public static class TaggingEvaluation
                 Title = title, Summary = summary, Published = now,
             };
             var score = RelevanceScorer.Score(post, taxonomy.Matcher.Match(title, summary), 0, taxonomy.Scoring, now);
+            offTopicScores.Add(score.Total);
             if (score.Total < threshold) offTopicBelow++;
             else leaked.Add($"{title}: {score}");
         }
         var sections = classes.Select(c => new SectionAccuracy(c, correct[c], total[c])).ToList();
         return new EvaluationReport(issues.Count, folds, sections, items, tagged, threshold, above, offTopic.Count, offTopicBelow,
-            confusions.OrderByDescending(p => p.Value).Select(p => $"{p.Key.Expected} → {p.Key.Got}: {p.Value}").ToList(), leaked);
+            confusions.OrderByDescending(p => p.Value).Select(p => $"{p.Key.Expected} → {p.Key.Got}: {p.Value}").ToList(), leaked, missed, corpusScores, offTopicScores);
     }
 
     private static bool IsArxivUrl(string url) =>

@@ -3,6 +3,7 @@ using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Tagging;
 using Microsoft.Extensions.Configuration;
 using Quartz;
 
@@ -14,6 +15,8 @@ public sealed class LoadedConfig
     public const string AppSettingsFile = "appsettings.json";
     public const string SourcesFile = "sources.json";
     public const string TemplateFile = "templates/draft.md.liquid";
+    public const string TagsFile = "tags.json";
+    public const string RouterFile = "router.json";
 
     private LoadedConfig(string directory, IConfigurationRoot configuration)
     {
@@ -29,6 +32,8 @@ public sealed class LoadedConfig
     public DedupOptions Dedup { get; } = new();
     public IReadOnlyList<SourceDefinition> Sources { get; private set; } = [];
     public DraftRenderer? Renderer { get; private set; }
+    /// <summary>The taxonomy of tags.json and the section router of router.json (none when the file is absent).</summary>
+    public TaggingModel Tagging { get; private set; } = TaggingModel.Empty;
     public List<string> Problems { get; } = [];
 
     /// <summary>Reads <paramref name="directory"/>; environment variables prefixed <c>EAIR_</c> override appsettings (<c>EAIR_Fetching__Contact</c>).</summary>
@@ -67,6 +72,7 @@ public sealed class LoadedConfig
         {
             config.LoadSources(kinds);
             config.LoadTemplate();
+            config.LoadTagging();
         }
         return config;
     }
@@ -114,6 +120,26 @@ public sealed class LoadedConfig
         var (sources, problems) = new SourceCatalog(kinds).Parse(File.ReadAllText(path, Encoding.UTF8), SourcesFile, Draft.SectionSlugs(), CronProblem);
         Sources = sources;
         Problems.AddRange(problems);
+    }
+
+    private void LoadTagging()
+    {
+        var path = PathOf(TagsFile);
+        if (!File.Exists(path))
+        {
+            Problems.Add($"{TagsFile}: not found in {Directory}");
+            return;
+        }
+        var (taxonomy, problems) = Taxonomy.Parse(File.ReadAllText(path, Encoding.UTF8), TagsFile);
+        Problems.AddRange(problems);
+        SectionRouter? router = null;
+        var routerPath = PathOf(RouterFile);
+        if (File.Exists(routerPath))
+        {
+            (router, var problem) = SectionRouter.Parse(File.ReadAllText(routerPath, Encoding.UTF8), RouterFile);
+            if (problem is not null) Problems.Add(problem);
+        }
+        Tagging = new TaggingModel(taxonomy ?? Taxonomy.Empty, router);
     }
 
     private void LoadTemplate()

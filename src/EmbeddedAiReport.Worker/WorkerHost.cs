@@ -51,6 +51,7 @@ internal static class WorkerHost
         builder.Services.AddSingleton(Options.Create(config.Fetching));
         builder.Services.AddSingleton(Options.Create(config.Draft));
         builder.Services.AddSingleton(Options.Create(config.Dedup));
+        builder.Services.AddSingleton(config.Tagging);
         builder.Services.AddEmbeddedAiReport(config.Report.Database);
         builder.Services.AddSingleton<DraftFiles>();
 

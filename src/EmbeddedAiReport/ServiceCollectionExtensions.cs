@@ -58,6 +58,7 @@ public static class ServiceCollectionExtensions
 
 
         services.AddSingleton<SourceCatalog>();
+        services.TryAddSingleton(TaggingModel.Empty);   // the host registers what it loaded from tags.json and router.json
         services.AddSingleton<EntryClassifier>();
         services.AddSingleton<PageEnricher>();
         services.AddSingleton<SourcePoller>();

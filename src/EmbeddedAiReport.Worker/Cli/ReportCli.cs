@@ -70,6 +70,15 @@ internal static class ReportCli
         var validate = new Command("validate", "Check the config folder; print every problem and exit 2 if there are any.");
         validate.SetAction(p => ValidateCommand.Run(Context(p)));
 
+        var corpusOption = new Option<string>("--corpus") { Description = "Folder of past issues (YYYY-MM-DD.md)", Required = true };
+        var modelOutOption = new Option<string?>("--out") { Description = "Where to write the model (default: <config>/router.json)" };
+        var train = new Command("train", "Learn the section router from past issues and write router.json.") { corpusOption, modelOutOption };
+        train.SetAction(p => TrainCommand.Run(Context(p), p.GetValue(corpusOption)!, p.GetValue(modelOutOption)));
+        var offTopicOption = new Option<string?>("--offtopic") { Description = "JSON list of [title, summary] off-topic posts" };
+        var foldsOption = new Option<int>("--folds") { Description = "Cross-validation folds (default: one per issue)", DefaultValueFactory = _ => int.MaxValue };
+        var evaluate = new Command("evaluate", "Leave-issues-out evaluation: section accuracy, tag coverage, relevance.") { corpusOption, offTopicOption, foldsOption };
+        evaluate.SetAction(p => EvaluateCommand.Run(Context(p), p.GetValue(corpusOption)!, p.GetValue(offTopicOption), p.GetValue(foldsOption)));
+
         root.Subcommands.Add(run);
         root.Subcommands.Add(poll);
         root.Subcommands.Add(export);
@@ -79,6 +88,8 @@ internal static class ReportCli
         root.Subcommands.Add(mark);
         root.Subcommands.Add(sources);
         root.Subcommands.Add(validate);
+        root.Subcommands.Add(train);
+        root.Subcommands.Add(evaluate);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -4,15 +4,38 @@ namespace EmbeddedAiReport.Tagging;
 
 /// <summary>Decides an entry's section, score and tags before it is stored.</summary>
 /// <remarks>
-/// Section: the kind's choice (arXiv → papers), else the source's hint, else the kind's default.
-/// Score: the source's weight. Keyword tags and learned section routing arrive with the taxonomy (issue 8).
+/// Section: the kind's choice (arXiv → papers, GitHub release → opensource) first; then editorial rules and the
+/// router learned from past issues; a low-confidence guess yields to the source's section hint; without a router, the
+/// hint or the kind's default. Score: see <see cref="RelevanceScorer"/>. Runs on the ingest path: one pass over the text
+/// for tags, one for router features, no I/O.
 /// </remarks>
-public sealed class EntryClassifier
+public sealed class EntryClassifier(TaggingModel model, TimeProvider timeProvider)
 {
     /// <summary>The stored form of <paramref name="entry"/> from <paramref name="source"/>.</summary>
     public EntryWrite Classify(CandidateEntry entry, SourceDefinition source, string kindDefaultSection)
     {
-        var section = entry.Section ?? source.Section ?? kindDefaultSection;
-        return new EntryWrite(entry, source.Kind, section, source.Weight, []);
+        var classification = Explain(entry, source, kindDefaultSection);
+        return new EntryWrite(entry, source.Kind, classification.Route.Section, classification.Score.Total, classification.Score.Tags);
+    }
+
+    /// <summary>The section and score of <paramref name="entry"/> with the reasons for both.</summary>
+    public Classification Explain(CandidateEntry entry, SourceDefinition source, string kindDefaultSection)
+    {
+        var tags = model.Taxonomy.Matcher.Match(entry.Title, entry.Summary);
+        var score = RelevanceScorer.Score(entry, tags, source.Weight, model.Taxonomy.Scoring, timeProvider.GetUtcNow());
+        return new Classification(Route(entry, tags, source, kindDefaultSection), score);
+    }
+
+    private RouteDecision Route(CandidateEntry entry, IReadOnlyList<TagDefinition> tags, SourceDefinition source, string kindDefaultSection)
+    {
+        if (entry.Section is { } kindSection) return new RouteDecision(kindSection, 1, "kind");
+        if (SectionRouter.Rule(entry) is { } rule) return rule;
+        if (model.Router is { } router)
+        {
+            var guess = router.Predict(entry, tags);
+            if (guess.Confidence >= router.MinConfidence || source.Section is null) return guess;
+            return new RouteDecision(source.Section, guess.Confidence, $"hint (router said {guess.Section})");
+        }
+        return source.Section is { } hint ? new RouteDecision(hint, 1, "hint") : new RouteDecision(kindDefaultSection, 1, "default");
     }
 }

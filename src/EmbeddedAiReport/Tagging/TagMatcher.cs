@@ -1,0 +1,158 @@
+using System.Text.RegularExpressions;
+
+namespace EmbeddedAiReport.Tagging;
+
+/// <summary>Finds the tags of a text in one pass: every term of every tag in a single Aho–Corasick automaton.</summary>
+/// <remarks>
+/// Latin terms must stand as whole words (the characters around them are not ASCII letters or digits, so "NPU芯片"
+/// still matches NPU) and also match their plural, -ing and -ed forms; CJK terms match as substrings, which needs
+/// no word segmenter. Matching is case-insensitive. Thread-safe: the automaton is immutable after construction.
+/// </remarks>
+public sealed class TagMatcher
+{
+    internal const RegexOptions PatternOptions = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+
+    // Regex patterns come from ops; one that backtracks badly must not stall ingestion.
+    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+
+    private readonly TagDefinition[] _tags;
+    private readonly Dictionary<long, int> _next = [];
+    private readonly int[] _fail;
+    private readonly Term[][] _outputs;
+    private readonly (int Tag, Regex Pattern)[] _patterns;
+
+    public TagMatcher(IReadOnlyList<TagDefinition> tags)
+    {
+        _tags = [.. tags];
+        var outputs = new List<List<Term>> { new() };
+        var children = new List<List<(char Char, int State)>> { new() };
+        for (var t = 0; t < _tags.Length; t++)
+        {
+            var tag = _tags[t];
+            foreach (var term in tag.English.SelectMany(WordForms).Distinct()) Add(term, new Term(t, term.Length, WholeWord: true, Negative: false));
+            foreach (var term in tag.Chinese) Add(term, new Term(t, term.Length, WholeWord: !HasCjk(term), Negative: false));
+            foreach (var term in tag.Negative) Add(term, new Term(t, term.Length, WholeWord: !HasCjk(term), Negative: true));
+        }
+
+        // Breadth-first: a state's failure link is the longest proper suffix of its path that is also a path.
+        _fail = new int[outputs.Count];
+        var queue = new Queue<int>();
+        foreach (var (_, state) in children[0]) queue.Enqueue(state);
+        while (queue.Count > 0)
+        {
+            var state = queue.Dequeue();
+            foreach (var (c, child) in children[state])
+            {
+                var f = _fail[state];
+                while (f != 0 && !_next.ContainsKey(Key(f, c))) f = _fail[f];
+                _fail[child] = _next.TryGetValue(Key(f, c), out var target) && target != child ? target : 0;
+                outputs[child].AddRange(outputs[_fail[child]]);
+                queue.Enqueue(child);
+            }
+        }
+        _outputs = outputs.Select(o => o.ToArray()).ToArray();
+        _patterns = _tags
+            .Select((tag, index) => (index, tag.Patterns))
+            .Where(p => p.Patterns.Count > 0)
+            .Select(p => (p.index, new Regex(string.Join('|', p.Patterns.Select(x => $"(?:{x})")), PatternOptions, PatternTimeout)))
+            .ToArray();
+
+        void Add(string term, Term info)
+        {
+            var state = 0;
+            foreach (var raw in term)
+            {
+                var c = char.ToLowerInvariant(raw);
+                if (!_next.TryGetValue(Key(state, c), out var next))
+                {
+                    next = outputs.Count;
+                    outputs.Add([]);
+                    children.Add([]);
+                    children[state].Add((c, next));
+                    _next[Key(state, c)] = next;
+                }
+                state = next;
+            }
+            outputs[state].Add(info);
+        }
+    }
+
+    /// <summary>The tags found in <paramref name="texts"/>, in taxonomy order; a tag with a negative term present is left out.</summary>
+    public IReadOnlyList<TagDefinition> Match(params ReadOnlySpan<string?> texts)
+    {
+        if (_tags.Length == 0) return [];
+        Span<byte> hits = _tags.Length <= 256 ? stackalloc byte[_tags.Length] : new byte[_tags.Length];
+        hits.Clear();
+        foreach (var text in texts)
+        {
+            if (string.IsNullOrEmpty(text)) continue;
+            Scan(text, hits);
+            foreach (var (tag, pattern) in _patterns)
+            {
+                if ((hits[tag] & Positive) != 0) continue;
+                try
+                {
+                    if (pattern.IsMatch(text)) hits[tag] |= Positive;
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    // Counted as no match: a slow pattern loses its tag on this text rather than stalling the poll.
+                }
+            }
+        }
+        var found = new List<TagDefinition>();
+        for (var t = 0; t < hits.Length; t++)
+            if (hits[t] == Positive) found.Add(_tags[t]);
+        return found;
+    }
+
+    private const byte Positive = 1;
+    private const byte Vetoed = 2;
+
+    private void Scan(string text, Span<byte> hits)
+    {
+        var state = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = char.ToLowerInvariant(text[i]);
+            int next;
+            while (!_next.TryGetValue(Key(state, c), out next) && state != 0) state = _fail[state];
+            state = _next.TryGetValue(Key(state, c), out next) ? next : 0;
+            foreach (var term in _outputs[state])
+            {
+                var start = i - term.Length + 1;
+                if (term.WholeWord && !(Boundary(text, start - 1) && Boundary(text, i + 1))) continue;
+                hits[term.Tag] |= term.Negative ? Vetoed : Positive;
+            }
+        }
+    }
+
+    private static bool Boundary(string text, int index) => index < 0 || index >= text.Length || !char.IsAsciiLetterOrDigit(text[index]);
+
+    private static long Key(int state, char c) => ((long)state << 16) | c;
+
+    private static bool HasCjk(string term) => term.Any(c => c >= '\u2E80');
+
+    /// <summary>The term and its inflections: plural, -ing, -ed (prune → prunes, pruning, pruned; sparsity → sparsities).</summary>
+    internal static IEnumerable<string> WordForms(string term)
+    {
+        yield return term;
+        if (term.Length < 2 || !char.IsAsciiLetter(term[^1])) yield break;
+        var lower = char.ToLowerInvariant(term[^1]);
+        yield return term + "s";
+        yield return term + "es";
+        if (lower == 'e')
+        {
+            yield return term[..^1] + "ing";
+            yield return term + "d";
+        }
+        else
+        {
+            yield return term + "ing";
+            yield return term + "ed";
+        }
+        if (lower == 'y') yield return term[..^1] + "ies";
+    }
+
+    private readonly record struct Term(int Tag, int Length, bool WholeWord, bool Negative);
+}

@@ -1,0 +1,84 @@
+using EmbeddedAiReport.Tagging;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Tagging;
+
+public sealed class EntryClassifierTests
+{
+    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2020, 5, 20, 0, 0, 0, TimeSpan.Zero));
+
+    private static SectionRouter ShippedRouter(double? minConfidence = null)
+    {
+        var json = File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "router.json"));
+        if (minConfidence is { } value) json = json.Replace("\"minConfidence\":0.4", $"\"minConfidence\":{value}", StringComparison.Ordinal);
+        return SectionRouter.Parse(json, "router.json").Router!;
+    }
+
+    private static EntryClassifier Classifier(SectionRouter? router) => new(new TaggingModel(TaggingData.ShippedTaxonomy(), router), Clock);
+
+    private static SourceDefinition Source(string? section = null, double weight = 0) => new() { Id = "s", Kind = "feed", Section = section, Weight = weight };
+
+    private static CandidateEntry ChipNews(string? section = null) => new()
+    {
+        CanonicalKey = "url:example.com/chip", Url = "https://example.com/chip", Section = section,
+        Title = "联发科发布天玑1000+，内置独立AI处理单元APU", Summary = "联发科今日发布天玑1000+芯片，支持144Hz屏幕与5G双卡，APU算力提升。",
+        Published = Clock.GetUtcNow().AddDays(-1),
+    };
+
+    [Fact]
+    public void Classify_KindChoseSection_KeepsIt()
+    {
+        var write = Classifier(ShippedRouter()).Classify(ChipNews(section: "papers"), Source(), "blogs");
+
+        Assert.Equal("papers", write.Section);
+    }
+
+    [Fact]
+    public void Classify_PostWithRouter_RoutesScoresAndTags()
+    {
+        var classification = Classifier(ShippedRouter()).Explain(ChipNews(), Source(weight: 0.5), "blogs");
+        var write = Classifier(ShippedRouter()).Classify(ChipNews(), Source(weight: 0.5), "blogs");
+
+        Assert.Equal("news", write.Section);
+        Assert.Equal("router", classification.Route.Reason);
+        Assert.Contains(write.Tags, t => t.Tag == "ai-chips" && t.Weight == 2);
+        Assert.Contains(write.Tags, t => t.Tag == "mobile-soc");
+        Assert.Equal(classification.Score.Total, write.Score);
+        Assert.Contains("source +0.5", classification.ToString());
+    }
+
+    [Fact]
+    public void Classify_RouterUnsure_SourceHintWins()
+    {
+        var classification = Classifier(ShippedRouter(minConfidence: 1)).Explain(ChipNews(), Source(section: "blogs"), "blogs");
+
+        Assert.Equal("blogs", classification.Route.Section);
+        Assert.StartsWith("hint (router said news)", classification.Route.Reason);
+    }
+
+    [Fact]
+    public void Classify_RouterUnsureNoHint_KeepsRoutersGuess()
+    {
+        var classification = Classifier(ShippedRouter(minConfidence: 1)).Explain(ChipNews(), Source(), "blogs");
+
+        Assert.Equal("news", classification.Route.Section);
+    }
+
+    [Theory]
+    [InlineData("opensource", "opensource")]
+    [InlineData(null, "blogs")]
+    public void Classify_NoRouter_HintElseKindDefault(string? hint, string expected)
+    {
+        Assert.Equal(expected, Classifier(null).Classify(ChipNews(), Source(section: hint), "blogs").Section);
+    }
+
+    [Fact]
+    public void Classify_EmptyModel_ScoresSourceWeightOnly()
+    {
+        var write = new EntryClassifier(TaggingModel.Empty, Clock).Classify(ChipNews() with { Published = null }, Source(weight: 1.5), "news");
+
+        Assert.Equal(1.5, write.Score);
+        Assert.Empty(write.Tags);
+    }
+}

@@ -1,0 +1,98 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.AspNetCore.Http;
+
+namespace EmbeddedAiReport.Tests.Tagging;
+
+public sealed class TaggingCliTests : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private string Config() => _directory.ConfigWithSources(
+        $$"""{"sources": [{"id": "posts", "kind": "feed", "url": "{{_server.Url("posts.xml")}}", "allowPrivateNetwork": true}]}""");
+
+    [Fact]
+    public async Task Validate_BadRegexInTagsJson_ExitsTwoNamingFileTagAndField()
+    {
+        var config = Config();
+        var tags = Path.Combine(config, "tags.json");
+        File.WriteAllText(tags, File.ReadAllText(tags).Replace("\"\\\\bw\\\\d{1,2}a\\\\d{1,2}\\\\b\"", "\"w(\\\\d\"", StringComparison.Ordinal));
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("tags.json: tag 'quantization': patterns[0]: not a valid regular expression", result.Error);
+    }
+
+    [Fact]
+    public async Task Evaluate_Corpus_PrintsSectionsCoverageAndRelevance()
+    {
+        var result = await CliRunner.RunAsync("evaluate", "--config", Config(), "--corpus", Fixtures.PathOf("corpus"), "--folds", "5",
+            "--offtopic", Path.Combine(AppContext.BaseDirectory, "Tagging", "offtopic-posts.json"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("25 issues, 5 folds, 454 items", result.Out);
+        foreach (var line in new[] { "section news", "section papers", "section opensource", "section blogs", "section overall", "tag coverage",
+                     "corpus items above", "off-topic below", "/60)", "relevance threshold   1.25" })
+            Assert.Contains(line, result.Out);
+    }
+
+    [Fact]
+    public async Task Train_Corpus_WritesTheShippedModel()
+    {
+        var config = Config();
+        var model = _directory.File("router.json");
+
+        var result = await CliRunner.RunAsync("train", "--config", config, "--corpus", Fixtures.PathOf("corpus"), "--out", model);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("trained on 25 issues", result.Out);
+        Assert.Equal(File.ReadAllText(Path.Combine(config, "router.json")), File.ReadAllText(model));
+    }
+
+    [Fact]
+    public async Task PollThenExport_RoutedAndScored_DraftKeepsOnTopicPostsInTheirSections()
+    {
+        _server.Map("posts.xml", context =>
+        {
+            context.Response.ContentType = "application/rss+xml; charset=utf-8";
+            return context.Response.WriteAsync(PostsFeed);
+        });
+        var config = Config();
+        var db = _directory.File("report.db");
+
+        var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
+        var export = await CliRunner.RunAsync("export", "--from", "2020-05-10", "--to", "2020-05-16", "--config", config, "--db", db);
+
+        Assert.Equal(0, poll.ExitCode);
+        Assert.Equal(0, export.ExitCode);
+        var items = IssueMarkdownParser.Parse(export.Out, new DraftOptions().SectionSlugs());
+        Assert.Equal([("news", "高通骁龙875性能规格曝光，集成新一代NPU"), ("opensource", "Tencent/ncnn: ncnn 20200413 发布，支持int8量化推理")],
+            items.Select(i => (i.Section, i.Title.Split(" | ")[0])).Order());
+        Assert.DoesNotContain("夜景", export.Out);
+    }
+
+    private const string PostsFeed = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <rss version="2.0"><channel><title>test posts</title><link>https://example.com/</link><description>hand-written test feed</description>
+        <item><title>高通骁龙875性能规格曝光，集成新一代NPU</title><link>https://example.com/news/875</link>
+          <description>高通即将推出的骁龙875将采用台积电5nm工艺，AI引擎与NPU算力大幅提升，预计明年初发布。</description>
+          <pubDate>Wed, 13 May 2020 10:00:00 +0800</pubDate></item>
+        <item><title>Tencent/ncnn: ncnn 20200413 发布，支持int8量化推理</title><link>https://example.com/oss/ncnn</link>
+          <description>新版本完善了ARM int8量化推理，Vulkan GPU加速，模型转换工具更新。</description>
+          <pubDate>Wed, 13 May 2020 11:00:00 +0800</pubDate></item>
+        <item><title>影像旗舰横评：三款新机夜景、人像、长焦谁更强</title><link>https://example.com/review/camera</link>
+          <description>我们在夜景、逆光人像和5倍长焦三个场景下对比了三款新机，主摄均为一英寸大底。</description>
+          <pubDate>Wed, 13 May 2020 12:00:00 +0800</pubDate></item>
+        </channel></rss>
+        """;
+}

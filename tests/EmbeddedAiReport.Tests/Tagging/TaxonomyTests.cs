@@ -1,0 +1,68 @@
+using EmbeddedAiReport.Tagging;
+
+namespace EmbeddedAiReport.Tests.Tagging;
+
+public sealed class TaxonomyTests
+{
+    [Fact]
+    public void Parse_BadRegex_NamesFileTagAndField()
+    {
+        var (taxonomy, problems) = Taxonomy.Parse("""{"tags": [{"tag": "quantization", "en": ["int8"], "patterns": ["w(\\d+a"]}]}""", "tags.json");
+
+        Assert.Null(taxonomy);
+        Assert.StartsWith("tags.json: tag 'quantization': patterns[0]: not a valid regular expression", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void Parse_SeveralMistakes_ReportsEveryOne()
+    {
+        var (_, problems) = Taxonomy.Parse("""
+            {"scoring": {"recencyDays": 0}, "tags": [
+              {"tag": "npu", "weight": "high", "en": ["NPU"], "color": "red"},
+              {"tag": "Bad Name", "en": ["x"]},
+              {"tag": "empty"},
+              {"tag": "dup", "en": ["TPU"]},
+              {"tag": "dup", "en": ["DSP"]}
+            ]}
+            """, "tags.json");
+
+        Assert.Contains("tags.json: scoring: recencyDays: expected a positive number", problems);
+        Assert.Contains("tags.json: tag 'npu': weight: expected a number", problems);
+        Assert.Contains(problems, p => p.StartsWith("tags.json: tag 'npu': color: unknown field", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("tags.json: tag #2: tag: required", StringComparison.Ordinal));
+        Assert.Contains("tags.json: tag 'empty': en/zh/patterns: a tag needs at least one term or pattern", problems);
+        Assert.Contains("tags.json: tag 'dup': tag: defined twice", problems);
+    }
+
+    [Fact]
+    public void Parse_NotJson_ReportsFile()
+    {
+        var (_, problems) = Taxonomy.Parse("{ tags: ", "tags.json");
+
+        Assert.StartsWith("tags.json: not valid JSON", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void Parse_ShippedFile_HasTheDesignTags()
+    {
+        var names = TaggingData.ShippedTaxonomy().Tags.Select(t => t.Name).ToHashSet();
+
+        Assert.Superset(new HashSet<string> { "quantization", "pruning", "distillation", "nas", "lightweight-networks", "ai-chips", "mobile-soc",
+            "inference-engines", "compilers", "on-device-llm" }, names);
+    }
+
+    [Theory]
+    [InlineData("INT8 quantization on Snapdragon", "quantization", "mobile-soc")]
+    [InlineData("阿里开源轻量级推理引擎MNN", "inference-engines", "lightweight-networks")]
+    [InlineData("天玑1000+内置独立APU", "ai-chips", "mobile-soc")]
+    [InlineData("知识蒸馏最新进展", "distillation", null)]
+    [InlineData("GPTQ and AWQ for llama.cpp GGUF models", "on-device-llm", "quantization")]
+    [InlineData("TVM compiler autotuning on Mali GPU", "compilers", "mobile-soc")]
+    public void Match_ShippedFile_TagsTypicalTitles(string title, string tag, string? other)
+    {
+        var names = TaggingData.ShippedTaxonomy().Matcher.Match(title).Select(t => t.Name).ToList();
+
+        Assert.Contains(tag, names);
+        if (other is not null) Assert.Contains(other, names);
+    }
+}

@@ -50,7 +50,8 @@ public sealed class DaemonTests : IAsyncLifetime
         var sources = await http.GetStringAsync("sources");
         var week = EmbeddedAiReport.Drafting.EditorialWeek.Containing(DateTimeOffset.UtcNow, shanghai);
         var byWeek = await http.GetStringAsync($"drafts/{week}.md");
-        var entries = await http.GetStringAsync($"entries?week={week}");
+        var entriesResponse = await http.GetAsync($"entries?week={week}");
+        var entries = await entriesResponse.Content.ReadAsStringAsync();
         await logs.WaitForAsync(4101, "weekly-draft").WaitAsync(Patience);
 
         await stop.CancelAsync();
@@ -66,6 +67,8 @@ public sealed class DaemonTests : IAsyncLifetime
         Assert.Contains("\"news\"", sources);
         Assert.Equal(draft, byWeek);
         Assert.Equal(items.Count, System.Text.Json.JsonDocument.Parse(entries).RootElement.GetProperty("entries").GetArrayLength());
+        Assert.Equal("application/json; charset=utf-8", entriesResponse.Content.Headers.ContentType!.ToString());
+        Assert.NotNull(entriesResponse.Headers.ETag);
         Assert.Equal(0, result.ExitCode);
     }
 

@@ -17,9 +17,9 @@ namespace EmbeddedAiReport.Tests.Reliability;
 /// </remarks>
 public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int SourceCount = 24;
-    private const int BaseItems = 120;
-    private const int ItemsPerRun = 15;
+    private const int SourceCount = 16;
+    private const int BaseItems = 80;
+    private const int ItemsPerRun = 10;
 
     private static readonly string[] Words =
     [

@@ -167,6 +167,34 @@ public sealed class FailureIsolationTests : IAsyncLifetime
         Assert.Equal(4, _server.Requests.Count);   // two failures, localhost's, and the one after the break
     }
 
+    [Fact]
+    public async Task SourcesCommand_AfterAFailedPoll_ShowsFailingWithTheErrorAndThePause()
+    {
+        using var directory = new TempDirectory();
+        _server.Map("gone.xml", context =>
+        {
+            context.Response.StatusCode = 410;
+            return Task.CompletedTask;
+        });
+        _server.MapFile("fine.xml", FaultFeeds.Healthy(2));
+        var config = directory.ConfigWithSources($$"""{"sources": [{{SourceJson("gone", _server.Url("gone.xml"))}}, {{SourceJson("fine", _server.Url("fine.xml"))}}]}""");
+        var database = directory.File("report.db");
+
+        var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", database);
+        var listing = await CliRunner.RunAsync("sources", "--config", config, "--db", database);
+
+        Assert.Equal(1, poll.ExitCode);
+        Assert.Contains($"gone: error: {_server.Url("gone.xml")}: HTTP 410", poll.Out);
+        Assert.Contains("check the URL", poll.Out);
+        Assert.Contains("fine: 2 new", poll.Out);
+        Assert.DoesNotContain("   at ", poll.Out + poll.Error);
+        var gone = Assert.Single(listing.Out.Split('\n'), l => l.StartsWith("gone ", StringComparison.Ordinal));
+        Assert.Contains("failing", gone);
+        Assert.Contains("HTTP 410", gone);
+        Assert.Contains("paused until", gone);
+        Assert.Contains("ok", Assert.Single(listing.Out.Split('\n'), l => l.StartsWith("fine ", StringComparison.Ordinal)));
+    }
+
     private static byte[] Gzip(byte[] data)
     {
         using var output = new MemoryStream();

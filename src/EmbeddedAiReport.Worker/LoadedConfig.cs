@@ -111,15 +111,34 @@ public sealed class LoadedConfig
 
     private void LoadSources(IEnumerable<ISourceKind> kinds)
     {
-        var path = PathOf(SourcesFile);
-        if (!File.Exists(path))
-        {
-            Problems.Add($"{SourcesFile}: not found in {Directory}");
-            return;
-        }
-        var (sources, problems) = new SourceCatalog(kinds).Parse(File.ReadAllText(path, Encoding.UTF8), SourcesFile, Draft.SectionSlugs(), CronProblem);
+        var (sources, problems) = ReadSources(kinds);
         Sources = sources;
         Problems.AddRange(problems);
+    }
+
+    /// <summary>
+    /// Reads sources.json again (the daemon does this when the file changes). The new sources replace the old ones only
+    /// when the file has no problems; otherwise the old ones stay and the problems are returned.
+    /// </summary>
+    public IReadOnlyList<string> ReloadSources(IEnumerable<ISourceKind> kinds)
+    {
+        var (sources, problems) = ReadSources(kinds);
+        if (problems.Count == 0) Sources = sources;
+        return problems;
+    }
+
+    private (IReadOnlyList<SourceDefinition> Sources, IReadOnlyList<string> Problems) ReadSources(IEnumerable<ISourceKind> kinds)
+    {
+        var path = PathOf(SourcesFile);
+        if (!File.Exists(path)) return ([], [$"{SourcesFile}: not found in {Directory}"]);
+        try
+        {
+            return new SourceCatalog(kinds).Parse(File.ReadAllText(path, Encoding.UTF8), SourcesFile, Draft.SectionSlugs(), CronProblem);
+        }
+        catch (IOException ex)
+        {
+            return ([], [$"{SourcesFile}: cannot be read: {ex.Message}"]);
+        }
     }
 
     private void LoadTagging()

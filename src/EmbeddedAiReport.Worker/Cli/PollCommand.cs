@@ -18,8 +18,14 @@ internal static class PollCommand
 
         await using var app = WorkerHost.Build(config, daemon: false, configure);
         var poller = app.Services.GetRequiredService<SourcePoller>();
-        var results = await poller.PollManyAsync(chosen, config.Fetching.MaxParallelSources, cancellationToken);
-        foreach (var result in results) context.Out.WriteLine(result.Describe());
+        // One line per source as it finishes, numbered, so a long poll shows progress on a terminal and in a log alike.
+        var done = 0;
+        var width = chosen.Count.ToString().Length;
+        void Report(PollResult result)
+        {
+            lock (context.Out) context.Out.WriteLine($"[{Interlocked.Increment(ref done).ToString().PadLeft(width)}/{chosen.Count}] {result.Describe()}");
+        }
+        var results = await poller.PollManyAsync(chosen, config.Fetching.MaxParallelSources, cancellationToken, Report);
         var failed = results.Count(r => r.Failed);
         context.Out.WriteLine($"polled {results.Count} source(s): {results.Sum(r => r.New)} new, {results.Sum(r => r.Updated)} updated, {failed} failed");
         return failed > 0 ? ExitCodes.SourcesFailed : ExitCodes.Ok;

@@ -59,10 +59,12 @@ internal static class ReportCli
             configure, token)));
 
         var idsArgument = new Argument<long[]>("ID") { Description = "Entry ids (see 'entries')", Arity = ArgumentArity.OneOrMore };
-        var markStatus = new Option<string>("--status") { Description = "shortlisted, rejected or candidate", Required = true };
+        var markStatus = new Option<string?>("--status") { Description = "shortlisted, rejected or candidate" };
         markStatus.AcceptOnlyFromAmong(MarkCommand.Statuses);
-        var mark = new Command("mark", "Set the editorial status of entries: shortlisted entries are always in the draft, rejected never.") { idsArgument, markStatus };
-        mark.SetAction((p, ct) => WithSignals(ct, token => MarkCommand.RunAsync(Context(p), p.GetValue(idsArgument) ?? [], p.GetValue(markStatus)!, configure, token)));
+        var markPrimary = new Option<bool>("--primary") { Description = "Make the entry the item that represents its story in the draft" };
+        var mark = new Command("mark", "Set the editorial status of entries (shortlisted: always in the draft, rejected: never) or pin a story's primary.")
+            { idsArgument, markStatus, markPrimary };
+        mark.SetAction((p, ct) => WithSignals(ct, token => MarkCommand.RunAsync(Context(p), p.GetValue(idsArgument) ?? [], p.GetValue(markStatus), p.GetValue(markPrimary), configure, token)));
 
         var sources = new Command("sources", "Show each source's health: last success, last error, failures, entries.");
         sources.SetAction((p, ct) => SourcesCommand.RunAsync(Context(p), configure, ct));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
 
@@ -8,6 +9,8 @@ namespace EmbeddedAiReport.Worker.Http;
 /// <summary>The daemon's read-only HTTP endpoints (design.md §9).</summary>
 internal static class ReportEndpoints
 {
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
     public static void Map(WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
@@ -25,15 +28,15 @@ internal static class ReportEndpoints
             return Markdown(http, await files.RenderAsync(DraftWindow.Of(parsed, config.Draft.Zone()), "markdown", ct));
         });
 
-        app.MapGet("/entries", async (string? week, string? tag, string? section, string? status, EntryStore store, LoadedConfig config, TimeProvider time,
-            CancellationToken ct) =>
+        app.MapGet("/entries", async (string? week, string? tag, string? section, string? status, HttpContext http, EntryStore store, LoadedConfig config,
+            TimeProvider time, CancellationToken ct) =>
         {
             var zone = config.Draft.Zone();
             EditorialWeek? parsed = week is null ? EditorialWeek.Containing(time.GetUtcNow(), zone) : EditorialWeek.TryParse(week);
             if (parsed is not { } chosen) return Results.Problem($"'{week}' is not an ISO week such as 2020-W48", statusCode: 400);
             var window = DraftWindow.Of(chosen, zone);
             var rows = await store.QueryAsync(new EntryQuery { FromUtc = window.FromUtc, ToUtc = window.ToUtc, Tag = tag, Section = section, Status = status, Limit = 1000 }, ct);
-            return Results.Json(new
+            return Json(http, new
             {
                 week = chosen.ToString(),
                 entries = rows.Select(r => new
@@ -44,10 +47,10 @@ internal static class ReportEndpoints
             });
         });
 
-        app.MapGet("/sources", async (SourceStore store, LoadedConfig config, CancellationToken ct) =>
+        app.MapGet("/sources", async (HttpContext http, SourceStore store, LoadedConfig config, CancellationToken ct) =>
         {
             var health = (await store.ListHealthAsync(ct)).ToDictionary(h => h.Id);
-            return Results.Json(config.Sources.Select(s => new
+            return Json(http, config.Sources.Select(s => new
             {
                 s.Id, s.Kind, s.Enabled, s.Schedule,
                 health = health.GetValueOrDefault(s.Id),
@@ -55,11 +58,17 @@ internal static class ReportEndpoints
         });
     }
 
-    private static IResult Markdown(HttpContext http, string text)
+    private static IResult Markdown(HttpContext http, string text) => Conditional(http, text, "text/markdown; charset=utf-8");
+
+    private static IResult Json<T>(HttpContext http, T value) =>
+        Conditional(http, JsonSerializer.Serialize(value, JsonOptions), "application/json; charset=utf-8");
+
+    // The body's hash is its ETag; a matching If-None-Match gets 304 without the body.
+    private static IResult Conditional(HttpContext http, string text, string contentType)
     {
         var etag = "\"" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..12]) + "\"";
         if (http.Request.Headers.IfNoneMatch.Contains(etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
         http.Response.Headers.ETag = etag;
-        return Results.Text(text, "text/markdown; charset=utf-8");
+        return Results.Text(text, contentType);
     }
 }

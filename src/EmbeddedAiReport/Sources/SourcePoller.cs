@@ -125,12 +125,18 @@ public sealed class SourcePoller(
     }
 
     /// <summary>Polls <paramref name="sources"/> with at most <paramref name="maxParallel"/> at once; a crash of one is reported as its failure.</summary>
-    public async Task<IReadOnlyList<PollResult>> PollManyAsync(IReadOnlyList<SourceDefinition> sources, int maxParallel, CancellationToken cancellationToken)
+    /// <param name="progress">Called as each source finishes (from the worker that polled it), e.g. to print a line.</param>
+    public async Task<IReadOnlyList<PollResult>> PollManyAsync(IReadOnlyList<SourceDefinition> sources, int maxParallel, CancellationToken cancellationToken,
+        Action<PollResult>? progress = null)
     {
         var results = new PollResult[sources.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, sources.Count),
             new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken },
-            async (i, token) => results[i] = await PollGuardedAsync(sources[i], token));
+            async (i, token) =>
+            {
+                results[i] = await PollGuardedAsync(sources[i], token);
+                progress?.Invoke(results[i]);
+            });
         return results;
     }
 

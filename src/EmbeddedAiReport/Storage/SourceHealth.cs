@@ -17,8 +17,8 @@ public sealed record SourceHealth(
 
     /// <summary>
     /// True when polls succeed but nothing new arrived for longer than <paramref name="staleAfter"/> (counted from
-    /// the last new entry, or from the first poll when there never was one): a mirror that lost its login still
-    /// answers 200 with the same old items. A failing source is failing, not stale.
+    /// the newest item the source delivered — <see cref="LastNewEntry"/> — or from the first poll when there never was
+    /// one): a mirror that lost its login still answers 200 with the same old items. A failing source is failing, not stale.
     /// </summary>
     public bool IsStale(TimeSpan staleAfter, DateTimeOffset now) =>
         LastSuccess is not null && ConsecutiveFailures == 0 && (LastNewEntry ?? FirstPoll) is { } since && now - since > staleAfter;

@@ -88,13 +88,14 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             health.CommandText = """
                 INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry, paused_until)
                 VALUES ($id, $kind, $now, CASE WHEN $error IS NULL THEN $now END, $error, CASE WHEN $error IS NULL THEN 0 ELSE 1 END,
-                        CASE WHEN $new > 0 THEN $now END, $paused)
+                        coalesce($newest, CASE WHEN $new > 0 THEN $now END), $paused)
                 ON CONFLICT (id) DO UPDATE SET
                     kind = excluded.kind, last_poll = excluded.last_poll,
                     last_success = coalesce(excluded.last_success, sources.last_success),
                     last_error = excluded.last_error,
                     consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0 ELSE sources.consecutive_failures + 1 END,
-                    last_new_entry = coalesce(excluded.last_new_entry, sources.last_new_entry),
+                    last_new_entry = CASE WHEN sources.last_new_entry IS NULL OR excluded.last_new_entry > sources.last_new_entry
+                                          THEN coalesce(excluded.last_new_entry, sources.last_new_entry) ELSE sources.last_new_entry END,
                     paused_until = excluded.paused_until
                 """;
             health.Parameters.AddWithValue("$id", record.SourceId);
@@ -102,6 +103,10 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             health.Parameters.AddWithValue("$now", SqliteTime.Write(now));
             health.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
             health.Parameters.AddWithValue("$new", counts.New);
+            // Freshness is the newest item the source delivered (dated items; undated ones count when new), not only what it
+            // inserted itself: a second mirror of accounts another source already polls is working, not stale.
+            var newest = entries.Select(e => e.Candidate.Published).Max();
+            health.Parameters.AddWithValue("$newest", newest is { } n ? SqliteTime.Write(n < now ? n : now) : DBNull.Value);
             health.Parameters.AddWithValue("$paused", record.Error is null ? DBNull.Value : SqliteTime.WriteOrNull(record.PausedUntil));
             await health.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -50,7 +50,8 @@ public sealed class DaemonTests : IAsyncLifetime
         var sources = await http.GetStringAsync("sources");
         var week = EmbeddedAiReport.Drafting.EditorialWeek.Containing(DateTimeOffset.UtcNow, shanghai);
         var byWeek = await http.GetStringAsync($"drafts/{week}.md");
-        var entries = await http.GetStringAsync($"entries?week={week}");
+        var entriesResponse = await http.GetAsync($"entries?week={week}");
+        var entries = await entriesResponse.Content.ReadAsStringAsync();
         await logs.WaitForAsync(4101, "weekly-draft").WaitAsync(Patience);
 
         await stop.CancelAsync();
@@ -66,6 +67,37 @@ public sealed class DaemonTests : IAsyncLifetime
         Assert.Contains("\"news\"", sources);
         Assert.Equal(draft, byWeek);
         Assert.Equal(items.Count, System.Text.Json.JsonDocument.Parse(entries).RootElement.GetProperty("entries").GetArrayLength());
+        Assert.Equal("application/json; charset=utf-8", entriesResponse.Content.Headers.ContentType!.ToString());
+        Assert.NotNull(entriesResponse.Headers.ETag);
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_SourcesJsonChanges_ReschedulesOrKeepsTheOldSourcesOnABadFile()
+    {
+        var items = CorpusFeeds.Items("2020-04-26.md");
+        var now = new DateTimeOffset(DateTime.UtcNow.Date.AddHours(4), TimeSpan.Zero);
+        var sourcesJson = CorpusFeeds.ServeBySection(_server, items, now);
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var settings = Path.Combine(config, "appsettings.json");
+        File.WriteAllText(settings, File.ReadAllText(settings).Replace("http://127.0.0.1:5180", $"http://127.0.0.1:{FreePort()}"));
+        var logs = new CapturingLoggerProvider();
+        using var stop = new CancellationTokenSource();
+
+        var run = CliRunner.RunAsync(s => s.AddSingleton<ILoggerProvider>(logs), stop.Token, "run", "--config", config, "--db", _directory.File("r.db"));
+        await logs.WaitForAsync(4101, "weekly-draft").WaitAsync(Patience);
+        File.WriteAllText(Path.Combine(config, "sources.json"), sourcesJson);
+        var reloaded = await logs.WaitForAsync(4102).WaitAsync(Patience);
+        var polled = await logs.WaitForAsync(2001, "papers").WaitAsync(Patience);
+        File.WriteAllText(Path.Combine(config, "sources.json"), """{"sources": [{"id": "x", "kind": "nope"}]}""");
+        var rejected = await logs.WaitForAsync(4103).WaitAsync(Patience);
+
+        await stop.CancelAsync();
+        var result = await run.WaitAsync(Patience);
+
+        Assert.Contains($"rescheduled {items.Select(i => i.Section).Distinct().Count()} enabled source(s)", reloaded);
+        Assert.Contains("new", polled);
+        Assert.Contains("unknown kind 'nope'", rejected);
         Assert.Equal(0, result.ExitCode);
     }
 

@@ -8,7 +8,8 @@ namespace EmbeddedAiReport.Tests.Sources.WeChat;
 
 public sealed class WeChatStalenessTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Start = new(2020, 5, 14, 12, 0, 0, TimeSpan.Zero);
+    // Shortly after the fixture's newest article (2020-05-12T04:21:09Z): freshness counts from the newest item delivered.
+    private static readonly DateTimeOffset Start = new(2020, 5, 12, 6, 0, 0, TimeSpan.Zero);
     private readonly TestServices _services = new(Start);
     private LoopbackServer _server = null!;
 
@@ -44,6 +45,29 @@ public sealed class WeChatStalenessTests : IAsyncLifetime
         Assert.Null(again.Error);
         var staleAfter = _services.Get<SourceCatalog>().Kinds["wechat-mirror"].StaleAfter(source)!.Value;
         Assert.Equal(stale, (await HealthAsync()).IsStale(staleAfter, _services.Clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task IsStale_SecondMirrorOfArticlesAnotherSourceStored_IsNotStale()
+    {
+        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        var sources = _services.Sources($$"""
+            {"sources": [
+              {"id": "wx", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true},
+              {"id": "wx-2", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true}
+            ]}
+            """);
+        var poller = _services.Get<SourcePoller>();
+
+        var first = await poller.PollAsync(sources[0], CancellationToken.None);
+        var second = await poller.PollAsync(sources[1], CancellationToken.None);
+        _services.Clock.Advance(TimeSpan.FromDays(1));
+
+        Assert.Equal(3, first.New);
+        Assert.Equal(0, second.New);   // every article was already stored by the first mirror
+        var health = await _services.Get<SourceStore>().GetHealthAsync("wx-2", CancellationToken.None);
+        Assert.Equal(new DateTimeOffset(2020, 5, 12, 4, 21, 9, TimeSpan.Zero), health!.LastNewEntry);
+        Assert.False(health.IsStale(TimeSpan.FromDays(3), _services.Clock.GetUtcNow()));
     }
 
     [Fact]
@@ -104,7 +128,7 @@ public sealed class WeChatStalenessTests : IAsyncLifetime
         var stale = Assert.Single(sources.Out.Split('\n'), l => l.StartsWith("wx-stale", StringComparison.Ordinal));
         var fresh = Assert.Single(sources.Out.Split('\n'), l => l.StartsWith("wx-fresh", StringComparison.Ordinal));
         Assert.Contains(" stale ", stale);
-        Assert.Contains("no new entry since 2020-05-14 12:00:00Z", stale);
+        Assert.Contains("no new entry since 2020-05-12 04:21:09Z", stale);
         Assert.Contains(" ok ", fresh);
     }
 

@@ -1,0 +1,48 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+public sealed class MarkPrimaryTests : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task MarkPrimary_PostAboutAPaper_BecomesTheStorysItemInTheDraft()
+    {
+        var published = new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8));
+        IssueItem Item(string title, string url, string summary) => new("papers", title, url, null, summary, []);
+        _server.MapFile("feed.xml", CorpusFeeds.Rss("机器之心", [
+            Item("YOLOv4: Optimal Speed and Accuracy of Object Detection", "https://arxiv.org/abs/2004.10934",
+                "There are a huge number of features which are said to improve CNN accuracy; quantization-friendly, on-device detector."),
+            Item("AlexeyAB的Darknet发布YOLO v4及论文：速度效果双提升 | 机器之心", "https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA",
+                "YOLOv4 在取得与 EfficientDet 同等性能的情况下，速度是 EfficientDet 的二倍，适合移动端部署。论文：https://arxiv.org/abs/2004.10934"),
+        ], published));
+        var config = _directory.ConfigWithSources($$"""{"sources": [{"id": "f", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "section": "papers", "allowPrivateNetwork": true}]}""");
+        var db = _directory.File("r.db");
+        Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", config, "--db", db]);
+        await Cli("poll");
+        var before = IssueMarkdownParser.Parse((await Cli("export", "--week", "2020-W20")).Out, CorpusFeeds.Sections);
+        var listing = (await Cli("entries", "--week", "2020-W20")).Out.Split('\n');
+        var postId = listing.Single(l => l.Contains("mp.weixin") || l.Contains("Darknet")).Trim().Split(' ')[0];
+
+        var mark = await Cli("mark", postId, "--primary");
+        var after = IssueMarkdownParser.Parse((await Cli("export", "--week", "2020-W20")).Out, CorpusFeeds.Sections);
+        var nothing = await Cli("mark", postId);
+
+        Assert.Equal("https://arxiv.org/abs/2004.10934", Assert.Single(before).Url);   // the paper is the story's primary
+        Assert.Equal(0, mark.ExitCode);
+        Assert.Contains($"{postId}: primary of its story", mark.Out);
+        Assert.Equal("https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA", Assert.Single(after).Url);
+        Assert.Equal(2, nothing.ExitCode);
+    }
+}

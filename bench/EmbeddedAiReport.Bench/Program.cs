@@ -3,6 +3,7 @@ using EmbeddedAiReport.Bench;
 // Benchmarks live here (ingest throughput, clustering scale); see README "Benchmarks".
 return args switch
 {
+    ["ingest", .. var rest] => await IngestBenchmark.RunAsync(rest),
     ["cluster", .. var sizes] => ClusterBenchmark.Run(sizes.Length > 0 ? sizes.Select(int.Parse).ToList() : [100_000, 1_000_000]),
     _ => Usage(),
 };
@@ -10,6 +11,8 @@ return args switch
 static int Usage()
 {
     Console.WriteLine("usage: dotnet run -c Release --project bench/EmbeddedAiReport.Bench -- <benchmark>");
+    Console.WriteLine("  ingest [N] [--feeds F] [--runs R] [--parallel P] [--only raw|staged|poller]");
+    Console.WriteLine("                      N entries (default 20000) in F RSS feeds (default 20): raw limit vs product pipeline, entries/s, memory");
     Console.WriteLine("  cluster [SIZE...]   story clustering of synthetic entries (default 100000 1000000): time, peak memory");
     return 2;
 }

@@ -50,14 +50,22 @@ public sealed class MinHasher
     public uint[] Signature(ReadOnlySpan<uint> shingles)
     {
         var signature = new uint[_multipliers.Length];
-        Array.Fill(signature, uint.MaxValue);
-        foreach (var shingle in shingles)
+        // Hash function outermost: its multiplier and offset stay in registers, and four running minima over the
+        // shingles break the dependency chain; the minimum is the same whatever the order.
+        for (var i = 0; i < signature.Length; i++)
         {
-            for (var i = 0; i < signature.Length; i++)
+            ulong multiplier = _multipliers[i], offset = _offsets[i];
+            uint m0 = uint.MaxValue, m1 = uint.MaxValue, m2 = uint.MaxValue, m3 = uint.MaxValue;
+            var s = 0;
+            for (; s + 3 < shingles.Length; s += 4)
             {
-                var value = (uint)((_multipliers[i] * shingle + _offsets[i]) >> 32);
-                if (value < signature[i]) signature[i] = value;
+                m0 = Math.Min(m0, (uint)((multiplier * shingles[s] + offset) >> 32));
+                m1 = Math.Min(m1, (uint)((multiplier * shingles[s + 1] + offset) >> 32));
+                m2 = Math.Min(m2, (uint)((multiplier * shingles[s + 2] + offset) >> 32));
+                m3 = Math.Min(m3, (uint)((multiplier * shingles[s + 3] + offset) >> 32));
             }
+            for (; s < shingles.Length; s++) m0 = Math.Min(m0, (uint)((multiplier * shingles[s] + offset) >> 32));
+            signature[i] = Math.Min(Math.Min(m0, m1), Math.Min(m2, m3));
         }
         return signature;
     }

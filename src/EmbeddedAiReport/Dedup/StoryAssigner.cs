@@ -11,7 +11,7 @@ namespace EmbeddedAiReport.Dedup;
 /// Runs after a fetch commits, over every entry that has no fingerprint yet (new ones, and ones whose title,
 /// summary or links changed: triggers drop their fingerprint), so a crash between the two only delays the work.
 /// One IMMEDIATE transaction per pass serializes concurrent pollers. Cost per entry is a fixed number of indexed
-/// lookups: one per LSH band (each reading at most <see cref="DedupOptions.MaxBucketCandidates"/>), one per link
+/// lookups: one statement over all its LSH bands (each bucket reading at most <see cref="DedupOptions.MaxBucketCandidates"/>), one per link
 /// target, never a scan over all entries.
 /// An entry joins the stories of:
 /// <list type="bullet">
@@ -44,16 +44,19 @@ public sealed class StoryAssigner(
         using var sql = new Commands(connection, transaction);
         var now = SqliteTime.Write(timeProvider.GetUtcNow());
         var touched = new HashSet<long>();
+        // Stories created in this pass that still hold only the entry that created it: their primary is that entry.
+        var single = new Dictionary<long, long>();
         int created = 0, merged = 0;
         foreach (var entry in pending)
         {
             var fingerprint = hasher.Fingerprint(entry.Title, entry.Summary);
+            var bandKeys = fingerprint.Comparable ? BandKeysJson(hasher.BandKeys(fingerprint.Signature)) : null;
             var related = new HashSet<long>();
             await FindSameTextAsync(sql, entry, fingerprint, related, cancellationToken);
-            await FindSimilarAsync(sql, entry, fingerprint, related, cancellationToken);
+            await FindSimilarAsync(sql, entry, fingerprint, bandKeys, related, cancellationToken);
             await FindLinkedAsync(sql, entry, related, cancellationToken);
             related.Remove(entry.Id);
-            await SaveFingerprintAsync(sql, entry.Id, fingerprint, cancellationToken);
+            await SaveFingerprintAsync(sql, entry.Id, fingerprint, bandKeys, cancellationToken);
 
             var stories = new SortedSet<long>();
             if (await CurrentStoryAsync(sql, entry.Id, cancellationToken) is { } own) stories.Add(own);
@@ -64,15 +67,18 @@ public sealed class StoryAssigner(
             if (stories.Count == 0)
             {
                 target = await sql.Scalar(sql.CreateStory, cancellationToken, ("$now", now));
+                single[target] = entry.Id;
                 created++;
             }
             else
             {
                 target = stories.Min;
+                single.Remove(target);
                 foreach (var other in stories.Where(s => s != target))
                 {
                     await MergeAsync(sql, other, target, cancellationToken);
                     touched.Remove(other);
+                    single.Remove(other);
                     merged++;
                 }
             }
@@ -80,7 +86,12 @@ public sealed class StoryAssigner(
             touched.Add(target);
         }
 
-        foreach (var story in touched) await RefreshPrimaryAsync(sql, story, cancellationToken);
+        foreach (var story in touched)
+        {
+            // A story of one entry needs no member query: the rule can only choose that entry (and nobody pinned it yet).
+            if (single.TryGetValue(story, out var only)) await sql.Execute(sql.SetPrimary, cancellationToken, ("$story", story), ("$id", only));
+            else await RefreshPrimaryAsync(sql, story, cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         logger.Assigned(pending.Count, created, merged, clock.ElapsedMilliseconds);
         return new StoryAssignment(pending.Count, created, merged);
@@ -146,12 +157,11 @@ public sealed class StoryAssigner(
         await sql.ReadIds(sql.SameText, related, cancellationToken, ("$hash", fingerprint.TextHash), ("$id", entry.Id), ("$limit", options.MaxBucketCandidates));
     }
 
-    private async Task FindSimilarAsync(Commands sql, Pending entry, TextFingerprint fingerprint, HashSet<long> related, CancellationToken cancellationToken)
+    private async Task FindSimilarAsync(Commands sql, Pending entry, TextFingerprint fingerprint, string? bandKeys, HashSet<long> related, CancellationToken cancellationToken)
     {
-        if (!fingerprint.Comparable) return;
+        if (!fingerprint.Comparable || bandKeys is null) return;
         var candidates = new HashSet<long>();
-        foreach (var key in hasher.BandKeys(fingerprint.Signature))
-            await sql.ReadIds(sql.BandMembers, candidates, cancellationToken, ("$key", key), ("$limit", options.MaxBucketCandidates));
+        await sql.ReadIds(sql.BandMembers, candidates, cancellationToken, ("$keys", bandKeys), ("$limit", options.MaxBucketCandidates));
         candidates.ExceptWith(related);
         candidates.Remove(entry.Id);
 
@@ -185,14 +195,24 @@ public sealed class StoryAssigner(
             await sql.ReadIds(sql.Linkers, related, cancellationToken, ("$target", entry.Key), ("$max_links", options.MaxLinksPerEntry));
     }
 
-    private async Task SaveFingerprintAsync(Commands sql, long id, TextFingerprint fingerprint, CancellationToken cancellationToken)
+    private static async Task SaveFingerprintAsync(Commands sql, long id, TextFingerprint fingerprint, string? bandKeys, CancellationToken cancellationToken)
     {
         await sql.Execute(sql.ClearBands, cancellationToken, ("$id", id));
         await sql.Execute(sql.SaveSignature, cancellationToken, ("$id", id), ("$hash", (object?)fingerprint.TextHash ?? DBNull.Value),
             ("$shingles", fingerprint.ShingleCount), ("$signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray()));
-        if (!fingerprint.Comparable) return;
-        foreach (var key in hasher.BandKeys(fingerprint.Signature))
-            await sql.Execute(sql.AddBand, cancellationToken, ("$key", key), ("$id", id));
+        if (bandKeys is not null) await sql.Execute(sql.AddBands, cancellationToken, ("$keys", bandKeys), ("$id", id));
+    }
+
+    // Band keys go to SQLite as one JSON array: one statement per entry instead of one per band (json_each reads 64-bit integers exactly).
+    private static string BandKeysJson(long[] keys)
+    {
+        var builder = new System.Text.StringBuilder(keys.Length * 21 + 2).Append('[');
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (i > 0) builder.Append(',');
+            builder.Append(keys[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return builder.Append(']').ToString();
     }
 
     private static async Task<long?> CurrentStoryAsync(Commands sql, long entryId, CancellationToken cancellationToken)
@@ -233,7 +253,11 @@ public sealed class StoryAssigner(
     private sealed class Commands(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
     {
         public SqliteCommand SameText { get; } = Make(connection, transaction, "SELECT entry_id FROM entry_signatures WHERE text_hash = $hash AND entry_id <> $id ORDER BY entry_id DESC LIMIT $limit");
-        public SqliteCommand BandMembers { get; } = Make(connection, transaction, "SELECT entry_id FROM entry_bands WHERE band_key = $key ORDER BY entry_id DESC LIMIT $limit");
+        // The newest $limit members of each band's bucket: ids at or above the bucket's $limit-th newest (all, when it has fewer).
+        public SqliteCommand BandMembers { get; } = Make(connection, transaction, """
+            SELECT b.entry_id FROM json_each($keys) k JOIN entry_bands b ON b.band_key = k.value
+            WHERE b.entry_id >= coalesce((SELECT x.entry_id FROM entry_bands x WHERE x.band_key = k.value ORDER BY x.entry_id DESC LIMIT 1 OFFSET $limit - 1), 0)
+            """);
         public SqliteCommand Fingerprint { get; } = Make(connection, transaction,
             "SELECT s.signature, e.window_time FROM entry_signatures s JOIN entries e ON e.id = s.entry_id WHERE s.entry_id = $id");
         public SqliteCommand Fanout { get; } = Make(connection, transaction, "SELECT count(*) FROM entry_links WHERE target = $target");
@@ -243,7 +267,8 @@ public sealed class StoryAssigner(
         public SqliteCommand ClearBands { get; } = Make(connection, transaction, "DELETE FROM entry_bands WHERE entry_id = $id");
         public SqliteCommand SaveSignature { get; } = Make(connection, transaction,
             "INSERT OR REPLACE INTO entry_signatures (entry_id, text_hash, shingles, signature) VALUES ($id, $hash, $shingles, $signature)");
-        public SqliteCommand AddBand { get; } = Make(connection, transaction, "INSERT OR IGNORE INTO entry_bands (band_key, entry_id) VALUES ($key, $id)");
+        public SqliteCommand AddBands { get; } = Make(connection, transaction,
+            "INSERT OR IGNORE INTO entry_bands (band_key, entry_id) SELECT k.value, $id FROM json_each($keys) k");
         public SqliteCommand StoryOf { get; } = Make(connection, transaction, "SELECT story_id FROM entries WHERE id = $id");
         public SqliteCommand CreateStory { get; } = Make(connection, transaction, "INSERT INTO stories (primary_entry_id, created) VALUES (NULL, $now) RETURNING id");
         public SqliteCommand StoryRow { get; } = Make(connection, transaction, "SELECT primary_entry_id, primary_pinned FROM stories WHERE id = $id");
@@ -282,7 +307,7 @@ public sealed class StoryAssigner(
 
         public void Dispose()
         {
-            foreach (var command in new[] { SameText, BandMembers, Fingerprint, Fanout, KeyOwner, Linkers, ClearBands, SaveSignature, AddBand, StoryOf,
+            foreach (var command in new[] { SameText, BandMembers, Fingerprint, Fanout, KeyOwner, Linkers, ClearBands, SaveSignature, AddBands, StoryOf,
                          CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
                 command.Dispose();
         }

@@ -54,7 +54,7 @@ public sealed class TagMatcher
         _patterns = _tags
             .Select((tag, index) => (index, tag.Patterns))
             .Where(p => p.Patterns.Count > 0)
-            .Select(p => (p.index, new Regex(string.Join('|', p.Patterns.Select(x => $"(?:{x})")), PatternOptions, PatternTimeout)))
+            .Select(p => (p.index, new Regex(string.Join('|', p.Patterns.Select(x => $"(?:{x})")), PatternOptions | RegexOptions.Compiled, PatternTimeout)))
             .ToArray();
 
         void Add(string term, Term info)

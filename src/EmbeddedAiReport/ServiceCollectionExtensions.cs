@@ -32,11 +32,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<HostResilience>();
         services.AddSingleton<Fetcher>();
         services.AddHttpClient(Fetcher.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AutomaticDecompression = DecompressionMethods.All,
-                AllowAutoRedirect = true,
-                MaxAutomaticRedirections = Math.Max(1, provider.GetRequiredService<IOptions<FetchingOptions>>().Value.MaxRedirects),
+                AllowAutoRedirect = false,   // the Fetcher follows redirects itself, checking each hop (Fetching:MaxRedirects)
                 ConnectCallback = AddressGuard.ConnectAsync,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 UseCookies = false,

@@ -39,11 +39,24 @@ public abstract record FetchOutcome
     {
         Fetched f => $"HTTP {f.Status}, {f.Document.Body.Length} bytes",
         NotModified => "HTTP 304 not modified",
-        HttpFailure h => h.RetryAfter is { } wait ? $"HTTP {h.Status} {h.Reason} (retry after {wait.TotalSeconds:0}s)" : $"HTTP {h.Status} {h.Reason}",
+        HttpFailure h => h.RetryAfter is { } wait
+            ? $"HTTP {h.Status} {h.Reason} (retry after {wait.TotalSeconds:0}s; {Hint(h.Status)})"
+            : $"HTTP {h.Status} {h.Reason} ({Hint(h.Status)})",
         TooLarge t => $"response larger than the {t.Limit} byte cap (raise maxBytes if the source is legitimate)",
         Unreachable u => $"unreachable: {u.Reason}",
         Refused r => $"refused: {r.Reason}",
         _ => GetType().Name,
+    };
+
+    // What an operator can do about a status; the poller pauses failing sources, so transient ones need nothing.
+    private static string Hint(int status) => status switch
+    {
+        >= 300 and < 400 => "check the URL and use the address it finally redirects to",
+        401 or 403 => "access refused: the site may block bots or need a login; open the URL in a browser",
+        404 or 410 => "check the URL: the feed may have moved or been removed",
+        408 or 429 => "rate limited or slow: the source is paused and polled again later; lengthen its schedule if this repeats",
+        >= 500 => "server error: the source is paused and polled again later",
+        _ => "check the URL",
     };
 }
 

@@ -57,16 +57,41 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
 
     private async Task<FetchOutcome> SendAsync(FetchRequest request, FetchingOptions settings, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, request.Uri);
+        // Redirects are followed here, not by the handler: each hop is checked (scheme, count) and a hostile
+        // Location (file:, a loop, an unparsable address) becomes an outcome instead of an exception.
+        var address = request.Uri;
+        for (var hop = 0; ; hop++)
+        {
+            using var response = await SendOnceAsync(request, address, settings, cancellationToken);
+            var status = (int)response.StatusCode;
+            if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+            {
+                if (hop >= settings.MaxRedirects)
+                    return new FetchOutcome.HttpFailure(status, null, $"still redirecting after {settings.MaxRedirects} redirects (a redirect loop?)");
+                if (!Uri.TryCreate(address, location, out var target) || target.Scheme is not ("http" or "https"))
+                    return new FetchOutcome.Refused($"redirected to '{location.OriginalString}', which is not an http(s) address; check the URL");
+                address = target;
+                continue;
+            }
+            return await ReadAsync(request, settings, address, response, cancellationToken);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(FetchRequest request, Uri address, FetchingOptions settings, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, address);
         message.Options.Set(AddressGuard.AllowPrivateNetwork, request.AllowPrivateNetwork);
         message.Headers.TryAddWithoutValidation("User-Agent", settings.UserAgentHeader);
         if (request.Validators.ETag is { } etag) message.Headers.TryAddWithoutValidation("If-None-Match", etag);
         if (request.Validators.LastModified is { } lastModified) message.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
         foreach (var (name, value) in request.Headers ?? new Dictionary<string, string>())
             message.Headers.TryAddWithoutValidation(name, value);
-
         var client = httpClientFactory.CreateClient(ClientName);
-        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    private async Task<FetchOutcome> ReadAsync(FetchRequest request, FetchingOptions settings, Uri address, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         var validators = new HttpValidators(
             response.Headers.ETag?.ToString() ?? request.Validators.ETag,
             response.Content.Headers.LastModified?.ToString("R") ?? request.Validators.LastModified);
@@ -95,7 +120,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
 
         var contentType = response.Content.Headers.ContentType;
         var document = new FetchedDocument(body.ToArray(), contentType?.MediaType?.ToLowerInvariant(), contentType?.CharSet?.Trim('"'),
-            response.RequestMessage?.RequestUri ?? request.Uri);
+            response.RequestMessage?.RequestUri ?? address);
         return new FetchOutcome.Fetched(document, (int)response.StatusCode, validators, headers);
     }
 

@@ -72,6 +72,8 @@ public sealed class FetchingOptions
         if (RetryBaseDelay < TimeSpan.Zero) yield return "Fetching:RetryBaseDelay: must not be negative";
         if (MaxRetryAfter < TimeSpan.Zero) yield return "Fetching:MaxRetryAfter: must not be negative";
         if (TotalTimeout < Timeout) yield return $"Fetching:TotalTimeout: must be at least Fetching:Timeout ({Timeout})";
+        // Polly's timeout strategy accepts at most one day; a longer value would fail every fetch instead of starting.
+        if (TotalTimeout > TimeSpan.FromDays(1)) yield return $"Fetching:TotalTimeout: must be at most 1 day, got {TotalTimeout}";
         if (CircuitBreakerFailures < 2) yield return $"Fetching:CircuitBreakerFailures: must be at least 2, got {CircuitBreakerFailures}";
         if (CircuitBreakDuration <= TimeSpan.Zero) yield return "Fetching:CircuitBreakDuration: must be positive";
         if (FailureBackoff < TimeSpan.Zero || MaxFailureBackoff < FailureBackoff) yield return "Fetching:FailureBackoff/MaxFailureBackoff: 0 ≤ FailureBackoff ≤ MaxFailureBackoff";

@@ -21,7 +21,7 @@ public static partial class FeedDocumentParser
     {
         var (decoded, _) = FeedText.Decode(document.Body, document.Charset);
         var text = decoded.TrimStart('\ufeff', ' ', '\t', '\r', '\n');
-        if (text.Length == 0) return ParseResult.Fail("empty response body");
+        if (text.Length == 0) return ParseResult.Fail("empty response body (the server sent nothing; check the URL in a browser)");
         if (LooksLikeHtml(text)) return ParseResult.Fail("got an HTML page, not a feed (check the URL; the site may show an error or login page)");
         text = DocType().Replace(text, "");
 

@@ -7,7 +7,8 @@ namespace EmbeddedAiReport.Sources.Feeds;
 
 /// <summary>The lenient path for feeds that are not well-formed XML: repair what is common, then keep the complete items.</summary>
 /// <remarks>
-/// Repairs: bare ampersands (<c>AT&amp;T</c> written as <c>AT&amp;T</c> unescaped) and characters XML forbids. Then the
+/// Repairs: bare ampersands (<c>AT&amp;T</c> written as <c>AT&amp;T</c> unescaped), bare less-than signs, HTML entities
+/// without a DTD, and characters (raw or referenced) XML forbids. Then the
 /// document is read item by item; every <c>item</c>/<c>entry</c> that closes before the break is kept with the channel's
 /// header, so a feed truncated mid-item or broken after its tenth item still yields its first nine.
 /// </remarks>
@@ -18,6 +19,9 @@ internal static partial class FeedRecovery
     {
         salvagedItems = 0;
         var repaired = InvalidXmlChars().Replace(BareAmpersand().Replace(text, "&amp;"), "");
+        repaired = InvalidCharReference().Replace(repaired, "");
+        repaired = BareLessThan().Replace(repaired, "&lt;");
+        repaired = NamedEntity().Replace(repaired, ResolveEntity);
         if (IsWellFormed(repaired)) return repaired;
 
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
@@ -90,6 +94,33 @@ internal static partial class FeedRecovery
             return false;
         }
     }
+
+    /// <summary>
+    /// An entity XML does not predefine: an HTML one (<c>&amp;nbsp;</c>, common in RSS written by hand) becomes its
+    /// character reference; any other name (an entity of a removed DOCTYPE: XXE, billion laughs) stays literal text.
+    /// </summary>
+    private static string ResolveEntity(Match match)
+    {
+        var name = match.Groups[1].Value;
+        if (name is "amp" or "lt" or "gt" or "quot" or "apos") return match.Value;
+        var decoded = System.Net.WebUtility.HtmlDecode(match.Value);
+        if (decoded == match.Value) return "&amp;" + name + ";";
+        var references = new StringBuilder();
+        for (var i = 0; i < decoded.Length; i += char.IsSurrogatePair(decoded, i) ? 2 : 1)
+            references.Append("&#").Append(char.ConvertToUtf32(decoded, i)).Append(';');
+        return references.ToString();
+    }
+
+    // "5 < 6" in text: no tag, comment or declaration starts with white space, a digit or '='.
+    [GeneratedRegex(@"<(?=[\s\d=])")]
+    private static partial Regex BareLessThan();
+
+    [GeneratedRegex(@"&([A-Za-z][A-Za-z0-9]{1,31});")]
+    private static partial Regex NamedEntity();
+
+    // Character references to characters XML 1.0 forbids (&#1; &#x1B;): as invalid as the raw characters.
+    [GeneratedRegex(@"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])|x0*(?:[0-8]|[bBcCeEfF]|1[0-9A-Fa-f]));")]
+    private static partial Regex InvalidCharReference();
 
     [GeneratedRegex(@"&(?!(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)")]
     private static partial Regex BareAmpersand();

@@ -19,6 +19,9 @@ internal static partial class FeedText
         if (HasUtf8Bom(body)) return (Encoding.UTF8.GetString(body, 3, body.Length - 3), "utf-8");
         var head = Encoding.ASCII.GetString(body, 0, Math.Min(body.Length, 256));
         var declared = DeclaredEncoding().Match(head) is { Success: true } m ? m.Groups[1].Value : null;
+        // A server default of Latin-1 (Apache's old text/* default) decodes any bytes without error, so it would always
+        // win and turn a declared GB2312 feed into mojibake; when the document itself names another encoding, trust that.
+        if (IsServerDefault(httpCharset) && declared is not null && !IsServerDefault(declared)) httpCharset = null;
         foreach (var name in new[] { httpCharset, declared, "utf-8" })
         {
             if (string.IsNullOrWhiteSpace(name) || Strict(name) is not { } encoding) continue;
@@ -47,6 +50,9 @@ internal static partial class FeedText
             return null;
         }
     }
+
+    private static bool IsServerDefault(string? charset) =>
+        charset?.Trim().Trim('"').ToLowerInvariant() is "iso-8859-1" or "latin1" or "iso_8859-1" or "us-ascii" or "ascii" or "windows-1252";
 
     private static bool HasUtf8Bom(byte[] body) => body.Length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF;
 

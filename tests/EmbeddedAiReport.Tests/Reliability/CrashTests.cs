@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using EmbeddedAiReport.Tests.Support;
+using Xunit.Abstractions;
+
+namespace EmbeddedAiReport.Tests.Reliability;
+
+/// <summary>
+/// Kills the real worker (a child process running <c>poll --all</c>) at random points of a poll, many times over one
+/// database, and checks after each kill that nothing a committed fetch stored was lost and nothing was stored twice.
+/// </summary>
+/// <remarks>
+/// Kills default to 10; set EAIR_CRASH_KILLS to run more (20+). The seeded random only chooses when to kill (after how many
+/// requests, plus a short delay); no assertion depends on timing. Each run serves every feed with more items than the
+/// last, so every restarted poll has new work to commit.
+/// </remarks>
+public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int SourceCount = 16;
+    private const int BaseItems = 80;
+    private const int ItemsPerRun = 10;
+
+    private static readonly string[] Words =
+    [
+        "quantization", "pruning", "distillation", "NPU", "kernel", "compiler", "latency", "throughput", "int8", "int4", "sparsity",
+        "edge", "mobile", "inference", "runtime", "accelerator", "benchmark", "transformer", "vision", "speech", "memory", "cache",
+        "scheduler", "operator", "fusion", "graph", "tensor", "layout", "vector", "matrix", "SoC", "DSP", "GPU", "FPGA", "RISC-V",
+        "firmware", "battery", "thermal", "camera", "sensor", "robot", "drone", "watch", "phone", "car", "lidar", "radar", "audio",
+    ];
+
+    private readonly TempDirectory _directory = new();
+    private LoopbackServer _server = null!;
+    private int _generation;
+    private int _requests;
+    private TaskCompletionSource _enoughRequests = new();
+    private int _killAfterRequests = int.MaxValue;
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackServer.StartAsync();
+        for (var s = 0; s < SourceCount; s++)
+        {
+            var source = s;
+            _server.Map($"feed-{s}.xml", async context =>
+            {
+                if (Interlocked.Increment(ref _requests) >= Volatile.Read(ref _killAfterRequests)) _enoughRequests.TrySetResult();
+                context.Response.ContentType = "application/rss+xml; charset=utf-8";
+                await context.Response.Body.WriteAsync(Feed(source, ItemCount(Volatile.Read(ref _generation))));
+            });
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private static int ItemCount(int generation) => BaseItems + ItemsPerRun * generation;
+
+    private static byte[] Feed(int source, int count)
+    {
+        var items = new StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            var random = new Random(source * 100_000 + i);
+            var title = $"s{source} item {i}: " + string.Join(' ', Enumerable.Range(0, 7).Select(_ => Words[random.Next(Words.Length)]));
+            var summary = string.Join(' ', Enumerable.Range(0, 30).Select(_ => Words[random.Next(Words.Length)]));
+            items.Append(FaultFeeds.Item(title, $"https://example.org/s{source}/{i}", summary, pubDate: "Wed, 25 Nov 2020 08:00:00 GMT"));
+        }
+        return Encoding.UTF8.GetBytes(FaultFeeds.Rss(items.ToString()));
+    }
+
+    private string Configure()
+    {
+        var sources = Enumerable.Range(0, SourceCount).Select(s =>
+            $$"""{"id": "crash-{{s}}", "kind": "feed", "url": "{{_server.Url($"feed-{s}.xml")}}", "allowPrivateNetwork": true}""");
+        var config = _directory.ConfigWithSources($$"""{"sources": [{{string.Join(",\n", sources)}}]}""");
+        var settingsPath = Path.Combine(config, "appsettings.json");
+        var settings = JsonNode.Parse(File.ReadAllText(settingsPath))!;
+        settings["Fetching"]!["Retries"] = 0;
+        File.WriteAllText(settingsPath, settings.ToJsonString());
+        return config;
+    }
+
+    private static Process StartPoll(string config, string database)
+    {
+        var worker = Path.Combine(AppContext.BaseDirectory, "EmbeddedAiReport.Worker.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            ArgumentList = { worker, "poll", "--all", "--config", config, "--db", database },
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    [Fact]
+    public async Task PollAll_KilledAtRandomPoints_LosesAndDuplicatesNothing()
+    {
+        var kills = int.TryParse(Environment.GetEnvironmentVariable("EAIR_CRASH_KILLS"), out var n) && n > 0 ? n : 10;
+        var random = new Random(20201125);
+        var config = Configure();
+        var database = _directory.File("crash.db");
+        var killedMidPoll = 0;
+
+        for (var run = 0; run < kills; run++)
+        {
+            Volatile.Write(ref _generation, run);
+            Volatile.Write(ref _requests, 0);
+            _enoughRequests = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _killAfterRequests, random.Next(1, SourceCount + 1));
+            var delay = TimeSpan.FromMilliseconds(random.Next(0, 150));
+
+            using var process = StartPoll(config, database);
+            var exited = process.WaitForExitAsync();
+            await Task.WhenAny(_enoughRequests.Task, exited).WaitAsync(TimeSpan.FromSeconds(60));
+            await Task.WhenAny(Task.Delay(delay), exited);   // only when to kill; nothing below depends on it
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                killedMidPoll++;
+            }
+            await exited.WaitAsync(TimeSpan.FromSeconds(30));
+
+            var check = Check(database);
+            output.WriteLine($"run {run}: kill after {_killAfterRequests} request(s) + {delay.TotalMilliseconds} ms: {check}");
+            Assert.Equal("ok", check.Integrity);
+            Assert.Equal(0, check.Lost);
+            Assert.Equal(0, check.Duplicated);
+            Assert.Equal(0, check.Orphans);
+        }
+
+        // A clean poll after the last kill completes and leaves every item of every feed stored exactly once.
+        Volatile.Write(ref _killAfterRequests, int.MaxValue);
+        using (var final = StartPoll(config, database))
+        {
+            await final.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(0, final.ExitCode);
+        }
+        var last = Check(database);
+        output.WriteLine($"final: {last}; killed mid-poll {killedMidPoll} of {kills}");
+        Assert.Equal("ok", last.Integrity);
+        Assert.Equal(0, last.Lost + last.Duplicated + last.Orphans);
+        Assert.Equal(SourceCount * ItemCount(kills - 1), last.Entries);
+        Assert.True(killedMidPoll > 0, "no kill landed during a poll");
+    }
+
+    private static CrashCheck Check(string database)
+    {
+        using var connection = DatabaseProbe.Open(database, readOnly: false);
+        var integrity = string.Join(";", DatabaseProbe.Query(connection, "PRAGMA integrity_check", r => r.GetString(0)));
+        // A committed fetch counted `new` entries whose first_fetch_id is its id: all of them must be there.
+        var lost = DatabaseProbe.Scalar(connection, """
+            SELECT coalesce(sum(abs(f.new - (SELECT count(*) FROM entries e WHERE e.first_fetch_id = f.id))), 0) FROM fetches f
+            """);
+        var duplicated = DatabaseProbe.Scalar(connection, "SELECT count(*) - count(DISTINCT canonical_key) FROM entries")
+            + DatabaseProbe.Scalar(connection, "SELECT count(*) - count(DISTINCT url) FROM entries");
+        var orphans = DatabaseProbe.Scalar(connection, "SELECT count(*) FROM entries WHERE first_fetch_id NOT IN (SELECT id FROM fetches)");
+        var entries = DatabaseProbe.Scalar(connection, "SELECT count(*) FROM entries");
+        var fetches = DatabaseProbe.Scalar(connection, "SELECT count(*) FROM fetches");
+        return new CrashCheck(integrity, lost, duplicated, orphans, entries, fetches);
+    }
+
+    private sealed record CrashCheck(string Integrity, long Lost, long Duplicated, long Orphans, long Entries, long Fetches);
+}

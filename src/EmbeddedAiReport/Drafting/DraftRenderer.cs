@@ -108,8 +108,12 @@ public sealed class DraftRenderer
     public static string EscapeUrl(string url) =>
         url.Replace(" ", "%20").Replace("(", "%28").Replace(")", "%29").Replace("<", "%3C").Replace(">", "%3E");
 
-    /// <summary>Summary text on one line that cannot start markup (a leading '#', '-', '>' or digit-dot is harmless after 摘要：).</summary>
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Replace("<", "&lt;").Trim();
+    /// <summary>
+    /// Summary text on one line that carries no markup: no HTML (<c>&lt;</c> escaped) and no link or image syntax
+    /// (<c>](</c> broken), so a feed cannot smuggle a <c>javascript:</c> link into the draft. A leading '#', '-', '>' or
+    /// digit-dot is harmless after 摘要：.
+    /// </summary>
+    internal static string OneLine(string text) => text.ReplaceLineEndings(" ").Replace("<", "&lt;").Replace("](", "]\\(").Trim();
 
     private sealed record DraftView(string Date, string From, string To, int Count, IReadOnlyList<SectionView> Sections)
     {

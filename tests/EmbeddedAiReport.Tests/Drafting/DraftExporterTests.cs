@@ -88,13 +88,17 @@ public sealed class DraftExporterTests : IDisposable
     public async Task Render_HostileTitles_StayOneValidLinkEach()
     {
         await SeedAsync(_services, "s",
-            Entry("url:example.com/x", "a](https://evil.example) [b | c\nd <script>alert(1)</script>", "news", Tuesday, account: "acc|ount"));
+            Entry("url:example.com/x", "a](https://evil.example) [b | c\nd <script>alert(1)</script>", "news", Tuesday, account: "acc|ount",
+                summary: "click [here](javascript:alert(1)) or ![img](https://evil.example/x.png) <b>now</b>"));
 
         var markdown = Renderer.Render(await BuildAsync(new EditorialWeek(2020, 48)));
 
         var item = Assert.Single(IssueMarkdownParser.Parse(markdown, new DraftOptions().SectionSlugs()));
         Assert.Equal("https://example.com/x", item.Url);
         Assert.DoesNotContain("<script>", markdown);
+        Assert.DoesNotContain("](javascript:", markdown);
+        Assert.DoesNotContain("](https://evil.example", markdown);
+        Assert.DoesNotContain("<b>", markdown);
         Assert.Single(markdown.Split('\n'), l => l.StartsWith("- ["));
     }
 

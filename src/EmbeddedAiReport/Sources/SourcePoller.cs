@@ -140,6 +140,21 @@ public sealed class SourcePoller(
         return results;
     }
 
+    /// <summary>
+    /// A scheduled poll: skipped (null) while the source is paused after failures (backoff or the server's Retry-After),
+    /// otherwise <see cref="PollGuardedAsync"/>. Manual polls (<c>poll</c>) ignore pauses.
+    /// </summary>
+    public async Task<PollResult?> PollIfDueAsync(SourceDefinition source, CancellationToken cancellationToken)
+    {
+        var health = await store.GetHealthAsync(source.Id, cancellationToken);
+        if (health?.PausedUntil is { } until && until > timeProvider.GetUtcNow())
+        {
+            logger.Paused(source.Id, until, health.ConsecutiveFailures);
+            return null;
+        }
+        return await PollGuardedAsync(source, cancellationToken);
+    }
+
     /// <summary>Polls one source; an unexpected exception (a bug, an unwritable database) becomes a failed result.</summary>
     public async Task<PollResult> PollGuardedAsync(SourceDefinition source, CancellationToken cancellationToken)
     {

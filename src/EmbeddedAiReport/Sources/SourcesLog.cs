@@ -33,4 +33,7 @@ internal static partial class SourcesLog
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "{SourceId} is stale: polls succeed but no new entry since {LastNew} (expected one every {StaleAfter}); the mirror may have lost its login")]
     public static partial void SourceStale(this ILogger logger, string sourceId, string lastNew, TimeSpan staleAfter);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Skipped {SourceId}: paused until {Until:u} after {Failures} failed polls in a row")]
+    public static partial void Paused(this ILogger logger, string sourceId, DateTimeOffset until, int failures);
 }

@@ -71,7 +71,7 @@ public sealed class MinHasher
     }
 
     /// <summary>One key per LSH band: entries sharing any key are candidates for the same story.</summary>
-    public long[] BandKeys(uint[] signature)
+    public long[] BandKeys(ReadOnlySpan<uint> signature)
     {
         var rows = _options.Rows;
         var keys = new long[_options.Bands];

@@ -9,7 +9,8 @@ namespace EmbeddedAiReport.Dedup;
 /// Each bucket keeps at most <see cref="DedupOptions.MaxBucketCandidates"/> ids, the highest (newest) ones, which is what
 /// a lookup returns: a crowded bucket cannot make cost quadratic. Most buckets hold a single entry, so a bucket is one
 /// dictionary value (the id itself) until a second entry arrives; only then does it become a list of pooled nodes,
-/// newest first. About 1.1 KB per entry with the default 40 bands.
+/// newest first: 28 bytes per band in a singleton bucket (key, value, hash, chain, bucket slot), 1.1 to 2.2 KB per entry with
+/// the default 40 bands depending on how full the dictionary is since it last grew.
 /// <para>
 /// The index is a cache of <c>entry_signatures</c> and never the truth: it holds the entries whose window time is at
 /// or after a floor (the lookback before now, lowered when older entries are pending), loaded on first use and then

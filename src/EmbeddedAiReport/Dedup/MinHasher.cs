@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -50,9 +51,24 @@ public sealed class MinHasher
     public uint[] Signature(ReadOnlySpan<uint> shingles)
     {
         var signature = new uint[_multipliers.Length];
-        // Hash function outermost: its multiplier and offset stay in registers, and four running minima over the
-        // shingles break the dependency chain; the minimum is the same whatever the order.
-        for (var i = 0; i < signature.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Four hash functions per vector and four vectors per pass over the shingles, so the running minima stay in
+            // registers; the arithmetic is the scalar one lane by lane (64-bit wrap-around, high half), so the values are identical.
+            for (; i + 16 <= signature.Length; i += 16) Block16(shingles, i, signature);
+            for (; i + 4 <= signature.Length; i += 4)
+            {
+                var multiplier = Vector256.Create<ulong>(_multipliers.AsSpan(i));
+                var offset = Vector256.Create<ulong>(_offsets.AsSpan(i));
+                var min = Vector256<ulong>.AllBitsSet;
+                foreach (var shingle in shingles) min = Vector256.Min(min, Vector256.ShiftRightLogical(multiplier * shingle + offset, 32));
+                Store(min, signature, i);
+            }
+        }
+        // Scalar: hash function outermost, its multiplier and offset in registers, four running minima over the shingles
+        // to break the dependency chain; the minimum is the same whatever the order.
+        for (; i < signature.Length; i++)
         {
             ulong multiplier = _multipliers[i], offset = _offsets[i];
             uint m0 = uint.MaxValue, m1 = uint.MaxValue, m2 = uint.MaxValue, m3 = uint.MaxValue;
@@ -70,8 +86,37 @@ public sealed class MinHasher
         return signature;
     }
 
+    private void Block16(ReadOnlySpan<uint> shingles, int first, uint[] signature)
+    {
+        var multipliers = _multipliers.AsSpan(first);
+        var offsets = _offsets.AsSpan(first);
+        Vector256<ulong> a0 = Vector256.Create<ulong>(multipliers), a1 = Vector256.Create<ulong>(multipliers[4..]),
+            a2 = Vector256.Create<ulong>(multipliers[8..]), a3 = Vector256.Create<ulong>(multipliers[12..]);
+        Vector256<ulong> b0 = Vector256.Create<ulong>(offsets), b1 = Vector256.Create<ulong>(offsets[4..]),
+            b2 = Vector256.Create<ulong>(offsets[8..]), b3 = Vector256.Create<ulong>(offsets[12..]);
+        Vector256<ulong> m0 = Vector256<ulong>.AllBitsSet, m1 = m0, m2 = m0, m3 = m0;
+        foreach (var shingle in shingles)
+        {
+            var x = Vector256.Create((ulong)shingle);
+            m0 = Vector256.Min(m0, Vector256.ShiftRightLogical(a0 * x + b0, 32));
+            m1 = Vector256.Min(m1, Vector256.ShiftRightLogical(a1 * x + b1, 32));
+            m2 = Vector256.Min(m2, Vector256.ShiftRightLogical(a2 * x + b2, 32));
+            m3 = Vector256.Min(m3, Vector256.ShiftRightLogical(a3 * x + b3, 32));
+        }
+        Store(m0, signature, first);
+        Store(m1, signature, first + 4);
+        Store(m2, signature, first + 8);
+        Store(m3, signature, first + 12);
+    }
+
+    // Minima of shifted values fit 32 bits; an empty set leaves all bits set, which narrows to uint.MaxValue.
+    private static void Store(Vector256<ulong> minima, uint[] signature, int first)
+    {
+        for (var k = 0; k < Vector256<ulong>.Count; k++) signature[first + k] = (uint)minima.GetElement(k);
+    }
+
     /// <summary>One key per LSH band: entries sharing any key are candidates for the same story.</summary>
-    public long[] BandKeys(uint[] signature)
+    public long[] BandKeys(ReadOnlySpan<uint> signature)
     {
         var rows = _options.Rows;
         var keys = new long[_options.Bands];

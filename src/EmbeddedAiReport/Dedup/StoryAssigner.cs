@@ -11,8 +11,8 @@ namespace EmbeddedAiReport.Dedup;
 /// Runs after a fetch commits, over every entry that has no fingerprint yet (new ones, and ones whose title,
 /// summary or links changed: triggers drop their fingerprint), so a crash between the two only delays the work.
 /// One IMMEDIATE transaction per pass serializes concurrent pollers. Cost per entry is a fixed number of indexed
-/// lookups: one statement over all its LSH bands (each bucket reading at most <see cref="DedupOptions.MaxBucketCandidates"/>), one per link
-/// target, never a scan over all entries.
+/// lookups: its LSH bands in the in-memory <see cref="BandIndex"/> (each bucket giving at most <see cref="DedupOptions.MaxBucketCandidates"/>
+/// candidates, each re-checked against its stored signature), a few per link target, never a scan over all entries.
 /// An entry joins the stories of:
 /// <list type="bullet">
 /// <item>entries with the same normalized text (title + summary);</item>
@@ -27,6 +27,9 @@ namespace EmbeddedAiReport.Dedup;
 public sealed class StoryAssigner(
     ReportDatabase database, MinHasher hasher, StoryPrimary primaryRule, DedupOptions options, TimeProvider timeProvider, ILogger<StoryAssigner> logger)
 {
+    // Band buckets of recent entries: a cache of entry_signatures owned by this (singleton) assigner.
+    private readonly BandIndex _bands = new(hasher, options);
+
     private sealed record Pending(long Id, string Key, string Title, string Summary, string? Account, DateTimeOffset Time, long? StoryId)
     {
         public List<(string Kind, string Target)> Links { get; } = [];
@@ -41,8 +44,16 @@ public sealed class StoryAssigner(
         var pending = await LoadPendingAsync(connection, transaction, cancellationToken);
         if (pending.Count == 0) return default;
 
+        var clockNow = timeProvider.GetUtcNow();
+        var lookback = TimeSpan.FromDays(options.LookbackDays);
+        // The index must hold every entry a pending one may be compared with: back to the lookback before the oldest of them.
+        var first = pending.Min(p => p.Time);
+        var oldest = Earlier(first < clockNow ? first : clockNow, lookback);
+        var refresh = await _bands.RefreshAsync(connection, transaction, clockNow, oldest, cancellationToken);
+        if (refresh.Rebuilt) logger.BandsLoaded(refresh.Loaded, _bands.ApproximateBytes / Math.Max(1, refresh.Loaded), clock.ElapsedMilliseconds);
+
         using var sql = new Commands(connection, transaction);
-        var now = SqliteTime.Write(timeProvider.GetUtcNow());
+        var now = SqliteTime.Write(clockNow);
         var touched = new HashSet<long>();
         // Stories created in this pass that still hold only the entry that created it: their primary is that entry.
         var single = new Dictionary<long, long>();
@@ -50,18 +61,21 @@ public sealed class StoryAssigner(
         foreach (var entry in pending)
         {
             var fingerprint = hasher.Fingerprint(entry.Title, entry.Summary);
-            var bandKeys = fingerprint.Comparable ? BandKeysJson(hasher.BandKeys(fingerprint.Signature)) : null;
-            var related = new HashSet<long>();
+            var bandKeys = fingerprint.Comparable ? hasher.BandKeys(fingerprint.Signature) : null;
+            // Related entries with their current story, read by the same queries that find them.
+            var related = new Dictionary<long, long?>();
             await FindSameTextAsync(sql, entry, fingerprint, related, cancellationToken);
             await FindSimilarAsync(sql, entry, fingerprint, bandKeys, related, cancellationToken);
             await FindLinkedAsync(sql, entry, related, cancellationToken);
             related.Remove(entry.Id);
-            await SaveFingerprintAsync(sql, entry.Id, fingerprint, bandKeys, cancellationToken);
+            await SaveFingerprintAsync(sql, entry.Id, fingerprint, cancellationToken);
+            if (bandKeys is not null) _bands.Add(entry.Id, bandKeys);
 
             var stories = new SortedSet<long>();
-            if (await CurrentStoryAsync(sql, entry.Id, cancellationToken) is { } own) stories.Add(own);
-            foreach (var id in related)
-                if (await CurrentStoryAsync(sql, id, cancellationToken) is { } story) stories.Add(story);
+            // A new entry has no story, and nothing in this pass gives it one before its turn: only re-signed entries need the query.
+            if (entry.StoryId is not null && await CurrentStoryAsync(sql, entry.Id, cancellationToken) is { } own) stories.Add(own);
+            foreach (var story in related.Values)
+                if (story is { } s) stories.Add(s);
 
             long target;
             if (stories.Count == 0)
@@ -93,6 +107,7 @@ public sealed class StoryAssigner(
             else await RefreshPrimaryAsync(sql, story, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        _bands.Advance(pending[^1].Id);
         logger.Assigned(pending.Count, created, merged, clock.ElapsedMilliseconds);
         return new StoryAssignment(pending.Count, created, merged);
     }
@@ -151,18 +166,19 @@ public sealed class StoryAssigner(
         return result;
     }
 
-    private async Task FindSameTextAsync(Commands sql, Pending entry, TextFingerprint fingerprint, HashSet<long> related, CancellationToken cancellationToken)
+    private async Task FindSameTextAsync(Commands sql, Pending entry, TextFingerprint fingerprint, Dictionary<long, long?> related, CancellationToken cancellationToken)
     {
         if (fingerprint.TextHash is null) return;
         await sql.ReadIds(sql.SameText, related, cancellationToken, ("$hash", fingerprint.TextHash), ("$id", entry.Id), ("$limit", options.MaxBucketCandidates));
     }
 
-    private async Task FindSimilarAsync(Commands sql, Pending entry, TextFingerprint fingerprint, string? bandKeys, HashSet<long> related, CancellationToken cancellationToken)
+    private async Task FindSimilarAsync(Commands sql, Pending entry, TextFingerprint fingerprint, long[]? bandKeys, Dictionary<long, long?> related,
+        CancellationToken cancellationToken)
     {
         if (!fingerprint.Comparable || bandKeys is null) return;
         var candidates = new HashSet<long>();
-        await sql.ReadIds(sql.BandMembers, candidates, cancellationToken, ("$keys", bandKeys), ("$limit", options.MaxBucketCandidates));
-        candidates.ExceptWith(related);
+        _bands.Candidates(bandKeys, candidates);
+        candidates.ExceptWith(related.Keys);
         candidates.Remove(entry.Id);
 
         var lookback = TimeSpan.FromDays(options.LookbackDays);
@@ -173,11 +189,11 @@ public sealed class StoryAssigner(
             var signature = MemoryMarshal.Cast<byte, uint>((byte[])reader.GetValue(0));
             var time = SqliteTime.Read(reader.GetString(1));
             if ((time - entry.Time).Duration() <= lookback && MinHasher.Similarity(signature, fingerprint.Signature) >= options.Threshold)
-                related.Add(candidate);
+                related[candidate] = reader.IsDBNull(2) ? null : reader.GetInt64(2);
         }
     }
 
-    private async Task FindLinkedAsync(Commands sql, Pending entry, HashSet<long> related, CancellationToken cancellationToken)
+    private async Task FindLinkedAsync(Commands sql, Pending entry, Dictionary<long, long?> related, CancellationToken cancellationToken)
     {
         if (entry.Links.Count <= options.MaxLinksPerEntry)
         {
@@ -195,25 +211,15 @@ public sealed class StoryAssigner(
             await sql.ReadIds(sql.Linkers, related, cancellationToken, ("$target", entry.Key), ("$max_links", options.MaxLinksPerEntry));
     }
 
-    private static async Task SaveFingerprintAsync(Commands sql, long id, TextFingerprint fingerprint, string? bandKeys, CancellationToken cancellationToken)
+    private static async Task SaveFingerprintAsync(Commands sql, long id, TextFingerprint fingerprint, CancellationToken cancellationToken)
     {
-        await sql.Execute(sql.ClearBands, cancellationToken, ("$id", id));
         await sql.Execute(sql.SaveSignature, cancellationToken, ("$id", id), ("$hash", (object?)fingerprint.TextHash ?? DBNull.Value),
             ("$shingles", fingerprint.ShingleCount), ("$signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray()));
-        if (bandKeys is not null) await sql.Execute(sql.AddBands, cancellationToken, ("$keys", bandKeys), ("$id", id));
     }
 
-    // Band keys go to SQLite as one JSON array: one statement per entry instead of one per band (json_each reads 64-bit integers exactly).
-    private static string BandKeysJson(long[] keys)
-    {
-        var builder = new System.Text.StringBuilder(keys.Length * 21 + 2).Append('[');
-        for (var i = 0; i < keys.Length; i++)
-        {
-            if (i > 0) builder.Append(',');
-            builder.Append(keys[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        return builder.Append(']').ToString();
-    }
+    // `time` − `span`, or the earliest instant when that would underflow (an entry dated year 1).
+    private static DateTimeOffset Earlier(DateTimeOffset time, TimeSpan span) =>
+        time.UtcTicks - DateTimeOffset.MinValue.UtcTicks > span.Ticks ? time - span : DateTimeOffset.MinValue;
 
     private static async Task<long?> CurrentStoryAsync(Commands sql, long entryId, CancellationToken cancellationToken)
     {
@@ -252,23 +258,21 @@ public sealed class StoryAssigner(
     /// <summary>The prepared statements of one pass.</summary>
     private sealed class Commands(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
     {
-        public SqliteCommand SameText { get; } = Make(connection, transaction, "SELECT entry_id FROM entry_signatures WHERE text_hash = $hash AND entry_id <> $id ORDER BY entry_id DESC LIMIT $limit");
-        // The newest $limit members of each band's bucket: ids at or above the bucket's $limit-th newest (all, when it has fewer).
-        public SqliteCommand BandMembers { get; } = Make(connection, transaction, """
-            SELECT b.entry_id FROM json_each($keys) k JOIN entry_bands b ON b.band_key = k.value
-            WHERE b.entry_id >= coalesce((SELECT x.entry_id FROM entry_bands x WHERE x.band_key = k.value ORDER BY x.entry_id DESC LIMIT 1 OFFSET $limit - 1), 0)
+        // Queries that find related entries return (id, current story) pairs.
+        public SqliteCommand SameText { get; } = Make(connection, transaction, """
+            SELECT s.entry_id, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
+            WHERE s.text_hash = $hash AND s.entry_id <> $id ORDER BY s.entry_id DESC LIMIT $limit
             """);
         public SqliteCommand Fingerprint { get; } = Make(connection, transaction,
-            "SELECT s.signature, e.window_time FROM entry_signatures s JOIN entries e ON e.id = s.entry_id WHERE s.entry_id = $id");
+            "SELECT s.signature, e.window_time, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id WHERE s.entry_id = $id");
         public SqliteCommand Fanout { get; } = Make(connection, transaction, "SELECT count(*) FROM entry_links WHERE target = $target");
-        public SqliteCommand KeyOwner { get; } = Make(connection, transaction, "SELECT id FROM entries WHERE canonical_key = $target");
-        public SqliteCommand Linkers { get; } = Make(connection, transaction,
-            "SELECT l.entry_id FROM entry_links l WHERE l.target = $target AND (SELECT count(*) FROM entry_links m WHERE m.entry_id = l.entry_id) <= $max_links");
-        public SqliteCommand ClearBands { get; } = Make(connection, transaction, "DELETE FROM entry_bands WHERE entry_id = $id");
+        public SqliteCommand KeyOwner { get; } = Make(connection, transaction, "SELECT id, story_id FROM entries WHERE canonical_key = $target");
+        public SqliteCommand Linkers { get; } = Make(connection, transaction, """
+            SELECT l.entry_id, e.story_id FROM entry_links l JOIN entries e ON e.id = l.entry_id
+            WHERE l.target = $target AND (SELECT count(*) FROM entry_links m WHERE m.entry_id = l.entry_id) <= $max_links
+            """);
         public SqliteCommand SaveSignature { get; } = Make(connection, transaction,
             "INSERT OR REPLACE INTO entry_signatures (entry_id, text_hash, shingles, signature) VALUES ($id, $hash, $shingles, $signature)");
-        public SqliteCommand AddBands { get; } = Make(connection, transaction,
-            "INSERT OR IGNORE INTO entry_bands (band_key, entry_id) SELECT k.value, $id FROM json_each($keys) k");
         public SqliteCommand StoryOf { get; } = Make(connection, transaction, "SELECT story_id FROM entries WHERE id = $id");
         public SqliteCommand CreateStory { get; } = Make(connection, transaction, "INSERT INTO stories (primary_entry_id, created) VALUES (NULL, $now) RETURNING id");
         public SqliteCommand StoryRow { get; } = Make(connection, transaction, "SELECT primary_entry_id, primary_pinned FROM stories WHERE id = $id");
@@ -298,16 +302,17 @@ public sealed class StoryAssigner(
             return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
         }
 
-        public async Task ReadIds(SqliteCommand command, HashSet<long> into, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+        // Reads (entry id, story id or null) rows into `into`.
+        public async Task ReadIds(SqliteCommand command, Dictionary<long, long?> into, CancellationToken cancellationToken, params (string Name, object Value)[] values)
         {
             Bind(command, values);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) into.Add(reader.GetInt64(0));
+            while (await reader.ReadAsync(cancellationToken)) into[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
         }
 
         public void Dispose()
         {
-            foreach (var command in new[] { SameText, BandMembers, Fingerprint, Fanout, KeyOwner, Linkers, ClearBands, SaveSignature, AddBands, StoryOf,
+            foreach (var command in new[] { SameText, Fingerprint, Fanout, KeyOwner, Linkers, SaveSignature, StoryOf,
                          CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
                 command.Dispose();
         }

@@ -44,4 +44,29 @@ public sealed class MinHasherTests
 
         Assert.True(signature.Distinct().Count() > signature.Length / 2);
     }
+
+    // Stored signatures must stay comparable with new ones: these values come from the scalar implementation the first
+    // databases were signed with. 21 values cover every path (blocks of 16 and of 4 hash functions, and single ones).
+    [Fact]
+    public void Signature_FixedShingles_KeepsTheValuesStoredSignaturesHave()
+    {
+        var hasher = new MinHasher(new DedupOptions { Bands = 7, Rows = 3 });
+        var shingles = Enumerable.Range(0, 37).Select(i => (uint)(i * 2654435761u ^ 0x5bd1e995u)).ToArray();
+
+        uint[] expected = [152317960, 6031834, 168890356, 43708073, 131284288, 62410927, 56099932, 92623573, 71338813, 111185412, 530589700,
+            74027806, 189098342, 75004957, 151221126, 173492718, 29537433, 15523339, 132965502, 49086212, 167653366];
+        Assert.Equal(expected, hasher.Signature(shingles));
+    }
+
+    [Fact]
+    public void Signature_DefaultOptions_KeepsTheValuesStoredSignaturesHave()
+    {
+        var shingles = Enumerable.Range(0, 37).Select(i => (uint)(i * 2654435761u ^ 0x5bd1e995u)).ToArray();
+
+        var signature = _hasher.Signature(shingles);
+
+        var checksum = 1469598103934665603UL;   // FNV-1a over the 120 values
+        foreach (var value in signature) checksum = (checksum ^ value) * 1099511628211UL;
+        Assert.Equal((152317960u, 158526936u, 2587191826698717574UL), (signature[0], signature[^1], checksum));
+    }
 }

@@ -6,10 +6,10 @@ namespace EmbeddedAiReport.Bench;
 
 /// <summary>Clustering scale: synthetic entries through the product's MinHash fingerprints, LSH band keys and similarity check.</summary>
 /// <remarks>
-/// The index mirrors what <see cref="StoryAssigner"/> keeps in SQLite (entry_bands, newest
-/// <see cref="DedupOptions.MaxBucketCandidates"/> per bucket, the <see cref="DedupOptions.LookbackDays"/> window) in memory,
+/// The index mirrors the band index <see cref="StoryAssigner"/> keeps in memory (newest
+/// <see cref="DedupOptions.MaxBucketCandidates"/> per bucket, the <see cref="DedupOptions.LookbackDays"/> window),
 /// partitioned by lookback period so old periods can be dropped: memory stays bounded by the window, time grows
-/// with the number of entries. A fifth of the entries retell an earlier story the way replay.py does; the run
+/// with the number of entries. It measures the clustering itself, without SQLite (the `ingest` benchmark measures that). A fifth of the entries retell an earlier story the way replay.py does; the run
 /// reports how many of those land in their original's story.
 /// </remarks>
 internal static class ClusterBenchmark

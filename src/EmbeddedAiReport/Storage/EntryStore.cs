@@ -65,15 +65,20 @@ public sealed class EntryStore(ReportDatabase database)
             upsert.Parameters["$score"].Value = write.Score;
 
             long id;
+            bool isNew;
             await using (var reader = await upsert.ExecuteReaderAsync(cancellationToken))
             {
                 if (!await reader.ReadAsync(cancellationToken)) continue;   // unchanged
                 id = reader.GetInt64(0);
-                if (reader.GetBoolean(1)) added++; else changed++;
+                isNew = reader.GetBoolean(1);
+                if (isNew) added++; else changed++;
             }
 
-            clearTags.Parameters["$id"].Value = id;
-            await clearTags.ExecuteNonQueryAsync(cancellationToken);
+            if (!isNew)   // a new row has no tags yet; an updated one is re-tagged from scratch
+            {
+                clearTags.Parameters["$id"].Value = id;
+                await clearTags.ExecuteNonQueryAsync(cancellationToken);
+            }
             addTag.Parameters["$id"].Value = id;
             foreach (var tag in write.Tags)
             {

@@ -18,7 +18,8 @@ internal static class WorkerHost
         var services = new ServiceCollection().AddLogging().AddEmbeddedAiReport(":memory:");
         services.AddSingleton(Options.Create(new FetchingOptions()));
         services.AddSingleton(Options.Create(new DraftOptions()));
-        return services.BuildServiceProvider().GetServices<ISourceKind>().ToList();
+        using var provider = services.BuildServiceProvider();
+        return provider.GetServices<ISourceKind>().ToList();
     }
 
     /// <summary>Loads and validates the config folder.</summary>

@@ -96,10 +96,12 @@ public sealed class SourcePoller(
             }
         }
 
+        // Filtered before enrichment (no page fetch for an excluded item) and again after (the page may fill the summary).
+        var wanted = Wanted(source);
         if (kind is IPageEnrichingKind enriching)
-            entries = await enricher.EnrichAsync(enriching, source, Filter(entries, source).DistinctBy(e => e.CanonicalKey).ToList(), cancellationToken);
+            entries = await enricher.EnrichAsync(enriching, source, entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), cancellationToken);
 
-        var writes = Filter(entries, source)
+        var writes = entries.Where(wanted)
             .DistinctBy(e => e.CanonicalKey)
             .Select(e => classifier.Classify(e, source, kind.DefaultSection))
             .ToList();
@@ -180,15 +182,16 @@ public sealed class SourcePoller(
         return retryAfter is { } wait && wait > backoff ? wait : backoff;
     }
 
-    private static IEnumerable<CandidateEntry> Filter(IEnumerable<CandidateEntry> entries, SourceDefinition source)
+    /// <summary>The source's include/exclude regexes (title + summary, case-insensitive) as one predicate.</summary>
+    private static Func<CandidateEntry, bool> Wanted(SourceDefinition source)
     {
-        if (source.Include.Count == 0 && source.Exclude.Count == 0) return entries;
+        if (source.Include.Count == 0 && source.Exclude.Count == 0) return static _ => true;
         var include = source.Include.Select(p => new Regex(p, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1))).ToList();
         var exclude = source.Exclude.Select(p => new Regex(p, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1))).ToList();
-        return entries.Where(e =>
+        return e =>
         {
             var text = e.Title + "\n" + e.Summary;
             return (include.Count == 0 || include.Any(r => r.IsMatch(text))) && !exclude.Any(r => r.IsMatch(text));
-        });
+        };
     }
 }

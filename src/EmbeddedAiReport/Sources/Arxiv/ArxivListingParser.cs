@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
-using AngleSharp.Html.Parser;
 using EmbeddedAiReport.Normalizing;
 
 namespace EmbeddedAiReport.Sources.Arxiv;
@@ -20,17 +18,12 @@ internal static partial class ArxivListingParser
     /// <summary>The papers on the page and its paging line, or the reason it is not a listing page.</summary>
     public static ListingResult Parse(FetchedDocument document)
     {
-        var encoding = Encoding.UTF8;
-        if (!string.IsNullOrWhiteSpace(document.Charset))
-        {
-            try { encoding = Encoding.GetEncoding(document.Charset); }
-            catch (ArgumentException) { }
-        }
-        var html = encoding.GetString(document.Body);
         IDocument page;
         try
         {
-            page = new HtmlParser().ParseDocument(html);
+            var (loaded, error) = HtmlDocumentLoader.Load(document);
+            if (loaded is null) return ListingResult.Fail(error!);
+            page = loaded;
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or DomException)
         {

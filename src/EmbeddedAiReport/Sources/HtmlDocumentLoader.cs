@@ -2,9 +2,9 @@ using System.Text;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
-namespace EmbeddedAiReport.Sources.WeChat;
+namespace EmbeddedAiReport.Sources;
 
-/// <summary>Fetched HTML bytes in, an AngleSharp document out, with the charset decided as browsers do.</summary>
+/// <summary>Fetched HTML bytes in, an AngleSharp document out, with the charset decided as browsers do; shared by every HTML kind.</summary>
 /// <remarks>
 /// The HTTP charset wins; without one, AngleSharp reads a BOM or <c>&lt;meta charset&gt;</c> and otherwise assumes
 /// UTF-8 (sources.md §5: no byte sniffing). Scripts never run: the parser has no browsing context.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tagging;
 
 namespace EmbeddedAiReport.Worker.Cli;
 
@@ -39,9 +40,10 @@ internal static class EntriesCommand
             context.Out.WriteLine($"{entry.Id,6}  {entry.Status,-11} {entry.Score,6:0.00}  {entry.Section,-10} {date,-10}  {entry.Title}{account}");
             if (arguments.Explain)
             {
-                var parts = tags.Select(t => $"{t.Tag} {t.Weight:+0.##;-0.##}").DefaultIfEmpty("no tags");
+                var weight = config.Sources.FirstOrDefault(s => s.Id == entry.SourceId)?.Weight ?? 0;
+                var explanation = RelevanceScorer.Explain(entry.Score, tags, entry.Links, weight, config.Tagging.Taxonomy.Scoring);
                 context.Out.WriteLine($"{"",8}{entry.Url}");
-                context.Out.WriteLine($"{"",8}score {entry.Score:0.00} = {string.Join(", ", parts)} (+ source weight and recency)");
+                context.Out.WriteLine($"{"",8}score: {explanation}");
             }
         }
         context.Error.WriteLine($"{rows.Count} entries");

@@ -182,7 +182,7 @@ public sealed class EntryStore(ReportDatabase database)
         return entries.Select(e => byEntry.TryGetValue(e.Id, out var l) ? e with { Links = l } : e).ToList();
     }
 
-    /// <summary>Entries matching <paramref name="query"/> with their tags, best score first.</summary>
+    /// <summary>Entries matching <paramref name="query"/> with their links and tags, best score first.</summary>
     public async Task<IReadOnlyList<(StoredEntry Entry, IReadOnlyList<EntryTag> Tags)>> QueryAsync(EntryQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -222,7 +222,21 @@ public sealed class EntryStore(ReportDatabase database)
                 list.Add(new EntryTag(reader.GetString(1), reader.GetDouble(2)));
             }
         }
-        return entries.Select(e => (e, (IReadOnlyList<EntryTag>)(tags.TryGetValue(e.Id, out var t) ? t : []))).ToList();
+        var links = new Dictionary<long, List<EntryLink>>();
+        if (entries.Count > 0)
+        {
+            await using var linkCommand = connection.CreateCommand();
+            linkCommand.Transaction = transaction;
+            linkCommand.CommandText = $"SELECT entry_id, kind, target, url FROM entry_links WHERE entry_id IN ({string.Join(',', entries.Select(e => e.Id))}) ORDER BY entry_id, kind, target";
+            await using var reader = await linkCommand.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetInt64(0);
+                if (!links.TryGetValue(id, out var list)) links[id] = list = [];
+                list.Add(new EntryLink(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            }
+        }
+        return entries.Select(e => (links.TryGetValue(e.Id, out var l) ? e with { Links = l } : e, (IReadOnlyList<EntryTag>)(tags.TryGetValue(e.Id, out var t) ? t : []))).ToList();
     }
 
     /// <summary>Sets the editorial status of entries; returns the ids that exist and were set.</summary>

@@ -30,6 +30,18 @@ public static class RelevanceScorer
         return new ScoreExplanation(entryTags, tagScore, sourceWeight, linkBonus, Math.Round(recency, 3));
     }
 
+    /// <summary>
+    /// How a stored score was made: its tags (capped), the source's weight and the link bonus as configured, and the
+    /// recency bonus it had when stored (the remainder, since recency depends on when the entry was scored).
+    /// </summary>
+    public static ScoreExplanation Explain(double storedScore, IReadOnlyList<EntryTag> tags, IReadOnlyList<EntryLink> links, double sourceWeight, ScoringOptions scoring)
+    {
+        var tagScore = Math.Min(tags.Sum(t => t.Weight), scoring.MaxTagScore);
+        var linkBonus = links.Any(l => l.Kind is "arxiv" or "github") ? scoring.LinkWeight : 0;
+        var recency = Math.Round(storedScore - tagScore - sourceWeight - linkBonus, 3);
+        return new ScoreExplanation(tags, tagScore, sourceWeight, linkBonus, recency);
+    }
+
     // Only mentions count: an arXiv listing brings hundreds of papers a day, and being a paper says nothing about
     // being on topic; a post that points to a paper or a repository is usually a write-up the editor would consider.
     private static bool PointsToPaperOrCode(CandidateEntry entry)

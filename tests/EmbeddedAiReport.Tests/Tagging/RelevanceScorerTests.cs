@@ -27,6 +27,18 @@ public sealed class RelevanceScorerTests
     }
 
     [Fact]
+    public void Explain_StoredScore_GivesTheSameDecompositionAsWhenItWasScored()
+    {
+        var post = Post(Now.AddDays(-7), new EntryLink("arxiv", "arxiv:2011.12289", "https://arxiv.org/abs/2011.12289"));
+        var scoring = new ScoringOptions { RecencyWeight = 0.5, RecencyDays = 14 };
+        var scored = RelevanceScorer.Score(post, [Npu, Quant], 0.5, scoring, Now);
+
+        var explained = RelevanceScorer.Explain(scored.Total, scored.Tags, post.Links, 0.5, scoring);
+
+        Assert.Equal(scored.ToString(), explained.ToString());
+    }
+
+    [Fact]
     public void Score_TagsOverCap_CappedAndSaidSo()
     {
         var score = RelevanceScorer.Score(Post(null), [Npu, Quant], 0, new ScoringOptions { MaxTagScore = 3 }, Now);

@@ -115,9 +115,13 @@ public sealed class TagMatcher
         for (var i = 0; i < text.Length; i++)
         {
             var c = char.ToLowerInvariant(text[i]);
-            int next;
-            while (!_next.TryGetValue(Key(state, c), out next) && state != 0) state = _fail[state];
-            state = _next.TryGetValue(Key(state, c), out next) ? next : 0;
+            // Follow failure links until a state has a transition on c; the root without one stays at the root.
+            while (true)
+            {
+                if (_next.TryGetValue(Key(state, c), out var next)) { state = next; break; }
+                if (state == 0) break;
+                state = _fail[state];
+            }
             foreach (var term in _outputs[state])
             {
                 var start = i - term.Length + 1;

@@ -336,8 +336,17 @@ public sealed class StoryAssigner(
 
         private static void Bind(SqliteCommand command, (string Name, object Value)[] values)
         {
-            command.Parameters.Clear();
-            foreach (var (name, value) in values) command.Parameters.AddWithValue(name, value);
+            // The same statement is bound with the same names every time: reuse its parameters, set only their values.
+            var parameters = command.Parameters;
+            var same = parameters.Count == values.Length;
+            for (var i = 0; same && i < values.Length; i++) same = parameters[i].ParameterName == values[i].Name;
+            if (same)
+            {
+                for (var i = 0; i < values.Length; i++) parameters[i].Value = values[i].Value;
+                return;
+            }
+            parameters.Clear();
+            foreach (var (name, value) in values) parameters.AddWithValue(name, value);
         }
 
         private static SqliteCommand Make(SqliteConnection connection, SqliteTransaction transaction, string text)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EmbeddedAiReport.Normalizing;
 
 namespace EmbeddedAiReport.Tagging;
 
@@ -114,7 +115,7 @@ public sealed class TagMatcher
         var state = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            var c = char.ToLowerInvariant(text[i]);
+            var c = InvariantCase.Lower(text[i]);
             // Follow failure links until a state has a transition on c; the root without one stays at the root.
             while (true)
             {

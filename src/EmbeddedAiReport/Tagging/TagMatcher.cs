@@ -21,6 +21,8 @@ public sealed class TagMatcher
     private readonly int[] _fail;
     private readonly Term[][] _outputs;
     private readonly (int Tag, Regex Pattern)[] _patterns;
+    // One bit per UTF-16 code unit: set when some term (lower-cased) contains it.
+    private readonly ulong[] _alphabet = new ulong[(char.MaxValue + 1) / 64];
 
     public TagMatcher(IReadOnlyList<TagDefinition> tags)
     {
@@ -64,6 +66,7 @@ public sealed class TagMatcher
             foreach (var raw in term)
             {
                 var c = char.ToLowerInvariant(raw);
+                _alphabet[c >> 6] |= 1UL << c;
                 if (!_next.TryGetValue(Key(state, c), out var next))
                 {
                     next = outputs.Count;
@@ -116,8 +119,10 @@ public sealed class TagMatcher
         for (var i = 0; i < text.Length; i++)
         {
             var c = InvariantCase.Lower(text[i]);
-            // Follow failure links until a state has a transition on c; the root without one stays at the root.
-            while (true)
+            // A character no term contains has no transition from any state: straight back to the root.
+            if ((_alphabet[c >> 6] & (1UL << c)) == 0) state = 0;
+            // Otherwise follow failure links until a state has a transition on c; the root without one stays at the root.
+            else while (true)
             {
                 if (_next.TryGetValue(Key(state, c), out var next)) { state = next; break; }
                 if (state == 0) break;

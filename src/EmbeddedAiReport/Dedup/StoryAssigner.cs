@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using EmbeddedAiReport.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -52,7 +54,7 @@ public sealed class StoryAssigner(
         var refresh = await _bands.RefreshAsync(connection, transaction, clockNow, oldest, cancellationToken);
         if (refresh.Rebuilt) logger.BandsLoaded(refresh.Loaded, _bands.ApproximateBytes / Math.Max(1, refresh.Loaded), clock.ElapsedMilliseconds);
 
-        using var sql = new Commands(connection, transaction);
+        using var sql = new Commands(connection, transaction, options);
         var now = SqliteTime.Write(clockNow);
         var touched = new HashSet<long>();
         // Stories created in this pass that still hold only the entry that created it: their primary is that entry.
@@ -181,15 +183,20 @@ public sealed class StoryAssigner(
         candidates.ExceptWith(related.Keys);
         candidates.Remove(entry.Id);
 
+        if (candidates.Count == 0) return;
+
+        // One query for all candidates (ids as a JSON array): each row is judged on its own, and `related` is keyed by id.
+        var ids = new StringBuilder("[");
+        foreach (var candidate in candidates) ids.Append(ids.Length == 1 ? "" : ",").Append(candidate.ToString(CultureInfo.InvariantCulture));
+        ids.Append(']');
         var lookback = TimeSpan.FromDays(options.LookbackDays);
-        foreach (var candidate in candidates)
+        await using var reader = await sql.With(sql.Fingerprints, ("$ids", ids.ToString())).ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            await using var reader = await sql.With(sql.Fingerprint, ("$id", candidate)).ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken)) continue;
             var signature = MemoryMarshal.Cast<byte, uint>((byte[])reader.GetValue(0));
             var time = SqliteTime.Read(reader.GetString(1));
             if ((time - entry.Time).Duration() <= lookback && MinHasher.Similarity(signature, fingerprint.Signature) >= options.Threshold)
-                related[candidate] = reader.IsDBNull(2) ? null : reader.GetInt64(2);
+                related[reader.GetInt64(3)] = reader.IsDBNull(2) ? null : reader.GetInt64(2);
         }
     }
 
@@ -256,16 +263,20 @@ public sealed class StoryAssigner(
     }
 
     /// <summary>The prepared statements of one pass.</summary>
-    private sealed class Commands(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+    private sealed class Commands(SqliteConnection connection, SqliteTransaction transaction, DedupOptions options) : IDisposable
     {
         // Queries that find related entries return (id, current story) pairs.
         public SqliteCommand SameText { get; } = Make(connection, transaction, """
             SELECT s.entry_id, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
             WHERE s.text_hash = $hash AND s.entry_id <> $id ORDER BY s.entry_id DESC LIMIT $limit
             """);
-        public SqliteCommand Fingerprint { get; } = Make(connection, transaction,
-            "SELECT s.signature, e.window_time, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id WHERE s.entry_id = $id");
-        public SqliteCommand Fanout { get; } = Make(connection, transaction, "SELECT count(*) FROM entry_links WHERE target = $target");
+        public SqliteCommand Fingerprints { get; } = Make(connection, transaction, """
+            SELECT s.signature, e.window_time, e.story_id, s.entry_id FROM json_each($ids) j
+            CROSS JOIN entry_signatures s ON s.entry_id = j.value JOIN entries e ON e.id = s.entry_id
+            """);
+        // Callers only compare the count with MaxLinkFanout: counting stops one past it, so a hub target costs no scan.
+        public SqliteCommand Fanout { get; } = Make(connection, transaction,
+            $"SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = $target LIMIT {options.MaxLinkFanout} + 1)");
         public SqliteCommand KeyOwner { get; } = Make(connection, transaction, "SELECT id, story_id FROM entries WHERE canonical_key = $target");
         public SqliteCommand Linkers { get; } = Make(connection, transaction, """
             SELECT l.entry_id, e.story_id FROM entry_links l JOIN entries e ON e.id = l.entry_id
@@ -312,7 +323,7 @@ public sealed class StoryAssigner(
 
         public void Dispose()
         {
-            foreach (var command in new[] { SameText, Fingerprint, Fanout, KeyOwner, Linkers, SaveSignature, StoryOf,
+            foreach (var command in new[] { SameText, Fingerprints, Fanout, KeyOwner, Linkers, SaveSignature, StoryOf,
                          CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
                 command.Dispose();
         }
@@ -325,8 +336,17 @@ public sealed class StoryAssigner(
 
         private static void Bind(SqliteCommand command, (string Name, object Value)[] values)
         {
-            command.Parameters.Clear();
-            foreach (var (name, value) in values) command.Parameters.AddWithValue(name, value);
+            // The same statement is bound with the same names every time: reuse its parameters, set only their values.
+            var parameters = command.Parameters;
+            var same = parameters.Count == values.Length;
+            for (var i = 0; same && i < values.Length; i++) same = parameters[i].ParameterName == values[i].Name;
+            if (same)
+            {
+                for (var i = 0; i < values.Length; i++) parameters[i].Value = values[i].Value;
+                return;
+            }
+            parameters.Clear();
+            foreach (var (name, value) in values) parameters.AddWithValue(name, value);
         }
 
         private static SqliteCommand Make(SqliteConnection connection, SqliteTransaction transaction, string text)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using EmbeddedAiReport.Normalizing;
 
 namespace EmbeddedAiReport.Dedup;
 
@@ -14,12 +15,16 @@ internal static partial class TextShingles
     /// <summary>The comparable form of <paramref name="text"/>: NFKC, lower case, letters and digits only, no URLs.</summary>
     public static string Normalize(string text)
     {
-        var withoutUrls = Url().Replace(text, " ");
-        var normalized = withoutUrls.IsNormalized(NormalizationForm.FormKC) ? withoutUrls : withoutUrls.Normalize(NormalizationForm.FormKC);
-        var builder = new StringBuilder(normalized.Length);
+        // Every URL the pattern matches starts with "http" (any case): text without it is left as is, without running the regex.
+        var withoutUrls = text.Contains("http", StringComparison.OrdinalIgnoreCase) ? Url().Replace(text, " ") : text;
+        // ASCII text is already in NFKC.
+        var normalized = Ascii.IsValid(withoutUrls) || withoutUrls.IsNormalized(NormalizationForm.FormKC)
+            ? withoutUrls : withoutUrls.Normalize(NormalizationForm.FormKC);
+        var buffer = normalized.Length <= 1024 ? stackalloc char[normalized.Length] : new char[normalized.Length];
+        var length = 0;
         foreach (var c in normalized)
-            if (char.IsLetterOrDigit(c)) builder.Append(char.ToLowerInvariant(c));
-        return builder.ToString();
+            if (char.IsLetterOrDigit(c)) buffer[length++] = InvariantCase.Lower(c);
+        return new string(buffer[..length]);
     }
 
     /// <summary>Distinct 32-bit hashes of every <paramref name="size"/>-character shingle of <paramref name="normalized"/>, sorted.</summary>

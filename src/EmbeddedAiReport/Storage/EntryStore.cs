@@ -46,10 +46,18 @@ public sealed class EntryStore(ReportDatabase database)
         upsert.Parameters["$source"].Value = sourceId;
         upsert.Parameters["$now"].Value = SqliteTime.Write(now);
         upsert.Parameters["$fetch"].Value = fetchId;
+        // Only entries with alias keys (WeChat short/long links) write aliases, and the caller's IMMEDIATE transaction holds
+        // the write lock: while the table is empty, an entry without alias keys resolves to its own key, so its lookup is skipped.
+        var aliasesExist = await AnyAliasAsync(connection, transaction, cancellationToken);
         int added = 0, changed = 0;
         foreach (var write in entries)
         {
-            var entry = await ResolveAliasesAsync(resolve, addAlias, write.Candidate, cancellationToken);
+            var entry = write.Candidate;
+            if (aliasesExist || entry.AliasKeys.Count > 0)
+            {
+                entry = await ResolveAliasesAsync(resolve, addAlias, entry, cancellationToken);
+                aliasesExist = true;   // it may have recorded some
+            }
             upsert.Parameters["$kind"].Value = write.Kind;
             upsert.Parameters["$key"].Value = entry.CanonicalKey;
             upsert.Parameters["$url"].Value = entry.Url;
@@ -96,6 +104,14 @@ public sealed class EntryStore(ReportDatabase database)
             }
         }
         return new StoreCounts(added, changed);
+    }
+
+    private static async Task<bool> AnyAliasAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM entry_aliases)";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) != 0;
     }
 
     // The entry a key names: through a recorded alias, else the entry stored under that key.

@@ -1,3 +1,5 @@
+using EmbeddedAiReport.Normalizing;
+
 namespace EmbeddedAiReport.Tagging;
 
 /// <summary>The general features the section router learns from: what the entry is and links to, its account, its tags and the words of its text.</summary>
@@ -83,7 +85,7 @@ internal static class RouterFeatures
     {
         var hash = 2166136261u;
         hash = (hash ^ space) * 16777619u;
-        foreach (var c in text) hash = (hash ^ char.ToLowerInvariant(c)) * 16777619u;
+        foreach (var c in text) hash = (hash ^ InvariantCase.Lower(c)) * 16777619u;
         return (int)hash;
     }
 }

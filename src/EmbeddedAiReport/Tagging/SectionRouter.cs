@@ -14,6 +14,9 @@ public sealed partial class SectionRouter
 {
     public const string Format = "eair-section-router/1";
 
+    [ThreadStatic]
+    private static List<(int Feature, float Value)>? t_features;
+
     private readonly string[] _classes;
     private readonly Dictionary<int, float[]> _weights;
 
@@ -53,7 +56,9 @@ public sealed partial class SectionRouter
     /// <summary>The model's most probable section for <paramref name="entry"/> (with its <paramref name="tags"/>) and its probability.</summary>
     public RouteDecision Predict(CandidateEntry entry, IReadOnlyList<TagDefinition> tags)
     {
-        var features = new List<(int Feature, float Value)>(128);
+        // One buffer per thread: a long Chinese summary gives hundreds of bigram features, and ingest classifies every entry.
+        var features = t_features ??= new List<(int Feature, float Value)>(512);
+        features.Clear();
         RouterFeatures.Extract(entry, tags, features);
         Span<double> scores = stackalloc double[_classes.Length];
         Score(features, scores);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EmbeddedAiReport.Normalizing;
 
 namespace EmbeddedAiReport.Tagging;
 
@@ -20,6 +21,8 @@ public sealed class TagMatcher
     private readonly int[] _fail;
     private readonly Term[][] _outputs;
     private readonly (int Tag, Regex Pattern)[] _patterns;
+    // One bit per UTF-16 code unit: set when some term (lower-cased) contains it.
+    private readonly ulong[] _alphabet = new ulong[(char.MaxValue + 1) / 64];
 
     public TagMatcher(IReadOnlyList<TagDefinition> tags)
     {
@@ -63,6 +66,7 @@ public sealed class TagMatcher
             foreach (var raw in term)
             {
                 var c = char.ToLowerInvariant(raw);
+                _alphabet[c >> 6] |= 1UL << c;
                 if (!_next.TryGetValue(Key(state, c), out var next))
                 {
                     next = outputs.Count;
@@ -114,10 +118,16 @@ public sealed class TagMatcher
         var state = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            var c = char.ToLowerInvariant(text[i]);
-            int next;
-            while (!_next.TryGetValue(Key(state, c), out next) && state != 0) state = _fail[state];
-            state = _next.TryGetValue(Key(state, c), out next) ? next : 0;
+            var c = InvariantCase.Lower(text[i]);
+            // A character no term contains has no transition from any state: straight back to the root.
+            if ((_alphabet[c >> 6] & (1UL << c)) == 0) state = 0;
+            // Otherwise follow failure links until a state has a transition on c; the root without one stays at the root.
+            else while (true)
+            {
+                if (_next.TryGetValue(Key(state, c), out var next)) { state = next; break; }
+                if (state == 0) break;
+                state = _fail[state];
+            }
             foreach (var term in _outputs[state])
             {
                 var start = i - term.Length + 1;

@@ -18,6 +18,29 @@ public sealed class SourceStoreTests : IDisposable
             new FetchRecord(source, "feed", _services.Clock.GetUtcNow(), TimeSpan.Zero, 200, 0, entries.Length, null, new Dictionary<string, HttpValidators>()),
             entries, CancellationToken.None);
 
+    private static EntryWrite WriteWithAlias(string key, string alias, string title) =>
+        new(new CandidateEntry { CanonicalKey = key, Url = "https://example.com/" + key, Title = title, AliasKeys = [alias] }, "wechat", "blogs", 0, []);
+
+    [Fact]
+    public async Task CommitFetchAsync_KeyRecordedAsAliasInEarlierFetch_UpdatesTheAliasedEntry()
+    {
+        await CommitAsync("s", WriteWithAlias("wx:long", "wx:short", "Old"));
+
+        var counts = await CommitAsync("s", Write("wx:short", "New"));
+
+        Assert.Equal(new StoreCounts(0, 1), counts);
+        Assert.Equal("New", Assert.Single(await Window()).Title);
+    }
+
+    [Fact]
+    public async Task CommitFetchAsync_KeyRecordedAsAliasEarlierInSameFetch_KeepsOneEntry()
+    {
+        await CommitAsync("s", WriteWithAlias("wx:long", "wx:short", "Old"), Write("wx:short", "New"));
+
+        Assert.Equal(1, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));
+        Assert.Equal("New", Assert.Single(await Window()).Title);
+    }
+
     [Fact]
     public async Task CommitFetchAsync_SameEntriesTwice_AddsNothingTheSecondTime()
     {

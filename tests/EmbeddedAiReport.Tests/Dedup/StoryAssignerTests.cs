@@ -8,37 +8,26 @@ using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Dedup;
 
-public sealed class StoryAssignerTests : IAsyncLifetime
+public sealed class StoryAssignerTests() : LoopbackTest(new TestServices())
 {
-    private readonly TestServices _services = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-    }
-
     private static readonly DraftWindow AllTime = DraftWindow.Of(new DateOnly(2000, 1, 1), new DateOnly(2030, 1, 1), TimeZoneInfo.Utc);
 
     [Fact]
     public async Task PollManyAsync_SameArticleThroughTwoMirrorsAndUrlForms_IsOneEntry()
     {
-        _server.MapFixture("a.xml", "dedup/mirror-a.xml");
-        _server.MapFixture("b.xml", "dedup/mirror-b.xml");
-        var sources = _services.Sources($$"""
+        Server.MapFixture("a.xml", "dedup/mirror-a.xml");
+        Server.MapFixture("b.xml", "dedup/mirror-b.xml");
+        var sources = Services.Sources($$"""
             {"sources": [
-              {"id": "mirror-a", "kind": "feed", "url": "{{_server.Url("a.xml")}}", "allowPrivateNetwork": true},
-              {"id": "mirror-b", "kind": "feed", "url": "{{_server.Url("b.xml")}}", "allowPrivateNetwork": true}]}
+              {"id": "mirror-a", "kind": "feed", "url": "{{Server.Url("a.xml")}}", "allowPrivateNetwork": true},
+              {"id": "mirror-b", "kind": "feed", "url": "{{Server.Url("b.xml")}}", "allowPrivateNetwork": true}]}
             """);
 
         // Both mirrors at once: the unique canonical key, not timing, keeps the article single.
-        var results = await _services.Get<SourcePoller>().PollManyAsync(sources, 2, CancellationToken.None);
+        var results = await Services.Get<SourcePoller>().PollManyAsync(sources, 2, CancellationToken.None);
 
         Assert.All(results, r => Assert.Null(r.Error));
-        var entries = await _services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
+        var entries = await Services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
         Assert.Equal(3, entries.Count);
         Assert.Single(entries, e => e.CanonicalKey == "url:example.com/news/npu-launch");
         Assert.Single(entries, e => e.CanonicalKey == "arxiv:2011.12289");
@@ -48,16 +37,16 @@ public sealed class StoryAssignerTests : IAsyncLifetime
     [Fact]
     public async Task ExportDraft_PostAboutAPaper_IsGroupedUnderThePaperWithItsCodeLine()
     {
-        _server.MapFixture("a.xml", "dedup/mirror-a.xml");
-        _server.MapFixture("b.xml", "dedup/mirror-b.xml");
-        var sources = _services.Sources($$"""
+        Server.MapFixture("a.xml", "dedup/mirror-a.xml");
+        Server.MapFixture("b.xml", "dedup/mirror-b.xml");
+        var sources = Services.Sources($$"""
             {"sources": [
-              {"id": "mirror-a", "kind": "feed", "url": "{{_server.Url("a.xml")}}", "allowPrivateNetwork": true, "section": "papers"},
-              {"id": "mirror-b", "kind": "feed", "url": "{{_server.Url("b.xml")}}", "allowPrivateNetwork": true, "section": "papers"}]}
+              {"id": "mirror-a", "kind": "feed", "url": "{{Server.Url("a.xml")}}", "allowPrivateNetwork": true, "section": "papers"},
+              {"id": "mirror-b", "kind": "feed", "url": "{{Server.Url("b.xml")}}", "allowPrivateNetwork": true, "section": "papers"}]}
             """);
-        foreach (var source in sources) await _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+        foreach (var source in sources) await Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
 
-        var draft = await _services.Get<DraftExporter>().BuildAsync(AllTime, CancellationToken.None);
+        var draft = await Services.Get<DraftExporter>().BuildAsync(AllTime, CancellationToken.None);
         var markdown = new DraftRenderer(File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "templates", "draft.md.liquid"))).Render(draft);
 
         var papers = Assert.Single(draft.Sections, s => s.Slug == "papers").Items;
@@ -113,7 +102,7 @@ public sealed class StoryAssignerTests : IAsyncLifetime
         {
             CanonicalKey = "gh:tencent/ncnn", Url = "https://github.com/Tencent/ncnn", Title = "Tencent/ncnn",
             Summary = "ncnn is a high-performance neural network inference framework optimized for the mobile platform",
-            Published = _services.Clock.GetUtcNow(),
+            Published = Services.Clock.GetUtcNow(),
         };
         var post = Post("https://blog.example.org/a", "用 ncnn 在树莓派上部署 YOLO", "本文使用 https://github.com/Tencent/ncnn 在树莓派 4 上部署目标检测模型，并测量了延迟。");
 
@@ -130,7 +119,7 @@ public sealed class StoryAssignerTests : IAsyncLifetime
     {
         var post = Post("https://blog.example.org/a", "端侧大模型量化实践", "本文介绍在手机上运行 4 比特量化的大语言模型的完整流程与性能数据。");
         await CommitAsync(post);
-        var assigner = _services.Get<StoryAssigner>();
+        var assigner = Services.Get<StoryAssigner>();
 
         await StoreAsync(post);
         var unchanged = await assigner.AssignPendingAsync(CancellationToken.None);
@@ -149,7 +138,7 @@ public sealed class StoryAssignerTests : IAsyncLifetime
         await CommitAsync(original.Entry, CorpusEntries.Retell(original));
         var retold = Assert.Single(await ListAsync(), e => !e.IsStoryPrimary);
 
-        Assert.True(await _services.Get<StoryAssigner>().PinPrimaryAsync(retold.Id, CancellationToken.None));
+        Assert.True(await Services.Get<StoryAssigner>().PinPrimaryAsync(retold.Id, CancellationToken.None));
         await CommitAsync(original.Entry with { Summary = original.Entry.Summary + " 补充。" });
 
         Assert.Equal(retold.Id, Assert.Single(await ListAsync(), e => e.IsStoryPrimary).Id);
@@ -160,7 +149,7 @@ public sealed class StoryAssignerTests : IAsyncLifetime
         var key = EntryKey.For(new Uri(url));
         return new CandidateEntry
         {
-            CanonicalKey = key, Url = url, Title = title, Summary = summary, Account = "博客", Published = _services.Clock.GetUtcNow(),
+            CanonicalKey = key, Url = url, Title = title, Summary = summary, Account = "博客", Published = Services.Clock.GetUtcNow(),
             Links = Mentions.Find(key, title, summary),
         };
     }
@@ -169,15 +158,15 @@ public sealed class StoryAssignerTests : IAsyncLifetime
     private async Task CommitAsync(params CandidateEntry[] entries)
     {
         await StoreAsync(entries);
-        await _services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
+        await Services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
     }
 
     private async Task StoreAsync(params CandidateEntry[] entries)
     {
-        var record = new FetchRecord("test", "feed", _services.Clock.GetUtcNow(), TimeSpan.Zero, 200, 0, entries.Length, null, new Dictionary<string, HttpValidators>());
-        await _services.Get<SourceStore>().CommitFetchAsync(record, entries.Select(CorpusEntries.Write).ToList(), CancellationToken.None);
+        var record = new FetchRecord("test", "feed", Services.Clock.GetUtcNow(), TimeSpan.Zero, 200, 0, entries.Length, null, new Dictionary<string, HttpValidators>());
+        await Services.Get<SourceStore>().CommitFetchAsync(record, entries.Select(CorpusEntries.Write).ToList(), CancellationToken.None);
     }
 
     private Task<IReadOnlyList<StoredEntry>> ListAsync() =>
-        _services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
+        Services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
 }

@@ -13,33 +13,22 @@ namespace EmbeddedAiReport.Tests.Fetching;
 /// and store. Each test is one case, numbered in its name (Fault01…); every failure must name the source, the URL and
 /// what to do, carry no stack trace, and store nothing it should not.
 /// </summary>
-public sealed class FaultInjectionTests : IAsyncLifetime
+public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
 {
     private const string Id = "faulty";
-    private readonly TestServices _services = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-    }
-
-    private SourceDefinition Source(string path, string extra = "", TestServices? services = null) => Assert.Single((services ?? _services).Sources(
-        $$"""{"sources": [{"id": "{{Id}}", "kind": "feed", "url": "{{_server.Url(path)}}", "allowPrivateNetwork": true{{extra}}}]}"""));
+    private SourceDefinition Source(string path, string extra = "", TestServices? services = null) => Assert.Single((services ?? Services).Sources(
+        $$"""{"sources": [{"id": "{{Id}}", "kind": "feed", "url": "{{Server.Url(path)}}", "allowPrivateNetwork": true{{extra}}}]}"""));
 
     private Task<PollResult> PollAsync(string path, string extra = "") =>
-        _services.Get<SourcePoller>().PollAsync(Source(path, extra), CancellationToken.None);
+        Services.Get<SourcePoller>().PollAsync(Source(path, extra), CancellationToken.None);
 
     private Task<IReadOnlyList<StoredEntry>> EntriesAsync(TestServices? services = null) =>
-        (services ?? _services).Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, new DateTimeOffset(2200, 1, 1, 0, 0, 0, TimeSpan.Zero), CancellationToken.None);
+        (services ?? Services).Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, new DateTimeOffset(2200, 1, 1, 0, 0, 0, TimeSpan.Zero), CancellationToken.None);
 
     private void Serve(string path, string body, string contentType = "application/rss+xml; charset=utf-8") =>
         Serve(path, Encoding.UTF8.GetBytes(body), contentType);
 
-    private void Serve(string path, byte[] body, string contentType) => _server.Map(path, async context =>
+    private void Serve(string path, byte[] body, string contentType) => Server.Map(path, async context =>
     {
         context.Response.ContentType = contentType;
         await context.Response.Body.WriteAsync(body);
@@ -51,7 +40,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         Assert.True(result.Failed);
         var line = result.Describe();
         Assert.StartsWith($"{Id}: error: ", line);
-        Assert.Contains(_server.Url(path).AbsoluteUri, line);
+        Assert.Contains(Server.Url(path).AbsoluteUri, line);
         Assert.Contains(hint, line);
         Assert.DoesNotContain("   at ", line);
         Assert.DoesNotContain("Exception", line);
@@ -68,7 +57,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     {
         using var services = new TestServices(fetching: Retrying());
         var calls = 0;
-        _server.Map("feed.xml", async context =>
+        Server.Map("feed.xml", async context =>
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
@@ -90,7 +79,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     public async Task PollAsync_Fault02_ServerError500Persisting_FailsAfterRetriesWithAHint()
     {
         using var services = new TestServices(fetching: Retrying());
-        _server.Map("feed.xml", context =>
+        Server.Map("feed.xml", context =>
         {
             context.Response.StatusCode = 503;
             return Task.CompletedTask;
@@ -101,7 +90,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
 
         AssertClearFailure(result, "feed.xml", "HTTP 503");
         Assert.Contains("server error", result.Error);
-        Assert.Equal(3, _server.Requests.Count);   // the first try and two retries
+        Assert.Equal(3, Server.Requests.Count);   // the first try and two retries
     }
 
     [Fact]
@@ -109,7 +98,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     {
         using var services = new TestServices(fetching: Retrying());
         var stamps = new List<DateTimeOffset>();
-        _server.Map("feed.xml", async context =>
+        Server.Map("feed.xml", async context =>
         {
             lock (stamps) stamps.Add(services.Clock.GetUtcNow());
             if (stamps.Count == 1)
@@ -134,7 +123,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     {
         using var services = new TestServices(fetching: Retrying());
         var stamps = new List<DateTimeOffset>();
-        _server.Map("feed.xml", async context =>
+        Server.Map("feed.xml", async context =>
         {
             var now = services.Clock.GetUtcNow();
             lock (stamps) stamps.Add(now);
@@ -158,7 +147,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     public async Task PollAsync_Fault05_RetryAfterLongerThanMaxRetryAfter_NotRetriedAndSourcePausedThatLong()
     {
         using var services = new TestServices(fetching: Retrying());
-        _server.Map("feed.xml", context =>
+        Server.Map("feed.xml", context =>
         {
             context.Response.StatusCode = 429;
             context.Response.Headers.RetryAfter = "7200";
@@ -168,7 +157,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         var result = await services.Get<SourcePoller>().PollAsync(Source("feed.xml", services: services), CancellationToken.None);
 
         AssertClearFailure(result, "feed.xml", "HTTP 429");
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
         var health = await services.Get<SourceStore>().GetHealthAsync(Id, CancellationToken.None);
         Assert.Equal(services.Clock.GetUtcNow().AddHours(2), health!.PausedUntil);
     }
@@ -178,7 +167,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     {
         var hit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server.Map("slow.xml", async context =>
+        Server.Map("slow.xml", async context =>
         {
             context.Response.ContentType = "application/xml";
             await context.Response.WriteAsync("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>slow</title>");
@@ -190,7 +179,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
 
         var poll = PollAsync("slow.xml", """, "timeout": "5s" """);
         await hit.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        _services.Clock.Advance(TimeSpan.FromSeconds(6));
+        Services.Clock.Advance(TimeSpan.FromSeconds(6));
         var result = await poll.WaitAsync(TimeSpan.FromSeconds(30));
 
         AssertClearFailure(result, "slow.xml", "raise the source's timeout");
@@ -201,7 +190,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_Fault07_ConnectionResetBeforeResponse_IsUnreachable()
     {
-        _server.Map("reset.xml", context =>
+        Server.Map("reset.xml", context =>
         {
             context.Abort();
             return Task.CompletedTask;
@@ -210,14 +199,14 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         var result = await PollAsync("reset.xml");
 
         AssertClearFailure(result, "reset.xml", "unreachable");
-        Assert.Equal(0, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));
+        Assert.Equal(0, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task PollAsync_Fault08_TruncatedBodyShorterThanContentLength_FailsAndStoresNothing()
     {
         var feed = FaultFeeds.Healthy(20);
-        _server.Map("cut.xml", async context =>
+        Server.Map("cut.xml", async context =>
         {
             context.Response.ContentType = "application/xml";
             context.Response.ContentLength = feed.Length;
@@ -229,7 +218,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         var result = await PollAsync("cut.xml");
 
         AssertClearFailure(result, "cut.xml", "unreachable");
-        Assert.Equal(0, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));
+        Assert.Equal(0, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -239,7 +228,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         long written = 0;
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server.Map("huge.xml", async context =>
+        Server.Map("huge.xml", async context =>
         {
             context.RequestAborted.Register(() => aborted.TrySetResult());
             context.Response.ContentType = "application/xml";
@@ -274,7 +263,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         long written = 0;
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server.Map("declared.xml", async context =>
+        Server.Map("declared.xml", async context =>
         {
             context.RequestAborted.Register(() => aborted.TrySetResult());
             context.Response.ContentType = "application/xml";
@@ -307,7 +296,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     {
         var bomb = Compress(new byte[32 * 1024 * 1024], body => new GZipStream(body, CompressionLevel.SmallestSize));
         Assert.True(bomb.Length < 1024 * 1024);   // small on the wire, so only the decompressed count can catch it
-        _server.Map("bomb.xml", async context =>
+        Server.Map("bomb.xml", async context =>
         {
             context.Response.ContentType = "application/xml";
             context.Response.Headers.ContentEncoding = "gzip";
@@ -333,7 +322,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
             "deflate" => new ZLibStream(stream, CompressionLevel.Fastest),
             _ => new BrotliStream(stream, CompressionLevel.Fastest),
         });
-        _server.Map("packed.xml", async context =>
+        Server.Map("packed.xml", async context =>
         {
             context.Response.ContentType = "application/xml";
             context.Response.Headers.ContentEncoding = encoding;
@@ -356,20 +345,20 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         var prolog = $"""
             <!DOCTYPE rss [
               <!ENTITY xxe SYSTEM "file://{secret}">
-              <!ENTITY % remote SYSTEM "{_server.Url("evil.dtd")}">
+              <!ENTITY % remote SYSTEM "{Server.Url("evil.dtd")}">
               %remote;
             ]>
 
             """;
         Serve("xxe.xml", FaultFeeds.Rss(
             FaultFeeds.Item("Leak &xxe;", "https://example.org/leak", "&xxe;") + FaultFeeds.Items(2), prolog: prolog));
-        _server.Map("evil.dtd", context => context.Response.WriteAsync($"<!ENTITY xxe2 SYSTEM \"file://{secret}\">"));
+        Server.Map("evil.dtd", context => context.Response.WriteAsync($"<!ENTITY xxe2 SYSTEM \"file://{secret}\">"));
 
         await PollAsync("xxe.xml");
 
-        Assert.DoesNotContain(marker, DatabaseProbe.AllEntryText(_services.DatabasePath));
-        Assert.DoesNotContain(_server.Requests, r => r.PathAndQuery.Contains("evil.dtd", StringComparison.Ordinal));
-        Assert.Equal(3, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));   // the feed itself is still read
+        Assert.DoesNotContain(marker, DatabaseProbe.AllEntryText(Services.DatabasePath));
+        Assert.DoesNotContain(Server.Requests, r => r.PathAndQuery.Contains("evil.dtd", StringComparison.Ordinal));
+        Assert.Equal(3, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));   // the feed itself is still read
     }
 
     [Fact]
@@ -384,17 +373,17 @@ public sealed class FaultInjectionTests : IAsyncLifetime
 
         await PollAsync("laughs.xml");
 
-        Assert.DoesNotContain("lollollol", DatabaseProbe.AllEntryText(_services.DatabasePath));
-        Assert.Equal(3, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));
+        Assert.DoesNotContain("lollollol", DatabaseProbe.AllEntryText(Services.DatabasePath));
+        Assert.Equal(3, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task PollAsync_Fault15_RedirectLoop_StopsAtTheLimitWithAHint()
     {
-        _server.Map("loop.xml", context =>
+        Server.Map("loop.xml", context =>
         {
             context.Response.StatusCode = 302;
-            context.Response.Headers.Location = _server.Url("loop.xml").AbsoluteUri;
+            context.Response.Headers.Location = Server.Url("loop.xml").AbsoluteUri;
             return Task.CompletedTask;
         });
 
@@ -402,13 +391,13 @@ public sealed class FaultInjectionTests : IAsyncLifetime
 
         AssertClearFailure(result, "loop.xml", "redirect");
         Assert.Contains("check the URL", result.Error);
-        Assert.InRange(_server.Requests.Count, 2, 7);   // bounded by Fetching:MaxRedirects (5) + the first request
+        Assert.InRange(Server.Requests.Count, 2, 7);   // bounded by Fetching:MaxRedirects (5) + the first request
     }
 
     [Fact]
     public async Task PollAsync_Fault16_RedirectToFileScheme_IsNotFollowed()
     {
-        _server.Map("to-file.xml", context =>
+        Server.Map("to-file.xml", context =>
         {
             context.Response.StatusCode = 301;
             context.Response.Headers.Location = "file:///etc/passwd";
@@ -418,21 +407,21 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         var result = await PollAsync("to-file.xml");
 
         AssertClearFailure(result, "to-file.xml", "file:");
-        Assert.Equal(0, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));
+        Assert.Equal(0, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task PollAsync_Fault17_HostNameResolvingToLoopbackWithoutAllowPrivateNetwork_IsRefused()
     {
-        _server.MapFile("feed.xml", FaultFeeds.Healthy(2));
-        var source = Assert.Single(_services.Sources(
-            $$"""{"sources": [{"id": "{{Id}}", "kind": "feed", "url": "http://localhost:{{_server.BaseUri.Port}}/feed.xml"}]}"""));
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "{{Id}}", "kind": "feed", "url": "http://localhost:{{Server.BaseUri.Port}}/feed.xml"}]}"""));
 
-        var result = await _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+        var result = await Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
 
         Assert.Contains("set allowPrivateNetwork on the source", result.Error);
-        Assert.StartsWith($"{Id}: error: http://localhost:{_server.BaseUri.Port}/feed.xml", result.Describe());
-        Assert.Empty(_server.Requests);
+        Assert.StartsWith($"{Id}: error: http://localhost:{Server.BaseUri.Port}/feed.xml", result.Describe());
+        Assert.Empty(Server.Requests);
     }
 
     [Fact]
@@ -538,7 +527,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         var entries = (await EntriesAsync()).ToDictionary(e => e.Title);
         Assert.All(["No date", "Garbage date", "Future date", "Epoch date"], title => Assert.Null(entries[title].Published));
         Assert.Equal(new DateTimeOffset(2020, 11, 25, 8, 0, 0, TimeSpan.Zero), entries["Good date"].Published);
-        Assert.All(entries.Values, e => Assert.Equal(_services.Clock.GetUtcNow().Year, e.FirstSeen.Year));
+        Assert.All(entries.Values, e => Assert.Equal(Services.Clock.GetUtcNow().Year, e.FirstSeen.Year));
     }
 
     [Fact]
@@ -616,7 +605,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     {
         const string LastModified = "Wed, 25 Nov 2020 08:00:00 GMT";
         var feed = FaultFeeds.Healthy(3);
-        _server.Map("dated.xml", async context =>
+        Server.Map("dated.xml", async context =>
         {
             if (context.Request.Headers.IfModifiedSince.ToString() == LastModified)
             {
@@ -633,8 +622,8 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         Assert.Equal(3, first.New);
         Assert.True(second.NotModified);
         Assert.Null(second.Error);
-        Assert.Equal(LastModified, _server.Requests.Last().IfModifiedSince);
-        Assert.Equal(3, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));
+        Assert.Equal(LastModified, Server.Requests.Last().IfModifiedSince);
+        Assert.Equal(3, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -677,15 +666,15 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_Fault33_FileSchemeUrl_RefusedBeforeAnyRequest()
     {
-        var outcome = await _services.Get<Fetcher>().FetchAsync(
+        var outcome = await Services.Get<Fetcher>().FetchAsync(
             new FetchRequest(new Uri("file:///etc/passwd"), HttpValidators.None, AllowPrivateNetwork: true), CancellationToken.None);
-        var ftp = await _services.Get<Fetcher>().FetchAsync(
+        var ftp = await Services.Get<Fetcher>().FetchAsync(
             new FetchRequest(new Uri("ftp://127.0.0.1/feed.xml"), HttpValidators.None, AllowPrivateNetwork: true), CancellationToken.None);
 
         Assert.IsType<FetchOutcome.Refused>(outcome);
         Assert.IsType<FetchOutcome.Refused>(ftp);
         Assert.Contains("only http and https", outcome.Describe());
-        var (_, problems) = _services.Get<SourceCatalog>().Parse(
+        var (_, problems) = Services.Get<SourceCatalog>().Parse(
             """{"sources": [{"id": "local", "kind": "feed", "url": "file:///etc/passwd"}]}""", "sources.json", new EmbeddedAiReport.Drafting.DraftOptions().SectionSlugs(), _ => null);
         Assert.Contains(problems, p => p.Contains("url", StringComparison.Ordinal) && p.Contains("local", StringComparison.Ordinal));
     }

@@ -3,31 +3,20 @@ using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Sources;
 
-public sealed class SourcePollerTests : IAsyncLifetime
+public sealed class SourcePollerTests() : LoopbackTest(new TestServices())
 {
-    private readonly TestServices _services = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-    }
-
     [Fact]
     public async Task PollIfDueAsync_PausedAfterAFailure_SkipsWithoutARequestUntilThePauseEnds()
     {
-        _server.Map("feed.xml", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
-        var source = Assert.Single(_services.Sources(
-            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
-        var poller = _services.Get<SourcePoller>();
+        Server.Map("feed.xml", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var poller = Services.Get<SourcePoller>();
 
         var failed = await poller.PollIfDueAsync(source, CancellationToken.None);
         var whilePaused = await poller.PollIfDueAsync(source, CancellationToken.None);
-        var requestsWhilePaused = _server.Requests.Count;
-        _services.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));   // Fetching:FailureBackoff after one failure
+        var requestsWhilePaused = Server.Requests.Count;
+        Services.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));   // Fetching:FailureBackoff after one failure
         var afterPause = await poller.PollIfDueAsync(source, CancellationToken.None);
 
         Assert.NotNull(failed);
@@ -35,20 +24,20 @@ public sealed class SourcePollerTests : IAsyncLifetime
         Assert.Null(whilePaused);
         Assert.Equal(1, requestsWhilePaused);
         Assert.NotNull(afterPause);
-        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(2, Server.Requests.Count);
     }
 
     [Fact]
     public async Task PollGuardedAsync_PausedSource_IsPolledAnywayByHand()
     {
-        _server.Map("feed.xml", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
-        var source = Assert.Single(_services.Sources(
-            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
-        var poller = _services.Get<SourcePoller>();
+        Server.Map("feed.xml", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var poller = Services.Get<SourcePoller>();
 
         await poller.PollGuardedAsync(source, CancellationToken.None);
         await poller.PollGuardedAsync(source, CancellationToken.None);
 
-        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(2, Server.Requests.Count);
     }
 }

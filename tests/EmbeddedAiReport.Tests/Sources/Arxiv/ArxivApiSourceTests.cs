@@ -5,27 +5,16 @@ using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Sources.Arxiv;
 
-public sealed class ArxivApiSourceTests : IAsyncLifetime
+public sealed class ArxivApiSourceTests() : LoopbackTest(new TestServices(new DateTimeOffset(2025, 3, 10, 0, 0, 0, TimeSpan.Zero)))
 {
     private const string Testing = "arxiv-api-atom/arxivpy_q_testing_m10.body.xml";
     private const string OneOfTwo = "arxiv-api-atom/arxivpy_idlist_2ids_one_missing.body.xml";
 
     // The real response was recorded on 2026-04-12; its newest papers were submitted 2025-03-07 and 2025-02-11.
-    private readonly TestServices _services = new(new DateTimeOffset(2025, 3, 10, 0, 0, 0, TimeSpan.Zero));
-    private LoopbackServer _server = null!;
+    private SourceDefinition Source(string extra = "") => Assert.Single(Services.Sources(
+        $$"""{"sources": [{"id": "arxiv-q", "kind": "arxiv-api", "url": "{{Server.Url("api/query?search_query=all:testing&start=0&max_results=10")}}", "allowPrivateNetwork": true {{extra}}}]}"""));
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-    }
-
-    private SourceDefinition Source(string extra = "") => Assert.Single(_services.Sources(
-        $$"""{"sources": [{"id": "arxiv-q", "kind": "arxiv-api", "url": "{{_server.Url("api/query?search_query=all:testing&start=0&max_results=10")}}", "allowPrivateNetwork": true {{extra}}}]}"""));
-
-    private Task<PollResult> PollAsync(SourceDefinition source) => _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+    private Task<PollResult> PollAsync(SourceDefinition source) => Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
 
     private static byte[] RecordedBody(string fixture) =>
         // arXiv.py's recorder stored the raw bytes decoded as latin-1 (Fixtures/SOURCES.md).
@@ -34,24 +23,24 @@ public sealed class ArxivApiSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_RealResponse_KeepsOnlyPapersInsideTheWindowAndStopsPaging()
     {
-        _server.Serve("api/query", Fixtures.Bytes(Testing));
+        Server.Serve("api/query", Fixtures.Bytes(Testing));
 
         var result = await PollAsync(Source(""", "days": 30"""));
 
         Assert.Null(result.Error);
         Assert.Equal(2, result.New);
-        Assert.Equal(["arxiv:2502.07719", "arxiv:2503.05378"], (await _services.EntriesAsync()).Keys.Order());
-        Assert.Single(_server.Requests);   // older papers on the page: nothing newer further on
+        Assert.Equal(["arxiv:2502.07719", "arxiv:2503.05378"], (await Services.EntriesAsync()).Keys.Order());
+        Assert.Single(Server.Requests);   // older papers on the page: nothing newer further on
     }
 
     [Fact]
     public async Task PollAsync_RealResponse_MapsIdVersionAuthorsAndDates()
     {
-        _server.Serve("api/query", Fixtures.Bytes(Testing));
+        Server.Serve("api/query", Fixtures.Bytes(Testing));
 
         await PollAsync(Source(""", "days": 30"""));
 
-        var entry = (await _services.EntriesAsync())["arxiv:2503.05378"];
+        var entry = (await Services.EntriesAsync())["arxiv:2503.05378"];
         Assert.Equal(("2503.05378v2", 2, "https://arxiv.org/abs/2503.05378v2", "papers"), (entry.Prefix, entry.Version, entry.Url, entry.Section));
         Assert.Equal(new DateTimeOffset(2025, 3, 7, 12, 39, 59, TimeSpan.Zero), entry.Published);
         Assert.False(string.IsNullOrEmpty(entry.Account));
@@ -61,50 +50,50 @@ public sealed class ArxivApiSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_MoreResultsThanOnePage_FollowsStartUntilTotalResults()
     {
-        _server.Map("api/query", async context =>
+        Server.Map("api/query", async context =>
         {
             var body = context.Request.Query["start"] == "10" ? Fixtures.Bytes(OneOfTwo) : Fixtures.Bytes(Testing);
             context.Response.ContentType = "application/atom+xml";
             await context.Response.Body.WriteAsync(body);
         });
-        _services.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 0, 0, 0, TimeSpan.Zero));
+        Services.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 0, 0, 0, TimeSpan.Zero));
 
         var result = await PollAsync(Source(""", "days": 36500"""));
 
         Assert.Null(result.Error);
         Assert.Equal(11, result.New);
-        Assert.Equal(2, _server.Requests.Count);
-        Assert.EndsWith("start=10&max_results=10", _server.Requests.Last().PathAndQuery);
-        Assert.Contains("search_query=all:testing", _server.Requests.Last().PathAndQuery);
+        Assert.Equal(2, Server.Requests.Count);
+        Assert.EndsWith("start=10&max_results=10", Server.Requests.Last().PathAndQuery);
+        Assert.Contains("search_query=all:testing", Server.Requests.Last().PathAndQuery);
     }
 
     [Fact]
     public async Task PollAsync_Limit_StopsPagingEvenWhenMoreResultsExist()
     {
-        _server.Serve("api/query", Fixtures.Bytes(Testing));
-        _services.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 0, 0, 0, TimeSpan.Zero));
+        Server.Serve("api/query", Fixtures.Bytes(Testing));
+        Services.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 0, 0, 0, TimeSpan.Zero));
 
         var result = await PollAsync(Source(""", "days": 36500, "limit": 10"""));
 
         Assert.Equal(10, result.New);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
     public async Task PollAsync_OldStyleId_KeysWithoutSubjectClassOrVersion()
     {
-        _server.Serve("api/query", RecordedBody("arxiv-api-atom/arxivpy_oldstyle_id_astro-ph.recorded.json"));
+        Server.Serve("api/query", RecordedBody("arxiv-api-atom/arxivpy_oldstyle_id_astro-ph.recorded.json"));
 
         await PollAsync(Source(""", "days": 36500"""));
 
-        var entry = Assert.Single((await _services.EntriesAsync()).Values);
+        var entry = Assert.Single((await Services.EntriesAsync()).Values);
         Assert.Equal(("arxiv:astro-ph/0601001", "astro-ph/0601001v1"), (entry.CanonicalKey, entry.Prefix));
     }
 
     [Fact]
     public async Task PollAsync_EmptyResult_SucceedsWithNoEntries()
     {
-        _server.Serve("api/query", RecordedBody("arxiv-api-atom/arxivpy_empty_result.recorded.json"));
+        Server.Serve("api/query", RecordedBody("arxiv-api-atom/arxivpy_empty_result.recorded.json"));
 
         var result = await PollAsync(Source());
 
@@ -115,7 +104,7 @@ public sealed class ArxivApiSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_ErrorFeed_FailsWithArxivsMessage()
     {
-        _server.Serve("api/query", Fixtures.Bytes("arxiv-api-atom/arxivpy_error_bad_id.body.xml"));
+        Server.Serve("api/query", Fixtures.Bytes("arxiv-api-atom/arxivpy_error_bad_id.body.xml"));
 
         var result = await PollAsync(Source());
 
@@ -125,7 +114,7 @@ public sealed class ArxivApiSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_ErrorFeedWithHttp400_FailsWithTheStatus()
     {
-        _server.Serve("api/query", Fixtures.Bytes("arxiv-api-atom/arxivpy_error_bad_id.body.xml"), status: 400);
+        Server.Serve("api/query", Fixtures.Bytes("arxiv-api-atom/arxivpy_error_bad_id.body.xml"), status: 400);
 
         var result = await PollAsync(Source());
 
@@ -135,10 +124,10 @@ public sealed class ArxivApiSourceTests : IAsyncLifetime
     [Fact]
     public void Requests_Query_BuildsASortedExportApiUrl()
     {
-        var source = Assert.Single(_services.Sources(
+        var source = Assert.Single(Services.Sources(
             """{"sources": [{"id": "a", "kind": "arxiv-api", "query": "(all:quantization OR all:pruning) AND cat:cs.LG", "maxResults": 50}]}"""));
 
-        var request = Assert.Single(_services.Get<SourceCatalog>().Kinds["arxiv-api"].Requests(source));
+        var request = Assert.Single(Services.Get<SourceCatalog>().Kinds["arxiv-api"].Requests(source));
 
         Assert.Equal("https://export.arxiv.org/api/query?search_query=%28all:quantization+OR+all:pruning%29+AND+cat:cs.LG&sortBy=submittedDate&sortOrder=descending&start=0&max_results=50",
             request.Uri.AbsoluteUri);
@@ -152,7 +141,7 @@ public sealed class ArxivApiSourceTests : IAsyncLifetime
     [InlineData("""{"id": "a", "kind": "arxiv-api", "query": "all:nas", "category": "cs.LG"}""", "category: unknown field")]
     public void Validate_BadFields_NameTheField(string source, string problem)
     {
-        var problems = _services.Problems($$"""{"sources": [{{source}}]}""");
+        var problems = Services.Problems($$"""{"sources": [{{source}}]}""");
 
         Assert.Contains(problems, p => p.Contains("source 'a'") && p.Contains(problem));
     }

@@ -3,37 +3,26 @@ using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Sources.Arxiv;
 
-public sealed class ArxivListingSourceTests : IAsyncLifetime
+public sealed class ArxivListingSourceTests() : LoopbackTest(new TestServices(new DateTimeOffset(2026, 7, 28, 12, 0, 0, TimeSpan.Zero)))
 {
     private const string Recent = "arxiv-listing-html/shelf_cs.CL_recent_2026-07-27.html";
     private const string New = "arxiv-listing-html/handwritten_cs.AR_new_2024-02-23.html";
 
-    private readonly TestServices _services = new(new DateTimeOffset(2026, 7, 28, 12, 0, 0, TimeSpan.Zero));
-    private LoopbackServer _server = null!;
+    private SourceDefinition Source(string path, string extra = "") => Assert.Single(Services.Sources(
+        $$"""{"sources": [{"id": "arxiv-list", "kind": "arxiv-listing", "url": "{{Server.Url(path)}}", "allowPrivateNetwork": true {{extra}}}]}"""));
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-    }
-
-    private SourceDefinition Source(string path, string extra = "") => Assert.Single(_services.Sources(
-        $$"""{"sources": [{"id": "arxiv-list", "kind": "arxiv-listing", "url": "{{_server.Url(path)}}", "allowPrivateNetwork": true {{extra}}}]}"""));
-
-    private Task<PollResult> PollAsync(SourceDefinition source) => _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+    private Task<PollResult> PollAsync(SourceDefinition source) => Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
 
     [Fact]
     public async Task PollAsync_RealRecentPage_StoresEveryNewSubmissionAndCrossList()
     {
-        _server.Serve("list/cs.CL/recent", Fixtures.Bytes(Recent), "text/html");
+        Server.Serve("list/cs.CL/recent", Fixtures.Bytes(Recent), "text/html");
 
         var result = await PollAsync(Source("list/cs.CL/recent", """, "limit": 50"""));
 
         Assert.Null(result.Error);
         Assert.Equal(50, result.New);   // 32 new submissions + 18 cross-lists on the first page
-        var entries = await _services.EntriesAsync();
+        var entries = await Services.EntriesAsync();
         var first = entries["arxiv:2607.22529"];
         Assert.Equal("Skill Self-Play: Pushing the Frontier of LLM Capability with Co-Evolving Skills", first.Title);
         Assert.Equal(("2607.22529v1", 1, "papers"), (first.Prefix, first.Version, first.Section));
@@ -47,11 +36,11 @@ public sealed class ArxivListingSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_CommentLinksToGitHub_BecomeCodeLinks()
     {
-        _server.Serve("list/cs.CL/recent", Fixtures.Bytes(Recent), "text/html");
+        Server.Serve("list/cs.CL/recent", Fixtures.Bytes(Recent), "text/html");
 
         await PollAsync(Source("list/cs.CL/recent", """, "limit": 50"""));
 
-        var withCode = (await _services.EntriesAsync()).Values.Where(e => e.Links.Any(l => l.Kind == "github")).ToList();
+        var withCode = (await Services.EntriesAsync()).Values.Where(e => e.Links.Any(l => l.Kind == "github")).ToList();
         Assert.Equal(["gh:sterzhang/awesome-progress-models", "gh:veracium-ai/veracium"],
             withCode.SelectMany(e => e.Links).Where(l => l.Kind == "github").Select(l => l.Target).Order());
     }
@@ -59,15 +48,15 @@ public sealed class ArxivListingSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_RecentPageWithMoreEntries_FollowsSkipUntilTheLimit()
     {
-        _server.Serve("list/cs.CL/recent", Fixtures.Bytes(Recent), "text/html");
-        var source = Assert.Single(_services.Sources(
-            $$"""{"sources": [{"id": "l", "kind": "arxiv-listing", "url": "{{_server.Url("list/cs.CL/recent?skip=0&show=50")}}", "limit": 150, "allowPrivateNetwork": true}]}"""));
+        Server.Serve("list/cs.CL/recent", Fixtures.Bytes(Recent), "text/html");
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "l", "kind": "arxiv-listing", "url": "{{Server.Url("list/cs.CL/recent?skip=0&show=50")}}", "limit": 150, "allowPrivateNetwork": true}]}"""));
 
         var result = await PollAsync(source);
 
         Assert.Null(result.Error);
         Assert.Equal(["/list/cs.CL/recent?skip=0&show=50", "/list/cs.CL/recent?skip=50&show=50", "/list/cs.CL/recent?skip=100&show=50"],
-            _server.Requests.Select(r => r.PathAndQuery));
+            Server.Requests.Select(r => r.PathAndQuery));
     }
 
     [Theory]
@@ -78,7 +67,7 @@ public sealed class ArxivListingSourceTests : IAsyncLifetime
     [InlineData(""", "keep": ["new", "cross", "replace"]""", 4)]
     public async Task PollAsync_NewPage_KeepsTheConfiguredSections(string keep, int expected)
     {
-        _server.Serve("list/cs.AR/new", Fixtures.Bytes(New), "text/html");
+        Server.Serve("list/cs.AR/new", Fixtures.Bytes(New), "text/html");
 
         var result = await PollAsync(Source("list/cs.AR/new", keep));
 
@@ -89,11 +78,11 @@ public sealed class ArxivListingSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_NewPage_ReadsAbstractsCommentsAndTypes()
     {
-        _server.Serve("list/cs.AR/new", Fixtures.Bytes(New), "text/html");
+        Server.Serve("list/cs.AR/new", Fixtures.Bytes(New), "text/html");
 
         await PollAsync(Source("list/cs.AR/new", """, "keep": ["new", "cross", "replace"]"""));
 
-        var entries = await _services.EntriesAsync();
+        var entries = await Services.EntriesAsync();
         var npu = entries["arxiv:2402.14833"];
         Assert.Equal("An 8-bit Systolic NPU for Always-On Keyword Spotting", npu.Title);
         Assert.StartsWith("We present a 0.4 mm² systolic NPU", npu.Summary);
@@ -107,7 +96,7 @@ public sealed class ArxivListingSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_NoUpdatesToday_SucceedsWithNoEntries()
     {
-        _server.Serve("list/cs.AR/new", Fixtures.Bytes("arxiv-listing-html/handwritten_cs.AR_new_no_updates.html"), "text/html");
+        Server.Serve("list/cs.AR/new", Fixtures.Bytes("arxiv-listing-html/handwritten_cs.AR_new_no_updates.html"), "text/html");
 
         var result = await PollAsync(Source("list/cs.AR/new"));
 
@@ -118,7 +107,7 @@ public sealed class ArxivListingSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_NotAListingPage_FailsWithAClearReason()
     {
-        _server.Serve("list/cs.AR/new", Fixtures.Bytes("wechat-article-html/wechatsogou_link_expired.html"), "text/html");
+        Server.Serve("list/cs.AR/new", Fixtures.Bytes("wechat-article-html/wechatsogou_link_expired.html"), "text/html");
 
         var result = await PollAsync(Source("list/cs.AR/new"));
 
@@ -128,9 +117,9 @@ public sealed class ArxivListingSourceTests : IAsyncLifetime
     [Fact]
     public void Requests_Category_BuildsTheListingUrl()
     {
-        var source = Assert.Single(_services.Sources("""{"sources": [{"id": "a", "kind": "arxiv-listing", "category": "cs.AR", "list": "pastweek", "show": 500}]}"""));
+        var source = Assert.Single(Services.Sources("""{"sources": [{"id": "a", "kind": "arxiv-listing", "category": "cs.AR", "list": "pastweek", "show": 500}]}"""));
 
-        var request = Assert.Single(_services.Get<SourceCatalog>().Kinds["arxiv-listing"].Requests(source));
+        var request = Assert.Single(Services.Get<SourceCatalog>().Kinds["arxiv-listing"].Requests(source));
 
         Assert.Equal("https://arxiv.org/list/cs.AR/pastweek?skip=0&show=500", request.Uri.AbsoluteUri);
     }
@@ -143,7 +132,7 @@ public sealed class ArxivListingSourceTests : IAsyncLifetime
     [InlineData("""{"id": "a", "kind": "arxiv-listing", "category": "cs.AR", "keep": ["replace-cross"]}""", "keep: unknown announcement type 'replace-cross'")]
     public void Validate_BadFields_NameTheField(string source, string problem)
     {
-        var problems = _services.Problems($$"""{"sources": [{{source}}]}""");
+        var problems = Services.Problems($$"""{"sources": [{{source}}]}""");
 
         Assert.Contains(problems, p => p.Contains("source 'a'") && p.Contains(problem));
     }

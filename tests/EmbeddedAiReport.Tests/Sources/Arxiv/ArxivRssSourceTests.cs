@@ -4,27 +4,16 @@ using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Sources.Arxiv;
 
-public sealed class ArxivRssSourceTests : IAsyncLifetime
+public sealed class ArxivRssSourceTests() : LoopbackTest(new TestServices(new DateTimeOffset(2024, 2, 27, 12, 0, 0, TimeSpan.Zero)))
 {
     private const string Day1 = "arxiv-rss/handwritten_cs.LG_2024-02-23.xml";
     private const string Day2 = "arxiv-rss/handwritten_cs.LG_2024-02-26.xml";
     private const string Weekend = "arxiv-rss/handwritten_cs.LG_2024-02-24_weekend_empty.xml";
 
-    private readonly TestServices _services = new(new DateTimeOffset(2024, 2, 27, 12, 0, 0, TimeSpan.Zero));
-    private LoopbackServer _server = null!;
+    private SourceDefinition Source(string extra = "") => Assert.Single(Services.Sources(
+        $$"""{"sources": [{"id": "arxiv-cs-lg", "kind": "arxiv-rss", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true {{extra}}}]}"""));
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-    }
-
-    private SourceDefinition Source(string extra = "") => Assert.Single(_services.Sources(
-        $$"""{"sources": [{"id": "arxiv-cs-lg", "kind": "arxiv-rss", "url": "{{_server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true {{extra}}}]}"""));
-
-    private Task<PollResult> PollAsync(SourceDefinition source) => _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+    private Task<PollResult> PollAsync(SourceDefinition source) => Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
 
     [Theory]
     [InlineData("", 3)]                                   // default: new + cross
@@ -35,7 +24,7 @@ public sealed class ArxivRssSourceTests : IAsyncLifetime
     [InlineData(""", "keep": ["new", "cross", "replace", "replace-cross"]""", 5)]
     public async Task PollAsync_WeekdayFeed_KeepsTheConfiguredAnnounceTypes(string keep, int expected)
     {
-        _server.MapFixture("rss/cs.LG", Day1);
+        Server.MapFixture("rss/cs.LG", Day1);
 
         var result = await PollAsync(Source(keep));
 
@@ -46,11 +35,11 @@ public sealed class ArxivRssSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_NewItem_BecomesAVersionedPaperEntryWithItsCodeLink()
     {
-        _server.MapFixture("rss/cs.LG", Day1);
+        Server.MapFixture("rss/cs.LG", Day1);
 
         await PollAsync(Source());
 
-        var entry = (await _services.EntriesAsync())["arxiv:2402.14702"];
+        var entry = (await Services.EntriesAsync())["arxiv:2402.14702"];
         Assert.Equal("https://arxiv.org/abs/2402.14702v1", entry.Url);
         Assert.Equal("2402.14702v1", entry.Prefix);
         Assert.Equal(1, entry.Version);
@@ -67,11 +56,11 @@ public sealed class ArxivRssSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_ReplaceAndReplaceCross_RecordTheirVersions()
     {
-        _server.MapFixture("rss/cs.LG", Day1);
+        Server.MapFixture("rss/cs.LG", Day1);
 
         await PollAsync(Source(""", "keep": ["replace", "replace-cross"]"""));
 
-        var entries = await _services.EntriesAsync();
+        var entries = await Services.EntriesAsync();
         Assert.Equal(2, entries["arxiv:2401.09876"].Version);
         Assert.Equal("2312.05555v3", entries["arxiv:2312.05555"].Prefix);
     }
@@ -79,19 +68,19 @@ public sealed class ArxivRssSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_WeekendEmptyFeed_SucceedsWithNoEntries()
     {
-        _server.MapFixture("rss/cs.LG", Weekend);
+        Server.MapFixture("rss/cs.LG", Weekend);
 
         var result = await PollAsync(Source());
 
         Assert.Null(result.Error);
         Assert.Equal(0, result.Seen);
-        Assert.Equal(0, await _services.Get<EmbeddedAiReport.Storage.EntryStore>().CountAsync(CancellationToken.None));
+        Assert.Equal(0, await Services.Get<EmbeddedAiReport.Storage.EntryStore>().CountAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task PollAsync_SameFeedAgainWithoutETag_AddsNothing()
     {
-        _server.Serve("rss/cs.LG", Fixtures.Bytes(Day1));
+        Server.Serve("rss/cs.LG", Fixtures.Bytes(Day1));
         var source = Source(""", "keep": ["new", "cross", "replace", "replace-cross"]""");
 
         var first = await PollAsync(source);
@@ -105,15 +94,15 @@ public sealed class ArxivRssSourceTests : IAsyncLifetime
     public async Task PollAsync_NextDayBringsV2_UpdatesTheV1EntryInPlace()
     {
         var source = Source(""", "keep": ["new", "cross", "replace"]""");
-        _server.Serve("rss/cs.LG", Fixtures.Bytes(Day1));
+        Server.Serve("rss/cs.LG", Fixtures.Bytes(Day1));
         await PollAsync(source);
-        var v1 = (await _services.EntriesAsync())["arxiv:2402.14702"];
+        var v1 = (await Services.EntriesAsync())["arxiv:2402.14702"];
 
-        _server.Serve("rss/cs.LG", Fixtures.Bytes(Day2));
+        Server.Serve("rss/cs.LG", Fixtures.Bytes(Day2));
         var second = await PollAsync(source);
 
         Assert.Equal((1, 1), (second.New, second.Updated));
-        var v2 = (await _services.EntriesAsync())["arxiv:2402.14702"];
+        var v2 = (await Services.EntriesAsync())["arxiv:2402.14702"];
         Assert.Equal(v1.Id, v2.Id);
         Assert.Equal(2, v2.Version);
         Assert.Equal("2402.14702v2", v2.Prefix);
@@ -133,12 +122,12 @@ public sealed class ArxivRssSourceTests : IAsyncLifetime
             <rss version="2.0" xmlns:arxiv="http://arxiv.org/schemas/atom"><channel><title>cs.LG updates on arXiv.org</title><link>http://rss.arxiv.org/rss/cs.LG</link><description>cs.LG updates on arXiv.org</description><item><title>Once for All: Train One Network and Specialize it for Efficient Deployment</title><link>https://arxiv.org/abs/1908.09791</link><description>arXiv:1908.09791v1 Announce Type: new 
             Abstract: 传统方法需要 AutoML 专门定制化检索网络结构并训练。</description><guid isPermaLink="false">oai:arXiv.org:1908.09791v1</guid><pubDate>Thu, 26 Dec 2019 10:00:00 +0800</pubDate><category>cs.LG</category><arxiv:announce_type>new</arxiv:announce_type></item></channel></rss>
             """;
-        _server.Serve("rss/cs.LG", Encoding.UTF8.GetBytes(feed));
+        Server.Serve("rss/cs.LG", Encoding.UTF8.GetBytes(feed));
 
         var result = await PollAsync(Source());
 
         Assert.Equal(1, result.New);
-        var entry = (await _services.EntriesAsync())["arxiv:1908.09791"];
+        var entry = (await Services.EntriesAsync())["arxiv:1908.09791"];
         Assert.Equal(("1908.09791v1", "传统方法需要 AutoML 专门定制化检索网络结构并训练。"), (entry.Prefix, entry.Summary));
         Assert.Equal(new DateTimeOffset(2019, 12, 26, 2, 0, 0, TimeSpan.Zero), entry.Published);
     }
@@ -146,7 +135,7 @@ public sealed class ArxivRssSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_HtmlErrorPage_FailsWithAClearReason()
     {
-        _server.MapFixture("rss/cs.LG", "wechat-article-html/wechatsogou_link_expired.html", "text/html");
+        Server.MapFixture("rss/cs.LG", "wechat-article-html/wechatsogou_link_expired.html", "text/html");
 
         var result = await PollAsync(Source());
 
@@ -160,7 +149,7 @@ public sealed class ArxivRssSourceTests : IAsyncLifetime
     [InlineData("""{"id": "a", "kind": "arxiv-rss", "category": "cs.LG", "query": "x"}""", "query: unknown field")]
     public void Validate_BadFields_NameTheField(string source, string problem)
     {
-        var problems = _services.Problems($$"""{"sources": [{{source}}]}""");
+        var problems = Services.Problems($$"""{"sources": [{{source}}]}""");
 
         Assert.Contains(problems, p => p.Contains("source 'a'") && p.Contains(problem));
     }
@@ -168,9 +157,9 @@ public sealed class ArxivRssSourceTests : IAsyncLifetime
     [Fact]
     public void Requests_Categories_BuildTheCombinedFeedUrl()
     {
-        var source = Assert.Single(_services.Sources("""{"sources": [{"id": "a", "kind": "arxiv-rss", "category": ["cs.LG", "cs.AR"]}]}"""));
+        var source = Assert.Single(Services.Sources("""{"sources": [{"id": "a", "kind": "arxiv-rss", "category": ["cs.LG", "cs.AR"]}]}"""));
 
-        var request = Assert.Single(_services.Get<SourceCatalog>().Kinds["arxiv-rss"].Requests(source));
+        var request = Assert.Single(Services.Get<SourceCatalog>().Kinds["arxiv-rss"].Requests(source));
 
         Assert.Equal("https://rss.arxiv.org/rss/cs.LG+cs.AR", request.Uri.AbsoluteUri);
     }

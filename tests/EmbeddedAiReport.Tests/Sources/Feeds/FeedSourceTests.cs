@@ -4,21 +4,10 @@ using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Sources.Feeds;
 
-public sealed class FeedSourceTests : IAsyncLifetime
+public sealed class FeedSourceTests() : LoopbackTest(new TestServices())
 {
-    private readonly TestServices _services = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-    }
-
-    private SourceDefinition Source(string path, string id = "feed-1") => Assert.Single(_services.Sources(
-        $$"""{"sources": [{"id": "{{id}}", "kind": "feed", "url": "{{_server.Url(path)}}", "allowPrivateNetwork": true}]}"""));
+    private SourceDefinition Source(string path, string id = "feed-1") => Assert.Single(Services.Sources(
+        $$"""{"sources": [{"id": "{{id}}", "kind": "feed", "url": "{{Server.Url(path)}}", "allowPrivateNetwork": true}]}"""));
 
     [Theory]
     [InlineData("github-releases-atom/feedrs_feed-rs_releases_2020.atom", 4)]
@@ -28,9 +17,9 @@ public sealed class FeedSourceTests : IAsyncLifetime
     [InlineData("generic-feed/rssparser_news_qq_gb2312.xml", 20)]
     public async Task PollAsync_RealFeed_StoresEveryItem(string fixture, int expected)
     {
-        _server.MapFixture("feed.xml", fixture);
+        Server.MapFixture("feed.xml", fixture);
 
-        var result = await _services.Get<SourcePoller>().PollAsync(Source("feed.xml"), CancellationToken.None);
+        var result = await Services.Get<SourcePoller>().PollAsync(Source("feed.xml"), CancellationToken.None);
 
         Assert.Null(result.Error);
         Assert.Equal(expected, result.New);
@@ -39,19 +28,19 @@ public sealed class FeedSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_RelativeAtomLinks_BecomeAbsolute()
     {
-        _server.MapFixture("feed.xml", "github-releases-atom/rssparser_gulp_releases_2015.atom");
+        Server.MapFixture("feed.xml", "github-releases-atom/rssparser_gulp_releases_2015.atom");
 
-        await _services.Get<SourcePoller>().PollAsync(Source("feed.xml"), CancellationToken.None);
+        await Services.Get<SourcePoller>().PollAsync(Source("feed.xml"), CancellationToken.None);
 
-        var entries = await _services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
+        var entries = await Services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
         Assert.All(entries, e => Assert.StartsWith("https://github.com/gulpjs/gulp/releases/tag/", e.Url));
     }
 
     [Fact]
     public async Task PollAsync_SecondPoll_SendsETagGets304AndStoresNothing()
     {
-        _server.MapFixture("feed.xml", "github-releases-atom/feedrs_feed-rs_releases_2020.atom");
-        var poller = _services.Get<SourcePoller>();
+        Server.MapFixture("feed.xml", "github-releases-atom/feedrs_feed-rs_releases_2020.atom");
+        var poller = Services.Get<SourcePoller>();
 
         var first = await poller.PollAsync(Source("feed.xml"), CancellationToken.None);
         var second = await poller.PollAsync(Source("feed.xml"), CancellationToken.None);
@@ -59,26 +48,26 @@ public sealed class FeedSourceTests : IAsyncLifetime
         Assert.Equal(4, first.New);
         Assert.True(second.NotModified);
         Assert.Equal(0, second.Seen);
-        Assert.Equal(2, _server.Requests.Count);
-        Assert.NotEmpty(_server.Requests.Last().IfNoneMatch);
-        Assert.Equal(4, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));
+        Assert.Equal(2, Server.Requests.Count);
+        Assert.NotEmpty(Server.Requests.Last().IfNoneMatch);
+        Assert.Equal(4, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task PollAsync_FeedChangesAnItem_UpdatesItInPlace()
     {
         var original = Fixtures.Text("github-releases-atom/feedrs_feed-rs_releases_2020.atom");
-        _server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes(original));
-        var poller = _services.Get<SourcePoller>();
+        Server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes(original));
+        var poller = Services.Get<SourcePoller>();
         await poller.PollAsync(Source("feed.xml"), CancellationToken.None);
 
-        _server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes(original.Replace("Update version to 0.1.3", "Update version to 0.1.3 (edited)")));
+        Server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes(original.Replace("Update version to 0.1.3", "Update version to 0.1.3 (edited)")));
         var second = await poller.PollAsync(Source("feed.xml"), CancellationToken.None);
 
         Assert.Equal(0, second.New);
         Assert.Equal(1, second.Updated);
         Assert.Equal(3, second.Unchanged);
-        Assert.Equal(4, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));
+        Assert.Equal(4, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
     }
 
     [Theory]
@@ -87,12 +76,12 @@ public sealed class FeedSourceTests : IAsyncLifetime
     [InlineData("wechat-article-html/wechatsogou_link_expired.html", "HTML page")]
     public async Task PollAsync_BrokenDocument_FailsWithAClearReasonAndWritesAFetchRow(string fixture, string reason)
     {
-        _server.MapFixture("feed.xml", fixture);
+        Server.MapFixture("feed.xml", fixture);
 
-        var result = await _services.Get<SourcePoller>().PollAsync(Source("feed.xml"), CancellationToken.None);
+        var result = await Services.Get<SourcePoller>().PollAsync(Source("feed.xml"), CancellationToken.None);
 
         Assert.Contains(reason, result.Error);
-        var health = Assert.Single(await _services.Get<SourceStore>().ListHealthAsync(CancellationToken.None));
+        var health = Assert.Single(await Services.Get<SourceStore>().ListHealthAsync(CancellationToken.None));
         Assert.Equal(1, health.ConsecutiveFailures);
         Assert.Contains(reason, health.LastError);
     }
@@ -100,12 +89,12 @@ public sealed class FeedSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_PrivateAddressNotAllowed_IsRefusedBeforeAnyRequest()
     {
-        _server.MapFixture("feed.xml", "github-releases-atom/feedrs_feed-rs_releases_2020.atom");
+        Server.MapFixture("feed.xml", "github-releases-atom/feedrs_feed-rs_releases_2020.atom");
         var source = Source("feed.xml") with { AllowPrivateNetwork = false };
 
-        var result = await _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+        var result = await Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
 
         Assert.Contains("allowPrivateNetwork", result.Error);
-        Assert.Empty(_server.Requests);
+        Assert.Empty(Server.Requests);
     }
 }

@@ -7,7 +7,7 @@ using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Sources.GitHub;
 
-public sealed class GitHubReleasesSourceTests : IAsyncLifetime
+public sealed class GitHubReleasesSourceTests() : LoopbackTest(new TestServices(new DateTimeOffset(2024, 4, 22, 12, 0, 0, TimeSpan.Zero)))
 {
     /// <summary>The repos of the default config, with the fixture that stands for each one's releases.atom.</summary>
     public static readonly (string Repo, string Fixture)[] Engines =
@@ -26,31 +26,20 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
 
     private static readonly DateTimeOffset Everything = DateTimeOffset.UnixEpoch;
 
-    private readonly TestServices _services = new(new DateTimeOffset(2024, 4, 22, 12, 0, 0, TimeSpan.Zero));
-    private LoopbackServer _server = null!;
+    private SourcePoller Poller => Services.Get<SourcePoller>();
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-    }
-
-    private SourcePoller Poller => _services.Get<SourcePoller>();
-
-    private SourceDefinition Source(string fields, string id = "gh") => Assert.Single(_services.Sources(
+    private SourceDefinition Source(string fields, string id = "gh") => Assert.Single(Services.Sources(
         $$"""{"sources": [{"id": "{{id}}", "kind": "github-releases", "allowPrivateNetwork": true, {{fields}} }]}"""));
 
-    private string Base => _server.BaseUri.AbsoluteUri;
+    private string Base => Server.BaseUri.AbsoluteUri;
 
     private void MapEngines()
     {
-        foreach (var (repo, fixture) in Engines) _server.MapFixture($"{repo}/releases.atom", fixture);
+        foreach (var (repo, fixture) in Engines) Server.MapFixture($"{repo}/releases.atom", fixture);
     }
 
     private async Task<IReadOnlyList<StoredEntry>> EntriesAsync() =>
-        await _services.Get<EntryStore>().ListWindowAsync(Everything, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
+        await Services.Get<EntryStore>().ListWindowAsync(Everything, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
 
     private static string EngineList => string.Join(", ", Engines.Select(e => $"\"{e.Repo}\""));
 
@@ -71,7 +60,7 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
         Assert.DoesNotContain("gh:tensorflow/tensorflow@v2.16.0-rc0", keys);
         Assert.DoesNotContain("gh:paddlepaddle/paddle-lite@v2.13-rc", keys);
         Assert.DoesNotContain("gh:apache/tvm@v0.16.0.rc0", keys);
-        Assert.Equal(Engines.Select(e => $"/{e.Repo}/releases.atom"), _server.Requests.Select(r => r.PathAndQuery));
+        Assert.Equal(Engines.Select(e => $"/{e.Repo}/releases.atom"), Server.Requests.Select(r => r.PathAndQuery));
     }
 
     [Fact]
@@ -86,14 +75,14 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
         Assert.Null(again.Error);
         Assert.True(again.NotModified);
         Assert.Equal(0, again.New);
-        Assert.All(_server.Requests.Skip(Engines.Length), r => Assert.NotEmpty(r.IfNoneMatch));
-        Assert.Equal(14, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));
+        Assert.All(Server.Requests.Skip(Engines.Length), r => Assert.NotEmpty(r.IfNoneMatch));
+        Assert.Equal(14, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task PollAsync_ReleaseEntry_HasIssueStyleTitleReleaseLinkPlainSummaryAndTime()
     {
-        _server.MapFixture("Tencent/ncnn/releases.atom", "github-engines/Tencent_ncnn.releases.atom");
+        Server.MapFixture("Tencent/ncnn/releases.atom", "github-engines/Tencent_ncnn.releases.atom");
 
         await Poller.PollAsync(Source($"\"repo\": \"Tencent/ncnn\", \"baseUrl\": \"{Base}\""), CancellationToken.None);
 
@@ -128,7 +117,7 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_PrereleasesTrue_KeepsReleaseCandidates()
     {
-        _server.MapFixture("tensorflow/tensorflow/releases.atom", "github-engines/tensorflow_tensorflow.releases.atom");
+        Server.MapFixture("tensorflow/tensorflow/releases.atom", "github-engines/tensorflow_tensorflow.releases.atom");
 
         var result = await Poller.PollAsync(Source($"\"repo\": \"tensorflow/tensorflow\", \"baseUrl\": \"{Base}\", \"prereleases\": true"), CancellationToken.None);
 
@@ -142,7 +131,7 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
     [InlineData("\"includeTags\": \"^b\", \"excludeTags\": \"^b2700$\"", new[] { "b2698", "b2699" })]
     public async Task PollAsync_TagRegexes_KeepOnlyMatchingReleases(string filters, string[] expected)
     {
-        _server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
+        Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
 
         await Poller.PollAsync(Source($"\"repo\": \"ggml-org/llama.cpp\", \"baseUrl\": \"{Base}\", {filters}"), CancellationToken.None);
 
@@ -152,8 +141,8 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_RepoWrittenInAnotherCase_IsTheSameRepoAndAddsNoEntries()
     {
-        _server.MapFixture("Tencent/ncnn/releases.atom", "github-engines/Tencent_ncnn.releases.atom");
-        _server.MapFixture("TENCENT/NCNN/releases.atom", "github-engines/Tencent_ncnn.releases.atom");
+        Server.MapFixture("Tencent/ncnn/releases.atom", "github-engines/Tencent_ncnn.releases.atom");
+        Server.MapFixture("TENCENT/NCNN/releases.atom", "github-engines/Tencent_ncnn.releases.atom");
 
         var first = await Poller.PollAsync(Source($"\"repo\": \"Tencent/ncnn\", \"baseUrl\": \"{Base}\"", "a"), CancellationToken.None);
         var shouted = await Poller.PollAsync(Source($"\"repo\": \"TENCENT/NCNN\", \"baseUrl\": \"{Base}\"", "b"), CancellationToken.None);
@@ -161,22 +150,22 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
         Assert.Equal(2, first.New);
         Assert.Null(shouted.Error);
         Assert.Equal(0, shouted.New);
-        Assert.Equal(2, await _services.Get<EntryStore>().CountAsync(CancellationToken.None));
+        Assert.Equal(2, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task PollAsync_RenamedRepoRedirects_KeepsExistingEntriesAndAddsOnlyNewReleases()
     {
-        _server.MapFixture("ggerganov/llama.cpp/releases.atom", "github-engines/ggerganov_llama.cpp.before-rename.releases.atom");
+        Server.MapFixture("ggerganov/llama.cpp/releases.atom", "github-engines/ggerganov_llama.cpp.before-rename.releases.atom");
         var source = Source($"\"repo\": \"ggerganov/llama.cpp\", \"baseUrl\": \"{Base}\"");
         var before = await Poller.PollAsync(source, CancellationToken.None);
 
         // GitHub answers the old name with a permanent redirect to the new owner once the repo is transferred.
-        _server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
-        _server.Map("ggerganov/llama.cpp/releases.atom", context =>
+        Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
+        Server.Map("ggerganov/llama.cpp/releases.atom", context =>
         {
             context.Response.StatusCode = 301;
-            context.Response.Headers.Location = _server.Url("ggml-org/llama.cpp/releases.atom").AbsoluteUri;
+            context.Response.Headers.Location = Server.Url("ggml-org/llama.cpp/releases.atom").AbsoluteUri;
             return Task.CompletedTask;
         });
         var after = await Poller.PollAsync(source, CancellationToken.None);
@@ -196,9 +185,9 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
     [InlineData("github-releases-atom/rssparser_gulp_releases_2015.atom", "gulpjs/gulp", "gh:gulpjs/gulp@v3.9.0", "gulpjs/gulp: v3.9.0", "https://github.com/gulpjs/gulp/releases/tag/v3.9.0", 10)]
     public async Task PollAsync_RealReleasesAtom_MapsEveryRelease(string fixture, string repo, string key, string title, string url, int count)
     {
-        _server.MapFixture("releases.atom", fixture);
+        Server.MapFixture("releases.atom", fixture);
 
-        var result = await Poller.PollAsync(Source($"\"repo\": \"{repo}\", \"url\": \"{_server.Url("releases.atom")}\""), CancellationToken.None);
+        var result = await Poller.PollAsync(Source($"\"repo\": \"{repo}\", \"url\": \"{Server.Url("releases.atom")}\""), CancellationToken.None);
 
         Assert.Equal(count, result.New);
         var entry = Assert.Single(await EntriesAsync(), e => e.CanonicalKey == key);
@@ -210,9 +199,9 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_RealFeedRsNotes_SummaryIsFirstLinesAsPlainText()
     {
-        _server.MapFixture("releases.atom", "github-releases-atom/feedrs_feed-rs_releases_2020.atom");
+        Server.MapFixture("releases.atom", "github-releases-atom/feedrs_feed-rs_releases_2020.atom");
 
-        await Poller.PollAsync(Source($"\"repo\": \"feed-rs/feed-rs\", \"url\": \"{_server.Url("releases.atom")}\""), CancellationToken.None);
+        await Poller.PollAsync(Source($"\"repo\": \"feed-rs/feed-rs\", \"url\": \"{Server.Url("releases.atom")}\""), CancellationToken.None);
 
         var entry = Assert.Single(await EntriesAsync(), e => e.CanonicalKey == "gh:feed-rs/feed-rs@v0.2.0");
         Assert.StartsWith("A range of maintenance work, including: migrate to Rust 2018 edition; Align domain model around Atom spec", entry.Summary);
@@ -222,9 +211,9 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_CommitsFeedInsteadOfReleases_StoresNothingAndSaysWhy()
     {
-        _server.MapFixture("releases.atom", "github-releases-atom/miniflux_github_commits_2024.atom");
+        Server.MapFixture("releases.atom", "github-releases-atom/miniflux_github_commits_2024.atom");
 
-        var result = await Poller.PollAsync(Source($"\"repo\": \"miniflux/v2\", \"url\": \"{_server.Url("releases.atom")}\""), CancellationToken.None);
+        var result = await Poller.PollAsync(Source($"\"repo\": \"miniflux/v2\", \"url\": \"{Server.Url("releases.atom")}\""), CancellationToken.None);
 
         Assert.Null(result.Error);
         Assert.Equal(0, result.Seen);
@@ -233,7 +222,7 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_HtmlPageInsteadOfFeed_FailsWithAReason()
     {
-        _server.MapFixture("Tencent/ncnn/releases.atom", "wechat-article-html/wechatsogou_link_expired.html", "text/html");
+        Server.MapFixture("Tencent/ncnn/releases.atom", "wechat-article-html/wechatsogou_link_expired.html", "text/html");
 
         var result = await Poller.PollAsync(Source($"\"repo\": \"Tencent/ncnn\", \"baseUrl\": \"{Base}\""), CancellationToken.None);
 
@@ -243,13 +232,13 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_TagsTrue_ReadsTagsAtom()
     {
-        _server.MapFixture("Tencent/ncnn/tags.atom", "github-engines/Tencent_ncnn.releases.atom");
+        Server.MapFixture("Tencent/ncnn/tags.atom", "github-engines/Tencent_ncnn.releases.atom");
 
         var result = await Poller.PollAsync(Source($"\"repo\": \"Tencent/ncnn\", \"baseUrl\": \"{Base}\", \"tags\": true"), CancellationToken.None);
 
         Assert.Null(result.Error);
         Assert.Equal(2, result.New);
-        Assert.Equal("/Tencent/ncnn/tags.atom", Assert.Single(_server.Requests).PathAndQuery);
+        Assert.Equal("/Tencent/ncnn/tags.atom", Assert.Single(Server.Requests).PathAndQuery);
     }
 
     [Fact]
@@ -259,7 +248,7 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
         Environment.SetEnvironmentVariable(tokenEnv, "test-token-123");
         var headers = new List<(string Accept, string Authorization)>();
         var body = "[" + Fixtures.Text("github-releases-api-json/releasedrafter_release_published.json") + "]";
-        _server.Map("repos/toolmantim/release-drafter-test-project/releases", async context =>
+        Server.Map("repos/toolmantim/release-drafter-test-project/releases", async context =>
         {
             headers.Add((context.Request.Headers.Accept.ToString(), context.Request.Headers.Authorization.ToString()));
             context.Response.ContentType = "application/json";
@@ -280,7 +269,7 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
             var (accept, authorization) = Assert.Single(headers);
             Assert.Equal("application/vnd.github+json", accept);
             Assert.Equal("Bearer test-token-123", authorization);
-            Assert.Equal("/repos/toolmantim/release-drafter-test-project/releases?per_page=30", Assert.Single(_server.Requests).PathAndQuery);
+            Assert.Equal("/repos/toolmantim/release-drafter-test-project/releases?per_page=30", Assert.Single(Server.Requests).PathAndQuery);
         }
         finally
         {
@@ -303,7 +292,7 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
         var draft = real.DeepClone();
         draft["tag_name"] = "v2.2.0";
         draft["draft"] = true;
-        _server.MapFile("repos/toolmantim/release-drafter-test-project/releases",
+        Server.MapFile("repos/toolmantim/release-drafter-test-project/releases",
             System.Text.Encoding.UTF8.GetBytes(new JsonArray(draft, prerelease, real).ToJsonString()), "application/json");
 
         await Poller.PollAsync(Source(
@@ -316,7 +305,7 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_RestAnswersWithAtom_FailsWithAReason()
     {
-        _server.MapFixture("repos/Tencent/ncnn/releases", "github-engines/Tencent_ncnn.releases.atom");
+        Server.MapFixture("repos/Tencent/ncnn/releases", "github-engines/Tencent_ncnn.releases.atom");
 
         var result = await Poller.PollAsync(Source($"\"repo\": \"Tencent/ncnn\", \"api\": \"rest\", \"apiUrl\": \"{Base}\""), CancellationToken.None);
 
@@ -339,7 +328,7 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
     {
         var json = $$"""{"sources": [{"id": "gh", "kind": "github-releases"{{(fields.Length > 0 ? ", " + fields : "")}}}]}""";
 
-        var (_, problems) = _services.Get<SourceCatalog>().Parse(json, "sources.json", new DraftOptions().SectionSlugs(), _ => null);
+        var (_, problems) = Services.Get<SourceCatalog>().Parse(json, "sources.json", new DraftOptions().SectionSlugs(), _ => null);
 
         Assert.Contains(problems, p => p.StartsWith("sources.json: source 'gh': ", StringComparison.Ordinal) && p.Contains(problem, StringComparison.Ordinal));
     }
@@ -347,7 +336,7 @@ public sealed class GitHubReleasesSourceTests : IAsyncLifetime
     [Fact]
     public void DefaultConfig_GitHubSources_CoverTheInferenceEngines()
     {
-        var (sources, problems) = _services.Get<SourceCatalog>().Parse(
+        var (sources, problems) = Services.Get<SourceCatalog>().Parse(
             File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "sources.json")), "sources.json", new DraftOptions().SectionSlugs(), _ => null);
 
         Assert.Empty(problems);

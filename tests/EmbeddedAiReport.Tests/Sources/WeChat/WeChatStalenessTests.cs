@@ -6,26 +6,15 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Sources.WeChat;
 
-public sealed class WeChatStalenessTests : IAsyncLifetime
+public sealed class WeChatStalenessTests() : LoopbackTest(new TestServices(Start))
 {
     // Shortly after the fixture's newest article (2020-05-12T04:21:09Z): freshness counts from the newest item delivered.
     private static readonly DateTimeOffset Start = new(2020, 5, 12, 6, 0, 0, TimeSpan.Zero);
-    private readonly TestServices _services = new(Start);
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-    }
-
-    private SourceDefinition Source(string extra = "") => Assert.Single(_services.Sources(
-        $$"""{"sources": [{"id": "wx", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true {{extra}} }]}"""));
+    private SourceDefinition Source(string extra = "") => Assert.Single(Services.Sources(
+        $$"""{"sources": [{"id": "wx", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true {{extra}} }]}"""));
 
     private async Task<SourceHealth> HealthAsync() =>
-        (await _services.Get<SourceStore>().GetHealthAsync("wx", CancellationToken.None))!;
+        (await Services.Get<SourceStore>().GetHealthAsync("wx", CancellationToken.None))!;
 
     [Theory]
     [InlineData(2, "", false)]
@@ -34,84 +23,84 @@ public sealed class WeChatStalenessTests : IAsyncLifetime
     [InlineData(8, """, "staleAfter": "7d" """, true)]
     public async Task IsStale_MirrorAnswering200WithNothingNew_IsStaleOnlyAfterItsCadence(int days, string extra, bool stale)
     {
-        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
         var source = Source(extra);
-        var poller = _services.Get<SourcePoller>();
+        var poller = Services.Get<SourcePoller>();
         await poller.PollAsync(source, CancellationToken.None);
 
-        _services.Clock.Advance(TimeSpan.FromDays(days));
+        Services.Clock.Advance(TimeSpan.FromDays(days));
         var again = await poller.PollAsync(source, CancellationToken.None);
 
         Assert.Null(again.Error);
-        var staleAfter = _services.Get<SourceCatalog>().Kinds["wechat-mirror"].StaleAfter(source)!.Value;
-        Assert.Equal(stale, (await HealthAsync()).IsStale(staleAfter, _services.Clock.GetUtcNow()));
+        var staleAfter = Services.Get<SourceCatalog>().Kinds["wechat-mirror"].StaleAfter(source)!.Value;
+        Assert.Equal(stale, (await HealthAsync()).IsStale(staleAfter, Services.Clock.GetUtcNow()));
     }
 
     [Fact]
     public async Task IsStale_SecondMirrorOfArticlesAnotherSourceStored_IsNotStale()
     {
-        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
-        var sources = _services.Sources($$"""
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        var sources = Services.Sources($$"""
             {"sources": [
-              {"id": "wx", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true},
-              {"id": "wx-2", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true}
+              {"id": "wx", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true},
+              {"id": "wx-2", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true}
             ]}
             """);
-        var poller = _services.Get<SourcePoller>();
+        var poller = Services.Get<SourcePoller>();
 
         var first = await poller.PollAsync(sources[0], CancellationToken.None);
         var second = await poller.PollAsync(sources[1], CancellationToken.None);
-        _services.Clock.Advance(TimeSpan.FromDays(1));
+        Services.Clock.Advance(TimeSpan.FromDays(1));
 
         Assert.Equal(3, first.New);
         Assert.Equal(0, second.New);   // every article was already stored by the first mirror
-        var health = await _services.Get<SourceStore>().GetHealthAsync("wx-2", CancellationToken.None);
+        var health = await Services.Get<SourceStore>().GetHealthAsync("wx-2", CancellationToken.None);
         Assert.Equal(new DateTimeOffset(2020, 5, 12, 4, 21, 9, TimeSpan.Zero), health!.LastNewEntry);
-        Assert.False(health.IsStale(TimeSpan.FromDays(3), _services.Clock.GetUtcNow()));
+        Assert.False(health.IsStale(TimeSpan.FromDays(3), Services.Clock.GetUtcNow()));
     }
 
     [Fact]
     public async Task IsStale_FailingMirror_IsFailingNotStale()
     {
-        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
         var source = Source();
-        var poller = _services.Get<SourcePoller>();
+        var poller = Services.Get<SourcePoller>();
         await poller.PollAsync(source, CancellationToken.None);
-        _server.Map("feeds/MP_WXS_3073282833.rss", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
+        Server.Map("feeds/MP_WXS_3073282833.rss", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
 
-        _services.Clock.Advance(TimeSpan.FromDays(5));
+        Services.Clock.Advance(TimeSpan.FromDays(5));
         await poller.PollAsync(source, CancellationToken.None);
 
         var health = await HealthAsync();
         Assert.Equal(1, health.ConsecutiveFailures);
-        Assert.False(health.IsStale(TimeSpan.FromDays(3), _services.Clock.GetUtcNow()));
+        Assert.False(health.IsStale(TimeSpan.FromDays(3), Services.Clock.GetUtcNow()));
     }
 
     [Fact]
     public async Task IsStale_MirrorThatNeverProducedAnything_CountsFromTheFirstPoll()
     {
-        _server.MapFile("feeds/MP_WXS_3073282833.rss", """<?xml version="1.0"?><rss version="2.0"><channel><title>机器之心</title></channel></rss>"""u8.ToArray());
+        Server.MapFile("feeds/MP_WXS_3073282833.rss", """<?xml version="1.0"?><rss version="2.0"><channel><title>机器之心</title></channel></rss>"""u8.ToArray());
         var source = Source();
-        var poller = _services.Get<SourcePoller>();
+        var poller = Services.Get<SourcePoller>();
         await poller.PollAsync(source, CancellationToken.None);
-        var freshly = (await HealthAsync()).IsStale(TimeSpan.FromDays(3), _services.Clock.GetUtcNow());
+        var freshly = (await HealthAsync()).IsStale(TimeSpan.FromDays(3), Services.Clock.GetUtcNow());
 
-        _services.Clock.Advance(TimeSpan.FromDays(4));
+        Services.Clock.Advance(TimeSpan.FromDays(4));
         await poller.PollAsync(source, CancellationToken.None);
 
         Assert.False(freshly);
-        Assert.True((await HealthAsync()).IsStale(TimeSpan.FromDays(3), _services.Clock.GetUtcNow()));
+        Assert.True((await HealthAsync()).IsStale(TimeSpan.FromDays(3), Services.Clock.GetUtcNow()));
     }
 
     [Fact]
     public async Task SourcesCommand_StaleMirror_ShowsStaleWithTheLastNewEntry()
     {
-        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
         using var temp = new TempDirectory();
         var config = temp.ConfigWithSources($$"""
             {"sources": [
-              {"id": "wx-stale", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true},
-              {"id": "wx-fresh", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true, "staleAfter": "30d"}
+              {"id": "wx-stale", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true},
+              {"id": "wx-fresh", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri.AbsoluteUri}}", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true, "staleAfter": "30d"}
             ]}
             """);
         var clock = new FakeTimeProvider(Start);

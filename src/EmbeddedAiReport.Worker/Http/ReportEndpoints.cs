@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Worker.Http;
@@ -47,13 +48,14 @@ internal static class ReportEndpoints
             });
         });
 
-        app.MapGet("/sources", async (HttpContext http, SourceStore store, LoadedConfig config, CancellationToken ct) =>
+        app.MapGet("/sources", async (HttpContext http, SourceStore store, SourceCatalog catalog, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
         {
             var health = (await store.ListHealthAsync(ct)).ToDictionary(h => h.Id);
-            return Json(http, config.Sources.Select(s => new
+            var now = time.GetUtcNow();
+            return Json(http, config.Sources.Select(s => SourceStatus.Of(s, health.GetValueOrDefault(s.Id), catalog.Kinds.GetValueOrDefault(s.Kind), now)).Select(status => new
             {
-                s.Id, s.Kind, s.Enabled, s.Schedule,
-                health = health.GetValueOrDefault(s.Id),
+                status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
+                status.State, status.Note, status.PausedUntil, status.Health,
             }));
         });
     }

@@ -65,6 +65,7 @@ public sealed class DaemonTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badWeek.StatusCode);
         Assert.Contains("\"news\"", sources);
+        Assert.Contains("\"state\":\"ok\"", sources);
         Assert.Equal(draft, byWeek);
         Assert.Equal(items.Count, System.Text.Json.JsonDocument.Parse(entries).RootElement.GetProperty("entries").GetArrayLength());
         Assert.Equal("application/json; charset=utf-8", entriesResponse.Content.Headers.ContentType!.ToString());

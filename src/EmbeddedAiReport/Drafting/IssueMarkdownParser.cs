@@ -57,6 +57,15 @@ public static partial class IssueMarkdownParser
         return match.Success && DateOnly.TryParse(match.Value, out var date) ? date : null;
     }
 
+    /// <summary>
+    /// Splits the editor's <c>title | account</c> into its parts: the last <c>| name</c> of at most 30 characters is the
+    /// account, as replay.py's split_account reads it; (title, null) when there is none.
+    /// </summary>
+    public static (string Title, string? Account) SplitAccount(string title) =>
+        AccountSuffix().Match(title) is { Success: true } match
+            ? (match.Groups["title"].Value.Trim(), match.Groups["account"].Value.Trim())
+            : (title.Trim(), null);
+
     private static IReadOnlyList<string> Links(string line) => UrlPattern().Matches(line).Select(m => m.Value).ToList();
 
     [GeneratedRegex(@"^##\s+(.+?)\s*$")]
@@ -73,6 +82,9 @@ public static partial class IssueMarkdownParser
 
     [GeneratedRegex(@"https?://[^\s)\]]+")]
     private static partial Regex UrlPattern();
+
+    [GeneratedRegex(@"^(?<title>.*?)\s*\|\s*(?<account>[^|]{1,30})$")]
+    private static partial Regex AccountSuffix();
 
     [GeneratedRegex(@"\d{4}-\d{2}-\d{2}")]
     private static partial Regex IssueDate();

@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Normalizing;
 
 namespace EmbeddedAiReport.Tagging;
 
 /// <summary>One published issue of the newsletter as labelled examples: each item as the entry a source would have brought, with the editor's section.</summary>
-public sealed partial record CorpusIssue(string Name, IReadOnlyList<(CandidateEntry Entry, string Section)> Items)
+public sealed record CorpusIssue(string Name, IReadOnlyList<(CandidateEntry Entry, string Section)> Items)
 {
     /// <summary>Reads an issue's markdown (the corpus format) with <paramref name="sectionSlugs"/> mapping headings to slugs.</summary>
     public static CorpusIssue Parse(string name, string markdown, IReadOnlyDictionary<string, string> sectionSlugs) =>
@@ -30,13 +29,7 @@ public sealed partial record CorpusIssue(string Name, IReadOnlyList<(CandidateEn
     {
         if (CanonicalUrl.TryParse(item.Url) is not { } url) return null;
         var key = EntryKey.For(url);
-        var title = item.Title;
-        string? account = null;
-        if (AccountSuffix().Match(title) is { Success: true } suffix)
-        {
-            title = suffix.Groups["title"].Value.Trim();
-            account = suffix.Groups["account"].Value.Trim();
-        }
+        var (title, account) = IssueMarkdownParser.SplitAccount(item.Title);
         var summary = item.Summary.Length > 0 ? item.Summary : title;
         return new CandidateEntry
         {
@@ -48,8 +41,4 @@ public sealed partial record CorpusIssue(string Name, IReadOnlyList<(CandidateEn
             Links = Mentions.Find(key, title, summary, string.Join(' ', item.Links)),
         };
     }
-
-    // As replay.py's split_account: the last "| name" of at most 30 characters is the account.
-    [GeneratedRegex(@"^(?<title>.*?)\s*\|\s*(?<account>[^|]{1,30})$")]
-    private static partial Regex AccountSuffix();
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Storage;
@@ -7,7 +6,7 @@ using EmbeddedAiReport.Tests.Support;
 namespace EmbeddedAiReport.Tests.Dedup;
 
 /// <summary>The corpus issues turned into entries as the replay tool feeds them (dated two days before the issue, account split off the title).</summary>
-internal static partial class CorpusEntries
+internal static class CorpusEntries
 {
     public sealed record Item(DateOnly Issue, int Index, IssueItem Source, CandidateEntry Entry);
 
@@ -23,7 +22,7 @@ internal static partial class CorpusEntries
             {
                 var item = parsed[i];
                 if (CanonicalUrl.TryParse(item.Url) is not { } uri) continue;
-                var (title, account) = SplitAccount(item.Title);
+                var (title, account) = IssueMarkdownParser.SplitAccount(item.Title);
                 var key = EntryKey.For(uri);
                 var summary = item.Summary.Length > 0 ? item.Summary : title;
                 items.Add(new Item(issue, i, item, new CandidateEntry
@@ -52,13 +51,4 @@ internal static partial class CorpusEntries
     }
 
     public static EntryWrite Write(CandidateEntry entry) => new(entry, "feed", entry.Section ?? "news", 1, []);
-
-    private static (string Title, string? Account) SplitAccount(string title)
-    {
-        var match = AccountSuffix().Match(title);
-        return match.Success ? (match.Groups[1].Value.Trim(), match.Groups[2].Value.Trim()) : (title.Trim(), null);
-    }
-
-    [GeneratedRegex(@"^(.*?)\s*\|\s*([^|]{1,30})$")]
-    private static partial Regex AccountSuffix();
 }

@@ -47,4 +47,13 @@ public sealed class IssueMarkdownParserTests
     [InlineData("# 嵌入式AI简报 (2019-03-31)", 2019, 3, 31)]
     public void DateOf_NameOrHeading_ReadsTheDate(string text, int year, int month, int day) =>
         Assert.Equal(new DateOnly(year, month, day), IssueMarkdownParser.DateOf(text));
+
+    [Theory]
+    [InlineData("高通骁龙875性能规格曝光 | 智东西", "高通骁龙875性能规格曝光", "智东西")]
+    [InlineData("ICLR 2020 | 华为提出新量化方法 | 机器之心", "ICLR 2020 | 华为提出新量化方法", "机器之心")]
+    [InlineData("alibaba/MNN: MNN 1.0.0 正式发布", "alibaba/MNN: MNN 1.0.0 正式发布", null)]
+    [InlineData("闲话模型压缩之网络剪枝（Network Pruning）｜ 极市平台", "闲话模型压缩之网络剪枝（Network Pruning）｜ 极市平台", null)]   // a full-width bar is part of the title
+    [InlineData("title | an account name far longer than thirty characters", "title | an account name far longer than thirty characters", null)]
+    public void SplitAccount_EditorsTitle_SplitsTheLastShortAccountSuffix(string title, string expectedTitle, string? expectedAccount) =>
+        Assert.Equal((expectedTitle, expectedAccount), IssueMarkdownParser.SplitAccount(title));
 }

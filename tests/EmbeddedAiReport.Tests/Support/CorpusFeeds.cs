@@ -24,7 +24,7 @@ public static class CorpusFeeds
         var minute = 0;
         foreach (var item in items)
         {
-            var (text, account) = SplitAccount(item.Title);
+            var (text, account) = IssueMarkdownParser.SplitAccount(item.Title);
             var element = new XElement("item",
                 new XElement("title", text),
                 new XElement("link", item.Url),
@@ -51,12 +51,5 @@ public static class CorpusFeeds
             sources.Add($$"""{"id": "{{group.Key}}", "kind": "feed", "url": "{{server.Url(group.Key + ".xml")}}", "section": "{{group.Key}}", "schedule": "{{schedule}}", "allowPrivateNetwork": true}""");
         }
         return $$"""{"sources": [{{string.Join(",", sources)}}]}""";
-    }
-
-    /// <summary>"title | account" → (title, account), as the issues write items.</summary>
-    public static (string Title, string? Account) SplitAccount(string title)
-    {
-        var bar = title.LastIndexOf('|');
-        return bar > 0 && title.Length - bar - 1 is > 0 and <= 30 ? (title[..bar].Trim(), title[(bar + 1)..].Trim()) : (title.Trim(), null);
     }
 }

@@ -41,7 +41,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         var parsed = IssueMarkdownParser.Parse(draft, CorpusFeeds.Sections);
         // An item without "| account" gets the feed's title as its account, as a mirror's channel title names the account.
         Assert.Equal(
-            items.Select(i => (i.Section, i.Url, Title: CorpusFeeds.SplitAccount(i.Title).Account is null ? $"{i.Title.Trim()} | {i.Section}" : i.Title.Trim())).Order(),
+            items.Select(i => (i.Section, i.Url, Title: IssueMarkdownParser.SplitAccount(i.Title).Account is null ? $"{i.Title.Trim()} | {i.Section}" : i.Title.Trim())).Order(),
             parsed.Select(i => (i.Section, i.Url, Title: Unescape(i.Title))).Order());
         Assert.Contains($"> 导读：本次{items.Count}条。", draft);
         Assert.StartsWith("---\nlayout: default\n---\n\n# 嵌入式AI简报 (2020-11-29)\n", draft);

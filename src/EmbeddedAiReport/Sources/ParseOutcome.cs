@@ -6,7 +6,8 @@ public abstract record ParseOutcome
     private ParseOutcome() { }
 
     /// <summary>The document was read; <paramref name="Skipped"/> says why items were left out; <paramref name="Next"/> is a further page to fetch.</summary>
-    public sealed record Parsed(IReadOnlyList<CandidateEntry> Entries, IReadOnlyList<string> Skipped, Uri? Next = null) : ParseOutcome;
+    /// <param name="Warning">Set when the document was broken and only partly read (the lenient path), so the operator hears of it.</param>
+    public sealed record Parsed(IReadOnlyList<CandidateEntry> Entries, IReadOnlyList<string> Skipped, Uri? Next = null, string? Warning = null) : ParseOutcome;
 
     /// <summary>Not the expected format (an HTML error page where a feed was expected, broken XML).</summary>
     public sealed record WrongFormat(string Reason) : ParseOutcome;

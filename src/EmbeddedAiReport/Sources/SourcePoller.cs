@@ -69,6 +69,7 @@ public sealed class SourcePoller(
                             case ParseOutcome.Parsed parsed:
                                 entries.AddRange(parsed.Entries);
                                 foreach (var reason in parsed.Skipped) logger.Skipped(source.Id, reason);
+                                if (parsed.Warning is { } warning) logger.PartlyRead(source.Id, address.AbsoluteUri, warning);
                                 if (page == 0) newValidators[address.AbsoluteUri] = fetched.Validators;
                                 next = parsed.Next;
                                 break;

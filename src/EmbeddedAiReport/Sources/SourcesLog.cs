@@ -36,4 +36,7 @@ internal static partial class SourcesLog
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Skipped {SourceId}: paused until {Until:u} after {Failures} failed polls in a row")]
     public static partial void Paused(this ILogger logger, string sourceId, DateTimeOffset until, int failures);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "{SourceId}: {Url} is broken and was only partly read: {Warning}; items after the break are missing until the site fixes the feed")]
+    public static partial void PartlyRead(this ILogger logger, string sourceId, string url, string warning);
 }

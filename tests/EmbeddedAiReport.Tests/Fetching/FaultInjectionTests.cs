@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using System.IO.Compression;
 using System.Text;
 using EmbeddedAiReport.Fetching;
@@ -652,6 +654,25 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
 
         Assert.Null(result.Error);
         Assert.Equal(3, result.New);
+    }
+
+    [Fact]
+    public async Task PollAsync_Fault31_DocumentCutMidItem_WarnsTheOperatorItWasOnlyPartlyRead()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var services = new TestServices(configure: s => s.AddSingleton<ILoggerProvider>(logs));
+        var full = FaultFeeds.Rss(FaultFeeds.Items(5));
+        Serve("half.xml", full[..full.IndexOf("<item><title>item 3", StringComparison.Ordinal)] + "<item><title>item 3</title><link>https://exa");
+        Serve("whole.xml", full);
+        var poller = services.Get<SourcePoller>();
+
+        var cut = await poller.PollAsync(Source("half.xml", services: services), CancellationToken.None);
+        await poller.PollAsync(Source("whole.xml", services: services), CancellationToken.None);
+
+        Assert.Null(cut.Error);
+        var warning = Assert.Single(logs.Lines, l => l.EventId == 2007).Message;   // none for the well-formed feed
+        Assert.Contains("half.xml is broken and was only partly read", warning);
+        Assert.Contains("recovered 3 complete item(s)", warning);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed partial class ArxivRssSource(TimeProvider timeProvider) : ISourceK
             }
             entries.Add(paper.ToCandidate(source));
         }
-        return new ParseOutcome.Parsed(entries, skipped);
+        return new ParseOutcome.Parsed(entries, skipped, Warning: parsed.Warning);
     }
 
     private static ArxivPaper? Read(FeedEntry item, DateTimeOffset now)

@@ -39,7 +39,7 @@ public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
             if (Map(item, feed, source, request, baseUri, now) is { } entry) entries.Add(entry);
             else skipped.Add($"item '{item.Title ?? item.Id}': no usable link or title");
         }
-        return new ParseOutcome.Parsed(entries, skipped);
+        return new ParseOutcome.Parsed(entries, skipped, Warning: parsed.Warning);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ internal static class GitHubAtomParser
                 item.Content ?? item.Description, NotesAreHtml: true,
                 SourceDates.Parse(item.Published, now) ?? SourceDates.Parse(item.Updated, now), Prerelease: null, Draft: false));
         }
-        return GitHubParse.Ok(releases, skipped);
+        return GitHubParse.Ok(releases, skipped, parsed.Warning);
     }
 
     private static GitHubRepo? RepoOf(string? link) => CanonicalUrl.TryParse(link) is { } uri ? GitHubRepo.TryFromUrl(uri) : null;

@@ -71,7 +71,7 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
             else if (!settings.KeepsTag(release.Tag)) skipped.Add($"{requested} {release.Tag}: tag filtered out by includeTags/excludeTags");
             else entries.Add(ToEntry(release, requested, request));
         }
-        return new ParseOutcome.Parsed(entries, skipped);
+        return new ParseOutcome.Parsed(entries, skipped, Warning: parsed.Warning);
     }
 
     public string? Hold(SourceDefinition source, SourceRequest request) =>

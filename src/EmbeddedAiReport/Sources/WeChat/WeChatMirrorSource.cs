@@ -70,7 +70,7 @@ public sealed class WeChatMirrorSource(TimeProvider timeProvider) : ISourceKind,
                 Summary = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Description ?? item.Content), MaxSummaryLength),
             });
         }
-        return new ParseOutcome.Parsed(entries, skipped);
+        return new ParseOutcome.Parsed(entries, skipped, Warning: parsed.Warning);
     }
 
     public TimeSpan? StaleAfter(SourceDefinition source) => Settings(source).StaleAfter;

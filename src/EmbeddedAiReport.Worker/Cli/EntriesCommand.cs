@@ -31,19 +31,22 @@ internal static class EntriesCommand
             query = query with { FromUtc = window.FromUtc, ToUtc = window.ToUtc };
         }
         var rows = await app.Services.GetRequiredService<EntryStore>().QueryAsync(query, cancellationToken);
+        var classifier = app.Services.GetRequiredService<EntryClassifier>();
         var zone = config.Draft.Zone();
         context.Out.WriteLine($"{"id",6}  {"status",-11} {"score",6}  {"section",-10} {"date",-10}  title");
         foreach (var (entry, tags) in rows)
         {
             var date = TimeZoneInfo.ConvertTime(entry.Published ?? entry.FirstSeen, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var account = entry.Account is null ? "" : $" | {entry.Account}";
-            context.Out.WriteLine($"{entry.Id,6}  {entry.Status,-11} {entry.Score,6:0.00}  {entry.Section,-10} {date,-10}  {entry.Title}{account}");
+            context.Out.WriteLine($"{entry.Id,6}  {entry.Status,-11} {Relevance.Format(entry.Score),6}  {entry.Section,-10} {date,-10}  {entry.Title}{account}");
             if (arguments.Explain)
             {
                 var weight = config.Sources.FirstOrDefault(s => s.Id == entry.SourceId)?.Weight ?? 0;
-                var explanation = RelevanceScorer.Explain(entry.Score, tags, entry.Links, weight, config.Tagging.Taxonomy.Scoring);
+                var relevance = classifier.ExplainStored(entry, weight);
                 context.Out.WriteLine($"{"",8}{entry.Url}");
-                context.Out.WriteLine($"{"",8}score: {explanation}");
+                // Stored scores are the model's at ingest (or at the last train); say so when the loaded model now disagrees.
+                var stale = Relevance.Format(relevance.Score) != Relevance.Format(entry.Score) ? $" [stored {Relevance.Format(entry.Score)}: scored by an earlier model; run train to rescore]" : "";
+                context.Out.WriteLine($"{"",8}{relevance}{stale}");
             }
         }
         context.Error.WriteLine($"{rows.Count} entries");

@@ -284,14 +284,14 @@ public sealed class EntryStore(ReportDatabase database)
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
     }
 
-    // Columns: id, source_id, kind, canonical_key, url, title, summary, account, published, first_seen, section, prefix, version, score, status, story_id.
-    private static StoredEntry Read(SqliteDataReader reader) => new(
-        reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-        reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-        SqliteTime.ReadOrNull(reader.GetValue(8)), SqliteTime.Read(reader.GetString(9)),
-        reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
-        reader.IsDBNull(12) ? null : reader.GetInt32(12), reader.GetDouble(13), reader.GetString(14),
-        reader.IsDBNull(15) ? null : reader.GetInt64(15), []) { IsStoryPrimary = reader.FieldCount > 16 && reader.GetBoolean(16) };
+    // Columns from offset: id, source_id, kind, canonical_key, url, title, summary, account, published, first_seen, section, prefix, version, score, status, story_id.
+    internal static StoredEntry Read(SqliteDataReader reader, int offset = 0) => new(
+        reader.GetInt64(offset), reader.GetString(offset + 1), reader.GetString(offset + 2), reader.GetString(offset + 3), reader.GetString(offset + 4),
+        reader.GetString(offset + 5), reader.GetString(offset + 6), reader.IsDBNull(offset + 7) ? null : reader.GetString(offset + 7),
+        SqliteTime.ReadOrNull(reader.GetValue(offset + 8)), SqliteTime.Read(reader.GetString(offset + 9)),
+        reader.IsDBNull(offset + 10) ? null : reader.GetString(offset + 10), reader.IsDBNull(offset + 11) ? null : reader.GetString(offset + 11),
+        reader.IsDBNull(offset + 12) ? null : reader.GetInt32(offset + 12), reader.GetDouble(offset + 13), reader.GetString(offset + 14),
+        reader.IsDBNull(offset + 15) ? null : reader.GetInt64(offset + 15), []) { IsStoryPrimary = reader.FieldCount > offset + 16 && reader.GetBoolean(offset + 16) };
 
     private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
     {

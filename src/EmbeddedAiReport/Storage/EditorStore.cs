@@ -7,11 +7,32 @@ namespace EmbeddedAiReport.Storage;
 public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvider)
 {
     /// <summary>
-    /// Sets the editor's title and/or summary of an entry: null leaves that field as it is, an empty text goes back to what
-    /// the source gave. Returns false when there is no such entry.
+    /// Sets the editor's title and/or summary of an entry: null or the text shown now leaves that field as it is; an empty
+    /// text or the source's own text goes back to what the source gives. Returns false when there is no such entry.
     /// </summary>
-    public Task<bool> SetTextAsync(long entryId, string? title, string? summary, CancellationToken cancellationToken) =>
-        UpdateAsync(entryId, cancellationToken, (title, "title"), (summary, "summary"));
+    public async Task<bool> SetTextAsync(long entryId, string? title, string? summary, CancellationToken cancellationToken)
+    {
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT e.title, e.summary, o.title, o.summary FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE e.id = $id";
+            command.Parameters.AddWithValue("$id", entryId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken)) return false;
+            title = Change(title, reader.GetString(0), reader.IsDBNull(2) ? null : reader.GetString(2));
+            summary = Change(summary, reader.GetString(1), reader.IsDBNull(3) ? null : reader.GetString(3));
+        }
+        return await UpdateAsync(entryId, cancellationToken, (title, "title"), (summary, "summary"));
+    }
+
+    // What to write for an edited field: null (nothing), "" (back to the source) or the new text.
+    private static string? Change(string? wanted, string source, string? current)
+    {
+        if (wanted is null) return null;
+        var text = wanted.Trim();
+        if (text == (current ?? source)) return null;
+        return text == source ? "" : text;
+    }
 
     /// <summary>Moves an entry to another section (null: back to the pipeline's section); its place is reset. False when there is no such entry.</summary>
     public Task<bool> SetSectionAsync(long entryId, string? section, CancellationToken cancellationToken) =>

@@ -69,7 +69,9 @@ internal static class ReviewEndpoints
         if (await access.CheckWriteAsync(http) is { } refused)
         {
             services.GetRequiredService<ILogger<ReviewActions>>().Refused(http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress?.ToString(), refused.Message);
-            return Reply(http, week, id, new ReviewActions.Outcome(refused.Status, refused.Message));
+            return http.Request.Headers.ContainsKey(ScriptHeader)
+                ? Results.Json(new { ok = false, message = refused.Message }, statusCode: refused.Status)
+                : Results.Text(refused.Message + "\n", "text/plain; charset=utf-8", statusCode: refused.Status);
         }
         if (EditorialWeek.TryParse(week) is not { } parsed) return BadWeek(week);
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
@@ -80,8 +82,6 @@ internal static class ReviewEndpoints
     private static IResult Reply(HttpContext http, string week, long? id, ReviewActions.Outcome outcome)
     {
         if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new { ok = outcome.Ok, message = outcome.Message }, statusCode: outcome.Status);
-        if (!outcome.Ok && outcome.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
-            return Results.Text(outcome.Message + "\n", "text/plain; charset=utf-8", statusCode: outcome.Status);
         var anchor = id is { } entry ? $"#e{entry}" : "";
         http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(week)}?msg={Uri.EscapeDataString(outcome.Message)}{anchor}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);

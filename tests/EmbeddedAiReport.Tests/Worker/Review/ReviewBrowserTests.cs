@@ -141,6 +141,25 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task CopyAndDownload_GiveExactlyTheExport()
+    {
+        var page = await OpenAsync();
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        var export = await _site.ExportAsync();
+
+        await page.Locator("#copy").ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("markdown copied");
+        var copied = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("a[download]").ClickAsync());
+        var path = Path.Combine(_site.Directory, "download.md");
+        await download.SaveAsAsync(path);
+
+        Assert.Equal(export, copied);
+        Assert.Equal($"{ReviewSite.Week}.md", download.SuggestedFilename);
+        Assert.Equal(export, await File.ReadAllTextAsync(path));
+    }
+
+    [Fact]
     public async Task ScriptTitle_ShowsAsTextAndNeverRuns()
     {
         var dialogs = new List<string>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Storage;
 
@@ -40,9 +41,12 @@ public sealed class DraftExplainer(DraftOptions options)
                 _ when ranked.TryGetValue(e.Id, out var place) => new DraftDecision(DraftDecisionKind.OverQuota,
                     $"out: over the quota ({place.Section.Name} #{place.Rank}, quota {options.QuotaFor(place.Section.Slug)})"),
                 _ when Primary(e, rankedStories) is { } primary => NotPrimary(byId[primary], "out of the draft too"),
-                { Status: not "shortlisted" } when e.Score < options.MinScore => new DraftDecision(DraftDecisionKind.BelowThreshold,
-                    string.Create(CultureInfo.InvariantCulture, $"out: below the threshold (score {e.Score:0.00} < {options.MinScore:0.00})")),
-                _ => new DraftDecision(DraftDecisionKind.NoSection, $"out: section '{e.Section ?? "none"}' is not one of the draft's sections"),
+                _ when !options.EffectiveSections.Any(s => string.Equals(s.Slug, e.Section, StringComparison.OrdinalIgnoreCase)) =>
+                    new DraftDecision(DraftDecisionKind.NoSection, $"out: section '{e.Section ?? "none"}' is not one of the draft's sections"),
+                // In a draft section, selectable, yet not ranked even without quotas: the selector's score threshold left it out.
+                _ => new DraftDecision(DraftDecisionKind.BelowThreshold, e.Score < options.MinScore
+                    ? string.Create(CultureInfo.InvariantCulture, $"out: below the threshold (score {e.Score:0.00} < {options.MinScore:0.00})")
+                    : string.Create(CultureInfo.InvariantCulture, $"out: below the threshold (score {e.Score:0.00})")),
             };
         }
         return decisions;
@@ -73,12 +77,12 @@ public sealed class DraftExplainer(DraftOptions options)
     private static DraftDecision NotPrimary(StoredEntry primary, string where) => new(DraftDecisionKind.NotStoryPrimary,
         $"out: not its story's primary (the story is #{primary.Id} {TextCleaner.Truncate(primary.Title, 60)}, {where})", primary.Id);
 
-    private static DraftOptions WithoutQuotas(DraftOptions options) => new()
+    // A copy through JSON keeps every setting the selector reads (a threshold added later included), then lifts the quotas.
+    private static DraftOptions WithoutQuotas(DraftOptions options)
     {
-        TimeZone = options.TimeZone,
-        Sections = options.Sections,
-        MinScore = options.MinScore,
-        KeepEmptySections = true,
-        Quotas = options.EffectiveSections.ToDictionary(s => s.Slug, _ => int.MaxValue, StringComparer.OrdinalIgnoreCase),
-    };
+        var copy = JsonSerializer.Deserialize<DraftOptions>(JsonSerializer.Serialize(options)) ?? new DraftOptions();
+        copy.Quotas = options.EffectiveSections.ToDictionary(s => s.Slug, _ => int.MaxValue, StringComparer.OrdinalIgnoreCase);
+        copy.KeepEmptySections = true;
+        return copy;
+    }
 }

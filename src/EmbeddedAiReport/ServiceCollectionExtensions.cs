@@ -73,6 +73,9 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<TaggingModel>()));
         services.AddSingleton<DraftExporter>();
+        services.AddSingleton<EditorStore>();
+        services.AddSingleton(provider => new DraftExplainer(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<TaggingModel>()));
+        services.AddSingleton<DraftReview>();
         services.AddSingleton(provider => new IssueHistory(provider.GetRequiredService<IssueStore>(), provider.GetRequiredService<IOptions<DraftOptions>>().Value));
         return services;
     }

@@ -99,6 +99,8 @@ internal static class ReportCli
         root.Subcommands.Add(importIssue);
         root.Subcommands.Add(entries);
         root.Subcommands.Add(mark);
+        root.Subcommands.Add(EditCommand.Create(Context, configure));
+        root.Subcommands.Add(MoveCommand.Create(Context, configure));
         root.Subcommands.Add(sources);
         root.Subcommands.Add(validate);
         root.Subcommands.Add(train);

@@ -87,10 +87,11 @@ internal static class ReportCli
         var floodOption = new Option<string[]>("--flood") { Description = "JSON-lines file of real unpicked items (repeatable): the ranking is measured among them" };
         var perWindowOption = new Option<int>("--per-window") { Description = "Items of each flood file in each issue's window", DefaultValueFactory = _ => 25 };
         var negativesOption = new Option<string[]>("--negatives") { Description = "JSON-lines file of unpicked items used only for training (repeatable)" };
+        var heldOutOption = new Option<string[]>("--heldout") { Description = "JSON-lines file of unpicked items used only in the windows, never for training (repeatable)" };
         var evaluate = new Command("evaluate", "Leave-issues-out evaluation: section accuracy, tag coverage, relevance, ranking under a flood.")
-            { corpusOption, offTopicOption, foldsOption, floodOption, perWindowOption, negativesOption };
+            { corpusOption, offTopicOption, foldsOption, floodOption, perWindowOption, negativesOption, heldOutOption };
         evaluate.SetAction(p => EvaluateCommand.Run(Context(p), new EvaluateCommand.Arguments(p.GetValue(corpusOption)!, p.GetValue(offTopicOption), p.GetValue(foldsOption),
-            p.GetValue(floodOption) ?? [], p.GetValue(perWindowOption), p.GetValue(negativesOption) ?? [])));
+            p.GetValue(floodOption) ?? [], p.GetValue(perWindowOption), p.GetValue(negativesOption) ?? [], p.GetValue(heldOutOption) ?? [])));
 
         root.Subcommands.Add(run);
         root.Subcommands.Add(poll);

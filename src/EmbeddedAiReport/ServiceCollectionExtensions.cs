@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SourceStore>();
         services.AddSingleton<IssueStore>();
         services.AddSingleton<PageStore>();
+        services.AddSingleton<SchedulerTables>();
 
         services.AddSingleton<HostPoliteness>();
         services.AddSingleton<HostResilience>();
@@ -57,13 +58,16 @@ public static class ServiceCollectionExtensions
 
 
         services.AddSingleton<SourceCatalog>();
-        services.TryAddSingleton(TaggingModel.Empty);   // the host registers what it loaded from tags.json and router.json
-        services.AddSingleton<EntryClassifier>();
+        // The daemon registers a monitor over the reloadable tags.json and router.json; without one, a fixed model (Empty
+        // unless the host registered a TaggingModel).
+        services.TryAddSingleton(TaggingModel.Empty);
+        services.TryAddSingleton<IOptionsMonitor<TaggingModel>>(provider => new FixedOptionsMonitor<TaggingModel>(provider.GetRequiredService<TaggingModel>()));
+        services.AddSingleton(provider => new EntryClassifier(provider.GetRequiredService<IOptionsMonitor<TaggingModel>>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PageEnricher>();
         services.AddSingleton<SourcePoller>();
 
         // Stories: dedup and cross-links after each fetch (DedupOptions bound by the host; defaults otherwise).
-        services.TryAddSingleton(Options.Create(new DedupOptions()));
+        services.AddOptions<DedupOptions>();
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<DedupOptions>>().Value);
         services.AddSingleton<MinHasher>();
         services.AddSingleton<StoryPrimary>();

@@ -1,20 +1,26 @@
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
 using Quartz;
 
 namespace EmbeddedAiReport.Worker.Jobs;
 
 /// <summary>Polls one source on its schedule; the JobKey is the source id, so a source never runs twice at once.</summary>
-/// <remarks>A source paused after failures is skipped until its pause ends (<see cref="SourcePoller.PollIfDueAsync"/>); <c>poll</c> ignores pauses.</remarks>
+/// <remarks>
+/// A source paused after failures is skipped until its pause ends (<see cref="SourcePoller.PollIfDueAsync"/>); <c>poll</c>
+/// ignores pauses. A firing whose work a catch-up poll already did (the source succeeded after the firing was due) is skipped.
+/// The token is cancelled when the daemon stops, which abandons the poll without committing anything.
+/// </remarks>
 [DisallowConcurrentExecution]
-internal sealed class PollSourceJob(SourcePoller poller, LoadedConfig config) : IJob
+internal sealed class PollSourceJob(SourcePoller poller, SourceStore store, LoadedConfig config) : IJob
 {
     public const string SourceIdKey = "sourceId";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var id = context.MergedJobDataMap.GetString(SourceIdKey);
-        var source = config.Sources.FirstOrDefault(s => s.Id == id);
+        var source = config.Current.Sources.FirstOrDefault(s => s.Id == id);
         if (source is null) return;   // removed from sources.json since scheduling
+        if (context.ScheduledFireTimeUtc is { } due && (await store.GetHealthAsync(source.Id, cancellationToken))?.LastSuccess > due) return;
         await poller.PollIfDueAsync(source, cancellationToken);   // logs its own outcome
     }
 }

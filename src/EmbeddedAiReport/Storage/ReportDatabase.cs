@@ -31,6 +31,9 @@ public sealed class ReportDatabase
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
 
+    /// <summary>The connection string every connection to the file uses (the job store opens its own with it).</summary>
+    public string ConnectionString => _connectionString;
+
     /// <summary>Opens a connection with WAL, a busy timeout and foreign keys, migrating the schema on first use.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -86,6 +89,9 @@ public sealed class ReportDatabase
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>The text of the embedded migration <paramref name="version"/> (e.g. <c>0005_quartz</c>).</summary>
+    public static string MigrationScript(string version) => Migrations().Single(m => m.Version == version).Sql;
 
     private static IEnumerable<(string Version, string Sql)> Migrations()
     {

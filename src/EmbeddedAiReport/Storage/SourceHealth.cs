@@ -12,7 +12,7 @@ public sealed record SourceHealth(
     DateTimeOffset? LastNewEntry,
     long Entries)
 {
-    /// <summary>When the source was first polled (its oldest <c>fetches</c> row), or null.</summary>
+    /// <summary>When the source was first polled, or null.</summary>
     public DateTimeOffset? FirstPoll { get; init; }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using EmbeddedAiReport.Storage;
+using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Tagging;
 
@@ -8,9 +9,15 @@ namespace EmbeddedAiReport.Tagging;
 /// router learned from past issues; a low-confidence guess yields to the source's section hint; without a router, the
 /// hint or the kind's default. Score: see <see cref="RelevanceScorer"/>. Runs on the ingest path: one pass over the text
 /// for tags, one for router features, no I/O.
+/// The model is read once per entry from <paramref name="models"/>, so a reloaded tags.json or router.json applies to the next entry.
 /// </remarks>
-public sealed class EntryClassifier(TaggingModel model, TimeProvider timeProvider)
+public sealed class EntryClassifier(IOptionsMonitor<TaggingModel> models, TimeProvider timeProvider)
 {
+    /// <summary>A classifier with a fixed model (tests, tools).</summary>
+    public EntryClassifier(TaggingModel model, TimeProvider timeProvider) : this(new FixedOptionsMonitor<TaggingModel>(model), timeProvider)
+    {
+    }
+
     /// <summary>The stored form of <paramref name="entry"/> from <paramref name="source"/>.</summary>
     public EntryWrite Classify(CandidateEntry entry, SourceDefinition source, string kindDefaultSection)
     {
@@ -21,12 +28,13 @@ public sealed class EntryClassifier(TaggingModel model, TimeProvider timeProvide
     /// <summary>The section and score of <paramref name="entry"/> with the reasons for both.</summary>
     public Classification Explain(CandidateEntry entry, SourceDefinition source, string kindDefaultSection)
     {
+        var model = models.CurrentValue;
         var tags = model.Taxonomy.Matcher.Match(entry.Title, entry.Summary);
         var score = RelevanceScorer.Score(entry, tags, source.Weight, model.Taxonomy.Scoring, timeProvider.GetUtcNow());
-        return new Classification(Route(entry, tags, source, kindDefaultSection), score);
+        return new Classification(Route(model, entry, tags, source, kindDefaultSection), score);
     }
 
-    private RouteDecision Route(CandidateEntry entry, IReadOnlyList<TagDefinition> tags, SourceDefinition source, string kindDefaultSection)
+    private static RouteDecision Route(TaggingModel model, CandidateEntry entry, IReadOnlyList<TagDefinition> tags, SourceDefinition source, string kindDefaultSection)
     {
         if (entry.Section is { } kindSection) return new RouteDecision(kindSection, 1, "kind");
         if (SectionRouter.Rule(entry) is { } rule) return rule;

@@ -3,8 +3,11 @@ using EmbeddedAiReport.Storage;
 namespace EmbeddedAiReport.Worker.Cli;
 
 /// <summary><c>run</c>: the daemon, until SIGINT/SIGTERM.</summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
+    [LoggerMessage(EventId = 4113, Level = LogLevel.Error, Message = "The job store is damaged ({Problem}); recreating it and rebuilding the schedules from sources.json")]
+    private static partial void JobStoreDamaged(this ILogger logger, string problem);
+
     public static async Task<int> RunAsync(CliContext context, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
@@ -14,7 +17,7 @@ internal static class RunCommand
         var tables = app.Services.GetRequiredService<SchedulerTables>();
         if (await tables.CheckAsync(cancellationToken) is { } problem)
         {
-            context.Error.WriteLine($"warning: the job store is damaged ({problem}); recreating it and rebuilding the schedules from sources.json");
+            app.Services.GetRequiredService<ILogger<SchedulerTables>>().JobStoreDamaged(problem);
             await tables.RecreateAsync(cancellationToken);
         }
         await app.RunAsync(cancellationToken);

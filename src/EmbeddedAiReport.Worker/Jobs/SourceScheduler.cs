@@ -35,9 +35,9 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         {
             var scheduler = await schedulers.GetScheduler(cancellationToken);
             var now = timeProvider.GetUtcNow();
-            var state = await ReadOrRebuildAsync(scheduler, now, cancellationToken);
             var snapshot = config.Current;
             var health = (await store.ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
+            var state = await ReadOrRebuildAsync(scheduler, now, health.Values.Max(h => h.LastPoll), cancellationToken);
             await ReconcileAsync(scheduler, snapshot, state, health, now, cancellationToken);
             var missedExport = await ScheduleSystemJobsAsync(scheduler, state, now, cancellationToken);
             await CatchUpAsync(scheduler, snapshot, health, now, cancellationToken);
@@ -65,8 +65,8 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         {
             var scheduler = await schedulers.GetScheduler(cancellationToken);
             var now = timeProvider.GetUtcNow();
-            var state = await ReadOrRebuildAsync(scheduler, now, cancellationToken);
             var health = (await store.ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
+            var state = await ReadOrRebuildAsync(scheduler, now, health.Values.Max(h => h.LastPoll), cancellationToken);
             var rescheduled = await ReconcileAsync(scheduler, reload.Current, state, health, now, cancellationToken);
             await CatchUpAsync(scheduler, reload.Current, health, now, cancellationToken, only: rescheduled);
         }
@@ -76,7 +76,8 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         }
     }
 
-    private async Task<StoredSchedules> ReadOrRebuildAsync(IScheduler scheduler, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="lastPoll">The latest poll the database remembers: ahead of the clock, like a stored firing, the clock moved back.</param>
+    private async Task<StoredSchedules> ReadOrRebuildAsync(IScheduler scheduler, DateTimeOffset now, DateTimeOffset? lastPoll, CancellationToken cancellationToken)
     {
         StoredSchedules state;
         try
@@ -89,7 +90,8 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             await ClearAsync(scheduler, cancellationToken);
             return StoredSchedules.Empty;
         }
-        if (state.LatestPreviousFire is { } last && last > now + ClockTolerance)
+        var latest = state.LatestPreviousFire > lastPoll || lastPoll is null ? state.LatestPreviousFire : lastPoll;
+        if (latest is { } last && last > now + ClockTolerance)
         {
             ClockMovedBack(last, now);
             await ClearAsync(scheduler, cancellationToken);
@@ -144,11 +146,12 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
     {
         var zone = config.Draft.Zone();
         var cron = report.Value.ExportSchedule;
-        // Missed: the stored trigger came due while the daemon was down (within Quartz's misfire threshold it still fires by
-        // itself), or an export time passed since the last export. Only the latest missed one is written.
-        var since = state.NextFire(SystemGroup, ExportJob) is { } next && next + MisfireThreshold < now ? next.AddTicks(-1)
-            : await issues.LastExportAsync(cancellationToken) is { } last && last <= now ? last : (DateTimeOffset?)null;
-        var missed = since is { } from ? Schedules.LastDue(cron, zone, from, now - MisfireThreshold) : null;
+        // Missed: an export time passed (beyond Quartz's misfire threshold, within which the trigger still fires by itself)
+        // since the stored trigger last fired and since the last export. Only the latest missed one is written.
+        var covered = state.Covered(SystemGroup, ExportJob);
+        var lastExport = await issues.LastExportAsync(cancellationToken);
+        var since = covered is { } c && (lastExport is null || c > lastExport) ? c : lastExport;
+        var missed = since is { } from && from <= now ? Schedules.LastDue(cron, zone, from, now - MisfireThreshold) : null;
         await ScheduleCronAsync<ExportDraftJob>(scheduler, state, ExportJob, cron, now, zone, cancellationToken);
         await ScheduleCronAsync<HousekeepingJob>(scheduler, state, HousekeepingJob, report.Value.HousekeepingSchedule, now, zone, cancellationToken);
         return missed;
@@ -193,7 +196,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
     [LoggerMessage(EventId = 4107, Level = LogLevel.Error, Message = "The job store could not be read; rebuilding the schedules from sources.json")]
     private partial void JobStoreUnreadable(Exception exception);
 
-    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "The clock moved backwards (a stored trigger last fired at {LastFire:o}, now is {Now:o}); rebuilding the schedules from sources.json")]
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "The clock moved backwards (the last poll or firing was at {LastFire:o}, now is {Now:o}); rebuilding the schedules from sources.json")]
     private partial void ClockMovedBack(DateTimeOffset lastFire, DateTimeOffset now);
 
     [LoggerMessage(EventId = 4109, Level = LogLevel.Error, Message = "Clearing the job store failed ({Reason}); its tables were recreated empty")]

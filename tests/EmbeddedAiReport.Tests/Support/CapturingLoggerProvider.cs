@@ -21,6 +21,9 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         return signal.Task;
     }
 
+    /// <summary>Every line so far, one per line with its event id, for a failure message.</summary>
+    public string Dump() => string.Join("\n", _lines.Select(l => $"{l.EventId} {l.Message}"));
+
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
     public void Dispose() { }

@@ -22,8 +22,16 @@ public sealed class SourcePoller(
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
     private const int MaxPages = 50;
 
-    public async Task<PollResult> PollAsync(SourceDefinition source, CancellationToken cancellationToken)
+    /// <summary>Time a source that holds a slot of <see cref="PollManyAsync"/> may run before it lets the next source start.</summary>
+    internal static readonly TimeSpan SlotPatience = TimeSpan.FromSeconds(5);
+
+    /// <param name="pollBudget">Time the whole poll may take; null: the source's <c>budget</c>, else <see cref="FetchingOptions.PollBudget"/>.</param>
+    public async Task<PollResult> PollAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null)
     {
+        // Every request, retry and wait of this poll shares one budget; what was read before it ran out is still stored.
+        var allowed = pollBudget ?? source.PollBudget ?? fetching.Value.PollBudget;
+        using var overBudget = new CancellationTokenSource(allowed, timeProvider);
+        using var pollToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overBudget.Token);
         var kind = catalog.Kinds[source.Kind];
         var started = timeProvider.GetUtcNow();
         var clock = Stopwatch.StartNew();
@@ -51,9 +59,17 @@ public sealed class SourcePoller(
                     break;
                 }
                 var stored = page == 0 && validators.TryGetValue(address.AbsoluteUri, out var v) ? v : HttpValidators.None;
-                var outcome = await fetcher.FetchAsync(
-                    new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, request.Headers),
-                    cancellationToken);
+                FetchOutcome outcome;
+                try
+                {
+                    outcome = await fetcher.FetchAsync(
+                        new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, request.Headers),
+                        pollToken.Token);
+                }
+                catch (OperationCanceledException) when (overBudget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    outcome = new FetchOutcome.Unreachable($"the poll's budget of {allowed.TotalSeconds:0.#}s ran out before this request finished (raise the source's 'budget' if it is only slow)");
+                }
                 var note = budget?.Observe(source, request, outcome);
                 switch (outcome)
                 {
@@ -100,7 +116,16 @@ public sealed class SourcePoller(
         // Filtered before enrichment (no page fetch for an excluded item) and again after (the page may fill the summary).
         var wanted = Wanted(source);
         if (kind is IPageEnrichingKind enriching)
-            entries = await enricher.EnrichAsync(enriching, source, entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), cancellationToken);
+        {
+            try
+            {
+                entries = await enricher.EnrichAsync(enriching, source, entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), pollToken.Token);
+            }
+            catch (OperationCanceledException) when (overBudget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Out of budget while reading article pages: the entries stay as the feed gave them.
+            }
+        }
 
         var writes = entries.Where(wanted)
             .DistinctBy(e => e.CanonicalKey)
@@ -128,19 +153,42 @@ public sealed class SourcePoller(
     }
 
     /// <summary>Polls <paramref name="sources"/> with at most <paramref name="maxParallel"/> at once; a crash of one is reported as its failure.</summary>
+    /// <remarks>
+    /// The run ends within <see cref="FetchingOptions.PollBudget"/>: a source started later gets what is left of it. A source
+    /// still running after <see cref="SlotPatience"/> is waiting on a slow or dead server, so it lets the next source start;
+    /// a dozen dead servers cannot hold back the healthy sources behind them.
+    /// </remarks>
     /// <param name="progress">Called as each source finishes (from the worker that polled it), e.g. to print a line.</param>
     public async Task<IReadOnlyList<PollResult>> PollManyAsync(IReadOnlyList<SourceDefinition> sources, int maxParallel, CancellationToken cancellationToken,
         Action<PollResult>? progress = null)
     {
-        var results = new PollResult[sources.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, sources.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken },
-            async (i, token) =>
+        var deadline = timeProvider.GetUtcNow() + fetching.Value.PollBudget;
+        using var slots = new SemaphoreSlim(maxParallel);
+        var polls = sources.Select(async source =>
+        {
+            await slots.WaitAsync(cancellationToken);
+            var released = 0;
+            void Release()
             {
-                results[i] = await PollGuardedAsync(sources[i], token);
-                progress?.Invoke(results[i]);
-            });
-        return results;
+                if (Interlocked.Exchange(ref released, 1) == 0) slots.Release();
+            }
+            using var patience = timeProvider.CreateTimer(_ => Release(), null, SlotPatience, Timeout.InfiniteTimeSpan);
+            try
+            {
+                var left = deadline - timeProvider.GetUtcNow();
+                var own = source.PollBudget ?? fetching.Value.PollBudget;
+                var result = left <= TimeSpan.Zero
+                    ? new PollResult(source.Id, 0, 0, 0, false, "not polled: the run's budget was used up by slow sources before its turn", TimeSpan.Zero)
+                    : await PollGuardedAsync(source, cancellationToken, left < own ? left : own);
+                progress?.Invoke(result);
+                return result;
+            }
+            finally
+            {
+                Release();
+            }
+        }).ToList();
+        return await Task.WhenAll(polls);
     }
 
     /// <summary>
@@ -159,11 +207,11 @@ public sealed class SourcePoller(
     }
 
     /// <summary>Polls one source; an unexpected exception (a bug, an unwritable database) becomes a failed result.</summary>
-    public async Task<PollResult> PollGuardedAsync(SourceDefinition source, CancellationToken cancellationToken)
+    public async Task<PollResult> PollGuardedAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null)
     {
         try
         {
-            return await PollAsync(source, cancellationToken);
+            return await PollAsync(source, cancellationToken, pollBudget);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

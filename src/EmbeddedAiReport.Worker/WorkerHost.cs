@@ -7,6 +7,8 @@ using EmbeddedAiReport.Worker.Http;
 using EmbeddedAiReport.Worker.Jobs;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
 using Quartz;
 
 namespace EmbeddedAiReport.Worker;
@@ -44,6 +46,7 @@ internal static class WorkerHost
             builder.Services.AddSingleton(typeof(IOptionsMonitor<>).MakeGenericType(part.ValueType), typeof(SnapshotMonitor<>).MakeGenericType(part.ValueType));
         builder.Services.AddEmbeddedAiReport(config.Report.Database);
         builder.Services.AddSingleton<DraftFiles>();
+        builder.Services.AddSingleton<SourceStatuses>();
 
         if (daemon)
         {
@@ -59,11 +62,25 @@ internal static class WorkerHost
             builder.Services.AddHostedService(provider => provider.GetRequiredService<SourceScheduler>());
             builder.Services.AddSingleton<ConfigWatcher>();
             builder.Services.AddHostedService(provider => provider.GetRequiredService<ConfigWatcher>());
+            builder.Services.AddSingleton<HealthCheck>();
+            builder.Services.AddSingleton<ReportGauges>();
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PollMetrics.MeterName)
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));   // gauges are read per scrape
+            // Meters are matched by name process-wide; export only this host's (its IMeterFactory's), not another host's in the process.
+            builder.Services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
+            {
+                var own = provider.GetRequiredService<IMeterFactory>();
+                metrics.AddView(instrument => instrument.Meter.Scope == own ? null : MetricStreamConfiguration.Drop);
+            });
         }
         configure?.Invoke(builder.Services);
 
         var app = builder.Build();
-        if (daemon) ReportEndpoints.Map(app);
+        if (daemon)
+        {
+            _ = app.Services.GetRequiredService<ReportGauges>();   // its gauges exist from the first scrape
+            ReportEndpoints.Map(app);
+        }
         return app;
     }
 

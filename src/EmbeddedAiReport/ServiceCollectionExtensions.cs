@@ -64,6 +64,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IOptionsMonitor<TaggingModel>>(provider => new FixedOptionsMonitor<TaggingModel>(provider.GetRequiredService<TaggingModel>()));
         services.AddSingleton(provider => new EntryClassifier(provider.GetRequiredService<IOptionsMonitor<TaggingModel>>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PageEnricher>();
+        services.AddMetrics();
+        services.AddSingleton<PollMetrics>();
         services.AddSingleton<SourcePoller>();
 
         // Stories: dedup and cross-links after each fetch (DedupOptions bound by the host; defaults otherwise).

@@ -14,7 +14,19 @@ internal static class ReportEndpoints
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
+        app.MapGet("/healthz", async (HealthCheck health, CancellationToken ct) =>
+        {
+            var (healthy, body) = await health.EvaluateAsync(ct);
+            return Results.Json(body, JsonOptions, "application/json; charset=utf-8", healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+
+        // The gauges describe state; read it just before the exporter writes them.
+        app.UseWhen(http => http.Request.Path == "/metrics", branch => branch.Use(async (http, next) =>
+        {
+            await http.RequestServices.GetRequiredService<ReportGauges>().RefreshAsync(http.RequestAborted);
+            await next(http);
+        }));
+        app.MapPrometheusScrapingEndpoint("/metrics");
 
         app.MapGet("/drafts/latest.md", async (HttpContext http, DraftFiles files, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
         {
@@ -48,16 +60,12 @@ internal static class ReportEndpoints
             });
         });
 
-        app.MapGet("/sources", async (HttpContext http, SourceStore store, SourceCatalog catalog, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
-        {
-            var health = (await store.ListHealthAsync(ct)).ToDictionary(h => h.Id);
-            var now = time.GetUtcNow();
-            return Json(http, config.Sources.Select(s => SourceStatus.Of(s, health.GetValueOrDefault(s.Id), catalog.Kinds.GetValueOrDefault(s.Kind), now)).Select(status => new
+        app.MapGet("/sources", async (HttpContext http, SourceStatuses statuses, CancellationToken ct) =>
+            Json(http, (await statuses.LoadAsync(ct)).Select(status => new
             {
                 status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
                 status.State, status.Note, status.PausedUntil, status.Health,
-            }));
-        });
+            })));
     }
 
     private static IResult Markdown(HttpContext http, string text) => Conditional(http, text, "text/markdown; charset=utf-8");

@@ -17,7 +17,7 @@ namespace EmbeddedAiReport.Sources;
 /// </remarks>
 public sealed class SourcePoller(
     SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, PageEnricher enricher, StoryAssigner stories,
-    IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger)
+    IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger, PollMetrics metrics)
 {
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
     private const int MaxPages = 50;
@@ -142,6 +142,7 @@ public sealed class SourcePoller(
         var counts = await store.CommitFetchAsync(record, writes, cancellationToken);
         if (counts.New + counts.Updated > 0) await stories.AssignPendingAsync(cancellationToken);
         var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed);
+        metrics.Record(result);
 
         if (result.Failed) logger.PollFailed(source.Id, error!);
         else if (result.NotModified) logger.NotModified(source.Id);
@@ -216,7 +217,9 @@ public sealed class SourcePoller(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.PollCrashed(source.Id, ex);
-            return new PollResult(source.Id, 0, 0, 0, false, $"internal error: {ex.Message}", TimeSpan.Zero);
+            var crashed = new PollResult(source.Id, 0, 0, 0, false, $"internal error: {ex.Message}", TimeSpan.Zero);
+            metrics.Record(crashed);
+            return crashed;
         }
     }
 

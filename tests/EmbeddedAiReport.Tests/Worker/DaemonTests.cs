@@ -59,7 +59,7 @@ public sealed class DaemonTests : IAsyncLifetime
 
         Assert.Contains("1h", scheduled);
         Assert.Contains($"{items.Count(i => i.Section == "news")} new", polled);
-        Assert.Equal("ok\n", health);
+        Assert.StartsWith("{\"status\":\"ok\",\"reason\":null,\"sources\":", health);
         Assert.Equal("text/markdown; charset=utf-8", latest.Content.Headers.ContentType!.ToString());
         Assert.Contains($"> 导读：本次{items.Count}条。", draft);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);

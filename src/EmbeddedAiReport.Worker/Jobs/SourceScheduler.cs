@@ -113,7 +113,10 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         }
     }
 
-    /// <summary>Schedules the enabled sources that are new or whose schedule changed, removes the others; returns the rescheduled ids.</summary>
+    /// <summary>
+    /// Schedules the enabled sources that are new or whose schedule changed, removes the others, and lifts the pause of the
+    /// edited ones; returns the ids of the new, rescheduled and edited sources.
+    /// </summary>
     private async Task<IReadOnlySet<string>> ReconcileAsync(IScheduler scheduler, ConfigSnapshot snapshot, StoredSchedules state,
         IReadOnlyDictionary<string, SourceHealth> health, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -137,7 +140,11 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
 
         var edited = await store.RecordConfigurationsAsync(
             snapshot.Sources.ToDictionary(s => s.Id, s => (s.Kind, Schedules.Fingerprint(s))), cancellationToken);
-        foreach (var id in edited) PauseLifted(id);
+        foreach (var (id, wasPaused) in edited)
+        {
+            if (wasPaused) PauseLifted(id);
+            rescheduled.Add(id);   // an edited source is worth a poll now if it is overdue (a fixed URL, for one)
+        }
         return rescheduled;
     }
 

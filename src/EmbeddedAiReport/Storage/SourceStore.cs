@@ -118,21 +118,36 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
 
     /// <summary>
     /// Records each source's configuration fingerprint; a source whose fingerprint changed since it was last recorded was
-    /// edited in sources.json, so its pause after failures (its own and its requests') is lifted. Returns those ids.
+    /// edited in sources.json, so its pause after failures (its own and its requests') is lifted. Returns those ids, each
+    /// with whether it was paused.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RecordConfigurationsAsync(IReadOnlyDictionary<string, (string Kind, string Hash)> sources,
+    public async Task<IReadOnlyList<(string Id, bool WasPaused)>> RecordConfigurationsAsync(IReadOnlyDictionary<string, (string Kind, string Hash)> sources,
         CancellationToken cancellationToken)
     {
-        var changed = new List<string>();
+        var changed = new List<(string, bool)>();
+        var now = SqliteTime.Write(timeProvider.GetUtcNow());
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var (id, (kind, hash)) in sources)
         {
             await using var read = connection.CreateCommand();
             read.Transaction = transaction;
-            read.CommandText = "SELECT config_hash FROM sources WHERE id = $id";
+            read.CommandText = """
+                SELECT config_hash, paused_until > $now OR EXISTS (SELECT 1 FROM request_health r WHERE r.source_id = $id AND r.paused_until > $now)
+                FROM sources WHERE id = $id
+                """;
             read.Parameters.AddWithValue("$id", id);
-            var stored = await read.ExecuteScalarAsync(cancellationToken);
+            read.Parameters.AddWithValue("$now", now);
+            object? stored = null;
+            var wasPaused = false;
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    stored = reader.IsDBNull(0) ? null : reader.GetString(0);
+                    wasPaused = !reader.IsDBNull(1) && reader.GetInt64(1) == 1;
+                }
+            }
             if (stored is string old && old == hash) continue;
             await using var write = connection.CreateCommand();
             write.Transaction = transaction;
@@ -148,7 +163,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             write.Parameters.AddWithValue("$hash", hash);
             write.Parameters.AddWithValue("$edited", stored is string);
             await write.ExecuteNonQueryAsync(cancellationToken);
-            if (stored is string) changed.Add(id);
+            if (stored is string) changed.Add((id, wasPaused));
         }
         await transaction.CommitAsync(cancellationToken);
         return changed;

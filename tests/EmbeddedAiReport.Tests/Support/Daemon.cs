@@ -52,11 +52,11 @@ public sealed class Daemon : IAsyncDisposable
     }
 
     /// <summary>The first log line with <paramref name="eventId"/> containing <paramref name="text"/>; a hang guard fails with every line logged.</summary>
-    public async Task<string> WaitForAsync(int eventId, string text = "", TimeSpan? patience = null)
+    public async Task<string> WaitForAsync(int eventId, string text = "", TimeSpan? patience = null, int skip = 0)
     {
         try
         {
-            return await Logs.WaitForAsync(eventId, text).WaitAsync(patience ?? Patience);
+            return await Logs.WaitForAsync(eventId, text, skip).WaitAsync(patience ?? Patience);
         }
         catch (TimeoutException)
         {

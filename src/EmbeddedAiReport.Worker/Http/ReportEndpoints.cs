@@ -60,12 +60,30 @@ internal static class ReportEndpoints
             });
         });
 
-        app.MapGet("/sources", async (HttpContext http, SourceStatuses statuses, CancellationToken ct) =>
-            Json(http, (await statuses.LoadAsync(ct)).Select(status => new
+        app.MapGet("/sources", async (HttpContext http, SourceStatuses statuses, LoadedConfig config, CancellationToken ct) =>
+        {
+            var zone = config.Draft.Zone();
+            DateTimeOffset? Local(DateTimeOffset? value) => value is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
+            var result = new List<object>();
+            foreach (var status in await statuses.LoadAsync(ct))
             {
-                status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
-                status.State, status.Note, status.PausedUntil, status.Health,
-            })));
+                var h = status.Health;
+                var requests = await statuses.RequestsAsync(status.Source.Id, ct);
+                result.Add(new
+                {
+                    status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
+                    status.State, status.Note, pausedUntil = Local(status.PausedUntil), nextPoll = Local(status.NextPoll),
+                    health = h is null ? null : new
+                    {
+                        lastPoll = Local(h.LastPoll), lastSuccess = Local(h.LastSuccess), h.LastError, h.LastWarning, h.ConsecutiveFailures,
+                        pausedUntil = Local(h.PausedUntil), lastNewEntry = Local(h.LastNewEntry), firstPoll = Local(h.FirstPoll), h.Entries,
+                    },
+                    requests = requests.Values.OrderBy(r => r.Label, StringComparer.Ordinal)
+                        .Select(r => new { r.Label, r.Error, r.ConsecutiveFailures, pausedUntil = Local(r.PausedUntil) }),
+                });
+            }
+            return Json(http, result);
+        });
     }
 
     private static IResult Markdown(HttpContext http, string text) => Conditional(http, text, "text/markdown; charset=utf-8");

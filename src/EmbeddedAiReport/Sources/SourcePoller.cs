@@ -26,7 +26,8 @@ public sealed class SourcePoller(
     internal static readonly TimeSpan SlotPatience = TimeSpan.FromSeconds(5);
 
     /// <param name="pollBudget">Time the whole poll may take; null: the source's <c>budget</c>, else <see cref="FetchingOptions.PollBudget"/>.</param>
-    public async Task<PollResult> PollAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null)
+    /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own (<c>poll</c> tries them all).</param>
+    public async Task<PollResult> PollAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null, bool respectPauses = false)
     {
         // Every request, retry and wait of this poll shares one budget; what was read before it ran out is still stored.
         var allowed = pollBudget ?? source.PollBudget ?? fetching.Value.PollBudget;
@@ -44,9 +45,13 @@ public sealed class SourcePoller(
         var allNotModified = true;
         TimeSpan? retryAfter = null;
         var budget = kind as IRequestBudget;
+        var requests = kind.Requests(source);
+        var tracker = await RequestTracker.LoadAsync(store, source, requests, respectPauses, started, cancellationToken);
 
-        foreach (var request in kind.Requests(source))
+        foreach (var request in requests)
         {
+            if (tracker.Skip(request)) continue;
+            var errorsBefore = errors.Count;
             Uri? next = request.Uri;
             for (var page = 0; next is not null && page < MaxPages; page++)
             {
@@ -56,6 +61,7 @@ public sealed class SourcePoller(
                 {
                     allNotModified = false;
                     if (!errors.Contains(held)) errors.Add(held);
+                    tracker.SourceWide();
                     break;
                 }
                 var stored = page == 0 && validators.TryGetValue(address.AbsoluteUri, out var v) ? v : HttpValidators.None;
@@ -85,7 +91,11 @@ public sealed class SourcePoller(
                             case ParseOutcome.Parsed parsed:
                                 entries.AddRange(parsed.Entries);
                                 foreach (var reason in parsed.Skipped) logger.Skipped(source.Id, reason);
-                                if (parsed.Warning is { } warning) logger.PartlyRead(source.Id, address.AbsoluteUri, warning);
+                                if (parsed.Warning is { } warning)
+                                {
+                                    logger.PartlyRead(source.Id, address.AbsoluteUri, warning);
+                                    tracker.Warn($"{address}: only partly read: {warning}");
+                                }
                                 if (page == 0) newValidators[address.AbsoluteUri] = fetched.Validators;
                                 next = parsed.Next;
                                 break;
@@ -111,6 +121,7 @@ public sealed class SourcePoller(
                         break;
                 }
             }
+            tracker.Done(request, errors.Skip(errorsBefore));
         }
 
         // Filtered before enrichment (no page fetch for an excluded item) and again after (the page may fill the summary).
@@ -131,17 +142,21 @@ public sealed class SourcePoller(
             .DistinctBy(e => e.CanonicalKey)
             .Select(e => classifier.Classify(e, source, kind.DefaultSection))
             .ToList();
-        var error = errors.Count == 0 ? null : string.Join("; ", errors);
+        var (error, pollWarning, requestHealth) = tracker.Summarize(errors, retryAfter, fetching.Value);
         DateTimeOffset? pausedUntil = null;
         if (error is not null)
         {
             var failuresInARow = ((await store.GetHealthAsync(source.Id, cancellationToken))?.ConsecutiveFailures ?? 0) + 1;
             pausedUntil = timeProvider.GetUtcNow() + PauseAfterFailure(failuresInARow, retryAfter, fetching.Value);
         }
-        var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators, pausedUntil);
+        var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators, pausedUntil,
+            pollWarning, requestHealth);
         var counts = await store.CommitFetchAsync(record, writes, cancellationToken);
         if (counts.New + counts.Updated > 0) await stories.AssignPendingAsync(cancellationToken);
-        var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed);
+        var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed)
+        {
+            Warning = pollWarning,
+        };
         metrics.Record(result);
 
         if (result.Failed) logger.PollFailed(source.Id, error!);
@@ -204,15 +219,16 @@ public sealed class SourcePoller(
             logger.Paused(source.Id, until, health.ConsecutiveFailures);
             return null;
         }
-        return await PollGuardedAsync(source, cancellationToken);
+        return await PollGuardedAsync(source, cancellationToken, respectPauses: true);
     }
 
     /// <summary>Polls one source; an unexpected exception (a bug, an unwritable database) becomes a failed result.</summary>
-    public async Task<PollResult> PollGuardedAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null)
+    public async Task<PollResult> PollGuardedAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null,
+        bool respectPauses = false)
     {
         try
         {
-            return await PollAsync(source, cancellationToken, pollBudget);
+            return await PollAsync(source, cancellationToken, pollBudget, respectPauses);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -15,6 +15,9 @@ public sealed record SourceHealth(
     /// <summary>When the source was first polled, or null.</summary>
     public DateTimeOffset? FirstPoll { get; init; }
 
+    /// <summary>What was wrong with the last poll although it succeeded (a feed only partly read, some requests failing), or null.</summary>
+    public string? LastWarning { get; init; }
+
     /// <summary>
     /// True when polls succeed but nothing new arrived for longer than <paramref name="staleAfter"/> (counted from
     /// the newest item the source delivered — <see cref="LastNewEntry"/> — or from the first poll when there never was

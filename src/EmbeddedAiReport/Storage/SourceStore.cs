@@ -86,11 +86,12 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         {
             health.Transaction = transaction;
             health.CommandText = """
-                INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry, paused_until, first_poll)
+                INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry, paused_until, first_poll, last_warning)
                 VALUES ($id, $kind, $now, CASE WHEN $error IS NULL THEN $now END, $error, CASE WHEN $error IS NULL THEN 0 ELSE 1 END,
-                        coalesce($newest, CASE WHEN $new > 0 THEN $now END), $paused, $started)
+                        coalesce($newest, CASE WHEN $new > 0 THEN $now END), $paused, $started, $warning)
                 ON CONFLICT (id) DO UPDATE SET
                     kind = excluded.kind, last_poll = excluded.last_poll, first_poll = coalesce(sources.first_poll, excluded.first_poll),
+                    last_warning = excluded.last_warning,
                     last_success = coalesce(excluded.last_success, sources.last_success),
                     last_error = excluded.last_error,
                     consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0 ELSE sources.consecutive_failures + 1 END,
@@ -104,6 +105,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             health.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
             health.Parameters.AddWithValue("$new", counts.New);
             health.Parameters.AddWithValue("$started", SqliteTime.Write(record.Started));
+            health.Parameters.AddWithValue("$warning", (object?)record.Warning ?? DBNull.Value);
             // Freshness is the newest item the source delivered (dated items; undated ones count when new), not only what it
             // inserted itself: a second mirror of accounts another source already polls is working, not stale.
             var newest = entries.Select(e => e.Candidate.Published).Max();
@@ -112,8 +114,43 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             await health.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        foreach (var request in record.Requests ?? [])
+        {
+            await using var upsert = connection.CreateCommand();
+            upsert.Transaction = transaction;
+            upsert.CommandText = """
+                INSERT INTO request_health (source_id, label, last_success, last_error, consecutive_failures, paused_until)
+                VALUES ($source, $label, CASE WHEN $error IS NULL THEN $now END, $error, $failures, $paused)
+                ON CONFLICT (source_id, label) DO UPDATE SET
+                    last_success = coalesce(excluded.last_success, request_health.last_success), last_error = excluded.last_error,
+                    consecutive_failures = excluded.consecutive_failures, paused_until = excluded.paused_until
+                """;
+            upsert.Parameters.AddWithValue("$source", record.SourceId);
+            upsert.Parameters.AddWithValue("$label", request.Label);
+            upsert.Parameters.AddWithValue("$now", SqliteTime.Write(now));
+            upsert.Parameters.AddWithValue("$error", (object?)request.Error ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$failures", request.ConsecutiveFailures);
+            upsert.Parameters.AddWithValue("$paused", SqliteTime.WriteOrNull(request.PausedUntil));
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return counts;
+    }
+
+    /// <summary>The stored health of each request of <paramref name="sourceId"/>, by label.</summary>
+    public async Task<IReadOnlyDictionary<string, RequestHealth>> GetRequestHealthAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT label, last_error, consecutive_failures, paused_until FROM request_health WHERE source_id = $id";
+        command.Parameters.AddWithValue("$id", sourceId);
+        var result = new Dictionary<string, RequestHealth>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            result[reader.GetString(0)] = new RequestHealth(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2),
+                SqliteTime.ReadOrNull(reader.GetValue(3)));
+        return result;
     }
 
     /// <summary>
@@ -192,7 +229,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT s.id, s.kind, s.last_poll, s.last_success, s.last_error, s.consecutive_failures, s.paused_until, s.last_new_entry,
-                   (SELECT count(*) FROM entries e WHERE e.source_id = s.id), s.first_poll
+                   (SELECT count(*) FROM entries e WHERE e.source_id = s.id), s.first_poll, s.last_warning
             FROM sources s WHERE ($id IS NULL OR s.id = $id) AND s.last_poll IS NOT NULL ORDER BY s.id
             """;
         command.Parameters.AddWithValue("$id", (object?)sourceId ?? DBNull.Value);
@@ -205,6 +242,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
                 SqliteTime.ReadOrNull(reader.GetValue(6)), SqliteTime.ReadOrNull(reader.GetValue(7)), reader.GetInt64(8))
             {
                 FirstPoll = SqliteTime.ReadOrNull(reader.GetValue(9)),
+                LastWarning = reader.IsDBNull(10) ? null : reader.GetString(10),
             });
         }
         return result;

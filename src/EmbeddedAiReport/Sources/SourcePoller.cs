@@ -25,6 +25,9 @@ public sealed class SourcePoller(
     /// <summary>Time a source that holds a slot of <see cref="PollManyAsync"/> may run before it lets the next source start.</summary>
     internal static readonly TimeSpan SlotPatience = TimeSpan.FromSeconds(5);
 
+    /// <summary>Time <see cref="PollManyAsync"/> keeps at the end of its budget for committing what the last sources read.</summary>
+    internal static readonly TimeSpan CommitReserve = TimeSpan.FromSeconds(2);
+
     /// <param name="pollBudget">Time the whole poll may take; null: the source's <c>budget</c>, else <see cref="FetchingOptions.PollBudget"/>.</param>
     /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own (<c>poll</c> tries them all).</param>
     public async Task<PollResult> PollAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null, bool respectPauses = false)
@@ -170,7 +173,8 @@ public sealed class SourcePoller(
 
     /// <summary>Polls <paramref name="sources"/> with at most <paramref name="maxParallel"/> at once; a crash of one is reported as its failure.</summary>
     /// <remarks>
-    /// The run ends within <see cref="FetchingOptions.PollBudget"/>: a source started later gets what is left of it. A source
+    /// The run ends within <see cref="FetchingOptions.PollBudget"/>, storing included: a source started later gets what is
+    /// left of it, less <see cref="CommitReserve"/>. A source
     /// still running after <see cref="SlotPatience"/> is waiting on a slow or dead server, so it lets the next source start;
     /// a dozen dead servers cannot hold back the healthy sources behind them.
     /// </remarks>
@@ -178,7 +182,9 @@ public sealed class SourcePoller(
     public async Task<IReadOnlyList<PollResult>> PollManyAsync(IReadOnlyList<SourceDefinition> sources, int maxParallel, CancellationToken cancellationToken,
         Action<PollResult>? progress = null)
     {
-        var deadline = timeProvider.GetUtcNow() + fetching.Value.PollBudget;
+        // Fetching stops a little before the budget so that storing what was read fits in it too.
+        var budget = fetching.Value.PollBudget;
+        var deadline = timeProvider.GetUtcNow() + budget - (budget / 10 < CommitReserve ? budget / 10 : CommitReserve);
         using var slots = new SemaphoreSlim(maxParallel);
         var polls = sources.Select(async source =>
         {

@@ -24,6 +24,7 @@ public sealed class LoadedConfig
     public const string TemplateFile = "templates/draft.md.liquid";
     public const string TagsFile = "tags.json";
     public const string RouterFile = "router.json";
+    public const string RankerFile = "ranker.json";
 
     private readonly IReadOnlyList<ISourceKind> _kinds;
     private readonly Dictionary<Type, string> _fingerprints = [];
@@ -47,6 +48,8 @@ public sealed class LoadedConfig
     public DraftOptions Draft { get; private set; } = new();
     public DedupOptions Dedup { get; private set; } = new();
     public List<string> Problems { get; } = [];
+    /// <summary>Problems the program runs on with a fallback (a missing or corrupt relevance model → keyword relevance).</summary>
+    public List<string> Warnings { get; } = [];
 
     /// <summary>The reloadable files as they are now.</summary>
     public ConfigSnapshot Current => Volatile.Read(ref _current);
@@ -60,7 +63,7 @@ public sealed class LoadedConfig
     /// <summary>The template of the current snapshot.</summary>
     public DraftRenderer Renderer => Current.Get<DraftRenderer>();
 
-    /// <summary>The taxonomy of tags.json and the section router of router.json (none when the file is absent).</summary>
+    /// <summary>The taxonomy of tags.json, the section router of router.json and the relevance model of ranker.json (each may be absent).</summary>
     public TaggingModel Tagging => Current.TryGet<TaggingModel>() ?? TaggingModel.Empty;
 
     /// <summary>Reads <paramref name="directory"/>; environment variables prefixed <c>EAIR_</c> override appsettings (<c>EAIR_Fetching__Contact</c>).</summary>
@@ -98,6 +101,7 @@ public sealed class LoadedConfig
                 if (part.Load(reader) is { } value) values = values.SetItem(part.ValueType, value);
             }
             config.Problems.AddRange(reader.Problems);
+            config.Warnings.AddRange(reader.Warnings);
             config._current = new ConfigSnapshot(values);
         }
         return config;
@@ -135,7 +139,7 @@ public sealed class LoadedConfig
         {
             var fingerprint = part.Fingerprint(Directory);
             if (_fingerprints.GetValueOrDefault(part.ValueType) == fingerprint) continue;
-            var reader = NewReader();
+            var reader = NewReader(reloading: true);
             var value = part.Load(reader);
             if (reader.Problems.Count > 0 || value is null)
             {
@@ -163,7 +167,7 @@ public sealed class LoadedConfig
         return new Subscription(() => { lock (_listeners) _listeners.Remove(listener); });
     }
 
-    private ConfigReader NewReader() => new(Directory, Draft, _kinds);
+    private ConfigReader NewReader(bool reloading = false) => new(Directory, Draft, _kinds, reloading);
 
     // The same options registration the host uses (BindConfiguration + validators), read once here so that one-shot
     // commands and `validate` report every problem before anything runs.

@@ -5,6 +5,7 @@ using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Worker.Configuration;
 using EmbeddedAiReport.Worker.Http;
 using EmbeddedAiReport.Worker.Jobs;
+using EmbeddedAiReport.Worker.Review;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using System.Diagnostics.Metrics;
@@ -64,6 +65,7 @@ internal static class WorkerHost
             builder.Services.AddHostedService(provider => provider.GetRequiredService<ConfigWatcher>());
             builder.Services.AddSingleton<HealthCheck>();
             builder.Services.AddSingleton<ReportGauges>();
+            builder.Services.AddReview();
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PollMetrics.MeterName)
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));   // gauges are read per scrape
             // Meters are matched by name process-wide; export only this host's (its IMeterFactory's), not another host's in the process.
@@ -80,6 +82,7 @@ internal static class WorkerHost
         {
             _ = app.Services.GetRequiredService<ReportGauges>();   // its gauges exist from the first scrape
             ReportEndpoints.Map(app);
+            ReviewEndpoints.Map(app);
         }
         return app;
     }

@@ -27,6 +27,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SourceStore>();
         services.AddSingleton<IssueStore>();
         services.AddSingleton<PageStore>();
+        services.AddSingleton<LabelStore>();
+        services.AddSingleton<Ranking.ModelTraining>();
         services.AddSingleton<SchedulerTables>();
 
         services.AddSingleton<HostPoliteness>();
@@ -58,8 +60,8 @@ public static class ServiceCollectionExtensions
 
 
         services.AddSingleton<SourceCatalog>();
-        // The daemon registers a monitor over the reloadable tags.json and router.json; without one, a fixed model (Empty
-        // unless the host registered a TaggingModel).
+        // The daemon registers a monitor over the reloadable tags.json, router.json and ranker.json; without one, a fixed
+        // model (Empty unless the host registered a TaggingModel).
         services.TryAddSingleton(TaggingModel.Empty);
         services.TryAddSingleton<IOptionsMonitor<TaggingModel>>(provider => new FixedOptionsMonitor<TaggingModel>(provider.GetRequiredService<TaggingModel>()));
         services.AddSingleton(provider => new EntryClassifier(provider.GetRequiredService<IOptionsMonitor<TaggingModel>>(), provider.GetRequiredService<TimeProvider>()));
@@ -75,8 +77,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StoryPrimary>();
         services.AddSingleton<StoryAssigner>();
 
-        services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value));
+        services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<IOptionsMonitor<TaggingModel>>()));
         services.AddSingleton<DraftExporter>();
+        services.AddSingleton<EditorStore>();
+        services.AddSingleton(provider => new DraftExplainer(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<IOptionsMonitor<TaggingModel>>()));
+        services.AddSingleton<DraftReview>();
         services.AddSingleton(provider => new IssueHistory(provider.GetRequiredService<IssueStore>(), provider.GetRequiredService<IOptions<DraftOptions>>().Value));
         return services;
     }

@@ -1,4 +1,5 @@
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Ranking;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Tagging;
 
@@ -14,7 +15,7 @@ internal static class ConfigParts
     public static IReadOnlyList<ConfigPart> All { get; } =
     [
         ConfigPart.Of<IReadOnlyList<SourceDefinition>>([LoadedConfig.SourcesFile], ReadSources),
-        ConfigPart.Of([LoadedConfig.TagsFile, LoadedConfig.RouterFile], ReadTagging),
+        ConfigPart.Of([LoadedConfig.TagsFile, LoadedConfig.RouterFile, LoadedConfig.RankerFile], ReadTagging),
         ConfigPart.Of([LoadedConfig.TemplateFile], ReadTemplate),
     ];
 
@@ -37,7 +38,23 @@ internal static class ConfigParts
             (router, var problem) = SectionRouter.Parse(model, LoadedConfig.RouterFile);
             if (problem is not null) reader.Problem(problem);
         }
-        return taxonomy is null ? null : new TaggingModel(taxonomy, router);
+        return taxonomy is null ? null : new TaggingModel(taxonomy, router, ReadRanker(reader));
+    }
+
+    // A missing or broken model must not stop the daemon: relevance falls back to the keyword score, with a warning.
+    // On a reload a broken one is a problem instead, so the running model stays.
+    private static RelevanceModel? ReadRanker(ConfigReader reader)
+    {
+        const string fallback = "relevance falls back to the keyword score until it is fixed (run the train command)";
+        if (!File.Exists(Path.Combine(reader.Directory, LoadedConfig.RankerFile)))
+        {
+            reader.Warn($"{LoadedConfig.RankerFile}: not found in {reader.Directory}; {fallback}");
+            return null;
+        }
+        if (reader.Read(LoadedConfig.RankerFile) is not { } text) return null;
+        var (model, problem) = RelevanceModel.Parse(text, LoadedConfig.RankerFile);
+        if (problem is not null) reader.Fallback($"{problem}; {fallback}");
+        return model;
     }
 
     private static DraftRenderer? ReadTemplate(ConfigReader reader)

@@ -5,16 +5,30 @@ using EmbeddedAiReport.Sources;
 namespace EmbeddedAiReport.Worker.Configuration;
 
 /// <summary>What a <see cref="ConfigPart"/> reads with: the folder, the settings parts depend on, and a list for problems.</summary>
-internal sealed class ConfigReader(string directory, DraftOptions draft, IReadOnlyList<ISourceKind> kinds)
+/// <param name="reloading">True when the daemon reloads a changed file: a fallback is then a problem, so the running value stays.</param>
+internal sealed class ConfigReader(string directory, DraftOptions draft, IReadOnlyList<ISourceKind> kinds, bool reloading = false)
 {
     private readonly List<string> _problems = [];
+    private readonly List<string> _warnings = [];
 
     public string Directory { get; } = directory;
     public DraftOptions Draft { get; } = draft;
     public IReadOnlyList<ISourceKind> Kinds { get; } = kinds;
     public IReadOnlyList<string> Problems => _problems;
 
+    public IReadOnlyList<string> Warnings => _warnings;
+
     public void Problem(string problem) => _problems.Add(problem);
+
+    /// <summary>Something the program can run without (it falls back); at start a warning, on a reload a problem.</summary>
+    public void Fallback(string problem)
+    {
+        if (reloading) _problems.Add(problem);
+        else _warnings.Add(problem);
+    }
+
+    /// <summary>Something the program runs without, at start and on a reload alike (a file that is simply absent).</summary>
+    public void Warn(string warning) => _warnings.Add(warning);
 
     public void AddProblems(IEnumerable<string> problems) => _problems.AddRange(problems);
 

@@ -69,6 +69,10 @@ internal static class ReportCli
         var sources = new Command("sources", "Show each source's health: last success, last error, failures, entries.");
         sources.SetAction((p, ct) => SourcesCommand.RunAsync(Context(p), configure, ct));
 
+        var backupOut = new Option<string>("--out") { Description = "File to write the copy to (replaced atomically)", Required = true };
+        var backup = new Command("backup", "Copy the database consistently (SQLite online backup), also while the daemon runs.") { backupOut };
+        backup.SetAction((p, ct) => WithSignals(ct, token => BackupCommand.RunAsync(Context(p), p.GetValue(backupOut)!, configure, token)));
+
         var validate = new Command("validate", "Check the config folder; print every problem and exit 2 if there are any.");
         validate.SetAction(p => ValidateCommand.Run(Context(p)));
 
@@ -103,6 +107,7 @@ internal static class ReportCli
         root.Subcommands.Add(EditCommand.Create(Context, configure));
         root.Subcommands.Add(MoveCommand.Create(Context, configure));
         root.Subcommands.Add(sources);
+        root.Subcommands.Add(backup);
         root.Subcommands.Add(validate);
         root.Subcommands.Add(train);
         root.Subcommands.Add(evaluate);

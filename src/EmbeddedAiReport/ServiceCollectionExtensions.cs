@@ -17,12 +17,16 @@ namespace EmbeddedAiReport;
 /// <summary>The one place core services are registered.</summary>
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Registers storage on <paramref name="databasePath"/>, fetching, the source kinds, the poller and drafting.</summary>
+    /// <summary>Registers storage on the SQLite file <paramref name="databasePath"/>, fetching, the source kinds, the poller and drafting.</summary>
     /// <remarks>Options (<see cref="FetchingOptions"/>, <see cref="DraftOptions"/>) are bound by the host.</remarks>
-    public static IServiceCollection AddEmbeddedAiReport(this IServiceCollection services, string databasePath)
+    public static IServiceCollection AddEmbeddedAiReport(this IServiceCollection services, string databasePath) =>
+        services.AddEmbeddedAiReport(new ReportDatabase(databasePath));
+
+    /// <summary>Registers storage on <paramref name="database"/> (which the container then owns and disposes), and the rest as above.</summary>
+    public static IServiceCollection AddEmbeddedAiReport(this IServiceCollection services, ReportDatabase database)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(new ReportDatabase(databasePath));
+        services.AddSingleton(_ => database);
         services.AddSingleton<EntryStore>();
         services.AddSingleton<SourceStore>();
         services.AddSingleton<IssueStore>();

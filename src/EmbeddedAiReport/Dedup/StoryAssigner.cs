@@ -41,7 +41,7 @@ public sealed class StoryAssigner(
     public async Task<StoryAssignment> AssignPendingAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenSqliteAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var pending = await LoadPendingAsync(connection, transaction, cancellationToken);
         if (pending.Count == 0) return default;
@@ -119,7 +119,7 @@ public sealed class StoryAssigner(
     public async Task<bool> PinPrimaryAsync(long entryId, CancellationToken cancellationToken)
     {
         if (await StoryOfAsync(entryId, cancellationToken) is not { } story) return false;
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenSqliteAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -137,7 +137,7 @@ public sealed class StoryAssigner(
     /// <summary>The story an entry belongs to, or null.</summary>
     public async Task<long?> StoryOfAsync(long entryId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenSqliteAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT story_id FROM entries WHERE id = $id";
         command.Parameters.AddWithValue("$id", entryId);

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
@@ -15,8 +15,8 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         await using (var connection = await database.OpenAsync(cancellationToken))
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT e.title, e.summary, o.title, o.summary FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE e.id = $id";
-            command.Parameters.AddWithValue("$id", entryId);
+            command.CommandText = "SELECT e.title, e.summary, o.title, o.summary FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE e.id = @id";
+            command.AddParameter("@id", entryId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken)) return false;
             title = Change(title, reader.GetString(0), reader.IsDBNull(2) ? null : reader.GetString(2));
@@ -42,16 +42,16 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     public async Task SetPositionsAsync(IReadOnlyList<long> orderedIds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO entry_overrides (entry_id, position, updated) VALUES ($id, $position, $now)
+            INSERT INTO entry_overrides (entry_id, position, updated) VALUES (@id, @position, @now)
             ON CONFLICT (entry_id) DO UPDATE SET position = excluded.position, updated = excluded.updated
             """;
-        var id = command.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
-        var position = command.Parameters.Add(new SqliteParameter { ParameterName = "$position" });
-        command.Parameters.AddWithValue("$now", SqliteTime.Write(timeProvider.GetUtcNow()));
+        var id = command.AddParameter("@id");
+        var position = command.AddParameter("@position");
+        command.AddParameter("@now", SqliteTime.Write(timeProvider.GetUtcNow()));
         for (var i = 0; i < orderedIds.Count; i++)
         {
             id.Value = orderedIds[i];
@@ -66,8 +66,8 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT window_time FROM entries WHERE id = $id";
-        command.Parameters.AddWithValue("$id", entryId);
+        command.CommandText = "SELECT window_time FROM entries WHERE id = @id";
+        command.AddParameter("@id", entryId);
         return SqliteTime.ReadOrNull(await command.ExecuteScalarAsync(cancellationToken) ?? DBNull.Value);
     }
 
@@ -78,7 +78,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     public async Task<IReadOnlyList<ReviewEntry>> ListWindowAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var transaction = await database.BeginReadAsync(connection, cancellationToken);
         var from = SqliteTime.Write(fromUtc);
         var to = SqliteTime.Write(toUtc);
         var rows = new List<(StoredEntry Entry, string? CoveredBy, string? Title, string? Summary, string? Section)>();
@@ -91,7 +91,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         var tags = new Dictionary<long, List<EntryTag>>();
         await using (var command = Command(connection, transaction, """
             SELECT t.entry_id, t.tag, t.weight FROM entry_tags t JOIN entries e ON e.id = t.entry_id
-            WHERE e.window_time >= $from AND e.window_time < $to ORDER BY t.entry_id, t.weight DESC, t.tag
+            WHERE e.window_time >= @from AND e.window_time < @to ORDER BY t.entry_id, t.weight DESC, t.tag
             """, from, to))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -100,7 +100,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         var links = new Dictionary<long, List<EntryLink>>();
         await using (var command = Command(connection, transaction, """
             SELECT l.entry_id, l.kind, l.target, l.url FROM entry_links l JOIN entries e ON e.id = l.entry_id
-            WHERE e.window_time >= $from AND e.window_time < $to ORDER BY l.entry_id, l.kind, l.target
+            WHERE e.window_time >= @from AND e.window_time < @to ORDER BY l.entry_id, l.kind, l.target
             """, from, to))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -122,52 +122,52 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
                CASE WHEN o.title IS NOT NULL THEN e.title END, CASE WHEN o.summary IS NOT NULL THEN e.summary END,
                CASE WHEN o.section IS NOT NULL THEN e.section END
         FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
-        WHERE e.window_time >= $from AND e.window_time < $to
+        WHERE e.window_time >= @from AND e.window_time < @to
         ORDER BY e.id
         """;
 
     private async Task<bool> UpdateAsync(long entryId, CancellationToken cancellationToken, params (string? Value, string Column)[] fields)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO entry_overrides (entry_id, updated) SELECT id, $now FROM entries WHERE id = $id
+            INSERT INTO entry_overrides (entry_id, updated) SELECT id, @now FROM entries WHERE id = @id
             ON CONFLICT (entry_id) DO UPDATE SET updated = excluded.updated
             """;
-        insert.Parameters.AddWithValue("$id", entryId);
-        insert.Parameters.AddWithValue("$now", SqliteTime.Write(timeProvider.GetUtcNow()));
+        insert.AddParameter("@id", entryId);
+        insert.AddParameter("@now", SqliteTime.Write(timeProvider.GetUtcNow()));
         if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0) return false;
         foreach (var (value, column) in fields.Where(f => f.Value is not null))
         {
             await using var update = connection.CreateCommand();
             update.Transaction = transaction;
-            update.CommandText = $"UPDATE entry_overrides SET {column} = $value WHERE entry_id = $id";   // column names are the constants above
-            update.Parameters.AddWithValue("$id", entryId);
-            update.Parameters.AddWithValue("$value", value!.Trim().Length == 0 ? DBNull.Value : value.Trim());
+            update.CommandText = $"UPDATE entry_overrides SET {column} = @value WHERE entry_id = @id";   // column names are the constants above
+            update.AddParameter("@id", entryId);
+            update.AddParameter("@value", value!.Trim().Length == 0 ? DBNull.Value : value.Trim());
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var prune = connection.CreateCommand();
         prune.Transaction = transaction;
-        prune.CommandText = "DELETE FROM entry_overrides WHERE entry_id = $id AND title IS NULL AND summary IS NULL AND section IS NULL AND position IS NULL";
-        prune.Parameters.AddWithValue("$id", entryId);
+        prune.CommandText = "DELETE FROM entry_overrides WHERE entry_id = @id AND title IS NULL AND summary IS NULL AND section IS NULL AND position IS NULL";
+        prune.AddParameter("@id", entryId);
         await prune.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, string from, string to)
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, string from, string to)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        command.Parameters.AddWithValue("$from", from);
-        command.Parameters.AddWithValue("$to", to);
+        command.AddParameter("@from", from);
+        command.AddParameter("@to", to);
         return command;
     }
 
-    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static void Add<T>(Dictionary<long, List<T>> map, long id, T value)
     {

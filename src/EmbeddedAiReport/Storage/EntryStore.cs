@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Storage;
@@ -151,7 +152,7 @@ public sealed class EntryStore(ReportDatabase database)
     public async Task<IReadOnlyList<StoredEntry>> ListWindowAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: true);   // a read snapshot: both queries see the same data
+        await using var transaction = await database.BeginReadAsync(connection, cancellationToken);   // a read snapshot: both queries see the same data
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
@@ -159,15 +160,15 @@ public sealed class EntryStore(ReportDatabase database)
                    e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
                    EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id), o.position
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
-            WHERE e.window_time >= $from AND e.window_time < $to
+            WHERE e.window_time >= @from AND e.window_time < @to
               AND e.status IN ('candidate', 'shortlisted')
               AND NOT EXISTS (SELECT 1 FROM issue_items i WHERE i.canonical_key = e.canonical_key)
               AND NOT EXISTS (SELECT 1 FROM entries p JOIN issue_items i ON i.canonical_key = p.canonical_key
                               WHERE e.story_id IS NOT NULL AND p.story_id = e.story_id)
             ORDER BY e.id
             """;
-        command.Parameters.AddWithValue("$from", SqliteTime.Write(fromUtc));
-        command.Parameters.AddWithValue("$to", SqliteTime.Write(toUtc));
+        command.AddParameter("@from", SqliteTime.Write(fromUtc));
+        command.AddParameter("@to", SqliteTime.Write(toUtc));
         var entries = new List<StoredEntry>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -180,11 +181,11 @@ public sealed class EntryStore(ReportDatabase database)
         links.CommandText = """
             SELECT l.entry_id, l.kind, l.target, l.url FROM entry_links l
             JOIN entries e ON e.id = l.entry_id
-            WHERE e.window_time >= $from AND e.window_time < $to
+            WHERE e.window_time >= @from AND e.window_time < @to
             ORDER BY l.entry_id, l.kind, l.target
             """;
-        links.Parameters.AddWithValue("$from", SqliteTime.Write(fromUtc));
-        links.Parameters.AddWithValue("$to", SqliteTime.Write(toUtc));
+        links.AddParameter("@from", SqliteTime.Write(fromUtc));
+        links.AddParameter("@to", SqliteTime.Write(toUtc));
         var byEntry = new Dictionary<long, List<EntryLink>>();
         await using (var reader = await links.ExecuteReaderAsync(cancellationToken))
         {
@@ -202,23 +203,27 @@ public sealed class EntryStore(ReportDatabase database)
     public async Task<IReadOnlyList<(StoredEntry Entry, IReadOnlyList<EntryTag> Tags)>> QueryAsync(EntryQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var transaction = await database.BeginReadAsync(connection, cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         var where = new List<string> { "1 = 1" };
-        if (query.FromUtc is { } from) { where.Add("e.window_time >= $from"); command.Parameters.AddWithValue("$from", SqliteTime.Write(from)); }
-        if (query.ToUtc is { } to) { where.Add("e.window_time < $to"); command.Parameters.AddWithValue("$to", SqliteTime.Write(to)); }
-        if (query.Section is { } section) { where.Add("coalesce(o.section, e.section) = $section"); command.Parameters.AddWithValue("$section", section); }
-        if (query.Status is { } status) { where.Add("e.status = $status"); command.Parameters.AddWithValue("$status", status); }
-        if (query.Tag is { } tag) { where.Add("EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_id = e.id AND t.tag = $tag)"); command.Parameters.AddWithValue("$tag", tag); }
-        if (query.Ids is { Count: > 0 } ids) where.Add($"e.id IN ({string.Join(',', ids)})");
+        if (query.FromUtc is { } from) { where.Add("e.window_time >= @from"); command.AddParameter("@from", SqliteTime.Write(from)); }
+        if (query.ToUtc is { } to) { where.Add("e.window_time < @to"); command.AddParameter("@to", SqliteTime.Write(to)); }
+        if (query.Section is { } section) { where.Add("coalesce(o.section, e.section) = @section"); command.AddParameter("@section", section); }
+        if (query.Status is { } status) { where.Add("e.status = @status"); command.AddParameter("@status", status); }
+        if (query.Tag is { } tag) { where.Add("EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_id = e.id AND t.tag = @tag)"); command.AddParameter("@tag", tag); }
+        if (query.Ids is { Count: > 0 } ids)
+        {
+            where.Add(database.Dialect.IdIn("e.id", "@ids"));
+            command.AddParameter("@ids", database.Dialect.IdList(ids));
+        }
         command.CommandText = $"""
             SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
                    e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE {string.Join(" AND ", where)}
-            ORDER BY e.score DESC, e.window_time DESC, e.id LIMIT $limit
+            ORDER BY e.score DESC, e.window_time DESC, e.id LIMIT @limit
             """;
-        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.AddParameter("@limit", query.Limit);
         var entries = new List<StoredEntry>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -229,7 +234,8 @@ public sealed class EntryStore(ReportDatabase database)
         {
             await using var tagCommand = connection.CreateCommand();
             tagCommand.Transaction = transaction;
-            tagCommand.CommandText = $"SELECT entry_id, tag, weight FROM entry_tags WHERE entry_id IN ({string.Join(',', entries.Select(e => e.Id))}) ORDER BY weight DESC, tag";
+            tagCommand.CommandText = $"SELECT entry_id, tag, weight FROM entry_tags WHERE {database.Dialect.IdIn("entry_id", "@ids")} ORDER BY weight DESC, tag";
+            tagCommand.AddParameter("@ids", database.Dialect.IdList(entries.Select(e => e.Id)));
             await using var reader = await tagCommand.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -243,7 +249,8 @@ public sealed class EntryStore(ReportDatabase database)
         {
             await using var linkCommand = connection.CreateCommand();
             linkCommand.Transaction = transaction;
-            linkCommand.CommandText = $"SELECT entry_id, kind, target, url FROM entry_links WHERE entry_id IN ({string.Join(',', entries.Select(e => e.Id))}) ORDER BY entry_id, kind, target";
+            linkCommand.CommandText = $"SELECT entry_id, kind, target, url FROM entry_links WHERE {database.Dialect.IdIn("entry_id", "@ids")} ORDER BY entry_id, kind, target";
+            linkCommand.AddParameter("@ids", database.Dialect.IdList(entries.Select(e => e.Id)));
             await using var reader = await linkCommand.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -259,12 +266,12 @@ public sealed class EntryStore(ReportDatabase database)
     public async Task<IReadOnlyList<long>> SetStatusAsync(IReadOnlyList<long> ids, string status, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "UPDATE entries SET status = $status WHERE id = $id RETURNING id";
-        command.Parameters.AddWithValue("$status", status);
-        var id = command.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+        command.CommandText = "UPDATE entries SET status = @status WHERE id = @id RETURNING id";
+        command.AddParameter("@status", status);
+        var id = command.AddParameter("@id");
         var done = new List<long>();
         foreach (var value in ids)
         {
@@ -286,7 +293,7 @@ public sealed class EntryStore(ReportDatabase database)
 
     // Columns from offset: id, source_id, kind, canonical_key, url, title, summary, account, published, first_seen, section, prefix, version,
     // score, status, story_id, then optionally is-story-primary and the editor's position.
-    internal static StoredEntry Read(SqliteDataReader reader, int offset = 0) => new(
+    internal static StoredEntry Read(DbDataReader reader, int offset = 0) => new(
         reader.GetInt64(offset), reader.GetString(offset + 1), reader.GetString(offset + 2), reader.GetString(offset + 3), reader.GetString(offset + 4),
         reader.GetString(offset + 5), reader.GetString(offset + 6), reader.IsDBNull(offset + 7) ? null : reader.GetString(offset + 7),
         SqliteTime.ReadOrNull(reader.GetValue(offset + 8)), SqliteTime.Read(reader.GetString(offset + 9)),

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
@@ -14,20 +14,20 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         IReadOnlyList<PublishedItem> items, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         long issueId;
         await using (var issue = connection.CreateCommand())
         {
             issue.Transaction = transaction;
             issue.CommandText = """
-                INSERT INTO issues (date, title, imported, origin) VALUES ($date, $title, $now, $origin)
+                INSERT INTO issues (date, title, imported, origin) VALUES (@date, @title, @now, @origin)
                 ON CONFLICT (date) DO UPDATE SET title = excluded.title
                 RETURNING id
                 """;
-            issue.Parameters.AddWithValue("$date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            issue.Parameters.AddWithValue("$title", title);
-            issue.Parameters.AddWithValue("$now", SqliteTime.Write(timeProvider.GetUtcNow()));
-            issue.Parameters.AddWithValue("$origin", origin);
+            issue.AddParameter("@date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            issue.AddParameter("@title", title);
+            issue.AddParameter("@now", SqliteTime.Write(timeProvider.GetUtcNow()));
+            issue.AddParameter("@origin", origin);
             issueId = Convert.ToInt64(await issue.ExecuteScalarAsync(cancellationToken));
         }
 
@@ -35,20 +35,21 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT OR IGNORE INTO issue_items (issue_id, canonical_key, section, title, url, summary, account)
-            VALUES ($issue, $key, $section, $title, $url, $summary, $account)
+            INSERT INTO issue_items (issue_id, canonical_key, section, title, url, summary, account)
+            VALUES (@issue, @key, @section, @title, @url, @summary, @account)
+            ON CONFLICT DO NOTHING
             """;
-        insert.Parameters.AddWithValue("$issue", issueId);
-        var key = insert.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
-        var section = insert.Parameters.Add(new SqliteParameter { ParameterName = "$section" });
-        var itemTitle = insert.Parameters.Add(new SqliteParameter { ParameterName = "$title" });
-        var url = insert.Parameters.Add(new SqliteParameter { ParameterName = "$url" });
-        var summary = insert.Parameters.Add(new SqliteParameter { ParameterName = "$summary" });
-        var account = insert.Parameters.Add(new SqliteParameter { ParameterName = "$account" });
+        insert.AddParameter("@issue", issueId);
+        var key = insert.AddParameter("@key");
+        var section = insert.AddParameter("@section");
+        var itemTitle = insert.AddParameter("@title");
+        var url = insert.AddParameter("@url");
+        var summary = insert.AddParameter("@summary");
+        var account = insert.AddParameter("@account");
         await using var mark = connection.CreateCommand();
         mark.Transaction = transaction;
-        mark.CommandText = "UPDATE entries SET status = 'published' WHERE canonical_key = $key AND status <> 'published'";
-        var markKey = mark.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
+        mark.CommandText = "UPDATE entries SET status = 'published' WHERE canonical_key = @key AND status <> 'published'";
+        var markKey = mark.AddParameter("@key");
         foreach (var item in items)
         {
             key.Value = item.CanonicalKey;
@@ -70,10 +71,10 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO draft_exports (first_day, last_day, created) VALUES ($first, $last, $now)";
-        command.Parameters.AddWithValue("$first", first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$last", last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$now", SqliteTime.Write(timeProvider.GetUtcNow()));
+        command.CommandText = "INSERT INTO draft_exports (first_day, last_day, created) VALUES (@first, @last, @now)";
+        command.AddParameter("@first", first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        command.AddParameter("@last", last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        command.AddParameter("@now", SqliteTime.Write(timeProvider.GetUtcNow()));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -82,7 +83,7 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT max(day) FROM (SELECT max(last_day) AS day FROM draft_exports UNION ALL SELECT max(date) FROM issues)";
+        command.CommandText = "SELECT max(day) FROM (SELECT max(last_day) AS day FROM draft_exports UNION ALL SELECT max(date) FROM issues) AS covered";
         return await command.ExecuteScalarAsync(cancellationToken) is string day
             ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture)
             : null;

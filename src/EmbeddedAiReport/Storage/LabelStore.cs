@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
@@ -26,7 +26,7 @@ public sealed class LabelStore(ReportDatabase database)
     public async Task<IReadOnlyList<Label>> ReadAsync(TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var transaction = await database.BeginReadAsync(connection, cancellationToken);
         var labels = new List<Label>();
         var picked = new HashSet<string>(StringComparer.Ordinal);
         var pickedStories = new HashSet<long>();
@@ -80,8 +80,8 @@ public sealed class LabelStore(ReportDatabase database)
             var first = i == 0 ? issues[i].AddDays(-6) : issues[i - 1].AddDays(1);
             var from = Midnight(first, zone);
             var to = Midnight(issues[i].AddDays(1), zone);
-            var window = await ListAsync(connection, transaction, "e.status = 'candidate' AND e.window_time >= $from AND e.window_time < $to",
-                [("$from", SqliteTime.Write(from)), ("$to", SqliteTime.Write(to))], cancellationToken);
+            var window = await ListAsync(connection, transaction, "e.status = 'candidate' AND e.window_time >= @from AND e.window_time < @to",
+                [("@from", SqliteTime.Write(from)), ("@to", SqliteTime.Write(to))], cancellationToken);
             var date = issues[i].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             labels.AddRange(window
                 .Where(e => !picked.Contains(e.CanonicalKey) && !(e.StoryId is { } story && pickedStories.Contains(story)))
@@ -99,12 +99,12 @@ public sealed class LabelStore(ReportDatabase database)
         while (true)
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var entries = await ListAsync(connection, transaction, $"e.id > $last ORDER BY e.id LIMIT {batch}", [("$last", last)], cancellationToken);
+            await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+            var entries = await ListAsync(connection, transaction, $"e.id > @last ORDER BY e.id LIMIT {batch}", [("@last", last)], cancellationToken);
             if (entries.Count == 0) return changed;
-            await using var update = Command(connection, transaction, "UPDATE entries SET score = $score WHERE id = $id AND score <> $score");
-            var scoreParameter = update.Parameters.Add(new SqliteParameter { ParameterName = "$score" });
-            var idParameter = update.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+            await using var update = Command(connection, transaction, "UPDATE entries SET score = @score WHERE id = @id AND score <> @score");
+            var scoreParameter = update.AddParameter("@score");
+            var idParameter = update.AddParameter("@id");
             foreach (var entry in entries)
             {
                 scoreParameter.Value = Math.Round(score(entry), 6);
@@ -123,21 +123,21 @@ public sealed class LabelStore(ReportDatabase database)
     }
 
     // Entries matching a condition (which may end in ORDER BY/LIMIT), with their links.
-    private static async Task<List<StoredEntry>> ListAsync(SqliteConnection connection, SqliteTransaction transaction, string condition,
+    private static async Task<List<StoredEntry>> ListAsync(DbConnection connection, DbTransaction transaction, string condition,
         (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
         var entries = new List<StoredEntry>();
         await using (var command = Command(connection, transaction, $"SELECT {Columns} FROM entries e WHERE {condition}"))
         {
-            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            foreach (var (name, value) in parameters) command.AddParameter(name, value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) entries.Add(EntryStore.Read(reader));
         }
         if (entries.Count == 0) return entries;
         var links = new Dictionary<long, List<EntryLink>>();
-        await using (var command = Command(connection, transaction, "SELECT entry_id, kind, target, url FROM entry_links WHERE entry_id = $id ORDER BY kind, target"))
+        await using (var command = Command(connection, transaction, "SELECT entry_id, kind, target, url FROM entry_links WHERE entry_id = @id ORDER BY kind, target"))
         {
-            var id = command.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+            var id = command.AddParameter("@id");
             foreach (var entry in entries)
             {
                 id.Value = entry.Id;
@@ -152,7 +152,7 @@ public sealed class LabelStore(ReportDatabase database)
         return entries.Select(e => links.TryGetValue(e.Id, out var l) ? e with { Links = l } : e).ToList();
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
@@ -19,8 +19,8 @@ public sealed class PageStore(ReportDatabase database)
         if (entryKeys.Count == 0) return result;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT entry_key, source_id, checked, outcome, detail, entry_json FROM entry_pages WHERE entry_key = $key";
-        var key = command.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
+        command.CommandText = "SELECT entry_key, source_id, checked, outcome, detail, entry_json FROM entry_pages WHERE entry_key = @key";
+        var key = command.AddParameter("@key");
         foreach (var entryKey in entryKeys.Distinct(StringComparer.Ordinal))
         {
             key.Value = entryKey;
@@ -38,8 +38,8 @@ public sealed class PageStore(ReportDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT max(checked) FROM entry_pages WHERE source_id = $source AND outcome = 'blocked'";
-        command.Parameters.AddWithValue("$source", sourceId);
+        command.CommandText = "SELECT max(checked) FROM entry_pages WHERE source_id = @source AND outcome = 'blocked'";
+        command.AddParameter("@source", sourceId);
         return SqliteTime.ReadOrNull(await command.ExecuteScalarAsync(cancellationToken) ?? DBNull.Value);
     }
 
@@ -50,16 +50,16 @@ public sealed class PageStore(ReportDatabase database)
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO entry_pages (entry_key, source_id, checked, outcome, detail, entry_json)
-            VALUES ($key, $source, $checked, $outcome, $detail, $json)
+            VALUES (@key, @source, @checked, @outcome, @detail, @json)
             ON CONFLICT (entry_key) DO UPDATE SET source_id = excluded.source_id, checked = excluded.checked,
                 outcome = excluded.outcome, detail = excluded.detail, entry_json = excluded.entry_json
             """;
-        command.Parameters.AddWithValue("$key", page.EntryKey);
-        command.Parameters.AddWithValue("$source", page.SourceId);
-        command.Parameters.AddWithValue("$checked", SqliteTime.Write(page.Checked));
-        command.Parameters.AddWithValue("$outcome", page.Outcome.ToString().ToLowerInvariant());
-        command.Parameters.AddWithValue("$detail", (object?)page.Detail ?? DBNull.Value);
-        command.Parameters.AddWithValue("$json", page.Entry is null ? DBNull.Value : JsonSerializer.Serialize(page.Entry, Json));
+        command.AddParameter("@key", page.EntryKey);
+        command.AddParameter("@source", page.SourceId);
+        command.AddParameter("@checked", SqliteTime.Write(page.Checked));
+        command.AddParameter("@outcome", page.Outcome.ToString().ToLowerInvariant());
+        command.AddParameter("@detail", (object?)page.Detail ?? DBNull.Value);
+        command.AddParameter("@json", page.Entry is null ? DBNull.Value : JsonSerializer.Serialize(page.Entry, Json));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

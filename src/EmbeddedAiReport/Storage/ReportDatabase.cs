@@ -1,71 +1,116 @@
+using System.Data.Common;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Storage;
 
-/// <summary>The SQLite file: opens configured connections and brings the schema up to date.</summary>
+/// <summary>The report's database (a SQLite file or a PostgreSQL database): opens connections and brings the schema up to date.</summary>
 /// <remarks>
-/// WAL lets exports read a consistent snapshot while a poll writes; the busy timeout makes concurrent
-/// writers (two sources finishing at once) wait instead of failing. Migrations are numbered embedded
-/// scripts, each applied once in its own transaction and recorded in <c>schema_migrations</c>.
+/// Every store reaches the data through this class, whichever the provider (<see cref="SqlDialect"/> holds what differs).
+/// Migrations are numbered embedded scripts, one set per provider with the same names, each applied once in its own
+/// write transaction and recorded in <c>schema_migrations</c>.
 /// <threadsafety>Thread-safe; each caller opens its own connection.</threadsafety>
 /// </remarks>
-public sealed class ReportDatabase
+public sealed class ReportDatabase : IAsyncDisposable, IDisposable
 {
-    private readonly string _connectionString;
+    private readonly SqlDialect _dialect;
     private int _migrated;
 
-    public ReportDatabase(string path)
+    /// <summary>The SQLite file at <paramref name="path"/>.</summary>
+    public ReportDatabase(string path) : this(new SqliteDialect(path))
     {
-        Path = System.IO.Path.GetFullPath(path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
     }
 
-    /// <summary>Full path of the database file.</summary>
-    public string Path { get; }
+    private ReportDatabase(SqlDialect dialect) => _dialect = dialect;
 
-    /// <summary>The connection string every connection to the file uses (the job store opens its own with it).</summary>
-    public string ConnectionString => _connectionString;
+    /// <summary>The database <paramref name="storage"/> names: the PostgreSQL database of its connection string, or the SQLite file <paramref name="sqlitePath"/>.</summary>
+    public static ReportDatabase Create(StorageOptions storage, string sqlitePath) => storage.Provider switch
+    {
+        StorageProvider.Postgres => Postgres(storage.ConnectionString ?? throw new ArgumentException("Storage:ConnectionString is required for postgres", nameof(storage))),
+        _ => new ReportDatabase(sqlitePath),
+    };
 
-    /// <summary>Opens a connection with WAL, a busy timeout and foreign keys, migrating the schema on first use.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>The PostgreSQL database of <paramref name="connectionString"/> (an Npgsql connection string).</summary>
+    public static ReportDatabase Postgres(string connectionString) => new(new PostgresDialect(connectionString));
+
+    /// <summary>Which provider holds the data.</summary>
+    public StorageProvider Provider => _dialect.Provider;
+
+    /// <summary>Where the data is, for messages: the SQLite file, or the PostgreSQL host, port and database.</summary>
+    public string Location => _dialect.Location;
+
+    /// <summary>Full path of the SQLite file; null on PostgreSQL.</summary>
+    public string? Path => (_dialect as SqliteDialect)?.Path;
+
+    /// <summary>The connection string every connection uses (the job store opens its own with it).</summary>
+    public string ConnectionString => _dialect.ConnectionString;
+
+    internal SqlDialect Dialect => _dialect;
+
+    /// <summary>Opens a connection, migrating the schema on first use.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _migrated) == 0) await MigrateAsync(cancellationToken);
-        return await OpenRawAsync(cancellationToken);
+        return await _dialect.OpenAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Begins a write transaction on <paramref name="connection"/> that holds the database's write lock from the start, so
+    /// that what it reads stays true until it commits (SQLite <c>BEGIN IMMEDIATE</c>; a PostgreSQL advisory lock).
+    /// </summary>
+    public Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        _dialect.BeginWriteAsync(connection, cancellationToken);
+
+    /// <summary>Begins a read transaction on <paramref name="connection"/>: all its queries see one snapshot.</summary>
+    public Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        _dialect.BeginReadAsync(connection, cancellationToken);
+
+    /// <summary>A SQLite connection, for the code not yet written against both providers; fails on PostgreSQL.</summary>
+    internal async Task<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken) =>
+        await OpenAsync(cancellationToken) as SqliteConnection
+        ?? throw new NotSupportedException($"this operation needs SQLite; the database is {Location}");
 
     /// <summary>Applies the migrations that have not run yet; safe to call repeatedly and from several processes.</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
-        var directory = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        await using var connection = await OpenRawAsync(cancellationToken);
-        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
-        await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL);", cancellationToken);
+        if (Path is { } path && System.IO.Path.GetDirectoryName(path) is { Length: > 0 } directory) Directory.CreateDirectory(directory);
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await _dialect.PrepareAsync(connection, cancellationToken);
+        if (!await _dialect.TableExistsAsync(connection, null, "schema_migrations", cancellationToken))
+        {
+            await using var transaction = await _dialect.BeginWriteAsync(connection, cancellationToken);
+            await using var create = connection.CreateCommand(transaction,
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL)");
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        // Every command opens the database: when nothing is missing (the usual case), one read and no write lock.
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        await using (var read = connection.CreateCommand(null, "SELECT version FROM schema_migrations"))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) done.Add(reader.GetString(0));
+        }
 
         var applied = new List<string>();
-        foreach (var (version, sql) in Migrations())
+        foreach (var (version, sql) in Migrations(MigrationPrefix(Provider)))
         {
-            // BEGIN IMMEDIATE takes the write lock first, so two processes cannot both apply one script.
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            await using var check = connection.CreateCommand();
-            check.Transaction = transaction;
-            check.CommandText = "SELECT count(*) FROM schema_migrations WHERE version = $v";
-            check.Parameters.AddWithValue("$v", version);
+            if (done.Contains(version)) continue;
+            // The write lock comes first, so two processes cannot both apply one script.
+            await using var transaction = await _dialect.BeginWriteAsync(connection, cancellationToken);
+            await using var check = connection.CreateCommand(transaction, "SELECT count(*) FROM schema_migrations WHERE version = @v");
+            check.AddParameter("@v", version);
             if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken)) > 0) continue;
 
-            await using var apply = connection.CreateCommand();
-            apply.Transaction = transaction;
-            apply.CommandText = sql + "\nINSERT INTO schema_migrations (version, applied) VALUES ($v, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));";
-            apply.Parameters.AddWithValue("$v", version);
-            await apply.ExecuteNonQueryAsync(cancellationToken);
+            // The script runs on its own, without parameters: PostgreSQL scripts hold function bodies in $$ quotes.
+            await using (var apply = connection.CreateCommand(transaction, sql.Value))
+                await apply.ExecuteNonQueryAsync(cancellationToken);
+            await using (var record = connection.CreateCommand(transaction, $"INSERT INTO schema_migrations (version, applied) VALUES (@v, {_dialect.NowSql})"))
+            {
+                record.AddParameter("@v", version);
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
             await transaction.CommitAsync(cancellationToken);
             applied.Add(version);
         }
@@ -73,62 +118,57 @@ public sealed class ReportDatabase
         return applied;
     }
 
-    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // A 16 MB page cache per connection (SQLite's default is 2 MB): a poll's upserts and story lookups touch index
-        // pages at random keys. Connections are pooled, so this is per pooled connection, not per query.
-        await ExecuteAsync(connection, "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;", cancellationToken);
-        return connection;
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>
-    /// Writes a consistent copy of the database to <paramref name="target"/> with SQLite's online backup API, while other
-    /// connections go on reading and writing; the copy appears under its name only when complete.
+    /// Writes a consistent copy of the SQLite database to <paramref name="target"/> (SQLite's online backup API), while other
+    /// connections go on reading and writing. A PostgreSQL database is backed up with its own tools (<c>pg_dump</c>).
     /// </summary>
-    public async Task BackupAsync(string target, CancellationToken cancellationToken)
+    public Task BackupAsync(string target, CancellationToken cancellationToken) =>
+        _dialect is SqliteDialect sqlite
+            ? sqlite.BackupAsync(target, cancellationToken)
+            : throw new NotSupportedException($"backup copies a SQLite file; back up {Location} with pg_dump");
+
+    /// <summary>Bytes the database takes on disk (the SQLite file and its WAL, or the PostgreSQL database).</summary>
+    public Task<long> SizeAsync(CancellationToken cancellationToken) => _dialect.SizeAsync(cancellationToken);
+
+    /// <summary>Runs a trivial query: throws what the database throws when it cannot answer.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
     {
-        var full = System.IO.Path.GetFullPath(target);
-        var directory = System.IO.Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            // No migration first: a backup copies the file as it is, and needs no write lock a running poll may hold.
-            await using (var source = await OpenRawAsync(cancellationToken))
-            await using (var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temp, Pooling = false }.ToString()))
-            {
-                await destination.OpenAsync(cancellationToken);
-                // Microsoft.Data.Sqlite exposes the backup API synchronously; it copies page by page from one read snapshot.
-                source.BackupDatabase(destination);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(null, "SELECT count(*) FROM sources");
+        await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    /// <summary>The text of the embedded migration <paramref name="version"/> (e.g. <c>0005_quartz</c>).</summary>
-    public static string MigrationScript(string version) => Migrations().Single(m => m.Version == version).Sql;
+    /// <summary>The text of this provider's migration <paramref name="version"/> (e.g. <c>0005_quartz</c>).</summary>
+    public string MigrationScript(string version) => MigrationScript(Provider, version);
 
-    private static IEnumerable<(string Version, string Sql)> Migrations()
+    /// <summary>The text of <paramref name="provider"/>'s migration <paramref name="version"/>.</summary>
+    public static string MigrationScript(StorageProvider provider, string version) =>
+        Migrations(MigrationPrefix(provider)).Single(m => m.Version == version).Sql.Value;
+
+    /// <summary>The names of the migrations embedded for <paramref name="provider"/>, in the order they apply.</summary>
+    public static IReadOnlyList<string> MigrationNames(StorageProvider provider) =>
+        Migrations(MigrationPrefix(provider)).Select(m => m.Version).ToList();
+
+    private static string MigrationPrefix(StorageProvider provider) => provider == StorageProvider.Postgres ? "Migrations.Postgres/" : "Migrations/";
+
+    /// <summary>Releases pooled connections (PostgreSQL).</summary>
+    public ValueTask DisposeAsync() => _dialect.DisposeAsync();
+
+    /// <summary>Releases pooled connections (PostgreSQL).</summary>
+    public void Dispose() => _dialect.Dispose();
+
+    // The scripts' text is read only for those not applied yet.
+    private static IEnumerable<(string Version, Lazy<string> Sql)> Migrations(string prefix)
     {
         var assembly = Assembly.GetExecutingAssembly();
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Migrations/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            using var stream = assembly.GetManifestResourceStream(name)!;
-            using var reader = new StreamReader(stream);
-            yield return (name["Migrations/".Length..^".sql".Length], reader.ReadToEnd());
+            yield return (name[prefix.Length..^".sql".Length], new Lazy<string>(() =>
+            {
+                using var stream = assembly.GetManifestResourceStream(name)!;
+                using var reader = new StreamReader(stream);
+                return reader.ReadToEnd();
+            }));
         }
     }
 }

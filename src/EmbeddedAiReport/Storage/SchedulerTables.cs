@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
@@ -27,28 +27,22 @@ public sealed class SchedulerTables(ReportDatabase database)
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken)) { }
             }
-            catch (SqliteException ex)
+            catch (DbException ex)
             {
                 return $"{table}: {ex.Message}";
             }
         }
-        await using var integrity = connection.CreateCommand();
-        integrity.CommandText = "PRAGMA quick_check";
-        var result = (await integrity.ExecuteScalarAsync(cancellationToken))?.ToString();
-        return result is "ok" ? null : $"quick_check: {result}";
+        return await database.Dialect.IntegrityProblemAsync(connection, cancellationToken);
     }
 
     /// <summary>Drops every job-store table and creates them empty again (the schedules are then rebuilt from sources.json).</summary>
     public async Task RecreateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        // Triggers first: their DELETE triggers name the detail tables.
-        command.CommandText = "PRAGMA defer_foreign_keys = ON;\n"
-            + string.Join("\n", Tables().Select(t => $"DROP TABLE IF EXISTS {t};"))
-            + "\n" + ReportDatabase.MigrationScript(Migration);
+        command.CommandText = database.Dialect.DropTablesSql(Tables()) + "\n" + database.MigrationScript(Migration);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -60,15 +54,15 @@ public sealed class SchedulerTables(ReportDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // Quartz stores instants as UTC ticks; a one-off catch-up trigger and the regular one may both exist: the earliest wins.
-        command.CommandText = $"SELECT JOB_NAME, min(NEXT_FIRE_TIME) FROM {Prefix}TRIGGERS WHERE JOB_GROUP = $group AND NEXT_FIRE_TIME IS NOT NULL GROUP BY JOB_NAME";
-        command.Parameters.AddWithValue("$group", group);
+        command.CommandText = $"SELECT JOB_NAME, min(NEXT_FIRE_TIME) FROM {Prefix}TRIGGERS WHERE JOB_GROUP = @group AND NEXT_FIRE_TIME IS NOT NULL GROUP BY JOB_NAME";
+        command.AddParameter("@group", group);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 result[reader.GetString(0)] = new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero);
         }
-        catch (SqliteException)
+        catch (DbException)
         {
             // A damaged job store shows no next poll; the daemon rebuilds it on its next start.
         }

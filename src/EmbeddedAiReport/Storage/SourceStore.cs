@@ -1,4 +1,5 @@
 using EmbeddedAiReport.Fetching;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Storage;
@@ -11,8 +12,8 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT url, etag, last_modified FROM http_validators WHERE source_id = $id";
-        command.Parameters.AddWithValue("$id", sourceId);
+        command.CommandText = "SELECT url, etag, last_modified FROM http_validators WHERE source_id = @id";
+        command.AddParameter("@id", sourceId);
         var result = new Dictionary<string, HttpValidators>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -27,7 +28,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     public async Task<StoreCounts> CommitFetchAsync(FetchRecord record, IReadOnlyList<EntryWrite> entries, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenSqliteAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
 
         long fetchId;
@@ -143,8 +144,8 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT label, last_error, consecutive_failures, paused_until FROM request_health WHERE source_id = $id";
-        command.Parameters.AddWithValue("$id", sourceId);
+        command.CommandText = "SELECT label, last_error, consecutive_failures, paused_until FROM request_health WHERE source_id = @id";
+        command.AddParameter("@id", sourceId);
         var result = new Dictionary<string, RequestHealth>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -164,17 +165,17 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         var changed = new List<(string, bool)>();
         var now = SqliteTime.Write(timeProvider.GetUtcNow());
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         foreach (var (id, (kind, hash)) in sources)
         {
             await using var read = connection.CreateCommand();
             read.Transaction = transaction;
             read.CommandText = """
-                SELECT config_hash, paused_until > $now OR EXISTS (SELECT 1 FROM request_health r WHERE r.source_id = $id AND r.paused_until > $now)
-                FROM sources WHERE id = $id
+                SELECT config_hash, paused_until > @now OR EXISTS (SELECT 1 FROM request_health r WHERE r.source_id = @id AND r.paused_until > @now)
+                FROM sources WHERE id = @id
                 """;
-            read.Parameters.AddWithValue("$id", id);
-            read.Parameters.AddWithValue("$now", now);
+            read.AddParameter("@id", id);
+            read.AddParameter("@now", now);
             object? stored = null;
             var wasPaused = false;
             await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
@@ -182,7 +183,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
                 if (await reader.ReadAsync(cancellationToken))
                 {
                     stored = reader.IsDBNull(0) ? null : reader.GetString(0);
-                    wasPaused = !reader.IsDBNull(1) && reader.GetInt64(1) == 1;
+                    wasPaused = !reader.IsDBNull(1) && reader.GetBoolean(1);
                 }
             }
             if (stored is string old && old == hash) continue;
@@ -190,15 +191,15 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             write.Transaction = transaction;
             // A first fingerprint (a new source, or a database from before fingerprints) changes nothing but the column.
             write.CommandText = """
-                INSERT INTO sources (id, kind, config_hash) VALUES ($id, $kind, $hash)
+                INSERT INTO sources (id, kind, config_hash) VALUES (@id, @kind, @hash)
                 ON CONFLICT (id) DO UPDATE SET config_hash = excluded.config_hash,
                     paused_until = CASE WHEN sources.config_hash IS NULL THEN sources.paused_until END;
-                UPDATE request_health SET paused_until = NULL WHERE source_id = $id AND $edited;
+                UPDATE request_health SET paused_until = NULL WHERE source_id = @id AND @edited;
                 """;
-            write.Parameters.AddWithValue("$id", id);
-            write.Parameters.AddWithValue("$kind", kind);
-            write.Parameters.AddWithValue("$hash", hash);
-            write.Parameters.AddWithValue("$edited", stored is string);
+            write.AddParameter("@id", id);
+            write.AddParameter("@kind", kind);
+            write.AddParameter("@hash", hash);
+            write.AddParameter("@edited", stored is string);
             await write.ExecuteNonQueryAsync(cancellationToken);
             if (stored is string) changed.Add((id, wasPaused));
         }
@@ -211,8 +212,8 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM fetches WHERE started < $before";
-        command.Parameters.AddWithValue("$before", SqliteTime.Write(before));
+        command.CommandText = "DELETE FROM fetches WHERE started < @before";
+        command.AddParameter("@before", SqliteTime.Write(before));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -230,9 +231,9 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         command.CommandText = """
             SELECT s.id, s.kind, s.last_poll, s.last_success, s.last_error, s.consecutive_failures, s.paused_until, s.last_new_entry,
                    (SELECT count(*) FROM entries e WHERE e.source_id = s.id), s.first_poll, s.last_warning
-            FROM sources s WHERE ($id IS NULL OR s.id = $id) AND s.last_poll IS NOT NULL ORDER BY s.id
+            FROM sources s WHERE (@id IS NULL OR s.id = @id) AND s.last_poll IS NOT NULL ORDER BY s.id
             """;
-        command.Parameters.AddWithValue("$id", (object?)sourceId ?? DBNull.Value);
+        command.AddParameter("@id", (object?)sourceId ?? DBNull.Value);
         var result = new List<SourceHealth>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

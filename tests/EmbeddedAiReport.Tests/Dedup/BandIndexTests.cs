@@ -62,7 +62,7 @@ public sealed class BandIndexTests : IDisposable
     {
         var first = await SignAsync("端侧大模型量化实践：在手机上运行四比特量化的大语言模型", Now);
         var index = new BandIndex(_hasher, Options);
-        await using var connection = await _services.Get<ReportDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await _services.Get<ReportDatabase>().OpenSqliteAsync(CancellationToken.None);
         var built = await index.RefreshAsync(connection, null, Now, Now.AddDays(-30), CancellationToken.None);
 
         var second = await SignAsync("高通发布新一代骁龙移动平台，NPU 算力大幅提升，支持端侧生成式模型", Now);
@@ -81,7 +81,7 @@ public sealed class BandIndexTests : IDisposable
         var old = await SignAsync("端侧大模型量化实践：在手机上运行四比特量化的大语言模型", Now.AddDays(-45));
         var recent = await SignAsync("高通发布新一代骁龙移动平台，NPU 算力大幅提升，支持端侧生成式模型", Now.AddDays(-10));
         var index = new BandIndex(_hasher, Options);
-        await using var connection = await _services.Get<ReportDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await _services.Get<ReportDatabase>().OpenSqliteAsync(CancellationToken.None);
 
         await index.RefreshAsync(connection, null, Now, Now.AddDays(-30), CancellationToken.None);
         var before = Candidates(index, old.Keys);
@@ -98,7 +98,7 @@ public sealed class BandIndexTests : IDisposable
     {
         var aging = await SignAsync("端侧大模型量化实践：在手机上运行四比特量化的大语言模型", Now.AddDays(-25));
         var index = new BandIndex(_hasher, Options);
-        await using var connection = await _services.Get<ReportDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await _services.Get<ReportDatabase>().OpenSqliteAsync(CancellationToken.None);
         await index.RefreshAsync(connection, null, Now, Now.AddDays(-30), CancellationToken.None);
         var before = Candidates(index, aging.Keys);
 
@@ -149,7 +149,7 @@ public sealed class BandIndexTests : IDisposable
     [Fact]
     public async Task MigrateAsync_CurrentSchema_HasNoBandTable()
     {
-        await using var connection = await _services.Get<ReportDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await _services.Get<ReportDatabase>().OpenSqliteAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name LIKE 'entry_bands%'";
 

@@ -1,46 +1,68 @@
+using System.Data.Common;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Tests.Storage;
 
-public sealed class ReportDatabaseTests : IDisposable
+public abstract class ReportDatabaseTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    public sealed class OnSqlite() : ReportDatabaseTests(StorageProvider.Sqlite);
 
-    public void Dispose() => _directory.Dispose();
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : ReportDatabaseTests(StorageProvider.Postgres);
+
+    private readonly TempDirectory _directory = new();
+    private readonly TestDatabase _database;
+
+    private ReportDatabaseTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory, migrated: false);
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        _directory.Dispose();
+    }
 
     [Fact]
-    public async Task MigrateAsync_EmptyFile_CreatesEveryTableOfTheDesign()
+    public async Task MigrateAsync_EmptyDatabase_AppliesEveryMigrationAndCreatesEveryTableOfTheDesign()
     {
-        var database = new ReportDatabase(_directory.File("sub/report.db"));
+        await using var database = _database.Open();
 
         var applied = await database.MigrateAsync(CancellationToken.None);
 
-        Assert.Contains("0001_init", applied);
+        Assert.Equal(ReportDatabase.MigrationNames(_database.Provider), applied);
         await using var connection = await database.OpenAsync(CancellationToken.None);
-        var tables = await Strings(connection, "SELECT name FROM sqlite_master WHERE type = 'table'");
-        Assert.Superset(new HashSet<string> { "sources", "fetches", "entries", "entry_tags", "entry_links", "stories", "issues", "issue_items" }, tables.ToHashSet());
-        Assert.Equal(["wal"], await Strings(connection, "PRAGMA journal_mode"));
+        foreach (var table in new[] { "sources", "fetches", "entries", "entry_tags", "entry_links", "stories", "issues", "issue_items", "QRTZ_TRIGGERS" })
+            Assert.True(await database.Dialect.TableExistsAsync(connection, null, table, CancellationToken.None), table);
+        Assert.False(await database.Dialect.TableExistsAsync(connection, null, "entry_bands", CancellationToken.None), "0003 drops entry_bands");
     }
 
     [Fact]
     public async Task MigrateAsync_RunTwice_AppliesNothingTheSecondTime()
     {
-        await new ReportDatabase(_directory.File("report.db")).MigrateAsync(CancellationToken.None);
+        await using (var first = _database.Open()) await first.MigrateAsync(CancellationToken.None);
 
-        var again = await new ReportDatabase(_directory.File("report.db")).MigrateAsync(CancellationToken.None);
+        await using var second = _database.Open();
+        var again = await second.MigrateAsync(CancellationToken.None);
 
         Assert.Empty(again);
     }
 
-    private static async Task<List<string>> Strings(SqliteConnection connection, string sql)
+    [Fact]
+    public async Task MigrateAsync_TwoDaemonsStartingAtOnce_ApplyEachMigrationOnce()
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var result = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) result.Add(reader.GetString(0));
-        return result;
+        await using var one = _database.Open();
+        await using var two = _database.Open();
+
+        var results = await Task.WhenAll(Task.Run(() => one.MigrateAsync(CancellationToken.None)), Task.Run(() => two.MigrateAsync(CancellationToken.None)));
+
+        Assert.Equal(ReportDatabase.MigrationNames(_database.Provider), results.SelectMany(r => r).Order(StringComparer.Ordinal));
+        await using var connection = await one.OpenAsync(CancellationToken.None);
+        Assert.Equal(results.Sum(r => r.Count), await CountAsync(connection, "SELECT count(*) FROM schema_migrations"));
+    }
+
+    internal static async Task<long> CountAsync(DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        await using var command = connection.CreateCommand(transaction, sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 }

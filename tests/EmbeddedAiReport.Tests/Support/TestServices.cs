@@ -13,16 +13,19 @@ public sealed class TestServices : IDisposable
 {
     private readonly ServiceProvider _provider;
     private readonly TempDirectory _directory = new();
+    private readonly TestDatabase _database;
 
-    public TestServices(DateTimeOffset? now = null, FetchingOptions? fetching = null, DraftOptions? draft = null, Action<IServiceCollection>? configure = null)
+    public TestServices(DateTimeOffset? now = null, FetchingOptions? fetching = null, DraftOptions? draft = null, Action<IServiceCollection>? configure = null,
+        StorageProvider provider = StorageProvider.Sqlite)
     {
+        _database = TestDatabase.Create(provider, _directory);
         Clock = new FakeTimeProvider(now ?? new DateTimeOffset(2020, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(Options.Create(fetching ?? NoRetries()));
         // Tests of storage and drafting mechanics keep every candidate; relevance cuts have their own tests.
         services.AddSingleton(Options.Create(draft ?? new DraftOptions { MinScore = 0 }));
-        services.AddEmbeddedAiReport(_directory.File("report.db"));
+        services.AddEmbeddedAiReport(_database.Open());
         configure?.Invoke(services);
         _provider = services.BuildServiceProvider();
     }
@@ -35,7 +38,10 @@ public sealed class TestServices : IDisposable
     /// </summary>
     public static FetchingOptions NoRetries() => new() { HostDelays = [], Retries = 0, CircuitBreakerFailures = 1_000_000 };
 
-    public string DatabasePath => _directory.File("report.db");
+    public string DatabasePath => _database.SqlitePath;
+
+    /// <summary>The database the services use.</summary>
+    public TestDatabase Database => _database;
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
@@ -50,6 +56,7 @@ public sealed class TestServices : IDisposable
     public void Dispose()
     {
         _provider.Dispose();
+        _database.Dispose();
         _directory.Dispose();
     }
 }

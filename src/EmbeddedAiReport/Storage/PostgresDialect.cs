@@ -1,0 +1,95 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>The server provider: a PostgreSQL database shared by several daemons.</summary>
+/// <remarks>
+/// Writers serialize on one transaction-scoped advisory lock, the counterpart of SQLite's <c>BEGIN IMMEDIATE</c>: the stores'
+/// read-then-write sequences (a story pass reading pending entries, then signing them; an alias lookup, then an insert)
+/// stay correct when two daemons write at once, with the same outcome as on SQLite. Reads use REPEATABLE READ for one
+/// snapshot per transaction. Connections come from one pooled <see cref="NpgsqlDataSource"/> with automatic preparation.
+/// </remarks>
+internal sealed class PostgresDialect : SqlDialect
+{
+    // pg_advisory_xact_lock key of the report's write lock ("EAIR" and 1); advisory locks are per database.
+    private const long WriteLockKey = 0x4541_4952_0000_0001;
+
+    private readonly NpgsqlDataSource _source;
+
+    public PostgresDialect(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // Statements a store runs again and again (an upsert per entry) are prepared on the server after a few uses.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        builder.ApplicationName ??= "EmbeddedAiReport";
+        ConnectionString = builder.ConnectionString;
+        Location = $"postgres://{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        _source = NpgsqlDataSource.Create(builder);
+    }
+
+    public override StorageProvider Provider => StorageProvider.Postgres;
+
+    public override string Location { get; }
+
+    public override string ConnectionString { get; }
+
+
+    public override string NowSql => """to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')""";
+
+    /// <summary>Why <paramref name="connectionString"/> cannot be used, or null.</summary>
+    public static string? ConnectionProblem(string connectionString)
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrWhiteSpace(builder.Host) ? "names no Host" : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
+        {
+            return $"not a PostgreSQL connection string ({ex.Message})";
+        }
+    }
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _source.OpenConnectionAsync(cancellationToken);
+
+    public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({WriteLockKey})", cancellationToken);
+        return transaction;
+    }
+
+    public override async Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+
+    public override Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(transaction, "SELECT to_regclass(@name) IS NOT NULL");
+        command.AddParameter("@name", table.ToLowerInvariant());
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    public override string IdIn(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override object IdList(IEnumerable<long> ids) => ids.ToArray();
+
+    public override async Task<long> SizeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(null, "SELECT pg_database_size(current_database())");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    // PostgreSQL checksums pages as it reads them (when enabled) and has no quick whole-database check: reading the tables is the check.
+    public override Task<string?> IntegrityProblemAsync(DbConnection connection, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    public override string DropTablesSql(IEnumerable<string> tables) => string.Join("\n", tables.Select(t => $"DROP TABLE IF EXISTS {t} CASCADE;"));
+
+    public override ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    public override void Dispose() => _source.Dispose();
+}

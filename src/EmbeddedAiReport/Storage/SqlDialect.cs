@@ -1,0 +1,78 @@
+using System.Data.Common;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>What differs between the two providers: connections, transactions, migrations, and the few SQL fragments that cannot be written once.</summary>
+/// <remarks>
+/// The stores write each query once, in the SQL both engines accept (SQLite 3.35+, PostgreSQL 13+): parameters named
+/// <c>@name</c>, <c>INSERT … ON CONFLICT … DO UPDATE / DO NOTHING</c>, <c>RETURNING</c>, <c>TRUE</c>/<c>FALSE</c>, instants as
+/// fixed-width UTC text (<see cref="SqliteTime"/>) and text compared byte by byte (PostgreSQL columns are <c>COLLATE "C"</c>).
+/// What differs is here, named, so that a provider difference is never an accident in a store. The schema differs too
+/// (types, triggers, Quartz's tables): each provider has its own copy of every numbered migration.
+/// <threadsafety>Thread-safe; each caller opens its own connection.</threadsafety>
+/// </remarks>
+internal abstract class SqlDialect : IAsyncDisposable, IDisposable
+{
+    /// <summary>Which provider this is.</summary>
+    public abstract StorageProvider Provider { get; }
+
+    /// <summary>Where the data is, for messages: the file, or host, port and database (never a password).</summary>
+    public abstract string Location { get; }
+
+    /// <summary>The connection string every connection uses (Quartz's job store opens its own with it).</summary>
+    public abstract string ConnectionString { get; }
+
+
+    /// <summary>An SQL expression for the current instant in the stored text format (for migration records).</summary>
+    public abstract string NowSql { get; }
+
+    /// <summary>Opens a configured connection.</summary>
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Begins a transaction that holds the database's single write lock from its first statement, so that a store's
+    /// read-then-write sequence is never interleaved with another writer's, in this process or another.
+    /// </summary>
+    public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Begins a transaction whose queries all read one consistent snapshot.</summary>
+    public abstract Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Makes the database ready for migrations: the folder and WAL mode for SQLite; nothing for PostgreSQL.</summary>
+    public abstract Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>True when the table exists.</summary>
+    public abstract Task<bool> TableExistsAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken);
+
+    /// <summary>An SQL condition: <paramref name="column"/> is one of the ids bound to <paramref name="parameter"/> with <see cref="IdList"/>.</summary>
+    public abstract string IdIn(string column, string parameter);
+
+    /// <summary>The value to bind for an <see cref="IdIn"/> parameter.</summary>
+    public abstract object IdList(IEnumerable<long> ids);
+
+    /// <summary>Bytes the database takes on disk.</summary>
+    public abstract Task<long> SizeAsync(CancellationToken cancellationToken);
+
+    /// <summary>The first problem an integrity check of the whole database finds, or null when it finds none (or the provider has no such check).</summary>
+    public abstract Task<string?> IntegrityProblemAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Statements that drop <paramref name="tables"/> where they exist, whatever depends on them, inside a write transaction.</summary>
+    public abstract string DropTablesSql(IEnumerable<string> tables);
+
+    /// <summary>Releases pooled connections.</summary>
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Releases pooled connections.</summary>
+    public virtual void Dispose()
+    {
+    }
+
+    /// <summary>Runs a statement without parameters.</summary>
+    protected static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

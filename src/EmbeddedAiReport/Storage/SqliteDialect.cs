@@ -1,0 +1,123 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>The embedded provider: one SQLite file in WAL mode.</summary>
+/// <remarks>
+/// WAL lets exports read a consistent snapshot while a poll writes; the busy timeout makes concurrent writers (two sources
+/// finishing at once) wait instead of failing; <c>BEGIN IMMEDIATE</c> takes the file's write lock at the start of a write.
+/// </remarks>
+internal sealed class SqliteDialect : SqlDialect
+{
+    public SqliteDialect(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string Path { get; }
+
+    public override StorageProvider Provider => StorageProvider.Sqlite;
+
+    public override string Location => Path;
+
+    public override string ConnectionString { get; }
+
+
+    public override string NowSql => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+    public override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(ConnectionString, cancellationToken);
+
+    /// <summary>Opens the file with a busy timeout, foreign keys and the page cache set.</summary>
+    public static async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // A 16 MB page cache per connection (SQLite's default is 2 MB): a poll's upserts and story lookups touch index
+        // pages at random keys. Connections are pooled, so this is per pooled connection, not per query.
+        await ExecuteAsync(connection, null, "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;", cancellationToken);
+        return connection;
+    }
+
+    public override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    public override Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
+    public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+
+    public override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name COLLATE NOCASE";
+        command.AddParameter("@name", table);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) > 0;
+    }
+
+    public override string IdIn(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
+
+    public override object IdList(IEnumerable<long> ids)
+    {
+        var json = new StringBuilder("[");
+        foreach (var id in ids) json.Append(json.Length == 1 ? "" : ",").Append(id);
+        return json.Append(']').ToString();
+    }
+
+    public override Task<long> SizeAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new[] { "", "-wal" }.Select(suffix => new FileInfo(Path + suffix)).Where(f => f.Exists).Sum(f => f.Length));
+
+    public override async Task<string?> IntegrityProblemAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var integrity = connection.CreateCommand();
+        integrity.CommandText = "PRAGMA quick_check";
+        var result = (await integrity.ExecuteScalarAsync(cancellationToken))?.ToString();
+        return result is "ok" ? null : $"quick_check: {result}";
+    }
+
+    // Foreign keys are checked at commit, when the tables are back (the caller recreates them in the same transaction).
+    public override string DropTablesSql(IEnumerable<string> tables) =>
+        "PRAGMA defer_foreign_keys = ON;\n" + string.Join("\n", tables.Select(t => $"DROP TABLE IF EXISTS {t};"));
+
+    /// <summary>
+    /// Writes a consistent copy of the database to <paramref name="target"/> with SQLite's online backup API, while other
+    /// connections go on reading and writing; the copy appears under its name only when complete.
+    /// </summary>
+    public async Task BackupAsync(string target, CancellationToken cancellationToken)
+    {
+        var full = System.IO.Path.GetFullPath(target);
+        var directory = System.IO.Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            // No migration first: a backup copies the file as it is, and needs no write lock a running poll may hold.
+            await using (var source = (SqliteConnection)await OpenAsync(cancellationToken))
+            await using (var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temp, Pooling = false }.ToString()))
+            {
+                await destination.OpenAsync(cancellationToken);
+                // Microsoft.Data.Sqlite exposes the backup API synchronously; it copies page by page from one read snapshot.
+                source.BackupDatabase(destination);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}

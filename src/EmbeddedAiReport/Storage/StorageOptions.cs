@@ -1,0 +1,27 @@
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>Which database holds the report's data (section <c>Storage</c> of appsettings.json).</summary>
+public sealed class StorageOptions
+{
+    /// <value><c>sqlite</c> (default: the file <c>Report:Database</c>, or <c>--db</c>) or <c>postgres</c> (<see cref="ConnectionString"/>).</value>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <value>
+    /// The Npgsql connection string of the PostgreSQL database (<c>Host=…;Database=…;Username=…;Password=…</c>), required with
+    /// <c>postgres</c> and unused with <c>sqlite</c>. Default: none. Env: <c>EAIR_Storage__ConnectionString</c>.
+    /// </value>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Every problem with these settings, each naming its key.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (!Enum.IsDefined(Provider)) yield return $"Storage:Provider: must be 'sqlite' or 'postgres', got '{Provider}'";
+        if (Provider == StorageProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(ConnectionString))
+                yield return "Storage:ConnectionString: required when Storage:Provider is 'postgres' (Host=…;Database=…;Username=…)";
+            else if (PostgresDialect.ConnectionProblem(ConnectionString) is { } problem)
+                yield return $"Storage:ConnectionString: {problem}";
+        }
+    }
+}

@@ -3,6 +3,7 @@ using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
 using EmbeddedAiReport.Worker.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -47,6 +48,7 @@ public sealed class LoadedConfig
     public FetchingOptions Fetching { get; private set; } = new();
     public DraftOptions Draft { get; private set; } = new();
     public DedupOptions Dedup { get; private set; } = new();
+    public StorageOptions Storage { get; private set; } = new();
     public List<string> Problems { get; } = [];
     /// <summary>Problems the program runs on with a fallback (a missing or corrupt relevance model → keyword relevance).</summary>
     public List<string> Warnings { get; } = [];
@@ -106,6 +108,9 @@ public sealed class LoadedConfig
         }
         return config;
     }
+
+    /// <summary>The report's database as configured: <c>Storage:Provider</c> with its connection string, or the SQLite file (<c>--db</c>, <c>Report:Database</c>).</summary>
+    public ReportDatabase OpenDatabase() => ReportDatabase.Create(Storage, Report.Database);
 
     /// <summary>Path of a file in the config folder.</summary>
     public string PathOf(string relative) => Path.Combine(Directory, relative);
@@ -179,6 +184,7 @@ public sealed class LoadedConfig
         Fetching = Read<FetchingOptions>(provider, "Fetching") ?? Fetching;
         Draft = Read<DraftOptions>(provider, "Draft") ?? Draft;
         Dedup = Read<DedupOptions>(provider, "Dedup") ?? Dedup;
+        Storage = Read<StorageOptions>(provider, "Storage") ?? Storage;
         if (Configuration["Logging:Format"] is { } format && format is not ("simple" or "json"))
             Problems.Add($"{AppSettingsFile}: Logging:Format: must be 'simple' or 'json', got '{format}'");
     }

@@ -45,7 +45,8 @@ internal static class WorkerHost
         builder.Services.AddReportSettings(config.DatabaseOverride);
         foreach (var part in ConfigParts.All)
             builder.Services.AddSingleton(typeof(IOptionsMonitor<>).MakeGenericType(part.ValueType), typeof(SnapshotMonitor<>).MakeGenericType(part.ValueType));
-        builder.Services.AddEmbeddedAiReport(config.Report.Database);
+        var database = config.OpenDatabase();
+        builder.Services.AddEmbeddedAiReport(database);
         builder.Services.AddSingleton<DraftFiles>();
         builder.Services.AddSingleton<SourceStatuses>();
 
@@ -54,7 +55,7 @@ internal static class WorkerHost
             builder.WebHost.UseUrls(config.Report.Urls);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
             builder.Services.AddSystemd();   // Type=notify under systemd; nothing elsewhere
-            builder.Services.AddQuartz(q => JobStore.Configure(q, new ReportDatabase(config.Report.Database)));
+            builder.Services.AddQuartz(q => JobStore.Configure(q, database, config.Storage));
             builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
             builder.Services.AddTransient<PollSourceJob>();
             builder.Services.AddTransient<ExportDraftJob>();

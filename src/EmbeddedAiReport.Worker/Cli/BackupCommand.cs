@@ -10,6 +10,11 @@ internal static class BackupCommand
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.Build(config, daemon: false, configure);
         var database = app.Services.GetRequiredService<ReportDatabase>();
+        if (database.Path is null)
+        {
+            context.Error.WriteLine($"backup copies a SQLite file; the database is {database.Location}: back it up with pg_dump");
+            return ExitCodes.UsageOrConfig;
+        }
         if (!File.Exists(database.Path))
         {
             context.Error.WriteLine($"no database at {database.Path} (pass --db PATH)");

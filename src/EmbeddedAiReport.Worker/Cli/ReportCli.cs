@@ -11,7 +11,7 @@ internal static class ReportCli
         CancellationToken cancellationToken = default)
     {
         var configOption = new Option<string>("--config") { Description = "Config folder", Recursive = true, DefaultValueFactory = _ => Env("CONFIG") ?? "config" };
-        var dbOption = new Option<string?>("--db") { Description = "SQLite file (default: Report:Database, data/report.db)", Recursive = true, DefaultValueFactory = _ => Env("DB") };
+        var dbOption = new Option<string?>("--db") { Description = "SQLite file (default: Report:Database, data/report.db); unused with Storage:Provider postgres", Recursive = true, DefaultValueFactory = _ => Env("DB") };
 
         var root = new RootCommand("EmbeddedAiReport: polls sources and drafts the Embedded AI Report (嵌入式AI简报).");
         root.Options.Add(configOption);

@@ -1,6 +1,7 @@
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Storage;
 using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Worker.Configuration;
@@ -18,6 +19,7 @@ internal static class ReportSettings
         Add<FetchingOptions>(services, "Fetching", o => o.Validate());
         Add<DraftOptions>(services, "Draft", o => o.Validate());
         Add<DedupOptions>(services, "Dedup", o => o.Validate());
+        Add<StorageOptions>(services, "Storage", o => o.Validate());
         return services;
     }
 

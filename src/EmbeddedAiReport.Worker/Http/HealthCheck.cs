@@ -14,10 +14,7 @@ internal sealed class HealthCheck(ReportDatabase database, SourceStatuses status
         IReadOnlyList<SourceStatus> sources;
         try
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM sources";
-            await command.ExecuteScalarAsync(cancellationToken);
+            await database.PingAsync(cancellationToken);
             sources = await statuses.LoadAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

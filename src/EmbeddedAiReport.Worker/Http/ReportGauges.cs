@@ -27,7 +27,7 @@ internal sealed class ReportGauges
             description: "When each source last polled successfully (Unix time)");
         meter.CreateObservableGauge("eair.sources", () => _snapshot.States, description: "Configured sources per state (ok, warning, failing, stale, never, disabled)");
         meter.CreateObservableGauge("eair.draft.items", () => _snapshot.DraftItems, description: "Items per section in the current week's draft");
-        meter.CreateObservableGauge("eair.database.size", () => _snapshot.DatabaseBytes, unit: "By", description: "Size of the SQLite database and its WAL");
+        meter.CreateObservableGauge("eair.database.size", () => _snapshot.DatabaseBytes, unit: "By", description: "Size of the database: the SQLite file and its WAL, or the PostgreSQL database");
     }
 
     /// <summary>Reads the state the gauges show; one refresh runs at a time.</summary>
@@ -44,7 +44,7 @@ internal sealed class ReportGauges
             var zone = _config.Draft.Zone();
             var draft = await _drafts.BuildAsync(DraftWindow.Of(EditorialWeek.Containing(_timeProvider.GetUtcNow(), zone), zone), cancellationToken);
             var items = draft.Sections.Select(s => new Measurement<long>(s.Items.Count, Tag("section", s.Slug))).ToList();
-            var bytes = new[] { "", "-wal" }.Select(suffix => new FileInfo(_database.Path + suffix)).Where(f => f.Exists).Sum(f => f.Length);
+            var bytes = await _database.SizeAsync(cancellationToken);
             _snapshot = new Snapshot(lastSuccess, states, items, bytes);
         }
         finally

@@ -231,7 +231,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         command.CommandText = """
             SELECT s.id, s.kind, s.last_poll, s.last_success, s.last_error, s.consecutive_failures, s.paused_until, s.last_new_entry,
                    (SELECT count(*) FROM entries e WHERE e.source_id = s.id), s.first_poll, s.last_warning
-            FROM sources s WHERE (@id IS NULL OR s.id = @id) AND s.last_poll IS NOT NULL ORDER BY s.id
+            FROM sources s WHERE (CAST(@id AS TEXT) IS NULL OR s.id = @id) AND s.last_poll IS NOT NULL ORDER BY s.id
             """;
         command.AddParameter("@id", (object?)sourceId ?? DBNull.Value);
         var result = new List<SourceHealth>();

@@ -12,10 +12,18 @@ public sealed class StorageOptions
     /// </value>
     public string? ConnectionString { get; set; }
 
+    /// <value>
+    /// With <c>postgres</c>, how often each daemon records in the shared job store that it is alive; one silent for about
+    /// twice this long is taken for dead and another daemon takes over its scheduled polls. Default: 7.5 s (Quartz's).
+    /// </value>
+    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(7.5);
+
     /// <summary>Every problem with these settings, each naming its key.</summary>
     public IEnumerable<string> Validate()
     {
         if (!Enum.IsDefined(Provider)) yield return $"Storage:Provider: must be 'sqlite' or 'postgres', got '{Provider}'";
+        if (ClusterCheckinInterval < TimeSpan.FromMilliseconds(500) || ClusterCheckinInterval > TimeSpan.FromMinutes(10))
+            yield return $"Storage:ClusterCheckinInterval: must be between 0.5 s and 10 min, got {ClusterCheckinInterval}";
         if (Provider == StorageProvider.Postgres)
         {
             if (string.IsNullOrWhiteSpace(ConnectionString))

@@ -108,6 +108,7 @@ internal static class ReportCli
         root.Subcommands.Add(MoveCommand.Create(Context, configure));
         root.Subcommands.Add(sources);
         root.Subcommands.Add(backup);
+        root.Subcommands.Add(MigrateCommand.Create(Context, configure));
         root.Subcommands.Add(validate);
         root.Subcommands.Add(train);
         root.Subcommands.Add(evaluate);

@@ -13,10 +13,10 @@ public sealed class TempDirectory : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    /// <summary>A copy of the default config folder with sources.json replaced by <paramref name="sourcesJson"/>.</summary>
-    public string ConfigWithSources(string sourcesJson)
+    /// <summary>A copy of the default config folder (named <paramref name="folder"/>) with sources.json replaced by <paramref name="sourcesJson"/>.</summary>
+    public string ConfigWithSources(string sourcesJson, string folder = "config")
     {
-        var config = System.IO.Path.Combine(Path, "config");
+        var config = System.IO.Path.Combine(Path, folder);
         CopyDirectory(Fixtures.ConfigDirectory, config);
         System.IO.File.WriteAllText(System.IO.Path.Combine(config, "sources.json"), sourcesJson);
         return config;

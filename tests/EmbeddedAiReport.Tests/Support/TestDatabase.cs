@@ -32,6 +32,9 @@ public sealed class TestDatabase : IDisposable
         _ => new(provider, directory.File("report.db"), null),
     };
 
+    /// <summary>The PostgreSQL database of <paramref name="connectionString"/>, made elsewhere (disposing it drops it).</summary>
+    public static TestDatabase OnPostgres(string connectionString, string sqlitePath) => new(StorageProvider.Postgres, sqlitePath, connectionString);
+
     /// <summary>A new <see cref="ReportDatabase"/> on this database (the caller disposes it).</summary>
     public ReportDatabase Open() => ConnectionString is { } connectionString ? ReportDatabase.Postgres(connectionString) : new ReportDatabase(SqlitePath);
 

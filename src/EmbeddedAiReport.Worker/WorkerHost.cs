@@ -47,6 +47,7 @@ internal static class WorkerHost
             builder.Services.AddSingleton(typeof(IOptionsMonitor<>).MakeGenericType(part.ValueType), typeof(SnapshotMonitor<>).MakeGenericType(part.ValueType));
         builder.Services.AddEmbeddedAiReport(config.Report.Database);
         builder.Services.AddSingleton<DraftFiles>();
+        builder.Services.AddSingleton<ModelRetraining>();
         builder.Services.AddSingleton<SourceStatuses>();
 
         if (daemon)

@@ -4,6 +4,7 @@ using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Ranking;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Summaries;
 using EmbeddedAiReport.Tagging;
 using Microsoft.Extensions.Configuration;
 using Quartz;
@@ -32,6 +33,9 @@ public sealed class LoadedConfig
     public FetchingOptions Fetching { get; } = new();
     public DraftOptions Draft { get; } = new();
     public DedupOptions Dedup { get; } = new();
+    public SummariesOptions Summaries { get; } = new();
+    /// <summary>The prompt of the model-written 摘要; null while summaries are off.</summary>
+    public SummaryPrompt? SummaryPrompt { get; private set; }
     public IReadOnlyList<SourceDefinition> Sources { get; private set; } = [];
     public DraftRenderer? Renderer { get; private set; }
     /// <summary>The taxonomy of tags.json and the section router of router.json (none when the file is absent).</summary>
@@ -67,16 +71,19 @@ public sealed class LoadedConfig
         config.Bind("Fetching", config.Fetching);
         config.Bind("Draft", config.Draft);
         config.Bind("Dedup", config.Dedup);
+        config.Bind("Summaries", config.Summaries);
         if (databaseOverride is not null) config.Report.Database = databaseOverride;
         config.Problems.AddRange(config.Fetching.Validate().Select(p => $"{AppSettingsFile}: {p}"));
         config.Problems.AddRange(config.Draft.Validate().Select(p => $"{AppSettingsFile}: {p}"));
         config.Problems.AddRange(config.Dedup.Validate().Select(p => $"{AppSettingsFile}: {p}"));
+        config.Problems.AddRange(config.Summaries.Validate(config.Fetching.TotalTimeout).Select(p => $"{AppSettingsFile}: {p}"));
         if (CronProblem(config.Report.ExportSchedule) is { } cron) config.Problems.Add($"{AppSettingsFile}: Report:ExportSchedule: {cron}");
         if (!config.Problems.Any(p => p.Contains("config folder not found")))
         {
             config.LoadSources(kinds);
             config.LoadTemplate();
             config.LoadTagging();
+            config.LoadSummaryPrompt();
         }
         return config;
     }
@@ -185,6 +192,25 @@ public sealed class LoadedConfig
         {
             Warnings.Add($"{RankerFile}: cannot be read: {ex.Message}; {fallback}");
             return null;
+        }
+    }
+
+    private void LoadSummaryPrompt()
+    {
+        if (!Summaries.Enabled) return;
+        var path = PathOf(Summaries.Prompt);
+        if (!File.Exists(path))
+        {
+            Problems.Add($"{Summaries.Prompt}: not found in {Directory} (Summaries:Prompt)");
+            return;
+        }
+        try
+        {
+            SummaryPrompt = new SummaryPrompt(File.ReadAllText(path, Encoding.UTF8), Summaries.Prompt);
+        }
+        catch (DraftTemplateException ex)
+        {
+            Problems.Add(ex.Message);
         }
     }
 

@@ -53,6 +53,8 @@ internal static class WorkerHost
         builder.Services.AddSingleton(Options.Create(config.Fetching));
         builder.Services.AddSingleton(Options.Create(config.Draft));
         builder.Services.AddSingleton(Options.Create(config.Dedup));
+        builder.Services.AddSingleton(Options.Create(config.Summaries));
+        if (config.SummaryPrompt is { } summaryPrompt) builder.Services.AddSingleton(summaryPrompt);
         builder.Services.AddSingleton(config.Tagging);
         builder.Services.AddEmbeddedAiReport(config.Report.Database);
         builder.Services.AddSingleton<DraftFiles>();

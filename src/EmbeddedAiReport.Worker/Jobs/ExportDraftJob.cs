@@ -7,13 +7,14 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// <summary>Writes the weekly draft file (the week containing now minus <see cref="ReportOptions.ExportLag"/>).</summary>
 [DisallowConcurrentExecution]
 internal sealed partial class ExportDraftJob(DraftFiles files, LoadedConfig config, IOptions<ReportOptions> report, TimeProvider timeProvider,
-    ILogger<ExportDraftJob> logger) : IJob
+    ILogger<ExportDraftJob> logger, EmbeddedAiReport.Summaries.EntrySummarizer summarizer) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var week = EditorialWeek.Containing(timeProvider.GetUtcNow() - report.Value.ExportLag, config.Draft.Zone());
         try
         {
+            await summarizer.SummarizeAsync(DraftWindow.Of(week, config.Draft.Zone()), null, cancellationToken);   // a no-op while summaries are off
             var path = await files.WriteWeekAsync(week, cancellationToken);
             Exported(week.ToString(), path);
         }

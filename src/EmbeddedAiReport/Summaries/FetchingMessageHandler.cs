@@ -46,7 +46,9 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
                 return response;
             default:
                 // Unreachable, timed out, circuit open, refused, too large: the client turns this into its own exception.
-                throw new HttpRequestException(outcome.Describe());
+                throw new HttpRequestException(outcome is FetchOutcome.Unreachable { Reason: var reason } && reason.StartsWith("timed out", StringComparison.Ordinal)
+                    ? $"no answer within {options.Timeout.TotalSeconds:0}s (raise Summaries:Timeout if the model is slow)"
+                    : outcome.Describe());
         }
     }
 }

@@ -22,7 +22,8 @@ internal static class SourcesCommand
             context.Out.WriteLine($"{source.Id,-28} {source.Kind,-16} {status.State,-9} {h?.Entries ?? 0,7}  {SourceStatus.Time(h?.LastSuccess),-20} {h?.ConsecutiveFailures ?? 0,8}  {note}");
         }
         var summaries = await app.Services.GetRequiredService<EmbeddedAiReport.Summaries.SummarizerHealth>().GetAsync(cancellationToken);
-        if (summaries.State != "off") context.Out.WriteLine($"{"(summaries)",-28} {config.Summaries.Model,-16} {summaries.State,-9} {"",7}  {SourceStatus.Time(summaries.LastSuccess),-20} {summaries.ConsecutiveFailures,8}  {summaries.Note}");
+        var model = config.Summaries.Model.Length > 16 ? config.Summaries.Model[..15] + "…" : config.Summaries.Model;
+        if (summaries.State != "off") context.Out.WriteLine($"{"(summaries)",-28} {model,-16} {summaries.State,-9} {"",7}  {SourceStatus.Time(summaries.LastSuccess),-20} {summaries.ConsecutiveFailures,8}  {summaries.Note}");
         return ExitCodes.Ok;
     }
 }

@@ -275,7 +275,7 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         var before = await DraftAsync();
         await SummarizeAsync();
         var off = new DraftExporter(_services!.Get<EntryStore>(), _services.Get<DraftSelector>(),
-            new DraftSummaries(_services.Get<SummaryStore>(), Options.Create(new SummariesOptions()), Prompt));
+            new DraftSummaries(_services.Get<SummaryStore>(), Options.Create(new SummariesOptions { Model = "fake-model" }), Prompt));   // no endpoint: off
 
         var afterOff = Renderer.Render(await off.BuildAsync(Week, CancellationToken.None));
         var afterOn = await DraftAsync();

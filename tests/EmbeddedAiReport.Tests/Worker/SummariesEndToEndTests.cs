@@ -44,7 +44,7 @@ public sealed class SummariesEndToEndTests : IAsyncLifetime
         var path = Path.Combine(_config, "appsettings.json");
         var settings = JsonNode.Parse(File.ReadAllText(path))!;
         settings["Summaries"]!["Endpoint"] = endpoint;
-        settings["Summaries"]!["Model"] = endpoint.Length == 0 ? "" : "fake-model";
+        settings["Summaries"]!["Model"] = "fake-model";   // kept when the endpoint goes: the endpoint alone turns summaries off
         File.WriteAllText(path, settings.ToJsonString());
     }
 
@@ -100,5 +100,22 @@ public sealed class SummariesEndToEndTests : IAsyncLifetime
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("summaries are off: set Summaries:Endpoint", result.Error);
+    }
+
+    [Fact]
+    public async Task Validate_EndpointWithoutModel_IsAConfigProblemNamingTheField()
+    {
+        Summaries(_chat.Endpoint);
+        var path = Path.Combine(_config, "appsettings.json");
+        var settings = JsonNode.Parse(File.ReadAllText(path))!;
+        settings["Summaries"]!["Model"] = "";
+        settings["Summaries"]!["Timeout"] = "00:10:00";
+        File.WriteAllText(path, settings.ToJsonString());
+
+        var result = await Cli("validate");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("appsettings.json: Summaries:Model: required when Summaries:Endpoint is set", result.Error + result.Out);
+        Assert.Contains("appsettings.json: Summaries:Timeout: must be at most Fetching:TotalTimeout (00:03:00), got 00:10:00", result.Error + result.Out);
     }
 }

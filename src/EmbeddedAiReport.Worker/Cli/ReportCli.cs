@@ -71,6 +71,10 @@ internal static class ReportCli
         var sources = new Command("sources", "Show each source's health: last success, last error, failures, entries.");
         sources.SetAction((p, ct) => SourcesCommand.RunAsync(Context(p), configure, ct));
 
+        var backupOut = new Option<string>("--out") { Description = "File to write the copy to (replaced atomically)", Required = true };
+        var backup = new Command("backup", "Copy the database consistently (SQLite online backup), also while the daemon runs.") { backupOut };
+        backup.SetAction((p, ct) => WithSignals(ct, token => BackupCommand.RunAsync(Context(p), p.GetValue(backupOut)!, configure, token)));
+
         var validate = new Command("validate", "Check the config folder; print every problem and exit 2 if there are any.");
         validate.SetAction(p => ValidateCommand.Run(Context(p)));
 
@@ -89,10 +93,11 @@ internal static class ReportCli
         var floodOption = new Option<string[]>("--flood") { Description = "JSON-lines file of real unpicked items (repeatable): the ranking is measured among them" };
         var perWindowOption = new Option<int>("--per-window") { Description = "Items of each flood file in each issue's window", DefaultValueFactory = _ => 25 };
         var negativesOption = new Option<string[]>("--negatives") { Description = "JSON-lines file of unpicked items used only for training (repeatable)" };
+        var heldOutOption = new Option<string[]>("--heldout") { Description = "JSON-lines file of unpicked items used only in the windows, never for training (repeatable)" };
         var evaluate = new Command("evaluate", "Leave-issues-out evaluation: section accuracy, tag coverage, relevance, ranking under a flood.")
-            { corpusOption, offTopicOption, foldsOption, floodOption, perWindowOption, negativesOption };
+            { corpusOption, offTopicOption, foldsOption, floodOption, perWindowOption, negativesOption, heldOutOption };
         evaluate.SetAction(p => EvaluateCommand.Run(Context(p), new EvaluateCommand.Arguments(p.GetValue(corpusOption)!, p.GetValue(offTopicOption), p.GetValue(foldsOption),
-            p.GetValue(floodOption) ?? [], p.GetValue(perWindowOption), p.GetValue(negativesOption) ?? [])));
+            p.GetValue(floodOption) ?? [], p.GetValue(perWindowOption), p.GetValue(negativesOption) ?? [], p.GetValue(heldOutOption) ?? [])));
 
         root.Subcommands.Add(run);
         root.Subcommands.Add(poll);
@@ -105,6 +110,7 @@ internal static class ReportCli
         root.Subcommands.Add(MoveCommand.Create(Context, configure));
         root.Subcommands.Add(SummarizeCommand.Create(Context, configure));
         root.Subcommands.Add(sources);
+        root.Subcommands.Add(backup);
         root.Subcommands.Add(validate);
         root.Subcommands.Add(train);
         root.Subcommands.Add(evaluate);

@@ -16,8 +16,10 @@ namespace EmbeddedAiReport.Ranking;
 public static class RankingEvaluation
 {
     /// <summary>Runs the evaluation; <paramref name="floods"/> are lists of unpicked items, <paramref name="negatives"/> training-only negatives.</summary>
+    /// <param name="heldOut">Which flood lists are never training data (others train with the items outside the window).</param>
     public static RankingReport Run(IReadOnlyList<CorpusIssue> issues, IReadOnlyList<IReadOnlyList<CandidateEntry>> floods, IReadOnlyList<CandidateEntry> negatives,
-        Taxonomy taxonomy, IReadOnlyList<string> classes, Func<string, int> quotaOf, int perWindow, RelevanceTrainerOptions? options = null)
+        Taxonomy taxonomy, IReadOnlyList<string> classes, Func<string, int> quotaOf, int perWindow, RelevanceTrainerOptions? options = null,
+        IReadOnlySet<int>? heldOut = null)
     {
         var tagger = taxonomy.Matcher;
         var sections = classes.ToDictionary(c => c, c => new RankingReport.SectionFigures(c), StringComparer.Ordinal);
@@ -34,8 +36,8 @@ public static class RankingEvaluation
             var window = floods.SelectMany((f, list) => Window(f, i, perWindow).Select(e => (Entry: e, List: list))).DistinctBy(w => w.Entry.CanonicalKey).ToList();
             var windowKeys = window.Select(w => w.Entry.CanonicalKey).ToHashSet(StringComparer.Ordinal);
             var training = issues.Where((_, j) => j != i).SelectMany(issue => issue.Items.Select(item => new RankingExample(item.Entry, true, issue.Name, item.Section)))
-                .Concat(floods.SelectMany(f => f).Where(e => !windowKeys.Contains(e.CanonicalKey)).Select(e => new RankingExample(e, false, "flood")))
-                .Concat(negatives.Select(e => new RankingExample(e, false, "negatives")))
+                .Concat(floods.SelectMany((f, list) => f.Where(e => heldOut?.Contains(list) != true && !windowKeys.Contains(e.CanonicalKey)).Select(e => new RankingExample(e, false, $"flood{list}", null, $"flood{list}"))))
+                .Concat(negatives.Select(e => new RankingExample(e, false, "negatives", null, "negatives")))
                 .Select(e => e.WithoutAccount())
                 .ToList();
             var ranker = RelevanceTrainer.Train(training, tagger, $"without {held.Name}", options);
@@ -81,7 +83,7 @@ public static class RankingEvaluation
             classes.Select(c => sections[c]).ToList(), issues.Count == 0 ? 0 : precisionSum / issues.Count,
             Auc(editorScores, floodScores.SelectMany(f => f).ToList()), floodScores.Select(f => Auc(editorScores, f)).ToList(), edits, missed)
         {
-            TopFlood = topFlood.OrderByDescending(t => t.Score).Select(t => t.Line).Take(5000).ToList(),
+            TopFlood = topFlood.OrderByDescending(t => t.Score).Select(t => t.Line).Take(20).ToList(),
         };
     }
 

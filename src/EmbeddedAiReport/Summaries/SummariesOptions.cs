@@ -58,9 +58,12 @@ public sealed class SummariesOptions
     public Uri? EndpointUri =>
         Uri.TryCreate(Endpoint.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
 
+    /// <summary>The problem with <see cref="Timeout"/> given Fetching:TotalTimeout (which bounds a request with its retries), or null.</summary>
+    public string? TimeoutProblem(TimeSpan fetchingTotalTimeout) =>
+        Enabled && Timeout > fetchingTotalTimeout ? $"Summaries:Timeout: must be at most Fetching:TotalTimeout ({fetchingTotalTimeout}), got {Timeout}" : null;
+
     /// <summary>Every problem with these settings, each naming its field; none while summaries are off.</summary>
-    /// <param name="fetchingTotalTimeout">Fetching:TotalTimeout, which bounds one request with its retries.</param>
-    public IEnumerable<string> Validate(TimeSpan fetchingTotalTimeout)
+    public IEnumerable<string> Validate()
     {
         if (!Enabled) yield break;
         if (EndpointUri is null) yield return $"Summaries:Endpoint: not an absolute http(s) URL: '{Endpoint}'";
@@ -69,7 +72,6 @@ public sealed class SummariesOptions
             yield return $"Summaries:ApiKeyEnv: the name of an environment variable (letters, digits, _), not the key";
         if (MaxPerWeek is < 0 or > 1000) yield return $"Summaries:MaxPerWeek: must be 0..1000, got {MaxPerWeek}";
         if (Timeout <= TimeSpan.Zero) yield return $"Summaries:Timeout: must be positive, got {Timeout}";
-        if (Timeout > fetchingTotalTimeout) yield return $"Summaries:Timeout: must be at most Fetching:TotalTimeout ({fetchingTotalTimeout}), got {Timeout}";
         if (ExportBudget < TimeSpan.Zero) yield return "Summaries:ExportBudget: must not be negative";
         if (string.IsNullOrWhiteSpace(Prompt)) yield return "Summaries:Prompt: must name the prompt template";
         if (MaxInputChars is < 100 or > 100_000) yield return $"Summaries:MaxInputChars: must be 100..100000, got {MaxInputChars}";

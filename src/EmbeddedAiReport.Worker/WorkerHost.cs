@@ -42,12 +42,14 @@ internal static class WorkerHost
         ConfigureLogging(builder, daemon);
 
         builder.Services.AddSingleton(config);
+        if (config.SummaryPrompt is { } summaryPrompt) builder.Services.AddSingleton(summaryPrompt);   // only while summaries are on
         builder.Services.AddReportSettings(config.DatabaseOverride);
         foreach (var part in ConfigParts.All)
             builder.Services.AddSingleton(typeof(IOptionsMonitor<>).MakeGenericType(part.ValueType), typeof(SnapshotMonitor<>).MakeGenericType(part.ValueType));
         var database = config.OpenDatabase();
         builder.Services.AddEmbeddedAiReport(database);
         builder.Services.AddSingleton<DraftFiles>();
+        builder.Services.AddSingleton<ModelRetraining>();
         builder.Services.AddSingleton<SourceStatuses>();
 
         if (daemon)

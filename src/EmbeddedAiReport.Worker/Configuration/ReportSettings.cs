@@ -20,6 +20,7 @@ internal static class ReportSettings
         Add<DraftOptions>(services, "Draft", o => o.Validate());
         Add<DedupOptions>(services, "Dedup", o => o.Validate());
         Add<StorageOptions>(services, "Storage", o => o.Validate());
+        Add<Summaries.SummariesOptions>(services, "Summaries", o => o.Validate());
         return services;
     }
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using EmbeddedAiReport.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace EmbeddedAiReport.Dedup;
 
@@ -68,7 +68,7 @@ internal sealed class BandIndex(MinHasher hasher, DedupOptions options)
     /// </summary>
     /// <param name="now">The current time (decides when to rebuild).</param>
     /// <param name="oldest">The oldest window time a caller will compare against: entries at or after it must be indexed.</param>
-    public async Task<Refresh> RefreshAsync(SqliteConnection connection, SqliteTransaction? transaction, DateTimeOffset now, DateTimeOffset oldest,
+    public async Task<Refresh> RefreshAsync(DbConnection connection, DbTransaction? transaction, DateTimeOffset now, DateTimeOffset oldest,
         CancellationToken cancellationToken)
     {
         await _refresh.WaitAsync(cancellationToken);
@@ -84,15 +84,15 @@ internal sealed class BandIndex(MinHasher hasher, DedupOptions options)
             long watermark;
             lock (_gate) (floor, watermark) = (_floor, _watermark);
             var loaded = await LoadAsync(connection, transaction, """
-                SELECT s.entry_id, CASE WHEN s.text_hash IS NOT NULL AND e.window_time >= $floor THEN s.signature END
-                FROM entry_signatures s JOIN entries e ON e.id = s.entry_id WHERE s.entry_id > $watermark ORDER BY s.entry_id
-                """, cancellationToken, ("$floor", SqliteTime.Write(floor)), ("$watermark", watermark));
+                SELECT s.entry_id, CASE WHEN s.text_hash IS NOT NULL AND e.window_time >= @floor THEN s.signature END
+                FROM entry_signatures s JOIN entries e ON e.id = s.entry_id WHERE s.entry_id > @watermark ORDER BY s.entry_id
+                """, cancellationToken, ("@floor", SqliteTime.Write(floor)), ("@watermark", watermark));
             if (oldest < floor)
             {
                 loaded += await LoadAsync(connection, transaction, """
                     SELECT s.entry_id, s.signature FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
-                    WHERE s.text_hash IS NOT NULL AND e.window_time >= $from AND e.window_time < $floor AND s.entry_id <= $watermark ORDER BY s.entry_id
-                    """, cancellationToken, ("$from", SqliteTime.Write(oldest)), ("$floor", SqliteTime.Write(floor)), ("$watermark", Watermark));
+                    WHERE s.text_hash IS NOT NULL AND e.window_time >= @from AND e.window_time < @floor AND s.entry_id <= @watermark ORDER BY s.entry_id
+                    """, cancellationToken, ("@from", SqliteTime.Write(oldest)), ("@floor", SqliteTime.Write(floor)), ("@watermark", Watermark));
                 lock (_gate) _floor = oldest;
             }
             return new Refresh(false, loaded);
@@ -138,7 +138,7 @@ internal sealed class BandIndex(MinHasher hasher, DedupOptions options)
         }
     }
 
-    private async Task<int> BuildAsync(SqliteConnection connection, SqliteTransaction? transaction, DateTimeOffset now, DateTimeOffset oldest,
+    private async Task<int> BuildAsync(DbConnection connection, DbTransaction? transaction, DateTimeOffset now, DateTimeOffset oldest,
         CancellationToken cancellationToken)
     {
         long watermark;
@@ -163,19 +163,19 @@ internal sealed class BandIndex(MinHasher hasher, DedupOptions options)
         }
         return await LoadAsync(connection, transaction, """
             SELECT s.entry_id, s.signature FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
-            WHERE s.text_hash IS NOT NULL AND e.window_time >= $floor AND s.entry_id <= $watermark ORDER BY s.entry_id
-            """, cancellationToken, ("$floor", SqliteTime.Write(oldest)), ("$watermark", watermark));
+            WHERE s.text_hash IS NOT NULL AND e.window_time >= @floor AND s.entry_id <= @watermark ORDER BY s.entry_id
+            """, cancellationToken, ("@floor", SqliteTime.Write(oldest)), ("@watermark", watermark));
     }
 
     // Reads (entry id, signature or null) rows in id order, indexes those with a signature of the configured length, and
     // moves the watermark to the last id read.
-    private async Task<int> LoadAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken,
+    private async Task<int> LoadAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken,
         params (string Name, object Value)[] parameters)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        foreach (var (name, value) in parameters) command.AddParameter(name, value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var loaded = 0;
         var last = 0L;

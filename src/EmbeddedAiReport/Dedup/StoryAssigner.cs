@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using EmbeddedAiReport.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EmbeddedAiReport.Dedup;
@@ -41,8 +41,8 @@ public sealed class StoryAssigner(
     public async Task<StoryAssignment> AssignPendingAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        await using var connection = await database.OpenSqliteAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         var pending = await LoadPendingAsync(connection, transaction, cancellationToken);
         if (pending.Count == 0) return default;
 
@@ -54,7 +54,7 @@ public sealed class StoryAssigner(
         var refresh = await _bands.RefreshAsync(connection, transaction, clockNow, oldest, cancellationToken);
         if (refresh.Rebuilt) logger.BandsLoaded(refresh.Loaded, _bands.ApproximateBytes / Math.Max(1, refresh.Loaded), clock.ElapsedMilliseconds);
 
-        using var sql = new Commands(connection, transaction, options);
+        using var sql = new Commands(database, connection, transaction, options);
         var now = SqliteTime.Write(clockNow);
         var touched = new HashSet<long>();
         // Stories created in this pass that still hold only the entry that created it: their primary is that entry.
@@ -82,7 +82,7 @@ public sealed class StoryAssigner(
             long target;
             if (stories.Count == 0)
             {
-                target = await sql.Scalar(sql.CreateStory, cancellationToken, ("$now", now));
+                target = await sql.Scalar(sql.CreateStory, cancellationToken, ("@now", now));
                 single[target] = entry.Id;
                 created++;
             }
@@ -98,14 +98,14 @@ public sealed class StoryAssigner(
                     merged++;
                 }
             }
-            await sql.Execute(sql.SetStory, cancellationToken, ("$id", entry.Id), ("$story", target));
+            await sql.Execute(sql.SetStory, cancellationToken, ("@id", entry.Id), ("@story", target));
             touched.Add(target);
         }
 
         foreach (var story in touched)
         {
             // A story of one entry needs no member query: the rule can only choose that entry (and nobody pinned it yet).
-            if (single.TryGetValue(story, out var only)) await sql.Execute(sql.SetPrimary, cancellationToken, ("$story", story), ("$id", only));
+            if (single.TryGetValue(story, out var only)) await sql.Execute(sql.SetPrimary, cancellationToken, ("@story", story), ("@id", only));
             else await RefreshPrimaryAsync(sql, story, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -119,16 +119,16 @@ public sealed class StoryAssigner(
     public async Task<bool> PinPrimaryAsync(long entryId, CancellationToken cancellationToken)
     {
         if (await StoryOfAsync(entryId, cancellationToken) is not { } story) return false;
-        await using var connection = await database.OpenSqliteAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            UPDATE stories SET primary_entry_id = NULL WHERE primary_entry_id = $id;
-            UPDATE stories SET primary_entry_id = $id, primary_pinned = 1 WHERE id = $story;
+            UPDATE stories SET primary_entry_id = NULL WHERE primary_entry_id = @id;
+            UPDATE stories SET primary_entry_id = @id, primary_pinned = TRUE WHERE id = @story;
             """;
-        command.Parameters.AddWithValue("$id", entryId);
-        command.Parameters.AddWithValue("$story", story);
+        command.AddParameter("@id", entryId);
+        command.AddParameter("@story", story);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
@@ -137,14 +137,14 @@ public sealed class StoryAssigner(
     /// <summary>The story an entry belongs to, or null.</summary>
     public async Task<long?> StoryOfAsync(long entryId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenSqliteAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT story_id FROM entries WHERE id = $id";
-        command.Parameters.AddWithValue("$id", entryId);
+        command.CommandText = "SELECT story_id FROM entries WHERE id = @id";
+        command.AddParameter("@id", entryId);
         return await command.ExecuteScalarAsync(cancellationToken) is long story ? story : null;
     }
 
-    private static async Task<List<Pending>> LoadPendingAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<List<Pending>> LoadPendingAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -171,7 +171,7 @@ public sealed class StoryAssigner(
     private async Task FindSameTextAsync(Commands sql, Pending entry, TextFingerprint fingerprint, Dictionary<long, long?> related, CancellationToken cancellationToken)
     {
         if (fingerprint.TextHash is null) return;
-        await sql.ReadIds(sql.SameText, related, cancellationToken, ("$hash", fingerprint.TextHash), ("$id", entry.Id), ("$limit", options.MaxBucketCandidates));
+        await sql.ReadIds(sql.SameText, related, cancellationToken, ("@hash", fingerprint.TextHash), ("@id", entry.Id), ("@limit", options.MaxBucketCandidates));
     }
 
     private async Task FindSimilarAsync(Commands sql, Pending entry, TextFingerprint fingerprint, long[]? bandKeys, Dictionary<long, long?> related,
@@ -185,12 +185,9 @@ public sealed class StoryAssigner(
 
         if (candidates.Count == 0) return;
 
-        // One query for all candidates (ids as a JSON array): each row is judged on its own, and `related` is keyed by id.
-        var ids = new StringBuilder("[");
-        foreach (var candidate in candidates) ids.Append(ids.Length == 1 ? "" : ",").Append(candidate.ToString(CultureInfo.InvariantCulture));
-        ids.Append(']');
+        // One query for all candidates: each row is judged on its own, and `related` is keyed by id.
         var lookback = TimeSpan.FromDays(options.LookbackDays);
-        await using var reader = await sql.With(sql.Fingerprints, ("$ids", ids.ToString())).ExecuteReaderAsync(cancellationToken);
+        await using var reader = await sql.With(sql.Fingerprints, ("@ids", database.Dialect.IdList(candidates))).ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var signature = MemoryMarshal.Cast<byte, uint>((byte[])reader.GetValue(0));
@@ -206,22 +203,22 @@ public sealed class StoryAssigner(
         {
             foreach (var (kind, target) in entry.Links)
             {
-                if (await sql.Scalar(sql.Fanout, cancellationToken, ("$target", target)) > options.MaxLinkFanout) continue;
-                await sql.ReadIds(sql.KeyOwner, related, cancellationToken, ("$target", target));
+                if (await sql.Scalar(sql.Fanout, cancellationToken, ("@target", target)) > options.MaxLinkFanout) continue;
+                await sql.ReadIds(sql.KeyOwner, related, cancellationToken, ("@target", target));
                 if (kind == "arxiv")
-                    await sql.ReadIds(sql.Linkers, related, cancellationToken, ("$target", target), ("$max_links", options.MaxLinksPerEntry));
+                    await sql.ReadIds(sql.Linkers, related, cancellationToken, ("@target", target), ("@max_links", options.MaxLinksPerEntry));
             }
         }
         // The paper or repository itself: the posts about it join it.
         if ((entry.Key.StartsWith("arxiv:", StringComparison.Ordinal) || entry.Key.StartsWith("gh:", StringComparison.Ordinal))
-            && await sql.Scalar(sql.Fanout, cancellationToken, ("$target", entry.Key)) <= options.MaxLinkFanout)
-            await sql.ReadIds(sql.Linkers, related, cancellationToken, ("$target", entry.Key), ("$max_links", options.MaxLinksPerEntry));
+            && await sql.Scalar(sql.Fanout, cancellationToken, ("@target", entry.Key)) <= options.MaxLinkFanout)
+            await sql.ReadIds(sql.Linkers, related, cancellationToken, ("@target", entry.Key), ("@max_links", options.MaxLinksPerEntry));
     }
 
     private static async Task SaveFingerprintAsync(Commands sql, long id, TextFingerprint fingerprint, CancellationToken cancellationToken)
     {
-        await sql.Execute(sql.SaveSignature, cancellationToken, ("$id", id), ("$hash", (object?)fingerprint.TextHash ?? DBNull.Value),
-            ("$shingles", fingerprint.ShingleCount), ("$signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray()));
+        await sql.Execute(sql.SaveSignature, cancellationToken, ("@id", id), ("@hash", (object?)fingerprint.TextHash ?? DBNull.Value),
+            ("@shingles", fingerprint.ShingleCount), ("@signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray()));
     }
 
     // `time` − `span`, or the earliest instant when that would underflow (an entry dated year 1).
@@ -230,26 +227,26 @@ public sealed class StoryAssigner(
 
     private static async Task<long?> CurrentStoryAsync(Commands sql, long entryId, CancellationToken cancellationToken)
     {
-        return await sql.With(sql.StoryOf, ("$id", entryId)).ExecuteScalarAsync(cancellationToken) is long story ? story : null;
+        return await sql.With(sql.StoryOf, ("@id", entryId)).ExecuteScalarAsync(cancellationToken) is long story ? story : null;
     }
 
     // Folds story `from` into `to`; an editor's pinned primary survives unless `to` has its own.
     private static async Task MergeAsync(Commands sql, long from, long to, CancellationToken cancellationToken)
     {
         long? pinned = null;
-        await using (var reader = await sql.With(sql.StoryRow, ("$id", from)).ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await sql.With(sql.StoryRow, ("@id", from)).ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) && reader.GetBoolean(1)) pinned = reader.GetInt64(0);
         }
-        await sql.Execute(sql.MoveStory, cancellationToken, ("$from", from), ("$to", to));
-        if (pinned is { } primary) await sql.Execute(sql.KeepPinned, cancellationToken, ("$to", to), ("$id", primary));
+        await sql.Execute(sql.MoveStory, cancellationToken, ("@from", from), ("@to", to));
+        if (pinned is { } primary) await sql.Execute(sql.KeepPinned, cancellationToken, ("@to", to), ("@id", primary));
     }
 
     private async Task RefreshPrimaryAsync(Commands sql, long story, CancellationToken cancellationToken)
     {
         var members = new List<StoryPrimary.Member>();
         long? pinned = null;
-        await using (var reader = await sql.With(sql.Members, ("$story", story)).ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await sql.With(sql.Members, ("@story", story)).ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -259,62 +256,65 @@ public sealed class StoryAssigner(
             }
         }
         if (members.Count == 0 || pinned is not null) return;
-        await sql.Execute(sql.SetPrimary, cancellationToken, ("$story", story), ("$id", primaryRule.Choose(members).Id));
+        await sql.Execute(sql.SetPrimary, cancellationToken, ("@story", story), ("@id", primaryRule.Choose(members).Id));
     }
 
     /// <summary>The prepared statements of one pass.</summary>
-    private sealed class Commands(SqliteConnection connection, SqliteTransaction transaction, DedupOptions options) : IDisposable
+    private sealed class Commands(ReportDatabase database, DbConnection connection, DbTransaction transaction, DedupOptions options) : IDisposable
     {
         // Queries that find related entries return (id, current story) pairs.
-        public SqliteCommand SameText { get; } = Make(connection, transaction, """
+        public DbCommand SameText { get; } = Make(connection, transaction, """
             SELECT s.entry_id, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
-            WHERE s.text_hash = $hash AND s.entry_id <> $id ORDER BY s.entry_id DESC LIMIT $limit
+            WHERE s.text_hash = @hash AND s.entry_id <> @id ORDER BY s.entry_id DESC LIMIT @limit
             """);
-        public SqliteCommand Fingerprints { get; } = Make(connection, transaction, """
-            SELECT s.signature, e.window_time, e.story_id, s.entry_id FROM json_each($ids) j
-            CROSS JOIN entry_signatures s ON s.entry_id = j.value JOIN entries e ON e.id = s.entry_id
+        public DbCommand Fingerprints { get; } = Make(connection, transaction, $"""
+            SELECT s.signature, e.window_time, e.story_id, s.entry_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
+            WHERE {database.Dialect.IdIn("s.entry_id", "@ids")}
             """);
         // Callers only compare the count with MaxLinkFanout: counting stops one past it, so a hub target costs no scan.
-        public SqliteCommand Fanout { get; } = Make(connection, transaction,
-            $"SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = $target LIMIT {options.MaxLinkFanout} + 1)");
-        public SqliteCommand KeyOwner { get; } = Make(connection, transaction, "SELECT id, story_id FROM entries WHERE canonical_key = $target");
-        public SqliteCommand Linkers { get; } = Make(connection, transaction, """
+        public DbCommand Fanout { get; } = Make(connection, transaction,
+            $"SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT {options.MaxLinkFanout} + 1) AS linking");
+        public DbCommand KeyOwner { get; } = Make(connection, transaction, "SELECT id, story_id FROM entries WHERE canonical_key = @target");
+        public DbCommand Linkers { get; } = Make(connection, transaction, """
             SELECT l.entry_id, e.story_id FROM entry_links l JOIN entries e ON e.id = l.entry_id
-            WHERE l.target = $target AND (SELECT count(*) FROM entry_links m WHERE m.entry_id = l.entry_id) <= $max_links
+            WHERE l.target = @target AND (SELECT count(*) FROM entry_links m WHERE m.entry_id = l.entry_id) <= @max_links
             """);
-        public SqliteCommand SaveSignature { get; } = Make(connection, transaction,
-            "INSERT OR REPLACE INTO entry_signatures (entry_id, text_hash, shingles, signature) VALUES ($id, $hash, $shingles, $signature)");
-        public SqliteCommand StoryOf { get; } = Make(connection, transaction, "SELECT story_id FROM entries WHERE id = $id");
-        public SqliteCommand CreateStory { get; } = Make(connection, transaction, "INSERT INTO stories (primary_entry_id, created) VALUES (NULL, $now) RETURNING id");
-        public SqliteCommand StoryRow { get; } = Make(connection, transaction, "SELECT primary_entry_id, primary_pinned FROM stories WHERE id = $id");
-        public SqliteCommand MoveStory { get; } = Make(connection, transaction,
-            "UPDATE entries SET story_id = $to WHERE story_id = $from; DELETE FROM stories WHERE id = $from;");
-        public SqliteCommand KeepPinned { get; } = Make(connection, transaction,
-            "UPDATE stories SET primary_entry_id = $id, primary_pinned = 1 WHERE id = $to AND primary_pinned = 0");
-        public SqliteCommand SetStory { get; } = Make(connection, transaction, "UPDATE entries SET story_id = $story WHERE id = $id");
-        public SqliteCommand Members { get; } = Make(connection, transaction, """
+        public DbCommand SaveSignature { get; } = Make(connection, transaction,
+            """
+            INSERT INTO entry_signatures (entry_id, text_hash, shingles, signature) VALUES (@id, @hash, @shingles, @signature)
+            ON CONFLICT (entry_id) DO UPDATE SET text_hash = excluded.text_hash, shingles = excluded.shingles, signature = excluded.signature
+            """);
+        public DbCommand StoryOf { get; } = Make(connection, transaction, "SELECT story_id FROM entries WHERE id = @id");
+        public DbCommand CreateStory { get; } = Make(connection, transaction, "INSERT INTO stories (primary_entry_id, created) VALUES (NULL, @now) RETURNING id");
+        public DbCommand StoryRow { get; } = Make(connection, transaction, "SELECT primary_entry_id, primary_pinned FROM stories WHERE id = @id");
+        public DbCommand MoveStory { get; } = Make(connection, transaction,
+            "UPDATE entries SET story_id = @to WHERE story_id = @from; DELETE FROM stories WHERE id = @from;");
+        public DbCommand KeepPinned { get; } = Make(connection, transaction,
+            "UPDATE stories SET primary_entry_id = @id, primary_pinned = TRUE WHERE id = @to AND NOT primary_pinned");
+        public DbCommand SetStory { get; } = Make(connection, transaction, "UPDATE entries SET story_id = @story WHERE id = @id");
+        public DbCommand Members { get; } = Make(connection, transaction, """
             SELECT e.id, e.canonical_key, e.title, e.summary, e.account, e.window_time, s.primary_pinned AND s.primary_entry_id = e.id
-            FROM entries e JOIN stories s ON s.id = e.story_id WHERE e.story_id = $story ORDER BY e.id
+            FROM entries e JOIN stories s ON s.id = e.story_id WHERE e.story_id = @story ORDER BY e.id
             """);
-        public SqliteCommand SetPrimary { get; } = Make(connection, transaction, """
-            UPDATE stories SET primary_entry_id = NULL WHERE primary_entry_id = $id AND id <> $story;
-            UPDATE stories SET primary_entry_id = $id WHERE id = $story;
+        public DbCommand SetPrimary { get; } = Make(connection, transaction, """
+            UPDATE stories SET primary_entry_id = NULL WHERE primary_entry_id = @id AND id <> @story;
+            UPDATE stories SET primary_entry_id = @id WHERE id = @story;
             """);
 
-        public async Task Execute(SqliteCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+        public async Task Execute(DbCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
         {
             Bind(command, values);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        public async Task<long> Scalar(SqliteCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+        public async Task<long> Scalar(DbCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
         {
             Bind(command, values);
             return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
         }
 
         // Reads (entry id, story id or null) rows into `into`.
-        public async Task ReadIds(SqliteCommand command, Dictionary<long, long?> into, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+        public async Task ReadIds(DbCommand command, Dictionary<long, long?> into, CancellationToken cancellationToken, params (string Name, object Value)[] values)
         {
             Bind(command, values);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -328,13 +328,13 @@ public sealed class StoryAssigner(
                 command.Dispose();
         }
 
-        public SqliteCommand With(SqliteCommand command, params (string Name, object Value)[] values)
+        public DbCommand With(DbCommand command, params (string Name, object Value)[] values)
         {
             Bind(command, values);
             return command;
         }
 
-        private static void Bind(SqliteCommand command, (string Name, object Value)[] values)
+        private static void Bind(DbCommand command, (string Name, object Value)[] values)
         {
             // The same statement is bound with the same names every time: reuse its parameters, set only their values.
             var parameters = command.Parameters;
@@ -346,10 +346,10 @@ public sealed class StoryAssigner(
                 return;
             }
             parameters.Clear();
-            foreach (var (name, value) in values) parameters.AddWithValue(name, value);
+            foreach (var (name, value) in values) command.AddParameter(name, value);
         }
 
-        private static SqliteCommand Make(SqliteConnection connection, SqliteTransaction transaction, string text)
+        private static DbCommand Make(DbConnection connection, DbTransaction transaction, string text)
         {
             var command = connection.CreateCommand();
             command.Transaction = transaction;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Storage;
 
@@ -14,8 +13,8 @@ public sealed class EntryStore(ReportDatabase database)
     private const string UpsertSql = """
         INSERT INTO entries (source_id, kind, canonical_key, url, canonical_url, title, summary, account, published,
                              first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score)
-        VALUES ($source, $kind, $key, $url, $canonical_url, $title, $summary, $account, $published,
-                $now, $now, coalesce($published, $now), $fetch, $hash, $section, $prefix, $version, $score)
+        VALUES (@source, @kind, @key, @url, @canonical_url, @title, @summary, @account, @published,
+                @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score)
         ON CONFLICT (canonical_key) DO UPDATE SET
             url = excluded.url, canonical_url = excluded.canonical_url, title = excluded.title, summary = excluded.summary,
             account = coalesce(excluded.account, entries.account), published = coalesce(entries.published, excluded.published),
@@ -25,28 +24,28 @@ public sealed class EntryStore(ReportDatabase database)
         WHERE excluded.content_hash <> entries.content_hash
           AND (entries.source_id = excluded.source_id OR coalesce(excluded.version, 0) > coalesce(entries.version, 0))
           AND coalesce(excluded.version, 0) >= coalesce(entries.version, 0)
-        RETURNING id, first_fetch_id = $fetch;
+        RETURNING id, first_fetch_id = @fetch;
         """;
 
     /// <summary>Inserts or updates <paramref name="entries"/> inside the caller's transaction.</summary>
-    internal static async Task<StoreCounts> UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, string sourceId,
+    internal static async Task<StoreCounts> UpsertAsync(DbConnection connection, DbTransaction transaction, string sourceId,
         long fetchId, DateTimeOffset now, IReadOnlyList<EntryWrite> entries, CancellationToken cancellationToken)
     {
         await using var upsert = Prepare(connection, transaction, UpsertSql,
-            "$source", "$kind", "$key", "$url", "$canonical_url", "$title", "$summary", "$account", "$published",
-            "$now", "$fetch", "$hash", "$section", "$prefix", "$version", "$score");
-        await using var clearTags = Prepare(connection, transaction, "DELETE FROM entry_tags WHERE entry_id = $id", "$id");
+            "@source", "@kind", "@key", "@url", "@canonical_url", "@title", "@summary", "@account", "@published",
+            "@now", "@fetch", "@hash", "@section", "@prefix", "@version", "@score");
+        await using var clearTags = Prepare(connection, transaction, "DELETE FROM entry_tags WHERE entry_id = @id", "@id");
         await using var addTag = Prepare(connection, transaction,
-            "INSERT OR REPLACE INTO entry_tags (entry_id, tag, weight) VALUES ($id, $tag, $weight)", "$id", "$tag", "$weight");
+            "INSERT INTO entry_tags (entry_id, tag, weight) VALUES (@id, @tag, @weight) ON CONFLICT (entry_id, tag) DO UPDATE SET weight = excluded.weight", "@id", "@tag", "@weight");
         await using var addLink = Prepare(connection, transaction,
-            "INSERT OR IGNORE INTO entry_links (entry_id, kind, target, url) VALUES ($id, $kind, $target, $url)", "$id", "$kind", "$target", "$url");
-        await using var resolve = Prepare(connection, transaction, ResolveAliasSql, "$key");
+            "INSERT INTO entry_links (entry_id, kind, target, url) VALUES (@id, @kind, @target, @url) ON CONFLICT DO NOTHING", "@id", "@kind", "@target", "@url");
+        await using var resolve = Prepare(connection, transaction, ResolveAliasSql, "@key");
         await using var addAlias = Prepare(connection, transaction,
-            "INSERT OR IGNORE INTO entry_aliases (alias_key, entry_key) VALUES ($alias, $key)", "$alias", "$key");
+            "INSERT INTO entry_aliases (alias_key, entry_key) VALUES (@alias, @key) ON CONFLICT DO NOTHING", "@alias", "@key");
 
-        upsert.Parameters["$source"].Value = sourceId;
-        upsert.Parameters["$now"].Value = SqliteTime.Write(now);
-        upsert.Parameters["$fetch"].Value = fetchId;
+        upsert.Parameters["@source"].Value = sourceId;
+        upsert.Parameters["@now"].Value = SqliteTime.Write(now);
+        upsert.Parameters["@fetch"].Value = fetchId;
         // Only entries with alias keys (WeChat short/long links) write aliases, and the caller's IMMEDIATE transaction holds
         // the write lock: while the table is empty, an entry without alias keys resolves to its own key, so its lookup is skipped.
         var aliasesExist = await AnyAliasAsync(connection, transaction, cancellationToken);
@@ -59,19 +58,19 @@ public sealed class EntryStore(ReportDatabase database)
                 entry = await ResolveAliasesAsync(resolve, addAlias, entry, cancellationToken);
                 aliasesExist = true;   // it may have recorded some
             }
-            upsert.Parameters["$kind"].Value = write.Kind;
-            upsert.Parameters["$key"].Value = entry.CanonicalKey;
-            upsert.Parameters["$url"].Value = entry.Url;
-            upsert.Parameters["$canonical_url"].Value = entry.CanonicalKey;
-            upsert.Parameters["$title"].Value = entry.Title;
-            upsert.Parameters["$summary"].Value = entry.Summary;
-            upsert.Parameters["$account"].Value = (object?)entry.Account ?? DBNull.Value;
-            upsert.Parameters["$published"].Value = SqliteTime.WriteOrNull(entry.Published);
-            upsert.Parameters["$hash"].Value = ContentHash(entry);
-            upsert.Parameters["$section"].Value = write.Section;
-            upsert.Parameters["$prefix"].Value = (object?)entry.Prefix ?? DBNull.Value;
-            upsert.Parameters["$version"].Value = (object?)entry.Version ?? DBNull.Value;
-            upsert.Parameters["$score"].Value = write.Score;
+            upsert.Parameters["@kind"].Value = write.Kind;
+            upsert.Parameters["@key"].Value = entry.CanonicalKey;
+            upsert.Parameters["@url"].Value = entry.Url;
+            upsert.Parameters["@canonical_url"].Value = entry.CanonicalKey;
+            upsert.Parameters["@title"].Value = entry.Title;
+            upsert.Parameters["@summary"].Value = entry.Summary;
+            upsert.Parameters["@account"].Value = (object?)entry.Account ?? DBNull.Value;
+            upsert.Parameters["@published"].Value = SqliteTime.WriteOrNull(entry.Published);
+            upsert.Parameters["@hash"].Value = ContentHash(entry);
+            upsert.Parameters["@section"].Value = write.Section;
+            upsert.Parameters["@prefix"].Value = (object?)entry.Prefix ?? DBNull.Value;
+            upsert.Parameters["@version"].Value = (object?)entry.Version ?? DBNull.Value;
+            upsert.Parameters["@score"].Value = write.Score;
 
             long id;
             bool isNew;
@@ -85,29 +84,29 @@ public sealed class EntryStore(ReportDatabase database)
 
             if (!isNew)   // a new row has no tags yet; an updated one is re-tagged from scratch
             {
-                clearTags.Parameters["$id"].Value = id;
+                clearTags.Parameters["@id"].Value = id;
                 await clearTags.ExecuteNonQueryAsync(cancellationToken);
             }
-            addTag.Parameters["$id"].Value = id;
+            addTag.Parameters["@id"].Value = id;
             foreach (var tag in write.Tags)
             {
-                addTag.Parameters["$tag"].Value = tag.Tag;
-                addTag.Parameters["$weight"].Value = tag.Weight;
+                addTag.Parameters["@tag"].Value = tag.Tag;
+                addTag.Parameters["@weight"].Value = tag.Weight;
                 await addTag.ExecuteNonQueryAsync(cancellationToken);
             }
-            addLink.Parameters["$id"].Value = id;
+            addLink.Parameters["@id"].Value = id;
             foreach (var link in entry.Links)
             {
-                addLink.Parameters["$kind"].Value = link.Kind;
-                addLink.Parameters["$target"].Value = link.Target;
-                addLink.Parameters["$url"].Value = link.Url;
+                addLink.Parameters["@kind"].Value = link.Kind;
+                addLink.Parameters["@target"].Value = link.Target;
+                addLink.Parameters["@url"].Value = link.Url;
                 await addLink.ExecuteNonQueryAsync(cancellationToken);
             }
         }
         return new StoreCounts(added, changed);
     }
 
-    private static async Task<bool> AnyAliasAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<bool> AnyAliasAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -117,8 +116,8 @@ public sealed class EntryStore(ReportDatabase database)
 
     // The entry a key names: through a recorded alias, else the entry stored under that key.
     private const string ResolveAliasSql = """
-        SELECT coalesce((SELECT entry_key FROM entry_aliases WHERE alias_key = $key),
-                        (SELECT canonical_key FROM entries WHERE canonical_key = $key))
+        SELECT coalesce((SELECT entry_key FROM entry_aliases WHERE alias_key = @key),
+                        (SELECT canonical_key FROM entries WHERE canonical_key = @key))
         """;
 
     /// <summary>
@@ -126,12 +125,12 @@ public sealed class EntryStore(ReportDatabase database)
     /// <see cref="CandidateEntry.AliasKeys"/> found as an entry or an alias), and records its other keys as aliases,
     /// so a WeChat short link and long link of one article stay one entry whichever arrived first.
     /// </summary>
-    private static async Task<CandidateEntry> ResolveAliasesAsync(SqliteCommand resolve, SqliteCommand addAlias, CandidateEntry entry, CancellationToken cancellationToken)
+    private static async Task<CandidateEntry> ResolveAliasesAsync(DbCommand resolve, DbCommand addAlias, CandidateEntry entry, CancellationToken cancellationToken)
     {
         string? resolved = null;
         foreach (var key in entry.AliasKeys.Prepend(entry.CanonicalKey))
         {
-            resolve.Parameters["$key"].Value = key;
+            resolve.Parameters["@key"].Value = key;
             if (await resolve.ExecuteScalarAsync(cancellationToken) is string found)
             {
                 resolved = found;
@@ -141,8 +140,8 @@ public sealed class EntryStore(ReportDatabase database)
         resolved ??= entry.CanonicalKey;
         foreach (var key in entry.AliasKeys.Prepend(entry.CanonicalKey).Where(k => k != resolved))
         {
-            addAlias.Parameters["$alias"].Value = key;
-            addAlias.Parameters["$key"].Value = resolved;
+            addAlias.Parameters["@alias"].Value = key;
+            addAlias.Parameters["@key"].Value = resolved;
             await addAlias.ExecuteNonQueryAsync(cancellationToken);
         }
         return resolved == entry.CanonicalKey ? entry : entry with { CanonicalKey = resolved };
@@ -305,13 +304,14 @@ public sealed class EntryStore(ReportDatabase database)
         Position = reader.FieldCount > offset + 17 && !reader.IsDBNull(offset + 17) ? reader.GetInt32(offset + 17) : null,
     };
 
-    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    private static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        command.Prepare();
+        foreach (var name in parameters) command.AddParameter(name);
+        // Npgsql prepares a statement by itself once it recurs (MaxAutoPrepare), and cannot before its parameters have values.
+        if (command is Microsoft.Data.Sqlite.SqliteCommand) command.Prepare();
         return command;
     }
 

@@ -1,6 +1,5 @@
 using EmbeddedAiReport.Fetching;
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Storage;
 
@@ -28,8 +27,8 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     public async Task<StoreCounts> CommitFetchAsync(FetchRecord record, IReadOnlyList<EntryWrite> entries, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenSqliteAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
 
         long fetchId;
         await using (var insert = connection.CreateCommand())
@@ -37,15 +36,15 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             insert.Transaction = transaction;
             insert.CommandText = """
                 INSERT INTO fetches (source_id, started, duration_ms, http_status, bytes, seen, error)
-                VALUES ($source, $started, $duration, $status, $bytes, $seen, $error) RETURNING id
+                VALUES (@source, @started, @duration, @status, @bytes, @seen, @error) RETURNING id
                 """;
-            insert.Parameters.AddWithValue("$source", record.SourceId);
-            insert.Parameters.AddWithValue("$started", SqliteTime.Write(record.Started));
-            insert.Parameters.AddWithValue("$duration", (long)record.Duration.TotalMilliseconds);
-            insert.Parameters.AddWithValue("$status", (object?)record.HttpStatus ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$bytes", record.Bytes);
-            insert.Parameters.AddWithValue("$seen", record.Seen);
-            insert.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
+            insert.AddParameter("@source", record.SourceId);
+            insert.AddParameter("@started", SqliteTime.Write(record.Started));
+            insert.AddParameter("@duration", (long)record.Duration.TotalMilliseconds);
+            insert.AddParameter("@status", (object?)record.HttpStatus ?? DBNull.Value);
+            insert.AddParameter("@bytes", record.Bytes);
+            insert.AddParameter("@seen", record.Seen);
+            insert.AddParameter("@error", (object?)record.Error ?? DBNull.Value);
             fetchId = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken));
         }
 
@@ -56,10 +55,10 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         await using (var update = connection.CreateCommand())
         {
             update.Transaction = transaction;
-            update.CommandText = "UPDATE fetches SET new = $new, updated = $updated WHERE id = $id";
-            update.Parameters.AddWithValue("$new", counts.New);
-            update.Parameters.AddWithValue("$updated", counts.Updated);
-            update.Parameters.AddWithValue("$id", fetchId);
+            update.CommandText = "UPDATE fetches SET new = @new, updated = @updated WHERE id = @id";
+            update.AddParameter("@new", counts.New);
+            update.AddParameter("@updated", counts.Updated);
+            update.AddParameter("@id", fetchId);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -67,13 +66,13 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         {
             validators.Transaction = transaction;
             validators.CommandText = """
-                INSERT INTO http_validators (source_id, url, etag, last_modified) VALUES ($source, $url, $etag, $modified)
+                INSERT INTO http_validators (source_id, url, etag, last_modified) VALUES (@source, @url, @etag, @modified)
                 ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified
                 """;
-            var url = validators.Parameters.Add(new SqliteParameter { ParameterName = "$url" });
-            var etag = validators.Parameters.Add(new SqliteParameter { ParameterName = "$etag" });
-            var modified = validators.Parameters.Add(new SqliteParameter { ParameterName = "$modified" });
-            validators.Parameters.AddWithValue("$source", record.SourceId);
+            var url = validators.AddParameter("@url");
+            var etag = validators.AddParameter("@etag");
+            var modified = validators.AddParameter("@modified");
+            validators.AddParameter("@source", record.SourceId);
             foreach (var (address, value) in record.Validators)
             {
                 url.Value = address;
@@ -88,8 +87,8 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             health.Transaction = transaction;
             health.CommandText = """
                 INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry, paused_until, first_poll, last_warning)
-                VALUES ($id, $kind, $now, CASE WHEN $error IS NULL THEN $now END, $error, CASE WHEN $error IS NULL THEN 0 ELSE 1 END,
-                        coalesce($newest, CASE WHEN $new > 0 THEN $now END), $paused, $started, $warning)
+                VALUES (@id, @kind, @now, CASE WHEN CAST(@error AS TEXT) IS NULL THEN @now END, @error, CASE WHEN CAST(@error AS TEXT) IS NULL THEN 0 ELSE 1 END,
+                        coalesce(@newest, CASE WHEN @new > 0 THEN @now END), @paused, @started, @warning)
                 ON CONFLICT (id) DO UPDATE SET
                     kind = excluded.kind, last_poll = excluded.last_poll, first_poll = coalesce(sources.first_poll, excluded.first_poll),
                     last_warning = excluded.last_warning,
@@ -100,18 +99,18 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
                                           THEN coalesce(excluded.last_new_entry, sources.last_new_entry) ELSE sources.last_new_entry END,
                     paused_until = excluded.paused_until
                 """;
-            health.Parameters.AddWithValue("$id", record.SourceId);
-            health.Parameters.AddWithValue("$kind", record.Kind);
-            health.Parameters.AddWithValue("$now", SqliteTime.Write(now));
-            health.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
-            health.Parameters.AddWithValue("$new", counts.New);
-            health.Parameters.AddWithValue("$started", SqliteTime.Write(record.Started));
-            health.Parameters.AddWithValue("$warning", (object?)record.Warning ?? DBNull.Value);
+            health.AddParameter("@id", record.SourceId);
+            health.AddParameter("@kind", record.Kind);
+            health.AddParameter("@now", SqliteTime.Write(now));
+            health.AddParameter("@error", (object?)record.Error ?? DBNull.Value);
+            health.AddParameter("@new", counts.New);
+            health.AddParameter("@started", SqliteTime.Write(record.Started));
+            health.AddParameter("@warning", (object?)record.Warning ?? DBNull.Value);
             // Freshness is the newest item the source delivered (dated items; undated ones count when new), not only what it
             // inserted itself: a second mirror of accounts another source already polls is working, not stale.
             var newest = entries.Select(e => e.Candidate.Published).Max();
-            health.Parameters.AddWithValue("$newest", newest is { } n ? SqliteTime.Write(n < now ? n : now) : DBNull.Value);
-            health.Parameters.AddWithValue("$paused", record.Error is null ? DBNull.Value : SqliteTime.WriteOrNull(record.PausedUntil));
+            health.AddParameter("@newest", newest is { } n ? SqliteTime.Write(n < now ? n : now) : DBNull.Value);
+            health.AddParameter("@paused", record.Error is null ? DBNull.Value : SqliteTime.WriteOrNull(record.PausedUntil));
             await health.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -121,17 +120,17 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             upsert.Transaction = transaction;
             upsert.CommandText = """
                 INSERT INTO request_health (source_id, label, last_success, last_error, consecutive_failures, paused_until)
-                VALUES ($source, $label, CASE WHEN $error IS NULL THEN $now END, $error, $failures, $paused)
+                VALUES (@source, @label, CASE WHEN CAST(@error AS TEXT) IS NULL THEN @now END, @error, @failures, @paused)
                 ON CONFLICT (source_id, label) DO UPDATE SET
                     last_success = coalesce(excluded.last_success, request_health.last_success), last_error = excluded.last_error,
                     consecutive_failures = excluded.consecutive_failures, paused_until = excluded.paused_until
                 """;
-            upsert.Parameters.AddWithValue("$source", record.SourceId);
-            upsert.Parameters.AddWithValue("$label", request.Label);
-            upsert.Parameters.AddWithValue("$now", SqliteTime.Write(now));
-            upsert.Parameters.AddWithValue("$error", (object?)request.Error ?? DBNull.Value);
-            upsert.Parameters.AddWithValue("$failures", request.ConsecutiveFailures);
-            upsert.Parameters.AddWithValue("$paused", SqliteTime.WriteOrNull(request.PausedUntil));
+            upsert.AddParameter("@source", record.SourceId);
+            upsert.AddParameter("@label", request.Label);
+            upsert.AddParameter("@now", SqliteTime.Write(now));
+            upsert.AddParameter("@error", (object?)request.Error ?? DBNull.Value);
+            upsert.AddParameter("@failures", request.ConsecutiveFailures);
+            upsert.AddParameter("@paused", SqliteTime.WriteOrNull(request.PausedUntil));
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -2,15 +2,19 @@ using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace EmbeddedAiReport.Tests.Dedup;
 
 /// <summary>Precision and recall of story clustering on labelled pairs from the corpus (Dedup/labelled-pairs.tsv; see Dedup/README.md for how they were chosen).</summary>
-public sealed class LabelledPairsTests(ITestOutputHelper output) : IDisposable
+public abstract class LabelledPairsTests(StorageProvider provider, ITestOutputHelper output) : IDisposable
 {
-    private readonly TestServices _services = new();
+    public sealed class OnSqlite(ITestOutputHelper output) : LabelledPairsTests(StorageProvider.Sqlite, output);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres(ITestOutputHelper output) : LabelledPairsTests(StorageProvider.Postgres, output);
+
+    private readonly TestServices _services = new(provider: provider);
 
     public void Dispose() => _services.Dispose();
 
@@ -66,8 +70,7 @@ public sealed class LabelledPairsTests(ITestOutputHelper output) : IDisposable
 
     private async Task<Dictionary<string, long?>> StoriesByKeyAsync()
     {
-        await using var connection = new SqliteConnection($"Data Source={_services.DatabasePath}");
-        await connection.OpenAsync();
+        await using var connection = DatabaseProbe.Open(_services.Database);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT canonical_key, story_id FROM entries";
         var result = new Dictionary<string, long?>(StringComparer.Ordinal);

@@ -8,8 +8,13 @@ using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Dedup;
 
-public sealed class StoryAssignerTests() : LoopbackTest(new TestServices())
+public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTest(new TestServices(provider: provider))
 {
+    public sealed class OnSqlite() : StoryAssignerTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : StoryAssignerTests(StorageProvider.Postgres);
+
     private static readonly DraftWindow AllTime = DraftWindow.Of(new DateOnly(2000, 1, 1), new DateOnly(2030, 1, 1), TimeZoneInfo.Utc);
 
     [Fact]

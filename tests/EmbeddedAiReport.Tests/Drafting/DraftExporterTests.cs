@@ -5,11 +5,16 @@ using static EmbeddedAiReport.Tests.Support.EntrySeeder;
 
 namespace EmbeddedAiReport.Tests.Drafting;
 
-public sealed class DraftExporterTests : IDisposable
+public abstract class DraftExporterTests(StorageProvider provider) : IDisposable
 {
+    public sealed class OnSqlite() : DraftExporterTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : DraftExporterTests(StorageProvider.Postgres);
+
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
     private static readonly DateTimeOffset Tuesday = new(2020, 11, 24, 10, 0, 0, TimeSpan.FromHours(8));   // 2020-W48
-    private readonly TestServices _services = new(draft: new DraftOptions { MinScore = 0, Quotas = new() { ["news"] = 2 } });
+    private readonly TestServices _services = new(draft: new DraftOptions { MinScore = 0, Quotas = new() { ["news"] = 2 } }, provider: provider);
 
     public void Dispose() => _services.Dispose();
 

@@ -7,10 +7,62 @@ using Microsoft.Data.Sqlite;
 namespace EmbeddedAiReport.Tests.Storage;
 
 /// <summary>Item 6 of issue 15: old fetches are pruned, and <c>backup</c> copies a database that is being written.</summary>
-public sealed class HousekeepingTests : IDisposable
+public abstract class HousekeepingTests(StorageProvider provider) : IDisposable
 {
-    private readonly TestServices _services = new();
+    public sealed class OnSqlite() : HousekeepingTests(StorageProvider.Sqlite)
+    {
+        [Fact]
+        public async Task Backup_WhileAWriterHoldsAnOpenTransaction_CopiesTheCommittedStateConsistently()
+        {
+            var store = Services.Get<SourceStore>();
+            await store.CommitFetchAsync(Record(Services.Clock.GetUtcNow()), [], CancellationToken.None);
+            using var writer = DatabaseProbe.Open(Services.DatabasePath, readOnly: false);
+            using var transaction = writer.BeginTransaction();
+            using (var insert = writer.CreateCommand())
+            {
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO fetches (source_id, started) VALUES ('uncommitted', '2020-11-25T00:00:00.000Z')";
+                insert.ExecuteNonQuery();
+            }
+
+            var target = Directory.File("copies/report-backup.db");
+            var result = await CliRunner.RunAsync("backup", "--out", target, "--db", Services.DatabasePath, "--config", Fixtures.ConfigDirectory);
+            transaction.Rollback();
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.StartsWith($"backed up {Services.DatabasePath} to {target} (", result.Out);
+            using var copy = DatabaseProbe.Open(target);
+            Assert.Equal(["ok"], DatabaseProbe.Query(copy, "PRAGMA integrity_check", r => r.GetString(0)));
+            Assert.Equal(["s"], DatabaseProbe.Query(copy, "SELECT source_id FROM fetches", r => r.GetString(0)));
+            Assert.Equal([1L], DatabaseProbe.Query(copy, "SELECT count(*) FROM schema_migrations WHERE version = '0005_quartz'", r => r.GetInt64(0)));
+            Assert.Empty(System.IO.Directory.GetFiles(Directory.File("copies"), "*.tmp"));
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : HousekeepingTests(StorageProvider.Postgres)
+    {
+        [Fact]
+        public async Task Backup_OnPostgres_SaysToUsePgDumpAndWritesNothing()
+        {
+            var config = Services.Database.Configure(Directory.ConfigWithSources("""{"sources": []}"""));
+            var target = Directory.File("copies/report-backup.db");
+
+            var result = await CliRunner.RunAsync("backup", "--out", target, "--config", config);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("back it up with pg_dump", result.Error);
+            Assert.False(File.Exists(target));
+        }
+    }
+
+    private readonly TestServices _services = new(provider: provider);
     private readonly TempDirectory _directory = new();
+
+    private protected TestServices Services => _services;
+
+    private protected TempDirectory Directory => _directory;
 
     public void Dispose()
     {
@@ -30,39 +82,11 @@ public sealed class HousekeepingTests : IDisposable
         var pruned = await store.PruneFetchesAsync(now - new ReportOptions().FetchRetention, CancellationToken.None);
 
         Assert.Equal(2, pruned);
-        using var connection = DatabaseProbe.Open(_services.DatabasePath);
+        using var connection = DatabaseProbe.Open(_services.Database);
         Assert.Equal([now - TimeSpan.FromDays(89), now - TimeSpan.FromDays(1)],
             DatabaseProbe.Query(connection, "SELECT started FROM fetches ORDER BY started", r => SqliteTime.Read(r.GetString(0))));
         Assert.Equal(now - TimeSpan.FromDays(200), firstPoll);
         Assert.Equal(firstPoll, (await store.GetHealthAsync("s", CancellationToken.None))!.FirstPoll);
-    }
-
-    [Fact]
-    public async Task Backup_WhileAWriterHoldsAnOpenTransaction_CopiesTheCommittedStateConsistently()
-    {
-        var store = _services.Get<SourceStore>();
-        await store.CommitFetchAsync(Record(_services.Clock.GetUtcNow()), [], CancellationToken.None);
-        using var writer = DatabaseProbe.Open(_services.DatabasePath, readOnly: false);
-        using var transaction = writer.BeginTransaction();
-        using (var insert = writer.CreateCommand())
-        {
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO fetches (source_id, started) VALUES ('uncommitted', '2020-11-25T00:00:00.000Z')";
-            insert.ExecuteNonQuery();
-        }
-
-        var target = _directory.File("copies/report-backup.db");
-        var result = await CliRunner.RunAsync("backup", "--out", target, "--db", _services.DatabasePath, "--config", Fixtures.ConfigDirectory);
-        transaction.Rollback();
-
-        Assert.Equal(0, result.ExitCode);
-        Assert.StartsWith($"backed up {_services.DatabasePath} to {target} (", result.Out);
-        using var copy = DatabaseProbe.Open(target);
-        Assert.Equal(["ok"], DatabaseProbe.Query(copy, "PRAGMA integrity_check", r => r.GetString(0)));
-        Assert.Equal(["s"], DatabaseProbe.Query(copy, "SELECT source_id FROM fetches", r => r.GetString(0)));
-        Assert.Equal([1L], DatabaseProbe.Query(copy, "SELECT count(*) FROM schema_migrations WHERE version = '0005_quartz'", r => r.GetInt64(0)));
-        Assert.Empty(Directory.GetFiles(_directory.File("copies"), "*.tmp"));
-        SqliteConnection.ClearAllPools();
     }
 
     private static FetchRecord Record(DateTimeOffset started) =>

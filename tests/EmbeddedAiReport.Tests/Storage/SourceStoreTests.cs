@@ -4,9 +4,14 @@ using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Storage;
 
-public sealed class SourceStoreTests : IDisposable
+public abstract class SourceStoreTests(StorageProvider provider) : IDisposable
 {
-    private readonly TestServices _services = new();
+    public sealed class OnSqlite() : SourceStoreTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : SourceStoreTests(StorageProvider.Postgres);
+
+    private readonly TestServices _services = new(provider: provider);
 
     public void Dispose() => _services.Dispose();
 

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace EmbeddedAiReport.Tests.Support;
 
@@ -18,7 +20,16 @@ public static class DatabaseProbe
         return connection;
     }
 
-    public static IReadOnlyList<T> Query<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> read)
+    /// <summary>A connection to <paramref name="database"/>, whichever its provider.</summary>
+    public static DbConnection Open(TestDatabase database, bool readOnly = true)
+    {
+        if (database.ConnectionString is null) return Open(database.SqlitePath, readOnly);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public static IReadOnlyList<T> Query<T>(DbConnection connection, string sql, Func<DbDataReader, T> read)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -28,7 +39,7 @@ public static class DatabaseProbe
         return rows;
     }
 
-    public static long Scalar(SqliteConnection connection, string sql) =>
+    public static long Scalar(DbConnection connection, string sql) =>
         Query(connection, sql, r => r.GetInt64(0)).Single();
 
     /// <summary>Every text an entry carries (title, summary, url, account, links), for "this marker must never be stored" checks.</summary>

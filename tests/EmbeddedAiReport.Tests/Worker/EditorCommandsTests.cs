@@ -1,22 +1,31 @@
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>The editor's commands through the real CLI: entries, mark, publish, import-issue, export --since-last.</summary>
-public sealed class EditorCommandsTests : IAsyncLifetime
+public abstract class EditorCommandsTests : IAsyncLifetime
 {
+    public sealed class OnSqlite() : EditorCommandsTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : EditorCommandsTests(StorageProvider.Postgres);
+
     private readonly TempDirectory _directory = new();
+    private readonly TestDatabase _database;
     private LoopbackServer _server = null!;
     private string _config = "";
     private string _db = "";
     private IReadOnlyList<IssueItem> _items = [];
 
+    private EditorCommandsTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
+
     public async Task InitializeAsync()
     {
         _server = await LoopbackServer.StartAsync();
         _items = CorpusFeeds.Items("2020-05-15.md");
-        _config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, _items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8))));
+        _config = _database.Configure(_directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, _items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)))));
         _db = _directory.File("report.db");
         Assert.Equal(0, (await Cli("poll")).ExitCode);
     }
@@ -24,6 +33,7 @@ public sealed class EditorCommandsTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        _database.Dispose();
         _directory.Dispose();
     }
 

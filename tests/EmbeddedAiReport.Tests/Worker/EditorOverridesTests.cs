@@ -1,24 +1,33 @@
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>The review page's CLI twins: `edit`, `move --section`, `move --position`, and `entries --explain` saying why an entry is out.</summary>
-public sealed class EditorOverridesTests : IAsyncLifetime
+public abstract class EditorOverridesTests : IAsyncLifetime
 {
+    public sealed class OnSqlite() : EditorOverridesTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : EditorOverridesTests(StorageProvider.Postgres);
+
     private const string Cuda = "CUDA 11 Features Revealed";
     private readonly TempDirectory _directory = new();
+    private readonly TestDatabase _database;
     private LoopbackServer _server = null!;
     private string _config = "";
     private string _db = "";
     private IReadOnlyList<IssueItem> _items = [];
     private static readonly DateTimeOffset Published = new(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8));
 
+    private EditorOverridesTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
+
     public async Task InitializeAsync()
     {
         _server = await LoopbackServer.StartAsync();
         _items = CorpusFeeds.Items("2020-05-15.md");
-        _config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, _items, Published));
+        _config = _database.Configure(_directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, _items, Published)));
         _db = _directory.File("report.db");
         Assert.Equal(0, (await Cli("poll")).ExitCode);
     }
@@ -26,6 +35,7 @@ public sealed class EditorOverridesTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        _database.Dispose();
         _directory.Dispose();
     }
 

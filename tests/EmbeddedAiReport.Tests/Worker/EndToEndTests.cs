@@ -1,19 +1,29 @@
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>The whole pipeline through the real command line: loopback feeds → poll --all → export → the draft parses back into the same items.</summary>
-public sealed class EndToEndTests : IAsyncLifetime
+public abstract class EndToEndTests : IAsyncLifetime
 {
+    public sealed class OnSqlite() : EndToEndTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : EndToEndTests(StorageProvider.Postgres);
+
     private readonly TempDirectory _directory = new();
+    private readonly TestDatabase _database;
     private LoopbackServer _server = null!;
+
+    private EndToEndTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
 
     public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        _database.Dispose();
         _directory.Dispose();
     }
 
@@ -25,7 +35,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         var items = CorpusFeeds.Items(issue);
         var published = new DateTimeOffset(2020, 11, 24, 10, 0, 0, TimeSpan.FromHours(8));   // inside 2020-W48
-        var config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, published));
+        var config = _database.Configure(_directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, published)));
         var db = _directory.File("report.db");
         var draftPath = _directory.File("draft.md");
 
@@ -51,7 +61,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task Export_JsonFormat_CarriesTheSameItems()
     {
         var items = CorpusFeeds.Items("2020-05-15.md");
-        var config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8))));
+        var config = _database.Configure(_directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)))));
         var db = _directory.File("report.db");
 
         await CliRunner.RunAsync("poll", "--config", config, "--db", db);

@@ -1,18 +1,28 @@
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
-public sealed class MarkPrimaryTests : IAsyncLifetime
+public abstract class MarkPrimaryTests : IAsyncLifetime
 {
+    public sealed class OnSqlite() : MarkPrimaryTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : MarkPrimaryTests(StorageProvider.Postgres);
+
     private readonly TempDirectory _directory = new();
+    private readonly TestDatabase _database;
     private LoopbackServer _server = null!;
+
+    private MarkPrimaryTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
 
     public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        _database.Dispose();
         _directory.Dispose();
     }
 
@@ -27,8 +37,8 @@ public sealed class MarkPrimaryTests : IAsyncLifetime
             Item("AlexeyAB的Darknet发布YOLO v4及论文：速度效果双提升 | 机器之心", "https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA",
                 "YOLOv4 在取得与 EfficientDet 同等性能的情况下，速度是 EfficientDet 的二倍，适合移动端部署。论文：https://arxiv.org/abs/2004.10934"),
         ], published));
-        var config = _directory.ConfigWithSources($$"""{"sources": [{"id": "f", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "section": "papers", "allowPrivateNetwork": true}]}""");
-        var db = _directory.File("r.db");
+        var config = _database.Configure(_directory.ConfigWithSources($$"""{"sources": [{"id": "f", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "section": "papers", "allowPrivateNetwork": true}]}"""));
+        var db = _database.SqlitePath;
         Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", config, "--db", db]);
         await Cli("poll");
         var before = IssueMarkdownParser.Parse((await Cli("export", "--week", "2020-W20")).Out, CorpusFeeds.Sections);

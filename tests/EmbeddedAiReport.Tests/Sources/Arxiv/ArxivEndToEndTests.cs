@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -8,23 +9,32 @@ using Microsoft.Extensions.Time.Testing;
 namespace EmbeddedAiReport.Tests.Sources.Arxiv;
 
 /// <summary>The "done when": the three arXiv kinds polled through the real CLI, re-polled, updated to v2, exported.</summary>
-public sealed class ArxivEndToEndTests : IAsyncLifetime
+public abstract class ArxivEndToEndTests : IAsyncLifetime
 {
+    public sealed class OnSqlite() : ArxivEndToEndTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : ArxivEndToEndTests(StorageProvider.Postgres);
+
     private readonly TempDirectory _directory = new();
+    private readonly TestDatabase _database;
     // After the API fixture's newest papers (2025-03-07, 2025-02-11), so a 30-day window holds exactly those two.
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 3, 10, 0, 0, 0, TimeSpan.Zero));
     private LoopbackServer _server = null!;
+
+    private ArxivEndToEndTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
 
     public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        _database.Dispose();
         _directory.Dispose();
     }
 
     private Task<CliResult> RunAsync(string config, params string[] args) =>
-        CliRunner.RunAsync(services => services.AddSingleton<TimeProvider>(_clock), [.. args, "--config", config, "--db", _directory.File("report.db")]);
+        CliRunner.RunAsync(services => services.AddSingleton<TimeProvider>(_clock), [.. args, "--config", _database.Configure(config), "--db", _database.SqlitePath]);
 
     [Fact]
     public async Task PollAndExport_ThreeArxivKinds_StoreEachPaperOnceAndDraftThemAsPapers()

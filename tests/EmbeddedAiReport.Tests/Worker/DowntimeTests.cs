@@ -1,4 +1,5 @@
 using System.Text;
+using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
@@ -6,13 +7,21 @@ using Microsoft.Extensions.Time.Testing;
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>Item 1 of issue 15: schedules persist in the database, and a restart catches up on downtime once, not once per missed tick.</summary>
-public sealed class DowntimeTests : IAsyncLifetime
+public abstract class DowntimeTests : IAsyncLifetime
 {
+    public sealed class OnSqlite() : DowntimeTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : DowntimeTests(StorageProvider.Postgres);
+
     // Friday 2020-11-20 10:00 in Shanghai; three days later is Monday 10:00, an hour after the weekly export was due.
     private static readonly DateTimeOffset Friday = new(2020, 11, 20, 2, 0, 0, TimeSpan.Zero);
 
     private readonly TempDirectory _directory = new();
+    private readonly TestDatabase _database;
     private LoopbackServer _server = null!;
+
+    private DowntimeTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
 
     public async Task InitializeAsync()
     {
@@ -28,6 +37,7 @@ public sealed class DowntimeTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        _database.Dispose();
         _directory.Dispose();
     }
 
@@ -35,8 +45,8 @@ public sealed class DowntimeTests : IAsyncLifetime
     public async Task Restart_AfterThreeDaysDown_PollsEachOverdueSourceOnceAndWritesTheMissedDraftOnce()
     {
         var config = _directory.ConfigWithSources(Sources(_server, ("hourly-feed", "1h"), ("daily-feed", "0 0 12 * * ?"), ("weekly-feed", "7d")));
-        var drafts = Daemon.Prepare(config);
-        var database = _directory.File("report.db");
+        var drafts = Daemon.Prepare(_database.Configure(config));
+        var database = _database.SqlitePath;
         var clock = new FakeTimeProvider(Friday);
 
         await using (var first = Daemon.Start(config, database, clock))
@@ -63,18 +73,28 @@ public sealed class DowntimeTests : IAsyncLifetime
         Assert.Single(second.Logs.Lines, l => l.EventId == 4001);
         Assert.Contains("嵌入式AI简报", File.ReadAllText(Path.Combine(drafts, "2020-W47.md")));
         // Nothing is left to replay: every stored source trigger fires after now.
-        Assert.All(NextFireTimes(database), next => Assert.True(next > clock.GetUtcNow(), $"a trigger is still due at {next:o}"));
+        Assert.All(NextFireTimes(), next => Assert.True(next > clock.GetUtcNow(), $"a trigger is still due at {next:o}"));
     }
 
     [Theory]
-    [InlineData("UPDATE QRTZ_JOB_DETAILS SET JOB_DATA = x'00ff13'", "The job store could not be read")]
-    [InlineData("UPDATE QRTZ_JOB_DETAILS SET JOB_CLASS_NAME = 'Nowhere.NoJob, Nowhere'", "The job store could not be read")]
-    [InlineData("DROP TABLE QRTZ_SIMPLE_TRIGGERS", "The job store is damaged (QRTZ_SIMPLE_TRIGGERS: SQLite Error 1: 'no such table")]
-    public async Task Start_OnACorruptJobStore_LogsRebuildsTheSchedulesAndGoesOn(string damage, string logged)
+    [InlineData("job data")]
+    [InlineData("job class")]
+    [InlineData("table")]
+    public async Task Start_OnACorruptJobStore_LogsRebuildsTheSchedulesAndGoesOn(string what)
     {
+        var postgres = _database.Provider == StorageProvider.Postgres;
+        var (damage, logged) = what switch
+        {
+            "job data" => (postgres ? @"UPDATE QRTZ_JOB_DETAILS SET JOB_DATA = '\x00ff13'::bytea" : "UPDATE QRTZ_JOB_DETAILS SET JOB_DATA = x'00ff13'",
+                "The job store could not be read"),
+            "job class" => ("UPDATE QRTZ_JOB_DETAILS SET JOB_CLASS_NAME = 'Nowhere.NoJob, Nowhere'", "The job store could not be read"),
+            _ => ("DROP TABLE QRTZ_SIMPLE_TRIGGERS", postgres
+                ? "The job store is damaged (QRTZ_SIMPLE_TRIGGERS: 42P01: relation \"qrtz_simple_triggers\" does not exist"
+                : "The job store is damaged (QRTZ_SIMPLE_TRIGGERS: SQLite Error 1: 'no such table"),
+        };
         var config = _directory.ConfigWithSources(Sources(_server, ("hourly-feed", "1h"), ("daily-feed", "0 0 12 * * ?")));
-        Daemon.Prepare(config);
-        var database = _directory.File("report.db");
+        Daemon.Prepare(_database.Configure(config));
+        var database = _database.SqlitePath;
         var clock = new FakeTimeProvider(Friday);
         await using (var first = Daemon.Start(config, database, clock))
         {
@@ -82,7 +102,7 @@ public sealed class DowntimeTests : IAsyncLifetime
             await first.WaitForAsync(2001, "daily-feed");
             await first.StopAsync();
         }
-        using (var connection = DatabaseProbe.Open(database, readOnly: false))
+        using (var connection = DatabaseProbe.Open(_database, readOnly: false))
         using (var command = connection.CreateCommand())
         {
             command.CommandText = damage;
@@ -99,15 +119,15 @@ public sealed class DowntimeTests : IAsyncLifetime
         Assert.Contains(logged, second.Logs.Dump() + result.Error);
         Assert.Equal("Schedules: 2 source(s) (re)scheduled, 0 unchanged, 0 removed", rebuilt);
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(2, NextFireTimes(database).Count);
+        Assert.Equal(2, NextFireTimes().Count);
     }
 
     [Fact]
     public async Task Start_AfterTheClockMovedBackwards_RebuildsTheSchedulesFromNow()
     {
         var config = _directory.ConfigWithSources(Sources(_server, ("hourly-feed", "1h")));
-        Daemon.Prepare(config);
-        var database = _directory.File("report.db");
+        Daemon.Prepare(_database.Configure(config));
+        var database = _database.SqlitePath;
         await using (var first = Daemon.Start(config, database, new FakeTimeProvider(Friday.AddDays(2))))
         {
             await first.WaitForAsync(2001, "hourly-feed");
@@ -122,7 +142,7 @@ public sealed class DowntimeTests : IAsyncLifetime
         await second.StopAsync();
 
         Assert.Contains("The clock moved backwards (the last poll or firing was at 2020-11-22T02:00:00", warning);
-        Assert.Equal([Friday.AddHours(1)], NextFireTimes(database));
+        Assert.Equal([Friday.AddHours(1)], NextFireTimes());
     }
 
     private static string Sources(LoopbackServer server, params (string Id, string Schedule)[] sources) => $$"""{"sources": [{{string.Join(",\n", sources.Select(s =>
@@ -130,9 +150,9 @@ public sealed class DowntimeTests : IAsyncLifetime
 
     private int[] Requests(params string[] ids) => ids.Select(id => _server.Requests.Count(r => r.PathAndQuery == $"/{id}.xml")).ToArray();
 
-    private static IReadOnlyList<DateTimeOffset> NextFireTimes(string database)
+    private IReadOnlyList<DateTimeOffset> NextFireTimes()
     {
-        using var connection = DatabaseProbe.Open(database);
+        using var connection = DatabaseProbe.Open(_database);
         return DatabaseProbe.Query(connection, "SELECT NEXT_FIRE_TIME FROM QRTZ_TRIGGERS WHERE TRIGGER_GROUP = 'sources'",
             r => new DateTimeOffset(r.GetInt64(0), TimeSpan.Zero));
     }

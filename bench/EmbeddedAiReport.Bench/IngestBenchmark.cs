@@ -24,6 +24,7 @@ internal static class IngestBenchmark
         var runs = 3;
         var parallel = 4;
         var only = "all";
+        string? directory = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -32,6 +33,7 @@ internal static class IngestBenchmark
                 case "--runs": runs = int.Parse(args[++i]); break;
                 case "--parallel": parallel = int.Parse(args[++i]); break;
                 case "--only": only = args[++i]; break;
+                case "--dir": directory = args[++i]; break;
                 default: total = int.Parse(args[i]); break;
             }
         }
@@ -40,7 +42,10 @@ internal static class IngestBenchmark
         var newest = TimeProvider.System.GetUtcNow();
 
         var clock = Stopwatch.StartNew();
-        var feeds = IngestFeeds.Generate(IngestFeeds.Split(total, feedCount), newest);
+        var feeds = directory is null
+            ? IngestFeeds.Generate(IngestFeeds.Split(total, feedCount), newest)
+            : Directory.GetFiles(directory).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+        if (directory is not null) (total, feedCount) = (-1, feeds.Length);
         Console.WriteLine($"ingest: {total} entries in {feedCount} RSS feeds, {feeds.Sum(f => (long)f.Length) / 1048576.0:F1} MB, generated in {clock.ElapsedMilliseconds} ms; " +
             $"config {config}; best of {runs} run(s); poller parallelism {parallel}");
 

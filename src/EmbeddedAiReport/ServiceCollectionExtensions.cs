@@ -68,6 +68,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MinHasher>();
         services.AddSingleton<StoryPrimary>();
         services.AddSingleton<StoryAssigner>();
+        services.AddSingleton<IngestWriter>();
 
         services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value));
         services.AddSingleton<DraftExporter>();

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using EmbeddedAiReport.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Dedup;
 
@@ -10,186 +8,59 @@ namespace EmbeddedAiReport.Dedup;
 /// a lookup returns: a crowded bucket cannot make cost quadratic. Most buckets hold a single entry, so a bucket is one
 /// dictionary value (the id itself) until a second entry arrives; only then does it become a list of pooled nodes,
 /// newest first: 28 bytes per band in a singleton bucket (key, value, hash, chain, bucket slot), 1.1 to 2.2 KB per entry with
-/// the default 40 bands depending on how full the dictionary is since it last grew.
-/// <para>
-/// The index is a cache of <c>entry_signatures</c> and never the truth: it holds the entries whose window time is at
-/// or after a floor (the lookback before now, lowered when older entries are pending), loaded on first use and then
-/// incrementally by entry id (rows another process signed); entries signed in this process are added directly.
-/// Members may be stale (an entry re-signed with a new text keeps its old bands, an entry aged out of the window stays
-/// until the next rebuild, every half lookback), so callers re-check each candidate against its current signature and time.
-/// </para>
-/// <threadsafety>Thread-safe; <see cref="RefreshAsync"/> calls are serialized, and are meant to run inside the write
-/// transaction of a story pass so that no other writer adds signatures meanwhile.</threadsafety>
+/// the default 40 bands depending on how full the dictionary is since it last grew. <see cref="StoryIndex"/> fills it and
+/// decides what it holds.
+/// <threadsafety>Not thread-safe: its owner serializes access.</threadsafety>
 /// </remarks>
-internal sealed class BandIndex(MinHasher hasher, DedupOptions options)
+internal sealed class BandIndex(DedupOptions options)
 {
     private const int NoNode = -1;
 
-    private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _refresh = new(1, 1);
     // value >= 0: the bucket's only entry id; value < 0: ~(index of its newest node).
     private Dictionary<long, long> _buckets = [];
     private long[] _ids = [];
     private int[] _next = [];
     private int _used;
     private int _free = NoNode;
-    private bool _loaded;
-    private long _watermark;
-    private DateTimeOffset _floor;
-    private DateTimeOffset _builtAt;
-    private int _entries;
 
-    /// <summary>What a refresh did.</summary>
-    /// <param name="Rebuilt">True when the index was (re)built from scratch.</param>
-    /// <param name="Loaded">Entries read from the database.</param>
-    public readonly record struct Refresh(bool Rebuilt, int Loaded);
-
-    /// <summary>Entries added since the last build (re-signed entries count again).</summary>
-    public int Entries
-    {
-        get { lock (_gate) return _entries; }
-    }
-
-    /// <summary>Highest entry id whose signature the index reflects.</summary>
-    public long Watermark
-    {
-        get { lock (_gate) return _watermark; }
-    }
+    /// <summary>Entries added since the last <see cref="Clear"/> (re-signed entries count again).</summary>
+    public int Entries { get; private set; }
 
     /// <summary>Approximate bytes held: dictionary slots (key, value, hash, chain and bucket: 28 bytes) and list nodes (12 bytes).</summary>
-    public long ApproximateBytes
+    public long ApproximateBytes => 28L * _buckets.EnsureCapacity(0) + 12L * _ids.Length;
+
+    /// <summary>Empties the index.</summary>
+    public void Clear()
     {
-        get { lock (_gate) return 28L * _buckets.EnsureCapacity(0) + 12L * _ids.Length; }
+        _buckets = [];
+        _ids = [];
+        _next = [];
+        _used = 0;
+        _free = NoNode;
+        Entries = 0;
     }
 
-    /// <summary>
-    /// Brings the index up to date with <c>entry_signatures</c> as <paramref name="connection"/> sees it: builds it on first use
-    /// and every half lookback, loads rows signed since the last call, and lowers the floor to <paramref name="oldest"/>.
-    /// </summary>
-    /// <param name="now">The current time (decides when to rebuild).</param>
-    /// <param name="oldest">The oldest window time a caller will compare against: entries at or after it must be indexed.</param>
-    public async Task<Refresh> RefreshAsync(SqliteConnection connection, SqliteTransaction? transaction, DateTimeOffset now, DateTimeOffset oldest,
-        CancellationToken cancellationToken)
-    {
-        await _refresh.WaitAsync(cancellationToken);
-        try
-        {
-            var rebuildEvery = TimeSpan.FromDays(Math.Max(options.LookbackDays, 2) / 2.0);
-            bool rebuild;
-            lock (_gate) rebuild = !_loaded || (now - _builtAt).Duration() >= rebuildEvery;
-            if (rebuild) return new Refresh(true, await BuildAsync(connection, transaction, now, oldest, cancellationToken));
-
-            // Rows signed since the last call (by another process: this one adds its own directly), then older entries now needed.
-            DateTimeOffset floor;
-            long watermark;
-            lock (_gate) (floor, watermark) = (_floor, _watermark);
-            var loaded = await LoadAsync(connection, transaction, """
-                SELECT s.entry_id, CASE WHEN s.text_hash IS NOT NULL AND e.window_time >= $floor THEN s.signature END
-                FROM entry_signatures s JOIN entries e ON e.id = s.entry_id WHERE s.entry_id > $watermark ORDER BY s.entry_id
-                """, cancellationToken, ("$floor", SqliteTime.Write(floor)), ("$watermark", watermark));
-            if (oldest < floor)
-            {
-                loaded += await LoadAsync(connection, transaction, """
-                    SELECT s.entry_id, s.signature FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
-                    WHERE s.text_hash IS NOT NULL AND e.window_time >= $from AND e.window_time < $floor AND s.entry_id <= $watermark ORDER BY s.entry_id
-                    """, cancellationToken, ("$from", SqliteTime.Write(oldest)), ("$floor", SqliteTime.Write(floor)), ("$watermark", Watermark));
-                lock (_gate) _floor = oldest;
-            }
-            return new Refresh(false, loaded);
-        }
-        finally
-        {
-            _refresh.Release();
-        }
-    }
-
-    /// <summary>Adds an entry to the buckets of its band keys (an entry signed in this process).</summary>
+    /// <summary>Adds an entry to the buckets of its band keys.</summary>
     public void Add(long entryId, ReadOnlySpan<long> bandKeys)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(entryId);
-        lock (_gate)
-        {
-            foreach (var key in bandKeys) Insert(key, entryId);
-            _entries++;
-        }
-    }
-
-    /// <summary>Records that every signature up to <paramref name="entryId"/> is in the index (after the pass that added them committed).</summary>
-    public void Advance(long entryId)
-    {
-        lock (_gate) _watermark = Math.Max(_watermark, entryId);
+        foreach (var key in bandKeys) Insert(key, entryId);
+        Entries++;
     }
 
     /// <summary>Adds to <paramref name="into"/> the ids in the buckets of <paramref name="bandKeys"/>: at most the newest <see cref="DedupOptions.MaxBucketCandidates"/> of each.</summary>
     public void Candidates(ReadOnlySpan<long> bandKeys, HashSet<long> into)
     {
-        lock (_gate)
+        foreach (var key in bandKeys)
         {
-            foreach (var key in bandKeys)
+            if (!_buckets.TryGetValue(key, out var value)) continue;
+            if (value >= 0)
             {
-                if (!_buckets.TryGetValue(key, out var value)) continue;
-                if (value >= 0)
-                {
-                    into.Add(value);
-                    continue;
-                }
-                for (var node = (int)~value; node != NoNode; node = _next[node]) into.Add(_ids[node]);
+                into.Add(value);
+                continue;
             }
+            for (var node = (int)~value; node != NoNode; node = _next[node]) into.Add(_ids[node]);
         }
-    }
-
-    private async Task<int> BuildAsync(SqliteConnection connection, SqliteTransaction? transaction, DateTimeOffset now, DateTimeOffset oldest,
-        CancellationToken cancellationToken)
-    {
-        long watermark;
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = "SELECT coalesce(max(entry_id), 0) FROM entry_signatures";
-            watermark = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
-        }
-        lock (_gate)
-        {
-            _buckets = [];
-            _ids = [];
-            _next = [];
-            _used = 0;
-            _free = NoNode;
-            _entries = 0;
-            _watermark = watermark;
-            _floor = oldest;
-            _builtAt = now;
-            _loaded = true;
-        }
-        return await LoadAsync(connection, transaction, """
-            SELECT s.entry_id, s.signature FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
-            WHERE s.text_hash IS NOT NULL AND e.window_time >= $floor AND s.entry_id <= $watermark ORDER BY s.entry_id
-            """, cancellationToken, ("$floor", SqliteTime.Write(oldest)), ("$watermark", watermark));
-    }
-
-    // Reads (entry id, signature or null) rows in id order, indexes those with a signature of the configured length, and
-    // moves the watermark to the last id read.
-    private async Task<int> LoadAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken,
-        params (string Name, object Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var loaded = 0;
-        var last = 0L;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            last = reader.GetInt64(0);
-            if (reader.IsDBNull(1)) continue;
-            var signature = MemoryMarshal.Cast<byte, uint>((byte[])reader.GetValue(1));
-            if (signature.Length != options.SignatureLength) continue;   // signed under other Bands/Rows: it cannot share a band key
-            Add(last, hasher.BandKeys(signature));
-            loaded++;
-        }
-        Advance(last);
-        return loaded;
     }
 
     // Puts an id into a bucket, keeping the bucket's ids in descending order and at most MaxBucketCandidates of them.

@@ -31,10 +31,10 @@ public sealed class MinHasher
         }
     }
 
-    /// <summary>The fingerprint of an entry's title and summary.</summary>
-    public TextFingerprint Fingerprint(string title, string summary)
+    /// <summary>The fingerprint of an entry's title and whole text (<paramref name="text"/>; its summary when it has no more).</summary>
+    public TextFingerprint Fingerprint(string title, string summary, string? text = null)
     {
-        var normalized = TextShingles.Normalize(title + " " + summary);
+        var normalized = TextShingles.Normalize(title + " " + (text ?? summary));
         var shingles = TextShingles.Hashes(normalized, _options.ShingleSize);
         var signature = Signature(shingles);
         string? textHash = null;

@@ -9,14 +9,14 @@ using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Sources;
 
-/// <summary>Fetch → parse → classify → store for one source, committed as one transaction.</summary>
+/// <summary>Fetch → parse → classify → fingerprint → store and place in stories, for one source; the write is one savepoint of the <see cref="IngestWriter"/>.</summary>
 /// <remarks>
 /// Faults of the source (HTTP errors, bad documents) become a failed <see cref="PollResult"/> and a
 /// <c>fetches</c> row; they never throw. <see cref="PollManyAsync"/> bounds parallelism and keeps one source's
 /// crash from stopping the others.
 /// </remarks>
 public sealed class SourcePoller(
-    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, PageEnricher enricher, StoryAssigner stories,
+    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, PageEnricher enricher, MinHasher hasher, IngestWriter writer,
     IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger)
 {
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
@@ -106,6 +106,8 @@ public sealed class SourcePoller(
             .DistinctBy(e => e.CanonicalKey)
             .Select(e => classifier.Classify(e, source, kind.DefaultSection))
             .ToList();
+        // Here, in parallel with other sources, rather than in the writer every poll waits for.
+        var fingerprints = writes.Select(w => (TextFingerprint?)hasher.Fingerprint(w.Candidate.Title, w.Candidate.Summary, w.Candidate.Text)).ToList();
         var error = errors.Count == 0 ? null : string.Join("; ", errors);
         DateTimeOffset? pausedUntil = null;
         if (error is not null)
@@ -114,8 +116,7 @@ public sealed class SourcePoller(
             pausedUntil = timeProvider.GetUtcNow() + PauseAfterFailure(failuresInARow, retryAfter, fetching.Value);
         }
         var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators, pausedUntil);
-        var counts = await store.CommitFetchAsync(record, writes, cancellationToken);
-        if (counts.New + counts.Updated > 0) await stories.AssignPendingAsync(cancellationToken);
+        var counts = await writer.CommitAsync(record, writes, fingerprints, cancellationToken);
         var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed);
 
         if (result.Failed) logger.PollFailed(source.Id, error!);

@@ -24,11 +24,11 @@ public sealed class EntryStore(ReportDatabase database)
         WHERE excluded.content_hash <> entries.content_hash
           AND (entries.source_id = excluded.source_id OR coalesce(excluded.version, 0) > coalesce(entries.version, 0))
           AND coalesce(excluded.version, 0) >= coalesce(entries.version, 0)
-        RETURNING id, first_fetch_id = $fetch;
+        RETURNING id, first_fetch_id = $fetch, window_time, story_id;
         """;
 
-    /// <summary>Inserts or updates <paramref name="entries"/> inside the caller's transaction.</summary>
-    internal static async Task<StoreCounts> UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, string sourceId,
+    /// <summary>Inserts or updates <paramref name="entries"/> inside the caller's transaction; returns what was inserted or changed.</summary>
+    internal static async Task<IReadOnlyList<UpsertedEntry>> UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, string sourceId,
         long fetchId, DateTimeOffset now, IReadOnlyList<EntryWrite> entries, CancellationToken cancellationToken)
     {
         await using var upsert = Prepare(connection, transaction, UpsertSql,
@@ -49,9 +49,10 @@ public sealed class EntryStore(ReportDatabase database)
         // Only entries with alias keys (WeChat short/long links) write aliases, and the caller's IMMEDIATE transaction holds
         // the write lock: while the table is empty, an entry without alias keys resolves to its own key, so its lookup is skipped.
         var aliasesExist = await AnyAliasAsync(connection, transaction, cancellationToken);
-        int added = 0, changed = 0;
-        foreach (var write in entries)
+        var upserted = new List<UpsertedEntry>();
+        for (var index = 0; index < entries.Count; index++)
         {
+            var write = entries[index];
             var entry = write.Candidate;
             if (aliasesExist || entry.AliasKeys.Count > 0)
             {
@@ -79,7 +80,7 @@ public sealed class EntryStore(ReportDatabase database)
                 if (!await reader.ReadAsync(cancellationToken)) continue;   // unchanged
                 id = reader.GetInt64(0);
                 isNew = reader.GetBoolean(1);
-                if (isNew) added++; else changed++;
+                upserted.Add(new UpsertedEntry(index, id, entry.CanonicalKey, isNew, SqliteTime.Read(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetInt64(3)));
             }
 
             if (!isNew)   // a new row has no tags yet; an updated one is re-tagged from scratch
@@ -103,7 +104,7 @@ public sealed class EntryStore(ReportDatabase database)
                 await addLink.ExecuteNonQueryAsync(cancellationToken);
             }
         }
-        return new StoreCounts(added, changed);
+        return upserted;
     }
 
     private static async Task<bool> AnyAliasAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)

@@ -26,10 +26,27 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     /// </summary>
     public async Task<StoreCounts> CommitFetchAsync(FetchRecord record, IReadOnlyList<EntryWrite> entries, CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
+        var upserted = await WriteFetchAsync(connection, transaction, record, entries, timeProvider.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Count(upserted);
+    }
 
+    /// <summary>How many of <paramref name="upserted"/> are new and how many changed.</summary>
+    public static StoreCounts Count(IReadOnlyList<UpsertedEntry> upserted)
+    {
+        var added = upserted.Count(u => u.IsNew);
+        return new StoreCounts(added, upserted.Count - added);
+    }
+
+    /// <summary>
+    /// Writes one poll inside the caller's transaction: the <c>fetches</c> row, every entry, the validators and the
+    /// source's health; returns the entries inserted or changed.
+    /// </summary>
+    internal static async Task<IReadOnlyList<UpsertedEntry>> WriteFetchAsync(SqliteConnection connection, SqliteTransaction transaction, FetchRecord record,
+        IReadOnlyList<EntryWrite> entries, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         long fetchId;
         await using (var insert = connection.CreateCommand())
         {
@@ -48,9 +65,10 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             fetchId = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken));
         }
 
-        var counts = entries.Count == 0
-            ? new StoreCounts(0, 0)
+        var upserted = entries.Count == 0
+            ? []
             : await EntryStore.UpsertAsync(connection, transaction, record.SourceId, fetchId, now, entries, cancellationToken);
+        var counts = Count(upserted);
 
         await using (var update = connection.CreateCommand())
         {
@@ -110,9 +128,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             health.Parameters.AddWithValue("$paused", record.Error is null ? DBNull.Value : SqliteTime.WriteOrNull(record.PausedUntil));
             await health.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
-        return counts;
+        return upserted;
     }
 
     /// <summary>Health of every source that has been polled at least once, by id.</summary>

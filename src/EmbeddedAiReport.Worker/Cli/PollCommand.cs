@@ -26,6 +26,7 @@ internal static class PollCommand
             lock (context.Out) context.Out.WriteLine($"[{Interlocked.Increment(ref done).ToString().PadLeft(width)}/{chosen.Count}] {result.Describe()}");
         }
         var results = await poller.PollManyAsync(chosen, config.Fetching.MaxParallelSources, cancellationToken, Report);
+        Probe.Dump();
         var failed = results.Count(r => r.Failed);
         context.Out.WriteLine($"polled {results.Count} source(s): {results.Sum(r => r.New)} new, {results.Sum(r => r.Updated)} updated, {failed} failed");
         return failed > 0 ? ExitCodes.SourcesFailed : ExitCodes.Ok;

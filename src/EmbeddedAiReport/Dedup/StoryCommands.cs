@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+using EmbeddedAiReport.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Dedup;
@@ -46,6 +49,35 @@ internal sealed class StoryCommands(SqliteConnection connection, SqliteTransacti
         UPDATE stories SET primary_entry_id = NULL WHERE primary_entry_id = $id AND id <> $story;
         UPDATE stories SET primary_entry_id = $id WHERE id = $story;
         """);
+
+    /// <summary>The pending entries among <paramref name="ids"/> with their links (ordered by id); rows of entries that no longer exist are dropped.</summary>
+    /// <param name="fingerprints">Fingerprints over the whole text of entries a poll just changed.</param>
+    public async Task<List<StoryCandidate>> LoadPendingAsync(List<long> ids, IReadOnlyDictionary<long, StoryCandidate> fingerprints,
+        CancellationToken cancellationToken)
+    {
+        var json = new StringBuilder("[");
+        foreach (var id in ids) json.Append(json.Length == 1 ? "" : ",").Append(id.ToString(CultureInfo.InvariantCulture));
+        json.Append(']');
+        var result = new List<StoryCandidate>(ids.Count);
+        var links = new List<(string Kind, string Target)>();
+        await using (var reader = await With(PendingRows, ("$ids", json.ToString())).ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetInt64(0);
+                if (result.Count == 0 || result[^1].Id != id)
+                {
+                    links = [];
+                    result.Add(new StoryCandidate(id, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                        SqliteTime.Read(reader.GetString(5)), reader.IsDBNull(6) ? null : reader.GetInt64(6), links,
+                        fingerprints.TryGetValue(id, out var known) ? known.Fingerprint : null));
+                }
+                if (!reader.IsDBNull(7)) links.Add((reader.GetString(7), reader.GetString(8)));
+            }
+        }
+        if (result.Count < ids.Count) await DropOrphans.ExecuteNonQueryAsync(cancellationToken);
+        return result;
+    }
 
     public async Task Execute(SqliteCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
     {

@@ -13,7 +13,7 @@ namespace EmbeddedAiReport.Dedup;
 /// random <c>dedup_state.generation</c> in its transaction and the cache remembers it; a pass that reads another value
 /// (another process or assigner assigned stories, or a transaction of this one rolled back) rebuilds the cache first, so
 /// it never serves what the database no longer says. It holds the comparable entries whose window time is at or after a
-/// floor (the lookback before now, lowered when older entries are pending) and is rebuilt every half lookback, which drops
+/// floor (the lookback before now, lowered when older entries are placed) and is rebuilt every half lookback, which drops
 /// aged-out ones. A lookup costs the band buckets and one signature comparison per candidate, no SQL.
 /// About 0.5 KB per entry (signature, time, story) beside the band buckets.
 /// <threadsafety>Not thread-safe: <see cref="StoryAssigner"/> uses it inside write transactions, one at a time.</threadsafety>
@@ -23,9 +23,13 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     private readonly BandIndex _bands = new(options);
     private readonly Dictionary<long, int> _slots = [];
     private readonly Dictionary<long, StoryState> _states = [];
+    private readonly List<int> _candidates = [];
+    private long[] _ids = [];
     private long[] _ticks = [];
     private long[] _stories = [];   // 0: no story yet
     private uint[] _signatures = [];
+    private int[] _seen = [];   // the lookup that last visited each slot, so a slot found in several buckets is compared once
+    private int _lookup;
     private int _count;
     private long? _generation;
     private DateTimeOffset _floor;
@@ -43,7 +47,7 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     public int Count => _count;
 
     /// <summary>Approximate bytes held: band buckets, per-entry arrays and the id map.</summary>
-    public long ApproximateBytes => _bands.ApproximateBytes + (_ticks.Length * (16L + 4L * options.SignatureLength)) + 24L * _slots.Count;
+    public long ApproximateBytes => _bands.ApproximateBytes + (_ticks.Length * (28L + 4L * options.SignatureLength)) + 24L * _slots.Count;
 
     /// <summary>
     /// Makes the cache match the database as <paramref name="transaction"/> sees it: rebuilt when another pass ran since, or
@@ -61,7 +65,7 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         {
             Clear();
             (_generation, _floor, _builtAt) = (generation, oldest, now);
-            return new Refresh(true, await LoadAsync(connection, transaction, oldest, DateTimeOffset.MaxValue, cancellationToken));
+            return new Refresh(true, await LoadAsync(connection, transaction, oldest, null, cancellationToken));
         }
         if (oldest >= _floor) return new Refresh(false, 0);
         var loaded = await LoadAsync(connection, transaction, oldest, _floor, cancellationToken);
@@ -93,11 +97,12 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
             slot = _count++;
             if (slot == _ticks.Length) Grow();
             _slots[id] = slot;
+            _ids[slot] = id;
         }
         _ticks[slot] = time.UtcTicks;
         _stories[slot] = story ?? 0;
         signature.CopyTo(_signatures.AsSpan(slot * options.SignatureLength, options.SignatureLength));
-        _bands.Add(id, bandKeys);
+        _bands.Add(slot, id, bandKeys);
     }
 
     /// <summary>Stops comparing with an entry until it is put again (its text changed and it waits to be re-signed).</summary>
@@ -113,19 +118,35 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     }
 
     /// <summary>Adds to <paramref name="related"/> the held entries within the lookback of <paramref name="time"/> whose estimated similarity reaches the threshold, with their stories.</summary>
+    /// <remarks>
+    /// A candidate whose story already joins (through <paramref name="related"/> or an earlier candidate) is not compared:
+    /// it could only add that story again. In a crowd of near-identical posts this skips most of the comparisons.
+    /// </remarks>
     public void Similar(long selfId, DateTimeOffset time, ReadOnlySpan<uint> signature, ReadOnlySpan<long> bandKeys, Dictionary<long, long?> related)
     {
-        var candidates = new HashSet<long>();
-        _bands.Candidates(bandKeys, candidates);
+        _candidates.Clear();
+        _bands.Candidates(bandKeys, _candidates);
+        if (++_lookup == int.MaxValue)
+        {
+            Array.Clear(_seen);
+            _lookup = 1;
+        }
+        var joining = new JoiningStories();
+        foreach (var story in related.Values)
+            if (story is { } s) joining.Add(s);
         var lookback = TimeSpan.FromDays(options.LookbackDays).Ticks;
         var length = options.SignatureLength;
-        foreach (var id in candidates)
+        foreach (var slot in _candidates)
         {
-            if (id == selfId || related.ContainsKey(id) || !_slots.TryGetValue(id, out var slot)) continue;
+            if (_seen[slot] == _lookup) continue;
+            _seen[slot] = _lookup;
+            var story = _stories[slot];
             var ticks = _ticks[slot];
+            if ((story != 0 && joining.Contains(story)) || _ids[slot] == selfId) continue;
             if (ticks == long.MinValue || Math.Abs(ticks - time.UtcTicks) > lookback) continue;
-            if (MinHasher.Similarity(_signatures.AsSpan(slot * length, length), signature) >= options.Threshold)
-                related[id] = _stories[slot] is var story and not 0 ? story : null;
+            if (MinHasher.Similarity(_signatures.AsSpan(slot * length, length), signature) < options.Threshold) continue;
+            related[_ids[slot]] = story != 0 ? story : null;
+            if (story != 0) joining.Add(story);
         }
     }
 
@@ -160,34 +181,61 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         else _states[story] = state;
     }
 
+    // The stories a lookup already found: almost always one or two, so a short array beats a hash set in the hot loop.
+    private struct JoiningStories
+    {
+        private long _a, _b, _c, _d;
+        private int _count;
+        private HashSet<long>? _more;
+
+        public readonly bool Contains(long story) =>
+            _count > 0 && (_a == story || (_count > 1 && (_b == story || (_count > 2 && (_c == story || (_count > 3 && (_d == story || (_more?.Contains(story) ?? false))))))));
+
+        public void Add(long story)
+        {
+            if (Contains(story)) return;
+            switch (_count++)
+            {
+                case 0: _a = story; break;
+                case 1: _b = story; break;
+                case 2: _c = story; break;
+                case 3: _d = story; break;
+                default: (_more ??= []).Add(story); break;
+            }
+        }
+    }
+
     private void Clear()
     {
         _bands.Clear();
         _slots.Clear();
         _states.Clear();
         _count = 0;
+        (_ids, _ticks, _stories, _signatures, _seen) = ([], [], [], [], []);
     }
 
     private void Grow()
     {
         var size = Math.Max(1024, _ticks.Length * 2);
+        Array.Resize(ref _ids, size);
+        Array.Resize(ref _seen, size);
         Array.Resize(ref _ticks, size);
         Array.Resize(ref _stories, size);
         Array.Resize(ref _signatures, size * options.SignatureLength);
     }
 
-    // Comparable signed entries with window time in [from, to), in id order (buckets keep the newest ids).
-    private async Task<int> LoadAsync(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset from, DateTimeOffset to,
+    // Comparable signed entries with window time in [from, to).
+    private async Task<int> LoadAsync(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset from, DateTimeOffset? to,
         CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
             SELECT s.entry_id, s.signature, e.window_time, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
-            WHERE s.text_hash IS NOT NULL AND e.window_time >= $from AND e.window_time < $to ORDER BY s.entry_id
+            WHERE s.text_hash IS NOT NULL AND e.window_time >= $from AND e.window_time < $to
             """;
         command.Parameters.AddWithValue("$from", SqliteTime.Write(from));
-        command.Parameters.AddWithValue("$to", to == DateTimeOffset.MaxValue ? "~" : SqliteTime.Write(to));   // '~' sorts after every time
+        command.Parameters.AddWithValue("$to", to is { } end ? SqliteTime.Write(end) : "~");   // '~' sorts after every time
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var loaded = 0;
         while (await reader.ReadAsync(cancellationToken))

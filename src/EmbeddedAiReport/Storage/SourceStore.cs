@@ -47,7 +47,17 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     internal static async Task<IReadOnlyList<UpsertedEntry>> WriteFetchAsync(SqliteConnection connection, SqliteTransaction transaction, FetchRecord record,
         IReadOnlyList<EntryWrite> entries, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        long fetchId;
+        var fetchId = await StartFetchAsync(connection, transaction, record, cancellationToken);
+        var upserted = entries.Count == 0
+            ? []
+            : await EntryStore.UpsertAsync(connection, transaction, record.SourceId, fetchId, now, entries, cancellationToken);
+        await FinishFetchAsync(connection, transaction, record, fetchId, entries, Count(upserted), now, cancellationToken);
+        return upserted;
+    }
+
+    /// <summary>Inserts the <c>fetches</c> row of a poll inside the caller's transaction; returns its id (entries record the fetch that first stored them).</summary>
+    internal static async Task<long> StartFetchAsync(SqliteConnection connection, SqliteTransaction transaction, FetchRecord record, CancellationToken cancellationToken)
+    {
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
@@ -62,14 +72,14 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             insert.Parameters.AddWithValue("$bytes", record.Bytes);
             insert.Parameters.AddWithValue("$seen", record.Seen);
             insert.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
-            fetchId = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken));
+            return Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken));
         }
+    }
 
-        var upserted = entries.Count == 0
-            ? []
-            : await EntryStore.UpsertAsync(connection, transaction, record.SourceId, fetchId, now, entries, cancellationToken);
-        var counts = Count(upserted);
-
+    /// <summary>Completes a poll inside the caller's transaction: its counts in the <c>fetches</c> row, the validators and the source's health.</summary>
+    internal static async Task FinishFetchAsync(SqliteConnection connection, SqliteTransaction transaction, FetchRecord record, long fetchId,
+        IReadOnlyList<EntryWrite> entries, StoreCounts counts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using (var update = connection.CreateCommand())
         {
             update.Transaction = transaction;
@@ -128,7 +138,6 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             health.Parameters.AddWithValue("$paused", record.Error is null ? DBNull.Value : SqliteTime.WriteOrNull(record.PausedUntil));
             await health.ExecuteNonQueryAsync(cancellationToken);
         }
-        return upserted;
     }
 
     /// <summary>Health of every source that has been polled at least once, by id.</summary>

@@ -53,6 +53,11 @@ public sealed class MinHasher
     {
         var signature = new uint[_multipliers.Length];
         var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Eight hash functions per vector and four vectors per pass over the shingles (AVX-512 multiplies 64-bit lanes natively).
+            for (; i + 32 <= signature.Length; i += 32) Block32(shingles, i, signature);
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             // Four hash functions per vector and four vectors per pass over the shingles, so the running minima stay in
@@ -85,6 +90,32 @@ public sealed class MinHasher
             signature[i] = Math.Min(Math.Min(m0, m1), Math.Min(m2, m3));
         }
         return signature;
+    }
+
+    private void Block32(ReadOnlySpan<uint> shingles, int first, uint[] signature)
+    {
+        var multipliers = _multipliers.AsSpan(first);
+        var offsets = _offsets.AsSpan(first);
+        Vector512<ulong> a0 = Vector512.Create<ulong>(multipliers), a1 = Vector512.Create<ulong>(multipliers[8..]),
+            a2 = Vector512.Create<ulong>(multipliers[16..]), a3 = Vector512.Create<ulong>(multipliers[24..]);
+        Vector512<ulong> b0 = Vector512.Create<ulong>(offsets), b1 = Vector512.Create<ulong>(offsets[8..]),
+            b2 = Vector512.Create<ulong>(offsets[16..]), b3 = Vector512.Create<ulong>(offsets[24..]);
+        Vector512<ulong> m0 = Vector512<ulong>.AllBitsSet, m1 = m0, m2 = m0, m3 = m0;
+        foreach (var shingle in shingles)
+        {
+            var x = Vector512.Create((ulong)shingle);
+            m0 = Vector512.Min(m0, Vector512.ShiftRightLogical(a0 * x + b0, 32));
+            m1 = Vector512.Min(m1, Vector512.ShiftRightLogical(a1 * x + b1, 32));
+            m2 = Vector512.Min(m2, Vector512.ShiftRightLogical(a2 * x + b2, 32));
+            m3 = Vector512.Min(m3, Vector512.ShiftRightLogical(a3 * x + b3, 32));
+        }
+        for (var k = 0; k < Vector512<ulong>.Count; k++)
+        {
+            signature[first + k] = (uint)m0.GetElement(k);
+            signature[first + 8 + k] = (uint)m1.GetElement(k);
+            signature[first + 16 + k] = (uint)m2.GetElement(k);
+            signature[first + 24 + k] = (uint)m3.GetElement(k);
+        }
     }
 
     private void Block16(ReadOnlySpan<uint> shingles, int first, uint[] signature)

@@ -139,7 +139,7 @@ internal static class IngestBenchmark
     /// <summary>Stories of the last product run (a sanity figure: retold items must merge).</summary>
     public static long LastStories { get; private set; }
 
-    private static string FindConfig()
+    internal static string FindConfig()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
             if (File.Exists(Path.Combine(directory.FullName, "config", "tags.json"))) return Path.Combine(directory.FullName, "config");

@@ -74,7 +74,6 @@ internal sealed class ProductIngest : IAsyncDisposable
         var kind = _provider.GetRequiredService<SourceCatalog>().Kinds[FeedSource.KindName];
         var classifier = _provider.GetRequiredService<EntryClassifier>();
         var writer = _provider.GetRequiredService<IngestWriter>();
-        var hasher = _provider.GetRequiredService<MinHasher>();
         var timeProvider = _provider.GetRequiredService<TimeProvider>();
         var sources = Sources(feeds.Select((_, i) => new Uri($"http://127.0.0.1/feed/{i}.xml")).ToList());
         TimeSpan parse = default, normalize = default, classify = default, fingerprinting = default, writing = default;
@@ -103,13 +102,13 @@ internal sealed class ProductIngest : IAsyncDisposable
             classify += Stopwatch.GetElapsedTime(started);
 
             started = Stopwatch.GetTimestamp();
-            var fingerprints = writes.Select(w => (TextFingerprint?)hasher.Fingerprint(w.Candidate.Title, w.Candidate.Summary, w.Candidate.Text)).ToList();
+            var prepared = writes.Select(writer.Prepare).ToList();
             fingerprinting += Stopwatch.GetElapsedTime(started);
 
             started = Stopwatch.GetTimestamp();
             var record = new FetchRecord(source.Id, source.Kind, now, TimeSpan.Zero, 200, feeds[f].Length, writes.Count, null,
                 new Dictionary<string, HttpValidators>());
-            var counts = await writer.CommitAsync(record, writes, fingerprints, cancellationToken);
+            var counts = await writer.CommitAsync(record, writes, prepared, cancellationToken);
             stored += counts.New;
             writing += Stopwatch.GetElapsedTime(started);
         }

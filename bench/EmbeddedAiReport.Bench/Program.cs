@@ -4,6 +4,7 @@ using EmbeddedAiReport.Bench;
 return args switch
 {
     ["ingest", .. var rest] => await IngestBenchmark.RunAsync(rest).ContinueWith(t => { EmbeddedAiReport.Probe.Dump(); return t.Result; }),
+    ["scale-db", .. var rest] => await ScaleBenchmark.BuildAsync(rest).ContinueWith(t => { EmbeddedAiReport.Probe.Dump(); return t.Result; }),
     ["cluster", .. var sizes] => ClusterBenchmark.Run(sizes.Length > 0 ? sizes.Select(int.Parse).ToList() : [100_000, 1_000_000]),
     _ => Usage(),
 };
@@ -13,6 +14,7 @@ static int Usage()
     Console.WriteLine("usage: dotnet run -c Release --project bench/EmbeddedAiReport.Bench -- <benchmark>");
     Console.WriteLine("  ingest [N] [--feeds F] [--runs R] [--parallel P] [--only raw|staged|poller]");
     Console.WriteLine("                      N entries (default 20000) in F RSS feeds (default 20): raw limit vs product pipeline, entries/s, memory");
+    Console.WriteLine("  scale-db N DB [--newest ISO-TIME]  a database of N entries written by the product's ingest path (bench/scale.py)");
     Console.WriteLine("  cluster [SIZE...]   story clustering of synthetic entries (default 100000 1000000): time, peak memory");
     return 2;
 }

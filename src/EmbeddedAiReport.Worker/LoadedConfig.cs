@@ -37,7 +37,8 @@ public sealed class LoadedConfig
     public List<string> Problems { get; } = [];
 
     /// <summary>Reads <paramref name="directory"/>; environment variables prefixed <c>EAIR_</c> override appsettings (<c>EAIR_Fetching__Contact</c>).</summary>
-    public static LoadedConfig Load(string directory, string? databaseOverride, IEnumerable<ISourceKind> kinds)
+    /// <param name="template">False to leave the draft template unread (<see cref="Renderer"/> stays null).</param>
+    public static LoadedConfig Load(string directory, string? databaseOverride, IEnumerable<ISourceKind> kinds, bool template = true)
     {
         var root = Path.GetFullPath(directory);
         var builder = new ConfigurationBuilder();
@@ -71,7 +72,7 @@ public sealed class LoadedConfig
         if (!config.Problems.Any(p => p.Contains("config folder not found")))
         {
             config.LoadSources(kinds);
-            config.LoadTemplate();
+            if (template) config.LoadTemplate();
             config.LoadTagging();
         }
         return config;

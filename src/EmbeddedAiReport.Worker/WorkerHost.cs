@@ -23,7 +23,8 @@ internal static class WorkerHost
     }
 
     /// <summary>Loads and validates the config folder.</summary>
-    public static LoadedConfig LoadConfig(string directory, string? database) => LoadedConfig.Load(directory, database, SourceKinds());
+    public static LoadedConfig LoadConfig(string directory, string? database, bool template = true) =>
+        LoadedConfig.Load(directory, database, SourceKinds(), template);
 
     /// <param name="daemon">True: Quartz schedules and HTTP endpoints; false: services only, logs on stderr.</param>
     /// <param name="configure">Extra registrations (tests replace the clock here).</param>

@@ -4,9 +4,10 @@ namespace EmbeddedAiReport.Worker.Cli;
 internal sealed record CliContext(string ConfigDirectory, string? Database, TextWriter Out, TextWriter Error)
 {
     /// <summary>Loads the config; prints every problem and returns null when there are any.</summary>
-    public LoadedConfig? LoadValidConfig()
+    /// <param name="template">False for commands that render nothing (<c>poll</c>): parsing the template is a good part of a start.</param>
+    public LoadedConfig? LoadValidConfig(bool template = true)
     {
-        var config = WorkerHost.LoadConfig(ConfigDirectory, Database);
+        var config = WorkerHost.LoadConfig(ConfigDirectory, Database, template);
         if (config.Problems.Count == 0) return config;
         foreach (var problem in config.Problems) Error.WriteLine(problem);
         Error.WriteLine($"{config.Problems.Count} config problem(s); nothing was done.");

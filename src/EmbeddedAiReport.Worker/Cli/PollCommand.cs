@@ -9,7 +9,7 @@ internal static class PollCommand
     {
         var w0 = System.Diagnostics.Stopwatch.GetTimestamp();
         if (EmbeddedAiReport.Probe.Enabled) Console.Error.WriteLine($"probe wall: command start at {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms");
-        if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
+        if (context.LoadValidConfig(template: false) is not { } config) return ExitCodes.UsageOrConfig;
         if (EmbeddedAiReport.Probe.Enabled) Console.Error.WriteLine($"probe wall: config loaded +{System.Diagnostics.Stopwatch.GetElapsedTime(w0).TotalMilliseconds:F0} ms");
         var unknown = ids.Where(id => config.Sources.All(s => s.Id != id)).ToList();
         if (unknown.Count > 0)

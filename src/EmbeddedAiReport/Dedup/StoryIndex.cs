@@ -24,11 +24,9 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     private readonly Dictionary<long, int> _slots = [];
     private readonly Dictionary<long, StoryState> _states = [];
     private readonly List<int> _candidates = [];
-    private long[] _ids = [];
-    private long[] _ticks = [];
-    private long[] _stories = [];   // 0: no story yet
+    // What a lookup reads of a candidate, together (one cache line), by slot; signatures apart, read only for the few compared.
+    private Held[] _held = [];
     private uint[] _signatures = [];
-    private int[] _seen = [];   // the lookup that last visited each slot, so a slot found in several buckets is compared once
     private int _lookup;
     private int _count;
     private long? _generation;
@@ -47,7 +45,7 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     public int Count => _count;
 
     /// <summary>Approximate bytes held: band buckets, per-entry arrays and the id map.</summary>
-    public long ApproximateBytes => _bands.ApproximateBytes + (_ticks.Length * (28L + 4L * options.SignatureLength)) + 24L * _slots.Count;
+    public long ApproximateBytes => _bands.ApproximateBytes + (_held.Length * (32L + 4L * options.SignatureLength)) + 24L * _slots.Count;
 
     /// <summary>
     /// Makes the cache match the database as <paramref name="transaction"/> sees it: rebuilt when another pass ran since, or
@@ -95,12 +93,12 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         if (!_slots.TryGetValue(id, out var slot))
         {
             slot = _count++;
-            if (slot == _ticks.Length) Grow();
+            if (slot == _held.Length) Grow();
             _slots[id] = slot;
-            _ids[slot] = id;
+            _held[slot].Id = id;
         }
-        _ticks[slot] = time.UtcTicks;
-        _stories[slot] = story ?? 0;
+        _held[slot].Ticks = time.UtcTicks;
+        _held[slot].Story = story ?? 0;
         signature.CopyTo(_signatures.AsSpan(slot * options.SignatureLength, options.SignatureLength));
         _bands.Add(slot, id, bandKeys);
     }
@@ -108,13 +106,13 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     /// <summary>Stops comparing with an entry until it is put again (its text changed and it waits to be re-signed).</summary>
     public void Forget(long id)
     {
-        if (_slots.TryGetValue(id, out var slot)) _ticks[slot] = long.MinValue;
+        if (_slots.TryGetValue(id, out var slot)) _held[slot].Ticks = long.MinValue;
     }
 
     /// <summary>Records an entry's new window time.</summary>
     public void Retime(long id, DateTimeOffset time)
     {
-        if (_slots.TryGetValue(id, out var slot) && _ticks[slot] != long.MinValue) _ticks[slot] = time.UtcTicks;
+        if (_slots.TryGetValue(id, out var slot) && _held[slot].Ticks != long.MinValue) _held[slot].Ticks = time.UtcTicks;
     }
 
     /// <summary>Adds to <paramref name="related"/> the held entries within the lookback of <paramref name="time"/> whose estimated similarity reaches the threshold, with their stories.</summary>
@@ -128,7 +126,7 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         _bands.Candidates(bandKeys, _candidates);
         if (++_lookup == int.MaxValue)
         {
-            Array.Clear(_seen);
+            foreach (ref var held in _held.AsSpan()) held.Seen = 0;
             _lookup = 1;
         }
         var joining = new JoiningStories();
@@ -136,16 +134,17 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
             if (story is { } s) joining.Add(s);
         var lookback = TimeSpan.FromDays(options.LookbackDays).Ticks;
         var length = options.SignatureLength;
+        var at = time.UtcTicks;
         foreach (var slot in _candidates)
         {
-            if (_seen[slot] == _lookup) continue;
-            _seen[slot] = _lookup;
-            var story = _stories[slot];
-            var ticks = _ticks[slot];
-            if ((story != 0 && joining.Contains(story)) || _ids[slot] == selfId) continue;
-            if (ticks == long.MinValue || Math.Abs(ticks - time.UtcTicks) > lookback) continue;
+            ref var held = ref _held[slot];
+            if (held.Seen == _lookup) continue;
+            held.Seen = _lookup;
+            var story = held.Story;
+            if ((story != 0 && joining.Contains(story)) || held.Id == selfId) continue;
+            if (held.Ticks == long.MinValue || Math.Abs(held.Ticks - at) > lookback) continue;
             if (MinHasher.Similarity(_signatures.AsSpan(slot * length, length), signature) < options.Threshold) continue;
-            related[_ids[slot]] = story != 0 ? story : null;
+            related[held.Id] = story != 0 ? story : null;
             if (story != 0) joining.Add(story);
         }
     }
@@ -153,21 +152,21 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     /// <summary>The story of a held entry.</summary>
     public bool TryStory(long id, out long? story)
     {
-        story = _slots.TryGetValue(id, out var slot) && _stories[slot] != 0 ? _stories[slot] : null;
+        story = _slots.TryGetValue(id, out var slot) && _held[slot].Story != 0 ? _held[slot].Story : null;
         return story is not null;
     }
 
     /// <summary>Records that a held entry now belongs to <paramref name="story"/>.</summary>
     public void SetStory(long id, long story)
     {
-        if (_slots.TryGetValue(id, out var slot)) _stories[slot] = story;
+        if (_slots.TryGetValue(id, out var slot)) _held[slot].Story = story;
     }
 
     /// <summary>Records that story <paramref name="from"/> was folded into <paramref name="to"/> (a scan: merges are rare).</summary>
     public void MoveStory(long from, long to)
     {
-        foreach (ref var story in _stories.AsSpan(0, _count))
-            if (story == from) story = to;
+        foreach (ref var held in _held.AsSpan(0, _count))
+            if (held.Story == from) held.Story = to;
         _states.Remove(from);
     }
 
@@ -179,6 +178,14 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     {
         if (state is null) _states.Remove(story);
         else _states[story] = state;
+    }
+
+    private struct Held
+    {
+        public long Id;
+        public long Ticks;   // window time; long.MinValue while the entry waits to be signed again
+        public long Story;   // 0: no story yet
+        public int Seen;     // the lookup that last visited it, so an entry found in several buckets is compared once
     }
 
     // The stories a lookup already found: almost always one or two, so a short array beats a hash set in the hot loop.
@@ -211,16 +218,13 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         _slots.Clear();
         _states.Clear();
         _count = 0;
-        (_ids, _ticks, _stories, _signatures, _seen) = ([], [], [], [], []);
+        (_held, _signatures) = ([], []);
     }
 
     private void Grow()
     {
-        var size = Math.Max(1024, _ticks.Length * 2);
-        Array.Resize(ref _ids, size);
-        Array.Resize(ref _seen, size);
-        Array.Resize(ref _ticks, size);
-        Array.Resize(ref _stories, size);
+        var size = Math.Max(1024, _held.Length * 2);
+        Array.Resize(ref _held, size);
         Array.Resize(ref _signatures, size * options.SignatureLength);
     }
 

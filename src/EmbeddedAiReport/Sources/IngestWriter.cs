@@ -28,11 +28,11 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
     private SqliteConnection? _connection;
 
     /// <summary>Writes one poll (its <c>fetches</c> row, entries, validators, health) and places its entries in stories.</summary>
-    /// <param name="fingerprints">Per write, its fingerprint over the whole text (computed here where null).</param>
-    public async Task<StoreCounts> CommitAsync(FetchRecord record, IReadOnlyList<EntryWrite> writes, IReadOnlyList<TextFingerprint?>? fingerprints,
+    /// <param name="prepared">Per write, what <see cref="Prepare"/> computed (done here where null).</param>
+    public async Task<StoreCounts> CommitAsync(FetchRecord record, IReadOnlyList<EntryWrite> writes, IReadOnlyList<PreparedWrite>? prepared,
         CancellationToken cancellationToken)
     {
-        var job = new Job(record, writes, fingerprints);
+        var job = new Job(record, writes, prepared);
         _queue.Enqueue(job);
         while (!job.Done.Task.IsCompleted)
         {
@@ -60,6 +60,13 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         }
         return await job.Done.Task;
     }
+
+    /// <summary>
+    /// What the writer needs of a write besides the write itself: its fingerprint over the whole text and its content hash.
+    /// Callers compute these in parallel (the poller does, per source) so the one writer does not.
+    /// </summary>
+    public PreparedWrite Prepare(EntryWrite write) => new(
+        hasher.Fingerprint(write.Candidate.Title, write.Candidate.Summary, write.Candidate.Text), EntryBatch.ContentHash(write.Candidate));
 
     public void Dispose()
     {
@@ -149,15 +156,16 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         {
             var write = writes[i];
             var entry = write.Candidate;
-            var fingerprint = job.Fingerprints?[i] ?? hasher.Fingerprint(entry.Title, entry.Summary, entry.Text);
+            var prepared = job.Prepared?[i] ?? Prepare(write);
+            var fingerprint = prepared.Fingerprint;
             if (isNew[i] && !batch.Wrote(entry.CanonicalKey))
             {
                 var time = SqliteTime.Stored(entry.Published ?? now);
                 var candidate = Candidate(batch.NextId, entry.CanonicalKey, entry, time, null, fingerprint);
-                await pass.PlaceAsync(candidate, story => batch.InsertAsync(write, story, cancel), cancel);
+                await pass.PlaceAsync(candidate, story => batch.InsertAsync(write, story, prepared.ContentHash, cancel), cancel);
                 upserted.Add(new UpsertedEntry(i, candidate.Id, entry.CanonicalKey, true, time, null));
             }
-            else if (await batch.UpsertAsync(write, i, cancel) is { } stored)
+            else if (await batch.UpsertAsync(write, i, prepared.ContentHash, cancel) is { } stored)
             {
                 upserted.Add(stored);
                 changed.Add(Candidate(stored.Id, stored.Key, entry, stored.WindowTime, stored.StoryId, fingerprint));
@@ -172,14 +180,14 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
     private static StoryCandidate Candidate(long id, string key, CandidateEntry entry, DateTimeOffset time, long? story, TextFingerprint fingerprint) =>
         new(id, key, entry.Title, entry.Summary, entry.Account, time, story, entry.Links.Select(l => (l.Kind, l.Target)).ToList(), fingerprint);
 
-    private sealed class Job(FetchRecord record, IReadOnlyList<EntryWrite> writes, IReadOnlyList<TextFingerprint?>? fingerprints)
+    private sealed class Job(FetchRecord record, IReadOnlyList<EntryWrite> writes, IReadOnlyList<PreparedWrite>? prepared)
     {
         private const int Queued = 0, Taken = 1, Cancelled = 2;
         private int _state;
 
         public FetchRecord Record { get; } = record;
         public IReadOnlyList<EntryWrite> Writes { get; } = writes;
-        public IReadOnlyList<TextFingerprint?>? Fingerprints { get; } = fingerprints;
+        public IReadOnlyList<PreparedWrite>? Prepared { get; } = prepared;
         public TaskCompletionSource<StoreCounts> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;

@@ -16,7 +16,7 @@ namespace EmbeddedAiReport.Sources;
 /// crash from stopping the others.
 /// </remarks>
 public sealed class SourcePoller(
-    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, PageEnricher enricher, MinHasher hasher, IngestWriter writer,
+    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, PageEnricher enricher, IngestWriter writer,
     IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger)
 {
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
@@ -114,7 +114,7 @@ public sealed class SourcePoller(
             .ToList();
         Probe.Stop("poll.classify", p0); p0 = Probe.Start();
         // Here, in parallel with other sources, rather than in the writer every poll waits for.
-        var fingerprints = writes.Select(w => (TextFingerprint?)hasher.Fingerprint(w.Candidate.Title, w.Candidate.Summary, w.Candidate.Text)).ToList();
+        var prepared = writes.Select(writer.Prepare).ToList();
         Probe.Stop("poll.fingerprint", p0);
         var error = errors.Count == 0 ? null : string.Join("; ", errors);
         DateTimeOffset? pausedUntil = null;
@@ -125,7 +125,7 @@ public sealed class SourcePoller(
         }
         var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators, pausedUntil);
         p0 = Probe.Start();
-        var counts = await writer.CommitAsync(record, writes, fingerprints, cancellationToken);
+        var counts = await writer.CommitAsync(record, writes, prepared, cancellationToken);
         Probe.Stop("poll.commitwait", p0);
         var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed);
 

@@ -122,11 +122,12 @@ internal sealed class EntryBatch : IDisposable
     public bool Wrote(string key) => _written.Contains(key);
 
     /// <summary>Inserts a new entry (see <see cref="FindNewAsync"/> and <see cref="Wrote"/>) under <see cref="NextId"/>, in <paramref name="story"/>, with its tags and links.</summary>
-    public async Task InsertAsync(EntryWrite write, long? story, CancellationToken cancellationToken)
+    /// <param name="contentHash">The write's <see cref="ContentHash"/> when the caller has it (computed off the writer's thread).</param>
+    public async Task InsertAsync(EntryWrite write, long? story, string? contentHash, CancellationToken cancellationToken)
     {
         _written.Add(write.Candidate.CanonicalKey);
         var id = NextId;
-        Bind(_insert, write, write.Candidate);
+        Bind(_insert, write, write.Candidate, contentHash);
         _insert.Parameters["$id"].Value = id;
         _insert.Parameters["$story"].Value = (object?)story ?? DBNull.Value;
         await _insert.ExecuteNonQueryAsync(cancellationToken);
@@ -135,7 +136,7 @@ internal sealed class EntryBatch : IDisposable
     }
 
     /// <summary>Inserts or updates a write; returns what happened, or null when the stored entry stays as it was.</summary>
-    public async Task<UpsertedEntry?> UpsertAsync(EntryWrite write, int index, CancellationToken cancellationToken)
+    public async Task<UpsertedEntry?> UpsertAsync(EntryWrite write, int index, string? contentHash, CancellationToken cancellationToken)
     {
         var entry = write.Candidate;
         // Only entries with alias keys (WeChat short/long links) write aliases, and the caller's IMMEDIATE transaction holds
@@ -146,7 +147,7 @@ internal sealed class EntryBatch : IDisposable
             _aliasesExist = true;   // it may have recorded some
         }
         _written.Add(entry.CanonicalKey);
-        Bind(_upsert, write, entry);
+        Bind(_upsert, write, entry, ReferenceEquals(entry, write.Candidate) ? contentHash : null);
         long id;
         bool isNew;
         UpsertedEntry upserted;
@@ -172,7 +173,7 @@ internal sealed class EntryBatch : IDisposable
         foreach (var command in _commands) command.Dispose();
     }
 
-    private void Bind(SqliteCommand command, EntryWrite write, CandidateEntry entry)
+    private static void Bind(SqliteCommand command, EntryWrite write, CandidateEntry entry, string? contentHash)
     {
         var parameters = command.Parameters;
         parameters["$kind"].Value = write.Kind;
@@ -182,7 +183,7 @@ internal sealed class EntryBatch : IDisposable
         parameters["$summary"].Value = entry.Summary;
         parameters["$account"].Value = (object?)entry.Account ?? DBNull.Value;
         parameters["$published"].Value = SqliteTime.WriteOrNull(entry.Published);
-        parameters["$hash"].Value = ContentHash(entry);
+        parameters["$hash"].Value = contentHash ?? ContentHash(entry);
         parameters["$section"].Value = write.Section;
         parameters["$prefix"].Value = (object?)entry.Prefix ?? DBNull.Value;
         parameters["$version"].Value = (object?)entry.Version ?? DBNull.Value;
@@ -257,7 +258,8 @@ internal sealed class EntryBatch : IDisposable
         return json.Append('}').ToString();
     }
 
-    private static string ContentHash(CandidateEntry entry)
+    /// <summary>What tells a changed entry from an unchanged one: a hash of everything stored from the candidate.</summary>
+    public static string ContentHash(CandidateEntry entry)
     {
         var text = string.Join('\u001f', entry.Url, entry.Title, entry.Summary, entry.Account, entry.Prefix, entry.Version,
             entry.Published?.ToUnixTimeSeconds(), string.Join(',', entry.Links.Select(l => l.Target)));

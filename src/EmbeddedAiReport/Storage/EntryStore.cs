@@ -12,7 +12,7 @@ public sealed class EntryStore(ReportDatabase database)
         using var batch = await EntryBatch.OpenAsync(connection, transaction, sourceId, fetchId, now, cancellationToken);
         var upserted = new List<UpsertedEntry>();
         for (var index = 0; index < entries.Count; index++)
-            if (await batch.UpsertAsync(entries[index], index, cancellationToken) is { } stored) upserted.Add(stored);
+            if (await batch.UpsertAsync(entries[index], index, null, cancellationToken) is { } stored) upserted.Add(stored);
         return upserted;
     }
 

@@ -26,6 +26,29 @@ internal static class WorkerHost
     public static LoadedConfig LoadConfig(string directory, string? database, bool template = true) =>
         LoadedConfig.Load(directory, database, SourceKinds(), template);
 
+    /// <summary>
+    /// The services of a one-shot command (<c>poll</c>, <c>export</c>, <c>entries</c>): no host, no web server, logs on stderr
+    /// (warnings and up). Each command is a process of its own, so what is not built here is start time and memory saved.
+    /// </summary>
+    /// <param name="configure">Extra registrations (tests replace the clock here).</param>
+    public static ServiceProvider BuildServices(LoadedConfig config, Action<IServiceCollection>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            })
+            .AddFilter<ConsoleLoggerProvider>(level => level >= LogLevel.Warning)
+            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
+        services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        AddCore(services, config);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
     /// <param name="daemon">True: Quartz schedules and HTTP endpoints; false: services only, logs on stderr.</param>
     /// <param name="configure">Extra registrations (tests replace the clock here).</param>
     public static WebApplication Build(LoadedConfig config, bool daemon, Action<IServiceCollection>? configure = null)
@@ -48,14 +71,7 @@ internal static class WorkerHost
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
 
-        builder.Services.AddSingleton(config);
-        builder.Services.AddSingleton(Options.Create(config.Report));
-        builder.Services.AddSingleton(Options.Create(config.Fetching));
-        builder.Services.AddSingleton(Options.Create(config.Draft));
-        builder.Services.AddSingleton(Options.Create(config.Dedup));
-        builder.Services.AddSingleton(config.Tagging);
-        builder.Services.AddEmbeddedAiReport(config.Report.Database);
-        builder.Services.AddSingleton<DraftFiles>();
+        AddCore(builder.Services, config);
 
         if (daemon)
         {
@@ -71,5 +87,17 @@ internal static class WorkerHost
         var app = builder.Build();
         if (daemon) ReportEndpoints.Map(app);
         return app;
+    }
+
+    private static void AddCore(IServiceCollection services, LoadedConfig config)
+    {
+        services.AddSingleton(config);
+        services.AddSingleton(Options.Create(config.Report));
+        services.AddSingleton(Options.Create(config.Fetching));
+        services.AddSingleton(Options.Create(config.Draft));
+        services.AddSingleton(Options.Create(config.Dedup));
+        services.AddSingleton(config.Tagging);
+        services.AddEmbeddedAiReport(config.Report.Database);
+        services.AddSingleton<DraftFiles>();
     }
 }

@@ -18,11 +18,11 @@ internal static class EntriesCommand
             context.Error.WriteLine($"--section: unknown section '{sectionText}' (known: {string.Join(", ", config.Draft.SectionSlugs().Keys.Order())})");
             return ExitCodes.UsageOrConfig;
         }
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildServices(config, configure);
         var query = new EntryQuery { Tag = arguments.Tag, Section = section, Status = arguments.Status, Limit = arguments.Limit };
         if (arguments.Window.Week is not null || arguments.Window.From is not null || arguments.Window.To is not null || arguments.Window.SinceLast)
         {
-            var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, arguments.Window, cancellationToken);
+            var resolved = await ExportCommand.ResolveWindowAsync(app, config, arguments.Window, cancellationToken);
             if (resolved.Window is not { } window)
             {
                 context.Error.WriteLine(resolved.Problem);
@@ -30,7 +30,7 @@ internal static class EntriesCommand
             }
             query = query with { FromUtc = window.FromUtc, ToUtc = window.ToUtc };
         }
-        var rows = await app.Services.GetRequiredService<EntryStore>().QueryAsync(query, cancellationToken);
+        var rows = await app.GetRequiredService<EntryStore>().QueryAsync(query, cancellationToken);
         var zone = config.Draft.Zone();
         context.Out.WriteLine($"{"id",6}  {"status",-11} {"score",6}  {"section",-10} {"date",-10}  title");
         foreach (var (entry, tags) in rows)

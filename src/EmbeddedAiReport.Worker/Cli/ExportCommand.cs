@@ -14,15 +14,15 @@ internal static class ExportCommand
         CancellationToken cancellationToken)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
-        var resolved = await ResolveWindowAsync(app.Services, config, window, cancellationToken);
+        await using var app = WorkerHost.BuildServices(config, configure);
+        var resolved = await ResolveWindowAsync(app, config, window, cancellationToken);
         if (resolved.Window is not { } draftWindow)
         {
             context.Error.WriteLine(resolved.Problem);
             return ExitCodes.UsageOrConfig;
         }
 
-        var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
+        var text = await app.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
         if (output is { } path)
         {
             await DraftFiles.WriteAtomicallyAsync(path, text, cancellationToken);
@@ -32,7 +32,7 @@ internal static class ExportCommand
         {
             await context.Out.WriteAsync(text);
         }
-        await app.Services.GetRequiredService<IssueStore>().RecordExportAsync(draftWindow.First, draftWindow.Last, cancellationToken);
+        await app.GetRequiredService<IssueStore>().RecordExportAsync(draftWindow.First, draftWindow.Last, cancellationToken);
         return ExitCodes.Ok;
     }
 

@@ -19,8 +19,8 @@ internal static class PollCommand
         }
         var chosen = ids.Length > 0 && !all ? config.Sources.Where(s => ids.Contains(s.Id)).ToList() : config.EnabledSources;
 
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
-        var poller = app.Services.GetRequiredService<SourcePoller>();
+        await using var app = WorkerHost.BuildServices(config, configure);
+        var poller = app.GetRequiredService<SourcePoller>();
         if (EmbeddedAiReport.Probe.Enabled) Console.Error.WriteLine($"probe wall: host built +{System.Diagnostics.Stopwatch.GetElapsedTime(w0).TotalMilliseconds:F0} ms");
         // One line per source as it finishes, numbered, so a long poll shows progress on a terminal and in a log alike.
         var done = 0;

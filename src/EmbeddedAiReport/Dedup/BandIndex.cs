@@ -7,38 +7,33 @@ namespace EmbeddedAiReport.Dedup;
 /// Members are small numbers the owner gives entries (<see cref="StoryIndex"/> numbers the entries it holds), each with an
 /// order (its entry id: the highest is the newest). A lookup returns at most <see cref="DedupOptions.MaxBucketCandidates"/>
 /// members per bucket, the newest, so a crowded bucket cannot make cost quadratic; a bucket keeps up to twice that many and
-/// is cut back in one walk, so adding to a crowded bucket costs O(1) on average. Most buckets hold a single entry, so a bucket
-/// is one dictionary value (the member itself) until a second entry arrives; only then does it become a list of pooled
-/// nodes, newest first: 24 bytes per band in a singleton bucket (key, value, hash, chain, bucket slot), 1 to 2 KB per
-/// entry with the default 40 bands depending on how full the dictionary is since it last grew.
+/// is cut back at once, so adding to a crowded bucket costs O(1) on average. Most buckets hold a single entry, so a bucket
+/// is one dictionary value (the member itself) until a second entry arrives; only then does it become an array, oldest
+/// first (contiguous, so a lookup in a crowd of near-identical posts reads memory in order): 24 bytes per band in a
+/// singleton bucket (key, value, hash, chain, bucket slot), 1 to 2 KB per entry with the default 40 bands depending on how
+/// full the dictionary is since it last grew.
 /// <threadsafety>Not thread-safe: its owner serializes access.</threadsafety>
 /// </remarks>
 internal sealed class BandIndex(DedupOptions options)
 {
-    private const int NoNode = -1;
-
-    // value >= 0: the bucket's only member; value < 0: ~(index of its newest node).
+    // value >= 0: the bucket's only member; value < 0: ~(index of its array in _lists).
     private Dictionary<long, int> _buckets = [];
+    // A crowded bucket: [0] holds the count, then the members, oldest first.
+    private List<int[]> _lists = [];
     private long[] _order = [];
-    private int[] _members = [];
-    private int[] _next = [];
-    private int[] _length = [];   // of the list that starts at a node (kept for bucket heads)
-    private int _used;
-    private int _free = NoNode;
 
     /// <summary>Entries added since the last <see cref="Clear"/> (re-signed entries count again).</summary>
     public int Entries { get; private set; }
 
-    /// <summary>Approximate bytes held: dictionary slots (key, value, hash, chain and bucket: 24 bytes), list nodes (12 bytes) and orders.</summary>
-    public long ApproximateBytes => 24L * _buckets.EnsureCapacity(0) + 12L * _members.Length + 8L * _order.Length;
+    /// <summary>Approximate bytes held: dictionary slots (key, value, hash, chain and bucket: 24 bytes), bucket arrays and orders.</summary>
+    public long ApproximateBytes => 24L * _buckets.EnsureCapacity(0) + _lists.Sum(l => 4L * l.Length + 32) + 8L * _order.Length;
 
     /// <summary>Empties the index.</summary>
     public void Clear()
     {
         _buckets = [];
-        (_order, _members, _next, _length) = ([], [], [], []);
-        _used = 0;
-        _free = NoNode;
+        _lists = [];
+        _order = [];
         Entries = 0;
     }
 
@@ -64,12 +59,13 @@ internal sealed class BandIndex(DedupOptions options)
                 into.Add(value);
                 continue;
             }
-            var left = options.MaxBucketCandidates;
-            for (var node = ~value; node != NoNode && left-- > 0; node = _next[node]) into.Add(_members[node]);
+            var list = _lists[~value];
+            var count = list[0];
+            into.AddRange(list.AsSpan(1 + Math.Max(0, count - options.MaxBucketCandidates), Math.Min(count, options.MaxBucketCandidates)));
         }
     }
 
-    // Puts a member into a bucket, keeping the bucket's members newest first.
+    // Puts a member into a bucket, keeping the bucket's members ordered (oldest first).
     private void Insert(long key, int member)
     {
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_buckets, key, out var exists);
@@ -83,75 +79,38 @@ internal sealed class BandIndex(DedupOptions options)
         {
             var other = slot;
             if (other == member) return;
-            var newer = _order[other] > order ? other : member;
             if (options.MaxBucketCandidates == 1)
             {
-                slot = newer;
+                slot = _order[other] > order ? other : member;
                 return;
             }
-            var head = NewNode(newer, NewNode(newer == member ? other : member, NoNode));
-            _length[head] = 2;
-            slot = ~head;
+            var pair = new int[4];
+            (pair[0], pair[1], pair[2]) = _order[other] < order ? (2, other, member) : (2, member, other);
+            _lists.Add(pair);
+            slot = ~(_lists.Count - 1);
             return;
         }
 
-        var first = ~slot;
-        var length = _length[first] + 1;
-        if (order > _order[_members[first]])
+        var list = _lists[~slot];
+        var count = list[0];
+        // Usually the newest: it goes last; otherwise to its place (an older entry loaded after newer ones).
+        var at = count + 1;
+        while (at > 1 && _order[list[at - 1]] > order) at--;
+        if (at > 1 && list[at - 1] == member) return;
+        if (count + 2 > list.Length)
         {
-            first = NewNode(member, first);
-            slot = ~first;
+            Array.Resize(ref list, Math.Min(2 * list.Length, 2 * options.MaxBucketCandidates + 2));
+            _lists[~slot] = list;
         }
-        else
+        list.AsSpan(at, count + 1 - at).CopyTo(list.AsSpan(at + 1));
+        list[at] = member;
+        list[0] = ++count;
+        if (count > 2 * options.MaxBucketCandidates)
         {
-            var previous = first;
-            if (_members[previous] == member) return;
-            while (_next[previous] != NoNode && _order[_members[_next[previous]]] > order) previous = _next[previous];
-            var next = _next[previous];
-            if (next != NoNode && _members[next] == member) return;
-            _next[previous] = NewNode(member, next);
+            // Cut back to the newest MaxBucketCandidates in one move.
+            var keep = options.MaxBucketCandidates;
+            list.AsSpan(1 + count - keep, keep).CopyTo(list.AsSpan(1));
+            list[0] = keep;
         }
-        _length[first] = length;
-        if (length > 2 * options.MaxBucketCandidates) Trim(first);
-    }
-
-    // Cuts a bucket's list back to its newest MaxBucketCandidates nodes.
-    private void Trim(int first)
-    {
-        var last = first;
-        for (var kept = 1; kept < options.MaxBucketCandidates; kept++) last = _next[last];
-        for (var node = _next[last]; node != NoNode;)
-        {
-            var next = _next[node];
-            _next[node] = _free;
-            _free = node;
-            node = next;
-        }
-        _next[last] = NoNode;
-        _length[first] = options.MaxBucketCandidates;
-    }
-
-    private int NewNode(int member, int next)
-    {
-        int node;
-        if (_free != NoNode)
-        {
-            node = _free;
-            _free = _next[node];
-        }
-        else
-        {
-            if (_used == _members.Length)
-            {
-                var size = Math.Max(1024, _members.Length * 2);
-                Array.Resize(ref _members, size);
-                Array.Resize(ref _next, size);
-                Array.Resize(ref _length, size);
-            }
-            node = _used++;
-        }
-        _members[node] = member;
-        _next[node] = next;
-        return node;
     }
 }

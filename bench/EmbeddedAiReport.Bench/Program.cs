@@ -3,8 +3,8 @@ using EmbeddedAiReport.Bench;
 // Benchmarks live here (ingest throughput, clustering scale); see README "Benchmarks".
 return args switch
 {
-    ["ingest", .. var rest] => await IngestBenchmark.RunAsync(rest).ContinueWith(t => { EmbeddedAiReport.Probe.Dump(); return t.Result; }),
-    ["scale-db", .. var rest] => await ScaleBenchmark.BuildAsync(rest).ContinueWith(t => { EmbeddedAiReport.Probe.Dump(); return t.Result; }),
+    ["ingest", .. var rest] => await IngestBenchmark.RunAsync(rest),
+    ["scale-db", .. var rest] => await ScaleBenchmark.BuildAsync(rest),
     ["cluster", .. var sizes] => ClusterBenchmark.Run(sizes.Length > 0 ? sizes.Select(int.Parse).ToList() : [100_000, 1_000_000]),
     _ => Usage(),
 };

@@ -7,10 +7,7 @@ internal static class PollCommand
 {
     public static async Task<int> RunAsync(CliContext context, string[] ids, bool all, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
-        var w0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (EmbeddedAiReport.Probe.Enabled) Console.Error.WriteLine($"probe wall: command start at {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms");
         if (context.LoadValidConfig(template: false) is not { } config) return ExitCodes.UsageOrConfig;
-        if (EmbeddedAiReport.Probe.Enabled) Console.Error.WriteLine($"probe wall: config loaded +{System.Diagnostics.Stopwatch.GetElapsedTime(w0).TotalMilliseconds:F0} ms");
         var unknown = ids.Where(id => config.Sources.All(s => s.Id != id)).ToList();
         if (unknown.Count > 0)
         {
@@ -21,7 +18,6 @@ internal static class PollCommand
 
         await using var app = WorkerHost.BuildServices(config, configure);
         var poller = app.GetRequiredService<SourcePoller>();
-        if (EmbeddedAiReport.Probe.Enabled) Console.Error.WriteLine($"probe wall: host built +{System.Diagnostics.Stopwatch.GetElapsedTime(w0).TotalMilliseconds:F0} ms");
         // One line per source as it finishes, numbered, so a long poll shows progress on a terminal and in a log alike.
         var done = 0;
         var width = chosen.Count.ToString().Length;
@@ -30,8 +26,6 @@ internal static class PollCommand
             lock (context.Out) context.Out.WriteLine($"[{Interlocked.Increment(ref done).ToString().PadLeft(width)}/{chosen.Count}] {result.Describe()}");
         }
         var results = await poller.PollManyAsync(chosen, config.Fetching.MaxParallelSources, cancellationToken, Report);
-        if (EmbeddedAiReport.Probe.Enabled) Console.Error.WriteLine($"probe wall: polled +{System.Diagnostics.Stopwatch.GetElapsedTime(w0).TotalMilliseconds:F0} ms");
-        Probe.Dump();
         var failed = results.Count(r => r.Failed);
         context.Out.WriteLine($"polled {results.Count} source(s): {results.Sum(r => r.New)} new, {results.Sum(r => r.Updated)} updated, {failed} failed");
         return failed > 0 ? ExitCodes.SourcesFailed : ExitCodes.Ok;

@@ -43,7 +43,6 @@ internal sealed class StoryPass(
     /// <returns>The entry's story.</returns>
     public async Task<long> PlaceAsync(StoryCandidate entry, Func<long, Task>? insert, CancellationToken cancellationToken)
     {
-        var p0 = Probe.Start();
         var fingerprint = entry.Fingerprint ?? hasher.Fingerprint(entry.Title, entry.Summary);
         var bandKeys = fingerprint.Comparable ? hasher.BandKeys(fingerprint.Signature) : null;
         // Related entries with their current story, read by the same lookups that find them; the index last, since it skips
@@ -51,11 +50,8 @@ internal sealed class StoryPass(
         var related = new Dictionary<long, long?>();
         if (fingerprint.TextHash is { } hash)
             await _sql.ReadIds(_sql.SameText, related, cancellationToken, ("$hash", hash), ("$id", entry.Id), ("$limit", options.MaxBucketCandidates));
-        Probe.Stop("place.sametext", p0); p0 = Probe.Start();
         await FindLinkedAsync(entry, related, cancellationToken);
-        Probe.Stop("place.linked", p0); p0 = Probe.Start();
         if (bandKeys is not null) index.Similar(entry.Id, entry.Time, fingerprint.Signature, bandKeys, related);
-        Probe.Stop("place.similar", p0); p0 = Probe.Start();
         related.Remove(entry.Id);
 
         var stories = new SortedSet<long>();
@@ -64,16 +60,12 @@ internal sealed class StoryPass(
         foreach (var story in related.Values)
             if (story is { } s) stories.Add(s);
         var target = await JoinAsync(entry, stories, cancellationToken);
-        Probe.Stop("place.join", p0); p0 = Probe.Start();
         if (insert is not null) await insert(target);
         else await _sql.Execute(_sql.SetStory, cancellationToken, ("$id", entry.Id), ("$story", target));
-        Probe.Stop("place.insertrow", p0); p0 = Probe.Start();
         await _sql.Execute(_sql.SaveSignature, cancellationToken, ("$id", entry.Id), ("$hash", (object?)fingerprint.TextHash ?? DBNull.Value),
             ("$shingles", fingerprint.ShingleCount), ("$signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray()));
-        Probe.Stop("place.savesig", p0); p0 = Probe.Start();
         if (bandKeys is not null) index.Put(entry.Id, entry.Time, target, fingerprint.Signature, bandKeys);
         _placed.Add(entry.Id);
-        Probe.Stop("place.put", p0);
         return target;
     }
 
@@ -111,9 +103,7 @@ internal sealed class StoryPass(
         work.Sort((a, b) => a.Id.CompareTo(b.Id));
         foreach (var entry in work) await PlaceAsync(entry, null, cancellationToken);
 
-        var ps = Probe.Start();
         await SettlePrimariesAsync(cancellationToken);
-        Probe.Stop("settle", ps);
         if (_placed.Count > 0 || byId.Count > 0) await index.AdvanceAsync(connection, transaction, cancellationToken);
         _finished = true;
         if (_placed.Count > 0) logger.Assigned(_placed.Count, _created, _merged, _clock.ElapsedMilliseconds);
@@ -169,7 +159,6 @@ internal sealed class StoryPass(
             foreach (var other in stories.Where(s => s != target))
             {
                 await MergeAsync(other, target, cancellationToken);
-                Probe.Count("merge");
                 _merged++;
             }
             Joined(target).Add(entry.Member);
@@ -189,7 +178,6 @@ internal sealed class StoryPass(
             if (state is { Pinned: true }) continue;
             if (state?.Primary is not { } primary || _dirty.Contains(story))
             {
-                Probe.Count(state is null ? "refresh.unknown" : "refresh.dirty");
                 index.SetState(story, await RefreshAsync(story, cancellationToken));
                 continue;
             }
@@ -238,7 +226,6 @@ internal sealed class StoryPass(
                 var member = new StoryPrimary.Member(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                     reader.IsDBNull(4) ? null : reader.GetString(4), SqliteTime.Read(reader.GetString(5)));
                 members.Add(member);
-                Probe.Count("refresh.members");
                 if (reader.GetBoolean(6)) pinned = member;
             }
         }

@@ -86,7 +86,6 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         while (group.Count < MaxGroup && _queue.TryDequeue(out var queued))
             if (queued.TryTake()) group.Add(queued);
         if (group.Count == 0) return;
-        Probe.Stop("write.groupsize" + (group.Count >= 8 ? "8+" : group.Count.ToString()), Probe.Start());
 
         var written = new List<(Job Job, StoreCounts Counts)>(group.Count);
         try
@@ -98,9 +97,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
                 transaction.Save("poll");
                 try
                 {
-                    var pw = Probe.Start();
                     var counts = await WriteAsync(_connection, transaction, job);
-                    Probe.Stop("write.poll", pw);
                     transaction.Release("poll");
                     written.Add((job, counts));
                 }
@@ -112,9 +109,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
                     job.Done.TrySetException(ex);
                 }
             }
-            var pc = Probe.Start();
             await transaction.CommitAsync(CancellationToken.None);
-            Probe.Stop("write.commit", pc);
         }
         catch (Exception ex)
         {

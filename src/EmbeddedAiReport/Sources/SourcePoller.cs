@@ -51,11 +51,9 @@ public sealed class SourcePoller(
                     break;
                 }
                 var stored = page == 0 && validators.TryGetValue(address.AbsoluteUri, out var v) ? v : HttpValidators.None;
-                var pf = Probe.Start();
                 var outcome = await fetcher.FetchAsync(
                     new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, request.Headers),
                     cancellationToken);
-                Probe.Stop("poll.fetch", pf);
                 var note = budget?.Observe(source, request, outcome);
                 switch (outcome)
                 {
@@ -66,10 +64,7 @@ public sealed class SourcePoller(
                         allNotModified = false;
                         lastStatus = fetched.Status;
                         bytes += fetched.Document.Body.Length;
-                        var pp = Probe.Start();
-                        var parsedOutcome = kind.Parse(fetched.Document, source, request);
-                        Probe.Stop("poll.parse", pp);
-                        switch (parsedOutcome)
+                        switch (kind.Parse(fetched.Document, source, request))
                         {
                             case ParseOutcome.Parsed parsed:
                                 entries.AddRange(parsed.Entries);
@@ -107,15 +102,12 @@ public sealed class SourcePoller(
         if (kind is IPageEnrichingKind enriching)
             entries = await enricher.EnrichAsync(enriching, source, entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), cancellationToken);
 
-        var p0 = Probe.Start();
         var writes = entries.Where(wanted)
             .DistinctBy(e => e.CanonicalKey)
             .Select(e => classifier.Classify(e, source, kind.DefaultSection))
             .ToList();
-        Probe.Stop("poll.classify", p0); p0 = Probe.Start();
         // Here, in parallel with other sources, rather than in the writer every poll waits for.
         var prepared = writes.Select(writer.Prepare).ToList();
-        Probe.Stop("poll.fingerprint", p0);
         var error = errors.Count == 0 ? null : string.Join("; ", errors);
         DateTimeOffset? pausedUntil = null;
         if (error is not null)
@@ -124,9 +116,7 @@ public sealed class SourcePoller(
             pausedUntil = timeProvider.GetUtcNow() + PauseAfterFailure(failuresInARow, retryAfter, fetching.Value);
         }
         var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators, pausedUntil);
-        p0 = Probe.Start();
         var counts = await writer.CommitAsync(record, writes, prepared, cancellationToken);
-        Probe.Stop("poll.commitwait", p0);
         var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed);
 
         if (result.Failed) logger.PollFailed(source.Id, error!);

@@ -5,6 +5,7 @@ return args switch
 {
     ["ingest", .. var rest] => await IngestBenchmark.RunAsync(rest),
     ["scale-db", .. var rest] => await ScaleBenchmark.BuildAsync(rest),
+    ["review", .. var rest] => await ReviewBenchmark.RunAsync(rest),
     ["cluster", .. var sizes] => ClusterBenchmark.Run(sizes.Length > 0 ? sizes.Select(int.Parse).ToList() : [100_000, 1_000_000]),
     _ => Usage(),
 };
@@ -15,6 +16,7 @@ static int Usage()
     Console.WriteLine("  ingest [N] [--feeds F] [--runs R] [--parallel P] [--only raw|staged|poller]");
     Console.WriteLine("                      N entries (default 20000) in F RSS feeds (default 20): raw limit vs product pipeline, entries/s, memory");
     Console.WriteLine("  scale-db N DB [--newest ISO-TIME]  a database of N entries written by the product's ingest path (bench/scale.py)");
+    Console.WriteLine("  review [N] [--runs R] the review page for a week of N candidates (default 1000): render time, page and action latency over HTTP");
     Console.WriteLine("  cluster [SIZE...]   story clustering of synthetic entries (default 100000 1000000): time, peak memory");
     return 2;
 }

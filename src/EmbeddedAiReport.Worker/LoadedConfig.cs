@@ -2,6 +2,7 @@ using System.Text;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Ranking;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Tagging;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +18,7 @@ public sealed class LoadedConfig
     public const string TemplateFile = "templates/draft.md.liquid";
     public const string TagsFile = "tags.json";
     public const string RouterFile = "router.json";
+    public const string RankerFile = "ranker.json";
 
     private LoadedConfig(string directory, IConfigurationRoot configuration)
     {
@@ -35,6 +37,8 @@ public sealed class LoadedConfig
     /// <summary>The taxonomy of tags.json and the section router of router.json (none when the file is absent).</summary>
     public TaggingModel Tagging { get; private set; } = TaggingModel.Empty;
     public List<string> Problems { get; } = [];
+    /// <summary>Problems the program runs on with a fallback (a missing or corrupt relevance model → keyword relevance).</summary>
+    public List<string> Warnings { get; } = [];
 
     /// <summary>Reads <paramref name="directory"/>; environment variables prefixed <c>EAIR_</c> override appsettings (<c>EAIR_Fetching__Contact</c>).</summary>
     /// <param name="template">False to leave the draft template unread (<see cref="Renderer"/> stays null).</param>
@@ -159,7 +163,30 @@ public sealed class LoadedConfig
             (router, var problem) = SectionRouter.Parse(File.ReadAllText(routerPath, Encoding.UTF8), RouterFile);
             if (problem is not null) Problems.Add(problem);
         }
-        Tagging = new TaggingModel(taxonomy ?? Taxonomy.Empty, router);
+        Tagging = new TaggingModel(taxonomy ?? Taxonomy.Empty, router, LoadRanker());
+    }
+
+    // A missing or broken model must not stop the daemon: relevance falls back to the keyword score, with a warning.
+    private RelevanceModel? LoadRanker()
+    {
+        var path = PathOf(RankerFile);
+        const string fallback = "relevance falls back to the keyword score until it is fixed (run the train command)";
+        if (!File.Exists(path))
+        {
+            Warnings.Add($"{RankerFile}: not found in {Directory}; {fallback}");
+            return null;
+        }
+        try
+        {
+            var (model, problem) = RelevanceModel.Parse(File.ReadAllText(path, Encoding.UTF8), RankerFile);
+            if (problem is not null) Warnings.Add($"{problem}; {fallback}");
+            return model;
+        }
+        catch (IOException ex)
+        {
+            Warnings.Add($"{RankerFile}: cannot be read: {ex.Message}; {fallback}");
+            return null;
+        }
     }
 
     private void LoadTemplate()

@@ -20,4 +20,10 @@ public sealed class ReportOptions
 
     /// <value>Where the HTTP endpoints listen. Default: <c>http://127.0.0.1:5180</c> (loopback only).</value>
     public string Urls { get; set; } = "http://127.0.0.1:5180";
+
+    /// <value>
+    /// When set, the review page (<c>/review</c>) and its actions need this token, as <c>Authorization: Bearer …</c> or through
+    /// its login form. Default: none (actions from loopback clients only).
+    /// </value>
+    public string? EditorToken { get; set; }
 }

@@ -3,6 +3,7 @@ using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Worker.Http;
 using EmbeddedAiReport.Worker.Jobs;
+using EmbeddedAiReport.Worker.Review;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -81,11 +82,13 @@ internal static class WorkerHost
             builder.Services.AddTransient<PollSourceJob>();
             builder.Services.AddTransient<ExportDraftJob>();
             builder.Services.AddHostedService<SourceScheduler>();
+            builder.Services.AddReview();
         }
         configure?.Invoke(builder.Services);
 
         var app = builder.Build();
         if (daemon) ReportEndpoints.Map(app);
+        if (daemon) ReviewEndpoints.Map(app);
         return app;
     }
 

@@ -27,6 +27,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SourceStore>();
         services.AddSingleton<IssueStore>();
         services.AddSingleton<PageStore>();
+        services.AddSingleton<LabelStore>();
+        services.AddSingleton<Ranking.ModelTraining>();
 
         services.AddSingleton<HostPoliteness>();
         services.AddSingleton<HostResilience>();
@@ -70,8 +72,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StoryAssigner>();
         services.AddSingleton<IngestWriter>();
 
-        services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value));
+        services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<TaggingModel>()));
         services.AddSingleton<DraftExporter>();
+        services.AddSingleton<EditorStore>();
+        services.AddSingleton(provider => new DraftExplainer(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<TaggingModel>()));
+        services.AddSingleton<DraftReview>();
         services.AddSingleton(provider => new IssueHistory(provider.GetRequiredService<IssueStore>(), provider.GetRequiredService<IOptions<DraftOptions>>().Value));
         return services;
     }

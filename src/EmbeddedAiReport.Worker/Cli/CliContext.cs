@@ -8,6 +8,7 @@ internal sealed record CliContext(string ConfigDirectory, string? Database, Text
     public LoadedConfig? LoadValidConfig(bool template = true)
     {
         var config = WorkerHost.LoadConfig(ConfigDirectory, Database, template);
+        foreach (var warning in config.Warnings) Error.WriteLine($"warning: {warning}");
         if (config.Problems.Count == 0) return config;
         foreach (var problem in config.Problems) Error.WriteLine(problem);
         Error.WriteLine($"{config.Problems.Count} config problem(s); nothing was done.");

@@ -20,6 +20,7 @@ internal static class EntriesCommand
         }
         await using var app = WorkerHost.BuildServices(config, configure);
         var query = new EntryQuery { Tag = arguments.Tag, Section = section, Status = arguments.Status, Limit = arguments.Limit };
+        EmbeddedAiReport.Drafting.DraftWindow? chosen = null;
         if (arguments.Window.Week is not null || arguments.Window.From is not null || arguments.Window.To is not null || arguments.Window.SinceLast)
         {
             var resolved = await ExportCommand.ResolveWindowAsync(app, config, arguments.Window, cancellationToken);
@@ -29,21 +30,27 @@ internal static class EntriesCommand
                 return ExitCodes.UsageOrConfig;
             }
             query = query with { FromUtc = window.FromUtc, ToUtc = window.ToUtc };
+            chosen = window;
         }
         var rows = await app.GetRequiredService<EntryStore>().QueryAsync(query, cancellationToken);
+        var classifier = app.GetRequiredService<EntryClassifier>();
         var zone = config.Draft.Zone();
+        var decisions = arguments.Explain ? await EntryDecisions.ForAsync(app, config, chosen, rows.Select(r => r.Entry), cancellationToken) : null;
         context.Out.WriteLine($"{"id",6}  {"status",-11} {"score",6}  {"section",-10} {"date",-10}  title");
         foreach (var (entry, tags) in rows)
         {
             var date = TimeZoneInfo.ConvertTime(entry.Published ?? entry.FirstSeen, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var account = entry.Account is null ? "" : $" | {entry.Account}";
-            context.Out.WriteLine($"{entry.Id,6}  {entry.Status,-11} {entry.Score,6:0.00}  {entry.Section,-10} {date,-10}  {entry.Title}{account}");
+            context.Out.WriteLine($"{entry.Id,6}  {entry.Status,-11} {Relevance.Format(entry.Score),6}  {entry.Section,-10} {date,-10}  {entry.Title}{account}");
             if (arguments.Explain)
             {
                 var weight = config.Sources.FirstOrDefault(s => s.Id == entry.SourceId)?.Weight ?? 0;
-                var explanation = RelevanceScorer.Explain(entry.Score, tags, entry.Links, weight, config.Tagging.Taxonomy.Scoring);
+                var relevance = classifier.ExplainStored(entry, weight);
                 context.Out.WriteLine($"{"",8}{entry.Url}");
-                context.Out.WriteLine($"{"",8}score: {explanation}");
+                // Stored scores are the model's at ingest (or at the last train); say so when the loaded model now disagrees.
+                var stale = Relevance.Format(relevance.Score) != Relevance.Format(entry.Score) ? $" [stored {Relevance.Format(entry.Score)}: scored by an earlier model; run train to rescore]" : "";
+                context.Out.WriteLine($"{"",8}{relevance}{stale}");
+                if (decisions!.TryGetValue(entry.Id, out var decision)) context.Out.WriteLine($"{"",8}draft: {decision}");
             }
         }
         context.Error.WriteLine($"{rows.Count} entries");

@@ -1,42 +1,64 @@
-using System.Text.Json;
+using EmbeddedAiReport.Ranking;
 using EmbeddedAiReport.Tagging;
 
 namespace EmbeddedAiReport.Worker.Cli;
 
-/// <summary><c>evaluate --corpus DIR [--offtopic FILE] [--folds N]</c>: leave-issues-out figures for sections, tags and relevance.</summary>
+/// <summary><c>evaluate --corpus DIR [--offtopic FILE] [--folds N] [--flood FILE]... [--per-window N] [--negatives FILE]...</c>: leave-issues-out figures.</summary>
 internal static class EvaluateCommand
 {
-    public static int Run(CliContext context, string corpus, string? offTopicFile, int folds)
+    public sealed record Arguments(string Corpus, string? OffTopic, int Folds, string[] Floods, int PerWindow, string[] Negatives);
+
+    public static int Run(CliContext context, Arguments arguments)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
-        if (!Directory.Exists(corpus))
+        if (!Directory.Exists(arguments.Corpus))
         {
-            context.Error.WriteLine($"--corpus: folder not found: {corpus}");
+            context.Error.WriteLine($"--corpus: folder not found: {arguments.Corpus}");
             return ExitCodes.UsageOrConfig;
         }
-        IReadOnlyList<(string, string)> offTopic = [];
-        if (offTopicFile is not null)
+        IReadOnlyList<CandidateEntry> offTopic = [];
+        if (arguments.OffTopic is { } offTopicFile)
         {
-            try
+            (offTopic, var problem) = TrainingFiles.ReadOffTopic(offTopicFile);
+            if (problem is not null)
             {
-                offTopic = JsonSerializer.Deserialize<string[][]>(File.ReadAllText(offTopicFile))!
-                    .Where(pair => pair.Length >= 2).Select(pair => (pair[0], pair[1])).ToList();
-            }
-            catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException or NullReferenceException)
-            {
-                context.Error.WriteLine($"--offtopic: expected a JSON list of [title, summary] pairs: {ex.Message}");
+                context.Error.WriteLine($"--offtopic: {problem}");
                 return ExitCodes.UsageOrConfig;
             }
         }
-        var issues = CorpusIssue.LoadDirectory(corpus, config.Draft.SectionSlugs());
-        if (issues.Count < 2)
+        var floods = new List<IReadOnlyList<CandidateEntry>>();
+        var negatives = new List<CandidateEntry>(offTopic);
+        foreach (var (files, target, option) in new[] { (arguments.Floods, (List<CandidateEntry>?)null, "--flood"), (arguments.Negatives, negatives, "--negatives") })
+            foreach (var file in files)
+            {
+                var (entries, problem) = TrainingFiles.ReadFlood(file);
+                if (problem is not null)
+                {
+                    context.Error.WriteLine($"{option}: {problem}");
+                    return ExitCodes.UsageOrConfig;
+                }
+                if (target is null) floods.Add(entries);
+                else target.AddRange(entries);
+            }
+        if (arguments.PerWindow < 1)
         {
-            context.Error.WriteLine($"--corpus: need at least two issues (YYYY-MM-DD.md) in {corpus}, found {issues.Count}");
+            context.Error.WriteLine("--per-window: expected a positive number");
             return ExitCodes.UsageOrConfig;
         }
-        var report = TaggingEvaluation.Run(issues, config.Tagging.Taxonomy, config.Draft.EffectiveSections.Select(s => s.Slug).ToList(),
-            folds, config.Draft.MinScore, offTopic);
+        var issues = CorpusIssue.LoadDirectory(arguments.Corpus, config.Draft.SectionSlugs());
+        if (issues.Count < 2)
+        {
+            context.Error.WriteLine($"--corpus: need at least two issues (YYYY-MM-DD.md) in {arguments.Corpus}, found {issues.Count}");
+            return ExitCodes.UsageOrConfig;
+        }
+        var classes = config.Draft.EffectiveSections.Select(s => s.Slug).ToList();
+        var report = TaggingEvaluation.Run(issues, config.Tagging.Taxonomy, classes, arguments.Folds);
         context.Out.Write(report.Format());
+        if (floods.Count > 0)
+        {
+            var ranking = RankingEvaluation.Run(issues, floods, negatives, config.Tagging.Taxonomy, classes, config.Draft.QuotaFor, arguments.PerWindow);
+            context.Out.Write(ranking.Format());
+        }
         return ExitCodes.Ok;
     }
 }

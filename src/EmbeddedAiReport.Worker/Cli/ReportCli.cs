@@ -73,13 +73,24 @@ internal static class ReportCli
         validate.SetAction(p => ValidateCommand.Run(Context(p)));
 
         var corpusOption = new Option<string>("--corpus") { Description = "Folder of past issues (YYYY-MM-DD.md)", Required = true };
-        var modelOutOption = new Option<string?>("--out") { Description = "Where to write the model (default: <config>/router.json)" };
-        var train = new Command("train", "Learn the section router from past issues and write router.json.") { corpusOption, modelOutOption };
-        train.SetAction(p => TrainCommand.Run(Context(p), p.GetValue(corpusOption)!, p.GetValue(modelOutOption)));
+        var trainCorpusOption = new Option<string?>("--corpus") { Description = "Folder of past issues (default: <config>/training/corpus)" };
+        var trainNegativesOption = new Option<string[]>("--negatives") { Description = "JSON-lines file of unpicked items (repeatable; default: <config>/training/*.jsonl)" };
+        var trainOffTopicOption = new Option<string?>("--offtopic") { Description = "JSON list of [title, summary] off-topic posts (default: <config>/training/offtopic-posts.json)" };
+        var noDatabaseOption = new Option<bool>("--no-database") { Description = "Learn from the files only: no labels from the database, no rescoring" };
+        var modelOutOption = new Option<string?>("--out") { Description = "Folder to write router.json and ranker.json to (default: the config folder)" };
+        var train = new Command("train", "Learn the section router and the relevance model from past issues, unpicked items and the editor's labels; rescore stored entries.")
+            { trainCorpusOption, trainNegativesOption, trainOffTopicOption, noDatabaseOption, modelOutOption };
+        train.SetAction((p, ct) => WithSignals(ct, token => TrainCommand.RunAsync(Context(p), new TrainCommand.Arguments(p.GetValue(trainCorpusOption),
+            p.GetValue(trainNegativesOption) ?? [], p.GetValue(trainOffTopicOption), p.GetValue(noDatabaseOption), p.GetValue(modelOutOption)), configure, token)));
         var offTopicOption = new Option<string?>("--offtopic") { Description = "JSON list of [title, summary] off-topic posts" };
         var foldsOption = new Option<int>("--folds") { Description = "Cross-validation folds (default: one per issue)", DefaultValueFactory = _ => int.MaxValue };
-        var evaluate = new Command("evaluate", "Leave-issues-out evaluation: section accuracy, tag coverage, relevance.") { corpusOption, offTopicOption, foldsOption };
-        evaluate.SetAction(p => EvaluateCommand.Run(Context(p), p.GetValue(corpusOption)!, p.GetValue(offTopicOption), p.GetValue(foldsOption)));
+        var floodOption = new Option<string[]>("--flood") { Description = "JSON-lines file of real unpicked items (repeatable): the ranking is measured among them" };
+        var perWindowOption = new Option<int>("--per-window") { Description = "Items of each flood file in each issue's window", DefaultValueFactory = _ => 25 };
+        var negativesOption = new Option<string[]>("--negatives") { Description = "JSON-lines file of unpicked items used only for training (repeatable)" };
+        var evaluate = new Command("evaluate", "Leave-issues-out evaluation: section accuracy, tag coverage, relevance, ranking under a flood.")
+            { corpusOption, offTopicOption, foldsOption, floodOption, perWindowOption, negativesOption };
+        evaluate.SetAction(p => EvaluateCommand.Run(Context(p), new EvaluateCommand.Arguments(p.GetValue(corpusOption)!, p.GetValue(offTopicOption), p.GetValue(foldsOption),
+            p.GetValue(floodOption) ?? [], p.GetValue(perWindowOption), p.GetValue(negativesOption) ?? [])));
 
         root.Subcommands.Add(run);
         root.Subcommands.Add(poll);
@@ -88,6 +99,8 @@ internal static class ReportCli
         root.Subcommands.Add(importIssue);
         root.Subcommands.Add(entries);
         root.Subcommands.Add(mark);
+        root.Subcommands.Add(EditCommand.Create(Context, configure));
+        root.Subcommands.Add(MoveCommand.Create(Context, configure));
         root.Subcommands.Add(sources);
         root.Subcommands.Add(validate);
         root.Subcommands.Add(train);

@@ -3,11 +3,28 @@ using EmbeddedAiReport.Storage;
 namespace EmbeddedAiReport.Drafting;
 
 /// <summary>Builds the draft of a window from the database: read a consistent snapshot, select, order.</summary>
+/// <remarks>The editor's overrides (title, summary, section, place) are applied by the read; places order the selected items.</remarks>
 public sealed class DraftExporter(EntryStore entries, DraftSelector selector)
 {
     public async Task<Draft> BuildAsync(DraftWindow window, CancellationToken cancellationToken)
     {
         var candidates = await entries.ListWindowAsync(window.FromUtc, window.ToUtc, cancellationToken);
-        return selector.Select(candidates, window);
+        return Arrange(selector.Select(candidates, window), candidates);
+    }
+
+    /// <summary>
+    /// Orders each section's items as the editor placed them: entries with a place first, by place, then the others in the
+    /// selector's order. Places only order what the selector chose; they never bring an entry in or push one out.
+    /// </summary>
+    public static Draft Arrange(Draft draft, IReadOnlyList<StoredEntry> candidates)
+    {
+        var positions = candidates.Where(c => c.Position is not null).ToDictionary(c => c.Id, c => c.Position!.Value);
+        if (positions.Count == 0) return draft;
+        return draft with
+        {
+            Sections = draft.Sections
+                .Select(s => s with { Items = s.Items.OrderBy(i => positions.TryGetValue(i.EntryId, out var p) ? p : int.MaxValue).ToList() })
+                .ToList(),
+        };
     }
 }

@@ -9,8 +9,11 @@ public sealed class DraftOptions
     /// <value>The sections in draft order: slug (used in data), display name and an optional note under the heading. Default: the newsletter's four.</value>
     public List<DraftSection> Sections { get; set; } = [];
 
-    /// <value>Entries scoring below this stay stored but out of the draft. Default: 0.</value>
-    public double MinScore { get; set; }
+    /// <value>
+    /// Relevance (0–1) below which candidates stay stored but out of the draft, for every section. Default: not set — each
+    /// section uses the relevance model's calibrated threshold (ranker.json), or 0.5 when no model is loaded.
+    /// </value>
+    public double? MinScore { get; set; }
 
     /// <value>Most items per section slug; shortlisted entries are always in, beyond the quota. Default: 10 for each section.</value>
     public Dictionary<string, int> Quotas { get; set; } = new(StringComparer.OrdinalIgnoreCase);
@@ -58,6 +61,8 @@ public sealed class DraftOptions
         try { Zone(); }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException) { zoneProblem = $"Draft:TimeZone: unknown time zone '{TimeZone}'"; }
         if (zoneProblem is not null) yield return zoneProblem;
+        if (MinScore is { } minScore && (minScore is < 0 or > 1 || double.IsNaN(minScore)))
+            yield return $"Draft:MinScore: expected a relevance from 0 to 1, or no value for the model's thresholds (got {minScore})";
         foreach (var (slug, quota) in Quotas)
         {
             if (quota < 0) yield return $"Draft:Quotas:{slug}: must not be negative";

@@ -1,31 +1,30 @@
 using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tagging;
 
 namespace EmbeddedAiReport.Drafting;
 
 /// <summary>Chooses and orders a window's entries into sections.</summary>
 /// <remarks>
-/// Shortlisted entries are always in (even past the section's quota); other candidates need at least
-/// <see cref="DraftOptions.MinScore"/> and a place within <see cref="DraftOptions.Quotas"/>.
-/// Entries of one story appear once: a shortlisted member, else the story's primary, else the best-scored.
-/// That item carries the story's paper/repository links and, when it is the paper or repository itself,
-/// the other members as write-ups. Order within a section: score descending, then time, then id, so the
-/// same data always gives the same draft.
+/// Entries of one story appear once, and a story is as relevant as its best member: a write-up scored above the paper it
+/// discusses keeps the story in the draft. The story shows a shortlisted member, else its primary, else its best-scored
+/// member; that item carries the story's paper/repository links and, when it is the paper or repository itself, the other
+/// members as write-ups. Shortlisted stories are always in (even past the quota), rejected entries never; other stories
+/// need a member at or above its section's threshold (<see cref="DraftOptions.MinScore"/>, else the relevance model's
+/// calibrated threshold) and a place within <see cref="DraftOptions.Quotas"/>, filled by relevance. Order within a
+/// section: relevance descending, then time, then id, so the same data always gives the same draft.
 /// </remarks>
-public sealed class DraftSelector(DraftOptions options)
+public sealed class DraftSelector(DraftOptions options, TaggingModel model)
 {
     public Draft Select(IReadOnlyList<StoredEntry> entries, DraftWindow window)
     {
-        var eligible = entries
-            .Where(e => e.Status == "shortlisted" || (e.Status == "candidate" && e.Score >= options.MinScore))
-            .OrderByDescending(e => e.Status == "shortlisted")
-            .ThenByDescending(e => e.IsStoryPrimary)
-            .ThenByDescending(e => e.Score)
-            .ThenBy(e => e.Published ?? e.FirstSeen)
-            .ThenBy(e => e.Id)
+        var stories = entries
+            .Where(e => e.Status is "shortlisted" or "candidate")
             .GroupBy(e => e.StoryId is { } story ? $"story:{story}" : $"entry:{e.Id}")
-            .Select(g => ToItem(g.First(), g.Skip(1).ToList()))
+            .Select(Story)
+            .Where(s => s is not null)
+            .Select(s => s!.Value)
             .OrderByDescending(i => i.Shortlisted)
-            .ThenByDescending(i => i.Item.Score)
+            .ThenByDescending(i => i.Rank)
             .ThenBy(i => i.Time)
             .ThenBy(i => i.Item.EntryId)
             .ToList();
@@ -33,7 +32,7 @@ public sealed class DraftSelector(DraftOptions options)
         var sections = new List<DraftSectionItems>();
         foreach (var section in options.EffectiveSections)
         {
-            var inSection = eligible.Where(i => string.Equals(i.Section, section.Slug, StringComparison.OrdinalIgnoreCase)).ToList();
+            var inSection = stories.Where(i => string.Equals(i.Section, section.Slug, StringComparison.OrdinalIgnoreCase)).ToList();
             var quota = Math.Max(options.QuotaFor(section.Slug), inSection.Count(i => i.Shortlisted));
             var items = inSection.Take(quota).Select(i => i.Item).ToList();
             if (items.Count > 0 || options.KeepEmptySections)
@@ -42,7 +41,28 @@ public sealed class DraftSelector(DraftOptions options)
         return new Draft(window.Last, window, sections);
     }
 
-    private static (DraftItem Item, string? Section, DateTimeOffset Time, bool Shortlisted) ToItem(StoredEntry e, IReadOnlyList<StoredEntry> others)
+    /// <summary>The relevance below which a candidate of <paramref name="section"/> stays out of the draft.</summary>
+    public double ThresholdFor(string? section) => options.MinScore ?? model.ThresholdFor(section);
+
+    private (DraftItem Item, string? Section, DateTimeOffset Time, bool Shortlisted, double Rank)? Story(IEnumerable<StoredEntry> group)
+    {
+        var members = group.ToList();
+        var shortlisted = members.Any(e => e.Status == "shortlisted");
+        var passing = members.Where(e => e.Status == "shortlisted" || e.Score >= ThresholdFor(e.Section)).ToList();
+        if (passing.Count == 0) return null;
+        var shown = members
+            .OrderByDescending(e => e.Status == "shortlisted")
+            .ThenByDescending(e => e.IsStoryPrimary)
+            .ThenByDescending(e => e.Score)
+            .ThenBy(e => e.Published ?? e.FirstSeen)
+            .ThenBy(e => e.Id)
+            .First();
+        var rank = passing.Max(e => e.Score);
+        var item = ToItem(shown, members.Where(e => e.Id != shown.Id).ToList()) with { Score = rank };
+        return (item, shown.Section, shown.Published ?? shown.FirstSeen, shortlisted, rank);
+    }
+
+    private static DraftItem ToItem(StoredEntry e, IReadOnlyList<StoredEntry> others)
     {
         var links = new List<EntryLink>(e.Links);
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -64,12 +84,11 @@ public sealed class DraftSelector(DraftOptions options)
         var writeups = IsOriginal(e)
             ? others.Where(o => !IsOriginal(o)).Select(o => new DraftWriteup(o.Id, o.Title, o.Account, o.Url)).ToList()
             : [];
-        var item = new DraftItem(e.Id, e.CanonicalKey, e.Title, e.Account, e.Url, e.Prefix, e.Summary, e.Score, distinct)
+        return new DraftItem(e.Id, e.CanonicalKey, e.Title, e.Account, e.Url, e.Prefix, e.Summary, e.Score, distinct)
         {
             LinkTitles = titles,
             Writeups = writeups,
         };
-        return (item, e.Section, e.Published ?? e.FirstSeen, e.Status == "shortlisted");
     }
 
     // The paper or repository itself, as opposed to a post about it.

@@ -24,7 +24,8 @@ public sealed class IssueHistory(IssueStore issues, DraftOptions options)
         {
             if (CanonicalUrl.TryParse(item.Url) is not { } url) continue;
             var key = EntryKey.For(url);
-            published.Add(new PublishedItem(key, item.Section, item.Title, url.AbsoluteUri));
+            var (title, account) = IssueMarkdownParser.SplitAccount(item.Title);
+            published.Add(new PublishedItem(key, item.Section, title, url.AbsoluteUri, item.Summary, account));
             foreach (var link in Mentions.Find(key, string.Join(' ', item.Links)))
                 published.Add(new PublishedItem(link.Target, item.Section, item.Title, link.Url));
         }
@@ -37,7 +38,7 @@ public sealed class IssueHistory(IssueStore issues, DraftOptions options)
     {
         var published = draft.Sections
             .SelectMany(s => s.Items.SelectMany(i => (IEnumerable<PublishedItem>)
-                [new PublishedItem(i.CanonicalKey, s.Slug, i.Title, i.Url), .. i.Links.Select(l => new PublishedItem(l.Target, s.Slug, i.Title, l.Url))]))
+                [new PublishedItem(i.CanonicalKey, s.Slug, i.Title, i.Url, i.Summary, i.Account), .. i.Links.Select(l => new PublishedItem(l.Target, s.Slug, i.Title, l.Url))]))
             .ToList();
         var (added, marked) = await issues.RecordAsync(draft.Date, $"draft {draft.Window.First:yyyy-MM-dd}..{draft.Window.Last:yyyy-MM-dd}", "published", published, cancellationToken);
         return new ImportResult(draft.Date, draft.Count, added, marked, null);

@@ -24,10 +24,10 @@ public sealed class EntryStore(ReportDatabase database)
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, e.title, e.summary, e.account, e.published, e.first_seen,
-                   e.section, e.prefix, e.version, e.score, e.status, e.story_id,
-                   EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id)
-            FROM entries e
+            SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
+                   e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
+                   EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id), o.position
+            FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
             WHERE e.window_time >= $from AND e.window_time < $to
               AND e.status IN ('candidate', 'shortlisted')
               AND NOT EXISTS (SELECT 1 FROM issue_items i WHERE i.canonical_key = e.canonical_key)
@@ -77,14 +77,14 @@ public sealed class EntryStore(ReportDatabase database)
         var where = new List<string> { "1 = 1" };
         if (query.FromUtc is { } from) { where.Add("e.window_time >= $from"); command.Parameters.AddWithValue("$from", SqliteTime.Write(from)); }
         if (query.ToUtc is { } to) { where.Add("e.window_time < $to"); command.Parameters.AddWithValue("$to", SqliteTime.Write(to)); }
-        if (query.Section is { } section) { where.Add("e.section = $section"); command.Parameters.AddWithValue("$section", section); }
+        if (query.Section is { } section) { where.Add("coalesce(o.section, e.section) = $section"); command.Parameters.AddWithValue("$section", section); }
         if (query.Status is { } status) { where.Add("e.status = $status"); command.Parameters.AddWithValue("$status", status); }
         if (query.Tag is { } tag) { where.Add("EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_id = e.id AND t.tag = $tag)"); command.Parameters.AddWithValue("$tag", tag); }
         if (query.Ids is { Count: > 0 } ids) where.Add($"e.id IN ({string.Join(',', ids)})");
         command.CommandText = $"""
-            SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, e.title, e.summary, e.account, e.published, e.first_seen,
-                   e.section, e.prefix, e.version, e.score, e.status, e.story_id
-            FROM entries e WHERE {string.Join(" AND ", where)}
+            SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
+                   e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id
+            FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE {string.Join(" AND ", where)}
             ORDER BY e.score DESC, e.window_time DESC, e.id LIMIT $limit
             """;
         command.Parameters.AddWithValue("$limit", query.Limit);
@@ -153,12 +153,17 @@ public sealed class EntryStore(ReportDatabase database)
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
     }
 
-    // Columns: id, source_id, kind, canonical_key, url, title, summary, account, published, first_seen, section, prefix, version, score, status, story_id.
-    private static StoredEntry Read(SqliteDataReader reader) => new(
-        reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-        reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-        SqliteTime.ReadOrNull(reader.GetValue(8)), SqliteTime.Read(reader.GetString(9)),
-        reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
-        reader.IsDBNull(12) ? null : reader.GetInt32(12), reader.GetDouble(13), reader.GetString(14),
-        reader.IsDBNull(15) ? null : reader.GetInt64(15), []) { IsStoryPrimary = reader.FieldCount > 16 && reader.GetBoolean(16) };
+    // Columns from offset: id, source_id, kind, canonical_key, url, title, summary, account, published, first_seen, section, prefix, version,
+    // score, status, story_id, then optionally is-story-primary and the editor's position.
+    internal static StoredEntry Read(SqliteDataReader reader, int offset = 0) => new(
+        reader.GetInt64(offset), reader.GetString(offset + 1), reader.GetString(offset + 2), reader.GetString(offset + 3), reader.GetString(offset + 4),
+        reader.GetString(offset + 5), reader.GetString(offset + 6), reader.IsDBNull(offset + 7) ? null : reader.GetString(offset + 7),
+        SqliteTime.ReadOrNull(reader.GetValue(offset + 8)), SqliteTime.Read(reader.GetString(offset + 9)),
+        reader.IsDBNull(offset + 10) ? null : reader.GetString(offset + 10), reader.IsDBNull(offset + 11) ? null : reader.GetString(offset + 11),
+        reader.IsDBNull(offset + 12) ? null : reader.GetInt32(offset + 12), reader.GetDouble(offset + 13), reader.GetString(offset + 14),
+        reader.IsDBNull(offset + 15) ? null : reader.GetInt64(offset + 15), [])
+    {
+        IsStoryPrimary = reader.FieldCount > offset + 16 && reader.GetBoolean(offset + 16),
+        Position = reader.FieldCount > offset + 17 && !reader.IsDBNull(offset + 17) ? reader.GetInt32(offset + 17) : null,
+    };
 }

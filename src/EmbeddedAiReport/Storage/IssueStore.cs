@@ -34,12 +34,17 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         int added = 0, published = 0;
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT OR IGNORE INTO issue_items (issue_id, canonical_key, section, title, url) VALUES ($issue, $key, $section, $title, $url)";
+        insert.CommandText = """
+            INSERT OR IGNORE INTO issue_items (issue_id, canonical_key, section, title, url, summary, account)
+            VALUES ($issue, $key, $section, $title, $url, $summary, $account)
+            """;
         insert.Parameters.AddWithValue("$issue", issueId);
         var key = insert.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
         var section = insert.Parameters.Add(new SqliteParameter { ParameterName = "$section" });
         var itemTitle = insert.Parameters.Add(new SqliteParameter { ParameterName = "$title" });
         var url = insert.Parameters.Add(new SqliteParameter { ParameterName = "$url" });
+        var summary = insert.Parameters.Add(new SqliteParameter { ParameterName = "$summary" });
+        var account = insert.Parameters.Add(new SqliteParameter { ParameterName = "$account" });
         await using var mark = connection.CreateCommand();
         mark.Transaction = transaction;
         mark.CommandText = "UPDATE entries SET status = 'published' WHERE canonical_key = $key AND status <> 'published'";
@@ -50,6 +55,8 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
             section.Value = (object?)item.Section ?? DBNull.Value;
             itemTitle.Value = item.Title;
             url.Value = item.Url;
+            summary.Value = item.Summary;
+            account.Value = (object?)item.Account ?? DBNull.Value;
             added += await insert.ExecuteNonQueryAsync(cancellationToken);
             markKey.Value = item.CanonicalKey;
             published += await mark.ExecuteNonQueryAsync(cancellationToken);

@@ -22,4 +22,22 @@ public sealed record StoredEntry(
 {
     /// <summary>True when this entry is the primary of its story (the one the draft shows).</summary>
     public bool IsStoryPrimary { get; init; }
+
+    /// <summary>The editor's 1-based place for the entry within its section of the draft, or null (ordered by the selector).</summary>
+    public int? Position { get; init; }
+
+    /// <summary>The entry as its source delivered it (text, account, links), e.g. to score it again with another model.</summary>
+    public CandidateEntry ToCandidate() => new()
+    {
+        CanonicalKey = CanonicalKey,
+        Url = Url,
+        Title = Title,
+        Summary = Summary,
+        Account = Account,
+        Published = Published,
+        Section = Section,
+        Prefix = Prefix,
+        Version = Version,
+        Links = Links,
+    };
 }

@@ -1,30 +1,68 @@
+using EmbeddedAiReport.Ranking;
 using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Tagging;
 
-/// <summary>Decides an entry's section, score and tags before it is stored.</summary>
+/// <summary>Decides an entry's section, relevance and tags before it is stored.</summary>
 /// <remarks>
 /// Section: the kind's choice (arXiv → papers, GitHub release → opensource) first; then editorial rules and the
 /// router learned from past issues; a low-confidence guess yields to the source's section hint; without a router, the
-/// hint or the kind's default. Score: see <see cref="RelevanceScorer"/>. Runs on the ingest path: one pass over the text
-/// for tags, one for router features, no I/O.
+/// hint or the kind's default. Relevance: the learned model (<see cref="RelevanceModel"/>), or without one the keyword
+/// score mapped to 0–1 (<see cref="KeywordRelevance"/>). Runs on the ingest path: tag passes over the text, one feature
+/// pass per model, no I/O.
 /// </remarks>
 public sealed class EntryClassifier(TaggingModel model, TimeProvider timeProvider)
 {
     /// <summary>The stored form of <paramref name="entry"/> from <paramref name="source"/>.</summary>
     public EntryWrite Classify(CandidateEntry entry, SourceDefinition source, string kindDefaultSection)
     {
-        var classification = Explain(entry, source, kindDefaultSection);
-        return new EntryWrite(entry, source.Kind, classification.Route.Section, classification.Score.Total, classification.Score.Tags);
+        var occurrences = model.Taxonomy.Matcher.Occurrences(entry.Title, entry.Summary);
+        var tags = Tags(occurrences);
+        var keywords = RelevanceScorer.Score(entry, tags, source.Weight, model.Taxonomy.Scoring, timeProvider.GetUtcNow());
+        var score = model.Ranker is { } ranker
+            ? ranker.Score(entry, occurrences, source.Weight)
+            : KeywordRelevance.FromKeywordScore(keywords.Total);
+        return new EntryWrite(entry, source.Kind, Route(entry, tags, source, kindDefaultSection).Section, Math.Round(score, 6), keywords.Tags);
     }
 
-    /// <summary>The section and score of <paramref name="entry"/> with the reasons for both.</summary>
+    /// <summary>The section and relevance of <paramref name="entry"/> with the reasons for both.</summary>
     public Classification Explain(CandidateEntry entry, SourceDefinition source, string kindDefaultSection)
     {
-        var tags = model.Taxonomy.Matcher.Match(entry.Title, entry.Summary);
-        var score = RelevanceScorer.Score(entry, tags, source.Weight, model.Taxonomy.Scoring, timeProvider.GetUtcNow());
-        return new Classification(Route(entry, tags, source, kindDefaultSection), score);
+        var occurrences = model.Taxonomy.Matcher.Occurrences(entry.Title, entry.Summary);
+        var tags = Tags(occurrences);
+        var route = Route(entry, tags, source, kindDefaultSection);
+        var keywords = RelevanceScorer.Score(entry, tags, source.Weight, model.Taxonomy.Scoring, timeProvider.GetUtcNow());
+        if (model.Ranker is not { } ranker)
+            return new Classification(route, new Relevance(Math.Round(KeywordRelevance.FromKeywordScore(keywords.Total), 6), model.ThresholdFor(route.Section), keywords, []));
+        var score = Math.Round(ranker.Score(entry, occurrences, source.Weight), 6);
+        return new Classification(route, new Relevance(score, ranker.ThresholdFor(route.Section), null, ranker.Contributions(entry, occurrences)));
     }
+
+    /// <summary>The relevance of a stored entry as the current model scores it (to rescore the database after training).</summary>
+    public double ScoreStored(StoredEntry entry, double sourceWeight)
+    {
+        var candidate = entry.ToCandidate();
+        var occurrences = model.Taxonomy.Matcher.Occurrences(candidate.Title, candidate.Summary);
+        if (model.Ranker is not { } ranker)
+            return KeywordRelevance.FromKeywordScore(RelevanceScorer.Score(candidate, Tags(occurrences), sourceWeight, model.Taxonomy.Scoring, timeProvider.GetUtcNow()).Total);
+        return ranker.Score(candidate, occurrences, sourceWeight);
+    }
+
+    /// <summary>The relevance of a stored entry as the current model scores it, with the reasons.</summary>
+    public Relevance ExplainStored(StoredEntry entry, double sourceWeight)
+    {
+        var candidate = entry.ToCandidate();
+        var occurrences = model.Taxonomy.Matcher.Occurrences(candidate.Title, candidate.Summary);
+        if (model.Ranker is not { } ranker)
+        {
+            var keywords = RelevanceScorer.Explain(entry.Score, occurrences.Select(t => new EntryTag(t.Tag.Name, t.Tag.Weight)).ToList(), entry.Links, sourceWeight, model.Taxonomy.Scoring);
+            return new Relevance(entry.Score, model.ThresholdFor(entry.Section), keywords, []);
+        }
+        return new Relevance(Math.Round(ranker.Score(candidate, occurrences, sourceWeight), 6), ranker.ThresholdFor(entry.Section), null,
+            ranker.Contributions(candidate, occurrences));
+    }
+
+    private static IReadOnlyList<TagDefinition> Tags(IReadOnlyList<TagOccurrence> occurrences) => occurrences.Select(o => o.Tag).ToList();
 
     private RouteDecision Route(CandidateEntry entry, IReadOnlyList<TagDefinition> tags, SourceDefinition source, string kindDefaultSection)
     {

@@ -113,6 +113,63 @@ public sealed class TagMatcher
     private const byte Positive = 1;
     private const byte Vetoed = 2;
 
+    /// <summary>
+    /// How often each tag's terms occur in <paramref name="title"/> and in <paramref name="summary"/> (a pattern counts once
+    /// per text); tags vetoed by a negative term in either text, or with no hit, are left out. Taxonomy order.
+    /// </summary>
+    public IReadOnlyList<TagOccurrence> Occurrences(string? title, string? summary)
+    {
+        if (_tags.Length == 0) return [];
+        Span<int> inTitle = _tags.Length <= 256 ? stackalloc int[_tags.Length] : new int[_tags.Length];
+        Span<int> inSummary = _tags.Length <= 256 ? stackalloc int[_tags.Length] : new int[_tags.Length];
+        Span<byte> vetoed = _tags.Length <= 256 ? stackalloc byte[_tags.Length] : new byte[_tags.Length];
+        inTitle.Clear();
+        inSummary.Clear();
+        vetoed.Clear();
+        Count(title, inTitle, vetoed);
+        Count(summary, inSummary, vetoed);
+        var found = new List<TagOccurrence>();
+        for (var t = 0; t < _tags.Length; t++)
+            if (vetoed[t] == 0 && inTitle[t] + inSummary[t] > 0) found.Add(new TagOccurrence(_tags[t], inTitle[t], inSummary[t]));
+        return found;
+    }
+
+    private void Count(string? text, Span<int> counts, Span<byte> vetoed)
+    {
+        if (string.IsNullOrEmpty(text)) return;
+        var state = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = InvariantCase.Lower(text[i]);
+            if ((_alphabet[c >> 6] & (1UL << c)) == 0) state = 0;
+            else while (true)
+            {
+                if (_next.TryGetValue(Key(state, c), out var next)) { state = next; break; }
+                if (state == 0) break;
+                state = _fail[state];
+            }
+            foreach (var term in _outputs[state])
+            {
+                var start = i - term.Length + 1;
+                if (term.WholeWord && !(Boundary(text, start - 1) && Boundary(text, i + 1))) continue;
+                if (term.Negative) vetoed[term.Tag] = 1;
+                else counts[term.Tag]++;
+            }
+        }
+        foreach (var (tag, pattern) in _patterns)
+        {
+            if (counts[tag] > 0) continue;
+            try
+            {
+                if (pattern.IsMatch(text)) counts[tag]++;
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // As in Match: a slow pattern loses its tag on this text.
+            }
+        }
+    }
+
     private void Scan(string text, Span<byte> hits)
     {
         var state = 0;

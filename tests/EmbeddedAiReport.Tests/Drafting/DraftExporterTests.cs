@@ -9,7 +9,7 @@ public sealed class DraftExporterTests : IDisposable
 {
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
     private static readonly DateTimeOffset Tuesday = new(2020, 11, 24, 10, 0, 0, TimeSpan.FromHours(8));   // 2020-W48
-    private readonly TestServices _services = new(draft: new DraftOptions { Quotas = new() { ["news"] = 2 } });
+    private readonly TestServices _services = new(draft: new DraftOptions { MinScore = 0, Quotas = new() { ["news"] = 2 } });
 
     public void Dispose() => _services.Dispose();
 

@@ -22,6 +22,19 @@ public sealed class TempDirectory : IDisposable
         return config;
     }
 
+    /// <summary>
+    /// Sets Draft:MinScore to 0 in <paramref name="config"/>'s appsettings.json, so every candidate reaches the draft: for tests
+    /// of what sources store and how drafts look, not of relevance (which has its own tests).
+    /// </summary>
+    public static string KeepEveryCandidate(string config)
+    {
+        var path = System.IO.Path.Combine(config, "appsettings.json");
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(path))!;
+        settings["Draft"]!["MinScore"] = 0;
+        System.IO.File.WriteAllText(path, settings.ToJsonString());
+        return config;
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

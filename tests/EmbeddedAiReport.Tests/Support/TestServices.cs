@@ -20,7 +20,8 @@ public sealed class TestServices : IDisposable
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(Options.Create(fetching ?? NoRetries()));
-        services.AddSingleton(Options.Create(draft ?? new DraftOptions()));
+        // Tests of storage and drafting mechanics keep every candidate; relevance cuts have their own tests.
+        services.AddSingleton(Options.Create(draft ?? new DraftOptions { MinScore = 0 }));
         services.AddEmbeddedAiReport(_directory.File("report.db"));
         configure?.Invoke(services);
         _provider = services.BuildServiceProvider();

@@ -32,13 +32,13 @@ public sealed class ArxivEndToEndTests : IAsyncLifetime
         _server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));
         _server.Serve("list/cs.AR/new", Fixtures.Bytes("arxiv-listing-html/handwritten_cs.AR_new_2024-02-23.html"), "text/html");
         _server.Serve("api/query", Fixtures.Bytes("arxiv-api-atom/arxivpy_q_testing_m10.body.xml"));
-        var config = _directory.ConfigWithSources($$"""
+        var config = TempDirectory.KeepEveryCandidate(_directory.ConfigWithSources($$"""
             {"sources": [
               {"id": "rss", "kind": "arxiv-rss", "url": "{{_server.Url("rss/cs.LG")}}", "keep": ["new", "cross", "replace"], "allowPrivateNetwork": true},
               {"id": "listing", "kind": "arxiv-listing", "url": "{{_server.Url("list/cs.AR/new")}}", "allowPrivateNetwork": true},
               {"id": "api", "kind": "arxiv-api", "url": "{{_server.Url("api/query?search_query=all:testing&start=0&max_results=10")}}", "days": 30, "allowPrivateNetwork": true}
             ]}
-            """);
+            """));
 
         // rss: 2 new + 1 cross + 1 replace (replace-cross not kept); listing: 2 new + the cross-list rss already
         // stored (same paper, same version); api: the 2 papers submitted within 30 days.

@@ -1,0 +1,133 @@
+// The review page's only script (EmbeddedAiReport, no dependencies). Without it every form still works as a plain post.
+// With it: actions are sent in the background and the candidates and the preview are re-read from the server; keyboard
+// triage (j/k move, s shortlist, r reject, u undo the last shortlist or reject); copy the markdown.
+// body[data-busy] is set while a request runs and body[data-actions] counts finished actions (tests wait on them).
+(() => {
+  'use strict';
+  const body = document.body;
+  const undo = [];
+  let current = null;   // entry id under the cursor
+
+  const status = (text, failed) => {
+    const line = document.getElementById('status');
+    line.textContent = text || '';
+    line.classList.toggle('error', !!failed);
+  };
+
+  const rows = () => Array.from(document.querySelectorAll('#candidates article.entry'))
+    .filter(row => !row.parentElement.closest('details:not([open])'));
+
+  const select = (row) => {
+    document.querySelectorAll('article.entry.current').forEach(r => r.classList.remove('current'));
+    current = row ? row.dataset.id : null;
+    if (row) {
+      row.classList.add('current');
+      row.scrollIntoView({ block: 'nearest' });
+    }
+  };
+
+  // form.action would be the button named "action": read the attribute.
+  const target = (form) => form.getAttribute('action');
+
+  const token = () => document.querySelector('input[name="__RequestVerificationToken"]')?.value || '';
+
+  const send = async (url, data) => {
+    body.dataset.busy = '1';
+    try {
+      const response = await fetch(url, { method: 'POST', body: data, headers: { 'X-Review': '1' }, credentials: 'same-origin' });
+      const reply = await response.json().catch(() => ({ ok: false, message: `${response.status} ${response.statusText}` }));
+      status(reply.message, !response.ok);
+      if (response.ok) await refresh();
+      return response.ok;
+    } catch (error) {
+      status(`request failed: ${error}`, true);
+      return false;
+    } finally {
+      delete body.dataset.busy;
+      body.dataset.actions = String(Number(body.dataset.actions || '0') + 1);
+    }
+  };
+
+  // Re-read the page and swap the parts that change; open story folds and the cursor stay.
+  const refresh = async () => {
+    const open = Array.from(document.querySelectorAll('details.members[open]')).map(d => d.closest('article').dataset.id);
+    const response = await fetch(location.pathname, { headers: { 'X-Review': '1' }, credentials: 'same-origin' });
+    if (!response.ok) return;
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    for (const id of ['counts', 'candidates', 'preview']) {
+      const fresh = page.getElementById(id);
+      if (fresh) document.getElementById(id).replaceWith(fresh);
+    }
+    open.forEach(id => document.querySelector(`article[data-id="${id}"] > details.members`)?.setAttribute('open', ''));
+    select(current ? document.querySelector(`article.entry[data-id="${current}"]`) : null);
+  };
+
+  const act = (row, action) => {
+    const button = row?.querySelector(`:scope > form button[value="${action}"]`);
+    if (!button) return;
+    const list = rows();
+    const next = list[list.indexOf(row) + 1] || list[list.indexOf(row) - 1];
+    undo.push({ id: row.dataset.id, status: row.dataset.status });
+    current = next ? next.dataset.id : null;
+    send(target(button.form), new FormData(button.form, button));
+  };
+
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    if (!form.matches('form[data-review]')) return;
+    event.preventDefault();
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+    const submitter = event.submitter;
+    const row = form.closest('article.entry');
+    if (row && submitter && ['shortlisted', 'rejected'].includes(submitter.value)) undo.push({ id: row.dataset.id, status: row.dataset.status });
+    if (row) current = row.dataset.id;
+    send(target(form), new FormData(form, submitter));
+  });
+
+  document.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest('input, textarea, select, [contenteditable]')) return;
+    const list = rows();
+    const row = current ? document.querySelector(`article.entry[data-id="${current}"]`) : null;
+    const index = row ? list.indexOf(row) : -1;
+    switch (event.key) {
+      case 'j': select(list[Math.min(index + 1, list.length - 1)]); break;
+      case 'k': select(list[Math.max(index - 1, 0)]); break;
+      case 's': act(row, 'shortlisted'); break;
+      case 'r': act(row, 'rejected'); break;
+      case 'u': {
+        const last = undo.pop();
+        if (!last) { status('nothing to undo'); break; }
+        const data = new FormData();
+        data.append('__RequestVerificationToken', token());
+        data.append('action', last.status);
+        current = last.id;
+        send(`/review/${encodeURIComponent(body.dataset.week)}/entries/${last.id}`, data);
+        break;
+      }
+      default: return;
+    }
+    event.preventDefault();
+  });
+
+  document.addEventListener('click', (event) => {
+    if (event.target.id === 'copy') {
+      const text = document.getElementById('draft-md').textContent;
+      const fallback = () => {
+        const area = Object.assign(document.createElement('textarea'), { value: text });
+        document.body.append(area);
+        area.select();
+        document.execCommand('copy');
+        area.remove();
+        status('markdown copied');
+      };
+      if (navigator.clipboard) navigator.clipboard.writeText(text).then(() => status('markdown copied'), fallback);
+      else fallback();
+      return;
+    }
+    const row = event.target.closest('article.entry');
+    if (row && !event.target.closest('a, button, input, textarea, select, summary')) select(row);
+  });
+
+  body.dataset.actions = '0';
+  body.dataset.ready = '1';
+})();

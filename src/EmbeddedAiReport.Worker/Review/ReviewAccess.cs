@@ -1,0 +1,65 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
+
+namespace EmbeddedAiReport.Worker.Review;
+
+/// <summary>Who may see the review page and who may act on it (design.md §9).</summary>
+/// <remarks>
+/// Without <c>Report:EditorToken</c>: anyone who reaches the page may read it, only loopback clients may act. With it: reading and
+/// acting need the token, as <c>Authorization: Bearer …</c> or as the cookie the login form sets (an HMAC of the token, never the
+/// token itself). Browser writes must also carry the page's anti-forgery token; bearer requests are exempt, since a browser
+/// never adds that header on its own.
+/// </remarks>
+internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery antiforgery)
+{
+    public const string CookieName = "eair_editor";
+
+    private string? Token => string.IsNullOrEmpty(report.Value.EditorToken) ? null : report.Value.EditorToken;
+
+    /// <summary>True when <c>Report:EditorToken</c> is set.</summary>
+    public bool TokenRequired => Token is not null;
+
+    /// <summary>May this request see the page?</summary>
+    public bool CanRead(HttpContext http) => Token is null || HasBearer(http) || HasCookie(http);
+
+    /// <summary>May this request act (status, edit, move, publish)?</summary>
+    public bool CanWrite(HttpContext http) => Token is null ? IsLoopback(http) : HasBearer(http) || HasCookie(http);
+
+    /// <summary>Checks a write request; null when allowed, else the status code and message to answer with.</summary>
+    public async Task<(int Status, string Message)?> CheckWriteAsync(HttpContext http)
+    {
+        if (!CanWrite(http))
+        {
+            return Token is null
+                ? (StatusCodes.Status403Forbidden, "review actions are allowed from loopback only (set Report:EditorToken to allow other clients)")
+                : (StatusCodes.Status401Unauthorized, "log in at /review/login or send Authorization: Bearer <Report:EditorToken>");
+        }
+        if (HasBearer(http)) return null;
+        return await antiforgery.IsRequestValidAsync(http)
+            ? null
+            : (StatusCodes.Status400BadRequest, "the form's anti-forgery token is missing or out of date: reload the page");
+    }
+
+    /// <summary>True when <paramref name="candidate"/> is the editor token.</summary>
+    public bool IsToken(string? candidate) =>
+        Token is { } token && candidate is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(candidate), Encoding.UTF8.GetBytes(token));
+
+    /// <summary>The login cookie's value: an HMAC of a fixed label keyed by the token, so a leaked cookie does not reveal the token.</summary>
+    public string CookieValue() => Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Token ?? ""), "eair-editor-session-v1"u8));
+
+    /// <summary>True when the client connects from a loopback address.</summary>
+    public static bool IsLoopback(HttpContext http) => http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
+
+    private bool HasBearer(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && IsToken(header["Bearer ".Length..].Trim());
+    }
+
+    private bool HasCookie(HttpContext http) =>
+        Token is not null && http.Request.Cookies.TryGetValue(CookieName, out var value) && value is not null
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(value), Encoding.ASCII.GetBytes(CookieValue()));
+}

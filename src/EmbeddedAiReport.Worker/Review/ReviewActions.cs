@@ -1,0 +1,75 @@
+using System.Globalization;
+using EmbeddedAiReport.Dedup;
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Worker.Cli;
+
+namespace EmbeddedAiReport.Worker.Review;
+
+/// <summary>
+/// The review page's actions, each the twin of a command (<c>mark</c>, <c>mark --primary</c>, <c>edit</c>, <c>move</c>,
+/// <c>publish</c>): they call the same core services, so the page keeps no state of its own.
+/// </summary>
+internal sealed class ReviewActions(EntryStore entries, EditorStore editor, StoryAssigner stories, DraftReview review, DraftExporter exporter,
+    IssueHistory history, LoadedConfig config, ILogger<ReviewActions> logger)
+{
+    /// <summary>The outcome of an action: an HTTP status and a line for the editor.</summary>
+    public sealed record Outcome(int Status, string Message)
+    {
+        public bool Ok => Status < 300;
+    }
+
+    /// <summary>Applies the form's <c>action</c> to entry <paramref name="id"/> within the draft of <paramref name="week"/>.</summary>
+    public async Task<Outcome> ApplyAsync(EditorialWeek week, long id, IFormCollection form, CancellationToken cancellationToken)
+    {
+        var action = form["action"].ToString();
+        var outcome = action switch
+        {
+            "shortlisted" or "rejected" or "candidate" => (await entries.SetStatusAsync([id], action, cancellationToken)).Count > 0
+                ? Done($"{id}: {action}") : NoEntry(id),
+            "primary" => await stories.PinPrimaryAsync(id, cancellationToken) ? Done($"{id}: primary of its story") : Bad($"{id}: not in a story, nothing to pin"),
+            "edit" => await editor.SetTextAsync(id, form["title"].FirstOrDefault(), form["summary"].FirstOrDefault(), cancellationToken)
+                ? Done($"{id}: title and summary saved") : NoEntry(id),
+            "section" => await MoveSectionAsync(id, form["section"].ToString(), cancellationToken),
+            "up" or "down" or "position" => await PlaceAsync(week, id, action, form, cancellationToken),
+            _ => Bad($"unknown action '{action}' (shortlisted, rejected, candidate, primary, edit, section, up, down, position)"),
+        };
+        logger.Acted(week.ToString(), action, id, outcome.Message);
+        return outcome;
+    }
+
+    /// <summary>Records the week's draft, as the preview shows it, as a published issue (the twin of <c>publish --week</c>).</summary>
+    public async Task<Outcome> PublishAsync(EditorialWeek week, CancellationToken cancellationToken)
+    {
+        var draft = await exporter.BuildAsync(DraftWindow.Of(week, config.Draft.Zone()), cancellationToken);
+        if (draft.Count == 0) return Bad($"the draft of {week} has no items: nothing to publish");
+        var result = await history.PublishAsync(draft, cancellationToken);
+        logger.Published(week.ToString(), $"{result.Date:yyyy-MM-dd}", result.Items);
+        return Done($"published issue {result.Date:yyyy-MM-dd}: {result.Items} items, {result.EntriesPublished} entries marked published");
+    }
+
+    private async Task<Outcome> MoveSectionAsync(long id, string section, CancellationToken cancellationToken)
+    {
+        string? slug = null;
+        if (section != MoveCommand.AutoSection && !config.Draft.SectionSlugs().TryGetValue(section, out slug))
+            return Bad($"unknown section '{section}'");
+        return await editor.SetSectionAsync(id, slug, cancellationToken) ? Done($"{id}: section {slug ?? "from the pipeline"}") : NoEntry(id);
+    }
+
+    private async Task<Outcome> PlaceAsync(EditorialWeek week, long id, string action, IFormCollection form, CancellationToken cancellationToken)
+    {
+        var field = action == "position" ? "position" : "place";
+        if (!int.TryParse(form[field], NumberStyles.None, CultureInfo.InvariantCulture, out var place) || place < 1)
+            return Bad($"{field}: a place from 1 on is required");
+        var target = action switch { "up" => Math.Max(1, place - 1), "down" => place + 1, _ => place };
+        return await review.MoveToAsync(id, target, DraftWindow.Of(week, config.Draft.Zone()), cancellationToken) is { } problem
+            ? Bad(problem)
+            : Done($"{id}: place {target} in its section");
+    }
+
+    private static Outcome Done(string message) => new(StatusCodes.Status200OK, message);
+
+    private static Outcome Bad(string message) => new(StatusCodes.Status400BadRequest, message);
+
+    private static Outcome NoEntry(long id) => new(StatusCodes.Status404NotFound, $"no entry with id {id}");
+}

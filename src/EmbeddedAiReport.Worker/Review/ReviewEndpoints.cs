@@ -1,0 +1,139 @@
+using System.Reflection;
+using EmbeddedAiReport.Drafting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace EmbeddedAiReport.Worker.Review;
+
+/// <summary>The editor's review page: <c>GET /review</c>, <c>/review/{week}</c>, its actions and assets (design.md §9).</summary>
+internal static class ReviewEndpoints
+{
+    /// <summary>Header the page's script sends: action replies become JSON instead of a redirect.</summary>
+    public const string ScriptHeader = "X-Review";
+
+    // No inline script or style, no other origin: even a value that escaped encoding could not run.
+    private const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>Registers what the page needs: anti-forgery (keys in memory: a restart only asks open pages to reload), access, actions.</summary>
+    public static IServiceCollection AddReview(this IServiceCollection services)
+    {
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "eair_antiforgery";
+            o.Cookie.Path = "/review";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.FormFieldName = ReviewPage.TokenField;
+        });
+        services.AddSingleton<ReviewAccess>();
+        services.AddSingleton<ReviewPage>();
+        services.AddTransient<ReviewActions>();
+        return services;
+    }
+
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/review", (HttpContext http, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
+            PageAsync(http, EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone()), ct));
+        app.MapGet("/review/{week}", (string week, HttpContext http, CancellationToken ct) =>
+            EditorialWeek.TryParse(week) is { } parsed ? PageAsync(http, parsed, ct) : Task.FromResult(BadWeek(week)));
+        app.MapGet("/review/assets/{name}", (string name) => Asset(name));
+        app.MapGet("/review/login", (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null));
+        app.MapPost("/review/login", LoginAsync);
+        app.MapPost("/review/{week}/entries/{id:long}", (string week, long id, HttpContext http, CancellationToken ct) =>
+            ActAsync(http, week, id, (actions, parsed, form) => actions.ApplyAsync(parsed, id, form, ct)));
+        app.MapPost("/review/{week}/publish", (string week, HttpContext http, CancellationToken ct) =>
+            ActAsync(http, week, null, (actions, parsed, _) => actions.PublishAsync(parsed, ct)));
+    }
+
+    private static async Task<IResult> PageAsync(HttpContext http, EditorialWeek week, CancellationToken cancellationToken)
+    {
+        var services = http.RequestServices;
+        var access = services.GetRequiredService<ReviewAccess>();
+        if (!access.CanRead(http)) return Results.Redirect($"/review/login?next={Uri.EscapeDataString($"/review/{week}")}");
+        var config = services.GetRequiredService<LoadedConfig>();
+        var review = await services.GetRequiredService<DraftReview>().BuildAsync(DraftWindow.Of(week, config.Draft.Zone()), cancellationToken);
+        var markdown = config.Renderer!.Render(review.Draft);
+        var token = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
+        var notice = http.Request.Query["msg"].FirstOrDefault();
+        var view = new ReviewView(week, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice);
+        return Html(http, services.GetRequiredService<ReviewPage>().Render(view));
+    }
+
+    private static async Task<IResult> ActAsync(HttpContext http, string week, long? id,
+        Func<ReviewActions, EditorialWeek, IFormCollection, Task<ReviewActions.Outcome>> act)
+    {
+        var services = http.RequestServices;
+        var access = services.GetRequiredService<ReviewAccess>();
+        if (await access.CheckWriteAsync(http) is { } refused)
+        {
+            services.GetRequiredService<ILogger<ReviewActions>>().Refused(http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress?.ToString(), refused.Message);
+            return http.Request.Headers.ContainsKey(ScriptHeader)
+                ? Results.Json(new { ok = false, message = refused.Message }, statusCode: refused.Status)
+                : Results.Text(refused.Message + "\n", "text/plain; charset=utf-8", statusCode: refused.Status);
+        }
+        if (EditorialWeek.TryParse(week) is not { } parsed) return BadWeek(week);
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
+        return Reply(http, week, id, await act(services.GetRequiredService<ReviewActions>(), parsed, form));
+    }
+
+    // The page's script gets JSON; a plain form post is sent back to the page (303), the message shown at its top.
+    private static IResult Reply(HttpContext http, string week, long? id, ReviewActions.Outcome outcome)
+    {
+        if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new { ok = outcome.Ok, message = outcome.Message }, statusCode: outcome.Status);
+        var anchor = id is { } entry ? $"#e{entry}" : "";
+        http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(week)}?msg={Uri.EscapeDataString(outcome.Message)}{anchor}";
+        return Results.StatusCode(StatusCodes.Status303SeeOther);
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext http, IAntiforgery antiforgery, ReviewAccess access)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http)) return LoginPage(http, antiforgery, null, "The form was out of date; try again.");
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var next = SafeNext(form["next"]);
+        if (!access.IsToken(form["token"])) return LoginPage(http, antiforgery, next, "Wrong token.", StatusCodes.Status401Unauthorized);
+        http.Response.Cookies.Append(ReviewAccess.CookieName, access.CookieValue(), new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/review", Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(30),
+        });
+        return Results.Redirect(next);
+    }
+
+    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? next, string? problem, int status = StatusCodes.Status200OK)
+    {
+        var token = antiforgery.GetAndStoreTokens(http).RequestToken ?? "";
+        var html = new ReviewHtml()
+            .Raw("<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Raw("<title>Log in · review</title><link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head><body class=\"login\">")
+            .Raw("<h1>嵌入式AI简报 · review</h1><form method=\"post\" action=\"/review/login\"><p class=\"notice\">").Text(problem).Raw("</p>")
+            .Raw("<input type=\"hidden\"").Attr("name", ReviewPage.TokenField).Attr("value", token).Raw(">")
+            .Raw("<input type=\"hidden\" name=\"next\"").Attr("value", SafeNext(next)).Raw(">")
+            .Raw("<label>Editor token <input type=\"password\" name=\"token\" autocomplete=\"current-password\" required autofocus></label> ")
+            .Raw("<button>Log in</button></form></body></html>\n");
+        return Html(http, html.ToString(), status);
+    }
+
+    // Only a path on this page: never another host (an open redirect).
+    private static string SafeNext(string? next) =>
+        next is { } path && path.StartsWith("/review", StringComparison.Ordinal) && !path.Contains("//", StringComparison.Ordinal) && !path.Contains('\\')
+            ? path : "/review";
+
+    private static IResult Html(HttpContext http, string html, int status = StatusCodes.Status200OK)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+    }
+
+    private static IResult BadWeek(string week) => Results.Problem($"'{week}' is not an ISO week such as 2020-W48", statusCode: StatusCodes.Status400BadRequest);
+
+    private static IResult Asset(string name)
+    {
+        var type = Path.GetExtension(name) switch { ".js" => "text/javascript; charset=utf-8", ".css" => "text/css; charset=utf-8", _ => null };
+        var stream = type is null ? null : Assembly.GetExecutingAssembly().GetManifestResourceStream("Review/" + name);
+        return stream is null ? Results.NotFound() : Results.Stream(stream, type);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using EmbeddedAiReport.Drafting;
+
+namespace EmbeddedAiReport.Worker.Review;
+
+/// <summary>Renders the editor's review page: server-side HTML, every value encoded, one small script of our own.</summary>
+internal sealed class ReviewPage(LoadedConfig config)
+{
+    public const string TokenField = "__RequestVerificationToken";
+
+    public string Render(ReviewView view)
+    {
+        var html = new ReviewHtml();
+        var week = view.Week.ToString();
+        var window = view.Review.Window;
+        var (prev, next) = Neighbours(view.Week);
+        html.Raw("<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">")
+            .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Raw("<title>").Text($"Review {week} · 嵌入式AI简报").Raw("</title>")
+            .Raw("<link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head>\n")
+            .Raw("<body").Attr("data-week", week).Raw(">\n<header id=\"top\"><h1>嵌入式AI简报 · review <span class=\"week\">").Text(week).Raw("</span></h1>")
+            .Raw("<nav><a rel=\"prev\"").Attr("href", $"/review/{prev}").Raw(">← ").Text(prev).Raw("</a> <span class=\"dates\">")
+            .Text($"{window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}").Raw("</span> <a rel=\"next\"").Attr("href", $"/review/{next}").Raw(">")
+            .Text(next).Raw(" →</a></nav>")
+            .Raw("<p class=\"keys\">keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>s</kbd> shortlist · <kbd>r</kbd> reject · <kbd>u</kbd> undo the last shortlist or reject</p>");
+        if (!view.CanWrite)
+            html.Raw("<p class=\"notice\">Read-only: actions are allowed from loopback only, or with <code>Report:EditorToken</code> set.</p>");
+        html.Raw("<p id=\"status\" role=\"status\" aria-live=\"polite\">").Text(view.Notice).Raw("</p></header>\n");
+
+        Counts(html, view);
+        html.Raw("<main>\n<div id=\"candidates\">\n");
+        foreach (var section in view.Sections) Section(html, view, section);
+        html.Raw("</div>\n");
+        Preview(html, view, week);
+        html.Raw("</main>\n<script src=\"/review/assets/review.js\" defer></script>\n</body></html>\n");
+        return html.ToString();
+    }
+
+    private static void Counts(ReviewHtml html, ReviewView view)
+    {
+        html.Raw("<nav id=\"counts\" aria-label=\"Sections\">");
+        foreach (var section in view.Sections.Where(s => s.Slug != ReviewLayout.OtherSlug))
+        {
+            html.Raw("<a").Attr("href", $"#sec-{section.Slug}").Attr("class", section.InDraft > section.Quota ? "count over" : "count").Raw(">")
+                .Text(section.Name).Raw(" <b>").Text(section.InDraft.ToString(CultureInfo.InvariantCulture)).Raw("</b>/")
+                .Text(section.Quota.ToString(CultureInfo.InvariantCulture)).Raw("</a> ");
+        }
+        html.Raw("<span class=\"total\">").Text($"{view.Review.Draft.Count} in the draft of {view.Review.Entries.Count} entries").Raw("</span></nav>\n");
+    }
+
+    private void Section(ReviewHtml html, ReviewView view, ReviewSection section)
+    {
+        html.Raw("<section class=\"section\"").Attr("id", $"sec-{section.Slug}").Raw("><h2>").Text(section.Name);
+        if (section.Slug != ReviewLayout.OtherSlug)
+            html.Raw(" <span class=\"count\">").Text($"{section.InDraft} / {section.Quota}").Raw("</span>");
+        html.Raw("</h2>\n");
+        var lineDrawn = section.Slug == ReviewLayout.OtherSlug;
+        foreach (var row in section.Rows)
+        {
+            if (!lineDrawn && row.Rank is null)
+            {
+                QuotaLine(html, section);
+                lineDrawn = true;
+            }
+            Row(html, view, row, member: false);
+        }
+        if (!lineDrawn) QuotaLine(html, section);
+        html.Raw("</section>\n");
+    }
+
+    private static void QuotaLine(ReviewHtml html, ReviewSection section) =>
+        html.Raw("<div class=\"quota-line\" role=\"separator\">").Text($"quota {section.Quota} · {section.InDraft} in the draft").Raw("</div>\n");
+
+    private void Row(ReviewHtml html, ReviewView view, ReviewRow row, bool member)
+    {
+        var entry = row.Entry.Entry;
+        var classes = $"entry status-{entry.Status} {(row.Decision.InDraft ? "in" : "out")}{(member ? " member" : "")}";
+        html.Raw("<article").Attr("class", classes).Attr("id", $"e{entry.Id}").Attr("data-id", entry.Id.ToString(CultureInfo.InvariantCulture))
+            .Attr("data-status", entry.Status).Raw(">\n<div class=\"head\">");
+        if (row.Rank is { } rank) html.Raw("<span class=\"rank\">#").Text(rank.ToString(CultureInfo.InvariantCulture)).Raw("</span> ");
+        if (IsWebLink(entry.Url))
+            html.Raw("<a class=\"title\"").Attr("href", entry.Url).Raw(" target=\"_blank\" rel=\"noopener noreferrer\">").Text(entry.Title).Raw("</a>");
+        else
+            html.Raw("<span class=\"title\">").Text(entry.Title).Raw("</span>");
+        if (row.Entry.IsEdited) html.Raw(" <span class=\"badge edited\" title=\"edited by the editor\">edited</span>");
+        html.Raw("</div>\n<div class=\"meta\"><span class=\"account\">").Text(entry.Account ?? entry.SourceId).Raw("</span> · <time>")
+            .Text(TimeZoneInfo.ConvertTime(entry.Published ?? entry.FirstSeen, config.Draft.Zone()).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+            .Raw("</time> · <span class=\"score\">score ").Text(entry.Score.ToString("0.00", CultureInfo.InvariantCulture)).Raw("</span> · <span class=\"status\">")
+            .Text(entry.Status).Raw("</span>");
+        foreach (var tag in row.Entry.Tags) html.Raw(" <span class=\"tag\">").Text(tag.Tag).Raw("</span>");
+        html.Raw("</div>\n<div class=\"why\">").Text(Why(row)).Raw("</div>\n<div class=\"decision\">").Text(row.Decision.Text).Raw("</div>\n");
+        if (entry.Summary.Length > 0 && !member)
+            html.Raw("<p class=\"summary\">").Text(Normalizing.TextCleaner.Truncate(entry.Summary, 200)).Raw("</p>\n");
+        if (view.CanWrite) Actions(html, view, row);
+        if (row.Members.Count > 0)
+        {
+            html.Raw("<details class=\"members\"><summary>").Text($"{row.Members.Count} more in this story").Raw("</summary>\n");
+            foreach (var m in row.Members) Row(html, view, m, member: true);
+            html.Raw("</details>\n");
+        }
+        html.Raw("</article>\n");
+    }
+
+    private void Actions(ReviewHtml html, ReviewView view, ReviewRow row)
+    {
+        var entry = row.Entry.Entry;
+        html.Raw("<form method=\"post\" class=\"actions\" data-review").Attr("action", $"/review/{view.Week}/entries/{entry.Id}").Raw(">")
+            .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", view.FormToken).Raw(">");
+        if (entry.Status != "shortlisted") html.Raw("<button name=\"action\" value=\"shortlisted\" data-key=\"s\">Shortlist</button>");
+        if (entry.Status != "rejected") html.Raw("<button name=\"action\" value=\"rejected\" data-key=\"r\">Reject</button>");
+        if (entry.Status != "candidate") html.Raw("<button name=\"action\" value=\"candidate\">Reset</button>");
+        if (entry.StoryId is not null && !entry.IsStoryPrimary) html.Raw("<button name=\"action\" value=\"primary\">Make primary</button>");
+        if (row.Rank is { } rank)
+        {
+            html.Raw("<input type=\"hidden\" name=\"place\"").Attr("value", rank.ToString(CultureInfo.InvariantCulture)).Raw(">")
+                .Raw("<button name=\"action\" value=\"up\" title=\"Move up\" aria-label=\"Move up\">↑</button>")
+                .Raw("<button name=\"action\" value=\"down\" title=\"Move down\" aria-label=\"Move down\">↓</button>");
+        }
+        html.Raw("<select name=\"section\" aria-label=\"Section\">");
+        foreach (var section in config.Draft.EffectiveSections)
+        {
+            html.Raw("<option").Attr("value", section.Slug);
+            if (string.Equals(section.Slug, entry.Section, StringComparison.OrdinalIgnoreCase)) html.Raw(" selected");
+            html.Raw(">").Text(section.Name).Raw("</option>");
+        }
+        html.Raw("<option value=\"auto\">(pipeline's choice)</option></select><button name=\"action\" value=\"section\">Move</button>")
+            .Raw("<details class=\"edit\"><summary>Edit</summary><label>Title <input name=\"title\"").Attr("value", entry.Title)
+            .Raw(" placeholder=\"empty: the source's title\"></label><label>Summary <textarea name=\"summary\" rows=\"4\" placeholder=\"empty: the source's summary\">")
+            .Text(entry.Summary).Raw("</textarea></label><button name=\"action\" value=\"edit\">Save</button>");
+        if (row.Entry.SourceTitle is { } sourceTitle) html.Raw("<p class=\"source\">source title: ").Text(sourceTitle).Raw("</p>");
+        html.Raw("</details></form>\n");
+    }
+
+    private static void Preview(ReviewHtml html, ReviewView view, string week)
+    {
+        html.Raw("<aside id=\"preview\"><h2>Draft preview</h2><div class=\"tools\">")
+            .Raw("<button type=\"button\" id=\"copy\">Copy markdown</button> ")
+            .Raw("<a class=\"button\"").Attr("href", $"/drafts/{week}.md").Attr("download", $"{week}.md").Raw(">Download .md</a> ");
+        if (view.CanWrite)
+        {
+            html.Raw("<form method=\"post\" class=\"publish\" data-review").Attr("action", $"/review/{week}/publish")
+                .Attr("data-confirm", $"Publish the draft of {week}? Its items never appear in a later draft.").Raw(">")
+                .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", view.FormToken).Raw(">")
+                .Raw("<button name=\"action\" value=\"publish\">Publish</button></form>");
+        }
+        html.Raw("</div>\n<pre id=\"draft-md\">").Text(view.Markdown).Raw("</pre></aside>\n");
+    }
+
+    private string Why(ReviewRow row)
+    {
+        var entry = row.Entry.Entry;
+        var weight = config.Sources.FirstOrDefault(s => s.Id == entry.SourceId)?.Weight ?? 0;
+        return Tagging.RelevanceScorer.Explain(entry.Score, row.Entry.Tags, entry.Links, weight, config.Tagging.Taxonomy.Scoring).ToString();
+    }
+
+    // Only web links become href: a feed must not smuggle a javascript: URL into the page.
+    private static bool IsWebLink(string url) =>
+        url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+
+    private static (string Previous, string Next) Neighbours(EditorialWeek week)
+    {
+        var (monday, _) = week.Dates();
+        var zone = TimeZoneInfo.Utc;
+        EditorialWeek At(DateOnly day) => EditorialWeek.Containing(new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), zone);
+        return (At(monday.AddDays(-7)).ToString(), At(monday.AddDays(7)).ToString());
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using EmbeddedAiReport.Normalizing;
+using EmbeddedAiReport.Tagging;
+
+namespace EmbeddedAiReport.Ranking;
+
+/// <summary>Reads labelled examples from files: past issues (positives), floods of unpicked items and off-topic posts (negatives).</summary>
+public static class TrainingFiles
+{
+    /// <summary>Every item of <paramref name="issues"/> as a relevant example, grouped by issue.</summary>
+    public static IEnumerable<RankingExample> Positives(IEnumerable<CorpusIssue> issues) =>
+        issues.SelectMany(issue => issue.Items.Select(item => new RankingExample(item.Entry, true, issue.Name, item.Section)));
+
+    /// <summary>
+    /// Reads a JSON-lines file of real items nobody picked: <c>{"kind": "arxiv", "id", "title", "summary"}</c> (an arXiv paper)
+    /// or <c>{"title", "summary", "account"}</c> (a WeChat article of that account); each becomes the entry its source would
+    /// deliver. Returns the records in file order, or the problem (naming the file and line).
+    /// </summary>
+    public static (IReadOnlyList<CandidateEntry> Entries, string? Problem) ReadFlood(string path)
+    {
+        var entries = new List<CandidateEntry>();
+        var lineNumber = 0;
+        try
+        {
+            foreach (var line in File.ReadLines(path))
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                using var document = JsonDocument.Parse(line);
+                var root = document.RootElement;
+                var title = Text(root, "title");
+                if (title.Length == 0) return (entries, $"{path}: line {lineNumber}: a record needs a title");
+                var summary = Text(root, "summary");
+                entries.Add(Text(root, "kind") == "arxiv" && ArxivId.TryParse(Text(root, "id")) is { } id
+                    ? Paper(id.Base, title, summary)
+                    : Post(title, summary, Text(root, "account") is { Length: > 0 } account ? account : null, $"flood{lineNumber}"));
+            }
+            return (entries, null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return (entries, $"{path}: line {lineNumber}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Reads a JSON list of <c>[title, summary]</c> pairs (off-topic posts) as WeChat posts; null and the problem when malformed.</summary>
+    public static (IReadOnlyList<CandidateEntry> Entries, string? Problem) ReadOffTopic(string path)
+    {
+        try
+        {
+            var pairs = JsonSerializer.Deserialize<string[][]>(File.ReadAllText(path)) ?? [];
+            return (pairs.Where(p => p is { Length: >= 2 }).Select((p, i) => Post(p[0], p[1], null, $"offtopic{i}")).ToList(), null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return ([], $"{path}: expected a JSON list of [title, summary] pairs: {ex.Message}");
+        }
+    }
+
+    /// <summary>An arXiv paper as the arXiv kinds deliver it.</summary>
+    public static CandidateEntry Paper(string id, string title, string summary)
+    {
+        var text = TextCleaner.CollapseWhiteSpace(summary);
+        var key = $"arxiv:{id}";
+        return new CandidateEntry
+        {
+            CanonicalKey = key,
+            Url = $"https://arxiv.org/abs/{id}",
+            Title = TextCleaner.CollapseWhiteSpace(title),
+            Summary = TextCleaner.Truncate(text, RankingFeatures.SummaryChars),
+            Section = "papers",
+            Links = Mentions.Find(key, title, text),
+        };
+    }
+
+    /// <summary>A WeChat article as a mirror delivers it.</summary>
+    public static CandidateEntry Post(string title, string summary, string? account, string code)
+    {
+        var key = $"wx:{code}";
+        return new CandidateEntry
+        {
+            CanonicalKey = key,
+            Url = $"https://mp.weixin.qq.com/s/{code}",
+            Title = title.Trim(),
+            Summary = TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace(summary), RankingFeatures.SummaryChars),
+            Account = account,
+            Links = Mentions.Find(key, title, summary),
+        };
+    }
+
+    private static string Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : "";
+}

@@ -1,0 +1,177 @@
+using Microsoft.Data.Sqlite;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>The <c>entry_overrides</c> table (the editor's title, summary, section and place) and the editor's view of a window.</summary>
+/// <remarks>Polls never write this table, so what the editor set survives every re-poll; draft reads apply it (<see cref="EntryStore.ListWindowAsync"/>).</remarks>
+public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvider)
+{
+    /// <summary>
+    /// Sets the editor's title and/or summary of an entry: null or the text shown now leaves that field as it is; an empty
+    /// text or the source's own text goes back to what the source gives. Returns false when there is no such entry.
+    /// </summary>
+    public async Task<bool> SetTextAsync(long entryId, string? title, string? summary, CancellationToken cancellationToken)
+    {
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT e.title, e.summary, o.title, o.summary FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE e.id = $id";
+            command.Parameters.AddWithValue("$id", entryId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken)) return false;
+            title = Change(title, reader.GetString(0), reader.IsDBNull(2) ? null : reader.GetString(2));
+            summary = Change(summary, reader.GetString(1), reader.IsDBNull(3) ? null : reader.GetString(3));
+        }
+        return await UpdateAsync(entryId, cancellationToken, (title, "title"), (summary, "summary"));
+    }
+
+    // What to write for an edited field: null (nothing), "" (back to the source) or the new text.
+    private static string? Change(string? wanted, string source, string? current)
+    {
+        if (wanted is null) return null;
+        var text = wanted.Trim();
+        if (text == (current ?? source)) return null;
+        return text == source ? "" : text;
+    }
+
+    /// <summary>Moves an entry to another section (null: back to the pipeline's section); its place is reset. False when there is no such entry.</summary>
+    public Task<bool> SetSectionAsync(long entryId, string? section, CancellationToken cancellationToken) =>
+        UpdateAsync(entryId, cancellationToken, (section ?? "", "section"), ("", "position"));
+
+    /// <summary>Gives <paramref name="orderedIds"/> the places 1, 2, … within their section, in one transaction.</summary>
+    public async Task SetPositionsAsync(IReadOnlyList<long> orderedIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO entry_overrides (entry_id, position, updated) VALUES ($id, $position, $now)
+            ON CONFLICT (entry_id) DO UPDATE SET position = excluded.position, updated = excluded.updated
+            """;
+        var id = command.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+        var position = command.Parameters.Add(new SqliteParameter { ParameterName = "$position" });
+        command.Parameters.AddWithValue("$now", SqliteTime.Write(timeProvider.GetUtcNow()));
+        for (var i = 0; i < orderedIds.Count; i++)
+        {
+            id.Value = orderedIds[i];
+            position.Value = i + 1;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The time an entry is placed in windows by (published, else first seen), or null when there is no such entry.</summary>
+    public async Task<DateTimeOffset?> WindowTimeAsync(long entryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT window_time FROM entries WHERE id = $id";
+        command.Parameters.AddWithValue("$id", entryId);
+        return SqliteTime.ReadOrNull(await command.ExecuteScalarAsync(cancellationToken) ?? DBNull.Value);
+    }
+
+    /// <summary>
+    /// Every entry whose window time falls in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), whatever its status, with
+    /// overrides applied, tags and links, and the recorded issue that covers it, from one read snapshot.
+    /// </summary>
+    public async Task<IReadOnlyList<ReviewEntry>> ListWindowAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var from = SqliteTime.Write(fromUtc);
+        var to = SqliteTime.Write(toUtc);
+        var rows = new List<(StoredEntry Entry, string? CoveredBy, string? Title, string? Summary, string? Section)>();
+        await using (var command = Command(connection, transaction, ListSql, from, to))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add((EntryStore.Read(reader), Text(reader, 18), Text(reader, 19), Text(reader, 20), Text(reader, 21)));
+        }
+        var tags = new Dictionary<long, List<EntryTag>>();
+        await using (var command = Command(connection, transaction, """
+            SELECT t.entry_id, t.tag, t.weight FROM entry_tags t JOIN entries e ON e.id = t.entry_id
+            WHERE e.window_time >= $from AND e.window_time < $to ORDER BY t.entry_id, t.weight DESC, t.tag
+            """, from, to))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) Add(tags, reader.GetInt64(0), new EntryTag(reader.GetString(1), reader.GetDouble(2)));
+        }
+        var links = new Dictionary<long, List<EntryLink>>();
+        await using (var command = Command(connection, transaction, """
+            SELECT l.entry_id, l.kind, l.target, l.url FROM entry_links l JOIN entries e ON e.id = l.entry_id
+            WHERE e.window_time >= $from AND e.window_time < $to ORDER BY l.entry_id, l.kind, l.target
+            """, from, to))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) Add(links, reader.GetInt64(0), new EntryLink(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+        return rows.Select(r => new ReviewEntry(
+            links.TryGetValue(r.Entry.Id, out var l) ? r.Entry with { Links = l } : r.Entry,
+            tags.TryGetValue(r.Entry.Id, out var t) ? t : [], r.CoveredBy, r.Title, r.Summary, r.Section)).ToList();
+    }
+
+    // The columns EntryStore.Read expects (overrides applied), then the covering issue's date and the source's own text where overridden.
+    private const string ListSql = """
+        SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
+               e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
+               EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id), o.position,
+               coalesce((SELECT min(i.date) FROM issue_items ii JOIN issues i ON i.id = ii.issue_id WHERE ii.canonical_key = e.canonical_key),
+                        (SELECT min(i.date) FROM entries p JOIN issue_items ii ON ii.canonical_key = p.canonical_key JOIN issues i ON i.id = ii.issue_id
+                         WHERE e.story_id IS NOT NULL AND p.story_id = e.story_id)),
+               CASE WHEN o.title IS NOT NULL THEN e.title END, CASE WHEN o.summary IS NOT NULL THEN e.summary END,
+               CASE WHEN o.section IS NOT NULL THEN e.section END
+        FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
+        WHERE e.window_time >= $from AND e.window_time < $to
+        ORDER BY e.id
+        """;
+
+    private async Task<bool> UpdateAsync(long entryId, CancellationToken cancellationToken, params (string? Value, string Column)[] fields)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO entry_overrides (entry_id, updated) SELECT id, $now FROM entries WHERE id = $id
+            ON CONFLICT (entry_id) DO UPDATE SET updated = excluded.updated
+            """;
+        insert.Parameters.AddWithValue("$id", entryId);
+        insert.Parameters.AddWithValue("$now", SqliteTime.Write(timeProvider.GetUtcNow()));
+        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0) return false;
+        foreach (var (value, column) in fields.Where(f => f.Value is not null))
+        {
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = $"UPDATE entry_overrides SET {column} = $value WHERE entry_id = $id";   // column names are the constants above
+            update.Parameters.AddWithValue("$id", entryId);
+            update.Parameters.AddWithValue("$value", value!.Trim().Length == 0 ? DBNull.Value : value.Trim());
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var prune = connection.CreateCommand();
+        prune.Transaction = transaction;
+        prune.CommandText = "DELETE FROM entry_overrides WHERE entry_id = $id AND title IS NULL AND summary IS NULL AND section IS NULL AND position IS NULL";
+        prune.Parameters.AddWithValue("$id", entryId);
+        await prune.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, string from, string to)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$from", from);
+        command.Parameters.AddWithValue("$to", to);
+        return command;
+    }
+
+    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static void Add<T>(Dictionary<long, List<T>> map, long id, T value)
+    {
+        if (!map.TryGetValue(id, out var list)) map[id] = list = [];
+        list.Add(value);
+    }
+}

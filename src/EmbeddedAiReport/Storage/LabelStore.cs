@@ -1,0 +1,162 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>The editor's decisions as training labels, and the stored relevance scores a new model replaces.</summary>
+/// <remarks>
+/// Relevant: items of recorded issues (published or imported) and shortlisted entries. Irrelevant: rejected entries, and
+/// the candidates of a recorded issue's window that the editor did not pick (the window runs from the day after the
+/// previous issue, or seven days before the first, to the issue's date; an entry in the same story as a picked item is
+/// not a negative, since the editor picked its story).
+/// </remarks>
+public sealed class LabelStore(ReportDatabase database)
+{
+    private const string Columns = """
+        e.id, e.source_id, e.kind, e.canonical_key, e.url, e.title, e.summary, e.account, e.published, e.first_seen,
+        e.section, e.prefix, e.version, e.score, e.status, e.story_id
+        """;
+
+    /// <summary>One labelled entry; issue items that no stored entry matches come with <see cref="StoredEntry.Id"/> 0.</summary>
+    /// <param name="Group">The issue date the label belongs to, or <c>marks</c> for shortlist/reject marks outside any issue.</param>
+    /// <param name="Section">The section the editor put a relevant item in.</param>
+    public sealed record Label(StoredEntry Entry, bool Relevant, string Group, string? Section);
+
+    /// <summary>Every label in the database, in a fixed order (issue date, then key).</summary>
+    public async Task<IReadOnlyList<Label>> ReadAsync(TimeZoneInfo zone, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var labels = new List<Label>();
+        var picked = new HashSet<string>(StringComparer.Ordinal);
+        var pickedStories = new HashSet<long>();
+
+        var issues = new List<DateOnly>();
+        await using (var command = Command(connection, transaction, "SELECT date FROM issues ORDER BY date"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) issues.Add(DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+        // Items of issues: the stored entry when there is one, else the item as recorded.
+        await using (var command = Command(connection, transaction, $"""
+            SELECT i.date, ii.canonical_key, ii.section, ii.title, ii.url, ii.summary, ii.account, {Columns}
+            FROM issue_items ii JOIN issues i ON i.id = ii.issue_id LEFT JOIN entries e ON e.canonical_key = ii.canonical_key
+            ORDER BY i.date, ii.canonical_key
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            var titles = new HashSet<(string, string)>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var date = reader.GetString(0);
+                var section = reader.IsDBNull(2) ? null : reader.GetString(2);
+                if (!reader.IsDBNull(7))
+                {
+                    var entry = EntryStore.Read(reader, offset: 7);
+                    if (!picked.Add(entry.CanonicalKey)) continue;
+                    if (entry.StoryId is { } story) pickedStories.Add(story);
+                    labels.Add(new Label(entry, true, date, section ?? entry.Section));
+                }
+                // An item's paper and repository links are recorded under the item's title too: one example per title.
+                else if (titles.Add((date, reader.GetString(3))) && picked.Add(reader.GetString(1)))
+                {
+                    var item = new StoredEntry(0, "", "", reader.GetString(1), reader.GetString(4), reader.GetString(3),
+                        reader.IsDBNull(5) ? "" : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                        null, DateTimeOffset.UnixEpoch, section, null, null, 0, "published", null, []);
+                    labels.Add(new Label(item, true, date, section));
+                }
+            }
+        }
+
+        foreach (var entry in await ListAsync(connection, transaction, "e.status IN ('shortlisted', 'rejected')", [], cancellationToken))
+        {
+            if (entry.Status == "shortlisted" && !picked.Add(entry.CanonicalKey)) continue;
+            if (entry.Status == "shortlisted" && entry.StoryId is { } story) pickedStories.Add(story);
+            labels.Add(new Label(entry, entry.Status == "shortlisted", "marks", entry.Section));
+        }
+
+        // What each recorded issue's window offered and the editor left out.
+        for (var i = 0; i < issues.Count; i++)
+        {
+            var first = i == 0 ? issues[i].AddDays(-6) : issues[i - 1].AddDays(1);
+            var from = Midnight(first, zone);
+            var to = Midnight(issues[i].AddDays(1), zone);
+            var window = await ListAsync(connection, transaction, "e.status = 'candidate' AND e.window_time >= $from AND e.window_time < $to",
+                [("$from", SqliteTime.Write(from)), ("$to", SqliteTime.Write(to))], cancellationToken);
+            var date = issues[i].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            labels.AddRange(window
+                .Where(e => !picked.Contains(e.CanonicalKey) && !(e.StoryId is { } story && pickedStories.Contains(story)))
+                .Select(e => new Label(e, false, date, null)));
+        }
+        return labels;
+    }
+
+    /// <summary>Scores every stored entry again with <paramref name="score"/>, in batches; returns how many scores changed.</summary>
+    public async Task<int> RescoreAsync(Func<StoredEntry, double> score, CancellationToken cancellationToken)
+    {
+        const int batch = 2000;
+        var changed = 0;
+        long last = 0;
+        while (true)
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var entries = await ListAsync(connection, transaction, $"e.id > $last ORDER BY e.id LIMIT {batch}", [("$last", last)], cancellationToken);
+            if (entries.Count == 0) return changed;
+            await using var update = Command(connection, transaction, "UPDATE entries SET score = $score WHERE id = $id AND score <> $score");
+            var scoreParameter = update.Parameters.Add(new SqliteParameter { ParameterName = "$score" });
+            var idParameter = update.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+            foreach (var entry in entries)
+            {
+                scoreParameter.Value = Math.Round(score(entry), 6);
+                idParameter.Value = entry.Id;
+                changed += await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            last = entries[^1].Id;
+        }
+    }
+
+    private static DateTimeOffset Midnight(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    // Entries matching a condition (which may end in ORDER BY/LIMIT), with their links.
+    private static async Task<List<StoredEntry>> ListAsync(SqliteConnection connection, SqliteTransaction transaction, string condition,
+        (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    {
+        var entries = new List<StoredEntry>();
+        await using (var command = Command(connection, transaction, $"SELECT {Columns} FROM entries e WHERE {condition}"))
+        {
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) entries.Add(EntryStore.Read(reader));
+        }
+        if (entries.Count == 0) return entries;
+        var links = new Dictionary<long, List<EntryLink>>();
+        await using (var command = Command(connection, transaction, "SELECT entry_id, kind, target, url FROM entry_links WHERE entry_id = $id ORDER BY kind, target"))
+        {
+            var id = command.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+            foreach (var entry in entries)
+            {
+                id.Value = entry.Id;
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    if (!links.TryGetValue(entry.Id, out var list)) links[entry.Id] = list = [];
+                    list.Add(new EntryLink(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+                }
+            }
+        }
+        return entries.Select(e => links.TryGetValue(e.Id, out var l) ? e with { Links = l } : e).ToList();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}

@@ -1,0 +1,137 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>The review page's CLI twins: `edit`, `move --section`, `move --position`, and `entries --explain` saying why an entry is out.</summary>
+public sealed class EditorOverridesTests : IAsyncLifetime
+{
+    private const string Cuda = "CUDA 11 Features Revealed";
+    private readonly TempDirectory _directory = new();
+    private LoopbackServer _server = null!;
+    private string _config = "";
+    private string _db = "";
+    private IReadOnlyList<IssueItem> _items = [];
+    private static readonly DateTimeOffset Published = new(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8));
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackServer.StartAsync();
+        _items = CorpusFeeds.Items("2020-05-15.md");
+        _config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, _items, Published));
+        _db = _directory.File("report.db");
+        Assert.Equal(0, (await Cli("poll")).ExitCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", _config, "--db", _db]);
+
+    private async Task<string> ExportAsync() => (await Cli("export", "--week", "2020-W20")).Out;
+
+    private async Task<string> IdOfAsync(string title)
+    {
+        var listing = await Cli("entries", "--week", "2020-W20");
+        return listing.Out.Split('\n').Single(l => l.Contains(title, StringComparison.Ordinal)).Trim().Split(' ')[0];
+    }
+
+    private static IReadOnlyList<IssueItem> Section(string draft, string slug) =>
+        IssueMarkdownParser.Parse(draft, CorpusFeeds.Sections).Where(i => i.Section == slug).ToList();
+
+    [Fact]
+    public async Task Edit_TitleAndSummary_SurviveARepollThatChangesThem_AndAnEmptyTextGoesBackToTheSource()
+    {
+        var id = await IdOfAsync(Cuda);
+
+        var edit = await Cli("edit", id, "--title", "CUDA 11 新特性一览", "--summary", "编辑写的摘要。");
+        CorpusFeeds.ServeBySection(_server, [.. _items.Select(i => i.Title.StartsWith(Cuda, StringComparison.Ordinal)
+            ? i with { Title = "CUDA 11 Features Revealed (updated) | NVIDIA Developer", Summary = "The source's new summary." } : i)], Published);
+        var poll = await Cli("poll");
+        var edited = await ExportAsync();
+        var reset = await Cli("edit", id, "--title", "");
+        var afterReset = await ExportAsync();
+
+        Assert.Equal(0, edit.ExitCode);
+        Assert.Equal($"{id}: title set\n{id}: summary set\n", edit.Out);
+        Assert.Contains("1 updated", poll.Out);
+        Assert.Contains("- [CUDA 11 新特性一览 | NVIDIA Developer](https://devblogs.nvidia.com/cuda-11-features-revealed/)  \n摘要：编辑写的摘要。", edited);
+        Assert.DoesNotContain("The source's new summary.", edited);
+        Assert.Equal(0, reset.ExitCode);
+        Assert.Contains("- [CUDA 11 Features Revealed \\(updated\\) | NVIDIA Developer]", afterReset);
+        Assert.Contains("摘要：编辑写的摘要。", afterReset);
+    }
+
+    [Fact]
+    public async Task Edit_UnknownEntryOrNothingToSet_Exits2()
+    {
+        Assert.Equal(2, (await Cli("edit", "999999", "--title", "x")).ExitCode);
+        Assert.Equal(2, (await Cli("edit", await IdOfAsync(Cuda))).ExitCode);
+    }
+
+    [Fact]
+    public async Task MoveSection_PutsTheItemUnderThatHeading_UntilMovedBackToAuto()
+    {
+        var id = await IdOfAsync(Cuda);
+        var before = Section(await ExportAsync(), "news").Count;
+
+        var move = await Cli("move", id, "--section", "博文");
+        var moved = await ExportAsync();
+        var back = await Cli("move", id, "--section", "auto");
+        var restored = await ExportAsync();
+
+        Assert.Equal(0, move.ExitCode);
+        Assert.Equal(before - 1, Section(moved, "news").Count);
+        Assert.Contains(Section(moved, "blogs"), i => i.Title.StartsWith(Cuda, StringComparison.Ordinal));
+        Assert.Equal(0, back.ExitCode);
+        Assert.Contains(Section(restored, "news"), i => i.Title.StartsWith(Cuda, StringComparison.Ordinal));
+        Assert.Equal(2, (await Cli("move", id, "--section", "sports")).ExitCode);
+    }
+
+    [Fact]
+    public async Task MovePosition_PutsTheItemFirst_AndTheOthersKeepTheirOrder()
+    {
+        var before = Section(await ExportAsync(), "news").Select(i => i.Title).ToList();
+        var last = before[^1];
+        var id = await IdOfAsync(IssueMarkdownParser.SplitAccount(last).Title);
+
+        var move = await Cli("move", id, "--position", "1");
+        var after = Section(await ExportAsync(), "news").Select(i => i.Title).ToList();
+
+        Assert.Equal(0, move.ExitCode);
+        Assert.Equal([last, .. before.SkipLast(1)], after);
+    }
+
+    [Fact]
+    public async Task MovePosition_EntryOutOfTheDraft_Exits2AndSaysWhy()
+    {
+        var id = await IdOfAsync(Cuda);
+        await Cli("mark", id, "--status", "rejected");
+
+        var move = await Cli("move", id, "--position", "1");
+
+        Assert.Equal(2, move.ExitCode);
+        Assert.Contains("is not an item of the draft of 2020-05-11 .. 2020-05-17", move.Error);
+        Assert.Equal(2, (await Cli("move", id, "--position", "0")).ExitCode);
+    }
+
+    [Fact]
+    public async Task EntriesExplain_SaysInDraftOrWhyOut_WithAndWithoutAWindow()
+    {
+        var id = await IdOfAsync(Cuda);
+        await Cli("mark", id, "--status", "rejected");
+
+        var week = await Cli("entries", "--week", "2020-W20", "--explain");
+        var all = await Cli("entries", "--explain");
+
+        foreach (var listing in new[] { week, all })
+        {
+            Assert.Equal(0, listing.ExitCode);
+            Assert.Equal(_items.Count - 1, listing.Out.Split('\n').Count(l => l.Trim().StartsWith("draft: in draft (", StringComparison.Ordinal)));
+            Assert.Contains("draft: out: rejected by the editor", listing.Out);
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace EmbeddedAiReport.Tests.Worker.Review;
+
+/// <summary>
+/// The review page in a real browser (Debian's Chromium through Playwright) against the real daemon: triage with the mouse
+/// and the keyboard, edit, reorder, publish; the preview always equals what `export` prints.
+/// </summary>
+public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+{
+    private ReviewSite _site = null!;
+
+    public async Task InitializeAsync()
+    {
+        SetDefaultExpectTimeout(60_000);   // a wait, not a timing assertion: the machine may be busy
+        _site = await ReviewSite.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _site.DisposeAsync();
+
+    private async Task<IPage> OpenAsync(bool phone = false)
+    {
+        var page = await chromium.NewPageAsync(phone);
+        page.SetDefaultTimeout(60_000);
+        await page.GotoAsync(new Uri(_site.BaseUri, $"review/{ReviewSite.Week}").ToString());
+        await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
+        return page;
+    }
+
+    private static Task ActionsDoneAsync(IPage page, int count) =>
+        page.WaitForFunctionAsync("n => document.body.dataset.actions === n && !document.body.dataset.busy", count.ToString());
+
+    private static ILocator Entry(IPage page, long id) => page.Locator($"article#e{id}");
+
+    private async Task AssertPreviewIsTheExportAsync(IPage page) =>
+        Assert.Equal(await _site.ExportAsync(), await page.Locator("#draft-md").TextContentAsync());
+
+    [Fact]
+    public async Task Shortlist_PostBelowTheThreshold_ThePreviewShowsIt()
+    {
+        var page = await OpenAsync();
+        var id = _site.IdOf(ReviewSite.OffTopicTitle);
+        await Expect(Entry(page, id).Locator(".decision")).ToContainTextAsync("out: below the threshold");
+        await Expect(page.Locator("#draft-md")).Not.ToContainTextAsync(ReviewSite.OffTopicTitle);
+
+        await Entry(page, id).Locator(":scope > form button[value=shortlisted]").ClickAsync();
+        await ActionsDoneAsync(page, 1);
+
+        await Expect(page.Locator("#draft-md")).ToContainTextAsync(ReviewSite.OffTopicTitle);
+        await Expect(Entry(page, id).Locator(".decision")).ToContainTextAsync("in draft (博文");
+        Assert.Equal("shortlisted", _site.StatusOf(id));
+        await AssertPreviewIsTheExportAsync(page);
+    }
+
+    [Fact]
+    public async Task Reject_DraftItem_LeavesThePreviewAndTheExport()
+    {
+        var page = await OpenAsync();
+        var id = _site.IdOf("CUDA 11 Features Revealed");
+        await Expect(page.Locator("#draft-md")).ToContainTextAsync("CUDA 11 Features Revealed");
+
+        await Entry(page, id).Locator(":scope > form button[value=rejected]").ClickAsync();
+        await ActionsDoneAsync(page, 1);
+
+        await Expect(page.Locator("#draft-md")).Not.ToContainTextAsync("CUDA 11 Features Revealed");
+        await Expect(Entry(page, id).Locator(".decision")).ToHaveTextAsync("out: rejected by the editor");
+        Assert.Equal("rejected", _site.StatusOf(id));
+        Assert.DoesNotContain("CUDA 11 Features Revealed", await _site.ExportAsync());
+    }
+
+    [Fact]
+    public async Task EditTitle_SurvivesARepoll_AndExportUsesIt()
+    {
+        const string edited = "高通骁龙875规格曝光：5nm、X60基带（编辑改写）";
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        var page = await OpenAsync();
+        var id = _site.IdOf(original);
+        var entry = Entry(page, id);
+
+        await entry.Locator("details.edit > summary").ClickAsync();
+        await entry.Locator("input[name=title]").FillAsync(edited);
+        await entry.Locator("button[value=edit]").ClickAsync();
+        await ActionsDoneAsync(page, 1);
+        // The source rewrites the post's title and summary; the poll stores them, the editor's title stays in front.
+        _site.Serve([.. _site.Items.Select(i => i.Url.Contains("3tLjsPUHjsQSGbtEcK75tQ") ? i with { Title = "骁龙875曝光（更新） | 智东西", Summary = "更新后的摘要。" } : i)]);
+        var poll = await _site.CliAsync("poll");
+        await page.ReloadAsync();
+
+        Assert.Equal(0, poll.ExitCode);
+        Assert.Contains(" 1 updated", poll.Out);
+        Assert.Contains($"- [{edited} | 智东西]", await _site.ExportAsync());
+        await Expect(Entry(page, id).Locator(".title")).ToHaveTextAsync(edited);
+        await Expect(Entry(page, id).Locator(".badge.edited")).ToBeVisibleAsync();
+        await Expect(Entry(page, id).Locator(".summary")).ToHaveTextAsync("更新后的摘要。");   // the summary was not edited: the source's new one shows
+        await AssertPreviewIsTheExportAsync(page);
+    }
+
+    [Fact]
+    public async Task Reorder_FirstNewsItemDown_SwapsTheFirstTwoInTheDraft()
+    {
+        var page = await OpenAsync();
+        var news = page.Locator("#sec-news > article.entry.in");
+        var first = await news.Nth(0).GetAttributeAsync("data-id");
+        var second = await news.Nth(1).GetAttributeAsync("data-id");
+        var firstTitle = await news.Nth(0).Locator(".title").TextContentAsync();
+        var secondTitle = await news.Nth(1).Locator(".title").TextContentAsync();
+
+        await news.Nth(0).Locator(":scope > form button[value=down]").ClickAsync();
+        await ActionsDoneAsync(page, 1);
+
+        await Expect(news.Nth(0)).ToHaveAttributeAsync("data-id", second!);
+        await Expect(news.Nth(1)).ToHaveAttributeAsync("data-id", first!);
+        var export = await _site.ExportAsync();
+        Assert.True(export.IndexOf(secondTitle!, StringComparison.Ordinal) < export.IndexOf(firstTitle!, StringComparison.Ordinal), export);
+        await AssertPreviewIsTheExportAsync(page);
+    }
+
+    [Fact]
+    public async Task Publish_AfterConfirming_RecordsTheIssueAndLaterDraftsSkipItsItems()
+    {
+        var page = await OpenAsync();
+        var items = await page.Locator("#candidates article.entry.in").CountAsync();
+        string? asked = null;
+        page.Dialog += async (_, dialog) =>
+        {
+            asked = dialog.Message;
+            await dialog.AcceptAsync();
+        };
+
+        await page.Locator("form.publish button").ClickAsync();
+        await ActionsDoneAsync(page, 1);
+
+        Assert.Contains("Publish the draft of 2020-W20?", asked);
+        await Expect(page.Locator("#status")).ToContainTextAsync($"{items} items");
+        var published = await _site.CliAsync("entries", "--week", ReviewSite.Week, "--status", "published");
+        Assert.Contains($"{items} entries", published.Error);
+        Assert.Contains("> 导读：本次0条。", await _site.ExportAsync());
+        await Expect(page.Locator("#candidates article.entry.in")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task CopyAndDownload_GiveExactlyTheExport()
+    {
+        var page = await OpenAsync();
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        var export = await _site.ExportAsync();
+
+        await page.Locator("#copy").ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("markdown copied");
+        var copied = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("a[download]").ClickAsync());
+        var path = Path.Combine(_site.Directory, "download.md");
+        await download.SaveAsAsync(path);
+
+        Assert.Equal(export, copied);
+        Assert.Equal($"{ReviewSite.Week}.md", download.SuggestedFilename);
+        Assert.Equal(export, await File.ReadAllTextAsync(path));
+    }
+
+    [Fact]
+    public async Task ScriptTitle_ShowsAsTextAndNeverRuns()
+    {
+        var dialogs = new List<string>();
+        var page = await chromium.NewPageAsync();
+        page.Dialog += (_, dialog) => dialogs.Add(dialog.Message);
+        await page.GotoAsync(new Uri(_site.BaseUri, $"review/{ReviewSite.Week}").ToString());
+        await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
+        var id = _site.IdOf(ReviewSite.XssTitle);
+
+        await Expect(Entry(page, id).Locator(".title")).ToHaveTextAsync(ReviewSite.XssTitle);
+        await Expect(Entry(page, id).Locator("input[name=title]")).ToHaveValueAsync(ReviewSite.XssTitle);
+        Assert.Equal(0, await page.Locator("#candidates script, #preview script").CountAsync());
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task Keyboard_JkMoveSShortlistsRRejectsUUndoes()
+    {
+        var page = await OpenAsync();
+        var rows = page.Locator("#candidates article.entry:not(.member)");
+        var firstId = long.Parse((await rows.Nth(0).GetAttributeAsync("data-id"))!);
+        var secondId = long.Parse((await rows.Nth(1).GetAttributeAsync("data-id"))!);
+
+        await page.Keyboard.PressAsync("j");
+        await page.Keyboard.PressAsync("j");
+        await page.Keyboard.PressAsync("k");
+        await Expect(rows.Nth(0)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bcurrent\b"));
+        await page.Keyboard.PressAsync("s");                 // shortlists the first row; the cursor moves on to the second
+        await ActionsDoneAsync(page, 1);
+        var afterShortlist = _site.StatusOf(firstId);
+        await page.Keyboard.PressAsync("r");                 // rejects the second row
+        await ActionsDoneAsync(page, 2);
+        var afterReject = _site.StatusOf(secondId);
+        await page.Keyboard.PressAsync("u");                 // undoes the reject
+        await ActionsDoneAsync(page, 3);
+        var afterUndo = _site.StatusOf(secondId);
+        await page.Keyboard.PressAsync("u");                 // undoes the shortlist
+        await ActionsDoneAsync(page, 4);
+
+        Assert.Equal("shortlisted", afterShortlist);
+        Assert.Equal("rejected", afterReject);
+        Assert.Equal("candidate", afterUndo);
+        Assert.Equal("candidate", _site.StatusOf(firstId));
+        await AssertPreviewIsTheExportAsync(page);
+    }
+
+    [Fact]
+    public async Task Page_OnALaptopAndAPhone_FitsTheScreenRendersChineseAndIsKeptAsAScreenshot()
+    {
+        var laptop = await OpenAsync();
+        var phone = await OpenAsync(phone: true);
+        await ScreenshotAsync(laptop, "review-page.png");
+        await ScreenshotAsync(phone, "review-page-phone.png");
+
+        foreach (var page in new[] { laptop, phone })
+        {
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways");
+            Assert.True(await page.EvaluateAsync<bool>(DistinctGlyphs), "Chinese characters render as the same box (no CJK font)");
+        }
+        var phoneLayout = await phone.EvaluateAsync<double[]>("() => [document.getElementById('preview').getBoundingClientRect().top, document.getElementById('candidates').getBoundingClientRect().bottom]");
+        Assert.True(phoneLayout[0] >= phoneLayout[1], "on a phone the preview follows the candidates in one column");
+    }
+
+    // Two different CJK characters drawn with the page's font give different pixels; missing glyphs all draw the same box.
+    private const string DistinctGlyphs = """
+        () => {
+          const draw = (text) => {
+            const canvas = document.createElement('canvas');
+            canvas.width = 64; canvas.height = 64;
+            const context = canvas.getContext('2d');
+            context.font = '48px ' + getComputedStyle(document.body).fontFamily;
+            context.fillText(text, 4, 52);
+            return Array.from(context.getImageData(0, 0, 64, 64).data).join(',');
+          };
+          return draw('嵌') !== draw('论') && draw('嵌') !== draw('');
+        }
+        """;
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(ArtifactsDirectory(), name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = false });
+        Assert.True(new FileInfo(path).Length > 10_000, $"{path} looks empty");
+    }
+
+    /// <summary>artifacts/review/ at the repository root (README: where the screenshots are).</summary>
+    private static string ArtifactsDirectory()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EmbeddedAiReport.sln"))) directory = directory.Parent;
+        var path = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "artifacts", "review");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}

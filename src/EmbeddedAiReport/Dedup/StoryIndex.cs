@@ -33,8 +33,8 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     private DateTimeOffset _floor;
     private DateTimeOffset _builtAt;
 
-    /// <summary>What a story is known to have: its primary (null when only the pin is known) and whether an editor pinned it.</summary>
-    public sealed record StoryState(StoryPrimary.Member? Primary, bool Pinned);
+    /// <summary>What a story is known to have: the members that decide its primary (<see cref="StoryPrimary.Keep"/>), the primary, and whether an editor pinned it.</summary>
+    public sealed record StoryState(IReadOnlyList<StoryPrimary.Member> Kept, StoryPrimary.Member? Primary, bool Pinned);
 
     /// <summary>What <see cref="PrepareAsync"/> did.</summary>
     /// <param name="Rebuilt">True when the cache was (re)built from scratch.</param>

@@ -8,9 +8,9 @@ namespace EmbeddedAiReport.Dedup;
 
 /// <summary>One story pass inside a write transaction: places entries, then settles the primaries of the stories touched.</summary>
 /// <remarks>
-/// A story's primary is chosen again only among its known primary and the members that joined it in this pass (the rule
-/// is a fixed order, so the best of a set is the best of its best and the newcomers); when the primary is not known, or a
-/// member's own text changed, all members are read and the rule runs over them. An editor's pin always stays. Disposing a
+/// A story's primary is chosen again only among the members that decide it (<see cref="StoryPrimary.Keep"/>, kept per story)
+/// and the members that joined it in this pass; when those are not known, or a member's own text changed, all members are
+/// read and the rule runs over them. An editor's pin always stays. Disposing a
 /// pass that did not finish makes the index rebuild: what it put there may be rolled back.
 /// </remarks>
 internal sealed class StoryPass(
@@ -150,7 +150,7 @@ internal sealed class StoryPass(
         {
             // A new story of one entry: that entry is its primary (nobody can have pinned another yet).
             target = await _sql.Scalar(_sql.CreateStory, cancellationToken, ("$id", entry.Id), ("$now", _now));
-            index.SetState(target, new StoryIndex.StoryState(entry.Member, false));
+            index.SetState(target, new StoryIndex.StoryState([entry.Member], entry.Member, false));
             _created++;
         }
         else
@@ -182,10 +182,10 @@ internal sealed class StoryPass(
                 continue;
             }
             if (!_joined.TryGetValue(story, out var joined)) continue;
-            var chosen = primaryRule.Choose(joined.Prepend(primary));
-            if (chosen.Id == primary.Id) continue;
-            await _sql.Execute(_sql.SetPrimary, cancellationToken, ("$story", story), ("$id", chosen.Id));
-            index.SetState(story, new StoryIndex.StoryState(chosen, false));
+            var deciding = state.Kept.Concat(joined).DistinctBy(m => m.Id).ToList();
+            var chosen = primaryRule.Choose(deciding);
+            if (chosen.Id != primary.Id) await _sql.Execute(_sql.SetPrimary, cancellationToken, ("$story", story), ("$id", chosen.Id));
+            index.SetState(story, new StoryIndex.StoryState(primaryRule.Keep(deciding), chosen, false));
         }
     }
 
@@ -209,8 +209,8 @@ internal sealed class StoryPass(
         _touched.Add(to);
         if (toState is null or { Pinned: true }) return;
         if (pinned is not null)
-            index.SetState(to, fromState?.Primary is { Id: var id } known && id == pinned ? new StoryIndex.StoryState(known, true) : null);
-        else if (fromState?.Primary is { } fromPrimary) Joined(to).Add(fromPrimary);
+            index.SetState(to, fromState?.Primary is { Id: var id } known && id == pinned ? new StoryIndex.StoryState([.. toState.Kept, .. fromState.Kept], known, true) : null);
+        else if (fromState is { Primary: not null }) Joined(to).AddRange(fromState.Kept);
         else _dirty.Add(to);
     }
 
@@ -229,11 +229,11 @@ internal sealed class StoryPass(
                 if (reader.GetBoolean(6)) pinned = member;
             }
         }
-        if (pinned is not null) return new StoryIndex.StoryState(pinned, true);
         if (members.Count == 0) return null;
+        if (pinned is not null) return new StoryIndex.StoryState(primaryRule.Keep(members), pinned, true);
         var chosen = primaryRule.Choose(members);
         await _sql.Execute(_sql.SetPrimary, cancellationToken, ("$story", story), ("$id", chosen.Id));
-        return new StoryIndex.StoryState(chosen, false);
+        return new StoryIndex.StoryState(primaryRule.Keep(members), chosen, false);
     }
 
     private List<StoryPrimary.Member> Joined(long story)

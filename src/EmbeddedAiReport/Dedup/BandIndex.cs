@@ -37,6 +37,13 @@ internal sealed class BandIndex(DedupOptions options)
         Entries = 0;
     }
 
+    /// <summary>Makes room for <paramref name="members"/> members without growing step by step.</summary>
+    public void Reserve(int members)
+    {
+        _buckets.EnsureCapacity(members * options.Bands);
+        if (members > _order.Length) Array.Resize(ref _order, members);
+    }
+
     /// <summary>Adds a member to the buckets of its band keys.</summary>
     /// <param name="order">The member's order (the higher, the newer); a member keeps the order it was first added with.</param>
     public void Add(int member, long order, ReadOnlySpan<long> bandKeys)

@@ -150,15 +150,21 @@ public sealed class MinHasher
     /// <summary>One key per LSH band: entries sharing any key are candidates for the same story.</summary>
     public long[] BandKeys(ReadOnlySpan<uint> signature)
     {
-        var rows = _options.Rows;
         var keys = new long[_options.Bands];
-        for (var band = 0; band < keys.Length; band++)
+        BandKeys(signature, keys);
+        return keys;
+    }
+
+    /// <summary>The band keys of <paramref name="signature"/> into <paramref name="keys"/> (<see cref="DedupOptions.Bands"/> long).</summary>
+    public void BandKeys(ReadOnlySpan<uint> signature, Span<long> keys)
+    {
+        var rows = _options.Rows;
+        for (var band = 0; band < _options.Bands; band++)
         {
             var h = 0x9E3779B97F4A7C15UL * (ulong)(band + 1);
             for (var r = 0; r < rows; r++) h = Mix(h ^ signature[band * rows + r]);
             keys[band] = (long)h;
         }
-        return keys;
     }
 
     /// <summary>Estimated Jaccard similarity of the texts behind two signatures of equal length.</summary>

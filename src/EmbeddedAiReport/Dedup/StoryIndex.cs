@@ -221,6 +221,15 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         (_held, _signatures) = ([], []);
     }
 
+    private void Reserve(int entries)
+    {
+        if (entries <= _held.Length) return;
+        Array.Resize(ref _held, entries);
+        Array.Resize(ref _signatures, entries * options.SignatureLength);
+        _slots.EnsureCapacity(entries);
+        _bands.Reserve(entries);
+    }
+
     private void Grow()
     {
         var size = Math.Max(1024, _held.Length * 2);
@@ -240,13 +249,27 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
             """;
         command.Parameters.AddWithValue("$from", SqliteTime.Write(from));
         command.Parameters.AddWithValue("$to", to is { } end ? SqliteTime.Write(end) : "~");   // '~' sorts after every time
+        // Sized once for the window (a count over the time index), not grown by doubling: at a million stored entries the
+        // window holds tens of thousands, and the copies a growing array leaves behind would double the peak memory.
+        await using (var count = connection.CreateCommand())
+        {
+            count.Transaction = transaction;
+            count.CommandText = "SELECT count(*) FROM entries e WHERE e.window_time >= $from AND e.window_time < $to";
+            count.Parameters.AddWithValue("$from", SqliteTime.Write(from));
+            count.Parameters.AddWithValue("$to", to is { } until ? SqliteTime.Write(until) : "~");
+            Reserve(_count + Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken)));
+        }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var loaded = 0;
+        var bytes = new byte[options.SignatureLength * sizeof(uint)];
+        var bandKeys = new long[options.Bands];
         while (await reader.ReadAsync(cancellationToken))
         {
-            var signature = MemoryMarshal.Cast<byte, uint>((byte[])reader.GetValue(1));
-            if (signature.Length != options.SignatureLength) continue;   // signed under other Bands/Rows: it cannot share a band key
-            Put(reader.GetInt64(0), SqliteTime.Read(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetInt64(3), signature, hasher.BandKeys(signature));
+            // Signed under other Bands/Rows: it cannot share a band key.
+            if (reader.GetBytes(1, 0, null, 0, 0) != bytes.Length || reader.GetBytes(1, 0, bytes, 0, bytes.Length) != bytes.Length) continue;
+            var signature = MemoryMarshal.Cast<byte, uint>(bytes.AsSpan());
+            hasher.BandKeys(signature, bandKeys);
+            Put(reader.GetInt64(0), SqliteTime.Read(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetInt64(3), signature, bandKeys);
             loaded++;
         }
         return loaded;

@@ -54,7 +54,7 @@ def main():
         print(f"[scale] building {a.entries} entries into {big} (the product's ingest path; minutes)", file=sys.stderr)
         t0 = time.perf_counter()
         subprocess.run(["dotnet", "run", "-c", "Release", "--project", str(ROOT / "bench/EmbeddedAiReport.Bench"), "--",
-                        "scale-db", str(a.entries), str(big), "--newest", NEWEST], check=True)
+                        "scale-db", str(a.entries), str(big), "--newest", NEWEST], check=True, stdout=sys.stderr)
         print(f"[scale] built in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     size = big.stat().st_size
     stored = count(big)
@@ -82,7 +82,7 @@ def main():
             time.sleep(0.1)
         port = port_file.read_text().strip()
         subprocess.run([sys.executable, str(HERE / "peerbench/gen_feeds.py"), "--out", str(feeds), "--port", port], check=True,
-                       stderr=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         urls = (feeds / "urls.txt").read_text().split()
         for u in urls:   # warm the server's cache, as peerbench does
             urllib.request.urlopen(urllib.request.Request(u, headers={"X-Peerbench-Warmup": "1"}), timeout=10).read()

@@ -12,7 +12,7 @@ internal sealed class DraftFiles(DraftExporter exporter, IssueStore issues, Load
     public async Task<string> RenderAsync(DraftWindow window, string format, CancellationToken cancellationToken)
     {
         var draft = await exporter.BuildAsync(window, cancellationToken);
-        return format == "json" ? DraftRenderer.RenderJson(draft) : config.Renderer!.Render(draft);
+        return format == "json" ? DraftRenderer.RenderJson(draft) : config.Renderer.Render(draft);
     }
 
     /// <summary>Writes the week's draft to <c>DraftsDirectory/&lt;YYYY-Www&gt;.md</c>, keeping older drafts; returns the path.</summary>

@@ -1,16 +1,23 @@
-using System.Text;
+using System.Collections.Immutable;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
-using EmbeddedAiReport.Ranking;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Summaries;
 using EmbeddedAiReport.Tagging;
+using EmbeddedAiReport.Worker.Configuration;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace EmbeddedAiReport.Worker;
 
-/// <summary>Everything read from the config folder, with every problem found (each naming file, source and field).</summary>
+/// <summary>The config folder: appsettings.json bound once, the reloadable files as an immutable <see cref="ConfigSnapshot"/>, and every problem found.</summary>
+/// <remarks>
+/// <see cref="Current"/> is the one accessor for the reloadable files; <see cref="Reload"/> swaps in a new snapshot
+/// atomically. Settings of appsettings.json take effect on restart. Problems name file, source and field.
+/// <threadsafety>Thread-safe: readers take <see cref="Current"/> once; reloads are serialized by the caller.</threadsafety>
+/// </remarks>
 public sealed class LoadedConfig
 {
     public const string AppSettingsFile = "appsettings.json";
@@ -20,35 +27,58 @@ public sealed class LoadedConfig
     public const string RouterFile = "router.json";
     public const string RankerFile = "ranker.json";
 
-    private LoadedConfig(string directory, IConfigurationRoot configuration)
+    private readonly IReadOnlyList<ISourceKind> _kinds;
+    private readonly Dictionary<Type, string> _fingerprints = [];
+    private readonly List<Action<ConfigSnapshot>> _listeners = [];
+    private ConfigSnapshot _current = ConfigSnapshot.Empty;
+
+    private LoadedConfig(string directory, IConfigurationRoot configuration, string? databaseOverride, IReadOnlyList<ISourceKind> kinds)
     {
         Directory = directory;
         Configuration = configuration;
+        DatabaseOverride = databaseOverride;
+        _kinds = kinds;
     }
 
     public string Directory { get; }
     public IConfigurationRoot Configuration { get; }
-    public ReportOptions Report { get; } = new();
-    public FetchingOptions Fetching { get; } = new();
-    public DraftOptions Draft { get; } = new();
-    public DedupOptions Dedup { get; } = new();
-    public IReadOnlyList<SourceDefinition> Sources { get; private set; } = [];
-    public DraftRenderer? Renderer { get; private set; }
-    /// <summary>The taxonomy of tags.json and the section router of router.json (none when the file is absent).</summary>
-    public TaggingModel Tagging { get; private set; } = TaggingModel.Empty;
+    /// <summary>The <c>--db</c> option, which overrides <c>Report:Database</c>.</summary>
+    public string? DatabaseOverride { get; }
+    public ReportOptions Report { get; private set; } = new();
+    public FetchingOptions Fetching { get; private set; } = new();
+    public DraftOptions Draft { get; private set; } = new();
+    public DedupOptions Dedup { get; private set; } = new();
+    public SummariesOptions Summaries { get; private set; } = new();
+    /// <summary>The prompt of the model-written 摘要 (read at start, like appsettings.json); null while summaries are off.</summary>
+    public SummaryPrompt? SummaryPrompt { get; private set; }
     public List<string> Problems { get; } = [];
     /// <summary>Problems the program runs on with a fallback (a missing or corrupt relevance model → keyword relevance).</summary>
     public List<string> Warnings { get; } = [];
 
+    /// <summary>The reloadable files as they are now.</summary>
+    public ConfigSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>The sources of the current snapshot.</summary>
+    public IReadOnlyList<SourceDefinition> Sources => Current.Sources;
+
+    /// <summary>The enabled sources of the current snapshot.</summary>
+    public IReadOnlyList<SourceDefinition> EnabledSources => Current.Sources.Where(s => s.Enabled).ToList();
+
+    /// <summary>The template of the current snapshot.</summary>
+    public DraftRenderer Renderer => Current.Get<DraftRenderer>();
+
+    /// <summary>The taxonomy of tags.json, the section router of router.json and the relevance model of ranker.json (each may be absent).</summary>
+    public TaggingModel Tagging => Current.TryGet<TaggingModel>() ?? TaggingModel.Empty;
+
     /// <summary>Reads <paramref name="directory"/>; environment variables prefixed <c>EAIR_</c> override appsettings (<c>EAIR_Fetching__Contact</c>).</summary>
-    /// <param name="template">False to leave the draft template unread (<see cref="Renderer"/> stays null).</param>
-    public static LoadedConfig Load(string directory, string? databaseOverride, IEnumerable<ISourceKind> kinds, bool template = true)
+    public static LoadedConfig Load(string directory, string? databaseOverride, IEnumerable<ISourceKind> kinds)
     {
         var root = Path.GetFullPath(directory);
         var builder = new ConfigurationBuilder();
         var settingsPath = Path.Combine(root, AppSettingsFile);
         var loadProblems = new List<string>();
-        if (!System.IO.Directory.Exists(root)) loadProblems.Add($"{root}: config folder not found (pass --config DIR)");
+        var folderMissing = !System.IO.Directory.Exists(root);
+        if (folderMissing) loadProblems.Add($"{root}: config folder not found (pass --config DIR)");
         else if (File.Exists(settingsPath)) builder.AddJsonFile(settingsPath, optional: false);
         builder.AddEnvironmentVariables("EAIR_");
 
@@ -62,31 +92,28 @@ public sealed class LoadedConfig
             loadProblems.Add($"{AppSettingsFile}: {ex.GetBaseException().Message}");
             configuration = new ConfigurationBuilder().AddEnvironmentVariables("EAIR_").Build();
         }
-        var config = new LoadedConfig(root, configuration);
+        var config = new LoadedConfig(root, configuration, databaseOverride, kinds.ToList());
         config.Problems.AddRange(loadProblems);
-        config.Bind("Report", config.Report);
-        config.Bind("Fetching", config.Fetching);
-        config.Bind("Draft", config.Draft);
-        config.Bind("Dedup", config.Dedup);
-        if (databaseOverride is not null) config.Report.Database = databaseOverride;
-        config.Problems.AddRange(config.Fetching.Validate().Select(p => $"{AppSettingsFile}: {p}"));
-        config.Problems.AddRange(config.Draft.Validate().Select(p => $"{AppSettingsFile}: {p}"));
-        config.Problems.AddRange(config.Dedup.Validate().Select(p => $"{AppSettingsFile}: {p}"));
-        if (CronProblem(config.Report.ExportSchedule) is { } cron) config.Problems.Add($"{AppSettingsFile}: Report:ExportSchedule: {cron}");
-        if (!config.Problems.Any(p => p.Contains("config folder not found")))
+        config.BindSettings();
+        if (!folderMissing)
         {
-            config.LoadSources(kinds);
-            if (template) config.LoadTemplate();
-            config.LoadTagging();
+            var reader = config.NewReader();
+            var values = ImmutableDictionary<Type, object>.Empty;
+            foreach (var part in ConfigParts.All)
+            {
+                config._fingerprints[part.ValueType] = part.Fingerprint(root);
+                if (part.Load(reader) is { } value) values = values.SetItem(part.ValueType, value);
+            }
+            config.Problems.AddRange(reader.Problems);
+            config.Warnings.AddRange(reader.Warnings);
+            config._current = new ConfigSnapshot(values);
+            config.LoadSummaryPrompt();
         }
         return config;
     }
 
     /// <summary>Path of a file in the config folder.</summary>
     public string PathOf(string relative) => Path.Combine(Directory, relative);
-
-    /// <summary>The enabled sources.</summary>
-    public IReadOnlyList<SourceDefinition> EnabledSources => Sources.Where(s => s.Enabled).ToList();
 
     /// <summary>A Quartz cron problem, or null when <paramref name="expression"/> is valid.</summary>
     public static string? CronProblem(string expression)
@@ -102,108 +129,105 @@ public sealed class LoadedConfig
         }
     }
 
-    private void Bind<T>(string section, T target)
+    /// <summary>
+    /// Reads again every reloadable file whose content changed. A part whose files have problems keeps its running value
+    /// (the problems are returned); the others are swapped in, all at once, as a new <see cref="Current"/>.
+    /// </summary>
+    /// <remarks>Callers serialize reloads (the daemon's config watcher runs one at a time).</remarks>
+    public ReloadResult Reload()
+    {
+        var previous = Current;
+        var next = previous;
+        var changed = new List<Type>();
+        var problems = new List<string>();
+        foreach (var part in ConfigParts.All)
+        {
+            var fingerprint = part.Fingerprint(Directory);
+            if (_fingerprints.GetValueOrDefault(part.ValueType) == fingerprint) continue;
+            var reader = NewReader(reloading: true);
+            var value = part.Load(reader);
+            if (reader.Problems.Count > 0 || value is null)
+            {
+                problems.AddRange(reader.Problems);
+                continue;   // the fingerprint stays old, so the next change event tries the part again
+            }
+            _fingerprints[part.ValueType] = fingerprint;
+            next = next.With(part.ValueType, value);
+            changed.Add(part.ValueType);
+        }
+        if (changed.Count > 0)
+        {
+            Volatile.Write(ref _current, next);
+            Action<ConfigSnapshot>[] listeners;
+            lock (_listeners) listeners = [.. _listeners];
+            foreach (var listener in listeners) listener(next);
+        }
+        return new ReloadResult(previous, next, changed, problems);
+    }
+
+    /// <summary>Calls <paramref name="listener"/> after each reload that changed something; dispose the result to stop.</summary>
+    public IDisposable OnReload(Action<ConfigSnapshot> listener)
+    {
+        lock (_listeners) _listeners.Add(listener);
+        return new Subscription(() => { lock (_listeners) _listeners.Remove(listener); });
+    }
+
+    private ConfigReader NewReader(bool reloading = false) => new(Directory, Draft, _kinds, reloading);
+
+    // The same options registration the host uses (BindConfiguration + validators), read once here so that one-shot
+    // commands and `validate` report every problem before anything runs.
+    private void BindSettings()
+    {
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(Configuration).AddReportSettings(DatabaseOverride);
+        using var provider = services.BuildServiceProvider();
+        Report = Read<ReportOptions>(provider, "Report") ?? Report;
+        Fetching = Read<FetchingOptions>(provider, "Fetching") ?? Fetching;
+        Draft = Read<DraftOptions>(provider, "Draft") ?? Draft;
+        Dedup = Read<DedupOptions>(provider, "Dedup") ?? Dedup;
+        Summaries = Read<SummariesOptions>(provider, "Summaries") ?? Summaries;
+        if (Summaries.TimeoutProblem(Fetching.TotalTimeout) is { } timeout) Problems.Add($"{AppSettingsFile}: {timeout}");
+        if (Configuration["Logging:Format"] is { } format && format is not ("simple" or "json"))
+            Problems.Add($"{AppSettingsFile}: Logging:Format: must be 'simple' or 'json', got '{format}'");
+    }
+
+    private void LoadSummaryPrompt()
+    {
+        if (!Summaries.Enabled) return;
+        var path = PathOf(Summaries.Prompt);
+        if (!File.Exists(path))
+        {
+            Problems.Add($"{Summaries.Prompt}: not found in {Directory} (Summaries:Prompt)");
+            return;
+        }
+        try
+        {
+            SummaryPrompt = new SummaryPrompt(File.ReadAllText(path, System.Text.Encoding.UTF8), Summaries.Prompt);
+        }
+        catch (Exception ex) when (ex is DraftTemplateException or IOException)
+        {
+            Problems.Add(ex is IOException ? $"{Summaries.Prompt}: cannot be read: {ex.Message}" : ex.Message);
+        }
+    }
+
+    private T? Read<T>(IServiceProvider provider, string section) where T : class
     {
         try
         {
-            Configuration.GetSection(section).Bind(target, o => o.ErrorOnUnknownConfiguration = true);
+            return provider.GetRequiredService<IOptions<T>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            Problems.AddRange(ex.Failures.Select(f => $"{AppSettingsFile}: {f}"));
         }
         catch (InvalidOperationException ex)
         {
             Problems.Add($"{AppSettingsFile}: {section}: {ex.GetBaseException().Message}");
         }
+        return null;
     }
 
-    private void LoadSources(IEnumerable<ISourceKind> kinds)
+    private sealed class Subscription(Action dispose) : IDisposable
     {
-        var (sources, problems) = ReadSources(kinds);
-        Sources = sources;
-        Problems.AddRange(problems);
-    }
-
-    /// <summary>
-    /// Reads sources.json again (the daemon does this when the file changes). The new sources replace the old ones only
-    /// when the file has no problems; otherwise the old ones stay and the problems are returned.
-    /// </summary>
-    public IReadOnlyList<string> ReloadSources(IEnumerable<ISourceKind> kinds)
-    {
-        var (sources, problems) = ReadSources(kinds);
-        if (problems.Count == 0) Sources = sources;
-        return problems;
-    }
-
-    private (IReadOnlyList<SourceDefinition> Sources, IReadOnlyList<string> Problems) ReadSources(IEnumerable<ISourceKind> kinds)
-    {
-        var path = PathOf(SourcesFile);
-        if (!File.Exists(path)) return ([], [$"{SourcesFile}: not found in {Directory}"]);
-        try
-        {
-            return new SourceCatalog(kinds).Parse(File.ReadAllText(path, Encoding.UTF8), SourcesFile, Draft.SectionSlugs(), CronProblem);
-        }
-        catch (IOException ex)
-        {
-            return ([], [$"{SourcesFile}: cannot be read: {ex.Message}"]);
-        }
-    }
-
-    private void LoadTagging()
-    {
-        var path = PathOf(TagsFile);
-        if (!File.Exists(path))
-        {
-            Problems.Add($"{TagsFile}: not found in {Directory}");
-            return;
-        }
-        var (taxonomy, problems) = Taxonomy.Parse(File.ReadAllText(path, Encoding.UTF8), TagsFile);
-        Problems.AddRange(problems);
-        SectionRouter? router = null;
-        var routerPath = PathOf(RouterFile);
-        if (File.Exists(routerPath))
-        {
-            (router, var problem) = SectionRouter.Parse(File.ReadAllText(routerPath, Encoding.UTF8), RouterFile);
-            if (problem is not null) Problems.Add(problem);
-        }
-        Tagging = new TaggingModel(taxonomy ?? Taxonomy.Empty, router, LoadRanker());
-    }
-
-    // A missing or broken model must not stop the daemon: relevance falls back to the keyword score, with a warning.
-    private RelevanceModel? LoadRanker()
-    {
-        var path = PathOf(RankerFile);
-        const string fallback = "relevance falls back to the keyword score until it is fixed (run the train command)";
-        if (!File.Exists(path))
-        {
-            Warnings.Add($"{RankerFile}: not found in {Directory}; {fallback}");
-            return null;
-        }
-        try
-        {
-            var (model, problem) = RelevanceModel.Parse(File.ReadAllText(path, Encoding.UTF8), RankerFile);
-            if (problem is not null) Warnings.Add($"{problem}; {fallback}");
-            return model;
-        }
-        catch (IOException ex)
-        {
-            Warnings.Add($"{RankerFile}: cannot be read: {ex.Message}; {fallback}");
-            return null;
-        }
-    }
-
-    private void LoadTemplate()
-    {
-        var path = PathOf(TemplateFile);
-        if (!File.Exists(path))
-        {
-            Problems.Add($"{TemplateFile}: not found in {Directory}");
-            return;
-        }
-        try
-        {
-            Renderer = new DraftRenderer(File.ReadAllText(path, Encoding.UTF8), TemplateFile);
-        }
-        catch (DraftTemplateException ex)
-        {
-            Problems.Add(ex.Message);
-        }
+        public void Dispose() => dispose();
     }
 }

@@ -26,4 +26,30 @@ public sealed class ReportOptions
     /// its login form. Default: none (actions from loopback clients only).
     /// </value>
     public string? EditorToken { get; set; }
+
+    /// <value><c>fetches</c> rows older than this are deleted by the daily housekeeping job. Default: 90 days.</value>
+    public TimeSpan FetchRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <value><c>/healthz</c> answers 503 when more than this share of the enabled sources is failing or stale. Default: 0.5.</value>
+    public double UnhealthyShare { get; set; } = 0.5;
+
+    /// <value>Quartz cron (draft time zone) of the housekeeping job (pruning old fetches). Default: daily 03:30.</value>
+    public string HousekeepingSchedule { get; set; } = "0 30 3 * * ?";
+
+    /// <value>
+    /// After <c>publish</c> (command or review page), train router.json and ranker.json again with the new labels and rescore
+    /// the stored entries, as <c>train</c> does; needs a writable config folder (a failure is logged, the publish stands).
+    /// Default: true.
+    /// </value>
+    public bool RetrainOnPublish { get; set; } = true;
+
+    /// <summary>Every problem with these settings, each naming its key.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (LoadedConfig.CronProblem(ExportSchedule) is { } export) yield return $"Report:ExportSchedule: {export}";
+        if (LoadedConfig.CronProblem(HousekeepingSchedule) is { } housekeeping) yield return $"Report:HousekeepingSchedule: {housekeeping}";
+        if (string.IsNullOrWhiteSpace(Database)) yield return "Report:Database: must not be empty";
+        if (FetchRetention < TimeSpan.FromDays(1)) yield return $"Report:FetchRetention: must be at least 1 day, got {FetchRetention}";
+        if (UnhealthyShare is < 0 or > 1) yield return $"Report:UnhealthyShare: must be between 0 and 1, got {UnhealthyShare}";
+    }
 }

@@ -22,7 +22,7 @@ internal sealed record TrainingFolder(string Directory)
         IReadOnlyDictionary<string, string> sectionSlugs)
     {
         var issues = CorpusIssue.LoadDirectory(corpus, sectionSlugs);
-        var negatives = new List<CandidateEntry>();
+        var negatives = new List<(string, IReadOnlyList<CandidateEntry>)>();
         var files = negativeFiles ?? (System.IO.Directory.Exists(Directory)
             ? System.IO.Directory.GetFiles(Directory, "*.jsonl").Order(StringComparer.Ordinal).ToList()
             : []);
@@ -30,14 +30,14 @@ internal sealed record TrainingFolder(string Directory)
         {
             var (entries, problem) = TrainingFiles.ReadFlood(file);
             if (problem is not null) return (new ModelTraining.Inputs(issues, negatives), $"--negatives: {problem}");
-            negatives.AddRange(entries);
+            negatives.Add((Path.GetFileName(file), entries));
         }
         var offTopic = offTopicFile ?? Path.Combine(Directory, OffTopicFile);
         if (offTopicFile is not null || File.Exists(offTopic))
         {
             var (entries, problem) = TrainingFiles.ReadOffTopic(offTopic);
             if (problem is not null) return (new ModelTraining.Inputs(issues, negatives), $"--offtopic: {problem}");
-            negatives.AddRange(entries);
+            negatives.Add((Path.GetFileName(offTopic), entries));
         }
         return (new ModelTraining.Inputs(issues, negatives), null);
     }

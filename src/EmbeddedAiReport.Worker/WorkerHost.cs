@@ -1,11 +1,15 @@
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Worker.Configuration;
 using EmbeddedAiReport.Worker.Http;
 using EmbeddedAiReport.Worker.Jobs;
 using EmbeddedAiReport.Worker.Review;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
 using Quartz;
 
 namespace EmbeddedAiReport.Worker;
@@ -13,6 +17,9 @@ namespace EmbeddedAiReport.Worker;
 /// <summary>Builds the application for the daemon and for one-shot CLI commands from a loaded config.</summary>
 internal static class WorkerHost
 {
+    /// <summary>How long a stop may take: running polls are cancelled at once, so this only bounds a stuck component.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>The source kinds, to validate sources.json before the application exists.</summary>
     public static IReadOnlyList<ISourceKind> SourceKinds()
     {
@@ -24,45 +31,77 @@ internal static class WorkerHost
     }
 
     /// <summary>Loads and validates the config folder.</summary>
-    public static LoadedConfig LoadConfig(string directory, string? database, bool template = true) =>
-        LoadedConfig.Load(directory, database, SourceKinds(), template);
+    public static LoadedConfig LoadConfig(string directory, string? database) => LoadedConfig.Load(directory, database, SourceKinds());
 
-    /// <summary>
-    /// The services of a one-shot command (<c>poll</c>, <c>export</c>, <c>entries</c>): no host, no web server, logs on stderr
-    /// (warnings and up). Each command is a process of its own, so what is not built here is start time and memory saved.
-    /// </summary>
-    /// <param name="configure">Extra registrations (tests replace the clock here).</param>
-    public static ServiceProvider BuildServices(LoadedConfig config, Action<IServiceCollection>? configure = null)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging(logging => logging
-            .AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-                o.ColorBehavior = LoggerColorBehavior.Disabled;
-            })
-            .AddFilter<ConsoleLoggerProvider>(level => level >= LogLevel.Warning)
-            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
-        services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        AddCore(services, config);
-        configure?.Invoke(services);
-        return services.BuildServiceProvider();
-    }
-
-    /// <param name="daemon">True: Quartz schedules and HTTP endpoints; false: services only, logs on stderr.</param>
+    /// <param name="daemon">True: Quartz schedules, config reload and HTTP endpoints; false: services only, logs on stderr.</param>
     /// <param name="configure">Extra registrations (tests replace the clock here).</param>
     public static WebApplication Build(LoadedConfig config, bool daemon, Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.AddConfiguration(config.Configuration);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        ConfigureLogging(builder, daemon);
+
+        builder.Services.AddSingleton(config);
+        if (config.SummaryPrompt is { } summaryPrompt) builder.Services.AddSingleton(summaryPrompt);   // only while summaries are on
+        builder.Services.AddReportSettings(config.DatabaseOverride);
+        foreach (var part in ConfigParts.All)
+            builder.Services.AddSingleton(typeof(IOptionsMonitor<>).MakeGenericType(part.ValueType), typeof(SnapshotMonitor<>).MakeGenericType(part.ValueType));
+        builder.Services.AddEmbeddedAiReport(config.Report.Database);
+        builder.Services.AddSingleton<DraftFiles>();
+        builder.Services.AddSingleton<ModelRetraining>();
+        builder.Services.AddSingleton<SourceStatuses>();
+
+        if (daemon)
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-            o.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
+            builder.WebHost.UseUrls(config.Report.Urls);
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+            builder.Services.AddSystemd();   // Type=notify under systemd; nothing elsewhere
+            builder.Services.AddQuartz(q => JobStore.Configure(q, new ReportDatabase(config.Report.Database)));
+            builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+            builder.Services.AddTransient<PollSourceJob>();
+            builder.Services.AddTransient<ExportDraftJob>();
+            builder.Services.AddTransient<HousekeepingJob>();
+            builder.Services.AddSingleton<SourceScheduler>();
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<SourceScheduler>());
+            builder.Services.AddSingleton<ConfigWatcher>();
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<ConfigWatcher>());
+            builder.Services.AddSingleton<HealthCheck>();
+            builder.Services.AddSingleton<ReportGauges>();
+            builder.Services.AddReview();
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PollMetrics.MeterName)
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));   // gauges are read per scrape
+            // Meters are matched by name process-wide; export only this host's (its IMeterFactory's), not another host's in the process.
+            builder.Services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
+            {
+                var own = provider.GetRequiredService<IMeterFactory>();
+                metrics.AddView(instrument => instrument.Meter.Scope == own ? null : MetricStreamConfiguration.Drop);
+            });
+        }
+        configure?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        if (daemon)
+        {
+            _ = app.Services.GetRequiredService<ReportGauges>();   // its gauges exist from the first scrape
+            ReportEndpoints.Map(app);
+            ReviewEndpoints.Map(app);
+        }
+        return app;
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder, bool daemon)
+    {
+        builder.Logging.ClearProviders();
+        // Logging:Format: "simple" (default) is one readable line per event; "json" is one JSON object per line for collectors.
+        if (builder.Configuration["Logging:Format"] == "json")
+            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz");
+        else
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
         if (!daemon)
         {
             // One-shot commands print their results on stdout; logs go to stderr and only warnings by default.
@@ -71,36 +110,5 @@ internal static class WorkerHost
         }
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
-
-        AddCore(builder.Services, config);
-
-        if (daemon)
-        {
-            builder.WebHost.UseUrls(config.Report.Urls);
-            builder.Services.AddQuartz();
-            builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-            builder.Services.AddTransient<PollSourceJob>();
-            builder.Services.AddTransient<ExportDraftJob>();
-            builder.Services.AddHostedService<SourceScheduler>();
-            builder.Services.AddReview();
-        }
-        configure?.Invoke(builder.Services);
-
-        var app = builder.Build();
-        if (daemon) ReportEndpoints.Map(app);
-        if (daemon) ReviewEndpoints.Map(app);
-        return app;
-    }
-
-    private static void AddCore(IServiceCollection services, LoadedConfig config)
-    {
-        services.AddSingleton(config);
-        services.AddSingleton(Options.Create(config.Report));
-        services.AddSingleton(Options.Create(config.Fetching));
-        services.AddSingleton(Options.Create(config.Draft));
-        services.AddSingleton(Options.Create(config.Dedup));
-        services.AddSingleton(config.Tagging);
-        services.AddEmbeddedAiReport(config.Report.Database);
-        services.AddSingleton<DraftFiles>();
     }
 }

@@ -7,6 +7,7 @@ using EmbeddedAiReport.Sources.Feeds;
 using EmbeddedAiReport.Sources.GitHub;
 using EmbeddedAiReport.Sources.WeChat;
 using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Summaries;
 using EmbeddedAiReport.Tagging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PageStore>();
         services.AddSingleton<LabelStore>();
         services.AddSingleton<Ranking.ModelTraining>();
+        services.AddSingleton<SchedulerTables>();
 
         services.AddSingleton<HostPoliteness>();
         services.AddSingleton<HostResilience>();
@@ -59,26 +61,47 @@ public static class ServiceCollectionExtensions
 
 
         services.AddSingleton<SourceCatalog>();
-        services.TryAddSingleton(TaggingModel.Empty);   // the host registers what it loaded from tags.json and router.json
-        services.AddSingleton<EntryClassifier>();
+        // The daemon registers a monitor over the reloadable tags.json, router.json and ranker.json; without one, a fixed
+        // model (Empty unless the host registered a TaggingModel).
+        services.TryAddSingleton(TaggingModel.Empty);
+        services.TryAddSingleton<IOptionsMonitor<TaggingModel>>(provider => new FixedOptionsMonitor<TaggingModel>(provider.GetRequiredService<TaggingModel>()));
+        services.AddSingleton(provider => new EntryClassifier(provider.GetRequiredService<IOptionsMonitor<TaggingModel>>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PageEnricher>();
+        services.AddMetrics();
+        services.AddSingleton<PollMetrics>();
         services.AddSingleton<SourcePoller>();
 
         // Stories: dedup and cross-links after each fetch (DedupOptions bound by the host; defaults otherwise).
-        services.TryAddSingleton(Options.Create(new DedupOptions()));
+        services.AddOptions<DedupOptions>();
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<DedupOptions>>().Value);
         services.AddSingleton<MinHasher>();
         services.AddSingleton<StoryPrimary>();
         services.AddSingleton<StoryAssigner>();
         services.AddSingleton<IngestWriter>();
 
-        services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<TaggingModel>()));
+        services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<IOptionsMonitor<TaggingModel>>()));
         services.AddSingleton<DraftExporter>();
         services.AddSingleton<EditorStore>();
-        services.AddSingleton(provider => new DraftExplainer(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<TaggingModel>()));
+        services.AddSingleton(provider => new DraftExplainer(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<IOptionsMonitor<TaggingModel>>()));
         services.AddSingleton<DraftReview>();
         services.AddSingleton(provider => new IssueHistory(provider.GetRequiredService<IssueStore>(), provider.GetRequiredService<IOptions<DraftOptions>>().Value));
+        services.AddSummaries();
         return services;
+    }
+
+    // Chinese 摘要 by a model: off while Summaries:Endpoint is empty. The host registers SummariesOptions and, when on, the SummaryPrompt.
+    private static void AddSummaries(this IServiceCollection services)
+    {
+        services.AddOptions<SummariesOptions>();
+        services.AddSingleton<SummaryStore>();
+        services.AddSingleton<SummaryClient>();
+        services.AddSingleton<DraftSummaries>();
+        services.AddSingleton<EntrySummarizer>();
+        services.AddSingleton<SummarizerHealth>();
+        services.AddHttpClient(SummaryClient.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+                new FetchingMessageHandler(provider.GetRequiredService<Fetcher>(), provider.GetRequiredService<IOptions<SummariesOptions>>().Value))
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);   // Fetching applies Summaries:Timeout per attempt
     }
 
     /// <summary>Registers a source kind; adding a kind is this one line plus its folder.</summary>

@@ -21,6 +21,8 @@ public sealed record SourceDefinition
     /// <summary>Minimum gap between two requests to this source's host; null: the host's default.</summary>
     public TimeSpan? PolitenessDelay { get; init; }
     public TimeSpan? Timeout { get; init; }
+    /// <summary>Time one poll may take, every request, retry and wait included; null: <c>Fetching:PollBudget</c>.</summary>
+    public TimeSpan? PollBudget { get; init; }
     public long? MaxBytes { get; init; }
     /// <summary>Allow URLs on loopback/private networks (false by default; tests set it).</summary>
     public bool AllowPrivateNetwork { get; init; }

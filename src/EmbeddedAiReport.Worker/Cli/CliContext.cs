@@ -4,10 +4,9 @@ namespace EmbeddedAiReport.Worker.Cli;
 internal sealed record CliContext(string ConfigDirectory, string? Database, TextWriter Out, TextWriter Error)
 {
     /// <summary>Loads the config; prints every problem and returns null when there are any.</summary>
-    /// <param name="template">False for commands that render nothing (<c>poll</c>): parsing the template is a good part of a start.</param>
-    public LoadedConfig? LoadValidConfig(bool template = true)
+    public LoadedConfig? LoadValidConfig()
     {
-        var config = WorkerHost.LoadConfig(ConfigDirectory, Database, template);
+        var config = WorkerHost.LoadConfig(ConfigDirectory, Database);
         foreach (var warning in config.Warnings) Error.WriteLine($"warning: {warning}");
         if (config.Problems.Count == 0) return config;
         foreach (var problem in config.Problems) Error.WriteLine(problem);

@@ -18,12 +18,12 @@ internal static class EntriesCommand
             context.Error.WriteLine($"--section: unknown section '{sectionText}' (known: {string.Join(", ", config.Draft.SectionSlugs().Keys.Order())})");
             return ExitCodes.UsageOrConfig;
         }
-        await using var app = WorkerHost.BuildServices(config, configure);
+        await using var app = WorkerHost.Build(config, daemon: false, configure);
         var query = new EntryQuery { Tag = arguments.Tag, Section = section, Status = arguments.Status, Limit = arguments.Limit };
         EmbeddedAiReport.Drafting.DraftWindow? chosen = null;
         if (arguments.Window.Week is not null || arguments.Window.From is not null || arguments.Window.To is not null || arguments.Window.SinceLast)
         {
-            var resolved = await ExportCommand.ResolveWindowAsync(app, config, arguments.Window, cancellationToken);
+            var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, arguments.Window, cancellationToken);
             if (resolved.Window is not { } window)
             {
                 context.Error.WriteLine(resolved.Problem);
@@ -32,10 +32,13 @@ internal static class EntriesCommand
             query = query with { FromUtc = window.FromUtc, ToUtc = window.ToUtc };
             chosen = window;
         }
-        var rows = await app.GetRequiredService<EntryStore>().QueryAsync(query, cancellationToken);
-        var classifier = app.GetRequiredService<EntryClassifier>();
+        var rows = await app.Services.GetRequiredService<EntryStore>().QueryAsync(query, cancellationToken);
+        var classifier = app.Services.GetRequiredService<EntryClassifier>();
         var zone = config.Draft.Zone();
-        var decisions = arguments.Explain ? await EntryDecisions.ForAsync(app, config, chosen, rows.Select(r => r.Entry), cancellationToken) : null;
+        var decisions = arguments.Explain ? await EntryDecisions.ForAsync(app.Services, config, chosen, rows.Select(r => r.Entry), cancellationToken) : null;
+        var summaries = arguments.Explain
+            ? await app.Services.GetRequiredService<EmbeddedAiReport.Summaries.DraftSummaries>().DescribeAsync(rows.Select(r => r.Entry.Id).ToList(), cancellationToken)
+            : null;
         context.Out.WriteLine($"{"id",6}  {"status",-11} {"score",6}  {"section",-10} {"date",-10}  title");
         foreach (var (entry, tags) in rows)
         {
@@ -51,6 +54,7 @@ internal static class EntriesCommand
                 var stale = Relevance.Format(relevance.Score) != Relevance.Format(entry.Score) ? $" [stored {Relevance.Format(entry.Score)}: scored by an earlier model; run train to rescore]" : "";
                 context.Out.WriteLine($"{"",8}{relevance}{stale}");
                 if (decisions!.TryGetValue(entry.Id, out var decision)) context.Out.WriteLine($"{"",8}draft: {decision}");
+                if (summaries!.TryGetValue(entry.Id, out var summary)) context.Out.WriteLine($"{"",8}summary: {summary}");
             }
         }
         context.Error.WriteLine($"{rows.Count} entries");

@@ -6,7 +6,7 @@ namespace EmbeddedAiReport.Worker.Cli;
 /// <summary><c>evaluate --corpus DIR [--offtopic FILE] [--folds N] [--flood FILE]... [--per-window N] [--negatives FILE]...</c>: leave-issues-out figures.</summary>
 internal static class EvaluateCommand
 {
-    public sealed record Arguments(string Corpus, string? OffTopic, int Folds, string[] Floods, int PerWindow, string[] Negatives);
+    public sealed record Arguments(string Corpus, string? OffTopic, int Folds, string[] Floods, int PerWindow, string[] Negatives, string[] HeldOut);
 
     public static int Run(CliContext context, Arguments arguments)
     {
@@ -28,7 +28,7 @@ internal static class EvaluateCommand
         }
         var floods = new List<IReadOnlyList<CandidateEntry>>();
         var negatives = new List<CandidateEntry>(offTopic);
-        foreach (var (files, target, option) in new[] { (arguments.Floods, (List<CandidateEntry>?)null, "--flood"), (arguments.Negatives, negatives, "--negatives") })
+        foreach (var (files, target, option) in new[] { (arguments.Floods, (List<CandidateEntry>?)null, "--flood"), (arguments.HeldOut, null, "--heldout"), (arguments.Negatives, negatives, "--negatives") })
             foreach (var file in files)
             {
                 var (entries, problem) = TrainingFiles.ReadFlood(file);
@@ -56,7 +56,8 @@ internal static class EvaluateCommand
         context.Out.Write(report.Format());
         if (floods.Count > 0)
         {
-            var ranking = RankingEvaluation.Run(issues, floods, negatives, config.Tagging.Taxonomy, classes, config.Draft.QuotaFor, arguments.PerWindow);
+            var ranking = RankingEvaluation.Run(issues, floods, negatives, config.Tagging.Taxonomy, classes, config.Draft.QuotaFor, arguments.PerWindow,
+                heldOut: Enumerable.Range(arguments.Floods.Length, arguments.HeldOut.Length).ToHashSet(), folds: arguments.Folds);
             context.Out.Write(ranking.Format());
         }
         return ExitCodes.Ok;

@@ -10,19 +10,21 @@ internal static class ExportCommand
     /// <summary>A window as the options name it: <c>--week</c>, <c>--from/--to</c>, <c>--since-last</c>, or none (the current week).</summary>
     public sealed record Arguments(string? Week, string? From, string? To, bool SinceLast = false);
 
+    /// <param name="summaries">First fill missing model 摘要 within Summaries:ExportBudget (<c>--summaries</c>).</param>
     public static async Task<int> RunAsync(CliContext context, Arguments window, string? output, string format, Action<IServiceCollection>? configure,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool summaries = false)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
-        await using var app = WorkerHost.BuildServices(config, configure);
-        var resolved = await ResolveWindowAsync(app, config, window, cancellationToken);
+        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        var resolved = await ResolveWindowAsync(app.Services, config, window, cancellationToken);
         if (resolved.Window is not { } draftWindow)
         {
             context.Error.WriteLine(resolved.Problem);
             return ExitCodes.UsageOrConfig;
         }
 
-        var text = await app.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
+        if (summaries) await SummarizeCommand.FillAsync(app.Services, draftWindow, context.Error, cancellationToken);
+        var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
         if (output is { } path)
         {
             await DraftFiles.WriteAtomicallyAsync(path, text, cancellationToken);
@@ -32,7 +34,7 @@ internal static class ExportCommand
         {
             await context.Out.WriteAsync(text);
         }
-        await app.GetRequiredService<IssueStore>().RecordExportAsync(draftWindow.First, draftWindow.Last, cancellationToken);
+        await app.Services.GetRequiredService<IssueStore>().RecordExportAsync(draftWindow.First, draftWindow.Last, cancellationToken);
         return ExitCodes.Ok;
     }
 

@@ -7,7 +7,7 @@ internal static class PollCommand
 {
     public static async Task<int> RunAsync(CliContext context, string[] ids, bool all, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
-        if (context.LoadValidConfig(template: false) is not { } config) return ExitCodes.UsageOrConfig;
+        if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         var unknown = ids.Where(id => config.Sources.All(s => s.Id != id)).ToList();
         if (unknown.Count > 0)
         {
@@ -16,8 +16,8 @@ internal static class PollCommand
         }
         var chosen = ids.Length > 0 && !all ? config.Sources.Where(s => ids.Contains(s.Id)).ToList() : config.EnabledSources;
 
-        await using var app = WorkerHost.BuildServices(config, configure);
-        var poller = app.GetRequiredService<SourcePoller>();
+        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        var poller = app.Services.GetRequiredService<SourcePoller>();
         // One line per source as it finishes, numbered, so a long poll shows progress on a terminal and in a log alike.
         var done = 0;
         var width = chosen.Count.ToString().Length;

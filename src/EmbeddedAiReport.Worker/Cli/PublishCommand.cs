@@ -18,6 +18,7 @@ internal static class PublishCommand
         var draft = await app.Services.GetRequiredService<DraftExporter>().BuildAsync(draftWindow, cancellationToken);
         var result = await app.Services.GetRequiredService<IssueHistory>().PublishAsync(draft, cancellationToken);
         context.Out.WriteLine($"published issue {result.Date:yyyy-MM-dd} ({draftWindow.First:yyyy-MM-dd} .. {draftWindow.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published");
+        if (await app.Services.GetRequiredService<ModelRetraining>().AfterPublishAsync(cancellationToken) is { } retrained) context.Out.WriteLine(retrained);
         return ExitCodes.Ok;
     }
 }

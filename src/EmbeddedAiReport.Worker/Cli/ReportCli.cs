@@ -32,9 +32,11 @@ internal static class ReportCli
         var outOption = new Option<string?>("--out") { Description = "Write to this file (atomically) instead of stdout" };
         var formatOption = new Option<string>("--format") { Description = "markdown or json", DefaultValueFactory = _ => "markdown" };
         formatOption.AcceptOnlyFromAmong("markdown", "json");
-        var export = new Command("export", "Write a draft issue for a week, a date range or everything since the last issue (default: the current week).") { outOption, formatOption };
+        var summariesOption = new Option<bool>("--summaries") { Description = "First ask the model for missing Chinese 摘要, within Summaries:ExportBudget" };
+        var export = new Command("export", "Write a draft issue for a week, a date range or everything since the last issue (default: the current week).") { outOption, formatOption, summariesOption };
         exportWindow.AddTo(export);
-        export.SetAction((p, ct) => WithSignals(ct, token => ExportCommand.RunAsync(Context(p), exportWindow.Read(p), p.GetValue(outOption), p.GetValue(formatOption)!, configure, token)));
+        export.SetAction((p, ct) => WithSignals(ct, token => ExportCommand.RunAsync(Context(p), exportWindow.Read(p), p.GetValue(outOption), p.GetValue(formatOption)!, configure, token,
+            p.GetValue(summariesOption))));
 
         var publishWindow = new WindowOptions();
         var publish = new Command("publish", "Mark the items of a window's draft as published, so later drafts skip them.");
@@ -69,6 +71,10 @@ internal static class ReportCli
         var sources = new Command("sources", "Show each source's health: last success, last error, failures, entries.");
         sources.SetAction((p, ct) => SourcesCommand.RunAsync(Context(p), configure, ct));
 
+        var backupOut = new Option<string>("--out") { Description = "File to write the copy to (replaced atomically)", Required = true };
+        var backup = new Command("backup", "Copy the database consistently (SQLite online backup), also while the daemon runs.") { backupOut };
+        backup.SetAction((p, ct) => WithSignals(ct, token => BackupCommand.RunAsync(Context(p), p.GetValue(backupOut)!, configure, token)));
+
         var validate = new Command("validate", "Check the config folder; print every problem and exit 2 if there are any.");
         validate.SetAction(p => ValidateCommand.Run(Context(p)));
 
@@ -87,10 +93,11 @@ internal static class ReportCli
         var floodOption = new Option<string[]>("--flood") { Description = "JSON-lines file of real unpicked items (repeatable): the ranking is measured among them" };
         var perWindowOption = new Option<int>("--per-window") { Description = "Items of each flood file in each issue's window", DefaultValueFactory = _ => 25 };
         var negativesOption = new Option<string[]>("--negatives") { Description = "JSON-lines file of unpicked items used only for training (repeatable)" };
+        var heldOutOption = new Option<string[]>("--heldout") { Description = "JSON-lines file of unpicked items used only in the windows, never for training (repeatable)" };
         var evaluate = new Command("evaluate", "Leave-issues-out evaluation: section accuracy, tag coverage, relevance, ranking under a flood.")
-            { corpusOption, offTopicOption, foldsOption, floodOption, perWindowOption, negativesOption };
+            { corpusOption, offTopicOption, foldsOption, floodOption, perWindowOption, negativesOption, heldOutOption };
         evaluate.SetAction(p => EvaluateCommand.Run(Context(p), new EvaluateCommand.Arguments(p.GetValue(corpusOption)!, p.GetValue(offTopicOption), p.GetValue(foldsOption),
-            p.GetValue(floodOption) ?? [], p.GetValue(perWindowOption), p.GetValue(negativesOption) ?? [])));
+            p.GetValue(floodOption) ?? [], p.GetValue(perWindowOption), p.GetValue(negativesOption) ?? [], p.GetValue(heldOutOption) ?? [])));
 
         root.Subcommands.Add(run);
         root.Subcommands.Add(poll);
@@ -101,7 +108,9 @@ internal static class ReportCli
         root.Subcommands.Add(mark);
         root.Subcommands.Add(EditCommand.Create(Context, configure));
         root.Subcommands.Add(MoveCommand.Create(Context, configure));
+        root.Subcommands.Add(SummarizeCommand.Create(Context, configure));
         root.Subcommands.Add(sources);
+        root.Subcommands.Add(backup);
         root.Subcommands.Add(validate);
         root.Subcommands.Add(train);
         root.Subcommands.Add(evaluate);
@@ -120,7 +129,7 @@ internal static class ReportCli
     private static string? Env(string name) => Environment.GetEnvironmentVariable("EAIR_" + name) is { Length: > 0 } value ? value : null;
 
     /// <summary>Runs a one-shot command with Ctrl-C and SIGTERM cancelling it.</summary>
-    private static async Task<int> WithSignals(CancellationToken cancellationToken, Func<CancellationToken, Task<int>> action)
+    internal static async Task<int> WithSignals(CancellationToken cancellationToken, Func<CancellationToken, Task<int>> action)
     {
         using var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         void Cancel(PosixSignalContext context)

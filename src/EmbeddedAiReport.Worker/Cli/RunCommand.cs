@@ -1,13 +1,25 @@
+using EmbeddedAiReport.Storage;
+
 namespace EmbeddedAiReport.Worker.Cli;
 
 /// <summary><c>run</c>: the daemon, until SIGINT/SIGTERM.</summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
+    [LoggerMessage(EventId = 4113, Level = LogLevel.Error, Message = "The job store is damaged ({Problem}); recreating it and rebuilding the schedules from sources.json")]
+    private static partial void JobStoreDamaged(this ILogger logger, string problem);
+
     public static async Task<int> RunAsync(CliContext context, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.Build(config, daemon: true, configure);
-        await app.Services.GetRequiredService<EmbeddedAiReport.Storage.ReportDatabase>().MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<ReportDatabase>().MigrateAsync(cancellationToken);
+        // Quartz refuses to start on a job store it cannot read; a damaged one costs only the schedules, rebuilt from sources.json.
+        var tables = app.Services.GetRequiredService<SchedulerTables>();
+        if (await tables.CheckAsync(cancellationToken) is { } problem)
+        {
+            app.Services.GetRequiredService<ILogger<SchedulerTables>>().JobStoreDamaged(problem);
+            await tables.RecreateAsync(cancellationToken);
+        }
         await app.RunAsync(cancellationToken);
         return ExitCodes.Ok;
     }

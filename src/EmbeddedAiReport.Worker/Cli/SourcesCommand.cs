@@ -1,26 +1,36 @@
 using EmbeddedAiReport.Sources;
-using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Worker.Http;
 
 namespace EmbeddedAiReport.Worker.Cli;
 
-/// <summary><c>sources</c>: one line per configured source with its health from the database.</summary>
+/// <summary><c>sources</c>: one line per configured source with its health, then one line per failing account or repo.</summary>
+/// <remarks>Times are in the draft's time zone with its offset, as everywhere the operator reads them.</remarks>
 internal static class SourcesCommand
 {
     public static async Task<int> RunAsync(CliContext context, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.Build(config, daemon: false, configure);
-        var health = (await app.Services.GetRequiredService<SourceStore>().ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
-        var kinds = app.Services.GetRequiredService<SourceCatalog>().Kinds;
-        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        context.Out.WriteLine($"{"id",-28} {"kind",-16} {"state",-9} {"entries",7}  {"last success",-20} {"failures",8}  last error");
-        foreach (var source in config.Sources)
+        var statuses = app.Services.GetRequiredService<SourceStatuses>();
+        var zone = config.Draft.Zone();
+        string Time(DateTimeOffset? value) => SourceStatus.Time(value, zone);
+        context.Out.WriteLine($"{"id",-28} {"kind",-16} {"state",-9} {"entries",7}  {"last success",-25} {"failures",8}  {"next poll",-25} note");
+        foreach (var status in await statuses.LoadAsync(cancellationToken))
         {
-            var status = SourceStatus.Of(source, health.GetValueOrDefault(source.Id), kinds.GetValueOrDefault(source.Kind), now);
             var h = status.Health;
-            var note = status.PausedUntil is { } until ? $"{status.Note} (paused until {SourceStatus.Time(until)})" : status.Note;
-            context.Out.WriteLine($"{source.Id,-28} {source.Kind,-16} {status.State,-9} {h?.Entries ?? 0,7}  {SourceStatus.Time(h?.LastSuccess),-20} {h?.ConsecutiveFailures ?? 0,8}  {note}");
+            var note = status.PausedUntil is { } until ? $"{status.Note} (paused until {Time(until)})" : status.Note;
+            context.Out.WriteLine(
+                $"{status.Source.Id,-28} {status.Source.Kind,-16} {status.State,-9} {h?.Entries ?? 0,7}  {Time(h?.LastSuccess),-25} {h?.ConsecutiveFailures ?? 0,8}  {Time(status.NextPoll),-25} {note}");
+            foreach (var request in (await statuses.RequestsAsync(status.Source.Id, cancellationToken)).Values.Where(r => r.Error is not null).OrderBy(r => r.Label, StringComparer.Ordinal))
+            {
+                var paused = request.PausedUntil is { } p ? $" (paused until {Time(p)})" : "";
+                context.Out.WriteLine($"  {request.Label}: {request.ConsecutiveFailures} failure(s): {request.Error}{paused}");
+            }
         }
+        var summaries = await app.Services.GetRequiredService<EmbeddedAiReport.Summaries.SummarizerHealth>().GetAsync(cancellationToken);
+        var model = config.Summaries.Model.Length > 16 ? config.Summaries.Model[..15] + "…" : config.Summaries.Model;
+        if (summaries.State != "off")
+            context.Out.WriteLine($"{"(summaries)",-28} {model,-16} {summaries.State,-9} {"",7}  {Time(summaries.LastSuccess),-25} {summaries.ConsecutiveFailures,8}  {"-",-25} {summaries.Note}");
         return ExitCodes.Ok;
     }
 }

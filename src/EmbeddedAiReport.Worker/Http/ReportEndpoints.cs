@@ -14,7 +14,19 @@ internal static class ReportEndpoints
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
+        app.MapGet("/healthz", async (HealthCheck health, CancellationToken ct) =>
+        {
+            var (healthy, body) = await health.EvaluateAsync(ct);
+            return Results.Json(body, JsonOptions, "application/json; charset=utf-8", healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+
+        // The gauges describe state; read it just before the exporter writes them.
+        app.UseWhen(http => http.Request.Path == "/metrics", branch => branch.Use(async (http, next) =>
+        {
+            await http.RequestServices.GetRequiredService<ReportGauges>().RefreshAsync(http.RequestAborted);
+            await next(http);
+        }));
+        app.MapPrometheusScrapingEndpoint("/metrics");
 
         app.MapGet("/drafts/latest.md", async (HttpContext http, DraftFiles files, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
         {
@@ -48,15 +60,29 @@ internal static class ReportEndpoints
             });
         });
 
-        app.MapGet("/sources", async (HttpContext http, SourceStore store, SourceCatalog catalog, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
+        app.MapGet("/sources", async (HttpContext http, SourceStatuses statuses, LoadedConfig config, CancellationToken ct) =>
         {
-            var health = (await store.ListHealthAsync(ct)).ToDictionary(h => h.Id);
-            var now = time.GetUtcNow();
-            return Json(http, config.Sources.Select(s => SourceStatus.Of(s, health.GetValueOrDefault(s.Id), catalog.Kinds.GetValueOrDefault(s.Kind), now)).Select(status => new
+            var zone = config.Draft.Zone();
+            DateTimeOffset? Local(DateTimeOffset? value) => value is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
+            var result = new List<object>();
+            foreach (var status in await statuses.LoadAsync(ct))
             {
-                status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
-                status.State, status.Note, status.PausedUntil, status.Health,
-            }));
+                var h = status.Health;
+                var requests = await statuses.RequestsAsync(status.Source.Id, ct);
+                result.Add(new
+                {
+                    status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
+                    status.State, status.Note, pausedUntil = Local(status.PausedUntil), nextPoll = Local(status.NextPoll),
+                    health = h is null ? null : new
+                    {
+                        lastPoll = Local(h.LastPoll), lastSuccess = Local(h.LastSuccess), h.LastError, h.LastWarning, h.ConsecutiveFailures,
+                        pausedUntil = Local(h.PausedUntil), lastNewEntry = Local(h.LastNewEntry), firstPoll = Local(h.FirstPoll), h.Entries,
+                    },
+                    requests = requests.Values.OrderBy(r => r.Label, StringComparer.Ordinal)
+                        .Select(r => new { r.Label, r.Error, r.ConsecutiveFailures, pausedUntil = Local(r.PausedUntil) }),
+                });
+            }
+            return Json(http, result);
         });
     }
 

@@ -1,129 +1,214 @@
-using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Worker.Configuration;
 using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace EmbeddedAiReport.Worker.Jobs;
 
-/// <summary>Schedules one poll job per enabled source and the weekly export job, and reschedules when sources.json changes.</summary>
+/// <summary>Keeps the persistent Quartz schedules in step with sources.json and catches up on what downtime missed.</summary>
 /// <remarks>
-/// Cron schedules run in the draft time zone (Asia/Shanghai by default); intervals start right away. A changed
-/// sources.json is validated first: with problems, the running schedules stay and the problems are logged.
+/// At start and after each sources.json change, only sources that are new, removed or whose schedule changed are
+/// rescheduled; the others keep their stored trigger. On start, each source whose last success is older than its
+/// schedule is polled once (never once per missed tick) and a weekly export missed while the daemon was down is written
+/// once. An unreadable job store or a clock that moved backwards is logged and the schedules are rebuilt from sources.json.
 /// </remarks>
-internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, LoadedConfig config, IEnumerable<ISourceKind> kinds,
-    IOptions<ReportOptions> report, TimeProvider timeProvider, ILogger<SourceScheduler> logger) : IHostedService, IDisposable
+internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, LoadedConfig config, SourceStore store, IssueStore issues,
+    SchedulerTables tables, IOptions<ReportOptions> report, TimeProvider timeProvider, ILogger<SourceScheduler> logger) : IHostedService, IDisposable
 {
-    private const string SourcesGroup = "sources";
+    public const string SourcesGroup = "sources";
+    public const string SystemGroup = "system";
+    public const string ExportJob = "weekly-draft";
+    public const string HousekeepingJob = "housekeeping";
+    public const string ScheduleKey = "schedule";
 
-    // Editors save files in several writes; wait this long after the last change event before reading.
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
+    // A stored fire time this far ahead of the clock means the clock moved backwards, not that a trigger ran early.
+    private static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
 
-    private readonly SemaphoreSlim _reloading = new(1, 1);
-    private FileSystemWatcher? _watcher;
-    private ITimer? _debounce;
-    private CancellationTokenSource? _stopping;
+    private static readonly TimeSpan MisfireThreshold = JobStore.MisfireThreshold;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await ScheduleSourcesAsync(scheduler, cancellationToken);
-
-        var zone = config.Draft.Zone();
-        var export = JobBuilder.Create<ExportDraftJob>().WithIdentity("weekly-draft", "drafts").Build();
-        var exportTrigger = TriggerBuilder.Create().WithIdentity("weekly-draft", "drafts")
-            .WithCronSchedule(report.Value.ExportSchedule, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
-            .Build();
-        await scheduler.ScheduleJob(export, exportTrigger, cancellationToken: cancellationToken);
-        Scheduled("weekly-draft", report.Value.ExportSchedule);
-
-        _stopping = new CancellationTokenSource();
-        _watcher = new FileSystemWatcher(config.Directory, LoadedConfig.SourcesFile)
-        {
-            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size,
-            EnableRaisingEvents = true,
-        };
-        _watcher.Changed += (_, _) => Debounce();
-        _watcher.Created += (_, _) => Debounce();
-        _watcher.Renamed += (_, _) => Debounce();
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _watcher?.Dispose();
-        _debounce?.Dispose();
-        _stopping?.Cancel();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose()
-    {
-        _watcher?.Dispose();
-        _debounce?.Dispose();
-        _stopping?.Dispose();
-        _reloading.Dispose();
-    }
-
-    private void Debounce()
-    {
-        _debounce?.Dispose();
-        _debounce = timeProvider.CreateTimer(_ => _ = ReloadAsync(), null, Settle, Timeout.InfiniteTimeSpan);
-    }
-
-    /// <summary>Reads sources.json again and replaces the source jobs; keeps the old ones when the file has problems.</summary>
-    internal async Task ReloadAsync()
-    {
-        var token = _stopping?.Token ?? CancellationToken.None;
-        if (!await _reloading.WaitAsync(0, token)) return;   // a reload is running; the next change event starts another
+        await _gate.WaitAsync(cancellationToken);
         try
         {
-            var problems = config.ReloadSources(kinds);
-            if (problems.Count > 0)
+            var scheduler = await schedulers.GetScheduler(cancellationToken);
+            var now = timeProvider.GetUtcNow();
+            var snapshot = config.Current;
+            var health = (await store.ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
+            var state = await ReadOrRebuildAsync(scheduler, now, health.Values.Max(h => h.LastPoll), cancellationToken);
+            await ReconcileAsync(scheduler, snapshot, state, health, now, cancellationToken);
+            var missedExport = await ScheduleSystemJobsAsync(scheduler, state, now, cancellationToken);
+            await CatchUpAsync(scheduler, snapshot, health, now, cancellationToken);
+            if (missedExport is { } due)
             {
-                ReloadRejected(problems.Count, string.Join("; ", problems));
-                return;
+                ExportMissed(due);
+                await scheduler.TriggerJob(new JobKey(ExportJob, SystemGroup), new JobDataMap { [ExportDraftJob.DueKey] = due.ToString("o") }, cancellationToken);
             }
-            var scheduler = await schedulers.GetScheduler(token);
-            var existing = await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(SourcesGroup), token);
-            await scheduler.DeleteJobs(existing, token);
-            await ScheduleSourcesAsync(scheduler, token);
-            Reloaded(config.EnabledSources.Count);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            ReloadFailed(ex);
         }
         finally
         {
-            _reloading.Release();
+            _gate.Release();
         }
     }
 
-    private async Task ScheduleSourcesAsync(IScheduler scheduler, CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>Applies a reload of sources.json: reschedules what changed, lifts the pause of edited sources, polls new ones.</summary>
+    public async Task ApplyAsync(ReloadResult reload, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var scheduler = await schedulers.GetScheduler(cancellationToken);
+            var now = timeProvider.GetUtcNow();
+            var health = (await store.ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
+            var state = await ReadOrRebuildAsync(scheduler, now, health.Values.Max(h => h.LastPoll), cancellationToken);
+            var rescheduled = await ReconcileAsync(scheduler, reload.Current, state, health, now, cancellationToken);
+            await CatchUpAsync(scheduler, reload.Current, health, now, cancellationToken, only: rescheduled);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <param name="lastPoll">The latest poll the database remembers: ahead of the clock, like a stored firing, the clock moved back.</param>
+    private async Task<StoredSchedules> ReadOrRebuildAsync(IScheduler scheduler, DateTimeOffset now, DateTimeOffset? lastPoll, CancellationToken cancellationToken)
+    {
+        StoredSchedules state;
+        try
+        {
+            state = await StoredSchedules.ReadAsync(scheduler, [SourcesGroup, SystemGroup], cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            JobStoreUnreadable(ex);
+            await ClearAsync(scheduler, cancellationToken);
+            return StoredSchedules.Empty;
+        }
+        var latest = state.LatestPreviousFire > lastPoll || lastPoll is null ? state.LatestPreviousFire : lastPoll;
+        if (latest is { } last && last > now + ClockTolerance)
+        {
+            ClockMovedBack(last, now);
+            await ClearAsync(scheduler, cancellationToken);
+            return StoredSchedules.Empty;
+        }
+        return state;
+    }
+
+    private async Task ClearAsync(IScheduler scheduler, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await scheduler.Clear(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            JobStoreRecreated(ex.GetBaseException().Message);
+            await tables.RecreateAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Schedules the enabled sources that are new or whose schedule changed, removes the others, and lifts the pause of the
+    /// edited ones; returns the ids of the new, rescheduled and edited sources.
+    /// </summary>
+    private async Task<IReadOnlySet<string>> ReconcileAsync(IScheduler scheduler, ConfigSnapshot snapshot, StoredSchedules state,
+        IReadOnlyDictionary<string, SourceHealth> health, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var zone = config.Draft.Zone();
-        foreach (var source in config.EnabledSources)
+        var enabled = snapshot.Sources.Where(s => s.Enabled).ToDictionary(s => s.Id);
+        var removed = state.Schedules(SourcesGroup).Keys.Where(id => !enabled.ContainsKey(id)).Select(id => new JobKey(id, SourcesGroup)).ToList();
+        if (removed.Count > 0) await scheduler.DeleteJobs(removed, cancellationToken);
+
+        var rescheduled = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var source in enabled.Values)
         {
-            var job = JobBuilder.Create<PollSourceJob>()
-                .WithIdentity(source.Id, SourcesGroup)
-                .UsingJobData(PollSourceJob.SourceIdKey, source.Id)
-                .Build();
-            var trigger = TriggerBuilder.Create().WithIdentity(source.Id, SourcesGroup);
-            trigger = Duration.TryParse(source.Schedule) is { } interval
-                ? trigger.StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
-                : trigger.WithCronSchedule(source.Schedule, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing));
-            await scheduler.ScheduleJob(job, trigger.Build(), cancellationToken: cancellationToken);
+            if (state.Schedules(SourcesGroup).TryGetValue(source.Id, out var stored) && stored == source.Schedule) continue;
+            var job = JobBuilder.Create<PollSourceJob>().WithIdentity(source.Id, SourcesGroup)
+                .UsingJobData(PollSourceJob.SourceIdKey, source.Id).UsingJobData(ScheduleKey, source.Schedule).StoreDurably().Build();
+            var trigger = Schedules.SourceTrigger(source, health.GetValueOrDefault(source.Id)?.LastSuccess, now, zone, SourcesGroup);
+            await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);
+            rescheduled.Add(source.Id);
             Scheduled(source.Id, source.Schedule);
         }
+        Reconciled(rescheduled.Count, enabled.Count - rescheduled.Count, removed.Count);
+
+        var edited = await store.RecordConfigurationsAsync(
+            snapshot.Sources.ToDictionary(s => s.Id, s => (s.Kind, Schedules.Fingerprint(s))), cancellationToken);
+        foreach (var (id, wasPaused) in edited)
+        {
+            if (wasPaused) PauseLifted(id);
+            rescheduled.Add(id);   // an edited source is worth a poll now if it is overdue (a fixed URL, for one)
+        }
+        return rescheduled;
+    }
+
+    /// <summary>Schedules the weekly export and housekeeping; returns when the export missed while the daemon was down was due, or null.</summary>
+    private async Task<DateTimeOffset?> ScheduleSystemJobsAsync(IScheduler scheduler, StoredSchedules state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var zone = config.Draft.Zone();
+        var cron = report.Value.ExportSchedule;
+        // Missed: an export time passed (beyond Quartz's misfire threshold, within which the trigger still fires by itself)
+        // since the stored trigger last fired and since the last export. Only the latest missed one is written.
+        var covered = state.Covered(SystemGroup, ExportJob);
+        var lastExport = await issues.LastExportAsync(cancellationToken);
+        var since = covered is { } c && (lastExport is null || c > lastExport) ? c : lastExport;
+        var missed = since is { } from && from <= now ? Schedules.LastDue(cron, zone, from, now - MisfireThreshold) : null;
+        await ScheduleCronAsync<ExportDraftJob>(scheduler, state, ExportJob, cron, now, zone, cancellationToken);
+        await ScheduleCronAsync<HousekeepingJob>(scheduler, state, HousekeepingJob, report.Value.HousekeepingSchedule, now, zone, cancellationToken);
+        return missed;
+    }
+
+    private async Task ScheduleCronAsync<TJob>(IScheduler scheduler, StoredSchedules state, string name, string cron, DateTimeOffset now, TimeZoneInfo zone,
+        CancellationToken cancellationToken) where TJob : IJob
+    {
+        if (state.Schedules(SystemGroup).GetValueOrDefault(name) == cron && state.NextFire(SystemGroup, name) is { } next && next > now) return;
+        var job = JobBuilder.Create<TJob>().WithIdentity(name, SystemGroup).UsingJobData(ScheduleKey, cron).StoreDurably().Build();
+        var trigger = TriggerBuilder.Create().WithIdentity(name, SystemGroup).ForJob(name, SystemGroup).StartAt(now)
+            .WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)).Build();
+        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);
+        Scheduled(name, cron);
+    }
+
+    /// <summary>Polls once, now, every enabled source (of <paramref name="only"/>, when given) whose last success is older than its schedule.</summary>
+    private async Task CatchUpAsync(IScheduler scheduler, ConfigSnapshot snapshot, IReadOnlyDictionary<string, SourceHealth> health, DateTimeOffset now,
+        CancellationToken cancellationToken, IReadOnlySet<string>? only = null)
+    {
+        var zone = config.Draft.Zone();
+        var overdue = snapshot.Sources
+            .Where(s => s.Enabled && (only is null || only.Contains(s.Id)))
+            .Where(s => Schedules.IsOverdue(s.Schedule, health.GetValueOrDefault(s.Id)?.LastSuccess, now, zone))
+            .ToList();
+        if (overdue.Count > 0) CatchingUp(overdue.Count, string.Join(", ", overdue.Select(s => s.Id)));
+        foreach (var source in overdue) await scheduler.TriggerJob(new JobKey(source.Id, SourcesGroup), cancellationToken);
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Scheduled {JobId} ({Schedule})")]
     private partial void Scheduled(string jobId, string schedule);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "sources.json changed: rescheduled {Count} enabled source(s)")]
-    private partial void Reloaded(int count);
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Schedules: {Rescheduled} source(s) (re)scheduled, {Unchanged} unchanged, {Removed} removed")]
+    private partial void Reconciled(int rescheduled, int unchanged, int removed);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "sources.json changed but has {Count} problem(s); the previous sources keep running: {Problems}")]
-    private partial void ReloadRejected(int count, string problems);
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Catching up: {Count} source(s) overdue since their last success are polled once now: {Ids}")]
+    private partial void CatchingUp(int count, string ids);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Rescheduling after a sources.json change failed; the previous schedules may be partly removed")]
-    private partial void ReloadFailed(Exception exception);
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Information, Message = "The weekly export due at {Due:o} was missed while the daemon was down; writing it once now")]
+    private partial void ExportMissed(DateTimeOffset due);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Error, Message = "The job store could not be read; rebuilding the schedules from sources.json")]
+    private partial void JobStoreUnreadable(Exception exception);
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "The clock moved backwards (the last poll or firing was at {LastFire:o}, now is {Now:o}); rebuilding the schedules from sources.json")]
+    private partial void ClockMovedBack(DateTimeOffset lastFire, DateTimeOffset now);
+
+    [LoggerMessage(EventId = 4109, Level = LogLevel.Error, Message = "Clearing the job store failed ({Reason}); its tables were recreated empty")]
+    private partial void JobStoreRecreated(string reason);
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Information, Message = "{SourceId} was edited in sources.json: its pause after failures is lifted")]
+    private partial void PauseLifted(string sourceId);
 }

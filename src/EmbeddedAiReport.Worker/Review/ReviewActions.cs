@@ -11,7 +11,7 @@ namespace EmbeddedAiReport.Worker.Review;
 /// <c>publish</c>): they call the same core services, so the page keeps no state of its own.
 /// </summary>
 internal sealed class ReviewActions(EntryStore entries, EditorStore editor, StoryAssigner stories, DraftReview review, DraftExporter exporter,
-    IssueHistory history, LoadedConfig config, ILogger<ReviewActions> logger)
+    IssueHistory history, LoadedConfig config, ModelRetraining retraining, ILogger<ReviewActions> logger)
 {
     /// <summary>The outcome of an action: an HTTP status and a line for the editor.</summary>
     public sealed record Outcome(int Status, string Message)
@@ -45,7 +45,8 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         if (draft.Count == 0) return Bad($"the draft of {week} has no items: nothing to publish");
         var result = await history.PublishAsync(draft, cancellationToken);
         logger.Published(week.ToString(), $"{result.Date:yyyy-MM-dd}", result.Items);
-        return Done($"published issue {result.Date:yyyy-MM-dd}: {result.Items} items, {result.EntriesPublished} entries marked published");
+        var retrained = await retraining.AfterPublishAsync(cancellationToken);
+        return Done($"published issue {result.Date:yyyy-MM-dd}: {result.Items} items, {result.EntriesPublished} entries marked published{(retrained is null ? "" : $"; {retrained}")}");
     }
 
     private async Task<Outcome> MoveSectionAsync(long id, string section, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
+using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Drafting;
 
@@ -12,9 +13,9 @@ namespace EmbeddedAiReport.Drafting;
 /// item it places but the draft lacks is over the quota, and a story member it does not place is not the story's
 /// primary. Entries the selector never sees are out by their status or a recorded issue; the rest are below the threshold.
 /// </remarks>
-public sealed class DraftExplainer(DraftOptions options, TaggingModel model)
+public sealed class DraftExplainer(DraftOptions options, IOptionsMonitor<TaggingModel> models)
 {
-    private readonly DraftSelector _unlimited = new(WithoutQuotas(options), model);
+    private readonly DraftSelector _unlimited = new(WithoutQuotas(options), models);
 
     /// <summary>The decision for each of <paramref name="entries"/>, by entry id.</summary>
     /// <param name="draft">The window's draft as <see cref="DraftExporter"/> built it.</param>

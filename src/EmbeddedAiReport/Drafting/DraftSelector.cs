@@ -1,5 +1,6 @@
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
+using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Drafting;
 
@@ -13,8 +14,14 @@ namespace EmbeddedAiReport.Drafting;
 /// calibrated threshold) and a place within <see cref="DraftOptions.Quotas"/>, filled by relevance. Order within a
 /// section: relevance descending, then time, then id, so the same data always gives the same draft.
 /// </remarks>
-public sealed class DraftSelector(DraftOptions options, TaggingModel model)
+/// The model's thresholds are read per call from <paramref name="models"/>, so a reloaded ranker.json applies at once.
+public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingModel> models)
 {
+    /// <summary>A selector with a fixed model (tests, tools).</summary>
+    public DraftSelector(DraftOptions options, TaggingModel model) : this(options, new FixedOptionsMonitor<TaggingModel>(model))
+    {
+    }
+
     public Draft Select(IReadOnlyList<StoredEntry> entries, DraftWindow window)
     {
         var stories = entries
@@ -42,7 +49,7 @@ public sealed class DraftSelector(DraftOptions options, TaggingModel model)
     }
 
     /// <summary>The relevance below which a candidate of <paramref name="section"/> stays out of the draft.</summary>
-    public double ThresholdFor(string? section) => options.MinScore ?? model.ThresholdFor(section);
+    public double ThresholdFor(string? section) => options.MinScore ?? models.CurrentValue.ThresholdFor(section);
 
     private (DraftItem Item, string? Section, DateTimeOffset Time, bool Shortlisted, double Rank)? Story(IEnumerable<StoredEntry> group)
     {

@@ -30,6 +30,13 @@ public sealed class FetchingOptions
     /// <value>Time allowed for one request including its retries and waits. Default: 3 min.</value>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
+    /// <value>
+    /// Time one poll of one source may take, every request, retry, Retry-After and politeness wait included; a source's
+    /// <c>budget</c> overrides it, and <c>timeout</c> still caps each attempt. <c>poll</c> also ends a whole run by then.
+    /// Default: 60 s.
+    /// </value>
+    public TimeSpan PollBudget { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <value>Transient failures in a row (across sources) that open a host's circuit. Default: 5.</value>
     public int CircuitBreakerFailures { get; set; } = 5;
 
@@ -71,6 +78,7 @@ public sealed class FetchingOptions
         if (Retries is < 0 or > 10) yield return $"Fetching:Retries: must be 0..10, got {Retries}";
         if (RetryBaseDelay < TimeSpan.Zero) yield return "Fetching:RetryBaseDelay: must not be negative";
         if (MaxRetryAfter < TimeSpan.Zero) yield return "Fetching:MaxRetryAfter: must not be negative";
+        if (PollBudget <= TimeSpan.Zero) yield return $"Fetching:PollBudget: must be positive, got {PollBudget}";
         if (TotalTimeout < Timeout) yield return $"Fetching:TotalTimeout: must be at least Fetching:Timeout ({Timeout})";
         // Polly's timeout strategy accepts at most one day; a longer value would fail every fetch instead of starting.
         if (TotalTimeout > TimeSpan.FromDays(1)) yield return $"Fetching:TotalTimeout: must be at most 1 day, got {TotalTimeout}";

@@ -18,19 +18,22 @@ namespace EmbeddedAiReport.Fetching;
 public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, ResiliencePipeline<FetchOutcome>> _pipelines = new(StringComparer.OrdinalIgnoreCase);
+    // The failure that opened each host's circuit, so "circuit open" can say why (host name not found, a 503 …).
+    private readonly ConcurrentDictionary<string, string> _openedBy = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Runs <paramref name="attempt"/> with retries for <paramref name="host"/>; never throws for faults, only for cancellation.</summary>
     public async Task<FetchOutcome> ExecuteAsync(string host, Func<CancellationToken, Task<FetchOutcome>> attempt, CancellationToken cancellationToken)
     {
-        var pipeline = _pipelines.GetOrAdd(host, _ => Build(options.Value));
+        var pipeline = _pipelines.GetOrAdd(host, _ => Build(host, options.Value));
         try
         {
             return await pipeline.ExecuteAsync(async token => await attempt(token), cancellationToken);
         }
         catch (BrokenCircuitException)
         {
+            var cause = _openedBy.TryGetValue(host, out var last) ? $" (last: {last})" : "";
             return new FetchOutcome.Unreachable(
-                $"circuit open for {host} after repeated failures; requests to it resume within {options.Value.CircuitBreakDuration.TotalMinutes:0.#} min");
+                $"circuit open for {host} after repeated failures{cause}; requests to it resume within {options.Value.CircuitBreakDuration.TotalMinutes:0.#} min");
         }
         catch (TimeoutRejectedException)
         {
@@ -49,7 +52,7 @@ public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvid
         _ => false,
     };
 
-    private ResiliencePipeline<FetchOutcome> Build(FetchingOptions settings)
+    private ResiliencePipeline<FetchOutcome> Build(string host, FetchingOptions settings)
     {
         var builder = new ResiliencePipelineBuilder<FetchOutcome> { TimeProvider = timeProvider };
         builder.AddTimeout(settings.TotalTimeout);
@@ -72,6 +75,11 @@ public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvid
             SamplingDuration = TimeSpan.FromMinutes(10),
             BreakDuration = settings.CircuitBreakDuration,
             ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } result && IsTransient(result, TimeSpan.MaxValue)),
+            OnOpened = args =>
+            {
+                if (args.Outcome.Result is { } result) _openedBy[host] = result.Describe();
+                return ValueTask.CompletedTask;
+            },
         });
         return builder.Build();
     }

@@ -15,7 +15,7 @@ public sealed class ModelTraining(LabelStore labels)
     /// <summary>What to learn from besides the database.</summary>
     /// <param name="Issues">Past issues (positives).</param>
     /// <param name="Negatives">Unpicked items and off-topic posts.</param>
-    public sealed record Inputs(IReadOnlyList<CorpusIssue> Issues, IReadOnlyList<CandidateEntry> Negatives);
+    public sealed record Inputs(IReadOnlyList<CorpusIssue> Issues, IReadOnlyList<(string Source, IReadOnlyList<CandidateEntry> Entries)> Negatives);
 
     /// <summary>The trained models and what they learned from.</summary>
     public sealed record Result(SectionRouter Router, RelevanceModel Ranker, int Positives, int Negatives, int FromDatabase);
@@ -26,11 +26,11 @@ public sealed class ModelTraining(LabelStore labels)
     {
         var stored = useDatabase ? await labels.ReadAsync(zone, cancellationToken) : [];
         var fromDatabase = stored
-            .Select(l => new RankingExample(l.Entry.ToCandidate(), l.Relevant, $"db:{l.Group}", l.Section))
+            .Select(l => new RankingExample(l.Entry.ToCandidate(), l.Relevant, $"db:{l.Group}", l.Section, "database"))
             .ToList();
         var databaseKeys = fromDatabase.Select(e => e.Entry.CanonicalKey).ToHashSet(StringComparer.Ordinal);
         var fromFiles = TrainingFiles.Positives(inputs.Issues)
-            .Concat(inputs.Negatives.Select(e => new RankingExample(e, false, "files")))
+            .Concat(inputs.Negatives.SelectMany(n => n.Entries.Select(e => new RankingExample(e, false, n.Source, null, n.Source))))
             .Where(e => !databaseKeys.Contains(e.Entry.CanonicalKey))
             .ToList();
         var examples = fromFiles.Select(e => e.WithoutAccount()).Concat(fromDatabase).ToList();

@@ -31,14 +31,16 @@ public static class RelevanceTrainer
         if (!documents.Any(d => d.Label)) throw new NoExamplesException("no relevant examples (published, imported or shortlisted items) to learn from");
         if (documents.All(d => d.Label)) throw new NoExamplesException("no irrelevant examples (unpicked entries, flood, off-topic posts) to learn from");
 
-        // Held-out scores for calibration: groups dealt round-robin into folds, each scored by a model trained without it.
-        var groups = documents.Select(d => d.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var foldOf = groups.Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i % options.CalibrationFolds, StringComparer.Ordinal);
+        // Held-out scores for calibration: the editor's items dealt into folds by issue (an issue's items together, as
+        // an unseen issue arrives), unpicked items one by one; each fold is scored by a model trained without it.
+        var groups = documents.Where(d => d.Label).Select(d => d.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i % options.CalibrationFolds, StringComparer.Ordinal);
+        var folds = documents.Select((d, i) => d.Label ? groups[d.Group] : i % options.CalibrationFolds).ToArray();
         var heldOut = new List<(double Margin, bool Label, string? Section)>();
         for (var fold = 0; fold < options.CalibrationFolds; fold++)
         {
-            var training = documents.Where(d => foldOf[d.Group] != fold).ToList();
-            var testing = documents.Where(d => foldOf[d.Group] == fold).ToList();
+            var training = documents.Where((_, i) => folds[i] != fold).ToList();
+            var testing = documents.Where((_, i) => folds[i] == fold).ToList();
             if (testing.Count == 0 || !training.Any(d => d.Label) || training.All(d => d.Label)) continue;
             var weights = Fit(training, options);
             heldOut.AddRange(testing.Select(d => (Margin(weights, d.Features), d.Label, d.Section)));
@@ -66,7 +68,7 @@ public static class RelevanceTrainer
         return new RelevanceModel(weights.ToDictionary(p => p.Key, p => (float)p.Value), 1, 0, 0.5, new Dictionary<string, double>(), "uncalibrated");
     }
 
-    internal sealed record Document((int Feature, float Value)[] Features, bool Label, string Group, string? Section);
+    internal sealed record Document((int Feature, float Value)[] Features, bool Label, string Group, string? Section, string Source);
 
     internal static List<Document> Featurize(IReadOnlyList<RankingExample> examples, TagMatcher tagger)
     {
@@ -77,7 +79,7 @@ public static class RelevanceTrainer
             buffer.Clear();
             var entry = example.Entry;
             RankingFeatures.Extract(entry, tagger.Occurrences(entry.Title, entry.Summary), buffer);
-            documents.Add(new Document([.. buffer], example.Relevant, example.Group, example.Relevant ? example.Section : null));
+            documents.Add(new Document([.. buffer], example.Relevant, example.Group, example.Relevant ? example.Section : null, example.Source));
             // Many unpicked examples are titles alone (archives keep no digest): the editor's items are also learned by
             // their titles alone, so that "has a summary" cannot stand in for "was picked".
             if (example.Relevant && entry.Summary.Length > 0)
@@ -85,7 +87,7 @@ public static class RelevanceTrainer
                 buffer.Clear();
                 var bare = entry with { Summary = "" };
                 RankingFeatures.Extract(bare, tagger.Occurrences(bare.Title, ""), buffer);
-                documents.Add(new Document([.. buffer], true, example.Group, null));
+                documents.Add(new Document([.. buffer], true, example.Group, null, example.Source));
             }
         }
         return documents;
@@ -100,9 +102,13 @@ public static class RelevanceTrainer
         var vocabulary = frequency.Where(p => p.Value >= options.MinDocuments || p.Key == RankingFeatures.Bias).Select(p => p.Key).Order().ToArray();
         var index = vocabulary.Select((f, i) => (f, i)).ToDictionary(p => p.f, p => p.i);
         var rows = documents.Select(d => d.Features.Where(f => index.ContainsKey(f.Feature)).Select(f => (index[f.Feature], f.Value)).ToArray()).ToArray();
+        // Both classes weigh half; within the unpicked half every source (a file, the database) weighs the same, so a big
+        // archive of one kind of item does not decide alone what "unpicked" looks like.
         var positives = documents.Count(d => d.Label);
-        var negatives = documents.Count - positives;
-        var classWeight = (Positive: documents.Count / (2.0 * positives), Negative: documents.Count / (2.0 * negatives));
+        var sources = documents.Where(d => !d.Label).GroupBy(d => d.Source, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var weightOf = documents.Select(d => d.Label
+            ? documents.Count / (2.0 * positives)
+            : documents.Count / (2.0 * sources.Count * sources[d.Source])).ToArray();
 
         var weights = new double[vocabulary.Length];
         var average = new double[vocabulary.Length];
@@ -119,7 +125,7 @@ public static class RelevanceTrainer
                 var label = documents[i].Label;
                 double margin = 0;
                 foreach (var (j, value) in row) margin += weights[j] * value;
-                var gradient = (label ? classWeight.Positive : classWeight.Negative) * (Sigmoid(margin) - (label ? 1 : 0));
+                var gradient = weightOf[i] * (Sigmoid(margin) - (label ? 1 : 0));
                 foreach (var (j, value) in row)
                     weights[j] -= rate * (gradient * value + options.L2 * weights[j]);
                 // Averaging the second half of the run smooths SGD's last steps into a stable solution.

@@ -6,13 +6,16 @@ public sealed record PollResult(string SourceId, int Seen, int New, int Updated,
 {
     public bool Failed => Error is not null;
 
+    /// <summary>What was wrong although the poll succeeded (a feed only partly read, some of several requests failing), or null.</summary>
+    public string? Warning { get; init; }
+
     /// <summary>Entries seen again with no change.</summary>
     public int Unchanged => Math.Max(0, Seen - New - Updated);
 
     /// <summary>One line: <c>id: 3 new, 1 updated, 20 unchanged</c> or <c>id: error: …</c>.</summary>
     public string Describe() => Error is not null
         ? $"{SourceId}: error: {Error}"
-        : NotModified && Seen == 0
+        : NotModified && Seen == 0 && Warning is null
             ? $"{SourceId}: not modified"
-            : $"{SourceId}: {New} new, {Updated} updated, {Unchanged} unchanged";
+            : $"{SourceId}: {New} new, {Updated} updated, {Unchanged} unchanged" + (Warning is null ? "" : $" (warning: {Warning})");
 }

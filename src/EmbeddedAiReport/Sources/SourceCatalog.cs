@@ -9,7 +9,7 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
 {
     private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal)
     {
-        "id", "kind", "url", "schedule", "enabled", "section", "account", "include", "exclude", "politenessDelay", "timeout",
+        "id", "kind", "url", "schedule", "enabled", "section", "account", "include", "exclude", "politenessDelay", "timeout", "budget",
         "maxBytes", "allowPrivateNetwork", "weight", "comment",
     };
 
@@ -182,6 +182,7 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             Exclude = Patterns("exclude"),
             PolitenessDelay = Span("politenessDelay"),
             Timeout = Span("timeout"),
+            PollBudget = Span("budget"),
             MaxBytes = maxBytes,
             AllowPrivateNetwork = Flag("allowPrivateNetwork", false),
             Weight = weight,

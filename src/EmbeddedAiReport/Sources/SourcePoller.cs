@@ -17,13 +17,25 @@ namespace EmbeddedAiReport.Sources;
 /// </remarks>
 public sealed class SourcePoller(
     SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, PageEnricher enricher, IngestWriter writer,
-    IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger)
+    IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger, PollMetrics metrics)
 {
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
     private const int MaxPages = 50;
 
-    public async Task<PollResult> PollAsync(SourceDefinition source, CancellationToken cancellationToken)
+    /// <summary>Time a source that holds a slot of <see cref="PollManyAsync"/> may run before it lets the next source start.</summary>
+    internal static readonly TimeSpan SlotPatience = TimeSpan.FromSeconds(5);
+
+    /// <summary>Time <see cref="PollManyAsync"/> keeps at the end of its budget for committing what the last sources read.</summary>
+    internal static readonly TimeSpan CommitReserve = TimeSpan.FromSeconds(2);
+
+    /// <param name="pollBudget">Time the whole poll may take; null: the source's <c>budget</c>, else <see cref="FetchingOptions.PollBudget"/>.</param>
+    /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own (<c>poll</c> tries them all).</param>
+    public async Task<PollResult> PollAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null, bool respectPauses = false)
     {
+        // Every request, retry and wait of this poll shares one budget; what was read before it ran out is still stored.
+        var allowed = pollBudget ?? source.PollBudget ?? fetching.Value.PollBudget;
+        using var overBudget = new CancellationTokenSource(allowed, timeProvider);
+        using var pollToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overBudget.Token);
         var kind = catalog.Kinds[source.Kind];
         var started = timeProvider.GetUtcNow();
         var clock = Stopwatch.StartNew();
@@ -36,9 +48,13 @@ public sealed class SourcePoller(
         var allNotModified = true;
         TimeSpan? retryAfter = null;
         var budget = kind as IRequestBudget;
+        var requests = kind.Requests(source);
+        var tracker = await RequestTracker.LoadAsync(store, source, requests, respectPauses, started, cancellationToken);
 
-        foreach (var request in kind.Requests(source))
+        foreach (var request in requests)
         {
+            if (tracker.Skip(request)) continue;
+            var errorsBefore = errors.Count;
             Uri? next = request.Uri;
             for (var page = 0; next is not null && page < MaxPages; page++)
             {
@@ -48,12 +64,21 @@ public sealed class SourcePoller(
                 {
                     allNotModified = false;
                     if (!errors.Contains(held)) errors.Add(held);
+                    tracker.SourceWide();
                     break;
                 }
                 var stored = page == 0 && validators.TryGetValue(address.AbsoluteUri, out var v) ? v : HttpValidators.None;
-                var outcome = await fetcher.FetchAsync(
-                    new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, request.Headers),
-                    cancellationToken);
+                FetchOutcome outcome;
+                try
+                {
+                    outcome = await fetcher.FetchAsync(
+                        new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, request.Headers),
+                        pollToken.Token);
+                }
+                catch (OperationCanceledException) when (overBudget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    outcome = new FetchOutcome.Unreachable($"the poll's budget of {allowed.TotalSeconds:0.#}s ran out before this request finished (raise the source's 'budget' if it is only slow)");
+                }
                 var note = budget?.Observe(source, request, outcome);
                 switch (outcome)
                 {
@@ -69,7 +94,11 @@ public sealed class SourcePoller(
                             case ParseOutcome.Parsed parsed:
                                 entries.AddRange(parsed.Entries);
                                 foreach (var reason in parsed.Skipped) logger.Skipped(source.Id, reason);
-                                if (parsed.Warning is { } warning) logger.PartlyRead(source.Id, address.AbsoluteUri, warning);
+                                if (parsed.Warning is { } warning)
+                                {
+                                    logger.PartlyRead(source.Id, address.AbsoluteUri, warning);
+                                    tracker.Warn($"{address}: only partly read: {warning}");
+                                }
                                 if (page == 0) newValidators[address.AbsoluteUri] = fetched.Validators;
                                 next = parsed.Next;
                                 break;
@@ -95,12 +124,22 @@ public sealed class SourcePoller(
                         break;
                 }
             }
+            tracker.Done(request, errors.Skip(errorsBefore));
         }
 
         // Filtered before enrichment (no page fetch for an excluded item) and again after (the page may fill the summary).
         var wanted = Wanted(source);
         if (kind is IPageEnrichingKind enriching)
-            entries = await enricher.EnrichAsync(enriching, source, entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), cancellationToken);
+        {
+            try
+            {
+                entries = await enricher.EnrichAsync(enriching, source, entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), pollToken.Token);
+            }
+            catch (OperationCanceledException) when (overBudget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Out of budget while reading article pages: the entries stay as the feed gave them.
+            }
+        }
 
         var writes = entries.Where(wanted)
             .DistinctBy(e => e.CanonicalKey)
@@ -108,16 +147,21 @@ public sealed class SourcePoller(
             .ToList();
         // Here, in parallel with other sources, rather than in the writer every poll waits for.
         var prepared = writes.Select(writer.Prepare).ToList();
-        var error = errors.Count == 0 ? null : string.Join("; ", errors);
+        var (error, pollWarning, requestHealth) = tracker.Summarize(errors, retryAfter, fetching.Value);
         DateTimeOffset? pausedUntil = null;
         if (error is not null)
         {
             var failuresInARow = ((await store.GetHealthAsync(source.Id, cancellationToken))?.ConsecutiveFailures ?? 0) + 1;
             pausedUntil = timeProvider.GetUtcNow() + PauseAfterFailure(failuresInARow, retryAfter, fetching.Value);
         }
-        var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators, pausedUntil);
+        var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators, pausedUntil,
+            pollWarning, requestHealth);
         var counts = await writer.CommitAsync(record, writes, prepared, cancellationToken);
-        var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed);
+        var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed)
+        {
+            Warning = pollWarning,
+        };
+        metrics.Record(result);
 
         if (result.Failed) logger.PollFailed(source.Id, error!);
         else if (result.NotModified) logger.NotModified(source.Id);
@@ -129,19 +173,45 @@ public sealed class SourcePoller(
     }
 
     /// <summary>Polls <paramref name="sources"/> with at most <paramref name="maxParallel"/> at once; a crash of one is reported as its failure.</summary>
+    /// <remarks>
+    /// The run ends within <see cref="FetchingOptions.PollBudget"/>, storing included: a source started later gets what is
+    /// left of it, less <see cref="CommitReserve"/>. A source
+    /// still running after <see cref="SlotPatience"/> is waiting on a slow or dead server, so it lets the next source start;
+    /// a dozen dead servers cannot hold back the healthy sources behind them.
+    /// </remarks>
     /// <param name="progress">Called as each source finishes (from the worker that polled it), e.g. to print a line.</param>
     public async Task<IReadOnlyList<PollResult>> PollManyAsync(IReadOnlyList<SourceDefinition> sources, int maxParallel, CancellationToken cancellationToken,
         Action<PollResult>? progress = null)
     {
-        var results = new PollResult[sources.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, sources.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken },
-            async (i, token) =>
+        // Fetching stops a little before the budget so that storing what was read fits in it too.
+        var budget = fetching.Value.PollBudget;
+        var deadline = timeProvider.GetUtcNow() + budget - (budget / 10 < CommitReserve ? budget / 10 : CommitReserve);
+        using var slots = new SemaphoreSlim(maxParallel);
+        var polls = sources.Select(async source =>
+        {
+            await slots.WaitAsync(cancellationToken);
+            var released = 0;
+            void Release()
             {
-                results[i] = await PollGuardedAsync(sources[i], token);
-                progress?.Invoke(results[i]);
-            });
-        return results;
+                if (Interlocked.Exchange(ref released, 1) == 0) slots.Release();
+            }
+            using var patience = timeProvider.CreateTimer(_ => Release(), null, SlotPatience, Timeout.InfiniteTimeSpan);
+            try
+            {
+                var left = deadline - timeProvider.GetUtcNow();
+                var own = source.PollBudget ?? fetching.Value.PollBudget;
+                var result = left <= TimeSpan.Zero
+                    ? new PollResult(source.Id, 0, 0, 0, false, "not polled: the run's budget was used up by slow sources before its turn", TimeSpan.Zero)
+                    : await PollGuardedAsync(source, cancellationToken, left < own ? left : own);
+                progress?.Invoke(result);
+                return result;
+            }
+            finally
+            {
+                Release();
+            }
+        }).ToList();
+        return await Task.WhenAll(polls);
     }
 
     /// <summary>
@@ -156,20 +226,23 @@ public sealed class SourcePoller(
             logger.Paused(source.Id, until, health.ConsecutiveFailures);
             return null;
         }
-        return await PollGuardedAsync(source, cancellationToken);
+        return await PollGuardedAsync(source, cancellationToken, respectPauses: true);
     }
 
     /// <summary>Polls one source; an unexpected exception (a bug, an unwritable database) becomes a failed result.</summary>
-    public async Task<PollResult> PollGuardedAsync(SourceDefinition source, CancellationToken cancellationToken)
+    public async Task<PollResult> PollGuardedAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null,
+        bool respectPauses = false)
     {
         try
         {
-            return await PollAsync(source, cancellationToken);
+            return await PollAsync(source, cancellationToken, pollBudget, respectPauses);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.PollCrashed(source.Id, ex);
-            return new PollResult(source.Id, 0, 0, 0, false, $"internal error: {ex.Message}", TimeSpan.Zero);
+            var crashed = new PollResult(source.Id, 0, 0, 0, false, $"internal error: {ex.Message}", TimeSpan.Zero);
+            metrics.Record(crashed);
+            return crashed;
         }
     }
 

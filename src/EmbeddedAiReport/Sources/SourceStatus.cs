@@ -3,13 +3,17 @@ using EmbeddedAiReport.Storage;
 namespace EmbeddedAiReport.Sources;
 
 /// <summary>What an operator needs to know about one configured source: its state and why, for <c>sources</c> and <c>GET /sources</c>.</summary>
-/// <param name="State"><c>disabled</c>, <c>never</c> (not polled yet), <c>failing</c>, <c>stale</c> or <c>ok</c>.</param>
-/// <param name="Note">The last error, or why the source is stale; null when there is nothing to say.</param>
+/// <param name="State"><c>disabled</c>, <c>never</c> (not polled yet), <c>failing</c>, <c>stale</c>, <c>warning</c> (the last poll succeeded
+/// with something wrong: a feed only partly read, some accounts failing) or <c>ok</c>.</param>
+/// <param name="Note">The last error, the warning, or why the source is stale; null when there is nothing to say.</param>
 /// <param name="PausedUntil">When scheduled polls resume after failures, if that is still ahead.</param>
 public sealed record SourceStatus(SourceDefinition Source, SourceHealth? Health, string State, string? Note, DateTimeOffset? PausedUntil)
 {
+    /// <summary>When the scheduler polls the source next (null outside the daemon's schedules, or for a disabled source).</summary>
+    public DateTimeOffset? NextPoll { get; init; }
+
     /// <summary>The status of <paramref name="source"/> given its stored health, its kind's cadence and the time now.</summary>
-    public static SourceStatus Of(SourceDefinition source, SourceHealth? health, ISourceKind? kind, DateTimeOffset now)
+    public static SourceStatus Of(SourceDefinition source, SourceHealth? health, ISourceKind? kind, DateTimeOffset now, TimeZoneInfo zone)
     {
         var paused = health?.PausedUntil is { } until && until > now ? until : (DateTimeOffset?)null;
         if (!source.Enabled) return new(source, health, "disabled", health?.LastError, paused);
@@ -18,10 +22,12 @@ public sealed record SourceStatus(SourceDefinition Source, SourceHealth? Health,
         // A mirror that answers 200 with nothing new for longer than its cadence has probably lost its login.
         if (kind?.StaleAfter(source) is { } staleAfter && health.IsStale(staleAfter, now))
             return new(source, health, "stale",
-                $"no new entry since {Time(health.LastNewEntry ?? health.FirstPoll)} (expected within {staleAfter.TotalDays:0.#}d; check the mirror's login)", paused);
+                $"no new entry since {Time(health.LastNewEntry ?? health.FirstPoll, zone)} (expected within {staleAfter.TotalDays:0.#}d; check the mirror's login)", paused);
+        if (health.LastWarning is { } warning) return new(source, health, "warning", warning, paused);
         return new(source, health, "ok", null, paused);
     }
 
-    /// <summary>An instant as the operator's views print it, or <c>-</c>.</summary>
-    public static string Time(DateTimeOffset? value) => value is { } v ? v.ToString("yyyy-MM-dd HH:mm:ss'Z'") : "-";
+    /// <summary>An instant as the operator's views print it, in <paramref name="zone"/> (the draft's) with its offset, or <c>-</c>.</summary>
+    public static string Time(DateTimeOffset? value, TimeZoneInfo zone) =>
+        value is { } v ? TimeZoneInfo.ConvertTime(v, zone).ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture) : "-";
 }

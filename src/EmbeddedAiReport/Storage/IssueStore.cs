@@ -87,4 +87,13 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
             ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture)
             : null;
     }
+
+    /// <summary>When a draft was last exported (by the weekly job or <c>export --out</c>), or null when never.</summary>
+    public async Task<DateTimeOffset?> LastExportAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT max(created) FROM draft_exports";
+        return SqliteTime.ReadOrNull(await command.ExecuteScalarAsync(cancellationToken) ?? DBNull.Value);
+    }
 }

@@ -31,6 +31,9 @@ public sealed class ReportDatabase
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
 
+    /// <summary>The connection string every connection to the file uses (the job store opens its own with it).</summary>
+    public string ConnectionString => _connectionString;
+
     /// <summary>Opens a connection with WAL, a busy timeout and foreign keys, migrating the schema on first use.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -95,6 +98,37 @@ public sealed class ReportDatabase
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Writes a consistent copy of the database to <paramref name="target"/> with SQLite's online backup API, while other
+    /// connections go on reading and writing; the copy appears under its name only when complete.
+    /// </summary>
+    public async Task BackupAsync(string target, CancellationToken cancellationToken)
+    {
+        var full = System.IO.Path.GetFullPath(target);
+        var directory = System.IO.Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            // No migration first: a backup copies the file as it is, and needs no write lock a running poll may hold.
+            await using (var source = await OpenRawAsync(cancellationToken))
+            await using (var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temp, Pooling = false }.ToString()))
+            {
+                await destination.OpenAsync(cancellationToken);
+                // Microsoft.Data.Sqlite exposes the backup API synchronously; it copies page by page from one read snapshot.
+                source.BackupDatabase(destination);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>The text of the embedded migration <paramref name="version"/> (e.g. <c>0005_quartz</c>).</summary>
+    public static string MigrationScript(string version) => Migrations().Single(m => m.Version == version).Sql.Value;
 
     // The scripts' text is read only for those not applied yet.
     private static IEnumerable<(string Version, Lazy<string> Sql)> Migrations()

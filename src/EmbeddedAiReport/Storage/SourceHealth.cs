@@ -12,8 +12,11 @@ public sealed record SourceHealth(
     DateTimeOffset? LastNewEntry,
     long Entries)
 {
-    /// <summary>When the source was first polled (its oldest <c>fetches</c> row), or null.</summary>
+    /// <summary>When the source was first polled, or null.</summary>
     public DateTimeOffset? FirstPoll { get; init; }
+
+    /// <summary>What was wrong with the last poll although it succeeded (a feed only partly read, some requests failing), or null.</summary>
+    public string? LastWarning { get; init; }
 
     /// <summary>
     /// True when polls succeed but nothing new arrived for longer than <paramref name="staleAfter"/> (counted from

@@ -114,11 +114,12 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         {
             health.Transaction = transaction;
             health.CommandText = """
-                INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry, paused_until)
+                INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry, paused_until, first_poll, last_warning)
                 VALUES ($id, $kind, $now, CASE WHEN $error IS NULL THEN $now END, $error, CASE WHEN $error IS NULL THEN 0 ELSE 1 END,
-                        coalesce($newest, CASE WHEN $new > 0 THEN $now END), $paused)
+                        coalesce($newest, CASE WHEN $new > 0 THEN $now END), $paused, $started, $warning)
                 ON CONFLICT (id) DO UPDATE SET
-                    kind = excluded.kind, last_poll = excluded.last_poll,
+                    kind = excluded.kind, last_poll = excluded.last_poll, first_poll = coalesce(sources.first_poll, excluded.first_poll),
+                    last_warning = excluded.last_warning,
                     last_success = coalesce(excluded.last_success, sources.last_success),
                     last_error = excluded.last_error,
                     consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0 ELSE sources.consecutive_failures + 1 END,
@@ -131,6 +132,8 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             health.Parameters.AddWithValue("$now", SqliteTime.Write(now));
             health.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
             health.Parameters.AddWithValue("$new", counts.New);
+            health.Parameters.AddWithValue("$started", SqliteTime.Write(record.Started));
+            health.Parameters.AddWithValue("$warning", (object?)record.Warning ?? DBNull.Value);
             // Freshness is the newest item the source delivered (dated items; undated ones count when new), not only what it
             // inserted itself: a second mirror of accounts another source already polls is working, not stale.
             var newest = entries.Select(e => e.Candidate.Published).Max();
@@ -138,6 +141,104 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             health.Parameters.AddWithValue("$paused", record.Error is null ? DBNull.Value : SqliteTime.WriteOrNull(record.PausedUntil));
             await health.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        foreach (var request in record.Requests ?? [])
+        {
+            await using var upsert = connection.CreateCommand();
+            upsert.Transaction = transaction;
+            upsert.CommandText = """
+                INSERT INTO request_health (source_id, label, last_success, last_error, consecutive_failures, paused_until)
+                VALUES ($source, $label, CASE WHEN $error IS NULL THEN $now END, $error, $failures, $paused)
+                ON CONFLICT (source_id, label) DO UPDATE SET
+                    last_success = coalesce(excluded.last_success, request_health.last_success), last_error = excluded.last_error,
+                    consecutive_failures = excluded.consecutive_failures, paused_until = excluded.paused_until
+                """;
+            upsert.Parameters.AddWithValue("$source", record.SourceId);
+            upsert.Parameters.AddWithValue("$label", request.Label);
+            upsert.Parameters.AddWithValue("$now", SqliteTime.Write(now));
+            upsert.Parameters.AddWithValue("$error", (object?)request.Error ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$failures", request.ConsecutiveFailures);
+            upsert.Parameters.AddWithValue("$paused", SqliteTime.WriteOrNull(request.PausedUntil));
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The stored health of each request of <paramref name="sourceId"/>, by label.</summary>
+    public async Task<IReadOnlyDictionary<string, RequestHealth>> GetRequestHealthAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT label, last_error, consecutive_failures, paused_until FROM request_health WHERE source_id = $id";
+        command.Parameters.AddWithValue("$id", sourceId);
+        var result = new Dictionary<string, RequestHealth>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            result[reader.GetString(0)] = new RequestHealth(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2),
+                SqliteTime.ReadOrNull(reader.GetValue(3)));
+        return result;
+    }
+
+    /// <summary>
+    /// Records each source's configuration fingerprint; a source whose fingerprint changed since it was last recorded was
+    /// edited in sources.json, so its pause after failures (its own and its requests') is lifted. Returns those ids, each
+    /// with whether it was paused.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Id, bool WasPaused)>> RecordConfigurationsAsync(IReadOnlyDictionary<string, (string Kind, string Hash)> sources,
+        CancellationToken cancellationToken)
+    {
+        var changed = new List<(string, bool)>();
+        var now = SqliteTime.Write(timeProvider.GetUtcNow());
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var (id, (kind, hash)) in sources)
+        {
+            await using var read = connection.CreateCommand();
+            read.Transaction = transaction;
+            read.CommandText = """
+                SELECT config_hash, paused_until > $now OR EXISTS (SELECT 1 FROM request_health r WHERE r.source_id = $id AND r.paused_until > $now)
+                FROM sources WHERE id = $id
+                """;
+            read.Parameters.AddWithValue("$id", id);
+            read.Parameters.AddWithValue("$now", now);
+            object? stored = null;
+            var wasPaused = false;
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    stored = reader.IsDBNull(0) ? null : reader.GetString(0);
+                    wasPaused = !reader.IsDBNull(1) && reader.GetInt64(1) == 1;
+                }
+            }
+            if (stored is string old && old == hash) continue;
+            await using var write = connection.CreateCommand();
+            write.Transaction = transaction;
+            // A first fingerprint (a new source, or a database from before fingerprints) changes nothing but the column.
+            write.CommandText = """
+                INSERT INTO sources (id, kind, config_hash) VALUES ($id, $kind, $hash)
+                ON CONFLICT (id) DO UPDATE SET config_hash = excluded.config_hash,
+                    paused_until = CASE WHEN sources.config_hash IS NULL THEN sources.paused_until END;
+                UPDATE request_health SET paused_until = NULL WHERE source_id = $id AND $edited;
+                """;
+            write.Parameters.AddWithValue("$id", id);
+            write.Parameters.AddWithValue("$kind", kind);
+            write.Parameters.AddWithValue("$hash", hash);
+            write.Parameters.AddWithValue("$edited", stored is string);
+            await write.ExecuteNonQueryAsync(cancellationToken);
+            if (stored is string) changed.Add((id, wasPaused));
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return changed;
+    }
+
+    /// <summary>Deletes <c>fetches</c> rows that started before <paramref name="before"/>; returns how many.</summary>
+    public async Task<int> PruneFetchesAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM fetches WHERE started < $before";
+        command.Parameters.AddWithValue("$before", SqliteTime.Write(before));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Health of every source that has been polled at least once, by id.</summary>
@@ -153,9 +254,8 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT s.id, s.kind, s.last_poll, s.last_success, s.last_error, s.consecutive_failures, s.paused_until, s.last_new_entry,
-                   (SELECT count(*) FROM entries e WHERE e.source_id = s.id),
-                   (SELECT min(f.started) FROM fetches f WHERE f.source_id = s.id)
-            FROM sources s WHERE $id IS NULL OR s.id = $id ORDER BY s.id
+                   (SELECT count(*) FROM entries e WHERE e.source_id = s.id), s.first_poll, s.last_warning
+            FROM sources s WHERE ($id IS NULL OR s.id = $id) AND s.last_poll IS NOT NULL ORDER BY s.id
             """;
         command.Parameters.AddWithValue("$id", (object?)sourceId ?? DBNull.Value);
         var result = new List<SourceHealth>();
@@ -167,6 +267,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
                 SqliteTime.ReadOrNull(reader.GetValue(6)), SqliteTime.ReadOrNull(reader.GetValue(7)), reader.GetInt64(8))
             {
                 FirstPoll = SqliteTime.ReadOrNull(reader.GetValue(9)),
+                LastWarning = reader.IsDBNull(10) ? null : reader.GetString(10),
             });
         }
         return result;

@@ -1,5 +1,6 @@
 using EmbeddedAiReport.Ranking;
 using EmbeddedAiReport.Storage;
+using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Tagging;
 
@@ -9,38 +10,47 @@ namespace EmbeddedAiReport.Tagging;
 /// router learned from past issues; a low-confidence guess yields to the source's section hint; without a router, the
 /// hint or the kind's default. Relevance: the learned model (<see cref="RelevanceModel"/>), or without one the keyword
 /// score mapped to 0–1 (<see cref="KeywordRelevance"/>). Runs on the ingest path: tag passes over the text, one feature
-/// pass per model, no I/O.
+/// pass per model, no I/O. The model is read once per call from <paramref name="models"/>, so a reloaded tags.json,
+/// router.json or ranker.json applies from the next entry on.
 /// </remarks>
-public sealed class EntryClassifier(TaggingModel model, TimeProvider timeProvider)
+public sealed class EntryClassifier(IOptionsMonitor<TaggingModel> models, TimeProvider timeProvider)
 {
+    /// <summary>A classifier with a fixed model (tests, tools).</summary>
+    public EntryClassifier(TaggingModel model, TimeProvider timeProvider) : this(new FixedOptionsMonitor<TaggingModel>(model), timeProvider)
+    {
+    }
+
     /// <summary>The stored form of <paramref name="entry"/> from <paramref name="source"/>.</summary>
     public EntryWrite Classify(CandidateEntry entry, SourceDefinition source, string kindDefaultSection)
     {
+        var model = models.CurrentValue;
         var occurrences = model.Taxonomy.Matcher.Occurrences(entry.Title, entry.Summary);
         var tags = Tags(occurrences);
         var keywords = RelevanceScorer.Score(entry, tags, source.Weight, model.Taxonomy.Scoring, timeProvider.GetUtcNow());
         var score = model.Ranker is { } ranker
             ? ranker.Score(entry, occurrences, source.Weight)
             : KeywordRelevance.FromKeywordScore(keywords.Total);
-        return new EntryWrite(entry, source.Kind, Route(entry, tags, source, kindDefaultSection).Section, Math.Round(score, 6), keywords.Tags);
+        return new EntryWrite(entry, source.Kind, Route(model, entry, tags, source, kindDefaultSection).Section, score, keywords.Tags);
     }
 
     /// <summary>The section and relevance of <paramref name="entry"/> with the reasons for both.</summary>
     public Classification Explain(CandidateEntry entry, SourceDefinition source, string kindDefaultSection)
     {
+        var model = models.CurrentValue;
         var occurrences = model.Taxonomy.Matcher.Occurrences(entry.Title, entry.Summary);
         var tags = Tags(occurrences);
-        var route = Route(entry, tags, source, kindDefaultSection);
+        var route = Route(model, entry, tags, source, kindDefaultSection);
         var keywords = RelevanceScorer.Score(entry, tags, source.Weight, model.Taxonomy.Scoring, timeProvider.GetUtcNow());
         if (model.Ranker is not { } ranker)
-            return new Classification(route, new Relevance(Math.Round(KeywordRelevance.FromKeywordScore(keywords.Total), 6), model.ThresholdFor(route.Section), keywords, []));
-        var score = Math.Round(ranker.Score(entry, occurrences, source.Weight), 6);
+            return new Classification(route, new Relevance(KeywordRelevance.FromKeywordScore(keywords.Total), model.ThresholdFor(route.Section), keywords, []));
+        var score = ranker.Score(entry, occurrences, source.Weight);
         return new Classification(route, new Relevance(score, ranker.ThresholdFor(route.Section), null, ranker.Contributions(entry, occurrences)));
     }
 
     /// <summary>The relevance of a stored entry as the current model scores it (to rescore the database after training).</summary>
     public double ScoreStored(StoredEntry entry, double sourceWeight)
     {
+        var model = models.CurrentValue;
         var candidate = entry.ToCandidate();
         var occurrences = model.Taxonomy.Matcher.Occurrences(candidate.Title, candidate.Summary);
         if (model.Ranker is not { } ranker)
@@ -51,6 +61,7 @@ public sealed class EntryClassifier(TaggingModel model, TimeProvider timeProvide
     /// <summary>The relevance of a stored entry as the current model scores it, with the reasons.</summary>
     public Relevance ExplainStored(StoredEntry entry, double sourceWeight)
     {
+        var model = models.CurrentValue;
         var candidate = entry.ToCandidate();
         var occurrences = model.Taxonomy.Matcher.Occurrences(candidate.Title, candidate.Summary);
         if (model.Ranker is not { } ranker)
@@ -58,13 +69,13 @@ public sealed class EntryClassifier(TaggingModel model, TimeProvider timeProvide
             var keywords = RelevanceScorer.Explain(entry.Score, occurrences.Select(t => new EntryTag(t.Tag.Name, t.Tag.Weight)).ToList(), entry.Links, sourceWeight, model.Taxonomy.Scoring);
             return new Relevance(entry.Score, model.ThresholdFor(entry.Section), keywords, []);
         }
-        return new Relevance(Math.Round(ranker.Score(candidate, occurrences, sourceWeight), 6), ranker.ThresholdFor(entry.Section), null,
+        return new Relevance(ranker.Score(candidate, occurrences, sourceWeight), ranker.ThresholdFor(entry.Section), null,
             ranker.Contributions(candidate, occurrences));
     }
 
     private static IReadOnlyList<TagDefinition> Tags(IReadOnlyList<TagOccurrence> occurrences) => occurrences.Select(o => o.Tag).ToList();
 
-    private RouteDecision Route(CandidateEntry entry, IReadOnlyList<TagDefinition> tags, SourceDefinition source, string kindDefaultSection)
+    private static RouteDecision Route(TaggingModel model, CandidateEntry entry, IReadOnlyList<TagDefinition> tags, SourceDefinition source, string kindDefaultSection)
     {
         if (entry.Section is { } kindSection) return new RouteDecision(kindSection, 1, "kind");
         if (SectionRouter.Rule(entry) is { } rule) return rule;

@@ -11,15 +11,26 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     public IReadOnlyCollection<(int EventId, string Message)> Lines => _lines;
 
-    /// <summary>Completes when a line with <paramref name="eventId"/> whose message contains <paramref name="text"/> is logged.</summary>
-    public Task<string> WaitForAsync(int eventId, string text = "")
+    /// <summary>
+    /// Completes when a line with <paramref name="eventId"/> whose message contains <paramref name="text"/> is logged
+    /// (the first such line after <paramref name="skip"/> earlier ones).
+    /// </summary>
+    public Task<string> WaitForAsync(int eventId, string text = "", int skip = 0)
     {
         var signal = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiters.Add(((id, message) => id == eventId && message.Contains(text, StringComparison.Ordinal), signal));
-        foreach (var (id, message) in _lines)
-            if (id == eventId && message.Contains(text, StringComparison.Ordinal)) signal.TrySetResult(message);
+        var seen = 0;
+        bool Match(int id, string message) => id == eventId && message.Contains(text, StringComparison.Ordinal) && Interlocked.Increment(ref seen) > skip;
+        lock (_waiters)
+        {
+            foreach (var (id, message) in _lines)
+                if (Match(id, message)) signal.TrySetResult(message);
+            _waiters.Add((Match, signal));
+        }
         return signal.Task;
     }
+
+    /// <summary>Every line so far, one per line with its event id, for a failure message.</summary>
+    public string Dump() => string.Join("\n", _lines.Select(l => $"{l.EventId} {l.Message}"));
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -27,9 +38,12 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     private void Add(int eventId, string message)
     {
-        _lines.Enqueue((eventId, message));
-        foreach (var (match, signal) in _waiters)
-            if (match(eventId, message)) signal.TrySetResult(message);
+        lock (_waiters)
+        {
+            _lines.Enqueue((eventId, message));
+            foreach (var (match, signal) in _waiters)
+                if (!signal.Task.IsCompleted && match(eventId, message)) signal.TrySetResult(message);
+        }
     }
 
     private sealed class Logger(CapturingLoggerProvider owner) : ILogger

@@ -85,6 +85,6 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, poll.ExitCode);
         Assert.Contains("dead: error: http://127.0.0.1:9/feed.xml: unreachable", poll.Out);
         Assert.Equal(0, sources.ExitCode);
-        Assert.Matches(@"dead\s+feed\s+failing\s+0\s+-\s+1\s+http://127\.0\.0\.1:9/feed\.xml: unreachable", sources.Out);
+        Assert.Matches(@"dead\s+feed\s+failing\s+0\s+-\s+1\s+-\s+http://127\.0\.0\.1:9/feed\.xml: unreachable", sources.Out);
     }
 }

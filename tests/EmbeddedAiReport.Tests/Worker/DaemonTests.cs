@@ -59,7 +59,7 @@ public sealed class DaemonTests : IAsyncLifetime
 
         Assert.Contains("1h", scheduled);
         Assert.Contains($"{items.Count(i => i.Section == "news")} new", polled);
-        Assert.Equal("ok\n", health);
+        Assert.StartsWith("{\"status\":\"ok\",\"reason\":null,\"sources\":", health);
         Assert.Equal("text/markdown; charset=utf-8", latest.Content.Headers.ContentType!.ToString());
         Assert.Contains($"> 导读：本次{items.Count}条。", draft);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
@@ -86,9 +86,10 @@ public sealed class DaemonTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
 
         var run = CliRunner.RunAsync(s => s.AddSingleton<ILoggerProvider>(logs), stop.Token, "run", "--config", config, "--db", _directory.File("r.db"));
-        await logs.WaitForAsync(4101, "weekly-draft").WaitAsync(Patience);
+        await logs.WaitForAsync(4112).WaitAsync(Patience);
         File.WriteAllText(Path.Combine(config, "sources.json"), sourcesJson);
-        var reloaded = await logs.WaitForAsync(4102).WaitAsync(Patience);
+        var sections = items.Select(i => i.Section).Distinct().Count();
+        var reloaded = await logs.WaitForAsync(4102, $"{sections} source(s) (re)scheduled").WaitAsync(Patience);
         var polled = await logs.WaitForAsync(2001, "papers").WaitAsync(Patience);
         File.WriteAllText(Path.Combine(config, "sources.json"), """{"sources": [{"id": "x", "kind": "nope"}]}""");
         var rejected = await logs.WaitForAsync(4103).WaitAsync(Patience);
@@ -96,7 +97,7 @@ public sealed class DaemonTests : IAsyncLifetime
         await stop.CancelAsync();
         var result = await run.WaitAsync(Patience);
 
-        Assert.Contains($"rescheduled {items.Select(i => i.Section).Distinct().Count()} enabled source(s)", reloaded);
+        Assert.Contains($"{sections} source(s) (re)scheduled, 0 unchanged, 0 removed", reloaded);
         Assert.Contains("new", polled);
         Assert.Contains("unknown kind 'nope'", rejected);
         Assert.Equal(0, result.ExitCode);

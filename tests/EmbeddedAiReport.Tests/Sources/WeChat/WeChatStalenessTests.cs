@@ -117,7 +117,7 @@ public sealed class WeChatStalenessTests() : LoopbackTest(new TestServices(Start
         var stale = Assert.Single(sources.Out.Split('\n'), l => l.StartsWith("wx-stale", StringComparison.Ordinal));
         var fresh = Assert.Single(sources.Out.Split('\n'), l => l.StartsWith("wx-fresh", StringComparison.Ordinal));
         Assert.Contains(" stale ", stale);
-        Assert.Contains("no new entry since 2020-05-12 04:21:09Z", stale);
+        Assert.Contains("no new entry since 2020-05-12 12:21:09 +08:00", stale);
         Assert.Contains(" ok ", fresh);
     }
 

@@ -1,0 +1,22 @@
+using EmbeddedAiReport.Storage;
+
+namespace EmbeddedAiReport.Worker.Cli;
+
+/// <summary><c>backup --out FILE</c>: a consistent copy of the database, safe while the daemon runs (SQLite's online backup API).</summary>
+internal static class BackupCommand
+{
+    public static async Task<int> RunAsync(CliContext context, string target, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
+    {
+        if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
+        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        var database = app.Services.GetRequiredService<ReportDatabase>();
+        if (!File.Exists(database.Path))
+        {
+            context.Error.WriteLine($"no database at {database.Path} (pass --db PATH)");
+            return ExitCodes.UsageOrConfig;
+        }
+        await database.BackupAsync(target, cancellationToken);
+        context.Out.WriteLine($"backed up {database.Path} to {Path.GetFullPath(target)} ({new FileInfo(target).Length} bytes)");
+        return ExitCodes.Ok;
+    }
+}

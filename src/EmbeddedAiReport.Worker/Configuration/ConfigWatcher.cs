@@ -1,0 +1,93 @@
+using System.Threading.Channels;
+using EmbeddedAiReport.Worker.Jobs;
+
+namespace EmbeddedAiReport.Worker.Configuration;
+
+/// <summary>Watches the config folder and reloads it when a file changes; a changed sources.json reschedules what changed.</summary>
+/// <remarks>
+/// Change events only wake the loop; one reload runs at a time and is awaited to the end (rescheduling included), so a
+/// burst of saves costs one reload and nothing runs unobserved. A file with problems is logged and its running value stays.
+/// </remarks>
+internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler scheduler, TimeProvider timeProvider, ILogger<ConfigWatcher> logger)
+    : BackgroundService
+{
+    // Editors save files in several writes; wait this long after a change event before reading.
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
+
+    private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    private FileSystemWatcher? _watcher;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _watcher = new FileSystemWatcher(config.Directory)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size,
+        };
+        _watcher.Changed += (_, _) => _changes.Writer.TryWrite(true);
+        _watcher.Created += (_, _) => _changes.Writer.TryWrite(true);
+        _watcher.Renamed += (_, _) => _changes.Writer.TryWrite(true);
+        _watcher.Deleted += (_, _) => _changes.Writer.TryWrite(true);
+        _watcher.EnableRaisingEvents = true;
+        Watching(config.Directory);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _watcher?.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _changes.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await Task.Delay(Settle, timeProvider, stoppingToken);
+                while (_changes.Reader.TryRead(out _)) { }
+                await ReloadAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Reloads the config folder now and applies what changed; returns what the reload did.</summary>
+    public async Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken)
+    {
+        var result = config.Reload();
+        if (result.Problems.Count > 0) Rejected(result.Problems.Count, string.Join("; ", result.Problems));
+        if (result.Changed.Count > 0) Reloaded(string.Join(", ", result.Changed.Select(Describe)));
+        if (result.SourcesChanged)
+        {
+            try
+            {
+                await scheduler.ApplyAsync(result, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                RescheduleFailed(ex);
+            }
+        }
+        return result;
+    }
+
+    private static string Describe(Type type) =>
+        ConfigParts.All.FirstOrDefault(p => p.ValueType == type) is { } part ? string.Join(" + ", part.Files) : type.Name;
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "The config folder changed but has {Count} problem(s); the running configuration of those files stays: {Problems}")]
+    private partial void Rejected(int count, string problems);
+
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Information, Message = "Watching {Directory} for configuration changes")]
+    private partial void Watching(string directory);
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Reloaded {Files}")]
+    private partial void Reloaded(string files);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Rescheduling after a sources.json change failed; the previous schedules stay until the next change or restart")]
+    private partial void RescheduleFailed(Exception exception);
+}

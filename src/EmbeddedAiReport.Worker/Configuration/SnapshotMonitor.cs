@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+
+namespace EmbeddedAiReport.Worker.Configuration;
+
+/// <summary>
+/// <c>IOptionsMonitor&lt;T&gt;</c> over a reloadable config file: <see cref="CurrentValue"/> is the value in the current
+/// <see cref="ConfigSnapshot"/>, so core services (the classifier) see a reload without knowing about files.
+/// </summary>
+internal sealed class SnapshotMonitor<T>(LoadedConfig config) : IOptionsMonitor<T> where T : class
+{
+    public T CurrentValue => config.Current.Get<T>();
+
+    public T Get(string? name) => CurrentValue;
+
+    public IDisposable? OnChange(Action<T, string?> listener) => config.OnReload(snapshot =>
+    {
+        if (snapshot.TryGet<T>() is { } value) listener(value, Options.DefaultName);
+    });
+}

@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using EmbeddedAiReport.Sources;
+using Quartz;
+
+namespace EmbeddedAiReport.Worker.Jobs;
+
+/// <summary>The scheduling rules: the trigger of a source, when a source is overdue, and what counts as a changed source.</summary>
+internal static class Schedules
+{
+    /// <summary>The regular trigger of <paramref name="source"/>.</summary>
+    /// <remarks>
+    /// An interval starts one interval after the last success when that is still ahead, else one interval from now
+    /// (an overdue source is caught up separately, once). Missed ticks are skipped, never replayed: Quartz's misfire
+    /// instructions say so, and <see cref="IsOverdue"/> decides the one catch-up poll.
+    /// </remarks>
+    public static ITrigger SourceTrigger(SourceDefinition source, DateTimeOffset? lastSuccess, DateTimeOffset now, TimeZoneInfo zone, string group)
+    {
+        var trigger = TriggerBuilder.Create().WithIdentity(source.Id, group).ForJob(source.Id, group);
+        if (Duration.TryParse(source.Schedule) is { } interval)
+        {
+            var next = lastSuccess is { } last && last + interval > now && last + interval <= now + interval ? last + interval : now + interval;
+            return trigger.StartAt(next)
+                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+                .Build();
+        }
+        return trigger.StartAt(now)
+            .WithCronSchedule(source.Schedule, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
+            .Build();
+    }
+
+    /// <summary>True when a scheduled time of <paramref name="schedule"/> passed since <paramref name="lastSuccess"/> (or there never was one).</summary>
+    public static bool IsOverdue(string schedule, DateTimeOffset? lastSuccess, DateTimeOffset now, TimeZoneInfo zone)
+    {
+        if (lastSuccess is not { } last) return true;
+        if (Duration.TryParse(schedule) is { } interval) return last + interval <= now;
+        return new CronExpression(schedule, zone).GetNextValidTimeAfter(last) is { } due && due <= now;
+    }
+
+    /// <summary>The latest time of <paramref name="cron"/> after <paramref name="after"/> and at or before <paramref name="now"/>, or null.</summary>
+    public static DateTimeOffset? LastDue(string cron, TimeZoneInfo zone, DateTimeOffset after, DateTimeOffset now)
+    {
+        var expression = new CronExpression(cron, zone);
+        DateTimeOffset? last = null;
+        for (var next = expression.GetNextValidTimeAfter(after); next is { } due && due <= now; next = expression.GetNextValidTimeAfter(due)) last = due;
+        return last;
+    }
+
+    /// <summary>A fingerprint of everything sources.json says about <paramref name="source"/>.</summary>
+    public static string Fingerprint(SourceDefinition source) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(source))))[..32];
+}

@@ -1,0 +1,85 @@
+using Microsoft.Data.Sqlite;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>The Quartz job-store tables (migration <c>0005_quartz</c>): a health check, a rebuild, and the next fire times.</summary>
+/// <remarks>
+/// The scheduler owns these tables; this class only reads them for <c>sources</c> (next scheduled poll) and rebuilds
+/// them when they are unusable, so a corrupt job store costs the schedules (rebuilt from sources.json), never the daemon.
+/// </remarks>
+public sealed class SchedulerTables(ReportDatabase database)
+{
+    /// <summary>The table prefix Quartz is configured with.</summary>
+    public const string Prefix = "QRTZ_";
+
+    private const string Migration = "0005_quartz";
+
+    /// <summary>The first problem found reading the job-store tables, or null when every one can be read.</summary>
+    public async Task<string?> CheckAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        foreach (var table in Tables())
+        {
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT * FROM {table} LIMIT 1";
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) { }
+            }
+            catch (SqliteException ex)
+            {
+                return $"{table}: {ex.Message}";
+            }
+        }
+        await using var integrity = connection.CreateCommand();
+        integrity.CommandText = "PRAGMA quick_check";
+        var result = (await integrity.ExecuteScalarAsync(cancellationToken))?.ToString();
+        return result is "ok" ? null : $"quick_check: {result}";
+    }
+
+    /// <summary>Drops every job-store table and creates them empty again (the schedules are then rebuilt from sources.json).</summary>
+    public async Task RecreateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // Triggers first: their DELETE triggers name the detail tables.
+        command.CommandText = "PRAGMA defer_foreign_keys = ON;\n"
+            + string.Join("\n", Tables().Select(t => $"DROP TABLE IF EXISTS {t};"))
+            + "\n" + ReportDatabase.MigrationScript(Migration);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The next fire time of each trigger in <paramref name="group"/>, by trigger name; empty when nothing is scheduled.</summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> NextFireTimesAsync(string group, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Quartz stores instants as UTC ticks; a one-off catch-up trigger and the regular one may both exist: the earliest wins.
+        command.CommandText = $"SELECT JOB_NAME, min(NEXT_FIRE_TIME) FROM {Prefix}TRIGGERS WHERE JOB_GROUP = $group AND NEXT_FIRE_TIME IS NOT NULL GROUP BY JOB_NAME";
+        command.Parameters.AddWithValue("$group", group);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                result[reader.GetString(0)] = new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero);
+        }
+        catch (SqliteException)
+        {
+            // A damaged job store shows no next poll; the daemon rebuilds it on its next start.
+        }
+        return result;
+    }
+
+    private static readonly string[] TableNames =
+    [
+        "SIMPLE_TRIGGERS", "CRON_TRIGGERS", "SIMPROP_TRIGGERS", "BLOB_TRIGGERS", "FIRED_TRIGGERS", "TRIGGERS", "JOB_DETAILS", "CALENDARS",
+        "PAUSED_TRIGGER_GRPS", "PAUSED_JOB_GRPS", "SCHEDULER_STATE", "LOCKS", "EXECUTION_HISTORY", "MISFIRE_HISTORY", "JOB_STATUS",
+    ];
+
+    private static IEnumerable<string> Tables() => TableNames.Select(t => Prefix + t);
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Sources;
+
+/// <summary>Item 9 of issue 15: health says why — the error behind an open circuit, a partly read feed, one dead account of many.</summary>
+public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching: new FetchingOptions { HostDelays = [], Retries = 0, CircuitBreakerFailures = 2 }))
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    [Fact]
+    public async Task Poll_BehindAnOpenCircuit_NamesTheFailureThatOpenedIt()
+    {
+        var port = ClosedPort();
+        var source = Source("refused", $"http://127.0.0.1:{port}/feed.xml");
+        var poller = Services.Get<SourcePoller>();
+
+        var first = await poller.PollAsync(source, CancellationToken.None);
+        await poller.PollAsync(source, CancellationToken.None);
+        var third = await poller.PollAsync(source, CancellationToken.None);
+
+        Assert.Contains("unreachable: could not connect (Connection refused", first.Error);
+        Assert.Contains($"circuit open for 127.0.0.1 after repeated failures (last: unreachable: could not connect (Connection refused", third.Error);
+    }
+
+    [Fact]
+    public async Task Poll_AFeedOnlyPartlyRead_IsAWarningNotOk()
+    {
+        var whole = FaultFeeds.Rss(FaultFeeds.Items(3, "part"));
+        Server.MapFile("cut.xml", Encoding.UTF8.GetBytes(whole[..whole.LastIndexOf("<item>", StringComparison.Ordinal)] + "<item><title>cut off"));
+        var source = Source("cut", Server.Url("cut.xml").ToString());
+
+        var result = await Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+        var status = Status(source, await Services.Get<SourceStore>().GetHealthAsync("cut", CancellationToken.None));
+
+        Assert.Null(result.Error);
+        Assert.Equal(2, result.New);
+        Assert.Equal("warning", status.State);
+        Assert.StartsWith($"{Server.Url("cut.xml")}: only partly read: ", status.Note);
+        Assert.EndsWith("recovered 2 complete item(s)", status.Note);
+    }
+
+    [Fact]
+    public async Task Poll_AMirrorWithOneDeadAccount_ReportsItAndPausesOnlyThatAccount()
+    {
+        Server.MapFile("feeds/alive1.rss", FaultFeeds.Healthy(2, "alive1"));
+        Server.MapFile("feeds/alive2.rss", FaultFeeds.Healthy(2, "alive2"));
+        var source = Services.Sources($$"""
+            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "accounts": ["alive1", "dead", "alive2"], "allowPrivateNetwork": true}]}
+            """).Single();
+        var poller = Services.Get<SourcePoller>();
+        var store = Services.Get<SourceStore>();
+
+        var first = await poller.PollAsync(source, CancellationToken.None);
+        var health = await store.GetHealthAsync("mirror", CancellationToken.None);
+        var accounts = await store.GetRequestHealthAsync("mirror", CancellationToken.None);
+        Services.Clock.Advance(TimeSpan.FromMinutes(1));
+        var scheduled = await poller.PollIfDueAsync(source, CancellationToken.None);
+        var deadRequests = Server.Requests.Count(r => r.PathAndQuery == "/feeds/dead.rss");
+
+        Assert.Null(first.Error);
+        Assert.Equal(4, first.New);
+        Assert.Equal($"1 of 3 requests failing: {Server.Url("feeds/dead.rss")}: HTTP 404 Not Found (check the URL: the feed may have moved or been removed)", first.Warning);
+        Assert.Null(health!.PausedUntil);
+        Assert.Equal(0, health.ConsecutiveFailures);
+        Assert.Equal("warning", Status(source, health).State);
+        Assert.Equal([("alive1", null, 0), ("alive2", null, 0), ("dead", $"{Server.Url("feeds/dead.rss")}: HTTP 404 Not Found (check the URL: the feed may have moved or been removed)", 1)],
+            accounts.Values.OrderBy(a => a.Label).Select(a => (a.Label, a.Error, a.ConsecutiveFailures)));
+        // The dead account is paused for the default first backoff; the others are polled on schedule (not modified now).
+        Assert.Equal(Services.Clock.GetUtcNow() - TimeSpan.FromMinutes(1) + new FetchingOptions().FailureBackoff, accounts["dead"].PausedUntil);
+        Assert.NotNull(scheduled);
+        Assert.Null(scheduled!.Error);
+        Assert.Equal(1, deadRequests);
+        Assert.StartsWith("1 of 3 requests failing: dead: paused until", scheduled.Warning);
+    }
+
+    [Fact]
+    public void Time_ForDisplay_IsInTheDraftZoneWithItsOffset()
+    {
+        Assert.Equal("2020-11-20 10:00:00 +08:00", SourceStatus.Time(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero), Shanghai));
+        Assert.Equal("-", SourceStatus.Time(null, Shanghai));
+    }
+
+    [Fact]
+    public async Task SourcesCommand_AfterTheDaemonRan_ShowsTheNextScheduledPollInTheDraftZone()
+    {
+        using var directory = new TempDirectory();
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        var config = directory.ConfigWithSources($$"""
+            {"sources": [{"id": "hourly", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "schedule": "1h", "allowPrivateNetwork": true}]}
+            """);
+        Daemon.Prepare(config);
+        var database = directory.File("report.db");
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero));
+        await using (var daemon = Daemon.Start(config, database, clock))
+        {
+            await daemon.WaitForAsync(2001, "hourly");
+            await daemon.StopAsync();
+        }
+
+        var result = await CliRunner.RunAsync(s => s.AddSingleton<TimeProvider>(clock), "sources", "--config", config, "--db", database);
+
+        var line = result.Out.Split('\n').Single(l => l.StartsWith("hourly "));
+        Assert.Matches(@"^hourly\s+feed\s+ok\s+2  2020-11-20 10:00:00 \+08:00\s+0  2020-11-20 11:00:00 \+08:00\s*$", line);
+    }
+
+    private SourceStatus Status(SourceDefinition source, SourceHealth? health) =>
+        SourceStatus.Of(source, health, Services.Get<SourceCatalog>().Kinds[source.Kind], Services.Clock.GetUtcNow(), Shanghai);
+
+    private SourceDefinition Source(string id, string url) => Services.Sources($$"""
+        {"sources": [{"id": "{{id}}", "kind": "feed", "url": "{{url}}", "allowPrivateNetwork": true}]}
+        """).Single();
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Text;
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.AspNetCore.Http;
+
+namespace EmbeddedAiReport.Tests.Sources;
+
+/// <summary>Item 2 of issue 15: a poll has a budget that retries share, and a run of many sources ends within it.</summary>
+/// <remarks>
+/// Everything is measured on the fake clock the product reads: the clock moves in small steps, and only while no healthy
+/// source is in the middle of its request, so a slow test machine cannot turn a healthy source into a late one. When a
+/// poll ended is what the product wrote (<c>sources.last_poll</c>, taken from its clock as the poll commits), give or take
+/// the steps the driver took while the cut-off poll was committing.
+/// </remarks>
+public sealed class PollBudgetTests() : LoopbackTest(new TestServices(fetching: Retrying()))
+{
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<string, int> _healthyStarted = new();
+
+    // The 94 s case of the issue: 30 s per attempt, two retries; no host gaps, and a breaker that never opens on the shared loopback host.
+    private static FetchingOptions Retrying() => new()
+    {
+        HostDelays = [], Timeout = TimeSpan.FromSeconds(30), Retries = 2, RetryBaseDelay = TimeSpan.FromSeconds(2),
+        CircuitBreakerFailures = 1_000_000, PollBudget = TimeSpan.FromSeconds(60), MaxParallelSources = 4,
+    };
+
+    [Fact]
+    public async Task PollMany_TwelveMisbehavingBesideTenHealthy_EndsWithinTheBudgetWithEveryHealthyEntryStored()
+    {
+        var bad = new[] { "dribble", "dribble", "dribble", "dribble", "silent", "silent", "silent", "silent", "error503", "error503", "retry-after", "retry-after" }
+            .Select((behaviour, i) => Source($"bad-{i}-{behaviour}", Misbehave(behaviour, $"bad-{i}"))).ToList();
+        var healthy = Enumerable.Range(0, 10).Select(i => Source($"healthy-{i}", Healthy(i))).ToList();
+        var finished = new ConcurrentDictionary<string, PollResult>();
+        var poller = Services.Get<SourcePoller>();
+        var started = Services.Clock.GetUtcNow();
+
+        // The misbehaving sources come first: the worst order for the healthy ones behind them.
+        var run = poller.PollManyAsync([.. bad, .. healthy], 4, CancellationToken.None, r => finished[r.SourceId] = r);
+        for (var i = 0; i < 20_000 && !run.IsCompleted; i++)
+        {
+            // A healthy source is in flight between its request and its result; the clock waits for it.
+            while (!run.IsCompleted && _healthyStarted.Keys.Any(id => !finished.ContainsKey(id))) await Task.WhenAny(run, Task.Delay(1));
+            Services.Clock.Advance(Step);
+            await Task.WhenAny(run, Task.Delay(1));
+        }
+        Assert.True(run.IsCompleted, "the run did not end within 1000 s on the product's clock");
+        var results = await run;
+
+        // The dribbling and silent sources started first and fetched until 2 s before the budget, kept for storing; nothing ran past it.
+        Assert.InRange(LastPolls().Max() - started, TimeSpan.FromSeconds(58), TimeSpan.FromSeconds(58) + Tolerance);
+        Assert.All(results.Where(r => r.SourceId.StartsWith("healthy-")), r => Assert.Equal((3, null), (r.New, r.Error)));
+        Assert.All(results.Where(r => r.SourceId.StartsWith("bad-")), r => Assert.NotNull(r.Error));
+        Assert.All(results.Where(r => r.SourceId.Contains("dribble") || r.SourceId.Contains("silent")),
+            r => Assert.Contains("budget of", r.Error));
+        using var connection = DatabaseProbe.Open(Services.DatabasePath);
+        Assert.Equal(30L, DatabaseProbe.Query(connection, "SELECT count(*) FROM entries WHERE source_id LIKE 'healthy-%'", r => r.GetInt64(0)).Single());
+        Assert.Equal(22L, DatabaseProbe.Query(connection, "SELECT count(*) FROM fetches", r => r.GetInt64(0)).Single());
+    }
+
+    [Fact]
+    public async Task Poll_ASourceThatDribbles_IsCutAtItsBudgetInsteadOfThreeFullAttempts()
+    {
+        var source = Source("dribble", Misbehave("dribble", "dribble"), budget: "45s");
+        var started = Services.Clock.GetUtcNow();
+        var result = await ClockDriver.RunAsync(Services.Clock, Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None), Step);
+
+        // Alone it would take 30 s + 2 s + 30 s + 4 s + 30 s (three attempts and two backoffs, jitter aside).
+        Assert.InRange(LastPolls().Single() - started, TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(45) + Tolerance);
+        Assert.Contains("the poll's budget of 45s ran out before this request finished", result.Error);
+    }
+
+    private IReadOnlyList<DateTimeOffset> LastPolls()
+    {
+        using var connection = DatabaseProbe.Open(Services.DatabasePath);
+        return DatabaseProbe.Query(connection, "SELECT last_poll FROM sources", r => DateTimeOffset.Parse(r.GetString(0), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private SourceDefinition Source(string id, string path, string? budget = null) => Services.Sources($$"""
+        {"sources": [{"id": "{{id}}", "kind": "feed", "url": "{{Server.Url(path)}}", "allowPrivateNetwork": true{{(budget is null ? "" : $", \"budget\": \"{budget}\"")}}}]}
+        """).Single();
+
+    private string Healthy(int i)
+    {
+        var body = Encoding.UTF8.GetBytes(FaultFeeds.Rss(FaultFeeds.Items(3, $"healthy{i}")));
+        Server.Map($"healthy-{i}.xml", async context =>
+        {
+            _healthyStarted[$"healthy-{i}"] = 1;
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.Body.WriteAsync(body);
+        });
+        return $"healthy-{i}.xml";
+    }
+
+    private string Misbehave(string behaviour, string name)
+    {
+        Server.Map($"{name}.xml", async context =>
+        {
+            switch (behaviour)
+            {
+                case "dribble":   // headers and the first bytes, then nothing more
+                    context.Response.ContentType = "application/rss+xml";
+                    await context.Response.Body.WriteAsync("<?xml version=\"1.0\"?><rss><chan"u8.ToArray());
+                    await context.Response.Body.FlushAsync();
+                    await Hang(context);
+                    break;
+                case "silent":    // accepts the connection, never answers
+                    await Hang(context);
+                    break;
+                case "error503":
+                    context.Response.StatusCode = 503;
+                    break;
+                case "retry-after":   // asks for 30 s each time: two waits would overrun the budget
+                    context.Response.StatusCode = 429;
+                    context.Response.Headers.RetryAfter = "30";
+                    break;
+            }
+        });
+        return $"{name}.xml";
+    }
+
+    private static async Task Hang(HttpContext context)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EmbeddedAiReport.Tests.Support;
+
+/// <summary>The daemon (<c>run</c>) in-process on a config folder and database, with captured logs and, optionally, a fake clock.</summary>
+/// <remarks>Stopping it is what SIGTERM does: the CLI's token is cancelled and the host shuts down gracefully.</remarks>
+public sealed class Daemon : IAsyncDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task<CliResult> _run;
+
+    private Daemon(string config, string database, TimeProvider? clock, Action<IServiceCollection>? configure)
+    {
+        BaseUri = new Uri(JsonNode.Parse(File.ReadAllText(Path.Combine(config, "appsettings.json")))!["Report"]!["Urls"]!.GetValue<string>() + "/");
+        _run = CliRunner.RunAsync(services =>
+        {
+            services.AddSingleton<ILoggerProvider>(Logs);
+            if (clock is not null) services.AddSingleton(clock);
+            configure?.Invoke(services);
+        }, _stop.Token, "run", "--config", config, "--db", database);
+    }
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    /// <summary>Where the daemon's HTTP endpoints listen.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>The CLI's result, once the daemon has stopped (or failed to start).</summary>
+    public Task<CliResult> Completion => _run;
+
+    public static Daemon Start(string config, string database, TimeProvider? clock = null, Action<IServiceCollection>? configure = null) =>
+        new(config, database, clock, configure);
+
+    /// <summary>
+    /// Points the config folder's appsettings.json at a free loopback port and a drafts folder beside it; returns the drafts folder.
+    /// </summary>
+    public static string Prepare(string config, Action<JsonObject>? settings = null)
+    {
+        var path = Path.Combine(config, "appsettings.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var drafts = Path.Combine(Path.GetDirectoryName(config)!, "drafts");
+        json["Report"]!["Urls"] = $"http://127.0.0.1:{FreePort()}";
+        json["Report"]!["DraftsDirectory"] = drafts;
+        settings?.Invoke(json);
+        File.WriteAllText(path, json.ToJsonString());
+        return drafts;
+    }
+
+    /// <summary>The first log line with <paramref name="eventId"/> containing <paramref name="text"/>; a hang guard fails with every line logged.</summary>
+    public async Task<string> WaitForAsync(int eventId, string text = "", TimeSpan? patience = null, int skip = 0)
+    {
+        try
+        {
+            return await Logs.WaitForAsync(eventId, text, skip).WaitAsync(patience ?? Patience);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"no log line {eventId} containing '{text}'; the daemon logged:\n{Logs.Dump()}");
+        }
+    }
+
+    /// <summary>Stops the daemon as SIGTERM would and returns the CLI's result; <paramref name="patience"/> only guards against a hang.</summary>
+    public async Task<CliResult> StopAsync(TimeSpan? patience = null)
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            return await _run.WaitAsync(patience ?? Patience);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the daemon did not stop; it logged:\n{Logs.Dump()}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_run.IsCompleted)
+        {
+            await _stop.CancelAsync();
+            await _run.WaitAsync(Patience).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        _stop.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Text;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>Item 1 of issue 15: schedules persist in the database, and a restart catches up on downtime once, not once per missed tick.</summary>
+public sealed class DowntimeTests : IAsyncLifetime
+{
+    // Friday 2020-11-20 10:00 in Shanghai; three days later is Monday 10:00, an hour after the weekly export was due.
+    private static readonly DateTimeOffset Friday = new(2020, 11, 20, 2, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDirectory _directory = new();
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackServer.StartAsync();
+        foreach (var id in new[] { "hourly-feed", "daily-feed", "weekly-feed" })
+        {
+            var items = string.Concat(Enumerable.Range(0, 3).Select(i =>
+                FaultFeeds.Item($"{id} quantization item {i}", $"https://example.org/{id}/{i}", "INT8 quantization on an NPU.", pubDate: "Thu, 19 Nov 2020 08:00:00 GMT")));
+            _server.MapFile($"{id}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task Restart_AfterThreeDaysDown_PollsEachOverdueSourceOnceAndWritesTheMissedDraftOnce()
+    {
+        var config = _directory.ConfigWithSources(Sources(_server, ("hourly-feed", "1h"), ("daily-feed", "0 0 12 * * ?"), ("weekly-feed", "7d")));
+        var drafts = Daemon.Prepare(config);
+        var database = _directory.File("report.db");
+        var clock = new FakeTimeProvider(Friday);
+
+        await using (var first = Daemon.Start(config, database, clock))
+        {
+            foreach (var id in new[] { "hourly-feed", "daily-feed", "weekly-feed" }) await first.WaitForAsync(2001, id);
+            Assert.Equal(0, (await first.StopAsync()).ExitCode);
+        }
+        Assert.Equal([1, 1, 1], Requests("hourly-feed", "daily-feed", "weekly-feed"));
+        Assert.False(Directory.Exists(drafts) && Directory.GetFiles(drafts).Length > 0, "no export was due on Friday");
+
+        clock.Advance(TimeSpan.FromDays(3));
+        await using var second = Daemon.Start(config, database, clock);
+        var catchingUp = await second.WaitForAsync(4105);
+        await second.WaitForAsync(2002, "hourly-feed");
+        await second.WaitForAsync(2002, "daily-feed");
+        var exported = await second.WaitForAsync(4001, patience: TimeSpan.FromSeconds(15));
+        Assert.Equal(0, (await second.StopAsync()).ExitCode);
+
+        // Down for 72 hourly ticks and three noon ticks: one poll each; the weekly source was not due.
+        Assert.Equal("Catching up: 2 source(s) overdue since their last success are polled once now: hourly-feed, daily-feed", catchingUp);
+        Assert.Equal([2, 2, 1], Requests("hourly-feed", "daily-feed", "weekly-feed"));
+        // Monday 09:00 (Shanghai) exports the week that contains Sunday: 2020-W47, written once.
+        Assert.Contains("2020-W47", exported);
+        Assert.Single(second.Logs.Lines, l => l.EventId == 4001);
+        Assert.Contains("嵌入式AI简报", File.ReadAllText(Path.Combine(drafts, "2020-W47.md")));
+        // Nothing is left to replay: every stored source trigger fires after now.
+        Assert.All(NextFireTimes(database), next => Assert.True(next > clock.GetUtcNow(), $"a trigger is still due at {next:o}"));
+    }
+
+    [Theory]
+    [InlineData("UPDATE QRTZ_JOB_DETAILS SET JOB_DATA = x'00ff13'", "The job store could not be read")]
+    [InlineData("UPDATE QRTZ_JOB_DETAILS SET JOB_CLASS_NAME = 'Nowhere.NoJob, Nowhere'", "The job store could not be read")]
+    [InlineData("DROP TABLE QRTZ_SIMPLE_TRIGGERS", "The job store is damaged (QRTZ_SIMPLE_TRIGGERS: SQLite Error 1: 'no such table")]
+    public async Task Start_OnACorruptJobStore_LogsRebuildsTheSchedulesAndGoesOn(string damage, string logged)
+    {
+        var config = _directory.ConfigWithSources(Sources(_server, ("hourly-feed", "1h"), ("daily-feed", "0 0 12 * * ?")));
+        Daemon.Prepare(config);
+        var database = _directory.File("report.db");
+        var clock = new FakeTimeProvider(Friday);
+        await using (var first = Daemon.Start(config, database, clock))
+        {
+            await first.WaitForAsync(2001, "hourly-feed");
+            await first.WaitForAsync(2001, "daily-feed");
+            await first.StopAsync();
+        }
+        using (var connection = DatabaseProbe.Open(database, readOnly: false))
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = damage;
+            command.ExecuteNonQuery();
+        }
+        SqliteConnection.ClearAllPools();
+
+        clock.Advance(TimeSpan.FromHours(2));
+        await using var second = Daemon.Start(config, database, clock);
+        var rebuilt = await second.WaitForAsync(4102);
+        await second.WaitForAsync(2002, "hourly-feed");
+        var result = await second.StopAsync();
+
+        Assert.Contains(logged, second.Logs.Dump() + result.Error);
+        Assert.Equal("Schedules: 2 source(s) (re)scheduled, 0 unchanged, 0 removed", rebuilt);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(2, NextFireTimes(database).Count);
+    }
+
+    [Fact]
+    public async Task Start_AfterTheClockMovedBackwards_RebuildsTheSchedulesFromNow()
+    {
+        var config = _directory.ConfigWithSources(Sources(_server, ("hourly-feed", "1h")));
+        Daemon.Prepare(config);
+        var database = _directory.File("report.db");
+        await using (var first = Daemon.Start(config, database, new FakeTimeProvider(Friday.AddDays(2))))
+        {
+            await first.WaitForAsync(2001, "hourly-feed");
+            await first.StopAsync();
+        }
+
+        // The host's clock was two days fast and is now corrected: without a rebuild, the next poll would wait two days.
+        var clock = new FakeTimeProvider(Friday);
+        await using var second = Daemon.Start(config, database, clock);
+        var warning = await second.WaitForAsync(4108);
+        await second.WaitForAsync(4112);
+        await second.StopAsync();
+
+        Assert.Contains("The clock moved backwards (the last poll or firing was at 2020-11-22T02:00:00", warning);
+        Assert.Equal([Friday.AddHours(1)], NextFireTimes(database));
+    }
+
+    private static string Sources(LoopbackServer server, params (string Id, string Schedule)[] sources) => $$"""{"sources": [{{string.Join(",\n", sources.Select(s =>
+        $$"""{"id": "{{s.Id}}", "kind": "feed", "url": "{{server.Url(s.Id + ".xml")}}", "schedule": "{{s.Schedule}}", "allowPrivateNetwork": true}"""))}}]}""";
+
+    private int[] Requests(params string[] ids) => ids.Select(id => _server.Requests.Count(r => r.PathAndQuery == $"/{id}.xml")).ToArray();
+
+    private static IReadOnlyList<DateTimeOffset> NextFireTimes(string database)
+    {
+        using var connection = DatabaseProbe.Open(database);
+        return DatabaseProbe.Query(connection, "SELECT NEXT_FIRE_TIME FROM QRTZ_TRIGGERS WHERE TRIGGER_GROUP = 'sources'",
+            r => new DateTimeOffset(r.GetInt64(0), TimeSpan.Zero));
+    }
+}

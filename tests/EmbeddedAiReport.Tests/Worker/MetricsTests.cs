@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>Item 4 of issue 15: <c>/metrics</c> in Prometheus text format and a <c>/healthz</c> that says why it is unhappy.</summary>
+public sealed partial class MetricsTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2020, 11, 20, 2, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _directory = new();
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackServer.StartAsync();
+        var items = string.Concat(Enumerable.Range(0, 3).Select(i => FaultFeeds.Item($"INT8 quantization of MobileNet on the NPU, part {i}",
+            $"https://example.org/good/{i}", "Post-training quantization and pruning for on-device inference with TFLite on a Snapdragon NPU.",
+            pubDate: "Thu, 19 Nov 2020 08:00:00 GMT")));
+        _server.MapFile("good.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task Metrics_AfterAGoodAndAFailingPoll_CountBothAndDescribeTheState()
+    {
+        await using var daemon = await StartAsync(unhealthyShare: 0.5);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        var draft = await http.GetStringAsync("drafts/latest.md");
+        var text = await http.GetStringAsync("metrics");
+        var database = _directory.File("report.db");
+        var size = new FileInfo(database).Length + new FileInfo(database + "-wal").Length;
+        var health = await http.GetAsync("healthz");
+
+        Assert.Equal(1, Value(text, "eair_polls_total", ("source", "good"), ("outcome", "ok")));
+        Assert.Equal(1, Value(text, "eair_polls_total", ("source", "bad"), ("outcome", "failed")));
+        Assert.Equal(3, Value(text, "eair_entries_total", ("source", "good"), ("change", "new")));
+        Assert.Equal(1, Value(text, "eair_poll_duration_seconds_count", ("source", "good")));
+        Assert.Equal(1, Value(text, "eair_poll_duration_seconds_bucket", ("source", "good"), ("le", "+Inf")));
+        Assert.Equal(Now.ToUnixTimeSeconds(), Value(text, "eair_source_last_success_timestamp_seconds", ("source", "good")));
+        Assert.Null(Find(text, "eair_source_last_success_timestamp_seconds", ("source", "bad")));
+        Assert.Equal(1, Value(text, "eair_sources", ("state", "ok")));
+        Assert.Equal(1, Value(text, "eair_sources", ("state", "failing")));
+        var count = int.Parse(DraftCount().Match(draft).Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(count, new[] { "news", "papers", "opensource", "blogs" }.Sum(section => Value(text, "eair_draft_items", ("section", section))));
+        Assert.Equal(size, Value(text, "eair_database_size_bytes"));
+        // One of two sources failing is not more than half.
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("ok", JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Metrics_EveryMetricFamily_IsDocumentedInTheReadme()
+    {
+        await using var daemon = await StartAsync(unhealthyShare: 0.5);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        var families = TypeLine().Matches(await http.GetStringAsync("metrics")).Select(m => m.Groups[1].Value).Where(n => n.StartsWith("eair_")).ToHashSet();
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+
+        Assert.Equal(["eair_database_size_bytes", "eair_draft_items", "eair_entries_total", "eair_poll_duration_seconds", "eair_polls_total",
+            "eair_source_last_success_timestamp_seconds", "eair_sources"], families.Order());
+        Assert.All(families, family => Assert.Contains($"`{family}`", readme));
+    }
+
+    [Fact]
+    public async Task Healthz_TooManyFailingSourcesOrNoDatabase_Answers503WithTheReason()
+    {
+        await using var daemon = await StartAsync(unhealthyShare: 0.25);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        var degraded = await http.GetAsync("healthz");
+        var degradedBody = JsonDocument.Parse(await degraded.Content.ReadAsStringAsync()).RootElement;
+
+        // The database is gone and a folder stands in its place: every new connection fails.
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_directory.File("report.db" + suffix));
+        Directory.CreateDirectory(_directory.File("report.db"));
+        var unavailable = await http.GetAsync("healthz");
+        var unavailableBody = JsonDocument.Parse(await unavailable.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, degraded.StatusCode);
+        Assert.Equal("degraded", degradedBody.GetProperty("status").GetString());
+        Assert.Equal("1 of 2 enabled sources are failing or stale (more than 25%): bad (failing)", degradedBody.GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+        Assert.Equal("unavailable", unavailableBody.GetProperty("status").GetString());
+        Assert.StartsWith("database unreachable: SQLite Error 14: 'unable to open database file'", unavailableBody.GetProperty("reason").GetString());
+    }
+
+    private async Task<Daemon> StartAsync(double unhealthyShare)
+    {
+        var config = _directory.ConfigWithSources($$"""
+            {"sources": [
+              {"id": "good", "kind": "feed", "url": "{{_server.Url("good.xml")}}", "allowPrivateNetwork": true},
+              {"id": "bad", "kind": "feed", "url": "{{_server.Url("missing.xml")}}", "allowPrivateNetwork": true}]}
+            """);
+        Daemon.Prepare(config, json => json["Report"]!["UnhealthyShare"] = unhealthyShare);
+        var daemon = Daemon.Start(config, _directory.File("report.db"), new FakeTimeProvider(Now));
+        await daemon.WaitForAsync(2001, "good");
+        await daemon.WaitForAsync(2003, "bad");
+        return daemon;
+    }
+
+    /// <summary>The value of the sample of <paramref name="name"/> whose labels include <paramref name="labels"/>; fails when there is none.</summary>
+    private static double Value(string text, string name, params (string Name, string Value)[] labels) =>
+        Find(text, name, labels) ?? throw new Xunit.Sdk.XunitException($"no sample {name} with {string.Join(", ", labels)} in:\n{text}");
+
+    private static double? Find(string text, string name, params (string Name, string Value)[] labels)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            var match = Sample().Match(line);
+            if (!match.Success || match.Groups["name"].Value != name) continue;
+            var present = LabelPair().Matches(match.Groups["labels"].Value).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToHashSet();
+            if (labels.All(present.Contains)) return double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
+        }
+        return null;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "EmbeddedAiReport.sln"))) return directory.FullName;
+        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>\S+)")]
+    private static partial Regex Sample();
+
+    [GeneratedRegex("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex LabelPair();
+
+    [GeneratedRegex(@"^# TYPE (\S+) ", RegexOptions.Multiline)]
+    private static partial Regex TypeLine();
+
+    [GeneratedRegex("> 导读：本次(\\d+)条")]
+    private static partial Regex DraftCount();
+}

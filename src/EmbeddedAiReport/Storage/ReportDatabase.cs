@@ -50,9 +50,18 @@ public sealed class ReportDatabase
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
         await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL);", cancellationToken);
 
+        // Every command opens the database: when nothing is missing (the usual case), one read and no write lock.
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        await using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT version FROM schema_migrations";
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) done.Add(reader.GetString(0));
+        }
         var applied = new List<string>();
         foreach (var (version, sql) in Migrations())
         {
+            if (done.Contains(version)) continue;
             // BEGIN IMMEDIATE takes the write lock first, so two processes cannot both apply one script.
             await using var transaction = connection.BeginTransaction(deferred: false);
             await using var check = connection.CreateCommand();
@@ -63,7 +72,7 @@ public sealed class ReportDatabase
 
             await using var apply = connection.CreateCommand();
             apply.Transaction = transaction;
-            apply.CommandText = sql + "\nINSERT INTO schema_migrations (version, applied) VALUES ($v, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));";
+            apply.CommandText = sql.Value + "\nINSERT INTO schema_migrations (version, applied) VALUES ($v, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));";
             apply.Parameters.AddWithValue("$v", version);
             await apply.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -119,16 +128,20 @@ public sealed class ReportDatabase
     }
 
     /// <summary>The text of the embedded migration <paramref name="version"/> (e.g. <c>0005_quartz</c>).</summary>
-    public static string MigrationScript(string version) => Migrations().Single(m => m.Version == version).Sql;
+    public static string MigrationScript(string version) => Migrations().Single(m => m.Version == version).Sql.Value;
 
-    private static IEnumerable<(string Version, string Sql)> Migrations()
+    // The scripts' text is read only for those not applied yet.
+    private static IEnumerable<(string Version, Lazy<string> Sql)> Migrations()
     {
         var assembly = Assembly.GetExecutingAssembly();
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Migrations/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            using var stream = assembly.GetManifestResourceStream(name)!;
-            using var reader = new StreamReader(stream);
-            yield return (name["Migrations/".Length..^".sql".Length], reader.ReadToEnd());
+            yield return (name["Migrations/".Length..^".sql".Length], new Lazy<string>(() =>
+            {
+                using var stream = assembly.GetManifestResourceStream(name)!;
+                using var reader = new StreamReader(stream);
+                return reader.ReadToEnd();
+            }));
         }
     }
 }

@@ -24,6 +24,7 @@ internal static class IngestBenchmark
         var runs = 3;
         var parallel = 4;
         var only = "all";
+        string? directory = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -32,6 +33,7 @@ internal static class IngestBenchmark
                 case "--runs": runs = int.Parse(args[++i]); break;
                 case "--parallel": parallel = int.Parse(args[++i]); break;
                 case "--only": only = args[++i]; break;
+                case "--dir": directory = args[++i]; break;
                 default: total = int.Parse(args[i]); break;
             }
         }
@@ -40,7 +42,10 @@ internal static class IngestBenchmark
         var newest = TimeProvider.System.GetUtcNow();
 
         var clock = Stopwatch.StartNew();
-        var feeds = IngestFeeds.Generate(IngestFeeds.Split(total, feedCount), newest);
+        var feeds = directory is null
+            ? IngestFeeds.Generate(IngestFeeds.Split(total, feedCount), newest)
+            : Directory.GetFiles(directory).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+        if (directory is not null) (total, feedCount) = (-1, feeds.Length);
         Console.WriteLine($"ingest: {total} entries in {feedCount} RSS feeds, {feeds.Sum(f => (long)f.Length) / 1048576.0:F1} MB, generated in {clock.ElapsedMilliseconds} ms; " +
             $"config {config}; best of {runs} run(s); poller parallelism {parallel}");
 
@@ -70,11 +75,11 @@ internal static class IngestBenchmark
         {
             Console.WriteLine();
             Console.WriteLine("staged breakdown (ms, share of the staged total):");
-            foreach (var (name, time) in new[] { ("parse", s.Parse), ("normalize", s.Normalize), ("classify", s.Classify), ("store", s.Store), ("dedup", s.Dedup) })
+            foreach (var (name, time) in new[] { ("parse", s.Parse), ("normalize", s.Normalize), ("classify", s.Classify), ("fingerprint", s.Fingerprint), ("write", s.Write) })
                 Console.WriteLine($"  {name,-10} {time.TotalMilliseconds,8:F0}  {time / s.Total * 100,5:F1}%  {time.TotalMicroseconds / staged.Entries,7:F1} us/entry");
         }
         if (best.TryGetValue("raw", out var rawBest) && rawBest.Stages is { } rs)
-            Console.WriteLine($"raw breakdown: parse {rs.Parse.TotalMilliseconds:F0} ms, store {rs.Store.TotalMilliseconds:F0} ms");
+            Console.WriteLine($"raw breakdown: parse {rs.Parse.TotalMilliseconds:F0} ms, store {rs.Write.TotalMilliseconds:F0} ms");
         if (modes.Any(m => m != "raw")) Console.WriteLine($"stories after the last product run: {LastStories} ({total} entries)");
         using var process = Process.GetCurrentProcess();
         Console.WriteLine($"peak working set (whole process, {string.Join('+', modes)}): {process.PeakWorkingSet64 / 1048576} MB");
@@ -96,7 +101,7 @@ internal static class IngestBenchmark
                 var (rows, parse, store) = RawIngest.Run(feeds, database);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 return new Measure(mode, rows, elapsed, GC.GetTotalAllocatedBytes(precise: true) - allocated,
-                    new ProductIngest.Stages(rows, parse, TimeSpan.Zero, TimeSpan.Zero, store, TimeSpan.Zero));
+                    new ProductIngest.Stages(rows, parse, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, store));
             }
             case "staged":
             {
@@ -134,7 +139,7 @@ internal static class IngestBenchmark
     /// <summary>Stories of the last product run (a sanity figure: retold items must merge).</summary>
     public static long LastStories { get; private set; }
 
-    private static string FindConfig()
+    internal static string FindConfig()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
             if (File.Exists(Path.Combine(directory.FullName, "config", "tags.json"))) return Path.Combine(directory.FullName, "config");

@@ -55,12 +55,14 @@ internal static class IngestFeeds
     }
 
     /// <summary>The UTF-8 bytes of one feed per entry of <paramref name="itemsPerFeed"/>.</summary>
-    public static byte[][] Generate(int[] itemsPerFeed, DateTimeOffset newest, int seed = 20201125)
+    /// <param name="firstSerial">Number of the first item: items are dated 3 minutes apart going back from <paramref name="newest"/>
+    /// by their number, and keyed by it, so calls with consecutive ranges of numbers make one longer history.</param>
+    public static byte[][] Generate(int[] itemsPerFeed, DateTimeOffset newest, int seed = 20201125, int firstSerial = 0)
     {
         var random = new Random(seed);
         var feeds = new byte[itemsPerFeed.Length][];
         var earlier = new List<(string Title, string Text)>();
-        var serial = 0;
+        var serial = firstSerial;
         for (var f = 0; f < itemsPerFeed.Length; f++)
         {
             var xml = new StringBuilder(itemsPerFeed[f] * 1400);

@@ -31,9 +31,11 @@ internal sealed class ProductIngest : IAsyncDisposable
     private ProductIngest(ServiceProvider provider) => _provider = provider;
 
     /// <summary>Per-stage time of one staged run.</summary>
-    public sealed record Stages(int Stored, TimeSpan Parse, TimeSpan Normalize, TimeSpan Classify, TimeSpan Store, TimeSpan Dedup)
+    /// <param name="Fingerprint">MinHash over each entry's whole text (the poller does it before the write).</param>
+    /// <param name="Write">The writer: entries, tags, links, fetch row and health, and story placement, in one transaction per feed.</param>
+    public sealed record Stages(int Stored, TimeSpan Parse, TimeSpan Normalize, TimeSpan Classify, TimeSpan Fingerprint, TimeSpan Write)
     {
-        public TimeSpan Total => Parse + Normalize + Classify + Store + Dedup;
+        public TimeSpan Total => Parse + Normalize + Classify + Fingerprint + Write;
     }
 
     /// <summary>The core services on <paramref name="databasePath"/> with the tagging model from <paramref name="configDirectory"/>.</summary>
@@ -66,16 +68,15 @@ internal sealed class ProductIngest : IAsyncDisposable
         return sources;
     }
 
-    /// <summary>Parse → normalize → classify → store (one transaction per feed) → dedup, feed by feed, each stage timed.</summary>
+    /// <summary>Parse → normalize → classify → fingerprint → write (one transaction per feed, stories included), feed by feed, each stage timed.</summary>
     public async Task<Stages> RunStagedAsync(byte[][] feeds, CancellationToken cancellationToken)
     {
         var kind = _provider.GetRequiredService<SourceCatalog>().Kinds[FeedSource.KindName];
         var classifier = _provider.GetRequiredService<EntryClassifier>();
-        var store = _provider.GetRequiredService<SourceStore>();
-        var stories = _provider.GetRequiredService<StoryAssigner>();
+        var writer = _provider.GetRequiredService<IngestWriter>();
         var timeProvider = _provider.GetRequiredService<TimeProvider>();
         var sources = Sources(feeds.Select((_, i) => new Uri($"http://127.0.0.1/feed/{i}.xml")).ToList());
-        TimeSpan parse = default, normalize = default, classify = default, storing = default, dedup = default;
+        TimeSpan parse = default, normalize = default, classify = default, fingerprinting = default, writing = default;
         var stored = 0;
         for (var f = 0; f < feeds.Length; f++)
         {
@@ -101,17 +102,17 @@ internal sealed class ProductIngest : IAsyncDisposable
             classify += Stopwatch.GetElapsedTime(started);
 
             started = Stopwatch.GetTimestamp();
-            var record = new FetchRecord(source.Id, source.Kind, now, TimeSpan.Zero, 200, feeds[f].Length, writes.Count, null,
-                new Dictionary<string, HttpValidators>());
-            var counts = await store.CommitFetchAsync(record, writes, cancellationToken);
-            stored += counts.New;
-            storing += Stopwatch.GetElapsedTime(started);
+            var prepared = writes.Select(writer.Prepare).ToList();
+            fingerprinting += Stopwatch.GetElapsedTime(started);
 
             started = Stopwatch.GetTimestamp();
-            await stories.AssignPendingAsync(cancellationToken);
-            dedup += Stopwatch.GetElapsedTime(started);
+            var record = new FetchRecord(source.Id, source.Kind, now, TimeSpan.Zero, 200, feeds[f].Length, writes.Count, null,
+                new Dictionary<string, HttpValidators>());
+            var counts = await writer.CommitAsync(record, writes, prepared, cancellationToken);
+            stored += counts.New;
+            writing += Stopwatch.GetElapsedTime(started);
         }
-        return new Stages(stored, parse, normalize, classify, storing, dedup);
+        return new Stages(stored, parse, normalize, classify, fingerprinting, writing);
     }
 
     /// <summary>Serves the feeds on 127.0.0.1 and polls them all through <see cref="SourcePoller.PollManyAsync"/>; returns the entries stored.</summary>

@@ -12,6 +12,11 @@ public sealed record CandidateEntry
     public required string Url { get; init; }
     public required string Title { get; init; }
     public string Summary { get; init; } = "";
+    /// <summary>
+    /// The whole plain text the item arrived with (a feed's description or content:encoded, an abstract, release notes, an
+    /// article page), or null when <see cref="Summary"/> is all of it. Near-duplicate fingerprints cover it; it is not stored.
+    /// </summary>
+    public string? Text { get; init; }
     public string? Account { get; init; }
     public DateTimeOffset? Published { get; init; }
     /// <summary>Section slug chosen by the source kind (e.g. <c>papers</c> for arXiv), or null to use the source's hint.</summary>

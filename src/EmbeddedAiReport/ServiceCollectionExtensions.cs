@@ -81,6 +81,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MinHasher>();
         services.AddSingleton<StoryPrimary>();
         services.AddSingleton<StoryAssigner>();
+        services.AddSingleton<IngestWriter>();
 
         services.AddSingleton(provider => new DraftSelector(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<IOptionsMonitor<TaggingModel>>()));
         services.AddSingleton<DraftExporter>();

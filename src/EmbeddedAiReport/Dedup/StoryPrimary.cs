@@ -35,6 +35,36 @@ public sealed class StoryPrimary(DedupOptions options)
             .First();
     }
 
+    /// <summary>
+    /// The few members of <paramref name="members"/> that decide <see cref="Choose"/> for every set containing them:
+    /// Choose(Keep(S) ∪ T) is Choose(S ∪ T) for any T. Story passes keep these per story instead of reading every member
+    /// again when a story grows (StoryPassTests and StoryPrimaryTests check the two stay consistent: change them together).
+    /// </summary>
+    /// <remarks>Per origin: the earliest (the rule's order), the newest release, and, when those are releases of one repository
+    /// but the group is not, one member that is not.</remarks>
+    public IReadOnlyList<Member> Keep(IEnumerable<Member> members)
+    {
+        var kept = new List<Member>();
+        foreach (var group in members.GroupBy(Origin))
+        {
+            var list = group.ToList();
+            var chosen = new List<Member> { list.OrderBy(m => m.Time).ThenByDescending(m => m.Summary.Length).ThenBy(m => m.Id).First() };
+            if (list.Where(m => ReleaseRepository(m) is not null).OrderByDescending(m => m.Time).ThenByDescending(m => m.Id).FirstOrDefault() is { } newest)
+                chosen.Add(newest);
+            // When the group is not all releases of one repository, what is kept must not look as if it were.
+            if (OneRepository(chosen) is { } repository && list.FirstOrDefault(m => ReleaseRepository(m) != repository) is { } witness) chosen.Add(witness);
+            kept.AddRange(chosen);
+        }
+        return kept.Distinct().ToList();
+    }
+
+    // The repository all of `members` are releases of, or null.
+    private static string? OneRepository(List<Member> members)
+    {
+        var repository = ReleaseRepository(members[0]);
+        return repository is not null && members.All(m => ReleaseRepository(m) == repository) ? repository : null;
+    }
+
     // gh:owner/repo@tag → gh:owner/repo; null for anything that is not a release.
     private static string? ReleaseRepository(Member member)
     {

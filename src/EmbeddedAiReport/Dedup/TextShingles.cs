@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics;
 using System.Text;
 using System.Text.RegularExpressions;
 using EmbeddedAiReport.Normalizing;
@@ -27,18 +29,39 @@ internal static partial class TextShingles
         return new string(buffer[..length]);
     }
 
-    /// <summary>Distinct 32-bit hashes of every <paramref name="size"/>-character shingle of <paramref name="normalized"/>, sorted.</summary>
+    /// <summary>Distinct 32-bit hashes of every <paramref name="size"/>-character shingle of <paramref name="normalized"/>, in no particular order.</summary>
     public static uint[] Hashes(string normalized, int size)
     {
         if (normalized.Length == 0) return [];
         if (normalized.Length <= size) return [Hash(normalized)];
-        var hashes = new uint[normalized.Length - size + 1];
-        for (var i = 0; i < hashes.Length; i++) hashes[i] = Hash(normalized.AsSpan(i, size));
-        Array.Sort(hashes);
-        var distinct = 1;
-        for (var i = 1; i < hashes.Length; i++)
-            if (hashes[i] != hashes[distinct - 1]) hashes[distinct++] = hashes[i];
-        return distinct == hashes.Length ? hashes : hashes[..distinct];
+        var count = normalized.Length - size + 1;
+        // Distinct through an open-addressing set (linear probing, at most half full) rather than a sort: this runs over
+        // the whole text of every new entry. Zero marks a free cell, so a shingle hashing to zero is kept aside.
+        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)count * 2);
+        var rented = ArrayPool<uint>.Shared.Rent(capacity);
+        var cells = rented.AsSpan(0, capacity);
+        cells.Clear();
+        var mask = capacity - 1;
+        var distinct = new uint[count];
+        var found = 0;
+        var zero = false;
+        for (var i = 0; i < count; i++)
+        {
+            var hash = Hash(normalized.AsSpan(i, size));
+            if (hash == 0)
+            {
+                if (!zero) distinct[found++] = 0;
+                zero = true;
+                continue;
+            }
+            var cell = (int)(hash & mask);
+            while (cells[cell] != 0 && cells[cell] != hash) cell = (cell + 1) & mask;
+            if (cells[cell] == hash) continue;
+            cells[cell] = hash;
+            distinct[found++] = hash;
+        }
+        ArrayPool<uint>.Shared.Return(rented);
+        return found == distinct.Length ? distinct : distinct[..found];
     }
 
     // FNV-1a over the UTF-16 code units, then a murmur3 finalizer so nearby shingles spread.

@@ -9,14 +9,14 @@ using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Sources;
 
-/// <summary>Fetch → parse → classify → store for one source, committed as one transaction.</summary>
+/// <summary>Fetch → parse → classify → fingerprint → store and place in stories, for one source; the write is one savepoint of the <see cref="IngestWriter"/>.</summary>
 /// <remarks>
 /// Faults of the source (HTTP errors, bad documents) become a failed <see cref="PollResult"/> and a
 /// <c>fetches</c> row; they never throw. <see cref="PollManyAsync"/> bounds parallelism and keeps one source's
 /// crash from stopping the others.
 /// </remarks>
 public sealed class SourcePoller(
-    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, PageEnricher enricher, StoryAssigner stories,
+    SourceCatalog catalog, Fetcher fetcher, SourceStore store, EntryClassifier classifier, PageEnricher enricher, IngestWriter writer,
     IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger, PollMetrics metrics)
 {
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
@@ -145,6 +145,8 @@ public sealed class SourcePoller(
             .DistinctBy(e => e.CanonicalKey)
             .Select(e => classifier.Classify(e, source, kind.DefaultSection))
             .ToList();
+        // Here, in parallel with other sources, rather than in the writer every poll waits for.
+        var prepared = writes.Select(writer.Prepare).ToList();
         var (error, pollWarning, requestHealth) = tracker.Summarize(errors, retryAfter, fetching.Value);
         DateTimeOffset? pausedUntil = null;
         if (error is not null)
@@ -154,8 +156,7 @@ public sealed class SourcePoller(
         }
         var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, lastStatus, bytes, writes.Count, error, newValidators, pausedUntil,
             pollWarning, requestHealth);
-        var counts = await store.CommitFetchAsync(record, writes, cancellationToken);
-        if (counts.New + counts.Updated > 0) await stories.AssignPendingAsync(cancellationToken);
+        var counts = await writer.CommitAsync(record, writes, prepared, cancellationToken);
         var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, allNotModified && errors.Count == 0, error, clock.Elapsed)
         {
             Warning = pollWarning,

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
@@ -7,144 +5,15 @@ namespace EmbeddedAiReport.Storage;
 /// <summary>The <c>entries</c>, <c>entry_tags</c> and <c>entry_links</c> tables.</summary>
 public sealed class EntryStore(ReportDatabase database)
 {
-    // One entry per canonical key. The source that first stored it, or any source bringing a higher version
-    // (arXiv v2), may update it in place; another source seeing the same article does not overwrite it.
-    // RETURNING yields a row only when something was inserted or changed; first_fetch_id tells which.
-    private const string UpsertSql = """
-        INSERT INTO entries (source_id, kind, canonical_key, url, canonical_url, title, summary, account, published,
-                             first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score)
-        VALUES (@source, @kind, @key, @url, @canonical_url, @title, @summary, @account, @published,
-                @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score)
-        ON CONFLICT (canonical_key) DO UPDATE SET
-            url = excluded.url, canonical_url = excluded.canonical_url, title = excluded.title, summary = excluded.summary,
-            account = coalesce(excluded.account, entries.account), published = coalesce(entries.published, excluded.published),
-            window_time = coalesce(entries.published, excluded.published, entries.first_seen), updated = excluded.updated,
-            content_hash = excluded.content_hash, prefix = excluded.prefix, version = excluded.version,
-            score = excluded.score, section = excluded.section
-        WHERE excluded.content_hash <> entries.content_hash
-          AND (entries.source_id = excluded.source_id OR coalesce(excluded.version, 0) > coalesce(entries.version, 0))
-          AND coalesce(excluded.version, 0) >= coalesce(entries.version, 0)
-        RETURNING id, first_fetch_id = @fetch;
-        """;
-
-    /// <summary>Inserts or updates <paramref name="entries"/> inside the caller's transaction.</summary>
-    internal static async Task<StoreCounts> UpsertAsync(DbConnection connection, DbTransaction transaction, string sourceId,
+    /// <summary>Inserts or updates <paramref name="entries"/> inside the caller's transaction; returns what was inserted or changed.</summary>
+    internal static async Task<IReadOnlyList<UpsertedEntry>> UpsertAsync(SqlDialect dialect, DbConnection connection, DbTransaction transaction, string sourceId,
         long fetchId, DateTimeOffset now, IReadOnlyList<EntryWrite> entries, CancellationToken cancellationToken)
     {
-        await using var upsert = Prepare(connection, transaction, UpsertSql,
-            "@source", "@kind", "@key", "@url", "@canonical_url", "@title", "@summary", "@account", "@published",
-            "@now", "@fetch", "@hash", "@section", "@prefix", "@version", "@score");
-        await using var clearTags = Prepare(connection, transaction, "DELETE FROM entry_tags WHERE entry_id = @id", "@id");
-        await using var addTag = Prepare(connection, transaction,
-            "INSERT INTO entry_tags (entry_id, tag, weight) VALUES (@id, @tag, @weight) ON CONFLICT (entry_id, tag) DO UPDATE SET weight = excluded.weight", "@id", "@tag", "@weight");
-        await using var addLink = Prepare(connection, transaction,
-            "INSERT INTO entry_links (entry_id, kind, target, url) VALUES (@id, @kind, @target, @url) ON CONFLICT DO NOTHING", "@id", "@kind", "@target", "@url");
-        await using var resolve = Prepare(connection, transaction, ResolveAliasSql, "@key");
-        await using var addAlias = Prepare(connection, transaction,
-            "INSERT INTO entry_aliases (alias_key, entry_key) VALUES (@alias, @key) ON CONFLICT DO NOTHING", "@alias", "@key");
-
-        upsert.Parameters["@source"].Value = sourceId;
-        upsert.Parameters["@now"].Value = SqliteTime.Write(now);
-        upsert.Parameters["@fetch"].Value = fetchId;
-        // Only entries with alias keys (WeChat short/long links) write aliases, and the caller's IMMEDIATE transaction holds
-        // the write lock: while the table is empty, an entry without alias keys resolves to its own key, so its lookup is skipped.
-        var aliasesExist = await AnyAliasAsync(connection, transaction, cancellationToken);
-        int added = 0, changed = 0;
-        foreach (var write in entries)
-        {
-            var entry = write.Candidate;
-            if (aliasesExist || entry.AliasKeys.Count > 0)
-            {
-                entry = await ResolveAliasesAsync(resolve, addAlias, entry, cancellationToken);
-                aliasesExist = true;   // it may have recorded some
-            }
-            upsert.Parameters["@kind"].Value = write.Kind;
-            upsert.Parameters["@key"].Value = entry.CanonicalKey;
-            upsert.Parameters["@url"].Value = entry.Url;
-            upsert.Parameters["@canonical_url"].Value = entry.CanonicalKey;
-            upsert.Parameters["@title"].Value = entry.Title;
-            upsert.Parameters["@summary"].Value = entry.Summary;
-            upsert.Parameters["@account"].Value = (object?)entry.Account ?? DBNull.Value;
-            upsert.Parameters["@published"].Value = SqliteTime.WriteOrNull(entry.Published);
-            upsert.Parameters["@hash"].Value = ContentHash(entry);
-            upsert.Parameters["@section"].Value = write.Section;
-            upsert.Parameters["@prefix"].Value = (object?)entry.Prefix ?? DBNull.Value;
-            upsert.Parameters["@version"].Value = (object?)entry.Version ?? DBNull.Value;
-            upsert.Parameters["@score"].Value = write.Score;
-
-            long id;
-            bool isNew;
-            await using (var reader = await upsert.ExecuteReaderAsync(cancellationToken))
-            {
-                if (!await reader.ReadAsync(cancellationToken)) continue;   // unchanged
-                id = reader.GetInt64(0);
-                isNew = reader.GetBoolean(1);
-                if (isNew) added++; else changed++;
-            }
-
-            if (!isNew)   // a new row has no tags yet; an updated one is re-tagged from scratch
-            {
-                clearTags.Parameters["@id"].Value = id;
-                await clearTags.ExecuteNonQueryAsync(cancellationToken);
-            }
-            addTag.Parameters["@id"].Value = id;
-            foreach (var tag in write.Tags)
-            {
-                addTag.Parameters["@tag"].Value = tag.Tag;
-                addTag.Parameters["@weight"].Value = tag.Weight;
-                await addTag.ExecuteNonQueryAsync(cancellationToken);
-            }
-            addLink.Parameters["@id"].Value = id;
-            foreach (var link in entry.Links)
-            {
-                addLink.Parameters["@kind"].Value = link.Kind;
-                addLink.Parameters["@target"].Value = link.Target;
-                addLink.Parameters["@url"].Value = link.Url;
-                await addLink.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-        return new StoreCounts(added, changed);
-    }
-
-    private static async Task<bool> AnyAliasAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT EXISTS (SELECT 1 FROM entry_aliases)";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) != 0;
-    }
-
-    // The entry a key names: through a recorded alias, else the entry stored under that key.
-    private const string ResolveAliasSql = """
-        SELECT coalesce((SELECT entry_key FROM entry_aliases WHERE alias_key = @key),
-                        (SELECT canonical_key FROM entries WHERE canonical_key = @key))
-        """;
-
-    /// <summary>
-    /// Gives <paramref name="entry"/> the key of the entry it already is (its own key or one of its
-    /// <see cref="CandidateEntry.AliasKeys"/> found as an entry or an alias), and records its other keys as aliases,
-    /// so a WeChat short link and long link of one article stay one entry whichever arrived first.
-    /// </summary>
-    private static async Task<CandidateEntry> ResolveAliasesAsync(DbCommand resolve, DbCommand addAlias, CandidateEntry entry, CancellationToken cancellationToken)
-    {
-        string? resolved = null;
-        foreach (var key in entry.AliasKeys.Prepend(entry.CanonicalKey))
-        {
-            resolve.Parameters["@key"].Value = key;
-            if (await resolve.ExecuteScalarAsync(cancellationToken) is string found)
-            {
-                resolved = found;
-                break;
-            }
-        }
-        resolved ??= entry.CanonicalKey;
-        foreach (var key in entry.AliasKeys.Prepend(entry.CanonicalKey).Where(k => k != resolved))
-        {
-            addAlias.Parameters["@alias"].Value = key;
-            addAlias.Parameters["@key"].Value = resolved;
-            await addAlias.ExecuteNonQueryAsync(cancellationToken);
-        }
-        return resolved == entry.CanonicalKey ? entry : entry with { CanonicalKey = resolved };
+        using var batch = await EntryBatch.OpenAsync(dialect, connection, transaction, sourceId, fetchId, now, cancellationToken);
+        var upserted = new List<UpsertedEntry>();
+        for (var index = 0; index < entries.Count; index++)
+            if (await batch.UpsertAsync(entries[index], index, null, cancellationToken) is { } stored) upserted.Add(stored);
+        return upserted;
     }
 
     /// <summary>Entries whose window time falls in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), not rejected, not yet published.</summary>
@@ -303,24 +172,4 @@ public sealed class EntryStore(ReportDatabase database)
         IsStoryPrimary = reader.FieldCount > offset + 16 && reader.GetBoolean(offset + 16),
         Position = reader.FieldCount > offset + 17 && !reader.IsDBNull(offset + 17) ? reader.GetInt32(offset + 17) : null,
     };
-
-    private static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var name in parameters) command.AddParameter(name);
-        // Npgsql prepares a statement by itself once it recurs (MaxAutoPrepare), and cannot before its parameters have values.
-        if (command is Microsoft.Data.Sqlite.SqliteCommand) command.Prepare();
-        return command;
-    }
-
-    private static string ContentHash(CandidateEntry entry)
-    {
-        var text = string.Join('\u001f', entry.Url, entry.Title, entry.Summary, entry.Account, entry.Prefix, entry.Version,
-            entry.Published?.ToUnixTimeSeconds(), string.Join(',', entry.Links.Select(l => l.Target)));
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        return Convert.ToHexString(hash[..12]);
-    }
 }

@@ -77,6 +77,20 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override object IdList(IEnumerable<long> ids) => ids.ToArray();
 
+    public override string IndexedTexts(string parameter) =>
+        $"(SELECT CAST(ordinality - 1 AS INTEGER) AS key, value FROM unnest(CAST({parameter} AS TEXT[])) WITH ORDINALITY AS texts (value, ordinality))";
+
+    public override object TextList(IEnumerable<string> values) => values.ToArray();
+
+    public override string JsonObjectRows(string parameter) => $"json_each_text(CAST({parameter} AS JSON))";
+
+    // Npgsql prepares a statement on the server once it recurs (MaxAutoPrepare); explicitly it could not before the parameters have values.
+    public override void Prepare(DbCommand command)
+    {
+    }
+
+    public override Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public override async Task<long> SizeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -26,11 +26,38 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     /// </summary>
     public async Task<StoreCounts> CommitFetchAsync(FetchRecord record, IReadOnlyList<EntryWrite> entries, CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        var upserted = await WriteFetchAsync(database.Dialect, connection, transaction, record, entries, timeProvider.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Count(upserted);
+    }
 
-        long fetchId;
+    /// <summary>How many of <paramref name="upserted"/> are new and how many changed.</summary>
+    public static StoreCounts Count(IReadOnlyList<UpsertedEntry> upserted)
+    {
+        var added = upserted.Count(u => u.IsNew);
+        return new StoreCounts(added, upserted.Count - added);
+    }
+
+    /// <summary>
+    /// Writes one poll inside the caller's transaction: the <c>fetches</c> row, every entry, the validators and the
+    /// source's health; returns the entries inserted or changed.
+    /// </summary>
+    internal static async Task<IReadOnlyList<UpsertedEntry>> WriteFetchAsync(SqlDialect dialect, DbConnection connection, DbTransaction transaction, FetchRecord record,
+        IReadOnlyList<EntryWrite> entries, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var fetchId = await StartFetchAsync(connection, transaction, record, cancellationToken);
+        var upserted = entries.Count == 0
+            ? []
+            : await EntryStore.UpsertAsync(dialect, connection, transaction, record.SourceId, fetchId, now, entries, cancellationToken);
+        await FinishFetchAsync(connection, transaction, record, fetchId, entries, Count(upserted), now, cancellationToken);
+        return upserted;
+    }
+
+    /// <summary>Inserts the <c>fetches</c> row of a poll inside the caller's transaction; returns its id (entries record the fetch that first stored them).</summary>
+    internal static async Task<long> StartFetchAsync(DbConnection connection, DbTransaction transaction, FetchRecord record, CancellationToken cancellationToken)
+    {
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
@@ -45,13 +72,14 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             insert.AddParameter("@bytes", record.Bytes);
             insert.AddParameter("@seen", record.Seen);
             insert.AddParameter("@error", (object?)record.Error ?? DBNull.Value);
-            fetchId = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken));
+            return Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken));
         }
+    }
 
-        var counts = entries.Count == 0
-            ? new StoreCounts(0, 0)
-            : await EntryStore.UpsertAsync(connection, transaction, record.SourceId, fetchId, now, entries, cancellationToken);
-
+    /// <summary>Completes a poll inside the caller's transaction: its counts in the <c>fetches</c> row, the validators and the source's health.</summary>
+    internal static async Task FinishFetchAsync(DbConnection connection, DbTransaction transaction, FetchRecord record, long fetchId,
+        IReadOnlyList<EntryWrite> entries, StoreCounts counts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using (var update = connection.CreateCommand())
         {
             update.Transaction = transaction;
@@ -133,9 +161,6 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             upsert.AddParameter("@paused", SqliteTime.WriteOrNull(request.PausedUntil));
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
-        return counts;
     }
 
     /// <summary>The stored health of each request of <paramref name="sourceId"/>, by label.</summary>

@@ -50,6 +50,24 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>The value to bind for an <see cref="IdIn"/> parameter.</summary>
     public abstract object IdList(IEnumerable<long> ids);
 
+    /// <summary>
+    /// A table expression of the texts bound to <paramref name="parameter"/> with <see cref="TextList"/>: columns <c>key</c>
+    /// (the 0-based position) and <c>value</c>.
+    /// </summary>
+    public abstract string IndexedTexts(string parameter);
+
+    /// <summary>The value to bind for an <see cref="IndexedTexts"/> parameter.</summary>
+    public abstract object TextList(IEnumerable<string> values);
+
+    /// <summary>A table expression of the members of the JSON object (text) bound to <paramref name="parameter"/>: columns <c>key</c> and <c>value</c>.</summary>
+    public abstract string JsonObjectRows(string parameter);
+
+    /// <summary>Prepares a statement that runs many times (SQLite); PostgreSQL prepares recurring statements by itself.</summary>
+    public abstract void Prepare(DbCommand command);
+
+    /// <summary>Settings of the one long-lived connection that writes polls.</summary>
+    public abstract Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken);
+
     /// <summary>Bytes the database takes on disk.</summary>
     public abstract Task<long> SizeAsync(CancellationToken cancellationToken);
 

@@ -15,4 +15,11 @@ internal static class SqliteTime
         DateTimeOffset.ParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     public static DateTimeOffset? ReadOrNull(object value) => value is string s ? Read(s) : null;
+
+    /// <summary>The instant as stored: UTC, whole milliseconds (what <see cref="Read"/> gives back after <see cref="Write"/>).</summary>
+    public static DateTimeOffset Stored(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        return new DateTimeOffset(ticks - ticks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+    }
 }

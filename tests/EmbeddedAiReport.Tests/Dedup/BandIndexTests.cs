@@ -21,105 +21,104 @@ public sealed class BandIndexTests : IDisposable
     [Fact]
     public void Candidates_CrowdedBucket_KeepsTheNewestMaxBucketCandidates()
     {
-        var index = new BandIndex(_hasher, new DedupOptions { MaxBucketCandidates = 3 });
+        var index = new BandIndex(new DedupOptions { MaxBucketCandidates = 3 });
 
-        foreach (var id in new long[] { 5, 1, 7, 3, 9, 6, 7 }) index.Add(id, [42L]);
+        foreach (var id in new[] { 5, 1, 7, 3, 9, 6, 7 }) index.Add(id, id, [42L]);
 
-        var candidates = new HashSet<long>();
+        var candidates = new List<int>();
         index.Candidates([42L], candidates);
-        Assert.Equal([6L, 7L, 9L], candidates.Order());
+        Assert.Equal([6, 7, 9], candidates.Order());
     }
 
     [Fact]
     public void Candidates_SeveralKeys_UnitesTheirBucketsAndIgnoresUnknownKeys()
     {
-        var index = new BandIndex(_hasher, Options);
-        index.Add(1, [10L, 20L]);
-        index.Add(2, [20L, 30L]);
-        index.Add(3, [40L]);
+        var index = new BandIndex(Options);
+        index.Add(1, 1, [10L, 20L]);
+        index.Add(2, 2, [20L, 30L]);
+        index.Add(3, 3, [40L]);
 
-        var candidates = new HashSet<long>();
+        var candidates = new List<int>();
         index.Candidates([10L, 30L, 99L], candidates);
 
-        Assert.Equal([1L, 2L], candidates.Order());
+        Assert.Equal([1, 2], candidates.Order());
     }
 
     [Fact]
     public void Candidates_BucketOfOne_KeepsOnlyTheNewest()
     {
-        var index = new BandIndex(_hasher, new DedupOptions { MaxBucketCandidates = 1 });
-        index.Add(4, [7L]);
-        index.Add(2, [7L]);
+        var index = new BandIndex(new DedupOptions { MaxBucketCandidates = 1 });
+        index.Add(4, 4, [7L]);
+        index.Add(2, 2, [7L]);
 
-        var candidates = new HashSet<long>();
+        var candidates = new List<int>();
         index.Candidates([7L], candidates);
 
-        Assert.Equal(4L, Assert.Single(candidates));
+        Assert.Equal(4, Assert.Single(candidates));
     }
 
     [Fact]
-    public async Task RefreshAsync_RowsSignedThroughAnotherConnection_AreLoadedIncrementally()
+    public async Task PrepareAsync_AnotherPassSignedSince_RebuildsWithItsRows()
     {
         var first = await SignAsync("端侧大模型量化实践：在手机上运行四比特量化的大语言模型", Now);
-        var index = new BandIndex(_hasher, Options);
-        await using var connection = await _services.Get<ReportDatabase>().OpenSqliteAsync(CancellationToken.None);
-        var built = await index.RefreshAsync(connection, null, Now, Now.AddDays(-30), CancellationToken.None);
+        var index = new StoryIndex(_hasher, Options);
+        var built = await PrepareAsync(index, Now, Now.AddDays(-30), advance: true);
+        var again = await PrepareAsync(index, Now, Now.AddDays(-30));
 
         var second = await SignAsync("高通发布新一代骁龙移动平台，NPU 算力大幅提升，支持端侧生成式模型", Now);
-        var refreshed = await index.RefreshAsync(connection, null, Now, Now.AddDays(-30), CancellationToken.None);
+        await BumpGenerationAsync();   // as another process's pass would
+        var rebuilt = await PrepareAsync(index, Now, Now.AddDays(-30));
 
-        Assert.Equal(new BandIndex.Refresh(true, 1), built);
-        Assert.Equal(new BandIndex.Refresh(false, 1), refreshed);
-        Assert.Equal(second.Id, index.Watermark);
-        Assert.Equal([first.Id], Candidates(index, first.Keys).Order());
-        Assert.Equal([second.Id], Candidates(index, second.Keys).Order());
+        Assert.Equal(new StoryIndex.Refresh(true, 1), built);
+        Assert.Equal(new StoryIndex.Refresh(false, 0), again);
+        Assert.Equal(new StoryIndex.Refresh(true, 2), rebuilt);
+        Assert.Equal([first.Id], Similar(index, first));
+        Assert.Equal([second.Id], Similar(index, second));
     }
 
     [Fact]
-    public async Task RefreshAsync_EntryOlderThanTheWindow_IsLeftOutUntilAnOlderEntryIsPending()
+    public async Task PrepareAsync_EntryOlderThanTheWindow_IsLeftOutUntilAnOlderEntryIsPending()
     {
         var old = await SignAsync("端侧大模型量化实践：在手机上运行四比特量化的大语言模型", Now.AddDays(-45));
         var recent = await SignAsync("高通发布新一代骁龙移动平台，NPU 算力大幅提升，支持端侧生成式模型", Now.AddDays(-10));
-        var index = new BandIndex(_hasher, Options);
-        await using var connection = await _services.Get<ReportDatabase>().OpenSqliteAsync(CancellationToken.None);
+        var index = new StoryIndex(_hasher, Options);
 
-        await index.RefreshAsync(connection, null, Now, Now.AddDays(-30), CancellationToken.None);
-        var before = Candidates(index, old.Keys);
-        var lowered = await index.RefreshAsync(connection, null, Now, Now.AddDays(-60), CancellationToken.None);
+        await PrepareAsync(index, Now, Now.AddDays(-30), advance: true);
+        var before = Similar(index, old);
+        var lowered = await PrepareAsync(index, Now, Now.AddDays(-60));
 
         Assert.Empty(before);
-        Assert.Equal([recent.Id], Candidates(index, recent.Keys).Order());
-        Assert.Equal(new BandIndex.Refresh(false, 1), lowered);
-        Assert.Equal([old.Id], Candidates(index, old.Keys).Order());
+        Assert.Equal([recent.Id], Similar(index, recent));
+        Assert.Equal(new StoryIndex.Refresh(false, 1), lowered);
+        Assert.Equal([old.Id], Similar(index, old));
     }
 
     [Fact]
-    public async Task RefreshAsync_HalfTheLookbackLater_RebuildsWithoutAgedOutEntries()
+    public async Task PrepareAsync_HalfTheLookbackLater_RebuildsWithoutAgedOutEntries()
     {
         var aging = await SignAsync("端侧大模型量化实践：在手机上运行四比特量化的大语言模型", Now.AddDays(-25));
-        var index = new BandIndex(_hasher, Options);
-        await using var connection = await _services.Get<ReportDatabase>().OpenSqliteAsync(CancellationToken.None);
-        await index.RefreshAsync(connection, null, Now, Now.AddDays(-30), CancellationToken.None);
-        var before = Candidates(index, aging.Keys);
+        var index = new StoryIndex(_hasher, Options);
+        await PrepareAsync(index, Now, Now.AddDays(-30), advance: true);
+        var before = Similar(index, aging);
 
         var later = Now.AddDays(Options.LookbackDays / 2.0);
-        var refresh = await index.RefreshAsync(connection, null, later, later.AddDays(-30), CancellationToken.None);
+        var refresh = await PrepareAsync(index, later, later.AddDays(-30));
 
-        Assert.Equal([aging.Id], before.Order());
-        Assert.Equal(new BandIndex.Refresh(true, 0), refresh);
-        Assert.Empty(Candidates(index, aging.Keys));
+        Assert.Equal([aging.Id], before);
+        Assert.Equal(new StoryIndex.Refresh(true, 0), refresh);
+        Assert.Empty(Similar(index, aging));
     }
 
     [Fact]
-    public void ApproximateBytes_TenThousandEntriesOfSingletonBuckets_StaysUnderTwoAndAHalfKilobytesPerEntry()
+    public void ApproximateBytes_TenThousandEntriesOfSingletonBuckets_StaysUnderTwoKilobytesPerEntry()
     {
-        var index = new BandIndex(_hasher, Options);
+        var index = new BandIndex(Options);
         var random = new Random(329);
         for (var id = 1; id <= 10_000; id++)
-            index.Add(id, Enumerable.Range(0, Options.Bands).Select(_ => random.NextInt64()).ToArray());
+            index.Add(id, id, Enumerable.Range(0, Options.Bands).Select(_ => random.NextInt64()).ToArray());
 
-        // 28 bytes per dictionary slot and band, the dictionary between half full and full after it grows.
-        Assert.InRange(index.ApproximateBytes / index.Entries, Options.Bands * 28, Options.Bands * 28 * 2 + 64);
+        // 24 bytes per dictionary slot and band, the dictionary between half full and full after it grows.
+        Assert.InRange(index.ApproximateBytes / index.Entries, Options.Bands * 24, Options.Bands * 24 * 2 + 64);
     }
 
     // The index is per process: an entry another process (here another assigner) signed must still be found.
@@ -149,22 +148,44 @@ public sealed class BandIndexTests : IDisposable
     [Fact]
     public async Task MigrateAsync_CurrentSchema_HasNoBandTable()
     {
-        await using var connection = await _services.Get<ReportDatabase>().OpenSqliteAsync(CancellationToken.None);
+        await using var connection = await _services.Get<ReportDatabase>().OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name LIKE 'entry_bands%'";
 
         Assert.Equal(0L, await command.ExecuteScalarAsync());
     }
 
-    private static HashSet<long> Candidates(BandIndex index, long[] keys)
+    // Prepares the index in a write transaction of its own; with `advance`, records its generation as a pass would.
+    private async Task<StoryIndex.Refresh> PrepareAsync(StoryIndex index, DateTimeOffset now, DateTimeOffset oldest, bool advance = false)
     {
-        var candidates = new HashSet<long>();
-        index.Candidates(keys, candidates);
-        return candidates;
+        var database = _services.Get<ReportDatabase>();
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var transaction = await database.BeginWriteAsync(connection, CancellationToken.None);
+        var refresh = await index.PrepareAsync(connection, transaction, now, oldest, CancellationToken.None);
+        if (advance) await index.AdvanceAsync(connection, transaction, CancellationToken.None);
+        await transaction.CommitAsync();
+        return refresh;
+    }
+
+    private async Task BumpGenerationAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={_services.DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE dedup_state SET generation = generation + 1";
+        await command.ExecuteNonQueryAsync();
+    }
+
+    // The held entries an entry of this text and time is similar to (itself included: it is held too).
+    private List<long> Similar(StoryIndex index, (long Id, long[] Keys, uint[] Signature, DateTimeOffset Time) entry)
+    {
+        var related = new Dictionary<long, long?>();
+        index.Similar(-1, entry.Time, entry.Signature, entry.Keys, related);
+        return related.Keys.Order().ToList();
     }
 
     // An entry and its signature row written through a connection of its own, as another process would.
-    private async Task<(long Id, long[] Keys)> SignAsync(string text, DateTimeOffset windowTime)
+    private async Task<(long Id, long[] Keys, uint[] Signature, DateTimeOffset Time)> SignAsync(string text, DateTimeOffset windowTime)
     {
         var fingerprint = _hasher.Fingerprint(text, "");
         Assert.True(fingerprint.Comparable);
@@ -186,7 +207,7 @@ public sealed class BandIndexTests : IDisposable
         command.Parameters.AddWithValue("$shingles", fingerprint.ShingleCount);
         command.Parameters.AddWithValue("$signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray());
         await command.ExecuteNonQueryAsync();
-        return (id, _hasher.BandKeys(fingerprint.Signature));
+        return (id, _hasher.BandKeys(fingerprint.Signature), fingerprint.Signature, windowTime);
     }
 
     private async Task StoreAsync(CandidateEntry entry)

@@ -64,8 +64,8 @@ public abstract class LabelledPairsTests(StorageProvider provider, ITestOutputHe
         output.WriteLine($"{pairs.Count} pairs: tp {tp}, fp {fp}, fn {fn}, tn {tn}; precision {precision:P1}, recall {recall:P1}");
 
         Assert.True(tp + fn >= 70 && fp + tn >= 130, "the labelled set lost pairs");
-        Assert.True(precision >= 0.95, $"precision {precision:P1}");
-        Assert.True(recall >= 0.8, $"recall {recall:P1}");
+        Assert.True(precision >= 0.98, $"precision {precision:P1}");   // 98.6 % (72 of 73) when last measured; one pair of slack
+        Assert.True(recall >= 0.98, $"recall {recall:P1}");
     }
 
     private async Task<Dictionary<string, long?>> StoriesByKeyAsync()

@@ -1,8 +1,11 @@
+using System.Text;
+using System.Text.RegularExpressions;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Sources.WeChat;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 
@@ -148,6 +151,45 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
 
         Assert.Equal(retold.Id, Assert.Single(await ListAsync(), e => e.IsStoryPrimary).Id);
     }
+
+    // Issue 13: fingerprints cover the whole text an item arrives with. A real article (a WeChat page fixture, 2.3k characters)
+    // and a retelling with the same title and its sentences in another order share almost every shingle, but not their first
+    // 400 characters (the stored summary); another real long text on the newsletter's own topic must stay apart.
+    [Fact]
+    public async Task PollAsync_LongArticleAndItsSentenceReorderedRetelling_BecomeOneStoryAndAnotherArticleStaysApart()
+    {
+        var page = ArticlePageParser.Parse(new FetchedDocument(Fixtures.Bytes("wechat-article-html/wechatsogou_2018_article_qqmusic.html"),
+            "text/html", "utf-8", new Uri("https://mp.weixin.qq.com/s/music"))).Page!;
+        var sentences = Regex.Split(page.Body, "(?<=[。！？])").Where(p => p.Trim().Length > 0).ToList();
+        var reordered = sentences.OrderBy(_ => 0).ToList();
+        new Random(13).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(reordered));
+        var other = string.Concat(CorpusEntries.Load().Where(i => i.Issue == new DateOnly(2020, 3, 19)).Select(i => i.Entry.Summary + "。"));
+        Assert.True(page.Body.Length > 2000 && other.Length > 2000 && reordered.Count > 20);
+        Assert.NotEqual(page.Body[..400], string.Concat(reordered)[..400]);
+        var feed = $$"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>长文</title><link>https://blog.example.org/</link>
+            {{Item("a", "文艺青年的四大法宝：音乐", page.Body)}}
+            {{Item("b", "文艺青年的四大法宝：音乐", string.Concat(reordered))}}
+            {{Item("c", "嵌入式AI简报 2020-03-19 回顾", other)}}
+            </channel></rss>
+            """;
+        Server.MapFile("long.xml", Encoding.UTF8.GetBytes(feed));
+        var source = Services.Sources($$"""{"sources": [{"id": "long", "kind": "feed", "url": "{{Server.Url("long.xml")}}", "allowPrivateNetwork": true}]}""");
+
+        var result = await Services.Get<SourcePoller>().PollAsync(source[0], CancellationToken.None);
+
+        Assert.Equal(3, result.New);
+        var entries = await ListAsync();
+        Assert.InRange(entries.Max(e => e.Summary.Length), 300, 401);   // stored: only the opening
+        var story = entries.ToDictionary(e => e.Url[^1..], e => e.StoryId);
+        Assert.Equal(story["a"], story["b"]);
+        Assert.NotEqual(story["a"], story["c"]);
+    }
+
+    // An RSS item whose description is the text as HTML paragraphs, one per sentence run.
+    private static string Item(string name, string title, string text) =>
+        $"<item><title>{title}</title><link>https://blog.example.org/{name}</link><description><![CDATA[<p>{text.Replace("。", "。</p><p>")}</p>]]></description></item>";
 
     private CandidateEntry Post(string url, string title, string summary)
     {

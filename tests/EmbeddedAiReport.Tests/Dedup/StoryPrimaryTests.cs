@@ -35,4 +35,41 @@ public sealed class StoryPrimaryTests
 
         Assert.Equal("wx:original", primary.CanonicalKey);
     }
+
+    // Story passes choose a grown story's primary among its kept members and the newcomers only (StoryPass): that must be
+    // the choice over all members, for stories grown one entry at a time and for two stories merged. Random stories mix
+    // papers, a repository, releases of two repositories, first-hand posts and reposts, with ties in time.
+    [Fact]
+    public void Keep_RandomStories_DecidesTheChoiceOfEveryLargerStory()
+    {
+        var random = new Random(14);
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var story = Members(random, 1 + random.Next(8), 0);
+            var more = Members(random, random.Next(6), 100);
+            var other = Members(random, 1 + random.Next(6), 200);
+
+            Assert.Equal(Rule.Choose([.. story, .. more]).Id, Rule.Choose([.. Rule.Keep(story), .. more]).Id);
+            Assert.Equal(Rule.Choose([.. story, .. other, .. more]).Id, Rule.Choose([.. Rule.Keep(story), .. Rule.Keep(other), .. more]).Id);
+            Assert.Equal(Rule.Choose([.. story, .. more]).Id, Rule.Choose(Rule.Keep([.. Rule.Keep(story), .. more])).Id);
+        }
+    }
+
+    private static List<StoryPrimary.Member> Members(Random random, int count, int firstId)
+    {
+        var start = new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero);
+        return Enumerable.Range(firstId, count).Select(id =>
+        {
+            var (key, account, title) = random.Next(7) switch
+            {
+                0 => ($"arxiv:2405.{id:D5}", (string?)"作者", "A paper"),
+                1 => ("gh:tencent/ncnn", "Tencent", "Tencent/ncnn"),
+                2 or 3 => ($"gh:tencent/ncnn@v{id}", "Tencent", $"ncnn {id}"),
+                4 => ($"gh:alibaba/mnn@v{id}", "alibaba", $"MNN {id}"),
+                5 => ($"wx:{id}", "转载精选", "重磅｜转载"),
+                _ => ($"url:blog.example.org/{id}", "博客", "解读"),
+            };
+            return new StoryPrimary.Member(id, key, title, new string('文', random.Next(3) * 40), account, start.AddHours(random.Next(6)));
+        }).ToList();
+    }
 }

@@ -43,7 +43,7 @@ public abstract class EditorCommandsTests : IAsyncLifetime
     {
         var result = await Cli(["export", .. window]);
         Assert.Equal(0, result.ExitCode);
-        return IssueMarkdownParser.Parse(result.Out, CorpusFeeds.Sections);
+        return ReferenceItems.Read(result.Out);
     }
 
     [Fact]

@@ -32,17 +32,23 @@ internal sealed record ArxivPaper(
     /// The entry for this paper: keyed by the id without version, so every URL form and version is one entry;
     /// the version goes to <see cref="CandidateEntry.Version"/> (a higher one updates the entry) and to the draft prefix.
     /// </summary>
-    public CandidateEntry ToCandidate(SourceDefinition source) => new()
+    public CandidateEntry ToCandidate(SourceDefinition source)
     {
-        CanonicalKey = Id.Key,
-        Url = Id.AbsUrl,
-        Title = TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace(Title), MaxTitleLength),
-        Summary = TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace(Abstract), MaxSummaryLength),
-        Account = Authors is { Length: > 0 } authors ? TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace(authors), MaxAuthorsLength) : source.Account,
-        Published = Published,
-        Section = Section,
-        Prefix = Id.Versioned,
-        Version = Id.Version,
-        Links = Mentions.Find(Id.Key, [Abstract, Comments, .. LinkTargets]),
-    };
+        var text = TextCleaner.CollapseWhiteSpace(Abstract);
+        var summary = TextCleaner.Truncate(text, MaxSummaryLength);
+        return new CandidateEntry
+        {
+            CanonicalKey = Id.Key,
+            Url = Id.AbsUrl,
+            Title = TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace(Title), MaxTitleLength),
+            Summary = summary,
+            Text = text.Length > summary.Length ? text : null,
+            Account = Authors is { Length: > 0 } authors ? TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace(authors), MaxAuthorsLength) : source.Account,
+            Published = Published,
+            Section = Section,
+            Prefix = Id.Versioned,
+            Version = Id.Version,
+            Links = Mentions.Find(Id.Key, [Abstract, Comments, .. LinkTargets]),
+        };
+    }
 }

@@ -55,7 +55,11 @@ public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
         var title = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Title), MaxTitleLength);
         if (link is null || title.Length == 0) return null;
         var body = item.Description ?? item.Content;
-        var summary = TextCleaner.Truncate(TextCleaner.HtmlToText(body), MaxSummaryLength);
+        var bodyText = TextCleaner.HtmlToText(body);
+        var summary = TextCleaner.Truncate(bodyText, MaxSummaryLength);
+        // content:encoded (or Atom content beside a summary) usually holds the whole article the description excerpts.
+        var content = item.Content is { } c && !ReferenceEquals(c, body) ? TextCleaner.HtmlToText(c) : "";
+        var text = content.Length > bodyText.Length ? content : bodyText;
         var key = EntryKey.For(link);
         return new CandidateEntry
         {
@@ -63,6 +67,7 @@ public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
             Url = link.AbsoluteUri,
             Title = title,
             Summary = summary,
+            Text = text.Length > summary.Length ? text : null,
             Account = source.Account ?? request.Account ?? item.Author ?? feed.Title,
             Published = SourceDates.Parse(item.Published, now) ?? SourceDates.Parse(item.Updated, now),
             Links = Mentions.Find(key, title, body, item.Content == body ? null : item.Content),

@@ -108,6 +108,7 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
             Url = release.Url.AbsoluteUri,
             Title = Title(release),
             Summary = ReleaseNotes.Summarize(release.Notes, release.NotesAreHtml),
+            Text = ReleaseNotes.FullText(release.Notes, release.NotesAreHtml),
             Account = request.Account,
             Published = release.Published,
             Links = Mentions.Find(key, release.Notes),

@@ -37,6 +37,13 @@ internal static partial class ReleaseNotes
         return TextCleaner.Truncate(summary.ToString(), maxLength);
     }
 
+    /// <summary>All of the notes as plain text (markup and boilerplate kept: fingerprints drop what is not letters or digits), or null when empty.</summary>
+    public static string? FullText(string? notes, bool html)
+    {
+        if (string.IsNullOrWhiteSpace(notes)) return null;
+        return html ? TextCleaner.HtmlToText(notes) : TextCleaner.CollapseWhiteSpace(notes);
+    }
+
     // Markdown: drop fenced code, headings, tables and HTML comments; keep the text of the rest.
     private static IEnumerable<string> MarkdownLines(string markdown)
     {

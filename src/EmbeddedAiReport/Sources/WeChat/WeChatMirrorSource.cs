@@ -62,12 +62,15 @@ public sealed class WeChatMirrorSource(TimeProvider timeProvider) : ISourceKind,
             }
             // wewe-rss puts the short code in the guid and the link; RSSHub may link a redirect, so try both.
             var article = WeChatArticleLink.TryParse(item.Link) ?? WeChatArticleLink.TryParse(item.Id);
+            var summary = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Description ?? item.Content), MaxSummaryLength);
             entries.Add(entry with
             {
                 CanonicalKey = article?.Key ?? entry.CanonicalKey,
                 Url = article?.Url ?? entry.Url,
                 Account = request.Account ?? source.Account ?? item.Author ?? feed.Title,
-                Summary = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Description ?? item.Content), MaxSummaryLength),
+                Summary = summary,
+                // The feed mapping kept the whole text only when it exceeded its own (longer) summary bound.
+                Text = entry.Text ?? (entry.Summary.Length > summary.Length ? entry.Summary : null),
             });
         }
         return new ParseOutcome.Parsed(entries, skipped, Warning: parsed.Warning);
@@ -101,6 +104,8 @@ public sealed class WeChatMirrorSource(TimeProvider timeProvider) : ISourceKind,
             Account = entry.Account ?? article.Account,
             Published = article.Published ?? entry.Published,
             Summary = summary.Length > 0 ? summary : entry.Summary,
+            // The page holds the whole article; the feed often carried only its opening.
+            Text = article.Body.Length > (entry.Text ?? entry.Summary).Length ? article.Body : entry.Text,
             Links = Mentions.Find(entry.CanonicalKey, entry.Summary, article.Description, article.Body)
                 .Concat(entry.Links).DistinctBy(l => l.Target).ToList(),
             AliasKeys = aliases,

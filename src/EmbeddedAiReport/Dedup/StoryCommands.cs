@@ -1,0 +1,135 @@
+using EmbeddedAiReport.Storage;
+using System.Data.Common;
+
+namespace EmbeddedAiReport.Dedup;
+
+/// <summary>The statements of one story pass, each prepared once and bound per use.</summary>
+internal sealed class StoryCommands(SqlDialect dialect, DbConnection connection, DbTransaction transaction, DedupOptions options) : IDisposable
+{
+    // Queries that find related entries return (id, current story) pairs.
+    public DbCommand SameText { get; } = Make(connection, transaction, """
+        SELECT s.entry_id, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
+        WHERE s.text_hash = @hash AND s.entry_id <> @id ORDER BY s.entry_id DESC LIMIT @limit
+        """);
+    // Callers only compare the count with MaxLinkFanout: counting stops one past it, so a hub target costs no scan.
+    public DbCommand Fanout { get; } = Make(connection, transaction,
+        $"SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT {options.MaxLinkFanout} + 1) AS linking");
+    public DbCommand KeyOwner { get; } = Make(connection, transaction, "SELECT id, story_id FROM entries WHERE canonical_key = @target");
+    public DbCommand Linkers { get; } = Make(connection, transaction, """
+        SELECT l.entry_id, e.story_id FROM entry_links l JOIN entries e ON e.id = l.entry_id
+        WHERE l.target = @target AND (SELECT count(*) FROM entry_links m WHERE m.entry_id = l.entry_id) <= @max_links
+        """);
+    public DbCommand SaveSignature { get; } = Make(connection, transaction,
+        """
+        INSERT INTO entry_signatures (entry_id, text_hash, shingles, signature) VALUES (@id, @hash, @shingles, @signature)
+        ON CONFLICT (entry_id) DO UPDATE SET text_hash = excluded.text_hash, shingles = excluded.shingles, signature = excluded.signature
+        """);
+    public DbCommand PendingIds { get; } = Make(connection, transaction, "SELECT entry_id FROM entry_pending ORDER BY entry_id");
+    // Pending entries with their links, by id: what a pass needs to sign and place them.
+    public DbCommand PendingRows { get; } = Make(connection, transaction, $"""
+        SELECT e.id, e.canonical_key, e.title, e.summary, e.account, e.window_time, e.story_id, l.kind, l.target
+        FROM entries e LEFT JOIN entry_links l ON l.entry_id = e.id WHERE {dialect.IdIn("e.id", "@ids")}
+        ORDER BY e.id, l.target
+        """);
+    // Rows of entries that no longer exist (a deleted entry's signature went with it and listed it).
+    public DbCommand DropOrphans { get; } = Make(connection, transaction,
+        "DELETE FROM entry_pending WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = entry_pending.entry_id)");
+    public DbCommand StoryOf { get; } = Make(connection, transaction, "SELECT story_id FROM entries WHERE id = @id");
+    public DbCommand CreateStory { get; } = Make(connection, transaction, "INSERT INTO stories (primary_entry_id, created) VALUES (@id, @now) RETURNING id");
+    public DbCommand StoryRow { get; } = Make(connection, transaction, "SELECT primary_entry_id, primary_pinned FROM stories WHERE id = @id");
+    public DbCommand MoveStory { get; } = Make(connection, transaction,
+        "UPDATE entries SET story_id = @to WHERE story_id = @from; DELETE FROM stories WHERE id = @from;");
+    public DbCommand KeepPinned { get; } = Make(connection, transaction,
+        "UPDATE stories SET primary_entry_id = @id, primary_pinned = TRUE WHERE id = @to AND NOT primary_pinned");
+    public DbCommand SetStory { get; } = Make(connection, transaction, "UPDATE entries SET story_id = @story WHERE id = @id");
+    public DbCommand Members { get; } = Make(connection, transaction, """
+        SELECT e.id, e.canonical_key, e.title, e.summary, e.account, e.window_time, s.primary_pinned AND s.primary_entry_id = e.id
+        FROM entries e JOIN stories s ON s.id = e.story_id WHERE e.story_id = @story ORDER BY e.id
+        """);
+    public DbCommand SetPrimary { get; } = Make(connection, transaction, """
+        UPDATE stories SET primary_entry_id = NULL WHERE primary_entry_id = @id AND id <> @story;
+        UPDATE stories SET primary_entry_id = @id WHERE id = @story;
+        """);
+
+    /// <summary>The pending entries among <paramref name="ids"/> with their links (ordered by id); rows of entries that no longer exist are dropped.</summary>
+    /// <param name="fingerprints">Fingerprints over the whole text of entries a poll just changed.</param>
+    public async Task<List<StoryCandidate>> LoadPendingAsync(List<long> ids, IReadOnlyDictionary<long, StoryCandidate> fingerprints,
+        CancellationToken cancellationToken)
+    {
+        var result = new List<StoryCandidate>(ids.Count);
+        var links = new List<(string Kind, string Target)>();
+        await using (var reader = await With(PendingRows, ("@ids", dialect.IdList(ids))).ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetInt64(0);
+                if (result.Count == 0 || result[^1].Id != id)
+                {
+                    links = [];
+                    result.Add(new StoryCandidate(id, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                        SqliteTime.Read(reader.GetString(5)), reader.IsDBNull(6) ? null : reader.GetInt64(6), links,
+                        fingerprints.TryGetValue(id, out var known) ? known.Fingerprint : null));
+                }
+                if (!reader.IsDBNull(7)) links.Add((reader.GetString(7), reader.GetString(8)));
+            }
+        }
+        if (result.Count < ids.Count) await DropOrphans.ExecuteNonQueryAsync(cancellationToken);
+        return result;
+    }
+
+    public async Task Execute(DbCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+    {
+        Bind(command, values);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<long> Scalar(DbCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+    {
+        Bind(command, values);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    // Reads (entry id, story id or null) rows into `into`.
+    public async Task ReadIds(DbCommand command, Dictionary<long, long?> into, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+    {
+        Bind(command, values);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) into[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in new[] { SameText, PendingIds, PendingRows, DropOrphans, Fanout, KeyOwner, Linkers, SaveSignature, StoryOf,
+                     CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
+            command.Dispose();
+    }
+
+    public DbCommand With(DbCommand command, params (string Name, object Value)[] values)
+    {
+        Bind(command, values);
+        return command;
+    }
+
+    private static void Bind(DbCommand command, (string Name, object Value)[] values)
+    {
+        // The same statement is bound with the same names every time: reuse its parameters, set only their values.
+        var parameters = command.Parameters;
+        var same = parameters.Count == values.Length;
+        for (var i = 0; same && i < values.Length; i++) same = parameters[i].ParameterName == values[i].Name;
+        if (same)
+        {
+            for (var i = 0; i < values.Length; i++) parameters[i].Value = values[i].Value;
+            return;
+        }
+        parameters.Clear();
+        foreach (var (name, value) in values) command.AddParameter(name, value);
+    }
+
+    private static DbCommand Make(DbConnection connection, DbTransaction transaction, string text)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        return command;
+    }
+}

@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using EmbeddedAiReport.Storage;
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+
+namespace EmbeddedAiReport.Dedup;
+
+/// <summary>One story pass inside a write transaction: places entries, then settles the primaries of the stories touched.</summary>
+/// <remarks>
+/// A story's primary is chosen again only among the members that decide it (<see cref="StoryPrimary.Keep"/>, kept per story)
+/// and the members that joined it in this pass; when those are not known, or a member's own text changed, all members are
+/// read and the rule runs over them. An editor's pin always stays. Disposing a
+/// pass that did not finish makes the index rebuild: what it put there may be rolled back.
+/// </remarks>
+internal sealed class StoryPass(
+    SqlDialect dialect, DbConnection connection, DbTransaction transaction, StoryIndex index, MinHasher hasher, StoryPrimary primaryRule, DedupOptions options,
+    TimeProvider timeProvider, ILogger logger, SemaphoreSlim gate) : IAsyncDisposable
+{
+    private readonly StoryCommands _sql = new(dialect, connection, transaction, options);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly string _now = SqliteTime.Write(timeProvider.GetUtcNow());
+    private readonly HashSet<long> _placed = [];
+    private readonly HashSet<long> _touched = [];
+    private readonly Dictionary<long, List<StoryPrimary.Member>> _joined = [];
+    private readonly HashSet<long> _dirty = [];
+    private int _created, _merged;
+    private bool _finished;
+
+    /// <summary>Makes the index reach back a lookback before <paramref name="oldest"/> (and before now).</summary>
+    public async Task PrepareAsync(DateTimeOffset? oldest, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var first = oldest is { } o && o < now ? o : now;
+        var refresh = await index.PrepareAsync(connection, transaction, now, Earlier(first, TimeSpan.FromDays(options.LookbackDays)), cancellationToken);
+        if (refresh.Rebuilt) logger.BandsLoaded(refresh.Loaded, index.ApproximateBytes / Math.Max(1, index.Count), _clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// Places one entry: finds the entries it tells the same story as, joins their stories (or starts one) and saves its fingerprint.
+    /// </summary>
+    /// <param name="insert">For an entry not stored yet: writes its row once its story is known (the row is then written with it).</param>
+    /// <returns>The entry's story.</returns>
+    public async Task<long> PlaceAsync(StoryCandidate entry, Func<long, Task>? insert, CancellationToken cancellationToken)
+    {
+        var fingerprint = entry.Fingerprint ?? hasher.Fingerprint(entry.Title, entry.Summary);
+        var bandKeys = fingerprint.Comparable ? hasher.BandKeys(fingerprint.Signature) : null;
+        // Related entries with their current story, read by the same lookups that find them; the index last, since it skips
+        // candidates of stories already found.
+        var related = new Dictionary<long, long?>();
+        if (fingerprint.TextHash is { } hash)
+            await _sql.ReadIds(_sql.SameText, related, cancellationToken, ("@hash", hash), ("@id", entry.Id), ("@limit", options.MaxBucketCandidates));
+        await FindLinkedAsync(entry, related, cancellationToken);
+        if (bandKeys is not null) index.Similar(entry.Id, entry.Time, fingerprint.Signature, bandKeys, related);
+        related.Remove(entry.Id);
+
+        var stories = new SortedSet<long>();
+        // A new entry has no story, and nothing in this pass gives it one before its turn: only re-signed entries need the lookup.
+        if (entry.StoryId is not null && await CurrentStoryAsync(entry.Id, cancellationToken) is { } own) stories.Add(own);
+        foreach (var story in related.Values)
+            if (story is { } s) stories.Add(s);
+        var target = await JoinAsync(entry, stories, cancellationToken);
+        if (insert is not null) await insert(target);
+        else await _sql.Execute(_sql.SetStory, cancellationToken, ("@id", entry.Id), ("@story", target));
+        await _sql.Execute(_sql.SaveSignature, cancellationToken, ("@id", entry.Id), ("@hash", (object?)fingerprint.TextHash ?? DBNull.Value),
+            ("@shingles", fingerprint.ShingleCount), ("@signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray()));
+        if (bandKeys is not null) index.Put(entry.Id, entry.Time, target, fingerprint.Signature, bandKeys);
+        _placed.Add(entry.Id);
+        return target;
+    }
+
+    /// <summary>
+    /// Places every pending entry not placed yet (<paramref name="stored"/>: entries the poll inserted or changed, with
+    /// fingerprints over their whole text), settles primaries and records the pass in <c>dedup_state</c>.
+    /// </summary>
+    public async Task<StoryAssignment> FinishAsync(IReadOnlyList<StoryCandidate> stored, CancellationToken cancellationToken)
+    {
+        var pending = new HashSet<long>();
+        await using (var reader = await _sql.PendingIds.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) pending.Add(reader.GetInt64(0));
+        pending.ExceptWith(_placed);
+
+        // New entries come with everything a pass needs; changed ones are read back (their links accumulate in the table).
+        var byId = new Dictionary<long, StoryCandidate>(stored.Count);
+        foreach (var candidate in stored) byId[candidate.Id] = candidate;   // two keys of one article in one poll: the later write
+        var work = new List<StoryCandidate>(pending.Count);
+        var load = new List<long>();
+        foreach (var id in pending)
+        {
+            if (byId.TryGetValue(id, out var candidate) && candidate.StoryId is null) work.Add(candidate);
+            else load.Add(id);
+        }
+        if (load.Count > 0) work.AddRange(await _sql.LoadPendingAsync(load, byId, cancellationToken));
+        if (work.Count > 0) await PrepareAsync(work.Min(p => p.Time), cancellationToken);
+        // A changed entry that is not pending kept its text and links; its time or account may have moved.
+        foreach (var entry in byId.Values.Where(c => !pending.Contains(c.Id) && !_placed.Contains(c.Id)))
+        {
+            index.Retime(entry.Id, entry.Time);
+            if (entry.StoryId is { } story) index.SetState(story, null);
+        }
+        foreach (var entry in work)
+            if (entry.StoryId is not null) index.Forget(entry.Id);   // re-signed below; its old text is not its text any more
+        work.Sort((a, b) => a.Id.CompareTo(b.Id));
+        foreach (var entry in work) await PlaceAsync(entry, null, cancellationToken);
+
+        await SettlePrimariesAsync(cancellationToken);
+        if (_placed.Count > 0 || byId.Count > 0) await index.AdvanceAsync(connection, transaction, cancellationToken);
+        _finished = true;
+        if (_placed.Count > 0) logger.Assigned(_placed.Count, _created, _merged, _clock.ElapsedMilliseconds);
+        return new StoryAssignment(_placed.Count, _created, _merged);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_finished) index.Invalidate();
+        _sql.Dispose();
+        gate.Release();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task FindLinkedAsync(StoryCandidate entry, Dictionary<long, long?> related, CancellationToken cancellationToken)
+    {
+        if (entry.Links.Count <= options.MaxLinksPerEntry)
+        {
+            foreach (var (kind, target) in entry.Links)
+            {
+                if (await _sql.Scalar(_sql.Fanout, cancellationToken, ("@target", target)) > options.MaxLinkFanout) continue;
+                await _sql.ReadIds(_sql.KeyOwner, related, cancellationToken, ("@target", target));
+                if (kind == "arxiv")
+                    await _sql.ReadIds(_sql.Linkers, related, cancellationToken, ("@target", target), ("@max_links", options.MaxLinksPerEntry));
+            }
+        }
+        // The paper or repository itself: the posts about it join it.
+        if ((entry.Key.StartsWith("arxiv:", StringComparison.Ordinal) || entry.Key.StartsWith("gh:", StringComparison.Ordinal))
+            && await _sql.Scalar(_sql.Fanout, cancellationToken, ("@target", entry.Key)) <= options.MaxLinkFanout)
+            await _sql.ReadIds(_sql.Linkers, related, cancellationToken, ("@target", entry.Key), ("@max_links", options.MaxLinksPerEntry));
+    }
+
+    private async Task<long?> CurrentStoryAsync(long entryId, CancellationToken cancellationToken)
+    {
+        if (index.TryStory(entryId, out var cached)) return cached;
+        return await _sql.With(_sql.StoryOf, ("@id", entryId)).ExecuteScalarAsync(cancellationToken) is long story ? story : null;
+    }
+
+    // Puts the entry into the lowest of `stories`, folding the others into it, or into a new story; returns its story.
+    private async Task<long> JoinAsync(StoryCandidate entry, SortedSet<long> stories, CancellationToken cancellationToken)
+    {
+        long target;
+        if (stories.Count == 0)
+        {
+            // A new story of one entry: that entry is its primary (nobody can have pinned another yet).
+            target = await _sql.Scalar(_sql.CreateStory, cancellationToken, ("@id", entry.Id), ("@now", _now));
+            index.SetState(target, new StoryIndex.StoryState([entry.Member], entry.Member, false));
+            _created++;
+        }
+        else
+        {
+            target = stories.Min;
+            foreach (var other in stories.Where(s => s != target))
+            {
+                await MergeAsync(other, target, cancellationToken);
+                _merged++;
+            }
+            Joined(target).Add(entry.Member);
+            if (entry.StoryId is not null) _dirty.Add(target);   // a re-signed member: what the rule knew of it may be stale
+        }
+        index.SetStory(entry.Id, target);
+        _touched.Add(target);
+        return target;
+    }
+
+    // Chooses the primary of every story touched, unless an editor pinned one.
+    private async Task SettlePrimariesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var story in _touched)
+        {
+            var state = index.State(story);
+            if (state is { Pinned: true }) continue;
+            if (state?.Primary is not { } primary || _dirty.Contains(story))
+            {
+                index.SetState(story, await RefreshAsync(story, cancellationToken));
+                continue;
+            }
+            if (!_joined.TryGetValue(story, out var joined)) continue;
+            var deciding = state.Kept.Concat(joined).DistinctBy(m => m.Id).ToList();
+            var chosen = primaryRule.Choose(deciding);
+            if (chosen.Id != primary.Id) await _sql.Execute(_sql.SetPrimary, cancellationToken, ("@story", story), ("@id", chosen.Id));
+            index.SetState(story, new StoryIndex.StoryState(primaryRule.Keep(deciding), chosen, false));
+        }
+    }
+
+    // Folds story `from` into `to`; an editor's pinned primary survives unless `to` has its own.
+    private async Task MergeAsync(long from, long to, CancellationToken cancellationToken)
+    {
+        long? pinned = null;
+        await using (var reader = await _sql.With(_sql.StoryRow, ("@id", from)).ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) && reader.GetBoolean(1)) pinned = reader.GetInt64(0);
+        }
+        await _sql.Execute(_sql.MoveStory, cancellationToken, ("@from", from), ("@to", to));
+        if (pinned is { } primary) await _sql.Execute(_sql.KeepPinned, cancellationToken, ("@to", to), ("@id", primary));
+
+        var fromState = index.State(from);
+        var toState = index.State(to);
+        index.MoveStory(from, to);
+        if (_joined.Remove(from, out var moved)) Joined(to).AddRange(moved);
+        if (_dirty.Remove(from)) _dirty.Add(to);
+        _touched.Remove(from);
+        _touched.Add(to);
+        if (toState is null or { Pinned: true }) return;
+        if (pinned is not null)
+            index.SetState(to, fromState?.Primary is { Id: var id } known && id == pinned ? new StoryIndex.StoryState([.. toState.Kept, .. fromState.Kept], known, true) : null);
+        else if (fromState is { Primary: not null }) Joined(to).AddRange(fromState.Kept);
+        else _dirty.Add(to);
+    }
+
+    // Reads every member and applies the rule (or keeps the pinned one); returns what is now known of the story.
+    private async Task<StoryIndex.StoryState?> RefreshAsync(long story, CancellationToken cancellationToken)
+    {
+        var members = new List<StoryPrimary.Member>();
+        StoryPrimary.Member? pinned = null;
+        await using (var reader = await _sql.With(_sql.Members, ("@story", story)).ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var member = new StoryPrimary.Member(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), SqliteTime.Read(reader.GetString(5)));
+                members.Add(member);
+                if (reader.GetBoolean(6)) pinned = member;
+            }
+        }
+        if (members.Count == 0) return null;
+        if (pinned is not null) return new StoryIndex.StoryState(primaryRule.Keep(members), pinned, true);
+        var chosen = primaryRule.Choose(members);
+        await _sql.Execute(_sql.SetPrimary, cancellationToken, ("@story", story), ("@id", chosen.Id));
+        return new StoryIndex.StoryState(primaryRule.Keep(members), chosen, false);
+    }
+
+    private List<StoryPrimary.Member> Joined(long story)
+    {
+        if (!_joined.TryGetValue(story, out var list)) _joined[story] = list = [];
+        return list;
+    }
+
+    // `time` − `span`, or the earliest instant when that would underflow (an entry dated year 1).
+    private static DateTimeOffset Earlier(DateTimeOffset time, TimeSpan span) =>
+        time.UtcTicks - DateTimeOffset.MinValue.UtcTicks > span.Ticks ? time - span : DateTimeOffset.MinValue;
+}

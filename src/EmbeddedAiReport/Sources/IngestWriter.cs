@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using EmbeddedAiReport.Dedup;
+using EmbeddedAiReport.Storage;
+using System.Data.Common;
+
+namespace EmbeddedAiReport.Sources;
+
+/// <summary>The one writer of polls: commits them in groups, each poll in a savepoint of its own, its entries and their stories together.</summary>
+/// <remarks>
+/// A poll that finishes while a group is being written waits and goes into the next group, so polls running in parallel
+/// share transactions (and commits) without any timer. A poll whose writes fail is rolled back to its savepoint alone;
+/// the others of its group commit. Nothing is half-written: a crash before a group's commit leaves every poll of the group
+/// unwritten, validators included, so the next poll fetches them again. Story placement runs inside the same
+/// transaction, so a committed entry always has its story. The writer keeps one connection open for its page cache.
+/// <threadsafety>Thread-safe; whichever caller holds the gate writes the group, for everyone queued.</threadsafety>
+/// </remarks>
+public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories, MinHasher hasher, TimeProvider timeProvider)
+    : IAsyncDisposable, IDisposable
+{
+    /// <summary>Most polls in one transaction, so one group cannot hold the write lock for long.</summary>
+    private const int MaxGroup = 64;
+
+    private readonly ConcurrentQueue<Job> _queue = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private DbConnection? _connection;
+
+    /// <summary>Writes one poll (its <c>fetches</c> row, entries, validators, health) and places its entries in stories.</summary>
+    /// <param name="prepared">Per write, what <see cref="Prepare"/> computed (done here where null).</param>
+    public async Task<StoreCounts> CommitAsync(FetchRecord record, IReadOnlyList<EntryWrite> writes, IReadOnlyList<PreparedWrite>? prepared,
+        CancellationToken cancellationToken)
+    {
+        var job = new Job(record, writes, prepared);
+        _queue.Enqueue(job);
+        while (!job.Done.Task.IsCompleted)
+        {
+            try
+            {
+                await _gate.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (job.TryCancel())
+            {
+                throw;   // nobody took it: it will not be written
+            }
+            catch (OperationCanceledException)
+            {
+                break;   // another caller is writing it; wait for that
+            }
+            try
+            {
+                // Writing is not cancelled by one caller: the group holds other polls too, and it is short.
+                if (!job.Done.Task.IsCompleted) await WriteGroupAsync();
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        return await job.Done.Task;
+    }
+
+    /// <summary>
+    /// What the writer needs of a write besides the write itself: its fingerprint over the whole text and its content hash.
+    /// Callers compute these in parallel (the poller does, per source) so the one writer does not.
+    /// </summary>
+    public PreparedWrite Prepare(EntryWrite write) => new(
+        hasher.Fingerprint(write.Candidate.Title, write.Candidate.Summary, write.Candidate.Text), EntryBatch.ContentHash(write.Candidate));
+
+    public void Dispose()
+    {
+        _connection?.Dispose();
+        _connection = null;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task WriteGroupAsync()
+    {
+        var group = new List<Job>();
+        while (group.Count < MaxGroup && _queue.TryDequeue(out var queued))
+            if (queued.TryTake()) group.Add(queued);
+        if (group.Count == 0) return;
+
+        var written = new List<(Job Job, StoreCounts Counts)>(group.Count);
+        try
+        {
+            _connection ??= await OpenAsync();
+            await using var transaction = await database.BeginWriteAsync(_connection, CancellationToken.None);
+            foreach (var job in group)
+            {
+                await transaction.SaveAsync("poll");
+                try
+                {
+                    var counts = await WriteAsync(_connection, transaction, job);
+                    await transaction.ReleaseAsync("poll");
+                    written.Add((job, counts));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The poll's own failure (logged where the poller handles it); the rest of the group goes on.
+                    await transaction.RollbackAsync("poll");
+                    await transaction.ReleaseAsync("poll");
+                    job.Done.TrySetException(ex);
+                }
+            }
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The group as a whole failed (no connection, a failed commit): none of its polls is written.
+            _connection?.Dispose();
+            _connection = null;
+            foreach (var job in group) job.Done.TrySetException(ex);
+            return;
+        }
+        foreach (var (job, counts) in written) job.Done.TrySetResult(counts);
+    }
+
+    private async Task<DbConnection> OpenAsync()
+    {
+        var connection = await database.OpenAsync(CancellationToken.None);
+        await database.Dialect.ConfigureWriterAsync(connection, CancellationToken.None);
+        return connection;
+    }
+
+    // One poll: its fetch row, then each entry (a new one placed in its story first and written with it, a known one upserted),
+    // then its counts and health, then whatever else is pending and the primaries of the stories touched.
+    private async Task<StoreCounts> WriteAsync(DbConnection connection, DbTransaction transaction, Job job)
+    {
+        var cancel = CancellationToken.None;
+        var now = SqliteTime.Stored(timeProvider.GetUtcNow());
+        var writes = job.Writes;
+        var fetchId = await SourceStore.StartFetchAsync(connection, transaction, job.Record, cancel);
+        using var batch = await EntryBatch.OpenAsync(database.Dialect, connection, transaction, job.Record.SourceId, fetchId, now, cancel);
+        var isNew = await batch.FindNewAsync(writes, cancel);
+        var oldest = writes.Count == 0 ? now : writes.Min(w => w.Candidate.Published ?? now);
+        await using var pass = await stories.BeginAsync(connection, transaction, oldest, cancel);
+        var upserted = new List<UpsertedEntry>();
+        var changed = new List<StoryCandidate>();
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var write = writes[i];
+            var entry = write.Candidate;
+            var prepared = job.Prepared?[i] ?? Prepare(write);
+            var fingerprint = prepared.Fingerprint;
+            if (isNew[i] && !batch.Wrote(entry.CanonicalKey))
+            {
+                var time = SqliteTime.Stored(entry.Published ?? now);
+                var candidate = Candidate(batch.NextId, entry.CanonicalKey, entry, time, null, fingerprint);
+                await pass.PlaceAsync(candidate, story => batch.InsertAsync(write, story, prepared.ContentHash, cancel), cancel);
+                upserted.Add(new UpsertedEntry(i, candidate.Id, entry.CanonicalKey, true, time, null));
+            }
+            else if (await batch.UpsertAsync(write, i, prepared.ContentHash, cancel) is { } stored)
+            {
+                upserted.Add(stored);
+                changed.Add(Candidate(stored.Id, stored.Key, entry, stored.WindowTime, stored.StoryId, fingerprint));
+            }
+        }
+        var counts = SourceStore.Count(upserted);
+        await SourceStore.FinishFetchAsync(connection, transaction, job.Record, fetchId, writes, counts, now, cancel);
+        await pass.FinishAsync(changed, cancel);
+        return counts;
+    }
+
+    private static StoryCandidate Candidate(long id, string key, CandidateEntry entry, DateTimeOffset time, long? story, TextFingerprint fingerprint) =>
+        new(id, key, entry.Title, entry.Summary, entry.Account, time, story, entry.Links.Select(l => (l.Kind, l.Target)).ToList(), fingerprint);
+
+    private sealed class Job(FetchRecord record, IReadOnlyList<EntryWrite> writes, IReadOnlyList<PreparedWrite>? prepared)
+    {
+        private const int Queued = 0, Taken = 1, Cancelled = 2;
+        private int _state;
+
+        public FetchRecord Record { get; } = record;
+        public IReadOnlyList<EntryWrite> Writes { get; } = writes;
+        public IReadOnlyList<PreparedWrite>? Prepared { get; } = prepared;
+        public TaskCompletionSource<StoreCounts> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+        public bool TryCancel()
+        {
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) != Queued) return false;
+            Done.TrySetCanceled();
+            return true;
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Data.Common;
+
+namespace EmbeddedAiReport.Storage;
+
+/// <summary>The entry writes of one poll inside the caller's transaction, each statement prepared once.</summary>
+/// <remarks>
+/// A write whose key (after aliases) no stored entry has is inserted with <see cref="InsertAsync"/>: one row, its story
+/// already chosen, under an id given here (the caller's write transaction holds the database's write lock, so ids above
+/// the highest stored one are free; every insert, the upsert's too, names its id, so PostgreSQL's identity sequence is
+/// never used and ids are the same on both providers). Others go through <see cref="UpsertAsync"/>: one entry per canonical key; the source
+/// that first stored it, or any source bringing a higher version (arXiv v2), may update it in place; another source
+/// seeing the same article does not overwrite it.
+/// </remarks>
+internal sealed class EntryBatch : IDisposable
+{
+    // RETURNING yields a row only when something was inserted or changed; first_fetch_id tells which.
+    private const string UpsertSql = """
+        INSERT INTO entries (id, source_id, kind, canonical_key, url, canonical_url, title, summary, account, published,
+                             first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score)
+        VALUES (@id, @source, @kind, @key, @url, @key, @title, @summary, @account, @published,
+                @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score)
+        ON CONFLICT (canonical_key) DO UPDATE SET
+            url = excluded.url, canonical_url = excluded.canonical_url, title = excluded.title, summary = excluded.summary,
+            account = coalesce(excluded.account, entries.account), published = coalesce(entries.published, excluded.published),
+            window_time = coalesce(entries.published, excluded.published, entries.first_seen), updated = excluded.updated,
+            content_hash = excluded.content_hash, prefix = excluded.prefix, version = excluded.version,
+            score = excluded.score, section = excluded.section
+        WHERE excluded.content_hash <> entries.content_hash
+          AND (entries.source_id = excluded.source_id OR coalesce(excluded.version, 0) > coalesce(entries.version, 0))
+          AND coalesce(excluded.version, 0) >= coalesce(entries.version, 0)
+        RETURNING id, first_fetch_id = @fetch, window_time, story_id;
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO entries (id, source_id, kind, canonical_key, url, canonical_url, title, summary, account, published,
+                             first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score, story_id)
+        VALUES (@id, @source, @kind, @key, @url, @key, @title, @summary, @account, @published,
+                @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score, @story)
+        """;
+
+    // Per key: whether a stored entry or an alias already has it (then the write is not new, or needs alias resolution).
+    private const string KnownSql = """
+        SELECT j.key, EXISTS (SELECT 1 FROM entries e WHERE e.canonical_key = j.value)
+                      OR EXISTS (SELECT 1 FROM entry_aliases a WHERE a.alias_key = j.value)
+        FROM {0} j
+        """;
+
+    // The entry a key names: through a recorded alias, else the entry stored under that key.
+    private const string ResolveAliasSql = """
+        SELECT coalesce((SELECT entry_key FROM entry_aliases WHERE alias_key = @key),
+                        (SELECT canonical_key FROM entries WHERE canonical_key = @key))
+        """;
+
+    private readonly SqlDialect _dialect;
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+    private readonly List<DbCommand> _commands = [];
+    private readonly DbCommand _upsert, _insert, _clearTags, _addTags, _addLink, _resolve, _addAlias;
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private bool _aliasesExist;
+    private long _lastId;
+
+    private EntryBatch(SqlDialect dialect, DbConnection connection, DbTransaction transaction, string sourceId, long fetchId, DateTimeOffset now)
+    {
+        (_dialect, _connection, _transaction) = (dialect, connection, transaction);
+        string[] entryColumns = ["@source", "@kind", "@key", "@url", "@title", "@summary", "@account", "@published", "@now", "@fetch", "@hash", "@section", "@prefix", "@version", "@score"];
+        _upsert = Prepare(UpsertSql, [.. entryColumns, "@id"]);
+        _insert = Prepare(InsertSql, [.. entryColumns, "@id", "@story"]);
+        _clearTags = Prepare("DELETE FROM entry_tags WHERE entry_id = @id", "@id");
+        // All of an entry's tags in one statement (a JSON object tag → weight): entries carry several.
+        // (SQLite reads ON CONFLICT after INSERT … SELECT only behind a WHERE.)
+        _addTags = Prepare($"""
+            INSERT INTO entry_tags (entry_id, tag, weight) SELECT @id, key, CAST(value AS DOUBLE PRECISION) FROM {dialect.JsonObjectRows("@tags")} WHERE TRUE
+            ON CONFLICT (entry_id, tag) DO UPDATE SET weight = excluded.weight
+            """, "@id", "@tags");
+        _addLink = Prepare("INSERT INTO entry_links (entry_id, kind, target, url) VALUES (@id, @kind, @target, @url) ON CONFLICT DO NOTHING",
+            "@id", "@kind", "@target", "@url");
+        _resolve = Prepare(ResolveAliasSql, "@key");
+        _addAlias = Prepare("INSERT INTO entry_aliases (alias_key, entry_key) VALUES (@alias, @key) ON CONFLICT DO NOTHING", "@alias", "@key");
+        foreach (var command in new[] { _upsert, _insert })
+        {
+            command.Parameters["@source"].Value = sourceId;
+            command.Parameters["@now"].Value = SqliteTime.Write(now);
+            command.Parameters["@fetch"].Value = fetchId;
+        }
+    }
+
+    /// <summary>Prepares the statements of one poll's writes.</summary>
+    public static async Task<EntryBatch> OpenAsync(SqlDialect dialect, DbConnection connection, DbTransaction transaction, string sourceId, long fetchId,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var batch = new EntryBatch(dialect, connection, transaction, sourceId, fetchId, now);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM entry_aliases), coalesce((SELECT max(id) FROM entries), 0)";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        batch._aliasesExist = reader.GetBoolean(0);
+        batch._lastId = reader.GetInt64(1);
+        return batch;
+    }
+
+    /// <summary>Per write: true when it is a new entry <see cref="InsertAsync"/> may store (its key unknown, no alias keys of its own).</summary>
+    public async Task<bool[]> FindNewAsync(IReadOnlyList<EntryWrite> writes, CancellationToken cancellationToken)
+    {
+        var isNew = new bool[writes.Count];
+        if (writes.Count == 0) return isNew;
+        await using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = string.Format(CultureInfo.InvariantCulture, KnownSql, _dialect.IndexedTexts("@keys"));
+        command.AddParameter("@keys", _dialect.TextList(writes.Select(w => w.Candidate.CanonicalKey)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var index = reader.GetInt32(0);
+            isNew[index] = !reader.GetBoolean(1) && writes[index].Candidate.AliasKeys.Count == 0;
+        }
+        return isNew;
+    }
+
+    /// <summary>The id the next <see cref="InsertAsync"/> gets.</summary>
+    public long NextId => _lastId + 1;
+
+    /// <summary>True when this batch already wrote an entry under <paramref name="key"/> (an alias can lead another write to it).</summary>
+    public bool Wrote(string key) => _written.Contains(key);
+
+    /// <summary>Inserts a new entry (see <see cref="FindNewAsync"/> and <see cref="Wrote"/>) under <see cref="NextId"/>, in <paramref name="story"/>, with its tags and links.</summary>
+    /// <param name="contentHash">The write's <see cref="ContentHash"/> when the caller has it (computed off the writer's thread).</param>
+    public async Task InsertAsync(EntryWrite write, long? story, string? contentHash, CancellationToken cancellationToken)
+    {
+        _written.Add(write.Candidate.CanonicalKey);
+        var id = NextId;
+        Bind(_insert, write, write.Candidate, contentHash);
+        _insert.Parameters["@id"].Value = id;
+        _insert.Parameters["@story"].Value = (object?)story ?? DBNull.Value;
+        await _insert.ExecuteNonQueryAsync(cancellationToken);
+        _lastId = id;
+        await AddTagsAndLinksAsync(id, write, write.Candidate, cancellationToken);
+    }
+
+    /// <summary>Inserts or updates a write; returns what happened, or null when the stored entry stays as it was.</summary>
+    public async Task<UpsertedEntry?> UpsertAsync(EntryWrite write, int index, string? contentHash, CancellationToken cancellationToken)
+    {
+        var entry = write.Candidate;
+        // Only entries with alias keys (WeChat short/long links) write aliases, and the caller's IMMEDIATE transaction holds
+        // the write lock: while the table is empty, an entry without alias keys resolves to its own key, so its lookup is skipped.
+        if (_aliasesExist || entry.AliasKeys.Count > 0)
+        {
+            entry = await ResolveAliasesAsync(entry, cancellationToken);
+            _aliasesExist = true;   // it may have recorded some
+        }
+        _written.Add(entry.CanonicalKey);
+        Bind(_upsert, write, entry, ReferenceEquals(entry, write.Candidate) ? contentHash : null);
+        _upsert.Parameters["@id"].Value = NextId;   // used only when the row is new
+        long id;
+        bool isNew;
+        UpsertedEntry upserted;
+        await using (var reader = await _upsert.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken)) return null;   // unchanged
+            id = reader.GetInt64(0);
+            isNew = reader.GetBoolean(1);
+            upserted = new UpsertedEntry(index, id, entry.CanonicalKey, isNew, SqliteTime.Read(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetInt64(3));
+        }
+        _lastId = Math.Max(_lastId, id);
+        if (!isNew)   // a new row has no tags yet; an updated one is re-tagged from scratch
+        {
+            _clearTags.Parameters["@id"].Value = id;
+            await _clearTags.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await AddTagsAndLinksAsync(id, write, entry, cancellationToken);
+        return upserted;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands) command.Dispose();
+    }
+
+    private static void Bind(DbCommand command, EntryWrite write, CandidateEntry entry, string? contentHash)
+    {
+        var parameters = command.Parameters;
+        parameters["@kind"].Value = write.Kind;
+        parameters["@key"].Value = entry.CanonicalKey;
+        parameters["@url"].Value = entry.Url;
+        parameters["@title"].Value = entry.Title;
+        parameters["@summary"].Value = entry.Summary;
+        parameters["@account"].Value = (object?)entry.Account ?? DBNull.Value;
+        parameters["@published"].Value = SqliteTime.WriteOrNull(entry.Published);
+        parameters["@hash"].Value = contentHash ?? ContentHash(entry);
+        parameters["@section"].Value = write.Section;
+        parameters["@prefix"].Value = (object?)entry.Prefix ?? DBNull.Value;
+        parameters["@version"].Value = (object?)entry.Version ?? DBNull.Value;
+        parameters["@score"].Value = write.Score;
+    }
+
+    private async Task AddTagsAndLinksAsync(long id, EntryWrite write, CandidateEntry entry, CancellationToken cancellationToken)
+    {
+        if (write.Tags.Count > 0)
+        {
+            _addTags.Parameters["@id"].Value = id;
+            _addTags.Parameters["@tags"].Value = TagsJson(write.Tags);
+            await _addTags.ExecuteNonQueryAsync(cancellationToken);
+        }
+        _addLink.Parameters["@id"].Value = id;
+        foreach (var link in entry.Links)
+        {
+            _addLink.Parameters["@kind"].Value = link.Kind;
+            _addLink.Parameters["@target"].Value = link.Target;
+            _addLink.Parameters["@url"].Value = link.Url;
+            await _addLink.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Gives <paramref name="entry"/> the key of the entry it already is (its own key or one of its
+    /// <see cref="CandidateEntry.AliasKeys"/> found as an entry or an alias), and records its other keys as aliases,
+    /// so a WeChat short link and long link of one article stay one entry whichever arrived first.
+    /// </summary>
+    private async Task<CandidateEntry> ResolveAliasesAsync(CandidateEntry entry, CancellationToken cancellationToken)
+    {
+        string? resolved = null;
+        foreach (var key in entry.AliasKeys.Prepend(entry.CanonicalKey))
+        {
+            _resolve.Parameters["@key"].Value = key;
+            if (await _resolve.ExecuteScalarAsync(cancellationToken) is string found)
+            {
+                resolved = found;
+                break;
+            }
+        }
+        resolved ??= entry.CanonicalKey;
+        foreach (var key in entry.AliasKeys.Prepend(entry.CanonicalKey).Where(k => k != resolved))
+        {
+            _addAlias.Parameters["@alias"].Value = key;
+            _addAlias.Parameters["@key"].Value = resolved;
+            await _addAlias.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return resolved == entry.CanonicalKey ? entry : entry with { CanonicalKey = resolved };
+    }
+
+    private DbCommand Prepare(string sql, params string[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = sql;
+        foreach (var name in parameters) command.AddParameter(name);
+        _dialect.Prepare(command);
+        _commands.Add(command);
+        return command;
+    }
+
+    private static string TagsJson(IReadOnlyList<EntryTag> tags)
+    {
+        var json = new StringBuilder("{");
+        foreach (var tag in tags)
+        {
+            if (json.Length > 1) json.Append(',');
+            json.Append('"').Append(JsonEncodedText.Encode(tag.Tag).Value).Append("\":")
+                .Append(double.IsFinite(tag.Weight) ? tag.Weight.ToString("R", CultureInfo.InvariantCulture) : "0");
+        }
+        return json.Append('}').ToString();
+    }
+
+    /// <summary>What tells a changed entry from an unchanged one: a hash of everything stored from the candidate.</summary>
+    public static string ContentHash(CandidateEntry entry)
+    {
+        var text = string.Join('\u001f', entry.Url, entry.Title, entry.Summary, entry.Account, entry.Prefix, entry.Version,
+            entry.Published?.ToUnixTimeSeconds(), string.Join(',', entry.Links.Select(l => l.Target)));
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+        return Convert.ToHexString(hash[..12]);
+    }
+}

@@ -1,26 +1,38 @@
 using System.Globalization;
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
 using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace EmbeddedAiReport.Worker.Jobs;
 
 /// <summary>Writes the weekly draft file: the week containing the firing's due time minus <see cref="ReportOptions.ExportLag"/>.</summary>
-/// <remarks>A catch-up firing after downtime carries the missed due time (<see cref="DueKey"/>), so it writes the week that was missed.</remarks>
+/// <remarks>
+/// A catch-up firing after downtime carries the missed due time (<see cref="DueKey"/>), so it writes the week that was missed,
+/// unless that week was exported since it was due: two daemons starting together both ask for the missed export (the
+/// regular firing runs on one daemon only, Quartz's clustered store sees to that).
+/// </remarks>
 [DisallowConcurrentExecution]
-internal sealed partial class ExportDraftJob(DraftFiles files, LoadedConfig config, IOptions<ReportOptions> report, TimeProvider timeProvider,
+internal sealed partial class ExportDraftJob(DraftFiles files, IssueStore issues, LoadedConfig config, IOptions<ReportOptions> report, TimeProvider timeProvider,
     ILogger<ExportDraftJob> logger, EmbeddedAiReport.Summaries.EntrySummarizer summarizer) : IJob
 {
     public const string DueKey = "due";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var due = context.MergedJobDataMap.TryGetValue(DueKey, out var value) && value is string text
-            ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture)
-            : context.ScheduledFireTimeUtc ?? timeProvider.GetUtcNow();
+        var catchUp = context.MergedJobDataMap.TryGetValue(DueKey, out var value) && value is string;
+        var due = catchUp
+            ? DateTimeOffset.Parse((string)value!, CultureInfo.InvariantCulture)
+            : Schedules.Original(context).Due ?? timeProvider.GetUtcNow();
         var week = EditorialWeek.Containing(due - report.Value.ExportLag, config.Draft.Zone());
         try
         {
+            var window = DraftWindow.Of(week, config.Draft.Zone());
+            if (catchUp && await issues.ExportedSinceAsync(window.First, window.Last, due, cancellationToken))
+            {
+                AlreadyExported(week.ToString());
+                return;
+            }
             await summarizer.SummarizeAsync(DraftWindow.Of(week, config.Draft.Zone()), null, cancellationToken);   // a no-op while summaries are off
             var path = await files.WriteWeekAsync(week, cancellationToken);
             Exported(week.ToString(), path);
@@ -33,6 +45,9 @@ internal sealed partial class ExportDraftJob(DraftFiles files, LoadedConfig conf
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Exported draft {Week} to {Path}")]
     private partial void Exported(string week, string path);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Draft {Week} was already written since it was due (by another daemon); not again")]
+    private partial void AlreadyExported(string week);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Export of draft {Week} failed")]
     private partial void ExportFailed(string week, Exception exception);

@@ -7,11 +7,16 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// <summary>Polls one source on its schedule; the JobKey is the source id, so a source never runs twice at once.</summary>
 /// <remarks>
 /// A source paused after failures is skipped until its pause ends (<see cref="SourcePoller.PollIfDueAsync"/>); <c>poll</c>
-/// ignores pauses. A firing whose work a catch-up poll already did (the source succeeded after the firing was due) is skipped.
+/// ignores pauses. A firing whose work a catch-up poll already did (the source succeeded after the firing was due) is skipped,
+/// and so is a catch-up firing (any trigger but the source's own) whose source is no longer overdue when it runs: two
+/// daemons starting together both ask for the catch-up, and only the first does it. With several daemons the job asks for
+/// recovery: a poll cut short by a daemon's death is run again by another for the same firing (it committed nothing, or
+/// its success is found and the rerun skipped).
 /// The token is cancelled when the daemon stops: the request and any retry wait end at once and nothing of the poll is committed.
 /// </remarks>
 [DisallowConcurrentExecution]
-internal sealed partial class PollSourceJob(SourcePoller poller, SourceStore store, LoadedConfig config, ILogger<PollSourceJob> logger) : IJob
+internal sealed partial class PollSourceJob(SourcePoller poller, SourceStore store, LoadedConfig config, TimeProvider timeProvider, ILogger<PollSourceJob> logger)
+    : IJob
 {
     public const string SourceIdKey = "sourceId";
 
@@ -20,9 +25,14 @@ internal sealed partial class PollSourceJob(SourcePoller poller, SourceStore sto
         var id = context.MergedJobDataMap.TryGetValue(SourceIdKey, out var value) ? value as string : null;
         var source = config.Current.Sources.FirstOrDefault(s => s.Id == id);
         if (source is null) return;   // removed from sources.json since scheduling
+        var (trigger, due) = Schedules.Original(context);
+        var regular = trigger == source.Id;
+        Firing(source.Id, regular ? "schedule" : "catch-up", due, context.Recovering, context.Scheduler.SchedulerInstanceId);
         try
         {
-            if (context.ScheduledFireTimeUtc is { } due && (await store.GetHealthAsync(source.Id, cancellationToken))?.LastSuccess > due) return;
+            var lastSuccess = (await store.GetHealthAsync(source.Id, cancellationToken))?.LastSuccess;
+            if (lastSuccess > due) return;
+            if (!regular && !Schedules.IsOverdue(source.Schedule, lastSuccess, timeProvider.GetUtcNow(), config.Draft.Zone())) return;
             await poller.PollIfDueAsync(source, cancellationToken);   // logs its own outcome
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -33,4 +43,8 @@ internal sealed partial class PollSourceJob(SourcePoller poller, SourceStore sto
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Poll of {SourceId} stopped by shutdown; nothing of it was stored")]
     private partial void Stopped(string sourceId);
+
+    // Which daemon took which firing: with several daemons on one database, each firing is taken by exactly one of them.
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Debug, Message = "Firing of {SourceId} ({Trigger}) due {Due:o} taken by {Instance} (recovering: {Recovering})")]
+    private partial void Firing(string sourceId, string trigger, DateTimeOffset? due, bool recovering, string instance);
 }

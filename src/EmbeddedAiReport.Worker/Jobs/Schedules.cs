@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -45,6 +46,16 @@ internal static class Schedules
         DateTimeOffset? last = null;
         for (var next = expression.GetNextValidTimeAfter(after); next is { } due && due <= now; next = expression.GetNextValidTimeAfter(due)) last = due;
         return last;
+    }
+
+    /// <summary>The firing as scheduled: a recovered firing (its daemon died during the poll) stands for the one it replaces.</summary>
+    public static (string Trigger, DateTimeOffset? Due) Original(IJobExecutionContext context)
+    {
+        if (context is { Recovering: true, RecoveringTriggerKey: { } original }
+            && context.MergedJobDataMap.TryGetValue(SchedulerConstants.FailedJobOriginalTriggerScheduledFireTime, out var value)
+            && value is string text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var scheduled))
+            return (original.Name, scheduled);
+        return (context.Trigger.Key.Name, context.ScheduledFireTimeUtc);
     }
 
     /// <summary>A fingerprint of everything sources.json says about <paramref name="source"/>.</summary>

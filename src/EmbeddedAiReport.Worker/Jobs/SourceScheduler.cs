@@ -13,7 +13,7 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// once. An unreadable job store or a clock that moved backwards is logged and the schedules are rebuilt from sources.json.
 /// </remarks>
 internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, LoadedConfig config, SourceStore store, IssueStore issues,
-    SchedulerTables tables, IOptions<ReportOptions> report, TimeProvider timeProvider, ILogger<SourceScheduler> logger) : IHostedService, IDisposable
+    SchedulerTables tables, ReportDatabase database, IOptions<ReportOptions> report, TimeProvider timeProvider, ILogger<SourceScheduler> logger) : IHostedService, IDisposable
 {
     public const string SourcesGroup = "sources";
     public const string SystemGroup = "system";
@@ -27,6 +27,9 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
     private static readonly TimeSpan MisfireThreshold = JobStore.MisfireThreshold;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // Several daemons share the job store (JobStore.cs): a job cut short by one daemon's death is run again by another.
+    private bool Clustered => database.Provider == StorageProvider.Postgres;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -130,7 +133,8 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         {
             if (state.Schedules(SourcesGroup).TryGetValue(source.Id, out var stored) && stored == source.Schedule) continue;
             var job = JobBuilder.Create<PollSourceJob>().WithIdentity(source.Id, SourcesGroup)
-                .UsingJobData(PollSourceJob.SourceIdKey, source.Id).UsingJobData(ScheduleKey, source.Schedule).StoreDurably().Build();
+                .UsingJobData(PollSourceJob.SourceIdKey, source.Id).UsingJobData(ScheduleKey, source.Schedule).StoreDurably()
+                .RequestRecovery(Clustered).Build();
             var trigger = Schedules.SourceTrigger(source, health.GetValueOrDefault(source.Id)?.LastSuccess, now, zone, SourcesGroup);
             await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);
             rescheduled.Add(source.Id);
@@ -168,7 +172,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         CancellationToken cancellationToken) where TJob : IJob
     {
         if (state.Schedules(SystemGroup).GetValueOrDefault(name) == cron && state.NextFire(SystemGroup, name) is { } next && next > now) return;
-        var job = JobBuilder.Create<TJob>().WithIdentity(name, SystemGroup).UsingJobData(ScheduleKey, cron).StoreDurably().Build();
+        var job = JobBuilder.Create<TJob>().WithIdentity(name, SystemGroup).UsingJobData(ScheduleKey, cron).StoreDurably().RequestRecovery(Clustered).Build();
         var trigger = TriggerBuilder.Create().WithIdentity(name, SystemGroup).ForJob(name, SystemGroup).StartAt(now)
             .WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)).Build();
         await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);

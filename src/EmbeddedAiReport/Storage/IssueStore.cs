@@ -89,6 +89,18 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
             : null;
     }
 
+    /// <summary>True when a draft of exactly <paramref name="first"/>..<paramref name="last"/> was exported at or after <paramref name="since"/>.</summary>
+    public async Task<bool> ExportedSinceAsync(DateOnly first, DateOnly last, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(null,
+            "SELECT count(*) FROM draft_exports WHERE first_day = @first AND last_day = @last AND created >= @since");
+        command.AddParameter("@first", first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        command.AddParameter("@last", last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        command.AddParameter("@since", SqliteTime.Write(since));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) > 0;
+    }
+
     /// <summary>When a draft was last exported (by the weekly job or <c>export --out</c>), or null when never.</summary>
     public async Task<DateTimeOffset?> LastExportAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using Xunit.Abstractions;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// Issue 17: two daemons, as two processes, on one PostgreSQL database with Quartz's clustered job store. Thirty loopback
+/// sources fire every five seconds: each tick polls every source exactly once, on one daemon or the other; the first
+/// daemon is killed with SIGKILL and the second takes its share over; the weekly export is written once.
+/// </summary>
+/// <remarks>
+/// The daemons run on the real clock (two processes cannot share a fake one), so the test waits for what they log, with
+/// hang guards only. Each poll is the pair of a firing (event 4202: source, trigger, due time, daemon) and the poll's
+/// outcome (2001/2002) that follows it on the same daemon. The kill comes right after a tick completed, so no outcome
+/// can be lost in the killed daemon's log buffer; the next tick's triggers it had already acquired must still fire.
+/// </remarks>
+[Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+public sealed class ClusterTests : IAsyncLifetime
+{
+    private const int SourceCount = 30;
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(150);
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    private readonly TempDirectory _directory = new();
+    private readonly ITestOutputHelper _output;
+    private readonly TestDatabase _database;
+    private LoopbackServer _server = null!;
+
+    public ClusterTests(ITestOutputHelper output)
+    {
+        _output = output;
+        _database = TestDatabase.Create(StorageProvider.Postgres, _directory);
+    }
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackServer.StartAsync();
+        for (var i = 0; i < SourceCount; i++)
+        {
+            var items = string.Concat(Enumerable.Range(0, 2).Select(n => FaultFeeds.Item($"Feed {i} item {n}: NPU quantization", $"https://example.org/{i}/{n}",
+                "INT8 quantization on an NPU.", pubDate: "Thu, 19 Nov 2020 08:00:00 GMT")));
+            _server.MapFile($"feed-{i:00}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _database.Dispose();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task TwoDaemonsOnOneDatabase_EveryTickPollsEachSourceOnce_AKilledDaemonsShareIsTakenOver_TheExportIsWrittenOnce()
+    {
+        var drafts = _directory.File("drafts");
+        var exportDue = TimeProvider.System.GetUtcNow().AddSeconds(75);
+        await using var first = WorkerProcess.Start("daemon A", Config("a", drafts, exportDue));
+        await first.WaitForAsync(events => events.Any(e => e.EventId == 4112), Patience);
+        await using var second = WorkerProcess.Start("daemon B", Config("b", drafts, exportDue));
+        await second.WaitForAsync(events => events.Any(e => e.EventId == 4112), Patience);
+        // From two ticks on, the start-up catch-up polls are over and both daemons take the schedule's firings.
+        var firstTick = Ceiling(TimeProvider.System.GetUtcNow()) + 2 * Tick;
+        var nodes = new[] { first, second };
+
+        // Both daemons share the ticks; right after one completes (nothing in flight), A dies.
+        await WaitAsync(nodes, () => Polls(nodes).Any(p => p.Regular && p.Due >= firstTick + 2 * Tick && CompleteAt(Polls(nodes), p.Due) && ClearOfNextTick(p.Due)),
+            "three ticks completed by both daemons");
+        var sharedTicks = Polls(nodes).Where(p => p.Regular && p.Due >= firstTick).ToList();
+        await first.KillAsync();
+        var killedAt = TimeProvider.System.GetUtcNow();
+
+        // B alone: the ticks A had acquired, then three more, and the export.
+        await WaitAsync(nodes, () =>
+        {
+            var polls = Polls(nodes);
+            var complete = Ticks(polls, firstTick).Where(t => CompleteAt(polls, t)).ToList();
+            return complete.Count(t => t > killedAt) >= 3 && Gaps(polls, firstTick, complete.Max()).Count == 0
+                && nodes.SelectMany(n => n.Events).Any(e => e.EventId == 4001);
+        }, "three ticks after the kill and the weekly export");
+        await second.KillAsync();
+
+        var all = Polls(nodes);
+        var lastTick = Ticks(all, firstTick).Where(t => CompleteAt(all, t)).Max();
+        var ticks = Enumerable.Range(0, (int)((lastTick - firstTick) / Tick) + 1).Select(i => firstTick + i * Tick).ToList();
+        foreach (var tick in ticks)
+            _output.WriteLine($"{tick:HH:mm:ss}: " + string.Join(", ", all.Where(p => p.Regular && p.Due == tick).GroupBy(p => p.Node).Select(g => $"{g.Key} {g.Count()}")));
+        _output.WriteLine($"killed A at {killedAt:HH:mm:ss.fff}; catch-up polls {all.Count(p => !p.Regular)}; recovered firings " +
+            nodes.SelectMany(n => n.Events).Count(e => e.EventId == 4202 && e["Recovering"] == "True"));
+        foreach (var tick in ticks)
+        {
+            var polled = all.Where(p => p.Regular && p.Due == tick).GroupBy(p => p.Source).ToDictionary(g => g.Key, g => g.Count());
+            Assert.True(polled.Count == SourceCount && polled.Values.All(n => n == 1),
+                $"tick {tick:o}: {polled.Count} sources polled, {polled.Count(p => p.Value > 1)} more than once");
+        }
+        Assert.True(ticks.Count(t => t > killedAt) >= 3);
+        Assert.Contains(sharedTicks, p => p.Node == first.Name);
+        Assert.Contains(sharedTicks, p => p.Node == second.Name);
+        Assert.DoesNotContain(all, p => p.Node == first.Name && p.Due > killedAt);
+
+        // Every poll either daemon logged is one fetches row, and no other poll happened.
+        using (var connection = DatabaseProbe.Open(_database))
+        {
+            var fetches = DatabaseProbe.Query(connection, "SELECT source_id, count(*) FROM fetches GROUP BY source_id", r => (r.GetString(0), r.GetInt64(1)))
+                .ToDictionary(f => f.Item1, f => f.Item2);
+            Assert.Equal(all.GroupBy(p => p.Source).ToDictionary(g => g.Key, g => (long)g.Count()).OrderBy(p => p.Key), fetches.OrderBy(p => p.Key));
+            Assert.Equal(1, DatabaseProbe.Scalar(connection, "SELECT count(*) FROM draft_exports"));
+        }
+
+        // The weekly export ran once, on one daemon, and wrote one file.
+        var exported = Assert.Single(nodes.SelectMany(n => n.Events), e => e.EventId == 4001);
+        var week = EditorialWeek.Containing(exportDue - TimeSpan.FromDays(1), Shanghai).ToString();
+        Assert.Equal(week, exported["Week"]);
+        Assert.Equal([$"{week}.md"], Directory.GetFiles(drafts).Select(Path.GetFileName));
+    }
+
+    private sealed record Poll(string Source, bool Regular, DateTimeOffset Due, string Node);
+
+    // Each firing that a poll outcome follows on the same daemon, for the same source.
+    private static List<Poll> Polls(IEnumerable<WorkerProcess> nodes)
+    {
+        var polls = new List<Poll>();
+        foreach (var node in nodes)
+        {
+            var firing = new Dictionary<string, (bool Regular, DateTimeOffset Due)>(StringComparer.Ordinal);
+            foreach (var e in node.Events)
+            {
+                if (e.EventId == 4202 && e["SourceId"] is { } id && e["Due"] is { } due)
+                    firing[id] = (e["Trigger"] == "schedule", DateTimeOffset.Parse(due, CultureInfo.InvariantCulture));
+                else if (e.EventId is 2001 or 2002 && e["SourceId"] is { } polled && firing.Remove(polled, out var fired))
+                    polls.Add(new Poll(polled, fired.Regular, fired.Due, node.Name));
+            }
+        }
+        return polls;
+    }
+
+    private static bool CompleteAt(List<Poll> polls, DateTimeOffset tick) =>
+        polls.Where(p => p.Regular && p.Due == tick).Select(p => p.Source).Distinct().Count() == SourceCount;
+
+    private static IEnumerable<DateTimeOffset> Ticks(List<Poll> polls, DateTimeOffset from) =>
+        polls.Where(p => p.Regular && p.Due >= from).Select(p => p.Due).Distinct().Order();
+
+    private static List<DateTimeOffset> Gaps(List<Poll> polls, DateTimeOffset from, DateTimeOffset to)
+    {
+        var gaps = new List<DateTimeOffset>();
+        for (var tick = from; tick <= to; tick += Tick)
+            if (!CompleteAt(polls, tick)) gaps.Add(tick);
+        return gaps;
+    }
+
+    // A kill now lands before the next tick's firings (not during its polls).
+    private static bool ClearOfNextTick(DateTimeOffset tick) => TimeProvider.System.GetUtcNow() < tick + Tick - TimeSpan.FromSeconds(1.5);
+
+    private static DateTimeOffset Ceiling(DateTimeOffset time) => new(time.UtcTicks + Tick.Ticks - time.UtcTicks % Tick.Ticks, TimeSpan.Zero);
+
+    private static async Task WaitAsync(WorkerProcess[] nodes, Func<bool> condition, string what)
+    {
+        var started = TimeProvider.System.GetUtcNow();
+        while (!condition())
+        {
+            if (TimeProvider.System.GetUtcNow() - started > Patience || nodes.All(n => n.HasExited))
+                throw new TimeoutException($"no {what}; the daemons printed:\n" + string.Join("\n---\n", nodes.Select(n => n.Dump())));
+            await Task.WhenAny(nodes.Where(n => !n.HasExited).Select(n => n.NextLine).Append(Task.Delay(Patience)));
+        }
+    }
+
+    // One daemon's config folder: the shared sources, database and drafts folder; its own port; logs as JSON with firings.
+    private string Config(string name, string drafts, DateTimeOffset exportDue)
+    {
+        var sources = string.Join(",\n", Enumerable.Range(0, SourceCount).Select(i =>
+            $$"""{"id": "feed-{{i:00}}", "kind": "feed", "url": "{{_server.Url($"feed-{i:00}.xml")}}", "schedule": "0/5 * * * * ?", "allowPrivateNetwork": true}"""));
+        var config = _directory.ConfigWithSources($$"""{"sources": [{{sources}}]}""", "config-" + name);
+        var path = Path.Combine(config, "appsettings.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var due = TimeZoneInfo.ConvertTime(exportDue, Shanghai);
+        json["Report"]!["Urls"] = $"http://127.0.0.1:{FreePort()}";
+        json["Report"]!["DraftsDirectory"] = drafts;
+        json["Report"]!["ExportSchedule"] = $"{due.Second} {due.Minute} {due.Hour} * * ?";
+        json["Storage"] = new JsonObject
+        {
+            ["Provider"] = "postgres", ["ConnectionString"] = _database.ConnectionString, ["ClusterCheckinInterval"] = "00:00:01",
+        };
+        json["Logging"]!["Format"] = "json";
+        json["Logging"]!["LogLevel"]!["EmbeddedAiReport.Worker.Jobs.PollSourceJob"] = "Debug";
+        File.WriteAllText(path, json.ToJsonString());
+        return config;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

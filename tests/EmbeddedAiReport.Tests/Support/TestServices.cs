@@ -14,11 +14,14 @@ public sealed class TestServices : IDisposable
     private readonly ServiceProvider _provider;
     private readonly TempDirectory _directory = new();
     private readonly TestDatabase _database;
+    private readonly bool _owner;
 
     public TestServices(DateTimeOffset? now = null, FetchingOptions? fetching = null, DraftOptions? draft = null, Action<IServiceCollection>? configure = null,
-        StorageProvider provider = StorageProvider.Sqlite)
+        StorageProvider provider = StorageProvider.Sqlite, TestServices? sameDatabaseAs = null)
     {
-        _database = TestDatabase.Create(provider, _directory);
+        // A second set of services on another's database is a second daemon (its own caches, writer and story index).
+        _owner = sameDatabaseAs is null;
+        _database = sameDatabaseAs?._database ?? TestDatabase.Create(provider, _directory);
         Clock = new FakeTimeProvider(now ?? new DateTimeOffset(2020, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
@@ -56,7 +59,7 @@ public sealed class TestServices : IDisposable
     public void Dispose()
     {
         _provider.Dispose();
-        _database.Dispose();
+        if (_owner) _database.Dispose();
         _directory.Dispose();
     }
 }

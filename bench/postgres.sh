@@ -3,7 +3,7 @@
 # ingested by the product on SQLite and on PostgreSQL, interleaved per repetition, each cold and then twice more on
 # the same database, against a throwaway PostgreSQL cluster with its default durability (fsync and synchronous commit on).
 #   bench/postgres.sh                 # REPEAT=3
-# Env: REPEAT (3), WORK (a new temp folder; kept), PG_SETTINGS (extra postgres -c settings, e.g. "synchronous_commit=off"),
+# Env: REPEAT (3), WORK (a new temp folder; kept), APP (an already published worker folder: no publish), PG_SETTINGS (extra postgres -c settings, e.g. "synchronous_commit=off"),
 # plus peerbench's own (see bench/peerbench/README.md). Needs the .NET SDK and python3; installs postgresql with apt when missing.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,9 +18,12 @@ echo "[postgres-bench] work folder $WORK" >&2
 start_postgres ${PG_SETTINGS:-}
 PSQL="$PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -U postgres -X -q"
 
-dotnet publish src/EmbeddedAiReport.Worker -c Release -o "$WORK/app" -nologo -v q >"$WORK/publish.log" 2>&1 \
-  || { cat "$WORK/publish.log" >&2; exit 1; }
-WORKER="dotnet $WORK/app/EmbeddedAiReport.Worker.dll"
+if [ -z "${APP:-}" ]; then
+  APP="$WORK/app"
+  dotnet publish src/EmbeddedAiReport.Worker -c Release -o "$APP" -nologo -v q >"$WORK/publish.log" 2>&1 \
+    || { cat "$WORK/publish.log" >&2; exit 1; }
+fi
+WORKER="dotnet $APP/EmbeddedAiReport.Worker.dll"
 CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=peerbench"
 
 # The same contender twice; the PostgreSQL one gets a fresh database before each repetition (not measured) and its

@@ -48,21 +48,27 @@ public sealed class StoryAssigner(
     internal async Task<StoryAssignment> AssignAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StoryCandidate> stored,
         CancellationToken cancellationToken)
     {
-        await using var pass = await BeginAsync(connection, transaction, null, cancellationToken);
-        return await pass.FinishAsync(stored, cancellationToken);
+        await using var pipeline = new CommandPipeline(database.Dialect, connection, transaction);
+        StoryAssignment result;
+        await using (var pass = await BeginAsync(pipeline, connection, transaction, null, cancellationToken))
+            result = await pass.FinishAsync(stored, cancellationToken);
+        await pipeline.FlushAsync(cancellationToken);
+        return result;
     }
 
     /// <summary>
     /// Starts a pass inside the caller's write transaction: new entries are placed one by one (<see cref="StoryPass.PlaceAsync"/>)
     /// before their rows are written, then <see cref="StoryPass.FinishAsync"/> places what else is pending and settles primaries.
     /// </summary>
+    /// <param name="pipeline">The transaction's statements, in order (the caller flushes it before its own statements and at the end).</param>
     /// <param name="oldest">The oldest window time of the entries to place, if known (the index reaches back a lookback before it).</param>
-    internal async Task<StoryPass> BeginAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset? oldest, CancellationToken cancellationToken)
+    internal async Task<StoryPass> BeginAsync(CommandPipeline pipeline, DbConnection connection, DbTransaction transaction, DateTimeOffset? oldest,
+        CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var pass = new StoryPass(database.Dialect, connection, transaction, _index, hasher, primaryRule, options, timeProvider, logger, _gate);
+            var pass = new StoryPass(database.Dialect, pipeline, connection, transaction, _index, hasher, primaryRule, options, timeProvider, logger, _gate);
             await pass.PrepareAsync(oldest, cancellationToken);
             return pass;
         }

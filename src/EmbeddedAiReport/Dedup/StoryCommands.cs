@@ -3,8 +3,9 @@ using System.Data.Common;
 
 namespace EmbeddedAiReport.Dedup;
 
-/// <summary>The statements of one story pass, each prepared once and bound per use.</summary>
-internal sealed class StoryCommands(SqlDialect dialect, DbConnection connection, DbTransaction transaction, DedupOptions options) : IDisposable
+/// <summary>The statements of one story pass, each prepared once and bound per use, run in order through the transaction's <see cref="CommandPipeline"/>.</summary>
+internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline, DbConnection connection, DbTransaction transaction, DedupOptions options)
+    : IDisposable
 {
     // Queries that find related entries return (id, current story) pairs.
     public DbCommand SameText { get; } = Make(connection, transaction, """
@@ -58,7 +59,7 @@ internal sealed class StoryCommands(SqlDialect dialect, DbConnection connection,
     {
         var result = new List<StoryCandidate>(ids.Count);
         var links = new List<(string Kind, string Target)>();
-        await using (var reader = await With(PendingRows, ("@ids", dialect.IdList(ids))).ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await Read(PendingRows, cancellationToken, ("@ids", dialect.IdList(ids))))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -73,27 +74,44 @@ internal sealed class StoryCommands(SqlDialect dialect, DbConnection connection,
                 if (!reader.IsDBNull(7)) links.Add((reader.GetString(7), reader.GetString(8)));
             }
         }
-        if (result.Count < ids.Count) await DropOrphans.ExecuteNonQueryAsync(cancellationToken);
+        if (result.Count < ids.Count) await pipeline.ExecuteAsync(DropOrphans, cancellationToken);
         return result;
     }
 
     public async Task Execute(DbCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
     {
         Bind(command, values);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await pipeline.ExecuteAsync(command, cancellationToken);
     }
 
     public async Task<long> Scalar(DbCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
     {
         Bind(command, values);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+        return Convert.ToInt64(await pipeline.ScalarAsync(command, cancellationToken));
     }
+
+    /// <summary>The first column of the first row, or null when there is none (or it is NULL).</summary>
+    public async Task<object?> Value(DbCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+    {
+        Bind(command, values);
+        return await pipeline.ScalarAsync(command, cancellationToken) is { } value and not DBNull ? value : null;
+    }
+
+    /// <summary>Runs a query after whatever the pipeline holds; dispose the reader before the next statement.</summary>
+    public Task<DbDataReader> Read(DbCommand command, CancellationToken cancellationToken, params (string Name, object Value)[] values)
+    {
+        Bind(command, values);
+        return pipeline.ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>Sends what the pipeline holds (before a statement that does not go through it).</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => pipeline.FlushAsync(cancellationToken);
 
     // Reads (entry id, story id or null) rows into `into`.
     public async Task ReadIds(DbCommand command, Dictionary<long, long?> into, CancellationToken cancellationToken, params (string Name, object Value)[] values)
     {
         Bind(command, values);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await pipeline.ReadAsync(command, cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) into[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
     }
 
@@ -102,12 +120,6 @@ internal sealed class StoryCommands(SqlDialect dialect, DbConnection connection,
         foreach (var command in new[] { SameText, PendingIds, PendingRows, DropOrphans, Fanout, KeyOwner, Linkers, SaveSignature, StoryOf,
                      CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
             command.Dispose();
-    }
-
-    public DbCommand With(DbCommand command, params (string Name, object Value)[] values)
-    {
-        Bind(command, values);
-        return command;
     }
 
     private static void Bind(DbCommand command, (string Name, object Value)[] values)

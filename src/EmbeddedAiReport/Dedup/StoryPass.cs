@@ -14,10 +14,10 @@ namespace EmbeddedAiReport.Dedup;
 /// pass that did not finish makes the index rebuild: what it put there may be rolled back.
 /// </remarks>
 internal sealed class StoryPass(
-    SqlDialect dialect, DbConnection connection, DbTransaction transaction, StoryIndex index, MinHasher hasher, StoryPrimary primaryRule, DedupOptions options,
+    SqlDialect dialect, CommandPipeline pipeline, DbConnection connection, DbTransaction transaction, StoryIndex index, MinHasher hasher, StoryPrimary primaryRule, DedupOptions options,
     TimeProvider timeProvider, ILogger logger, SemaphoreSlim gate) : IAsyncDisposable
 {
-    private readonly StoryCommands _sql = new(dialect, connection, transaction, options);
+    private readonly StoryCommands _sql = new(dialect, pipeline, connection, transaction, options);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly string _now = SqliteTime.Write(timeProvider.GetUtcNow());
     private readonly HashSet<long> _placed = [];
@@ -32,6 +32,7 @@ internal sealed class StoryPass(
     {
         var now = timeProvider.GetUtcNow();
         var first = oldest is { } o && o < now ? o : now;
+        await _sql.FlushAsync(cancellationToken);   // the index reads the database directly
         var refresh = await index.PrepareAsync(connection, transaction, now, Earlier(first, TimeSpan.FromDays(options.LookbackDays)), cancellationToken);
         if (refresh.Rebuilt) logger.BandsLoaded(refresh.Loaded, index.ApproximateBytes / Math.Max(1, index.Count), _clock.ElapsedMilliseconds);
     }
@@ -76,7 +77,7 @@ internal sealed class StoryPass(
     public async Task<StoryAssignment> FinishAsync(IReadOnlyList<StoryCandidate> stored, CancellationToken cancellationToken)
     {
         var pending = new HashSet<long>();
-        await using (var reader = await _sql.PendingIds.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await _sql.Read(_sql.PendingIds, cancellationToken))
             while (await reader.ReadAsync(cancellationToken)) pending.Add(reader.GetInt64(0));
         pending.ExceptWith(_placed);
 
@@ -104,6 +105,7 @@ internal sealed class StoryPass(
         foreach (var entry in work) await PlaceAsync(entry, null, cancellationToken);
 
         await SettlePrimariesAsync(cancellationToken);
+        await _sql.FlushAsync(cancellationToken);
         if (_placed.Count > 0 || byId.Count > 0) await index.AdvanceAsync(connection, transaction, cancellationToken);
         _finished = true;
         if (_placed.Count > 0) logger.Assigned(_placed.Count, _created, _merged, _clock.ElapsedMilliseconds);
@@ -139,7 +141,7 @@ internal sealed class StoryPass(
     private async Task<long?> CurrentStoryAsync(long entryId, CancellationToken cancellationToken)
     {
         if (index.TryStory(entryId, out var cached)) return cached;
-        return await _sql.With(_sql.StoryOf, ("@id", entryId)).ExecuteScalarAsync(cancellationToken) is long story ? story : null;
+        return await _sql.Value(_sql.StoryOf, cancellationToken, ("@id", entryId)) is long story ? story : null;
     }
 
     // Puts the entry into the lowest of `stories`, folding the others into it, or into a new story; returns its story.
@@ -193,7 +195,7 @@ internal sealed class StoryPass(
     private async Task MergeAsync(long from, long to, CancellationToken cancellationToken)
     {
         long? pinned = null;
-        await using (var reader = await _sql.With(_sql.StoryRow, ("@id", from)).ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await _sql.Read(_sql.StoryRow, cancellationToken, ("@id", from)))
         {
             if (await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) && reader.GetBoolean(1)) pinned = reader.GetInt64(0);
         }
@@ -219,7 +221,7 @@ internal sealed class StoryPass(
     {
         var members = new List<StoryPrimary.Member>();
         StoryPrimary.Member? pinned = null;
-        await using (var reader = await _sql.With(_sql.Members, ("@story", story)).ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await _sql.Read(_sql.Members, cancellationToken, ("@story", story)))
         {
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -134,10 +134,12 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         var now = SqliteTime.Stored(timeProvider.GetUtcNow());
         var writes = job.Writes;
         var fetchId = await SourceStore.StartFetchAsync(connection, transaction, job.Record, cancel);
-        using var batch = await EntryBatch.OpenAsync(database.Dialect, connection, transaction, job.Record.SourceId, fetchId, now, cancel);
+        // The entry writes and the story pass share one pipeline: on PostgreSQL their writes travel with the next read.
+        await using var pipeline = new CommandPipeline(database.Dialect, connection, transaction);
+        using var batch = await EntryBatch.OpenAsync(database.Dialect, pipeline, connection, transaction, job.Record.SourceId, fetchId, now, cancel);
         var isNew = await batch.FindNewAsync(writes, cancel);
         var oldest = writes.Count == 0 ? now : writes.Min(w => w.Candidate.Published ?? now);
-        await using var pass = await stories.BeginAsync(connection, transaction, oldest, cancel);
+        await using var pass = await stories.BeginAsync(pipeline, connection, transaction, oldest, cancel);
         var upserted = new List<UpsertedEntry>();
         var changed = new List<StoryCandidate>();
         for (var i = 0; i < writes.Count; i++)
@@ -160,8 +162,10 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
             }
         }
         var counts = SourceStore.Count(upserted);
+        await pipeline.FlushAsync(cancel);
         await SourceStore.FinishFetchAsync(connection, transaction, job.Record, fetchId, writes, counts, now, cancel);
         await pass.FinishAsync(changed, cancel);
+        await pipeline.FlushAsync(cancel);   // before the poll's savepoint ends: a failing write fails this poll only
         return counts;
     }
 

@@ -58,15 +58,17 @@ internal sealed class EntryBatch : IDisposable
     private readonly SqlDialect _dialect;
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
+    private readonly CommandPipeline _pipeline;
     private readonly List<DbCommand> _commands = [];
     private readonly DbCommand _upsert, _insert, _clearTags, _addTags, _addLink, _resolve, _addAlias;
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
     private bool _aliasesExist;
     private long _lastId;
 
-    private EntryBatch(SqlDialect dialect, DbConnection connection, DbTransaction transaction, string sourceId, long fetchId, DateTimeOffset now)
+    private EntryBatch(SqlDialect dialect, CommandPipeline pipeline, DbConnection connection, DbTransaction transaction, string sourceId, long fetchId,
+        DateTimeOffset now)
     {
-        (_dialect, _connection, _transaction) = (dialect, connection, transaction);
+        (_dialect, _pipeline, _connection, _transaction) = (dialect, pipeline, connection, transaction);
         string[] entryColumns = ["@source", "@kind", "@key", "@url", "@title", "@summary", "@account", "@published", "@now", "@fetch", "@hash", "@section", "@prefix", "@version", "@score"];
         _upsert = Prepare(UpsertSql, [.. entryColumns, "@id"]);
         _insert = Prepare(InsertSql, [.. entryColumns, "@id", "@story"]);
@@ -89,15 +91,15 @@ internal sealed class EntryBatch : IDisposable
         }
     }
 
-    /// <summary>Prepares the statements of one poll's writes.</summary>
-    public static async Task<EntryBatch> OpenAsync(SqlDialect dialect, DbConnection connection, DbTransaction transaction, string sourceId, long fetchId,
-        DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Prepares the statements of one poll's writes, which run through <paramref name="pipeline"/> (in order with the story pass's).</summary>
+    public static async Task<EntryBatch> OpenAsync(SqlDialect dialect, CommandPipeline pipeline, DbConnection connection, DbTransaction transaction,
+        string sourceId, long fetchId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var batch = new EntryBatch(dialect, connection, transaction, sourceId, fetchId, now);
+        var batch = new EntryBatch(dialect, pipeline, connection, transaction, sourceId, fetchId, now);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "SELECT EXISTS (SELECT 1 FROM entry_aliases), coalesce((SELECT max(id) FROM entries), 0)";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await pipeline.ReadAsync(command, cancellationToken);
         await reader.ReadAsync(cancellationToken);
         batch._aliasesExist = reader.GetBoolean(0);
         batch._lastId = reader.GetInt64(1);
@@ -113,7 +115,7 @@ internal sealed class EntryBatch : IDisposable
         command.Transaction = _transaction;
         command.CommandText = string.Format(CultureInfo.InvariantCulture, KnownSql, _dialect.IndexedTexts("@keys"));
         command.AddParameter("@keys", _dialect.TextList(writes.Select(w => w.Candidate.CanonicalKey)));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await _pipeline.ReadAsync(command, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var index = reader.GetInt32(0);
@@ -137,7 +139,7 @@ internal sealed class EntryBatch : IDisposable
         Bind(_insert, write, write.Candidate, contentHash);
         _insert.Parameters["@id"].Value = id;
         _insert.Parameters["@story"].Value = (object?)story ?? DBNull.Value;
-        await _insert.ExecuteNonQueryAsync(cancellationToken);
+        await _pipeline.ExecuteAsync(_insert, cancellationToken);
         _lastId = id;
         await AddTagsAndLinksAsync(id, write, write.Candidate, cancellationToken);
     }
@@ -159,7 +161,7 @@ internal sealed class EntryBatch : IDisposable
         long id;
         bool isNew;
         UpsertedEntry upserted;
-        await using (var reader = await _upsert.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await _pipeline.ReadAsync(_upsert, cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken)) return null;   // unchanged
             id = reader.GetInt64(0);
@@ -170,7 +172,7 @@ internal sealed class EntryBatch : IDisposable
         if (!isNew)   // a new row has no tags yet; an updated one is re-tagged from scratch
         {
             _clearTags.Parameters["@id"].Value = id;
-            await _clearTags.ExecuteNonQueryAsync(cancellationToken);
+            await _pipeline.ExecuteAsync(_clearTags, cancellationToken);
         }
         await AddTagsAndLinksAsync(id, write, entry, cancellationToken);
         return upserted;
@@ -204,7 +206,7 @@ internal sealed class EntryBatch : IDisposable
         {
             _addTags.Parameters["@id"].Value = id;
             _addTags.Parameters["@tags"].Value = TagsJson(write.Tags);
-            await _addTags.ExecuteNonQueryAsync(cancellationToken);
+            await _pipeline.ExecuteAsync(_addTags, cancellationToken);
         }
         _addLink.Parameters["@id"].Value = id;
         foreach (var link in entry.Links)
@@ -212,7 +214,7 @@ internal sealed class EntryBatch : IDisposable
             _addLink.Parameters["@kind"].Value = link.Kind;
             _addLink.Parameters["@target"].Value = link.Target;
             _addLink.Parameters["@url"].Value = link.Url;
-            await _addLink.ExecuteNonQueryAsync(cancellationToken);
+            await _pipeline.ExecuteAsync(_addLink, cancellationToken);
         }
     }
 
@@ -227,7 +229,7 @@ internal sealed class EntryBatch : IDisposable
         foreach (var key in entry.AliasKeys.Prepend(entry.CanonicalKey))
         {
             _resolve.Parameters["@key"].Value = key;
-            if (await _resolve.ExecuteScalarAsync(cancellationToken) is string found)
+            if (await _pipeline.ScalarAsync(_resolve, cancellationToken) is string found)
             {
                 resolved = found;
                 break;
@@ -238,7 +240,7 @@ internal sealed class EntryBatch : IDisposable
         {
             _addAlias.Parameters["@alias"].Value = key;
             _addAlias.Parameters["@key"].Value = resolved;
-            await _addAlias.ExecuteNonQueryAsync(cancellationToken);
+            await _pipeline.ExecuteAsync(_addAlias, cancellationToken);
         }
         return resolved == entry.CanonicalKey ? entry : entry with { CanonicalKey = resolved };
     }

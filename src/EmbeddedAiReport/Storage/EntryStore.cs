@@ -9,10 +9,12 @@ public sealed class EntryStore(ReportDatabase database)
     internal static async Task<IReadOnlyList<UpsertedEntry>> UpsertAsync(SqlDialect dialect, DbConnection connection, DbTransaction transaction, string sourceId,
         long fetchId, DateTimeOffset now, IReadOnlyList<EntryWrite> entries, CancellationToken cancellationToken)
     {
-        using var batch = await EntryBatch.OpenAsync(dialect, connection, transaction, sourceId, fetchId, now, cancellationToken);
+        await using var pipeline = new CommandPipeline(dialect, connection, transaction);
+        using var batch = await EntryBatch.OpenAsync(dialect, pipeline, connection, transaction, sourceId, fetchId, now, cancellationToken);
         var upserted = new List<UpsertedEntry>();
         for (var index = 0; index < entries.Count; index++)
             if (await batch.UpsertAsync(entries[index], index, null, cancellationToken) is { } stored) upserted.Add(stored);
+        await pipeline.FlushAsync(cancellationToken);
         return upserted;
     }
 

@@ -62,6 +62,9 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>A table expression of the members of the JSON object (text) bound to <paramref name="parameter"/>: columns <c>key</c> and <c>value</c>.</summary>
     public abstract string JsonObjectRows(string parameter);
 
+    /// <summary>True when statements cost a round trip, so writes are worth holding and sending together (<see cref="CommandPipeline"/>).</summary>
+    public abstract bool HoldsWrites { get; }
+
     /// <summary>Prepares a statement that runs many times (SQLite); PostgreSQL prepares recurring statements by itself.</summary>
     public abstract void Prepare(DbCommand command);
 

@@ -32,13 +32,17 @@ CONTENDER_NAME=product-sqlite \
 CONTENDER_CMD="python3 $ROOT/bench/peerbench/product_contender.py {urls} {db} {workdir} $WORKER" \
 CONTENDER2_NAME=product-postgres \
 CONTENDER2_RESET_CMD="$PSQL -d postgres -c 'DROP DATABASE IF EXISTS peerbench WITH (FORCE)' -c 'CREATE DATABASE peerbench'" \
-CONTENDER2_CMD="EAIR_Storage__Provider=postgres EAIR_Storage__ConnectionString='$CONNECTION' python3 $ROOT/bench/peerbench/product_contender.py {urls} {db} {workdir} $WORKER" \
+CONTENDER2_CMD="$ROOT/bench/postgres_cpu.sh $PG_DIR/data $WORK/server-cpu.txt -- env EAIR_Storage__Provider=postgres EAIR_Storage__ConnectionString='$CONNECTION' python3 $ROOT/bench/peerbench/product_contender.py {urls} {db} {workdir} $WORKER" \
 CONTENDER2_COUNT_SQL="cmd:$PSQL -d peerbench -Atc 'SELECT count(*) FROM entries'" \
 SKIP_NEWSBOAT=1 SKIP_LIMIT=1 WORK="$WORK/peerbench" REPEAT="$REPEAT" bench/peerbench/run_bench.sh | tee "$WORK/peerbench.md"
 
-python3 - "$WORK/peerbench/runs.jsonl" <<'PY' | tee -a "$WORK/peerbench.md"
+python3 - "$WORK/peerbench/runs.jsonl" "$WORK/server-cpu.txt" <<'PY' | tee -a "$WORK/peerbench.md"
 import json, statistics, sys
 runs = [json.loads(l) for l in open(sys.argv[1])]
+# The PostgreSQL runs in order (cold, warm2, warm3 per repetition), each with the cluster's CPU during it.
+server = [float(l) for l in open(sys.argv[2]) if l.strip()]
+for r, cpu in zip([r for r in runs if r["name"] == "product-postgres"], server):
+    r["server_s"] = cpu
 def med(name, run, key):
     return statistics.median(r[key] if key != "cpu" else (r["user_s"] or 0) + (r["sys_s"] or 0)
                              for r in runs if r["name"] == name and r["run"] == run)
@@ -47,7 +51,11 @@ for run in ("cold", "warm2", "warm3"):
     s, p = med("product-sqlite", run, "wall_s"), med("product-postgres", run, "wall_s")
     print(f"{run}: PostgreSQL / SQLite wall = {p:.2f} s / {s:.2f} s = {p / s:.2f}x")
 s, p = med("product-sqlite", "cold", "cpu"), med("product-postgres", "cold", "cpu")
-print(f"cold, worker CPU (user+sys): PostgreSQL {p:.2f} s / SQLite {s:.2f} s = {p / s:.2f}x (the server's own CPU is not in it)")
+print(f"cold, worker CPU (user+sys): PostgreSQL {p:.2f} s / SQLite {s:.2f} s = {p / s:.2f}x")
+server = statistics.median(r["server_s"] for r in runs if r["name"] == "product-postgres" and r["run"] == "cold")
+print(f"cold, worker + PostgreSQL server CPU: {p + server:.2f} s / SQLite {s:.2f} s = {(p + server) / s:.2f}x (server {server:.2f} s)")
+print("cold wall samples: SQLite " + "/".join(f"{r['wall_s']:.2f}" for r in runs if r["name"] == "product-sqlite" and r["run"] == "cold")
+      + "; PostgreSQL " + "/".join(f"{r['wall_s']:.2f}" for r in runs if r["name"] == "product-postgres" and r["run"] == "cold"))
 print("goal (issue 17): PostgreSQL within 2x of SQLite")
 PY
 echo "[postgres-bench] $(date -u +%Y-%m-%d) results: $WORK/peerbench.md" >&2

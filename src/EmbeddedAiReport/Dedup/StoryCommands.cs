@@ -12,13 +12,17 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
         SELECT s.entry_id, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
         WHERE s.text_hash = @hash AND s.entry_id <> @id ORDER BY s.entry_id DESC LIMIT @limit
         """);
-    // Callers only compare the count with MaxLinkFanout: counting stops one past it, so a hub target costs no scan.
-    public DbCommand Fanout { get; } = Make(connection, transaction,
-        $"SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT {options.MaxLinkFanout} + 1) AS linking");
-    public DbCommand KeyOwner { get; } = Make(connection, transaction, "SELECT id, story_id FROM entries WHERE canonical_key = @target");
-    public DbCommand Linkers { get; } = Make(connection, transaction, """
+    // What a link target joins, in one statement (one round trip on PostgreSQL): unless more than MaxLinkFanout entries
+    // link it (a hub: counting stops one past it, so a hub costs no scan), the entry whose key it is (@owner) and the
+    // entries of at most @max_links links that link it (@linkers).
+    public DbCommand Linked { get; } = Make(connection, transaction, $"""
+        SELECT o.id, o.story_id FROM entries o
+        WHERE @owner AND o.canonical_key = @target
+          AND (SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT {options.MaxLinkFanout} + 1) AS linking) <= {options.MaxLinkFanout}
+        UNION ALL
         SELECT l.entry_id, e.story_id FROM entry_links l JOIN entries e ON e.id = l.entry_id
-        WHERE l.target = @target AND (SELECT count(*) FROM entry_links m WHERE m.entry_id = l.entry_id) <= @max_links
+        WHERE @linkers AND l.target = @target AND (SELECT count(*) FROM entry_links m WHERE m.entry_id = l.entry_id) <= @max_links
+          AND (SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT {options.MaxLinkFanout} + 1) AS linking) <= {options.MaxLinkFanout}
         """);
     public DbCommand SaveSignature { get; } = Make(connection, transaction,
         """
@@ -117,7 +121,7 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
 
     public void Dispose()
     {
-        foreach (var command in new[] { SameText, PendingIds, PendingRows, DropOrphans, Fanout, KeyOwner, Linkers, SaveSignature, StoryOf,
+        foreach (var command in new[] { SameText, PendingIds, PendingRows, DropOrphans, Linked, SaveSignature, StoryOf,
                      CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
             command.Dispose();
     }

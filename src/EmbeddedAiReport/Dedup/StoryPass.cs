@@ -124,18 +124,15 @@ internal sealed class StoryPass(
     {
         if (entry.Links.Count <= options.MaxLinksPerEntry)
         {
+            // The paper or repository linked joins; for a paper, so do the other posts about it.
             foreach (var (kind, target) in entry.Links)
-            {
-                if (await _sql.Scalar(_sql.Fanout, cancellationToken, ("@target", target)) > options.MaxLinkFanout) continue;
-                await _sql.ReadIds(_sql.KeyOwner, related, cancellationToken, ("@target", target));
-                if (kind == "arxiv")
-                    await _sql.ReadIds(_sql.Linkers, related, cancellationToken, ("@target", target), ("@max_links", options.MaxLinksPerEntry));
-            }
+                await _sql.ReadIds(_sql.Linked, related, cancellationToken,
+                    ("@target", target), ("@owner", true), ("@linkers", kind == "arxiv"), ("@max_links", options.MaxLinksPerEntry));
         }
         // The paper or repository itself: the posts about it join it.
-        if ((entry.Key.StartsWith("arxiv:", StringComparison.Ordinal) || entry.Key.StartsWith("gh:", StringComparison.Ordinal))
-            && await _sql.Scalar(_sql.Fanout, cancellationToken, ("@target", entry.Key)) <= options.MaxLinkFanout)
-            await _sql.ReadIds(_sql.Linkers, related, cancellationToken, ("@target", entry.Key), ("@max_links", options.MaxLinksPerEntry));
+        if (entry.Key.StartsWith("arxiv:", StringComparison.Ordinal) || entry.Key.StartsWith("gh:", StringComparison.Ordinal))
+            await _sql.ReadIds(_sql.Linked, related, cancellationToken,
+                ("@target", entry.Key), ("@owner", false), ("@linkers", true), ("@max_links", options.MaxLinksPerEntry));
     }
 
     private async Task<long?> CurrentStoryAsync(long entryId, CancellationToken cancellationToken)

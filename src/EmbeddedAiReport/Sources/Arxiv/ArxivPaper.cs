@@ -37,7 +37,7 @@ internal sealed record ArxivPaper(
         CanonicalKey = Id.Key,
         Url = Id.AbsUrl,
         Title = TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace(Title), MaxTitleLength),
-        Summary = TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace(Abstract), MaxSummaryLength),
+        Summary = TextCleaner.Excerpt(TextCleaner.CollapseWhiteSpace(Abstract), MaxSummaryLength),
         Account = Authors is { Length: > 0 } authors ? TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace(authors), MaxAuthorsLength) : source.Account,
         Published = Published,
         Section = Section,

@@ -55,7 +55,7 @@ public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
         var title = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Title), MaxTitleLength);
         if (link is null || title.Length == 0) return null;
         var body = item.Description ?? item.Content;
-        var summary = TextCleaner.Truncate(TextCleaner.HtmlToText(body), MaxSummaryLength);
+        var summary = TextCleaner.Excerpt(TextCleaner.HtmlToText(body), MaxSummaryLength);
         var key = EntryKey.For(link);
         return new CandidateEntry
         {

@@ -34,7 +34,7 @@ internal static partial class ReleaseNotes
             summary.Append(line);
             if (summary.Length >= maxLength) break;
         }
-        return TextCleaner.Truncate(summary.ToString(), maxLength);
+        return TextCleaner.Excerpt(summary.ToString(), maxLength);
     }
 
     // Markdown: drop fenced code, headings, tables and HTML comments; keep the text of the rest.

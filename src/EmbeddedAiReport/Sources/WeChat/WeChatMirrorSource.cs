@@ -67,7 +67,7 @@ public sealed class WeChatMirrorSource(TimeProvider timeProvider) : ISourceKind,
                 CanonicalKey = article?.Key ?? entry.CanonicalKey,
                 Url = article?.Url ?? entry.Url,
                 Account = request.Account ?? source.Account ?? item.Author ?? feed.Title,
-                Summary = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Description ?? item.Content), MaxSummaryLength),
+                Summary = TextCleaner.Excerpt(TextCleaner.HtmlToText(item.Description ?? item.Content), MaxSummaryLength),
             });
         }
         return new ParseOutcome.Parsed(entries, skipped, Warning: parsed.Warning);
@@ -93,7 +93,7 @@ public sealed class WeChatMirrorSource(TimeProvider timeProvider) : ISourceKind,
         var title = article.Title is { } t ? TextCleaner.Truncate(TextCleaner.HtmlToText(t), FeedSource.MaxTitleLength) : entry.Title;
         // The author's own description is the better 摘要 unless it merely repeats the title; else the body's opening.
         var summarySource = article.Description is { Length: > 0 } d && d != title ? d : article.Body;
-        var summary = TextCleaner.Truncate(summarySource, MaxSummaryLength);
+        var summary = TextCleaner.Excerpt(TextCleaner.PlainLinks(summarySource), MaxSummaryLength);
         var aliases = article.LongLink is { } link && link.Key != entry.CanonicalKey ? [link.Key] : entry.AliasKeys;
         return new ParseOutcome.Parsed([entry with
         {

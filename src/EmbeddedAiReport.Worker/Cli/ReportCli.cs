@@ -24,7 +24,7 @@ internal static class ReportCli
         root.SetAction((p, ct) => RunCommand.RunAsync(Context(p), configure, ct));
 
         var sourceOption = new Option<string[]>("--source") { Description = "Source id to poll (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var allOption = new Option<bool>("--all") { Description = "Poll every enabled source (the default when no --source is given)" };
+        var allOption = new Option<bool>("--all") { Description = "Poll every enabled source (the same as no option; not with --source)" };
         var poll = new Command("poll", "Poll sources once now and exit; prints new/updated/unchanged/error per source.") { sourceOption, allOption };
         poll.SetAction((p, ct) => WithSignals(ct, token => PollCommand.RunAsync(Context(p), p.GetValue(sourceOption) ?? [], p.GetValue(allOption), configure, token)));
 

@@ -163,6 +163,30 @@ public sealed class OperatorMessagesTests : IAsyncLifetime
         Assert.Empty(_server.Requests);
     }
 
+    [Fact]
+    public async Task Poll_BareAndAll_PollEveryEnabledSource_SourceWithAllIsAUsageError()
+    {
+        _server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        var config = _directory.ConfigWithSources($$"""
+            {"sources": [{"id": "on", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true},
+                         {"id": "off", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true, "enabled": false}]}
+            """);
+        var db = _directory.File("r.db");
+
+        var bare = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
+        var all = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
+        var disabled = await CliRunner.RunAsync("poll", "--source", "off", "--config", config, "--db", db);
+        var both = await CliRunner.RunAsync("poll", "--source", "on", "--all", "--config", config, "--db", db);
+
+        Assert.Equal(["[1/1] on: 2 new, 0 updated, 0 unchanged", "polled 1 source(s): 2 new, 0 updated, 0 failed"], Lines(bare.Out));
+        Assert.Equal(["[1/1] on: not modified", "polled 1 source(s): 0 new, 0 updated, 0 failed"], Lines(all.Out));   // the same source again, its ETag still holds
+        Assert.StartsWith("[1/1] off: ", Lines(disabled.Out)[0]);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("not both", both.Error);
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     // The console logger writes to the process's own stderr, so which stream a line lands on shows only in a child process.

@@ -3,6 +3,7 @@ using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Summaries;
 using EmbeddedAiReport.Tagging;
 using EmbeddedAiReport.Worker.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -46,6 +47,9 @@ public sealed class LoadedConfig
     public FetchingOptions Fetching { get; private set; } = new();
     public DraftOptions Draft { get; private set; } = new();
     public DedupOptions Dedup { get; private set; } = new();
+    public SummariesOptions Summaries { get; private set; } = new();
+    /// <summary>The prompt of the model-written 摘要 (read at start, like appsettings.json); null while summaries are off.</summary>
+    public SummaryPrompt? SummaryPrompt { get; private set; }
     public List<string> Problems { get; } = [];
     /// <summary>Problems the program runs on with a fallback (a missing or corrupt relevance model → keyword relevance).</summary>
     public List<string> Warnings { get; } = [];
@@ -107,6 +111,7 @@ public sealed class LoadedConfig
             config.Problems.AddRange(reader.Problems);
             config.Warnings.AddRange(reader.Warnings);
             config._current = new ConfigSnapshot(values);
+            config.LoadSummaryPrompt();
         }
         return config;
     }
@@ -172,8 +177,29 @@ public sealed class LoadedConfig
         Fetching = Read<FetchingOptions>(provider, "Fetching") ?? Fetching;
         Draft = Read<DraftOptions>(provider, "Draft") ?? Draft;
         Dedup = Read<DedupOptions>(provider, "Dedup") ?? Dedup;
+        Summaries = Read<SummariesOptions>(provider, "Summaries") ?? Summaries;
+        if (Summaries.TimeoutProblem(Fetching.TotalTimeout) is { } timeout) Problems.Add($"{AppSettingsFile}: {timeout}");
         if (Configuration["Logging:Format"] is { } format && format is not ("simple" or "json"))
             Problems.Add($"{AppSettingsFile}: Logging:Format: must be 'simple' or 'json', got '{format}'");
+    }
+
+    private void LoadSummaryPrompt()
+    {
+        if (!Summaries.Enabled) return;
+        var path = PathOf(Summaries.Prompt);
+        if (!File.Exists(path))
+        {
+            Problems.Add($"{Summaries.Prompt}: not found in {Directory} (Summaries:Prompt)");
+            return;
+        }
+        try
+        {
+            SummaryPrompt = new SummaryPrompt(File.ReadAllText(path, System.Text.Encoding.UTF8), Summaries.Prompt);
+        }
+        catch (Exception ex) when (ex is DraftTemplateException or IOException)
+        {
+            Problems.Add(ex is IOException ? $"{Summaries.Prompt}: cannot be read: {ex.Message}" : ex.Message);
+        }
     }
 
     private T? Read<T>(IServiceProvider provider, string section) where T : class

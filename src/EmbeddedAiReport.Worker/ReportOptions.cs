@@ -36,6 +36,13 @@ public sealed class ReportOptions
     /// <value>Quartz cron (draft time zone) of the housekeeping job (pruning old fetches). Default: daily 03:30.</value>
     public string HousekeepingSchedule { get; set; } = "0 30 3 * * ?";
 
+    /// <value>
+    /// After <c>publish</c> (command or review page), train router.json and ranker.json again with the new labels and rescore
+    /// the stored entries, as <c>train</c> does; needs a writable config folder (a failure is logged, the publish stands).
+    /// Default: true.
+    /// </value>
+    public bool RetrainOnPublish { get; set; } = true;
+
     /// <summary>Every problem with these settings, each naming its key.</summary>
     public IEnumerable<string> Validate()
     {

@@ -42,11 +42,13 @@ internal static class WorkerHost
         ConfigureLogging(builder, daemon);
 
         builder.Services.AddSingleton(config);
+        if (config.SummaryPrompt is { } summaryPrompt) builder.Services.AddSingleton(summaryPrompt);   // only while summaries are on
         builder.Services.AddReportSettings(config.DatabaseOverride);
         foreach (var part in ConfigParts.All)
             builder.Services.AddSingleton(typeof(IOptionsMonitor<>).MakeGenericType(part.ValueType), typeof(SnapshotMonitor<>).MakeGenericType(part.ValueType));
         builder.Services.AddEmbeddedAiReport(config.Report.Database);
         builder.Services.AddSingleton<DraftFiles>();
+        builder.Services.AddSingleton<ModelRetraining>();
         builder.Services.AddSingleton<SourceStatuses>();
 
         if (daemon)

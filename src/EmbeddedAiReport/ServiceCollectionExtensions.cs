@@ -7,6 +7,7 @@ using EmbeddedAiReport.Sources.Feeds;
 using EmbeddedAiReport.Sources.GitHub;
 using EmbeddedAiReport.Sources.WeChat;
 using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Summaries;
 using EmbeddedAiReport.Tagging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -85,7 +86,23 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(provider => new IssueHistory(provider.GetRequiredService<IssueStore>(), provider.GetRequiredService<IOptions<DraftOptions>>().Value));
         services.AddSingleton(provider => new IssuePublisher(provider.GetRequiredService<DraftExporter>(), provider.GetRequiredService<IssueHistory>(),
             provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
+        services.AddSummaries();
         return services;
+    }
+
+    // Chinese 摘要 by a model: off while Summaries:Endpoint is empty. The host registers SummariesOptions and, when on, the SummaryPrompt.
+    private static void AddSummaries(this IServiceCollection services)
+    {
+        services.AddOptions<SummariesOptions>();
+        services.AddSingleton<SummaryStore>();
+        services.AddSingleton<SummaryClient>();
+        services.AddSingleton<DraftSummaries>();
+        services.AddSingleton<EntrySummarizer>();
+        services.AddSingleton<SummarizerHealth>();
+        services.AddHttpClient(SummaryClient.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+                new FetchingMessageHandler(provider.GetRequiredService<Fetcher>(), provider.GetRequiredService<IOptions<SummariesOptions>>().Value))
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);   // Fetching applies Summaries:Timeout per attempt
     }
 
     /// <summary>Registers a source kind; adding a kind is this one line plus its folder.</summary>

@@ -51,6 +51,9 @@ internal static class EntriesCommand
         var classifier = app.Services.GetRequiredService<EntryClassifier>();
         var zone = config.Draft.Zone();
         var decisions = arguments.Explain ? await EntryDecisions.ForAsync(app.Services, config, chosen, rows.Select(r => r.Entry), cancellationToken) : null;
+        var summaries = arguments.Explain
+            ? await app.Services.GetRequiredService<EmbeddedAiReport.Summaries.DraftSummaries>().DescribeAsync(rows.Select(r => r.Entry.Id).ToList(), cancellationToken)
+            : null;
         context.Out.WriteLine($"{"id",6}  {"status",-11} {"score",6}  {"section",-10} {"date",-10}  title");
         foreach (var (entry, _) in rows)
         {
@@ -66,6 +69,7 @@ internal static class EntriesCommand
                 var stale = Relevance.Format(relevance.Score) != Relevance.Format(entry.Score) ? $" [stored {Relevance.Format(entry.Score)}: scored by an earlier model; run train to rescore]" : "";
                 context.Out.WriteLine($"{"",8}{relevance}{stale}");
                 if (decisions!.TryGetValue(entry.Id, out var decision)) context.Out.WriteLine($"{"",8}draft: {decision}");
+                if (summaries!.TryGetValue(entry.Id, out var summary)) context.Out.WriteLine($"{"",8}summary: {summary}");
             }
         }
         var scope = chosen is null ? "any date" : $"{chosen.First:yyyy-MM-dd} .. {chosen.Last:yyyy-MM-dd}";

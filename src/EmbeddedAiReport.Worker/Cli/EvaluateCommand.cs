@@ -57,7 +57,7 @@ internal static class EvaluateCommand
         if (floods.Count > 0)
         {
             var ranking = RankingEvaluation.Run(issues, floods, negatives, config.Tagging.Taxonomy, classes, config.Draft.QuotaFor, arguments.PerWindow,
-                heldOut: Enumerable.Range(arguments.Floods.Length, arguments.HeldOut.Length).ToHashSet());
+                heldOut: Enumerable.Range(arguments.Floods.Length, arguments.HeldOut.Length).ToHashSet(), folds: arguments.Folds);
             context.Out.Write(ranking.Format());
         }
         return ExitCodes.Ok;

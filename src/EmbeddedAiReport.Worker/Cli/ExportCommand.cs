@@ -11,8 +11,9 @@ internal static class ExportCommand
     /// <summary>A window as the options name it: <c>--week</c>, <c>--from/--to</c>, <c>--since-last</c>, or none (the current week).</summary>
     public sealed record Arguments(string? Week, string? From, string? To, bool SinceLast = false);
 
+    /// <param name="summaries">First fill missing model 摘要 within Summaries:ExportBudget (<c>--summaries</c>).</param>
     public static async Task<int> RunAsync(CliContext context, Arguments window, string? output, string format, Action<IServiceCollection>? configure,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool summaries = false)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.Build(config, daemon: false, configure);
@@ -23,6 +24,7 @@ internal static class ExportCommand
             return ExitCodes.UsageOrConfig;
         }
 
+        if (summaries) await SummarizeCommand.FillAsync(app.Services, draftWindow, context.Error, cancellationToken);
         var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
         if (output is { } path)
         {

@@ -32,9 +32,11 @@ internal static class ReportCli
         var outOption = new Option<string?>("--out") { Description = "Write to this file (atomically) instead of stdout" };
         var formatOption = new Option<string>("--format") { Description = "markdown or json", DefaultValueFactory = _ => "markdown" };
         formatOption.AcceptOnlyFromAmong("markdown", "json");
-        var export = new Command("export", "Write a draft issue for a week, a date range or everything since the last issue (default: the current week).") { outOption, formatOption };
+        var summariesOption = new Option<bool>("--summaries") { Description = "First ask the model for missing Chinese 摘要, within Summaries:ExportBudget" };
+        var export = new Command("export", "Write a draft issue for a week, a date range or everything since the last issue (default: the current week).") { outOption, formatOption, summariesOption };
         exportWindow.AddTo(export);
-        export.SetAction((p, ct) => WithSignals(ct, token => ExportCommand.RunAsync(Context(p), exportWindow.Read(p), p.GetValue(outOption), p.GetValue(formatOption)!, configure, token)));
+        export.SetAction((p, ct) => WithSignals(ct, token => ExportCommand.RunAsync(Context(p), exportWindow.Read(p), p.GetValue(outOption), p.GetValue(formatOption)!, configure, token,
+            p.GetValue(summariesOption))));
 
         var publishWindow = new WindowOptions();
         var dateOption = new Option<string?>("--date") { Description = "The issue date, yyyy-MM-dd (default: today); the window ends there" };
@@ -110,6 +112,7 @@ internal static class ReportCli
         root.Subcommands.Add(mark);
         root.Subcommands.Add(EditCommand.Create(Context, configure));
         root.Subcommands.Add(MoveCommand.Create(Context, configure));
+        root.Subcommands.Add(SummarizeCommand.Create(Context, configure));
         root.Subcommands.Add(sources);
         root.Subcommands.Add(backup);
         root.Subcommands.Add(validate);
@@ -130,7 +133,7 @@ internal static class ReportCli
     private static string? Env(string name) => Environment.GetEnvironmentVariable("EAIR_" + name) is { Length: > 0 } value ? value : null;
 
     /// <summary>Runs a one-shot command with Ctrl-C and SIGTERM cancelling it.</summary>
-    private static async Task<int> WithSignals(CancellationToken cancellationToken, Func<CancellationToken, Task<int>> action)
+    internal static async Task<int> WithSignals(CancellationToken cancellationToken, Func<CancellationToken, Task<int>> action)
     {
         using var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         void Cancel(PosixSignalContext context)

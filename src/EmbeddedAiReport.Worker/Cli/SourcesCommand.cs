@@ -27,6 +27,10 @@ internal static class SourcesCommand
                 context.Out.WriteLine($"  {request.Label}: {request.ConsecutiveFailures} failure(s): {request.Error}{paused}");
             }
         }
+        var summaries = await app.Services.GetRequiredService<EmbeddedAiReport.Summaries.SummarizerHealth>().GetAsync(cancellationToken);
+        var model = config.Summaries.Model.Length > 16 ? config.Summaries.Model[..15] + "…" : config.Summaries.Model;
+        if (summaries.State != "off")
+            context.Out.WriteLine($"{"(summaries)",-28} {model,-16} {summaries.State,-9} {"",7}  {Time(summaries.LastSuccess),-25} {summaries.ConsecutiveFailures,8}  {"-",-25} {summaries.Note}");
         return ExitCodes.Ok;
     }
 }

@@ -18,6 +18,7 @@ internal static class ReportSettings
         Add<FetchingOptions>(services, "Fetching", o => o.Validate());
         Add<DraftOptions>(services, "Draft", o => o.Validate());
         Add<DedupOptions>(services, "Dedup", o => o.Validate());
+        Add<Summaries.SummariesOptions>(services, "Summaries", o => o.Validate());
         return services;
     }
 

@@ -9,7 +9,7 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// <remarks>A catch-up firing after downtime carries the missed due time (<see cref="DueKey"/>), so it writes the week that was missed.</remarks>
 [DisallowConcurrentExecution]
 internal sealed partial class ExportDraftJob(DraftFiles files, LoadedConfig config, IOptions<ReportOptions> report, TimeProvider timeProvider,
-    ILogger<ExportDraftJob> logger) : IJob
+    ILogger<ExportDraftJob> logger, EmbeddedAiReport.Summaries.EntrySummarizer summarizer) : IJob
 {
     public const string DueKey = "due";
 
@@ -21,6 +21,7 @@ internal sealed partial class ExportDraftJob(DraftFiles files, LoadedConfig conf
         var week = EditorialWeek.Containing(due - report.Value.ExportLag, config.Draft.Zone());
         try
         {
+            await summarizer.SummarizeAsync(DraftWindow.Of(week, config.Draft.Zone()), null, cancellationToken);   // a no-op while summaries are off
             var path = await files.WriteWeekAsync(week, cancellationToken);
             Exported(week.ToString(), path);
         }

@@ -11,7 +11,7 @@ namespace EmbeddedAiReport.Worker.Review;
 /// <c>publish</c>): they call the same core services, so the page keeps no state of its own.
 /// </summary>
 internal sealed class ReviewActions(EntryStore entries, EditorStore editor, StoryAssigner stories, DraftReview review, IssuePublisher publisher,
-    LoadedConfig config, ILogger<ReviewActions> logger)
+    LoadedConfig config, ModelRetraining retraining, ILogger<ReviewActions> logger)
 {
     /// <summary>The outcome of an action: an HTTP status and a line for the editor.</summary>
     public sealed record Outcome(int Status, string Message)
@@ -44,7 +44,8 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         var outcome = await publisher.PublishAsync(DraftWindow.Of(week, config.Draft.Zone()), null, cancellationToken);
         if (outcome is not { Result: { } result, Window: { } window }) return Bad(outcome.Problem ?? "nothing to publish");
         logger.Published(week.ToString(), $"{result.Date:yyyy-MM-dd}", result.Items);
-        return Done($"published issue {result.Date:yyyy-MM-dd} ({window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published");
+        var retrained = await retraining.AfterPublishAsync(cancellationToken);
+        return Done($"published issue {result.Date:yyyy-MM-dd} ({window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published{(retrained is null ? "" : $"; {retrained}")}");
     }
 
     private async Task<Outcome> MoveSectionAsync(long id, string section, CancellationToken cancellationToken)

@@ -1,15 +1,20 @@
 using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Summaries;
 
 namespace EmbeddedAiReport.Drafting;
 
 /// <summary>Builds the draft of a window from the database: read a consistent snapshot, select, order.</summary>
-/// <remarks>The editor's overrides (title, summary, section, place) are applied by the read; places order the selected items.</remarks>
-public sealed class DraftExporter(EntryStore entries, DraftSelector selector)
+/// <remarks>
+/// The editor's overrides (title, summary, section, place) are applied by the read; places order the selected items. Stored
+/// model 摘要 replace source summaries the editor did not edit (only while summaries are on).
+/// </remarks>
+public sealed class DraftExporter(EntryStore entries, DraftSelector selector, DraftSummaries? summaries = null)
 {
     public async Task<Draft> BuildAsync(DraftWindow window, CancellationToken cancellationToken)
     {
         var candidates = await entries.ListWindowAsync(window.FromUtc, window.ToUtc, cancellationToken);
-        return Arrange(selector.Select(candidates, window), candidates);
+        var draft = Arrange(selector.Select(candidates, window), candidates);
+        return summaries is null ? draft : await summaries.ApplyAsync(draft, cancellationToken);
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
     {
         if (request.Uri.Scheme is not ("http" or "https"))
             return new FetchOutcome.Refused($"only http and https URLs are fetched, not {request.Uri.Scheme}:");
-        return await resilience.ExecuteAsync(request.Uri.Host, token => FetchOnceAsync(request, token), cancellationToken);
+        return await resilience.ExecuteAsync(request.CircuitKey ?? request.Uri.Host, token => FetchOnceAsync(request, token), cancellationToken);
     }
 
     /// <summary>One attempt: wait for the host's turn, send, read the body within the cap.</summary>
@@ -64,7 +64,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         {
             using var response = await SendOnceAsync(request, address, settings, cancellationToken);
             var status = (int)response.StatusCode;
-            if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+            if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location && request.Body is null)
             {
                 if (hop >= settings.MaxRedirects)
                     return new FetchOutcome.HttpFailure(status, null, $"still redirecting after {settings.MaxRedirects} redirects (a redirect loop?)");
@@ -79,7 +79,12 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
 
     private async Task<HttpResponseMessage> SendOnceAsync(FetchRequest request, Uri address, FetchingOptions settings, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, address);
+        using var message = new HttpRequestMessage(request.Body is null ? HttpMethod.Get : HttpMethod.Post, address);
+        if (request.Body is { } body)
+        {
+            message.Content = new ByteArrayContent(body);
+            if (request.BodyType is { } type) message.Content.Headers.TryAddWithoutValidation("Content-Type", type);
+        }
         message.Options.Set(AddressGuard.AllowPrivateNetwork, request.AllowPrivateNetwork);
         message.Headers.TryAddWithoutValidation("User-Agent", settings.UserAgentHeader);
         if (request.Validators.ETag is { } etag) message.Headers.TryAddWithoutValidation("If-None-Match", etag);

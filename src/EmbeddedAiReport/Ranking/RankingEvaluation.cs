@@ -4,7 +4,8 @@ namespace EmbeddedAiReport.Ranking;
 
 /// <summary>Leave-issues-out evaluation of the relevance model as the draft uses it: each issue's items among a flood of unpicked items.</summary>
 /// <remarks>
-/// Issue i is scored by a ranker and a router trained without it, and without the flood items that arrive in its window:
+/// Issues are dealt round-robin into folds; issue i is scored by a ranker and a router trained without its fold, and without
+/// the flood items that arrive in the fold's windows:
 /// the window of issue i holds items [i·n, (i+1)·n) of every flood list (n = per window, wrapping around a list shorter
 /// than all windows need, so a small list can stand for a big weekly flood); the rest of the floods, the off-topic posts
 /// and the other issues are training data. The window's candidates (the editor's items and its flood) are
@@ -19,8 +20,9 @@ public static class RankingEvaluation
     /// <param name="heldOut">Which flood lists are never training data (others train with the items outside the window).</param>
     public static RankingReport Run(IReadOnlyList<CorpusIssue> issues, IReadOnlyList<IReadOnlyList<CandidateEntry>> floods, IReadOnlyList<CandidateEntry> negatives,
         Taxonomy taxonomy, IReadOnlyList<string> classes, Func<string, int> quotaOf, int perWindow, RelevanceTrainerOptions? options = null,
-        IReadOnlySet<int>? heldOut = null)
+        IReadOnlySet<int>? heldOut = null, int folds = int.MaxValue)
     {
+        folds = Math.Clamp(folds, 2, Math.Max(2, issues.Count));
         var tagger = taxonomy.Matcher;
         var sections = classes.ToDictionary(c => c, c => new RankingReport.SectionFigures(c), StringComparer.Ordinal);
         var editorScores = new List<double>();
@@ -30,19 +32,25 @@ public static class RankingEvaluation
         var missed = new List<string>();
         var topFlood = new List<(double Score, string Line)>();
 
-        for (var i = 0; i < issues.Count; i++)
+        for (var fold = 0; fold < folds; fold++)
         {
-            var held = issues[i];
-            var window = floods.SelectMany((f, list) => Window(f, i, perWindow).Select(e => (Entry: e, List: list))).DistinctBy(w => w.Entry.CanonicalKey).ToList();
-            var windowKeys = window.Select(w => w.Entry.CanonicalKey).ToHashSet(StringComparer.Ordinal);
-            var training = issues.Where((_, j) => j != i).SelectMany(issue => issue.Items.Select(item => new RankingExample(item.Entry, true, issue.Name, item.Section)))
+            var inFold = Enumerable.Range(0, issues.Count).Where(i => i % folds == fold).ToList();
+            var windows = inFold.ToDictionary(i => i, i => floods
+                .SelectMany((f, list) => Window(f, i, perWindow).Select(e => (Entry: e, List: list))).DistinctBy(w => w.Entry.CanonicalKey).ToList());
+            var windowKeys = windows.Values.SelectMany(w => w).Select(w => w.Entry.CanonicalKey).ToHashSet(StringComparer.Ordinal);
+            var training = issues.Where((_, j) => j % folds != fold).SelectMany(issue => issue.Items.Select(item => new RankingExample(item.Entry, true, issue.Name, item.Section)))
                 .Concat(floods.SelectMany((f, list) => f.Where(e => heldOut?.Contains(list) != true && !windowKeys.Contains(e.CanonicalKey)).Select(e => new RankingExample(e, false, $"flood{list}", null, $"flood{list}"))))
                 .Concat(negatives.Select(e => new RankingExample(e, false, "negatives", null, "negatives")))
                 .Select(e => e.WithoutAccount())
                 .ToList();
-            var ranker = RelevanceTrainer.Train(training, tagger, $"without {held.Name}", options);
-            var router = RouterTrainer.Train(issues.Where((_, j) => j != i).SelectMany(issue => issue.Items).ToList(), tagger, classes, 0, $"without {held.Name}");
+            var ranker = RelevanceTrainer.Train(training, tagger, $"fold {fold}", options);
+            var router = RouterTrainer.Train(issues.Where((_, j) => j % folds != fold).SelectMany(issue => issue.Items).ToList(), tagger, classes, 0, $"fold {fold}");
+            foreach (var i in inFold)
+                Score(issues[i], windows[i], ranker, router);
+        }
 
+        void Score(CorpusIssue held, List<(CandidateEntry Entry, int List)> window, RelevanceModel ranker, SectionRouter router)
+        {
             var candidates = held.Items.Select(item => (item.Entry, Editor: (string?)item.Section, List: -1))
                 .Concat(window.Select(w => (w.Entry, Editor: (string?)null, w.List)))
                 .Select(c =>

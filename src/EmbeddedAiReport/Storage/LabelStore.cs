@@ -107,7 +107,7 @@ public sealed class LabelStore(ReportDatabase database)
             var idParameter = update.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
             foreach (var entry in entries)
             {
-                scoreParameter.Value = Math.Round(score(entry), 6);
+                scoreParameter.Value = score(entry);
                 idParameter.Value = entry.Id;
                 changed += await update.ExecuteNonQueryAsync(cancellationToken);
             }

@@ -30,7 +30,7 @@ public sealed class EntryClassifier(IOptionsMonitor<TaggingModel> models, TimePr
         var score = model.Ranker is { } ranker
             ? ranker.Score(entry, occurrences, source.Weight)
             : KeywordRelevance.FromKeywordScore(keywords.Total);
-        return new EntryWrite(entry, source.Kind, Route(model, entry, tags, source, kindDefaultSection).Section, Math.Round(score, 6), keywords.Tags);
+        return new EntryWrite(entry, source.Kind, Route(model, entry, tags, source, kindDefaultSection).Section, score, keywords.Tags);
     }
 
     /// <summary>The section and relevance of <paramref name="entry"/> with the reasons for both.</summary>
@@ -42,8 +42,8 @@ public sealed class EntryClassifier(IOptionsMonitor<TaggingModel> models, TimePr
         var route = Route(model, entry, tags, source, kindDefaultSection);
         var keywords = RelevanceScorer.Score(entry, tags, source.Weight, model.Taxonomy.Scoring, timeProvider.GetUtcNow());
         if (model.Ranker is not { } ranker)
-            return new Classification(route, new Relevance(Math.Round(KeywordRelevance.FromKeywordScore(keywords.Total), 6), model.ThresholdFor(route.Section), keywords, []));
-        var score = Math.Round(ranker.Score(entry, occurrences, source.Weight), 6);
+            return new Classification(route, new Relevance(KeywordRelevance.FromKeywordScore(keywords.Total), model.ThresholdFor(route.Section), keywords, []));
+        var score = ranker.Score(entry, occurrences, source.Weight);
         return new Classification(route, new Relevance(score, ranker.ThresholdFor(route.Section), null, ranker.Contributions(entry, occurrences)));
     }
 
@@ -69,7 +69,7 @@ public sealed class EntryClassifier(IOptionsMonitor<TaggingModel> models, TimePr
             var keywords = RelevanceScorer.Explain(entry.Score, occurrences.Select(t => new EntryTag(t.Tag.Name, t.Tag.Weight)).ToList(), entry.Links, sourceWeight, model.Taxonomy.Scoring);
             return new Relevance(entry.Score, model.ThresholdFor(entry.Section), keywords, []);
         }
-        return new Relevance(Math.Round(ranker.Score(candidate, occurrences, sourceWeight), 6), ranker.ThresholdFor(entry.Section), null,
+        return new Relevance(ranker.Score(candidate, occurrences, sourceWeight), ranker.ThresholdFor(entry.Section), null,
             ranker.Contributions(candidate, occurrences));
     }
 

@@ -58,4 +58,14 @@ public sealed class TagMatcherTests
 
         Assert.Equal(["a", "b"], taxonomy.Matcher.Match("华为神经网络处理器").Select(t => t.Name));
     }
+
+    [Fact]
+    public void Occurrences_TitleAndSummary_CountedApartAndVetoedTogether()
+    {
+        var found = Sample.Matcher.Occurrences("INT8 量化 on the NPU", "量化后 int8 模型剪枝，再量化。W4A8 也行");
+
+        Assert.Equal([("quantization", 2, 3), ("pruning", 0, 1), ("ai-chips", 1, 0)], found.Select(o => (o.Tag.Name, o.InTitle, o.InSummary)));
+        Assert.DoesNotContain(Sample.Matcher.Occurrences("量化投资", "量化交易策略"), o => o.Tag.Name == "quantization");
+        Assert.Equal(Sample.Matcher.Match("INT8 量化", "剪枝").Select(t => t.Name), Sample.Matcher.Occurrences("INT8 量化", "剪枝").Select(o => o.Tag.Name));
+    }
 }

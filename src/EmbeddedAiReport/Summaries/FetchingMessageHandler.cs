@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Headers;
+using EmbeddedAiReport.Fetching;
+
+namespace EmbeddedAiReport.Summaries;
+
+/// <summary>
+/// The summarizer's HTTP transport: hands each request of the OpenAI client to <see cref="Fetcher"/>, so a model call gets
+/// what every fetch gets (per-request timeout on the injected clock, retries of 408/429/5xx honouring Retry-After up to
+/// Fetching:MaxRetryAfter, a circuit breaker, a body size cap), and turns the <see cref="FetchOutcome"/> back into a response.
+/// </summary>
+/// <remarks>
+/// Private and loopback addresses are allowed: the endpoint is the operator's own configured server (usually a llama.cpp or
+/// Ollama on 127.0.0.1 or the LAN), not an address taken from fetched data; since a POST is never redirected, that address is
+/// the only one contacted. The breaker is the endpoint's own (key <c>summaries@host:port</c>), apart from sources on that host.
+/// </remarks>
+internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions options) : HttpMessageHandler
+{
+    /// <summary>Largest answer accepted: a chat completion of a few hundred tokens is a few KiB.</summary>
+    public const long MaxAnswerBytes = 1024 * 1024;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var uri = request.RequestUri ?? throw new InvalidOperationException("a request without an address");
+        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers)
+            if (!name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase)) headers[name] = string.Join(", ", values);   // Fetching sets ours
+
+        var outcome = await fetcher.FetchAsync(new FetchRequest(uri, HttpValidators.None, options.Timeout, MaxAnswerBytes, AllowPrivateNetwork: true,
+            Headers: headers, Body: body ?? [], BodyType: request.Content?.Headers.ContentType?.ToString() ?? "application/json",
+            CircuitKey: $"summaries@{uri.Authority}"), cancellationToken);
+        switch (outcome)
+        {
+            case FetchOutcome.Fetched fetched:
+                var content = new ByteArrayContent(fetched.Document.Body);
+                if (fetched.Document.ContentType is { } mediaType)
+                    content.Headers.ContentType = new MediaTypeHeaderValue(mediaType) { CharSet = fetched.Document.Charset };
+                return new HttpResponseMessage((HttpStatusCode)fetched.Status) { Content = content, RequestMessage = request };
+            case FetchOutcome.HttpFailure failure:
+                var response = new HttpResponseMessage((HttpStatusCode)failure.Status)
+                {
+                    ReasonPhrase = failure.Reason, Content = new ByteArrayContent([]), RequestMessage = request,
+                };
+                if (failure.RetryAfter is { } wait) response.Headers.RetryAfter = new RetryConditionHeaderValue(wait);
+                return response;
+            default:
+                // Unreachable, timed out, circuit open, refused, too large: the client turns this into its own exception.
+                throw new HttpRequestException(outcome is FetchOutcome.Unreachable { Reason: var reason } && reason.StartsWith("timed out", StringComparison.Ordinal)
+                    ? $"no answer within {options.Timeout.TotalSeconds:0}s (raise Summaries:Timeout if the model is slow)"
+                    : outcome.Describe());
+        }
+    }
+}

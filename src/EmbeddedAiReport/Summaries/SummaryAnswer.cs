@@ -1,0 +1,14 @@
+namespace EmbeddedAiReport.Summaries;
+
+/// <summary>What one model call gave: an answer's text (not yet checked), or why there is none.</summary>
+public abstract record SummaryAnswer
+{
+    private SummaryAnswer() { }
+
+    /// <summary>The model answered; <paramref name="Text"/> may be empty.</summary>
+    public sealed record Answered(string Text) : SummaryAnswer;
+
+    /// <summary>No usable answer: unreachable, timed out, an HTTP error, a malformed body.</summary>
+    /// <param name="RetryAt">When the endpoint asked to be called again (a 429's Retry-After), if it did.</param>
+    public sealed record Failed(string Reason, DateTimeOffset? RetryAt) : SummaryAnswer;
+}

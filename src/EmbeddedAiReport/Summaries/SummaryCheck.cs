@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace EmbeddedAiReport.Summaries;
+
+/// <summary>The checks a model's answer passes before it is stored as an entry's 摘要; pure functions, no I/O.</summary>
+/// <remarks>
+/// Cheap guards, not proof: mostly Chinese, within a length range, no links, and every number also in the source text (a
+/// model that invents "提升了 45%" fails; one that writes "两倍" for "2x" is not caught, one that writes "2倍" for "two times" is
+/// refused, which keeps the source text: the safe side).
+/// </remarks>
+internal static partial class SummaryCheck
+{
+    /// <summary>The answer as it would appear after 摘要：: trimmed, without a leading "摘要：", on one line.</summary>
+    public static string Normalize(string answer)
+    {
+        var text = answer.Trim().Trim('"', '“', '”').Trim();
+        text = LeadingLabel().Replace(text, "");
+        // A line break after Chinese punctuation joins without a space (as an editor would); elsewhere it becomes one space.
+        text = BreakAfterCjk().Replace(text, "$1");
+        return Whitespace().Replace(text, " ").Trim();
+    }
+
+    /// <summary>Why <paramref name="summary"/> (normalized) must not be used for <paramref name="source"/>, or null when it passes.</summary>
+    public static string? Problem(string summary, string source, SummariesOptions options)
+    {
+        if (summary.Length == 0) return "empty answer";
+        if (Link().IsMatch(summary)) return "contains a link (links and markdown are not allowed in a 摘要)";
+        var share = ChineseShare(summary);
+        if (share < options.MinChineseShare)
+            return $"not Chinese (Chinese share {share.ToString("0.00", CultureInfo.InvariantCulture)} < {options.MinChineseShare.ToString("0.00", CultureInfo.InvariantCulture)})";
+        if (summary.Length < options.MinLength) return $"too short ({summary.Length} characters < {options.MinLength})";
+        if (summary.Length > options.MaxLength) return $"too long ({summary.Length} characters > {options.MaxLength})";
+        var known = SourceNumbers(source);
+        var invented = Numbers(summary).Where(n => !known.Contains(n)).Distinct().ToList();
+        return invented.Count > 0 ? $"numbers not in the source: {string.Join(", ", invented)}" : null;
+    }
+
+    /// <summary>Chinese characters / (Chinese characters + Latin letters); 0 for text with neither.</summary>
+    public static double ChineseShare(string text)
+    {
+        int chinese = 0, latin = 0;
+        foreach (var c in text)
+        {
+            if (c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf') chinese++;
+            else if (char.IsAsciiLetter(c)) latin++;
+        }
+        return chinese + latin == 0 ? 0 : (double)chinese / (chinese + latin);
+    }
+
+    /// <summary>The numbers written in <paramref name="text"/> with digits, normalized (1,000 → 1000; 2.50 → 2.5; full-width digits).</summary>
+    public static IEnumerable<string> Numbers(string text)
+    {
+        foreach (Match match in Number().Matches(text.Normalize(NormalizationForm.FormKC)))
+            yield return NormalizeNumber(match.Value);
+    }
+
+    // The source's numbers, plus the parts of comma-joined runs: "10,106,404" in a source may be written 10、106、404.
+    private static HashSet<string> SourceNumbers(string source)
+    {
+        var numbers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match match in Number().Matches(source.Normalize(NormalizationForm.FormKC)))
+        {
+            numbers.Add(NormalizeNumber(match.Value));
+            foreach (var part in match.Value.Split(',')) numbers.Add(NormalizeNumber(part));
+        }
+        return numbers;
+    }
+
+    private static string NormalizeNumber(string token)
+    {
+        var text = ThousandsGroups().IsMatch(token) ? token.Replace(",", "") : token;
+        return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && text.Count(c => c == '.') <= 1
+            ? value.ToString("0.############################", CultureInfo.InvariantCulture)
+            : text;
+    }
+
+    [GeneratedRegex(@"\d+(?:[.,]\d+)*")]
+    private static partial Regex Number();
+
+    [GeneratedRegex(@"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")]
+    private static partial Regex ThousandsGroups();
+
+    [GeneratedRegex(@"\]\s*\(|https?://|www\.|<a\s", RegexOptions.IgnoreCase)]
+    private static partial Regex Link();
+
+    [GeneratedRegex(@"^(?:\*\*)?摘要(?:\*\*)?\s*[:：]\s*")]
+    private static partial Regex LeadingLabel();
+
+    [GeneratedRegex(@"([\u3000-\u303f\uff00-\uffef\u4e00-\u9fff])\s*\n\s*")]
+    private static partial Regex BreakAfterCjk();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Normalizing;
+using Fluid;
+
+namespace EmbeddedAiReport.Summaries;
+
+/// <summary>The prompt template (Liquid, in the config folder) that asks a model for one entry's Chinese 摘要.</summary>
+/// <remarks>
+/// The template sees <c>title</c>, <c>text</c> (the source's summary, cut to <see cref="SummariesOptions.MaxInputChars"/>),
+/// <c>account</c>, <c>kind</c> (<c>paper</c>, <c>release</c> or <c>post</c>) and <c>prefix</c>. <see cref="Version"/> is a hash of
+/// the template text: it is part of the cache key, so editing the prompt summarizes entries again.
+/// <threadsafety>Thread-safe after construction.</threadsafety>
+/// </remarks>
+public sealed class SummaryPrompt
+{
+    private static readonly FluidParser Parser = new();
+    private readonly IFluidTemplate _template;
+    private readonly TemplateOptions _options = new();
+
+    /// <exception cref="DraftTemplateException">The template does not parse; the message names the file, line and column.</exception>
+    public SummaryPrompt(string templateSource, string templateName)
+    {
+        if (!Parser.TryParse(templateSource, out var template, out var error))
+            throw new DraftTemplateException($"{templateName}: {error}");
+        _template = template;
+        _options.MemberAccessStrategy.MemberNameStrategy = MemberNameStrategies.SnakeCase;
+        _options.MemberAccessStrategy.Register<PromptView>();
+        Version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(templateSource.ReplaceLineEndings("\n"))))[..16].ToLowerInvariant();
+    }
+
+    /// <summary>A short hash of the template text (part of the cache key).</summary>
+    public string Version { get; }
+
+    /// <summary>The prompt for one entry, from what its source gave (never the editor's text).</summary>
+    public string Render(SummarySource source, int maxInputChars)
+    {
+        var view = new PromptView(source.Title.Trim(), TextCleaner.Truncate(source.Text.Trim(), maxInputChars), source.Account, KindOf(source.CanonicalKey), source.Prefix);
+        try
+        {
+            return _template.Render(new TemplateContext(view, _options), NullEncoder.Default).ReplaceLineEndings("\n").Trim() + "\n";
+        }
+        catch (Exception ex) when (ex is ParseException or InvalidOperationException or ArgumentException)
+        {
+            throw new DraftTemplateException($"summary prompt: rendering failed: {ex.Message}");
+        }
+    }
+
+    private static string KindOf(string canonicalKey) =>
+        canonicalKey.StartsWith("arxiv:", StringComparison.Ordinal) ? "paper" : canonicalKey.StartsWith("gh:", StringComparison.Ordinal) ? "release" : "post";
+
+    private sealed record PromptView(string Title, string Text, string? Account, string Kind, string? Prefix);
+}

@@ -1,0 +1,80 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Ranking;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tagging;
+
+namespace EmbeddedAiReport.Tests.Drafting;
+
+public sealed class DraftSelectorTests
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    private static readonly DraftWindow Week = DraftWindow.Of(new EditorialWeek(2020, 48), Shanghai);
+    private static readonly DateTimeOffset Tuesday = new(2020, 11, 24, 10, 0, 0, TimeSpan.FromHours(8));
+
+    private static StoredEntry Entry(long id, string section, double score, long? story = null, bool primary = false, string status = "candidate") =>
+        new(id, "s", "feed", $"url:example.com/{id}", $"https://example.com/{id}", $"item {id}", "", null, Tuesday.AddMinutes(id), Tuesday,
+            section, null, null, score, status, story, []) { IsStoryPrimary = primary };
+
+    // A model whose thresholds are 0.3 for papers and 0.6 elsewhere.
+    private static TaggingModel Model() => TaggingModel.Empty with
+    {
+        Ranker = RelevanceModel.Parse("""
+            {"format": "eair-relevance/1", "calibration": {"scale": 1, "offset": 0}, "threshold": 0.6, "sectionThresholds": {"papers": 0.3}, "weights": {"1": 1}}
+            """, "ranker.json").Model,
+    };
+
+    private static IReadOnlyList<long> Items(Draft draft, string section) =>
+        draft.Sections.Single(s => s.Slug == section).Items.Select(i => i.EntryId).ToList();
+
+    [Fact]
+    public void Select_StoryRanksByItsBestMember_ShowingItsPrimary()
+    {
+        // The paper (primary, 0.40) and a well-scored write-up of it (0.95) against two other papers at 0.80 and 0.70:
+        // with a quota of 2 the story stays in, second, at its best member's relevance.
+        var selector = new DraftSelector(new DraftOptions { Quotas = new() { ["papers"] = 2 } }, Model());
+        var draft = selector.Select([
+            Entry(1, "papers", 0.40, story: 7, primary: true), Entry(2, "papers", 0.95, story: 7),
+            Entry(3, "papers", 0.80), Entry(4, "papers", 0.70)], Week);
+
+        Assert.Equal([1, 3], Items(draft, "papers"));
+        Assert.Equal(0.95, draft.Sections.Single(s => s.Slug == "papers").Items[0].Score);
+    }
+
+    [Fact]
+    public void Select_ModelThresholds_CutEachSectionAtItsOwn()
+    {
+        var selector = new DraftSelector(new DraftOptions(), Model());
+        var draft = selector.Select([Entry(1, "papers", 0.35), Entry(2, "news", 0.35), Entry(3, "news", 0.65)], Week);
+
+        Assert.Equal([1], Items(draft, "papers"));
+        Assert.Equal([3], Items(draft, "news"));
+    }
+
+    [Fact]
+    public void Select_MinScoreSet_OverridesTheModelForEverySection()
+    {
+        var selector = new DraftSelector(new DraftOptions { MinScore = 0.5 }, Model());
+        var draft = selector.Select([Entry(1, "papers", 0.35), Entry(2, "news", 0.55)], Week);
+
+        Assert.Empty(Items(draft, "papers"));
+        Assert.Equal([2], Items(draft, "news"));
+    }
+
+    [Fact]
+    public void Select_NoModel_KeepsTheKeywordThreshold()
+    {
+        var selector = new DraftSelector(new DraftOptions(), TaggingModel.Empty);
+        var draft = selector.Select([Entry(1, "news", KeywordRelevance.Threshold - 0.01), Entry(2, "news", KeywordRelevance.Threshold)], Week);
+
+        Assert.Equal([2], Items(draft, "news"));
+    }
+
+    [Fact]
+    public void Select_ShortlistedBelowThresholdAndPastTheQuota_StillIn()
+    {
+        var selector = new DraftSelector(new DraftOptions { Quotas = new() { ["news"] = 1 } }, Model());
+        var draft = selector.Select([Entry(1, "news", 0.9), Entry(2, "news", 0.1, status: "shortlisted"), Entry(3, "news", 0.2, status: "shortlisted")], Week);
+
+        Assert.Equal([3, 2], Items(draft, "news"));
+    }
+}

@@ -1,0 +1,81 @@
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Ranking;
+
+/// <summary>train, validate and the fallback through the real CLI, on a database with the editor's labels.</summary>
+public sealed class RankingCliTests : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+    private LoopbackServer _server = null!;
+    private string _config = "";
+    private string _db = "";
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackServer.StartAsync();
+        var items = CorpusFeeds.Items("2020-05-15.md");
+        _config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8))));
+        _db = _directory.File("report.db");
+        Assert.Equal(0, (await Cli("poll")).ExitCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", _config, "--db", _db]);
+
+    [Fact]
+    public async Task Train_AfterImportAndMarks_LearnsTheDatabasesLabelsAndRescores()
+    {
+        Assert.Equal(0, (await Cli("import-issue", Fixtures.PathOf("corpus/2020-05-15.md"))).ExitCode);
+        var before = File.ReadAllText(Path.Combine(_config, "ranker.json"));
+
+        var train = await Cli("train");
+
+        Assert.Equal(0, train.ExitCode);
+        // The issue's items are stored entries now, so they come from the database (replacing the corpus copy of that issue).
+        Assert.Matches(@"trained on 25 issues, \d+ editor's items, \d+ unpicked \(\d+ labels from the database\)", train.Out);
+        Assert.Matches(@"rescored the database: [1-9]\d* entries changed score", train.Out);
+        Assert.NotEqual(before, File.ReadAllText(Path.Combine(_config, "ranker.json")));
+    }
+
+    [Fact]
+    public async Task Train_NoEditorsItemsAnywhere_ExitsTwoWithAClearMessage()
+    {
+        var empty = Directory.CreateDirectory(_directory.File("empty-corpus")).FullName;
+
+        var train = await Cli("train", "--corpus", empty, "--no-database");
+
+        Assert.Equal(2, train.ExitCode);
+        Assert.Contains("train: no relevant examples (published, imported or shortlisted items) to learn from", train.Error);
+    }
+
+    [Fact]
+    public async Task CorruptModel_ValidateNamesItAndOtherCommandsFallBackToKeywords()
+    {
+        File.WriteAllText(Path.Combine(_config, "ranker.json"), "{\"format\": \"eair-relevance/1\", \"weights\": ");
+
+        var validate = await Cli("validate");
+        var export = await Cli("export", "--from", "2020-05-08", "--to", "2020-05-14");
+
+        Assert.Equal(2, validate.ExitCode);
+        Assert.Contains("warning: ranker.json: not a relevance model:", validate.Error);
+        Assert.Contains("relevance falls back to the keyword score", validate.Error);
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains("warning: ranker.json:", export.Error);
+        Assert.Contains("# 嵌入式AI简报 (2020-05-14)", export.Out);
+    }
+
+    [Fact]
+    public async Task EntriesExplain_ShowsTheStrongestFeaturesForAndAgainst()
+    {
+        var entries = await Cli("entries", "--from", "2020-05-08", "--to", "2020-05-14", "--explain", "--limit", "3");
+
+        Assert.Equal(0, entries.ExitCode);
+        Assert.Matches(@"relevance [01]\.\d{3} \(threshold 0\.\d{3}\) for: .+ [+]\d\.\d\d.*; against: ", entries.Out);
+        Assert.Contains("draft: ", entries.Out);
+    }
+}

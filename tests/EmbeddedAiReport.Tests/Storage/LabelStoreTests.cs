@@ -1,0 +1,67 @@
+using EmbeddedAiReport.Dedup;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using static EmbeddedAiReport.Tests.Support.EntrySeeder;
+
+namespace EmbeddedAiReport.Tests.Storage;
+
+public sealed class LabelStoreTests : IDisposable
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    private static readonly DateTimeOffset Monday = new(2020, 11, 23, 10, 0, 0, TimeSpan.FromHours(8));
+    private readonly TestServices _services = new();
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task ReadAsync_IssuesMarksAndWindows_BecomeLabels()
+    {
+        var paper = new EntryLink("arxiv", "arxiv:2011.12289", "https://arxiv.org/abs/2011.12289");
+        await SeedAsync(_services, "s",
+            Entry("url:example.com/picked", "Picked post", "news", Monday, summary: "摘要"),
+            Entry("url:example.com/unpicked", "Unpicked post", "news", Monday.AddDays(1)),
+            Entry("arxiv:2011.12289", "A paper", "papers", Monday.AddDays(2)),
+            Entry("url:example.com/writeup", "A write-up of the paper", "blogs", Monday.AddDays(2), links: [paper]),
+            Entry("url:example.com/too-early", "Before the window", "news", Monday.AddDays(-20)),
+            Entry("url:example.com/shortlisted", "Shortlisted later", "news", Monday.AddDays(10)),
+            Entry("url:example.com/rejected", "Rejected later", "news", Monday.AddDays(10)));
+        await _services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
+        var ids = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).ToDictionary(r => r.Entry.CanonicalKey, r => r.Entry.Id);
+        await _services.Get<EntryStore>().SetStatusAsync([ids["url:example.com/shortlisted"]], "shortlisted", CancellationToken.None);
+        await _services.Get<EntryStore>().SetStatusAsync([ids["url:example.com/rejected"]], "rejected", CancellationToken.None);
+        // The issue of Sunday 2020-11-29: the picked post, the paper, and an item no source stored.
+        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
+        [
+            new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked"),
+            new PublishedItem("arxiv:2011.12289", "papers", "A paper", "https://arxiv.org/abs/2011.12289"),
+            new PublishedItem("url:example.org/never-polled", "blogs", "Never polled", "https://example.org/never-polled", "只在期刊里", "某账号"),
+        ], CancellationToken.None);
+
+        var labels = (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None))
+            .ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group, l.Section));
+
+        Assert.Equal((true, "2020-11-29", "news"), labels["url:example.com/picked"]);
+        Assert.Equal((true, "2020-11-29", "papers"), labels["arxiv:2011.12289"]);
+        Assert.Equal((true, "2020-11-29", "blogs"), labels["url:example.org/never-polled"]);
+        Assert.Equal((false, "2020-11-29", (string?)null), labels["url:example.com/unpicked"]);
+        Assert.Equal((true, "marks", "news"), labels["url:example.com/shortlisted"]);
+        Assert.Equal((false, "marks", "news"), labels["url:example.com/rejected"]);
+        // Not negatives: the write-up is in the picked paper's story, and the early post is outside the issue's window.
+        Assert.False(labels.ContainsKey("url:example.com/writeup"));
+        Assert.False(labels.ContainsKey("url:example.com/too-early"));
+        Assert.Equal(6, labels.Count);
+    }
+
+    [Fact]
+    public async Task RescoreAsync_EveryEntry_GetsTheNewScoreAndChangesAreCounted()
+    {
+        await SeedAsync(_services, "s", Enumerable.Range(0, 2500)
+            .Select(i => Entry($"url:example.com/{i}", $"post {i}", "news", Monday, score: i % 2 == 0 ? 0.5 : 0.1)).ToArray());
+
+        var changed = await _services.Get<LabelStore>().RescoreAsync(e => 0.5, CancellationToken.None);
+
+        Assert.Equal(1250, changed);
+        var scores = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery { Limit = 5000 }, CancellationToken.None)).Select(r => r.Entry.Score);
+        Assert.All(scores, s => Assert.Equal(0.5, s));
+    }
+}

@@ -1,0 +1,287 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Summaries;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using static EmbeddedAiReport.Tests.Support.EntrySeeder;
+
+namespace EmbeddedAiReport.Tests.Summaries;
+
+/// <summary>The summarizer against a loopback fake of the chat-completions API: what the draft shows, the cache, failures, the editor's text.</summary>
+public sealed class EntrySummarizerTests : IAsyncLifetime
+{
+    // The paper of Fixtures/arxiv-rss/handwritten_cs.LG_2024-02-23.xml (an invented abstract written for the tests).
+    private const string PaperTitle = "TinyQuant: 4-bit Post-Training Quantization for On-Device Vision Transformers";
+    private const string Abstract = "Vision transformers are hard to deploy on mobile NPUs because their activations have outliers that break low-bit "
+        + "quantization. We present TinyQuant, a post-training quantization method that keeps weights and activations in 4 bits with a per-channel "
+        + "outlier budget. On a Snapdragon 8 Gen 2 the quantized DeiT-S runs 3.1x faster than FP16 with 0.8% top-1 loss.";
+    // Every number in it (4, 8, 2, 16, 3.1, 1, 0.8) is in the title or the abstract.
+    private const string Chinese = "作者提出了 TinyQuant，一种面向移动端 NPU 的视觉 Transformer 训练后量化方法，用逐通道的离群值预算把权重和激活都保持在 4 比特。"
+        + "在骁龙 8 Gen 2 上，量化后的 DeiT-S 比 FP16 快 3.1 倍，top-1 精度只下降 0.8%。";
+    private const string PostTitle = "高通发布骁龙875";
+    private const string PostSummary = "骁龙875采用台积电5nm工艺，AI算力提升。";
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    private static readonly DateTimeOffset Tuesday = new(2020, 11, 24, 10, 0, 0, TimeSpan.FromHours(8));   // 2020-W48
+    private static readonly DraftWindow Week = DraftWindow.Of(new EditorialWeek(2020, 48), Shanghai);
+
+    private readonly CapturingLoggerProvider _logs = new();
+    private FakeChatServer _chat = null!;
+    private TestServices? _services;
+
+    public async Task InitializeAsync() => _chat = await FakeChatServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        _services?.Dispose();
+        await _chat.DisposeAsync();
+    }
+
+    private static SummaryPrompt Prompt { get; } = new(File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "templates", "summary.liquid")), "summary.liquid");
+
+    private static DraftRenderer Renderer { get; } = new(File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "templates", "draft.md.liquid")));
+
+    private SummariesOptions On(Action<SummariesOptions>? change = null)
+    {
+        var options = new SummariesOptions { Endpoint = _chat.Endpoint, Model = "fake-model", Timeout = TimeSpan.FromSeconds(30) };
+        change?.Invoke(options);
+        return options;
+    }
+
+    private async Task<TestServices> StartAsync(SummariesOptions? summaries = null, FetchingOptions? fetching = null)
+    {
+        _services = new TestServices(fetching: fetching, configure: services =>
+        {
+            services.AddSingleton(Options.Create(summaries ?? On()));
+            services.AddSingleton(Prompt);
+            services.AddSingleton<ILoggerProvider>(_logs);
+        });
+        await SeedAsync(_services, "s",
+            Entry("arxiv:2402.14702", PaperTitle, "papers", Tuesday, score: 5, summary: Abstract, prefix: "2402.14702v1", url: "https://arxiv.org/abs/2402.14702v1"),
+            Entry("url:example.com/a", PostTitle, "news", Tuesday, score: 3, account: "芯东西", summary: PostSummary));
+        return _services;
+    }
+
+    private Task<SummaryRun> SummarizeAsync(TimeSpan? budget = null) => _services!.Get<EntrySummarizer>().SummarizeAsync(Week, budget, CancellationToken.None);
+
+    private async Task<string> DraftAsync() => Renderer.Render(await _services!.Get<DraftExporter>().BuildAsync(Week, CancellationToken.None));
+
+    private async Task<long> IdAsync(string key) =>
+        (await _services!.Get<EntryStore>().ListWindowAsync(Week.FromUtc, Week.ToUtc, CancellationToken.None)).Single(e => e.CanonicalKey == key).Id;
+
+    private async Task<string> ExplainAsync(string key)
+    {
+        var id = await IdAsync(key);
+        return (await _services!.Get<DraftSummaries>().DescribeAsync([id], CancellationToken.None))[id];
+    }
+
+    private int Warnings => _logs.Lines.Count(l => l.EventId == 7002);
+
+    [Fact]
+    public async Task Summarize_ChineseAnswerThatPassesTheChecks_DraftShowsIt_AndChinesePostsAreNotAsked()
+    {
+        await StartAsync();
+        _chat.AnswerFor(PaperTitle, FakeReply.Answer("摘要：" + Chinese + "\n"));
+
+        var run = await SummarizeAsync();
+        var draft = await DraftAsync();
+
+        Assert.Equal(1, run.Calls);
+        Assert.Equal(SummaryOutcome.Accepted, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Equal(SummaryOutcome.AlreadyChinese, run.Items.Single(i => i.Source.Title == PostTitle).Outcome);
+        Assert.Contains($"链接：https://arxiv.org/abs/2402.14702v1  \n摘要：{Chinese}  \n", draft);
+        Assert.Contains($"摘要：{PostSummary}  \n", draft);
+        Assert.DoesNotContain("Vision transformers are hard", draft);
+        var request = Assert.Single(_chat.Requests);
+        Assert.Equal("fake-model", request.Model);
+        Assert.Contains($"标题：{PaperTitle}\n编号：2402.14702v1\n原文：{Abstract}", request.Prompt);
+        Assert.Equal("written by fake-model", await ExplainAsync("arxiv:2402.14702"));
+        Assert.Equal(0, Warnings);
+    }
+
+    [Fact]
+    public async Task Summarize_SecondRun_UsesTheStoredAnswerWithoutACall_UntilTheSourceTextChanges()
+    {
+        await StartAsync();
+        _chat.AnswerFor(PaperTitle, FakeReply.Answer(Chinese));
+
+        await SummarizeAsync();
+        var second = await SummarizeAsync();
+        await SeedAsync(_services!, "s", Entry("arxiv:2402.14702", PaperTitle, "papers", Tuesday, score: 5, summary: Abstract + " Code is released.",
+            prefix: "2402.14702v2", url: "https://arxiv.org/abs/2402.14702v2"));
+        var third = await SummarizeAsync();
+
+        Assert.Equal(0, second.Calls);
+        Assert.Equal(SummaryOutcome.Cached, second.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Equal(1, third.Calls);
+        Assert.Equal(2, _chat.Requests.Count);
+        Assert.Contains($"摘要：{Chinese}  \n", await DraftAsync());
+    }
+
+    [Theory]
+    [InlineData("作者提出了 TinyQuant，把权重和激活都保持在 4 比特，在骁龙 8 Gen 2 上比 FP16 快 45 倍，精度损失只有 0.8%。", "numbers not in the source: 45")]
+    [InlineData("TinyQuant keeps weights and activations in 4 bits and runs 3.1x faster than FP16 on a Snapdragon 8 Gen 2.", "not Chinese (Chinese share 0.00 < 0.30)")]
+    [InlineData("作者提出了 TinyQuant，详见[论文](https://arxiv.org/abs/2402.14702)。它把权重和激活都保持在 4 比特，速度很快。", "contains a link (links and markdown are not allowed in a 摘要)")]
+    [InlineData("   ", "empty answer")]
+    public async Task Summarize_AnswerThatFailsACheck_KeepsTheSourceText_AndExplainSaysWhy(string answer, string reason)
+    {
+        await StartAsync();
+        _chat.AnswerFor(PaperTitle, FakeReply.Answer(answer));
+
+        var run = await SummarizeAsync();
+        var draft = await DraftAsync();
+
+        var item = run.Items.Single(i => i.Source.Title == PaperTitle);
+        Assert.Equal(SummaryOutcome.Refused, item.Outcome);
+        Assert.Equal(reason, item.Detail);
+        Assert.Contains($"摘要：{Abstract}  \n", draft);
+        Assert.Equal($"the source text (the answer of fake-model was refused: {reason})", await ExplainAsync("arxiv:2402.14702"));
+        Assert.Equal(0, (await SummarizeAsync()).Calls);   // a refused answer is stored too: the same input is not asked again
+    }
+
+    [Fact]
+    public async Task Summarize_MalformedBody_KeepsTheSourceText_OneWarning_HealthFailing()
+    {
+        await StartAsync();
+        _chat.Reply = _ => FakeReply.Malformed;
+
+        var run = await SummarizeAsync();
+
+        Assert.StartsWith("malformed answer:", run.Error);
+        Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());
+        Assert.Equal(1, Warnings);
+        var health = await _services!.Get<SummarizerHealth>().GetAsync(CancellationToken.None);
+        Assert.Equal(("failing", 1), (health.State, health.ConsecutiveFailures));
+        Assert.StartsWith("malformed answer:", health.Note);
+    }
+
+    [Fact]
+    public async Task Summarize_UnreachableEndpoint_KeepsTheSourceText_OneWarningForTheRun()
+    {
+        await StartAsync(On(o => { o.Endpoint = "http://127.0.0.1:1/v1/"; o.IncludeChinese = true; }));
+
+        var run = await SummarizeAsync();
+
+        Assert.Equal((1, 1), (run.Count(SummaryOutcome.Failed), run.Count(SummaryOutcome.NotCalled)));   // the second entry is not tried
+        Assert.Contains("could not connect", run.Error);
+        Assert.Equal(1, Warnings);
+        Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());
+    }
+
+    [Fact]
+    public async Task Summarize_429WithARetryAfterBeyondMaxRetryAfter_IsNotWaitedFor_AndTheNextRunWaitsToo()
+    {
+        await StartAsync();
+        _chat.Reply = _ => FakeReply.TooManyRequests(600);
+
+        var first = await SummarizeAsync();
+        var second = await SummarizeAsync();
+        var health = await _services!.Get<SummarizerHealth>().GetAsync(CancellationToken.None);
+        _services!.Clock.Advance(TimeSpan.FromSeconds(601));
+        _chat.AnswerFor(PaperTitle, FakeReply.Answer(Chinese));
+        var later = await SummarizeAsync();
+
+        Assert.Equal("HTTP 429 from the endpoint (retry after 600s)", first.Error);
+        Assert.Equal(0, second.Calls);
+        Assert.Equal(SummaryOutcome.NotCalled, second.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Equal("waiting", health.State);
+        Assert.Equal(1, later.Calls);
+        Assert.Equal(2, _chat.Requests.Count);
+        Assert.Contains($"摘要：{Chinese}  \n", await DraftAsync());
+    }
+
+    [Fact]
+    public async Task Summarize_429WithAShortRetryAfter_IsRetriedAfterTheWait_OnTheFakeClock()
+    {
+        // Per-attempt and total limits far above the clock the driver advances, so only the Retry-After wait is measured.
+        var fetching = new FetchingOptions { HostDelays = [], Retries = 2, RetryBaseDelay = TimeSpan.FromSeconds(1), CircuitBreakerFailures = 1000, TotalTimeout = TimeSpan.FromDays(1) };
+        await StartAsync(On(o => o.Timeout = TimeSpan.FromHours(1)), fetching);
+        var answered = 0;
+        _chat.Reply = request => request.Prompt.Contains(PaperTitle, StringComparison.Ordinal) && answered++ == 0 ? FakeReply.TooManyRequests(20) : FakeReply.Answer(Chinese);
+
+        var run = await ClockDriver.RunAsync(_services!.Clock, SummarizeAsync(), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(SummaryOutcome.Accepted, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Equal(2, _chat.Requests.Count);
+        Assert.Null(run.Error);
+    }
+
+    [Fact]
+    public async Task Summarize_SilentEndpoint_TimesOutAfterSummariesTimeout_OnTheFakeClock()
+    {
+        await StartAsync();
+        _chat.Reply = _ => FakeReply.Silent;
+
+        var run = await ClockDriver.RunAsync(_services!.Clock, SummarizeAsync(), TimeSpan.FromSeconds(5));
+
+        Assert.Equal("no answer within 30s (raise Summaries:Timeout if the model is slow)", run.Error);
+        Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());
+    }
+
+    [Fact]
+    public async Task Summarize_EditorsSummary_IsNeverAskedNorOverwritten_AndWinsOverAStoredAnswer()
+    {
+        await StartAsync(On(o => o.IncludeChinese = true));
+        _chat.Reply = request => FakeReply.Answer(request.Prompt.Contains(PaperTitle, StringComparison.Ordinal) ? Chinese : "高通发布了骁龙875芯片，采用台积电5nm工艺，AI算力进一步提升。");
+        var post = await IdAsync("url:example.com/a");
+        await _services!.Get<EditorStore>().SetTextAsync(post, null, "编辑写的摘要。", CancellationToken.None);
+
+        var run = await SummarizeAsync();
+        var paper = await IdAsync("arxiv:2402.14702");
+        await _services.Get<EditorStore>().SetTextAsync(paper, null, "编辑改写的论文摘要。", CancellationToken.None);
+        var draft = await DraftAsync();
+
+        Assert.Equal(SummaryOutcome.EditorSummary, run.Items.Single(i => i.Source.EntryId == post).Outcome);
+        Assert.DoesNotContain(_chat.Requests, r => r.Prompt.Contains(PostTitle, StringComparison.Ordinal));
+        Assert.Contains("摘要：编辑写的摘要。  \n", draft);
+        Assert.Contains("摘要：编辑改写的论文摘要。  \n", draft);
+        Assert.DoesNotContain(Chinese, draft);
+        Assert.Equal("the editor's", await ExplainAsync("arxiv:2402.14702"));
+    }
+
+    [Fact]
+    public async Task Summarize_MaxPerWeek_CapsTheWeeksAnswersAcrossRuns()
+    {
+        await StartAsync(On(o => { o.MaxPerWeek = 1; o.IncludeChinese = true; }));
+        _chat.Reply = _ => FakeReply.Answer(Chinese);
+
+        var first = await SummarizeAsync();
+        var second = await SummarizeAsync();
+
+        Assert.Equal((1, 1), (first.Calls, first.Count(SummaryOutcome.OverWeeklyLimit)));
+        Assert.Equal((0, 1), (second.Calls, second.Count(SummaryOutcome.OverWeeklyLimit)));
+        Assert.Single(_chat.Requests);
+    }
+
+    [Fact]
+    public async Task Summarize_TimeBudgetSpent_MakesNoCall()
+    {
+        await StartAsync();
+
+        var run = await SummarizeAsync(TimeSpan.Zero);
+
+        Assert.Equal(0, run.Calls);
+        Assert.Equal(SummaryOutcome.OverTimeBudget, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Empty(_chat.Requests);
+    }
+
+    [Fact]
+    public async Task Draft_SummariesOff_IsByteIdenticalToTheDraftWithoutAnyStoredAnswer()
+    {
+        await StartAsync();
+        _chat.AnswerFor(PaperTitle, FakeReply.Answer(Chinese));
+        var before = await DraftAsync();
+        await SummarizeAsync();
+        var off = new DraftExporter(_services!.Get<EntryStore>(), _services.Get<DraftSelector>(),
+            new DraftSummaries(_services.Get<SummaryStore>(), Options.Create(new SummariesOptions { Model = "fake-model" }), Prompt));   // no endpoint: off
+
+        var afterOff = Renderer.Render(await off.BuildAsync(Week, CancellationToken.None));
+        var afterOn = await DraftAsync();
+
+        Assert.Equal(before, afterOff);
+        Assert.NotEqual(before, afterOn);
+        Assert.Equal(before.Replace(Abstract, Chinese), afterOn);
+    }
+}

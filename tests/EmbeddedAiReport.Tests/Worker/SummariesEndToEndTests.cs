@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// The command line with an arXiv feed and a fake chat-completions endpoint on loopback: poll → summarize/export shows the
+/// endpoint's Chinese 摘要; without Summaries:Endpoint the draft is byte-identical to one made before any summary existed.
+/// </summary>
+public sealed class SummariesEndToEndTests : IAsyncLifetime
+{
+    private const string Chinese = "作者提出了 TinyQuant，一种面向移动端 NPU 的视觉 Transformer 训练后量化方法，用逐通道的离群值预算把权重和激活都保持在 4 比特。"
+        + "在骁龙 8 Gen 2 上，量化后的 DeiT-S 比 FP16 快 3.1 倍，top-1 精度只下降 0.8%。";
+    private readonly TempDirectory _directory = new();
+    private LoopbackServer _feeds = null!;
+    private FakeChatServer _chat = null!;
+    private string _config = "";
+    private string _db = "";
+
+    public async Task InitializeAsync()
+    {
+        _feeds = await LoopbackServer.StartAsync();
+        _chat = await FakeChatServer.StartAsync();
+        _feeds.MapFixture("rss/cs.LG", "arxiv-rss/handwritten_cs.LG_2024-02-23.xml", "application/rss+xml");
+        _config = TempDirectory.KeepEveryCandidate(_directory.ConfigWithSources($$"""
+            {"sources": [{"id": "arxiv-cs-lg", "kind": "arxiv-rss", "url": "{{_feeds.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}
+            """));
+        _db = _directory.File("report.db");
+        // The paper the fake knows gets a Chinese 摘要; every other prompt an English one, which the checks refuse.
+        _chat.AnswerFor("TinyQuant: 4-bit Post-Training Quantization", FakeReply.Answer(Chinese));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _chat.DisposeAsync();
+        await _feeds.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", _config, "--db", _db]);
+
+    private void Summaries(string endpoint)
+    {
+        var path = Path.Combine(_config, "appsettings.json");
+        var settings = JsonNode.Parse(File.ReadAllText(path))!;
+        settings["Summaries"]!["Endpoint"] = endpoint;
+        settings["Summaries"]!["Model"] = "fake-model";   // kept when the endpoint goes: the endpoint alone turns summaries off
+        File.WriteAllText(path, settings.ToJsonString());
+    }
+
+    [Fact]
+    public async Task PollSummarizeExport_EnglishArxivPaper_ShowsTheEndpointsChineseSummary_AndWithoutTheSettingNothingChanges()
+    {
+        var poll = await Cli("poll");
+        var before = await Cli("export", "--week", "2024-W08");
+        Summaries(_chat.Endpoint);
+        var summarize = await Cli("summarize", "--week", "2024-W08");
+        var on = await Cli("export", "--week", "2024-W08");
+        var explain = await Cli("entries", "--week", "2024-W08", "--explain");
+        var sources = await Cli("sources");
+        Summaries("");
+        var off = await Cli("export", "--week", "2024-W08");
+
+        Assert.Equal((0, 0, 0, 0), (poll.ExitCode, before.ExitCode, summarize.ExitCode, on.ExitCode));
+        Assert.Contains("accepted", summarize.Out);
+        Assert.Contains($"链接：https://arxiv.org/abs/2402.14702v1  \n项目：https://github.com/example-lab/tinyquant  \n摘要：{Chinese}  \n", on.Out);
+        Assert.DoesNotContain(Chinese, before.Out);
+        Assert.Equal(before.Out, off.Out);   // byte for byte
+        Assert.Contains("summary: written by fake-model", explain.Out);
+        Assert.Contains("summary: the source text (the answer of fake-model was refused: not Chinese", explain.Out);
+        Assert.Matches(@"\(summaries\)\s+fake-model\s+ok ", sources.Out);
+        Assert.DoesNotContain("(summaries)", (await Cli("sources")).Out);
+    }
+
+    [Fact]
+    public async Task ExportWithSummaries_FillsMissingOnes_ThenUsesWhatIsStored()
+    {
+        Summaries(_chat.Endpoint);
+        await Cli("poll");
+
+        var plain = await Cli("export", "--week", "2024-W08");
+        var afterPlain = _chat.Requests.Count;
+        var first = await Cli("export", "--week", "2024-W08", "--summaries");
+        var calls = _chat.Requests.Count;
+        var second = await Cli("export", "--week", "2024-W08", "--summaries");
+
+        Assert.DoesNotContain(Chinese, plain.Out);
+        Assert.Equal(0, afterPlain);   // a plain export never calls the model
+        Assert.Contains($"摘要：{Chinese}  \n", first.Out);
+        Assert.Equal(first.Out, second.Out);
+        Assert.Equal(calls, _chat.Requests.Count);   // the second export asked nothing: every answer was stored
+        Assert.Contains("summaries: 0 calls", second.Error);
+        Assert.Equal(3, calls);   // the draft's three papers (the feed's new and cross announcements), each asked once
+    }
+
+    [Fact]
+    public async Task Summarize_SummariesOff_SaysHowToTurnThemOn_Exits2()
+    {
+        var result = await Cli("summarize", "--week", "2024-W08");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("summaries are off: set Summaries:Endpoint", result.Error);
+    }
+
+    [Fact]
+    public async Task Validate_EndpointWithoutModel_OrATimeoutBeyondFetchingTotalTimeout_IsAConfigProblemNamingTheField()
+    {
+        Summaries(_chat.Endpoint);
+        var path = Path.Combine(_config, "appsettings.json");
+        var settings = JsonNode.Parse(File.ReadAllText(path))!;
+        settings["Summaries"]!["Model"] = "";
+        File.WriteAllText(path, settings.ToJsonString());
+        var noModel = await Cli("validate");
+        settings["Summaries"]!["Model"] = "fake-model";
+        settings["Summaries"]!["Timeout"] = "00:10:00";
+        File.WriteAllText(path, settings.ToJsonString());
+        var longTimeout = await Cli("validate");
+
+        Assert.Equal((2, 2), (noModel.ExitCode, longTimeout.ExitCode));
+        Assert.Contains("appsettings.json: Summaries:Model: required when Summaries:Endpoint is set", noModel.Error + noModel.Out);
+        Assert.Contains("appsettings.json: Summaries:Timeout: must be at most Fetching:TotalTimeout (00:03:00), got 00:10:00", longTimeout.Error + longTimeout.Out);
+    }
+}

@@ -29,7 +29,9 @@ internal static class DurationSettings
         void Check(string key, string? text, TimeSpan? fallback)
         {
             if (text is null) return;
-            var span = Duration.TryParse(text);
+            // A negative clock value is a duration too: the options' own check says it must be positive.
+            var span = Duration.TryParse(text)
+                ?? (text.Contains(':') && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var negative) ? negative : null);
             if (span is null) problems.Add($"{file}: {key}: {Duration.Problem(text)}");
             values[key] = (span ?? fallback)?.ToString("c", CultureInfo.InvariantCulture);
         }

@@ -19,7 +19,7 @@ public sealed class SourceCatalogTests : IDisposable
         var source = Assert.Single(_services.Sources("""
             {"sources": [{"id": "blog", "kind": "feed", "url": "https://example.com/feed.xml", "schedule": "30m", "enabled": false,
               "section": "博文", "account": "Example", "include": ["NPU"], "exclude": "sponsored", "timeout": "10s", "maxBytes": 1000,
-              "politenessDelay": 2, "allowPrivateNetwork": true, "weight": 1.5}]}
+              "politenessDelay": "2s", "allowPrivateNetwork": true, "weight": 1.5}]}
             """));
 
         Assert.Equal("blog", source.Id);

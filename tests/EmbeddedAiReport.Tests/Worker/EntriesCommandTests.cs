@@ -84,7 +84,9 @@ public sealed partial class EntriesCommandTests : IAsyncLifetime
     [Fact]
     public async Task EntriesExplain_ScoreColumnAndExplanation_PrintTheSameRoundedRelevance()
     {
-        var listing = (await Cli("entries", "--explain")).Out.Split('\n');
+        var result = await Cli("entries", "--explain");
+        Assert.True(result.ExitCode == 0, result.Error);
+        var listing = result.Out.Split('\n');
 
         var rows = listing.Select((line, i) => (Row: EntryRow().Match(line), Index: i)).Where(r => r.Row.Success).ToList();
         Assert.Equal(_items.Count, rows.Count);

@@ -56,6 +56,18 @@ public sealed partial class EntriesCommandTests : IAsyncLifetime
         Assert.Equal(2, both.ExitCode);
     }
 
+    [Fact]
+    public async Task EntriesExplain_AllDates_SaysForEachWeekWhetherTheEntryIsInItsDraft()
+    {
+        var all = await Cli("entries", "--all", "--explain");
+
+        Assert.True(all.ExitCode == 0, all.Error);
+        var lines = all.Out.Split('\n');
+        var old = Array.FindIndex(lines, l => l.Contains(OldTitle, StringComparison.Ordinal));
+        Assert.Equal("draft: in draft (博文 #1)", lines[old + 3].Trim());   // the only entry of 2020-W17
+        Assert.Equal(_items.Count + 1, lines.Count(l => l.TrimStart().StartsWith("draft: ", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData("quantisation", "--tag: no tag 'quantisation' in tags.json; did you mean quantization?")]
     [InlineData("pruneing", "--tag: no tag 'pruneing' in tags.json; did you mean pruning?")]

@@ -5,6 +5,7 @@ return args switch
 {
     ["ingest", .. var rest] => await IngestBenchmark.RunAsync(rest),
     ["review", .. var rest] => await ReviewBenchmark.RunAsync(rest),
+    ["ranking", .. var rest] => RankingBenchmark.Run(rest),
     ["cluster", .. var sizes] => ClusterBenchmark.Run(sizes.Length > 0 ? sizes.Select(int.Parse).ToList() : [100_000, 1_000_000]),
     _ => Usage(),
 };
@@ -15,6 +16,7 @@ static int Usage()
     Console.WriteLine("  ingest [N] [--feeds F] [--runs R] [--parallel P] [--only raw|staged|poller]");
     Console.WriteLine("                      N entries (default 20000) in F RSS feeds (default 20): raw limit vs product pipeline, entries/s, memory");
     Console.WriteLine("  review [N] [--runs R] the review page for a week of N candidates (default 1000): render time, page and action latency over HTTP");
+    Console.WriteLine("  ranking [CONFIG]    the relevance model: training time, model size, scoring µs per entry (config/training)");
     Console.WriteLine("  cluster [SIZE...]   story clustering of synthetic entries (default 100000 1000000): time, peak memory");
     return 2;
 }

@@ -35,7 +35,7 @@ internal static class RankingFeatures
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordLookup = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>Appends the hashed features of <paramref name="entry"/> to <paramref name="features"/>, deduplicated.</summary>
+    /// <summary>Appends the hashed features of <paramref name="entry"/> to <paramref name="features"/>, each once.</summary>
     /// <param name="tags">The entry's tags (title and summary).</param>
     /// <param name="titleTags">The tags its title alone carries.</param>
     public static void Extract(CandidateEntry entry, IReadOnlyList<TagOccurrence> tags, List<(int Feature, float Value)> features)
@@ -43,7 +43,6 @@ internal static class RankingFeatures
         var block = t_block ??= new Block();
         block.Names = null;
         Visit(entry, tags, features, block);
-        Deduplicate(features);
     }
 
     /// <summary>The features of <paramref name="entry"/> with readable names (for <c>entries --explain</c>), deduplicated.</summary>
@@ -53,7 +52,7 @@ internal static class RankingFeatures
         var block = new Block { Names = [] };
         Visit(entry, tags, features, block);
         var names = block.Names;
-        return features.Select((f, i) => (f.Feature, names[i], f.Value)).GroupBy(f => f.Feature).Select(g => g.First()).ToList();
+        return features.Select((f, i) => (f.Feature, names[i], f.Value)).ToList();
     }
 
     [ThreadStatic]
@@ -71,8 +70,13 @@ internal static class RankingFeatures
         }
 
         Add('B', "");
+        // Each feature once: links by kind, tags by name, text features per block (Block keeps them distinct).
+        bool arxiv = false, github = false;
         foreach (var link in entry.Links)
-            if (link.Kind is "arxiv" or "github") Add('L', link.Kind);
+        {
+            if (link.Kind == "arxiv" && !arxiv) { arxiv = true; Add('L', link.Kind); }
+            if (link.Kind == "github" && !github) { github = true; Add('L', link.Kind); }
+        }
         if (!string.IsNullOrWhiteSpace(entry.Account)) Add('A', entry.Account.AsSpan().Trim());
         foreach (var tag in tags)
         {
@@ -205,15 +209,6 @@ internal static class RankingFeatures
     private static char Fold(char c) => c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c;
 
     internal static bool IsCjk(char c) => c is >= '\u3400' and <= '\u9FFF' or >= '\uF900' and <= '\uFAFF';
-
-    private static void Deduplicate(List<(int Feature, float Value)> features)
-    {
-        features.Sort(static (a, b) => a.Feature != b.Feature ? a.Feature.CompareTo(b.Feature) : b.Value.CompareTo(a.Value));
-        var kept = 0;
-        for (var i = 0; i < features.Count; i++)
-            if (kept == 0 || features[kept - 1].Feature != features[i].Feature) features[kept++] = features[i];
-        features.RemoveRange(kept, features.Count - kept);
-    }
 
     internal static int Hash(char space, ReadOnlySpan<char> text)
     {

@@ -93,7 +93,7 @@ public sealed class DraftExporterTests : IDisposable
 
         var markdown = Renderer.Render(await BuildAsync(new EditorialWeek(2020, 48)));
 
-        var item = Assert.Single(IssueMarkdownParser.Parse(markdown, new DraftOptions().SectionSlugs()));
+        var item = Assert.Single(ReferenceItems.Read(markdown));
         Assert.Equal("https://example.com/x", item.Url);
         Assert.DoesNotContain("<script>", markdown);
         Assert.DoesNotContain("](javascript:", markdown);

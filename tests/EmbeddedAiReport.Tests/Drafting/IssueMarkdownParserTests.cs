@@ -19,6 +19,18 @@ public sealed class IssueMarkdownParserTests
         Assert.Equal(84, items.Count(i => i.Section == "papers"));
     }
 
+    [Theory]
+    [MemberData(nameof(CorpusFiles))]
+    public void Parse_CorpusIssue_SameItemsAsTheReferenceParser(string issueFile)
+    {
+        var expected = ReferenceItems.Corpus(issueFile);
+        var items = IssueMarkdownParser.Parse(Fixtures.Text(Path.Combine("corpus", issueFile)), Sections);
+
+        Assert.Equal(expected.Select(i => (i.Section, i.Title, i.Url, i.Prefix)), items.Select(i => (i.Section, i.Title, i.Url, i.Prefix)));
+    }
+
+    public static TheoryData<string> CorpusFiles() => new(Fixtures.CorpusIssues().Select(Path.GetFileName)!);
+
     [Fact]
     public void Parse_PaperWithPrefixAndSummaryLines_KeepsPrefixSummaryAndLinks()
     {

@@ -10,9 +10,9 @@ public static class CorpusFeeds
 {
     public static readonly IReadOnlyDictionary<string, string> Sections = new DraftOptions().SectionSlugs();
 
-    /// <summary>The issue's items with http(s) links, one per URL.</summary>
+    /// <summary>The issue's items with http(s) links, one per URL, as the reference parser read them (<see cref="ReferenceItems"/>).</summary>
     public static IReadOnlyList<IssueItem> Items(string issueFile) =>
-        IssueMarkdownParser.Parse(Fixtures.Text(Path.Combine("corpus", issueFile)), Sections)
+        ReferenceItems.Corpus(issueFile)
             .Where(i => i.Url.StartsWith("http", StringComparison.Ordinal))
             .DistinctBy(i => i.Url)
             .ToList();

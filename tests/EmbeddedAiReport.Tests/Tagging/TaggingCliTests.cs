@@ -79,7 +79,7 @@ public sealed class TaggingCliTests : IAsyncLifetime
 
         Assert.Equal(0, poll.ExitCode);
         Assert.Equal(0, export.ExitCode);
-        var items = IssueMarkdownParser.Parse(export.Out, new DraftOptions().SectionSlugs());
+        var items = ReferenceItems.Read(export.Out);
         Assert.Equal([("news", "高通骁龙875性能规格曝光，集成新一代NPU"), ("opensource", "Tencent/ncnn: ncnn 20200413 发布，支持int8量化推理")],
             items.Select(i => (i.Section, i.Title.Split(" | ")[0])).Order());
         Assert.DoesNotContain("夜景", export.Out);

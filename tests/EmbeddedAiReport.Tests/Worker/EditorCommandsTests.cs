@@ -33,7 +33,7 @@ public sealed class EditorCommandsTests : IAsyncLifetime
     {
         var result = await Cli(["export", .. window]);
         Assert.Equal(0, result.ExitCode);
-        return IssueMarkdownParser.Parse(result.Out, CorpusFeeds.Sections);
+        return ReferenceItems.Read(result.Out);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class EditorOverridesTests : IAsyncLifetime
     }
 
     private static IReadOnlyList<IssueItem> Section(string draft, string slug) =>
-        IssueMarkdownParser.Parse(draft, CorpusFeeds.Sections).Where(i => i.Section == slug).ToList();
+        ReferenceItems.Read(draft).Where(i => i.Section == slug).ToList();
 
     [Fact]
     public async Task Edit_TitleAndSummary_SurviveARepollThatChangesThem_AndAnEmptyTextGoesBackToTheSource()

@@ -38,7 +38,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Contains("0 new, 0 updated", again.Out);
         Assert.Equal(0, export.ExitCode);
         var draft = await File.ReadAllTextAsync(draftPath);
-        var parsed = IssueMarkdownParser.Parse(draft, CorpusFeeds.Sections);
+        var parsed = ReferenceItems.Read(draft);
         // An item without "| account" gets the feed's title as its account, as a mirror's channel title names the account.
         Assert.Equal(
             items.Select(i => (i.Section, i.Url, Title: IssueMarkdownParser.SplitAccount(i.Title).Account is null ? $"{i.Title.Trim()} | {i.Section}" : i.Title.Trim())).Order(),

@@ -31,12 +31,12 @@ public sealed class MarkPrimaryTests : IAsyncLifetime
         var db = _directory.File("r.db");
         Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", config, "--db", db]);
         await Cli("poll");
-        var before = IssueMarkdownParser.Parse((await Cli("export", "--week", "2020-W20")).Out, CorpusFeeds.Sections);
+        var before = ReferenceItems.Read((await Cli("export", "--week", "2020-W20")).Out);
         var listing = (await Cli("entries", "--week", "2020-W20")).Out.Split('\n');
         var postId = listing.Single(l => l.Contains("mp.weixin") || l.Contains("Darknet")).Trim().Split(' ')[0];
 
         var mark = await Cli("mark", postId, "--primary");
-        var after = IssueMarkdownParser.Parse((await Cli("export", "--week", "2020-W20")).Out, CorpusFeeds.Sections);
+        var after = ReferenceItems.Read((await Cli("export", "--week", "2020-W20")).Out);
         var nothing = await Cli("mark", postId);
 
         Assert.Equal("https://arxiv.org/abs/2004.10934", Assert.Single(before).Url);   // the paper is the story's primary

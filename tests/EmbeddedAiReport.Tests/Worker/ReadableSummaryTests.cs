@@ -47,6 +47,6 @@ public sealed class ReadableSummaryTests : IAsyncLifetime
             + "可以通过 PMU 提供数百个事件。对于发现和解决特定的性能问题，我们很难从这数百个事件中挑选出那些真正有用的事件。 这需要我们深入了解微体系架构的设计和 "
             + "PMU 规范，才能从原始事件数据中获取有用的信息。自顶向下的微体系架构分析方法（Top-Down Microarchitecture Analysis Method, TMAM）可以在乱序执行的内核"
             + "中识别性能瓶颈，其通用的分层框架和技术可以应用于许多乱序执行的微体系架构。…", lines);
-        Assert.Equal(2, IssueMarkdownParser.Parse(export.Out, CorpusFeeds.Sections).Count);
+        Assert.Equal(2, ReferenceItems.Read(export.Out).Count);
     }
 }

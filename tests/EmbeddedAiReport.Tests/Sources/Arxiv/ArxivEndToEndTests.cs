@@ -67,7 +67,7 @@ public sealed class ArxivEndToEndTests : IAsyncLifetime
             项目：https://github.com/example-lab/tinyquant  
             摘要：Version 2 extends TinyQuant to language transformers.
             """.ReplaceLineEndings("\n"), draft);
-        var items = IssueMarkdownParser.Parse(draft, new DraftOptions().SectionSlugs());
+        var items = ReferenceItems.Read(draft);
         Assert.Equal(6, items.Count);
         Assert.All(items, item => Assert.Equal("papers", item.Section));
         Assert.Equal(["2401.09876v2", "2402.14511v1", "2402.14655v1", "2402.14702v2", "2402.14790v1", "2402.14833v1"],

@@ -1,7 +1,4 @@
 using System.Globalization;
-using EmbeddedAiReport.Dedup;
-using EmbeddedAiReport.Drafting;
-using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
 
 namespace EmbeddedAiReport.Worker.Configuration;
@@ -18,9 +15,6 @@ namespace EmbeddedAiReport.Worker.Configuration;
 /// </remarks>
 internal static class DurationSettings
 {
-    private static readonly (string Section, Type Options)[] Sections =
-        [("Report", typeof(ReportOptions)), ("Fetching", typeof(FetchingOptions)), ("Draft", typeof(DraftOptions)), ("Dedup", typeof(DedupOptions))];
-
     /// <summary>Values for the binder by key (null: leave the default), and every problem.</summary>
     public static (Dictionary<string, string?> Values, List<string> Problems) Read(IConfiguration configuration, string file)
     {
@@ -35,7 +29,7 @@ internal static class DurationSettings
             if (span is null) problems.Add($"{file}: {key}: {Duration.Problem(text)}");
             values[key] = (span ?? fallback)?.ToString("c", CultureInfo.InvariantCulture);
         }
-        foreach (var (section, options) in Sections)
+        foreach (var (section, options) in ReportSettings.Sections)
         {
             var defaults = Activator.CreateInstance(options);
             foreach (var property in options.GetProperties().Where(p => p.CanWrite))

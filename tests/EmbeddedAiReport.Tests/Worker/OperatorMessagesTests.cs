@@ -61,6 +61,7 @@ public sealed class OperatorMessagesTests : IAsyncLifetime
         {
             json["Fetching"]!["Timeout"] = "30";
             json["Fetching"]!["HostDelays"]!["arxiv.org"] = "3";
+            json["Summaries"] = new JsonObject { ["ExportBudget"] = "90" };
         });
 
         var result = await CliRunner.RunAsync("validate", "--config", config);
@@ -68,7 +69,7 @@ public sealed class OperatorMessagesTests : IAsyncLifetime
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
             [$"appsettings.json: Fetching:Timeout: '30' has no unit; {Forms}", $"appsettings.json: Fetching:HostDelays:arxiv.org: '3' has no unit; {Forms}",
-             "2 config problem(s); nothing was done."],
+             $"appsettings.json: Summaries:ExportBudget: '90' has no unit; {Forms}", "3 config problem(s); nothing was done."],
             result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
@@ -80,6 +81,7 @@ public sealed class OperatorMessagesTests : IAsyncLifetime
             json["Fetching"]!["Timeout"] = "20s";
             json["Fetching"]!["PollBudget"] = "2m";
             json["Report"]!["FetchRetention"] = "2w";
+            json["Summaries"] = new JsonObject { ["ExportBudget"] = "90s" };
         });
 
         var result = await CliRunner.RunAsync("validate", "--config", config);

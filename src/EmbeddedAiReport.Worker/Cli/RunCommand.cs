@@ -11,6 +11,11 @@ internal static partial class RunCommand
     public static async Task<int> RunAsync(CliContext context, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
+        if (Http.ListenAddresses.FirstInUse(config.Report.Urls) is { } taken)
+        {
+            context.Error.WriteLine(Http.ListenAddresses.InUseMessage(taken));
+            return ExitCodes.UsageOrConfig;
+        }
         await using var app = WorkerHost.Build(config, daemon: true, configure);
         await app.Services.GetRequiredService<ReportDatabase>().MigrateAsync(cancellationToken);
         // Quartz refuses to start on a job store it cannot read; a damaged one costs only the schedules, rebuilt from sources.json.
@@ -20,7 +25,15 @@ internal static partial class RunCommand
             app.Services.GetRequiredService<ILogger<SchedulerTables>>().JobStoreDamaged(problem);
             await tables.RecreateAsync(cancellationToken);
         }
-        await app.RunAsync(cancellationToken);
+        try
+        {
+            await app.RunAsync(cancellationToken);
+        }
+        catch (IOException ex) when (Http.ListenAddresses.IsAddressInUse(ex))   // taken between the check and the bind
+        {
+            context.Error.WriteLine(Http.ListenAddresses.InUseMessage(config.Report.Urls));
+            return ExitCodes.UsageOrConfig;
+        }
         return ExitCodes.Ok;
     }
 }

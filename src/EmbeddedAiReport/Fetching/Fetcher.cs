@@ -43,7 +43,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         }
         catch (HttpRequestException ex) when (FindInner<PrivateAddressException>(ex) is { } refused)
         {
-            return new FetchOutcome.Refused(refused.Message);
+            return new FetchOutcome.Refused(refused.Message, PrivateNetwork: true);
         }
         catch (HttpRequestException ex)
         {

@@ -7,11 +7,18 @@ namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>Item 5 of issue 15: <c>Logging:Format</c> is <c>simple</c> (one readable line) or <c>json</c> (one JSON object per line).</summary>
 /// <remarks>The console logger writes to the process's stderr, so the worker runs as a child process here.</remarks>
-public sealed class LoggingFormatTests : IDisposable
+public sealed class LoggingFormatTests : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
+    private LoopbackServer _server = null!;
 
-    public void Dispose() => _directory.Dispose();
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _directory.Dispose();
+    }
 
     [Fact]
     public async Task Poll_WithJsonFormat_LogsOneJsonObjectPerLine()
@@ -22,9 +29,9 @@ public sealed class LoggingFormatTests : IDisposable
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
         var events = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        var failed = Assert.Single(events, e => e.GetProperty("EventId").GetInt32() == 2003);
-        Assert.Equal("Warning", failed.GetProperty("LogLevel").GetString());
-        Assert.Equal("dead", failed.GetProperty("State").GetProperty("SourceId").GetString());
+        var partly = Assert.Single(events, e => e.GetProperty("EventId").GetInt32() == 2007);
+        Assert.Equal("Warning", partly.GetProperty("LogLevel").GetString());
+        Assert.Equal("cut", partly.GetProperty("State").GetProperty("SourceId").GetString());
     }
 
     [Fact]
@@ -32,7 +39,7 @@ public sealed class LoggingFormatTests : IDisposable
     {
         var stderr = await RunWorkerAsync("poll", "--config", Config("simple"), "--db", _directory.File("r.db"));
 
-        Assert.Contains(stderr.Split('\n'), l => l.Contains("warn: EmbeddedAiReport.Sources.SourcePoller[2003] Poll of dead failed: http://127.0.0.1:9/feed.xml: unreachable"));
+        Assert.Contains(stderr.Split('\n'), l => l.Contains($"warn: EmbeddedAiReport.Sources.SourcePoller[2007] cut: {_server.Url("cut.xml")} is broken and was only partly read"));
     }
 
     [Fact]
@@ -59,7 +66,10 @@ public sealed class LoggingFormatTests : IDisposable
 
     private string Config(string format)
     {
-        var config = _directory.ConfigWithSources("""{"sources": [{"id": "dead", "kind": "feed", "url": "http://127.0.0.1:9/feed.xml", "allowPrivateNetwork": true}]}""");
+        // A feed cut off mid-item: the poll succeeds with what it read and logs a warning (a failed poll is `poll`'s result, on stdout).
+        var whole = FaultFeeds.Rss(FaultFeeds.Items(3, "part"));
+        _server.MapFile("cut.xml", System.Text.Encoding.UTF8.GetBytes(whole[..whole.LastIndexOf("<item>", StringComparison.Ordinal)] + "<item><title>cut off"));
+        var config = _directory.ConfigWithSources($$"""{"sources": [{"id": "cut", "kind": "feed", "url": "{{_server.Url("cut.xml")}}", "allowPrivateNetwork": true}]}""");
         var path = Path.Combine(config, "appsettings.json");
         var json = JsonNode.Parse(File.ReadAllText(path))!;
         json["Logging"]!["Format"] = format;

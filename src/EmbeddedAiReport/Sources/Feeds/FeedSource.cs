@@ -56,7 +56,7 @@ public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
         if (link is null || title.Length == 0) return null;
         var body = item.Description ?? item.Content;
         var bodyText = TextCleaner.HtmlToText(body);
-        var summary = TextCleaner.Truncate(bodyText, MaxSummaryLength);
+        var summary = TextCleaner.Excerpt(bodyText, MaxSummaryLength);
         // content:encoded (or Atom content beside a summary) usually holds the whole article the description excerpts.
         var content = item.Content is { } c && !ReferenceEquals(c, body) ? TextCleaner.HtmlToText(c) : "";
         var text = content.Length > bodyText.Length ? content : bodyText;

@@ -34,7 +34,7 @@ internal static partial class ReleaseNotes
             summary.Append(line);
             if (summary.Length >= maxLength) break;
         }
-        return TextCleaner.Truncate(summary.ToString(), maxLength);
+        return TextCleaner.Excerpt(summary.ToString(), maxLength);
     }
 
     /// <summary>All of the notes as plain text (markup and boilerplate kept: fingerprints drop what is not letters or digits), or null when empty.</summary>

@@ -250,7 +250,7 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "flavor": "x"}]}""", "flavor: unknown mirror flavor 'x'")]
     [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "format": "xml"}]}""", "format: unknown format 'xml'")]
     [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": [{"name": "机器之心"}]}]}""", "accounts[1]: feed: required")]
-    [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "staleAfter": "soon"}]}""", "staleAfter: not a positive duration")]
+    [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "staleAfter": "soon"}]}""", "staleAfter: 'soon' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
     [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "enrichLimit": 500}]}""", "enrichLimit: expected a whole number")]
     [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "repos": ["x/y"]}]}""", "repos: unknown field")]
     public void Parse_BadWeChatMirrorFields_NameTheField(string json, string problem)

@@ -82,8 +82,11 @@ public sealed class StoryAssignerTests() : LoopbackTest(new TestServices())
 
         await CommitAsync([.. corpus]);
 
+        // The 20 items (Fixtures/corpus-items/2020-03-19.jsonl), each its own story.
         var entries = await ListAsync();
-        Assert.Equal(entries.Count, entries.Select(e => e.StoryId).Distinct().Count());
+        Assert.Equal(20, entries.Count);
+        Assert.All(entries, e => Assert.NotNull(e.StoryId));
+        Assert.Equal(20, entries.Select(e => e.StoryId).Distinct().Count());
     }
 
     [Fact]

@@ -66,7 +66,14 @@ public sealed class FailureIsolationTests : IAsyncLifetime
         var results = await poll.WaitAsync(TimeSpan.FromSeconds(120));
 
         Assert.All(results.Where(r => r.SourceId.StartsWith("ok-", StringComparison.Ordinal)), r => Assert.Null(r.Error));
-        Assert.All(results.Where(r => r.SourceId.StartsWith("bad-", StringComparison.Ordinal)), r => Assert.NotNull(r.Error));
+        // Each fault in the words an operator reads in `poll` and `sources` (the reset's cause is the OS's own text).
+        var errors = results.Where(r => r.SourceId.StartsWith("bad-", StringComparison.Ordinal)).ToDictionary(r => r.SourceId, r => r.Error);
+        Assert.Equal(["bad-500", "bad-bomb", "bad-html", "bad-reset", "bad-slow"], errors.Keys.Order());
+        Assert.Equal($"{_server.Url("bad-slow.xml")}: unreachable: timed out after 2s (raise the source's timeout if it is slow)", errors["bad-slow"]);
+        Assert.Equal($"{_server.Url("bad-500.xml")}: HTTP 500 Internal Server Error (server error: the source is paused and polled again later)", errors["bad-500"]);
+        Assert.StartsWith($"{_server.Url("bad-reset.xml")}: unreachable: ", errors["bad-reset"]);
+        Assert.Equal($"{_server.Url("bad-html.xml")}: got an HTML page, not a feed (check the URL; the site may show an error or login page)", errors["bad-html"]);
+        Assert.Equal($"{_server.Url("bad-bomb.xml")}: response larger than the 1048576 byte cap (raise maxBytes if the source is legitimate)", errors["bad-bomb"]);
         var expected = Enumerable.Range(0, 15).Sum(i => 10 + i);
         Assert.Equal(expected, await services.Get<EntryStore>().CountAsync(CancellationToken.None));
         var health = await services.Get<SourceStore>().ListHealthAsync(CancellationToken.None);

@@ -16,7 +16,7 @@ namespace EmbeddedAiReport.Tests.Reliability;
 /// requests, plus a short delay); no assertion depends on timing. Each run serves every feed with more items than the
 /// last, so every restarted poll has new work to commit.
 /// </remarks>
-public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class CrashTests(ITestOutputHelper output) : LoopbackTest
 {
     private const int SourceCount = 16;
     private const int BaseItems = 80;
@@ -30,32 +30,24 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         "firmware", "battery", "thermal", "camera", "sensor", "robot", "drone", "watch", "phone", "car", "lidar", "radar", "audio",
     ];
 
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
     private int _generation;
     private int _requests;
     private TaskCompletionSource _enoughRequests = new();
     private int _killAfterRequests = int.MaxValue;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         for (var s = 0; s < SourceCount; s++)
         {
             var source = s;
-            _server.Map($"feed-{s}.xml", async context =>
+            Server.Map($"feed-{s}.xml", async context =>
             {
                 if (Interlocked.Increment(ref _requests) >= Volatile.Read(ref _killAfterRequests)) _enoughRequests.TrySetResult();
                 context.Response.ContentType = "application/rss+xml; charset=utf-8";
                 await context.Response.Body.WriteAsync(Feed(source, ItemCount(Volatile.Read(ref _generation))));
             });
         }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
     }
 
     private static int ItemCount(int generation) => BaseItems + ItemsPerRun * generation;
@@ -76,8 +68,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
     private string Configure()
     {
         var sources = Enumerable.Range(0, SourceCount).Select(s =>
-            $$"""{"id": "crash-{{s}}", "kind": "feed", "url": "{{_server.Url($"feed-{s}.xml")}}", "allowPrivateNetwork": true}""");
-        var config = _directory.ConfigWithSources($$"""{"sources": [{{string.Join(",\n", sources)}}]}""");
+            $$"""{"id": "crash-{{s}}", "kind": "feed", "url": "{{Server.Url($"feed-{s}.xml")}}", "allowPrivateNetwork": true}""");
+        var config = Folder.ConfigWithSources($$"""{"sources": [{{string.Join(",\n", sources)}}]}""");
         var settingsPath = Path.Combine(config, "appsettings.json");
         var settings = JsonNode.Parse(File.ReadAllText(settingsPath))!;
         settings["Fetching"]!["Retries"] = 0;
@@ -107,7 +99,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         var kills = int.TryParse(Environment.GetEnvironmentVariable("EAIR_CRASH_KILLS"), out var n) && n > 0 ? n : 10;
         var random = new Random(20201125);
         var config = Configure();
-        var database = _directory.File("crash.db");
+        var database = Folder.File("crash.db");
         var killedMidPoll = 0;
 
         for (var run = 0; run < kills; run++)

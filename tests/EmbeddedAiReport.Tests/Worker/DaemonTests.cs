@@ -6,32 +6,22 @@ using Microsoft.Extensions.Time.Testing;
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>The daemon (`run`) in-process on a fake clock: it schedules jobs, polls, serves HTTP, and stops cleanly when cancelled.</summary>
-public sealed class DaemonTests : IAsyncLifetime
+public sealed class DaemonTests : LoopbackTest
 {
     // Monday 2020-11-23 12:00 in Shanghai: 2020-W48, the week /drafts/latest.md shows; the feeds' items are two hours older.
     private static readonly DateTimeOffset Monday = new(2020, 11, 23, 12, 0, 0, TimeSpan.FromHours(8));
     private const string Week = "2020-W48";
 
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
-    }
 
     [Fact]
     public async Task Run_WithOneSource_SchedulesPollsServesDraftAndStopsCleanly()
     {
         var items = CorpusFeeds.Items("2020-05-15.md");
-        var config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, Monday.AddHours(-2)));
+        var config = Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, items, Monday.AddHours(-2)));
         Daemon.Prepare(config);
         var clock = new FakeTimeProvider(Monday);
 
-        await using var daemon = Daemon.Start(config, _directory.File("r.db"), clock);
+        await using var daemon = Daemon.Start(config, Folder.File("r.db"), clock);
         var scheduled = await daemon.WaitForAsync(4101, "news");
         var polled = await daemon.WaitForAsync(2001, "news");
         foreach (var section in items.Select(i => i.Section).Distinct()) await daemon.WaitForAsync(2001, section);
@@ -72,12 +62,12 @@ public sealed class DaemonTests : IAsyncLifetime
     public async Task Run_SourcesJsonChanges_ReschedulesOrKeepsTheOldSourcesOnABadFile()
     {
         var items = CorpusFeeds.Items("2020-04-26.md");
-        var sourcesJson = CorpusFeeds.ServeBySection(_server, items, Monday.AddHours(-2));
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var sourcesJson = CorpusFeeds.ServeBySection(Server, items, Monday.AddHours(-2));
+        var config = Folder.ConfigWithSources("""{"sources": []}""");
         Daemon.Prepare(config);
         var clock = new FakeTimeProvider(Monday);
 
-        await using var daemon = Daemon.Start(config, _directory.File("r.db"), clock);
+        await using var daemon = Daemon.Start(config, Folder.File("r.db"), clock);
         await daemon.WaitForAsync(4112);
         File.WriteAllText(Path.Combine(config, "sources.json"), sourcesJson);
         var sections = items.Select(i => i.Section).Distinct().Count();

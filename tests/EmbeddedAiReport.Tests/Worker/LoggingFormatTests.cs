@@ -7,24 +7,14 @@ namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>Item 5 of issue 15: <c>Logging:Format</c> is <c>simple</c> (one readable line) or <c>json</c> (one JSON object per line).</summary>
 /// <remarks>The console logger writes to the process's stderr, so the worker runs as a child process here.</remarks>
-public sealed class LoggingFormatTests : IAsyncLifetime
+public sealed class LoggingFormatTests : LoopbackTest
 {
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
-    }
 
     [Fact]
     public async Task Poll_WithJsonFormat_LogsOneJsonObjectPerLine()
     {
         var config = Config("json");
-        var stderr = await RunWorkerAsync("poll", "--config", config, "--db", _directory.File("r.db"));
+        var stderr = await RunWorkerAsync("poll", "--config", config, "--db", Folder.File("r.db"));
 
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
@@ -37,9 +27,9 @@ public sealed class LoggingFormatTests : IAsyncLifetime
     [Fact]
     public async Task Poll_WithSimpleFormat_LogsReadableLines()
     {
-        var stderr = await RunWorkerAsync("poll", "--config", Config("simple"), "--db", _directory.File("r.db"));
+        var stderr = await RunWorkerAsync("poll", "--config", Config("simple"), "--db", Folder.File("r.db"));
 
-        Assert.Contains(stderr.Split('\n'), l => l.Contains($"warn: EmbeddedAiReport.Sources.SourcePoller[2007] cut: {_server.Url("cut.xml")} is broken and was only partly read"));
+        Assert.Contains(stderr.Split('\n'), l => l.Contains($"warn: EmbeddedAiReport.Sources.SourcePoller[2007] cut: {Server.Url("cut.xml")} is broken and was only partly read"));
     }
 
     [Fact]
@@ -68,8 +58,8 @@ public sealed class LoggingFormatTests : IAsyncLifetime
     {
         // A feed cut off mid-item: the poll succeeds with what it read and logs a warning (a failed poll is `poll`'s result, on stdout).
         var whole = FaultFeeds.Rss(FaultFeeds.Items(3, "part"));
-        _server.MapFile("cut.xml", System.Text.Encoding.UTF8.GetBytes(whole[..whole.LastIndexOf("<item>", StringComparison.Ordinal)] + "<item><title>cut off"));
-        var config = _directory.ConfigWithSources($$"""{"sources": [{"id": "cut", "kind": "feed", "url": "{{_server.Url("cut.xml")}}", "allowPrivateNetwork": true}]}""");
+        Server.MapFile("cut.xml", System.Text.Encoding.UTF8.GetBytes(whole[..whole.LastIndexOf("<item>", StringComparison.Ordinal)] + "<item><title>cut off"));
+        var config = Folder.ConfigWithSources($$"""{"sources": [{"id": "cut", "kind": "feed", "url": "{{Server.Url("cut.xml")}}", "allowPrivateNetwork": true}]}""");
         var path = Path.Combine(config, "appsettings.json");
         var json = JsonNode.Parse(File.ReadAllText(path))!;
         json["Logging"]!["Format"] = format;

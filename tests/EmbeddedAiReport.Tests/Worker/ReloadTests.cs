@@ -7,32 +7,24 @@ namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>Item 7 of issue 15: the running daemon reloads tags.json, router.json, the template and sources.json; a bad file changes nothing.</summary>
 /// <remarks>The daemon runs on the real clock here: the watcher waits half a second for an editor's writes to settle.</remarks>
-public sealed class ReloadTests : IAsyncLifetime
+public sealed class ReloadTests : LoopbackTest
 {
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         Feed("a", "INT8 quantization of MobileNet on an NPU");
         Feed("c", "Pruning ResNet for the edge");
         Feed("d", "Distillation for on-device speech");
         Feed("zebra", "Zebrafish larvae tracked by a tiny detector");
     }
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
-    }
-
     [Fact]
     public async Task Reload_TemplateTagsAndRouter_ApplyWithoutRestartAndABadFileKeepsTheRunningOne()
     {
-        var config = _directory.ConfigWithSources(Sources(("a", "a", "1h")));
+        var config = Folder.ConfigWithSources(Sources(("a", "a", "1h")));
         Daemon.Prepare(config);
-        await using var daemon = Daemon.Start(config, _directory.File("report.db"));
+        await using var daemon = Daemon.Start(config, Folder.File("report.db"));
         await daemon.WaitForAsync(2001, "a");
         await daemon.WaitForAsync(4112);
         using var http = new HttpClient { BaseAddress = daemon.BaseUri };
@@ -66,9 +58,9 @@ public sealed class ReloadTests : IAsyncLifetime
     [Fact]
     public async Task Reload_SourcesJson_ReschedulesOnlyChangedSourcesAndLiftsTheFixedSourcesPause()
     {
-        var config = _directory.ConfigWithSources(Sources(("a", "a", "1h"), ("b", "missing", "1h"), ("c", "c", "2h")));
+        var config = Folder.ConfigWithSources(Sources(("a", "a", "1h"), ("b", "missing", "1h"), ("c", "c", "2h")));
         Daemon.Prepare(config);
-        var database = _directory.File("report.db");
+        var database = Folder.File("report.db");
         await using var daemon = Daemon.Start(config, database);
         await daemon.WaitForAsync(2001, "Polled a:");
         await daemon.WaitForAsync(2003, "Poll of b failed");
@@ -91,15 +83,15 @@ public sealed class ReloadTests : IAsyncLifetime
         Assert.Equal([1, 1, 1, 1, 1], new[] { "a.xml", "missing.xml", "zebra.xml", "c.xml", "d.xml" }.Select(Requests).ToArray());
     }
 
-    private int Requests(string file) => _server.Requests.Count(r => r.PathAndQuery == "/" + file);
+    private int Requests(string file) => Server.Requests.Count(r => r.PathAndQuery == "/" + file);
 
     private void Feed(string name, string title)
     {
         var published = DateTimeOffset.UtcNow.AddHours(-1).ToString("r", CultureInfo.InvariantCulture);
         var items = string.Concat(Enumerable.Range(0, 3).Select(i => FaultFeeds.Item($"{title} ({i})", $"https://example.org/{name}/{i}", $"{title}, part {i}.", pubDate: published)));
-        _server.MapFile($"{name}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
+        Server.MapFile($"{name}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
     }
 
     private string Sources(params (string Id, string File, string Schedule)[] sources) => $$"""{"sources": [{{string.Join(",\n", sources.Select(s =>
-        $$"""{"id": "{{s.Id}}", "kind": "feed", "url": "{{_server.Url(s.File + ".xml")}}", "schedule": "{{s.Schedule}}", "allowPrivateNetwork": true}"""))}}]}""";
+        $$"""{"id": "{{s.Id}}", "kind": "feed", "url": "{{Server.Url(s.File + ".xml")}}", "schedule": "{{s.Schedule}}", "allowPrivateNetwork": true}"""))}}]}""";
 }

@@ -157,7 +157,7 @@ public sealed class StoryAssignerTests() : LoopbackTest(new TestServices())
     public async Task PollAsync_LongArticleAndItsSentenceReorderedRetelling_BecomeOneStoryAndAnotherArticleStaysApart()
     {
         var page = ArticlePageParser.Parse(new FetchedDocument(Fixtures.Bytes("wechat-article-html/wechatsogou_2018_article_qqmusic.html"),
-            "text/html", "utf-8", new Uri("https://mp.weixin.qq.com/s/music"))).Page!;
+            "text/html", "utf-8", new Uri("https://mp.weixin.qq.com/s/music"), Services.Clock.GetUtcNow())).Page!;
         var sentences = Regex.Split(page.Body, "(?<=[。！？])").Where(p => p.Trim().Length > 0).ToList();
         var reordered = sentences.OrderBy(_ => 0).ToList();
         new Random(13).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(reordered));

@@ -43,7 +43,7 @@ public sealed class SourceDatesTests
     {
         var parsed = SourceDates.Parse(text, Now);
 
-        Assert.Equal(expected, parsed?.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+        Assert.Equal(expected, Iso(parsed));
         if (parsed is { } value) Assert.Equal(TimeSpan.Zero, value.Offset);
     }
 
@@ -58,6 +58,8 @@ public sealed class SourceDatesTests
     {
         var parsed = SourceDates.Parse(text, Now, TimeSpan.FromHours(8));
 
-        Assert.Equal(expected, parsed?.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+        Assert.Equal(expected, Iso(parsed));
     }
+
+    private static string? Iso(DateTimeOffset? instant) => instant?.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 }

@@ -83,16 +83,7 @@ public sealed class FailureIsolationTests : LoopbackTest
         options.FailureBackoff = TimeSpan.FromMinutes(5);
         options.MaxFailureBackoff = TimeSpan.FromMinutes(30);
         using var services = new TestServices(fetching: options);
-        var healthy = false;
-        Server.Map("flaky.xml", async context =>
-        {
-            if (!Volatile.Read(ref healthy))
-            {
-                context.Response.StatusCode = 502;
-                return;
-            }
-            await context.Response.Body.WriteAsync(FaultFeeds.Healthy(3));
-        });
+        var outage = MapOutage("flaky.xml", 502, items: 3);
         var source = Assert.Single(services.Sources($$"""{"sources": [{{SourceJson("flaky", Server.Url("flaky.xml"))}}]}"""));
         var poller = services.Get<SourcePoller>();
         var store = services.Get<SourceStore>();
@@ -107,7 +98,7 @@ public sealed class FailureIsolationTests : LoopbackTest
             pauses.Add(health.PausedUntil!.Value - services.Clock.GetUtcNow());
             services.Clock.Advance(pauses[^1]);
         }
-        Volatile.Write(ref healthy, true);
+        outage.End();
         var recovered = await poller.PollAsync(source, CancellationToken.None);
 
         Assert.Equal([5, 10, 20, 30, 30], pauses.Select(p => p.TotalMinutes));
@@ -140,16 +131,7 @@ public sealed class FailureIsolationTests : LoopbackTest
         options.CircuitBreakerFailures = 2;
         options.CircuitBreakDuration = TimeSpan.FromMinutes(5);
         using var services = new TestServices(fetching: options);
-        var up = false;
-        Server.Map("down.xml", async context =>
-        {
-            if (!Volatile.Read(ref up))
-            {
-                context.Response.StatusCode = 503;
-                return;
-            }
-            await context.Response.Body.WriteAsync(FaultFeeds.Healthy(1));
-        });
+        var outage = MapOutage("down.xml", 503, items: 1);
         var fetcher = services.Get<Fetcher>();
         FetchRequest On(string host) => new(new Uri($"http://{host}:{Server.BaseUri.Port}/down.xml"), HttpValidators.None, AllowPrivateNetwork: true);
 
@@ -157,7 +139,7 @@ public sealed class FailureIsolationTests : LoopbackTest
         await fetcher.FetchAsync(On("127.0.0.1"), CancellationToken.None);
         var open = await fetcher.FetchAsync(On("127.0.0.1"), CancellationToken.None);
         var otherHost = await fetcher.FetchAsync(On("localhost"), CancellationToken.None);
-        Volatile.Write(ref up, true);
+        outage.End();
         var stillOpen = await fetcher.FetchAsync(On("127.0.0.1"), CancellationToken.None);
         services.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         var closed = await fetcher.FetchAsync(On("127.0.0.1"), CancellationToken.None);
@@ -195,6 +177,31 @@ public sealed class FailureIsolationTests : LoopbackTest
         Assert.Contains("HTTP 410", gone);
         Assert.Contains("paused until", gone);
         Assert.Contains("ok", Assert.Single(listing.Out.Split('\n'), l => l.StartsWith("fine ", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Serves <paramref name="path"/> with <paramref name="status"/> until the outage ends, then a healthy feed of <paramref name="items"/> items.</summary>
+    private Outage MapOutage(string path, int status, int items)
+    {
+        var outage = new Outage();
+        Server.Map(path, async context =>
+        {
+            if (!outage.Over)
+            {
+                context.Response.StatusCode = status;
+                return;
+            }
+            await context.Response.Body.WriteAsync(FaultFeeds.Healthy(items));
+        });
+        return outage;
+    }
+
+    private sealed class Outage
+    {
+        private int _over;
+
+        public bool Over => Volatile.Read(ref _over) == 1;
+
+        public void End() => Volatile.Write(ref _over, 1);
     }
 
     private static byte[] Gzip(byte[] data)

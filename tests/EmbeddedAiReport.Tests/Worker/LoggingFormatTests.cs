@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EmbeddedAiReport.Tests.Support;
@@ -14,7 +13,7 @@ public sealed class LoggingFormatTests : LoopbackTest
     public async Task Poll_WithJsonFormat_LogsOneJsonObjectPerLine()
     {
         var config = Config("json");
-        var stderr = await RunWorkerAsync("poll", "--config", config, "--db", Folder.File("r.db"));
+        var stderr = (await CliRunner.RunChildAsync("poll", "--config", config, "--db", Folder.File("r.db"))).Error;
 
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
@@ -27,7 +26,7 @@ public sealed class LoggingFormatTests : LoopbackTest
     [Fact]
     public async Task Poll_WithSimpleFormat_LogsReadableLines()
     {
-        var stderr = await RunWorkerAsync("poll", "--config", Config("simple"), "--db", Folder.File("r.db"));
+        var stderr = (await CliRunner.RunChildAsync("poll", "--config", Config("simple"), "--db", Folder.File("r.db"))).Error;
 
         Assert.Contains(stderr.Split('\n'), l => l.Contains($"warn: EmbeddedAiReport.Sources.SourcePoller[2007] cut: {Server.Url("cut.xml")} is broken and was only partly read"));
     }
@@ -39,19 +38,6 @@ public sealed class LoggingFormatTests : LoopbackTest
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("appsettings.json: Logging:Format: must be 'simple' or 'json', got 'xml'", result.Error);
-    }
-
-    private static async Task<string> RunWorkerAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EmbeddedAiReport.Worker.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await stdout;
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return stderr;
     }
 
     private string Config(string format)

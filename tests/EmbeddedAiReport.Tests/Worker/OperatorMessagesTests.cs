@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -144,7 +143,8 @@ public sealed class OperatorMessagesTests : LoopbackTest
                           "accounts": [{"feed": "a", "name": "机器之心"}, {"feed": "b", "name": "量子位"}, {"feed": "c", "name": "安兔兔"}]}]}
             """);
 
-        var (code, stdout, stderr) = await RunWorkerAsync("poll", "--config", config, "--db", Folder.File("r.db"));
+        // The console logger writes to the process's own stderr, so which stream a line lands on shows only in a child process.
+        var (code, stdout, stderr) = await CliRunner.RunChildAsync("poll", "--config", config, "--db", Folder.File("r.db"));
 
         Assert.Equal(1, code);
         var line = Assert.Single(stdout.Split('\n'), l => l.Contains("mirror: error:", StringComparison.Ordinal));
@@ -180,18 +180,4 @@ public sealed class OperatorMessagesTests : LoopbackTest
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
-
-    // The console logger writes to the process's own stderr, so which stream a line lands on shows only in a child process.
-    private static async Task<(int Code, string Out, string Error)> RunWorkerAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EmbeddedAiReport.Worker.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        var output = await stdout;
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return (process.ExitCode, output, stderr);
-    }
 }

@@ -70,4 +70,20 @@ public sealed class RankingCliTests : LoopbackTest
         Assert.Matches(@"relevance [01]\.\d{3} \(threshold 0\.\d{3}\) for: .+ [+]\d\.\d\d.*; against: ", entries.Out);
         Assert.Contains("draft: ", entries.Out);
     }
+
+    [Fact]
+    public async Task Daemon_MissingModel_LogsAWarningAndServesDraftsOnTheKeywordScore()
+    {
+        File.Delete(Path.Combine(_config, "ranker.json"));
+        Daemon.Prepare(_config);
+        await using var daemon = Daemon.Start(_config, _db);
+
+        var warning = await daemon.WaitForAsync(4114, "ranker.json");
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        var draft = await http.GetAsync("drafts/2020-W20.md");
+
+        Assert.Contains("relevance falls back to the keyword score", warning);
+        Assert.Equal(System.Net.HttpStatusCode.OK, draft.StatusCode);
+        Assert.Contains("# 嵌入式AI简报", await draft.Content.ReadAsStringAsync());
+    }
 }

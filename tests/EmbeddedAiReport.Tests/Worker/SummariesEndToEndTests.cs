@@ -117,4 +117,26 @@ public sealed class SummariesEndToEndTests : LoopbackTest
         Assert.Contains("appsettings.json: Summaries:Model: required when Summaries:Endpoint is set", noModel.Error + noModel.Out);
         Assert.Contains("appsettings.json: Summaries:Timeout: must be at most Fetching:TotalTimeout (00:03:00), got 00:10:00", longTimeout.Error + longTimeout.Out);
     }
+
+    [Fact]
+    public async Task Healthz_SummarizerFailing_SaysSoInItsDetailAndStaysHealthy()
+    {
+        Assert.Equal(0, (await Cli("poll")).ExitCode);
+        Summaries("http://127.0.0.1:1/v1/");   // nothing listens on port 1
+        var summarize = await Cli("summarize", "--week", "2024-W08");
+        Daemon.Prepare(_config);
+        await using var daemon = Daemon.Start(_config, _db);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+
+        var response = await http.GetAsync("healthz");
+
+        Assert.Equal(1, summarize.ExitCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("ok", body.RootElement.GetProperty("status").GetString());
+        var summaries = body.RootElement.GetProperty("summaries");
+        Assert.Equal("failing", summaries.GetProperty("state").GetString());
+        Assert.Equal(1, summaries.GetProperty("consecutiveFailures").GetInt32());
+        Assert.Contains("could not connect", summaries.GetProperty("note").GetString());
+    }
 }

@@ -10,7 +10,6 @@ namespace EmbeddedAiReport.Tests.Reliability;
 /// <summary>One source's failure never costs another source its entries; failing sources back off and recover.</summary>
 public sealed class FailureIsolationTests : LoopbackTest
 {
-
     private static string SourceJson(string id, Uri url, string extra = "") =>
         $$"""{"id": "{{id}}", "kind": "feed", "url": "{{url}}", "allowPrivateNetwork": true{{extra}}}""";
 

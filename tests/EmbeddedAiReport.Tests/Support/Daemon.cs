@@ -69,8 +69,8 @@ public sealed class Daemon : IAsyncDisposable
     /// <see cref="WaitForAsync"/> while <paramref name="clock"/> advances in 100 ms steps: for what waits on the injected clock
     /// after a real event, such as the config watcher letting a saved file settle.
     /// </summary>
-    public Task<string> WaitForAsync(int eventId, string text, FakeTimeProvider clock) =>
-        ClockDriver.RunAsync(clock, WaitForAsync(eventId, text), TimeSpan.FromMilliseconds(100));
+    public Task<string> WaitForAsync(int eventId, string text, FakeTimeProvider clock, int skip = 0) =>
+        ClockDriver.RunAsync(clock, WaitForAsync(eventId, text, skip: skip), TimeSpan.FromMilliseconds(100));
 
     /// <summary>Stops the daemon as SIGTERM would and returns the CLI's result; <paramref name="patience"/> only guards against a hang.</summary>
     public async Task<CliResult> StopAsync(TimeSpan? patience = null)

@@ -6,7 +6,6 @@ namespace EmbeddedAiReport.Tests.Tagging;
 
 public sealed class TaggingCliTests : LoopbackTest
 {
-
     private string Config() => Folder.ConfigWithSources(
         $$"""{"sources": [{"id": "posts", "kind": "feed", "url": "{{Server.Url("posts.xml")}}", "allowPrivateNetwork": true}]}""");
 

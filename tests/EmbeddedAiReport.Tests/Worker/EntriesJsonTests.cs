@@ -12,7 +12,6 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// <summary>Issue 18 item 5: <c>GET /entries</c> writes Chinese as UTF-8 text, not <c>\u5E95</c> escapes, and stays valid JSON.</summary>
 public sealed class EntriesJsonTests : LoopbackTest
 {
-
     [Fact]
     public async Task GetEntries_ChineseTitles_AreUtf8TextInValidJson()
     {

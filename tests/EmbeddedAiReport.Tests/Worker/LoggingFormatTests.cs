@@ -8,7 +8,6 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// <remarks>The console logger writes to the process's stderr, so the worker runs as a child process here.</remarks>
 public sealed class LoggingFormatTests : LoopbackTest
 {
-
     [Fact]
     public async Task Poll_WithJsonFormat_LogsOneJsonObjectPerLine()
     {

@@ -9,7 +9,6 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// </summary>
 public sealed class ReadableSummaryTests : LoopbackTest
 {
-
     [Fact]
     public async Task PollThenExport_RealSummaries_ReadAsWholeSentencesWithPlainLinks()
     {

@@ -9,7 +9,6 @@ using EmbeddedAiReport.Tagging;
 using EmbeddedAiReport.Worker.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace EmbeddedAiReport.Worker;
 
@@ -91,9 +90,14 @@ public sealed class LoadedConfig
         }
         catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
         {
-            loadProblems.Add($"{AppSettingsFile}: {ex.GetBaseException().Message}");
+            loadProblems.Add(ex.GetBaseException() is System.Text.Json.JsonException syntax
+                ? $"{AppSettingsFile}: not valid JSON: {JsonSyntaxError.Describe(syntax, File.ReadAllText(settingsPath))}"
+                : $"{AppSettingsFile}: {ex.GetBaseException().Message}");
             configuration = new ConfigurationBuilder().AddEnvironmentVariables("EAIR_").Build();
         }
+        var (durations, durationProblems) = DurationSettings.Read(configuration, AppSettingsFile);
+        loadProblems.AddRange(durationProblems);
+        if (durations.Count > 0) configuration = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(durations).Build();
         var config = new LoadedConfig(root, configuration, databaseOverride, kinds.ToList());
         config.Problems.AddRange(loadProblems);
         config.BindSettings();
@@ -120,19 +124,8 @@ public sealed class LoadedConfig
     /// <summary>Path of a file in the config folder.</summary>
     public string PathOf(string relative) => Path.Combine(Directory, relative);
 
-    /// <summary>A Quartz cron problem, or null when <paramref name="expression"/> is valid.</summary>
-    public static string? CronProblem(string expression)
-    {
-        try
-        {
-            _ = new CronExpression(expression);
-            return null;
-        }
-        catch (FormatException ex)
-        {
-            return $"not a Quartz cron expression or interval: '{expression}' ({ex.Message})";
-        }
-    }
+    /// <summary>A Quartz cron problem in the config's own words, or null when <paramref name="expression"/> is valid.</summary>
+    public static string? CronProblem(string expression) => CronText.Problem(expression);
 
     /// <summary>
     /// Reads again every reloadable file whose content changed. A part whose files have problems keeps its running value

@@ -89,6 +89,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(provider => new DraftExplainer(provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<IOptionsMonitor<TaggingModel>>()));
         services.AddSingleton<DraftReview>();
         services.AddSingleton(provider => new IssueHistory(provider.GetRequiredService<IssueStore>(), provider.GetRequiredService<IOptions<DraftOptions>>().Value));
+        services.AddSingleton(provider => new IssuePublisher(provider.GetRequiredService<DraftExporter>(), provider.GetRequiredService<IssueHistory>(),
+            provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
         services.AddSummaries();
         return services;
     }

@@ -1,13 +1,15 @@
 using System.Globalization;
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
 
 namespace EmbeddedAiReport.Worker.Cli;
 
-/// <summary><c>entries</c>: list candidates with their scores and tags, filtered by window, tag, section and status.</summary>
+/// <summary><c>entries</c>: list candidates with their scores and tags, filtered by window (default: the current week), tag, section and status.</summary>
 internal static class EntriesCommand
 {
-    public sealed record Arguments(ExportCommand.Arguments Window, string? Tag, string? Section, string? Status, int Limit, bool Explain);
+    /// <param name="All">Every stored entry, whatever its date (no window).</param>
+    public sealed record Arguments(ExportCommand.Arguments Window, string? Tag, string? Section, string? Status, int Limit, bool Explain, bool All = false);
 
     public static async Task<int> RunAsync(CliContext context, Arguments arguments, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
@@ -18,19 +20,32 @@ internal static class EntriesCommand
             context.Error.WriteLine($"--section: unknown section '{sectionText}' (known: {string.Join(", ", config.Draft.SectionSlugs().Keys.Order())})");
             return ExitCodes.UsageOrConfig;
         }
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
-        var query = new EntryQuery { Tag = arguments.Tag, Section = section, Status = arguments.Status, Limit = arguments.Limit };
-        EmbeddedAiReport.Drafting.DraftWindow? chosen = null;
-        if (arguments.Window.Week is not null || arguments.Window.From is not null || arguments.Window.To is not null || arguments.Window.SinceLast)
+        var tag = arguments.Tag;
+        if (tag is not null && TagProblem(tag, config, out tag) is { } tagProblem)
         {
-            var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, arguments.Window, cancellationToken);
-            if (resolved.Window is not { } window)
+            context.Error.WriteLine(tagProblem);
+            return ExitCodes.UsageOrConfig;
+        }
+        var window = arguments.Window;
+        if (arguments.All && (window.Week is not null || window.From is not null || window.To is not null || window.SinceLast))
+        {
+            context.Error.WriteLine("--all lists every date: use it without --week, --from/--to or --since-last");
+            return ExitCodes.UsageOrConfig;
+        }
+        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        var query = new EntryQuery { Tag = tag, Section = section, Status = arguments.Status, Limit = arguments.Limit };
+        DraftWindow? chosen = null;
+        if (!arguments.All)
+        {
+            // No window named: the current week, as export drafts it.
+            var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, window, cancellationToken);
+            if (resolved.Window is not { } draftWindow)
             {
                 context.Error.WriteLine(resolved.Problem);
                 return ExitCodes.UsageOrConfig;
             }
-            query = query with { FromUtc = window.FromUtc, ToUtc = window.ToUtc };
-            chosen = window;
+            query = query with { FromUtc = draftWindow.FromUtc, ToUtc = draftWindow.ToUtc };
+            chosen = draftWindow;
         }
         var rows = await app.Services.GetRequiredService<EntryStore>().QueryAsync(query, cancellationToken);
         var classifier = app.Services.GetRequiredService<EntryClassifier>();
@@ -40,7 +55,7 @@ internal static class EntriesCommand
             ? await app.Services.GetRequiredService<EmbeddedAiReport.Summaries.DraftSummaries>().DescribeAsync(rows.Select(r => r.Entry.Id).ToList(), cancellationToken)
             : null;
         context.Out.WriteLine($"{"id",6}  {"status",-11} {"score",6}  {"section",-10} {"date",-10}  title");
-        foreach (var (entry, tags) in rows)
+        foreach (var (entry, _) in rows)
         {
             var date = TimeZoneInfo.ConvertTime(entry.Published ?? entry.FirstSeen, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var account = entry.Account is null ? "" : $" | {entry.Account}";
@@ -57,7 +72,20 @@ internal static class EntriesCommand
                 if (summaries!.TryGetValue(entry.Id, out var summary)) context.Out.WriteLine($"{"",8}summary: {summary}");
             }
         }
-        context.Error.WriteLine($"{rows.Count} entries");
+        var scope = chosen is null ? "any date" : $"{chosen.First:yyyy-MM-dd} .. {chosen.Last:yyyy-MM-dd}";
+        context.Error.WriteLine($"{rows.Count} entries ({scope})");
         return ExitCodes.Ok;
+    }
+
+    // A tag that tags.json does not define matches nothing: say so, with the names it probably meant.
+    private static string? TagProblem(string wanted, LoadedConfig config, out string tag)
+    {
+        var known = config.Tagging.Taxonomy.Tags.Select(t => t.Name).ToList();
+        tag = known.FirstOrDefault(t => string.Equals(t, wanted, StringComparison.OrdinalIgnoreCase)) ?? wanted;
+        if (known.Count == 0 || known.Contains(tag)) return null;
+        var close = CloseNames.Among(wanted, known);
+        return close.Count > 0
+            ? $"--tag: no tag '{wanted}' in tags.json; did you mean {string.Join(", ", close)}?"
+            : $"--tag: no tag '{wanted}' in tags.json (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})";
     }
 }

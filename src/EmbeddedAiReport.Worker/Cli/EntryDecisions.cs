@@ -13,7 +13,7 @@ internal static class EntryDecisions
         var zone = config.Draft.Zone();
         var windows = window is not null
             ? [window]
-            : entries.Select(e => EditorialWeek.Containing(e.Published ?? e.FirstSeen, zone)).Distinct().Order().Select(w => DraftWindow.Of(w, zone)).ToList();
+            : entries.Select(e => EditorialWeek.Containing(e.Published ?? e.FirstSeen, zone)).Distinct().OrderBy(w => w.Year).ThenBy(w => w.Week).Select(w => DraftWindow.Of(w, zone)).ToList();
         var review = services.GetRequiredService<DraftReview>();
         var decisions = new Dictionary<long, DraftDecision>();
         foreach (var each in windows)

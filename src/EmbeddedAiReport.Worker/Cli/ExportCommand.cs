@@ -5,6 +5,7 @@ using EmbeddedAiReport.Storage;
 namespace EmbeddedAiReport.Worker.Cli;
 
 /// <summary><c>export</c>: render the draft of a week or date range to stdout or a file.</summary>
+/// <remarks>Every export is a preview: it records nothing, so exporting twice gives the same draft (only <c>publish</c> and <c>import-issue</c> record issues).</remarks>
 internal static class ExportCommand
 {
     /// <summary>A window as the options name it: <c>--week</c>, <c>--from/--to</c>, <c>--since-last</c>, or none (the current week).</summary>
@@ -34,11 +35,10 @@ internal static class ExportCommand
         {
             await context.Out.WriteAsync(text);
         }
-        await app.Services.GetRequiredService<IssueStore>().RecordExportAsync(draftWindow.First, draftWindow.Last, cancellationToken);
-        return ExitCodes.Ok;
+        return ExitCodes.Ok;   // a preview: only publish and import-issue record issues
     }
 
-    /// <summary>The window <paramref name="arguments"/> name; <c>--since-last</c> starts the day after the last exported or recorded issue and ends today.</summary>
+    /// <summary>The window <paramref name="arguments"/> name; <c>--since-last</c> starts the day after the last published or imported issue's window and ends today.</summary>
     public static async Task<(DraftWindow? Window, string Problem)> ResolveWindowAsync(IServiceProvider services, LoadedConfig config, Arguments arguments,
         CancellationToken cancellationToken)
     {
@@ -52,10 +52,10 @@ internal static class ExportCommand
         if (arguments.Week is not null || arguments.From is not null || arguments.To is not null)
             return (null, "--since-last goes alone, without --week or --from/--to");
         var last = await services.GetRequiredService<IssueStore>().LastCoveredDayAsync(cancellationToken);
-        if (last is null) return (null, "--since-last: no draft was exported and no issue imported yet; use --week or --from/--to");
+        if (last is null) return (null, "--since-last: no issue was published or imported yet; use --week or --from/--to");
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
         var first = last.Value.AddDays(1);
-        return first > today ? (null, $"--since-last: everything up to {last:yyyy-MM-dd} is already covered") : (DraftWindow.Of(first, today, zone), "");
+        return first > today ? (null, $"--since-last: the last issue covers everything up to {last:yyyy-MM-dd}; nothing is newer yet") : (DraftWindow.Of(first, today, zone), "");
     }
 
     /// <summary>The window the arguments name: --week, or --from/--to (inclusive), or the current week.</summary>

@@ -3,10 +3,16 @@ using EmbeddedAiReport.Sources;
 namespace EmbeddedAiReport.Worker.Cli;
 
 /// <summary><c>poll</c>: poll the chosen sources once and print one line per source.</summary>
+/// <remarks><c>poll</c> and <c>poll --all</c> are the same: every enabled source. <c>--source ID</c> polls those sources, disabled ones too.</remarks>
 internal static class PollCommand
 {
     public static async Task<int> RunAsync(CliContext context, string[] ids, bool all, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
+        if (all && ids.Length > 0)
+        {
+            context.Error.WriteLine("poll: use --source ID... (those sources, enabled or not) or --all (every enabled source, the default), not both");
+            return ExitCodes.UsageOrConfig;
+        }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         var unknown = ids.Where(id => config.Sources.All(s => s.Id != id)).ToList();
         if (unknown.Count > 0)
@@ -14,7 +20,7 @@ internal static class PollCommand
             context.Error.WriteLine($"unknown source id(s): {string.Join(", ", unknown)} (see 'sources')");
             return ExitCodes.UsageOrConfig;
         }
-        var chosen = ids.Length > 0 && !all ? config.Sources.Where(s => ids.Contains(s.Id)).ToList() : config.EnabledSources;
+        var chosen = ids.Length > 0 ? config.Sources.Where(s => ids.Contains(s.Id)).ToList() : config.EnabledSources;
 
         await using var app = WorkerHost.Build(config, daemon: false, configure);
         var poller = app.Services.GetRequiredService<SourcePoller>();

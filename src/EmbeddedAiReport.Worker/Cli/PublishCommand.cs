@@ -1,12 +1,25 @@
+using System.Globalization;
 using EmbeddedAiReport.Drafting;
 
 namespace EmbeddedAiReport.Worker.Cli;
 
-/// <summary><c>publish --week …</c>: mark the items of that window's draft as published (they never appear in a later draft).</summary>
+/// <summary><c>publish [--week …] [--date D]</c>: record that window's draft as a published issue (its items never appear in a later draft).</summary>
+/// <remarks>The review page's Publish runs the same <see cref="IssuePublisher"/>: the issue is dated today (or <c>--date</c>) and its window ends there.</remarks>
 internal static class PublishCommand
 {
-    public static async Task<int> RunAsync(CliContext context, ExportCommand.Arguments window, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, ExportCommand.Arguments window, string? dateText, Action<IServiceCollection>? configure,
+        CancellationToken cancellationToken)
     {
+        DateOnly? date = null;
+        if (dateText is not null)
+        {
+            if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                context.Error.WriteLine($"--date: '{dateText}' is not a date yyyy-MM-dd");
+                return ExitCodes.UsageOrConfig;
+            }
+            date = parsed;
+        }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.Build(config, daemon: false, configure);
         var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, window, cancellationToken);
@@ -15,9 +28,13 @@ internal static class PublishCommand
             context.Error.WriteLine(resolved.Problem);
             return ExitCodes.UsageOrConfig;
         }
-        var draft = await app.Services.GetRequiredService<DraftExporter>().BuildAsync(draftWindow, cancellationToken);
-        var result = await app.Services.GetRequiredService<IssueHistory>().PublishAsync(draft, cancellationToken);
-        context.Out.WriteLine($"published issue {result.Date:yyyy-MM-dd} ({draftWindow.First:yyyy-MM-dd} .. {draftWindow.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published");
+        var outcome = await app.Services.GetRequiredService<IssuePublisher>().PublishAsync(draftWindow, date, cancellationToken);
+        if (outcome is not { Result: { } result, Window: { } covered })
+        {
+            context.Error.WriteLine($"publish: {outcome.Problem}");
+            return ExitCodes.UsageOrConfig;
+        }
+        context.Out.WriteLine($"published issue {result.Date:yyyy-MM-dd} ({covered.First:yyyy-MM-dd} .. {covered.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published");
         if (await app.Services.GetRequiredService<ModelRetraining>().AfterPublishAsync(cancellationToken) is { } retrained) context.Out.WriteLine(retrained);
         return ExitCodes.Ok;
     }

@@ -24,7 +24,7 @@ internal static class ReportCli
         root.SetAction((p, ct) => RunCommand.RunAsync(Context(p), configure, ct));
 
         var sourceOption = new Option<string[]>("--source") { Description = "Source id to poll (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var allOption = new Option<bool>("--all") { Description = "Poll every enabled source (the default when no --source is given)" };
+        var allOption = new Option<bool>("--all") { Description = "Poll every enabled source (the same as no option; not with --source)" };
         var poll = new Command("poll", "Poll sources once now and exit; prints new/updated/unchanged/error per source.") { sourceOption, allOption };
         poll.SetAction((p, ct) => WithSignals(ct, token => PollCommand.RunAsync(Context(p), p.GetValue(sourceOption) ?? [], p.GetValue(allOption), configure, token)));
 
@@ -39,9 +39,10 @@ internal static class ReportCli
             p.GetValue(summariesOption))));
 
         var publishWindow = new WindowOptions();
-        var publish = new Command("publish", "Mark the items of a window's draft as published, so later drafts skip them.");
+        var dateOption = new Option<string?>("--date") { Description = "The issue date, yyyy-MM-dd (default: today); the window ends there" };
+        var publish = new Command("publish", "Record a window's draft as a published issue, dated today (or --date), so later drafts skip its items.") { dateOption };
         publishWindow.AddTo(publish);
-        publish.SetAction((p, ct) => WithSignals(ct, token => PublishCommand.RunAsync(Context(p), publishWindow.Read(p), configure, token)));
+        publish.SetAction((p, ct) => WithSignals(ct, token => PublishCommand.RunAsync(Context(p), publishWindow.Read(p), p.GetValue(dateOption), configure, token)));
 
         var filesArgument = new Argument<string[]>("FILE") { Description = "Issue markdown files (the newsletter format)", Arity = ArgumentArity.OneOrMore };
         var importIssue = new Command("import-issue", "Record past published issues so drafts never repeat their items.") { filesArgument };
@@ -53,11 +54,14 @@ internal static class ReportCli
         var statusOption = new Option<string?>("--status") { Description = "candidate, shortlisted, rejected or published" };
         statusOption.AcceptOnlyFromAmong("candidate", "shortlisted", "rejected", "published");
         var limitOption = new Option<int>("--limit") { Description = "Most rows shown", DefaultValueFactory = _ => 200 };
-        var explainOption = new Option<bool>("--explain") { Description = "Show each entry's URL and how its score was made" };
-        var entries = new Command("entries", "List stored entries with scores, best first.") { tagOption, sectionOption, statusOption, limitOption, explainOption };
+        var explainOption = new Option<bool>("--explain") { Description = "Show each entry's URL, how its score was made and whether it is in the draft or why not" };
+        var everyDateOption = new Option<bool>("--all") { Description = "Every stored entry, whatever its date (default: the current week)" };
+        var entries = new Command("entries", "List stored entries of a window (default: the current week) with scores, best first.")
+            { tagOption, sectionOption, statusOption, limitOption, explainOption, everyDateOption };
         entriesWindow.AddTo(entries);
         entries.SetAction((p, ct) => WithSignals(ct, token => EntriesCommand.RunAsync(Context(p),
-            new EntriesCommand.Arguments(entriesWindow.Read(p), p.GetValue(tagOption), p.GetValue(sectionOption), p.GetValue(statusOption), p.GetValue(limitOption), p.GetValue(explainOption)),
+            new EntriesCommand.Arguments(entriesWindow.Read(p), p.GetValue(tagOption), p.GetValue(sectionOption), p.GetValue(statusOption), p.GetValue(limitOption),
+                p.GetValue(explainOption), p.GetValue(everyDateOption)),
             configure, token)));
 
         var idsArgument = new Argument<long[]>("ID") { Description = "Entry ids (see 'entries')", Arity = ArgumentArity.OneOrMore };

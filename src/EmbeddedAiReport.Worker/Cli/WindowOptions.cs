@@ -8,7 +8,7 @@ internal sealed class WindowOptions
     private readonly Option<string?> _week = new("--week") { Description = "ISO week, e.g. 2020-W48 (Asia/Shanghai by default)" };
     private readonly Option<string?> _from = new("--from") { Description = "First day, yyyy-MM-dd (inclusive, editorial time zone)" };
     private readonly Option<string?> _to = new("--to") { Description = "Last day, yyyy-MM-dd (inclusive)" };
-    private readonly Option<bool> _sinceLast = new("--since-last") { Description = "From the day after the last exported or imported issue to today" };
+    private readonly Option<bool> _sinceLast = new("--since-last") { Description = "From the day after the last published or imported issue to today" };
 
     public void AddTo(Command command)
     {

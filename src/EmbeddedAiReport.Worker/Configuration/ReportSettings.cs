@@ -12,6 +12,13 @@ namespace EmbeddedAiReport.Worker.Configuration;
 /// </summary>
 internal static class ReportSettings
 {
+    /// <summary>The sections <see cref="AddReportSettings"/> binds, with their options types; keep in step with it (their durations are read by <see cref="DurationSettings"/>).</summary>
+    public static IReadOnlyList<(string Section, Type Options)> Sections { get; } =
+    [
+        ("Report", typeof(ReportOptions)), ("Fetching", typeof(FetchingOptions)), ("Draft", typeof(DraftOptions)), ("Dedup", typeof(DedupOptions)),
+        ("Summaries", typeof(Summaries.SummariesOptions)),
+    ];
+
     public static IServiceCollection AddReportSettings(this IServiceCollection services, string? databaseOverride)
     {
         Add<ReportOptions>(services, "Report", o => o.Validate());

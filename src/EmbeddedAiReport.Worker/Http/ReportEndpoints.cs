@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
@@ -10,7 +12,9 @@ namespace EmbeddedAiReport.Worker.Http;
 /// <summary>The daemon's read-only HTTP endpoints (design.md §9).</summary>
 internal static class ReportEndpoints
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    // Chinese titles stay readable UTF-8 (the default encoder writes \u5E95 for every CJK character); HTML-sensitive
+    // characters (< > & ' ") are still escaped, so the JSON stays safe to embed.
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     public static void Map(WebApplication app)
     {

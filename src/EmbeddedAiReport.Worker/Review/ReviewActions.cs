@@ -10,8 +10,8 @@ namespace EmbeddedAiReport.Worker.Review;
 /// The review page's actions, each the twin of a command (<c>mark</c>, <c>mark --primary</c>, <c>edit</c>, <c>move</c>,
 /// <c>publish</c>): they call the same core services, so the page keeps no state of its own.
 /// </summary>
-internal sealed class ReviewActions(EntryStore entries, EditorStore editor, StoryAssigner stories, DraftReview review, DraftExporter exporter,
-    IssueHistory history, LoadedConfig config, ModelRetraining retraining, ILogger<ReviewActions> logger)
+internal sealed class ReviewActions(EntryStore entries, EditorStore editor, StoryAssigner stories, DraftReview review, IssuePublisher publisher,
+    LoadedConfig config, ModelRetraining retraining, ILogger<ReviewActions> logger)
 {
     /// <summary>The outcome of an action: an HTTP status and a line for the editor.</summary>
     public sealed record Outcome(int Status, string Message)
@@ -38,15 +38,14 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         return outcome;
     }
 
-    /// <summary>Records the week's draft, as the preview shows it, as a published issue (the twin of <c>publish --week</c>).</summary>
+    /// <summary>Records the week's draft as a published issue dated today, by the same rule as <c>publish --week</c> (<see cref="IssuePublisher"/>).</summary>
     public async Task<Outcome> PublishAsync(EditorialWeek week, CancellationToken cancellationToken)
     {
-        var draft = await exporter.BuildAsync(DraftWindow.Of(week, config.Draft.Zone()), cancellationToken);
-        if (draft.Count == 0) return Bad($"the draft of {week} has no items: nothing to publish");
-        var result = await history.PublishAsync(draft, cancellationToken);
+        var outcome = await publisher.PublishAsync(DraftWindow.Of(week, config.Draft.Zone()), null, cancellationToken);
+        if (outcome is not { Result: { } result, Window: { } window }) return Bad(outcome.Problem ?? "nothing to publish");
         logger.Published(week.ToString(), $"{result.Date:yyyy-MM-dd}", result.Items);
         var retrained = await retraining.AfterPublishAsync(cancellationToken);
-        return Done($"published issue {result.Date:yyyy-MM-dd}: {result.Items} items, {result.EntriesPublished} entries marked published{(retrained is null ? "" : $"; {retrained}")}");
+        return Done($"published issue {result.Date:yyyy-MM-dd} ({window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published{(retrained is null ? "" : $"; {retrained}")}");
     }
 
     private async Task<Outcome> MoveSectionAsync(long id, string section, CancellationToken cancellationToken)

@@ -33,14 +33,15 @@ public sealed class IssueHistory(IssueStore issues, DraftOptions options)
         return new ImportResult(date, items.Count, added, marked, null);
     }
 
-    /// <summary>Records <paramref name="draft"/> as published on its date.</summary>
+    /// <summary>Records <paramref name="draft"/> as published on its date; the issue covers the draft's window (see <see cref="IssuePublisher"/>).</summary>
     public async Task<ImportResult> PublishAsync(Draft draft, CancellationToken cancellationToken)
     {
         var published = draft.Sections
             .SelectMany(s => s.Items.SelectMany(i => (IEnumerable<PublishedItem>)
                 [new PublishedItem(i.CanonicalKey, s.Slug, i.Title, i.Url, i.Summary, i.Account), .. i.Links.Select(l => new PublishedItem(l.Target, s.Slug, i.Title, l.Url))]))
             .ToList();
-        var (added, marked) = await issues.RecordAsync(draft.Date, $"draft {draft.Window.First:yyyy-MM-dd}..{draft.Window.Last:yyyy-MM-dd}", "published", published, cancellationToken);
+        var (added, marked) = await issues.RecordAsync(draft.Date, $"draft {draft.Window.First:yyyy-MM-dd}..{draft.Window.Last:yyyy-MM-dd}", "published", published, cancellationToken,
+            draft.Window.Last);
         return new ImportResult(draft.Date, draft.Count, added, marked, null);
     }
 

@@ -45,7 +45,7 @@ internal static class AddressGuard
             : await Dns.GetHostAddressesAsync(host, cancellationToken);
         var usable = allowPrivate ? addresses : addresses.Where(a => !IsPrivate(a)).ToArray();
         if (usable.Length == 0)
-            throw new PrivateAddressException($"{host} resolves to a private or loopback address; set allowPrivateNetwork on the source to allow it");
+            throw new PrivateAddressException($"{host} resolves to a private or loopback address; set \"allowPrivateNetwork\": true on the source to allow it (a self-hosted mirror, an intranet feed)");
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try

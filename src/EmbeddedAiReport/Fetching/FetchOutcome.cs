@@ -32,7 +32,8 @@ public abstract record FetchOutcome
     public sealed record Unreachable(string Reason) : FetchOutcome;
 
     /// <summary>The address was refused before any request (scheme, private network).</summary>
-    public sealed record Refused(string Reason) : FetchOutcome;
+    /// <param name="PrivateNetwork">The SSRF guard refused a loopback or private address (the source lacks <c>allowPrivateNetwork</c>).</param>
+    public sealed record Refused(string Reason, bool PrivateNetwork = false) : FetchOutcome;
 
     /// <summary>A one-line description for logs and source health.</summary>
     public string Describe() => this switch

@@ -43,7 +43,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         }
         catch (HttpRequestException ex) when (FindInner<PrivateAddressException>(ex) is { } refused)
         {
-            return new FetchOutcome.Refused(refused.Message);
+            return new FetchOutcome.Refused(refused.Message, PrivateNetwork: true);
         }
         catch (HttpRequestException ex)
         {
@@ -125,7 +125,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
 
         var contentType = response.Content.Headers.ContentType;
         var document = new FetchedDocument(body.ToArray(), contentType?.MediaType?.ToLowerInvariant(), contentType?.CharSet?.Trim('"'),
-            response.RequestMessage?.RequestUri ?? address);
+            response.RequestMessage?.RequestUri ?? address, timeProvider.GetUtcNow());
         return new FetchOutcome.Fetched(document, (int)response.StatusCode, validators, headers);
     }
 

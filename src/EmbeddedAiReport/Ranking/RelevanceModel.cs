@@ -140,7 +140,7 @@ public sealed class RelevanceModel
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
         {
-            return (null, $"{fileName}: not a relevance model: {ex.Message}");
+            return (null, $"{fileName}: not a relevance model: {(ex is JsonException syntax ? JsonSyntaxError.Describe(syntax, json) : ex.Message)}");
         }
     }
 }

@@ -2,26 +2,49 @@ using System.Globalization;
 
 namespace EmbeddedAiReport.Sources;
 
-/// <summary>Reads the durations config files use: <c>90s</c>, <c>30m</c>, <c>6h</c>, <c>1d</c>, or <c>hh:mm:ss</c>.</summary>
+/// <summary>Reads the durations config files use: <c>90s</c>, <c>30m</c>, <c>6h</c>, <c>1d</c>, <c>1w</c>, or <c>hh:mm:ss</c> (<c>d.hh:mm:ss</c>).</summary>
+/// <remarks>
+/// A bare number is not a duration: .NET would read <c>"30"</c> as 30 days, and an operator who meant seconds would wait
+/// a month. Every config reader reports it with <see cref="Problem"/>, which names the accepted forms.
+/// </remarks>
 public static class Duration
 {
-    /// <summary>The duration <paramref name="text"/> names, or null when it is not one.</summary>
+    /// <summary>The accepted forms, as messages name them.</summary>
+    public const string Forms = "30s, 5m, 1h, 1d, 1w or hh:mm:ss";
+
+    /// <summary>The duration <paramref name="text"/> names, or null when it is not one (a bare number included).</summary>
     public static TimeSpan? TryParse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         var value = text.Trim();
         var unit = value[^1];
-        if (char.IsLetter(unit) && double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number >= 0)
+        if (char.IsLetter(unit))
         {
-            return char.ToLowerInvariant(unit) switch
+            if (!double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number < 0 || double.IsInfinity(number)) return null;
+            try
             {
-                's' => TimeSpan.FromSeconds(number),
-                'm' => TimeSpan.FromMinutes(number),
-                'h' => TimeSpan.FromHours(number),
-                'd' => TimeSpan.FromDays(number),
-                _ => null,
-            };
+                return char.ToLowerInvariant(unit) switch
+                {
+                    's' => TimeSpan.FromSeconds(number),
+                    'm' => TimeSpan.FromMinutes(number),
+                    'h' => TimeSpan.FromHours(number),
+                    'd' => TimeSpan.FromDays(number),
+                    'w' => TimeSpan.FromDays(number * 7),
+                    _ => null,
+                };
+            }
+            catch (OverflowException)
+            {
+                return null;
+            }
         }
-        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero ? span : null;
+        // Only the clock form: TimeSpan.TryParse alone would also take "30" (days).
+        return value.Contains(':') && TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero ? span : null;
     }
+
+    /// <summary>Why <paramref name="text"/> is not a duration, naming the accepted forms (the caller names the field).</summary>
+    public static string Problem(string text) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? $"'{text}' has no unit; write a duration as {Forms}"
+            : $"'{text}' is not a duration; write it as {Forms}";
 }

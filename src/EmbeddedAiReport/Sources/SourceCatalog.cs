@@ -32,7 +32,7 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
         }
         catch (JsonException ex)
         {
-            return ([], [$"{fileName}: not valid JSON: {ex.Message}"]);
+            return ([], [$"{fileName}: not valid JSON: {JsonSyntaxError.Describe(ex, json)}"]);
         }
         using (document)
         {
@@ -102,10 +102,10 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
         }
         TimeSpan? Span(string field)
         {
-            var text = element.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() + "s" : Text(field);
+            var text = element.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetRawText() : Text(field);
             if (text is null) return null;
             var span = Duration.TryParse(text);
-            if (span is null) Problem(field, $"not a duration: '{text}' (use e.g. 30s, 5m, 6h, 1d)");
+            if (span is null) Problem(field, Duration.Problem(text));
             return span;
         }
         IReadOnlyList<string> Patterns(string field)
@@ -141,10 +141,15 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
                 badUrl = true;
             }
         }
-        var schedule = Text("schedule") ?? "1h";
+        var schedule = (element.TryGetProperty("schedule", out var scheduleValue) && scheduleValue.ValueKind == JsonValueKind.Number
+            ? scheduleValue.GetRawText() : Text("schedule")) ?? "1h";
         if (Duration.TryParse(schedule) is { } interval)
         {
             if (interval < TimeSpan.FromMinutes(1)) Problem("schedule", $"interval {schedule} is shorter than a minute");
+        }
+        else if (!schedule.Trim().Contains(' '))   // one word: meant as an interval (a cron expression has 6 or 7 fields)
+        {
+            Problem("schedule", $"{Duration.Problem(schedule)}, or as a Quartz cron expression");
         }
         else if (scheduleProblem(schedule) is { } scheduleError)
         {

@@ -50,6 +50,7 @@ public sealed class SourcePoller(
         var budget = kind as IRequestBudget;
         var requests = kind.Requests(source);
         var tracker = await RequestTracker.LoadAsync(store, source, requests, respectPauses, started, cancellationToken);
+        var refusedHosts = new Dictionary<string, (int Index, Uri First, int More)>(StringComparer.OrdinalIgnoreCase);
 
         foreach (var request in requests)
         {
@@ -113,6 +114,21 @@ public sealed class SourcePoller(
                                 break;
                         }
                         break;
+                    // The guard refuses a host, not a request: say it once for the source, not once per account or repo.
+                    case FetchOutcome.Refused { PrivateNetwork: true }:
+                        allNotModified = false;
+                        tracker.SourceWide();
+                        if (refusedHosts.TryGetValue(address.Host, out var refused))
+                        {
+                            refusedHosts[address.Host] = refused = (refused.Index, refused.First, refused.More + 1);
+                            errors[refused.Index] = $"{refused.First} and {refused.More} more request(s) to {address.Host}: {outcome.Describe()}";
+                        }
+                        else
+                        {
+                            refusedHosts[address.Host] = (errors.Count, address, 0);
+                            errors.Add($"{address}: {outcome.Describe()}");
+                        }
+                        break;
                     default:
                         allNotModified = false;
                         if (outcome is FetchOutcome.HttpFailure failure)
@@ -163,9 +179,9 @@ public sealed class SourcePoller(
         };
         metrics.Record(result);
 
-        if (result.Failed) logger.PollFailed(source.Id, error!);
-        else if (result.NotModified) logger.NotModified(source.Id);
-        else logger.Polled(source.Id, counts.New, counts.Updated, writes.Count, (long)clock.Elapsed.TotalMilliseconds);
+        // A failure is logged where it is handled: by a scheduled poll (PollIfDueAsync); `poll` prints it as its result.
+        if (result.NotModified && !result.Failed) logger.NotModified(source.Id);
+        else if (!result.Failed) logger.Polled(source.Id, counts.New, counts.Updated, writes.Count, (long)clock.Elapsed.TotalMilliseconds);
         if (!result.Failed && counts.New == 0 && kind.StaleAfter(source) is { } staleAfter
             && await store.GetHealthAsync(source.Id, cancellationToken) is { } health && health.IsStale(staleAfter, timeProvider.GetUtcNow()))
             logger.SourceStale(source.Id, health.LastNewEntry?.ToString("u") ?? "the first poll", staleAfter);
@@ -226,7 +242,9 @@ public sealed class SourcePoller(
             logger.Paused(source.Id, until, health.ConsecutiveFailures);
             return null;
         }
-        return await PollGuardedAsync(source, cancellationToken, respectPauses: true);
+        var result = await PollGuardedAsync(source, cancellationToken, respectPauses: true);
+        if (result.Failed) logger.PollFailed(source.Id, result.Error!);
+        return result;
     }
 
     /// <summary>Polls one source; an unexpected exception (a bug, an unwritable database) becomes a failed result.</summary>

@@ -3,15 +3,20 @@ using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
-/// <summary>The <c>issues</c>, <c>issue_items</c> and <c>draft_exports</c> tables: what was published, and when drafts were cut.</summary>
+/// <summary>The <c>issues</c>, <c>issue_items</c> and <c>draft_exports</c> tables: what was published, and when the weekly job last drafted.</summary>
+/// <remarks>
+/// Only issues (published or imported) move <see cref="LastCoveredDayAsync"/>; <c>draft_exports</c> notes the weekly job's
+/// files ("last drafted"), which are previews like every <c>export</c> and never count as published.
+/// </remarks>
 public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvider)
 {
     /// <summary>
     /// Records an issue and its items (idempotent: the same date and key are stored once) and marks the entries with
     /// those keys published, in one transaction. Returns how many items were new and how many entries became published.
     /// </summary>
+    /// <param name="lastDay">The last day of the window the issue covers; null: its <paramref name="date"/>.</param>
     public async Task<(int NewItems, int EntriesPublished)> RecordAsync(DateOnly date, string title, string origin,
-        IReadOnlyList<PublishedItem> items, CancellationToken cancellationToken)
+        IReadOnlyList<PublishedItem> items, CancellationToken cancellationToken, DateOnly? lastDay = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
@@ -19,15 +24,17 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         await using (var issue = connection.CreateCommand())
         {
             issue.Transaction = transaction;
-            issue.CommandText = """
-                INSERT INTO issues (date, title, imported, origin) VALUES (@date, @title, @now, @origin)
-                ON CONFLICT (date) DO UPDATE SET title = excluded.title
+            issue.CommandText = $"""
+                INSERT INTO issues (date, title, imported, origin, last_day) VALUES (@date, @title, @now, @origin, @last)
+                ON CONFLICT (date) DO UPDATE SET title = excluded.title,
+                    last_day = {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")}
                 RETURNING id
                 """;
             issue.AddParameter("@date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             issue.AddParameter("@title", title);
             issue.AddParameter("@now", SqliteTime.Write(timeProvider.GetUtcNow()));
             issue.AddParameter("@origin", origin);
+            issue.AddParameter("@last", (lastDay ?? date).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             issueId = Convert.ToInt64(await issue.ExecuteScalarAsync(cancellationToken));
         }
 
@@ -66,7 +73,7 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         return (added, published);
     }
 
-    /// <summary>Notes that a draft was exported for the inclusive local dates <paramref name="first"/>..<paramref name="last"/>.</summary>
+    /// <summary>Notes that the weekly job drafted the inclusive local dates <paramref name="first"/>..<paramref name="last"/> ("last drafted", not published).</summary>
     public async Task RecordExportAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -78,12 +85,12 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The last day covered by an exported draft or a recorded issue, whichever is later; null when there is neither.</summary>
+    /// <summary>The last day of the latest window a recorded (published or imported) issue covers; null when there is none.</summary>
     public async Task<DateOnly?> LastCoveredDayAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT max(day) FROM (SELECT max(last_day) AS day FROM draft_exports UNION ALL SELECT max(date) FROM issues) AS covered";
+        command.CommandText = "SELECT max(coalesce(last_day, date)) FROM issues";
         return await command.ExecuteScalarAsync(cancellationToken) is string day
             ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture)
             : null;
@@ -101,7 +108,7 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) > 0;
     }
 
-    /// <summary>When a draft was last exported (by the weekly job or <c>export --out</c>), or null when never.</summary>
+    /// <summary>When the weekly job last wrote a draft file, or null when never.</summary>
     public async Task<DateTimeOffset?> LastExportAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

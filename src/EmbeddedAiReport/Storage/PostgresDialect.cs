@@ -92,6 +92,8 @@ internal sealed class PostgresDialect : SqlDialect
     // The writer's commits return before their WAL reaches the disk, as SQLite's WAL with synchronous=NORMAL does: an
     // operating-system crash or power loss may take the last fraction of a second of polls (never a torn database), and
     // those polls are fetched again, since their validators went with them. An application crash loses nothing committed.
+    public override string Greatest(string first, string second) => $"GREATEST({first}, {second})";
+
     public override bool HoldsWrites => true;
 
     public override Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken) =>

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Reflection;
-using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Storage;
 
@@ -64,11 +63,6 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     /// <summary>Begins a read transaction on <paramref name="connection"/>: all its queries see one snapshot.</summary>
     public Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
         _dialect.BeginReadAsync(connection, cancellationToken);
-
-    /// <summary>A SQLite connection, for the code not yet written against both providers; fails on PostgreSQL.</summary>
-    internal async Task<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken) =>
-        await OpenAsync(cancellationToken) as SqliteConnection
-        ?? throw new NotSupportedException($"this operation needs SQLite; the database is {Location}");
 
     /// <summary>Applies the migrations that have not run yet; safe to call repeatedly and from several processes.</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)

@@ -65,6 +65,9 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>True when statements cost a round trip, so writes are worth holding and sending together (<see cref="CommandPipeline"/>).</summary>
     public abstract bool HoldsWrites { get; }
 
+    /// <summary>An SQL expression: the greater of two non-null values (SQLite's two-argument <c>max</c>, PostgreSQL's <c>GREATEST</c>).</summary>
+    public abstract string Greatest(string first, string second);
+
     /// <summary>Prepares a statement that runs many times (SQLite); PostgreSQL prepares recurring statements by itself.</summary>
     public abstract void Prepare(DbCommand command);
 

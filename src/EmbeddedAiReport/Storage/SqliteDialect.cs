@@ -84,6 +84,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string JsonObjectRows(string parameter) => $"json_each({parameter})";
 
+    public override string Greatest(string first, string second) => $"max({first}, {second})";
+
     public override void Prepare(DbCommand command) => command.Prepare();
 
     // In-process: a statement costs microseconds and no round trip.

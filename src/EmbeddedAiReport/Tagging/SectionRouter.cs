@@ -134,7 +134,7 @@ public sealed partial class SectionRouter
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
         {
-            return (null, $"{fileName}: not a section router model: {ex.Message}");
+            return (null, $"{fileName}: not a section router model: {(ex is JsonException syntax ? JsonSyntaxError.Describe(syntax, json) : ex.Message)}");
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class Taxonomy
         }
         catch (JsonException ex)
         {
-            return (null, [$"{fileName}: not valid JSON: {ex.Message}"]);
+            return (null, [$"{fileName}: not valid JSON: {JsonSyntaxError.Describe(ex, json)}"]);
         }
         var problems = new List<string>();
         var tags = new List<TagDefinition>();

@@ -421,7 +421,7 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
 
         var result = await Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
 
-        Assert.Contains("set allowPrivateNetwork on the source", result.Error);
+        Assert.Contains("set \"allowPrivateNetwork\": true on the source", result.Error);
         Assert.StartsWith($"{Id}: error: http://localhost:{Server.BaseUri.Port}/feed.xml", result.Describe());
         Assert.Empty(Server.Requests);
     }

@@ -19,7 +19,7 @@ public sealed class SourceCatalogTests : IDisposable
         var source = Assert.Single(_services.Sources("""
             {"sources": [{"id": "blog", "kind": "feed", "url": "https://example.com/feed.xml", "schedule": "30m", "enabled": false,
               "section": "博文", "account": "Example", "include": ["NPU"], "exclude": "sponsored", "timeout": "10s", "maxBytes": 1000,
-              "politenessDelay": 2, "allowPrivateNetwork": true, "weight": 1.5}]}
+              "politenessDelay": "2s", "allowPrivateNetwork": true, "weight": 1.5}]}
             """));
 
         Assert.Equal("blog", source.Id);
@@ -44,7 +44,7 @@ public sealed class SourceCatalogTests : IDisposable
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "colour": "red"}]}""", "sources.json: source 'a': colour: unknown field for kind 'feed'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "include": "([a"}]}""", "sources.json: source 'a': include: bad regex '([a'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "section": "sports"}]}""", "sources.json: source 'a': section: unknown section 'sports'")]
-    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "timeout": "soon"}]}""", "sources.json: source 'a': timeout: not a duration: 'soon'")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "timeout": "soon"}]}""", "sources.json: source 'a': timeout: 'soon' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "enabled": "yes"}]}""", "sources.json: source 'a': enabled: expected true or false")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "maxBytes": -1}]}""", "sources.json: source 'a': maxBytes: expected a positive whole number")]
     [InlineData("""{"sources": [{"kind": "feed", "url": "https://x.org/"}]}""", "sources.json: source #1: id: required")]

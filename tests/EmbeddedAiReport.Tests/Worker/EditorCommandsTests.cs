@@ -65,7 +65,7 @@ public abstract class EditorCommandsTests : IAsyncLifetime
         var firstId = listing.Out.Split('\n')[1].Trim().Split(' ')[0];
 
         var mark = await Cli("mark", firstId, "--status", "rejected");
-        var rejected = await Cli("entries", "--status", "rejected");
+        var rejected = await Cli("entries", "--all", "--status", "rejected");
         var draft = await ExportAsync("--week", "2020-W20");
 
         Assert.Equal(0, mark.ExitCode);

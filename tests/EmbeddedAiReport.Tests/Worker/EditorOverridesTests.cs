@@ -135,7 +135,7 @@ public abstract class EditorOverridesTests : IAsyncLifetime
         await Cli("mark", id, "--status", "rejected");
 
         var week = await Cli("entries", "--week", "2020-W20", "--explain");
-        var all = await Cli("entries", "--explain");
+        var all = await Cli("entries", "--all", "--explain");
 
         foreach (var listing in new[] { week, all })
         {

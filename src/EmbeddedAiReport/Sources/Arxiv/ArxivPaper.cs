@@ -35,7 +35,7 @@ internal sealed record ArxivPaper(
     public CandidateEntry ToCandidate(SourceDefinition source)
     {
         var text = TextCleaner.CollapseWhiteSpace(Abstract);
-        var summary = TextCleaner.Truncate(text, MaxSummaryLength);
+        var summary = TextCleaner.Excerpt(text, MaxSummaryLength);
         return new CandidateEntry
         {
             CanonicalKey = Id.Key,

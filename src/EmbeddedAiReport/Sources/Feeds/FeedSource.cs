@@ -3,7 +3,7 @@ using EmbeddedAiReport.Normalizing;
 namespace EmbeddedAiReport.Sources.Feeds;
 
 /// <summary>Any RSS/Atom/JSON feed (blogs, Zhihu columns, news sites): kind <c>feed</c>.</summary>
-public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
+public sealed class FeedSource : ISourceKind
 {
     public const string KindName = "feed";
 
@@ -30,7 +30,7 @@ public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
     {
         var parsed = FeedDocumentParser.Parse(document);
         if (parsed.Feed is not { } feed) return new ParseOutcome.WrongFormat(parsed.Error!);
-        var now = timeProvider.GetUtcNow();
+        var now = document.Received;
         var entries = new List<CandidateEntry>(feed.Items.Count);
         var skipped = new List<string>();
         var baseUri = BaseUri(feed, document);
@@ -56,7 +56,7 @@ public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
         if (link is null || title.Length == 0) return null;
         var body = item.Description ?? item.Content;
         var bodyText = TextCleaner.HtmlToText(body);
-        var summary = TextCleaner.Truncate(bodyText, MaxSummaryLength);
+        var summary = TextCleaner.Excerpt(bodyText, MaxSummaryLength);
         // content:encoded (or Atom content beside a summary) usually holds the whole article the description excerpts.
         var content = item.Content is { } c && !ReferenceEquals(c, body) ? TextCleaner.HtmlToText(c) : "";
         var text = content.Length > bodyText.Length ? content : bodyText;

@@ -145,11 +145,13 @@ internal sealed record WeChatMirrorSettings
         var text = value.ValueKind switch
         {
             JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture) + "s",
+            JsonValueKind.Number => value.GetRawText(),
             _ => null,
         };
         if (Duration.TryParse(text) is { } span && span > TimeSpan.Zero) return span;
-        problems.Add($"{field}: not a positive duration: '{text ?? value.ValueKind.ToString()}' (use e.g. 12h, 3d)");
+        problems.Add(text is not null && Duration.TryParse(text) is null
+            ? $"{field}: {Duration.Problem(text)}"
+            : $"{field}: not a positive duration: '{text ?? value.ValueKind.ToString()}' (write it as {Duration.Forms})");
         return fallback;
     }
 }

@@ -11,7 +11,7 @@ namespace EmbeddedAiReport.Sources.WeChat;
 /// author (wewe-rss's <c>all</c> feed) or the channel title, in that order. With <c>enrich</c> on, article pages are
 /// read for the real publish time, account, summary and long link (see <see cref="ArticlePageParser"/>).
 /// </remarks>
-public sealed class WeChatMirrorSource(TimeProvider timeProvider) : ISourceKind, IPageEnrichingKind
+public sealed class WeChatMirrorSource : ISourceKind, IPageEnrichingKind
 {
     public const string KindName = "wechat-mirror";
 
@@ -49,7 +49,7 @@ public sealed class WeChatMirrorSource(TimeProvider timeProvider) : ISourceKind,
     {
         var parsed = FeedDocumentParser.Parse(document);
         if (parsed.Feed is not { } feed) return new ParseOutcome.WrongFormat(parsed.Error!);
-        var now = timeProvider.GetUtcNow();
+        var now = document.Received;
         var baseUri = FeedSource.BaseUri(feed, document);
         var entries = new List<CandidateEntry>(feed.Items.Count);
         var skipped = new List<string>();
@@ -62,7 +62,7 @@ public sealed class WeChatMirrorSource(TimeProvider timeProvider) : ISourceKind,
             }
             // wewe-rss puts the short code in the guid and the link; RSSHub may link a redirect, so try both.
             var article = WeChatArticleLink.TryParse(item.Link) ?? WeChatArticleLink.TryParse(item.Id);
-            var summary = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Description ?? item.Content), MaxSummaryLength);
+            var summary = TextCleaner.Excerpt(TextCleaner.HtmlToText(item.Description ?? item.Content), MaxSummaryLength);
             entries.Add(entry with
             {
                 CanonicalKey = article?.Key ?? entry.CanonicalKey,
@@ -96,7 +96,7 @@ public sealed class WeChatMirrorSource(TimeProvider timeProvider) : ISourceKind,
         var title = article.Title is { } t ? TextCleaner.Truncate(TextCleaner.HtmlToText(t), FeedSource.MaxTitleLength) : entry.Title;
         // The author's own description is the better 摘要 unless it merely repeats the title; else the body's opening.
         var summarySource = article.Description is { Length: > 0 } d && d != title ? d : article.Body;
-        var summary = TextCleaner.Truncate(summarySource, MaxSummaryLength);
+        var summary = TextCleaner.Excerpt(TextCleaner.PlainLinks(summarySource), MaxSummaryLength);
         var aliases = article.LongLink is { } link && link.Key != entry.CanonicalKey ? [link.Key] : entry.AliasKeys;
         return new ParseOutcome.Parsed([entry with
         {

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Tests.Support;
+using EmbeddedAiReport.Worker;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>Issue 18 item 5: <c>GET /entries</c> writes Chinese as UTF-8 text, not <c>\u5E95</c> escapes, and stays valid JSON.</summary>
+public sealed class EntriesJsonTests : LoopbackTest
+{
+    [Fact]
+    public async Task GetEntries_ChineseTitles_AreUtf8TextInValidJson()
+    {
+        var items = CorpusFeeds.Items("2020-05-15.md");
+        var config = Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)),
+            schedule: "0 0 0 1 1 ? 2099"));
+        var db = Folder.File("report.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
+        var loaded = WorkerHost.LoadConfig(config, db);
+        loaded.Report.Urls = "http://127.0.0.1:0";
+        await using var app = WorkerHost.Build(loaded, daemon: true);
+        await app.StartAsync();
+        string body;
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+            body = await http.GetStringAsync("entries?week=2020-W20");
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+
+        var chinese = items.Select(i => IssueMarkdownParser.SplitAccount(i.Title).Title).Where(t => t.Any(c => c is >= '\u4e00' and <= '\u9fff')).ToList();
+        Assert.NotEmpty(chinese);
+        // Every title without characters JSON or HTML escape (quotes, < > & + backslash) appears in the body as written.
+        foreach (var title in chinese.Where(t => !t.Any(c => c is '"' or '\'' or '<' or '>' or '&' or '+' or '\\')))
+            Assert.Contains(title, body);
+        Assert.DoesNotContain("\\u4", body);
+        Assert.DoesNotContain("\\u5", body);
+        var titles = JsonDocument.Parse(body).RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("title").GetString()).ToHashSet();
+        Assert.Superset(chinese.ToHashSet(), titles!);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using EmbeddedAiReport.Tests.Support;
+using EmbeddedAiReport.Worker;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// Issue 18 items 7–9: what an operator reads. Durations need a unit; JSON errors give 1-based line and column; a
+/// 5-field cron gets the Quartz form in config words; a taken port is one line and exit 2; a loopback refusal is said
+/// once per source, on stdout only.
+/// </summary>
+public sealed class OperatorMessagesTests : LoopbackTest
+{
+    private const string Forms = "write a duration as 30s, 5m, 1h, 1d, 1w or hh:mm:ss";
+
+    private string Config(string source, Action<JsonObject>? settings = null)
+    {
+        var config = Folder.ConfigWithSources($$"""{"sources": [{"id": "a", "kind": "feed", "url": "https://example.org/feed.xml", {{source}}}]}""");
+        if (settings is not null)
+        {
+            var path = Path.Combine(config, "appsettings.json");
+            var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            settings(json);
+            File.WriteAllText(path, json.ToJsonString());
+        }
+        return config;
+    }
+
+    [Theory]
+    [InlineData("\"timeout\": \"30\"", $"sources.json: source 'a': timeout: '30' has no unit; {Forms}")]
+    [InlineData("\"timeout\": 30", $"sources.json: source 'a': timeout: '30' has no unit; {Forms}")]
+    [InlineData("\"politenessDelay\": \"3\"", $"sources.json: source 'a': politenessDelay: '3' has no unit; {Forms}")]
+    [InlineData("\"budget\": \"1.5\"", $"sources.json: source 'a': budget: '1.5' has no unit; {Forms}")]
+    [InlineData("\"schedule\": \"30\"", $"sources.json: source 'a': schedule: '30' has no unit; {Forms}, or as a Quartz cron expression")]
+    [InlineData("\"timeout\": \"2 weeks\"", "sources.json: source 'a': timeout: '2 weeks' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    public async Task Validate_SourceDurationWithoutAUnit_NamesTheFieldAndTheForms(string field, string expected)
+    {
+        var result = await CliRunner.RunAsync("validate", "--config", Config(field));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(expected, result.Error.Split('\n')[0].Trim());
+    }
+
+    [Fact]
+    public async Task Validate_AppSettingsDurationsWithoutAUnit_NameTheKeyOnce()
+    {
+        var config = Config("\"enabled\": true", json =>
+        {
+            json["Fetching"]!["Timeout"] = "30";
+            json["Fetching"]!["HostDelays"]!["arxiv.org"] = "3";
+            json["Summaries"] = new JsonObject { ["ExportBudget"] = "90" };
+        });
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            [$"appsettings.json: Fetching:Timeout: '30' has no unit; {Forms}", $"appsettings.json: Fetching:HostDelays:arxiv.org: '3' has no unit; {Forms}",
+             $"appsettings.json: Summaries:ExportBudget: '90' has no unit; {Forms}", "3 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public async Task Validate_DurationsWithUnitsAndWeeks_AreRead()
+    {
+        var config = Config("\"schedule\": \"1w\", \"timeout\": \"45s\", \"budget\": \"00:01:30\"", json =>
+        {
+            json["Fetching"]!["Timeout"] = "20s";
+            json["Fetching"]!["PollBudget"] = "2m";
+            json["Report"]!["FetchRetention"] = "2w";
+            json["Summaries"] = new JsonObject { ["ExportBudget"] = "90s" };
+        });
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+        var loaded = WorkerHost.LoadConfig(config, null);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal((TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(2), TimeSpan.FromDays(14)),
+            (loaded.Fetching.Timeout, loaded.Fetching.PollBudget, loaded.Report.FetchRetention));
+        var source = Assert.Single(loaded.Sources);
+        Assert.Equal(("1w", TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(90)), (source.Schedule, source.Timeout, source.PollBudget));
+    }
+
+    [Fact]
+    public async Task Validate_JsonSyntaxErrors_GiveOneBasedLineAndCharacterColumn()
+    {
+        var config = Config("\"enabled\": true");
+        // Line 14 has a missing comma before "url", at character 56 (byte 61: the three CJK characters take three bytes each).
+        File.WriteAllText(Path.Combine(config, "sources.json"), string.Join("\n",
+            ["{", .. Enumerable.Range(2, 11).Select(i => $"  // comment line {i}"), "  \"sources\": [",
+             "    { \"id\": \"qbitai\", \"account\": \"量子位\", \"kind\": \"feed\" \"url\": \"https://x.org/\" }", "  ]", "}"]));
+        File.WriteAllText(Path.Combine(config, "appsettings.json"), "{\n  \"Report\": {\n    \"Urls\": \"http://127.0.0.1:5180\"\n    \"DraftsDirectory\": \"drafts\"\n  }\n}\n");
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("appsettings.json: not valid JSON: line 4, column 5: ", result.Error);
+        Assert.Contains("sources.json: not valid JSON: line 14, column 56: ", result.Error);
+        Assert.DoesNotContain("LineNumber", result.Error);
+    }
+
+    [Theory]
+    [InlineData("0 9 * * 1", "write '0 0 9 ? * MON'")]
+    [InlineData("30 3 * * *", "write '0 30 3 * * ?'")]
+    [InlineData("0 9 * * 1-5", "write '0 0 9 ? * MON-FRI'")]
+    [InlineData("0 0 9 ? MON *", "not a Quartz cron expression: '0 0 9 ? MON *' (Invalid Month value: 'MON' names a day of the week")]
+    public async Task Validate_UnixCron_IsExplainedInTheConfigsWords(string schedule, string expected)
+    {
+        var result = await CliRunner.RunAsync("validate", "--config", Config($"\"schedule\": \"{schedule}\""));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("sources.json: source 'a': schedule: ", result.Error);
+        Assert.Contains(expected, result.Error);
+        if (schedule.Split(' ').Length == 5) Assert.Contains("Quartz cron has 6 or 7 with seconds first", result.Error);
+        Assert.DoesNotContain("CronExpression", result.Error);
+        Assert.DoesNotContain("CronFormat", result.Error);
+    }
+
+    [Fact]
+    public async Task Run_PortAlreadyInUse_OneLineNamingTheAddressAndReportUrls_Exit2()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+        var config = Config("\"enabled\": false", json => json["Report"]!["Urls"] = url);
+
+        var result = await CliRunner.RunAsync("run", "--config", config, "--db", Folder.File("r.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            $"Report:Urls: {url} is already in use (another daemon running?); stop it or set Report:Urls in appsettings.json (or EAIR_Report__Urls) to a free address",
+            result.Error.Trim());
+        Assert.Equal("", result.Out);
+    }
+
+    [Fact]
+    public async Task Poll_MirrorOnLoopbackWithoutAllowPrivateNetwork_SaysSoOnceOnStdoutOnly()
+    {
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "flavor": "wewe-rss",
+                          "accounts": [{"feed": "a", "name": "机器之心"}, {"feed": "b", "name": "量子位"}, {"feed": "c", "name": "安兔兔"}]}]}
+            """);
+
+        // The console logger writes to the process's own stderr, so which stream a line lands on shows only in a child process.
+        var (code, stdout, stderr) = await CliRunner.RunChildAsync("poll", "--config", config, "--db", Folder.File("r.db"));
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(stdout.Split('\n'), l => l.Contains("mirror: error:", StringComparison.Ordinal));
+        Assert.Equal(1, Occurrences(stdout, "resolves to a private or loopback address"));
+        Assert.Contains($"{Server.Url("feeds/a.rss")} and 2 more request(s) to 127.0.0.1: refused: 127.0.0.1 resolves to a private or loopback address; "
+            + "set \"allowPrivateNetwork\": true on the source", line);
+        Assert.Equal(0, Occurrences(stderr, "private or loopback"));
+        Assert.Empty(Server.Requests);
+    }
+
+    [Fact]
+    public async Task Poll_BareAndAll_PollEveryEnabledSource_SourceWithAllIsAUsageError()
+    {
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "on", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true},
+                         {"id": "off", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true, "enabled": false}]}
+            """);
+        var db = Folder.File("r.db");
+
+        var bare = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
+        var all = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
+        var disabled = await CliRunner.RunAsync("poll", "--source", "off", "--config", config, "--db", db);
+        var both = await CliRunner.RunAsync("poll", "--source", "on", "--all", "--config", config, "--db", db);
+
+        Assert.Equal(["[1/1] on: 2 new, 0 updated, 0 unchanged", "polled 1 source(s): 2 new, 0 updated, 0 failed"], Lines(bare.Out));
+        Assert.Equal(["[1/1] on: not modified", "polled 1 source(s): 0 new, 0 updated, 0 failed"], Lines(all.Out));   // the same source again, its ETag still holds
+        Assert.StartsWith("[1/1] off: ", Lines(disabled.Out)[0]);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("not both", both.Error);
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+}

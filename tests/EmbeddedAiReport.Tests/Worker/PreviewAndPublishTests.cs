@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Tests.Support;
+using EmbeddedAiReport.Worker;
+using EmbeddedAiReport.Worker.Review;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// Issue 18 items 1 and 2: every export, /drafts/*, the review page's preview and the weekly job's file are previews (only
+/// publish and import-issue record issues); an issue is dated the day it is published (or --date), its window ends there,
+/// and the next --since-last starts right after it — for `publish` and the review page's Publish alike.
+/// </summary>
+public sealed class PreviewAndPublishTests : LoopbackTest
+{
+    private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
+    private static readonly DateTimeOffset Tuesday = new(2026, 12, 1, 10, 0, 0, Shanghai);   // 2026-W49 runs Mon 11-30 .. Sun 12-06
+    private static readonly (string Title, DateTimeOffset At) Monday = ("NPU 推理引擎周一发布", new(2026, 11, 30, 9, 0, 0, Shanghai));
+    private static readonly (string Title, DateTimeOffset At) TuesdayPost = ("int8 量化工具链周二开源", new(2026, 12, 1, 8, 0, 0, Shanghai));
+    private static readonly (string Title, DateTimeOffset At) Wednesday = ("端侧大模型周三评测", new(2026, 12, 2, 9, 0, 0, Shanghai));
+    private static readonly (string Title, DateTimeOffset At) Saturday = ("AI芯片周六量产", new(2026, 12, 5, 9, 0, 0, Shanghai));
+
+    private readonly FakeTimeProvider _clock = new(Tuesday);
+    private string _config = "";
+    private string _db = "";
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        // Polls come from the CLI only (a daemon started here must not poll on its own).
+        _config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources(
+            $$"""{"sources": [{"id": "posts", "kind": "feed", "url": "{{Server.Url("posts.xml")}}", "schedule": "0 0 0 1 1 ? 2099", "allowPrivateNetwork": true}]}"""));
+        _db = Folder.File("report.db");
+    }
+
+    private Task<CliResult> Cli(params string[] args) =>
+        CliRunner.RunAsync(services => services.AddSingleton<TimeProvider>(_clock), [.. args, "--config", _config, "--db", _db]);
+
+    private async Task PollAsync(params (string Title, DateTimeOffset At)[] posts)
+    {
+        var items = posts.Select((p, i) => FaultFeeds.Item(p.Title, $"https://example.org/posts/{p.At:MMdd}-{i}", $"{p.Title}。",
+            pubDate: p.At.ToString("r", CultureInfo.InvariantCulture)));
+        Server.MapFile("posts.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(string.Concat(items))));
+        var poll = await Cli("poll");
+        Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
+    }
+
+    private static (string From, string To, IReadOnlyList<string> Titles) Window(CliResult json)
+    {
+        Assert.True(json.ExitCode == 0, json.Error);
+        var root = JsonDocument.Parse(json.Out).RootElement;
+        var titles = root.GetProperty("sections").EnumerateArray().SelectMany(s => s.GetProperty("items").EnumerateArray())
+            .Select(i => i.GetProperty("title").GetString()!).Order(StringComparer.Ordinal).ToList();
+        return (root.GetProperty("from").GetString()!, root.GetProperty("to").GetString()!, titles);
+    }
+
+    [Fact]
+    public async Task Publish_OnTheWeeksTuesday_DatesTheIssueThatDayAndTheRestOfTheWeekComesNext()
+    {
+        await PollAsync(Monday, TuesdayPost);
+
+        var publish = await Cli("publish", "--week", "2026-W49");
+        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 6, 12, 0, 0, Shanghai));
+        await PollAsync(Monday, TuesdayPost, Wednesday, Saturday);
+        var next = Window(await Cli("export", "--since-last", "--format", "json"));
+
+        Assert.Equal(0, publish.ExitCode);
+        Assert.StartsWith("published issue 2026-12-01 (2026-11-30 .. 2026-12-01): 2 items", publish.Out);
+        Assert.Equal(("2026-12-02", "2026-12-06"), (next.From, next.To));
+        Assert.Equal(new[] { Wednesday.Title, Saturday.Title }.Order(StringComparer.Ordinal), next.Titles);
+    }
+
+    [Fact]
+    public async Task Publish_WithDate_DatesTheIssueAndEndsItsWindowThatDay()
+    {
+        await PollAsync(Monday, TuesdayPost);
+        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 18, 0, 0, Shanghai));
+
+        var publish = await Cli("publish", "--week", "2026-W49", "--date", "2026-11-30");
+        var next = Window(await Cli("export", "--since-last", "--format", "json"));
+        var early = await Cli("publish", "--week", "2026-W50", "--date", "2026-12-03");
+        var badDate = await Cli("publish", "--date", "3 Dec");
+
+        Assert.Equal(0, publish.ExitCode);
+        Assert.StartsWith("published issue 2026-11-30 (2026-11-30 .. 2026-11-30): 1 items", publish.Out);
+        Assert.Equal(("2026-12-01", "2026-12-03", 1), (next.From, next.To, next.Titles.Count));
+        Assert.Equal(2, early.ExitCode);
+        Assert.Contains("before the window's first day 2026-12-07", early.Error);
+        Assert.Equal(2, badDate.ExitCode);
+        Assert.Contains("--date: '3 Dec' is not a date yyyy-MM-dd", badDate.Error);
+    }
+
+    [Fact]
+    public async Task Publish_AWeekThatHasEnded_KeepsTheWholeWeekAndTheDaysSinceComeNext()
+    {
+        await PollAsync(Monday, TuesdayPost);
+        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 8, 10, 0, 0, Shanghai));   // Tuesday of the next week
+
+        var publish = await Cli("publish", "--week", "2026-W49");
+        var next = Window(await Cli("export", "--since-last", "--format", "json"));
+
+        Assert.StartsWith("published issue 2026-12-08 (2026-11-30 .. 2026-12-06): 2 items", publish.Out);
+        Assert.Equal(("2026-12-07", "2026-12-08"), (next.From, next.To));
+    }
+
+    [Fact]
+    public async Task ReviewPagePublish_OnTheWeeksTuesday_FollowsTheSameRuleAsTheCommand()
+    {
+        await PollAsync(Monday, TuesdayPost);
+        var config = WorkerHost.LoadConfig(_config, _db);
+        Assert.Empty(config.Problems);
+        await using (var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(_clock)))
+        {
+            var outcome = await app.Services.GetRequiredService<ReviewActions>().PublishAsync(new EditorialWeek(2026, 49), CancellationToken.None);
+
+            Assert.True(outcome.Ok, outcome.Message);
+            Assert.StartsWith("published issue 2026-12-01 (2026-11-30 .. 2026-12-01): 2 items", outcome.Message);
+        }
+        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 6, 12, 0, 0, Shanghai));
+        await PollAsync(Monday, TuesdayPost, Wednesday, Saturday);
+
+        var next = Window(await Cli("export", "--since-last", "--format", "json"));
+
+        Assert.Equal(("2026-12-02", "2026-12-06", 2), (next.From, next.To, next.Titles.Count));
+    }
+
+    [Fact]
+    public async Task Previews_ExportInEveryFormDraftsReviewAndTheWeeklyFile_RecordNothing()
+    {
+        await PollAsync(Monday, TuesdayPost);
+        Assert.Equal(0, (await Cli("import-issue", Fixtures.PathOf("corpus/2020-05-15.md"))).ExitCode);
+        var first = await Cli("export", "--since-last", "--format", "json");
+
+        var previews = new List<CliResult>
+        {
+            await Cli("export", "--since-last"),
+            await Cli("export"),
+            await Cli("export", "--format", "json"),
+            await Cli("export", "--week", "2026-W49", "--out", Folder.File("draft.md")),
+        };
+        await PreviewThroughTheDaemonAsync();
+        var again = await Cli("export", "--since-last", "--format", "json");
+
+        Assert.All(previews, p => Assert.True(p.ExitCode == 0, p.Error));
+        Assert.Equal(("2020-05-16", "2026-12-01", 2), (Window(first).From, Window(first).To, Window(first).Titles.Count));
+        Assert.Equal(first.Out, again.Out);
+    }
+
+    // The weekly job's file, /drafts/*.md and the review page, in the daemon's application on an ephemeral loopback port.
+    private async Task PreviewThroughTheDaemonAsync()
+    {
+        var config = WorkerHost.LoadConfig(_config, _db);
+        config.Report.Urls = "http://127.0.0.1:0";
+        config.Report.DraftsDirectory = Folder.File("drafts");
+        await using var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(_clock));
+        await app.StartAsync();
+        try
+        {
+            await app.Services.GetRequiredService<DraftFiles>().WriteWeekAsync(new EditorialWeek(2026, 49), CancellationToken.None);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+            foreach (var path in new[] { "drafts/latest.md", "drafts/2026-W49.md", "review/2026-W49" })
+                Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(path)).StatusCode);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+}

@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 
 namespace EmbeddedAiReport.Worker.Cli;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Worker;
@@ -39,7 +40,7 @@ public sealed class LoggingFormatTests : IAsyncLifetime
     {
         var stderr = await RunWorkerAsync("poll", "--config", Config("simple"), "--db", _directory.File("r.db"));
 
-        Assert.Contains(stderr.Split('\n'), l => l.Contains($"warn: EmbeddedAiReport.Sources.SourcePoller[2007] cut: {_server.Url("cut.xml")} is broken and was only partly read"));
+        Assert.Contains(stderr.Split('\n'), l => l.Contains($"warn: EmbeddedAiReport.Sources.SourceReader[2007] cut: {_server.Url("cut.xml")} is broken and was only partly read"));
     }
 
     [Fact]

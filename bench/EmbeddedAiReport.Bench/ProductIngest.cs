@@ -83,7 +83,7 @@ internal sealed class ProductIngest : IAsyncDisposable
         {
             var source = sources[f];
             var request = kind.Requests(source)[0];
-            var document = new FetchedDocument(feeds[f], "application/rss+xml", "utf-8", request.Uri);
+            var document = new FetchedDocument(feeds[f], "application/rss+xml", "utf-8", request.Uri, timeProvider.GetUtcNow());
 
             var started = Stopwatch.GetTimestamp();
             var parsed = FeedDocumentParser.Parse(document);
@@ -91,7 +91,7 @@ internal sealed class ProductIngest : IAsyncDisposable
             parse += Stopwatch.GetElapsedTime(started);
 
             started = Stopwatch.GetTimestamp();
-            var now = timeProvider.GetUtcNow();
+            var now = document.Received;
             var baseUri = FeedSource.BaseUri(feed, document);
             var entries = new List<CandidateEntry>(feed.Items.Count);
             foreach (var item in feed.Items)

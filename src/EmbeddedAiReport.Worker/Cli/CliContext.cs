@@ -4,10 +4,12 @@ namespace EmbeddedAiReport.Worker.Cli;
 internal sealed record CliContext(string ConfigDirectory, string? Database, TextWriter Out, TextWriter Error)
 {
     /// <summary>Loads the config; prints every problem and returns null when there are any.</summary>
-    public LoadedConfig? LoadValidConfig()
+    /// <param name="printWarnings">False for the daemon, which logs them (its log may be JSON lines).</param>
+    public LoadedConfig? LoadValidConfig(bool printWarnings = true)
     {
         var config = WorkerHost.LoadConfig(ConfigDirectory, Database);
-        foreach (var warning in config.Warnings) Error.WriteLine($"warning: {warning}");
+        if (printWarnings)
+            foreach (var warning in config.Warnings) Error.WriteLine($"warning: {warning}");
         if (config.Problems.Count == 0) return config;
         foreach (var problem in config.Problems) Error.WriteLine(problem);
         Error.WriteLine($"{config.Problems.Count} config problem(s); nothing was done.");

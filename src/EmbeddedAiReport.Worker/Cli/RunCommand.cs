@@ -8,15 +8,20 @@ internal static partial class RunCommand
     [LoggerMessage(EventId = 4113, Level = LogLevel.Error, Message = "The job store is damaged ({Problem}); recreating it and rebuilding the schedules from sources.json")]
     private static partial void JobStoreDamaged(this ILogger logger, string problem);
 
+    [LoggerMessage(EventId = 4114, Level = LogLevel.Warning, Message = "Config: {Warning}")]
+    private static partial void ConfigWarning(this ILogger logger, string warning);
+
     public static async Task<int> RunAsync(CliContext context, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
-        if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
+        if (context.LoadValidConfig(printWarnings: false) is not { } config) return ExitCodes.UsageOrConfig;
         if (Http.ListenAddresses.FirstInUse(config.Report.Urls) is { } taken)
         {
             context.Error.WriteLine(Http.ListenAddresses.InUseMessage(taken));
             return ExitCodes.UsageOrConfig;
         }
         await using var app = WorkerHost.Build(config, daemon: true, configure);
+        // A missing or corrupt ranker.json runs on the keyword score: the operator learns it from the log.
+        foreach (var warning in config.Warnings) app.Services.GetRequiredService<ILogger<LoadedConfig>>().ConfigWarning(warning);
         await app.Services.GetRequiredService<ReportDatabase>().MigrateAsync(cancellationToken);
         // Quartz refuses to start on a job store it cannot read; a damaged one costs only the schedules, rebuilt from sources.json.
         var tables = app.Services.GetRequiredService<SchedulerTables>();

@@ -1,17 +1,20 @@
 using System.Globalization;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Summaries;
 using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Worker.Http;
 
 /// <summary><c>GET /healthz</c>: 200 when the database answers and few enough sources are failing or stale, else 503 with the reason.</summary>
-internal sealed class HealthCheck(ReportDatabase database, SourceStatuses statuses, IOptions<ReportOptions> report)
+/// <remarks>The summarizer's state is part of the detail when it is on; a failing model never makes the daemon unhealthy, since drafts go on with the source text.</remarks>
+internal sealed class HealthCheck(ReportDatabase database, SourceStatuses statuses, IOptions<ReportOptions> report, SummarizerHealth summarizer)
 {
     /// <summary>The answer and the JSON body that explains it.</summary>
     public async Task<(bool Healthy, object Body)> EvaluateAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<SourceStatus> sources;
+        SummarizerStatus summaries;
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
@@ -19,6 +22,7 @@ internal sealed class HealthCheck(ReportDatabase database, SourceStatuses status
             command.CommandText = "SELECT count(*) FROM sources";
             await command.ExecuteScalarAsync(cancellationToken);
             sources = await statuses.LoadAsync(cancellationToken);
+            summaries = await summarizer.GetAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -39,6 +43,7 @@ internal sealed class HealthCheck(ReportDatabase database, SourceStatuses status
             sources = enabled.Count,
             failing = enabled.Count(s => s.State == "failing"),
             stale = enabled.Count(s => s.State == "stale"),
+            summaries = summaries.State == "off" ? null : new { state = summaries.State, note = summaries.Note, consecutiveFailures = summaries.ConsecutiveFailures },
         });
     }
 }

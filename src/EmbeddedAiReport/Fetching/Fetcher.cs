@@ -125,7 +125,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
 
         var contentType = response.Content.Headers.ContentType;
         var document = new FetchedDocument(body.ToArray(), contentType?.MediaType?.ToLowerInvariant(), contentType?.CharSet?.Trim('"'),
-            response.RequestMessage?.RequestUri ?? address);
+            response.RequestMessage?.RequestUri ?? address, timeProvider.GetUtcNow());
         return new FetchOutcome.Fetched(document, (int)response.StatusCode, validators, headers);
     }
 

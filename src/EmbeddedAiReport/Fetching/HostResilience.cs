@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.Registry;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -13,18 +14,25 @@ namespace EmbeddedAiReport.Fetching;
 /// each attempt. Transient: 408, 429, 5xx and <see cref="FetchOutcome.Unreachable"/>. A Retry-After longer than
 /// <see cref="FetchingOptions.MaxRetryAfter"/> is not waited for: the outcome goes back to the poller, which pauses the source.
 /// The circuit is per host (shared by every source on it), so a dead mirror is not hammered by each of its accounts.
+/// Pipelines live in Polly's registry, keyed by host and built on first use with the options of that moment.
 /// <threadsafety>Thread-safe; a singleton.</threadsafety>
 /// </remarks>
-public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvider timeProvider)
+public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvider timeProvider) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, ResiliencePipeline<FetchOutcome>> _pipelines = new(StringComparer.OrdinalIgnoreCase);
+    // The registry copies the factory's builder settings (the injected clock) into each host's pipeline builder.
+    private readonly ResiliencePipelineRegistry<string> _pipelines = new(new ResiliencePipelineRegistryOptions<string>
+    {
+        BuilderFactory = () => new ResiliencePipelineBuilder { TimeProvider = timeProvider },
+        BuilderComparer = StringComparer.OrdinalIgnoreCase,
+        PipelineComparer = StringComparer.OrdinalIgnoreCase,
+    });
     // The failure that opened each host's circuit, so "circuit open" can say why (host name not found, a 503 …).
     private readonly ConcurrentDictionary<string, string> _openedBy = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Runs <paramref name="attempt"/> with retries for <paramref name="host"/>; never throws for faults, only for cancellation.</summary>
     public async Task<FetchOutcome> ExecuteAsync(string host, Func<CancellationToken, Task<FetchOutcome>> attempt, CancellationToken cancellationToken)
     {
-        var pipeline = _pipelines.GetOrAdd(host, _ => Build(host, options.Value));
+        var pipeline = _pipelines.GetOrAddPipeline<FetchOutcome>(host, builder => Configure(builder, host, options.Value));
         try
         {
             return await pipeline.ExecuteAsync(async token => await attempt(token), cancellationToken);
@@ -52,9 +60,11 @@ public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvid
         _ => false,
     };
 
-    private ResiliencePipeline<FetchOutcome> Build(string host, FetchingOptions settings)
+    /// <summary>Disposes the hosts' pipelines (their circuit breakers' state).</summary>
+    public void Dispose() => _pipelines.Dispose();
+
+    private void Configure(ResiliencePipelineBuilder<FetchOutcome> builder, string host, FetchingOptions settings)
     {
-        var builder = new ResiliencePipelineBuilder<FetchOutcome> { TimeProvider = timeProvider };
         builder.AddTimeout(settings.TotalTimeout);
         if (settings.Retries > 0)
         {
@@ -81,6 +91,5 @@ public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvid
                 return ValueTask.CompletedTask;
             },
         });
-        return builder.Build();
     }
 }

@@ -1,7 +1,10 @@
 namespace EmbeddedAiReport.Sources;
 
 /// <summary>A kind of source (feed, arxiv-rss, github-releases …): how to address it and how to read what it returns.</summary>
-/// <remarks>Implementations are stateless singletons; <see cref="Parse"/> is pure (no I/O, no clock).</remarks>
+/// <remarks>
+/// Implementations are stateless singletons; <see cref="Parse"/> is pure (no I/O, no clock): it measures dates against
+/// <see cref="FetchedDocument.Received"/>, so the same document parses the same way whenever it is parsed.
+/// </remarks>
 public interface ISourceKind
 {
     /// <summary>The <c>kind</c> value in sources.json.</summary>
@@ -38,4 +41,5 @@ public sealed record SourceRequest(Uri Uri, string? Label = null, string? Accoun
 /// <param name="ContentType">Media type without parameters, lower case, or null.</param>
 /// <param name="Charset">The charset parameter of Content-Type, or null.</param>
 /// <param name="FinalUri">The address after redirects.</param>
-public sealed record FetchedDocument(byte[] Body, string? ContentType, string? Charset, Uri FinalUri);
+/// <param name="Received">When the body was read (the injected clock): "now" for parsers (a date in the future, the last N days).</param>
+public sealed record FetchedDocument(byte[] Body, string? ContentType, string? Charset, Uri FinalUri, DateTimeOffset Received);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Storage;
@@ -5,7 +6,10 @@ using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Dedup;
 
-/// <summary>The corpus issues turned into entries as the replay tool feeds them (dated two days before the issue, account split off the title).</summary>
+/// <summary>
+/// The corpus issues turned into entries as the replay tool feeds them (dated two days before the issue, account split off the
+/// title); items as the reference parser listed them (<see cref="ReferenceItems"/>), not as the product parser reads them.
+/// </summary>
 internal static class CorpusEntries
 {
     public sealed record Item(DateOnly Issue, int Index, IssueItem Source, CandidateEntry Entry);
@@ -15,8 +19,8 @@ internal static class CorpusEntries
         var items = new List<Item>();
         foreach (var path in Fixtures.CorpusIssues())
         {
-            var issue = IssueMarkdownParser.DateOf(Path.GetFileName(path)) ?? throw new InvalidOperationException(path);
-            var parsed = IssueMarkdownParser.Parse(File.ReadAllText(path), new DraftOptions().SectionSlugs());
+            var issue = DateOnly.ParseExact(Path.GetFileNameWithoutExtension(path), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var parsed = ReferenceItems.Corpus(Path.GetFileName(path));
             var when = new DateTimeOffset(issue.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(8)).AddDays(-2);
             for (var i = 0; i < parsed.Count; i++)
             {

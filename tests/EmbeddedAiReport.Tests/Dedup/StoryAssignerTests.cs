@@ -83,8 +83,11 @@ public sealed class StoryAssignerTests() : LoopbackTest(new TestServices())
 
         await CommitAsync([.. corpus]);
 
+        // The 20 items (Fixtures/corpus-items/2020-03-19.jsonl), each its own story.
         var entries = await ListAsync();
-        Assert.Equal(entries.Count, entries.Select(e => e.StoryId).Distinct().Count());
+        Assert.Equal(20, entries.Count);
+        Assert.All(entries, e => Assert.NotNull(e.StoryId));
+        Assert.Equal(20, entries.Select(e => e.StoryId).Distinct().Count());
     }
 
     [Fact]
@@ -155,7 +158,7 @@ public sealed class StoryAssignerTests() : LoopbackTest(new TestServices())
     public async Task PollAsync_LongArticleAndItsSentenceReorderedRetelling_BecomeOneStoryAndAnotherArticleStaysApart()
     {
         var page = ArticlePageParser.Parse(new FetchedDocument(Fixtures.Bytes("wechat-article-html/wechatsogou_2018_article_qqmusic.html"),
-            "text/html", "utf-8", new Uri("https://mp.weixin.qq.com/s/music"))).Page!;
+            "text/html", "utf-8", new Uri("https://mp.weixin.qq.com/s/music"), Services.Clock.GetUtcNow())).Page!;
         var sentences = Regex.Split(page.Body, "(?<=[。！？])").Where(p => p.Trim().Length > 0).ToList();
         var reordered = sentences.OrderBy(_ => 0).ToList();
         new Random(13).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(reordered));

@@ -43,6 +43,54 @@ public sealed class TextCleanerTests
         Assert.Equal(expected, TextCleaner.PlainLinks(text));
     }
 
+    [Theory]
+    [InlineData(null, "")]
+    [InlineData("", "")]
+    [InlineData("<p>Hello <b>world</b></p>", "Hello world")]
+    [InlineData("第一行<br/>第二行", "第一行 第二行")]
+    [InlineData("<script>alert(1)</script>正文", "正文")]
+    [InlineData("<SCRIPT type=\"text/javascript\">var a = '<p>';</SCRIPT>after", "after")]
+    [InlineData("<style>p { color: red }</style>text", "text")]
+    [InlineData("<!-- a comment -->text", "text")]
+    [InlineData("AT&amp;T &#x4E2D;&#25991; &quot;NPU&quot;", "AT&T 中文 \"NPU\"")]
+    [InlineData("Tensor&lt;T&gt; is a type", "Tensor<T> is a type")]        // decoded entities are text, not tags
+    [InlineData("latency < 3 ms and > 2 ms", "latency < 3 ms and > 2 ms")]  // a '<' that opens no tag stays
+    [InlineData("cut off at the end <a href=\"https://exa", "cut off at the end")]
+    [InlineData("  <div>\n\t spaced \n\n out </div>  ", "spaced out")]
+    public void HtmlToText_Fragment_IsOneLineOfPlainText(string? html, string expected)
+    {
+        Assert.Equal(expected, TextCleaner.HtmlToText(html));
+    }
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("a \t\r\n b", "a b")]
+    [InlineData("  leading and trailing  ", "leading and trailing")]
+    [InlineData("bell\u0007char", "bell char")]
+    [InlineData("\ufeffBOM first", "BOM first")]
+    [InlineData("零\u200b宽", "零 宽")]
+    [InlineData("全角\u3000空格", "全角 空格")]
+    public void CollapseWhiteSpace_RunsOfSpaceAndControlCharacters_BecomeOneSpace(string text, string expected)
+    {
+        Assert.Equal(expected, TextCleaner.CollapseWhiteSpace(text));
+    }
+
+    [Theory]
+    [InlineData("short", 10, "short")]
+    [InlineData("First sentence here. Second sentence runs past the limit", 30, "First sentence here.")]
+    [InlineData("第一句话很短。第二句话要长得多才会超过限制", 12, "第一句话很短。")]
+    [InlineData("Hi. This is a long sentence without an end", 20, "Hi. This is a long…")]      // a sentence end in the first half is too early
+    [InlineData("Version 3.5 of the runtime adds int4 kernels", 20, "Version 3.5 of the…")]   // 3.5 is not a sentence end
+    [InlineData("abcdefghijklmnopqrstuvwxyz", 10, "abcdefghi…")]
+    [InlineData("😀😀😀😀😀😀", 6, "😀😀…")]                                                  // never half a surrogate pair
+    public void Truncate_LongText_CutsAtASentenceOrWordWithinTheLimit(string text, int limit, string expected)
+    {
+        var truncated = TextCleaner.Truncate(text, limit);
+
+        Assert.Equal(expected, truncated);
+        Assert.True(truncated.Length <= limit);
+    }
+
     [Fact]
     public void HtmlToText_FeedDescriptionWithAMarkdownLink_IsPlainText()
     {

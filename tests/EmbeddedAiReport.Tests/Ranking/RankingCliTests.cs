@@ -3,26 +3,18 @@ using EmbeddedAiReport.Tests.Support;
 namespace EmbeddedAiReport.Tests.Ranking;
 
 /// <summary>train, validate and the fallback through the real CLI, on a database with the editor's labels.</summary>
-public sealed class RankingCliTests : IAsyncLifetime
+public sealed class RankingCliTests : LoopbackTest
 {
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
     private string _config = "";
     private string _db = "";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         var items = CorpusFeeds.Items("2020-05-15.md");
-        _config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8))));
-        _db = _directory.File("report.db");
+        _config = Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8))));
+        _db = Folder.File("report.db");
         Assert.Equal(0, (await Cli("poll")).ExitCode);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
     }
 
     private Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", _config, "--db", _db]);
@@ -45,7 +37,7 @@ public sealed class RankingCliTests : IAsyncLifetime
     [Fact]
     public async Task Train_NoEditorsItemsAnywhere_ExitsTwoWithAClearMessage()
     {
-        var empty = Directory.CreateDirectory(_directory.File("empty-corpus")).FullName;
+        var empty = Directory.CreateDirectory(Folder.File("empty-corpus")).FullName;
 
         var train = await Cli("train", "--corpus", empty, "--no-database");
 
@@ -77,5 +69,21 @@ public sealed class RankingCliTests : IAsyncLifetime
         Assert.Equal(0, entries.ExitCode);
         Assert.Matches(@"relevance [01]\.\d{3} \(threshold 0\.\d{3}\) for: .+ [+]\d\.\d\d.*; against: ", entries.Out);
         Assert.Contains("draft: ", entries.Out);
+    }
+
+    [Fact]
+    public async Task Daemon_MissingModel_LogsAWarningAndServesDraftsOnTheKeywordScore()
+    {
+        File.Delete(Path.Combine(_config, "ranker.json"));
+        Daemon.Prepare(_config);
+        await using var daemon = Daemon.Start(_config, _db);
+
+        var warning = await daemon.WaitForAsync(4114, "ranker.json");
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        var draft = await http.GetAsync("drafts/2020-W20.md");
+
+        Assert.Contains("relevance falls back to the keyword score", warning);
+        Assert.Equal(System.Net.HttpStatusCode.OK, draft.StatusCode);
+        Assert.Contains("# 嵌入式AI简报", await draft.Content.ReadAsStringAsync());
     }
 }

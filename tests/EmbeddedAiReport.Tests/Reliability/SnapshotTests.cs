@@ -7,15 +7,10 @@ using EmbeddedAiReport.Tests.Support;
 namespace EmbeddedAiReport.Tests.Reliability;
 
 /// <summary>An export running while polls commit reads one consistent snapshot: every fetch all or nothing, every entry with its links.</summary>
-public sealed class SnapshotTests : IAsyncLifetime
+public sealed class SnapshotTests : LoopbackTest
 {
     private const int Sources = 8;
     private const int Items = 150;
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task ListWindowAsync_DuringConcurrentPolls_SeesEachFetchWholeWithItsLinks()
@@ -28,8 +23,8 @@ public sealed class SnapshotTests : IAsyncLifetime
             for (var i = 0; i < Items; i++)
                 items.Append(FaultFeeds.Item($"source {s} paper {i}", $"https://example.org/s{s}/{i}",
                     $"Code and paper: https://arxiv.org/abs/2011.{s:D2}{i:D3}", pubDate: "Wed, 25 Nov 2020 08:00:00 GMT"));
-            _server.MapFile($"s{s}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items.ToString())));
-            json.Add($$"""{"id": "s{{s}}", "kind": "feed", "url": "{{_server.Url($"s{s}.xml")}}", "allowPrivateNetwork": true}""");
+            Server.MapFile($"s{s}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items.ToString())));
+            json.Add($$"""{"id": "s{{s}}", "kind": "feed", "url": "{{Server.Url($"s{s}.xml")}}", "allowPrivateNetwork": true}""");
         }
         var sources = services.Sources($$"""{"sources": [{{string.Join(",", json)}}]}""");
         var store = services.Get<EntryStore>();

@@ -49,7 +49,7 @@ public sealed class EveryParserTests
     {
         var contentType = fixture.EndsWith(".html", StringComparison.Ordinal) ? "text/html"
             : fixture.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/xml";
-        var document = new FetchedDocument(Fixtures.Bytes(fixture), contentType, null, new Uri("https://example.org/" + Path.GetFileName(fixture)));
+        var document = new FetchedDocument(Fixtures.Bytes(fixture), contentType, null, new Uri("https://example.org/" + Path.GetFileName(fixture)), Now);
 
         var (items, error) = Parsers[parser](document);
 

@@ -50,8 +50,10 @@ public sealed class PollBudgetTests() : LoopbackTest(new TestServices(fetching: 
         Assert.True(run.IsCompleted, "the run did not end within 1000 s on the product's clock");
         var results = await run;
 
-        // The dribbling and silent sources started first and fetched until 2 s before the budget, kept for storing; nothing ran past it.
-        Assert.InRange(LastPolls().Max() - started, TimeSpan.FromSeconds(58), TimeSpan.FromSeconds(58) + Tolerance);
+        // The dribbling and silent sources started first and fetched until 2 s before the budget, kept for storing; nothing
+        // ran past the budget itself. (The clock keeps stepping while the cut-off polls commit in real time, so on a loaded
+        // machine their recorded end lands anywhere in those 2 s.)
+        Assert.InRange(LastPolls().Max() - started, TimeSpan.FromSeconds(58), TimeSpan.FromSeconds(60));
         Assert.All(results.Where(r => r.SourceId.StartsWith("healthy-")), r => Assert.Equal((3, null), (r.New, r.Error)));
         Assert.All(results.Where(r => r.SourceId.StartsWith("bad-")), r => Assert.NotNull(r.Error));
         Assert.All(results.Where(r => r.SourceId.Contains("dribble") || r.SourceId.Contains("silent")),

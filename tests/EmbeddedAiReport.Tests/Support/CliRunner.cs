@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EmbeddedAiReport.Worker.Cli;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,23 @@ public static class CliRunner
     }
 
     public static Task<CliResult> RunAsync(params string[] args) => RunAsync(null, args);
+
+    /// <summary>
+    /// Runs the built Worker as a child process, for what only a process of its own shows: which stream the console logger
+    /// writes to, and the process's exit code.
+    /// </summary>
+    public static async Task<CliResult> RunChildAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EmbeddedAiReport.Worker.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        var output = await stdout;
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));   // a hang guard only
+        return new CliResult(process.ExitCode, output, stderr);
+    }
 }
 
 public sealed record CliResult(int ExitCode, string Out, string Error);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Support;
 
@@ -63,6 +64,13 @@ public sealed class Daemon : IAsyncDisposable
             throw new TimeoutException($"no log line {eventId} containing '{text}'; the daemon logged:\n{Logs.Dump()}");
         }
     }
+
+    /// <summary>
+    /// <see cref="WaitForAsync"/> while <paramref name="clock"/> advances in 100 ms steps: for what waits on the injected clock
+    /// after a real event, such as the config watcher letting a saved file settle.
+    /// </summary>
+    public Task<string> WaitForAsync(int eventId, string text, FakeTimeProvider clock, int skip = 0) =>
+        ClockDriver.RunAsync(clock, WaitForAsync(eventId, text, skip: skip), TimeSpan.FromMilliseconds(100));
 
     /// <summary>Stops the daemon as SIGTERM would and returns the CLI's result; <paramref name="patience"/> only guards against a hang.</summary>
     public async Task<CliResult> StopAsync(TimeSpan? patience = null)

@@ -42,9 +42,13 @@ public sealed class EntryClassifierTests
 
         Assert.Equal("news", write.Section);
         Assert.Equal("router", classification.Route.Reason);
-        Assert.Contains(write.Tags, t => t.Tag == "ai-chips" && t.Weight == 2);
-        Assert.Contains(write.Tags, t => t.Tag == "mobile-soc");
-        Assert.Equal(classification.Relevance.Score, write.Score);
+        // tags.json: APU/算力 → ai-chips (2), AI → deep-learning (0.75), 联发科/天玑 → mobile-soc (1.5), 芯片 → semiconductor (1.25);
+        // no ranker, so the keyword score 5.5 + source 0.5 + recency 0.25 × (1 − 1/14 days) = 6.232 (recency rounded to 3
+        // places), mapped as σ(6.232 − 1.25).
+        Assert.Equal([("ai-chips", 2.0), ("deep-learning", 0.75), ("mobile-soc", 1.5), ("semiconductor", 1.25)], write.Tags.Select(t => (t.Tag, t.Weight)).Order());
+        var expected = 1 / (1 + Math.Exp(-(2 + 0.75 + 1.5 + 1.25 + 0.5 + 0.232 - 1.25)));
+        Assert.Equal(expected, write.Score, 12);
+        Assert.Equal(expected, classification.Relevance.Score, 12);
     }
 
     [Fact]

@@ -4,21 +4,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace EmbeddedAiReport.Tests.Tagging;
 
-public sealed class TaggingCliTests : IAsyncLifetime
+public sealed class TaggingCliTests : LoopbackTest
 {
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
-    }
-
-    private string Config() => _directory.ConfigWithSources(
-        $$"""{"sources": [{"id": "posts", "kind": "feed", "url": "{{_server.Url("posts.xml")}}", "allowPrivateNetwork": true}]}""");
+    private string Config() => Folder.ConfigWithSources(
+        $$"""{"sources": [{"id": "posts", "kind": "feed", "url": "{{Server.Url("posts.xml")}}", "allowPrivateNetwork": true}]}""");
 
     [Fact]
     public async Task Validate_BadRegexInTagsJson_ExitsTwoNamingFileTagAndField()
@@ -52,7 +41,7 @@ public sealed class TaggingCliTests : IAsyncLifetime
     public async Task Train_ShippedExamples_RebuildsTheShippedModelsByteForByte()
     {
         var config = Config();
-        var output = _directory.File("models");
+        var output = Folder.File("models");
 
         var result = await CliRunner.RunAsync("train", "--config", config, "--no-database", "--out", output);
 
@@ -66,13 +55,13 @@ public sealed class TaggingCliTests : IAsyncLifetime
     [Fact]
     public async Task PollThenExport_RoutedAndScored_DraftKeepsOnTopicPostsInTheirSections()
     {
-        _server.Map("posts.xml", context =>
+        Server.Map("posts.xml", context =>
         {
             context.Response.ContentType = "application/rss+xml; charset=utf-8";
             return context.Response.WriteAsync(PostsFeed);
         });
         var config = Config();
-        var db = _directory.File("report.db");
+        var db = Folder.File("report.db");
 
         var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
         var export = await CliRunner.RunAsync("export", "--from", "2020-05-10", "--to", "2020-05-16", "--config", config, "--db", db);

@@ -57,20 +57,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("export", "--week", "2020-W99")]
-    [InlineData("export", "--from", "2020-05-01")]
-    [InlineData("export", "--week", "2020-W10", "--from", "2020-05-01", "--to", "2020-05-02")]
-    [InlineData("export", "--format", "pdf")]
-    [InlineData("poll", "--source", "no-such-source")]
-    [InlineData("frobnicate")]
-    public async Task Command_BadUsage_Exits2WithAMessage(params string[] args)
+    [InlineData("--week: '2020-W99' is not an ISO week such as 2020-W48", "export", "--week", "2020-W99")]
+    [InlineData("--from and --to go together", "export", "--from", "2020-05-01")]
+    [InlineData("use either --week or --from/--to, not both", "export", "--week", "2020-W10", "--from", "2020-05-01", "--to", "2020-05-02")]
+    [InlineData("Argument 'pdf' not recognized. Must be one of:\n\t'markdown'\n\t'json'", "export", "--format", "pdf")]
+    [InlineData("unknown source id(s): no-such-source (see 'sources')", "poll", "--source", "no-such-source")]
+    [InlineData("Unrecognized command or argument 'frobnicate'.", "frobnicate")]
+    public async Task Command_BadUsage_Exits2NamingTheProblem(string message, params string[] args)
     {
         var config = _directory.ConfigWithSources("""{"sources": []}""");
 
         var result = await CliRunner.RunAsync([.. args, "--config", config, "--db", _directory.File("r.db")]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.NotEmpty(result.Error.Trim());
+        Assert.Contains(message, result.Error.ReplaceLineEndings("\n"));
+        Assert.Empty(result.Out);
     }
 
     [Fact]

@@ -1,45 +1,31 @@
 using System.Net;
-using System.Net.Sockets;
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
-/// <summary>The daemon (`run`) in-process: it schedules jobs, polls, serves HTTP, and stops cleanly when cancelled.</summary>
-public sealed class DaemonTests : IAsyncLifetime
+/// <summary>The daemon (`run`) in-process on a fake clock: it schedules jobs, polls, serves HTTP, and stops cleanly when cancelled.</summary>
+public sealed class DaemonTests : LoopbackTest
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
+    // Monday 2020-11-23 12:00 in Shanghai: 2020-W48, the week /drafts/latest.md shows; the feeds' items are two hours older.
+    private static readonly DateTimeOffset Monday = new(2020, 11, 23, 12, 0, 0, TimeSpan.FromHours(8));
+    private const string Week = "2020-W48";
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
-    }
 
     [Fact]
     public async Task Run_WithOneSource_SchedulesPollsServesDraftAndStopsCleanly()
     {
         var items = CorpusFeeds.Items("2020-05-15.md");
-        // Monday noon (Shanghai) of the current week: inside the week /drafts/latest.md shows, and never far in the future.
-        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        var (monday, _) = EmbeddedAiReport.Drafting.EditorialWeek.Containing(DateTimeOffset.UtcNow, shanghai).Dates();
-        var config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, new DateTimeOffset(monday.ToDateTime(new TimeOnly(12, 0)), TimeSpan.FromHours(8))));
-        var port = FreePort();
-        var settings = Path.Combine(config, "appsettings.json");
-        File.WriteAllText(settings, File.ReadAllText(settings).Replace("http://127.0.0.1:5180", $"http://127.0.0.1:{port}"));
-        var logs = new CapturingLoggerProvider();
-        using var stop = new CancellationTokenSource();
+        var config = Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, items, Monday.AddHours(-2)));
+        Daemon.Prepare(config);
+        var clock = new FakeTimeProvider(Monday);
 
-        var run = CliRunner.RunAsync(s => s.AddSingleton<ILoggerProvider>(logs), stop.Token, "run", "--config", config, "--db", _directory.File("r.db"));
-        var scheduled = await logs.WaitForAsync(4101, "news").WaitAsync(Patience);
-        var polled = await logs.WaitForAsync(2001, "news").WaitAsync(Patience);
-        foreach (var section in items.Select(i => i.Section).Distinct()) await logs.WaitForAsync(2001, section).WaitAsync(Patience);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        await using var daemon = Daemon.Start(config, Folder.File("r.db"), clock);
+        var scheduled = await daemon.WaitForAsync(4101, "news");
+        var polled = await daemon.WaitForAsync(2001, "news");
+        foreach (var section in items.Select(i => i.Section).Distinct()) await daemon.WaitForAsync(2001, section);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
         var health = await http.GetStringAsync("healthz");
         var latest = await http.GetAsync("drafts/latest.md");
         var draft = await latest.Content.ReadAsStringAsync();
@@ -48,19 +34,18 @@ public sealed class DaemonTests : IAsyncLifetime
         var notModified = await http.SendAsync(conditional);
         var badWeek = await http.GetAsync("drafts/2020-W99.md");
         var sources = await http.GetStringAsync("sources");
-        var week = EmbeddedAiReport.Drafting.EditorialWeek.Containing(DateTimeOffset.UtcNow, shanghai);
-        var byWeek = await http.GetStringAsync($"drafts/{week}.md");
-        var entriesResponse = await http.GetAsync($"entries?week={week}");
+        var byWeek = await http.GetStringAsync($"drafts/{Week}.md");
+        var entriesResponse = await http.GetAsync($"entries?week={Week}");
         var entries = await entriesResponse.Content.ReadAsStringAsync();
-        await logs.WaitForAsync(4101, "weekly-draft").WaitAsync(Patience);
+        await daemon.WaitForAsync(4101, "weekly-draft");
+        var result = await daemon.StopAsync();
 
-        await stop.CancelAsync();
-        var result = await run.WaitAsync(Patience);
-
+        Assert.Equal(Week, EditorialWeek.Containing(Monday, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString());
         Assert.Contains("1h", scheduled);
         Assert.Contains($"{items.Count(i => i.Section == "news")} new", polled);
         Assert.StartsWith("{\"status\":\"ok\",\"reason\":null,\"sources\":", health);
         Assert.Equal("text/markdown; charset=utf-8", latest.Content.Headers.ContentType!.ToString());
+        Assert.Contains("# 嵌入式AI简报 (2020-11-29)", draft);
         Assert.Contains($"> 导读：本次{items.Count}条。", draft);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badWeek.StatusCode);
@@ -77,36 +62,25 @@ public sealed class DaemonTests : IAsyncLifetime
     public async Task Run_SourcesJsonChanges_ReschedulesOrKeepsTheOldSourcesOnABadFile()
     {
         var items = CorpusFeeds.Items("2020-04-26.md");
-        var now = new DateTimeOffset(DateTime.UtcNow.Date.AddHours(4), TimeSpan.Zero);
-        var sourcesJson = CorpusFeeds.ServeBySection(_server, items, now);
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
-        var settings = Path.Combine(config, "appsettings.json");
-        File.WriteAllText(settings, File.ReadAllText(settings).Replace("http://127.0.0.1:5180", $"http://127.0.0.1:{FreePort()}"));
-        var logs = new CapturingLoggerProvider();
-        using var stop = new CancellationTokenSource();
+        var sourcesJson = CorpusFeeds.ServeBySection(Server, items, Monday.AddHours(-2));
+        var config = Folder.ConfigWithSources("""{"sources": []}""");
+        Daemon.Prepare(config);
+        var clock = new FakeTimeProvider(Monday);
 
-        var run = CliRunner.RunAsync(s => s.AddSingleton<ILoggerProvider>(logs), stop.Token, "run", "--config", config, "--db", _directory.File("r.db"));
-        await logs.WaitForAsync(4112).WaitAsync(Patience);
+        await using var daemon = Daemon.Start(config, Folder.File("r.db"), clock);
+        await daemon.WaitForAsync(4112);
         File.WriteAllText(Path.Combine(config, "sources.json"), sourcesJson);
         var sections = items.Select(i => i.Section).Distinct().Count();
-        var reloaded = await logs.WaitForAsync(4102, $"{sections} source(s) (re)scheduled").WaitAsync(Patience);
-        var polled = await logs.WaitForAsync(2001, "papers").WaitAsync(Patience);
+        // The watcher lets a saved file settle for half a second of the injected clock before reading it.
+        var reloaded = await daemon.WaitForAsync(4102, $"{sections} source(s) (re)scheduled", clock);
+        var polled = await daemon.WaitForAsync(2001, "papers");
         File.WriteAllText(Path.Combine(config, "sources.json"), """{"sources": [{"id": "x", "kind": "nope"}]}""");
-        var rejected = await logs.WaitForAsync(4103).WaitAsync(Patience);
-
-        await stop.CancelAsync();
-        var result = await run.WaitAsync(Patience);
+        var rejected = await daemon.WaitForAsync(4103, "", clock);
+        var result = await daemon.StopAsync();
 
         Assert.Contains($"{sections} source(s) (re)scheduled, 0 unchanged, 0 removed", reloaded);
-        Assert.Contains("new", polled);
-        Assert.Contains("unknown kind 'nope'", rejected);
+        Assert.Contains($"{items.Count(i => i.Section == "papers")} new", polled);
+        Assert.Contains("sources.json: source 'x': kind: unknown kind 'nope'", rejected);
         Assert.Equal(0, result.ExitCode);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -8,34 +8,26 @@ using Microsoft.Extensions.Time.Testing;
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>Issue 18 item 4 through the real CLI: `entries` lists the current week by default, refuses an unknown tag with close names, and prints one rounded score.</summary>
-public sealed partial class EntriesCommandTests : IAsyncLifetime
+public sealed partial class EntriesCommandTests : LoopbackTest
 {
     private const string OldTitle = "TVM 0.6 量化部署教程";
-    private readonly TempDirectory _directory = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2020, 5, 13, 12, 0, 0, TimeSpan.FromHours(8)));   // 2020-W20
-    private LoopbackServer _server = null!;
     private IReadOnlyList<IssueItem> _items = [];
     private string _config = "";
     private string _db = "";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         _items = CorpusFeeds.Items("2020-05-15.md");
-        var sources = CorpusFeeds.ServeBySection(_server, _items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)));
-        _server.MapFile("old.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(FaultFeeds.Item(OldTitle, "https://example.org/old/tvm",
+        var sources = CorpusFeeds.ServeBySection(Server, _items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)));
+        Server.MapFile("old.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(FaultFeeds.Item(OldTitle, "https://example.org/old/tvm",
             "用TVM把int8量化模型部署到手机。", pubDate: "Tue, 21 Apr 2020 02:00:00 GMT"))));
-        sources = sources[..^2] + $$""", {"id": "old", "kind": "feed", "url": "{{_server.Url("old.xml")}}", "allowPrivateNetwork": true}]}""";
-        _config = _directory.ConfigWithSources(sources);
-        _db = _directory.File("report.db");
+        sources = sources[..^2] + $$""", {"id": "old", "kind": "feed", "url": "{{Server.Url("old.xml")}}", "allowPrivateNetwork": true}]}""";
+        _config = Folder.ConfigWithSources(sources);
+        _db = Folder.File("report.db");
         var poll = await Cli("poll");
         Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
     }
 
     private Task<CliResult> Cli(params string[] args) =>

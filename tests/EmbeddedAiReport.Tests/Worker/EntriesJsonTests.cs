@@ -10,26 +10,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>Issue 18 item 5: <c>GET /entries</c> writes Chinese as UTF-8 text, not <c>\u5E95</c> escapes, and stays valid JSON.</summary>
-public sealed class EntriesJsonTests : IAsyncLifetime
+public sealed class EntriesJsonTests : LoopbackTest
 {
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
-    }
-
     [Fact]
     public async Task GetEntries_ChineseTitles_AreUtf8TextInValidJson()
     {
         var items = CorpusFeeds.Items("2020-05-15.md");
-        var config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)),
+        var config = Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)),
             schedule: "0 0 0 1 1 ? 2099"));
-        var db = _directory.File("report.db");
+        var db = Folder.File("report.db");
         Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
         var loaded = WorkerHost.LoadConfig(config, db);
         loaded.Report.Urls = "http://127.0.0.1:0";

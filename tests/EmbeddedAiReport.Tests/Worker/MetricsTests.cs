@@ -10,25 +10,17 @@ using Microsoft.Extensions.Time.Testing;
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>Item 4 of issue 15: <c>/metrics</c> in Prometheus text format and a <c>/healthz</c> that says why it is unhappy.</summary>
-public sealed partial class MetricsTests : IAsyncLifetime
+public sealed partial class MetricsTests : LoopbackTest
 {
     private static readonly DateTimeOffset Now = new(2020, 11, 20, 2, 0, 0, TimeSpan.Zero);
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         var items = string.Concat(Enumerable.Range(0, 3).Select(i => FaultFeeds.Item($"INT8 quantization of MobileNet on the NPU, part {i}",
             $"https://example.org/good/{i}", "Post-training quantization and pruning for on-device inference with TFLite on a Snapdragon NPU.",
             pubDate: "Thu, 19 Nov 2020 08:00:00 GMT")));
-        _server.MapFile("good.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
+        Server.MapFile("good.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
     }
 
     [Fact]
@@ -38,7 +30,7 @@ public sealed partial class MetricsTests : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = daemon.BaseUri };
         var draft = await http.GetStringAsync("drafts/latest.md");
         var text = await http.GetStringAsync("metrics");
-        var database = _directory.File("report.db");
+        var database = Folder.File("report.db");
         var size = new FileInfo(database).Length + new FileInfo(database + "-wal").Length;
         var health = await http.GetAsync("healthz");
 
@@ -82,8 +74,8 @@ public sealed partial class MetricsTests : IAsyncLifetime
 
         // The database is gone and a folder stands in its place: every new connection fails.
         SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_directory.File("report.db" + suffix));
-        Directory.CreateDirectory(_directory.File("report.db"));
+        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(Folder.File("report.db" + suffix));
+        Directory.CreateDirectory(Folder.File("report.db"));
         var unavailable = await http.GetAsync("healthz");
         var unavailableBody = JsonDocument.Parse(await unavailable.Content.ReadAsStringAsync()).RootElement;
 
@@ -97,13 +89,13 @@ public sealed partial class MetricsTests : IAsyncLifetime
 
     private async Task<Daemon> StartAsync(double unhealthyShare)
     {
-        var config = _directory.ConfigWithSources($$"""
+        var config = Folder.ConfigWithSources($$"""
             {"sources": [
-              {"id": "good", "kind": "feed", "url": "{{_server.Url("good.xml")}}", "allowPrivateNetwork": true},
-              {"id": "bad", "kind": "feed", "url": "{{_server.Url("missing.xml")}}", "allowPrivateNetwork": true}]}
+              {"id": "good", "kind": "feed", "url": "{{Server.Url("good.xml")}}", "allowPrivateNetwork": true},
+              {"id": "bad", "kind": "feed", "url": "{{Server.Url("missing.xml")}}", "allowPrivateNetwork": true}]}
             """);
         Daemon.Prepare(config, json => json["Report"]!["UnhealthyShare"] = unhealthyShare);
-        var daemon = Daemon.Start(config, _directory.File("report.db"), new FakeTimeProvider(Now));
+        var daemon = Daemon.Start(config, Folder.File("report.db"), new FakeTimeProvider(Now));
         await daemon.WaitForAsync(2001, "good");
         await daemon.WaitForAsync(2003, "bad");
         return daemon;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -12,23 +11,13 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// 5-field cron gets the Quartz form in config words; a taken port is one line and exit 2; a loopback refusal is said
 /// once per source, on stdout only.
 /// </summary>
-public sealed class OperatorMessagesTests : IAsyncLifetime
+public sealed class OperatorMessagesTests : LoopbackTest
 {
     private const string Forms = "write a duration as 30s, 5m, 1h, 1d, 1w or hh:mm:ss";
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
-    }
 
     private string Config(string source, Action<JsonObject>? settings = null)
     {
-        var config = _directory.ConfigWithSources($$"""{"sources": [{"id": "a", "kind": "feed", "url": "https://example.org/feed.xml", {{source}}}]}""");
+        var config = Folder.ConfigWithSources($$"""{"sources": [{"id": "a", "kind": "feed", "url": "https://example.org/feed.xml", {{source}}}]}""");
         if (settings is not null)
         {
             var path = Path.Combine(config, "appsettings.json");
@@ -137,7 +126,7 @@ public sealed class OperatorMessagesTests : IAsyncLifetime
         var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
         var config = Config("\"enabled\": false", json => json["Report"]!["Urls"] = url);
 
-        var result = await CliRunner.RunAsync("run", "--config", config, "--db", _directory.File("r.db"));
+        var result = await CliRunner.RunAsync("run", "--config", config, "--db", Folder.File("r.db"));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
@@ -149,31 +138,32 @@ public sealed class OperatorMessagesTests : IAsyncLifetime
     [Fact]
     public async Task Poll_MirrorOnLoopbackWithoutAllowPrivateNetwork_SaysSoOnceOnStdoutOnly()
     {
-        var config = _directory.ConfigWithSources($$"""
-            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri}}", "flavor": "wewe-rss",
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "flavor": "wewe-rss",
                           "accounts": [{"feed": "a", "name": "机器之心"}, {"feed": "b", "name": "量子位"}, {"feed": "c", "name": "安兔兔"}]}]}
             """);
 
-        var (code, stdout, stderr) = await RunWorkerAsync("poll", "--config", config, "--db", _directory.File("r.db"));
+        // The console logger writes to the process's own stderr, so which stream a line lands on shows only in a child process.
+        var (code, stdout, stderr) = await CliRunner.RunChildAsync("poll", "--config", config, "--db", Folder.File("r.db"));
 
         Assert.Equal(1, code);
         var line = Assert.Single(stdout.Split('\n'), l => l.Contains("mirror: error:", StringComparison.Ordinal));
         Assert.Equal(1, Occurrences(stdout, "resolves to a private or loopback address"));
-        Assert.Contains($"{_server.Url("feeds/a.rss")} and 2 more request(s) to 127.0.0.1: refused: 127.0.0.1 resolves to a private or loopback address; "
+        Assert.Contains($"{Server.Url("feeds/a.rss")} and 2 more request(s) to 127.0.0.1: refused: 127.0.0.1 resolves to a private or loopback address; "
             + "set \"allowPrivateNetwork\": true on the source", line);
         Assert.Equal(0, Occurrences(stderr, "private or loopback"));
-        Assert.Empty(_server.Requests);
+        Assert.Empty(Server.Requests);
     }
 
     [Fact]
     public async Task Poll_BareAndAll_PollEveryEnabledSource_SourceWithAllIsAUsageError()
     {
-        _server.MapFile("feed.xml", FaultFeeds.Healthy(2));
-        var config = _directory.ConfigWithSources($$"""
-            {"sources": [{"id": "on", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true},
-                         {"id": "off", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true, "enabled": false}]}
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "on", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true},
+                         {"id": "off", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true, "enabled": false}]}
             """);
-        var db = _directory.File("r.db");
+        var db = Folder.File("r.db");
 
         var bare = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
         var all = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
@@ -190,18 +180,4 @@ public sealed class OperatorMessagesTests : IAsyncLifetime
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
-
-    // The console logger writes to the process's own stderr, so which stream a line lands on shows only in a child process.
-    private static async Task<(int Code, string Out, string Error)> RunWorkerAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EmbeddedAiReport.Worker.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        var output = await stdout;
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return (process.ExitCode, output, stderr);
-    }
 }

@@ -18,7 +18,7 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// publish and import-issue record issues); an issue is dated the day it is published (or --date), its window ends there,
 /// and the next --since-last starts right after it — for `publish` and the review page's Publish alike.
 /// </summary>
-public sealed class PreviewAndPublishTests : IAsyncLifetime
+public sealed class PreviewAndPublishTests : LoopbackTest
 {
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
     private static readonly DateTimeOffset Tuesday = new(2026, 12, 1, 10, 0, 0, Shanghai);   // 2026-W49 runs Mon 11-30 .. Sun 12-06
@@ -27,25 +27,17 @@ public sealed class PreviewAndPublishTests : IAsyncLifetime
     private static readonly (string Title, DateTimeOffset At) Wednesday = ("端侧大模型周三评测", new(2026, 12, 2, 9, 0, 0, Shanghai));
     private static readonly (string Title, DateTimeOffset At) Saturday = ("AI芯片周六量产", new(2026, 12, 5, 9, 0, 0, Shanghai));
 
-    private readonly TempDirectory _directory = new();
     private readonly FakeTimeProvider _clock = new(Tuesday);
-    private LoopbackServer _server = null!;
     private string _config = "";
     private string _db = "";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         // Polls come from the CLI only (a daemon started here must not poll on its own).
-        _config = TempDirectory.KeepEveryCandidate(_directory.ConfigWithSources(
-            $$"""{"sources": [{"id": "posts", "kind": "feed", "url": "{{_server.Url("posts.xml")}}", "schedule": "0 0 0 1 1 ? 2099", "allowPrivateNetwork": true}]}"""));
-        _db = _directory.File("report.db");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
+        _config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources(
+            $$"""{"sources": [{"id": "posts", "kind": "feed", "url": "{{Server.Url("posts.xml")}}", "schedule": "0 0 0 1 1 ? 2099", "allowPrivateNetwork": true}]}"""));
+        _db = Folder.File("report.db");
     }
 
     private Task<CliResult> Cli(params string[] args) =>
@@ -55,7 +47,7 @@ public sealed class PreviewAndPublishTests : IAsyncLifetime
     {
         var items = posts.Select((p, i) => FaultFeeds.Item(p.Title, $"https://example.org/posts/{p.At:MMdd}-{i}", $"{p.Title}。",
             pubDate: p.At.ToString("r", CultureInfo.InvariantCulture)));
-        _server.MapFile("posts.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(string.Concat(items))));
+        Server.MapFile("posts.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(string.Concat(items))));
         var poll = await Cli("poll");
         Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
     }
@@ -151,7 +143,7 @@ public sealed class PreviewAndPublishTests : IAsyncLifetime
             await Cli("export", "--since-last"),
             await Cli("export"),
             await Cli("export", "--format", "json"),
-            await Cli("export", "--week", "2026-W49", "--out", _directory.File("draft.md")),
+            await Cli("export", "--week", "2026-W49", "--out", Folder.File("draft.md")),
         };
         await PreviewThroughTheDaemonAsync();
         var again = await Cli("export", "--since-last", "--format", "json");
@@ -166,7 +158,7 @@ public sealed class PreviewAndPublishTests : IAsyncLifetime
     {
         var config = WorkerHost.LoadConfig(_config, _db);
         config.Report.Urls = "http://127.0.0.1:0";
-        config.Report.DraftsDirectory = _directory.File("drafts");
+        config.Report.DraftsDirectory = Folder.File("drafts");
         await using var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(_clock));
         await app.StartAsync();
         try

@@ -7,27 +7,16 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// Issue 18 item 6 through the real CLI: a feed's 摘要 is cut at a sentence end with …, and a markdown link inside it becomes
 /// plain text while the paper it points to stays an entry link (the draft's 链接 line). The items are real ones of the corpus.
 /// </summary>
-public sealed class ReadableSummaryTests : IAsyncLifetime
+public sealed class ReadableSummaryTests : LoopbackTest
 {
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
-    }
-
     [Fact]
     public async Task PollThenExport_RealSummaries_ReadAsWholeSentencesWithPlainLinks()
     {
         var alphaX = CorpusFeeds.Items("2019-03-31.md").Single(i => i.Url == "https://github.com/linnanwang/AlphaX-NASBench101");
         var pmu = CorpusFeeds.Items("2019-04-13.md").Single(i => i.Url == "https://mp.weixin.qq.com/s/WLasOy9oZvTptEV5050PFQ");
-        var config = TempDirectory.KeepEveryCandidate(_directory.ConfigWithSources(
-            CorpusFeeds.ServeBySection(_server, [alphaX, pmu], new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)))));
-        var db = _directory.File("report.db");
+        var config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources(
+            CorpusFeeds.ServeBySection(Server, [alphaX, pmu], new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)))));
+        var db = Folder.File("report.db");
 
         var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
         var export = await CliRunner.RunAsync("export", "--week", "2020-W20", "--config", config, "--db", db);

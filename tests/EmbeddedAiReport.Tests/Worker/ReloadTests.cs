@@ -2,57 +2,55 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>Item 7 of issue 15: the running daemon reloads tags.json, router.json, the template and sources.json; a bad file changes nothing.</summary>
-/// <remarks>The daemon runs on the real clock here: the watcher waits half a second for an editor's writes to settle.</remarks>
-public sealed class ReloadTests : IAsyncLifetime
+/// <remarks>
+/// The daemon runs on a fake clock; the watcher waits half a second of it for an editor's writes to settle, so waits for a
+/// reload advance the clock (<see cref="Daemon.WaitForAsync(int, string, FakeTimeProvider, int)"/>).
+/// </remarks>
+public sealed class ReloadTests : LoopbackTest
 {
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
+    private static readonly DateTimeOffset Now = new(2020, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _clock = new(Now);
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         Feed("a", "INT8 quantization of MobileNet on an NPU");
         Feed("c", "Pruning ResNet for the edge");
         Feed("d", "Distillation for on-device speech");
         Feed("zebra", "Zebrafish larvae tracked by a tiny detector");
     }
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
-    }
-
     [Fact]
     public async Task Reload_TemplateTagsAndRouter_ApplyWithoutRestartAndABadFileKeepsTheRunningOne()
     {
-        var config = _directory.ConfigWithSources(Sources(("a", "a", "1h")));
+        var config = Folder.ConfigWithSources(Sources(("a", "a", "1h")));
         Daemon.Prepare(config);
-        await using var daemon = Daemon.Start(config, _directory.File("report.db"));
+        await using var daemon = Daemon.Start(config, Folder.File("report.db"), _clock);
         await daemon.WaitForAsync(2001, "a");
         await daemon.WaitForAsync(4112);
         using var http = new HttpClient { BaseAddress = daemon.BaseUri };
 
         var template = Path.Combine(config, "templates", "draft.md.liquid");
         await File.AppendAllTextAsync(template, "<!-- reloaded template -->\n");
-        await daemon.WaitForAsync(4111, "templates/draft.md.liquid");
+        await daemon.WaitForAsync(4111, "templates/draft.md.liquid", _clock);
         var reloadedDraft = await http.GetStringAsync("drafts/latest.md");
         await File.WriteAllTextAsync(template, "{% if %}broken");
-        var rejectedTemplate = await daemon.WaitForAsync(4103, "draft.md.liquid");
+        var rejectedTemplate = await daemon.WaitForAsync(4103, "draft.md.liquid", _clock);
         var draftAfterBadTemplate = await http.GetStringAsync("drafts/latest.md");
 
         var tags = Path.Combine(config, "tags.json");
         await File.WriteAllTextAsync(tags, (await File.ReadAllTextAsync(tags)).Replace("\"tags\": [", "\"tags\": [\n{ \"tag\": \"zebrafish\", \"weight\": 1, \"en\": [\"zebrafish\"] },"));
-        await daemon.WaitForAsync(4111, "tags.json");
+        await daemon.WaitForAsync(4111, "tags.json", _clock);
         await File.WriteAllTextAsync(Path.Combine(config, "router.json"), "{ not json");
-        var rejectedRouter = await daemon.WaitForAsync(4103, "router.json");
+        var rejectedRouter = await daemon.WaitForAsync(4103, "router.json", _clock);
         // A new source is polled at once; its entries are classified with the reloaded taxonomy (the bad router.json changed nothing).
         await File.WriteAllTextAsync(Path.Combine(config, "sources.json"), Sources(("a", "a", "1h"), ("zebra", "zebra", "1h")));
-        await daemon.WaitForAsync(2001, "zebra");
+        await daemon.WaitForAsync(2001, "zebra", _clock);
         var tagged = JsonDocument.Parse(await http.GetStringAsync("entries?tag=zebrafish")).RootElement.GetProperty("entries");
 
         Assert.EndsWith("<!-- reloaded template -->\n", reloadedDraft);
@@ -66,10 +64,10 @@ public sealed class ReloadTests : IAsyncLifetime
     [Fact]
     public async Task Reload_SourcesJson_ReschedulesOnlyChangedSourcesAndLiftsTheFixedSourcesPause()
     {
-        var config = _directory.ConfigWithSources(Sources(("a", "a", "1h"), ("b", "missing", "1h"), ("c", "c", "2h")));
+        var config = Folder.ConfigWithSources(Sources(("a", "a", "1h"), ("b", "missing", "1h"), ("c", "c", "2h")));
         Daemon.Prepare(config);
-        var database = _directory.File("report.db");
-        await using var daemon = Daemon.Start(config, database);
+        var database = Folder.File("report.db");
+        await using var daemon = Daemon.Start(config, database, _clock);
         await daemon.WaitForAsync(2001, "Polled a:");
         await daemon.WaitForAsync(2003, "Poll of b failed");
         await daemon.WaitForAsync(2001, "Polled c:");
@@ -78,7 +76,7 @@ public sealed class ReloadTests : IAsyncLifetime
 
         // a unchanged; b fixed (its URL, not its schedule); c's schedule changed; d new.
         await File.WriteAllTextAsync(Path.Combine(config, "sources.json"), Sources(("a", "a", "1h"), ("b", "zebra", "1h"), ("c", "c", "3h"), ("d", "d", "1h")));
-        var reconciled = await daemon.WaitForAsync(4102, "removed", TimeSpan.FromSeconds(60), skip: 1);
+        var reconciled = await daemon.WaitForAsync(4102, "removed", _clock, skip: 1);
         await daemon.WaitForAsync(2001, "Polled b:");
         await daemon.WaitForAsync(2001, "Polled d:");
         var rescheduled = daemon.Logs.Lines.Where(l => l.EventId == 4101).Skip(scheduledAtStart).Select(l => l.Message).ToList();
@@ -91,15 +89,15 @@ public sealed class ReloadTests : IAsyncLifetime
         Assert.Equal([1, 1, 1, 1, 1], new[] { "a.xml", "missing.xml", "zebra.xml", "c.xml", "d.xml" }.Select(Requests).ToArray());
     }
 
-    private int Requests(string file) => _server.Requests.Count(r => r.PathAndQuery == "/" + file);
+    private int Requests(string file) => Server.Requests.Count(r => r.PathAndQuery == "/" + file);
 
     private void Feed(string name, string title)
     {
-        var published = DateTimeOffset.UtcNow.AddHours(-1).ToString("r", CultureInfo.InvariantCulture);
+        var published = Now.AddHours(-1).ToString("r", CultureInfo.InvariantCulture);
         var items = string.Concat(Enumerable.Range(0, 3).Select(i => FaultFeeds.Item($"{title} ({i})", $"https://example.org/{name}/{i}", $"{title}, part {i}.", pubDate: published)));
-        _server.MapFile($"{name}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
+        Server.MapFile($"{name}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
     }
 
     private string Sources(params (string Id, string File, string Schedule)[] sources) => $$"""{"sources": [{{string.Join(",\n", sources.Select(s =>
-        $$"""{"id": "{{s.Id}}", "kind": "feed", "url": "{{_server.Url(s.File + ".xml")}}", "schedule": "{{s.Schedule}}", "allowPrivateNetwork": true}"""))}}]}""";
+        $$"""{"id": "{{s.Id}}", "kind": "feed", "url": "{{Server.Url(s.File + ".xml")}}", "schedule": "{{s.Schedule}}", "allowPrivateNetwork": true}"""))}}]}""";
 }

@@ -9,20 +9,18 @@ using Microsoft.Extensions.Time.Testing;
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>Items 6 and 8 of issue 15: a stop during a hanging fetch cancels it at once and leaves nothing of that poll in the database.</summary>
-public sealed class ShutdownTests : IAsyncLifetime
+public sealed class ShutdownTests : LoopbackTest
 {
-    private readonly TempDirectory _directory = new();
     private readonly TaskCompletionSource _hanging = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private LoopbackServer _server = null!;
     private volatile bool _hang = true;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         var items = string.Concat(Enumerable.Range(0, 3).Select(i => FaultFeeds.Item($"NPU quantization news {i}", $"https://example.org/good/{i}", "INT8 on an NPU.")));
-        _server.MapFile("feeds/good.rss", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
-        _server.Map("feeds/hang.rss", async context =>
+        Server.MapFile("feeds/good.rss", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
+        Server.Map("feeds/hang.rss", async context =>
         {
             if (!_hang)
             {
@@ -42,21 +40,15 @@ public sealed class ShutdownTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _directory.Dispose();
-    }
-
     [Fact]
     public async Task Stop_WhileAFetchHangs_CancelsTheRequestAndCommitsNothingOfThatPoll()
     {
-        var config = _directory.ConfigWithSources($$"""
-            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{_server.BaseUri}}", "accounts": ["good", "hang"],
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "accounts": ["good", "hang"],
                           "schedule": "1h", "allowPrivateNetwork": true}]}
             """);
         Daemon.Prepare(config);
-        var database = _directory.File("report.db");
+        var database = Folder.File("report.db");
         var clock = new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero));
 
         // The host would give up on a stuck stop after ten minutes here, so only cancellation can end this stop; with a fake

@@ -7,34 +7,31 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// The command line with an arXiv feed and a fake chat-completions endpoint on loopback: poll → summarize/export shows the
 /// endpoint's Chinese 摘要; without Summaries:Endpoint the draft is byte-identical to one made before any summary existed.
 /// </summary>
-public sealed class SummariesEndToEndTests : IAsyncLifetime
+public sealed class SummariesEndToEndTests : LoopbackTest
 {
     private const string Chinese = "作者提出了 TinyQuant，一种面向移动端 NPU 的视觉 Transformer 训练后量化方法，用逐通道的离群值预算把权重和激活都保持在 4 比特。"
         + "在骁龙 8 Gen 2 上，量化后的 DeiT-S 比 FP16 快 3.1 倍，top-1 精度只下降 0.8%。";
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _feeds = null!;
     private FakeChatServer _chat = null!;
     private string _config = "";
     private string _db = "";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _feeds = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         _chat = await FakeChatServer.StartAsync();
-        _feeds.MapFixture("rss/cs.LG", "arxiv-rss/handwritten_cs.LG_2024-02-23.xml", "application/rss+xml");
-        _config = TempDirectory.KeepEveryCandidate(_directory.ConfigWithSources($$"""
-            {"sources": [{"id": "arxiv-cs-lg", "kind": "arxiv-rss", "url": "{{_feeds.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}
+        Server.MapFixture("rss/cs.LG", "arxiv-rss/handwritten_cs.LG_2024-02-23.xml", "application/rss+xml");
+        _config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "arxiv-cs-lg", "kind": "arxiv-rss", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}
             """));
-        _db = _directory.File("report.db");
+        _db = Folder.File("report.db");
         // The paper the fake knows gets a Chinese 摘要; every other prompt an English one, which the checks refuse.
         _chat.AnswerFor("TinyQuant: 4-bit Post-Training Quantization", FakeReply.Answer(Chinese));
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await _chat.DisposeAsync();
-        await _feeds.DisposeAsync();
-        _directory.Dispose();
+        await base.DisposeAsync();
     }
 
     private Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", _config, "--db", _db]);
@@ -119,5 +116,27 @@ public sealed class SummariesEndToEndTests : IAsyncLifetime
         Assert.Equal((2, 2), (noModel.ExitCode, longTimeout.ExitCode));
         Assert.Contains("appsettings.json: Summaries:Model: required when Summaries:Endpoint is set", noModel.Error + noModel.Out);
         Assert.Contains("appsettings.json: Summaries:Timeout: must be at most Fetching:TotalTimeout (00:03:00), got 00:10:00", longTimeout.Error + longTimeout.Out);
+    }
+
+    [Fact]
+    public async Task Healthz_SummarizerFailing_SaysSoInItsDetailAndStaysHealthy()
+    {
+        Assert.Equal(0, (await Cli("poll")).ExitCode);
+        Summaries("http://127.0.0.1:1/v1/");   // nothing listens on port 1
+        var summarize = await Cli("summarize", "--week", "2024-W08");
+        Daemon.Prepare(_config);
+        await using var daemon = Daemon.Start(_config, _db);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+
+        var response = await http.GetAsync("healthz");
+
+        Assert.Equal(1, summarize.ExitCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("ok", body.RootElement.GetProperty("status").GetString());
+        var summaries = body.RootElement.GetProperty("summaries");
+        Assert.Equal("failing", summaries.GetProperty("state").GetString());
+        Assert.Equal(1, summaries.GetProperty("consecutiveFailures").GetInt32());
+        Assert.Contains("could not connect", summaries.GetProperty("note").GetString());
     }
 }

@@ -7,7 +7,7 @@ namespace EmbeddedAiReport.Sources.Arxiv;
 /// 1 … 2000; default 100) and <c>limit</c> (most results one poll reads; default 1000). Paging stops at the first
 /// paper older than the window (results are sorted by submitted date, descending), at totalResults or at the limit.
 /// </remarks>
-public sealed class ArxivApiSource(TimeProvider timeProvider) : ISourceKind
+public sealed class ArxivApiSource : ISourceKind
 {
     public const string KindName = "arxiv-api";
 
@@ -51,7 +51,7 @@ public sealed class ArxivApiSource(TimeProvider timeProvider) : ISourceKind
 
     public ParseOutcome Parse(FetchedDocument document, SourceDefinition source, SourceRequest request)
     {
-        var now = timeProvider.GetUtcNow();
+        var now = document.Received;
         var page = ArxivApiParser.Parse(document, now);
         if (page.Error is { } error) return new ParseOutcome.WrongFormat(error);
 

@@ -12,7 +12,7 @@ namespace EmbeddedAiReport.Sources.Arxiv;
 /// (new, cross, replace, replace-cross) and the authors in <c>dc:creator</c>. On Saturdays, Sundays and arXiv
 /// holidays the channel has no items, which is a normal empty poll.
 /// </remarks>
-public sealed partial class ArxivRssSource(TimeProvider timeProvider) : ISourceKind
+public sealed partial class ArxivRssSource : ISourceKind
 {
     public const string KindName = "arxiv-rss";
 
@@ -37,7 +37,7 @@ public sealed partial class ArxivRssSource(TimeProvider timeProvider) : ISourceK
     {
         var parsed = FeedDocumentParser.Parse(document);
         if (parsed.Feed is not { } feed) return new ParseOutcome.WrongFormat(parsed.Error!);
-        var now = timeProvider.GetUtcNow();
+        var now = document.Received;
         var keep = ArxivKeep.Of(source);
         var entries = new List<CandidateEntry>(feed.Items.Count);
         var skipped = new List<string>();

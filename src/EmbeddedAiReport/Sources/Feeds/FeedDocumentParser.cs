@@ -43,13 +43,15 @@ public static partial class FeedDocumentParser
         Feed feed;
         try
         {
+            // FeedReader dereferences the <channel> of RSS 0.9x/2.0 and RDF without checking that there is one.
+            if (RootWithoutChannel(text) is { } root) return ParseResult.Fail($"not a feed: <{root}> has no <channel> element");
             feed = FeedReader.ReadFromString(text);
         }
         catch (XmlException ex)
         {
             return ParseResult.Fail($"malformed XML: {ex.Message}");
         }
-        catch (Exception ex) when (ex is FeedTypeNotSupportedException or InvalidOperationException or FormatException or ArgumentException or NullReferenceException)
+        catch (Exception ex) when (ex is FeedTypeNotSupportedException or InvalidOperationException or FormatException or ArgumentException)
         {
             return ParseResult.Fail($"not a feed: {ex.Message}");
         }
@@ -76,6 +78,28 @@ public static partial class FeedDocumentParser
     internal static FeedEntry Entry(string? id, string? title, string? link, string? description, string? content, string? author, string? published,
         string? updated, IReadOnlyList<string> categories, string? creator, IReadOnlyDictionary<string, string>? extensions) =>
         new(Clean(id), title, Clean(link), description, content, Clean(author), Clean(published), Clean(updated), categories, creator, extensions);
+
+    // The root's name when it is <rss> or <rdf:RDF> and no child of it is a <channel>; reads no further than that child.
+    private static string? RootWithoutChannel(string text)
+    {
+        if (text.StartsWith('{')) return null;   // JSON Feed
+        using var reader = XmlReader.Create(new StringReader(text), ReaderSettings);
+        if (reader.MoveToContent() != XmlNodeType.Element) return null;
+        if (!reader.LocalName.Equals("rss", StringComparison.OrdinalIgnoreCase) && !reader.LocalName.Equals("rdf", StringComparison.OrdinalIgnoreCase))
+            return null;
+        var root = reader.Name;
+        if (reader.IsEmptyElement) return root;
+        reader.Read();
+        while (!reader.EOF && reader.Depth > 0)
+        {
+            if (reader.NodeType == XmlNodeType.Element && reader.LocalName.Equals("channel", StringComparison.OrdinalIgnoreCase)) return null;
+            if (reader.NodeType == XmlNodeType.Element) reader.Skip();
+            else reader.Read();
+        }
+        return root;
+    }
+
+    private static readonly XmlReaderSettings ReaderSettings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -3,7 +3,7 @@ using EmbeddedAiReport.Normalizing;
 namespace EmbeddedAiReport.Sources.Feeds;
 
 /// <summary>Any RSS/Atom/JSON feed (blogs, Zhihu columns, news sites): kind <c>feed</c>.</summary>
-public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
+public sealed class FeedSource : ISourceKind
 {
     public const string KindName = "feed";
 
@@ -30,7 +30,7 @@ public sealed class FeedSource(TimeProvider timeProvider) : ISourceKind
     {
         var parsed = FeedDocumentParser.Parse(document);
         if (parsed.Feed is not { } feed) return new ParseOutcome.WrongFormat(parsed.Error!);
-        var now = timeProvider.GetUtcNow();
+        var now = document.Received;
         var entries = new List<CandidateEntry>(feed.Items.Count);
         var skipped = new List<string>();
         var baseUri = BaseUri(feed, document);

@@ -22,14 +22,9 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
     /// <summary>Releases asked of the REST API per repo; the Atom feeds always carry the newest 10.</summary>
     internal const int RestPageSize = 30;
 
-    private readonly TimeProvider _timeProvider;
     private readonly GitHubRateLimits _rateLimits;
 
-    public GitHubReleasesSource(TimeProvider timeProvider, GitHubRateLimits rateLimits)
-    {
-        _timeProvider = timeProvider;
-        _rateLimits = rateLimits;
-    }
+    public GitHubReleasesSource(GitHubRateLimits rateLimits) => _rateLimits = rateLimits;
 
     public string Kind => KindName;
 
@@ -55,7 +50,7 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
     {
         var settings = GitHubReleasesSettings.Read(source, []);
         var requested = GitHubRepo.TryParse(request.Label) ?? settings.Repos[0];
-        var now = _timeProvider.GetUtcNow();
+        var now = document.Received;
         var parsed = settings.Api == GitHubApi.Rest
             ? GitHubRestParser.Parse(document, requested, now)
             : GitHubAtomParser.Parse(document, requested, now);

@@ -11,7 +11,7 @@ namespace EmbeddedAiReport.Sources.WeChat;
 /// author (wewe-rss's <c>all</c> feed) or the channel title, in that order. With <c>enrich</c> on, article pages are
 /// read for the real publish time, account, summary and long link (see <see cref="ArticlePageParser"/>).
 /// </remarks>
-public sealed class WeChatMirrorSource(TimeProvider timeProvider) : ISourceKind, IPageEnrichingKind
+public sealed class WeChatMirrorSource : ISourceKind, IPageEnrichingKind
 {
     public const string KindName = "wechat-mirror";
 
@@ -49,7 +49,7 @@ public sealed class WeChatMirrorSource(TimeProvider timeProvider) : ISourceKind,
     {
         var parsed = FeedDocumentParser.Parse(document);
         if (parsed.Feed is not { } feed) return new ParseOutcome.WrongFormat(parsed.Error!);
-        var now = timeProvider.GetUtcNow();
+        var now = document.Received;
         var baseUri = FeedSource.BaseUri(feed, document);
         var entries = new List<CandidateEntry>(feed.Items.Count);
         var skipped = new List<string>();

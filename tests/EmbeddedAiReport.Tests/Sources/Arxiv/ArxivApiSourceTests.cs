@@ -44,8 +44,12 @@ public sealed class ArxivApiSourceTests() : LoopbackTest(new TestServices(new Da
         var entry = (await Services.EntriesAsync())["arxiv:2503.05378"];
         Assert.Equal(("2503.05378v2", 2, "https://arxiv.org/abs/2503.05378v2", "papers"), (entry.Prefix, entry.Version, entry.Url, entry.Section));
         Assert.Equal(new DateTimeOffset(2025, 3, 7, 12, 39, 59, TimeSpan.Zero), entry.Published);
-        Assert.False(string.IsNullOrEmpty(entry.Account));
-        Assert.True(entry.Summary.Length is > 50 and <= 400);
+        // The fixture's four <author> names; its abstract cut after the last sentence that fits in 400 characters.
+        Assert.Equal("Iva Kertusha, Gebremariem Assress, Onur Duman, Andrea Arcuri", entry.Account);
+        Assert.Equal(
+            "Web application testing is an essential practice to ensure the reliability, security, and performance of web systems in an " +
+            "increasingly digital world. This paper presents a systematic literature survey focusing on web testing methodologies, tools, " +
+            "and trends from 2014 to 2025.…", entry.Summary);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Sources.Feeds;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 
@@ -24,6 +25,21 @@ public sealed class FeedSourceTests() : LoopbackTest(new TestServices())
 
         Assert.Null(result.Error);
         Assert.Equal(expected, result.New);
+    }
+
+    [Theory]
+    [InlineData("2020-02-01T00:00:00Z", "2020-01-19T05:08:59Z")]
+    [InlineData("2020-01-10T00:00:00Z", null)]   // received nine days before the release: its date lies in the future, so none
+    public void Parse_DocumentReceivedAtAnotherTime_MeasuresDatesAgainstItsReceivedTimeNotTheClock(string received, string? published)
+    {
+        var source = Source("feed.xml");
+        var document = new FetchedDocument(Fixtures.Bytes("github-releases-atom/feedrs_feed-rs_releases_2020.atom"), "application/atom+xml", null,
+            source.Url!, DateTimeOffset.Parse(received, System.Globalization.CultureInfo.InvariantCulture));
+
+        var outcome = Assert.IsType<ParseOutcome.Parsed>(new FeedSource().Parse(document, source, new SourceRequest(source.Url!)));
+
+        var release = Assert.Single(outcome.Entries, e => e.Url == "https://github.com/feed-rs/feed-rs/releases/tag/v0.2.0");
+        Assert.Equal(published, release.Published?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

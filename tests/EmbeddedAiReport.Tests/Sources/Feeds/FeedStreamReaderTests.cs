@@ -24,7 +24,7 @@ public sealed class FeedStreamReaderTests
     [MemberData(nameof(FeedFixtures))]
     public void Parse_EveryFeedFixture_SameAsTheLibrary(string fixture)
     {
-        var document = new FetchedDocument(Fixtures.Bytes(fixture), "application/xml", null, new Uri("https://example.com/feed"));
+        var document = new FetchedDocument(Fixtures.Bytes(fixture), "application/xml", null, new Uri("https://example.com/feed"), new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero));
 
         Assert.Equal(Describe(FeedDocumentParser.Parse(document, streaming: false)), Describe(FeedDocumentParser.Parse(document, streaming: true)));
     }
@@ -64,7 +64,7 @@ public sealed class FeedStreamReaderTests
     [InlineData("""<?xml version="1.0"?><!-- a comment --><?pi x?><rss version="2.0"><channel><!-- c --><title>comments<!-- inside --> kept out</title><item><title>i</title></item></channel></rss>""")]
     public void Parse_FieldRuleCorners_SameAsTheLibrary(string xml)
     {
-        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", "utf-8", new Uri("https://example.com/feed"));
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", "utf-8", new Uri("https://example.com/feed"), new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero));
 
         Assert.Equal(Describe(FeedDocumentParser.Parse(document, streaming: false)), Describe(FeedDocumentParser.Parse(document, streaming: true)));
     }

@@ -7,36 +7,23 @@ using Microsoft.AspNetCore.Http;
 namespace EmbeddedAiReport.Tests.Sources.GitHub;
 
 /// <summary>The REST API's rate limit: remaining 0 holds requests until reset, 403/429 say so, 304s cost nothing.</summary>
-public sealed class GitHubRateLimitTests : IAsyncLifetime
+public sealed class GitHubRateLimitTests() : LoopbackTest(new TestServices(Now))
 {
     private static readonly DateTimeOffset Now = new(2024, 4, 22, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Reset = Now.AddMinutes(30);
 
-    private readonly TestServices _services = new(Now);
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-        _directory.Dispose();
-    }
-
-    private SourcePoller Poller => _services.Get<SourcePoller>();
+    private SourcePoller Poller => Services.Get<SourcePoller>();
 
     private string SourceJson(params string[] repos) =>
-        $$"""{"sources": [{"id": "gh-rest", "kind": "github-releases", "api": "rest", "apiUrl": "{{_server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repos": [{{string.Join(", ", repos.Select(r => $"\"{r}\""))}}]}]}""";
+        $$"""{"sources": [{"id": "gh-rest", "kind": "github-releases", "api": "rest", "apiUrl": "{{Server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repos": [{{string.Join(", ", repos.Select(r => $"\"{r}\""))}}]}]}""";
 
-    private SourceDefinition Source(params string[] repos) => Assert.Single(_services.Sources(SourceJson(repos)));
+    private SourceDefinition Source(params string[] repos) => Assert.Single(Services.Sources(SourceJson(repos)));
 
     /// <summary>A REST releases endpoint answering with the real release object and the given rate-limit headers (none when remaining is null).</summary>
     private void MapReleases(string repo, int status = 200, long? remaining = 59, string? etag = null)
     {
         var body = "[" + Fixtures.Text("github-releases-api-json/releasedrafter_release_published.json").Replace("toolmantim/release-drafter-test-project", repo) + "]";
-        _server.Map($"repos/{repo}/releases", async context =>
+        Server.Map($"repos/{repo}/releases", async context =>
         {
             if (etag is not null && context.Request.Headers.IfNoneMatch.ToString() == etag)
             {
@@ -68,21 +55,21 @@ public sealed class GitHubRateLimitTests : IAsyncLifetime
 
         Assert.Equal(1, throttled.New);
         Assert.Contains("rate limited until 2024-04-22 12:30:00Z", throttled.Error);
-        Assert.Equal(["/repos/Tencent/ncnn/releases?per_page=30"], _server.Requests.Select(r => r.PathAndQuery));
-        var health = Assert.Single(await _services.Get<SourceStore>().ListHealthAsync(CancellationToken.None));
+        Assert.Equal(["/repos/Tencent/ncnn/releases?per_page=30"], Server.Requests.Select(r => r.PathAndQuery));
+        var health = Assert.Single(await Services.Get<SourceStore>().ListHealthAsync(CancellationToken.None));
         Assert.Contains("rate limited until 2024-04-22 12:30:00Z", health.LastError);
 
-        _services.Clock.Advance(TimeSpan.FromMinutes(29));
+        Services.Clock.Advance(TimeSpan.FromMinutes(29));
         var stillHeld = await Poller.PollAsync(source, CancellationToken.None);
         Assert.Contains("rate limited until", stillHeld.Error);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
 
-        _services.Clock.Advance(TimeSpan.FromMinutes(2));
+        Services.Clock.Advance(TimeSpan.FromMinutes(2));
         MapReleases("Tencent/ncnn");
         var afterReset = await Poller.PollAsync(source, CancellationToken.None);
         Assert.Null(afterReset.Error);
         Assert.Equal(1, afterReset.New);
-        Assert.Equal(3, _server.Requests.Count);
+        Assert.Equal(3, Server.Requests.Count);
     }
 
     [Theory]
@@ -101,7 +88,7 @@ public sealed class GitHubRateLimitTests : IAsyncLifetime
         Assert.Contains("rate limited until 2024-04-22 12:30:00Z", result.Error);
         Assert.Equal(0, result.New);
         Assert.Contains("rate limited until 2024-04-22 12:30:00Z", again.Error);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
@@ -114,7 +101,7 @@ public sealed class GitHubRateLimitTests : IAsyncLifetime
 
         Assert.DoesNotContain("rate limited", result.Error);
         Assert.Equal(1, result.New);
-        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(2, Server.Requests.Count);
     }
 
     [Theory]
@@ -123,7 +110,7 @@ public sealed class GitHubRateLimitTests : IAsyncLifetime
     public async Task PollAsync_NotModifiedAnswers_DoNotSpendTheBudget(bool conditional, int expectedRequests)
     {
         var calls = 0;
-        _server.Map("repos/Tencent/ncnn/releases", async context =>
+        Server.Map("repos/Tencent/ncnn/releases", async context =>
         {
             calls++;
             if (calls == 1)
@@ -147,7 +134,7 @@ public sealed class GitHubRateLimitTests : IAsyncLifetime
         await Poller.PollAsync(source, CancellationToken.None);
         var third = await Poller.PollAsync(source, CancellationToken.None);
 
-        Assert.Equal(expectedRequests, _server.Requests.Count);
+        Assert.Equal(expectedRequests, Server.Requests.Count);
         Assert.Equal(!conditional, third.Error?.Contains("rate limited until", StringComparison.Ordinal) ?? false);
     }
 
@@ -156,10 +143,10 @@ public sealed class GitHubRateLimitTests : IAsyncLifetime
     {
         MapReleases("Tencent/ncnn", status: 403, remaining: 0);
         await Poller.PollAsync(Source("Tencent/ncnn"), CancellationToken.None);
-        _server.MapFixture("Tencent/ncnn/releases.atom", "github-engines/Tencent_ncnn.releases.atom");
+        Server.MapFixture("Tencent/ncnn/releases.atom", "github-engines/Tencent_ncnn.releases.atom");
 
-        var atom = await Poller.PollAsync(Assert.Single(_services.Sources(
-            $$"""{"sources": [{"id": "gh-atom", "kind": "github-releases", "repo": "Tencent/ncnn", "baseUrl": "{{_server.BaseUri}}", "allowPrivateNetwork": true}]}""")),
+        var atom = await Poller.PollAsync(Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "gh-atom", "kind": "github-releases", "repo": "Tencent/ncnn", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true}]}""")),
             CancellationToken.None);
 
         Assert.Null(atom.Error);
@@ -170,8 +157,8 @@ public sealed class GitHubRateLimitTests : IAsyncLifetime
     public async Task SourcesCommand_AfterRateLimitedPoll_ShowsRateLimitedUntil()
     {
         MapReleases("Tencent/ncnn", status: 403, remaining: 0);
-        var config = _directory.ConfigWithSources(SourceJson("Tencent/ncnn"));
-        var db = _directory.File("report.db");
+        var config = Folder.ConfigWithSources(SourceJson("Tencent/ncnn"));
+        var db = Folder.File("report.db");
 
         var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
         var sources = await CliRunner.RunAsync("sources", "--config", config, "--db", db);

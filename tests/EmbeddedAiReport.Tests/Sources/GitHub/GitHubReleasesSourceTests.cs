@@ -182,9 +182,9 @@ public sealed class GitHubReleasesSourceTests() : LoopbackTest(new TestServices(
     }
 
     [Theory]
-    [InlineData("github-releases-atom/feedrs_feed-rs_releases_2020.atom", "feed-rs/feed-rs", "gh:feed-rs/feed-rs@v0.2.0", "feed-rs/feed-rs: 0.2.0", "https://github.com/feed-rs/feed-rs/releases/tag/v0.2.0", 4)]
-    [InlineData("github-releases-atom/rssparser_gulp_releases_2015.atom", "gulpjs/gulp", "gh:gulpjs/gulp@v3.9.0", "gulpjs/gulp: v3.9.0", "https://github.com/gulpjs/gulp/releases/tag/v3.9.0", 10)]
-    public async Task PollAsync_RealReleasesAtom_MapsEveryRelease(string fixture, string repo, string key, string title, string url, int count)
+    [InlineData("github-releases-atom/feedrs_feed-rs_releases_2020.atom", "feed-rs/feed-rs", "gh:feed-rs/feed-rs@v0.2.0", "feed-rs/feed-rs: 0.2.0", "https://github.com/feed-rs/feed-rs/releases/tag/v0.2.0", "2020-01-19T16:08:59+11:00", 4)]
+    [InlineData("github-releases-atom/rssparser_gulp_releases_2015.atom", "gulpjs/gulp", "gh:gulpjs/gulp@v3.9.0", "gulpjs/gulp: v3.9.0", "https://github.com/gulpjs/gulp/releases/tag/v3.9.0", "2015-06-01T23:49:41+02:00", 10)]
+    public async Task PollAsync_RealReleasesAtom_MapsEveryRelease(string fixture, string repo, string key, string title, string url, string updated, int count)
     {
         Server.MapFixture("releases.atom", fixture);
 
@@ -194,7 +194,7 @@ public sealed class GitHubReleasesSourceTests() : LoopbackTest(new TestServices(
         var entry = Assert.Single(await EntriesAsync(), e => e.CanonicalKey == key);
         Assert.Equal(title, entry.Title);
         Assert.Equal(url, entry.Url);
-        Assert.NotNull(entry.Published);
+        Assert.Equal(DateTimeOffset.Parse(updated, System.Globalization.CultureInfo.InvariantCulture), entry.Published);   // the entry's <updated>
     }
 
     [Fact]

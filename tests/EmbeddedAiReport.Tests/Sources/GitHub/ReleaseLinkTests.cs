@@ -8,21 +8,8 @@ using EmbeddedAiReport.Tests.Support;
 namespace EmbeddedAiReport.Tests.Sources.GitHub;
 
 /// <summary>Posts that link a release are linked to the release entry; the draft shows release items in the issues' 开源项目 style.</summary>
-public sealed class ReleaseLinkTests : IAsyncLifetime
+public sealed class ReleaseLinkTests() : LoopbackTest(new TestServices(new DateTimeOffset(2024, 4, 22, 12, 0, 0, TimeSpan.Zero)))
 {
-    private readonly TestServices _services = new(new DateTimeOffset(2024, 4, 22, 12, 0, 0, TimeSpan.Zero));
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-        _directory.Dispose();
-    }
-
     [Theory]
     [InlineData("详见 https://github.com/Tencent/ncnn/releases/tag/20240410 。", "gh:tencent/ncnn@20240410", "https://github.com/Tencent/ncnn/releases/tag/20240410")]
     [InlineData("<a href=\"https://github.com/ggml-org/llama.cpp/releases/tag/b2700\">b2700</a>", "gh:ggml-org/llama.cpp@b2700", "https://github.com/ggml-org/llama.cpp/releases/tag/b2700")]
@@ -46,23 +33,23 @@ public sealed class ReleaseLinkTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_PostLinkingARelease_IsLinkedToTheStoredReleaseEntry()
     {
-        _server.MapFixture("Tencent/ncnn/releases.atom", "github-engines/Tencent_ncnn.releases.atom");
-        _server.MapFile("post.xml", System.Text.Encoding.UTF8.GetBytes("""
+        Server.MapFixture("Tencent/ncnn/releases.atom", "github-engines/Tencent_ncnn.releases.atom");
+        Server.MapFile("post.xml", System.Text.Encoding.UTF8.GetBytes("""
             <?xml version="1.0" encoding="UTF-8"?>
             <rss version="2.0"><channel><title>NeuralTalk</title><link>https://example.org/</link>
             <item><title>ncnn 20240410 发布：vulkan int8 推理</title><link>https://mp.weixin.qq.com/s/ncnn20240410writeup</link>
             <description>&lt;p&gt;更新说明见 &lt;a href="https://github.com/Tencent/ncnn/releases/tag/20240410"&gt;release&lt;/a&gt;&lt;/p&gt;</description>
             <pubDate>Wed, 17 Apr 2024 09:00:00 +0800</pubDate></item></channel></rss>
             """));
-        var sources = _services.Sources($$"""
+        var sources = Services.Sources($$"""
             {"sources": [
-              {"id": "gh", "kind": "github-releases", "repo": "Tencent/ncnn", "baseUrl": "{{_server.BaseUri}}", "allowPrivateNetwork": true},
-              {"id": "post", "kind": "feed", "url": "{{_server.Url("post.xml")}}", "section": "news", "allowPrivateNetwork": true}]}
+              {"id": "gh", "kind": "github-releases", "repo": "Tencent/ncnn", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true},
+              {"id": "post", "kind": "feed", "url": "{{Server.Url("post.xml")}}", "section": "news", "allowPrivateNetwork": true}]}
             """);
 
-        foreach (var source in sources) Assert.Null((await _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None)).Error);
+        foreach (var source in sources) Assert.Null((await Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None)).Error);
 
-        var entries = await _services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
+        var entries = await Services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
         var post = Assert.Single(entries, e => e.SourceId == "post");
         var link = Assert.Single(post.Links, l => l.Target.Contains('@'));
         Assert.Contains(entries, e => e.CanonicalKey == link.Target && e.SourceId == "gh");
@@ -71,13 +58,13 @@ public sealed class ReleaseLinkTests : IAsyncLifetime
     [Fact]
     public async Task PollThenExport_InferenceEngineReleases_AppearInTheOpenSourceSectionInTheIssuesStyle()
     {
-        foreach (var (repo, fixture) in GitHubReleasesSourceTests.Engines) _server.MapFixture($"{repo}/releases.atom", fixture);
+        foreach (var (repo, fixture) in GitHubReleasesSourceTests.Engines) Server.MapFixture($"{repo}/releases.atom", fixture);
         var repos = string.Join(", ", GitHubReleasesSourceTests.Engines.Select(e => $"\"{e.Repo}\""));
-        var config = _directory.ConfigWithSources($$"""
-            {"sources": [{"id": "github-inference-engines", "kind": "github-releases", "schedule": "6h", "repos": [{{repos}}], "baseUrl": "{{_server.BaseUri}}", "allowPrivateNetwork": true}]}
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "github-inference-engines", "kind": "github-releases", "schedule": "6h", "repos": [{{repos}}], "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true}]}
             """);
-        var db = _directory.File("report.db");
-        var draftPath = _directory.File("draft.md");
+        var db = Folder.File("report.db");
+        var draftPath = Folder.File("draft.md");
 
         var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
         var again = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);

@@ -13,6 +13,9 @@ public sealed class ReleaseNotesTests
     [InlineData("use_per_layer_cache stays as written", "use_per_layer_cache stays as written")]
     [InlineData("", "")]
     [InlineData("v1.2.3\n\n1.2.3", "v1.2.3")]
+    [InlineData("<details><summary>Highlights</summary>\n\nFaster int8 GEMM on Armv9.\n\n</details>", "Highlights; Faster int8 GEMM on Armv9.")]   // raw HTML keeps its text
+    [InlineData("Fixes \\*not emphasis\\* &amp; more", "Fixes *not emphasis* & more")]
+    [InlineData("First line\nsecond line of one paragraph", "First line; second line of one paragraph")]
     public void Summarize_Markdown_KeepsTheFirstMeaningfulLinesAsPlainText(string notes, string expected)
     {
         Assert.Equal(expected, ReleaseNotes.Summarize(notes, html: false));
@@ -22,6 +25,11 @@ public sealed class ReleaseNotesTests
     [InlineData("<p>The main tags are below (<strong>bold text is with lots of progress</strong>): Relax.</p>", "The main tags are below (bold text is with lots of progress): Relax.")]
     [InlineData("<p>llama : support Llama 3 HF conversion (<a class=\"issue-link\" href=\"https://github.com/ggml-org/llama.cpp/pull/6745\">#6745</a>)</p>", "llama : support Llama 3 HF conversion")]
     [InlineData("<ul><li>新增 OpenCL buffer 模式</li><li>修复内存泄漏。</li><li>Faster int8 kernels.</li><li>More docs</li></ul>", "新增 OpenCL buffer 模式；修复内存泄漏。Faster int8 kernels. More docs")]
+    // GitHub's rendered generated notes (releases.atom): the change without its attribution; no contributors, no changelog link.
+    [InlineData("<h2>What's Changed</h2><ul><li>Fix int8 gemm on armv7 by <a href=\"https://github.com/nihui\">@nihui</a> in <a href=\"https://github.com/Tencent/ncnn/pull/1\">#1</a></li></ul>"
+        + "<h2>New Contributors</h2><ul><li><a href=\"https://github.com/a-b\">@a-b</a> made their first contribution in <a href=\"https://github.com/Tencent/ncnn/pull/2\">#2</a></li></ul>"
+        + "<p><strong>Full Changelog</strong>: <a href=\"https://github.com/Tencent/ncnn/compare/a...b\">https://github.com/Tencent/ncnn/compare/a...b</a></p>", "Fix int8 gemm on armv7")]
+    [InlineData("<p>Tensor&lt;T&gt; views<br>and &amp;-free names</p><!-- hidden -->", "Tensor<T> views; and &-free names")]
     public void Summarize_HtmlInlineTagsAndCjk_JoinLikeSentences(string html, string expected)
     {
         Assert.Equal(expected, ReleaseNotes.Summarize(html, html: true));

@@ -7,9 +7,10 @@ namespace EmbeddedAiReport.Tests.Sources.WeChat;
 public sealed class ArticlePageParserTests
 {
     private static readonly Uri ArticleUri = new("https://mp.weixin.qq.com/s/DdyvZLDb7D-dQ9okhwQreA");
+    private static readonly DateTimeOffset Received = new(2020, 5, 14, 12, 0, 0, TimeSpan.Zero);
 
     private static (ArticlePage? Page, ParseOutcome? Failure) Parse(string fixture, string? charset = null, Uri? finalUri = null) =>
-        ArticlePageParser.Parse(new FetchedDocument(Fixtures.Bytes("wechat-article-html/" + fixture), "text/html", charset, finalUri ?? ArticleUri));
+        ArticlePageParser.Parse(new FetchedDocument(Fixtures.Bytes("wechat-article-html/" + fixture), "text/html", charset, finalUri ?? ArticleUri, Received));
 
     [Fact]
     public void Parse_Real2018Article_ReadsTitleAccountPublishTimeBodyAndLongLink()
@@ -96,7 +97,7 @@ public sealed class ArticlePageParserTests
     [Fact]
     public void Parse_UnknownPage_IsTreatedAsBlocked()
     {
-        var (page, failure) = ArticlePageParser.Parse(new FetchedDocument("<html><body><p>hello</p></body></html>"u8.ToArray(), "text/html", null, ArticleUri));
+        var (page, failure) = ArticlePageParser.Parse(new FetchedDocument("<html><body><p>hello</p></body></html>"u8.ToArray(), "text/html", null, ArticleUri, Received));
 
         Assert.Null(page);
         Assert.IsType<ParseOutcome.Blocked>(failure);
@@ -115,7 +116,7 @@ public sealed class ArticlePageParserTests
     [MemberData(nameof(EveryFixture))]
     public void Parse_AnyDocument_ReturnsAnOutcomeAndNeverThrows(string fixture)
     {
-        var (page, failure) = ArticlePageParser.Parse(new FetchedDocument(Fixtures.Bytes(fixture), "text/html", null, ArticleUri));
+        var (page, failure) = ArticlePageParser.Parse(new FetchedDocument(Fixtures.Bytes(fixture), "text/html", null, ArticleUri, Received));
 
         Assert.True(page is not null ^ failure is not null);
     }

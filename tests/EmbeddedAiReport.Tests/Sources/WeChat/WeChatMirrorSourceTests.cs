@@ -9,42 +9,27 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EmbeddedAiReport.Tests.Sources.WeChat;
 
-public sealed class WeChatMirrorSourceTests : IAsyncLifetime
+public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestServices(new DateTimeOffset(2020, 5, 14, 12, 0, 0, TimeSpan.Zero), configure: services =>
+    services.AddHttpClient(Fetcher.ClientName).AddHttpMessageHandler(() => new WeChatHostRedirect(server.BaseUri))))
 {
     private const string Riptide = "wx:DdyvZLDb7D-dQ9okhwQreA";
     private const string RiptideLong = "wx:MzA3MzI4MjgzMw==:2650786213:3";
 
-    private TestServices _services = null!;
-    private LoopbackServer _server = null!;
+    private string Base => Server.BaseUri.AbsoluteUri.TrimEnd('/');
 
-    public async Task InitializeAsync()
-    {
-        _server = await LoopbackServer.StartAsync();
-        _services = new TestServices(new DateTimeOffset(2020, 5, 14, 12, 0, 0, TimeSpan.Zero), configure: services =>
-            services.AddHttpClient(Fetcher.ClientName).AddHttpMessageHandler(() => new WeChatHostRedirect(_server.BaseUri)));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _services.Dispose();
-    }
-
-    private string Base => _server.BaseUri.AbsoluteUri.TrimEnd('/');
-
-    private SourceDefinition Source(string fields, string id = "wx") => Assert.Single(_services.Sources(
+    private SourceDefinition Source(string fields, string id = "wx") => Assert.Single(Services.Sources(
         $$"""{"sources": [{"id": "{{id}}", "kind": "wechat-mirror", "allowPrivateNetwork": true, {{fields}} }]}"""));
 
-    private Task<PollResult> PollAsync(SourceDefinition source) => _services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+    private Task<PollResult> PollAsync(SourceDefinition source) => Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
 
     private Task<IReadOnlyList<StoredEntry>> EntriesAsync() =>
-        _services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
+        Services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
 
-    private int PageRequests => _server.Requests.Count(r => r.PathAndQuery.StartsWith("/s", StringComparison.Ordinal));
+    private int PageRequests => Server.Requests.Count(r => r.PathAndQuery.StartsWith("/s", StringComparison.Ordinal));
 
     /// <summary>Serves a fixture without validators, so every poll reads it again (and would fetch pages again).</summary>
     private void MapAlways(string path, string fixture, string contentType = "application/xml") =>
-        _server.Map(path, async context =>
+        Server.Map(path, async context =>
         {
             context.Response.ContentType = contentType;
             await context.Response.Body.WriteAsync(Fixtures.Bytes(fixture));
@@ -53,7 +38,7 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_WeweRssAccountFeed_StoresShortLinksUnderTheConfiguredName()
     {
-        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
         var source = Source($$""" "mirror": "{{Base}}", "accounts": [{"feed": "MP_WXS_3073282833", "name": "机器之心"}] """);
 
         var result = await PollAsync(source);
@@ -74,7 +59,7 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [InlineData("rss", "wewe-rss_MP_WXS_3073282833.rss", 3)]
     public async Task PollAsync_WeweRssFormats_TakeTheAccountFromTheFeed(string format, string fixture, int expected)
     {
-        _server.MapFixture($"feeds/all.{format}", "wechat-mirror-feed/" + fixture);
+        Server.MapFixture($"feeds/all.{format}", "wechat-mirror-feed/" + fixture);
         var source = Source($$""" "mirror": "{{Base}}/", "format": "{{format}}", "accounts": ["all"] """);
 
         var result = await PollAsync(source);
@@ -91,14 +76,14 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [InlineData("wechat2rss", "/feed/51e92aad2728acdd1fda7314be32b16639353001.xml", "wechat2rss_jiqizhixin.xml", 1)]
     public async Task PollAsync_RssHubAndWechat2Rss_FetchTheirFeedAddresses(string flavor, string path, string fixture, int expected)
     {
-        _server.MapFixture(path, "wechat-mirror-feed/" + fixture);
+        Server.MapFixture(path, "wechat-mirror-feed/" + fixture);
         var source = Source($$""" "mirror": "{{Base}}", "flavor": "{{flavor}}", "accounts": ["51e92aad2728acdd1fda7314be32b16639353001"] """);
 
         var result = await PollAsync(source);
 
         Assert.Null(result.Error);
         Assert.Equal(expected, result.New);
-        Assert.Equal(path, Assert.Single(_server.Requests).PathAndQuery);
+        Assert.Equal(path, Assert.Single(Server.Requests).PathAndQuery);
         var entries = await EntriesAsync();
         Assert.All(entries, e =>
         {
@@ -113,7 +98,7 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_RssHubHtmlDescription_BecomesAPlainBoundedSummaryWithPaperLink()
     {
-        _server.MapFixture("wechat/wechat2rss/jqzx", "wechat-mirror-feed/rsshub_wechat2rss.xml");
+        Server.MapFixture("wechat/wechat2rss/jqzx", "wechat-mirror-feed/rsshub_wechat2rss.xml");
 
         await PollAsync(Source($$""" "mirror": "{{Base}}", "flavor": "rsshub", "accounts": ["jqzx"] """));
 
@@ -126,9 +111,9 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_TwoMirrorsWithOverlappingAccountsAndUrlForms_StoreOneEntryPerArticle()
     {
-        _server.MapFixture("a/feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
-        _server.MapFixture("a/feeds/all.atom", "wechat-mirror-feed/wewe-rss_all.atom");
-        _server.MapFixture("b/wechat/wechat2rss/jqzx", "wechat-mirror-feed/rsshub_wechat2rss.xml");
+        Server.MapFixture("a/feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        Server.MapFixture("a/feeds/all.atom", "wechat-mirror-feed/wewe-rss_all.atom");
+        Server.MapFixture("b/wechat/wechat2rss/jqzx", "wechat-mirror-feed/rsshub_wechat2rss.xml");
         var mirrorA = Source($$""" "mirror": "{{Base}}/a", "accounts": [{"feed": "MP_WXS_3073282833", "name": "机器之心"}] """, "mirror-a");
         var mirrorAll = Source($$""" "mirror": "{{Base}}/a", "format": "atom", "accounts": ["all"] """, "mirror-a-all");
         var mirrorB = Source($$""" "mirror": "{{Base}}/b", "flavor": "rsshub", "accounts": ["jqzx"] """, "mirror-b");
@@ -146,10 +131,10 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [Fact]
     public async Task Export_WeChatEntries_ShowTheAccountInTheTitleAsTheRealIssuesDo()
     {
-        _server.MapFixture("feeds/all.atom", "wechat-mirror-feed/wewe-rss_all.atom");
+        Server.MapFixture("feeds/all.atom", "wechat-mirror-feed/wewe-rss_all.atom");
         await PollAsync(Source($$""" "mirror": "{{Base}}", "format": "atom", "accounts": ["all"] """));
 
-        var draft = await _services.Get<DraftExporter>().BuildAsync(
+        var draft = await Services.Get<DraftExporter>().BuildAsync(
             DraftWindow.Of(new DateOnly(2020, 5, 10), new DateOnly(2020, 5, 14), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")), CancellationToken.None);
         var markdown = new DraftRenderer(File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "templates/draft.md.liquid")), "draft.md.liquid").Render(draft);
 
@@ -161,8 +146,8 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     public async Task PollAsync_EnrichmentOn_FillsPublishTimeSummaryAndLinksFromThePageAndDropsDeletedArticles()
     {
         MapAlways("feeds/all.json", "wechat-mirror-feed/wewe-rss_all.json", "application/json");
-        _server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
-        _server.MapFixture("s/ef_P2dofxPeTKyghBe1aSw", "wechat-article-html/handwritten_deleted.html", "text/html");
+        Server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        Server.MapFixture("s/ef_P2dofxPeTKyghBe1aSw", "wechat-article-html/handwritten_deleted.html", "text/html");
         var source = Source($$""" "mirror": "{{Base}}", "format": "json", "accounts": ["all"], "enrich": true """);
 
         var first = await PollAsync(source);
@@ -182,7 +167,7 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_EnrichmentOff_FetchesNoPage()
     {
-        _server.MapFixture("feeds/all.json", "wechat-mirror-feed/wewe-rss_all.json", "application/json");
+        Server.MapFixture("feeds/all.json", "wechat-mirror-feed/wewe-rss_all.json", "application/json");
 
         var result = await PollAsync(Source($$""" "mirror": "{{Base}}", "format": "json", "accounts": ["all"] """));
 
@@ -196,9 +181,9 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [InlineData(false)]
     public async Task PollAsync_ShortLinkWhosePageNamesALongLinkSeenElsewhere_MergesIntoOneEntry(bool longFirst)
     {
-        _server.MapFixture("b/feed/jqzx.xml", "wechat-mirror-feed/wechat2rss_jiqizhixin.xml");
-        _server.MapFixture("a/feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
-        _server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        Server.MapFixture("b/feed/jqzx.xml", "wechat-mirror-feed/wechat2rss_jiqizhixin.xml");
+        Server.MapFixture("a/feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        Server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
         var longLinks = Source($$""" "mirror": "{{Base}}/b", "flavor": "wechat2rss", "accounts": ["jqzx"] """, "wechat2rss");
         var shortLinks = Source($$""" "mirror": "{{Base}}/a", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 1 """, "wewe");
 
@@ -216,14 +201,14 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     {
         MapAlways("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
         foreach (var code in new[] { "DdyvZLDb7D-dQ9okhwQreA", "XEPhK81Ms-wdDnoz5oPZgA", "OYSzol-vufiKPuU9YxtbuA" })
-            _server.MapFixture("s/" + code, "wechat-article-html/handwritten_environment_error.html", "text/html");
+            Server.MapFixture("s/" + code, "wechat-article-html/handwritten_environment_error.html", "text/html");
         var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichBackoff": "12h" """);
 
         var first = await PollAsync(source);
         var afterFirst = PageRequests;
         await PollAsync(source);
         var duringBackoff = PageRequests - afterFirst;
-        _services.Clock.Advance(TimeSpan.FromHours(13));
+        Services.Clock.Advance(TimeSpan.FromHours(13));
         await PollAsync(source);
         var afterBackoff = PageRequests - afterFirst - duringBackoff;
 
@@ -235,9 +220,9 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_EnrichLimit_BoundsPageFetchesPerPoll()
     {
-        _server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
-        _server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
-        _server.MapFixture("s/XEPhK81Ms-wdDnoz5oPZgA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        Server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        Server.MapFixture("s/XEPhK81Ms-wdDnoz5oPZgA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
 
         await PollAsync(Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 2 """));
 
@@ -256,7 +241,7 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "repos": ["x/y"]}]}""", "repos: unknown field")]
     public void Parse_BadWeChatMirrorFields_NameTheField(string json, string problem)
     {
-        var (_, problems) = _services.Get<SourceCatalog>().Parse(json, "sources.json", new DraftOptions().SectionSlugs(), _ => null);
+        var (_, problems) = Services.Get<SourceCatalog>().Parse(json, "sources.json", new DraftOptions().SectionSlugs(), _ => null);
 
         Assert.Contains(problems, p => p.StartsWith("sources.json: source 'w': " + problem, StringComparison.Ordinal));
     }
@@ -264,9 +249,9 @@ public sealed class WeChatMirrorSourceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_SingleFeedUrl_UsesTheSourceAccount()
     {
-        _server.MapFixture("any/path.xml", "wechat-mirror-feed/wechat2rss_jiqizhixin.xml");
-        var source = Assert.Single(_services.Sources(
-            $$"""{"sources": [{"id": "one", "kind": "wechat-mirror", "url": "{{_server.Url("any/path.xml")}}", "account": "机器之心Pro", "allowPrivateNetwork": true}]}"""));
+        Server.MapFixture("any/path.xml", "wechat-mirror-feed/wechat2rss_jiqizhixin.xml");
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "one", "kind": "wechat-mirror", "url": "{{Server.Url("any/path.xml")}}", "account": "机器之心Pro", "allowPrivateNetwork": true}]}"""));
 
         await PollAsync(source);
 

@@ -1,0 +1,65 @@
+using System.Globalization;
+using EmbeddedAiReport.Normalizing;
+
+namespace EmbeddedAiReport.Tests.Normalizing;
+
+/// <summary>The dates feeds write, as the fixtures and the RFCs show them, read to one UTC instant.</summary>
+public sealed class SourceDatesTests
+{
+    private static readonly DateTimeOffset Now = new(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    // RFC 822 as feeds write it (fixtures: arxiv-rss, wechat-mirror-feed, generic-feed).
+    [InlineData("Tue, 12 May 2020 12:21:09 +0800", "2020-05-12T04:21:09Z")]
+    [InlineData("Mon, 11 May 2020 09:40:00 GMT", "2020-05-11T09:40:00Z")]
+    [InlineData("Fri, 23 Feb 2024 00:00:00 -0500", "2024-02-23T05:00:00Z")]
+    [InlineData("  Wed, 17 Oct 2018 10:30:00 GMT  ", "2018-10-17T10:30:00Z")]
+    // RFC 822's US zone names; CST is US Central (-0600) as the RFC says, not China.
+    [InlineData("Wed, 17 Oct 2018 10:30:00 EDT", "2018-10-17T14:30:00Z")]
+    [InlineData("Wed, 17 Oct 2018 10:30:00 CST", "2018-10-17T16:30:00Z")]
+    [InlineData("Wed, 17 Oct 2018 10:30:00 UT", "2018-10-17T10:30:00Z")]
+    // Without the weekday, without seconds, a two-digit year.
+    [InlineData("17 Oct 2018 10:30:00 PST", "2018-10-17T18:30:00Z")]
+    [InlineData("Wed, 17 Oct 2018 10:30 +0000", "2018-10-17T10:30:00Z")]
+    [InlineData("Wed, 17 Oct 18 10:30:00 GMT", "2018-10-17T10:30:00Z")]
+    // ISO 8601 / RFC 3339 (Atom, arXiv API, GitHub REST), with fractions and offsets.
+    [InlineData("2018-12-30T04:50:20Z", "2018-12-30T04:50:20Z")]
+    [InlineData("2020-01-19T16:08:59+11:00", "2020-01-19T05:08:59Z")]
+    [InlineData("2024-02-23T08:00:00.1234567+08:00", "2024-02-23T00:00:00.1234567Z")]
+    [InlineData("2018-09-17 11:19:42+08:00", "2018-09-17T03:19:42Z")]
+    // No zone at all (rssparser_news_qq_gb2312.xml): UTC unless the source documents another.
+    [InlineData("2018-09-17 11:19:42", "2018-09-17T11:19:42Z")]
+    [InlineData("2024-02-23", "2024-02-23T00:00:00Z")]
+    // Unreadable or absurd: no date rather than a wrong one.
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("   ", null)]
+    [InlineData("yesterday", null)]
+    [InlineData("Τρι, 29 Ιούν 2004 12:53:00 GMT", null)]   // feedparser_illformed_iso8859-7_date.xml: Greek day and month names
+    [InlineData("Mon, 01 Jan 1979 00:00:00 GMT", null)]    // before 1990
+    [InlineData("2024-03-03T00:00:01Z", null)]             // more than two days after now
+    [InlineData("2024-03-02T23:59:59Z", "2024-03-02T23:59:59Z")]
+    public void Parse_FeedDate_IsTheInstantInUtc(string? text, string? expected)
+    {
+        var parsed = SourceDates.Parse(text, Now);
+
+        Assert.Equal(expected, Iso(parsed));
+        if (parsed is { } value) Assert.Equal(TimeSpan.Zero, value.Offset);
+    }
+
+    [Theory]
+    // A source that documents its zone (arXiv's US Eastern listings, a Chinese site in +08:00) applies it to zoneless dates only.
+    [InlineData("2018-09-17 11:19:42", "2018-09-17T03:19:42Z")]
+    [InlineData("2024-02-23", "2024-02-22T16:00:00Z")]
+    [InlineData("2018-09-17 11:19:42+00:00", "2018-09-17T11:19:42Z")]
+    [InlineData("2018-09-17T11:19:42Z", "2018-09-17T11:19:42Z")]
+    [InlineData("Mon, 17 Sep 2018 11:19:42 GMT", "2018-09-17T11:19:42Z")]
+    public void Parse_AssumedOffset_AppliesOnlyWhereTheTextHasNone(string text, string expected)
+    {
+        var parsed = SourceDates.Parse(text, Now, TimeSpan.FromHours(8));
+
+        Assert.Equal(expected, Iso(parsed));
+    }
+
+    private static string? Iso(DateTimeOffset? instant) => instant?.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+}

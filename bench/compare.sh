@@ -3,6 +3,7 @@
 #   bench/compare.sh                  # peerbench (newsboat, the raw limit, the product; REPEAT=3) + the product at 1 M entries
 #   SCALE=0 bench/compare.sh          # peerbench only
 # Env: REPEAT (3), SCALE (1000000 entries; 0 skips), WORK (a new temp folder; kept), plus peerbench's own (see bench/peerbench/README.md).
+# Then the idle daemon's resident memory (bench/idle_daemon.py) on the last product run's config and database.
 # Installs newsboat and GNU time with apt when missing (peerbench does). Needs the .NET SDK and python3. Takes about
 # 2 minutes for peerbench and, the first time, 10-20 minutes to build the 1 M-entry database (kept in WORK for reruns).
 set -euo pipefail
@@ -20,7 +21,11 @@ CONTENDER_NAME=product \
 CONTENDER_CMD="python3 $ROOT/bench/peerbench/product_contender.py {urls} {db} {workdir} dotnet $WORK/app/EmbeddedAiReport.Worker.dll" \
 WORK="$WORK/peerbench" REPEAT="$REPEAT" bench/peerbench/run_bench.sh | tee "$WORK/peerbench.md"
 
+# The idle daemon on the product's config and database of the last peerbench repetition (9,000 entries, 200 sources).
+python3 bench/idle_daemon.py "$WORK/app" "$WORK/peerbench/contender/product-config" "$WORK/peerbench/contender/contender.db" \
+  --repeat "$REPEAT" | tee "$WORK/idle.md"
+
 if [ "$SCALE" != 0 ]; then
   python3 bench/scale.py "$WORK/app" --entries "$SCALE" --repeat "$REPEAT" --work "$WORK/scale" | tee "$WORK/scale.md"
 fi
-echo "[compare] $(date -u +%Y-%m-%d) results: $WORK/peerbench.md${SCALE:+ and $WORK/scale.md}" >&2
+echo "[compare] $(date -u +%Y-%m-%d) results: $WORK/peerbench.md, $WORK/idle.md${SCALE:+ and $WORK/scale.md}" >&2

@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Ingest;
 using System.Diagnostics;
 
 namespace EmbeddedAiReport.Bench;

@@ -3,6 +3,7 @@ using System.Text;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Sources.Feeds;
 using EmbeddedAiReport.Storage;

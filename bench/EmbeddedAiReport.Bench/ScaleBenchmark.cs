@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Ingest;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
@@ -7,7 +8,7 @@ namespace EmbeddedAiReport.Bench;
 /// <remarks>
 /// Entries are <see cref="IngestFeeds"/> posts (WeChat-style, retellings and paper/repo mentions included) dated 3 minutes
 /// apart going back from <c>--newest</c> (1 M entries: 5.7 years, 3,360 a week), parsed, classified, fingerprinted and
-/// written by <see cref="Sources.IngestWriter"/> exactly as polls write them: stories, tags, links and signatures included.
+/// written by <see cref="IngestWriter"/> exactly as polls write them: stories, tags, links and signatures included.
 /// Chunks of 1,000 entries (20 feeds of 50) run two at a time. The WAL is checkpointed at the end, so the file size is the
 /// database's size.
 /// </remarks>

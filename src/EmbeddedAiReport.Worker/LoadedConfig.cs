@@ -103,15 +103,23 @@ public sealed class LoadedConfig
         config.BindSettings();
         if (!folderMissing)
         {
-            var reader = config.NewReader();
-            var values = ImmutableDictionary<Type, object>.Empty;
-            foreach (var part in ConfigParts.All)
+            // The parts are independent: read side by side (every command pays for this at start, and the template's parser
+            // alone takes as long as the rest), their problems and warnings then listed in the parts' order.
+            var parts = ConfigParts.All;
+            var loaded = new (string Fingerprint, ConfigReader Reader, object? Value)[parts.Count];
+            Parallel.For(0, parts.Count, i =>
             {
-                config._fingerprints[part.ValueType] = part.Fingerprint(root);
-                if (part.Load(reader) is { } value) values = values.SetItem(part.ValueType, value);
+                var reader = config.NewReader();
+                loaded[i] = (parts[i].Fingerprint(root), reader, parts[i].Load(reader));
+            });
+            var values = ImmutableDictionary<Type, object>.Empty;
+            for (var i = 0; i < parts.Count; i++)
+            {
+                config._fingerprints[parts[i].ValueType] = loaded[i].Fingerprint;
+                if (loaded[i].Value is { } value) values = values.SetItem(parts[i].ValueType, value);
+                config.Problems.AddRange(loaded[i].Reader.Problems);
+                config.Warnings.AddRange(loaded[i].Reader.Warnings);
             }
-            config.Problems.AddRange(reader.Problems);
-            config.Warnings.AddRange(reader.Warnings);
             config._current = new ConfigSnapshot(values);
             config.LoadSummaryPrompt();
         }

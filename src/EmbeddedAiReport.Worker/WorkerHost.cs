@@ -1,5 +1,6 @@
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Worker.Configuration;
@@ -39,18 +40,8 @@ internal static class WorkerHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.AddConfiguration(config.Configuration);
-        ConfigureLogging(builder, daemon);
-
-        builder.Services.AddSingleton(config);
-        if (config.SummaryPrompt is { } summaryPrompt) builder.Services.AddSingleton(summaryPrompt);   // only while summaries are on
-        builder.Services.AddReportSettings(config.DatabaseOverride);
-        foreach (var part in ConfigParts.All)
-            builder.Services.AddSingleton(typeof(IOptionsMonitor<>).MakeGenericType(part.ValueType), typeof(SnapshotMonitor<>).MakeGenericType(part.ValueType));
-        var database = config.OpenDatabase();
-        builder.Services.AddEmbeddedAiReport(database);
-        builder.Services.AddSingleton<DraftFiles>();
-        builder.Services.AddSingleton<ModelRetraining>();
-        builder.Services.AddSingleton<SourceStatuses>();
+        ConfigureLogging(builder.Logging, builder.Configuration, daemon);
+        var database = AddServices(builder.Services, config);
 
         if (daemon)
         {
@@ -90,14 +81,50 @@ internal static class WorkerHost
         return app;
     }
 
-    private static void ConfigureLogging(WebApplicationBuilder builder, bool daemon)
+    /// <summary>
+    /// The services of a one-shot command (poll, export, entries …): the daemon's registrations without its web host, Quartz,
+    /// endpoints and metrics export, so a command does not load or start what it never uses.
+    /// </summary>
+    /// <param name="configure">Extra registrations (tests replace the clock here).</param>
+    public static CommandServices BuildCommand(LoadedConfig config, Action<IServiceCollection>? configure = null)
     {
-        builder.Logging.ClearProviders();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(config.Configuration);
+        services.AddMetrics();
+        services.AddLogging(logging =>
+        {
+            logging.AddConfiguration(config.Configuration.GetSection("Logging"));
+            ConfigureLogging(logging, config.Configuration, daemon: false);
+        });
+        AddServices(services, config);
+        configure?.Invoke(services);
+        return new CommandServices(services.BuildServiceProvider());
+    }
+
+    // What the daemon and the one-shot commands both register; returns the database they share.
+    private static ReportDatabase AddServices(IServiceCollection services, LoadedConfig config)
+    {
+        services.AddSingleton(config);
+        if (config.SummaryPrompt is { } summaryPrompt) services.AddSingleton(summaryPrompt);   // only while summaries are on
+        services.AddReportSettings(config.DatabaseOverride);
+        foreach (var part in ConfigParts.All)
+            services.AddSingleton(typeof(IOptionsMonitor<>).MakeGenericType(part.ValueType), typeof(SnapshotMonitor<>).MakeGenericType(part.ValueType));
+        var database = config.OpenDatabase();
+        services.AddEmbeddedAiReport(database);
+        services.AddSingleton<DraftFiles>();
+        services.AddSingleton<ModelRetraining>();
+        services.AddSingleton<SourceStatuses>();
+        return database;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, bool daemon)
+    {
+        logging.ClearProviders();
         // Logging:Format: "simple" (default) is one readable line per event; "json" is one JSON object per line for collectors.
-        if (builder.Configuration["Logging:Format"] == "json")
-            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz");
+        if (configuration["Logging:Format"] == "json")
+            logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz");
         else
-            builder.Logging.AddSimpleConsole(o =>
+            logging.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
                 o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
@@ -106,10 +133,10 @@ internal static class WorkerHost
         if (!daemon)
         {
             // One-shot commands print their results on stdout; logs go to stderr and only warnings by default.
-            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            builder.Logging.AddFilter<ConsoleLoggerProvider>(level => level >= LogLevel.Warning);
+            logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging.AddFilter<ConsoleLoggerProvider>(level => level >= LogLevel.Warning);
         }
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Logging.AddFilter("Quartz", LogLevel.Warning);
+        logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        logging.AddFilter("Quartz", LogLevel.Warning);
     }
 }

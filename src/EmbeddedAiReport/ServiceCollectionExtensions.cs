@@ -2,6 +2,7 @@ using System.Net;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Sources.Feeds;
 using EmbeddedAiReport.Sources.GitHub;
@@ -73,6 +74,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PageEnricher>();
         services.AddMetrics();
         services.AddSingleton<PollMetrics>();
+        services.AddSingleton<SourceReader>();
         services.AddSingleton<SourcePoller>();
 
         // Stories: dedup and cross-links after each fetch (DedupOptions bound by the host; defaults otherwise).

@@ -8,7 +8,7 @@ internal static class BackupCommand
     public static async Task<int> RunAsync(CliContext context, string target, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildCommand(config, configure);
         var database = app.Services.GetRequiredService<ReportDatabase>();
         if (database.Path is null)
         {

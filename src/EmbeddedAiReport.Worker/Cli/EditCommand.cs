@@ -26,7 +26,7 @@ internal static class EditCommand
             return ExitCodes.UsageOrConfig;
         }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildCommand(config, configure);
         if (!await app.Services.GetRequiredService<EditorStore>().SetTextAsync(id, title, summary, cancellationToken))
         {
             context.Error.WriteLine($"no entry with id {id}");

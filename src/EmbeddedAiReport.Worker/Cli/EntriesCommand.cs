@@ -32,7 +32,7 @@ internal static class EntriesCommand
             context.Error.WriteLine("--all lists every date: use it without --week, --from/--to or --since-last");
             return ExitCodes.UsageOrConfig;
         }
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildCommand(config, configure);
         var query = new EntryQuery { Tag = tag, Section = section, Status = arguments.Status, Limit = arguments.Limit };
         DraftWindow? chosen = null;
         if (!arguments.All)

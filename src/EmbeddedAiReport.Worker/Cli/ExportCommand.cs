@@ -16,7 +16,7 @@ internal static class ExportCommand
         CancellationToken cancellationToken, bool summaries = false)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildCommand(config, configure);
         var resolved = await ResolveWindowAsync(app.Services, config, window, cancellationToken);
         if (resolved.Window is not { } draftWindow)
         {

@@ -14,7 +14,7 @@ internal static class ImportIssueCommand
             context.Error.WriteLine(files.Length == 0 ? "import-issue: name at least one issue file" : $"import-issue: not found: {string.Join(", ", missing)}");
             return ExitCodes.UsageOrConfig;
         }
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildCommand(config, configure);
         var history = app.Services.GetRequiredService<IssueHistory>();
         var failed = 0;
         foreach (var file in files)

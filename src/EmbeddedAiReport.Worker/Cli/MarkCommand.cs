@@ -22,7 +22,7 @@ internal static class MarkCommand
             context.Error.WriteLine("mark: give --status and/or --primary");
             return ExitCodes.UsageOrConfig;
         }
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildCommand(config, configure);
         var known = ids.ToList();
         if (status is not null)
         {

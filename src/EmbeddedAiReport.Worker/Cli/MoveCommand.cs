@@ -46,7 +46,7 @@ internal static class MoveCommand
             context.Error.WriteLine($"--section: unknown section '{section}' (known: {string.Join(", ", config.Draft.SectionSlugs().Keys.Order())}, {AutoSection})");
             return ExitCodes.UsageOrConfig;
         }
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildCommand(config, configure);
         var editor = app.Services.GetRequiredService<EditorStore>();
         if (await editor.WindowTimeAsync(id, cancellationToken) is not { } time)
         {

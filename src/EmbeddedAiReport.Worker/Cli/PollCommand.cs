@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 
 namespace EmbeddedAiReport.Worker.Cli;
@@ -22,7 +23,7 @@ internal static class PollCommand
         }
         var chosen = ids.Length > 0 ? config.Sources.Where(s => ids.Contains(s.Id)).ToList() : config.EnabledSources;
 
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildCommand(config, configure);
         var poller = app.Services.GetRequiredService<SourcePoller>();
         // One line per source as it finishes, numbered, so a long poll shows progress on a terminal and in a log alike.
         var done = 0;

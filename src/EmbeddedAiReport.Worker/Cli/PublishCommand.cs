@@ -21,7 +21,7 @@ internal static class PublishCommand
             date = parsed;
         }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildCommand(config, configure);
         var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, window, cancellationToken);
         if (resolved.Window is not { } draftWindow)
         {

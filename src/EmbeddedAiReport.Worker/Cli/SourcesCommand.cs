@@ -10,7 +10,7 @@ internal static class SourcesCommand
     public static async Task<int> RunAsync(CliContext context, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildCommand(config, configure);
         var statuses = app.Services.GetRequiredService<SourceStatuses>();
         var zone = config.Draft.Zone();
         string Time(DateTimeOffset? value) => SourceStatus.Time(value, zone);

@@ -26,7 +26,7 @@ internal static class SummarizeCommand
             context.Error.WriteLine(OffMessage);
             return ExitCodes.UsageOrConfig;
         }
-        await using var app = WorkerHost.Build(config, daemon: false, configure);
+        await using var app = WorkerHost.BuildCommand(config, configure);
         var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, window, cancellationToken);
         if (resolved.Window is not { } draftWindow)
         {

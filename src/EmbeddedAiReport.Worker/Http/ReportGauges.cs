@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 

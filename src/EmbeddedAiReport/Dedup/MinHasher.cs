@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using System.Text;
@@ -49,6 +50,11 @@ public sealed class MinHasher
     }
 
     /// <summary>The MinHash signature of a set of shingle hashes (all <see cref="uint.MaxValue"/> for an empty set).</summary>
+    /// <remarks>
+    /// Optimized at once: vector code is never precompiled (ReadyToRun targets a baseline CPU), and a one-shot command
+    /// would otherwise run these loops unoptimized for its first thousands of entries.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public uint[] Signature(ReadOnlySpan<uint> shingles)
     {
         var signature = new uint[_multipliers.Length];
@@ -92,6 +98,7 @@ public sealed class MinHasher
         return signature;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Block32(ReadOnlySpan<uint> shingles, int first, uint[] signature)
     {
         var multipliers = _multipliers.AsSpan(first);
@@ -118,6 +125,7 @@ public sealed class MinHasher
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Block16(ReadOnlySpan<uint> shingles, int first, uint[] signature)
     {
         var multipliers = _multipliers.AsSpan(first);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EmbeddedAiReport.Dedup;
 
 /// <summary>
@@ -6,11 +8,17 @@ namespace EmbeddedAiReport.Dedup;
 /// </summary>
 public sealed class StoryPrimary(DedupOptions options)
 {
+    // Origin reads title and summary for every aggregator marker (case-insensitive, slow on CJK text), and a story pass
+    // asks it of the same kept members again and again: computed once per member object.
+    private readonly ConditionalWeakTable<Member, StrongBox<int>> _origins = [];
+
     /// <summary>One member of a story as the rule sees it.</summary>
     public sealed record Member(long Id, string CanonicalKey, string Title, string Summary, string? Account, DateTimeOffset Time);
 
     /// <summary>0 for the paper or repository itself, 1 for a first-hand post, 2 for a repost.</summary>
-    public int Origin(Member member)
+    public int Origin(Member member) => _origins.GetValue(member, m => new StrongBox<int>(ComputeOrigin(m))).Value;
+
+    private int ComputeOrigin(Member member)
     {
         if (member.CanonicalKey.StartsWith("arxiv:", StringComparison.Ordinal) || member.CanonicalKey.StartsWith("gh:", StringComparison.Ordinal)) return 0;
         if (member.Account is { } account && options.AggregatorAccounts.Contains(account, StringComparer.OrdinalIgnoreCase)) return 2;

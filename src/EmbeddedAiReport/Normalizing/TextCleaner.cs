@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 
@@ -19,8 +20,13 @@ public static class TextCleaner
         var i = 0;
         while (i < html.Length)
         {
-            var c = html[i];
-            if (c == '<' && i + 1 < html.Length && (char.IsLetter(html[i + 1]) || html[i + 1] is '/' or '!' or '?'))
+            // Text up to the next '<' in one copy.
+            var lt = html.IndexOf('<', i);
+            if (lt < 0) lt = html.Length;
+            text.Append(html, i, lt - i);
+            i = lt;
+            if (i >= html.Length) break;
+            if (i + 1 < html.Length && (char.IsLetter(html[i + 1]) || html[i + 1] is '/' or '!' or '?'))
             {
                 var close = html.IndexOf('>', i + 1);
                 if (close < 0) break;   // a cut-off tag at the end: drop it
@@ -35,7 +41,7 @@ public static class TextCleaner
                 text.Append(' ');
                 continue;
             }
-            text.Append(c);
+            text.Append('<');
             i++;
         }
         return PlainLinks(CollapseWhiteSpace(WebUtility.HtmlDecode(text.ToString())));
@@ -96,20 +102,25 @@ public static class TextCleaner
     /// <summary>Collapses runs of white space (and removes control characters) into single spaces, trimmed.</summary>
     public static string CollapseWhiteSpace(string text)
     {
-        var builder = new StringBuilder(text.Length);
+        // Runs on every summary and whole text of the ingest path: one pass into a buffer, the string as it is when nothing changes.
+        var rented = text.Length > 512 ? ArrayPool<char>.Shared.Rent(text.Length) : null;
+        var buffer = rented is null ? stackalloc char[text.Length] : rented.AsSpan(0, text.Length);
+        var length = 0;
         var space = false;
         foreach (var c in text)
         {
             if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '\u200b' or '\ufeff')
             {
-                space = builder.Length > 0;
+                space = length > 0;
                 continue;
             }
-            if (space) builder.Append(' ');
+            if (space) buffer[length++] = ' ';
             space = false;
-            builder.Append(c);
+            buffer[length++] = c;
         }
-        return builder.ToString();
+        var result = length == text.Length && buffer.SequenceEqual(text) ? text : new string(buffer[..length]);
+        if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+        return result;
     }
 
     /// <summary>
@@ -205,10 +216,21 @@ public static class TextCleaner
             || word.Equals("no", StringComparison.OrdinalIgnoreCase) || word.Equals("ref", StringComparison.OrdinalIgnoreCase);
     }
 
+    // The tag's name when it is script or style (the only ones whose content is dropped), else "".
     private static string TagName(string html, int start)
     {
         var i = start;
         while (i < html.Length && (char.IsLetterOrDigit(html[i]) || html[i] == '-')) i++;
-        return html[start..i].ToLowerInvariant();
+        var name = html.AsSpan(start, i - start);
+        return LowerEquals(name, "script") ? "script" : LowerEquals(name, "style") ? "style" : "";
+    }
+
+    // name.ToLowerInvariant() == lower, without the string.
+    private static bool LowerEquals(ReadOnlySpan<char> name, string lower)
+    {
+        if (name.Length != lower.Length) return false;
+        for (var k = 0; k < name.Length; k++)
+            if (InvariantCase.Lower(name[k]) != lower[k]) return false;
+        return true;
     }
 }

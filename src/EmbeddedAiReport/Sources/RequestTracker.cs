@@ -76,7 +76,7 @@ internal sealed class RequestTracker
                 continue;
             }
             var failures = (_stored.GetValueOrDefault(label)?.ConsecutiveFailures ?? 0) + 1;
-            var until = _now + SourcePoller.PauseAfterFailure(failures, retryAfter, options);
+            var until = _now + FailureBackoff.After(failures, retryAfter, options);
             requests.Add(new RequestHealth(label, string.Join("; ", own), failures, until));
             failed.Add(string.Join("; ", own));
         }

@@ -21,6 +21,10 @@ public sealed class TagMatcher
     private readonly int[] _fail;
     private readonly Term[][] _outputs;
     private readonly (int Tag, Regex Pattern)[] _patterns;
+    // The transitions again, for the scan loops: the root's by character, the others in an open-addressing table.
+    private readonly int[] _rootNext = new int[char.MaxValue + 1];
+    private readonly long[] _keys;
+    private readonly int[] _targets;
     // One bit per UTF-16 code unit: set when some term (lower-cased) contains it.
     private readonly ulong[] _alphabet = new ulong[(char.MaxValue + 1) / 64];
 
@@ -54,6 +58,19 @@ public sealed class TagMatcher
             }
         }
         _outputs = outputs.Select(o => o.ToArray()).ToArray();
+        var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, _next.Count * 2));
+        (_keys, _targets) = (new long[size], new int[size]);
+        foreach (var (key, target) in _next)
+        {
+            if (key >> 16 == 0)
+            {
+                _rootNext[(char)key] = target;
+                continue;
+            }
+            var slot = Slot(key);
+            while (_keys[slot] != 0) slot = (slot + 1) & (_keys.Length - 1);
+            (_keys[slot], _targets[slot]) = (key, target);
+        }
         _patterns = _tags
             .Select((tag, index) => (index, tag.Patterns))
             .Where(p => p.Patterns.Count > 0)
@@ -142,12 +159,7 @@ public sealed class TagMatcher
         {
             var c = InvariantCase.Lower(text[i]);
             if ((_alphabet[c >> 6] & (1UL << c)) == 0) state = 0;
-            else while (true)
-            {
-                if (_next.TryGetValue(Key(state, c), out var next)) { state = next; break; }
-                if (state == 0) break;
-                state = _fail[state];
-            }
+            else state = Step(state, c);
             foreach (var term in _outputs[state])
             {
                 var start = i - term.Length + 1;
@@ -178,13 +190,7 @@ public sealed class TagMatcher
             var c = InvariantCase.Lower(text[i]);
             // A character no term contains has no transition from any state: straight back to the root.
             if ((_alphabet[c >> 6] & (1UL << c)) == 0) state = 0;
-            // Otherwise follow failure links until a state has a transition on c; the root without one stays at the root.
-            else while (true)
-            {
-                if (_next.TryGetValue(Key(state, c), out var next)) { state = next; break; }
-                if (state == 0) break;
-                state = _fail[state];
-            }
+            else state = Step(state, c);
             foreach (var term in _outputs[state])
             {
                 var start = i - term.Length + 1;
@@ -193,6 +199,21 @@ public sealed class TagMatcher
             }
         }
     }
+
+    // Follows failure links until a state has a transition on c; the root without one stays at the root.
+    private int Step(int state, char c)
+    {
+        while (state != 0)
+        {
+            var key = Key(state, c);
+            for (var slot = Slot(key); _keys[slot] != 0; slot = (slot + 1) & (_keys.Length - 1))
+                if (_keys[slot] == key) return _targets[slot];
+            state = _fail[state];
+        }
+        return _rootNext[c];
+    }
+
+    private int Slot(long key) => (int)((ulong)(key * -7046029254386353131L) >> 40) & (_keys.Length - 1);
 
     private static bool Boundary(string text, int index) => index < 0 || index >= text.Length || !char.IsAsciiLetterOrDigit(text[index]);
 

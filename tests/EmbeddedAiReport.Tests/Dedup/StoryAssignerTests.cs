@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Sources.WeChat;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using System.IO.Compression;
 using System.Text;
 using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
@@ -118,7 +119,7 @@ public sealed class FailureIsolationTests : LoopbackTest
     [InlineData(3, 60, 1200)]
     public void PauseAfterFailure_FailuresAndRetryAfter_DoublesCapsAndHonoursTheServer(int failures, int? retryAfterSeconds, int expectedSeconds)
     {
-        var pause = SourcePoller.PauseAfterFailure(failures, retryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null, new FetchingOptions());
+        var pause = FailureBackoff.After(failures, retryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null, new FetchingOptions());
 
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), pause);
     }

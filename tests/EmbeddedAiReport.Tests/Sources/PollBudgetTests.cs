@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Tests.Support;
 using Microsoft.AspNetCore.Http;

@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Tests.Support;
 

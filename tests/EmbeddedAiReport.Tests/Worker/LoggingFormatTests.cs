@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Worker;
@@ -27,7 +28,7 @@ public sealed class LoggingFormatTests : LoopbackTest
     {
         var stderr = (await CliRunner.RunChildAsync("poll", "--config", Config("simple"), "--db", Folder.File("r.db"))).Error;
 
-        Assert.Contains(stderr.Split('\n'), l => l.Contains($"warn: EmbeddedAiReport.Sources.SourcePoller[2007] cut: {Server.Url("cut.xml")} is broken and was only partly read"));
+        Assert.Contains(stderr.Split('\n'), l => l.Contains($"warn: EmbeddedAiReport.Sources.SourceReader[2007] cut: {Server.Url("cut.xml")} is broken and was only partly read"));
     }
 
     [Fact]

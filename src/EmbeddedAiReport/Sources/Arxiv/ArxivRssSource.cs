@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using CodeHollow.FeedReader.Feeds;
 using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Sources.Feeds;
 
@@ -69,14 +68,12 @@ public sealed partial class ArxivRssSource : ISourceKind
             : (ArxivId.TryParse(item.Id) ?? (CanonicalUrl.TryParse(item.Link) is { } link ? ArxivId.TryFromUrl(link) : null));
         if (id is not { } paperId) return null;
 
-        var element = item.Specific?.Element;
-        var typeName = element?.Element(ArxivNamespace + "announce_type")?.Value
-            ?? (header.Success ? header.Groups["type"].Value : null);
+        var typeName = item.Extension(ArxivNamespace.NamespaceName, "announce_type") ?? (header.Success ? header.Groups["type"].Value : null);
         var announcement = ArxivKeep.ParseName(typeName) ?? ArxivAnnouncement.New;
         var abstractStart = description.IndexOf("Abstract:", StringComparison.Ordinal);
         var abstractText = abstractStart >= 0 ? description[(abstractStart + "Abstract:".Length)..]
             : header.Success ? description[(header.Index + header.Length)..] : description;
-        var authors = (item.Specific as Rss20FeedItem)?.DC?.Creator ?? item.Author;
+        var authors = item.Creator ?? item.Author;
         var primary = item.Categories.FirstOrDefault(c => !string.IsNullOrWhiteSpace(c));
         return new ArxivPaper(paperId, item.Title ?? paperId.Versioned, abstractText, authors, null, primary, announcement,
             SourceDates.Parse(item.Published, now), []);

@@ -17,7 +17,10 @@ namespace EmbeddedAiReport.Sources.Feeds;
 public static partial class FeedDocumentParser
 {
     /// <summary>Parses <paramref name="document"/>; never throws for bad input.</summary>
-    public static ParseResult Parse(FetchedDocument document)
+    public static ParseResult Parse(FetchedDocument document) => Parse(document, streaming: true);
+
+    /// <param name="streaming">False: the library reads every format (tests compare the two ways).</param>
+    internal static ParseResult Parse(FetchedDocument document, bool streaming)
     {
         var (decoded, _) = FeedText.Decode(document.Body, document.Charset);
         var text = decoded.TrimStart('\ufeff', ' ', '\t', '\r', '\n');
@@ -25,16 +28,18 @@ public static partial class FeedDocumentParser
         if (LooksLikeHtml(text)) return ParseResult.Fail("got an HTML page, not a feed (check the URL; the site may show an error or login page)");
         text = DocType().Replace(text, "");
 
-        var strict = TryRead(text);
+        var strict = TryRead(text, streaming);
         if (strict.Feed is not null || !strict.Error!.StartsWith("malformed XML", StringComparison.Ordinal)) return strict;
         // Lenient path: repair common breakage and keep every complete item; say so, since items may be missing.
-        if (FeedRecovery.TryRecover(text, out var salvaged) is { } recovered && TryRead(recovered) is { Feed: { } feed })
+        if (FeedRecovery.TryRecover(text, out var salvaged) is { } recovered && TryRead(recovered, streaming) is { Feed: { } feed })
             return new ParseResult(feed, null, $"{strict.Error}; recovered {salvaged} complete item(s)");
         return strict;
     }
 
-    private static ParseResult TryRead(string text)
+    private static ParseResult TryRead(string text, bool streaming)
     {
+        // RSS 2.0 and Atom in one pass; the library for the rest (and for every document that is not well-formed).
+        if (streaming && FeedStreamReader.TryRead(text) is { } streamed) return ParseResult.Ok(new FeedDocument(Clean(streamed.Title), Clean(streamed.Link), streamed.Items));
         Feed feed;
         try
         {
@@ -58,9 +63,21 @@ public static partial class FeedDocumentParser
     private static FeedEntry ToEntry(FeedItem item)
     {
         string? updated = item.SpecificItem is AtomFeedItem atom ? atom.UpdatedDateString : null;
-        return new FeedEntry(Clean(item.Id), item.Title, Clean(item.Link), item.Description, item.Content, Clean(item.Author),
-            Clean(item.PublishingDateString), Clean(updated), item.Categories?.ToList() ?? [], item.SpecificItem);
+        Dictionary<string, string>? extensions = null;
+        if (item.SpecificItem?.Element is { } element)
+        {
+            var own = element.GetDefaultNamespace();
+            foreach (var child in element.Elements().Where(c => c.Name.Namespace != own && c.Name.NamespaceName.Length > 0))
+                (extensions ??= new Dictionary<string, string>(StringComparer.Ordinal)).TryAdd(FeedEntry.ExtensionKey(child.Name.NamespaceName, child.Name.LocalName), child.Value);
+        }
+        return Entry(item.Id, item.Title, item.Link, item.Description, item.Content, item.Author, item.PublishingDateString, updated,
+            item.Categories?.ToList() ?? [], (item.SpecificItem as Rss20FeedItem)?.DC?.Creator, extensions);
     }
+
+    /// <summary>An item as every reader hands it on: identifiers, links, author and dates trimmed, blank ones null.</summary>
+    internal static FeedEntry Entry(string? id, string? title, string? link, string? description, string? content, string? author, string? published,
+        string? updated, IReadOnlyList<string> categories, string? creator, IReadOnlyDictionary<string, string>? extensions) =>
+        new(Clean(id), title, Clean(link), description, content, Clean(author), Clean(published), Clean(updated), categories, creator, extensions);
 
     // The root's name when it is <rss> or <rdf:RDF> and no child of it is a <channel>; reads no further than that child.
     private static string? RootWithoutChannel(string text)

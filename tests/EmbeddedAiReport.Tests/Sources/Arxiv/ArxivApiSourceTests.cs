@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Tests.Support;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;

@@ -1,4 +1,5 @@
 using System.Text;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Tests.Support;
 

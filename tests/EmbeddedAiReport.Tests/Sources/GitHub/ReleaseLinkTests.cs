@@ -1,4 +1,5 @@
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;

@@ -1,4 +1,4 @@
-namespace EmbeddedAiReport.Sources;
+namespace EmbeddedAiReport.Ingest;
 
 /// <summary>What one poll of one source did, as <c>poll</c> prints it and jobs log it.</summary>
 /// <param name="Error">Null when the poll succeeded; otherwise what went wrong and what to do.</param>

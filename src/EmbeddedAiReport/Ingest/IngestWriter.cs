@@ -3,7 +3,7 @@ using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Storage;
 using System.Data.Common;
 
-namespace EmbeddedAiReport.Sources;
+namespace EmbeddedAiReport.Ingest;
 
 /// <summary>The one writer of polls: commits them in groups, each poll in a savepoint of its own, its entries and their stories together.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace EmbeddedAiReport.Sources;
+namespace EmbeddedAiReport.Ingest;
 
 /// <summary>The poll counters and the duration histogram (meter <see cref="MeterName"/>), which the daemon exports at <c>/metrics</c>.</summary>
 /// <remarks>Instrument names are dotted here; the Prometheus exporter writes them with underscores, units and <c>_total</c>.</remarks>

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace EmbeddedAiReport.Ingest;
+
+/// <summary>Poll-level log lines (the event ids of the Sources range they have always had, so log queries keep working).</summary>
+internal static partial class IngestLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Polled {SourceId}: {NewCount} new, {UpdatedCount} updated, {SeenCount} seen in {ElapsedMs} ms")]
+    public static partial void Polled(this ILogger logger, string sourceId, int newCount, int updatedCount, int seenCount, long elapsedMs);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Polled {SourceId}: not modified")]
+    public static partial void NotModified(this ILogger logger, string sourceId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Poll of {SourceId} failed: {Error}")]
+    public static partial void PollFailed(this ILogger logger, string sourceId, string error);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Poll of {SourceId} crashed; other sources go on")]
+    public static partial void PollCrashed(this ILogger logger, string sourceId, Exception exception);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "{SourceId} is stale: polls succeed but no new entry since {LastNew} (expected one every {StaleAfter}); the mirror may have lost its login")]
+    public static partial void SourceStale(this ILogger logger, string sourceId, string lastNew, TimeSpan staleAfter);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Skipped {SourceId}: paused until {Until:u} after {Failures} failed polls in a row")]
+    public static partial void Paused(this ILogger logger, string sourceId, DateTimeOffset until, int failures);
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tagging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EmbeddedAiReport.Ingest;
+
+/// <summary>
+/// A poll of one source as a pipeline of named steps: fetch pages and parse them (<see cref="SourceReader"/>) → filter and
+/// enrich (<see cref="EntryFilter"/>, <see cref="PageEnricher"/>) → classify (<see cref="EntryClassifier"/>) → fingerprint
+/// (<see cref="IngestWriter.Prepare"/>) → commit, placing the entries in stories in the same transaction (<see cref="IngestWriter"/>).
+/// </summary>
+/// <remarks>
+/// Faults of the source (HTTP errors, bad documents) become a failed <see cref="PollResult"/> and a
+/// <c>fetches</c> row; they never throw. <see cref="PollManyAsync"/> bounds parallelism and keeps one source's
+/// crash from stopping the others. The steps before the commit run on the caller's thread, in parallel with other sources.
+/// </remarks>
+public sealed class SourcePoller(
+    SourceCatalog catalog, SourceReader reader, SourceStore store, EntryClassifier classifier, PageEnricher enricher, IngestWriter writer,
+    IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger, PollMetrics metrics)
+{
+    /// <summary>Time a source that holds a slot of <see cref="PollManyAsync"/> may run before it lets the next source start.</summary>
+    internal static readonly TimeSpan SlotPatience = TimeSpan.FromSeconds(5);
+
+    /// <summary>Time <see cref="PollManyAsync"/> keeps at the end of its budget for committing what the last sources read.</summary>
+    internal static readonly TimeSpan CommitReserve = TimeSpan.FromSeconds(2);
+
+    /// <param name="pollBudget">Time the whole poll may take; null: the source's <c>budget</c>, else <see cref="FetchingOptions.PollBudget"/>.</param>
+    /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own (<c>poll</c> tries them all).</param>
+    public async Task<PollResult> PollAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null, bool respectPauses = false)
+    {
+        // Every request, retry and wait of this poll shares one budget; what was read before it ran out is still stored.
+        using var budget = new PollBudget(pollBudget ?? source.PollBudget ?? fetching.Value.PollBudget, timeProvider, cancellationToken);
+        var kind = catalog.Kinds[source.Kind];
+        var started = timeProvider.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+
+        var read = await reader.ReadAsync(source, budget, respectPauses, started, cancellationToken);
+        var entries = await FilterAndEnrichAsync(kind, source, read.Entries, budget);
+        // Classified and fingerprinted here, in parallel with other sources, rather than in the writer every poll waits for.
+        var writes = entries.Select(e => classifier.Classify(e, source, kind.DefaultSection)).ToList();
+        var prepared = writes.Select(writer.Prepare).ToList();
+
+        var (error, warning, requestHealth) = read.Summarize(fetching.Value);
+        DateTimeOffset? pausedUntil = null;
+        if (error is not null)
+        {
+            var failuresInARow = ((await store.GetHealthAsync(source.Id, cancellationToken))?.ConsecutiveFailures ?? 0) + 1;
+            pausedUntil = timeProvider.GetUtcNow() + FailureBackoff.After(failuresInARow, read.RetryAfter, fetching.Value);
+        }
+        var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, read.LastStatus, read.Bytes, writes.Count, error, read.Validators,
+            pausedUntil, warning, requestHealth);
+        var counts = await writer.CommitAsync(record, writes, prepared, cancellationToken);
+
+        var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, read.AllNotModified && read.Errors.Count == 0, error, clock.Elapsed)
+        {
+            Warning = warning,
+        };
+        await ReportAsync(kind, source, result, cancellationToken);
+        return result;
+    }
+
+    /// <summary>Polls <paramref name="sources"/> with at most <paramref name="maxParallel"/> at once; a crash of one is reported as its failure.</summary>
+    /// <remarks>
+    /// The run ends within <see cref="FetchingOptions.PollBudget"/>, storing included: a source started later gets what is
+    /// left of it, less <see cref="CommitReserve"/>. A source
+    /// still running after <see cref="SlotPatience"/> is waiting on a slow or dead server, so it lets the next source start;
+    /// a dozen dead servers cannot hold back the healthy sources behind them.
+    /// </remarks>
+    /// <param name="progress">Called as each source finishes (from the worker that polled it), e.g. to print a line.</param>
+    public async Task<IReadOnlyList<PollResult>> PollManyAsync(IReadOnlyList<SourceDefinition> sources, int maxParallel, CancellationToken cancellationToken,
+        Action<PollResult>? progress = null)
+    {
+        // Fetching stops a little before the budget so that storing what was read fits in it too.
+        var budget = fetching.Value.PollBudget;
+        var deadline = timeProvider.GetUtcNow() + budget - (budget / 10 < CommitReserve ? budget / 10 : CommitReserve);
+        using var slots = new SemaphoreSlim(maxParallel);
+        var polls = sources.Select(async source =>
+        {
+            await slots.WaitAsync(cancellationToken);
+            var released = 0;
+            void Release()
+            {
+                if (Interlocked.Exchange(ref released, 1) == 0) slots.Release();
+            }
+            using var patience = timeProvider.CreateTimer(_ => Release(), null, SlotPatience, Timeout.InfiniteTimeSpan);
+            try
+            {
+                var left = deadline - timeProvider.GetUtcNow();
+                var own = source.PollBudget ?? fetching.Value.PollBudget;
+                var result = left <= TimeSpan.Zero
+                    ? new PollResult(source.Id, 0, 0, 0, false, "not polled: the run's budget was used up by slow sources before its turn", TimeSpan.Zero)
+                    : await PollGuardedAsync(source, cancellationToken, left < own ? left : own);
+                progress?.Invoke(result);
+                return result;
+            }
+            finally
+            {
+                Release();
+            }
+        }).ToList();
+        return await Task.WhenAll(polls);
+    }
+
+    /// <summary>
+    /// A scheduled poll: skipped (null) while the source is paused after failures (backoff or the server's Retry-After),
+    /// otherwise <see cref="PollGuardedAsync"/>. Manual polls (<c>poll</c>) ignore pauses.
+    /// </summary>
+    public async Task<PollResult?> PollIfDueAsync(SourceDefinition source, CancellationToken cancellationToken)
+    {
+        var health = await store.GetHealthAsync(source.Id, cancellationToken);
+        if (health?.PausedUntil is { } until && until > timeProvider.GetUtcNow())
+        {
+            logger.Paused(source.Id, until, health.ConsecutiveFailures);
+            return null;
+        }
+        var result = await PollGuardedAsync(source, cancellationToken, respectPauses: true);
+        if (result.Failed) logger.PollFailed(source.Id, result.Error!);
+        return result;
+    }
+
+    /// <summary>Polls one source; an unexpected exception (a bug, an unwritable database) becomes a failed result.</summary>
+    public async Task<PollResult> PollGuardedAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null,
+        bool respectPauses = false)
+    {
+        try
+        {
+            return await PollAsync(source, cancellationToken, pollBudget, respectPauses);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.PollCrashed(source.Id, ex);
+            var crashed = new PollResult(source.Id, 0, 0, 0, false, $"internal error: {ex.Message}", TimeSpan.Zero);
+            metrics.Record(crashed);
+            return crashed;
+        }
+    }
+
+    // Filtered before enrichment (no page fetch for an excluded item) and again after (the page may fill the summary);
+    // one entry per article (two URL forms of one article in one feed).
+    private async Task<List<CandidateEntry>> FilterAndEnrichAsync(ISourceKind kind, SourceDefinition source, List<CandidateEntry> entries, PollBudget budget)
+    {
+        var wanted = EntryFilter.Wanted(source);
+        if (kind is IPageEnrichingKind enriching)
+        {
+            try
+            {
+                entries = await enricher.EnrichAsync(enriching, source, entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), budget.Token);
+            }
+            catch (OperationCanceledException) when (budget.RanOut)
+            {
+                // Out of budget while reading article pages: the entries stay as the feed gave them.
+            }
+        }
+        return entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList();
+    }
+
+    // A failure is logged where it is handled: by a scheduled poll (PollIfDueAsync); `poll` prints it as its result.
+    private async Task ReportAsync(ISourceKind kind, SourceDefinition source, PollResult result, CancellationToken cancellationToken)
+    {
+        metrics.Record(result);
+        if (result.NotModified && !result.Failed) logger.NotModified(source.Id);
+        else if (!result.Failed) logger.Polled(source.Id, result.New, result.Updated, result.Seen, (long)result.Elapsed.TotalMilliseconds);
+        if (!result.Failed && result.New == 0 && kind.StaleAfter(source) is { } staleAfter
+            && await store.GetHealthAsync(source.Id, cancellationToken) is { } health && health.IsStale(staleAfter, timeProvider.GetUtcNow()))
+            logger.SourceStale(source.Id, health.LastNewEntry?.ToString("u") ?? "the first poll", staleAfter);
+    }
+}

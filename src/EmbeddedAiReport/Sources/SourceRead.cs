@@ -1,0 +1,28 @@
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Storage;
+
+namespace EmbeddedAiReport.Sources;
+
+/// <summary>What fetching and parsing one source's requests gave: its entries, its errors and what to remember of the answers.</summary>
+/// <param name="Entries">Every entry the documents held, in order (not filtered, not deduplicated).</param>
+/// <param name="Errors">One line per failed request or document, naming its address.</param>
+/// <param name="LastStatus">The HTTP status of the last answer, or null when nothing was answered.</param>
+/// <param name="Bytes">Bytes of the documents read.</param>
+/// <param name="AllNotModified">True when every request was answered 304.</param>
+/// <param name="RetryAfter">The longest Retry-After a server asked for, or null.</param>
+/// <param name="Validators">The ETag/Last-Modified of each first page read, by address.</param>
+public sealed record SourceRead(
+    List<CandidateEntry> Entries,
+    IReadOnlyList<string> Errors,
+    int? LastStatus,
+    long Bytes,
+    bool AllNotModified,
+    TimeSpan? RetryAfter,
+    IReadOnlyDictionary<string, HttpValidators> Validators)
+{
+    internal RequestTracker? Tracker { get; init; }
+
+    /// <summary>The source's error (null unless it failed as a whole), its warning, and each request's new health.</summary>
+    public (string? Error, string? Warning, IReadOnlyList<RequestHealth> Requests) Summarize(FetchingOptions options) =>
+        Tracker?.Summarize(Errors, RetryAfter, options) ?? (Errors.Count == 0 ? null : string.Join("; ", Errors), null, []);
+}

@@ -1,0 +1,151 @@
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace EmbeddedAiReport.Sources;
+
+/// <summary>The first steps of a poll: fetch a source's pages (paging, request budgets, stored validators) and parse each with its kind.</summary>
+/// <remarks>
+/// Faults of the source (HTTP errors, bad documents, a budget that ran out) become lines of <see cref="SourceRead.Errors"/>;
+/// nothing here throws for them. Knows fetching and the source kinds, nothing of what is done with the entries.
+/// </remarks>
+public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceStore store, ILogger<SourceReader> logger)
+{
+    /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
+    private const int MaxPages = 50;
+
+    /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own.</param>
+    /// <param name="started">When the poll started (request pauses are judged against it).</param>
+    public async Task<SourceRead> ReadAsync(SourceDefinition source, PollBudget budget, bool respectPauses, DateTimeOffset started,
+        CancellationToken cancellationToken)
+    {
+        var kind = catalog.Kinds[source.Kind];
+        var validators = await store.GetValidatorsAsync(source.Id, cancellationToken);
+        var requests = kind.Requests(source);
+        var tracker = await RequestTracker.LoadAsync(store, source, requests, respectPauses, started, cancellationToken);
+        var read = new Reading(kind, source, budget, tracker, validators);
+        foreach (var request in requests)
+        {
+            if (tracker.Skip(request)) continue;
+            var errorsBefore = read.Errors.Count;
+            Uri? next = request.Uri;
+            for (var page = 0; next is not null && page < MaxPages; page++)
+            {
+                if ((kind as IRequestBudget)?.Hold(source, request) is { } held)
+                {
+                    read.AllNotModified = false;
+                    if (!read.Errors.Contains(held)) read.Errors.Add(held);
+                    tracker.SourceWide();
+                    break;
+                }
+                next = await ReadPageAsync(read, request, next, page);
+            }
+            tracker.Done(request, read.Errors.Skip(errorsBefore));
+        }
+        return new SourceRead(read.Entries, read.Errors, read.LastStatus, read.Bytes, read.AllNotModified, read.RetryAfter, read.NewValidators)
+        {
+            Tracker = tracker,
+        };
+    }
+
+    // Fetches and parses one page; returns the next page to read, if any.
+    private async Task<Uri?> ReadPageAsync(Reading read, SourceRequest request, Uri address, int page)
+    {
+        var (kind, source) = (read.Kind, read.Source);
+        var stored = page == 0 && read.StoredValidators.TryGetValue(address.AbsoluteUri, out var v) ? v : HttpValidators.None;
+        FetchOutcome outcome;
+        try
+        {
+            outcome = await fetcher.FetchAsync(
+                new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, request.Headers),
+                read.Budget.Token);
+        }
+        catch (OperationCanceledException) when (read.Budget.RanOut)
+        {
+            outcome = new FetchOutcome.Unreachable($"the poll's budget of {read.Budget.Allowed.TotalSeconds:0.#}s ran out before this request finished (raise the source's 'budget' if it is only slow)");
+        }
+        var note = (kind as IRequestBudget)?.Observe(source, request, outcome);
+        switch (outcome)
+        {
+            case FetchOutcome.NotModified:
+                read.LastStatus = 304;
+                return null;
+            case FetchOutcome.Fetched fetched:
+                read.AllNotModified = false;
+                read.LastStatus = fetched.Status;
+                read.Bytes += fetched.Document.Body.Length;
+                return Parse(read, request, address, page, fetched);
+            // The guard refuses a host, not a request: say it once for the source, not once per account or repo.
+            case FetchOutcome.Refused { PrivateNetwork: true }:
+                read.AllNotModified = false;
+                read.Tracker.SourceWide();
+                if (read.RefusedHosts.TryGetValue(address.Host, out var refused))
+                {
+                    read.RefusedHosts[address.Host] = refused = (refused.Index, refused.First, refused.More + 1);
+                    read.Errors[refused.Index] = $"{refused.First} and {refused.More} more request(s) to {address.Host}: {outcome.Describe()}";
+                }
+                else
+                {
+                    read.RefusedHosts[address.Host] = (read.Errors.Count, address, 0);
+                    read.Errors.Add($"{address}: {outcome.Describe()}");
+                }
+                return null;
+            default:
+                read.AllNotModified = false;
+                if (outcome is FetchOutcome.HttpFailure failure)
+                {
+                    read.LastStatus = failure.Status;
+                    if (failure.RetryAfter > read.RetryAfter.GetValueOrDefault()) read.RetryAfter = failure.RetryAfter;
+                }
+                read.Errors.Add(note is null ? $"{address}: {outcome.Describe()}" : $"{address}: {outcome.Describe()}: {note}");
+                return null;
+        }
+    }
+
+    private Uri? Parse(Reading read, SourceRequest request, Uri address, int page, FetchOutcome.Fetched fetched)
+    {
+        switch (read.Kind.Parse(fetched.Document, read.Source, request))
+        {
+            case ParseOutcome.Parsed parsed:
+                read.Entries.AddRange(parsed.Entries);
+                foreach (var reason in parsed.Skipped) logger.Skipped(read.Source.Id, reason);
+                if (parsed.Warning is { } warning)
+                {
+                    logger.PartlyRead(read.Source.Id, address.AbsoluteUri, warning);
+                    read.Tracker.Warn($"{address}: only partly read: {warning}");
+                }
+                if (page == 0) read.NewValidators[address.AbsoluteUri] = fetched.Validators;
+                return parsed.Next;
+            case ParseOutcome.WrongFormat wrong:
+                read.Errors.Add($"{address}: {wrong.Reason}");
+                return null;
+            case ParseOutcome.Gone gone:
+                read.Errors.Add($"{address}: gone: {gone.Reason}");
+                return null;
+            case ParseOutcome.Blocked blocked:
+                read.Errors.Add($"{address}: blocked: {blocked.Reason} (backing off)");
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    // What one read has gathered so far.
+    private sealed class Reading(ISourceKind kind, SourceDefinition source, PollBudget budget, RequestTracker tracker,
+        IReadOnlyDictionary<string, HttpValidators> storedValidators)
+    {
+        public ISourceKind Kind { get; } = kind;
+        public SourceDefinition Source { get; } = source;
+        public PollBudget Budget { get; } = budget;
+        public RequestTracker Tracker { get; } = tracker;
+        public IReadOnlyDictionary<string, HttpValidators> StoredValidators { get; } = storedValidators;
+        public List<CandidateEntry> Entries { get; } = [];
+        public List<string> Errors { get; } = [];
+        public Dictionary<string, HttpValidators> NewValidators { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, (int Index, Uri First, int More)> RefusedHosts { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public int? LastStatus { get; set; }
+        public long Bytes { get; set; }
+        public bool AllNotModified { get; set; } = true;
+        public TimeSpan? RetryAfter { get; set; }
+    }
+}

@@ -75,9 +75,14 @@ internal static class IngestBenchmark
         if (best.TryGetValue("staged", out var staged) && staged.Stages is { } s)
         {
             Console.WriteLine();
-            Console.WriteLine("staged breakdown (ms, share of the staged total):");
-            foreach (var (name, time) in new[] { ("parse", s.Parse), ("normalize", s.Normalize), ("classify", s.Classify), ("fingerprint", s.Fingerprint), ("write", s.Write) })
-                Console.WriteLine($"  {name,-10} {time.TotalMilliseconds,8:F0}  {time / s.Total * 100,5:F1}%  {time.TotalMicroseconds / staged.Entries,7:F1} us/entry");
+            Console.WriteLine("staged breakdown (ms, share of the staged total, allocated per entry):");
+            var stages = new[] { ("parse", s.Parse), ("normalize", s.Normalize), ("classify", s.Classify), ("fingerprint", s.Fingerprint), ("write", s.Write) };
+            for (var i = 0; i < stages.Length; i++)
+            {
+                var (name, time) = stages[i];
+                var allocated = s.Allocated is { } a ? $"{a[i] / 1024.0 / staged.Entries,7:F1} KB/entry" : "";
+                Console.WriteLine($"  {name,-10} {time.TotalMilliseconds,8:F0}  {time / s.Total * 100,5:F1}%  {time.TotalMicroseconds / staged.Entries,7:F1} us/entry  {allocated}");
+            }
         }
         if (best.TryGetValue("raw", out var rawBest) && rawBest.Stages is { } rs)
             Console.WriteLine($"raw breakdown: parse {rs.Parse.TotalMilliseconds:F0} ms, store {rs.Write.TotalMilliseconds:F0} ms");

@@ -34,7 +34,8 @@ internal sealed class ProductIngest : IAsyncDisposable
     /// <summary>Per-stage time of one staged run.</summary>
     /// <param name="Fingerprint">MinHash over each entry's whole text (the poller does it before the write).</param>
     /// <param name="Write">The writer: entries, tags, links, fetch row and health, and story placement, in one transaction per feed.</param>
-    public sealed record Stages(int Stored, TimeSpan Parse, TimeSpan Normalize, TimeSpan Classify, TimeSpan Fingerprint, TimeSpan Write)
+    /// <param name="Allocated">Bytes allocated per stage, in the order parse, normalize, classify, fingerprint, write (empty when not measured).</param>
+    public sealed record Stages(int Stored, TimeSpan Parse, TimeSpan Normalize, TimeSpan Classify, TimeSpan Fingerprint, TimeSpan Write, long[]? Allocated = null)
     {
         public TimeSpan Total => Parse + Normalize + Classify + Fingerprint + Write;
     }
@@ -78,6 +79,7 @@ internal sealed class ProductIngest : IAsyncDisposable
         var timeProvider = _provider.GetRequiredService<TimeProvider>();
         var sources = Sources(feeds.Select((_, i) => new Uri($"http://127.0.0.1/feed/{i}.xml")).ToList());
         TimeSpan parse = default, normalize = default, classify = default, fingerprinting = default, writing = default;
+        var allocated = new long[5];
         var stored = 0;
         for (var f = 0; f < feeds.Length; f++)
         {
@@ -85,11 +87,14 @@ internal sealed class ProductIngest : IAsyncDisposable
             var request = kind.Requests(source)[0];
             var document = new FetchedDocument(feeds[f], "application/rss+xml", "utf-8", request.Uri, timeProvider.GetUtcNow());
 
+            var bytes = GC.GetTotalAllocatedBytes(precise: true);
             var started = Stopwatch.GetTimestamp();
             var parsed = FeedDocumentParser.Parse(document);
             var feed = parsed.Feed ?? throw new InvalidOperationException(parsed.Error);
             parse += Stopwatch.GetElapsedTime(started);
+            allocated[0] += GC.GetTotalAllocatedBytes(precise: true) - bytes;
 
+            bytes = GC.GetTotalAllocatedBytes(precise: true);
             started = Stopwatch.GetTimestamp();
             var now = document.Received;
             var baseUri = FeedSource.BaseUri(feed, document);
@@ -97,23 +102,30 @@ internal sealed class ProductIngest : IAsyncDisposable
             foreach (var item in feed.Items)
                 if (FeedSource.Map(item, feed, source, request, baseUri, now) is { } entry) entries.Add(entry);
             normalize += Stopwatch.GetElapsedTime(started);
+            allocated[1] += GC.GetTotalAllocatedBytes(precise: true) - bytes;
 
+            bytes = GC.GetTotalAllocatedBytes(precise: true);
             started = Stopwatch.GetTimestamp();
             var writes = entries.DistinctBy(e => e.CanonicalKey).Select(e => classifier.Classify(e, source, kind.DefaultSection)).ToList();
             classify += Stopwatch.GetElapsedTime(started);
+            allocated[2] += GC.GetTotalAllocatedBytes(precise: true) - bytes;
 
+            bytes = GC.GetTotalAllocatedBytes(precise: true);
             started = Stopwatch.GetTimestamp();
             var prepared = writes.Select(writer.Prepare).ToList();
             fingerprinting += Stopwatch.GetElapsedTime(started);
+            allocated[3] += GC.GetTotalAllocatedBytes(precise: true) - bytes;
 
+            bytes = GC.GetTotalAllocatedBytes(precise: true);
             started = Stopwatch.GetTimestamp();
             var record = new FetchRecord(source.Id, source.Kind, now, TimeSpan.Zero, 200, feeds[f].Length, writes.Count, null,
                 new Dictionary<string, HttpValidators>());
             var counts = await writer.CommitAsync(record, writes, prepared, cancellationToken);
             stored += counts.New;
             writing += Stopwatch.GetElapsedTime(started);
+            allocated[4] += GC.GetTotalAllocatedBytes(precise: true) - bytes;
         }
-        return new Stages(stored, parse, normalize, classify, fingerprinting, writing);
+        return new Stages(stored, parse, normalize, classify, fingerprinting, writing, allocated);
     }
 
     /// <summary>Serves the feeds on 127.0.0.1 and polls them all through <see cref="SourcePoller.PollManyAsync"/>; returns the entries stored.</summary>

@@ -5,11 +5,11 @@ using System.Data.Common;
 
 namespace EmbeddedAiReport.Ingest;
 
-/// <summary>The one writer of polls: commits them in groups, each poll in a savepoint of its own, its entries and their stories together.</summary>
+/// <summary>The one writer of polls: commits them in groups, one transaction per group, each poll's entries and their stories together.</summary>
 /// <remarks>
 /// A poll that finishes while a group is being written waits and goes into the next group, so polls running in parallel
-/// share transactions (and commits) without any timer. A poll whose writes fail is rolled back to its savepoint alone;
-/// the others of its group commit. Nothing is half-written: a crash before a group's commit leaves every poll of the group
+/// share transactions (and commits) without any timer. A poll whose writes fail is rolled back alone: the group is then
+/// written again with each poll in a savepoint of its own, and the others of its group commit. Nothing is half-written: a crash before a group's commit leaves every poll of the group
 /// unwritten, validators included, so the next poll fetches them again. Story placement runs inside the same
 /// transaction, so a committed entry always has its story. The writer keeps one connection open for its page cache.
 /// <threadsafety>Thread-safe; whichever caller holds the gate writes the group, for everyone queued.</threadsafety>
@@ -65,6 +65,13 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
     public PreparedWrite Prepare(EntryWrite write) => new(
         hasher.Fingerprint(write.Candidate.Title, write.Candidate.Summary, write.Candidate.Text), EntryBatch.ContentHash(write.Candidate));
 
+    /// <summary>Holds the writer until the result is disposed: polls committed meanwhile queue up and are then written as one group.</summary>
+    internal IDisposable Hold()
+    {
+        _gate.Wait();
+        return new Releaser(_gate);
+    }
+
     public void Dispose()
     {
         _connection?.Dispose();
@@ -84,29 +91,11 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
             if (queued.TryTake()) group.Add(queued);
         if (group.Count == 0) return;
 
-        var written = new List<(Job Job, StoreCounts Counts)>(group.Count);
+        List<(Job Job, StoreCounts Counts)> written;
         try
         {
             _connection ??= await OpenAsync();
-            await using var transaction = await database.BeginWriteAsync(_connection, CancellationToken.None);
-            foreach (var job in group)
-            {
-                await transaction.SaveAsync("poll");
-                try
-                {
-                    var counts = await WriteAsync(_connection, transaction, job);
-                    await transaction.ReleaseAsync("poll");
-                    written.Add((job, counts));
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The poll's own failure (logged where the poller handles it); the rest of the group goes on.
-                    await transaction.RollbackAsync("poll");
-                    await transaction.ReleaseAsync("poll");
-                    job.Done.TrySetException(ex);
-                }
-            }
-            await transaction.CommitAsync(CancellationToken.None);
+            written = await WriteTogetherAsync(_connection, group) ?? await WriteApartAsync(_connection, group);
         }
         catch (Exception ex)
         {
@@ -117,6 +106,57 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
             return;
         }
         foreach (var (job, counts) in written) job.Done.TrySetResult(counts);
+    }
+
+    // The group in one transaction without savepoints: the usual case, where no poll's writes fail. A savepoint per poll
+    // would make SQLite keep the original of every page the poll changes, copied again for each of its statements (on a
+    // cold 200-feed poll that bookkeeping cost more than the inserts). Null when a poll of several failed: everything is
+    // rolled back and the caller writes the group again, each poll in a savepoint of its own.
+    private async Task<List<(Job Job, StoreCounts Counts)>?> WriteTogetherAsync(DbConnection connection, List<Job> group)
+    {
+        var written = new List<(Job Job, StoreCounts Counts)>(group.Count);
+        await using var transaction = await database.BeginWriteAsync(connection, CancellationToken.None);
+        foreach (var job in group)
+        {
+            try
+            {
+                written.Add((job, await WriteAsync(connection, transaction, job)));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                if (group.Count > 1) return null;
+                job.Done.TrySetException(ex);   // the poll's own failure (logged where the poller handles it)
+                return [];
+            }
+        }
+        await transaction.CommitAsync(CancellationToken.None);
+        return written;
+    }
+
+    // The group after a poll's writes failed: each poll in a savepoint, so the failing one is rolled back alone and the others commit.
+    private async Task<List<(Job Job, StoreCounts Counts)>> WriteApartAsync(DbConnection connection, List<Job> group)
+    {
+        var written = new List<(Job Job, StoreCounts Counts)>(group.Count);
+        await using var transaction = await database.BeginWriteAsync(connection, CancellationToken.None);
+        foreach (var job in group)
+        {
+            await transaction.SaveAsync("poll");
+            try
+            {
+                var counts = await WriteAsync(connection, transaction, job);
+                await transaction.ReleaseAsync("poll");
+                written.Add((job, counts));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await transaction.RollbackAsync("poll");
+                await transaction.ReleaseAsync("poll");
+                job.Done.TrySetException(ex);
+            }
+        }
+        await transaction.CommitAsync(CancellationToken.None);
+        return written;
     }
 
     private async Task<DbConnection> OpenAsync()
@@ -171,6 +211,16 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
 
     private static StoryCandidate Candidate(long id, string key, CandidateEntry entry, DateTimeOffset time, long? story, TextFingerprint fingerprint) =>
         new(id, key, entry.Title, entry.Summary, entry.Account, time, story, entry.Links.Select(l => (l.Kind, l.Target)).ToList(), fingerprint);
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+        }
+    }
 
     private sealed class Job(FetchRecord record, IReadOnlyList<EntryWrite> writes, IReadOnlyList<PreparedWrite>? prepared)
     {

@@ -1,0 +1,66 @@
+using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Ingest;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Storage;
+
+/// <summary>
+/// Polls that finish together are written as one group in one transaction; a poll whose writes fail midway is rolled back
+/// alone and the others of its group are stored, each once, with their stories.
+/// </summary>
+public abstract class IngestWriterGroupTests(StorageProvider provider) : IDisposable
+{
+    public sealed class OnSqlite() : IngestWriterGroupTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : IngestWriterGroupTests(StorageProvider.Postgres);
+
+    private readonly TestServices _services = new(provider: provider);
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task CommitAsync_SecondPollOfAGroupFailsAfterWritingSome_OnlyThatPollIsRolledBack()
+    {
+        var writer = _services.Get<IngestWriter>();
+        var good = new[] { "a", "c" }.ToDictionary(s => s, s => Enumerable.Range(1, 3).Select(i => Write(s, i)).ToList());
+        // Source b's second entry has no title: its first entry, its fetch row and a story are written before the insert fails.
+        var valid = new[] { Write("b", 1), Write("b", 2) };
+        var failing = new[] { valid[0], valid[1] with { Candidate = valid[1].Candidate with { Title = null! } } };
+
+        Task<StoreCounts> a, b, c;
+        using (writer.Hold())
+        {
+            // Queued while the writer is held: released, the three are one group.
+            a = writer.CommitAsync(Record("a", 3), good["a"], null, CancellationToken.None);
+            b = writer.CommitAsync(Record("b", 2), failing, valid.Select(writer.Prepare).ToList(), CancellationToken.None);
+            c = writer.CommitAsync(Record("c", 3), good["c"], null, CancellationToken.None);
+        }
+
+        Assert.Equal(new StoreCounts(3, 0), await a);
+        Assert.Equal(new StoreCounts(3, 0), await c);
+        await Assert.ThrowsAnyAsync<Exception>(() => b);
+        using var connection = DatabaseProbe.Open(_services.Database);
+        var entries = DatabaseProbe.Query(connection, "SELECT source_id, story_id FROM entries", r => (Source: r.GetString(0), Story: r.IsDBNull(1) ? (long?)null : r.GetInt64(1)));
+        Assert.Equal(["a", "a", "a", "c", "c", "c"], entries.Select(e => e.Source).Order());
+        Assert.All(entries, e => Assert.NotNull(e.Story));
+        Assert.Equal(["a", "c"], DatabaseProbe.Query(connection, "SELECT source_id FROM fetches", r => r.GetString(0)).Order());
+        // No story of b's rolled-back entry is left behind: every story has a member.
+        Assert.Equal(0L, DatabaseProbe.Query(connection, "SELECT count(*) FROM stories s WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.story_id = s.id)",
+            r => r.GetInt64(0)).Single());
+    }
+
+    // Distinct texts (no two entries share a story), keyed by source and number.
+    private static EntryWrite Write(string source, int i) =>
+        new(new CandidateEntry
+        {
+            CanonicalKey = $"url:example.com/{source}/{i}",
+            Url = $"https://example.com/{source}/{i}",
+            Title = $"Entry {i} of source {source}",
+            Summary = string.Join(' ', Enumerable.Range(0, 20).Select(w => $"{source}{i}word{w}")),
+        }, "feed", "blogs", 0, []);
+
+    private FetchRecord Record(string source, int seen) =>
+        new(source, "feed", _services.Clock.GetUtcNow(), TimeSpan.Zero, 200, 0, seen, null, new Dictionary<string, HttpValidators>());
+}

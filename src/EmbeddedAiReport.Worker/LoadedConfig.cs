@@ -72,7 +72,9 @@ public sealed class LoadedConfig
     public TaggingModel Tagging => Current.TryGet<TaggingModel>() ?? TaggingModel.Empty;
 
     /// <summary>Reads <paramref name="directory"/>; environment variables prefixed <c>EAIR_</c> override appsettings (<c>EAIR_Fetching__Contact</c>).</summary>
-    public static LoadedConfig Load(string directory, string? databaseOverride, IEnumerable<ISourceKind> kinds)
+    /// <param name="skip">Reloadable parts a one-shot command never uses (by value type): not read, so neither checked nor
+    /// available (<c>poll</c> skips the draft template, whose parser alone costs a poll of all-304 feeds a sixth of its CPU).</param>
+    public static LoadedConfig Load(string directory, string? databaseOverride, IEnumerable<ISourceKind> kinds, IReadOnlySet<Type>? skip = null)
     {
         var root = Path.GetFullPath(directory);
         var builder = new ConfigurationBuilder();
@@ -105,7 +107,7 @@ public sealed class LoadedConfig
         {
             // The parts are independent: read side by side (every command pays for this at start, and the template's parser
             // alone takes as long as the rest), their problems and warnings then listed in the parts' order.
-            var parts = ConfigParts.All;
+            var parts = ConfigParts.All.Where(p => skip?.Contains(p.ValueType) != true).ToList();
             var loaded = new (string Fingerprint, ConfigReader Reader, object? Value)[parts.Count];
             Parallel.For(0, parts.Count, i =>
             {

@@ -31,8 +31,9 @@ internal static class WorkerHost
         return provider.GetServices<ISourceKind>().ToList();
     }
 
-    /// <summary>Loads and validates the config folder.</summary>
-    public static LoadedConfig LoadConfig(string directory, string? database) => LoadedConfig.Load(directory, database, SourceKinds());
+    /// <summary>Loads and validates the config folder (but the parts in <paramref name="skip"/>, see <see cref="LoadedConfig.Load"/>).</summary>
+    public static LoadedConfig LoadConfig(string directory, string? database, IReadOnlySet<Type>? skip = null) =>
+        LoadedConfig.Load(directory, database, SourceKinds(), skip);
 
     /// <param name="daemon">True: Quartz schedules, config reload and HTTP endpoints; false: services only, logs on stderr.</param>
     /// <param name="configure">Extra registrations (tests replace the clock here).</param>

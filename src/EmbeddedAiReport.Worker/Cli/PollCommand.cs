@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 
@@ -7,6 +8,8 @@ namespace EmbeddedAiReport.Worker.Cli;
 /// <remarks><c>poll</c> and <c>poll --all</c> are the same: every enabled source. <c>--source ID</c> polls those sources, disabled ones too.</remarks>
 internal static class PollCommand
 {
+    private static readonly IReadOnlySet<Type> NoTemplate = new HashSet<Type> { typeof(DraftRenderer) };
+
     public static async Task<int> RunAsync(CliContext context, string[] ids, bool all, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
         if (all && ids.Length > 0)
@@ -14,7 +17,8 @@ internal static class PollCommand
             context.Error.WriteLine("poll: use --source ID... (those sources, enabled or not) or --all (every enabled source, the default), not both");
             return ExitCodes.UsageOrConfig;
         }
-        if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
+        // A poll renders no draft: the template is left to the commands that do (and to `validate`).
+        if (context.LoadValidConfig(skip: NoTemplate) is not { } config) return ExitCodes.UsageOrConfig;
         var unknown = ids.Where(id => config.Sources.All(s => s.Id != id)).ToList();
         if (unknown.Count > 0)
         {

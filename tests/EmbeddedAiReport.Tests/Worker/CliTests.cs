@@ -48,6 +48,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Poll_BrokenTemplate_PollsWithoutReadingItWhileExportRefuses()
+    {
+        // poll renders no draft and skips the template; the commands that render one still refuse a broken one.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        File.WriteAllText(Path.Combine(config, "templates", "draft.md.liquid"), "line one\n{% for item in items %}\nnever closed\n");
+        var db = _directory.File("r.db");
+
+        var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
+        var export = await CliRunner.RunAsync("export", "--config", config, "--db", db);
+
+        Assert.Equal(0, poll.ExitCode);
+        Assert.Contains("polled 0 source(s)", poll.Out);
+        Assert.Equal(2, export.ExitCode);
+        Assert.Contains("templates/draft.md.liquid:", export.Error);
+    }
+
+    [Fact]
     public async Task Validate_MissingConfigFolder_Exits2()
     {
         var result = await CliRunner.RunAsync("validate", "--config", _directory.File("nowhere"));

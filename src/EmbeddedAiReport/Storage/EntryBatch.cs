@@ -55,13 +55,21 @@ internal sealed class EntryBatch : IDisposable
                         (SELECT canonical_key FROM entries WHERE canonical_key = @key))
         """;
 
+    private static readonly string[] EntryColumns =
+        ["@source", "@kind", "@key", "@url", "@title", "@summary", "@account", "@published", "@now", "@fetch", "@hash", "@section", "@prefix", "@version", "@score"];
+
     private readonly SqlDialect _dialect;
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
     private readonly CommandPipeline _pipeline;
     private readonly List<DbCommand> _commands = [];
-    private readonly DbCommand _upsert, _insert, _clearTags, _addTags, _addLink, _resolve, _addAlias;
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private readonly string _sourceId;
+    private readonly long _fetchId;
+    private readonly DateTimeOffset _now;
+    // Each statement is prepared on its first use: a poll of a feed that did not change uses none of them, and a cold
+    // poll of a plain feed only the insert and its tags (a 200-feed poll prepared ~1,400 statements it never ran).
+    private DbCommand? _upsert, _insert, _clearTags, _addTags, _addLink, _resolve, _addAlias;
     private bool _aliasesExist;
     private long _lastId;
 
@@ -69,27 +77,28 @@ internal sealed class EntryBatch : IDisposable
         DateTimeOffset now)
     {
         (_dialect, _pipeline, _connection, _transaction) = (dialect, pipeline, connection, transaction);
-        string[] entryColumns = ["@source", "@kind", "@key", "@url", "@title", "@summary", "@account", "@published", "@now", "@fetch", "@hash", "@section", "@prefix", "@version", "@score"];
-        _upsert = Prepare(UpsertSql, [.. entryColumns, "@id"]);
-        _insert = Prepare(InsertSql, [.. entryColumns, "@id", "@story"]);
-        _clearTags = Prepare("DELETE FROM entry_tags WHERE entry_id = @id", "@id");
-        // All of an entry's tags in one statement (a JSON object tag → weight): entries carry several.
-        // (SQLite reads ON CONFLICT after INSERT … SELECT only behind a WHERE.)
-        _addTags = Prepare($"""
-            INSERT INTO entry_tags (entry_id, tag, weight) SELECT @id, key, CAST(value AS DOUBLE PRECISION) FROM {dialect.JsonObjectRows("@tags")} WHERE TRUE
-            ON CONFLICT (entry_id, tag) DO UPDATE SET weight = excluded.weight
-            """, "@id", "@tags");
-        _addLink = Prepare("INSERT INTO entry_links (entry_id, kind, target, url) VALUES (@id, @kind, @target, @url) ON CONFLICT DO NOTHING",
-            "@id", "@kind", "@target", "@url");
-        _resolve = Prepare(ResolveAliasSql, "@key");
-        _addAlias = Prepare("INSERT INTO entry_aliases (alias_key, entry_key) VALUES (@alias, @key) ON CONFLICT DO NOTHING", "@alias", "@key");
-        foreach (var command in new[] { _upsert, _insert })
-        {
-            command.Parameters["@source"].Value = sourceId;
-            command.Parameters["@now"].Value = SqliteTime.Write(now);
-            command.Parameters["@fetch"].Value = fetchId;
-        }
+        (_sourceId, _fetchId, _now) = (sourceId, fetchId, now);
     }
+
+    private DbCommand Upsert => _upsert ??= OfThisPoll(Prepare(UpsertSql, [.. EntryColumns, "@id"]));
+
+    private DbCommand Insert => _insert ??= OfThisPoll(Prepare(InsertSql, [.. EntryColumns, "@id", "@story"]));
+
+    private DbCommand ClearTags => _clearTags ??= Prepare("DELETE FROM entry_tags WHERE entry_id = @id", "@id");
+
+    // All of an entry's tags in one statement (a JSON object tag → weight): entries carry several.
+    // (SQLite reads ON CONFLICT after INSERT … SELECT only behind a WHERE.)
+    private DbCommand AddTags => _addTags ??= Prepare($"""
+        INSERT INTO entry_tags (entry_id, tag, weight) SELECT @id, key, CAST(value AS DOUBLE PRECISION) FROM {_dialect.JsonObjectRows("@tags")} WHERE TRUE
+        ON CONFLICT (entry_id, tag) DO UPDATE SET weight = excluded.weight
+        """, "@id", "@tags");
+
+    private DbCommand AddLink => _addLink ??= Prepare(
+        "INSERT INTO entry_links (entry_id, kind, target, url) VALUES (@id, @kind, @target, @url) ON CONFLICT DO NOTHING", "@id", "@kind", "@target", "@url");
+
+    private DbCommand Resolve => _resolve ??= Prepare(ResolveAliasSql, "@key");
+
+    private DbCommand AddAlias => _addAlias ??= Prepare("INSERT INTO entry_aliases (alias_key, entry_key) VALUES (@alias, @key) ON CONFLICT DO NOTHING", "@alias", "@key");
 
     /// <summary>Prepares the statements of one poll's writes, which run through <paramref name="pipeline"/> (in order with the story pass's).</summary>
     public static async Task<EntryBatch> OpenAsync(SqlDialect dialect, CommandPipeline pipeline, DbConnection connection, DbTransaction transaction,
@@ -136,10 +145,11 @@ internal sealed class EntryBatch : IDisposable
     {
         _written.Add(write.Candidate.CanonicalKey);
         var id = NextId;
-        Bind(_insert, write, write.Candidate, contentHash);
-        _insert.Parameters["@id"].Value = id;
-        _insert.Parameters["@story"].Value = (object?)story ?? DBNull.Value;
-        await _pipeline.ExecuteAsync(_insert, cancellationToken);
+        var insert = Insert;
+        Bind(insert, write, write.Candidate, contentHash);
+        insert.Parameters["@id"].Value = id;
+        insert.Parameters["@story"].Value = (object?)story ?? DBNull.Value;
+        await _pipeline.ExecuteAsync(insert, cancellationToken);
         _lastId = id;
         await AddTagsAndLinksAsync(id, write, write.Candidate, cancellationToken);
     }
@@ -156,12 +166,13 @@ internal sealed class EntryBatch : IDisposable
             _aliasesExist = true;   // it may have recorded some
         }
         _written.Add(entry.CanonicalKey);
-        Bind(_upsert, write, entry, ReferenceEquals(entry, write.Candidate) ? contentHash : null);
-        _upsert.Parameters["@id"].Value = NextId;   // used only when the row is new
+        var upsert = Upsert;
+        Bind(upsert, write, entry, ReferenceEquals(entry, write.Candidate) ? contentHash : null);
+        upsert.Parameters["@id"].Value = NextId;   // used only when the row is new
         long id;
         bool isNew;
         UpsertedEntry upserted;
-        await using (var reader = await _pipeline.ReadAsync(_upsert, cancellationToken))
+        await using (var reader = await _pipeline.ReadAsync(upsert, cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken)) return null;   // unchanged
             id = reader.GetInt64(0);
@@ -171,8 +182,8 @@ internal sealed class EntryBatch : IDisposable
         _lastId = Math.Max(_lastId, id);
         if (!isNew)   // a new row has no tags yet; an updated one is re-tagged from scratch
         {
-            _clearTags.Parameters["@id"].Value = id;
-            await _pipeline.ExecuteAsync(_clearTags, cancellationToken);
+            ClearTags.Parameters["@id"].Value = id;
+            await _pipeline.ExecuteAsync(ClearTags, cancellationToken);
         }
         await AddTagsAndLinksAsync(id, write, entry, cancellationToken);
         return upserted;
@@ -204,17 +215,17 @@ internal sealed class EntryBatch : IDisposable
     {
         if (write.Tags.Count > 0)
         {
-            _addTags.Parameters["@id"].Value = id;
-            _addTags.Parameters["@tags"].Value = TagsJson(write.Tags);
-            await _pipeline.ExecuteAsync(_addTags, cancellationToken);
+            AddTags.Parameters["@id"].Value = id;
+            AddTags.Parameters["@tags"].Value = TagsJson(write.Tags);
+            await _pipeline.ExecuteAsync(AddTags, cancellationToken);
         }
-        _addLink.Parameters["@id"].Value = id;
         foreach (var link in entry.Links)
         {
-            _addLink.Parameters["@kind"].Value = link.Kind;
-            _addLink.Parameters["@target"].Value = link.Target;
-            _addLink.Parameters["@url"].Value = link.Url;
-            await _pipeline.ExecuteAsync(_addLink, cancellationToken);
+            AddLink.Parameters["@id"].Value = id;
+            AddLink.Parameters["@kind"].Value = link.Kind;
+            AddLink.Parameters["@target"].Value = link.Target;
+            AddLink.Parameters["@url"].Value = link.Url;
+            await _pipeline.ExecuteAsync(AddLink, cancellationToken);
         }
     }
 
@@ -228,8 +239,8 @@ internal sealed class EntryBatch : IDisposable
         string? resolved = null;
         foreach (var key in entry.AliasKeys.Prepend(entry.CanonicalKey))
         {
-            _resolve.Parameters["@key"].Value = key;
-            if (await _pipeline.ScalarAsync(_resolve, cancellationToken) is string found)
+            Resolve.Parameters["@key"].Value = key;
+            if (await _pipeline.ScalarAsync(Resolve, cancellationToken) is string found)
             {
                 resolved = found;
                 break;
@@ -238,11 +249,20 @@ internal sealed class EntryBatch : IDisposable
         resolved ??= entry.CanonicalKey;
         foreach (var key in entry.AliasKeys.Prepend(entry.CanonicalKey).Where(k => k != resolved))
         {
-            _addAlias.Parameters["@alias"].Value = key;
-            _addAlias.Parameters["@key"].Value = resolved;
-            await _pipeline.ExecuteAsync(_addAlias, cancellationToken);
+            AddAlias.Parameters["@alias"].Value = key;
+            AddAlias.Parameters["@key"].Value = resolved;
+            await _pipeline.ExecuteAsync(AddAlias, cancellationToken);
         }
         return resolved == entry.CanonicalKey ? entry : entry with { CanonicalKey = resolved };
+    }
+
+    // The entry statements' values that are the same for every entry of the poll.
+    private DbCommand OfThisPoll(DbCommand command)
+    {
+        command.Parameters["@source"].Value = _sourceId;
+        command.Parameters["@now"].Value = SqliteTime.Write(_now);
+        command.Parameters["@fetch"].Value = _fetchId;
+        return command;
     }
 
     private DbCommand Prepare(string sql, params string[] parameters)

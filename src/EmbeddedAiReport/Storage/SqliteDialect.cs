@@ -43,9 +43,9 @@ internal sealed class SqliteDialect : SqlDialect
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        // A 16 MB page cache per connection (SQLite's default is 2 MB): a poll's upserts and story lookups touch index
-        // pages at random keys. Connections are pooled, so this is per pooled connection, not per query.
-        await ExecuteAsync(connection, null, "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;", cancellationToken);
+        // SQLite's default page cache (2 MB): connections are pooled, and each keeps what it read, so a larger cache on
+        // every connection held ~10 MB more in the idle daemon. The writer gets a larger one (ConfigureWriterAsync).
+        await ExecuteAsync(connection, null, "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", cancellationToken);
         return connection;
     }
 
@@ -93,11 +93,12 @@ internal sealed class SqliteDialect : SqlDialect
 
     // Checkpoints (each two fsyncs and a copy of the WAL's pages into the file) once per 64 MB written instead of 4 MB:
     // a cold poll of a few hundred feeds writes a few dozen MB, and at 4 MB they cost as much as the inserts.
-    // Temporary storage in memory: each poll of a group is a savepoint, whose sub-journal (the original of every page the
-    // poll changes, kept for a rollback to it) otherwise spills past 64 KB into a temp file. A cold 200-feed poll wrote
-    // ~480 MB to such files in ~220,000 writes (for an 18 MB database); in memory they are a few MB per savepoint, freed at its release.
+    // A 16 MB page cache: a poll's upserts and story lookups touch index pages at random keys.
+    // Temporary storage in memory: statement and savepoint sub-journals (the original of each page changed, kept for a
+    // rollback) otherwise spill past 64 KB into temp files. When every poll of a group had a savepoint, a cold 200-feed
+    // poll wrote ~480 MB to such files for an 18 MB database; savepoints are now only used after a poll failed (IngestWriter).
     public override Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, null, "PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY;", cancellationToken);
+        ExecuteAsync(connection, null, "PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;", cancellationToken);
 
     public override Task<long> SizeAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new[] { "", "-wal" }.Select(suffix => new FileInfo(Path + suffix)).Where(f => f.Exists).Sum(f => f.Length));

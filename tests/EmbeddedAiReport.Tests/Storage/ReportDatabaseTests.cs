@@ -30,8 +30,8 @@ public abstract class ReportDatabaseTests : IDisposable
     // came and went; entry_tags was rebuilt); the 15 QRTZ_* tables are Quartz's own schema.
     private static readonly string[] Migrations =
     [
-        "0001_init", "0002_history", "0002_stories", "0002_wechat_pages", "0003_drop_entry_bands", "0004_ingest", "0005_health",
-        "0005_quartz", "0006_editor_overrides", "0007_ranking", "0008_summaries", "0010_issue_window",
+        "0001_init", "0002_history", "0003_stories", "0004_wechat_pages", "0005_drop_entry_bands", "0006_ingest", "0007_health",
+        "0008_quartz", "0009_editor_overrides", "0010_ranking", "0011_summaries", "0012_issue_window",
     ];
 
     private static readonly string[] Tables =
@@ -76,6 +76,38 @@ public abstract class ReportDatabaseTests : IDisposable
         var again = await second.MigrateAsync(CancellationToken.None);
 
         Assert.Empty(again);
+    }
+
+    // The names a database migrated before the renumbering recorded, in the order they were applied (git history of
+    // Storage/Migrations); each maps to the name at the same position in Migrations.
+    private static readonly string[] NamesBeforeRenumbering =
+    [
+        "0001_init", "0002_history", "0002_stories", "0002_wechat_pages", "0003_drop_entry_bands", "0004_ingest", "0005_health",
+        "0005_quartz", "0006_editor_overrides", "0007_ranking", "0008_summaries", "0010_issue_window",
+    ];
+
+    [Fact]
+    public async Task MigrateAsync_DatabaseMigratedUnderTheOldNumbers_RunsNothingAgainAndRecordsTheNewNames()
+    {
+        await using (var first = _database.Open())
+        {
+            await first.MigrateAsync(CancellationToken.None);
+            await using var connection = await first.OpenAsync(CancellationToken.None);
+            for (var i = 0; i < Migrations.Length; i++)
+            {
+                await using var rename = connection.CreateCommand(null, "UPDATE schema_migrations SET version = @old WHERE version = @new");
+                rename.AddParameter("@old", NamesBeforeRenumbering[i]);
+                rename.AddParameter("@new", Migrations[i]);
+                await rename.ExecuteNonQueryAsync();
+            }
+        }
+
+        await using var upgraded = _database.Open();
+        var applied = await upgraded.MigrateAsync(CancellationToken.None);
+
+        Assert.Empty(applied);
+        await using var check = await upgraded.OpenAsync(CancellationToken.None);
+        Assert.Equal(Migrations, (await StringsAsync(check, "SELECT version FROM schema_migrations")).Order(StringComparer.Ordinal));
     }
 
     [Fact]

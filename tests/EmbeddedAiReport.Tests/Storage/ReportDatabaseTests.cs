@@ -32,6 +32,7 @@ public abstract class ReportDatabaseTests : IDisposable
     [
         "0001_init", "0002_history", "0003_stories", "0004_wechat_pages", "0005_drop_entry_bands", "0006_ingest", "0007_health",
         "0008_quartz", "0009_editor_overrides", "0010_ranking", "0011_summaries", "0012_issue_window",
+        "0013_drop_canonical_url",
     ];
 
     private static readonly string[] Tables =
@@ -87,25 +88,28 @@ public abstract class ReportDatabaseTests : IDisposable
     ];
 
     [Fact]
-    public async Task MigrateAsync_DatabaseMigratedUnderTheOldNumbers_RunsNothingAgainAndRecordsTheNewNames()
+    public async Task MigrateAsync_DatabaseMigratedUnderTheOldNumbers_RunsOnlyTheNewMigrationAndRecordsTheNewNames()
     {
-        await using (var first = _database.Open())
+        // A database as a build before the renumbering left it: the same twelve scripts, recorded under their old names.
+        await using (var old = _database.Open())
+        await using (var connection = await old.Dialect.OpenAsync(CancellationToken.None))
         {
-            await first.MigrateAsync(CancellationToken.None);
-            await using var connection = await first.OpenAsync(CancellationToken.None);
-            for (var i = 0; i < Migrations.Length; i++)
+            await using (var create = connection.CreateCommand(null, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL)"))
+                await create.ExecuteNonQueryAsync();
+            for (var i = 0; i < NamesBeforeRenumbering.Length; i++)
             {
-                await using var rename = connection.CreateCommand(null, "UPDATE schema_migrations SET version = @old WHERE version = @new");
-                rename.AddParameter("@old", NamesBeforeRenumbering[i]);
-                rename.AddParameter("@new", Migrations[i]);
-                await rename.ExecuteNonQueryAsync();
+                await using (var apply = connection.CreateCommand(null, old.MigrationScript(Migrations[i])))
+                    await apply.ExecuteNonQueryAsync();
+                await using var record = connection.CreateCommand(null, "INSERT INTO schema_migrations (version, applied) VALUES (@v, 'then')");
+                record.AddParameter("@v", NamesBeforeRenumbering[i]);
+                await record.ExecuteNonQueryAsync();
             }
         }
 
         await using var upgraded = _database.Open();
         var applied = await upgraded.MigrateAsync(CancellationToken.None);
 
-        Assert.Empty(applied);
+        Assert.Equal(["0013_drop_canonical_url"], applied);
         await using var check = await upgraded.OpenAsync(CancellationToken.None);
         Assert.Equal(Migrations, (await StringsAsync(check, "SELECT version FROM schema_migrations")).Order(StringComparer.Ordinal));
     }

@@ -63,6 +63,21 @@ public sealed class OperatorMessagesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Validate_NegativeLinkLimits_NameTheKeys()
+    {
+        // Both limits reach SQL as parameters; a negative one would silently make every paper a hub.
+        var config = Config("\"enabled\": true", json => json["Dedup"] = new JsonObject { ["MaxLinkFanout"] = -1, ["MaxLinksPerEntry"] = -2 });
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            ["appsettings.json: Dedup:MaxLinksPerEntry: must not be negative", "appsettings.json: Dedup:MaxLinkFanout: must not be negative",
+             "2 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
     public async Task Validate_DurationsWithUnitsAndWeeks_AreRead()
     {
         var config = Config("\"schedule\": \"1w\", \"timeout\": \"45s\", \"budget\": \"00:01:30\"", json =>

@@ -151,6 +151,29 @@ public sealed class OperatorMessagesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Migrate_PostgresServerUnreachable_OneLineNamingTheFailureAndExit2()
+    {
+        var config = Config("\"enabled\": false");
+        var db = Folder.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("sources", "--config", config, "--db", db)).ExitCode);   // the SQLite file exists
+        int port;
+        using (var closed = new TcpListener(IPAddress.Loopback, 0))
+        {
+            closed.Start();
+            port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        }
+
+        var result = await CliRunner.RunAsync("migrate", "--to", "postgres", "--connection", $"Host=127.0.0.1;Port={port};Username=report;Database=report;Timeout=5",
+            "--config", config, "--db", db);
+
+        Assert.Equal(2, result.ExitCode);
+        var last = result.Error.Trim().Split('\n')[^1];
+        Assert.StartsWith("migrate: Failed to connect to 127.0.0.1:" + port, last);
+        Assert.EndsWith($"; nothing was written to postgres://127.0.0.1:{port}/report", last);
+        Assert.Equal("", result.Out);
+    }
+
+    [Fact]
     public async Task Poll_MirrorOnLoopbackWithoutAllowPrivateNetwork_SaysSoOnceOnStdoutOnly()
     {
         var config = Folder.ConfigWithSources($$"""

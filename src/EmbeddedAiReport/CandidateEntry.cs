@@ -29,9 +29,3 @@ public sealed record CandidateEntry
     /// <summary>Other keys of the same item (a WeChat article's long-link key learned from its page); storage merges them into one entry.</summary>
     public IReadOnlyList<string> AliasKeys { get; init; } = [];
 }
-
-/// <summary>A reference from an entry to a paper, a repository or another URL.</summary>
-/// <param name="Kind">What the link points to: <c>arxiv</c>, <c>github</c> or <c>url</c>.</param>
-/// <param name="Target">The canonical key of the target (<c>arxiv:2011.12289</c>, <c>gh:owner/repo</c>).</param>
-/// <param name="Url">A URL for the target, as shown in the draft.</param>
-public sealed record EntryLink(string Kind, string Target, string Url);

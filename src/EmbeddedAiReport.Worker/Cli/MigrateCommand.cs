@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Data.Common;
 using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Worker.Cli;
@@ -12,7 +13,7 @@ internal static class MigrateCommand
         to.AcceptOnlyFromAmong("postgres");
         var connection = new Option<string>("--connection") { Description = "Npgsql connection string of the new PostgreSQL database", Required = true };
         var command = new Command("migrate", "Copy the SQLite database (--db, Report:Database) into an empty PostgreSQL database, verified by row counts.") { to, connection };
-        command.SetAction((p, ct) => RunAsync(context(p), p.GetValue(connection)!, ct));
+        command.SetAction((p, ct) => ReportCli.WithSignals(ct, token => RunAsync(context(p), p.GetValue(connection)!, token)));
         return command;
     }
 
@@ -32,7 +33,17 @@ internal static class MigrateCommand
         await using var source = new ReportDatabase(config.Report.Database);
         await using var target = ReportDatabase.Postgres(connectionString);
         context.Error.WriteLine($"Copying {source.Location} into {target.Location}");
-        var result = await new DatabaseCopy(source, target).CopyAsync(table => context.Error.WriteLine($"  {table}"), cancellationToken);
+        DatabaseCopy.Result result;
+        try
+        {
+            result = await new DatabaseCopy(source, target).CopyAsync(table => context.Error.WriteLine($"  {table}"), cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or FormatException)
+        {
+            // An unreachable server, a refused login, a row PostgreSQL rejects: its transaction rolled back, nothing was written.
+            context.Error.WriteLine($"migrate: {ex.Message}; nothing was written to {target.Location}");
+            return ExitCodes.UsageOrConfig;
+        }
         foreach (var table in result.Tables)
             context.Out.WriteLine($"{table.Table}: {table.Source} rows in SQLite, {table.Target} in PostgreSQL{(table.Source == table.Target ? "" : "  MISMATCH")}");
         if (result.Problem is { } failure)

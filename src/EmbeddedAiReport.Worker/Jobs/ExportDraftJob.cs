@@ -10,7 +10,8 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// <remarks>
 /// A catch-up firing after downtime carries the missed due time (<see cref="DueKey"/>), so it writes the week that was missed,
 /// unless that week was exported since it was due: two daemons starting together both ask for the missed export (the
-/// regular firing runs on one daemon only, Quartz's clustered store sees to that).
+/// regular firing runs on one daemon only, Quartz's clustered store sees to that). A firing another daemon recovers after
+/// its first daemon died is skipped the same way when the dead daemon had written the draft.
 /// </remarks>
 [DisallowConcurrentExecution]
 internal sealed partial class ExportDraftJob(DraftFiles files, IssueStore issues, LoadedConfig config, IOptions<ReportOptions> report, TimeProvider timeProvider,
@@ -28,7 +29,8 @@ internal sealed partial class ExportDraftJob(DraftFiles files, IssueStore issues
         try
         {
             var window = DraftWindow.Of(week, config.Draft.Zone());
-            if (catchUp && await issues.ExportedSinceAsync(window.First, window.Last, due, cancellationToken))
+            // A recovered firing (its daemon died while running it) may have written the file before it died.
+            if ((catchUp || context.Recovering) && await issues.ExportedSinceAsync(window.First, window.Last, due, cancellationToken))
             {
                 AlreadyExported(week.ToString());
                 return;

@@ -6,7 +6,7 @@ namespace EmbeddedAiReport.Worker.Jobs;
 
 /// <summary>The one place that decides where Quartz keeps its schedules: the ADO.NET job store, its provider and connection string.</summary>
 /// <remarks>
-/// The store lives in the report's own database, with tables from migration <c>0005_quartz</c> (Quartz only validates
+/// The store lives in the report's own database, with tables from migration <c>0008_quartz</c> (Quartz only validates
 /// them). On SQLite (provider <c>SQLite-Microsoft</c>) one daemon owns it. On PostgreSQL (provider <c>Npgsql</c>) it is
 /// Quartz's clustered store: every daemon on the database is a node with its own instance id, each trigger firing is
 /// taken by exactly one node (Quartz locks rows of <c>QRTZ_LOCKS</c>), <c>[DisallowConcurrentExecution]</c> holds across

@@ -50,5 +50,7 @@ public sealed class DedupOptions
         if (Threshold is <= 0 or > 1) yield return "Dedup:Threshold: must be in (0, 1]";
         if (LookbackDays < 0) yield return "Dedup:LookbackDays: must not be negative";
         if (MaxBucketCandidates < 1) yield return "Dedup:MaxBucketCandidates: must be at least 1";
+        if (MaxLinksPerEntry < 0) yield return "Dedup:MaxLinksPerEntry: must not be negative";
+        if (MaxLinkFanout < 0) yield return "Dedup:MaxLinkFanout: must not be negative";
     }
 }

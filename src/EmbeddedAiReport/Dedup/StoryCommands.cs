@@ -4,7 +4,7 @@ using System.Data.Common;
 namespace EmbeddedAiReport.Dedup;
 
 /// <summary>The statements of one story pass, each prepared once and bound per use, run in order through the transaction's <see cref="CommandPipeline"/>.</summary>
-internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline, DbConnection connection, DbTransaction transaction, DedupOptions options)
+internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline, DbConnection connection, DbTransaction transaction)
     : IDisposable
 {
     // Queries that find related entries return (id, current story) pairs.
@@ -14,15 +14,15 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
         """);
     // What a link target joins, in one statement (one round trip on PostgreSQL): unless more than MaxLinkFanout entries
     // link it (a hub: counting stops one past it, so a hub costs no scan), the entry whose key it is (@owner) and the
-    // entries of at most @max_links links that link it (@linkers).
-    public DbCommand Linked { get; } = Make(connection, transaction, $"""
+    // entries of at most @max_links links that link it (@linkers); @fanout is Dedup:MaxLinkFanout.
+    public DbCommand Linked { get; } = Make(connection, transaction, """
         SELECT o.id, o.story_id FROM entries o
         WHERE @owner AND o.canonical_key = @target
-          AND (SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT {options.MaxLinkFanout} + 1) AS linking) <= {options.MaxLinkFanout}
+          AND (SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT @fanout + 1) AS linking) <= @fanout
         UNION ALL
         SELECT l.entry_id, e.story_id FROM entry_links l JOIN entries e ON e.id = l.entry_id
         WHERE @linkers AND l.target = @target AND (SELECT count(*) FROM entry_links m WHERE m.entry_id = l.entry_id) <= @max_links
-          AND (SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT {options.MaxLinkFanout} + 1) AS linking) <= {options.MaxLinkFanout}
+          AND (SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT @fanout + 1) AS linking) <= @fanout
         """);
     public DbCommand SaveSignature { get; } = Make(connection, transaction,
         """

@@ -17,7 +17,7 @@ internal sealed class StoryPass(
     SqlDialect dialect, CommandPipeline pipeline, DbConnection connection, DbTransaction transaction, StoryIndex index, MinHasher hasher, StoryPrimary primaryRule, DedupOptions options,
     TimeProvider timeProvider, ILogger logger, SemaphoreSlim gate) : IAsyncDisposable
 {
-    private readonly StoryCommands _sql = new(dialect, pipeline, connection, transaction, options);
+    private readonly StoryCommands _sql = new(dialect, pipeline, connection, transaction);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly string _now = SqliteTime.Write(timeProvider.GetUtcNow());
     private readonly HashSet<long> _placed = [];
@@ -127,12 +127,12 @@ internal sealed class StoryPass(
             // The paper or repository linked joins; for a paper, so do the other posts about it.
             foreach (var (kind, target) in entry.Links)
                 await _sql.ReadIds(_sql.Linked, related, cancellationToken,
-                    ("@target", target), ("@owner", true), ("@linkers", kind == "arxiv"), ("@max_links", options.MaxLinksPerEntry));
+                    ("@target", target), ("@owner", true), ("@linkers", kind == "arxiv"), ("@max_links", options.MaxLinksPerEntry), ("@fanout", options.MaxLinkFanout));
         }
         // The paper or repository itself: the posts about it join it.
         if (entry.Key.StartsWith("arxiv:", StringComparison.Ordinal) || entry.Key.StartsWith("gh:", StringComparison.Ordinal))
             await _sql.ReadIds(_sql.Linked, related, cancellationToken,
-                ("@target", entry.Key), ("@owner", false), ("@linkers", true), ("@max_links", options.MaxLinksPerEntry));
+                ("@target", entry.Key), ("@owner", false), ("@linkers", true), ("@max_links", options.MaxLinksPerEntry), ("@fanout", options.MaxLinkFanout));
     }
 
     private async Task<long?> CurrentStoryAsync(long entryId, CancellationToken cancellationToken)

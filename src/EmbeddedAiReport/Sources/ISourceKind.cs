@@ -31,15 +31,3 @@ public interface ISourceKind
     /// </summary>
     TimeSpan? StaleAfter(SourceDefinition source) => null;
 }
-
-/// <summary>One address a poll fetches; <see cref="Label"/> tells it apart in logs (a repo, an account).</summary>
-/// <param name="Headers">Extra request headers (an API's Accept or Authorization); never logged.</param>
-public sealed record SourceRequest(Uri Uri, string? Label = null, string? Account = null, IReadOnlyDictionary<string, string>? Headers = null);
-
-/// <summary>The body and headers of one successful fetch.</summary>
-/// <param name="Body">The (decompressed) response body, within the size cap.</param>
-/// <param name="ContentType">Media type without parameters, lower case, or null.</param>
-/// <param name="Charset">The charset parameter of Content-Type, or null.</param>
-/// <param name="FinalUri">The address after redirects.</param>
-/// <param name="Received">When the body was read (the injected clock): "now" for parsers (a date in the future, the last N days).</param>
-public sealed record FetchedDocument(byte[] Body, string? ContentType, string? Charset, Uri FinalUri, DateTimeOffset Received);

@@ -19,12 +19,12 @@ internal sealed class EntryBatch : IDisposable
 {
     // RETURNING yields a row only when something was inserted or changed; first_fetch_id tells which.
     private const string UpsertSql = """
-        INSERT INTO entries (id, source_id, kind, canonical_key, url, canonical_url, title, summary, account, published,
+        INSERT INTO entries (id, source_id, kind, canonical_key, url, title, summary, account, published,
                              first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score)
-        VALUES (@id, @source, @kind, @key, @url, @key, @title, @summary, @account, @published,
+        VALUES (@id, @source, @kind, @key, @url, @title, @summary, @account, @published,
                 @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score)
         ON CONFLICT (canonical_key) DO UPDATE SET
-            url = excluded.url, canonical_url = excluded.canonical_url, title = excluded.title, summary = excluded.summary,
+            url = excluded.url, title = excluded.title, summary = excluded.summary,
             account = coalesce(excluded.account, entries.account), published = coalesce(entries.published, excluded.published),
             window_time = coalesce(entries.published, excluded.published, entries.first_seen), updated = excluded.updated,
             content_hash = excluded.content_hash, prefix = excluded.prefix, version = excluded.version,
@@ -36,9 +36,9 @@ internal sealed class EntryBatch : IDisposable
         """;
 
     private const string InsertSql = """
-        INSERT INTO entries (id, source_id, kind, canonical_key, url, canonical_url, title, summary, account, published,
+        INSERT INTO entries (id, source_id, kind, canonical_key, url, title, summary, account, published,
                              first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score, story_id)
-        VALUES (@id, @source, @kind, @key, @url, @key, @title, @summary, @account, @published,
+        VALUES (@id, @source, @kind, @key, @url, @title, @summary, @account, @published,
                 @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score, @story)
         """;
 

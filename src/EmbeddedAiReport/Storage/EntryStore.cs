@@ -46,26 +46,12 @@ public sealed class EntryStore(ReportDatabase database)
         }
         if (entries.Count == 0) return entries;
 
-        await using var links = connection.CreateCommand();
-        links.Transaction = transaction;
-        links.CommandText = """
+        var byEntry = await ByEntryAsync(connection, transaction, """
             SELECT l.entry_id, l.kind, l.target, l.url FROM entry_links l
             JOIN entries e ON e.id = l.entry_id
             WHERE e.window_time >= @from AND e.window_time < @to
             ORDER BY l.entry_id, l.kind, l.target
-            """;
-        links.AddParameter("@from", SqliteTime.Write(fromUtc));
-        links.AddParameter("@to", SqliteTime.Write(toUtc));
-        var byEntry = new Dictionary<long, List<EntryLink>>();
-        await using (var reader = await links.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var id = reader.GetInt64(0);
-                if (!byEntry.TryGetValue(id, out var list)) byEntry[id] = list = [];
-                list.Add(new EntryLink(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
-            }
-        }
+            """, [("@from", SqliteTime.Write(fromUtc)), ("@to", SqliteTime.Write(toUtc))], ReadLink, cancellationToken);
         return entries.Select(e => byEntry.TryGetValue(e.Id, out var l) ? e with { Links = l } : e).ToList();
     }
 
@@ -99,37 +85,36 @@ public sealed class EntryStore(ReportDatabase database)
         {
             while (await reader.ReadAsync(cancellationToken)) entries.Add(Read(reader));
         }
-        var tags = new Dictionary<long, List<EntryTag>>();
-        if (entries.Count > 0)
-        {
-            await using var tagCommand = connection.CreateCommand();
-            tagCommand.Transaction = transaction;
-            tagCommand.CommandText = $"SELECT entry_id, tag, weight FROM entry_tags WHERE {database.Dialect.IdIn("entry_id", "@ids")} ORDER BY weight DESC, tag";
-            tagCommand.AddParameter("@ids", database.Dialect.IdList(entries.Select(e => e.Id)));
-            await using var reader = await tagCommand.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var id = reader.GetInt64(0);
-                if (!tags.TryGetValue(id, out var list)) tags[id] = list = [];
-                list.Add(new EntryTag(reader.GetString(1), reader.GetDouble(2)));
-            }
-        }
-        var links = new Dictionary<long, List<EntryLink>>();
-        if (entries.Count > 0)
-        {
-            await using var linkCommand = connection.CreateCommand();
-            linkCommand.Transaction = transaction;
-            linkCommand.CommandText = $"SELECT entry_id, kind, target, url FROM entry_links WHERE {database.Dialect.IdIn("entry_id", "@ids")} ORDER BY entry_id, kind, target";
-            linkCommand.AddParameter("@ids", database.Dialect.IdList(entries.Select(e => e.Id)));
-            await using var reader = await linkCommand.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var id = reader.GetInt64(0);
-                if (!links.TryGetValue(id, out var list)) links[id] = list = [];
-                list.Add(new EntryLink(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
-            }
-        }
+        if (entries.Count == 0) return [];
+        (string, object)[] byIds = [("@ids", database.Dialect.IdList(entries.Select(e => e.Id)))];
+        var tags = await ByEntryAsync(connection, transaction,
+            $"SELECT entry_id, tag, weight FROM entry_tags WHERE {database.Dialect.IdIn("entry_id", "@ids")} ORDER BY weight DESC, tag",
+            byIds, reader => new EntryTag(reader.GetString(1), reader.GetDouble(2)), cancellationToken);
+        var links = await ByEntryAsync(connection, transaction,
+            $"SELECT entry_id, kind, target, url FROM entry_links WHERE {database.Dialect.IdIn("entry_id", "@ids")} ORDER BY entry_id, kind, target",
+            byIds, ReadLink, cancellationToken);
         return entries.Select(e => (links.TryGetValue(e.Id, out var l) ? e with { Links = l } : e, (IReadOnlyList<EntryTag>)(tags.TryGetValue(e.Id, out var t) ? t : []))).ToList();
+    }
+
+    private static EntryLink ReadLink(DbDataReader reader) => new(reader.GetString(1), reader.GetString(2), reader.GetString(3));
+
+    // Rows of (entry id, …), grouped by entry id in the query's order.
+    private static async Task<Dictionary<long, List<T>>> ByEntryAsync<T>(DbConnection connection, DbTransaction? transaction, string sql,
+        (string Name, object Value)[] parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<long, List<T>>();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.AddParameter(name, value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetInt64(0);
+            if (!result.TryGetValue(id, out var list)) result[id] = list = [];
+            list.Add(read(reader));
+        }
+        return result;
     }
 
     /// <summary>Sets the editorial status of entries; returns the ids that exist and were set.</summary>

@@ -57,7 +57,15 @@ internal sealed class PostgresDialect : SqlDialect
     public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({WriteLockKey})", cancellationToken);
+        try
+        {
+            await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({WriteLockKey})", cancellationToken);
+        }
+        catch
+        {
+            await transaction.DisposeAsync();   // a cancelled or failed lock wait: the caller never gets the transaction
+            throw;
+        }
         return transaction;
     }
 
@@ -89,13 +97,13 @@ internal sealed class PostgresDialect : SqlDialect
     {
     }
 
-    // The writer's commits return before their WAL reaches the disk, as SQLite's WAL with synchronous=NORMAL does: an
-    // operating-system crash or power loss may take the last fraction of a second of polls (never a torn database), and
-    // those polls are fetched again, since their validators went with them. An application crash loses nothing committed.
     public override string Greatest(string first, string second) => $"GREATEST({first}, {second})";
 
     public override bool HoldsWrites => true;
 
+    // The writer's commits return before their WAL reaches the disk, as SQLite's WAL with synchronous=NORMAL does: an
+    // operating-system crash or power loss may take the last fraction of a second of polls (never a torn database), and
+    // those polls are fetched again, since their validators went with them. An application crash loses nothing committed.
     public override Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, null, "SET synchronous_commit = off", cancellationToken);
 

@@ -87,6 +87,8 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
             while (await reader.ReadAsync(cancellationToken)) done.Add(reader.GetString(0));
         }
 
+        if (done.Overlaps(Renumbered.Keys)) await RenumberAsync(connection, done, cancellationToken);
+
         var applied = new List<string>();
         foreach (var (version, sql) in Migrations(MigrationPrefix(Provider)))
         {
@@ -113,6 +115,40 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
+    /// Migrations that once shared a number (three 0002, two 0005) and everything after them were renumbered in order; a
+    /// database migrated before that records them under their old names, which become the new ones, so none runs twice.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, string> Renumbered = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["0002_stories"] = "0003_stories",
+        ["0002_wechat_pages"] = "0004_wechat_pages",
+        ["0003_drop_entry_bands"] = "0005_drop_entry_bands",
+        ["0004_ingest"] = "0006_ingest",
+        ["0005_health"] = "0007_health",
+        ["0005_quartz"] = "0008_quartz",
+        ["0006_editor_overrides"] = "0009_editor_overrides",
+        ["0007_ranking"] = "0010_ranking",
+        ["0008_summaries"] = "0011_summaries",
+        ["0010_issue_window"] = "0012_issue_window",
+    };
+
+    // In one write transaction; a second process doing the same at once finds nothing left to rename.
+    private async Task RenumberAsync(DbConnection connection, HashSet<string> done, CancellationToken cancellationToken)
+    {
+        await using var transaction = await _dialect.BeginWriteAsync(connection, cancellationToken);
+        foreach (var (old, renamed) in Renumbered)
+        {
+            if (!done.Remove(old)) continue;
+            await using var rename = connection.CreateCommand(transaction, "UPDATE schema_migrations SET version = @new WHERE version = @old");
+            rename.AddParameter("@new", renamed);
+            rename.AddParameter("@old", old);
+            await rename.ExecuteNonQueryAsync(cancellationToken);
+            done.Add(renamed);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Writes a consistent copy of the SQLite database to <paramref name="target"/> (SQLite's online backup API), while other
     /// connections go on reading and writing. A PostgreSQL database is backed up with its own tools (<c>pg_dump</c>).
     /// </summary>
@@ -132,7 +168,7 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    /// <summary>The text of this provider's migration <paramref name="version"/> (e.g. <c>0005_quartz</c>).</summary>
+    /// <summary>The text of this provider's migration <paramref name="version"/> (e.g. <c>0008_quartz</c>).</summary>
     public string MigrationScript(string version) => MigrationScript(Provider, version);
 
     /// <summary>The text of <paramref name="provider"/>'s migration <paramref name="version"/>.</summary>

@@ -2,7 +2,7 @@ using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
-/// <summary>The Quartz job-store tables (migration <c>0005_quartz</c>): a health check, a rebuild, and the next fire times.</summary>
+/// <summary>The Quartz job-store tables (migration <c>0008_quartz</c>): a health check, a rebuild, and the next fire times.</summary>
 /// <remarks>
 /// The scheduler owns these tables; this class only reads them for <c>sources</c> (next scheduled poll) and rebuilds
 /// them when they are unusable, so a corrupt job store costs the schedules (rebuilt from sources.json), never the daemon.
@@ -12,7 +12,7 @@ public sealed class SchedulerTables(ReportDatabase database)
     /// <summary>The table prefix Quartz is configured with.</summary>
     public const string Prefix = "QRTZ_";
 
-    private const string Migration = "0005_quartz";
+    private const string Migration = "0008_quartz";
 
     /// <summary>The first problem found reading the job-store tables, or null when every one can be read.</summary>
     public async Task<string?> CheckAsync(CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace EmbeddedAiReport.Tagging;
 
 /// <summary>Leave-issues-out evaluation of tags, relevance and section routing against the editor's past issues.</summary>
@@ -15,6 +17,7 @@ public static class TaggingEvaluation
         var correct = classes.ToDictionary(c => c, _ => 0);
         var total = classes.ToDictionary(c => c, _ => 0);
         var confusions = new Dictionary<(string Expected, string Got), int>();
+        var misrouted = new List<string>();
         int items = 0, tagged = 0;
         for (var fold = 0; fold < folds; fold++)
         {
@@ -27,10 +30,16 @@ public static class TaggingEvaluation
                     items++;
                     var candidate = IsArxivUrl(entry.Url) ? entry with { Section = "papers" } : entry;
                     var tags = taxonomy.Matcher.Match(entry.Title, entry.Summary);
-                    var got = candidate.Section ?? (SectionRouter.Rule(candidate) ?? router.Predict(candidate, tags)).Section;
+                    var route = candidate.Section is { } kind ? new RouteDecision(kind, 1, "kind") : SectionRouter.Rule(candidate) ?? router.Predict(candidate, tags);
+                    var got = route.Section;
                     total[expected] = total.GetValueOrDefault(expected) + 1;
                     if (got == expected) correct[expected] = correct.GetValueOrDefault(expected) + 1;
-                    else confusions[(expected, got)] = confusions.GetValueOrDefault((expected, got)) + 1;
+                    else
+                    {
+                        confusions[(expected, got)] = confusions.GetValueOrDefault((expected, got)) + 1;
+                        misrouted.Add(string.Create(CultureInfo.InvariantCulture,
+                            $"{issue.Name} {expected} → {got} ({route.Reason} {route.Confidence:0.00}): {entry.Title}{(entry.Account is { Length: > 0 } account ? " | " + account : "")}"));
+                    }
 
                     if (tags.Any(t => t.Weight > 0)) tagged++;
                 }
@@ -40,7 +49,8 @@ public static class TaggingEvaluation
         var sections = classes.Select(c => new SectionAccuracy(c, correct[c], total[c])).ToList();
         return new EvaluationReport(issues.Count, folds, sections, items, tagged,
             confusions.OrderByDescending(p => p.Value).ThenBy(p => p.Key.Expected, StringComparer.Ordinal).ThenBy(p => p.Key.Got, StringComparer.Ordinal)
-                .Select(p => $"{p.Key.Expected} → {p.Key.Got}: {p.Value}").ToList());
+                .Select(p => $"{p.Key.Expected} → {p.Key.Got}: {p.Value}").ToList(),
+            misrouted);
     }
 
     private static bool IsArxivUrl(string url) =>

@@ -5,20 +5,18 @@ namespace EmbeddedAiReport.Tests.Storage;
 
 /// <summary><c>migrate --to postgres</c>: a SQLite database in use is copied whole into PostgreSQL, and drafts read the same from it.</summary>
 [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
-public sealed class DatabaseCopyTests : IAsyncLifetime
+public sealed class DatabaseCopyTests : LoopbackTest
 {
-    private readonly TempDirectory _directory = new();
-    private LoopbackServer _server = null!;
     private string _config = "";
     private string _db = "";
     private string _target = "";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         var items = CorpusFeeds.Items("2020-05-15.md");
-        _config = _directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8))));
-        _db = _directory.File("report.db");
+        _config = Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8))));
+        _db = Folder.File("report.db");
         _target = PostgresServer.CreateDatabase(migrated: false);
         // A database in use: polled twice, a past issue recorded, an entry rejected, another retitled by the editor.
         Assert.Equal(0, (await Cli("poll")).ExitCode);
@@ -30,11 +28,10 @@ public sealed class DatabaseCopyTests : IAsyncLifetime
         Assert.Equal(0, (await Cli("edit", ids[1], "--title", "由编辑改写的标题")).ExitCode);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
         PostgresServer.DropDatabase(_target);
-        _directory.Dispose();
+        await base.DisposeAsync();
     }
 
     private Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", _config, "--db", _db]);
@@ -53,7 +50,7 @@ public sealed class DatabaseCopyTests : IAsyncLifetime
 
         // The same config on PostgreSQL drafts the same issue, the editor's title and rejection included.
         var sqliteDraft = await Cli("export", "--week", "2020-W20");
-        var postgresConfig = TestDatabase.OnPostgres(_target, _db).Configure(_directory.ConfigWithSources(File.ReadAllText(Path.Combine(_config, "sources.json")), "config-postgres"));
+        var postgresConfig = TestDatabase.OnPostgres(_target, _db).Configure(Folder.ConfigWithSources(File.ReadAllText(Path.Combine(_config, "sources.json")), "config-postgres"));
         var postgresDraft = await CliRunner.RunAsync("export", "--week", "2020-W20", "--config", postgresConfig);
         Assert.Equal(0, postgresDraft.ExitCode);
         Assert.Contains("由编辑改写的标题", postgresDraft.Out);

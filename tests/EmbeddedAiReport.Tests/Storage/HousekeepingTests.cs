@@ -34,7 +34,7 @@ public abstract class HousekeepingTests(StorageProvider provider) : IDisposable
             using var copy = DatabaseProbe.Open(target);
             Assert.Equal(["ok"], DatabaseProbe.Query(copy, "PRAGMA integrity_check", r => r.GetString(0)));
             Assert.Equal(["s"], DatabaseProbe.Query(copy, "SELECT source_id FROM fetches", r => r.GetString(0)));
-            Assert.Equal([1L], DatabaseProbe.Query(copy, "SELECT count(*) FROM schema_migrations WHERE version = '0005_quartz'", r => r.GetInt64(0)));
+            Assert.Equal([1L], DatabaseProbe.Query(copy, "SELECT count(*) FROM schema_migrations WHERE version = '0008_quartz'", r => r.GetInt64(0)));
             Assert.Empty(System.IO.Directory.GetFiles(Directory.File("copies"), "*.tmp"));
             SqliteConnection.ClearAllPools();
         }

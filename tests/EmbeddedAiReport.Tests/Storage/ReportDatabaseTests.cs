@@ -30,8 +30,9 @@ public abstract class ReportDatabaseTests : IDisposable
     // came and went; entry_tags was rebuilt); the 15 QRTZ_* tables are Quartz's own schema.
     private static readonly string[] Migrations =
     [
-        "0001_init", "0002_history", "0002_stories", "0002_wechat_pages", "0003_drop_entry_bands", "0004_ingest", "0005_health",
-        "0005_quartz", "0006_editor_overrides", "0007_ranking", "0008_summaries", "0010_issue_window",
+        "0001_init", "0002_history", "0003_stories", "0004_wechat_pages", "0005_drop_entry_bands", "0006_ingest", "0007_health",
+        "0008_quartz", "0009_editor_overrides", "0010_ranking", "0011_summaries", "0012_issue_window",
+        "0013_drop_canonical_url",
     ];
 
     private static readonly string[] Tables =
@@ -76,6 +77,41 @@ public abstract class ReportDatabaseTests : IDisposable
         var again = await second.MigrateAsync(CancellationToken.None);
 
         Assert.Empty(again);
+    }
+
+    // The names a database migrated before the renumbering recorded, in the order they were applied (git history of
+    // Storage/Migrations); each maps to the name at the same position in Migrations.
+    private static readonly string[] NamesBeforeRenumbering =
+    [
+        "0001_init", "0002_history", "0002_stories", "0002_wechat_pages", "0003_drop_entry_bands", "0004_ingest", "0005_health",
+        "0005_quartz", "0006_editor_overrides", "0007_ranking", "0008_summaries", "0010_issue_window",
+    ];
+
+    [Fact]
+    public async Task MigrateAsync_DatabaseMigratedUnderTheOldNumbers_RunsOnlyTheNewMigrationAndRecordsTheNewNames()
+    {
+        // A database as a build before the renumbering left it: the same twelve scripts, recorded under their old names.
+        await using (var old = _database.Open())
+        await using (var connection = await old.Dialect.OpenAsync(CancellationToken.None))
+        {
+            await using (var create = connection.CreateCommand(null, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL)"))
+                await create.ExecuteNonQueryAsync();
+            for (var i = 0; i < NamesBeforeRenumbering.Length; i++)
+            {
+                await using (var apply = connection.CreateCommand(null, old.MigrationScript(Migrations[i])))
+                    await apply.ExecuteNonQueryAsync();
+                await using var record = connection.CreateCommand(null, "INSERT INTO schema_migrations (version, applied) VALUES (@v, 'then')");
+                record.AddParameter("@v", NamesBeforeRenumbering[i]);
+                await record.ExecuteNonQueryAsync();
+            }
+        }
+
+        await using var upgraded = _database.Open();
+        var applied = await upgraded.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(["0013_drop_canonical_url"], applied);
+        await using var check = await upgraded.OpenAsync(CancellationToken.None);
+        Assert.Equal(Migrations, (await StringsAsync(check, "SELECT version FROM schema_migrations")).Order(StringComparer.Ordinal));
     }
 
     [Fact]

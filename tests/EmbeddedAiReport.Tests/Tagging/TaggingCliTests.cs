@@ -33,7 +33,7 @@ public sealed class TaggingCliTests : LoopbackTest
         Assert.Contains("25 issues, 5 folds, 454 items", result.Out);
         Assert.Contains("25 issues, each among 10 items per flood list (250 flood items in windows)", result.Out);
         foreach (var line in new[] { "section news", "section papers", "section opensource", "section blogs", "section overall", "tag coverage",
-                     "recall news", "recall papers", "recall opensource", "recall blogs", "precision at the editor's item count", "ROC AUC", "edits per issue" })
+                     "misrouted: ", "recall news", "recall papers", "recall opensource", "recall blogs", "precision at the editor's item count", "ROC AUC", "edits per issue" })
             Assert.Contains(line, result.Out);
     }
 

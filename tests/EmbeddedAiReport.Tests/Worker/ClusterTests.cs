@@ -22,46 +22,43 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// can be lost in the killed daemon's log buffer; the next tick's triggers it had already acquired must still fire.
 /// </remarks>
 [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
-public sealed class ClusterTests : IAsyncLifetime
+public sealed class ClusterTests : LoopbackTest
 {
     private const int SourceCount = 30;
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(150);
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
-    private readonly TempDirectory _directory = new();
     private readonly ITestOutputHelper _output;
     private readonly TestDatabase _database;
-    private LoopbackServer _server = null!;
 
     public ClusterTests(ITestOutputHelper output)
     {
         _output = output;
-        _database = TestDatabase.Create(StorageProvider.Postgres, _directory);
+        _database = TestDatabase.Create(StorageProvider.Postgres, Folder);
     }
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         for (var i = 0; i < SourceCount; i++)
         {
             var items = string.Concat(Enumerable.Range(0, 2).Select(n => FaultFeeds.Item($"Feed {i} item {n}: NPU quantization", $"https://example.org/{i}/{n}",
                 "INT8 quantization on an NPU.", pubDate: "Thu, 19 Nov 2020 08:00:00 GMT")));
-            _server.MapFile($"feed-{i:00}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
+            Server.MapFile($"feed-{i:00}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
         }
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
         _database.Dispose();
-        _directory.Dispose();
+        await base.DisposeAsync();
     }
 
     [Fact]
     public async Task TwoDaemonsOnOneDatabase_EveryTickPollsEachSourceOnce_AKilledDaemonsShareIsTakenOver_TheExportIsWrittenOnce()
     {
-        var drafts = _directory.File("drafts");
+        var drafts = Folder.File("drafts");
         var exportDue = TimeProvider.System.GetUtcNow().AddSeconds(75);
         await using var first = WorkerProcess.Start("daemon A", Config("a", drafts, exportDue));
         await first.WaitForAsync(events => events.Any(e => e.EventId == 4112), Patience);
@@ -176,8 +173,8 @@ public sealed class ClusterTests : IAsyncLifetime
     private string Config(string name, string drafts, DateTimeOffset exportDue)
     {
         var sources = string.Join(",\n", Enumerable.Range(0, SourceCount).Select(i =>
-            $$"""{"id": "feed-{{i:00}}", "kind": "feed", "url": "{{_server.Url($"feed-{i:00}.xml")}}", "schedule": "0/5 * * * * ?", "allowPrivateNetwork": true}"""));
-        var config = _directory.ConfigWithSources($$"""{"sources": [{{sources}}]}""", "config-" + name);
+            $$"""{"id": "feed-{{i:00}}", "kind": "feed", "url": "{{Server.Url($"feed-{i:00}.xml")}}", "schedule": "0/5 * * * * ?", "allowPrivateNetwork": true}"""));
+        var config = Folder.ConfigWithSources($$"""{"sources": [{{sources}}]}""", "config-" + name);
         var path = Path.Combine(config, "appsettings.json");
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var due = TimeZoneInfo.ConvertTime(exportDue, Shanghai);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>Item 1 of issue 15: schedules persist in the database, and a restart catches up on downtime once, not once per missed tick.</summary>
-public abstract class DowntimeTests : IAsyncLifetime
+public abstract class DowntimeTests : LoopbackTest
 {
     public sealed class OnSqlite() : DowntimeTests(StorageProvider.Sqlite);
 
@@ -17,34 +17,31 @@ public abstract class DowntimeTests : IAsyncLifetime
     // Friday 2020-11-20 10:00 in Shanghai; three days later is Monday 10:00, an hour after the weekly export was due.
     private static readonly DateTimeOffset Friday = new(2020, 11, 20, 2, 0, 0, TimeSpan.Zero);
 
-    private readonly TempDirectory _directory = new();
     private readonly TestDatabase _database;
-    private LoopbackServer _server = null!;
 
-    private DowntimeTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
+    private DowntimeTests(StorageProvider provider) => _database = TestDatabase.Create(provider, Folder);
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         foreach (var id in new[] { "hourly-feed", "daily-feed", "weekly-feed" })
         {
             var items = string.Concat(Enumerable.Range(0, 3).Select(i =>
                 FaultFeeds.Item($"{id} quantization item {i}", $"https://example.org/{id}/{i}", "INT8 quantization on an NPU.", pubDate: "Thu, 19 Nov 2020 08:00:00 GMT")));
-            _server.MapFile($"{id}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
+            Server.MapFile($"{id}.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
         }
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
         _database.Dispose();
-        _directory.Dispose();
+        await base.DisposeAsync();
     }
 
     [Fact]
     public async Task Restart_AfterThreeDaysDown_PollsEachOverdueSourceOnceAndWritesTheMissedDraftOnce()
     {
-        var config = _directory.ConfigWithSources(Sources(_server, ("hourly-feed", "1h"), ("daily-feed", "0 0 12 * * ?"), ("weekly-feed", "7d")));
+        var config = Folder.ConfigWithSources(Sources(Server, ("hourly-feed", "1h"), ("daily-feed", "0 0 12 * * ?"), ("weekly-feed", "7d")));
         var drafts = Daemon.Prepare(_database.Configure(config));
         var database = _database.SqlitePath;
         var clock = new FakeTimeProvider(Friday);
@@ -92,7 +89,7 @@ public abstract class DowntimeTests : IAsyncLifetime
                 ? "The job store is damaged (QRTZ_SIMPLE_TRIGGERS: 42P01: relation \"qrtz_simple_triggers\" does not exist"
                 : "The job store is damaged (QRTZ_SIMPLE_TRIGGERS: SQLite Error 1: 'no such table"),
         };
-        var config = _directory.ConfigWithSources(Sources(_server, ("hourly-feed", "1h"), ("daily-feed", "0 0 12 * * ?")));
+        var config = Folder.ConfigWithSources(Sources(Server, ("hourly-feed", "1h"), ("daily-feed", "0 0 12 * * ?")));
         Daemon.Prepare(_database.Configure(config));
         var database = _database.SqlitePath;
         var clock = new FakeTimeProvider(Friday);
@@ -125,7 +122,7 @@ public abstract class DowntimeTests : IAsyncLifetime
     [Fact]
     public async Task Start_AfterTheClockMovedBackwards_RebuildsTheSchedulesFromNow()
     {
-        var config = _directory.ConfigWithSources(Sources(_server, ("hourly-feed", "1h")));
+        var config = Folder.ConfigWithSources(Sources(Server, ("hourly-feed", "1h")));
         Daemon.Prepare(_database.Configure(config));
         var database = _database.SqlitePath;
         await using (var first = Daemon.Start(config, database, new FakeTimeProvider(Friday.AddDays(2))))
@@ -148,7 +145,7 @@ public abstract class DowntimeTests : IAsyncLifetime
     private static string Sources(LoopbackServer server, params (string Id, string Schedule)[] sources) => $$"""{"sources": [{{string.Join(",\n", sources.Select(s =>
         $$"""{"id": "{{s.Id}}", "kind": "feed", "url": "{{server.Url(s.Id + ".xml")}}", "schedule": "{{s.Schedule}}", "allowPrivateNetwork": true}"""))}}]}""";
 
-    private int[] Requests(params string[] ids) => ids.Select(id => _server.Requests.Count(r => r.PathAndQuery == $"/{id}.xml")).ToArray();
+    private int[] Requests(params string[] ids) => ids.Select(id => Server.Requests.Count(r => r.PathAndQuery == $"/{id}.xml")).ToArray();
 
     private IReadOnlyList<DateTimeOffset> NextFireTimes()
     {

@@ -5,36 +5,33 @@ using EmbeddedAiReport.Tests.Support;
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>The editor's commands through the real CLI: entries, mark, publish, import-issue, export --since-last.</summary>
-public abstract class EditorCommandsTests : IAsyncLifetime
+public abstract class EditorCommandsTests : LoopbackTest
 {
     public sealed class OnSqlite() : EditorCommandsTests(StorageProvider.Sqlite);
 
     [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
     public sealed class OnPostgres() : EditorCommandsTests(StorageProvider.Postgres);
 
-    private readonly TempDirectory _directory = new();
     private readonly TestDatabase _database;
-    private LoopbackServer _server = null!;
     private string _config = "";
     private string _db = "";
     private IReadOnlyList<IssueItem> _items = [];
 
-    private EditorCommandsTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
+    private EditorCommandsTests(StorageProvider provider) => _database = TestDatabase.Create(provider, Folder);
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         _items = CorpusFeeds.Items("2020-05-15.md");
-        _config = _database.Configure(_directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, _items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)))));
-        _db = _directory.File("report.db");
+        _config = _database.Configure(Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, _items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)))));
+        _db = Folder.File("report.db");
         Assert.Equal(0, (await Cli("poll")).ExitCode);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
         _database.Dispose();
-        _directory.Dispose();
+        await base.DisposeAsync();
     }
 
     private Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", _config, "--db", _db]);
@@ -113,7 +110,7 @@ public abstract class EditorCommandsTests : IAsyncLifetime
     [Fact]
     public async Task ImportIssue_FileWithoutItems_Exits2()
     {
-        var file = _directory.File("notes.md");
+        var file = Folder.File("notes.md");
         File.WriteAllText(file, "# 嵌入式AI简报 (2020-06-01)\n\nnothing here\n");
 
         var result = await Cli("import-issue", file);

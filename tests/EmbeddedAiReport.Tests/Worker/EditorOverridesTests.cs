@@ -5,7 +5,7 @@ using EmbeddedAiReport.Tests.Support;
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>The review page's CLI twins: `edit`, `move --section`, `move --position`, and `entries --explain` saying why an entry is out.</summary>
-public abstract class EditorOverridesTests : IAsyncLifetime
+public abstract class EditorOverridesTests : LoopbackTest
 {
     public sealed class OnSqlite() : EditorOverridesTests(StorageProvider.Sqlite);
 
@@ -13,30 +13,27 @@ public abstract class EditorOverridesTests : IAsyncLifetime
     public sealed class OnPostgres() : EditorOverridesTests(StorageProvider.Postgres);
 
     private const string Cuda = "CUDA 11 Features Revealed";
-    private readonly TempDirectory _directory = new();
     private readonly TestDatabase _database;
-    private LoopbackServer _server = null!;
     private string _config = "";
     private string _db = "";
     private IReadOnlyList<IssueItem> _items = [];
     private static readonly DateTimeOffset Published = new(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8));
 
-    private EditorOverridesTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
+    private EditorOverridesTests(StorageProvider provider) => _database = TestDatabase.Create(provider, Folder);
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync();
+        await base.InitializeAsync();
         _items = CorpusFeeds.Items("2020-05-15.md");
-        _config = _database.Configure(_directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, _items, Published)));
-        _db = _directory.File("report.db");
+        _config = _database.Configure(Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, _items, Published)));
+        _db = Folder.File("report.db");
         Assert.Equal(0, (await Cli("poll")).ExitCode);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
         _database.Dispose();
-        _directory.Dispose();
+        await base.DisposeAsync();
     }
 
     private Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", _config, "--db", _db]);
@@ -58,7 +55,7 @@ public abstract class EditorOverridesTests : IAsyncLifetime
         var id = await IdOfAsync(Cuda);
 
         var edit = await Cli("edit", id, "--title", "CUDA 11 新特性一览", "--summary", "编辑写的摘要。");
-        CorpusFeeds.ServeBySection(_server, [.. _items.Select(i => i.Title.StartsWith(Cuda, StringComparison.Ordinal)
+        CorpusFeeds.ServeBySection(Server, [.. _items.Select(i => i.Title.StartsWith(Cuda, StringComparison.Ordinal)
             ? i with { Title = "CUDA 11 Features Revealed (updated) | NVIDIA Developer", Summary = "The source's new summary." } : i)], Published);
         var poll = await Cli("poll");
         var edited = await ExportAsync();

@@ -5,26 +5,21 @@ using EmbeddedAiReport.Tests.Support;
 namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>The whole pipeline through the real command line: loopback feeds → poll --all → export → the draft parses back into the same items.</summary>
-public abstract class EndToEndTests : IAsyncLifetime
+public abstract class EndToEndTests : LoopbackTest
 {
     public sealed class OnSqlite() : EndToEndTests(StorageProvider.Sqlite);
 
     [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
     public sealed class OnPostgres() : EndToEndTests(StorageProvider.Postgres);
 
-    private readonly TempDirectory _directory = new();
     private readonly TestDatabase _database;
-    private LoopbackServer _server = null!;
 
-    private EndToEndTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
+    private EndToEndTests(StorageProvider provider) => _database = TestDatabase.Create(provider, Folder);
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
         _database.Dispose();
-        _directory.Dispose();
+        await base.DisposeAsync();
     }
 
     [Theory]
@@ -35,9 +30,9 @@ public abstract class EndToEndTests : IAsyncLifetime
     {
         var items = CorpusFeeds.Items(issue);
         var published = new DateTimeOffset(2020, 11, 24, 10, 0, 0, TimeSpan.FromHours(8));   // inside 2020-W48
-        var config = _database.Configure(_directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, published)));
-        var db = _directory.File("report.db");
-        var draftPath = _directory.File("draft.md");
+        var config = _database.Configure(Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, items, published)));
+        var db = Folder.File("report.db");
+        var draftPath = Folder.File("draft.md");
 
         var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
         var again = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
@@ -61,8 +56,8 @@ public abstract class EndToEndTests : IAsyncLifetime
     public async Task Export_JsonFormat_CarriesTheSameItems()
     {
         var items = CorpusFeeds.Items("2020-05-15.md");
-        var config = _database.Configure(_directory.ConfigWithSources(CorpusFeeds.ServeBySection(_server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)))));
-        var db = _directory.File("report.db");
+        var config = _database.Configure(Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)))));
+        var db = Folder.File("report.db");
 
         await CliRunner.RunAsync("poll", "--config", config, "--db", db);
         var export = await CliRunner.RunAsync("export", "--from", "2020-05-11", "--to", "2020-05-17", "--format", "json", "--config", config, "--db", db);

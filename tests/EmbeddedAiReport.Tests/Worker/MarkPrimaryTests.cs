@@ -4,26 +4,21 @@ using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
-public abstract class MarkPrimaryTests : IAsyncLifetime
+public abstract class MarkPrimaryTests : LoopbackTest
 {
     public sealed class OnSqlite() : MarkPrimaryTests(StorageProvider.Sqlite);
 
     [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
     public sealed class OnPostgres() : MarkPrimaryTests(StorageProvider.Postgres);
 
-    private readonly TempDirectory _directory = new();
     private readonly TestDatabase _database;
-    private LoopbackServer _server = null!;
 
-    private MarkPrimaryTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
+    private MarkPrimaryTests(StorageProvider provider) => _database = TestDatabase.Create(provider, Folder);
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
         _database.Dispose();
-        _directory.Dispose();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -31,13 +26,13 @@ public abstract class MarkPrimaryTests : IAsyncLifetime
     {
         var published = new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8));
         IssueItem Item(string title, string url, string summary) => new("papers", title, url, null, summary, []);
-        _server.MapFile("feed.xml", CorpusFeeds.Rss("机器之心", [
+        Server.MapFile("feed.xml", CorpusFeeds.Rss("机器之心", [
             Item("YOLOv4: Optimal Speed and Accuracy of Object Detection", "https://arxiv.org/abs/2004.10934",
                 "There are a huge number of features which are said to improve CNN accuracy; quantization-friendly, on-device detector."),
             Item("AlexeyAB的Darknet发布YOLO v4及论文：速度效果双提升 | 机器之心", "https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA",
                 "YOLOv4 在取得与 EfficientDet 同等性能的情况下，速度是 EfficientDet 的二倍，适合移动端部署。论文：https://arxiv.org/abs/2004.10934"),
         ], published));
-        var config = _database.Configure(_directory.ConfigWithSources($$"""{"sources": [{"id": "f", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "section": "papers", "allowPrivateNetwork": true}]}"""));
+        var config = _database.Configure(Folder.ConfigWithSources($$"""{"sources": [{"id": "f", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "section": "papers", "allowPrivateNetwork": true}]}"""));
         var db = _database.SqlitePath;
         Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", config, "--db", db]);
         await Cli("poll");

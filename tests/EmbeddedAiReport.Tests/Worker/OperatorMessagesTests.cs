@@ -63,6 +63,21 @@ public sealed class OperatorMessagesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Validate_NegativeLinkLimits_NameTheKeys()
+    {
+        // Both limits reach SQL as parameters; a negative one would silently make every paper a hub.
+        var config = Config("\"enabled\": true", json => json["Dedup"] = new JsonObject { ["MaxLinkFanout"] = -1, ["MaxLinksPerEntry"] = -2 });
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            ["appsettings.json: Dedup:MaxLinksPerEntry: must not be negative", "appsettings.json: Dedup:MaxLinkFanout: must not be negative",
+             "2 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
     public async Task Validate_DurationsWithUnitsAndWeeks_AreRead()
     {
         var config = Config("\"schedule\": \"1w\", \"timeout\": \"45s\", \"budget\": \"00:01:30\"", json =>
@@ -132,6 +147,29 @@ public sealed class OperatorMessagesTests : LoopbackTest
         Assert.Equal(
             $"Report:Urls: {url} is already in use (another daemon running?); stop it or set Report:Urls in appsettings.json (or EAIR_Report__Urls) to a free address",
             result.Error.Trim());
+        Assert.Equal("", result.Out);
+    }
+
+    [Fact]
+    public async Task Migrate_PostgresServerUnreachable_OneLineNamingTheFailureAndExit2()
+    {
+        var config = Config("\"enabled\": false");
+        var db = Folder.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("sources", "--config", config, "--db", db)).ExitCode);   // the SQLite file exists
+        int port;
+        using (var closed = new TcpListener(IPAddress.Loopback, 0))
+        {
+            closed.Start();
+            port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        }
+
+        var result = await CliRunner.RunAsync("migrate", "--to", "postgres", "--connection", $"Host=127.0.0.1;Port={port};Username=report;Database=report;Timeout=5",
+            "--config", config, "--db", db);
+
+        Assert.Equal(2, result.ExitCode);
+        var last = result.Error.Trim().Split('\n')[^1];
+        Assert.StartsWith("migrate: Failed to connect to 127.0.0.1:" + port, last);
+        Assert.EndsWith($"; nothing was written to postgres://127.0.0.1:{port}/report", last);
         Assert.Equal("", result.Out);
     }
 

@@ -2,29 +2,3 @@ namespace EmbeddedAiReport.Sources.Feeds;
 
 /// <summary>A parsed feed: its title, its link and its items.</summary>
 public sealed record FeedDocument(string? Title, string? Link, IReadOnlyList<FeedEntry> Items);
-
-/// <summary>One feed item with the fields every kind reads.</summary>
-/// <param name="Published">Publication date string as written (RSS pubDate, Atom published).</param>
-/// <param name="Updated">Atom updated (GitHub releases carry only this), or null.</param>
-/// <param name="Creator">RSS 2.0 <c>dc:creator</c> (arXiv's authors), or null.</param>
-/// <param name="Extensions">The text of the item's first child element of each name outside its default namespace, by
-/// <see cref="ExtensionKey"/> (arXiv's <c>arxiv:announce_type</c>), or null when it has none.</param>
-public sealed record FeedEntry(
-    string? Id,
-    string? Title,
-    string? Link,
-    string? Description,
-    string? Content,
-    string? Author,
-    string? Published,
-    string? Updated,
-    IReadOnlyList<string> Categories,
-    string? Creator = null,
-    IReadOnlyDictionary<string, string>? Extensions = null)
-{
-    /// <summary>The key of an extension element: <c>{namespace}localName</c>.</summary>
-    public static string ExtensionKey(string ns, string localName) => "{" + ns + "}" + localName;
-
-    /// <summary>The text of the item's first child element <paramref name="localName"/> in <paramref name="ns"/>, or null.</summary>
-    public string? Extension(string ns, string localName) => Extensions?.GetValueOrDefault(ExtensionKey(ns, localName));
-}

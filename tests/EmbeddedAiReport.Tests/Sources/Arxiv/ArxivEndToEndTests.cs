@@ -9,28 +9,23 @@ using Microsoft.Extensions.Time.Testing;
 namespace EmbeddedAiReport.Tests.Sources.Arxiv;
 
 /// <summary>The issue's "done when": the three arXiv kinds polled through the real CLI, re-polled, updated to v2, exported.</summary>
-public abstract class ArxivEndToEndTests : IAsyncLifetime
+public abstract class ArxivEndToEndTests : LoopbackTest
 {
     public sealed class OnSqlite() : ArxivEndToEndTests(StorageProvider.Sqlite);
 
     [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
     public sealed class OnPostgres() : ArxivEndToEndTests(StorageProvider.Postgres);
 
-    private readonly TempDirectory _directory = new();
     private readonly TestDatabase _database;
     // After the API fixture's newest papers (2025-03-07, 2025-02-11), so a 30-day window holds exactly those two.
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 3, 10, 0, 0, 0, TimeSpan.Zero));
-    private LoopbackServer _server = null!;
 
-    private ArxivEndToEndTests(StorageProvider provider) => _database = TestDatabase.Create(provider, _directory);
+    private ArxivEndToEndTests(StorageProvider provider) => _database = TestDatabase.Create(provider, Folder);
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
         _database.Dispose();
-        _directory.Dispose();
+        await base.DisposeAsync();
     }
 
     private Task<CliResult> RunAsync(string config, params string[] args) =>
@@ -39,14 +34,14 @@ public abstract class ArxivEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task PollAndExport_ThreeArxivKinds_StoreEachPaperOnceAndDraftThemAsPapers()
     {
-        _server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));
-        _server.Serve("list/cs.AR/new", Fixtures.Bytes("arxiv-listing-html/handwritten_cs.AR_new_2024-02-23.html"), "text/html");
-        _server.Serve("api/query", Fixtures.Bytes("arxiv-api-atom/arxivpy_q_testing_m10.body.xml"));
-        var config = TempDirectory.KeepEveryCandidate(_directory.ConfigWithSources($$"""
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));
+        Server.Serve("list/cs.AR/new", Fixtures.Bytes("arxiv-listing-html/handwritten_cs.AR_new_2024-02-23.html"), "text/html");
+        Server.Serve("api/query", Fixtures.Bytes("arxiv-api-atom/arxivpy_q_testing_m10.body.xml"));
+        var config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources($$"""
             {"sources": [
-              {"id": "rss", "kind": "arxiv-rss", "url": "{{_server.Url("rss/cs.LG")}}", "keep": ["new", "cross", "replace"], "allowPrivateNetwork": true},
-              {"id": "listing", "kind": "arxiv-listing", "url": "{{_server.Url("list/cs.AR/new")}}", "allowPrivateNetwork": true},
-              {"id": "api", "kind": "arxiv-api", "url": "{{_server.Url("api/query?search_query=all:testing&start=0&max_results=10")}}", "days": 30, "allowPrivateNetwork": true}
+              {"id": "rss", "kind": "arxiv-rss", "url": "{{Server.Url("rss/cs.LG")}}", "keep": ["new", "cross", "replace"], "allowPrivateNetwork": true},
+              {"id": "listing", "kind": "arxiv-listing", "url": "{{Server.Url("list/cs.AR/new")}}", "allowPrivateNetwork": true},
+              {"id": "api", "kind": "arxiv-api", "url": "{{Server.Url("api/query?search_query=all:testing&start=0&max_results=10")}}", "days": 30, "allowPrivateNetwork": true}
             ]}
             """));
 
@@ -63,7 +58,7 @@ public abstract class ArxivEndToEndTests : IAsyncLifetime
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("polled 3 source(s): 0 new, 0 updated, 0 failed", again.Out);
 
-        _server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-26.xml"));
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-26.xml"));
         var nextDay = await RunAsync(config, "poll", "--source", "rss");
         Assert.Contains("rss: 1 new, 1 updated, 0 unchanged", nextDay.Out);
 

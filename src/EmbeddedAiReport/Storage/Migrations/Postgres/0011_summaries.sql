@@ -1,4 +1,4 @@
--- Chinese 摘要 written by a model (issue 20), PostgreSQL dialect of ../0008_summaries.sql. One row per model answer, keyed by
+-- Chinese 摘要 written by a model (issue 20), PostgreSQL dialect of ../0011_summaries.sql. One row per model answer, keyed by
 -- what was asked: the entry's content hash, the model and the prompt template's version. text is the accepted 摘要; an
 -- answer that failed a check keeps text NULL and says why in problem. Nothing here ever writes entry_overrides.
 CREATE TABLE summaries (

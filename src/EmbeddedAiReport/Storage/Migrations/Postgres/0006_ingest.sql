@@ -1,4 +1,4 @@
--- Ingest at scale (issue 14), PostgreSQL dialect of ../0004_ingest.sql.
+-- Ingest at scale (issue 14), PostgreSQL dialect of ../0006_ingest.sql.
 -- Entries waiting for story placement are listed (kept by triggers), so a pass finds them without scanning every entry:
 -- a new entry is listed, a signature saved unlists it, a signature dropped (text or links changed) lists it again.
 CREATE TABLE entry_pending (entry_id BIGINT PRIMARY KEY);

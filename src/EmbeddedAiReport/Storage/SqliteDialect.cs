@@ -96,7 +96,7 @@ internal sealed class SqliteDialect : SqlDialect
     // A 16 MB page cache: a poll's upserts and story lookups touch index pages at random keys.
     // Temporary storage in memory: statement and savepoint sub-journals (the original of each page changed, kept for a
     // rollback) otherwise spill past 64 KB into temp files. When every poll of a group had a savepoint, a cold 200-feed
-    // poll wrote ~480 MB to such files for an 18 MB database; savepoints are now only used after a poll failed (IngestWriter).
+    // poll wrote ~460 MB to such files for an 18 MB database; savepoints are now only used after a poll failed (IngestWriter).
     public override Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, null, "PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;", cancellationToken);
 

@@ -12,6 +12,10 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
         SELECT s.entry_id, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
         WHERE s.text_hash = @hash AND s.entry_id <> @id ORDER BY s.entry_id DESC LIMIT @limit
         """);
+    // Which of a poll's text hashes any stored signature has (the others cannot match: their SameText lookups are skipped).
+    public DbCommand StoredHashes { get; } = Make(connection, transaction, $"""
+        SELECT DISTINCT s.text_hash FROM entry_signatures s WHERE s.text_hash IN (SELECT j.value FROM {dialect.IndexedTexts("@hashes")} j)
+        """);
     // What a link target joins, in one statement (one round trip on PostgreSQL): unless more than MaxLinkFanout entries
     // link it (a hub: counting stops one past it, so a hub costs no scan), the entry whose key it is (@owner) and the
     // entries of at most @max_links links that link it (@linkers); @fanout is Dedup:MaxLinkFanout.
@@ -121,7 +125,7 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
 
     public void Dispose()
     {
-        foreach (var command in new[] { SameText, PendingIds, PendingRows, DropOrphans, Linked, SaveSignature, StoryOf,
+        foreach (var command in new[] { SameText, StoredHashes, PendingIds, PendingRows, DropOrphans, Linked, SaveSignature, StoryOf,
                      CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
             command.Dispose();
     }

@@ -24,6 +24,8 @@ internal sealed class StoryPass(
     private readonly HashSet<long> _touched = [];
     private readonly Dictionary<long, List<StoryPrimary.Member>> _joined = [];
     private readonly HashSet<long> _dirty = [];
+    private readonly HashSet<string> _signedHashes = new(StringComparer.Ordinal);
+    private HashSet<string>? _lookedUp, _stored;
     private int _created, _merged;
     private bool _finished;
 
@@ -38,6 +40,23 @@ internal sealed class StoryPass(
     }
 
     /// <summary>
+    /// Reads in one statement which of <paramref name="hashes"/> (the text hashes of the entries about to be placed) any
+    /// stored signature has: placing an entry whose hash none has, and no entry of this pass signed, skips its same-text lookup.
+    /// </summary>
+    public async Task LookAheadAsync(IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
+    {
+        _lookedUp = new HashSet<string>(hashes, StringComparer.Ordinal);
+        _stored = new HashSet<string>(StringComparer.Ordinal);
+        if (_lookedUp.Count == 0) return;
+        await using var reader = await _sql.Read(_sql.StoredHashes, cancellationToken, ("@hashes", dialect.TextList(_lookedUp)));
+        while (await reader.ReadAsync(cancellationToken)) _stored.Add(reader.GetString(0));
+    }
+
+    // False only when the hash was looked ahead, no stored signature had it, and no entry of this pass has been signed with it.
+    private bool MayShareText(string hash) =>
+        _lookedUp is null || !_lookedUp.Contains(hash) || _stored!.Contains(hash) || _signedHashes.Contains(hash);
+
+    /// <summary>
     /// Places one entry: finds the entries it tells the same story as, joins their stories (or starts one) and saves its fingerprint.
     /// </summary>
     /// <param name="insert">For an entry not stored yet: writes its row once its story is known (the row is then written with it).</param>
@@ -49,7 +68,7 @@ internal sealed class StoryPass(
         // Related entries with their current story, read by the same lookups that find them; the index last, since it skips
         // candidates of stories already found.
         var related = new Dictionary<long, long?>();
-        if (fingerprint.TextHash is { } hash)
+        if (fingerprint.TextHash is { } hash && MayShareText(hash))
             await _sql.ReadIds(_sql.SameText, related, cancellationToken, ("@hash", hash), ("@id", entry.Id), ("@limit", options.MaxBucketCandidates));
         await FindLinkedAsync(entry, related, cancellationToken);
         if (bandKeys is not null) index.Similar(entry.Id, entry.Time, fingerprint.Signature, bandKeys, related);
@@ -65,6 +84,7 @@ internal sealed class StoryPass(
         else await _sql.Execute(_sql.SetStory, cancellationToken, ("@id", entry.Id), ("@story", target));
         await _sql.Execute(_sql.SaveSignature, cancellationToken, ("@id", entry.Id), ("@hash", (object?)fingerprint.TextHash ?? DBNull.Value),
             ("@shingles", fingerprint.ShingleCount), ("@signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray()));
+        if (fingerprint.TextHash is { } signed) _signedHashes.Add(signed);
         if (bandKeys is not null) index.Put(entry.Id, entry.Time, target, fingerprint.Signature, bandKeys);
         _placed.Add(entry.Id);
         return target;

@@ -180,13 +180,17 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         var isNew = await batch.FindNewAsync(writes, cancel);
         var oldest = writes.Count == 0 ? now : writes.Min(w => w.Candidate.Published ?? now);
         await using var pass = await stories.BeginAsync(pipeline, connection, transaction, oldest, cancel);
+        var prepares = new PreparedWrite[writes.Count];
+        for (var i = 0; i < writes.Count; i++) prepares[i] = job.Prepared?[i] ?? Prepare(writes[i]);
+        await pass.LookAheadAsync(Enumerable.Range(0, writes.Count).Where(i => isNew[i] && prepares[i].Fingerprint.TextHash is not null)
+            .Select(i => prepares[i].Fingerprint.TextHash!).ToList(), cancel);
         var upserted = new List<UpsertedEntry>();
         var changed = new List<StoryCandidate>();
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
             var entry = write.Candidate;
-            var prepared = job.Prepared?[i] ?? Prepare(write);
+            var prepared = prepares[i];
             var fingerprint = prepared.Fingerprint;
             if (isNew[i] && !batch.Wrote(entry.CanonicalKey))
             {

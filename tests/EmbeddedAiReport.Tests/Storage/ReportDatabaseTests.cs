@@ -32,7 +32,7 @@ public abstract class ReportDatabaseTests : IDisposable
     [
         "0001_init", "0002_history", "0003_stories", "0004_wechat_pages", "0005_drop_entry_bands", "0006_ingest", "0007_health",
         "0008_quartz", "0009_editor_overrides", "0010_ranking", "0011_summaries", "0012_issue_window",
-        "0013_drop_canonical_url",
+        "0013_drop_canonical_url", "0014_same_text_index",
     ];
 
     private static readonly string[] Tables =
@@ -88,7 +88,7 @@ public abstract class ReportDatabaseTests : IDisposable
     ];
 
     [Fact]
-    public async Task MigrateAsync_DatabaseMigratedUnderTheOldNumbers_RunsOnlyTheNewMigrationAndRecordsTheNewNames()
+    public async Task MigrateAsync_DatabaseMigratedUnderTheOldNumbers_RunsOnlyTheNewMigrationsAndRecordsTheNewNames()
     {
         // A database as a build before the renumbering left it: the same twelve scripts, recorded under their old names.
         await using (var old = _database.Open())
@@ -109,7 +109,7 @@ public abstract class ReportDatabaseTests : IDisposable
         await using var upgraded = _database.Open();
         var applied = await upgraded.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(["0013_drop_canonical_url"], applied);
+        Assert.Equal(["0013_drop_canonical_url", "0014_same_text_index"], applied);
         await using var check = await upgraded.OpenAsync(CancellationToken.None);
         Assert.Equal(Migrations, (await StringsAsync(check, "SELECT version FROM schema_migrations")).Order(StringComparer.Ordinal));
     }

@@ -12,9 +12,16 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
         SELECT s.entry_id, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
         WHERE s.text_hash = @hash AND s.entry_id <> @id ORDER BY s.entry_id DESC LIMIT @limit
         """);
-    // Which of a poll's text hashes any stored signature has (the others cannot match: their SameText lookups are skipped).
+    // Whether any stored signature has each of a poll's text hashes (those none has cannot match: their SameText lookups are
+    // skipped). One index probe per hash, as a subquery per row: a join let PostgreSQL's planner scan every signature.
     public DbCommand StoredHashes { get; } = Make(connection, transaction, $"""
-        SELECT DISTINCT s.text_hash FROM entry_signatures s WHERE s.text_hash IN (SELECT j.value FROM {dialect.IndexedTexts("@hashes")} j)
+        SELECT j.value, EXISTS (SELECT 1 FROM entry_signatures s WHERE s.text_hash = j.value) FROM {dialect.IndexedTexts("@hashes")} j
+        """);
+    // Whether any stored entry has each of a poll's link targets as its key or links it (the others, unless another entry of
+    // the poll names them, cannot join anything: their Linked lookups are skipped).
+    public DbCommand StoredTargets { get; } = Make(connection, transaction, $"""
+        SELECT j.value, EXISTS (SELECT 1 FROM entries e WHERE e.canonical_key = j.value) OR EXISTS (SELECT 1 FROM entry_links l WHERE l.target = j.value)
+        FROM {dialect.IndexedTexts("@targets")} j
         """);
     // What a link target joins, in one statement (one round trip on PostgreSQL): unless more than MaxLinkFanout entries
     // link it (a hub: counting stops one past it, so a hub costs no scan), the entry whose key it is (@owner) and the
@@ -125,7 +132,7 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
 
     public void Dispose()
     {
-        foreach (var command in new[] { SameText, StoredHashes, PendingIds, PendingRows, DropOrphans, Linked, SaveSignature, StoryOf,
+        foreach (var command in new[] { SameText, StoredHashes, StoredTargets, PendingIds, PendingRows, DropOrphans, Linked, SaveSignature, StoryOf,
                      CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
             command.Dispose();
     }

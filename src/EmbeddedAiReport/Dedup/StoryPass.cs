@@ -25,7 +25,7 @@ internal sealed class StoryPass(
     private readonly Dictionary<long, List<StoryPrimary.Member>> _joined = [];
     private readonly HashSet<long> _dirty = [];
     private readonly HashSet<string> _signedHashes = new(StringComparer.Ordinal);
-    private HashSet<string>? _lookedUp, _stored;
+    private HashSet<string>? _lookedUp, _stored, _lonelyTargets;
     private int _created, _merged;
     private bool _finished;
 
@@ -40,16 +40,33 @@ internal sealed class StoryPass(
     }
 
     /// <summary>
-    /// Reads in one statement which of <paramref name="hashes"/> (the text hashes of the entries about to be placed) any
-    /// stored signature has: placing an entry whose hash none has, and no entry of this pass signed, skips its same-text lookup.
+    /// Reads in two statements what the entries about to be placed can meet in the database, so that lookups that cannot
+    /// find anything are skipped: which of their text <paramref name="hashes"/> a stored signature has (an entry whose hash
+    /// none has, and no entry of this pass signed, skips its same-text lookup), and which of the papers/repositories they
+    /// name (their link targets and own keys, <paramref name="names"/>) a stored entry is or links. A name that nothing
+    /// stored has and no other write of the poll names (<paramref name="pollNames"/>: each write's key and distinct link
+    /// targets, so the entry itself counts once) skips its link lookup.
     /// </summary>
-    public async Task LookAheadAsync(IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
+    public async Task LookAheadAsync(IReadOnlyCollection<string> hashes, IReadOnlyCollection<string> names, IReadOnlyList<string> pollNames,
+        CancellationToken cancellationToken)
     {
         _lookedUp = new HashSet<string>(hashes, StringComparer.Ordinal);
         _stored = new HashSet<string>(StringComparer.Ordinal);
-        if (_lookedUp.Count == 0) return;
-        await using var reader = await _sql.Read(_sql.StoredHashes, cancellationToken, ("@hashes", dialect.TextList(_lookedUp)));
-        while (await reader.ReadAsync(cancellationToken)) _stored.Add(reader.GetString(0));
+        if (_lookedUp.Count > 0)
+        {
+            await using var reader = await _sql.Read(_sql.StoredHashes, cancellationToken, ("@hashes", dialect.TextList(_lookedUp)));
+            while (await reader.ReadAsync(cancellationToken))
+                if (reader.GetBoolean(1)) _stored.Add(reader.GetString(0));
+        }
+        var named = pollNames.CountBy(n => n, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        var alone = names.Where(n => named.GetValueOrDefault(n) <= 1).ToHashSet(StringComparer.Ordinal);
+        _lonelyTargets = new HashSet<string>(StringComparer.Ordinal);
+        if (alone.Count == 0) return;
+        await using (var reader = await _sql.Read(_sql.StoredTargets, cancellationToken, ("@targets", dialect.TextList(alone))))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                if (!reader.GetBoolean(1)) _lonelyTargets.Add(reader.GetString(0));
+        }
     }
 
     // False only when the hash was looked ahead, no stored signature had it, and no entry of this pass has been signed with it.
@@ -145,12 +162,13 @@ internal sealed class StoryPass(
         if (entry.Links.Count <= options.MaxLinksPerEntry)
         {
             // The paper or repository linked joins; for a paper, so do the other posts about it.
-            foreach (var (kind, target) in entry.Links)
+            foreach (var (kind, target) in entry.Links.Where(l => _lonelyTargets?.Contains(l.Target) != true))
                 await _sql.ReadIds(_sql.Linked, related, cancellationToken,
                     ("@target", target), ("@owner", true), ("@linkers", kind == "arxiv"), ("@max_links", options.MaxLinksPerEntry), ("@fanout", options.MaxLinkFanout));
         }
         // The paper or repository itself: the posts about it join it.
-        if (entry.Key.StartsWith("arxiv:", StringComparison.Ordinal) || entry.Key.StartsWith("gh:", StringComparison.Ordinal))
+        if ((entry.Key.StartsWith("arxiv:", StringComparison.Ordinal) || entry.Key.StartsWith("gh:", StringComparison.Ordinal))
+            && _lonelyTargets?.Contains(entry.Key) != true)
             await _sql.ReadIds(_sql.Linked, related, cancellationToken,
                 ("@target", entry.Key), ("@owner", false), ("@linkers", true), ("@max_links", options.MaxLinksPerEntry), ("@fanout", options.MaxLinkFanout));
     }

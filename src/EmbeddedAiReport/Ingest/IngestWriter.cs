@@ -182,8 +182,11 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         await using var pass = await stories.BeginAsync(pipeline, connection, transaction, oldest, cancel);
         var prepares = new PreparedWrite[writes.Count];
         for (var i = 0; i < writes.Count; i++) prepares[i] = job.Prepared?[i] ?? Prepare(writes[i]);
-        await pass.LookAheadAsync(Enumerable.Range(0, writes.Count).Where(i => isNew[i] && prepares[i].Fingerprint.TextHash is not null)
-            .Select(i => prepares[i].Fingerprint.TextHash!).ToList(), cancel);
+        var fresh = Enumerable.Range(0, writes.Count).Where(i => isNew[i]).ToList();
+        await pass.LookAheadAsync(
+            fresh.Select(i => prepares[i].Fingerprint.TextHash).OfType<string>().ToList(),
+            fresh.SelectMany(i => Names(writes[i].Candidate)).ToHashSet(StringComparer.Ordinal),
+            writes.SelectMany(w => Names(w.Candidate)).ToList(), cancel);
         var upserted = new List<UpsertedEntry>();
         var changed = new List<StoryCandidate>();
         for (var i = 0; i < writes.Count; i++)
@@ -212,6 +215,9 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         await pipeline.FlushAsync(cancel);   // before the poll's savepoint ends: a failing write fails this poll only
         return counts;
     }
+
+    // What an entry names for story links: its own key and its distinct link targets.
+    private static IEnumerable<string> Names(CandidateEntry entry) => entry.Links.Select(l => l.Target).Append(entry.CanonicalKey).Distinct(StringComparer.Ordinal);
 
     private static StoryCandidate Candidate(long id, string key, CandidateEntry entry, DateTimeOffset time, long? story, TextFingerprint fingerprint) =>
         new(id, key, entry.Title, entry.Summary, entry.Account, time, story, entry.Links.Select(l => (l.Kind, l.Target)).ToList(), fingerprint);

@@ -15,13 +15,13 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
     // Whether any stored signature has each of a poll's text hashes (those none has cannot match: their SameText lookups are
     // skipped). One index probe per hash, as a subquery per row: a join let PostgreSQL's planner scan every signature.
     public DbCommand StoredHashes { get; } = Make(connection, transaction, $"""
-        SELECT j.value, EXISTS (SELECT 1 FROM entry_signatures s WHERE s.text_hash = j.value) FROM {dialect.IndexedTexts("@hashes")} j
+        SELECT j.value, EXISTS (SELECT 1 FROM entry_signatures s WHERE s.text_hash = j.value) FROM {dialect.IndexedTexts("@values")} j
         """);
     // Whether any stored entry has each of a poll's link targets as its key or links it (the others, unless another entry of
     // the poll names them, cannot join anything: their Linked lookups are skipped).
     public DbCommand StoredTargets { get; } = Make(connection, transaction, $"""
         SELECT j.value, EXISTS (SELECT 1 FROM entries e WHERE e.canonical_key = j.value) OR EXISTS (SELECT 1 FROM entry_links l WHERE l.target = j.value)
-        FROM {dialect.IndexedTexts("@targets")} j
+        FROM {dialect.IndexedTexts("@values")} j
         """);
     // What a link target joins, in one statement (one round trip on PostgreSQL): unless more than MaxLinkFanout entries
     // link it (a hub: counting stops one past it, so a hub costs no scan), the entry whose key it is (@owner) and the

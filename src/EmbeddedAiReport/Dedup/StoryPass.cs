@@ -24,8 +24,8 @@ internal sealed class StoryPass(
     private readonly HashSet<long> _touched = [];
     private readonly Dictionary<long, List<StoryPrimary.Member>> _joined = [];
     private readonly HashSet<long> _dirty = [];
-    private readonly HashSet<string> _signedHashes = new(StringComparer.Ordinal);
-    private HashSet<string>? _lookedUp, _stored, _lonelyTargets;
+    // Text hashes and link targets that nothing can match (LookAheadAsync); a hash leaves when an entry of this pass is signed with it.
+    private HashSet<string> _unsharedHashes = [], _lonelyTargets = [];
     private int _created, _merged;
     private bool _finished;
 
@@ -50,28 +50,21 @@ internal sealed class StoryPass(
     public async Task LookAheadAsync(IReadOnlyCollection<string> hashes, IReadOnlyCollection<string> names, IReadOnlyList<string> pollNames,
         CancellationToken cancellationToken)
     {
-        _lookedUp = new HashSet<string>(hashes, StringComparer.Ordinal);
-        _stored = new HashSet<string>(StringComparer.Ordinal);
-        if (_lookedUp.Count > 0)
-        {
-            await using var reader = await _sql.Read(_sql.StoredHashes, cancellationToken, ("@hashes", dialect.TextList(_lookedUp)));
-            while (await reader.ReadAsync(cancellationToken))
-                if (reader.GetBoolean(1)) _stored.Add(reader.GetString(0));
-        }
+        _unsharedHashes = await AbsentAsync(_sql.StoredHashes, hashes, cancellationToken);
         var named = pollNames.CountBy(n => n, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
-        var alone = names.Where(n => named.GetValueOrDefault(n) <= 1).ToHashSet(StringComparer.Ordinal);
-        _lonelyTargets = new HashSet<string>(StringComparer.Ordinal);
-        if (alone.Count == 0) return;
-        await using (var reader = await _sql.Read(_sql.StoredTargets, cancellationToken, ("@targets", dialect.TextList(alone))))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-                if (!reader.GetBoolean(1)) _lonelyTargets.Add(reader.GetString(0));
-        }
+        _lonelyTargets = await AbsentAsync(_sql.StoredTargets, names.Where(n => named.GetValueOrDefault(n) <= 1).ToList(), cancellationToken);
     }
 
-    // False only when the hash was looked ahead, no stored signature had it, and no entry of this pass has been signed with it.
-    private bool MayShareText(string hash) =>
-        _lookedUp is null || !_lookedUp.Contains(hash) || _stored!.Contains(hash) || _signedHashes.Contains(hash);
+    // The values for which `command` (rows of value, whether the database has it) says false; no statement for none.
+    private async Task<HashSet<string>> AbsentAsync(DbCommand command, IReadOnlyCollection<string> values, CancellationToken cancellationToken)
+    {
+        var absent = new HashSet<string>(StringComparer.Ordinal);
+        if (values.Count == 0) return absent;
+        await using var reader = await _sql.Read(command, cancellationToken, ("@values", dialect.TextList(values)));
+        while (await reader.ReadAsync(cancellationToken))
+            if (!reader.GetBoolean(1)) absent.Add(reader.GetString(0));
+        return absent;
+    }
 
     /// <summary>
     /// Places one entry: finds the entries it tells the same story as, joins their stories (or starts one) and saves its fingerprint.
@@ -85,7 +78,7 @@ internal sealed class StoryPass(
         // Related entries with their current story, read by the same lookups that find them; the index last, since it skips
         // candidates of stories already found.
         var related = new Dictionary<long, long?>();
-        if (fingerprint.TextHash is { } hash && MayShareText(hash))
+        if (fingerprint.TextHash is { } hash && !_unsharedHashes.Contains(hash))
             await _sql.ReadIds(_sql.SameText, related, cancellationToken, ("@hash", hash), ("@id", entry.Id), ("@limit", options.MaxBucketCandidates));
         await FindLinkedAsync(entry, related, cancellationToken);
         if (bandKeys is not null) index.Similar(entry.Id, entry.Time, fingerprint.Signature, bandKeys, related);
@@ -101,7 +94,7 @@ internal sealed class StoryPass(
         else await _sql.Execute(_sql.SetStory, cancellationToken, ("@id", entry.Id), ("@story", target));
         await _sql.Execute(_sql.SaveSignature, cancellationToken, ("@id", entry.Id), ("@hash", (object?)fingerprint.TextHash ?? DBNull.Value),
             ("@shingles", fingerprint.ShingleCount), ("@signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray()));
-        if (fingerprint.TextHash is { } signed) _signedHashes.Add(signed);
+        if (fingerprint.TextHash is { } signed) _unsharedHashes.Remove(signed);   // the next entry with this text finds this one
         if (bandKeys is not null) index.Put(entry.Id, entry.Time, target, fingerprint.Signature, bandKeys);
         _placed.Add(entry.Id);
         return target;
@@ -162,13 +155,13 @@ internal sealed class StoryPass(
         if (entry.Links.Count <= options.MaxLinksPerEntry)
         {
             // The paper or repository linked joins; for a paper, so do the other posts about it.
-            foreach (var (kind, target) in entry.Links.Where(l => _lonelyTargets?.Contains(l.Target) != true))
+            foreach (var (kind, target) in entry.Links.Where(l => !_lonelyTargets.Contains(l.Target)))
                 await _sql.ReadIds(_sql.Linked, related, cancellationToken,
                     ("@target", target), ("@owner", true), ("@linkers", kind == "arxiv"), ("@max_links", options.MaxLinksPerEntry), ("@fanout", options.MaxLinkFanout));
         }
         // The paper or repository itself: the posts about it join it.
         if ((entry.Key.StartsWith("arxiv:", StringComparison.Ordinal) || entry.Key.StartsWith("gh:", StringComparison.Ordinal))
-            && _lonelyTargets?.Contains(entry.Key) != true)
+            && !_lonelyTargets.Contains(entry.Key))
             await _sql.ReadIds(_sql.Linked, related, cancellationToken,
                 ("@target", entry.Key), ("@owner", false), ("@linkers", true), ("@max_links", options.MaxLinksPerEntry), ("@fanout", options.MaxLinkFanout));
     }

@@ -38,12 +38,8 @@ internal static class EntriesCommand
         if (!arguments.All)
         {
             // No window named: the current week, as export drafts it.
-            var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, window, cancellationToken);
-            if (resolved.Window is not { } draftWindow)
-            {
-                context.Error.WriteLine(resolved.Problem);
+            if (await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } draftWindow)
                 return ExitCodes.UsageOrConfig;
-            }
             query = query with { FromUtc = draftWindow.FromUtc, ToUtc = draftWindow.ToUtc };
             chosen = draftWindow;
         }

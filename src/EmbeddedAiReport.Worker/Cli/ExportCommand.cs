@@ -17,12 +17,8 @@ internal static class ExportCommand
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.BuildCommand(config, configure);
-        var resolved = await ResolveWindowAsync(app.Services, config, window, cancellationToken);
-        if (resolved.Window is not { } draftWindow)
-        {
-            context.Error.WriteLine(resolved.Problem);
+        if (await ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } draftWindow)
             return ExitCodes.UsageOrConfig;
-        }
 
         if (summaries) await SummarizeCommand.FillAsync(app.Services, draftWindow, context.Error, cancellationToken);
         var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
@@ -38,8 +34,16 @@ internal static class ExportCommand
         return ExitCodes.Ok;   // a preview: only publish and import-issue record issues
     }
 
-    /// <summary>The window <paramref name="arguments"/> name; <c>--since-last</c> starts the day after the last published or imported issue's window and ends today.</summary>
-    public static async Task<(DraftWindow? Window, string Problem)> ResolveWindowAsync(IServiceProvider services, LoadedConfig config, Arguments arguments,
+    /// <summary>The window <paramref name="arguments"/> name, or null after telling the user why on stderr; <c>--since-last</c> starts the day after the last published or imported issue's window and ends today.</summary>
+    public static async Task<DraftWindow?> ResolveWindowAsync(CliContext context, IServiceProvider services, LoadedConfig config, Arguments arguments,
+        CancellationToken cancellationToken)
+    {
+        var (window, problem) = await WindowOrProblemAsync(services, config, arguments, cancellationToken);
+        if (window is null) context.Error.WriteLine(problem);
+        return window;
+    }
+
+    private static async Task<(DraftWindow? Window, string Problem)> WindowOrProblemAsync(IServiceProvider services, LoadedConfig config, Arguments arguments,
         CancellationToken cancellationToken)
     {
         var zone = config.Draft.Zone();

@@ -63,13 +63,9 @@ internal static class MoveCommand
         var draftWindow = DraftWindow.Of(EditorialWeek.Containing(time, config.Draft.Zone()), config.Draft.Zone());
         if (window.Week is not null || window.From is not null || window.To is not null || window.SinceLast)
         {
-            var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, window, cancellationToken);
-            if (resolved.Window is null)
-            {
-                context.Error.WriteLine(resolved.Problem);
+            if (await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } resolved)
                 return ExitCodes.UsageOrConfig;
-            }
-            draftWindow = resolved.Window;
+            draftWindow = resolved;
         }
         if (await app.Services.GetRequiredService<DraftReview>().MoveToAsync(id, place, draftWindow, cancellationToken) is { } problem)
         {

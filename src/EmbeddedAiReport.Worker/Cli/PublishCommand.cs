@@ -22,12 +22,8 @@ internal static class PublishCommand
         }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.BuildCommand(config, configure);
-        var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, window, cancellationToken);
-        if (resolved.Window is not { } draftWindow)
-        {
-            context.Error.WriteLine(resolved.Problem);
+        if (await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } draftWindow)
             return ExitCodes.UsageOrConfig;
-        }
         var outcome = await app.Services.GetRequiredService<IssuePublisher>().PublishAsync(draftWindow, date, cancellationToken);
         if (outcome is not { Result: { } result, Window: { } covered })
         {

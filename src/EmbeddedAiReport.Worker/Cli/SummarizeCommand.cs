@@ -27,12 +27,8 @@ internal static class SummarizeCommand
             return ExitCodes.UsageOrConfig;
         }
         await using var app = WorkerHost.BuildCommand(config, configure);
-        var resolved = await ExportCommand.ResolveWindowAsync(app.Services, config, window, cancellationToken);
-        if (resolved.Window is not { } draftWindow)
-        {
-            context.Error.WriteLine(resolved.Problem);
+        if (await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } draftWindow)
             return ExitCodes.UsageOrConfig;
-        }
         var run = await app.Services.GetRequiredService<EntrySummarizer>().SummarizeAsync(draftWindow, null, cancellationToken);
         context.Out.WriteLine($"{"id",6}  {"outcome",-16} title");
         foreach (var item in run.Items)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml;
@@ -16,14 +17,30 @@ namespace EmbeddedAiReport.Sources.Feeds;
 /// </remarks>
 public static partial class FeedDocumentParser
 {
+    private static readonly SearchValues<char> LeadingSpace = SearchValues.Create("\ufeff \t\r\n");
+
     /// <summary>Parses <paramref name="document"/>; never throws for bad input.</summary>
     public static ParseResult Parse(FetchedDocument document) => Parse(document, streaming: true);
 
     /// <param name="streaming">False: the library reads every format (tests compare the two ways).</param>
     internal static ParseResult Parse(FetchedDocument document, bool streaming)
     {
-        var (decoded, _) = FeedText.Decode(document.Body, document.Charset);
-        var text = decoded.TrimStart('\ufeff', ' ', '\t', '\r', '\n');
+        var (chars, length, _) = FeedText.DecodePooled(document.Body, document.Charset);
+        string text;
+        try
+        {
+            var start = chars.AsSpan(0, length).IndexOfAnyExcept(LeadingSpace);
+            if (start < 0) start = length;
+            // The one pass straight from the decoded buffer: it reads only a well-formed RSS 2.0 or Atom document without a
+            // DOCTYPE (it refuses one), that is, one the steps below would hand to it unchanged. Anything else takes them.
+            if (streaming && FeedStreamReader.TryRead(chars, start, length - start) is { } streamed)
+                return ParseResult.Ok(new FeedDocument(Clean(streamed.Title), Clean(streamed.Link), streamed.Items));
+            text = new string(chars, start, length - start);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
         if (text.Length == 0) return ParseResult.Fail("empty response body (the server sent nothing; check the URL in a browser)");
         if (LooksLikeHtml(text)) return ParseResult.Fail("got an HTML page, not a feed (check the URL; the site may show an error or login page)");
         text = DocType().Replace(text, "");

@@ -32,12 +32,18 @@ internal static class FeedStreamReader
     };
 
     /// <summary>The feed, or null when the library must read it.</summary>
-    public static FeedDocument? TryRead(string text)
+    public static FeedDocument? TryRead(string text) =>
+        text.Length == 0 || text[0] != '<' || HasStrippedCharacters(text) ? null : TryRead(new StringReader(text));
+
+    /// <summary>As <see cref="TryRead(string)"/>, from <paramref name="length"/> characters of <paramref name="chars"/> at <paramref name="start"/> (no string of the whole text).</summary>
+    public static FeedDocument? TryRead(char[] chars, int start, int length) =>
+        length == 0 || chars[start] != '<' || HasStrippedCharacters(chars.AsSpan(start, length)) ? null : TryRead(new CharsReader(chars, start, length));
+
+    private static FeedDocument? TryRead(TextReader text)
     {
-        if (text.Length == 0 || text[0] != '<' || HasStrippedCharacters(text)) return null;
         try
         {
-            using var reader = XmlReader.Create(new StringReader(text), Settings);
+            using var reader = XmlReader.Create(text, Settings);
             reader.MoveToContent();
             FeedDocument? feed = null;
             if (reader.LocalName.Equals("feed", StringComparison.OrdinalIgnoreCase)) feed = ReadAtom(reader);
@@ -260,7 +266,7 @@ internal static class FeedStreamReader
     private static readonly SearchValues<char> Stripped = SearchValues.Create(
         [.. Enumerable.Range(0, 32).Where(c => c is not ('\t' or '\n' or '\r')).Select(c => (char)c), '\u007f', '\ufeff']);
 
-    private static bool HasStrippedCharacters(string text) => text.AsSpan().IndexOfAny(Stripped) >= 0;
+    private static bool HasStrippedCharacters(ReadOnlySpan<char> text) => text.IndexOfAny(Stripped) >= 0;
 
     private sealed class Fields
     {

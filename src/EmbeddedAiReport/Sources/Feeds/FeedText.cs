@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -16,7 +17,24 @@ internal static partial class FeedText
     /// <summary>The text of <paramref name="body"/> and the encoding chosen.</summary>
     public static (string Text, string Encoding) Decode(byte[] body, string? httpCharset)
     {
-        if (HasUtf8Bom(body)) return (Encoding.UTF8.GetString(body, 3, body.Length - 3), "utf-8");
+        var decoded = DecodePooled(body, httpCharset);
+        try
+        {
+            return (new string(decoded.Chars, 0, decoded.Length), decoded.Encoding);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(decoded.Chars);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Decode"/>, into a buffer rented from <see cref="ArrayPool{T}.Shared"/> (the caller returns it): a feed
+    /// of a few hundred KB then leaves no string of its whole text on the large-object heap when it is read in one pass.
+    /// </summary>
+    public static (char[] Chars, int Length, string Encoding) DecodePooled(byte[] body, string? httpCharset)
+    {
+        if (HasUtf8Bom(body)) return Into(Encoding.UTF8, body, 3, "utf-8");
         var head = Encoding.ASCII.GetString(body, 0, Math.Min(body.Length, 256));
         var declared = DeclaredEncoding().Match(head) is { Success: true } m ? m.Groups[1].Value : null;
         // A server default of Latin-1 (Apache's old text/* default) decodes any bytes without error, so it would always
@@ -25,17 +43,33 @@ internal static partial class FeedText
         foreach (var name in new[] { httpCharset, declared, "utf-8" })
         {
             if (string.IsNullOrWhiteSpace(name) || Strict(name) is not { } encoding) continue;
-            try { return (encoding.GetString(body), encoding.WebName); }
+            try { return Into(encoding, body, 0, encoding.WebName); }
             catch (DecoderFallbackException) { }
         }
         var gb = Strict("gb18030")!;
         try
         {
-            var text = gb.GetString(body);
-            if (text.Any(c => c is >= '\u4e00' and <= '\u9fff')) return (text, "gb18030");
+            var text = Into(gb, body, 0, "gb18030");
+            if (text.Chars.AsSpan(0, text.Length).ContainsAnyInRange('\u4e00', '\u9fff')) return text;
+            ArrayPool<char>.Shared.Return(text.Chars);
         }
         catch (DecoderFallbackException) { }
-        return (Encoding.GetEncoding(1252).GetString(body), "windows-1252");
+        return Into(Encoding.GetEncoding(1252), body, 0, "windows-1252");
+    }
+
+    // Decodes into a rented buffer; a decoding failure returns it before the exception leaves.
+    private static (char[] Chars, int Length, string Encoding) Into(Encoding encoding, byte[] body, int offset, string name)
+    {
+        var chars = ArrayPool<char>.Shared.Rent(Math.Max(1, encoding.GetMaxCharCount(body.Length - offset)));
+        try
+        {
+            return (chars, encoding.GetChars(body, offset, body.Length - offset, chars, 0), name);
+        }
+        catch
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            throw;
+        }
     }
 
     private static Encoding? Strict(string name)

@@ -43,9 +43,11 @@ public static partial class FeedDocumentParser
         }
         if (text.Length == 0) return ParseResult.Fail("empty response body (the server sent nothing; check the URL in a browser)");
         if (LooksLikeHtml(text)) return ParseResult.Fail("got an HTML page, not a feed (check the URL; the site may show an error or login page)");
-        text = DocType().Replace(text, "");
-
-        var strict = TryRead(text, streaming);
+        var withoutDocType = DocType().Replace(text, "");
+        // The one-pass reader already refused this text above; it gets it again only without a DOCTYPE (Replace returns
+        // the same instance when there was none).
+        var strict = TryRead(withoutDocType, streaming && !ReferenceEquals(withoutDocType, text));
+        text = withoutDocType;
         if (strict.Feed is not null || !strict.Error!.StartsWith("malformed XML", StringComparison.Ordinal)) return strict;
         // Lenient path: repair common breakage and keep every complete item; say so, since items may be missing.
         if (FeedRecovery.TryRecover(text, out var salvaged) is { } recovered && TryRead(recovered, streaming) is { Feed: { } feed })

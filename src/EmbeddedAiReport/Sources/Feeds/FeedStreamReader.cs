@@ -32,12 +32,14 @@ internal static class FeedStreamReader
     };
 
     /// <summary>The feed, or null when the library must read it.</summary>
-    public static FeedDocument? TryRead(string text) =>
-        text.Length == 0 || text[0] != '<' || HasStrippedCharacters(text) ? null : TryRead(new StringReader(text));
+    public static FeedDocument? TryRead(string text) => Readable(text) ? TryRead(new StringReader(text)) : null;
 
     /// <summary>As <see cref="TryRead(string)"/>, from <paramref name="length"/> characters of <paramref name="chars"/> at <paramref name="start"/> (no string of the whole text).</summary>
     public static FeedDocument? TryRead(char[] chars, int start, int length) =>
-        length == 0 || chars[start] != '<' || HasStrippedCharacters(chars.AsSpan(start, length)) ? null : TryRead(new CharsReader(chars, start, length));
+        Readable(chars.AsSpan(start, length)) ? TryRead(new CharsReader(chars, start, length)) : null;
+
+    // What this reader can take at all: markup from the first character and none of the characters the library strips.
+    private static bool Readable(ReadOnlySpan<char> text) => text.Length > 0 && text[0] == '<' && text.IndexOfAny(Stripped) < 0;
 
     private static FeedDocument? TryRead(TextReader text)
     {
@@ -265,8 +267,6 @@ internal static class FeedStreamReader
     // FeedParser.RemoveWrongChars strips these everywhere before parsing: a text holding any goes to the library.
     private static readonly SearchValues<char> Stripped = SearchValues.Create(
         [.. Enumerable.Range(0, 32).Where(c => c is not ('\t' or '\n' or '\r')).Select(c => (char)c), '\u007f', '\ufeff']);
-
-    private static bool HasStrippedCharacters(ReadOnlySpan<char> text) => text.IndexOfAny(Stripped) >= 0;
 
     private sealed class Fields
     {

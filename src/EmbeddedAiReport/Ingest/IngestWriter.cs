@@ -23,6 +23,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
     private readonly ConcurrentQueue<Job> _queue = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DbConnection? _connection;
+    private SqliteStatements? _statements;
 
     /// <summary>Writes one poll (its <c>fetches</c> row, entries, validators, health) and places its entries in stories.</summary>
     /// <param name="prepared">Per write, what <see cref="Prepare"/> computed (done here where null).</param>
@@ -72,11 +73,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         return new Releaser(_gate);
     }
 
-    public void Dispose()
-    {
-        _connection?.Dispose();
-        _connection = null;
-    }
+    public void Dispose() => CloseConnection();
 
     public ValueTask DisposeAsync()
     {
@@ -100,8 +97,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         catch (Exception ex)
         {
             // The group as a whole failed (no connection, a failed commit): none of its polls is written.
-            _connection?.Dispose();
-            _connection = null;
+            CloseConnection();
             foreach (var job in group) job.Done.TrySetException(ex);
             return;
         }
@@ -162,8 +158,26 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
     private async Task<DbConnection> OpenAsync()
     {
         var connection = await database.OpenAsync(CancellationToken.None);
-        await database.Dialect.ConfigureWriterAsync(connection, CancellationToken.None);
+        try
+        {
+            await database.Dialect.ConfigureWriterAsync(connection, CancellationToken.None);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        _statements = database.Dialect.StatementsFor(connection);
         return connection;
+    }
+
+    // The statements first: they belong to the connection, which goes back to the pool.
+    private void CloseConnection()
+    {
+        _statements?.Dispose();
+        _statements = null;
+        _connection?.Dispose();
+        _connection = null;
     }
 
     // One poll: its fetch row, then each entry (a new one placed in its story first and written with it, a known one upserted),
@@ -175,7 +189,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         var writes = job.Writes;
         var fetchId = await SourceStore.StartFetchAsync(connection, transaction, job.Record, cancel);
         // The entry writes and the story pass share one pipeline: on PostgreSQL their writes travel with the next read.
-        await using var pipeline = new CommandPipeline(database.Dialect, connection, transaction);
+        await using var pipeline = new CommandPipeline(database.Dialect, connection, transaction, _statements);
         using var batch = await EntryBatch.OpenAsync(database.Dialect, pipeline, connection, transaction, job.Record.SourceId, fetchId, now, cancel);
         var isNew = await batch.FindNewAsync(writes, cancel);
         var oldest = writes.Count == 0 ? now : writes.Min(w => w.Candidate.Published ?? now);

@@ -13,9 +13,12 @@ namespace EmbeddedAiReport.Storage;
 /// always sees them, or on <see cref="FlushAsync"/>, which callers use before any statement that does not go through the
 /// pipeline and before a poll's savepoint ends, so that a failing held write still fails its own poll. A command of several
 /// statements (PostgreSQL batches take one statement per command) is never held: what is held goes first, then it runs.
+/// On SQLite, writes run through the connection's <see cref="SqliteStatements"/> when the caller has them.
 /// <threadsafety>Not thread-safe, as the connection it uses.</threadsafety>
 /// </remarks>
-internal sealed class CommandPipeline(SqlDialect dialect, DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+/// <param name="statements">The connection's prepared writes (<see cref="SqlDialect.StatementsFor"/>), if it keeps them.</param>
+internal sealed class CommandPipeline(SqlDialect dialect, DbConnection connection, DbTransaction transaction, SqliteStatements? statements = null)
+    : IAsyncDisposable
 {
     private readonly DbBatch? _batch = dialect.HoldsWrites ? connection.CreateBatch() : null;
     // The batch last ran a read: its commands are cleared before anything is held again.
@@ -27,6 +30,7 @@ internal sealed class CommandPipeline(SqlDialect dialect, DbConnection connectio
         if (_batch is null || SeveralStatements(command))
         {
             await FlushAsync(cancellationToken);
+            if (statements?.TryExecute(command) == true) return;
             await command.ExecuteNonQueryAsync(cancellationToken);
             return;
         }

@@ -71,6 +71,13 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>Prepares a statement that runs many times (SQLite); PostgreSQL prepares recurring statements by itself.</summary>
     public abstract void Prepare(DbCommand command);
 
+    /// <summary>
+    /// The recurring one-statement writes of a long-lived <paramref name="connection"/>, prepared once for its life
+    /// (<see cref="CommandPipeline"/> runs them), or null where statements cost a round trip rather than their own
+    /// overhead (PostgreSQL). Dispose it before the connection.
+    /// </summary>
+    public virtual SqliteStatements? StatementsFor(DbConnection connection) => null;
+
     /// <summary>Settings of the one long-lived connection that writes polls.</summary>
     public abstract Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken);
 

@@ -88,6 +88,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override void Prepare(DbCommand command) => command.Prepare();
 
+    public override SqliteStatements StatementsFor(DbConnection connection) => new((SqliteConnection)connection);
+
     // In-process: a statement costs microseconds and no round trip.
     public override bool HoldsWrites => false;
 

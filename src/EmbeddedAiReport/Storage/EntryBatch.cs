@@ -6,7 +6,7 @@ using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
-/// <summary>The entry writes of one poll inside the caller's transaction, each statement prepared once.</summary>
+/// <summary>The entry writes of one poll inside the caller's transaction, each statement's command created once and bound per write.</summary>
 /// <remarks>
 /// A write whose key (after aliases) no stored entry has is inserted with <see cref="InsertAsync"/>: one row, its story
 /// already chosen, under an id given here (the caller's write transaction holds the database's write lock, so ids above
@@ -67,8 +67,10 @@ internal sealed class EntryBatch : IDisposable
     private readonly string _sourceId;
     private readonly long _fetchId;
     private readonly DateTimeOffset _now;
-    // Each statement is prepared on its first use: a poll of a feed that did not change uses none of them, and a cold
-    // poll of a plain feed only the insert and its tags (a 200-feed poll prepared ~1,400 statements it never ran).
+    // Each command is created on its first use: a poll of a feed that did not change uses none of them, and a cold poll
+    // of a plain feed only the insert and its tags. (Statements are prepared where they run: by the writer's
+    // SqliteStatements once per connection, by Microsoft.Data.Sqlite on a command's first execution, by Npgsql's
+    // automatic preparation.)
     private DbCommand? _upsert, _insert, _clearTags, _addTags, _addLink, _resolve, _addAlias;
     private bool _aliasesExist;
     private long _lastId;
@@ -80,27 +82,27 @@ internal sealed class EntryBatch : IDisposable
         (_sourceId, _fetchId, _now) = (sourceId, fetchId, now);
     }
 
-    private DbCommand Upsert => _upsert ??= OfThisPoll(Prepare(UpsertSql, [.. EntryColumns, "@id"]));
+    private DbCommand Upsert => _upsert ??= OfThisPoll(Command(UpsertSql, [.. EntryColumns, "@id"]));
 
-    private DbCommand Insert => _insert ??= OfThisPoll(Prepare(InsertSql, [.. EntryColumns, "@id", "@story"]));
+    private DbCommand Insert => _insert ??= OfThisPoll(Command(InsertSql, [.. EntryColumns, "@id", "@story"]));
 
-    private DbCommand ClearTags => _clearTags ??= Prepare("DELETE FROM entry_tags WHERE entry_id = @id", "@id");
+    private DbCommand ClearTags => _clearTags ??= Command("DELETE FROM entry_tags WHERE entry_id = @id", "@id");
 
     // All of an entry's tags in one statement (a JSON object tag → weight): entries carry several.
     // (SQLite reads ON CONFLICT after INSERT … SELECT only behind a WHERE.)
-    private DbCommand AddTags => _addTags ??= Prepare($"""
+    private DbCommand AddTags => _addTags ??= Command($"""
         INSERT INTO entry_tags (entry_id, tag, weight) SELECT @id, key, CAST(value AS DOUBLE PRECISION) FROM {_dialect.JsonObjectRows("@tags")} WHERE TRUE
         ON CONFLICT (entry_id, tag) DO UPDATE SET weight = excluded.weight
         """, "@id", "@tags");
 
-    private DbCommand AddLink => _addLink ??= Prepare(
+    private DbCommand AddLink => _addLink ??= Command(
         "INSERT INTO entry_links (entry_id, kind, target, url) VALUES (@id, @kind, @target, @url) ON CONFLICT DO NOTHING", "@id", "@kind", "@target", "@url");
 
-    private DbCommand Resolve => _resolve ??= Prepare(ResolveAliasSql, "@key");
+    private DbCommand Resolve => _resolve ??= Command(ResolveAliasSql, "@key");
 
-    private DbCommand AddAlias => _addAlias ??= Prepare("INSERT INTO entry_aliases (alias_key, entry_key) VALUES (@alias, @key) ON CONFLICT DO NOTHING", "@alias", "@key");
+    private DbCommand AddAlias => _addAlias ??= Command("INSERT INTO entry_aliases (alias_key, entry_key) VALUES (@alias, @key) ON CONFLICT DO NOTHING", "@alias", "@key");
 
-    /// <summary>Prepares the statements of one poll's writes, which run through <paramref name="pipeline"/> (in order with the story pass's).</summary>
+    /// <summary>The statements of one poll's writes, which run through <paramref name="pipeline"/> (in order with the story pass's).</summary>
     public static async Task<EntryBatch> OpenAsync(SqlDialect dialect, CommandPipeline pipeline, DbConnection connection, DbTransaction transaction,
         string sourceId, long fetchId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -265,13 +267,12 @@ internal sealed class EntryBatch : IDisposable
         return command;
     }
 
-    private DbCommand Prepare(string sql, params string[] parameters)
+    private DbCommand Command(string sql, params string[] parameters)
     {
         var command = _connection.CreateCommand();
         command.Transaction = _transaction;
         command.CommandText = sql;
         foreach (var name in parameters) command.AddParameter(name);
-        _dialect.Prepare(command);
         _commands.Add(command);
         return command;
     }

@@ -92,11 +92,6 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string JsonObjectRows(string parameter) => $"json_each_text(CAST({parameter} AS JSON))";
 
-    // Npgsql prepares a statement on the server once it recurs (MaxAutoPrepare); explicitly it could not before the parameters have values.
-    public override void Prepare(DbCommand command)
-    {
-    }
-
     public override string Greatest(string first, string second) => $"GREATEST({first}, {second})";
 
     public override bool HoldsWrites => true;

@@ -68,9 +68,6 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>An SQL expression: the greater of two non-null values (SQLite's two-argument <c>max</c>, PostgreSQL's <c>GREATEST</c>).</summary>
     public abstract string Greatest(string first, string second);
 
-    /// <summary>Prepares a statement that runs many times (SQLite); PostgreSQL prepares recurring statements by itself.</summary>
-    public abstract void Prepare(DbCommand command);
-
     /// <summary>
     /// The recurring one-statement writes of a long-lived <paramref name="connection"/>, prepared once for its life
     /// (<see cref="CommandPipeline"/> runs them), or null where statements cost a round trip rather than their own

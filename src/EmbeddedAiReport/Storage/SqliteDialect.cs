@@ -86,8 +86,6 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string Greatest(string first, string second) => $"max({first}, {second})";
 
-    public override void Prepare(DbCommand command) => command.Prepare();
-
     public override SqliteStatements StatementsFor(DbConnection connection) => new((SqliteConnection)connection);
 
     // In-process: a statement costs microseconds and no round trip.

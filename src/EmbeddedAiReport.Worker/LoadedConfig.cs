@@ -27,12 +27,12 @@ public sealed class LoadedConfig
     public const string RouterFile = "router.json";
     public const string RankerFile = "ranker.json";
 
-    private readonly IReadOnlyList<ISourceKind> _kinds;
+    private readonly Task<IReadOnlyList<ISourceKind>> _kinds;
     private readonly Dictionary<Type, string> _fingerprints = [];
     private readonly List<Action<ConfigSnapshot>> _listeners = [];
     private ConfigSnapshot _current = ConfigSnapshot.Empty;
 
-    private LoadedConfig(string directory, IConfigurationRoot configuration, string? databaseOverride, IReadOnlyList<ISourceKind> kinds)
+    private LoadedConfig(string directory, IConfigurationRoot configuration, string? databaseOverride, Task<IReadOnlyList<ISourceKind>> kinds)
     {
         Directory = directory;
         Configuration = configuration;
@@ -74,7 +74,8 @@ public sealed class LoadedConfig
     /// <summary>Reads <paramref name="directory"/>; environment variables prefixed <c>EAIR_</c> override appsettings (<c>EAIR_Fetching__Contact</c>).</summary>
     /// <param name="skip">Reloadable parts a one-shot command never uses (by value type): not read, so neither checked nor
     /// available (<c>poll</c> skips the draft template, whose parser alone costs a poll of all-304 feeds a sixth of its CPU).</param>
-    public static LoadedConfig Load(string directory, string? databaseOverride, IEnumerable<ISourceKind> kinds, IReadOnlySet<Type>? skip = null)
+    /// <param name="kinds">The source kinds, still being made when the settings are read (they are needed for the sources only).</param>
+    public static LoadedConfig Load(string directory, string? databaseOverride, Task<IReadOnlyList<ISourceKind>> kinds, IReadOnlySet<Type>? skip = null)
     {
         var root = Path.GetFullPath(directory);
         var builder = new ConfigurationBuilder();
@@ -100,7 +101,7 @@ public sealed class LoadedConfig
         var (durations, durationProblems) = DurationSettings.Read(configuration, AppSettingsFile);
         loadProblems.AddRange(durationProblems);
         if (durations.Count > 0) configuration = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(durations).Build();
-        var config = new LoadedConfig(root, configuration, databaseOverride, kinds.ToList());
+        var config = new LoadedConfig(root, configuration, databaseOverride, kinds);
         config.Problems.AddRange(loadProblems);
         config.BindSettings();
         if (!folderMissing)

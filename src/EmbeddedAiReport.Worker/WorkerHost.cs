@@ -32,8 +32,12 @@ internal static class WorkerHost
     }
 
     /// <summary>Loads and validates the config folder (but the parts in <paramref name="skip"/>, see <see cref="LoadedConfig.Load"/>).</summary>
+    /// <remarks>
+    /// The source kinds come from a service container of their own, which takes as long to build as the settings take to
+    /// read and bind: it is built beside them (only the sources need the kinds), since every command waits for this at start.
+    /// </remarks>
     public static LoadedConfig LoadConfig(string directory, string? database, IReadOnlySet<Type>? skip = null) =>
-        LoadedConfig.Load(directory, database, SourceKinds(), skip);
+        LoadedConfig.Load(directory, database, Task.Run(SourceKinds), skip);
 
     /// <param name="daemon">True: Quartz schedules, config reload and HTTP endpoints; false: services only, logs on stderr.</param>
     /// <param name="configure">Extra registrations (tests replace the clock here).</param>

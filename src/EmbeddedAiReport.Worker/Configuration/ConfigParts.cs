@@ -27,34 +27,35 @@ internal static class ConfigParts
         return sources;
     }
 
+    // The three files are parsed side by side: every command waits for them at start, and the router's ~300 KB of weights
+    // take about as long as building the taxonomy's matcher. Problems are listed in the files' order, as read one by one.
     private static TaggingModel? ReadTagging(ConfigReader reader)
     {
         if (reader.Read(LoadedConfig.TagsFile) is not { } tags) return null;
-        var (taxonomy, problems) = Taxonomy.Parse(tags, LoadedConfig.TagsFile);
-        reader.AddProblems(problems);
-        SectionRouter? router = null;
-        if (reader.Read(LoadedConfig.RouterFile, required: false) is { } model)
-        {
-            (router, var problem) = SectionRouter.Parse(model, LoadedConfig.RouterFile);
-            if (problem is not null) reader.Problem(problem);
-        }
-        return taxonomy is null ? null : new TaggingModel(taxonomy, router, ReadRanker(reader));
+        var routerText = reader.Read(LoadedConfig.RouterFile, required: false);
+        var rankerText = RankerText(reader);
+        (Taxonomy? Model, IReadOnlyList<string> Problems) taxonomy = (null, []);
+        (SectionRouter? Model, string? Problem) router = default;
+        (RelevanceModel? Model, string? Problem) ranker = default;
+        Parallel.Invoke(
+            () => taxonomy = Taxonomy.Parse(tags, LoadedConfig.TagsFile),
+            () => router = routerText is null ? default : SectionRouter.Parse(routerText, LoadedConfig.RouterFile),
+            () => ranker = rankerText is null ? default : RelevanceModel.Parse(rankerText, LoadedConfig.RankerFile));
+        reader.AddProblems(taxonomy.Problems);
+        if (router.Problem is not null) reader.Problem(router.Problem);
+        if (ranker.Problem is not null) reader.Fallback($"{ranker.Problem}; {RankerFallback}");
+        return taxonomy.Model is null ? null : new TaggingModel(taxonomy.Model, router.Model, ranker.Model);
     }
+
+    private const string RankerFallback = "relevance falls back to the keyword score until it is fixed (run the train command)";
 
     // A missing or broken model must not stop the daemon: relevance falls back to the keyword score, with a warning.
     // On a reload a broken one is a problem instead, so the running model stays.
-    private static RelevanceModel? ReadRanker(ConfigReader reader)
+    private static string? RankerText(ConfigReader reader)
     {
-        const string fallback = "relevance falls back to the keyword score until it is fixed (run the train command)";
-        if (!File.Exists(Path.Combine(reader.Directory, LoadedConfig.RankerFile)))
-        {
-            reader.Warn($"{LoadedConfig.RankerFile}: not found in {reader.Directory}; {fallback}");
-            return null;
-        }
-        if (reader.Read(LoadedConfig.RankerFile) is not { } text) return null;
-        var (model, problem) = RelevanceModel.Parse(text, LoadedConfig.RankerFile);
-        if (problem is not null) reader.Fallback($"{problem}; {fallback}");
-        return model;
+        if (File.Exists(Path.Combine(reader.Directory, LoadedConfig.RankerFile))) return reader.Read(LoadedConfig.RankerFile);
+        reader.Warn($"{LoadedConfig.RankerFile}: not found in {reader.Directory}; {RankerFallback}");
+        return null;
     }
 
     private static DraftRenderer? ReadTemplate(ConfigReader reader)

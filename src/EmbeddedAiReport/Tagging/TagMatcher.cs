@@ -20,7 +20,9 @@ public sealed class TagMatcher
     private readonly Dictionary<long, int> _next = [];
     private readonly int[] _fail;
     private readonly Term[][] _outputs;
-    private readonly (int Tag, Regex Pattern)[] _patterns;
+    // Compiled on first use: compiling emits and JITs code, which a command that tags nothing (an all-304 poll, an export)
+    // would pay at start for nothing.
+    private readonly Lazy<(int Tag, Regex Pattern)[]> _patterns;
     // The transitions again, for the scan loops: the root's by character, the others in an open-addressing table.
     private readonly int[] _rootNext = new int[char.MaxValue + 1];
     private readonly long[] _keys;
@@ -71,11 +73,11 @@ public sealed class TagMatcher
             while (_keys[slot] != 0) slot = (slot + 1) & (_keys.Length - 1);
             (_keys[slot], _targets[slot]) = (key, target);
         }
-        _patterns = _tags
+        _patterns = new(() => _tags
             .Select((tag, index) => (index, tag.Patterns))
             .Where(p => p.Patterns.Count > 0)
             .Select(p => (p.index, new Regex(string.Join('|', p.Patterns.Select(x => $"(?:{x})")), PatternOptions | RegexOptions.Compiled, PatternTimeout)))
-            .ToArray();
+            .ToArray());
 
         void Add(string term, Term info)
         {
@@ -108,7 +110,7 @@ public sealed class TagMatcher
         {
             if (string.IsNullOrEmpty(text)) continue;
             Scan(text, hits);
-            foreach (var (tag, pattern) in _patterns)
+            foreach (var (tag, pattern) in _patterns.Value)
             {
                 if ((hits[tag] & Positive) != 0) continue;
                 try
@@ -168,7 +170,7 @@ public sealed class TagMatcher
                 else counts[term.Tag]++;
             }
         }
-        foreach (var (tag, pattern) in _patterns)
+        foreach (var (tag, pattern) in _patterns.Value)
         {
             if (counts[tag] > 0) continue;
             try

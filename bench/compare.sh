@@ -17,8 +17,11 @@ echo "[compare] work folder $WORK" >&2
 dotnet publish src/EmbeddedAiReport.Worker -c Release -o "$WORK/app" -nologo -v q >"$WORK/publish.log" 2>&1 \
   || { cat "$WORK/publish.log" >&2; exit 1; }
 
+# The product's config (the project's config/ with one feed source per URL) is written before each repetition, unmeasured,
+# as newsboat's config file is; the timed command is the worker alone.
 CONTENDER_NAME=product \
-CONTENDER_CMD="python3 $ROOT/bench/peerbench/product_contender.py {urls} {db} {workdir} dotnet $WORK/app/EmbeddedAiReport.Worker.dll" \
+CONTENDER_RESET_CMD="python3 $ROOT/bench/peerbench/product_contender.py --setup {urls} {workdir}" \
+CONTENDER_CMD="exec dotnet $WORK/app/EmbeddedAiReport.Worker.dll poll --all --config {workdir}/product-config --db {db}" \
 WORK="$WORK/peerbench" REPEAT="$REPEAT" bench/peerbench/run_bench.sh | tee "$WORK/peerbench.md"
 
 # The idle daemon on the product's config and database of the last peerbench repetition (9,000 entries, 200 sources).

@@ -28,7 +28,7 @@ internal static class ConfigParts
     }
 
     // The three files are parsed side by side: every command waits for them at start, and the router's ~300 KB of weights
-    // take about as long as building the taxonomy's matcher. Problems are listed in the files' order, as read one by one.
+    // take about as long as building the taxonomy's matcher. Their parse problems are listed in the files' order.
     private static TaggingModel? ReadTagging(ConfigReader reader)
     {
         if (reader.Read(LoadedConfig.TagsFile) is not { } tags) return null;

@@ -35,6 +35,21 @@ public sealed class CliTests : IDisposable
         Assert.Contains("appsettings.json: Draft:TimeZone: unknown time zone 'Mars/Olympus'", result.Error);
     }
 
+    [Theory]
+    [InlineData("""{"Fetching": {"MaxBytes": "lots"}}""", "'lots' at 'Fetching:MaxBytes'")]
+    [InlineData("""{"Draft": {"Quotas": {"news": "ten"}}}""", "'ten' at 'Draft:Quotas:news'")]
+    [InlineData("""{"Fetching": {"MaxParallelSources": 99999999999}}""", "'99999999999' at 'Fetching:MaxParallelSources'")]
+    public async Task Validate_ValueOfTheWrongType_NamesTheKeyAndTheValue(string settings, string named)
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        File.WriteAllText(Path.Combine(config, "appsettings.json"), settings);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(named, result.Error);
+    }
+
     [Fact]
     public async Task Validate_BrokenTemplate_NamesTheTemplate()
     {

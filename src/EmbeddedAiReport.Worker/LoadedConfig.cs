@@ -72,9 +72,9 @@ public sealed class LoadedConfig
     public TaggingModel Tagging => Current.TryGet<TaggingModel>() ?? TaggingModel.Empty;
 
     /// <summary>Reads <paramref name="directory"/>; environment variables prefixed <c>EAIR_</c> override appsettings (<c>EAIR_Fetching__Contact</c>).</summary>
+    /// <param name="kinds">The source kinds, still being made when the settings are read (they are needed for the sources only).</param>
     /// <param name="skip">Reloadable parts a one-shot command never uses (by value type): not read, so neither checked nor
     /// available (<c>poll</c> skips the draft template, whose parser alone costs a poll of all-304 feeds a sixth of its CPU).</param>
-    /// <param name="kinds">The source kinds, still being made when the settings are read (they are needed for the sources only).</param>
     public static LoadedConfig Load(string directory, string? databaseOverride, Task<IReadOnlyList<ISourceKind>> kinds, IReadOnlySet<Type>? skip = null)
     {
         var root = Path.GetFullPath(directory);

@@ -197,10 +197,11 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         var prepares = new PreparedWrite[writes.Count];
         for (var i = 0; i < writes.Count; i++) prepares[i] = job.Prepared?[i] ?? Prepare(writes[i]);
         var fresh = Enumerable.Range(0, writes.Count).Where(i => isNew[i]).ToList();
+        var names = writes.Select(w => Names(w.Candidate).ToList()).ToList();
         await pass.LookAheadAsync(
             fresh.Select(i => prepares[i].Fingerprint.TextHash).OfType<string>().ToList(),
-            fresh.SelectMany(i => Names(writes[i].Candidate)).ToHashSet(StringComparer.Ordinal),
-            writes.SelectMany(w => Names(w.Candidate)).ToList(), cancel);
+            fresh.SelectMany(i => names[i]).ToHashSet(StringComparer.Ordinal),
+            names.SelectMany(n => n).ToList(), cancel);
         var upserted = new List<UpsertedEntry>();
         var changed = new List<StoryCandidate>();
         for (var i = 0; i < writes.Count; i++)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
@@ -219,7 +220,7 @@ public sealed class LoadedConfig
         }
     }
 
-    private T? Read<T>(IServiceProvider provider, string section) where T : class
+    private T? Read<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(IServiceProvider provider, string section) where T : class
     {
         try
         {

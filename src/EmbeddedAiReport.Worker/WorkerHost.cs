@@ -112,8 +112,7 @@ internal static class WorkerHost
         services.AddSingleton(config);
         if (config.SummaryPrompt is { } summaryPrompt) services.AddSingleton(summaryPrompt);   // only while summaries are on
         services.AddReportSettings(config.DatabaseOverride);
-        foreach (var part in ConfigParts.All)
-            services.AddSingleton(typeof(IOptionsMonitor<>).MakeGenericType(part.ValueType), typeof(SnapshotMonitor<>).MakeGenericType(part.ValueType));
+        foreach (var part in ConfigParts.All) part.AddMonitor(services);
         var database = config.OpenDatabase();
         services.AddEmbeddedAiReport(database);
         services.AddSingleton<DraftFiles>();

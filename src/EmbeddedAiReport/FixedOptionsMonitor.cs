@@ -1,9 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport;
 
 /// <summary>An <see cref="IOptionsMonitor{TOptions}"/> whose value never changes: the default when no host reloads it, and for tests.</summary>
-public sealed class FixedOptionsMonitor<T>(T value) : IOptionsMonitor<T>
+public sealed class FixedOptionsMonitor<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(T value) : IOptionsMonitor<T>
 {
     public T CurrentValue => value;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
@@ -113,7 +114,7 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>Registers a source kind; adding a kind is this one line plus its folder.</summary>
-    public static IServiceCollection AddSourceKind<TKind>(this IServiceCollection services) where TKind : class, ISourceKind
+    public static IServiceCollection AddSourceKind<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TKind>(this IServiceCollection services) where TKind : class, ISourceKind
     {
         services.AddSingleton<ISourceKind, TKind>();
         return services;

@@ -29,12 +29,12 @@ internal static class DurationSettings
             if (span is null) problems.Add($"{file}: {key}: {Duration.Problem(text)}");
             values[key] = (span ?? fallback)?.ToString("c", CultureInfo.InvariantCulture);
         }
-        foreach (var (section, options) in ReportSettings.Sections)
+        foreach (var section in ReportSettings.Sections)
         {
-            var defaults = Activator.CreateInstance(options);
-            foreach (var property in options.GetProperties().Where(p => p.CanWrite))
+            var defaults = Activator.CreateInstance(section.Options);
+            foreach (var property in section.Options.GetProperties().Where(p => p.CanWrite))
             {
-                var key = $"{section}:{property.Name}";
+                var key = $"{section.Name}:{property.Name}";
                 var fallback = property.GetValue(defaults);
                 if (property.PropertyType == typeof(TimeSpan) || property.PropertyType == typeof(TimeSpan?))
                     Check(key, configuration[key], (TimeSpan?)fallback);

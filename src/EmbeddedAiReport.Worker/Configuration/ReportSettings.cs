@@ -13,10 +13,10 @@ namespace EmbeddedAiReport.Worker.Configuration;
 internal static class ReportSettings
 {
     /// <summary>The sections <see cref="AddReportSettings"/> binds, with their options types; keep in step with it (their durations are read by <see cref="DurationSettings"/>).</summary>
-    public static IReadOnlyList<(string Section, Type Options)> Sections { get; } =
+    public static IReadOnlyList<SettingsSection> Sections { get; } =
     [
-        ("Report", typeof(ReportOptions)), ("Fetching", typeof(FetchingOptions)), ("Draft", typeof(DraftOptions)), ("Dedup", typeof(DedupOptions)),
-        ("Summaries", typeof(Summaries.SummariesOptions)),
+        new("Report", typeof(ReportOptions)), new("Fetching", typeof(FetchingOptions)), new("Draft", typeof(DraftOptions)),
+        new("Dedup", typeof(DedupOptions)), new("Summaries", typeof(Summaries.SummariesOptions)),
     ];
 
     // Each binding is spelled out for its own type: the configuration binding source generator (the project's

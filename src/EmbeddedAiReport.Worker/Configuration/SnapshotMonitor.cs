@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Worker.Configuration;
@@ -6,7 +7,7 @@ namespace EmbeddedAiReport.Worker.Configuration;
 /// <c>IOptionsMonitor&lt;T&gt;</c> over a reloadable config file: <see cref="CurrentValue"/> is the value in the current
 /// <see cref="ConfigSnapshot"/>, so core services (the classifier) see a reload without knowing about files.
 /// </summary>
-internal sealed class SnapshotMonitor<T>(LoadedConfig config) : IOptionsMonitor<T> where T : class
+internal sealed class SnapshotMonitor<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(LoadedConfig config) : IOptionsMonitor<T> where T : class
 {
     public T CurrentValue => config.Current.Get<T>();
 

@@ -10,7 +10,7 @@ namespace EmbeddedAiReport.Worker.Http;
 /// <remarks>The summarizer's state is part of the detail when it is on; a failing model never makes the daemon unhealthy, since drafts go on with the source text.</remarks>
 internal sealed class HealthCheck(ReportDatabase database, SourceStatuses statuses, IOptions<ReportOptions> report, SummarizerHealth summarizer)
 {
-    /// <summary>The answer and the JSON body that explains it.</summary>
+    /// <summary>The answer and the JSON body that explains it (a <see cref="HealthReport"/>, or <see cref="HealthUnavailable"/>).</summary>
     public async Task<(bool Healthy, object Body)> EvaluateAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<SourceStatus> sources;
@@ -23,7 +23,7 @@ internal sealed class HealthCheck(ReportDatabase database, SourceStatuses status
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return (false, new { status = "unavailable", reason = $"database unreachable: {ex.GetBaseException().Message}" });
+            return (false, new HealthUnavailable("unavailable", $"database unreachable: {ex.GetBaseException().Message}"));
         }
 
         var enabled = sources.Where(s => s.Source.Enabled).ToList();
@@ -33,14 +33,8 @@ internal sealed class HealthCheck(ReportDatabase database, SourceStatuses status
         var reason = healthy ? null
             : $"{bad.Count} of {enabled.Count} enabled sources are failing or stale (more than {(share * 100).ToString("0.#", CultureInfo.InvariantCulture)}%): "
               + string.Join(", ", bad.Select(s => $"{s.Source.Id} ({s.State})"));
-        return (healthy, new
-        {
-            status = healthy ? "ok" : "degraded",
-            reason,
-            sources = enabled.Count,
-            failing = enabled.Count(s => s.State == "failing"),
-            stale = enabled.Count(s => s.State == "stale"),
-            summaries = summaries.State == "off" ? null : new { state = summaries.State, note = summaries.Note, consecutiveFailures = summaries.ConsecutiveFailures },
-        });
+        return (healthy, new HealthReport(healthy ? "ok" : "degraded", reason, enabled.Count,
+            enabled.Count(s => s.State == "failing"), enabled.Count(s => s.State == "stale"),
+            summaries.State == "off" ? null : new SummariesHealth(summaries.State, summaries.Note, summaries.ConsecutiveFailures)));
     }
 }

@@ -14,14 +14,14 @@ internal static class ReportEndpoints
 {
     // Chinese titles stay readable UTF-8 (the default encoder writes \u5E95 for every CJK character); HTML-sensitive
     // characters (< > & ' ") are still escaped, so the JSON stays safe to embed.
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+    private static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) }.With(WorkerJson.Default);
 
     public static void Map(WebApplication app)
     {
         app.MapGet("/healthz", async (HealthCheck health, CancellationToken ct) =>
         {
             var (healthy, body) = await health.EvaluateAsync(ct);
-            return Results.Json(body, JsonOptions, "application/json; charset=utf-8", healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            return Results.Json(body, JsonOptions.GetTypeInfo(body.GetType()), "application/json; charset=utf-8", healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 
         // The gauges describe state; read it just before the exporter writes them.
@@ -53,38 +53,25 @@ internal static class ReportEndpoints
             if (parsed is not { } chosen) return Results.Problem($"'{week}' is not an ISO week such as 2020-W48", statusCode: 400);
             var window = DraftWindow.Of(chosen, zone);
             var rows = await store.QueryAsync(new EntryQuery { FromUtc = window.FromUtc, ToUtc = window.ToUtc, Tag = tag, Section = section, Status = status, Limit = 1000 }, ct);
-            return Json(http, new
-            {
-                week = chosen.ToString(),
-                entries = rows.Select(r => new
-                {
-                    r.Entry.Id, r.Entry.Title, r.Entry.Account, r.Entry.Url, r.Entry.Section, r.Entry.Status, r.Entry.Score,
-                    published = r.Entry.Published, key = r.Entry.CanonicalKey, tags = r.Tags.Select(t => new { t.Tag, t.Weight }),
-                }),
-            });
+            return Json(http, new EntriesReply(chosen.ToString(), rows.Select(r => new EntryReply(r.Entry.Id, r.Entry.Title, r.Entry.Account,
+                r.Entry.Url, r.Entry.Section, r.Entry.Status, r.Entry.Score, r.Entry.Published, r.Entry.CanonicalKey, r.Tags))));
         });
 
         app.MapGet("/sources", async (HttpContext http, SourceStatuses statuses, LoadedConfig config, CancellationToken ct) =>
         {
             var zone = config.Draft.Zone();
             DateTimeOffset? Local(DateTimeOffset? value) => value is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
-            var result = new List<object>();
+            var result = new List<SourceReply>();
             foreach (var status in await statuses.LoadAsync(ct))
             {
                 var h = status.Health;
                 var requests = await statuses.RequestsAsync(status.Source.Id, ct);
-                result.Add(new
-                {
-                    status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
-                    status.State, status.Note, pausedUntil = Local(status.PausedUntil), nextPoll = Local(status.NextPoll),
-                    health = h is null ? null : new
-                    {
-                        lastPoll = Local(h.LastPoll), lastSuccess = Local(h.LastSuccess), h.LastError, h.LastWarning, h.ConsecutiveFailures,
-                        pausedUntil = Local(h.PausedUntil), lastNewEntry = Local(h.LastNewEntry), firstPoll = Local(h.FirstPoll), h.Entries,
-                    },
-                    requests = requests.Values.OrderBy(r => r.Label, StringComparer.Ordinal)
-                        .Select(r => new { r.Label, r.Error, r.ConsecutiveFailures, pausedUntil = Local(r.PausedUntil) }),
-                });
+                result.Add(new SourceReply(status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
+                    status.State, status.Note, Local(status.PausedUntil), Local(status.NextPoll),
+                    h is null ? null : new SourceHealthReply(Local(h.LastPoll), Local(h.LastSuccess), h.LastError, h.LastWarning,
+                        h.ConsecutiveFailures, Local(h.PausedUntil), Local(h.LastNewEntry), Local(h.FirstPoll), h.Entries),
+                    requests.Values.OrderBy(r => r.Label, StringComparer.Ordinal)
+                        .Select(r => new RequestReply(r.Label, r.Error, r.ConsecutiveFailures, Local(r.PausedUntil)))));
             }
             return Json(http, result);
         });
@@ -93,7 +80,7 @@ internal static class ReportEndpoints
     private static IResult Markdown(HttpContext http, string text) => Conditional(http, text, "text/markdown; charset=utf-8");
 
     private static IResult Json<T>(HttpContext http, T value) =>
-        Conditional(http, JsonSerializer.Serialize(value, JsonOptions), "application/json; charset=utf-8");
+        Conditional(http, JsonSerializer.Serialize(value, JsonOptions.For<T>()), "application/json; charset=utf-8");
 
     // The body's hash is its ETag; a matching If-None-Match gets 304 without the body.
     private static IResult Conditional(HttpContext http, string text, string contentType)

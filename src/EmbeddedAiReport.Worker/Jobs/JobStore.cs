@@ -38,7 +38,7 @@ internal static class JobStore
         {
             if (clustered)
             {
-                store.UsePostgres(postgres => postgres.ConnectionString = database.ConnectionString);
+                store.UsePostgres(Npgsql.NpgsqlFactory.Instance, database.ConnectionString);
                 store.UseClustering(cluster =>
                 {
                     cluster.CheckinInterval = storage.ClusterCheckinInterval;

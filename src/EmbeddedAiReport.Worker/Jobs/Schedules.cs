@@ -60,5 +60,5 @@ internal static class Schedules
 
     /// <summary>A fingerprint of everything sources.json says about <paramref name="source"/>.</summary>
     public static string Fingerprint(SourceDefinition source) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(source))))[..32];
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(source, JsonContracts.Plain.For<SourceDefinition>()))))[..32];
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Worker.Configuration;
 using Microsoft.Extensions.Options;
@@ -168,7 +169,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         return missed;
     }
 
-    private async Task ScheduleCronAsync<TJob>(IScheduler scheduler, StoredSchedules state, string name, string cron, DateTimeOffset now, TimeZoneInfo zone,
+    private async Task ScheduleCronAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.Interfaces)] TJob>(IScheduler scheduler, StoredSchedules state, string name, string cron, DateTimeOffset now, TimeZoneInfo zone,
         CancellationToken cancellationToken) where TJob : IJob
     {
         if (state.Schedules(SystemGroup).GetValueOrDefault(name) == cron && state.NextFire(SystemGroup, name) is { } next && next > now) return;

@@ -1,4 +1,5 @@
 using System.Reflection;
+using EmbeddedAiReport.Worker.Http;
 using EmbeddedAiReport.Drafting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
@@ -70,7 +71,7 @@ internal static class ReviewEndpoints
         {
             services.GetRequiredService<ILogger<ReviewActions>>().Refused(http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress?.ToString(), refused.Message);
             return http.Request.Headers.ContainsKey(ScriptHeader)
-                ? Results.Json(new { ok = false, message = refused.Message }, statusCode: refused.Status)
+                ? Results.Json(new ActionReply(false, refused.Message), WorkerJson.Default.ActionReply, statusCode: refused.Status)
                 : Results.Text(refused.Message + "\n", "text/plain; charset=utf-8", statusCode: refused.Status);
         }
         if (EditorialWeek.TryParse(week) is not { } parsed) return BadWeek(week);
@@ -81,7 +82,7 @@ internal static class ReviewEndpoints
     // The page's script gets JSON; a plain form post is sent back to the page (303), the message shown at its top.
     private static IResult Reply(HttpContext http, string week, long? id, ReviewActions.Outcome outcome)
     {
-        if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new { ok = outcome.Ok, message = outcome.Message }, statusCode: outcome.Status);
+        if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), WorkerJson.Default.ActionReply, statusCode: outcome.Status);
         var anchor = id is { } entry ? $"#e{entry}" : "";
         http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(week)}?msg={Uri.EscapeDataString(outcome.Message)}{anchor}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);

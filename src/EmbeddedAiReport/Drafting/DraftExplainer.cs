@@ -81,7 +81,8 @@ public sealed class DraftExplainer(DraftOptions options, IOptionsMonitor<Tagging
     // A copy through JSON keeps every setting the selector reads (a threshold added later included), then lifts the quotas.
     private static DraftOptions WithoutQuotas(DraftOptions options)
     {
-        var copy = JsonSerializer.Deserialize<DraftOptions>(JsonSerializer.Serialize(options)) ?? new DraftOptions();
+        var contract = JsonContracts.Plain.For<DraftOptions>();
+        var copy = JsonSerializer.Deserialize(JsonSerializer.Serialize(options, contract), contract) ?? new DraftOptions();
         copy.Quotas = options.EffectiveSections.ToDictionary(s => s.Slug, _ => int.MaxValue, StringComparer.OrdinalIgnoreCase);
         copy.KeepEmptySections = true;
         return copy;

@@ -20,13 +20,13 @@ namespace EmbeddedAiReport.Drafting;
 public sealed class DraftRenderer
 {
     private static readonly FluidParser Parser = new();
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    private static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    }.With();
 
     private readonly IFluidTemplate _template;
     private readonly TemplateOptions _options;
@@ -38,12 +38,13 @@ public sealed class DraftRenderer
             throw new DraftTemplateException($"{templateName}: {error}");
         _template = template;
         _options = new TemplateOptions();
-        _options.MemberAccessStrategy.MemberNameStrategy = MemberNameStrategies.SnakeCase;
-        _options.MemberAccessStrategy.Register<DraftView>();
-        _options.MemberAccessStrategy.Register<SectionView>();
-        _options.MemberAccessStrategy.Register<ItemView>();
-        _options.MemberAccessStrategy.Register<LinkView>();
-        _options.MemberAccessStrategy.Register<WriteupView>();
+        _options.Register<DraftView>(("date", v => v.Date), ("from", v => v.From), ("to", v => v.To), ("count", v => v.Count), ("sections", v => v.Sections));
+        _options.Register<SectionView>(("slug", v => v.Slug), ("name", v => v.Name), ("short_name", v => v.ShortName), ("note", v => v.Note),
+            ("items", v => v.Items), ("highlights", v => v.Highlights));
+        _options.Register<ItemView>(("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url), ("prefix", v => v.Prefix),
+            ("summary", v => v.Summary), ("links", v => v.Links), ("writeups", v => v.Writeups));
+        _options.Register<LinkView>(("kind", v => v.Kind), ("target", v => v.Target), ("url", v => v.Url), ("title", v => v.Title));
+        _options.Register<WriteupView>(("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url));
     }
 
     /// <summary>The draft as markdown.</summary>
@@ -63,20 +64,11 @@ public sealed class DraftRenderer
     /// <summary>The draft as JSON for other tools (raw text, not escaped for markdown).</summary>
     public static string RenderJson(Draft draft)
     {
-        var model = new
-        {
-            date = draft.Date.ToString("yyyy-MM-dd"),
-            from = draft.Window.First.ToString("yyyy-MM-dd"),
-            to = draft.Window.Last.ToString("yyyy-MM-dd"),
-            count = draft.Count,
-            sections = draft.Sections.Select(s => new
-            {
-                s.Slug,
-                s.Name,
-                items = s.Items.Select(i => new { id = i.EntryId, key = i.CanonicalKey, i.Title, i.Account, i.Url, i.Prefix, i.Summary, i.Score, i.Links, i.Writeups }),
-            }),
-        };
-        return JsonSerializer.Serialize(model, JsonOptions) + "\n";
+        var model = new DraftJson(draft.Date.ToString("yyyy-MM-dd"), draft.Window.First.ToString("yyyy-MM-dd"),
+            draft.Window.Last.ToString("yyyy-MM-dd"), draft.Count,
+            draft.Sections.Select(s => new DraftJsonSection(s.Slug, s.Name, s.Items.Select(i => new DraftJsonItem(
+                i.EntryId, i.CanonicalKey, i.Title, i.Account, i.Url, i.Prefix, i.Summary, i.Score, i.Links, i.Writeups)))));
+        return JsonSerializer.Serialize(model, JsonOptions.For<DraftJson>()) + "\n";
     }
 
     /// <summary>Escapes text for use inside a markdown link's brackets, on one line.</summary>

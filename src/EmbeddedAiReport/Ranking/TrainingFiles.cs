@@ -48,7 +48,7 @@ public static class TrainingFiles
     {
         try
         {
-            var pairs = JsonSerializer.Deserialize<string[][]>(File.ReadAllText(path)) ?? [];
+            var pairs = JsonSerializer.Deserialize(File.ReadAllText(path), CoreJson.Default.StringArrayArray) ?? [];
             return (pairs.Where(p => p is { Length: >= 2 }).Select((p, i) => Post(p[0], p[1], null, $"offtopic{i}")).ToList(), null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)

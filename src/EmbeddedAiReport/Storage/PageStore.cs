@@ -10,7 +10,7 @@ namespace EmbeddedAiReport.Storage;
 /// </remarks>
 public sealed class PageStore(ReportDatabase database)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new JsonSerializerOptions(JsonSerializerDefaults.Web).With();
 
     /// <summary>The stored pages of <paramref name="entryKeys"/>, by key.</summary>
     public async Task<IReadOnlyDictionary<string, StoredPage>> GetAsync(IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken)
@@ -26,7 +26,7 @@ public sealed class PageStore(ReportDatabase database)
             key.Value = entryKey;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken)) continue;
-            var entry = reader.IsDBNull(5) ? null : JsonSerializer.Deserialize<CandidateEntry>(reader.GetString(5), Json);
+            var entry = reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), Json.For<CandidateEntry>());
             result[entryKey] = new StoredPage(reader.GetString(0), reader.GetString(1), SqliteTime.Read(reader.GetString(2)),
                 Enum.Parse<PageOutcome>(reader.GetString(3), ignoreCase: true), reader.IsDBNull(4) ? null : reader.GetString(4), entry);
         }
@@ -59,7 +59,7 @@ public sealed class PageStore(ReportDatabase database)
         command.AddParameter("@checked", SqliteTime.Write(page.Checked));
         command.AddParameter("@outcome", page.Outcome.ToString().ToLowerInvariant());
         command.AddParameter("@detail", (object?)page.Detail ?? DBNull.Value);
-        command.AddParameter("@json", page.Entry is null ? DBNull.Value : JsonSerializer.Serialize(page.Entry, Json));
+        command.AddParameter("@json", page.Entry is null ? DBNull.Value : JsonSerializer.Serialize(page.Entry, Json.For<CandidateEntry>()));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -80,7 +80,7 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string IndexedTexts(string parameter) => $"json_each({parameter})";
 
-    public override object TextList(IEnumerable<string> values) => System.Text.Json.JsonSerializer.Serialize(values);
+    public override object TextList(IEnumerable<string> values) => System.Text.Json.JsonSerializer.Serialize(values as string[] ?? values.ToArray(), CoreJson.Default.StringArray);
 
     public override string JsonObjectRows(string parameter) => $"json_each({parameter})";
 

@@ -26,8 +26,8 @@ public sealed class SummaryPrompt
         if (!Parser.TryParse(templateSource, out var template, out var error))
             throw new DraftTemplateException($"{templateName}: {error}");
         _template = template;
-        _options.MemberAccessStrategy.MemberNameStrategy = MemberNameStrategies.SnakeCase;
-        _options.MemberAccessStrategy.Register<PromptView>();
+        _options.Register<PromptView>(("title", v => v.Title), ("text", v => v.Text), ("account", v => v.Account), ("kind", v => v.Kind),
+            ("prefix", v => v.Prefix));
         Version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(templateSource.ReplaceLineEndings("\n"))))[..16].ToLowerInvariant();
     }
 

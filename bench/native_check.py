@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""The native binary does what the JIT build does: the same commands, the same outputs.
+
+Runs one session of commands twice — with the native (ahead-of-time compiled) binary and with the JIT build — each on its
+own copy of the repository's config/ and a fresh database, against the same feeds (the test fixtures of several source
+kinds, served on 127.0.0.1), and compares every output after masking clock times and durations:
+
+  validate, poll --all (twice), sources, entries --all [--explain], export (markdown, json), import-issue, mark, edit,
+  move, publish, train (the written router.json and ranker.json must be byte-identical), backup, and the daemon's
+  /healthz, /sources, /entries, /drafts/{week}.md, /review/{week} and /metrics (status only: it carries timings).
+
+Exit 0 when everything matches, 1 with a unified diff of the first differences otherwise.
+
+  python3 bench/native_check.py NATIVE_BINARY JIT_DLL
+  (bench/compare.sh and .ci/run publish both and call it.)
+"""
+import argparse, difflib, http.server, json, os, pathlib, re, shutil, socket, subprocess, sys, tempfile, threading, time
+import urllib.request, urllib.error
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "EmbeddedAiReport.Tests" / "Fixtures"
+WINDOW = ["--from", "2000-01-01", "--to", "2030-12-31"]
+
+# One source per kind the fixtures cover; the broken feeds are there on purpose (their errors are part of the output).
+SOURCES = [
+    ("wechat-wewe", "wechat-mirror", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss", {"flavor": "wewe-rss", "format": "rss"}),
+    ("wechat2rss", "feed", "wechat-mirror-feed/wechat2rss_jiqizhixin.xml", {}),
+    ("arxiv-lg", "arxiv-rss", "arxiv-rss/handwritten_cs.LG_2024-02-26.xml", {"category": "cs.LG"}),
+    ("gh-feed-rs", "feed", "github-releases-atom/feedrs_feed-rs_releases_2020.atom", {}),
+    ("gulp", "feed", "github-releases-atom/rssparser_gulp_releases_2015.atom", {}),
+    ("latin1", "feed", "generic-feed/miniflux_no_xml_decl_iso-8859-1.xml", {}),
+    ("gb2312", "feed", "generic-feed/rssparser_news_qq_gb2312.xml", {}),
+    ("unclosed", "feed", "generic-feed/feedparser_illformed_unclosed_root.xml", {}),
+    ("truncated", "feed", "generic-feed/feedrs_reuters_truncated_server_error.xml", {}),
+    ("missing", "feed", "no/such/file.xml", {}),
+]
+
+MASKS = [
+    (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?"), "<time>"),
+    (re.compile(r"\b\d+(\.\d+)?\s?(ms|s|µs)\b"), "<duration>"),
+    (re.compile(r"\b\d+(\.\d+)?(ms|s)\b"), "<duration>"),
+    (re.compile(r"/tmp/[^\s\"']+"), "<path>"),
+]
+
+
+def mask(text):
+    for pattern, replacement in MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(directory):
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(directory), **k)
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def session(command, work, base):
+    """Runs the command list in WORK with COMMAND (a list); returns [(name, masked output)] and the trained files."""
+    cfg = work / "config"
+    shutil.copytree(ROOT / "config", cfg)
+    sources = [dict({"id": sid, "kind": kind, "url": f"{base}/{path}", "allowPrivateNetwork": True, "schedule": "1h"}, **extra)
+               for sid, kind, path, extra in SOURCES]
+    (cfg / "sources.json").write_text(json.dumps({"sources": sources}, ensure_ascii=False, indent=1), encoding="utf-8")
+    db = work / "report.db"
+    # One source at a time: entry ids then follow the sources' order, the same in both runs.
+    env = dict(os.environ, EAIR_Summaries__Endpoint="", EAIR_Fetching__MaxParallelSources="1", DOTNET_CLI_TELEMETRY_OPTOUT="1")
+    out = []
+
+    def run(name, *args, check_rc=None):
+        r = subprocess.run(command + list(args) + ["--config", str(cfg), "--db", str(db)], cwd=work, env=env,
+                           capture_output=True, text=True, timeout=600)
+        out.append((name, f"exit {r.returncode}\n--- stdout\n{mask(r.stdout)}--- stderr\n{mask(r.stderr)}"))
+        return r
+
+    run("validate", "validate")
+    run("poll 1", "poll", "--all")
+    run("poll 2", "poll", "--all")
+    run("sources", "sources")
+    listing = run("entries", "entries", "--all")
+    run("entries --explain", "entries", "--all", "--explain")
+    run("export markdown", "export", *WINDOW)
+    run("export json", "export", *WINDOW, "--format", "json")
+    ids = re.findall(r"^\s*(\d+)\s", listing.stdout, re.M)
+    if len(ids) >= 3:
+        run("mark", "mark", ids[0], "--status", "shortlisted")
+        run("reject", "mark", ids[1], "--status", "rejected")
+        run("edit", "edit", ids[2], "--title", "编辑后的标题 edited")
+        run("move", "move", ids[2], "--section", "news", *WINDOW)
+    else:
+        out.append(("ids", f"too few entries listed: {listing.stdout[:400]}"))
+    run("export after edits", "export", *WINDOW)
+    run("import-issue", "import-issue", str(FIXTURES / "corpus" / "2020-05-15.md"))
+    run("publish", "publish", *WINDOW, "--date", "2030-12-31")
+    run("export after publish", "export", *WINDOW)
+    run("train", "train", "--out", str(work / "trained"))
+    run("backup", "backup", "--out", str(work / "backup.db"))
+    trained = {p.name: p.read_bytes() for p in sorted((work / "trained").glob("*.json"))}
+
+    port = free_port()
+    daemon = subprocess.Popen(command + ["run", "--config", str(cfg), "--db", str(db)], cwd=work,
+                              env=dict(env, EAIR_Report__Urls=f"http://127.0.0.1:{port}"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def get(path):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as r:
+                    return r.status, r.read().decode("utf-8")
+            except urllib.error.HTTPError as e:
+                return e.code, e.read().decode("utf-8")
+
+        deadline = time.time() + 60
+        while True:
+            try:
+                get("/healthz")
+                break
+            except OSError:
+                if time.time() > deadline:
+                    out.append(("daemon", "did not answer within 60 s"))
+                    return out, trained
+                time.sleep(0.2)
+        for path in ["/healthz", "/sources", "/entries?week=2024-W09", "/drafts/2024-W09.md", "/review/2024-W09"]:
+            status, body = get(path)
+            body = re.sub(r'(name="__RequestVerificationToken"[^>]*value=")[^"]*', r"\1<token>", body)
+            body = re.sub(r'(data-token=")[^"]*', r"\1<token>", body)
+            out.append((f"GET {path}", f"{status}\n{mask(body)}"))
+        status, body = get("/metrics")
+        families = sorted(set(re.findall(r"^# TYPE (\S+)", body, re.M)))
+        out.append(("GET /metrics", f"{status} {families}"))
+    finally:
+        daemon.terminate()
+        try:
+            daemon.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+    return out, trained
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("native", help="the native binary (dotnet publish -p:PublishAot=true)")
+    ap.add_argument("jit", help="the JIT build's EmbeddedAiReport.Worker.dll")
+    ap.add_argument("--keep", action="store_true", help="keep the work folders")
+    a = ap.parse_args()
+    server = serve(FIXTURES)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    work = pathlib.Path(tempfile.mkdtemp(prefix="eair-native-"))
+    try:
+        (work / "native").mkdir()
+        (work / "jit").mkdir()
+        native, native_trained = session([str(pathlib.Path(a.native).resolve())], work / "native", base)
+        jit, jit_trained = session(["dotnet", str(pathlib.Path(a.jit).resolve())], work / "jit", base)
+    finally:
+        server.shutdown()
+        if not a.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    failures = 0
+    for (name, n), (_, j) in zip(native, jit):
+        if n != j:
+            failures += 1
+            print(f"DIFFERS: {name}")
+            sys.stdout.writelines(list(difflib.unified_diff(j.splitlines(True), n.splitlines(True), "jit", "native", n=2))[:60])
+    if len(native) != len(jit):
+        failures += 1
+        print(f"DIFFERS: {len(native)} native steps, {len(jit)} JIT steps")
+    if native_trained != jit_trained or not jit_trained:
+        failures += 1
+        print(f"DIFFERS: trained files native {sorted(native_trained)} vs JIT {sorted(jit_trained)} (or none written)")
+    listed = len(re.findall(r"^\s*\d+\s", next((o for name, o in jit if name == "entries"), ""), re.M))
+    print(f"native check: {len(jit)} steps and {len(jit_trained)} trained files compared, {failures} differ ({listed} entries listed)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EmbeddedAiReport.Storage;
+
+namespace EmbeddedAiReport.Worker.Http;
+
+// The JSON bodies of the daemon's endpoints (design.md §9), property order as written, camel case on output. Contracts
+// generated at compile time (WorkerJson): no reflection, so the native binary serves the same bytes.
+
+internal sealed record HealthUnavailable(string Status, string Reason);
+
+internal sealed record HealthReport(string Status, string? Reason, int Sources, int Failing, int Stale, SummariesHealth? Summaries);
+
+internal sealed record SummariesHealth(string State, string? Note, int ConsecutiveFailures);
+
+internal sealed record EntriesReply(string Week, IEnumerable<EntryReply> Entries);
+
+internal sealed record EntryReply(long Id, string Title, string? Account, string Url, string? Section, string Status, double Score,
+    DateTimeOffset? Published, string Key, IEnumerable<EntryTag> Tags);
+
+internal sealed record SourceReply(string Id, string Kind, bool Enabled, string Schedule, string State, string? Note,
+    DateTimeOffset? PausedUntil, DateTimeOffset? NextPoll, SourceHealthReply? Health, IEnumerable<RequestReply> Requests);
+
+internal sealed record SourceHealthReply(DateTimeOffset? LastPoll, DateTimeOffset? LastSuccess, string? LastError, string? LastWarning,
+    int ConsecutiveFailures, DateTimeOffset? PausedUntil, DateTimeOffset? LastNewEntry, DateTimeOffset? FirstPoll, long Entries);
+
+internal sealed record RequestReply(string Label, string? Error, int ConsecutiveFailures, DateTimeOffset? PausedUntil);
+
+internal sealed record ActionReply(bool Ok, string Message);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(HealthUnavailable))]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(EntriesReply))]
+[JsonSerializable(typeof(List<SourceReply>))]
+[JsonSerializable(typeof(ActionReply))]
+internal sealed partial class WorkerJson : JsonSerializerContext;

@@ -5,8 +5,8 @@ Runs one session of commands twice — with the native (ahead-of-time compiled) 
 own copy of the repository's config/ and a fresh database, against the same feeds (the test fixtures of several source
 kinds, served on 127.0.0.1), and compares every output after masking clock times and durations:
 
-  validate, poll --all (twice), sources, entries --all [--explain], export (markdown, json), import-issue, mark, edit,
-  move, publish, train (the written router.json and ranker.json must be byte-identical), backup, and the daemon's
+  validate, poll --all (twice), sources, entries --all [--explain], export (markdown, json), mark, edit, move,
+  summarize (a fake chat-completions endpoint), import-issue, publish, train (the written router.json and ranker.json must be byte-identical), backup, and the daemon's
   /healthz, /sources, /entries, /drafts/{week}.md, /review/{week} and /metrics (status only: it carries timings).
 
 Exit 0 when everything matches, 1 with a unified diff of the first differences otherwise.
@@ -55,9 +55,30 @@ def free_port():
         return s.getsockname()[1]
 
 
+SUMMARY = "这篇论文把卷积层分配到手机芯片的处理器、图形处理器和神经网络处理器上，并为每台设备拟合能耗模型来节省电量。"
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """The fixtures as static files, and a fake of the chat-completions API that answers every prompt with SUMMARY."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        body = json.dumps({"id": "chatcmpl-fake", "object": "chat.completion", "created": 1700000000,
+                           "model": request.get("model", ""), "choices": [{"index": 0, "finish_reason": "stop",
+                           "message": {"role": "assistant", "content": SUMMARY}}],
+                           "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 def serve(directory):
-    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(directory), **k)
-    http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+    handler = lambda *a, **k: Handler(*a, directory=str(directory), **k)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -75,8 +96,9 @@ def session(command, work, base):
     env = dict(os.environ, EAIR_Summaries__Endpoint="", EAIR_Fetching__MaxParallelSources="1", DOTNET_CLI_TELEMETRY_OPTOUT="1")
     out = []
 
-    def run(name, *args, check_rc=None):
-        r = subprocess.run(command + list(args) + ["--config", str(cfg), "--db", str(db)], cwd=work, env=env,
+    def run(name, *args, summaries=False):
+        extra = {"EAIR_Summaries__Endpoint": f"{base}/v1/", "EAIR_Summaries__Model": "fake-model"} if summaries else {}
+        r = subprocess.run(command + list(args) + ["--config", str(cfg), "--db", str(db)], cwd=work, env=dict(env, **extra),
                            capture_output=True, text=True, timeout=600)
         out.append((name, f"exit {r.returncode}\n--- stdout\n{mask(r.stdout)}--- stderr\n{mask(r.stderr)}"))
         return r
@@ -98,6 +120,8 @@ def session(command, work, base):
     else:
         out.append(("ids", f"too few entries listed: {listing.stdout[:400]}"))
     run("export after edits", "export", *WINDOW)
+    run("summarize", "summarize", *WINDOW, summaries=True)
+    run("export with summaries", "export", *WINDOW)
     run("import-issue", "import-issue", str(FIXTURES / "corpus" / "2020-05-15.md"))
     run("publish", "publish", *WINDOW, "--date", "2030-12-31")
     run("export after publish", "export", *WINDOW)
@@ -174,6 +198,10 @@ def main():
     if native_trained != jit_trained or not jit_trained:
         failures += 1
         print(f"DIFFERS: trained files native {sorted(native_trained)} vs JIT {sorted(jit_trained)} (or none written)")
+    summarized = next((o for name, o in native if name == "summarize"), "")
+    if not re.search(r"summaries: \d+ calls, [1-9]\d* accepted", summarized):
+        failures += 1
+        print(f"FAILS: the native binary stored no summary of the fake model:\n{summarized[-800:]}")
     listed = len(re.findall(r"^\s*\d+\s", next((o for name, o in jit if name == "entries"), ""), re.M))
     print(f"native check: {len(jit)} steps and {len(jit_trained)} trained files compared, {failures} differ ({listed} entries listed)")
     return 1 if failures else 0

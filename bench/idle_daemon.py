@@ -26,7 +26,7 @@ def status(pid, key):
 def once(app, config, db, settle):
     port = free_port()
     env = dict(os.environ, EAIR_Report__Urls=f"http://127.0.0.1:{port}")
-    proc = subprocess.Popen(["dotnet", str(app), "run", "--config", config, "--db", db], env=env,
+    proc = subprocess.Popen([*app, "run", "--config", config, "--db", db], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 60
@@ -58,7 +58,9 @@ def main():
     ap.add_argument("--settle", type=float, default=20)
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
-    app = pathlib.Path(a.app).resolve() / "EmbeddedAiReport.Worker.dll"
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+    from scale import worker_command
+    app = worker_command(a.app)
     samples = [once(app, a.config, a.db, a.settle) for _ in range(a.repeat)]
     rss = statistics.median(s[0] for s in samples)
     hwm = statistics.median(s[1] for s in samples)

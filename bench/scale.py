@@ -36,14 +36,21 @@ def count(db):
         con.close()
 
 
+def worker_command(folder):
+    """The command of a published worker: `dotnet X.dll` for the JIT build, the executable itself when native (no dll)."""
+    folder = pathlib.Path(folder).resolve()
+    dll = folder / "EmbeddedAiReport.Worker.dll"
+    return ["dotnet", str(dll)] if dll.exists() else [str(folder / "EmbeddedAiReport.Worker")]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("app", help="folder of the published worker (EmbeddedAiReport.Worker.dll)")
+    ap.add_argument("app", help="folder of the published worker: the native binary, or EmbeddedAiReport.Worker.dll")
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--work", default=None)
     a = ap.parse_args()
-    app = pathlib.Path(a.app).resolve() / "EmbeddedAiReport.Worker.dll"
+    worker = worker_command(a.app)
     work = pathlib.Path(a.work or tempfile.mkdtemp(prefix="eair-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     big = work / f"scale-{a.entries}.db"
@@ -63,7 +70,6 @@ def main():
     cfg = work / "config"
     if not cfg.exists():
         shutil.copytree(ROOT / "config", cfg)
-    worker = ["dotnet", str(app)]
     queries = {}
     for name, args in (("export --week", ["export", "--week", WEEK]), ("entries --week", ["entries", "--week", WEEK])):
         samples = [run([*worker, *args, "--config", str(cfg), "--db", str(big)], cwd=ROOT)[0] for _ in range(a.repeat)]

@@ -6,12 +6,15 @@ own copy of the repository's config/ and a fresh database, against the same feed
 kinds, served on 127.0.0.1), and compares every output after masking clock times and durations:
 
   validate, poll --all (twice), sources, entries --all [--explain], export (markdown, json), mark, edit, move,
-  summarize (a fake chat-completions endpoint), import-issue, publish, train (the written router.json and ranker.json must be byte-identical), backup, and the daemon's
-  /healthz, /sources, /entries, /drafts/{week}.md, /review/{week} and /metrics (status only: it carries timings).
+  summarize (a fake chat-completions endpoint), import-issue, publish, train (the written router.json and ranker.json
+  must be byte-identical), backup, and the daemon's /healthz, /sources, /entries, /drafts/{week}.md, /review/{week} and
+  /metrics (status only: it carries timings).
+
+With --postgres, the same two sessions run again on PostgreSQL (a fresh database each) and are compared too.
 
 Exit 0 when everything matches, 1 with a unified diff of the first differences otherwise.
 
-  python3 bench/native_check.py NATIVE_BINARY JIT_DLL
+  python3 bench/native_check.py NATIVE_BINARY JIT_DLL [--postgres "Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres"]
   (bench/compare.sh and .ci/run publish both and call it.)
 """
 import argparse, difflib, http.server, json, os, pathlib, re, shutil, socket, subprocess, sys, tempfile, threading, time
@@ -84,8 +87,10 @@ def serve(directory):
     return server
 
 
-def session(command, work, base):
-    """Runs the command list in WORK with COMMAND (a list); returns [(name, masked output)] and the trained files."""
+def session(command, work, base, storage=None):
+    """Runs the command list in WORK with COMMAND (a list); returns [(name, masked output)] and the trained files.
+
+    STORAGE: extra environment (the PostgreSQL provider and its connection string), or None for SQLite."""
     cfg = work / "config"
     shutil.copytree(ROOT / "config", cfg)
     sources = [dict({"id": sid, "kind": kind, "url": f"{base}/{path}", "allowPrivateNetwork": True, "schedule": "1h"}, **extra)
@@ -93,7 +98,7 @@ def session(command, work, base):
     (cfg / "sources.json").write_text(json.dumps({"sources": sources}, ensure_ascii=False, indent=1), encoding="utf-8")
     db = work / "report.db"
     # One source at a time: entry ids then follow the sources' order, the same in both runs.
-    env = dict(os.environ, EAIR_Summaries__Endpoint="", EAIR_Fetching__MaxParallelSources="1", DOTNET_CLI_TELEMETRY_OPTOUT="1")
+    env = dict(os.environ, EAIR_Summaries__Endpoint="", EAIR_Fetching__MaxParallelSources="1", DOTNET_CLI_TELEMETRY_OPTOUT="1", **(storage or {}))
     out = []
 
     def run(name, *args, summaries=False):
@@ -168,11 +173,40 @@ def session(command, work, base):
     return out, trained
 
 
+def fresh_postgres_database(connection, name):
+    """Drops and creates database NAME on the server of CONNECTION (an Npgsql connection string); returns the storage environment."""
+    parts = dict(p.split("=", 1) for p in connection.split(";") if "=" in p)
+    bindir = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout.strip() if shutil.which("pg_config") else ""
+    if not os.path.exists(os.path.join(bindir, "createdb")):
+        bindir = sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    server = ["-h", parts.get("Host", "127.0.0.1"), "-p", parts.get("Port", "5432"), "-U", parts.get("Username", "postgres")]
+    subprocess.run([os.path.join(bindir, "dropdb"), "--if-exists", *server, name], check=True)
+    subprocess.run([os.path.join(bindir, "createdb"), *server, name], check=True)
+    parts["Database"] = name
+    return {"EAIR_Storage__Provider": "postgres", "EAIR_Storage__ConnectionString": ";".join(f"{k}={v}" for k, v in parts.items())}
+
+
+def compare(label, native, jit):
+    """Prints the differing steps of two sessions; returns how many differ."""
+    failures = 0
+    for (name, n), (_, j) in zip(native, jit):
+        if n != j:
+            failures += 1
+            print(f"DIFFERS ({label}): {name}")
+            sys.stdout.writelines(list(difflib.unified_diff(j.splitlines(True), n.splitlines(True), "jit", "native", n=2))[:60])
+    if len(native) != len(jit):
+        failures += 1
+        print(f"DIFFERS ({label}): {len(native)} native steps, {len(jit)} JIT steps")
+    return failures
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("native", help="the native binary (dotnet publish -p:PublishAot=true)")
     ap.add_argument("jit", help="the JIT build's EmbeddedAiReport.Worker.dll")
     ap.add_argument("--keep", action="store_true", help="keep the work folders")
+    ap.add_argument("--postgres", metavar="CONNECTION", help="also run both sessions on PostgreSQL: an Npgsql connection string of a "
+                    "server whose user may create databases (database eair_native_check is dropped and created for each)")
     a = ap.parse_args()
     server = serve(FIXTURES)
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -182,19 +216,20 @@ def main():
         (work / "jit").mkdir()
         native, native_trained = session([str(pathlib.Path(a.native).resolve())], work / "native", base)
         jit, jit_trained = session(["dotnet", str(pathlib.Path(a.jit).resolve())], work / "jit", base)
+        runs = [("sqlite", native, jit)]
+        if a.postgres:
+            (work / "pg-native").mkdir()
+            (work / "pg-jit").mkdir()
+            pg_native, _ = session([str(pathlib.Path(a.native).resolve())], work / "pg-native", base,
+                                   fresh_postgres_database(a.postgres, "eair_native_check"))
+            pg_jit, _ = session(["dotnet", str(pathlib.Path(a.jit).resolve())], work / "pg-jit", base,
+                                fresh_postgres_database(a.postgres, "eair_native_check"))
+            runs.append(("postgres", pg_native, pg_jit))
     finally:
         server.shutdown()
         if not a.keep:
             shutil.rmtree(work, ignore_errors=True)
-    failures = 0
-    for (name, n), (_, j) in zip(native, jit):
-        if n != j:
-            failures += 1
-            print(f"DIFFERS: {name}")
-            sys.stdout.writelines(list(difflib.unified_diff(j.splitlines(True), n.splitlines(True), "jit", "native", n=2))[:60])
-    if len(native) != len(jit):
-        failures += 1
-        print(f"DIFFERS: {len(native)} native steps, {len(jit)} JIT steps")
+    failures = sum(compare(label, n, j) for label, n, j in runs)
     if native_trained != jit_trained or not jit_trained:
         failures += 1
         print(f"DIFFERS: trained files native {sorted(native_trained)} vs JIT {sorted(jit_trained)} (or none written)")
@@ -203,7 +238,8 @@ def main():
         failures += 1
         print(f"FAILS: the native binary stored no summary of the fake model:\n{summarized[-800:]}")
     listed = len(re.findall(r"^\s*\d+\s", next((o for name, o in jit if name == "entries"), ""), re.M))
-    print(f"native check: {len(jit)} steps and {len(jit_trained)} trained files compared, {failures} differ ({listed} entries listed)")
+    print(f"native check: {sum(len(j) for _, _, j in runs)} steps on {' and '.join(label for label, _, _ in runs)} and "
+          f"{len(jit_trained)} trained files compared, {failures} differ ({listed} entries listed)")
     return 1 if failures else 0
 
 

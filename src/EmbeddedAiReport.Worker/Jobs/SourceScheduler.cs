@@ -169,8 +169,12 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         return missed;
     }
 
-    private async Task ScheduleCronAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.Interfaces)] TJob>(IScheduler scheduler, StoredSchedules state, string name, string cron, DateTimeOffset now, TimeZoneInfo zone,
-        CancellationToken cancellationToken) where TJob : IJob
+    // The members Quartz's JobBuilder.Create<T> needs of a job type (its own annotation).
+    private const DynamicallyAccessedMemberTypes JobMembers =
+        DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.Interfaces;
+
+    private async Task ScheduleCronAsync<[DynamicallyAccessedMembers(JobMembers)] TJob>(IScheduler scheduler, StoredSchedules state, string name,
+        string cron, DateTimeOffset now, TimeZoneInfo zone, CancellationToken cancellationToken) where TJob : IJob
     {
         if (state.Schedules(SystemGroup).GetValueOrDefault(name) == cron && state.NextFire(SystemGroup, name) is { } next && next > now) return;
         var job = JobBuilder.Create<TJob>().WithIdentity(name, SystemGroup).UsingJobData(ScheduleKey, cron).StoreDurably().RequestRecovery(Clustered).Build();

@@ -1,6 +1,6 @@
 using System.Reflection;
-using EmbeddedAiReport.Worker.Http;
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Worker.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 

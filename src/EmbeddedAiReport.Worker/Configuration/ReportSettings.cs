@@ -16,7 +16,7 @@ internal static class ReportSettings
     public static IReadOnlyList<SettingsSection> Sections { get; } =
     [
         new("Report", typeof(ReportOptions)), new("Fetching", typeof(FetchingOptions)), new("Draft", typeof(DraftOptions)),
-        new("Dedup", typeof(DedupOptions)), new("Summaries", typeof(Summaries.SummariesOptions)),
+        new("Dedup", typeof(DedupOptions)), new("Storage", typeof(StorageOptions)), new("Summaries", typeof(Summaries.SummariesOptions)),
     ];
 
     // Each binding is spelled out for its own type: the configuration binding source generator (the project's

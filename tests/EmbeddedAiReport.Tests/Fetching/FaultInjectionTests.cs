@@ -227,61 +227,49 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
     [Fact]
     public async Task PollAsync_Fault09_HundredMegabyteStreamedBody_AbortsAtTheCapAndTheServerStopsWriting()
     {
-        const long Total = 100L * 1024 * 1024;
-        long written = 0;
-        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // The server sees the client hang up as an aborted request, a failed write or a completed pipe, whichever comes first.
-        var hungUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Server.Map("huge.xml", async context =>
-        {
-            context.RequestAborted.Register(() => hungUp.TrySetResult());
-            context.Response.ContentType = "application/xml";
-            var chunk = new byte[64 * 1024];
-            Array.Fill(chunk, (byte)' ');
-            try
-            {
-                while (written < Total && !context.RequestAborted.IsCancellationRequested)
-                {
-                    // FlushResult.IsCompleted: the connection is gone (Kestrel turns later writes into no-ops).
-                    if ((await context.Response.BodyWriter.WriteAsync(chunk, context.RequestAborted)).IsCompleted)
-                    {
-                        hungUp.TrySetResult();
-                        break;
-                    }
-                    written += chunk.Length;
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException) { hungUp.TrySetResult(); }
-            finally { finished.TrySetResult(); }
-        });
+        var (finished, hungUp) = ServeHundredMegabytes("huge.xml", declareLength: false);
 
         var result = await PollAsync("huge.xml", """, "maxBytes": 1048576 """);
 
         AssertClearFailure(result, "huge.xml", "raise maxBytes");
         Assert.Contains("1048576 byte cap", result.Error);
-        await finished.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        // The client hung up mid-body: a response read to its end would complete normally, with none of those signs. (How
-        // many bytes the server wrote is not measurable: after the abort, Kestrel turns writes into no-ops before it signals.
-        // Under load the handler can finish on a completed pipe before Kestrel notices the abort, so any sign counts.)
-        await hungUp.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await finished.WaitAsync(TimeSpan.FromSeconds(60));
+        // The client hung up mid-body: a response read to its end would complete normally, with no sign of it.
+        await hungUp.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     [Fact]
     public async Task PollAsync_Fault10_DeclaredContentLengthOverTheCap_RefusedBeforeReadingTheBody()
     {
-        long written = 0;
+        var (finished, hungUp) = ServeHundredMegabytes("declared.xml", declareLength: true);
+
+        var result = await PollAsync("declared.xml", """, "maxBytes": 1048576 """);
+
+        AssertClearFailure(result, "declared.xml", "byte cap");
+        await finished.WaitAsync(TimeSpan.FromSeconds(60));
+        // The client hung up mid-body: a response read to its end would complete normally, with no sign of it.
+        await hungUp.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    // Serves 100 MB of spaces in 64 KB chunks at PATH (with its Content-Length when declared). Finished: the handler ended.
+    // HungUp: the server saw the client leave before the end, as an aborted request, a failed write or a completed pipe,
+    // whichever comes first (under load the handler can finish on a completed pipe before Kestrel signals the abort). How
+    // many bytes the server wrote is not measurable: after the abort, Kestrel turns writes into no-ops before it signals.
+    private (Task Finished, Task HungUp) ServeHundredMegabytes(string path, bool declareLength)
+    {
+        const long Total = 100L * 1024 * 1024;
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // The server sees the client hang up as an aborted request, a failed write or a completed pipe, whichever comes first.
         var hungUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Server.Map("declared.xml", async context =>
+        Server.Map(path, async context =>
         {
             context.RequestAborted.Register(() => hungUp.TrySetResult());
             context.Response.ContentType = "application/xml";
-            context.Response.ContentLength = 100L * 1024 * 1024;
+            if (declareLength) context.Response.ContentLength = Total;
             var chunk = new byte[64 * 1024];
+            Array.Fill(chunk, (byte)' ');
             try
             {
-                for (var i = 0; i < 1600 && !context.RequestAborted.IsCancellationRequested; i++)
+                for (long written = 0; written < Total && !context.RequestAborted.IsCancellationRequested; written += chunk.Length)
                 {
                     // FlushResult.IsCompleted: the connection is gone (Kestrel turns later writes into no-ops).
                     if ((await context.Response.BodyWriter.WriteAsync(chunk, context.RequestAborted)).IsCompleted)
@@ -289,21 +277,12 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
                         hungUp.TrySetResult();
                         break;
                     }
-                    written += chunk.Length;
                 }
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException) { hungUp.TrySetResult(); }
             finally { finished.TrySetResult(); }
         });
-
-        var result = await PollAsync("declared.xml", """, "maxBytes": 1048576 """);
-
-        AssertClearFailure(result, "declared.xml", "byte cap");
-        await finished.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        // The client hung up mid-body: a response read to its end would complete normally, with none of those signs. (How
-        // many bytes the server wrote is not measurable: after the abort, Kestrel turns writes into no-ops before it signals.
-        // Under load the handler can finish on a completed pipe before Kestrel notices the abort, so any sign counts.)
-        await hungUp.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return (finished.Task, hungUp.Task);
     }
 
     [Fact]

@@ -28,9 +28,14 @@ public sealed class SourcePoller(
     /// <summary>Time <see cref="PollManyAsync"/> keeps at the end of its budget for committing what the last sources read.</summary>
     internal static readonly TimeSpan CommitReserve = TimeSpan.FromSeconds(2);
 
+    /// <summary>Read polls that may wait for the writer per reading slot of <see cref="PollManyAsync"/>, which bounds the entries held in memory.</summary>
+    internal const int WaitingPerSlot = 4;
+
     /// <param name="pollBudget">Time the whole poll may take; null: the source's <c>budget</c>, else <see cref="FetchingOptions.PollBudget"/>.</param>
     /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own (<c>poll</c> tries them all).</param>
-    public async Task<PollResult> PollAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null, bool respectPauses = false)
+    /// <param name="onRead">Called once the source has been read and its entries prepared, before they wait for the writer.</param>
+    public async Task<PollResult> PollAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null, bool respectPauses = false,
+        Action? onRead = null)
     {
         // Every request, retry and wait of this poll shares one budget; what was read before it ran out is still stored.
         using var budget = new PollBudget(pollBudget ?? source.PollBudget ?? fetching.Value.PollBudget, timeProvider, cancellationToken);
@@ -53,6 +58,7 @@ public sealed class SourcePoller(
         }
         var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, read.LastStatus, read.Bytes, writes.Count, error, read.Validators,
             pausedUntil, warning, requestHealth);
+        onRead?.Invoke();
         var counts = await writer.CommitAsync(record, writes, prepared, cancellationToken);
 
         var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, read.AllNotModified && read.Errors.Count == 0, error, clock.Elapsed)
@@ -63,12 +69,15 @@ public sealed class SourcePoller(
         return result;
     }
 
-    /// <summary>Polls <paramref name="sources"/> with at most <paramref name="maxParallel"/> at once; a crash of one is reported as its failure.</summary>
+    /// <summary>Polls <paramref name="sources"/> with at most <paramref name="maxParallel"/> reading at once; a crash of one is reported as its failure.</summary>
     /// <remarks>
     /// The run ends within <see cref="FetchingOptions.PollBudget"/>, storing included: a source started later gets what is
     /// left of it, less <see cref="CommitReserve"/>. A source
     /// still running after <see cref="SlotPatience"/> is waiting on a slow or dead server, so it lets the next source start;
-    /// a dozen dead servers cannot hold back the healthy sources behind them.
+    /// a dozen dead servers cannot hold back the healthy sources behind them. A source that has read its entries lets the
+    /// next one start too while it waits for the one writer, so reading goes on while a long group is written (a big
+    /// database's story index being loaded, a checkpoint); at most <see cref="WaitingPerSlot"/> × <paramref name="maxParallel"/>
+    /// read polls wait in memory.
     /// </remarks>
     /// <param name="progress">Called as each source finishes (from the worker that polled it), e.g. to print a line.</param>
     public async Task<IReadOnlyList<PollResult>> PollManyAsync(IReadOnlyList<SourceDefinition> sources, int maxParallel, CancellationToken cancellationToken,
@@ -78,28 +87,44 @@ public sealed class SourcePoller(
         var budget = fetching.Value.PollBudget;
         var deadline = timeProvider.GetUtcNow() + budget - (budget / 10 < CommitReserve ? budget / 10 : CommitReserve);
         using var slots = new SemaphoreSlim(maxParallel);
+        using var held = new SemaphoreSlim(maxParallel * WaitingPerSlot);
         var polls = sources.Select(async source =>
         {
-            await slots.WaitAsync(cancellationToken);
-            var released = 0;
-            void Release()
+            await held.WaitAsync(cancellationToken);
+            try
             {
-                if (Interlocked.Exchange(ref released, 1) == 0) slots.Release();
+                await slots.WaitAsync(cancellationToken);
             }
-            using var patience = timeProvider.CreateTimer(_ => Release(), null, SlotPatience, Timeout.InfiniteTimeSpan);
+            catch
+            {
+                held.Release();
+                throw;
+            }
+            int reading = 1, holding = 1;
+            void DoneReading()
+            {
+                if (Interlocked.Exchange(ref reading, 0) == 1) slots.Release();
+            }
+            void LetGo()
+            {
+                DoneReading();
+                if (Interlocked.Exchange(ref holding, 0) == 1) held.Release();
+            }
+            // A source this slow is waiting on its server, not holding entries: it counts against neither bound.
+            using var patience = timeProvider.CreateTimer(_ => LetGo(), null, SlotPatience, Timeout.InfiniteTimeSpan);
             try
             {
                 var left = deadline - timeProvider.GetUtcNow();
                 var own = source.PollBudget ?? fetching.Value.PollBudget;
                 var result = left <= TimeSpan.Zero
                     ? new PollResult(source.Id, 0, 0, 0, false, "not polled: the run's budget was used up by slow sources before its turn", TimeSpan.Zero)
-                    : await PollGuardedAsync(source, cancellationToken, left < own ? left : own);
+                    : await PollGuardedAsync(source, cancellationToken, left < own ? left : own, onRead: DoneReading);
                 progress?.Invoke(result);
                 return result;
             }
             finally
             {
-                Release();
+                LetGo();
             }
         }).ToList();
         return await Task.WhenAll(polls);
@@ -124,11 +149,11 @@ public sealed class SourcePoller(
 
     /// <summary>Polls one source; an unexpected exception (a bug, an unwritable database) becomes a failed result.</summary>
     public async Task<PollResult> PollGuardedAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null,
-        bool respectPauses = false)
+        bool respectPauses = false, Action? onRead = null)
     {
         try
         {
-            return await PollAsync(source, cancellationToken, pollBudget, respectPauses);
+            return await PollAsync(source, cancellationToken, pollBudget, respectPauses, onRead);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace EmbeddedAiReport.Dedup;
 
-/// <summary>The LSH band buckets of recent entries, in memory: band key → the newest members (entry numbers) sharing it.</summary>
+/// <summary>The LSH band buckets of recent entries, in memory: per band, band key → the newest members (entry numbers) sharing it.</summary>
 /// <remarks>
 /// Members are small numbers the owner gives entries (<see cref="StoryIndex"/> numbers the entries it holds), each with an
 /// order (its entry id: the highest is the newest). A lookup returns at most <see cref="DedupOptions.MaxBucketCandidates"/>
@@ -16,17 +16,17 @@ namespace EmbeddedAiReport.Dedup;
 /// </remarks>
 internal sealed class BandIndex(DedupOptions options)
 {
-    // value >= 0: the bucket's only member; value < 0: ~(index of its array in _lists).
-    private Dictionary<long, int> _buckets = [];
-    // A crowded bucket: [0] holds the count, then the members, oldest first.
-    private List<int[]> _lists = [];
+    // Per band: key → value >= 0: the bucket's only member; value < 0: ~(index of its array in that band's list).
+    private Dictionary<long, int>[] _buckets = [];
+    // Per band, its crowded buckets: [0] holds the count, then the members, oldest first.
+    private List<int[]>[] _lists = [];
     private long[] _order = [];
 
     /// <summary>Entries added since the last <see cref="Clear"/> (re-signed entries count again).</summary>
     public int Entries { get; private set; }
 
     /// <summary>Approximate bytes held: dictionary slots (key, value, hash, chain and bucket: 24 bytes), bucket arrays and orders.</summary>
-    public long ApproximateBytes => 24L * _buckets.EnsureCapacity(0) + _lists.Sum(l => 4L * l.Length + 32) + 8L * _order.Length;
+    public long ApproximateBytes => _buckets.Sum(b => 24L * b.EnsureCapacity(0)) + _lists.Sum(band => band.Sum(l => 4L * l.Length + 32)) + 8L * _order.Length;
 
     /// <summary>Empties the index.</summary>
     public void Clear()
@@ -40,47 +40,81 @@ internal sealed class BandIndex(DedupOptions options)
     /// <summary>Makes room for <paramref name="members"/> members without growing step by step.</summary>
     public void Reserve(int members)
     {
-        _buckets.EnsureCapacity(members * options.Bands);
+        EnsureBands(options.Bands);
+        foreach (var band in _buckets) band.EnsureCapacity(members);
         if (members > _order.Length) Array.Resize(ref _order, members);
     }
 
-    /// <summary>Adds a member to the buckets of its band keys.</summary>
+    /// <summary>Adds a member to the buckets of its band keys (key <c>b</c> into band <c>b</c>).</summary>
     /// <param name="order">The member's order (the higher, the newer); a member keeps the order it was first added with.</param>
     public void Add(int member, long order, ReadOnlySpan<long> bandKeys)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(member);
-        if (member >= _order.Length) Array.Resize(ref _order, Math.Max(Math.Max(1024, _order.Length * 2), member + 1));
-        _order[member] = order;
-        foreach (var key in bandKeys) Insert(key, member);
+        SetOrder(member, order);
+        EnsureBands(bandKeys.Length);
+        for (var band = 0; band < bandKeys.Length; band++) Insert(band, bandKeys[band], member);
         Entries++;
+    }
+
+    /// <summary>
+    /// Adds many members, as <see cref="Add"/> one by one would, but band by band: one band's buckets stay in the CPU
+    /// cache while every member's key goes in, where member by member each key lands in a table of all bands far bigger
+    /// than the cache. Loading a big window is several times faster.
+    /// </summary>
+    /// <param name="bandKeys">Member after member, <paramref name="bands"/> keys each.</param>
+    public void AddMany(ReadOnlySpan<int> members, ReadOnlySpan<long> orders, ReadOnlySpan<long> bandKeys, int bands)
+    {
+        if (bandKeys.Length != members.Length * bands || orders.Length != members.Length) throw new ArgumentException("one order and one key per band for each member");
+        for (var i = 0; i < members.Length; i++) SetOrder(members[i], orders[i]);
+        EnsureBands(bands);
+        for (var band = 0; band < bands; band++)
+            for (var i = 0; i < members.Length; i++) Insert(band, bandKeys[i * bands + band], members[i]);
+        Entries += members.Length;
     }
 
     /// <summary>Appends to <paramref name="into"/> the members in the buckets of <paramref name="bandKeys"/>: at most the newest <see cref="DedupOptions.MaxBucketCandidates"/> of each, repeats included.</summary>
     public void Candidates(ReadOnlySpan<long> bandKeys, List<int> into)
     {
-        foreach (var key in bandKeys)
+        for (var band = 0; band < bandKeys.Length && band < _buckets.Length; band++)
         {
-            if (!_buckets.TryGetValue(key, out var value)) continue;
+            if (!_buckets[band].TryGetValue(bandKeys[band], out var value)) continue;
             if (value >= 0)
             {
                 into.Add(value);
                 continue;
             }
-            var list = _lists[~value];
+            var list = _lists[band][~value];
             var count = list[0];
             into.AddRange(list.AsSpan(1 + Math.Max(0, count - options.MaxBucketCandidates), Math.Min(count, options.MaxBucketCandidates)));
         }
     }
 
-    // Puts a member into a bucket, keeping the bucket's members ordered (oldest first).
-    private void Insert(long key, int member)
+    private void SetOrder(int member, long order)
     {
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_buckets, key, out var exists);
+        ArgumentOutOfRangeException.ThrowIfNegative(member);
+        if (member >= _order.Length) Array.Resize(ref _order, Math.Max(Math.Max(1024, _order.Length * 2), member + 1));
+        _order[member] = order;
+    }
+
+    private void EnsureBands(int bands)
+    {
+        if (bands <= _buckets.Length) return;
+        var (buckets, lists) = (_buckets, _lists);
+        Array.Resize(ref buckets, bands);
+        Array.Resize(ref lists, bands);
+        for (var band = _buckets.Length; band < bands; band++) (buckets[band], lists[band]) = ([], []);
+        (_buckets, _lists) = (buckets, lists);
+    }
+
+    // Puts a member into a bucket of a band, keeping the bucket's members ordered (oldest first).
+    private void Insert(int band, long key, int member)
+    {
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_buckets[band], key, out var exists);
         if (!exists)
         {
             slot = member;
             return;
         }
+        var lists = _lists[band];
         var order = _order[member];
         if (slot >= 0)
         {
@@ -93,12 +127,12 @@ internal sealed class BandIndex(DedupOptions options)
             }
             var pair = new int[4];
             (pair[0], pair[1], pair[2]) = _order[other] < order ? (2, other, member) : (2, member, other);
-            _lists.Add(pair);
-            slot = ~(_lists.Count - 1);
+            lists.Add(pair);
+            slot = ~(lists.Count - 1);
             return;
         }
 
-        var list = _lists[~slot];
+        var list = lists[~slot];
         var count = list[0];
         // Usually the newest: it goes last; otherwise to its place (an older entry loaded after newer ones).
         var at = count + 1;
@@ -107,7 +141,7 @@ internal sealed class BandIndex(DedupOptions options)
         if (count + 2 > list.Length)
         {
             Array.Resize(ref list, Math.Min(2 * list.Length, 2 * options.MaxBucketCandidates + 2));
-            _lists[~slot] = list;
+            lists[~slot] = list;
         }
         list.AsSpan(at, count + 1 - at).CopyTo(list.AsSpan(at + 1));
         list[at] = member;

@@ -20,6 +20,9 @@ namespace EmbeddedAiReport.Dedup;
 /// </remarks>
 internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
 {
+    // Entries LoadAsync puts into the band buckets at once: 2.6 MB of band keys with the default 40 bands.
+    private const int LoadChunk = 8192;
+
     private readonly BandIndex _bands = new(options);
     private readonly Dictionary<long, int> _slots = [];
     private readonly Dictionary<long, StoryState> _states = [];
@@ -88,7 +91,11 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     public void Invalidate() => _generation = null;
 
     /// <summary>Adds or replaces a comparable entry.</summary>
-    public void Put(long id, DateTimeOffset time, long? story, ReadOnlySpan<uint> signature, ReadOnlySpan<long> bandKeys)
+    public void Put(long id, DateTimeOffset time, long? story, ReadOnlySpan<uint> signature, ReadOnlySpan<long> bandKeys) =>
+        _bands.Add(Hold(id, time.UtcTicks, story, signature), id, bandKeys);
+
+    // The entry's slot (a new one for an id not held yet) with its time, story and signature; its band keys are the caller's to add.
+    private int Hold(long id, long ticks, long? story, ReadOnlySpan<uint> signature)
     {
         if (!_slots.TryGetValue(id, out var slot))
         {
@@ -97,10 +104,10 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
             _slots[id] = slot;
             _held[slot].Id = id;
         }
-        _held[slot].Ticks = time.UtcTicks;
+        _held[slot].Ticks = ticks;
         _held[slot].Story = story ?? 0;
         signature.CopyTo(_signatures.AsSpan(slot * options.SignatureLength, options.SignatureLength));
-        _bands.Add(slot, id, bandKeys);
+        return slot;
     }
 
     /// <summary>Stops comparing with an entry until it is put again (its text changed and it waits to be re-signed).</summary>
@@ -262,16 +269,27 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var loaded = 0;
         var bytes = new byte[options.SignatureLength * sizeof(uint)];
-        var bandKeys = new long[options.Bands];
+        // Put into the band buckets a chunk at a time, band by band (BandIndex.AddMany): the same buckets as one by one.
+        var bands = options.Bands;
+        var chunk = new int[LoadChunk];
+        var orders = new long[LoadChunk];
+        var bandKeys = new long[LoadChunk * bands];
+        var pending = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
             // Signed under other Bands/Rows: it cannot share a band key.
             if (reader.GetBytes(1, 0, null, 0, 0) != bytes.Length || reader.GetBytes(1, 0, bytes, 0, bytes.Length) != bytes.Length) continue;
             var signature = MemoryMarshal.Cast<byte, uint>(bytes.AsSpan());
-            hasher.BandKeys(signature, bandKeys);
-            Put(reader.GetInt64(0), SqliteTime.Read(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetInt64(3), signature, bandKeys);
+            var id = reader.GetInt64(0);
+            hasher.BandKeys(signature, bandKeys.AsSpan(pending * bands, bands));
+            chunk[pending] = Hold(id, SqliteTime.Read(reader.GetString(2)).UtcTicks, reader.IsDBNull(3) ? null : reader.GetInt64(3), signature);
+            orders[pending] = id;
             loaded++;
+            if (++pending < LoadChunk) continue;
+            _bands.AddMany(chunk, orders, bandKeys, bands);
+            pending = 0;
         }
+        _bands.AddMany(chunk.AsSpan(0, pending), orders.AsSpan(0, pending), bandKeys.AsSpan(0, pending * bands), bands);
         return loaded;
     }
 }

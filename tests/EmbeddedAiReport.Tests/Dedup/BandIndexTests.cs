@@ -58,6 +58,48 @@ public sealed class BandIndexTests : IDisposable
     }
 
     [Fact]
+    public void AddMany_CrowdedAndSingletonBucketsInAnyOrder_SameCandidatesAsAddingOneByOne()
+    {
+        // Few distinct keys per band, so buckets crowd past twice MaxBucketCandidates and get cut back; ids arrive out of order.
+        var options = new DedupOptions { Bands = 5, Rows = 1, MaxBucketCandidates = 3 };
+        var random = new Random(14);
+        var members = Enumerable.Range(0, 500).ToArray();
+        var orders = members.Select(_ => random.NextInt64(1, 100_000)).ToArray();
+        var keys = members.SelectMany(_ => Enumerable.Range(0, options.Bands).Select(b => b * 1000L + random.Next(b == 0 ? 400 : 40))).ToArray();
+        var oneByOne = new BandIndex(options);
+        for (var i = 0; i < members.Length; i++) oneByOne.Add(members[i], orders[i], keys.AsSpan(i * options.Bands, options.Bands));
+        var together = new BandIndex(options);
+        // In two chunks, as a load does.
+        together.AddMany(members.AsSpan(0, 300), orders.AsSpan(0, 300), keys.AsSpan(0, 300 * options.Bands), options.Bands);
+        together.AddMany(members.AsSpan(300), orders.AsSpan(300), keys.AsSpan(300 * options.Bands), options.Bands);
+
+        Assert.Equal(oneByOne.Entries, together.Entries);
+        var crowded = 0;
+        for (var i = 0; i < members.Length; i++)
+        {
+            var query = keys.AsSpan(i * options.Bands, options.Bands);
+            var (expected, actual) = (new List<int>(), new List<int>());
+            oneByOne.Candidates(query, expected);
+            together.Candidates(query, actual);
+            Assert.Equal(expected, actual);
+            if (expected.Count > options.Bands) crowded++;
+        }
+        Assert.True(crowded > 400, $"only {crowded} queries met a crowded bucket");
+    }
+
+    [Fact]
+    public void Candidates_SameKeyInAnotherBand_IsNotACandidate()
+    {
+        var index = new BandIndex(Options);
+        index.Add(1, 1, [10L, 20L]);
+
+        var candidates = new List<int>();
+        index.Candidates([20L, 10L], candidates);
+
+        Assert.Empty(candidates);
+    }
+
+    [Fact]
     public async Task PrepareAsync_AnotherPassSignedSince_RebuildsWithItsRows()
     {
         var first = await SignAsync("端侧大模型量化实践：在手机上运行四比特量化的大语言模型", Now);

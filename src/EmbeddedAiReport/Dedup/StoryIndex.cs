@@ -268,7 +268,7 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var loaded = 0;
-        var bytes = new byte[options.SignatureLength * sizeof(uint)];
+        var signatureBytes = options.SignatureLength * sizeof(uint);
         // Put into the band buckets a chunk at a time, band by band (BandIndex.AddMany): the same buckets as one by one.
         var bands = options.Bands;
         var chunk = new int[LoadChunk];
@@ -277,8 +277,11 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         var pending = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
+            // The whole value at once: GetBytes on a table's column opens an incremental-blob handle per call (sqlite3_blob_open,
+            // which parses the table and column names), more than half the cost of loading a big window.
+            var bytes = reader.GetFieldValue<byte[]>(1);
             // Signed under other Bands/Rows: it cannot share a band key.
-            if (reader.GetBytes(1, 0, null, 0, 0) != bytes.Length || reader.GetBytes(1, 0, bytes, 0, bytes.Length) != bytes.Length) continue;
+            if (bytes.Length != signatureBytes) continue;
             var signature = MemoryMarshal.Cast<byte, uint>(bytes.AsSpan());
             var id = reader.GetInt64(0);
             hasher.BandKeys(signature, bandKeys.AsSpan(pending * bands, bands));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Storage;
 using System.Data.Common;
+using Microsoft.Extensions.Logging;
 
 namespace EmbeddedAiReport.Ingest;
 
@@ -14,7 +15,7 @@ namespace EmbeddedAiReport.Ingest;
 /// transaction, so a committed entry always has its story. The writer keeps one connection open for its page cache.
 /// <threadsafety>Thread-safe; whichever caller holds the gate writes the group, for everyone queued.</threadsafety>
 /// </remarks>
-public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories, MinHasher hasher, TimeProvider timeProvider)
+public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories, MinHasher hasher, TimeProvider timeProvider, ILogger<IngestWriter> logger)
     : IAsyncDisposable, IDisposable
 {
     /// <summary>Most polls in one transaction, so one group cannot hold the write lock for long.</summary>
@@ -22,6 +23,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
 
     private readonly ConcurrentQueue<Job> _queue = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly WalCheckpointer? _checkpointer = database.Dialect.BackgroundCheckpointSql is { } sql ? new(database, sql, logger) : null;
     private DbConnection? _connection;
     private SqliteStatements? _statements;
 
@@ -73,12 +75,13 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         return new Releaser(_gate);
     }
 
-    public void Dispose() => CloseConnection();
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        Dispose();
-        return ValueTask.CompletedTask;
+        // The checkpoint first: what it leaves is copied when the writer's connection, the last, closes.
+        if (_checkpointer is not null) await _checkpointer.DisposeAsync();
+        CloseConnection();
     }
 
     private async Task WriteGroupAsync()
@@ -101,6 +104,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
             foreach (var job in group) job.Done.TrySetException(ex);
             return;
         }
+        _checkpointer?.Committed();
         foreach (var (job, counts) in written) job.Done.TrySetResult(counts);
     }
 

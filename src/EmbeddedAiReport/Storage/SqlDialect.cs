@@ -75,6 +75,9 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// </summary>
     public virtual SqliteStatements? StatementsFor(DbConnection connection) => null;
 
+    /// <summary>A statement that copies committed writes into the database file without blocking the writer, run after each group of polls on another connection; null when there is nothing to copy (PostgreSQL).</summary>
+    public virtual string? BackgroundCheckpointSql => null;
+
     /// <summary>Settings of the one long-lived connection that writes polls.</summary>
     public abstract Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken);
 

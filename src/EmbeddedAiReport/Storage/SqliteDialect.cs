@@ -91,8 +91,11 @@ internal sealed class SqliteDialect : SqlDialect
     // In-process: a statement costs microseconds and no round trip.
     public override bool HoldsWrites => false;
 
-    // Checkpoints (each two fsyncs and a copy of the WAL's pages into the file) once per 64 MB written instead of 4 MB:
-    // a cold poll of a few hundred feeds writes a few dozen MB, and at 4 MB they cost as much as the inserts.
+    // Checkpoints (each two fsyncs and a copy of the WAL's pages into the file) run beside the writer, after each of its
+    // commits (BackgroundCheckpointSql, Ingest/WalCheckpointer): a passive one never blocks the writer, where SQLite's own
+    // stops the committing connection for the copy. The writer checkpoints itself only past 256 MB of log, a bound for a
+    // log the background cannot keep up with (its own was 64 MB: a cold poll of a few hundred feeds writes a few dozen
+    // MB, and at SQLite's default 4 MB the checkpoints cost as much as the inserts).
     // A 4 MB page cache (SQLite's default is 2 MB): the writer's lookups are batched per poll now, and 16 MB measured no
     // faster on a cold 200-feed poll, its all-304 re-poll or the same poll into 1,000,000 entries, while it held ~12 MB
     // more of the poll's peak memory and of the daemon's after its first poll (bench/compare.sh, 2026-12-01).
@@ -100,7 +103,9 @@ internal sealed class SqliteDialect : SqlDialect
     // rollback) otherwise spill past 64 KB into temp files. When every poll of a group had a savepoint, a cold 200-feed
     // poll wrote ~460 MB to such files for an 18 MB database; savepoints are now only used after a poll failed (IngestWriter).
     public override Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, null, "PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096;", cancellationToken);
+        ExecuteAsync(connection, null, "PRAGMA wal_autocheckpoint=65536; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096;", cancellationToken);
+
+    public override string BackgroundCheckpointSql => "PRAGMA wal_checkpoint(PASSIVE)";
 
     public override Task<long> SizeAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new[] { "", "-wal" }.Select(suffix => new FileInfo(Path + suffix)).Where(f => f.Exists).Sum(f => f.Length));

@@ -68,6 +68,9 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
     public PreparedWrite Prepare(EntryWrite write) => new(
         hasher.Fingerprint(write.Candidate.Title, write.Candidate.Summary, write.Candidate.Text), EntryBatch.ContentHash(write.Candidate));
 
+    /// <summary>Completes once no background checkpoint is due or running (for tests).</summary>
+    internal Task CheckpointIdleAsync() => _checkpointer?.IdleAsync() ?? Task.CompletedTask;
+
     /// <summary>Holds the writer until the result is disposed: polls committed meanwhile queue up and are then written as one group.</summary>
     internal IDisposable Hold()
     {

@@ -22,6 +22,7 @@ internal sealed class WalCheckpointer(ReportDatabase database, string sql, ILogg
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private Task? _loop;
+    private TaskCompletionSource _idle = Completed();
 
     /// <summary>Asks for a checkpoint after a commit; returns at once.</summary>
     public void Committed()
@@ -31,7 +32,14 @@ internal sealed class WalCheckpointer(ReportDatabase database, string sql, ILogg
             if (_stop.IsCancellationRequested) return;
             _loop ??= Task.Run(LoopAsync);
             if (_due.CurrentCount == 0) _due.Release();
+            if (_idle.Task.IsCompleted) _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+    }
+
+    /// <summary>Completes once no checkpoint is due or running (for tests).</summary>
+    internal Task IdleAsync()
+    {
+        lock (_lock) return _idle.Task;
     }
 
     /// <summary>Lets a running checkpoint finish and stops (what is left is copied when the last connection closes). Idempotent.</summary>
@@ -45,6 +53,7 @@ internal sealed class WalCheckpointer(ReportDatabase database, string sql, ILogg
             (loop, _loop) = (_loop, null);
         }
         if (loop is not null) await loop;
+        lock (_lock) _idle.TrySetResult();
     }
 
     private async Task LoopAsync()
@@ -70,6 +79,17 @@ internal sealed class WalCheckpointer(ReportDatabase database, string sql, ILogg
             {
                 logger.CheckpointFailed(ex);
             }
+            lock (_lock)
+            {
+                if (_due.CurrentCount == 0) _idle.TrySetResult();
+            }
         }
+    }
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
     }
 }

@@ -77,7 +77,8 @@ public sealed class SourcePoller(
     /// a dozen dead servers cannot hold back the healthy sources behind them. A source that has read its entries lets the
     /// next one start too while it waits for the one writer, so reading goes on while a long group is written (a big
     /// database's story index being loaded, a checkpoint); at most <see cref="WaitingPerSlot"/> × <paramref name="maxParallel"/>
-    /// read polls wait in memory.
+    /// read polls wait in memory. With <paramref name="maxParallel"/> 1 sources are polled strictly one after another, read
+    /// and stored, so a run stores them in the same order every time (entry ids included).
     /// </remarks>
     /// <param name="progress">Called as each source finishes (from the worker that polled it), e.g. to print a line.</param>
     public async Task<IReadOnlyList<PollResult>> PollManyAsync(IReadOnlyList<SourceDefinition> sources, int maxParallel, CancellationToken cancellationToken,
@@ -118,7 +119,7 @@ public sealed class SourcePoller(
                 var own = source.PollBudget ?? fetching.Value.PollBudget;
                 var result = left <= TimeSpan.Zero
                     ? new PollResult(source.Id, 0, 0, 0, false, "not polled: the run's budget was used up by slow sources before its turn", TimeSpan.Zero)
-                    : await PollGuardedAsync(source, cancellationToken, left < own ? left : own, onRead: DoneReading);
+                    : await PollGuardedAsync(source, cancellationToken, left < own ? left : own, onRead: maxParallel > 1 ? DoneReading : null);
                 progress?.Invoke(result);
                 return result;
             }

@@ -13,9 +13,9 @@ namespace EmbeddedAiReport.Tests.Sources;
 public sealed class ReadWhileWritingTests() : LoopbackTest(new TestServices())
 {
     [Fact]
-    public async Task PollManyAsync_OneSlotAndTheWriterBusy_ReadsTheNextSourcesMeanwhileAndStoresThemAllAfter()
+    public async Task PollManyAsync_TwoSlotsAndTheWriterBusy_ReadsTheNextSourcesMeanwhileAndStoresThemAllAfter()
     {
-        const int Sources = 3;
+        const int Sources = 4;
         var served = new ConcurrentDictionary<string, bool>();
         var allServed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var json = new List<string>();
@@ -37,16 +37,16 @@ public sealed class ReadWhileWritingTests() : LoopbackTest(new TestServices())
         Task<IReadOnlyList<PollResult>> poll;
         using (writer.Hold())
         {
-            // One reading slot, and nothing can be written: the slot is free again only if a read poll lets go of it to wait for the writer.
-            // (The fake clock never reaches the 5 s slot patience, so no other release can start the next source.)
-            poll = Services.Get<SourcePoller>().PollManyAsync(sources, maxParallel: 1, CancellationToken.None);
+            // Two reading slots, and nothing can be written: sources 3 and 4 start only if the first two let go of their
+            // slots to wait for the writer. (The fake clock never reaches the 5 s slot patience, so nothing else frees a slot.)
+            poll = Services.Get<SourcePoller>().PollManyAsync(sources, maxParallel: 2, CancellationToken.None);
             await allServed.Task.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.False(poll.IsCompleted);
         }
 
         var results = await poll.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.All(results, r => Assert.Null(r.Error));
-        Assert.Equal([5, 6, 7], results.OrderBy(r => r.SourceId, StringComparer.Ordinal).Select(r => r.New));
-        Assert.Equal(18, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
+        Assert.Equal([5, 6, 7, 8], results.OrderBy(r => r.SourceId, StringComparer.Ordinal).Select(r => r.New));
+        Assert.Equal(26, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
     }
 }

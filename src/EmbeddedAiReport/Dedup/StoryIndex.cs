@@ -20,7 +20,7 @@ namespace EmbeddedAiReport.Dedup;
 /// </remarks>
 internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
 {
-    // Entries LoadAsync puts into the band buckets at once: 2.6 MB of band keys with the default 40 bands.
+    // Most entries LoadAsync puts into the band buckets at once: 2.6 MB of band keys with the default 40 bands.
     private const int LoadChunk = 8192;
 
     private readonly BandIndex _bands = new(options);
@@ -258,27 +258,30 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         command.AddParameter("@to", to is { } end ? SqliteTime.Write(end) : "~");   // '~' sorts after every time
         // Sized once for the window (a count over the time index), not grown by doubling: at a million stored entries the
         // window holds tens of thousands, and the copies a growing array leaves behind would double the peak memory.
+        int window;
         await using (var count = connection.CreateCommand())
         {
             count.Transaction = transaction;
             count.CommandText = "SELECT count(*) FROM entries e WHERE e.window_time >= @from AND e.window_time < @to";
             count.AddParameter("@from", SqliteTime.Write(from));
             count.AddParameter("@to", to is { } until ? SqliteTime.Write(until) : "~");
-            Reserve(_count + Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken)));
+            window = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken));
+            Reserve(_count + window);
         }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var loaded = 0;
         var signatureBytes = options.SignatureLength * sizeof(uint);
         // Put into the band buckets a chunk at a time, band by band (BandIndex.AddMany): the same buckets as one by one.
         var bands = options.Bands;
-        var chunk = new int[LoadChunk];
-        var orders = new long[LoadChunk];
-        var bandKeys = new long[LoadChunk * bands];
+        var size = Math.Clamp(window, 1, LoadChunk);
+        var chunk = new int[size];
+        var orders = new long[size];
+        var bandKeys = new long[size * bands];
         var pending = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
             // The whole value at once: GetBytes on a table's column opens an incremental-blob handle per call (sqlite3_blob_open,
-            // which parses the table and column names), more than half the cost of loading a big window.
+            // which parses the table and column names), a third of the cost of loading a big window.
             var bytes = reader.GetFieldValue<byte[]>(1);
             // Signed under other Bands/Rows: it cannot share a band key.
             if (bytes.Length != signatureBytes) continue;
@@ -288,7 +291,7 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
             chunk[pending] = Hold(id, SqliteTime.Read(reader.GetString(2)).UtcTicks, reader.IsDBNull(3) ? null : reader.GetInt64(3), signature);
             orders[pending] = id;
             loaded++;
-            if (++pending < LoadChunk) continue;
+            if (++pending < size) continue;
             _bands.AddMany(chunk, orders, bandKeys, bands);
             pending = 0;
         }

@@ -68,6 +68,9 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
     public PreparedWrite Prepare(EntryWrite write) => new(
         hasher.Fingerprint(write.Candidate.Title, write.Candidate.Summary, write.Candidate.Text), EntryBatch.ContentHash(write.Candidate));
 
+    /// <summary>True while a group is being written or polls wait for the writer (for tests that step a fake clock).</summary>
+    internal bool Busy => _gate.CurrentCount == 0 || !_queue.IsEmpty;
+
     /// <summary>Completes once no background checkpoint is due or running (for tests).</summary>
     internal Task CheckpointIdleAsync() => _checkpointer?.IdleAsync() ?? Task.CompletedTask;
 

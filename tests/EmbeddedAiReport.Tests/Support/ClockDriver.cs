@@ -9,10 +9,12 @@ namespace EmbeddedAiReport.Tests.Support;
 /// </remarks>
 public static class ClockDriver
 {
-    public static async Task<T> RunAsync<T>(FakeTimeProvider clock, Task<T> task, TimeSpan step, int maxSteps = 20_000)
+    /// <param name="hold">While true the clock stands still (e.g. while the product commits, which it times from the clock).</param>
+    public static async Task<T> RunAsync<T>(FakeTimeProvider clock, Task<T> task, TimeSpan step, int maxSteps = 20_000, Func<bool>? hold = null)
     {
         for (var i = 0; i < maxSteps && !task.IsCompleted; i++)
         {
+            while (hold?.Invoke() == true && !task.IsCompleted) await Task.WhenAny(task, Task.Delay(1));
             clock.Advance(step);
             await Task.WhenAny(task, Task.Delay(1));
         }

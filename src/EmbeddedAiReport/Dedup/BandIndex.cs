@@ -74,18 +74,26 @@ internal sealed class BandIndex(DedupOptions options)
     /// <summary>Appends to <paramref name="into"/> the members in the buckets of <paramref name="bandKeys"/>: at most the newest <see cref="DedupOptions.MaxBucketCandidates"/> of each, repeats included.</summary>
     public void Candidates(ReadOnlySpan<long> bandKeys, List<int> into)
     {
-        for (var band = 0; band < bandKeys.Length && band < _buckets.Length; band++)
+        Span<int> one = stackalloc int[1];
+        for (var band = 0; band < bandKeys.Length; band++) into.AddRange(Bucket(band, bandKeys[band], one));
+    }
+
+    /// <summary>
+    /// The members a lookup reads in the bucket of <paramref name="key"/> in <paramref name="band"/>: at most the newest
+    /// <see cref="DedupOptions.MaxBucketCandidates"/>, oldest first; a bucket of one is returned in <paramref name="one"/>.
+    /// </summary>
+    /// <remarks>Read in place, valid until the next change: a lookup in a crowd reads thousands of members and copies none.</remarks>
+    public ReadOnlySpan<int> Bucket(int band, long key, Span<int> one)
+    {
+        if (band >= _buckets.Length || !_buckets[band].TryGetValue(key, out var value)) return [];
+        if (value >= 0)
         {
-            if (!_buckets[band].TryGetValue(bandKeys[band], out var value)) continue;
-            if (value >= 0)
-            {
-                into.Add(value);
-                continue;
-            }
-            var list = _lists[band][~value];
-            var count = list[0];
-            into.AddRange(list.AsSpan(1 + Math.Max(0, count - options.MaxBucketCandidates), Math.Min(count, options.MaxBucketCandidates)));
+            one[0] = value;
+            return one[..1];
         }
+        var list = _lists[band][~value];
+        var count = list[0];
+        return list.AsSpan(1 + Math.Max(0, count - options.MaxBucketCandidates), Math.Min(count, options.MaxBucketCandidates));
     }
 
     private void SetOrder(int member, long order)

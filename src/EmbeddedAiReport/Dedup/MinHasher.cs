@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -37,16 +38,35 @@ public sealed class MinHasher
     public TextFingerprint Fingerprint(string title, string summary, string? text = null)
     {
         var normalized = TextShingles.Normalize(title + " " + (text ?? summary));
-        var shingles = TextShingles.Hashes(normalized, _options.ShingleSize);
-        var signature = Signature(shingles);
-        string? textHash = null;
-        if (shingles.Length >= _options.MinShingles)
+        // The shingle hashes and the UTF-8 bytes are needed only here: pooled, not allocated per entry (this runs over the
+        // whole text of every new entry, and those arrays were most of what a poll allocated).
+        var pooled = ArrayPool<uint>.Shared.Rent(Math.Max(1, TextShingles.MaxHashes(normalized.Length, _options.ShingleSize)));
+        try
+        {
+            var count = TextShingles.Hashes(normalized, _options.ShingleSize, pooled);
+            var signature = Signature(pooled.AsSpan(0, count));
+            return new TextFingerprint(signature, count, count >= _options.MinShingles ? TextHash(normalized) : null);
+        }
+        finally
+        {
+            ArrayPool<uint>.Shared.Return(pooled);
+        }
+    }
+
+    // The first 16 bytes of SHA-256 over the UTF-8 of the normalized text, in hex.
+    private static string TextHash(string normalized)
+    {
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(normalized.Length));
+        try
         {
             Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(Encoding.UTF8.GetBytes(normalized), hash);
-            textHash = Convert.ToHexString(hash[..16]);
+            SHA256.HashData(bytes.AsSpan(0, Encoding.UTF8.GetBytes(normalized, bytes)), hash);
+            return Convert.ToHexString(hash[..16]);
         }
-        return new TextFingerprint(signature, shingles.Length, textHash);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     /// <summary>The MinHash signature of a set of shingle hashes (all <see cref="uint.MaxValue"/> for an empty set).</summary>

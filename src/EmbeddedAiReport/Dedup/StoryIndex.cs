@@ -26,7 +26,6 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     private readonly BandIndex _bands = new(options);
     private readonly Dictionary<long, int> _slots = [];
     private readonly Dictionary<long, StoryState> _states = [];
-    private readonly List<int> _candidates = [];
     // What a lookup reads of a candidate, together (one cache line), by slot; signatures apart, read only for the few compared.
     private Held[] _held = [];
     private uint[] _signatures = [];
@@ -129,8 +128,6 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
     /// </remarks>
     public void Similar(long selfId, DateTimeOffset time, ReadOnlySpan<uint> signature, ReadOnlySpan<long> bandKeys, Dictionary<long, long?> related)
     {
-        _candidates.Clear();
-        _bands.Candidates(bandKeys, _candidates);
         if (++_lookup == int.MaxValue)
         {
             foreach (ref var held in _held.AsSpan()) held.Seen = 0;
@@ -142,17 +139,22 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         var lookback = TimeSpan.FromDays(options.LookbackDays).Ticks;
         var length = options.SignatureLength;
         var at = time.UtcTicks;
-        foreach (var slot in _candidates)
+        Span<int> one = stackalloc int[1];
+        for (var band = 0; band < bandKeys.Length; band++)
         {
-            ref var held = ref _held[slot];
-            if (held.Seen == _lookup) continue;
-            held.Seen = _lookup;
-            var story = held.Story;
-            if ((story != 0 && joining.Contains(story)) || held.Id == selfId) continue;
-            if (held.Ticks == long.MinValue || Math.Abs(held.Ticks - at) > lookback) continue;
-            if (MinHasher.Similarity(_signatures.AsSpan(slot * length, length), signature) < options.Threshold) continue;
-            related[held.Id] = story != 0 ? story : null;
-            if (story != 0) joining.Add(story);
+            // The bucket read in place, band by band: the same candidates in the same order as one list of them all.
+            foreach (var slot in _bands.Bucket(band, bandKeys[band], one))
+            {
+                ref var held = ref _held[slot];
+                if (held.Seen == _lookup) continue;
+                held.Seen = _lookup;
+                var story = held.Story;
+                if ((story != 0 && joining.Contains(story)) || held.Id == selfId) continue;
+                if (held.Ticks == long.MinValue || Math.Abs(held.Ticks - at) > lookback) continue;
+                if (MinHasher.Similarity(_signatures.AsSpan(slot * length, length), signature) < options.Threshold) continue;
+                related[held.Id] = story != 0 ? story : null;
+                if (story != 0) joining.Add(story);
+            }
         }
     }
 

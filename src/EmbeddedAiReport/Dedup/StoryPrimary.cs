@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace EmbeddedAiReport.Dedup;
@@ -11,6 +12,10 @@ public sealed class StoryPrimary(DedupOptions options)
     // Origin reads title and summary for every aggregator marker (case-insensitive, slow on CJK text), and a story pass
     // asks it of the same kept members again and again: computed once per member object.
     private readonly ConditionalWeakTable<Member, StrongBox<int>> _origins = [];
+    // The aggregator markers searched for all at once (vectorized, the same case-insensitive ordinal match as Contains per
+    // marker); null when a marker is empty, which every text contains.
+    private readonly Lazy<SearchValues<string>?> _markers = new(() =>
+        options.AggregatorMarkers.Any(string.IsNullOrEmpty) ? null : SearchValues.Create([.. options.AggregatorMarkers], StringComparison.OrdinalIgnoreCase));
 
     /// <summary>One member of a story as the rule sees it.</summary>
     public sealed record Member(long Id, string CanonicalKey, string Title, string Summary, string? Account, DateTimeOffset Time);
@@ -22,8 +27,8 @@ public sealed class StoryPrimary(DedupOptions options)
     {
         if (member.CanonicalKey.StartsWith("arxiv:", StringComparison.Ordinal) || member.CanonicalKey.StartsWith("gh:", StringComparison.Ordinal)) return 0;
         if (member.Account is { } account && options.AggregatorAccounts.Contains(account, StringComparer.OrdinalIgnoreCase)) return 2;
-        return options.AggregatorMarkers.Any(m => member.Title.Contains(m, StringComparison.OrdinalIgnoreCase) || member.Summary.Contains(m, StringComparison.OrdinalIgnoreCase))
-            ? 2 : 1;
+        if (_markers.Value is { } markers) return member.Title.AsSpan().ContainsAny(markers) || member.Summary.AsSpan().ContainsAny(markers) ? 2 : 1;
+        return options.AggregatorMarkers.Count > 0 ? 2 : 1;
     }
 
     /// <summary>The primary among <paramref name="members"/> (not empty).</summary>

@@ -29,11 +29,21 @@ internal static partial class TextShingles
         return new string(buffer[..length]);
     }
 
-    /// <summary>Distinct 32-bit hashes of every <paramref name="size"/>-character shingle of <paramref name="normalized"/>, in no particular order.</summary>
-    public static uint[] Hashes(string normalized, int size)
+    /// <summary>How many hashes <see cref="Hashes(ReadOnlySpan{char}, int, Span{uint})"/> writes at most for a text of <paramref name="length"/> characters.</summary>
+    public static int MaxHashes(int length, int size) => length == 0 ? 0 : Math.Max(1, length - size + 1);
+
+    /// <summary>
+    /// Writes into <paramref name="into"/> (at least <see cref="MaxHashes"/> long) the distinct hashes of every
+    /// <paramref name="size"/>-character shingle of <paramref name="normalized"/>, in no particular order; returns how many.
+    /// </summary>
+    public static int Hashes(ReadOnlySpan<char> normalized, int size, Span<uint> into)
     {
-        if (normalized.Length == 0) return [];
-        if (normalized.Length <= size) return [Hash(normalized)];
+        if (normalized.Length == 0) return 0;
+        if (normalized.Length <= size)
+        {
+            into[0] = Hash(normalized);
+            return 1;
+        }
         var count = normalized.Length - size + 1;
         // Distinct through an open-addressing set (linear probing, at most half full) rather than a sort: this runs over
         // the whole text of every new entry. Zero marks a free cell, so a shingle hashing to zero is kept aside.
@@ -42,15 +52,14 @@ internal static partial class TextShingles
         var cells = rented.AsSpan(0, capacity);
         cells.Clear();
         var mask = capacity - 1;
-        var distinct = new uint[count];
         var found = 0;
         var zero = false;
         for (var i = 0; i < count; i++)
         {
-            var hash = Hash(normalized.AsSpan(i, size));
+            var hash = Hash(normalized.Slice(i, size));
             if (hash == 0)
             {
-                if (!zero) distinct[found++] = 0;
+                if (!zero) into[found++] = 0;
                 zero = true;
                 continue;
             }
@@ -58,10 +67,10 @@ internal static partial class TextShingles
             while (cells[cell] != 0 && cells[cell] != hash) cell = (cell + 1) & mask;
             if (cells[cell] == hash) continue;
             cells[cell] = hash;
-            distinct[found++] = hash;
+            into[found++] = hash;
         }
         ArrayPool<uint>.Shared.Return(rented);
-        return found == distinct.Length ? distinct : distinct[..found];
+        return found;
     }
 
     // FNV-1a over the UTF-16 code units, then a murmur3 finalizer so nearby shingles spread.

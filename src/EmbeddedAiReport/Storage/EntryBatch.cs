@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
@@ -218,7 +217,7 @@ internal sealed class EntryBatch : IDisposable
         if (write.Tags.Count > 0)
         {
             AddTags.Parameters["@id"].Value = id;
-            AddTags.Parameters["@tags"].Value = TagsJson(write.Tags);
+            AddTags.Parameters["@tags"].Value = EntryTag.Json(write.Tags);
             await _pipeline.ExecuteAsync(AddTags, cancellationToken);
         }
         foreach (var link in entry.Links)
@@ -275,18 +274,6 @@ internal sealed class EntryBatch : IDisposable
         foreach (var name in parameters) command.AddParameter(name);
         _commands.Add(command);
         return command;
-    }
-
-    private static string TagsJson(IReadOnlyList<EntryTag> tags)
-    {
-        var json = new StringBuilder("{");
-        foreach (var tag in tags)
-        {
-            if (json.Length > 1) json.Append(',');
-            json.Append('"').Append(JsonEncodedText.Encode(tag.Tag).Value).Append("\":")
-                .Append(double.IsFinite(tag.Weight) ? tag.Weight.ToString("R", CultureInfo.InvariantCulture) : "0");
-        }
-        return json.Append('}').ToString();
     }
 
     /// <summary>What tells a changed entry from an unchanged one: a hash of everything stored from the candidate.</summary>

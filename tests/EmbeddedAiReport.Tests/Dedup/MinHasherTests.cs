@@ -58,6 +58,21 @@ public sealed class MinHasherTests
         Assert.Equal(expected, hasher.Signature(shingles));
     }
 
+    // The whole fingerprint of a text as stored databases hold it, computed apart from this code (a Python transcription of
+    // the documented steps: URLs out, NFKC, lower-case letters and digits, distinct FNV-1a+murmur3 3-shingles, SplitMix
+    // multiply-shift MinHash, SHA-256 of the UTF-8 normalized text): shingle count, text hash, first/last value, FNV-1a checksum.
+    [Fact]
+    public void Fingerprint_MixedText_KeepsTheValuesStoredFingerprintsHave()
+    {
+        var fingerprint = _hasher.Fingerprint("端侧推理：ＮＰＵ上的INT8量化", "",
+            "Qualcomm 发布新一代 NPU，支持 INT4/INT8 低比特量化，详见 https://arxiv.org/abs/2401.00001v2 。模型压缩与剪枝让 7B 模型跑在手机上，速度提升３倍。");
+
+        var checksum = 1469598103934665603UL;
+        foreach (var value in fingerprint.Signature) checksum = (checksum ^ value) * 1099511628211UL;
+        Assert.Equal((65, "A7FA4A95791E46CD44991AD8DD38DA93"), (fingerprint.ShingleCount, fingerprint.TextHash));
+        Assert.Equal((5239769u, 45984878u, 4476717317184002008UL), (fingerprint.Signature[0], fingerprint.Signature[^1], checksum));
+    }
+
     [Fact]
     public void Signature_DefaultOptions_KeepsTheValuesStoredSignaturesHave()
     {

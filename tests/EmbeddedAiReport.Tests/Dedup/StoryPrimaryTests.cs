@@ -36,6 +36,21 @@ public sealed class StoryPrimaryTests
         Assert.Equal("wx:original", primary.CanonicalKey);
     }
 
+    // A marker anywhere in title or summary, in any case, makes a post a repost (Dedup:AggregatorMarkers); none configured, none is.
+    [Theory]
+    [InlineData("Quantized LLMs on phones", "REPOSTED FROM the authors' blog.", 2)]
+    [InlineData("端侧大模型量化", "本文转载自公众号量子位，略有删改。", 2)]
+    [InlineData("【转自机器之心】端侧推理", "", 2)]
+    [InlineData("端侧大模型量化", "原创：转发与载入模型的技巧", 1)]
+    [InlineData("Repost policy for NPUs", "reposted fro m nowhere", 1)]
+    public void Origin_AggregatorMarkers_AnyCaseInTitleOrSummary(string title, string summary, int expected)
+    {
+        var member = new StoryPrimary.Member(1, "wx:post", title, summary, "量子位", Monday);
+
+        Assert.Equal(expected, Rule.Origin(member));
+        Assert.Equal(1, new StoryPrimary(new DedupOptions { AggregatorMarkers = [] }).Origin(member));
+    }
+
     // Story passes choose a grown story's primary among its kept members and the newcomers only (StoryPass): that must be
     // the choice over all members, for stories grown one entry at a time and for two stories merged. Random stories mix
     // papers, a repository, releases of two repositories, first-hand posts and reposts, with ties in time.

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using EmbeddedAiReport.Storage;
 using System.Data.Common;
 
@@ -18,11 +17,8 @@ namespace EmbeddedAiReport.Dedup;
 /// About 0.5 KB per entry (signature, time, story) beside the band buckets.
 /// <threadsafety>Not thread-safe: <see cref="StoryAssigner"/> uses it inside write transactions, one at a time.</threadsafety>
 /// </remarks>
-internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
+internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
 {
-    // Most entries LoadAsync puts into the band buckets at once: 2.6 MB of band keys with the default 40 bands.
-    private const int LoadChunk = 8192;
-
     private readonly BandIndex _bands = new(options);
     private readonly Dictionary<long, int> _slots = [];
     private readonly Dictionary<long, StoryState> _states = [];
@@ -244,60 +240,5 @@ internal sealed class StoryIndex(MinHasher hasher, DedupOptions options)
         var size = Math.Max(1024, _held.Length * 2);
         Array.Resize(ref _held, size);
         Array.Resize(ref _signatures, size * options.SignatureLength);
-    }
-
-    // Comparable signed entries with window time in [from, to).
-    private async Task<int> LoadAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset from, DateTimeOffset? to,
-        CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            SELECT s.entry_id, s.signature, e.window_time, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
-            WHERE s.text_hash IS NOT NULL AND e.window_time >= @from AND e.window_time < @to
-            """;
-        command.AddParameter("@from", SqliteTime.Write(from));
-        command.AddParameter("@to", to is { } end ? SqliteTime.Write(end) : "~");   // '~' sorts after every time
-        // Sized once for the window (a count over the time index), not grown by doubling: at a million stored entries the
-        // window holds tens of thousands, and the copies a growing array leaves behind would double the peak memory.
-        int window;
-        await using (var count = connection.CreateCommand())
-        {
-            count.Transaction = transaction;
-            count.CommandText = "SELECT count(*) FROM entries e WHERE e.window_time >= @from AND e.window_time < @to";
-            count.AddParameter("@from", SqliteTime.Write(from));
-            count.AddParameter("@to", to is { } until ? SqliteTime.Write(until) : "~");
-            window = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken));
-            Reserve(_count + window);
-        }
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var loaded = 0;
-        var signatureBytes = options.SignatureLength * sizeof(uint);
-        // Put into the band buckets a chunk at a time, band by band (BandIndex.AddMany): the same buckets as one by one.
-        var bands = options.Bands;
-        var size = Math.Clamp(window, 1, LoadChunk);
-        var chunk = new int[size];
-        var orders = new long[size];
-        var bandKeys = new long[size * bands];
-        var pending = 0;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            // The whole value at once: GetBytes on a table's column opens an incremental-blob handle per call (sqlite3_blob_open,
-            // which parses the table and column names), a third of the cost of loading a big window.
-            var bytes = reader.GetFieldValue<byte[]>(1);
-            // Signed under other Bands/Rows: it cannot share a band key.
-            if (bytes.Length != signatureBytes) continue;
-            var signature = MemoryMarshal.Cast<byte, uint>(bytes.AsSpan());
-            var id = reader.GetInt64(0);
-            hasher.BandKeys(signature, bandKeys.AsSpan(pending * bands, bands));
-            chunk[pending] = Hold(id, SqliteTime.Read(reader.GetString(2)).UtcTicks, reader.IsDBNull(3) ? null : reader.GetInt64(3), signature);
-            orders[pending] = id;
-            loaded++;
-            if (++pending < size) continue;
-            _bands.AddMany(chunk, orders, bandKeys, bands);
-            pending = 0;
-        }
-        _bands.AddMany(chunk.AsSpan(0, pending), orders.AsSpan(0, pending), bandKeys.AsSpan(0, pending * bands), bands);
-        return loaded;
     }
 }

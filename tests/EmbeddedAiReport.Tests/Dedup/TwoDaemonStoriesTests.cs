@@ -15,6 +15,23 @@ public abstract class TwoDaemonStoriesTests : IDisposable
 {
     public sealed class OnSqlite() : TwoDaemonStoriesTests(StorageProvider.Sqlite);
 
+    /// <summary>
+    /// Each rebuild loads its window a few entries at a time, so a window spans many chunks put into the band buckets while
+    /// the next is read (StoryIndex.LoadChunk: other tests meanwhile load in smaller chunks too, which changes no result).
+    /// </summary>
+    public sealed class OnSqliteInSmallChunks : TwoDaemonStoriesTests, IDisposable
+    {
+        private readonly int _chunk = StoryIndex.LoadChunk;
+
+        public OnSqliteInSmallChunks() : base(StorageProvider.Sqlite) => StoryIndex.LoadChunk = 7;
+
+        void IDisposable.Dispose()
+        {
+            StoryIndex.LoadChunk = _chunk;
+            Dispose();
+        }
+    }
+
     [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
     public sealed class OnPostgres() : TwoDaemonStoriesTests(StorageProvider.Postgres);
 

@@ -27,8 +27,8 @@ public sealed class StoryPrimary(DedupOptions options)
     {
         if (member.CanonicalKey.StartsWith("arxiv:", StringComparison.Ordinal) || member.CanonicalKey.StartsWith("gh:", StringComparison.Ordinal)) return 0;
         if (member.Account is { } account && options.AggregatorAccounts.Contains(account, StringComparer.OrdinalIgnoreCase)) return 2;
-        if (_markers.Value is { } markers) return member.Title.AsSpan().ContainsAny(markers) || member.Summary.AsSpan().ContainsAny(markers) ? 2 : 1;
-        return options.AggregatorMarkers.Count > 0 ? 2 : 1;
+        if (_markers.Value is not { } markers) return 2;   // an empty marker: every text contains it
+        return member.Title.AsSpan().ContainsAny(markers) || member.Summary.AsSpan().ContainsAny(markers) ? 2 : 1;
     }
 
     /// <summary>The primary among <paramref name="members"/> (not empty).</summary>

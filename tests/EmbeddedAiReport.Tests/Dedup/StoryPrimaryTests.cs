@@ -36,7 +36,8 @@ public sealed class StoryPrimaryTests
         Assert.Equal("wx:original", primary.CanonicalKey);
     }
 
-    // A marker anywhere in title or summary, in any case, makes a post a repost (Dedup:AggregatorMarkers); none configured, none is.
+    // A marker anywhere in title or summary, in any case, makes a post a repost (Dedup:AggregatorMarkers); none configured,
+    // none is; an empty one (as string.Contains has it) is in every text.
     [Theory]
     [InlineData("Quantized LLMs on phones", "REPOSTED FROM the authors' blog.", 2)]
     [InlineData("端侧大模型量化", "本文转载自公众号量子位，略有删改。", 2)]
@@ -49,6 +50,7 @@ public sealed class StoryPrimaryTests
 
         Assert.Equal(expected, Rule.Origin(member));
         Assert.Equal(1, new StoryPrimary(new DedupOptions { AggregatorMarkers = [] }).Origin(member));
+        Assert.Equal(2, new StoryPrimary(new DedupOptions { AggregatorMarkers = ["转载自", ""] }).Origin(member));   // an empty marker is in every text
     }
 
     // Story passes choose a grown story's primary among its kept members and the newcomers only (StoryPass): that must be

@@ -43,8 +43,8 @@ internal sealed partial class StoryIndex
         // so loading a big window costs about the longer of the two, not their sum: the pass waits for it holding the write lock.
         var bands = options.Bands;
         var size = Math.Clamp(window, 1, LoadChunk);
-        var (chunk, orders, bandKeys) = (new int[size], new long[size], new long[size * bands]);
-        (int[] Chunk, long[] Orders, long[] Keys)? spare = null;   // the second set of buffers, once a window needs more than one chunk
+        var (chunk, orders, tags, bandKeys) = (new int[size], new long[size], new long[size], new long[size * bands]);
+        (int[] Chunk, long[] Orders, long[] Tags, long[] Keys)? spare = null;   // the second set of buffers, once a window needs more than one chunk
         var adding = Task.CompletedTask;
         var pending = 0;
         try
@@ -59,15 +59,17 @@ internal sealed partial class StoryIndex
                 var signature = MemoryMarshal.Cast<byte, uint>(bytes.AsSpan());
                 var id = reader.GetInt64(0);
                 hasher.BandKeys(signature, bandKeys.AsSpan(pending * bands, bands));
-                chunk[pending] = Hold(id, SqliteTime.Read(reader.GetString(2)).UtcTicks, reader.IsDBNull(3) ? null : reader.GetInt64(3), signature);
+                var story = reader.IsDBNull(3) ? 0 : reader.GetInt64(3);
+                chunk[pending] = Hold(id, SqliteTime.Read(reader.GetString(2)).UtcTicks, story == 0 ? null : story, signature);
                 orders[pending] = id;
+                tags[pending] = story;
                 loaded++;
                 if (++pending < size) continue;
                 await adding;
-                var (full, fullOrders, fullKeys) = (chunk, orders, bandKeys);
-                adding = Task.Run(() => _bands.AddMany(full, fullOrders, fullKeys, bands), CancellationToken.None);
-                spare ??= (new int[size], new long[size], new long[size * bands]);
-                ((chunk, orders, bandKeys), spare) = (spare.Value, (chunk, orders, bandKeys));
+                var (full, fullOrders, fullTags, fullKeys) = (chunk, orders, tags, bandKeys);
+                adding = Task.Run(() => _bands.AddMany(full, fullOrders, fullTags, fullKeys, bands), CancellationToken.None);
+                spare ??= (new int[size], new long[size], new long[size], new long[size * bands]);
+                ((chunk, orders, tags, bandKeys), spare) = (spare.Value, (chunk, orders, tags, bandKeys));
                 pending = 0;
             }
         }
@@ -75,7 +77,7 @@ internal sealed partial class StoryIndex
         {
             await adding;   // never leave a chunk going in behind the caller's back (a failed load invalidates the index)
         }
-        _bands.AddMany(chunk.AsSpan(0, pending), orders.AsSpan(0, pending), bandKeys.AsSpan(0, pending * bands), bands);
+        _bands.AddMany(chunk.AsSpan(0, pending), orders.AsSpan(0, pending), tags.AsSpan(0, pending), bandKeys.AsSpan(0, pending * bands), bands);
         return loaded;
     }
 }

@@ -86,8 +86,20 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
     public void Invalidate() => _generation = null;
 
     /// <summary>Adds or replaces a comparable entry.</summary>
-    public void Put(long id, DateTimeOffset time, long? story, ReadOnlySpan<uint> signature, ReadOnlySpan<long> bandKeys) =>
-        _bands.Add(Hold(id, time.UtcTicks, story, signature), id, bandKeys);
+    public void Put(long id, DateTimeOffset time, long? story, ReadOnlySpan<uint> signature, ReadOnlySpan<long> bandKeys)
+    {
+        // Signed again: it stays a member of its old keys' buckets, which can no longer vouch for one story.
+        if (_slots.TryGetValue(id, out var held)) _bands.Mix(KeysOf(held));
+        _bands.Add(Hold(id, time.UtcTicks, story, signature), id, story ?? 0, bandKeys);
+    }
+
+    // The band keys of a held entry's signature.
+    private long[] KeysOf(int slot)
+    {
+        var keys = new long[options.Bands];
+        hasher.BandKeys(_signatures.AsSpan(slot * options.SignatureLength, options.SignatureLength), keys);
+        return keys;
+    }
 
     // The entry's slot (a new one for an id not held yet) with its time, story and signature; its band keys are the caller's to add.
     private int Hold(long id, long ticks, long? story, ReadOnlySpan<uint> signature)
@@ -139,7 +151,11 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
         for (var band = 0; band < bandKeys.Length; band++)
         {
             // The bucket read in place, band by band: the same candidates in the same order as one list of them all.
-            foreach (var slot in _bands.Bucket(band, bandKeys[band], one))
+            // A bucket whose members all belong to a story this entry already joins has nothing to add (in a crowd of
+            // near-identical posts most buckets are such): passed over whole, as its members one by one would be.
+            var bucket = _bands.Bucket(band, bandKeys[band], one, out var shared);
+            if (shared != 0 && joining.Contains(shared)) continue;
+            foreach (var slot in bucket)
             {
                 ref var held = ref _held[slot];
                 if (held.Seen == _lookup) continue;
@@ -164,7 +180,9 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
     /// <summary>Records that a held entry now belongs to <paramref name="story"/>.</summary>
     public void SetStory(long id, long story)
     {
-        if (_slots.TryGetValue(id, out var slot)) _held[slot].Story = story;
+        if (!_slots.TryGetValue(id, out var slot) || _held[slot].Story == story) return;
+        _held[slot].Story = story;
+        _bands.Retag(slot, story, KeysOf(slot));
     }
 
     /// <summary>Records that story <paramref name="from"/> was folded into <paramref name="to"/> (a scan: merges are rare).</summary>
@@ -172,6 +190,7 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
     {
         foreach (ref var held in _held.AsSpan(0, _count))
             if (held.Story == from) held.Story = to;
+        _bands.MoveTag(from, to);
         _states.Remove(from);
     }
 
@@ -183,6 +202,19 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
     {
         if (state is null) _states.Remove(story);
         else _states[story] = state;
+    }
+
+    /// <summary>For tests: crowded buckets whose members are all of one story.</summary>
+    internal int SharedBuckets => _bands.Crowds().Count(c => c.Shared != 0);
+
+    /// <summary>For tests: where the band buckets' tags disagree with the stories held (a bucket passed over wrongly).</summary>
+    internal IEnumerable<string> TagProblems()
+    {
+        for (var slot = 0; slot < _count; slot++)
+            if (_bands.TagOf(slot) != _held[slot].Story) yield return $"entry {_held[slot].Id}: tag {_bands.TagOf(slot)}, story {_held[slot].Story}";
+        foreach (var (shared, members) in _bands.Crowds())
+            foreach (var slot in members)
+                if (shared != 0 && _held[slot].Story != shared) yield return $"bucket of story {shared} holds entry {_held[slot].Id} of story {_held[slot].Story}";
     }
 
     private struct Held

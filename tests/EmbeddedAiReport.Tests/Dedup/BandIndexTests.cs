@@ -23,7 +23,7 @@ public sealed class BandIndexTests : IDisposable
     {
         var index = new BandIndex(new DedupOptions { MaxBucketCandidates = 3 });
 
-        foreach (var id in new[] { 5, 1, 7, 3, 9, 6, 7 }) index.Add(id, id, [42L]);
+        foreach (var id in new[] { 5, 1, 7, 3, 9, 6, 7 }) index.Add(id, id, 0, [42L]);
 
         var candidates = new List<int>();
         index.Candidates([42L], candidates);
@@ -34,9 +34,9 @@ public sealed class BandIndexTests : IDisposable
     public void Candidates_SeveralKeys_UnitesTheirBucketsAndIgnoresUnknownKeys()
     {
         var index = new BandIndex(Options);
-        index.Add(1, 1, [10L, 20L]);
-        index.Add(2, 2, [20L, 30L]);
-        index.Add(3, 3, [40L]);
+        index.Add(1, 1, 0, [10L, 20L]);
+        index.Add(2, 2, 0, [20L, 30L]);
+        index.Add(3, 3, 0, [40L]);
 
         var candidates = new List<int>();
         index.Candidates([10L, 30L, 99L], candidates);
@@ -48,8 +48,8 @@ public sealed class BandIndexTests : IDisposable
     public void Candidates_BucketOfOne_KeepsOnlyTheNewest()
     {
         var index = new BandIndex(new DedupOptions { MaxBucketCandidates = 1 });
-        index.Add(4, 4, [7L]);
-        index.Add(2, 2, [7L]);
+        index.Add(4, 4, 0, [7L]);
+        index.Add(2, 2, 0, [7L]);
 
         var candidates = new List<int>();
         index.Candidates([7L], candidates);
@@ -66,12 +66,14 @@ public sealed class BandIndexTests : IDisposable
         var members = Enumerable.Range(0, 500).ToArray();
         var orders = members.Select(_ => random.NextInt64(1, 100_000)).ToArray();
         var keys = members.SelectMany(_ => Enumerable.Range(0, options.Bands).Select(b => b * 1000L + random.Next(b == 0 ? 400 : 40))).ToArray();
+        // Tags from a few stories, mostly one, so some buckets share a tag and others are mixed.
+        var tags = members.Select(_ => random.Next(10) < 8 ? 7L : random.Next(3)).ToArray();
         var oneByOne = new BandIndex(options);
-        for (var i = 0; i < members.Length; i++) oneByOne.Add(members[i], orders[i], keys.AsSpan(i * options.Bands, options.Bands));
+        for (var i = 0; i < members.Length; i++) oneByOne.Add(members[i], orders[i], tags[i], keys.AsSpan(i * options.Bands, options.Bands));
         var together = new BandIndex(options);
         // In two chunks, as a load does.
-        together.AddMany(members.AsSpan(0, 300), orders.AsSpan(0, 300), keys.AsSpan(0, 300 * options.Bands), options.Bands);
-        together.AddMany(members.AsSpan(300), orders.AsSpan(300), keys.AsSpan(300 * options.Bands), options.Bands);
+        together.AddMany(members.AsSpan(0, 300), orders.AsSpan(0, 300), tags.AsSpan(0, 300), keys.AsSpan(0, 300 * options.Bands), options.Bands);
+        together.AddMany(members.AsSpan(300), orders.AsSpan(300), tags.AsSpan(300), keys.AsSpan(300 * options.Bands), options.Bands);
 
         Assert.Equal(oneByOne.Entries, together.Entries);
         var crowded = 0;
@@ -85,13 +87,105 @@ public sealed class BandIndexTests : IDisposable
             if (expected.Count > options.Bands) crowded++;
         }
         Assert.True(crowded > 400, $"only {crowded} queries met a crowded bucket");
+        Assert.Equal(oneByOne.Crowds().Select(c => c.Shared).Order(), together.Crowds().Select(c => c.Shared).Order());
+        Assert.Contains(together.Crowds(), c => c.Shared == 7);
+        Assert.All(together.Crowds(), c => Assert.True(c.Shared == 0 || c.Members.All(m => tags[m] == c.Shared)));
+    }
+
+    [Fact]
+    public void Bucket_CrowdOfOneTag_SharesItUntilAMemberOfAnotherJoinsOrIsRetagged()
+    {
+        var index = new BandIndex(Options);
+        Span<int> one = stackalloc int[1];
+        index.Add(1, 1, 7, [42L]);
+        Assert.Equal([1], index.Bucket(0, 42L, one, out var single).ToArray());
+        Assert.Equal(7, single);                                           // a bucket of one: its member's tag
+        index.Add(2, 2, 7, [42L]);
+        index.Add(3, 3, 7, [42L, 50L]);
+        index.Add(4, 4, 7, [43L, 50L]);
+        index.Bucket(0, 42L, one, out var shared);
+        Assert.Equal(7, shared);
+
+        index.MoveTag(7, 11);                                              // two stories merged
+        index.Bucket(0, 42L, one, out var moved);
+        index.Add(5, 5, 8, [42L]);                                         // another story's member
+        index.Bucket(0, 42L, one, out var mixed);
+        index.Bucket(1, 50L, one, out var before);
+        index.Retag(3, 9, [42L, 50L]);                                     // a member of band 1's bucket moves story
+        index.Bucket(1, 50L, one, out var retagged);
+        index.Bucket(0, 43L, one, out var kept);
+        index.Mix([43L]);
+        index.Bucket(0, 43L, one, out var singleAfterMix);
+
+        Assert.Equal((11L, 0L, 11L, 0L), (moved, mixed, before, retagged));
+        Assert.Equal((11L, 11L), (kept, singleAfterMix));                  // a bucket of one always tells its member's tag
+        index.Add(6, 6, 11, [43L]);
+        index.Mix([43L]);
+        index.Bucket(0, 43L, one, out var crowdAfterMix);
+        Assert.Equal(0, crowdAfterMix);
+    }
+
+    // A lookup passes over a bucket whose members all belong to a story it already joins, so the index must never say a
+    // bucket is of one story while it holds an entry of another: after every kind of change a pass makes (new entries,
+    // entries signed again under new keys, a story given to an entry, stories merged, entries forgotten), in crowds.
+    [Fact]
+    public void StoryIndex_RandomChanges_BucketsNeverVouchForAStoryAMemberLeft()
+    {
+        var options = new DedupOptions { Bands = 8, Rows = 1 };
+        var hasher = new MinHasher(options);
+        var index = new StoryIndex(hasher, options);
+        var random = new Random(2026);
+        var time = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        var held = new List<long>();
+        var shared = 0;
+        for (var step = 0; step < 3000; step++)
+        {
+            var op = random.Next(10);
+            if (op < 5 || held.Count == 0)
+            {
+                // Each story's entries mostly share its values (a crowd of near duplicates), now and then another story's:
+                // some buckets stay of one story, others mix, and every change below can break either.
+                var id = random.Next(1, 300);
+                long? story = random.Next(6) == 0 ? null : random.Next(1, 12);
+                var signature = Enumerable.Range(0, options.SignatureLength)
+                    .Select(i => (uint)((random.Next(40) == 0 ? random.Next(1, 12) : story ?? 0) * 100 + i)).ToArray();
+                index.Put(id, time, story, signature, hasher.BandKeys(signature));
+                if (!held.Contains(id)) held.Add(id);
+            }
+            else if (op < 7) index.SetStory(held[random.Next(held.Count)], random.Next(1, 12));
+            else if (op < 9) index.MoveStory(random.Next(1, 12), random.Next(1, 12));
+            else index.Forget(held[random.Next(held.Count)]);
+
+            Assert.Empty(index.TagProblems());
+            shared = Math.Max(shared, index.SharedBuckets);
+        }
+        Assert.True(shared >= 10, $"at most {shared} buckets of one story: the test did not exercise passing over");
+    }
+
+    // An entry signed again under new keys stays in its old keys' buckets (they are never pruned): those may no longer say
+    // they are all of its old story.
+    [Fact]
+    public void StoryIndex_EntrySignedAgainIntoAnotherStory_ItsOldBucketsNoLongerVouch()
+    {
+        var options = new DedupOptions { Bands = 2, Rows = 1 };
+        var hasher = new MinHasher(options);
+        var index = new StoryIndex(hasher, options);
+        uint[] before = [1, 2], after = [3, 4];
+        index.Put(1, Now, 5, before, hasher.BandKeys(before));
+        index.Put(2, Now, 5, before, hasher.BandKeys(before));
+        Assert.Equal(2, index.SharedBuckets);
+
+        index.Put(1, Now, 6, after, hasher.BandKeys(after));
+
+        Assert.Empty(index.TagProblems());
+        Assert.Equal(0, index.SharedBuckets);
     }
 
     [Fact]
     public void Candidates_SameKeyInAnotherBand_IsNotACandidate()
     {
         var index = new BandIndex(Options);
-        index.Add(1, 1, [10L, 20L]);
+        index.Add(1, 1, 0, [10L, 20L]);
 
         var candidates = new List<int>();
         index.Candidates([20L, 10L], candidates);
@@ -157,7 +251,7 @@ public sealed class BandIndexTests : IDisposable
         var index = new BandIndex(Options);
         var random = new Random(329);
         for (var id = 1; id <= 10_000; id++)
-            index.Add(id, id, Enumerable.Range(0, Options.Bands).Select(_ => random.NextInt64()).ToArray());
+            index.Add(id, id, 0, Enumerable.Range(0, Options.Bands).Select(_ => random.NextInt64()).ToArray());
 
         // 24 bytes per dictionary slot and band, the dictionary between half full and full after it grows.
         Assert.InRange(index.ApproximateBytes / index.Entries, Options.Bands * 24, Options.Bands * 24 * 2 + 64);

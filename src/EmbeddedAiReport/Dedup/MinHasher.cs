@@ -37,7 +37,7 @@ public sealed class MinHasher
     /// <summary>The fingerprint of an entry's title and whole text (<paramref name="text"/>; its summary when it has no more).</summary>
     public TextFingerprint Fingerprint(string title, string summary, string? text = null)
     {
-        var normalized = TextShingles.Normalize(title + " " + (text ?? summary));
+        var normalized = TextShingles.Normalize(title, text ?? summary);
         // The shingle hashes and the UTF-8 bytes are needed only here: pooled, not allocated per entry (this runs over the
         // whole text of every new entry, and those arrays were most of what a poll allocated).
         var pooled = ArrayPool<uint>.Shared.Rent(Math.Max(1, TextShingles.MaxHashes(normalized.Length, _options.ShingleSize)));

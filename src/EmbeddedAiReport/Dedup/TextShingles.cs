@@ -14,19 +14,44 @@ namespace EmbeddedAiReport.Dedup;
 /// </remarks>
 internal static partial class TextShingles
 {
-    /// <summary>The comparable form of <paramref name="text"/>: NFKC, lower case, letters and digits only, no URLs.</summary>
-    public static string Normalize(string text)
+    /// <summary>The comparable form of <paramref name="first"/> and <paramref name="second"/> as one text: NFKC, lower case, letters and digits only, no URLs.</summary>
+    /// <remarks>
+    /// The same as normalizing them joined by a space, without the joined copy: a URL ends at the space, NFKC composes
+    /// nothing with a space, and the space itself is dropped with everything that is not a letter or digit.
+    /// </remarks>
+    public static string Normalize(string first, string second)
+    {
+        var (a, b) = (Prepare(first), Prepare(second));
+        var pooled = ArrayPool<char>.Shared.Rent(Math.Max(1, a.Length + b.Length));
+        try
+        {
+            var length = Letters(a, pooled.AsSpan());
+            length += Letters(b, pooled.AsSpan(length));
+            return new string(pooled, 0, length);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(pooled);
+        }
+    }
+
+    // Without URLs, in NFKC.
+    private static string Prepare(string text)
     {
         // Every URL the pattern matches starts with "http" (any case): text without it is left as is, without running the regex.
         var withoutUrls = text.Contains("http", StringComparison.OrdinalIgnoreCase) ? Url().Replace(text, " ") : text;
         // ASCII text is already in NFKC.
-        var normalized = Ascii.IsValid(withoutUrls) || withoutUrls.IsNormalized(NormalizationForm.FormKC)
+        return Ascii.IsValid(withoutUrls) || withoutUrls.IsNormalized(NormalizationForm.FormKC)
             ? withoutUrls : withoutUrls.Normalize(NormalizationForm.FormKC);
-        var buffer = normalized.Length <= 1024 ? stackalloc char[normalized.Length] : new char[normalized.Length];
+    }
+
+    // Writes the letters and digits of `text`, lower-cased, into `into`; returns how many.
+    private static int Letters(string text, Span<char> into)
+    {
         var length = 0;
-        foreach (var c in normalized)
-            if (char.IsLetterOrDigit(c)) buffer[length++] = InvariantCase.Lower(c);
-        return new string(buffer[..length]);
+        foreach (var c in text)
+            if (char.IsLetterOrDigit(c)) into[length++] = InvariantCase.Lower(c);
+        return length;
     }
 
     /// <summary>How many hashes <see cref="Hashes(ReadOnlySpan{char}, int, Span{uint})"/> writes at most for a text of <paramref name="length"/> characters.</summary>

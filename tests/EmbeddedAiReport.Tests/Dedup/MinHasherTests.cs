@@ -73,6 +73,20 @@ public sealed class MinHasherTests
         Assert.Equal((5239769u, 45984878u, 4476717317184002008UL), (fingerprint.Signature[0], fingerprint.Signature[^1], checksum));
     }
 
+    // Title and text are normalized as one text joined by a space: a URL ending the title, a combining accent and Hangul
+    // jamo opening the text (NFKC composes them into é and 한), a ligature; expected values from the same Python transcription.
+    [Fact]
+    public void Fingerprint_TitleAndTextMeetingAtAUrlAndAnAccent_KeepsTheValuesStoredFingerprintsHave()
+    {
+        var fingerprint = _hasher.Fingerprint("Ｍｏｄｅｌ compression https://example.com/a?b=1", "",
+            "\u0301e\u0301tude: \u1112\u1161\u11AB국어 한 모델 ﬁne-tuning, INT4 量化 http://arxiv.org/abs/2401.00001");
+
+        var checksum = 1469598103934665603UL;
+        foreach (var value in fingerprint.Signature) checksum = (checksum ^ value) * 1099511628211UL;
+        Assert.Equal((41, "713F3BD530FF9673C157B384794E1730"), (fingerprint.ShingleCount, fingerprint.TextHash));
+        Assert.Equal((51588475u, 24300326u, 3120273621831302933UL), (fingerprint.Signature[0], fingerprint.Signature[^1], checksum));
+    }
+
     [Fact]
     public void Signature_DefaultOptions_KeepsTheValuesStoredSignaturesHave()
     {

@@ -59,32 +59,25 @@ public sealed class MinHasherTests
     }
 
     // The whole fingerprint of a text as stored databases hold it, computed apart from this code (a Python transcription of
-    // the documented steps: URLs out, NFKC, lower-case letters and digits, distinct FNV-1a+murmur3 3-shingles, SplitMix
-    // multiply-shift MinHash, SHA-256 of the UTF-8 normalized text): shingle count, text hash, first/last value, FNV-1a checksum.
-    [Fact]
-    public void Fingerprint_MixedText_KeepsTheValuesStoredFingerprintsHave()
+    // the documented steps: title and text joined by a space, URLs out, NFKC, lower-case letters and digits, distinct
+    // FNV-1a+murmur3 3-shingles, SplitMix multiply-shift MinHash, SHA-256 of the UTF-8 normalized text): shingle count,
+    // text hash, first and last value, FNV-1a checksum of the signature. The second text has a URL ending the title and a
+    // combining accent and Hangul jamo opening the text (NFKC composes them into é and 한), and a ligature.
+    [Theory]
+    [InlineData("端侧推理：ＮＰＵ上的INT8量化",
+        "Qualcomm 发布新一代 NPU，支持 INT4/INT8 低比特量化，详见 https://arxiv.org/abs/2401.00001v2 。模型压缩与剪枝让 7B 模型跑在手机上，速度提升３倍。",
+        65, "A7FA4A95791E46CD44991AD8DD38DA93", 5239769u, 45984878u, 4476717317184002008UL)]
+    [InlineData("Ｍｏｄｅｌ compression https://example.com/a?b=1",
+        "\u0301e\u0301tude: \u1112\u1161\u11AB국어 한 모델 ﬁne-tuning, INT4 量化 http://arxiv.org/abs/2401.00001",
+        41, "713F3BD530FF9673C157B384794E1730", 51588475u, 24300326u, 3120273621831302933UL)]
+    public void Fingerprint_Text_KeepsTheValuesStoredFingerprintsHave(string title, string text, int shingles, string textHash, uint first, uint last, ulong sum)
     {
-        var fingerprint = _hasher.Fingerprint("端侧推理：ＮＰＵ上的INT8量化", "",
-            "Qualcomm 发布新一代 NPU，支持 INT4/INT8 低比特量化，详见 https://arxiv.org/abs/2401.00001v2 。模型压缩与剪枝让 7B 模型跑在手机上，速度提升３倍。");
+        var fingerprint = _hasher.Fingerprint(title, "", text);
 
         var checksum = 1469598103934665603UL;
         foreach (var value in fingerprint.Signature) checksum = (checksum ^ value) * 1099511628211UL;
-        Assert.Equal((65, "A7FA4A95791E46CD44991AD8DD38DA93"), (fingerprint.ShingleCount, fingerprint.TextHash));
-        Assert.Equal((5239769u, 45984878u, 4476717317184002008UL), (fingerprint.Signature[0], fingerprint.Signature[^1], checksum));
-    }
-
-    // Title and text are normalized as one text joined by a space: a URL ending the title, a combining accent and Hangul
-    // jamo opening the text (NFKC composes them into é and 한), a ligature; expected values from the same Python transcription.
-    [Fact]
-    public void Fingerprint_TitleAndTextMeetingAtAUrlAndAnAccent_KeepsTheValuesStoredFingerprintsHave()
-    {
-        var fingerprint = _hasher.Fingerprint("Ｍｏｄｅｌ compression https://example.com/a?b=1", "",
-            "\u0301e\u0301tude: \u1112\u1161\u11AB국어 한 모델 ﬁne-tuning, INT4 量化 http://arxiv.org/abs/2401.00001");
-
-        var checksum = 1469598103934665603UL;
-        foreach (var value in fingerprint.Signature) checksum = (checksum ^ value) * 1099511628211UL;
-        Assert.Equal((41, "713F3BD530FF9673C157B384794E1730"), (fingerprint.ShingleCount, fingerprint.TextHash));
-        Assert.Equal((51588475u, 24300326u, 3120273621831302933UL), (fingerprint.Signature[0], fingerprint.Signature[^1], checksum));
+        Assert.Equal((shingles, textHash), (fingerprint.ShingleCount, fingerprint.TextHash));
+        Assert.Equal((first, last, sum), (fingerprint.Signature[0], fingerprint.Signature[^1], checksum));
     }
 
     [Fact]

@@ -80,13 +80,6 @@ internal sealed class BandIndex(DedupOptions options)
         Entries += members.Length;
     }
 
-    /// <summary>Appends to <paramref name="into"/> the members in the buckets of <paramref name="bandKeys"/>: at most the newest <see cref="DedupOptions.MaxBucketCandidates"/> of each, repeats included.</summary>
-    public void Candidates(ReadOnlySpan<long> bandKeys, List<int> into)
-    {
-        Span<int> one = stackalloc int[1];
-        for (var band = 0; band < bandKeys.Length; band++) into.AddRange(Bucket(band, bandKeys[band], one, out _));
-    }
-
     /// <summary>
     /// The members a lookup reads in the bucket of <paramref name="key"/> in <paramref name="band"/>: at most the newest
     /// <see cref="DedupOptions.MaxBucketCandidates"/>, oldest first; a bucket of one is returned in <paramref name="one"/>.
@@ -118,15 +111,17 @@ internal sealed class BandIndex(DedupOptions options)
     {
         if (member >= _tags.Length) return;
         _tags[member] = tag;
-        for (var band = 0; band < bandKeys.Length && band < _buckets.Length; band++)
-            if (_buckets[band].TryGetValue(bandKeys[band], out var value) && value < 0 && _shared[band][~value] != tag) _shared[band][~value] = 0;
+        Unshare(bandKeys, tag);
     }
 
     /// <summary>Marks the crowded buckets of <paramref name="bandKeys"/> mixed (a member keeps old keys' buckets when it is signed again).</summary>
-    public void Mix(ReadOnlySpan<long> bandKeys)
+    public void Mix(ReadOnlySpan<long> bandKeys) => Unshare(bandKeys, 0);
+
+    // The crowded buckets of `bandKeys` that share a tag other than `keep` become mixed.
+    private void Unshare(ReadOnlySpan<long> bandKeys, long keep)
     {
         for (var band = 0; band < bandKeys.Length && band < _buckets.Length; band++)
-            if (_buckets[band].TryGetValue(bandKeys[band], out var value) && value < 0) _shared[band][~value] = 0;
+            if (_buckets[band].TryGetValue(bandKeys[band], out var value) && value < 0 && _shared[band][~value] != keep) _shared[band][~value] = 0;
     }
 
     /// <summary>Every member tagged <paramref name="from"/> is now tagged <paramref name="to"/> (two stories merged; a scan: merges are rare).</summary>

@@ -21,8 +21,9 @@ internal sealed partial class StoryIndex
             SELECT s.entry_id, s.signature, e.window_time, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
             WHERE s.text_hash IS NOT NULL AND e.window_time >= @from AND e.window_time < @to
             """;
-        command.AddParameter("@from", SqliteTime.Write(from));
-        command.AddParameter("@to", to is { } end ? SqliteTime.Write(end) : "~");   // '~' sorts after every time
+        var (fromText, toText) = (SqliteTime.Write(from), to is { } end ? SqliteTime.Write(end) : "~");   // '~' sorts after every time
+        command.AddParameter("@from", fromText);
+        command.AddParameter("@to", toText);
         // Sized once for the window (a count over the time index), not grown by doubling: at a million stored entries the
         // window holds tens of thousands, and the copies a growing array leaves behind would double the peak memory.
         int window;
@@ -30,8 +31,8 @@ internal sealed partial class StoryIndex
         {
             count.Transaction = transaction;
             count.CommandText = "SELECT count(*) FROM entries e WHERE e.window_time >= @from AND e.window_time < @to";
-            count.AddParameter("@from", SqliteTime.Write(from));
-            count.AddParameter("@to", to is { } until ? SqliteTime.Write(until) : "~");
+            count.AddParameter("@from", fromText);
+            count.AddParameter("@to", toText);
             window = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken));
             Reserve(_count + window);
         }

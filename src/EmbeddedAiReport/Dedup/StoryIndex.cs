@@ -94,12 +94,7 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
     }
 
     // The band keys of a held entry's signature.
-    private long[] KeysOf(int slot)
-    {
-        var keys = new long[options.Bands];
-        hasher.BandKeys(_signatures.AsSpan(slot * options.SignatureLength, options.SignatureLength), keys);
-        return keys;
-    }
+    private long[] KeysOf(int slot) => hasher.BandKeys(_signatures.AsSpan(slot * options.SignatureLength, options.SignatureLength));
 
     // The entry's slot (a new one for an id not held yet) with its time, story and signature; its band keys are the caller's to add.
     private int Hold(long id, long ticks, long? story, ReadOnlySpan<uint> signature)

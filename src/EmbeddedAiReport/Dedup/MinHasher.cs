@@ -37,24 +37,25 @@ public sealed class MinHasher
     /// <summary>The fingerprint of an entry's title and whole text (<paramref name="text"/>; its summary when it has no more).</summary>
     public TextFingerprint Fingerprint(string title, string summary, string? text = null)
     {
-        var normalized = TextShingles.Normalize(title, text ?? summary);
-        // The shingle hashes and the UTF-8 bytes are needed only here: pooled, not allocated per entry (this runs over the
-        // whole text of every new entry, and those arrays were most of what a poll allocated).
-        var pooled = ArrayPool<uint>.Shared.Rent(Math.Max(1, TextShingles.MaxHashes(normalized.Length, _options.ShingleSize)));
+        // The normalized text, the shingle hashes and the UTF-8 bytes are needed only here: pooled, not allocated per entry
+        // (this runs over the whole text of every new entry, and those arrays were most of what a poll allocated).
+        var normalized = TextShingles.Normalize(title, text ?? summary, out var length);
+        var pooled = ArrayPool<uint>.Shared.Rent(Math.Max(1, TextShingles.MaxHashes(length, _options.ShingleSize)));
         try
         {
-            var count = TextShingles.Hashes(normalized, _options.ShingleSize, pooled);
+            var count = TextShingles.Hashes(normalized.AsSpan(0, length), _options.ShingleSize, pooled);
             var signature = Signature(pooled.AsSpan(0, count));
-            return new TextFingerprint(signature, count, count >= _options.MinShingles ? TextHash(normalized) : null);
+            return new TextFingerprint(signature, count, count >= _options.MinShingles ? TextHash(normalized.AsSpan(0, length)) : null);
         }
         finally
         {
             ArrayPool<uint>.Shared.Return(pooled);
+            ArrayPool<char>.Shared.Return(normalized);
         }
     }
 
     // The first 16 bytes of SHA-256 over the UTF-8 of the normalized text, in hex.
-    private static string TextHash(string normalized)
+    private static string TextHash(ReadOnlySpan<char> normalized)
     {
         var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(normalized.Length));
         try

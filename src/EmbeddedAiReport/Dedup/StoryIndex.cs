@@ -24,7 +24,10 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
     private readonly Dictionary<long, StoryState> _states = [];
     // What a lookup reads of a candidate, together (one cache line), by slot; signatures apart, read only for the few compared.
     private Held[] _held = [];
-    private uint[] _signatures = [];
+    // Signatures in pages of PageSlots entries, allocated as slots are taken: growing never copies them, and they are most
+    // of the index's memory (a doubling array allocated twice what it held, on the large-object heap).
+    private const int PageSlots = 1024;
+    private uint[][] _signaturePages = [];
     private int _lookup;
     private int _count;
     private long? _generation;
@@ -43,7 +46,8 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
     public int Count => _count;
 
     /// <summary>Approximate bytes held: band buckets, per-entry arrays and the id map.</summary>
-    public long ApproximateBytes => _bands.ApproximateBytes + (_held.Length * (32L + 4L * options.SignatureLength)) + 24L * _slots.Count;
+    public long ApproximateBytes =>
+        _bands.ApproximateBytes + 32L * _held.Length + _signaturePages.Count(page => page is not null) * (4L * PageSlots * options.SignatureLength) + 24L * _slots.Count;
 
     /// <summary>
     /// Makes the cache match the database as <paramref name="transaction"/> sees it: rebuilt when another pass ran since, or
@@ -94,7 +98,10 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
     }
 
     // The band keys of a held entry's signature.
-    private long[] KeysOf(int slot) => hasher.BandKeys(_signatures.AsSpan(slot * options.SignatureLength, options.SignatureLength));
+    private long[] KeysOf(int slot) => hasher.BandKeys(SignatureOf(slot));
+
+    private Span<uint> SignatureOf(int slot) =>
+        _signaturePages[slot / PageSlots].AsSpan(slot % PageSlots * options.SignatureLength, options.SignatureLength);
 
     // The entry's slot (a new one for an id not held yet) with its time, story and signature; its band keys are the caller's to add.
     private int Hold(long id, long ticks, long? story, ReadOnlySpan<uint> signature)
@@ -103,12 +110,13 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
         {
             slot = _count++;
             if (slot == _held.Length) Grow();
+            if (slot % PageSlots == 0) AddPage(slot / PageSlots);
             _slots[id] = slot;
             _held[slot].Id = id;
         }
         _held[slot].Ticks = ticks;
         _held[slot].Story = story ?? 0;
-        signature.CopyTo(_signatures.AsSpan(slot * options.SignatureLength, options.SignatureLength));
+        signature.CopyTo(SignatureOf(slot));
         return slot;
     }
 
@@ -140,7 +148,6 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
         foreach (var story in related.Values)
             if (story is { } s) joining.Add(s);
         var lookback = TimeSpan.FromDays(options.LookbackDays).Ticks;
-        var length = options.SignatureLength;
         var at = time.UtcTicks;
         Span<int> one = stackalloc int[1];
         for (var band = 0; band < bandKeys.Length; band++)
@@ -158,7 +165,7 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
                 var story = held.Story;
                 if ((story != 0 && joining.Contains(story)) || held.Id == selfId) continue;
                 if (held.Ticks == long.MinValue || Math.Abs(held.Ticks - at) > lookback) continue;
-                if (MinHasher.Similarity(_signatures.AsSpan(slot * length, length), signature) < options.Threshold) continue;
+                if (MinHasher.Similarity(SignatureOf(slot), signature) < options.Threshold) continue;
                 related[held.Id] = story != 0 ? story : null;
                 if (story != 0) joining.Add(story);
             }
@@ -250,14 +257,13 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
         _slots.Clear();
         _states.Clear();
         _count = 0;
-        (_held, _signatures) = ([], []);
+        (_held, _signaturePages) = ([], []);
     }
 
     private void Reserve(int entries)
     {
         if (entries <= _held.Length) return;
         Array.Resize(ref _held, entries);
-        Array.Resize(ref _signatures, entries * options.SignatureLength);
         _slots.EnsureCapacity(entries);
         _bands.Reserve(entries);
     }
@@ -266,6 +272,11 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
     {
         var size = Math.Max(1024, _held.Length * 2);
         Array.Resize(ref _held, size);
-        Array.Resize(ref _signatures, size * options.SignatureLength);
+    }
+
+    private void AddPage(int page)
+    {
+        if (page == _signaturePages.Length) Array.Resize(ref _signaturePages, Math.Max(8, page * 2));
+        _signaturePages[page] ??= new uint[PageSlots * options.SignatureLength];
     }
 }

@@ -14,44 +14,75 @@ namespace EmbeddedAiReport.Dedup;
 /// </remarks>
 internal static partial class TextShingles
 {
-    /// <summary>The comparable form of <paramref name="first"/> and <paramref name="second"/> as one text: NFKC, lower case, letters and digits only, no URLs.</summary>
+    /// <summary>
+    /// The comparable form of <paramref name="first"/> and <paramref name="second"/> as one text (NFKC, lower case, letters
+    /// and digits only, no URLs), written into a buffer rented from <see cref="ArrayPool{T}.Shared"/> that the caller returns:
+    /// this runs over the whole text of every new entry.
+    /// </summary>
     /// <remarks>
-    /// The same as normalizing them joined by a space, without the joined copy: a URL ends at the space, NFKC composes
-    /// nothing with a space, and the space itself is dropped with everything that is not a letter or digit.
+    /// The same as normalizing the two joined by a space with every URL replaced by a space, without the copies: NFKC composes
+    /// nothing across a space (no composition starts with one), so each stretch between spaces that were added is normalized
+    /// on its own, and those spaces are dropped with everything that is not a letter or digit.
     /// </remarks>
-    public static string Normalize(string first, string second)
+    public static char[] Normalize(string first, string second, out int length)
     {
-        var (a, b) = (Prepare(first), Prepare(second));
-        var pooled = ArrayPool<char>.Shared.Rent(Math.Max(1, a.Length + b.Length));
-        try
-        {
-            var length = Letters(a, pooled.AsSpan());
-            length += Letters(b, pooled.AsSpan(length));
-            return new string(pooled, 0, length);
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(pooled);
-        }
+        var into = ArrayPool<char>.Shared.Rent(Math.Max(16, first.Length + second.Length));
+        length = 0;
+        AppendWithoutUrls(first, ref into, ref length);
+        AppendWithoutUrls(second, ref into, ref length);
+        return into;
     }
 
-    // Without URLs, in NFKC.
-    private static string Prepare(string text)
+    private static void AppendWithoutUrls(string text, ref char[] into, ref int length)
     {
-        // Every URL the pattern matches starts with "http" (any case): text without it is left as is, without running the regex.
-        var withoutUrls = text.Contains("http", StringComparison.OrdinalIgnoreCase) ? Url().Replace(text, " ") : text;
+        // Every URL the pattern matches starts with "http" (any case): text without it is taken whole, without running the regex.
+        if (!text.Contains("http", StringComparison.OrdinalIgnoreCase))
+        {
+            Append(text, ref into, ref length);
+            return;
+        }
+        var start = 0;
+        foreach (var url in Url().EnumerateMatches(text))
+        {
+            Append(text.AsSpan(start, url.Index - start), ref into, ref length);
+            start = url.Index + url.Length;
+        }
+        Append(text.AsSpan(start), ref into, ref length);
+    }
+
+    // Appends the letters and digits of NFKC(text), lower-cased.
+    private static void Append(ReadOnlySpan<char> text, ref char[] into, ref int length)
+    {
         // ASCII text is already in NFKC.
-        return Ascii.IsValid(withoutUrls) || withoutUrls.IsNormalized(NormalizationForm.FormKC)
-            ? withoutUrls : withoutUrls.Normalize(NormalizationForm.FormKC);
+        if (Ascii.IsValid(text) || text.IsNormalized(NormalizationForm.FormKC))
+        {
+            Letters(text, ref into, ref length);
+            return;
+        }
+        var normalized = ArrayPool<char>.Shared.Rent(text.Length + text.Length / 2 + 16);
+        if (!text.TryNormalize(normalized, out var written, NormalizationForm.FormKC))
+        {
+            // NFKC can lengthen a text (ﷺ is 18 characters): ask how much and normalize again.
+            ArrayPool<char>.Shared.Return(normalized);
+            normalized = ArrayPool<char>.Shared.Rent(text.GetNormalizedLength(NormalizationForm.FormKC));
+            text.TryNormalize(normalized, out written, NormalizationForm.FormKC);
+        }
+        Letters(normalized.AsSpan(0, written), ref into, ref length);
+        ArrayPool<char>.Shared.Return(normalized);
     }
 
-    // Writes the letters and digits of `text`, lower-cased, into `into`; returns how many.
-    private static int Letters(string text, Span<char> into)
+    // Appends the letters and digits of `text`, lower-cased, growing `into` from the pool when it is too short.
+    private static void Letters(ReadOnlySpan<char> text, ref char[] into, ref int length)
     {
-        var length = 0;
+        if (length + text.Length > into.Length)
+        {
+            var larger = ArrayPool<char>.Shared.Rent(Math.Max(length + text.Length, into.Length * 2));
+            into.AsSpan(0, length).CopyTo(larger);
+            ArrayPool<char>.Shared.Return(into);
+            into = larger;
+        }
         foreach (var c in text)
             if (char.IsLetterOrDigit(c)) into[length++] = InvariantCase.Lower(c);
-        return length;
     }
 
     /// <summary>How many hashes <see cref="Hashes(ReadOnlySpan{char}, int, Span{uint})"/> writes at most for a text of <paramref name="length"/> characters.</summary>

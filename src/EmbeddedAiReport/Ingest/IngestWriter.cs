@@ -66,7 +66,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
     /// Callers compute these in parallel (the poller does, per source) so the one writer does not.
     /// </summary>
     public PreparedWrite Prepare(EntryWrite write) => new(
-        hasher.Fingerprint(write.Candidate.Title, write.Candidate.Summary, write.Candidate.Text), EntryBatch.ContentHash(write.Candidate));
+        hasher.Fingerprint(write.Candidate.Title, write.Candidate.Summary, write.Candidate.Text), EntryContentHash.Of(write.Candidate));
 
     /// <summary>True while a group is being written or polls wait for the writer (for tests that step a fake clock).</summary>
     internal bool Busy => _gate.CurrentCount == 0 || !_queue.IsEmpty;

@@ -43,15 +43,31 @@ public readonly partial record struct ArxivId(string Base, int? Version)
     }
 
     /// <summary>Every arXiv id named in free text (URLs and <c>arXiv:</c> mentions), in order, without repeats.</summary>
+    /// <remarks>Matches are read as spans; an id written again (a link and its text) is not parsed again.</remarks>
     public static IReadOnlyList<ArxivId> FindAll(string text)
     {
         var found = new List<ArxivId>();
-        foreach (Match match in Mention().Matches(text))
+        var read = new List<string>();
+        foreach (var match in Mention().EnumerateMatches(text))
         {
-            var value = match.Groups["id"].Value;
-            if (TryParse(value) is { } id && found.All(f => f.Base != id.Base)) found.Add(id);
+            var value = MentionedId(text.AsSpan(match.Index, match.Length));
+            if (Mentions.AlreadyRead(read, value)) continue;
+            read.Add(value.ToString());
+            if (TryParse(read[^1]) is { } id && found.All(f => f.Base != id.Base)) found.Add(id);
         }
         return found;
+    }
+
+    // The id part of a Mention() match: after "arxiv.org/abs/" (pdf/, html/), or after "arXiv:" and the one white space allowed there.
+    private static ReadOnlySpan<char> MentionedId(ReadOnlySpan<char> mention)
+    {
+        if (mention.StartsWith("arxiv.org/", StringComparison.OrdinalIgnoreCase))
+        {
+            var path = mention["arxiv.org/".Length..];
+            return path[(path.IndexOf('/') + 1)..];
+        }
+        var id = mention["arXiv:".Length..];
+        return char.IsWhiteSpace(id[0]) ? id[1..] : id;   // the pattern's \s is char.IsWhiteSpace's set
     }
 
     private static ArxivId From(Match match)

@@ -63,12 +63,17 @@ public readonly partial record struct GitHubRepo
     }
 
     /// <summary>Every repository named by a github.com URL in free text, in order, without repeats.</summary>
+    /// <remarks>Matches are read as spans (<c>github.com/</c> + owner + <c>/</c> + name, and no owner holds a <c>/</c>), a name written again is not parsed again.</remarks>
     public static IReadOnlyList<GitHubRepo> FindAll(string text)
     {
         var found = new List<GitHubRepo>();
-        foreach (Match match in Mention().Matches(text))
+        var read = new List<string>();
+        foreach (var match in Mention().EnumerateMatches(text))
         {
-            if (TryParse($"{match.Groups[1].Value}/{match.Groups[2].Value}") is { } repo && !found.Contains(repo)) found.Add(repo);
+            var fullName = text.AsSpan(match.Index + Host.Length, match.Length - Host.Length);
+            if (Mentions.AlreadyRead(read, fullName)) continue;
+            read.Add(fullName.ToString());
+            if (TryParse(read[^1]) is { } repo && !found.Contains(repo)) found.Add(repo);
         }
         return found;
     }
@@ -77,15 +82,26 @@ public readonly partial record struct GitHubRepo
     public static IReadOnlyList<(GitHubRepo Repo, string Tag)> FindReleases(string text)
     {
         var found = new List<(GitHubRepo Repo, string Tag)>();
-        foreach (Match match in ReleaseMention().Matches(text))
+        var read = new List<string>();
+        foreach (var match in ReleaseMention().EnumerateMatches(text))
         {
-            var tag = Uri.UnescapeDataString(match.Groups[3].Value.TrimEnd('.', ',', ';', ':', '!', '?'));
-            if (tag.Length > 0 && TryParse($"{match.Groups[1].Value}/{match.Groups[2].Value}") is { } repo
-                && !found.Any(f => f.Repo.Equals(repo) && f.Tag == tag))
+            var value = text.AsSpan(match.Index, match.Length);
+            if (Mentions.AlreadyRead(read, value)) continue;
+            read.Add(value.ToString());
+            // github.com/ + owner + / + name + /releases/tag/ + tag: neither owner nor name holds a '/'.
+            var owner = value[Host.Length..];
+            var name = owner[(owner.IndexOf('/') + 1)..];
+            var rawTag = name[(name.IndexOf('/') + ReleasePath.Length)..];
+            var fullName = owner[..(owner.Length - rawTag.Length - ReleasePath.Length)];
+            var tag = Uri.UnescapeDataString(rawTag.TrimEnd(".,;:!?"));
+            if (tag.Length > 0 && TryParse(fullName.ToString()) is { } repo && !found.Any(f => f.Repo.Equals(repo) && f.Tag == tag))
                 found.Add((repo, tag));
         }
         return found;
     }
+
+    private const string Host = "github.com/";
+    private const string ReleasePath = "/releases/tag/";
 
     /// <summary>The numeric repository id and tag in a GitHub Atom entry id (<c>tag:github.com,2008:Repository/ID/TAG</c>), or null.</summary>
     public static (long RepositoryId, string Tag)? FromAtomEntryId(string? id)

@@ -27,4 +27,12 @@ public static class Mentions
             && links.All(l => l.Target != link.Target))
             links.Add(link);
     }
+
+    // Whether a match's text was read before in the same text (a link and its label): it would give the same key again.
+    internal static bool AlreadyRead(List<string> read, ReadOnlySpan<char> value)
+    {
+        foreach (var earlier in read)
+            if (value.SequenceEqual(earlier)) return true;
+        return false;
+    }
 }

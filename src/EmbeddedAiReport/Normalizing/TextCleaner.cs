@@ -13,17 +13,43 @@ namespace EmbeddedAiReport.Normalizing;
 public static class TextCleaner
 {
     /// <summary>Plain text of an HTML fragment (or of plain text with stray entities).</summary>
+    /// <remarks>
+    /// The same text as <c>PlainLinks(CollapseWhiteSpace(WebUtility.HtmlDecode(tagsAsSpaces)))</c>, in two pooled buffers and
+    /// one string: it runs for every title, summary and whole text on the ingest path. An entity decodes on its own exactly as
+    /// it does in context (WebUtility reads <c>&amp;…;</c> up to the first <c>;</c> with no <c>&amp;</c> before it), so each one
+    /// is handed to <see cref="WebUtility.HtmlDecode(string)"/> alone, the few common ones without asking it.
+    /// </remarks>
     public static string HtmlToText(string? html)
     {
         if (string.IsNullOrEmpty(html)) return "";
-        var text = new StringBuilder(html.Length);
+        var stripped = ArrayPool<char>.Shared.Rent(html.Length);
+        var collapsed = ArrayPool<char>.Shared.Rent(html.Length);
+        try
+        {
+            var text = new Collapser(collapsed);
+            Decode(stripped.AsSpan(0, StripTags(html, stripped)), ref text);
+            var result = new string(text.Written);
+            return PlainLinks(result);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(stripped);
+            ArrayPool<char>.Shared.Return(collapsed);
+        }
+    }
+
+    // Writes html with every tag as one space and script/style elements dropped into `into`; returns the length (never more than html's).
+    private static int StripTags(string html, Span<char> into)
+    {
+        var length = 0;
         var i = 0;
         while (i < html.Length)
         {
             // Text up to the next '<' in one copy.
             var lt = html.IndexOf('<', i);
             if (lt < 0) lt = html.Length;
-            text.Append(html, i, lt - i);
+            html.AsSpan(i, lt - i).CopyTo(into[length..]);
+            length += lt - i;
             i = lt;
             if (i >= html.Length) break;
             if (i + 1 < html.Length && (char.IsLetter(html[i + 1]) || html[i + 1] is '/' or '!' or '?'))
@@ -38,14 +64,79 @@ public static class TextCleaner
                     i = end < 0 ? html.Length : Math.Max(i, html.IndexOf('>', end) + 1);
                     if (i == 0) i = html.Length;
                 }
-                text.Append(' ');
+                into[length++] = ' ';
                 continue;
             }
-            text.Append('<');
+            into[length++] = '<';
             i++;
         }
-        return PlainLinks(CollapseWhiteSpace(WebUtility.HtmlDecode(text.ToString())));
+        return length;
     }
+
+    // Decodes the entities of text into `into` (WebUtility.HtmlDecode's rules, one entity at a time).
+    private static void Decode(ReadOnlySpan<char> text, ref Collapser into)
+    {
+        var i = 0;
+        while (i < text.Length)
+        {
+            var amp = text[i..].IndexOf('&');
+            if (amp < 0)
+            {
+                into.Add(text[i..]);
+                return;
+            }
+            into.Add(text.Slice(i, amp));
+            i += amp;
+            // An entity runs to the first ';' with no '&' before it; anything else is a plain '&'.
+            var end = text[(i + 1)..].IndexOfAny(';', '&');
+            if (end < 0 || text[i + 1 + end] != ';')
+            {
+                into.Add('&');
+                i++;
+                continue;
+            }
+            var entity = text.Slice(i, end + 2);
+            switch (entity)
+            {
+                case "&amp;": into.Add('&'); break;
+                case "&lt;": into.Add('<'); break;
+                case "&gt;": into.Add('>'); break;
+                case "&quot;": into.Add('"'); break;
+                case "&nbsp;": into.Add('\u00a0'); break;
+                default: into.Add(WebUtility.HtmlDecode(entity.ToString())); break;
+            }
+            i += entity.Length;
+        }
+    }
+
+    // CollapseWhiteSpace as characters arrive: runs of white space and control characters become one space, none at either end.
+    private ref struct Collapser(Span<char> buffer)
+    {
+        private readonly Span<char> _buffer = buffer;
+        private int _length;
+        private bool _space;
+
+        public readonly ReadOnlySpan<char> Written => _buffer[.._length];
+
+        public void Add(ReadOnlySpan<char> text)
+        {
+            foreach (var c in text) Add(c);
+        }
+
+        public void Add(char c)
+        {
+            if (IsSpace(c))
+            {
+                _space = _length > 0;
+                return;
+            }
+            if (_space) _buffer[_length++] = ' ';
+            _space = false;
+            _buffer[_length++] = c;
+        }
+    }
+
+    private static bool IsSpace(char c) => char.IsWhiteSpace(c) || char.IsControl(c) || c is '\u200b' or '\ufeff';
 
     /// <summary>
     /// Markdown links and images written as text (<c>标题：[Title](https://arxiv.org/abs/…)</c>, as posts quote papers)
@@ -109,7 +200,7 @@ public static class TextCleaner
         var space = false;
         foreach (var c in text)
         {
-            if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '\u200b' or '\ufeff')
+            if (IsSpace(c))
             {
                 space = length > 0;
                 continue;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
@@ -141,7 +139,7 @@ internal sealed class EntryBatch : IDisposable
     public bool Wrote(string key) => _written.Contains(key);
 
     /// <summary>Inserts a new entry (see <see cref="FindNewAsync"/> and <see cref="Wrote"/>) under <see cref="NextId"/>, in <paramref name="story"/>, with its tags and links.</summary>
-    /// <param name="contentHash">The write's <see cref="ContentHash"/> when the caller has it (computed off the writer's thread).</param>
+    /// <param name="contentHash">The write's <see cref="EntryContentHash.Of"/> when the caller has it (computed off the writer's thread).</param>
     public async Task InsertAsync(EntryWrite write, long? story, string? contentHash, CancellationToken cancellationToken)
     {
         _written.Add(write.Candidate.CanonicalKey);
@@ -205,7 +203,7 @@ internal sealed class EntryBatch : IDisposable
         parameters["@summary"].Value = entry.Summary;
         parameters["@account"].Value = (object?)entry.Account ?? DBNull.Value;
         parameters["@published"].Value = SqliteTime.WriteOrNull(entry.Published);
-        parameters["@hash"].Value = contentHash ?? ContentHash(entry);
+        parameters["@hash"].Value = contentHash ?? EntryContentHash.Of(entry);
         parameters["@section"].Value = write.Section;
         parameters["@prefix"].Value = (object?)entry.Prefix ?? DBNull.Value;
         parameters["@version"].Value = (object?)entry.Version ?? DBNull.Value;
@@ -274,15 +272,5 @@ internal sealed class EntryBatch : IDisposable
         foreach (var name in parameters) command.AddParameter(name);
         _commands.Add(command);
         return command;
-    }
-
-    /// <summary>What tells a changed entry from an unchanged one: a hash of everything stored from the candidate.</summary>
-    public static string ContentHash(CandidateEntry entry)
-    {
-        var text = string.Join('\u001f', entry.Url, entry.Title, entry.Summary, entry.Account, entry.Prefix, entry.Version,
-            entry.Published?.ToUnixTimeSeconds(), string.Join(',', entry.Links.Select(l => l.Target)));
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        return Convert.ToHexString(hash[..12]);
     }
 }

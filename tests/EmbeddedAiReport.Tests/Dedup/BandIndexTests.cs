@@ -129,6 +129,33 @@ public sealed class BandIndexTests : IDisposable
     // bucket is of one story while it holds an entry of another: after every kind of change a pass makes (new entries,
     // entries signed again under new keys, a story given to an entry, stories merged, entries forgotten), in crowds.
     [Fact]
+    public void StoryIndex_ThousandsOfEntries_EachFoundByItsOwnSignatureAcrossSignaturePages()
+    {
+        // More entries than one page of signatures holds (1024), re-signed in between: each must still be found by its own
+        // signature and by no other's, whichever page it sits in.
+        var options = new DedupOptions();
+        var hasher = new MinHasher(options);
+        var index = new StoryIndex(hasher, options);
+        var time = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        // Forty random CJK characters per entry and version: unrelated texts.
+        uint[] SignatureOf(long id, int version)
+        {
+            var random = new Random((int)id * 10 + version);
+            return hasher.Fingerprint("", new string([.. Enumerable.Range(0, 40).Select(_ => (char)random.Next(0x4e00, 0x9fa5))])).Signature;
+        }
+        for (long id = 1; id <= 2600; id++) index.Put(id, time, id, SignatureOf(id, 1), hasher.BandKeys(SignatureOf(id, 1)));
+        for (long id = 1; id <= 2600; id += 7) index.Put(id, time, id, SignatureOf(id, 2), hasher.BandKeys(SignatureOf(id, 2)));
+        foreach (var id in new long[] { 1, 8, 1023, 1024, 1025, 2048, 2049, 2600 })
+        {
+            var signature = SignatureOf(id, id % 7 == 1 ? 2 : 1);
+            var related = new Dictionary<long, long?>();
+            index.Similar(-1, time, signature, hasher.BandKeys(signature), related);
+            Assert.Equal([id], related.Keys);
+            Assert.Equal(id, related[id]);
+        }
+    }
+
+    [Fact]
     public void StoryIndex_RandomChanges_BucketsNeverVouchForAStoryAMemberLeft()
     {
         var options = new DedupOptions { Bands = 8, Rows = 1 };

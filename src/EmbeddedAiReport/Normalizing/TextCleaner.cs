@@ -118,9 +118,24 @@ public static class TextCleaner
 
         public readonly ReadOnlySpan<char> Written => _buffer[.._length];
 
+        // Runs between space characters are found vectorized and copied whole, which is what per-character Add does to them.
         public void Add(ReadOnlySpan<char> text)
         {
-            foreach (var c in text) Add(c);
+            while (!text.IsEmpty)
+            {
+                var space = text.IndexOfAny(Spaces);
+                var run = space < 0 ? text : text[..space];
+                if (!run.IsEmpty)
+                {
+                    if (_space) _buffer[_length++] = ' ';
+                    _space = false;
+                    run.CopyTo(_buffer[_length..]);
+                    _length += run.Length;
+                }
+                if (space < 0) return;
+                _space = _length > 0;
+                text = text[(space + 1)..];
+            }
         }
 
         public void Add(char c)
@@ -137,6 +152,10 @@ public static class TextCleaner
     }
 
     private static bool IsSpace(char c) => char.IsWhiteSpace(c) || char.IsControl(c) || c is '\u200b' or '\ufeff';
+
+    // Every character IsSpace holds true for, found by asking it of each.
+    private static readonly SearchValues<char> Spaces =
+        SearchValues.Create([.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(IsSpace)]);
 
     /// <summary>
     /// Markdown links and images written as text (<c>标题：[Title](https://arxiv.org/abs/…)</c>, as posts quote papers)
@@ -194,23 +213,11 @@ public static class TextCleaner
     public static string CollapseWhiteSpace(string text)
     {
         // Runs on every summary and whole text of the ingest path: one pass into a buffer, the string as it is when nothing changes.
-        var rented = text.Length > 512 ? ArrayPool<char>.Shared.Rent(text.Length) : null;
-        var buffer = rented is null ? stackalloc char[text.Length] : rented.AsSpan(0, text.Length);
-        var length = 0;
-        var space = false;
-        foreach (var c in text)
-        {
-            if (IsSpace(c))
-            {
-                space = length > 0;
-                continue;
-            }
-            if (space) buffer[length++] = ' ';
-            space = false;
-            buffer[length++] = c;
-        }
-        var result = length == text.Length && buffer.SequenceEqual(text) ? text : new string(buffer[..length]);
-        if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+        var rented = ArrayPool<char>.Shared.Rent(Math.Max(1, text.Length));
+        var collapsed = new Collapser(rented);
+        collapsed.Add(text);
+        var result = collapsed.Written.SequenceEqual(text) ? text : new string(collapsed.Written);
+        ArrayPool<char>.Shared.Return(rented);
         return result;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,13 +19,14 @@ public sealed class RelevanceModel
     [ThreadStatic]
     private static List<(int Feature, float Value)>? t_features;
 
-    private readonly Dictionary<int, float> _weights;
+    // Read for every feature of every scored entry: a frozen table looks an int key up faster than a Dictionary.
+    private readonly FrozenDictionary<int, float> _weights;
 
     private readonly Dictionary<string, double> _thresholds;
 
     internal RelevanceModel(Dictionary<int, float> weights, double scale, double offset, double threshold, Dictionary<string, double> thresholds, string trainedOn)
     {
-        _weights = weights;
+        _weights = weights.ToFrozenDictionary();
         _thresholds = thresholds;
         Scale = scale;
         Offset = offset;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EmbeddedAiReport.Normalizing;
 
 namespace EmbeddedAiReport.Tagging;
@@ -42,11 +43,18 @@ internal static class RouterFeatures
     // Presence, not counts: a word repeated in a long summary should not outweigh the title.
     private static void Deduplicate(List<(int Feature, float Value)> features)
     {
-        features.Sort(static (a, b) => a.Feature != b.Feature ? a.Feature.CompareTo(b.Feature) : b.Value.CompareTo(a.Value));
+        // By feature, the larger value first (a struct comparer: the sort calls it inline, not through a delegate).
+        CollectionsMarshal.AsSpan(features).Sort(default(ByFeature));
         var kept = 0;
         for (var i = 0; i < features.Count; i++)
             if (kept == 0 || features[kept - 1].Feature != features[i].Feature) features[kept++] = features[i];
         features.RemoveRange(kept, features.Count - kept);
+    }
+
+    private readonly struct ByFeature : IComparer<(int Feature, float Value)>
+    {
+        public int Compare((int Feature, float Value) a, (int Feature, float Value) b) =>
+            a.Feature != b.Feature ? a.Feature.CompareTo(b.Feature) : b.Value.CompareTo(a.Value);
     }
 
     private static void Words(char space, ReadOnlySpan<char> text, List<(int, float)> features)

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,12 +19,13 @@ public sealed partial class SectionRouter
     private static List<(int Feature, float Value)>? t_features;
 
     private readonly string[] _classes;
-    private readonly Dictionary<int, float[]> _weights;
+    // Read for every feature of every routed entry: a frozen table looks an int key up faster than a Dictionary.
+    private readonly FrozenDictionary<int, float[]> _weights;
 
     internal SectionRouter(IReadOnlyList<string> classes, Dictionary<int, float[]> weights, double minConfidence, string trainedOn)
     {
         _classes = [.. classes];
-        _weights = weights;
+        _weights = weights.ToFrozenDictionary();
         MinConfidence = minConfidence;
         TrainedOn = trainedOn;
     }

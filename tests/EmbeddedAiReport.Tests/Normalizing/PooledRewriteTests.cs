@@ -112,7 +112,7 @@ public sealed partial class PooledRewriteTests
             "&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;", "&#39;", "&#x27;", "&#20013;", "&#x1F600;", "&#xD800;", "&#0;", "&#;", "&;",
             "&unknown;", "&AMP;", "&copy;", "&hellip;", "&amp", "&", ";", "&a&b;", "&lt;b&gt;", "&#12", "<p>", "</p>", "<br/>", "<a href=\"x\">",
             "<script>var a = '<p>';</script>", "<style>p{}</style>", "<!-- c -->", "<", ">", "< b", "<1>", " ", "  ", "\n", "\t", "\u3000",
-            "\u200b", "\ufeff", "\u0007", "中文", "量化", "word", "3.5", "[label](https://x.org/a)", "![](https://img)", "](",
+            "\u200b", "\ufeff", "\u0007", "\u00a0", "\u0085", "\u2028", "\u202f", "\u0000", "\u009f", "\u180e", "中文", "量化", "word", "3.5", "[label](https://x.org/a)", "![](https://img)", "](",
             "https://arxiv.org/abs/2004.10934", "arxiv.org/pdf/2004.10934v3", "arXiv:2001.01234", "arXiv: hep-th/9901001", "ArXiv:math.CA/0611800v2",
             "arxiv.org/html/1412.1234", "https://github.com/Tencent/ncnn", "github.com/tencent/ncnn.git", "GITHUB.COM/alibaba/MNN/",
             "github.com/about/x", "github.com/Tencent/ncnn/releases/tag/20240410", "github.com/a-b/c.d/releases/tag/v1.2.3%20rc.", "github.com/-x/y",

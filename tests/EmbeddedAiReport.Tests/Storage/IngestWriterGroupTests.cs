@@ -51,6 +51,30 @@ public abstract class IngestWriterGroupTests(StorageProvider provider) : IDispos
             r => r.GetInt64(0)).Single());
     }
 
+    [Fact]
+    public async Task CommitAsync_EntryWithManyTags_StoresEveryTagWithItsWeightAndReplacesThemOnUpdate()
+    {
+        // 37 tags, names with quotes, Chinese and a comma (they travel to the database as one JSON object), one weight not a number.
+        var tags = Enumerable.Range(0, 37).Select(i => new EntryTag(i switch { 0 => "量化", 1 => "say \"int8\"", 2 => "a, b", _ => $"tag{i:00}" },
+            i == 3 ? double.NaN : i / 7.0)).ToList();
+        var writer = _services.Get<IngestWriter>();
+        var first = Write("t", 1) with { Tags = tags };
+        Assert.Equal(new StoreCounts(1, 0), await writer.CommitAsync(Record("t", 1), [first], null, CancellationToken.None));
+        Assert.Equal(tags.Select(t => (t.Tag, double.IsFinite(t.Weight) ? t.Weight : 0)).Order(), StoredTags());
+
+        // The entry changes and carries three of them now, one with another weight: exactly those are stored.
+        var fewer = new List<EntryTag> { new("量化", 2.5), new("tag10", 10 / 7.0), new("tag36", 0.125) };
+        var second = first with { Candidate = first.Candidate with { Title = "Entry 1 of source t, edited" }, Tags = fewer };
+        Assert.Equal(new StoreCounts(0, 1), await writer.CommitAsync(Record("t", 1), [second], null, CancellationToken.None));
+        Assert.Equal(fewer.Select(t => (t.Tag, t.Weight)).Order(), StoredTags());
+    }
+
+    private List<(string Tag, double Weight)> StoredTags()
+    {
+        using var connection = DatabaseProbe.Open(_services.Database);
+        return DatabaseProbe.Query(connection, "SELECT tag, weight FROM entry_tags", r => (r.GetString(0), r.GetDouble(1))).Order().ToList();
+    }
+
     // Distinct texts (no two entries share a story), keyed by source and number.
     private static EntryWrite Write(string source, int i) =>
         new(new CandidateEntry

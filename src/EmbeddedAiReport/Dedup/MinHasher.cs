@@ -2,8 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Security.Cryptography;
-using System.Text;
+using EmbeddedAiReport.Normalizing;
 
 namespace EmbeddedAiReport.Dedup;
 
@@ -45,28 +44,12 @@ public sealed class MinHasher
         {
             var count = TextShingles.Hashes(normalized.AsSpan(0, length), _options.ShingleSize, pooled);
             var signature = Signature(pooled.AsSpan(0, count));
-            return new TextFingerprint(signature, count, count >= _options.MinShingles ? TextHash(normalized.AsSpan(0, length)) : null);
+            return new TextFingerprint(signature, count, count >= _options.MinShingles ? TextDigest.Sha256Hex(normalized.AsSpan(0, length), 16) : null);
         }
         finally
         {
             ArrayPool<uint>.Shared.Return(pooled);
             ArrayPool<char>.Shared.Return(normalized);
-        }
-    }
-
-    // The first 16 bytes of SHA-256 over the UTF-8 of the normalized text, in hex.
-    private static string TextHash(ReadOnlySpan<char> normalized)
-    {
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(normalized.Length));
-        try
-        {
-            Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(bytes.AsSpan(0, Encoding.UTF8.GetBytes(normalized, bytes)), hash);
-            return Convert.ToHexString(hash[..16]);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 

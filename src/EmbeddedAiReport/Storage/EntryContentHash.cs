@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
+using EmbeddedAiReport.Normalizing;
 
 namespace EmbeddedAiReport.Storage;
 
@@ -9,14 +8,13 @@ public static class EntryContentHash
 {
     public static string Of(CandidateEntry entry)
     {
-        // The UTF-8 of string.Join('\u001f', url, title, summary, account, prefix, version, published, link targets joined by ','),
+        // SHA-256 of the UTF-8 of string.Join('\u001f', url, title, summary, account, prefix, version, published, link targets joined by ','),
         // written into pooled buffers: every entry of every poll is hashed.
         var links = entry.Links;
         var capacity = entry.Url.Length + entry.Title.Length + entry.Summary.Length + (entry.Account?.Length ?? 0)
             + (entry.Prefix?.Length ?? 0) + 64;
         foreach (var link in links) capacity += link.Target.Length + 1;
         var chars = ArrayPool<char>.Shared.Rent(capacity);
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(capacity));
         try
         {
             var length = 0;
@@ -45,14 +43,11 @@ public static class EntryContentHash
                 if (i > 0) Put(",");
                 Put(links[i].Target);
             }
-            Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(bytes.AsSpan(0, Encoding.UTF8.GetBytes(chars.AsSpan(0, length), bytes)), hash);
-            return Convert.ToHexString(hash[..12]);
+            return TextDigest.Sha256Hex(chars.AsSpan(0, length), 12);
         }
         finally
         {
             ArrayPool<char>.Shared.Return(chars);
-            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 }

@@ -89,10 +89,11 @@ public readonly partial record struct GitHubRepo
             if (Mentions.AlreadyRead(read, value)) continue;
             read.Add(value.ToString());
             // github.com/ + owner + / + name + /releases/tag/ + tag: neither owner nor name holds a '/'.
-            var owner = value[Host.Length..];
-            var name = owner[(owner.IndexOf('/') + 1)..];
-            var rawTag = name[(name.IndexOf('/') + ReleasePath.Length)..];
-            var fullName = owner[..(owner.Length - rawTag.Length - ReleasePath.Length)];
+            var path = value[Host.Length..];
+            var nameEnd = path.IndexOf('/') + 1;
+            nameEnd += path[nameEnd..].IndexOf('/');   // where "/releases/tag/" starts
+            var fullName = path[..nameEnd];
+            var rawTag = path[(nameEnd + ReleasePath.Length)..];
             var tag = Uri.UnescapeDataString(rawTag.TrimEnd(".,;:!?"));
             if (tag.Length > 0 && TryParse(fullName.ToString()) is { } repo && !found.Any(f => f.Repo.Equals(repo) && f.Tag == tag))
                 found.Add((repo, tag));

@@ -50,10 +50,8 @@ public readonly partial record struct ArxivId(string Base, int? Version)
         var read = new List<string>();
         foreach (var match in Mention().EnumerateMatches(text))
         {
-            var value = MentionedId(text.AsSpan(match.Index, match.Length));
-            if (Mentions.AlreadyRead(read, value)) continue;
-            read.Add(value.ToString());
-            if (TryParse(read[^1]) is { } id && found.All(f => f.Base != id.Base)) found.Add(id);
+            if (Mentions.FirstReading(read, MentionedId(text.AsSpan(match.Index, match.Length))) is not { } value) continue;
+            if (TryParse(value) is { } id && found.All(f => f.Base != id.Base)) found.Add(id);
         }
         return found;
     }

@@ -70,10 +70,8 @@ public readonly partial record struct GitHubRepo
         var read = new List<string>();
         foreach (var match in Mention().EnumerateMatches(text))
         {
-            var fullName = text.AsSpan(match.Index + Host.Length, match.Length - Host.Length);
-            if (Mentions.AlreadyRead(read, fullName)) continue;
-            read.Add(fullName.ToString());
-            if (TryParse(read[^1]) is { } repo && !found.Contains(repo)) found.Add(repo);
+            if (Mentions.FirstReading(read, text.AsSpan(match.Index + Host.Length, match.Length - Host.Length)) is not { } fullName) continue;
+            if (TryParse(fullName) is { } repo && !found.Contains(repo)) found.Add(repo);
         }
         return found;
     }
@@ -85,11 +83,9 @@ public readonly partial record struct GitHubRepo
         var read = new List<string>();
         foreach (var match in ReleaseMention().EnumerateMatches(text))
         {
-            var value = text.AsSpan(match.Index, match.Length);
-            if (Mentions.AlreadyRead(read, value)) continue;
-            read.Add(value.ToString());
+            if (Mentions.FirstReading(read, text.AsSpan(match.Index, match.Length)) is not { } mention) continue;
             // github.com/ + owner + / + name + /releases/tag/ + tag: neither owner nor name holds a '/'.
-            var path = value[Host.Length..];
+            var path = mention.AsSpan(Host.Length);
             var nameEnd = path.IndexOf('/') + 1;
             nameEnd += path[nameEnd..].IndexOf('/');   // where "/releases/tag/" starts
             var fullName = path[..nameEnd];

@@ -28,11 +28,14 @@ public static class Mentions
             links.Add(link);
     }
 
-    // Whether a match's text was read before in the same text (a link and its label): it would give the same key again.
-    internal static bool AlreadyRead(List<string> read, ReadOnlySpan<char> value)
+    // A match's text as a string the first time it is read in a text, recorded in `read`; null when it was read before
+    // (a link and its label), since it would give the same key again.
+    internal static string? FirstReading(List<string> read, ReadOnlySpan<char> value)
     {
         foreach (var earlier in read)
-            if (value.SequenceEqual(earlier)) return true;
-        return false;
+            if (value.SequenceEqual(earlier)) return null;
+        var text = value.ToString();
+        read.Add(text);
+        return text;
     }
 }

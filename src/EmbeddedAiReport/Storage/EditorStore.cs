@@ -90,12 +90,11 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         }
         var tags = new Dictionary<long, List<EntryTag>>();
         await using (var command = Command(connection, transaction, """
-            SELECT t.entry_id, t.tag, t.weight FROM entry_tags t JOIN entries e ON e.id = t.entry_id
-            WHERE e.window_time >= @from AND e.window_time < @to ORDER BY t.entry_id, t.weight DESC, t.tag
+            SELECT id, tags FROM entries WHERE window_time >= @from AND window_time < @to AND tags IS NOT NULL
             """, from, to))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken)) Add(tags, reader.GetInt64(0), new EntryTag(reader.GetString(1), reader.GetDouble(2)));
+            while (await reader.ReadAsync(cancellationToken)) tags[reader.GetInt64(0)] = EntryTag.Parse(reader.GetString(1));
         }
         var links = new Dictionary<long, List<EntryLink>>();
         await using (var command = Command(connection, transaction, """

@@ -17,15 +17,15 @@ internal sealed class EntryBatch : IDisposable
     // RETURNING yields a row only when something was inserted or changed; first_fetch_id tells which.
     private const string UpsertSql = """
         INSERT INTO entries (id, source_id, kind, canonical_key, url, title, summary, account, published,
-                             first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score)
+                             first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score, tags)
         VALUES (@id, @source, @kind, @key, @url, @title, @summary, @account, @published,
-                @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score)
+                @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score, @tags)
         ON CONFLICT (canonical_key) DO UPDATE SET
             url = excluded.url, title = excluded.title, summary = excluded.summary,
             account = coalesce(excluded.account, entries.account), published = coalesce(entries.published, excluded.published),
             window_time = coalesce(entries.published, excluded.published, entries.first_seen), updated = excluded.updated,
             content_hash = excluded.content_hash, prefix = excluded.prefix, version = excluded.version,
-            score = excluded.score, section = excluded.section
+            score = excluded.score, section = excluded.section, tags = excluded.tags
         WHERE excluded.content_hash <> entries.content_hash
           AND (entries.source_id = excluded.source_id OR coalesce(excluded.version, 0) > coalesce(entries.version, 0))
           AND coalesce(excluded.version, 0) >= coalesce(entries.version, 0)
@@ -34,9 +34,9 @@ internal sealed class EntryBatch : IDisposable
 
     private const string InsertSql = """
         INSERT INTO entries (id, source_id, kind, canonical_key, url, title, summary, account, published,
-                             first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score, story_id)
+                             first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score, tags, story_id)
         VALUES (@id, @source, @kind, @key, @url, @title, @summary, @account, @published,
-                @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score, @story)
+                @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score, @tags, @story)
         """;
 
     // Per key: whether a stored entry or an alias already has it (then the write is not new, or needs alias resolution).
@@ -53,7 +53,7 @@ internal sealed class EntryBatch : IDisposable
         """;
 
     private static readonly string[] EntryColumns =
-        ["@source", "@kind", "@key", "@url", "@title", "@summary", "@account", "@published", "@now", "@fetch", "@hash", "@section", "@prefix", "@version", "@score"];
+        ["@source", "@kind", "@key", "@url", "@title", "@summary", "@account", "@published", "@now", "@fetch", "@hash", "@section", "@prefix", "@version", "@score", "@tags"];
 
     private readonly SqlDialect _dialect;
     private readonly DbConnection _connection;
@@ -65,10 +65,10 @@ internal sealed class EntryBatch : IDisposable
     private readonly long _fetchId;
     private readonly DateTimeOffset _now;
     // Each command is created on its first use: a poll of a feed that did not change uses none of them, and a cold poll
-    // of a plain feed only the insert and its tags. (Statements are prepared where they run: by the writer's
+    // of a plain feed only the insert. (Statements are prepared where they run: by the writer's
     // SqliteStatements once per connection, by Microsoft.Data.Sqlite on a command's first execution, by Npgsql's
     // automatic preparation.)
-    private DbCommand? _upsert, _insert, _clearTags, _addTags, _addLink, _resolve, _addAlias;
+    private DbCommand? _upsert, _insert, _addLink, _resolve, _addAlias;
     private bool _aliasesExist;
     private long _lastId;
 
@@ -82,15 +82,6 @@ internal sealed class EntryBatch : IDisposable
     private DbCommand Upsert => _upsert ??= OfThisPoll(Command(UpsertSql, [.. EntryColumns, "@id"]));
 
     private DbCommand Insert => _insert ??= OfThisPoll(Command(InsertSql, [.. EntryColumns, "@id", "@story"]));
-
-    private DbCommand ClearTags => _clearTags ??= Command("DELETE FROM entry_tags WHERE entry_id = @id", "@id");
-
-    // All of an entry's tags in one statement (a JSON object tag → weight): entries carry several.
-    // (SQLite reads ON CONFLICT after INSERT … SELECT only behind a WHERE.)
-    private DbCommand AddTags => _addTags ??= Command($"""
-        INSERT INTO entry_tags (entry_id, tag, weight) SELECT @id, key, CAST(value AS DOUBLE PRECISION) FROM {_dialect.JsonObjectRows("@tags")} WHERE TRUE
-        ON CONFLICT (entry_id, tag) DO UPDATE SET weight = excluded.weight
-        """, "@id", "@tags");
 
     private DbCommand AddLink => _addLink ??= Command(
         "INSERT INTO entry_links (entry_id, kind, target, url) VALUES (@id, @kind, @target, @url) ON CONFLICT DO NOTHING", "@id", "@kind", "@target", "@url");
@@ -150,7 +141,7 @@ internal sealed class EntryBatch : IDisposable
         insert.Parameters["@story"].Value = (object?)story ?? DBNull.Value;
         await _pipeline.ExecuteAsync(insert, cancellationToken);
         _lastId = id;
-        await AddTagsAndLinksAsync(id, write, write.Candidate, cancellationToken);
+        await AddLinksAsync(id, write.Candidate, cancellationToken);
     }
 
     /// <summary>Inserts or updates a write; returns what happened, or null when the stored entry stays as it was.</summary>
@@ -169,22 +160,15 @@ internal sealed class EntryBatch : IDisposable
         Bind(upsert, write, entry, ReferenceEquals(entry, write.Candidate) ? contentHash : null);
         upsert.Parameters["@id"].Value = NextId;   // used only when the row is new
         long id;
-        bool isNew;
         UpsertedEntry upserted;
         await using (var reader = await _pipeline.ReadAsync(upsert, cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken)) return null;   // unchanged
             id = reader.GetInt64(0);
-            isNew = reader.GetBoolean(1);
-            upserted = new UpsertedEntry(index, id, entry.CanonicalKey, isNew, SqliteTime.Read(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetInt64(3));
+            upserted = new UpsertedEntry(index, id, entry.CanonicalKey, reader.GetBoolean(1), SqliteTime.Read(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetInt64(3));
         }
         _lastId = Math.Max(_lastId, id);
-        if (!isNew)   // a new row has no tags yet; an updated one is re-tagged from scratch
-        {
-            ClearTags.Parameters["@id"].Value = id;
-            await _pipeline.ExecuteAsync(ClearTags, cancellationToken);
-        }
-        await AddTagsAndLinksAsync(id, write, entry, cancellationToken);
+        await AddLinksAsync(id, entry, cancellationToken);
         return upserted;
     }
 
@@ -208,16 +192,12 @@ internal sealed class EntryBatch : IDisposable
         parameters["@prefix"].Value = (object?)entry.Prefix ?? DBNull.Value;
         parameters["@version"].Value = (object?)entry.Version ?? DBNull.Value;
         parameters["@score"].Value = write.Score;
+        // The tags are the row's (a changed entry is tagged from scratch): one JSON object, null for none.
+        parameters["@tags"].Value = write.Tags.Count > 0 ? EntryTag.Json(write.Tags) : DBNull.Value;
     }
 
-    private async Task AddTagsAndLinksAsync(long id, EntryWrite write, CandidateEntry entry, CancellationToken cancellationToken)
+    private async Task AddLinksAsync(long id, CandidateEntry entry, CancellationToken cancellationToken)
     {
-        if (write.Tags.Count > 0)
-        {
-            AddTags.Parameters["@id"].Value = id;
-            AddTags.Parameters["@tags"].Value = EntryTag.Json(write.Tags);
-            await _pipeline.ExecuteAsync(AddTags, cancellationToken);
-        }
         foreach (var link in entry.Links)
         {
             AddLink.Parameters["@id"].Value = id;

@@ -2,7 +2,7 @@ using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
-/// <summary>The <c>entries</c>, <c>entry_tags</c> and <c>entry_links</c> tables.</summary>
+/// <summary>The <c>entries</c> (with their tags) and <c>entry_links</c> tables.</summary>
 public sealed class EntryStore(ReportDatabase database)
 {
     /// <summary>Inserts or updates <paramref name="entries"/> inside the caller's transaction; returns what was inserted or changed.</summary>
@@ -67,7 +67,7 @@ public sealed class EntryStore(ReportDatabase database)
         if (query.ToUtc is { } to) { where.Add("e.window_time < @to"); command.AddParameter("@to", SqliteTime.Write(to)); }
         if (query.Section is { } section) { where.Add("coalesce(o.section, e.section) = @section"); command.AddParameter("@section", section); }
         if (query.Status is { } status) { where.Add("e.status = @status"); command.AddParameter("@status", status); }
-        if (query.Tag is { } tag) { where.Add("EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_id = e.id AND t.tag = @tag)"); command.AddParameter("@tag", tag); }
+        if (query.Tag is { } tag) { where.Add($"EXISTS (SELECT 1 FROM {database.Dialect.JsonObjectRows("e.tags")} t WHERE t.key = @tag)"); command.AddParameter("@tag", tag); }
         if (query.Ids is { Count: > 0 } ids)
         {
             where.Add(database.Dialect.IdIn("e.id", "@ids"));
@@ -88,12 +88,12 @@ public sealed class EntryStore(ReportDatabase database)
         if (entries.Count == 0) return [];
         (string, object)[] byIds = [("@ids", database.Dialect.IdList(entries.Select(e => e.Id)))];
         var tags = await ByEntryAsync(connection, transaction,
-            $"SELECT entry_id, tag, weight FROM entry_tags WHERE {database.Dialect.IdIn("entry_id", "@ids")} ORDER BY weight DESC, tag",
-            byIds, reader => new EntryTag(reader.GetString(1), reader.GetDouble(2)), cancellationToken);
+            $"SELECT id, tags FROM entries WHERE {database.Dialect.IdIn("id", "@ids")} AND tags IS NOT NULL",
+            byIds, reader => EntryTag.Parse(reader.GetString(1)), cancellationToken);
         var links = await ByEntryAsync(connection, transaction,
             $"SELECT entry_id, kind, target, url FROM entry_links WHERE {database.Dialect.IdIn("entry_id", "@ids")} ORDER BY entry_id, kind, target",
             byIds, ReadLink, cancellationToken);
-        return entries.Select(e => (links.TryGetValue(e.Id, out var l) ? e with { Links = l } : e, (IReadOnlyList<EntryTag>)(tags.TryGetValue(e.Id, out var t) ? t : []))).ToList();
+        return entries.Select(e => (links.TryGetValue(e.Id, out var l) ? e with { Links = l } : e, (IReadOnlyList<EntryTag>)(tags.TryGetValue(e.Id, out var t) ? t[0] : []))).ToList();
     }
 
     private static EntryLink ReadLink(DbDataReader reader) => new(reader.GetString(1), reader.GetString(2), reader.GetString(3));

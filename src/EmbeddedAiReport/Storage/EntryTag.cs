@@ -28,4 +28,22 @@ public sealed record EntryTag(string Tag, double Weight)
         }
         return json.Append('}').ToString();
     }
+
+    /// <summary>The tags stored by <see cref="Json"/> (null: none), heaviest first, then by name (ordinal).</summary>
+    /// <exception cref="JsonException">The text is not a JSON object of numbers.</exception>
+    internal static List<EntryTag> Parse(string? json)
+    {
+        var tags = new List<EntryTag>();
+        if (string.IsNullOrEmpty(json)) return tags;
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new JsonException("entries.tags: expected a JSON object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.Number) throw new JsonException($"entries.tags: the weight of {name} is not a number");
+            tags.Add(new EntryTag(name, reader.GetDouble()));
+        }
+        tags.Sort(static (a, b) => b.Weight.CompareTo(a.Weight) is var byWeight and not 0 ? byWeight : string.CompareOrdinal(a.Tag, b.Tag));
+        return tags;
+    }
 }

@@ -59,7 +59,7 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>The value to bind for an <see cref="IndexedTexts"/> parameter.</summary>
     public abstract object TextList(IEnumerable<string> values);
 
-    /// <summary>A table expression of the members of the JSON object (text) bound to <paramref name="parameter"/>: columns <c>key</c> and <c>value</c>.</summary>
+    /// <summary>A table expression of the members of the JSON object (text) in <paramref name="parameter"/> (a parameter or a column): columns <c>key</c> and <c>value</c>.</summary>
     public abstract string JsonObjectRows(string parameter);
 
     /// <summary>True when statements cost a round trip, so writes are worth holding and sending together (<see cref="CommandPipeline"/>).</summary>

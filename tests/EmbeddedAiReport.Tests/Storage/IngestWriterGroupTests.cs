@@ -72,7 +72,8 @@ public abstract class IngestWriterGroupTests(StorageProvider provider) : IDispos
     private List<(string Tag, double Weight)> StoredTags()
     {
         using var connection = DatabaseProbe.Open(_services.Database);
-        return DatabaseProbe.Query(connection, "SELECT tag, weight FROM entry_tags", r => (r.GetString(0), r.GetDouble(1))).Order().ToList();
+        return DatabaseProbe.Query(connection, "SELECT tags FROM entries WHERE tags IS NOT NULL", r => EntryTag.Parse(r.GetString(0)))
+            .SelectMany(tags => tags.Select(t => (t.Tag, t.Weight))).Order().ToList();
     }
 
     // Distinct texts (no two entries share a story), keyed by source and number.

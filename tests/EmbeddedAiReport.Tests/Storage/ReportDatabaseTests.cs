@@ -27,18 +27,18 @@ public abstract class ReportDatabaseTests : IDisposable
     private readonly TestDatabase _database;
 
     // Every script under Storage/Migrations (and its PostgreSQL twin), in name order, and the tables they leave (entry_bands
-    // came and went; entry_tags was rebuilt); the 15 QRTZ_* tables are Quartz's own schema.
+    // came and went; entry_tags was rebuilt, then folded into entries.tags); the 15 QRTZ_* tables are Quartz's own schema.
     private static readonly string[] Migrations =
     [
         "0001_init", "0002_history", "0003_stories", "0004_wechat_pages", "0005_drop_entry_bands", "0006_ingest", "0007_health",
         "0008_quartz", "0009_editor_overrides", "0010_ranking", "0011_summaries", "0012_issue_window",
-        "0013_drop_canonical_url", "0014_same_text_index",
+        "0013_drop_canonical_url", "0014_same_text_index", "0015_tags_in_entry_row",
     ];
 
     private static readonly string[] Tables =
     [
         "dedup_state", "draft_exports", "entries", "entry_aliases", "entry_links", "entry_overrides", "entry_pages", "entry_pending",
-        "entry_signatures", "entry_tags", "fetches", "http_validators", "issue_items", "issues", "request_health", "schema_migrations",
+        "entry_signatures", "fetches", "http_validators", "issue_items", "issues", "request_health", "schema_migrations",
         "sources", "stories", "summaries", "summary_runs",
     ];
 
@@ -109,9 +109,56 @@ public abstract class ReportDatabaseTests : IDisposable
         await using var upgraded = _database.Open();
         var applied = await upgraded.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(["0013_drop_canonical_url", "0014_same_text_index"], applied);
+        Assert.Equal(["0013_drop_canonical_url", "0014_same_text_index", "0015_tags_in_entry_row"], applied);
         await using var check = await upgraded.OpenAsync(CancellationToken.None);
         Assert.Equal(Migrations, (await StringsAsync(check, "SELECT version FROM schema_migrations")).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_TagsStoredAsRows_MovesThemIntoTheirEntriesWithTheSameWeights()
+    {
+        // A database as the build before 0015 left it, with an entry tagged in entry_tags and one without tags.
+        await using (var old = _database.Open())
+        await using (var connection = await old.Dialect.OpenAsync(CancellationToken.None))
+        {
+            await using (var create = connection.CreateCommand(null, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL)"))
+                await create.ExecuteNonQueryAsync();
+            foreach (var name in Migrations.Where(m => string.CompareOrdinal(m, "0015") < 0))
+            {
+                await using (var apply = connection.CreateCommand(null, old.MigrationScript(name))) await apply.ExecuteNonQueryAsync();
+                await using var record = connection.CreateCommand(null, "INSERT INTO schema_migrations (version, applied) VALUES (@v, 'then')");
+                record.AddParameter("@v", name);
+                await record.ExecuteNonQueryAsync();
+            }
+            foreach (var id in new[] { 1, 2 })
+            {
+                await using var entry = connection.CreateCommand(null, """
+                    INSERT INTO entries (id, source_id, kind, canonical_key, url, title, first_seen, updated, window_time, content_hash)
+                    VALUES (@id, 's', 'feed', @key, 'https://example.org/', 't', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', 'h')
+                    """);
+                entry.AddParameter("@id", (long)id);
+                entry.AddParameter("@key", $"url:example.org/{id}");
+                await entry.ExecuteNonQueryAsync();
+            }
+            foreach (var (tag, weight) in new[] { ("quantization", 2.0), ("npu", 2.0 / 3), ("pruning", 0.75) })
+            {
+                await using var insert = connection.CreateCommand(null, "INSERT INTO entry_tags (entry_id, tag, weight) VALUES (1, @tag, @weight)");
+                insert.AddParameter("@tag", tag);
+                insert.AddParameter("@weight", weight);
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        await using var upgraded = _database.Open();
+        Assert.Equal(["0015_tags_in_entry_row"], await upgraded.MigrateAsync(CancellationToken.None));
+
+        var stored = await new EntryStore(upgraded).QueryAsync(new EntryQuery { Limit = 10 }, CancellationToken.None);
+        var tags = stored.ToDictionary(e => e.Entry.Id, e => e.Tags.Select(t => (t.Tag, t.Weight)).ToList());
+        // Heaviest first, then by name; 2/3 read back as the same double.
+        Assert.Equal([("quantization", 2.0), ("pruning", 0.75), ("npu", 2.0 / 3)], tags[1]);
+        Assert.Empty(tags[2]);
+        var tagged = await new EntryStore(upgraded).QueryAsync(new EntryQuery { Limit = 10, Tag = "npu" }, CancellationToken.None);
+        Assert.Equal([1L], tagged.Select(e => e.Entry.Id));
     }
 
     [Fact]

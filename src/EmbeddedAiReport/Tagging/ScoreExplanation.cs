@@ -4,7 +4,7 @@ using EmbeddedAiReport.Storage;
 namespace EmbeddedAiReport.Tagging;
 
 /// <summary>Why an entry scored what it did: each tag's weight, the source weight, the link and recency bonuses.</summary>
-/// <param name="Tags">The matched tags with their weights, as stored in <c>entry_tags</c>.</param>
+/// <param name="Tags">The matched tags with their weights, as stored in <c>entries.tags</c>.</param>
 /// <param name="TagScore">The tags' sum after the <see cref="ScoringOptions.MaxTagScore"/> cap.</param>
 public sealed record ScoreExplanation(IReadOnlyList<EntryTag> Tags, double TagScore, double SourceWeight, double LinkBonus, double RecencyBonus)
 {

@@ -1,7 +1,7 @@
 namespace EmbeddedAiReport.Tagging;
 
 /// <summary>One tag of the taxonomy (config/tags.json): its weight and the terms that give it to an entry.</summary>
-/// <param name="Name">The tag as stored in <c>entry_tags</c>, e.g. <c>quantization</c>.</param>
+/// <param name="Name">The tag as stored in <c>entries.tags</c>, e.g. <c>quantization</c>.</param>
 /// <param name="Weight">What the tag adds to the relevance score; negative for off-topic penalty tags.</param>
 /// <param name="English">Latin-script terms: case-insensitive, whole words, also in plural, -ing and -ed forms.</param>
 /// <param name="Chinese">CJK terms: matched as substrings (no word segmentation).</param>

@@ -87,6 +87,7 @@ public sealed class EntryStore(ReportDatabase database)
         }
         if (entries.Count == 0) return [];
         (string, object)[] byIds = [("@ids", database.Dialect.IdList(entries.Select(e => e.Id)))];
+        // One row per tagged entry: its tags, parsed from the row's JSON object.
         var tags = await ByEntryAsync(connection, transaction,
             $"SELECT id, tags FROM entries WHERE {database.Dialect.IdIn("id", "@ids")} AND tags IS NOT NULL",
             byIds, reader => EntryTag.Parse(reader.GetString(1)), cancellationToken);

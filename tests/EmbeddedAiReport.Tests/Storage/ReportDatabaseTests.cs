@@ -93,18 +93,7 @@ public abstract class ReportDatabaseTests : IDisposable
         // A database as a build before the renumbering left it: the same twelve scripts, recorded under their old names.
         await using (var old = _database.Open())
         await using (var connection = await old.Dialect.OpenAsync(CancellationToken.None))
-        {
-            await using (var create = connection.CreateCommand(null, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL)"))
-                await create.ExecuteNonQueryAsync();
-            for (var i = 0; i < NamesBeforeRenumbering.Length; i++)
-            {
-                await using (var apply = connection.CreateCommand(null, old.MigrationScript(Migrations[i])))
-                    await apply.ExecuteNonQueryAsync();
-                await using var record = connection.CreateCommand(null, "INSERT INTO schema_migrations (version, applied) VALUES (@v, 'then')");
-                record.AddParameter("@v", NamesBeforeRenumbering[i]);
-                await record.ExecuteNonQueryAsync();
-            }
-        }
+            await ApplyAsAnOldBuildDidAsync(old, connection, Migrations.Take(NamesBeforeRenumbering.Length).ToList(), NamesBeforeRenumbering);
 
         await using var upgraded = _database.Open();
         var applied = await upgraded.MigrateAsync(CancellationToken.None);
@@ -121,15 +110,8 @@ public abstract class ReportDatabaseTests : IDisposable
         await using (var old = _database.Open())
         await using (var connection = await old.Dialect.OpenAsync(CancellationToken.None))
         {
-            await using (var create = connection.CreateCommand(null, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL)"))
-                await create.ExecuteNonQueryAsync();
-            foreach (var name in Migrations.Where(m => string.CompareOrdinal(m, "0015") < 0))
-            {
-                await using (var apply = connection.CreateCommand(null, old.MigrationScript(name))) await apply.ExecuteNonQueryAsync();
-                await using var record = connection.CreateCommand(null, "INSERT INTO schema_migrations (version, applied) VALUES (@v, 'then')");
-                record.AddParameter("@v", name);
-                await record.ExecuteNonQueryAsync();
-            }
+            var before = Migrations.Where(m => string.CompareOrdinal(m, "0015") < 0).ToList();
+            await ApplyAsAnOldBuildDidAsync(old, connection, before, before);
             foreach (var id in new[] { 1, 2 })
             {
                 await using var entry = connection.CreateCommand(null, """
@@ -159,6 +141,21 @@ public abstract class ReportDatabaseTests : IDisposable
         Assert.Empty(tags[2]);
         var tagged = await new EntryStore(upgraded).QueryAsync(new EntryQuery { Limit = 10, Tag = "npu" }, CancellationToken.None);
         Assert.Equal([1L], tagged.Select(e => e.Entry.Id));
+    }
+
+    // Runs the scripts of `migrations` by hand and records them under `recordedAs` (same positions), as an older build did.
+    private static async Task ApplyAsAnOldBuildDidAsync(ReportDatabase old, DbConnection connection, IReadOnlyList<string> migrations, IReadOnlyList<string> recordedAs)
+    {
+        await using (var create = connection.CreateCommand(null, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL)"))
+            await create.ExecuteNonQueryAsync();
+        for (var i = 0; i < migrations.Count; i++)
+        {
+            await using (var apply = connection.CreateCommand(null, old.MigrationScript(migrations[i])))
+                await apply.ExecuteNonQueryAsync();
+            await using var record = connection.CreateCommand(null, "INSERT INTO schema_migrations (version, applied) VALUES (@v, 'then')");
+            record.AddParameter("@v", recordedAs[i]);
+            await record.ExecuteNonQueryAsync();
+        }
     }
 
     [Fact]

@@ -81,20 +81,12 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         await using var transaction = await database.BeginReadAsync(connection, cancellationToken);
         var from = SqliteTime.Write(fromUtc);
         var to = SqliteTime.Write(toUtc);
-        var rows = new List<(StoredEntry Entry, string? CoveredBy, string? Title, string? Summary, string? Section)>();
+        var rows = new List<(StoredEntry Entry, string? CoveredBy, string? Title, string? Summary, string? Section, List<EntryTag> Tags)>();
         await using (var command = Command(connection, transaction, ListSql, from, to))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                rows.Add((EntryStore.Read(reader), Text(reader, 18), Text(reader, 19), Text(reader, 20), Text(reader, 21)));
-        }
-        var tags = new Dictionary<long, List<EntryTag>>();
-        await using (var command = Command(connection, transaction, """
-            SELECT id, tags FROM entries WHERE window_time >= @from AND window_time < @to AND tags IS NOT NULL
-            """, from, to))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken)) tags[reader.GetInt64(0)] = EntryTag.Parse(reader.GetString(1));
+                rows.Add((EntryStore.Read(reader), Text(reader, 18), Text(reader, 19), Text(reader, 20), Text(reader, 21), EntryTag.Parse(Text(reader, 22))));
         }
         var links = new Dictionary<long, List<EntryLink>>();
         await using (var command = Command(connection, transaction, """
@@ -107,7 +99,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         }
         return rows.Select(r => new ReviewEntry(
             links.TryGetValue(r.Entry.Id, out var l) ? r.Entry with { Links = l } : r.Entry,
-            tags.TryGetValue(r.Entry.Id, out var t) ? t : [], r.CoveredBy, r.Title, r.Summary, r.Section)).ToList();
+            r.Tags, r.CoveredBy, r.Title, r.Summary, r.Section)).ToList();
     }
 
     // The columns EntryStore.Read expects (overrides applied), then the covering issue's date and the source's own text where overridden.
@@ -119,7 +111,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
                         (SELECT min(i.date) FROM entries p JOIN issue_items ii ON ii.canonical_key = p.canonical_key JOIN issues i ON i.id = ii.issue_id
                          WHERE e.story_id IS NOT NULL AND p.story_id = e.story_id)),
                CASE WHEN o.title IS NOT NULL THEN e.title END, CASE WHEN o.summary IS NOT NULL THEN e.summary END,
-               CASE WHEN o.section IS NOT NULL THEN e.section END
+               CASE WHEN o.section IS NOT NULL THEN e.section END, e.tags
         FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
         WHERE e.window_time >= @from AND e.window_time < @to
         ORDER BY e.id

@@ -73,28 +73,25 @@ public sealed class EntryStore(ReportDatabase database)
             where.Add(database.Dialect.IdIn("e.id", "@ids"));
             command.AddParameter("@ids", database.Dialect.IdList(ids));
         }
+        // The tags first: the entry's columns follow, as Read takes them.
         command.CommandText = $"""
-            SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
+            SELECT e.tags, e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
                    e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE {string.Join(" AND ", where)}
             ORDER BY e.score DESC, e.window_time DESC, e.id LIMIT @limit
             """;
         command.AddParameter("@limit", query.Limit);
-        var entries = new List<StoredEntry>();
+        var entries = new List<(StoredEntry Entry, IReadOnlyList<EntryTag> Tags)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken)) entries.Add(Read(reader));
+            while (await reader.ReadAsync(cancellationToken)) entries.Add((Read(reader, 1), EntryTag.Parse(reader.IsDBNull(0) ? null : reader.GetString(0))));
         }
         if (entries.Count == 0) return [];
-        (string, object)[] byIds = [("@ids", database.Dialect.IdList(entries.Select(e => e.Id)))];
-        // One row per tagged entry: its tags, parsed from the row's JSON object.
-        var tags = await ByEntryAsync(connection, transaction,
-            $"SELECT id, tags FROM entries WHERE {database.Dialect.IdIn("id", "@ids")} AND tags IS NOT NULL",
-            byIds, reader => EntryTag.Parse(reader.GetString(1)), cancellationToken);
+        (string, object)[] byIds = [("@ids", database.Dialect.IdList(entries.Select(e => e.Entry.Id)))];
         var links = await ByEntryAsync(connection, transaction,
             $"SELECT entry_id, kind, target, url FROM entry_links WHERE {database.Dialect.IdIn("entry_id", "@ids")} ORDER BY entry_id, kind, target",
             byIds, ReadLink, cancellationToken);
-        return entries.Select(e => (links.TryGetValue(e.Id, out var l) ? e with { Links = l } : e, (IReadOnlyList<EntryTag>)(tags.TryGetValue(e.Id, out var t) ? t[0] : []))).ToList();
+        return entries.Select(e => (links.TryGetValue(e.Entry.Id, out var l) ? e.Entry with { Links = l } : e.Entry, e.Tags)).ToList();
     }
 
     private static EntryLink ReadLink(DbDataReader reader) => new(reader.GetString(1), reader.GetString(2), reader.GetString(3));

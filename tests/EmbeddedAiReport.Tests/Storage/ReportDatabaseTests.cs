@@ -141,6 +141,10 @@ public abstract class ReportDatabaseTests : IDisposable
         Assert.Empty(tags[2]);
         var tagged = await new EntryStore(upgraded).QueryAsync(new EntryQuery { Limit = 10, Tag = "npu" }, CancellationToken.None);
         Assert.Equal([1L], tagged.Select(e => e.Entry.Id));
+        // The review page's read of the window gives the same tags.
+        var window = await new EditorStore(upgraded, TimeProvider.System).ListWindowAsync(
+            new DateTimeOffset(2019, 12, 31, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2020, 1, 2, 0, 0, 0, TimeSpan.Zero), CancellationToken.None);
+        Assert.Equal(tags, window.ToDictionary(e => e.Entry.Id, e => e.Tags.Select(t => (t.Tag, t.Weight)).ToList()));
     }
 
     // Runs the scripts of `migrations` by hand and records them under `recordedAs` (same positions), as an older build did.

@@ -9,6 +9,8 @@ kinds, served on 127.0.0.1), and compares every output after masking clock times
   summarize (a fake chat-completions endpoint), import-issue, publish, train (the written router.json and ranker.json
   must be byte-identical), backup, and the daemon's /healthz, /sources, /entries, /drafts/{week}.md, /review/{week} and
   /metrics (status only: it carries timings).
+Where the kernel has transparent huge pages, it also checks that the native daemon's start-up data is marked for them
+(src/EmbeddedAiReport.Worker/Native/hugepages.c).
 
 With --postgres, the same two sessions run again on PostgreSQL (a fresh database each) and are compared too.
 
@@ -87,7 +89,14 @@ def serve(directory):
     return server
 
 
-def session(command, work, base, storage=None):
+def huge_pages_marked(pid):
+    """True when a mapping of process PID is marked for transparent huge pages (smaps VmFlags "hg"): the native binary's
+    start-up data, by the constructor of src/EmbeddedAiReport.Worker/Native/hugepages.c (nothing else here asks for it)."""
+    flags = [line.split()[1:] for line in pathlib.Path(f"/proc/{pid}/smaps").read_text().splitlines() if line.startswith("VmFlags:")]
+    return any("hg" in f for f in flags)
+
+
+def session(command, work, base, storage=None, huge=None):
     """Runs the command list in WORK with COMMAND (a list); returns [(name, masked output)] and the trained files.
 
     STORAGE: extra environment (the PostgreSQL provider and its connection string), or None for SQLite."""
@@ -156,6 +165,8 @@ def session(command, work, base, storage=None):
                     out.append(("daemon", "did not answer within 60 s"))
                     return out, trained
                 time.sleep(0.2)
+        if huge is not None:
+            huge.append(huge_pages_marked(daemon.pid))
         for path in ["/healthz", "/sources", "/entries?week=2024-W09", "/drafts/2024-W09.md", "/review/2024-W09"]:
             status, body = get(path)
             body = re.sub(r'(name="__RequestVerificationToken"[^>]*value=")[^"]*', r"\1<token>", body)
@@ -214,7 +225,8 @@ def main():
     try:
         (work / "native").mkdir()
         (work / "jit").mkdir()
-        native, native_trained = session([str(pathlib.Path(a.native).resolve())], work / "native", base)
+        huge = []
+        native, native_trained = session([str(pathlib.Path(a.native).resolve())], work / "native", base, huge=huge)
         jit, jit_trained = session(["dotnet", str(pathlib.Path(a.jit).resolve())], work / "jit", base)
         runs = [("sqlite", native, jit)]
         if a.postgres:
@@ -233,6 +245,9 @@ def main():
     if native_trained != jit_trained or not jit_trained:
         failures += 1
         print(f"DIFFERS: trained files native {sorted(native_trained)} vs JIT {sorted(jit_trained)} (or none written)")
+    if pathlib.Path("/sys/kernel/mm/transparent_hugepage/enabled").exists() and huge != [True]:
+        failures += 1
+        print("FAILS: the native daemon's start-up data is not marked for transparent huge pages (Native/hugepages.c not linked?)")
     summarized = next((o for name, o in native if name == "summarize"), "")
     if not re.search(r"summaries: \d+ calls, [1-9]\d* accepted", summarized):
         failures += 1

@@ -104,18 +104,29 @@ public sealed class LoadedConfig
         if (durations.Count > 0) configuration = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(durations).Build();
         var config = new LoadedConfig(root, configuration, databaseOverride, kinds);
         config.Problems.AddRange(loadProblems);
-        config.BindSettings();
+        // The parts are independent: read side by side (every command pays for this at start, and the template's parser
+        // alone takes as long as the rest), their problems and warnings then listed in the parts' order. They start while
+        // the settings are bound on this thread (a service container of their own, ~25 ms): only sources.json waits for
+        // them, for the draft's sections; the tags and models, the longest part, do not.
+        var parts = folderMissing ? [] : ConfigParts.All.Where(p => skip?.Contains(p.ValueType) != true).ToList();
+        var loaded = new (string Fingerprint, ConfigReader Reader, object? Value)[parts.Count];
+        var draft = new TaskCompletionSource<DraftOptions>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = Task.Run(() => Parallel.For(0, parts.Count, i =>
+        {
+            var reader = new ConfigReader(root, draft.Task, kinds);
+            loaded[i] = (parts[i].Fingerprint(root), reader, parts[i].Load(reader));
+        }));
+        try
+        {
+            config.BindSettings();
+        }
+        finally
+        {
+            draft.TrySetResult(config.Draft);
+        }
+        reading.GetAwaiter().GetResult();
         if (!folderMissing)
         {
-            // The parts are independent: read side by side (every command pays for this at start, and the template's parser
-            // alone takes as long as the rest), their problems and warnings then listed in the parts' order.
-            var parts = ConfigParts.All.Where(p => skip?.Contains(p.ValueType) != true).ToList();
-            var loaded = new (string Fingerprint, ConfigReader Reader, object? Value)[parts.Count];
-            Parallel.For(0, parts.Count, i =>
-            {
-                var reader = config.NewReader();
-                loaded[i] = (parts[i].Fingerprint(root), reader, parts[i].Load(reader));
-            });
             var values = ImmutableDictionary<Type, object>.Empty;
             for (var i = 0; i < parts.Count; i++)
             {
@@ -154,7 +165,7 @@ public sealed class LoadedConfig
         {
             var fingerprint = part.Fingerprint(Directory);
             if (_fingerprints.GetValueOrDefault(part.ValueType) == fingerprint) continue;
-            var reader = NewReader(reloading: true);
+            var reader = ReloadReader();
             var value = part.Load(reader);
             if (reader.Problems.Count > 0 || value is null)
             {
@@ -182,7 +193,7 @@ public sealed class LoadedConfig
         return new Subscription(() => { lock (_listeners) _listeners.Remove(listener); });
     }
 
-    private ConfigReader NewReader(bool reloading = false) => new(Directory, Draft, _kinds, reloading);
+    private ConfigReader ReloadReader() => new(Directory, Task.FromResult(Draft), _kinds, reloading: true);
 
     // The same options registration the host uses (BindConfiguration + validators), read once here so that one-shot
     // commands and `validate` report every problem before anything runs.

@@ -5,15 +5,16 @@ using EmbeddedAiReport.Sources;
 namespace EmbeddedAiReport.Worker.Configuration;
 
 /// <summary>What a <see cref="ConfigPart"/> reads with: the folder, the settings parts depend on, and a list for problems.</summary>
+/// <param name="draft">The draft settings, which may still be being bound at start (<see cref="Draft"/> waits for them).</param>
 /// <param name="kinds">The source kinds, which may still be being made (<see cref="Kinds"/> waits for them).</param>
 /// <param name="reloading">True when the daemon reloads a changed file: a fallback is then a problem, so the running value stays.</param>
-internal sealed class ConfigReader(string directory, DraftOptions draft, Task<IReadOnlyList<ISourceKind>> kinds, bool reloading = false)
+internal sealed class ConfigReader(string directory, Task<DraftOptions> draft, Task<IReadOnlyList<ISourceKind>> kinds, bool reloading = false)
 {
     private readonly List<string> _problems = [];
     private readonly List<string> _warnings = [];
 
     public string Directory { get; } = directory;
-    public DraftOptions Draft { get; } = draft;
+    public DraftOptions Draft => draft.GetAwaiter().GetResult();
     public IReadOnlyList<ISourceKind> Kinds => kinds.GetAwaiter().GetResult();
     public IReadOnlyList<string> Problems => _problems;
 

@@ -18,9 +18,9 @@ public sealed class OperatorMessagesTests : LoopbackTest
 {
     private const string Forms = "write a duration as 30s, 5m, 1h, 1d, 1w or hh:mm:ss";
 
-    private string Config(string source, Action<JsonObject>? settings = null)
+    private string Config(string source, Action<JsonObject>? settings = null, string folder = "config")
     {
-        var config = Folder.ConfigWithSources($$"""{"sources": [{"id": "a", "kind": "feed", "url": "https://example.org/feed.xml", {{source}}}]}""");
+        var config = Folder.ConfigWithSources($$"""{"sources": [{"id": "a", "kind": "feed", "url": "https://example.org/feed.xml", {{source}}}]}""", folder);
         if (settings is not null)
         {
             var path = Path.Combine(config, "appsettings.json");
@@ -100,6 +100,27 @@ public sealed class OperatorMessagesTests : LoopbackTest
             (loaded.Fetching.Timeout, loaded.Fetching.PollBudget, loaded.Report.FetchRetention, loaded.Storage.ClusterCheckinInterval));
         var source = Assert.Single(loaded.Sources);
         Assert.Equal(("1w", TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(90)), (source.Schedule, source.Timeout, source.PollBudget));
+    }
+
+    [Fact]
+    public async Task Validate_SourceInASectionOfTheSettingsOnly_IsReadWithTheSettingsSections()
+    {
+        // sources.json is read beside the binding of appsettings.json (LoadedConfig.Load): it must still see the sections
+        // appsettings.json defines, not the default four.
+        var sections = new JsonArray(
+            new JsonObject { ["Slug"] = "news", ["Name"] = "业界新闻" },
+            new JsonObject { ["Slug"] = "tools", ["Name"] = "工具" });
+        var withTools = Config("\"section\": \"工具\"", json => json["Draft"] = new JsonObject { ["Sections"] = sections });
+        var withoutTools = Config("\"section\": \"工具\"", folder: "config-default-sections");
+
+        var accepted = await CliRunner.RunAsync("validate", "--config", withTools);
+        var refused = await CliRunner.RunAsync("validate", "--config", withoutTools);
+
+        Assert.True(accepted.ExitCode == 0, accepted.Error);
+        Assert.Equal("tools", Assert.Single(WorkerHost.LoadConfig(withTools, null).Sources).Section);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal("sources.json: source 'a': section: unknown section '工具' (known: blogs, news, opensource, papers, 业界新闻, 博文, 开源项目, 论文)",
+            refused.Error.Split('\n')[0].Trim());
     }
 
     [Fact]

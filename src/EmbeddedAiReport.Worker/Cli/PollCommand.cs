@@ -1,6 +1,7 @@
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Worker.Cli;
 
@@ -28,7 +29,18 @@ internal static class PollCommand
         var chosen = ids.Length > 0 ? config.Sources.Where(s => ids.Contains(s.Id)).ToList() : config.EnabledSources;
 
         await using var app = WorkerHost.BuildCommand(config, configure);
+        // The database is brought up to date (on a new one: its whole schema, ~25 ms) while the poller's services are made.
+        var database = app.Services.GetRequiredService<ReportDatabase>();
+        var migrating = Task.Run(() => database.MigrateAsync(cancellationToken), CancellationToken.None);
         var poller = app.Services.GetRequiredService<SourcePoller>();
+        try
+        {
+            await migrating;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Only started early: each poll opens the database again and reports what is wrong with it, as it always has.
+        }
         // One line per source as it finishes, numbered, so a long poll shows progress on a terminal and in a log alike.
         var done = 0;
         var width = chosen.Count.ToString().Length;

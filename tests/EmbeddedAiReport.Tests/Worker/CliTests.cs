@@ -107,6 +107,26 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Poll_FileThatIsNotADatabase_EachSourceReportsItAndTheRunExits1()
+    {
+        // poll brings the database up to date while it makes its services; what is wrong with the file is still reported
+        // by each source's poll, as when the first poll opened it.
+        var config = _directory.ConfigWithSources("""
+            {"sources": [{"id": "a", "kind": "feed", "url": "http://127.0.0.1:9/a.xml", "allowPrivateNetwork": true},
+                         {"id": "b", "kind": "feed", "url": "http://127.0.0.1:9/b.xml", "allowPrivateNetwork": true}]}
+            """);
+        var db = _directory.File("r.db");
+        File.WriteAllText(db, new string('x', 4096));
+
+        var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
+
+        Assert.Equal(1, poll.ExitCode);
+        Assert.Contains("a: error: internal error: SQLite Error 26: 'file is not a database'.", poll.Out);
+        Assert.Contains("b: error: internal error: SQLite Error 26: 'file is not a database'.", poll.Out);
+        Assert.Contains("polled 2 source(s): 0 new, 0 updated, 2 failed", poll.Out);
+    }
+
+    [Fact]
     public async Task Poll_FailingSource_Exits1AndSourcesShowsTheError()
     {
         var config = _directory.ConfigWithSources("""{"sources": [{"id": "dead", "kind": "feed", "url": "http://127.0.0.1:9/feed.xml", "allowPrivateNetwork": true}]}""");

@@ -11,6 +11,11 @@ public sealed record EntryTag(string Tag, double Weight)
     // Tag names come from the taxonomy, a few hundred at most: each is JSON-escaped once, not once per stored entry.
     private static readonly ConcurrentDictionary<string, string> EncodedNames = new(StringComparer.Ordinal);
 
+    // Weights come from the taxonomy too (a tag's weight), so few distinct values: each formatted once ("R" is the
+    // shortest round-trip form, slow to compute), up to a bound so that unusual weights cannot grow the cache.
+    private static readonly ConcurrentDictionary<double, string> FormattedWeights = new();
+    private const int MaxFormattedWeights = 4096;
+
     [ThreadStatic] private static StringBuilder? t_json;
 
     /// <summary>The tags as stored in <c>entries.tags</c>: a JSON object of tag → weight (non-finite weights as 0).</summary>
@@ -22,11 +27,19 @@ public sealed record EntryTag(string Tag, double Weight)
         {
             if (json.Length > 1) json.Append(',');
             json.Append(EncodedNames.GetOrAdd(tag.Tag, static name => '"' + JsonEncodedText.Encode(name).Value + "\":"));
-            // The "R" format appended in place, without a string per weight.
-            if (double.IsFinite(tag.Weight)) json.Append(CultureInfo.InvariantCulture, $"{tag.Weight:R}");
+            if (double.IsFinite(tag.Weight)) json.Append(Format(tag.Weight));
             else json.Append('0');
         }
         return json.Append('}').ToString();
+    }
+
+    private static string Format(double weight)
+    {
+        // Zero is formatted each time: 0 and -0 are one key of the dictionary but print differently.
+        if (weight != 0 && FormattedWeights.TryGetValue(weight, out var text)) return text;
+        text = weight.ToString("R", CultureInfo.InvariantCulture);
+        if (weight != 0 && FormattedWeights.Count < MaxFormattedWeights) FormattedWeights.TryAdd(weight, text);
+        return text;
     }
 
     /// <summary>The tags stored by <see cref="Json"/> (null: none), heaviest first, then by name (ordinal).</summary>

@@ -11,6 +11,9 @@ namespace EmbeddedAiReport.Storage;
 /// </remarks>
 internal sealed class SqliteDialect : SqlDialect
 {
+    // Before SQLite opens its first connection through this program (SqliteLibrary: multi-thread mode, no memory statistics).
+    static SqliteDialect() => SqliteLibrary.EnsureConfigured();
+
     public SqliteDialect(string path)
     {
         Path = System.IO.Path.GetFullPath(path);

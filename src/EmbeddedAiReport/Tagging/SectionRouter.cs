@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -112,32 +113,89 @@ public sealed partial class SectionRouter
     }
 
     /// <summary>Reads a model written by <see cref="ToJson"/>; returns the router, or null and the problem (naming <paramref name="fileName"/>).</summary>
+    /// <remarks>
+    /// Read in one forward pass over the UTF-8 text (no document of its ~7,000 features × 4 weights is built): every command
+    /// that routes entries reads this file at start, and building the document was the longest step of that start.
+    /// </remarks>
     public static (SectionRouter? Router, string? Problem) Parse(string json, string fileName)
     {
         try
         {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            var root = document.RootElement;
-            if (!root.TryGetProperty("format", out var format) || format.GetString() != Format)
-                return (null, $"{fileName}: format: expected '{Format}' (regenerate it with the train command)");
-            var classes = root.GetProperty("classes").EnumerateArray().Select(c => c.GetString() ?? "").ToList();
+            var model = ReadModel(Encoding.UTF8.GetBytes(json));
+            if (model.Format != Format) return (null, $"{fileName}: format: expected '{Format}' (regenerate it with the train command)");
+            var classes = model.Classes ?? throw new KeyNotFoundException("The model has no 'classes'.");
             if (classes.Count < 2 || classes.Any(string.IsNullOrEmpty)) return (null, $"{fileName}: classes: expected at least two section slugs");
-            var minConfidence = root.TryGetProperty("minConfidence", out var mc) ? mc.GetDouble() : 0.4;
-            if (minConfidence is < 0 or > 1) return (null, $"{fileName}: minConfidence: expected a number from 0 to 1");
-            var weights = new Dictionary<int, float[]>();
-            foreach (var property in root.GetProperty("weights").EnumerateObject())
+            if (model.MinConfidence is < 0 or > 1) return (null, $"{fileName}: minConfidence: expected a number from 0 to 1");
+            var features = model.Weights ?? throw new KeyNotFoundException("The model has no 'weights'.");
+            var weights = new Dictionary<int, float[]>(features.Count);
+            foreach (var (feature, values) in features)
             {
-                var values = property.Value.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-                if (values.Length != classes.Count) return (null, $"{fileName}: weights: feature {property.Name} has {values.Length} weights for {classes.Count} classes");
-                weights[int.Parse(property.Name, CultureInfo.InvariantCulture)] = values;
+                if (values.Length != classes.Count) return (null, $"{fileName}: weights: feature {feature.ToString(CultureInfo.InvariantCulture)} has {values.Length} weights for {classes.Count} classes");
+                weights[feature] = values;
             }
-            var trainedOn = root.TryGetProperty("trainedOn", out var t) ? t.GetString() ?? "" : "";
-            return (new SectionRouter(classes, weights, minConfidence, trainedOn), null);
+            return (new SectionRouter(classes, weights, model.MinConfidence, model.TrainedOn), null);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
         {
             return (null, $"{fileName}: not a section router model: {(ex is JsonException syntax ? JsonSyntaxError.Describe(syntax, json) : ex.Message)}");
         }
+    }
+
+    private sealed record Model(string? Format, List<string>? Classes, double MinConfidence, string TrainedOn, List<(int Feature, float[] Values)>? Weights);
+
+    // The model's properties in any order (unknown ones skipped); checked by the caller. A property given twice: the last counts.
+    private static Model ReadModel(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        Expect(ref reader, JsonTokenType.StartObject);
+        string? format = null, trainedOn = null;
+        List<string>? classes = null;
+        List<(int, float[])>? weights = null;
+        var minConfidence = 0.4;
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("format"u8)) { Next(ref reader); format = reader.GetString(); }
+            else if (reader.ValueTextEquals("trainedOn"u8)) { Next(ref reader); trainedOn = reader.GetString(); }
+            else if (reader.ValueTextEquals("minConfidence"u8)) { Next(ref reader); minConfidence = reader.GetDouble(); }
+            else if (reader.ValueTextEquals("classes"u8))
+            {
+                Expect(ref reader, JsonTokenType.StartArray);
+                classes = [];
+                while (Next(ref reader) != JsonTokenType.EndArray) classes.Add(reader.GetString() ?? "");
+            }
+            else if (reader.ValueTextEquals("weights"u8))
+            {
+                Expect(ref reader, JsonTokenType.StartObject);
+                weights = [];
+                var values = new List<float>(8);
+                while (Next(ref reader) == JsonTokenType.PropertyName)
+                {
+                    var feature = reader.HasValueSequence || reader.ValueIsEscaped
+                        ? int.Parse(reader.GetString()!, CultureInfo.InvariantCulture)
+                        : int.Parse(reader.ValueSpan, NumberStyles.Integer, CultureInfo.InvariantCulture);
+                    Expect(ref reader, JsonTokenType.StartArray);
+                    values.Clear();
+                    while (Next(ref reader) != JsonTokenType.EndArray) values.Add((float)reader.GetDouble());
+                    weights.Add((feature, [.. values]));
+                }
+            }
+            else
+            {
+                Next(ref reader);
+                reader.Skip();
+            }
+        }
+        // Anything after the model's object is an error, as it is for a JSON document.
+        if (reader.Read()) throw new JsonException($"'{reader.TokenType}' after the model's object.");
+        return new Model(format, classes, minConfidence, trainedOn ?? "", weights);
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader) =>
+        reader.Read() ? reader.TokenType : throw new JsonException("The model's JSON ends too early.");
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        if (Next(ref reader) != type) throw new InvalidOperationException($"Expected {type}, found {reader.TokenType}.");
     }
 
     [GeneratedRegex(@"^\s*[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}\s*[:：]")]

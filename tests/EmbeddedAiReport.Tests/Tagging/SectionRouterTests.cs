@@ -21,10 +21,49 @@ public sealed class SectionRouterTests
             Assert.Equal(router.Predict(entry, []), parsed!.Predict(entry, []));
     }
 
+    [Fact]
+    public void Parse_ShippedModel_WritesBackTheSameModel()
+    {
+        // The file was written by ToJson: read and written again it must be the same JSON, every feature and weight.
+        var text = File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "router.json"));
+        var (router, problem) = SectionRouter.Parse(text, "router.json");
+
+        Assert.Null(problem);
+        var expected = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        Assert.Equal(7017, expected["weights"]!.AsObject().Count);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(expected, System.Text.Json.Nodes.JsonNode.Parse(router!.ToJson())));
+    }
+
+    [Fact]
+    public void Parse_PropertiesInAnyOrder_EscapedNamesAndUnknownProperties_ReadAsTheModel()
+    {
+        var json = """
+            // a comment, as ops may leave one
+            {"weights": {"\u0031": [0.5, -0.25], "-7": [1, 2],}, "extra": {"a": [1, {"b": "c"}]}, "classes": ["news", "papers"],
+             "minConfidence": 0.6, "format": "eair-section-router/1", "trainedOn": "hand-made"}
+            """;
+
+        var (router, problem) = SectionRouter.Parse(json, "router.json");
+
+        Assert.Null(problem);
+        Assert.Equal(["news", "papers"], router!.Classes);
+        Assert.Equal(0.6, router.MinConfidence);
+        Assert.Equal("hand-made", router.TrainedOn);
+        var written = System.Text.Json.Nodes.JsonNode.Parse(router.ToJson())!["weights"]!;
+        Assert.Equal("{\"-7\":[1,2],\"1\":[0.5,-0.25]}", written.ToJsonString());
+    }
+
     [Theory]
     [InlineData("{}", "router.json: format: expected 'eair-section-router/1'")]
     [InlineData("""{"format": "eair-section-router/1", "classes": ["news", "papers"], "weights": {"1": [0.5]}}""", "router.json: weights: feature 1 has 1 weights for 2 classes")]
     [InlineData("not json", "router.json: not a section router model")]
+    [InlineData("""{"format": "eair-section-router/1", "classes": ["news", "papers"]}""", "router.json: not a section router model")]
+    [InlineData("""{"format": "eair-section-router/1", "classes": ["news", "papers"], "weights": {"1": [0.5, 1]}} x""", "router.json: not a section router model")]
+    [InlineData("""{"format": "eair-section-router/1", "classes": ["news", "papers"], "weights": {"one": [0.5, 1]}}""", "router.json: not a section router model")]
+    [InlineData("""{"format": "eair-section-router/1", "classes": ["news", "papers"], "weights": {"1": [0.5, "1"]}}""", "router.json: not a section router model")]
+    [InlineData("""{"format": "eair-section-router/1", "classes": ["news"], "weights": {}}""", "router.json: classes: expected at least two section slugs")]
+    [InlineData("""{"format": "eair-section-router/1", "classes": ["news", "papers"], "minConfidence": 2, "weights": {}}""", "router.json: minConfidence: expected a number from 0 to 1")]
+    [InlineData("""{"format": "eair-section-router/1", "classes": ["news", "papers"], "weights": {"1": [0.5, 1]""", "router.json: not a section router model")]
     public void Parse_BrokenModel_ReturnsProblem(string json, string expected)
     {
         var (router, problem) = SectionRouter.Parse(json, "router.json");

@@ -5,7 +5,7 @@
  * zero-filled part of its writable segment (the ".hydrated" section). Touched 4 KB page by 4 KB page, that costs one page
  * fault each: ~40 ms of the ~85 ms a command like `--version` took, and every command (an all-304 poll, `entries`,
  * `export`) paid it. With transparent huge pages in their common "madvise" mode, marking the range MADV_HUGEPAGE before
- * main() runs lets the kernel map it 2 MB at a time (README, "Measuring": eighth round). Where transparent huge pages are
+ * main() runs lets the kernel map it 2 MB at a time (bench/HISTORY.md: eighth round). Where transparent huge pages are
  * "always" this changes nothing, where they are "never" or absent madvise fails and is ignored.
  */
 #define _GNU_SOURCE

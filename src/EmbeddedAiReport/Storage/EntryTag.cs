@@ -15,6 +15,8 @@ public sealed record EntryTag(string Tag, double Weight)
     // shortest round-trip form, slow to compute), up to a bound so that unusual weights cannot grow the cache.
     private static readonly ConcurrentDictionary<double, string> FormattedWeights = new();
     private const int MaxFormattedWeights = 4096;
+    // Counted here: ConcurrentDictionary.Count takes every lock of the table, and with a full cache each miss would ask it.
+    private static int s_formattedCount;
 
     [ThreadStatic] private static StringBuilder? t_json;
 
@@ -38,7 +40,8 @@ public sealed record EntryTag(string Tag, double Weight)
         // Zero is formatted each time: 0 and -0 are one key of the dictionary but print differently.
         if (weight != 0 && FormattedWeights.TryGetValue(weight, out var text)) return text;
         text = weight.ToString("R", CultureInfo.InvariantCulture);
-        if (weight != 0 && FormattedWeights.Count < MaxFormattedWeights) FormattedWeights.TryAdd(weight, text);
+        if (weight != 0 && Volatile.Read(ref s_formattedCount) < MaxFormattedWeights && FormattedWeights.TryAdd(weight, text))
+            Interlocked.Increment(ref s_formattedCount);
         return text;
     }
 

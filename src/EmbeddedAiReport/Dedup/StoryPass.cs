@@ -24,6 +24,11 @@ internal sealed class StoryPass(
     private readonly HashSet<long> _touched = [];
     private readonly Dictionary<long, List<StoryPrimary.Member>> _joined = [];
     private readonly HashSet<long> _dirty = [];
+    // Per placed entry, reused from one to the next (a pass places one at a time): the entries it relates to with their
+    // stories, the stories it joins (ascending, no repeats) and its band keys.
+    private readonly Dictionary<long, long?> _related = [];
+    private readonly List<long> _stories = [];
+    private readonly long[] _bandKeys = new long[options.Bands];
     // Text hashes and link targets that nothing can match (LookAheadAsync); a hash leaves when an entry of this pass is signed with it.
     private HashSet<string> _unsharedHashes = [], _lonelyTargets = [];
     private int _created, _merged;
@@ -74,28 +79,32 @@ internal sealed class StoryPass(
     public async Task<long> PlaceAsync(StoryCandidate entry, Func<long, Task>? insert, CancellationToken cancellationToken)
     {
         var fingerprint = entry.Fingerprint ?? hasher.Fingerprint(entry.Title, entry.Summary);
-        var bandKeys = fingerprint.Comparable ? hasher.BandKeys(fingerprint.Signature) : null;
+        var comparable = fingerprint.Comparable;
+        if (comparable) hasher.BandKeys(fingerprint.Signature, _bandKeys);
         // Related entries with their current story, read by the same lookups that find them; the index last, since it skips
         // candidates of stories already found.
-        var related = new Dictionary<long, long?>();
+        var related = _related;
+        related.Clear();
         if (fingerprint.TextHash is { } hash && !_unsharedHashes.Contains(hash))
             await _sql.ReadIds(_sql.SameText, related, cancellationToken, ("@hash", hash), ("@id", entry.Id), ("@limit", options.MaxBucketCandidates));
         await FindLinkedAsync(entry, related, cancellationToken);
-        if (bandKeys is not null) index.Similar(entry.Id, entry.Time, fingerprint.Signature, bandKeys, related);
+        if (comparable) index.Similar(entry.Id, entry.Time, fingerprint.Signature, _bandKeys, related);
         related.Remove(entry.Id);
 
-        var stories = new SortedSet<long>();
+        var stories = _stories;
+        stories.Clear();
         // A new entry has no story, and nothing in this pass gives it one before its turn: only re-signed entries need the lookup.
         if (entry.StoryId is not null && await CurrentStoryAsync(entry.Id, cancellationToken) is { } own) stories.Add(own);
         foreach (var story in related.Values)
             if (story is { } s) stories.Add(s);
+        SortDistinct(stories);
         var target = await JoinAsync(entry, stories, cancellationToken);
         if (insert is not null) await insert(target);
         else await _sql.Execute(_sql.SetStory, cancellationToken, ("@id", entry.Id), ("@story", target));
         await _sql.Execute(_sql.SaveSignature, cancellationToken, ("@id", entry.Id), ("@hash", (object?)fingerprint.TextHash ?? DBNull.Value),
             ("@shingles", fingerprint.ShingleCount), ("@signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray()));
         if (fingerprint.TextHash is { } signed) _unsharedHashes.Remove(signed);   // the next entry with this text finds this one
-        if (bandKeys is not null) index.Put(entry.Id, entry.Time, target, fingerprint.Signature, bandKeys);
+        if (comparable) index.Put(entry.Id, entry.Time, target, fingerprint.Signature, _bandKeys);
         _placed.Add(entry.Id);
         return target;
     }
@@ -172,8 +181,18 @@ internal sealed class StoryPass(
         return await _sql.Value(_sql.StoryOf, cancellationToken, ("@id", entryId)) is long story ? story : null;
     }
 
-    // Puts the entry into the lowest of `stories`, folding the others into it, or into a new story; returns its story.
-    private async Task<long> JoinAsync(StoryCandidate entry, SortedSet<long> stories, CancellationToken cancellationToken)
+    // Sorts `values` ascending and drops repeats, in place.
+    private static void SortDistinct(List<long> values)
+    {
+        values.Sort();
+        var kept = 0;
+        for (var i = 0; i < values.Count; i++)
+            if (kept == 0 || values[i] != values[kept - 1]) values[kept++] = values[i];
+        values.RemoveRange(kept, values.Count - kept);
+    }
+
+    // Puts the entry into the lowest of `stories` (ascending, no repeats), folding the others into it, or into a new story; returns its story.
+    private async Task<long> JoinAsync(StoryCandidate entry, List<long> stories, CancellationToken cancellationToken)
     {
         long target;
         if (stories.Count == 0)
@@ -185,9 +204,10 @@ internal sealed class StoryPass(
         }
         else
         {
-            target = stories.Min;
-            foreach (var other in stories.Where(s => s != target))
+            target = stories[0];
+            for (var i = 1; i < stories.Count; i++)
             {
+                var other = stories[i];
                 await MergeAsync(other, target, cancellationToken);
                 _merged++;
             }

@@ -7,26 +7,36 @@ namespace EmbeddedAiReport.Dedup;
 /// Which entry of a story is its primary: arXiv/GitHub original, then a first-hand account, then an aggregator; among
 /// releases of one repository the newest; otherwise the earliest, the longest summary, the lowest id.
 /// </summary>
-public sealed class StoryPrimary(DedupOptions options)
+public sealed class StoryPrimary
 {
+    private readonly DedupOptions _options;
     // Origin reads title and summary for every aggregator marker (case-insensitive, slow on CJK text), and a story pass
-    // asks it of the same kept members again and again: computed once per member object.
-    private readonly ConditionalWeakTable<Member, StrongBox<int>> _origins = [];
+    // asks it of the same kept members again and again: computed once per member object. The values are three shared
+    // boxes and the callback one delegate, so asking allocates nothing (a story pass asks for every entry it places).
+    private static readonly object[] Origins = [0, 1, 2];
+    private readonly ConditionalWeakTable<Member, object> _origins = [];
+    private readonly ConditionalWeakTable<Member, object>.CreateValueCallback _computeOrigin;
     // The aggregator markers searched for all at once (vectorized, the same case-insensitive ordinal match as Contains per
     // marker); null when a marker is empty, which every text contains.
-    private readonly Lazy<SearchValues<string>?> _markers = new(() =>
-        options.AggregatorMarkers.Any(string.IsNullOrEmpty) ? null : SearchValues.Create([.. options.AggregatorMarkers], StringComparison.OrdinalIgnoreCase));
+    private readonly Lazy<SearchValues<string>?> _markers;
+
+    public StoryPrimary(DedupOptions options)
+    {
+        _options = options;
+        _computeOrigin = member => Origins[ComputeOrigin(member)];
+        _markers = new(() => options.AggregatorMarkers.Any(string.IsNullOrEmpty) ? null : SearchValues.Create([.. options.AggregatorMarkers], StringComparison.OrdinalIgnoreCase));
+    }
 
     /// <summary>One member of a story as the rule sees it.</summary>
     public sealed record Member(long Id, string CanonicalKey, string Title, string Summary, string? Account, DateTimeOffset Time);
 
     /// <summary>0 for the paper or repository itself, 1 for a first-hand post, 2 for a repost.</summary>
-    public int Origin(Member member) => _origins.GetValue(member, m => new StrongBox<int>(ComputeOrigin(m))).Value;
+    public int Origin(Member member) => (int)_origins.GetValue(member, _computeOrigin);
 
     private int ComputeOrigin(Member member)
     {
         if (member.CanonicalKey.StartsWith("arxiv:", StringComparison.Ordinal) || member.CanonicalKey.StartsWith("gh:", StringComparison.Ordinal)) return 0;
-        if (member.Account is { } account && options.AggregatorAccounts.Contains(account, StringComparer.OrdinalIgnoreCase)) return 2;
+        if (member.Account is { } account && _options.AggregatorAccounts.Contains(account, StringComparer.OrdinalIgnoreCase)) return 2;
         if (_markers.Value is not { } markers) return 2;   // an empty marker: every text contains it
         return member.Title.AsSpan().ContainsAny(markers) || member.Summary.AsSpan().ContainsAny(markers) ? 2 : 1;
     }

@@ -206,12 +206,19 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         await using var pass = await stories.BeginAsync(pipeline, connection, transaction, oldest, cancel);
         var prepares = new PreparedWrite[writes.Count];
         for (var i = 0; i < writes.Count; i++) prepares[i] = job.Prepared?[i] ?? Prepare(writes[i]);
-        var fresh = Enumerable.Range(0, writes.Count).Where(i => isNew[i]).ToList();
-        var names = writes.Select(w => Names(w.Candidate).ToList()).ToList();
-        await pass.LookAheadAsync(
-            fresh.Select(i => prepares[i].Fingerprint.TextHash).OfType<string>().ToList(),
-            fresh.SelectMany(i => names[i]).ToHashSet(StringComparer.Ordinal),
-            names.SelectMany(n => n).ToList(), cancel);
+        // The new writes' text hashes and names, and every write's names, for the pass's look-ahead.
+        var freshHashes = new List<string>();
+        var freshNames = new HashSet<string>(StringComparer.Ordinal);
+        var pollNames = new List<string>();
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var first = pollNames.Count;
+            AddNames(writes[i].Candidate, pollNames);
+            if (!isNew[i]) continue;
+            if (prepares[i].Fingerprint.TextHash is { } hash) freshHashes.Add(hash);
+            for (var n = first; n < pollNames.Count; n++) freshNames.Add(pollNames[n]);
+        }
+        await pass.LookAheadAsync(freshHashes, freshNames, pollNames, cancel);
         var upserted = new List<UpsertedEntry>();
         var changed = new List<StoryCandidate>();
         for (var i = 0; i < writes.Count; i++)
@@ -241,11 +248,23 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         return counts;
     }
 
-    // What an entry names for story links: its own key and its distinct link targets.
-    private static IEnumerable<string> Names(CandidateEntry entry) => entry.Links.Select(l => l.Target).Append(entry.CanonicalKey).Distinct(StringComparer.Ordinal);
+    // What an entry names for story links, added to `names`: its distinct link targets, then its own key unless a link is to it.
+    private static void AddNames(CandidateEntry entry, List<string> names)
+    {
+        var first = names.Count;
+        foreach (var link in entry.Links) AddOnce(link.Target);
+        AddOnce(entry.CanonicalKey);
+
+        void AddOnce(string name)
+        {
+            for (var i = first; i < names.Count; i++)
+                if (string.Equals(names[i], name, StringComparison.Ordinal)) return;
+            names.Add(name);
+        }
+    }
 
     private static StoryCandidate Candidate(long id, string key, CandidateEntry entry, DateTimeOffset time, long? story, TextFingerprint fingerprint) =>
-        new(id, key, entry.Title, entry.Summary, entry.Account, time, story, entry.Links.Select(l => (l.Kind, l.Target)).ToList(), fingerprint);
+        new(id, key, entry.Title, entry.Summary, entry.Account, time, story, entry.Links.Count == 0 ? [] : entry.Links.Select(l => (l.Kind, l.Target)).ToList(), fingerprint);
 
     private sealed class Releaser(SemaphoreSlim gate) : IDisposable
     {

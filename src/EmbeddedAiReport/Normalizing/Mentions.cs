@@ -23,10 +23,15 @@ public static class Mentions
 
     private static void Add(List<EntryLink> links, string? selfKey, EntryLink link)
     {
-        if (link.Target != selfKey && (selfKey is null || !selfKey.StartsWith(link.Target + "@", StringComparison.Ordinal))
-            && links.All(l => l.Target != link.Target))
-            links.Add(link);
+        if (link.Target == selfKey || (selfKey is not null && IsReleaseOf(selfKey, link.Target))) return;
+        foreach (var other in links)
+            if (other.Target == link.Target) return;
+        links.Add(link);
     }
+
+    // True when `key` is `target` + "@" + something (a release key of the repository `target`).
+    private static bool IsReleaseOf(string key, string target) =>
+        key.Length > target.Length && key[target.Length] == '@' && key.StartsWith(target, StringComparison.Ordinal);
 
     // A match's text as a string the first time it is read in a text, recorded in `read`; null when it was read before
     // (a link and its label), since it would give the same key again.

@@ -42,20 +42,31 @@ public sealed class StoryPrimary
     }
 
     /// <summary>The primary among <paramref name="members"/> (not empty).</summary>
+    /// <remarks>One pass (a story pass asks this of every story it touches, crowds of hundreds included): among the lowest
+    /// origin, the earliest in the rule's order, unless they are several releases of one repository.</remarks>
     public Member Choose(IEnumerable<Member> members)
     {
-        var list = members.ToList();
-        var origin = list.Min(Origin);
-        var best = list.Where(m => Origin(m) == origin).ToList();
-        // Six ncnn releases in a week are one story about ncnn's latest release: the newest is what the editor writes up.
-        if (best.Count > 1 && best.All(m => ReleaseRepository(m) is not null)
-            && best.Select(ReleaseRepository).Distinct(StringComparer.Ordinal).Count() == 1)
-            return best.OrderByDescending(m => m.Time).ThenByDescending(m => m.Id).First();
-        return best
-            .OrderBy(m => m.Time)
-            .ThenByDescending(m => m.Summary.Length)
-            .ThenBy(m => m.Id)
-            .First();
+        Member? earliest = null, newest = null;
+        string? repository = null;
+        var (origin, oneRepository) = (int.MaxValue, true);
+        foreach (var member in members)
+        {
+            var memberOrigin = Origin(member);
+            if (memberOrigin > origin) continue;
+            if (memberOrigin < origin) (origin, earliest, newest, repository, oneRepository) = (memberOrigin, null, null, null, true);
+            if (oneRepository)
+            {
+                var release = ReleaseRepository(member);
+                oneRepository = release is not null && (repository is null || release == repository);
+                repository ??= release;
+            }
+            if (earliest is null || Earlier(member, earliest)) earliest = member;
+            if (newest is null || Newer(member, newest)) newest = member;
+        }
+        if (earliest is null) throw new InvalidOperationException("A story has at least one member.");
+        // Six ncnn releases in a week are one story about ncnn's latest release: the newest is what the editor writes up (of
+        // one release, newest and earliest are the same).
+        return oneRepository ? newest! : earliest;
     }
 
     /// <summary>
@@ -63,23 +74,43 @@ public sealed class StoryPrimary
     /// Choose(Keep(S) ∪ T) is Choose(S ∪ T) for any T. Story passes keep these per story instead of reading every member
     /// again when a story grows (StoryPassTests and StoryPrimaryTests check the two stay consistent: change them together).
     /// </summary>
-    /// <remarks>Per origin: the earliest (the rule's order), the newest release, and, when those are releases of one repository
-    /// but the group is not, one member that is not.</remarks>
+    /// <remarks>Per origin, in the order the origins first appear: the earliest (the rule's order), the newest release,
+    /// and, when those are releases of one repository but the group is not, one member that is not (the first).</remarks>
     public IReadOnlyList<Member> Keep(IEnumerable<Member> members)
     {
-        var kept = new List<Member>();
-        foreach (var group in members.GroupBy(Origin))
+        var list = members as IReadOnlyList<Member> ?? members.ToList();
+        // By origin (0, 1, 2): where it first appears, its earliest member and its newest release.
+        var first = new[] { -1, -1, -1 };
+        var earliest = new Member?[3];
+        var newest = new Member?[3];
+        for (var i = 0; i < list.Count; i++)
         {
-            var list = group.ToList();
-            var chosen = new List<Member> { list.OrderBy(m => m.Time).ThenByDescending(m => m.Summary.Length).ThenBy(m => m.Id).First() };
-            if (list.Where(m => ReleaseRepository(m) is not null).OrderByDescending(m => m.Time).ThenByDescending(m => m.Id).FirstOrDefault() is { } newest)
-                chosen.Add(newest);
+            var member = list[i];
+            var origin = Origin(member);
+            if (first[origin] < 0) first[origin] = i;
+            if (earliest[origin] is not { } e || Earlier(member, e)) earliest[origin] = member;
+            if (ReleaseRepository(member) is not null && (newest[origin] is not { } n || Newer(member, n))) newest[origin] = member;
+        }
+        var kept = new List<Member>();
+        foreach (var origin in new[] { 0, 1, 2 }.Where(o => first[o] >= 0).OrderBy(o => first[o]))
+        {
+            var chosen = new List<Member> { earliest[origin]! };
+            if (newest[origin] is { } release) chosen.Add(release);
             // When the group is not all releases of one repository, what is kept must not look as if it were.
-            if (OneRepository(chosen) is { } repository && list.FirstOrDefault(m => ReleaseRepository(m) != repository) is { } witness) chosen.Add(witness);
+            if (OneRepository(chosen) is { } repository
+                && list.Skip(first[origin]).FirstOrDefault(m => Origin(m) == origin && ReleaseRepository(m) != repository) is { } witness)
+                chosen.Add(witness);
             kept.AddRange(chosen);
         }
         return kept.Distinct().ToList();
     }
+
+    // The rule's order: the earlier, then the longer summary, then the lower id.
+    private static bool Earlier(Member a, Member b) =>
+        a.Time != b.Time ? a.Time < b.Time : a.Summary.Length != b.Summary.Length ? a.Summary.Length > b.Summary.Length : a.Id < b.Id;
+
+    // Among releases: the newer, then the higher id.
+    private static bool Newer(Member a, Member b) => a.Time != b.Time ? a.Time > b.Time : a.Id > b.Id;
 
     // The repository all of `members` are releases of, or null.
     private static string? OneRepository(List<Member> members)

@@ -72,6 +72,28 @@ public sealed class StoryPrimaryTests
         }
     }
 
+    // The rule as the README states it, written as orderings over the whole story: the lowest origin; among several
+    // releases of one repository the newest (then the highest id); otherwise the earliest, then the longest summary, then
+    // the lowest id. Random stories with ties in time and in summary length.
+    [Fact]
+    public void Choose_RandomStories_TheRuleAsOrderings()
+    {
+        var random = new Random(19);
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var story = Members(random, 1 + random.Next(10), 0);
+            var origin = story.Min(Rule.Origin);
+            var best = story.Where(m => Rule.Origin(m) == origin).ToList();
+            var repositories = best.Select(m => m.CanonicalKey.StartsWith("gh:", StringComparison.Ordinal) && m.CanonicalKey.Contains('@')
+                ? m.CanonicalKey[..m.CanonicalKey.IndexOf('@')] : null).ToList();
+            var expected = best.Count > 1 && repositories.All(r => r is not null) && repositories.Distinct().Count() == 1
+                ? best.OrderByDescending(m => m.Time).ThenByDescending(m => m.Id).First()
+                : best.OrderBy(m => m.Time).ThenByDescending(m => m.Summary.Length).ThenBy(m => m.Id).First();
+
+            Assert.Equal(expected.Id, Rule.Choose(story).Id);
+        }
+    }
+
     private static List<StoryPrimary.Member> Members(Random random, int count, int firstId)
     {
         var start = new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero);

@@ -71,8 +71,8 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
     /// <summary>True while a group is being written or polls wait for the writer (for tests that step a fake clock).</summary>
     internal bool Busy => _gate.CurrentCount == 0 || !_queue.IsEmpty;
 
-    /// <summary>Completes once no background checkpoint is due or running (for tests).</summary>
-    internal Task CheckpointIdleAsync() => _checkpointer?.IdleAsync() ?? Task.CompletedTask;
+    /// <summary>The background checkpoint of this writer's log (for tests); null where the provider has none.</summary>
+    internal WalCheckpointer? Checkpointer => _checkpointer;
 
     /// <summary>Holds the writer until the result is disposed: polls committed meanwhile queue up and are then written as one group.</summary>
     internal IDisposable Hold()
@@ -110,7 +110,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
             foreach (var job in group) job.Done.TrySetException(ex);
             return;
         }
-        _checkpointer?.Committed();
+        _checkpointer?.Committed(database.Dialect.LogPagesWritten(_connection));
         foreach (var (job, counts) in written) job.Done.TrySetResult(counts);
     }
 

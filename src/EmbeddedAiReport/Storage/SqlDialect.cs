@@ -75,8 +75,11 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// </summary>
     public virtual SqliteStatements? StatementsFor(DbConnection connection) => null;
 
-    /// <summary>A statement that copies committed writes into the database file without blocking the writer, run after each group of polls on another connection; null when there is nothing to copy (PostgreSQL).</summary>
+    /// <summary>A statement that copies committed writes into the database file without blocking the writer, run on another connection once the writer's commits have written enough log; null when there is nothing to copy (PostgreSQL).</summary>
     public virtual string? BackgroundCheckpointSql => null;
+
+    /// <summary>Pages <paramref name="connection"/> wrote to the write-ahead log since the last call (0 where the provider keeps no such count).</summary>
+    public virtual long LogPagesWritten(DbConnection connection) => 0;
 
     /// <summary>Settings of the one long-lived connection that writes polls.</summary>
     public abstract Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken);

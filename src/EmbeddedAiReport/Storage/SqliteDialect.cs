@@ -94,8 +94,8 @@ internal sealed class SqliteDialect : SqlDialect
     // In-process: a statement costs microseconds and no round trip.
     public override bool HoldsWrites => false;
 
-    // Checkpoints (each two fsyncs and a copy of the WAL's pages into the file) run beside the writer, after each of its
-    // commits (BackgroundCheckpointSql, Ingest/WalCheckpointer): a passive one never blocks the writer, where SQLite's own
+    // Checkpoints (each two fsyncs and a copy of the WAL's pages into the file) run beside the writer, once its commits
+    // have written 8 MB of log (BackgroundCheckpointSql, LogPagesWritten, Ingest/WalCheckpointer): a passive one never blocks the writer, where SQLite's own
     // stops the committing connection for the copy. The writer checkpoints itself only past 256 MB of log, a bound for a
     // log the background cannot keep up with (its own was 64 MB: a cold poll of a few hundred feeds writes a few dozen
     // MB, and at SQLite's default 4 MB the checkpoints cost as much as the inserts).
@@ -109,6 +109,13 @@ internal sealed class SqliteDialect : SqlDialect
         ExecuteAsync(connection, null, "PRAGMA wal_autocheckpoint=65536; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096;", cancellationToken);
 
     public override string BackgroundCheckpointSql => "PRAGMA wal_checkpoint(PASSIVE)";
+
+    // SQLITE_DBSTATUS_CACHE_WRITE: pages the connection wrote out, in WAL mode to the log; read and reset to zero.
+    public override long LogPagesWritten(DbConnection connection)
+    {
+        var rc = SQLitePCL.raw.sqlite3_db_status(((SqliteConnection)connection).Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_WRITE, out var pages, out _, 1);
+        return rc == SQLitePCL.raw.SQLITE_OK ? pages : 0;
+    }
 
     public override Task<long> SizeAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new[] { "", "-wal" }.Select(suffix => new FileInfo(Path + suffix)).Where(f => f.Exists).Sum(f => f.Length));

@@ -7,43 +7,85 @@ namespace EmbeddedAiReport.Tests.Storage;
 
 /// <summary>
 /// What the poll writer commits reaches the SQLite database file through a checkpoint beside the writer, not by the writer
-/// stopping for it: the writer's own threshold (256 MB of log) is far above what these polls write.
+/// stopping for it (its own threshold, 256 MB of log, is far above what these polls write), and only once the commits
+/// since the last checkpoint have written 2,048 pages of log: the log's size is read from its file, frames of 4 KB
+/// pages plus a 24-byte header each after a 32-byte file header (sqlite.org/fileformat2.html#walformat).
 /// </summary>
 public sealed class WalCheckpointTests : IDisposable
 {
+    private const int PageSize = 4096;
+    private const long Threshold = 2048;
     private readonly TestServices _services = new();
 
     public void Dispose() => _services.Dispose();
 
     [Fact]
-    public async Task CommitAsync_APollOfTwoHundredEntries_IsCopiedIntoTheDatabaseFileByTheBackgroundCheckpoint()
+    public async Task CommitAsync_PollsBelowTheThreshold_StayInTheLogWhereReadersSeeThem()
     {
         var writer = _services.Get<IngestWriter>();
-        await _services.Get<ReportDatabase>().MigrateAsync(CancellationToken.None);
-        var file = new FileInfo(_services.DatabasePath);
-        var before = file.Exists ? file.Length : 0;
-        var writes = Enumerable.Range(1, 200).Select(Write).ToList();
+        var before = await MigratedAndCheckpointedAsync();
 
-        var counts = await writer.CommitAsync(Record(writes.Count), writes, null, CancellationToken.None);
-        await writer.CheckpointIdleAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var counts = await writer.CommitAsync(Record(200), Writes(0, 200), null, CancellationToken.None);
+        await writer.Checkpointer!.IdleAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(new StoreCounts(200, 0), counts);
-        file.Refresh();
-        // 200 entries of ~1 KB of text each, their signatures and index rows: well over 200 KB, in the file now, with every
-        // connection of the pool still open (none has closed and checkpointed on its way out).
-        Assert.True(file.Length - before > 200 * 1024, $"database file grew by {file.Length - before} bytes");
+        var frames = LogFrames();
+        Assert.InRange(frames, 1, Threshold - 1);
+        Assert.Equal(before, new FileInfo(_services.DatabasePath).Length);
         using var connection = DatabaseProbe.Open(_services.Database);
-        Assert.Equal(200L, DatabaseProbe.Query(connection, "SELECT count(*) FROM entries", r => r.GetInt64(0)).Single());
+        Assert.Equal(200L, DatabaseProbe.Scalar(connection, "SELECT count(*) FROM entries"));
     }
 
-    private static EntryWrite Write(int i) =>
-        new(new CandidateEntry
+    [Fact]
+    public async Task CommitAsync_PollsPastTwoThousandPagesOfLog_AreCopiedIntoTheDatabaseFileByTheBackgroundCheckpoint()
+    {
+        var writer = _services.Get<IngestWriter>();
+        var before = await MigratedAndCheckpointedAsync();
+        var frames = new List<long>();
+
+        // Polls of 200 entries, each with ~5 KB of text, until a checkpoint has copied the log into the file.
+        for (var poll = 0; new FileInfo(_services.DatabasePath).Length == before; poll++)
+        {
+            Assert.True(poll < 60, $"no checkpoint after {poll} polls; the log holds {LogFrames()} frames");
+            await writer.CommitAsync(Record(200), Writes(poll * 200, 200), null, CancellationToken.None);
+            await writer.Checkpointer!.IdleAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            frames.Add(LogFrames());
+        }
+
+        // The log only grows until the first checkpoint (it restarts from its start after one): the poll that brought it
+        // to the threshold was the first to be copied, and the one before it was left below it.
+        Assert.True(frames.Count >= 2, $"copied after the first poll, at {frames[0]} frames");
+        Assert.InRange(frames[^2], 1, Threshold - 1);
+        Assert.True(frames[^1] >= Threshold, $"copied at {frames[^1]} frames: {string.Join(", ", frames)}");
+        Assert.True(new FileInfo(_services.DatabasePath).Length - before > 4 * 1024 * 1024);
+        using var connection = DatabaseProbe.Open(_services.Database);
+        Assert.Equal(200L * frames.Count, DatabaseProbe.Scalar(connection, "SELECT count(*) FROM entries"));
+    }
+
+    // The schema in the file and an empty log, so that the writer's frames are all the log holds.
+    private async Task<long> MigratedAndCheckpointedAsync()
+    {
+        await _services.Get<ReportDatabase>().MigrateAsync(CancellationToken.None);
+        using (var connection = DatabaseProbe.Open(_services.Database, readOnly: false))
+            Assert.Equal(0L, DatabaseProbe.Scalar(connection, "PRAGMA wal_checkpoint(TRUNCATE)"));
+        Assert.Equal(0L, LogFrames());
+        return new FileInfo(_services.DatabasePath).Length;
+    }
+
+    private long LogFrames()
+    {
+        var log = new FileInfo(_services.DatabasePath + "-wal");
+        return log.Exists && log.Length > 32 ? (log.Length - 32) / (PageSize + 24) : 0;
+    }
+
+    private static List<EntryWrite> Writes(int first, int count) =>
+        Enumerable.Range(first, count).Select(i => new EntryWrite(new CandidateEntry
         {
             CanonicalKey = $"url:example.com/post/{i}",
             Url = $"https://example.com/post/{i}",
             Title = $"Post {i} about int{i % 7} quantization",
-            Summary = string.Join(' ', Enumerable.Range(0, 120).Select(w => $"p{i}w{w}")),
-        }, "feed", "blogs", 0, []);
+            Summary = string.Join(' ', Enumerable.Range(0, 600).Select(w => $"p{i}w{w}")),
+        }, "feed", "blogs", 0, [])).ToList();
 
     private FetchRecord Record(int seen) =>
         new("s", "feed", _services.Clock.GetUtcNow(), TimeSpan.Zero, 200, 0, seen, null, new Dictionary<string, HttpValidators>());

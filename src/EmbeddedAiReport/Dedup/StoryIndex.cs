@@ -53,13 +53,12 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
     /// Makes the cache match the database as <paramref name="transaction"/> sees it: rebuilt when another pass ran since, or
     /// every half lookback; extended down to <paramref name="oldest"/> when older entries must be compared.
     /// </summary>
-    public async Task<Refresh> PrepareAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now, DateTimeOffset oldest,
+    /// <param name="pipeline">The transaction's statements, flushed: the index reads the database directly.</param>
+    public async Task<Refresh> PrepareAsync(CommandPipeline pipeline, DbConnection connection, DbTransaction transaction, DateTimeOffset now, DateTimeOffset oldest,
         CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT generation FROM dedup_state WHERE id = 1";
-        var generation = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken) ?? 0L);
+        await using var command = pipeline.Command("SELECT generation FROM dedup_state WHERE id = 1");
+        var generation = Convert.ToInt64(await pipeline.ScalarAsync(command, cancellationToken) ?? 0L);
         var rebuildEvery = TimeSpan.FromDays(Math.Max(options.LookbackDays, 2) / 2.0);
         if (_generation != generation || (now - _builtAt).Duration() >= rebuildEvery)
         {
@@ -74,15 +73,13 @@ internal sealed partial class StoryIndex(MinHasher hasher, DedupOptions options)
     }
 
     /// <summary>Records a new generation in <paramref name="transaction"/>: the cache now reflects what that transaction wrote.</summary>
-    public async Task AdvanceAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    public async Task AdvanceAsync(CommandPipeline pipeline, CancellationToken cancellationToken)
     {
         // Random rather than counted: a rolled-back pass and another process's pass can never end on the same value.
         var generation = Random.Shared.NextInt64(1, long.MaxValue);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "UPDATE dedup_state SET generation = @generation WHERE id = 1";
+        await using var command = pipeline.Command("UPDATE dedup_state SET generation = @generation WHERE id = 1");
         command.AddParameter("@generation", generation);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await pipeline.ExecuteAsync(command, cancellationToken);
         _generation = generation;
     }
 

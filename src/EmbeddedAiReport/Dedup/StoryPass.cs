@@ -40,7 +40,7 @@ internal sealed class StoryPass(
         var now = timeProvider.GetUtcNow();
         var first = oldest is { } o && o < now ? o : now;
         await _sql.FlushAsync(cancellationToken);   // the index reads the database directly
-        var refresh = await index.PrepareAsync(connection, transaction, now, Earlier(first, TimeSpan.FromDays(options.LookbackDays)), cancellationToken);
+        var refresh = await index.PrepareAsync(pipeline, connection, transaction, now, Earlier(first, TimeSpan.FromDays(options.LookbackDays)), cancellationToken);
         if (refresh.Rebuilt) logger.BandsLoaded(refresh.Loaded, index.ApproximateBytes / Math.Max(1, index.Count), _clock.ElapsedMilliseconds);
     }
 
@@ -145,7 +145,7 @@ internal sealed class StoryPass(
 
         await SettlePrimariesAsync(cancellationToken);
         await _sql.FlushAsync(cancellationToken);
-        if (_placed.Count > 0 || byId.Count > 0) await index.AdvanceAsync(connection, transaction, cancellationToken);
+        if (_placed.Count > 0 || byId.Count > 0) await index.AdvanceAsync(pipeline, cancellationToken);
         _finished = true;
         if (_placed.Count > 0) logger.Assigned(_placed.Count, _created, _merged, _clock.ElapsedMilliseconds);
         return new StoryAssignment(_placed.Count, _created, _merged);

@@ -197,9 +197,9 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         var cancel = CancellationToken.None;
         var now = SqliteTime.Stored(timeProvider.GetUtcNow());
         var writes = job.Writes;
-        var fetchId = await SourceStore.StartFetchAsync(connection, transaction, job.Record, cancel);
-        // The entry writes and the story pass share one pipeline: on PostgreSQL their writes travel with the next read.
+        // The poll's writes and the story pass share one pipeline: on PostgreSQL their writes travel with the next read.
         await using var pipeline = new CommandPipeline(database.Dialect, connection, transaction, _statements);
+        var fetchId = await SourceStore.StartFetchAsync(pipeline, job.Record, cancel);
         using var batch = await EntryBatch.OpenAsync(database.Dialect, pipeline, connection, transaction, job.Record.SourceId, fetchId, now, cancel);
         var isNew = await batch.FindNewAsync(writes, cancel);
         var oldest = writes.Count == 0 ? now : writes.Min(w => w.Candidate.Published ?? now);
@@ -242,7 +242,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         }
         var counts = SourceStore.Count(upserted);
         await pipeline.FlushAsync(cancel);
-        await SourceStore.FinishFetchAsync(connection, transaction, job.Record, fetchId, writes, counts, now, cancel);
+        await SourceStore.FinishFetchAsync(pipeline, job.Record, fetchId, writes, counts, now, cancel);
         await pass.FinishAsync(changed, cancel);
         await pipeline.FlushAsync(cancel);   // before the poll's savepoint ends: a failing write fails this poll only
         return counts;

@@ -13,7 +13,8 @@ namespace EmbeddedAiReport.Storage;
 /// always sees them, or on <see cref="FlushAsync"/>, which callers use before any statement that does not go through the
 /// pipeline and before a poll's savepoint ends, so that a failing held write still fails its own poll. A command of several
 /// statements (PostgreSQL batches take one statement per command) is never held: what is held goes first, then it runs.
-/// On SQLite, writes run through the connection's <see cref="SqliteStatements"/> when the caller has them.
+/// On SQLite, statements run through the connection's <see cref="SqliteStatements"/> when the caller has them: writes
+/// prepared once by it, the rest through its reusable commands, so that no statement is prepared again for the next poll.
 /// <threadsafety>Not thread-safe, as the connection it uses.</threadsafety>
 /// </remarks>
 /// <param name="statements">The connection's prepared writes (<see cref="SqlDialect.StatementsFor"/>), if it keeps them.</param>
@@ -31,7 +32,7 @@ internal sealed class CommandPipeline(SqlDialect dialect, DbConnection connectio
         {
             await FlushAsync(cancellationToken);
             if (statements?.TryExecute(command) == true) return;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await (statements?.Reusable(command) ?? command).ExecuteNonQueryAsync(cancellationToken);
             return;
         }
         Hold(command);
@@ -43,7 +44,7 @@ internal sealed class CommandPipeline(SqlDialect dialect, DbConnection connectio
         if (_batch is null || _batch.BatchCommands.Count == 0 || _spent || SeveralStatements(command))
         {
             await FlushAsync(cancellationToken);
-            return await command.ExecuteReaderAsync(cancellationToken);
+            return await (statements?.Reusable(command) ?? command).ExecuteReaderAsync(cancellationToken);
         }
         Hold(command);
         _spent = true;
@@ -56,6 +57,15 @@ internal sealed class CommandPipeline(SqlDialect dialect, DbConnection connectio
     {
         await using var reader = await ReadAsync(command, cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? reader.GetValue(0) : null;
+    }
+
+    /// <summary>A command on the pipeline's connection, in its transaction, to run through the pipeline.</summary>
+    public DbCommand Command(string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
     }
 
     /// <summary>Sends whatever is held.</summary>

@@ -47,24 +47,24 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     internal static async Task<IReadOnlyList<UpsertedEntry>> WriteFetchAsync(SqlDialect dialect, DbConnection connection, DbTransaction transaction, FetchRecord record,
         IReadOnlyList<EntryWrite> entries, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var fetchId = await StartFetchAsync(connection, transaction, record, cancellationToken);
+        await using var pipeline = new CommandPipeline(dialect, connection, transaction);
+        var fetchId = await StartFetchAsync(pipeline, record, cancellationToken);
         var upserted = entries.Count == 0
             ? []
             : await EntryStore.UpsertAsync(dialect, connection, transaction, record.SourceId, fetchId, now, entries, cancellationToken);
-        await FinishFetchAsync(connection, transaction, record, fetchId, entries, Count(upserted), now, cancellationToken);
+        await FinishFetchAsync(pipeline, record, fetchId, entries, Count(upserted), now, cancellationToken);
+        await pipeline.FlushAsync(cancellationToken);
         return upserted;
     }
 
-    /// <summary>Inserts the <c>fetches</c> row of a poll inside the caller's transaction; returns its id (entries record the fetch that first stored them).</summary>
-    internal static async Task<long> StartFetchAsync(DbConnection connection, DbTransaction transaction, FetchRecord record, CancellationToken cancellationToken)
+    /// <summary>Inserts the <c>fetches</c> row of a poll in the pipeline's transaction; returns its id (entries record the fetch that first stored them).</summary>
+    internal static async Task<long> StartFetchAsync(CommandPipeline pipeline, FetchRecord record, CancellationToken cancellationToken)
     {
-        await using (var insert = connection.CreateCommand())
-        {
-            insert.Transaction = transaction;
-            insert.CommandText = """
+        await using (var insert = pipeline.Command("""
                 INSERT INTO fetches (source_id, started, duration_ms, http_status, bytes, seen, error)
                 VALUES (@source, @started, @duration, @status, @bytes, @seen, @error) RETURNING id
-                """;
+                """))
+        {
             insert.AddParameter("@source", record.SourceId);
             insert.AddParameter("@started", SqliteTime.Write(record.Started));
             insert.AddParameter("@duration", (long)record.Duration.TotalMilliseconds);
@@ -72,31 +72,27 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             insert.AddParameter("@bytes", record.Bytes);
             insert.AddParameter("@seen", record.Seen);
             insert.AddParameter("@error", (object?)record.Error ?? DBNull.Value);
-            return Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken));
+            return Convert.ToInt64(await pipeline.ScalarAsync(insert, cancellationToken));
         }
     }
 
-    /// <summary>Completes a poll inside the caller's transaction: its counts in the <c>fetches</c> row, the validators and the source's health.</summary>
-    internal static async Task FinishFetchAsync(DbConnection connection, DbTransaction transaction, FetchRecord record, long fetchId,
+    /// <summary>Completes a poll in the pipeline's transaction: its counts in the <c>fetches</c> row, the validators and the source's health (flush the pipeline after it).</summary>
+    internal static async Task FinishFetchAsync(CommandPipeline pipeline, FetchRecord record, long fetchId,
         IReadOnlyList<EntryWrite> entries, StoreCounts counts, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using (var update = connection.CreateCommand())
+        await using (var update = pipeline.Command("UPDATE fetches SET new = @new, updated = @updated WHERE id = @id"))
         {
-            update.Transaction = transaction;
-            update.CommandText = "UPDATE fetches SET new = @new, updated = @updated WHERE id = @id";
             update.AddParameter("@new", counts.New);
             update.AddParameter("@updated", counts.Updated);
             update.AddParameter("@id", fetchId);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            await pipeline.ExecuteAsync(update, cancellationToken);
         }
 
-        await using (var validators = connection.CreateCommand())
-        {
-            validators.Transaction = transaction;
-            validators.CommandText = """
+        await using (var validators = pipeline.Command("""
                 INSERT INTO http_validators (source_id, url, etag, last_modified) VALUES (@source, @url, @etag, @modified)
                 ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified
-                """;
+                """))
+        {
             var url = validators.AddParameter("@url");
             var etag = validators.AddParameter("@etag");
             var modified = validators.AddParameter("@modified");
@@ -106,14 +102,11 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
                 url.Value = address;
                 etag.Value = (object?)value.ETag ?? DBNull.Value;
                 modified.Value = (object?)value.LastModified ?? DBNull.Value;
-                await validators.ExecuteNonQueryAsync(cancellationToken);
+                await pipeline.ExecuteAsync(validators, cancellationToken);
             }
         }
 
-        await using (var health = connection.CreateCommand())
-        {
-            health.Transaction = transaction;
-            health.CommandText = """
+        await using (var health = pipeline.Command("""
                 INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry, paused_until, first_poll, last_warning)
                 VALUES (@id, @kind, @now, CASE WHEN CAST(@error AS TEXT) IS NULL THEN @now END, @error, CASE WHEN CAST(@error AS TEXT) IS NULL THEN 0 ELSE 1 END,
                         coalesce(@newest, CASE WHEN @new > 0 THEN @now END), @paused, @started, @warning)
@@ -126,7 +119,8 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
                     last_new_entry = CASE WHEN sources.last_new_entry IS NULL OR excluded.last_new_entry > sources.last_new_entry
                                           THEN coalesce(excluded.last_new_entry, sources.last_new_entry) ELSE sources.last_new_entry END,
                     paused_until = excluded.paused_until
-                """;
+                """))
+        {
             health.AddParameter("@id", record.SourceId);
             health.AddParameter("@kind", record.Kind);
             health.AddParameter("@now", SqliteTime.Write(now));
@@ -139,27 +133,25 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             var newest = entries.Select(e => e.Candidate.Published).Max();
             health.AddParameter("@newest", newest is { } n ? SqliteTime.Write(n < now ? n : now) : DBNull.Value);
             health.AddParameter("@paused", record.Error is null ? DBNull.Value : SqliteTime.WriteOrNull(record.PausedUntil));
-            await health.ExecuteNonQueryAsync(cancellationToken);
+            await pipeline.ExecuteAsync(health, cancellationToken);
         }
 
         foreach (var request in record.Requests ?? [])
         {
-            await using var upsert = connection.CreateCommand();
-            upsert.Transaction = transaction;
-            upsert.CommandText = """
+            await using var upsert = pipeline.Command("""
                 INSERT INTO request_health (source_id, label, last_success, last_error, consecutive_failures, paused_until)
                 VALUES (@source, @label, CASE WHEN CAST(@error AS TEXT) IS NULL THEN @now END, @error, @failures, @paused)
                 ON CONFLICT (source_id, label) DO UPDATE SET
                     last_success = coalesce(excluded.last_success, request_health.last_success), last_error = excluded.last_error,
                     consecutive_failures = excluded.consecutive_failures, paused_until = excluded.paused_until
-                """;
+                """);
             upsert.AddParameter("@source", record.SourceId);
             upsert.AddParameter("@label", request.Label);
             upsert.AddParameter("@now", SqliteTime.Write(now));
             upsert.AddParameter("@error", (object?)request.Error ?? DBNull.Value);
             upsert.AddParameter("@failures", request.ConsecutiveFailures);
             upsert.AddParameter("@paused", SqliteTime.WriteOrNull(request.PausedUntil));
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
+            await pipeline.ExecuteAsync(upsert, cancellationToken);
         }
     }
 

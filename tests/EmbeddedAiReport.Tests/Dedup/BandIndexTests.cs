@@ -331,8 +331,10 @@ public sealed class BandIndexTests : IDisposable
         var database = _services.Get<ReportDatabase>();
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var transaction = await database.BeginWriteAsync(connection, CancellationToken.None);
-        var refresh = await index.PrepareAsync(connection, transaction, now, oldest, CancellationToken.None);
-        if (advance) await index.AdvanceAsync(connection, transaction, CancellationToken.None);
+        await using var pipeline = new CommandPipeline(database.Dialect, connection, transaction);
+        var refresh = await index.PrepareAsync(pipeline, connection, transaction, now, oldest, CancellationToken.None);
+        if (advance) await index.AdvanceAsync(pipeline, CancellationToken.None);
+        await pipeline.FlushAsync(CancellationToken.None);
         await transaction.CommitAsync();
         return refresh;
     }

@@ -152,6 +152,50 @@ public sealed class SqliteStatementsTests : IDisposable
         Assert.Equal(2L, Scalar("SELECT count(*) FROM t WHERE v = 'r'"));
     }
 
+    [Fact]
+    public void Reusable_SameTextFromTwoCommands_IsOneCommandThatReadsEachOnesValues()
+    {
+        Execute("INSERT INTO t (k, v) VALUES (1, 'one'), (2, 'two')");
+        using var first = Command("SELECT v FROM t WHERE k = @k", ("@k", 1));
+        using var second = Command("SELECT v FROM t WHERE k = @k", ("@k", 2));
+
+        var reusable = _statements.Reusable(first);
+        var one = reusable.ExecuteScalar();
+        var again = _statements.Reusable(second);
+        var two = again.ExecuteScalar();
+        first.Parameters["@k"].Value = 2;
+        var changed = _statements.Reusable(first).ExecuteScalar();
+
+        // One command per text, so Microsoft.Data.Sqlite prepares the statement once and keeps it between executions.
+        Assert.Same(reusable, again);
+        Assert.NotSame(first, reusable);
+        Assert.Equal(("one", "two", "two"), (one, two, changed));
+    }
+
+    [Fact]
+    public void Reusable_CommandInATransaction_RunsInIt()
+    {
+        using var transaction = _connection.BeginTransaction();
+        using (var insert = _connection.CreateCommand(transaction, "INSERT INTO t (k, v) VALUES (7, 'uncommitted')")) insert.ExecuteNonQuery();
+        using var query = Command("SELECT v FROM t WHERE k = @k", ("@k", 7));
+        query.Transaction = transaction;
+
+        Assert.Equal("uncommitted", _statements.Reusable(query).ExecuteScalar());
+        transaction.Rollback();
+        query.Transaction = null;
+        Assert.Null(_statements.Reusable(query).ExecuteScalar());
+    }
+
+    [Fact]
+    public void Reusable_CommandOfAnotherConnection_ComesBackAsIs()
+    {
+        using var other = new SqliteConnection(_connection.ConnectionString);
+        other.Open();
+        using var command = other.CreateCommand(null, "SELECT 1");
+
+        Assert.Same(command, _statements.Reusable(command));
+    }
+
     public void Dispose()
     {
         _statements.Dispose();

@@ -13,12 +13,13 @@ namespace EmbeddedAiReport.Ingest;
 /// the log past 64 MB twice. A passive checkpoint (<c>PRAGMA wal_checkpoint(PASSIVE)</c>) copies what no reader still
 /// needs and never blocks the writer, so it runs here, one at a time (commits meanwhile ask for one more run), once the
 /// commits since the last one have written <see cref="DefaultPagesPerCheckpoint"/> pages of log (8 MB at SQLite's 4 KB
-/// pages). After every commit, as before, a cold 200-feed poll ran ~40 checkpoints for ~90 small commits: each its own
-/// connection, two fsyncs and a copy of index pages that the next commit dirtied again, 7 % of the poll's CPU time
-/// (native, 10 interleaved pairs, 2026-12-02); 1,024–4,096 pages measured the same. What is left below the threshold stays
-/// in the log, which readers see, and is copied by a later checkpoint or when the last connection closes. The writer keeps
-/// a bound of its own (<see cref="SqlDialect.ConfigureWriterAsync"/>) for a log this one cannot keep up with. A failed run
-/// is logged and retried after the next commit; the log stays valid, nothing is lost.
+/// pages). Run after every commit, as it was until 2026-12-02, it made ~40 checkpoints for the ~90 small commits of a
+/// cold 200-feed poll: each its own connection, two fsyncs and a copy of index pages that the next commit dirtied again,
+/// 7 % of the poll's CPU time (native, 10 interleaved pairs); 1,024–4,096 pages measured the same. What is left below the
+/// threshold stays in the log, which readers see, and is copied by a later checkpoint or when the last connection
+/// closes. The writer keeps a bound of its own (<see cref="SqlDialect.ConfigureWriterAsync"/>) for a log this one cannot
+/// keep up with. A failed run is logged and tried again once the log has grown by the threshold again; the log stays
+/// valid, nothing is lost.
 /// <threadsafety>Thread-safe.</threadsafety>
 /// </remarks>
 internal sealed class WalCheckpointer(ReportDatabase database, string sql, ILogger logger) : IAsyncDisposable

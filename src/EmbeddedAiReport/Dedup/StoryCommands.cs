@@ -8,25 +8,25 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
     : IDisposable
 {
     // Queries that find related entries return (id, current story) pairs.
-    public DbCommand SameText { get; } = Make(connection, transaction, """
+    public DbCommand SameText { get; } = connection.CreateCommand(transaction, """
         SELECT s.entry_id, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
         WHERE s.text_hash = @hash AND s.entry_id <> @id ORDER BY s.entry_id DESC LIMIT @limit
         """);
     // Whether any stored signature has each of a poll's text hashes (those none has cannot match: their SameText lookups are
     // skipped). One index probe per hash, as a subquery per row: a join let PostgreSQL's planner scan every signature.
-    public DbCommand StoredHashes { get; } = Make(connection, transaction, $"""
+    public DbCommand StoredHashes { get; } = connection.CreateCommand(transaction, $"""
         SELECT j.value, EXISTS (SELECT 1 FROM entry_signatures s WHERE s.text_hash = j.value) FROM {dialect.IndexedTexts("@values")} j
         """);
     // Whether any stored entry has each of a poll's link targets as its key or links it (the others, unless another entry of
     // the poll names them, cannot join anything: their Linked lookups are skipped).
-    public DbCommand StoredTargets { get; } = Make(connection, transaction, $"""
+    public DbCommand StoredTargets { get; } = connection.CreateCommand(transaction, $"""
         SELECT j.value, EXISTS (SELECT 1 FROM entries e WHERE e.canonical_key = j.value) OR EXISTS (SELECT 1 FROM entry_links l WHERE l.target = j.value)
         FROM {dialect.IndexedTexts("@values")} j
         """);
     // What a link target joins, in one statement (one round trip on PostgreSQL): unless more than MaxLinkFanout entries
     // link it (a hub: counting stops one past it, so a hub costs no scan), the entry whose key it is (@owner) and the
     // entries of at most @max_links links that link it (@linkers); @fanout is Dedup:MaxLinkFanout.
-    public DbCommand Linked { get; } = Make(connection, transaction, """
+    public DbCommand Linked { get; } = connection.CreateCommand(transaction, """
         SELECT o.id, o.story_id FROM entries o
         WHERE @owner AND o.canonical_key = @target
           AND (SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT @fanout + 1) AS linking) <= @fanout
@@ -35,34 +35,34 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
         WHERE @linkers AND l.target = @target AND (SELECT count(*) FROM entry_links m WHERE m.entry_id = l.entry_id) <= @max_links
           AND (SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT @fanout + 1) AS linking) <= @fanout
         """);
-    public DbCommand SaveSignature { get; } = Make(connection, transaction,
+    public DbCommand SaveSignature { get; } = connection.CreateCommand(transaction,
         """
         INSERT INTO entry_signatures (entry_id, text_hash, shingles, signature) VALUES (@id, @hash, @shingles, @signature)
         ON CONFLICT (entry_id) DO UPDATE SET text_hash = excluded.text_hash, shingles = excluded.shingles, signature = excluded.signature
         """);
-    public DbCommand PendingIds { get; } = Make(connection, transaction, "SELECT entry_id FROM entry_pending ORDER BY entry_id");
+    public DbCommand PendingIds { get; } = connection.CreateCommand(transaction, "SELECT entry_id FROM entry_pending ORDER BY entry_id");
     // Pending entries with their links, by id: what a pass needs to sign and place them.
-    public DbCommand PendingRows { get; } = Make(connection, transaction, $"""
+    public DbCommand PendingRows { get; } = connection.CreateCommand(transaction, $"""
         SELECT e.id, e.canonical_key, e.title, e.summary, e.account, e.window_time, e.story_id, l.kind, l.target
         FROM entries e LEFT JOIN entry_links l ON l.entry_id = e.id WHERE {dialect.IdIn("e.id", "@ids")}
         ORDER BY e.id, l.target
         """);
     // Rows of entries that no longer exist (a deleted entry's signature went with it and listed it).
-    public DbCommand DropOrphans { get; } = Make(connection, transaction,
+    public DbCommand DropOrphans { get; } = connection.CreateCommand(transaction,
         "DELETE FROM entry_pending WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = entry_pending.entry_id)");
-    public DbCommand StoryOf { get; } = Make(connection, transaction, "SELECT story_id FROM entries WHERE id = @id");
-    public DbCommand CreateStory { get; } = Make(connection, transaction, "INSERT INTO stories (primary_entry_id, created) VALUES (@id, @now) RETURNING id");
-    public DbCommand StoryRow { get; } = Make(connection, transaction, "SELECT primary_entry_id, primary_pinned FROM stories WHERE id = @id");
-    public DbCommand MoveStory { get; } = Make(connection, transaction,
+    public DbCommand StoryOf { get; } = connection.CreateCommand(transaction, "SELECT story_id FROM entries WHERE id = @id");
+    public DbCommand CreateStory { get; } = connection.CreateCommand(transaction, "INSERT INTO stories (primary_entry_id, created) VALUES (@id, @now) RETURNING id");
+    public DbCommand StoryRow { get; } = connection.CreateCommand(transaction, "SELECT primary_entry_id, primary_pinned FROM stories WHERE id = @id");
+    public DbCommand MoveStory { get; } = connection.CreateCommand(transaction,
         "UPDATE entries SET story_id = @to WHERE story_id = @from; DELETE FROM stories WHERE id = @from;");
-    public DbCommand KeepPinned { get; } = Make(connection, transaction,
+    public DbCommand KeepPinned { get; } = connection.CreateCommand(transaction,
         "UPDATE stories SET primary_entry_id = @id, primary_pinned = TRUE WHERE id = @to AND NOT primary_pinned");
-    public DbCommand SetStory { get; } = Make(connection, transaction, "UPDATE entries SET story_id = @story WHERE id = @id");
-    public DbCommand Members { get; } = Make(connection, transaction, """
+    public DbCommand SetStory { get; } = connection.CreateCommand(transaction, "UPDATE entries SET story_id = @story WHERE id = @id");
+    public DbCommand Members { get; } = connection.CreateCommand(transaction, """
         SELECT e.id, e.canonical_key, e.title, e.summary, e.account, e.window_time, s.primary_pinned AND s.primary_entry_id = e.id
         FROM entries e JOIN stories s ON s.id = e.story_id WHERE e.story_id = @story ORDER BY e.id
         """);
-    public DbCommand SetPrimary { get; } = Make(connection, transaction, """
+    public DbCommand SetPrimary { get; } = connection.CreateCommand(transaction, """
         UPDATE stories SET primary_entry_id = NULL WHERE primary_entry_id = @id AND id <> @story;
         UPDATE stories SET primary_entry_id = @id WHERE id = @story;
         """);
@@ -150,13 +150,5 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
         }
         parameters.Clear();
         foreach (var (name, value) in values) command.AddParameter(name, value);
-    }
-
-    private static DbCommand Make(DbConnection connection, DbTransaction transaction, string text)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = text;
-        return command;
     }
 }

@@ -60,13 +60,7 @@ internal sealed class CommandPipeline(SqlDialect dialect, DbConnection connectio
     }
 
     /// <summary>A command on the pipeline's connection, in its transaction, to run through the pipeline.</summary>
-    public DbCommand Command(string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    public DbCommand Command(string sql) => connection.CreateCommand(transaction, sql);
 
     /// <summary>Sends whatever is held.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)

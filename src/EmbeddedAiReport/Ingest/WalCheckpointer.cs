@@ -12,7 +12,7 @@ namespace EmbeddedAiReport.Ingest;
 /// the copy and two fsyncs while every poll queued behind it waits; into a 1,000,000-entry database a 200-feed poll wrote
 /// the log past 64 MB twice. A passive checkpoint (<c>PRAGMA wal_checkpoint(PASSIVE)</c>) copies what no reader still
 /// needs and never blocks the writer, so it runs here, one at a time (commits meanwhile ask for one more run), once the
-/// commits since the last one have written <see cref="DefaultPagesPerCheckpoint"/> pages of log (8 MB at SQLite's 4 KB
+/// commits since the last one have written <see cref="PagesPerCheckpoint"/> pages of log (8 MB at SQLite's 4 KB
 /// pages). Run after every commit, as it was until 2026-12-02, it made ~40 checkpoints for the ~90 small commits of a
 /// cold 200-feed poll: each its own connection, two fsyncs and a copy of index pages that the next commit dirtied again,
 /// 7 % of the poll's CPU time (native, 10 interleaved pairs); 1,024–4,096 pages measured the same. What is left below the
@@ -25,7 +25,7 @@ namespace EmbeddedAiReport.Ingest;
 internal sealed class WalCheckpointer(ReportDatabase database, string sql, ILogger logger) : IAsyncDisposable
 {
     /// <summary>Pages of log written by commits since the last checkpoint that make the next one due.</summary>
-    public const long DefaultPagesPerCheckpoint = 2048;
+    public const long PagesPerCheckpoint = 2048;
 
     private readonly SemaphoreSlim _due = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -33,9 +33,6 @@ internal sealed class WalCheckpointer(ReportDatabase database, string sql, ILogg
     private Task? _loop;
     private TaskCompletionSource _idle = Completed();
     private long _pagesSinceCheckpoint;
-
-    /// <summary>Pages of log written by commits since the last checkpoint that make the next one due (tests lower it).</summary>
-    public long PagesPerCheckpoint { get; set; } = DefaultPagesPerCheckpoint;
 
     /// <summary>Counts a commit's <paramref name="pagesWritten"/> pages of log and asks for a checkpoint once they pass <see cref="PagesPerCheckpoint"/>; returns at once.</summary>
     public void Committed(long pagesWritten)

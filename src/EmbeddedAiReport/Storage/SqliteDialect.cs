@@ -11,7 +11,7 @@ namespace EmbeddedAiReport.Storage;
 /// </remarks>
 internal sealed class SqliteDialect : SqlDialect
 {
-    // Before SQLite opens its first connection through this program (SqliteLibrary: multi-thread mode, no memory statistics).
+    // Before SQLite opens its first connection through this program (SqliteLibrary: no memory statistics).
     static SqliteDialect() => SqliteLibrary.EnsureConfigured();
 
     public SqliteDialect(string path)
@@ -45,11 +45,20 @@ internal sealed class SqliteDialect : SqlDialect
     public static async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // SQLite's default page cache (2 MB): connections are pooled, and each keeps what it read, so a larger cache on
-        // every connection held ~10 MB more in the idle daemon. The writer gets a larger one (ConfigureWriterAsync).
-        await ExecuteAsync(connection, null, "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", cancellationToken);
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // SQLite's default page cache (2 MB): connections are pooled, and each keeps what it read, so a larger cache on
+            // every connection held ~10 MB more in the idle daemon. The writer gets a larger one (ConfigureWriterAsync).
+            await ExecuteAsync(connection, null, "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            // Cancelled or failed before the caller owns it: back to the pool now, not whenever the collector finds it.
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>

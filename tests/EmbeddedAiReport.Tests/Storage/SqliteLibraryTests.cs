@@ -1,11 +1,30 @@
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace EmbeddedAiReport.Tests.Storage;
 
 public sealed class SqliteLibraryTests
 {
+    [Fact]
+    public async Task Connections_EachLockAMutexOfTheirOwn()
+    {
+        // A command nobody disposed has its statements finalized on the collector's thread while its connection may be in
+        // use on another; only a serialized connection (one with a mutex) makes that wait instead of corrupting memory.
+        // SQLite gives a connection's mutex, or null when it runs without one (multi-thread mode).
+        using var directory = new TempDirectory();
+        await using var connection = await SqliteDialect.OpenAsync(new SqliteDialect(directory.File("t.db")).ConnectionString, CancellationToken.None);
+        Assert.NotEqual(IntPtr.Zero, DbMutex(((SqliteConnection)connection).Handle!.DangerousGetHandle()));
+    }
+
+    // The bundled library's own export (SQLitePCLRaw does not wrap it); a plain pointer in and out, nothing to marshal.
+#pragma warning disable SYSLIB1054
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_db_mutex")]
+    private static extern IntPtr DbMutex(IntPtr db);
+#pragma warning restore SYSLIB1054
+
     [Fact]
     public async Task Configured_SqliteKeepsNoMemoryStatistics()
     {
@@ -23,8 +42,8 @@ public sealed class SqliteLibraryTests
     [Fact]
     public async Task Connections_OnManyThreadsAtOnce_EachStoresItsRows()
     {
-        // Multi-thread mode leaves each connection to one thread at a time: many connections of one file, written and read
-        // from several threads at once (the daemon's polls, readers and checkpoints), still see every committed row.
+        // Many connections of one file, written and read from several threads at once (the daemon's polls, readers and
+        // checkpoints), still see every committed row.
         using var directory = new TempDirectory();
         var dialect = new SqliteDialect(directory.File("t.db"));
         await using (var setup = await dialect.OpenAsync(CancellationToken.None))

@@ -4,7 +4,7 @@ using EmbeddedAiReport.Storage;
 namespace EmbeddedAiReport.Tests.Support;
 
 /// <summary>
-/// SQLite as the program sets it up (multi-thread mode, no memory statistics), before any test opens a connection: tests
+/// SQLite as the program sets it up (serialized connections, no memory statistics), before any test opens a connection: tests
 /// run in parallel and some open SQLite directly, so whichever came first would otherwise decide for the whole run.
 /// </summary>
 internal static class SqliteSetup

@@ -32,12 +32,12 @@ public sealed class LabelStore(ReportDatabase database)
         var pickedStories = new HashSet<long>();
 
         var issues = new List<DateOnly>();
-        await using (var command = Command(connection, transaction, "SELECT date FROM issues ORDER BY date"))
+        await using (var command = connection.CreateCommand(transaction, "SELECT date FROM issues ORDER BY date"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken)) issues.Add(DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture));
 
         // Items of issues: the stored entry when there is one, else the item as recorded.
-        await using (var command = Command(connection, transaction, $"""
+        await using (var command = connection.CreateCommand(transaction, $"""
             SELECT i.date, ii.canonical_key, ii.section, ii.title, ii.url, ii.summary, ii.account, {Columns}
             FROM issue_items ii JOIN issues i ON i.id = ii.issue_id LEFT JOIN entries e ON e.canonical_key = ii.canonical_key
             ORDER BY i.date, ii.canonical_key
@@ -102,7 +102,7 @@ public sealed class LabelStore(ReportDatabase database)
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
             var entries = await ListAsync(connection, transaction, $"e.id > @last ORDER BY e.id LIMIT {batch}", [("@last", last)], cancellationToken);
             if (entries.Count == 0) return changed;
-            await using var update = Command(connection, transaction, "UPDATE entries SET score = @score WHERE id = @id AND score <> @score");
+            await using var update = connection.CreateCommand(transaction, "UPDATE entries SET score = @score WHERE id = @id AND score <> @score");
             var scoreParameter = update.AddParameter("@score");
             var idParameter = update.AddParameter("@id");
             foreach (var entry in entries)
@@ -127,7 +127,7 @@ public sealed class LabelStore(ReportDatabase database)
         (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
         var entries = new List<StoredEntry>();
-        await using (var command = Command(connection, transaction, $"SELECT {Columns} FROM entries e WHERE {condition}"))
+        await using (var command = connection.CreateCommand(transaction, $"SELECT {Columns} FROM entries e WHERE {condition}"))
         {
             foreach (var (name, value) in parameters) command.AddParameter(name, value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -135,7 +135,7 @@ public sealed class LabelStore(ReportDatabase database)
         }
         if (entries.Count == 0) return entries;
         var links = new Dictionary<long, List<EntryLink>>();
-        await using (var command = Command(connection, transaction, "SELECT entry_id, kind, target, url FROM entry_links WHERE entry_id = @id ORDER BY kind, target"))
+        await using (var command = connection.CreateCommand(transaction, "SELECT entry_id, kind, target, url FROM entry_links WHERE entry_id = @id ORDER BY kind, target"))
         {
             var id = command.AddParameter("@id");
             foreach (var entry in entries)
@@ -150,13 +150,5 @@ public sealed class LabelStore(ReportDatabase database)
             }
         }
         return entries.Select(e => links.TryGetValue(e.Id, out var l) ? e with { Links = l } : e).ToList();
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 }

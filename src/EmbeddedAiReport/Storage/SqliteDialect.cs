@@ -105,9 +105,9 @@ internal sealed class SqliteDialect : SqlDialect
 
     // Checkpoints (each two fsyncs and a copy of the WAL's pages into the file) run beside the writer, once its commits
     // have written 8 MB of log (BackgroundCheckpointSql, LogPagesWritten, Ingest/WalCheckpointer): a passive one never
-    // blocks the writer, where SQLite's own stops the committing connection for the copy. The writer checkpoints itself only past 256 MB of log, a bound for a
-    // log the background cannot keep up with (its own was 64 MB: a cold poll of a few hundred feeds writes a few dozen
-    // MB, and at SQLite's default 4 MB the checkpoints cost as much as the inserts).
+    // blocks the writer, where SQLite's own stops the committing connection for the copy. The writer checkpoints itself
+    // only past 256 MB of log, a bound for a log the background cannot keep up with (its own was 64 MB: a cold poll of a
+    // few hundred feeds writes a few dozen MB, and at SQLite's default 4 MB the checkpoints cost as much as the inserts).
     // A 4 MB page cache (SQLite's default is 2 MB): the writer's lookups are batched per poll now, and 16 MB measured no
     // faster on a cold 200-feed poll, its all-304 re-poll or the same poll into 1,000,000 entries, while it held ~12 MB
     // more of the poll's peak memory and of the daemon's after its first poll (bench/compare.sh, 2026-12-01).

@@ -111,13 +111,16 @@ internal sealed class SqliteDialect : SqlDialect
     // A 4 MB page cache (SQLite's default is 2 MB): the writer's lookups are batched per poll now, and 16 MB measured no
     // faster on a cold 200-feed poll, its all-304 re-poll or the same poll into 1,000,000 entries, while it held ~12 MB
     // more of the poll's peak memory and of the daemon's after its first poll (bench/compare.sh, 2026-12-01).
-    // Statement and savepoint journals (the original of each page changed, kept for a rollback) stay in memory up to
-    // SqliteLibrary.StatementJournalInMemory, in chunks of that size, and go to a temporary file past it. Not
-    // temp_store=MEMORY: that keeps them in memory whatever their size but in 1 KiB chunks, an allocation each (see
-    // SqliteLibrary). Savepoints are only used after a poll failed (IngestWriter), so a journal past 1 MiB is rare: when
-    // every poll of a group had one, a cold 200-feed poll wrote ~460 MB to such files for an 18 MB database.
+    // Temporary storage in memory: statement and savepoint sub-journals (the original of each page changed, kept for a
+    // rollback) otherwise spill past 64 KB into temp files. When every poll of a group had a savepoint, a cold 200-feed
+    // poll wrote ~460 MB to such files for an 18 MB database; savepoints are now only used after a poll failed (IngestWriter).
+    // In memory they are kept in 1 KiB chunks, a sqlite3_malloc each (~327,000 on a cold poll, ~1 % of its CPU in
+    // sqlite3_initialize's memory barrier). Tried on 2026-12-02 and reverted: temp_store left at its default with journals
+    // in memory up to 1 MiB (SQLITE_CONFIG_STMTJRNL_SPILL), 0.97× wall; but a journal past 1 MiB goes to a temporary file,
+    // and CrashTests' final poll, whose story merges write large savepoint journals, then failed with SQLITE_FULL "database
+    // or disk is full" in 3 of 13 runs with 22 GB free (0 of 15 with this setting); the cause was not found.
     public override Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, null, "PRAGMA wal_autocheckpoint=65536; PRAGMA cache_size=-4096;", cancellationToken);
+        ExecuteAsync(connection, null, "PRAGMA wal_autocheckpoint=65536; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096;", cancellationToken);
 
     public override string BackgroundCheckpointSql => "PRAGMA wal_checkpoint(PASSIVE)";
 

@@ -5,13 +5,6 @@ namespace EmbeddedAiReport.Storage;
 /// <summary>The process-wide settings of the SQLite library, made once before it opens its first connection.</summary>
 /// <remarks>
 /// <para>No memory statistics: nothing here reads them, and keeping them takes a global mutex on every allocation.</para>
-/// <para>Statement journals kept in memory up to <see cref="StatementJournalInMemory"/> (SQLite's default: 64 KiB), in
-/// chunks of that size. A statement that may stop halfway keeps the original of each page it changes so that it can be
-/// undone alone: every insert into a table with a trigger (<c>entries</c>, <c>entry_links</c>, <c>entry_signatures</c>)
-/// is one. With <c>temp_store=MEMORY</c>, as the writer had it until 2026-12-02, SQLite keeps those journals in 1 KiB
-/// chunks, each a call to <c>sqlite3_malloc</c> and through it <c>sqlite3_initialize</c>'s memory barrier: 327,000 calls
-/// on a cold 200-feed poll (counted with a uprobe), 18,000 now; cold poll 0.97× wall and CPU (20 interleaved pairs of
-/// native builds). At 64 KiB a poll into 1,000,000 entries spilled nine journals to temporary files; at 1 MiB none.</para>
 /// <para>Serialized threading, SQLite's default, on purpose: each connection locks a mutex of its own around every call.
 /// .NET finalizes a command that was not disposed (its prepared statements: <c>sqlite3_finalize</c>) on the collector's
 /// finalizer thread, whenever the collector finds it, while its pooled connection may be in use on another thread; a
@@ -28,12 +21,6 @@ internal static class SqliteLibrary
 {
     private static readonly bool s_configured = Configure();
 
-    /// <summary>Bytes of a statement journal (or a savepoint's) held in memory before it goes to a temporary file.</summary>
-    public const int StatementJournalInMemory = 1 << 20;
-
-    // SQLITE_CONFIG_STMTJRNL_SPILL in sqlite3.h (SQLitePCLRaw names no constant for it).
-    private const int ConfigStatementJournalSpill = 26;
-
     /// <summary>True when SQLite took the settings.</summary>
     public static bool Configured => s_configured;
 
@@ -43,8 +30,6 @@ internal static class SqliteLibrary
     private static bool Configure()
     {
         Batteries_V2.Init();
-        var statistics = raw.sqlite3_config(raw.SQLITE_CONFIG_MEMSTATUS, 0);
-        var journals = raw.sqlite3_config(ConfigStatementJournalSpill, StatementJournalInMemory);
-        return statistics == raw.SQLITE_OK && journals == raw.SQLITE_OK;
+        return raw.sqlite3_config(raw.SQLITE_CONFIG_MEMSTATUS, 0) == raw.SQLITE_OK;
     }
 }

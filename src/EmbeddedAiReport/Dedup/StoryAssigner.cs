@@ -87,14 +87,12 @@ public sealed class StoryAssigner(
         if (await StoryOfAsync(entryId, cancellationToken) is not { } story) return false;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         // A new generation: every assigner's cached primaries are rebuilt before they are used again.
-        command.CommandText = """
+        await using var command = connection.CreateCommand(transaction, """
             UPDATE stories SET primary_entry_id = NULL WHERE primary_entry_id = @id;
             UPDATE stories SET primary_entry_id = @id, primary_pinned = TRUE WHERE id = @story;
             UPDATE dedup_state SET generation = @generation WHERE id = 1;
-            """;
+            """);
         command.AddParameter("@id", entryId);
         command.AddParameter("@story", story);
         command.AddParameter("@generation", Random.Shared.NextInt64(1, long.MaxValue));

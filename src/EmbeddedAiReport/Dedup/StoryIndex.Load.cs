@@ -15,22 +15,18 @@ internal sealed partial class StoryIndex
     private async Task<int> LoadAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset from, DateTimeOffset? to,
         CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        await using var command = connection.CreateCommand(transaction, """
             SELECT s.entry_id, s.signature, e.window_time, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
             WHERE s.text_hash IS NOT NULL AND e.window_time >= @from AND e.window_time < @to
-            """;
+            """);
         var (fromText, toText) = (SqliteTime.Write(from), to is { } end ? SqliteTime.Write(end) : "~");   // '~' sorts after every time
         command.AddParameter("@from", fromText);
         command.AddParameter("@to", toText);
         // Sized once for the window (a count over the time index), not grown by doubling: at a million stored entries the
         // window holds tens of thousands, and the copies a growing array leaves behind would double the peak memory.
         int window;
-        await using (var count = connection.CreateCommand())
+        await using (var count = connection.CreateCommand(transaction, "SELECT count(*) FROM entries e WHERE e.window_time >= @from AND e.window_time < @to"))
         {
-            count.Transaction = transaction;
-            count.CommandText = "SELECT count(*) FROM entries e WHERE e.window_time >= @from AND e.window_time < @to";
             count.AddParameter("@from", fromText);
             count.AddParameter("@to", toText);
             window = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken));

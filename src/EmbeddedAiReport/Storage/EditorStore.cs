@@ -43,12 +43,10 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        await using var command = connection.CreateCommand(transaction, """
             INSERT INTO entry_overrides (entry_id, position, updated) VALUES (@id, @position, @now)
             ON CONFLICT (entry_id) DO UPDATE SET position = excluded.position, updated = excluded.updated
-            """;
+            """);
         var id = command.AddParameter("@id");
         var position = command.AddParameter("@position");
         command.AddParameter("@now", SqliteTime.Write(timeProvider.GetUtcNow()));
@@ -121,27 +119,22 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
+        await using var insert = connection.CreateCommand(transaction, """
             INSERT INTO entry_overrides (entry_id, updated) SELECT id, @now FROM entries WHERE id = @id
             ON CONFLICT (entry_id) DO UPDATE SET updated = excluded.updated
-            """;
+            """);
         insert.AddParameter("@id", entryId);
         insert.AddParameter("@now", SqliteTime.Write(timeProvider.GetUtcNow()));
         if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0) return false;
         foreach (var (value, column) in fields.Where(f => f.Value is not null))
         {
-            await using var update = connection.CreateCommand();
-            update.Transaction = transaction;
-            update.CommandText = $"UPDATE entry_overrides SET {column} = @value WHERE entry_id = @id";   // column names are the constants above
+            // Column names are the constants above.
+            await using var update = connection.CreateCommand(transaction, $"UPDATE entry_overrides SET {column} = @value WHERE entry_id = @id");
             update.AddParameter("@id", entryId);
             update.AddParameter("@value", value!.Trim().Length == 0 ? DBNull.Value : value.Trim());
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using var prune = connection.CreateCommand();
-        prune.Transaction = transaction;
-        prune.CommandText = "DELETE FROM entry_overrides WHERE entry_id = @id AND title IS NULL AND summary IS NULL AND section IS NULL AND position IS NULL";
+        await using var prune = connection.CreateCommand(transaction, "DELETE FROM entry_overrides WHERE entry_id = @id AND title IS NULL AND summary IS NULL AND section IS NULL AND position IS NULL");
         prune.AddParameter("@id", entryId);
         await prune.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -150,9 +143,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, string from, string to)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        var command = connection.CreateCommand(transaction, sql);
         command.AddParameter("@from", from);
         command.AddParameter("@to", to);
         return command;

@@ -95,9 +95,7 @@ internal sealed class EntryBatch : IDisposable
         string sourceId, long fetchId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var batch = new EntryBatch(dialect, pipeline, connection, transaction, sourceId, fetchId, now);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT EXISTS (SELECT 1 FROM entry_aliases), coalesce((SELECT max(id) FROM entries), 0)";
+        await using var command = connection.CreateCommand(transaction, "SELECT EXISTS (SELECT 1 FROM entry_aliases), coalesce((SELECT max(id) FROM entries), 0)");
         await using var reader = await pipeline.ReadAsync(command, cancellationToken);
         await reader.ReadAsync(cancellationToken);
         batch._aliasesExist = reader.GetBoolean(0);
@@ -110,9 +108,7 @@ internal sealed class EntryBatch : IDisposable
     {
         var isNew = new bool[writes.Count];
         if (writes.Count == 0) return isNew;
-        await using var command = _connection.CreateCommand();
-        command.Transaction = _transaction;
-        command.CommandText = string.Format(CultureInfo.InvariantCulture, KnownSql, _dialect.IndexedTexts("@keys"));
+        await using var command = _connection.CreateCommand(_transaction, string.Format(CultureInfo.InvariantCulture, KnownSql, _dialect.IndexedTexts("@keys")));
         command.AddParameter("@keys", _dialect.TextList(writes.Select(w => w.Candidate.CanonicalKey)));
         await using var reader = await _pipeline.ReadAsync(command, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -246,9 +242,7 @@ internal sealed class EntryBatch : IDisposable
 
     private DbCommand Command(string sql, params string[] parameters)
     {
-        var command = _connection.CreateCommand();
-        command.Transaction = _transaction;
-        command.CommandText = sql;
+        var command = _connection.CreateCommand(_transaction, sql);
         foreach (var name in parameters) command.AddParameter(name);
         _commands.Add(command);
         return command;

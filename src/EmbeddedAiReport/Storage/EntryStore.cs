@@ -23,9 +23,7 @@ public sealed class EntryStore(ReportDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginReadAsync(connection, cancellationToken);   // a read snapshot: both queries see the same data
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        await using var command = connection.CreateCommand(transaction, """
             SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
                    e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
                    EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id), o.position
@@ -36,7 +34,7 @@ public sealed class EntryStore(ReportDatabase database)
               AND NOT EXISTS (SELECT 1 FROM entries p JOIN issue_items i ON i.canonical_key = p.canonical_key
                               WHERE e.story_id IS NOT NULL AND p.story_id = e.story_id)
             ORDER BY e.id
-            """;
+            """);
         command.AddParameter("@from", SqliteTime.Write(fromUtc));
         command.AddParameter("@to", SqliteTime.Write(toUtc));
         var entries = new List<StoredEntry>();
@@ -101,9 +99,7 @@ public sealed class EntryStore(ReportDatabase database)
         (string Name, object Value)[] parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
         var result = new Dictionary<long, List<T>>();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        await using var command = connection.CreateCommand(transaction, sql);
         foreach (var (name, value) in parameters) command.AddParameter(name, value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -120,9 +116,7 @@ public sealed class EntryStore(ReportDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "UPDATE entries SET status = @status WHERE id = @id RETURNING id";
+        await using var command = connection.CreateCommand(transaction, "UPDATE entries SET status = @status WHERE id = @id RETURNING id");
         command.AddParameter("@status", status);
         var id = command.AddParameter("@id");
         var done = new List<long>();

@@ -21,15 +21,13 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         long issueId;
-        await using (var issue = connection.CreateCommand())
+        await using (var issue = connection.CreateCommand(transaction, $"""
+            INSERT INTO issues (date, title, imported, origin, last_day) VALUES (@date, @title, @now, @origin, @last)
+            ON CONFLICT (date) DO UPDATE SET title = excluded.title,
+                last_day = {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")}
+            RETURNING id
+            """))
         {
-            issue.Transaction = transaction;
-            issue.CommandText = $"""
-                INSERT INTO issues (date, title, imported, origin, last_day) VALUES (@date, @title, @now, @origin, @last)
-                ON CONFLICT (date) DO UPDATE SET title = excluded.title,
-                    last_day = {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")}
-                RETURNING id
-                """;
             issue.AddParameter("@date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             issue.AddParameter("@title", title);
             issue.AddParameter("@now", SqliteTime.Write(timeProvider.GetUtcNow()));
@@ -39,13 +37,11 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         }
 
         int added = 0, published = 0;
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
+        await using var insert = connection.CreateCommand(transaction, """
             INSERT INTO issue_items (issue_id, canonical_key, section, title, url, summary, account)
             VALUES (@issue, @key, @section, @title, @url, @summary, @account)
             ON CONFLICT DO NOTHING
-            """;
+            """);
         insert.AddParameter("@issue", issueId);
         var key = insert.AddParameter("@key");
         var section = insert.AddParameter("@section");
@@ -53,9 +49,7 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         var url = insert.AddParameter("@url");
         var summary = insert.AddParameter("@summary");
         var account = insert.AddParameter("@account");
-        await using var mark = connection.CreateCommand();
-        mark.Transaction = transaction;
-        mark.CommandText = "UPDATE entries SET status = 'published' WHERE canonical_key = @key AND status <> 'published'";
+        await using var mark = connection.CreateCommand(transaction, "UPDATE entries SET status = 'published' WHERE canonical_key = @key AND status <> 'published'");
         var markKey = mark.AddParameter("@key");
         foreach (var item in items)
         {

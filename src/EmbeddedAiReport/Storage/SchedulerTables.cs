@@ -40,9 +40,7 @@ public sealed class SchedulerTables(ReportDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = database.Dialect.DropTablesSql(Tables()) + "\n" + database.MigrationScript(Migration);
+        await using var command = connection.CreateCommand(transaction, database.Dialect.DropTablesSql(Tables()) + "\n" + database.MigrationScript(Migration));
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -184,12 +184,10 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         foreach (var (id, (kind, hash)) in sources)
         {
-            await using var read = connection.CreateCommand();
-            read.Transaction = transaction;
-            read.CommandText = """
+            await using var read = connection.CreateCommand(transaction, """
                 SELECT config_hash, paused_until > @now OR EXISTS (SELECT 1 FROM request_health r WHERE r.source_id = @id AND r.paused_until > @now)
                 FROM sources WHERE id = @id
-                """;
+                """);
             read.AddParameter("@id", id);
             read.AddParameter("@now", now);
             object? stored = null;
@@ -203,15 +201,13 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
                 }
             }
             if (stored is string old && old == hash) continue;
-            await using var write = connection.CreateCommand();
-            write.Transaction = transaction;
             // A first fingerprint (a new source, or a database from before fingerprints) changes nothing but the column.
-            write.CommandText = """
+            await using var write = connection.CreateCommand(transaction, """
                 INSERT INTO sources (id, kind, config_hash) VALUES (@id, @kind, @hash)
                 ON CONFLICT (id) DO UPDATE SET config_hash = excluded.config_hash,
                     paused_until = CASE WHEN sources.config_hash IS NULL THEN sources.paused_until END;
                 UPDATE request_health SET paused_until = NULL WHERE source_id = @id AND @edited;
-                """;
+                """);
             write.AddParameter("@id", id);
             write.AddParameter("@kind", kind);
             write.AddParameter("@hash", hash);

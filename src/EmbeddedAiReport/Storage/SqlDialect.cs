@@ -104,9 +104,7 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>Runs a statement without parameters.</summary>
     protected static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        await using var command = connection.CreateCommand(transaction, sql);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

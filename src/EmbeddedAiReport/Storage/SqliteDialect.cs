@@ -74,9 +74,7 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override async Task<bool> TableExistsAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name COLLATE NOCASE";
+        await using var command = connection.CreateCommand(transaction, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name COLLATE NOCASE");
         command.AddParameter("@name", table);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) > 0;
     }

@@ -30,13 +30,12 @@ public sealed class SourcePoller(
 
     /// <summary>Read polls that may wait for the writer per reading slot of <see cref="PollManyAsync"/>, which bounds the entries held in memory.</summary>
     /// <remarks>
-    /// 16: on a database of a million entries the first group waits about a quarter of a second for the story index to
-    /// load, and with 4 per slot the readers (4 slots) stopped after 16 polls and sat idle through most of it (its
-    /// 200-feed poll with 16: 0.82× and 0.91× wall in two sets of interleaved runs, 64 no better; about 0.2 MB per
-    /// waiting poll of 50 entries, peak memory +3 MB on an empty database). Only <c>poll</c> reads many sources at once;
-    /// the daemon's scheduled polls each stand alone.
+    /// More (16 or 64) was measured twice for a poll into a database of a million entries, whose first group waits about a
+    /// quarter of a second for the story index to load while the readers stop: no steady gain (eighth round slower, 4
+    /// pairs; thirteenth round 0.91×, 0.82× and 1.12× in three sets of 5–6 pairs), so 4, which holds the least in memory.
+    /// Only <c>poll</c> reads many sources at once; the daemon's scheduled polls each stand alone.
     /// </remarks>
-    internal const int WaitingPerSlot = 16;
+    internal const int WaitingPerSlot = 4;
 
     /// <param name="pollBudget">Time the whole poll may take; null: the source's <c>budget</c>, else <see cref="FetchingOptions.PollBudget"/>.</param>
     /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own (<c>poll</c> tries them all).</param>

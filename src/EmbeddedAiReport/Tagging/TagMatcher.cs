@@ -29,6 +29,13 @@ public sealed class TagMatcher
     private readonly int[] _targets;
     // One bit per UTF-16 code unit: set when some term (lower-cased) contains it.
     private readonly ulong[] _alphabet = new ulong[(char.MaxValue + 1) / 64];
+    // The automaton as a table for ASCII, failure links followed in advance: _asciiNext[state * _asciiWidth + class] is
+    // Step(state, c) for the characters c of that class (an ASCII character some term contains: its own class; any other:
+    // class 0, the root). Most of the text tagged is ASCII, where following failure links through the hashed transitions cost
+    // most of a scan. Null when the states do not fit 16 bits (Step then serves every character).
+    private readonly byte[] _asciiClass = new byte[128];
+    private readonly int _asciiWidth;
+    private readonly ushort[]? _asciiNext;
 
     public TagMatcher(IReadOnlyList<TagDefinition> tags)
     {
@@ -72,6 +79,16 @@ public sealed class TagMatcher
             var slot = Slot(key);
             while (_keys[slot] != 0) slot = (slot + 1) & (_keys.Length - 1);
             (_keys[slot], _targets[slot]) = (key, target);
+        }
+        _asciiWidth = 1;
+        for (var c = 0; c < 128; c++)
+            if ((_alphabet[c >> 6] & (1UL << c)) != 0) _asciiClass[c] = (byte)_asciiWidth++;
+        if (_outputs.Length <= ushort.MaxValue + 1)
+        {
+            _asciiNext = new ushort[_outputs.Length * _asciiWidth];
+            for (var state = 0; state < _outputs.Length; state++)
+                for (var c = 0; c < 128; c++)
+                    if (_asciiClass[c] != 0) _asciiNext[state * _asciiWidth + _asciiClass[c]] = (ushort)Step(state, (char)c);
         }
         _patterns = new(() => _tags
             .Select((tag, index) => (index, tag.Patterns))
@@ -159,9 +176,7 @@ public sealed class TagMatcher
         var state = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            var c = InvariantCase.Lower(text[i]);
-            if ((_alphabet[c >> 6] & (1UL << c)) == 0) state = 0;
-            else state = Step(state, c);
+            state = Next(state, InvariantCase.Lower(text[i]));
             foreach (var term in _outputs[state])
             {
                 var start = i - term.Length + 1;
@@ -189,10 +204,7 @@ public sealed class TagMatcher
         var state = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            var c = InvariantCase.Lower(text[i]);
-            // A character no term contains has no transition from any state: straight back to the root.
-            if ((_alphabet[c >> 6] & (1UL << c)) == 0) state = 0;
-            else state = Step(state, c);
+            state = Next(state, InvariantCase.Lower(text[i]));
             foreach (var term in _outputs[state])
             {
                 var start = i - term.Length + 1;
@@ -200,6 +212,15 @@ public sealed class TagMatcher
                 hits[term.Tag] |= term.Negative ? Vetoed : Positive;
             }
         }
+    }
+
+    // The state after c (lower-cased): from the ASCII table, else through Step; a character no term contains has no
+    // transition from any state, straight back to the root.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int Next(int state, char c)
+    {
+        if (c < 128 && _asciiNext is { } table) return table[state * _asciiWidth + _asciiClass[c]];
+        return (_alphabet[c >> 6] & (1UL << c)) == 0 ? 0 : Step(state, c);
     }
 
     // Follows failure links until a state has a transition on c; the root without one stays at the root.

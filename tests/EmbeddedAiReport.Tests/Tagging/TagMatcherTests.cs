@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using EmbeddedAiReport.Tagging;
+using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Tagging;
 
@@ -67,5 +70,68 @@ public sealed class TagMatcherTests
         Assert.Equal([("quantization", 2, 3), ("pruning", 0, 1), ("ai-chips", 1, 0)], found.Select(o => (o.Tag.Name, o.InTitle, o.InSummary)));
         Assert.DoesNotContain(Sample.Matcher.Occurrences("量化投资", "量化交易策略"), o => o.Tag.Name == "quantization");
         Assert.Equal(Sample.Matcher.Match("INT8 量化", "剪枝").Select(t => t.Name), Sample.Matcher.Occurrences("INT8 量化", "剪枝").Select(o => o.Tag.Name));
+    }
+
+    // The shipped taxonomy on real text (the arXiv abstracts and Chinese titles in config/training, plus mixed-script and
+    // upper-case variants of them), against a brute-force count: every term form tried at every position. The automaton
+    // follows some transitions from a precomputed table (ASCII) and others through failure links; both must count the same.
+    [Fact]
+    public void Occurrences_ShippedTaxonomyOnRealText_SameCountsAsBruteForce()
+    {
+        var taxonomy = Taxonomy.Parse(File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "tags.json")), "tags.json").Taxonomy!;
+        var texts = new List<string>();
+        foreach (var file in new[] { "arxiv-cs-cv-2025-10.jsonl", "jiqizhixin-titles-2021-2022.jsonl" })
+            foreach (var line in File.ReadLines(Path.Combine(Fixtures.ConfigDirectory, "training", file)).Take(300))
+            {
+                using var row = JsonDocument.Parse(line);
+                texts.Add(row.RootElement.GetProperty("title").GetString()!);
+                texts.Add(row.RootElement.GetProperty("summary").GetString()!);
+            }
+        texts.AddRange(texts.Where((_, i) => i % 7 == 0).Select(t => t.ToUpperInvariant()).ToList());
+        texts.AddRange(Enumerable.Range(0, 100).Select(i => texts[i] + "：端侧NPU量化 int8 " + texts[^(i + 1)]).ToList());
+        var tagged = 0;
+        for (var i = 0; i + 1 < texts.Count; i += 2)
+        {
+            var expected = BruteForceOccurrences(taxonomy.Tags, texts[i], texts[i + 1]);
+            var found = taxonomy.Matcher.Occurrences(texts[i], texts[i + 1]).Select(o => (o.Tag.Name, o.InTitle, o.InSummary)).ToList();
+            Assert.Equal(expected, found);
+            if (found.Count > 0) tagged++;
+        }
+        Assert.InRange(tagged, 100, texts.Count / 2);
+    }
+
+    private static List<(string Tag, int InTitle, int InSummary)> BruteForceOccurrences(IReadOnlyList<TagDefinition> tags, string title, string summary)
+    {
+        var result = new List<(string, int, int)>();
+        foreach (var tag in tags)
+        {
+            var terms = tag.English.SelectMany(TagMatcher.WordForms).Distinct().Select(t => (t, Whole: true))
+                .Concat(tag.Chinese.Select(t => (t, Whole: !t.Any(c => c >= '\u2E80')))).ToList();
+            var negatives = tag.Negative.Select(t => (t, Whole: !t.Any(c => c >= '\u2E80'))).ToList();
+            if (Count(negatives, title) + Count(negatives, summary) > 0) continue;
+            var (inTitle, inSummary) = (WithPatterns(Count(terms, title), title), WithPatterns(Count(terms, summary), summary));
+            if (inTitle + inSummary > 0) result.Add((tag.Name, inTitle, inSummary));
+
+            int WithPatterns(int count, string text) =>
+                count == 0 && tag.Patterns.Count > 0 && tag.Patterns.Any(p => Regex.IsMatch(text, p, TagMatcher.PatternOptions)) ? 1 : count;
+        }
+        return result;
+    }
+
+    private static int Count(List<(string Term, bool Whole)> terms, string text)
+    {
+        var lower = text.ToLowerInvariant();
+        var count = 0;
+        foreach (var (term, whole) in terms)
+        {
+            var t = term.ToLowerInvariant();
+            for (var at = 0; at + t.Length <= lower.Length; at++)
+                if (string.CompareOrdinal(lower, at, t, 0, t.Length) == 0
+                    && (!whole || (Outside(at - 1) && Outside(at + t.Length))))
+                    count++;
+        }
+        return count;
+
+        bool Outside(int index) => index < 0 || index >= text.Length || !char.IsAsciiLetterOrDigit(text[index]);
     }
 }

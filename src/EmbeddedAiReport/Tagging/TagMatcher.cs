@@ -54,7 +54,8 @@ public sealed class TagMatcher
         // Breadth-first: a state's failure link is the longest proper suffix of its path that is also a path.
         _fail = new int[outputs.Count];
         var queue = new Queue<int>();
-        foreach (var (_, state) in children[0]) queue.Enqueue(state);
+        var breadthFirst = new List<int>(outputs.Count);   // every state but the root, in the order the queue serves them
+        foreach (var (_, state) in children[0]) Visit(state);
         while (queue.Count > 0)
         {
             var state = queue.Dequeue();
@@ -64,7 +65,7 @@ public sealed class TagMatcher
                 while (f != 0 && !_next.ContainsKey(Key(f, c))) f = _fail[f];
                 _fail[child] = _next.TryGetValue(Key(f, c), out var target) && target != child ? target : 0;
                 outputs[child].AddRange(outputs[_fail[child]]);
-                queue.Enqueue(child);
+                Visit(child);
             }
         }
         _outputs = outputs.Select(o => o.ToArray()).ToArray();
@@ -86,16 +87,30 @@ public sealed class TagMatcher
             if ((_alphabet[c >> 6] & (1UL << c)) != 0) _asciiClass[c] = (byte)_asciiWidth++;
         if (_outputs.Length <= ushort.MaxValue + 1)
         {
-            _asciiNext = new ushort[_outputs.Length * _asciiWidth];
-            for (var state = 0; state < _outputs.Length; state++)
-                for (var c = 0; c < 128; c++)
-                    if (_asciiClass[c] != 0) _asciiNext[state * _asciiWidth + _asciiClass[c]] = (ushort)Step(state, (char)c);
+            // Row by row, breadth-first, so a state's failure state (shallower) has its row already: a state goes where its
+            // own transition leads, else where its failure state goes; the root where its transition leads, else to itself.
+            var table = new ushort[_outputs.Length * _asciiWidth];
+            for (var c = 0; c < 128; c++)
+                if (_asciiClass[c] != 0) table[_asciiClass[c]] = (ushort)_rootNext[c];
+            foreach (var state in breadthFirst)
+            {
+                table.AsSpan(_fail[state] * _asciiWidth, _asciiWidth).CopyTo(table.AsSpan(state * _asciiWidth));
+                foreach (var (c, child) in children[state])
+                    if (c < 128) table[state * _asciiWidth + _asciiClass[c]] = (ushort)child;
+            }
+            _asciiNext = table;
         }
         _patterns = new(() => _tags
             .Select((tag, index) => (index, tag.Patterns))
             .Where(p => p.Patterns.Count > 0)
             .Select(p => (p.index, new Regex(string.Join('|', p.Patterns.Select(x => $"(?:{x})")), PatternOptions | RegexOptions.Compiled, PatternTimeout)))
             .ToArray());
+
+        void Visit(int state)
+        {
+            queue.Enqueue(state);
+            breadthFirst.Add(state);
+        }
 
         void Add(string term, Term info)
         {

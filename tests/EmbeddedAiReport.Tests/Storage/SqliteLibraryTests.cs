@@ -1,6 +1,7 @@
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -24,6 +25,21 @@ public sealed class SqliteLibraryTests
     [DllImport("e_sqlite3", EntryPoint = "sqlite3_db_mutex")]
     private static extern IntPtr DbMutex(IntPtr db);
 #pragma warning restore SYSLIB1054
+
+    [Fact]
+    public async Task Library_IsTheSqliteVersionThePackagePins()
+    {
+        // The native library package is named in Directory.Packages.props for its SQLite version (bench: ~5 % less CPU per
+        // poll than the one Microsoft.Data.Sqlite brings along); its first three numbers are the SQLite version it builds.
+        var props = File.ReadAllText(Path.Combine(Fixtures.RepositoryRoot(), "Directory.Packages.props"));
+        var pinned = Regex.Match(props, """Include="SQLitePCLRaw\.lib\.e_sqlite3" Version="(\d+\.\d+\.\d+)""").Groups[1].Value;
+        Assert.NotEqual("", pinned);
+        using var directory = new TempDirectory();
+        await using var connection = await SqliteDialect.OpenAsync(new SqliteDialect(directory.File("t.db")).ConnectionString, CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sqlite_version()";
+        Assert.Equal(pinned, (string?)await command.ExecuteScalarAsync());
+    }
 
     [Fact]
     public async Task Configured_SqliteKeepsNoMemoryStatistics()

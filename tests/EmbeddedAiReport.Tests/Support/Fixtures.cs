@@ -16,4 +16,12 @@ public static class Fixtures
 
     /// <summary>The repository's default config folder, as copied next to the tests.</summary>
     public static string ConfigDirectory => Path.Combine(AppContext.BaseDirectory, "config");
+
+    /// <summary>The repository's root folder (the one with EmbeddedAiReport.sln), above the test output folder.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "EmbeddedAiReport.sln"))) return directory.FullName;
+        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
 }

@@ -62,7 +62,7 @@ public sealed partial class MetricsTests : LoopbackTest
         await using var daemon = await StartAsync(unhealthyShare: 0.5);
         using var http = new HttpClient { BaseAddress = daemon.BaseUri };
         var families = TypeLine().Matches(await http.GetStringAsync("metrics")).Select(m => m.Groups[1].Value).Where(n => n.StartsWith("eair_")).ToHashSet();
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Fixtures.RepositoryRoot(), "README.md"));
 
         Assert.Equal(["eair_database_size_bytes", "eair_draft_items", "eair_entries_total", "eair_poll_duration_seconds", "eair_polls_total",
             "eair_source_last_success_timestamp_seconds", "eair_sources"], families.Order());
@@ -120,13 +120,6 @@ public sealed partial class MetricsTests : LoopbackTest
             if (labels.All(present.Contains)) return double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
         }
         return null;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "EmbeddedAiReport.sln"))) return directory.FullName;
-        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>\S+)")]

@@ -18,10 +18,14 @@ public static class Fixtures
     public static string ConfigDirectory => Path.Combine(AppContext.BaseDirectory, "config");
 
     /// <summary>The repository's root folder (the one with EmbeddedAiReport.sln), above the test output folder.</summary>
-    public static string RepositoryRoot()
+    public static string RepositoryRoot() =>
+        FindRepositoryRoot() ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+
+    /// <summary>The repository's root folder, or null when the tests run outside a checkout.</summary>
+    public static string? FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
             if (File.Exists(Path.Combine(directory.FullName, "EmbeddedAiReport.sln"))) return directory.FullName;
-        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+        return null;
     }
 }

@@ -248,9 +248,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     /// <summary>artifacts/review/ at the repository root (README: where the screenshots are).</summary>
     private static string ArtifactsDirectory()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EmbeddedAiReport.sln"))) directory = directory.Parent;
-        var path = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "artifacts", "review");
+        var path = Path.Combine(Fixtures.FindRepositoryRoot() ?? AppContext.BaseDirectory, "artifacts", "review");
         Directory.CreateDirectory(path);
         return path;
     }

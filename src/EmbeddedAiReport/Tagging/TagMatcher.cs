@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using EmbeddedAiReport.Normalizing;
 
@@ -232,7 +233,7 @@ public sealed class TagMatcher
 
     // The state after c (lower-cased): from the ASCII table, else through Step; a character no term contains has no
     // transition from any state, straight back to the root.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Next(int state, char c)
     {
         if (c < 128 && _asciiNext is { } table) return table[state * _asciiWidth + _asciiClass[c]];

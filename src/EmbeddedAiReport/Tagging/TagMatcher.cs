@@ -15,7 +15,7 @@ public sealed class TagMatcher
     internal const RegexOptions PatternOptions = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
     // Regex patterns come from ops; one that backtracks badly must not stall ingestion.
-    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+    internal const int PatternTimeoutMilliseconds = 100;
 
     private readonly TagDefinition[] _tags;
     private readonly Dictionary<long, int> _next = [];
@@ -104,7 +104,7 @@ public sealed class TagMatcher
         _patterns = new(() => _tags
             .Select((tag, index) => (index, tag.Patterns))
             .Where(p => p.Patterns.Count > 0)
-            .Select(p => (p.index, new Regex(string.Join('|', p.Patterns.Select(x => $"(?:{x})")), PatternOptions | RegexOptions.Compiled, PatternTimeout)))
+            .Select(p => (p.index, Compile(Joined(p.Patterns))))
             .ToArray());
 
         void Visit(int state)
@@ -133,6 +133,13 @@ public sealed class TagMatcher
             outputs[state].Add(info);
         }
     }
+
+    /// <summary>A tag's patterns as one regular expression: each in a non-capturing group, as alternatives.</summary>
+    internal static string Joined(IEnumerable<string> patterns) => string.Join('|', patterns.Select(p => $"(?:{p})"));
+
+    // The shipped taxonomy's patterns were compiled with the product; others are compiled now (interpreted by the native binary).
+    private static Regex Compile(string joined) =>
+        ShippedPatterns.For(joined) ?? new Regex(joined, PatternOptions | RegexOptions.Compiled, TimeSpan.FromMilliseconds(PatternTimeoutMilliseconds));
 
     /// <summary>The tags found in <paramref name="texts"/>, in taxonomy order; a tag with a negative term present is left out.</summary>
     public IReadOnlyList<TagDefinition> Match(params ReadOnlySpan<string?> texts)

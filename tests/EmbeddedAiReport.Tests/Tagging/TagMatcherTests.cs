@@ -100,6 +100,32 @@ public sealed class TagMatcherTests
         Assert.InRange(tagged, 100, texts.Count / 2);
     }
 
+    // The shipped taxonomy's patterns are compiled with the product (ShippedPatterns), since the native binary cannot
+    // compile a regex at run time; tags.json edited without that list would leave its tags to the slower interpreter.
+    // Each generated regex must match exactly where the same text compiled at run time does, on real text.
+    [Fact]
+    public void ShippedTaxonomy_EveryTagsPatterns_CompiledWithTheProductAndMatchingTheSame()
+    {
+        var taxonomy = Taxonomy.Parse(File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "tags.json")), "tags.json").Taxonomy!;
+        var withPatterns = taxonomy.Tags.Where(t => t.Patterns.Count > 0).ToList();
+        Assert.NotEmpty(withPatterns);
+        var texts = File.ReadLines(Path.Combine(Fixtures.ConfigDirectory, "training", "arxiv-cs-cv-2025-10.jsonl"))
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("summary").GetString()!)
+            .Concat(["INT4 and 4-bit W8A8 weights", "MobileNetV3 和 ShuffleNet-v2", "A17 Pro, Apple M3 与 RK3588", "Cortex-A78 / ARMv8.2", "台积电 3nm 与 7 nm 工艺"])
+            .ToList();
+        foreach (var tag in withPatterns)
+        {
+            var joined = TagMatcher.Joined(tag.Patterns);
+            var shipped = ShippedPatterns.For(joined);
+            Assert.True(shipped is not null, $"tag {tag.Name}: its patterns changed in config/tags.json; copy them into Tagging/ShippedPatterns.cs");
+            var compiled = new Regex(joined, TagMatcher.PatternOptions);
+            var matched = texts.Where(text => compiled.IsMatch(text)).ToList();
+            Assert.NotEmpty(matched);
+            Assert.Equal(matched, texts.Where(text => shipped.IsMatch(text)));
+        }
+        Assert.Null(ShippedPatterns.For(TagMatcher.Joined([@"\bint4\b"])));
+    }
+
     private static List<(string Tag, int InTitle, int InSummary)> BruteForceOccurrences(IReadOnlyList<TagDefinition> tags, string title, string summary)
     {
         var result = new List<(string, int, int)>();

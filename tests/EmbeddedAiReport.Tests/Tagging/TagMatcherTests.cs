@@ -109,10 +109,12 @@ public sealed class TagMatcherTests
         var taxonomy = Taxonomy.Parse(File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "tags.json")), "tags.json").Taxonomy!;
         var withPatterns = taxonomy.Tags.Where(t => t.Patterns.Count > 0).ToList();
         Assert.NotEmpty(withPatterns);
-        var texts = File.ReadLines(Path.Combine(Fixtures.ConfigDirectory, "training", "arxiv-cs-cv-2025-10.jsonl"))
-            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("summary").GetString()!)
-            .Concat(["INT4 and 4-bit W8A8 weights", "MobileNetV3 和 ShuffleNet-v2", "A17 Pro, Apple M3 与 RK3588", "Cortex-A78 / ARMv8.2", "台积电 3nm 与 7 nm 工艺"])
-            .ToList();
+        var texts = new List<string> { "INT4 and 4-bit W8A8 weights", "MobileNetV3 和 ShuffleNet-v2", "A17 Pro, Apple M3 与 RK3588", "Cortex-A78 / ARMv8.2", "台积电 3nm 与 7 nm 工艺" };
+        foreach (var line in File.ReadLines(Path.Combine(Fixtures.ConfigDirectory, "training", "arxiv-cs-cv-2025-10.jsonl")))
+        {
+            using var row = JsonDocument.Parse(line);
+            texts.Add(row.RootElement.GetProperty("summary").GetString()!);
+        }
         foreach (var tag in withPatterns)
         {
             var joined = TagMatcher.Joined(tag.Patterns);

@@ -6,19 +6,39 @@ namespace EmbeddedAiReport.Normalizing;
 /// <remarks>Source-specific forms (arXiv, WeChat, GitHub) get their own keys in their folders; this is the fallback.</remarks>
 public static class CanonicalUrl
 {
-    // Tracking parameters: utm_* (Google Analytics), spm/scm (Alibaba), from/source/ref (share links),
-    // fbclid/gclid/yclid/msclkid (ad click ids), WeChat share noise. Same spirit as miniflux's urlcleaner list.
+    // Tracking parameters on any site: utm_* (Google Analytics), spm/scm (Alibaba), share-link and ad click ids. Same spirit
+    // as miniflux's urlcleaner list: names that only ever track. Names that are often real parameters elsewhere (version,
+    // lang, source, ref, timestamp …) are dropped only on WeChat's own pages, where they are share noise; "from" only with
+    // the values WeChat appends to any link shared from it (?from=timeline&isappinstalled=0).
     private static readonly HashSet<string> TrackingParameters = new(StringComparer.OrdinalIgnoreCase)
     {
-        "from", "spm", "scm", "ref", "ref_src", "source", "share_source", "share_medium", "share_token", "fbclid", "gclid", "yclid", "msclkid",
-        "mc_cid", "mc_eid", "igshid", "s_r", "isappinstalled", "wfr", "timestamp", "utm_id", "_hsenc", "_hsmi", "chksm", "scene", "srcid",
-        "clicktime", "enterid", "mpshare", "pass_ticket", "exportkey", "sessionid", "ascene", "devicetype", "version", "nettype", "lang",
+        "spm", "scm", "ref_src", "share_source", "share_medium", "share_token", "fbclid", "gclid", "dclid", "gbraid", "wbraid",
+        "yclid", "msclkid", "mc_cid", "mc_eid", "igshid", "isappinstalled", "wfr", "utm_id", "_hsenc", "_hsmi", "mkt_tok",
     };
 
-    /// <summary>True for query parameters that only track where a click came from.</summary>
+    private static readonly HashSet<string> WeChatNoise = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "from", "ref", "source", "s_r", "timestamp", "chksm", "scene", "srcid", "clicktime", "enterid", "mpshare", "pass_ticket",
+        "exportkey", "sessionid", "ascene", "devicetype", "version", "nettype", "lang", "subscene", "sharer_shareinfo", "sharer_shareinfo_first",
+    };
+
+    private static readonly HashSet<string> WeChatShareFrom = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "timeline", "singlemessage", "groupmessage", "message",
+    };
+
+    /// <summary>True for query parameters that only track where a click came from, on any site.</summary>
     public static bool IsTrackingParameter(string name) =>
         TrackingParameters.Contains(name) || name.StartsWith("utm_", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith("sharer_", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True when the query parameter <c>name=value</c> on <paramref name="host"/> tracks rather than names content.</summary>
+    public static bool IsTrackingParameter(string host, string name, string value) =>
+        IsTrackingParameter(name)
+        || (name.Equals("from", StringComparison.OrdinalIgnoreCase) && WeChatShareFrom.Contains(value))
+        || (IsWeChatHost(host) && WeChatNoise.Contains(name));
+
+    private static bool IsWeChatHost(string host) => host is "mp.weixin.qq.com" or "weixin.qq.com" || host.EndsWith(".weixin.qq.com", StringComparison.Ordinal);
 
     /// <summary>Parses an absolute http(s) URL, tolerating surrounding spaces and HTML-escaped ampersands.</summary>
     public static Uri? TryParse(string? text, Uri? baseUri = null)
@@ -46,7 +66,7 @@ public static class CanonicalUrl
         if (query.Length > 0)
         {
             var kept = query.Split('&', StringSplitOptions.RemoveEmptyEntries)
-                .Where(p => !IsTrackingParameter(p.Split('=', 2)[0]))
+                .Where(p => p.Split('=', 2) is var pair && !IsTrackingParameter(host, pair[0], pair.Length > 1 ? pair[1] : ""))
                 .Order(StringComparer.Ordinal)
                 .ToList();
             if (kept.Count > 0) builder.Append('?').AppendJoin('&', kept);

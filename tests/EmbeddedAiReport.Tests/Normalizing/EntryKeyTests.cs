@@ -28,6 +28,15 @@ public sealed class EntryKeyTests
     [InlineData("https://Example.COM/Post/?utm_source=x&b=2&a=1#top", "url:example.com/Post?a=1&b=2")]
     [InlineData("https://www.example.com/post", "url:example.com/post")]
     [InlineData("https://zhuanlan.zhihu.com/p/139552817?from=timeline&spm=a.b", "url:zhuanlan.zhihu.com/p/139552817")]
+    [InlineData("https://example.com/p/1?from=singlemessage&isappinstalled=0&fbclid=x&utm_oi=2", "url:example.com/p/1")]
+    // Parameters that name content on ordinary sites stay: two release notes, two languages, two files are two entries.
+    [InlineData("https://docs.example.com/releases?version=8.6", "url:docs.example.com/releases?version=8.6")]
+    [InlineData("https://news.example.com/article?id=42&lang=zh", "url:news.example.com/article?id=42&lang=zh")]
+    [InlineData("https://code.example.com/view?source=mm/slab.c&ref=v6.1", "url:code.example.com/view?ref=v6.1&source=mm/slab.c")]
+    [InlineData("https://forum.example.com/list?from=40&timestamp=1588550400", "url:forum.example.com/list?from=40&timestamp=1588550400")]
+    // On WeChat's own pages they are share noise.
+    [InlineData("https://mp.weixin.qq.com/mp/appmsgalbum?__biz=MzA3&action=getalbum&album_id=1&scene=173&from=x&version=1&lang=zh_CN",
+        "url:mp.weixin.qq.com/mp/appmsgalbum?__biz=MzA3&action=getalbum&album_id=1")]
     public void For_EveryUrlForm_GivesTheCanonicalKey(string url, string expected) => Assert.Equal(expected, EntryKey.For(new Uri(url)));
 
     [Theory]

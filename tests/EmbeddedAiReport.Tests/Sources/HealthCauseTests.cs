@@ -49,6 +49,25 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
     }
 
     [Fact]
+    public async Task Poll_AFeedRepairedWhole_IsOkWithoutANote()
+    {
+        // HTML entities without a DTD and a bare ampersand are not XML, but repairing them loses nothing: every item is read.
+        var items = FaultFeeds.Items(3, "whole").Replace("Summary of whole 1.", "Edge&nbsp;AI &mdash; AT&T and 量化", StringComparison.Ordinal);
+        Server.MapFile("entities.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
+        var source = Source("entities", Server.Url("entities.xml").ToString());
+
+        var result = await Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+        var status = Status(source, await Services.Get<SourceStore>().GetHealthAsync("entities", CancellationToken.None));
+
+        Assert.Null(result.Error);
+        Assert.Equal(3, result.New);
+        Assert.Equal("ok", status.State);
+        Assert.Null(status.Note);
+        var summaries = (await Services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).Select(e => e.Entry.Summary);
+        Assert.Contains(summaries, s => s.Contains("AI \u2014 AT&T and 量化", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Poll_AMirrorWithOneDeadAccount_ReportsItAndPausesOnlyThatAccount()
     {
         Server.MapFile("feeds/alive1.rss", FaultFeeds.Healthy(2, "alive1"));

@@ -49,9 +49,10 @@ public static partial class FeedDocumentParser
         var strict = TryRead(withoutDocType, streaming && !ReferenceEquals(withoutDocType, text));
         text = withoutDocType;
         if (strict.Feed is not null || !strict.Error!.StartsWith("malformed XML", StringComparison.Ordinal)) return strict;
-        // Lenient path: repair common breakage and keep every complete item; say so, since items may be missing.
+        // Lenient path: repair common breakage and keep every complete item; say so when items may be missing. A repair that
+        // kept the whole document (an HTML entity without a DTD, a bare ampersand) lost nothing: no warning, as in miniflux.
         if (FeedRecovery.TryRecover(text, out var salvaged) is { } recovered && TryRead(recovered, streaming) is { Feed: { } feed })
-            return new ParseResult(feed, null, $"{strict.Error}; recovered {salvaged} complete item(s)");
+            return salvaged < 0 ? ParseResult.Ok(feed) : new ParseResult(feed, null, $"{strict.Error}; recovered {salvaged} complete item(s)");
         return strict;
     }
 

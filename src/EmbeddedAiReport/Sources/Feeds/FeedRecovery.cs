@@ -15,14 +15,17 @@ namespace EmbeddedAiReport.Sources.Feeds;
 internal static partial class FeedRecovery
 {
     /// <summary>A well-formed document built from what could be read, or null when nothing usable was found.</summary>
+    /// <param name="salvagedItems">The complete items kept when the document had to be cut at a break; -1 when the repairs
+    /// alone made the whole document well-formed (nothing was lost).</param>
     public static string? TryRecover(string text, out int salvagedItems)
     {
-        salvagedItems = 0;
+        salvagedItems = -1;
         var repaired = InvalidXmlChars().Replace(BareAmpersand().Replace(text, "&amp;"), "");
         repaired = InvalidCharReference().Replace(repaired, "");
         repaired = BareLessThan().Replace(repaired, "&lt;");
         repaired = NamedEntity().Replace(repaired, ResolveEntity);
         if (IsWellFormed(repaired)) return repaired;
+        salvagedItems = 0;
 
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
         XElement? root = null;

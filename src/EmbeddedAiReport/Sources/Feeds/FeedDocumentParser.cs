@@ -90,9 +90,21 @@ public static partial class FeedDocumentParser
             foreach (var child in element.Elements().Where(c => c.Name.Namespace != own && c.Name.NamespaceName.Length > 0))
                 (extensions ??= new Dictionary<string, string>(StringComparer.Ordinal)).TryAdd(FeedEntry.ExtensionKey(child.Name.NamespaceName, child.Name.LocalName), child.Value);
         }
-        return Entry(item.Id, item.Title, item.Link, item.Description, item.Content, item.Author, item.PublishingDateString, updated,
+        return Entry(item.Id, item.Title, item.Link, item.Description, RawContent(item), item.Author, item.PublishingDateString, updated,
             item.Categories?.ToList() ?? [], (item.SpecificItem as Rss20FeedItem)?.DC?.Creator, extensions);
     }
+
+    // The item's content as the document has it. The library HTML-decodes content:encoded and Atom content once more, which
+    // turns escaped text ("never put input inside a &lt;script&gt;") into tags the text cleaner then drops; the cleaner
+    // decodes entities itself, as it does for descriptions.
+    private static string? RawContent(FeedItem item)
+    {
+        if (item.SpecificItem?.Element is not { } element) return item.Content;
+        var name = item.SpecificItem is AtomFeedItem ? element.Name.Namespace + "content" : ContentModule + "encoded";
+        return element.Element(name) is { } content ? content.Value : item.Content;
+    }
+
+    private static readonly System.Xml.Linq.XNamespace ContentModule = "http://purl.org/rss/1.0/modules/content/";
 
     /// <summary>An item as every reader hands it on: identifiers, links, author and dates trimmed, blank ones null.</summary>
     internal static FeedEntry Entry(string? id, string? title, string? link, string? description, string? content, string? author, string? published,

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net;
 using System.Text;
 using System.Xml;
 
@@ -118,7 +117,7 @@ internal static class FeedStreamReader
                     case "category": item.Categories.Add(value); break;
                 }
             }
-            if (content is not null && space == content && name == "encoded") item.Content ??= WebUtility.HtmlDecode(value);
+            if (content is not null && space == content && name == "encoded") item.Content ??= value;
             if (dc is not null && space == dc && name == "creator") item.Creator ??= value;
             if (space.Length > 0 && space != ns) item.Extension(space, name, value);
         }
@@ -184,7 +183,7 @@ internal static class FeedStreamReader
         }
         item.Link = MainHref(links);
         item.Description = summary;
-        item.Content = WebUtility.HtmlDecode(content);
+        item.Content = content;
         item.Author = author;
         item.Published = published ?? issued ?? created;
         return item.ToEntry(updated ?? modified);

@@ -8,10 +8,11 @@ public static partial class TextCleaner
 {
     /// <summary>Plain text of an HTML fragment (or of plain text with stray entities).</summary>
     /// <remarks>
-    /// The same text as <c>PlainLinks(CollapseWhiteSpace(WebUtility.HtmlDecode(tagsAsSpaces)))</c>, in two pooled buffers and
-    /// one string: it runs for every title, summary and whole text on the ingest path. An entity decodes on its own exactly as
-    /// it does in context (WebUtility reads <c>&amp;…;</c> up to the first <c>;</c> with no <c>&amp;</c> before it), so each one
-    /// is handed to <see cref="WebUtility.HtmlDecode(string)"/> alone, the few common ones without asking it.
+    /// The same text as <c>PlainLinks(CollapseWhiteSpace(WebUtility.HtmlDecode(tagsAsSpaces)))</c> (an inline element's tags as
+    /// nothing), in two pooled buffers and one string: it runs for every title, summary and whole text on the ingest path. An
+    /// entity decodes on its own exactly as it does in context (WebUtility reads <c>&amp;…;</c> up to the first <c>;</c> with no
+    /// <c>&amp;</c> before it), so each one is handed to <see cref="WebUtility.HtmlDecode(string)"/> alone, the few common ones
+    /// without asking it.
     /// </remarks>
     public static string HtmlToText(string? html)
     {
@@ -32,7 +33,7 @@ public static partial class TextCleaner
         }
     }
 
-    // Writes html with every tag as one space and script/style elements dropped into `into`; returns the length (never more than html's).
+    // Writes html with every tag but an inline element's as one space and script/style elements dropped into `into`; returns the length (never more than html's).
     private static int StripTags(string html, Span<char> into)
     {
         var length = 0;
@@ -58,7 +59,8 @@ public static partial class TextCleaner
                     i = end < 0 ? html.Length : Math.Max(i, html.IndexOf('>', end) + 1);
                     if (i == 0) i = html.Length;
                 }
-                into[length++] = ' ';
+                // Inline elements (<span>, <b>, <a> …) do not break the text, as a browser shows it: 量<b>化</b> is 量化.
+                if (tag != "inline") into[length++] = ' ';
                 continue;
             }
             into[length++] = '<';
@@ -163,14 +165,28 @@ public static partial class TextCleaner
         return result;
     }
 
-    // The tag's name when it is script or style (the only ones whose content is dropped), else "".
+    // "script" or "style" for those opening tags (the only ones whose content is dropped), "inline" for an inline element's
+    // opening or closing tag, else "".
     private static string TagName(string html, int start)
     {
+        var closing = html[start] == '/';
+        if (closing) start++;
         var i = start;
         while (i < html.Length && (char.IsLetterOrDigit(html[i]) || html[i] == '-')) i++;
         var name = html.AsSpan(start, i - start);
+        if (InlineLookup.Contains(name)) return "inline";
+        if (closing) return "";
         return LowerEquals(name, "script") ? "script" : LowerEquals(name, "style") ? "style" : "";
     }
+
+    // Phrasing elements that sit inside a line of text (HTML's inline formatting), including the old <font>, <tt>, <strike>.
+    private static readonly HashSet<string> InlineElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark", "q", "s",
+        "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
+    };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> InlineLookup = InlineElements.GetAlternateLookup<ReadOnlySpan<char>>();
 
     // name.ToLowerInvariant() == lower, without the string.
     private static bool LowerEquals(ReadOnlySpan<char> name, string lower)

@@ -110,7 +110,7 @@ public sealed partial class PooledRewriteTests
         string[] pieces =
         [
             "&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;", "&#39;", "&#x27;", "&#20013;", "&#x1F600;", "&#xD800;", "&#0;", "&#;", "&;",
-            "&unknown;", "&AMP;", "&copy;", "&hellip;", "&amp", "&", ";", "&a&b;", "&lt;b&gt;", "&#12", "<p>", "</p>", "<br/>", "<a href=\"x\">",
+            "&unknown;", "&AMP;", "&copy;", "&hellip;", "&amp", "&", ";", "&a&b;", "&lt;b&gt;", "&#12", "<p>", "</p>", "<br/>", "<a href=\"x\">", "</a>", "<B>", "</span>", "<span style=\"c\">", "<sub>", "<bx>",
             "<script>var a = '<p>';</script>", "<style>p{}</style>", "<!-- c -->", "<", ">", "< b", "<1>", " ", "  ", "\n", "\t", "\u3000",
             "\u200b", "\ufeff", "\u0007", "\u00a0", "\u0085", "\u2028", "\u202f", "\u0000", "\u009f", "\u180e", "中文", "量化", "word", "3.5", "[label](https://x.org/a)", "![](https://img)", "](",
             "https://arxiv.org/abs/2004.10934", "arxiv.org/pdf/2004.10934v3", "arXiv:2001.01234", "arXiv: hep-th/9901001", "ArXiv:math.CA/0611800v2",
@@ -127,6 +127,12 @@ public sealed partial class PooledRewriteTests
     }
 
     // --- The replaced implementations, as they were before the rewrite (build 501402a) ---
+
+    private static readonly string[] InlineElements =
+    [
+        "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark", "q", "s", "samp", "small",
+        "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
+    ];
 
     private static string ReferenceHtmlToText(string? html)
     {
@@ -145,10 +151,14 @@ public sealed partial class PooledRewriteTests
                 var close = html.IndexOf('>', i + 1);
                 if (close < 0) break;
                 var start = i + 1;
+                var closing = html[start] == '/';
+                if (closing) start++;
                 var end = start;
                 while (end < html.Length && (char.IsLetterOrDigit(html[end]) || html[end] == '-')) end++;
                 var name = string.Concat(html[start..end].Select(InvariantCase.Lower));
-                var tag = name is "script" or "style" ? name : "";
+                var tag = !closing && name is "script" or "style" ? name : "";
+                // Since the inline-element change: an inline element's tags add no space (HTML's phrasing elements).
+                var inline = InlineElements.Contains(name);
                 i = close + 1;
                 if (tag is "script" or "style")
                 {
@@ -156,7 +166,7 @@ public sealed partial class PooledRewriteTests
                     i = endTag < 0 ? html.Length : Math.Max(i, html.IndexOf('>', endTag) + 1);
                     if (i == 0) i = html.Length;
                 }
-                text.Append(' ');
+                if (!inline) text.Append(' ');
                 continue;
             }
             text.Append('<');

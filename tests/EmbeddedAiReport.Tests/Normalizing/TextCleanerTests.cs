@@ -57,6 +57,10 @@ public sealed class TextCleanerTests
     [InlineData("latency < 3 ms and > 2 ms", "latency < 3 ms and > 2 ms")]  // a '<' that opens no tag stays
     [InlineData("cut off at the end <a href=\"https://exa", "cut off at the end")]
     [InlineData("  <div>\n\t spaced \n\n out </div>  ", "spaced out")]
+    // Inline elements join the text they sit in, as a browser shows it (WeChat articles wrap single characters in <span>).
+    [InlineData("<p>本周介绍<span style=\"color:red\">二值</span>化网络和<b>知识</b>蒸馏</p>", "本周介绍二值化网络和知识蒸馏")]
+    [InlineData("<p>Edge<STRONG>AI</STRONG> on <a href=\"https://e.com\">NPU</a>s</p><p>next</p>", "EdgeAI on NPUs next")]
+    [InlineData("x<sup>2</sup><br>y<SUB>i</SUB></span>", "x2 yi")]
     public void HtmlToText_Fragment_IsOneLineOfPlainText(string? html, string expected)
     {
         Assert.Equal(expected, TextCleaner.HtmlToText(html));

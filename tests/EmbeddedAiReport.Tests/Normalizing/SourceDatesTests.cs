@@ -48,6 +48,63 @@ public sealed class SourceDatesTests
     }
 
     [Theory]
+    // An offset written after GMT or UTC, as Chinese sites often do: 4 May 2020 10:00 at +08:00 is 02:00 UTC.
+    [InlineData("Mon, 04 May 2020 10:00:00 GMT+0800", "2020-05-04T02:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 GMT+8", "2020-05-04T02:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 UTC+08:00", "2020-05-04T02:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 GMT -5", "2020-05-04T15:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 GMT+0530", "2020-05-04T04:30:00Z")]
+    // A comment after the offset, and a zone name after it: the numeric offset wins (so "+0800 CST" is China's).
+    [InlineData("Mon, 04 May 2020 10:00:00 +0000 (UTC)", "2020-05-04T10:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 +0800 GMT", "2020-05-04T02:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 +0800 CST", "2020-05-04T02:00:00Z")]
+    // A weekday that does not match the date (4 May 2020 was a Monday) is ignored.
+    [InlineData("Fri, 04 May 2020 10:00:00 +0800", "2020-05-04T02:00:00Z")]
+    [InlineData("Fri, 04 May 2020 10:00:00 GMT", "2020-05-04T10:00:00Z")]
+    [InlineData("Thu, 04 May 2020 10:00 JST", "2020-05-04T01:00:00Z")]
+    // JavaScript's Date.toString().
+    [InlineData("Mon May 04 2020 10:00:00 GMT+0800 (China Standard Time)", "2020-05-04T02:00:00Z")]
+    [InlineData("Mon May 04 2020 10:00:00 GMT+0000 (Coordinated Universal Time)", "2020-05-04T10:00:00Z")]
+    [InlineData("Mon May 04 2020 10:00:00 GMT-0700 (Pacific Daylight Time)", "2020-05-04T17:00:00Z")]
+    // Zone names beyond RFC 822's, each at 10:00 local on 4 May 2020.
+    [InlineData("Mon, 04 May 2020 10:00:00 WET", "2020-05-04T10:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 WEST", "2020-05-04T09:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 BST", "2020-05-04T09:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 CET", "2020-05-04T09:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 CEST", "2020-05-04T08:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 EET", "2020-05-04T08:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 EEST", "2020-05-04T07:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 MSK", "2020-05-04T07:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 IST", "2020-05-04T04:30:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 HKT", "2020-05-04T02:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 SGT", "2020-05-04T02:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 AWST", "2020-05-04T02:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 JST", "2020-05-04T01:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 KST", "2020-05-04T01:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 ACST", "2020-05-04T00:30:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 AEST", "2020-05-04T00:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 AEDT", "2020-05-03T23:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 NZST", "2020-05-03T22:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 NZDT", "2020-05-03T21:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 HST", "2020-05-04T20:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 AKST", "2020-05-04T19:00:00Z")]
+    [InlineData("Mon, 04 May 2020 10:00:00 AKDT", "2020-05-04T18:00:00Z")]
+    // Still no date: an ambiguous or unknown zone name, an offset past +14:00, a bad day, and the range limits.
+    [InlineData("Mon, 04 May 2020 10:00:00 PT", null)]
+    [InlineData("Mon, 04 May 2020 10:00:00 AST", null)]
+    [InlineData("Mon, 04 May 2020 10:00:00 GMT+15", null)]
+    [InlineData("Fri, 32 May 2020 10:00:00 +0800", null)]
+    [InlineData("Mon Jan 01 1979 10:00:00 GMT+0800 (China Standard Time)", null)]
+    [InlineData("Sat Mar 09 2024 10:00:00 GMT+0800 (China Standard Time)", null)]
+    public void Parse_DeviantFeedDate_IsTheInstantInUtc(string text, string? expected)
+    {
+        var parsed = SourceDates.Parse(text, Now);
+
+        Assert.Equal(expected, Iso(parsed));
+        if (parsed is { } value) Assert.Equal(TimeSpan.Zero, value.Offset);
+    }
+
+    [Theory]
     // A source that documents its zone (arXiv's US Eastern listings, a Chinese site in +08:00) applies it to zoneless dates only.
     [InlineData("2018-09-17 11:19:42", "2018-09-17T03:19:42Z")]
     [InlineData("2024-02-23", "2024-02-22T16:00:00Z")]

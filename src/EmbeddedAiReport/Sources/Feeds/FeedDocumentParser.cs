@@ -82,7 +82,15 @@ public static partial class FeedDocumentParser
 
     private static FeedEntry ToEntry(FeedItem item)
     {
-        string? updated = item.SpecificItem is AtomFeedItem atom ? atom.UpdatedDateString : null;
+        // The date used when the published one is missing or unreadable: Atom updated, JSON Feed date_modified, RSS 2.0 dc:date.
+        string? updated = item.SpecificItem switch
+        {
+            AtomFeedItem atom => atom.UpdatedDateString,
+            JsonFeedItem json => json.DateModifiedString,
+            Rss20FeedItem rss => rss.DC?.DateString,
+            MediaRssFeedItem media => media.DC?.DateString,
+            _ => null,
+        };
         Dictionary<string, string>? extensions = null;
         if (item.SpecificItem?.Element is { } element)
         {

@@ -2,7 +2,8 @@ namespace EmbeddedAiReport.Sources.Feeds;
 
 /// <summary>One feed item with the fields every kind reads.</summary>
 /// <param name="Published">Publication date string as written (RSS pubDate, Atom published).</param>
-/// <param name="Updated">Atom updated (GitHub releases carry only this), or null.</param>
+/// <param name="Updated">The date to use when <paramref name="Published"/> is missing or unreadable: Atom updated (GitHub
+/// releases carry only this), JSON Feed date_modified or RSS 2.0 dc:date; or null.</param>
 /// <param name="Creator">RSS 2.0 <c>dc:creator</c> (arXiv's authors), or null.</param>
 /// <param name="Extensions">The text of the item's first child element of each name outside its default namespace, by
 /// <see cref="ExtensionKey"/> (arXiv's <c>arxiv:announce_type</c>), or null when it has none.</param>

@@ -100,6 +100,7 @@ internal static class FeedStreamReader
         var content = reader.LookupNamespace("content");
         var dc = reader.LookupNamespace("dc");
         var item = new Fields();
+        string? date = null;
         foreach (var depth in Children(reader))
         {
             var (name, space) = (reader.LocalName, reader.NamespaceURI);
@@ -119,9 +120,10 @@ internal static class FeedStreamReader
             }
             if (content is not null && space == content && name == "encoded") item.Content ??= value;
             if (dc is not null && space == dc && name == "creator") item.Creator ??= value;
+            if (dc is not null && space == dc && name == "date") date ??= value;
             if (space.Length > 0 && space != ns) item.Extension(space, name, value);
         }
-        return item.ToEntry(updated: null);
+        return item.ToEntry(updated: date);   // dc:date, the fallback when pubDate is missing or unreadable
     }
 
     private static FeedDocument ReadAtom(XmlReader reader)

@@ -4,11 +4,18 @@ using System.Text.RegularExpressions;
 
 namespace EmbeddedAiReport.Sources.Feeds;
 
-/// <summary>Decodes feed bytes to text: the HTTP charset, then the XML declaration, then UTF-8, then a Chinese or Western guess.</summary>
+/// <summary>Decodes feed bytes to text: a byte-order mark, the HTTP charset, the XML declaration, UTF-8, then a Chinese or Western guess.</summary>
 /// <remarks>
-/// Each candidate must decode without invalid sequences before it is accepted, so a server that claims UTF-8 for a GBK
-/// body still gets the declaration's (or GB18030's) reading. Feeds without any declaration that are not valid UTF-8 are
-/// read as GB18030 when that decodes cleanly into CJK text (Chinese sites), else as Windows-1252 (a superset of Latin-1).
+/// The first of these that applies wins:
+/// <list type="number">
+/// <item>A byte-order mark (UTF-8, UTF-16 or UTF-32, either byte order), or a first <c>&lt;</c> in UTF-16 or UTF-32 without
+/// one (XML 1.0 appendix F).</item>
+/// <item>The HTTP charset (a server default gives way to any other encoding the declaration names), the declaration, then
+/// UTF-8, each only if it decodes without an invalid sequence: a server that claims UTF-8 for a GBK body still gets the
+/// declaration's (or GB18030's) reading.</item>
+/// <item>GB18030, when it decodes cleanly into CJK text (Chinese sites).</item>
+/// <item>Windows-1252 (a superset of Latin-1).</item>
+/// </list>
 /// </remarks>
 internal static partial class FeedText
 {
@@ -34,7 +41,7 @@ internal static partial class FeedText
     /// </summary>
     public static (char[] Chars, int Length, string Encoding) DecodePooled(byte[] body, string? httpCharset)
     {
-        if (HasUtf8Bom(body)) return Into(Encoding.UTF8, body, 3, "utf-8");
+        if (ByteOrder(body) is { } marked) return Into(marked.Encoding, body, marked.Skip, marked.Encoding.WebName);
         var head = Encoding.ASCII.GetString(body, 0, Math.Min(body.Length, 256));
         var declared = DeclaredEncoding().Match(head) is { Success: true } m ? m.Groups[1].Value : null;
         // A server default of Latin-1 (Apache's old text/* default) decodes any bytes without error, so it would always
@@ -72,6 +79,24 @@ internal static partial class FeedText
         }
     }
 
+    // The encoding and the length of its byte-order mark. Without a mark, a NUL beside the first '<' can only be UTF-16 or
+    // UTF-32: NUL is no XML character, so no document in an ASCII-compatible encoding starts that way.
+    private static (Encoding Encoding, int Skip)? ByteOrder(ReadOnlySpan<byte> body) => body switch
+    {
+        [0xEF, 0xBB, 0xBF, ..] => (Encoding.UTF8, 3),
+        [0xFF, 0xFE, 0, 0, ..] => (Encoding.UTF32, 4),
+        [0, 0, 0xFE, 0xFF, ..] => (Utf32BigEndian, 4),
+        [0xFF, 0xFE, ..] => (Encoding.Unicode, 2),
+        [0xFE, 0xFF, ..] => (Encoding.BigEndianUnicode, 2),
+        [(byte)'<', 0, 0, 0, ..] => (Encoding.UTF32, 0),
+        [0, 0, 0, (byte)'<', ..] => (Utf32BigEndian, 0),
+        [(byte)'<', 0, _, 0, ..] => (Encoding.Unicode, 0),
+        [0, (byte)'<', 0, _, ..] => (Encoding.BigEndianUnicode, 0),
+        _ => null,
+    };
+
+    private static readonly Encoding Utf32BigEndian = new UTF32Encoding(bigEndian: true, byteOrderMark: true);
+
     private static Encoding? Strict(string name)
     {
         try
@@ -87,8 +112,6 @@ internal static partial class FeedText
 
     private static bool IsServerDefault(string? charset) =>
         charset?.Trim().Trim('"').ToLowerInvariant() is "iso-8859-1" or "latin1" or "iso_8859-1" or "us-ascii" or "ascii" or "windows-1252";
-
-    private static bool HasUtf8Bom(byte[] body) => body.Length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF;
 
     [GeneratedRegex("""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")]
     private static partial Regex DeclaredEncoding();

@@ -13,7 +13,9 @@ namespace EmbeddedAiReport.Sources.Feeds;
 /// <item>The HTTP charset (a server default gives way to any other encoding the declaration names), the declaration, then
 /// UTF-8, each only if it decodes without an invalid sequence: a server that claims UTF-8 for a GBK body still gets the
 /// declaration's (or GB18030's) reading.</item>
-/// <item>GB18030, when it decodes cleanly into CJK text (Chinese sites).</item>
+/// <item>GB18030, when it decodes cleanly and at least four in five of its characters beyond ASCII are pairs in the GB2312
+/// area (both bytes A1–FE: the common hanzi and full-width punctuation). A Latin-1 letter followed by an ASCII letter (the
+/// <c>ül</c> of <c>Müller</c>) is a GBK pair too, but one outside that area.</item>
 /// <item>Windows-1252 (a superset of Latin-1).</item>
 /// </list>
 /// </remarks>
@@ -53,14 +55,11 @@ internal static partial class FeedText
             try { return Into(encoding, body, 0, encoding.WebName); }
             catch (DecoderFallbackException) { }
         }
-        var gb = Strict("gb18030")!;
-        try
+        if (LooksChinese(body))
         {
-            var text = Into(gb, body, 0, "gb18030");
-            if (text.Chars.AsSpan(0, text.Length).ContainsAnyInRange('\u4e00', '\u9fff')) return text;
-            ArrayPool<char>.Shared.Return(text.Chars);
+            try { return Into(Strict("gb18030")!, body, 0, "gb18030"); }
+            catch (DecoderFallbackException) { }
         }
-        catch (DecoderFallbackException) { }
         return Into(Encoding.GetEncoding(1252), body, 0, "windows-1252");
     }
 
@@ -96,6 +95,21 @@ internal static partial class FeedText
     };
 
     private static readonly Encoding Utf32BigEndian = new UTF32Encoding(bigEndian: true, byteOrderMark: true);
+
+    // At least four in five of the GB18030 characters beyond ASCII are double-byte ones in the GB2312 area (A1–FE twice).
+    // A four-byte character (its second byte a digit) or a pair with a low second byte counts against.
+    private static bool LooksChinese(ReadOnlySpan<byte> bytes)
+    {
+        int common = 0, all = 0;
+        for (var i = bytes.IndexOfAnyExceptInRange((byte)0, (byte)0x7F); i >= 0; i = bytes.IndexOfAnyExceptInRange((byte)0, (byte)0x7F))
+        {
+            var second = i + 1 < bytes.Length ? bytes[i + 1] : 0;
+            all++;
+            if (bytes[i] >= 0xA1 && second >= 0xA1) common++;
+            bytes = bytes[Math.Min(bytes.Length, i + (second is >= 0x30 and <= 0x39 ? 4 : 2))..];
+        }
+        return common > 0 && common * 5L >= all * 4L;
+    }
 
     private static Encoding? Strict(string name)
     {

@@ -46,4 +46,30 @@ public sealed class FeedTextTests
         Assert.Equal("<?xml version=\"1.0\" encoding=\"utf-16\"?>" + Rss("高通发布新一代NPU"), text);
         Assert.Equal("高通发布新一代NPU", ParseFeed(body, null).Items[1].Title);
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("ISO-8859-1")]
+    public void Decode_GermanLatin1BodyWithoutADeclaration_IsReadAsWindows1252(string? charset)
+    {
+        const string xml = "<rss version=\"2.0\"><channel><title>Lokales</title><item><title>Müller über Straßenbahn</title></item></channel></rss>";
+
+        var (text, _) = FeedText.Decode(Encoding.Latin1.GetBytes(xml), charset);
+
+        Assert.Equal(xml, text);
+        Assert.Equal("Müller über Straßenbahn", Assert.Single(ParseFeed(Encoding.Latin1.GetBytes(xml), charset).Items).Title);
+    }
+
+    [Fact]
+    public void Decode_GermanLatin1BodyWithoutAnyCharset_GuessesWindows1252NotGb18030() =>
+        Assert.Equal("windows-1252", FeedText.Decode(Encoding.Latin1.GetBytes("<rss><channel><title>Müller über Straßenbahn</title></channel></rss>"), null).Encoding);
+
+    [Fact]
+    public void Decode_RealGb2312FeedWithoutAnyCharset_GuessesGb18030()
+    {
+        var (text, encoding) = FeedText.Decode(Fixtures.Bytes("generic-feed/feedparser_illformed_gb2312_no_decl.xml"), null);
+
+        Assert.Equal("gb18030", encoding);
+        Assert.Contains("<title>不归移民漫画系列：专业工作</title>", text, StringComparison.Ordinal);
+    }
 }

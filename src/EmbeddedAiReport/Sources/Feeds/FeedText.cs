@@ -13,11 +13,17 @@ namespace EmbeddedAiReport.Sources.Feeds;
 /// <item>The HTTP charset (a server default gives way to any other encoding the declaration names), the declaration, then
 /// UTF-8, each only if it decodes without an invalid sequence: a server that claims UTF-8 for a GBK body still gets the
 /// declaration's (or GB18030's) reading.</item>
+/// <item>UTF-8 with U+FFFD for the bad bytes, when the bytes read as UTF-8: one stray byte must not turn a whole feed into
+/// mojibake.</item>
 /// <item>GB18030, when it decodes cleanly and at least four in five of its characters beyond ASCII are pairs in the GB2312
 /// area (both bytes A1–FE: the common hanzi and full-width punctuation). A Latin-1 letter followed by an ASCII letter (the
 /// <c>ül</c> of <c>Müller</c>) is a GBK pair too, but one outside that area.</item>
 /// <item>Windows-1252 (a superset of Latin-1).</item>
 /// </list>
+/// The bytes read as UTF-8 when they hold a valid multi-byte sequence and at least four valid multi-byte sequences per
+/// invalid one. GBK text read as UTF-8 has about three invalid sequences per valid one (news.qq.com's feed: 3,776 to 1,041;
+/// none of 1,339 lines of Chinese from the corpus, GBK-encoded, reached one to one), Latin-1 text has almost no valid ones,
+/// and a UTF-8 feed with a stray byte has one invalid sequence among hundreds of valid ones.
 /// </remarks>
 internal static partial class FeedText
 {
@@ -49,12 +55,16 @@ internal static partial class FeedText
         // A server default of Latin-1 (Apache's old text/* default) decodes any bytes without error, so it would always
         // win and turn a declared GB2312 feed into mojibake; when the document itself names another encoding, trust that.
         if (IsServerDefault(httpCharset) && declared is not null && !IsServerDefault(declared)) httpCharset = null;
+        Span<int> tried = stackalloc int[3];
+        var triedCount = 0;
         foreach (var name in new[] { httpCharset, declared, "utf-8" })
         {
-            if (string.IsNullOrWhiteSpace(name) || Strict(name) is not { } encoding) continue;
+            if (string.IsNullOrWhiteSpace(name) || Strict(name) is not { } encoding || tried[..triedCount].Contains(encoding.CodePage)) continue;
+            tried[triedCount++] = encoding.CodePage;
             try { return Into(encoding, body, 0, encoding.WebName); }
             catch (DecoderFallbackException) { }
         }
+        if (ReadsAsUtf8(body)) return Into(Encoding.UTF8, body, 0, "utf-8");
         if (LooksChinese(body))
         {
             try { return Into(Strict("gb18030")!, body, 0, "gb18030"); }
@@ -95,6 +105,19 @@ internal static partial class FeedText
     };
 
     private static readonly Encoding Utf32BigEndian = new UTF32Encoding(bigEndian: true, byteOrderMark: true);
+
+    // At least one valid multi-byte sequence, and four of them per invalid one (see the remarks for why four).
+    private static bool ReadsAsUtf8(ReadOnlySpan<byte> bytes)
+    {
+        int valid = 0, invalid = 0;
+        for (var i = bytes.IndexOfAnyExceptInRange((byte)0, (byte)0x7F); i >= 0; i = bytes.IndexOfAnyExceptInRange((byte)0, (byte)0x7F))
+        {
+            if (Rune.DecodeFromUtf8(bytes[i..], out _, out var consumed) == OperationStatus.Done) valid++;
+            else invalid++;
+            bytes = bytes[(i + consumed)..];
+        }
+        return valid > 0 && valid >= 4L * invalid;
+    }
 
     // At least four in five of the GB18030 characters beyond ASCII are double-byte ones in the GB2312 area (A1–FE twice).
     // A four-byte character (its second byte a digit) or a pair with a low second byte counts against.

@@ -11,11 +11,30 @@ namespace EmbeddedAiReport.Tests.Sources.Feeds;
 /// </summary>
 public sealed class FeedTextTests
 {
+    private const string Declaration = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
+
+    private static Encoding Gb18030
+    {
+        get
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            return Encoding.GetEncoding("gb18030");
+        }
+    }
+
     private static string Rss(string secondTitle) =>
         "<rss version=\"2.0\"><channel><title>机器之心</title><link>https://example.org/</link>"
         + "<item><title>端侧大模型推理加速</title><link>https://example.org/1</link></item>"
         + $"<item><title>{secondTitle}</title><link>https://example.org/2</link></item>"
         + "<item><title>模型量化与剪枝实践</title><link>https://example.org/3</link></item></channel></rss>";
+
+    // The second title's bytes with one raw byte between 高通发布 and 新一代NPU.
+    private static byte[] Utf8WithStrayByte(string prolog, byte stray)
+    {
+        var feed = prolog + Rss("高通发布|新一代NPU");
+        var cut = feed.IndexOf('|', StringComparison.Ordinal);
+        return [.. Encoding.UTF8.GetBytes(feed[..cut]), stray, .. Encoding.UTF8.GetBytes(feed[(cut + 1)..])];
+    }
 
     private static FeedDocument ParseFeed(byte[] body, string? charset) =>
         Assert.IsType<FeedDocument>(FeedDocumentParser.Parse(new FetchedDocument(body, "application/xml", charset,
@@ -71,5 +90,39 @@ public sealed class FeedTextTests
 
         Assert.Equal("gb18030", encoding);
         Assert.Contains("<title>不归移民漫画系列：专业工作</title>", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("declared utf-8, stray 0x80", Declaration, null, 0x80)]
+    [InlineData("no declaration, stray 0x80", "", null, 0x80)]
+    [InlineData("declared and served as utf-8, a Latin-1 é", Declaration, "utf-8", 0xE9)]
+    [InlineData("no declaration, a Latin-1 é", "", null, 0xE9)]
+    public void Decode_Utf8FeedWithOneInvalidByte_StaysUtf8WithAReplacementCharacter(string scenario, string prolog, string? charset, byte stray)
+    {
+        var (text, encoding) = FeedText.Decode(Utf8WithStrayByte(prolog, stray), charset);
+
+        Assert.True(encoding == "utf-8", $"{scenario}: read as {encoding}");
+        Assert.Equal(prolog + Rss("高通发布\uFFFD新一代NPU"), text);
+    }
+
+    [Fact]
+    public void Parse_Utf8FeedWithOneInvalidByte_StoresEveryTitleInChinese()
+    {
+        var feed = ParseFeed(Utf8WithStrayByte(Declaration, 0x80), "utf-8");
+
+        Assert.Equal("机器之心", feed.Title);
+        Assert.Equal(["端侧大模型推理加速", "高通发布\uFFFD新一代NPU", "模型量化与剪枝实践"], feed.Items.Select(item => item.Title));
+    }
+
+    [Theory]
+    [InlineData("utf-8", Declaration)]
+    [InlineData(null, "<?xml version=\"1.0\" encoding=\"gbk\"?>")]
+    public void Decode_GbkBodyThatClaimsUtf8_IsReadAsGb18030(string? charset, string prolog)
+    {
+        var xml = prolog + Rss("高通发布新一代NPU");
+
+        var (text, encoding) = FeedText.Decode(Gb18030.GetBytes(xml), charset);
+
+        Assert.Equal(("gb18030", xml), (encoding, text));
     }
 }

@@ -10,6 +10,10 @@ namespace EmbeddedAiReport.Sources.Feeds;
 /// <list type="number">
 /// <item>A byte-order mark (UTF-8, UTF-16 or UTF-32, either byte order), or a first <c>&lt;</c> in UTF-16 or UTF-32 without
 /// one (XML 1.0 appendix F).</item>
+/// <item>UTF-8, with U+FFFD for bad bytes, when the HTTP charset names another encoding but the bytes read as UTF-8 (below)
+/// and the declaration says UTF-8, or there is no declaration and the charset is a server default (Latin-1, Windows-1252,
+/// ASCII: Apache's old text/* default). miniflux trusts the declaration too; GB18030 and Latin-1 decode almost any bytes,
+/// so a wrong charset would otherwise always win.</item>
 /// <item>The HTTP charset (a server default gives way to any other encoding the declaration names), the declaration, then
 /// UTF-8, each only if it decodes without an invalid sequence: a server that claims UTF-8 for a GBK body still gets the
 /// declaration's (or GB18030's) reading.</item>
@@ -55,6 +59,10 @@ internal static partial class FeedText
         // A server default of Latin-1 (Apache's old text/* default) decodes any bytes without error, so it would always
         // win and turn a declared GB2312 feed into mojibake; when the document itself names another encoding, trust that.
         if (IsServerDefault(httpCharset) && declared is not null && !IsServerDefault(declared)) httpCharset = null;
+        // Only a charset that contradicts the document costs the extra pass over the bytes; a correct one costs nothing.
+        if (!string.IsNullOrWhiteSpace(httpCharset) && !IsUtf8(httpCharset) && (IsUtf8(declared) || declared is null && IsServerDefault(httpCharset))
+            && ReadsAsUtf8(body))
+            return Into(Encoding.UTF8, body, 0, "utf-8");
         Span<int> tried = stackalloc int[3];
         var triedCount = 0;
         foreach (var name in new[] { httpCharset, declared, "utf-8" })
@@ -146,6 +154,8 @@ internal static partial class FeedText
             return null;
         }
     }
+
+    private static bool IsUtf8(string? charset) => charset?.Trim().Trim('"').ToLowerInvariant() is "utf-8" or "utf8";
 
     private static bool IsServerDefault(string? charset) =>
         charset?.Trim().Trim('"').ToLowerInvariant() is "iso-8859-1" or "latin1" or "iso_8859-1" or "us-ascii" or "ascii" or "windows-1252";

@@ -125,4 +125,31 @@ public sealed class FeedTextTests
 
         Assert.Equal(("gb18030", xml), (encoding, text));
     }
+
+    [Theory]
+    [InlineData("served as gb2312, declared utf-8", Declaration, "gb2312")]
+    [InlineData("served as gbk, declared utf-8", Declaration, "gbk")]
+    [InlineData("served as windows-1252, declared utf-8", Declaration, "windows-1252")]
+    [InlineData("served as ISO-8859-1 (Apache's default), no declaration", "", "ISO-8859-1")]
+    public void Decode_Utf8BodyServedWithALegacyCharset_IsReadAsUtf8(string scenario, string prolog, string charset)
+    {
+        var xml = prolog + "<rss version=\"2.0\"><channel><title>机器之心</title><item><title>端侧大模型推理加速了</title></item></channel></rss>";
+        var body = Encoding.UTF8.GetBytes(xml);
+        // These bytes also decode as GB18030 (and as any single-byte encoding) without an error: only the content can tell.
+        _ = Encoding.GetEncoding("gb18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback).GetString(body);
+
+        var (text, encoding) = FeedText.Decode(body, charset);
+
+        Assert.True(encoding == "utf-8", $"{scenario}: read as {encoding}");
+        Assert.Equal(xml, text);
+        Assert.Equal("端侧大模型推理加速了", Assert.Single(ParseFeed(body, charset).Items).Title);
+    }
+
+    [Fact]
+    public void Decode_GbkBodyDeclaringUtf8ServedAsGb2312_TrustsTheServer()
+    {
+        var xml = Declaration + Rss("高通发布新一代NPU");
+
+        Assert.Equal((xml, "gb18030"), FeedText.Decode(Gb18030.GetBytes(xml), "gb2312"));
+    }
 }

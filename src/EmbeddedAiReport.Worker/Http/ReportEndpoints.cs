@@ -6,6 +6,7 @@ using System.Text.Unicode;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
+using Microsoft.Net.Http.Headers;
 
 namespace EmbeddedAiReport.Worker.Http;
 
@@ -16,9 +17,12 @@ internal static class ReportEndpoints
     // characters (< > & ' ") are still escaped, so the JSON stays safe to embed.
     private static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) }.With(WorkerJson.Default);
 
+    // HEAD too (uptime checkers use it): the same headers, no body (Kestrel sends none for HEAD).
+    private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
+
     public static void Map(WebApplication app)
     {
-        app.MapGet("/healthz", async (HealthCheck health, CancellationToken ct) =>
+        app.MapMethods("/healthz", GetOrHead, async (HealthCheck health, CancellationToken ct) =>
         {
             var (healthy, body) = await health.EvaluateAsync(ct);
             return Results.Json(body, JsonOptions.GetTypeInfo(body.GetType()), "application/json; charset=utf-8", healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
@@ -32,20 +36,20 @@ internal static class ReportEndpoints
         }));
         app.MapPrometheusScrapingEndpoint("/metrics");
 
-        app.MapGet("/drafts/latest.md", async (HttpContext http, DraftFiles files, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
+        app.MapMethods("/drafts/latest.md", GetOrHead, async (HttpContext http, DraftFiles files, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
         {
             var week = EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone());
             return Markdown(http, await files.RenderAsync(DraftWindow.Of(week, config.Draft.Zone()), "markdown", ct));
         });
 
-        app.MapGet("/drafts/{week}.md", async (string week, HttpContext http, DraftFiles files, LoadedConfig config, CancellationToken ct) =>
+        app.MapMethods("/drafts/{week}.md", GetOrHead, async (string week, HttpContext http, DraftFiles files, LoadedConfig config, CancellationToken ct) =>
         {
             if (EditorialWeek.TryParse(week) is not { } parsed)
                 return Results.Problem($"'{week}' is not an ISO week such as 2020-W48", statusCode: 400);
             return Markdown(http, await files.RenderAsync(DraftWindow.Of(parsed, config.Draft.Zone()), "markdown", ct));
         });
 
-        app.MapGet("/entries", async (string? week, string? tag, string? section, string? status, HttpContext http, EntryStore store, LoadedConfig config,
+        app.MapMethods("/entries", GetOrHead, async (string? week, string? tag, string? section, string? status, HttpContext http, EntryStore store, LoadedConfig config,
             TimeProvider time, CancellationToken ct) =>
         {
             var zone = config.Draft.Zone();
@@ -57,7 +61,7 @@ internal static class ReportEndpoints
                 r.Entry.Url, r.Entry.Section, r.Entry.Status, r.Entry.Score, r.Entry.Published, r.Entry.CanonicalKey, r.Tags))));
         });
 
-        app.MapGet("/sources", async (HttpContext http, SourceStatuses statuses, LoadedConfig config, CancellationToken ct) =>
+        app.MapMethods("/sources", GetOrHead, async (HttpContext http, SourceStatuses statuses, LoadedConfig config, CancellationToken ct) =>
         {
             var zone = config.Draft.Zone();
             DateTimeOffset? Local(DateTimeOffset? value) => value is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
@@ -82,12 +86,14 @@ internal static class ReportEndpoints
     private static IResult Json<T>(HttpContext http, T value) =>
         Conditional(http, JsonSerializer.Serialize(value, JsonOptions.For<T>()), "application/json; charset=utf-8");
 
-    // The body's hash is its ETag; a matching If-None-Match gets 304 without the body.
+    // The body's hash is its ETag; an If-None-Match that names it (in a list, weak or strong, or *) gets 304 without the body,
+    // with the ETag (RFC 9110 §13.1.2: GET compares weakly).
     private static IResult Conditional(HttpContext http, string text, string contentType)
     {
-        var etag = "\"" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..12]) + "\"";
-        if (http.Request.Headers.IfNoneMatch.Contains(etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
-        http.Response.Headers.ETag = etag;
+        var etag = new EntityTagHeaderValue("\"" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..12]) + "\"");
+        http.Response.Headers.ETag = etag.ToString();
+        if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false)))
+            return Results.StatusCode(StatusCodes.Status304NotModified);
         return Results.Text(text, contentType);
     }
 }

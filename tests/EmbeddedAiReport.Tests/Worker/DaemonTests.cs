@@ -32,6 +32,12 @@ public sealed class DaemonTests : LoopbackTest
         var conditional = new HttpRequestMessage(HttpMethod.Get, "drafts/latest.md");
         conditional.Headers.TryAddWithoutValidation("If-None-Match", latest.Headers.ETag!.ToString());
         var notModified = await http.SendAsync(conditional);
+        // If-None-Match as clients send it: a list with a weak form of the tag, or *; another tag gets the body.
+        var listed = await SendAsync(http, HttpMethod.Get, "drafts/latest.md", $"\"other\", W/{latest.Headers.ETag}");
+        var any = await SendAsync(http, HttpMethod.Get, "drafts/latest.md", "*");
+        var otherTag = await SendAsync(http, HttpMethod.Get, "drafts/latest.md", "\"other\"");
+        var head = await SendAsync(http, HttpMethod.Head, "drafts/latest.md", null);
+        var headHealth = await SendAsync(http, HttpMethod.Head, "healthz", null);
         var badWeek = await http.GetAsync("drafts/2020-W99.md");
         var sources = await http.GetStringAsync("sources");
         var byWeek = await http.GetStringAsync($"drafts/{Week}.md");
@@ -48,6 +54,11 @@ public sealed class DaemonTests : LoopbackTest
         Assert.Contains("# 嵌入式AI简报 (2020-11-29)", draft);
         Assert.Contains($"> 导读：本次{items.Count}条。", draft);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(latest.Headers.ETag, notModified.Headers.ETag);
+        Assert.Equal([HttpStatusCode.NotModified, HttpStatusCode.NotModified, HttpStatusCode.OK], new[] { listed, any, otherTag }.Select(r => r.StatusCode));
+        Assert.Equal(draft, await otherTag.Content.ReadAsStringAsync());
+        Assert.Equal((HttpStatusCode.OK, latest.Headers.ETag, ""), (head.StatusCode, head.Headers.ETag, await head.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.OK, headHealth.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badWeek.StatusCode);
         Assert.Contains("\"news\"", sources);
         Assert.Contains("\"state\":\"ok\"", sources);
@@ -82,5 +93,12 @@ public sealed class DaemonTests : LoopbackTest
         Assert.Contains($"{items.Count(i => i.Section == "papers")} new", polled);
         Assert.Contains("sources.json: source 'x': kind: unknown kind 'nope'", rejected);
         Assert.Equal(0, result.ExitCode);
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? ifNoneMatch)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (ifNoneMatch is not null) request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        return http.SendAsync(request);
     }
 }

@@ -12,7 +12,7 @@ namespace EmbeddedAiReport.Sources.Feeds;
 /// <remarks>
 /// DOCTYPE declarations are removed before parsing, so no DTD, internal entity (billion laughs) or external
 /// entity (XXE) is ever processed; a feed that then references an undeclared entity is reported as malformed.
-/// Bytes are decoded by <see cref="FeedText"/> (HTTP charset, declaration, UTF-8, then a guess); a document that is not
+/// Bytes are decoded by <see cref="FeedText"/> (byte-order mark, HTTP charset, declaration, UTF-8, then a guess); a document that is not
 /// well-formed goes through <see cref="FeedRecovery"/>, and the result says so.
 /// </remarks>
 public static partial class FeedDocumentParser

@@ -26,8 +26,14 @@ internal static class MarkCommand
         var known = ids.ToList();
         if (status is not null)
         {
-            known = [.. await app.Services.GetRequiredService<EntryStore>().SetStatusAsync(ids, status, cancellationToken)];
-            foreach (var id in known) context.Out.WriteLine($"{id}: {status}");
+            var update = await app.Services.GetRequiredService<EntryStore>().SetStatusAsync(ids, status, cancellationToken);
+            if (update.Unknown.Count > 0)
+            {
+                context.Error.WriteLine($"no entry with id {string.Join(", ", update.Unknown)}; nothing was marked");
+                return ExitCodes.UsageOrConfig;
+            }
+            foreach (var id in update.Set) context.Out.WriteLine($"{id}: {status}");
+            foreach (var id in update.Published) context.Out.WriteLine($"{id}: published in an issue; its status stays");
         }
         if (primary)
         {

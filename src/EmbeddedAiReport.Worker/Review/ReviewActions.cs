@@ -25,8 +25,12 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         var action = form["action"].ToString();
         var outcome = action switch
         {
-            "shortlisted" or "rejected" or "candidate" => (await entries.SetStatusAsync([id], action, cancellationToken)).Count > 0
-                ? Done($"{id}: {action}") : NoEntry(id),
+            "shortlisted" or "rejected" or "candidate" => await entries.SetStatusAsync([id], action, cancellationToken) switch
+            {
+                { Set.Count: > 0 } => Done($"{id}: {action}"),
+                { Published.Count: > 0 } => Bad($"{id}: published in an issue; its status stays"),
+                _ => NoEntry(id),
+            },
             "primary" => await stories.PinPrimaryAsync(id, cancellationToken) ? Done($"{id}: primary of its story") : Bad($"{id}: not in a story, nothing to pin"),
             "edit" => await editor.SetTextAsync(id, form["title"].FirstOrDefault(), form["summary"].FirstOrDefault(), cancellationToken)
                 ? Done($"{id}: title and summary saved") : NoEntry(id),

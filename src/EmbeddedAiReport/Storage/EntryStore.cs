@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
@@ -111,22 +112,28 @@ public sealed class EntryStore(ReportDatabase database)
         return result;
     }
 
-    /// <summary>Sets the editorial status of entries; returns the ids that exist and were set.</summary>
-    public async Task<IReadOnlyList<long>> SetStatusAsync(IReadOnlyList<long> ids, string status, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the editorial status of entries, all or none: when an id names no entry, nothing changes. An entry published in
+    /// a recorded issue keeps that status (it is a label the models learn from; a later mark would contradict the issue).
+    /// </summary>
+    public async Task<StatusUpdate> SetStatusAsync(IReadOnlyList<long> ids, string status, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-        await using var command = connection.CreateCommand(transaction, "UPDATE entries SET status = @status WHERE id = @id RETURNING id");
+        await using var command = connection.CreateCommand(transaction,
+            "UPDATE entries SET status = CASE WHEN status = 'published' THEN status ELSE @status END WHERE id = @id RETURNING status = 'published'");
         command.AddParameter("@status", status);
         var id = command.AddParameter("@id");
-        var done = new List<long>();
+        List<long> set = [], published = [], unknown = [];
         foreach (var value in ids)
         {
             id.Value = value;
-            if (await command.ExecuteScalarAsync(cancellationToken) is long updated) done.Add(updated);
+            var kept = await command.ExecuteScalarAsync(cancellationToken);
+            (kept is null or DBNull ? unknown : Convert.ToBoolean(kept, CultureInfo.InvariantCulture) ? published : set).Add(value);
         }
+        if (unknown.Count > 0) return new StatusUpdate([], [], unknown);
         await transaction.CommitAsync(cancellationToken);
-        return done;
+        return new StatusUpdate(set, published, []);
     }
 
     /// <summary>How many entries the database holds.</summary>

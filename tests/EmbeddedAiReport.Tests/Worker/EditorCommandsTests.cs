@@ -72,6 +72,35 @@ public abstract class EditorCommandsTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Mark_AnUnknownIdAmongKnownOnes_MarksNothing()
+    {
+        var listing = await Cli("entries", "--week", "2020-W20");
+        var firstId = listing.Out.Split('\n')[1].Trim().Split(' ')[0];
+
+        var mark = await Cli("mark", firstId, "999999", "--status", "rejected");
+        var rejected = await Cli("entries", "--all", "--status", "rejected");
+
+        Assert.Equal(2, mark.ExitCode);
+        Assert.Equal("no entry with id 999999; nothing was marked", mark.Error.Trim());
+        Assert.Contains("0 entries", rejected.Error);
+    }
+
+    [Fact]
+    public async Task Mark_APublishedEntry_KeepsItPublished()
+    {
+        var listing = await Cli("entries", "--week", "2020-W20");
+        var firstId = listing.Out.Split('\n')[1].Trim().Split(' ')[0];
+        Assert.Equal(0, (await Cli("publish", "--week", "2020-W20")).ExitCode);
+
+        var mark = await Cli("mark", firstId, "--status", "candidate");
+        var published = await Cli("entries", "--all", "--status", "published");
+
+        Assert.Equal(0, mark.ExitCode);
+        Assert.Equal($"{firstId}: published in an issue; its status stays", mark.Out.Trim());
+        Assert.Contains($"{_items.Count} entries", published.Error);
+    }
+
+    [Fact]
     public async Task Publish_ThenExportAgain_TheDraftIsEmpty()
     {
         var publish = await Cli("publish", "--week", "2020-W20");

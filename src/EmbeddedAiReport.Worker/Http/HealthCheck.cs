@@ -35,6 +35,6 @@ internal sealed class HealthCheck(ReportDatabase database, SourceStatuses status
               + string.Join(", ", bad.Select(s => $"{s.Source.Id} ({s.State})"));
         return (healthy, new HealthReport(healthy ? "ok" : "degraded", reason, enabled.Count,
             enabled.Count(s => s.State == "failing"), enabled.Count(s => s.State == "stale"),
-            summaries.State == "off" ? null : new SummariesHealth(summaries.State, summaries.Note, summaries.ConsecutiveFailures)));
+            summaries.State == "off" ? null : new SummariesHealth(summaries.State, UrlRedaction.Redact(summaries.Note), summaries.ConsecutiveFailures)));
     }
 }

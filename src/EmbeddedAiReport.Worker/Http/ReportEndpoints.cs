@@ -71,11 +71,11 @@ internal static class ReportEndpoints
                 var h = status.Health;
                 var requests = await statuses.RequestsAsync(status.Source.Id, ct);
                 result.Add(new SourceReply(status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
-                    status.State, status.Note, Local(status.PausedUntil), Local(status.NextPoll),
-                    h is null ? null : new SourceHealthReply(Local(h.LastPoll), Local(h.LastSuccess), h.LastError, h.LastWarning,
-                        h.ConsecutiveFailures, Local(h.PausedUntil), Local(h.LastNewEntry), Local(h.FirstPoll), h.Entries),
+                    status.State, UrlRedaction.Redact(status.Note), Local(status.PausedUntil), Local(status.NextPoll),
+                    h is null ? null : new SourceHealthReply(Local(h.LastPoll), Local(h.LastSuccess), UrlRedaction.Redact(h.LastError),
+                        UrlRedaction.Redact(h.LastWarning), h.ConsecutiveFailures, Local(h.PausedUntil), Local(h.LastNewEntry), Local(h.FirstPoll), h.Entries),
                     requests.Values.OrderBy(r => r.Label, StringComparer.Ordinal)
-                        .Select(r => new RequestReply(r.Label, r.Error, r.ConsecutiveFailures, Local(r.PausedUntil)))));
+                        .Select(r => new RequestReply(r.Label, UrlRedaction.Redact(r.Error), r.ConsecutiveFailures, Local(r.PausedUntil)))));
             }
             return Json(http, result);
         });

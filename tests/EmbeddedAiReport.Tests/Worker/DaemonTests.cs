@@ -95,6 +95,25 @@ public sealed class DaemonTests : LoopbackTest
         Assert.Equal(0, result.ExitCode);
     }
 
+    [Fact]
+    public async Task Run_ASourceFailingOnAUrlWithAKey_SourcesEndpointShowsTheErrorWithoutTheKey()
+    {
+        Server.Map("secret.xml", http => { http.Response.StatusCode = 404; return Task.CompletedTask; });   // not retried
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "keyed", "kind": "feed", "url": "{{Server.Url("secret.xml")}}?key=TOPSECRET&x=1", "allowPrivateNetwork": true}]}
+            """);
+        Daemon.Prepare(config);
+
+        await using var daemon = Daemon.Start(config, Folder.File("r.db"), new FakeTimeProvider(Monday));
+        await daemon.WaitForAsync(2003, "keyed");
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        var sources = await http.GetStringAsync("sources");
+        await daemon.StopAsync();
+
+        Assert.DoesNotContain("TOPSECRET", sources);
+        Assert.Contains($"{Server.Url("secret.xml")}?…: HTTP 404", sources);
+    }
+
     private static Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? ifNoneMatch)
     {
         var request = new HttpRequestMessage(method, path);

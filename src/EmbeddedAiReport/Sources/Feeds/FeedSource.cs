@@ -13,6 +13,9 @@ public sealed class FeedSource : ISourceKind
     /// <summary>Longest title kept, in characters.</summary>
     internal const int MaxTitleLength = 300;
 
+    /// <summary>Longest title made from the text of an item that has none.</summary>
+    internal const int UntitledLength = 80;
+
     public string Kind => KindName;
 
     public IReadOnlyCollection<string> Fields { get; } = [];
@@ -37,7 +40,7 @@ public sealed class FeedSource : ISourceKind
         foreach (var item in feed.Items)
         {
             if (Map(item, feed, source, request, baseUri, now) is { } entry) entries.Add(entry);
-            else skipped.Add($"item '{item.Title ?? item.Id}': no usable link or title");
+            else skipped.Add($"item '{(string.IsNullOrWhiteSpace(item.Title) ? item.Id ?? item.Link : item.Title)}': no usable link, or neither title nor text");
         }
         return new ParseOutcome.Parsed(entries, skipped, Warning: parsed.Warning);
     }
@@ -52,10 +55,13 @@ public sealed class FeedSource : ISourceKind
     internal static CandidateEntry? Map(FeedEntry item, FeedDocument feed, SourceDefinition source, SourceRequest request, Uri baseUri, DateTimeOffset now)
     {
         var link = CanonicalUrl.TryParse(item.Link, baseUri) ?? CanonicalUrl.TryParse(item.Id, baseUri);
-        var title = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Title), MaxTitleLength);
-        if (link is null || title.Length == 0) return null;
+        if (link is null) return null;
         var body = item.Description ?? item.Content;
         var bodyText = TextCleaner.HtmlToText(body);
+        var title = TextCleaner.Truncate(TextCleaner.HtmlToText(item.Title), MaxTitleLength);
+        // An untitled item (microblogs, Telegram or Mastodon routes, JSON Feed) is titled by its first words, as miniflux does.
+        if (title.Length == 0) title = TextCleaner.Truncate(bodyText.Length > 0 ? bodyText : TextCleaner.HtmlToText(item.Content), UntitledLength);
+        if (title.Length == 0) return null;
         var summary = TextCleaner.Excerpt(bodyText, MaxSummaryLength);
         // content:encoded (or Atom content beside a summary) usually holds the whole article the description excerpts.
         var content = item.Content is { } c && !ReferenceEquals(c, body) ? TextCleaner.HtmlToText(c) : "";

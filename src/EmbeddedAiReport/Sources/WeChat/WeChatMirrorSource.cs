@@ -57,7 +57,7 @@ public sealed class WeChatMirrorSource : ISourceKind, IPageEnrichingKind
         {
             if (FeedSource.Map(item, feed, source, request, baseUri, now) is not { } entry)
             {
-                skipped.Add($"item '{item.Title ?? item.Id}': no usable link or title");
+                skipped.Add($"item '{(string.IsNullOrWhiteSpace(item.Title) ? item.Id ?? item.Link : item.Title)}': no usable link, or neither title nor text");
                 continue;
             }
             // wewe-rss puts the short code in the guid and the link; RSSHub may link a redirect, so try both.

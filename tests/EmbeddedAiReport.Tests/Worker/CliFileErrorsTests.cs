@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// What a new user's mistakes give: a Report:Urls without a scheme, an --out or --db that is a folder, a file that is not a
+/// database, a mistyped --db. Each is one line naming the option and exit 2 (usage or config), never a stack trace or the
+/// exit 1 that scripts read as "some sources failed"; commands that only read never create a database.
+/// </summary>
+public sealed class CliFileErrorsTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private string Config(Action<JsonObject>? settings = null)
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        if (settings is not null)
+        {
+            var path = Path.Combine(config, "appsettings.json");
+            var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            settings(json);
+            File.WriteAllText(path, json.ToJsonString());
+        }
+        return config;
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    [Theory]
+    [InlineData("validate")]
+    [InlineData("run")]
+    public async Task Command_UrlsWithoutScheme_OneLineNamingTheKeyAndExit2(string command)
+    {
+        var config = Config(json => json["Report"]!["Urls"] = "127.0.0.1:5180");
+
+        var result = await CliRunner.RunAsync(command, "--config", config, "--db", _directory.File("r.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("appsettings.json: Report:Urls: '127.0.0.1:5180' has no scheme; write http://127.0.0.1:5180 (several URLs are separated by ';')",
+            Lines(result.Error)[0]);
+        Assert.DoesNotContain("Exception", result.Error);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5180;https://localhost:5181", null)]
+    [InlineData("http://127.0.0.1:5180;ftp://127.0.0.1:21", "appsettings.json: Report:Urls: 'ftp://127.0.0.1:21': the scheme must be http or https, as in http://127.0.0.1:5180 (several URLs are separated by ';')")]
+    [InlineData(" ; ", "appsettings.json: Report:Urls: must not be empty; write a URL such as http://127.0.0.1:5180 (several URLs are separated by ';')")]
+    public async Task Validate_SeveralUrls_EachIsChecked(string urls, string? expected)
+    {
+        var config = Config(json => json["Report"]!["Urls"] = urls);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(expected is null ? 0 : 2, result.ExitCode);
+        if (expected is not null) Assert.Equal(expected, Lines(result.Error)[0]);
+    }
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Worker.Cli;
 
@@ -128,7 +129,24 @@ internal static class ReportCli
             return ExitCodes.UsageOrConfig;
         }
         // The daemon's host handles SIGINT/SIGTERM itself (graceful shutdown); one-shot commands use WithSignals.
-        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error }, cancellationToken);
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parsed.InvokeAsync(invocation, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            // A file or database the system refuses (a folder where a file goes, no permission, a damaged database): what
+            // the operator fixes is in the message, so one line and exit 2, not a stack trace and the exit 1 of failed sources.
+            error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.UsageOrConfig;
+        }
+        catch (Exception ex)
+        {
+            // Anything else is a bug: as System.CommandLine's own handler reports it, with the stack trace, exit 1.
+            if (ex is not OperationCanceledException) error.WriteLine($"Unhandled exception: {ex}");
+            return 1;
+        }
     }
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable("EAIR_" + name) is { Length: > 0 } value ? value : null;

@@ -57,4 +57,67 @@ public sealed class CliFileErrorsTests : IDisposable
         Assert.Equal(expected is null ? 0 : 2, result.ExitCode);
         if (expected is not null) Assert.Equal(expected, Lines(result.Error)[0]);
     }
+
+    // A database poll made (with no sources: nothing fetched).
+    private async Task<(string Config, string Db)> PolledAsync()
+    {
+        var config = Config();
+        var db = _directory.File("r.db");
+        var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
+        Assert.True(poll.ExitCode == 0, poll.Error);
+        return (config, db);
+    }
+
+    [Fact]
+    public async Task Export_OutIsADirectory_OneLineAndExit2()
+    {
+        var (config, db) = await PolledAsync();
+        var folder = Directory.CreateDirectory(_directory.File("drafts")).FullName;
+
+        var result = await CliRunner.RunAsync("export", "--config", config, "--db", db, "--out", folder);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--out {folder}: is a directory"], Lines(result.Error));
+    }
+
+    [Fact]
+    public async Task Export_OutBelowAFile_OneLineAndExit2()
+    {
+        var (config, db) = await PolledAsync();
+        var file = _directory.File("afile");
+        File.WriteAllText(file, "not a folder");
+        var target = Path.Combine(file, "x", "draft.md");
+
+        var result = await CliRunner.RunAsync("export", "--config", config, "--db", db, "--out", target);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--out {target}: {file} is a file, not a directory"], Lines(result.Error));
+    }
+
+    [Fact]
+    public async Task Backup_OutIsADirectory_OneLineAndExit2()
+    {
+        var (config, db) = await PolledAsync();
+        var folder = Directory.CreateDirectory(_directory.File("backups")).FullName;
+
+        var result = await CliRunner.RunAsync("backup", "--config", config, "--db", db, "--out", folder);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--out {folder}: is a directory"], Lines(result.Error));
+    }
+
+    [Fact]
+    public async Task Entries_DamagedDatabase_OneLineFromSqliteAndExit2()
+    {
+        // The header is right, so only SQLite can tell: the top-level handler gives its message, without a stack trace.
+        var config = Config();
+        var damaged = _directory.File("damaged.db");
+        File.WriteAllBytes(damaged, [.. "SQLite format 3\0"u8, .. Enumerable.Repeat((byte)0xAB, 8192)]);
+
+        var result = await CliRunner.RunAsync("entries", "--config", config, "--db", damaged);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(Lines(result.Error));
+        Assert.StartsWith("error: SQLite Error ", line);
+    }
 }

@@ -106,6 +106,39 @@ public sealed class CliFileErrorsTests : IDisposable
         Assert.Equal([$"--out {folder}: is a directory"], Lines(result.Error));
     }
 
+    [Theory]
+    [InlineData("entries")]
+    [InlineData("run")]
+    [InlineData("poll")]
+    [InlineData("validate")]
+    public async Task Command_DbIsADirectory_OneLineAndExit2(string command)
+    {
+        var config = Config();
+        var folder = Directory.CreateDirectory(_directory.File("data")).FullName;
+
+        var result = await CliRunner.RunAsync(command, "--config", config, "--db", folder);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--db {folder}: is a directory, not a SQLite file"], Lines(result.Error));
+    }
+
+    [Theory]
+    [InlineData("entries")]
+    [InlineData("run")]
+    [InlineData("poll")]
+    [InlineData("validate")]
+    public async Task Command_DbIsNotADatabase_OneLineAndExit2(string command)
+    {
+        var config = Config();
+        var notDb = _directory.File("notdb.txt");
+        File.WriteAllText(notDb, new string('x', 4096));
+
+        var result = await CliRunner.RunAsync(command, "--config", config, "--db", notDb);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--db {notDb}: not a SQLite database"], Lines(result.Error));
+    }
+
     [Fact]
     public async Task Entries_DamagedDatabase_OneLineFromSqliteAndExit2()
     {
@@ -119,5 +152,42 @@ public sealed class CliFileErrorsTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(Lines(result.Error));
         Assert.StartsWith("error: SQLite Error ", line);
+    }
+
+    [Theory]
+    [InlineData("entries")]
+    [InlineData("sources")]
+    [InlineData("export")]
+    [InlineData("backup", "--out", "copy.db")]
+    [InlineData("mark", "1", "--status", "rejected")]
+    [InlineData("edit", "1", "--title", "T")]
+    [InlineData("move", "1", "--position", "1")]
+    [InlineData("publish")]
+    [InlineData("train")]
+    public async Task ReadingCommand_MistypedDb_RefusedAndNothingCreated(string command, params string[] rest)
+    {
+        var config = Config();
+        var missing = Path.Combine(_directory.File("nope"), "dir", "x.db");
+
+        var result = await CliRunner.RunAsync([command, .. rest, "--config", config, "--db", missing]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--db {missing}: no database there (poll or run creates one)"], Lines(result.Error));
+        Assert.False(Directory.Exists(_directory.File("nope")), "the mistyped folder was created");
+    }
+
+    [Theory]
+    [InlineData("poll")]
+    [InlineData("import-issue")]
+    public async Task WritingCommand_NewDb_IsCreatedWithItsFolders(string command)
+    {
+        var config = Config();
+        var fresh = Path.Combine(_directory.File("new"), "dir", "x.db");
+        string[] args = command == "poll" ? ["poll"] : ["import-issue", Fixtures.PathOf("corpus/2020-05-15.md")];
+
+        var result = await CliRunner.RunAsync([.. args, "--config", config, "--db", fresh]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.True(File.Exists(fresh));
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace EmbeddedAiReport.Worker;
 
 /// <summary>Daemon settings (section <c>Report</c> of appsettings.json).</summary>
@@ -51,5 +53,33 @@ public sealed class ReportOptions
         if (string.IsNullOrWhiteSpace(Database)) yield return "Report:Database: must not be empty";
         if (FetchRetention < TimeSpan.FromDays(1)) yield return $"Report:FetchRetention: must be at least 1 day, got {FetchRetention}";
         if (UnhealthyShare is < 0 or > 1) yield return $"Report:UnhealthyShare: must be between 0 and 1, got {UnhealthyShare}";
+        foreach (var url in UrlProblems(Urls)) yield return url;
+    }
+
+    // Kestrel parses these only when the daemon binds them, and a bad one ends it with a stack trace: check them here,
+    // with the parser Kestrel uses (BindingAddress), so `validate` catches them too.
+    private static IEnumerable<string> UrlProblems(string urls)
+    {
+        const string Several = "several URLs are separated by ';'";
+        var parts = (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) yield return $"Report:Urls: must not be empty; write a URL such as http://127.0.0.1:5180 ({Several})";
+        foreach (var url in parts)
+        {
+            string? scheme;
+            try
+            {
+                scheme = BindingAddress.Parse(url).Scheme.ToLowerInvariant();
+            }
+            catch (FormatException)
+            {
+                scheme = null;
+            }
+            if (scheme is null)
+                yield return url.Contains("://", StringComparison.Ordinal)
+                    ? $"Report:Urls: '{url}' is not a URL such as http://127.0.0.1:5180 ({Several})"
+                    : $"Report:Urls: '{url}' has no scheme; write http://{url} ({Several})";
+            else if (scheme is not ("http" or "https"))
+                yield return $"Report:Urls: '{url}': the scheme must be http or https, as in http://127.0.0.1:5180 ({Several})";
+        }
     }
 }

@@ -7,6 +7,11 @@ internal static class BackupCommand
 {
     public static async Task<int> RunAsync(CliContext context, string target, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
+        if (FileArgument.OutputProblem(target) is { } targetProblem)
+        {
+            context.Error.WriteLine($"--out {target}: {targetProblem}");
+            return ExitCodes.UsageOrConfig;
+        }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.BuildCommand(config, configure);
         var database = app.Services.GetRequiredService<ReportDatabase>();

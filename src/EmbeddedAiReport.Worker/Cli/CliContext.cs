@@ -1,9 +1,12 @@
+using EmbeddedAiReport.Storage;
+
 namespace EmbeddedAiReport.Worker.Cli;
 
-/// <summary>What every command gets: the global options and the output writers.</summary>
-internal sealed record CliContext(string ConfigDirectory, string? Database, TextWriter Out, TextWriter Error)
+/// <summary>What every command gets: the global options, the output writers and what the command does with the database.</summary>
+/// <param name="DatabaseAccess">Decides what <see cref="LoadValidConfig"/> checks of the SQLite file (<see cref="FileArgument.DatabaseProblem"/>).</param>
+internal sealed record CliContext(string ConfigDirectory, string? Database, TextWriter Out, TextWriter Error, DatabaseAccess DatabaseAccess = DatabaseAccess.MayCreate)
 {
-    /// <summary>Loads the config; prints every problem and returns null when there are any.</summary>
+    /// <summary>Loads the config and checks the database file; prints every problem and returns null when there are any.</summary>
     /// <param name="printWarnings">False for the daemon, which logs them (its log may be JSON lines).</param>
     /// <param name="skip">Reloadable parts the command never uses: not read nor checked (<see cref="LoadedConfig.Load"/>).</param>
     public LoadedConfig? LoadValidConfig(bool printWarnings = true, IReadOnlySet<Type>? skip = null)
@@ -11,9 +14,23 @@ internal sealed record CliContext(string ConfigDirectory, string? Database, Text
         var config = WorkerHost.LoadConfig(ConfigDirectory, Database, skip);
         if (printWarnings)
             foreach (var warning in config.Warnings) Error.WriteLine($"warning: {warning}");
-        if (config.Problems.Count == 0) return config;
+        if (config.Problems.Count == 0)
+        {
+            if (DatabaseProblem(config) is not { } database) return config;
+            Error.WriteLine(database);
+            return null;
+        }
         foreach (var problem in config.Problems) Error.WriteLine(problem);
         Error.WriteLine($"{config.Problems.Count} config problem(s); nothing was done.");
         return null;
+    }
+
+    // A folder, a file that is not a database, or (for a command that only works on what is stored) no file at all: said
+    // now in one line, rather than as a SQLite error later or a new empty database at a mistyped path.
+    private string? DatabaseProblem(LoadedConfig config)
+    {
+        if (config.Storage.Provider != StorageProvider.Sqlite) return null;
+        if (FileArgument.DatabaseProblem(config.Report.Database, DatabaseAccess) is not { } problem) return null;
+        return Database is not null ? $"--db {Database}: {problem}" : $"Report:Database {config.Report.Database}: {problem}";
     }
 }

@@ -15,6 +15,11 @@ internal static class ExportCommand
     public static async Task<int> RunAsync(CliContext context, Arguments window, string? output, string format, Action<IServiceCollection>? configure,
         CancellationToken cancellationToken, bool summaries = false)
     {
+        if (output is not null && FileArgument.OutputProblem(output) is { } outputProblem)
+        {
+            context.Error.WriteLine($"--out {output}: {outputProblem}");
+            return ExitCodes.UsageOrConfig;
+        }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.BuildCommand(config, configure);
         if (await ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } draftWindow)

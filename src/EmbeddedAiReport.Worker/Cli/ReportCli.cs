@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Worker.Cli;
 
@@ -17,7 +18,8 @@ internal static class ReportCli
         root.Options.Add(configOption);
         root.Options.Add(dbOption);
 
-        CliContext Context(ParseResult p) => new(p.GetValue(configOption)!, p.GetValue(dbOption), output, error);
+        var noDatabaseOption = new Option<bool>("--no-database") { Description = "Learn from the files only: no labels from the database, no rescoring" };
+        CliContext Context(ParseResult p) => new(p.GetValue(configOption)!, p.GetValue(dbOption), output, error, Access(p.CommandResult.Command, root, p.GetValue(noDatabaseOption)));
 
         var run = new Command("run", "Run the daemon: scheduled polls, weekly export, HTTP endpoints (default command).");
         run.SetAction((p, ct) => RunCommand.RunAsync(Context(p), configure, ct));
@@ -86,7 +88,6 @@ internal static class ReportCli
         var trainCorpusOption = new Option<string?>("--corpus") { Description = "Folder of past issues (default: <config>/training/corpus)" };
         var trainNegativesOption = new Option<string[]>("--negatives") { Description = "JSON-lines file of unpicked items (repeatable; default: <config>/training/*.jsonl)" };
         var trainOffTopicOption = new Option<string?>("--offtopic") { Description = "JSON list of [title, summary] off-topic posts (default: <config>/training/offtopic-posts.json)" };
-        var noDatabaseOption = new Option<bool>("--no-database") { Description = "Learn from the files only: no labels from the database, no rescoring" };
         var modelOutOption = new Option<string?>("--out") { Description = "Folder to write router.json and ranker.json to (default: the config folder)" };
         var train = new Command("train", "Learn the section router and the relevance model from past issues, unpicked items and the editor's labels; rescore stored entries.")
             { trainCorpusOption, trainNegativesOption, trainOffTopicOption, noDatabaseOption, modelOutOption };
@@ -128,8 +129,40 @@ internal static class ReportCli
             return ExitCodes.UsageOrConfig;
         }
         // The daemon's host handles SIGINT/SIGTERM itself (graceful shutdown); one-shot commands use WithSignals.
-        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error }, cancellationToken);
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parsed.InvokeAsync(invocation, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            // A file or database the system refuses (a folder where a file goes, no permission, a damaged database): what
+            // the operator fixes is in the message, so one line and exit 2, not a stack trace and the exit 1 of failed sources.
+            error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.UsageOrConfig;
+        }
+        catch (Exception ex)
+        {
+            // Anything else is a bug: as System.CommandLine's own handler reports it, with the stack trace, exit 1.
+            if (ex is not OperationCanceledException) error.WriteLine($"Unhandled exception: {ex}");
+            return 1;
+        }
     }
+
+    /// <summary>What <paramref name="command"/> does with the database (see <see cref="DatabaseAccess"/>): the one list of it.</summary>
+    /// <remarks>
+    /// Only <c>run</c>, <c>poll</c> and <c>import-issue</c> (past issues, before the first poll) start a database. The other
+    /// writers need what is stored: entries (<c>mark</c>, <c>edit</c>, <c>move</c>, <c>summarize</c>, <c>publish</c>) or
+    /// labels (<c>train</c>, whose models would silently lose the editor's labels on a new, empty database).
+    /// </remarks>
+    private static DatabaseAccess Access(Command command, RootCommand root, bool noDatabase) => command == root ? DatabaseAccess.MayCreate : command.Name switch
+    {
+        "run" or "poll" or "import-issue" => DatabaseAccess.MayCreate,
+        "train" => noDatabase ? DatabaseAccess.Unused : DatabaseAccess.Existing,
+        "evaluate" => DatabaseAccess.Unused,
+        "validate" or "migrate" => DatabaseAccess.Checked,
+        _ => DatabaseAccess.Existing,
+    };
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable("EAIR_" + name) is { Length: > 0 } value ? value : null;
 

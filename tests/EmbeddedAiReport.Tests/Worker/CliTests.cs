@@ -98,8 +98,10 @@ public sealed class CliTests : IDisposable
     public async Task Command_BadUsage_Exits2NamingTheProblem(string message, params string[] args)
     {
         var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var db = _directory.File("r.db");
+        File.WriteAllBytes(db, []);   // an empty SQLite database: export refuses a missing one before it reads its options
 
-        var result = await CliRunner.RunAsync([.. args, "--config", config, "--db", _directory.File("r.db")]);
+        var result = await CliRunner.RunAsync([.. args, "--config", config, "--db", db]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(message, result.Error.ReplaceLineEndings("\n"));
@@ -107,16 +109,16 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task Poll_FileThatIsNotADatabase_EachSourceReportsItAndTheRunExits1()
+    public async Task Poll_DamagedDatabase_EachSourceReportsItAndTheRunExits1()
     {
         // poll brings the database up to date while it makes its services; what is wrong with the file is still reported
-        // by each source's poll, as when the first poll opened it.
+        // by each source's poll, as when the first poll opened it. (A file without the SQLite header is refused before.)
         var config = _directory.ConfigWithSources("""
             {"sources": [{"id": "a", "kind": "feed", "url": "http://127.0.0.1:9/a.xml", "allowPrivateNetwork": true},
                          {"id": "b", "kind": "feed", "url": "http://127.0.0.1:9/b.xml", "allowPrivateNetwork": true}]}
             """);
         var db = _directory.File("r.db");
-        File.WriteAllText(db, new string('x', 4096));
+        File.WriteAllBytes(db, [.. "SQLite format 3\0"u8, .. Enumerable.Repeat((byte)'x', 4096)]);
 
         var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
 

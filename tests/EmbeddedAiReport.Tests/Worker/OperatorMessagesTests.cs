@@ -193,7 +193,7 @@ public sealed class OperatorMessagesTests : LoopbackTest
     {
         var config = Config("\"enabled\": false");
         var db = Folder.File("r.db");
-        Assert.Equal(0, (await CliRunner.RunAsync("sources", "--config", config, "--db", db)).ExitCode);   // the SQLite file exists
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);   // the SQLite file exists
         int port;
         using (var closed = new TcpListener(IPAddress.Loopback, 0))
         {

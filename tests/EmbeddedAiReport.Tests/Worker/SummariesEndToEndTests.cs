@@ -93,6 +93,7 @@ public sealed class SummariesEndToEndTests : LoopbackTest
     [Fact]
     public async Task Summarize_SummariesOff_SaysHowToTurnThemOn_Exits2()
     {
+        File.WriteAllBytes(_db, []);   // an empty SQLite database: summarize refuses a missing one first
         var result = await Cli("summarize", "--week", "2024-W08");
 
         Assert.Equal(2, result.ExitCode);

@@ -1,0 +1,57 @@
+namespace EmbeddedAiReport.Worker.Cli;
+
+/// <summary>Checks of the files a command line names, made before any work, so that a wrong path is one line and exit 2.</summary>
+/// <remarks>Cheap checks only (what is there, the first bytes of a database); what they cannot tell is left to the real open.</remarks>
+internal static class FileArgument
+{
+    private static ReadOnlySpan<byte> SqliteHeader => "SQLite format 3\0"u8;
+
+    /// <summary>Why no file can be written at <paramref name="path"/> (a folder is there, or a file stands where a folder is needed), or null.</summary>
+    public static string? OutputProblem(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) return "is a directory";
+        return FileAbove(full) is { } file ? $"{file} is a file, not a directory" : null;
+    }
+
+    /// <summary>Why the SQLite database at <paramref name="path"/> cannot serve a command that uses it as <paramref name="access"/> says, or null.</summary>
+    public static string? DatabaseProblem(string path, DatabaseAccess access)
+    {
+        if (access == DatabaseAccess.Unused) return null;
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) return "is a directory, not a SQLite file";
+        if (File.Exists(full)) return IsSqlite(full) ? null : "not a SQLite database";
+        return access switch
+        {
+            DatabaseAccess.Existing => "no database there (poll or run creates one)",
+            DatabaseAccess.MayCreate when FileAbove(full) is { } file => $"{file} is a file, not a directory",
+            _ => null,
+        };
+    }
+
+    // The first existing path above `full` when it is a file: the folders to create cannot be made there.
+    private static string? FileAbove(string full)
+    {
+        for (var directory = Path.GetDirectoryName(full); directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            if (Directory.Exists(directory)) return null;
+            if (File.Exists(directory)) return directory;
+        }
+        return null;
+    }
+
+    private static bool IsSqlite(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            if (stream.Length == 0) return true;   // SQLite takes an empty file for an empty database
+            Span<byte> header = stackalloc byte[SqliteHeader.Length];
+            return stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header.SequenceEqual(SqliteHeader);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return true;   // cannot tell from here: opening it reports what is wrong
+        }
+    }
+}

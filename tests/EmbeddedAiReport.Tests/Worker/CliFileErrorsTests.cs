@@ -1,0 +1,193 @@
+using System.Text.Json.Nodes;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// What a new user's mistakes give: a Report:Urls without a scheme, an --out or --db that is a folder, a file that is not a
+/// database, a mistyped --db. Each is one line naming the option and exit 2 (usage or config), never a stack trace or the
+/// exit 1 that scripts read as "some sources failed"; commands that only read never create a database.
+/// </summary>
+public sealed class CliFileErrorsTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private string Config(Action<JsonObject>? settings = null)
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        if (settings is not null)
+        {
+            var path = Path.Combine(config, "appsettings.json");
+            var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            settings(json);
+            File.WriteAllText(path, json.ToJsonString());
+        }
+        return config;
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    [Theory]
+    [InlineData("validate")]
+    [InlineData("run")]
+    public async Task Command_UrlsWithoutScheme_OneLineNamingTheKeyAndExit2(string command)
+    {
+        var config = Config(json => json["Report"]!["Urls"] = "127.0.0.1:5180");
+
+        var result = await CliRunner.RunAsync(command, "--config", config, "--db", _directory.File("r.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("appsettings.json: Report:Urls: '127.0.0.1:5180' has no scheme; write http://127.0.0.1:5180 (several URLs are separated by ';')",
+            Lines(result.Error)[0]);
+        Assert.DoesNotContain("Exception", result.Error);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5180;https://localhost:5181", null)]
+    [InlineData("http://127.0.0.1:5180;ftp://127.0.0.1:21", "appsettings.json: Report:Urls: 'ftp://127.0.0.1:21': the scheme must be http or https, as in http://127.0.0.1:5180 (several URLs are separated by ';')")]
+    [InlineData(" ; ", "appsettings.json: Report:Urls: must not be empty; write a URL such as http://127.0.0.1:5180 (several URLs are separated by ';')")]
+    public async Task Validate_SeveralUrls_EachIsChecked(string urls, string? expected)
+    {
+        var config = Config(json => json["Report"]!["Urls"] = urls);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(expected is null ? 0 : 2, result.ExitCode);
+        if (expected is not null) Assert.Equal(expected, Lines(result.Error)[0]);
+    }
+
+    // A database poll made (with no sources: nothing fetched).
+    private async Task<(string Config, string Db)> PolledAsync()
+    {
+        var config = Config();
+        var db = _directory.File("r.db");
+        var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
+        Assert.True(poll.ExitCode == 0, poll.Error);
+        return (config, db);
+    }
+
+    [Fact]
+    public async Task Export_OutIsADirectory_OneLineAndExit2()
+    {
+        var (config, db) = await PolledAsync();
+        var folder = Directory.CreateDirectory(_directory.File("drafts")).FullName;
+
+        var result = await CliRunner.RunAsync("export", "--config", config, "--db", db, "--out", folder);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--out {folder}: is a directory"], Lines(result.Error));
+    }
+
+    [Fact]
+    public async Task Export_OutBelowAFile_OneLineAndExit2()
+    {
+        var (config, db) = await PolledAsync();
+        var file = _directory.File("afile");
+        File.WriteAllText(file, "not a folder");
+        var target = Path.Combine(file, "x", "draft.md");
+
+        var result = await CliRunner.RunAsync("export", "--config", config, "--db", db, "--out", target);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--out {target}: {file} is a file, not a directory"], Lines(result.Error));
+    }
+
+    [Fact]
+    public async Task Backup_OutIsADirectory_OneLineAndExit2()
+    {
+        var (config, db) = await PolledAsync();
+        var folder = Directory.CreateDirectory(_directory.File("backups")).FullName;
+
+        var result = await CliRunner.RunAsync("backup", "--config", config, "--db", db, "--out", folder);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--out {folder}: is a directory"], Lines(result.Error));
+    }
+
+    [Theory]
+    [InlineData("entries")]
+    [InlineData("run")]
+    [InlineData("poll")]
+    [InlineData("validate")]
+    public async Task Command_DbIsADirectory_OneLineAndExit2(string command)
+    {
+        var config = Config();
+        var folder = Directory.CreateDirectory(_directory.File("data")).FullName;
+
+        var result = await CliRunner.RunAsync(command, "--config", config, "--db", folder);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--db {folder}: is a directory, not a SQLite file"], Lines(result.Error));
+    }
+
+    [Theory]
+    [InlineData("entries")]
+    [InlineData("run")]
+    [InlineData("poll")]
+    [InlineData("validate")]
+    public async Task Command_DbIsNotADatabase_OneLineAndExit2(string command)
+    {
+        var config = Config();
+        var notDb = _directory.File("notdb.txt");
+        File.WriteAllText(notDb, new string('x', 4096));
+
+        var result = await CliRunner.RunAsync(command, "--config", config, "--db", notDb);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--db {notDb}: not a SQLite database"], Lines(result.Error));
+    }
+
+    [Fact]
+    public async Task Entries_DamagedDatabase_OneLineFromSqliteAndExit2()
+    {
+        // The header is right, so only SQLite can tell: the top-level handler gives its message, without a stack trace.
+        var config = Config();
+        var damaged = _directory.File("damaged.db");
+        File.WriteAllBytes(damaged, [.. "SQLite format 3\0"u8, .. Enumerable.Repeat((byte)0xAB, 8192)]);
+
+        var result = await CliRunner.RunAsync("entries", "--config", config, "--db", damaged);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(Lines(result.Error));
+        Assert.StartsWith("error: SQLite Error ", line);
+    }
+
+    [Theory]
+    [InlineData("entries")]
+    [InlineData("sources")]
+    [InlineData("export")]
+    [InlineData("backup", "--out", "copy.db")]
+    [InlineData("mark", "1", "--status", "rejected")]
+    [InlineData("edit", "1", "--title", "T")]
+    [InlineData("move", "1", "--position", "1")]
+    [InlineData("publish")]
+    [InlineData("train")]
+    public async Task ReadingCommand_MistypedDb_RefusedAndNothingCreated(string command, params string[] rest)
+    {
+        var config = Config();
+        var missing = Path.Combine(_directory.File("nope"), "dir", "x.db");
+
+        var result = await CliRunner.RunAsync([command, .. rest, "--config", config, "--db", missing]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--db {missing}: no database there (poll or run creates one)"], Lines(result.Error));
+        Assert.False(Directory.Exists(_directory.File("nope")), "the mistyped folder was created");
+    }
+
+    [Theory]
+    [InlineData("poll")]
+    [InlineData("import-issue")]
+    public async Task WritingCommand_NewDb_IsCreatedWithItsFolders(string command)
+    {
+        var config = Config();
+        var fresh = Path.Combine(_directory.File("new"), "dir", "x.db");
+        string[] args = command == "poll" ? ["poll"] : ["import-issue", Fixtures.PathOf("corpus/2020-05-15.md")];
+
+        var result = await CliRunner.RunAsync([.. args, "--config", config, "--db", fresh]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.True(File.Exists(fresh));
+    }
+}

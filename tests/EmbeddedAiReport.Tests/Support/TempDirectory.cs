@@ -22,6 +22,15 @@ public sealed class TempDirectory : IDisposable
         return config;
     }
 
+    /// <summary>Applies <paramref name="edit"/> to <paramref name="config"/>'s appsettings.json.</summary>
+    public static void EditSettings(string config, Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        var path = System.IO.Path.Combine(config, "appsettings.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(path))!.AsObject();
+        edit(json);
+        System.IO.File.WriteAllText(path, json.ToJsonString());
+    }
+
     /// <summary>
     /// Sets Draft:MinScore to 0 in <paramref name="config"/>'s appsettings.json, so every candidate reaches the draft: for tests
     /// of what sources store and how drafts look, not of relevance (which has its own tests).

@@ -17,13 +17,7 @@ public sealed class CliFileErrorsTests : IDisposable
     private string Config(Action<JsonObject>? settings = null)
     {
         var config = _directory.ConfigWithSources("""{"sources": []}""");
-        if (settings is not null)
-        {
-            var path = Path.Combine(config, "appsettings.json");
-            var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-            settings(json);
-            File.WriteAllText(path, json.ToJsonString());
-        }
+        if (settings is not null) TempDirectory.EditSettings(config, settings);
         return config;
     }
 

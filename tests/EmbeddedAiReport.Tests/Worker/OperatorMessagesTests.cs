@@ -21,13 +21,7 @@ public sealed class OperatorMessagesTests : LoopbackTest
     private string Config(string source, Action<JsonObject>? settings = null, string folder = "config")
     {
         var config = Folder.ConfigWithSources($$"""{"sources": [{"id": "a", "kind": "feed", "url": "https://example.org/feed.xml", {{source}}}]}""", folder);
-        if (settings is not null)
-        {
-            var path = Path.Combine(config, "appsettings.json");
-            var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-            settings(json);
-            File.WriteAllText(path, json.ToJsonString());
-        }
+        if (settings is not null) TempDirectory.EditSettings(config, settings);
         return config;
     }
 

@@ -11,9 +11,6 @@ namespace EmbeddedAiReport.Tests.Sources.Feeds;
 /// </summary>
 public sealed class FeedSourceDatesTests
 {
-    private static readonly Uri FeedUri = new("https://example.com/feed");
-    private static readonly SourceDefinition Source = new() { Id = "feed-1", Kind = FeedSource.KindName, Url = FeedUri };
-
     [Theory]
     // RSS 2.0 read in one pass (a well-formed document) and by the library (a media namespace makes it Media RSS).
     [InlineData("""<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title><item><title>A</title><link>https://example.com/a</link><dc:date>2020-05-04T10:00:00+08:00</dc:date></item></channel></rss>""")]
@@ -35,9 +32,7 @@ public sealed class FeedSourceDatesTests
 
     private static string? PublishedOfOnlyItem(string feed)
     {
-        var document = new FetchedDocument(Encoding.UTF8.GetBytes(feed), "application/xml", "utf-8", FeedUri, new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero));
-
-        var outcome = Assert.IsType<ParseOutcome.Parsed>(new FeedSource().Parse(document, Source, new SourceRequest(FeedUri)));
+        var outcome = FeedSourceParsing.Parse(feed);
 
         return Assert.Single(outcome.Entries).Published?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
     }

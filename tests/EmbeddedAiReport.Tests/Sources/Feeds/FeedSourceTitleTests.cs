@@ -1,4 +1,3 @@
-using System.Text;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Sources.Feeds;
 
@@ -7,9 +6,6 @@ namespace EmbeddedAiReport.Tests.Sources.Feeds;
 /// <summary>Items without a title (microblog feeds, JSON Feed) are kept under their first words instead of being dropped.</summary>
 public sealed class FeedSourceTitleTests
 {
-    private static readonly Uri FeedUri = new("https://example.com/feed");
-    private static readonly SourceDefinition Source = new() { Id = "feed-1", Kind = FeedSource.KindName, Url = FeedUri };
-
     [Theory]
     [InlineData("""<rss version="2.0"><channel><title>T</title><item><title></title><link>https://example.com/a</link><description><![CDATA[<p>高通发布新一代 NPU，<b>INT4</b> 推理提速 2 倍。后续细节待公布。</p>]]></description></item></channel></rss>""",
         "高通发布新一代 NPU，INT4 推理提速 2 倍。后续细节待公布。")]
@@ -34,7 +30,5 @@ public sealed class FeedSourceTitleTests
         Assert.Equal("item 'https://example.com/a': no usable link, or neither title nor text", Assert.Single(outcome.Skipped));
     }
 
-    private static ParseOutcome.Parsed Parse(string feed) =>
-        Assert.IsType<ParseOutcome.Parsed>(new FeedSource().Parse(new FetchedDocument(Encoding.UTF8.GetBytes(feed), "application/xml", "utf-8", FeedUri,
-            new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero)), Source, new SourceRequest(FeedUri)));
+    private static ParseOutcome.Parsed Parse(string feed) => FeedSourceParsing.Parse(feed);
 }

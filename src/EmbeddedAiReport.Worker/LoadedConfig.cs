@@ -88,9 +88,11 @@ public sealed class LoadedConfig
         builder.AddEnvironmentVariables("EAIR_");
 
         IConfigurationRoot configuration;
+        List<string> unknownSections = [];
         try
         {
             configuration = builder.Build();
+            unknownSections.AddRange(ReportSettings.UnknownSections(configuration, AppSettingsFile));
         }
         catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
         {
@@ -104,6 +106,7 @@ public sealed class LoadedConfig
         if (durations.Count > 0) configuration = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(durations).Build();
         var config = new LoadedConfig(root, configuration, databaseOverride, kinds);
         config.Problems.AddRange(loadProblems);
+        config.Warnings.AddRange(unknownSections);
         // The parts are independent: read side by side (every command pays for this at start, and the template's parser
         // alone takes as long as the rest), their problems and warnings then listed in the parts' order. They start while
         // the settings are bound on this thread (a service container of their own, ~25 ms): only sources.json waits for

@@ -40,6 +40,21 @@ internal static class ReportSettings
         return services;
     }
 
+    /// <summary>
+    /// A warning for each top-level section nothing reads (a misspelt <c>"Fetchng"</c> would otherwise leave every setting in
+    /// it at its default without a word); keys inside the bound sections are checked by the binder (errors).
+    /// </summary>
+    /// <remarks>Only the file's own sections: <c>EAIR_</c> variables also carry the global options (<c>EAIR_DB</c>).</remarks>
+    public static IEnumerable<string> UnknownSections(IConfigurationRoot configuration, string file)
+    {
+        string[] known = [.. Sections.Select(s => s.Name), "Logging"];
+        var sections = configuration.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>()
+            .SelectMany(p => p.GetChildKeys([], null)).Distinct(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in sections)
+            if (!known.Contains(section, StringComparer.OrdinalIgnoreCase))
+                yield return $"{file}: section '{section}' is read by nothing, its settings are ignored (sections: {string.Join(", ", known)})";
+    }
+
     // Unknown keys are errors (a misspelt setting must not be ignored silently).
     private static void Strict(BinderOptions options) => options.ErrorOnUnknownConfiguration = true;
 

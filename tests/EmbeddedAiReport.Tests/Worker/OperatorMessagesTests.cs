@@ -41,6 +41,20 @@ public sealed class OperatorMessagesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Validate_AMisspeltSection_IsAWarningNamingIt()
+    {
+        var misspelt = Config("\"enabled\": true", json => json["Fetchng"] = new JsonObject { ["Contact"] = "ops@example.org" });
+        var correct = Config("\"enabled\": true", folder: "correct");
+
+        var warned = await CliRunner.RunAsync("validate", "--config", misspelt);
+        var quiet = await CliRunner.RunAsync("validate", "--config", correct);
+
+        Assert.Equal("warning: appsettings.json: section 'Fetchng' is read by nothing, its settings are ignored "
+            + "(sections: Report, Fetching, Draft, Dedup, Storage, Summaries, Logging)", warned.Error.Split('\n')[0].Trim());
+        Assert.Equal((0, ""), (quiet.ExitCode, quiet.Error));
+    }
+
+    [Fact]
     public async Task Validate_AppSettingsDurationsWithoutAUnit_NameTheKeyOnce()
     {
         var config = Config("\"enabled\": true", json =>

@@ -146,8 +146,8 @@ internal static partial class FeedText
     {
         try
         {
-            var normalized = name.Trim().Trim('"').ToLowerInvariant() is "gb2312" or "gbk" or "x-gbk" ? "gb18030" : name.Trim().Trim('"');
-            return Encoding.GetEncoding(normalized, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+            var canonical = Canonical(name);
+            return Encoding.GetEncoding(canonical is "gb2312" or "gbk" or "x-gbk" ? "gb18030" : canonical!, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
         }
         catch (ArgumentException)
         {
@@ -155,10 +155,13 @@ internal static partial class FeedText
         }
     }
 
-    private static bool IsUtf8(string? charset) => charset?.Trim().Trim('"').ToLowerInvariant() is "utf-8" or "utf8";
+    private static bool IsUtf8(string? charset) => Canonical(charset) is "utf-8" or "utf8";
 
     private static bool IsServerDefault(string? charset) =>
-        charset?.Trim().Trim('"').ToLowerInvariant() is "iso-8859-1" or "latin1" or "iso_8859-1" or "us-ascii" or "ascii" or "windows-1252";
+        Canonical(charset) is "iso-8859-1" or "latin1" or "iso_8859-1" or "us-ascii" or "ascii" or "windows-1252";
+
+    // A charset or encoding name as written in a header or declaration, quotes and spaces off, lower case (names compare so).
+    private static string? Canonical(string? charset) => charset?.Trim().Trim('"').ToLowerInvariant();
 
     [GeneratedRegex("""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")]
     private static partial Regex DeclaredEncoding();

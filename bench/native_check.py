@@ -5,7 +5,7 @@ Runs one session of commands twice — with the native (ahead-of-time compiled) 
 own copy of the repository's config/ and a fresh database, against the same feeds (the test fixtures of several source
 kinds, served on 127.0.0.1), and compares every output after masking clock times and durations:
 
-  validate, poll --all (twice), sources, entries --all [--explain], export (markdown, json), mark, edit, move,
+  validate (and with bad settings), poll --all (twice), sources, entries --all [--explain], export (markdown, json), mark, edit, move,
   summarize (a fake chat-completions endpoint), import-issue, publish, train (the written router.json and ranker.json
   must be byte-identical), backup, and the daemon's /healthz, /sources, /entries, /drafts/{week}.md, /review/{week} and
   /metrics (status only: it carries timings).
@@ -110,14 +110,18 @@ def session(command, work, base, storage=None, huge=None):
     env = dict(os.environ, EAIR_Summaries__Endpoint="", EAIR_Fetching__MaxParallelSources="1", DOTNET_CLI_TELEMETRY_OPTOUT="1", **(storage or {}))
     out = []
 
-    def run(name, *args, summaries=False):
+    def run(name, *args, summaries=False, settings=None):
         extra = {"EAIR_Summaries__Endpoint": f"{base}/v1/", "EAIR_Summaries__Model": "fake-model"} if summaries else {}
+        extra.update(settings or {})
         r = subprocess.run(command + list(args) + ["--config", str(cfg), "--db", str(db)], cwd=work, env=dict(env, **extra),
                            capture_output=True, text=True, timeout=600)
         out.append((name, f"exit {r.returncode}\n--- stdout\n{mask(r.stdout)}--- stderr\n{mask(r.stderr)}"))
         return r
 
     run("validate", "validate")
+    # The binder's errors are rewritten from its message text: the native build must say the same.
+    run("validate bad settings", "validate", settings={"EAIR_Fetching__MaxParalelSources": "2", "EAIR_Dedup__Bands": "forty",
+                                                      "EAIR_Draft__KeepEmptySections": "yes", "EAIR_Report__Colour": "blue"})
     run("poll 1", "poll", "--all")
     run("poll 2", "poll", "--all")
     run("sources", "sources")

@@ -244,15 +244,10 @@ public sealed class LoadedConfig
         {
             Problems.AddRange(ex.Failures.Select(f => $"{AppSettingsFile}: {f}"));
         }
-        catch (InvalidOperationException ex) when (ex.InnerException is FormatException or OverflowException)
-        {
-            // The binder's own message names the key and the value ("Failed to convert configuration value 'lots' at
-            // 'Fetching:MaxBytes' to type 'System.Int64'."); the inner one only the value.
-            Problems.Add($"{AppSettingsFile}: {ex.Message} ({ex.InnerException.Message})");
-        }
         catch (InvalidOperationException ex)
         {
-            Problems.Add($"{AppSettingsFile}: {section}: {ex.GetBaseException().Message}");
+            var settings = ReportSettings.Sections.Single(s => s.Name == section);
+            Problems.AddRange(BinderProblems.Describe(ex, settings, Configuration).Select(p => $"{AppSettingsFile}: {p}"));
         }
         return null;
     }

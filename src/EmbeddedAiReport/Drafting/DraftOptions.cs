@@ -66,7 +66,7 @@ public sealed class DraftOptions
         foreach (var (slug, quota) in Quotas)
         {
             if (quota < 0) yield return $"Draft:Quotas:{slug}: must not be negative";
-            if (!EffectiveSections.Any(s => s.Slug.Equals(slug, StringComparison.OrdinalIgnoreCase))) yield return $"Draft:Quotas:{slug}: no such section";
+            if (!EffectiveSections.Any(s => s.Slug.Equals(slug, StringComparison.OrdinalIgnoreCase))) yield return $"Draft:Quotas:{slug}: no such section (sections: {string.Join(", ", EffectiveSections.Select(s => s.Slug))})";
         }
         var slugs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var section in Sections)

@@ -36,10 +36,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"Fetching": {"MaxBytes": "lots"}}""", "'lots' at 'Fetching:MaxBytes'")]
-    [InlineData("""{"Draft": {"Quotas": {"news": "ten"}}}""", "'ten' at 'Draft:Quotas:news'")]
-    [InlineData("""{"Fetching": {"MaxParallelSources": 99999999999}}""", "'99999999999' at 'Fetching:MaxParallelSources'")]
-    public async Task Validate_ValueOfTheWrongType_NamesTheKeyAndTheValue(string settings, string named)
+    [InlineData("""{"Fetching": {"MaxBytes": "lots"}}""", "appsettings.json: Fetching:MaxBytes: 'lots' is not a whole number")]
+    [InlineData("""{"Draft": {"Quotas": {"news": "ten"}}}""", "appsettings.json: Draft:Quotas:news: 'ten' is not a whole number")]
+    [InlineData("""{"Fetching": {"MaxParallelSources": 99999999999}}""", "appsettings.json: Fetching:MaxParallelSources: '99999999999' is not a whole number up to 2147483647")]
+    [InlineData("""{"Draft": {"KeepEmptySections": "yes"}}""", "appsettings.json: Draft:KeepEmptySections: 'yes' is not true or false")]
+    [InlineData("""{"Report": {"UnhealthyShare": "half"}}""", "appsettings.json: Report:UnhealthyShare: 'half' is not a number (with a '.' for decimals)")]
+    [InlineData("""{"Storage": {"Provider": "mysql"}}""", "appsettings.json: Storage:Provider: 'mysql' is not one of sqlite, postgres")]
+    [InlineData("""{"Draft": {"Quotas": {"paper": 5}}}""", "appsettings.json: Draft:Quotas:paper: no such section (sections: news, papers, opensource, blogs)")]
+    // Unknown keys: the path, and the setting meant when one is close; a nested key by its path.
+    [InlineData("""{"Fetching": {"MaxParalelSources": 2}}""", "appsettings.json: Fetching:MaxParalelSources: unknown setting; did you mean MaxParallelSources?")]
+    [InlineData("""{"Dedup": {"threshhold": 0.5}}""", "appsettings.json: Dedup:threshhold: unknown setting; did you mean Threshold?")]
+    [InlineData("""{"Draft": {"Sections": [{"Slug": "news", "Name": "新闻", "Nmae": "x"}]}}""", "appsettings.json: Draft:Sections:0:Nmae: unknown setting")]
+    public async Task Validate_ValueOfTheWrongTypeOrAnUnknownKey_NamesTheKeyAndWhatWasExpected(string settings, string line)
     {
         var config = _directory.ConfigWithSources("""{"sources": []}""");
         File.WriteAllText(Path.Combine(config, "appsettings.json"), settings);
@@ -47,7 +55,21 @@ public sealed class CliTests : IDisposable
         var result = await CliRunner.RunAsync("validate", "--config", config);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains(named, result.Error);
+        Assert.Equal([line, "1 config problem(s); nothing was done."], result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public async Task Validate_AnUnknownKeyCloseToNoSetting_ListsTheSectionsSettings()
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        File.WriteAllText(Path.Combine(config, "appsettings.json"), """{"Storage": {"Colour": "blue"}}""");
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("appsettings.json: Storage:Colour: unknown setting; the settings of Storage are ", result.Error);
+        Assert.Contains("Provider", result.Error);
+        Assert.DoesNotContain("BinderOptions", result.Error);
     }
 
     [Fact]

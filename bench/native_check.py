@@ -7,7 +7,7 @@ kinds, served on 127.0.0.1), and compares every output after masking clock times
 
   validate (and with bad settings), poll --all (twice), sources, entries --all [--explain], export (markdown, json), mark, edit, move,
   summarize (a fake chat-completions endpoint), import-issue, publish, train (the written router.json and ranker.json
-  must be byte-identical), backup, and the daemon's /healthz, /sources, /entries, /drafts/{week}.md, /review/{week} and
+  must be byte-identical), backup, and the daemon's /healthz, /sources, /entries, /drafts/{week}.md, /review/{week} (and their 400s for a bad week) and
   /metrics (status only: it carries timings).
 Where the kernel has transparent huge pages, it also checks that the native daemon's start-up data is marked for them
 (src/EmbeddedAiReport.Worker/Native/hugepages.c).
@@ -171,8 +171,10 @@ def session(command, work, base, storage=None, huge=None):
                 time.sleep(0.2)
         if huge is not None:
             huge.append(huge_pages_marked(daemon.pid))
-        for path in ["/healthz", "/sources", "/entries?week=2024-W09", "/drafts/2024-W09.md", "/review/2024-W09"]:
+        for path in ["/healthz", "/sources", "/entries?week=2024-W09", "/drafts/2024-W09.md", "/review/2024-W09",
+                     "/drafts/2024-W99.md", "/entries?week=nope", "/review/nope"]:   # the last three: 400 problems
             status, body = get(path)
+            body = re.sub(r'"traceId":"[^"]*"', '"traceId":"<id>"', body)
             body = re.sub(r'(name="__RequestVerificationToken"[^>]*value=")[^"]*', r"\1<token>", body)
             body = re.sub(r'(data-token=")[^"]*', r"\1<token>", body)
             out.append((f"GET {path}", f"{status}\n{mask(body)}"))

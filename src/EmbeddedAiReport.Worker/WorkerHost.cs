@@ -51,6 +51,7 @@ internal static class WorkerHost
         if (daemon)
         {
             builder.WebHost.UseUrls(config.Report.Urls);
+            builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Http.WorkerJson.Default));
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
             builder.Services.AddSystemd();   // Type=notify under systemd; nothing elsewhere
             builder.Services.AddQuartz(q => JobStore.Configure(q, database, config.Storage));

@@ -34,4 +34,7 @@ internal sealed record ActionReply(bool Ok, string Message);
 [JsonSerializable(typeof(EntriesReply))]
 [JsonSerializable(typeof(List<SourceReply>))]
 [JsonSerializable(typeof(ActionReply))]
+// Results.Problem (a 400 for a bad week …) writes ProblemDetails through the host's JSON options: without its contract
+// here the native binary answered those with an empty 500.
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 internal sealed partial class WorkerJson : JsonSerializerContext;

@@ -7,8 +7,9 @@ namespace EmbeddedAiReport.Storage;
 /// <remarks>
 /// Relevant: items of recorded issues (published or imported) and shortlisted entries. Irrelevant: rejected entries, and
 /// the candidates of a recorded issue's window that the editor did not pick (the window runs from the day after the
-/// previous issue, or seven days before the first, to the issue's date; an entry in the same story as a picked item is
-/// not a negative, since the editor picked its story).
+/// previous issue's window, or seven days before the first's end, to the last day the issue covers — its date, or the end
+/// of the finished week it published: the days after that belong to the next window and are not the editor's refusals;
+/// an entry in the same story as a picked item is not a negative, since the editor picked its story).
 /// </remarks>
 public sealed class LabelStore(ReportDatabase database)
 {
@@ -31,10 +32,11 @@ public sealed class LabelStore(ReportDatabase database)
         var picked = new HashSet<string>(StringComparer.Ordinal);
         var pickedStories = new HashSet<long>();
 
-        var issues = new List<DateOnly>();
-        await using (var command = connection.CreateCommand(transaction, "SELECT date FROM issues ORDER BY date"))
+        var issues = new List<(string Date, DateOnly LastDay)>();
+        await using (var command = connection.CreateCommand(transaction, "SELECT date, coalesce(last_day, date) AS covered FROM issues ORDER BY covered, date"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            while (await reader.ReadAsync(cancellationToken)) issues.Add(DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture));
+            while (await reader.ReadAsync(cancellationToken))
+                issues.Add((reader.GetString(0), DateOnly.ParseExact(reader.GetString(1), "yyyy-MM-dd", CultureInfo.InvariantCulture)));
 
         // Items of issues: the stored entry when there is one, else the item as recorded.
         await using (var command = connection.CreateCommand(transaction, $"""
@@ -77,12 +79,12 @@ public sealed class LabelStore(ReportDatabase database)
         // What each recorded issue's window offered and the editor left out.
         for (var i = 0; i < issues.Count; i++)
         {
-            var first = i == 0 ? issues[i].AddDays(-6) : issues[i - 1].AddDays(1);
+            var first = i == 0 ? issues[i].LastDay.AddDays(-6) : issues[i - 1].LastDay.AddDays(1);
             var from = Midnight(first, zone);
-            var to = Midnight(issues[i].AddDays(1), zone);
+            var to = Midnight(issues[i].LastDay.AddDays(1), zone);
             var window = await ListAsync(connection, transaction, "e.status = 'candidate' AND e.window_time >= @from AND e.window_time < @to",
                 [("@from", SqliteTime.Write(from)), ("@to", SqliteTime.Write(to))], cancellationToken);
-            var date = issues[i].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var date = issues[i].Date;
             labels.AddRange(window
                 .Where(e => !picked.Contains(e.CanonicalKey) && !(e.StoryId is { } story && pickedStories.Contains(story)))
                 .Select(e => new Label(e, false, date, null)));

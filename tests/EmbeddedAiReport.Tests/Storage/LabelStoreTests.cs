@@ -53,6 +53,30 @@ public sealed class LabelStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_AWeekPublishedLate_TheDaysAfterItsEndAreNotItsRefusals()
+    {
+        // Week 2020-W48 (11-23 .. 11-29) published on Friday 12-04: the issue covers the week; 11-30 .. 12-04 start the
+        // next window, so what they hold is the current draft's, not something the editor left out of this issue.
+        await SeedAsync(_services, "s",
+            Entry("url:example.com/picked", "Picked post", "news", Monday),
+            Entry("url:example.com/unpicked", "Unpicked post", "news", Monday.AddDays(2)),
+            Entry("url:example.com/this-week", "A post of the next week", "news", Monday.AddDays(8)),
+            Entry("url:example.com/friday", "Posted the day it was published", "news", Monday.AddDays(11)));
+        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 12, 4), "issue", "published",
+            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None,
+            lastDay: new DateOnly(2020, 11, 29));
+
+        var labels = (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None))
+            .ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
+
+        Assert.Equal(new Dictionary<string, (bool, string)>
+        {
+            ["url:example.com/picked"] = (true, "2020-12-04"),
+            ["url:example.com/unpicked"] = (false, "2020-12-04"),
+        }, labels);
+    }
+
+    [Fact]
     public async Task RescoreAsync_EveryEntry_GetsTheNewScoreAndChangesAreCounted()
     {
         await SeedAsync(_services, "s", Enumerable.Range(0, 2500)

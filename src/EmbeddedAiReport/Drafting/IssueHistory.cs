@@ -14,7 +14,13 @@ public sealed class IssueHistory(IssueStore issues, DraftOptions options)
     /// <returns>The issue date and counts, or null with a reason when the file has no date or no items.</returns>
     public async Task<ImportResult> ImportAsync(string markdown, string name, CancellationToken cancellationToken)
     {
-        var date = IssueMarkdownParser.DateOf(Path.GetFileName(name)) ?? IssueMarkdownParser.DateOf(markdown);
+        var named = IssueMarkdownParser.DateOf(Path.GetFileName(name));
+        var headed = IssueMarkdownParser.HeadingDate(markdown);
+        // Two dates that disagree would record the issue under the wrong one (or twice, imported again renamed): the editor says which.
+        if (named is { } fromName && headed is { } fromHeading && fromName != fromHeading)
+            return ImportResult.Fail($"{name}: the file name says {fromName:yyyy-MM-dd} but the issue's heading says {fromHeading:yyyy-MM-dd}; "
+                + "rename the file or correct the heading (the issue is recorded under its date)");
+        var date = named ?? headed ?? IssueMarkdownParser.DateOf(markdown);
         if (date is null) return ImportResult.Fail($"{name}: no issue date in the file name or the '# 嵌入式AI简报 (YYYY-MM-DD)' heading");
         var items = IssueMarkdownParser.Parse(markdown, options.SectionSlugs());
         if (items.Count == 0) return ImportResult.Fail($"{name}: no items under the section headings");

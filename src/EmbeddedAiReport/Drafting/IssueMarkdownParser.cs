@@ -57,6 +57,14 @@ public static partial class IssueMarkdownParser
         return match.Success && DateOnly.TryParse(match.Value, out var date) ? date : null;
     }
 
+    /// <summary>The date in the issue's title heading (<c># 嵌入式AI简报 (2020-05-15)</c>, the first level-1 heading with a date), or null.</summary>
+    public static DateOnly? HeadingDate(string markdown)
+    {
+        foreach (var line in markdown.AsSpan().EnumerateLines())
+            if (line.StartsWith("# ") && DateOf(line.ToString()) is { } date) return date;
+        return null;
+    }
+
     /// <summary>
     /// Splits the editor's <c>title | account</c> into its parts: the last <c>| name</c> of at most 30 characters is the
     /// account, as replay.py's split_account reads it; (title, null) when there is none.

@@ -147,4 +147,21 @@ public abstract class EditorCommandsTests : LoopbackTest
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no items", result.Error);
     }
+
+    [Fact]
+    public async Task ImportIssue_FileNameAndHeadingDatesDisagree_RecordsNothingAndNamesBoth()
+    {
+        // The real issue of 2020-05-15 saved under another day's name: recorded under either date it would be wrong, and a
+        // second import under the right name would record it twice.
+        var file = Folder.File("2020-05-20.md");
+        File.Copy(Fixtures.PathOf("corpus/2020-05-15.md"), file);
+
+        var result = await Cli("import-issue", file);
+        var since = await Cli("export", "--since-last");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"{file}: the file name says 2020-05-20 but the issue's heading says 2020-05-15; rename the file or correct the heading "
+            + "(the issue is recorded under its date)", result.Error.Trim());
+        Assert.Equal(2, since.ExitCode);   // no issue recorded
+    }
 }

@@ -115,9 +115,17 @@ public static partial class FeedDocumentParser
     private static readonly System.Xml.Linq.XNamespace ContentModule = "http://purl.org/rss/1.0/modules/content/";
 
     /// <summary>An item as every reader hands it on: identifiers, links, author and dates trimmed, blank ones null.</summary>
+    /// <remarks>FeedBurner's <c>feedburner:origLink</c>, when it holds an http(s) address, is the link: the item's own link is
+    /// FeedBurner's redirect to it (miniflux reads it so too).</remarks>
     internal static FeedEntry Entry(string? id, string? title, string? link, string? description, string? content, string? author, string? published,
-        string? updated, IReadOnlyList<string> categories, string? creator, IReadOnlyDictionary<string, string>? extensions) =>
-        new(Clean(id), title, Clean(link), description, content, Clean(author), Clean(published), Clean(updated), categories, creator, extensions);
+        string? updated, IReadOnlyList<string> categories, string? creator, IReadOnlyDictionary<string, string>? extensions)
+    {
+        if (extensions?.GetValueOrDefault(OrigLinkKey) is { } original && Uri.TryCreate(original.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            link = original;
+        return new(Clean(id), title, Clean(link), description, content, Clean(author), Clean(published), Clean(updated), categories, creator, extensions);
+    }
+
+    private static readonly string OrigLinkKey = FeedEntry.ExtensionKey("http://rssnamespace.org/feedburner/ext/1.0", "origLink");
 
     // The root's name when it is <rss> or <rdf:RDF> and no child of it is a <channel>; reads no further than that child.
     private static string? RootWithoutChannel(string text)

@@ -98,9 +98,29 @@ public static partial class FeedDocumentParser
             foreach (var child in element.Elements().Where(c => c.Name.Namespace != own && c.Name.NamespaceName.Length > 0))
                 (extensions ??= new Dictionary<string, string>(StringComparer.Ordinal)).TryAdd(FeedEntry.ExtensionKey(child.Name.NamespaceName, child.Name.LocalName), child.Value);
         }
-        return Entry(item.Id, item.Title, item.Link, item.Description, RawContent(item), item.Author, item.PublishingDateString, updated,
+        var (title, description, content) = (item.Title, item.Description, RawContent(item));
+        if (item.SpecificItem is AtomFeedItem { Element: { } entry })
+        {
+            // As the one-pass reader: literal text constructs become the HTML that shows them (AtomText).
+            var ns = entry.GetDefaultNamespace();
+            title = Literal(entry.Element(ns + "title"), title);
+            description = Literal(entry.Element(ns + "summary"), description);
+            content = Literal(entry.Element(entry.Name.Namespace + "content"), content);
+        }
+        else if (item.SpecificItem is JsonFeedItem json)
+        {
+            // JSON Feed: title, summary and content_text are plain text, content_html is HTML (whichever the library took).
+            title = title is null ? null : AtomText.ToHtml(title);
+            if (description is not null && (ReferenceEquals(description, json.Summary) || ReferenceEquals(description, json.ContentText)))
+                description = AtomText.ToHtml(description);
+            if (content is not null && ReferenceEquals(content, json.ContentText)) content = AtomText.ToHtml(content);
+        }
+        return Entry(item.Id, title, item.Link, description, content, item.Author, item.PublishingDateString, updated,
             item.Categories?.ToList() ?? [], (item.SpecificItem as Rss20FeedItem)?.DC?.Creator, extensions);
     }
+
+    private static string? Literal(System.Xml.Linq.XElement? element, string? value) =>
+        element is not null && value is not null && AtomText.IsText(element.Attribute("type")?.Value) ? AtomText.ToHtml(value) : value;
 
     // The item's content as the document has it. The library HTML-decodes content:encoded and Atom content once more, which
     // turns escaped text ("never put input inside a &lt;script&gt;") into tags the text cleaner then drops; the cleaner

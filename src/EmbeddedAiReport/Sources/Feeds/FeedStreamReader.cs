@@ -164,7 +164,10 @@ internal static class FeedStreamReader
                 (author, authorSeen) = (Person(reader), true);
                 continue;
             }
+            // A text construct without a type, or of type text, is literal text (AtomText); the attribute is read only on these three.
+            var literal = space == ns && name is "title" or "summary" or "content" && AtomText.IsText(reader.HasAttributes ? reader.GetAttribute("type") : null);
             var value = Value(reader);
+            if (literal) value = AtomText.ToHtml(value);
             if (space == ns)
             {
                 switch (name)

@@ -23,7 +23,7 @@ public sealed class FeedRecoveryTests
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><link href="https://e.com/"/>
             <entry><title>first</title><id>tag:e.com,2020:1</id><link href="https://e.com/1"/><summary type="html">line one<br>line two</summary></entry>
-            <entry><title>second<BR></title><id>tag:e.com,2020:2</id><link href="https://e.com/2"/><summary type="html">see <img src="https://e.com/x.png?a=1&b=2" alt="x"> here<hr>and there</br></summary></entry>
+            <entry><title type="html">second<BR></title><id>tag:e.com,2020:2</id><link href="https://e.com/2"/><summary type="html">see <img src="https://e.com/x.png?a=1&b=2" alt="x"> here<hr>and there</br></summary></entry>
             <entry><title>third</title><id>tag:e.com,2020:3</id><link href="https://e.com/3"/><summary type="html"><![CDATA[kept <br> as is]]> and <wbr/> closed</summary></entry>
             </feed>
             """;

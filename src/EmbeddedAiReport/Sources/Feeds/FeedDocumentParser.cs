@@ -44,7 +44,7 @@ public static partial class FeedDocumentParser
             ArrayPool<char>.Shared.Return(chars);
         }
         if (text.Length == 0) return ParseResult.Fail("empty response body (the server sent nothing; check the URL in a browser)");
-        if (LooksLikeHtml(text)) return ParseResult.Fail("got an HTML page, not a feed (check the URL; the site may show an error or login page)");
+        if (LooksLikeHtml(text)) return ParseResult.Fail(HtmlPage);
         var withoutDocType = DocType().Replace(text, "");
         // The one-pass reader already refused this text above; it gets it again only without a DOCTYPE (Replace returns
         // the same instance when there was none).
@@ -200,9 +200,14 @@ public static partial class FeedDocumentParser
     [GeneratedRegex(@"<!DOCTYPE[^\[>]*(\[[\s\S]*?\])?\s*>", RegexOptions.IgnoreCase)]
     private static partial Regex DocType();
 
+    private const string HtmlPage = "got an HTML page, not a feed (check the URL; the site may show an error or login page)";
+
     /// <summary>A parsed feed or the reason there is none; <paramref name="Warning"/> says when the lenient path was used.</summary>
     public readonly record struct ParseResult(FeedDocument? Feed, string? Error, string? Warning = null)
     {
+        /// <summary>The document was an HTML page (a site's home page, an error or login page), not a feed.</summary>
+        public bool IsHtmlPage => ReferenceEquals(Error, HtmlPage);
+
         public static ParseResult Ok(FeedDocument feed) => new(feed, null);
         public static ParseResult Fail(string error) => new(null, error);
     }

@@ -17,4 +17,10 @@ public abstract record ParseOutcome
 
     /// <summary>An anti-bot or captcha page: the source should back off.</summary>
     public sealed record Blocked(string Reason) : ParseOutcome;
+
+    /// <summary>
+    /// An HTML page where a feed was expected that names its feed (<c>&lt;link rel="alternate" type="application/rss+xml"&gt;</c>):
+    /// <paramref name="Feed"/> is read instead, one hop only, and the source warns that its URL should be the feed's.
+    /// </summary>
+    public sealed record Discovered(Uri Feed) : ParseOutcome;
 }

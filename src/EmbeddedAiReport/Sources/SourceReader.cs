@@ -125,6 +125,15 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
             case ParseOutcome.Blocked blocked:
                 read.Errors.Add($"{address}: blocked: {blocked.Reason} (backing off)");
                 return null;
+            // One hop, with the source's guards (the next page's fetch); its validators are not kept, so the page is asked
+            // for again next time instead of answering 304 for a feed that changed.
+            case ParseOutcome.Discovered discovered when page == 0:
+                logger.FeedDiscovered(read.Source.Id, address.AbsoluteUri, discovered.Feed.AbsoluteUri);
+                read.Tracker.Warn($"{address}: an HTML page, not a feed; read the feed it links to, {discovered.Feed}: put that URL in sources.json");
+                return discovered.Feed;
+            case ParseOutcome.Discovered:
+                read.Errors.Add($"{address}: got an HTML page, not a feed, at the address a page linked to as its feed (check the source's URL in a browser)");
+                return null;
             default:
                 return null;
         }

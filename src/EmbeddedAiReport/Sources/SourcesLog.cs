@@ -19,6 +19,9 @@ internal static partial class SourcesLog
     [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "{SourceId}: page fetches paused until {Until} after an anti-bot page")]
     public static partial void PagesPaused(this ILogger logger, string sourceId, DateTimeOffset until);
 
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "{SourceId}: {Url} is an HTML page; read the feed it links to, {FeedUrl}, instead: put that URL in sources.json")]
+    public static partial void FeedDiscovered(this ILogger logger, string sourceId, string url, string feedUrl);
+
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "{SourceId}: {Url} is broken and was only partly read: {Warning}; items after the break are missing until the site fixes the feed")]
     public static partial void PartlyRead(this ILogger logger, string sourceId, string url, string warning);
 }

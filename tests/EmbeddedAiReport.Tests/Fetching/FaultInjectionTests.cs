@@ -692,6 +692,32 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
         Assert.Contains(problems, p => p.Contains("url", StringComparison.Ordinal) && p.Contains("local", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("application/xml")]
+    [InlineData("application/octet-stream")]
+    public async Task PollAsync_Fault34_GzipBodyWithoutContentEncoding_IsDecoded(string contentType)
+    {
+        // A feed.xml.gz served as is: the body is gzip, but no Content-Encoding says so, so the HTTP handler leaves it.
+        Serve("packed.xml", Compress(FaultFeeds.Healthy(4), stream => new GZipStream(stream, CompressionLevel.Fastest)), contentType);
+
+        var result = await PollAsync("packed.xml");
+
+        Assert.Null(result.Error);
+        Assert.Equal(4, result.New);
+    }
+
+    [Fact]
+    public async Task PollAsync_Fault35_GzipBombWithoutContentEncoding_StopsAtTheDecompressedCap()
+    {
+        var bomb = Compress(new byte[32 * 1024 * 1024], body => new GZipStream(body, CompressionLevel.SmallestSize));
+        Assert.True(bomb.Length < 1024 * 1024);   // within the cap on the wire: only the decompressed count can catch it
+        Serve("bomb.xml", bomb, "application/octet-stream");
+
+        var result = await PollAsync("bomb.xml", """, "maxBytes": 1048576 """);
+
+        AssertClearFailure(result, "bomb.xml", "byte cap");
+    }
+
     private static byte[] Compress(byte[] data, Func<Stream, Stream> wrap)
     {
         using var output = new MemoryStream();

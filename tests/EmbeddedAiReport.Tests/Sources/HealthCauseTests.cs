@@ -68,6 +68,24 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
     }
 
     [Fact]
+    public async Task Poll_AFeedWithAnUnclosedBrInItsFirstItem_KeepsEveryItemAndIsOkWithoutANote()
+    {
+        var items = FaultFeeds.Items(3, "br").Replace("Summary of br 0.", "line one<br>line two", StringComparison.Ordinal);
+        Server.MapFile("br.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(items)));
+        var source = Source("br", Server.Url("br.xml").ToString());
+
+        var result = await Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+        var status = Status(source, await Services.Get<SourceStore>().GetHealthAsync("br", CancellationToken.None));
+
+        Assert.Null(result.Error);
+        Assert.Equal(3, result.New);
+        Assert.Equal("ok", status.State);
+        Assert.Null(status.Note);
+        var summaries = (await Services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).Select(e => e.Entry.Summary);
+        Assert.Contains("line one line two", summaries);
+    }
+
+    [Fact]
     public async Task Poll_AMirrorWithOneDeadAccount_ReportsItAndPausesOnlyThatAccount()
     {
         Server.MapFile("feeds/alive1.rss", FaultFeeds.Healthy(2, "alive1"));

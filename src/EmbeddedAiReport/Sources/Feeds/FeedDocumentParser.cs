@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml;
+using System.Xml.Linq;
 using CodeHollow.FeedReader;
 using CodeHollow.FeedReader.Feeds;
 using CodeHollow.FeedReader.Parser;
@@ -27,13 +28,14 @@ public static partial class FeedDocumentParser
     {
         var (chars, length, _) = FeedText.DecodePooled(document.Body, document.Charset);
         string text;
+        var bases = XmlBase.For(document.FinalUri);
         try
         {
             var start = chars.AsSpan(0, length).IndexOfAnyExcept(LeadingSpace);
             if (start < 0) start = length;
             // The one pass straight from the decoded buffer: it reads only a well-formed RSS 2.0 or Atom document without a
             // DOCTYPE (it refuses one), that is, one the steps below would hand to it unchanged. Anything else takes them.
-            if (streaming && FeedStreamReader.TryRead(chars, start, length - start) is { } streamed)
+            if (streaming && FeedStreamReader.TryRead(chars, start, length - start, bases) is { } streamed)
                 return ParseResult.Ok(new FeedDocument(Clean(streamed.Title), Clean(streamed.Link), streamed.Items));
             text = new string(chars, start, length - start);
         }
@@ -42,24 +44,24 @@ public static partial class FeedDocumentParser
             ArrayPool<char>.Shared.Return(chars);
         }
         if (text.Length == 0) return ParseResult.Fail("empty response body (the server sent nothing; check the URL in a browser)");
-        if (LooksLikeHtml(text)) return ParseResult.Fail("got an HTML page, not a feed (check the URL; the site may show an error or login page)");
+        if (LooksLikeHtml(text)) return ParseResult.Fail(HtmlPage);
         var withoutDocType = DocType().Replace(text, "");
         // The one-pass reader already refused this text above; it gets it again only without a DOCTYPE (Replace returns
         // the same instance when there was none).
-        var strict = TryRead(withoutDocType, streaming && !ReferenceEquals(withoutDocType, text));
+        var strict = TryRead(withoutDocType, streaming && !ReferenceEquals(withoutDocType, text), bases);
         text = withoutDocType;
         if (strict.Feed is not null || !strict.Error!.StartsWith("malformed XML", StringComparison.Ordinal)) return strict;
         // Lenient path: repair common breakage and keep every complete item; say so when items may be missing. A repair that
         // kept the whole document (an HTML entity without a DTD, a bare ampersand) lost nothing: no warning, as in miniflux.
-        if (FeedRecovery.TryRecover(text, out var salvaged) is { } recovered && TryRead(recovered, streaming) is { Feed: { } feed })
+        if (FeedRecovery.TryRecover(text, out var salvaged) is { } recovered && TryRead(recovered, streaming, bases) is { Feed: { } feed })
             return salvaged < 0 ? ParseResult.Ok(feed) : new ParseResult(feed, null, $"{strict.Error}; recovered {salvaged} complete item(s)");
         return strict;
     }
 
-    private static ParseResult TryRead(string text, bool streaming)
+    private static ParseResult TryRead(string text, bool streaming, XmlBase bases)
     {
         // RSS 2.0 and Atom in one pass; the library for the rest (and for every document that is not well-formed).
-        if (streaming && FeedStreamReader.TryRead(text) is { } streamed) return ParseResult.Ok(new FeedDocument(Clean(streamed.Title), Clean(streamed.Link), streamed.Items));
+        if (streaming && FeedStreamReader.TryRead(text, bases) is { } streamed) return ParseResult.Ok(new FeedDocument(Clean(streamed.Title), Clean(streamed.Link), streamed.Items));
         Feed feed;
         try
         {
@@ -76,11 +78,26 @@ public static partial class FeedDocumentParser
             return ParseResult.Fail($"not a feed: {ex.Message}");
         }
         if (feed.Type == FeedType.Unknown) return ParseResult.Fail("not a recognized feed format (RSS, Atom, RDF or JSON Feed)");
-        var items = feed.Items.Select(ToEntry).ToList();
-        return ParseResult.Ok(new FeedDocument(Clean(feed.Title), Clean(feed.Link), items));
+        // The library's tree is walked up from each item only when there is an xml:base to find (the xml prefix is reserved:
+        // no other name can declare the attribute).
+        if (!text.Contains("xml:base", StringComparison.Ordinal)) bases = XmlBase.None;
+        var items = feed.Items.Select(item => ToEntry(item, bases)).ToList();
+        return ParseResult.Ok(new FeedDocument(Clean(feed.Title), Clean(FeedLink(feed, bases)), items));
     }
 
-    private static FeedEntry ToEntry(FeedItem item)
+    // The feed's link resolved against the xml:base in scope at it, as the one-pass reader does.
+    private static string? FeedLink(Feed feed, XmlBase bases)
+    {
+        if (bases.Document is null || feed.Link is null || feed.SpecificFeed?.Element is not { } element) return feed.Link;
+        var channel = element.Name.LocalName == "channel" ? element : element.Elements().FirstOrDefault(e => e.Name.LocalName == "channel") ?? element;
+        return bases.Enter(LinkElement(channel, feed.Link) ?? channel).Resolve(feed.Link);
+    }
+
+    // The first link child of parent that gave the library `link`: an Atom link by its href, an RSS link by its text.
+    private static XElement? LinkElement(XElement parent, string link) =>
+        parent.Elements().FirstOrDefault(e => e.Name.LocalName == "link" && ((string?)e.Attribute("href") ?? e.Value).Trim() == link.Trim());
+
+    private static FeedEntry ToEntry(FeedItem item, XmlBase bases)
     {
         // The date used when the published one is missing or unreadable: Atom updated, JSON Feed date_modified, RSS 2.0 dc:date.
         string? updated = item.SpecificItem switch
@@ -98,9 +115,32 @@ public static partial class FeedDocumentParser
             foreach (var child in element.Elements().Where(c => c.Name.Namespace != own && c.Name.NamespaceName.Length > 0))
                 (extensions ??= new Dictionary<string, string>(StringComparer.Ordinal)).TryAdd(FeedEntry.ExtensionKey(child.Name.NamespaceName, child.Name.LocalName), child.Value);
         }
-        return Entry(item.Id, item.Title, item.Link, item.Description, RawContent(item), item.Author, item.PublishingDateString, updated,
+        var (title, description, content) = (item.Title, item.Description, RawContent(item));
+        if (item.SpecificItem is AtomFeedItem { Element: { } entry })
+        {
+            // As the one-pass reader: literal text constructs become the HTML that shows them (AtomText).
+            var ns = entry.GetDefaultNamespace();
+            title = Literal(entry.Element(ns + "title"), title);
+            description = Literal(entry.Element(ns + "summary"), description);
+            content = Literal(entry.Element(entry.Name.Namespace + "content"), content);
+        }
+        else if (item.SpecificItem is JsonFeedItem json)
+        {
+            // JSON Feed: title, summary and content_text are plain text, content_html is HTML (whichever the library took).
+            title = title is null ? null : AtomText.ToHtml(title);
+            if (description is not null && (ReferenceEquals(description, json.Summary) || ReferenceEquals(description, json.ContentText)))
+                description = AtomText.ToHtml(description);
+            if (content is not null && ReferenceEquals(content, json.ContentText)) content = AtomText.ToHtml(content);
+        }
+        var link = bases.Document is null || item.Link is null || item.SpecificItem?.Element is not { } itemElement
+            ? item.Link
+            : bases.Enter(LinkElement(itemElement, item.Link) ?? itemElement).Resolve(item.Link);
+        return Entry(item.Id, title, link, description, content, item.Author, item.PublishingDateString, updated,
             item.Categories?.ToList() ?? [], (item.SpecificItem as Rss20FeedItem)?.DC?.Creator, extensions);
     }
+
+    private static string? Literal(XElement? element, string? value) =>
+        element is not null && value is not null && AtomText.IsText(element.Attribute("type")?.Value) ? AtomText.ToHtml(value) : value;
 
     // The item's content as the document has it. The library HTML-decodes content:encoded and Atom content once more, which
     // turns escaped text ("never put input inside a &lt;script&gt;") into tags the text cleaner then drops; the cleaner
@@ -112,12 +152,20 @@ public static partial class FeedDocumentParser
         return element.Element(name) is { } content ? content.Value : item.Content;
     }
 
-    private static readonly System.Xml.Linq.XNamespace ContentModule = "http://purl.org/rss/1.0/modules/content/";
+    private static readonly XNamespace ContentModule = "http://purl.org/rss/1.0/modules/content/";
 
     /// <summary>An item as every reader hands it on: identifiers, links, author and dates trimmed, blank ones null.</summary>
+    /// <remarks>FeedBurner's <c>feedburner:origLink</c>, when it holds an http(s) address, is the link: the item's own link is
+    /// FeedBurner's redirect to it (miniflux reads it so too).</remarks>
     internal static FeedEntry Entry(string? id, string? title, string? link, string? description, string? content, string? author, string? published,
-        string? updated, IReadOnlyList<string> categories, string? creator, IReadOnlyDictionary<string, string>? extensions) =>
-        new(Clean(id), title, Clean(link), description, content, Clean(author), Clean(published), Clean(updated), categories, creator, extensions);
+        string? updated, IReadOnlyList<string> categories, string? creator, IReadOnlyDictionary<string, string>? extensions)
+    {
+        if (extensions?.GetValueOrDefault(OrigLinkKey) is { } original && Uri.TryCreate(original.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            link = original;
+        return new(Clean(id), title, Clean(link), description, content, Clean(author), Clean(published), Clean(updated), categories, creator, extensions);
+    }
+
+    private static readonly string OrigLinkKey = FeedEntry.ExtensionKey("http://rssnamespace.org/feedburner/ext/1.0", "origLink");
 
     // The root's name when it is <rss> or <rdf:RDF> and no child of it is a <channel>; reads no further than that child.
     private static string? RootWithoutChannel(string text)
@@ -152,9 +200,14 @@ public static partial class FeedDocumentParser
     [GeneratedRegex(@"<!DOCTYPE[^\[>]*(\[[\s\S]*?\])?\s*>", RegexOptions.IgnoreCase)]
     private static partial Regex DocType();
 
+    private const string HtmlPage = "got an HTML page, not a feed (check the URL; the site may show an error or login page)";
+
     /// <summary>A parsed feed or the reason there is none; <paramref name="Warning"/> says when the lenient path was used.</summary>
     public readonly record struct ParseResult(FeedDocument? Feed, string? Error, string? Warning = null)
     {
+        /// <summary>The document was an HTML page (a site's home page, an error or login page), not a feed.</summary>
+        public bool IsHtmlPage => ReferenceEquals(Error, HtmlPage);
+
         public static ParseResult Ok(FeedDocument feed) => new(feed, null);
         public static ParseResult Fail(string error) => new(null, error);
     }

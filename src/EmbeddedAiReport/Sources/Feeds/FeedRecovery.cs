@@ -8,7 +8,8 @@ namespace EmbeddedAiReport.Sources.Feeds;
 /// <summary>The lenient path for feeds that are not well-formed XML: repair what is common, then keep the complete items.</summary>
 /// <remarks>
 /// Repairs: bare ampersands (<c>AT&amp;T</c> written as <c>AT&amp;T</c> unescaped), bare less-than signs, HTML entities
-/// without a DTD, and characters (raw or referenced) XML forbids. Then the
+/// without a DTD, characters (raw or referenced) XML forbids, and HTML void elements left unclosed in text
+/// (<c>&lt;br&gt;</c>, <c>&lt;img …&gt;</c>, <c>&lt;hr&gt;</c>). Then the
 /// document is read item by item; every <c>item</c>/<c>entry</c> that closes before the break is kept with the channel's
 /// header, so a feed truncated mid-item or broken after its tenth item still yields its first nine.
 /// </remarks>
@@ -24,6 +25,7 @@ internal static partial class FeedRecovery
         repaired = InvalidCharReference().Replace(repaired, "");
         repaired = BareLessThan().Replace(repaired, "&lt;");
         repaired = NamedEntity().Replace(repaired, ResolveEntity);
+        repaired = VoidTag().Replace(repaired, EscapeVoidTag);
         if (IsWellFormed(repaired)) return repaired;
         salvagedItems = 0;
 
@@ -113,6 +115,25 @@ internal static partial class FeedRecovery
             references.Append("&#").Append(char.ConvertToUtf32(decoded, i)).Append(';');
         return references.ToString();
     }
+
+    /// <summary>
+    /// An HTML void element written raw in a field (<c>line one&lt;br&gt;line two</c>) opens an element that never closes, so
+    /// the end tag of its field breaks the document there. It is escaped into text: the field then holds the HTML its author
+    /// meant (a description is HTML; the text cleaner reads the tag as a break), as miniflux and newsboat read it. A
+    /// self-closed one is XML already and stays an element; CDATA sections and comments are left as they are.
+    /// </summary>
+    private static string EscapeVoidTag(Match match)
+    {
+        var tag = match.ValueSpan;
+        if (tag[1] == '!' || tag[1] != '/' && tag[^2] == '/') return match.Value;
+        return string.Concat("&lt;", tag[1..^1], "&gt;");
+    }
+
+    // CDATA sections and comments (kept as they are), then a start or end tag of an HTML void element, attributes quoted or
+    // not. <link>, <source>, <meta> and <base> are void in HTML too, but RSS and Atom use those names for their own elements.
+    [GeneratedRegex("""<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|</?(?:area|br|col|embed|hr|img|input|param|track|wbr)(?=[\s/>])(?:[^<>"']|"[^"<]*"|'[^'<]*')*>""",
+        RegexOptions.IgnoreCase)]
+    private static partial Regex VoidTag();
 
     // "5 < 6" in text: no tag, comment or declaration starts with white space, a digit or '='.
     [GeneratedRegex(@"<(?=[\s\d=])")]

@@ -32,7 +32,13 @@ public sealed class FeedSource : ISourceKind
     public ParseOutcome Parse(FetchedDocument document, SourceDefinition source, SourceRequest request)
     {
         var parsed = FeedDocumentParser.Parse(document);
-        if (parsed.Feed is not { } feed) return new ParseOutcome.WrongFormat(parsed.Error!);
+        if (parsed.Feed is not { } feed)
+        {
+            // A site's page where its feed was expected: readers follow the feed it names in its head (autodiscovery).
+            if ((parsed.IsHtmlPage || document.ContentType is "text/html" or "application/xhtml+xml") && FeedAutodiscovery.Find(document) is { } found)
+                return new ParseOutcome.Discovered(found);
+            return new ParseOutcome.WrongFormat(parsed.Error!);
+        }
         var now = document.Received;
         var entries = new List<CandidateEntry>(feed.Items.Count);
         var skipped = new List<string>();

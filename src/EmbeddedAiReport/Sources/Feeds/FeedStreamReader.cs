@@ -31,24 +31,25 @@ internal static class FeedStreamReader
     };
 
     /// <summary>The feed, or null when the library must read it.</summary>
-    public static FeedDocument? TryRead(string text) => Readable(text) ? TryRead(new StringReader(text)) : null;
+    /// <param name="bases">Where links under an <c>xml:base</c> resolve (<see cref="XmlBase.For"/>); none by default.</param>
+    public static FeedDocument? TryRead(string text, XmlBase bases = default) => Readable(text) ? TryRead(new StringReader(text), bases) : null;
 
-    /// <summary>As <see cref="TryRead(string)"/>, from <paramref name="length"/> characters of <paramref name="chars"/> at <paramref name="start"/> (no string of the whole text).</summary>
-    public static FeedDocument? TryRead(char[] chars, int start, int length) =>
-        Readable(chars.AsSpan(start, length)) ? TryRead(new CharsReader(chars, start, length)) : null;
+    /// <summary>As <see cref="TryRead(string, XmlBase)"/>, from <paramref name="length"/> characters of <paramref name="chars"/> at <paramref name="start"/> (no string of the whole text).</summary>
+    public static FeedDocument? TryRead(char[] chars, int start, int length, XmlBase bases = default) =>
+        Readable(chars.AsSpan(start, length)) ? TryRead(new CharsReader(chars, start, length), bases) : null;
 
     // What this reader can take at all: markup from the first character and none of the characters the library strips.
     private static bool Readable(ReadOnlySpan<char> text) => text.Length > 0 && text[0] == '<' && text.IndexOfAny(Stripped) < 0;
 
-    private static FeedDocument? TryRead(TextReader text)
+    private static FeedDocument? TryRead(TextReader text, XmlBase bases)
     {
         try
         {
             using var reader = XmlReader.Create(text, Settings);
             reader.MoveToContent();
             FeedDocument? feed = null;
-            if (reader.LocalName.Equals("feed", StringComparison.OrdinalIgnoreCase)) feed = ReadAtom(reader);
-            else if (reader.LocalName.Equals("rss", StringComparison.OrdinalIgnoreCase) && IsPlainRss20(reader)) feed = ReadRss(reader);
+            if (reader.LocalName.Equals("feed", StringComparison.OrdinalIgnoreCase)) feed = ReadAtom(reader, bases);
+            else if (reader.LocalName.Equals("rss", StringComparison.OrdinalIgnoreCase) && IsPlainRss20(reader)) feed = ReadRss(reader, bases);
             if (feed is null) return null;
             while (reader.Read()) { }   // the rest must be well-formed too, or the library's error is the answer
             return feed;
@@ -63,40 +64,43 @@ internal static class FeedStreamReader
     private static bool IsPlainRss20(XmlReader reader) =>
         (reader.GetAttribute("version") ?? "").Equals("2.0", StringComparison.OrdinalIgnoreCase) && reader.GetAttribute("media", XmlnsNamespace) is null;
 
-    private static FeedDocument? ReadRss(XmlReader reader)
+    private static FeedDocument? ReadRss(XmlReader reader, XmlBase bases)
     {
         var rootNamespace = Default(reader);
+        bases = bases.Enter(reader);
         if (reader.IsEmptyElement) return null;
         var depth = reader.Depth;
         reader.Read();
         FeedDocument? feed = null;
         while (reader.Depth > depth)
         {
-            if (reader.NodeType == XmlNodeType.Element && feed is null && Is(reader, rootNamespace, "channel")) feed = ReadChannel(reader);
+            if (reader.NodeType == XmlNodeType.Element && feed is null && Is(reader, rootNamespace, "channel")) feed = ReadChannel(reader, bases);
             else if (reader.NodeType == XmlNodeType.Element) reader.Skip();
             else reader.Read();
         }
         return feed;   // no channel: the library fails on it
     }
 
-    private static FeedDocument ReadChannel(XmlReader reader)
+    private static FeedDocument ReadChannel(XmlReader reader, XmlBase bases)
     {
         var ns = Default(reader);
+        bases = bases.Enter(reader);
         string? title = null, link = null;
         var items = new List<FeedEntry>();
         foreach (var depth in Children(reader))
         {
-            if (Is(reader, ns, "item")) items.Add(ReadRssItem(reader));
+            if (Is(reader, ns, "item")) items.Add(ReadRssItem(reader, bases));
             else if (title is null && Is(reader, ns, "title")) title = Value(reader);
-            else if (link is null && Is(reader, ns, "link")) link = Value(reader);
+            else if (link is null && Is(reader, ns, "link")) link = bases.Enter(reader).Resolve(Value(reader));
             else reader.Skip();
         }
         return new FeedDocument(title, link, items);
     }
 
-    private static FeedEntry ReadRssItem(XmlReader reader)
+    private static FeedEntry ReadRssItem(XmlReader reader, XmlBase bases)
     {
         var ns = Default(reader);
+        bases = bases.Enter(reader);
         var content = reader.LookupNamespace("content");
         var dc = reader.LookupNamespace("dc");
         var item = new Fields();
@@ -104,13 +108,14 @@ internal static class FeedStreamReader
         foreach (var depth in Children(reader))
         {
             var (name, space) = (reader.LocalName, reader.NamespaceURI);
+            var link = bases.Document is not null && item.Link is null && space == ns && name == "link" ? bases.Enter(reader) : XmlBase.None;
             var value = Value(reader);
             if (space == ns)
             {
                 switch (name)
                 {
                     case "title": item.Title ??= value; break;
-                    case "link": item.Link ??= value; break;
+                    case "link": item.Link ??= link.Resolve(value); break;
                     case "description": item.Description ??= value; break;
                     case "guid": item.Id ??= value; break;
                     case "author": item.Author ??= value; break;
@@ -126,18 +131,19 @@ internal static class FeedStreamReader
         return item.ToEntry(updated: date);   // dc:date, the fallback when pubDate is missing or unreadable
     }
 
-    private static FeedDocument ReadAtom(XmlReader reader)
+    private static FeedDocument ReadAtom(XmlReader reader, XmlBase bases)
     {
         var ns = Default(reader);
+        bases = bases.Enter(reader);
         string? title = null;
         var links = new List<(string? Href, string? Rel, string? Type)>();
         var items = new List<FeedEntry>();
         foreach (var depth in Children(reader))
         {
-            if (Is(reader, ns, "entry")) items.Add(ReadAtomEntry(reader));
+            if (Is(reader, ns, "entry")) items.Add(ReadAtomEntry(reader, bases));
             else if (Is(reader, ns, "link"))
             {
-                links.Add(LinkAttributes(reader));
+                links.Add(LinkAttributes(reader, bases));
                 reader.Skip();
             }
             else if (title is null && Is(reader, ns, "title")) title = Value(reader);
@@ -146,9 +152,10 @@ internal static class FeedStreamReader
         return new FeedDocument(title, MainHref(links), items);
     }
 
-    private static FeedEntry ReadAtomEntry(XmlReader reader)
+    private static FeedEntry ReadAtomEntry(XmlReader reader, XmlBase bases)
     {
         var ns = Default(reader);
+        bases = bases.Enter(reader);
         var item = new Fields();
         var links = new List<(string? Href, string? Rel, string? Type)>();
         string? content = null, summary = null, published = null, issued = null, created = null, updated = null, modified = null, author = null;
@@ -156,7 +163,7 @@ internal static class FeedStreamReader
         foreach (var depth in Children(reader))
         {
             var (name, space) = (reader.LocalName, reader.NamespaceURI);
-            if (space == ns && name == "link") links.Add(LinkAttributes(reader));
+            if (space == ns && name == "link") links.Add(LinkAttributes(reader, bases));
             string? label = null, term = null;
             if (space == ns && name == "category") (label, term) = (reader.GetAttribute("label"), reader.GetAttribute("term"));
             if (space == ns && name == "author" && !authorSeen)
@@ -164,7 +171,10 @@ internal static class FeedStreamReader
                 (author, authorSeen) = (Person(reader), true);
                 continue;
             }
+            // A text construct without a type, or of type text, is literal text (AtomText); the attribute is read only on these three.
+            var literal = space == ns && name is "title" or "summary" or "content" && AtomText.IsText(reader.HasAttributes ? reader.GetAttribute("type") : null);
             var value = Value(reader);
+            if (literal) value = AtomText.ToHtml(value);
             if (space == ns)
             {
                 switch (name)
@@ -205,8 +215,8 @@ internal static class FeedStreamReader
         return string.IsNullOrEmpty(email) ? name : (name + " <" + email + ">").Trim();
     }
 
-    private static (string? Href, string? Rel, string? Type) LinkAttributes(XmlReader reader) =>
-        (reader.GetAttribute("href"), reader.GetAttribute("rel"), reader.GetAttribute("type"));
+    private static (string? Href, string? Rel, string? Type) LinkAttributes(XmlReader reader, XmlBase bases) =>
+        (bases.Enter(reader).Resolve(reader.GetAttribute("href")), reader.GetAttribute("rel"), reader.GetAttribute("type"));
 
     // AtomLink.GetMainHref.
     private static string? MainHref(List<(string? Href, string? Rel, string? Type)> links)

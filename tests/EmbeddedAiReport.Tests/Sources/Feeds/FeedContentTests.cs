@@ -47,4 +47,49 @@ public sealed class FeedContentTests
         Assert.Null(parsed.Error);
         Assert.Equal(Article, TextCleaner.HtmlToText(Assert.Single(parsed.Feed!.Items).Content));
     }
+
+    // Atom text constructs (RFC 4287 3.1): type="text", or no type, is literal text; only "html" and "xhtml" are markup.
+    public static TheoryData<string, bool> AtomTextConstructs()
+    {
+        var atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><link href="https://e.com/"/>
+            <entry><title>List&lt;T&gt; in C#</title><id>tag:e.com,1</id><link href="https://e.com/1"/>
+              <summary type="text">when a &lt; b and a&lt;b, write &amp;lt;</summary><content type="text">x&lt;y&gt; &amp; more</content></entry>
+            <entry><title type="html">&lt;b&gt;Bold&lt;/b&gt; move &amp;amp; more</title><id>tag:e.com,2</id><link href="https://e.com/2"/>
+              <summary type="html">&lt;p&gt;a&lt;/p&gt;</summary><content type="text/plain">Vec&lt;u8&gt;</content></entry>
+            </feed>
+            """;
+        return new TheoryData<string, bool> { { atom, true }, { atom, false } };
+    }
+
+    [Theory]
+    [MemberData(nameof(AtomTextConstructs))]
+    public void Parse_AtomTypeText_IsLiteralTextNotTags(string xml, bool streaming)
+    {
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", null, new Uri("https://e.com/feed"), DateTimeOffset.UnixEpoch);
+
+        var items = FeedDocumentParser.Parse(document, streaming).Feed!.Items;
+
+        Assert.Equal(["List<T> in C#", "Bold move & more"], items.Select(i => TextCleaner.HtmlToText(i.Title)));
+        Assert.Equal(["when a < b and a<b, write &lt;", "a"], items.Select(i => TextCleaner.HtmlToText(i.Description)));
+        Assert.Equal(["x<y> & more", "Vec<u8>"], items.Select(i => TextCleaner.HtmlToText(i.Content)));
+    }
+
+    [Fact]
+    public void Parse_JsonFeedTextFields_AreLiteralTextNotTags()
+    {
+        // JSON Feed 1.1: title, summary and content_text are plain text; only content_html is HTML.
+        var json = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [
+              {"id": "1", "url": "https://e.com/1", "title": "List<T> in C#", "summary": "when a<b", "content_text": "Vec<u8> & more"},
+              {"id": "2", "url": "https://e.com/2", "title": "plain", "content_html": "<p>a</p>", "content_text": "ignored <x>"}]}
+            """;
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(json), "application/feed+json", null, new Uri("https://e.com/feed"), DateTimeOffset.UnixEpoch);
+
+        var items = FeedDocumentParser.Parse(document).Feed!.Items;
+
+        Assert.Equal(["List<T> in C#", "plain"], items.Select(i => TextCleaner.HtmlToText(i.Title)));
+        Assert.Equal("when a<b", TextCleaner.HtmlToText(items[0].Description));
+        Assert.Equal(["Vec<u8> & more", "a"], items.Select(i => TextCleaner.HtmlToText(i.Content)));
+    }
 }

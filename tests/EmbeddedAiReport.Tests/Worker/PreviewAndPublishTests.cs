@@ -78,6 +78,48 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Publish_ThenALateArrivalDatedInThePublishedWindow_ComesInTheNextSinceLastDraftAndIsExplained()
+    {
+        await PollAsync(Monday, TuesdayPost);
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);
+        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 18, 0, 0, Shanghai));
+        // A mirror that lags back-fills a Monday post on Thursday.
+        (string Title, DateTimeOffset At) lateMonday = ("周一的NPU文章周四才到", Monday.At.AddHours(2));
+        await PollAsync(Monday, TuesdayPost, lateMonday, Wednesday);
+
+        var next = Window(await Cli("export", "--since-last", "--format", "json"));
+        var explained = await Cli("entries", "--since-last", "--explain");
+        var review = await ReviewPageAsync("2026-W49");
+
+        Assert.Equal(("2026-12-02", "2026-12-03"), (next.From, next.To));
+        Assert.Equal(new[] { lateMonday.Title, Wednesday.Title }.Order(StringComparer.Ordinal), next.Titles);
+        Assert.Equal(0, explained.ExitCode);
+        Assert.Contains("late arrival: dated 2026-11-30, inside the window of the issue of 2026-12-01 (2026-11-30 .. 2026-12-01), but first seen 2026-12-03 18:00, "
+            + "after that issue was published; moved into the next window, from 2026-12-02", explained.Out);
+        Assert.Single(explained.Out.Split('\n'), l => l.Contains("late arrival:"));
+        Assert.Equal(1, review.Split("class=\"badge late\"").Length - 1);
+    }
+
+    // The review page of a week, from the daemon's application on an ephemeral loopback port.
+    private async Task<string> ReviewPageAsync(string week)
+    {
+        var config = WorkerHost.LoadConfig(_config, _db);
+        config.Report.Urls = "http://127.0.0.1:0";
+        await using var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(_clock));
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+            return await http.GetStringAsync($"review/{week}");
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task Publish_WithDate_DatesTheIssueAndEndsItsWindowThatDay()
     {
         await PollAsync(Monday, TuesdayPost);

@@ -140,6 +140,21 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Publish_DateMoreThanADayAhead_IsAUsageErrorNamingTheDateAndToday()
+    {
+        await PollAsync(Monday, TuesdayPost);
+
+        var farAhead = await Cli("publish", "--week", "2026-W49", "--date", "2026-12-03");
+        var tomorrow = await Cli("publish", "--week", "2026-W49", "--date", "2026-12-02");
+
+        Assert.Equal(2, farAhead.ExitCode);
+        Assert.Contains("publish: the issue date 2026-12-03 is more than one day after today (2026-12-01 in Asia/Shanghai)", farAhead.Error);
+        Assert.Equal("", farAhead.Out);
+        Assert.Equal(0, tomorrow.ExitCode);
+        Assert.StartsWith("published issue 2026-12-02 (2026-11-30 .. 2026-12-02): 2 items", tomorrow.Out);
+    }
+
+    [Fact]
     public async Task Publish_AWeekThatHasEnded_KeepsTheWholeWeekAndTheDaysSinceComeNext()
     {
         await PollAsync(Monday, TuesdayPost);

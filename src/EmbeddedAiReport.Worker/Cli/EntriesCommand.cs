@@ -21,7 +21,7 @@ internal static class EntriesCommand
             return ExitCodes.UsageOrConfig;
         }
         var tag = arguments.Tag;
-        if (tag is not null && TagProblem(tag, config, out tag) is { } tagProblem)
+        if (tag is not null && TagProblem(tag, config, "--tag", out tag) is { } tagProblem)
         {
             context.Error.WriteLine(tagProblem);
             return ExitCodes.UsageOrConfig;
@@ -87,15 +87,19 @@ internal static class EntriesCommand
             : $"dated {dated}, inside an issue's window that was already published when it was first seen {seen}; moved into the next window, from {from}";
     }
 
-    // A tag that tags.json does not define matches nothing: say so, with the names it probably meant.
-    private static string? TagProblem(string wanted, LoadedConfig config, out string tag)
+    /// <summary>
+    /// Null when <paramref name="wanted"/> names a tag of tags.json (<paramref name="tag"/>: its spelling there); else the
+    /// problem, after <paramref name="name"/> (the option or parameter), with the names it probably meant. A tag that
+    /// tags.json does not define matches nothing.
+    /// </summary>
+    internal static string? TagProblem(string wanted, LoadedConfig config, string name, out string tag)
     {
         var known = config.Tagging.Taxonomy.Tags.Select(t => t.Name).ToList();
         tag = known.FirstOrDefault(t => string.Equals(t, wanted, StringComparison.OrdinalIgnoreCase)) ?? wanted;
         if (known.Count == 0 || known.Contains(tag)) return null;
         var close = CloseNames.Among(wanted, known);
         return close.Count > 0
-            ? $"--tag: no tag '{wanted}' in tags.json; did you mean {string.Join(", ", close)}?"
-            : $"--tag: no tag '{wanted}' in tags.json (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})";
+            ? $"{name}: no tag '{wanted}' in tags.json; did you mean {string.Join(", ", close)}?"
+            : $"{name}: no tag '{wanted}' in tags.json (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})";
     }
 }

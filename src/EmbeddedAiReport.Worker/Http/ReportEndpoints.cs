@@ -67,7 +67,7 @@ internal static class ReportEndpoints
             foreach (var status in await statuses.LoadAsync(ct))
             {
                 var h = status.Health;
-                var requests = await statuses.RequestsAsync(status.Source.Id, ct);
+                var requests = await statuses.RequestsAsync(status.Source, ct);
                 result.Add(new SourceReply(status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
                     status.State, UrlRedaction.Redact(status.Note), Local(status.PausedUntil), Local(status.NextPoll),
                     h is null ? null : new SourceHealthReply(Local(h.LastPoll), Local(h.LastSuccess), UrlRedaction.Redact(h.LastError),

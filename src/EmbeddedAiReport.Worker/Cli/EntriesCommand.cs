@@ -38,8 +38,8 @@ internal static class EntriesCommand
         if (!arguments.All)
         {
             // No window named: the current week, as export drafts it.
-            if (await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } draftWindow)
-                return ExitCodes.UsageOrConfig;
+            var (resolved, nothingNewer) = await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken, "nothing to list");
+            if (resolved is not { } draftWindow) return nothingNewer ? ExitCodes.Ok : ExitCodes.UsageOrConfig;
             query = query with { FromUtc = draftWindow.FromUtc, ToUtc = draftWindow.ToUtc };
             chosen = draftWindow;
         }

@@ -120,6 +120,33 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     }
 
     [Fact]
+    public async Task SinceLast_TheLastIssueCoversToday_IsAnEmptyResultForEntriesExportAndSummarizeAndAnErrorForPublish()
+    {
+        // Summaries on (nothing is asked of the model: there is no window to summarize).
+        TempDirectory.EditSettings(_config, json => json["Summaries"] = new System.Text.Json.Nodes.JsonObject { ["Endpoint"] = "http://127.0.0.1:9/v1", ["Model"] = "m" });
+        await PollAsync(Monday, TuesdayPost);
+        var noIssue = await Cli("entries", "--since-last");
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);   // today: the issue covers up to today
+
+        var entries = await Cli("entries", "--since-last", "--explain");
+        var export = await Cli("export", "--since-last");
+        var exportToFile = await Cli("export", "--since-last", "--out", Folder.File("next.md"));
+        var summarize = await Cli("summarize", "--since-last");
+        var publish = await Cli("publish", "--since-last");
+
+        Assert.Equal(2, noIssue.ExitCode);
+        Assert.Contains("--since-last: no issue was published or imported yet", noIssue.Error);
+        Assert.Contains("import-issue FILE", noIssue.Error);
+        const string Nothing = "--since-last: no entries since the last issue yet: it covers everything up to 2026-12-01 and today is 2026-12-01 (the next window starts 2026-12-02)";
+        Assert.Equal((0, "", $"{Nothing}; nothing to list"), (entries.ExitCode, entries.Out, entries.Error.Trim()));
+        Assert.Equal((0, "", $"{Nothing}; no draft written"), (export.ExitCode, export.Out, export.Error.Trim()));
+        Assert.Equal(0, exportToFile.ExitCode);
+        Assert.False(File.Exists(Folder.File("next.md")));
+        Assert.Equal((0, "", $"{Nothing}; nothing to summarize"), (summarize.ExitCode, summarize.Out, summarize.Error.Trim()));
+        Assert.Equal((2, Nothing), (publish.ExitCode, publish.Error.Trim()));
+    }
+
+    [Fact]
     public async Task Publish_WithDate_DatesTheIssueAndEndsItsWindowThatDay()
     {
         await PollAsync(Monday, TuesdayPost);

@@ -21,7 +21,7 @@ internal static class EntriesCommand
             return ExitCodes.UsageOrConfig;
         }
         var tag = arguments.Tag;
-        if (tag is not null && TagProblem(tag, config, out tag) is { } tagProblem)
+        if (tag is not null && TagProblem(tag, config, "--tag", out tag) is { } tagProblem)
         {
             context.Error.WriteLine(tagProblem);
             return ExitCodes.UsageOrConfig;
@@ -38,8 +38,8 @@ internal static class EntriesCommand
         if (!arguments.All)
         {
             // No window named: the current week, as export drafts it.
-            if (await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } draftWindow)
-                return ExitCodes.UsageOrConfig;
+            var (resolved, nothingNewer) = await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken, "nothing to list");
+            if (resolved is not { } draftWindow) return nothingNewer ? ExitCodes.Ok : ExitCodes.UsageOrConfig;
             query = query with { FromUtc = draftWindow.FromUtc, ToUtc = draftWindow.ToUtc };
             chosen = draftWindow;
         }
@@ -64,6 +64,7 @@ internal static class EntriesCommand
                 // Stored scores are the model's at ingest (or at the last train); say so when the loaded model now disagrees.
                 var stale = Relevance.Format(relevance.Score) != Relevance.Format(entry.Score) ? $" [stored {Relevance.Format(entry.Score)}: scored by an earlier model; run train to rescore]" : "";
                 context.Out.WriteLine($"{"",8}{relevance}{stale}");
+                if (entry.IsLateArrival) context.Out.WriteLine($"{"",8}late arrival: {await LateArrivalAsync(app.Services, entry, zone, cancellationToken)}");
                 if (decisions!.TryGetValue(entry.Id, out var decision)) context.Out.WriteLine($"{"",8}draft: {decision}");
                 if (summaries!.TryGetValue(entry.Id, out var summary)) context.Out.WriteLine($"{"",8}summary: {summary}");
             }
@@ -73,15 +74,32 @@ internal static class EntriesCommand
         return ExitCodes.Ok;
     }
 
-    // A tag that tags.json does not define matches nothing: say so, with the names it probably meant.
-    private static string? TagProblem(string wanted, LoadedConfig config, out string tag)
+    // Why a late arrival sits in a later window than its date: the published issue whose window holds its date, then its first sighting.
+    private static async Task<string> LateArrivalAsync(IServiceProvider services, StoredEntry entry, TimeZoneInfo zone, CancellationToken cancellationToken)
+    {
+        string Day(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var dated = Day(entry.Published ?? entry.FirstSeen);
+        var seen = TimeZoneInfo.ConvertTime(entry.FirstSeen, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        var from = Day(entry.WindowTime!.Value);
+        return await services.GetRequiredService<IssueStore>().PublishedWindowEndingAsync(entry.WindowTime.Value, cancellationToken) is { } issue
+            ? $"dated {dated}, inside the window of the issue of {issue.Date:yyyy-MM-dd} ({Day(issue.FromUtc)} .. {issue.LastDay:yyyy-MM-dd}), "
+              + $"but first seen {seen}, after that issue was published; moved into the next window, from {from}"
+            : $"dated {dated}, inside an issue's window that was already published when it was first seen {seen}; moved into the next window, from {from}";
+    }
+
+    /// <summary>
+    /// Null when <paramref name="wanted"/> names a tag of tags.json (<paramref name="tag"/>: its spelling there); else the
+    /// problem, after <paramref name="name"/> (the option or parameter), with the names it probably meant. A tag that
+    /// tags.json does not define matches nothing.
+    /// </summary>
+    internal static string? TagProblem(string wanted, LoadedConfig config, string name, out string tag)
     {
         var known = config.Tagging.Taxonomy.Tags.Select(t => t.Name).ToList();
         tag = known.FirstOrDefault(t => string.Equals(t, wanted, StringComparison.OrdinalIgnoreCase)) ?? wanted;
         if (known.Count == 0 || known.Contains(tag)) return null;
         var close = CloseNames.Among(wanted, known);
         return close.Count > 0
-            ? $"--tag: no tag '{wanted}' in tags.json; did you mean {string.Join(", ", close)}?"
-            : $"--tag: no tag '{wanted}' in tags.json (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})";
+            ? $"{name}: no tag '{wanted}' in tags.json; did you mean {string.Join(", ", close)}?"
+            : $"{name}: no tag '{wanted}' in tags.json (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})";
     }
 }

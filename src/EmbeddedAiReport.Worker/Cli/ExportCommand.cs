@@ -22,8 +22,9 @@ internal static class ExportCommand
         }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.BuildCommand(config, configure);
-        if (await ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } draftWindow)
-            return ExitCodes.UsageOrConfig;
+        var (draftWindow, nothingNewer) = await ResolveWindowAsync(context, app.Services, config, window, cancellationToken,
+            output is null ? "no draft written" : $"no draft written, {output} left as it was");
+        if (draftWindow is null) return nothingNewer ? ExitCodes.Ok : ExitCodes.UsageOrConfig;
 
         if (summaries) await SummarizeCommand.FillAsync(app.Services, draftWindow, context.Error, cancellationToken);
         var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
@@ -39,32 +40,46 @@ internal static class ExportCommand
         return ExitCodes.Ok;   // a preview: only publish and import-issue record issues
     }
 
-    /// <summary>The window <paramref name="arguments"/> name, or null after telling the user why on stderr; <c>--since-last</c> starts the day after the last published or imported issue's window and ends today.</summary>
-    public static async Task<DraftWindow?> ResolveWindowAsync(CliContext context, IServiceProvider services, LoadedConfig config, Arguments arguments,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The window <paramref name="arguments"/> name, or null after telling the user why on stderr; <c>--since-last</c>
+    /// starts the day after the last published or imported issue's window and ends today.
+    /// </summary>
+    /// <param name="nothingNewer">
+    /// For commands that only read (<c>entries</c>, <c>export</c>, <c>summarize</c>): what they leave undone when
+    /// <c>--since-last</c> has no day yet (the last issue covers today). That is then an empty result, not an error: the
+    /// line on stderr ends with it and <c>NothingNewer</c> is true. Null for commands that need a window (<c>publish</c>, <c>move</c>).
+    /// </param>
+    public static async Task<(DraftWindow? Window, bool NothingNewer)> ResolveWindowAsync(CliContext context, IServiceProvider services, LoadedConfig config,
+        Arguments arguments, CancellationToken cancellationToken, string? nothingNewer = null)
     {
-        var (window, problem) = await WindowOrProblemAsync(services, config, arguments, cancellationToken);
-        if (window is null) context.Error.WriteLine(problem);
-        return window;
+        var (window, problem, empty) = await WindowOrProblemAsync(services, config, arguments, cancellationToken);
+        if (window is not null) return (window, false);
+        context.Error.WriteLine(empty && nothingNewer is not null ? $"{problem}; {nothingNewer}" : problem);
+        return (null, empty && nothingNewer is not null);
     }
 
-    private static async Task<(DraftWindow? Window, string Problem)> WindowOrProblemAsync(IServiceProvider services, LoadedConfig config, Arguments arguments,
-        CancellationToken cancellationToken)
+    private static async Task<(DraftWindow? Window, string Problem, bool NothingNewer)> WindowOrProblemAsync(IServiceProvider services, LoadedConfig config,
+        Arguments arguments, CancellationToken cancellationToken)
     {
         var zone = config.Draft.Zone();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         if (!arguments.SinceLast)
         {
             var window = Window(arguments, zone, now, out var problem);
-            return (window, problem);
+            return (window, problem, false);
         }
         if (arguments.Week is not null || arguments.From is not null || arguments.To is not null)
-            return (null, "--since-last goes alone, without --week or --from/--to");
+            return (null, "--since-last goes alone, without --week or --from/--to", false);
         var last = await services.GetRequiredService<IssueStore>().LastCoveredDayAsync(cancellationToken);
-        if (last is null) return (null, "--since-last: no issue was published or imported yet; use --week or --from/--to");
+        if (last is null)
+            return (null, "--since-last: no issue was published or imported yet, so there is nothing to start after: record one (publish --week …, "
+                + "or import-issue FILE for issues sent before this tool) or name the window with --week or --from/--to", false);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
         var first = last.Value.AddDays(1);
-        return first > today ? (null, $"--since-last: the last issue covers everything up to {last:yyyy-MM-dd}; nothing is newer yet") : (DraftWindow.Of(first, today, zone), "");
+        return first > today
+            ? (null, $"--since-last: no entries since the last issue yet: it covers everything up to {last:yyyy-MM-dd} and today is {today:yyyy-MM-dd} "
+                + $"(the next window starts {first:yyyy-MM-dd})", true)
+            : (DraftWindow.Of(first, today, zone), "", false);
     }
 
     /// <summary>The window the arguments name: --week, or --from/--to (inclusive), or the current week.</summary>

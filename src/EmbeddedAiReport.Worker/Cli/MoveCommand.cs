@@ -63,7 +63,7 @@ internal static class MoveCommand
         var draftWindow = DraftWindow.Of(EditorialWeek.Containing(time, config.Draft.Zone()), config.Draft.Zone());
         if (window.Week is not null || window.From is not null || window.To is not null || window.SinceLast)
         {
-            if (await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } resolved)
+            if ((await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken)).Window is not { } resolved)
                 return ExitCodes.UsageOrConfig;
             draftWindow = resolved;
         }

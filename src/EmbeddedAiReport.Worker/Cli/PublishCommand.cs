@@ -22,7 +22,8 @@ internal static class PublishCommand
         }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.BuildCommand(config, configure);
-        if (await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } draftWindow)
+        // Publishing needs a draft: --since-last with nothing newer stays an error here (an empty draft is never published).
+        if ((await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken)).Window is not { } draftWindow)
             return ExitCodes.UsageOrConfig;
         var outcome = await app.Services.GetRequiredService<IssuePublisher>().PublishAsync(draftWindow, date, cancellationToken);
         if (outcome is not { Result: { } result, Window: { } covered })

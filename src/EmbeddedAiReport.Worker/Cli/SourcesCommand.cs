@@ -21,7 +21,7 @@ internal static class SourcesCommand
             var note = status.PausedUntil is { } until ? $"{status.Note} (paused until {Time(until)})" : status.Note;
             context.Out.WriteLine(
                 $"{status.Source.Id,-28} {status.Source.Kind,-16} {status.State,-9} {h?.Entries ?? 0,7}  {Time(h?.LastSuccess),-25} {h?.ConsecutiveFailures ?? 0,8}  {Time(status.NextPoll),-25} {note}");
-            foreach (var request in (await statuses.RequestsAsync(status.Source.Id, cancellationToken)).Values.Where(r => r.Error is not null).OrderBy(r => r.Label, StringComparer.Ordinal))
+            foreach (var request in (await statuses.RequestsAsync(status.Source, cancellationToken)).Values.Where(r => r.Error is not null).OrderBy(r => r.Label, StringComparer.Ordinal))
             {
                 var paused = request.PausedUntil is { } p ? $" (paused until {Time(p)})" : "";
                 context.Out.WriteLine($"  {request.Label}: {request.ConsecutiveFailures} failure(s): {request.Error}{paused}");

@@ -27,8 +27,8 @@ internal static class SummarizeCommand
             return ExitCodes.UsageOrConfig;
         }
         await using var app = WorkerHost.BuildCommand(config, configure);
-        if (await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken) is not { } draftWindow)
-            return ExitCodes.UsageOrConfig;
+        var (resolved, nothingNewer) = await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken, "nothing to summarize");
+        if (resolved is not { } draftWindow) return nothingNewer ? ExitCodes.Ok : ExitCodes.UsageOrConfig;
         var run = await app.Services.GetRequiredService<EntrySummarizer>().SummarizeAsync(draftWindow, null, cancellationToken);
         context.Out.WriteLine($"{"id",6}  {"outcome",-16} title");
         foreach (var item in run.Items)

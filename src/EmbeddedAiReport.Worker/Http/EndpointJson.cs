@@ -28,12 +28,25 @@ internal sealed record RequestReply(string Label, string? Error, int Consecutive
 
 internal sealed record ActionReply(bool Ok, string Message);
 
+/// <summary>A refused query (RFC 9457 problem details): what is wrong, the parameter at fault or the unknown ones, and what is accepted.</summary>
+/// <param name="Accepted">The parameters the endpoint takes (for unknown ones), or the values the parameter takes.</param>
+internal sealed record QueryProblem(string Type, string Title, int Status, string Detail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Parameter,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Unknown,
+    IReadOnlyList<string> Accepted)
+{
+    /// <summary>A 400 about the query, typed as ASP.NET Core types its own 400 problems.</summary>
+    public static QueryProblem Of(string detail, string? parameter, IReadOnlyList<string>? unknown, IReadOnlyList<string> accepted) =>
+        new("https://tools.ietf.org/html/rfc9110#section-15.5.1", "Bad Request", StatusCodes.Status400BadRequest, detail, parameter, unknown, accepted);
+}
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(HealthUnavailable))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(EntriesReply))]
 [JsonSerializable(typeof(List<SourceReply>))]
 [JsonSerializable(typeof(ActionReply))]
+[JsonSerializable(typeof(QueryProblem))]
 // Results.Problem (a 400 for a bad week …) writes ProblemDetails through the host's JSON options: without its contract
 // here the native binary answered those with an empty 500.
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]

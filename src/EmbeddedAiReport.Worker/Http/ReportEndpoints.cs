@@ -49,15 +49,13 @@ internal static class ReportEndpoints
             return Markdown(http, await files.RenderAsync(DraftWindow.Of(parsed, config.Draft.Zone()), "markdown", ct));
         });
 
-        app.MapMethods("/entries", GetOrHead, async (string? week, string? tag, string? section, string? status, HttpContext http, EntryStore store, LoadedConfig config,
-            TimeProvider time, CancellationToken ct) =>
+        // The query is read as strictly as the entries command reads its options (EntriesRequest): every refusal is a 400 of one shape.
+        app.MapMethods("/entries", GetOrHead, async (HttpContext http, EntryStore store, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
         {
-            var zone = config.Draft.Zone();
-            EditorialWeek? parsed = week is null ? EditorialWeek.Containing(time.GetUtcNow(), zone) : EditorialWeek.TryParse(week);
-            if (parsed is not { } chosen) return Results.Problem($"'{week}' is not an ISO week such as 2020-W48", statusCode: 400);
-            var window = DraftWindow.Of(chosen, zone);
-            var rows = await store.QueryAsync(new EntryQuery { FromUtc = window.FromUtc, ToUtc = window.ToUtc, Tag = tag, Section = section, Status = status, Limit = 1000 }, ct);
-            return Json(http, new EntriesReply(chosen.ToString(), rows.Select(r => new EntryReply(r.Entry.Id, r.Entry.Title, r.Entry.Account,
+            if (!EntriesRequest.TryRead(http.Request.Query, config, time.GetUtcNow(), out var request, out var problem))
+                return Results.Json(problem, WorkerJson.Default.QueryProblem, "application/problem+json; charset=utf-8", problem.Status);
+            var rows = await store.QueryAsync(request.Query, ct);
+            return Json(http, new EntriesReply(request.Week.ToString(), rows.Select(r => new EntryReply(r.Entry.Id, r.Entry.Title, r.Entry.Account,
                 r.Entry.Url, r.Entry.Section, r.Entry.Status, r.Entry.Score, r.Entry.Published, r.Entry.CanonicalKey, r.Tags))));
         });
 
@@ -69,7 +67,7 @@ internal static class ReportEndpoints
             foreach (var status in await statuses.LoadAsync(ct))
             {
                 var h = status.Health;
-                var requests = await statuses.RequestsAsync(status.Source.Id, ct);
+                var requests = await statuses.RequestsAsync(status.Source, ct);
                 result.Add(new SourceReply(status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
                     status.State, UrlRedaction.Redact(status.Note), Local(status.PausedUntil), Local(status.NextPoll),
                     h is null ? null : new SourceHealthReply(Local(h.LastPoll), Local(h.LastSuccess), UrlRedaction.Redact(h.LastError),

@@ -5,7 +5,11 @@ using EmbeddedAiReport.Worker.Jobs;
 namespace EmbeddedAiReport.Worker.Http;
 
 /// <summary>The status of every configured source, as <c>/sources</c>, <c>/healthz</c>, <c>/metrics</c> and <c>sources</c> show it.</summary>
-/// <remarks>The next poll comes from the persistent job store, so the <c>sources</c> command shows it too while the daemon runs elsewhere.</remarks>
+/// <remarks>
+/// Only sources (and accounts, repos) in sources.json now are listed: a removed one's stored health stays in the database
+/// (history), unshown and uncounted. The next poll comes from the persistent job store, so the <c>sources</c> command
+/// shows it too while the daemon runs elsewhere.
+/// </remarks>
 internal sealed class SourceStatuses(SourceStore store, SchedulerTables schedules, SourceCatalog catalog, LoadedConfig config, TimeProvider timeProvider)
 {
     public async Task<IReadOnlyList<SourceStatus>> LoadAsync(CancellationToken cancellationToken)
@@ -22,7 +26,16 @@ internal sealed class SourceStatuses(SourceStore store, SchedulerTables schedule
             .ToList();
     }
 
-    /// <summary>The health of each request of a source with several (accounts, repos), by label.</summary>
-    public Task<IReadOnlyDictionary<string, RequestHealth>> RequestsAsync(string sourceId, CancellationToken cancellationToken) =>
-        store.GetRequestHealthAsync(sourceId, cancellationToken);
+    /// <summary>The health of each request a source with several (accounts, repos) is configured to make, by label.</summary>
+    /// <remarks>
+    /// An account or repo removed from sources.json keeps its stored row (its history) but is not shown: the poller no
+    /// longer tracks it (as it tracks no request of a source left with one), so its last error would never clear.
+    /// </remarks>
+    public async Task<IReadOnlyDictionary<string, RequestHealth>> RequestsAsync(SourceDefinition source, CancellationToken cancellationToken)
+    {
+        var labels = catalog.Kinds.GetValueOrDefault(source.Kind)?.Requests(source).Select(r => r.Label).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (labels is not { Count: > 1 }) return new Dictionary<string, RequestHealth>();
+        var stored = await store.GetRequestHealthAsync(source.Id, cancellationToken);
+        return stored.Where(r => labels.Contains(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
+    }
 }

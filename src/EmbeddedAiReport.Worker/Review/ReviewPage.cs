@@ -83,6 +83,8 @@ internal sealed class ReviewPage(LoadedConfig config)
         else
             html.Raw("<span class=\"title\">").Text(entry.Title).Raw("</span>");
         if (row.Entry.IsEdited) html.Raw(" <span class=\"badge edited\" title=\"edited by the editor\">edited</span>");
+        if (entry.IsLateArrival)
+            html.Raw(" <span class=\"badge late\" title=\"dated inside an issue that was already published when it was first seen: moved into the next window\">late arrival</span>");
         html.Raw("</div>\n<div class=\"meta\"><span class=\"account\">").Text(entry.Account ?? entry.SourceId).Raw("</span> · <time>")
             .Text(TimeZoneInfo.ConvertTime(entry.Published ?? entry.FirstSeen, config.Draft.Zone()).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
             .Raw("</time> · <span class=\"score\">score ").Text(entry.Score.ToString("0.00", CultureInfo.InvariantCulture)).Raw("</span> · <span class=\"status\">")

@@ -47,7 +47,7 @@ public sealed class IssueHistory(IssueStore issues, DraftOptions options)
                 [new PublishedItem(i.CanonicalKey, s.Slug, i.Title, i.Url, i.Summary, i.Account), .. i.Links.Select(l => new PublishedItem(l.Target, s.Slug, i.Title, l.Url))]))
             .ToList();
         var (added, marked) = await issues.RecordAsync(draft.Date, $"draft {draft.Window.First:yyyy-MM-dd}..{draft.Window.Last:yyyy-MM-dd}", "published", published, cancellationToken,
-            draft.Window.Last);
+            draft.Window.Last, (draft.Window.FromUtc, draft.Window.ToUtc));
         return new ImportResult(draft.Date, draft.Count, added, marked, null);
     }
 

@@ -5,7 +5,8 @@ namespace EmbeddedAiReport.Drafting;
 /// An issue is dated the day it is published (in the draft time zone), or the date the editor names. Its window ends
 /// there: a week still running is cut at the issue date, so what is posted later in that week is left for the next
 /// issue, and <c>--since-last</c> starts the day after the window. A window that ended before the issue date is kept
-/// whole; the days between it and the issue date are then the next window's first days.
+/// whole; the days between it and the issue date are then the next window's first days. An issue date more than one day
+/// after today is refused: it would end the window in the future and swallow days nobody has reviewed yet.
 /// </remarks>
 public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history, DraftOptions options, TimeProvider timeProvider)
 {
@@ -18,7 +19,11 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
     public async Task<Outcome> PublishAsync(DraftWindow requested, DateOnly? date, CancellationToken cancellationToken)
     {
         var zone = options.Zone();
-        var issueDate = date ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), zone).DateTime);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), zone).DateTime);
+        var issueDate = date ?? today;
+        if (issueDate > today.AddDays(1))
+            return new Outcome(null, null,
+                $"the issue date {issueDate:yyyy-MM-dd} is more than one day after today ({today:yyyy-MM-dd} in {zone.Id}): an issue is dated the day it is sent, or the next day at most");
         if (issueDate < requested.First)
             return new Outcome(null, null, $"the issue date {issueDate:yyyy-MM-dd} is before the window's first day {requested.First:yyyy-MM-dd}: nothing of it can be published yet");
         var window = issueDate < requested.Last ? DraftWindow.Of(requested.First, issueDate, zone) : requested;

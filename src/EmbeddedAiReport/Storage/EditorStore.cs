@@ -84,7 +84,8 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                rows.Add((EntryStore.Read(reader), Text(reader, 18), Text(reader, 19), Text(reader, 20), Text(reader, 21), EntryTag.Parse(Text(reader, 22))));
+                rows.Add((EntryStore.Read(reader) with { WindowTime = SqliteTime.Read(reader.GetString(23)) }, Text(reader, 18), Text(reader, 19), Text(reader, 20),
+                    Text(reader, 21), EntryTag.Parse(Text(reader, 22))));
         }
         var links = new Dictionary<long, List<EntryLink>>();
         await using (var command = Command(connection, transaction, """
@@ -100,7 +101,8 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
             r.Tags, r.CoveredBy, r.Title, r.Summary, r.Section)).ToList();
     }
 
-    // The columns EntryStore.Read expects (overrides applied), then the covering issue's date and the source's own text where overridden.
+    // The columns EntryStore.Read expects (overrides applied), then the covering issue's date, the source's own text where
+    // overridden, the tags and the window time.
     private const string ListSql = """
         SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
                e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
@@ -109,7 +111,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
                         (SELECT min(i.date) FROM entries p JOIN issue_items ii ON ii.canonical_key = p.canonical_key JOIN issues i ON i.id = ii.issue_id
                          WHERE e.story_id IS NOT NULL AND p.story_id = e.story_id)),
                CASE WHEN o.title IS NOT NULL THEN e.title END, CASE WHEN o.summary IS NOT NULL THEN e.summary END,
-               CASE WHEN o.section IS NOT NULL THEN e.section END, e.tags
+               CASE WHEN o.section IS NOT NULL THEN e.section END, e.tags, e.window_time
         FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
         WHERE e.window_time >= @from AND e.window_time < @to
         ORDER BY e.id

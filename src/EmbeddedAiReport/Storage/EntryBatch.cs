@@ -11,6 +11,14 @@ namespace EmbeddedAiReport.Storage;
 /// never used and ids are the same on both providers). Others go through <see cref="UpsertAsync"/>: one entry per canonical key; the source
 /// that first stored it, or any source bringing a higher version (arXiv v2), may update it in place; another source
 /// seeing the same article does not overwrite it.
+/// <para>
+/// Late arrivals: an entry's window time is its published time (first seen when the source gives none), except while the
+/// latest recorded issue is a published one: an entry first seen after that issue was recorded and dated inside the
+/// window it covered would fall into a window that is already published, so it is placed at the window's end, the first
+/// instant of the next window (<see cref="WindowTime"/>). The issue is read once per poll, with the batch's other
+/// per-poll values; an entry costs a comparison, no statement. Entries dated before that window stay where their date
+/// puts them, so a new source with years of old posts does not flood the current draft.
+/// </para>
 /// </remarks>
 internal sealed class EntryBatch : IDisposable
 {
@@ -19,11 +27,14 @@ internal sealed class EntryBatch : IDisposable
         INSERT INTO entries (id, source_id, kind, canonical_key, url, title, summary, account, published,
                              first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score, tags)
         VALUES (@id, @source, @kind, @key, @url, @title, @summary, @account, @published,
-                @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score, @tags)
+                @now, @now, @window, @fetch, @hash, @section, @prefix, @version, @score, @tags)
         ON CONFLICT (canonical_key) DO UPDATE SET
             url = excluded.url, title = excluded.title, summary = excluded.summary,
             account = coalesce(excluded.account, entries.account), published = coalesce(entries.published, excluded.published),
-            window_time = coalesce(entries.published, excluded.published, entries.first_seen), updated = excluded.updated,
+            window_time = CASE WHEN entries.published IS NULL AND excluded.published IS NOT NULL
+                               THEN CASE WHEN entries.first_seen > @lateSince THEN excluded.window_time ELSE excluded.published END
+                               ELSE entries.window_time END,
+            updated = excluded.updated,
             content_hash = excluded.content_hash, prefix = excluded.prefix, version = excluded.version,
             score = excluded.score, section = excluded.section, tags = excluded.tags
         WHERE excluded.content_hash <> entries.content_hash
@@ -36,7 +47,7 @@ internal sealed class EntryBatch : IDisposable
         INSERT INTO entries (id, source_id, kind, canonical_key, url, title, summary, account, published,
                              first_seen, updated, window_time, first_fetch_id, content_hash, section, prefix, version, score, tags, story_id)
         VALUES (@id, @source, @kind, @key, @url, @title, @summary, @account, @published,
-                @now, @now, coalesce(@published, @now), @fetch, @hash, @section, @prefix, @version, @score, @tags, @story)
+                @now, @now, @window, @fetch, @hash, @section, @prefix, @version, @score, @tags, @story)
         """;
 
     // Per key: whether a stored entry or an alias already has it (then the write is not new, or needs alias resolution).
@@ -53,7 +64,16 @@ internal sealed class EntryBatch : IDisposable
         """;
 
     private static readonly string[] EntryColumns =
-        ["@source", "@kind", "@key", "@url", "@title", "@summary", "@account", "@published", "@now", "@fetch", "@hash", "@section", "@prefix", "@version", "@score", "@tags"];
+        ["@source", "@kind", "@key", "@url", "@title", "@summary", "@account", "@published", "@now", "@window", "@fetch", "@hash", "@section", "@prefix", "@version", "@score", "@tags"];
+
+    // The batch's per-poll values: whether aliases exist, the highest entry id, and the window of the latest recorded issue
+    // when it is a published one (with when it was recorded), for late arrivals.
+    private const string OpenSql = """
+        SELECT EXISTS (SELECT 1 FROM entry_aliases), coalesce((SELECT max(id) FROM entries), 0), i.window_from, i.window_to, i.imported
+        FROM (SELECT 1 AS one) AS one
+        LEFT JOIN issues i ON i.id = (SELECT id FROM issues ORDER BY coalesce(last_day, date) DESC, window_from IS NULL, id DESC LIMIT 1)
+                          AND i.window_from IS NOT NULL AND i.window_to IS NOT NULL
+        """;
 
     private readonly SqlDialect _dialect;
     private readonly DbConnection _connection;
@@ -71,6 +91,9 @@ internal sealed class EntryBatch : IDisposable
     private DbCommand? _upsert, _insert, _addLink, _resolve, _addAlias;
     private bool _aliasesExist;
     private long _lastId;
+    // The latest published issue's window [from, to) and when it was recorded (text as stored), or nulls when the latest issue is not one.
+    private DateTimeOffset? _lateFrom, _lateTo;
+    private string? _lateSince;
 
     private EntryBatch(SqlDialect dialect, CommandPipeline pipeline, DbConnection connection, DbTransaction transaction, string sourceId, long fetchId,
         DateTimeOffset now)
@@ -79,7 +102,7 @@ internal sealed class EntryBatch : IDisposable
         (_sourceId, _fetchId, _now) = (sourceId, fetchId, now);
     }
 
-    private DbCommand Upsert => _upsert ??= OfThisPoll(Command(UpsertSql, [.. EntryColumns, "@id"]));
+    private DbCommand Upsert => _upsert ??= LateSince(OfThisPoll(Command(UpsertSql, [.. EntryColumns, "@id", "@lateSince"])));
 
     private DbCommand Insert => _insert ??= OfThisPoll(Command(InsertSql, [.. EntryColumns, "@id", "@story"]));
 
@@ -95,13 +118,25 @@ internal sealed class EntryBatch : IDisposable
         string sourceId, long fetchId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var batch = new EntryBatch(dialect, pipeline, connection, transaction, sourceId, fetchId, now);
-        await using var command = connection.CreateCommand(transaction, "SELECT EXISTS (SELECT 1 FROM entry_aliases), coalesce((SELECT max(id) FROM entries), 0)");
+        await using var command = connection.CreateCommand(transaction, OpenSql);
         await using var reader = await pipeline.ReadAsync(command, cancellationToken);
         await reader.ReadAsync(cancellationToken);
         batch._aliasesExist = reader.GetBoolean(0);
         batch._lastId = reader.GetInt64(1);
+        if (!reader.IsDBNull(2))
+        {
+            batch._lateFrom = SqliteTime.Read(reader.GetString(2));
+            batch._lateTo = SqliteTime.Read(reader.GetString(3));
+            batch._lateSince = reader.GetString(4);
+        }
         return batch;
     }
+
+    /// <summary>
+    /// The window time of an entry first seen in this poll whose own time (published, else now) is <paramref name="time"/>:
+    /// that time, or the end of the latest published issue's window when the time falls inside it (a late arrival).
+    /// </summary>
+    public DateTimeOffset WindowTime(DateTimeOffset time) => time >= _lateFrom && time < _lateTo ? _lateTo.Value : time;
 
     /// <summary>Per write: true when it is a new entry <see cref="InsertAsync"/> may store (its key unknown, no alias keys of its own).</summary>
     public async Task<bool[]> FindNewAsync(IReadOnlyList<EntryWrite> writes, CancellationToken cancellationToken)
@@ -133,6 +168,7 @@ internal sealed class EntryBatch : IDisposable
         var id = NextId;
         var insert = Insert;
         Bind(insert, write, write.Candidate, contentHash);
+        BindWindow(insert, write.Candidate);
         insert.Parameters["@id"].Value = id;
         insert.Parameters["@story"].Value = (object?)story ?? DBNull.Value;
         await _pipeline.ExecuteAsync(insert, cancellationToken);
@@ -154,6 +190,7 @@ internal sealed class EntryBatch : IDisposable
         _written.Add(entry.CanonicalKey);
         var upsert = Upsert;
         Bind(upsert, write, entry, ReferenceEquals(entry, write.Candidate) ? contentHash : null);
+        BindWindow(upsert, entry);
         upsert.Parameters["@id"].Value = NextId;   // used only when the row is new
         long id;
         UpsertedEntry upserted;
@@ -237,6 +274,22 @@ internal sealed class EntryBatch : IDisposable
         command.Parameters["@source"].Value = _sourceId;
         command.Parameters["@now"].Value = SqliteTime.Write(_now);
         command.Parameters["@fetch"].Value = _fetchId;
+        return command;
+    }
+
+    // The entry's window time, after Bind: the text already bound for its published time (or now) unless it is a late arrival.
+    private void BindWindow(DbCommand command, CandidateEntry entry)
+    {
+        var time = entry.Published ?? _now;
+        var window = WindowTime(time);
+        command.Parameters["@window"].Value = window != time ? SqliteTime.Write(window)
+            : entry.Published is null ? command.Parameters["@now"].Value : command.Parameters["@published"].Value;
+    }
+
+    // The upsert's "first seen after the latest published issue was recorded" bound (null: no issue moves entries).
+    private DbCommand LateSince(DbCommand command)
+    {
+        command.Parameters["@lateSince"].Value = (object?)_lateSince ?? DBNull.Value;
         return command;
     }
 

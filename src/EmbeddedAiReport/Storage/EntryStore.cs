@@ -72,9 +72,9 @@ public sealed class EntryStore(ReportDatabase database)
             where.Add(database.Dialect.IdIn("e.id", "@ids"));
             command.AddParameter("@ids", database.Dialect.IdList(ids));
         }
-        // The tags first: the entry's columns follow, as Read takes them.
+        // The tags and the window time first: the entry's columns follow, as Read takes them.
         command.CommandText = $"""
-            SELECT e.tags, e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
+            SELECT e.tags, e.window_time, e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
                    e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE {string.Join(" AND ", where)}
             ORDER BY e.score DESC, e.window_time DESC, e.id LIMIT @limit
@@ -83,7 +83,8 @@ public sealed class EntryStore(ReportDatabase database)
         var entries = new List<(StoredEntry Entry, IReadOnlyList<EntryTag> Tags)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken)) entries.Add((Read(reader, 1), EntryTag.Parse(reader.IsDBNull(0) ? null : reader.GetString(0))));
+            while (await reader.ReadAsync(cancellationToken))
+                entries.Add((Read(reader, 2) with { WindowTime = SqliteTime.Read(reader.GetString(1)) }, EntryTag.Parse(reader.IsDBNull(0) ? null : reader.GetString(0))));
         }
         if (entries.Count == 0) return [];
         (string, object)[] byIds = [("@ids", database.Dialect.IdList(entries.Select(e => e.Entry.Id)))];

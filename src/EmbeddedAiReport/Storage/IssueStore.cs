@@ -15,16 +15,28 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
     /// those keys published, in one transaction. Returns how many items were new and how many entries became published.
     /// </summary>
     /// <param name="lastDay">The last day of the window the issue covers; null: its <paramref name="date"/>.</param>
+    /// <param name="window">
+    /// For a published issue, the UTC range its draft covered: while the issue is the latest recorded one, the ingest
+    /// writer places entries first seen after it and dated inside that range at its end (late arrivals, see
+    /// <see cref="EntryBatch"/>). Null for imported issues, whose window is not known: nothing moves for them.
+    /// </param>
     public async Task<(int NewItems, int EntriesPublished)> RecordAsync(DateOnly date, string title, string origin,
-        IReadOnlyList<PublishedItem> items, CancellationToken cancellationToken, DateOnly? lastDay = null)
+        IReadOnlyList<PublishedItem> items, CancellationToken cancellationToken, DateOnly? lastDay = null,
+        (DateTimeOffset FromUtc, DateTimeOffset ToUtc)? window = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         long issueId;
+        // Publishing again on the same date widens the recorded window; an import of that date keeps it.
         await using (var issue = connection.CreateCommand(transaction, $"""
-            INSERT INTO issues (date, title, imported, origin, last_day) VALUES (@date, @title, @now, @origin, @last)
+            INSERT INTO issues (date, title, imported, origin, last_day, window_from, window_to)
+            VALUES (@date, @title, @now, @origin, @last, @from, @to)
             ON CONFLICT (date) DO UPDATE SET title = excluded.title,
-                last_day = {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")}
+                last_day = {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")},
+                window_from = CASE WHEN issues.window_from IS NULL OR excluded.window_from < issues.window_from THEN coalesce(excluded.window_from, issues.window_from)
+                                   ELSE issues.window_from END,
+                window_to = CASE WHEN issues.window_to IS NULL OR excluded.window_to > issues.window_to THEN coalesce(excluded.window_to, issues.window_to)
+                                 ELSE issues.window_to END
             RETURNING id
             """))
         {
@@ -33,6 +45,8 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
             issue.AddParameter("@now", SqliteTime.Write(timeProvider.GetUtcNow()));
             issue.AddParameter("@origin", origin);
             issue.AddParameter("@last", (lastDay ?? date).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            issue.AddParameter("@from", SqliteTime.WriteOrNull(window?.FromUtc));
+            issue.AddParameter("@to", SqliteTime.WriteOrNull(window?.ToUtc));
             issueId = Convert.ToInt64(await issue.ExecuteScalarAsync(cancellationToken));
         }
 
@@ -88,6 +102,24 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         return await command.ExecuteScalarAsync(cancellationToken) is string day
             ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture)
             : null;
+    }
+
+    /// <summary>
+    /// The published issue whose window ends at <paramref name="windowEndUtc"/> (the window a late arrival placed there was
+    /// first seen after): its date, the local days it covers and when it was recorded; null when there is none.
+    /// </summary>
+    public async Task<(DateOnly Date, DateOnly LastDay, DateTimeOffset FromUtc, DateTimeOffset Recorded)?> PublishedWindowEndingAsync(DateTimeOffset windowEndUtc,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(null,
+            "SELECT date, coalesce(last_day, date), window_from, imported FROM issues WHERE window_to = @to AND window_from IS NOT NULL ORDER BY date DESC LIMIT 1");
+        command.AddParameter("@to", SqliteTime.Write(windowEndUtc));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return (Day(reader.GetString(0)), Day(reader.GetString(1)), SqliteTime.Read(reader.GetString(2)), SqliteTime.Read(reader.GetString(3)));
+
+        static DateOnly Day(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
     /// <summary>True when a draft of exactly <paramref name="first"/>..<paramref name="last"/> was exported at or after <paramref name="since"/>.</summary>

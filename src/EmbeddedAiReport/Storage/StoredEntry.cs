@@ -26,6 +26,18 @@ public sealed record StoredEntry(
     /// <summary>The editor's 1-based place for the entry within its section of the draft, or null (ordered by the selector).</summary>
     public int? Position { get; init; }
 
+    /// <summary>
+    /// The time windows place the entry by: published, else first seen, or the first instant of the next window for a late
+    /// arrival (see <see cref="IsLateArrival"/>); null where the query did not read it.
+    /// </summary>
+    public DateTimeOffset? WindowTime { get; init; }
+
+    /// <summary>
+    /// True when the entry sits in a later window than its date: it was first seen after the issue whose window holds its
+    /// date was published, so the ingest writer placed it at the start of the next window.
+    /// </summary>
+    public bool IsLateArrival => WindowTime is { } time && time != (Published ?? FirstSeen);
+
     /// <summary>The entry as its source delivered it (text, account, links), e.g. to score it again with another model.</summary>
     public CandidateEntry ToCandidate() => new()
     {

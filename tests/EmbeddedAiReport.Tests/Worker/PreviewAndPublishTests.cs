@@ -78,6 +78,75 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Publish_ThenALateArrivalDatedInThePublishedWindow_ComesInTheNextSinceLastDraftAndIsExplained()
+    {
+        await PollAsync(Monday, TuesdayPost);
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);
+        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 18, 0, 0, Shanghai));
+        // A mirror that lags back-fills a Monday post on Thursday.
+        (string Title, DateTimeOffset At) lateMonday = ("周一的NPU文章周四才到", Monday.At.AddHours(2));
+        await PollAsync(Monday, TuesdayPost, lateMonday, Wednesday);
+
+        var next = Window(await Cli("export", "--since-last", "--format", "json"));
+        var explained = await Cli("entries", "--since-last", "--explain");
+        var review = await ReviewPageAsync("2026-W49");
+
+        Assert.Equal(("2026-12-02", "2026-12-03"), (next.From, next.To));
+        Assert.Equal(new[] { lateMonday.Title, Wednesday.Title }.Order(StringComparer.Ordinal), next.Titles);
+        Assert.Equal(0, explained.ExitCode);
+        Assert.Contains("late arrival: dated 2026-11-30, inside the window of the issue of 2026-12-01 (2026-11-30 .. 2026-12-01), but first seen 2026-12-03 18:00, "
+            + "after that issue was published; moved into the next window, from 2026-12-02", explained.Out);
+        Assert.Single(explained.Out.Split('\n'), l => l.Contains("late arrival:"));
+        Assert.Equal(1, review.Split("class=\"badge late\"").Length - 1);
+    }
+
+    // The review page of a week, from the daemon's application on an ephemeral loopback port.
+    private async Task<string> ReviewPageAsync(string week)
+    {
+        var config = WorkerHost.LoadConfig(_config, _db);
+        config.Report.Urls = "http://127.0.0.1:0";
+        await using var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(_clock));
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+            return await http.GetStringAsync($"review/{week}");
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task SinceLast_TheLastIssueCoversToday_IsAnEmptyResultForEntriesExportAndSummarizeAndAnErrorForPublish()
+    {
+        // Summaries on (nothing is asked of the model: there is no window to summarize).
+        TempDirectory.EditSettings(_config, json => json["Summaries"] = new System.Text.Json.Nodes.JsonObject { ["Endpoint"] = "http://127.0.0.1:9/v1", ["Model"] = "m" });
+        await PollAsync(Monday, TuesdayPost);
+        var noIssue = await Cli("entries", "--since-last");
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);   // today: the issue covers up to today
+
+        var entries = await Cli("entries", "--since-last", "--explain");
+        var export = await Cli("export", "--since-last");
+        var exportToFile = await Cli("export", "--since-last", "--out", Folder.File("next.md"));
+        var summarize = await Cli("summarize", "--since-last");
+        var publish = await Cli("publish", "--since-last");
+
+        Assert.Equal(2, noIssue.ExitCode);
+        Assert.Contains("--since-last: no issue was published or imported yet", noIssue.Error);
+        Assert.Contains("import-issue FILE", noIssue.Error);
+        const string Nothing = "--since-last: no entries since the last issue yet: it covers everything up to 2026-12-01 and today is 2026-12-01 (the next window starts 2026-12-02)";
+        Assert.Equal((0, "", $"{Nothing}; nothing to list"), (entries.ExitCode, entries.Out, entries.Error.Trim()));
+        Assert.Equal((0, "", $"{Nothing}; no draft written"), (export.ExitCode, export.Out, export.Error.Trim()));
+        Assert.Equal(0, exportToFile.ExitCode);
+        Assert.False(File.Exists(Folder.File("next.md")));
+        Assert.Equal((0, "", $"{Nothing}; nothing to summarize"), (summarize.ExitCode, summarize.Out, summarize.Error.Trim()));
+        Assert.Equal((2, Nothing), (publish.ExitCode, publish.Error.Trim()));
+    }
+
+    [Fact]
     public async Task Publish_WithDate_DatesTheIssueAndEndsItsWindowThatDay()
     {
         await PollAsync(Monday, TuesdayPost);
@@ -95,6 +164,21 @@ public sealed class PreviewAndPublishTests : LoopbackTest
         Assert.Contains("before the window's first day 2026-12-07", early.Error);
         Assert.Equal(2, badDate.ExitCode);
         Assert.Contains("--date: '3 Dec' is not a date yyyy-MM-dd", badDate.Error);
+    }
+
+    [Fact]
+    public async Task Publish_DateMoreThanADayAhead_IsAUsageErrorNamingTheDateAndToday()
+    {
+        await PollAsync(Monday, TuesdayPost);
+
+        var farAhead = await Cli("publish", "--week", "2026-W49", "--date", "2026-12-03");
+        var tomorrow = await Cli("publish", "--week", "2026-W49", "--date", "2026-12-02");
+
+        Assert.Equal(2, farAhead.ExitCode);
+        Assert.Contains("publish: the issue date 2026-12-03 is more than one day after today (2026-12-01 in Asia/Shanghai)", farAhead.Error);
+        Assert.Equal("", farAhead.Out);
+        Assert.Equal(0, tomorrow.ExitCode);
+        Assert.StartsWith("published issue 2026-12-02 (2026-11-30 .. 2026-12-02): 2 items", tomorrow.Out);
     }
 
     [Fact]

@@ -1,0 +1,73 @@
+using System.Diagnostics.CodeAnalysis;
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Worker.Cli;
+
+namespace EmbeddedAiReport.Worker.Http;
+
+/// <summary>
+/// The query of <c>GET /entries</c> read as strictly as the <c>entries</c> command reads its options: an unknown
+/// parameter, a parameter given twice, or a week, section, status or tag the command would refuse is a problem.
+/// </summary>
+internal static class EntriesRequest
+{
+    /// <summary>The parameters <c>GET /entries</c> takes, in the order the README lists them.</summary>
+    public static IReadOnlyList<string> Parameters { get; } = ["week", "tag", "section", "status"];
+
+    /// <summary>The week and the filters the query names (the current week when it names none), or the problem with it.</summary>
+    public static bool TryRead(IQueryCollection query, LoadedConfig config, DateTimeOffset now, out (EditorialWeek Week, EntryQuery Query) request,
+        [NotNullWhen(false)] out QueryProblem? problem)
+    {
+        request = default;
+        problem = null;
+        var unknown = query.Keys.Where(k => !Parameters.Contains(k, StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            problem = QueryProblem.Of($"unknown query parameter{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)} (accepted: {string.Join(", ", Parameters)})",
+                null, unknown, Parameters);
+            return false;
+        }
+        if (Parameters.FirstOrDefault(p => query[p].Count > 1) is { } repeated)
+        {
+            problem = QueryProblem.Of($"{repeated}: given {query[repeated].Count} times; give it once", repeated, null, Parameters);
+            return false;
+        }
+
+        var zone = config.Draft.Zone();
+        var weekText = Value(query, "week");
+        var week = weekText is null ? EditorialWeek.Containing(now, zone) : EditorialWeek.TryParse(weekText);
+        if (week is null)
+        {
+            problem = QueryProblem.Of($"week: '{weekText}' is not an ISO week such as 2020-W48", "week", null, ["YYYY-Www"]);
+            return false;
+        }
+
+        string? section = null;
+        if (Value(query, "section") is { } sectionText && !config.Draft.SectionSlugs().TryGetValue(sectionText, out section))
+        {
+            var sections = config.Draft.EffectiveSections.SelectMany(s => new[] { s.Slug, s.Name }).ToList();
+            problem = QueryProblem.Of($"section: unknown section '{sectionText}' (known: {string.Join(", ", sections)})", "section", null, sections);
+            return false;
+        }
+
+        var status = Value(query, "status");
+        if (status is not null && !EntryQuery.Statuses.Contains(status, StringComparer.Ordinal))
+        {
+            problem = QueryProblem.Of($"status: unknown status '{status}' (known: {string.Join(", ", EntryQuery.Statuses)})", "status", null, EntryQuery.Statuses);
+            return false;
+        }
+
+        var tag = Value(query, "tag");
+        if (tag is not null && EntriesCommand.TagProblem(tag, config, "tag", out tag) is { } tagProblem)
+        {
+            problem = QueryProblem.Of(tagProblem, "tag", null, config.Tagging.Taxonomy.Tags.Select(t => t.Name).Order(StringComparer.Ordinal).ToList());
+            return false;
+        }
+
+        var window = DraftWindow.Of(week.Value, zone);
+        request = (week.Value, new EntryQuery { FromUtc = window.FromUtc, ToUtc = window.ToUtc, Tag = tag, Section = section, Status = status, Limit = 1000 });
+        return true;
+    }
+
+    private static string? Value(IQueryCollection query, string name) => query.TryGetValue(name, out var values) ? values.ToString() : null;
+}

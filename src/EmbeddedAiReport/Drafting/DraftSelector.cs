@@ -7,8 +7,8 @@ namespace EmbeddedAiReport.Drafting;
 /// <summary>Chooses and orders a window's entries into sections.</summary>
 /// <remarks>
 /// Entries of one story appear once, and a story is as relevant as its best member: a write-up scored above the paper it
-/// discusses keeps the story in the draft. The story shows a shortlisted member, else its primary, else its best-scored
-/// member; that item carries the story's paper/repository links and, when it is the paper or repository itself, the other
+/// discusses keeps the story in the draft. The story shows a shortlisted member, else the primary the editor pinned, else a
+/// member the editor edited or moved, else its primary, else its best-scored member; that item carries the story's paper/repository links and, when it is the paper or repository itself, the other
 /// members as write-ups. Shortlisted stories are always in (even past the quota), rejected entries never; other stories
 /// need a member at or above its section's threshold (<see cref="DraftOptions.MinScore"/>, else the relevance model's
 /// calibrated threshold) and a place within <see cref="DraftOptions.Quotas"/>, filled by relevance. Order within a
@@ -57,8 +57,12 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
         var shortlisted = members.Any(e => e.Status == "shortlisted");
         var passing = members.Where(e => e.Status == "shortlisted" || e.Score >= ThresholdFor(e.Section)).ToList();
         if (passing.Count == 0) return null;
+        // The editor's choices first: a member they shortlisted, pinned, or edited (title, 摘要, section, place) is the one
+        // their work shows on; a paper joining the story later must not hide an edited write-up.
         var shown = members
             .OrderByDescending(e => e.Status == "shortlisted")
+            .ThenByDescending(e => e.IsPinnedPrimary)
+            .ThenByDescending(e => e.IsEditedByEditor)
             .ThenByDescending(e => e.IsStoryPrimary)
             .ThenByDescending(e => e.Score)
             .ThenBy(e => e.Published ?? e.FirstSeen)

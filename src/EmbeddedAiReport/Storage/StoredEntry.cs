@@ -26,6 +26,12 @@ public sealed record StoredEntry(
     /// <summary>The editor's 1-based place for the entry within its section of the draft, or null (ordered by the selector).</summary>
     public int? Position { get; init; }
 
+    /// <summary>True when the editor made this entry its story's primary (<c>mark --primary</c>); read by the window's list only.</summary>
+    public bool IsPinnedPrimary { get; init; }
+
+    /// <summary>True when the editor gave the entry a title, 摘要, section or place of their own; read by the window's list only.</summary>
+    public bool IsEditedByEditor { get; init; }
+
     /// <summary>
     /// The time windows place the entry by: published, else first seen, or the first instant of the next window for a late
     /// arrival (see <see cref="IsLateArrival"/>); null where the query did not read it.

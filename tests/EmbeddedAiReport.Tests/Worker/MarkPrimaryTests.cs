@@ -21,8 +21,7 @@ public abstract class MarkPrimaryTests : LoopbackTest
         await base.DisposeAsync();
     }
 
-    [Fact]
-    public async Task MarkPrimary_PostAboutAPaper_BecomesTheStorysItemInTheDraft()
+    private async Task<(Func<string[], Task<CliResult>> Cli, string PostId, string PaperId)> PaperAndPostAsync()
     {
         var published = new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8));
         IssueItem Item(string title, string url, string summary) => new("papers", title, url, null, summary, []);
@@ -36,9 +35,17 @@ public abstract class MarkPrimaryTests : LoopbackTest
         var db = _database.SqlitePath;
         Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", config, "--db", db]);
         await Cli("poll");
-        var before = ReferenceItems.Read((await Cli("export", "--week", "2020-W20")).Out);
         var listing = (await Cli("entries", "--week", "2020-W20")).Out.Split('\n');
-        var postId = listing.Single(l => l.Contains("mp.weixin") || l.Contains("Darknet")).Trim().Split(' ')[0];
+        string Id(Func<string, bool> line) => listing.Single(line).Trim().Split(' ')[0];
+        return (Cli, Id(l => l.Contains("mp.weixin") || l.Contains("Darknet")), Id(l => l.Contains("arxiv.org") || l.Contains("Optimal Speed")));
+    }
+
+    [Fact]
+    public async Task MarkPrimary_PostAboutAPaper_BecomesTheStorysItemInTheDraft()
+    {
+        var (cli, postId, _) = await PaperAndPostAsync();
+        Task<CliResult> Cli(params string[] args) => cli(args);
+        var before = ReferenceItems.Read((await Cli("export", "--week", "2020-W20")).Out);
 
         var mark = await Cli("mark", postId, "--primary");
         var after = ReferenceItems.Read((await Cli("export", "--week", "2020-W20")).Out);
@@ -49,5 +56,24 @@ public abstract class MarkPrimaryTests : LoopbackTest
         Assert.Contains($"{postId}: primary of its story", mark.Out);
         Assert.Equal("https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA", Assert.Single(after).Url);
         Assert.Equal(2, nothing.ExitCode);
+    }
+
+    [Fact]
+    public async Task Edit_AMemberThatIsNotThePrimary_ItsStoryShowsTheEditUnlessTheEditorPinsAnother()
+    {
+        // The editor rewrote the post's title; the paper (the automatic primary) must not hide that work. A primary the
+        // editor pins explicitly still wins.
+        var (cli, postId, paperId) = await PaperAndPostAsync();
+        Task<CliResult> Cli(params string[] args) => cli(args);
+
+        var edit = await Cli("edit", postId, "--title", "YOLOv4 发布：速度是 EfficientDet 的两倍");
+        var edited = ReferenceItems.Read((await Cli("export", "--week", "2020-W20")).Out);
+        await Cli("mark", paperId, "--primary");
+        var pinned = ReferenceItems.Read((await Cli("export", "--week", "2020-W20")).Out);
+
+        Assert.Equal(0, edit.ExitCode);
+        var shown = Assert.Single(edited);
+        Assert.Equal(("https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA", "YOLOv4 发布：速度是 EfficientDet 的两倍 | 机器之心"), (shown.Url, shown.Title));
+        Assert.Equal("https://arxiv.org/abs/2004.10934", Assert.Single(pinned).Url);
     }
 }

@@ -13,7 +13,7 @@ namespace EmbeddedAiReport.Drafting;
 /// (<c>slug</c>, <c>name</c>, <c>short_name</c>, <c>note</c>, <c>items</c>, <c>highlights</c>: the top titles for the 导读 line) and per item
 /// <c>title</c>, <c>account</c>, <c>url</c>, <c>prefix</c>, <c>summary</c>, <c>links</c> (<c>kind</c>, <c>target</c>, <c>url</c>, <c>title</c>)
 /// and <c>writeups</c> (<c>title</c>, <c>account</c>, <c>url</c>). Titles, accounts and prefixes arrive escaped for link text
-/// (<c>[ ] ( ) |</c> and backslash), URLs with spaces and parentheses encoded, summaries on one line, so that
+/// (<c>[ ] ( ) | ` * _ ~</c> and backslash), URLs with spaces and parentheses encoded, summaries on one line, so that
 /// every item stays one valid markdown link whatever the source wrote.
 /// <threadsafety>Thread-safe after construction.</threadsafety>
 /// </remarks>
@@ -72,6 +72,11 @@ public sealed class DraftRenderer
     }
 
     /// <summary>Escapes text for use inside a markdown link's brackets, on one line.</summary>
+    /// <remarks>
+    /// CommonMark backslash escapes for what would end or split the link (<c>[ ] ( )</c>, <c>|</c> in a table) and for
+    /// inline markup that would change the text: a <c>`</c> opens a code span that swallows the link's closing bracket,
+    /// <c>* _ ~</c> make emphasis or strikethrough of words such as <c>**NPU**</c> or <c>_ONNX Runtime_</c>.
+    /// </remarks>
     public static string EscapeLinkText(string text)
     {
         var builder = new StringBuilder(text.Length + 8);
@@ -79,7 +84,7 @@ public sealed class DraftRenderer
         {
             switch (c)
             {
-                case '\\' or '[' or ']' or '(' or ')' or '|':
+                case '\\' or '[' or ']' or '(' or ')' or '|' or '`' or '*' or '_' or '~':
                     builder.Append('\\').Append(c);
                     break;
                 case '<':

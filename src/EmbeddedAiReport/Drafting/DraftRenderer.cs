@@ -13,8 +13,9 @@ namespace EmbeddedAiReport.Drafting;
 /// (<c>slug</c>, <c>name</c>, <c>short_name</c>, <c>note</c>, <c>items</c>, <c>highlights</c>: the top titles for the 导读 line) and per item
 /// <c>title</c>, <c>account</c>, <c>url</c>, <c>prefix</c>, <c>summary</c>, <c>links</c> (<c>kind</c>, <c>target</c>, <c>url</c>, <c>title</c>)
 /// and <c>writeups</c> (<c>title</c>, <c>account</c>, <c>url</c>). Titles, accounts and prefixes arrive escaped for link text
-/// (<c>[ ] ( ) | ` * _ ~</c> and backslash), URLs with spaces and parentheses encoded, summaries on one line, so that
-/// every item stays one valid markdown link whatever the source wrote.
+/// (<c>[ ] ( ) | ` * _ ~</c> and backslash), URLs with spaces and parentheses encoded, summaries from sources on one line, so that
+/// every item stays one valid markdown link whatever the source wrote; the editor's own summary is markdown kept as written, its
+/// later lines indented into the list item.
 /// <threadsafety>Thread-safe after construction.</threadsafety>
 /// </remarks>
 public sealed class DraftRenderer
@@ -112,6 +113,27 @@ public sealed class DraftRenderer
     /// </summary>
     internal static string OneLine(string text) => text.ReplaceLineEndings(" ").Replace("<", "&lt;").Replace("](", "]\\(").Trim();
 
+    /// <summary>
+    /// The editor's own summary, markdown the editor wrote (links, HTML, lists), kept as written: only its later lines are
+    /// indented by the list item's two columns, so that they stay inside the item (as in the past issues, where a 摘要's
+    /// numbered points sit under the item), and each line break is a hard break (two trailing spaces) as the template's lines
+    /// are. Feed text never comes here: it is untrusted and goes through <see cref="OneLine"/>.
+    /// </summary>
+    internal static string EditorText(string text)
+    {
+        var lines = text.Trim().ReplaceLineEndings("\n").Split('\n');
+        var builder = new StringBuilder(text.Length + lines.Length * 4);
+        builder.Append(lines[0].TrimEnd());
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd();
+            if (line.Length > 0 && lines[i - 1].Trim().Length > 0) builder.Append("  ");
+            builder.Append('\n');
+            if (line.Length > 0) builder.Append("  ").Append(line);
+        }
+        return builder.ToString();
+    }
+
     private sealed record DraftView(string Date, string From, string To, int Count, IReadOnlyList<SectionView> Sections)
     {
         public static DraftView Of(Draft draft) => new(
@@ -133,7 +155,7 @@ public sealed class DraftRenderer
     {
         public static ItemView Of(DraftItem item) => new(
             EscapeLinkText(item.Title), item.Account is null ? null : EscapeLinkText(item.Account), EscapeUrl(item.Url),
-            item.Prefix is null ? null : EscapeLinkText(item.Prefix), OneLine(item.Summary),
+            item.Prefix is null ? null : EscapeLinkText(item.Prefix), item.EditorSummary ? EditorText(item.Summary) : OneLine(item.Summary),
             item.Links.Select(l => new LinkView(l.Kind, l.Target, EscapeUrl(l.Url),
                 item.LinkTitles.TryGetValue(l.Target, out var title) ? OneLine(title) : null)).ToList(),
             item.Writeups.Select(w => new WriteupView(EscapeLinkText(w.Title), w.Account is null ? null : EscapeLinkText(w.Account), EscapeUrl(w.Url))).ToList());

@@ -95,6 +95,7 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
         {
             LinkTitles = titles,
             Writeups = writeups,
+            EditorSummary = e.EditorSummary,
         };
     }
 

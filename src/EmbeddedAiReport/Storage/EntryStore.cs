@@ -27,7 +27,8 @@ public sealed class EntryStore(ReportDatabase database)
         await using var command = connection.CreateCommand(transaction, """
             SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
                    e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
-                   EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id), o.position
+                   EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id), o.position,
+                   o.summary IS NOT NULL
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
             WHERE e.window_time >= @from AND e.window_time < @to
               AND e.status IN ('candidate', 'shortlisted')
@@ -41,7 +42,7 @@ public sealed class EntryStore(ReportDatabase database)
         var entries = new List<StoredEntry>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken)) entries.Add(Read(reader));
+            while (await reader.ReadAsync(cancellationToken)) entries.Add(Read(reader) with { EditorSummary = reader.GetBoolean(18) });
         }
         if (entries.Count == 0) return entries;
 

@@ -23,6 +23,10 @@ public sealed record StoredEntry(
     /// <summary>True when this entry is the primary of its story (the one the draft shows).</summary>
     public bool IsStoryPrimary { get; init; }
 
+    /// <summary>True when <see cref="Summary"/> is the editor's own text (markdown the editor wrote), not the source's.</summary>
+    /// <remarks>Set only by <see cref="EntryStore.ListWindowAsync"/>, the read drafts are built from.</remarks>
+    public bool EditorSummary { get; init; }
+
     /// <summary>The editor's 1-based place for the entry within its section of the draft, or null (ordered by the selector).</summary>
     public int? Position { get; init; }
 

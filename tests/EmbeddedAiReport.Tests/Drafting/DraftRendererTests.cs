@@ -68,4 +68,40 @@ public sealed class DraftRendererTests
         Assert.Contains(("A `paper`", "https://arxiv.org/abs/2011.12289v1"), links);
         Assert.Contains(("解读**量化**_论文_`x | 量子位", "https://example.com/w"), links);
     }
+
+    // The draft's one item (the footer's list items link nowhere).
+    private static ListItemBlock TheItem(string markdown) => Assert.Single(Markdown.Parse(markdown).Descendants<ListItemBlock>(),
+        i => i.Parent is ListBlock { IsOrdered: false } && i.Descendants<LinkInline>().Any(l => l.Url == "https://example.com/a"));
+
+    private const string EditorsSummary = "详见[官方博客](https://www.qualcomm.com/news)，以及 <b>重点</b>。\n  1. 第一点\n  2. 第二点";
+
+    [Fact]
+    public void Render_EditorsSummary_IsKeptAsWrittenWithItsLinesInsideTheItem()
+    {
+        var markdown = Renderer.Render(DraftOf("news", Item("高通发布骁龙875", summary: EditorsSummary) with { EditorSummary = true }));
+
+        Assert.Contains("""
+            - [高通发布骁龙875 | 机器之心](https://example.com/a)  
+            摘要：详见[官方博客](https://www.qualcomm.com/news)，以及 <b>重点</b>。  
+                1. 第一点  
+                2. 第二点  
+
+            """.ReplaceLineEndings("\n"), markdown);
+        var item = TheItem(markdown);
+        Assert.Equal(["https://example.com/a", "https://www.qualcomm.com/news"], item.Descendants<LinkInline>().Select(l => l.Url));
+        Assert.Contains(item.Descendants<HtmlInline>(), h => h.Tag == "<b>");
+        var points = Assert.Single(item.Descendants<ListBlock>(), l => l.IsOrdered);
+        Assert.Equal(2, points.Count);
+    }
+
+    [Fact]
+    public void Render_SourceSummaryWithTheSameText_StaysOneLineWithoutMarkup()
+    {
+        var markdown = Renderer.Render(DraftOf("news", Item("高通发布骁龙875", summary: EditorsSummary)));
+
+        Assert.Contains("摘要：详见[官方博客]\\(https://www.qualcomm.com/news)，以及 &lt;b>重点&lt;/b>。   1. 第一点   2. 第二点  \n", markdown);
+        var item = TheItem(markdown);
+        Assert.Single(item.Descendants<LinkInline>());
+        Assert.Empty(item.Descendants<HtmlInline>());
+    }
 }

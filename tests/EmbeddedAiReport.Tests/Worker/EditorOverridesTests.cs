@@ -73,6 +73,24 @@ public abstract class EditorOverridesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Edit_SummaryWithALinkHtmlAndLines_ExportShowsItAsWrittenInsideTheItem()
+    {
+        var id = await IdOfAsync(Cuda);
+
+        var edit = await Cli("edit", id, "--summary", "详见[官方博客](https://www.qualcomm.com/news)，以及 <b>重点</b>。\n  1. 第一点\n  2. 第二点");
+        var draft = await ExportAsync();
+
+        Assert.Equal(0, edit.ExitCode);
+        Assert.Contains("""
+            摘要：详见[官方博客](https://www.qualcomm.com/news)，以及 <b>重点</b>。  
+                1. 第一点  
+                2. 第二点  
+
+            """.ReplaceLineEndings("\n"), draft);
+        Assert.Contains(Section(draft, "news"), i => i.Title.StartsWith(Cuda, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Edit_UnknownEntryOrNothingToSet_Exits2()
     {
         Assert.Equal(2, (await Cli("edit", "999999", "--title", "x")).ExitCode);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
@@ -45,6 +46,21 @@ public sealed partial class ReviewEndpointsTests
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
         Assert.DoesNotContain(ReviewSite.XssTitle, html);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("review/2020-W99")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Page_EditorsSummaryWithHtml_ShowsItAsTextWhileTheDraftKeepsIt()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        Assert.Equal(0, (await site.CliAsync("edit", id.ToString(CultureInfo.InvariantCulture), "--summary", "以及 <b>重点</b>。\n  1. 第一点")).ExitCode);
+
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+
+        Assert.Contains("摘要：以及 <b>重点</b>。  \n    1. 第一点  \n", await site.ExportAsync());
+        Assert.Contains("以及 &lt;b&gt;重点&lt;/b&gt;", html);
+        Assert.DoesNotContain("<b>重点", html);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using EmbeddedAiReport.Drafting;
 namespace EmbeddedAiReport.Worker.Review;
 
 /// <summary>Renders the editor's review page: server-side HTML, every value encoded, one small script of our own.</summary>
-internal sealed class ReviewPage(LoadedConfig config)
+internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier classifier)
 {
     public const string TokenField = "__RequestVerificationToken";
 
@@ -146,12 +146,8 @@ internal sealed class ReviewPage(LoadedConfig config)
         html.Raw("</div>\n<pre id=\"draft-md\">").Text(view.Markdown).Raw("</pre></aside>\n");
     }
 
-    private string Why(ReviewRow row)
-    {
-        var entry = row.Entry.Entry;
-        var weight = config.Sources.FirstOrDefault(s => s.Id == entry.SourceId)?.Weight ?? 0;
-        return Tagging.RelevanceScorer.Explain(entry.Score, row.Entry.Tags, entry.Links, weight, config.Tagging.Taxonomy.Scoring).ToString();
-    }
+    // The same explanation as entries --explain: the loaded model's reasons (the keyword score's parts without a model).
+    private string Why(ReviewRow row) => Cli.EntryRelevance.Explain(classifier, config, row.Entry.Entry);
 
     // Only web links become href: a feed must not smuggle a javascript: URL into the page.
     private static bool IsWebLink(string url) =>

@@ -64,6 +64,25 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
+    public async Task Page_WhyLine_IsTheExplanationEntriesExplainPrints()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        var explain = (await site.CliAsync("entries", "--week", ReviewSite.Week, "--explain")).Out.Split('\n');
+
+        var row = Array.FindIndex(explain, l => l.TrimStart().StartsWith($"{id} ", StringComparison.Ordinal));
+        var expected = explain[row + 2].Trim();
+        Assert.StartsWith("relevance ", expected);
+        var why = Regex.Match(html, $"<article[^>]* id=\"e{id}\"[^>]*>.*?<div class=\"why\">(.*?)</div>", RegexOptions.Singleline);
+        Assert.True(why.Success);
+        Assert.Equal(expected, WebUtility.HtmlDecode(why.Groups[1].Value));
+        Assert.DoesNotContain("| recency", html);
+    }
+
+    [Fact]
     public async Task Action_WithoutTheFormsAntiforgeryToken_IsRefusedAndChangesNothing()
     {
         await using var site = await ReviewSite.StartAsync();

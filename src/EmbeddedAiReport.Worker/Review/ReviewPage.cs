@@ -124,7 +124,11 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
             html.Raw(">").Text(section.Name).Raw("</option>");
         }
         html.Raw("<option value=\"auto\">(pipeline's choice)</option></select><button name=\"action\" value=\"section\">Move</button>")
-            .Raw("<details class=\"edit\"><summary>Edit</summary><label>Title <input name=\"title\"").Attr("value", entry.Title)
+            .Raw("<details class=\"edit\"><summary>Edit</summary>")
+            // What the page shows, posted back with the fields: a field left as shown is not an edit (ReviewActions).
+            .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownTitleField).Attr("value", entry.Title).Raw(">")
+            .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownSummaryField).Attr("value", entry.Summary).Raw(">")
+            .Raw("<label>Title <input name=\"title\"").Attr("value", entry.Title)
             .Raw(" placeholder=\"empty: the source's title\"></label><label>Summary <textarea name=\"summary\" rows=\"4\" placeholder=\"empty: the source's summary\">")
             .Text(entry.Summary).Raw("</textarea></label><button name=\"action\" value=\"edit\">Save</button>");
         if (row.Entry.SourceTitle is { } sourceTitle) html.Raw("<p class=\"source\">source title: ").Text(sourceTitle).Raw("</p>");

@@ -83,6 +83,33 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
+    public async Task EditForm_OnlyTheTitleChanged_AfterARepollChangedTheSummary_TheSourcesNewSummaryShows()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var token = await FormTokenAsync(http);
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        string Field(string name) => WebUtility.HtmlDecode(Regex.Match(html,
+            $"<article[^>]* id=\"e{id}\".*?<(?:input|textarea)[^>]* name=\"{name}\"(?: value=\"([^\"]*)\"[^>]*>|[^>]*>([^<]*)</textarea>)", RegexOptions.Singleline)
+            is { Success: true } m ? m.Groups[1].Value + m.Groups[2].Value : throw new InvalidOperationException($"no field {name}"));
+        var shownSummary = Field("summary");
+        Assert.Equal(shownSummary, Field(ReviewActions.ShownSummaryField));
+        // The source rewrites its summary; the page open since still shows (and posts) the old one.
+        site.Serve([.. site.Items.Select(i => i.Title.StartsWith("CUDA 11 Features Revealed", StringComparison.Ordinal) ? i with { Summary = "The source's new summary." } : i)]);
+        Assert.Contains("1 updated", (await site.CliAsync("poll")).Out);
+
+        var response = await http.SendAsync(Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", "edit"),
+            ("title", "CUDA 11 新特性一览"), ("summary", shownSummary.ReplaceLineEndings("\r\n")),
+            (ReviewActions.ShownTitleField, Field(ReviewActions.ShownTitleField)), (ReviewActions.ShownSummaryField, Field(ReviewActions.ShownSummaryField))));
+        var draft = await site.ExportAsync();
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Contains("- [CUDA 11 新特性一览 | NVIDIA Developer](https://devblogs.nvidia.com/cuda-11-features-revealed/)  \n摘要：The source's new summary.  \n", draft);
+        Assert.EndsWith("msg=" + Uri.EscapeDataString($"{id}: title saved") + $"#e{id}", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task Action_WithoutTheFormsAntiforgeryToken_IsRefusedAndChangesNothing()
     {
         await using var site = await ReviewSite.StartAsync();

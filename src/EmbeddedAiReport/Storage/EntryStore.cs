@@ -76,7 +76,8 @@ public sealed class EntryStore(ReportDatabase database)
         // The tags first: the entry's columns follow, as Read takes them.
         command.CommandText = $"""
             SELECT e.tags, e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
-                   e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id
+                   e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
+                   CASE WHEN o.title IS NOT NULL THEN e.title END, CASE WHEN o.summary IS NOT NULL THEN e.summary END
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE {string.Join(" AND ", where)}
             ORDER BY e.score DESC, e.window_time DESC, e.id LIMIT @limit
             """;
@@ -84,7 +85,16 @@ public sealed class EntryStore(ReportDatabase database)
         var entries = new List<(StoredEntry Entry, IReadOnlyList<EntryTag> Tags)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken)) entries.Add((Read(reader, 1), EntryTag.Parse(reader.IsDBNull(0) ? null : reader.GetString(0))));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                // Read's optional columns (primary, position) are not selected: the source's text where the editor's replaced it follows at 17.
+                var entry = Read(reader, 1, optional: false) with
+                {
+                    SourceTitle = reader.IsDBNull(17) ? null : reader.GetString(17),
+                    SourceSummary = reader.IsDBNull(18) ? null : reader.GetString(18),
+                };
+                entries.Add((entry, EntryTag.Parse(reader.IsDBNull(0) ? null : reader.GetString(0))));
+            }
         }
         if (entries.Count == 0) return [];
         (string, object)[] byIds = [("@ids", database.Dialect.IdList(entries.Select(e => e.Entry.Id)))];
@@ -148,7 +158,7 @@ public sealed class EntryStore(ReportDatabase database)
 
     // Columns from offset: id, source_id, kind, canonical_key, url, title, summary, account, published, first_seen, section, prefix, version,
     // score, status, story_id, then optionally is-story-primary and the editor's position.
-    internal static StoredEntry Read(DbDataReader reader, int offset = 0) => new(
+    internal static StoredEntry Read(DbDataReader reader, int offset = 0, bool optional = true) => new(
         reader.GetInt64(offset), reader.GetString(offset + 1), reader.GetString(offset + 2), reader.GetString(offset + 3), reader.GetString(offset + 4),
         reader.GetString(offset + 5), reader.GetString(offset + 6), reader.IsDBNull(offset + 7) ? null : reader.GetString(offset + 7),
         SqliteTime.ReadOrNull(reader.GetValue(offset + 8)), SqliteTime.Read(reader.GetString(offset + 9)),
@@ -156,7 +166,7 @@ public sealed class EntryStore(ReportDatabase database)
         reader.IsDBNull(offset + 12) ? null : reader.GetInt32(offset + 12), reader.GetDouble(offset + 13), reader.GetString(offset + 14),
         reader.IsDBNull(offset + 15) ? null : reader.GetInt64(offset + 15), [])
     {
-        IsStoryPrimary = reader.FieldCount > offset + 16 && reader.GetBoolean(offset + 16),
-        Position = reader.FieldCount > offset + 17 && !reader.IsDBNull(offset + 17) ? reader.GetInt32(offset + 17) : null,
+        IsStoryPrimary = optional && reader.FieldCount > offset + 16 && reader.GetBoolean(offset + 16),
+        Position = optional && reader.FieldCount > offset + 17 && !reader.IsDBNull(offset + 17) ? reader.GetInt32(offset + 17) : null,
     };
 }

@@ -69,6 +69,8 @@ public sealed partial class ReviewEndpointsTests
         await using var site = await ReviewSite.StartAsync();
         using var http = Client(site);
         var id = site.IdOf("CUDA 11 Features Revealed");
+        // The editor's text is not what the stored score was made from: the explanation stays the source text's.
+        Assert.Equal(0, (await site.CliAsync("edit", id.ToString(CultureInfo.InvariantCulture), "--title", "端侧NPU量化部署：INT8 剪枝 蒸馏")).ExitCode);
 
         var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
         var explain = (await site.CliAsync("entries", "--week", ReviewSite.Week, "--explain")).Out.Split('\n');
@@ -76,6 +78,7 @@ public sealed partial class ReviewEndpointsTests
         var row = Array.FindIndex(explain, l => l.TrimStart().StartsWith($"{id} ", StringComparison.Ordinal));
         var expected = explain[row + 2].Trim();
         Assert.StartsWith("relevance ", expected);
+        Assert.DoesNotContain("[stored", expected);
         var why = Regex.Match(html, $"<article[^>]* id=\"e{id}\"[^>]*>.*?<div class=\"why\">(.*?)</div>", RegexOptions.Singleline);
         Assert.True(why.Success);
         Assert.Equal(expected, WebUtility.HtmlDecode(why.Groups[1].Value));

@@ -39,14 +39,25 @@ public sealed class DraftRenderer
             throw new DraftTemplateException($"{templateName}: {error}");
         _template = template;
         _options = new TemplateOptions();
-        _options.Register<DraftView>(("date", v => v.Date), ("from", v => v.From), ("to", v => v.To), ("count", v => v.Count), ("sections", v => v.Sections));
-        _options.Register<SectionView>(("slug", v => v.Slug), ("name", v => v.Name), ("short_name", v => v.ShortName), ("note", v => v.Note),
+        var model = new TemplateModel(typeof(DraftView))
+            .ListOf<DraftView, SectionView>("sections")
+            .ListOf<SectionView, ItemView>("items").ListOf<SectionView, string>("highlights")
+            .ListOf<ItemView, LinkView>("links").ListOf<ItemView, WriteupView>("writeups");
+        _options.Register<DraftView>(model, ("date", v => v.Date), ("from", v => v.From), ("to", v => v.To), ("count", v => v.Count), ("sections", v => v.Sections));
+        _options.Register<SectionView>(model, ("slug", v => v.Slug), ("name", v => v.Name), ("short_name", v => v.ShortName), ("note", v => v.Note),
             ("items", v => v.Items), ("highlights", v => v.Highlights));
-        _options.Register<ItemView>(("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url), ("prefix", v => v.Prefix),
+        _options.Register<ItemView>(model, ("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url), ("prefix", v => v.Prefix),
             ("summary", v => v.Summary), ("links", v => v.Links), ("writeups", v => v.Writeups));
-        _options.Register<LinkView>(("kind", v => v.Kind), ("target", v => v.Target), ("url", v => v.Url), ("title", v => v.Title));
-        _options.Register<WriteupView>(("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url));
+        _options.Register<LinkView>(model, ("kind", v => v.Kind), ("target", v => v.Target), ("url", v => v.Url), ("title", v => v.Title));
+        _options.Register<WriteupView>(model, ("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url));
+        UnknownMembers = TemplateCheck.Find(template, templateSource, model);
     }
+
+    /// <summary>
+    /// The variables and members the template reads that drafts do not have (a misspelt <c>item.titel</c>): each would
+    /// render as empty text. The configuration reports them as problems (<c>validate</c>, and every command that loads it).
+    /// </summary>
+    public IReadOnlyList<UnknownTemplateMember> UnknownMembers { get; }
 
     /// <summary>The draft as markdown.</summary>
     public string Render(Draft draft)

@@ -226,7 +226,9 @@ public sealed class LoadedConfig
         }
         try
         {
-            SummaryPrompt = new SummaryPrompt(File.ReadAllText(path, System.Text.Encoding.UTF8), Summaries.Prompt);
+            var prompt = new SummaryPrompt(File.ReadAllText(path, System.Text.Encoding.UTF8), Summaries.Prompt);
+            if (prompt.UnknownMembers.Count > 0) Problems.AddRange(Worker.Configuration.TemplateProblems.Of(Summaries.Prompt, prompt.UnknownMembers));
+            else SummaryPrompt = prompt;
         }
         catch (Exception ex) when (ex is DraftTemplateException or IOException)
         {

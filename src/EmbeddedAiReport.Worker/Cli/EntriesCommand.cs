@@ -58,12 +58,8 @@ internal static class EntriesCommand
             context.Out.WriteLine($"{entry.Id,6}  {entry.Status,-11} {Relevance.Format(entry.Score),6}  {entry.Section,-10} {date,-10}  {entry.Title}{account}");
             if (arguments.Explain)
             {
-                var weight = config.Sources.FirstOrDefault(s => s.Id == entry.SourceId)?.Weight ?? 0;
-                var relevance = classifier.ExplainStored(entry, weight);
                 context.Out.WriteLine($"{"",8}{entry.Url}");
-                // Stored scores are the model's at ingest (or at the last train); say so when the loaded model now disagrees.
-                var stale = Relevance.Format(relevance.Score) != Relevance.Format(entry.Score) ? $" [stored {Relevance.Format(entry.Score)}: scored by an earlier model; run train to rescore]" : "";
-                context.Out.WriteLine($"{"",8}{relevance}{stale}");
+                context.Out.WriteLine($"{"",8}{EntryRelevance.Explain(classifier, config, entry)}");
                 if (entry.IsLateArrival) context.Out.WriteLine($"{"",8}late arrival: {await LateArrivalAsync(app.Services, entry, zone, cancellationToken)}");
                 if (decisions!.TryGetValue(entry.Id, out var decision)) context.Out.WriteLine($"{"",8}draft: {decision}");
                 if (summaries!.TryGetValue(entry.Id, out var summary)) context.Out.WriteLine($"{"",8}summary: {summary}");

@@ -63,7 +63,11 @@ internal static class ConfigParts
         if (reader.Read(LoadedConfig.TemplateFile) is not { } text) return null;
         try
         {
-            return new DraftRenderer(text, LoadedConfig.TemplateFile);
+            // A name drafts do not have renders as empty text: as much a problem as a template that does not parse.
+            var renderer = new DraftRenderer(text, LoadedConfig.TemplateFile);
+            if (renderer.UnknownMembers.Count == 0) return renderer;
+            reader.AddProblems(TemplateProblems.Of(LoadedConfig.TemplateFile, renderer.UnknownMembers));
+            return null;
         }
         catch (DraftTemplateException ex)
         {

@@ -32,8 +32,7 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
                 _ => NoEntry(id),
             },
             "primary" => await stories.PinPrimaryAsync(id, cancellationToken) ? Done($"{id}: primary of its story") : Bad($"{id}: not in a story, nothing to pin"),
-            "edit" => await editor.SetTextAsync(id, form["title"].FirstOrDefault(), form["summary"].FirstOrDefault(), cancellationToken)
-                ? Done($"{id}: title and summary saved") : NoEntry(id),
+            "edit" => await EditAsync(id, form, cancellationToken),
             "section" => await MoveSectionAsync(id, form["section"].ToString(), cancellationToken),
             "up" or "down" or "position" => await PlaceAsync(week, id, action, form, cancellationToken),
             _ => Bad($"unknown action '{action}' (shortlisted, rejected, candidate, primary, edit, section, up, down, position)"),
@@ -50,6 +49,37 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         logger.Published(week.ToString(), $"{result.Date:yyyy-MM-dd}", result.Items);
         var retrained = await retraining.AfterPublishAsync(cancellationToken);
         return Done($"published issue {result.Date:yyyy-MM-dd} ({window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published{(retrained is null ? "" : $"; {retrained}")}");
+    }
+
+    /// <summary>The form field carrying the title the page showed when it was built.</summary>
+    public const string ShownTitleField = "shown_title";
+
+    /// <summary>The form field carrying the summary the page showed when it was built.</summary>
+    public const string ShownSummaryField = "shown_summary";
+
+    // The form posts both fields: one the editor left as the page showed it is not an edit. Storing it would freeze the text
+    // shown then as the editor's, although a re-poll may have changed the source's since.
+    private async Task<Outcome> EditAsync(long id, IFormCollection form, CancellationToken cancellationToken)
+    {
+        var title = Changed(form["title"].FirstOrDefault(), form[ShownTitleField].FirstOrDefault(), singleLine: true);
+        var summary = Changed(form["summary"].FirstOrDefault(), form[ShownSummaryField].FirstOrDefault(), singleLine: false);
+        if (!await editor.SetTextAsync(id, title, summary, cancellationToken)) return NoEntry(id);
+        return Done((title, summary) switch
+        {
+            (null, null) => $"{id}: nothing changed",
+            (not null, null) => $"{id}: title saved",
+            (null, not null) => $"{id}: summary saved",
+            _ => $"{id}: title and summary saved",
+        });
+    }
+
+    // Null when the posted value is what the page showed. A browser sends a textarea's line breaks as CRLF and drops line
+    // breaks from a text input, so those differences are not edits.
+    private static string? Changed(string? posted, string? shown, bool singleLine)
+    {
+        if (posted is null || shown is null) return posted;
+        string Comparable(string text) => (singleLine ? text.Replace("\r", "").Replace("\n", "") : text.ReplaceLineEndings("\n")).Trim();
+        return Comparable(posted) == Comparable(shown) ? null : posted;
     }
 
     private async Task<Outcome> MoveSectionAsync(long id, string section, CancellationToken cancellationToken)

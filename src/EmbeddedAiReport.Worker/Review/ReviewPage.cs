@@ -4,7 +4,7 @@ using EmbeddedAiReport.Drafting;
 namespace EmbeddedAiReport.Worker.Review;
 
 /// <summary>Renders the editor's review page: server-side HTML, every value encoded, one small script of our own.</summary>
-internal sealed class ReviewPage(LoadedConfig config)
+internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier classifier)
 {
     public const string TokenField = "__RequestVerificationToken";
 
@@ -126,7 +126,11 @@ internal sealed class ReviewPage(LoadedConfig config)
             html.Raw(">").Text(section.Name).Raw("</option>");
         }
         html.Raw("<option value=\"auto\">(pipeline's choice)</option></select><button name=\"action\" value=\"section\">Move</button>")
-            .Raw("<details class=\"edit\"><summary>Edit</summary><label>Title <input name=\"title\"").Attr("value", entry.Title)
+            .Raw("<details class=\"edit\"><summary>Edit</summary>")
+            // What the page shows, posted back with the fields: a field left as shown is not an edit (ReviewActions).
+            .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownTitleField).Attr("value", entry.Title).Raw(">")
+            .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownSummaryField).Attr("value", entry.Summary).Raw(">")
+            .Raw("<label>Title <input name=\"title\"").Attr("value", entry.Title)
             .Raw(" placeholder=\"empty: the source's title\"></label><label>Summary <textarea name=\"summary\" rows=\"4\" placeholder=\"empty: the source's summary\">")
             .Text(entry.Summary).Raw("</textarea></label><button name=\"action\" value=\"edit\">Save</button>");
         if (row.Entry.SourceTitle is { } sourceTitle) html.Raw("<p class=\"source\">source title: ").Text(sourceTitle).Raw("</p>");
@@ -148,12 +152,8 @@ internal sealed class ReviewPage(LoadedConfig config)
         html.Raw("</div>\n<pre id=\"draft-md\">").Text(view.Markdown).Raw("</pre></aside>\n");
     }
 
-    private string Why(ReviewRow row)
-    {
-        var entry = row.Entry.Entry;
-        var weight = config.Sources.FirstOrDefault(s => s.Id == entry.SourceId)?.Weight ?? 0;
-        return Tagging.RelevanceScorer.Explain(entry.Score, row.Entry.Tags, entry.Links, weight, config.Tagging.Taxonomy.Scoring).ToString();
-    }
+    // The same explanation as entries --explain: the loaded model's reasons (the keyword score's parts without a model).
+    private string Why(ReviewRow row) => Cli.EntryRelevance.Explain(classifier, config, row.Entry.Entry);
 
     // Only web links become href: a feed must not smuggle a javascript: URL into the page.
     private static bool IsWebLink(string url) =>

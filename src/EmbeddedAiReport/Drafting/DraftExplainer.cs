@@ -23,7 +23,8 @@ public sealed class DraftExplainer(DraftOptions options, IOptionsMonitor<Tagging
     {
         var byId = entries.ToDictionary(e => e.Entry.Id, e => e.Entry);
         var inDraft = Places(draft);
-        var ranked = Places(_unlimited.Select(entries.Where(IsSelectable).Select(e => e.Entry).ToList(), window));
+        // In the order places are given (shortlisted first): an item past its section's quota there is over the quota.
+        var ranked = Places(_unlimited.Select(entries.Where(IsSelectable).Select(e => e.Entry).ToList(), window, inPriorityOrder: true));
         var draftStories = Representatives(inDraft.Keys, byId);
         var rankedStories = Representatives(ranked.Keys, byId);
 

@@ -9,6 +9,9 @@ public sealed record DraftItem(long EntryId, string CanonicalKey, string Title, 
     /// <summary>Titles of linked papers/repositories whose own entry is in the story, by link target.</summary>
     public IReadOnlyDictionary<string, string> LinkTitles { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>True when <see cref="Summary"/> is the editor's own markdown (kept as written), false for a source's or model's text (escaped, one line).</summary>
+    public bool EditorSummary { get; init; }
+
     /// <summary>Posts about this paper or repository (other entries of its story), shown as write-ups.</summary>
     public IReadOnlyList<DraftWriteup> Writeups { get; init; } = [];
 }

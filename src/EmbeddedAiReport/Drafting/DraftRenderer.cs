@@ -13,8 +13,9 @@ namespace EmbeddedAiReport.Drafting;
 /// (<c>slug</c>, <c>name</c>, <c>short_name</c>, <c>note</c>, <c>items</c>, <c>highlights</c>: the top titles for the 导读 line) and per item
 /// <c>title</c>, <c>account</c>, <c>url</c>, <c>prefix</c>, <c>summary</c>, <c>links</c> (<c>kind</c>, <c>target</c>, <c>url</c>, <c>title</c>)
 /// and <c>writeups</c> (<c>title</c>, <c>account</c>, <c>url</c>). Titles, accounts and prefixes arrive escaped for link text
-/// (<c>[ ] ( ) |</c> and backslash), URLs with spaces and parentheses encoded, summaries on one line, so that
-/// every item stays one valid markdown link whatever the source wrote.
+/// (<c>[ ] ( ) | ` * _ ~</c> and backslash), URLs with spaces and parentheses encoded, summaries from sources on one line, so that
+/// every item stays one valid markdown link whatever the source wrote; the editor's own summary is markdown kept as written, its
+/// later lines indented into the list item.
 /// <threadsafety>Thread-safe after construction.</threadsafety>
 /// </remarks>
 public sealed class DraftRenderer
@@ -38,14 +39,25 @@ public sealed class DraftRenderer
             throw new DraftTemplateException($"{templateName}: {error}");
         _template = template;
         _options = new TemplateOptions();
-        _options.Register<DraftView>(("date", v => v.Date), ("from", v => v.From), ("to", v => v.To), ("count", v => v.Count), ("sections", v => v.Sections));
-        _options.Register<SectionView>(("slug", v => v.Slug), ("name", v => v.Name), ("short_name", v => v.ShortName), ("note", v => v.Note),
+        var model = new TemplateModel(typeof(DraftView))
+            .ListOf<DraftView, SectionView>("sections")
+            .ListOf<SectionView, ItemView>("items").ListOf<SectionView, string>("highlights")
+            .ListOf<ItemView, LinkView>("links").ListOf<ItemView, WriteupView>("writeups");
+        _options.Register<DraftView>(model, ("date", v => v.Date), ("from", v => v.From), ("to", v => v.To), ("count", v => v.Count), ("sections", v => v.Sections));
+        _options.Register<SectionView>(model, ("slug", v => v.Slug), ("name", v => v.Name), ("short_name", v => v.ShortName), ("note", v => v.Note),
             ("items", v => v.Items), ("highlights", v => v.Highlights));
-        _options.Register<ItemView>(("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url), ("prefix", v => v.Prefix),
+        _options.Register<ItemView>(model, ("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url), ("prefix", v => v.Prefix),
             ("summary", v => v.Summary), ("links", v => v.Links), ("writeups", v => v.Writeups));
-        _options.Register<LinkView>(("kind", v => v.Kind), ("target", v => v.Target), ("url", v => v.Url), ("title", v => v.Title));
-        _options.Register<WriteupView>(("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url));
+        _options.Register<LinkView>(model, ("kind", v => v.Kind), ("target", v => v.Target), ("url", v => v.Url), ("title", v => v.Title));
+        _options.Register<WriteupView>(model, ("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url));
+        UnknownMembers = TemplateCheck.Find(template, templateSource, model);
     }
+
+    /// <summary>
+    /// The variables and members the template reads that drafts do not have (a misspelt <c>item.titel</c>): each would
+    /// render as empty text. The configuration reports them as problems (<c>validate</c>, and every command that loads it).
+    /// </summary>
+    public IReadOnlyList<UnknownTemplateMember> UnknownMembers { get; }
 
     /// <summary>The draft as markdown.</summary>
     public string Render(Draft draft)
@@ -72,6 +84,11 @@ public sealed class DraftRenderer
     }
 
     /// <summary>Escapes text for use inside a markdown link's brackets, on one line.</summary>
+    /// <remarks>
+    /// CommonMark backslash escapes for what would end or split the link (<c>[ ] ( )</c>, <c>|</c> in a table) and for
+    /// inline markup that would change the text: a <c>`</c> opens a code span that swallows the link's closing bracket,
+    /// <c>* _ ~</c> make emphasis or strikethrough of words such as <c>**NPU**</c> or <c>_ONNX Runtime_</c>.
+    /// </remarks>
     public static string EscapeLinkText(string text)
     {
         var builder = new StringBuilder(text.Length + 8);
@@ -79,7 +96,7 @@ public sealed class DraftRenderer
         {
             switch (c)
             {
-                case '\\' or '[' or ']' or '(' or ')' or '|':
+                case '\\' or '[' or ']' or '(' or ')' or '|' or '`' or '*' or '_' or '~':
                     builder.Append('\\').Append(c);
                     break;
                 case '<':
@@ -107,6 +124,27 @@ public sealed class DraftRenderer
     /// </summary>
     internal static string OneLine(string text) => text.ReplaceLineEndings(" ").Replace("<", "&lt;").Replace("](", "]\\(").Trim();
 
+    /// <summary>
+    /// The editor's own summary, markdown the editor wrote (links, HTML, lists), kept as written: only its later lines are
+    /// indented by the list item's two columns, so that they stay inside the item (as in the past issues, where a 摘要's
+    /// numbered points sit under the item), and each line break is a hard break (two trailing spaces) as the template's lines
+    /// are. Feed text never comes here: it is untrusted and goes through <see cref="OneLine"/>.
+    /// </summary>
+    internal static string EditorText(string text)
+    {
+        var lines = text.Trim().ReplaceLineEndings("\n").Split('\n');
+        var builder = new StringBuilder(text.Length + lines.Length * 4);
+        builder.Append(lines[0].TrimEnd());
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd();
+            if (line.Length > 0 && lines[i - 1].Trim().Length > 0) builder.Append("  ");
+            builder.Append('\n');
+            if (line.Length > 0) builder.Append("  ").Append(line);
+        }
+        return builder.ToString();
+    }
+
     private sealed record DraftView(string Date, string From, string To, int Count, IReadOnlyList<SectionView> Sections)
     {
         public static DraftView Of(Draft draft) => new(
@@ -128,7 +166,7 @@ public sealed class DraftRenderer
     {
         public static ItemView Of(DraftItem item) => new(
             EscapeLinkText(item.Title), item.Account is null ? null : EscapeLinkText(item.Account), EscapeUrl(item.Url),
-            item.Prefix is null ? null : EscapeLinkText(item.Prefix), OneLine(item.Summary),
+            item.Prefix is null ? null : EscapeLinkText(item.Prefix), item.EditorSummary ? EditorText(item.Summary) : OneLine(item.Summary),
             item.Links.Select(l => new LinkView(l.Kind, l.Target, EscapeUrl(l.Url),
                 item.LinkTitles.TryGetValue(l.Target, out var title) ? OneLine(title) : null)).ToList(),
             item.Writeups.Select(w => new WriteupView(EscapeLinkText(w.Title), w.Account is null ? null : EscapeLinkText(w.Account), EscapeUrl(w.Url))).ToList());

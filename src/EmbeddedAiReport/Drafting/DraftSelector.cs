@@ -11,8 +11,9 @@ namespace EmbeddedAiReport.Drafting;
 /// member the editor edited or moved, else its primary, else its best-scored member; that item carries the story's paper/repository links and, when it is the paper or repository itself, the other
 /// members as write-ups. Shortlisted stories are always in (even past the quota), rejected entries never; other stories
 /// need a member at or above its section's threshold (<see cref="DraftOptions.MinScore"/>, else the relevance model's
-/// calibrated threshold) and a place within <see cref="DraftOptions.Quotas"/>, filled by relevance. Order within a
-/// section: relevance descending, then time, then id, so the same data always gives the same draft.
+/// calibrated threshold) and a place within <see cref="DraftOptions.Quotas"/>, filled by relevance after the shortlisted
+/// ones. Order within a section, shortlisted or not: relevance descending, then time, then id, so the same data always
+/// gives the same draft (the editor's places, applied by <see cref="DraftExporter.Arrange"/>, come before it).
 /// </remarks>
 /// The model's thresholds are read per call from <paramref name="models"/>, so a reloaded ranker.json applies at once.
 public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingModel> models)
@@ -22,7 +23,13 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
     {
     }
 
-    public Draft Select(IReadOnlyList<StoredEntry> entries, DraftWindow window)
+    public Draft Select(IReadOnlyList<StoredEntry> entries, DraftWindow window) => Select(entries, window, inPriorityOrder: false);
+
+    /// <summary>
+    /// The draft, each section's items in the order they were given places (<paramref name="inPriorityOrder"/>: shortlisted
+    /// first, then by relevance) or in draft order (by relevance).
+    /// </summary>
+    internal Draft Select(IReadOnlyList<StoredEntry> entries, DraftWindow window, bool inPriorityOrder)
     {
         var stories = entries
             .Where(e => e.Status is "shortlisted" or "candidate")
@@ -41,7 +48,9 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
         {
             var inSection = stories.Where(i => string.Equals(i.Section, section.Slug, StringComparison.OrdinalIgnoreCase)).ToList();
             var quota = Math.Max(options.QuotaFor(section.Slug), inSection.Count(i => i.Shortlisted));
-            var items = inSection.Take(quota).Select(i => i.Item).ToList();
+            var chosen = inSection.Take(quota);
+            if (!inPriorityOrder) chosen = chosen.OrderByDescending(i => i.Rank).ThenBy(i => i.Time).ThenBy(i => i.Item.EntryId);
+            var items = chosen.Select(i => i.Item).ToList();
             if (items.Count > 0 || options.KeepEmptySections)
                 sections.Add(new DraftSectionItems(section.Slug, section.Name, section.EffectiveShortName, section.Note, items));
         }
@@ -99,6 +108,7 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
         {
             LinkTitles = titles,
             Writeups = writeups,
+            EditorSummary = e.EditorSummary,
         };
     }
 

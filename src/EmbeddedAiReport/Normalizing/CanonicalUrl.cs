@@ -2,7 +2,7 @@ using System.Text;
 
 namespace EmbeddedAiReport.Normalizing;
 
-/// <summary>The identity of a generic URL: lower-case host without <c>www.</c>, no fragment, no tracking parameters, no trailing slash.</summary>
+/// <summary>The identity of a generic URL: lower-case host without <c>www.</c>, no fragment, no tracking parameters, no trailing slash, <c>( )</c> unescaped.</summary>
 /// <remarks>Source-specific forms (arXiv, WeChat, GitHub) get their own keys in their folders; this is the fallback.</remarks>
 public static class CanonicalUrl
 {
@@ -58,11 +58,11 @@ public static class CanonicalUrl
         var builder = new StringBuilder(host.Length + uri.AbsolutePath.Length + 16).Append(host);
         if (!uri.IsDefaultPort) builder.Append(':').Append(uri.Port);
 
-        var path = uri.AbsolutePath;
+        var path = Parentheses(uri.AbsolutePath);
         if (path.Length > 1) path = path.TrimEnd('/');
         if (path != "/") builder.Append(path);
 
-        var query = uri.Query.TrimStart('?');
+        var query = Parentheses(uri.Query.TrimStart('?'));
         if (query.Length > 0)
         {
             var kept = query.Split('&', StringSplitOptions.RemoveEmptyEntries)
@@ -73,6 +73,12 @@ public static class CanonicalUrl
         }
         return builder.ToString();
     }
+
+    // A parenthesis and its escape name the same page (RFC 3986 §6.2.2.2 leaves sub-delims alone, but servers treat
+    // them alike): Wikipedia-style /a_(b)_c links appear in both forms, and drafts write %28 %29 so that the markdown link
+    // stays whole (DraftRenderer.EscapeUrl). Both forms get the key with the plain parentheses.
+    private static string Parentheses(string text) =>
+        text.Contains('%', StringComparison.Ordinal) ? text.Replace("%28", "(", StringComparison.Ordinal).Replace("%29", ")", StringComparison.Ordinal) : text;
 
     /// <summary>The entry key for a generic URL: <c>url:</c> + <see cref="Normalize"/>.</summary>
     public static string Key(Uri uri) => "url:" + Normalize(uri);

@@ -17,4 +17,11 @@ public static class KeywordRelevance
 
     /// <summary>The relevance of a keyword score (tags + source weight + link bonus, see <see cref="RelevanceScorer"/>).</summary>
     public static double FromKeywordScore(double keywordScore) => 1 / (1 + Math.Exp(-(keywordScore - Midpoint)));
+
+    /// <summary>The keyword score a relevance was mapped from (the inverse of <see cref="FromKeywordScore"/>, to explain a stored score).</summary>
+    public static double ToKeywordScore(double relevance)
+    {
+        var p = Math.Clamp(relevance, 1e-12, 1 - 1e-12);
+        return Midpoint + Math.Log(p / (1 - p));
+    }
 }

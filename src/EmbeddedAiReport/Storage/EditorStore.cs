@@ -97,7 +97,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
             while (await reader.ReadAsync(cancellationToken)) Add(links, reader.GetInt64(0), new EntryLink(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
         }
         return rows.Select(r => new ReviewEntry(
-            links.TryGetValue(r.Entry.Id, out var l) ? r.Entry with { Links = l } : r.Entry,
+            (links.TryGetValue(r.Entry.Id, out var l) ? r.Entry with { Links = l } : r.Entry) with { SourceTitle = r.Title, SourceSummary = r.Summary },
             r.Tags, r.CoveredBy, r.Title, r.Summary, r.Section)).ToList();
     }
 

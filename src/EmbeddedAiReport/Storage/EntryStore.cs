@@ -29,7 +29,8 @@ public sealed class EntryStore(ReportDatabase database)
                    e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
                    EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id), o.position,
                    EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id AND s.primary_pinned),
-                   (o.title IS NOT NULL OR o.summary IS NOT NULL OR o.section IS NOT NULL OR o.position IS NOT NULL)
+                   (o.title IS NOT NULL OR o.summary IS NOT NULL OR o.section IS NOT NULL OR o.position IS NOT NULL),
+                   o.summary IS NOT NULL
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
             WHERE e.window_time >= @from AND e.window_time < @to
               AND e.status IN ('candidate', 'shortlisted')
@@ -44,7 +45,7 @@ public sealed class EntryStore(ReportDatabase database)
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                entries.Add(Read(reader) with { IsPinnedPrimary = reader.GetBoolean(18), IsEditedByEditor = reader.GetBoolean(19) });
+                entries.Add(Read(reader) with { IsPinnedPrimary = reader.GetBoolean(18), IsEditedByEditor = reader.GetBoolean(19), EditorSummary = reader.GetBoolean(20) });
         }
         if (entries.Count == 0) return entries;
 
@@ -78,7 +79,8 @@ public sealed class EntryStore(ReportDatabase database)
         // The tags and the window time first: the entry's columns follow, as Read takes them.
         command.CommandText = $"""
             SELECT e.tags, e.window_time, e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
-                   e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id
+                   e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
+                   CASE WHEN o.title IS NOT NULL THEN e.title END, CASE WHEN o.summary IS NOT NULL THEN e.summary END
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE {string.Join(" AND ", where)}
             ORDER BY e.score DESC, e.window_time DESC, e.id LIMIT @limit
             """;
@@ -87,7 +89,16 @@ public sealed class EntryStore(ReportDatabase database)
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                entries.Add((Read(reader, 2) with { WindowTime = SqliteTime.Read(reader.GetString(1)) }, EntryTag.Parse(reader.IsDBNull(0) ? null : reader.GetString(0))));
+            {
+                // Read's optional columns (primary, position) are not selected: the source's text where the editor's replaced it follows at 18.
+                var entry = Read(reader, 2, optional: false) with
+                {
+                    WindowTime = SqliteTime.Read(reader.GetString(1)),
+                    SourceTitle = reader.IsDBNull(18) ? null : reader.GetString(18),
+                    SourceSummary = reader.IsDBNull(19) ? null : reader.GetString(19),
+                };
+                entries.Add((entry, EntryTag.Parse(reader.IsDBNull(0) ? null : reader.GetString(0))));
+            }
         }
         if (entries.Count == 0) return [];
         (string, object)[] byIds = [("@ids", database.Dialect.IdList(entries.Select(e => e.Entry.Id)))];
@@ -151,7 +162,7 @@ public sealed class EntryStore(ReportDatabase database)
 
     // Columns from offset: id, source_id, kind, canonical_key, url, title, summary, account, published, first_seen, section, prefix, version,
     // score, status, story_id, then optionally is-story-primary and the editor's position.
-    internal static StoredEntry Read(DbDataReader reader, int offset = 0) => new(
+    internal static StoredEntry Read(DbDataReader reader, int offset = 0, bool optional = true) => new(
         reader.GetInt64(offset), reader.GetString(offset + 1), reader.GetString(offset + 2), reader.GetString(offset + 3), reader.GetString(offset + 4),
         reader.GetString(offset + 5), reader.GetString(offset + 6), reader.IsDBNull(offset + 7) ? null : reader.GetString(offset + 7),
         SqliteTime.ReadOrNull(reader.GetValue(offset + 8)), SqliteTime.Read(reader.GetString(offset + 9)),
@@ -159,7 +170,7 @@ public sealed class EntryStore(ReportDatabase database)
         reader.IsDBNull(offset + 12) ? null : reader.GetInt32(offset + 12), reader.GetDouble(offset + 13), reader.GetString(offset + 14),
         reader.IsDBNull(offset + 15) ? null : reader.GetInt64(offset + 15), [])
     {
-        IsStoryPrimary = reader.FieldCount > offset + 16 && reader.GetBoolean(offset + 16),
-        Position = reader.FieldCount > offset + 17 && !reader.IsDBNull(offset + 17) ? reader.GetInt32(offset + 17) : null,
+        IsStoryPrimary = optional && reader.FieldCount > offset + 16 && reader.GetBoolean(offset + 16),
+        Position = optional && reader.FieldCount > offset + 17 && !reader.IsDBNull(offset + 17) ? reader.GetInt32(offset + 17) : null,
     };
 }

@@ -23,6 +23,10 @@ public sealed record StoredEntry(
     /// <summary>True when this entry is the primary of its story (the one the draft shows).</summary>
     public bool IsStoryPrimary { get; init; }
 
+    /// <summary>True when <see cref="Summary"/> is the editor's own text (markdown the editor wrote), not the source's.</summary>
+    /// <remarks>Set only by <see cref="EntryStore.ListWindowAsync"/>, the read drafts are built from.</remarks>
+    public bool EditorSummary { get; init; }
+
     /// <summary>The editor's 1-based place for the entry within its section of the draft, or null (ordered by the selector).</summary>
     public int? Position { get; init; }
 
@@ -44,13 +48,22 @@ public sealed record StoredEntry(
     /// </summary>
     public bool IsLateArrival => WindowTime is { } time && time != (Published ?? FirstSeen);
 
-    /// <summary>The entry as its source delivered it (text, account, links), e.g. to score it again with another model.</summary>
+    /// <summary>The title as the source gave it, when <see cref="Title"/> is the editor's (a read that applies overrides); else null.</summary>
+    public string? SourceTitle { get; init; }
+
+    /// <summary>The summary as the source gave it, when <see cref="Summary"/> is the editor's (a read that applies overrides); else null.</summary>
+    public string? SourceSummary { get; init; }
+
+    /// <summary>
+    /// The entry as its source delivered it (text, account, links), e.g. to score it again with another model: the source's
+    /// title and summary, not the editor's, since stored scores are made from those.
+    /// </summary>
     public CandidateEntry ToCandidate() => new()
     {
         CanonicalKey = CanonicalKey,
         Url = Url,
-        Title = Title,
-        Summary = Summary,
+        Title = SourceTitle ?? Title,
+        Summary = SourceSummary ?? Summary,
         Account = Account,
         Published = Published,
         Section = Section,

@@ -26,10 +26,15 @@ public sealed class SummaryPrompt
         if (!Parser.TryParse(templateSource, out var template, out var error))
             throw new DraftTemplateException($"{templateName}: {error}");
         _template = template;
-        _options.Register<PromptView>(("title", v => v.Title), ("text", v => v.Text), ("account", v => v.Account), ("kind", v => v.Kind),
+        var model = new TemplateModel(typeof(PromptView));
+        _options.Register<PromptView>(model, ("title", v => v.Title), ("text", v => v.Text), ("account", v => v.Account), ("kind", v => v.Kind),
             ("prefix", v => v.Prefix));
+        UnknownMembers = TemplateCheck.Find(template, templateSource, model);
         Version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(templateSource.ReplaceLineEndings("\n"))))[..16].ToLowerInvariant();
     }
+
+    /// <summary>The variables the prompt reads that it is not given (a misspelt <c>titel</c>), each of which would be empty.</summary>
+    public IReadOnlyList<UnknownTemplateMember> UnknownMembers { get; }
 
     /// <summary>A short hash of the template text (part of the cache key).</summary>
     public string Version { get; }

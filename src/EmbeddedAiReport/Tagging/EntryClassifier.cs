@@ -66,7 +66,8 @@ public sealed class EntryClassifier(IOptionsMonitor<TaggingModel> models, TimePr
         var occurrences = model.Taxonomy.Matcher.Occurrences(candidate.Title, candidate.Summary);
         if (model.Ranker is not { } ranker)
         {
-            var keywords = RelevanceScorer.Explain(entry.Score, occurrences.Select(t => new EntryTag(t.Tag.Name, t.Tag.Weight)).ToList(), entry.Links, sourceWeight, model.Taxonomy.Scoring);
+            // The stored relevance is σ(keyword score − midpoint): explain the keyword score it came from.
+            var keywords = RelevanceScorer.Explain(KeywordRelevance.ToKeywordScore(entry.Score), occurrences.Select(t => new EntryTag(t.Tag.Name, t.Tag.Weight)).ToList(), entry.Links, sourceWeight, model.Taxonomy.Scoring);
             return new Relevance(entry.Score, model.ThresholdFor(entry.Section), keywords, []);
         }
         return new Relevance(ranker.Score(candidate, occurrences, sourceWeight), ranker.ThresholdFor(entry.Section), null,

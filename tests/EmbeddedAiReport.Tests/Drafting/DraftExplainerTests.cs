@@ -88,4 +88,21 @@ public sealed class DraftExplainerTests : IDisposable
 
         Assert.Equal("in draft (业界新闻 #1)", (await DecisionsAsync())["url:example.com/low"]);
     }
+
+    [Fact]
+    public async Task Explain_ShortlistedTakesAPlace_TheOtherOverTheQuotaCountsItFirst()
+    {
+        await SeedAsync(_services, "s",
+            Entry("url:example.com/a", "Best news", "news", Tuesday, score: 5),
+            Entry("url:example.com/b", "Second news", "news", Tuesday, score: 4),
+            Entry("url:example.com/s", "Wanted news", "news", Tuesday, score: 3));
+        var ids = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).ToDictionary(r => r.Entry.CanonicalKey, r => r.Entry.Id);
+        await _services.Get<EntryStore>().SetStatusAsync([ids["url:example.com/s"]], "shortlisted", CancellationToken.None);
+
+        var decisions = await DecisionsAsync();
+
+        Assert.Equal("in draft (业界新闻 #1)", decisions["url:example.com/a"]);
+        Assert.Equal("in draft (业界新闻 #2)", decisions["url:example.com/s"]);
+        Assert.Equal("out: over the quota (业界新闻 #3, quota 2)", decisions["url:example.com/b"]);
+    }
 }

@@ -77,4 +77,14 @@ public sealed class DraftSelectorTests
 
         Assert.Equal([3, 2], Items(draft, "news"));
     }
+
+    [Fact]
+    public void Select_ShortlistedBelowTheOthers_IsInButTakesItsPlaceByScore()
+    {
+        // Quota 2: the shortlisted entry (0.7) takes one place and the best other (0.9) the second; 0.8 is left out.
+        var selector = new DraftSelector(new DraftOptions { Quotas = new() { ["news"] = 2 } }, Model());
+        var draft = selector.Select([Entry(1, "news", 0.8), Entry(2, "news", 0.9), Entry(3, "news", 0.7, status: "shortlisted")], Week);
+
+        Assert.Equal([2, 3], Items(draft, "news"));
+    }
 }

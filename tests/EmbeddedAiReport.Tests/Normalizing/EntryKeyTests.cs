@@ -34,6 +34,10 @@ public sealed class EntryKeyTests
     [InlineData("https://news.example.com/article?id=42&lang=zh", "url:news.example.com/article?id=42&lang=zh")]
     [InlineData("https://code.example.com/view?source=mm/slab.c&ref=v6.1", "url:code.example.com/view?ref=v6.1&source=mm/slab.c")]
     [InlineData("https://forum.example.com/list?from=40&timestamp=1588550400", "url:forum.example.com/list?from=40&timestamp=1588550400")]
+    // Parentheses and their escapes (drafts write %28 %29 to keep the markdown link whole) are one page.
+    [InlineData("https://en.wikipedia.org/wiki/Quantization_(signal_processing)", "url:en.wikipedia.org/wiki/Quantization_(signal_processing)")]
+    [InlineData("https://en.wikipedia.org/wiki/Quantization_%28signal_processing%29", "url:en.wikipedia.org/wiki/Quantization_(signal_processing)")]
+    [InlineData("https://example.com/search?q=%28int8%29&page=2", "url:example.com/search?page=2&q=(int8)")]
     // On WeChat's own pages they are share noise.
     [InlineData("https://mp.weixin.qq.com/mp/appmsgalbum?__biz=MzA3&action=getalbum&album_id=1&scene=173&from=x&version=1&lang=zh_CN",
         "url:mp.weixin.qq.com/mp/appmsgalbum?__biz=MzA3&action=getalbum&album_id=1")]

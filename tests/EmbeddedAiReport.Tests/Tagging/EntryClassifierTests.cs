@@ -52,6 +52,25 @@ public sealed class EntryClassifierTests
     }
 
     [Fact]
+    public void ExplainStored_NoModel_ExplainsTheKeywordScoreTheRelevanceWasMappedFrom()
+    {
+        var classifier = Classifier(ShippedRouter());
+        var chip = ChipNews();
+        var write = classifier.Classify(chip, Source(weight: 0.5), "blogs");
+        var stored = new EmbeddedAiReport.Storage.StoredEntry(1, "s", "feed", chip.CanonicalKey, chip.Url, chip.Title, chip.Summary, null, chip.Published,
+            Clock.GetUtcNow(), write.Section, null, null, write.Score, "candidate", null, []);
+
+        var relevance = classifier.ExplainStored(stored, 0.5);
+
+        // The keyword score 6.232 of Classify_PostWithRouter_RoutesScoresAndTags, its recency the part the tags, source and links leave.
+        Assert.Equal(write.Score, relevance.Score);
+        var keywords = Assert.IsType<ScoreExplanation>(relevance.Keywords);
+        Assert.Equal(0.232, keywords.RecencyBonus, 3);
+        Assert.Equal(6.232, keywords.Total, 3);
+        Assert.EndsWith("| source +0.5 | links +0 | recency +0.23 = 6.23", relevance.ToString());
+    }
+
+    [Fact]
     public void Classify_RouterUnsure_SourceHintWins()
     {
         var classification = Classifier(ShippedRouter(minConfidence: 1)).Explain(ChipNews(), Source(section: "blogs"), "blogs");

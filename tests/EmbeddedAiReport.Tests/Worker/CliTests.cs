@@ -85,6 +85,28 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_TemplateReadsAMemberDraftsDoNotHave_NamesFileLineMemberAndTheOneMeant()
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var path = Path.Combine(config, "templates", "draft.md.liquid");
+        var template = File.ReadAllText(path);
+        File.WriteAllText(path, template.Replace("{{ item.title }}{% if item.account %}", "{{ item.titel }}{% if item.account %}", StringComparison.Ordinal));
+        var line = template[..template.IndexOf("{{ item.title }}{% if item.account %}", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+        var db = _directory.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);   // poll does not read the template
+
+        var validate = await CliRunner.RunAsync("validate", "--config", config);
+        var export = await CliRunner.RunAsync("export", "--config", config, "--db", db);
+
+        Assert.Equal(2, validate.ExitCode);
+        Assert.StartsWith($"templates/draft.md.liquid: line {line}: item.titel: item has no member 'titel'; did you mean title? " +
+            "(members: account, links, prefix, summary, title, url, writeups)", validate.Error);
+        Assert.DoesNotContain("config OK", validate.Out);
+        Assert.Equal(2, export.ExitCode);
+        Assert.Contains("item.titel", export.Error);
+    }
+
+    [Fact]
     public async Task Poll_BrokenTemplate_PollsWithoutReadingItWhileExportRefuses()
     {
         // poll renders no draft and skips the template; the commands that render one still refuse a broken one.

@@ -137,6 +137,28 @@ public abstract class EditorCommandsTests : LoopbackTest
     }
 
     [Fact]
+    public async Task ExportThenImportIssue_UrlWithParentheses_TheEntryIsPublished()
+    {
+        var wiki = new IssueItem("blogs", "Quantization (signal processing) | 维基百科", "https://en.wikipedia.org/wiki/Quantization_(signal_processing)", null,
+            "量化是把连续取值映射到有限个离散值的过程。", []);
+        CorpusFeeds.ServeBySection(Server, [.. _items, wiki], new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)));
+        Assert.Equal(0, (await Cli("poll")).ExitCode);
+        var id = (await Cli("entries", "--week", "2020-W20")).Out.Split('\n').Single(l => l.Contains("Quantization (signal processing)", StringComparison.Ordinal)).Trim().Split(' ')[0];
+        Assert.Equal(0, (await Cli("mark", id, "--status", "shortlisted")).ExitCode);
+        var file = Folder.File("draft.md");
+        Assert.Equal(0, (await Cli("export", "--week", "2020-W20", "--out", file)).ExitCode);
+        Assert.Contains("(https://en.wikipedia.org/wiki/Quantization_%28signal_processing%29)", File.ReadAllText(file));
+
+        var import = await Cli("import-issue", file);
+        var after = await ExportAsync("--week", "2020-W20");
+        var published = await Cli("entries", "--week", "2020-W20", "--status", "published");
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Empty(after);
+        Assert.Contains("Quantization (signal processing)", published.Out);
+    }
+
+    [Fact]
     public async Task ImportIssue_FileWithoutItems_Exits2()
     {
         var file = Folder.File("notes.md");

@@ -73,6 +73,43 @@ public abstract class EditorOverridesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Edit_SummaryWithALinkHtmlAndLines_ExportShowsItAsWrittenInsideTheItem()
+    {
+        var id = await IdOfAsync(Cuda);
+
+        var edit = await Cli("edit", id, "--summary", "详见[官方博客](https://www.qualcomm.com/news)，以及 <b>重点</b>。\n  1. 第一点\n  2. 第二点");
+        var draft = await ExportAsync();
+
+        Assert.Equal(0, edit.ExitCode);
+        Assert.Contains("""
+            摘要：详见[官方博客](https://www.qualcomm.com/news)，以及 <b>重点</b>。  
+                1. 第一点  
+                2. 第二点  
+
+            """.ReplaceLineEndings("\n"), draft);
+        Assert.Contains(Section(draft, "news"), i => i.Title.StartsWith(Cuda, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EntriesExplain_AfterAnEdit_ExplainsTheStoredScoreFromTheSourcesText()
+    {
+        var id = await IdOfAsync(Cuda);
+        var before = await Cli("entries", "--week", "2020-W20", "--explain");
+
+        Assert.Equal(0, (await Cli("edit", id, "--title", "端侧NPU量化部署：INT8 剪枝 蒸馏 TensorRT NCNN", "--summary", "全新的编辑摘要：低比特量化与模型压缩。")).ExitCode);
+        var after = await Cli("entries", "--week", "2020-W20", "--explain");
+
+        static string Explanation(string listing, string id)
+        {
+            var lines = listing.Split('\n');
+            return lines[Array.FindIndex(lines, l => l.TrimStart().StartsWith(id + " ", StringComparison.Ordinal)) + 2].Trim();
+        }
+        Assert.StartsWith("relevance ", Explanation(after.Out, id));
+        Assert.DoesNotContain("[stored", Explanation(after.Out, id));
+        Assert.Equal(Explanation(before.Out, id), Explanation(after.Out, id));
+    }
+
+    [Fact]
     public async Task Edit_UnknownEntryOrNothingToSet_Exits2()
     {
         Assert.Equal(2, (await Cli("edit", "999999", "--title", "x")).ExitCode);

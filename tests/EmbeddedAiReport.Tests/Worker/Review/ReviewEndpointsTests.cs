@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
@@ -45,6 +46,70 @@ public sealed partial class ReviewEndpointsTests
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
         Assert.DoesNotContain(ReviewSite.XssTitle, html);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("review/2020-W99")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Page_EditorsSummaryWithHtml_ShowsItAsTextWhileTheDraftKeepsIt()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        Assert.Equal(0, (await site.CliAsync("edit", id.ToString(CultureInfo.InvariantCulture), "--summary", "以及 <b>重点</b>。\n  1. 第一点")).ExitCode);
+
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+
+        Assert.Contains("摘要：以及 <b>重点</b>。  \n    1. 第一点  \n", await site.ExportAsync());
+        Assert.Contains("以及 &lt;b&gt;重点&lt;/b&gt;", html);
+        Assert.DoesNotContain("<b>重点", html);
+    }
+
+    [Fact]
+    public async Task Page_WhyLine_IsTheExplanationEntriesExplainPrints()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        // The editor's text is not what the stored score was made from: the explanation stays the source text's.
+        Assert.Equal(0, (await site.CliAsync("edit", id.ToString(CultureInfo.InvariantCulture), "--title", "端侧NPU量化部署：INT8 剪枝 蒸馏")).ExitCode);
+
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        var explain = (await site.CliAsync("entries", "--week", ReviewSite.Week, "--explain")).Out.Split('\n');
+
+        var row = Array.FindIndex(explain, l => l.TrimStart().StartsWith($"{id} ", StringComparison.Ordinal));
+        var expected = explain[row + 2].Trim();
+        Assert.StartsWith("relevance ", expected);
+        Assert.DoesNotContain("[stored", expected);
+        var why = Regex.Match(html, $"<article[^>]* id=\"e{id}\"[^>]*>.*?<div class=\"why\">(.*?)</div>", RegexOptions.Singleline);
+        Assert.True(why.Success);
+        Assert.Equal(expected, WebUtility.HtmlDecode(why.Groups[1].Value));
+        Assert.DoesNotContain("| recency", html);
+    }
+
+    [Fact]
+    public async Task EditForm_OnlyTheTitleChanged_AfterARepollChangedTheSummary_TheSourcesNewSummaryShows()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var token = await FormTokenAsync(http);
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        string Field(string name) => WebUtility.HtmlDecode(Regex.Match(html,
+            $"<article[^>]* id=\"e{id}\".*?<(?:input|textarea)[^>]* name=\"{name}\"(?: value=\"([^\"]*)\"[^>]*>|[^>]*>([^<]*)</textarea>)", RegexOptions.Singleline)
+            is { Success: true } m ? m.Groups[1].Value + m.Groups[2].Value : throw new InvalidOperationException($"no field {name}"));
+        var shownSummary = Field("summary");
+        Assert.Equal(shownSummary, Field(ReviewActions.ShownSummaryField));
+        // The source rewrites its summary; the page open since still shows (and posts) the old one.
+        site.Serve([.. site.Items.Select(i => i.Title.StartsWith("CUDA 11 Features Revealed", StringComparison.Ordinal) ? i with { Summary = "The source's new summary." } : i)]);
+        Assert.Contains("1 updated", (await site.CliAsync("poll")).Out);
+
+        var response = await http.SendAsync(Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", "edit"),
+            ("title", "CUDA 11 新特性一览"), ("summary", shownSummary.ReplaceLineEndings("\r\n")),
+            (ReviewActions.ShownTitleField, Field(ReviewActions.ShownTitleField)), (ReviewActions.ShownSummaryField, Field(ReviewActions.ShownSummaryField))));
+        var draft = await site.ExportAsync();
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Contains("- [CUDA 11 新特性一览 | NVIDIA Developer](https://devblogs.nvidia.com/cuda-11-features-revealed/)  \n摘要：The source's new summary.  \n", draft);
+        Assert.EndsWith("msg=" + Uri.EscapeDataString($"{id}: title saved") + $"#e{id}", response.Headers.Location!.OriginalString);
     }
 
     [Fact]

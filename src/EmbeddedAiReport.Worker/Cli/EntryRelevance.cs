@@ -1,0 +1,23 @@
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tagging;
+
+namespace EmbeddedAiReport.Worker.Cli;
+
+/// <summary>How an entry's stored relevance was made, as <c>entries --explain</c> prints it and the review page's "why" line shows it.</summary>
+internal static class EntryRelevance
+{
+    /// <summary>
+    /// The loaded relevance model's reasons (its strongest features for and against, the section's threshold), or the keyword
+    /// score's parts without a model; with a note when the stored score is not what the loaded model gives.
+    /// </summary>
+    public static string Explain(EntryClassifier classifier, LoadedConfig config, StoredEntry entry)
+    {
+        var weight = config.Sources.FirstOrDefault(s => s.Id == entry.SourceId)?.Weight ?? 0;
+        var relevance = classifier.ExplainStored(entry, weight);
+        // Stored scores are the model's at ingest (or at the last train); say so when the loaded model now disagrees.
+        var stale = Relevance.Format(relevance.Score) != Relevance.Format(entry.Score)
+            ? $" [stored {Relevance.Format(entry.Score)}: scored by an earlier model; run train to rescore]"
+            : "";
+        return $"{relevance}{stale}";
+    }
+}

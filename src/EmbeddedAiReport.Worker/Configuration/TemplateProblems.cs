@@ -1,0 +1,18 @@
+using EmbeddedAiReport.Worker.Cli;
+
+namespace EmbeddedAiReport.Worker.Configuration;
+
+/// <summary>A template's unknown variables and members (<see cref="TemplateCheck"/>) as config problems: file, line, name, and the names meant.</summary>
+internal static class TemplateProblems
+{
+    /// <summary>One line per unknown name: <c>templates/draft.md.liquid: line 22: item.titel: item has no member 'titel'; did you mean title? (members: …)</c>.</summary>
+    public static IEnumerable<string> Of(string file, IReadOnlyList<UnknownTemplateMember> unknown) => unknown.Select(u =>
+    {
+        var line = u.Line is { } number ? $"line {number}: " : "";
+        var what = u.Owner.Length == 0 ? "no such variable" : $"{u.Owner} has no member '{u.Name}'";
+        var close = CloseNames.Among(u.Name, u.Known);
+        var meant = close.Count > 0 ? $"; did you mean {string.Join(" or ", close)}?" : "";
+        var known = $" ({(u.Owner.Length == 0 ? "variables" : "members")}: {string.Join(", ", u.Known)})";
+        return $"{file}: {line}{u.Path}: {what}{meant}{known}";
+    });
+}

@@ -1,0 +1,107 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Tests.Support;
+using Markdig;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
+
+namespace EmbeddedAiReport.Tests.Drafting;
+
+/// <summary>The shipped template's output read by a CommonMark parser (Markdig), as a markdown viewer would show it.</summary>
+public sealed class DraftRendererTests
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    private static readonly DraftWindow Week = DraftWindow.Of(new EditorialWeek(2020, 48), Shanghai);
+
+    private static DraftRenderer Renderer => new(File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "templates", "draft.md.liquid")));
+
+    private static Draft DraftOf(string section, params DraftItem[] items) =>
+        new(Week.Last, Week, [new DraftSectionItems(section, section, section, null, items)]);
+
+    private static DraftItem Item(string title, string? account = "机器之心", string summary = "", IReadOnlyList<DraftWriteup>? writeups = null) =>
+        new(1, "url:example.com/a", title, account, "https://example.com/a", null, summary, 0.9, []) { Writeups = writeups ?? [] };
+
+    /// <summary>Every link of the list items, as (text shown, target).</summary>
+    private static List<(string Text, string Url)> Links(string markdown)
+    {
+        var document = Markdown.Parse(markdown, new MarkdownPipelineBuilder().UseEmphasisExtras().Build());
+        return document.Descendants<ListItemBlock>()
+            .SelectMany(item => item.Descendants<LinkInline>())
+            .Select(link => (PlainText(link), link.Url ?? ""))
+            .ToList();
+    }
+
+    private static string PlainText(ContainerInline container) => string.Concat(container.Select(inline => inline switch
+    {
+        LiteralInline literal => literal.Content.ToString(),
+        HtmlEntityInline entity => entity.Transcoded.ToString(),
+        ContainerInline nested => "{" + nested.GetType().Name + ":" + PlainText(nested) + "}",   // markup the title should not make
+        CodeInline code => "{code:" + code.Content + "}",
+        _ => "{" + inline.GetType().Name + "}",
+    }));
+
+    [Theory]
+    [InlineData("Don`t quantize blindly: NCNN INT8 部署")]
+    [InlineData("端侧**NPU**的新架构")]
+    [InlineData("_ONNX Runtime_ 1.20 发布")]
+    [InlineData("~~旧~~ 新的 GPTQ 实现")]
+    [InlineData("snake_case_name and 2*3*4 and `code`")]
+    [InlineData("a < b and <TensorRT> [x] (y) | z \\ w")]
+    public void Render_MarkdownSpecialCharactersInATitle_ShowTheTitleAsOneLink(string title)
+    {
+        var markdown = Renderer.Render(DraftOf("news", Item(title, account: "Q*bert_`x`")));
+
+        var link = Assert.Single(Links(markdown));
+        Assert.Equal($"{title} | Q*bert_`x`", link.Text);
+        Assert.Equal("https://example.com/a", link.Url);
+    }
+
+    [Fact]
+    public void Render_MarkdownSpecialCharactersInAWriteup_ShowItsTitleAsOneLink()
+    {
+        var paper = new DraftItem(1, "arxiv:2011.12289", "A `paper`", null, "https://arxiv.org/abs/2011.12289v1", "2011.12289v1", "", 0.9, [])
+        {
+            Writeups = [new DraftWriteup(2, "解读**量化**_论文_`x", "量子位", "https://example.com/w")],
+        };
+
+        var links = Links(Renderer.Render(DraftOf("papers", paper)));
+
+        Assert.Contains(("A `paper`", "https://arxiv.org/abs/2011.12289v1"), links);
+        Assert.Contains(("解读**量化**_论文_`x | 量子位", "https://example.com/w"), links);
+    }
+
+    // The draft's one item (the footer's list items link nowhere).
+    private static ListItemBlock TheItem(string markdown) => Assert.Single(Markdown.Parse(markdown).Descendants<ListItemBlock>(),
+        i => i.Parent is ListBlock { IsOrdered: false } && i.Descendants<LinkInline>().Any(l => l.Url == "https://example.com/a"));
+
+    private const string EditorsSummary = "详见[官方博客](https://www.qualcomm.com/news)，以及 <b>重点</b>。\n  1. 第一点\n  2. 第二点";
+
+    [Fact]
+    public void Render_EditorsSummary_IsKeptAsWrittenWithItsLinesInsideTheItem()
+    {
+        var markdown = Renderer.Render(DraftOf("news", Item("高通发布骁龙875", summary: EditorsSummary) with { EditorSummary = true }));
+
+        Assert.Contains("""
+            - [高通发布骁龙875 | 机器之心](https://example.com/a)  
+            摘要：详见[官方博客](https://www.qualcomm.com/news)，以及 <b>重点</b>。  
+                1. 第一点  
+                2. 第二点  
+
+            """.ReplaceLineEndings("\n"), markdown);
+        var item = TheItem(markdown);
+        Assert.Equal(["https://example.com/a", "https://www.qualcomm.com/news"], item.Descendants<LinkInline>().Select(l => l.Url));
+        Assert.Contains(item.Descendants<HtmlInline>(), h => h.Tag == "<b>");
+        var points = Assert.Single(item.Descendants<ListBlock>(), l => l.IsOrdered);
+        Assert.Equal(2, points.Count);
+    }
+
+    [Fact]
+    public void Render_SourceSummaryWithTheSameText_StaysOneLineWithoutMarkup()
+    {
+        var markdown = Renderer.Render(DraftOf("news", Item("高通发布骁龙875", summary: EditorsSummary)));
+
+        Assert.Contains("摘要：详见[官方博客]\\(https://www.qualcomm.com/news)，以及 &lt;b>重点&lt;/b>。   1. 第一点   2. 第二点  \n", markdown);
+        var item = TheItem(markdown);
+        Assert.Single(item.Descendants<LinkInline>());
+        Assert.Empty(item.Descendants<HtmlInline>());
+    }
+}

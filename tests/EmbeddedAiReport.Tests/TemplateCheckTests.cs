@@ -1,0 +1,56 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Summaries;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests;
+
+/// <summary>Names a template reads that its model lacks (they would render as empty text), found without rendering.</summary>
+public sealed class TemplateCheckTests
+{
+    private static string Shipped(string file) => File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "templates", file));
+
+    private static IReadOnlyList<UnknownTemplateMember> Unknown(string template) => new DraftRenderer(template).UnknownMembers;
+
+    [Fact]
+    public void ShippedTemplates_ReadOnlyWhatTheyAreGiven()
+    {
+        Assert.Empty(new DraftRenderer(Shipped("draft.md.liquid")).UnknownMembers);
+        Assert.Empty(new SummaryPrompt(Shipped("summary.liquid"), "templates/summary.liquid").UnknownMembers);
+    }
+
+    [Fact]
+    public void Find_MisspeltItemMember_NamesThePathItsLineAndTheMembers()
+    {
+        var template = Shipped("draft.md.liquid").Replace("{{ item.title }}{% if item.account %}", "{{ item.titel }}{% if item.account %}", StringComparison.Ordinal);
+        var line = template[..template.IndexOf("item.titel", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+
+        var unknown = Assert.Single(Unknown(template));
+
+        Assert.Equal(new UnknownTemplateMember("item.titel", "titel", line, "item", unknown.Known), unknown);
+        Assert.Equal(["account", "links", "prefix", "summary", "title", "url", "writeups"], unknown.Known);
+    }
+
+    [Theory]
+    [InlineData("{{ dat }}", "dat", "")]
+    [InlineData("{% for s in sections %}{{ s.nmae }}{% endfor %}", "s.nmae", "s")]
+    [InlineData("{% for s in sections %}{% for i in s.items %}{% for l in i.links %}{{ l.kidn }}{% endfor %}{% endfor %}{% endfor %}", "l.kidn", "l")]
+    [InlineData("{% for s in sections %}{{ s.items.count }}{% endfor %}", "s.items.count", "s.items")]
+    [InlineData("{{ sections.first.items.first.writeups.last.acount }}", "sections.first.items.first.writeups.last.acount", "sections.first.items.first.writeups.last")]
+    [InlineData("{% if sections.size > 0 %}{{ item.title }}{% endif %}", "item", "")]   // item outside its loop
+    public void Find_UnknownName_IsReported(string template, string path, string owner)
+    {
+        var unknown = Assert.Single(Unknown(template));
+
+        Assert.Equal(path, unknown.Path);
+        Assert.Equal(owner, unknown.Owner);
+        Assert.Equal(1, unknown.Line);
+    }
+
+    [Theory]
+    [InlineData("{{ date }} {{ from }}..{{ to }} {{ count }}")]
+    [InlineData("{% for s in sections %}{{ s.items.size }} {{ s.highlights | join: '；' }} {{ s.highlights.first.size }} {{ forloop.index }}{% endfor %}")]
+    [InlineData("{% assign first = sections.first %}{{ first.anything }}{% capture x %}{{ count }}{% endcapture %}{{ x }}")]
+    [InlineData("{% for s in sections reversed %}{% for i in s.items limit: 2 %}{{ i.title.size }}{% if i.summary != empty %}{% endif %}{% endfor %}{% endfor %}")]
+    [InlineData("{% for s in sections %}{{ s.items[0].title }}{% endfor %}")]
+    public void Find_KnownNamesBuiltinsAndOwnVariables_AreNotReported(string template) => Assert.Empty(Unknown(template));
+}

@@ -93,7 +93,8 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw("</div>\n<div class=\"why\">").Text(Why(row)).Raw("</div>\n<div class=\"decision\">").Text(row.Decision.Text).Raw("</div>\n");
         if (entry.Summary.Length > 0 && !member)
             html.Raw("<p class=\"summary\">").Text(Normalizing.TextCleaner.Truncate(entry.Summary, 200)).Raw("</p>\n");
-        if (view.CanWrite) Actions(html, view, row);
+        // What an issue already carries never comes back: marking, editing or moving it could only fail or do nothing.
+        if (view.CanWrite && entry.Status != "published" && row.Entry.CoveredBy is null) Actions(html, view, row);
         if (row.Members.Count > 0)
         {
             html.Raw("<details class=\"members\"><summary>").Text($"{row.Members.Count} more in this story").Raw("</summary>\n");

@@ -49,6 +49,25 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
+    public async Task Page_AfterPublish_PublishedEntriesOfferNoActionsWhileTheOthersStillDo()
+    {
+        // A published entry never comes back: Shortlist, Reject, Edit, Move on it could only fail or do nothing.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var before = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        Assert.Equal(0, (await site.CliAsync("publish", "--week", ReviewSite.Week)).ExitCode);
+
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+
+        string Article(string page, string title) => Regex.Match(page, $@"<article(?:(?!</article>).)*{Regex.Escape(title)}(?:(?!</article>).)*</article>", RegexOptions.Singleline).Value;
+        var published = Article(html, "CUDA 11 Features Revealed");
+        Assert.Contains("<span class=\"status\">published</span>", published);
+        Assert.DoesNotContain("<form", published);
+        Assert.Contains("value=\"shortlisted\"", Article(before, "CUDA 11 Features Revealed"));
+        Assert.Contains("value=\"shortlisted\"", html);   // what the issue left out can still be picked
+    }
+
+    [Fact]
     public async Task Page_EditorsSummaryWithHtml_ShowsItAsTextWhileTheDraftKeepsIt()
     {
         await using var site = await ReviewSite.StartAsync();

@@ -6,8 +6,8 @@ own copy of the repository's config/ and a fresh database, against the same feed
 kinds, served on 127.0.0.1), and compares every output after masking clock times and durations:
 
   validate (and with bad settings), poll --all (twice), sources, entries --all [--explain], export (markdown, json), mark, edit, move,
-  summarize (a fake chat-completions endpoint), import-issue, publish, train (the written router.json and ranker.json
-  must be byte-identical), backup, and the daemon's /healthz, /sources, /entries, /drafts/{week}.md, /review/{week} (and their 400s for a bad week) and
+  summarize (a fake chat-completions endpoint), import-issue, publish, issue, train (the written router.json and ranker.json
+  must be byte-identical), backup, and the daemon's /healthz, /sources, /entries, /drafts/{week}.md, /review/{week}, /issues/{date}.md (and their 400s for a bad week or date) and
   /metrics (status only: it carries timings).
 Where the kernel has transparent huge pages, it also checks that the native daemon's start-up data is marked for them
 (src/EmbeddedAiReport.Worker/Native/hugepages.c).
@@ -141,8 +141,12 @@ def session(command, work, base, storage=None, huge=None):
     run("summarize", "summarize", *WINDOW, summaries=True)
     run("export with summaries", "export", *WINDOW)
     run("import-issue", "import-issue", str(FIXTURES / "corpus" / "2020-05-15.md"))
-    run("publish", "publish", *WINDOW, "--date", "2030-12-31")
+    # An issue date at most tomorrow (a later one is refused): a fixed past day inside the window, the same in both runs.
+    run("publish", "publish", *WINDOW, "--date", "2024-03-01")
     run("export after publish", "export", *WINDOW)
+    run("issue list", "issue")
+    run("issue published", "issue", "2024-03-01")
+    run("issue imported", "issue", "2020-05-15")
     run("train", "train", "--out", str(work / "trained"))
     run("backup", "backup", "--out", str(work / "backup.db"))
     trained = {p.name: p.read_bytes() for p in sorted((work / "trained").glob("*.json"))}
@@ -172,7 +176,7 @@ def session(command, work, base, storage=None, huge=None):
         if huge is not None:
             huge.append(huge_pages_marked(daemon.pid))
         for path in ["/healthz", "/sources", "/entries?week=2024-W09", "/drafts/2024-W09.md", "/review/2024-W09",
-                     "/drafts/2024-W99.md", "/entries?week=nope", "/review/nope"]:   # the last three: 400 problems
+                     "/issues/2024-03-01.md", "/drafts/2024-W99.md", "/entries?week=nope", "/review/nope", "/issues/nope.md"]:   # the last four: 400 problems
             status, body = get(path)
             body = re.sub(r'"traceId":"[^"]*"', '"traceId":"<id>"', body)
             body = re.sub(r'(name="__RequestVerificationToken"[^>]*value=")[^"]*', r"\1<token>", body)

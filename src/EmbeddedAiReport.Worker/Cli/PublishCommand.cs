@@ -25,7 +25,7 @@ internal static class PublishCommand
         // Publishing needs a draft: --since-last with nothing newer stays an error here (an empty draft is never published).
         if ((await ExportCommand.ResolveWindowAsync(context, app.Services, config, window, cancellationToken)).Window is not { } draftWindow)
             return ExitCodes.UsageOrConfig;
-        var outcome = await app.Services.GetRequiredService<IssuePublisher>().PublishAsync(draftWindow, date, cancellationToken);
+        var outcome = await app.Services.GetRequiredService<IssuePublisher>().PublishAsync(draftWindow, date, cancellationToken, config.Renderer.Render);
         if (outcome is not { Result: { } result, Window: { } covered })
         {
             context.Error.WriteLine($"publish: {outcome.Problem}");

@@ -109,6 +109,7 @@ internal static class ReportCli
         root.Subcommands.Add(export);
         root.Subcommands.Add(publish);
         root.Subcommands.Add(importIssue);
+        root.Subcommands.Add(IssueCommand.Create(Context, configure));
         root.Subcommands.Add(entries);
         root.Subcommands.Add(mark);
         root.Subcommands.Add(EditCommand.Create(Context, configure));

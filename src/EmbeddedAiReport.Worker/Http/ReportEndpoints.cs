@@ -49,6 +49,18 @@ internal static class ReportEndpoints
             return Markdown(http, await files.RenderAsync(DraftWindow.Of(parsed, config.Draft.Zone()), "markdown", ct));
         });
 
+        // A recorded issue as it went out (published: the draft rendered with the issue's date; imported: the file).
+        app.MapMethods("/issues/{date}.md", GetOrHead, async (string date, HttpContext http, IssueStore issues, CancellationToken ct) =>
+        {
+            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+                return Results.Problem($"'{date}' is not a date such as 2020-05-15", statusCode: 400);
+            var (exists, markdown) = await issues.MarkdownAsync(day, ct);
+            if (markdown is null)
+                return Results.Problem(exists ? $"the issue of {date} was recorded before issues kept their markdown" : $"no issue of {date} is recorded",
+                    statusCode: 404);
+            return Markdown(http, markdown);
+        });
+
         // The query is read as strictly as the entries command reads its options (EntriesRequest): every refusal is a 400 of one shape.
         app.MapMethods("/entries", GetOrHead, async (HttpContext http, EntryStore store, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
         {

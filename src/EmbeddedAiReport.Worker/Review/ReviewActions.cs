@@ -44,7 +44,7 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     /// <summary>Records the week's draft as a published issue dated today, by the same rule as <c>publish --week</c> (<see cref="IssuePublisher"/>).</summary>
     public async Task<Outcome> PublishAsync(EditorialWeek week, CancellationToken cancellationToken)
     {
-        var outcome = await publisher.PublishAsync(DraftWindow.Of(week, config.Draft.Zone()), null, cancellationToken);
+        var outcome = await publisher.PublishAsync(DraftWindow.Of(week, config.Draft.Zone()), null, cancellationToken, config.Renderer.Render);
         if (outcome is not { Result: { } result, Window: { } window }) return Bad(outcome.Problem ?? "nothing to publish");
         logger.Published(week.ToString(), $"{result.Date:yyyy-MM-dd}", result.Items);
         var retrained = await retraining.AfterPublishAsync(cancellationToken);

@@ -35,19 +35,20 @@ public sealed class IssueHistory(IssueStore issues, DraftOptions options)
             foreach (var link in Mentions.Find(key, string.Join(' ', item.Links)))
                 published.Add(new PublishedItem(link.Target, item.Section, item.Title, link.Url));
         }
-        var (added, marked) = await issues.RecordAsync(date.Value, Path.GetFileName(name), "imported", published, cancellationToken);
+        var (added, marked) = await issues.RecordAsync(date.Value, Path.GetFileName(name), "imported", published, cancellationToken, markdown: markdown);
         return new ImportResult(date, items.Count, added, marked, null);
     }
 
     /// <summary>Records <paramref name="draft"/> as published on its date; the issue covers the draft's window (see <see cref="IssuePublisher"/>).</summary>
-    public async Task<ImportResult> PublishAsync(Draft draft, CancellationToken cancellationToken)
+    /// <param name="markdown">The draft as rendered for the issue, kept with it (<c>export --issue</c>); null: none kept.</param>
+    public async Task<ImportResult> PublishAsync(Draft draft, CancellationToken cancellationToken, string? markdown = null)
     {
         var published = draft.Sections
             .SelectMany(s => s.Items.SelectMany(i => (IEnumerable<PublishedItem>)
                 [new PublishedItem(i.CanonicalKey, s.Slug, i.Title, i.Url, i.Summary, i.Account), .. i.Links.Select(l => new PublishedItem(l.Target, s.Slug, i.Title, l.Url))]))
             .ToList();
         var (added, marked) = await issues.RecordAsync(draft.Date, $"draft {draft.Window.First:yyyy-MM-dd}..{draft.Window.Last:yyyy-MM-dd}", "published", published, cancellationToken,
-            draft.Window.Last, (draft.Window.FromUtc, draft.Window.ToUtc));
+            draft.Window.Last, (draft.Window.FromUtc, draft.Window.ToUtc), markdown);
         return new ImportResult(draft.Date, draft.Count, added, marked, null);
     }
 

@@ -16,7 +16,8 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
 
     /// <summary>Records the draft of <paramref name="requested"/>, cut at the issue date, as published on that date.</summary>
     /// <param name="date">The issue date; null: today in the draft time zone.</param>
-    public async Task<Outcome> PublishAsync(DraftWindow requested, DateOnly? date, CancellationToken cancellationToken)
+    /// <param name="render">The draft as markdown (the configured template), kept with the issue; null: none kept.</param>
+    public async Task<Outcome> PublishAsync(DraftWindow requested, DateOnly? date, CancellationToken cancellationToken, Func<Draft, string>? render = null)
     {
         var zone = options.Zone();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), zone).DateTime);
@@ -30,7 +31,8 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
         var draft = await exporter.BuildAsync(window, cancellationToken);
         if (draft.Count == 0)
             return new Outcome(null, window, $"the draft of {window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd} has no items: nothing to publish");
-        var result = await history.PublishAsync(draft with { Date = issueDate }, cancellationToken);
+        var issue = draft with { Date = issueDate };
+        var result = await history.PublishAsync(issue, cancellationToken, render?.Invoke(issue));
         return new Outcome(result, window, null);
     }
 }

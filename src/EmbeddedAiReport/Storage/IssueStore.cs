@@ -22,16 +22,19 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
     /// </param>
     public async Task<(int NewItems, int EntriesPublished)> RecordAsync(DateOnly date, string title, string origin,
         IReadOnlyList<PublishedItem> items, CancellationToken cancellationToken, DateOnly? lastDay = null,
-        (DateTimeOffset FromUtc, DateTimeOffset ToUtc)? window = null)
+        (DateTimeOffset FromUtc, DateTimeOffset ToUtc)? window = null, string? markdown = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         long issueId;
         // Publishing again on the same date widens the recorded window; an import of that date keeps it.
         await using (var issue = connection.CreateCommand(transaction, $"""
-            INSERT INTO issues (date, title, imported, origin, last_day, window_from, window_to)
-            VALUES (@date, @title, @now, @origin, @last, @from, @to)
+            INSERT INTO issues (date, title, imported, origin, last_day, window_from, window_to, markdown)
+            VALUES (@date, @title, @now, @origin, @last, @from, @to, @markdown)
             ON CONFLICT (date) DO UPDATE SET title = excluded.title,
+                -- A second publish on the same date is an addendum: its markdown follows the first's.
+                markdown = CASE WHEN issues.markdown IS NULL THEN excluded.markdown WHEN excluded.markdown IS NULL THEN issues.markdown
+                                ELSE issues.markdown || @separator || excluded.markdown END,
                 last_day = {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")},
                 window_from = CASE WHEN issues.window_from IS NULL OR excluded.window_from < issues.window_from THEN coalesce(excluded.window_from, issues.window_from)
                                    ELSE issues.window_from END,
@@ -47,6 +50,8 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
             issue.AddParameter("@last", (lastDay ?? date).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             issue.AddParameter("@from", SqliteTime.WriteOrNull(window?.FromUtc));
             issue.AddParameter("@to", SqliteTime.WriteOrNull(window?.ToUtc));
+            issue.AddParameter("@markdown", (object?)markdown ?? DBNull.Value);
+            issue.AddParameter("@separator", "\n");
             issueId = Convert.ToInt64(await issue.ExecuteScalarAsync(cancellationToken));
         }
 
@@ -94,6 +99,29 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
     }
 
     /// <summary>The last day of the latest window a recorded (published or imported) issue covers; null when there is none.</summary>
+    /// <summary>The markdown of the issue of <paramref name="date"/> as it was recorded: (false, null) when no issue has that date, (true, null) when it kept none.</summary>
+    public async Task<(bool Exists, string? Markdown)> MarkdownAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(null, "SELECT markdown FROM issues WHERE date = @date");
+        command.AddParameter("@date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return (false, null);
+        return (true, reader.IsDBNull(0) ? null : reader.GetString(0));
+    }
+
+    /// <summary>The dates of the recorded issues, newest first, with whether each kept its markdown.</summary>
+    public async Task<IReadOnlyList<(DateOnly Date, bool HasMarkdown)>> DatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(null, "SELECT date, markdown IS NOT NULL FROM issues ORDER BY date DESC");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var dates = new List<(DateOnly, bool)>();
+        while (await reader.ReadAsync(cancellationToken))
+            dates.Add((DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture), reader.GetBoolean(1)));
+        return dates;
+    }
+
     public async Task<DateOnly?> LastCoveredDayAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

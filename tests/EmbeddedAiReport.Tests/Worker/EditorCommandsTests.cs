@@ -120,6 +120,7 @@ public abstract class EditorCommandsTests : LoopbackTest
         Assert.Equal(0, import.ExitCode);
         Assert.Contains("issue 2020-05-15", import.Out);
         Assert.Empty(draft);
+        Assert.Equal(File.ReadAllText(Fixtures.PathOf("corpus/2020-05-15.md")), (await Cli("issue", "2020-05-15")).Out);   // kept as read
     }
 
     [Fact]

@@ -195,9 +195,30 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Issue_AfterPublish_GivesBackTheDraftThatWasPublishedAndListsIt()
+    {
+        // The editor pressed Publish before copying the draft: `issue DATE` gives it back as it was, byte for byte.
+        await PollAsync(Monday, TuesdayPost);
+        var preview = await Cli("export", "--from", "2026-11-30", "--to", "2026-12-01");
+
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);
+        var issue = await Cli("issue", "2026-12-01");
+        var list = await Cli("issue");
+        var none = await Cli("issue", "2026-12-02");
+        var bad = await Cli("issue", "12/01");
+
+        Assert.Contains($"# 嵌入式AI简报 (2026-12-01)", preview.Out);
+        Assert.Equal((0, preview.Out), (issue.ExitCode, issue.Out));
+        Assert.Equal((0, "2026-12-01\n"), (list.ExitCode, list.Out.ReplaceLineEndings("\n")));
+        Assert.Equal((2, "issue: no issue of 2026-12-02 is recorded (see 'issue' for the list)"), (none.ExitCode, none.Error.Trim()));
+        Assert.Equal((2, "issue: '12/01' is not a date yyyy-MM-dd"), (bad.ExitCode, bad.Error.Trim()));
+    }
+
+    [Fact]
     public async Task ReviewPagePublish_OnTheWeeksTuesday_FollowsTheSameRuleAsTheCommand()
     {
         await PollAsync(Monday, TuesdayPost);
+        var preview = await Cli("export", "--from", "2026-11-30", "--to", "2026-12-01");
         var config = WorkerHost.LoadConfig(_config, _db);
         Assert.Empty(config.Problems);
         await using (var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(_clock)))
@@ -213,6 +234,7 @@ public sealed class PreviewAndPublishTests : LoopbackTest
         var next = Window(await Cli("export", "--since-last", "--format", "json"));
 
         Assert.Equal(("2026-12-02", "2026-12-06", 2), (next.From, next.To, next.Titles.Count));
+        Assert.Equal(preview.Out, (await Cli("issue", "2026-12-01")).Out);   // the page's Publish keeps the issue's markdown too
     }
 
     [Fact]

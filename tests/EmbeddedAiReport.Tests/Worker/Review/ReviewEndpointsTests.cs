@@ -55,9 +55,17 @@ public sealed partial class ReviewEndpointsTests
         await using var site = await ReviewSite.StartAsync();
         using var http = Client(site);
         var before = await http.GetStringAsync($"review/{ReviewSite.Week}");
-        Assert.Equal(0, (await site.CliAsync("publish", "--week", ReviewSite.Week)).ExitCode);
+        var publish = await site.CliAsync("publish", "--week", ReviewSite.Week);
+        Assert.Equal(0, publish.ExitCode);
 
         var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        // The issue as it went out, over HTTP as from `issue DATE`; an unknown date is a 404, a malformed one a 400.
+        var date = Regex.Match(publish.Out, @"published issue (\d{4}-\d{2}-\d{2})").Groups[1].Value;
+        var issue = await http.GetAsync($"issues/{date}.md");
+        Assert.Equal(HttpStatusCode.OK, issue.StatusCode);
+        Assert.Equal((await site.CliAsync("issue", date)).Out, await issue.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("issues/2001-01-01.md")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("issues/yesterday.md")).StatusCode);
 
         string Article(string page, string title) => Regex.Match(page, $@"<article(?:(?!</article>).)*{Regex.Escape(title)}(?:(?!</article>).)*</article>", RegexOptions.Singleline).Value;
         var published = Article(html, "CUDA 11 Features Revealed");

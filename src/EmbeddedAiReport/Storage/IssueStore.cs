@@ -32,8 +32,10 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
             INSERT INTO issues (date, title, imported, origin, last_day, window_from, window_to, markdown)
             VALUES (@date, @title, @now, @origin, @last, @from, @to, @markdown)
             ON CONFLICT (date) DO UPDATE SET title = excluded.title,
-                -- A second publish on the same date is an addendum: its markdown follows the first's.
-                markdown = CASE WHEN issues.markdown IS NULL THEN excluded.markdown WHEN excluded.markdown IS NULL THEN issues.markdown
+                -- A second publish on the same date is an addendum: its markdown follows the first's (the same text again,
+                -- a file imported twice, is kept once).
+                markdown = CASE WHEN issues.markdown IS NULL THEN excluded.markdown
+                                WHEN excluded.markdown IS NULL OR excluded.markdown = issues.markdown THEN issues.markdown
                                 ELSE issues.markdown || @separator || excluded.markdown END,
                 last_day = {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")},
                 window_from = CASE WHEN issues.window_from IS NULL OR excluded.window_from < issues.window_from THEN coalesce(excluded.window_from, issues.window_from)
@@ -98,7 +100,6 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The last day of the latest window a recorded (published or imported) issue covers; null when there is none.</summary>
     /// <summary>The markdown of the issue of <paramref name="date"/> as it was recorded: (false, null) when no issue has that date, (true, null) when it kept none.</summary>
     public async Task<(bool Exists, string? Markdown)> MarkdownAsync(DateOnly date, CancellationToken cancellationToken)
     {
@@ -122,6 +123,7 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         return dates;
     }
 
+    /// <summary>The last day of the latest window a recorded (published or imported) issue covers; null when there is none.</summary>
     public async Task<DateOnly?> LastCoveredDayAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

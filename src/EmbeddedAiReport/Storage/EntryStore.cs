@@ -27,11 +27,11 @@ public sealed class EntryStore(ReportDatabase database)
         await using var command = connection.CreateCommand(transaction, """
             SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
                    e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
-                   EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id), o.position,
-                   EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id AND s.primary_pinned),
+                   ps.id IS NOT NULL, o.position, ps.id IS NOT NULL AND ps.primary_pinned,
                    (o.title IS NOT NULL OR o.summary IS NOT NULL OR o.section IS NOT NULL OR o.position IS NOT NULL),
                    o.summary IS NOT NULL
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
+                 LEFT JOIN stories ps ON ps.id = e.story_id AND ps.primary_entry_id = e.id   -- the story this entry is the primary of
             WHERE e.window_time >= @from AND e.window_time < @to
               AND e.status IN ('candidate', 'shortlisted')
               AND NOT EXISTS (SELECT 1 FROM issue_items i WHERE i.canonical_key = e.canonical_key)

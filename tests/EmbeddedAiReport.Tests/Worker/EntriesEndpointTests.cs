@@ -2,10 +2,6 @@ using System.Net;
 using System.Text.Json;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
@@ -29,21 +25,12 @@ public sealed class EntriesEndpointTests : LoopbackTest
         Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
         var loaded = WorkerHost.LoadConfig(config, db);
         Assert.Empty(loaded.Problems);
-        loaded.Report.Urls = "http://127.0.0.1:0";
-        await using var app = WorkerHost.Build(loaded, daemon: true);
-        await app.StartAsync();
-        try
+        return await DaemonApplication.WithClientAsync(loaded, async (_, http) =>
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
             using var response = await http.GetAsync("entries?" + string.Join('&', queries));
             var body = await response.Content.ReadAsStringAsync();
             return (response.StatusCode, response.Content.Headers.ContentType?.MediaType ?? "", JsonDocument.Parse(body).RootElement.Clone());
-        }
-        finally
-        {
-            await app.StopAsync();
-        }
+        });
     }
 
     private static List<string> Strings(JsonElement body, string name) => body.GetProperty(name).EnumerateArray().Select(e => e.GetString()!).ToList();

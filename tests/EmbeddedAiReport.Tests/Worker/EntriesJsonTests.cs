@@ -2,10 +2,6 @@ using System.Text.Json;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
@@ -21,20 +17,7 @@ public sealed class EntriesJsonTests : LoopbackTest
         var db = Folder.File("report.db");
         Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
         var loaded = WorkerHost.LoadConfig(config, db);
-        loaded.Report.Urls = "http://127.0.0.1:0";
-        await using var app = WorkerHost.Build(loaded, daemon: true);
-        await app.StartAsync();
-        string body;
-        try
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
-            body = await http.GetStringAsync("entries?week=2020-W20");
-        }
-        finally
-        {
-            await app.StopAsync();
-        }
+        var body = await DaemonApplication.WithClientAsync(loaded, (_, http) => http.GetStringAsync("entries?week=2020-W20"));
 
         var chinese = items.Select(i => IssueMarkdownParser.SplitAccount(i.Title).Title).Where(t => t.Any(c => c is >= '\u4e00' and <= '\u9fff')).ToList();
         Assert.NotEmpty(chinese);

@@ -5,9 +5,6 @@ using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Review;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -103,20 +100,8 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     // The review page of a week, from the daemon's application on an ephemeral loopback port.
     private async Task<string> ReviewPageAsync(string week)
     {
-        var config = WorkerHost.LoadConfig(_config, _db);
-        config.Report.Urls = "http://127.0.0.1:0";
-        await using var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(_clock));
-        await app.StartAsync();
-        try
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
-            return await http.GetStringAsync($"review/{week}");
-        }
-        finally
-        {
-            await app.StopAsync();
-        }
+        return await DaemonApplication.WithClientAsync(WorkerHost.LoadConfig(_config, _db), (_, http) => http.GetStringAsync($"review/{week}"),
+            services => services.AddSingleton<TimeProvider>(_clock));
     }
 
     [Fact]
@@ -263,21 +248,12 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     private async Task PreviewThroughTheDaemonAsync()
     {
         var config = WorkerHost.LoadConfig(_config, _db);
-        config.Report.Urls = "http://127.0.0.1:0";
         config.Report.DraftsDirectory = Folder.File("drafts");
-        await using var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(_clock));
-        await app.StartAsync();
-        try
+        await DaemonApplication.WithClientAsync(config, async (app, http) =>
         {
             await app.Services.GetRequiredService<DraftFiles>().WriteWeekAsync(new EditorialWeek(2026, 49), CancellationToken.None);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
             foreach (var path in new[] { "drafts/latest.md", "drafts/2026-W49.md", "review/2026-W49" })
                 Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(path)).StatusCode);
-        }
-        finally
-        {
-            await app.StopAsync();
-        }
+        }, services => services.AddSingleton<TimeProvider>(_clock));
     }
 }

@@ -1,10 +1,6 @@
 using System.Text.Json;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
@@ -55,20 +51,11 @@ public sealed class RemovedSourcesTests : LoopbackTest
     {
         var loaded = WorkerHost.LoadConfig(config, db);
         Assert.Empty(loaded.Problems);
-        loaded.Report.Urls = "http://127.0.0.1:0";
-        await using var app = WorkerHost.Build(loaded, daemon: true);
-        await app.StartAsync();
-        try
+        return await DaemonApplication.WithClientAsync(loaded, async (_, http) =>
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
             var sources = JsonDocument.Parse(await http.GetStringAsync("sources")).RootElement.Clone();
             using var healthz = await http.GetAsync("healthz");
             return (sources, JsonDocument.Parse(await healthz.Content.ReadAsStringAsync()).RootElement.Clone());
-        }
-        finally
-        {
-            await app.StopAsync();
-        }
+        });
     }
 }

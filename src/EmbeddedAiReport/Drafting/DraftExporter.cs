@@ -6,14 +6,17 @@ namespace EmbeddedAiReport.Drafting;
 /// <summary>Builds the draft of a window from the database: read a consistent snapshot, select, order.</summary>
 /// <remarks>
 /// The editor's overrides (title, summary, section, place) are applied by the read; places order the selected items. Stored
-/// model 摘要 replace source summaries the editor did not edit (only while summaries are on).
+/// model 摘要 replace source summaries the editor did not edit (only while summaries are on). The recorded issues' dates
+/// come with the draft for its 往期回顾 (<see cref="Draft.RecordedIssues"/>).
 /// </remarks>
-public sealed class DraftExporter(EntryStore entries, DraftSelector selector, DraftSummaries? summaries = null)
+public sealed class DraftExporter(EntryStore entries, DraftSelector selector, DraftSummaries? summaries = null, IssueStore? issues = null)
 {
     public async Task<Draft> BuildAsync(DraftWindow window, CancellationToken cancellationToken)
     {
         var candidates = await entries.ListWindowAsync(window.FromUtc, window.ToUtc, cancellationToken);
         var draft = Arrange(selector.Select(candidates, window), candidates);
+        if (issues is not null)
+            draft = draft with { RecordedIssues = [.. (await issues.DatesAsync(cancellationToken)).Select(i => i.Date)] };
         return summaries is null ? draft : await summaries.ApplyAsync(draft, cancellationToken);
     }
 

@@ -9,7 +9,8 @@ namespace EmbeddedAiReport.Drafting;
 
 /// <summary>Renders a <see cref="Draft"/> through the Fluid (Liquid) template editors keep in config/templates.</summary>
 /// <remarks>
-/// The template sees snake_case members: <c>date</c>, <c>count</c>, <c>from</c>, <c>to</c>, <c>sections</c>
+/// The template sees snake_case members: <c>date</c>, <c>count</c>, <c>from</c>, <c>to</c>, <c>past_issues</c> (the dates,
+/// <c>yyyy-MM-dd</c>, of the recorded issues before this one, newest first: the 往期回顾 list), <c>sections</c>
 /// (<c>slug</c>, <c>name</c>, <c>short_name</c>, <c>note</c>, <c>items</c>, <c>highlights</c>: the top titles for the 导读 line) and per item
 /// <c>title</c>, <c>account</c>, <c>url</c>, <c>prefix</c>, <c>summary</c>, <c>links</c> (<c>kind</c>, <c>target</c>, <c>url</c>, <c>title</c>)
 /// and <c>writeups</c> (<c>title</c>, <c>account</c>, <c>url</c>). Titles, accounts and prefixes arrive escaped for link text
@@ -40,10 +41,11 @@ public sealed class DraftRenderer
         _template = template;
         _options = new TemplateOptions();
         var model = new TemplateModel(typeof(DraftView))
-            .ListOf<DraftView, SectionView>("sections")
+            .ListOf<DraftView, SectionView>("sections").ListOf<DraftView, string>("past_issues")
             .ListOf<SectionView, ItemView>("items").ListOf<SectionView, string>("highlights")
             .ListOf<ItemView, LinkView>("links").ListOf<ItemView, WriteupView>("writeups");
-        _options.Register<DraftView>(model, ("date", v => v.Date), ("from", v => v.From), ("to", v => v.To), ("count", v => v.Count), ("sections", v => v.Sections));
+        _options.Register<DraftView>(model, ("date", v => v.Date), ("from", v => v.From), ("to", v => v.To), ("count", v => v.Count), ("sections", v => v.Sections),
+            ("past_issues", v => v.PastIssues));
         _options.Register<SectionView>(model, ("slug", v => v.Slug), ("name", v => v.Name), ("short_name", v => v.ShortName), ("note", v => v.Note),
             ("items", v => v.Items), ("highlights", v => v.Highlights));
         _options.Register<ItemView>(model, ("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url), ("prefix", v => v.Prefix),
@@ -145,12 +147,14 @@ public sealed class DraftRenderer
         return builder.ToString();
     }
 
-    private sealed record DraftView(string Date, string From, string To, int Count, IReadOnlyList<SectionView> Sections)
+    private sealed record DraftView(string Date, string From, string To, int Count, IReadOnlyList<SectionView> Sections, IReadOnlyList<string> PastIssues)
     {
         public static DraftView Of(Draft draft) => new(
             draft.Date.ToString("yyyy-MM-dd"), draft.Window.First.ToString("yyyy-MM-dd"), draft.Window.Last.ToString("yyyy-MM-dd"), draft.Count,
             draft.Sections.Select(s => new SectionView(s.Slug, s.Name, s.ShortName, s.Note, s.Items.Select(ItemView.Of).ToList(),
-                s.Items.Take(HighlightCount).Select(i => EscapeLinkText(Highlight(i.Title))).ToList())).ToList());
+                s.Items.Take(HighlightCount).Select(i => EscapeLinkText(Highlight(i.Title))).ToList())).ToList(),
+            // Before this issue only: a draft of a date already published (a second publish, a re-export) does not list itself.
+            draft.RecordedIssues.Where(d => d < draft.Date).Distinct().OrderDescending().Select(d => d.ToString("yyyy-MM-dd")).ToList());
     }
 
     /// <summary>How many top titles of a section the 导读 line names.</summary>

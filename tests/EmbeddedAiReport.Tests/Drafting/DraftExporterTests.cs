@@ -131,4 +131,25 @@ public abstract class DraftExporterTests(StorageProvider provider) : IDisposable
         Assert.DoesNotContain("高通发布骁龙875 | 5nm", titles);
         Assert.Contains("联发科天玑1000+ [升级] (亮相)", titles);
     }
+
+    [Fact]
+    public async Task Render_AfterIssuesWereRecorded_PastIssuesListTheEarlierOnesNewestFirst_AsTheCorpusIssuesDid()
+    {
+        await SeedWeekAsync();
+        var history = _services.Get<IssueHistory>();
+        // Two earlier issues imported, one dated after the week (an issue is recorded for a later draft to skip), and the
+        // week's own date (a second publish of it): only the earlier two belong in its 往期回顾.
+        foreach (var date in new[] { "2020-11-06", "2020-11-20", "2020-11-29", "2020-12-10" })
+            await history.ImportAsync($"# 嵌入式AI简报 ({date})\n## 业界新闻\n- [Item of {date}](https://example.com/issue-{date})  \n", $"{date}.md", CancellationToken.None);
+
+        var markdown = Renderer.Render(await BuildAsync(new EditorialWeek(2020, 48)));
+
+        // The lines as the 2019-12-02 and 2020-01-06 issues (corpus) wrote them under their 往期回顾 heading.
+        var past = markdown.Split('\n').SkipWhile(l => !l.StartsWith("## [往期回顾]")).Skip(1).Where(l => l.StartsWith("- [20")).ToList();
+        Assert.Equal(
+        [
+            "- [2020-11-20](https://github.com/ysh329/awesome-embedded-ai/blob/master/embedded-ai-report/2020-11-20.md)  ",
+            "- [2020-11-06](https://github.com/ysh329/awesome-embedded-ai/blob/master/embedded-ai-report/2020-11-06.md)  ",
+        ], past);
+    }
 }

@@ -8,8 +8,9 @@ namespace EmbeddedAiReport.Sources.Feeds;
 /// <summary>The lenient path for feeds that are not well-formed XML: repair what is common, then keep the complete items.</summary>
 /// <remarks>
 /// Repairs: bare ampersands (<c>AT&amp;T</c> written as <c>AT&amp;T</c> unescaped), bare less-than signs, HTML entities
-/// without a DTD, characters (raw or referenced) XML forbids, and HTML void elements left unclosed in text
-/// (<c>&lt;br&gt;</c>, <c>&lt;img …&gt;</c>, <c>&lt;hr&gt;</c>). Then the
+/// without a DTD, characters (raw or referenced) XML forbids, HTML void elements left unclosed in text
+/// (<c>&lt;br&gt;</c>, <c>&lt;img …&gt;</c>, <c>&lt;hr&gt;</c>), and HTML fields whose markup does not nest
+/// (<c>&lt;p&gt;</c> left open), escaped. Then the
 /// document is read item by item; every <c>item</c>/<c>entry</c> that closes before the break is kept with the channel's
 /// header, so a feed truncated mid-item or broken after its tenth item still yields its first nine.
 /// </remarks>
@@ -26,6 +27,8 @@ internal static partial class FeedRecovery
         repaired = BareLessThan().Replace(repaired, "&lt;");
         repaired = NamedEntity().Replace(repaired, ResolveEntity);
         repaired = VoidTag().Replace(repaired, EscapeVoidTag);
+        if (IsWellFormed(repaired)) return repaired;
+        repaired = HtmlField().Replace(repaired, EscapeBrokenHtml);
         if (IsWellFormed(repaired)) return repaired;
         salvagedItems = 0;
 
@@ -128,6 +131,58 @@ internal static partial class FeedRecovery
         if (tag[1] == '!' || tag[1] != '/' && tag[^2] == '/') return match.Value;
         return string.Concat("&lt;", tag[1..^1], "&gt;");
     }
+
+    /// <summary>
+    /// A field that carries HTML (RSS <c>description</c>, <c>content:encoded</c>, <c>title</c>; Atom <c>summary</c>,
+    /// <c>content</c>, <c>title</c>) written raw with markup XML cannot nest (<c>&lt;p&gt;one&lt;p&gt;two</c>, a
+    /// <c>&lt;b&gt;</c> closed as <c>&lt;/strong&gt;</c>): its end tag breaks the document there. Its content becomes the
+    /// escaped HTML its author meant, as feedparser's loose mode and miniflux read it; well-formed fields, XHTML content and
+    /// the text of CDATA sections are kept as they are.
+    /// </summary>
+    private static string EscapeBrokenHtml(Match match)
+    {
+        var inner = match.Groups["inner"];
+        if (match.Groups["attributes"].Value.Contains("xhtml", StringComparison.OrdinalIgnoreCase) || IsWellFormedFragment(inner.Value)) return match.Value;
+        var escaped = new StringBuilder(match.Length + 32).Append(match.Value.AsSpan(0, inner.Index - match.Index));
+        var at = 0;
+        foreach (Match cdata in CdataSection().Matches(inner.Value))
+        {
+            escaped.Append(inner.Value.AsSpan(at, cdata.Index - at).ToString().Replace("<", "&lt;"));
+            escaped.Append(cdata.Groups[1].Value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;"));
+            at = cdata.Index + cdata.Length;
+        }
+        escaped.Append(inner.Value[at..].Replace("<", "&lt;"));
+        return escaped.Append(match.Value.AsSpan(inner.Index - match.Index + inner.Length)).ToString();
+    }
+
+    private static bool IsWellFormedFragment(string text)
+    {
+        try
+        {
+            var settings = new XmlReaderSettings { ConformanceLevel = ConformanceLevel.Fragment, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+            using var reader = XmlReader.Create(new StringReader(text), settings, new XmlParserContext(null, new AnyPrefix(), null, XmlSpace.None));
+            while (reader.Read()) { }
+            return true;
+        }
+        catch (XmlException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Every prefix in a field's markup taken as declared: a <c>media:</c> element inside a description is no break.</summary>
+    private sealed class AnyPrefix() : XmlNamespaceManager(new NameTable())
+    {
+        public override string? LookupNamespace(string prefix) => base.LookupNamespace(prefix) ?? "urn:prefix:" + prefix;
+    }
+
+    // An HTML-bearing field up to its end tag: its text never holds the start of another field of its name,
+    // so a field left without its end tag cannot take the next item's field end for its own and swallow the items between.
+    [GeneratedRegex("""<(?<name>(?:[A-Za-z_][\w.-]*:)?(?:description|encoded|summary|content|title))(?<attributes>\s[^<>]*)?>(?<inner>(?:(?!<\k<name>[\s/>])[\s\S])*?)</\k<name>\s*>""")]
+    private static partial Regex HtmlField();
+
+    [GeneratedRegex(@"<!\[CDATA\[([\s\S]*?)\]\]>")]
+    private static partial Regex CdataSection();
 
     // CDATA sections and comments (kept as they are), then a start or end tag of an HTML void element, attributes quoted or
     // not. <link>, <source>, <meta> and <base> are void in HTML too, but RSS and Atom use those names for their own elements.

@@ -45,4 +45,65 @@ public sealed class FeedRecoveryTests
         Assert.Equal(["line one line two", "see here and there", "kept as is and closed"], items.Select(i => TextCleaner.HtmlToText(i.Description)));
         Assert.Contains("<img src=\"https://e.com/x.png?a=1&b=2\"", items[1].Description, StringComparison.Ordinal);
     }
+
+    // HTML that does not nest written raw in a field: a paragraph left open, a tag closed by another name. feedparser's loose
+    // mode and miniflux keep every item; before, the field's end tag cut the feed there and the items after it were lost.
+    public static TheoryData<string, bool> UnnestedHtml()
+    {
+        var rss = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>t</title><link>https://e.com/</link>
+            <item><title>first</title><link>https://e.com/1</link><description>intro<p>para one<p>para two</description></item>
+            <item><title>second</title><link>https://e.com/2</link><description>plain</description><content:encoded><b>bold</strong> and <![CDATA[a < b]]> end</content:encoded></item>
+            <item><title>third</title><link>https://e.com/3</link><description><p>closed</p> fine</description></item>
+            </channel></rss>
+            """;
+        var atom = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><link href="https://e.com/"/>
+            <entry><title>first</title><id>tag:e.com,2020:1</id><link href="https://e.com/1"/><content src="https://e.com/1.html"/><summary type="html">intro<p>para one<p>para two</summary></entry>
+            <entry><title>second</title><id>tag:e.com,2020:2</id><link href="https://e.com/2"/><summary type="html"><b>bold</strong> and <![CDATA[a < b]]> end</summary></entry>
+            <entry><title>third</title><id>tag:e.com,2020:3</id><link href="https://e.com/3"/><summary type="html"><p>closed</p> fine</summary></entry>
+            </feed>
+            """;
+        return new TheoryData<string, bool> { { rss, true }, { rss, false }, { atom, true }, { atom, false } };
+    }
+
+    [Theory]
+    [MemberData(nameof(UnnestedHtml))]
+    public void Parse_HtmlThatDoesNotNestInAField_KeepsEveryItemWithItsTextAndNoWarning(string xml, bool streaming)
+    {
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", null, new Uri("https://e.com/feed"), DateTimeOffset.UnixEpoch);
+
+        var parsed = FeedDocumentParser.Parse(document, streaming);
+
+        Assert.Null(parsed.Error);
+        Assert.Null(parsed.Warning);   // repaired whole: nothing was lost
+        var items = parsed.Feed!.Items;
+        Assert.Equal(["first", "second", "third"], items.Select(i => i.Title));
+        Assert.Equal("intro para one para two", TextCleaner.HtmlToText(items[0].Description));
+        Assert.Contains("bold and a < b end", TextCleaner.HtmlToText(items[1].Content ?? items[1].Description), StringComparison.Ordinal);
+        Assert.Equal("closed fine", TextCleaner.HtmlToText(items[2].Description));
+    }
+
+    [Fact]
+    public void Parse_AFieldLeftWithoutItsEndTag_DoesNotSwallowTheItemsAfterIt()
+    {
+        const string xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0"><channel><title>t</title><link>https://e.com/</link>
+            <item><title>first</title><link>https://e.com/1</link><description>fine</description></item>
+            <item><title>second</title><link>https://e.com/2</link><description>never closed<p>x</item>
+            <item><title>third</title><link>https://e.com/3</link><description>after <p>it</description></item>
+            </channel></rss>
+            """;
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", null, new Uri("https://e.com/feed"), DateTimeOffset.UnixEpoch);
+
+        var parsed = FeedDocumentParser.Parse(document, streaming: true);
+
+        // The break is the second item: the first is kept and the feed says it was cut (as before this repair); the third
+        // item's field is not read as the end of the second's.
+        Assert.Equal(["first"], parsed.Feed!.Items.Select(i => i.Title));
+        Assert.NotNull(parsed.Warning);
+    }
 }

@@ -133,6 +133,14 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         foreach (var source in enabled.Values)
         {
             if (state.Schedules(SourcesGroup).TryGetValue(source.Id, out var stored) && stored == source.Schedule) continue;
+            if (Schedules.NeverFires(source.Schedule, now, zone))
+            {
+                // Quartz refuses such a trigger: one source's cron that has run out (a year field in the past) must not stop
+                // the daemon's start or the rest of a reload. Its old trigger goes too: sources.json no longer says it.
+                await scheduler.DeleteJob(new JobKey(source.Id, SourcesGroup), cancellationToken);
+                NeverFires(source.Id, source.Schedule);
+                continue;
+            }
             var job = JobBuilder.Create<PollSourceJob>().WithIdentity(source.Id, SourcesGroup)
                 .UsingJobData(PollSourceJob.SourceIdKey, source.Id).UsingJobData(ScheduleKey, source.Schedule).StoreDurably()
                 .RequestRecovery(Clustered).Build();
@@ -191,6 +199,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         var zone = config.Draft.Zone();
         var overdue = snapshot.Sources
             .Where(s => s.Enabled && (only is null || only.Contains(s.Id)))
+            .Where(s => !Schedules.NeverFires(s.Schedule, now, zone))
             .Where(s => Schedules.IsOverdue(s.Schedule, health.GetValueOrDefault(s.Id)?.LastSuccess, now, zone))
             .ToList();
         if (overdue.Count > 0) CatchingUp(overdue.Count, string.Join(", ", overdue.Select(s => s.Id)));
@@ -217,6 +226,9 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
 
     [LoggerMessage(EventId = 4109, Level = LogLevel.Error, Message = "Clearing the job store failed ({Reason}); its tables were recreated empty")]
     private partial void JobStoreRecreated(string reason);
+
+    [LoggerMessage(EventId = 4115, Level = LogLevel.Error, Message = "{SourceId} is not scheduled: its schedule '{Schedule}' has no time left to fire (a year that has passed?); fix it in sources.json (poll --source still polls it)")]
+    private partial void NeverFires(string sourceId, string schedule);
 
     [LoggerMessage(EventId = 4110, Level = LogLevel.Information, Message = "{SourceId} was edited in sources.json: its pause after failures is lifted")]
     private partial void PauseLifted(string sourceId);

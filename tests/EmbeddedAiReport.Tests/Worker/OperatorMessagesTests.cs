@@ -167,6 +167,8 @@ public sealed class OperatorMessagesTests : LoopbackTest
     [InlineData("30 3 * * *", "write '0 30 3 * * ?'")]
     [InlineData("0 9 * * 1-5", "write '0 0 9 ? * MON-FRI'")]
     [InlineData("0 0 9 ? MON *", "not a Quartz cron expression: '0 0 9 ? MON *' (Invalid Month value: 'MON' names a day of the week")]
+    [InlineData("0 0 12 31 2 ?", "'0 0 12 31 2 ?' never fires: no date matches its day-of-month, month and year fields")]
+    [InlineData("0 0 12 30 2 ? *", "'0 0 12 30 2 ? *' never fires: no date matches its day-of-month, month and year fields")]
     public async Task Validate_UnixCron_IsExplainedInTheConfigsWords(string schedule, string expected)
     {
         var result = await CliRunner.RunAsync("validate", "--config", Config($"\"schedule\": \"{schedule}\""));

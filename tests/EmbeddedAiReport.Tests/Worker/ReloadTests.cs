@@ -89,6 +89,27 @@ public sealed class ReloadTests : LoopbackTest
         Assert.Equal([1, 1, 1, 1, 1], new[] { "a.xml", "missing.xml", "zebra.xml", "c.xml", "d.xml" }.Select(Requests).ToArray());
     }
 
+    [Fact]
+    public async Task Start_ACronWhoseYearHasPassed_IsLoggedAndTheOtherSourcesRunAndReload()
+    {
+        // Quartz refuses a trigger that never fires: such a schedule stopped the daemon's start with a stack trace.
+        var config = Folder.ConfigWithSources(Sources(("a", "a", "0 0 12 * * ? 2019"), ("c", "c", "1h")));
+        Daemon.Prepare(config);
+        await using var daemon = Daemon.Start(config, Folder.File("report.db"), _clock);
+        var refused = await daemon.WaitForAsync(4115, "a is not scheduled");
+        await daemon.WaitForAsync(2001, "Polled c:");
+        await daemon.WaitForAsync(4112);
+
+        // A reload with such a schedule leaves that source out and applies the rest.
+        await File.WriteAllTextAsync(Path.Combine(config, "sources.json"), Sources(("a", "a", "0 0 12 * * ? 2019"), ("c", "c", "0 0 12 * * ? 2019"), ("d", "d", "1h")));
+        await daemon.WaitForAsync(4115, "c is not scheduled", _clock);
+        await daemon.WaitForAsync(2001, "Polled d:", _clock);
+
+        Assert.Equal("a is not scheduled: its schedule '0 0 12 * * ? 2019' has no time left to fire (a year that has passed?); "
+            + "fix it in sources.json (poll --source still polls it)", refused);
+        Assert.Equal([0, 1, 1], new[] { "a.xml", "c.xml", "d.xml" }.Select(Requests).ToArray());
+    }
+
     private int Requests(string file) => Server.Requests.Count(r => r.PathAndQuery == "/" + file);
 
     private void Feed(string name, string title)

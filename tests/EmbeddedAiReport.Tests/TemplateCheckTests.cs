@@ -47,7 +47,20 @@ public sealed class TemplateCheckTests
     }
 
     [Theory]
+    [InlineData("{{ date | upcas }}", "upcas")]
+    [InlineData("{% for s in sections %}{{ s.highlights | joins: '；' }}{% endfor %}", "joins")]
+    [InlineData("{% assign n = count |plus: 1 | Plus: 2 %}{{ n }}", "Plus")]
+    public void Find_UnknownFilter_IsReported(string template, string filter)
+    {
+        var unknown = Assert.Single(Unknown(template));
+
+        Assert.Equal(("| " + filter, filter, TemplateCheck.FilterOwner, 1), (unknown.Path, unknown.Name, unknown.Owner, unknown.Line));
+        Assert.Contains("upcase", unknown.Known);
+    }
+
+    [Theory]
     [InlineData("{{ date }} {{ from }}..{{ to }} {{ count }}")]
+    [InlineData("{{ date | upcase | append: '!' | truncate: 10 }} {{ count | plus: 1 | times: 2 }} {{ sections | map: 'name' | join: ', ' }}")]
     [InlineData("{% for s in sections %}{{ s.items.size }} {{ s.highlights | join: '；' }} {{ s.highlights.first.size }} {{ forloop.index }}{% endfor %}")]
     [InlineData("{% assign first = sections.first %}{{ first.anything }}{% capture x %}{{ count }}{% endcapture %}{{ x }}")]
     [InlineData("{% for s in sections reversed %}{% for i in s.items limit: 2 %}{{ i.title.size }}{% if i.summary != empty %}{% endif %}{% endfor %}{% endfor %}")]

@@ -50,7 +50,7 @@ public sealed class DraftRenderer
             ("summary", v => v.Summary), ("links", v => v.Links), ("writeups", v => v.Writeups));
         _options.Register<LinkView>(model, ("kind", v => v.Kind), ("target", v => v.Target), ("url", v => v.Url), ("title", v => v.Title));
         _options.Register<WriteupView>(model, ("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url));
-        UnknownMembers = TemplateCheck.Find(template, templateSource, model);
+        UnknownMembers = TemplateCheck.Find(template, templateSource, model, _options.Filters);
     }
 
     /// <summary>

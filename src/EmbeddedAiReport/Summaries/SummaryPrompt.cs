@@ -29,7 +29,7 @@ public sealed class SummaryPrompt
         var model = new TemplateModel(typeof(PromptView));
         _options.Register<PromptView>(model, ("title", v => v.Title), ("text", v => v.Text), ("account", v => v.Account), ("kind", v => v.Kind),
             ("prefix", v => v.Prefix));
-        UnknownMembers = TemplateCheck.Find(template, templateSource, model);
+        UnknownMembers = TemplateCheck.Find(template, templateSource, model, _options.Filters);
         Version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(templateSource.ReplaceLineEndings("\n"))))[..16].ToLowerInvariant();
     }
 

@@ -74,6 +74,29 @@ public sealed class OperatorMessagesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Validate_FetchingDurationsPollyAndTimersRefuse_NameTheKeys()
+    {
+        // Each of these made every poll an "internal error" (Polly's option validation, a timer's range) on a config validate passed.
+        var config = Config("\"enabled\": true", json =>
+        {
+            json["Fetching"]!["RetryBaseDelay"] = "2d";
+            json["Fetching"]!["CircuitBreakDuration"] = "00:00:00.1";
+            json["Fetching"]!["PollBudget"] = "60d";
+            json["Fetching"]!["HostDelays"]!["arxiv.org"] = "2d";
+        });
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            ["appsettings.json: Fetching:RetryBaseDelay: must be at most 1 day, got 2.00:00:00",
+             "appsettings.json: Fetching:PollBudget: must be at most 1 day, got 60.00:00:00",
+             "appsettings.json: Fetching:CircuitBreakDuration: must be from 0.5 s to 1 day, got 00:00:00.1000000",
+             "appsettings.json: Fetching:HostDelays:arxiv.org: must be from 0 to 1 day, got 2.00:00:00", "4 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
     public async Task Validate_NegativeLinkLimits_NameTheKeys()
     {
         // Both limits reach SQL as parameters; a negative one would silently make every paper a hub.

@@ -33,6 +33,38 @@ public static partial class TemplateCheck
             .ToList();
     }
 
+    /// <summary>
+    /// Why <paramref name="template"/> cannot be rendered when it includes another file (<c>include</c>, <c>render</c>), or
+    /// null: templates are rendered without a file system, so such a tag failed every render with only the file's name.
+    /// </summary>
+    public static string? IncludeProblem(IFluidTemplate template, string source, string templateName)
+    {
+        var includes = new Includes();
+        includes.VisitTemplate(template);
+        if (!includes.Found) return null;
+        var match = Regex.Match(source, @"\{%-?\s*(include|render)\b", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        var line = match.Success ? $"line {source.AsSpan(0, match.Index).Count('\n') + 1}: " : "";
+        var tag = match.Success ? match.Groups[1].Value : "include";
+        return $"{templateName}: {line}{{% {tag} %}}: a template cannot include other files; write their text into this one";
+    }
+
+    private sealed class Includes : AstVisitor
+    {
+        public bool Found { get; private set; }
+
+        protected override Statement VisitIncludeStatement(IncludeStatement includeStatement)
+        {
+            Found = true;
+            return base.VisitIncludeStatement(includeStatement);
+        }
+
+        protected override Statement VisitRenderStatement(RenderStatement renderStatement)
+        {
+            Found = true;
+            return base.VisitRenderStatement(renderStatement);
+        }
+    }
+
     /// <summary>The <see cref="UnknownTemplateMember.Owner"/> of an unknown filter.</summary>
     public const string FilterOwner = "|";
 

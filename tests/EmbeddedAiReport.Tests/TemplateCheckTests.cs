@@ -47,6 +47,17 @@ public sealed class TemplateCheckTests
     }
 
     [Theory]
+    [InlineData("{{ date }}\n{% include 'footer' %}", "templates/draft.md.liquid: line 2: {% include %}: a template cannot include other files; write their text into this one")]
+    [InlineData("{{ date }}\n\n{%- render 'footer' -%}", "templates/draft.md.liquid: line 3: {% render %}: a template cannot include other files; write their text into this one")]
+    public void DraftRenderer_TemplateIncludingAFile_IsRefusedWithItsLine(string template, string expected)
+    {
+        // Drafts are rendered without a file system: the tag failed every render with only the file's name ("footer.liquid").
+        var refused = Assert.Throws<DraftTemplateException>(() => new DraftRenderer(template, "templates/draft.md.liquid"));
+
+        Assert.Equal(expected, refused.Message);
+    }
+
+    [Theory]
     [InlineData("{{ date | upcas }}", "upcas")]
     [InlineData("{% for s in sections %}{{ s.highlights | joins: '；' }}{% endfor %}", "joins")]
     [InlineData("{% assign n = count |plus: 1 | Plus: 2 %}{{ n }}", "Plus")]

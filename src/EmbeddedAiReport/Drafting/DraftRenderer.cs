@@ -32,11 +32,12 @@ public sealed class DraftRenderer
     private readonly IFluidTemplate _template;
     private readonly TemplateOptions _options;
 
-    /// <exception cref="DraftTemplateException">The template does not parse; the message gives the line and column.</exception>
+    /// <exception cref="DraftTemplateException">The template does not parse (the message gives the line and column) or includes another file.</exception>
     public DraftRenderer(string templateSource, string templateName = "draft.md.liquid")
     {
         if (!Parser.TryParse(templateSource, out var template, out var error))
             throw new DraftTemplateException($"{templateName}: {error}");
+        if (TemplateCheck.IncludeProblem(template, templateSource, templateName) is { } include) throw new DraftTemplateException(include);
         _template = template;
         _options = new TemplateOptions();
         var model = new TemplateModel(typeof(DraftView))

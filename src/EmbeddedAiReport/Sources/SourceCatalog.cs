@@ -190,7 +190,8 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             Schedule = schedule,
             Enabled = Flag("enabled", true),
             Section = section,
-            Account = Text("account"),
+            // Blank is not set, as a WeChat account's "name": Liquid takes "" as true, and every item read "[title | ](url)".
+            Account = Text("account") is { } account && !string.IsNullOrWhiteSpace(account) ? account.Trim() : null,
             Include = Patterns("include"),
             Exclude = Patterns("exclude"),
             PolitenessDelay = Span("politenessDelay"),

@@ -36,6 +36,17 @@ public sealed class SourceCatalogTests : IDisposable
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Parse_BlankAccount_IsNotSet(string account)
+    {
+        // A blank account would be shown as "[title | ](url)": the draft template takes any text, "" too, as an account.
+        var source = Assert.Single(_services.Sources($$"""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "account": "{{account}}"}]}"""));
+
+        Assert.Null(source.Account);
+    }
+
+    [Theory]
     [InlineData("""{"sources": [{"id": "a", "kind": "nope", "url": "https://x.org/"}]}""", "sources.json: source 'a': kind: unknown kind 'nope'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed"}]}""", "sources.json: source 'a': url: required for kind 'feed'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "ftp://x.org/f"}]}""", "sources.json: source 'a': url: not an absolute http(s) URL")]

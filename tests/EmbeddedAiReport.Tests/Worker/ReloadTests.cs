@@ -110,6 +110,21 @@ public sealed class ReloadTests : LoopbackTest
         Assert.Equal([0, 1, 1], new[] { "a.xml", "c.xml", "d.xml" }.Select(Requests).ToArray());
     }
 
+    [Fact]
+    public async Task Start_AnExportScheduleWhoseYearHasPassed_IsLoggedAndTheDaemonRuns()
+    {
+        var config = Folder.ConfigWithSources(Sources(("c", "c", "1h")));
+        TempDirectory.EditSettings(config, json => json["Report"]!["ExportSchedule"] = "0 0 9 ? * MON 2019");
+        Daemon.Prepare(config);
+        await using var daemon = Daemon.Start(config, Folder.File("report.db"), _clock);
+
+        var refused = await daemon.WaitForAsync(4116);
+        await daemon.WaitForAsync(2001, "Polled c:");
+
+        Assert.Equal("The weekly-draft job is not scheduled: Report:ExportSchedule '0 0 9 ? * MON 2019' has no time left to fire (a year that has passed?); "
+            + "fix it in appsettings.json and restart", refused);
+    }
+
     private int Requests(string file) => Server.Requests.Count(r => r.PathAndQuery == "/" + file);
 
     private void Feed(string name, string title)

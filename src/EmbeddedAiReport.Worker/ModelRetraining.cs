@@ -15,8 +15,8 @@ internal sealed partial class ModelRetraining(LoadedConfig config, ModelTraining
     /// <summary>What to learn from and where to write; null means the shipped defaults.</summary>
     public sealed record Request(string? Corpus = null, IReadOnlyList<string>? Negatives = null, string? OffTopic = null, bool UseDatabase = true, string? Out = null);
 
-    /// <summary>The models written and how many stored entries changed score (null when the database was not used).</summary>
-    public sealed record Result(ModelTraining.Result Models, string RouterPath, string RankerPath, int? Rescored);
+    /// <summary>The models written and how many stored entries changed score and tags (null when the database was not used).</summary>
+    public sealed record Result(ModelTraining.Result Models, string RouterPath, string RankerPath, int? Rescored, int? Retagged = null);
 
     /// <summary>Thrown for a request that cannot be trained from (a missing folder, an unreadable file, no positives).</summary>
     public sealed class TrainingProblem(string message) : Exception(message);
@@ -46,11 +46,12 @@ internal sealed partial class ModelRetraining(LoadedConfig config, ModelTraining
         await DraftFiles.WriteAtomicallyAsync(rankerPath, models.Ranker.ToJson(), cancellationToken);
         if (!request.UseDatabase) return new Result(models, routerPath, rankerPath, null);
 
-        // Stored scores are the old model's: score every entry again so drafts and listings agree with the new one.
+        // Stored scores are the old model's and stored tags those of the tags.json the entry met: score and tag every entry
+        // again so drafts, listings and `entries --tag` agree with the new model and taxonomy.
         var classifier = new EntryClassifier(config.Tagging with { Router = models.Router, Ranker = models.Ranker }, timeProvider);
         var weights = config.Sources.ToDictionary(s => s.Id, s => s.Weight, StringComparer.Ordinal);
-        var rescored = await labels.RescoreAsync(e => classifier.ScoreStored(e, weights.GetValueOrDefault(e.SourceId)), cancellationToken);
-        return new Result(models, routerPath, rankerPath, rescored);
+        var (rescored, retagged) = await labels.RescoreAsync(e => classifier.ClassifyStored(e, weights.GetValueOrDefault(e.SourceId)), cancellationToken);
+        return new Result(models, routerPath, rankerPath, rescored, retagged);
     }
 
     /// <summary>

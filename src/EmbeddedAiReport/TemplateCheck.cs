@@ -10,7 +10,8 @@ namespace EmbeddedAiReport;
 /// This walks the template's syntax tree once (no rendering, microseconds: it runs wherever the template is loaded), following
 /// <c>for</c> loops to the element type of the list they iterate. Lists and text also have <c>size</c>, <c>first</c> and
 /// <c>last</c>; variables a template sets itself (<c>assign</c>, <c>capture</c>, <c>increment</c>, macros) and <c>forloop</c>
-/// are accepted without further checks.
+/// are accepted without further checks. A filter Liquid does not have (<c>| upcas</c>) passes its value through unchanged, as
+/// silently: it is reported too, with <c>|</c> as its owner.
 /// </remarks>
 public static partial class TemplateCheck
 {
@@ -19,16 +20,59 @@ public static partial class TemplateCheck
 
     /// <summary>Every unknown name <paramref name="template"/> reads, once per path as written, in template order.</summary>
     /// <param name="source">The template's text, to give each problem the line it first appears on.</param>
-    public static IReadOnlyList<UnknownTemplateMember> Find(IFluidTemplate template, string source, TemplateModel model)
+    /// <param name="filters">The filters the template is rendered with (<see cref="TemplateOptions.Filters"/>); null: not checked.</param>
+    public static IReadOnlyList<UnknownTemplateMember> Find(IFluidTemplate template, string source, TemplateModel model, FilterCollection? filters = null)
     {
         var own = new OwnVariables();
         own.VisitTemplate(template);
-        var walker = new Walker(model, own.Names);
+        var walker = new Walker(model, own.Names, filters);
         walker.VisitTemplate(template);
         return walker.Problems
             .DistinctBy(p => p.Path)
-            .Select(p => p with { Line = LineOf(source, p.Path) })
+            .Select(p => p with { Line = p.Owner == FilterOwner ? FilterLineOf(source, p.Name) : LineOf(source, p.Path) })
             .ToList();
+    }
+
+    /// <summary>
+    /// Why <paramref name="template"/> cannot be rendered when it includes another file (<c>include</c>, <c>render</c>), or
+    /// null: templates are rendered without a file system, so such a tag failed every render with only the file's name.
+    /// </summary>
+    public static string? IncludeProblem(IFluidTemplate template, string source, string templateName)
+    {
+        var includes = new Includes();
+        includes.VisitTemplate(template);
+        if (!includes.Found) return null;
+        var match = Regex.Match(source, @"\{%-?\s*(include|render)\b", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        var line = match.Success ? $"line {source.AsSpan(0, match.Index).Count('\n') + 1}: " : "";
+        var tag = match.Success ? match.Groups[1].Value : "include";
+        return $"{templateName}: {line}{{% {tag} %}}: a template cannot include other files; write their text into this one";
+    }
+
+    private sealed class Includes : AstVisitor
+    {
+        public bool Found { get; private set; }
+
+        protected override Statement VisitIncludeStatement(IncludeStatement includeStatement)
+        {
+            Found = true;
+            return base.VisitIncludeStatement(includeStatement);
+        }
+
+        protected override Statement VisitRenderStatement(RenderStatement renderStatement)
+        {
+            Found = true;
+            return base.VisitRenderStatement(renderStatement);
+        }
+    }
+
+    /// <summary>The <see cref="UnknownTemplateMember.Owner"/> of an unknown filter.</summary>
+    public const string FilterOwner = "|";
+
+    // The 1-based line of the first "| name" (any space after the bar), or null.
+    private static int? FilterLineOf(string source, string name)
+    {
+        var match = Regex.Match(source, @"\|\s*" + Regex.Escape(name) + @"(?![\w-])", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return match.Success ? source.AsSpan(0, match.Index).Count('\n') + 1 : null;
     }
 
     // The 1-based line where the path first appears as written (a.b.c, any space around the dots), or null.
@@ -48,11 +92,19 @@ public static partial class TemplateCheck
         public static Shape List(Type element) => new(null, element, true);
     }
 
-    private sealed class Walker(TemplateModel model, IReadOnlySet<string> ownVariables) : AstVisitor
+    private sealed class Walker(TemplateModel model, IReadOnlySet<string> ownVariables, FilterCollection? filters) : AstVisitor
     {
         private readonly List<(string Name, Shape Shape)> _loops = [];
 
         public List<UnknownTemplateMember> Problems { get; } = [];
+
+        protected override Expression VisitFilterExpression(FilterExpression filterExpression)
+        {
+            if (filters is not null && !filters.TryGetValue(filterExpression.Name, out _))
+                Problems.Add(new UnknownTemplateMember(FilterOwner + " " + filterExpression.Name, filterExpression.Name, null, FilterOwner,
+                    [.. filters.Select(f => f.Key).Order(StringComparer.Ordinal)]));
+            return base.VisitFilterExpression(filterExpression);
+        }
 
         protected override Statement VisitForStatement(ForStatement forStatement)
         {

@@ -47,7 +47,31 @@ public sealed class TemplateCheckTests
     }
 
     [Theory]
+    [InlineData("{{ date }}\n{% include 'footer' %}", "templates/draft.md.liquid: line 2: {% include %}: a template cannot include other files; write their text into this one")]
+    [InlineData("{{ date }}\n\n{%- render 'footer' -%}", "templates/draft.md.liquid: line 3: {% render %}: a template cannot include other files; write their text into this one")]
+    public void DraftRenderer_TemplateIncludingAFile_IsRefusedWithItsLine(string template, string expected)
+    {
+        // Drafts are rendered without a file system: the tag failed every render with only the file's name ("footer.liquid").
+        var refused = Assert.Throws<DraftTemplateException>(() => new DraftRenderer(template, "templates/draft.md.liquid"));
+
+        Assert.Equal(expected, refused.Message);
+    }
+
+    [Theory]
+    [InlineData("{{ date | upcas }}", "upcas")]
+    [InlineData("{% for s in sections %}{{ s.highlights | joins: '；' }}{% endfor %}", "joins")]
+    [InlineData("{% assign n = count |plus: 1 | Plus: 2 %}{{ n }}", "Plus")]
+    public void Find_UnknownFilter_IsReported(string template, string filter)
+    {
+        var unknown = Assert.Single(Unknown(template));
+
+        Assert.Equal(("| " + filter, filter, TemplateCheck.FilterOwner, 1), (unknown.Path, unknown.Name, unknown.Owner, unknown.Line));
+        Assert.Contains("upcase", unknown.Known);
+    }
+
+    [Theory]
     [InlineData("{{ date }} {{ from }}..{{ to }} {{ count }}")]
+    [InlineData("{{ date | upcase | append: '!' | truncate: 10 }} {{ count | plus: 1 | times: 2 }} {{ sections | map: 'name' | join: ', ' }}")]
     [InlineData("{% for s in sections %}{{ s.items.size }} {{ s.highlights | join: '；' }} {{ s.highlights.first.size }} {{ forloop.index }}{% endfor %}")]
     [InlineData("{% assign first = sections.first %}{{ first.anything }}{% capture x %}{{ count }}{% endcapture %}{{ x }}")]
     [InlineData("{% for s in sections reversed %}{% for i in s.items limit: 2 %}{{ i.title.size }}{% if i.summary != empty %}{% endif %}{% endfor %}{% endfor %}")]

@@ -27,11 +27,11 @@ internal static class TrainCommand
             context.Error.WriteLine(ex.Message);
             return ExitCodes.UsageOrConfig;
         }
-        var (models, routerPath, rankerPath, rescored) = result;
+        var (models, routerPath, rankerPath, rescored, retagged) = result;
         context.Out.WriteLine($"trained on {models.Ranker.TrainedOn}");
         context.Out.WriteLine($"  section router: {models.Router.FeatureCount} features → {routerPath}");
         context.Out.WriteLine($"  relevance model: {models.Ranker.FeatureCount} features, thresholds {Thresholds(models.Ranker)} → {rankerPath}");
-        if (rescored is { } changed) context.Out.WriteLine($"  rescored the database: {changed} entries changed score");
+        if (rescored is { } changed) context.Out.WriteLine($"  rescored the database: {changed} entries changed score, {retagged} changed tags (tags.json)");
         return ExitCodes.Ok;
     }
 

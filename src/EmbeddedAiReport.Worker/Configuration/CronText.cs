@@ -24,15 +24,20 @@ internal static partial class CronText
                 + "day-of-month month day-of-week [year]), '?' in day-of-month or day-of-week, and days of week SUN-SAT (or 1-7 from Sunday)"
                 + (meant is null ? "" : $": write '{meant}'");
         }
+        CronExpression cron;
         try
         {
-            _ = new CronExpression(expression);
-            return null;
+            cron = new CronExpression(expression);
         }
         catch (FormatException ex)
         {
             return $"not a Quartz cron expression: '{expression}' ({WithoutApiHints(ex.Message)})";
         }
+        // Quartz parses a date no calendar has (February 30, April 31) but refuses to schedule it, which stopped the
+        // daemon at start (or a reload) on a config that validate had passed.
+        return cron.GetNextValidTimeAfter(DateTimeOffset.UnixEpoch) is null
+            ? $"'{expression}' never fires: no date matches its day-of-month, month and year fields"
+            : null;
     }
 
     // "m h dom mon dow" → "0 m h dom mon dow" with '?' where Quartz needs it and day numbers as names (Unix counts 0-6 from Sunday).

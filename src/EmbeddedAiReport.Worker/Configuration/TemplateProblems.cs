@@ -9,6 +9,12 @@ internal static class TemplateProblems
     public static IEnumerable<string> Of(string file, IReadOnlyList<UnknownTemplateMember> unknown) => unknown.Select(u =>
     {
         var line = u.Line is { } number ? $"line {number}: " : "";
+        if (u.Owner == TemplateCheck.FilterOwner)
+        {
+            var closeFilters = CloseNames.Among(u.Name, u.Known);
+            return $"{file}: {line}{u.Path}: no such filter, so the value would pass through unchanged"
+                + (closeFilters.Count > 0 ? $"; did you mean {string.Join(" or ", closeFilters)}?" : "");
+        }
         var what = u.Owner.Length == 0 ? "no such variable" : $"{u.Owner} has no member '{u.Name}'";
         var close = CloseNames.Among(u.Name, u.Known);
         var meant = close.Count > 0 ? $"; did you mean {string.Join(" or ", close)}?" : "";

@@ -39,6 +39,10 @@ internal static class Schedules
         return new CronExpression(schedule, zone).GetNextValidTimeAfter(last) is { } due && due <= now;
     }
 
+    /// <summary>True when <paramref name="schedule"/> is a cron with no time after <paramref name="now"/> (its year field has passed).</summary>
+    public static bool NeverFires(string schedule, DateTimeOffset now, TimeZoneInfo zone) =>
+        Duration.TryParse(schedule) is null && new CronExpression(schedule, zone).GetNextValidTimeAfter(now) is null;
+
     /// <summary>The latest time of <paramref name="cron"/> after <paramref name="after"/> and at or before <paramref name="now"/>, or null.</summary>
     public static DateTimeOffset? LastDue(string cron, TimeZoneInfo zone, DateTimeOffset after, DateTimeOffset now)
     {

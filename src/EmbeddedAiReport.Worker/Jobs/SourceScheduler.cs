@@ -133,6 +133,14 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         foreach (var source in enabled.Values)
         {
             if (state.Schedules(SourcesGroup).TryGetValue(source.Id, out var stored) && stored == source.Schedule) continue;
+            if (Schedules.NeverFires(source.Schedule, now, zone))
+            {
+                // Quartz refuses such a trigger: one source's cron that has run out (a year field in the past) must not stop
+                // the daemon's start or the rest of a reload. Its old trigger goes too: sources.json no longer says it.
+                await scheduler.DeleteJob(new JobKey(source.Id, SourcesGroup), cancellationToken);
+                NeverFires(source.Id, source.Schedule);
+                continue;
+            }
             var job = JobBuilder.Create<PollSourceJob>().WithIdentity(source.Id, SourcesGroup)
                 .UsingJobData(PollSourceJob.SourceIdKey, source.Id).UsingJobData(ScheduleKey, source.Schedule).StoreDurably()
                 .RequestRecovery(Clustered).Build();
@@ -164,24 +172,33 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         var lastExport = await issues.LastExportAsync(cancellationToken);
         var since = covered is { } c && (lastExport is null || c > lastExport) ? c : lastExport;
         var missed = since is { } from && from <= now ? Schedules.LastDue(cron, zone, from, now - MisfireThreshold) : null;
-        await ScheduleCronAsync<ExportDraftJob>(scheduler, state, ExportJob, cron, now, zone, cancellationToken);
-        await ScheduleCronAsync<HousekeepingJob>(scheduler, state, HousekeepingJob, report.Value.HousekeepingSchedule, now, zone, cancellationToken);
-        return missed;
+        var exporting = await ScheduleCronAsync<ExportDraftJob>(scheduler, state, ExportJob, cron, "Report:ExportSchedule", now, zone, cancellationToken);
+        await ScheduleCronAsync<HousekeepingJob>(scheduler, state, HousekeepingJob, report.Value.HousekeepingSchedule, "Report:HousekeepingSchedule", now, zone, cancellationToken);
+        return exporting ? missed : null;
     }
 
     // The members Quartz's JobBuilder.Create<T> needs of a job type (its own annotation).
     private const DynamicallyAccessedMemberTypes JobMembers =
         DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.Interfaces;
 
-    private async Task ScheduleCronAsync<[DynamicallyAccessedMembers(JobMembers)] TJob>(IScheduler scheduler, StoredSchedules state, string name,
-        string cron, DateTimeOffset now, TimeZoneInfo zone, CancellationToken cancellationToken) where TJob : IJob
+    // Returns false when the cron has no time left to fire (its year field has passed): Quartz refuses such a trigger, which
+    // stopped the daemon's start; the job is then left out, with an error naming the setting.
+    private async Task<bool> ScheduleCronAsync<[DynamicallyAccessedMembers(JobMembers)] TJob>(IScheduler scheduler, StoredSchedules state, string name,
+        string cron, string setting, DateTimeOffset now, TimeZoneInfo zone, CancellationToken cancellationToken) where TJob : IJob
     {
-        if (state.Schedules(SystemGroup).GetValueOrDefault(name) == cron && state.NextFire(SystemGroup, name) is { } next && next > now) return;
+        if (state.Schedules(SystemGroup).GetValueOrDefault(name) == cron && state.NextFire(SystemGroup, name) is { } next && next > now) return true;
+        if (Schedules.NeverFires(cron, now, zone))
+        {
+            await scheduler.DeleteJob(new JobKey(name, SystemGroup), cancellationToken);
+            SystemJobNeverFires(name, setting, cron);
+            return false;
+        }
         var job = JobBuilder.Create<TJob>().WithIdentity(name, SystemGroup).UsingJobData(ScheduleKey, cron).StoreDurably().RequestRecovery(Clustered).Build();
         var trigger = TriggerBuilder.Create().WithIdentity(name, SystemGroup).ForJob(name, SystemGroup).StartAt(now)
             .WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)).Build();
         await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);
         Scheduled(name, cron);
+        return true;
     }
 
     /// <summary>Polls once, now, every enabled source (of <paramref name="only"/>, when given) whose last success is older than its schedule.</summary>
@@ -191,6 +208,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         var zone = config.Draft.Zone();
         var overdue = snapshot.Sources
             .Where(s => s.Enabled && (only is null || only.Contains(s.Id)))
+            .Where(s => !Schedules.NeverFires(s.Schedule, now, zone))
             .Where(s => Schedules.IsOverdue(s.Schedule, health.GetValueOrDefault(s.Id)?.LastSuccess, now, zone))
             .ToList();
         if (overdue.Count > 0) CatchingUp(overdue.Count, string.Join(", ", overdue.Select(s => s.Id)));
@@ -217,6 +235,12 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
 
     [LoggerMessage(EventId = 4109, Level = LogLevel.Error, Message = "Clearing the job store failed ({Reason}); its tables were recreated empty")]
     private partial void JobStoreRecreated(string reason);
+
+    [LoggerMessage(EventId = 4115, Level = LogLevel.Error, Message = "{SourceId} is not scheduled: its schedule '{Schedule}' has no time left to fire (a year that has passed?); fix it in sources.json (poll --source still polls it)")]
+    private partial void NeverFires(string sourceId, string schedule);
+
+    [LoggerMessage(EventId = 4116, Level = LogLevel.Error, Message = "The {JobId} job is not scheduled: {Setting} '{Schedule}' has no time left to fire (a year that has passed?); fix it in appsettings.json and restart")]
+    private partial void SystemJobNeverFires(string jobId, string setting, string schedule);
 
     [LoggerMessage(EventId = 4110, Level = LogLevel.Information, Message = "{SourceId} was edited in sources.json: its pause after failures is lifted")]
     private partial void PauseLifted(string sourceId);

@@ -33,11 +33,12 @@ public sealed class DraftRenderer
     private readonly IFluidTemplate _template;
     private readonly TemplateOptions _options;
 
-    /// <exception cref="DraftTemplateException">The template does not parse; the message gives the line and column.</exception>
+    /// <exception cref="DraftTemplateException">The template does not parse (the message gives the line and column) or includes another file.</exception>
     public DraftRenderer(string templateSource, string templateName = "draft.md.liquid")
     {
         if (!Parser.TryParse(templateSource, out var template, out var error))
             throw new DraftTemplateException($"{templateName}: {error}");
+        if (TemplateCheck.IncludeProblem(template, templateSource, templateName) is { } include) throw new DraftTemplateException(include);
         _template = template;
         _options = new TemplateOptions();
         var model = new TemplateModel(typeof(DraftView))
@@ -52,7 +53,7 @@ public sealed class DraftRenderer
             ("summary", v => v.Summary), ("links", v => v.Links), ("writeups", v => v.Writeups));
         _options.Register<LinkView>(model, ("kind", v => v.Kind), ("target", v => v.Target), ("url", v => v.Url), ("title", v => v.Title));
         _options.Register<WriteupView>(model, ("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url));
-        UnknownMembers = TemplateCheck.Find(template, templateSource, model);
+        UnknownMembers = TemplateCheck.Find(template, templateSource, model, _options.Filters);
     }
 
     /// <summary>

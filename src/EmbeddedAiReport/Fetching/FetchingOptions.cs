@@ -68,6 +68,8 @@ public sealed class FetchingOptions
     /// <summary>The full User-Agent header value.</summary>
     public string UserAgentHeader => string.IsNullOrWhiteSpace(Contact) ? UserAgent : $"{UserAgent} (+{Contact})";
 
+    private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);
+
     /// <summary>Every problem with these settings, each naming its field.</summary>
     public IEnumerable<string> Validate()
     {
@@ -76,17 +78,22 @@ public sealed class FetchingOptions
         if (MaxBytes <= 0) yield return $"Fetching:MaxBytes: must be positive, got {MaxBytes}";
         if (MaxRedirects is < 0 or > 20) yield return $"Fetching:MaxRedirects: must be 0..20, got {MaxRedirects}";
         if (Retries is < 0 or > 10) yield return $"Fetching:Retries: must be 0..10, got {Retries}";
+        // Polly's retry and circuit breaker refuse these beyond their ranges, and the timers of waits beyond ~49 days: each
+        // such value made every poll an "internal error" on a config validate had passed.
         if (RetryBaseDelay < TimeSpan.Zero) yield return "Fetching:RetryBaseDelay: must not be negative";
+        else if (RetryBaseDelay > OneDay) yield return $"Fetching:RetryBaseDelay: must be at most 1 day, got {RetryBaseDelay}";
         if (MaxRetryAfter < TimeSpan.Zero) yield return "Fetching:MaxRetryAfter: must not be negative";
         if (PollBudget <= TimeSpan.Zero) yield return $"Fetching:PollBudget: must be positive, got {PollBudget}";
+        else if (PollBudget > OneDay) yield return $"Fetching:PollBudget: must be at most 1 day, got {PollBudget}";
         if (TotalTimeout < Timeout) yield return $"Fetching:TotalTimeout: must be at least Fetching:Timeout ({Timeout})";
         // Polly's timeout strategy accepts at most one day; a longer value would fail every fetch instead of starting.
         if (TotalTimeout > TimeSpan.FromDays(1)) yield return $"Fetching:TotalTimeout: must be at most 1 day, got {TotalTimeout}";
         if (CircuitBreakerFailures < 2) yield return $"Fetching:CircuitBreakerFailures: must be at least 2, got {CircuitBreakerFailures}";
-        if (CircuitBreakDuration <= TimeSpan.Zero) yield return "Fetching:CircuitBreakDuration: must be positive";
+        if (CircuitBreakDuration < TimeSpan.FromSeconds(0.5) || CircuitBreakDuration > OneDay)
+            yield return $"Fetching:CircuitBreakDuration: must be from 0.5 s to 1 day, got {CircuitBreakDuration}";
         if (FailureBackoff < TimeSpan.Zero || MaxFailureBackoff < FailureBackoff) yield return "Fetching:FailureBackoff/MaxFailureBackoff: 0 ≤ FailureBackoff ≤ MaxFailureBackoff";
         if (MaxParallelSources is < 1 or > 64) yield return $"Fetching:MaxParallelSources: must be 1..64, got {MaxParallelSources}";
         foreach (var (host, delay) in HostDelays)
-            if (delay < TimeSpan.Zero) yield return $"Fetching:HostDelays:{host}: must not be negative";
+            if (delay < TimeSpan.Zero || delay > OneDay) yield return $"Fetching:HostDelays:{host}: must be from 0 to 1 day, got {delay}";
     }
 }

@@ -13,6 +13,11 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
         "maxBytes", "allowPrivateNetwork", "weight", "comment",
     };
 
+    // Longer waits and intervals are mistakes, and past these the timers and the schedule's dates overflow (a stack trace
+    // at the first poll or at the daemon's start instead of a config problem). Fetching:TotalTimeout has the same 1 day cap.
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+    private static readonly TimeSpan MaxInterval = TimeSpan.FromDays(366);
+
     private readonly Dictionary<string, ISourceKind> _kinds = kinds.ToDictionary(k => k.Kind, StringComparer.Ordinal);
 
     /// <summary>The registered kinds, by name.</summary>
@@ -100,12 +105,14 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             Problem(field, $"expected true or false, got {value.ValueKind}");
             return fallback;
         }
-        TimeSpan? Span(string field)
+        TimeSpan? Span(string field, bool positive = false)
         {
             var text = element.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetRawText() : Text(field);
             if (text is null) return null;
             var span = Duration.TryParse(text);
             if (span is null) Problem(field, Duration.Problem(text));
+            else if (positive && span <= TimeSpan.Zero) Problem(field, $"must be longer than zero, got {text}");
+            else if (span > MaxWait) Problem(field, $"must be at most 1 day, got {text}");
             return span;
         }
         IReadOnlyList<string> Patterns(string field)
@@ -146,6 +153,7 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
         if (Duration.TryParse(schedule) is { } interval)
         {
             if (interval < TimeSpan.FromMinutes(1)) Problem("schedule", $"interval {schedule} is shorter than a minute");
+            else if (interval > MaxInterval) Problem("schedule", $"interval {schedule} is longer than a year");
         }
         else if (!schedule.Trim().Contains(' '))   // one word: meant as an interval (a cron expression has 6 or 7 fields)
         {
@@ -182,12 +190,13 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             Schedule = schedule,
             Enabled = Flag("enabled", true),
             Section = section,
-            Account = Text("account"),
+            // Blank is not set, as a WeChat account's "name": Liquid takes "" as true, and every item read "[title | ](url)".
+            Account = Text("account") is { } account && !string.IsNullOrWhiteSpace(account) ? account.Trim() : null,
             Include = Patterns("include"),
             Exclude = Patterns("exclude"),
             PolitenessDelay = Span("politenessDelay"),
-            Timeout = Span("timeout"),
-            PollBudget = Span("budget"),
+            Timeout = Span("timeout", positive: true),
+            PollBudget = Span("budget", positive: true),
             MaxBytes = maxBytes,
             AllowPrivateNetwork = Flag("allowPrivateNetwork", false),
             Weight = weight,

@@ -92,26 +92,47 @@ public sealed class LabelStore(ReportDatabase database)
         return labels;
     }
 
-    /// <summary>Scores every stored entry again with <paramref name="score"/>, in batches; returns how many scores changed.</summary>
-    public async Task<int> RescoreAsync(Func<StoredEntry, double> score, CancellationToken cancellationToken)
+    /// <summary>
+    /// Scores and tags every stored entry again with <paramref name="classify"/>, in batches; returns how many scores and
+    /// how many tag sets changed.
+    /// </summary>
+    public async Task<(int Rescored, int Retagged)> RescoreAsync(Func<StoredEntry, (double Score, IReadOnlyList<EntryTag> Tags)> classify,
+        CancellationToken cancellationToken)
     {
         const int batch = 2000;
-        var changed = 0;
+        var (rescored, retagged) = (0, 0);
         long last = 0;
         while (true)
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
             var entries = await ListAsync(connection, transaction, $"e.id > @last ORDER BY e.id LIMIT {batch}", [("@last", last)], cancellationToken);
-            if (entries.Count == 0) return changed;
+            if (entries.Count == 0) return (rescored, retagged);
+            var storedTags = new Dictionary<long, string?>(entries.Count);
+            await using (var read = connection.CreateCommand(transaction, $"SELECT id, tags FROM entries WHERE id > @last ORDER BY id LIMIT {batch}"))
+            {
+                read.AddParameter("@last", last);
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) storedTags[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+            }
             await using var update = connection.CreateCommand(transaction, "UPDATE entries SET score = @score WHERE id = @id AND score <> @score");
             var scoreParameter = update.AddParameter("@score");
             var idParameter = update.AddParameter("@id");
+            await using var retag = connection.CreateCommand(transaction, "UPDATE entries SET tags = @tags WHERE id = @id");
+            var tagsParameter = retag.AddParameter("@tags");
+            var retagId = retag.AddParameter("@id");
             foreach (var entry in entries)
             {
-                scoreParameter.Value = score(entry);
+                var (score, tags) = classify(entry);
+                scoreParameter.Value = score;
                 idParameter.Value = entry.Id;
-                changed += await update.ExecuteNonQueryAsync(cancellationToken);
+                rescored += await update.ExecuteNonQueryAsync(cancellationToken);
+                // Compared as tags, not as text: rows moved by migration 0015 wrote the same weights in another form.
+                var json = tags.Count > 0 ? EntryTag.Json(tags) : null;
+                if (EntryTag.Parse(json).SequenceEqual(EntryTag.Parse(storedTags.GetValueOrDefault(entry.Id)))) continue;
+                tagsParameter.Value = (object?)json ?? DBNull.Value;
+                retagId.Value = entry.Id;
+                retagged += await retag.ExecuteNonQueryAsync(cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
             last = entries[^1].Id;

@@ -20,16 +20,17 @@ public sealed class SummaryPrompt
     private readonly IFluidTemplate _template;
     private readonly TemplateOptions _options = new();
 
-    /// <exception cref="DraftTemplateException">The template does not parse; the message names the file, line and column.</exception>
+    /// <exception cref="DraftTemplateException">The template does not parse (the message names the file, line and column) or includes another file.</exception>
     public SummaryPrompt(string templateSource, string templateName)
     {
         if (!Parser.TryParse(templateSource, out var template, out var error))
             throw new DraftTemplateException($"{templateName}: {error}");
+        if (TemplateCheck.IncludeProblem(template, templateSource, templateName) is { } include) throw new DraftTemplateException(include);
         _template = template;
         var model = new TemplateModel(typeof(PromptView));
         _options.Register<PromptView>(model, ("title", v => v.Title), ("text", v => v.Text), ("account", v => v.Account), ("kind", v => v.Kind),
             ("prefix", v => v.Prefix));
-        UnknownMembers = TemplateCheck.Find(template, templateSource, model);
+        UnknownMembers = TemplateCheck.Find(template, templateSource, model, _options.Filters);
         Version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(templateSource.ReplaceLineEndings("\n"))))[..16].ToLowerInvariant();
     }
 

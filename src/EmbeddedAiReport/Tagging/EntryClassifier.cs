@@ -47,15 +47,18 @@ public sealed class EntryClassifier(IOptionsMonitor<TaggingModel> models, TimePr
         return new Classification(route, new Relevance(score, ranker.ThresholdFor(route.Section), null, ranker.Contributions(entry, occurrences)));
     }
 
-    /// <summary>The relevance of a stored entry as the current model scores it (to rescore the database after training).</summary>
-    public double ScoreStored(StoredEntry entry, double sourceWeight)
+    /// <summary>
+    /// The relevance and tags of a stored entry as the current model and taxonomy give them (to rescore and retag the
+    /// database after training: tags.json may have gained, lost or renamed tags since the entry was stored).
+    /// </summary>
+    public (double Score, IReadOnlyList<EntryTag> Tags) ClassifyStored(StoredEntry entry, double sourceWeight)
     {
         var model = models.CurrentValue;
         var candidate = entry.ToCandidate();
         var occurrences = model.Taxonomy.Matcher.Occurrences(candidate.Title, candidate.Summary);
-        if (model.Ranker is not { } ranker)
-            return KeywordRelevance.FromKeywordScore(RelevanceScorer.Score(candidate, Tags(occurrences), sourceWeight, model.Taxonomy.Scoring, timeProvider.GetUtcNow()).Total);
-        return ranker.Score(candidate, occurrences, sourceWeight);
+        var keywords = RelevanceScorer.Score(candidate, Tags(occurrences), sourceWeight, model.Taxonomy.Scoring, timeProvider.GetUtcNow());
+        var score = model.Ranker is { } ranker ? ranker.Score(candidate, occurrences, sourceWeight) : KeywordRelevance.FromKeywordScore(keywords.Total);
+        return (score, keywords.Tags);
     }
 
     /// <summary>The relevance of a stored entry as the current model scores it, with the reasons.</summary>

@@ -35,6 +35,28 @@ public sealed class RankingCliTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Train_AfterATagIsRenamedInTagsJson_RetagsTheStoredEntries()
+    {
+        var before = await Cli("entries", "--all", "--tag", "quantization");
+        var tags = Path.Combine(_config, "tags.json");
+        File.WriteAllText(tags, File.ReadAllText(tags).Replace("\"tag\": \"quantization\"", "\"tag\": \"low-bit\""));
+
+        var train = await Cli("train");
+        var after = await Cli("entries", "--all", "--tag", "low-bit");
+
+        Assert.Equal(0, train.ExitCode);
+        Assert.Matches(@"rescored the database: \d+ entries changed score, [1-9]\d* changed tags \(tags.json\)", train.Out);
+        Assert.Equal(0, after.ExitCode);
+        Assert.Matches(@"^[1-9]\d* entries \(any date\)", before.Error.Trim());
+        // The entries stored under the old name carry the new one (their scores may move with the retrained model).
+        Assert.Equal(Ids(before.Out), Ids(after.Out));
+        Assert.Equal(before.Error, after.Error);
+    }
+
+    private static IReadOnlyList<string> Ids(string listing) =>
+        [.. listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Trim().Split(' ')[0]).Order(StringComparer.Ordinal)];
+
+    [Fact]
     public async Task Train_NoEditorsItemsAnywhere_ExitsTwoWithAClearMessage()
     {
         var empty = Directory.CreateDirectory(Folder.File("empty-corpus")).FullName;

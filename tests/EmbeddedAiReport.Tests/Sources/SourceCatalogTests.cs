@@ -36,11 +36,27 @@ public sealed class SourceCatalogTests : IDisposable
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Parse_BlankAccount_IsNotSet(string account)
+    {
+        // A blank account would be shown as "[title | ](url)": the draft template takes any text, "" too, as an account.
+        var source = Assert.Single(_services.Sources($$"""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "account": "{{account}}"}]}"""));
+
+        Assert.Null(source.Account);
+    }
+
+    [Theory]
     [InlineData("""{"sources": [{"id": "a", "kind": "nope", "url": "https://x.org/"}]}""", "sources.json: source 'a': kind: unknown kind 'nope'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed"}]}""", "sources.json: source 'a': url: required for kind 'feed'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "ftp://x.org/f"}]}""", "sources.json: source 'a': url: not an absolute http(s) URL")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "schedule": "every day"}]}""", "sources.json: source 'a': schedule: not a cron expression")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "schedule": "10s"}]}""", "sources.json: source 'a': schedule: interval 10s is shorter than a minute")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "schedule": "9999999d"}]}""", "sources.json: source 'a': schedule: interval 9999999d is longer than a year")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "timeout": "0s"}]}""", "sources.json: source 'a': timeout: must be longer than zero, got 0s")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "budget": "0s"}]}""", "sources.json: source 'a': budget: must be longer than zero, got 0s")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "timeout": "99999d"}]}""", "sources.json: source 'a': timeout: must be at most 1 day, got 99999d")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "politenessDelay": "60d"}]}""", "sources.json: source 'a': politenessDelay: must be at most 1 day, got 60d")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "colour": "red"}]}""", "sources.json: source 'a': colour: unknown field for kind 'feed'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "include": "([a"}]}""", "sources.json: source 'a': include: bad regex '([a'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "section": "sports"}]}""", "sources.json: source 'a': section: unknown section 'sports'")]

@@ -82,7 +82,7 @@ public sealed class LabelStoreTests : IDisposable
         await SeedAsync(_services, "s", Enumerable.Range(0, 2500)
             .Select(i => Entry($"url:example.com/{i}", $"post {i}", "news", Monday, score: i % 2 == 0 ? 0.5 : 0.1)).ToArray());
 
-        var changed = await _services.Get<LabelStore>().RescoreAsync(e => 0.5, CancellationToken.None);
+        var (changed, _) = await _services.Get<LabelStore>().RescoreAsync(e => (0.5, []), CancellationToken.None);
 
         Assert.Equal(1250, changed);
         var scores = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery { Limit = 5000 }, CancellationToken.None)).Select(r => r.Entry.Score);

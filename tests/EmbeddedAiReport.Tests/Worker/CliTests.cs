@@ -107,6 +107,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_TemplateUsesAFilterLiquidDoesNotHave_NamesFileLineFilterAndTheOneMeant()
+    {
+        // Liquid passes a value through an unknown filter unchanged: `| upcas` would silently leave every heading as it was.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var path = Path.Combine(config, "templates", "draft.md.liquid");
+        var template = File.ReadAllText(path);
+        File.WriteAllText(path, template.Replace("## {{ section.name }}", "## {{ section.name | upcas }}", StringComparison.Ordinal));
+        var line = template[..template.IndexOf("## {{ section.name }}", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+
+        var validate = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, validate.ExitCode);
+        Assert.Equal($"templates/draft.md.liquid: line {line}: | upcas: no such filter, so the value would pass through unchanged; did you mean upcase?",
+            validate.Error.Split('\n')[0].Trim());
+    }
+
+    [Fact]
     public async Task Poll_BrokenTemplate_PollsWithoutReadingItWhileExportRefuses()
     {
         // poll renders no draft and skips the template; the commands that render one still refuse a broken one.

@@ -74,6 +74,29 @@ public sealed class OperatorMessagesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Validate_FetchingDurationsPollyAndTimersRefuse_NameTheKeys()
+    {
+        // Each of these made every poll an "internal error" (Polly's option validation, a timer's range) on a config validate passed.
+        var config = Config("\"enabled\": true", json =>
+        {
+            json["Fetching"]!["RetryBaseDelay"] = "2d";
+            json["Fetching"]!["CircuitBreakDuration"] = "00:00:00.1";
+            json["Fetching"]!["PollBudget"] = "60d";
+            json["Fetching"]!["HostDelays"]!["arxiv.org"] = "2d";
+        });
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            ["appsettings.json: Fetching:RetryBaseDelay: must be at most 1 day, got 2.00:00:00",
+             "appsettings.json: Fetching:PollBudget: must be at most 1 day, got 60.00:00:00",
+             "appsettings.json: Fetching:CircuitBreakDuration: must be from 0.5 s to 1 day, got 00:00:00.1000000",
+             "appsettings.json: Fetching:HostDelays:arxiv.org: must be from 0 to 1 day, got 2.00:00:00", "4 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
     public async Task Validate_NegativeLinkLimits_NameTheKeys()
     {
         // Both limits reach SQL as parameters; a negative one would silently make every paper a hub.
@@ -167,6 +190,8 @@ public sealed class OperatorMessagesTests : LoopbackTest
     [InlineData("30 3 * * *", "write '0 30 3 * * ?'")]
     [InlineData("0 9 * * 1-5", "write '0 0 9 ? * MON-FRI'")]
     [InlineData("0 0 9 ? MON *", "not a Quartz cron expression: '0 0 9 ? MON *' (Invalid Month value: 'MON' names a day of the week")]
+    [InlineData("0 0 12 31 2 ?", "'0 0 12 31 2 ?' never fires: no date matches its day-of-month, month and year fields")]
+    [InlineData("0 0 12 30 2 ? *", "'0 0 12 30 2 ? *' never fires: no date matches its day-of-month, month and year fields")]
     public async Task Validate_UnixCron_IsExplainedInTheConfigsWords(string schedule, string expected)
     {
         var result = await CliRunner.RunAsync("validate", "--config", Config($"\"schedule\": \"{schedule}\""));

@@ -89,6 +89,42 @@ public sealed class ReloadTests : LoopbackTest
         Assert.Equal([1, 1, 1, 1, 1], new[] { "a.xml", "missing.xml", "zebra.xml", "c.xml", "d.xml" }.Select(Requests).ToArray());
     }
 
+    [Fact]
+    public async Task Start_ACronWhoseYearHasPassed_IsLoggedAndTheOtherSourcesRunAndReload()
+    {
+        // Quartz refuses a trigger that never fires: such a schedule stopped the daemon's start with a stack trace.
+        var config = Folder.ConfigWithSources(Sources(("a", "a", "0 0 12 * * ? 2019"), ("c", "c", "1h")));
+        Daemon.Prepare(config);
+        await using var daemon = Daemon.Start(config, Folder.File("report.db"), _clock);
+        var refused = await daemon.WaitForAsync(4115, "a is not scheduled");
+        await daemon.WaitForAsync(2001, "Polled c:");
+        await daemon.WaitForAsync(4112);
+
+        // A reload with such a schedule leaves that source out and applies the rest.
+        await File.WriteAllTextAsync(Path.Combine(config, "sources.json"), Sources(("a", "a", "0 0 12 * * ? 2019"), ("c", "c", "0 0 12 * * ? 2019"), ("d", "d", "1h")));
+        await daemon.WaitForAsync(4115, "c is not scheduled", _clock);
+        await daemon.WaitForAsync(2001, "Polled d:", _clock);
+
+        Assert.Equal("a is not scheduled: its schedule '0 0 12 * * ? 2019' has no time left to fire (a year that has passed?); "
+            + "fix it in sources.json (poll --source still polls it)", refused);
+        Assert.Equal([0, 1, 1], new[] { "a.xml", "c.xml", "d.xml" }.Select(Requests).ToArray());
+    }
+
+    [Fact]
+    public async Task Start_AnExportScheduleWhoseYearHasPassed_IsLoggedAndTheDaemonRuns()
+    {
+        var config = Folder.ConfigWithSources(Sources(("c", "c", "1h")));
+        TempDirectory.EditSettings(config, json => json["Report"]!["ExportSchedule"] = "0 0 9 ? * MON 2019");
+        Daemon.Prepare(config);
+        await using var daemon = Daemon.Start(config, Folder.File("report.db"), _clock);
+
+        var refused = await daemon.WaitForAsync(4116);
+        await daemon.WaitForAsync(2001, "Polled c:");
+
+        Assert.Equal("The weekly-draft job is not scheduled: Report:ExportSchedule '0 0 9 ? * MON 2019' has no time left to fire (a year that has passed?); "
+            + "fix it in appsettings.json and restart", refused);
+    }
+
     private int Requests(string file) => Server.Requests.Count(r => r.PathAndQuery == "/" + file);
 
     private void Feed(string name, string title)

@@ -27,6 +27,10 @@ public sealed class EntryKeyTests
     [InlineData("https://www.github.com/alibaba/MNN/releases/tag/v1.0.0-rc1", "gh:alibaba/mnn@v1.0.0-rc1")]
     [InlineData("https://Example.COM/Post/?utm_source=x&b=2&a=1#top", "url:example.com/Post?a=1&b=2")]
     [InlineData("https://www.example.com/post", "url:example.com/post")]
+    // A port other than the scheme's default is part of the address (another server); the default one is not written.
+    [InlineData("https://example.com:8443/post", "url:example.com:8443/post")]
+    [InlineData("http://Example.com:8080/post/", "url:example.com:8080/post")]
+    [InlineData("https://example.com:443/post", "url:example.com/post")]
     [InlineData("https://zhuanlan.zhihu.com/p/139552817?from=timeline&spm=a.b", "url:zhuanlan.zhihu.com/p/139552817")]
     [InlineData("https://example.com/p/1?from=singlemessage&isappinstalled=0&fbclid=x&utm_oi=2", "url:example.com/p/1")]
     // Parameters that name content on ordinary sites stay: two release notes, two languages, two files are two entries.

@@ -53,6 +53,9 @@ public sealed class EntryKeyTests
     [InlineData("oai:arXiv.org:2403.01234v1", "2403.01234", 1)]
     [InlineData("hep-th/9901001", "hep-th/9901001", null)]
     [InlineData("astro-ph/0601001v1", "astro-ph/0601001", 1)]
+    // arXiv identifier scheme: 4-digit numbers up to 1412 (Adam is 1412.6980), 5-digit ones from 1501 on (1501.00001 is the first).
+    [InlineData("1412.6980v9", "1412.6980", 9)]
+    [InlineData("1501.00001", "1501.00001", null)]
     public void ArxivId_TryParse_SplitsBaseAndVersion(string text, string expectedBase, int? expectedVersion)
     {
         var id = ArxivId.TryParse(text);
@@ -62,6 +65,8 @@ public sealed class EntryKeyTests
 
     [Theory]
     [InlineData("2011.1228")]
+    [InlineData("1501.0001")]
+    [InlineData("1412.69800")]
     [InlineData("not an id")]
     [InlineData("")]
     public void ArxivId_TryParse_Garbage_IsNull(string text) => Assert.Null(ArxivId.TryParse(text));

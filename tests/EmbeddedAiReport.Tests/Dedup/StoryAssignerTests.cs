@@ -126,6 +126,32 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
         Assert.Equal("gh:tencent/ncnn", Assert.Single(entries, e => e.IsStoryPrimary).CanonicalKey);
     }
 
+    // Dedup:MaxLinksPerEntry (3): a post naming its paper and two repositories is about that paper; a post naming four is a
+    // roundup, whose links group nothing. The paper is stored first, so the post's own links are what is looked up.
+    [Fact]
+    public async Task AssignPendingAsync_PostWithThreeLinksJoinsThePaper_RoundupWithFourStaysApart()
+    {
+        var paper = new CandidateEntry
+        {
+            CanonicalKey = "arxiv:2011.12289", Url = "https://arxiv.org/abs/2011.12289", Title = "Post-training quantization on microcontrollers",
+            Summary = "We study post-training quantization of convolutional networks for microcontrollers with tiny memory budgets.",
+            Published = Services.Clock.GetUtcNow(),
+        };
+        var post = Post("https://blog.example.org/three", "微控制器上的训练后量化",
+            "论文 https://arxiv.org/abs/2011.12289 ，代码 https://github.com/example/tiny-ptq ，基于 https://github.com/Tencent/ncnn 部署。");
+        var roundup = Post("https://blog.example.org/four", "本周端侧推理论文与项目汇总",
+            "https://arxiv.org/abs/2011.12289 https://arxiv.org/abs/2004.10934 https://github.com/AlexeyAB/darknet https://github.com/alibaba/MNN");
+        Assert.Equal(3, post.Links.Count);
+        Assert.Equal(4, roundup.Links.Count);
+
+        await CommitAsync(paper);
+        await CommitAsync(post, roundup);
+
+        var story = (await ListAsync()).ToDictionary(e => e.CanonicalKey, e => e.StoryId);
+        Assert.Equal(story["arxiv:2011.12289"], story["url:blog.example.org/three"]);
+        Assert.NotEqual(story["arxiv:2011.12289"], story["url:blog.example.org/four"]);
+    }
+
     [Fact]
     public async Task AssignPendingAsync_UnchangedThenEditedEntry_IsSignedAgainOnlyAfterTheEdit()
     {

@@ -718,6 +718,22 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
         AssertClearFailure(result, "bomb.xml", "byte cap");
     }
 
+    // maxBytes is the largest body read ("body cap"): a body of exactly that many bytes is a feed, one byte more is refused.
+    [Fact]
+    public async Task PollAsync_Fault36_BodyOfExactlyMaxBytes_IsReadAndOneByteOverIsRefused()
+    {
+        var feed = FaultFeeds.Healthy(4);
+        Serve("exact.xml", feed, "application/rss+xml");
+        Serve("over.xml", [.. feed, (byte)'\n'], "application/rss+xml");
+
+        var exact = await PollAsync("exact.xml", $$""", "maxBytes": {{feed.Length}} """);
+        var over = await PollAsync("over.xml", $$""", "maxBytes": {{feed.Length}} """);
+
+        Assert.Null(exact.Error);
+        Assert.Equal(4, exact.New);
+        AssertClearFailure(over, "over.xml", $"{feed.Length} byte cap");
+    }
+
     private static byte[] Compress(byte[] data, Func<Stream, Stream> wrap)
     {
         using var output = new MemoryStream();

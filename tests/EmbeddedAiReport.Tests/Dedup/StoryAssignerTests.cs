@@ -81,6 +81,22 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
         Assert.True(Assert.Single(entries, e => e.IsStoryPrimary).CanonicalKey == original.Entry.CanonicalKey);
     }
 
+    // Dedup:LookbackDays (30): near duplicates must lie within that many days of each other, whichever of the two is older;
+    // a retelling 40 days after the original is a new story (links, not text, join across that distance).
+    [Fact]
+    public async Task AssignPendingAsync_RetoldStoryFortyDaysLater_StaysApart()
+    {
+        var original = CorpusEntries.Load().First(i => i.Entry.Account == "机器之心" && i.Entry.Summary.Length > 80);
+        var retold = CorpusEntries.Retell(original);
+        var now = Services.Clock.GetUtcNow();
+
+        await CommitAsync(original.Entry with { Published = now.AddDays(-40) }, retold with { Published = now });
+
+        var entries = await ListAsync();
+        Assert.Equal(2, entries.Count);
+        Assert.NotEqual(entries[0].StoryId, entries[1].StoryId);
+    }
+
     [Fact]
     public async Task AssignPendingAsync_DifferentStories_StayApart()
     {

@@ -31,6 +31,20 @@ public sealed class MinHasherTests
         Assert.Equal(expected, _hasher.Signature(shingles));
     }
 
+    // Dedup:MinShingles (12) is the fewest distinct 3-character shingles a comparable text has: 14 distinct letters give
+    // 14 − 3 + 1 = 12 shingles (case, spaces and punctuation are not compared), 13 letters give 11.
+    [Theory]
+    [InlineData("abcdefghijklmn", 12, true)]
+    [InlineData("ABC-def ghi, jkl mn", 12, true)]
+    [InlineData("abcdefghijklm", 11, false)]
+    public void Fingerprint_AtTheMinimumShingleCount_IsComparable(string text, int shingles, bool comparable)
+    {
+        var fingerprint = _hasher.Fingerprint("", text);
+
+        Assert.Equal(shingles, fingerprint.ShingleCount);
+        Assert.Equal(comparable, fingerprint.Comparable);
+    }
+
     [Fact]
     public void Signature_NoShingles_IsAllMaxValue()
     {

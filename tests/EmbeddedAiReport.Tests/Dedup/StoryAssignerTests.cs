@@ -81,6 +81,22 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
         Assert.True(Assert.Single(entries, e => e.IsStoryPrimary).CanonicalKey == original.Entry.CanonicalKey);
     }
 
+    // Dedup:LookbackDays (30): near duplicates must lie within that many days of each other, whichever of the two is older;
+    // a retelling 40 days after the original is a new story (links, not text, join across that distance).
+    [Fact]
+    public async Task AssignPendingAsync_RetoldStoryFortyDaysLater_StaysApart()
+    {
+        var original = CorpusEntries.Load().First(i => i.Entry.Account == "机器之心" && i.Entry.Summary.Length > 80);
+        var retold = CorpusEntries.Retell(original);
+        var now = Services.Clock.GetUtcNow();
+
+        await CommitAsync(original.Entry with { Published = now.AddDays(-40) }, retold with { Published = now });
+
+        var entries = await ListAsync();
+        Assert.Equal(2, entries.Count);
+        Assert.NotEqual(entries[0].StoryId, entries[1].StoryId);
+    }
+
     [Fact]
     public async Task AssignPendingAsync_DifferentStories_StayApart()
     {
@@ -124,6 +140,32 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
         var entries = await ListAsync();
         Assert.Equal(entries[0].StoryId, entries[1].StoryId);
         Assert.Equal("gh:tencent/ncnn", Assert.Single(entries, e => e.IsStoryPrimary).CanonicalKey);
+    }
+
+    // Dedup:MaxLinksPerEntry (3): a post naming its paper and two repositories is about that paper; a post naming four is a
+    // roundup, whose links group nothing. The paper is stored first, so the post's own links are what is looked up.
+    [Fact]
+    public async Task AssignPendingAsync_PostWithThreeLinksJoinsThePaper_RoundupWithFourStaysApart()
+    {
+        var paper = new CandidateEntry
+        {
+            CanonicalKey = "arxiv:2011.12289", Url = "https://arxiv.org/abs/2011.12289", Title = "Post-training quantization on microcontrollers",
+            Summary = "We study post-training quantization of convolutional networks for microcontrollers with tiny memory budgets.",
+            Published = Services.Clock.GetUtcNow(),
+        };
+        var post = Post("https://blog.example.org/three", "微控制器上的训练后量化",
+            "论文 https://arxiv.org/abs/2011.12289 ，代码 https://github.com/example/tiny-ptq ，基于 https://github.com/Tencent/ncnn 部署。");
+        var roundup = Post("https://blog.example.org/four", "本周端侧推理论文与项目汇总",
+            "https://arxiv.org/abs/2011.12289 https://arxiv.org/abs/2004.10934 https://github.com/AlexeyAB/darknet https://github.com/alibaba/MNN");
+        Assert.Equal(3, post.Links.Count);
+        Assert.Equal(4, roundup.Links.Count);
+
+        await CommitAsync(paper);
+        await CommitAsync(post, roundup);
+
+        var story = (await ListAsync()).ToDictionary(e => e.CanonicalKey, e => e.StoryId);
+        Assert.Equal(story["arxiv:2011.12289"], story["url:blog.example.org/three"]);
+        Assert.NotEqual(story["arxiv:2011.12289"], story["url:blog.example.org/four"]);
     }
 
     [Fact]

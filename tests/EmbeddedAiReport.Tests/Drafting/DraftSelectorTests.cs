@@ -78,6 +78,17 @@ public sealed class DraftSelectorTests
         Assert.Equal([3, 2], Items(draft, "news"));
     }
 
+    // Keyword scores tie often: tied items read in the order they were published, the order in which the quota gave them
+    // places (with quota 2, the later of three ties is the one left out).
+    [Fact]
+    public void Select_TiedScores_ListTheEarlierPublishedFirst()
+    {
+        var selector = new DraftSelector(new DraftOptions { Quotas = new() { ["news"] = 2 } }, Model());
+        var draft = selector.Select([Entry(3, "news", 0.7), Entry(1, "news", 0.7), Entry(2, "news", 0.7)], Week);
+
+        Assert.Equal([1, 2], Items(draft, "news"));   // Entry(id) is published at Tuesday + id minutes
+    }
+
     [Fact]
     public void Select_ShortlistedBelowTheOthers_IsInButTakesItsPlaceByScore()
     {

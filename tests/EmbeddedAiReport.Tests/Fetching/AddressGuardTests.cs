@@ -14,6 +14,8 @@ public sealed class AddressGuardTests
     [InlineData("192.168.1.1", true)]
     [InlineData("169.254.169.254", true)]   // cloud metadata
     [InlineData("100.64.0.1", true)]        // carrier-grade NAT
+    [InlineData("100.127.255.255", true)]   // the last address of 100.64.0.0/10 (RFC 6598)
+    [InlineData("100.63.255.255", false)]   // just below it
     [InlineData("0.0.0.0", true)]
     [InlineData("224.0.0.1", true)]
     [InlineData("::1", true)]

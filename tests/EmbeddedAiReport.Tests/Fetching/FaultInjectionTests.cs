@@ -718,6 +718,46 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
         AssertClearFailure(result, "bomb.xml", "byte cap");
     }
 
+    // maxBytes is the largest body read ("body cap"): a body of exactly that many bytes is a feed, one byte more is refused.
+    [Fact]
+    public async Task PollAsync_Fault36_BodyOfExactlyMaxBytes_IsReadAndOneByteOverIsRefused()
+    {
+        var feed = FaultFeeds.Healthy(4);
+        Serve("exact.xml", feed, "application/rss+xml");
+        Serve("over.xml", [.. feed, (byte)'\n'], "application/rss+xml");
+
+        var exact = await PollAsync("exact.xml", $$""", "maxBytes": {{feed.Length}} """);
+        var over = await PollAsync("over.xml", $$""", "maxBytes": {{feed.Length}} """);
+
+        Assert.Null(exact.Error);
+        Assert.Equal(4, exact.New);
+        AssertClearFailure(over, "over.xml", $"{feed.Length} byte cap");
+    }
+
+    // 408 Request Timeout: the server gave up waiting for the request, which "MAY" be repeated (RFC 9110 §15.5.9): transient, like a 5xx.
+    [Fact]
+    public async Task PollAsync_Fault37_RequestTimeout408ThenRecovery_RetriesAndStoresEverything()
+    {
+        using var services = new TestServices(fetching: Retrying());
+        var calls = 0;
+        Server.Map("feed.xml", async context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                context.Response.StatusCode = 408;
+                return;
+            }
+            await context.Response.Body.WriteAsync(FaultFeeds.Healthy(3));
+        });
+
+        var poll = services.Get<SourcePoller>().PollAsync(Source("feed.xml", services: services), CancellationToken.None);
+        var result = await ClockDriver.RunAsync(services.Clock, poll, TimeSpan.FromMilliseconds(250));
+
+        Assert.Null(result.Error);
+        Assert.Equal(3, result.New);
+        Assert.Equal(2, calls);
+    }
+
     private static byte[] Compress(byte[] data, Func<Stream, Stream> wrap)
     {
         using var output = new MemoryStream();

@@ -27,6 +27,10 @@ public sealed class EntryKeyTests
     [InlineData("https://www.github.com/alibaba/MNN/releases/tag/v1.0.0-rc1", "gh:alibaba/mnn@v1.0.0-rc1")]
     [InlineData("https://Example.COM/Post/?utm_source=x&b=2&a=1#top", "url:example.com/Post?a=1&b=2")]
     [InlineData("https://www.example.com/post", "url:example.com/post")]
+    // A port other than the scheme's default is part of the address (another server); the default one is not written.
+    [InlineData("https://example.com:8443/post", "url:example.com:8443/post")]
+    [InlineData("http://Example.com:8080/post/", "url:example.com:8080/post")]
+    [InlineData("https://example.com:443/post", "url:example.com/post")]
     [InlineData("https://zhuanlan.zhihu.com/p/139552817?from=timeline&spm=a.b", "url:zhuanlan.zhihu.com/p/139552817")]
     [InlineData("https://example.com/p/1?from=singlemessage&isappinstalled=0&fbclid=x&utm_oi=2", "url:example.com/p/1")]
     // Parameters that name content on ordinary sites stay: two release notes, two languages, two files are two entries.
@@ -49,6 +53,9 @@ public sealed class EntryKeyTests
     [InlineData("oai:arXiv.org:2403.01234v1", "2403.01234", 1)]
     [InlineData("hep-th/9901001", "hep-th/9901001", null)]
     [InlineData("astro-ph/0601001v1", "astro-ph/0601001", 1)]
+    // arXiv identifier scheme: 4-digit numbers up to 1412 (Adam is 1412.6980), 5-digit ones from 1501 on (1501.00001 is the first).
+    [InlineData("1412.6980v9", "1412.6980", 9)]
+    [InlineData("1501.00001", "1501.00001", null)]
     public void ArxivId_TryParse_SplitsBaseAndVersion(string text, string expectedBase, int? expectedVersion)
     {
         var id = ArxivId.TryParse(text);
@@ -58,6 +65,8 @@ public sealed class EntryKeyTests
 
     [Theory]
     [InlineData("2011.1228")]
+    [InlineData("1501.0001")]
+    [InlineData("1412.69800")]
     [InlineData("not an id")]
     [InlineData("")]
     public void ArxivId_TryParse_Garbage_IsNull(string text) => Assert.Null(ArxivId.TryParse(text));

@@ -21,6 +21,8 @@ public sealed class WeChatArticleLinkTests
     [InlineData("https://mp.weixin.qq.com/s?idx=3&mid=2650786213&__biz=MzA3MzI4MjgzMw==&scene=21#wechat_redirect", "wx:" + Biz + ":2650786213:3")]
     [InlineData("https://mp.weixin.qq.com/mp/appmsg/show?__biz=MzA3MzI4MjgzMw==&appmsgid=2650786213&itemidx=3&sign=abc", "wx:" + Biz + ":2650786213:3")]
     [InlineData("https://mp.weixin.qq.com/s?__biz=MzA3MzI4MjgzMw==&amp;mid=2650786213&amp;idx=3&amp;sn=4e1a", "wx:" + Biz + ":2650786213:3")]
+    // A parameter written twice (a mirror that appends its own copy): the first one names the article (documented in ReadQuery).
+    [InlineData("https://mp.weixin.qq.com/s?__biz=MzA3MzI4MjgzMw==&mid=2650786213&idx=3&sn=4e1a&idx=1&mid=1", "wx:" + Biz + ":2650786213:3")]
     // A long link without mid/idx still has its sn.
     [InlineData("https://mp.weixin.qq.com/s?__biz=MzA3MzI4MjgzMw==&sn=4e1a0a9c&chksm=1", "wx:sn:4e1a0a9c")]
     public void For_EveryWeChatUrlForm_GivesTheArticleKey(string url, string expected)

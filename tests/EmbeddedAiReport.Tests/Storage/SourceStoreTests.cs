@@ -72,6 +72,24 @@ public abstract class SourceStoreTests(StorageProvider provider) : IDisposable
         Assert.Equal(firstSeen, entry.FirstSeen);
     }
 
+    // An entry belongs to the window of its published date: a mirror that re-dates an item it changes (new title, date of
+    // the change) must not move the entry's date away from the window it was placed in.
+    [Fact]
+    public async Task CommitFetchAsync_ChangedItemWithALaterDate_KeepsTheFirstPublishedDate()
+    {
+        var now = _services.Clock.GetUtcNow();
+        EntryWrite Dated(string title, DateTimeOffset published) =>
+            new(new CandidateEntry { CanonicalKey = "url:a", Url = "https://example.com/a", Title = title, Published = published }, "feed", "blogs", 0, []);
+        await CommitAsync("s", Dated("Old", now.AddDays(-9)));
+
+        var counts = await CommitAsync("s", Dated("New", now.AddDays(-1)));
+
+        Assert.Equal(new StoreCounts(0, 1), counts);
+        var entry = Assert.Single(await Window());
+        Assert.Equal("New", entry.Title);
+        Assert.Equal(now.AddDays(-9), entry.Published);
+    }
+
     [Fact]
     public async Task CommitFetchAsync_OtherSourceSameKey_DoesNotOverwrite()
     {

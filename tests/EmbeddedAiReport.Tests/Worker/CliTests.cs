@@ -153,6 +153,7 @@ public sealed class CliTests : IDisposable
     [InlineData("--week: '2020-W99' is not an ISO week such as 2020-W48", "export", "--week", "2020-W99")]
     [InlineData("--from and --to go together", "export", "--from", "2020-05-01")]
     [InlineData("use either --week or --from/--to, not both", "export", "--week", "2020-W10", "--from", "2020-05-01", "--to", "2020-05-02")]
+    [InlineData("--to 2020-05-01 is before --from 2020-05-02", "export", "--from", "2020-05-02", "--to", "2020-05-01")]
     [InlineData("Argument 'pdf' not recognized. Must be one of:\n\t'markdown'\n\t'json'", "export", "--format", "pdf")]
     [InlineData("unknown source id(s): no-such-source (see 'sources')", "poll", "--source", "no-such-source")]
     [InlineData("Unrecognized command or argument 'frobnicate'.", "frobnicate")]
@@ -167,6 +168,21 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(message, result.Error.ReplaceLineEndings("\n"));
         Assert.Empty(result.Out);
+    }
+
+    // --from and --to are both inclusive: the same day twice is a window of that one day (an issue of a single day's news).
+    [Fact]
+    public void ExportWindow_FromAndToTheSameDay_IsThatOneDay()
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+        var window = EmbeddedAiReport.Worker.Cli.ExportCommand.Window(new(null, "2020-05-08", "2020-05-08"), zone,
+            new DateTimeOffset(2020, 5, 20, 0, 0, 0, TimeSpan.Zero), out var problem);
+
+        Assert.Equal("", problem);
+        Assert.NotNull(window);
+        Assert.Equal(new DateOnly(2020, 5, 8), window.First);
+        Assert.Equal(new DateOnly(2020, 5, 8), window.Last);
     }
 
     [Fact]

@@ -131,6 +131,23 @@ public sealed class PreviewAndPublishTests : LoopbackTest
         Assert.Equal((2, Nothing), (publish.ExitCode, publish.Error.Trim()));
     }
 
+    // README: publish on Tuesday 12-01 covers 11-30 .. 12-01 "and the next export --since-last starts on 12-02": on 12-02
+    // itself that is a window of one day, today, not "no entries since the last issue yet".
+    [Fact]
+    public async Task SinceLast_TheDayAfterThePublish_IsTodayAlone()
+    {
+        await PollAsync(Monday, TuesdayPost);
+        var publish = await Cli("publish", "--week", "2026-W49");
+        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 12, 0, 0, Shanghai));
+        await PollAsync(Monday, TuesdayPost, Wednesday);
+
+        var next = Window(await Cli("export", "--since-last", "--format", "json"));
+
+        Assert.Equal(0, publish.ExitCode);
+        Assert.Equal(("2026-12-02", "2026-12-02"), (next.From, next.To));
+        Assert.Equal([Wednesday.Title], next.Titles);
+    }
+
     [Fact]
     public async Task Publish_WithDate_DatesTheIssueAndEndsItsWindowThatDay()
     {

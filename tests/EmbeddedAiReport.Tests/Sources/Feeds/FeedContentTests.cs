@@ -75,6 +75,25 @@ public sealed class FeedContentTests
         Assert.Equal(["x<y> & more", "Vec<u8>"], items.Select(i => TextCleaner.HtmlToText(i.Content)));
     }
 
+    // A media type as Atom content's type (RFC 4287 4.1.3.1): text/plain is text, but text/html is markup like type="html".
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Parse_AtomContentOfMediaTypeTextHtml_IsMarkup(bool streaming)
+    {
+        var xml = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><link href="https://e.com/"/>
+            <entry><title>a</title><id>tag:e.com,1</id><link href="https://e.com/1"/>
+              <content type="text/html">&lt;p&gt;Deploy &lt;b&gt;YOLO&lt;/b&gt; on the NPU&lt;/p&gt;</content></entry>
+            </feed>
+            """;
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", null, new Uri("https://e.com/feed"), DateTimeOffset.UnixEpoch);
+
+        var item = Assert.Single(FeedDocumentParser.Parse(document, streaming).Feed!.Items);
+
+        Assert.Equal("Deploy YOLO on the NPU", TextCleaner.HtmlToText(item.Content));
+    }
+
     [Fact]
     public void Parse_JsonFeedTextFields_AreLiteralTextNotTags()
     {

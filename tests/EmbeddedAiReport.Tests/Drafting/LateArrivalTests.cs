@@ -62,6 +62,22 @@ public abstract class LateArrivalTests(StorageProvider provider) : IDisposable
             .ToDictionary(r => r.Item1, r => r.Item2);
     }
 
+    // README (History): a published issue's keys "and the papers/repos their items name" never appear in a later draft, so
+    // publishing an item about a paper records the paper's key with the item's.
+    [Fact]
+    public async Task Publish_ItemNamingAPaper_RecordsThePaperWithTheItem()
+    {
+        var post = Post("monday", "Monday post", MondayPost);
+        post = post with { Candidate = post.Candidate with { Links = [new EntryLink("arxiv", "arxiv:2011.12289", "https://arxiv.org/abs/2011.12289")] } };
+        await PollAsync("posts", post);
+
+        await PublishWeek49Async();
+
+        using var connection = DatabaseProbe.Open(_services.Database);
+        var keys = DatabaseProbe.Query(connection, "SELECT canonical_key FROM issue_items", r => r.GetString(0)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["arxiv:2011.12289", "url:example.org/monday"], keys);
+    }
+
     [Fact]
     public async Task Poll_AfterPublish_EntryDatedInThePublishedWindowMovesToTheNextWindowAndOlderOnesStay()
     {

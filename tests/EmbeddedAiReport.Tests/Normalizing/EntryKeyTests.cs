@@ -33,6 +33,10 @@ public sealed class EntryKeyTests
     [InlineData("https://example.com:443/post", "url:example.com/post")]
     [InlineData("https://zhuanlan.zhihu.com/p/139552817?from=timeline&spm=a.b", "url:zhuanlan.zhihu.com/p/139552817")]
     [InlineData("https://example.com/p/1?from=singlemessage&isappinstalled=0&fbclid=x&utm_oi=2", "url:example.com/p/1")]
+    // WeChat's sharer_* parameters (sharer_sharetime, sharer_shareid …) on a link shared from it, whatever the site.
+    [InlineData("https://example.com/p/2?id=7&sharer_sharetime=1589260000&sharer_shareid=0a1b2c", "url:example.com/p/2?id=7")]
+    [InlineData("https://mp.weixin.qq.com/mp/appmsgalbum?__biz=MzA3&action=getalbum&album_id=1&sharer_sharetime=1589260000&sharer_shareid=x",
+        "url:mp.weixin.qq.com/mp/appmsgalbum?__biz=MzA3&action=getalbum&album_id=1")]
     // Parameters that name content on ordinary sites stay: two release notes, two languages, two files are two entries.
     [InlineData("https://docs.example.com/releases?version=8.6", "url:docs.example.com/releases?version=8.6")]
     [InlineData("https://news.example.com/article?id=42&lang=zh", "url:news.example.com/article?id=42&lang=zh")]

@@ -164,6 +164,7 @@ public sealed class LoadedConfig
         var next = previous;
         var changed = new List<Type>();
         var problems = new List<string>();
+        var warnings = new List<string>();
         foreach (var part in ConfigParts.All)
         {
             var fingerprint = part.Fingerprint(Directory);
@@ -176,6 +177,7 @@ public sealed class LoadedConfig
                 continue;   // the fingerprint stays old, so the next change event tries the part again
             }
             _fingerprints[part.ValueType] = fingerprint;
+            warnings.AddRange(reader.Warnings);
             next = next.With(part.ValueType, value);
             changed.Add(part.ValueType);
         }
@@ -186,7 +188,7 @@ public sealed class LoadedConfig
             lock (_listeners) listeners = [.. _listeners];
             foreach (var listener in listeners) listener(next);
         }
-        return new ReloadResult(previous, next, changed, problems);
+        return new ReloadResult(previous, next, changed, problems, warnings);
     }
 
     /// <summary>Calls <paramref name="listener"/> after each reload that changed something; dispose the result to stop.</summary>

@@ -62,6 +62,8 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
         var result = config.Reload();
         if (result.Problems.Count > 0) Rejected(result.Problems.Count, string.Join("; ", result.Problems));
         if (result.Changed.Count > 0) Reloaded(string.Join(", ", result.Changed.Select(Describe)));
+        // Said once at start too (validate, the daemon's log): a reload that changes how entries are scored must say so again.
+        if (result.Warnings.Count > 0) ReloadedWithWarnings(result.Warnings.Count, string.Join("; ", result.Warnings));
         if (result.SourcesChanged)
         {
             try
@@ -87,6 +89,9 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
 
     [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Reloaded {Files}")]
     private partial void Reloaded(string files);
+
+    [LoggerMessage(EventId = 4117, Level = LogLevel.Warning, Message = "The reloaded configuration has {Count} warning(s): {Warnings}")]
+    private partial void ReloadedWithWarnings(int count, string warnings);
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Rescheduling after a sources.json change failed; the previous schedules stay until the next change or restart")]
     private partial void RescheduleFailed(Exception exception);

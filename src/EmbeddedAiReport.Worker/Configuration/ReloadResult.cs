@@ -3,7 +3,9 @@ namespace EmbeddedAiReport.Worker.Configuration;
 /// <summary>What one reload of the config folder did.</summary>
 /// <param name="Changed">The parts swapped in (by value type); empty when nothing changed or every change had problems.</param>
 /// <param name="Problems">Problems of the parts that kept their running value.</param>
-public sealed record ReloadResult(ConfigSnapshot Previous, ConfigSnapshot Current, IReadOnlyList<Type> Changed, IReadOnlyList<string> Problems)
+/// <param name="Warnings">What the parts swapped in said while loading (ranker.json removed: relevance from keywords), as a start lists them.</param>
+public sealed record ReloadResult(ConfigSnapshot Previous, ConfigSnapshot Current, IReadOnlyList<Type> Changed, IReadOnlyList<string> Problems,
+    IReadOnlyList<string> Warnings)
 {
     public bool SourcesChanged => Changed.Contains(typeof(IReadOnlyList<SourceDefinition>));
 }

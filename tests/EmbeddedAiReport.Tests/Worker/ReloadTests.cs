@@ -62,6 +62,24 @@ public sealed class ReloadTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Reload_RankerJsonRemoved_IsLoggedAsAWarningNamingTheKeywordFallback()
+    {
+        var config = Folder.ConfigWithSources(Sources(("a", "a", "1h")));
+        Daemon.Prepare(config);
+        await using var daemon = Daemon.Start(config, Folder.File("report.db"), _clock);
+        await daemon.WaitForAsync(4112);
+
+        File.Delete(Path.Combine(config, "ranker.json"));
+        var reloaded = await daemon.WaitForAsync(4111, "ranker.json", _clock);
+        var warned = await daemon.WaitForAsync(4117, "ranker.json", _clock);
+
+        // The start's own warning for a missing model, now said by the reload that took it away.
+        Assert.Contains("tags.json + router.json + ranker.json", reloaded);
+        Assert.Contains("ranker.json: not found", warned);
+        Assert.Contains("keyword score", warned);
+    }
+
+    [Fact]
     public async Task Reload_SourcesJson_ReschedulesOnlyChangedSourcesAndLiftsTheFixedSourcesPause()
     {
         var config = Folder.ConfigWithSources(Sources(("a", "a", "1h"), ("b", "missing", "1h"), ("c", "c", "2h")));

@@ -43,8 +43,20 @@ internal static class ConfigParts
             () => ranker = rankerText is null ? default : RelevanceModel.Parse(rankerText, LoadedConfig.RankerFile));
         reader.AddProblems(taxonomy.Problems);
         if (router.Problem is not null) reader.Problem(router.Problem);
+        if (router.Model is { } model) WarnOfUnknownSections(reader, model);
         if (ranker.Problem is not null) reader.Fallback($"{ranker.Problem}; {RankerFallback}");
         return taxonomy.Model is null ? null : new TaggingModel(taxonomy.Model, router.Model, ranker.Model);
+    }
+
+    // A section renamed or removed in Draft:Sections while the router still learns the old one: every entry it routes there
+    // is stored in a section no draft has, and drops out of the drafts without a word.
+    private static void WarnOfUnknownSections(ConfigReader reader, SectionRouter router)
+    {
+        var sections = reader.Draft.EffectiveSections.Select(s => s.Slug).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unknown = router.Classes.Where(c => !sections.Contains(c)).ToList();
+        if (unknown.Count == 0) return;
+        reader.Warn($"{LoadedConfig.RouterFile}: routes entries to {string.Join(", ", unknown.Select(c => $"'{c}'"))}, not a section of "
+            + $"Draft:Sections ({string.Join(", ", sections)}): entries routed there are in no draft; run the train command to learn the sections as configured");
     }
 
     private const string RankerFallback = "relevance falls back to the keyword score until it is fixed (run the train command)";

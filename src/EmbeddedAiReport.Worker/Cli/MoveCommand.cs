@@ -67,12 +67,13 @@ internal static class MoveCommand
                 return ExitCodes.UsageOrConfig;
             draftWindow = resolved;
         }
-        if (await app.Services.GetRequiredService<DraftReview>().MoveToAsync(id, place, draftWindow, cancellationToken) is { } problem)
+        var moved = await app.Services.GetRequiredService<DraftReview>().MoveToAsync(id, place, draftWindow, cancellationToken);
+        if (moved.Problem is { } problem)
         {
             context.Error.WriteLine(problem);
             return ExitCodes.UsageOrConfig;
         }
-        context.Out.WriteLine($"{id}: place {place} in its section");
+        context.Out.WriteLine(moved.Describe(id));
         return ExitCodes.Ok;
     }
 }

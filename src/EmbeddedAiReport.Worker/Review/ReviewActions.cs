@@ -96,9 +96,8 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         if (!int.TryParse(form[field], NumberStyles.None, CultureInfo.InvariantCulture, out var place) || place < 1)
             return Bad($"{field}: a place from 1 on is required");
         var target = action switch { "up" => Math.Max(1, place - 1), "down" => place + 1, _ => place };
-        return await review.MoveToAsync(id, target, DraftWindow.Of(week, config.Draft.Zone()), cancellationToken) is { } problem
-            ? Bad(problem)
-            : Done($"{id}: place {target} in its section");
+        var moved = await review.MoveToAsync(id, target, DraftWindow.Of(week, config.Draft.Zone()), cancellationToken);
+        return moved.Problem is { } problem ? Bad(problem) : Done(moved.Describe(id));
     }
 
     private static Outcome Done(string message) => new(StatusCodes.Status200OK, message);

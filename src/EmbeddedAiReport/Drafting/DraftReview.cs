@@ -17,16 +17,30 @@ public sealed class DraftReview(EditorStore editor, DraftExporter exporter, Draf
     /// Puts an item of the window's draft at the 1-based <paramref name="position"/> within its section (clamped to the
     /// section), fixing the places of the section's other items as they are now shown.
     /// </summary>
-    /// <returns>Null when moved, else why not (the entry is not an item of that draft).</returns>
-    public async Task<string?> MoveToAsync(long entryId, int position, DraftWindow window, CancellationToken cancellationToken)
+    /// <returns>
+    /// Where the item now is (1-based, of how many items its section has), or why it was not moved (the entry is not an item
+    /// of that draft).
+    /// </returns>
+    public async Task<MoveResult> MoveToAsync(long entryId, int position, DraftWindow window, CancellationToken cancellationToken)
     {
         var draft = await exporter.BuildAsync(window, cancellationToken);
         var section = draft.Sections.FirstOrDefault(s => s.Items.Any(i => i.EntryId == entryId));
         if (section is null)
-            return $"entry {entryId} is not an item of the draft of {window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd} (shortlist it first)";
+            return new MoveResult($"entry {entryId} is not an item of the draft of {window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd} (shortlist it first)", 0, 0);
         var ids = section.Items.Select(i => i.EntryId).Where(id => id != entryId).ToList();
-        ids.Insert(Math.Clamp(position - 1, 0, ids.Count), entryId);
+        var place = Math.Clamp(position - 1, 0, ids.Count);
+        ids.Insert(place, entryId);
         await editor.SetPositionsAsync(ids, cancellationToken);
-        return null;
+        return new MoveResult(null, place + 1, ids.Count);
+    }
+
+    /// <summary>What a move did.</summary>
+    /// <param name="Problem">Why the entry was not moved; null when it was.</param>
+    /// <param name="Place">The item's place in its section now (a place past the end is the last one).</param>
+    /// <param name="Of">How many items the section has.</param>
+    public sealed record MoveResult(string? Problem, int Place, int Of)
+    {
+        /// <summary>The line the CLI and the review page print for a move of <paramref name="entryId"/>.</summary>
+        public string Describe(long entryId) => $"{entryId}: place {Place} of {Of} in its section";
     }
 }

@@ -150,6 +150,21 @@ public abstract class EditorOverridesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task MovePosition_PastTheSectionsEnd_IsTheLastPlaceAndSaysSo()
+    {
+        var before = Section(await ExportAsync(), "news").Select(i => i.Title).ToList();
+        var first = before[0];
+        var id = await IdOfAsync(IssueMarkdownParser.SplitAccount(first).Title);
+
+        var move = await Cli("move", id, "--position", "99");
+        var after = Section(await ExportAsync(), "news").Select(i => i.Title).ToList();
+
+        Assert.Equal(0, move.ExitCode);
+        Assert.Equal([.. before.Skip(1), first], after);
+        Assert.Equal($"{id}: place {before.Count} of {before.Count} in its section", move.Out.Trim());   // not "place 99"
+    }
+
+    [Fact]
     public async Task MovePosition_EntryOutOfTheDraft_Exits2AndSaysWhy()
     {
         var id = await IdOfAsync(Cuda);

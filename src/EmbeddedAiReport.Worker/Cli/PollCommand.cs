@@ -37,9 +37,10 @@ internal static class PollCommand
         {
             await migrating;
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not NewerDatabaseException)
         {
             // Only started early: each poll opens the database again and reports what is wrong with it, as it always has.
+            // A database a newer version upgraded is no source's failure: one line and exit 2 (ReportCli), nothing polled.
         }
         // One line per source as it finishes, numbered, so a long poll shows progress on a terminal and in a log alike.
         var done = 0;

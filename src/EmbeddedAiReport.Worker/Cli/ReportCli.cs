@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Worker.Cli;
 
@@ -135,7 +136,7 @@ internal static class ReportCli
         {
             return await parsed.InvokeAsync(invocation, cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException or NewerDatabaseException)
         {
             // A file or database the system refuses (a folder where a file goes, no permission, a damaged database): what
             // the operator fixes is in the message, so one line and exit 2, not a stack trace and the exit 1 of failed sources.

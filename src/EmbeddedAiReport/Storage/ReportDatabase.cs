@@ -89,8 +89,15 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
 
         if (done.Overlaps(Renumbered.Keys)) await RenumberAsync(connection, done, cancellationToken);
 
+        // A migration this build does not know was applied by a newer version: its schema may mean what this one would
+        // break by writing, so nothing opens it (the operator runs the newer version, or a backup of before the upgrade).
+        var migrations = Migrations(MigrationPrefix(Provider)).ToList();
+        if (done.Except(migrations.Select(m => m.Version)).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } unknown)
+            throw new NewerDatabaseException(
+                $"{Location}: the database was upgraded by a newer version of EmbeddedAiReport (migration {string.Join(", ", unknown)} is unknown to this one); run that version or restore a backup made before the upgrade");
+
         var applied = new List<string>();
-        foreach (var (version, sql) in Migrations(MigrationPrefix(Provider)))
+        foreach (var (version, sql) in migrations)
         {
             if (done.Contains(version)) continue;
             // The write lock comes first, so two processes cannot both apply one script.
@@ -202,3 +209,6 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
         }
     }
 }
+
+/// <summary>The database records a migration this build does not have: a newer version upgraded it, and this one must not use it.</summary>
+public sealed class NewerDatabaseException(string message) : InvalidOperationException(message);

@@ -133,6 +133,28 @@ public sealed class CliFileErrorsTests : IDisposable
         Assert.Equal([$"--db {notDb}: not a SQLite database"], Lines(result.Error));
     }
 
+    [Theory]
+    [InlineData("entries")]
+    [InlineData("export")]
+    [InlineData("poll")]
+    public async Task Command_DatabaseFromANewerVersion_OneLineAndExit2(string command)
+    {
+        // A newer version upgraded the file (a migration this build lacks); an older binary put back must not use it.
+        var (config, db) = await PolledAsync();
+        using (var connection = DatabaseProbe.Open(db, readOnly: false))
+        using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = "INSERT INTO schema_migrations (version, applied) VALUES ('9999_from_the_future', '2030-01-01T00:00:00.000Z')";
+            insert.ExecuteNonQuery();
+        }
+
+        var result = await CliRunner.RunAsync(command, "--config", config, "--db", db);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"error: {Path.GetFullPath(db)}: the database was upgraded by a newer version of EmbeddedAiReport (migration 9999_from_the_future is unknown to this one); run that version or restore a backup made before the upgrade"],
+            Lines(result.Error));
+    }
+
     [Fact]
     public async Task Entries_DamagedDatabase_OneLineFromSqliteAndExit2()
     {

@@ -30,6 +30,14 @@ internal static partial class RunCommand
             app.Services.GetRequiredService<ILogger<SchedulerTables>>().JobStoreDamaged(problem);
             await tables.RecreateAsync(cancellationToken);
         }
+        // Damage anywhere else (entries, stories, issues) is not the daemon's to paper over: it would poll into it and serve it.
+        if (await tables.DatabaseProblemAsync(cancellationToken) is { } damage)
+        {
+            var database = app.Services.GetRequiredService<ReportDatabase>();
+            context.Error.WriteLine($"error: {database.Location}: the database is damaged ({damage}); restore a backup (the backup command "
+                + "makes them) or recover it with sqlite3's .recover into a new file");
+            return ExitCodes.UsageOrConfig;
+        }
         // What starting up allocated (config models, the host, the first queries) is garbage once it runs: hand it back to the
         // system at once rather than keep it committed while the daemon idles between polls.
         app.Lifetime.ApplicationStarted.Register(() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));

@@ -110,7 +110,7 @@ internal sealed class PostgresDialect : SqlDialect
     }
 
     // PostgreSQL checksums pages as it reads them (when enabled) and has no quick whole-database check: reading the tables is the check.
-    public override Task<string?> IntegrityProblemAsync(DbConnection connection, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+    public override Task<string?> IntegrityProblemAsync(DbConnection connection, string? table, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     public override string DropTablesSql(IEnumerable<string> tables) => string.Join("\n", tables.Select(t => $"DROP TABLE IF EXISTS {t} CASCADE;"));
 

@@ -87,8 +87,11 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>Bytes the database takes on disk.</summary>
     public abstract Task<long> SizeAsync(CancellationToken cancellationToken);
 
-    /// <summary>The first problem an integrity check of the whole database finds, or null when it finds none (or the provider has no such check).</summary>
-    public abstract Task<string?> IntegrityProblemAsync(DbConnection connection, CancellationToken cancellationToken);
+    /// <summary>
+    /// The first problem an integrity check of <paramref name="table"/> and its indexes (null: the whole database) finds, or null
+    /// when it finds none (or the provider has no such check).
+    /// </summary>
+    public abstract Task<string?> IntegrityProblemAsync(DbConnection connection, string? table, CancellationToken cancellationToken);
 
     /// <summary>Statements that drop <paramref name="tables"/> where they exist, whatever depends on them, inside a write transaction.</summary>
     public abstract string DropTablesSql(IEnumerable<string> tables);

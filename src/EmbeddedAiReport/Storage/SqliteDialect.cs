@@ -132,12 +132,13 @@ internal sealed class SqliteDialect : SqlDialect
     public override Task<long> SizeAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new[] { "", "-wal" }.Select(suffix => new FileInfo(Path + suffix)).Where(f => f.Exists).Sum(f => f.Length));
 
-    public override async Task<string?> IntegrityProblemAsync(DbConnection connection, CancellationToken cancellationToken)
+    // quick_check(TABLE) checks that table and its indexes only (SQLite 3.33+): damage elsewhere is not the table's.
+    public override async Task<string?> IntegrityProblemAsync(DbConnection connection, string? table, CancellationToken cancellationToken)
     {
         await using var integrity = connection.CreateCommand();
-        integrity.CommandText = "PRAGMA quick_check";
+        integrity.CommandText = table is null ? "PRAGMA quick_check" : $"PRAGMA quick_check(\"{table}\")";
         var result = (await integrity.ExecuteScalarAsync(cancellationToken))?.ToString();
-        return result is "ok" ? null : $"quick_check: {result}";
+        return result is "ok" ? null : $"quick_check: {result?.ReplaceLineEndings("; ")}";   // one line, for a log or an error line
     }
 
     // Foreign keys are checked at commit, when the tables are back (the caller recreates them in the same transaction).

@@ -55,5 +55,25 @@ public sealed class SummaryCheckTests
     [InlineData("TinyQuant keeps weights in 4 bits.", 0.0)]
     [InlineData("作者提出了量化方法", 1.0)]
     [InlineData("MobileNet很快", 2.0 / 11)]
+    [InlineData("刘䶮 AI", 2.0 / 4)] // 䶮 (U+4DAE) is in CJK Extension A: still a Chinese character
     public void ChineseShare_CountsChineseAmongLetters(string text, double expected) => Assert.Equal(expected, SummaryCheck.ChineseShare(text), 6);
+
+    // README "Checks before storing": share of Chinese characters among letters ≥ 0.3, 20–400 characters: both bounds pass.
+    [Theory]
+    [InlineData("作者提 TinyQua", null)] // 3 Chinese, 7 Latin letters: exactly 0.3
+    [InlineData("作者 TinyQua", "not Chinese (Chinese share 0.22 < 0.30)")] // 2 / 9
+    public void Problem_ChineseShareOfExactlyTheMinimum_Passes(string summary, string? expected) =>
+        Assert.Equal(expected, SummaryCheck.Problem(summary, summary, new SummariesOptions { MinLength = 1 }));
+
+    [Theory]
+    [InlineData(19, "too short (19 characters < 20)")]
+    [InlineData(20, null)]
+    [InlineData(400, null)]
+    [InlineData(401, "too long (401 characters > 400)")]
+    public void Problem_LengthBoundsAreInclusive(int length, string? expected)
+    {
+        var summary = new string('作', length);
+
+        Assert.Equal(expected, SummaryCheck.Problem(summary, summary, Defaults));
+    }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Worker.Cli;
@@ -23,16 +22,7 @@ internal static class IssueCommand
 
     public static async Task<int> RunAsync(CliContext context, string? dateText, string? output, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
-        DateOnly? date = null;
-        if (dateText is not null)
-        {
-            if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-            {
-                context.Error.WriteLine($"issue: '{dateText}' is not a date yyyy-MM-dd");
-                return ExitCodes.UsageOrConfig;
-            }
-            date = parsed;
-        }
+        if (!DayArgument.TryRead(context, dateText, "issue", out var date)) return ExitCodes.UsageOrConfig;
         if (output is not null && FileArgument.OutputProblem(output) is { } outputProblem)
         {
             context.Error.WriteLine($"--out {output}: {outputProblem}");

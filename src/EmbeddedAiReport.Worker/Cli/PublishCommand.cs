@@ -1,4 +1,3 @@
-using System.Globalization;
 using EmbeddedAiReport.Drafting;
 
 namespace EmbeddedAiReport.Worker.Cli;
@@ -10,16 +9,7 @@ internal static class PublishCommand
     public static async Task<int> RunAsync(CliContext context, ExportCommand.Arguments window, string? dateText, Action<IServiceCollection>? configure,
         CancellationToken cancellationToken)
     {
-        DateOnly? date = null;
-        if (dateText is not null)
-        {
-            if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-            {
-                context.Error.WriteLine($"--date: '{dateText}' is not a date yyyy-MM-dd");
-                return ExitCodes.UsageOrConfig;
-            }
-            date = parsed;
-        }
+        if (!DayArgument.TryRead(context, dateText, "--date", out var date)) return ExitCodes.UsageOrConfig;
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.BuildCommand(config, configure);
         // Publishing needs a draft: --since-last with nothing newer stays an error here (an empty draft is never published).

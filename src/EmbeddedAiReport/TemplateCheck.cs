@@ -43,7 +43,7 @@ public static partial class TemplateCheck
         includes.VisitTemplate(template);
         if (!includes.Found) return null;
         var match = Regex.Match(source, @"\{%-?\s*(include|render)\b", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        var line = match.Success ? $"line {source.AsSpan(0, match.Index).Count('\n') + 1}: " : "";
+        var line = match.Success ? $"line {LineAt(source, match.Index)}: " : "";
         var tag = match.Success ? match.Groups[1].Value : "include";
         return $"{templateName}: {line}{{% {tag} %}}: a template cannot include other files; write their text into this one";
     }
@@ -69,20 +69,23 @@ public static partial class TemplateCheck
     public const string FilterOwner = "|";
 
     // The 1-based line of the first "| name" (any space after the bar), or null.
-    private static int? FilterLineOf(string source, string name)
-    {
-        var match = Regex.Match(source, @"\|\s*" + Regex.Escape(name) + @"(?![\w-])", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        return match.Success ? source.AsSpan(0, match.Index).Count('\n') + 1 : null;
-    }
+    private static int? FilterLineOf(string source, string name) => FirstLine(source, @"\|\s*" + Regex.Escape(name) + @"(?![\w-])");
 
     // The 1-based line where the path first appears as written (a.b.c, any space around the dots), or null.
     private static int? LineOf(string source, string path)
     {
         if (path.Contains('[', StringComparison.Ordinal)) return null;
-        var pattern = @"(?<![\w.])" + string.Join(@"\s*\.\s*", path.Split('.').Select(Regex.Escape)) + @"(?!\w)";
-        var match = Regex.Match(source, pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        return match.Success ? source.AsSpan(0, match.Index).Count('\n') + 1 : null;
+        return FirstLine(source, @"(?<![\w.])" + string.Join(@"\s*\.\s*", path.Split('.').Select(Regex.Escape)) + @"(?!\w)");
     }
+
+    // The 1-based line of the first match of `pattern` in `source`, or null.
+    private static int? FirstLine(string source, string pattern)
+    {
+        var match = Regex.Match(source, pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return match.Success ? LineAt(source, match.Index) : null;
+    }
+
+    private static int LineAt(string source, int index) => source.AsSpan(0, index).Count('\n') + 1;
 
     // What a value is known to be: a view (its members are checked), a list of views or of text, text, or unknown (unchecked).
     private readonly record struct Shape(Type? View, Type? ListOf, bool Known)

@@ -155,7 +155,7 @@ public sealed class DraftRenderer
             draft.Sections.Select(s => new SectionView(s.Slug, s.Name, s.ShortName, s.Note, s.Items.Select(ItemView.Of).ToList(),
                 s.Items.Take(HighlightCount).Select(i => EscapeLinkText(Highlight(i.Title))).ToList())).ToList(),
             // Before this issue only: a draft of a date already published (a second publish, a re-export) does not list itself.
-            draft.RecordedIssues.Where(d => d < draft.Date).Distinct().OrderDescending().Select(d => d.ToString("yyyy-MM-dd")).ToList());
+            draft.RecordedIssues.Where(d => d < draft.Date).Select(d => d.ToString("yyyy-MM-dd")).ToList());
     }
 
     /// <summary>How many top titles of a section the 导读 line names.</summary>

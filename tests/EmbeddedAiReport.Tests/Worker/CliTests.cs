@@ -84,14 +84,20 @@ public sealed class CliTests : IDisposable
         Assert.Contains("templates/draft.md.liquid:", result.Error);
     }
 
-    [Fact]
-    public async Task Validate_TemplateReadsAMemberDraftsDoNotHave_NamesFileLineMemberAndTheOneMeant()
+    // A config folder whose shipped template has `from` replaced by `to`, and the 1-based line the edit is on.
+    private (string Config, int Line) ConfigWithTemplateEdit(string from, string to)
     {
         var config = _directory.ConfigWithSources("""{"sources": []}""");
         var path = Path.Combine(config, "templates", "draft.md.liquid");
         var template = File.ReadAllText(path);
-        File.WriteAllText(path, template.Replace("{{ item.title }}{% if item.account %}", "{{ item.titel }}{% if item.account %}", StringComparison.Ordinal));
-        var line = template[..template.IndexOf("{{ item.title }}{% if item.account %}", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+        File.WriteAllText(path, template.Replace(from, to, StringComparison.Ordinal));
+        return (config, template[..template.IndexOf(from, StringComparison.Ordinal)].Count(c => c == '\n') + 1);
+    }
+
+    [Fact]
+    public async Task Validate_TemplateReadsAMemberDraftsDoNotHave_NamesFileLineMemberAndTheOneMeant()
+    {
+        var (config, line) = ConfigWithTemplateEdit("{{ item.title }}{% if item.account %}", "{{ item.titel }}{% if item.account %}");
         var db = _directory.File("r.db");
         Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);   // poll does not read the template
 
@@ -110,11 +116,7 @@ public sealed class CliTests : IDisposable
     public async Task Validate_TemplateUsesAFilterLiquidDoesNotHave_NamesFileLineFilterAndTheOneMeant()
     {
         // Liquid passes a value through an unknown filter unchanged: `| upcas` would silently leave every heading as it was.
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
-        var path = Path.Combine(config, "templates", "draft.md.liquid");
-        var template = File.ReadAllText(path);
-        File.WriteAllText(path, template.Replace("## {{ section.name }}", "## {{ section.name | upcas }}", StringComparison.Ordinal));
-        var line = template[..template.IndexOf("## {{ section.name }}", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+        var (config, line) = ConfigWithTemplateEdit("## {{ section.name }}", "## {{ section.name | upcas }}");
 
         var validate = await CliRunner.RunAsync("validate", "--config", config);
 

@@ -39,8 +39,10 @@ internal static class PollCommand
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not NewerDatabaseException)
         {
-            // Only started early: each poll opens the database again and reports what is wrong with it, as it always has.
-            // A database a newer version upgraded is no source's failure: one line and exit 2 (ReportCli), nothing polled.
+            // Locked past Storage:BusyTimeout, damaged, not writable: every source's poll would meet it, so nothing is polled.
+            // (A database a newer version upgraded is refused by ReportCli, one line and exit 2 as well.)
+            context.Error.WriteLine($"error: {database.Location}: {ex.Message.TrimEnd('.')}; nothing was polled");
+            return ExitCodes.UsageOrConfig;
         }
         // One line per source as it finishes, numbered, so a long poll shows progress on a terminal and in a log alike.
         var done = 0;
@@ -49,7 +51,17 @@ internal static class PollCommand
         {
             lock (context.Out) context.Out.WriteLine($"[{Interlocked.Increment(ref done).ToString().PadLeft(width)}/{chosen.Count}] {result.Describe()}");
         }
-        var results = await poller.PollManyAsync(chosen, config.Fetching.MaxParallelSources, cancellationToken, Report);
+        IReadOnlyList<PollResult> results;
+        try
+        {
+            results = await poller.PollManyAsync(chosen, config.Fetching.MaxParallelSources, cancellationToken, Report);
+        }
+        catch (DatabaseFailureException ex)
+        {
+            // The database's failure, not the sources': the poll stopped, and the sources listed above are the ones stored.
+            context.Error.WriteLine($"error: {ex.Message}; the poll stopped: {Volatile.Read(ref done)} of {chosen.Count} source(s) done before it, the others not stored");
+            return ExitCodes.UsageOrConfig;
+        }
         var failed = results.Count(r => r.Failed);
         context.Out.WriteLine($"polled {results.Count} source(s): {results.Sum(r => r.New)} new, {results.Sum(r => r.Updated)} updated, {failed} failed");
         return failed > 0 ? ExitCodes.SourcesFailed : ExitCodes.Ok;

@@ -14,9 +14,11 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// recovery: a poll cut short by a daemon's death is run again by another for the same firing (it committed nothing, or
 /// its success is found and the rerun skipped).
 /// The token is cancelled when the daemon stops: the request and any retry wait end at once and nothing of the poll is committed.
+/// A failure of the database itself (locked, damaged, full) is logged as such (4203), not as the source's failure.
 /// </remarks>
 [DisallowConcurrentExecution]
-internal sealed partial class PollSourceJob(SourcePoller poller, SourceStore store, LoadedConfig config, TimeProvider timeProvider, ILogger<PollSourceJob> logger)
+internal sealed partial class PollSourceJob(
+    SourcePoller poller, SourceStore store, ReportDatabase database, LoadedConfig config, TimeProvider timeProvider, ILogger<PollSourceJob> logger)
     : IJob
 {
     public const string SourceIdKey = "sourceId";
@@ -40,7 +42,15 @@ internal sealed partial class PollSourceJob(SourcePoller poller, SourceStore sto
         {
             Stopped(source.Id);
         }
+        catch (Exception ex) when (ex is DatabaseFailureException || database.IsUnavailable(ex))
+        {
+            // Locked, damaged, full: the operator's to mend (/healthz reports it too); one line, not a crash of the source.
+            DatabaseFailed(source.Id, ex is DatabaseFailureException ? ex.Message : $"{database.Location}: {ex.Message.TrimEnd('.')}");
+        }
     }
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Error, Message = "Poll of {SourceId} not stored, the database failed: {Error}; it is polled again on its schedule")]
+    private partial void DatabaseFailed(string sourceId, string error);
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Poll of {SourceId} stopped by shutdown; nothing of it was stored")]
     private partial void Stopped(string sourceId);

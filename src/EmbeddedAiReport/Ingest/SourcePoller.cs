@@ -16,11 +16,12 @@ namespace EmbeddedAiReport.Ingest;
 /// <remarks>
 /// Faults of the source (HTTP errors, bad documents) become a failed <see cref="PollResult"/> and a
 /// <c>fetches</c> row; they never throw. <see cref="PollManyAsync"/> bounds parallelism and keeps one source's
-/// crash from stopping the others. The steps before the commit run on the caller's thread, in parallel with other sources.
+/// crash from stopping the others. A failure of the database itself (<see cref="ReportDatabase.IsUnavailable"/>: locked,
+/// damaged, full) is no source's: it throws <see cref="DatabaseFailureException"/>, and <see cref="PollManyAsync"/> stops there. The steps before the commit run on the caller's thread, in parallel with other sources.
 /// </remarks>
 public sealed class SourcePoller(
     SourceCatalog catalog, SourceReader reader, SourceStore store, EntryClassifier classifier, PageEnricher enricher, IngestWriter writer,
-    IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger, PollMetrics metrics)
+    ReportDatabase database, IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger, PollMetrics metrics)
 {
     /// <summary>Time a source that holds a slot of <see cref="PollManyAsync"/> may run before it lets the next source start.</summary>
     internal static readonly TimeSpan SlotPatience = TimeSpan.FromSeconds(5);
@@ -87,8 +88,31 @@ public sealed class SourcePoller(
     /// and stored, so a run stores them in the same order every time (entry ids included).
     /// </remarks>
     /// <param name="progress">Called as each source finishes (from the worker that polled it), e.g. to print a line.</param>
+    /// <exception cref="DatabaseFailureException">
+    /// The database failed: the sources not yet stored are stopped (nothing more could be stored), the first failure is
+    /// thrown once every poll has ended; what was committed before stays, as <paramref name="progress"/> reported it.
+    /// </exception>
     public async Task<IReadOnlyList<PollResult>> PollManyAsync(IReadOnlyList<SourceDefinition> sources, int maxParallel, CancellationToken cancellationToken,
         Action<PollResult>? progress = null)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        DatabaseFailureException? failure = null;
+        try
+        {
+            return await PollManyAsync(sources, maxParallel, stop.Token, progress, ex =>
+            {
+                Interlocked.CompareExchange(ref failure, ex, null);
+                stop.Cancel();
+            });
+        }
+        catch (Exception) when (Volatile.Read(ref failure) is not null && !cancellationToken.IsCancellationRequested)
+        {
+            throw failure!;
+        }
+    }
+
+    private async Task<IReadOnlyList<PollResult>> PollManyAsync(IReadOnlyList<SourceDefinition> sources, int maxParallel, CancellationToken cancellationToken,
+        Action<PollResult>? progress, Action<DatabaseFailureException> databaseFailed)
     {
         // Fetching stops a little before the budget so that storing what was read fits in it too.
         var budget = fetching.Value.PollBudget;
@@ -129,6 +153,11 @@ public sealed class SourcePoller(
                 progress?.Invoke(result);
                 return result;
             }
+            catch (DatabaseFailureException ex)
+            {
+                databaseFailed(ex);
+                throw;
+            }
             finally
             {
                 LetGo();
@@ -141,9 +170,18 @@ public sealed class SourcePoller(
     /// A scheduled poll: skipped (null) while the source is paused after failures (backoff or the server's Retry-After),
     /// otherwise <see cref="PollGuardedAsync"/>. Manual polls (<c>poll</c>) ignore pauses.
     /// </summary>
+    /// <exception cref="DatabaseFailureException">The database failed (<see cref="ReportDatabase.IsUnavailable"/>).</exception>
     public async Task<PollResult?> PollIfDueAsync(SourceDefinition source, CancellationToken cancellationToken)
     {
-        var health = await store.GetHealthAsync(source.Id, cancellationToken);
+        SourceHealth? health;
+        try
+        {
+            health = await store.GetHealthAsync(source.Id, cancellationToken);
+        }
+        catch (Exception ex) when (database.IsUnavailable(ex))
+        {
+            throw new DatabaseFailureException(database.Location, ex);
+        }
         if (health?.PausedUntil is { } until && until > timeProvider.GetUtcNow())
         {
             logger.Paused(source.Id, until, health.ConsecutiveFailures);
@@ -154,13 +192,18 @@ public sealed class SourcePoller(
         return result;
     }
 
-    /// <summary>Polls one source; an unexpected exception (a bug, an unwritable database) becomes a failed result.</summary>
+    /// <summary>Polls one source; an unexpected exception (a bug) becomes a failed result.</summary>
+    /// <exception cref="DatabaseFailureException">The database failed (<see cref="ReportDatabase.IsUnavailable"/>): nothing of this poll was stored.</exception>
     public async Task<PollResult> PollGuardedAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null,
         bool respectPauses = false, Action? onRead = null)
     {
         try
         {
             return await PollAsync(source, cancellationToken, pollBudget, respectPauses, onRead);
+        }
+        catch (Exception ex) when (database.IsUnavailable(ex))
+        {
+            throw new DatabaseFailureException(database.Location, ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

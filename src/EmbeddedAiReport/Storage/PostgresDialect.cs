@@ -110,6 +110,17 @@ internal sealed class PostgresDialect : SqlDialect
     }
 
     // PostgreSQL checksums pages as it reads them (when enabled) and has no quick whole-database check: reading the tables is the check.
+    // The server, not a statement: no connection (refused, broken, timed out: an NpgsqlException without a server error),
+    // or the server's own state: connection exceptions (08), insufficient resources such as a full disk (53), an operator
+    // intervention such as a shutdown (57P), a read-only transaction (25006, a standby), internal errors such as data corruption (XX).
+    public override bool IsUnavailable(Exception exception) => exception switch
+    {
+        PostgresException { SqlState: var state } => state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal)
+            || state.StartsWith("57P", StringComparison.Ordinal) || state == "25006" || state.StartsWith("XX", StringComparison.Ordinal),
+        NpgsqlException => true,
+        _ => false,
+    };
+
     public override Task<string?> IntegrityProblemAsync(DbConnection connection, string? table, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     public override string DropTablesSql(IEnumerable<string> tables) => string.Join("\n", tables.Select(t => $"DROP TABLE IF EXISTS {t} CASCADE;"));

@@ -26,7 +26,7 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     public static ReportDatabase Create(StorageOptions storage, string sqlitePath) => storage.Provider switch
     {
         StorageProvider.Postgres => Postgres(storage.ConnectionString ?? throw new ArgumentException("Storage:ConnectionString is required for postgres", nameof(storage))),
-        _ => new ReportDatabase(sqlitePath),
+        _ => new ReportDatabase(new SqliteDialect(sqlitePath, storage.BusyTimeout)),
     };
 
     /// <summary>The PostgreSQL database of <paramref name="connectionString"/> (an Npgsql connection string).</summary>
@@ -45,6 +45,12 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     public string ConnectionString => _dialect.ConnectionString;
 
     internal SqlDialect Dialect => _dialect;
+
+    /// <summary>
+    /// True when <paramref name="exception"/> is the database's own failure rather than one statement's: locked past the busy
+    /// timeout, damaged, full, read-only, not reachable. Whatever used it would fail the same way (<see cref="DatabaseFailureException"/>).
+    /// </summary>
+    public bool IsUnavailable(Exception exception) => _dialect.IsUnavailable(exception);
 
     /// <summary>Opens a connection, migrating the schema on first use.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -209,6 +215,12 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
         }
     }
 }
+
+/// <summary>
+/// The database itself failed while a poll used it (locked past <see cref="StorageOptions.BusyTimeout"/>, damaged, full,
+/// read-only, unreachable: <see cref="ReportDatabase.IsUnavailable"/>): no source's fault, and every other source would meet it too.
+/// </summary>
+public sealed class DatabaseFailureException(string location, Exception inner) : Exception($"{location}: {inner.Message.TrimEnd('.')}", inner);
 
 /// <summary>The database records a migration this build does not have: a newer version upgraded it, and this one must not use it.</summary>
 public sealed class NewerDatabaseException(string message) : InvalidOperationException(message);

@@ -93,6 +93,9 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// </summary>
     public abstract Task<string?> IntegrityProblemAsync(DbConnection connection, string? table, CancellationToken cancellationToken);
 
+    /// <summary>See <see cref="ReportDatabase.IsUnavailable"/>.</summary>
+    public abstract bool IsUnavailable(Exception exception);
+
     /// <summary>Statements that drop <paramref name="tables"/> where they exist, whatever depends on them, inside a write transaction.</summary>
     public abstract string DropTablesSql(IEnumerable<string> tables);
 

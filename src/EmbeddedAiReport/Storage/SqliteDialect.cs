@@ -14,8 +14,13 @@ internal sealed class SqliteDialect : SqlDialect
     // Before SQLite opens its first connection through this program (SqliteLibrary: no memory statistics).
     static SqliteDialect() => SqliteLibrary.EnsureConfigured();
 
-    public SqliteDialect(string path)
+    private readonly int _busyTimeoutMs;
+
+    /// <param name="busyTimeout">See <see cref="StorageOptions.BusyTimeout"/> (whole seconds); default 30 s.</param>
+    public SqliteDialect(string path, TimeSpan? busyTimeout = null)
     {
+        var busy = busyTimeout ?? new StorageOptions().BusyTimeout;
+        _busyTimeoutMs = (int)busy.TotalMilliseconds;
         Path = System.IO.Path.GetFullPath(path);
         ConnectionString = new SqliteConnectionStringBuilder
         {
@@ -23,7 +28,9 @@ internal sealed class SqliteDialect : SqlDialect
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 30,
+            // Microsoft.Data.Sqlite retries a statement SQLite found busy until this many seconds have passed (0: forever),
+            // on top of SQLite's own busy handler (busy_timeout, OpenAsync): both wait the same time.
+            DefaultTimeout = (int)Math.Ceiling(busy.TotalSeconds),
         }.ToString();
     }
 
@@ -39,18 +46,16 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string NowSql => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-    public override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(ConnectionString, cancellationToken);
-
     /// <summary>Opens the file with a busy timeout, foreign keys and the page cache set.</summary>
-    public static async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(connectionString);
+        var connection = new SqliteConnection(ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
             // SQLite's default page cache (2 MB): connections are pooled, and each keeps what it read, so a larger cache on
             // every connection held ~10 MB more in the idle daemon. The writer gets a larger one (ConfigureWriterAsync).
-            await ExecuteAsync(connection, null, "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", cancellationToken);
+            await ExecuteAsync(connection, null, $"PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", cancellationToken);
             return connection;
         }
         catch
@@ -131,6 +136,12 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override Task<long> SizeAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new[] { "", "-wal" }.Select(suffix => new FileInfo(Path + suffix)).Where(f => f.Exists).Sum(f => f.Length));
+
+    // The file, not a statement: locked past the busy timeout, no permission, read-only, an I/O error, damaged, full, not
+    // openable, not a database, out of memory (primary result codes; constraint and SQL errors are the statement's).
+    public override bool IsUnavailable(Exception exception) => exception is SqliteException { SqliteErrorCode: var code } && (code & 0xFF) is
+        SQLitePCL.raw.SQLITE_PERM or SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_NOMEM or SQLitePCL.raw.SQLITE_READONLY
+        or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_CANTOPEN or SQLitePCL.raw.SQLITE_NOTADB;
 
     // quick_check(TABLE) checks that table and its indexes only (SQLite 3.33+): damage elsewhere is not the table's.
     public override async Task<string?> IntegrityProblemAsync(DbConnection connection, string? table, CancellationToken cancellationToken)

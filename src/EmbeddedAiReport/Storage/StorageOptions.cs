@@ -18,12 +18,22 @@ public sealed class StorageOptions
     /// </value>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(7.5);
 
+    /// <value>
+    /// With <c>sqlite</c>, how long a statement waits for the file's write lock while another connection or process holds
+    /// it (the daemon's commit beside a <c>poll</c>, a <c>sqlite3</c> shell left in a transaction) before it fails with
+    /// "database is locked". Whole seconds, 1 s to 1 h (Microsoft.Data.Sqlite counts its command timeout in seconds).
+    /// Default: 30 s.
+    /// </value>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Every problem with these settings, each naming its key.</summary>
     public IEnumerable<string> Validate()
     {
         if (!Enum.IsDefined(Provider)) yield return $"Storage:Provider: must be 'sqlite' or 'postgres', got '{Provider}'";
         if (ClusterCheckinInterval < TimeSpan.FromMilliseconds(500) || ClusterCheckinInterval > TimeSpan.FromMinutes(10))
             yield return $"Storage:ClusterCheckinInterval: must be between 0.5 s and 10 min, got {ClusterCheckinInterval}";
+        if (BusyTimeout < TimeSpan.FromSeconds(1) || BusyTimeout > TimeSpan.FromHours(1) || BusyTimeout.Ticks % TimeSpan.TicksPerSecond != 0)
+            yield return $"Storage:BusyTimeout: must be whole seconds between 1 s and 1 h, got {BusyTimeout}";
         if (Provider == StorageProvider.Postgres)
         {
             if (string.IsNullOrWhiteSpace(ConnectionString))

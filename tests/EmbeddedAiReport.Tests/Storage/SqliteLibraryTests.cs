@@ -16,7 +16,7 @@ public sealed class SqliteLibraryTests
         // use on another; only a serialized connection (one with a mutex) makes that wait instead of corrupting memory.
         // SQLite gives a connection's mutex, or null when it runs without one (multi-thread mode).
         using var directory = new TempDirectory();
-        await using var connection = await SqliteDialect.OpenAsync(new SqliteDialect(directory.File("t.db")).ConnectionString, CancellationToken.None);
+        await using var connection = await new SqliteDialect(directory.File("t.db")).OpenAsync(CancellationToken.None);
         Assert.NotEqual(IntPtr.Zero, DbMutex(((SqliteConnection)connection).Handle!.DangerousGetHandle()));
     }
 
@@ -35,7 +35,7 @@ public sealed class SqliteLibraryTests
         var pinned = Regex.Match(props, """Include="SQLitePCLRaw\.lib\.e_sqlite3" Version="(\d+\.\d+\.\d+)""").Groups[1].Value;
         Assert.NotEqual("", pinned);
         using var directory = new TempDirectory();
-        await using var connection = await SqliteDialect.OpenAsync(new SqliteDialect(directory.File("t.db")).ConnectionString, CancellationToken.None);
+        await using var connection = await new SqliteDialect(directory.File("t.db")).OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT sqlite_version()";
         Assert.Equal(pinned, (string?)await command.ExecuteScalarAsync());
@@ -46,7 +46,7 @@ public sealed class SqliteLibraryTests
     {
         Assert.True(SqliteLibrary.Configured);
         using var directory = new TempDirectory();
-        await using var connection = await SqliteDialect.OpenAsync(new SqliteDialect(directory.File("t.db")).ConnectionString, CancellationToken.None);
+        await using var connection = await new SqliteDialect(directory.File("t.db")).OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = "CREATE TABLE t (v TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO t SELECT printf('%.500c', 'x') FROM n;";
         await command.ExecuteNonQueryAsync();

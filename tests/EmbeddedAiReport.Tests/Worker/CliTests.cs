@@ -188,10 +188,10 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task Poll_DamagedDatabase_EachSourceReportsItAndTheRunExits1()
+    public async Task Poll_DamagedDatabase_OneLineNamingTheFileAndExit2_NothingPolled()
     {
-        // poll brings the database up to date while it makes its services; what is wrong with the file is still reported
-        // by each source's poll, as when the first poll opened it. (A file without the SQLite header is refused before.)
+        // The database's failure is no source's: it is reported once, naming the file, with the exit code of a file error,
+        // before any source is fetched. (A file without the SQLite header is refused even before that.)
         var config = _directory.ConfigWithSources("""
             {"sources": [{"id": "a", "kind": "feed", "url": "http://127.0.0.1:9/a.xml", "allowPrivateNetwork": true},
                          {"id": "b", "kind": "feed", "url": "http://127.0.0.1:9/b.xml", "allowPrivateNetwork": true}]}
@@ -201,10 +201,9 @@ public sealed class CliTests : IDisposable
 
         var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
 
-        Assert.Equal(1, poll.ExitCode);
-        Assert.Contains("a: error: internal error: SQLite Error 26: 'file is not a database'.", poll.Out);
-        Assert.Contains("b: error: internal error: SQLite Error 26: 'file is not a database'.", poll.Out);
-        Assert.Contains("polled 2 source(s): 0 new, 0 updated, 2 failed", poll.Out);
+        Assert.Equal(2, poll.ExitCode);
+        Assert.Equal($"error: {db}: SQLite Error 26: 'file is not a database'; nothing was polled", poll.Error.TrimEnd());
+        Assert.Equal("", poll.Out);
     }
 
     [Fact]

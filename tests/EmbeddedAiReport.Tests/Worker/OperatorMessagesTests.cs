@@ -96,6 +96,24 @@ public sealed class OperatorMessagesTests : LoopbackTest
             result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    [Theory]
+    [InlineData("0s", "00:00:00")]
+    [InlineData("2h", "02:00:00")]
+    [InlineData("00:00:01.5", "00:00:01.5000000")]
+    [InlineData("5s", null)]
+    public async Task Validate_BusyTimeout_WholeSecondsFromOneSecondToAnHour(string value, string? shown)
+    {
+        // Microsoft.Data.Sqlite counts its command timeout in whole seconds, and 0 there means waiting for ever.
+        var config = Config("\"enabled\": true", json => json["Storage"] = new JsonObject { ["BusyTimeout"] = value });
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(shown is null ? 0 : 2, result.ExitCode);
+        if (shown is not null)
+            Assert.Equal($"appsettings.json: Storage:BusyTimeout: must be whole seconds between 1 s and 1 h, got {shown}",
+                result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]);
+    }
+
     [Fact]
     public async Task Validate_NegativeLinkLimits_NameTheKeys()
     {

@@ -1,0 +1,70 @@
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace EmbeddedAiReport.Tests.Storage;
+
+/// <summary>
+/// Which errors are the database's own failure (a poll stops: every source would meet it) and which are one statement's
+/// (that source's poll fails, the others go on). Codes from SQLite's result code list (sqlite.org/rescode.html) and
+/// PostgreSQL's error codes appendix.
+/// </summary>
+public sealed class DatabaseFailureKindsTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Theory]
+    [InlineData(3, true)]     // SQLITE_PERM
+    [InlineData(5, true)]     // SQLITE_BUSY: another process held the write lock past the busy timeout
+    [InlineData(517, true)]   // SQLITE_BUSY_SNAPSHOT (extended codes carry the primary code in their low byte)
+    [InlineData(6, true)]     // SQLITE_LOCKED
+    [InlineData(8, true)]     // SQLITE_READONLY
+    [InlineData(10, true)]    // SQLITE_IOERR
+    [InlineData(11, true)]    // SQLITE_CORRUPT
+    [InlineData(13, true)]    // SQLITE_FULL: the disk
+    [InlineData(14, true)]    // SQLITE_CANTOPEN
+    [InlineData(26, true)]    // SQLITE_NOTADB
+    [InlineData(1, false)]    // SQLITE_ERROR: a statement's SQL
+    [InlineData(19, false)]   // SQLITE_CONSTRAINT: one row
+    [InlineData(20, false)]   // SQLITE_MISMATCH
+    [InlineData(25, false)]   // SQLITE_RANGE: a parameter
+    public void Sqlite_ResultCode_IsTheDatabasesFailureOrTheStatements(int code, bool unavailable)
+    {
+        using var database = new ReportDatabase(_directory.File("r.db"));
+
+        Assert.Equal(unavailable, database.IsUnavailable(new SqliteException("test", code)));
+    }
+
+    [Theory]
+    [InlineData("08006", true)]   // connection_failure
+    [InlineData("08001", true)]   // sqlclient_unable_to_establish_sqlconnection
+    [InlineData("53100", true)]   // disk_full
+    [InlineData("53300", true)]   // too_many_connections
+    [InlineData("57P01", true)]   // admin_shutdown
+    [InlineData("25006", true)]   // read_only_sql_transaction: a standby
+    [InlineData("XX001", true)]   // data_corrupted
+    [InlineData("23505", false)]  // unique_violation: one row
+    [InlineData("22001", false)]  // string_data_right_truncation
+    [InlineData("42P01", false)]  // undefined_table: a statement's SQL
+    [InlineData("57014", false)]  // query_canceled: a statement cancelled, not the server down
+    [InlineData("40001", false)]  // serialization_failure
+    public void Postgres_SqlState_IsTheDatabasesFailureOrTheStatements(string state, bool unavailable)
+    {
+        using var database = ReportDatabase.Postgres("Host=127.0.0.1;Database=none;Username=none");
+
+        Assert.Equal(unavailable, database.IsUnavailable(new PostgresException("test", "ERROR", "ERROR", state)));
+    }
+
+    [Fact]
+    public void Postgres_NoConnection_IsTheDatabasesFailure_OtherExceptionsAreNot()
+    {
+        using var database = ReportDatabase.Postgres("Host=127.0.0.1;Database=none;Username=none");
+
+        Assert.True(database.IsUnavailable(new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111))));
+        Assert.False(database.IsUnavailable(new InvalidOperationException("a bug")));
+        Assert.False(database.IsUnavailable(new SqliteException("busy", 5)));   // another provider's error is not this database's
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// The database failing in the middle of a poll (here: another process takes the file's write lock and keeps it past
+/// <c>Storage:BusyTimeout</c>) is the database's failure, not the sources': <c>poll</c> stops with one line naming the file
+/// and exit 2, what was stored before stays; the daemon logs it once per poll as such, never as a source's crash.
+/// </summary>
+public sealed class DatabaseFailureTests : LoopbackTest
+{
+    private SqliteConnection? _lockHolder;
+
+    public override async Task DisposeAsync()
+    {
+        ReleaseLock();
+        await base.DisposeAsync();
+    }
+
+    // What `sqlite3 report.db` with `BEGIN IMMEDIATE;` typed into it does: holds the write lock until it ends.
+    private void TakeLock(string database)
+    {
+        if (_lockHolder is not null) return;
+        _lockHolder = new SqliteConnection($"Data Source={database};Pooling=false");
+        _lockHolder.Open();
+        using var begin = _lockHolder.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE";
+        begin.ExecuteNonQuery();
+    }
+
+    private void ReleaseLock()
+    {
+        _lockHolder?.Dispose();   // rolls back: the lock is gone
+        _lockHolder = null;
+    }
+
+    // A feed whose request, as it is served, makes another process take the database's write lock.
+    private void MapFeedThatLocks(string path, string database, string prefix)
+    {
+        var body = FaultFeeds.Healthy(3, prefix);
+        Server.Map(path, async context =>
+        {
+            TakeLock(database);
+            context.Response.ContentType = "application/xml";
+            await context.Response.Body.WriteAsync(body);
+        });
+    }
+
+    private string Config(string database, params string[] ids)
+    {
+        var sources = string.Join(",\n", ids.Select(id =>
+            $$"""{"id": "{{id}}", "kind": "feed", "url": "{{Server.Url(id + ".xml")}}", "schedule": "1h", "allowPrivateNetwork": true}"""));
+        var config = Folder.ConfigWithSources($$"""{"sources": [{{sources}}]}""");
+        // One source after another, read and stored (SourcePoller.PollManyAsync); the lock waited for one second, not thirty.
+        TempDirectory.EditSettings(config, json =>
+        {
+            json["Fetching"]!["MaxParallelSources"] = 1;
+            json["Storage"] = new System.Text.Json.Nodes.JsonObject { ["BusyTimeout"] = "00:00:01" };
+        });
+        return config;
+    }
+
+    private static List<string> StoredSources(string database)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Pooling=false;Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT source_id FROM entries ORDER BY source_id";
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read()) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    [Fact]
+    public async Task Poll_WriteLockTakenMidPoll_StopsWithOneLineNamingTheFile_WhatWasStoredStays()
+    {
+        var database = Folder.File("report.db");
+        Server.MapFile("a.xml", FaultFeeds.Healthy(3, "first"));
+        MapFeedThatLocks("b.xml", database, "second");
+        Server.MapFile("c.xml", FaultFeeds.Healthy(3, "third"));
+        var config = Config(database, "a", "b", "c");
+
+        var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", database);
+        ReleaseLock();
+
+        Assert.Equal(2, poll.ExitCode);
+        // The sources printed are the ones polled before the lock; b's poll met it and the rest were stopped, not polled.
+        var printed = poll.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(printed, line => Assert.Matches(@"^\[\d/3\] [ac]: 3 new, 0 updated, 0 unchanged$", line));
+        var error = Assert.Single(poll.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"error: {database}: SQLite Error 5: 'database is locked'; the poll stopped: {printed.Length} of 3 source(s) done before it, "
+            + "the others not stored", error);
+        Assert.Equal(printed.Select(l => l.Split(' ')[1].TrimEnd(':')).Order().ToList(), StoredSources(database));
+        Assert.DoesNotContain(Server.Requests, r => printed.Length == 1 && r.PathAndQuery == "/c.xml");   // c after b: never fetched
+    }
+
+    [Fact]
+    public async Task Run_WriteLockTakenDuringAScheduledPoll_LoggedOnceAsTheDatabasesFailure_NotAsTheSourcesCrash()
+    {
+        var database = Folder.File("report.db");
+        MapFeedThatLocks("a.xml", database, "first");
+        var config = Config(database, "a");
+        Daemon.Prepare(config);
+
+        await using var daemon = Daemon.Start(config, database, new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero)));
+        var line = await daemon.WaitForAsync(4203, "a");
+        ReleaseLock();
+        var result = await daemon.StopAsync();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"Poll of a not stored, the database failed: {database}: SQLite Error 5: 'database is locked'; it is polled again on its schedule", line);
+        Assert.DoesNotContain(daemon.Logs.Lines, l => l.EventId is 2005 or 2003);   // neither a crash nor a failure of the source
+        Assert.Empty(StoredSources(database));
+    }
+}

@@ -35,7 +35,7 @@ internal sealed partial class ExportDraftJob(DraftFiles files, IssueStore issues
                 AlreadyExported(week.ToString());
                 return;
             }
-            await summarizer.SummarizeAsync(DraftWindow.Of(week, config.Draft.Zone()), null, cancellationToken);   // a no-op while summaries are off
+            await summarizer.SummarizeAsync(window, null, cancellationToken);   // a no-op while summaries are off
             var path = await files.WriteWeekAsync(week, cancellationToken);
             Exported(week.ToString(), path);
         }

@@ -75,6 +75,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PageEnricher>();
         services.AddMetrics();
         services.AddSingleton<PollMetrics>();
+        services.AddSingleton<StoringHealth>();
         services.AddSingleton<SourceReader>();
         services.AddSingleton<SourcePoller>();
 

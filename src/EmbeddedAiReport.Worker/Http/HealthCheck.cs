@@ -1,4 +1,5 @@
 using System.Globalization;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Summaries;
@@ -6,9 +7,13 @@ using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Worker.Http;
 
-/// <summary><c>GET /healthz</c>: 200 when the database answers and few enough sources are failing or stale, else 503 with the reason.</summary>
+/// <summary>
+/// <c>GET /healthz</c>: 200 when the database answers, polls store what they read and few enough sources are failing or
+/// stale, else 503 with the reason.
+/// </summary>
 /// <remarks>The summarizer's state is part of the detail when it is on; a failing model never makes the daemon unhealthy, since drafts go on with the source text.</remarks>
-internal sealed class HealthCheck(ReportDatabase database, SourceStatuses statuses, IOptions<ReportOptions> report, SummarizerHealth summarizer)
+internal sealed class HealthCheck(ReportDatabase database, SourceStatuses statuses, IOptions<ReportOptions> report, SummarizerHealth summarizer,
+    StoringHealth storing)
 {
     /// <summary>The answer and the JSON body that explains it (a <see cref="HealthReport"/>, or <see cref="HealthUnavailable"/>).</summary>
     public async Task<(bool Healthy, object Body)> EvaluateAsync(CancellationToken cancellationToken)
@@ -25,6 +30,9 @@ internal sealed class HealthCheck(ReportDatabase database, SourceStatuses status
         {
             return (false, new HealthUnavailable("unavailable", $"database unreachable: {ex.GetBaseException().Message}"));
         }
+        // It answers reads, but the last poll could not store (full, read-only, locked): until a poll stores again.
+        if (storing.Current is { } failure)
+            return (false, new HealthUnavailable("unavailable", $"polls are not stored: the database failed at {failure.At:u}: {failure.Message}"));
 
         var enabled = sources.Where(s => s.Source.Enabled).ToList();
         var bad = enabled.Where(s => s.State is "failing" or "stale").ToList();

@@ -21,7 +21,8 @@ namespace EmbeddedAiReport.Ingest;
 /// </remarks>
 public sealed class SourcePoller(
     SourceCatalog catalog, SourceReader reader, SourceStore store, EntryClassifier classifier, PageEnricher enricher, IngestWriter writer,
-    ReportDatabase database, IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger, PollMetrics metrics)
+    ReportDatabase database, IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger, PollMetrics metrics,
+    StoringHealth storing)
 {
     /// <summary>Time a source that holds a slot of <see cref="PollManyAsync"/> may run before it lets the next source start.</summary>
     internal static readonly TimeSpan SlotPatience = TimeSpan.FromSeconds(5);
@@ -67,6 +68,7 @@ public sealed class SourcePoller(
             pausedUntil, warning, requestHealth);
         onRead?.Invoke();
         var counts = await writer.CommitAsync(record, writes, prepared, cancellationToken);
+        storing.Stored();
 
         var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, read.AllNotModified && read.Errors.Count == 0, error, clock.Elapsed)
         {
@@ -180,7 +182,7 @@ public sealed class SourcePoller(
         }
         catch (Exception ex) when (database.IsUnavailable(ex))
         {
-            throw new DatabaseFailureException(database.Location, ex);
+            throw DatabaseFailed(ex);
         }
         if (health?.PausedUntil is { } until && until > timeProvider.GetUtcNow())
         {
@@ -203,7 +205,7 @@ public sealed class SourcePoller(
         }
         catch (Exception ex) when (database.IsUnavailable(ex))
         {
-            throw new DatabaseFailureException(database.Location, ex);
+            throw DatabaseFailed(ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -212,6 +214,13 @@ public sealed class SourcePoller(
             metrics.Record(crashed);
             return crashed;
         }
+    }
+
+    private DatabaseFailureException DatabaseFailed(Exception exception)
+    {
+        var failure = new DatabaseFailureException(database.Location, exception);
+        storing.Failed(timeProvider.GetUtcNow(), failure.Message);
+        return failure;
     }
 
     // Filtered before enrichment (no page fetch for an excluded item) and again after (the page may fill the summary);

@@ -1,4 +1,5 @@
-using System.Text;
+using System.Net;
+using System.Text.Json;
 using EmbeddedAiReport.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
@@ -37,13 +38,14 @@ public sealed class DatabaseFailureTests : LoopbackTest
         _lockHolder = null;
     }
 
-    // A feed whose request, as it is served, makes another process take the database's write lock.
+    // A feed whose first request, as it is served, makes another process take the database's write lock.
     private void MapFeedThatLocks(string path, string database, string prefix)
     {
         var body = FaultFeeds.Healthy(3, prefix);
+        var requests = 0;
         Server.Map(path, async context =>
         {
-            TakeLock(database);
+            if (Interlocked.Increment(ref requests) == 1) TakeLock(database);
             context.Response.ContentType = "application/xml";
             await context.Response.Body.WriteAsync(body);
         });
@@ -99,21 +101,35 @@ public sealed class DatabaseFailureTests : LoopbackTest
     }
 
     [Fact]
-    public async Task Run_WriteLockTakenDuringAScheduledPoll_LoggedOnceAsTheDatabasesFailure_NotAsTheSourcesCrash()
+    public async Task Run_WriteLockTakenDuringAScheduledPoll_LoggedAsTheDatabasesFailure_HealthzUnavailableUntilAPollStores()
     {
         var database = Folder.File("report.db");
         MapFeedThatLocks("a.xml", database, "first");
         var config = Config(database, "a");
         Daemon.Prepare(config);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero));
 
-        await using var daemon = Daemon.Start(config, database, new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero)));
+        await using var daemon = Daemon.Start(config, database, clock);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
         var line = await daemon.WaitForAsync(4203, "a");
+        var failing = await http.GetAsync("healthz");
         ReleaseLock();
+        var stillFailing = await http.GetAsync("healthz");   // the lock is gone, but nothing was stored since
+        clock.Advance(TimeSpan.FromHours(1));                // the source's next firing ("1h"): it stores
+        await daemon.WaitForAsync(2001, "a", clock);
+        var healthy = await http.GetAsync("healthz");
         var result = await daemon.StopAsync();
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal($"Poll of a not stored, the database failed: {database}: SQLite Error 5: 'database is locked'; it is polled again on its schedule", line);
+        var locked = $"{database}: SQLite Error 5: 'database is locked'";
+        Assert.Equal($"Poll of a not stored, the database failed: {locked}; it is polled again on its schedule", line);
         Assert.DoesNotContain(daemon.Logs.Lines, l => l.EventId is 2005 or 2003);   // neither a crash nor a failure of the source
-        Assert.Empty(StoredSources(database));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failing.StatusCode);
+        var body = JsonDocument.Parse(await failing.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("unavailable", body.GetProperty("status").GetString());
+        Assert.Equal($"polls are not stored: the database failed at 2020-11-20 02:00:00Z: {locked}", body.GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stillFailing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+        Assert.Equal(["a"], StoredSources(database));
     }
 }

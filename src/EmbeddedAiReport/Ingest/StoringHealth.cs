@@ -1,0 +1,22 @@
+namespace EmbeddedAiReport.Ingest;
+
+/// <summary>
+/// Whether polls can store what they read: the last failure of the database a poll met (<see cref="DatabaseFailureException"/>),
+/// until a poll stores again. A database that answers reads but refuses writes (full, read-only, locked by another process)
+/// otherwise looks healthy to <c>/healthz</c> while nothing is stored.
+/// </summary>
+/// <threadsafety>Thread-safe.</threadsafety>
+public sealed class StoringHealth
+{
+    private Failure? _failure;
+
+    /// <summary>A poll's database failure: when, and the database's message (naming it).</summary>
+    public sealed record Failure(DateTimeOffset At, string Message);
+
+    /// <summary>The last failure, or null when the last poll to reach the database stored (or none failed yet).</summary>
+    public Failure? Current => Volatile.Read(ref _failure);
+
+    internal void Failed(DateTimeOffset at, string message) => Volatile.Write(ref _failure, new Failure(at, message));
+
+    internal void Stored() => Volatile.Write(ref _failure, null);
+}

@@ -132,6 +132,10 @@ public static partial class FeedDocumentParser
                 description = AtomText.ToHtml(description);
             if (content is not null && ReferenceEquals(content, json.ContentText)) content = AtomText.ToHtml(content);
         }
+        else if (title is not null)
+        {
+            title = RssTitle.ToHtml(title);   // RSS 0.9x, 1.0, 2.0: text unless it looks like HTML
+        }
         var link = bases.Document is null || item.Link is null || item.SpecificItem?.Element is not { } itemElement
             ? item.Link
             : bases.Enter(LinkElement(itemElement, item.Link) ?? itemElement).Resolve(item.Link);

@@ -75,6 +75,55 @@ public sealed class FeedContentTests
         Assert.Equal(["x<y> & more", "Vec<u8>"], items.Select(i => TextCleaner.HtmlToText(i.Content)));
     }
 
+    // RSS leaves a title's format open; as feedparser reads one, it is HTML only with a closing tag or an entity in it and
+    // nothing but HTML's elements and entities, else text written as it is.
+    [Theory]
+    [InlineData("Release &lt;TensorRT&gt; 8.0", "Release <TensorRT> 8.0", true)]
+    [InlineData("Release &lt;TensorRT&gt; 8.0", "Release <TensorRT> 8.0", false)]
+    [InlineData("Bounds for n&lt;m and m&gt;k", "Bounds for n<m and m>k", true)]
+    [InlineData("Bounds for n&lt;m and m&gt;k", "Bounds for n<m and m>k", false)]
+    [InlineData("List&lt;T&gt; &lt;/T&gt; in C#", "List<T> </T> in C#", true)]
+    [InlineData("量&lt;b&gt;化&lt;/b&gt;与&lt;em&gt;剪枝&lt;/em&gt;", "量化与剪枝", true)]
+    [InlineData("量&lt;b&gt;化&lt;/b&gt;与&lt;em&gt;剪枝&lt;/em&gt;", "量化与剪枝", false)]
+    [InlineData("&lt;p&gt;MNN 2.0&lt;br&gt;released&lt;/p&gt;", "MNN 2.0 released", true)]
+    [InlineData("MNN 2.0&lt;br /&gt;released", "MNN 2.0 released", true)]
+    [InlineData("MNN 2.0&lt;BR&gt;released", "MNN 2.0 released", false)]
+    [InlineData("INT8 &amp;amp; INT4", "INT8 & INT4", true)]
+    [InlineData("INT8 &amp;amp; INT4", "INT8 & INT4", false)]
+    [InlineData("&amp;lt;TensorRT&amp;gt; 8.0", "<TensorRT> 8.0", true)]
+    [InlineData("R&amp;D &lt;3", "R&D <3", true)]
+    public void Parse_RssTitle_IsTextUnlessItLooksLikeHtml(string title, string expected, bool streaming)
+    {
+        var xml = $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0"><channel><title>t</title><link>https://e.com/</link>
+            <item><title>{title}</title><link>https://e.com/a</link><description>d</description></item></channel></rss>
+            """;
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", null, new Uri("https://e.com/feed"), DateTimeOffset.UnixEpoch);
+
+        var item = Assert.Single(FeedDocumentParser.Parse(document, streaming).Feed!.Items);
+
+        Assert.Equal(expected, TextCleaner.HtmlToText(item.Title));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Parse_RdfTitleOfText_KeepsItsAngleBrackets(bool streaming)
+    {
+        var xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+            <channel rdf:about="https://e.com/"><title>t</title><link>https://e.com/</link></channel>
+            <item rdf:about="https://e.com/a"><title>Release &lt;TensorRT&gt; 8.0</title><link>https://e.com/a</link></item></rdf:RDF>
+            """;
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", null, new Uri("https://e.com/feed"), DateTimeOffset.UnixEpoch);
+
+        var item = Assert.Single(FeedDocumentParser.Parse(document, streaming).Feed!.Items);
+
+        Assert.Equal("Release <TensorRT> 8.0", TextCleaner.HtmlToText(item.Title));
+    }
+
     // A media type as Atom content's type (RFC 4287 4.1.3.1): text/plain is text, but text/html is markup like type="html".
     [Theory]
     [InlineData(true)]

@@ -134,7 +134,7 @@ public static partial class FeedDocumentParser
         }
         else if (title is not null)
         {
-            title = RssTitle.ToHtml(title);   // RSS 0.9x, 1.0, 2.0: text unless it looks like HTML
+            title = UndeclaredTitle.ToHtml(title);   // RSS 0.9x, 1.0, 2.0: text unless it looks like HTML
         }
         var link = bases.Document is null || item.Link is null || item.SpecificItem?.Element is not { } itemElement
             ? item.Link

@@ -114,7 +114,7 @@ internal static class FeedStreamReader
             {
                 switch (name)
                 {
-                    case "title": item.Title ??= RssTitle.ToHtml(value); break;
+                    case "title": item.Title ??= UndeclaredTitle.ToHtml(value); break;
                     case "link": item.Link ??= link.Resolve(value); break;
                     case "description": item.Description ??= value; break;
                     case "guid": item.Id ??= value; break;

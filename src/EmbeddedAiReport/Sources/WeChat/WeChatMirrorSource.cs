@@ -93,7 +93,7 @@ public sealed class WeChatMirrorSource : ISourceKind, IPageEnrichingKind
     {
         var (article, failure) = ArticlePageParser.Parse(page);
         if (article is null) return failure!;
-        var title = article.Title is { } t ? TextCleaner.Truncate(TextCleaner.HtmlToText(t), FeedSource.MaxTitleLength) : entry.Title;
+        var title = article.Title is { } t ? TextCleaner.Truncate(TextCleaner.HtmlToText(UndeclaredTitle.ToHtml(t)), FeedSource.MaxTitleLength) : entry.Title;
         // The author's own description is the better 摘要 unless it merely repeats the title; else the body's opening.
         var summarySource = article.Description is { Length: > 0 } d && d != title ? d : article.Body;
         var summary = TextCleaner.Excerpt(TextCleaner.PlainLinks(summarySource), MaxSummaryLength);

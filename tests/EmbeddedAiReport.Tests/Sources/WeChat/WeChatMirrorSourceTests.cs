@@ -164,6 +164,24 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
         Assert.Contains(riptide.Links, l => l.Target == "gh:jwfromm/riptide");
     }
 
+    [Theory]
+    [InlineData("&lt;TensorRT&gt; 8.0 部署指南", "<TensorRT> 8.0 部署指南")]                      // text: its angle brackets stay
+    [InlineData("当 n&lt;m 且 m&gt;k 时的量化误差", "当 n<m 且 m>k 时的量化误差")]
+    [InlineData("&lt;b&gt;量化&lt;/b&gt;部署 &amp;amp; 剪枝", "量化部署 & 剪枝")]                      // HTML: tags and entities read
+    public async Task PollAsync_EnrichedPageTitle_IsTextUnlessItLooksLikeHtml(string ogTitle, string expected)
+    {
+        // og:title is an attribute: AngleSharp decodes it once; what is left is the title as the page's author wrote it.
+        MapAlways("feeds/all.json", "wechat-mirror-feed/wewe-rss_all.json", "application/json");
+        var page = Fixtures.Text("wechat-article-html/handwritten_2020_article_og.html")
+            .Replace("content=\"Riptide:12倍端到端加速，陈天奇创业公司OctoML提出克服二值网络瓶颈新方法\"", $"content=\"{ogTitle}\"", StringComparison.Ordinal);
+        Server.MapFile("s/DdyvZLDb7D-dQ9okhwQreA", System.Text.Encoding.UTF8.GetBytes(page), "text/html");
+        Server.MapFixture("s/ef_P2dofxPeTKyghBe1aSw", "wechat-article-html/handwritten_deleted.html", "text/html");
+
+        await PollAsync(Source($$""" "mirror": "{{Base}}", "format": "json", "accounts": ["all"], "enrich": true """));
+
+        Assert.Equal(expected, Assert.Single(await EntriesAsync()).Title);
+    }
+
     [Fact]
     public async Task PollAsync_EnrichmentOff_FetchesNoPage()
     {

@@ -5,14 +5,15 @@ using System.Text.RegularExpressions;
 namespace EmbeddedAiReport.Sources.Feeds;
 
 /// <summary>
-/// An RSS title is text unless it looks like HTML. RSS leaves it open (titles of real feeds hold both <c>量&lt;b&gt;化&lt;/b&gt;</c>
-/// and <c>Release &lt;TensorRT&gt; 8.0</c>), so this is the rule feedparser applies: a title is HTML when it holds a closing
-/// tag or an entity, every tag in it is an HTML element's and every named entity is HTML's. A void element (<c>&lt;br&gt;</c>,
-/// which has no closing tag) counts as a closing tag here: feedparser sees such raw markup as HTML while it parses, and the
-/// feeds repaired by <see cref="FeedRecovery"/> hand it on escaped. Text is escaped on the way, as
-/// Atom text is (<see cref="AtomText"/>), so <c>n&lt;m and m&gt;k</c> does not lose a "tag" <c>&lt;m and m&gt;</c>.
+/// A title whose format nobody declares (an RSS title, a WeChat article page's) is text unless it looks like HTML. RSS leaves
+/// it open (titles of real feeds hold both <c>量&lt;b&gt;化&lt;/b&gt;</c> and <c>Release &lt;TensorRT&gt; 8.0</c>), so this is
+/// the rule feedparser applies to RSS titles: HTML when it holds a closing tag or an entity, every tag in it is an HTML
+/// element's and every named entity is HTML's. A void element (<c>&lt;br&gt;</c>, which has no closing tag) counts as a
+/// closing tag here: feedparser sees such raw markup as HTML while it parses, and the feeds <see cref="FeedRecovery"/>
+/// repairs hand it on escaped. Text is escaped on the way, as Atom text is (<see cref="AtomText"/>), so
+/// <c>n&lt;m and m&gt;k</c> does not lose a "tag" <c>&lt;m and m&gt;</c>.
 /// </summary>
-internal static partial class RssTitle
+internal static partial class UndeclaredTitle
 {
     private static readonly SearchValues<char> Markup = SearchValues.Create("<&");
 

@@ -126,6 +126,25 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_TemplateFailingWhileRendering_IsAProblemNamingTheTemplateAndExportRefusesIt()
+    {
+        // It parses and names only what drafts have, but no draft renders: export failed with a stack trace, after validate passed.
+        var (config, _) = ConfigWithTemplateEdit("本次{{ count }}条", "本次{{ count | divided_by: 0 }}条");
+        var db = _directory.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
+
+        var validate = await CliRunner.RunAsync("validate", "--config", config);
+        var export = await CliRunner.RunAsync("export", "--config", config, "--db", db);
+
+        Assert.Equal(2, validate.ExitCode);
+        Assert.StartsWith("templates/draft.md.liquid: rendering failed: Attempted to divide by zero.", validate.Error);
+        Assert.DoesNotContain("config OK", validate.Out);
+        Assert.Equal(2, export.ExitCode);
+        Assert.StartsWith("templates/draft.md.liquid: rendering failed: Attempted to divide by zero.", export.Error);
+        Assert.Empty(export.Out);
+    }
+
+    [Fact]
     public async Task Poll_BrokenTemplate_PollsWithoutReadingItWhileExportRefuses()
     {
         // poll renders no draft and skips the template; the commands that render one still refuse a broken one.

@@ -1,3 +1,5 @@
+using EmbeddedAiReport.Worker.Jobs;
+
 namespace EmbeddedAiReport.Worker.Cli;
 
 /// <summary><c>validate</c>: check the config folder and report every problem at once.</summary>
@@ -5,7 +7,8 @@ internal static class ValidateCommand
 {
     public static int Run(CliContext context)
     {
-        if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
+        var now = TimeProvider.System.GetUtcNow();
+        if (context.LoadValidConfig(check: config => CheckSchedules(config, now)) is not { } config) return ExitCodes.UsageOrConfig;
         // The daemon runs on with a fallback, but a check of the config folder must not call it OK.
         if (config.Warnings.Count > 0)
         {
@@ -14,5 +17,36 @@ internal static class ValidateCommand
         }
         context.Out.WriteLine($"config OK: {config.Directory}: {config.Sources.Count} sources ({config.EnabledSources.Count} enabled)");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The schedules the daemon would leave out at start because they have no time left to fire (a cron whose year field has
+    /// passed; Quartz refuses such a trigger): by the daemon's own test, <see cref="Schedules.NeverFires"/>, as of now. A
+    /// source left unscheduled is a warning (the daemon runs on without it, event 4115), a weekly export that is never
+    /// written a problem; the housekeeping job, which only deletes old fetches, a warning.
+    /// </summary>
+    private static void CheckSchedules(LoadedConfig config, DateTimeOffset now)
+    {
+        TimeZoneInfo zone;
+        try
+        {
+            zone = config.Draft.Zone();
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return;   // Draft:TimeZone is a problem of its own already
+        }
+        foreach (var source in config.EnabledSources.Where(s => Schedules.NeverFires(s.Schedule, now, zone)))
+            config.Warnings.Add($"{LoadedConfig.SourcesFile}: source '{source.Id}': schedule: '{source.Schedule}' has no time left to fire (its year has passed): "
+                + $"the daemon leaves the source unscheduled (event 4115); give it a schedule that fires (poll --source {source.Id} still polls it)");
+        if (Expired(config.Report.ExportSchedule))
+            config.Problems.Add($"{LoadedConfig.AppSettingsFile}: Report:ExportSchedule: '{config.Report.ExportSchedule}' has no time left to fire (its year has passed): "
+                + "the daemon would never write the weekly draft (event 4116)");
+        if (Expired(config.Report.HousekeepingSchedule))
+            config.Warnings.Add($"{LoadedConfig.AppSettingsFile}: Report:HousekeepingSchedule: '{config.Report.HousekeepingSchedule}' has no time left to fire (its year has passed): "
+                + "the daemon would never delete old fetches (event 4116)");
+
+        // A cron Quartz refuses is a problem of its own already (Report falls back to the defaults then).
+        bool Expired(string cron) => LoadedConfig.CronProblem(cron) is null && Schedules.NeverFires(cron, now, zone);
     }
 }

@@ -58,6 +58,43 @@ public sealed class CliTests : IDisposable
         Assert.Equal([line, "1 config problem(s); nothing was done."], result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    // A cron whose year field has passed parses, but the daemon leaves it unscheduled at start (events 4115/4116): a source
+    // that is never polled is a warning naming it, a weekly draft that is never written a problem.
+    [Fact]
+    public async Task Validate_SourceScheduleWhoseYearHasPassed_WarnsNamingTheSourceAndExits2()
+    {
+        var config = _directory.ConfigWithSources("""
+            {"sources": [{"id": "once", "kind": "feed", "url": "https://x.org/feed", "schedule": "0 0 12 1 1 ? 2020"},
+                         {"id": "later", "kind": "feed", "url": "https://y.org/feed", "schedule": "0 0 12 1 1 ? 2099"},
+                         {"id": "off", "kind": "feed", "url": "https://z.org/feed", "schedule": "0 0 12 1 1 ? 2020", "enabled": false}]}
+            """);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["warning: sources.json: source 'once': schedule: '0 0 12 1 1 ? 2020' has no time left to fire (its year has passed): "
+            + "the daemon leaves the source unscheduled (event 4115); give it a schedule that fires (poll --source once still polls it)",
+            "1 config problem(s) the daemon works around (see the warnings above)."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.DoesNotContain("config OK", result.Out);
+    }
+
+    [Theory]
+    [InlineData("ExportSchedule", "appsettings.json: Report:ExportSchedule: '0 0 9 1 1 ? 2020' has no time left to fire (its year has passed): "
+        + "the daemon would never write the weekly draft (event 4116)", "1 config problem(s); nothing was done.")]
+    [InlineData("HousekeepingSchedule", "warning: appsettings.json: Report:HousekeepingSchedule: '0 0 9 1 1 ? 2020' has no time left to fire (its year has passed): "
+        + "the daemon would never delete old fetches (event 4116)", "1 config problem(s) the daemon works around (see the warnings above).")]
+    public async Task Validate_JobScheduleWhoseYearHasPassed_NamesTheSettingAndExits2(string setting, string line, string summary)
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        File.WriteAllText(Path.Combine(config, "appsettings.json"), "{\"Report\": {\"" + setting + "\": \"0 0 9 1 1 ? 2020\"}}");
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([line, summary], result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     [Fact]
     public async Task Validate_AnUnknownKeyCloseToNoSetting_ListsTheSectionsSettings()
     {

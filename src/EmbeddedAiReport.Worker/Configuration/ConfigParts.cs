@@ -22,8 +22,10 @@ internal static class ConfigParts
     private static IReadOnlyList<SourceDefinition>? ReadSources(ConfigReader reader)
     {
         if (reader.Read(LoadedConfig.SourcesFile) is not { } text) return null;
-        var (sources, problems) = new SourceCatalog(reader.Kinds).Parse(text, LoadedConfig.SourcesFile, reader.Draft.SectionSlugs(), LoadedConfig.CronProblem);
+        var catalog = new SourceCatalog(reader.Kinds);
+        var (sources, problems) = catalog.Parse(text, LoadedConfig.SourcesFile, reader.Draft.SectionSlugs(), LoadedConfig.CronProblem);
         reader.AddProblems(problems);
+        foreach (var warning in catalog.Warnings(sources, LoadedConfig.SourcesFile)) reader.Warn(warning);
         return sources;
     }
 

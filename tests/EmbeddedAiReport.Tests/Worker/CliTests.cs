@@ -79,6 +79,21 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain("config OK", result.Out);
     }
 
+    [Fact]
+    public async Task Validate_MirrorFormatWithAnotherFlavour_WarnsItHasNoEffectAndExits2()
+    {
+        var config = _directory.ConfigWithSources("""
+            {"sources": [{"id": "hub", "kind": "wechat-mirror", "mirror": "https://hub.example.org", "flavor": "rsshub", "format": "atom", "accounts": ["jiqizhixin"]}]}
+            """);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["warning: sources.json: source 'hub': format: 'atom' has no effect with flavor 'rsshub' (only wewe-rss serves a feed as rss, atom or json); remove it",
+            "1 config problem(s) the daemon works around (see the warnings above)."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     [Theory]
     [InlineData("ExportSchedule", "appsettings.json: Report:ExportSchedule: '0 0 9 1 1 ? 2020' has no time left to fire (its year has passed): "
         + "the daemon would never write the weekly draft (event 4116)", "1 config problem(s); nothing was done.")]

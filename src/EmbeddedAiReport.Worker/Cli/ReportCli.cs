@@ -83,7 +83,7 @@ internal static class ReportCli
         backup.SetAction((p, ct) => WithSignals(ct, token => BackupCommand.RunAsync(Context(p), p.GetValue(backupOut)!, configure, token)));
 
         var validate = new Command("validate", "Check the config folder; print every problem and exit 2 if there are any.");
-        validate.SetAction(p => ValidateCommand.Run(Context(p)));
+        validate.SetAction((p, ct) => ValidateCommand.RunAsync(Context(p), ct));
 
         var corpusOption = new Option<string>("--corpus") { Description = "Folder of past issues (YYYY-MM-DD.md)", Required = true };
         var trainCorpusOption = new Option<string?>("--corpus") { Description = "Folder of past issues (default: <config>/training/corpus)" };

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Worker.Jobs;
 
 namespace EmbeddedAiReport.Worker.Cli;
@@ -5,10 +7,13 @@ namespace EmbeddedAiReport.Worker.Cli;
 /// <summary><c>validate</c>: check the config folder and report every problem at once.</summary>
 internal static class ValidateCommand
 {
-    public static int Run(CliContext context)
+    public static async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var now = TimeProvider.System.GetUtcNow();
         if (context.LoadValidConfig(check: config => CheckSchedules(config, now)) is not { } config) return ExitCodes.UsageOrConfig;
+        // Not the config's problem but what the database holds: said, without changing the exit code (a removed source's
+        // entries stay for good, and validate would fail for ever).
+        if (await OrphanWarningAsync(config, cancellationToken) is { } orphans) context.Error.WriteLine($"warning: {orphans}");
         // The daemon runs on with a fallback, but a check of the config folder must not call it OK.
         if (config.Warnings.Count > 0)
         {
@@ -17,6 +22,24 @@ internal static class ValidateCommand
         }
         context.Out.WriteLine($"config OK: {config.Directory}: {config.Sources.Count} sources ({config.EnabledSources.Count} enabled)");
         return ExitCodes.Ok;
+    }
+
+    // Read-only: the SQLite file is opened as such when it exists, not migrated, and nothing is created (no file there is
+    // fine: poll or run makes one). A file with no entries table yet, or one SQLite cannot read, has nothing to say here.
+    // PostgreSQL is not contacted (validate checks files); the daemon's start says the same on both.
+    private static async Task<string?> OrphanWarningAsync(LoadedConfig config, CancellationToken cancellationToken)
+    {
+        if (config.Storage.Provider != StorageProvider.Sqlite || !File.Exists(config.Report.Database)) return null;
+        try
+        {
+            await using var database = config.OpenDatabase();
+            await using var connection = await database.OpenReadOnlyAsync(cancellationToken);
+            return StoredSources.OrphanWarning(config.Sources, await SourceStore.EntryCountsAsync(connection, cancellationToken));
+        }
+        catch (DbException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -304,6 +304,53 @@ public sealed class OperatorMessagesTests : LoopbackTest
         Assert.Contains("not both", both.Error);
     }
 
+    // A source renamed in sources.json leaves its stored entries under the old id, where polls under the new one no longer
+    // update them (README: "another source seeing the same key does not overwrite it") and `sources` counts none for it.
+    [Fact]
+    public async Task RenamedSource_ValidateAndTheDaemonsStartNameTheOldIdHoldingEntries_ValidateOnlyReadsTheDatabase()
+    {
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        const string Sources = """{"sources": [{"id": "ID", "kind": "feed", "url": "URL", "allowPrivateNetwork": true}]}""";
+        var config = Folder.ConfigWithSources(Sources.Replace("ID", "arxiv-old").Replace("URL", Server.Url("feed.xml").ToString()));
+        var db = Folder.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
+        File.WriteAllText(Path.Combine(config, "sources.json"), Sources.Replace("ID", "arxiv-new").Replace("URL", Server.Url("feed.xml").ToString()));
+        var files = DatabaseFiles(db);
+
+        var validate = await CliRunner.RunAsync("validate", "--config", config, "--db", db);
+
+        Assert.Equal(0, validate.ExitCode);   // what the database holds: said, but not a config problem (a removed source's entries stay for good)
+        Assert.Contains("config OK", validate.Out);
+        var warning = Assert.Single(Lines(validate.Error));
+        Assert.StartsWith("warning: the database holds entries of source id(s) sources.json does not have: 'arxiv-old' (2 entries); "
+            + "if a source was renamed, give it its old id back in sources.json", warning);
+        Assert.Equal(files, DatabaseFiles(db));   // opened read-only: nothing written, migrated or created beside it
+
+        Daemon.Prepare(config);
+        await using var daemon = Daemon.Start(config, db);
+        Assert.Contains("'arxiv-old' (2 entries)", await daemon.WaitForAsync(4114, "source id(s) sources.json does not have"));
+    }
+
+    [Fact]
+    public async Task Validate_EverySourceIdOfTheDatabaseInSourcesJson_SaysNothingOfIt()
+    {
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "a", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true, "enabled": false}]}
+            """);
+        var db = Folder.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--source", "a", "--config", config, "--db", db)).ExitCode);
+
+        var validate = await CliRunner.RunAsync("validate", "--config", config, "--db", db);
+
+        Assert.Equal(0, validate.ExitCode);
+        Assert.Empty(validate.Error);   // a disabled source is still in sources.json
+    }
+
+    // Name, size and time of last write of the SQLite file and of what SQLite keeps beside it (-wal, -shm, -journal).
+    private static string[] DatabaseFiles(string db) => Directory.GetFiles(Path.GetDirectoryName(db)!, Path.GetFileName(db) + "*").Order(StringComparer.Ordinal)
+        .Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f):O}").ToArray();
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;

@@ -123,4 +123,16 @@ public sealed class TemplateCheckTests
 
         Assert.Equal("templates/draft.md.liquid: rendering failed: Attempted to divide by zero.", failed.Message);
     }
+
+    [Fact]
+    public void SummaryPrompt_ShippedRendersTheSampleEntries_OneFailingWhileRenderingNamesItsFile()
+    {
+        var failing = new SummaryPrompt("{{ title }}\n{{ text.size | divided_by: 0 }}", "templates/summary.liquid");
+
+        var problem = failing.SampleProblem(2000);
+
+        Assert.Null(new SummaryPrompt(Shipped("summary.liquid"), "templates/summary.liquid").SampleProblem(2000));
+        Assert.NotNull(problem);
+        Assert.StartsWith("templates/summary.liquid: rendering failed: Attempted to divide by zero.", problem);
+    }
 }

@@ -10,7 +10,8 @@ internal static class ValidateCommand
     public static async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var now = TimeProvider.System.GetUtcNow();
-        if (context.LoadValidConfig(check: config => CheckSchedules(config, now)) is not { } config) return ExitCodes.UsageOrConfig;
+        if (context.LoadValidConfig(check: config => { CheckSchedules(config, now); CheckDraftsFolder(config); }) is not { } config)
+            return ExitCodes.UsageOrConfig;
         // Not the config's problem but what the database holds: said, without changing the exit code (a removed source's
         // entries stay for good, and validate would fail for ever).
         if (await OrphanWarningAsync(config, cancellationToken) is { } orphans) context.Error.WriteLine($"warning: {orphans}");
@@ -40,6 +41,13 @@ internal static class ValidateCommand
         {
             return null;
         }
+    }
+
+    // The weekly export job writes there (and makes the folder); a file in its place failed only at the first export (4002).
+    private static void CheckDraftsFolder(LoadedConfig config)
+    {
+        if (FileArgument.FolderProblem(config.Report.DraftsDirectory) is { } problem)
+            config.Problems.Add($"{LoadedConfig.AppSettingsFile}: Report:DraftsDirectory: '{config.Report.DraftsDirectory}': {problem}: the weekly export job could not write its drafts there");
     }
 
     /// <summary>

@@ -110,6 +110,24 @@ public sealed class CliTests : IDisposable
         Assert.Equal([line, summary], result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    // The weekly export job writes drafts there: a file in the folder's place (or above it) failed at the first export.
+    [Theory]
+    [InlineData("", "is a file, not a directory")]
+    [InlineData("/drafts", "{0} is a file, not a directory")]
+    public async Task Validate_DraftsDirectoryWhereAFileIs_IsAProblemNamingTheSetting(string below, string problem)
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var file = _directory.File("taken");
+        File.WriteAllText(file, "not a folder");
+        TempDirectory.EditSettings(config, settings => settings["Report"]!["DraftsDirectory"] = file + below);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"appsettings.json: Report:DraftsDirectory: '{file + below}': {string.Format(problem, file)}: the weekly export job could not write its drafts there",
+            "1 config problem(s); nothing was done."], result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     [Fact]
     public async Task Validate_AnUnknownKeyCloseToNoSetting_ListsTheSectionsSettings()
     {

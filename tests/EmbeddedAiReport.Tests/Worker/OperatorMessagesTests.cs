@@ -304,6 +304,26 @@ public sealed class OperatorMessagesTests : LoopbackTest
         Assert.Contains("not both", both.Error);
     }
 
+    [Fact]
+    public async Task Export_TemplateFailingOnlyOnThisDraft_IsOneLineNamingTheTemplateAndExit2()
+    {
+        // The sample drafts validate renders have items and past issues, or neither; this branch fails on a first issue only.
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        var config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "a", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}
+            """));
+        File.AppendAllText(Path.Combine(config, "templates", "draft.md.liquid"), "{% if past_issues.size == 0 and count > 0 %}{{ 1 | divided_by: 0 }}{% endif %}\n");
+        var db = Folder.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("validate", "--config", config)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
+
+        var export = await CliRunner.RunAsync("export", "--week", "2020-W48", "--config", config, "--db", db);
+
+        Assert.Equal(2, export.ExitCode);
+        Assert.Equal(["templates/draft.md.liquid: rendering failed: Attempted to divide by zero."], Lines(export.Error));
+        Assert.Empty(export.Out);
+    }
+
     // A source renamed in sources.json leaves its stored entries under the old id, where polls under the new one no longer
     // update them (README: "another source seeing the same key does not overwrite it") and `sources` counts none for it.
     [Fact]

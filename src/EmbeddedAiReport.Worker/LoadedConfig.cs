@@ -230,6 +230,7 @@ public sealed class LoadedConfig
         {
             var prompt = new SummaryPrompt(File.ReadAllText(path, System.Text.Encoding.UTF8), Summaries.Prompt);
             if (prompt.UnknownMembers.Count > 0) Problems.AddRange(Worker.Configuration.TemplateProblems.Of(Summaries.Prompt, prompt.UnknownMembers));
+            else if (prompt.SampleProblem(Summaries.MaxInputChars) is { } failure) Problems.Add(failure);
             else SummaryPrompt = prompt;
         }
         catch (Exception ex) when (ex is DraftTemplateException or IOException)

@@ -77,4 +77,62 @@ public sealed class TemplateCheckTests
     [InlineData("{% for s in sections reversed %}{% for i in s.items limit: 2 %}{{ i.title.size }}{% if i.summary != empty %}{% endif %}{% endfor %}{% endfor %}")]
     [InlineData("{% for s in sections %}{{ s.items[0].title }}{% endfor %}")]
     public void Find_KnownNamesBuiltinsAndOwnVariables_AreNotReported(string template) => Assert.Empty(Unknown(template));
+
+    [Fact]
+    public void ShippedTemplate_RendersTheSampleDraftsWithEveryPartOfAnIssue()
+    {
+        var renderer = new DraftRenderer(Shipped("draft.md.liquid"), "templates/draft.md.liquid");
+
+        var markdown = renderer.Render(DraftSample.For(DraftOptions.DefaultSections)[0]);
+
+        Assert.Null(renderer.SampleProblem(DraftOptions.DefaultSections));
+        // What the README says the template shows: every section's heading and items, links, write-ups, the 摘要, and the
+        // issues before this one under 往期回顾, each linked to its file (not the draft's own date).
+        foreach (var heading in new[] { "## 业界新闻", "## 论文", "## 开源项目", "## 博文" }) Assert.Contains(heading + "\n", markdown);
+        Assert.Contains("摘要：", markdown);
+        Assert.Contains("解读：", markdown);
+        Assert.Contains("标题：A Paper's Own Title", markdown);
+        Assert.Contains("项目：https://github.com/owner/repo", markdown);
+        Assert.Contains("- [2020-05-08](https://github.com/ysh329/awesome-embedded-ai/blob/master/embedded-ai-report/2020-05-08.md)", markdown);
+        Assert.DoesNotContain("embedded-ai-report/2020-05-15.md", markdown);
+    }
+
+    [Theory]
+    [InlineData("{{ 1 | divided_by: 0 }}", "Attempted to divide by zero.")]
+    [InlineData("{{ count | modulo: 0 }}", "Attempted to divide by zero.")]
+    [InlineData("{% for s in sections %}{{ s.items | slice: 'first' }}{% endfor %}", "offset argument is an invalid number")]   // an argument of the wrong type
+    [InlineData("{{ 100 | divided_by: count }}", "Attempted to divide by zero.")]   // only a week with no items fails
+    [InlineData("{% for s in sections %}{{ s.items.size | divided_by: s.items.size }}{% endfor %}", "Attempted to divide by zero.")]
+    public void SampleProblem_TemplateFailingWhileRendering_NamesTheTemplateAndWhatFailed(string template, string failure)
+    {
+        var renderer = new DraftRenderer(template, "templates/draft.md.liquid");
+
+        var problem = renderer.SampleProblem(DraftOptions.DefaultSections);
+
+        Assert.NotNull(problem);
+        Assert.StartsWith("templates/draft.md.liquid: rendering failed: ", problem);
+        Assert.Contains(failure, problem);
+    }
+
+    [Fact]
+    public void Render_FilterDividingByZero_IsATemplateFailureNamingTheTemplate()
+    {
+        var renderer = new DraftRenderer("{{ date }}\n{{ count | divided_by: 0 }}", "templates/draft.md.liquid");
+
+        var failed = Assert.Throws<DraftTemplateException>(() => renderer.Render(DraftSample.For(DraftOptions.DefaultSections)[1]));
+
+        Assert.Equal("templates/draft.md.liquid: rendering failed: Attempted to divide by zero.", failed.Message);
+    }
+
+    [Fact]
+    public void SummaryPrompt_ShippedRendersTheSampleEntries_OneFailingWhileRenderingNamesItsFile()
+    {
+        var failing = new SummaryPrompt("{{ title }}\n{{ text.size | divided_by: 0 }}", "templates/summary.liquid");
+
+        var problem = failing.SampleProblem(2000);
+
+        Assert.Null(new SummaryPrompt(Shipped("summary.liquid"), "templates/summary.liquid").SampleProblem(2000));
+        Assert.NotNull(problem);
+        Assert.StartsWith("templates/summary.liquid: rendering failed: Attempted to divide by zero.", problem);
+    }
 }

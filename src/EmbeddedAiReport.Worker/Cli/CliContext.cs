@@ -9,9 +9,11 @@ internal sealed record CliContext(string ConfigDirectory, string? Database, Text
     /// <summary>Loads the config and checks the database file; prints every problem and returns null when there are any.</summary>
     /// <param name="printWarnings">False for the daemon, which logs them (its log may be JSON lines).</param>
     /// <param name="skip">Reloadable parts the command never uses: not read nor checked (<see cref="LoadedConfig.Load"/>).</param>
-    public LoadedConfig? LoadValidConfig(bool printWarnings = true, IReadOnlySet<Type>? skip = null)
+    /// <param name="check">Further checks of the loaded config, which add to its problems and warnings before they are printed (<c>validate</c>'s).</param>
+    public LoadedConfig? LoadValidConfig(bool printWarnings = true, IReadOnlySet<Type>? skip = null, Action<LoadedConfig>? check = null)
     {
         var config = WorkerHost.LoadConfig(ConfigDirectory, Database, skip);
+        check?.Invoke(config);
         if (printWarnings)
             foreach (var warning in config.Warnings) Error.WriteLine($"warning: {warning}");
         if (config.Problems.Count == 0)

@@ -14,6 +14,14 @@ internal static class FileArgument
         return FileAbove(full) is { } file ? $"{file} is a file, not a directory" : null;
     }
 
+    /// <summary>Why no folder can be at <paramref name="path"/> to write files into (a file is there, or above it), or null; a missing folder is made.</summary>
+    public static string? FolderProblem(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (File.Exists(full)) return "is a file, not a directory";
+        return FileAbove(full) is { } file ? $"{file} is a file, not a directory" : null;
+    }
+
     /// <summary>Why the SQLite database at <paramref name="path"/> cannot serve a command that uses it as <paramref name="access"/> says, or null.</summary>
     public static string? DatabaseProblem(string path, DatabaseAccess access)
     {

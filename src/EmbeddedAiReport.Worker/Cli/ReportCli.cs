@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Worker.Cli;
@@ -83,7 +84,7 @@ internal static class ReportCli
         backup.SetAction((p, ct) => WithSignals(ct, token => BackupCommand.RunAsync(Context(p), p.GetValue(backupOut)!, configure, token)));
 
         var validate = new Command("validate", "Check the config folder; print every problem and exit 2 if there are any.");
-        validate.SetAction(p => ValidateCommand.Run(Context(p)));
+        validate.SetAction((p, ct) => ValidateCommand.RunAsync(Context(p), ct));
 
         var corpusOption = new Option<string>("--corpus") { Description = "Folder of past issues (YYYY-MM-DD.md)", Required = true };
         var trainCorpusOption = new Option<string?>("--corpus") { Description = "Folder of past issues (default: <config>/training/corpus)" };
@@ -141,6 +142,13 @@ internal static class ReportCli
             // A file or database the system refuses (a folder where a file goes, no permission, a damaged database): what
             // the operator fixes is in the message, so one line and exit 2, not a stack trace and the exit 1 of failed sources.
             error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.UsageOrConfig;
+        }
+        catch (DraftTemplateException ex)
+        {
+            // A template that renders the sample drafts but fails on this one (its own branch for a draft like it): the
+            // config's problem, named as validate names one (templates/draft.md.liquid: rendering failed: …).
+            error.WriteLine(ex.Message);
             return ExitCodes.UsageOrConfig;
         }
         catch (Exception ex)

@@ -38,6 +38,9 @@ internal static partial class RunCommand
                 + "makes them) or recover it with sqlite3's .recover into a new file");
             return ExitCodes.UsageOrConfig;
         }
+        // Entries under an id sources.json lost (a renamed source): validate says it too, as a warning.
+        if (StoredSources.OrphanWarning(config.Sources, await app.Services.GetRequiredService<SourceStore>().EntryCountsAsync(cancellationToken)) is { } orphans)
+            app.Services.GetRequiredService<ILogger<LoadedConfig>>().ConfigWarning(orphans);
         // What starting up allocated (config models, the host, the first queries) is garbage once it runs: hand it back to the
         // system at once rather than keep it committed while the daemon idles between polls.
         app.Lifetime.ApplicationStarted.Register(() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));

@@ -22,8 +22,10 @@ internal static class ConfigParts
     private static IReadOnlyList<SourceDefinition>? ReadSources(ConfigReader reader)
     {
         if (reader.Read(LoadedConfig.SourcesFile) is not { } text) return null;
-        var (sources, problems) = new SourceCatalog(reader.Kinds).Parse(text, LoadedConfig.SourcesFile, reader.Draft.SectionSlugs(), LoadedConfig.CronProblem);
+        var catalog = new SourceCatalog(reader.Kinds);
+        var (sources, problems) = catalog.Parse(text, LoadedConfig.SourcesFile, reader.Draft.SectionSlugs(), LoadedConfig.CronProblem);
         reader.AddProblems(problems);
+        foreach (var warning in catalog.Warnings(sources, LoadedConfig.SourcesFile)) reader.Warn(warning);
         return sources;
     }
 
@@ -77,8 +79,14 @@ internal static class ConfigParts
         {
             // A name drafts do not have renders as empty text: as much a problem as a template that does not parse.
             var renderer = new DraftRenderer(text, LoadedConfig.TemplateFile);
-            if (renderer.UnknownMembers.Count == 0) return renderer;
-            reader.AddProblems(TemplateProblems.Of(LoadedConfig.TemplateFile, renderer.UnknownMembers));
+            if (renderer.UnknownMembers.Count > 0)
+            {
+                reader.AddProblems(TemplateProblems.Of(LoadedConfig.TemplateFile, renderer.UnknownMembers));
+                return null;
+            }
+            // So is one that fails only while rendering (`| divided_by: 0`): found on sample drafts now, not at the weekly export.
+            if (renderer.SampleProblem(reader.Draft.EffectiveSections) is not { } failure) return renderer;
+            reader.Problem(failure);
             return null;
         }
         catch (DraftTemplateException ex)

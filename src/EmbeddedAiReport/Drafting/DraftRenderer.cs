@@ -32,6 +32,7 @@ public sealed class DraftRenderer
 
     private readonly IFluidTemplate _template;
     private readonly TemplateOptions _options;
+    private readonly string _name;
 
     /// <exception cref="DraftTemplateException">The template does not parse (the message gives the line and column) or includes another file.</exception>
     public DraftRenderer(string templateSource, string templateName = "draft.md.liquid")
@@ -40,6 +41,7 @@ public sealed class DraftRenderer
             throw new DraftTemplateException($"{templateName}: {error}");
         if (TemplateCheck.IncludeProblem(template, templateSource, templateName) is { } include) throw new DraftTemplateException(include);
         _template = template;
+        _name = templateName;
         _options = new TemplateOptions();
         var model = new TemplateModel(typeof(DraftView))
             .ListOf<DraftView, SectionView>("sections").ListOf<DraftView, string>("past_issues")
@@ -63,6 +65,7 @@ public sealed class DraftRenderer
     public IReadOnlyList<UnknownTemplateMember> UnknownMembers { get; }
 
     /// <summary>The draft as markdown.</summary>
+    /// <exception cref="DraftTemplateException">The template failed while rendering (a filter's arithmetic or argument); the message names the template.</exception>
     public string Render(Draft draft)
     {
         var context = new TemplateContext(DraftView.Of(draft), _options);
@@ -70,10 +73,33 @@ public sealed class DraftRenderer
         {
             return _template.Render(context, NullEncoder.Default).ReplaceLineEndings("\n");
         }
-        catch (Exception ex) when (ex is ParseException or InvalidOperationException or ArgumentException)
+        // Filters fail with whatever .NET throws (`| divided_by: 0` a DivideByZeroException, `| times:` past decimal's range
+        // an OverflowException): each is the template's failure, said in one line naming it rather than as a stack trace.
+        catch (Exception ex) when (ex is ParseException or InvalidOperationException or ArgumentException or ArithmeticException or FormatException or InvalidCastException)
         {
-            throw new DraftTemplateException($"rendering failed: {ex.Message}");
+            throw new DraftTemplateException($"{_name}: rendering failed: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// Why the template fails to render a draft with <paramref name="sections"/> (<see cref="DraftSample"/>: a full week and
+    /// an empty one), or null when it renders both. Fluid gives no line for a failure while rendering.
+    /// </summary>
+    public string? SampleProblem(IReadOnlyList<DraftSection> sections)
+    {
+        foreach (var draft in DraftSample.For(sections))
+        {
+            try
+            {
+                Render(draft);
+            }
+            catch (DraftTemplateException ex)
+            {
+                var week = draft.Count > 0 ? $"a sample week with {draft.Count} items in {draft.Sections.Count} sections and past issues" : "an empty week with no past issue";
+                return $"{ex.Message} (on {week}: export and the weekly draft would fail the same way)";
+            }
+        }
+        return null;
     }
 
     /// <summary>The draft as JSON for other tools (raw text, not escaped for markdown).</summary>

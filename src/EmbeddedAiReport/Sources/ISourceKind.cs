@@ -19,6 +19,9 @@ public interface ISourceKind
     /// <summary>Every problem with the kind-specific fields, each naming its field (<c>category: …</c>).</summary>
     IEnumerable<string> Validate(SourceDefinition source);
 
+    /// <summary>What is valid but does not do what it says (a field that has no effect with the others), each naming its field.</summary>
+    IEnumerable<string> Warnings(SourceDefinition source) => [];
+
     /// <summary>The requests one poll makes, in order (one per repo, account …).</summary>
     IReadOnlyList<SourceRequest> Requests(SourceDefinition source);
 

@@ -61,6 +61,10 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
         return (sources, problems);
     }
 
+    /// <summary>The kinds' warnings about <paramref name="sources"/> (<see cref="ISourceKind.Warnings"/>), each naming file, source and field.</summary>
+    public IEnumerable<string> Warnings(IEnumerable<SourceDefinition> sources, string fileName) =>
+        sources.Where(s => _kinds.ContainsKey(s.Kind)).SelectMany(s => _kinds[s.Kind].Warnings(s).Select(w => $"{fileName}: source '{s.Id}': {w}"));
+
     private SourceDefinition? ReadSource(JsonElement element, string position, string fileName, IReadOnlyDictionary<string, string> sectionSlugs,
         Func<string, string?> scheduleProblem, List<string> problems)
     {

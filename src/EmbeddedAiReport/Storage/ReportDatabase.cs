@@ -60,6 +60,12 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
+    /// Opens a connection that only reads: no migration, nothing created or written (<c>validate</c> looks at what is stored).
+    /// A SQLite file is opened read-only, and a missing one is an error; the schema may be older than this version's.
+    /// </summary>
+    public Task<DbConnection> OpenReadOnlyAsync(CancellationToken cancellationToken) => _dialect.OpenReadOnlyAsync(cancellationToken);
+
+    /// <summary>
     /// Begins a write transaction on <paramref name="connection"/> that holds the database's write lock from the start, so
     /// that what it reads stays true until it commits (SQLite <c>BEGIN IMMEDIATE</c>; a PostgreSQL advisory lock).
     /// </summary>

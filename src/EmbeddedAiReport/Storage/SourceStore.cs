@@ -229,6 +229,24 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>How many entries each source id holds, by id: also the ids sources.json no longer has (a renamed or removed source).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> EntryCountsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await EntryCountsAsync(connection, cancellationToken);
+    }
+
+    /// <summary><see cref="EntryCountsAsync(CancellationToken)"/> on an open connection (<see cref="ReportDatabase.OpenReadOnlyAsync"/>).</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> EntryCountsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT source_id, count(*) FROM entries GROUP BY source_id";   // the entries_source index covers it
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) result[reader.GetString(0)] = reader.GetInt64(1);
+        return result;
+    }
+
     /// <summary>Health of every source that has been polled at least once, by id.</summary>
     public Task<IReadOnlyList<SourceHealth>> ListHealthAsync(CancellationToken cancellationToken) => QueryHealthAsync(null, cancellationToken);
 

@@ -29,6 +29,9 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>Opens a configured connection.</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>Opens a connection that reads only and creates nothing (a PostgreSQL connection is that already).</summary>
+    public virtual Task<DbConnection> OpenReadOnlyAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
     /// <summary>
     /// Begins a transaction that holds the database's single write lock from its first statement, so that a store's
     /// read-then-write sequence is never interleaved with another writer's, in this process or another.

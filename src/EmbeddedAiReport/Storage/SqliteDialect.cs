@@ -43,13 +43,18 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ConnectionString { get; }
 
-
     public override string NowSql => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
+    public override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(ConnectionString, cancellationToken);
+
+    // Read-only, so a missing file is an error rather than a new empty database; not pooled: one look, then the file is let go.
+    public override Task<DbConnection> OpenReadOnlyAsync(CancellationToken cancellationToken) =>
+        OpenAsync(new SqliteConnectionStringBuilder(ConnectionString) { Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString(), cancellationToken);
+
     /// <summary>Opens the file with a busy timeout, foreign keys and the page cache set.</summary>
-    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(ConnectionString);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);

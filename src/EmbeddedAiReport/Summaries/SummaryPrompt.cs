@@ -19,6 +19,7 @@ public sealed class SummaryPrompt
     private static readonly FluidParser Parser = new();
     private readonly IFluidTemplate _template;
     private readonly TemplateOptions _options = new();
+    private readonly string _name;
 
     /// <exception cref="DraftTemplateException">The template does not parse (the message names the file, line and column) or includes another file.</exception>
     public SummaryPrompt(string templateSource, string templateName)
@@ -27,6 +28,7 @@ public sealed class SummaryPrompt
             throw new DraftTemplateException($"{templateName}: {error}");
         if (TemplateCheck.IncludeProblem(template, templateSource, templateName) is { } include) throw new DraftTemplateException(include);
         _template = template;
+        _name = templateName;
         var model = new TemplateModel(typeof(PromptView));
         _options.Register<PromptView>(model, ("title", v => v.Title), ("text", v => v.Text), ("account", v => v.Account), ("kind", v => v.Kind),
             ("prefix", v => v.Prefix));
@@ -48,10 +50,38 @@ public sealed class SummaryPrompt
         {
             return _template.Render(new TemplateContext(view, _options), NullEncoder.Default).ReplaceLineEndings("\n").Trim() + "\n";
         }
-        catch (Exception ex) when (ex is ParseException or InvalidOperationException or ArgumentException)
+        // As DraftRenderer.Render: a filter's arithmetic or argument fails with whatever .NET throws.
+        catch (Exception ex) when (ex is ParseException or InvalidOperationException or ArgumentException or ArithmeticException or FormatException or InvalidCastException)
         {
-            throw new DraftTemplateException($"summary prompt: rendering failed: {ex.Message}");
+            throw new DraftTemplateException($"{_name}: rendering failed: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// Why the prompt fails to render for an entry (a paper with its prefix, a release, a Chinese post with its account,
+    /// an entry with no text), or null: a failure while rendering (<c>| divided_by: 0</c>) would fail every summary call.
+    /// </summary>
+    public string? SampleProblem(int maxInputChars)
+    {
+        SummarySource[] samples =
+        [
+            new(1, "arxiv:2005.00001", "MobileNet_v3 [INT8] on NPU", "We quantize a network to 4 bits with <1% accuracy loss.", null, "2005.00001v2", "h1"),
+            new(2, "gh:owner/repo@v1.0", "owner/repo: v1.0", "Adds INT8 kernels for Arm CPUs.", null, null, "h2"),
+            new(3, "url:example.org/post", "端侧推理框架发布", "延迟降低 30%，支持 NPU。", "NeuralTalk", null, "h3"),
+            new(4, "url:example.org/bare", "A title only", "", null, null, "h4"),
+        ];
+        foreach (var sample in samples)
+        {
+            try
+            {
+                Render(sample, maxInputChars);
+            }
+            catch (DraftTemplateException ex)
+            {
+                return $"{ex.Message} (on a sample entry: every summary call would fail the same way)";
+            }
+        }
+        return null;
     }
 
     private static string KindOf(string canonicalKey) =>

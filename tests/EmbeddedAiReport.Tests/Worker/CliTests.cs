@@ -58,6 +58,76 @@ public sealed class CliTests : IDisposable
         Assert.Equal([line, "1 config problem(s); nothing was done."], result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    // A cron whose year field has passed parses, but the daemon leaves it unscheduled at start (events 4115/4116): a source
+    // that is never polled is a warning naming it, a weekly draft that is never written a problem.
+    [Fact]
+    public async Task Validate_SourceScheduleWhoseYearHasPassed_WarnsNamingTheSourceAndExits2()
+    {
+        var config = _directory.ConfigWithSources("""
+            {"sources": [{"id": "once", "kind": "feed", "url": "https://x.org/feed", "schedule": "0 0 12 1 1 ? 2020"},
+                         {"id": "later", "kind": "feed", "url": "https://y.org/feed", "schedule": "0 0 12 1 1 ? 2099"},
+                         {"id": "off", "kind": "feed", "url": "https://z.org/feed", "schedule": "0 0 12 1 1 ? 2020", "enabled": false}]}
+            """);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["warning: sources.json: source 'once': schedule: '0 0 12 1 1 ? 2020' has no time left to fire (its year has passed): "
+            + "the daemon leaves the source unscheduled (event 4115); give it a schedule that fires (poll --source once still polls it)",
+            "1 config problem(s) the daemon works around (see the warnings above)."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.DoesNotContain("config OK", result.Out);
+    }
+
+    [Fact]
+    public async Task Validate_MirrorFormatWithAnotherFlavour_WarnsItHasNoEffectAndExits2()
+    {
+        var config = _directory.ConfigWithSources("""
+            {"sources": [{"id": "hub", "kind": "wechat-mirror", "mirror": "https://hub.example.org", "flavor": "rsshub", "format": "atom", "accounts": ["jiqizhixin"]}]}
+            """);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["warning: sources.json: source 'hub': format: 'atom' has no effect with flavor 'rsshub' (only wewe-rss serves a feed as rss, atom or json); remove it",
+            "1 config problem(s) the daemon works around (see the warnings above)."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Theory]
+    [InlineData("ExportSchedule", "appsettings.json: Report:ExportSchedule: '0 0 9 1 1 ? 2020' has no time left to fire (its year has passed): "
+        + "the daemon would never write the weekly draft (event 4116)", "1 config problem(s); nothing was done.")]
+    [InlineData("HousekeepingSchedule", "warning: appsettings.json: Report:HousekeepingSchedule: '0 0 9 1 1 ? 2020' has no time left to fire (its year has passed): "
+        + "the daemon would never delete old fetches (event 4116)", "1 config problem(s) the daemon works around (see the warnings above).")]
+    public async Task Validate_JobScheduleWhoseYearHasPassed_NamesTheSettingAndExits2(string setting, string line, string summary)
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        File.WriteAllText(Path.Combine(config, "appsettings.json"), "{\"Report\": {\"" + setting + "\": \"0 0 9 1 1 ? 2020\"}}");
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([line, summary], result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    // The weekly export job writes drafts there: a file in the folder's place (or above it) failed at the first export.
+    [Theory]
+    [InlineData("", "is a file, not a directory")]
+    [InlineData("/drafts", "{0} is a file, not a directory")]
+    public async Task Validate_DraftsDirectoryWhereAFileIs_IsAProblemNamingTheSetting(string below, string problem)
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var file = _directory.File("taken");
+        File.WriteAllText(file, "not a folder");
+        TempDirectory.EditSettings(config, settings => settings["Report"]!["DraftsDirectory"] = file + below);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"appsettings.json: Report:DraftsDirectory: '{file + below}': {string.Format(problem, file)}: the weekly export job could not write its drafts there",
+            "1 config problem(s); nothing was done."], result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     [Fact]
     public async Task Validate_AnUnknownKeyCloseToNoSetting_ListsTheSectionsSettings()
     {
@@ -123,6 +193,25 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, validate.ExitCode);
         Assert.Equal($"templates/draft.md.liquid: line {line}: | upcas: no such filter, so the value would pass through unchanged; did you mean upcase?",
             validate.Error.Split('\n')[0].Trim());
+    }
+
+    [Fact]
+    public async Task Validate_TemplateFailingWhileRendering_IsAProblemNamingTheTemplateAndExportRefusesIt()
+    {
+        // It parses and names only what drafts have, but no draft renders: export failed with a stack trace, after validate passed.
+        var (config, _) = ConfigWithTemplateEdit("本次{{ count }}条", "本次{{ count | divided_by: 0 }}条");
+        var db = _directory.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
+
+        var validate = await CliRunner.RunAsync("validate", "--config", config);
+        var export = await CliRunner.RunAsync("export", "--config", config, "--db", db);
+
+        Assert.Equal(2, validate.ExitCode);
+        Assert.StartsWith("templates/draft.md.liquid: rendering failed: Attempted to divide by zero.", validate.Error);
+        Assert.DoesNotContain("config OK", validate.Out);
+        Assert.Equal(2, export.ExitCode);
+        Assert.StartsWith("templates/draft.md.liquid: rendering failed: Attempted to divide by zero.", export.Error);
+        Assert.Empty(export.Out);
     }
 
     [Fact]

@@ -322,6 +322,73 @@ public sealed class OperatorMessagesTests : LoopbackTest
         Assert.Contains("not both", both.Error);
     }
 
+    [Fact]
+    public async Task Export_TemplateFailingOnlyOnThisDraft_IsOneLineNamingTheTemplateAndExit2()
+    {
+        // The sample drafts validate renders have items and past issues, or neither; this branch fails on a first issue only.
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        var config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "a", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}
+            """));
+        File.AppendAllText(Path.Combine(config, "templates", "draft.md.liquid"), "{% if past_issues.size == 0 and count > 0 %}{{ 1 | divided_by: 0 }}{% endif %}\n");
+        var db = Folder.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("validate", "--config", config)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
+
+        var export = await CliRunner.RunAsync("export", "--week", "2020-W48", "--config", config, "--db", db);
+
+        Assert.Equal(2, export.ExitCode);
+        Assert.Equal(["templates/draft.md.liquid: rendering failed: Attempted to divide by zero."], Lines(export.Error));
+        Assert.Empty(export.Out);
+    }
+
+    // A source renamed in sources.json leaves its stored entries under the old id, where polls under the new one no longer
+    // update them (README: "another source seeing the same key does not overwrite it") and `sources` counts none for it.
+    [Fact]
+    public async Task RenamedSource_ValidateAndTheDaemonsStartNameTheOldIdHoldingEntries_ValidateOnlyReadsTheDatabase()
+    {
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        const string Sources = """{"sources": [{"id": "ID", "kind": "feed", "url": "URL", "allowPrivateNetwork": true}]}""";
+        var config = Folder.ConfigWithSources(Sources.Replace("ID", "arxiv-old").Replace("URL", Server.Url("feed.xml").ToString()));
+        var db = Folder.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
+        File.WriteAllText(Path.Combine(config, "sources.json"), Sources.Replace("ID", "arxiv-new").Replace("URL", Server.Url("feed.xml").ToString()));
+        var files = DatabaseFiles(db);
+
+        var validate = await CliRunner.RunAsync("validate", "--config", config, "--db", db);
+
+        Assert.Equal(0, validate.ExitCode);   // what the database holds: said, but not a config problem (a removed source's entries stay for good)
+        Assert.Contains("config OK", validate.Out);
+        var warning = Assert.Single(Lines(validate.Error));
+        Assert.StartsWith("warning: the database holds entries of source id(s) sources.json does not have: 'arxiv-old' (2 entries); "
+            + "if a source was renamed, give it its old id back in sources.json", warning);
+        Assert.Equal(files, DatabaseFiles(db));   // opened read-only: nothing written, migrated or created beside it
+
+        Daemon.Prepare(config);
+        await using var daemon = Daemon.Start(config, db);
+        Assert.Contains("'arxiv-old' (2 entries)", await daemon.WaitForAsync(4114, "source id(s) sources.json does not have"));
+    }
+
+    [Fact]
+    public async Task Validate_EverySourceIdOfTheDatabaseInSourcesJson_SaysNothingOfIt()
+    {
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "a", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true, "enabled": false}]}
+            """);
+        var db = Folder.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--source", "a", "--config", config, "--db", db)).ExitCode);
+
+        var validate = await CliRunner.RunAsync("validate", "--config", config, "--db", db);
+
+        Assert.Equal(0, validate.ExitCode);
+        Assert.Empty(validate.Error);   // a disabled source is still in sources.json
+    }
+
+    // Name, size and time of last write of the SQLite file and of what SQLite keeps beside it (-wal, -shm, -journal).
+    private static string[] DatabaseFiles(string db) => Directory.GetFiles(Path.GetDirectoryName(db)!, Path.GetFileName(db) + "*").Order(StringComparer.Ordinal)
+        .Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f):O}").ToArray();
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;

@@ -80,6 +80,22 @@ public sealed class ReloadTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Reload_SourceRenamed_WarnsThatTheOldIdStillHoldsItsEntries()
+    {
+        var config = Folder.ConfigWithSources(Sources(("a", "a", "1h")));
+        Daemon.Prepare(config);
+        await using var daemon = Daemon.Start(config, Folder.File("report.db"), _clock);
+        await daemon.WaitForAsync(2001, "Polled a:");
+        await daemon.WaitForAsync(4112);
+
+        await File.WriteAllTextAsync(Path.Combine(config, "sources.json"), Sources(("a-renamed", "a", "1h")));
+        var warned = await daemon.WaitForAsync(4114, "source id(s) sources.json does not have", _clock);
+
+        Assert.Contains("'a' (3 entries)", warned);
+        Assert.Contains("give it its old id back in sources.json", warned);
+    }
+
+    [Fact]
     public async Task Reload_SourcesJson_ReschedulesOnlyChangedSourcesAndLiftsTheFixedSourcesPause()
     {
         var config = Folder.ConfigWithSources(Sources(("a", "a", "1h"), ("b", "missing", "1h"), ("c", "c", "2h")));

@@ -120,6 +120,24 @@ public sealed class SummariesEndToEndTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Validate_PromptFailingWhileRendering_IsAConfigProblemNamingThePromptAndSummarizeRefusesIt()
+    {
+        // It parses and reads only what prompts are given, but no prompt renders: every summary call would fail.
+        Assert.Equal(0, (await Cli("poll")).ExitCode);
+        Summaries(_chat.Endpoint);
+        var prompt = Path.Combine(_config, "templates", "summary.liquid");
+        File.WriteAllText(prompt, File.ReadAllText(prompt) + "\n{{ text.size | modulo: 0 }}\n");
+
+        var validate = await Cli("validate");
+        var summarize = await Cli("summarize", "--week", "2024-W08");
+
+        Assert.Equal((2, 2), (validate.ExitCode, summarize.ExitCode));
+        Assert.StartsWith("templates/summary.liquid: rendering failed: Attempted to divide by zero.", validate.Error);
+        Assert.StartsWith("templates/summary.liquid: rendering failed: Attempted to divide by zero.", summarize.Error);
+        Assert.Empty(_chat.Requests);
+    }
+
+    [Fact]
     public async Task Healthz_SummarizerFailing_SaysSoInItsDetailAndStaysHealthy()
     {
         Assert.Equal(0, (await Cli("poll")).ExitCode);

@@ -37,6 +37,19 @@ public sealed class WeChatMirrorSource : ISourceKind, IPageEnrichingKind
         return problems;
     }
 
+    // The README's table: `format` is wewe-rss's only (`{mirror}/feeds/{feed}.{format}`); RSSHub and Wechat2RSS addresses
+    // have no format, and a `url` is read as it is. Set anyway, it was silently ignored.
+    public IEnumerable<string> Warnings(SourceDefinition source)
+    {
+        if (source.GetString(WeChatMirrorSettings.FormatField) is not { } format) yield break;
+        var settings = Settings(source);
+        if (source.Url is not null)
+            yield return $"{WeChatMirrorSettings.FormatField}: '{format}' has no effect with 'url' (that feed is read as it is); remove it";
+        else if (settings.Flavor != MirrorFlavor.WeweRss)
+            yield return $"{WeChatMirrorSettings.FormatField}: '{format}' has no effect with flavor '{source.GetString(WeChatMirrorSettings.FlavorField)}' "
+                + "(only wewe-rss serves a feed as rss, atom or json); remove it";
+    }
+
     public IReadOnlyList<SourceRequest> Requests(SourceDefinition source)
     {
         var settings = Settings(source);

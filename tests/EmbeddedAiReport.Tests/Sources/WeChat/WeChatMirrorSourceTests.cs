@@ -266,6 +266,26 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
         Assert.Contains(problems, p => p.StartsWith("sources.json: source 'w': " + problem, StringComparison.Ordinal));
     }
 
+    // README: `format` is "wewe-rss only"; set for another flavour, or beside a `url`, it changed nothing without a word.
+    [Theory]
+    [InlineData(""" "flavor": "rsshub", "format": "atom" """, "format: 'atom' has no effect with flavor 'rsshub' (only wewe-rss serves a feed as rss, atom or json); remove it")]
+    [InlineData(""" "flavor": "wechat2rss", "format": "json" """, "format: 'json' has no effect with flavor 'wechat2rss' (only wewe-rss serves a feed as rss, atom or json); remove it")]
+    [InlineData(""" "url": "https://m.org/feeds/a.rss", "format": "atom" """, "format: 'atom' has no effect with 'url' (that feed is read as it is); remove it")]
+    [InlineData(""" "flavor": "wewe-rss", "format": "atom" """, null)]
+    [InlineData(""" "format": "json" """, null)]
+    [InlineData(""" "flavor": "rsshub" """, null)]
+    public void Warnings_FormatWithAFlavourOtherThanWeweRss_SaysItHasNoEffect(string fields, string? warning)
+    {
+        var json = $$"""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], {{fields}}}]}""";
+        var catalog = Services.Get<SourceCatalog>();
+        var (sources, problems) = catalog.Parse(json, "sources.json", new DraftOptions().SectionSlugs(), _ => null);
+
+        var warnings = catalog.Warnings(sources, "sources.json").ToList();
+
+        Assert.Empty(problems);
+        Assert.Equal(warning is null ? [] : ["sources.json: source 'w': " + warning], warnings);
+    }
+
     [Fact]
     public async Task PollAsync_SingleFeedUrl_UsesTheSourceAccount()
     {

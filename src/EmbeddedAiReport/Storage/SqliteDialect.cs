@@ -39,7 +39,29 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string NowSql => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-    public override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(ConnectionString, cancellationToken);
+    // The file the first connection opened (device and inode), null until then or where it cannot be told (FileIdentity).
+    private FileIdentity? _file;
+
+    /// <summary>Opens a connection to the file the first one opened (<see cref="EnsureSameFile"/>).</summary>
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        EnsureSameFile();
+        var connection = await OpenAsync(ConnectionString, cancellationToken);
+        _file ??= FileIdentity.Of(Path) is { } first && first != FileIdentity.Missing ? first : null;
+        return connection;
+    }
+
+    /// <summary>Throws <see cref="DatabaseReplacedException"/> when the file the first connection opened is no longer at <see cref="Path"/>.</summary>
+    /// <remarks>
+    /// A file deleted or replaced (<c>mv other.db report.db</c>, a restore) under a running daemon would otherwise go on
+    /// being used: open connections (the ingest writer keeps one) write into the old file, which nothing reads again once
+    /// they close, and a new connection makes an empty file at the path. One <c>statx</c> tells it first.
+    /// </remarks>
+    public override void EnsureSameFile()
+    {
+        if (_file is { } opened && FileIdentity.Of(Path) is { } now && now != opened)
+            throw new DatabaseReplacedException(Path, deleted: now == FileIdentity.Missing);
+    }
 
     /// <summary>Opens the file with a busy timeout, foreign keys and the page cache set.</summary>
     public static async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)

@@ -28,9 +28,8 @@ public sealed class ReplacedDatabaseFileTests : IDisposable
 
         var failed = await Assert.ThrowsAsync<DatabaseReplacedException>(() => writer.CommitAsync(Record("b"), [Write("b")], null, CancellationToken.None));
 
+        // Not read back from the new file: the old file's -wal, still at the path, would be replayed into it by any reader.
         Assert.StartsWith($"{_services.DatabasePath}: the database file was replaced after this process opened it", failed.Message);
-        using var connection = DatabaseProbe.Open(_services.Database);
-        Assert.Empty(DatabaseProbe.Query(connection, "SELECT source_id FROM entries", r => r.GetString(0)));   // the new file is left as it was
     }
 
     [Fact]

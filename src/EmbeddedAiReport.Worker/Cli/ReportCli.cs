@@ -137,11 +137,12 @@ internal static class ReportCli
         {
             return await parsed.InvokeAsync(invocation, cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException or NewerDatabaseException)
+        catch (Exception ex) when (Refusal(ex) is { } refusal)
         {
-            // A file or database the system refuses (a folder where a file goes, no permission, a damaged database): what
-            // the operator fixes is in the message, so one line and exit 2, not a stack trace and the exit 1 of failed sources.
-            error.WriteLine($"error: {ex.Message}");
+            // A file or database the system refuses (a folder where a file goes, no permission, a damaged database, a full
+            // disk): what the operator fixes is in the message, so one line and exit 2, not a stack trace and the exit 1 of
+            // failed sources.
+            error.WriteLine($"error: {refusal.Message}");
             return ExitCodes.UsageOrConfig;
         }
         catch (DraftTemplateException ex)
@@ -173,6 +174,18 @@ internal static class ReportCli
         "validate" or "migrate" => DatabaseAccess.Checked,
         _ => DatabaseAccess.Existing,
     };
+
+    /// <summary>The file or database error <paramref name="ex"/> is, or that Quartz wrapped in it; null for anything else.</summary>
+    /// <remarks>
+    /// The daemon's job store opens the SQLite file through Quartz, which reports what SQLite threw (a full disk, a read-only
+    /// file) as a <see cref="Quartz.SchedulerException"/> whose inner exception is the cause: the start fails on that cause.
+    /// </remarks>
+    private static Exception? Refusal(Exception ex)
+    {
+        for (Exception? cause = ex; cause is not null; cause = cause is Quartz.SchedulerException ? cause.InnerException : null)
+            if (cause is IOException or UnauthorizedAccessException or SqliteException or NewerDatabaseException) return cause;
+        return null;
+    }
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable("EAIR_" + name) is { Length: > 0 } value ? value : null;
 

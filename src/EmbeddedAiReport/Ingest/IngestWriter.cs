@@ -100,6 +100,8 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         List<(Job Job, StoreCounts Counts)> written;
         try
         {
+            // The kept connection would write into a deleted or replaced SQLite file, where nothing reads it again.
+            database.Dialect.EnsureSameFile();
             _connection ??= await OpenAsync();
             written = await WriteTogetherAsync(_connection, group) ?? await WriteApartAsync(_connection, group);
         }

@@ -230,3 +230,11 @@ public sealed class DatabaseFailureException(string location, Exception inner) :
 
 /// <summary>The database records a migration this build does not have: a newer version upgraded it, and this one must not use it.</summary>
 public sealed class NewerDatabaseException(string message) : InvalidOperationException(message);
+
+/// <summary>
+/// The SQLite file was deleted or replaced after this process opened it: it stops using the path rather than write into
+/// a file no one will read again, or into an empty one made in its place.
+/// </summary>
+public sealed class DatabaseReplacedException(string path, bool deleted) : IOException(
+    $"{path}: the database file was {(deleted ? "deleted" : "replaced")} after this process opened it, so it reads and writes nothing more there: "
+    + "put the file back, or restart to use what is there now");

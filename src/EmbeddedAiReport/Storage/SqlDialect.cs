@@ -32,6 +32,12 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>Opens a connection that reads only and creates nothing (a PostgreSQL connection is that already).</summary>
     public virtual Task<DbConnection> OpenReadOnlyAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
 
+    /// <summary>Throws when the database this dialect opened is no longer the one its connections would reach (SQLite: the file was deleted or replaced).</summary>
+    /// <remarks>For a connection kept open across uses (the ingest writer's), which <see cref="OpenAsync"/> no longer checks.</remarks>
+    public virtual void EnsureSameFile()
+    {
+    }
+
     /// <summary>
     /// Begins a transaction that holds the database's single write lock from its first statement, so that a store's
     /// read-then-write sequence is never interleaved with another writer's, in this process or another.

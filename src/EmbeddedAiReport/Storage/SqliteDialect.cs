@@ -45,7 +45,29 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string NowSql => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-    public override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(ConnectionString, cancellationToken);
+    // The file the first connection opened (device and inode), null until then or where it cannot be told (FileIdentity).
+    private FileIdentity? _file;
+
+    /// <summary>Opens a connection to the file the first one opened (<see cref="EnsureSameFile"/>).</summary>
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        EnsureSameFile();
+        var connection = await OpenAsync(ConnectionString, cancellationToken);
+        _file ??= FileIdentity.Of(Path) is { } first && first != FileIdentity.Missing ? first : null;
+        return connection;
+    }
+
+    /// <summary>Throws <see cref="DatabaseReplacedException"/> when the file the first connection opened is no longer at <see cref="Path"/>.</summary>
+    /// <remarks>
+    /// A file deleted or replaced (<c>mv other.db report.db</c>, a restore) under a running daemon would otherwise go on
+    /// being used: open connections (the ingest writer keeps one) write into the old file, which nothing reads again once
+    /// they close, and a new connection makes an empty file at the path. One <c>statx</c> tells it first.
+    /// </remarks>
+    public override void EnsureSameFile()
+    {
+        if (_file is { } opened && FileIdentity.Of(Path) is { } now && now != opened)
+            throw new DatabaseReplacedException(Path, deleted: now == FileIdentity.Missing);
+    }
 
     // Read-only, so a missing file is an error rather than a new empty database; not pooled: one look, then the file is let go.
     public override Task<DbConnection> OpenReadOnlyAsync(CancellationToken cancellationToken) =>
@@ -142,11 +164,13 @@ internal sealed class SqliteDialect : SqlDialect
     public override Task<long> SizeAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new[] { "", "-wal" }.Select(suffix => new FileInfo(Path + suffix)).Where(f => f.Exists).Sum(f => f.Length));
 
-    // The file, not a statement: locked past the busy timeout, no permission, read-only, an I/O error, damaged, full, not
-    // openable, not a database, out of memory (primary result codes; constraint and SQL errors are the statement's).
-    public override bool IsUnavailable(Exception exception) => exception is SqliteException { SqliteErrorCode: var code } && (code & 0xFF) is
-        SQLitePCL.raw.SQLITE_PERM or SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_NOMEM or SQLitePCL.raw.SQLITE_READONLY
-        or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_CANTOPEN or SQLitePCL.raw.SQLITE_NOTADB;
+    // The file, not a statement: deleted or replaced under this process (EnsureSameFile), or what SQLite says of it: locked
+    // past the busy timeout, no permission, read-only, an I/O error, damaged, full, not openable, not a database, out of
+    // memory (primary result codes; constraint and SQL errors are the statement's).
+    public override bool IsUnavailable(Exception exception) => exception is DatabaseReplacedException
+        || exception is SqliteException { SqliteErrorCode: var code } && (code & 0xFF) is
+            SQLitePCL.raw.SQLITE_PERM or SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_NOMEM or SQLitePCL.raw.SQLITE_READONLY
+            or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_CANTOPEN or SQLitePCL.raw.SQLITE_NOTADB;
 
     // quick_check(TABLE) checks that table and its indexes only (SQLite 3.33+): damage elsewhere is not the table's.
     public override async Task<string?> IntegrityProblemAsync(DbConnection connection, string? table, CancellationToken cancellationToken)

@@ -38,6 +38,15 @@ public sealed class DatabaseFailureKindsTests : IDisposable
         Assert.Equal(unavailable, database.IsUnavailable(new SqliteException("test", code)));
     }
 
+    [Fact]
+    public void Sqlite_FileDeletedOrReplaced_IsTheDatabasesFailure()
+    {
+        using var database = new ReportDatabase(_directory.File("r.db"));
+
+        Assert.True(database.IsUnavailable(new DatabaseReplacedException(_directory.File("r.db"), deleted: false)));
+        Assert.False(database.IsUnavailable(new IOException("another file")));
+    }
+
     [Theory]
     [InlineData("08006", true)]   // connection_failure
     [InlineData("08001", true)]   // sqlclient_unable_to_establish_sqlconnection

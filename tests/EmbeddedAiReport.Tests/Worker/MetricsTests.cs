@@ -89,7 +89,29 @@ public sealed partial class MetricsTests : LoopbackTest
         Assert.Equal("1 of 2 enabled sources are failing or stale (more than 25%): bad (failing)", degradedBody.GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
         Assert.Equal("unavailable", unavailableBody.GetProperty("status").GetString());
-        Assert.StartsWith("database unreachable: SQLite Error 14: 'unable to open database file'", unavailableBody.GetProperty("reason").GetString());
+        Assert.Equal($"database unreachable: {Folder.File("report.db")}: the database file was replaced after this process opened it, so it reads and writes "
+            + "nothing more there: put the file back, or restart to use what is there now", unavailableBody.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Healthz_DatabaseFileReplacedUnderTheDaemon_Answers503NamingIt()
+    {
+        await using var daemon = await StartAsync(unhealthyShare: 1);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        var before = await http.GetAsync("healthz");
+        // As `mv other.db report.db` does: the daemon's open connections keep the old file, which nothing reads again.
+        var other = Folder.File("other.db");
+        await using (var database = new EmbeddedAiReport.Storage.ReportDatabase(other)) await database.MigrateAsync(CancellationToken.None);
+        SqliteConnection.ClearPool(new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = other }.ToString()));
+        File.Move(other, Folder.File("report.db"), overwrite: true);
+
+        var after = await http.GetAsync("healthz");
+        var body = JsonDocument.Parse(await after.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, after.StatusCode);
+        Assert.Equal($"database unreachable: {Folder.File("report.db")}: the database file was replaced after this process opened it, so it reads and writes "
+            + "nothing more there: put the file back, or restart to use what is there now", body.GetProperty("reason").GetString());
     }
 
     private async Task<Daemon> StartAsync(double unhealthyShare)

@@ -5,6 +5,7 @@ using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Tests.Worker;
@@ -255,6 +256,30 @@ public sealed class OperatorMessagesTests : LoopbackTest
             $"Report:Urls: {url} is already in use (another daemon running?); stop it or set Report:Urls in appsettings.json (or EAIR_Report__Urls) to a free address",
             result.Error.Trim());
         Assert.Equal("", result.Out);
+    }
+
+    [Fact]
+    public async Task Run_JobStoreOnAFullDisk_OneLineNamingTheCauseAndExit2()
+    {
+        var config = Config("\"enabled\": false");
+        Daemon.Prepare(config);
+
+        await using var daemon = Daemon.Start(config, Folder.File("r.db"), configure: services => services.AddHostedService<FullDiskJobStore>());
+        var result = await daemon.Completion;
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: SQLite Error 13: 'database or disk is full'.", result.Error.Trim().Split('\n')[^1]);
+        Assert.DoesNotContain("Unhandled exception", result.Error);
+    }
+
+    /// <summary>What Quartz throws when the disk is full as it writes the schedules at start: SQLite's error, wrapped.</summary>
+    private sealed class FullDiskJobStore : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            throw new Quartz.JobPersistenceException("Couldn't commit ADO.NET transaction. SQLite Error 13: 'database or disk is full'.",
+                new Microsoft.Data.Sqlite.SqliteException("SQLite Error 13: 'database or disk is full'.", 13));
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     [Fact]

@@ -103,6 +103,34 @@ public sealed class LabelStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_ShortlistedPaper_ItsWriteUpIsNotARefusalOfTheIssue()
+    {
+        // Shortlisted entries are relevant, and an entry in the same story as a picked one is not a negative (LabelStore):
+        // the editor picked the story, so the post about the shortlisted paper was not refused.
+        var paper = new EntryLink("arxiv", "arxiv:2011.12289", "https://arxiv.org/abs/2011.12289");
+        await SeedAsync(_services, "s",
+            Entry("url:example.com/picked", "Picked post", "news", Monday),
+            Entry("arxiv:2011.12289", "A paper", "papers", Monday.AddDays(1)),
+            Entry("url:example.com/writeup", "A write-up of the paper", "blogs", Monday.AddDays(2), links: [paper]),
+            Entry("url:example.com/unpicked", "Unpicked post", "news", Monday.AddDays(3)));
+        await _services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
+        var ids = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).ToDictionary(r => r.Entry.CanonicalKey, r => r.Entry.Id);
+        await _services.Get<EntryStore>().SetStatusAsync([ids["arxiv:2011.12289"]], "shortlisted", CancellationToken.None);
+        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
+            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
+
+        var labels = (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None))
+            .ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
+
+        Assert.Equal(new Dictionary<string, (bool, string)>
+        {
+            ["url:example.com/picked"] = (true, "2020-11-29"),
+            ["arxiv:2011.12289"] = (true, "marks"),
+            ["url:example.com/unpicked"] = (false, "2020-11-29"),
+        }, labels);
+    }
+
+    [Fact]
     public async Task RescoreAsync_EveryEntry_GetsTheNewScoreAndChangesAreCounted()
     {
         await SeedAsync(_services, "s", Enumerable.Range(0, 2500)

@@ -60,11 +60,25 @@ public sealed class IssueMarkdownParserTests
     public void DateOf_NameOrHeading_ReadsTheDate(string text, int year, int month, int day) =>
         Assert.Equal(new DateOnly(year, month, day), IssueMarkdownParser.DateOf(text));
 
+    [Fact]
+    public void HeadingDate_ALevelTwoHeadingWithADateBeforeTheTitle_IsNotTheIssueDate()
+    {
+        // The issue's date is in its level-1 title heading (corpus: "# 嵌入式AI简报 (2019-03-31)"); "##" opens a section.
+        const string markdown = """
+            ## 往期回顾 (2020-05-01)
+            # 嵌入式AI简报 (2020-05-15)
+            """;
+
+        Assert.Equal(new DateOnly(2020, 5, 15), IssueMarkdownParser.HeadingDate(markdown));
+    }
+
     [Theory]
     [InlineData("高通骁龙875性能规格曝光 | 智东西", "高通骁龙875性能规格曝光", "智东西")]
     [InlineData("ICLR 2020 | 华为提出新量化方法 | 机器之心", "ICLR 2020 | 华为提出新量化方法", "机器之心")]
     [InlineData("alibaba/MNN: MNN 1.0.0 正式发布", "alibaba/MNN: MNN 1.0.0 正式发布", null)]
     [InlineData("闲话模型压缩之网络剪枝（Network Pruning）｜ 极市平台", "闲话模型压缩之网络剪枝（Network Pruning）｜ 极市平台", null)]   // a full-width bar is part of the title
+    // Corpus 2019-04-13.md: an account of 21 characters (a blogger's name and blog) is still the account.
+    [InlineData("专用处理器设计 | 唐杉 StarryHeavensAbove", "专用处理器设计", "唐杉 StarryHeavensAbove")]
     [InlineData("title | an account name far longer than thirty characters", "title | an account name far longer than thirty characters", null)]
     public void SplitAccount_EditorsTitle_SplitsTheLastShortAccountSuffix(string title, string expectedTitle, string? expectedAccount) =>
         Assert.Equal((expectedTitle, expectedAccount), IssueMarkdownParser.SplitAccount(title));

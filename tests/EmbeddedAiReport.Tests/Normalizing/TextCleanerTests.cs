@@ -12,6 +12,9 @@ public sealed class TextCleanerTests
     // "et al." and "e.g." are abbreviations, not sentence ends.
     [InlineData("Compared with Han et al. (2016), the method needs no retraining. It runs 3x faster on ARM CPUs, e.g. the Cortex-A76, and saves memory.",
         113, "Compared with Han et al. (2016), the method needs no retraining.…")]
+    // "et al." as the last period before the limit: still no sentence end, the cut falls on the sentence before it.
+    [InlineData("We quantize models to 4 bits. This follows Zhang et al. and extends their kernels to phones and microcontrollers.",
+        71, "We quantize models to 4 bits.…")]
     // No sentence end: the last clause mark in the second half.
     [InlineData("端侧推理框架对比，包括MNN、NCNN、TNN和Paddle Lite，在骁龙865上测试了延迟，内存占用以及功耗表现", 30, "端侧推理框架对比，包括MNN、NCNN…")]
     // Neither: a word boundary.

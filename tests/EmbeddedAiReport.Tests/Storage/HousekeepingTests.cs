@@ -2,7 +2,10 @@ using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
+using EmbeddedAiReport.Worker.Jobs;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Tests.Storage;
 
@@ -87,6 +90,23 @@ public abstract class HousekeepingTests(StorageProvider provider) : IDisposable
             DatabaseProbe.Query(connection, "SELECT started FROM fetches ORDER BY started", r => SqliteTime.Read(r.GetString(0))));
         Assert.Equal(now - TimeSpan.FromDays(200), firstPoll);
         Assert.Equal(firstPoll, (await store.GetHealthAsync("s", CancellationToken.None))!.FirstPoll);
+    }
+
+    [Fact]
+    public async Task HousekeepingJob_DailyRun_DeletesTheFetchesOlderThanFetchRetentionAndKeepsOneExactlyThatOld()
+    {
+        // ReportOptions.FetchRetention: rows older than it (default 90 days) are deleted; one exactly 90 days old is not older.
+        var store = _services.Get<SourceStore>();
+        var now = _services.Clock.GetUtcNow();
+        foreach (var age in new[] { 200, 91, 90, 89, 1 })
+            await store.CommitFetchAsync(Record(now - TimeSpan.FromDays(age)), [], CancellationToken.None);
+        var job = new HousekeepingJob(store, Options.Create(new ReportOptions()), _services.Clock, NullLogger<HousekeepingJob>.Instance);
+
+        await job.Execute(null!, CancellationToken.None);   // the job reads nothing from its Quartz context
+
+        using var connection = DatabaseProbe.Open(_services.Database);
+        Assert.Equal([now - TimeSpan.FromDays(90), now - TimeSpan.FromDays(89), now - TimeSpan.FromDays(1)],
+            DatabaseProbe.Query(connection, "SELECT started FROM fetches ORDER BY started", r => SqliteTime.Read(r.GetString(0))));
     }
 
     private static FetchRecord Record(DateTimeOffset started) =>

@@ -77,6 +77,60 @@ public sealed class LabelStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_FirstIssue_ItsRefusalsAreTheSevenDaysOfItsIsoWeek()
+    {
+        // The issue of Sunday 2020-11-29 covers ISO week 2020-W48 (an editorial week, design.md): Monday 11-23 00:00 ..
+        // Sunday 11-29 24:00 in Shanghai. What was posted in the minute before or after that week is another week's.
+        var shanghai = TimeSpan.FromHours(8);
+        await SeedAsync(_services, "s",
+            Entry("url:example.com/picked", "Picked post", "news", Monday),
+            Entry("url:example.com/w47-last-minute", "Sunday of the week before", "news", new DateTimeOffset(2020, 11, 22, 23, 59, 0, shanghai)),
+            Entry("url:example.com/w48-first-minute", "Monday midnight", "news", new DateTimeOffset(2020, 11, 23, 0, 0, 0, shanghai)),
+            Entry("url:example.com/w48-last-minute", "Sunday night", "news", new DateTimeOffset(2020, 11, 29, 23, 59, 0, shanghai)),
+            Entry("url:example.com/w49-midnight", "Monday midnight of the next week", "news", new DateTimeOffset(2020, 11, 30, 0, 0, 0, shanghai)));
+        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
+            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
+
+        var labels = (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None))
+            .ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
+
+        Assert.Equal(new Dictionary<string, (bool, string)>
+        {
+            ["url:example.com/picked"] = (true, "2020-11-29"),
+            ["url:example.com/w48-first-minute"] = (false, "2020-11-29"),
+            ["url:example.com/w48-last-minute"] = (false, "2020-11-29"),
+        }, labels);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ShortlistedPaper_ItsWriteUpIsNotARefusalOfTheIssue()
+    {
+        // Shortlisted entries are relevant, and an entry in the same story as a picked one is not a negative (LabelStore):
+        // the editor picked the story, so the post about the shortlisted paper was not refused.
+        var paper = new EntryLink("arxiv", "arxiv:2011.12289", "https://arxiv.org/abs/2011.12289");
+        await SeedAsync(_services, "s",
+            Entry("url:example.com/picked", "Picked post", "news", Monday),
+            Entry("arxiv:2011.12289", "A paper", "papers", Monday.AddDays(1)),
+            Entry("url:example.com/writeup", "A write-up of the paper", "blogs", Monday.AddDays(2), links: [paper]),
+            Entry("url:example.com/unpicked", "Unpicked post", "news", Monday.AddDays(3)));
+        await _services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
+        var ids = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).ToDictionary(r => r.Entry.CanonicalKey, r => r.Entry.Id);
+        await _services.Get<EntryStore>().SetStatusAsync([ids["arxiv:2011.12289"]], "shortlisted", CancellationToken.None);
+        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
+            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
+
+        var labels = (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None))
+            .ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
+
+        Assert.Equal(new Dictionary<string, (bool, string)>
+        {
+            ["url:example.com/picked"] = (true, "2020-11-29"),
+            ["arxiv:2011.12289"] = (true, "marks"),
+            ["url:example.com/unpicked"] = (false, "2020-11-29"),
+        }, labels);
+    }
+
+    [Fact]
     public async Task RescoreAsync_EveryEntry_GetsTheNewScoreAndChangesAreCounted()
     {
         await SeedAsync(_services, "s", Enumerable.Range(0, 2500)

@@ -47,6 +47,17 @@ public sealed class TagMatcherTests
     }
 
     [Fact]
+    public void Match_LatinTermInTheZhList_StandsAsAWholeWordLikeAnyLatinTerm()
+    {
+        // The shipped off-topic tag lists "NBA" under zh: a Latin term is a whole word wherever it is listed (TagMatcher's
+        // rule: ASCII letters or digits may not touch it, CJK may), only CJK terms match as substrings.
+        var matcher = Taxonomy.Parse("""{"tags": [{"tag": "off-topic", "weight": -3, "zh": ["NBA", "球赛"]}]}""", "tags.json").Taxonomy!.Matcher;
+
+        Assert.Single(matcher.Match("NBA总决赛"));
+        Assert.Empty(matcher.Match("the CNBAS benchmark"));
+    }
+
+    [Fact]
     public void Match_TitleAndSummary_CombinesTagsInTaxonomyOrder()
     {
         var tags = Sample.Matcher.Match("剪枝与NPU", "then quantize to int8");

@@ -17,7 +17,7 @@ public sealed class TaxonomyTests
     public void Parse_SeveralMistakes_ReportsEveryOne()
     {
         var (_, problems) = Taxonomy.Parse("""
-            {"scoring": {"recencyDays": 0}, "tags": [
+            {"scoring": {"recencyDays": 0, "linkWeight": -1}, "tags": [
               {"tag": "npu", "weight": "high", "en": ["NPU"], "color": "red"},
               {"tag": "Bad Name", "en": ["x"]},
               {"tag": "empty"},
@@ -27,6 +27,8 @@ public sealed class TaxonomyTests
             """, "tags.json");
 
         Assert.Contains("tags.json: scoring: recencyDays: expected a positive number", problems);
+        // Only a tag's weight may be negative (tags.json header); linkWeight is the keyword score's link bonus (README).
+        Assert.Contains(problems, p => p.StartsWith("tags.json: scoring: linkWeight:", StringComparison.Ordinal));
         Assert.Contains("tags.json: tag 'npu': weight: expected a number", problems);
         Assert.Contains(problems, p => p.StartsWith("tags.json: tag 'npu': color: unknown field", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("tags.json: tag #2: tag: required", StringComparison.Ordinal));

@@ -8,6 +8,21 @@ namespace EmbeddedAiReport.Tests.Sources.Arxiv;
 /// <summary>One paper is one entry: every URL form, version and id spelling gives the key of the id without version.</summary>
 public sealed class ArxivIdentityTests
 {
+    [Fact]
+    public void ToCandidate_AbstractNamingThePapersOwnEarlierVersion_LinksTheCodeButNotItself()
+    {
+        // A paper is one entry whatever its version (README): a v2 abstract citing its v1 names itself, which is no link.
+        using var services = new TestServices();
+        var source = Assert.Single(services.Sources("""{"sources": [{"id": "rss", "kind": "arxiv-rss", "category": "cs.LG"}]}"""));
+        var paper = new EmbeddedAiReport.Sources.Arxiv.ArxivPaper(ArxivId.TryParse("2011.12289v2")!.Value, "A paper",
+            "This extends arXiv:2011.12289v1 to 4-bit weights. Code: https://github.com/owner/repo", null, null, "cs.LG",
+            EmbeddedAiReport.Sources.Arxiv.ArxivAnnouncement.Replace, null, []);
+
+        var entry = paper.ToCandidate(source);
+
+        Assert.Equal(["gh:owner/repo"], entry.Links.Select(l => l.Target));
+    }
+
     [Theory]
     [InlineData("https://arxiv.org/abs/2011.12289")]
     [InlineData("https://arxiv.org/abs/2011.12289v1")]

@@ -103,6 +103,21 @@ public sealed class ArticlePageParserTests
         Assert.IsType<ParseOutcome.Blocked>(failure);
     }
 
+    [Fact]
+    public void Parse_CreateTimeBeforeOfficialAccountsExisted_HasNoPublishTime()
+    {
+        // WeChat official accounts opened in August 2012: a "ct" of 2011-03-13 is not when the article was published.
+        var html = """
+            <html><head><meta property="og:title" content="标题"></head>
+            <body><div id="js_content"><p>正文</p></div><script>var ct = "1300000000";</script></body></html>
+            """;
+
+        var (page, _) = ArticlePageParser.Parse(new FetchedDocument(System.Text.Encoding.UTF8.GetBytes(html), "text/html", "utf-8", ArticleUri, Received));
+
+        Assert.NotNull(page);
+        Assert.Null(page.Published);
+    }
+
     public static TheoryData<string> EveryFixture()
     {
         var data = new TheoryData<string>();

@@ -96,6 +96,60 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
     }
 
     [Fact]
+    public async Task PollAsync_RssHubAccountThatIsARoute_FetchesTheRouteAsWritten()
+    {
+        // README: rsshub → {mirror}/{route}; only a bare id means wechat/wechat2rss/{id}.
+        Server.MapFixture("wechat/ershicimi/jqzx", "wechat-mirror-feed/rsshub_wechat2rss.xml");
+
+        var result = await PollAsync(Source($$""" "mirror": "{{Base}}", "flavor": "rsshub", "accounts": ["wechat/ershicimi/jqzx"] """));
+
+        Assert.Null(result.Error);
+        Assert.Equal("/wechat/ershicimi/jqzx", Assert.Single(Server.Requests).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task PollAsync_SourceAccountAndItemAuthors_TheSourceAccountNamesEveryItem()
+    {
+        // README: the name comes from the account's name, else the source's account, else the item author, else the feed title.
+        Server.MapFixture("feeds/all.atom", "wechat-mirror-feed/wewe-rss_all.atom");
+
+        await PollAsync(Source($$""" "mirror": "{{Base}}", "format": "atom", "accounts": ["all"], "account": "精选" """));
+
+        var entries = await EntriesAsync();
+        Assert.Contains(entries, e => e.CanonicalKey == "wx:ef_P2dofxPeTKyghBe1aSw");
+        Assert.All(entries, e => Assert.Equal("精选", e.Account));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(50)]
+    public void Parse_EnrichLimitAtEitherEndOfItsRange_IsAccepted(int limit)
+    {
+        // README: enrichLimit, article pages fetched per poll (0–50).
+        var (_, problems) = Services.Get<SourceCatalog>().Parse(
+            $$"""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["a"], "enrich": true, "enrichLimit": {{limit}}}]}""",
+            "sources.json", new DraftOptions().SectionSlugs(), _ => null);
+
+        Assert.DoesNotContain(problems, p => p.Contains("enrichLimit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ParsePage_DescriptionThatOnlyRepeatsTheTitle_SummaryIsTheBodysOpening()
+    {
+        // The author's description is the 摘要 unless it merely repeats the title; then the article's own text is.
+        var html = """
+            <html><head><meta property="og:title" content="Riptide：极低比特神经网络的快速端到端编译"><meta name="description" content="Riptide：极低比特神经网络的快速端到端编译"></head>
+            <body><div id="js_content"><p>OctoML 的研究者提出了 Riptide，一种把二值神经网络编译到 ARM 处理器上的方法。</p></div></body></html>
+            """;
+        var entry = new CandidateEntry { CanonicalKey = Riptide, Url = "https://mp.weixin.qq.com/s/DdyvZLDb7D-dQ9okhwQreA", Title = "Riptide" };
+        var page = new FetchedDocument(System.Text.Encoding.UTF8.GetBytes(html), "text/html", "utf-8", new Uri(entry.Url), Services.Clock.GetUtcNow());
+
+        var outcome = Assert.IsType<ParseOutcome.Parsed>(new EmbeddedAiReport.Sources.WeChat.WeChatMirrorSource().ParsePage(page, entry, Source(""" "mirror": "https://m.org", "accounts": ["a"] """)));
+
+        Assert.Equal("OctoML 的研究者提出了 Riptide，一种把二值神经网络编译到 ARM 处理器上的方法。", Assert.Single(outcome.Entries).Summary);
+    }
+
+    [Fact]
     public async Task PollAsync_RssHubHtmlDescription_BecomesAPlainBoundedSummaryWithPaperLink()
     {
         Server.MapFixture("wechat/wechat2rss/jqzx", "wechat-mirror-feed/rsshub_wechat2rss.xml");

@@ -14,6 +14,16 @@ public sealed class TaxonomyTests
     }
 
     [Fact]
+    public void Parse_TagWithoutWeight_WeighsOne()
+    {
+        // tags.json's header and the README: a tag's weight is 1 when left out.
+        var (taxonomy, problems) = Taxonomy.Parse("""{"tags": [{"tag": "npu", "en": ["npu"]}, {"tag": "pruning", "weight": 2.5, "en": ["pruning"]}]}""", "tags.json");
+
+        Assert.Empty(problems);
+        Assert.Equal([("npu", 1.0), ("pruning", 2.5)], taxonomy!.Tags.Select(t => (t.Name, t.Weight)));
+    }
+
+    [Fact]
     public void Parse_SeveralMistakes_ReportsEveryOne()
     {
         var (_, problems) = Taxonomy.Parse("""

@@ -88,11 +88,7 @@ public sealed class LabelStoreTests : IDisposable
             Entry("url:example.com/w48-first-minute", "Monday midnight", "news", new DateTimeOffset(2020, 11, 23, 0, 0, 0, shanghai)),
             Entry("url:example.com/w48-last-minute", "Sunday night", "news", new DateTimeOffset(2020, 11, 29, 23, 59, 0, shanghai)),
             Entry("url:example.com/w49-midnight", "Monday midnight of the next week", "news", new DateTimeOffset(2020, 11, 30, 0, 0, 0, shanghai)));
-        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
-            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
-
-        var labels = (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None))
-            .ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
+        var labels = await PublishPickedPostAndReadLabelsAsync();
 
         Assert.Equal(new Dictionary<string, (bool, string)>
         {
@@ -100,6 +96,14 @@ public sealed class LabelStoreTests : IDisposable
             ["url:example.com/w48-first-minute"] = (false, "2020-11-29"),
             ["url:example.com/w48-last-minute"] = (false, "2020-11-29"),
         }, labels);
+    }
+
+    // The issue of Sunday 2020-11-29 (2020-W48) published with the one post "picked"; the labels then read, by entry key.
+    private async Task<Dictionary<string, (bool, string)>> PublishPickedPostAndReadLabelsAsync()
+    {
+        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
+            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
+        return (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None)).ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
     }
 
     [Fact]
@@ -116,11 +120,7 @@ public sealed class LabelStoreTests : IDisposable
         await _services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
         var ids = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).ToDictionary(r => r.Entry.CanonicalKey, r => r.Entry.Id);
         await _services.Get<EntryStore>().SetStatusAsync([ids["arxiv:2011.12289"]], "shortlisted", CancellationToken.None);
-        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
-            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
-
-        var labels = (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None))
-            .ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
+        var labels = await PublishPickedPostAndReadLabelsAsync();
 
         Assert.Equal(new Dictionary<string, (bool, string)>
         {

@@ -104,15 +104,16 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     // The columns EntryStore.Read expects (overrides applied), then the covering issue's date, the source's own text where
     // overridden, the tags and the window time.
     private const string ListSql = """
+        WITH story_issues AS (   -- the first issue that published a member of each story, found once, not per entry
+            SELECT p.story_id, min(i.date) AS date FROM issue_items ii JOIN entries p ON p.canonical_key = ii.canonical_key
+            JOIN issues i ON i.id = ii.issue_id WHERE p.story_id IS NOT NULL GROUP BY p.story_id)
         SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
                e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
                EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id), o.position,
-               coalesce((SELECT min(i.date) FROM issue_items ii JOIN issues i ON i.id = ii.issue_id WHERE ii.canonical_key = e.canonical_key),
-                        (SELECT min(i.date) FROM entries p JOIN issue_items ii ON ii.canonical_key = p.canonical_key JOIN issues i ON i.id = ii.issue_id
-                         WHERE e.story_id IS NOT NULL AND p.story_id = e.story_id)),
+               coalesce((SELECT min(i.date) FROM issue_items ii JOIN issues i ON i.id = ii.issue_id WHERE ii.canonical_key = e.canonical_key), si.date),
                CASE WHEN o.title IS NOT NULL THEN e.title END, CASE WHEN o.summary IS NOT NULL THEN e.summary END,
                CASE WHEN o.section IS NOT NULL THEN e.section END, e.tags, e.window_time
-        FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
+        FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id LEFT JOIN story_issues si ON si.story_id = e.story_id
         WHERE e.window_time >= @from AND e.window_time < @to
         ORDER BY e.id
         """;

@@ -17,7 +17,8 @@ namespace EmbeddedAiReport.Ingest;
 /// Faults of the source (HTTP errors, bad documents) become a failed <see cref="PollResult"/> and a
 /// <c>fetches</c> row; they never throw. <see cref="PollManyAsync"/> bounds parallelism and keeps one source's
 /// crash from stopping the others. A failure of the database itself (<see cref="ReportDatabase.IsUnavailable"/>: locked,
-/// damaged, full) is no source's: it throws <see cref="DatabaseFailureException"/>, and <see cref="PollManyAsync"/> stops there. The steps before the commit run on the caller's thread, in parallel with other sources.
+/// damaged, full) is no source's: it throws <see cref="DatabaseFailureException"/>, and <see cref="PollManyAsync"/> stops
+/// there. The steps before the commit run on the caller's thread, in parallel with other sources.
 /// </remarks>
 public sealed class SourcePoller(
     SourceCatalog catalog, SourceReader reader, SourceStore store, EntryClassifier classifier, PageEnricher enricher, IngestWriter writer,

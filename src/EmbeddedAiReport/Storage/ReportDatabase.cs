@@ -226,7 +226,12 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
 /// The database itself failed while a poll used it (locked past <see cref="StorageOptions.BusyTimeout"/>, damaged, full,
 /// read-only, unreachable: <see cref="ReportDatabase.IsUnavailable"/>): no source's fault, and every other source would meet it too.
 /// </summary>
-public sealed class DatabaseFailureException(string location, Exception inner) : Exception($"{location}: {inner.Message.TrimEnd('.')}", inner);
+public sealed class DatabaseFailureException(string location, Exception inner) : Exception(Describe(location, inner), inner)
+{
+    // SQLite's messages do not name the file; a replaced file's does already.
+    private static string Describe(string location, Exception inner) =>
+        inner.Message.StartsWith(location, StringComparison.Ordinal) ? inner.Message.TrimEnd('.') : $"{location}: {inner.Message.TrimEnd('.')}";
+}
 
 /// <summary>The database records a migration this build does not have: a newer version upgraded it, and this one must not use it.</summary>
 public sealed class NewerDatabaseException(string message) : InvalidOperationException(message);

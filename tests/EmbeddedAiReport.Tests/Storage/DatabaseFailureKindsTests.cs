@@ -43,8 +43,13 @@ public sealed class DatabaseFailureKindsTests : IDisposable
     {
         using var database = new ReportDatabase(_directory.File("r.db"));
 
-        Assert.True(database.IsUnavailable(new DatabaseReplacedException(_directory.File("r.db"), deleted: false)));
+        var replaced = new DatabaseReplacedException(_directory.File("r.db"), deleted: false);
+        Assert.True(database.IsUnavailable(replaced));
         Assert.False(database.IsUnavailable(new IOException("another file")));
+        // What poll prints names the file once (SQLite's own messages do not name it, so those are prefixed with it).
+        Assert.Equal(replaced.Message, new DatabaseFailureException(database.Location, replaced).Message);
+        Assert.Equal($"{database.Location}: SQLite Error 13: 'database or disk is full'",
+            new DatabaseFailureException(database.Location, new SqliteException("SQLite Error 13: 'database or disk is full'.", 13)).Message);
     }
 
     [Theory]

@@ -45,7 +45,7 @@ internal sealed partial class PollSourceJob(
         catch (Exception ex) when (ex is DatabaseFailureException || database.IsUnavailable(ex))
         {
             // Locked, damaged, full: the operator's to mend (/healthz reports it too); one line, not a crash of the source.
-            DatabaseFailed(source.Id, ex is DatabaseFailureException ? ex.Message : $"{database.Location}: {ex.Message.TrimEnd('.')}");
+            DatabaseFailed(source.Id, (ex as DatabaseFailureException ?? new DatabaseFailureException(database.Location, ex)).Message);
         }
     }
 

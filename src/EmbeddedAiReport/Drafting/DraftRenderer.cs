@@ -73,11 +73,9 @@ public sealed class DraftRenderer
         {
             return _template.Render(context, NullEncoder.Default).ReplaceLineEndings("\n");
         }
-        // Filters fail with whatever .NET throws (`| divided_by: 0` a DivideByZeroException, `| times:` past decimal's range
-        // an OverflowException): each is the template's failure, said in one line naming it rather than as a stack trace.
-        catch (Exception ex) when (ex is ParseException or InvalidOperationException or ArgumentException or ArithmeticException or FormatException or InvalidCastException)
+        catch (Exception ex) when (DraftTemplateException.IsRenderFailure(ex))
         {
-            throw new DraftTemplateException($"{_name}: rendering failed: {ex.Message}");
+            throw DraftTemplateException.RenderingFailed(_name, ex);
         }
     }
 

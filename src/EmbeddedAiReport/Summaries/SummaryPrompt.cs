@@ -50,10 +50,9 @@ public sealed class SummaryPrompt
         {
             return _template.Render(new TemplateContext(view, _options), NullEncoder.Default).ReplaceLineEndings("\n").Trim() + "\n";
         }
-        // As DraftRenderer.Render: a filter's arithmetic or argument fails with whatever .NET throws.
-        catch (Exception ex) when (ex is ParseException or InvalidOperationException or ArgumentException or ArithmeticException or FormatException or InvalidCastException)
+        catch (Exception ex) when (DraftTemplateException.IsRenderFailure(ex))
         {
-            throw new DraftTemplateException($"{_name}: rendering failed: {ex.Message}");
+            throw DraftTemplateException.RenderingFailed(_name, ex);
         }
     }
 

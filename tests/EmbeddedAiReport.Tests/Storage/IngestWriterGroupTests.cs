@@ -1,4 +1,3 @@
-using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
@@ -76,16 +75,7 @@ public abstract class IngestWriterGroupTests(StorageProvider provider) : IDispos
             .SelectMany(tags => tags.Select(t => (t.Tag, t.Weight))).Order().ToList();
     }
 
-    // Distinct texts (no two entries share a story), keyed by source and number.
-    private static EntryWrite Write(string source, int i) =>
-        new(new CandidateEntry
-        {
-            CanonicalKey = $"url:example.com/{source}/{i}",
-            Url = $"https://example.com/{source}/{i}",
-            Title = $"Entry {i} of source {source}",
-            Summary = string.Join(' ', Enumerable.Range(0, 20).Select(w => $"{source}{i}word{w}")),
-        }, "feed", "blogs", 0, []);
+    private static EntryWrite Write(string source, int i) => IngestWrites.Write(source, i);
 
-    private FetchRecord Record(string source, int seen) =>
-        new(source, "feed", _services.Clock.GetUtcNow(), TimeSpan.Zero, 200, 0, seen, null, new Dictionary<string, HttpValidators>());
+    private FetchRecord Record(string source, int seen) => IngestWrites.Record(_services, source, seen);
 }

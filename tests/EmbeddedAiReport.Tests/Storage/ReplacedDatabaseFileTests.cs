@@ -1,4 +1,3 @@
-using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
@@ -20,13 +19,13 @@ public sealed class ReplacedDatabaseFileTests : IDisposable
     public async Task CommitAsync_AfterTheFileIsReplaced_FailsNamingItInsteadOfWritingIntoTheOldFile()
     {
         var writer = _services.Get<IngestWriter>();
-        await writer.CommitAsync(Record("a"), [Write("a")], null, CancellationToken.None);   // the writer now keeps its connection
+        await writer.CommitAsync(IngestWrites.Record(_services, "a", 1), [IngestWrites.Write("a", 1)], null, CancellationToken.None);   // the writer now keeps its connection
         var other = Path.Combine(Path.GetDirectoryName(_services.DatabasePath)!, "other.db");
         await using (var database = new ReportDatabase(other)) await database.MigrateAsync(CancellationToken.None);
         SqliteConnection.ClearPool(new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = other }.ToString()));
         File.Move(other, _services.DatabasePath, overwrite: true);
 
-        var failed = await Assert.ThrowsAsync<DatabaseReplacedException>(() => writer.CommitAsync(Record("b"), [Write("b")], null, CancellationToken.None));
+        var failed = await Assert.ThrowsAsync<DatabaseReplacedException>(() => writer.CommitAsync(IngestWrites.Record(_services, "b", 1), [IngestWrites.Write("b", 1)], null, CancellationToken.None));
 
         // Not read back from the new file: the old file's -wal, still at the path, would be replayed into it by any reader.
         Assert.StartsWith($"{_services.DatabasePath}: the database file was replaced after this process opened it", failed.Message);
@@ -46,16 +45,4 @@ public sealed class ReplacedDatabaseFileTests : IDisposable
         Assert.StartsWith($"{_services.DatabasePath}: the database file was deleted after this process opened it", failed.Message);
         Assert.False(File.Exists(_services.DatabasePath));
     }
-
-    private static EntryWrite Write(string source) =>
-        new(new CandidateEntry
-        {
-            CanonicalKey = $"url:example.com/{source}",
-            Url = $"https://example.com/{source}",
-            Title = $"Entry of source {source}",
-            Summary = string.Join(' ', Enumerable.Range(0, 20).Select(w => $"{source}word{w}")),
-        }, "feed", "blogs", 0, []);
-
-    private FetchRecord Record(string source) =>
-        new(source, "feed", _services.Clock.GetUtcNow(), TimeSpan.Zero, 200, 0, 1, null, new Dictionary<string, HttpValidators>());
 }

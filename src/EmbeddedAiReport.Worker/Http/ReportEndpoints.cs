@@ -18,7 +18,7 @@ internal static class ReportEndpoints
     private static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) }.With(WorkerJson.Default);
 
     // HEAD too (uptime checkers use it): the same headers, no body (Kestrel sends none for HEAD).
-    private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
+    internal static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
 
     public static void Map(WebApplication app)
     {

@@ -3,6 +3,9 @@ using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Worker.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
 namespace EmbeddedAiReport.Worker.Review;
 
@@ -20,6 +23,13 @@ internal static class ReviewEndpoints
     public static IServiceCollection AddReview(this IServiceCollection services)
     {
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        // ASP.NET Core still starts its key manager, which would write an unencrypted key under ~/.aspnet and warn of it (or
+        // warn three times on a service without a home): nothing reads that key ring, so it stays in memory, unencrypted.
+        services.Configure<KeyManagementOptions>(o =>
+        {
+            o.XmlRepository = new MemoryKeyRepository();
+            o.XmlEncryptor = new NullXmlEncryptor();
+        });
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "eair_antiforgery";
@@ -35,12 +45,12 @@ internal static class ReviewEndpoints
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/review", (HttpContext http, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
+        app.MapMethods("/review", ReportEndpoints.GetOrHead, (HttpContext http, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
             PageAsync(http, EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone()), ct));
-        app.MapGet("/review/{week}", (string week, HttpContext http, CancellationToken ct) =>
+        app.MapMethods("/review/{week}", ReportEndpoints.GetOrHead, (string week, HttpContext http, CancellationToken ct) =>
             EditorialWeek.TryParse(week) is { } parsed ? PageAsync(http, parsed, ct) : Task.FromResult(BadWeek(week)));
-        app.MapGet("/review/assets/{name}", (string name) => Asset(name));
-        app.MapGet("/review/login", (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null));
+        app.MapMethods("/review/assets/{name}", ReportEndpoints.GetOrHead, (string name) => Asset(name));
+        app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null));
         app.MapPost("/review/login", LoginAsync);
         app.MapPost("/review/{week}/entries/{id:long}", (string week, long id, HttpContext http, CancellationToken ct) =>
             ActAsync(http, week, id, (actions, parsed, form) => actions.ApplyAsync(parsed, id, form, ct)));
@@ -136,5 +146,21 @@ internal static class ReviewEndpoints
         var type = Path.GetExtension(name) switch { ".js" => "text/javascript; charset=utf-8", ".css" => "text/css; charset=utf-8", _ => null };
         var stream = type is null ? null : Assembly.GetExecutingAssembly().GetManifestResourceStream("Review/" + name);
         return stream is null ? Results.NotFound() : Results.Stream(stream, type);
+    }
+}
+
+/// <summary>The key manager's store, in memory: its ring dies with the process, as the anti-forgery keys do.</summary>
+internal sealed class MemoryKeyRepository : IXmlRepository
+{
+    private readonly List<System.Xml.Linq.XElement> _elements = [];
+
+    public IReadOnlyCollection<System.Xml.Linq.XElement> GetAllElements()
+    {
+        lock (_elements) return _elements.Select(e => new System.Xml.Linq.XElement(e)).ToList();
+    }
+
+    public void StoreElement(System.Xml.Linq.XElement element, string friendlyName)
+    {
+        lock (_elements) _elements.Add(new System.Xml.Linq.XElement(element));
     }
 }

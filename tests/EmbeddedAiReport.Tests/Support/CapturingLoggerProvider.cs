@@ -11,6 +11,11 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     public IReadOnlyCollection<(int EventId, string Message)> Lines => _lines;
 
+    /// <summary>The lines logged as warnings or worse, with their category, e.g. to check that a healthy run has none.</summary>
+    public IReadOnlyCollection<(string Category, LogLevel Level, string Message)> Warnings => _warnings;
+
+    private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message)> _warnings = new();
+
     /// <summary>
     /// Completes when a line with <paramref name="eventId"/> whose message contains <paramref name="text"/> is logged
     /// (the first such line after <paramref name="skip"/> earlier ones).
@@ -32,7 +37,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     /// <summary>Every line so far, one per line with its event id, for a failure message.</summary>
     public string Dump() => string.Join("\n", _lines.Select(l => $"{l.EventId} {l.Message}"));
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose() { }
 
@@ -46,11 +51,15 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         }
     }
 
-    private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Add(eventId.Id, formatter(state, exception));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var message = formatter(state, exception);
+            if (logLevel >= LogLevel.Warning) owner._warnings.Enqueue((category, logLevel, message));
+            owner.Add(eventId.Id, message);
+        }
     }
 }

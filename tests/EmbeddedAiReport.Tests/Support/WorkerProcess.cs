@@ -21,8 +21,11 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public string Name { get; }
 
-    /// <summary>Starts <c>run --config <paramref name="config"/></c>; the config must log as JSON (<c>Logging:Format json</c>).</summary>
-    public static WorkerProcess Start(string name, string config)
+    /// <summary>
+    /// Starts <c>run --config <paramref name="config"/></c>, with <paramref name="environment"/> added to this process's;
+    /// the config must log as JSON (<c>Logging:Format json</c>).
+    /// </summary>
+    public static WorkerProcess Start(string name, string config, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -31,6 +34,7 @@ public sealed class WorkerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(config)!,
         };
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>()) info.Environment[variable] = value;
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "EmbeddedAiReport.Worker.dll"), "run", "--config", config })
             info.ArgumentList.Add(argument);
         var process = new Process { StartInfo = info };
@@ -113,7 +117,7 @@ public sealed class WorkerProcess : IAsyncDisposable
                 if (root.TryGetProperty("State", out var values) && values.ValueKind == JsonValueKind.Object)
                     foreach (var property in values.EnumerateObject()) state[property.Name] = property.Value.ToString();
                 parsed = new WorkerLogEvent(root.GetProperty("EventId").GetInt32(), root.GetProperty("Category").GetString() ?? "",
-                    root.GetProperty("Message").GetString() ?? "", state);
+                    root.GetProperty("Message").GetString() ?? "", state, root.TryGetProperty("LogLevel", out var level) ? level.GetString() ?? "" : "");
             }
             catch (JsonException)
             {
@@ -131,8 +135,8 @@ public sealed class WorkerProcess : IAsyncDisposable
     }
 }
 
-/// <summary>One JSON log line of a <see cref="WorkerProcess"/>: its event id, category, message and named values.</summary>
-public sealed record WorkerLogEvent(int EventId, string Category, string Message, IReadOnlyDictionary<string, string> State)
+/// <summary>One JSON log line of a <see cref="WorkerProcess"/>: its event id, category, message, named values and level (<c>Warning</c> …).</summary>
+public sealed record WorkerLogEvent(int EventId, string Category, string Message, IReadOnlyDictionary<string, string> State, string Level = "")
 {
     public string? this[string name] => State.GetValueOrDefault(name);
 }

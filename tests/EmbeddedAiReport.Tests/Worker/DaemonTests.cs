@@ -67,6 +67,29 @@ public sealed class DaemonTests : LoopbackTest
         Assert.Equal("application/json; charset=utf-8", entriesResponse.Content.Headers.ContentType!.ToString());
         Assert.NotNull(entriesResponse.Headers.ETag);
         Assert.Equal(0, result.ExitCode);
+        // A healthy run warns of nothing, the framework included (ASP.NET Core's key manager used to warn that it wrote an
+        // unencrypted key under ~/.aspnet, or three times on a service without a home, though the anti-forgery keys live in memory).
+        Assert.Empty(daemon.Logs.Warnings);
+    }
+
+    [Fact]
+    public async Task Run_AsAProcessWithAnEmptyHome_WritesNothingThereAndWarnsOfNoKeys()
+    {
+        // As under systemd (ProtectHome=yes) or in a container: the anti-forgery keys live in memory, so the daemon has no
+        // business in the home folder; ASP.NET Core's key manager used to write an unencrypted key to ~/.aspnet and warn of it.
+        var home = Directory.CreateDirectory(Folder.File("home")).FullName;
+        var config = Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, CorpusFeeds.Items("2020-05-15.md").Take(2).ToList(), Monday));
+        Daemon.Prepare(config, json => json["Logging"]!["Format"] = "json");
+        var urls = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(config, "appsettings.json")))!["Report"]!["Urls"]!.GetValue<string>();
+
+        await using var daemon = WorkerProcess.Start("daemon", config, new Dictionary<string, string> { ["HOME"] = home, ["DOTNET_CLI_HOME"] = home });
+        await daemon.WaitForAsync(events => events.Any(e => e.Message.StartsWith("Now listening on", StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = new Uri(urls + "/") };
+        var page = await http.GetAsync("review");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(home));
+        Assert.DoesNotContain(daemon.Events, e => e.Category.StartsWith("Microsoft.AspNetCore.DataProtection", StringComparison.Ordinal) && e.Level is "Warning" or "Error");
     }
 
     [Fact]

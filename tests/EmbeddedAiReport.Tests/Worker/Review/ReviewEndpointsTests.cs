@@ -48,6 +48,25 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("review/2020-W99")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("review")]
+    [InlineData("review/" + ReviewSite.Week)]
+    [InlineData("review/login")]
+    [InlineData("review/assets/review.css")]
+    public async Task Page_Head_AnswersAsGetDoesWithoutTheBody(string path)
+    {
+        // HEAD is GET without the body (RFC 9110 §9.3.2), as the daemon's other pages answer it: link checkers and uptime probes send it.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+
+        var get = await http.GetAsync(path);
+        var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal((get.StatusCode, get.Content.Headers.ContentType), (head.StatusCode, head.Content.Headers.ContentType));
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public async Task Page_AfterPublish_PublishedEntriesOfferNoActionsWhileTheOthersStillDo()
     {

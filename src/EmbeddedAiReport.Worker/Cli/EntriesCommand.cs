@@ -26,6 +26,11 @@ internal static class EntriesCommand
             context.Error.WriteLine(tagProblem);
             return ExitCodes.UsageOrConfig;
         }
+        if (arguments.Limit < 0)
+        {
+            context.Error.WriteLine($"--limit: {arguments.Limit} is not a number of rows (0 lists them all)");
+            return ExitCodes.UsageOrConfig;
+        }
         var window = arguments.Window;
         if (arguments.All && (window.Week is not null || window.From is not null || window.To is not null || window.SinceLast))
         {
@@ -43,7 +48,9 @@ internal static class EntriesCommand
             query = query with { FromUtc = draftWindow.FromUtc, ToUtc = draftWindow.ToUtc };
             chosen = draftWindow;
         }
-        var rows = await app.Services.GetRequiredService<EntryStore>().QueryAsync(query, cancellationToken);
+        var store = app.Services.GetRequiredService<EntryStore>();
+        var rows = await store.QueryAsync(query, cancellationToken);
+        var total = query.Limit > 0 && rows.Count == query.Limit ? await store.CountAsync(query, cancellationToken) : rows.Count;
         var classifier = app.Services.GetRequiredService<EntryClassifier>();
         var zone = config.Draft.Zone();
         var decisions = arguments.Explain ? await EntryDecisions.ForAsync(app.Services, config, chosen, rows.Select(r => r.Entry), cancellationToken) : null;
@@ -66,7 +73,9 @@ internal static class EntriesCommand
             }
         }
         var scope = chosen is null ? "any date" : $"{chosen.First:yyyy-MM-dd} .. {chosen.Last:yyyy-MM-dd}";
-        context.Error.WriteLine($"{rows.Count} entries ({scope})");
+        context.Error.WriteLine(total > rows.Count
+            ? $"{rows.Count} of {total} entries ({scope}); --limit 0 lists them all"
+            : $"{rows.Count} entries ({scope})");
         return ExitCodes.Ok;
     }
 

@@ -83,37 +83,35 @@ internal static class ExportCommand
     }
 
     /// <summary>The window the arguments name: --week, or --from/--to (inclusive), or the current week.</summary>
-    internal static DraftWindow? Window(Arguments arguments, TimeZoneInfo zone, DateTimeOffset now, out string problem)
+    internal static DraftWindow? Window(Arguments arguments, TimeZoneInfo zone, DateTimeOffset now, out string problem) =>
+        Window(arguments, zone, now, "--", out problem, out _);
+
+    /// <summary>
+    /// The window the arguments name, or the problem with them, naming the options as <paramref name="prefix"/> + name
+    /// (<c>--week</c> for the commands, <c>week</c> for a query string) and which one is at fault in <paramref name="parameter"/>.
+    /// </summary>
+    internal static DraftWindow? Window(Arguments arguments, TimeZoneInfo zone, DateTimeOffset now, string prefix, out string problem, out string parameter)
     {
-        problem = "";
+        (var window, problem, parameter) = WindowOrFault(arguments, zone, now, prefix);
+        return window;
+    }
+
+    private static (DraftWindow? Window, string Problem, string Parameter) WindowOrFault(Arguments arguments, TimeZoneInfo zone, DateTimeOffset now, string prefix)
+    {
         if (arguments.Week is not null && (arguments.From is not null || arguments.To is not null))
-        {
-            problem = "use either --week or --from/--to, not both";
-            return null;
-        }
+            return (null, $"use either {prefix}week or {prefix}from/{prefix}to, not both", "week");
         if (arguments.Week is { } weekText)
-        {
-            if (EditorialWeek.TryParse(weekText) is { } week) return DraftWindow.Of(week, zone);
-            problem = $"--week: '{weekText}' is not an ISO week such as 2020-W48";
-            return null;
-        }
-        if (arguments.From is null && arguments.To is null) return DraftWindow.Of(EditorialWeek.Containing(now, zone), zone);
+            return EditorialWeek.TryParse(weekText) is { } week
+                ? (DraftWindow.Of(week, zone), "", "")
+                : (null, $"{prefix}week: '{weekText}' is not an ISO week such as 2020-W48", "week");
+        if (arguments.From is null && arguments.To is null) return (DraftWindow.Of(EditorialWeek.Containing(now, zone), zone), "", "");
         if (arguments.From is null || arguments.To is null)
-        {
-            problem = "--from and --to go together";
-            return null;
-        }
-        if (!DateOnly.TryParseExact(arguments.From, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
-            || !DateOnly.TryParseExact(arguments.To, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to))
-        {
-            problem = "--from/--to: dates are yyyy-MM-dd";
-            return null;
-        }
-        if (to < from)
-        {
-            problem = $"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}";
-            return null;
-        }
-        return DraftWindow.Of(from, to, zone);
+            return (null, $"{prefix}from and {prefix}to go together", arguments.From is null ? "from" : "to");
+        static DateOnly? Date(string text) =>
+            DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+        if (Date(arguments.From) is not { } from || Date(arguments.To) is not { } to)
+            return (null, $"{prefix}from/{prefix}to: dates are yyyy-MM-dd", Date(arguments.From) is null ? "from" : "to");
+        if (to < from) return (null, $"{prefix}to {to:yyyy-MM-dd} is before {prefix}from {from:yyyy-MM-dd}", "to");
+        return (DraftWindow.Of(from, to, zone), "", "");
     }
 }

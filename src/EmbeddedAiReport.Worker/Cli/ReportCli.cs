@@ -57,7 +57,7 @@ internal static class ReportCli
         var sectionOption = new Option<string?>("--section") { Description = "Only this section (slug or name)" };
         var statusOption = new Option<string?>("--status") { Description = "candidate, shortlisted, rejected or published" };
         statusOption.AcceptOnlyFromAmong([.. EmbeddedAiReport.Storage.EntryQuery.Statuses]);
-        var limitOption = new Option<int>("--limit") { Description = "Most rows shown", DefaultValueFactory = _ => 200 };
+        var limitOption = new Option<int>("--limit") { Description = "Most rows shown (0: all)", DefaultValueFactory = _ => 200 };
         var explainOption = new Option<bool>("--explain") { Description = "Show each entry's URL, how its score was made and whether it is in the draft or why not" };
         var everyDateOption = new Option<bool>("--all") { Description = "Every stored entry, whatever its date (default: the current week)" };
         var entries = new Command("entries", "List stored entries of a window (default: the current week) with scores, best first.")

@@ -13,7 +13,9 @@ internal sealed record HealthReport(string Status, string? Reason, int Sources, 
 
 internal sealed record SummariesHealth(string State, string? Note, int ConsecutiveFailures);
 
-internal sealed record EntriesReply(string Week, IEnumerable<EntryReply> Entries);
+/// <param name="Week">The ISO week listed; null when the query named days (from/to).</param>
+/// <param name="Total">Entries matching the query; more than <c>entries</c> holds when the limit cut the list.</param>
+internal sealed record EntriesReply(string? Week, DateOnly From, DateOnly To, long Total, IEnumerable<EntryReply> Entries);
 
 internal sealed record EntryReply(long Id, string Title, string? Account, string Url, string? Section, string Status, double Score,
     DateTimeOffset? Published, string Key, IEnumerable<EntryTag> Tags);

@@ -7,15 +7,21 @@ namespace EmbeddedAiReport.Worker.Http;
 
 /// <summary>
 /// The query of <c>GET /entries</c> read as strictly as the <c>entries</c> command reads its options: an unknown
-/// parameter, a parameter given twice, or a week, section, status or tag the command would refuse is a problem.
+/// parameter, a parameter given twice, or a window, section, status, tag or limit the command would refuse is a problem.
 /// </summary>
 internal static class EntriesRequest
 {
     /// <summary>The parameters <c>GET /entries</c> takes, in the order the README lists them.</summary>
-    public static IReadOnlyList<string> Parameters { get; } = ["week", "tag", "section", "status"];
+    public static IReadOnlyList<string> Parameters { get; } = ["week", "from", "to", "tag", "section", "status", "limit"];
 
-    /// <summary>The week and the filters the query names (the current week when it names none), or the problem with it.</summary>
-    public static bool TryRead(IQueryCollection query, LoadedConfig config, DateTimeOffset now, out (EditorialWeek Week, EntryQuery Query) request,
+    /// <summary>Entries a reply lists when the query names no <c>limit</c>.</summary>
+    public const int DefaultLimit = 1000;
+
+    /// <summary>
+    /// The window (a week, from/to days, or the current week when it names none; <c>Week</c> is null for days) and the
+    /// filters the query names, or the problem with it.
+    /// </summary>
+    public static bool TryRead(IQueryCollection query, LoadedConfig config, DateTimeOffset now, out (DraftWindow Window, string? Week, EntryQuery Query) request,
         [NotNullWhen(false)] out QueryProblem? problem)
     {
         request = default;
@@ -35,10 +41,17 @@ internal static class EntriesRequest
 
         var zone = config.Draft.Zone();
         var weekText = Value(query, "week");
-        var week = weekText is null ? EditorialWeek.Containing(now, zone) : EditorialWeek.TryParse(weekText);
-        if (week is null)
+        if (ExportCommand.Window(new(weekText, Value(query, "from"), Value(query, "to")), zone, now, "", out var windowProblem, out var parameter) is not { } window)
         {
-            problem = QueryProblem.Of($"week: '{weekText}' is not an ISO week such as 2020-W48", "week", null, ["YYYY-Www"]);
+            problem = QueryProblem.Of(windowProblem, parameter, null, [parameter == "week" ? "YYYY-Www" : "YYYY-MM-DD"]);
+            return false;
+        }
+
+        var limit = DefaultLimit;
+        if (Value(query, "limit") is { } limitText
+            && !(int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit)))
+        {
+            problem = QueryProblem.Of($"limit: '{limitText}' is not a number of entries (0 lists them all)", "limit", null, ["0", "N"]);
             return false;
         }
 
@@ -64,8 +77,8 @@ internal static class EntriesRequest
             return false;
         }
 
-        var window = DraftWindow.Of(week.Value, zone);
-        request = (week.Value, new EntryQuery { FromUtc = window.FromUtc, ToUtc = window.ToUtc, Tag = tag, Section = section, Status = status, Limit = 1000 });
+        var week = weekText is not null || (Value(query, "from") is null && Value(query, "to") is null) ? EditorialWeek.Containing(window.FromUtc, zone).ToString() : null;
+        request = (window, week, new EntryQuery { FromUtc = window.FromUtc, ToUtc = window.ToUtc, Tag = tag, Section = section, Status = status, Limit = limit });
         return true;
     }
 

@@ -12,5 +12,6 @@ public sealed record EntryQuery
     public string? Section { get; init; }
     public string? Status { get; init; }
     public IReadOnlyList<long>? Ids { get; init; }
+    /// <summary>Most entries listed; 0 lists every one.</summary>
     public int Limit { get; init; } = 200;
 }

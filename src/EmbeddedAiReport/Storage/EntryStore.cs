@@ -60,33 +60,23 @@ public sealed class EntryStore(ReportDatabase database)
         return entries.Select(e => byEntry.TryGetValue(e.Id, out var l) ? e with { Links = l } : e).ToList();
     }
 
-    /// <summary>Entries matching <paramref name="query"/> with their links and tags, best score first.</summary>
+    /// <summary>Entries matching <paramref name="query"/> with their links and tags, best score first, at most its limit (0: all).</summary>
     public async Task<IReadOnlyList<(StoredEntry Entry, IReadOnlyList<EntryTag> Tags)>> QueryAsync(EntryQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginReadAsync(connection, cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        var where = new List<string> { "1 = 1" };
-        if (query.FromUtc is { } from) { where.Add("e.window_time >= @from"); command.AddParameter("@from", SqliteTime.Write(from)); }
-        if (query.ToUtc is { } to) { where.Add("e.window_time < @to"); command.AddParameter("@to", SqliteTime.Write(to)); }
-        if (query.Section is { } section) { where.Add("coalesce(o.section, e.section) = @section"); command.AddParameter("@section", section); }
-        if (query.Status is { } status) { where.Add("e.status = @status"); command.AddParameter("@status", status); }
-        if (query.Tag is { } tag) { where.Add($"EXISTS (SELECT 1 FROM {database.Dialect.JsonObjectRows("e.tags")} t WHERE t.key = @tag)"); command.AddParameter("@tag", tag); }
-        if (query.Ids is { Count: > 0 } ids)
-        {
-            where.Add(database.Dialect.IdIn("e.id", "@ids"));
-            command.AddParameter("@ids", database.Dialect.IdList(ids));
-        }
+        var where = Filter(command, query);
         // The tags and the window time first: the entry's columns follow, as Read takes them.
         command.CommandText = $"""
             SELECT e.tags, e.window_time, e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
                    e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
                    CASE WHEN o.title IS NOT NULL THEN e.title END, CASE WHEN o.summary IS NOT NULL THEN e.summary END
-            FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE {string.Join(" AND ", where)}
-            ORDER BY e.score DESC, e.window_time DESC, e.id LIMIT @limit
+            FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE {where}
+            ORDER BY e.score DESC, e.window_time DESC, e.id{(query.Limit > 0 ? " LIMIT @limit" : "")}
             """;
-        command.AddParameter("@limit", query.Limit);
+        if (query.Limit > 0) command.AddParameter("@limit", query.Limit);
         var entries = new List<(StoredEntry Entry, IReadOnlyList<EntryTag> Tags)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -108,6 +98,34 @@ public sealed class EntryStore(ReportDatabase database)
             $"SELECT entry_id, kind, target, url FROM entry_links WHERE {database.Dialect.IdIn("entry_id", "@ids")} ORDER BY entry_id, kind, target",
             byIds, ReadLink, cancellationToken);
         return entries.Select(e => (links.TryGetValue(e.Entry.Id, out var l) ? e.Entry with { Links = l } : e.Entry, e.Tags)).ToList();
+    }
+
+    /// <summary>How many entries match <paramref name="query"/>, its limit aside: what a list cut at the limit leaves out.</summary>
+    public async Task<long> CountAsync(EntryQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginReadAsync(connection, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT count(*) FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE {Filter(command, query)}";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    // The WHERE clause of a query's filters (over entries e and entry_overrides o), their parameters added to the command.
+    private string Filter(DbCommand command, EntryQuery query)
+    {
+        var where = new List<string> { "1 = 1" };
+        if (query.FromUtc is { } from) { where.Add("e.window_time >= @from"); command.AddParameter("@from", SqliteTime.Write(from)); }
+        if (query.ToUtc is { } to) { where.Add("e.window_time < @to"); command.AddParameter("@to", SqliteTime.Write(to)); }
+        if (query.Section is { } section) { where.Add("coalesce(o.section, e.section) = @section"); command.AddParameter("@section", section); }
+        if (query.Status is { } status) { where.Add("e.status = @status"); command.AddParameter("@status", status); }
+        if (query.Tag is { } tag) { where.Add($"EXISTS (SELECT 1 FROM {database.Dialect.JsonObjectRows("e.tags")} t WHERE t.key = @tag)"); command.AddParameter("@tag", tag); }
+        if (query.Ids is { Count: > 0 } ids)
+        {
+            where.Add(database.Dialect.IdIn("e.id", "@ids"));
+            command.AddParameter("@ids", database.Dialect.IdList(ids));
+        }
+        return string.Join(" AND ", where);
     }
 
     private static EntryLink ReadLink(DbDataReader reader) => new(reader.GetString(1), reader.GetString(2), reader.GetString(3));

@@ -49,6 +49,24 @@ public sealed partial class EntriesCommandTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Entries_LimitBelowTheCount_SaysHowManyItLeftOut_ZeroListsAll_NegativeIsAUsageError()
+    {
+        var cut = await Cli("entries", "--limit", "3");
+        var every = await Cli("entries", "--limit", "0");
+        var exact = await Cli("entries", "--limit", $"{_items.Count}");
+        var negative = await Cli("entries", "--limit", "-1");
+        static int Rows(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;   // less the header
+
+        Assert.Equal((0, 3), (cut.ExitCode, Rows(cut.Out)));
+        Assert.Contains($"3 of {_items.Count} entries (2020-05-11 .. 2020-05-17); --limit 0 lists them all", cut.Error);
+        Assert.Equal((0, _items.Count), (every.ExitCode, Rows(every.Out)));
+        Assert.Contains($"\n{_items.Count} entries (2020-05-11 .. 2020-05-17)", "\n" + every.Error);
+        Assert.Contains($"\n{_items.Count} entries (2020-05-11 .. 2020-05-17)", "\n" + exact.Error);
+        Assert.Equal(2, negative.ExitCode);
+        Assert.Contains("--limit: -1 is not a number of rows (0 lists them all)", negative.Error);
+    }
+
+    [Fact]
     public async Task EntriesExplain_AllDates_SaysForEachWeekWhetherTheEntryIsInItsDraft()
     {
         var all = await Cli("entries", "--all", "--explain");

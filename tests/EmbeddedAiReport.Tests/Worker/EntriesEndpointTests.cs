@@ -38,14 +38,14 @@ public sealed class EntriesEndpointTests : LoopbackTest
     [Fact]
     public async Task Get_UnknownQueryParameters_Is400NamingThemAndListingTheAcceptedOnes()
     {
-        var (status, type, body) = await GetAsync("week=2020-W20", "limit=5", "sectoin=papers");
+        var (status, type, body) = await GetAsync("week=2020-W20", "lmit=5", "sectoin=papers");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("application/problem+json", type);
         Assert.Equal(400, body.GetProperty("status").GetInt32());
-        Assert.Equal(["limit", "sectoin"], Strings(body, "unknown"));
-        Assert.Equal(["week", "tag", "section", "status"], Strings(body, "accepted"));
-        Assert.Equal("unknown query parameters limit, sectoin (accepted: week, tag, section, status)", body.GetProperty("detail").GetString());
+        Assert.Equal(["lmit", "sectoin"], Strings(body, "unknown"));
+        Assert.Equal(["week", "from", "to", "tag", "section", "status", "limit"], Strings(body, "accepted"));
+        Assert.Equal("unknown query parameters lmit, sectoin (accepted: week, from, to, tag, section, status, limit)", body.GetProperty("detail").GetString());
     }
 
     [Theory]
@@ -53,6 +53,13 @@ public sealed class EntriesEndpointTests : LoopbackTest
     [InlineData("section=nosuch", "section", "section: unknown section 'nosuch'", "papers")]
     [InlineData("status=publishd", "status", "status: unknown status 'publishd'", "published")]
     [InlineData("tag=quantisation", "tag", "tag: no tag 'quantisation' in tags.json", "quantization")]
+    // The window as `entries --from/--to` reads it (README), its options named as query parameters.
+    [InlineData("from=2020-11-23", "to", "from and to go together", "YYYY-MM-DD")]
+    [InlineData("week=2020-W48&to=2020-11-29", "week", "use either week or from/to, not both", "YYYY-Www")]
+    [InlineData("from=2020-11-23&to=29.11.2020", "to", "from/to: dates are yyyy-MM-dd", "YYYY-MM-DD")]
+    [InlineData("from=2020-11-29&to=2020-11-23", "to", "to 2020-11-23 is before from 2020-11-29", "YYYY-MM-DD")]
+    [InlineData("limit=-1", "limit", "limit: '-1' is not a number of entries (0 lists them all)", "0")]
+    [InlineData("limit=ten", "limit", "limit: 'ten' is not a number of entries", "N")]
     public async Task Get_UnknownValue_Is400NamingTheParameterAndWhatItAccepts(string query, string parameter, string detail, string? accepted)
     {
         var (status, type, body) = await GetAsync(query);
@@ -78,6 +85,34 @@ public sealed class EntriesEndpointTests : LoopbackTest
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (bySlug.Status, byName.Status));
         Assert.NotEqual(0, bySlug.Body.GetProperty("entries").GetArrayLength());
         Assert.Equal(bySlug.Body.GetRawText(), byName.Body.GetRawText());
+    }
+
+    [Fact]
+    public async Task Get_DaysAndLimit_ListTheDaysCutAtTheLimitAndSayHowManyMatch()
+    {
+        // Five papers dated Wednesday 2020-11-25 (16:00 in Shanghai), in 2020-W48 (Monday 23 .. Sunday 29), and one a week older.
+        Server.MapFile("five.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(FaultFeeds.Items(5, "paper")
+            + FaultFeeds.Item("An older paper", "https://example.org/older", "Summary of an older paper.", pubDate: "Wed, 18 Nov 2020 08:00:00 GMT"))));
+        var sources = $$"""{"sources": [{"id": "papers", "kind": "feed", "url": "{{Server.Url("five.xml")}}", "schedule": "0 0 0 1 1 ? 2099", "allowPrivateNetwork": true}]}""";
+
+        var day = await GetWithSourcesAsync(sources, "from=2020-11-25", "to=2020-11-25");
+        var before = await GetWithSourcesAsync(sources, "from=2020-11-17", "to=2020-11-24");
+        var cut = await GetWithSourcesAsync(sources, "week=2020-W48", "limit=2");
+        var every = await GetWithSourcesAsync(sources, "week=2020-W48", "limit=0");
+        var byDefault = await GetWithSourcesAsync(sources, "week=2020-W48");
+
+        static (string? Week, string? From, string? To, long Total, int Listed) Shape((HttpStatusCode Status, string ContentType, JsonElement Body) reply)
+        {
+            Assert.Equal(HttpStatusCode.OK, reply.Status);
+            var body = reply.Body;
+            return (body.GetProperty("week").GetString(), body.GetProperty("from").GetString(), body.GetProperty("to").GetString(),
+                body.GetProperty("total").GetInt64(), body.GetProperty("entries").GetArrayLength());
+        }
+        Assert.Equal((null, "2020-11-25", "2020-11-25", 5L, 5), Shape(day));
+        Assert.Equal((null, "2020-11-17", "2020-11-24", 1L, 1), Shape(before));
+        Assert.Equal(("2020-W48", "2020-11-23", "2020-11-29", 5L, 2), Shape(cut));
+        Assert.Equal(("2020-W48", "2020-11-23", "2020-11-29", 5L, 5), Shape(every));
+        Assert.Equal(("2020-W48", "2020-11-23", "2020-11-29", 5L, 5), Shape(byDefault));
     }
 
     [Theory]

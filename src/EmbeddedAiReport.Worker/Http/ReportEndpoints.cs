@@ -36,18 +36,22 @@ internal static class ReportEndpoints
         }));
         app.MapPrometheusScrapingEndpoint("/metrics");
 
-        app.MapMethods("/drafts/latest.md", GetOrHead, async (HttpContext http, DraftFiles files, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
+        // The draft as markdown, or as the JSON `export --format json` writes, for other tools.
+        foreach (var (extension, format, contentType) in new[] { ("md", "markdown", "text/markdown; charset=utf-8"), ("json", "json", "application/json; charset=utf-8") })
         {
-            var week = EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone());
-            return Markdown(http, await files.RenderAsync(DraftWindow.Of(week, config.Draft.Zone()), "markdown", ct));
-        });
+            app.MapMethods($"/drafts/latest.{extension}", GetOrHead, async (HttpContext http, DraftFiles files, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
+            {
+                var week = EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone());
+                return Conditional(http, await files.RenderAsync(DraftWindow.Of(week, config.Draft.Zone()), format, ct), contentType);
+            });
 
-        app.MapMethods("/drafts/{week}.md", GetOrHead, async (string week, HttpContext http, DraftFiles files, LoadedConfig config, CancellationToken ct) =>
-        {
-            if (EditorialWeek.TryParse(week) is not { } parsed)
-                return Results.Problem($"'{week}' is not an ISO week such as 2020-W48", statusCode: 400);
-            return Markdown(http, await files.RenderAsync(DraftWindow.Of(parsed, config.Draft.Zone()), "markdown", ct));
-        });
+            app.MapMethods($"/drafts/{{week}}.{extension}", GetOrHead, async (string week, HttpContext http, DraftFiles files, LoadedConfig config, CancellationToken ct) =>
+            {
+                if (EditorialWeek.TryParse(week) is not { } parsed)
+                    return Results.Problem($"'{week}' is not an ISO week such as 2020-W48", statusCode: 400);
+                return Conditional(http, await files.RenderAsync(DraftWindow.Of(parsed, config.Draft.Zone()), format, ct), contentType);
+            });
+        }
 
         // A recorded issue as it went out (published: the draft rendered with the issue's date; imported: the file).
         app.MapMethods("/issues/{date}.md", GetOrHead, async (string date, HttpContext http, IssueStore issues, CancellationToken ct) =>

@@ -42,6 +42,10 @@ public sealed class DaemonTests : LoopbackTest
         var sources = await http.GetStringAsync("sources");
         var byWeek = await http.GetStringAsync($"drafts/{Week}.md");
         var entriesResponse = await http.GetAsync($"entries?week={Week}");
+        var json = await http.GetAsync($"drafts/{Week}.json");
+        var latestJson = await http.GetStringAsync("drafts/latest.json");
+        var headJson = await SendAsync(http, HttpMethod.Head, $"drafts/{Week}.json", null);
+        var badWeekJson = await http.GetAsync("drafts/2020-W99.json");
         var entries = await entriesResponse.Content.ReadAsStringAsync();
         await daemon.WaitForAsync(4101, "weekly-draft");
         var result = await daemon.StopAsync();
@@ -66,6 +70,14 @@ public sealed class DaemonTests : LoopbackTest
         Assert.Equal(items.Count, System.Text.Json.JsonDocument.Parse(entries).RootElement.GetProperty("entries").GetArrayLength());
         Assert.Equal("application/json; charset=utf-8", entriesResponse.Content.Headers.ContentType!.ToString());
         Assert.NotNull(entriesResponse.Headers.ETag);
+        // The draft as `export --format json` writes it (README): the week's days, every item once, the same for latest.
+        Assert.Equal("application/json; charset=utf-8", json.Content.Headers.ContentType!.ToString());
+        var jsonDraft = System.Text.Json.JsonDocument.Parse(await json.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(("2020-11-23", "2020-11-29", items.Count), (jsonDraft.GetProperty("from").GetString(), jsonDraft.GetProperty("to").GetString(), jsonDraft.GetProperty("count").GetInt32()));
+        Assert.Equal(items.Count, jsonDraft.GetProperty("sections").EnumerateArray().Sum(s => s.GetProperty("items").GetArrayLength()));
+        Assert.Equal(await json.Content.ReadAsStringAsync(), latestJson);
+        Assert.Equal((HttpStatusCode.OK, json.Headers.ETag, ""), (headJson.StatusCode, headJson.Headers.ETag, await headJson.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.BadRequest, badWeekJson.StatusCode);
         Assert.Equal(0, result.ExitCode);
         // A healthy run warns of nothing, the framework included (ASP.NET Core's key manager used to warn that it wrote an
         // unencrypted key under ~/.aspnet, or three times on a service without a home, though the anti-forgery keys live in memory).

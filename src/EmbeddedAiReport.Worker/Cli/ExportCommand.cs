@@ -70,14 +70,26 @@ internal static class ExportCommand
         }
         if (arguments.Week is not null || arguments.From is not null || arguments.To is not null)
             return (null, "--since-last goes alone, without --week or --from/--to", false);
+        return await SinceLastAsync(services, config, "--since-last", cancellationToken);
+    }
+
+    /// <summary>
+    /// The window from the day after the last published or imported issue's window to today, or the problem (named
+    /// <paramref name="name"/>): no issue recorded, or (<c>NothingNewer</c>) the last issue already covers today.
+    /// </summary>
+    internal static async Task<(DraftWindow? Window, string Problem, bool NothingNewer)> SinceLastAsync(IServiceProvider services, LoadedConfig config,
+        string name, CancellationToken cancellationToken)
+    {
+        var zone = config.Draft.Zone();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var last = await services.GetRequiredService<IssueStore>().LastCoveredDayAsync(cancellationToken);
         if (last is null)
-            return (null, "--since-last: no issue was published or imported yet, so there is nothing to start after: record one (publish --week …, "
+            return (null, $"{name}: no issue was published or imported yet, so there is nothing to start after: record one (publish --week …, "
                 + "or import-issue FILE for issues sent before this tool) or name the window with --week or --from/--to", false);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
         var first = last.Value.AddDays(1);
         return first > today
-            ? (null, $"--since-last: no entries since the last issue yet: it covers everything up to {last:yyyy-MM-dd} and today is {today:yyyy-MM-dd} "
+            ? (null, $"{name}: no entries since the last issue yet: it covers everything up to {last:yyyy-MM-dd} and today is {today:yyyy-MM-dd} "
                 + $"(the next window starts {first:yyyy-MM-dd})", true)
             : (DraftWindow.Of(first, today, zone), "", false);
     }

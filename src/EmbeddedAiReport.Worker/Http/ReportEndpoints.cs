@@ -45,11 +45,11 @@ internal static class ReportEndpoints
                 return Conditional(http, await files.RenderAsync(DraftWindow.Of(week, config.Draft.Zone()), format, ct), contentType);
             });
 
-            app.MapMethods($"/drafts/{{week}}.{extension}", GetOrHead, async (string week, HttpContext http, DraftFiles files, LoadedConfig config, CancellationToken ct) =>
+            // A week, days (2020-05-01..2020-05-15) or since-last (PathWindow).
+            app.MapMethods($"/drafts/{{window}}.{extension}", GetOrHead, async (string window, HttpContext http, DraftFiles files, CancellationToken ct) =>
             {
-                if (EditorialWeek.TryParse(week) is not { } parsed)
-                    return Results.Problem($"'{week}' is not an ISO week such as 2020-W48", statusCode: 400);
-                return Conditional(http, await files.RenderAsync(DraftWindow.Of(parsed, config.Draft.Zone()), format, ct), contentType);
+                var (named, problem) = await PathWindow.ResolveAsync(window, http.RequestServices, ct);
+                return named is null ? problem! : Conditional(http, await files.RenderAsync(named.Window, format, ct), contentType);
             });
         }
 

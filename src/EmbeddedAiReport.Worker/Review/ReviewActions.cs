@@ -19,8 +19,8 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         public bool Ok => Status < 300;
     }
 
-    /// <summary>Applies the form's <c>action</c> to entry <paramref name="id"/> within the draft of <paramref name="week"/>.</summary>
-    public async Task<Outcome> ApplyAsync(EditorialWeek week, long id, IFormCollection form, CancellationToken cancellationToken)
+    /// <summary>Applies the form's <c>action</c> to entry <paramref name="id"/> within the draft of <paramref name="window"/>.</summary>
+    public async Task<Outcome> ApplyAsync(Http.PathWindow window, long id, IFormCollection form, CancellationToken cancellationToken)
     {
         var action = form["action"].ToString();
         var outcome = action switch
@@ -34,19 +34,22 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
             "primary" => await stories.PinPrimaryAsync(id, cancellationToken) ? Done($"{id}: primary of its story") : Bad($"{id}: not in a story, nothing to pin"),
             "edit" => await EditAsync(id, form, cancellationToken),
             "section" => await MoveSectionAsync(id, form["section"].ToString(), cancellationToken),
-            "up" or "down" or "position" => await PlaceAsync(week, id, action, form, cancellationToken),
+            "up" or "down" or "position" => await PlaceAsync(window.Window, id, action, form, cancellationToken),
             _ => Bad($"unknown action '{action}' (shortlisted, rejected, candidate, primary, edit, section, up, down, position)"),
         };
-        logger.Acted(week.ToString(), action, id, outcome.Message);
+        logger.Acted(window.Token, action, id, outcome.Message);
         return outcome;
     }
 
-    /// <summary>Records the week's draft as a published issue dated today, by the same rule as <c>publish --week</c> (<see cref="IssuePublisher"/>).</summary>
-    public async Task<Outcome> PublishAsync(EditorialWeek week, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the window's draft as a published issue dated today, by the same rule as <c>publish --week</c>,
+    /// <c>--from/--to</c> or <c>--since-last</c> (<see cref="IssuePublisher"/>).
+    /// </summary>
+    public async Task<Outcome> PublishAsync(Http.PathWindow named, CancellationToken cancellationToken)
     {
-        var outcome = await publisher.PublishAsync(DraftWindow.Of(week, config.Draft.Zone()), null, cancellationToken, config.Renderer.Render);
+        var outcome = await publisher.PublishAsync(named.Window, null, cancellationToken, config.Renderer.Render);
         if (outcome is not { Result: { } result, Window: { } window }) return Bad(outcome.Problem ?? "nothing to publish");
-        logger.Published(week.ToString(), $"{result.Date:yyyy-MM-dd}", result.Items);
+        logger.Published(named.Token, $"{result.Date:yyyy-MM-dd}", result.Items);
         var retrained = await retraining.AfterPublishAsync(cancellationToken);
         return Done($"published issue {result.Date:yyyy-MM-dd} ({window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published{(retrained is null ? "" : $"; {retrained}")}");
     }
@@ -90,13 +93,13 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         return await editor.SetSectionAsync(id, slug, cancellationToken) ? Done($"{id}: section {slug ?? "from the pipeline"}") : NoEntry(id);
     }
 
-    private async Task<Outcome> PlaceAsync(EditorialWeek week, long id, string action, IFormCollection form, CancellationToken cancellationToken)
+    private async Task<Outcome> PlaceAsync(DraftWindow window, long id, string action, IFormCollection form, CancellationToken cancellationToken)
     {
         var field = action == "position" ? "position" : "place";
         if (!int.TryParse(form[field], NumberStyles.None, CultureInfo.InvariantCulture, out var place) || place < 1)
             return Bad($"{field}: a place from 1 on is required");
         var target = action switch { "up" => Math.Max(1, place - 1), "down" => place + 1, _ => place };
-        var moved = await review.MoveToAsync(id, target, DraftWindow.Of(week, config.Draft.Zone()), cancellationToken);
+        var moved = await review.MoveToAsync(id, target, window, cancellationToken);
         return moved.Problem is { } problem ? Bad(problem) : Done(moved.Describe(id));
     }
 

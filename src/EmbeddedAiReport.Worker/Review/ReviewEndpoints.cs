@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
 namespace EmbeddedAiReport.Worker.Review;
 
-/// <summary>The editor's review page: <c>GET /review</c>, <c>/review/{week}</c>, its actions and assets (design.md §9).</summary>
+/// <summary>The editor's review page: <c>GET /review</c>, <c>/review/{window}</c> (a week, days or since-last), its actions and assets (design.md §9).</summary>
 internal static class ReviewEndpoints
 {
     /// <summary>Header the page's script sends: action replies become JSON instead of a redirect.</summary>
@@ -46,34 +46,38 @@ internal static class ReviewEndpoints
     public static void Map(WebApplication app)
     {
         app.MapMethods("/review", ReportEndpoints.GetOrHead, (HttpContext http, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
-            PageAsync(http, EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone()), ct));
-        app.MapMethods("/review/{week}", ReportEndpoints.GetOrHead, (string week, HttpContext http, CancellationToken ct) =>
-            EditorialWeek.TryParse(week) is { } parsed ? PageAsync(http, parsed, ct) : Task.FromResult(BadWeek(week)));
+            PageAsync(http, PathWindow.Of(EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone()), config.Draft.Zone()), ct));
+        // A week, days (2020-05-01..2020-05-15) or since-last (PathWindow): an issue may cover two or three weeks.
+        app.MapMethods("/review/{window}", ReportEndpoints.GetOrHead, async (string window, HttpContext http, CancellationToken ct) =>
+        {
+            var (named, problem) = await PathWindow.ResolveAsync(window, http.RequestServices, ct);
+            return named is null ? problem! : await PageAsync(http, named, ct);
+        });
         app.MapMethods("/review/assets/{name}", ReportEndpoints.GetOrHead, (string name) => Asset(name));
         app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null));
         app.MapPost("/review/login", LoginAsync);
-        app.MapPost("/review/{week}/entries/{id:long}", (string week, long id, HttpContext http, CancellationToken ct) =>
-            ActAsync(http, week, id, (actions, parsed, form) => actions.ApplyAsync(parsed, id, form, ct)));
-        app.MapPost("/review/{week}/publish", (string week, HttpContext http, CancellationToken ct) =>
-            ActAsync(http, week, null, (actions, parsed, _) => actions.PublishAsync(parsed, ct)));
+        app.MapPost("/review/{window}/entries/{id:long}", (string window, long id, HttpContext http, CancellationToken ct) =>
+            ActAsync(http, window, id, (actions, named, form) => actions.ApplyAsync(named, id, form, ct)));
+        app.MapPost("/review/{window}/publish", (string window, HttpContext http, CancellationToken ct) =>
+            ActAsync(http, window, null, (actions, named, _) => actions.PublishAsync(named, ct)));
     }
 
-    private static async Task<IResult> PageAsync(HttpContext http, EditorialWeek week, CancellationToken cancellationToken)
+    private static async Task<IResult> PageAsync(HttpContext http, PathWindow window, CancellationToken cancellationToken)
     {
         var services = http.RequestServices;
         var access = services.GetRequiredService<ReviewAccess>();
-        if (!access.CanRead(http)) return Results.Redirect($"/review/login?next={Uri.EscapeDataString($"/review/{week}")}");
+        if (!access.CanRead(http)) return Results.Redirect($"/review/login?next={Uri.EscapeDataString($"/review/{window.Token}")}");
         var config = services.GetRequiredService<LoadedConfig>();
-        var review = await services.GetRequiredService<DraftReview>().BuildAsync(DraftWindow.Of(week, config.Draft.Zone()), cancellationToken);
+        var review = await services.GetRequiredService<DraftReview>().BuildAsync(window.Window, cancellationToken);
         var markdown = config.Renderer!.Render(review.Draft);
         var token = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
         var notice = http.Request.Query["msg"].FirstOrDefault();
-        var view = new ReviewView(week, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice);
+        var view = new ReviewView(window, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice);
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view));
     }
 
-    private static async Task<IResult> ActAsync(HttpContext http, string week, long? id,
-        Func<ReviewActions, EditorialWeek, IFormCollection, Task<ReviewActions.Outcome>> act)
+    private static async Task<IResult> ActAsync(HttpContext http, string window, long? id,
+        Func<ReviewActions, PathWindow, IFormCollection, Task<ReviewActions.Outcome>> act)
     {
         var services = http.RequestServices;
         var access = services.GetRequiredService<ReviewAccess>();
@@ -84,17 +88,18 @@ internal static class ReviewEndpoints
                 ? Results.Json(new ActionReply(false, refused.Message), WorkerJson.Default.ActionReply, statusCode: refused.Status)
                 : Results.Text(refused.Message + "\n", "text/plain; charset=utf-8", statusCode: refused.Status);
         }
-        if (EditorialWeek.TryParse(week) is not { } parsed) return BadWeek(week);
+        var (named, problem) = await PathWindow.ResolveAsync(window, services, http.RequestAborted);
+        if (named is null) return problem!;
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
-        return Reply(http, week, id, await act(services.GetRequiredService<ReviewActions>(), parsed, form));
+        return Reply(http, window, id, await act(services.GetRequiredService<ReviewActions>(), named, form));
     }
 
     // The page's script gets JSON; a plain form post is sent back to the page (303), the message shown at its top.
-    private static IResult Reply(HttpContext http, string week, long? id, ReviewActions.Outcome outcome)
+    private static IResult Reply(HttpContext http, string window, long? id, ReviewActions.Outcome outcome)
     {
         if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), WorkerJson.Default.ActionReply, statusCode: outcome.Status);
         var anchor = id is { } entry ? $"#e{entry}" : "";
-        http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(week)}?msg={Uri.EscapeDataString(outcome.Message)}{anchor}";
+        http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(window)}?msg={Uri.EscapeDataString(outcome.Message)}{anchor}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
@@ -138,8 +143,6 @@ internal static class ReviewEndpoints
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
-
-    private static IResult BadWeek(string week) => Results.Problem($"'{week}' is not an ISO week such as 2020-W48", statusCode: StatusCodes.Status400BadRequest);
 
     private static IResult Asset(string name)
     {

@@ -3,11 +3,11 @@ namespace EmbeddedAiReport.Worker.Review;
 /// <summary>Log messages of the review page (event ids 47xx).</summary>
 internal static partial class ReviewLog
 {
-    [LoggerMessage(EventId = 4701, Level = LogLevel.Information, Message = "Review {Week}: {Action} on entry {EntryId}: {Outcome}")]
-    public static partial void Acted(this ILogger logger, string week, string action, long entryId, string outcome);
+    [LoggerMessage(EventId = 4701, Level = LogLevel.Information, Message = "Review {Window}: {Action} on entry {EntryId}: {Outcome}")]
+    public static partial void Acted(this ILogger logger, string window, string action, long entryId, string outcome);
 
-    [LoggerMessage(EventId = 4702, Level = LogLevel.Information, Message = "Review {Week}: published issue {Date} with {Items} items")]
-    public static partial void Published(this ILogger logger, string week, string date, int items);
+    [LoggerMessage(EventId = 4702, Level = LogLevel.Information, Message = "Review {Window}: published issue {Date} with {Items} items")]
+    public static partial void Published(this ILogger logger, string window, string date, int items);
 
     [LoggerMessage(EventId = 4703, Level = LogLevel.Warning, Message = "Review: refused {Method} {Path} from {Address}: {Reason}")]
     public static partial void Refused(this ILogger logger, string method, string path, string? address, string reason);

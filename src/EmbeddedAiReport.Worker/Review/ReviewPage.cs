@@ -11,17 +11,19 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
     public string Render(ReviewView view)
     {
         var html = new ReviewHtml();
-        var week = view.Week.ToString();
+        var token = view.Window.Token;
+        var label = view.Window.Label;
         var window = view.Review.Window;
-        var (prev, next) = Neighbours(view.Week);
+        // A week links to its neighbours; days or since-last to the weeks they start and end in.
+        var (prev, next) = view.Window.Week is { } week ? Neighbours(week) : (Containing(window.First), Containing(window.Last));
         html.Raw("<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">")
             .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Raw("<title>").Text($"Review {week} · 嵌入式AI简报").Raw("</title>")
+            .Raw("<title>").Text($"Review {label} · 嵌入式AI简报").Raw("</title>")
             .Raw("<link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head>\n")
-            .Raw("<body").Attr("data-week", week).Raw(">\n<header id=\"top\"><h1>嵌入式AI简报 · review <span class=\"week\">").Text(week).Raw("</span></h1>")
+            .Raw("<body").Attr("data-week", token).Raw(">\n<header id=\"top\"><h1>嵌入式AI简报 · review <span class=\"week\">").Text(label).Raw("</span></h1>")
             .Raw("<nav><a rel=\"prev\"").Attr("href", $"/review/{prev}").Raw(">← ").Text(prev).Raw("</a> <span class=\"dates\">")
             .Text($"{window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}").Raw("</span> <a rel=\"next\"").Attr("href", $"/review/{next}").Raw(">")
-            .Text(next).Raw(" →</a></nav>")
+            .Text(next).Raw(" →</a> · <a class=\"since-last\"").Attr("href", $"/review/{Http.PathWindow.SinceLast}").Raw(">since the last issue</a></nav>")
             .Raw("<p class=\"keys\">keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>s</kbd> shortlist · <kbd>r</kbd> reject · <kbd>u</kbd> undo the last shortlist or reject</p>");
         if (!view.CanWrite)
             html.Raw("<p class=\"notice\">Read-only: actions are allowed from loopback only, or with <code>Report:EditorToken</code> set.</p>");
@@ -31,7 +33,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw("<main>\n<div id=\"candidates\">\n");
         foreach (var section in view.Sections) Section(html, view, section);
         html.Raw("</div>\n");
-        Preview(html, view, week);
+        Preview(html, view);
         html.Raw("</main>\n<script src=\"/review/assets/review.js\" defer></script>\n</body></html>\n");
         return html.ToString();
     }
@@ -107,7 +109,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
     private void Actions(ReviewHtml html, ReviewView view, ReviewRow row)
     {
         var entry = row.Entry.Entry;
-        html.Raw("<form method=\"post\" class=\"actions\" data-review").Attr("action", $"/review/{view.Week}/entries/{entry.Id}").Raw(">")
+        html.Raw("<form method=\"post\" class=\"actions\" data-review").Attr("action", $"/review/{view.Window.Token}/entries/{entry.Id}").Raw(">")
             .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", view.FormToken).Raw(">");
         if (entry.Status != "shortlisted") html.Raw("<button name=\"action\" value=\"shortlisted\" data-key=\"s\">Shortlist</button>");
         if (entry.Status != "rejected") html.Raw("<button name=\"action\" value=\"rejected\" data-key=\"r\">Reject</button>");
@@ -138,15 +140,18 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw("</details></form>\n");
     }
 
-    private static void Preview(ReviewHtml html, ReviewView view, string week)
+    private static void Preview(ReviewHtml html, ReviewView view)
     {
+        var token = view.Window.Token;
+        // The file is named by its days unless it is a week's, so that a since-last download keeps saying what it covers.
+        var file = view.Window.Week is null ? $"{view.Review.Window.First:yyyy-MM-dd}..{view.Review.Window.Last:yyyy-MM-dd}" : token;
         html.Raw("<aside id=\"preview\"><h2>Draft preview</h2><div class=\"tools\">")
             .Raw("<button type=\"button\" id=\"copy\">Copy markdown</button> ")
-            .Raw("<a class=\"button\"").Attr("href", $"/drafts/{week}.md").Attr("download", $"{week}.md").Raw(">Download .md</a> ");
+            .Raw("<a class=\"button\"").Attr("href", $"/drafts/{file}.md").Attr("download", $"{file}.md").Raw(">Download .md</a> ");
         if (view.CanWrite)
         {
-            html.Raw("<form method=\"post\" class=\"publish\" data-review").Attr("action", $"/review/{week}/publish")
-                .Attr("data-confirm", $"Publish the draft of {week}? Its items never appear in a later draft.").Raw(">")
+            html.Raw("<form method=\"post\" class=\"publish\" data-review").Attr("action", $"/review/{token}/publish")
+                .Attr("data-confirm", $"Publish the draft of {view.Window.Label}? Its items never appear in a later draft.").Raw(">")
                 .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", view.FormToken).Raw(">")
                 .Raw("<button name=\"action\" value=\"publish\">Publish</button></form>");
         }
@@ -163,8 +168,9 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
     private static (string Previous, string Next) Neighbours(EditorialWeek week)
     {
         var (monday, _) = week.Dates();
-        var zone = TimeZoneInfo.Utc;
-        EditorialWeek At(DateOnly day) => EditorialWeek.Containing(new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), zone);
-        return (At(monday.AddDays(-7)).ToString(), At(monday.AddDays(7)).ToString());
+        return (Containing(monday.AddDays(-7)), Containing(monday.AddDays(7)));
     }
+
+    private static string Containing(DateOnly day) =>
+        EditorialWeek.Containing(new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), TimeZoneInfo.Utc).ToString();
 }

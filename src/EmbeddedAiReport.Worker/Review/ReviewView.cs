@@ -2,10 +2,10 @@ using EmbeddedAiReport.Drafting;
 
 namespace EmbeddedAiReport.Worker.Review;
 
-/// <summary>What the review page shows for one week.</summary>
+/// <summary>What the review page shows for one window (a week, days or since the last issue).</summary>
 /// <param name="Markdown">The draft exactly as <c>export</c> renders it (the preview).</param>
 /// <param name="FormToken">The anti-forgery token every form carries.</param>
 /// <param name="CanWrite">False: the page is shown without its forms (not loopback and no editor token).</param>
 /// <param name="Notice">A one-line message after an action without the script (the redirect's <c>msg</c>), or null.</param>
-internal sealed record ReviewView(EditorialWeek Week, DraftReviewResult Review, IReadOnlyList<ReviewSection> Sections, string Markdown, string FormToken,
+internal sealed record ReviewView(Http.PathWindow Window, DraftReviewResult Review, IReadOnlyList<ReviewSection> Sections, string Markdown, string FormToken,
     bool CanWrite, string? Notice);

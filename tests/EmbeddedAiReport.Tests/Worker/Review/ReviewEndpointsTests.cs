@@ -48,6 +48,46 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("review/2020-W99")).StatusCode);
     }
 
+    [Fact]
+    public async Task Page_SinceTheLastIssueOrDays_ShowsThatWindowAndPublishesIt_AsTheCommandsDo()
+    {
+        // README: an issue may cover two or three weeks; `export --since-last` starts the day after the last recorded issue.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var noIssue = await http.GetAsync("review/since-last");
+        Assert.Equal(0, (await site.CliAsync("import-issue", Path.Combine(Fixtures.Root, "corpus", "2020-04-26.md"))).ExitCode);
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd");
+
+        var page = await http.GetAsync("review/since-last");
+        var html = await page.Content.ReadAsStringAsync();
+        var sinceLast = await http.GetStringAsync("drafts/since-last.md");
+        var exported = await site.CliAsync("export", "--since-last");
+        var days = await http.GetStringAsync("review/2020-05-11..2020-05-17");
+        var daysDraft = await http.GetStringAsync("drafts/2020-05-11..2020-05-17.md");
+        var bad = await Task.WhenAll(new[] { "review/2020-05-17..2020-05-11", "review/yesterday", "drafts/2020-05-11..2020-5-17.md" }.Select(http.GetAsync));
+
+        Assert.Equal(HttpStatusCode.NotFound, noIssue.StatusCode);
+        Assert.Contains("since-last: no issue was published or imported yet", await noIssue.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains($"since the last issue (2020-04-27 .. {today})", html);
+        Assert.Contains("action=\"/review/since-last/publish\"", html);
+        Assert.Contains($"href=\"/drafts/2020-04-27..{today}.md\"", html);
+        Assert.Contains(WebUtility.HtmlEncode("CUDA 11 Features Revealed"), html);
+        Assert.Equal(exported.Out, sinceLast);
+        Assert.Equal(exported.Out, WebUtility.HtmlDecode(Preview().Match(html).Groups[1].Value));
+        Assert.Contains("2020-05-11 .. 2020-05-17", days);
+        Assert.Equal(await site.ExportAsync(), daysDraft);
+        Assert.All(bad, response => Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode));
+
+        var token = await FormTokenAsync(http, "review/since-last");
+        var published = await http.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, token), ("action", "publish")));
+        var issues = await site.CliAsync("issue");
+
+        Assert.Equal(HttpStatusCode.SeeOther, published.StatusCode);
+        Assert.Contains(Uri.EscapeDataString($"published issue {today} (2020-04-27 .. {today})"), published.Headers.Location!.OriginalString);
+        Assert.Contains(today, issues.Out);
+    }
+
     [Theory]
     [InlineData("review")]
     [InlineData("review/" + ReviewSite.Week)]

@@ -30,6 +30,10 @@ public sealed record FetchRequest(
     /// </summary>
     public static readonly IReadOnlySet<string> CrossOrigin = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "User-Agent", "Accept", "Accept-Language" };
 
+    /// <summary>Of <paramref name="headers"/>, those that may go on to another origin (<see cref="CrossOrigin"/>).</summary>
+    public static IReadOnlyDictionary<string, string> CrossOriginOnly(IReadOnlyDictionary<string, string> headers) =>
+        headers.Where(h => CrossOrigin.Contains(h.Key)).ToDictionary(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// Whether <paramref name="next"/> is the origin of <paramref name="from"/> (scheme, host, port), so the headers meant for
     /// <paramref name="from"/> may go there; an upgrade from http to https on the same host and default ports counts as the same.

@@ -75,8 +75,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
                     return new FetchOutcome.Refused($"redirected to '{location.OriginalString}', which is not an http(s) address; check the URL");
                 // A source's Authorization, Cookie or token is for its own host: one redirect elsewhere (a CDN, a login page,
                 // a hostile Location) must not carry it on, and it stays dropped if the chain comes back.
-                if (!FetchRequest.SameOrigin(address, target))
-                    headers = headers.Where(h => FetchRequest.CrossOrigin.Contains(h.Key)).ToDictionary(StringComparer.OrdinalIgnoreCase);
+                if (!FetchRequest.SameOrigin(address, target)) headers = FetchRequest.CrossOriginOnly(headers);
                 address = target;
                 continue;
             }

@@ -26,6 +26,10 @@ public sealed record SourceDefinition
     public long? MaxBytes { get; init; }
     /// <summary>Allow URLs on loopback/private networks (false by default; tests set it).</summary>
     public bool AllowPrivateNetwork { get; init; }
+    /// <summary>Request headers of this source (<c>headers</c>), name → value as written; see <see cref="Sources.SourceHeaders"/>.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    /// <summary>Request headers whose value is an environment variable's (<c>headersEnv</c>), name → variable; the value is never kept here.</summary>
+    public IReadOnlyDictionary<string, string> HeadersEnv { get; init; } = new Dictionary<string, string>();
     /// <summary>Relevance weight added to this source's entries.</summary>
     public double Weight { get; init; }
     /// <summary>Kind-specific fields (<c>category</c>, <c>repos</c>, <c>accounts</c> …) as they appear in the file.</summary>

@@ -4,6 +4,11 @@ namespace EmbeddedAiReport.Fetching;
 /// <param name="Timeout">Per-request limit; null: <see cref="FetchingOptions.Timeout"/>.</param>
 /// <param name="MaxBytes">Body cap; null: <see cref="FetchingOptions.MaxBytes"/>.</param>
 /// <param name="PolitenessDelay">The source's own minimum gap to its host; the configured host gap wins when larger.</param>
+/// <param name="Headers">
+/// Extra request headers (an API's Accept, a source's Authorization or Cookie); a <c>User-Agent</c> among them replaces
+/// <see cref="FetchingOptions.UserAgent"/>. Sent only while redirects stay on the origin of <see cref="Uri"/> (see <see cref="SameOrigin"/>);
+/// past a redirect to another, only those <see cref="CrossOrigin"/> names.
+/// </param>
 /// <param name="Body">A body to POST (an API call), or null for a GET. A POST is never redirected.</param>
 /// <param name="BodyType">The body's Content-Type.</param>
 /// <param name="CircuitKey">The resilience pipeline (circuit breaker) to use; null: the host's.</param>
@@ -17,4 +22,24 @@ public sealed record FetchRequest(
     IReadOnlyDictionary<string, string>? Headers = null,
     byte[]? Body = null,
     string? BodyType = null,
-    string? CircuitKey = null);
+    string? CircuitKey = null)
+{
+    /// <summary>
+    /// Headers kept on a redirect to another origin: they carry no credentials. The list is the Fetch standard's
+    /// CORS-safelisted request headers that apply to a GET, plus the User-Agent a site may insist on.
+    /// </summary>
+    public static readonly IReadOnlySet<string> CrossOrigin = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "User-Agent", "Accept", "Accept-Language" };
+
+    /// <summary>Of <paramref name="headers"/>, those that may go on to another origin (<see cref="CrossOrigin"/>).</summary>
+    public static IReadOnlyDictionary<string, string> CrossOriginOnly(IReadOnlyDictionary<string, string> headers) =>
+        headers.Where(h => CrossOrigin.Contains(h.Key)).ToDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether <paramref name="next"/> is the origin of <paramref name="from"/> (scheme, host, port), so the headers meant for
+    /// <paramref name="from"/> may go there; an upgrade from http to https on the same host and default ports counts as the same.
+    /// </summary>
+    public static bool SameOrigin(Uri from, Uri next) =>
+        string.Equals(from.IdnHost, next.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && (from.Scheme == next.Scheme && from.Port == next.Port
+            || from.Scheme == Uri.UriSchemeHttp && next.Scheme == Uri.UriSchemeHttps && from.IsDefaultPort && next.IsDefaultPort);
+}

@@ -62,9 +62,10 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         // Redirects are followed here, not by the handler: each hop is checked (scheme, count) and a hostile
         // Location (file:, a loop, an unparsable address) becomes an outcome instead of an exception.
         var address = request.Uri;
+        var headers = request.Headers ?? new Dictionary<string, string>();
         for (var hop = 0; ; hop++)
         {
-            using var response = await SendOnceAsync(request, address, settings, cancellationToken);
+            using var response = await SendOnceAsync(request, address, headers, settings, cancellationToken);
             var status = (int)response.StatusCode;
             if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location && request.Body is null)
             {
@@ -72,6 +73,9 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
                     return new FetchOutcome.HttpFailure(status, null, $"still redirecting after {settings.MaxRedirects} redirects (a redirect loop?)");
                 if (!Uri.TryCreate(address, location, out var target) || target.Scheme is not ("http" or "https"))
                     return new FetchOutcome.Refused($"redirected to '{location.OriginalString}', which is not an http(s) address; check the URL");
+                // A source's Authorization, Cookie or token is for its own host: one redirect elsewhere (a CDN, a login page,
+                // a hostile Location) must not carry it on, and it stays dropped if the chain comes back.
+                if (!FetchRequest.SameOrigin(address, target)) headers = FetchRequest.CrossOriginOnly(headers);
                 address = target;
                 continue;
             }
@@ -79,7 +83,8 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         }
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(FetchRequest request, Uri address, FetchingOptions settings, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendOnceAsync(FetchRequest request, Uri address, IReadOnlyDictionary<string, string> headers,
+        FetchingOptions settings, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(request.Body is null ? HttpMethod.Get : HttpMethod.Post, address);
         if (request.Body is { } body)
@@ -88,10 +93,11 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
             if (request.BodyType is { } type) message.Content.Headers.TryAddWithoutValidation("Content-Type", type);
         }
         message.Options.Set(AddressGuard.AllowPrivateNetwork, request.AllowPrivateNetwork);
-        message.Headers.TryAddWithoutValidation("User-Agent", settings.UserAgentHeader);
+        if (!headers.Keys.Contains("User-Agent", StringComparer.OrdinalIgnoreCase))   // a source's own replaces it, not joins it
+            message.Headers.TryAddWithoutValidation("User-Agent", settings.UserAgentHeader);
         if (request.Validators.ETag is { } etag) message.Headers.TryAddWithoutValidation("If-None-Match", etag);
         if (request.Validators.LastModified is { } lastModified) message.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
-        foreach (var (name, value) in request.Headers ?? new Dictionary<string, string>())
+        foreach (var (name, value) in headers)
             message.Headers.TryAddWithoutValidation(name, value);
         var client = httpClientFactory.CreateClient(ClientName);
         return await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);

@@ -233,7 +233,7 @@ public sealed class SourcePoller(
         {
             try
             {
-                entries = await enricher.EnrichAsync(enriching, source, entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), budget.Token);
+                entries = await enricher.EnrichAsync(enriching, source, kind.Requests(source), entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), budget.Token);
             }
             catch (OperationCanceledException) when (budget.RanOut)
             {

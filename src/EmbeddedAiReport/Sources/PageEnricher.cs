@@ -13,8 +13,9 @@ namespace EmbeddedAiReport.Sources;
 public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider timeProvider, ILogger<PageEnricher> logger)
 {
     /// <summary>The entries to store: completed where a page was read, without those whose page is gone.</summary>
-    public async Task<List<CandidateEntry>> EnrichAsync(IPageEnrichingKind kind, SourceDefinition source, IReadOnlyList<CandidateEntry> entries,
-        CancellationToken cancellationToken)
+    /// <param name="requests">The source's requests: a page on the origin of one of them is sent the source's headers too.</param>
+    public async Task<List<CandidateEntry>> EnrichAsync(IPageEnrichingKind kind, SourceDefinition source, IReadOnlyList<SourceRequest> requests,
+        IReadOnlyList<CandidateEntry> entries, CancellationToken cancellationToken)
     {
         var budget = kind.PageBudget(source);
         if (budget <= 0 || entries.Count == 0) return entries.ToList();
@@ -48,7 +49,8 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
                 continue;
             }
             budget--;
-            var (completed, outcome, detail) = await ReadPageAsync(kind, source, entry, address, cancellationToken);
+            var headers = requests.Any(r => FetchRequest.SameOrigin(r.Uri, address)) ? SourceHeaders.Resolve(source) : null;
+            var (completed, outcome, detail) = await ReadPageAsync(kind, source, entry, address, headers, cancellationToken);
             await pages.SaveAsync(new StoredPage(entry.CanonicalKey, source.Id, timeProvider.GetUtcNow(), outcome, detail, completed), cancellationToken);
             switch (outcome)
             {
@@ -73,10 +75,11 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
     }
 
     private async Task<(CandidateEntry? Entry, PageOutcome Outcome, string? Detail)> ReadPageAsync(
-        IPageEnrichingKind kind, SourceDefinition source, CandidateEntry entry, Uri address, CancellationToken cancellationToken)
+        IPageEnrichingKind kind, SourceDefinition source, CandidateEntry entry, Uri address, IReadOnlyDictionary<string, string>? headers,
+        CancellationToken cancellationToken)
     {
         var fetched = await fetcher.FetchAsync(
-            new FetchRequest(address, HttpValidators.None, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay),
+            new FetchRequest(address, HttpValidators.None, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, headers),
             cancellationToken);
         return fetched switch
         {

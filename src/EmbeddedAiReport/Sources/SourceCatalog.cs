@@ -10,7 +10,7 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
     private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal)
     {
         "id", "kind", "url", "schedule", "enabled", "section", "account", "include", "exclude", "politenessDelay", "timeout", "budget",
-        "maxBytes", "allowPrivateNetwork", "weight", "comment",
+        "maxBytes", "allowPrivateNetwork", "weight", "comment", SourceHeaders.Field, SourceHeaders.EnvField,
     };
 
     // Longer waits and intervals are mistakes, and past these the timers and the schedule's dates overflow (a stack trace
@@ -185,6 +185,7 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             if (weightValue.ValueKind == JsonValueKind.Number) weight = weightValue.GetDouble();
             else Problem("weight", "expected a number");
         }
+        var (headers, headersEnv) = SourceHeaders.Read(element, Problem);
 
         var source = new SourceDefinition
         {
@@ -204,6 +205,8 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             MaxBytes = maxBytes,
             AllowPrivateNetwork = Flag("allowPrivateNetwork", false),
             Weight = weight,
+            Headers = headers,
+            HeadersEnv = headersEnv,
             Settings = settings,
         };
         if (kind is not null && !badUrl)   // a kind's "url required" would repeat the url problem

@@ -21,7 +21,7 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
     {
         var kind = catalog.Kinds[source.Kind];
         var validators = await store.GetValidatorsAsync(source.Id, cancellationToken);
-        var requests = kind.Requests(source);
+        var requests = SourceHeaders.Apply(kind.Requests(source), SourceHeaders.Resolve(source));
         var tracker = await RequestTracker.LoadAsync(store, source, requests, respectPauses, started, cancellationToken);
         var read = new Reading(kind, source, budget, tracker, validators);
         foreach (var request in requests)
@@ -53,11 +53,14 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
     {
         var (kind, source) = (read.Kind, read.Source);
         var stored = page == 0 && read.StoredValidators.TryGetValue(address.AbsoluteUri, out var v) ? v : HttpValidators.None;
+        // A next page or a discovered feed is an address the document named, as a redirect's is: the request's headers
+        // (a source's credentials) go there only on the request's own origin.
+        var headers = request.Headers is { } own && !FetchRequest.SameOrigin(request.Uri, address) ? FetchRequest.CrossOriginOnly(own) : request.Headers;
         FetchOutcome outcome;
         try
         {
             outcome = await fetcher.FetchAsync(
-                new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, request.Headers),
+                new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, headers),
                 read.Budget.Token);
         }
         catch (OperationCanceledException) when (read.Budget.RanOut)

@@ -63,6 +63,23 @@ public sealed class SourceCatalogTests : IDisposable
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "timeout": "soon"}]}""", "sources.json: source 'a': timeout: 'soon' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "enabled": "yes"}]}""", "sources.json: source 'a': enabled: expected true or false")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "maxBytes": -1}]}""", "sources.json: source 'a': maxBytes: expected a positive whole number")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": "Cookie: a=1"}]}""", "sources.json: source 'a': headers: expected an object of header name → value, got String")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"X Token": "1"}}]}""", "sources.json: source 'a': headers: 'X Token': not an HTTP header name")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Cookie:": "a=1"}}]}""", "sources.json: source 'a': headers: 'Cookie:': not an HTTP header name")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"X-Token": "a\r\nX-Injected: 1"}}]}""", "sources.json: source 'a': headers: 'X-Token': the value has a line break (CR or LF)")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"X-Token": "a\nb"}}]}""", "sources.json: source 'a': headers: 'X-Token': the value has a line break (CR or LF)")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"X-Token": ""}}]}""", "sources.json: source 'a': headers: 'X-Token': empty value")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"X-Token": 42}}]}""", "sources.json: source 'a': headers: 'X-Token': expected a string, got Number")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Cookie": "a=1", "cookie": "b=2"}}]}""", "sources.json: source 'a': headers: 'cookie': given twice (header names are case-insensitive)")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Host": "y.org"}}]}""", "sources.json: source 'a': headers: 'Host': set by the fetcher, not per source")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Content-Length": "0"}}]}""", "sources.json: source 'a': headers: 'Content-Length': set by the fetcher, not per source")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"if-none-match": "\"x\""}}]}""", "sources.json: source 'a': headers: 'if-none-match': set by the fetcher, not per source (the fetcher sends the ETag stored from the last poll")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}}]}""", "sources.json: source 'a': headers: 'If-Modified-Since': set by the fetcher, not per source")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Accept-Encoding": "br"}}]}""", "sources.json: source 'a': headers: 'Accept-Encoding': set by the fetcher, not per source")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headersEnv": {"Authorization": "Bearer abc"}}]}""", "sources.json: source 'a': headersEnv: 'Authorization': not an environment variable name (letters, digits, _), not the value")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headersEnv": {"Authorization": "EAIR_TEST_NEVER_SET_4F0C"}}]}""", "sources.json: source 'a': headersEnv: 'Authorization': environment variable EAIR_TEST_NEVER_SET_4F0C is not set")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Cookie": "a=1"}, "headersEnv": {"cookie": "EAIR_TEST_NEVER_SET_4F0C"}}]}""", "sources.json: source 'a': headersEnv: 'cookie': also set in 'headers'; keep one")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "github-releases", "repo": "Tencent/ncnn", "api": "rest", "tokenEnv": "GH_PAT", "headers": {"Authorization": "token x"}}]}""", "sources.json: source 'a': headers: 'Authorization' and tokenEnv both give the API credentials; keep one")]
     [InlineData("""{"sources": [{"kind": "feed", "url": "https://x.org/"}]}""", "sources.json: source #1: id: required")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/"}, {"id": "a", "kind": "feed", "url": "https://y.org/"}]}""", "sources.json: source 'a': id: used by another source too")]
     [InlineData("""{"feeds": []}""", "sources.json: expected an object {\"sources\": [ … ]}")]
@@ -71,6 +88,38 @@ public sealed class SourceCatalogTests : IDisposable
     {
         var problem = Assert.Single(Problems(json));
         Assert.StartsWith(expected, problem);
+    }
+
+    [Fact]
+    public void Parse_HeadersEnv_KeepsTheVariablesNameAndResolvesItsValueOnlyForTheRequest()
+    {
+        var variable = "EAIR_TEST_HEADER_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, "Bearer kept-out-of-the-definition");
+        try
+        {
+            var source = Assert.Single(_services.Sources($$$"""
+                {"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"X-Api-Key": "k1"}, "headersEnv": {"Authorization": "{{{variable}}}"}}]}
+                """));
+
+            Assert.Equal("k1", source.Headers["X-Api-Key"]);
+            Assert.Equal(variable, source.HeadersEnv["Authorization"]);
+            // The definition is hashed into the scheduler's store and may be printed: the value is not in it.
+            Assert.DoesNotContain("kept-out", System.Text.Json.JsonSerializer.Serialize(source, JsonContracts.Plain.For<SourceDefinition>()));
+            Assert.DoesNotContain("kept-out", source.ToString());
+            Assert.Equal("Bearer kept-out-of-the-definition", SourceHeaders.Resolve(source)["authorization"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public void Parse_BadHeaderValue_TheProblemDoesNotRepeatIt()
+    {
+        var problem = Assert.Single(Problems("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Cookie": "sid=hunter2\r\n"}}]}"""));
+
+        Assert.Equal("sources.json: source 'a': headers: 'Cookie': the value has a line break (CR or LF)", problem);
     }
 
     [Fact]

@@ -33,7 +33,8 @@ public sealed class LoopbackServer : IAsyncDisposable
         {
             server.Requests.Enqueue(new HttpRequestRecord(context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.IfNoneMatch.ToString(), context.Request.Headers.IfModifiedSince.ToString(),
-                context.Request.Headers.UserAgent.ToString()));
+                context.Request.Headers.UserAgent.ToString(),
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
             if (server._routes.TryGetValue(context.Request.Path.Value ?? "/", out var handler)) await handler(context);
             else context.Response.StatusCode = 404;
         });
@@ -77,4 +78,6 @@ public sealed class LoopbackServer : IAsyncDisposable
 }
 
 /// <summary>One request the loopback server received.</summary>
-public sealed record HttpRequestRecord(string PathAndQuery, string IfNoneMatch, string IfModifiedSince, string UserAgent);
+/// <param name="Headers">Every request header, by name (case-insensitive), values joined as received.</param>
+public sealed record HttpRequestRecord(string PathAndQuery, string IfNoneMatch, string IfModifiedSince, string UserAgent,
+    IReadOnlyDictionary<string, string> Headers);

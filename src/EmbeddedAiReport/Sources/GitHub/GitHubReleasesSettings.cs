@@ -65,6 +65,11 @@ internal sealed record GitHubReleasesSettings
 
         var tokenEnv = source.GetString("tokenEnv") ?? DefaultTokenEnv;
         if (!Regex.IsMatch(tokenEnv, "^[A-Za-z_][A-Za-z0-9_]*$")) problems.Add($"tokenEnv: not an environment variable name: '{tokenEnv}'");
+        // A source's own Authorization replaces the one built from the token; naming a token as well would leave it unused.
+        var authorization = source.Headers.ContainsKey("Authorization") ? SourceHeaders.Field
+            : source.HeadersEnv.ContainsKey("Authorization") ? SourceHeaders.EnvField : null;
+        if (authorization is not null && source.Settings.ContainsKey("tokenEnv"))
+            problems.Add($"{authorization}: 'Authorization' and tokenEnv both give the API credentials; keep one");
 
         return new GitHubReleasesSettings
         {

@@ -278,6 +278,38 @@ public sealed class GitHubReleasesSourceTests() : LoopbackTest(new TestServices(
         }
     }
 
+    [Fact]
+    public async Task PollAsync_RestRedirectToAnotherHost_DoesNotCarryTheTokenThere()
+    {
+        // The fetcher follows redirects itself (HttpClient's own dropping of Authorization does not apply): the token is for the API host.
+        var tokenEnv = "EAIR_TEST_GH_TOKEN_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(tokenEnv, "test-token-456");
+        await using var other = await LoopbackServer.StartAsync();
+        other.MapFile("releases", System.Text.Encoding.UTF8.GetBytes("[" + Fixtures.Text("github-releases-api-json/releasedrafter_release_published.json") + "]"),
+            "application/json");
+        Server.Map("repos/toolmantim/release-drafter-test-project/releases", context =>
+        {
+            context.Response.StatusCode = 307;
+            context.Response.Headers.Location = other.Url("releases").AbsoluteUri;
+            return Task.CompletedTask;
+        });
+        try
+        {
+            var result = await Poller.PollAsync(Source(
+                $"\"repo\": \"toolmantim/release-drafter-test-project\", \"api\": \"rest\", \"apiUrl\": \"{Base}\", \"tokenEnv\": \"{tokenEnv}\""), CancellationToken.None);
+
+            Assert.Null(result.Error);
+            Assert.Equal("Bearer test-token-456", Assert.Single(Server.Requests).Headers["Authorization"]);
+            var moved = Assert.Single(other.Requests);
+            Assert.False(moved.Headers.ContainsKey("Authorization"));
+            Assert.Equal("application/vnd.github+json", moved.Headers["Accept"]);   // not a credential: kept
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(tokenEnv, null);
+        }
+    }
+
     [Theory]
     [InlineData(false, new[] { "v2.0.0" })]
     [InlineData(true, new[] { "v2.0.0", "v2.1.0" })]

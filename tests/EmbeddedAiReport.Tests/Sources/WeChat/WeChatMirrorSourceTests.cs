@@ -304,6 +304,24 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PollAsync_EnrichWithHeaders_SendsThemToArticlePagesOnlyOnTheMirrorsHost(bool mirrorOnWeChatsHost)
+    {
+        // README, headers: sent on every request of the source, article pages too when they are on the mirror's host.
+        // The test handler serves mp.weixin.qq.com from the loopback server, so a mirror there shares the pages' host.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        Server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        var mirror = mirrorOnWeChatsHost ? "http://mp.weixin.qq.com" : Base;
+
+        await PollAsync(Source($$""" "mirror": "{{mirror}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 1, "headers": {"X-Mirror-Token": "t-42"} """));
+
+        Assert.Equal("t-42", Assert.Single(Server.Requests, r => r.PathAndQuery.StartsWith("/feeds/", StringComparison.Ordinal)).Headers["X-Mirror-Token"]);
+        var page = Assert.Single(Server.Requests, r => r.PathAndQuery.StartsWith("/s/", StringComparison.Ordinal));
+        Assert.Equal(mirrorOnWeChatsHost ? "t-42" : null, page.Headers.GetValueOrDefault("X-Mirror-Token"));
+    }
+
+    [Theory]
     [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror"}]}""", "mirror: required")]
     [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "ftp://m.org"}]}""", "mirror: not an absolute http(s) URL")]
     [InlineData("""{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org"}]}""", "accounts: list at least one")]

@@ -53,7 +53,7 @@ internal static partial class ReviewBenchmark
         var render = await MeasureAsync(runs, async () =>
         {
             var result = await review.BuildAsync(window, CancellationToken.None);
-            var html = page.Render(new ReviewView(EditorialWeek.TryParse(Week)!.Value, result, ReviewLayout.Of(result, config.Draft),
+            var html = page.Render(new ReviewView(EmbeddedAiReport.Worker.Http.PathWindow.Of(EditorialWeek.TryParse(Week)!.Value, config.Draft.Zone()), result, ReviewLayout.Of(result, config.Draft),
                 config.Renderer!.Render(result.Draft), new string('t', 155), CanWrite: true, Notice: null));
             size = html.Length;
         });

@@ -62,8 +62,11 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
     }
 
     /// <summary>The kinds' warnings about <paramref name="sources"/> (<see cref="ISourceKind.Warnings"/>), each naming file, source and field.</summary>
+    /// An enabled source whose <c>headersEnv</c> this process cannot send is one too (<see cref="SourceHeaders.EnvironmentProblems"/>).
     public IEnumerable<string> Warnings(IEnumerable<SourceDefinition> sources, string fileName) =>
-        sources.Where(s => _kinds.ContainsKey(s.Kind)).SelectMany(s => _kinds[s.Kind].Warnings(s).Select(w => $"{fileName}: source '{s.Id}': {w}"));
+        sources.Where(s => _kinds.ContainsKey(s.Kind)).SelectMany(s => _kinds[s.Kind].Warnings(s)
+            .Concat(s.Enabled ? SourceHeaders.EnvironmentProblems(s).Select(p => p + "; the source's polls fail until it is set") : [])
+            .Select(w => $"{fileName}: source '{s.Id}': {w}"));
 
     private SourceDefinition? ReadSource(JsonElement element, string position, string fileName, IReadOnlyDictionary<string, string> sectionSlugs,
         Func<string, string?> scheduleProblem, List<string> problems)

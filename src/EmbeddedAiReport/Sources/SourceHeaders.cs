@@ -68,15 +68,29 @@ public static partial class SourceHeaders
                 continue;
             }
             if (!VariableName().IsMatch(variable))
-            {
                 problem(EnvField, $"'{name}': not an environment variable name (letters, digits, _), not the value");
-                continue;
-            }
-            var value = Environment.GetEnvironmentVariable(variable);
-            if (string.IsNullOrEmpty(value)) problem(EnvField, $"'{name}': environment variable {variable} is not set (or is empty)");
-            else if (ValueProblem(value) is { } bad) problem(EnvField, $"'{name}': the value of environment variable {variable} {bad}");
         }
         return (headers, headersEnv);
+    }
+
+    /// <summary>
+    /// What keeps <paramref name="source"/>'s <c>headersEnv</c> from being sent: a variable unset or empty, or a value that
+    /// cannot be a header's, each naming the field, the header and the variable, never the value.
+    /// </summary>
+    /// <remarks>
+    /// Not a problem of the file: the variables are the polling process's (the daemon's unit or container), and a shell
+    /// that only drafts (`export`, `entries`) need not hold the secrets. `validate` and the daemon's start warn of them;
+    /// the source's poll fails with them instead of asking without its credentials.
+    /// </remarks>
+    public static IEnumerable<string> EnvironmentProblems(SourceDefinition source)
+    {
+        foreach (var (name, variable) in source.HeadersEnv)
+        {
+            if (!VariableName().IsMatch(variable)) continue;   // a problem of the file, reported when it was read
+            var value = Environment.GetEnvironmentVariable(variable);
+            if (string.IsNullOrEmpty(value)) yield return $"{EnvField}: '{name}': environment variable {variable} is not set (or is empty)";
+            else if (ValueProblem(value) is { } bad) yield return $"{EnvField}: '{name}': the value of environment variable {variable} {bad}";
+        }
     }
 
     /// <summary>The headers <paramref name="source"/> sends, values from the environment filled in (an unset variable's header is left out).</summary>

@@ -20,6 +20,9 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         CancellationToken cancellationToken)
     {
         var kind = catalog.Kinds[source.Kind];
+        // Asking without the source's credentials would only earn a 401 (or a login page parsed as a feed): fail, naming the variable.
+        if (SourceHeaders.EnvironmentProblems(source).ToList() is { Count: > 0 } unusable)
+            return new SourceRead([], unusable, null, 0, false, null, new Dictionary<string, HttpValidators>());
         var validators = await store.GetValidatorsAsync(source.Id, cancellationToken);
         var requests = SourceHeaders.Apply(kind.Requests(source), SourceHeaders.Resolve(source));
         var tracker = await RequestTracker.LoadAsync(store, source, requests, respectPauses, started, cancellationToken);

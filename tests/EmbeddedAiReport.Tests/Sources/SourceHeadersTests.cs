@@ -76,6 +76,19 @@ public sealed class SourceHeadersTests() : LoopbackTest(new TestServices(new Dat
     }
 
     [Fact]
+    public async Task PollAsync_HeadersEnvVariableNotSet_FailsNamingItWithoutAskingTheSource()
+    {
+        // Asking without the credentials would earn a 401, or a login page read as an empty feed.
+        Server.MapFixture("feed.xml", Feed);
+        Environment.SetEnvironmentVariable(_authEnv, null);
+
+        var result = await PollAsync(FeedSource(Server.Url("feed.xml")));
+
+        Assert.Equal($"headersEnv: 'Authorization': environment variable {_authEnv} is not set (or is empty)", result.Error);
+        Assert.Empty(Server.Requests);
+    }
+
+    [Fact]
     public async Task PollAsync_SecondPoll_SendsHeadersBesideTheStoredValidators()
     {
         Server.MapFixture("feed.xml", Feed);

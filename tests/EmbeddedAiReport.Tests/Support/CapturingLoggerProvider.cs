@@ -11,6 +11,11 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     public IReadOnlyCollection<(int EventId, string Message)> Lines => _lines;
 
+    private readonly ConcurrentQueue<(int EventId, Exception Exception)> _exceptions = new();
+
+    /// <summary>The exceptions logged with lines (what a console logger prints as a stack trace), with their lines' event ids.</summary>
+    public IReadOnlyCollection<(int EventId, Exception Exception)> Exceptions => _exceptions;
+
     /// <summary>
     /// Completes when a line with <paramref name="eventId"/> whose message contains <paramref name="text"/> is logged
     /// (the first such line after <paramref name="skip"/> earlier ones).
@@ -50,7 +55,10 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (exception is not null) owner._exceptions.Enqueue((eventId.Id, exception));
             owner.Add(eventId.Id, formatter(state, exception));
+        }
     }
 }

@@ -74,6 +74,24 @@ public sealed class JobDatabaseFailureTests : IAsyncDisposable
         Assert.Empty(_logs.Exceptions);
     }
 
+    [Fact]
+    public async Task ExportDraftJob_DraftsFolderCannotBeMade_OneLineNamingTheDraftNoStackTrace_TheJobReturns()
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var file = _directory.File("afile");
+        File.WriteAllText(file, "not a folder");
+        TempDirectory.EditSettings(config, json => json["Report"]!["DraftsDirectory"] = Path.Combine(file, "drafts"));
+        _app = WorkerHost.BuildCommand(WorkerHost.LoadConfig(config, _directory.File("r.db")), services => services.AddSingleton<ILoggerProvider>(_logs));
+        var job = ActivatorUtilities.CreateInstance<ExportDraftJob>(_app.Services);
+
+        await job.Execute(CatchUp.Of(new DateTimeOffset(2020, 11, 23, 1, 0, 0, TimeSpan.Zero)), CancellationToken.None);
+
+        var line = Assert.Single(_logs.Lines, l => l.EventId is 4002 or 4005);
+        Assert.StartsWith($"Export of draft 2020-W47 not written: {Path.Combine(file, "drafts", "2020-W47.md")}: ", line.Message);
+        Assert.EndsWith(" (Report:DraftsDirectory)", line.Message);
+        Assert.Empty(_logs.Exceptions);
+    }
+
     /// <summary>The Quartz context of a catch-up export firing: all the job reads of it is the due time it carries.</summary>
     public class CatchUp : DispatchProxy
     {

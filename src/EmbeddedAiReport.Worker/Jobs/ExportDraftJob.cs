@@ -57,7 +57,7 @@ internal sealed partial class ExportDraftJob(DraftFiles files, IssueStore issues
     }
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Error,
-        Message = "Export of draft {Week} not written, the database failed: {Error}; once it is mended, export --week {Week} --out FILE writes it")]
+        Message = "Export of draft {Week} stopped, the database failed: {Error}; once it is mended, export --week {Week} --out FILE writes it")]
     private partial void DatabaseFailed(string week, string error);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Export of draft {Week} not written: {Error} (Report:DraftsDirectory)")]

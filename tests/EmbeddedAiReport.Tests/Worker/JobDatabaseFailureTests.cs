@@ -69,7 +69,7 @@ public sealed class JobDatabaseFailureTests : IAsyncDisposable
         await job.Execute(context, CancellationToken.None);
 
         var line = Assert.Single(_logs.Lines, l => l.EventId is 4002 or 4004);
-        Assert.Equal($"Export of draft 2020-W47 not written, the database failed: {Deleted(db)}; once it is mended, export --week 2020-W47 --out FILE writes it",
+        Assert.Equal($"Export of draft 2020-W47 stopped, the database failed: {Deleted(db)}; once it is mended, export --week 2020-W47 --out FILE writes it",
             line.Message);
         Assert.Empty(_logs.Exceptions);
     }

@@ -27,15 +27,21 @@ internal sealed class DraftFiles(DraftExporter exporter, IssueStore issues, Load
     }
 
     /// <summary>Writes <paramref name="text"/> to a temporary file beside <paramref name="path"/>, then renames it over the target.</summary>
+    /// <exception cref="OutputFileException">The file could not be written: names <paramref name="path"/>, not the temporary file.</exception>
     public static async Task WriteAtomicallyAsync(string path, string text, CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
+            Directory.CreateDirectory(directory);
             await File.WriteAllTextAsync(temp, text, new UTF8Encoding(false), cancellationToken);
-            File.Move(temp, path, overwrite: true);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFileException(full, ex, temp);
         }
         finally
         {

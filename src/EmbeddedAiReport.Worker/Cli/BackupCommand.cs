@@ -25,7 +25,16 @@ internal static class BackupCommand
             context.Error.WriteLine($"no database at {database.Path} (pass --db PATH)");
             return ExitCodes.UsageOrConfig;
         }
-        await database.BackupAsync(target, cancellationToken);
+        try
+        {
+            await database.BackupAsync(target, cancellationToken);
+        }
+        catch (OutputFileException ex)
+        {
+            // The copy's folder or disk, not the database: named as the user gave it, as the checks above do.
+            context.Error.WriteLine($"--out {target}: {ex.Reason}");
+            return ExitCodes.UsageOrConfig;
+        }
         context.Out.WriteLine($"backed up {database.Path} to {Path.GetFullPath(target)} ({new FileInfo(target).Length} bytes)");
         return ExitCodes.Ok;
     }

@@ -6,6 +6,10 @@ namespace EmbeddedAiReport.Worker.Cli;
 /// <param name="DatabaseAccess">Decides what <see cref="LoadValidConfig"/> checks of the SQLite file (<see cref="FileArgument.DatabaseProblem"/>).</param>
 internal sealed record CliContext(string ConfigDirectory, string? Database, TextWriter Out, TextWriter Error, DatabaseAccess DatabaseAccess = DatabaseAccess.MayCreate)
 {
+    /// <summary>The SQLite file the command uses (full path), once <see cref="LoadValidConfig"/> found it; null before, and on PostgreSQL.</summary>
+    /// <remarks>SQLite's errors do not name the file: the command line's last handler adds it.</remarks>
+    public string? DatabaseFile { get; private set; }
+
     /// <summary>Loads the config and checks the database file; prints every problem and returns null when there are any.</summary>
     /// <param name="printWarnings">False for the daemon, which logs them (its log may be JSON lines).</param>
     /// <param name="skip">Reloadable parts the command never uses: not read nor checked (<see cref="LoadedConfig.Load"/>).</param>
@@ -18,6 +22,7 @@ internal sealed record CliContext(string ConfigDirectory, string? Database, Text
             foreach (var warning in config.Warnings) Error.WriteLine($"warning: {warning}");
         if (config.Problems.Count == 0)
         {
+            if (config.Storage.Provider == StorageProvider.Sqlite) DatabaseFile = Path.GetFullPath(config.Report.Database);
             if (DatabaseProblem(config) is not { } database) return config;
             Error.WriteLine(database);
             return null;

@@ -30,7 +30,15 @@ internal static class ExportCommand
         var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
         if (output is { } path)
         {
-            await DraftFiles.WriteAtomicallyAsync(path, text, cancellationToken);
+            try
+            {
+                await DraftFiles.WriteAtomicallyAsync(path, text, cancellationToken);
+            }
+            catch (OutputFileException ex)
+            {
+                context.Error.WriteLine($"--out {path}: {ex.Reason}");
+                return ExitCodes.UsageOrConfig;
+            }
             context.Error.WriteLine($"wrote {Path.GetFullPath(path)} ({draftWindow.First:yyyy-MM-dd} .. {draftWindow.Last:yyyy-MM-dd})");
         }
         else

@@ -49,7 +49,15 @@ internal static class IssueCommand
         }
         if (output is { } path)
         {
-            await DraftFiles.WriteAtomicallyAsync(path, markdown, cancellationToken);
+            try
+            {
+                await DraftFiles.WriteAtomicallyAsync(path, markdown, cancellationToken);
+            }
+            catch (OutputFileException ex)
+            {
+                context.Error.WriteLine($"--out {path}: {ex.Reason}");
+                return ExitCodes.UsageOrConfig;
+            }
             context.Error.WriteLine($"wrote {Path.GetFullPath(path)} (issue {day:yyyy-MM-dd})");
         }
         else

@@ -21,7 +21,8 @@ internal static class ReportCli
         root.Options.Add(dbOption);
 
         var noDatabaseOption = new Option<bool>("--no-database") { Description = "Learn from the files only: no labels from the database, no rescoring" };
-        CliContext Context(ParseResult p) => new(p.GetValue(configOption)!, p.GetValue(dbOption), output, error, Access(p.CommandResult.Command, root, p.GetValue(noDatabaseOption)));
+        CliContext? context = null;   // the command's, for the database file its errors name
+        CliContext Context(ParseResult p) => context = new(p.GetValue(configOption)!, p.GetValue(dbOption), output, error, Access(p.CommandResult.Command, root, p.GetValue(noDatabaseOption)));
 
         var run = new Command("run", "Run the daemon: scheduled polls, weekly export, HTTP endpoints (default command).");
         run.SetAction((p, ct) => RunCommand.RunAsync(Context(p), configure, ct));
@@ -141,8 +142,8 @@ internal static class ReportCli
         {
             // A file or database the system refuses (a folder where a file goes, no permission, a damaged database, a full
             // disk): what the operator fixes is in the message, so one line and exit 2, not a stack trace and the exit 1 of
-            // failed sources.
-            error.WriteLine($"error: {refusal.Message}");
+            // failed sources. SQLite's own messages do not name the file: the line names it once, as poll's does.
+            error.WriteLine($"error: {(refusal is SqliteException && context?.DatabaseFile is { } file ? new DatabaseFailureException(file, refusal).Message : refusal.Message)}");
             return ExitCodes.UsageOrConfig;
         }
         catch (DraftTemplateException ex)

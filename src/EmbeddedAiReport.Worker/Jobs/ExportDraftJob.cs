@@ -12,10 +12,13 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// unless that week was exported since it was due: two daemons starting together both ask for the missed export (the
 /// regular firing runs on one daemon only, Quartz's clustered store sees to that). A firing another daemon recovers after
 /// its first daemon died is skipped the same way when the dead daemon had written the draft.
+/// A failure of the database itself (locked, damaged, full, replaced: <see cref="ReportDatabase.IsUnavailable"/>) is one line
+/// (4004), as a poll's is (4203), and so is a draft file that cannot be written (4005); anything else is a bug, logged with its
+/// stack trace (4002). The daemon runs on either way.
 /// </remarks>
 [DisallowConcurrentExecution]
-internal sealed partial class ExportDraftJob(DraftFiles files, IssueStore issues, LoadedConfig config, IOptions<ReportOptions> report, TimeProvider timeProvider,
-    ILogger<ExportDraftJob> logger, EmbeddedAiReport.Summaries.EntrySummarizer summarizer) : IJob
+internal sealed partial class ExportDraftJob(DraftFiles files, IssueStore issues, ReportDatabase database, LoadedConfig config, IOptions<ReportOptions> report,
+    TimeProvider timeProvider, ILogger<ExportDraftJob> logger, EmbeddedAiReport.Summaries.EntrySummarizer summarizer) : IJob
 {
     public const string DueKey = "due";
 
@@ -39,11 +42,26 @@ internal sealed partial class ExportDraftJob(DraftFiles files, IssueStore issues
             var path = await files.WriteWeekAsync(week, cancellationToken);
             Exported(week.ToString(), path);
         }
+        catch (Exception ex) when (ex is DatabaseFailureException || database.IsUnavailable(ex))
+        {
+            DatabaseFailed(week.ToString(), (ex as DatabaseFailureException ?? new DatabaseFailureException(database.Location, ex)).Message);
+        }
+        catch (OutputFileException ex)
+        {
+            NotWritten(week.ToString(), ex.Message);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             ExportFailed(week.ToString(), ex);
         }
     }
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Error,
+        Message = "Export of draft {Week} stopped, the database failed: {Error}; once it is mended, export --week {Week} --out FILE writes it")]
+    private partial void DatabaseFailed(string week, string error);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Export of draft {Week} not written: {Error} (Report:DraftsDirectory)")]
+    private partial void NotWritten(string week, string error);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Exported draft {Week} to {Path}")]
     private partial void Exported(string week, string path);

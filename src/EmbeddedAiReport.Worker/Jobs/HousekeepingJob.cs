@@ -5,15 +5,27 @@ using Quartz;
 namespace EmbeddedAiReport.Worker.Jobs;
 
 /// <summary>Daily: deletes <c>fetches</c> rows older than <see cref="ReportOptions.FetchRetention"/>.</summary>
+/// <remarks>A failure of the database itself (locked, damaged, full, replaced) is one line (4302), as a poll's is (4203), not a stack trace.</remarks>
 [DisallowConcurrentExecution]
-internal sealed partial class HousekeepingJob(SourceStore store, IOptions<ReportOptions> report, TimeProvider timeProvider, ILogger<HousekeepingJob> logger) : IJob
+internal sealed partial class HousekeepingJob(SourceStore store, ReportDatabase database, IOptions<ReportOptions> report, TimeProvider timeProvider,
+    ILogger<HousekeepingJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var before = timeProvider.GetUtcNow() - report.Value.FetchRetention;
-        var pruned = await store.PruneFetchesAsync(before, cancellationToken);
-        Pruned(pruned, before);
+        try
+        {
+            var pruned = await store.PruneFetchesAsync(before, cancellationToken);
+            Pruned(pruned, before);
+        }
+        catch (Exception ex) when (ex is DatabaseFailureException || database.IsUnavailable(ex))
+        {
+            DatabaseFailed((ex as DatabaseFailureException ?? new DatabaseFailureException(database.Location, ex)).Message);
+        }
     }
+
+    [LoggerMessage(EventId = 4302, Level = LogLevel.Error, Message = "Housekeeping not done, the database failed: {Error}; it runs again at its next firing")]
+    private partial void DatabaseFailed(string error);
 
     [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Housekeeping: deleted {Count} fetches row(s) older than {Before:o}")]
     private partial void Pruned(int count, DateTimeOffset before);

@@ -171,9 +171,12 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     /// Writes a consistent copy of the SQLite database to <paramref name="target"/> (SQLite's online backup API), while other
     /// connections go on reading and writing. A PostgreSQL database is backed up with its own tools (<c>pg_dump</c>).
     /// </summary>
-    public Task BackupAsync(string target, CancellationToken cancellationToken) =>
+    /// <param name="progress">Called after each step of the copy with the pages copied and the pages in all.</param>
+    /// <exception cref="OutputFileException">The copy could not be written at <paramref name="target"/>.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled: nothing is left at <paramref name="target"/> (a file there before stays as it was).</exception>
+    public Task BackupAsync(string target, CancellationToken cancellationToken, Action<long, long>? progress = null) =>
         _dialect is SqliteDialect sqlite
-            ? sqlite.BackupAsync(target, cancellationToken)
+            ? sqlite.BackupAsync(target, cancellationToken, progress)
             : throw new NotSupportedException($"backup copies a SQLite file; back up {Location} with pg_dump");
 
     /// <summary>Bytes the database takes on disk (the SQLite file and its WAL, or the PostgreSQL database).</summary>
@@ -228,9 +231,13 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
 /// </summary>
 public sealed class DatabaseFailureException(string location, Exception inner) : Exception(Describe(location, inner), inner)
 {
-    // SQLite's messages do not name the file; a replaced file's does already.
-    private static string Describe(string location, Exception inner) =>
-        inner.Message.StartsWith(location, StringComparison.Ordinal) ? inner.Message.TrimEnd('.') : $"{location}: {inner.Message.TrimEnd('.')}";
+    // SQLite's messages do not name the file; a replaced file's does already. Nor do they say which file or folder SQLite
+    // may not write ("attempt to write a readonly database"): that is added (WriteAccess.SqliteProblem).
+    private static string Describe(string location, Exception inner)
+    {
+        var message = inner.Message.StartsWith(location, StringComparison.Ordinal) ? inner.Message.TrimEnd('.') : $"{location}: {inner.Message.TrimEnd('.')}";
+        return WriteAccess.SqliteProblem(location, inner) is { } problem ? $"{message}; {problem}" : message;
+    }
 }
 
 /// <summary>The database records a migration this build does not have: a newer version upgraded it, and this one must not use it.</summary>

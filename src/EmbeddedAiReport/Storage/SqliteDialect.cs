@@ -189,11 +189,14 @@ internal sealed class SqliteDialect : SqlDialect
     /// Writes a consistent copy of the database to <paramref name="target"/> with SQLite's online backup API, while other
     /// connections go on reading and writing; the copy appears under its name only when complete.
     /// </summary>
-    public async Task BackupAsync(string target, CancellationToken cancellationToken)
+    /// <remarks>
+    /// What fails to be written (the target's folder, the disk) is an <see cref="OutputFileException"/> naming the target, not
+    /// SQLite's "unable to open database file", which reads as if the database were at fault.
+    /// </remarks>
+    public async Task BackupAsync(string target, CancellationToken cancellationToken, Action<long, long>? progress = null)
     {
         var full = System.IO.Path.GetFullPath(target);
         var directory = System.IO.Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
         var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -201,15 +204,77 @@ internal sealed class SqliteDialect : SqlDialect
             await using (var source = (SqliteConnection)await OpenAsync(cancellationToken))
             await using (var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temp, Pooling = false }.ToString()))
             {
-                await destination.OpenAsync(cancellationToken);
-                // Microsoft.Data.Sqlite exposes the backup API synchronously; it copies page by page from one read snapshot.
-                source.BackupDatabase(destination);
+                try
+                {
+                    Directory.CreateDirectory(directory);
+                    await destination.OpenAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException)
+                {
+                    throw new OutputFileException(full, ex, temp);
+                }
+                Copy(source, destination, full, temp, cancellationToken, progress);
             }
-            File.Move(temp, full, overwrite: true);
+            try
+            {
+                File.Move(temp, full, overwrite: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OutputFileException(full, ex, temp);
+            }
         }
         finally
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            // The copy's rollback journal too, should a step have failed as it wrote.
+            foreach (var file in new[] { temp, temp + "-journal" })
+                if (File.Exists(file)) File.Delete(file);
+        }
+    }
+
+    // Pages per step of the copy: 4 MB of 4 KiB pages, so that a cancelled copy of gigabytes stops within one step.
+    private const int BackupPagesPerStep = 1024;
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> step by step, from one snapshot, stopping when cancelled.</summary>
+    /// <remarks>
+    /// Microsoft.Data.Sqlite's <c>BackupDatabase</c> copies in one step that nothing can stop. The source's read transaction
+    /// stays open across the steps: the copy is of one snapshot, and commits of other connections meanwhile neither restart
+    /// it nor enter it. A step that fails writing (no space, a folder or file it may not write) is the target's failure; an I/O error may be either
+    /// file's, and stays SQLite's.
+    /// </remarks>
+    private static void Copy(SqliteConnection source, SqliteConnection destination, string target, string temp, CancellationToken cancellationToken,
+        Action<long, long>? progress)
+    {
+        using var snapshot = source.BeginTransaction(deferred: true);
+        using (var read = source.CreateCommand())
+        {
+            read.Transaction = snapshot;
+            read.CommandText = "SELECT count(*) FROM sqlite_master";   // a deferred transaction takes its snapshot at its first read
+            read.ExecuteScalar();
+        }
+        using var backup = SQLitePCL.raw.sqlite3_backup_init(destination.Handle, "main", source.Handle, "main");
+        if (backup.IsInvalid) Fail(SQLitePCL.raw.sqlite3_errcode(destination.Handle));
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rc = SQLitePCL.raw.sqlite3_backup_step(backup, BackupPagesPerStep);
+            if (rc == SQLitePCL.raw.SQLITE_DONE) return;
+            if (rc != SQLitePCL.raw.SQLITE_OK) Fail(rc);
+            var pages = SQLitePCL.raw.sqlite3_backup_pagecount(backup);
+            progress?.Invoke(pages - SQLitePCL.raw.sqlite3_backup_remaining(backup), pages);
+        }
+
+        void Fail(int rc)
+        {
+            try
+            {
+                SqliteException.ThrowExceptionForRC(rc, destination.Handle);
+            }
+            catch (SqliteException ex) when ((rc & 0xFF) is SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_CANTOPEN or SQLitePCL.raw.SQLITE_READONLY
+                or SQLitePCL.raw.SQLITE_PERM)
+            {
+                throw new OutputFileException(target, ex, temp);
+            }
         }
     }
 }

@@ -41,6 +41,50 @@ public abstract class HousekeepingTests(StorageProvider provider) : IDisposable
             Assert.Empty(System.IO.Directory.GetFiles(Directory.File("copies"), "*.tmp"));
             SqliteConnection.ClearAllPools();
         }
+
+        [Fact]
+        public async Task Backup_CancelledWhileCopying_StopsAtTheNextStep_AndLeavesTheTargetAsItWas()
+        {
+            // More pages than one step copies (4 MB): a cancel between steps is seen before the copy ends.
+            await Services.Get<ReportDatabase>().MigrateAsync(CancellationToken.None);
+            using (var writer = DatabaseProbe.Open(Services.DatabasePath, readOnly: false))
+            using (var pad = writer.CreateCommand())
+            {
+                pad.CommandText = "CREATE TABLE padding (b BLOB); INSERT INTO padding VALUES (zeroblob(12000000));";
+                pad.ExecuteNonQuery();
+            }
+            var target = Directory.File("copies/report-backup.db");
+            System.IO.Directory.CreateDirectory(Directory.File("copies"));
+            File.WriteAllText(target, "yesterday's backup");
+            using var stop = new CancellationTokenSource();
+            var steps = new List<(long Copied, long Pages)>();
+
+            // Ctrl-C as the first step ends (what WithSignals does on SIGINT/SIGTERM: cancels the command's token).
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Services.Get<ReportDatabase>().BackupAsync(target, stop.Token, (copied, pages) =>
+            {
+                steps.Add((copied, pages));
+                stop.Cancel();
+            }));
+
+            var (copied, pages) = Assert.Single(steps);
+            Assert.True(copied < pages, $"{copied} of {pages} pages");
+            Assert.Equal("yesterday's backup", File.ReadAllText(target));
+            Assert.Equal([target], System.IO.Directory.GetFileSystemEntries(Directory.File("copies")));
+        }
+
+        [Fact]
+        public async Task Backup_Cancelled_Exit130AndNoFile()
+        {
+            using var stop = new CancellationTokenSource();
+            await Services.Get<ReportDatabase>().MigrateAsync(CancellationToken.None);
+            await stop.CancelAsync();
+            var target = Directory.File("copies/report-backup.db");
+
+            var result = await CliRunner.RunAsync(null, stop.Token, "backup", "--out", target, "--db", Services.DatabasePath, "--config", Fixtures.ConfigDirectory);
+
+            Assert.Equal(130, result.ExitCode);
+            Assert.False(File.Exists(target));
+        }
     }
 
     [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
@@ -100,7 +144,7 @@ public abstract class HousekeepingTests(StorageProvider provider) : IDisposable
         var now = _services.Clock.GetUtcNow();
         foreach (var age in new[] { 200, 91, 90, 89, 1 })
             await store.CommitFetchAsync(Record(now - TimeSpan.FromDays(age)), [], CancellationToken.None);
-        var job = new HousekeepingJob(store, Options.Create(new ReportOptions()), _services.Clock, NullLogger<HousekeepingJob>.Instance);
+        var job = new HousekeepingJob(store, _services.Get<ReportDatabase>(), Options.Create(new ReportOptions()), _services.Clock, NullLogger<HousekeepingJob>.Instance);
 
         await job.Execute(null!, CancellationToken.None);   // the job reads nothing from its Quartz context
 

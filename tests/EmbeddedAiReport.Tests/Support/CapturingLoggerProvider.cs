@@ -16,6 +16,11 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message)> _warnings = new();
 
+    private readonly ConcurrentQueue<(int EventId, Exception Exception)> _exceptions = new();
+
+    /// <summary>The exceptions logged with lines (what a console logger prints as a stack trace), with their lines' event ids.</summary>
+    public IReadOnlyCollection<(int EventId, Exception Exception)> Exceptions => _exceptions;
+
     /// <summary>
     /// Completes when a line with <paramref name="eventId"/> whose message contains <paramref name="text"/> is logged
     /// (the first such line after <paramref name="skip"/> earlier ones).
@@ -59,6 +64,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         {
             var message = formatter(state, exception);
             if (logLevel >= LogLevel.Warning) owner._warnings.Enqueue((category, logLevel, message));
+            if (exception is not null) owner._exceptions.Enqueue((eventId.Id, exception));
             owner.Add(eventId.Id, message);
         }
     }

@@ -24,9 +24,19 @@ public static class CliRunner
     /// Runs the built Worker as a child process, for what only a process of its own shows: which stream the console logger
     /// writes to, and the process's exit code.
     /// </summary>
-    public static async Task<CliResult> RunChildAsync(params string[] args)
+    public static Task<CliResult> RunChildAsync(params string[] args) => RunProcessAsync([], args);
+
+    /// <summary>
+    /// <see cref="RunChildAsync"/> as a user without privileges, for what file modes refuse: run by root (who ignores them),
+    /// the child runs as nobody (<c>setpriv</c>); else as this user. What it must write has to be writable by that user.
+    /// </summary>
+    public static Task<CliResult> RunChildUnprivilegedAsync(params string[] args) =>
+        RunProcessAsync(Environment.IsPrivilegedProcess ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] : [], args);
+
+    private static async Task<CliResult> RunProcessAsync(string[] prefix, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(prefix.Length > 0 ? prefix[0] : "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in prefix.Skip(1).Concat(prefix.Length > 0 ? ["dotnet"] : [])) start.ArgumentList.Add(arg);
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EmbeddedAiReport.Worker.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;

@@ -268,7 +268,7 @@ public sealed class OperatorMessagesTests : LoopbackTest
         var result = await daemon.Completion;
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("error: SQLite Error 13: 'database or disk is full'.", result.Error.Trim().Split('\n')[^1]);
+        Assert.Equal($"error: {Folder.File("r.db")}: SQLite Error 13: 'database or disk is full'", result.Error.Trim().Split('\n')[^1]);
         Assert.DoesNotContain("Unhandled exception", result.Error);
     }
 

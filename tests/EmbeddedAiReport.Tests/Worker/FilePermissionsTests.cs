@@ -1,0 +1,98 @@
+using System.Runtime.Versioning;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// What a user without the right file modes meets (run as nobody when the tests run as root, who ignores modes): a folder the
+/// database's -wal/-shm cannot be made in, -wal/-shm left read-only, an --out folder that cannot be written. Each is one line
+/// naming the file the user gave and what to do, exit 2 (README, "Command line"), never SQLite's bare "readonly database"
+/// nor the name of a hidden temporary file.
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class FilePermissionsTests : IDisposable
+{
+    private const UnixFileMode Everyone = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+    private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode OwnerWritesFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+    private const UnixFileMode EveryoneWritesFolder = OwnerWritesFolder | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    // A config any user can read and a database poll made in `folder` (no sources: nothing fetched), its pool closed, so
+    // that no -wal or -shm is left beside it: the next process makes them.
+    private async Task<(string Config, string Db)> DatabaseInAsync(string folder)
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var db = Path.Combine(Directory.CreateDirectory(_directory.File(folder)).FullName, "r.db");
+        var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
+        Assert.True(poll.ExitCode == 0, poll.Error);
+        SqliteConnection.ClearPool(new SqliteConnection(new SqliteDialect(db).ConnectionString));
+        Assert.Equal([db], Directory.GetFiles(Path.GetDirectoryName(db)!));
+        return (config, db);
+    }
+
+    [Fact]
+    public async Task Entries_WritableDatabaseInAFolderNotWritable_OneLineNamingTheFileAndTheFolder_Exit2()
+    {
+        var (config, db) = await DatabaseInAsync("data");
+        File.SetUnixFileMode(db, Everyone);
+        var folder = Path.GetDirectoryName(db)!;
+        File.SetUnixFileMode(folder, OwnerWritesFolder);   // the tests' user's: not the child's
+
+        var result = await CliRunner.RunChildUnprivilegedAsync("entries", "--config", config, "--db", db);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"error: {db}: SQLite Error 8: 'attempt to write a readonly database'; its folder {folder} is not writable for this user (permission denied), "
+            + "and SQLite makes the database's -wal and -shm files there: make the folder writable"], Lines(result.Error));
+    }
+
+    [Fact]
+    public async Task ImportIssue_AfterAReadOnlyDatabaseWasRead_TheReadOnlyShmItLeftIsNamed_Exit2()
+    {
+        // The operator reads a database whose file is read-only (a copy, a restore): SQLite leaves its -wal and -shm with
+        // the file's mode. Once the file is writable again, every writer fails on the read-only -shm, which SQLite never names.
+        var (config, db) = await DatabaseInAsync("data");
+        File.SetUnixFileMode(Path.GetDirectoryName(db)!, EveryoneWritesFolder);
+        File.SetUnixFileMode(db, ReadOnly);
+        var read = await CliRunner.RunChildUnprivilegedAsync("entries", "--config", config, "--db", db);
+        Assert.True(read.ExitCode == 0, read.Error);
+        Assert.Equal(ReadOnly, File.GetUnixFileMode(db + "-shm"));
+        File.SetUnixFileMode(db, Everyone);
+
+        var result = await CliRunner.RunChildUnprivilegedAsync("import-issue", Fixtures.PathOf("corpus/2020-05-15.md"), "--config", config, "--db", db);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"error: {db}: SQLite Error 8: 'attempt to write a readonly database'; {db}-shm is not writable for this user (permission denied), "
+            + "as SQLite leaves it after a process opened the database file while it was read-only: give it the database file's owner and mode"], Lines(result.Error));
+    }
+
+    [Theory]
+    [InlineData("backup", "copy.db")]
+    [InlineData("export", "draft.md")]
+    [InlineData("backup", "new/copy.db")]
+    public async Task Out_InAFolderNotWritable_OneLineNamingTheOutAndTheFolder_NotTheDatabaseNorATemporaryFile_Exit2(string command, string name)
+    {
+        var (config, db) = await DatabaseInAsync("data");
+        File.SetUnixFileMode(Path.GetDirectoryName(db)!, EveryoneWritesFolder);
+        File.SetUnixFileMode(db, Everyone);
+        var folder = Directory.CreateDirectory(_directory.File("out")).FullName;
+        File.SetUnixFileMode(folder, OwnerWritesFolder);
+        var target = Path.Combine(folder, name);
+
+        var result = await CliRunner.RunChildUnprivilegedAsync(command, "--out", target, "--config", config, "--db", db);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--out {target}: cannot write in the folder {folder} (permission denied): choose a folder this user can write to, or make it writable"],
+            Lines(result.Error));
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+    }
+}

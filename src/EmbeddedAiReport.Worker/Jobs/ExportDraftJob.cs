@@ -42,9 +42,9 @@ internal sealed partial class ExportDraftJob(DraftFiles files, IssueStore issues
             var path = await files.WriteWeekAsync(week, cancellationToken);
             Exported(week.ToString(), path);
         }
-        catch (Exception ex) when (ex is DatabaseFailureException || database.IsUnavailable(ex))
+        catch (Exception ex) when (database.FailureLine(ex) is { } failure)
         {
-            DatabaseFailed(week.ToString(), (ex as DatabaseFailureException ?? new DatabaseFailureException(database.Location, ex)).Message);
+            DatabaseFailed(week.ToString(), failure);
         }
         catch (OutputFileException ex)
         {

@@ -18,9 +18,9 @@ internal sealed partial class HousekeepingJob(SourceStore store, ReportDatabase 
             var pruned = await store.PruneFetchesAsync(before, cancellationToken);
             Pruned(pruned, before);
         }
-        catch (Exception ex) when (ex is DatabaseFailureException || database.IsUnavailable(ex))
+        catch (Exception ex) when (database.FailureLine(ex) is { } failure)
         {
-            DatabaseFailed((ex as DatabaseFailureException ?? new DatabaseFailureException(database.Location, ex)).Message);
+            DatabaseFailed(failure);
         }
     }
 

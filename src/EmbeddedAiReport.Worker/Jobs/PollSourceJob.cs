@@ -42,10 +42,10 @@ internal sealed partial class PollSourceJob(
         {
             Stopped(source.Id);
         }
-        catch (Exception ex) when (ex is DatabaseFailureException || database.IsUnavailable(ex))
+        catch (Exception ex) when (database.FailureLine(ex) is { } failure)
         {
             // Locked, damaged, full: the operator's to mend (/healthz reports it too); one line, not a crash of the source.
-            DatabaseFailed(source.Id, (ex as DatabaseFailureException ?? new DatabaseFailureException(database.Location, ex)).Message);
+            DatabaseFailed(source.Id, failure);
         }
     }
 

@@ -52,6 +52,17 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     /// </summary>
     public bool IsUnavailable(Exception exception) => _dialect.IsUnavailable(exception);
 
+    /// <summary>
+    /// The one line a job logs when <paramref name="exception"/> is the database's failure (a <see cref="DatabaseFailureException"/>,
+    /// or <see cref="IsUnavailable"/>), naming the database; null for any other exception.
+    /// </summary>
+    public string? FailureLine(Exception exception) => exception switch
+    {
+        DatabaseFailureException failure => failure.Message,
+        _ when IsUnavailable(exception) => new DatabaseFailureException(Location, exception).Message,
+        _ => null,
+    };
+
     /// <summary>Opens a connection, migrating the schema on first use.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -112,6 +112,24 @@ public sealed partial class MetricsTests : LoopbackTest
         Assert.Equal(Replaced, body.GetProperty("reason").GetString());
     }
 
+    [Fact]
+    public async Task Healthz_DatabaseDamagedInPlace_Answers503NamingTheFile()
+    {
+        await using var daemon = await StartAsync(unhealthyShare: 1);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        // The same file (same inode), its header overwritten: SQLite's message ("file is not a database") names no file.
+        SqliteConnection.ClearAllPools();
+        await using (var file = new FileStream(Folder.File("report.db"), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+            await file.WriteAsync(Encoding.ASCII.GetBytes(new string('x', 100)));
+        SqliteConnection.ClearAllPools();
+
+        var after = await http.GetAsync("healthz");
+        var reason = JsonDocument.Parse(await after.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, after.StatusCode);
+        Assert.StartsWith($"database unreachable: {Folder.File("report.db")}: SQLite Error 26: 'file is not a database'", reason);
+    }
+
     // What /healthz says once the database file is not the one the daemon opened (README: a deleted or replaced file).
     private string Replaced => $"database unreachable: {Folder.File("report.db")}: the database file was replaced after this process opened it, so it reads "
         + "and writes nothing more there: put the file back, or restart to use what is there now";

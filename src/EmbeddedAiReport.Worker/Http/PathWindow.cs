@@ -26,28 +26,30 @@ internal sealed record PathWindow(string Token, DraftWindow Window, EditorialWee
     public static PathWindow Of(EditorialWeek week, TimeZoneInfo zone) => new(week.ToString(), DraftWindow.Of(week, zone), week);
 
     /// <summary>
-    /// The window <paramref name="token"/> names, or the problem: 400 for a token that names no window, 404 for
-    /// <c>since-last</c> when no issue is recorded or the last one already covers today.
+    /// The window <paramref name="token"/> names, or the problem and its status: 400 for a token that names no window, 404
+    /// for <c>since-last</c> when no issue is recorded or the last one already covers today.
     /// </summary>
-    public static async Task<(PathWindow? Window, IResult? Problem)> ResolveAsync(string token, IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task<(PathWindow? Window, string Problem, int Status)> ResolveAsync(string token, IServiceProvider services, CancellationToken cancellationToken)
     {
         var config = services.GetRequiredService<LoadedConfig>();
         var zone = config.Draft.Zone();
-        if (EditorialWeek.TryParse(token) is { } week) return (Of(week, zone), null);
+        if (EditorialWeek.TryParse(token) is { } week) return (Of(week, zone), "", StatusCodes.Status200OK);
         if (token == SinceLast)
         {
             var (window, problem, _) = await ExportCommand.SinceLastAsync(services, config, SinceLast, cancellationToken);
-            return window is null ? (null, Results.Problem(problem, statusCode: StatusCodes.Status404NotFound)) : (new(SinceLast, window, null), null);
+            return window is null ? (null, problem, StatusCodes.Status404NotFound) : (new(SinceLast, window, null), "", StatusCodes.Status200OK);
         }
         var parts = token.Split(DaysSeparator);
         if (parts.Length == 2)
         {
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             return ExportCommand.Window(new(null, parts[0], parts[1]), zone, now, "", out var problem, out _) is { } days
-                ? (new(token, days, null), null)
-                : (null, Results.Problem($"'{token}': {problem}", statusCode: StatusCodes.Status400BadRequest));
+                ? (new(token, days, null), "", StatusCodes.Status200OK)
+                : (null, $"'{token}': {problem}", StatusCodes.Status400BadRequest);
         }
-        return (null, Results.Problem($"'{token}' is not an ISO week such as 2020-W48, days such as 2020-05-01..2020-05-15, or {SinceLast}",
-            statusCode: StatusCodes.Status400BadRequest));
+        return (null, $"'{token}' is not an ISO week such as 2020-W48, days such as 2020-05-01..2020-05-15, or {SinceLast}", StatusCodes.Status400BadRequest);
     }
+
+    /// <summary>The problem of <see cref="ResolveAsync"/> as a reply (<c>application/problem+json</c>).</summary>
+    public static IResult Problem(string problem, int status) => Results.Problem(problem, statusCode: status);
 }

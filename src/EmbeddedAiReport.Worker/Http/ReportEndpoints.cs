@@ -48,8 +48,8 @@ internal static class ReportEndpoints
             // A week, days (2020-05-01..2020-05-15) or since-last (PathWindow).
             app.MapMethods($"/drafts/{{window}}.{extension}", GetOrHead, async (string window, HttpContext http, DraftFiles files, CancellationToken ct) =>
             {
-                var (named, problem) = await PathWindow.ResolveAsync(window, http.RequestServices, ct);
-                return named is null ? problem! : Conditional(http, await files.RenderAsync(named.Window, format, ct), contentType);
+                var (named, problem, status) = await PathWindow.ResolveAsync(window, http.RequestServices, ct);
+                return named is null ? PathWindow.Problem(problem, status) : Conditional(http, await files.RenderAsync(named.Window, format, ct), contentType);
             });
         }
 

@@ -50,8 +50,12 @@ internal static class ReviewEndpoints
         // A week, days (2020-05-01..2020-05-15) or since-last (PathWindow): an issue may cover two or three weeks.
         app.MapMethods("/review/{window}", ReportEndpoints.GetOrHead, async (string window, HttpContext http, CancellationToken ct) =>
         {
-            var (named, problem) = await PathWindow.ResolveAsync(window, http.RequestServices, ct);
-            return named is null ? problem! : await PageAsync(http, named, ct);
+            var (named, problem, status) = await PathWindow.ResolveAsync(window, http.RequestServices, ct);
+            if (named is not null) return await PageAsync(http, named, ct);
+            // No issue yet, or nothing since the last one (the page links here from every week): the current week, saying so.
+            return status == StatusCodes.Status404NotFound
+                ? Results.Redirect($"/review?msg={Uri.EscapeDataString(problem)}")
+                : PathWindow.Problem(problem, status);
         });
         app.MapMethods("/review/assets/{name}", ReportEndpoints.GetOrHead, (string name) => Asset(name));
         app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null));
@@ -88,8 +92,8 @@ internal static class ReviewEndpoints
                 ? Results.Json(new ActionReply(false, refused.Message), WorkerJson.Default.ActionReply, statusCode: refused.Status)
                 : Results.Text(refused.Message + "\n", "text/plain; charset=utf-8", statusCode: refused.Status);
         }
-        var (named, problem) = await PathWindow.ResolveAsync(window, services, http.RequestAborted);
-        if (named is null) return problem!;
+        var (named, problem, status) = await PathWindow.ResolveAsync(window, services, http.RequestAborted);
+        if (named is null) return PathWindow.Problem(problem, status);
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
         return Reply(http, window, id, await act(services.GetRequiredService<ReviewActions>(), named, form));
     }

@@ -54,7 +54,8 @@ public sealed partial class ReviewEndpointsTests
         // README: an issue may cover two or three weeks; `export --since-last` starts the day after the last recorded issue.
         await using var site = await ReviewSite.StartAsync();
         using var http = Client(site);
-        var noIssue = await http.GetAsync("review/since-last");
+        var noIssue = await http.GetAsync("drafts/since-last.md");
+        var noIssuePage = await http.GetAsync("review/since-last");
         Assert.Equal(0, (await site.CliAsync("import-issue", Path.Combine(Fixtures.Root, "corpus", "2020-04-26.md"))).ExitCode);
         var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd");
 
@@ -68,6 +69,9 @@ public sealed partial class ReviewEndpointsTests
 
         Assert.Equal(HttpStatusCode.NotFound, noIssue.StatusCode);
         Assert.Contains("since-last: no issue was published or imported yet", await noIssue.Content.ReadAsStringAsync());
+        // The page links to since-last from every week: without an issue it shows the current week, saying why.
+        Assert.Equal(HttpStatusCode.Redirect, noIssuePage.StatusCode);
+        Assert.StartsWith("/review?msg=" + Uri.EscapeDataString("since-last: no issue was published or imported yet"), noIssuePage.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains($"since the last issue (2020-04-27 .. {today})", html);
         Assert.Contains("action=\"/review/since-last/publish\"", html);

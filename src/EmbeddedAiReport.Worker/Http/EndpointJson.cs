@@ -17,6 +17,9 @@ internal sealed record SummariesHealth(string State, string? Note, int Consecuti
 /// <param name="Total">Entries matching the query; more than <c>entries</c> holds when the limit cut the list.</param>
 internal sealed record EntriesReply(string? Week, DateOnly From, DateOnly To, long Total, IEnumerable<EntryReply> Entries);
 
+/// <param name="Markdown">Where the issue's markdown is served, or null for an issue recorded before issues kept it.</param>
+internal sealed record IssueReply(DateOnly Date, string? Markdown);
+
 internal sealed record EntryReply(long Id, string Title, string? Account, string Url, string? Section, string Status, double Score,
     DateTimeOffset? Published, string Key, IEnumerable<EntryTag> Tags);
 
@@ -47,6 +50,7 @@ internal sealed record QueryProblem(string Type, string Title, int Status, strin
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(EntriesReply))]
 [JsonSerializable(typeof(List<SourceReply>))]
+[JsonSerializable(typeof(List<IssueReply>))]
 [JsonSerializable(typeof(ActionReply))]
 [JsonSerializable(typeof(QueryProblem))]
 // Results.Problem (a 400 for a bad week …) writes ProblemDetails through the host's JSON options: without its contract

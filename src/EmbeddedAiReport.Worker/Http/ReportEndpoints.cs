@@ -53,6 +53,10 @@ internal static class ReportEndpoints
             });
         }
 
+        // The recorded issues, newest first, as `issue` lists them.
+        app.MapMethods("/issues", GetOrHead, async (HttpContext http, IssueStore issues, CancellationToken ct) =>
+            Json(http, (await issues.DatesAsync(ct)).Select(i => new IssueReply(i.Date, i.HasMarkdown ? $"/issues/{i.Date:yyyy-MM-dd}.md" : null)).ToList()));
+
         // A recorded issue as it went out (published: the draft rendered with the issue's date; imported: the file).
         app.MapMethods("/issues/{date}.md", GetOrHead, async (string date, HttpContext http, IssueStore issues, CancellationToken ct) =>
         {

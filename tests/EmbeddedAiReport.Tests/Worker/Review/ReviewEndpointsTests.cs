@@ -129,6 +129,10 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal((await site.CliAsync("issue", date)).Out, await issue.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("issues/2001-01-01.md")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("issues/yesterday.md")).StatusCode);
+        // And the list of recorded issues, as `issue` prints it, each with where its markdown is served.
+        var listed = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("issues")).RootElement;
+        Assert.Equal([(date, $"/issues/{date}.md")], listed.EnumerateArray().Select(i => (i.GetProperty("date").GetString(), i.GetProperty("markdown").GetString())));
+        Assert.Equal((await site.CliAsync("issue")).Out.Trim(), string.Join('\n', listed.EnumerateArray().Select(i => i.GetProperty("date").GetString())));
 
         string Article(string page, string title) => Regex.Match(page, $@"<article(?:(?!</article>).)*{Regex.Escape(title)}(?:(?!</article>).)*</article>", RegexOptions.Singleline).Value;
         var published = Article(html, "CUDA 11 Features Revealed");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics.CodeAnalysis;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
@@ -49,7 +50,7 @@ internal static class EntriesRequest
 
         var limit = DefaultLimit;
         if (Value(query, "limit") is { } limitText
-            && !(int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit)))
+            && !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
         {
             problem = QueryProblem.Of($"limit: '{limitText}' is not a number of entries (0 lists them all)", "limit", null, ["0", "N"]);
             return false;
@@ -77,7 +78,8 @@ internal static class EntriesRequest
             return false;
         }
 
-        var week = weekText is not null || (Value(query, "from") is null && Value(query, "to") is null) ? EditorialWeek.Containing(window.FromUtc, zone).ToString() : null;
+        // A week named, or none (the current one); days (from/to, never with a week) list no week.
+        var week = Value(query, "from") is null && Value(query, "to") is null ? EditorialWeek.Containing(window.FromUtc, zone).ToString() : null;
         request = (window, week, new EntryQuery { FromUtc = window.FromUtc, ToUtc = window.ToUtc, Tag = tag, Section = section, Status = status, Limit = limit });
         return true;
     }

@@ -6,6 +6,12 @@ namespace EmbeddedAiReport.Worker.Cli;
 /// <param name="DatabaseAccess">Decides what <see cref="LoadValidConfig"/> checks of the SQLite file (<see cref="FileArgument.DatabaseProblem"/>).</param>
 internal sealed record CliContext(string ConfigDirectory, string? Database, TextWriter Out, TextWriter Error, DatabaseAccess DatabaseAccess = DatabaseAccess.MayCreate)
 {
+    /// <summary>
+    /// Where the configured database is (<see cref="ReportDatabase.Location"/>), once <see cref="LoadValidConfig"/> has read
+    /// the config: <see cref="ReportCli"/> names it when the database server fails the command.
+    /// </summary>
+    public string? DatabaseLocation { get; private set; }
+
     /// <summary>Loads the config and checks the database file; prints every problem and returns null when there are any.</summary>
     /// <param name="printWarnings">False for the daemon, which logs them (its log may be JSON lines).</param>
     /// <param name="skip">Reloadable parts the command never uses: not read nor checked (<see cref="LoadedConfig.Load"/>).</param>
@@ -13,6 +19,7 @@ internal sealed record CliContext(string ConfigDirectory, string? Database, Text
     public LoadedConfig? LoadValidConfig(bool printWarnings = true, IReadOnlySet<Type>? skip = null, Action<LoadedConfig>? check = null)
     {
         var config = WorkerHost.LoadConfig(ConfigDirectory, Database, skip);
+        DatabaseLocation = ReportDatabase.LocationOf(config.Storage, config.Report.Database);
         check?.Invoke(config);
         if (printWarnings)
             foreach (var warning in config.Warnings) Error.WriteLine($"warning: {warning}");

@@ -21,7 +21,8 @@ internal static class ReportCli
         root.Options.Add(dbOption);
 
         var noDatabaseOption = new Option<bool>("--no-database") { Description = "Learn from the files only: no labels from the database, no rescoring" };
-        CliContext Context(ParseResult p) => new(p.GetValue(configOption)!, p.GetValue(dbOption), output, error, Access(p.CommandResult.Command, root, p.GetValue(noDatabaseOption)));
+        CliContext? context = null;   // the command's, once made: it knows which database the config names
+        CliContext Context(ParseResult p) => context = new(p.GetValue(configOption)!, p.GetValue(dbOption), output, error, Access(p.CommandResult.Command, root, p.GetValue(noDatabaseOption)));
 
         var run = new Command("run", "Run the daemon: scheduled polls, weekly export, HTTP endpoints (default command).");
         run.SetAction((p, ct) => RunCommand.RunAsync(Context(p), configure, ct));
@@ -145,6 +146,13 @@ internal static class ReportCli
             error.WriteLine($"error: {refusal.Message}");
             return ExitCodes.UsageOrConfig;
         }
+        catch (Exception ex) when (context?.DatabaseLocation is { } location && ServerFailure(ex) is { } failure)
+        {
+            // The PostgreSQL server refused or failed the command (unreachable, login refused, no such database, no rights on
+            // the schema, shut down mid-command): the operator's to fix, named as poll names it, one line and exit 2.
+            error.WriteLine($"error: {new DatabaseFailureException(location, failure).Message}");
+            return ExitCodes.UsageOrConfig;
+        }
         catch (DraftTemplateException ex)
         {
             // A template that renders the sample drafts but fails on this one (its own branch for a draft like it): the
@@ -184,6 +192,14 @@ internal static class ReportCli
     {
         for (Exception? cause = ex; cause is not null; cause = cause is Quartz.SchedulerException ? cause.InnerException : null)
             if (cause is IOException or UnauthorizedAccessException or SqliteException or NewerDatabaseException) return cause;
+        return null;
+    }
+
+    /// <summary>The PostgreSQL failure <paramref name="ex"/> is, or that Quartz wrapped in it (see <see cref="Refusal"/>); null for anything else.</summary>
+    private static Npgsql.NpgsqlException? ServerFailure(Exception ex)
+    {
+        for (Exception? cause = ex; cause is not null; cause = cause is Quartz.SchedulerException ? cause.InnerException : null)
+            if (cause is Npgsql.NpgsqlException failure) return failure;
         return null;
     }
 

@@ -25,7 +25,7 @@ internal sealed class PostgresDialect : SqlDialect
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
         builder.ApplicationName ??= "EmbeddedAiReport";
         ConnectionString = builder.ConnectionString;
-        Location = $"postgres://{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        Location = LocationOf(builder);
         _source = NpgsqlDataSource.Create(builder);
     }
 
@@ -37,6 +37,9 @@ internal sealed class PostgresDialect : SqlDialect
 
 
     public override string NowSql => """to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')""";
+
+    /// <summary>Where the database of <paramref name="builder"/> is, for messages: host, port and database, never the password.</summary>
+    public static string LocationOf(NpgsqlConnectionStringBuilder builder) => $"postgres://{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
 
     /// <summary>Why <paramref name="connectionString"/> cannot be used, or null.</summary>
     public static string? ConnectionProblem(string connectionString)

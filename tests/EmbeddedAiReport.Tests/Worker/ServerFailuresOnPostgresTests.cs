@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using Npgsql;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// A PostgreSQL server that refuses or fails a command is the operator's to fix, as a SQLite file the system refuses is:
+/// every command says so in one line naming the database (<c>error: postgres://host:port/database: cause</c>, as <c>poll</c>
+/// words it) and exits 2, never a stack trace and the exit 1 of a bug.
+/// </summary>
+[Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+public sealed class ServerFailuresOnPostgresTests : LoopbackTest
+{
+    private static readonly string[][] Commands =
+    [
+        ["entries"], ["export", "--week", "2020-W20"], ["sources"], ["mark", "1", "--status", "rejected"], ["publish", "--week", "2020-W20"],
+        ["issue"], ["train"], ["import-issue", Fixtures.PathOf("corpus/2020-05-15.md")],
+    ];
+
+    public static TheoryData<int> CommandIndexes => [.. Enumerable.Range(0, Commands.Length)];
+
+    private string Config(string connectionString)
+    {
+        var config = Folder.ConfigWithSources("""{"sources": [{"id": "feed", "kind": "feed", "url": "http://127.0.0.1:9/feed.xml", "schedule": "1h"}]}""");
+        return TestDatabase.OnPostgres(connectionString, Folder.File("report.db")).Configure(config);
+    }
+
+    private static string Location(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
+    }
+
+    [Theory]
+    [MemberData(nameof(CommandIndexes))]
+    public async Task ADatabaseThatDoesNotExist_OneLineNamingItAndExit2(int index)
+    {
+        var name = "eair_missing_" + Guid.NewGuid().ToString("N");
+        var connectionString = new NpgsqlConnectionStringBuilder(PostgresServer.AdminConnectionString) { Database = name }.ConnectionString;
+
+        var result = await CliRunner.RunAsync([.. Commands[index], "--config", Config(connectionString)]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: {Location(connectionString)}: 3D000: database \"{name}\" does not exist", result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Run_AnUnreachableServer_OneLineNamingItAndExit2()
+    {
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();   // nothing listens there any more: connections are refused
+        var connectionString = $"Host=127.0.0.1;Port={port};Username=report;Database=report";
+        var config = Config(connectionString);
+        Daemon.Prepare(config);
+
+        var result = await CliRunner.RunAsync("run", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: postgres://127.0.0.1:{port}/report: Failed to connect to 127.0.0.1:{port}", result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task AUserWithoutCreateRightsOnTheSchema_PollEntriesAndMigrateSayItInOneLine_Exit2()
+    {
+        // A new, empty database whose public schema the role may use but not create tables in (PostgreSQL 15's default for
+        // anyone but the database's owner): the first command's migrations cannot run.
+        var database = PostgresServer.CreateDatabase(migrated: false);
+        var role = "eair_reader_" + Guid.NewGuid().ToString("N")[..12];
+        PostgresServer.Execute($"CREATE ROLE {role} LOGIN");
+        try
+        {
+            PostgresServer.Execute($"REVOKE CREATE ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO {role}", database);
+            var connectionString = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = null }.ConnectionString;
+            var config = Config(connectionString);
+
+            var poll = await CliRunner.RunAsync("poll", "--config", config);
+            var entries = await CliRunner.RunAsync("entries", "--config", config);
+            var sqlite = Folder.File("old.db");
+            await using (var old = new ReportDatabase(sqlite)) await old.MigrateAsync(CancellationToken.None);
+            var migrate = await CliRunner.RunAsync("migrate", "--to", "postgres", "--connection", connectionString, "--config", config, "--db", sqlite);
+
+            var cause = $"error: {Location(connectionString)}: 42501: permission denied for schema public";
+            Assert.Equal((2, $"{cause}; nothing was polled"), (poll.ExitCode, poll.Error.Trim()));
+            Assert.Equal((2, cause), (entries.ExitCode, entries.Error.Trim()));
+            Assert.Equal((2, $"migrate: 42501: permission denied for schema public; nothing was written to {Location(connectionString)}"),
+                (migrate.ExitCode, migrate.Error.Trim().Split('\n')[^1]));
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(database);
+            PostgresServer.Execute($"DROP ROLE IF EXISTS {role}");
+        }
+    }
+}

@@ -96,4 +96,38 @@ public sealed class ServerFailuresOnPostgresTests : LoopbackTest
             PostgresServer.Execute($"DROP ROLE IF EXISTS {role}");
         }
     }
+
+    [Fact]
+    public async Task Poll_AStatementTimeoutRunsOutWaitingForAnotherWriter_TheDatabasesFailureNotTheSources_Exit2()
+    {
+        // The database's statement_timeout (as a role's would be), and another daemon's long write holding the report's write lock.
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(3));
+        var database = PostgresServer.CreateDatabase();
+        try
+        {
+            PostgresServer.Execute($"ALTER DATABASE {new NpgsqlConnectionStringBuilder(database).Database} SET statement_timeout = '1s'");
+            var config = TestDatabase.OnPostgres(database, Folder.File("report.db")).Configure(Folder.ConfigWithSources(
+                $$"""{"sources": [{"id": "feed", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "schedule": "1h", "allowPrivateNetwork": true}]}"""));
+            CliResult poll;
+            await using (var writer = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString))
+            {
+                await writer.OpenAsync();
+                await using var transaction = await writer.BeginTransactionAsync();
+                await using (var lockIt = new NpgsqlCommand($"SET LOCAL statement_timeout = 0; SELECT pg_advisory_xact_lock({PostgresDialect.WriteLockKey})", writer, transaction))
+                    await lockIt.ExecuteNonQueryAsync();
+                poll = await CliRunner.RunAsync("poll", "--config", config);
+            }
+            var sources = await CliRunner.RunAsync("sources", "--config", config);
+
+            Assert.Equal(2, poll.ExitCode);
+            Assert.Equal($"error: {Location(database)}: 57014: canceling statement due to statement timeout; the poll stopped: 0 of 1 source(s) done before it, the others not stored",
+                poll.Error.Trim().Split('\n')[^1]);
+            Assert.DoesNotContain("crashed", poll.Error);
+            Assert.Matches(@"^feed\s+feed\s+never\s", sources.Out.Split('\n')[1]);   // no failure counted against the source
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(database);
+        }
+    }
 }

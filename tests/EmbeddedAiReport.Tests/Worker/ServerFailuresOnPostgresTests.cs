@@ -130,4 +130,41 @@ public sealed class ServerFailuresOnPostgresTests : LoopbackTest
             PostgresServer.DropDatabase(database);
         }
     }
+
+    [Fact]
+    public async Task Daemon_TheServerRefusesItsConnections_PagesAnswer503NamingTheDatabase()
+    {
+        // The daemon logs in as a role of its own, which the test then shuts out (as a rotated password or pg_hba.conf would);
+        // its open connections are ended (pg_terminate_backend waits until they are) as a server restart ends them.
+        var database = PostgresServer.CreateDatabase();
+        var role = "eair_daemon_" + Guid.NewGuid().ToString("N")[..12];
+        PostgresServer.Execute($"CREATE ROLE {role} LOGIN");
+        try
+        {
+            PostgresServer.Execute($"GRANT ALL ON SCHEMA public TO {role}; GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}", database);
+            var connectionString = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = null }.ConnectionString;
+            var config = Config(connectionString);
+            Daemon.Prepare(config);
+            await using var daemon = Daemon.Start(config, Folder.File("report.db"));
+            await daemon.WaitForAsync(14, "Now listening");   // Microsoft.Hosting.Lifetime: HTTP is up
+            using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+            var before = await http.GetAsync("entries?week=2020-W20");
+
+            PostgresServer.Execute($"ALTER ROLE {role} NOLOGIN; SELECT pg_terminate_backend(pid, 60000) FROM pg_stat_activity WHERE usename = '{role}'");
+            var refused = await http.GetAsync("entries?week=2020-W20");
+            var review = await http.GetAsync("review/2020-W20");
+
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, review.StatusCode);
+            Assert.StartsWith($"database unavailable: {Location(connectionString)}: ", await refused.Content.ReadAsStringAsync());
+            Assert.Contains($"/entries answered 503, the database failed: {Location(connectionString)}: ", await daemon.WaitForAsync(4204, "/entries"));
+            await daemon.StopAsync();
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(database);
+            PostgresServer.Execute($"DROP ROLE IF EXISTS {role}");
+        }
+    }
 }

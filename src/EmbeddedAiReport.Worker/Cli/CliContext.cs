@@ -6,9 +6,12 @@ namespace EmbeddedAiReport.Worker.Cli;
 /// <param name="DatabaseAccess">Decides what <see cref="LoadValidConfig"/> checks of the SQLite file (<see cref="FileArgument.DatabaseProblem"/>).</param>
 internal sealed record CliContext(string ConfigDirectory, string? Database, TextWriter Out, TextWriter Error, DatabaseAccess DatabaseAccess = DatabaseAccess.MayCreate)
 {
-    /// <summary>The SQLite file the command uses (full path), once <see cref="LoadValidConfig"/> found it; null before, and on PostgreSQL.</summary>
-    /// <remarks>SQLite's errors do not name the file: the command line's last handler adds it.</remarks>
-    public string? DatabaseFile { get; private set; }
+    /// <summary>
+    /// Where the configured database is (<see cref="ReportDatabase.Location"/>: the SQLite file's full path, or the PostgreSQL
+    /// server and database), once <see cref="LoadValidConfig"/> has read the config: <see cref="ReportCli"/> names it when
+    /// the database fails the command (SQLite's errors and PostgreSQL's name neither).
+    /// </summary>
+    public string? DatabaseLocation { get; private set; }
 
     /// <summary>Loads the config and checks the database file; prints every problem and returns null when there are any.</summary>
     /// <param name="printWarnings">False for the daemon, which logs them (its log may be JSON lines).</param>
@@ -17,12 +20,12 @@ internal sealed record CliContext(string ConfigDirectory, string? Database, Text
     public LoadedConfig? LoadValidConfig(bool printWarnings = true, IReadOnlySet<Type>? skip = null, Action<LoadedConfig>? check = null)
     {
         var config = WorkerHost.LoadConfig(ConfigDirectory, Database, skip);
+        DatabaseLocation = ReportDatabase.LocationOf(config.Storage, config.Report.Database);
         check?.Invoke(config);
         if (printWarnings)
             foreach (var warning in config.Warnings) Error.WriteLine($"warning: {warning}");
         if (config.Problems.Count == 0)
         {
-            if (config.Storage.Provider == StorageProvider.Sqlite) DatabaseFile = Path.GetFullPath(config.Report.Database);
             if (DatabaseProblem(config) is not { } database) return config;
             Error.WriteLine(database);
             return null;

@@ -41,7 +41,7 @@ internal static class MigrateCommand
         catch (Exception ex) when (ex is DbException or InvalidOperationException or FormatException)
         {
             // An unreachable server, a refused login, a row PostgreSQL rejects: its transaction rolled back, nothing was written.
-            context.Error.WriteLine($"migrate: {ex.Message}; nothing was written to {target.Location}");
+            context.Error.WriteLine($"migrate: {DatabaseFailureException.CauseOf(ex)}; nothing was written to {target.Location}");
             return ExitCodes.UsageOrConfig;
         }
         foreach (var table in result.Tables)

@@ -21,7 +21,7 @@ internal static class ReportCli
         root.Options.Add(dbOption);
 
         var noDatabaseOption = new Option<bool>("--no-database") { Description = "Learn from the files only: no labels from the database, no rescoring" };
-        CliContext? context = null;   // the command's, for the database file its errors name
+        CliContext? context = null;   // the command's, once made: it knows which database the config names
         CliContext Context(ParseResult p) => context = new(p.GetValue(configOption)!, p.GetValue(dbOption), output, error, Access(p.CommandResult.Command, root, p.GetValue(noDatabaseOption)));
 
         var run = new Command("run", "Run the daemon: scheduled polls, weekly export, HTTP endpoints (default command).");
@@ -143,7 +143,14 @@ internal static class ReportCli
             // A file or database the system refuses (a folder where a file goes, no permission, a damaged database, a full
             // disk): what the operator fixes is in the message, so one line and exit 2, not a stack trace and the exit 1 of
             // failed sources. SQLite's own messages do not name the file: the line names it once, as poll's does.
-            error.WriteLine($"error: {(refusal is SqliteException && context?.DatabaseFile is { } file ? new DatabaseFailureException(file, refusal).Message : refusal.Message)}");
+            error.WriteLine($"error: {(refusal is SqliteException && context?.DatabaseLocation is { } file ? new DatabaseFailureException(file, refusal).Message : refusal.Message)}");
+            return ExitCodes.UsageOrConfig;
+        }
+        catch (Exception ex) when (context?.DatabaseLocation is { } location && ServerFailure(ex) is { } failure)
+        {
+            // The PostgreSQL server refused or failed the command (unreachable, login refused, no such database, no rights on
+            // the schema, shut down mid-command): the operator's to fix, named as poll names it, one line and exit 2.
+            error.WriteLine($"error: {new DatabaseFailureException(location, failure).Message}");
             return ExitCodes.UsageOrConfig;
         }
         catch (DraftTemplateException ex)
@@ -185,6 +192,14 @@ internal static class ReportCli
     {
         for (Exception? cause = ex; cause is not null; cause = cause is Quartz.SchedulerException ? cause.InnerException : null)
             if (cause is IOException or UnauthorizedAccessException or SqliteException or NewerDatabaseException) return cause;
+        return null;
+    }
+
+    /// <summary>The PostgreSQL failure <paramref name="ex"/> is, or that Quartz wrapped in it (see <see cref="Refusal"/>); null for anything else.</summary>
+    private static Npgsql.NpgsqlException? ServerFailure(Exception ex)
+    {
+        for (Exception? cause = ex; cause is not null; cause = cause is Quartz.SchedulerException ? cause.InnerException : null)
+            if (cause is Npgsql.NpgsqlException failure) return failure;
         return null;
     }
 

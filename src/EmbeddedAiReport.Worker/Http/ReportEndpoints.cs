@@ -11,7 +11,7 @@ using Microsoft.Net.Http.Headers;
 namespace EmbeddedAiReport.Worker.Http;
 
 /// <summary>The daemon's read-only HTTP endpoints (design.md §9).</summary>
-internal static class ReportEndpoints
+internal static partial class ReportEndpoints
 {
     // Chinese titles stay readable UTF-8 (the default encoder writes \u5E95 for every CJK character); HTML-sensitive
     // characters (< > & ' ") are still escaped, so the JSON stays safe to embed.
@@ -22,6 +22,24 @@ internal static class ReportEndpoints
 
     public static void Map(WebApplication app)
     {
+        // The database down, refusing, locked past its timeout or replaced (ReportDatabase.FailureLine) fails every page alike: 503
+        // and the one line that names it, as /healthz and poll say it, not an empty 500 and a stack trace in the log.
+        app.Use(async (http, next) =>
+        {
+            try
+            {
+                await next(http);
+            }
+            catch (Exception ex) when (!http.Response.HasStarted && http.RequestServices.GetRequiredService<ReportDatabase>().FailureLine(ex) is { } failure)
+            {
+                DatabaseFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReportEndpoints)), http.Request.Path, failure);
+                http.Response.Clear();
+                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                http.Response.ContentType = "text/plain; charset=utf-8";
+                await http.Response.WriteAsync($"database unavailable: {failure}\n", http.RequestAborted);
+            }
+        });
+
         app.MapMethods("/healthz", GetOrHead, async (HealthCheck health, CancellationToken ct) =>
         {
             var (healthy, body) = await health.EvaluateAsync(ct);
@@ -115,4 +133,7 @@ internal static class ReportEndpoints
             return Results.StatusCode(StatusCodes.Status304NotModified);
         return Results.Text(text, contentType);
     }
+
+    [LoggerMessage(EventId = 4204, Level = LogLevel.Error, Message = "{Path} answered 503, the database failed: {Error}")]
+    private static partial void DatabaseFailed(ILogger logger, string path, string error);
 }

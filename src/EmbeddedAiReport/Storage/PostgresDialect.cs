@@ -14,7 +14,7 @@ namespace EmbeddedAiReport.Storage;
 internal sealed class PostgresDialect : SqlDialect
 {
     // pg_advisory_xact_lock key of the report's write lock ("EAIR" and 1); advisory locks are per database.
-    private const long WriteLockKey = 0x4541_4952_0000_0001;
+    internal const long WriteLockKey = 0x4541_4952_0000_0001;
 
     private readonly NpgsqlDataSource _source;
 
@@ -25,7 +25,7 @@ internal sealed class PostgresDialect : SqlDialect
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
         builder.ApplicationName ??= "EmbeddedAiReport";
         ConnectionString = builder.ConnectionString;
-        Location = $"postgres://{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        Location = LocationOf(builder);
         _source = NpgsqlDataSource.Create(builder);
     }
 
@@ -37,6 +37,9 @@ internal sealed class PostgresDialect : SqlDialect
 
 
     public override string NowSql => """to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')""";
+
+    /// <summary>Where the database of <paramref name="builder"/> is, for messages: host, port and database, never the password.</summary>
+    public static string LocationOf(NpgsqlConnectionStringBuilder builder) => $"postgres://{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
 
     /// <summary>Why <paramref name="connectionString"/> cannot be used, or null.</summary>
     public static string? ConnectionProblem(string connectionString)
@@ -113,10 +116,15 @@ internal sealed class PostgresDialect : SqlDialect
     // The server, not a statement: no connection (refused, broken, timed out: an NpgsqlException without a server error),
     // or the server's own state: connection exceptions (08), insufficient resources such as a full disk (53), an operator
     // intervention such as a shutdown (57P), a read-only transaction (25006, a standby), internal errors such as data corruption (XX).
+    // So is what the operator set for the role or the database, which every poll meets alike, as SQLite's locks, permissions
+    // and missing files: a login refused (28, a rotated password), the database gone (3D000), rights revoked (42501), and a
+    // statement_timeout or lock_timeout run out (57014, 55P03), which is how waiting for another daemon's write lock ends
+    // under one (SQLite's busy timeout; Npgsql's own command timeout is a broken connection, above).
     public override bool IsUnavailable(Exception exception) => exception switch
     {
         PostgresException { SqlState: var state } => state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal)
-            || state.StartsWith("57P", StringComparison.Ordinal) || state == "25006" || state.StartsWith("XX", StringComparison.Ordinal),
+            || state.StartsWith("57P", StringComparison.Ordinal) || state == "25006" || state.StartsWith("XX", StringComparison.Ordinal)
+            || state.StartsWith("28", StringComparison.Ordinal) || state is "3D000" or "42501" or "57014" or "55P03",
         NpgsqlException => true,
         _ => false,
     };

@@ -38,6 +38,11 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     /// <summary>Where the data is, for messages: the SQLite file, or the PostgreSQL host, port and database.</summary>
     public string Location => _dialect.Location;
 
+    /// <summary>The <see cref="Location"/> of the database <see cref="Create"/> would open with the same arguments, without opening it.</summary>
+    public static string LocationOf(StorageOptions storage, string sqlitePath) => storage.Provider == StorageProvider.Postgres && storage.ConnectionString is { } connectionString
+        ? PostgresDialect.LocationOf(new Npgsql.NpgsqlConnectionStringBuilder(connectionString))
+        : System.IO.Path.GetFullPath(sqlitePath);
+
     /// <summary>Full path of the SQLite file; null on PostgreSQL.</summary>
     public string? Path => (_dialect as SqliteDialect)?.Path;
 
@@ -242,11 +247,19 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
 /// </summary>
 public sealed class DatabaseFailureException(string location, Exception inner) : Exception(Describe(location, inner), inner)
 {
+    /// <summary>
+    /// What went wrong in one line: the message, but of a PostgreSQL error only its state and text (its message goes on with
+    /// lines of the statement's position or detail).
+    /// </summary>
+    public static string CauseOf(Exception exception) =>
+        (exception is Npgsql.PostgresException server ? $"{server.SqlState}: {server.MessageText}" : exception.Message).TrimEnd('.');
+
     // SQLite's messages do not name the file; a replaced file's does already. Nor do they say which file or folder SQLite
     // may not write ("attempt to write a readonly database"): that is added (WriteAccess.SqliteProblem).
     private static string Describe(string location, Exception inner)
     {
-        var message = inner.Message.StartsWith(location, StringComparison.Ordinal) ? inner.Message.TrimEnd('.') : $"{location}: {inner.Message.TrimEnd('.')}";
+        var cause = CauseOf(inner);
+        var message = cause.StartsWith(location, StringComparison.Ordinal) ? cause : $"{location}: {cause}";
         return WriteAccess.SqliteProblem(location, inner) is { } problem ? $"{message}; {problem}" : message;
     }
 }

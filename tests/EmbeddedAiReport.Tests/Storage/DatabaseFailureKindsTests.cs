@@ -63,7 +63,12 @@ public sealed class DatabaseFailureKindsTests : IDisposable
     [InlineData("23505", false)]  // unique_violation: one row
     [InlineData("22001", false)]  // string_data_right_truncation
     [InlineData("42P01", false)]  // undefined_table: a statement's SQL
-    [InlineData("57014", false)]  // query_canceled: a statement cancelled, not the server down
+    [InlineData("57014", true)]   // query_canceled: a statement_timeout of the role or database ran out (SQLite's busy timeout)
+    [InlineData("55P03", true)]   // lock_not_available: a lock_timeout ran out
+    [InlineData("28P01", true)]   // invalid_password: the login refused (a rotated password)
+    [InlineData("28000", true)]   // invalid_authorization_specification: pg_hba.conf refuses it
+    [InlineData("3D000", true)]   // invalid_catalog_name: the database does not exist
+    [InlineData("42501", true)]   // insufficient_privilege: the role's rights (SQLITE_PERM)
     [InlineData("40001", false)]  // serialization_failure
     public void Postgres_SqlState_IsTheDatabasesFailureOrTheStatements(string state, bool unavailable)
     {

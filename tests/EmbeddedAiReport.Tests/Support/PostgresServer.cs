@@ -92,9 +92,12 @@ public static class PostgresServer
         return connection;
     }
 
-    private static void Execute(string sql)
+    /// <summary>Runs <paramref name="sql"/> as the server's administrator, in the maintenance database or the one <paramref name="connectionString"/> names.</summary>
+    public static void Execute(string sql, string? connectionString = null)
     {
-        using var admin = Open(AdminConnectionString);
+        var target = connectionString is null ? AdminConnectionString
+            : new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = new NpgsqlConnectionStringBuilder(connectionString).Database, Pooling = false }.ConnectionString;
+        using var admin = Open(target);
         Execute(admin, sql);
     }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using EmbeddedAiReport.Tests.Support;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Worker;
@@ -113,21 +114,21 @@ public sealed partial class MetricsTests : LoopbackTest
     }
 
     [Fact]
-    public async Task Healthz_DatabaseDamagedInPlace_Answers503NamingTheFile()
+    public async Task Healthz_FileThatIsNoDatabase_IsUnavailableNamingTheFile()
     {
-        await using var daemon = await StartAsync(unhealthyShare: 1);
-        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
-        // The same file (same inode), its header overwritten: SQLite's message ("file is not a database") names no file.
-        SqliteConnection.ClearAllPools();
-        await using (var file = new FileStream(Folder.File("report.db"), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
-            await file.WriteAsync(Encoding.ASCII.GetBytes(new string('x', 100)));
-        SqliteConnection.ClearAllPools();
+        // SQLite's message ("file is not a database") names no file. (Damaging a running daemon's file in place is no
+        // test of it: its open connections may read the header from the log, and answer.)
+        var config = Folder.ConfigWithSources("""{"sources": []}""");
+        var file = Folder.File("not-a-database.db");
+        File.WriteAllText(file, new string('x', 4096));
+        var loaded = EmbeddedAiReport.Worker.WorkerHost.LoadConfig(config, file);
+        await using var app = EmbeddedAiReport.Worker.WorkerHost.Build(loaded, daemon: true);
 
-        var after = await http.GetAsync("healthz");
-        var reason = JsonDocument.Parse(await after.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString();
+        var (healthy, body) = await app.Services.GetRequiredService<EmbeddedAiReport.Worker.Http.HealthCheck>().EvaluateAsync(CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, after.StatusCode);
-        Assert.StartsWith($"database unreachable: {Folder.File("report.db")}: SQLite Error 26: 'file is not a database'", reason);
+        Assert.False(healthy);
+        Assert.StartsWith($"database unreachable: {file}: SQLite Error 26: 'file is not a database'",
+            Assert.IsType<EmbeddedAiReport.Worker.Http.HealthUnavailable>(body).Reason);
     }
 
     // What /healthz says once the database file is not the one the daemon opened (README: a deleted or replaced file).

@@ -57,6 +57,15 @@ internal sealed class SqliteDialect : SqlDialect
         return connection;
     }
 
+    /// <summary>Bytes of <c>-wal</c> file kept when a commit starts the log over after a checkpoint (<c>PRAGMA journal_size_limit</c>).</summary>
+    /// <remarks>
+    /// The daemon's pooled connections keep the file open, so SQLite never deletes it, and without a limit it keeps the
+    /// size of the largest log it ever held: one cold poll, or a poll into a large database, left 30–250 MB beside the
+    /// database (and in <c>eair_database_size_bytes</c>) until the daemon stopped. Twice what the background checkpoint
+    /// lets build up (WalCheckpointer: 2,048 pages, 8 MB), so the usual log reuses the file without growing it.
+    /// </remarks>
+    internal const long LogSizeLimit = 16L * 1024 * 1024;
+
     /// <summary>Throws <see cref="DatabaseReplacedException"/> when the file the first connection opened is no longer at <see cref="Path"/>.</summary>
     /// <remarks>
     /// A file deleted or replaced (<c>mv other.db report.db</c>, a restore) under a running daemon would otherwise go on
@@ -82,7 +91,9 @@ internal sealed class SqliteDialect : SqlDialect
             await connection.OpenAsync(cancellationToken);
             // SQLite's default page cache (2 MB): connections are pooled, and each keeps what it read, so a larger cache on
             // every connection held ~10 MB more in the idle daemon. The writer gets a larger one (ConfigureWriterAsync).
-            await ExecuteAsync(connection, null, $"PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", cancellationToken);
+            // The log file cut back to LogSizeLimit when a commit starts it over after a checkpoint: see LogSizeLimit.
+            await ExecuteAsync(connection, null,
+                $"PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit={LogSizeLimit};", cancellationToken);
             return connection;
         }
         catch

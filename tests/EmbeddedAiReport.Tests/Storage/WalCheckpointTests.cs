@@ -62,6 +62,27 @@ public sealed class WalCheckpointTests : IDisposable
         Assert.Equal(200L * frames.Count, DatabaseProbe.Scalar(connection, "SELECT count(*) FROM entries"));
     }
 
+    [Fact]
+    public async Task CommitAsync_AfterOnePollWroteMoreThanSixteenMegabytesOfLog_TheLogFileShrinksBackOnceItIsCopied()
+    {
+        // A daemon's connections stay open (pooled), so SQLite never deletes its -wal file: without a size limit the file
+        // keeps the size of the largest log it ever held (a cold poll, a poll into a large database) until the daemon stops.
+        var writer = _services.Get<IngestWriter>();
+        await MigratedAndCheckpointedAsync();
+        const long limit = 16L * 1024 * 1024;   // README, "How it works": the log is cut back to 16 MB after a checkpoint
+
+        await writer.CommitAsync(Record(5000), Writes(0, 5000), null, CancellationToken.None);
+        await writer.Checkpointer!.IdleAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var grown = new FileInfo(_services.DatabasePath + "-wal").Length;
+        await writer.CommitAsync(Record(1), Writes(5000, 1), null, CancellationToken.None);
+        await writer.Checkpointer!.IdleAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(grown > limit, $"the large poll wrote only {grown} bytes of log");
+        Assert.InRange(new FileInfo(_services.DatabasePath + "-wal").Length, 1, limit);
+        using var connection = DatabaseProbe.Open(_services.Database);
+        Assert.Equal(5001L, DatabaseProbe.Scalar(connection, "SELECT count(*) FROM entries"));
+    }
+
     // The schema in the file and an empty log, so that the writer's frames are all the log holds.
     private async Task<long> MigratedAndCheckpointedAsync()
     {

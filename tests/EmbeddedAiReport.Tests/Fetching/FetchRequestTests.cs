@@ -18,4 +18,20 @@ public sealed class FetchRequestTests
     [InlineData("http://example.org:8080/feed", "https://example.org/feed", false)]
     public void SameOrigin_RedirectTarget_KeepsHeadersOnlyOnTheSourcesOrigin(string from, string next, bool same) =>
         Assert.Equal(same, FetchRequest.SameOrigin(new Uri(from), new Uri(next)));
+
+    [Fact]
+    public void CrossOriginOnly_NamesInAnyCase_KeepsUserAgentAcceptAndAcceptLanguageOnly()
+    {
+        // README: past another origin only User-Agent, Accept and Accept-Language go on; RFC 9110 §5.1: field names are
+        // case-insensitive, and sources.json keeps them as the editor wrote them.
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["user-agent"] = "Mozilla/5.0", ["accept"] = "application/atom+xml", ["ACCEPT-LANGUAGE"] = "zh-CN",
+            ["authorization"] = "Basic dXNlcjpwYXNzd29yZA==", ["cookie"] = "session=4f3c2a",
+        };
+
+        var kept = FetchRequest.CrossOriginOnly(headers);
+
+        Assert.Equal(["ACCEPT-LANGUAGE", "accept", "user-agent"], kept.Keys.Order(StringComparer.Ordinal));
+    }
 }

@@ -78,6 +78,8 @@ public sealed class SourceCatalogTests : IDisposable
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Accept-Encoding": "br"}}]}""", "sources.json: source 'a': headers: 'Accept-Encoding': set by the fetcher, not per source")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headersEnv": {"Authorization": "Bearer abc"}}]}""", "sources.json: source 'a': headersEnv: 'Authorization': not an environment variable name (letters, digits, _), not the value")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Cookie": "a=1"}, "headersEnv": {"cookie": "EAIR_TEST_NEVER_SET_4F0C"}}]}""", "sources.json: source 'a': headersEnv: 'cookie': also set in 'headers'; keep one")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"X-Token": "caf\u00e9"}}]}""", "sources.json: source 'a': headers: 'X-Token': the value has a control or non-ASCII character")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Cookie": "a=1"}, "headersEnv": {"cookie": "a=2"}}]}""", "sources.json: source 'a': headersEnv: 'cookie': also set in 'headers'; keep one")]
     [InlineData("""{"sources": [{"id": "a", "kind": "github-releases", "repo": "Tencent/ncnn", "api": "rest", "tokenEnv": "GH_PAT", "headers": {"Authorization": "token x"}}]}""", "sources.json: source 'a': headers: 'Authorization' and tokenEnv both give the API credentials; keep one")]
     [InlineData("""{"sources": [{"kind": "feed", "url": "https://x.org/"}]}""", "sources.json: source #1: id: required")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/"}, {"id": "a", "kind": "feed", "url": "https://y.org/"}]}""", "sources.json: source 'a': id: used by another source too")]
@@ -88,6 +90,12 @@ public sealed class SourceCatalogTests : IDisposable
         var problem = Assert.Single(Problems(json));
         Assert.StartsWith(expected, problem);
     }
+
+    // RFC 9110 §5.5: a field value's visible ASCII may hold spaces and tabs (README: printable ASCII, no line break).
+    [Theory]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"X-Token": "a\tb"}}]}""")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Accept": "application/atom+xml, */*;q=0.5"}}]}""")]
+    public void Parse_HeaderValueWithSpacesOrTabs_IsNoProblem(string json) => Assert.Empty(Problems(json));
 
     [Fact]
     public void Parse_HeadersEnvVariableNotSet_IsAWarningOfTheEnabledSourceNotAProblemOfTheFile()

@@ -27,15 +27,22 @@ public static class CliRunner
     public static Task<CliResult> RunChildAsync(params string[] args) => RunProcessAsync([], args);
 
     /// <summary>
+    /// <see cref="RunChildAsync"/> with <paramref name="environment"/> set in the child's environment: for a value this process
+    /// cannot hold, such as an empty variable (.NET removes a variable set to "").
+    /// </summary>
+    public static Task<CliResult> RunChildAsync(IReadOnlyDictionary<string, string> environment, params string[] args) => RunProcessAsync([], args, environment);
+
+    /// <summary>
     /// <see cref="RunChildAsync"/> as a user without privileges, for what file modes refuse: run by root (who ignores them),
     /// the child runs as nobody (<c>setpriv</c>); else as this user. What it must write has to be writable by that user.
     /// </summary>
     public static Task<CliResult> RunChildUnprivilegedAsync(params string[] args) =>
         RunProcessAsync(Environment.IsPrivilegedProcess ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] : [], args);
 
-    private static async Task<CliResult> RunProcessAsync(string[] prefix, string[] args)
+    private static async Task<CliResult> RunProcessAsync(string[] prefix, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(prefix.Length > 0 ? prefix[0] : "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         foreach (var arg in prefix.Skip(1).Concat(prefix.Length > 0 ? ["dotnet"] : [])) start.ArgumentList.Add(arg);
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EmbeddedAiReport.Worker.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);

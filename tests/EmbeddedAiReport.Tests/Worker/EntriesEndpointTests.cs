@@ -115,6 +115,39 @@ public sealed class EntriesEndpointTests : LoopbackTest
         Assert.Equal(("2020-W48", "2020-11-23", "2020-11-29", 5L, 5), Shape(byDefault));
     }
 
+    [Fact]
+    public async Task Get_NoWindow_ListsTheCurrentWeekAndNamesIt()
+    {
+        // README: no window is the current week, and `week` is null only for a from/to window: the reply names the ISO
+        // week its from (a Monday) .. to (the Sunday) are.
+        var (status, _, body) = await GetAsync();
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var from = DateOnly.ParseExact(body.GetProperty("from").GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var to = DateOnly.ParseExact(body.GetProperty("to").GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(DayOfWeek.Monday, from.DayOfWeek);
+        Assert.Equal(from.AddDays(6), to);
+        var monday = from.ToDateTime(TimeOnly.MinValue);
+        Assert.Equal($"{System.Globalization.ISOWeek.GetYear(monday)}-W{System.Globalization.ISOWeek.GetWeekOfYear(monday):00}", body.GetProperty("week").GetString());
+    }
+
+    [Fact]
+    public async Task Get_TagAndLimit_TotalCountsTheMatchesOfTheTagOnly()
+    {
+        // README: `total` counts every match of the query, so a reply cut by `limit` shows what it left out; three of the
+        // eight papers of 2020-W48 name quantization (tags.json: quantization, int8).
+        var quantized = string.Concat(Enumerable.Range(0, 3).Select(i => FaultFeeds.Item($"INT8 quantization of detector {i}",
+            $"https://example.org/quantized/{i}", $"Post-training quantization of detector {i}.", pubDate: "Wed, 25 Nov 2020 08:00:00 GMT")));
+        Server.MapFile("eight.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(FaultFeeds.Items(5, "paper") + quantized)));
+        var sources = $$"""{"sources": [{"id": "papers", "kind": "feed", "url": "{{Server.Url("eight.xml")}}", "schedule": "0 0 0 1 1 ? 2099", "allowPrivateNetwork": true}]}""";
+
+        var (status, _, body) = await GetWithSourcesAsync(sources, "week=2020-W48", "tag=quantization", "limit=1");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(3, body.GetProperty("total").GetInt64());
+        Assert.Equal("INT8 quantization of detector", Assert.Single(body.GetProperty("entries").EnumerateArray()).GetProperty("title").GetString()![..29]);
+    }
+
     [Theory]
     [InlineData("section=papers")]
     [InlineData("section=论文")]

@@ -51,6 +51,19 @@ public sealed class SourceHeadersOutputTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Poll_HeadersEnvVariableEmpty_FailsNamingItWithoutAskingTheSource()
+    {
+        // README: a headersEnv variable that is not set, or empty, is never sent as an empty header: the source's poll
+        // fails naming the variable, without asking the source. An empty variable only a process of its own can have.
+        var config = Config();
+
+        var result = await CliRunner.RunChildAsync(new Dictionary<string, string> { [_env] = "" }, "poll", "--all", "--config", config, "--db", Folder.File("report.db"));
+
+        Assert.Contains($"headersEnv: 'Authorization': environment variable {_env} is not set (or is empty)", result.Out + result.Error);
+        Assert.Empty(Server.Requests);
+    }
+
+    [Fact]
     public async Task ValidatePollAndSources_NeverPrintTheHeaderValues()
     {
         var config = Config();

@@ -65,7 +65,8 @@ public sealed partial class ReviewEndpointsTests
         var exported = await site.CliAsync("export", "--since-last");
         var days = await http.GetStringAsync("review/2020-05-11..2020-05-17");
         var daysDraft = await http.GetStringAsync("drafts/2020-05-11..2020-05-17.md");
-        var bad = await Task.WhenAll(new[] { "review/2020-05-17..2020-05-11", "review/yesterday", "drafts/2020-05-11..2020-5-17.md" }.Select(http.GetAsync));
+        var bad = await Task.WhenAll(new[] { "review/2020-05-17..2020-05-11", "review/yesterday", "drafts/2020-05-11..2020-5-17.md",
+            "drafts/2020-05-11..2020-05-17..2020-05-24.md" }.Select(http.GetAsync));
 
         Assert.Equal(HttpStatusCode.NotFound, noIssue.StatusCode);
         Assert.Contains("since-last: no issue was published or imported yet", await noIssue.Content.ReadAsStringAsync());
@@ -109,6 +110,28 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal((get.StatusCode, get.Content.Headers.ContentType), (head.StatusCode, head.Content.Headers.ContentType));
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Issues_OneRecordedBeforeIssuesKeptTheirMarkdown_ListsItWithNoMarkdownPath()
+    {
+        // README, GET /issues: `markdown` is null for an issue recorded before issues kept their markdown (migration 0018
+        // added the column, so those rows have none).
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        Assert.Equal(0, (await site.CliAsync("import-issue", Path.Combine(Fixtures.Root, "corpus", "2020-04-26.md"))).ExitCode);
+        Assert.Equal(0, (await site.CliAsync("import-issue", Path.Combine(Fixtures.Root, "corpus", "2020-05-15.md"))).ExitCode);
+        using (var connection = DatabaseProbe.Open(site.Database, readOnly: false))
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "UPDATE issues SET markdown = NULL WHERE date = '2020-04-26'";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        var listed = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("issues")).RootElement;
+
+        Assert.Equal([("2020-05-15", "/issues/2020-05-15.md"), ("2020-04-26", null)],
+            listed.EnumerateArray().Select(i => (i.GetProperty("date").GetString(), i.GetProperty("markdown").GetString())));
     }
 
     [Fact]

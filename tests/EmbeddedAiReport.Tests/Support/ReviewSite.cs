@@ -22,7 +22,13 @@ public sealed class ReviewSite : IAsyncDisposable
     private readonly TempDirectory _directory = new();
     private WebApplication? _app;
 
-    private ReviewSite(LoopbackServer server) => Server = server;
+    private readonly TimeProvider? _clock;
+
+    private ReviewSite(LoopbackServer server, TimeProvider? clock)
+    {
+        Server = server;
+        _clock = clock;
+    }
 
     public LoopbackServer Server { get; }
     public string Config { get; private set; } = "";
@@ -32,9 +38,10 @@ public sealed class ReviewSite : IAsyncDisposable
     public string Directory => _directory.Path;
 
     /// <param name="editorToken">Sets <c>Report:EditorToken</c> when given.</param>
-    public static async Task<ReviewSite> StartAsync(string? editorToken = null)
+    /// <param name="clock">The daemon's and the CLI's clock (the system's when not given).</param>
+    public static async Task<ReviewSite> StartAsync(string? editorToken = null, TimeProvider? clock = null)
     {
-        var site = new ReviewSite(await LoopbackServer.StartAsync());
+        var site = new ReviewSite(await LoopbackServer.StartAsync(), clock);
         site.Items =
         [
             .. CorpusFeeds.Items("2020-05-15.md"),
@@ -55,7 +62,7 @@ public sealed class ReviewSite : IAsyncDisposable
         var config = WorkerHost.LoadConfig(site.Config, site.Database);
         Assert.Empty(config.Problems);
         config.Report.Urls = "http://127.0.0.1:0";
-        site._app = WorkerHost.Build(config, daemon: true);
+        site._app = WorkerHost.Build(config, daemon: true, site.WithClock);
         await site._app.StartAsync();
         var address = site._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         site.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
@@ -63,7 +70,12 @@ public sealed class ReviewSite : IAsyncDisposable
     }
 
     /// <summary>Runs the CLI on this site's config and database.</summary>
-    public Task<CliResult> CliAsync(params string[] args) => CliRunner.RunAsync([.. args, "--config", Config, "--db", Database]);
+    public Task<CliResult> CliAsync(params string[] args) => CliRunner.RunAsync(WithClock, [.. args, "--config", Config, "--db", Database]);
+
+    private void WithClock(IServiceCollection services)
+    {
+        if (_clock is not null) services.AddSingleton(_clock);
+    }
 
     /// <summary>The draft of the week as `export` prints it.</summary>
     public async Task<string> ExportAsync()

@@ -50,7 +50,7 @@ internal static class EntriesCommand
         }
         var store = app.Services.GetRequiredService<EntryStore>();
         var rows = await store.QueryAsync(query, cancellationToken);
-        var total = query.Limit > 0 && rows.Count == query.Limit ? await store.CountAsync(query, cancellationToken) : rows.Count;
+        var total = await store.TotalAsync(query, rows.Count, cancellationToken);
         var classifier = app.Services.GetRequiredService<EntryClassifier>();
         var zone = config.Draft.Zone();
         var decisions = arguments.Explain ? await EntryDecisions.ForAsync(app.Services, config, chosen, rows.Select(r => r.Entry), cancellationToken) : null;

@@ -93,7 +93,7 @@ internal static partial class ReportEndpoints
             if (!EntriesRequest.TryRead(http.Request.Query, config, time.GetUtcNow(), out var request, out var problem))
                 return Results.Json(problem, WorkerJson.Default.QueryProblem, "application/problem+json; charset=utf-8", problem.Status);
             var rows = await store.QueryAsync(request.Query, ct);
-            var total = request.Query.Limit > 0 && rows.Count == request.Query.Limit ? await store.CountAsync(request.Query, ct) : rows.Count;
+            var total = await store.TotalAsync(request.Query, rows.Count, ct);
             return Json(http, new EntriesReply(request.Week, request.Window.First, request.Window.Last, total, rows.Select(r => new EntryReply(r.Entry.Id, r.Entry.Title, r.Entry.Account,
                 r.Entry.Url, r.Entry.Section, r.Entry.Status, r.Entry.Score, r.Entry.Published, r.Entry.CanonicalKey, r.Tags))));
         });

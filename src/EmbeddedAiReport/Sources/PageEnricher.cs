@@ -19,6 +19,8 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
     {
         var budget = kind.PageBudget(source);
         if (budget <= 0 || entries.Count == 0) return entries.ToList();
+        // Sent with a page on the origin of one of the source's requests (values from the environment read once per poll).
+        var sourceHeaders = SourceHeaders.Resolve(source);
 
         var known = await pages.GetAsync(entries.Select(e => e.CanonicalKey).ToList(), cancellationToken);
         var blockedAt = await pages.LastBlockedAsync(source.Id, cancellationToken);
@@ -49,7 +51,7 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
                 continue;
             }
             budget--;
-            var headers = requests.Any(r => FetchRequest.SameOrigin(r.Uri, address)) ? SourceHeaders.Resolve(source) : null;
+            var headers = requests.Any(r => FetchRequest.SameOrigin(r.Uri, address)) ? sourceHeaders : null;
             var (completed, outcome, detail) = await ReadPageAsync(kind, source, entry, address, headers, cancellationToken);
             await pages.SaveAsync(new StoredPage(entry.CanonicalKey, source.Id, timeProvider.GetUtcNow(), outcome, detail, completed), cancellationToken);
             switch (outcome)

@@ -100,9 +100,13 @@ public sealed class EntryStore(ReportDatabase database)
         return entries.Select(e => (links.TryGetValue(e.Entry.Id, out var l) ? e.Entry with { Links = l } : e.Entry, e.Tags)).ToList();
     }
 
-    /// <summary>How many entries match <paramref name="query"/>, its limit aside: what a list cut at the limit leaves out.</summary>
-    public async Task<long> CountAsync(EntryQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// How many entries match <paramref name="query"/>, its limit aside, given that <see cref="QueryAsync"/> listed
+    /// <paramref name="listed"/> of them: counted only when the limit may have cut the list.
+    /// </summary>
+    public async Task<long> TotalAsync(EntryQuery query, int listed, CancellationToken cancellationToken)
     {
+        if (query.Limit == 0 || listed < query.Limit) return listed;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginReadAsync(connection, cancellationToken);
         await using var command = connection.CreateCommand();

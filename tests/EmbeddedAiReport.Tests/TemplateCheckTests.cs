@@ -87,14 +87,14 @@ public sealed class TemplateCheckTests
 
         Assert.Null(renderer.SampleProblem(DraftOptions.DefaultSections));
         // What the README says the template shows: every section's heading and items, links, write-ups, the 摘要, and the
-        // issues before this one under 往期回顾, each linked to its file (not the draft's own date).
+        // issues under 往期回顾, this one and those before it by year, each linked to its file.
         foreach (var heading in new[] { "## 业界新闻", "## 论文", "## 开源项目", "## 博文" }) Assert.Contains(heading + "\n", markdown);
         Assert.Contains("摘要：", markdown);
         Assert.Contains("解读：", markdown);
         Assert.Contains("标题：A Paper's Own Title", markdown);
         Assert.Contains("项目：https://github.com/owner/repo", markdown);
-        Assert.Contains("- [2020-05-08](https://github.com/ysh329/awesome-embedded-ai/blob/master/embedded-ai-report/2020-05-08.md)", markdown);
-        Assert.DoesNotContain("embedded-ai-report/2020-05-15.md", markdown);
+        Assert.Contains("| [2020-05-15](../embedded-ai-report/2020-05-15.md) | [2020-05-08](../embedded-ai-report/2020-05-08.md) |", markdown);
+        Assert.Contains("| 2 | 0 | 1 | 9 |", markdown);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -10,7 +11,9 @@ namespace EmbeddedAiReport.Drafting;
 /// <summary>Renders a <see cref="Draft"/> through the Fluid (Liquid) template editors keep in config/templates.</summary>
 /// <remarks>
 /// The template sees snake_case members: <c>date</c>, <c>count</c>, <c>from</c>, <c>to</c>, <c>past_issues</c> (the dates,
-/// <c>yyyy-MM-dd</c>, of the recorded issues before this one, newest first: the 往期回顾 list), <c>sections</c>
+/// <c>yyyy-MM-dd</c>, of the recorded issues before this one, newest first: the 2019 issues' 往期回顾 list), <c>issue_grid</c> (the
+/// same dates and this issue's, by year, newest first: <c>year</c>, <c>digits</c> and <c>rows</c> of four <c>cells</c>, a date or an
+/// empty text, the first row filled from the right: the 2020 issues' 往期回顾 table), <c>sections</c>
 /// (<c>slug</c>, <c>name</c>, <c>short_name</c>, <c>note</c>, <c>items</c>, <c>highlights</c>: the top titles for the 导读 line) and per item
 /// <c>title</c>, <c>account</c>, <c>url</c>, <c>prefix</c>, <c>summary</c>, <c>links</c> (<c>kind</c>, <c>target</c>, <c>url</c>, <c>title</c>)
 /// and <c>writeups</c> (<c>title</c>, <c>account</c>, <c>url</c>). Titles, accounts and prefixes arrive escaped for link text
@@ -45,10 +48,13 @@ public sealed class DraftRenderer
         _options = new TemplateOptions();
         var model = new TemplateModel(typeof(DraftView))
             .ListOf<DraftView, SectionView>("sections").ListOf<DraftView, string>("past_issues")
+            .ListOf<DraftView, YearView>("issue_grid").ListOf<YearView, string>("digits").ListOf<YearView, RowView>("rows").ListOf<RowView, string>("cells")
             .ListOf<SectionView, ItemView>("items").ListOf<SectionView, string>("highlights")
             .ListOf<ItemView, LinkView>("links").ListOf<ItemView, WriteupView>("writeups");
         _options.Register<DraftView>(model, ("date", v => v.Date), ("from", v => v.From), ("to", v => v.To), ("count", v => v.Count), ("sections", v => v.Sections),
-            ("past_issues", v => v.PastIssues));
+            ("past_issues", v => v.PastIssues), ("issue_grid", v => v.IssueGrid));
+        _options.Register<YearView>(model, ("year", v => v.Year), ("digits", v => v.Digits), ("rows", v => v.Rows));
+        _options.Register<RowView>(model, ("cells", v => v.Cells));
         _options.Register<SectionView>(model, ("slug", v => v.Slug), ("name", v => v.Name), ("short_name", v => v.ShortName), ("note", v => v.Note),
             ("items", v => v.Items), ("highlights", v => v.Highlights));
         _options.Register<ItemView>(model, ("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url), ("prefix", v => v.Prefix),
@@ -103,8 +109,8 @@ public sealed class DraftRenderer
     /// <summary>The draft as JSON for other tools (raw text, not escaped for markdown).</summary>
     public static string RenderJson(Draft draft)
     {
-        var model = new DraftJson(draft.Date.ToString("yyyy-MM-dd"), draft.Window.First.ToString("yyyy-MM-dd"),
-            draft.Window.Last.ToString("yyyy-MM-dd"), draft.Count,
+        var model = new DraftJson(Day(draft.Date), Day(draft.Window.First),
+            Day(draft.Window.Last), draft.Count,
             draft.Sections.Select(s => new DraftJsonSection(s.Slug, s.Name, s.Items.Select(i => new DraftJsonItem(
                 i.EntryId, i.CanonicalKey, i.Title, i.Account, i.Url, i.Prefix, i.Summary, i.Score, i.Links, i.Writeups)))));
         return JsonSerializer.Serialize(model, JsonOptions.For<DraftJson>()) + "\n";
@@ -172,15 +178,46 @@ public sealed class DraftRenderer
         return builder.ToString();
     }
 
-    private sealed record DraftView(string Date, string From, string To, int Count, IReadOnlyList<SectionView> Sections, IReadOnlyList<string> PastIssues)
+    private sealed record DraftView(string Date, string From, string To, int Count, IReadOnlyList<SectionView> Sections, IReadOnlyList<string> PastIssues,
+        IReadOnlyList<YearView> IssueGrid)
     {
-        public static DraftView Of(Draft draft) => new(
-            draft.Date.ToString("yyyy-MM-dd"), draft.Window.First.ToString("yyyy-MM-dd"), draft.Window.Last.ToString("yyyy-MM-dd"), draft.Count,
-            draft.Sections.Select(s => new SectionView(s.Slug, s.Name, s.ShortName, s.Note, s.Items.Select(ItemView.Of).ToList(),
-                s.Items.Take(HighlightCount).Select(i => EscapeLinkText(Highlight(i.Title))).ToList())).ToList(),
+        public static DraftView Of(Draft draft)
+        {
             // Before this issue only: a draft of a date already published (a second publish, a re-export) does not list itself.
-            draft.RecordedIssues.Where(d => d < draft.Date).Select(d => d.ToString("yyyy-MM-dd")).ToList());
+            var past = draft.RecordedIssues.Where(d => d < draft.Date).Distinct().OrderDescending().ToList();
+            return new(
+                Day(draft.Date), Day(draft.Window.First), Day(draft.Window.Last), draft.Count,
+                draft.Sections.Select(s => new SectionView(s.Slug, s.Name, s.ShortName, s.Note, s.Items.Select(ItemView.Of).ToList(),
+                    s.Items.Take(HighlightCount).Select(i => EscapeLinkText(Highlight(i.Title))).ToList())).ToList(),
+                past.Select(Day).ToList(), YearView.Grid([draft.Date, .. past]));
+        }
     }
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>One year of the 往期回顾 table: its digits as a row, then its issues four to a row.</summary>
+    private sealed record YearView(string Year, IReadOnlyList<string> Digits, IReadOnlyList<RowView> Rows)
+    {
+        /// <summary>How many issues a row of the table holds (the 2020 issues' table has four columns).</summary>
+        private const int Columns = 4;
+
+        /// <param name="dates">Newest first.</param>
+        /// <remarks>
+        /// As the 2020 issues kept it: a year's newest issues stand in its first row, which fills from the right (the
+        /// columns before them empty), so that each later row is a full four and the year ends at the bottom right.
+        /// </remarks>
+        public static IReadOnlyList<YearView> Grid(IEnumerable<DateOnly> dates) =>
+            dates.GroupBy(d => d.Year).Select(year =>
+            {
+                var days = year.Select(Day).ToList();
+                var cells = Enumerable.Repeat("", (Columns - days.Count % Columns) % Columns).Concat(days);
+                var text = year.Key.ToString(CultureInfo.InvariantCulture);
+                return new YearView(text, text.Select(c => c.ToString()).ToList(),
+                    cells.Chunk(Columns).Select(row => new RowView(row)).ToList());
+            }).ToList();
+    }
+
+    private sealed record RowView(IReadOnlyList<string> Cells);
 
     /// <summary>How many top titles of a section the 导读 line names.</summary>
     private const int HighlightCount = 3;

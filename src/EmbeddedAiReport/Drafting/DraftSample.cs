@@ -21,8 +21,8 @@ public static class DraftSample
         var id = 0L;
         var full = new Draft(Date, window, sections.Select(s => Section(s, Items(s.Slug, ref id))).ToList())
         {
-            // Newest first, as IssueStore gives them; the issue of the draft's own date is not a past one.
-            RecordedIssues = [Date, Date.AddDays(-7), Date.AddDays(-14), Date.AddDays(-28)],
+            // Newest first, as IssueStore gives them; the issue of the draft's own date is not a past one; one of the year before.
+            RecordedIssues = [Date, Date.AddDays(-7), Date.AddDays(-14), Date.AddDays(-28), Date.AddDays(-150)],
         };
         var empty = new Draft(Date, window, sections.Select(s => Section(s, [])).ToList());
         return [full, empty];

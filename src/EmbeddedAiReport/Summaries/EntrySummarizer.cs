@@ -1,3 +1,4 @@
+using System.Globalization;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
 using Microsoft.Extensions.AI;
@@ -70,7 +71,7 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
             failure, retryAt ?? waitUntil), cancellationToken);
         if (error is not null)
             logger.Unavailable(error, items.Count(i => i.Outcome is SummaryOutcome.Failed or SummaryOutcome.NotCalled));
-        logger.Summarized(window.First.ToString("yyyy-MM-dd"), window.Last.ToString("yyyy-MM-dd"), calls, run.Count(SummaryOutcome.Accepted),
+        logger.Summarized(window.First.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), window.Last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), calls, run.Count(SummaryOutcome.Accepted),
             run.Count(SummaryOutcome.Refused), run.Count(SummaryOutcome.Cached), items.Count);
         return run;
     }

@@ -133,23 +133,27 @@ public abstract class DraftExporterTests(StorageProvider provider) : IDisposable
     }
 
     [Fact]
-    public async Task Render_AfterIssuesWereRecorded_PastIssuesListTheEarlierOnesNewestFirst_AsTheCorpusIssuesDid()
+    public async Task Render_AfterIssuesWereRecorded_GridListsThisIssueAndTheEarlierOnesNewestFirst_AsThe2020IssuesDid()
     {
         await SeedWeekAsync();
         var history = _services.Get<IssueHistory>();
         // Two earlier issues imported, one dated after the week (an issue is recorded for a later draft to skip), and the
-        // week's own date (a second publish of it): only the earlier two belong in its 往期回顾.
+        // week's own date (a second publish of it): the earlier two and this one belong in its 往期回顾, this one once.
         foreach (var date in new[] { "2020-11-06", "2020-11-20", "2020-11-29", "2020-12-10" })
             await history.ImportAsync($"# 嵌入式AI简报 ({date})\n## 业界新闻\n- [Item of {date}](https://example.com/issue-{date})  \n", $"{date}.md", CancellationToken.None);
 
         var markdown = Renderer.Render(await BuildAsync(new EditorialWeek(2020, 48)));
 
-        // The lines as the 2019-12-02 and 2020-01-06 issues (corpus) wrote them under their 往期回顾 heading.
-        var past = markdown.Split('\n').SkipWhile(l => !l.StartsWith("## [往期回顾]")).Skip(1).Where(l => l.StartsWith("- [20")).ToList();
+        // The lines as the 2020-03-19 issue (corpus) wrote its table's first three under its 往期回顾 heading.
+        var grid = markdown.Split('\n').SkipWhile(l => !l.StartsWith("## [往期回顾]")).Skip(2).TakeWhile(l => l.StartsWith('|')).ToList();
         Assert.Equal(
         [
-            "- [2020-11-20](https://github.com/ysh329/awesome-embedded-ai/blob/master/embedded-ai-report/2020-11-20.md)  ",
-            "- [2020-11-06](https://github.com/ysh329/awesome-embedded-ai/blob/master/embedded-ai-report/2020-11-06.md)  ",
-        ], past);
+            "| 2 | 0 | 2 | 0 |",
+            "|:---:|:---:|:---:|:---:|",
+            "| - | [2020-11-29](../embedded-ai-report/2020-11-29.md) | [2020-11-20](../embedded-ai-report/2020-11-20.md) | [2020-11-06](../embedded-ai-report/2020-11-06.md) |",
+        ], grid);
+        // The 2019 issues' list form stays a template's choice: past_issues holds the earlier two only.
+        var list = new DraftRenderer("{% for issue in past_issues %}{{ issue }};{% endfor %}").Render(await BuildAsync(new EditorialWeek(2020, 48)));
+        Assert.Equal("2020-11-20;2020-11-06;", list);
     }
 }

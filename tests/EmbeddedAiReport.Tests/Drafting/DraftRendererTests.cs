@@ -104,4 +104,33 @@ public sealed class DraftRendererTests
         Assert.Single(item.Descendants<LinkInline>());
         Assert.Empty(item.Descendants<HtmlInline>());
     }
+
+    [Fact]
+    public void Render_IssuesOfTwoYears_GridOfYearsAsThe2020IssuesKeptTheir往期回顾()
+    {
+        // The 2020-03-19 issue (corpus) lists itself and the two 2020 issues before it in its table's first row, filled from
+        // the right, under the year's digits and the alignment row; a year before heads its own rows with its digits.
+        var date = new DateOnly(2020, 3, 19);
+        var draft = new Draft(date, DraftWindow.Of(date.AddDays(-16), date, Shanghai), [new DraftSectionItems("news", "news", "news", null, [Item("高通发布骁龙875")])])
+        {
+            RecordedIssues = [date, new(2020, 3, 2), new(2020, 2, 16), new(2019, 12, 17), new(2019, 12, 2), new(2019, 11, 18)],
+        };
+
+        var grid = Table(Renderer.Render(draft).Split('\n'));
+
+        var corpus = Table(File.ReadAllLines(Path.Combine(Fixtures.Root, "corpus", "2020-03-19.md")));
+        Assert.Equal(corpus.Take(3), grid.Take(3));
+        Assert.Equal(
+        [
+            corpus.Single(l => l.StartsWith("| 2 | 0 | 1 | 9 |", StringComparison.Ordinal)),
+            "| - | [2019-12-17](../embedded-ai-report/2019-12-17.md) | [2019-12-02](../embedded-ai-report/2019-12-02.md) | [2019-11-18](../embedded-ai-report/2019-11-18.md) |",
+        ], grid.Skip(3));
+        // As a table a markdown viewer shows: one table of four columns.
+        Assert.Equal(4, Assert.Single(Markdown.Parse(string.Join('\n', grid), new MarkdownPipelineBuilder().UsePipeTables().Build())
+            .Descendants<Markdig.Extensions.Tables.Table>()).ColumnDefinitions.Count(c => c.Alignment is not null));
+
+        static List<string> Table(IEnumerable<string> lines) =>
+            lines.SkipWhile(l => !l.StartsWith("## [往期回顾]", StringComparison.Ordinal)).Skip(1).SkipWhile(l => l.Length == 0)
+                .TakeWhile(l => l.StartsWith('|')).Select(l => l.TrimEnd()).ToList();
+    }
 }

@@ -123,7 +123,7 @@ internal static class ExportCommand
         if (arguments.Week is { } weekText)
             return EditorialWeek.TryParse(weekText) is { } week
                 ? (DraftWindow.Of(week, zone), "", "")
-                : (null, $"{prefix}week: '{weekText}' is not an ISO week such as 2020-W48", "week");
+                : (null, $"{prefix}week: '{weekText}' is not an ISO week such as 2020-W48" + (EditorialWeek.Reason(weekText) is { } why ? $": {why}" : ""), "week");
         if (arguments.From is null && arguments.To is null) return (DraftWindow.Of(EditorialWeek.Containing(now, zone), zone), "", "");
         if (arguments.From is null || arguments.To is null)
             return (null, $"{prefix}from and {prefix}to go together", arguments.From is null ? "from" : "to");
@@ -131,6 +131,10 @@ internal static class ExportCommand
             DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
         if (Date(arguments.From) is not { } from || Date(arguments.To) is not { } to)
             return (null, $"{prefix}from/{prefix}to: dates are yyyy-MM-dd", Date(arguments.From) is null ? "from" : "to");
+        // Outside these years a window's UTC range is no date at all (0001-01-01 in Shanghai starts before year 1).
+        foreach (var (day, name) in new[] { (from, "from"), (to, "to") })
+            if (day.Year is < EditorialWeek.FirstYear or > EditorialWeek.LastYear)
+                return (null, $"{prefix}{name} {day:yyyy-MM-dd}: dates run from {EditorialWeek.FirstYear}-01-01 to {EditorialWeek.LastYear}-12-31", name);
         if (to < from) return (null, $"{prefix}to {to:yyyy-MM-dd} is before {prefix}from {from:yyyy-MM-dd}", "to");
         return (DraftWindow.Of(from, to, zone), "", "");
     }

@@ -13,7 +13,7 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// <summary>
 /// The calendar as the editor and the operator meet it: 2026 is the first year of the product with an ISO week 53
 /// (2026-12-28 .. 2027-01-03), an entry posted 16:00–23:59 UTC is the next day in Shanghai, a year without week 53, days
-/// far outside any feed's dates.
+/// far outside any feed's dates, and a --since-last whose last issue is months old.
 /// </summary>
 public sealed class CalendarEdgesTests : LoopbackTest
 {
@@ -129,5 +129,33 @@ public sealed class CalendarEdgesTests : LoopbackTest
         Assert.Equal("'0001-01-01..2026-12-04': from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", Detail(2));
         Assert.Equal("'2026-12-01..9999-12-31': to 9999-12-31: dates run from 1990-01-01 to 9998-12-31", Detail(3));
         Assert.Equal("from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", Detail(4));
+    }
+
+    [Fact]
+    public async Task SinceLast_TheLastIssueIsMonthsOld_DraftsEverythingSinceWithANoteInTheCliAndOnThePage()
+    {
+        await PollAsync(W53Monday, W53Thursday);
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W53")).ExitCode);   // on 2027-01-04: the issue covers 2026-12-28 .. 2027-01-03
+        _clock.SetUtcNow(new DateTimeOffset(2027, 1, 20, 10, 0, 0, Shanghai));    // 17 days since: a usual gap between issues
+        await PollAsync(W53Monday, W53Thursday, W01Monday);
+        var usual = await Cli("entries", "--since-last");
+        _clock.SetUtcNow(new DateTimeOffset(2027, 6, 1, 10, 0, 0, Shanghai));     // five months since
+        (string Title, DateTimeOffset At) may = ("五月的NPU新品", new(2027, 5, 28, 2, 0, 0, TimeSpan.Zero));
+        await PollAsync(W53Monday, W53Thursday, W01Monday, may);
+
+        var entries = await Cli("entries", "--since-last");
+        var export = await Cli("export", "--since-last", "--format", "json");
+        var pages = await GetAsync("review/since-last", "review/2027-W22");
+
+        const string Note = "note: the window since the last issue, 2027-01-04 .. 2027-06-01, spans 149 days (issues have come every two to five weeks): "
+            + "the last recorded issue is old, so this draft ranks everything since; to draft less, ";
+        Assert.Equal((0, "1 entries (2027-01-04 .. 2027-01-20)\n"), (usual.ExitCode, usual.Error.ReplaceLineEndings("\n")));
+        Assert.Equal(0, entries.ExitCode);
+        Assert.Equal(Note + "name a shorter one with --week or --from/--to\n2 entries (2027-01-04 .. 2027-06-01)\n", entries.Error.ReplaceLineEndings("\n"));
+        Assert.Equal(0, export.ExitCode);
+        Assert.StartsWith(Note, export.Error);
+        Assert.Equal(new[] { W01Monday.Title, may.Title }.Order(StringComparer.Ordinal), Titles(export.Out));
+        Assert.Contains(WebUtility.HtmlEncode(Note + "open a week (/review/2027-W22) or days (/review/2027-05-19..2027-06-01)"), pages[0].Body);
+        Assert.DoesNotContain("note: the window since", pages[1].Body);
     }
 }

@@ -61,7 +61,11 @@ internal static class ExportCommand
         Arguments arguments, CancellationToken cancellationToken, string? nothingNewer = null)
     {
         var (window, problem, empty) = await WindowOrProblemAsync(services, config, arguments, cancellationToken);
-        if (window is not null) return (window, false);
+        if (window is not null)
+        {
+            if (arguments.SinceLast && LongSinceLast(window, "name a shorter one with --week or --from/--to") is { } note) context.Error.WriteLine(note);
+            return (window, false);
+        }
         context.Error.WriteLine(empty && nothingNewer is not null ? $"{problem}; {nothingNewer}" : problem);
         return (null, empty && nothingNewer is not null);
     }
@@ -102,6 +106,25 @@ internal static class ExportCommand
             : (DraftWindow.Of(first, today, zone), "", false);
     }
 
+    /// <summary>
+    /// The longest <c>--since-last</c> window drafted without a note: six weeks. The editor's issues came every 12 to 34 days
+    /// (the corpus, 2019-03-31 .. 2020-05-15); a window longer than that means the last recorded issue is old (forgotten to
+    /// publish, or only an old issue imported), and its draft ranks months of entries against each other.
+    /// </summary>
+    public const int SinceLastNoteDays = 42;
+
+    /// <summary>
+    /// The note <c>--since-last</c> (and the review page's since-last) gives when <paramref name="window"/> spans more than
+    /// <see cref="SinceLastNoteDays"/> days, ending with <paramref name="narrower"/> (how to name a shorter window there); null for a usual one.
+    /// </summary>
+    internal static string? LongSinceLast(DraftWindow window, string narrower)
+    {
+        var days = window.Last.DayNumber - window.First.DayNumber + 1;
+        return days <= SinceLastNoteDays ? null
+            : $"note: the window since the last issue, {window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}, spans {days} days (issues have come "
+                + $"every two to five weeks): the last recorded issue is old, so this draft ranks everything since; to draft less, {narrower}";
+    }
+
     /// <summary>The window the arguments name: --week, or --from/--to (inclusive), or the current week.</summary>
     internal static DraftWindow? Window(Arguments arguments, TimeZoneInfo zone, DateTimeOffset now, out string problem) =>
         Window(arguments, zone, now, "--", out problem, out _);
@@ -123,7 +146,7 @@ internal static class ExportCommand
         if (arguments.Week is { } weekText)
             return EditorialWeek.TryParse(weekText) is { } week
                 ? (DraftWindow.Of(week, zone), "", "")
-                : (null, $"{prefix}week: '{weekText}' is not an ISO week such as 2020-W48", "week");
+                : (null, $"{prefix}week: '{weekText}' is not an ISO week such as 2020-W48" + (EditorialWeek.Reason(weekText) is { } why ? $": {why}" : ""), "week");
         if (arguments.From is null && arguments.To is null) return (DraftWindow.Of(EditorialWeek.Containing(now, zone), zone), "", "");
         if (arguments.From is null || arguments.To is null)
             return (null, $"{prefix}from and {prefix}to go together", arguments.From is null ? "from" : "to");
@@ -131,6 +154,10 @@ internal static class ExportCommand
             DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
         if (Date(arguments.From) is not { } from || Date(arguments.To) is not { } to)
             return (null, $"{prefix}from/{prefix}to: dates are yyyy-MM-dd", Date(arguments.From) is null ? "from" : "to");
+        // Outside these years a window's UTC range is no date at all (0001-01-01 in Shanghai starts before year 1).
+        foreach (var (day, name) in new[] { (from, "from"), (to, "to") })
+            if (day.Year is < EditorialWeek.FirstYear or > EditorialWeek.LastYear)
+                return (null, $"{prefix}{name} {day:yyyy-MM-dd}: dates run from {EditorialWeek.FirstYear}-01-01 to {EditorialWeek.LastYear}-12-31", name);
         if (to < from) return (null, $"{prefix}to {to:yyyy-MM-dd} is before {prefix}from {from:yyyy-MM-dd}", "to");
         return (DraftWindow.Of(from, to, zone), "", "");
     }

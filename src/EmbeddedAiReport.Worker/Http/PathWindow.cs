@@ -47,7 +47,9 @@ internal sealed record PathWindow(string Token, DraftWindow Window, EditorialWee
                 ? (new(token, days, null), "", StatusCodes.Status200OK)
                 : (null, $"'{token}': {problem}", StatusCodes.Status400BadRequest);
         }
-        return (null, $"'{token}' is not an ISO week such as 2020-W48, days such as 2020-05-01..2020-05-15, or {SinceLast}", StatusCodes.Status400BadRequest);
+        return (null, EditorialWeek.Reason(token) is { } why
+            ? $"'{token}' is not an ISO week: {why}"
+            : $"'{token}' is not an ISO week such as 2020-W48, days such as 2020-05-01..2020-05-15, or {SinceLast}", StatusCodes.Status400BadRequest);
     }
 
     /// <summary>The problem of <see cref="ResolveAsync"/> as a reply (<c>application/problem+json</c>).</summary>

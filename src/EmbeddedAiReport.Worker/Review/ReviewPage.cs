@@ -25,6 +25,8 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
             .Text($"{window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}").Raw("</span> <a rel=\"next\"").Attr("href", $"/review/{next}").Raw(">")
             .Text(next).Raw(" →</a> · <a class=\"since-last\"").Attr("href", $"/review/{Http.PathWindow.SinceLast}").Raw(">since the last issue</a></nav>")
             .Raw("<p class=\"keys\">keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>s</kbd> shortlist · <kbd>r</kbd> reject · <kbd>u</kbd> undo the last shortlist or reject</p>");
+        if (token == Http.PathWindow.SinceLast && Cli.ExportCommand.LongSinceLast(window, $"open a week (/review/{next}) or days (/review/{window.Last.AddDays(-13):yyyy-MM-dd}..{window.Last:yyyy-MM-dd})") is { } note)
+            html.Raw("<p class=\"notice\">").Text(note).Raw("</p>");
         if (!view.CanWrite)
             html.Raw("<p class=\"notice\">Read-only: actions are allowed from loopback only, or with <code>Report:EditorToken</code> set.</p>");
         html.Raw("<p id=\"status\" role=\"status\" aria-live=\"polite\">").Text(view.Notice).Raw("</p></header>\n");

@@ -16,8 +16,29 @@ public readonly partial record struct EditorialWeek(int Year, int Week)
         if (match is null || !match.Success) return null;
         var year = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         var week = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
-        return year is >= 1990 and <= 9998 && week >= 1 && week <= ISOWeek.GetWeeksInYear(year) ? new EditorialWeek(year, week) : null;
+        return year is >= FirstYear and <= LastYear && week >= 1 && week <= ISOWeek.GetWeeksInYear(year) ? new EditorialWeek(year, week) : null;
     }
+
+    /// <summary>
+    /// Why <paramref name="text"/>, written as a week, names none: the year's last week when the week is past it (2025 has
+    /// 52 ISO weeks, 2026 has 53), the years weeks are read in, or week 0; null when it is not written as a week at all.
+    /// </summary>
+    public static string? Reason(string? text)
+    {
+        var match = text is null ? null : Pattern().Match(text.Trim());
+        if (match is null || !match.Success) return null;
+        var year = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var week = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        if (year is < FirstYear or > LastYear) return $"weeks run from {FirstYear}-W01 to {LastYear}-W52";
+        var weeks = ISOWeek.GetWeeksInYear(year);
+        return week < 1 || week > weeks ? $"{year} has {weeks} ISO weeks ({year}-W01 .. {year}-W{weeks})" : null;
+    }
+
+    /// <summary>The first year a week (or a <c>--from/--to</c> day) may be in: feeds' dates before it are not believed either.</summary>
+    public const int FirstYear = 1990;
+
+    /// <summary>The last year a week (or a day) may be in: the day after its last week's Sunday is still a date.</summary>
+    public const int LastYear = 9998;
 
     /// <summary>The week that contains <paramref name="instant"/> in <paramref name="zone"/>.</summary>
     public static EditorialWeek Containing(DateTimeOffset instant, TimeZoneInfo zone)

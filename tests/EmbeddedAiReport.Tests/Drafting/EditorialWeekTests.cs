@@ -20,6 +20,16 @@ public sealed class EditorialWeekTests
     [InlineData("")]
     public void TryParse_NotAWeek_IsNull(string text) => Assert.Null(EditorialWeek.TryParse(text));
 
+    // 2026 is the product's first year with a week 53 (ISO: a year has 53 weeks when it starts on a Thursday, or is a leap year starting on a Wednesday).
+    [Theory]
+    [InlineData("2025-W53", "2025 has 52 ISO weeks (2025-W01 .. 2025-W52)")]
+    [InlineData("2026-W54", "2026 has 53 ISO weeks (2026-W01 .. 2026-W53)")]
+    [InlineData("2026-W00", "2026 has 53 ISO weeks (2026-W01 .. 2026-W53)")]
+    [InlineData("1989-W52", "weeks run from 1990-W01 to 9998-W52")]
+    [InlineData("2026-W53", null)]
+    [InlineData("2026-12-28", null)]   // not written as a week: the callers' own message
+    public void Reason_AWeekTheYearHasNot_SaysHowManyWeeksItHas(string text, string? reason) => Assert.Equal(reason, EditorialWeek.Reason(text));
+
     [Fact]
     public void UtcRange_2020W48InShanghai_StartsSundayAt16Utc()
     {

@@ -242,7 +242,10 @@ public sealed class CliTests : IDisposable
 
     [Theory]
     [InlineData("--week: '2020-W99' is not an ISO week such as 2020-W48", "export", "--week", "2020-W99")]
+    [InlineData("--week: '2025-W53' is not an ISO week such as 2020-W48: 2025 has 52 ISO weeks (2025-W01 .. 2025-W52)", "entries", "--week", "2025-W53")]
     [InlineData("--from and --to go together", "export", "--from", "2020-05-01")]
+    [InlineData("--from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", "entries", "--from", "0001-01-01", "--to", "2020-05-01")]
+    [InlineData("--to 9999-12-31: dates run from 1990-01-01 to 9998-12-31", "publish", "--from", "2020-05-01", "--to", "9999-12-31")]
     [InlineData("use either --week or --from/--to, not both", "export", "--week", "2020-W10", "--from", "2020-05-01", "--to", "2020-05-02")]
     [InlineData("--to 2020-05-01 is before --from 2020-05-02", "export", "--from", "2020-05-02", "--to", "2020-05-01")]
     [InlineData("Argument 'pdf' not recognized. Must be one of:\n\t'markdown'\n\t'json'", "export", "--format", "pdf")]

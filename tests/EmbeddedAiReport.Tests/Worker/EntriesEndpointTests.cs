@@ -58,6 +58,8 @@ public sealed class EntriesEndpointTests : LoopbackTest
     [InlineData("week=2020-W48&to=2020-11-29", "week", "use either week or from/to, not both", "YYYY-Www")]
     [InlineData("from=2020-11-23&to=29.11.2020", "to", "from/to: dates are yyyy-MM-dd", "YYYY-MM-DD")]
     [InlineData("from=2020-11-29&to=2020-11-23", "to", "to 2020-11-23 is before from 2020-11-29", "YYYY-MM-DD")]
+    [InlineData("week=2025-W53", "week", "week: '2025-W53' is not an ISO week such as 2020-W48: 2025 has 52 ISO weeks (2025-W01 .. 2025-W52)", "YYYY-Www")]
+    [InlineData("from=0001-01-01&to=2020-11-23", "from", "from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", "YYYY-MM-DD")]
     [InlineData("limit=-1", "limit", "limit: '-1' is not a number of entries (0 lists them all)", "0")]
     [InlineData("limit=ten", "limit", "limit: 'ten' is not a number of entries", "N")]
     public async Task Get_UnknownValue_Is400NamingTheParameterAndWhatItAccepts(string query, string parameter, string detail, string? accepted)

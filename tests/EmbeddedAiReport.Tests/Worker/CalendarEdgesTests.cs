@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using EmbeddedAiReport.Tests.Support;
+using EmbeddedAiReport.Worker;
+using EmbeddedAiReport.Worker.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// The calendar as the editor and the operator meet it: 2026 is the first year of the product with an ISO week 53
+/// (2026-12-28 .. 2027-01-03), an entry posted 16:00–23:59 UTC is the next day in Shanghai, a year without week 53, days
+/// far outside any feed's dates, and a --since-last whose last issue is months old.
+/// </summary>
+public sealed class CalendarEdgesTests : LoopbackTest
+{
+    private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
+    // Sunday 2026-12-27 20:00 UTC is Monday 12-28 04:00 in Shanghai: the first day of 2026-W53 there (2026-W52 in UTC).
+    private static readonly (string Title, DateTimeOffset At) W53Monday = ("周一凌晨发布的NPU驱动", new(2026, 12, 27, 20, 0, 0, TimeSpan.Zero));
+    private static readonly (string Title, DateTimeOffset At) W53Thursday = ("新年前夜的int8量化工具", new(2026, 12, 31, 12, 0, 0, TimeSpan.Zero));
+    // Sunday 2027-01-03 15:59 UTC is 23:59 in Shanghai, the last minute of 2026-W53; 17:00 UTC is Monday 2027-01-04 01:00 there (2027-W01).
+    private static readonly (string Title, DateTimeOffset At) W53LastMinute = ("周日深夜的端侧大模型评测", new(2027, 1, 3, 15, 59, 0, TimeSpan.Zero));
+    private static readonly (string Title, DateTimeOffset At) W01Monday = ("一月四日凌晨的AI芯片新闻", new(2027, 1, 3, 17, 0, 0, TimeSpan.Zero));
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2027, 1, 4, 10, 0, 0, Shanghai));
+    private string _config = "";
+    private string _db = "";
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        // Polls come from the CLI only (the daemon's application started here must not poll on its own).
+        _config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources(
+            $$"""{"sources": [{"id": "posts", "kind": "feed", "url": "{{Server.Url("posts.xml")}}", "schedule": "0 0 0 1 1 ? 2099", "allowPrivateNetwork": true}]}"""));
+        _db = Folder.File("report.db");
+    }
+
+    private Task<CliResult> Cli(params string[] args) =>
+        CliRunner.RunAsync(services => services.AddSingleton<TimeProvider>(_clock), [.. args, "--config", _config, "--db", _db]);
+
+    private async Task PollAsync(params (string Title, DateTimeOffset At)[] posts)
+    {
+        var items = posts.Select((p, i) => FaultFeeds.Item(p.Title, $"https://example.org/posts/{p.At:MMddHHmm}-{i}", $"{p.Title}：NPU 上的 int8 量化。",
+            pubDate: p.At.ToString("r", CultureInfo.InvariantCulture)));
+        Server.MapFile("posts.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(string.Concat(items))));
+        var poll = await Cli("poll");
+        Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
+    }
+
+    private static IReadOnlyList<string> Titles(string json) =>
+        JsonDocument.Parse(json).RootElement.GetProperty("sections").EnumerateArray().SelectMany(s => s.GetProperty("items").EnumerateArray())
+            .Select(i => i.GetProperty("title").GetString()!).Order(StringComparer.Ordinal).ToList();
+
+    // GETs on the daemon's application (ephemeral loopback port) on the test's clock: status and body of each path.
+    private Task<List<(HttpStatusCode Status, string Body)>> GetAsync(params string[] paths) =>
+        DaemonApplication.WithClientAsync(WorkerHost.LoadConfig(_config, _db), async (_, http) =>
+        {
+            var replies = new List<(HttpStatusCode, string)>();
+            foreach (var path in paths)
+            {
+                using var reply = await http.GetAsync(path);
+                replies.Add((reply.StatusCode, await reply.Content.ReadAsStringAsync()));
+            }
+            return replies;
+        }, services => services.AddSingleton<TimeProvider>(_clock));
+
+    [Fact]
+    public async Task Week53_EntriesExportTheReviewPageAndTheMondayJob_AgreeOnItsShanghaiDays()
+    {
+        await PollAsync(W53Monday, W53Thursday, W53LastMinute, W01Monday);
+        string[] week53 = [.. new[] { W53Monday.Title, W53Thursday.Title, W53LastMinute.Title }.Order(StringComparer.Ordinal)];
+
+        var export = await Cli("export", "--week", "2026-W53", "--format", "json");
+        var markdown = await Cli("export", "--week", "2026-W53");
+        var entries = await Cli("entries", "--week", "2026-W53");
+        var next = await Cli("export", "--week", "2027-W01", "--format", "json");
+        var pages = await GetAsync("review/2026-W53", "entries?week=2026-W53");
+        // The weekly job (Monday 09:00 in Shanghai, lag one day) on 2026-12-28 drafts 2026-W52, on 2027-01-04 2026-W53.
+        var folder = Folder.File("drafts");
+        TempDirectory.EditSettings(_config, json => json["Report"]!["DraftsDirectory"] = folder);
+        await using (var app = WorkerHost.BuildCommand(WorkerHost.LoadConfig(_config, _db), services => services.AddSingleton<TimeProvider>(_clock)))
+        {
+            foreach (var due in new[] { new DateTimeOffset(2026, 12, 28, 9, 0, 0, Shanghai), new DateTimeOffset(2027, 1, 4, 9, 0, 0, Shanghai) })
+                await ActivatorUtilities.CreateInstance<ExportDraftJob>(app.Services).Execute(JobDatabaseFailureTests.CatchUp.Of(due), CancellationToken.None);
+        }
+        var drafts = Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal(week53, Titles(export.Out));
+        Assert.Equal(("2026-12-28", "2027-01-03"), (JsonDocument.Parse(export.Out).RootElement.GetProperty("from").GetString(),
+            JsonDocument.Parse(export.Out).RootElement.GetProperty("to").GetString()));
+        Assert.Contains("# 嵌入式AI简报 (2027-01-03)", markdown.Out);   // the corpus's heading: the issue's (here the window's last) date
+        Assert.EndsWith("3 entries (2026-12-28 .. 2027-01-03)\n", entries.Error.ReplaceLineEndings("\n"));
+        Assert.All(week53, title => Assert.Contains(title, entries.Out));
+        Assert.Equal([W01Monday.Title], Titles(next.Out));
+        var (review, json) = (pages[0].Body, pages[1].Body);
+        Assert.Contains("<a rel=\"prev\" href=\"/review/2026-W52\">", review);
+        Assert.Contains("<a rel=\"next\" href=\"/review/2027-W01\">", review);
+        Assert.All(week53, title => Assert.Contains(title, review));
+        Assert.DoesNotContain(W01Monday.Title, review);
+        Assert.Equal(3, JsonDocument.Parse(json).RootElement.GetProperty("total").GetInt32());
+        Assert.Equal(["2026-W52.md", "2026-W53.md"], drafts.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("# 嵌入式AI简报 (2027-01-03)", drafts["2026-W53.md"]);
+        Assert.All(week53, title => Assert.Contains(title, drafts["2026-W53.md"]));
+        Assert.DoesNotContain(W53Monday.Title, drafts["2026-W52.md"]);
+    }
+
+    [Fact]
+    public async Task Windows_AWeek53ThatYearHasNotOrDaysNoFeedCanBeDatedIn_AreClearUsageErrorsInCliAndHttp()
+    {
+        await PollAsync(W53Monday);   // the database exists (and has its schedules' tables) before the daemon starts
+        var week = await Cli("export", "--week", "2025-W53");
+        var yearOne = await Cli("export", "--from", "0001-01-01", "--to", "2026-12-04");
+        var year9999 = await Cli("entries", "--from", "2026-12-01", "--to", "9999-12-31");
+        var pages = await GetAsync("drafts/2025-W53.md", "review/2025-W53", "drafts/0001-01-01..2026-12-04.md", "review/2026-12-01..9999-12-31",
+            "entries?from=0001-01-01&to=2027-01-01");
+
+        Assert.Equal((2, "--week: '2025-W53' is not an ISO week such as 2020-W48: 2025 has 52 ISO weeks (2025-W01 .. 2025-W52)\n"),
+            (week.ExitCode, week.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((2, "--from 0001-01-01: dates run from 1990-01-01 to 9998-12-31\n"), (yearOne.ExitCode, yearOne.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((2, "--to 9999-12-31: dates run from 1990-01-01 to 9998-12-31\n"), (year9999.ExitCode, year9999.Error.ReplaceLineEndings("\n")));
+        Assert.All(pages, page => Assert.Equal(HttpStatusCode.BadRequest, page.Status));
+        string Detail(int i) => JsonDocument.Parse(pages[i].Body).RootElement.GetProperty("detail").GetString()!;
+        Assert.Equal("'2025-W53' is not an ISO week: 2025 has 52 ISO weeks (2025-W01 .. 2025-W52)", Detail(0));
+        Assert.Equal(Detail(0), Detail(1));
+        Assert.Equal("'0001-01-01..2026-12-04': from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", Detail(2));
+        Assert.Equal("'2026-12-01..9999-12-31': to 9999-12-31: dates run from 1990-01-01 to 9998-12-31", Detail(3));
+        Assert.Equal("from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", Detail(4));
+    }
+
+    [Fact]
+    public async Task SinceLast_TheLastIssueIsMonthsOld_DraftsEverythingSinceWithANoteInTheCliAndOnThePage()
+    {
+        await PollAsync(W53Monday, W53Thursday);
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W53")).ExitCode);   // on 2027-01-04: the issue covers 2026-12-28 .. 2027-01-03
+        _clock.SetUtcNow(new DateTimeOffset(2027, 1, 20, 10, 0, 0, Shanghai));    // 17 days since: a usual gap between issues
+        await PollAsync(W53Monday, W53Thursday, W01Monday);
+        var usual = await Cli("entries", "--since-last");
+        _clock.SetUtcNow(new DateTimeOffset(2027, 6, 1, 10, 0, 0, Shanghai));     // five months since
+        (string Title, DateTimeOffset At) may = ("五月的NPU新品", new(2027, 5, 28, 2, 0, 0, TimeSpan.Zero));
+        await PollAsync(W53Monday, W53Thursday, W01Monday, may);
+
+        var entries = await Cli("entries", "--since-last");
+        var export = await Cli("export", "--since-last", "--format", "json");
+        var pages = await GetAsync("review/since-last", "review/2027-W22");
+
+        const string Note = "note: the window since the last issue, 2027-01-04 .. 2027-06-01, spans 149 days (issues have come every two to five weeks): "
+            + "the last recorded issue is old, so this draft ranks everything since; to draft less, ";
+        Assert.Equal((0, "1 entries (2027-01-04 .. 2027-01-20)\n"), (usual.ExitCode, usual.Error.ReplaceLineEndings("\n")));
+        Assert.Equal(0, entries.ExitCode);
+        Assert.Equal(Note + "name a shorter one with --week or --from/--to\n2 entries (2027-01-04 .. 2027-06-01)\n", entries.Error.ReplaceLineEndings("\n"));
+        Assert.Equal(0, export.ExitCode);
+        Assert.StartsWith(Note, export.Error);
+        Assert.Equal(new[] { W01Monday.Title, may.Title }.Order(StringComparer.Ordinal), Titles(export.Out));
+        Assert.Contains(WebUtility.HtmlEncode(Note + "open a week (/review/2027-W22) or days (/review/2027-05-19..2027-06-01)"), pages[0].Body);
+        Assert.DoesNotContain("note: the window since", pages[1].Body);
+    }
+}

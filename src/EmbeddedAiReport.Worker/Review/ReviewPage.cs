@@ -26,7 +26,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
             .Text(next).Raw(" →</a> · <a class=\"since-last\"").Attr("href", $"/review/{Http.PathWindow.SinceLast}").Raw(">since the last issue</a></nav>")
             .Raw("<p class=\"keys\">keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>s</kbd> shortlist · <kbd>r</kbd> reject · <kbd>u</kbd> undo the last shortlist or reject</p>");
         if (!view.CanWrite)
-            html.Raw("<p class=\"notice\">Read-only: actions are allowed from loopback only, or with <code>Report:EditorToken</code> set.</p>");
+            html.Raw("<p class=\"notice\">Read-only: actions are allowed from loopback only, at <code>localhost</code> or <code>127.0.0.1</code>, or with <code>Report:EditorToken</code> set.</p>");
         html.Raw("<p id=\"status\" role=\"status\" aria-live=\"polite\">").Text(view.Notice).Raw("</p></header>\n");
 
         Counts(html, view);

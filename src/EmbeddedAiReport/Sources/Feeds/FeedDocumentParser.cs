@@ -7,6 +7,8 @@ using CodeHollow.FeedReader;
 using CodeHollow.FeedReader.Feeds;
 using CodeHollow.FeedReader.Parser;
 
+using EmbeddedAiReport.Normalizing;
+
 namespace EmbeddedAiReport.Sources.Feeds;
 
 /// <summary>Bytes of an RSS 0.9x/1.0/2.0, Atom or JSON Feed document in, a <see cref="FeedDocument"/> or a reason out. Shared by every feed-based kind.</summary>
@@ -36,7 +38,7 @@ public static partial class FeedDocumentParser
             // The one pass straight from the decoded buffer: it reads only a well-formed RSS 2.0 or Atom document without a
             // DOCTYPE (it refuses one), that is, one the steps below would hand to it unchanged. Anything else takes them.
             if (streaming && FeedStreamReader.TryRead(chars, start, length - start, bases) is { } streamed)
-                return ParseResult.Ok(new FeedDocument(Clean(streamed.Title), Clean(streamed.Link), streamed.Items));
+                return ParseResult.Ok(new FeedDocument(CleanText(streamed.Title), Clean(streamed.Link), streamed.Items));
             text = new string(chars, start, length - start);
         }
         finally
@@ -61,7 +63,7 @@ public static partial class FeedDocumentParser
     private static ParseResult TryRead(string text, bool streaming, XmlBase bases)
     {
         // RSS 2.0 and Atom in one pass; the library for the rest (and for every document that is not well-formed).
-        if (streaming && FeedStreamReader.TryRead(text, bases) is { } streamed) return ParseResult.Ok(new FeedDocument(Clean(streamed.Title), Clean(streamed.Link), streamed.Items));
+        if (streaming && FeedStreamReader.TryRead(text, bases) is { } streamed) return ParseResult.Ok(new FeedDocument(CleanText(streamed.Title), Clean(streamed.Link), streamed.Items));
         Feed feed;
         try
         {
@@ -82,7 +84,7 @@ public static partial class FeedDocumentParser
         // no other name can declare the attribute).
         if (!text.Contains("xml:base", StringComparison.Ordinal)) bases = XmlBase.None;
         var items = feed.Items.Select(item => ToEntry(item, bases)).ToList();
-        return ParseResult.Ok(new FeedDocument(Clean(feed.Title), Clean(FeedLink(feed, bases)), items));
+        return ParseResult.Ok(new FeedDocument(CleanText(feed.Title), Clean(FeedLink(feed, bases)), items));
     }
 
     // The feed's link resolved against the xml:base in scope at it, as the one-pass reader does.
@@ -166,7 +168,7 @@ public static partial class FeedDocumentParser
     {
         if (extensions?.GetValueOrDefault(OrigLinkKey) is { } original && Uri.TryCreate(original.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
             link = original;
-        return new(Clean(id), title, Clean(link), description, content, Clean(author), Clean(published), Clean(updated), categories, creator, extensions);
+        return new(Clean(id), title, Clean(link), description, content, CleanText(author), Clean(published), Clean(updated), categories, creator, extensions);
     }
 
     private static readonly string OrigLinkKey = FeedEntry.ExtensionKey("http://rssnamespace.org/feedburner/ext/1.0", "origLink");
@@ -194,6 +196,10 @@ public static partial class FeedDocumentParser
     private static readonly XmlReaderSettings ReaderSettings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    // The author and the feed's title become an entry's account, printed as they are by entries, sources and the draft:
+    // no control characters (a JSON Feed's "\u001b[2J" reaches a terminal) and no bidi overrides, as titles are cleaned.
+    private static string? CleanText(string? value) => Clean(value) is { } text ? Clean(TextCleaner.CollapseWhiteSpace(text)) : null;
 
     private static bool LooksLikeHtml(string text)
     {

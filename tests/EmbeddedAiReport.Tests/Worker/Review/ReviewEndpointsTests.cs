@@ -113,6 +113,24 @@ public sealed partial class ReviewEndpointsTests
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
+    // The draft is feed text as text/markdown; errors and JSON carry what sources sent too. Without nosniff a browser may
+    // guess HTML from the content: only the review page's own answers said nosniff.
+    [Fact]
+    public async Task EveryAnswer_DraftsJsonErrorsAndAssets_SaysNosniff()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        string[] paths = [$"drafts/{ReviewSite.Week}.md", $"drafts/{ReviewSite.Week}.json", "drafts/2020-W99.md", "entries?week=" + ReviewSite.Week,
+            "entries?week=nonsense", "sources", "healthz", "metrics", "issues", "issues/2020-05-15.md", "no-such-page", "review/assets/review.js", "review"];
+
+        foreach (var path in paths)
+        {
+            var response = await http.GetAsync(path);
+            Assert.True(response.Headers.TryGetValues("X-Content-Type-Options", out var values), $"{path}: no X-Content-Type-Options ({(int)response.StatusCode})");
+            Assert.Equal("nosniff", values.Single());
+        }
+    }
+
     [Fact]
     public async Task Issues_OneRecordedBeforeIssuesKeptTheirMarkdown_ListsItWithNoMarkdownPath()
     {

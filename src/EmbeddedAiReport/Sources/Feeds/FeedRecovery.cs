@@ -19,9 +19,12 @@ internal static partial class FeedRecovery
     /// <summary>A well-formed document built from what could be read, or null when nothing usable was found.</summary>
     /// <param name="salvagedItems">The complete items kept when the document had to be cut at a break; -1 when the repairs
     /// alone made the whole document well-formed (nothing was lost).</param>
-    public static string? TryRecover(string text, out int salvagedItems)
+    /// <param name="tooDeep">True when the repaired document nests deeper than <see cref="FeedDocumentParser.MaxDepth"/>:
+    /// nothing is salvaged from it (null).</param>
+    public static string? TryRecover(string text, out int salvagedItems, out bool tooDeep)
     {
         salvagedItems = -1;
+        tooDeep = false;
         var repaired = InvalidXmlChars().Replace(BareAmpersand().Replace(text, "&amp;"), "");
         repaired = InvalidCharReference().Replace(repaired, "");
         repaired = BareLessThan().Replace(repaired, "&lt;");
@@ -31,6 +34,7 @@ internal static partial class FeedRecovery
         repaired = HtmlField().Replace(repaired, EscapeBrokenHtml);
         if (IsWellFormed(repaired)) return repaired;
         salvagedItems = 0;
+        if (tooDeep = FeedDocumentParser.NestsTooDeep(repaired)) return null;   // the repairs let the reader go deeper than the original did
 
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
         XElement? root = null;

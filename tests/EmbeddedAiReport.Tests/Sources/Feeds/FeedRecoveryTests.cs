@@ -30,6 +30,31 @@ public sealed class FeedRecoveryTests
         return new TheoryData<string, bool> { { rss, true }, { rss, false }, { atom, true }, { atom, false } };
     }
 
+    // A hostile feed that nests elements thousands deep: LINQ to XML (the library, the salvage) builds such a tree in time
+    // square to its depth, and 250,000 unclosed <title>s (2 MB) held a poll's thread for minutes. Refused before any tree.
+    public static TheoryData<string> DeeplyNested()
+    {
+        const int depth = 3000;
+        var unclosed = "<rss version=\"2.0\"><channel><title>t</title><item>" + string.Concat(Enumerable.Repeat("<title>a", depth));
+        var rdf = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\"><channel><title>t</title><link>https://e.com/</link></channel>"
+            + "<item><title>t</title><link>https://e.com/1</link><description>" + string.Concat(Enumerable.Repeat("<b>", depth)) + "x"
+            + string.Concat(Enumerable.Repeat("</b>", depth)) + "</description></item></rdf:RDF>";
+        var brokenFirst = "<rss version=\"2.0\"><channel><title>AT&T</title><item><title>a</title><description>" + string.Concat(Enumerable.Repeat("<p>", depth));
+        return new TheoryData<string> { unclosed, rdf, brokenFirst };
+    }
+
+    [Theory]
+    [MemberData(nameof(DeeplyNested))]
+    public void Parse_ElementsNestedThousandsDeep_IsRefusedAsMalformed(string xml)
+    {
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", null, new Uri("https://e.com/feed"), DateTimeOffset.UnixEpoch);
+
+        var parsed = FeedDocumentParser.Parse(document, streaming: true);
+
+        Assert.Null(parsed.Feed);
+        Assert.Equal("malformed XML: elements nested more than 256 deep (not a feed)", parsed.Error);
+    }
+
     [Theory]
     [MemberData(nameof(UnclosedVoidTags))]
     public void Parse_UnclosedHtmlVoidTagsInText_KeepsEveryItemWithItsTextAndNoWarning(string xml, bool streaming)

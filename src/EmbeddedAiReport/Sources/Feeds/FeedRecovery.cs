@@ -185,13 +185,16 @@ internal static partial class FeedRecovery
     [GeneratedRegex("""<(?<name>(?:[A-Za-z_][\w.-]*:)?(?:description|encoded|summary|content|title))(?<attributes>\s[^<>]*)?>(?<inner>(?:(?!<\k<name>[\s/>])[\s\S])*?)</\k<name>\s*>""")]
     private static partial Regex HtmlField();
 
-    [GeneratedRegex(@"<!\[CDATA\[([\s\S]*?)\]\]>")]
+    // This and VoidTag run without backtracking: a body of repeated "<![CDATA[" (or "<!--") that never closes made the
+    // backtracking engine scan to the end from each one, minutes for a feed under the size cap, uncancellable.
+    [GeneratedRegex(@"<!\[CDATA\[([\s\S]*?)\]\]>", RegexOptions.NonBacktracking)]
     private static partial Regex CdataSection();
 
     // CDATA sections and comments (kept as they are), then a start or end tag of an HTML void element, attributes quoted or
     // not. <link>, <source>, <meta> and <base> are void in HTML too, but RSS and Atom use those names for their own elements.
-    [GeneratedRegex("""<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|</?(?:area|br|col|embed|hr|img|input|param|track|wbr)(?=[\s/>])(?:[^<>"']|"[^"<]*"|'[^'<]*')*>""",
-        RegexOptions.IgnoreCase)]
+    // The name ends at white space, '/' or '>' (written without a lookahead, which the non-backtracking engine lacks).
+    [GeneratedRegex("""<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|</?(?:area|br|col|embed|hr|img|input|param|track|wbr)(?:[\s/](?:[^<>"']|"[^"<]*"|'[^'<]*')*)?>""",
+        RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex VoidTag();
 
     // "5 < 6" in text: no tag, comment or declaration starts with white space, a digit or '='.

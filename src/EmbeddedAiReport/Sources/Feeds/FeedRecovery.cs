@@ -31,7 +31,8 @@ internal static partial class FeedRecovery
         repaired = NamedEntity().Replace(repaired, ResolveEntity);
         repaired = VoidTag().Replace(repaired, EscapeVoidTag);
         if (IsWellFormed(repaired)) return repaired;
-        repaired = HtmlField().Replace(repaired, EscapeBrokenHtml);
+        if (FieldNames().Matches(repaired).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).Take(MaxFieldNames + 1).Count() <= MaxFieldNames)
+            repaired = HtmlField().Replace(repaired, EscapeBrokenHtml);
         if (IsWellFormed(repaired)) return repaired;
         salvagedItems = 0;
         if (tooDeep = FeedDocumentParser.NestsTooDeep(repaired)) return null;   // the repairs let the reader go deeper than the original did
@@ -179,6 +180,17 @@ internal static partial class FeedRecovery
     {
         public override string? LookupNamespace(string prefix) => base.LookupNamespace(prefix) ?? "urn:prefix:" + prefix;
     }
+
+    /// <summary>
+    /// Most distinct names of HTML-bearing fields (<c>title</c>, <c>media:title</c>, <c>itunes:summary</c> …) a document may
+    /// have for their HTML to be repaired; a real feed has a handful. Each name's last start tag without an end tag is
+    /// searched to the end of the text, so a hostile document of thousands of prefixes (<c>&lt;a1:title&gt;</c>,
+    /// <c>&lt;a2:title&gt;</c> …) took time square to its size: 150 KB held a poll's thread for half a minute.
+    /// </summary>
+    private const int MaxFieldNames = 32;
+
+    [GeneratedRegex(@"<((?:[A-Za-z_][\w.-]*:)?(?:description|encoded|summary|content|title))[\s/>]")]
+    private static partial Regex FieldNames();
 
     // An HTML-bearing field up to its end tag: its text never holds the start of another field of its name,
     // so a field left without its end tag cannot take the next item's field end for its own and swallow the items between.

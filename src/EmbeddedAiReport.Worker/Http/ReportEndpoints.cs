@@ -26,6 +26,13 @@ internal static partial class ReportEndpoints
         // and the one line that names it, as /healthz and poll say it, not an empty 500 and a stack trace in the log.
         app.Use(async (http, next) =>
         {
+            // Every answer is what it says it is: a browser must not sniff a draft (text/markdown, feed text inside) or an
+            // error as HTML. Set when the answer starts, so that the 503 below, which clears the headers, keeps it too.
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers.XContentTypeOptions = "nosniff";
+                return Task.CompletedTask;
+            });
             try
             {
                 await next(http);

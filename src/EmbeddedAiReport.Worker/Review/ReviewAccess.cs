@@ -8,7 +8,10 @@ namespace EmbeddedAiReport.Worker.Review;
 
 /// <summary>Who may see the review page and who may act on it (design.md §9).</summary>
 /// <remarks>
-/// Without <c>Report:EditorToken</c>: anyone who reaches the page may read it, only loopback clients may act. With it: reading and
+/// Without <c>Report:EditorToken</c>: anyone who reaches the page may read it, only loopback clients may act, and only when they
+/// name the daemon by a loopback name (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>): a web page whose own host name an
+/// attacker re-points at 127.0.0.1 (DNS rebinding) reaches the daemon from loopback too, as a page of its own origin that
+/// could read the form token and publish. With it: reading and
 /// acting need the token, as <c>Authorization: Bearer …</c> or as the cookie the login form sets (an HMAC of the token, never the
 /// token itself). Browser writes must also carry the page's anti-forgery token; bearer requests are exempt, since a browser
 /// never adds that header on its own.
@@ -26,16 +29,17 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
     public bool CanRead(HttpContext http) => Token is null || HasBearer(http) || HasCookie(http);
 
     /// <summary>May this request act (status, edit, move, publish)?</summary>
-    public bool CanWrite(HttpContext http) => Token is null ? IsLoopback(http) : HasBearer(http) || HasCookie(http);
+    public bool CanWrite(HttpContext http) => Token is null ? IsLoopback(http) && NamesLoopback(http) : HasBearer(http) || HasCookie(http);
 
     /// <summary>Checks a write request; null when allowed, else the status code and message to answer with.</summary>
     public async Task<(int Status, string Message)?> CheckWriteAsync(HttpContext http)
     {
         if (!CanWrite(http))
         {
-            return Token is null
-                ? (StatusCodes.Status403Forbidden, "review actions are allowed from loopback only (set Report:EditorToken to allow other clients)")
-                : (StatusCodes.Status401Unauthorized, "log in at /review/login or send Authorization: Bearer <Report:EditorToken>");
+            if (Token is not null) return (StatusCodes.Status401Unauthorized, "log in at /review/login or send Authorization: Bearer <Report:EditorToken>");
+            return IsLoopback(http)
+                ? (StatusCodes.Status403Forbidden, $"review actions without Report:EditorToken are allowed at http://localhost or http://127.0.0.1 only, not at '{http.Request.Host.Host}' (a DNS-rebinding page could act otherwise; set Report:EditorToken to allow other names)")
+                : (StatusCodes.Status403Forbidden, "review actions are allowed from loopback only (set Report:EditorToken to allow other clients)");
         }
         if (HasBearer(http)) return null;
         return await antiforgery.IsRequestValidAsync(http)
@@ -52,6 +56,18 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
 
     /// <summary>True when the client connects from a loopback address.</summary>
     public static bool IsLoopback(HttpContext http) => http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
+
+    /// <summary>
+    /// True when the request names the daemon by a loopback name: <c>localhost</c> (or a <c>*.localhost</c> name, which
+    /// browsers resolve to loopback themselves), a loopback address, or no Host at all (HTTP/1.0; a browser always sends one).
+    /// </summary>
+    public static bool NamesLoopback(HttpContext http)
+    {
+        var host = http.Request.Host.Host.TrimEnd('.');
+        if (host.Length == 0) return true;
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+    }
 
     private bool HasBearer(HttpContext http)
     {

@@ -28,7 +28,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         if (token == Http.PathWindow.SinceLast && Cli.ExportCommand.LongSinceLast(window, $"open a week (/review/{next}) or days (/review/{window.Last.AddDays(-13):yyyy-MM-dd}..{window.Last:yyyy-MM-dd})") is { } note)
             html.Raw("<p class=\"notice\">").Text(note).Raw("</p>");
         if (!view.CanWrite)
-            html.Raw("<p class=\"notice\">Read-only: actions are allowed from loopback only, or with <code>Report:EditorToken</code> set.</p>");
+            html.Raw("<p class=\"notice\">Read-only: actions are allowed from loopback only, at <code>localhost</code> or <code>127.0.0.1</code>, or with <code>Report:EditorToken</code> set.</p>");
         html.Raw("<p id=\"status\" role=\"status\" aria-live=\"polite\">").Text(view.Notice).Raw("</p></header>\n");
 
         Counts(html, view);

@@ -147,13 +147,15 @@ public static partial class TextCleaner
         }
     }
 
-    private static bool IsSpace(char c) => char.IsWhiteSpace(c) || char.IsControl(c) || c is '\u200b' or '\ufeff';
+    // Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) too: a title with U+202E shows its text reversed
+    // in a terminal, the review page and the draft the editor pastes ("evil" reads "live"), and no feed title needs them.
+    private static bool IsSpace(char c) => char.IsWhiteSpace(c) || char.IsControl(c) || c is '\u200b' or '\ufeff' or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069');
 
     // Every character IsSpace holds true for, found by asking it of each.
     private static readonly SearchValues<char> Spaces =
         SearchValues.Create([.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(IsSpace)]);
 
-    /// <summary>Collapses runs of white space (and removes control characters) into single spaces, trimmed.</summary>
+    /// <summary>Collapses runs of white space (and removes control and bidi override characters) into single spaces, trimmed.</summary>
     public static string CollapseWhiteSpace(string text)
     {
         // Runs on every summary and whole text of the ingest path: one pass into a buffer, the string as it is when nothing changes.

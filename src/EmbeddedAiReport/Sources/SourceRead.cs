@@ -1,4 +1,5 @@
 using EmbeddedAiReport.Fetching;
+using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Sources;
@@ -23,6 +24,16 @@ public sealed record SourceRead(
     internal RequestTracker? Tracker { get; init; }
 
     /// <summary>The source's error (null unless it failed as a whole), its warning, and each request's new health.</summary>
-    public (string? Error, string? Warning, IReadOnlyList<RequestHealth> Requests) Summarize(FetchingOptions options) =>
-        Tracker?.Summarize(Errors, RetryAfter, options) ?? (Errors.Count == 0 ? null : string.Join("; ", Errors), null, []);
+    /// <remarks>
+    /// Each line comes out as one line without control characters: errors quote what servers sent (a reason phrase, a
+    /// Location, a charset, a parser's complaint about the body), and an ESC or BEL in them would reach the operator's
+    /// terminal through <c>poll</c>, <c>sources</c> and the log.
+    /// </remarks>
+    public (string? Error, string? Warning, IReadOnlyList<RequestHealth> Requests) Summarize(FetchingOptions options)
+    {
+        var (error, warning, requests) = Tracker?.Summarize(Errors, RetryAfter, options) ?? (Errors.Count == 0 ? null : string.Join("; ", Errors), null, []);
+        return (OneLine(error), OneLine(warning), requests.Select(r => r with { Error = OneLine(r.Error) }).ToList());
+    }
+
+    private static string? OneLine(string? text) => text is null ? null : TextCleaner.CollapseWhiteSpace(text);
 }

@@ -64,6 +64,7 @@ public sealed class TextCleanerTests
     [InlineData("<p>本周介绍<span style=\"color:red\">二值</span>化网络和<b>知识</b>蒸馏</p>", "本周介绍二值化网络和知识蒸馏")]
     [InlineData("<p>Edge<STRONG>AI</STRONG> on <a href=\"https://e.com\">NPU</a>s</p><p>next</p>", "EdgeAI on NPUs next")]
     [InlineData("x<sup>2</sup><br>y<SUB>i</SUB></span>", "x2 yi")]
+    [InlineData("NPU &#x202E;lave&#27;[2J title", "NPU lave [2J title")]   // escaped bidi override and ESC: decoded, then dropped
     public void HtmlToText_Fragment_IsOneLineOfPlainText(string? html, string expected)
     {
         Assert.Equal(expected, TextCleaner.HtmlToText(html));
@@ -77,6 +78,9 @@ public sealed class TextCleanerTests
     [InlineData("\ufeffBOM first", "BOM first")]
     [InlineData("零\u200b宽", "零 宽")]
     [InlineData("全角\u3000空格", "全角 空格")]
+    [InlineData("Term \u001b[2J\u001b[31mRED\u0007 bell", "Term [2J [31mRED bell")]   // terminal escapes lose their ESC and BEL
+    [InlineData("NPU \u202eevil\u202c title", "NPU evil title")]                          // a right-to-left override (reads "live")
+    [InlineData("a\u2066isolated\u2069b \u202aembedded\u202c", "a isolated b embedded")]
     public void CollapseWhiteSpace_RunsOfSpaceAndControlCharacters_BecomeOneSpace(string text, string expected)
     {
         Assert.Equal(expected, TextCleaner.CollapseWhiteSpace(text));

@@ -305,6 +305,30 @@ public sealed class OperatorMessagesTests : LoopbackTest
         Assert.Equal("", result.Out);
     }
 
+    // The reason phrase is the server's to write: one with a screen-clearing escape, a window-title sequence and BEL reached the operator's terminal through poll and sources (and the log) as it came.
+    [Fact]
+    public async Task PollAndSources_ReasonPhraseWithTerminalEscapes_PrintTheErrorWithoutControlCharacters()
+    {
+        Server.Map("feed.xml", context =>
+        {
+            context.Response.StatusCode = 404;
+            context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>()!.ReasonPhrase = "Gone \u001b[2J\u001b]0;pwned\u0007 away";
+            return Task.CompletedTask;
+        });
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "hostile", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}
+            """);
+        var db = Folder.File("r.db");
+
+        var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
+        var sources = await CliRunner.RunAsync("sources", "--config", config, "--db", db);
+
+        Assert.Equal(1, poll.ExitCode);
+        Assert.Contains("HTTP 404 Gone [2J ]0;pwned away (check the URL", poll.Out);
+        Assert.Contains("HTTP 404 Gone [2J ]0;pwned away (check the URL", sources.Out);
+        Assert.DoesNotContain(poll.Out + poll.Error + sources.Out + sources.Error, c => char.IsControl(c) && c is not '\n' and not '\r');
+    }
+
     [Fact]
     public async Task Poll_MirrorOnLoopbackWithoutAllowPrivateNetwork_SaysSoOnceOnStdoutOnly()
     {

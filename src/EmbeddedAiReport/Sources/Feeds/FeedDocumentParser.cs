@@ -7,6 +7,8 @@ using CodeHollow.FeedReader;
 using CodeHollow.FeedReader.Feeds;
 using CodeHollow.FeedReader.Parser;
 
+using EmbeddedAiReport.Normalizing;
+
 namespace EmbeddedAiReport.Sources.Feeds;
 
 /// <summary>Bytes of an RSS 0.9x/1.0/2.0, Atom or JSON Feed document in, a <see cref="FeedDocument"/> or a reason out. Shared by every feed-based kind.</summary>
@@ -36,7 +38,7 @@ public static partial class FeedDocumentParser
             // The one pass straight from the decoded buffer: it reads only a well-formed RSS 2.0 or Atom document without a
             // DOCTYPE (it refuses one), that is, one the steps below would hand to it unchanged. Anything else takes them.
             if (streaming && FeedStreamReader.TryRead(chars, start, length - start, bases) is { } streamed)
-                return ParseResult.Ok(new FeedDocument(Clean(streamed.Title), Clean(streamed.Link), streamed.Items));
+                return ParseResult.Ok(new FeedDocument(CleanText(streamed.Title), Clean(streamed.Link), streamed.Items));
             text = new string(chars, start, length - start);
         }
         finally
@@ -46,6 +48,7 @@ public static partial class FeedDocumentParser
         if (text.Length == 0) return ParseResult.Fail("empty response body (the server sent nothing; check the URL in a browser)");
         if (LooksLikeHtml(text)) return ParseResult.Fail(HtmlPage);
         var withoutDocType = DocType().Replace(text, "");
+        if (NestsTooDeep(withoutDocType)) return ParseResult.Fail(TooDeep);
         // The one-pass reader already refused this text above; it gets it again only without a DOCTYPE (Replace returns
         // the same instance when there was none).
         var strict = TryRead(withoutDocType, streaming && !ReferenceEquals(withoutDocType, text), bases);
@@ -53,15 +56,40 @@ public static partial class FeedDocumentParser
         if (strict.Feed is not null || !strict.Error!.StartsWith("malformed XML", StringComparison.Ordinal)) return strict;
         // Lenient path: repair common breakage and keep every complete item; say so when items may be missing. A repair that
         // kept the whole document (an HTML entity without a DTD, a bare ampersand) lost nothing: no warning, as in miniflux.
-        if (FeedRecovery.TryRecover(text, out var salvaged) is { } recovered && TryRead(recovered, streaming, bases) is { Feed: { } feed })
+        if (FeedRecovery.TryRecover(text, out var salvaged, out var tooDeep) is { } recovered && TryRead(recovered, streaming, bases) is { Feed: { } feed })
             return salvaged < 0 ? ParseResult.Ok(feed) : new ParseResult(feed, null, $"{strict.Error}; recovered {salvaged} complete item(s)");
-        return strict;
+        return tooDeep ? ParseResult.Fail(TooDeep) : strict;
+    }
+
+    /// <summary>How deep elements may nest in a document the library or the repairs read (a feed needs a handful; XHTML content a few dozen).</summary>
+    internal const int MaxDepth = 256;
+
+    internal const string TooDeep = "malformed XML: elements nested more than 256 deep (not a feed)";
+
+    /// <summary>
+    /// True when elements nest deeper than <see cref="MaxDepth"/> before the document ends or breaks. LINQ to XML, which
+    /// the library and the salvage build trees with, takes time in the square of the depth: a 2 MB feed of unclosed
+    /// <c>&lt;title&gt;</c>s held a poll's thread for minutes, past any budget (a regex or a tree build cannot be cancelled).
+    /// </summary>
+    internal static bool NestsTooDeep(string text)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(text), ReaderSettings);
+            while (reader.Read())
+                if (reader.Depth > MaxDepth) return true;
+        }
+        catch (XmlException)
+        {
+            // the break: only what came before it counts
+        }
+        return false;
     }
 
     private static ParseResult TryRead(string text, bool streaming, XmlBase bases)
     {
         // RSS 2.0 and Atom in one pass; the library for the rest (and for every document that is not well-formed).
-        if (streaming && FeedStreamReader.TryRead(text, bases) is { } streamed) return ParseResult.Ok(new FeedDocument(Clean(streamed.Title), Clean(streamed.Link), streamed.Items));
+        if (streaming && FeedStreamReader.TryRead(text, bases) is { } streamed) return ParseResult.Ok(new FeedDocument(CleanText(streamed.Title), Clean(streamed.Link), streamed.Items));
         Feed feed;
         try
         {
@@ -82,7 +110,7 @@ public static partial class FeedDocumentParser
         // no other name can declare the attribute).
         if (!text.Contains("xml:base", StringComparison.Ordinal)) bases = XmlBase.None;
         var items = feed.Items.Select(item => ToEntry(item, bases)).ToList();
-        return ParseResult.Ok(new FeedDocument(Clean(feed.Title), Clean(FeedLink(feed, bases)), items));
+        return ParseResult.Ok(new FeedDocument(CleanText(feed.Title), Clean(FeedLink(feed, bases)), items));
     }
 
     // The feed's link resolved against the xml:base in scope at it, as the one-pass reader does.
@@ -166,7 +194,7 @@ public static partial class FeedDocumentParser
     {
         if (extensions?.GetValueOrDefault(OrigLinkKey) is { } original && Uri.TryCreate(original.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
             link = original;
-        return new(Clean(id), title, Clean(link), description, content, Clean(author), Clean(published), Clean(updated), categories, creator, extensions);
+        return new(Clean(id), title, Clean(link), description, content, CleanText(author), Clean(published), Clean(updated), categories, creator, extensions);
     }
 
     private static readonly string OrigLinkKey = FeedEntry.ExtensionKey("http://rssnamespace.org/feedburner/ext/1.0", "origLink");
@@ -195,13 +223,19 @@ public static partial class FeedDocumentParser
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
+    // The author and the feed's title become an entry's account, printed as they are by entries, sources and the draft:
+    // no control characters (a JSON Feed's "\u001b[2J" reaches a terminal) and no bidi overrides, as titles are cleaned.
+    private static string? CleanText(string? value) => Clean(value) is { } text ? Clean(TextCleaner.CollapseWhiteSpace(text)) : null;
+
     private static bool LooksLikeHtml(string text)
     {
         var head = text.AsSpan(0, Math.Min(text.Length, 512));
         return head.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase) || head.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
     }
 
-    [GeneratedRegex(@"<!DOCTYPE[^\[>]*(\[[\s\S]*?\])?\s*>", RegexOptions.IgnoreCase)]
+    // Without backtracking: a body of 180,000 "<!DOCTYPE [" and no "]" made the backtracking engine scan to the end from each
+    // one (2 MB: 7 s, the 10 MB cap: minutes, uncancellable); this engine reads the text once.
+    [GeneratedRegex(@"<!DOCTYPE[^\[>]*(\[[\s\S]*?\])?\s*>", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex DocType();
 
     private const string HtmlPage = "got an HTML page, not a feed (check the URL; the site may show an error or login page)";

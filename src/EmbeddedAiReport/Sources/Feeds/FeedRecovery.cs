@@ -19,18 +19,23 @@ internal static partial class FeedRecovery
     /// <summary>A well-formed document built from what could be read, or null when nothing usable was found.</summary>
     /// <param name="salvagedItems">The complete items kept when the document had to be cut at a break; -1 when the repairs
     /// alone made the whole document well-formed (nothing was lost).</param>
-    public static string? TryRecover(string text, out int salvagedItems)
+    /// <param name="tooDeep">True when the repaired document nests deeper than <see cref="FeedDocumentParser.MaxDepth"/>:
+    /// nothing is salvaged from it (null).</param>
+    public static string? TryRecover(string text, out int salvagedItems, out bool tooDeep)
     {
         salvagedItems = -1;
+        tooDeep = false;
         var repaired = InvalidXmlChars().Replace(BareAmpersand().Replace(text, "&amp;"), "");
         repaired = InvalidCharReference().Replace(repaired, "");
         repaired = BareLessThan().Replace(repaired, "&lt;");
         repaired = NamedEntity().Replace(repaired, ResolveEntity);
         repaired = VoidTag().Replace(repaired, EscapeVoidTag);
         if (IsWellFormed(repaired)) return repaired;
-        repaired = HtmlField().Replace(repaired, EscapeBrokenHtml);
+        if (FieldNames().Matches(repaired).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).Take(MaxFieldNames + 1).Count() <= MaxFieldNames)
+            repaired = HtmlField().Replace(repaired, EscapeBrokenHtml);
         if (IsWellFormed(repaired)) return repaired;
         salvagedItems = 0;
+        if (tooDeep = FeedDocumentParser.NestsTooDeep(repaired)) return null;   // the repairs let the reader go deeper than the original did
 
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
         XElement? root = null;
@@ -176,18 +181,32 @@ internal static partial class FeedRecovery
         public override string? LookupNamespace(string prefix) => base.LookupNamespace(prefix) ?? "urn:prefix:" + prefix;
     }
 
+    /// <summary>
+    /// Most distinct names of HTML-bearing fields (<c>title</c>, <c>media:title</c>, <c>itunes:summary</c> …) a document may
+    /// have for their HTML to be repaired; a real feed has a handful. Each name's last start tag without an end tag is
+    /// searched to the end of the text, so a hostile document of thousands of prefixes (<c>&lt;a1:title&gt;</c>,
+    /// <c>&lt;a2:title&gt;</c> …) took time square to its size: 150 KB held a poll's thread for half a minute.
+    /// </summary>
+    private const int MaxFieldNames = 32;
+
+    [GeneratedRegex(@"<((?:[A-Za-z_][\w.-]*:)?(?:description|encoded|summary|content|title))[\s/>]")]
+    private static partial Regex FieldNames();
+
     // An HTML-bearing field up to its end tag: its text never holds the start of another field of its name,
     // so a field left without its end tag cannot take the next item's field end for its own and swallow the items between.
     [GeneratedRegex("""<(?<name>(?:[A-Za-z_][\w.-]*:)?(?:description|encoded|summary|content|title))(?<attributes>\s[^<>]*)?>(?<inner>(?:(?!<\k<name>[\s/>])[\s\S])*?)</\k<name>\s*>""")]
     private static partial Regex HtmlField();
 
-    [GeneratedRegex(@"<!\[CDATA\[([\s\S]*?)\]\]>")]
+    // This and VoidTag run without backtracking: a body of repeated "<![CDATA[" (or "<!--") that never closes made the
+    // backtracking engine scan to the end from each one, minutes for a feed under the size cap, uncancellable.
+    [GeneratedRegex(@"<!\[CDATA\[([\s\S]*?)\]\]>", RegexOptions.NonBacktracking)]
     private static partial Regex CdataSection();
 
     // CDATA sections and comments (kept as they are), then a start or end tag of an HTML void element, attributes quoted or
     // not. <link>, <source>, <meta> and <base> are void in HTML too, but RSS and Atom use those names for their own elements.
-    [GeneratedRegex("""<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|</?(?:area|br|col|embed|hr|img|input|param|track|wbr)(?=[\s/>])(?:[^<>"']|"[^"<]*"|'[^'<]*')*>""",
-        RegexOptions.IgnoreCase)]
+    // The name ends at white space, '/' or '>' (written without a lookahead, which the non-backtracking engine lacks).
+    [GeneratedRegex("""<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|</?(?:area|br|col|embed|hr|img|input|param|track|wbr)(?:[\s/](?:[^<>"']|"[^"<]*"|'[^'<]*')*)?>""",
+        RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex VoidTag();
 
     // "5 < 6" in text: no tag, comment or declaration starts with white space, a digit or '='.

@@ -47,7 +47,7 @@ public static partial class ArticlePageParser
 
         var title = ogTitle ?? ScriptVar(scripts, "msg_title") ?? Text(html.GetElementById("activity-name")) ?? Clean(html.Title);
         var account = Text(html.GetElementById("js_name")) ?? Text(html.QuerySelector(".wx_follow_nickname"))
-            ?? Text(html.QuerySelector(".profile_nickname")) ?? ScriptVar(scripts, "nickname");
+            ?? Text(html.QuerySelector(".profile_nickname")) ?? Clean(TextCleaner.CollapseWhiteSpace(ScriptVar(scripts, "nickname") ?? ""));   // a JS string may hold \x1b
         var description = Meta(html, "meta[name='description']") ?? Meta(html, "meta[property='og:description']") ?? ScriptVar(scripts, "msg_desc");
         return (new ArticlePage(title, account, PublishTime(scripts), description is null ? null : TextCleaner.HtmlToText(description), body,
             LongLink(html, scripts)), null);

@@ -30,5 +30,19 @@ public sealed class FeedSourceTitleTests
         Assert.Equal("item 'https://example.com/a': no usable link, or neither title nor text", Assert.Single(outcome.Skipped));
     }
 
+    // The account is printed as it is stored (entries, the review page, the draft's "| account"): a terminal escape or a
+    // right-to-left override in a feed's author or title must not come with it.
+    [Theory]
+    [InlineData("""<rss version="2.0"><channel><title>T</title><item><title>A</title><link>https://example.com/a</link><author>acc&#x202E;tnuo</author></item></channel></rss>""",
+        "acc tnuo")]
+    [InlineData("""<rss version="2.0"><channel><title>Feed &#x202E;eltit</title><item><title>A</title><link>https://example.com/a</link></item></channel></rss>""",
+        "Feed eltit")]
+    [InlineData("""{"version": "https://jsonfeed.org/version/1", "title": "T", "items": [{"id": "1", "url": "https://example.com/a", "title": "A", "author": {"name": "Bob\u001b[2J\u001b]0;pwned\u0007 Smith"}}]}""",
+        "Bob [2J ]0;pwned Smith")]
+    public void Parse_AuthorOrFeedTitleWithControlOrBidiCharacters_AccountHasNone(string feed, string account)
+    {
+        Assert.Equal(account, Assert.Single(Parse(feed).Entries).Account);
+    }
+
     private static ParseOutcome.Parsed Parse(string feed) => FeedSourceParsing.Parse(feed);
 }

@@ -26,6 +26,19 @@ public sealed class ArticlePageParserTests
         Assert.DoesNotContain("<", page.Body);
     }
 
+    // The script's nickname is a JS string, whose \x1b is an ESC once decoded: the account is printed as stored.
+    [Fact]
+    public void Parse_NicknameOnlyInTheScriptWithEscapes_AccountWithoutControlCharacters()
+    {
+        var html = Fixtures.Text("wechat-article-html/handwritten_2020_article_og.html")
+            .Replace("id=\"js_name\">机器之心</a>", "></a>").Replace("htmlDecode(\"机器之心\")", "htmlDecode(\"机器\\x1b[2J\\u202e之心\")");
+
+        var (page, failure) = ArticlePageParser.Parse(new FetchedDocument(System.Text.Encoding.UTF8.GetBytes(html), "text/html", "utf-8", ArticleUri, Received));
+
+        Assert.Null(failure);
+        Assert.Equal("机器 [2J 之心", page!.Account);
+    }
+
     [Fact]
     public void Parse_Real2018ArticleWithMusic_ReadsScriptVariables()
     {

@@ -113,6 +113,24 @@ public sealed partial class ReviewEndpointsTests
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
+    // The draft is feed text as text/markdown; errors and JSON carry what sources sent too. Without nosniff a browser may
+    // guess HTML from the content: only the review page's own answers said nosniff.
+    [Fact]
+    public async Task EveryAnswer_DraftsJsonErrorsAndAssets_SaysNosniff()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        string[] paths = [$"drafts/{ReviewSite.Week}.md", $"drafts/{ReviewSite.Week}.json", "drafts/2020-W99.md", "entries?week=" + ReviewSite.Week,
+            "entries?week=nonsense", "sources", "healthz", "metrics", "issues", "issues/2020-05-15.md", "no-such-page", "review/assets/review.js", "review"];
+
+        foreach (var path in paths)
+        {
+            var response = await http.GetAsync(path);
+            Assert.True(response.Headers.TryGetValues("X-Content-Type-Options", out var values), $"{path}: no X-Content-Type-Options ({(int)response.StatusCode})");
+            Assert.Equal("nosniff", values.Single());
+        }
+    }
+
     [Fact]
     public async Task Issues_OneRecordedBeforeIssuesKeptTheirMarkdown_ListsItWithNoMarkdownPath()
     {
@@ -297,6 +315,45 @@ public sealed partial class ReviewEndpointsTests
         {
             Assert.Equal(refusedWith, refused?.Status);
         }
+    }
+
+    // DNS rebinding: a page at http://attacker.example:PORT whose name the attacker re-points at 127.0.0.1 talks to the daemon
+    // from the editor's own browser, from loopback, as its own origin: it can read the page's form token and post with it.
+    // Only the Host header it must send tells it apart from the editor's http://127.0.0.1:PORT.
+    [Fact]
+    public async Task Action_FromLoopbackUnderAnotherHostName_IsRefusedWhileLocalhostActs()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var rebound = $"attacker.example:{site.BaseUri.Port}";
+
+        var pageRequest = new HttpRequestMessage(HttpMethod.Get, $"review/{ReviewSite.Week}");
+        pageRequest.Headers.Host = rebound;
+        var page = await (await http.SendAsync(pageRequest)).Content.ReadAsStringAsync();
+        var token = WebUtility.HtmlDecode(Token().Match(page).Groups[1].Value);
+        var publish = Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, token), ("action", "publish"));
+        publish.Headers.Host = rebound;
+        var refused = await http.SendAsync(publish);
+        var action = Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", "rejected"));
+        action.Headers.Host = rebound;
+        var refusedAction = await http.SendAsync(action);
+        var afterRefused = site.StatusOf(id);
+        var issues = await http.GetStringAsync("issues");
+
+        var local = Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, await FormTokenAsync(http)), ("action", "rejected"));
+        local.Headers.Host = $"localhost:{site.BaseUri.Port}";
+        var acted = await http.SendAsync(local);
+
+        Assert.Contains("Read-only", page);
+        Assert.DoesNotContain("class=\"publish\"", page);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("'attacker.example'", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, refusedAction.StatusCode);
+        Assert.Equal("candidate", afterRefused);
+        Assert.Equal("[]", issues);
+        Assert.Equal(HttpStatusCode.SeeOther, acted.StatusCode);
+        Assert.Equal("rejected", site.StatusOf(id));
     }
 
     [Fact]

@@ -198,6 +198,18 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     /// <summary>Bytes the database takes on disk (the SQLite file and its WAL, or the PostgreSQL database).</summary>
     public Task<long> SizeAsync(CancellationToken cancellationToken) => _dialect.SizeAsync(cancellationToken);
 
+    /// <summary>
+    /// A value that differs from the one read before once anything was written to the database since (by this process or
+    /// another), so what was computed from the data can be kept while it stays the same: SQLite's <c>data_version</c>,
+    /// PostgreSQL's current snapshot. It may also differ when nothing this database holds changed (the job store, another
+    /// database of the server), never the other way round.
+    /// </summary>
+    /// <param name="connection">With SQLite the value compares only on one connection: keep it open between reads (<see cref="ChangeStampPerConnection"/>).</param>
+    public Task<string> ChangeStampAsync(DbConnection connection, CancellationToken cancellationToken) => _dialect.ChangeStampAsync(connection, cancellationToken);
+
+    /// <summary>Whether <see cref="ChangeStampAsync"/> needs one connection kept open between reads (SQLite) rather than any.</summary>
+    public bool ChangeStampPerConnection => _dialect.ChangeStampPerConnection;
+
     /// <summary>Runs a trivial query: throws what the database throws when it cannot answer.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {

@@ -97,6 +97,15 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     public abstract Task<long> SizeAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// A value that differs once another connection has committed a change (<see cref="ReportDatabase.ChangeStampAsync"/>), read
+    /// on <paramref name="connection"/>; where <see cref="ChangeStampPerConnection"/>, only values read on one connection compare.
+    /// </summary>
+    public abstract Task<string> ChangeStampAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Whether <see cref="ChangeStampAsync"/> values compare only when read on one and the same connection.</summary>
+    public abstract bool ChangeStampPerConnection { get; }
+
+    /// <summary>
     /// The first problem an integrity check of <paramref name="table"/> and its indexes (null: the whole database) finds, or null
     /// when it finds none (or the provider has no such check).
     /// </summary>

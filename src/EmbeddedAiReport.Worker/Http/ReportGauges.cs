@@ -15,8 +15,8 @@ namespace EmbeddedAiReport.Worker.Http;
 /// </summary>
 /// <remarks>
 /// The draft's items are counted from the week's draft, built again only when the week, the relevance model or the data
-/// changed since the last scrape (<see cref="ReportDatabase.ChangeStampAsync"/>): a scraper every 15 s costs a cheap query,
-/// not a draft each time.
+/// changed since the last scrape (<see cref="ReportDatabase.ChangeStampAsync"/>): on SQLite a scraper every 15 s costs a
+/// cheap query, not a draft each time. On PostgreSQL, which offers no such stamp, the draft is built at every scrape.
 /// </remarks>
 internal sealed class ReportGauges : IAsyncDisposable
 {
@@ -28,7 +28,7 @@ internal sealed class ReportGauges : IAsyncDisposable
     private readonly IOptionsMonitor<TaggingModel> _models;
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile Snapshot _snapshot = new([], [], [], 0);
-    private DbConnection? _stampConnection;   // SQLite: data_version compares only on one connection
+    private DbConnection? _stampConnection;   // data_version compares only on one connection
     private DraftCount? _draftCount;
 
     public ReportGauges(IMeterFactory meters, SourceStatuses statuses, DraftExporter drafts, ReportDatabase database, LoadedConfig config, TimeProvider timeProvider,
@@ -79,7 +79,7 @@ internal sealed class ReportGauges : IAsyncDisposable
         var window = DraftWindow.Of(EditorialWeek.Containing(_timeProvider.GetUtcNow(), zone), zone);
         var model = _models.CurrentValue;
         var stamp = await ChangeStampAsync(cancellationToken);
-        if (_draftCount is { } last && last.Window == window && ReferenceEquals(last.Model, model) && last.Stamp == stamp) return last.Items;
+        if (stamp is not null && _draftCount is { } last && last.Window == window && ReferenceEquals(last.Model, model) && last.Stamp == stamp) return last.Items;
         var draft = await _drafts.BuildAsync(window, cancellationToken);
         DraftsBuilt++;
         var items = draft.Sections.Select(s => new Measurement<long>(s.Items.Count, Tag("section", s.Slug))).ToList();
@@ -88,13 +88,10 @@ internal sealed class ReportGauges : IAsyncDisposable
     }
 
     // Read before the draft: a change committed while it is built makes the next scrape build it again.
-    private async Task<string> ChangeStampAsync(CancellationToken cancellationToken)
+    // Null (PostgreSQL): no stamp worth keeping a count for, the draft is built at every scrape.
+    private async Task<string?> ChangeStampAsync(CancellationToken cancellationToken)
     {
-        if (!_database.ChangeStampPerConnection)
-        {
-            await using var connection = await _database.OpenAsync(cancellationToken);
-            return await _database.ChangeStampAsync(connection, cancellationToken);
-        }
+        if (!_database.HasChangeStamp) return null;
         try
         {
             _stampConnection ??= await _database.OpenAsync(cancellationToken);
@@ -110,7 +107,7 @@ internal sealed class ReportGauges : IAsyncDisposable
         }
     }
 
-    private sealed record DraftCount(DraftWindow Window, TaggingModel Model, string Stamp, IReadOnlyList<Measurement<long>> Items);
+    private sealed record DraftCount(DraftWindow Window, TaggingModel Model, string? Stamp, IReadOnlyList<Measurement<long>> Items);
 
     private static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
 

@@ -105,15 +105,6 @@ internal sealed class PostgresDialect : SqlDialect
     public override Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, null, "SET synchronous_commit = off", cancellationToken);
 
-    // The current snapshot (xmin:xmax:in-progress ids): a transaction that writes takes an id, so the snapshot differs once
-    // it has begun and again once it has ended. Writes to other databases of the server change it too (a needless rebuild).
-    public override async Task<string> ChangeStampAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand(null, "SELECT pg_current_snapshot()::text");
-        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    public override bool ChangeStampPerConnection => false;
 
     public override async Task<long> SizeAsync(CancellationToken cancellationToken)
     {

@@ -199,16 +199,19 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     public Task<long> SizeAsync(CancellationToken cancellationToken) => _dialect.SizeAsync(cancellationToken);
 
     /// <summary>
-    /// A value that differs from the one read before once anything was written to the database since (by this process or
-    /// another), so what was computed from the data can be kept while it stays the same: SQLite's <c>data_version</c>,
-    /// PostgreSQL's current snapshot. It may also differ when nothing this database holds changed (the job store, another
-    /// database of the server), never the other way round.
+    /// With <see cref="HasChangeStamp"/>: a value that differs from the one read before on the same connection once anything
+    /// was written to the database since (by this process or another), so what was computed from the data can be kept while
+    /// it stays the same. SQLite's <c>data_version</c>; it may also change when nothing the report reads did (Quartz's job
+    /// store), never the other way round.
     /// </summary>
-    /// <param name="connection">With SQLite the value compares only on one connection: keep it open between reads (<see cref="ChangeStampPerConnection"/>).</param>
+    /// <param name="connection">A connection kept open between reads: values read on different connections do not compare.</param>
     public Task<string> ChangeStampAsync(DbConnection connection, CancellationToken cancellationToken) => _dialect.ChangeStampAsync(connection, cancellationToken);
 
-    /// <summary>Whether <see cref="ChangeStampAsync"/> needs one connection kept open between reads (SQLite) rather than any.</summary>
-    public bool ChangeStampPerConnection => _dialect.ChangeStampPerConnection;
+    /// <summary>
+    /// Whether the provider has a <see cref="ChangeStampAsync"/>: SQLite. PostgreSQL has none that would help (its current
+    /// snapshot moves with every write to any database of the server, the clustered job store's check-ins every few seconds included).
+    /// </summary>
+    public bool HasChangeStamp => _dialect.HasChangeStamp;
 
     /// <summary>Runs a trivial query: throws what the database throws when it cannot answer.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)

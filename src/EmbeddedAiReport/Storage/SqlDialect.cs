@@ -96,14 +96,12 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>Bytes the database takes on disk.</summary>
     public abstract Task<long> SizeAsync(CancellationToken cancellationToken);
 
-    /// <summary>
-    /// A value that differs once another connection has committed a change (<see cref="ReportDatabase.ChangeStampAsync"/>), read
-    /// on <paramref name="connection"/>; where <see cref="ChangeStampPerConnection"/>, only values read on one connection compare.
-    /// </summary>
-    public abstract Task<string> ChangeStampAsync(DbConnection connection, CancellationToken cancellationToken);
+    /// <summary>Whether the provider has a <see cref="ChangeStampAsync"/> (<see cref="ReportDatabase.HasChangeStamp"/>).</summary>
+    public virtual bool HasChangeStamp => false;
 
-    /// <summary>Whether <see cref="ChangeStampAsync"/> values compare only when read on one and the same connection.</summary>
-    public abstract bool ChangeStampPerConnection { get; }
+    /// <summary>See <see cref="ReportDatabase.ChangeStampAsync"/>.</summary>
+    public virtual Task<string> ChangeStampAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{Provider} has no change stamp");
 
     /// <summary>
     /// The first problem an integrity check of <paramref name="table"/> and its indexes (null: the whole database) finds, or null

@@ -180,7 +180,7 @@ internal sealed class SqliteDialect : SqlDialect
         return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture)!;
     }
 
-    public override bool ChangeStampPerConnection => true;
+    public override bool HasChangeStamp => true;
 
     public override Task<long> SizeAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new[] { "", "-wal" }.Select(suffix => new FileInfo(Path + suffix)).Where(f => f.Exists).Sum(f => f.Length));

@@ -105,7 +105,6 @@ internal sealed class PostgresDialect : SqlDialect
     public override Task ConfigureWriterAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, null, "SET synchronous_commit = off", cancellationToken);
 
-
     public override async Task<long> SizeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -29,13 +29,16 @@ public sealed class ReportOptions
     /// </value>
     public string? EditorToken { get; set; }
 
-    /// <value><c>fetches</c> rows older than this are deleted by the daily housekeeping job. Default: 90 days.</value>
+    /// <value>
+    /// <c>fetches</c> rows older than this are deleted by the daily housekeeping job, which also releases the stored text of
+    /// article pages read before then (<c>entry_pages</c>). Default: 90 days.
+    /// </value>
     public TimeSpan FetchRetention { get; set; } = TimeSpan.FromDays(90);
 
     /// <value><c>/healthz</c> answers 503 when more than this share of the enabled sources is failing or stale. Default: 0.5.</value>
     public double UnhealthyShare { get; set; } = 0.5;
 
-    /// <value>Quartz cron (draft time zone) of the housekeeping job (pruning old fetches). Default: daily 03:30.</value>
+    /// <value>Quartz cron (draft time zone) of the housekeeping job (pruning old fetches and old pages' text). Default: daily 03:30.</value>
     public string HousekeepingSchedule { get; set; } = "0 30 3 * * ?";
 
     /// <value>

@@ -4,10 +4,13 @@ using Quartz;
 
 namespace EmbeddedAiReport.Worker.Jobs;
 
-/// <summary>Daily: deletes <c>fetches</c> rows older than <see cref="ReportOptions.FetchRetention"/>.</summary>
+/// <summary>
+/// Daily: deletes <c>fetches</c> rows older than <see cref="ReportOptions.FetchRetention"/> and releases the text of
+/// article pages read before then (<see cref="PageStore.ReleaseTextAsync"/>: the rows stay, so the pages are not fetched again).
+/// </summary>
 /// <remarks>A failure of the database itself (locked, damaged, full, replaced) is one line (4302), as a poll's is (4203), not a stack trace.</remarks>
 [DisallowConcurrentExecution]
-internal sealed partial class HousekeepingJob(SourceStore store, ReportDatabase database, IOptions<ReportOptions> report, TimeProvider timeProvider,
+internal sealed partial class HousekeepingJob(SourceStore store, PageStore pages, ReportDatabase database, IOptions<ReportOptions> report, TimeProvider timeProvider,
     ILogger<HousekeepingJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
@@ -16,7 +19,8 @@ internal sealed partial class HousekeepingJob(SourceStore store, ReportDatabase 
         try
         {
             var pruned = await store.PruneFetchesAsync(before, cancellationToken);
-            Pruned(pruned, before);
+            var released = await pages.ReleaseTextAsync(before, cancellationToken);
+            Pruned(pruned, released, before);
         }
         catch (Exception ex) when (database.FailureLine(ex) is { } failure)
         {
@@ -27,6 +31,6 @@ internal sealed partial class HousekeepingJob(SourceStore store, ReportDatabase 
     [LoggerMessage(EventId = 4302, Level = LogLevel.Error, Message = "Housekeeping not done, the database failed: {Error}; it runs again at its next firing")]
     private partial void DatabaseFailed(string error);
 
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Housekeeping: deleted {Count} fetches row(s) older than {Before:o}")]
-    private partial void Pruned(int count, DateTimeOffset before);
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Housekeeping: deleted {Count} fetches row(s) older than {Before:o}, released the text of {Pages} article page(s) read before then")]
+    private partial void Pruned(int count, int pages, DateTimeOffset before);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Worker.Configuration;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// once. An unreadable job store or a clock that moved backwards is logged and the schedules are rebuilt from sources.json.
 /// </remarks>
 internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, LoadedConfig config, SourceStore store, IssueStore issues,
-    SchedulerTables tables, ReportDatabase database, IOptions<ReportOptions> report, TimeProvider timeProvider, ILogger<SourceScheduler> logger) : IHostedService, IDisposable
+    SchedulerTables tables, ReportDatabase database, IOptions<ReportOptions> report, TimeProvider timeProvider, PollMetrics metrics, ILogger<SourceScheduler> logger)
+    : IHostedService, IDisposable
 {
     public const string SourcesGroup = "sources";
     public const string SystemGroup = "system";
@@ -61,12 +63,16 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
 
     public void Dispose() => _gate.Dispose();
 
-    /// <summary>Applies a reload of sources.json: reschedules what changed, lifts the pause of edited sources, polls new ones.</summary>
+    /// <summary>
+    /// Applies a reload of sources.json: reschedules what changed, lifts the pause of edited sources, polls new ones, and
+    /// drops the <c>/metrics</c> series of removed ones.
+    /// </summary>
     public async Task ApplyAsync(ReloadResult reload, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            metrics.Keep(reload.Current.Sources.Select(s => s.Id));
             var scheduler = await schedulers.GetScheduler(cancellationToken);
             var now = timeProvider.GetUtcNow();
             var health = (await store.ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);

@@ -6,7 +6,8 @@ namespace EmbeddedAiReport.Sources;
 
 /// <summary>Completes a poll's entries from their own pages for kinds that can (<see cref="IPageEnrichingKind"/>), politely.</summary>
 /// <remarks>
-/// Each page is fetched at most once (results are kept in <see cref="PageStore"/> and re-applied on later polls),
+/// Each page is fetched at most once (results are kept in <see cref="PageStore"/> and re-applied on later polls; one
+/// whose text housekeeping released leaves its stored entry alone),
 /// at most the kind's budget per poll, through the <see cref="Fetcher"/> and its per-host gate. A deleted or expired
 /// page drops its entry; an anti-bot page stops page fetches for the source for the kind's backoff.
 /// </remarks>
@@ -37,6 +38,10 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
                 {
                     case PageOutcome.Read when page.Entry is { } read:
                         result.Add(read with { CanonicalKey = entry.CanonicalKey, Url = entry.Url, Account = entry.Account ?? read.Account });
+                        continue;
+                    case PageOutcome.Read:
+                        // Read long ago and its text released by housekeeping: the entry is stored as the page made it
+                        // (the feed's version would overwrite that), so there is nothing to write and nothing to fetch.
                         continue;
                     case PageOutcome.Gone:
                         continue;

@@ -7,6 +7,11 @@ namespace EmbeddedAiReport.Storage;
 /// <remarks>
 /// Rows are a cache of fetched pages, written as each page is read rather than in the poll's transaction:
 /// a poll that crashes later loses no page it already paid a polite fetch for.
+/// <para>
+/// A read page keeps its completed entry (<c>entry_json</c>, the article's text) until housekeeping releases it
+/// (<see cref="ReleaseTextAsync"/>): the row stays, with <c>outcome</c> still <c>read</c> and no <c>entry_json</c>, as the
+/// marker that the page was read and its entry stored, so a mirror that still lists the article never has it fetched again.
+/// </para>
 /// </remarks>
 public sealed class PageStore(ReportDatabase database)
 {
@@ -41,6 +46,20 @@ public sealed class PageStore(ReportDatabase database)
         command.CommandText = "SELECT max(checked) FROM entry_pages WHERE source_id = @source AND outcome = 'blocked'";
         command.AddParameter("@source", sourceId);
         return SqliteTime.ReadOrNull(await command.ExecuteScalarAsync(cancellationToken) ?? DBNull.Value);
+    }
+
+    /// <summary>
+    /// Drops the stored text of pages read before <paramref name="before"/>, keeping each row as a marker (see remarks):
+    /// their entries were stored long ago and are kept in <c>entries</c>; only the page's copy of them goes.
+    /// </summary>
+    /// <returns>How many pages' text was released.</returns>
+    public async Task<int> ReleaseTextAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE entry_pages SET entry_json = NULL WHERE outcome = 'read' AND entry_json IS NOT NULL AND checked < @before";
+        command.AddParameter("@before", SqliteTime.Write(before));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Records (or replaces) what reading the page of <see cref="StoredPage.EntryKey"/> gave.</summary>

@@ -198,6 +198,21 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     /// <summary>Bytes the database takes on disk (the SQLite file and its WAL, or the PostgreSQL database).</summary>
     public Task<long> SizeAsync(CancellationToken cancellationToken) => _dialect.SizeAsync(cancellationToken);
 
+    /// <summary>
+    /// With <see cref="HasChangeStamp"/>: a value that differs from the one read before on the same connection once anything
+    /// was written to the database since (by this process or another), so what was computed from the data can be kept while
+    /// it stays the same. SQLite's <c>data_version</c>; it may also change when nothing the report reads did (Quartz's job
+    /// store), never the other way round.
+    /// </summary>
+    /// <param name="connection">A connection kept open between reads: values read on different connections do not compare.</param>
+    public Task<string> ChangeStampAsync(DbConnection connection, CancellationToken cancellationToken) => _dialect.ChangeStampAsync(connection, cancellationToken);
+
+    /// <summary>
+    /// Whether the provider has a <see cref="ChangeStampAsync"/>: SQLite. PostgreSQL has none that would help (its current
+    /// snapshot moves with every write to any database of the server, the clustered job store's check-ins every few seconds included).
+    /// </summary>
+    public bool HasChangeStamp => _dialect.HasChangeStamp;
+
     /// <summary>Runs a trivial query: throws what the database throws when it cannot answer.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {

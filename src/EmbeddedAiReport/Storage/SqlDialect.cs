@@ -96,6 +96,13 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>Bytes the database takes on disk.</summary>
     public abstract Task<long> SizeAsync(CancellationToken cancellationToken);
 
+    /// <summary>Whether the provider has a <see cref="ChangeStampAsync"/> (<see cref="ReportDatabase.HasChangeStamp"/>).</summary>
+    public virtual bool HasChangeStamp => false;
+
+    /// <summary>See <see cref="ReportDatabase.ChangeStampAsync"/>.</summary>
+    public virtual Task<string> ChangeStampAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{Provider} has no change stamp");
+
     /// <summary>
     /// The first problem an integrity check of <paramref name="table"/> and its indexes (null: the whole database) finds, or null
     /// when it finds none (or the provider has no such check).

@@ -172,6 +172,16 @@ internal sealed class SqliteDialect : SqlDialect
         return rc == SQLitePCL.raw.SQLITE_OK ? pages : 0;
     }
 
+    // data_version: changes when another connection (of this process or another) commits, per connection.
+    public override async Task<string> ChangeStampAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        EnsureSameFile();   // a kept connection would go on reading a deleted or replaced file
+        await using var command = connection.CreateCommand(null, "PRAGMA data_version");
+        return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+
+    public override bool HasChangeStamp => true;
+
     public override Task<long> SizeAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new[] { "", "-wal" }.Select(suffix => new FileInfo(Path + suffix)).Where(f => f.Exists).Sum(f => f.Length));
 

@@ -144,13 +144,38 @@ public abstract class HousekeepingTests(StorageProvider provider) : IDisposable
         var now = _services.Clock.GetUtcNow();
         foreach (var age in new[] { 200, 91, 90, 89, 1 })
             await store.CommitFetchAsync(Record(now - TimeSpan.FromDays(age)), [], CancellationToken.None);
-        var job = new HousekeepingJob(store, _services.Get<ReportDatabase>(), Options.Create(new ReportOptions()), _services.Clock, NullLogger<HousekeepingJob>.Instance);
+        var job = new HousekeepingJob(store, _services.Get<PageStore>(), _services.Get<ReportDatabase>(), Options.Create(new ReportOptions()), _services.Clock, NullLogger<HousekeepingJob>.Instance);
 
         await job.Execute(null!, CancellationToken.None);   // the job reads nothing from its Quartz context
 
         using var connection = DatabaseProbe.Open(_services.Database);
         Assert.Equal([now - TimeSpan.FromDays(90), now - TimeSpan.FromDays(89), now - TimeSpan.FromDays(1)],
             DatabaseProbe.Query(connection, "SELECT started FROM fetches ORDER BY started", r => SqliteTime.Read(r.GetString(0))));
+    }
+
+    [Fact]
+    public async Task HousekeepingJob_DailyRun_ReleasesTheTextOfPagesReadBeforeFetchRetentionAndKeepsEveryRow()
+    {
+        // README (Report:FetchRetention): the text kept of article pages read more than 90 days ago goes; the rows stay as
+        // markers (a page still listed is not fetched again), and so do pages that never held text (gone, blocked).
+        var pages = _services.Get<PageStore>();
+        var now = _services.Clock.GetUtcNow();
+        var entry = new CandidateEntry { CanonicalKey = "wx:a", Url = "https://mp.weixin.qq.com/s/a", Title = "量化部署", Summary = "摘要", Account = "机器之心" };
+        foreach (var age in new[] { 200, 91, 90, 1 })
+            await pages.SaveAsync(new StoredPage($"wx:read-{age}", "wx", now - TimeSpan.FromDays(age), PageOutcome.Read, null, entry), CancellationToken.None);
+        await pages.SaveAsync(new StoredPage("wx:gone-200", "wx", now - TimeSpan.FromDays(200), PageOutcome.Gone, "该内容已被发布者删除", null), CancellationToken.None);
+        var job = new HousekeepingJob(_services.Get<SourceStore>(), pages, _services.Get<ReportDatabase>(), Options.Create(new ReportOptions()), _services.Clock,
+            NullLogger<HousekeepingJob>.Instance);
+
+        await job.Execute(null!, CancellationToken.None);
+
+        var kept = await pages.GetAsync(["wx:read-200", "wx:read-91", "wx:read-90", "wx:read-1", "wx:gone-200"], CancellationToken.None);
+        Assert.Equal(
+            [("wx:gone-200", PageOutcome.Gone, false), ("wx:read-1", PageOutcome.Read, true), ("wx:read-200", PageOutcome.Read, false),
+             ("wx:read-90", PageOutcome.Read, true), ("wx:read-91", PageOutcome.Read, false)],
+            kept.Values.Select(p => (p.EntryKey, p.Outcome, p.Entry is not null)).OrderBy(p => p.EntryKey, StringComparer.Ordinal));
+        Assert.Equal("量化部署", kept["wx:read-90"].Entry!.Title);
+        Assert.Equal("该内容已被发布者删除", kept["wx:gone-200"].Detail);
     }
 
     private static FetchRecord Record(DateTimeOffset started) =>

@@ -48,6 +48,30 @@ public sealed class PostgresDialectTests : IDisposable
     }
 
     [Fact]
+    public async Task IsUnavailable_AfterTheServerEndedThePooledConnections_OnlyTheFirstStatementFails()
+    {
+        // A server restart ends every connection while the pool still holds them as idle (here pg_terminate_backend, which
+        // waits until they are gone, ends them as a restart does: 57P01). The first statement on a dead one fails and is the
+        // database's failure (event 4203 for a poll); Npgsql then clears the pool itself, so the next
+        // ones open new connections instead of each meeting another dead one: a burst of failures after a restart would mean
+        // an Npgsql upgrade lost that, and the dialect must clear the pool on such a failure.
+        await using var database = _database.Open();
+        var opened = new List<System.Data.Common.DbConnection>();
+        for (var i = 0; i < 3; i++) opened.Add(await database.OpenAsync(CancellationToken.None));
+        foreach (var connection in opened) await connection.DisposeAsync();   // back to the pool, idle
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(_database.ConnectionString).Database;
+        PostgresServer.Execute($"SELECT pg_terminate_backend(pid, 60000) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()");
+
+        var failure = await Record.ExceptionAsync(() => database.PingAsync(CancellationToken.None));
+        var after = new List<Exception?>();
+        for (var i = 0; i < 3; i++) after.Add(await Record.ExceptionAsync(() => database.PingAsync(CancellationToken.None)));
+
+        Assert.NotNull(failure);
+        Assert.True(database.IsUnavailable(failure), failure.ToString());
+        Assert.All(after, Assert.Null);
+    }
+
+    [Fact]
     public async Task OrderBy_TextColumns_SortByteWiseLikeSqlite()
     {
         await using var database = _database.Open();

@@ -58,6 +58,34 @@ public sealed partial class MetricsTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Metrics_SourceRemovedFromSourcesJson_ItsSeriesGo_TheOthersCountersStay_ANewSourceIsCounted()
+    {
+        // Prometheus practice (README, Metrics): a removed target's series disappear; they do not wait for a restart.
+        var clock = new FakeTimeProvider(Now);
+        await using var daemon = await StartAsync(unhealthyShare: 0.5, clock);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        await daemon.WaitForAsync(4112);   // watching the config folder
+        var before = await http.GetStringAsync("metrics");
+
+        await File.WriteAllTextAsync(Path.Combine(Folder.Path, "config", "sources.json"), Sources("good", "fresh"));
+        await daemon.WaitForAsync(4102, "1 removed", clock);
+        await daemon.WaitForAsync(2003, "Poll of fresh failed");   // a new source is polled at once
+        var next = await http.GetStringAsync("metrics");
+        var after = await http.GetStringAsync("metrics");
+
+        Assert.Equal(1, Value(before, "eair_polls_total", ("source", "bad"), ("outcome", "failed")));
+        Assert.Equal(1, Value(before, "eair_poll_duration_seconds_count", ("source", "bad")));
+        Assert.Null(Find(next, "eair_polls_total", ("source", "bad")));   // the histogram's last values may be written once more
+        Assert.DoesNotContain("source=\"bad\"", after);
+        Assert.Equal(1, Value(after, "eair_polls_total", ("source", "good"), ("outcome", "ok")));
+        Assert.Equal(3, Value(after, "eair_entries_total", ("source", "good"), ("change", "new")));
+        Assert.Equal(1, Value(after, "eair_polls_total", ("source", "fresh"), ("outcome", "failed")));
+        Assert.Equal(1, Value(after, "eair_poll_duration_seconds_count", ("source", "fresh")));
+        // The remaining sources' histograms start again (a counter reset); their counters do not.
+        Assert.Null(Find(after, "eair_poll_duration_seconds_count", ("source", "good")));
+    }
+
+    [Fact]
     public async Task Metrics_EveryMetricFamily_IsDocumentedInTheReadme()
     {
         await using var daemon = await StartAsync(unhealthyShare: 0.5);
@@ -135,15 +163,16 @@ public sealed partial class MetricsTests : LoopbackTest
     private string Replaced => $"database unreachable: {Folder.File("report.db")}: the database file was replaced after this process opened it, so it reads "
         + "and writes nothing more there: put the file back, or restart to use what is there now";
 
-    private async Task<Daemon> StartAsync(double unhealthyShare)
+    private string Sources(params string[] ids) => $$"""
+        {"sources": [{{string.Join(", ", ids.Select(id =>
+            $$"""{"id": "{{id}}", "kind": "feed", "url": "{{Server.Url(id == "good" ? "good.xml" : "missing.xml")}}", "allowPrivateNetwork": true}"""))}}]}
+        """;
+
+    private async Task<Daemon> StartAsync(double unhealthyShare, FakeTimeProvider? clock = null)
     {
-        var config = Folder.ConfigWithSources($$"""
-            {"sources": [
-              {"id": "good", "kind": "feed", "url": "{{Server.Url("good.xml")}}", "allowPrivateNetwork": true},
-              {"id": "bad", "kind": "feed", "url": "{{Server.Url("missing.xml")}}", "allowPrivateNetwork": true}]}
-            """);
+        var config = Folder.ConfigWithSources(Sources("good", "bad"));
         Daemon.Prepare(config, json => json["Report"]!["UnhealthyShare"] = unhealthyShare);
-        var daemon = Daemon.Start(config, Folder.File("report.db"), new FakeTimeProvider(Now));
+        var daemon = Daemon.Start(config, Folder.File("report.db"), clock ?? new FakeTimeProvider(Now));
         await daemon.WaitForAsync(2001, "good");
         await daemon.WaitForAsync(2003, "bad");
         return daemon;

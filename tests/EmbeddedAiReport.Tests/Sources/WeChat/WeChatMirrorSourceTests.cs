@@ -218,6 +218,31 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
         Assert.Contains(riptide.Links, l => l.Target == "gh:jwfromm/riptide");
     }
 
+    [Fact]
+    public async Task PollAsync_PageTextReleasedByHousekeeping_ArticleStillListed_IsNotFetchedAgainAndItsEntryStaysAsThePageMadeIt()
+    {
+        // A mirror that lists an article for months: once housekeeping drops the page's stored text (after the 90-day
+        // retention), the row left says the page was read, so it is neither fetched again nor replaced by the feed's version.
+        MapAlways("feeds/all.json", "wechat-mirror-feed/wewe-rss_all.json", "application/json");
+        Server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        Server.MapFixture("s/ef_P2dofxPeTKyghBe1aSw", "wechat-article-html/handwritten_deleted.html", "text/html");
+        var source = Source($$""" "mirror": "{{Base}}", "format": "json", "accounts": ["all"], "enrich": true """);
+        await PollAsync(source);
+        var enriched = Assert.Single(await EntriesAsync());
+        Services.Clock.Advance(TimeSpan.FromDays(91));
+        var released = await Services.Get<PageStore>().ReleaseTextAsync(Services.Clock.GetUtcNow() - TimeSpan.FromDays(90), CancellationToken.None);
+
+        var later = await PollAsync(source);
+
+        Assert.Equal(1, released);   // the deleted article's row never held text
+        Assert.Equal((0, 0), (later.New, later.Updated));
+        Assert.Equal(2, PageRequests);
+        var riptide = Assert.Single(await EntriesAsync());
+        Assert.Equal((enriched.Published, enriched.Summary, enriched.Account), (riptide.Published, riptide.Summary, riptide.Account));
+        Assert.Equal(new DateTimeOffset(2020, 5, 12, 4, 21, 9, TimeSpan.Zero), riptide.Published);
+        Assert.StartsWith("OctoML 的研究者提出了 Riptide", riptide.Summary);
+    }
+
     [Theory]
     [InlineData("&lt;TensorRT&gt; 8.0 部署指南", "<TensorRT> 8.0 部署指南")]                      // text: its angle brackets stay
     [InlineData("当 n&lt;m 且 m&gt;k 时的量化误差", "当 n<m 且 m>k 时的量化误差")]

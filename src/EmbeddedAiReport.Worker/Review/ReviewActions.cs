@@ -45,14 +45,23 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     /// Records the window's draft as a published issue dated today, by the same rule as <c>publish --week</c>,
     /// <c>--from/--to</c> or <c>--since-last</c> (<see cref="IssuePublisher"/>).
     /// </summary>
-    public async Task<Outcome> PublishAsync(Http.PathWindow named, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The form carries the draft the page showed (<see cref="ShownDraftField"/>): when it changed since (a poll brought an
+    /// item, another editor marked, edited or published), nothing is published (409) and the page shows the draft as it is now.
+    /// </remarks>
+    public async Task<Outcome> PublishAsync(Http.PathWindow named, IFormCollection form, CancellationToken cancellationToken)
     {
-        var outcome = await publisher.PublishAsync(named.Window, null, cancellationToken, config.Renderer.Render);
+        var shown = form[ShownDraftField].FirstOrDefault();
+        var outcome = await publisher.PublishAsync(named.Window, null, cancellationToken, config.Renderer.Render, string.IsNullOrEmpty(shown) ? null : shown);
+        if (outcome.Changed) return new Outcome(StatusCodes.Status409Conflict, outcome.Problem!);
         if (outcome is not { Result: { } result, Window: { } window }) return Bad(outcome.Problem ?? "nothing to publish");
         logger.Published(named.Token, $"{result.Date:yyyy-MM-dd}", result.Items);
         var retrained = await retraining.AfterPublishAsync(cancellationToken);
         return Done($"published issue {result.Date:yyyy-MM-dd} ({window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published{(retrained is null ? "" : $"; {retrained}")}");
     }
+
+    /// <summary>The Publish form's field carrying the <see cref="Draft.Fingerprint"/> of the draft the page showed.</summary>
+    public const string ShownDraftField = "shown_draft";
 
     /// <summary>The form field carrying the title the page showed when it was built.</summary>
     public const string ShownTitleField = "shown_title";

@@ -10,6 +10,9 @@ namespace EmbeddedAiReport.Storage;
 /// </remarks>
 public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvider)
 {
+    /// <summary>The database the issues are recorded in (for a caller that records in a write transaction of its own).</summary>
+    public ReportDatabase Database => database;
+
     /// <summary>
     /// Records an issue and its items (idempotent: the same date and key are stored once) and marks the entries with
     /// those keys published, in one transaction. Returns how many items were new and how many entries became published.
@@ -26,6 +29,19 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        var counts = await RecordAsync(connection, transaction, date, title, origin, items, cancellationToken, lastDay, window, markdown);
+        await transaction.CommitAsync(cancellationToken);
+        return counts;
+    }
+
+    /// <summary>
+    /// <see cref="RecordAsync(DateOnly, string, string, IReadOnlyList{PublishedItem}, CancellationToken, DateOnly?, ValueTuple{DateTimeOffset, DateTimeOffset}?, string?)"/>
+    /// in the caller's write transaction (<see cref="ReportDatabase.BeginWriteAsync"/>), which commits it.
+    /// </summary>
+    public async Task<(int NewItems, int EntriesPublished)> RecordAsync(DbConnection connection, DbTransaction transaction, DateOnly date, string title,
+        string origin, IReadOnlyList<PublishedItem> items, CancellationToken cancellationToken, DateOnly? lastDay = null,
+        (DateTimeOffset FromUtc, DateTimeOffset ToUtc)? window = null, string? markdown = null)
+    {
         long issueId;
         // Publishing again on the same date widens the recorded window; an import of that date keeps it.
         await using (var issue = connection.CreateCommand(transaction, $"""
@@ -84,7 +100,6 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
             markKey.Value = item.CanonicalKey;
             published += await mark.ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
         return (added, published);
     }
 

@@ -5,6 +5,7 @@ using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Review;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -225,7 +226,7 @@ public sealed class PreviewAndPublishTests : LoopbackTest
         Assert.Empty(config.Problems);
         await using (var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(_clock)))
         {
-            var outcome = await app.Services.GetRequiredService<ReviewActions>().PublishAsync(EmbeddedAiReport.Worker.Http.PathWindow.Of(new EditorialWeek(2026, 49), config.Draft.Zone()), CancellationToken.None);
+            var outcome = await app.Services.GetRequiredService<ReviewActions>().PublishAsync(EmbeddedAiReport.Worker.Http.PathWindow.Of(new EditorialWeek(2026, 49), config.Draft.Zone()), FormCollection.Empty, CancellationToken.None);
 
             Assert.True(outcome.Ok, outcome.Message);
             Assert.StartsWith("published issue 2026-12-01 (2026-11-30 .. 2026-12-01): 2 items", outcome.Message);

@@ -47,11 +47,12 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         await using (var issue = connection.CreateCommand(transaction, $"""
             INSERT INTO issues (date, title, imported, origin, last_day, window_from, window_to, markdown)
             VALUES (@date, @title, @now, @origin, @last, @from, @to, @markdown)
-            ON CONFLICT (date) DO UPDATE SET title = excluded.title,
-                -- A second publish on the same date is an addendum: its markdown follows the first's (the same text again,
-                -- a file imported twice, is kept once).
+            ON CONFLICT (date) DO UPDATE SET title = CASE WHEN excluded.origin = 'imported' THEN issues.title ELSE excluded.title END,
+                -- A second publish on the same date is an addendum: its markdown follows the first's (the same text again is
+                -- kept once). An import of a date already recorded (the file as sent of an issue published here, a file
+                -- imported twice) is the same issue: its items are added, the recorded text stays.
                 markdown = CASE WHEN issues.markdown IS NULL THEN excluded.markdown
-                                WHEN excluded.markdown IS NULL OR excluded.markdown = issues.markdown THEN issues.markdown
+                                WHEN excluded.markdown IS NULL OR excluded.markdown = issues.markdown OR excluded.origin = 'imported' THEN issues.markdown
                                 ELSE issues.markdown || @separator || excluded.markdown END,
                 last_day = {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")},
                 window_from = CASE WHEN issues.window_from IS NULL OR excluded.window_from < issues.window_from THEN coalesce(excluded.window_from, issues.window_from)

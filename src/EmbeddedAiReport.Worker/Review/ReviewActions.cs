@@ -71,10 +71,24 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
 
     // The form posts both fields: one the editor left as the page showed it is not an edit. Storing it would freeze the text
     // shown then as the editor's, although a re-poll may have changed the source's since.
+    // A field the editor changed whose text changed since the page showed it (another editor saved it, a re-poll brought the
+    // source's new one) is not saved over: that text was never seen (409).
     private async Task<Outcome> EditAsync(long id, IFormCollection form, CancellationToken cancellationToken)
     {
-        var title = Changed(form["title"].FirstOrDefault(), form[ShownTitleField].FirstOrDefault(), singleLine: true);
-        var summary = Changed(form["summary"].FirstOrDefault(), form[ShownSummaryField].FirstOrDefault(), singleLine: false);
+        var (shownTitle, shownSummary) = (form[ShownTitleField].FirstOrDefault(), form[ShownSummaryField].FirstOrDefault());
+        var title = Changed(form["title"].FirstOrDefault(), shownTitle, singleLine: true);
+        var summary = Changed(form["summary"].FirstOrDefault(), shownSummary, singleLine: false);
+        if ((title is not null || summary is not null) && await editor.TextAsync(id, cancellationToken) is { } now)
+        {
+            var moved = new[]
+            {
+                title is not null && shownTitle is not null && Comparable(now.Title, true) != Comparable(shownTitle, true) ? "title" : null,
+                summary is not null && shownSummary is not null && Comparable(now.Summary, false) != Comparable(shownSummary, false) ? "summary" : null,
+            }.OfType<string>().ToList();
+            if (moved.Count > 0)
+                return new Outcome(StatusCodes.Status409Conflict, $"{id}: the {string.Join(" and ", moved)} changed since the page showed it "
+                    + "(another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again");
+        }
         if (!await editor.SetTextAsync(id, title, summary, cancellationToken)) return NoEntry(id);
         return Done((title, summary) switch
         {
@@ -90,9 +104,11 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     private static string? Changed(string? posted, string? shown, bool singleLine)
     {
         if (posted is null || shown is null) return posted;
-        string Comparable(string text) => (singleLine ? text.Replace("\r", "").Replace("\n", "") : text.ReplaceLineEndings("\n")).Trim();
-        return Comparable(posted) == Comparable(shown) ? null : posted;
+        return Comparable(posted, singleLine) == Comparable(shown, singleLine) ? null : posted;
     }
+
+    private static string Comparable(string text, bool singleLine) =>
+        (singleLine ? text.Replace("\r", "").Replace("\n", "") : text.ReplaceLineEndings("\n")).Trim();
 
     private async Task<Outcome> MoveSectionAsync(long id, string section, CancellationToken cancellationToken)
     {

@@ -293,6 +293,41 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
+    public async Task EditForm_TwoEditorsRetitleTheSameEntry_TheSecondStalePageSavesNothingAndIsToldWhy()
+    {
+        // README: a field saved as the page showed it is not an edit. Two editors open the page; the first saves a new title.
+        // The second, whose page still shows the source's title, saves another: it would replace a title it never saw.
+        await using var site = await ReviewSite.StartAsync();
+        using var first = Client(site);
+        using var second = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var (firstToken, secondToken) = (await FormTokenAsync(first), await FormTokenAsync(second));
+        var shown = WebUtility.HtmlDecode(Regex.Match(await second.GetStringAsync($"review/{ReviewSite.Week}"),
+            $"<article[^>]* id=\"e{id}\".*?name=\"{ReviewActions.ShownTitleField}\" value=\"([^\"]*)\"", RegexOptions.Singleline).Groups[1].Value);
+        HttpRequestMessage Edit(string token, string title, string shownTitle)
+        {
+            var request = Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", "edit"), ("title", title),
+                (ReviewActions.ShownTitleField, shownTitle));
+            request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+            return request;
+        }
+
+        var saved = await first.SendAsync(Edit(firstToken, "CUDA 11 新特性一览", shown));
+        var stale = await second.SendAsync(Edit(secondToken, "CUDA 11 发布", shown));
+        var message = System.Text.Json.JsonDocument.Parse(await stale.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString();
+        var afterStale = await site.ExportAsync();
+        var again = await second.SendAsync(Edit(secondToken, "CUDA 11 发布", "CUDA 11 新特性一览"));
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal($"{id}: the title changed since the page showed it (another editor's edit or a re-poll): nothing was saved; "
+            + "check the text as it is now and save again", message);
+        Assert.Contains("- [CUDA 11 新特性一览 | NVIDIA Developer]", afterStale);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("- [CUDA 11 发布 | NVIDIA Developer]", await site.ExportAsync());
+    }
+
+    [Fact]
     public async Task Action_WithoutTheFormsAntiforgeryToken_IsRefusedAndChangesNothing()
     {
         await using var site = await ReviewSite.StartAsync();

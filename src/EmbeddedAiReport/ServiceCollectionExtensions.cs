@@ -94,7 +94,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DraftReview>();
         services.AddSingleton(provider => new IssueHistory(provider.GetRequiredService<IssueStore>(), provider.GetRequiredService<IOptions<DraftOptions>>().Value));
         services.AddSingleton(provider => new IssuePublisher(provider.GetRequiredService<DraftExporter>(), provider.GetRequiredService<IssueHistory>(),
-            provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<IOptions<DraftOptions>>().Value, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ReportDatabase>()));
         services.AddSummaries();
         return services;
     }

@@ -22,7 +22,16 @@ internal static partial class RunCommand
         await using var app = WorkerHost.Build(config, daemon: true, configure);
         // A missing or corrupt ranker.json runs on the keyword score: the operator learns it from the log.
         foreach (var warning in config.Warnings) app.Services.GetRequiredService<ILogger<LoadedConfig>>().ConfigWarning(warning);
-        await app.Services.GetRequiredService<ReportDatabase>().MigrateAsync(cancellationToken);
+        var database = app.Services.GetRequiredService<ReportDatabase>();
+        await database.MigrateAsync(cancellationToken);
+        // One daemon per SQLite file (DaemonLock): checked before the job store, which a second daemon would reset.
+        var (daemonLock, running) = database.Path is { } path ? DaemonLock.TryAcquire(path) : (null, null);
+        using var held = daemonLock;
+        if (running is not null)
+        {
+            context.Error.WriteLine(running);
+            return ExitCodes.UsageOrConfig;
+        }
         // Quartz refuses to start on a job store it cannot read; a damaged one costs only the schedules, rebuilt from sources.json.
         var tables = app.Services.GetRequiredService<SchedulerTables>();
         if (await tables.CheckAsync(cancellationToken) is { } problem)
@@ -33,7 +42,6 @@ internal static partial class RunCommand
         // Damage anywhere else (entries, stories, issues) is not the daemon's to paper over: it would poll into it and serve it.
         if (await tables.DatabaseProblemAsync(cancellationToken) is { } damage)
         {
-            var database = app.Services.GetRequiredService<ReportDatabase>();
             context.Error.WriteLine($"error: {database.Location}: the database is damaged ({damage}); restore a backup (the backup command "
                 + "makes them) or recover it with sqlite3's .recover into a new file");
             return ExitCodes.UsageOrConfig;

@@ -45,14 +45,23 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     /// Records the window's draft as a published issue dated today, by the same rule as <c>publish --week</c>,
     /// <c>--from/--to</c> or <c>--since-last</c> (<see cref="IssuePublisher"/>).
     /// </summary>
-    public async Task<Outcome> PublishAsync(Http.PathWindow named, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The form carries the draft the page showed (<see cref="ShownDraftField"/>): when it changed since (a poll brought an
+    /// item, another editor marked, edited or published), nothing is published (409) and the page shows the draft as it is now.
+    /// </remarks>
+    public async Task<Outcome> PublishAsync(Http.PathWindow named, IFormCollection form, CancellationToken cancellationToken)
     {
-        var outcome = await publisher.PublishAsync(named.Window, null, cancellationToken, config.Renderer.Render);
+        var shown = form[ShownDraftField].FirstOrDefault();
+        var outcome = await publisher.PublishAsync(named.Window, null, cancellationToken, config.Renderer.Render, string.IsNullOrEmpty(shown) ? null : shown);
+        if (outcome.Changed) return new Outcome(StatusCodes.Status409Conflict, outcome.Problem!);
         if (outcome is not { Result: { } result, Window: { } window }) return Bad(outcome.Problem ?? "nothing to publish");
         logger.Published(named.Token, $"{result.Date:yyyy-MM-dd}", result.Items);
         var retrained = await retraining.AfterPublishAsync(cancellationToken);
         return Done($"published issue {result.Date:yyyy-MM-dd} ({window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published{(retrained is null ? "" : $"; {retrained}")}");
     }
+
+    /// <summary>The Publish form's field carrying the <see cref="Draft.Fingerprint"/> of the draft the page showed.</summary>
+    public const string ShownDraftField = "shown_draft";
 
     /// <summary>The form field carrying the title the page showed when it was built.</summary>
     public const string ShownTitleField = "shown_title";
@@ -62,10 +71,24 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
 
     // The form posts both fields: one the editor left as the page showed it is not an edit. Storing it would freeze the text
     // shown then as the editor's, although a re-poll may have changed the source's since.
+    // A field the editor changed whose text changed since the page showed it (another editor saved it, a re-poll brought the
+    // source's new one) is not saved over: that text was never seen (409).
     private async Task<Outcome> EditAsync(long id, IFormCollection form, CancellationToken cancellationToken)
     {
-        var title = Changed(form["title"].FirstOrDefault(), form[ShownTitleField].FirstOrDefault(), singleLine: true);
-        var summary = Changed(form["summary"].FirstOrDefault(), form[ShownSummaryField].FirstOrDefault(), singleLine: false);
+        var (shownTitle, shownSummary) = (form[ShownTitleField].FirstOrDefault(), form[ShownSummaryField].FirstOrDefault());
+        var title = Changed(form["title"].FirstOrDefault(), shownTitle, singleLine: true);
+        var summary = Changed(form["summary"].FirstOrDefault(), shownSummary, singleLine: false);
+        if ((title is not null || summary is not null) && await editor.TextAsync(id, cancellationToken) is { } now)
+        {
+            var moved = new[]
+            {
+                title is not null && shownTitle is not null && Comparable(now.Title, true) != Comparable(shownTitle, true) ? "title" : null,
+                summary is not null && shownSummary is not null && Comparable(now.Summary, false) != Comparable(shownSummary, false) ? "summary" : null,
+            }.OfType<string>().ToList();
+            if (moved.Count > 0)
+                return new Outcome(StatusCodes.Status409Conflict, $"{id}: the {string.Join(" and ", moved)} changed since the page showed it "
+                    + "(another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again");
+        }
         if (!await editor.SetTextAsync(id, title, summary, cancellationToken)) return NoEntry(id);
         return Done((title, summary) switch
         {
@@ -81,9 +104,11 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     private static string? Changed(string? posted, string? shown, bool singleLine)
     {
         if (posted is null || shown is null) return posted;
-        string Comparable(string text) => (singleLine ? text.Replace("\r", "").Replace("\n", "") : text.ReplaceLineEndings("\n")).Trim();
-        return Comparable(posted) == Comparable(shown) ? null : posted;
+        return Comparable(posted, singleLine) == Comparable(shown, singleLine) ? null : posted;
     }
+
+    private static string Comparable(string text, bool singleLine) =>
+        (singleLine ? text.Replace("\r", "").Replace("\n", "") : text.ReplaceLineEndings("\n")).Trim();
 
     private async Task<Outcome> MoveSectionAsync(long id, string section, CancellationToken cancellationToken)
     {

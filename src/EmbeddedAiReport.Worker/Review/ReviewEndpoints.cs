@@ -63,7 +63,7 @@ internal static class ReviewEndpoints
         app.MapPost("/review/{window}/entries/{id:long}", (string window, long id, HttpContext http, CancellationToken ct) =>
             ActAsync(http, window, id, (actions, named, form) => actions.ApplyAsync(named, id, form, ct)));
         app.MapPost("/review/{window}/publish", (string window, HttpContext http, CancellationToken ct) =>
-            ActAsync(http, window, null, (actions, named, _) => actions.PublishAsync(named, ct)));
+            ActAsync(http, window, null, (actions, named, form) => actions.PublishAsync(named, form, ct)));
     }
 
     private static async Task<IResult> PageAsync(HttpContext http, PathWindow window, CancellationToken cancellationToken)

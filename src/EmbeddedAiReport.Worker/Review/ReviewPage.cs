@@ -155,6 +155,8 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
             html.Raw("<form method=\"post\" class=\"publish\" data-review").Attr("action", $"/review/{token}/publish")
                 .Attr("data-confirm", $"Publish the draft of {view.Window.Label}? Its items never appear in a later draft.").Raw(">")
                 .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", view.FormToken).Raw(">")
+                // The draft shown: Publish refuses one that changed since (ReviewActions.PublishAsync).
+                .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownDraftField).Attr("value", view.Review.Draft.Fingerprint()).Raw(">")
                 .Raw("<button name=\"action\" value=\"publish\">Publish</button></form>");
         }
         html.Raw("</div>\n<pre id=\"draft-md\">").Text(view.Markdown).Raw("</pre></aside>\n");

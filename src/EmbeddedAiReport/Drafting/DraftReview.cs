@@ -26,7 +26,20 @@ public sealed class DraftReview(EditorStore editor, DraftExporter exporter, Draf
         var draft = await exporter.BuildAsync(window, cancellationToken);
         var section = draft.Sections.FirstOrDefault(s => s.Items.Any(i => i.EntryId == entryId));
         if (section is null)
-            return new MoveResult($"entry {entryId} is not an item of the draft of {window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd} (shortlist it first)", 0, 0);
+        {
+            // Why it is out, as the page shows it: a page read before a poll folded the entry into another story offers ↑/↓ on
+            // an entry that now only its story's primary stands for, which shortlisting would not change.
+            var entries = await editor.ListWindowAsync(window.FromUtc, window.ToUtc, cancellationToken);
+            var why = entries.Any(e => e.Entry.Id == entryId) ? explainer.Explain(entries, draft, window).GetValueOrDefault(entryId) : null;
+            var hint = why switch
+            {
+                { Kind: DraftDecisionKind.NotStoryPrimary, RelatedEntryId: { } primary } => $"{why.Text}; mark {entryId} --primary to show it instead of #{primary}",
+                { Kind: DraftDecisionKind.Rejected or DraftDecisionKind.Published or DraftDecisionKind.NamedByIssue or DraftDecisionKind.NoSection } => why.Text,
+                null => "shortlist it first",
+                _ => $"{why.Text}; shortlist it first",
+            };
+            return new MoveResult($"entry {entryId} is not an item of the draft of {window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd} ({hint})", 0, 0);
+        }
         var ids = section.Items.Select(i => i.EntryId).Where(id => id != entryId).ToList();
         var place = Math.Clamp(position - 1, 0, ids.Count);
         ids.Insert(place, entryId);

@@ -1,4 +1,5 @@
 using EmbeddedAiReport.Normalizing;
+using System.Data.Common;
 using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Drafting;
@@ -43,11 +44,22 @@ public sealed class IssueHistory(IssueStore issues, DraftOptions options)
     /// <param name="markdown">The draft as rendered for the issue, kept with it (<c>export --issue</c>); null: none kept.</param>
     public async Task<ImportResult> PublishAsync(Draft draft, CancellationToken cancellationToken, string? markdown = null)
     {
+        await using var connection = await issues.Database.OpenAsync(cancellationToken);
+        await using var transaction = await issues.Database.BeginWriteAsync(connection, cancellationToken);
+        var result = await PublishAsync(connection, transaction, draft, cancellationToken, markdown);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary><see cref="PublishAsync(Draft, CancellationToken, string?)"/> in the caller's write transaction, which commits it.</summary>
+    public async Task<ImportResult> PublishAsync(DbConnection connection, DbTransaction transaction, Draft draft, CancellationToken cancellationToken,
+        string? markdown = null)
+    {
         var published = draft.Sections
             .SelectMany(s => s.Items.SelectMany(i => (IEnumerable<PublishedItem>)
                 [new PublishedItem(i.CanonicalKey, s.Slug, i.Title, i.Url, i.Summary, i.Account), .. i.Links.Select(l => new PublishedItem(l.Target, s.Slug, i.Title, l.Url))]))
             .ToList();
-        var (added, marked) = await issues.RecordAsync(draft.Date, $"draft {draft.Window.First:yyyy-MM-dd}..{draft.Window.Last:yyyy-MM-dd}", "published", published, cancellationToken,
+        var (added, marked) = await issues.RecordAsync(connection, transaction, draft.Date, $"draft {draft.Window.First:yyyy-MM-dd}..{draft.Window.Last:yyyy-MM-dd}", "published", published, cancellationToken,
             draft.Window.Last, (draft.Window.FromUtc, draft.Window.ToUtc), markdown);
         return new ImportResult(draft.Date, draft.Count, added, marked, null);
     }

@@ -1,3 +1,5 @@
+using EmbeddedAiReport.Storage;
+
 namespace EmbeddedAiReport.Drafting;
 
 /// <summary>Publishes the draft of a window as an issue: the one rule behind <c>publish</c> and the review page's Publish.</summary>
@@ -8,16 +10,27 @@ namespace EmbeddedAiReport.Drafting;
 /// whole; the days between it and the issue date are then the next window's first days. An issue date more than one day
 /// after today is refused: it would end the window in the future and swallow days nobody has reviewed yet.
 /// </remarks>
-public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history, DraftOptions options, TimeProvider timeProvider)
+public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history, DraftOptions options, TimeProvider timeProvider, ReportDatabase database)
 {
     /// <summary>What a publish did, or why it did nothing.</summary>
     /// <param name="Window">The window the issue covers (the requested one, cut at the issue date).</param>
-    public sealed record Outcome(IssueHistory.ImportResult? Result, DraftWindow? Window, string? Problem);
+    /// <param name="Changed">True when nothing was published because the draft is no longer the one the editor was shown.</param>
+    public sealed record Outcome(IssueHistory.ImportResult? Result, DraftWindow? Window, string? Problem, bool Changed = false);
 
     /// <summary>Records the draft of <paramref name="requested"/>, cut at the issue date, as published on that date.</summary>
     /// <param name="date">The issue date; null: today in the draft time zone.</param>
-    /// <param name="render">The draft as markdown (the configured template), kept with the issue; null: none kept.</param>
-    public async Task<Outcome> PublishAsync(DraftWindow requested, DateOnly? date, CancellationToken cancellationToken, Func<Draft, string>? render = null)
+    /// <param name="render">The draft as rendered for the issue (the configured template), kept with the issue; null: none kept.</param>
+    /// <param name="shown">
+    /// The <see cref="Draft.Fingerprint"/> of the draft of <paramref name="requested"/> the editor was shown (the review page);
+    /// when the draft is another now (a poll, another editor's mark, edit or publish), nothing is published. Null: no check.
+    /// </param>
+    /// <remarks>
+    /// The draft is built and recorded while this publish holds the database's write lock: no poll, mark or other publish
+    /// commits in between, so what the check compared is what is recorded, and an entry a poll stores meanwhile waits and is
+    /// stored after the issue (a late arrival, placed in the next window) instead of being left out of both.
+    /// </remarks>
+    public async Task<Outcome> PublishAsync(DraftWindow requested, DateOnly? date, CancellationToken cancellationToken, Func<Draft, string>? render = null,
+        string? shown = null)
     {
         var zone = options.Zone();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), zone).DateTime);
@@ -28,11 +41,23 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
         if (issueDate < requested.First)
             return new Outcome(null, null, $"the issue date {issueDate:yyyy-MM-dd} is before the window's first day {requested.First:yyyy-MM-dd}: nothing of it can be published yet");
         var window = issueDate < requested.Last ? DraftWindow.Of(requested.First, issueDate, zone) : requested;
-        var draft = await exporter.BuildAsync(window, cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        // The draft is read on other connections, which see what was committed before the lock was taken.
+        var draft = await exporter.BuildAsync(shown is null ? window : requested, cancellationToken);
+        if (shown is not null)
+        {
+            if (draft.Fingerprint() != shown)
+                return new Outcome(null, window,
+                    $"the draft of {requested.First:yyyy-MM-dd} .. {requested.Last:yyyy-MM-dd} changed since it was shown (a poll, another editor's action or "
+                    + $"publish; it has {draft.Count} {(draft.Count == 1 ? "item" : "items")} now): nothing was published; check the draft as it is now and publish again", Changed: true);
+            if (window != requested) draft = await exporter.BuildAsync(window, cancellationToken);
+        }
         if (draft.Count == 0)
             return new Outcome(null, window, $"the draft of {window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd} has no items: nothing to publish");
         var issue = draft with { Date = issueDate };
-        var result = await history.PublishAsync(issue, cancellationToken, render?.Invoke(issue));
+        var result = await history.PublishAsync(connection, transaction, issue, cancellationToken, render?.Invoke(issue));
+        await transaction.CommitAsync(cancellationToken);
         return new Outcome(result, window, null);
     }
 }

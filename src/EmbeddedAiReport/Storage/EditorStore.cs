@@ -25,6 +25,17 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         return await UpdateAsync(entryId, cancellationToken, (title, "title"), (summary, "summary"));
     }
 
+    /// <summary>The title and summary drafts show for an entry now (the editor's, else the source's); null when there is no such entry.</summary>
+    public async Task<(string Title, string Summary)?> TextAsync(long entryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT coalesce(o.title, e.title), coalesce(o.summary, e.summary) FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE e.id = @id";
+        command.AddParameter("@id", entryId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
     // What to write for an edited field: null (nothing), "" (back to the source) or the new text.
     private static string? Change(string? wanted, string source, string? current)
     {

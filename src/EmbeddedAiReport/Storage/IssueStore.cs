@@ -10,6 +10,9 @@ namespace EmbeddedAiReport.Storage;
 /// </remarks>
 public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvider)
 {
+    /// <summary>The database the issues are recorded in (for a caller that records in a write transaction of its own).</summary>
+    public ReportDatabase Database => database;
+
     /// <summary>
     /// Records an issue and its items (idempotent: the same date and key are stored once) and marks the entries with
     /// those keys published, in one transaction. Returns how many items were new and how many entries became published.
@@ -26,16 +29,30 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        var counts = await RecordAsync(connection, transaction, date, title, origin, items, cancellationToken, lastDay, window, markdown);
+        await transaction.CommitAsync(cancellationToken);
+        return counts;
+    }
+
+    /// <summary>
+    /// <see cref="RecordAsync(DateOnly, string, string, IReadOnlyList{PublishedItem}, CancellationToken, DateOnly?, ValueTuple{DateTimeOffset, DateTimeOffset}?, string?)"/>
+    /// in the caller's write transaction (<see cref="ReportDatabase.BeginWriteAsync"/>), which commits it.
+    /// </summary>
+    public async Task<(int NewItems, int EntriesPublished)> RecordAsync(DbConnection connection, DbTransaction transaction, DateOnly date, string title,
+        string origin, IReadOnlyList<PublishedItem> items, CancellationToken cancellationToken, DateOnly? lastDay = null,
+        (DateTimeOffset FromUtc, DateTimeOffset ToUtc)? window = null, string? markdown = null)
+    {
         long issueId;
         // Publishing again on the same date widens the recorded window; an import of that date keeps it.
         await using (var issue = connection.CreateCommand(transaction, $"""
             INSERT INTO issues (date, title, imported, origin, last_day, window_from, window_to, markdown)
             VALUES (@date, @title, @now, @origin, @last, @from, @to, @markdown)
-            ON CONFLICT (date) DO UPDATE SET title = excluded.title,
-                -- A second publish on the same date is an addendum: its markdown follows the first's (the same text again,
-                -- a file imported twice, is kept once).
+            ON CONFLICT (date) DO UPDATE SET title = CASE WHEN excluded.origin = 'imported' THEN issues.title ELSE excluded.title END,
+                -- A second publish on the same date is an addendum: its markdown follows the first's (the same text again is
+                -- kept once). An import of a date already recorded (the file as sent of an issue published here, a file
+                -- imported twice) is the same issue: its items are added, the recorded text stays.
                 markdown = CASE WHEN issues.markdown IS NULL THEN excluded.markdown
-                                WHEN excluded.markdown IS NULL OR excluded.markdown = issues.markdown THEN issues.markdown
+                                WHEN excluded.markdown IS NULL OR excluded.markdown = issues.markdown OR excluded.origin = 'imported' THEN issues.markdown
                                 ELSE issues.markdown || @separator || excluded.markdown END,
                 last_day = {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")},
                 window_from = CASE WHEN issues.window_from IS NULL OR excluded.window_from < issues.window_from THEN coalesce(excluded.window_from, issues.window_from)
@@ -84,7 +101,6 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
             markKey.Value = item.CanonicalKey;
             published += await mark.ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
         return (added, published);
     }
 

@@ -59,6 +59,21 @@ public abstract class MarkPrimaryTests : LoopbackTest
     }
 
     [Fact]
+    public async Task MovePosition_AMemberThatIsNotThePrimary_SaysWhichEntryStandsForItsStory()
+    {
+        // A review page read before a poll folded the post into the paper's story still offers ↑/↓ on the post: the move
+        // cannot place it, and the message names the entry that stands for its story and how to show the post instead.
+        var (cli, postId, paperId) = await PaperAndPostAsync();
+        Task<CliResult> Cli(params string[] args) => cli(args);
+
+        var move = await Cli("move", postId, "--position", "1", "--week", "2020-W20");
+
+        Assert.Equal(2, move.ExitCode);
+        Assert.Contains($"entry {postId} is not an item of the draft of 2020-05-11 .. 2020-05-17 (out: not its story's primary (the story is #{paperId} "
+            + $"YOLOv4: Optimal Speed and Accuracy of Object Detection, in the draft); mark {postId} --primary to show it instead of #{paperId})", move.Error);
+    }
+
+    [Fact]
     public async Task Edit_AMemberThatIsNotThePrimary_ItsStoryShowsTheEditUnlessTheEditorPinsAnother()
     {
         // The editor rewrote the post's title; the paper (the automatic primary) must not hide that work. A primary the

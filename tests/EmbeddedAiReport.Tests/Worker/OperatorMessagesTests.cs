@@ -259,6 +259,36 @@ public sealed class OperatorMessagesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Run_SecondDaemonOnTheSameSqliteFile_OneLineNamingItAndExit2_TheFirstRunsOn()
+    {
+        // The operator followed the taken port's advice: another address, the same database.
+        var first = Config("\"enabled\": false");
+        var second = Config("\"enabled\": false", folder: "second");
+        Daemon.Prepare(first);
+        Daemon.Prepare(second);
+        var db = Folder.File("r.db");
+        await using var running = Daemon.Start(first, db);
+        await running.WaitForAsync(4112);
+
+        await using var mistaken = Daemon.Start(second, db);
+        var refused = await mistaken.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal($"error: {db}: another daemon is running on this database (it holds {db}.lock); stop it first: two daemons on one SQLite "
+            + "file would both poll every source and write the weekly draft (several daemons share a database only on PostgreSQL, Storage:Provider)",
+            refused.Error.Trim().Split('\n')[^1]);
+        Assert.False(running.Completion.IsCompleted);
+        using var client = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(running.BaseUri, "healthz"))).StatusCode);
+        Assert.Equal(0, (await running.StopAsync()).ExitCode);
+
+        // The lock goes with the daemon: once it stopped, the next one starts.
+        await using var next = Daemon.Start(second, db);
+        await next.WaitForAsync(4112);
+        Assert.Equal(0, (await next.StopAsync()).ExitCode);
+    }
+
+    [Fact]
     public async Task Run_JobStoreOnAFullDisk_OneLineNamingTheCauseAndExit2()
     {
         var config = Config("\"enabled\": false");

@@ -5,6 +5,7 @@ using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Review;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -217,6 +218,26 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     }
 
     [Fact]
+    public async Task ImportIssue_OfAnIssueAlreadyPublished_KeepsTheIssueAsItWasRecorded()
+    {
+        // README: `issue DATE` gives a published issue's markdown byte for byte. The editor later imports the issue file as
+        // sent (touched up by hand): its items are recorded (nothing new), the issue stays one issue, not two glued together.
+        await PollAsync(Monday, TuesdayPost);
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);
+        var published = (await Cli("issue", "2026-12-01")).Out;
+        var sent = Folder.File("2026-12-01.md");
+        File.WriteAllText(sent, published.Replace(Monday.Title, Monday.Title + "（修订）", StringComparison.Ordinal));
+
+        var import = await Cli("import-issue", sent);
+        var issue = await Cli("issue", "2026-12-01");
+        var list = await Cli("issue");
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Equal((0, published), (issue.ExitCode, issue.Out));
+        Assert.Equal("2026-12-01\n", list.Out.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task ReviewPagePublish_OnTheWeeksTuesday_FollowsTheSameRuleAsTheCommand()
     {
         await PollAsync(Monday, TuesdayPost);
@@ -225,7 +246,7 @@ public sealed class PreviewAndPublishTests : LoopbackTest
         Assert.Empty(config.Problems);
         await using (var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(_clock)))
         {
-            var outcome = await app.Services.GetRequiredService<ReviewActions>().PublishAsync(EmbeddedAiReport.Worker.Http.PathWindow.Of(new EditorialWeek(2026, 49), config.Draft.Zone()), CancellationToken.None);
+            var outcome = await app.Services.GetRequiredService<ReviewActions>().PublishAsync(EmbeddedAiReport.Worker.Http.PathWindow.Of(new EditorialWeek(2026, 49), config.Draft.Zone()), FormCollection.Empty, CancellationToken.None);
 
             Assert.True(outcome.Ok, outcome.Message);
             Assert.StartsWith("published issue 2026-12-01 (2026-11-30 .. 2026-12-01): 2 items", outcome.Message);

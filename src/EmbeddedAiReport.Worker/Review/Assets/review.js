@@ -37,7 +37,8 @@
       const response = await fetch(url, { method: 'POST', body: data, headers: { 'X-Review': '1' }, credentials: 'same-origin' });
       const reply = await response.json().catch(() => ({ ok: false, message: `${response.status} ${response.statusText}` }));
       status(reply.message, !response.ok);
-      if (response.ok) await refresh();
+      // 409: the draft changed since the page was read (Publish refused it): show it as it is now.
+      if (response.ok || response.status === 409) await refresh();
       return response.ok;
     } catch (error) {
       status(`request failed: ${error}`, true);

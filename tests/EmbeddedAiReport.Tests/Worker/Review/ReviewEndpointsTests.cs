@@ -94,6 +94,68 @@ public sealed partial class ReviewEndpointsTests
         Assert.Contains(today, issues.Out);
     }
 
+    [Fact]
+    public async Task Publish_TwoEditorsPressItOnTheSamePage_OneIssueAndTheSecondIsToldTheDraftChanged()
+    {
+        // Two browsers on the week's page; both press Publish. The second page shows a draft that is not the week's any more
+        // (its items are now published): it publishes nothing, and its script gets a 409 with the reason, not a second issue.
+        await using var site = await ReviewSite.StartAsync();
+        using var first = Client(site);
+        using var second = Client(site);
+        var (firstToken, firstShown) = await PublishFormAsync(first);
+        var (secondToken, secondShown) = await PublishFormAsync(second);
+        Assert.Equal(firstShown, secondShown);
+
+        var published = await first.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, firstToken),
+            (ReviewActions.ShownDraftField, firstShown), ("action", "publish")));
+        var again = Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, secondToken), (ReviewActions.ShownDraftField, secondShown), ("action", "publish"));
+        again.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+        var refused = await second.SendAsync(again);
+        var reply = System.Text.Json.JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        var issues = await site.CliAsync("issue");
+
+        Assert.Equal(HttpStatusCode.SeeOther, published.StatusCode);
+        Assert.Contains(Uri.EscapeDataString("published issue "), published.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.False(reply.GetProperty("ok").GetBoolean());
+        Assert.Equal("the draft of 2020-05-11 .. 2020-05-17 changed since it was shown (a poll, another editor's action or publish; it has 0 items now): "
+            + "nothing was published; check the draft as it is now and publish again", reply.GetProperty("message").GetString());
+        Assert.Single(issues.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Publish_PageReadBeforeAPollChangedAnItem_PublishesNothingUntilTheEditorSawTheNewDraft()
+    {
+        // The editor reads the page and copies its markdown; a poll then brings a new title for one of its items. The issue
+        // recorded must be what the editor sent: Publish from the stale page records nothing, from the reloaded page it does.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var (token, shown) = await PublishFormAsync(http);
+        site.Serve([.. site.Items.Select(i => i.Title.StartsWith("CUDA 11 Features Revealed", StringComparison.Ordinal)
+            ? i with { Title = i.Title.Replace("CUDA 11 Features Revealed", "CUDA 11 Features Revealed, Updated", StringComparison.Ordinal) } : i)]);
+        Assert.Equal(0, (await site.CliAsync("poll")).ExitCode);
+
+        var stale = await http.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, token), (ReviewActions.ShownDraftField, shown), ("action", "publish")));
+        var nothing = await site.CliAsync("issue");
+        var (freshToken, freshShown) = await PublishFormAsync(http);
+        var fresh = await http.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, freshToken), (ReviewActions.ShownDraftField, freshShown), ("action", "publish")));
+        var date = (await site.CliAsync("issue")).Out.Trim();
+
+        Assert.Equal(HttpStatusCode.SeeOther, stale.StatusCode);
+        Assert.Contains(Uri.EscapeDataString("changed since it was shown"), stale.Headers.Location!.OriginalString);
+        Assert.Equal("", nothing.Out.Trim());
+        Assert.NotEqual(shown, freshShown);
+        Assert.Contains(Uri.EscapeDataString("published issue "), fresh.Headers.Location!.OriginalString);
+        Assert.Contains("CUDA 11 Features Revealed, Updated", (await site.CliAsync("issue", date)).Out);
+    }
+
+    // The anti-forgery token and the shown draft of the week's Publish form, as a browser reads them.
+    private static async Task<(string Token, string Shown)> PublishFormAsync(HttpClient http)
+    {
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        return (WebUtility.HtmlDecode(Token().Match(html).Groups[1].Value), ShownDraft().Match(html).Groups[1].Value);
+    }
+
     [Theory]
     [InlineData("review")]
     [InlineData("review/" + ReviewSite.Week)]
@@ -249,6 +311,41 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
+    public async Task EditForm_TwoEditorsRetitleTheSameEntry_TheSecondStalePageSavesNothingAndIsToldWhy()
+    {
+        // README: a field saved as the page showed it is not an edit. Two editors open the page; the first saves a new title.
+        // The second, whose page still shows the source's title, saves another: it would replace a title it never saw.
+        await using var site = await ReviewSite.StartAsync();
+        using var first = Client(site);
+        using var second = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var (firstToken, secondToken) = (await FormTokenAsync(first), await FormTokenAsync(second));
+        var shown = WebUtility.HtmlDecode(Regex.Match(await second.GetStringAsync($"review/{ReviewSite.Week}"),
+            $"<article[^>]* id=\"e{id}\".*?name=\"{ReviewActions.ShownTitleField}\" value=\"([^\"]*)\"", RegexOptions.Singleline).Groups[1].Value);
+        HttpRequestMessage Edit(string token, string title, string shownTitle)
+        {
+            var request = Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", "edit"), ("title", title),
+                (ReviewActions.ShownTitleField, shownTitle));
+            request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+            return request;
+        }
+
+        var saved = await first.SendAsync(Edit(firstToken, "CUDA 11 新特性一览", shown));
+        var stale = await second.SendAsync(Edit(secondToken, "CUDA 11 发布", shown));
+        var message = System.Text.Json.JsonDocument.Parse(await stale.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString();
+        var afterStale = await site.ExportAsync();
+        var again = await second.SendAsync(Edit(secondToken, "CUDA 11 发布", "CUDA 11 新特性一览"));
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal($"{id}: the title changed since the page showed it (another editor's edit or a re-poll): nothing was saved; "
+            + "check the text as it is now and save again", message);
+        Assert.Contains("- [CUDA 11 新特性一览 | NVIDIA Developer]", afterStale);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("- [CUDA 11 发布 | NVIDIA Developer]", await site.ExportAsync());
+    }
+
+    [Fact]
     public async Task Action_WithoutTheFormsAntiforgeryToken_IsRefusedAndChangesNothing()
     {
         await using var site = await ReviewSite.StartAsync();
@@ -396,4 +493,7 @@ public sealed partial class ReviewEndpointsTests
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
+
+    [GeneratedRegex("name=\"shown_draft\" value=\"([0-9a-f]+)\"")]
+    private static partial Regex ShownDraft();
 }

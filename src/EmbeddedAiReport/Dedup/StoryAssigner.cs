@@ -82,11 +82,21 @@ public sealed class StoryAssigner(
 
     /// <summary>Pins <paramref name="entryId"/> as the primary of its story (an editor's choice); later passes keep it.</summary>
     /// <returns>False when the entry does not exist or has no story yet.</returns>
+    /// <remarks>
+    /// The entry's story is read under the write lock, as the pin is written: a poll that merges or splits stories commits
+    /// before or after both, so the entry is never pinned as the primary of a story it no longer belongs to.
+    /// </remarks>
     public async Task<bool> PinPrimaryAsync(long entryId, CancellationToken cancellationToken)
     {
-        if (await StoryOfAsync(entryId, cancellationToken) is not { } story) return false;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        long story;
+        await using (var read = connection.CreateCommand(transaction, "SELECT story_id FROM entries WHERE id = @id"))
+        {
+            read.AddParameter("@id", entryId);
+            if (await read.ExecuteScalarAsync(cancellationToken) is not long found) return false;
+            story = found;
+        }
         // A new generation: every assigner's cached primaries are rebuilt before they are used again.
         await using var command = connection.CreateCommand(transaction, """
             UPDATE stories SET primary_entry_id = NULL WHERE primary_entry_id = @id;
@@ -99,15 +109,5 @@ public sealed class StoryAssigner(
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
-    }
-
-    /// <summary>The story an entry belongs to, or null.</summary>
-    public async Task<long?> StoryOfAsync(long entryId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT story_id FROM entries WHERE id = @id";
-        command.AddParameter("@id", entryId);
-        return await command.ExecuteScalarAsync(cancellationToken) is long story ? story : null;
     }
 }

@@ -17,7 +17,43 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
     public sealed class OnSqlite() : StoryAssignerTests(StorageProvider.Sqlite);
 
     [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
-    public sealed class OnPostgres() : StoryAssignerTests(StorageProvider.Postgres);
+    public sealed class OnPostgres() : StoryAssignerTests(StorageProvider.Postgres)
+    {
+        // Only PostgreSQL shows a writer queued on the write lock (pg_locks), which orders the poll's commit after the pin
+        // started; SQLite's busy wait leaves no trace another connection can see.
+        [Fact]
+        public async Task PinPrimaryAsync_EntryMovedToAnotherStoryWhileThePinWaitsForTheWriteLock_PinsItInTheStoryItBelongsToNow()
+        {
+            var original = CorpusEntries.Load().First(i => i.Entry.Account == "机器之心" && i.Entry.Summary.Length > 80);
+            await CommitAsync(original.Entry, CorpusEntries.Retell(original), Post("https://blog.example.org/npu", "端侧 NPU 编译器发布", "一款面向手机 NPU 的开源编译器发布了第一个版本。"));
+            var before = await ListAsync();
+            var retold = Assert.Single(before, e => e.StoryId == before.Single(p => p.CanonicalKey == original.Entry.CanonicalKey).StoryId && !e.IsStoryPrimary);
+            var other = Assert.Single(before, e => e.Url == "https://blog.example.org/npu");
+            var database = Services.Get<ReportDatabase>();
+            await using var poll = await database.OpenAsync(CancellationToken.None);
+            await using var probe = await database.OpenAsync(CancellationToken.None);
+
+            // A poll holds the write lock and moves the retelling to the other story (as a split and merge would)...
+            await using var holding = await database.BeginWriteAsync(poll, CancellationToken.None);
+            await using (var move = poll.CreateCommand(holding, $"UPDATE entries SET story_id = {other.StoryId} WHERE id = {retold.Id}"))
+                await move.ExecuteNonQueryAsync();
+            // ...while the editor's pin waits for it; the poll commits once the pin is queued on the lock.
+            var pin = Task.Run(() => Services.Get<StoryAssigner>().PinPrimaryAsync(retold.Id, CancellationToken.None));
+            using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (await Storage.ReportDatabaseTests.CountAsync(probe, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 0)
+            {
+                Assert.False(pin.IsCompleted, "the pin did not wait for the write lock");
+                guard.Token.ThrowIfCancellationRequested();
+                await Task.Yield();
+            }
+            await holding.CommitAsync();
+
+            Assert.True(await pin);
+            var after = await ListAsync();
+            Assert.Equal(retold.Id, Assert.Single(after, e => e.StoryId == other.StoryId && e.IsStoryPrimary).Id);
+            Assert.Equal(original.Entry.CanonicalKey, Assert.Single(after, e => e.StoryId == retold.StoryId && e.IsStoryPrimary).CanonicalKey);
+        }
+    }
 
     private static readonly DraftWindow AllTime = DraftWindow.Of(new DateOnly(2000, 1, 1), new DateOnly(2030, 1, 1), TimeZoneInfo.Utc);
 

@@ -53,7 +53,7 @@ public sealed class SourcePoller(
         var clock = Stopwatch.StartNew();
 
         var read = await reader.ReadAsync(source, budget, respectPauses, started, cancellationToken);
-        var entries = await FilterAndEnrichAsync(kind, source, read.Entries, budget);
+        var entries = await FilterAndEnrichAsync(kind, source, read.Entries, budget, cancellationToken);
         // Classified and fingerprinted here, in parallel with other sources, rather than in the writer every poll waits for.
         var writes = entries.Select(e => classifier.Classify(e, source, kind.DefaultSection)).ToList();
         var prepared = writes.Select(writer.Prepare).ToList();
@@ -225,21 +225,15 @@ public sealed class SourcePoller(
     }
 
     // Filtered before enrichment (no page fetch for an excluded item) and again after (the page may fill the summary);
-    // one entry per article (two URL forms of one article in one feed).
-    private async Task<List<CandidateEntry>> FilterAndEnrichAsync(ISourceKind kind, SourceDefinition source, List<CandidateEntry> entries, PollBudget budget)
+    // one entry per article (two URL forms of one article in one feed). Out of budget while reading article pages, the
+    // enricher still gives what the pages read so far gave, and the rest as the feed gave them.
+    private async Task<List<CandidateEntry>> FilterAndEnrichAsync(ISourceKind kind, SourceDefinition source, List<CandidateEntry> entries, PollBudget budget,
+        CancellationToken cancellationToken)
     {
         var wanted = EntryFilter.Wanted(source);
         if (kind is IPageEnrichingKind enriching)
-        {
-            try
-            {
-                entries = await enricher.EnrichAsync(enriching, source, kind.Requests(source), entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), budget.Token);
-            }
-            catch (OperationCanceledException) when (budget.RanOut)
-            {
-                // Out of budget while reading article pages: the entries stay as the feed gave them.
-            }
-        }
+            entries = await enricher.EnrichAsync(enriching, source, kind.Requests(source), entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), budget,
+                cancellationToken);
         return entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList();
     }
 

@@ -15,11 +15,15 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
 {
     /// <summary>The entries to store: completed where a page was read, without those whose page is gone.</summary>
     /// <param name="requests">The source's requests: a page on the origin of one of them is sent the source's headers too.</param>
+    /// <param name="budget">
+    /// The poll's budget, which page fetches share: when it runs out, the pages read so far still complete (or drop) their
+    /// entries, and the others are returned as the feed gave them, for a later poll to read.
+    /// </param>
     public async Task<List<CandidateEntry>> EnrichAsync(IPageEnrichingKind kind, SourceDefinition source, IReadOnlyList<SourceRequest> requests,
-        IReadOnlyList<CandidateEntry> entries, CancellationToken cancellationToken)
+        IReadOnlyList<CandidateEntry> entries, PollBudget budget, CancellationToken cancellationToken)
     {
-        var budget = kind.PageBudget(source);
-        if (budget <= 0 || entries.Count == 0) return entries.ToList();
+        var pagesLeft = kind.PageBudget(source);
+        if (pagesLeft <= 0 || entries.Count == 0) return entries.ToList();
         // Sent with a page on the origin of one of the source's requests (values from the environment read once per poll).
         var sourceHeaders = SourceHeaders.Resolve(source);
 
@@ -50,14 +54,28 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
                         continue;
                 }
             }
-            if (!fetching || budget == 0 || kind.PageFor(entry) is not { } address)
+            if (!fetching || pagesLeft == 0 || kind.PageFor(entry) is not { } address)
             {
                 result.Add(entry);
                 continue;
             }
-            budget--;
+            pagesLeft--;
             var headers = requests.Any(r => FetchRequest.SameOrigin(r.Uri, address)) ? sourceHeaders : null;
-            var (completed, outcome, detail) = await ReadPageAsync(kind, source, entry, address, headers, cancellationToken);
+            CandidateEntry? completed;
+            PageOutcome outcome;
+            string? detail;
+            try
+            {
+                (completed, outcome, detail) = await ReadPageAsync(kind, source, entry, address, headers, budget.Token);
+            }
+            catch (OperationCanceledException) when (budget.RanOut)
+            {
+                // Out of time with this page: the pages read before it are stored with this poll (the next poll finds them
+                // in the page store and does not fetch them again); this one and the rest stay as the feed gave them.
+                fetching = false;
+                result.Add(entry);
+                continue;
+            }
             await pages.SaveAsync(new StoredPage(entry.CanonicalKey, source.Id, timeProvider.GetUtcNow(), outcome, detail, completed), cancellationToken);
             switch (outcome)
             {

@@ -328,6 +328,50 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
         Assert.Equal(2, PageRequests);
     }
 
+    [Fact]
+    public async Task PollAsync_BudgetRunsOutWhileReadingPages_StoresWhatThePagesReadGaveAndTheNextPollGoesOn()
+    {
+        // A slow mirror: the second article page does not answer within the poll's budget the first time. The first page
+        // was read and paid for; its entry is stored as the page made it by that poll, and the next poll reads only the rest.
+        MapAlways("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        Server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        var slow = 0;
+        Server.Map("s/XEPhK81Ms-wdDnoz5oPZgA", async context =>
+        {
+            if (Interlocked.Increment(ref slow) == 1)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                return;
+            }
+            context.Response.ContentType = "text/html";
+            await context.Response.Body.WriteAsync(Fixtures.Bytes("wechat-article-html/wechatsogou_2018_article_qqmusic.html"));
+        });
+        Server.MapFixture("s/OYSzol-vufiKPuU9YxtbuA", "wechat-article-html/wechatsogou_2018_article_video_iframe.html", "text/html");
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "budget": "20s" """);
+        var writer = Services.Get<IngestWriter>();
+
+        var first = await ClockDriver.RunAsync(Services.Clock, PollAsync(source), TimeSpan.FromSeconds(1),
+            hold: () => Volatile.Read(ref slow) == 0 || writer.Busy);   // the clock runs once the slow page was asked for
+        var afterFirst = await EntriesAsync();
+        var second = await PollAsync(source);
+
+        Assert.Equal(3, first.New);
+        var riptide = Assert.Single(afterFirst, e => e.CanonicalKey == Riptide);
+        Assert.StartsWith("OctoML 的研究者提出了 Riptide，这是一种找出并解决端到端二值网络瓶颈的方法。", riptide.Summary);
+        Assert.Contains(riptide.Links, l => l.Target == "gh:jwfromm/riptide");
+        Assert.Null(second.Error);
+        Assert.Equal(1, Server.Requests.Count(r => r.PathAndQuery == "/s/DdyvZLDb7D-dQ9okhwQreA"));
+        Assert.Equal(2, Server.Requests.Count(r => r.PathAndQuery == "/s/XEPhK81Ms-wdDnoz5oPZgA"));
+        Assert.Equal(1, Server.Requests.Count(r => r.PathAndQuery == "/s/OYSzol-vufiKPuU9YxtbuA"));
+        Assert.Equal((0, 2), (second.New, second.Updated));   // the two pages read now
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -11,7 +11,8 @@ namespace EmbeddedAiReport.Ingest;
 /// exporter keeps every series a synchronous instrument ever recorded, so the counters are observed from totals kept here
 /// (only what is reported is exported); a histogram cannot be observed, so the duration histogram is made anew on its own
 /// meter when a source that has one goes: the remaining sources' histograms then restart from zero, a counter reset
-/// Prometheus' <c>rate</c> and <c>histogram_quantile</c> handle.
+/// Prometheus' <c>rate</c> and <c>histogram_quantile</c> handle. A poll of a removed source that was still running at the
+/// reload is not counted when it ends: it would bring the series back until the next restart.
 /// </para>
 /// </remarks>
 public sealed class PollMetrics : IDisposable
@@ -23,8 +24,10 @@ public sealed class PollMetrics : IDisposable
     private readonly IMeterFactory _meters;
     private readonly ConcurrentDictionary<(string Source, string Outcome), long> _polls = new();
     private readonly ConcurrentDictionary<(string Source, string Change), long> _entries = new();
-    private readonly Lock _durationLock = new();
+    private readonly Lock _lock = new();
     private readonly HashSet<string> _timed = new(StringComparer.Ordinal);
+    // The sources sources.json configures since the last reload; null until one: every source polled is counted.
+    private HashSet<string>? _configured;
     private Meter _durationMeter;
     private Histogram<double> _duration;
 
@@ -37,28 +40,34 @@ public sealed class PollMetrics : IDisposable
         (_durationMeter, _duration) = CreateDuration();
     }
 
-    /// <summary>Counts one finished poll.</summary>
+    /// <summary>Counts one finished poll, unless its source is no longer configured (<see cref="Keep"/>).</summary>
     public void Record(PollResult result)
     {
         var outcome = result.Failed ? "failed" : result.NotModified ? "not_modified" : "ok";
-        _polls.AddOrUpdate((result.SourceId, outcome), 1, (_, count) => count + 1);
-        if (result.New > 0) _entries.AddOrUpdate((result.SourceId, "new"), result.New, (_, count) => count + result.New);
-        if (result.Updated > 0) _entries.AddOrUpdate((result.SourceId, "updated"), result.Updated, (_, count) => count + result.Updated);
-        lock (_durationLock)
+        // Under the lock Keep drops series under, so a poll ending during a reload is counted before its series go or not at all.
+        lock (_lock)
         {
+            if (_configured is { } configured && !configured.Contains(result.SourceId)) return;
+            _polls.AddOrUpdate((result.SourceId, outcome), 1, (_, count) => count + 1);
+            if (result.New > 0) _entries.AddOrUpdate((result.SourceId, "new"), result.New, (_, count) => count + result.New);
+            if (result.Updated > 0) _entries.AddOrUpdate((result.SourceId, "updated"), result.Updated, (_, count) => count + result.Updated);
             _timed.Add(result.SourceId);
             _duration.Record(result.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("source", result.SourceId));
         }
     }
 
-    /// <summary>Drops the series of every source but <paramref name="sourceIds"/> (those sources.json configures now).</summary>
+    /// <summary>
+    /// Drops the series of every source but <paramref name="sourceIds"/> (those sources.json configures now), and from now on
+    /// counts polls of those sources only.
+    /// </summary>
     public void Keep(IEnumerable<string> sourceIds)
     {
         var kept = sourceIds.ToHashSet(StringComparer.Ordinal);
-        foreach (var key in _polls.Keys.Where(k => !kept.Contains(k.Source))) _polls.TryRemove(key, out _);
-        foreach (var key in _entries.Keys.Where(k => !kept.Contains(k.Source))) _entries.TryRemove(key, out _);
-        lock (_durationLock)
+        lock (_lock)
         {
+            _configured = kept;
+            foreach (var key in _polls.Keys.Where(k => !kept.Contains(k.Source))) _polls.TryRemove(key, out _);
+            foreach (var key in _entries.Keys.Where(k => !kept.Contains(k.Source))) _entries.TryRemove(key, out _);
             if (_timed.All(kept.Contains)) return;
             _durationMeter.Dispose();   // its histogram's series go at the next collection
             _timed.Clear();
@@ -68,7 +77,7 @@ public sealed class PollMetrics : IDisposable
 
     public void Dispose()
     {
-        lock (_durationLock) _durationMeter.Dispose();
+        lock (_lock) _durationMeter.Dispose();
     }
 
     // A meter of its own (the factory's are disposed only with it), in the factory's scope, which the daemon exports.

@@ -6,6 +6,7 @@ using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Worker.Configuration;
 using EmbeddedAiReport.Worker.Http;
 using EmbeddedAiReport.Worker.Jobs;
+using EmbeddedAiReport.Worker.Logging;
 using EmbeddedAiReport.Worker.Review;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -122,19 +123,24 @@ internal static class WorkerHost
         return database;
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, bool daemon)
+    internal static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, bool daemon)
     {
         logging.ClearProviders();
         // Logging:Format: "simple" (default) is one readable line per event; "json" is one JSON object per line for collectors.
         if (configuration["Logging:Format"] == "json")
             logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz");
         else
+        {
             logging.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
                 o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
                 o.ColorBehavior = LoggerColorBehavior.Disabled;
             });
+            // The simple format, with Quartz's database failures in one line each (OneLineConsoleFormatter).
+            logging.Services.AddSingleton<ConsoleFormatter>(services => new OneLineConsoleFormatter(services));
+            logging.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = OneLineConsoleFormatter.FormatterName);
+        }
         if (!daemon)
         {
             // One-shot commands print their results on stdout; logs go to stderr and only warnings by default.

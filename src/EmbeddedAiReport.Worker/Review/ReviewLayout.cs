@@ -54,7 +54,7 @@ internal static class ReviewLayout
         DraftDecisionKind.InDraft => 0,
         DraftDecisionKind.OverQuota => 1,
         DraftDecisionKind.BelowThreshold or DraftDecisionKind.NoSection or DraftDecisionKind.NotStoryPrimary => 2,
-        DraftDecisionKind.NamedByIssue or DraftDecisionKind.Published => 3,
+        DraftDecisionKind.NamedByIssue or DraftDecisionKind.Published or DraftDecisionKind.Withdrawn => 3,
         _ => 4,
     };
 }

@@ -19,4 +19,6 @@ public enum DraftDecisionKind
     BelowThreshold,
     /// <summary>Its section is not one of the draft's sections.</summary>
     NoSection,
+    /// <summary>An arXiv paper whose latest version withdraws it.</summary>
+    Withdrawn,
 }

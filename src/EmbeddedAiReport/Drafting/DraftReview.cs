@@ -34,7 +34,7 @@ public sealed class DraftReview(EditorStore editor, DraftExporter exporter, Draf
             var hint = why switch
             {
                 { Kind: DraftDecisionKind.NotStoryPrimary, RelatedEntryId: { } primary } => $"{why.Text}; mark {entryId} --primary to show it instead of #{primary}",
-                { Kind: DraftDecisionKind.Rejected or DraftDecisionKind.Published or DraftDecisionKind.NamedByIssue or DraftDecisionKind.NoSection } => why.Text,
+                { Kind: DraftDecisionKind.Rejected or DraftDecisionKind.Published or DraftDecisionKind.NamedByIssue or DraftDecisionKind.NoSection or DraftDecisionKind.Withdrawn } => why.Text,
                 null => "shortlist it first",
                 _ => $"{why.Text}; shortlist it first",
             };

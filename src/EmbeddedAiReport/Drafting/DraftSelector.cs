@@ -9,7 +9,8 @@ namespace EmbeddedAiReport.Drafting;
 /// Entries of one story appear once, and a story is as relevant as its best member: a write-up scored above the paper it
 /// discusses keeps the story in the draft. The story shows a shortlisted member, else the primary the editor pinned, else a
 /// member the editor edited or moved, else its primary, else its best-scored member; that item carries the story's paper/repository links and, when it is the paper or repository itself, the other
-/// members as write-ups. Shortlisted stories are always in (even past the quota), rejected entries never; other stories
+/// members as write-ups. Shortlisted stories are always in (even past the quota), rejected entries and withdrawn arXiv papers
+/// (<see cref="StoredEntry.IsWithdrawnPaper"/>) never unless shortlisted; other stories
 /// need a member at or above its section's threshold (<see cref="DraftOptions.MinScore"/>, else the relevance model's
 /// calibrated threshold) and a place within <see cref="DraftOptions.Quotas"/>, filled by relevance after the shortlisted
 /// ones. Order within a section, shortlisted or not: relevance descending, then time, then id, so the same data always
@@ -32,7 +33,7 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
     internal Draft Select(IReadOnlyList<StoredEntry> entries, DraftWindow window, bool inPriorityOrder)
     {
         var stories = entries
-            .Where(e => e.Status is "shortlisted" or "candidate")
+            .Where(e => e.Status == "shortlisted" || (e.Status == "candidate" && !e.IsWithdrawnPaper))
             .GroupBy(e => e.StoryId is { } story ? $"story:{story}" : $"entry:{e.Id}")
             .Select(Story)
             .Where(s => s is not null)

@@ -14,4 +14,10 @@ public interface IRequestBudget
 
     /// <summary>Records what <paramref name="request"/> got; returns a note explaining a failure (a rate limit), or null.</summary>
     string? Observe(SourceDefinition source, SourceRequest request, FetchOutcome outcome);
+
+    /// <summary>
+    /// Until when requests like <paramref name="request"/> are held (the budget's reset), or null when they may go now;
+    /// a held source is paused at least that long, as a Retry-After would pause it.
+    /// </summary>
+    DateTimeOffset? HeldUntil(SourceDefinition source, SourceRequest request);
 }

@@ -26,7 +26,7 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         var validators = await store.GetValidatorsAsync(source.Id, cancellationToken);
         var requests = SourceHeaders.Apply(kind.Requests(source), SourceHeaders.Resolve(source));
         var tracker = await RequestTracker.LoadAsync(store, source, requests, respectPauses, started, cancellationToken);
-        var read = new Reading(kind, source, budget, tracker, validators);
+        var read = new Reading(kind, source, budget, tracker, validators, started);
         foreach (var request in requests)
         {
             if (tracker.Skip(request)) continue;
@@ -38,6 +38,7 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
                 {
                     read.AllNotModified = false;
                     if (!read.Errors.Contains(held)) read.Errors.Add(held);
+                    read.WaitUntil(((IRequestBudget)kind).HeldUntil(source, request));
                     tracker.SourceWide();
                     break;
                 }
@@ -103,7 +104,11 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
                     read.LastStatus = failure.Status;
                     if (failure.RetryAfter > read.RetryAfter.GetValueOrDefault()) read.RetryAfter = failure.RetryAfter;
                 }
-                read.Errors.Add(note is null ? $"{address}: {outcome.Describe()}" : $"{address}: {outcome.Describe()}: {note}");
+                if (note is not null) read.WaitUntil((kind as IRequestBudget)?.HeldUntil(source, request));
+                // A budget's note says what the refusal was (a rate limit), so the status's generic hint ("need a login") is left out.
+                read.Errors.Add(note is null ? $"{address}: {outcome.Describe()}"
+                    : outcome is FetchOutcome.HttpFailure refusal ? $"{address}: HTTP {refusal.Status} {refusal.Reason}: {note}"
+                    : $"{address}: {outcome.Describe()}: {note}");
                 return null;
         }
     }
@@ -147,7 +152,7 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
 
     // What one read has gathered so far.
     private sealed class Reading(ISourceKind kind, SourceDefinition source, PollBudget budget, RequestTracker tracker,
-        IReadOnlyDictionary<string, HttpValidators> storedValidators)
+        IReadOnlyDictionary<string, HttpValidators> storedValidators, DateTimeOffset started)
     {
         public ISourceKind Kind { get; } = kind;
         public SourceDefinition Source { get; } = source;
@@ -162,5 +167,11 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         public long Bytes { get; set; }
         public bool AllNotModified { get; set; } = true;
         public TimeSpan? RetryAfter { get; set; }
+
+        /// <summary>A request budget holds requests until <paramref name="until"/>: pause the source at least that long, as a Retry-After would.</summary>
+        public void WaitUntil(DateTimeOffset? until)
+        {
+            if (until is { } at && at - started > RetryAfter.GetValueOrDefault()) RetryAfter = at - started;
+        }
     }
 }

@@ -1,3 +1,5 @@
+using EmbeddedAiReport.Normalizing;
+
 namespace EmbeddedAiReport.Storage;
 
 /// <summary>An entry as read back from the database, with its links.</summary>
@@ -47,6 +49,9 @@ public sealed record StoredEntry(
     /// date was published, so the ingest writer placed it at the start of the next window.
     /// </summary>
     public bool IsLateArrival => WindowTime is { } time && time != (Published ?? FirstSeen);
+
+    /// <summary>True for an arXiv paper whose latest version, as its source gave it, is a withdrawal notice.</summary>
+    public bool IsWithdrawnPaper => CanonicalKey.StartsWith("arxiv:", StringComparison.Ordinal) && ArxivWithdrawal.IsNotice(SourceSummary ?? Summary);
 
     /// <summary>The title as the source gave it, when <see cref="Title"/> is the editor's (a read that applies overrides); else null.</summary>
     public string? SourceTitle { get; init; }

@@ -65,7 +65,19 @@ public sealed class ArxivApiSource : ISourceKind
             else entries.Add(paper.ToCandidate(source));
         }
         if (older > 0) skipped.Add($"{older} paper(s) submitted before {since:yyyy-MM-dd} (outside 'days')");
-        return new ParseOutcome.Parsed(entries, skipped, older > 0 ? null : Next(document.FinalUri, page, source));
+        return new ParseOutcome.Parsed(entries, skipped, older > 0 ? null : Next(document.FinalUri, page, source), EmptyPage(document.FinalUri, page));
+    }
+
+    /// <summary>
+    /// The API now and then answers a page inside its own totalResults with no entries (arXiv.py retries such an
+    /// "unexpectedly empty" page): paging stops there, so the poll says it read only part of the results.
+    /// </summary>
+    private static string? EmptyPage(Uri current, ArxivApiParser.ApiResult page)
+    {
+        var start = ArxivQuery.Get(current, "start") ?? 0;
+        return page.EntryCount == 0 && page.Total is { } total && start < total
+            ? $"arXiv sent an empty page at start={start} of {total} results (its API does so now and then); the rest is read at the next poll"
+            : null;
     }
 
     /// <summary>The next slice while the query has more results and the limit allows.</summary>

@@ -48,7 +48,9 @@ public sealed partial class ArxivRssSource : ISourceKind
                 skipped.Add($"item '{item.Title ?? item.Id}': no arXiv id in guid, description or link");
                 continue;
             }
-            if (!keep.Keeps(paper.Announcement))
+            // A withdrawal is a replacement whose abstract is the notice: kept whatever 'keep' says, so that the paper's
+            // entry learns it and leaves the draft.
+            if (!keep.Keeps(paper.Announcement) && !ArxivWithdrawal.IsNotice(paper.Abstract))
             {
                 skipped.Add($"{paper.Id}: announce type {paper.Announcement} not kept (see 'keep')");
                 continue;

@@ -20,14 +20,25 @@ public sealed class GitHubRateLimits(TimeProvider timeProvider)
     /// <summary>Null when a request on <paramref name="bucket"/> may go now; otherwise why not.</summary>
     public string? Hold(string bucket)
     {
-        var now = timeProvider.GetUtcNow();
         lock (_budgets)
         {
-            if (!_budgets.TryGetValue(bucket, out var budget)) return null;
-            if (budget.HeldUntil is { } until && until > now) return Describe(until, budget);
-            if (budget.Remaining <= 0 && budget.Reset is { } reset && reset > now) return Describe(reset, budget);
-            return null;
+            return HeldUntilLocked(bucket) is { } until ? Describe(until, _budgets[bucket]) : null;
         }
+    }
+
+    /// <summary>Until when requests on <paramref name="bucket"/> are held (a refusal's wait, or the reset of a spent budget), or null.</summary>
+    public DateTimeOffset? HeldUntil(string bucket)
+    {
+        lock (_budgets) return HeldUntilLocked(bucket);
+    }
+
+    private DateTimeOffset? HeldUntilLocked(string bucket)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (!_budgets.TryGetValue(bucket, out var budget)) return null;
+        if (budget.HeldUntil is { } until && until > now) return until;
+        if (budget.Remaining <= 0 && budget.Reset is { } reset && reset > now) return reset;
+        return null;
     }
 
     /// <summary>Records one answer on <paramref name="bucket"/>; returns "rate limited until …" when it was a rate-limit refusal.</summary>

@@ -75,6 +75,9 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
     public string? Observe(SourceDefinition source, SourceRequest request, FetchOutcome outcome) =>
         IsRest(source) ? _rateLimits.Observe(Bucket(request), outcome) : null;
 
+    public DateTimeOffset? HeldUntil(SourceDefinition source, SourceRequest request) =>
+        IsRest(source) ? _rateLimits.HeldUntil(Bucket(request)) : null;
+
     /// <summary>
     /// Whether a release without GitHub's flag (Atom) looks like a prerelease by its tag or name:
     /// <c>-rc1</c>, <c>-beta</c>, <c>.dev0</c>, <c>1.0a1</c>, <c>nightly</c>, <c>preview</c> …; llama.cpp's <c>b4567</c> build tags are not.

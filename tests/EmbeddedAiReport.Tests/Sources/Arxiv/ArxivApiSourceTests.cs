@@ -73,6 +73,30 @@ public sealed class ArxivApiSourceTests() : LoopbackTest(new TestServices(new Da
     }
 
     [Fact]
+    public async Task PollAsync_EmptyPageInsideTotalResults_StoresWhatWasReadAndWarns()
+    {
+        // The real empty answer, but as arXiv sends it now and then for a page of a query that has results (arXiv.py's
+        // UnexpectedEmptyPageError): totalResults is still the query's, 214881 as on the first page.
+        var empty = Encoding.UTF8.GetString(RecordedBody("arxiv-api-atom/arxivpy_empty_result.recorded.json"))
+            .Replace("<opensearch:totalResults>0<", "<opensearch:totalResults>214881<", StringComparison.Ordinal)
+            .Replace("<opensearch:startIndex>0<", "<opensearch:startIndex>10<", StringComparison.Ordinal);
+        Server.Map("api/query", async context =>
+        {
+            var body = context.Request.Query["start"] == "10" ? Encoding.UTF8.GetBytes(empty) : Fixtures.Bytes(Testing);
+            context.Response.ContentType = "application/atom+xml";
+            await context.Response.Body.WriteAsync(body);
+        });
+        Services.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 0, 0, 0, TimeSpan.Zero));
+
+        var result = await PollAsync(Source(""", "days": 36500"""));
+
+        Assert.Null(result.Error);
+        Assert.Equal(10, result.New);
+        Assert.Equal(2, Server.Requests.Count);
+        Assert.Contains("arXiv sent an empty page at start=10 of 214881 results", result.Warning);
+    }
+
+    [Fact]
     public async Task PollAsync_Limit_StopsPagingEvenWhenMoreResultsExist()
     {
         Server.Serve("api/query", Fixtures.Bytes(Testing));

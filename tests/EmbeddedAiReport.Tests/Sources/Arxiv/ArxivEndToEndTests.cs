@@ -81,6 +81,32 @@ public abstract class ArxivEndToEndTests : LoopbackTest
     }
 
     [Fact]
+    public async Task PollAndExport_StoredPaperWithdrawn_UpdatesItsEntryAndLeavesTheDraftSayingWhy()
+    {
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));
+        var config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "rss", "kind": "arxiv-rss", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}
+            """));
+        await RunAsync(config, "poll", "--source", "rss");
+        Assert.Contains("[2402.14655v1]", (await RunAsync(config, "export", "--from", "2024-02-19", "--to", "2024-02-25")).Out);
+
+        // The withdrawal comes as a replacement (default keep: new and cross); the ordinary v2 beside it stays unkept.
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-27_withdrawal.xml"));
+        var withdrawal = await RunAsync(config, "poll", "--source", "rss");
+
+        Assert.Contains("rss: 0 new, 1 updated, 0 unchanged", withdrawal.Out);
+        var draft = (await RunAsync(config, "export", "--from", "2024-02-19", "--to", "2024-02-25")).Out;
+        Assert.DoesNotContain("2402.14655", draft);
+        Assert.DoesNotContain("withdrawn", draft);
+        Assert.Contains("[2402.14702v1]", draft);
+        var explain = await RunAsync(config, "entries", "--from", "2024-02-19", "--to", "2024-02-25", "--explain");
+        var block = explain.Out[explain.Out.IndexOf("Structured Pruning", StringComparison.Ordinal)..];
+        Assert.Contains("https://arxiv.org/abs/2402.14655v2", block);
+        Assert.StartsWith("draft: out: withdrawn by its authors (2402.14655v2 is a withdrawal notice); shortlist it to keep it",
+            block[block.IndexOf("draft:", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
     public void DefaultConfig_CarriesRealArxivSourcesForTheEditorsCategories()
     {
         using var services = new TestServices();

@@ -91,4 +91,18 @@ public sealed class ArxivIdentityTests
         Assert.Equal(("rss", "2402.14511v1"), (survey.SourceId, survey.Prefix));
         Assert.Equal(5, entries.Count);   // rss: 2 new + 1 cross; listing adds its 2 new; the blog post is the same paper
     }
+
+    // Notices as arXiv's help asks for them ("This paper has been withdrawn by the author due to …") and as authors write them.
+    [Theory]
+    [InlineData("This paper has been withdrawn by the author due to a crucial sign error in equation 1.", true)]
+    [InlineData("  This paper has been withdrawn by the authors.", true)]
+    [InlineData("The manuscript has been withdrawn because of an error in Table 2.", true)]
+    [InlineData("this article is withdrawn", true)]
+    [InlineData("Withdrawn.", true)]
+    [InlineData("Withdrawn due to a data leak between splits.", true)]
+    [InlineData("Withdrawn samples degrade federated training; we quantify how much.", false)]
+    [InlineData("We study papers that have been withdrawn from arXiv.", false)]
+    [InlineData("", false)]
+    public void ArxivWithdrawal_IsNotice_OnlyAnAbstractThatIsTheNotice(string text, bool expected) =>
+        Assert.Equal(expected, ArxivWithdrawal.IsNotice(text));
 }

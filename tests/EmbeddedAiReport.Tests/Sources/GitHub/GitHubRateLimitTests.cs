@@ -91,6 +91,25 @@ public sealed class GitHubRateLimitTests() : LoopbackTest(new TestServices(Now))
         Assert.Single(Server.Requests);
     }
 
+    [Theory]
+    [InlineData(403)]
+    [InlineData(429)]
+    [InlineData(200)]   // the answer spent the last request: the next repo is held
+    public async Task PollAsync_RateLimited_PausesTheSourceUntilTheResetAndGivesNoLoginHint(int status)
+    {
+        // github/docs: "If x-ratelimit-remaining is 0, you should not retry your request until after the time specified by
+        // x-ratelimit-reset", as a 429's Retry-After pauses a source until then (not for the 5-minute failure backoff).
+        MapReleases("Tencent/ncnn", status: status, remaining: 0);
+        MapReleases("alibaba/MNN");
+
+        var result = await Poller.PollAsync(Source("Tencent/ncnn", "alibaba/MNN"), CancellationToken.None);
+
+        Assert.Contains("rate limited until 2024-04-22 12:30:00Z", result.Error);
+        Assert.DoesNotContain("need a login", result.Error);
+        var health = Assert.Single(await Services.Get<SourceStore>().ListHealthAsync(CancellationToken.None));
+        Assert.Equal(Reset, health.PausedUntil);
+    }
+
     [Fact]
     public async Task PollAsync_PlainForbidden_IsNotTakenForARateLimit()
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EmbeddedAiReport.Worker.Review;
 
@@ -37,6 +38,8 @@ internal static class ReviewEndpoints
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.FormFieldName = ReviewPage.TokenField;
         });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<ReviewAccess>();
         services.AddSingleton<ReviewPage>();
         services.AddTransient<ReviewActions>();
@@ -70,6 +73,8 @@ internal static class ReviewEndpoints
     {
         var services = http.RequestServices;
         var access = services.GetRequiredService<ReviewAccess>();
+        if (access.RetryAfter(http) is { } wait)
+            return LoginPage(http, services.GetRequiredService<IAntiforgery>(), $"/review/{window.Token}", ReviewAccess.TooManyFailures(http, wait), StatusCodes.Status429TooManyRequests);
         if (!access.CanRead(http)) return Results.Redirect($"/review/login?next={Uri.EscapeDataString($"/review/{window.Token}")}");
         var config = services.GetRequiredService<LoadedConfig>();
         var review = await services.GetRequiredService<DraftReview>().BuildAsync(window.Window, cancellationToken);
@@ -112,7 +117,16 @@ internal static class ReviewEndpoints
         if (!await antiforgery.IsRequestValidAsync(http)) return LoginPage(http, antiforgery, null, "The form was out of date; try again.");
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var next = SafeNext(form["next"]);
-        if (!access.IsToken(form["token"])) return LoginPage(http, antiforgery, next, "Wrong token.", StatusCodes.Status401Unauthorized);
+        // A client past the limit is refused before its token is compared, the right one included (LoginThrottle).
+        if (access.RetryAfter(http) is { } wait)
+            return LoginPage(http, antiforgery, next, "The token was not checked: " + ReviewAccess.TooManyFailures(http, wait) + ".", StatusCodes.Status429TooManyRequests);
+        if (!access.IsToken(form["token"]))
+        {
+            var locked = access.CountFailure(http);
+            return LoginPage(http, antiforgery, next, locked is null ? "Wrong token." : $"Wrong token; {ReviewAccess.TooManyFailures(http, locked.Value)}.",
+                StatusCodes.Status401Unauthorized);
+        }
+        access.LoginSucceeded(http);
         http.Response.Cookies.Append(ReviewAccess.CookieName, access.CookieValue(), new CookieOptions
         {
             HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/review", Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(30),

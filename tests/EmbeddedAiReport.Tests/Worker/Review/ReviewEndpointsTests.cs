@@ -8,6 +8,7 @@ using EmbeddedAiReport.Worker.Review;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Worker.Review;
 
@@ -486,6 +487,92 @@ public sealed partial class ReviewEndpointsTests
         Assert.DoesNotContain(secret, string.Join(";", login.Headers.GetValues("Set-Cookie")));
         Assert.Equal(HttpStatusCode.SeeOther, withCookie.StatusCode);
         Assert.Equal("candidate", site.StatusOf(id));
+    }
+
+    // README "Security": 5 wrong tokens within 5 minutes from one address, then 429 with Retry-After until the oldest of them
+    // is 5 minutes old, the right token included (else guessing would go on); a right token forgets the count.
+    [Fact]
+    public async Task Login_FiveWrongTokensWithinFiveMinutes_AnswersTooManyWithRetryAfterUntilTheyAgeOut_ARightOneResets()
+    {
+        const string secret = "s3cret-editor-token";
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8)));
+        await using var site = await ReviewSite.StartAsync(editorToken: secret, clock: clock);
+        using var http = Client(site);
+        var loginToken = await FormTokenAsync(http, "review/login");
+        Task<HttpResponseMessage> LogIn(string token) =>
+            http.SendAsync(Post("review/login", (ReviewPage.TokenField, loginToken), ("token", token), ("next", $"/review/{ReviewSite.Week}")));
+
+        var wrong = new List<HttpResponseMessage>();
+        for (var i = 0; i < 4; i++)
+        {
+            wrong.Add(await LogIn($"guess-{i}"));
+            clock.Advance(TimeSpan.FromSeconds(30));
+        }
+        var fifth = await LogIn("guess-4");                    // at 2 minutes: the first guess was at 0
+        var right = await LogIn(secret);
+        var page = await http.GetAsync($"review/{ReviewSite.Week}");
+        clock.Advance(TimeSpan.FromMinutes(3) - TimeSpan.FromSeconds(1));   // 1 s before the first guess is 5 minutes old
+        var stillLocked = await LogIn(secret);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var login = await LogIn(secret);
+        var afterReset = new List<HttpResponseMessage>();
+        for (var i = 0; i < 4; i++) afterReset.Add(await LogIn($"again-{i}"));
+
+        Assert.All(wrong, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        Assert.All(wrong, r => Assert.False(r.Headers.Contains("Retry-After")));
+        Assert.Equal(HttpStatusCode.Unauthorized, fifth.StatusCode);
+        Assert.Equal("180", fifth.Headers.GetValues("Retry-After").Single());
+        Assert.Contains("Wrong token; too many wrong editor tokens from this address (5 within 5 minutes): try again in 3 minutes.", await fifth.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.Equal("180", right.Headers.GetValues("Retry-After").Single());
+        Assert.Contains("The token was not checked: too many wrong editor tokens", await right.Content.ReadAsStringAsync());
+        Assert.False(right.Headers.Contains("Set-Cookie") && right.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith(ReviewAccess.CookieName + "=", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, stillLocked.StatusCode);
+        Assert.Equal("1", stillLocked.Headers.GetValues("Retry-After").Single());
+        Assert.Contains("try again in 1 second.", await stillLocked.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Contains(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ReviewAccess.CookieName + "=", StringComparison.Ordinal));
+        Assert.All(afterReset, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+    }
+
+    // Bearer tokens (and login cookies) are guesses too: wrong ones count against the address as the login form's do.
+    [Fact]
+    public async Task Bearer_FiveWrongTokens_TheRightBearerAndTheLoginFormAreRefusedWith429AndNothingChanges()
+    {
+        const string secret = "s3cret-editor-token";
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8)));
+        await using var site = await ReviewSite.StartAsync(editorToken: secret, clock: clock);
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        HttpRequestMessage Act(string token, string action)
+        {
+            var request = Post($"review/{ReviewSite.Week}/entries/{id}", ("action", action));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+            return request;
+        }
+
+        var first = await http.SendAsync(Act(secret, "shortlisted"));
+        var wrong = new List<HttpResponseMessage>();
+        for (var i = 0; i < 5; i++) wrong.Add(await http.SendAsync(Act($"guess-{i}", "rejected")));
+        var right = await http.SendAsync(Act(secret, "rejected"));
+        var loginToken = await FormTokenAsync(http, "review/login");
+        var login = await http.SendAsync(Post("review/login", (ReviewPage.TokenField, loginToken), ("token", secret)));
+        var status = site.StatusOf(id);
+        clock.Advance(LoginThrottle.Window);
+        var later = await http.SendAsync(Act(secret, "rejected"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.All(wrong, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.Equal("300", right.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("""{"ok":false,"message":"too many wrong editor tokens from this address (5 within 5 minutes): try again in 5 minutes"}""",
+            await right.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.TooManyRequests, login.StatusCode);
+        Assert.Equal("shortlisted", status);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        Assert.Equal("rejected", site.StatusOf(id));
     }
 
     [GeneratedRegex("<pre id=\"draft-md\">(.*?)</pre>", RegexOptions.Singleline)]

@@ -36,6 +36,7 @@ internal static class ReviewEndpoints
             o.Cookie.Name = "eair_antiforgery";
             o.Cookie.Path = "/review";
             o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;   // Secure over https (the default never is)
             o.FormFieldName = ReviewPage.TokenField;
         });
         services.TryAddSingleton(TimeProvider.System);

@@ -575,6 +575,60 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal("rejected", site.StatusOf(id));
     }
 
+    // Behind a TLS proxy on this host (README "Security"), X-Forwarded-Proto: https makes the login cookie Secure: a browser
+    // then never sends it over plain http. Straight over http it cannot be Secure (the browser would drop it).
+    [Fact]
+    public async Task Login_BehindATlsProxyOnLoopback_SetsASecureCookie_OverPlainHttpNot()
+    {
+        const string secret = "s3cret-editor-token";
+        await using var site = await ReviewSite.StartAsync(editorToken: secret);
+        using var http = Client(site);
+        // The proxy's side of it: plain http on loopback, cookies passed on as the browser sent them over https.
+        using var proxy = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = site.BaseUri };
+        var formRequest = new HttpRequestMessage(HttpMethod.Get, "review/login");
+        formRequest.Headers.Add("X-Forwarded-Proto", "https");
+        var form = await proxy.SendAsync(formRequest);
+        var loginToken = WebUtility.HtmlDecode(Token().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value);
+        var proxied = Post("review/login", (ReviewPage.TokenField, loginToken), ("token", secret));
+        proxied.Headers.Add("X-Forwarded-Proto", "https");
+        proxied.Headers.Add("Cookie", form.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+
+        var secure = await proxy.SendAsync(proxied);
+        var plain = await http.SendAsync(Post("review/login", (ReviewPage.TokenField, await FormTokenAsync(http, "review/login")), ("token", secret)));
+
+        string EditorCookie(HttpResponseMessage r) => r.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(ReviewAccess.CookieName + "=", StringComparison.Ordinal));
+        Assert.Contains(form.Headers.GetValues("Set-Cookie"), c => c.StartsWith("eair_antiforgery=", StringComparison.Ordinal) && c.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(HttpStatusCode.Redirect, secure.StatusCode);
+        Assert.Contains("; secure", EditorCookie(secure), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; httponly", EditorCookie(secure), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Redirect, plain.StatusCode);
+        Assert.DoesNotContain("secure", EditorCookie(plain), StringComparison.OrdinalIgnoreCase);
+    }
+
+    // README: Report:Urls https with Kestrel:Certificates:Default: the daemon serves https, and both cookies are Secure there.
+    [Fact]
+    public async Task Login_OverHttps_TheLoginAndAntiforgeryCookiesAreSecure()
+    {
+        const string secret = "s3cret-editor-token";
+        await using var site = await ReviewSite.StartAsync(editorToken: secret, https: true);
+        using var http = new HttpClient(new HttpClientHandler
+        {
+            AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true,
+            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+        }) { BaseAddress = site.BaseUri };
+
+        var form = await http.GetAsync("review/login");
+        var loginToken = WebUtility.HtmlDecode(Token().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value);
+        var login = await http.SendAsync(Post("review/login", (ReviewPage.TokenField, loginToken), ("token", secret)));
+        var page = await http.GetAsync($"review/{ReviewSite.Week}");
+
+        Assert.Equal("https", site.BaseUri.Scheme);
+        Assert.Contains(form.Headers.GetValues("Set-Cookie"), c => c.StartsWith("eair_antiforgery=", StringComparison.Ordinal) && c.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Contains(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ReviewAccess.CookieName + "=", StringComparison.Ordinal) && c.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
     [GeneratedRegex("<pre id=\"draft-md\">(.*?)</pre>", RegexOptions.Singleline)]
     private static partial Regex Preview();
 

@@ -41,6 +41,7 @@ internal static class ReviewEndpoints
         });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<ReviewNotices>();
         services.AddSingleton<ReviewAccess>();
         services.AddSingleton<ReviewPage>();
         services.AddTransient<ReviewActions>();
@@ -58,7 +59,7 @@ internal static class ReviewEndpoints
             if (named is not null) return await PageAsync(http, named, ct);
             // No issue yet, or nothing since the last one (the page links here from every week): the current week, saying so.
             return status == StatusCodes.Status404NotFound
-                ? Results.Redirect($"/review?msg={Uri.EscapeDataString(problem)}")
+                ? Results.Redirect($"/review?msg={Uri.EscapeDataString(http.RequestServices.GetRequiredService<ReviewNotices>().Sent(problem))}")
                 : PathWindow.Problem(problem, status);
         });
         app.MapMethods("/review/assets/{name}", ReportEndpoints.GetOrHead, (string name) => Asset(name));
@@ -81,7 +82,8 @@ internal static class ReviewEndpoints
         var review = await services.GetRequiredService<DraftReview>().BuildAsync(window.Window, cancellationToken);
         var markdown = config.Renderer!.Render(review.Draft);
         var token = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
-        var notice = http.Request.Query["msg"].FirstOrDefault();
+        // Only a line the daemon sent (ReviewNotices): a crafted link's text is not shown under the banner.
+        var notice = services.GetRequiredService<ReviewNotices>().Shown(http.Request.Query["msg"].FirstOrDefault());
         var view = new ReviewView(window, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice);
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view));
     }
@@ -109,7 +111,8 @@ internal static class ReviewEndpoints
     {
         if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), WorkerJson.Default.ActionReply, statusCode: outcome.Status);
         var anchor = id is { } entry ? $"#e{entry}" : "";
-        http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(window)}?msg={Uri.EscapeDataString(outcome.Message)}{anchor}";
+        var message = http.RequestServices.GetRequiredService<ReviewNotices>().Sent(outcome.Message);
+        http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(window)}?msg={Uri.EscapeDataString(message)}{anchor}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 

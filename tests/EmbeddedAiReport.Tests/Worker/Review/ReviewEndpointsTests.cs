@@ -629,11 +629,42 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
     }
 
+    // A crafted link must not put its own words under the product's banner; the lines the daemon sent after a plain form post
+    // (the no-script flow) still show, for a while.
+    [Fact]
+    public async Task Page_MsgTheDaemonDidNotSend_IsNotShown_ItsOwnAfterAFormPostIs()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8)));
+        await using var site = await ReviewSite.StartAsync(clock: clock);
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        const string spoof = "Published. Now log in at evil.example";
+
+        var crafted = await http.GetStringAsync($"review/{ReviewSite.Week}?msg={Uri.EscapeDataString(spoof)}");
+        var posted = await http.SendAsync(Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, await FormTokenAsync(http)), ("action", "rejected")));
+        var location = posted.Headers.Location!.OriginalString;
+        var shown = await http.GetStringAsync(location.TrimStart('/'));
+        var noIssue = (await http.GetAsync("review/since-last")).Headers.Location!.OriginalString;
+        var noIssueShown = await http.GetStringAsync(noIssue.TrimStart('/'));
+        clock.Advance(ReviewNotices.Lifetime);
+        var later = await http.GetStringAsync(location.TrimStart('/'));
+
+        Assert.DoesNotContain("evil.example", crafted);
+        Assert.Equal("", StatusLine().Match(crafted).Groups[1].Value);
+        Assert.Equal(HttpStatusCode.SeeOther, posted.StatusCode);
+        Assert.Equal($"{id}: rejected", StatusLine().Match(shown).Groups[1].Value);
+        Assert.StartsWith("since-last: no issue was published or imported yet", StatusLine().Match(noIssueShown).Groups[1].Value);
+        Assert.Equal("", StatusLine().Match(later).Groups[1].Value);
+    }
+
     [GeneratedRegex("<pre id=\"draft-md\">(.*?)</pre>", RegexOptions.Singleline)]
     private static partial Regex Preview();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
+
+    [GeneratedRegex("<p id=\"status\" role=\"status\" aria-live=\"polite\">(.*?)</p>")]
+    private static partial Regex StatusLine();
 
     [GeneratedRegex("name=\"shown_draft\" value=\"([0-9a-f]+)\"")]
     private static partial Regex ShownDraft();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Jobs;
@@ -129,6 +130,28 @@ public sealed class CalendarEdgesTests : LoopbackTest
         Assert.Equal("'0001-01-01..2026-12-04': from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", Detail(2));
         Assert.Equal("'2026-12-01..9999-12-31': to 9999-12-31: dates run from 1990-01-01 to 9998-12-31", Detail(3));
         Assert.Equal("from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", Detail(4));
+    }
+
+    // Weeks and days run 1990-W01 (1990-01-01) .. 9998-W53 (9998-12-28 .. 9999-01-03): a page at a bound links to no week
+    // outside them (1989-W52 and 9999-W01 answer 400), and every link it does give answers.
+    [Fact]
+    public async Task ReviewPage_AtTheFirstAndLastWeek_LinksOnlyToWeeksThatAnswer()
+    {
+        await PollAsync(W53Monday);   // the database exists (and has its schedules' tables) before the daemon starts
+        var pages = await GetAsync("review/1990-W01", "review/9998-W53", "review/9998-12-28..9998-12-31", "review/1990-01-01..1990-01-03");
+        var links = pages.SelectMany(p => Regex.Matches(p.Body, "<a rel=\"(?:prev|next)\" href=\"/([^\"]+)\"").Select(m => m.Groups[1].Value)).Distinct().ToArray();
+        var linked = await GetAsync(links);
+
+        Assert.All(pages, page => Assert.Equal(HttpStatusCode.OK, page.Status));
+        Assert.DoesNotContain("rel=\"prev\"", pages[0].Body);
+        Assert.Contains("<a rel=\"next\" href=\"/review/1990-W02\">", pages[0].Body);
+        Assert.Contains("<a rel=\"prev\" href=\"/review/9998-W52\">", pages[1].Body);
+        Assert.DoesNotContain("rel=\"next\"", pages[1].Body);
+        Assert.Contains("<a rel=\"prev\" href=\"/review/9998-W53\">", pages[2].Body);
+        Assert.Contains("<a rel=\"next\" href=\"/review/9998-W53\">", pages[2].Body);
+        Assert.Contains("<a rel=\"prev\" href=\"/review/1990-W01\">", pages[3].Body);
+        Assert.Equal(["review/1990-W02", "review/9998-W52", "review/9998-W53", "review/1990-W01"], links);
+        Assert.All(linked, page => Assert.Equal(HttpStatusCode.OK, page.Status));
     }
 
     [Fact]

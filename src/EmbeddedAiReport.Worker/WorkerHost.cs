@@ -8,6 +8,7 @@ using EmbeddedAiReport.Worker.Http;
 using EmbeddedAiReport.Worker.Jobs;
 using EmbeddedAiReport.Worker.Logging;
 using EmbeddedAiReport.Worker.Review;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using System.Diagnostics.Metrics;
@@ -52,6 +53,9 @@ internal static class WorkerHost
         if (daemon)
         {
             builder.WebHost.UseUrls(config.Report.Urls);
+            // An https:// address takes its certificate from Kestrel:Certificates:Default (ASP.NET Core's settings); the slim
+            // builder leaves that out, so an https address stopped the daemon with a stack trace.
+            builder.WebHost.UseKestrelHttpsConfiguration();
             builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Http.WorkerJson.Default));
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
             builder.Services.AddSystemd();   // Type=notify under systemd; nothing elsewhere
@@ -82,6 +86,10 @@ internal static class WorkerHost
         if (daemon)
         {
             _ = app.Services.GetRequiredService<ReportGauges>();   // its gauges exist from the first scrape
+            // A TLS proxy in front (the listener is loopback by default) says https in X-Forwarded-Proto: the request is then
+            // https, so the login and anti-forgery cookies are Secure. Believed from a loopback peer only (the middleware's
+            // default known proxies); the client's address (X-Forwarded-For) is not taken over: it decides who may act.
+            app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto });
             ReportEndpoints.Map(app);
             ReviewEndpoints.Map(app);
         }

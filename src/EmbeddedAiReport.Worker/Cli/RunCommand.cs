@@ -19,6 +19,11 @@ internal static partial class RunCommand
             context.Error.WriteLine(Http.ListenAddresses.InUseMessage(taken));
             return ExitCodes.UsageOrConfig;
         }
+        if (Http.ListenAddresses.CertificateProblem(config.Report.Urls, config.Configuration) is { } noCertificate)
+        {
+            context.Error.WriteLine(noCertificate);
+            return ExitCodes.UsageOrConfig;
+        }
         await using var app = WorkerHost.Build(config, daemon: true, configure);
         // A missing or corrupt ranker.json runs on the keyword score: the operator learns it from the log.
         foreach (var warning in config.Warnings) app.Services.GetRequiredService<ILogger<LoadedConfig>>().ConfigWarning(warning);

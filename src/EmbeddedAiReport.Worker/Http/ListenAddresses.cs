@@ -32,6 +32,21 @@ internal static class ListenAddresses
         return false;
     }
 
+    /// <summary>
+    /// The line an operator reads when an https URL of <paramref name="urls"/> has no certificate in
+    /// <c>Kestrel:Certificates:Default</c> (Kestrel would look for ASP.NET Core's development certificate and stop the daemon
+    /// with a stack trace); null when there is none or it has one.
+    /// </summary>
+    public static string? CertificateProblem(string urls, IConfiguration configuration)
+    {
+        var https = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(url => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        var certificate = configuration.GetSection("Kestrel:Certificates:Default");
+        return https is null || !string.IsNullOrEmpty(certificate["Path"]) || !string.IsNullOrEmpty(certificate["Subject"]) ? null
+            : $"Report:Urls: {https} needs a certificate: set Kestrel:Certificates:Default:Path and :KeyPath (PEM files) in appsettings.json "
+                + "(or EAIR_Kestrel__Certificates__Default__Path and __KeyPath), or listen on http behind a TLS proxy that sends X-Forwarded-Proto";
+    }
+
     /// <summary>The one line an operator reads when <paramref name="url"/> is taken.</summary>
     public static string InUseMessage(string url) =>
         $"Report:Urls: {url} is already in use (another daemon running?); stop it or set Report:Urls in appsettings.json (or EAIR_Report__Urls) to a free address";

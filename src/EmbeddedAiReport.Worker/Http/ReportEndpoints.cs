@@ -74,7 +74,10 @@ internal static partial class ReportEndpoints
             app.MapMethods($"/drafts/{{window}}.{extension}", GetOrHead, async (string window, HttpContext http, DraftFiles files, CancellationToken ct) =>
             {
                 var (named, problem, status) = await PathWindow.ResolveAsync(window, http.RequestServices, ct);
-                return named is null ? PathWindow.Problem(problem, status) : Conditional(http, await files.RenderAsync(named.Window, format, ct), contentType);
+                if (named is null) return PathWindow.Problem(problem, status);
+                // The body stays the draft exactly: the note export --since-last prints on stderr goes in a header.
+                if (named.Token == PathWindow.SinceLast && LongSinceLast(named.Window, extension) is { } note) http.Response.Headers[NoteHeader] = note;
+                return Conditional(http, await files.RenderAsync(named.Window, format, ct), contentType);
             });
         }
 
@@ -123,6 +126,17 @@ internal static partial class ReportEndpoints
             }
             return Json(http, result);
         });
+    }
+
+    /// <summary>The header that carries what the command says on stderr beside the draft (a since-last window of months).</summary>
+    public const string NoteHeader = "X-Eair-Note";
+
+    // The note of ExportCommand.LongSinceLast, naming the narrower drafts to ask for (a header value: ASCII only).
+    private static string? LongSinceLast(DraftWindow window, string extension)
+    {
+        var last = window.Last;
+        var week = EditorialWeek.Containing(new DateTimeOffset(last.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), TimeZoneInfo.Utc);
+        return Cli.ExportCommand.LongSinceLast(window, $"ask for a week (/drafts/{week}.{extension}) or days (/drafts/{last.AddDays(-13):yyyy-MM-dd}..{last:yyyy-MM-dd}.{extension})");
     }
 
     private static IResult Markdown(HttpContext http, string text) => Conditional(http, text, "text/markdown; charset=utf-8");

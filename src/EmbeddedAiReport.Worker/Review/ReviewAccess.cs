@@ -14,9 +14,10 @@ namespace EmbeddedAiReport.Worker.Review;
 /// could read the form token and publish. With it: reading and
 /// acting need the token, as <c>Authorization: Bearer …</c> or as the cookie the login form sets (an HMAC of the token, never the
 /// token itself). Browser writes must also carry the page's anti-forgery token; bearer requests are exempt, since a browser
-/// never adds that header on its own.
+/// never adds that header on its own. Wrong tokens are counted per client address (<see cref="LoginThrottle"/>): past the
+/// limit, the address is answered 429 with Retry-After, its right token included, so that guessing stays bounded.
 /// </remarks>
-internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery antiforgery)
+internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery antiforgery, LoginThrottle throttle, ILogger<ReviewAccess> logger)
 {
     public const string CookieName = "eair_editor";
 
@@ -26,14 +27,41 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
     public bool TokenRequired => Token is not null;
 
     /// <summary>May this request see the page?</summary>
-    public bool CanRead(HttpContext http) => Token is null || HasBearer(http) || HasCookie(http);
+    public bool CanRead(HttpContext http) => Token is null || Presented(http) == Credential.Right;
 
     /// <summary>May this request act (status, edit, move, publish)?</summary>
-    public bool CanWrite(HttpContext http) => Token is null ? IsLoopback(http) && NamesLoopback(http) : HasBearer(http) || HasCookie(http);
+    public bool CanWrite(HttpContext http) => Token is null ? IsLoopback(http) && NamesLoopback(http) : Presented(http) == Credential.Right;
+
+    /// <summary>
+    /// How long this client must wait before it may present the editor token again (too many wrong ones, <see cref="LoginThrottle"/>);
+    /// null when it may, and always without <c>Report:EditorToken</c>.
+    /// </summary>
+    public TimeSpan? RetryAfter(HttpContext http) => Token is null ? null : throttle.RetryAfter(http.Connection.RemoteIpAddress);
+
+    /// <summary>Counts a wrong token from this client (the login form's, a bearer, a cookie); returns the wait it now has, null while under the limit.</summary>
+    public TimeSpan? CountFailure(HttpContext http)
+    {
+        var wait = throttle.Failed(http.Connection.RemoteIpAddress);
+        if (wait is { } locked) logger.TokensLockedOut(http.Connection.RemoteIpAddress?.ToString(), LoginThrottle.MaxFailures, LoginThrottle.Window.TotalMinutes, locked.TotalSeconds);
+        return wait;
+    }
+
+    /// <summary>The login form was given the right token: the client's wrong ones are forgotten.</summary>
+    public void LoginSucceeded(HttpContext http) => throttle.Succeeded(http.Connection.RemoteIpAddress);
+
+    /// <summary>Sets Retry-After for <paramref name="wait"/> and returns the line that says why (answered with 429).</summary>
+    public static string TooManyFailures(HttpContext http, TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $"too many wrong editor tokens from this address ({LoginThrottle.MaxFailures} within {LoginThrottle.Window.TotalMinutes:0} minutes): "
+            + $"try again in {(seconds >= 90 ? $"{(seconds + 59) / 60} minutes" : seconds == 1 ? "1 second" : $"{seconds} seconds")}";
+    }
 
     /// <summary>Checks a write request; null when allowed, else the status code and message to answer with.</summary>
     public async Task<(int Status, string Message)?> CheckWriteAsync(HttpContext http)
     {
+        if (RetryAfter(http) is { } wait) return (StatusCodes.Status429TooManyRequests, TooManyFailures(http, wait));
         if (!CanWrite(http))
         {
             if (Token is not null) return (StatusCodes.Status401Unauthorized, "log in at /review/login or send Authorization: Bearer <Report:EditorToken>");
@@ -41,7 +69,7 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
                 ? (StatusCodes.Status403Forbidden, $"review actions without Report:EditorToken are allowed at http://localhost or http://127.0.0.1 only, not at '{http.Request.Host.Host}' (a DNS-rebinding page could act otherwise; set Report:EditorToken to allow other names)")
                 : (StatusCodes.Status403Forbidden, "review actions are allowed from loopback only (set Report:EditorToken to allow other clients)");
         }
-        if (HasBearer(http)) return null;
+        if (BearerOf(http) is { } bearer && IsToken(bearer)) return null;
         return await antiforgery.IsRequestValidAsync(http)
             ? null
             : (StatusCodes.Status400BadRequest, "the form's anti-forgery token is missing or out of date: reload the page");
@@ -69,13 +97,31 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
         return IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
     }
 
-    private bool HasBearer(HttpContext http)
+    private enum Credential { None, Right, Wrong }
+
+    // The bearer token or login cookie the request presents, judged once per request: a wrong one counts against the client's
+    // address, a right one clears its count. A client past the limit presents nothing that counts, its right token included:
+    // otherwise it could go on guessing, the cookie being an HMAC anyone can compute from a guess.
+    private Credential Presented(HttpContext http)
     {
-        var header = http.Request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && IsToken(header["Bearer ".Length..].Trim());
+        if (http.Items.TryGetValue(typeof(Credential), out var judged)) return (Credential)judged!;
+        var bearer = BearerOf(http);
+        var cookie = http.Request.Cookies.TryGetValue(CookieName, out var value) ? value : null;
+        var credential = Token is null || (bearer is null && cookie is null) || RetryAfter(http) is not null ? Credential.None
+            : (bearer is not null && IsToken(bearer)) || (cookie is not null && IsCookie(cookie)) ? Credential.Right
+            : Credential.Wrong;
+        if (credential == Credential.Right) throttle.Succeeded(http.Connection.RemoteIpAddress);
+        if (credential == Credential.Wrong) CountFailure(http);
+        http.Items[typeof(Credential)] = credential;
+        return credential;
     }
 
-    private bool HasCookie(HttpContext http) =>
-        Token is not null && http.Request.Cookies.TryGetValue(CookieName, out var value) && value is not null
-        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(value), Encoding.ASCII.GetBytes(CookieValue()));
+    private static string? BearerOf(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+    }
+
+    private bool IsCookie(string value) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(value), Encoding.ASCII.GetBytes(CookieValue()));
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EmbeddedAiReport.Worker.Review;
 
@@ -35,8 +36,12 @@ internal static class ReviewEndpoints
             o.Cookie.Name = "eair_antiforgery";
             o.Cookie.Path = "/review";
             o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;   // Secure over https (the default never is)
             o.FormFieldName = ReviewPage.TokenField;
         });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<ReviewNotices>();
         services.AddSingleton<ReviewAccess>();
         services.AddSingleton<ReviewPage>();
         services.AddTransient<ReviewActions>();
@@ -54,7 +59,7 @@ internal static class ReviewEndpoints
             if (named is not null) return await PageAsync(http, named, ct);
             // No issue yet, or nothing since the last one (the page links here from every week): the current week, saying so.
             return status == StatusCodes.Status404NotFound
-                ? Results.Redirect($"/review?msg={Uri.EscapeDataString(problem)}")
+                ? Results.Redirect($"/review?msg={Uri.EscapeDataString(http.RequestServices.GetRequiredService<ReviewNotices>().Sent(problem))}")
                 : PathWindow.Problem(problem, status);
         });
         app.MapMethods("/review/assets/{name}", ReportEndpoints.GetOrHead, (string name) => Asset(name));
@@ -70,12 +75,15 @@ internal static class ReviewEndpoints
     {
         var services = http.RequestServices;
         var access = services.GetRequiredService<ReviewAccess>();
+        if (access.RetryAfter(http) is { } wait)
+            return LoginPage(http, services.GetRequiredService<IAntiforgery>(), $"/review/{window.Token}", ReviewAccess.TooManyFailures(http, wait), StatusCodes.Status429TooManyRequests);
         if (!access.CanRead(http)) return Results.Redirect($"/review/login?next={Uri.EscapeDataString($"/review/{window.Token}")}");
         var config = services.GetRequiredService<LoadedConfig>();
         var review = await services.GetRequiredService<DraftReview>().BuildAsync(window.Window, cancellationToken);
         var markdown = config.Renderer!.Render(review.Draft);
         var token = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
-        var notice = http.Request.Query["msg"].FirstOrDefault();
+        // Only a line the daemon sent (ReviewNotices): a crafted link's text is not shown under the banner.
+        var notice = services.GetRequiredService<ReviewNotices>().Shown(http.Request.Query["msg"].FirstOrDefault());
         var view = new ReviewView(window, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice);
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view));
     }
@@ -103,7 +111,8 @@ internal static class ReviewEndpoints
     {
         if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), WorkerJson.Default.ActionReply, statusCode: outcome.Status);
         var anchor = id is { } entry ? $"#e{entry}" : "";
-        http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(window)}?msg={Uri.EscapeDataString(outcome.Message)}{anchor}";
+        var message = http.RequestServices.GetRequiredService<ReviewNotices>().Sent(outcome.Message);
+        http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(window)}?msg={Uri.EscapeDataString(message)}{anchor}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
@@ -112,7 +121,16 @@ internal static class ReviewEndpoints
         if (!await antiforgery.IsRequestValidAsync(http)) return LoginPage(http, antiforgery, null, "The form was out of date; try again.");
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var next = SafeNext(form["next"]);
-        if (!access.IsToken(form["token"])) return LoginPage(http, antiforgery, next, "Wrong token.", StatusCodes.Status401Unauthorized);
+        // A client past the limit is refused before its token is compared, the right one included (LoginThrottle).
+        if (access.RetryAfter(http) is { } wait)
+            return LoginPage(http, antiforgery, next, "The token was not checked: " + ReviewAccess.TooManyFailures(http, wait) + ".", StatusCodes.Status429TooManyRequests);
+        if (!access.IsToken(form["token"]))
+        {
+            var locked = access.CountFailure(http);
+            return LoginPage(http, antiforgery, next, locked is null ? "Wrong token." : $"Wrong token; {ReviewAccess.TooManyFailures(http, locked.Value)}.",
+                StatusCodes.Status401Unauthorized);
+        }
+        access.LoginSucceeded(http);
         http.Response.Cookies.Append(ReviewAccess.CookieName, access.CookieValue(), new CookieOptions
         {
             HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/review", Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(30),

@@ -11,4 +11,8 @@ internal static partial class ReviewLog
 
     [LoggerMessage(EventId = 4703, Level = LogLevel.Warning, Message = "Review: refused {Method} {Path} from {Address}: {Reason}")]
     public static partial void Refused(this ILogger logger, string method, string path, string? address, string reason);
+
+    [LoggerMessage(EventId = 4704, Level = LogLevel.Warning,
+        Message = "Review: {Address} gave {Failures} wrong editor tokens within {Minutes} minutes: its tokens are refused (429) for {Seconds:0} s")]
+    public static partial void TokensLockedOut(this ILogger logger, string? address, int failures, double minutes, double seconds);
 }

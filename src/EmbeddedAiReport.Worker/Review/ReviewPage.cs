@@ -14,18 +14,21 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         var token = view.Window.Token;
         var label = view.Window.Label;
         var window = view.Review.Window;
-        // A week links to its neighbours; days or since-last to the weeks they start and end in.
+        // A week links to its neighbours; days or since-last to the weeks they start and end in. Not past the weeks the
+        // daemon reads (1990-W01 .. 9998-W53): 1990-W01 has no previous page, 9998-W53 no next one.
         var (prev, next) = view.Window.Week is { } week ? Neighbours(week) : (Containing(window.First), Containing(window.Last));
         html.Raw("<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">")
             .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Raw("<title>").Text($"Review {label} · 嵌入式AI简报").Raw("</title>")
             .Raw("<link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head>\n")
             .Raw("<body").Attr("data-week", token).Raw(">\n<header id=\"top\"><h1>嵌入式AI简报 · review <span class=\"week\">").Text(label).Raw("</span></h1>")
-            .Raw("<nav><a rel=\"prev\"").Attr("href", $"/review/{prev}").Raw(">← ").Text(prev).Raw("</a> <span class=\"dates\">")
-            .Text($"{window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}").Raw("</span> <a rel=\"next\"").Attr("href", $"/review/{next}").Raw(">")
-            .Text(next).Raw(" →</a> · <a class=\"since-last\"").Attr("href", $"/review/{Http.PathWindow.SinceLast}").Raw(">since the last issue</a></nav>")
+            .Raw("<nav>");
+        if (prev is not null) html.Raw("<a rel=\"prev\"").Attr("href", $"/review/{prev}").Raw(">← ").Text(prev).Raw("</a> ");
+        html.Raw("<span class=\"dates\">").Text($"{window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}").Raw("</span>");
+        if (next is not null) html.Raw(" <a rel=\"next\"").Attr("href", $"/review/{next}").Raw(">").Text(next).Raw(" →</a>");
+        html.Raw(" · <a class=\"since-last\"").Attr("href", $"/review/{Http.PathWindow.SinceLast}").Raw(">since the last issue</a></nav>")
             .Raw("<p class=\"keys\">keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>s</kbd> shortlist · <kbd>r</kbd> reject · <kbd>u</kbd> undo the last shortlist or reject</p>");
-        if (token == Http.PathWindow.SinceLast && Cli.ExportCommand.LongSinceLast(window, $"open a week (/review/{next}) or days (/review/{window.Last.AddDays(-13):yyyy-MM-dd}..{window.Last:yyyy-MM-dd})") is { } note)
+        if (token == Http.PathWindow.SinceLast && Cli.ExportCommand.LongSinceLast(window, $"open a week (/review/{next ?? token}) or days (/review/{window.Last.AddDays(-13):yyyy-MM-dd}..{window.Last:yyyy-MM-dd})") is { } note)
             html.Raw("<p class=\"notice\">").Text(note).Raw("</p>");
         if (!view.CanWrite)
             html.Raw("<p class=\"notice\">Read-only: actions are allowed from loopback only, at <code>localhost</code> or <code>127.0.0.1</code>, or with <code>Report:EditorToken</code> set.</p>");
@@ -169,12 +172,14 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
     private static bool IsWebLink(string url) =>
         url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 
-    private static (string Previous, string Next) Neighbours(EditorialWeek week)
+    private static (string? Previous, string? Next) Neighbours(EditorialWeek week)
     {
         var (monday, _) = week.Dates();
         return (Containing(monday.AddDays(-7)), Containing(monday.AddDays(7)));
     }
 
-    private static string Containing(DateOnly day) =>
-        EditorialWeek.Containing(new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), TimeZoneInfo.Utc).ToString();
+    // The week of the day, or null when it is outside the weeks a path may name (EditorialWeek.TryParse).
+    private static string? Containing(DateOnly day) =>
+        EditorialWeek.Containing(new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), TimeZoneInfo.Utc) is var week
+        && week.Year is >= EditorialWeek.FirstYear and <= EditorialWeek.LastYear ? week.ToString() : null;
 }

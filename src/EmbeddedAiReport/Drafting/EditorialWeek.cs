@@ -29,7 +29,7 @@ public readonly partial record struct EditorialWeek(int Year, int Week)
         if (match is null || !match.Success) return null;
         var year = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         var week = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
-        if (year is < FirstYear or > LastYear) return $"weeks run from {FirstYear}-W01 to {LastYear}-W52";
+        if (year is < FirstYear or > LastYear) return $"weeks run from {FirstYear}-W01 to {LastYear}-W{ISOWeek.GetWeeksInYear(LastYear)}";
         var weeks = ISOWeek.GetWeeksInYear(year);
         return week < 1 || week > weeks ? $"{year} has {weeks} ISO weeks ({year}-W01 .. {year}-W{weeks})" : null;
     }

@@ -25,7 +25,9 @@ public sealed class EditorialWeekTests
     [InlineData("2025-W53", "2025 has 52 ISO weeks (2025-W01 .. 2025-W52)")]
     [InlineData("2026-W54", "2026 has 53 ISO weeks (2026-W01 .. 2026-W53)")]
     [InlineData("2026-W00", "2026 has 53 ISO weeks (2026-W01 .. 2026-W53)")]
-    [InlineData("1989-W52", "weeks run from 1990-W01 to 9998-W52")]
+    [InlineData("1989-W52", "weeks run from 1990-W01 to 9998-W53")]   // 9998-12-28 .. 9999-01-03, the last week TryParse reads
+    [InlineData("9999-W01", "weeks run from 1990-W01 to 9998-W53")]
+    [InlineData("9998-W53", null)]
     [InlineData("2026-W53", null)]
     [InlineData("2026-12-28", null)]   // not written as a week: the callers' own message
     public void Reason_AWeekTheYearHasNot_SaysHowManyWeeksItHas(string text, string? reason) => Assert.Equal(reason, EditorialWeek.Reason(text));

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Worker;
 using Microsoft.AspNetCore.Builder;
@@ -39,7 +41,8 @@ public sealed class ReviewSite : IAsyncDisposable
 
     /// <param name="editorToken">Sets <c>Report:EditorToken</c> when given.</param>
     /// <param name="clock">The daemon's and the CLI's clock (the system's when not given).</param>
-    public static async Task<ReviewSite> StartAsync(string? editorToken = null, TimeProvider? clock = null)
+    /// <param name="https">Serves https with a self-signed certificate for 127.0.0.1 (Kestrel:Certificates:Default), as Report:Urls https does.</param>
+    public static async Task<ReviewSite> StartAsync(string? editorToken = null, TimeProvider? clock = null, bool https = false)
     {
         var site = new ReviewSite(await LoopbackServer.StartAsync(), clock);
         site.Items =
@@ -56,17 +59,36 @@ public sealed class ReviewSite : IAsyncDisposable
             var settings = Path.Combine(site.Config, "appsettings.json");
             File.WriteAllText(settings, File.ReadAllText(settings).Replace("\"Report\": {", $"\"Report\": {{\n    \"EditorToken\": \"{editorToken}\","));
         }
+        if (https) site.AddCertificate();
         var poll = await site.CliAsync("poll");
         Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
 
         var config = WorkerHost.LoadConfig(site.Config, site.Database);
         Assert.Empty(config.Problems);
-        config.Report.Urls = "http://127.0.0.1:0";
+        config.Report.Urls = https ? "https://127.0.0.1:0" : "http://127.0.0.1:0";
         site._app = WorkerHost.Build(config, daemon: true, site.WithClock);
         await site._app.StartAsync();
         var address = site._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         site.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
         return site;
+    }
+
+    // A self-signed certificate for 127.0.0.1 as PEM files, named in appsettings.json as an operator names theirs.
+    private void AddCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var (certificatePath, keyPath) = (_directory.File("cert.pem"), _directory.File("key.pem"));
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        TempDirectory.EditSettings(Config, json => json["Kestrel"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["Certificates"] = new System.Text.Json.Nodes.JsonObject { ["Default"] = new System.Text.Json.Nodes.JsonObject { ["Path"] = certificatePath, ["KeyPath"] = keyPath } },
+        });
     }
 
     /// <summary>Runs the CLI on this site's config and database.</summary>

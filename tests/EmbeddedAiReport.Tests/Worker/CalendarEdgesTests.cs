@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Jobs;
@@ -54,15 +55,16 @@ public sealed class CalendarEdgesTests : LoopbackTest
         JsonDocument.Parse(json).RootElement.GetProperty("sections").EnumerateArray().SelectMany(s => s.GetProperty("items").EnumerateArray())
             .Select(i => i.GetProperty("title").GetString()!).Order(StringComparer.Ordinal).ToList();
 
-    // GETs on the daemon's application (ephemeral loopback port) on the test's clock: status and body of each path.
-    private Task<List<(HttpStatusCode Status, string Body)>> GetAsync(params string[] paths) =>
+    // GETs on the daemon's application (ephemeral loopback port) on the test's clock: status, body and X-Eair-Note of each path.
+    private Task<List<(HttpStatusCode Status, string Body, string? Note)>> GetAsync(params string[] paths) =>
         DaemonApplication.WithClientAsync(WorkerHost.LoadConfig(_config, _db), async (_, http) =>
         {
-            var replies = new List<(HttpStatusCode, string)>();
+            var replies = new List<(HttpStatusCode, string, string?)>();
             foreach (var path in paths)
             {
                 using var reply = await http.GetAsync(path);
-                replies.Add((reply.StatusCode, await reply.Content.ReadAsStringAsync()));
+                replies.Add((reply.StatusCode, await reply.Content.ReadAsStringAsync(),
+                    reply.Headers.TryGetValues("X-Eair-Note", out var note) ? note.Single() : null));
             }
             return replies;
         }, services => services.AddSingleton<TimeProvider>(_clock));
@@ -131,6 +133,28 @@ public sealed class CalendarEdgesTests : LoopbackTest
         Assert.Equal("from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", Detail(4));
     }
 
+    // Weeks and days run 1990-W01 (1990-01-01) .. 9998-W53 (9998-12-28 .. 9999-01-03): a page at a bound links to no week
+    // outside them (1989-W52 and 9999-W01 answer 400), and every link it does give answers.
+    [Fact]
+    public async Task ReviewPage_AtTheFirstAndLastWeek_LinksOnlyToWeeksThatAnswer()
+    {
+        await PollAsync(W53Monday);   // the database exists (and has its schedules' tables) before the daemon starts
+        var pages = await GetAsync("review/1990-W01", "review/9998-W53", "review/9998-12-28..9998-12-31", "review/1990-01-01..1990-01-03");
+        var links = pages.SelectMany(p => Regex.Matches(p.Body, "<a rel=\"(?:prev|next)\" href=\"/([^\"]+)\"").Select(m => m.Groups[1].Value)).Distinct().ToArray();
+        var linked = await GetAsync(links);
+
+        Assert.All(pages, page => Assert.Equal(HttpStatusCode.OK, page.Status));
+        Assert.DoesNotContain("rel=\"prev\"", pages[0].Body);
+        Assert.Contains("<a rel=\"next\" href=\"/review/1990-W02\">", pages[0].Body);
+        Assert.Contains("<a rel=\"prev\" href=\"/review/9998-W52\">", pages[1].Body);
+        Assert.DoesNotContain("rel=\"next\"", pages[1].Body);
+        Assert.Contains("<a rel=\"prev\" href=\"/review/9998-W53\">", pages[2].Body);
+        Assert.Contains("<a rel=\"next\" href=\"/review/9998-W53\">", pages[2].Body);
+        Assert.Contains("<a rel=\"prev\" href=\"/review/1990-W01\">", pages[3].Body);
+        Assert.Equal(["review/1990-W02", "review/9998-W52", "review/9998-W53", "review/1990-W01"], links);
+        Assert.All(linked, page => Assert.Equal(HttpStatusCode.OK, page.Status));
+    }
+
     [Fact]
     public async Task SinceLast_TheLastIssueIsMonthsOld_DraftsEverythingSinceWithANoteInTheCliAndOnThePage()
     {
@@ -145,7 +169,8 @@ public sealed class CalendarEdgesTests : LoopbackTest
 
         var entries = await Cli("entries", "--since-last");
         var export = await Cli("export", "--since-last", "--format", "json");
-        var pages = await GetAsync("review/since-last", "review/2027-W22");
+        var pages = await GetAsync("review/since-last", "review/2027-W22", "drafts/since-last.md", "drafts/since-last.json", "drafts/2027-W22.md");
+        var markdown = await Cli("export", "--since-last");
 
         const string Note = "note: the window since the last issue, 2027-01-04 .. 2027-06-01, spans 149 days (issues have come every two to five weeks): "
             + "the last recorded issue is old, so this draft ranks everything since; to draft less, ";
@@ -157,5 +182,11 @@ public sealed class CalendarEdgesTests : LoopbackTest
         Assert.Equal(new[] { W01Monday.Title, may.Title }.Order(StringComparer.Ordinal), Titles(export.Out));
         Assert.Contains(WebUtility.HtmlEncode(Note + "open a week (/review/2027-W22) or days (/review/2027-05-19..2027-06-01)"), pages[0].Body);
         Assert.DoesNotContain("note: the window since", pages[1].Body);
+        // Over HTTP the draft stays the body exactly (as export's stdout); the note goes in a header, as stderr beside stdout.
+        Assert.Equal(markdown.Out, pages[2].Body);
+        Assert.Equal(Note + "ask for a week (/drafts/2027-W22.md) or days (/drafts/2027-05-19..2027-06-01.md)", pages[2].Note);
+        Assert.Equal(export.Out, pages[3].Body);
+        Assert.Equal(Note + "ask for a week (/drafts/2027-W22.json) or days (/drafts/2027-05-19..2027-06-01.json)", pages[3].Note);
+        Assert.Null(pages[4].Note);
     }
 }

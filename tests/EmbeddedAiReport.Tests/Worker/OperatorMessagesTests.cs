@@ -258,6 +258,19 @@ public sealed class OperatorMessagesTests : LoopbackTest
         Assert.Equal("", result.Out);
     }
 
+    // Kestrel would look for ASP.NET Core's development certificate, find none and stop the daemon with a stack trace.
+    [Fact]
+    public async Task Run_HttpsWithoutACertificate_OneLineNamingTheSettingsOrAProxy_Exit2()
+    {
+        var config = Config("\"enabled\": false", json => json["Report"]!["Urls"] = "https://127.0.0.1:0");
+
+        var result = await CliRunner.RunAsync("run", "--config", config, "--db", Folder.File("r.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("Report:Urls: https://127.0.0.1:0 needs a certificate: set Kestrel:Certificates:Default:Path and :KeyPath (PEM files) in appsettings.json "
+            + "(or EAIR_Kestrel__Certificates__Default__Path and __KeyPath), or listen on http behind a TLS proxy that sends X-Forwarded-Proto", result.Error.Trim());
+    }
+
     [Fact]
     public async Task Run_SecondDaemonOnTheSameSqliteFile_OneLineNamingItAndExit2_TheFirstRunsOn()
     {

@@ -8,6 +8,7 @@ using EmbeddedAiReport.Worker.Review;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Worker.Review;
 
@@ -488,11 +489,182 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal("candidate", site.StatusOf(id));
     }
 
+    // README "Security": 5 wrong tokens within 5 minutes from one address, then 429 with Retry-After until the oldest of them
+    // is 5 minutes old, the right token included (else guessing would go on); a right token forgets the count.
+    [Fact]
+    public async Task Login_FiveWrongTokensWithinFiveMinutes_AnswersTooManyWithRetryAfterUntilTheyAgeOut_ARightOneResets()
+    {
+        const string secret = "s3cret-editor-token";
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8)));
+        await using var site = await ReviewSite.StartAsync(editorToken: secret, clock: clock);
+        using var http = Client(site);
+        var loginToken = await FormTokenAsync(http, "review/login");
+        Task<HttpResponseMessage> LogIn(string token) =>
+            http.SendAsync(Post("review/login", (ReviewPage.TokenField, loginToken), ("token", token), ("next", $"/review/{ReviewSite.Week}")));
+
+        var wrong = new List<HttpResponseMessage>();
+        for (var i = 0; i < 4; i++)
+        {
+            wrong.Add(await LogIn($"guess-{i}"));
+            clock.Advance(TimeSpan.FromSeconds(30));
+        }
+        var fifth = await LogIn("guess-4");                    // at 2 minutes: the first guess was at 0
+        var right = await LogIn(secret);
+        var page = await http.GetAsync($"review/{ReviewSite.Week}");
+        clock.Advance(TimeSpan.FromMinutes(3) - TimeSpan.FromSeconds(1));   // 1 s before the first guess is 5 minutes old
+        var stillLocked = await LogIn(secret);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var login = await LogIn(secret);
+        var afterReset = new List<HttpResponseMessage>();
+        for (var i = 0; i < 4; i++) afterReset.Add(await LogIn($"again-{i}"));
+
+        Assert.All(wrong, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        Assert.All(wrong, r => Assert.False(r.Headers.Contains("Retry-After")));
+        Assert.Equal(HttpStatusCode.Unauthorized, fifth.StatusCode);
+        Assert.Equal("180", fifth.Headers.GetValues("Retry-After").Single());
+        Assert.Contains("Wrong token; too many wrong editor tokens from this address (5 within 5 minutes): try again in 3 minutes.", await fifth.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.Equal("180", right.Headers.GetValues("Retry-After").Single());
+        Assert.Contains("The token was not checked: too many wrong editor tokens", await right.Content.ReadAsStringAsync());
+        Assert.False(right.Headers.Contains("Set-Cookie") && right.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith(ReviewAccess.CookieName + "=", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, stillLocked.StatusCode);
+        Assert.Equal("1", stillLocked.Headers.GetValues("Retry-After").Single());
+        Assert.Contains("try again in 1 second.", await stillLocked.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Contains(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ReviewAccess.CookieName + "=", StringComparison.Ordinal));
+        Assert.All(afterReset, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+    }
+
+    // Bearer tokens (and login cookies) are guesses too: wrong ones count against the address as the login form's do.
+    [Fact]
+    public async Task Bearer_FiveWrongTokens_TheRightBearerAndTheLoginFormAreRefusedWith429AndNothingChanges()
+    {
+        const string secret = "s3cret-editor-token";
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8)));
+        await using var site = await ReviewSite.StartAsync(editorToken: secret, clock: clock);
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        HttpRequestMessage Act(string token, string action)
+        {
+            var request = Post($"review/{ReviewSite.Week}/entries/{id}", ("action", action));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+            return request;
+        }
+
+        var first = await http.SendAsync(Act(secret, "shortlisted"));
+        var wrong = new List<HttpResponseMessage>();
+        for (var i = 0; i < 5; i++) wrong.Add(await http.SendAsync(Act($"guess-{i}", "rejected")));
+        var right = await http.SendAsync(Act(secret, "rejected"));
+        var loginToken = await FormTokenAsync(http, "review/login");
+        var login = await http.SendAsync(Post("review/login", (ReviewPage.TokenField, loginToken), ("token", secret)));
+        var status = site.StatusOf(id);
+        clock.Advance(LoginThrottle.Window);
+        var later = await http.SendAsync(Act(secret, "rejected"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.All(wrong, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.Equal("300", right.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("""{"ok":false,"message":"too many wrong editor tokens from this address (5 within 5 minutes): try again in 5 minutes"}""",
+            await right.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.TooManyRequests, login.StatusCode);
+        Assert.Equal("shortlisted", status);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        Assert.Equal("rejected", site.StatusOf(id));
+    }
+
+    // Behind a TLS proxy on this host (README "Security"), X-Forwarded-Proto: https makes the login cookie Secure: a browser
+    // then never sends it over plain http. Straight over http it cannot be Secure (the browser would drop it).
+    [Fact]
+    public async Task Login_BehindATlsProxyOnLoopback_SetsASecureCookie_OverPlainHttpNot()
+    {
+        const string secret = "s3cret-editor-token";
+        await using var site = await ReviewSite.StartAsync(editorToken: secret);
+        using var http = Client(site);
+        // The proxy's side of it: plain http on loopback, cookies passed on as the browser sent them over https.
+        using var proxy = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = site.BaseUri };
+        var formRequest = new HttpRequestMessage(HttpMethod.Get, "review/login");
+        formRequest.Headers.Add("X-Forwarded-Proto", "https");
+        var form = await proxy.SendAsync(formRequest);
+        var loginToken = WebUtility.HtmlDecode(Token().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value);
+        var proxied = Post("review/login", (ReviewPage.TokenField, loginToken), ("token", secret));
+        proxied.Headers.Add("X-Forwarded-Proto", "https");
+        proxied.Headers.Add("Cookie", form.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+
+        var secure = await proxy.SendAsync(proxied);
+        var plain = await http.SendAsync(Post("review/login", (ReviewPage.TokenField, await FormTokenAsync(http, "review/login")), ("token", secret)));
+
+        string EditorCookie(HttpResponseMessage r) => r.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(ReviewAccess.CookieName + "=", StringComparison.Ordinal));
+        Assert.Contains(form.Headers.GetValues("Set-Cookie"), c => c.StartsWith("eair_antiforgery=", StringComparison.Ordinal) && c.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(HttpStatusCode.Redirect, secure.StatusCode);
+        Assert.Contains("; secure", EditorCookie(secure), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; httponly", EditorCookie(secure), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Redirect, plain.StatusCode);
+        Assert.DoesNotContain("secure", EditorCookie(plain), StringComparison.OrdinalIgnoreCase);
+    }
+
+    // README: Report:Urls https with Kestrel:Certificates:Default: the daemon serves https, and both cookies are Secure there.
+    [Fact]
+    public async Task Login_OverHttps_TheLoginAndAntiforgeryCookiesAreSecure()
+    {
+        const string secret = "s3cret-editor-token";
+        await using var site = await ReviewSite.StartAsync(editorToken: secret, https: true);
+        using var http = new HttpClient(new HttpClientHandler
+        {
+            AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true,
+            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+        }) { BaseAddress = site.BaseUri };
+
+        var form = await http.GetAsync("review/login");
+        var loginToken = WebUtility.HtmlDecode(Token().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value);
+        var login = await http.SendAsync(Post("review/login", (ReviewPage.TokenField, loginToken), ("token", secret)));
+        var page = await http.GetAsync($"review/{ReviewSite.Week}");
+
+        Assert.Equal("https", site.BaseUri.Scheme);
+        Assert.Contains(form.Headers.GetValues("Set-Cookie"), c => c.StartsWith("eair_antiforgery=", StringComparison.Ordinal) && c.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Contains(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ReviewAccess.CookieName + "=", StringComparison.Ordinal) && c.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    // A crafted link must not put its own words under the product's banner; the lines the daemon sent after a plain form post
+    // (the no-script flow) still show, for a while.
+    [Fact]
+    public async Task Page_MsgTheDaemonDidNotSend_IsNotShown_ItsOwnAfterAFormPostIs()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8)));
+        await using var site = await ReviewSite.StartAsync(clock: clock);
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        const string spoof = "Published. Now log in at evil.example";
+
+        var crafted = await http.GetStringAsync($"review/{ReviewSite.Week}?msg={Uri.EscapeDataString(spoof)}");
+        var posted = await http.SendAsync(Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, await FormTokenAsync(http)), ("action", "rejected")));
+        var location = posted.Headers.Location!.OriginalString;
+        var shown = await http.GetStringAsync(location.TrimStart('/'));
+        var noIssue = (await http.GetAsync("review/since-last")).Headers.Location!.OriginalString;
+        var noIssueShown = await http.GetStringAsync(noIssue.TrimStart('/'));
+        clock.Advance(ReviewNotices.Lifetime);
+        var later = await http.GetStringAsync(location.TrimStart('/'));
+
+        Assert.DoesNotContain("evil.example", crafted);
+        Assert.Equal("", StatusLine().Match(crafted).Groups[1].Value);
+        Assert.Equal(HttpStatusCode.SeeOther, posted.StatusCode);
+        Assert.Equal($"{id}: rejected", StatusLine().Match(shown).Groups[1].Value);
+        Assert.StartsWith("since-last: no issue was published or imported yet", StatusLine().Match(noIssueShown).Groups[1].Value);
+        Assert.Equal("", StatusLine().Match(later).Groups[1].Value);
+    }
+
     [GeneratedRegex("<pre id=\"draft-md\">(.*?)</pre>", RegexOptions.Singleline)]
     private static partial Regex Preview();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
+
+    [GeneratedRegex("<p id=\"status\" role=\"status\" aria-live=\"polite\">(.*?)</p>")]
+    private static partial Regex StatusLine();
 
     [GeneratedRegex("name=\"shown_draft\" value=\"([0-9a-f]+)\"")]
     private static partial Regex ShownDraft();

@@ -1,13 +1,10 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Jobs;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
@@ -16,7 +13,7 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// (2026-12-28 .. 2027-01-03), an entry posted 16:00–23:59 UTC is the next day in Shanghai, a year without week 53, days
 /// far outside any feed's dates, and a --since-last whose last issue is months old.
 /// </summary>
-public sealed class CalendarEdgesTests : LoopbackTest
+public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(2027, 1, 4, 10, 0, 0, Shanghai))
 {
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
     // Sunday 2026-12-27 20:00 UTC is Monday 12-28 04:00 in Shanghai: the first day of 2026-W53 there (2026-W52 in UTC).
@@ -26,30 +23,7 @@ public sealed class CalendarEdgesTests : LoopbackTest
     private static readonly (string Title, DateTimeOffset At) W53LastMinute = ("周日深夜的端侧大模型评测", new(2027, 1, 3, 15, 59, 0, TimeSpan.Zero));
     private static readonly (string Title, DateTimeOffset At) W01Monday = ("一月四日凌晨的AI芯片新闻", new(2027, 1, 3, 17, 0, 0, TimeSpan.Zero));
 
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2027, 1, 4, 10, 0, 0, Shanghai));
-    private string _config = "";
-    private string _db = "";
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        // Polls come from the CLI only (the daemon's application started here must not poll on its own).
-        _config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources(
-            $$"""{"sources": [{"id": "posts", "kind": "feed", "url": "{{Server.Url("posts.xml")}}", "schedule": "0 0 0 1 1 ? 2099", "allowPrivateNetwork": true}]}"""));
-        _db = Folder.File("report.db");
-    }
-
-    private Task<CliResult> Cli(params string[] args) =>
-        CliRunner.RunAsync(services => services.AddSingleton<TimeProvider>(_clock), [.. args, "--config", _config, "--db", _db]);
-
-    private async Task PollAsync(params (string Title, DateTimeOffset At)[] posts)
-    {
-        var items = posts.Select((p, i) => FaultFeeds.Item(p.Title, $"https://example.org/posts/{p.At:MMddHHmm}-{i}", $"{p.Title}：NPU 上的 int8 量化。",
-            pubDate: p.At.ToString("r", CultureInfo.InvariantCulture)));
-        Server.MapFile("posts.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(string.Concat(items))));
-        var poll = await Cli("poll");
-        Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
-    }
+    protected override string SummaryOf(string title) => $"{title}：NPU 上的 int8 量化。";
 
     private static IReadOnlyList<string> Titles(string json) =>
         JsonDocument.Parse(json).RootElement.GetProperty("sections").EnumerateArray().SelectMany(s => s.GetProperty("items").EnumerateArray())
@@ -57,7 +31,7 @@ public sealed class CalendarEdgesTests : LoopbackTest
 
     // GETs on the daemon's application (ephemeral loopback port) on the test's clock: status, body and X-Eair-Note of each path.
     private Task<List<(HttpStatusCode Status, string Body, string? Note)>> GetAsync(params string[] paths) =>
-        DaemonApplication.WithClientAsync(WorkerHost.LoadConfig(_config, _db), async (_, http) =>
+        DaemonApplication.WithClientAsync(WorkerHost.LoadConfig(Config, Db), async (_, http) =>
         {
             var replies = new List<(HttpStatusCode, string, string?)>();
             foreach (var path in paths)
@@ -67,7 +41,7 @@ public sealed class CalendarEdgesTests : LoopbackTest
                     reply.Headers.TryGetValues("X-Eair-Note", out var note) ? note.Single() : null));
             }
             return replies;
-        }, services => services.AddSingleton<TimeProvider>(_clock));
+        }, services => services.AddSingleton<TimeProvider>(Clock));
 
     [Fact]
     public async Task Week53_EntriesExportTheReviewPageAndTheMondayJob_AgreeOnItsShanghaiDays()
@@ -82,8 +56,8 @@ public sealed class CalendarEdgesTests : LoopbackTest
         var pages = await GetAsync("review/2026-W53", "entries?week=2026-W53");
         // The weekly job (Monday 09:00 in Shanghai, lag one day) on 2026-12-28 drafts 2026-W52, on 2027-01-04 2026-W53.
         var folder = Folder.File("drafts");
-        TempDirectory.EditSettings(_config, json => json["Report"]!["DraftsDirectory"] = folder);
-        await using (var app = WorkerHost.BuildCommand(WorkerHost.LoadConfig(_config, _db), services => services.AddSingleton<TimeProvider>(_clock)))
+        TempDirectory.EditSettings(Config, json => json["Report"]!["DraftsDirectory"] = folder);
+        await using (var app = WorkerHost.BuildCommand(WorkerHost.LoadConfig(Config, Db), services => services.AddSingleton<TimeProvider>(Clock)))
         {
             foreach (var due in new[] { new DateTimeOffset(2026, 12, 28, 9, 0, 0, Shanghai), new DateTimeOffset(2027, 1, 4, 9, 0, 0, Shanghai) })
                 await ActivatorUtilities.CreateInstance<ExportDraftJob>(app.Services).Execute(JobDatabaseFailureTests.CatchUp.Of(due), CancellationToken.None);
@@ -160,10 +134,10 @@ public sealed class CalendarEdgesTests : LoopbackTest
     {
         await PollAsync(W53Monday, W53Thursday);
         Assert.Equal(0, (await Cli("publish", "--week", "2026-W53")).ExitCode);   // on 2027-01-04: the issue covers 2026-12-28 .. 2027-01-03
-        _clock.SetUtcNow(new DateTimeOffset(2027, 1, 20, 10, 0, 0, Shanghai));    // 17 days since: a usual gap between issues
+        Clock.SetUtcNow(new DateTimeOffset(2027, 1, 20, 10, 0, 0, Shanghai));    // 17 days since: a usual gap between issues
         await PollAsync(W53Monday, W53Thursday, W01Monday);
         var usual = await Cli("entries", "--since-last");
-        _clock.SetUtcNow(new DateTimeOffset(2027, 6, 1, 10, 0, 0, Shanghai));     // five months since
+        Clock.SetUtcNow(new DateTimeOffset(2027, 6, 1, 10, 0, 0, Shanghai));     // five months since
         (string Title, DateTimeOffset At) may = ("五月的NPU新品", new(2027, 5, 28, 2, 0, 0, TimeSpan.Zero));
         await PollAsync(W53Monday, W53Thursday, W01Monday, may);
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
@@ -7,7 +5,6 @@ using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Review;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
@@ -16,7 +13,7 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// publish and import-issue record issues); an issue is dated the day it is published (or --date), its window ends there,
 /// and the next --since-last starts right after it — for `publish` and the review page's Publish alike.
 /// </summary>
-public sealed class PreviewAndPublishTests : LoopbackTest
+public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
 {
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
     private static readonly DateTimeOffset Tuesday = new(2026, 12, 1, 10, 0, 0, Shanghai);   // 2026-W49 runs Mon 11-30 .. Sun 12-06
@@ -24,31 +21,6 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     private static readonly (string Title, DateTimeOffset At) TuesdayPost = ("int8 量化工具链周二开源", new(2026, 12, 1, 8, 0, 0, Shanghai));
     private static readonly (string Title, DateTimeOffset At) Wednesday = ("端侧大模型周三评测", new(2026, 12, 2, 9, 0, 0, Shanghai));
     private static readonly (string Title, DateTimeOffset At) Saturday = ("AI芯片周六量产", new(2026, 12, 5, 9, 0, 0, Shanghai));
-
-    private readonly FakeTimeProvider _clock = new(Tuesday);
-    private string _config = "";
-    private string _db = "";
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        // Polls come from the CLI only (a daemon started here must not poll on its own).
-        _config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources(
-            $$"""{"sources": [{"id": "posts", "kind": "feed", "url": "{{Server.Url("posts.xml")}}", "schedule": "0 0 0 1 1 ? 2099", "allowPrivateNetwork": true}]}"""));
-        _db = Folder.File("report.db");
-    }
-
-    private Task<CliResult> Cli(params string[] args) =>
-        CliRunner.RunAsync(services => services.AddSingleton<TimeProvider>(_clock), [.. args, "--config", _config, "--db", _db]);
-
-    private async Task PollAsync(params (string Title, DateTimeOffset At)[] posts)
-    {
-        var items = posts.Select((p, i) => FaultFeeds.Item(p.Title, $"https://example.org/posts/{p.At:MMdd}-{i}", $"{p.Title}。",
-            pubDate: p.At.ToString("r", CultureInfo.InvariantCulture)));
-        Server.MapFile("posts.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss(string.Concat(items))));
-        var poll = await Cli("poll");
-        Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
-    }
 
     private static (string From, string To, IReadOnlyList<string> Titles) Window(CliResult json)
     {
@@ -65,7 +37,7 @@ public sealed class PreviewAndPublishTests : LoopbackTest
         await PollAsync(Monday, TuesdayPost);
 
         var publish = await Cli("publish", "--week", "2026-W49");
-        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 6, 12, 0, 0, Shanghai));
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 6, 12, 0, 0, Shanghai));
         await PollAsync(Monday, TuesdayPost, Wednesday, Saturday);
         var next = Window(await Cli("export", "--since-last", "--format", "json"));
 
@@ -80,7 +52,7 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     {
         await PollAsync(Monday, TuesdayPost);
         Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);
-        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 18, 0, 0, Shanghai));
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 18, 0, 0, Shanghai));
         // A mirror that lags back-fills a Monday post on Thursday.
         (string Title, DateTimeOffset At) lateMonday = ("周一的NPU文章周四才到", Monday.At.AddHours(2));
         await PollAsync(Monday, TuesdayPost, lateMonday, Wednesday);
@@ -101,15 +73,15 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     // The review page of a week, from the daemon's application on an ephemeral loopback port.
     private async Task<string> ReviewPageAsync(string week)
     {
-        return await DaemonApplication.WithClientAsync(WorkerHost.LoadConfig(_config, _db), (_, http) => http.GetStringAsync($"review/{week}"),
-            services => services.AddSingleton<TimeProvider>(_clock));
+        return await DaemonApplication.WithClientAsync(WorkerHost.LoadConfig(Config, Db), (_, http) => http.GetStringAsync($"review/{week}"),
+            services => services.AddSingleton<TimeProvider>(Clock));
     }
 
     [Fact]
     public async Task SinceLast_TheLastIssueCoversToday_IsAnEmptyResultForEntriesExportAndSummarizeAndAnErrorForPublish()
     {
         // Summaries on (nothing is asked of the model: there is no window to summarize).
-        TempDirectory.EditSettings(_config, json => json["Summaries"] = new System.Text.Json.Nodes.JsonObject { ["Endpoint"] = "http://127.0.0.1:9/v1", ["Model"] = "m" });
+        TempDirectory.EditSettings(Config, json => json["Summaries"] = new System.Text.Json.Nodes.JsonObject { ["Endpoint"] = "http://127.0.0.1:9/v1", ["Model"] = "m" });
         await PollAsync(Monday, TuesdayPost);
         var noIssue = await Cli("entries", "--since-last");
         Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);   // today: the issue covers up to today
@@ -139,7 +111,7 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     {
         await PollAsync(Monday, TuesdayPost);
         var publish = await Cli("publish", "--week", "2026-W49");
-        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 12, 0, 0, Shanghai));
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 12, 0, 0, Shanghai));
         await PollAsync(Monday, TuesdayPost, Wednesday);
 
         var next = Window(await Cli("export", "--since-last", "--format", "json"));
@@ -153,7 +125,7 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     public async Task Publish_WithDate_DatesTheIssueAndEndsItsWindowThatDay()
     {
         await PollAsync(Monday, TuesdayPost);
-        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 18, 0, 0, Shanghai));
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 18, 0, 0, Shanghai));
 
         var publish = await Cli("publish", "--week", "2026-W49", "--date", "2026-11-30");
         var next = Window(await Cli("export", "--since-last", "--format", "json"));
@@ -188,7 +160,7 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     public async Task Publish_AWeekThatHasEnded_KeepsTheWholeWeekAndTheDaysSinceComeNext()
     {
         await PollAsync(Monday, TuesdayPost);
-        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 8, 10, 0, 0, Shanghai));   // Tuesday of the next week
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 8, 10, 0, 0, Shanghai));   // Tuesday of the next week
 
         var publish = await Cli("publish", "--week", "2026-W49");
         var next = Window(await Cli("export", "--since-last", "--format", "json"));
@@ -242,16 +214,16 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     {
         await PollAsync(Monday, TuesdayPost);
         var preview = await Cli("export", "--from", "2026-11-30", "--to", "2026-12-01");
-        var config = WorkerHost.LoadConfig(_config, _db);
+        var config = WorkerHost.LoadConfig(Config, Db);
         Assert.Empty(config.Problems);
-        await using (var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(_clock)))
+        await using (var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(Clock)))
         {
             var outcome = await app.Services.GetRequiredService<ReviewActions>().PublishAsync(EmbeddedAiReport.Worker.Http.PathWindow.Of(new EditorialWeek(2026, 49), config.Draft.Zone()), FormCollection.Empty, CancellationToken.None);
 
             Assert.True(outcome.Ok, outcome.Message);
             Assert.StartsWith("published issue 2026-12-01 (2026-11-30 .. 2026-12-01): 2 items", outcome.Message);
         }
-        _clock.SetUtcNow(new DateTimeOffset(2026, 12, 6, 12, 0, 0, Shanghai));
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 6, 12, 0, 0, Shanghai));
         await PollAsync(Monday, TuesdayPost, Wednesday, Saturday);
 
         var next = Window(await Cli("export", "--since-last", "--format", "json"));
@@ -285,13 +257,13 @@ public sealed class PreviewAndPublishTests : LoopbackTest
     // The weekly job's file, /drafts/*.md and the review page, in the daemon's application on an ephemeral loopback port.
     private async Task PreviewThroughTheDaemonAsync()
     {
-        var config = WorkerHost.LoadConfig(_config, _db);
+        var config = WorkerHost.LoadConfig(Config, Db);
         config.Report.DraftsDirectory = Folder.File("drafts");
         await DaemonApplication.WithClientAsync(config, async (app, http) =>
         {
             await app.Services.GetRequiredService<DraftFiles>().WriteWeekAsync(new EditorialWeek(2026, 49), CancellationToken.None);
             foreach (var path in new[] { "drafts/latest.md", "drafts/2026-W49.md", "review/2026-W49" })
                 Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(path)).StatusCode);
-        }, services => services.AddSingleton<TimeProvider>(_clock));
+        }, services => services.AddSingleton<TimeProvider>(Clock));
     }
 }

@@ -10,7 +10,7 @@ internal static class ValidateCommand
     public static async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var now = TimeProvider.System.GetUtcNow();
-        if (context.LoadValidConfig(check: config => { CheckSchedules(config, now); CheckDraftsFolder(config); }) is not { } config)
+        if (context.LoadValidConfig(check: config => { CheckSchedules(config, now); CheckDraftsFolder(config); CheckCertificate(config); }) is not { } config)
             return ExitCodes.UsageOrConfig;
         // Not the config's problem but what the database holds: said, without changing the exit code (a removed source's
         // entries stay for good, and validate would fail for ever).
@@ -41,6 +41,13 @@ internal static class ValidateCommand
         {
             return null;
         }
+    }
+
+    // run refuses to start on an https address without its certificate (one line, exit 2): validate says so before it.
+    private static void CheckCertificate(LoadedConfig config)
+    {
+        if (Http.ListenAddresses.CertificateProblem(config.Report.Urls, config.Configuration) is { } problem)
+            config.Problems.Add($"{LoadedConfig.AppSettingsFile}: {problem}");
     }
 
     // The weekly export job writes there (and makes the folder); a file in its place failed only at the first export (4002).

@@ -47,7 +47,8 @@ internal static class ReportSettings
     /// <remarks>Only the file's own sections: <c>EAIR_</c> variables also carry the global options (<c>EAIR_DB</c>).</remarks>
     public static IEnumerable<string> UnknownSections(IConfigurationRoot configuration, string file)
     {
-        string[] known = [.. Sections.Select(s => s.Name), "Logging"];
+        // Logging and Kestrel (an https address's certificate, README) are read by ASP.NET Core's host.
+        string[] known = [.. Sections.Select(s => s.Name), "Logging", "Kestrel"];
         var sections = configuration.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>()
             .SelectMany(p => p.GetChildKeys([], null)).Distinct(StringComparer.OrdinalIgnoreCase);
         foreach (var section in sections)

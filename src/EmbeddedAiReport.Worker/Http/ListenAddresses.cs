@@ -35,16 +35,23 @@ internal static class ListenAddresses
     /// <summary>
     /// The line an operator reads when an https URL of <paramref name="urls"/> has no certificate in
     /// <c>Kestrel:Certificates:Default</c> (Kestrel would look for ASP.NET Core's development certificate and stop the daemon
-    /// with a stack trace); null when there is none or it has one.
+    /// with a stack trace), or names a certificate or key file that is not there (Kestrel's FileNotFoundException, a stack trace
+    /// too); null when there is no https URL or its certificate's files are there. Relative paths are the daemon's: from the
+    /// current folder, its content root.
     /// </summary>
     public static string? CertificateProblem(string urls, IConfiguration configuration)
     {
         var https = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault(url => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        if (https is null) return null;
         var certificate = configuration.GetSection("Kestrel:Certificates:Default");
-        return https is null || !string.IsNullOrEmpty(certificate["Path"]) || !string.IsNullOrEmpty(certificate["Subject"]) ? null
-            : $"Report:Urls: {https} needs a certificate: set Kestrel:Certificates:Default:Path and :KeyPath (PEM files) in appsettings.json "
+        if (string.IsNullOrEmpty(certificate["Path"]) && string.IsNullOrEmpty(certificate["Subject"]))
+            return $"Report:Urls: {https} needs a certificate: set Kestrel:Certificates:Default:Path and :KeyPath (PEM files) in appsettings.json "
                 + "(or EAIR_Kestrel__Certificates__Default__Path and __KeyPath), or listen on http behind a TLS proxy that sends X-Forwarded-Proto";
+        foreach (var key in (string[])["Path", "KeyPath"])
+            if (certificate[key] is { Length: > 0 } file && !File.Exists(System.IO.Path.GetFullPath(file)))
+                return $"Kestrel:Certificates:Default:{key}: '{file}' does not exist (from {Directory.GetCurrentDirectory()}): the daemon cannot serve {https} without it";
+        return null;
     }
 
     /// <summary>The one line an operator reads when <paramref name="url"/> is taken.</summary>

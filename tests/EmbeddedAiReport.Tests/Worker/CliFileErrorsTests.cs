@@ -39,7 +39,10 @@ public sealed class CliFileErrorsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("http://127.0.0.1:5180;https://localhost:5181", null)]
+    [InlineData("http://127.0.0.1:5180;http://localhost:5181", null)]
+    [InlineData("http://127.0.0.1:5180;https://localhost:5181", "appsettings.json: Report:Urls: https://localhost:5181 needs a certificate: set "
+        + "Kestrel:Certificates:Default:Path and :KeyPath (PEM files) in appsettings.json (or EAIR_Kestrel__Certificates__Default__Path and __KeyPath), "
+        + "or listen on http behind a TLS proxy that sends X-Forwarded-Proto")]
     [InlineData("http://127.0.0.1:5180;ftp://127.0.0.1:21", "appsettings.json: Report:Urls: 'ftp://127.0.0.1:21': the scheme must be http or https, as in http://127.0.0.1:5180 (several URLs are separated by ';')")]
     [InlineData(" ; ", "appsettings.json: Report:Urls: must not be empty; write a URL such as http://127.0.0.1:5180 (several URLs are separated by ';')")]
     public async Task Validate_SeveralUrls_EachIsChecked(string urls, string? expected)
@@ -50,6 +53,53 @@ public sealed class CliFileErrorsTests : IDisposable
 
         Assert.Equal(expected is null ? 0 : 2, result.ExitCode);
         if (expected is not null) Assert.Equal(expected, Lines(result.Error)[0]);
+    }
+
+    // run would stop with Kestrel's FileNotFoundException (a stack trace); validate and run name the setting and the file.
+    [Theory]
+    [InlineData("validate")]
+    [InlineData("run")]
+    public async Task HttpsCertificateFileMissing_OneLineNamingTheSettingAndTheFile_Exit2(string command)
+    {
+        var missing = _directory.File("tls/missing.pem");
+        var config = Config(json =>
+        {
+            json["Report"]!["Urls"] = "https://127.0.0.1:0";
+            json["Kestrel"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["Certificates"] = new System.Text.Json.Nodes.JsonObject { ["Default"] = new System.Text.Json.Nodes.JsonObject { ["Path"] = missing, ["KeyPath"] = missing } },
+            };
+        });
+
+        var result = await CliRunner.RunAsync(command, "--config", config, "--db", _directory.File("r.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"Kestrel:Certificates:Default:Path: '{missing}' does not exist (from {Directory.GetCurrentDirectory()}): the daemon cannot serve https://127.0.0.1:0 without it",
+            Lines(result.Error)[0].Replace("appsettings.json: ", "", StringComparison.Ordinal));
+        Assert.DoesNotContain("Exception", result.Error);
+    }
+
+    // The certificate's settings are ASP.NET Core's Kestrel section, which the daemon reads: no "read by nothing" warning.
+    [Fact]
+    public async Task Validate_HttpsWithItsCertificateFiles_IsOk()
+    {
+        var certificate = _directory.File("cert.pem");
+        var key = _directory.File("key.pem");
+        File.WriteAllText(certificate, "");
+        File.WriteAllText(key, "");
+        var config = Config(json =>
+        {
+            json["Report"]!["Urls"] = "https://127.0.0.1:0";
+            json["Kestrel"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["Certificates"] = new System.Text.Json.Nodes.JsonObject { ["Default"] = new System.Text.Json.Nodes.JsonObject { ["Path"] = certificate, ["KeyPath"] = key } },
+            };
+        });
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal("", result.Error);
     }
 
     // A database poll made (with no sources: nothing fetched).

@@ -51,7 +51,7 @@ public sealed class OperatorMessagesTests : LoopbackTest
         var quiet = await CliRunner.RunAsync("validate", "--config", correct);
 
         Assert.Equal("warning: appsettings.json: section 'Fetchng' is read by nothing, its settings are ignored "
-            + "(sections: Report, Fetching, Draft, Dedup, Storage, Summaries, Logging)", warned.Error.Split('\n')[0].Trim());
+            + "(sections: Report, Fetching, Draft, Dedup, Storage, Summaries, Logging, Kestrel)", warned.Error.Split('\n')[0].Trim());
         Assert.Equal((0, ""), (quiet.ExitCode, quiet.Error));
     }
 

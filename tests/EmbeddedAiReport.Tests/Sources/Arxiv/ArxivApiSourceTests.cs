@@ -55,12 +55,7 @@ public sealed class ArxivApiSourceTests() : LoopbackTest(new TestServices(new Da
     [Fact]
     public async Task PollAsync_MoreResultsThanOnePage_FollowsStartUntilTotalResults()
     {
-        Server.Map("api/query", async context =>
-        {
-            var body = context.Request.Query["start"] == "10" ? Fixtures.Bytes(OneOfTwo) : Fixtures.Bytes(Testing);
-            context.Response.ContentType = "application/atom+xml";
-            await context.Response.Body.WriteAsync(body);
-        });
+        MapTwoPages(Fixtures.Bytes(OneOfTwo));
         Services.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 0, 0, 0, TimeSpan.Zero));
 
         var result = await PollAsync(Source(""", "days": 36500"""));
@@ -80,12 +75,7 @@ public sealed class ArxivApiSourceTests() : LoopbackTest(new TestServices(new Da
         var empty = Encoding.UTF8.GetString(RecordedBody("arxiv-api-atom/arxivpy_empty_result.recorded.json"))
             .Replace("<opensearch:totalResults>0<", "<opensearch:totalResults>214881<", StringComparison.Ordinal)
             .Replace("<opensearch:startIndex>0<", "<opensearch:startIndex>10<", StringComparison.Ordinal);
-        Server.Map("api/query", async context =>
-        {
-            var body = context.Request.Query["start"] == "10" ? Encoding.UTF8.GetBytes(empty) : Fixtures.Bytes(Testing);
-            context.Response.ContentType = "application/atom+xml";
-            await context.Response.Body.WriteAsync(body);
-        });
+        MapTwoPages(Encoding.UTF8.GetBytes(empty));
         Services.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 0, 0, 0, TimeSpan.Zero));
 
         var result = await PollAsync(Source(""", "days": 36500"""));
@@ -174,4 +164,13 @@ public sealed class ArxivApiSourceTests() : LoopbackTest(new TestServices(new Da
 
         Assert.Contains(problems, p => p.Contains("source 'a'") && p.Contains(problem));
     }
+
+    // The query's first page is the Testing recording (10 results); start=10 answers secondPage.
+    private void MapTwoPages(byte[] secondPage) =>
+        Server.Map("api/query", async context =>
+        {
+            var body = context.Request.Query["start"] == "10" ? secondPage : Fixtures.Bytes(Testing);
+            context.Response.ContentType = "application/atom+xml";
+            await context.Response.Body.WriteAsync(body);
+        });
 }

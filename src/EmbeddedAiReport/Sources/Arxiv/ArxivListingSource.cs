@@ -53,7 +53,7 @@ public sealed class ArxivListingSource : ISourceKind
         var skipped = listing.Skipped.ToList();
         foreach (var paper in listing.Papers)
         {
-            if (keep.Keeps(paper.Announcement)) entries.Add(paper.ToCandidate(source));
+            if (keep.Keeps(paper.Announcement)) entries.Add(paper.ToCandidate(source, document.Received));
             else skipped.Add($"{paper.Id}: {paper.Announcement} not kept (see 'keep')");
         }
         return new ParseOutcome.Parsed(entries, skipped, Next(document.FinalUri, listing, source));

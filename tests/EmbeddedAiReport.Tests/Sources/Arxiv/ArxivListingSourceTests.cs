@@ -92,6 +92,8 @@ public sealed class ArxivListingSourceTests() : LoopbackTest(new TestServices(ne
         Assert.Equal("2402.14511v1", entries["arxiv:2402.14511"].Prefix);   // cross-list: announced as v1
         var replaced = entries["arxiv:2312.05555"];   // the page does not say which version replaced it
         Assert.Equal(("2312.05555", (int?)null, "https://arxiv.org/abs/2312.05555"), (replaced.Prefix, replaced.Version, replaced.Url));
+        // Its v1 is from December 2023 (the id's month), not of the page's day: filed there, not in this week's draft.
+        Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), replaced.Published);
     }
 
     [Fact]

@@ -113,6 +113,9 @@ public sealed class ArxivIdentityTests
     [InlineData("Withdrawn due to a data leak between splits.", true)]
     [InlineData("Withdrawn samples degrade federated training; we quantify how much.", false)]
     [InlineData("We study papers that have been withdrawn from arXiv.", false)]
+    // A feed source's summary of an rss.arxiv.org item keeps the item's header.
+    [InlineData("arXiv:2402.14655v2 Announce Type: replace Abstract: This paper has been withdrawn by the authors due to an error.", true)]
+    [InlineData("arXiv:2402.14702v2 Announce Type: replace Abstract: Version 2 adds results on a second NPU.", false)]
     [InlineData("", false)]
     public void ArxivWithdrawal_IsNotice_OnlyAnAbstractThatIsTheNotice(string text, bool expected) =>
         Assert.Equal(expected, ArxivWithdrawal.IsNotice(text));

@@ -82,6 +82,25 @@ public sealed class ArxivRssSourceTests() : LoopbackTest(new TestServices(new Da
     }
 
     [Fact]
+    public async Task PollAsync_FeedKindReadingTheArxivFeed_SeesAWithdrawal()
+    {
+        // README's sources.json example reads rss.arxiv.org with the plain feed kind, whose summaries keep the item's
+        // "arXiv:… Announce Type: replace Abstract:" header before the withdrawal notice.
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "arxiv-feed", "kind": "feed", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}"""));
+        Server.Serve("rss/cs.LG", Fixtures.Bytes(Day1));
+        await PollAsync(source);
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-27_withdrawal.xml"));
+
+        await PollAsync(source);
+
+        var entries = await Services.EntriesAsync();
+        Assert.Contains("has been withdrawn by the authors", entries["arxiv:2402.14655"].Summary);
+        Assert.True(entries["arxiv:2402.14655"].IsWithdrawnPaper);
+        Assert.False(entries["arxiv:2402.14702"].IsWithdrawnPaper);
+    }
+
+    [Fact]
     public async Task PollAsync_WeekendEmptyFeed_SucceedsWithNoEntries()
     {
         Server.MapFixture("rss/cs.LG", Weekend);

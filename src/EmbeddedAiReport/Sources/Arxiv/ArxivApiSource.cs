@@ -65,7 +65,7 @@ public sealed class ArxivApiSource : ISourceKind
             else entries.Add(paper.ToCandidate(source, now));
         }
         if (older > 0) skipped.Add($"{older} paper(s) submitted before {since:yyyy-MM-dd} (outside 'days')");
-        return new ParseOutcome.Parsed(entries, skipped, older > 0 ? null : Next(document.FinalUri, page, source), EmptyPage(document.FinalUri, page));
+        return new ParseOutcome.Parsed(entries, skipped, older > 0 ? null : Next(document.FinalUri, page, source), Stopped: EmptyPage(document.FinalUri, page));
     }
 
     /// <summary>

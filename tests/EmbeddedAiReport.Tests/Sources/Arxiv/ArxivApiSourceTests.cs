@@ -107,6 +107,45 @@ public sealed class ArxivApiSourceTests() : LoopbackTest(new TestServices(new Da
         Assert.Single(Server.Requests);
     }
 
+    // The real page with the first abstract wrapped in inline elements, so that elements nest `depth` deep in all
+    // (feed, entry, summary and depth - 3 <b>s).
+    private static byte[] NestedPage(int depth)
+    {
+        var page = Fixtures.Text(Testing);
+        var at = page.IndexOf("<summary>", StringComparison.Ordinal) + "<summary>".Length;
+        var end = page.IndexOf("</summary>", at, StringComparison.Ordinal);
+        return Encoding.UTF8.GetBytes(page[..at] + string.Concat(Enumerable.Repeat("<b>", depth - 3)) + page[at..end]
+            + string.Concat(Enumerable.Repeat("</b>", depth - 3)) + page[end..]);
+    }
+
+    [Fact]
+    public async Task PollAsync_ElementsNested255Deep_AreReadAsAnyPage()
+    {
+        Server.Serve("api/query", NestedPage(255));
+        Services.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 0, 0, 0, TimeSpan.Zero));
+
+        var result = await PollAsync(Source(""", "days": 36500, "limit": 10"""));
+
+        Assert.Null(result.Error);
+        Assert.Equal(10, result.New);
+        Assert.StartsWith("Deep Learning (DL) has revolutionized the capabilities of vision-based systems (VBS)",
+            (await Services.EntriesAsync())["arxiv:2202.12139"].Summary);
+    }
+
+    [Theory]
+    [InlineData(300)]
+    [InlineData(20000)]
+    public async Task PollAsync_ElementsNestedDeeperThanFeedsMay_IsRefusedAsMalformed(int depth)
+    {
+        // The feeds' cap (256): LINQ to XML, which reads API pages, takes time in the square of the depth.
+        Server.Serve("api/query", NestedPage(depth));
+
+        var result = await PollAsync(Source(""", "days": 36500, "limit": 10"""));
+
+        Assert.Contains("malformed XML: elements nested more than 256 deep (not an arXiv API response)", result.Error);
+        Assert.Equal(0, result.New);
+    }
+
     [Fact]
     public async Task PollAsync_OldStyleId_KeysWithoutSubjectClassOrVersion()
     {

@@ -23,8 +23,8 @@ public readonly partial record struct ArxivId(string Base, int? Version)
 
     /// <summary>
     /// The first instant (UTC) of the month after the one the id names, the latest its first version can have been
-    /// submitted: <c>2401.09876</c> → 2024-02-01, <c>cs/0112017</c> → 2002-01-01. The YYMM of an id is the month of its
-    /// v1 (https://info.arxiv.org/help/arxiv_identifier.html); old-scheme ids run from 1991 to 2007.
+    /// submitted: <c>2401.09876</c> → 2024-02-01, <c>cs/0112017</c> → 2002-01-01. The YYMM of an id is the year and month
+    /// the paper got it, with its v1 (https://info.arxiv.org/help/arxiv_identifier.html); old-scheme ids run from 1991 to 2007.
     /// </summary>
     public DateTimeOffset SubmittedBefore
     {

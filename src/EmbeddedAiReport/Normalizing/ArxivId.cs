@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace EmbeddedAiReport.Normalizing;
@@ -19,6 +20,22 @@ public readonly partial record struct ArxivId(string Base, int? Version)
     public string AbsUrl => $"https://arxiv.org/abs/{Versioned}";
 
     public override string ToString() => Versioned;
+
+    /// <summary>
+    /// The first instant (UTC) of the month after the one the id names, the latest its first version can have been
+    /// submitted: <c>2401.09876</c> → 2024-02-01, <c>cs/0112017</c> → 2002-01-01. The YYMM of an id is the year and month
+    /// the paper got it, with its v1 (https://info.arxiv.org/help/arxiv_identifier.html); old-scheme ids run from 1991 to 2007.
+    /// </summary>
+    public DateTimeOffset SubmittedBefore
+    {
+        get
+        {
+            var yymm = Base[(Base.IndexOf('/') + 1)..][..4];
+            var year = int.Parse(yymm[..2], CultureInfo.InvariantCulture);
+            var month = int.Parse(yymm[2..], CultureInfo.InvariantCulture);
+            return new DateTimeOffset(year >= 91 ? 1900 + year : 2000 + year, Math.Clamp(month, 1, 12), 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        }
+    }
 
     /// <summary>Reads a bare id (<c>2011.12289v2</c>, <c>arXiv:2011.12289</c>, <c>hep-th/9901001</c>, <c>oai:arXiv.org:2011.12289v1</c>).</summary>
     public static ArxivId? TryParse(string? text)

@@ -7,7 +7,9 @@ public abstract record ParseOutcome
 
     /// <summary>The document was read; <paramref name="Skipped"/> says why items were left out; <paramref name="Next"/> is a further page to fetch.</summary>
     /// <param name="Warning">Set when the document was broken and only partly read (the lenient path), so the operator hears of it.</param>
-    public sealed record Parsed(IReadOnlyList<CandidateEntry> Entries, IReadOnlyList<string> Skipped, Uri? Next = null, string? Warning = null) : ParseOutcome;
+    /// <param name="Stopped">Set when the document was whole but paging ended before the results did (an arXiv API page that
+    /// came back empty inside its total): why, so the operator hears of it without being told the feed is broken.</param>
+    public sealed record Parsed(IReadOnlyList<CandidateEntry> Entries, IReadOnlyList<string> Skipped, Uri? Next = null, string? Warning = null, string? Stopped = null) : ParseOutcome;
 
     /// <summary>Not the expected format (an HTML error page where a feed was expected, broken XML).</summary>
     public sealed record WrongFormat(string Reason) : ParseOutcome;

@@ -125,6 +125,11 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
                     logger.PartlyRead(read.Source.Id, address.AbsoluteUri, warning);
                     read.Tracker.Warn($"{address}: only partly read: {warning}");
                 }
+                if (parsed.Stopped is { } stopped)
+                {
+                    logger.PagingStopped(read.Source.Id, address.AbsoluteUri, stopped);
+                    read.Tracker.Warn($"{address}: paging stopped: {stopped}");
+                }
                 if (page == 0) read.NewValidators[address.AbsoluteUri] = fetched.Validators;
                 return parsed.Next;
             case ParseOutcome.WrongFormat wrong:

@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using EmbeddedAiReport.Normalizing;
+using EmbeddedAiReport.Sources.Feeds;
 
 namespace EmbeddedAiReport.Sources.Arxiv;
 
@@ -10,16 +11,22 @@ namespace EmbeddedAiReport.Sources.Arxiv;
 /// <remarks>
 /// Read with <see cref="XDocument"/> rather than the shared feed parser because paging needs the feed-level
 /// <c>opensearch:totalResults</c>, which FeedReader drops. DTDs are prohibited. An error comes back as a feed with
-/// one entry whose id is <c>http://arxiv.org/api/errors#…</c> and whose summary is the message.
+/// one entry whose id is <c>http://arxiv.org/api/errors#…</c> and whose summary is the message. Elements nested deeper
+/// than the feeds' <see cref="FeedDocumentParser.MaxDepth"/> are refused after one pass of a reader, before the tree is
+/// built: LINQ to XML walks up to the root for every element it adds, so a tree costs time in the square of its depth
+/// (64,000 unclosed tags took 10 s; a 2 MB response of them, by the square, some 20 minutes).
 /// </remarks>
 internal static class ArxivApiParser
 {
     private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
     private static readonly XNamespace OpenSearch = "http://a9.com/-/spec/opensearch/1.1/";
 
+    internal const string TooDeep = "malformed XML: elements nested more than 256 deep (not an arXiv API response)";
+
     /// <summary>The papers in the response (any announcement type is <see cref="ArxivAnnouncement.New"/>: the API has none), or why there are none.</summary>
     public static ApiResult Parse(FetchedDocument document, DateTimeOffset now)
     {
+        if (FeedDocumentParser.NestsTooDeep(document.Body)) return ApiResult.Fail(TooDeep);
         XDocument xml;
         try
         {

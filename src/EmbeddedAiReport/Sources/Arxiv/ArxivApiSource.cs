@@ -62,10 +62,10 @@ public sealed class ArxivApiSource : ISourceKind
         foreach (var paper in page.Papers)
         {
             if (paper.Published is { } published && published < since) older++;
-            else entries.Add(paper.ToCandidate(source));
+            else entries.Add(paper.ToCandidate(source, now));
         }
         if (older > 0) skipped.Add($"{older} paper(s) submitted before {since:yyyy-MM-dd} (outside 'days')");
-        return new ParseOutcome.Parsed(entries, skipped, older > 0 ? null : Next(document.FinalUri, page, source), EmptyPage(document.FinalUri, page));
+        return new ParseOutcome.Parsed(entries, skipped, older > 0 ? null : Next(document.FinalUri, page, source), Stopped: EmptyPage(document.FinalUri, page));
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using EmbeddedAiReport.Normalizing;
+
 namespace EmbeddedAiReport.Sources.Arxiv;
 
 /// <summary>arXiv's listing pages (<c>https://arxiv.org/list/CAT/new|recent|pastweek</c>): kind <c>arxiv-listing</c>.</summary>
@@ -53,7 +55,11 @@ public sealed class ArxivListingSource : ISourceKind
         var skipped = listing.Skipped.ToList();
         foreach (var paper in listing.Papers)
         {
-            if (keep.Keeps(paper.Announcement)) entries.Add(paper.ToCandidate(source));
+            // A withdrawal is a replacement whose abstract is the notice (/new shows replacements' abstracts too): stored
+            // whatever 'keep' says, as arxiv-rss does. The page names no version, but a withdrawal is a new one, so at least
+            // v2: enough to update the paper's v1 entry, while its prefix and link stay without a version (the latest).
+            if (ArxivWithdrawal.IsNotice(paper.Abstract)) entries.Add(paper.ToCandidate(source, document.Received) with { Version = paper.Id.Version ?? 2 });
+            else if (keep.Keeps(paper.Announcement)) entries.Add(paper.ToCandidate(source, document.Received));
             else skipped.Add($"{paper.Id}: {paper.Announcement} not kept (see 'keep')");
         }
         return new ParseOutcome.Parsed(entries, skipped, Next(document.FinalUri, listing, source));

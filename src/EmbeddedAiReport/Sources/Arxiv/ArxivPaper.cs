@@ -32,7 +32,8 @@ internal sealed record ArxivPaper(
     /// The entry for this paper: keyed by the id without version, so every URL form and version is one entry;
     /// the version goes to <see cref="CandidateEntry.Version"/> (a higher one updates the entry) and to the draft prefix.
     /// </summary>
-    public CandidateEntry ToCandidate(SourceDefinition source)
+    /// <param name="now">When the document was received: the date of a replacement that carries none.</param>
+    public CandidateEntry ToCandidate(SourceDefinition source, DateTimeOffset now)
     {
         var text = TextCleaner.CollapseWhiteSpace(Abstract);
         var summary = TextCleaner.Excerpt(text, MaxSummaryLength);
@@ -44,11 +45,20 @@ internal sealed record ArxivPaper(
             Summary = summary,
             Text = text.Length > summary.Length ? text : null,
             Account = Authors is { Length: > 0 } authors ? TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace(authors), MaxAuthorsLength) : source.Account,
-            Published = Published,
+            Published = Announcement is ArxivAnnouncement.Replace or ArxivAnnouncement.ReplaceCross ? ReplacedPaperDate(Published ?? now) : Published,
             Section = Section,
             Prefix = Id.Versioned,
             Version = Id.Version,
             Links = Mentions.Find(Id.Key, [Abstract, Comments, .. LinkTargets]),
         };
     }
+
+    /// <summary>
+    /// The date a replacement's entry is filed under: the feeds and listings date it by the day the new version was
+    /// announced, but the paper is as old as its first version, whose month the id names. So the month after the id's
+    /// (the latest the v1 can be from), or the announcement when that is earlier: an entry already stored keeps its own date
+    /// (the writer keeps the first), and a paper the database never had (its v1 before the source was polled, or not
+    /// kept) stays in its own past instead of reaching this week's draft as if new.
+    /// </summary>
+    private DateTimeOffset ReplacedPaperDate(DateTimeOffset announced) => Id.SubmittedBefore < announced ? Id.SubmittedBefore : announced;
 }

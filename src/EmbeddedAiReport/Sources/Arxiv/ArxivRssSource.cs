@@ -55,7 +55,7 @@ public sealed partial class ArxivRssSource : ISourceKind
                 skipped.Add($"{paper.Id}: announce type {paper.Announcement} not kept (see 'keep')");
                 continue;
             }
-            entries.Add(paper.ToCandidate(source));
+            entries.Add(paper.ToCandidate(source, now));
         }
         return new ParseOutcome.Parsed(entries, skipped, Warning: parsed.Warning);
     }

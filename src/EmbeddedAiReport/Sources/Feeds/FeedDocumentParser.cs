@@ -71,11 +71,16 @@ public static partial class FeedDocumentParser
     /// the library and the salvage build trees with, takes time in the square of the depth: a 2 MB feed of unclosed
     /// <c>&lt;title&gt;</c>s held a poll's thread for minutes, past any budget (a regex or a tree build cannot be cancelled).
     /// </summary>
-    internal static bool NestsTooDeep(string text)
+    internal static bool NestsTooDeep(string text) => NestsTooDeep(XmlReader.Create(new StringReader(text), ReaderSettings));
+
+    /// <summary>As <see cref="NestsTooDeep(string)"/>, for bytes as XML reads them (the encoding from the byte-order mark or the declaration).</summary>
+    internal static bool NestsTooDeep(byte[] body) => NestsTooDeep(XmlReader.Create(new MemoryStream(body), ReaderSettings));
+
+    private static bool NestsTooDeep(XmlReader created)
     {
         try
         {
-            using var reader = XmlReader.Create(new StringReader(text), ReaderSettings);
+            using var reader = created;
             while (reader.Read())
                 if (reader.Depth > MaxDepth) return true;
         }

@@ -3,6 +3,8 @@ using System.Text.Json;
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EmbeddedAiReport.Tests.Sources.Arxiv;
 
@@ -12,7 +14,7 @@ public sealed class ArxivApiSourceTests() : LoopbackTest(new TestServices(new Da
     private const string OneOfTwo = "arxiv-api-atom/arxivpy_idlist_2ids_one_missing.body.xml";
 
     // The real response was recorded on 2026-04-12; its newest papers were submitted 2025-03-07 and 2025-02-11.
-    private SourceDefinition Source(string extra = "") => Assert.Single(Services.Sources(
+    private SourceDefinition Source(string extra = "", TestServices? services = null) => Assert.Single((services ?? Services).Sources(
         $$"""{"sources": [{"id": "arxiv-q", "kind": "arxiv-api", "url": "{{Server.Url("api/query?search_query=all:testing&start=0&max_results=10")}}", "allowPrivateNetwork": true {{extra}}}]}"""));
 
     private Task<PollResult> PollAsync(SourceDefinition source) => Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
@@ -76,14 +78,21 @@ public sealed class ArxivApiSourceTests() : LoopbackTest(new TestServices(new Da
             .Replace("<opensearch:totalResults>0<", "<opensearch:totalResults>214881<", StringComparison.Ordinal)
             .Replace("<opensearch:startIndex>0<", "<opensearch:startIndex>10<", StringComparison.Ordinal);
         MapTwoPages(Encoding.UTF8.GetBytes(empty));
-        Services.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 0, 0, 0, TimeSpan.Zero));
+        var logs = new CapturingLoggerProvider();
+        using var services = new TestServices(new DateTimeOffset(2026, 4, 13, 0, 0, 0, TimeSpan.Zero), configure: s => s.AddSingleton<ILoggerProvider>(logs));
 
-        var result = await PollAsync(Source(""", "days": 36500"""));
+        var result = await services.Get<SourcePoller>().PollAsync(Source(""", "days": 36500""", services), CancellationToken.None);
 
         Assert.Null(result.Error);
         Assert.Equal(10, result.New);
         Assert.Equal(2, Server.Requests.Count);
         Assert.Contains("arXiv sent an empty page at start=10 of 214881 results", result.Warning);
+        // The operator's log line says what happened; the page was a whole, well-formed answer, not a broken feed.
+        var line = Assert.Single(logs.Lines, l => l.EventId is 2007 or 2010);
+        Assert.Equal(2010, line.EventId);
+        Assert.StartsWith("arxiv-q: paging stopped at ", line.Message);
+        Assert.EndsWith("start=10&max_results=10: arXiv sent an empty page at start=10 of 214881 results (its API does so now and then); the rest is read at the next poll", line.Message);
+        Assert.DoesNotContain("broken", line.Message);
     }
 
     [Fact]
@@ -96,6 +105,45 @@ public sealed class ArxivApiSourceTests() : LoopbackTest(new TestServices(new Da
 
         Assert.Equal(10, result.New);
         Assert.Single(Server.Requests);
+    }
+
+    // The real page with the first abstract wrapped in inline elements, so that elements nest `depth` deep in all
+    // (feed, entry, summary and depth - 3 <b>s).
+    private static byte[] NestedPage(int depth)
+    {
+        var page = Fixtures.Text(Testing);
+        var at = page.IndexOf("<summary>", StringComparison.Ordinal) + "<summary>".Length;
+        var end = page.IndexOf("</summary>", at, StringComparison.Ordinal);
+        return Encoding.UTF8.GetBytes(page[..at] + string.Concat(Enumerable.Repeat("<b>", depth - 3)) + page[at..end]
+            + string.Concat(Enumerable.Repeat("</b>", depth - 3)) + page[end..]);
+    }
+
+    [Fact]
+    public async Task PollAsync_ElementsNested255Deep_AreReadAsAnyPage()
+    {
+        Server.Serve("api/query", NestedPage(255));
+        Services.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 0, 0, 0, TimeSpan.Zero));
+
+        var result = await PollAsync(Source(""", "days": 36500, "limit": 10"""));
+
+        Assert.Null(result.Error);
+        Assert.Equal(10, result.New);
+        Assert.StartsWith("Deep Learning (DL) has revolutionized the capabilities of vision-based systems (VBS)",
+            (await Services.EntriesAsync())["arxiv:2202.12139"].Summary);
+    }
+
+    [Theory]
+    [InlineData(300)]
+    [InlineData(20000)]
+    public async Task PollAsync_ElementsNestedDeeperThanFeedsMay_IsRefusedAsMalformed(int depth)
+    {
+        // The feeds' cap (256): LINQ to XML, which reads API pages, takes time in the square of the depth.
+        Server.Serve("api/query", NestedPage(depth));
+
+        var result = await PollAsync(Source(""", "days": 36500, "limit": 10"""));
+
+        Assert.Contains("malformed XML: elements nested more than 256 deep (not an arXiv API response)", result.Error);
+        Assert.Equal(0, result.New);
     }
 
     [Fact]

@@ -65,7 +65,9 @@ public abstract class ArxivEndToEndTests : LoopbackTest
         var export = await RunAsync(config, "export", "--from", "2024-02-19", "--to", "2024-02-25");
         Assert.Equal(0, export.ExitCode);
         var draft = export.Out;
-        Assert.Contains("> 导读：本次6条。", draft);
+        // 2401.09876v2, a replacement kept by rss, is a January paper (its id's month) this database never had: it is
+        // filed there, not in this week.
+        Assert.Contains("> 导读：本次5条。", draft);
         Assert.Contains("""
             - [2402.14702v2] [TinyQuant: 4-bit Post-Training Quantization for On-Device Vision and Language Transformers](https://arxiv.org/abs/2402.14702v2)  
             链接：https://arxiv.org/abs/2402.14702v2  
@@ -73,9 +75,9 @@ public abstract class ArxivEndToEndTests : LoopbackTest
             摘要：Version 2 extends TinyQuant to language transformers.
             """.ReplaceLineEndings("\n"), draft);
         var items = ReferenceItems.Read(draft);
-        Assert.Equal(6, items.Count);
+        Assert.Equal(5, items.Count);
         Assert.All(items, item => Assert.Equal("papers", item.Section));
-        Assert.Equal(["2401.09876v2", "2402.14511v1", "2402.14655v1", "2402.14702v2", "2402.14790v1", "2402.14833v1"],
+        Assert.Equal(["2402.14511v1", "2402.14655v1", "2402.14702v2", "2402.14790v1", "2402.14833v1"],
             items.Select(i => i.Prefix!).Order(StringComparer.Ordinal));
         Assert.All(items, item => Assert.Equal($"https://arxiv.org/abs/{item.Prefix}", item.Url));
     }

@@ -18,7 +18,7 @@ public sealed class ArxivIdentityTests
             "This extends arXiv:2011.12289v1 to 4-bit weights. Code: https://github.com/owner/repo", null, null, "cs.LG",
             EmbeddedAiReport.Sources.Arxiv.ArxivAnnouncement.Replace, null, []);
 
-        var entry = paper.ToCandidate(source);
+        var entry = paper.ToCandidate(source, DateTimeOffset.UnixEpoch);
 
         Assert.Equal(["gh:owner/repo"], entry.Links.Select(l => l.Target));
     }
@@ -54,6 +54,17 @@ public sealed class ArxivIdentityTests
     [InlineData("oai:arXiv.org:cs/0112017v3", "cs/0112017", 3)]
     public void ArxivId_TryParse_EverySpelling_SplitsBaseAndVersion(string text, string expectedBase, int? version) =>
         Assert.Equal(new ArxivId(expectedBase, version), ArxivId.TryParse(text));
+
+    // An id's YYMM is the year and month of its first version (arXiv's "Understanding the arXiv identifier"); old-scheme
+    // ids (archive/YYMMNNN) ran from August 1991 to March 2007, new-scheme ones from 0704.
+    [Theory]
+    [InlineData("2401.09876v2", "2024-02-01")]
+    [InlineData("2412.00001", "2025-01-01")]
+    [InlineData("0704.0001", "2007-05-01")]
+    [InlineData("cs/0112017", "2002-01-01")]
+    [InlineData("hep-th/9108001v1", "1991-09-01")]
+    public void ArxivId_SubmittedBefore_IsTheMonthAfterTheIdsMonth(string id, string expected) =>
+        Assert.Equal(DateTimeOffset.Parse(expected + "T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), ArxivId.TryParse(id)!.Value.SubmittedBefore);
 
     [Fact]
     public void ArxivId_Versioned_GivesTheDraftPrefixAndAbsUrl()
@@ -102,6 +113,9 @@ public sealed class ArxivIdentityTests
     [InlineData("Withdrawn due to a data leak between splits.", true)]
     [InlineData("Withdrawn samples degrade federated training; we quantify how much.", false)]
     [InlineData("We study papers that have been withdrawn from arXiv.", false)]
+    // A feed source's summary of an rss.arxiv.org item keeps the item's header.
+    [InlineData("arXiv:2402.14655v2 Announce Type: replace Abstract: This paper has been withdrawn by the authors due to an error.", true)]
+    [InlineData("arXiv:2402.14702v2 Announce Type: replace Abstract: Version 2 adds results on a second NPU.", false)]
     [InlineData("", false)]
     public void ArxivWithdrawal_IsNotice_OnlyAnAbstractThatIsTheNotice(string text, bool expected) =>
         Assert.Equal(expected, ArxivWithdrawal.IsNotice(text));

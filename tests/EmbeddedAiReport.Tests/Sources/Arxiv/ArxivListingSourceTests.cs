@@ -92,6 +92,31 @@ public sealed class ArxivListingSourceTests() : LoopbackTest(new TestServices(ne
         Assert.Equal("2402.14511v1", entries["arxiv:2402.14511"].Prefix);   // cross-list: announced as v1
         var replaced = entries["arxiv:2312.05555"];   // the page does not say which version replaced it
         Assert.Equal(("2312.05555", (int?)null, "https://arxiv.org/abs/2312.05555"), (replaced.Prefix, replaced.Version, replaced.Url));
+        // Its v1 is from December 2023 (the id's month), not of the page's day: filed there, not in this week's draft.
+        Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), replaced.Published);
+    }
+
+    [Fact]
+    public async Task PollAsync_WithdrawalOnTheNewPage_UpdatesTheStoredV1WhateverKeepSays()
+    {
+        // The /new page lists a withdrawal as a replacement with the notice as its abstract (list_macros.html shows every
+        // item's abstract on /new) and no version; here 2402.14655, whose v1 the arXiv RSS fixture announced.
+        var rss = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "arxiv-rss", "kind": "arxiv-rss", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}"""));
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));
+        await PollAsync(rss);
+        var page = Fixtures.Text(New).Replace("2312.05555", "2402.14655", StringComparison.Ordinal).Replace(
+            "We measure INT8/FP16 mixed-precision kernels on Mali and Adreno GPUs and release a benchmark suite.",
+            "This paper has been withdrawn by the authors due to an error in the SRAM measurements of Section 4.", StringComparison.Ordinal);
+        Server.Serve("list/cs.AR/new", System.Text.Encoding.UTF8.GetBytes(page), "text/html");
+
+        var result = await PollAsync(Source("list/cs.AR/new"));   // default keep: new and cross
+
+        Assert.Equal(1, result.Updated);
+        var entry = (await Services.EntriesAsync())["arxiv:2402.14655"];
+        Assert.True(entry.IsWithdrawnPaper);
+        Assert.Equal(("2402.14655", "https://arxiv.org/abs/2402.14655"), (entry.Prefix, entry.Url));
+        Assert.Equal(new DateTimeOffset(2024, 2, 23, 5, 0, 0, TimeSpan.Zero), entry.Published);   // its v1's
     }
 
     [Fact]

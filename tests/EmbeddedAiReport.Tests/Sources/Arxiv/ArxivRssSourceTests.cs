@@ -67,6 +67,40 @@ public sealed class ArxivRssSourceTests() : LoopbackTest(new TestServices(new Da
     }
 
     [Fact]
+    public async Task PollAsync_ReplacementOfAPaperNeverStored_IsFiledUnderItsIdsMonthNotTheAnnouncementDay()
+    {
+        // A first poll keeping replacements: 2401.09876v2 and 2312.05555v3 are announced on 2024-02-23 (the items' pubDate),
+        // but their v1s are from January 2024 and December 2023 (an id's YYMM), so they are no news of that week.
+        Server.MapFixture("rss/cs.LG", Day1);
+
+        await PollAsync(Source(""", "keep": ["new", "cross", "replace", "replace-cross"]"""));
+
+        var entries = await Services.EntriesAsync();
+        Assert.Equal(new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero), entries["arxiv:2401.09876"].Published);
+        Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), entries["arxiv:2312.05555"].Published);
+        Assert.Equal(new DateTimeOffset(2024, 2, 23, 5, 0, 0, TimeSpan.Zero), entries["arxiv:2402.14702"].Published);   // a new one: its day
+    }
+
+    [Fact]
+    public async Task PollAsync_FeedKindReadingTheArxivFeed_SeesAWithdrawal()
+    {
+        // README's sources.json example reads rss.arxiv.org with the plain feed kind, whose summaries keep the item's
+        // "arXiv:… Announce Type: replace Abstract:" header before the withdrawal notice.
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "arxiv-feed", "kind": "feed", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}"""));
+        Server.Serve("rss/cs.LG", Fixtures.Bytes(Day1));
+        await PollAsync(source);
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-27_withdrawal.xml"));
+
+        await PollAsync(source);
+
+        var entries = await Services.EntriesAsync();
+        Assert.Contains("has been withdrawn by the authors", entries["arxiv:2402.14655"].Summary);
+        Assert.True(entries["arxiv:2402.14655"].IsWithdrawnPaper);
+        Assert.False(entries["arxiv:2402.14702"].IsWithdrawnPaper);
+    }
+
+    [Fact]
     public async Task PollAsync_WeekendEmptyFeed_SucceedsWithNoEntries()
     {
         Server.MapFixture("rss/cs.LG", Weekend);

@@ -19,6 +19,9 @@ internal static partial class SourcesLog
     [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "{SourceId}: page fetches paused until {Until} after an anti-bot page")]
     public static partial void PagesPaused(this ILogger logger, string sourceId, DateTimeOffset until);
 
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "{SourceId}: {Count} article page(s) left to read; the next polls read them, enrichLimit per poll")]
+    public static partial void PagesLeft(this ILogger logger, string sourceId, int count);
+
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "{SourceId}: {Url} is an HTML page; read the feed it links to, {FeedUrl}, instead: put that URL in sources.json")]
     public static partial void FeedDiscovered(this ILogger logger, string sourceId, string url, string feedUrl);
 

@@ -9,7 +9,7 @@ namespace EmbeddedAiReport.Sources;
 /// Each page is fetched at most once (results are kept in <see cref="PageStore"/> and re-applied on later polls; one
 /// whose text housekeeping released leaves its stored entry alone),
 /// at most the kind's budget per poll, through the <see cref="Fetcher"/> and its per-host gate. A deleted or expired
-/// page drops its entry (one already stored is left as it is); an anti-bot page stops page fetches for the source for the
+/// page drops its entry (one already stored leaves the draft); an anti-bot page stops page fetches for the source for the
 /// kind's backoff. Pages one poll did not read are read by the next ones, also while the feed is not modified.
 /// </remarks>
 public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider timeProvider, ILogger<PageEnricher> logger)
@@ -27,7 +27,7 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
     /// (<see cref="PageStore.UnreadAsync"/>): stored entries of the last <see cref="BacklogAge"/> whose page an earlier poll
     /// did not read (past the limit, out of time, paused after an anti-bot page), newest first, also when the feed was not
     /// modified. Their pages are read and applied as a feed entry's are: a read page gives the entry to store again (the
-    /// writer updates it), a gone page is recorded, an anti-bot page pauses fetching.
+    /// writer updates it), a gone page is recorded (draft reads leave its entry out), an anti-bot page pauses fetching.
     /// </remarks>
     /// <param name="requests">The source's requests: a page on the origin of one of them is sent the source's headers too.</param>
     /// <param name="budget">

@@ -7,7 +7,7 @@ internal static partial class SourcesLog
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "{SourceId}: skipped {Reason}")]
     public static partial void Skipped(this ILogger logger, string sourceId, string reason);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "{SourceId}: page {Url} is gone ({Reason}); its entry is not stored")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "{SourceId}: page {Url} is gone ({Reason}); its entry is not stored (one stored before leaves the draft)")]
     public static partial void PageGone(this ILogger logger, string sourceId, string url, string reason);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "{SourceId}: page {Url} is an anti-bot page ({Reason}); no page fetches for {Backoff}")]

@@ -209,6 +209,15 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
 
     private List<string> PagesRequested => Server.Requests.Select(r => r.PathAndQuery).Where(p => p.StartsWith("/s/", StringComparison.Ordinal)).ToList();
 
+    /// <summary>The days of the account feed's items, as an editor in Shanghai drafts them.</summary>
+    private static DraftWindow Window => DraftWindow.Of(new DateOnly(2020, 5, 10), new DateOnly(2020, 5, 14), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+
+    private async Task<List<string>> DraftKeysAsync()
+    {
+        var draft = await Services.Get<DraftExporter>().BuildAsync(Window, CancellationToken.None);
+        return draft.Sections.SelectMany(s => s.Items).Select(i => i.CanonicalKey).Order(StringComparer.Ordinal).ToList();
+    }
+
     [Fact]
     public async Task PollAsync_MirrorAnswers304_PagesLeftAreReadByTheNextPollsEnrichLimitEachNewestFirst()
     {
@@ -239,6 +248,30 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
             entries.Where(e => e.CanonicalKey == YoloV4).Select(e => (e.Title, e.Published!.Value)).Single());
         Assert.Equal(("【视频】石榴花开", new DateTimeOffset(2020, 5, 10, 12, 0, 0, TimeSpan.Zero)),
             entries.Where(e => e.CanonicalKey == Maxas).Select(e => (e.Title, e.Published!.Value)).Single());
+    }
+
+    [Fact]
+    public async Task PollAsync_PageLeftForLaterIsGone_TheStoredEntryLeavesTheDraft()
+    {
+        // README: deleted or expired articles are never stored as content. One stored before its page was read (past
+        // enrichLimit) leaves the draft when a later poll finds the page gone: a 404, or WeChat's deleted-article page.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        Server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        Server.MapFixture("s/OYSzol-vufiKPuU9YxtbuA", "wechat-article-html/handwritten_deleted.html", "text/html");   // XEPhK81Ms: no route, 404
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 1 """);
+        await PollAsync(source);
+        var before = await DraftKeysAsync();
+
+        var results = new[] { await PollAsync(source), await PollAsync(source), await PollAsync(source) };
+
+        Assert.Equal([Riptide, Maxas, YoloV4], before);
+        Assert.Equal([Riptide], await DraftKeysAsync());
+        Assert.Equal(["wx: not modified; 1 article page left to read", "wx: not modified", "wx: not modified"], results.Select(r => r.Describe()));
+        Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/OYSzol-vufiKPuU9YxtbuA"], PagesRequested);   // each once
+        // The review page and `entries --explain` say why.
+        var review = await Services.Get<DraftReview>().BuildAsync(Window, CancellationToken.None);
+        Assert.All(review.Entries.Where(r => r.Entry.CanonicalKey != Riptide), r => Assert.Equal(
+            "out: its article page is gone (deleted or expired), found after it was stored; shortlist it to keep it", review.Decisions[r.Entry.Id].Text));
     }
 
     [Fact]

@@ -19,6 +19,6 @@ public enum DraftDecisionKind
     BelowThreshold,
     /// <summary>Its section is not one of the draft's sections.</summary>
     NoSection,
-    /// <summary>An arXiv paper whose latest version withdraws it.</summary>
+    /// <summary>An arXiv paper whose latest version withdraws it, or an article whose page was found gone (deleted, expired) after it was stored.</summary>
     Withdrawn,
 }

@@ -41,6 +41,8 @@ public sealed class DraftExplainer(DraftOptions options, IOptionsMonitor<Tagging
                 _ when review.CoveredBy is { } date => new DraftDecision(DraftDecisionKind.NamedByIssue, $"out: named by a recorded issue (issue of {date})"),
                 { IsWithdrawnPaper: true, Status: "candidate" } => new DraftDecision(DraftDecisionKind.Withdrawn,
                     $"out: withdrawn by its authors ({e.Prefix ?? e.CanonicalKey} is a withdrawal notice); shortlist it to keep it"),
+                { IsPageGone: true, Status: "candidate" } => new DraftDecision(DraftDecisionKind.Withdrawn,
+                    "out: its article page is gone (deleted or expired), found after it was stored; shortlist it to keep it"),
                 _ when Primary(e, draftStories) is { } primary => NotPrimary(byId[primary], "in the draft"),
                 _ when ranked.TryGetValue(e.Id, out var place) => new DraftDecision(DraftDecisionKind.OverQuota,
                     $"out: over the quota ({place.Section.Name} #{place.Rank}, quota {options.QuotaFor(place.Section.Slug)})"),

@@ -10,7 +10,8 @@ namespace EmbeddedAiReport.Drafting;
 /// discusses keeps the story in the draft. The story shows a shortlisted member, else the primary the editor pinned, else a
 /// member the editor edited or moved, else its primary, else its best-scored member; that item carries the story's paper/repository links and, when it is the paper or repository itself, the other
 /// members as write-ups. Shortlisted stories are always in (even past the quota), rejected entries and withdrawn arXiv papers
-/// (<see cref="StoredEntry.IsWithdrawnPaper"/>) never unless shortlisted; other stories
+/// (<see cref="StoredEntry.IsWithdrawnPaper"/>) and articles whose page was found gone after they were stored
+/// (<see cref="StoredEntry.IsPageGone"/>) never unless shortlisted; other stories
 /// need a member at or above its section's threshold (<see cref="DraftOptions.MinScore"/>, else the relevance model's
 /// calibrated threshold) and a place within <see cref="DraftOptions.Quotas"/>, filled by relevance after the shortlisted
 /// ones. Order within a section, shortlisted or not: relevance descending, then time, then id, so the same data always
@@ -33,7 +34,7 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
     internal Draft Select(IReadOnlyList<StoredEntry> entries, DraftWindow window, bool inPriorityOrder)
     {
         var stories = entries
-            .Where(e => e.Status == "shortlisted" || (e.Status == "candidate" && !e.IsWithdrawnPaper))
+            .Where(e => e.Status == "shortlisted" || (e.Status == "candidate" && !e.IsWithdrawnPaper && !e.IsPageGone))
             .GroupBy(e => e.StoryId is { } story ? $"story:{story}" : $"entry:{e.Id}")
             .Select(Story)
             .Where(s => s is not null)

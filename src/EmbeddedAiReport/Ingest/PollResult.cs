@@ -9,13 +9,17 @@ public sealed record PollResult(string SourceId, int Seen, int New, int Updated,
     /// <summary>What was wrong although the poll succeeded (a feed only partly read, some of several requests failing), or null.</summary>
     public string? Warning { get; init; }
 
+    /// <summary>Article pages this poll wanted and did not read (enrichment): later polls read them, <c>enrichLimit</c> per poll.</summary>
+    public int PagesLeft { get; init; }
+
     /// <summary>Entries seen again with no change.</summary>
     public int Unchanged => Math.Max(0, Seen - New - Updated);
 
-    /// <summary>One line: <c>id: 3 new, 1 updated, 20 unchanged</c> or <c>id: error: …</c>.</summary>
-    public string Describe() => Error is not null
+    /// <summary>One line: <c>id: 3 new, 1 updated, 20 unchanged</c> or <c>id: error: …</c>, with <c>; 3 article pages left to read</c> when some are.</summary>
+    public string Describe() => (Error is not null
         ? $"{SourceId}: error: {Error}"
         : NotModified && Seen == 0 && Warning is null
             ? $"{SourceId}: not modified"
-            : $"{SourceId}: {New} new, {Updated} updated, {Unchanged} unchanged" + (Warning is null ? "" : $" (warning: {Warning})");
+            : $"{SourceId}: {New} new, {Updated} updated, {Unchanged} unchanged" + (Warning is null ? "" : $" (warning: {Warning})"))
+        + (PagesLeft == 0 ? "" : PagesLeft == 1 ? "; 1 article page left to read" : $"; {PagesLeft} article pages left to read");
 }

@@ -53,7 +53,7 @@ public sealed class SourcePoller(
         var clock = Stopwatch.StartNew();
 
         var read = await reader.ReadAsync(source, budget, respectPauses, started, cancellationToken);
-        var entries = await FilterAndEnrichAsync(kind, source, read.Entries, budget, cancellationToken);
+        var (entries, pagesLeft) = await FilterAndEnrichAsync(kind, source, read.Entries, budget, cancellationToken);
         // Classified and fingerprinted here, in parallel with other sources, rather than in the writer every poll waits for.
         var writes = entries.Select(e => classifier.Classify(e, source, kind.DefaultSection)).ToList();
         var prepared = writes.Select(writer.Prepare).ToList();
@@ -74,6 +74,7 @@ public sealed class SourcePoller(
         var result = new PollResult(source.Id, writes.Count, counts.New, counts.Updated, read.AllNotModified && read.Errors.Count == 0, error, clock.Elapsed)
         {
             Warning = warning,
+            PagesLeft = pagesLeft,
         };
         await ReportAsync(kind, source, result, cancellationToken);
         return result;
@@ -226,15 +227,18 @@ public sealed class SourcePoller(
 
     // Filtered before enrichment (no page fetch for an excluded item) and again after (the page may fill the summary);
     // one entry per article (two URL forms of one article in one feed). Out of budget while reading article pages, the
-    // enricher still gives what the pages read so far gave, and the rest as the feed gave them.
-    private async Task<List<CandidateEntry>> FilterAndEnrichAsync(ISourceKind kind, SourceDefinition source, List<CandidateEntry> entries, PollBudget budget,
-        CancellationToken cancellationToken)
+    // enricher still gives what the pages read so far gave, and the rest as the feed gave them. An enriching kind reads
+    // pages of stored entries too (the backlog), also when the feed was not modified: those it read come back here to be
+    // written as the feed's changed entries are.
+    private async Task<(List<CandidateEntry> Entries, int PagesLeft)> FilterAndEnrichAsync(ISourceKind kind, SourceDefinition source,
+        List<CandidateEntry> entries, PollBudget budget, CancellationToken cancellationToken)
     {
         var wanted = EntryFilter.Wanted(source);
+        var pagesLeft = 0;
         if (kind is IPageEnrichingKind enriching)
-            entries = await enricher.EnrichAsync(enriching, source, kind.Requests(source), entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), budget,
-                cancellationToken);
-        return entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList();
+            (entries, pagesLeft) = await enricher.EnrichAsync(enriching, source, kind.Requests(source),
+                entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), budget, cancellationToken);
+        return (entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), pagesLeft);
     }
 
     // A failure is logged where it is handled: by a scheduled poll (PollIfDueAsync); `poll` prints it as its result.

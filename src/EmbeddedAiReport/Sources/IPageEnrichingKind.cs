@@ -4,7 +4,7 @@ namespace EmbeddedAiReport.Sources;
 /// <remarks>
 /// The poller asks for at most <see cref="PageBudget"/> pages per poll, remembers each page's result so a page is
 /// fetched once, skips entries whose page is gone, and stops fetching for <see cref="BlockedBackoff"/> after an
-/// anti-bot page. <see cref="ParsePage"/> is pure, like <see cref="ISourceKind.Parse"/>.
+/// anti-bot page; pages a poll did not read are read by later polls (the source's stored entries, newest first). <see cref="ParsePage"/> is pure, like <see cref="ISourceKind.Parse"/>.
 /// </remarks>
 public interface IPageEnrichingKind
 {

@@ -7,7 +7,7 @@ internal static partial class SourcesLog
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "{SourceId}: skipped {Reason}")]
     public static partial void Skipped(this ILogger logger, string sourceId, string reason);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "{SourceId}: page {Url} is gone ({Reason}); its entry is not stored")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "{SourceId}: page {Url} is gone ({Reason}); its entry is not stored (one stored before leaves the draft)")]
     public static partial void PageGone(this ILogger logger, string sourceId, string url, string reason);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "{SourceId}: page {Url} is an anti-bot page ({Reason}); no page fetches for {Backoff}")]
@@ -18,6 +18,9 @@ internal static partial class SourcesLog
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "{SourceId}: page fetches paused until {Until} after an anti-bot page")]
     public static partial void PagesPaused(this ILogger logger, string sourceId, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "{SourceId}: {Count} article page(s) left to read; the next polls read them, enrichLimit per poll")]
+    public static partial void PagesLeft(this ILogger logger, string sourceId, int count);
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "{SourceId}: {Url} is an HTML page; read the feed it links to, {FeedUrl}, instead: put that URL in sources.json")]
     public static partial void FeedDiscovered(this ILogger logger, string sourceId, string url, string feedUrl);

@@ -95,7 +95,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                rows.Add((EntryStore.Read(reader) with { WindowTime = SqliteTime.Read(reader.GetString(23)) }, Text(reader, 18), Text(reader, 19), Text(reader, 20),
+                rows.Add((EntryStore.Read(reader) with { WindowTime = SqliteTime.Read(reader.GetString(23)), IsPageGone = reader.GetBoolean(24) }, Text(reader, 18), Text(reader, 19), Text(reader, 20),
                     Text(reader, 21), EntryTag.Parse(Text(reader, 22))));
         }
         var links = new Dictionary<long, List<EntryLink>>();
@@ -113,7 +113,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     }
 
     // The columns EntryStore.Read expects (overrides applied), then the covering issue's date, the source's own text where
-    // overridden, the tags and the window time.
+    // overridden, the tags, the window time and whether its page was found gone.
     private const string ListSql = """
         WITH story_issues AS (   -- the first issue that published a member of each story, found once, not per entry
             SELECT p.story_id, min(i.date) AS date FROM issue_items ii JOIN entries p ON p.canonical_key = ii.canonical_key
@@ -123,7 +123,8 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
                EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id AND s.primary_entry_id = e.id), o.position,
                coalesce((SELECT min(i.date) FROM issue_items ii JOIN issues i ON i.id = ii.issue_id WHERE ii.canonical_key = e.canonical_key), si.date),
                CASE WHEN o.title IS NOT NULL THEN e.title END, CASE WHEN o.summary IS NOT NULL THEN e.summary END,
-               CASE WHEN o.section IS NOT NULL THEN e.section END, e.tags, e.window_time
+               CASE WHEN o.section IS NOT NULL THEN e.section END, e.tags, e.window_time,
+               EXISTS (SELECT 1 FROM entry_pages g WHERE g.entry_key = e.canonical_key AND g.outcome = 'gone')
         FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id LEFT JOIN story_issues si ON si.story_id = e.story_id
         WHERE e.window_time >= @from AND e.window_time < @to
         ORDER BY e.id

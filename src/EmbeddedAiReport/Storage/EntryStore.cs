@@ -29,7 +29,8 @@ public sealed class EntryStore(ReportDatabase database)
                    e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
                    ps.id IS NOT NULL, o.position, ps.id IS NOT NULL AND ps.primary_pinned,
                    (o.title IS NOT NULL OR o.summary IS NOT NULL OR o.section IS NOT NULL OR o.position IS NOT NULL),
-                   o.summary IS NOT NULL
+                   o.summary IS NOT NULL,
+                   EXISTS (SELECT 1 FROM entry_pages g WHERE g.entry_key = e.canonical_key AND g.outcome = 'gone')
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
                  LEFT JOIN stories ps ON ps.id = e.story_id AND ps.primary_entry_id = e.id   -- the story this entry is the primary of
             WHERE e.window_time >= @from AND e.window_time < @to
@@ -47,7 +48,8 @@ public sealed class EntryStore(ReportDatabase database)
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                entries.Add(Read(reader) with { IsPinnedPrimary = reader.GetBoolean(18), IsEditedByEditor = reader.GetBoolean(19), EditorSummary = reader.GetBoolean(20) });
+                entries.Add(Read(reader) with { IsPinnedPrimary = reader.GetBoolean(18), IsEditedByEditor = reader.GetBoolean(19), EditorSummary = reader.GetBoolean(20),
+                    IsPageGone = reader.GetBoolean(21) });
         }
         if (entries.Count == 0) return entries;
 

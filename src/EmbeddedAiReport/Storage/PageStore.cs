@@ -38,6 +38,58 @@ public sealed class PageStore(ReportDatabase database)
         return result;
     }
 
+    /// <summary>
+    /// The stored entries of <paramref name="sourceId"/> whose page was never read — no row here, or an anti-bot answer
+    /// (retried after the backoff) — placed in windows from <paramref name="since"/> on and still open to the draft
+    /// (candidate or shortlisted), newest first, as candidates to complete: the stored text, account and date (links: <see cref="LinksAsync"/>).
+    /// </summary>
+    /// <remarks>
+    /// A page recorded under another key of the entry (the long link it revealed, <c>entry_aliases</c>) counts as read.
+    /// The section is left to the classifier, as for a feed's item.
+    /// </remarks>
+    public async Task<List<CandidateEntry>> UnreadAsync(string sourceId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = new List<CandidateEntry>();
+        await using var command = connection.CreateCommand(null, """
+            SELECT e.canonical_key, e.url, e.title, e.summary, e.account, e.published FROM entries e
+            WHERE e.source_id = @source AND e.window_time >= @since AND e.status IN ('candidate', 'shortlisted')
+              AND NOT EXISTS (SELECT 1 FROM entry_pages p WHERE p.entry_key = e.canonical_key AND p.outcome <> 'blocked')
+              AND NOT EXISTS (SELECT 1 FROM entry_aliases a JOIN entry_pages p ON p.entry_key = a.alias_key
+                              WHERE a.entry_key = e.canonical_key AND p.outcome <> 'blocked')
+            ORDER BY e.window_time DESC, e.id DESC
+            """);
+        command.AddParameter("@source", sourceId);
+        command.AddParameter("@since", SqliteTime.Write(since));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new CandidateEntry
+            {
+                CanonicalKey = reader.GetString(0),
+                Url = reader.GetString(1),
+                Title = reader.GetString(2),
+                Summary = reader.GetString(3),
+                Account = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Published = SqliteTime.ReadOrNull(reader.GetValue(5)),
+            });
+        return rows;
+    }
+
+    /// <summary>The links stored with the entry <paramref name="entryKey"/> (to complete it from its page as the feed's item would be).</summary>
+    public async Task<List<EntryLink>> LinksAsync(string entryKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(null, """
+            SELECT l.kind, l.target, l.url FROM entry_links l JOIN entries e ON e.id = l.entry_id
+            WHERE e.canonical_key = @key ORDER BY l.kind, l.target
+            """);
+        command.AddParameter("@key", entryKey);
+        var links = new List<EntryLink>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) links.Add(new EntryLink(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        return links;
+    }
+
     /// <summary>When a page of <paramref name="sourceId"/> last answered with an anti-bot page, or null.</summary>
     public async Task<DateTimeOffset?> LastBlockedAsync(string sourceId, CancellationToken cancellationToken)
     {

@@ -53,6 +53,12 @@ public sealed record StoredEntry(
     /// <summary>True for an arXiv paper whose latest version, as its source gave it, is a withdrawal notice.</summary>
     public bool IsWithdrawnPaper => CanonicalKey.StartsWith("arxiv:", StringComparison.Ordinal) && ArxivWithdrawal.IsNotice(SourceSummary ?? Summary);
 
+    /// <summary>
+    /// True when the entry's page was found gone (a deleted or expired WeChat article) after the entry was stored: drafts
+    /// leave it out, as a fresh read would not have stored it. Read by the window's lists only.
+    /// </summary>
+    public bool IsPageGone { get; init; }
+
     /// <summary>The title as the source gave it, when <see cref="Title"/> is the editor's (a read that applies overrides); else null.</summary>
     public string? SourceTitle { get; init; }
 

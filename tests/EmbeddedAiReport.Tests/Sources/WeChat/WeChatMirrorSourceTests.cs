@@ -15,6 +15,9 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
     private const string Riptide = "wx:DdyvZLDb7D-dQ9okhwQreA";
     private const string RiptideLong = "wx:MzA3MzI4MjgzMw==:2650786213:3";
 
+    private const string YoloV4 = "wx:XEPhK81Ms-wdDnoz5oPZgA";
+    private const string Maxas = "wx:OYSzol-vufiKPuU9YxtbuA";
+
     private string Base => Server.BaseUri.AbsoluteUri.TrimEnd('/');
 
     private SourceDefinition Source(string fields, string id = "wx") => Assert.Single(Services.Sources(
@@ -194,6 +197,151 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
 
         Assert.Contains("- [Riptide:12倍端到端加速，陈天奇创业公司OctoML提出克服二值网络瓶颈新方法 | 机器之心](https://mp.weixin.qq.com/s/DdyvZLDb7D-dQ9okhwQreA)", markdown);
         Assert.Contains("- [谷歌自研终端AI芯片曝出重大进展，联手三星，用于手机笔记本 | 量子位](https://mp.weixin.qq.com/s/ef_P2dofxPeTKyghBe1aSw)", markdown);
+    }
+
+    /// <summary>The article pages of the account feed's three items: Riptide's own, and two real 2018 pages standing in for the others.</summary>
+    private void MapArticlePages()
+    {
+        Server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        Server.MapFixture("s/XEPhK81Ms-wdDnoz5oPZgA", "wechat-article-html/wechatsogou_2018_article_qqmusic.html", "text/html");
+        Server.MapFixture("s/OYSzol-vufiKPuU9YxtbuA", "wechat-article-html/wechatsogou_2018_article_video_iframe.html", "text/html");
+    }
+
+    private List<string> PagesRequested => Server.Requests.Select(r => r.PathAndQuery).Where(p => p.StartsWith("/s/", StringComparison.Ordinal)).ToList();
+
+    /// <summary>The days of the account feed's items, as an editor in Shanghai drafts them.</summary>
+    private static DraftWindow Window => DraftWindow.Of(new DateOnly(2020, 5, 10), new DateOnly(2020, 5, 14), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+
+    private async Task<List<string>> DraftKeysAsync()
+    {
+        var draft = await Services.Get<DraftExporter>().BuildAsync(Window, CancellationToken.None);
+        return draft.Sections.SelectMany(s => s.Items).Select(i => i.CanonicalKey).Order(StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public async Task PollAsync_MirrorAnswers304_PagesLeftAreReadByTheNextPollsEnrichLimitEachNewestFirst()
+    {
+        // README, enrichLimit: the pages a poll does not read are read by the next polls, newest entry first, also while
+        // the mirror answers 304 Not Modified (the feed's ETag), and `poll` says how many are left.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        MapArticlePages();
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 1 """);
+
+        var first = await PollAsync(source);
+        var second = await PollAsync(source);
+        var afterSecond = await EntriesAsync();
+        var third = await PollAsync(source);
+        var fourth = await PollAsync(source);
+
+        Assert.Equal("wx: 3 new, 0 updated, 0 unchanged; 2 article pages left to read", first.Describe());
+        Assert.True(second.NotModified);
+        Assert.Equal("wx: 0 new, 1 updated, 0 unchanged; 1 article page left to read", second.Describe());
+        Assert.Equal("wx: 0 new, 1 updated, 0 unchanged", third.Describe());
+        Assert.Equal("wx: not modified", fourth.Describe());
+        Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/OYSzol-vufiKPuU9YxtbuA"], PagesRequested);
+        // Updated as the pages made them (their msg_title), where the feed gave a title only; as for any changed entry,
+        // a stored entry keeps its first date (the feed's pubDate), so it stays in the window it was drafted in.
+        Assert.Equal("关于音乐", afterSecond.Single(e => e.CanonicalKey == YoloV4).Title);
+        Assert.Equal("矩阵相乘在GPU上的终极优化：深度解析Maxas汇编器工作原理", afterSecond.Single(e => e.CanonicalKey == Maxas).Title);
+        var entries = await EntriesAsync();
+        Assert.Equal(("关于音乐", new DateTimeOffset(2020, 5, 11, 9, 40, 0, TimeSpan.Zero)),
+            entries.Where(e => e.CanonicalKey == YoloV4).Select(e => (e.Title, e.Published!.Value)).Single());
+        Assert.Equal(("【视频】石榴花开", new DateTimeOffset(2020, 5, 10, 12, 0, 0, TimeSpan.Zero)),
+            entries.Where(e => e.CanonicalKey == Maxas).Select(e => (e.Title, e.Published!.Value)).Single());
+    }
+
+    [Fact]
+    public async Task PollAsync_PageLeftForLaterIsGone_TheStoredEntryLeavesTheDraft()
+    {
+        // README: deleted or expired articles are never stored as content. One stored before its page was read (past
+        // enrichLimit) leaves the draft when a later poll finds the page gone: a 404, or WeChat's deleted-article page.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        Server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
+        Server.MapFixture("s/OYSzol-vufiKPuU9YxtbuA", "wechat-article-html/handwritten_deleted.html", "text/html");   // XEPhK81Ms: no route, 404
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 1 """);
+        await PollAsync(source);
+        var before = await DraftKeysAsync();
+
+        var results = new[] { await PollAsync(source), await PollAsync(source), await PollAsync(source) };
+
+        Assert.Equal([Riptide, Maxas, YoloV4], before);
+        Assert.Equal([Riptide], await DraftKeysAsync());
+        Assert.Equal(["wx: not modified; 1 article page left to read", "wx: not modified", "wx: not modified"], results.Select(r => r.Describe()));
+        Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/OYSzol-vufiKPuU9YxtbuA"], PagesRequested);   // each once
+        // The review page and `entries --explain` say why.
+        var review = await Services.Get<DraftReview>().BuildAsync(Window, CancellationToken.None);
+        Assert.All(review.Entries.Where(r => r.Entry.CanonicalKey != Riptide), r => Assert.Equal(
+            "out: its article page is gone (deleted or expired), found after it was stored; shortlist it to keep it", review.Decisions[r.Entry.Id].Text));
+    }
+
+    [Fact]
+    public async Task PollAsync_BudgetRunsOutReadingPagesLeftForLater_TheRestWaitsForTheNextPoll()
+    {
+        // Enrichment turned on for a source whose entries are stored already, behind a mirror answering 304: the first
+        // enriching poll reads their pages, newest first, until its budget runs out on a slow page; the next reads the rest.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        MapArticlePages();
+        var slow = 0;
+        Server.Map("s/XEPhK81Ms-wdDnoz5oPZgA", async context =>
+        {
+            if (Interlocked.Increment(ref slow) == 1)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                return;
+            }
+            context.Response.ContentType = "text/html";
+            await context.Response.Body.WriteAsync(Fixtures.Bytes("wechat-article-html/wechatsogou_2018_article_qqmusic.html"));
+        });
+        Assert.Equal(3, (await PollAsync(Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"] """))).New);
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "budget": "20s" """);
+        var writer = Services.Get<IngestWriter>();
+
+        var cut = await ClockDriver.RunAsync(Services.Clock, PollAsync(source), TimeSpan.FromSeconds(1),
+            hold: () => Volatile.Read(ref slow) == 0 || writer.Busy);   // the clock runs once the slow page was asked for
+        var afterCut = await EntriesAsync();
+        var next = await PollAsync(source);
+
+        Assert.Equal("wx: 0 new, 1 updated, 0 unchanged; 2 article pages left to read", cut.Describe());
+        Assert.StartsWith("OctoML 的研究者提出了 Riptide，这是一种找出并解决端到端二值网络瓶颈的方法。", afterCut.Single(e => e.CanonicalKey == Riptide).Summary);
+        Assert.Equal("AlexeyAB的Darknet发布YOLO v4及论文：速度效果双提升", afterCut.Single(e => e.CanonicalKey == YoloV4).Title);
+        Assert.Equal("wx: 0 new, 2 updated, 0 unchanged", next.Describe());
+        Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/OYSzol-vufiKPuU9YxtbuA"], PagesRequested);
+        Assert.Equal("【视频】石榴花开", (await EntriesAsync()).Single(e => e.CanonicalKey == Maxas).Title);
+    }
+
+    [Fact]
+    public async Task PollAsync_AntiBotPage_PausesPagesLeftForLaterTooUntilTheBackoffPasses()
+    {
+        // README, enrichBackoff: no page fetches for this long after an anti-bot page, for the pages left from earlier polls
+        // as for the feed's; after it the pages left are read (the one that met the anti-bot page first: it is the newest).
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        foreach (var code in new[] { "DdyvZLDb7D-dQ9okhwQreA", "XEPhK81Ms-wdDnoz5oPZgA", "OYSzol-vufiKPuU9YxtbuA" })
+            Server.MapFixture("s/" + code, "wechat-article-html/handwritten_environment_error.html", "text/html");
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichBackoff": "12h" """);
+
+        var first = await PollAsync(source);
+        var duringBackoff = await PollAsync(source);
+        var pagesDuringBackoff = PagesRequested.Count;
+        Services.Clock.Advance(TimeSpan.FromHours(13));
+        var blockedAgain = await PollAsync(source);
+        var pagesBlockedAgain = PagesRequested.Count;
+        MapArticlePages();
+        Services.Clock.Advance(TimeSpan.FromHours(13));
+        var read = await PollAsync(source);
+
+        Assert.Equal("wx: 3 new, 0 updated, 0 unchanged; 3 article pages left to read", first.Describe());
+        Assert.Equal("wx: not modified; 3 article pages left to read", duringBackoff.Describe());
+        Assert.Equal("wx: not modified; 3 article pages left to read", blockedAgain.Describe());
+        Assert.Equal((1, 2), (pagesDuringBackoff, pagesBlockedAgain));
+        Assert.Equal("wx: 0 new, 3 updated, 0 unchanged", read.Describe());
+        Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/DdyvZLDb7D-dQ9okhwQreA", "/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/OYSzol-vufiKPuU9YxtbuA"],
+            PagesRequested);
     }
 
     [Fact]

@@ -1,0 +1,56 @@
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using static EmbeddedAiReport.Tests.Support.EntrySeeder;
+
+namespace EmbeddedAiReport.Tests.Storage;
+
+/// <summary>The pages a later poll still reads (<see cref="PageStore.UnreadAsync"/>) and the window reads' gone flag, on both providers.</summary>
+public abstract class PageStoreTests(StorageProvider provider) : IDisposable
+{
+    public sealed class OnSqlite() : PageStoreTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : PageStoreTests(StorageProvider.Postgres);
+
+    private readonly TestServices _services = new(provider: provider);
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task UnreadAsync_ListsTheSourcesRecentEntriesWhosePageWasNeverReadNewestFirst()
+    {
+        // README (enrichLimit): the source's stored articles of the last 28 days whose page was never read (none read yet,
+        // or an anti-bot page met), newest first; a page read under the long link an entry's page revealed counts as read.
+        var now = _services.Clock.GetUtcNow();
+        var link = new EntryLink("github", "gh:jwfromm/riptide", "https://github.com/jwfromm/riptide");
+        var aliased = Entry("wx:short", "短链", "news", now - TimeSpan.FromDays(6));
+        await SeedAsync(_services, "wx",
+            Entry("wx:unread", "未读", "news", now - TimeSpan.FromDays(1), links: [link]),
+            Entry("wx:read", "已读", "news", now - TimeSpan.FromDays(2)),
+            Entry("wx:blocked", "遇到环境异常", "news", now - TimeSpan.FromDays(3)),
+            Entry("wx:gone", "已删除", "news", now - TimeSpan.FromDays(4)),
+            Entry("wx:unreadable", "读不懂", "news", now - TimeSpan.FromDays(5)),
+            aliased with { Candidate = aliased.Candidate with { AliasKeys = ["wx:long"] } },
+            Entry("wx:rejected", "编辑拒绝", "news", now - TimeSpan.FromDays(7)),
+            Entry("wx:last-month", "上个月", "news", now - TimeSpan.FromDays(29)));
+        await SeedAsync(_services, "other", Entry("wx:elsewhere", "别的来源", "news", now - TimeSpan.FromDays(1)));
+        var rejected = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery { Limit = 0 }, CancellationToken.None))
+            .Single(e => e.Entry.CanonicalKey == "wx:rejected").Entry.Id;
+        await _services.Get<EntryStore>().SetStatusAsync([rejected], "rejected", CancellationToken.None);
+        var pages = _services.Get<PageStore>();
+        foreach (var (key, outcome) in new[] { ("wx:read", PageOutcome.Read), ("wx:blocked", PageOutcome.Blocked), ("wx:gone", PageOutcome.Gone),
+                     ("wx:unreadable", PageOutcome.Unreadable), ("wx:long", PageOutcome.Read) })
+            await pages.SaveAsync(new StoredPage(key, "wx", now, outcome, null, null), CancellationToken.None);
+
+        var unread = await pages.UnreadAsync("wx", now - PageEnricher.BacklogAge, CancellationToken.None);
+
+        Assert.Equal(["wx:unread", "wx:blocked"], unread.Select(e => e.CanonicalKey));
+        Assert.Equal(("未读", "https://example.com/wx/unread", now - TimeSpan.FromDays(1)), (unread[0].Title, unread[0].Url, unread[0].Published!.Value));
+        Assert.Equal([link], await pages.LinksAsync("wx:unread", CancellationToken.None));
+        var window = await _services.Get<EntryStore>().ListWindowAsync(now - TimeSpan.FromDays(10), now, CancellationToken.None);
+        Assert.Equal(["wx:gone"], window.Where(e => e.IsPageGone).Select(e => e.CanonicalKey));
+        var review = await _services.Get<EditorStore>().ListWindowAsync(now - TimeSpan.FromDays(10), now, CancellationToken.None);
+        Assert.Equal(["wx:gone"], review.Where(e => e.Entry.IsPageGone).Select(e => e.Entry.CanonicalKey));
+    }
+}

@@ -25,6 +25,6 @@ internal static partial class SourcesLog
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "{SourceId}: {Url} is broken and was only partly read: {Warning}; items after the break are missing until the site fixes the feed")]
     public static partial void PartlyRead(this ILogger logger, string sourceId, string url, string warning);
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "{SourceId}: {Note}")]
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "{SourceId}: {Note}")]
     public static partial void Moved(this ILogger logger, string sourceId, string note);
 }

@@ -69,7 +69,7 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
             else if (!settings.KeepsTag(release.Tag)) skipped.Add($"{requested} {release.Tag}: tag filtered out by includeTags/excludeTags");
             else entries.Add(ToEntry(release, requested, request));
         }
-        return new ParseOutcome.Parsed(entries, skipped, Next(settings, document), parsed.Warning, Slice(settings, document, requested, parsed.Releases));
+        return new ParseOutcome.Parsed(entries, skipped, Next(settings, document), parsed.Warning, Slice: Slice(settings, document, requested, parsed.Releases));
     }
 
     /// <summary>The rename GitHub's permanent redirect says (REST <c>/repositories/ID</c>, the feed at its new name), for the operator.</summary>

@@ -73,7 +73,7 @@ public sealed class GitHubRenameTests : LoopbackTest
         // The source's identity is the configured name: the stored entries keep their keys.
         Assert.Equal(["gh:ggerganov/llama.cpp@b2698", "gh:ggerganov/llama.cpp@b2699", "gh:ggerganov/llama.cpp@b2700"], await KeysAsync());
         Assert.Equal(Moved, (await Services.Get<SourceStore>().GetHealthAsync("llama", CancellationToken.None))!.LastWarning);
-        Assert.Equal(["llama: " + Moved], _logs.Lines.Where(l => l.EventId == 2010).Select(l => l.Message));
+        Assert.Equal(["llama: " + Moved], _logs.Lines.Where(l => l.EventId == 2011).Select(l => l.Message));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class GitHubRenameTests : LoopbackTest
         Assert.Equal(["/ggerganov/llama.cpp/releases.atom", "/ggml-org/llama.cpp/releases.atom", "/ggml-org/llama.cpp/releases.atom"],
             Server.Requests.Select(r => r.PathAndQuery));
         Assert.Equal(["gh:ggerganov/llama.cpp@b2698", "gh:ggerganov/llama.cpp@b2699", "gh:ggerganov/llama.cpp@b2700"], await KeysAsync());
-        Assert.Single(_logs.Lines, l => l.EventId == 2010);
+        Assert.Single(_logs.Lines, l => l.EventId == 2011);
     }
 
     [Fact]
@@ -132,6 +132,6 @@ public sealed class GitHubRenameTests : LoopbackTest
         Assert.Null(first.Warning);
         Assert.Equal(["/ggerganov/llama.cpp/releases.atom", "/ggml-org/llama.cpp/releases.atom", "/ggerganov/llama.cpp/releases.atom", "/ggml-org/llama.cpp/releases.atom"],
             Server.Requests.Select(r => r.PathAndQuery));
-        Assert.DoesNotContain(_logs.Lines, l => l.EventId == 2010);
+        Assert.DoesNotContain(_logs.Lines, l => l.EventId == 2011);
     }
 }

@@ -69,16 +69,22 @@ public sealed class DraftExplainer(DraftOptions options, IOptionsMonitor<Tagging
         return places;
     }
 
-    private static Dictionary<long, long> Representatives(IEnumerable<long> items, IReadOnlyDictionary<long, StoredEntry> byId)
+    // The item standing for each story, and for each repository whose releases the draft shows as one (DraftSelector).
+    private static Dictionary<string, long> Representatives(IEnumerable<long> items, IReadOnlyDictionary<long, StoredEntry> byId)
     {
-        var stories = new Dictionary<long, long>();
+        var stories = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var id in items)
-            if (byId.TryGetValue(id, out var entry) && entry.StoryId is { } story) stories[story] = id;
+        {
+            if (!byId.TryGetValue(id, out var entry)) continue;
+            if (entry.StoryId is { } story) stories[$"story:{story}"] = id;
+            if (DraftSelector.RepositoryOf(entry.CanonicalKey) is { } repo) stories[repo] = id;
+        }
         return stories;
     }
 
-    private static long? Primary(StoredEntry entry, IReadOnlyDictionary<long, long> stories) =>
-        entry.StoryId is { } story && stories.TryGetValue(story, out var primary) && primary != entry.Id ? primary : null;
+    private static long? Primary(StoredEntry entry, IReadOnlyDictionary<string, long> stories) =>
+        (entry.StoryId is { } story && stories.TryGetValue($"story:{story}", out var primary)
+         || DraftSelector.RepositoryOf(entry.CanonicalKey) is { } repo && stories.TryGetValue(repo, out primary)) && primary != entry.Id ? primary : null;
 
     private static DraftDecision NotPrimary(StoredEntry primary, string where) => new(DraftDecisionKind.NotStoryPrimary,
         $"out: not its story's primary (the story is #{primary.Id} {TextCleaner.Truncate(primary.Title, 60)}, {where})", primary.Id);

@@ -33,10 +33,12 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
     /// </summary>
     internal Draft Select(IReadOnlyList<StoredEntry> entries, DraftWindow window, bool inPriorityOrder)
     {
-        var stories = entries
-            .Where(e => e.Status == "shortlisted" || (e.Status == "candidate" && !e.IsWithdrawnPaper && !e.IsPageGone))
-            .GroupBy(e => e.StoryId is { } story ? $"story:{story}" : $"entry:{e.Id}")
-            .Select(Story)
+        var stories = OneStoryPerRepository(entries
+                .Where(e => e.Status == "shortlisted" || (e.Status == "candidate" && !e.IsWithdrawnPaper && !e.IsPageGone))
+                .GroupBy(e => e.StoryId is { } story ? $"story:{story}" : $"entry:{e.Id}")
+                .Select(g => g.ToList())
+                .ToList())
+            .Select(g => Story(g.Members, g.Merged))
             .Where(s => s is not null)
             .Select(s => s!.Value)
             .OrderByDescending(i => i.Shortlisted)
@@ -62,18 +64,48 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
     /// <summary>The relevance below which a candidate of <paramref name="section"/> stays out of the draft.</summary>
     public double ThresholdFor(string? section) => options.MinScore ?? models.CurrentValue.ThresholdFor(section);
 
-    private (DraftItem Item, string? Section, DateTimeOffset Time, bool Shortlisted, double Rank)? Story(IEnumerable<StoredEntry> group)
+    /// <summary>
+    /// The stories with those that hold releases of one repository joined: the story pass places a release by its text and
+    /// links, so a repo's builds of one week (llama.cpp's b2699, b2700) whose notes share nothing stay apart there, and the
+    /// draft would list the repo once per release. <c>Merged</c>: the group joins several stories.
+    /// </summary>
+    private static IEnumerable<(List<StoredEntry> Members, bool Merged)> OneStoryPerRepository(List<List<StoredEntry>> stories)
     {
-        var members = group.ToList();
+        var parent = Enumerable.Range(0, stories.Count).ToArray();
+        int Root(int i) => parent[i] == i ? i : parent[i] = Root(parent[i]);
+        var byRepo = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < stories.Count; i++)
+        {
+            foreach (var repo in stories[i].Select(e => RepositoryOf(e.CanonicalKey)).OfType<string>())
+            {
+                if (byRepo.TryGetValue(repo, out var other)) parent[Root(i)] = Root(other);
+                else byRepo[repo] = i;
+            }
+        }
+        return Enumerable.Range(0, stories.Count).GroupBy(Root)
+            .Select(g => (g.SelectMany(i => stories[i]).ToList(), g.Count() > 1));
+    }
+
+    /// <summary><c>gh:owner/repo</c> of a release key (<c>gh:owner/repo@tag</c>), else null: the releases the draft shows as one story.</summary>
+    internal static string? RepositoryOf(string key) =>
+        key.StartsWith("gh:", StringComparison.Ordinal) && key.IndexOf('@', StringComparison.Ordinal) is > 3 and var at ? key[..at] : null;
+
+    private (DraftItem Item, string? Section, DateTimeOffset Time, bool Shortlisted, double Rank)? Story(List<StoredEntry> members, bool merged)
+    {
         var shortlisted = members.Any(e => e.Status == "shortlisted");
         var passing = members.Where(e => e.Status == "shortlisted" || e.Score >= ThresholdFor(e.Section)).ToList();
         if (passing.Count == 0) return null;
         // The editor's choices first: a member they shortlisted, pinned, or edited (title, 摘要, section, place) is the one
-        // their work shows on; a paper joining the story later must not hide an edited write-up.
+        // their work shows on; a paper joining the story later must not hide an edited write-up. Stories joined by their
+        // repository show its newest release, as a story's primary is (StoryPrimary).
+        var newestRelease = merged
+            ? members.Where(e => RepositoryOf(e.CanonicalKey) is not null).MaxBy(e => (e.Published ?? e.FirstSeen, e.Id))
+            : null;
         var shown = members
             .OrderByDescending(e => e.Status == "shortlisted")
             .ThenByDescending(e => e.IsPinnedPrimary)
             .ThenByDescending(e => e.IsEditedByEditor)
+            .ThenByDescending(e => e.Id == newestRelease?.Id)
             .ThenByDescending(e => e.IsStoryPrimary)
             .ThenByDescending(e => e.Score)
             .ThenBy(e => e.Published ?? e.FirstSeen)
@@ -99,7 +131,8 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
             links.AddRange(other.Links);
         }
         var distinct = links
-            .Where(l => l.Target != e.CanonicalKey && !e.CanonicalKey.StartsWith(l.Target + "@", StringComparison.Ordinal))
+            .Where(l => l.Target != e.CanonicalKey && !e.CanonicalKey.StartsWith(l.Target + "@", StringComparison.Ordinal)
+                        && (RepositoryOf(l.Target) is not { } repo || repo != RepositoryOf(e.CanonicalKey)))   // not its own repo's other releases
             .DistinctBy(l => l.Target)
             .OrderBy(l => l.Kind == "arxiv" ? 0 : l.Kind == "github" ? 1 : 2)
             .ToList();

@@ -16,6 +16,12 @@ public abstract record FetchOutcome
     /// <summary>A non-success status; <paramref name="RetryAfter"/> is the server's requested wait, if any.</summary>
     public sealed record HttpFailure(int Status, TimeSpan? RetryAfter, string Reason, ResponseHeaders? Headers = null) : FetchOutcome;
 
+    /// <summary>
+    /// The redirects that led to this answer began with permanent ones (301, 308): the last address they named, and the
+    /// first one's status. Null when the address answered itself or the first redirect was temporary.
+    /// </summary>
+    public PermanentRedirect? Moved { get; init; }
+
     /// <summary>The response headers, when there was a response (rate-limit headers of an API, for example).</summary>
     public ResponseHeaders? ResponseHeaders => this switch
     {
@@ -60,3 +66,6 @@ public abstract record FetchOutcome
         _ => "check the URL",
     };
 }
+
+/// <summary>Where a chain of permanent redirects (301, 308) led, and the status of its first hop.</summary>
+public sealed record PermanentRedirect(Uri Target, int Status);

@@ -63,6 +63,9 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         // Location (file:, a loop, an unparsable address) becomes an outcome instead of an exception.
         var address = request.Uri;
         var headers = request.Headers ?? new Dictionary<string, string>();
+        // While the chain is permanent redirects only, where it has led: a moved address a source kind may remember.
+        PermanentRedirect? moved = null;
+        var permanent = true;
         for (var hop = 0; ; hop++)
         {
             using var response = await SendOnceAsync(request, address, headers, settings, cancellationToken);
@@ -76,10 +79,13 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
                 // A source's Authorization, Cookie or token is for its own host: one redirect elsewhere (a CDN, a login page,
                 // a hostile Location) must not carry it on, and it stays dropped if the chain comes back.
                 if (!FetchRequest.SameOrigin(address, target)) headers = FetchRequest.CrossOriginOnly(headers);
+                permanent &= status is 301 or 308;
+                if (permanent) moved = new PermanentRedirect(target, moved?.Status ?? status);
                 address = target;
                 continue;
             }
-            return await ReadAsync(request, settings, address, response, cancellationToken);
+            var outcome = await ReadAsync(request, settings, address, response, cancellationToken);
+            return moved is null ? outcome : outcome with { Moved = moved };
         }
     }
 
@@ -133,7 +139,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
 
         var contentType = response.Content.Headers.ContentType;
         var document = new FetchedDocument(body, contentType?.MediaType?.ToLowerInvariant(), contentType?.CharSet?.Trim('"'),
-            response.RequestMessage?.RequestUri ?? address, timeProvider.GetUtcNow());
+            response.RequestMessage?.RequestUri ?? address, timeProvider.GetUtcNow(), headers);
         return new FetchOutcome.Fetched(document, (int)response.StatusCode, validators, headers);
     }
 

@@ -6,4 +6,6 @@ namespace EmbeddedAiReport.Sources;
 /// <param name="Charset">The charset parameter of Content-Type, or null.</param>
 /// <param name="FinalUri">The address after redirects.</param>
 /// <param name="Received">When the body was read (the injected clock): "now" for parsers (a date in the future, the last N days).</param>
-public sealed record FetchedDocument(byte[] Body, string? ContentType, string? Charset, Uri FinalUri, DateTimeOffset Received);
+/// <param name="Headers">The response headers (an API's <c>Link</c> to its next page), when there was a response.</param>
+public sealed record FetchedDocument(byte[] Body, string? ContentType, string? Charset, Uri FinalUri, DateTimeOffset Received,
+    Fetching.ResponseHeaders? Headers = null);

@@ -29,6 +29,13 @@ public interface ISourceKind
     ParseOutcome Parse(FetchedDocument document, SourceDefinition source, SourceRequest request);
 
     /// <summary>
+    /// What to tell the operator when <paramref name="request"/> was answered, through permanent redirects, from
+    /// <paramref name="target"/> (<paramref name="document"/>): the address is then remembered and asked first by later
+    /// polls. Null (the default): follow the redirect at each poll, as any other.
+    /// </summary>
+    string? Moved(SourceDefinition source, SourceRequest request, Fetching.PermanentRedirect target, FetchedDocument document) => null;
+
+    /// <summary>
     /// How long the source may go without a new entry while its polls succeed before it counts as stale
     /// (a mirror whose login expired still answers 200); null: never stale.
     /// </summary>

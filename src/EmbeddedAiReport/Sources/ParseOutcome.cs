@@ -9,7 +9,13 @@ public abstract record ParseOutcome
     /// <param name="Warning">Set when the document was broken and only partly read (the lenient path), so the operator hears of it.</param>
     /// <param name="Stopped">Set when the document was whole but paging ended before the results did (an arXiv API page that
     /// came back empty inside its total): why, so the operator hears of it without being told the feed is broken.</param>
-    public sealed record Parsed(IReadOnlyList<CandidateEntry> Entries, IReadOnlyList<string> Skipped, Uri? Next = null, string? Warning = null, string? Stopped = null) : ParseOutcome;
+    /// <param name="Slice">
+    /// Set when the document is the newest part of a longer newest-first list (a repo's releases): <paramref name="Next"/>
+    /// is then read only while the slice is newer than everything the source stored before, and the operator is warned
+    /// when it is and no further page is read.
+    /// </param>
+    public sealed record Parsed(IReadOnlyList<CandidateEntry> Entries, IReadOnlyList<string> Skipped, Uri? Next = null, string? Warning = null, string? Stopped = null,
+        NewestFirst? Slice = null) : ParseOutcome;
 
     /// <summary>Not the expected format (an HTML error page where a feed was expected, broken XML).</summary>
     public sealed record WrongFormat(string Reason) : ParseOutcome;
@@ -26,3 +32,8 @@ public abstract record ParseOutcome
     /// </summary>
     public sealed record Discovered(Uri Feed) : ParseOutcome;
 }
+
+/// <summary>A document that holds only the newest items of a longer list, newest first (a repo's releases.atom, a REST page).</summary>
+/// <param name="Oldest">The date of the oldest item in the document, kept or filtered out.</param>
+/// <param name="MayMiss">The warning when the items stored before are older than <paramref name="Oldest"/> and no further page is read.</param>
+public sealed record NewestFirst(DateTimeOffset Oldest, string MayMiss);

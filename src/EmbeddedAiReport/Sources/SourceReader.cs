@@ -14,6 +14,12 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
     private const int MaxPages = 50;
 
+    /// <summary>
+    /// Most pages of a newest-first list (<see cref="NewestFirst"/>, a repo's REST releases) one request reads, the first
+    /// included, to reach back to what the source stored before (or, at its first poll, to read some history).
+    /// </summary>
+    internal const int MaxCatchUpPages = 3;
+
     /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own.</param>
     /// <param name="started">When the poll started (request pauses are judged against it).</param>
     public async Task<SourceRead> ReadAsync(SourceDefinition source, PollBudget budget, bool respectPauses, DateTimeOffset started,
@@ -31,10 +37,18 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         {
             if (tracker.Skip(request)) continue;
             var errorsBefore = read.Errors.Count;
-            Uri? next = request.Uri;
+            // A remembered permanent redirect (a renamed repo) is asked directly, not through the old address each time.
+            Uri? next = validators.GetValueOrDefault(request.Uri.AbsoluteUri)?.MovedTo ?? request.Uri;
             for (var page = 0; next is not null && page < MaxPages; page++)
             {
-                if ((kind as IRequestBudget)?.Hold(source, request) is { } held)
+                var held = (kind as IRequestBudget)?.Hold(source, request);
+                if (held is not null && page > 0)
+                {
+                    // A further page of a list already read: what was read stands, the rest waits for a later poll.
+                    tracker.Warn($"{next}: not read: {held}; what it lists may be missing");
+                    break;
+                }
+                if (held is not null)
                 {
                     read.AllNotModified = false;
                     if (!read.Errors.Contains(held)) read.Errors.Add(held);
@@ -56,7 +70,8 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
     private async Task<Uri?> ReadPageAsync(Reading read, SourceRequest request, Uri address, int page)
     {
         var (kind, source) = (read.Kind, read.Source);
-        var stored = page == 0 && read.StoredValidators.TryGetValue(address.AbsoluteUri, out var v) ? v : HttpValidators.None;
+        // Validators are kept by the request's own address, also when a remembered redirect sends it elsewhere.
+        var stored = page == 0 && read.StoredValidators.TryGetValue(request.Uri.AbsoluteUri, out var v) ? v : HttpValidators.None;
         // A next page or a discovered feed is an address the document named, as a redirect's is: the request's headers
         // (a source's credentials) go there only on the request's own origin.
         var headers = request.Headers is { } own && !FetchRequest.SameOrigin(request.Uri, address) ? FetchRequest.CrossOriginOnly(own) : request.Headers;
@@ -76,12 +91,14 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         {
             case FetchOutcome.NotModified:
                 read.LastStatus = 304;
+                if (stored.MovedNote is { } movedNote) read.Tracker.Warn(movedNote);
                 return null;
             case FetchOutcome.Fetched fetched:
                 read.AllNotModified = false;
                 read.LastStatus = fetched.Status;
                 read.Bytes += fetched.Document.Body.Length;
-                return Parse(read, request, address, page, fetched);
+                var next = Parse(read, request, address, page, fetched, stored);
+                return read.TakeSlice() is { } slice ? await CatchUpAsync(read, slice, next, page) : next;
             // The guard refuses a host, not a request: say it once for the source, not once per account or repo.
             case FetchOutcome.Refused { PrivateNetwork: true }:
                 read.AllNotModified = false;
@@ -113,7 +130,25 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         }
     }
 
-    private Uri? Parse(Reading read, SourceRequest request, Uri address, int page, FetchOutcome.Fetched fetched)
+    /// <summary>
+    /// A newest-first list (<see cref="NewestFirst"/>): its next page is read only while the pages are newer than the newest
+    /// item the source stored before (every page at its first poll), up to <see cref="MaxCatchUpPages"/>; a source that
+    /// stored items before and was outrun (a repo releasing several builds a day) hears that items between may be missing.
+    /// </summary>
+    private async Task<Uri?> CatchUpAsync(Reading read, NewestFirst slice, Uri? next, int page)
+    {
+        if (!read.NewestStoredKnown)
+        {
+            read.NewestStored = await store.GetNewestEntryAsync(read.Source.Id, read.Budget.Token);
+            read.NewestStoredKnown = true;
+        }
+        if (read.NewestStored is { } newest && slice.Oldest <= newest) return null;   // reaches back to what is stored
+        if (next is not null && page + 1 < MaxCatchUpPages) return next;
+        if (read.NewestStored is not null) read.Tracker.Warn(slice.MayMiss);
+        return null;
+    }
+
+    private Uri? Parse(Reading read, SourceRequest request, Uri address, int page, FetchOutcome.Fetched fetched, HttpValidators stored)
     {
         switch (read.Kind.Parse(fetched.Document, read.Source, request))
         {
@@ -130,7 +165,8 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
                     logger.PagingStopped(read.Source.Id, address.AbsoluteUri, stopped);
                     read.Tracker.Warn($"{address}: paging stopped: {stopped}");
                 }
-                if (page == 0) read.NewValidators[address.AbsoluteUri] = fetched.Validators;
+                if (page == 0) read.NewValidators[request.Uri.AbsoluteUri] = Remember(read, request, fetched, stored);
+                read.Slice = parsed.Slice;
                 return parsed.Next;
             case ParseOutcome.WrongFormat wrong:
                 read.Errors.Add($"{address}: {wrong.Reason}");
@@ -155,6 +191,27 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         }
     }
 
+    // The validators to keep for the request. A permanent redirect its kind names (a renamed repo) is kept with them, so later
+    // polls ask there directly; the operator hears of it at every poll (the source's warning) and once in the log.
+    private HttpValidators Remember(Reading read, SourceRequest request, FetchOutcome.Fetched fetched, HttpValidators stored)
+    {
+        var validators = fetched.Validators;
+        if (fetched.Moved is { } moved)
+        {
+            if (read.Kind.Moved(read.Source, request, moved, fetched.Document) is { } note)
+            {
+                if (note != stored.MovedNote) logger.Moved(read.Source.Id, note);
+                validators = validators with { MovedTo = moved.Target, MovedNote = note };
+            }
+        }
+        else if (stored.MovedTo is not null)
+        {
+            validators = validators with { MovedTo = stored.MovedTo, MovedNote = stored.MovedNote };
+        }
+        if (validators.MovedNote is { } said) read.Tracker.Warn(said);
+        return validators;
+    }
+
     // What one read has gathered so far.
     private sealed class Reading(ISourceKind kind, SourceDefinition source, PollBudget budget, RequestTracker tracker,
         IReadOnlyDictionary<string, HttpValidators> storedValidators, DateTimeOffset started)
@@ -172,6 +229,20 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         public long Bytes { get; set; }
         public bool AllNotModified { get; set; } = true;
         public TimeSpan? RetryAfter { get; set; }
+
+        /// <summary>The newest-first slice the page just parsed is, if it is one (<see cref="ParseOutcome.Parsed.Slice"/>).</summary>
+        public NewestFirst? Slice { get; set; }
+
+        /// <summary>The newest item the source stored before this poll, read once when a slice needs it.</summary>
+        public DateTimeOffset? NewestStored { get; set; }
+        public bool NewestStoredKnown { get; set; }
+
+        public NewestFirst? TakeSlice()
+        {
+            var slice = Slice;
+            Slice = null;
+            return slice;
+        }
 
         /// <summary>A request budget holds requests until <paramref name="until"/>: pause the source at least that long, as a Retry-After would.</summary>
         public void WaitUntil(DateTimeOffset? until)

@@ -30,4 +30,7 @@ internal static partial class SourcesLog
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "{SourceId}: paging stopped at {Url}: {Reason}")]
     public static partial void PagingStopped(this ILogger logger, string sourceId, string url, string reason);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "{SourceId}: {Note}")]
+    public static partial void Moved(this ILogger logger, string sourceId, string note);
 }

@@ -11,12 +11,16 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT url, etag, last_modified FROM http_validators WHERE source_id = @id";
+        command.CommandText = "SELECT url, etag, last_modified, moved_to, moved_note FROM http_validators WHERE source_id = @id";
         command.AddParameter("@id", sourceId);
         var result = new Dictionary<string, HttpValidators>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            result[reader.GetString(0)] = new HttpValidators(reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            result[reader.GetString(0)] = new HttpValidators(reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+            {
+                MovedTo = reader.IsDBNull(3) ? null : new Uri(reader.GetString(3)),
+                MovedNote = reader.IsDBNull(4) ? null : reader.GetString(4),
+            };
         return result;
     }
 
@@ -89,19 +93,24 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         }
 
         await using (var validators = pipeline.Command("""
-                INSERT INTO http_validators (source_id, url, etag, last_modified) VALUES (@source, @url, @etag, @modified)
-                ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified
+                INSERT INTO http_validators (source_id, url, etag, last_modified, moved_to, moved_note) VALUES (@source, @url, @etag, @modified, @moved, @note)
+                ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+                    moved_to = excluded.moved_to, moved_note = excluded.moved_note
                 """))
         {
             var url = validators.AddParameter("@url");
             var etag = validators.AddParameter("@etag");
             var modified = validators.AddParameter("@modified");
+            var moved = validators.AddParameter("@moved");
+            var note = validators.AddParameter("@note");
             validators.AddParameter("@source", record.SourceId);
             foreach (var (address, value) in record.Validators)
             {
                 url.Value = address;
                 etag.Value = (object?)value.ETag ?? DBNull.Value;
                 modified.Value = (object?)value.LastModified ?? DBNull.Value;
+                moved.Value = (object?)value.MovedTo?.AbsoluteUri ?? DBNull.Value;
+                note.Value = (object?)value.MovedNote ?? DBNull.Value;
                 await pipeline.ExecuteAsync(validators, cancellationToken);
             }
         }
@@ -249,6 +258,19 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
 
     /// <summary>Health of every source that has been polled at least once, by id.</summary>
     public Task<IReadOnlyList<SourceHealth>> ListHealthAsync(CancellationToken cancellationToken) => QueryHealthAsync(null, cancellationToken);
+
+    /// <summary>
+    /// The newest item <paramref name="sourceId"/> has delivered (<see cref="SourceHealth.LastNewEntry"/>), or null before
+    /// its first; one column, without the entry count the health carries.
+    /// </summary>
+    public async Task<DateTimeOffset?> GetNewestEntryAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT last_new_entry FROM sources WHERE id = @id";
+        command.AddParameter("@id", sourceId);
+        return SqliteTime.ReadOrNull(await command.ExecuteScalarAsync(cancellationToken) ?? DBNull.Value);
+    }
 
     /// <summary>Health of one source, or null when it was never polled.</summary>
     public async Task<SourceHealth?> GetHealthAsync(string sourceId, CancellationToken cancellationToken) =>

@@ -19,8 +19,11 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
     /// <summary>Longest title kept, in characters.</summary>
     internal const int MaxTitleLength = 300;
 
-    /// <summary>Releases asked of the REST API per repo; the Atom feeds always carry the newest 10.</summary>
-    internal const int RestPageSize = 30;
+    /// <summary>Releases asked of the REST API per page (its most); further pages are read to catch up (<see cref="SourceReader.MaxCatchUpPages"/>).</summary>
+    internal const int RestPageSize = 100;
+
+    /// <summary>Releases a <c>releases.atom</c> or <c>tags.atom</c> carries: the newest 10, never more.</summary>
+    internal const int AtomFeedSize = 10;
 
     private readonly GitHubRateLimits _rateLimits;
 
@@ -66,7 +69,38 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
             else if (!settings.KeepsTag(release.Tag)) skipped.Add($"{requested} {release.Tag}: tag filtered out by includeTags/excludeTags");
             else entries.Add(ToEntry(release, requested, request));
         }
-        return new ParseOutcome.Parsed(entries, skipped, Warning: parsed.Warning);
+        return new ParseOutcome.Parsed(entries, skipped, Next(settings, document), parsed.Warning, Slice: Slice(settings, document, requested, parsed.Releases));
+    }
+
+    /// <summary>The rename GitHub's permanent redirect says (REST <c>/repositories/ID</c>, the feed at its new name), for the operator.</summary>
+    public string? Moved(SourceDefinition source, SourceRequest request, PermanentRedirect target, FetchedDocument document)
+    {
+        var settings = GitHubReleasesSettings.Read(source, []);
+        if (GitHubRepo.TryParse(request.Label) is not { } requested) return null;
+        var parsed = settings.Api == GitHubApi.Rest
+            ? GitHubRestParser.Parse(document, requested, document.Received)
+            : GitHubAtomParser.Parse(document, requested, document.Received);
+        // The releases name the repo as it is called now; an empty list leaves the feed's own address (/{owner}/{repo}/releases.atom).
+        var now = parsed.Releases.Select(r => (GitHubRepo?)r.Repo).FirstOrDefault()
+            ?? (settings.Api == GitHubApi.Atom && target.Target.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) is [var owner, var name, ..]
+                ? GitHubRepo.TryParse($"{owner}/{name}") : null);
+        if (now is { } renamed && renamed.Equals(requested)) return null;   // the same repo (an http → https hop): nothing to tell
+        return $"{requested} moved to {(now is { } known ? known.FullName : target.Target.AbsoluteUri)} (GitHub {target.Status}); update sources.json";
+    }
+
+    // REST: the Link header's next page (read only to catch up, see Slice).
+    private static Uri? Next(GitHubReleasesSettings settings, FetchedDocument document) =>
+        settings.Api == GitHubApi.Rest ? GitHubRestParser.NextLink(document.Headers?["Link"], document.FinalUri) : null;
+
+    // A REST page with a next one, or a full feed (its newest 10): releases older than these were not read.
+    private static NewestFirst? Slice(GitHubReleasesSettings settings, FetchedDocument document, GitHubRepo requested, IReadOnlyList<GitHubRelease> releases)
+    {
+        if (releases.Select(r => r.Published).Min() is not { } oldest) return null;
+        if (settings.Api == GitHubApi.Rest)
+            return Next(settings, document) is null ? null
+                : new NewestFirst(oldest, $"{requested}: the {SourceReader.MaxCatchUpPages} REST pages of releases read are all newer than the newest stored; releases before them may be missing");
+        return releases.Count < AtomFeedSize ? null
+            : new NewestFirst(oldest, $"{requested}: all {releases.Count} releases in its {(settings.Tags ? "tags" : "releases")}.atom are newer than the newest stored; releases before them may be missing (the feed holds only the newest {AtomFeedSize}: \"api\": \"rest\" reads back further)");
     }
 
     public string? Hold(SourceDefinition source, SourceRequest request) =>

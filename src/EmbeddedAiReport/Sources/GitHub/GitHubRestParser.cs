@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using EmbeddedAiReport.Normalizing;
 
@@ -6,7 +7,7 @@ namespace EmbeddedAiReport.Sources.GitHub;
 
 /// <summary>A GitHub REST <c>GET /repos/{o}/{r}/releases</c> answer (a JSON array) in, releases out; no I/O.</summary>
 /// <remarks>Fields per https://docs.github.com/en/rest/releases/releases: <c>tag_name</c>, <c>name</c>, <c>body</c> (markdown), <c>draft</c>, <c>prerelease</c>, <c>published_at</c>, <c>html_url</c>.</remarks>
-internal static class GitHubRestParser
+internal static partial class GitHubRestParser
 {
     public static GitHubParse Parse(FetchedDocument document, GitHubRepo requested, DateTimeOffset now)
     {
@@ -48,9 +49,30 @@ internal static class GitHubRestParser
         }
     }
 
+    /// <summary>
+    /// The <c>rel="next"</c> address of a <c>Link</c> header (RFC 8288), resolved against <paramref name="baseUri"/>, or null:
+    /// GitHub pages its lists so (https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api).
+    /// </summary>
+    public static Uri? NextLink(string? header, Uri baseUri)
+    {
+        if (string.IsNullOrEmpty(header)) return null;
+        foreach (Match link in LinkValue().Matches(header))
+        {
+            var rels = link.Groups["rel"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (rels.Contains("next", StringComparer.OrdinalIgnoreCase) && Uri.TryCreate(baseUri, link.Groups["url"].Value.Trim(), out var next)
+                && next.Scheme is "http" or "https")
+                return next;
+        }
+        return null;
+    }
+
     private static string? Text(JsonElement item, string name) =>
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static bool Flag(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+
+    // <url>; rel="next", <url>; rel="last" (the rel quoted or not, other parameters before or after it).
+    [GeneratedRegex(@"<(?<url>[^>]*)>[^,<]*?;\s*rel\s*=\s*(?:""(?<rel>[^""]*)""|(?<rel>[^\s;,]+))", RegexOptions.IgnoreCase)]
+    private static partial Regex LinkValue();
 }

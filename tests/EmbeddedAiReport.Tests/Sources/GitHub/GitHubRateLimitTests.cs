@@ -55,7 +55,7 @@ public sealed class GitHubRateLimitTests() : LoopbackTest(new TestServices(Now))
 
         Assert.Equal(1, throttled.New);
         Assert.Contains("rate limited until 2024-04-22 12:30:00Z", throttled.Error);
-        Assert.Equal(["/repos/Tencent/ncnn/releases?per_page=30"], Server.Requests.Select(r => r.PathAndQuery));
+        Assert.Equal(["/repos/Tencent/ncnn/releases?per_page=100"], Server.Requests.Select(r => r.PathAndQuery));
         var health = Assert.Single(await Services.Get<SourceStore>().ListHealthAsync(CancellationToken.None));
         Assert.Contains("rate limited until 2024-04-22 12:30:00Z", health.LastError);
 

@@ -270,7 +270,7 @@ public sealed class GitHubReleasesSourceTests() : LoopbackTest(new TestServices(
             var (accept, authorization) = Assert.Single(headers);
             Assert.Equal("application/vnd.github+json", accept);
             Assert.Equal("Bearer test-token-123", authorization);
-            Assert.Equal("/repos/toolmantim/release-drafter-test-project/releases?per_page=30", Assert.Single(Server.Requests).PathAndQuery);
+            Assert.Equal("/repos/toolmantim/release-drafter-test-project/releases?per_page=100", Assert.Single(Server.Requests).PathAndQuery);
         }
         finally
         {

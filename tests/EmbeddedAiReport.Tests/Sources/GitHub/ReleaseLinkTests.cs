@@ -76,12 +76,39 @@ public sealed class ReleaseLinkTests() : LoopbackTest(new TestServices(new DateT
         Assert.Equal(0, export.ExitCode);
         var draft = await File.ReadAllTextAsync(draftPath);
         var items = ReferenceItems.Read(draft);
-        Assert.Equal(10, items.Count);   // 12 in the week (ncnn 20240102 and MNN 2.8.1 are older), cut to the section's quota of 10
+        Assert.Equal(10, items.Count);   // one per repo (llama.cpp's three releases of the week are one item), the section's quota of 10
         Assert.All(items, i => Assert.Equal("opensource", i.Section));
         Assert.All(items, i => Assert.Matches(@"^[\w.-]+/[\w.-]+: \S", i.Title));
         Assert.Contains("> 导读：本次10条。", draft);
         Assert.Contains("## 开源项目\n\n> 注：每条内容前缀为github地址的仓库拥有者和仓库名", draft);
         Assert.Contains("- [Tencent/ncnn: ncnn 20240410](https://github.com/Tencent/ncnn/releases/tag/20240410)  \n摘要：新增 vulkan int8 推理，x86 avx512 bf16 优化", draft);
         Assert.Contains("- [alibaba/MNN: MNN 2.9.0](https://github.com/alibaba/MNN/releases/tag/2.9.0)  \n摘要：MNN-LLM：支持 Qwen1.5 / Llama3 的 4bit 量化推理", draft);
+    }
+
+    [Fact]
+    public async Task PollThenExport_ThreeReleasesOfOneRepoInTheWeek_AreOneItemTheNewest()
+    {
+        // llama.cpp's real feed: b2698, b2699 and b2700 on 2024-04-20. A repo's releases are one story whose primary is its
+        // newest release (StoryPrimary), so the issue shows the repo once, as the editor does.
+        Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "llama", "kind": "github-releases", "repo": "ggml-org/llama.cpp", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true}]}
+            """);
+        var db = Folder.File("report.db");
+        var draftPath = Folder.File("draft.md");
+
+        var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
+        var export = await CliRunner.RunAsync("export", "--from", "2024-04-15", "--to", "2024-04-21", "--out", draftPath, "--config", config, "--db", db);
+
+        Assert.Contains("3 new", poll.Out);
+        Assert.Equal(0, export.ExitCode);
+        var draft = await File.ReadAllTextAsync(draftPath);
+        var item = Assert.Single(ReferenceItems.Read(draft));
+        Assert.Equal("ggml-org/llama.cpp: b2700", item.Title);
+        Assert.DoesNotContain("b2699", draft);   // nor as a link under it: the repo's own releases are the item
+        var explain = await CliRunner.RunAsync("entries", "--from", "2024-04-15", "--to", "2024-04-21", "--explain", "--config", config, "--db", db);
+        Assert.Equal(0, explain.ExitCode);
+        Assert.Equal(2, explain.Out.Split("out: not its story's primary (the story is #").Length - 1);
+        Assert.Contains("ggml-org/llama.cpp: b2700, in the draft)", explain.Out);
     }
 }

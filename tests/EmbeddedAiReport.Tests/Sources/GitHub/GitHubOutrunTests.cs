@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EmbeddedAiReport.Ingest;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.AspNetCore.Http;
+
+namespace EmbeddedAiReport.Tests.Sources.GitHub;
+
+/// <summary>
+/// A repo releasing builds faster than the polls (llama.cpp's b-numbered builds, several a day): the REST source follows the
+/// Link header's next page until it reaches what is stored, the Atom source (the newest 10 only) warns that it was outrun.
+/// </summary>
+public sealed class GitHubOutrunTests() : LoopbackTest(new TestServices(Now))
+{
+    private static readonly DateTimeOffset Now = new(2024, 4, 22, 12, 0, 0, TimeSpan.Zero);
+
+    // Build n was published n minutes after this, so a higher build is a newer release (b1000 is 16 hours later).
+    private static readonly DateTimeOffset FirstBuild = new(2024, 4, 21, 0, 0, 0, TimeSpan.Zero);
+
+    private const string Releases = "repos/ggml-org/llama.cpp/releases";
+
+    private SourcePoller Poller => Services.Get<SourcePoller>();
+
+    private SourceDefinition Rest => Assert.Single(Services.Sources(
+        $$"""{"sources": [{"id": "llama", "kind": "github-releases", "api": "rest", "apiUrl": "{{Server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repo": "ggml-org/llama.cpp"}]}"""));
+
+    private SourceDefinition Atom => Assert.Single(Services.Sources(
+        $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggml-org/llama.cpp"}]}"""));
+
+    /// <summary>The real release object (release-drafter's fixture) as llama.cpp build <paramref name="n"/>.</summary>
+    private static JsonNode Build(int n)
+    {
+        var release = JsonNode.Parse(Fixtures.Text("github-releases-api-json/releasedrafter_release_published.json"))!;
+        var published = FirstBuild.AddMinutes(n).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        release["tag_name"] = $"b{n}";
+        release["name"] = $"b{n}";
+        release["html_url"] = $"https://github.com/ggml-org/llama.cpp/releases/tag/b{n}";
+        release["created_at"] = published;
+        release["published_at"] = published;
+        return release;
+    }
+
+    /// <summary>
+    /// The releases endpoint as GitHub pages it (docs: "Using pagination in the REST API"): builds <paramref name="newest"/>
+    /// down to 1, newest first, <c>per_page</c> to a page, and a <c>Link</c> header naming the next page while there is one.
+    /// </summary>
+    private void MapBuilds(int newest, string path = Releases, int? remaining = null)
+    {
+        Server.Map(path, async context =>
+        {
+            if (remaining is { } left)
+            {
+                context.Response.Headers["X-RateLimit-Limit"] = "60";
+                context.Response.Headers["X-RateLimit-Remaining"] = left.ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers["X-RateLimit-Reset"] = Now.AddMinutes(30).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            }
+            var perPage = int.Parse(context.Request.Query["per_page"].ToString(), CultureInfo.InvariantCulture);
+            var page = int.TryParse(context.Request.Query["page"].ToString(), CultureInfo.InvariantCulture, out var p) ? p : 1;
+            var first = newest - (page - 1) * perPage;
+            var last = Math.Max(1, first - perPage + 1);
+            var lastPage = (newest + perPage - 1) / perPage;
+            string Page(int n) => $"<{Server.Url(path)}?per_page={perPage}&page={n}>";
+            var links = new List<string>();
+            if (page > 1) links.Add($"{Page(page - 1)}; rel=\"prev\"");
+            if (page < lastPage) links.AddRange([$"{Page(page + 1)}; rel=\"next\"", $"{Page(lastPage)}; rel=\"last\""]);
+            if (page > 1) links.Add($"{Page(1)}; rel=\"first\"");
+            if (links.Count > 0) context.Response.Headers["Link"] = string.Join(", ", links);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(new JsonArray(Enumerable.Range(last, Math.Max(0, first - last + 1)).Reverse().Select(Build).ToArray()).ToJsonString());
+        });
+    }
+
+    /// <summary>llama.cpp's releases.atom (the real feed's shape) holding its newest 10 builds, <paramref name="newest"/> down.</summary>
+    private void MapAtom(int newest)
+    {
+        var entries = Enumerable.Range(newest - 9, 10).Reverse().Select(n => $"""
+              <entry>
+                <id>tag:github.com,2008:Repository/612354784/b{n}</id>
+                <updated>{FirstBuild.AddMinutes(n):yyyy-MM-ddTHH:mm:ssZ}</updated>
+                <link rel="alternate" type="text/html" href="https://github.com/ggml-org/llama.cpp/releases/tag/b{n}"/>
+                <title>b{n}</title>
+                <content type="html">&lt;p&gt;build {n}&lt;/p&gt;</content>
+                <author><name>github-actions[bot]</name></author>
+              </entry>
+            """);
+        Server.MapFile("ggml-org/llama.cpp/releases.atom", System.Text.Encoding.UTF8.GetBytes($"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/" xml:lang="en-US">
+              <id>tag:github.com,2008:https://github.com/ggml-org/llama.cpp/releases</id>
+              <link type="text/html" rel="alternate" href="https://github.com/ggml-org/llama.cpp/releases"/>
+              <link type="application/atom+xml" rel="self" href="https://github.com/ggml-org/llama.cpp/releases.atom"/>
+              <title>Release notes from llama.cpp</title>
+              <updated>{FirstBuild.AddMinutes(newest):yyyy-MM-ddTHH:mm:ssZ}</updated>
+            {string.Concat(entries)}</feed>
+            """), "application/atom+xml");
+    }
+
+    private string[] RequestsSince(int skip) => Server.Requests.Skip(skip).Select(r => r.PathAndQuery).ToArray();
+
+    private async Task<long> StoredAsync() => (await Services.Get<SourceStore>().EntryCountsAsync(CancellationToken.None)).GetValueOrDefault("llama");
+
+    [Fact]
+    public async Task PollAsync_RestFirstPoll_ReadsHundredAPageUpToThreePages()
+    {
+        MapBuilds(1000);
+
+        var result = await Poller.PollAsync(Rest, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Null(result.Warning);   // a first poll misses nothing it knew of
+        Assert.Equal(300, result.New);
+        Assert.Equal([$"/{Releases}?per_page=100", $"/{Releases}?per_page=100&page=2", $"/{Releases}?per_page=100&page=3"], RequestsSince(0));
+    }
+
+    [Fact]
+    public async Task PollAsync_RestOutrunBetweenPolls_FollowsNextPagesUntilTheStoredReleases()
+    {
+        MapBuilds(3);
+        await Poller.PollAsync(Rest, CancellationToken.None);
+        MapBuilds(153);   // 150 builds since: the first page (b153 … b54) is all new
+
+        var result = await Poller.PollAsync(Rest, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Null(result.Warning);
+        Assert.Equal(150, result.New);
+        Assert.Equal(153, await StoredAsync());
+        Assert.Equal([$"/{Releases}?per_page=100", $"/{Releases}?per_page=100&page=2"], RequestsSince(1));
+    }
+
+    [Fact]
+    public async Task PollAsync_RestPageReachingTheStoredReleases_ReadsNoFurther()
+    {
+        MapBuilds(150);
+        await Poller.PollAsync(Rest, CancellationToken.None);
+        MapBuilds(160);   // b160 … b61: b61 … b150 are stored, so page 2 is not asked for
+
+        var result = await Poller.PollAsync(Rest, CancellationToken.None);
+
+        Assert.Null(result.Warning);
+        Assert.Equal(10, result.New);
+        Assert.Equal([$"/{Releases}?per_page=100"], RequestsSince(2));
+    }
+
+    [Fact]
+    public async Task PollAsync_RestOutrunPastThreePages_WarnsThatReleasesMayBeMissing()
+    {
+        MapBuilds(3);
+        await Poller.PollAsync(Rest, CancellationToken.None);
+        MapBuilds(503);
+
+        var result = await Poller.PollAsync(Rest, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Equal(300, result.New);
+        Assert.Equal(3, RequestsSince(1).Length);
+        Assert.Equal("ggml-org/llama.cpp: the 3 REST pages of releases read are all newer than the newest stored; releases before them may be missing",
+            result.Warning);
+        Assert.Equal(result.Warning, (await Services.Get<SourceStore>().GetHealthAsync("llama", CancellationToken.None))!.LastWarning);
+    }
+
+    [Fact]
+    public async Task PollAsync_RestNextPageHeldByTheRateLimit_KeepsTheFirstPageAndWarns()
+    {
+        MapBuilds(3);
+        await Poller.PollAsync(Rest, CancellationToken.None);
+        MapBuilds(153, remaining: 0);   // the first page spent the last request of the hour
+
+        var result = await Poller.PollAsync(Rest, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Equal(100, result.New);
+        Assert.Single(RequestsSince(1));
+        Assert.Contains("page=2: not read: GitHub API rate limited until 2024-04-22 12:30:00Z", result.Warning);
+    }
+
+    [Fact]
+    public async Task PollAsync_AtomOutrunBetweenPolls_WarnsThatReleasesMayBeMissing()
+    {
+        MapAtom(10);
+        var first = await Poller.PollAsync(Atom, CancellationToken.None);
+        MapAtom(25);   // b16 … b25: b11 … b15 were released and fell out of the feed between the polls
+        var outrun = await Poller.PollAsync(Atom, CancellationToken.None);
+        MapAtom(30);   // b21 … b30: overlaps what is stored
+        var caughtUp = await Poller.PollAsync(Atom, CancellationToken.None);
+
+        Assert.Null(first.Warning);
+        Assert.Equal(10, outrun.New);
+        Assert.Null(outrun.Error);
+        Assert.Equal("ggml-org/llama.cpp: all 10 releases in its releases.atom are newer than the newest stored; releases before them may be missing " +
+            "(the feed holds only the newest 10: \"api\": \"rest\" reads back further)", outrun.Warning);
+        Assert.Null(caughtUp.Warning);
+        Assert.Equal(5, caughtUp.New);
+    }
+}

@@ -1,0 +1,137 @@
+using System.Text.Json.Nodes;
+using EmbeddedAiReport.Ingest;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EmbeddedAiReport.Tests.Sources.GitHub;
+
+/// <summary>
+/// A renamed (transferred) repo: GitHub answers the old name with a 301 — the REST API to <c>/repositories/ID</c>, github.com
+/// to the feed at the new name. The source remembers where, asks there from then on, and tells the operator to update sources.json.
+/// </summary>
+public sealed class GitHubRenameTests : LoopbackTest
+{
+    private static readonly DateTimeOffset Now = new(2024, 4, 22, 12, 0, 0, TimeSpan.Zero);
+    private const string Moved = "ggerganov/llama.cpp moved to ggml-org/llama.cpp (GitHub 301); update sources.json";
+    private readonly CapturingLoggerProvider _logs;
+
+    public GitHubRenameTests() : this(new CapturingLoggerProvider())
+    {
+    }
+
+    private GitHubRenameTests(CapturingLoggerProvider logs) : base(new TestServices(Now, configure: s => s.AddSingleton<ILoggerProvider>(logs))) => _logs = logs;
+
+    private SourcePoller Poller => Services.Get<SourcePoller>();
+
+    private async Task<string[]> KeysAsync() =>
+        (await Services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None))
+        .Select(e => e.CanonicalKey).Order(StringComparer.Ordinal).ToArray();
+
+    private void MapMoved(string path, string target) => Server.Map(path, context =>
+    {
+        context.Response.StatusCode = 301;
+        context.Response.Headers.Location = Server.Url(target).AbsoluteUri + context.Request.QueryString;
+        return Task.CompletedTask;
+    });
+
+    /// <summary>The real release object (release-drafter's fixture) as llama.cpp's releases <paramref name="tags"/>, as the API names it after the transfer.</summary>
+    private void MapReleases(string path, params string[] tags)
+    {
+        var releases = new JsonArray(tags.Select(tag =>
+        {
+            var release = JsonNode.Parse(Fixtures.Text("github-releases-api-json/releasedrafter_release_published.json"))!;
+            release["tag_name"] = tag;
+            release["name"] = tag;
+            release["html_url"] = $"https://github.com/ggml-org/llama.cpp/releases/tag/{tag}";
+            return release;
+        }).ToArray<JsonNode?>());
+        Server.MapFile(path, System.Text.Encoding.UTF8.GetBytes(releases.ToJsonString()), "application/json");
+    }
+
+    [Fact]
+    public async Task PollAsync_RestRepoRenamed_AsksTheNewAddressFromThenOnAndTellsTheOperatorOnce()
+    {
+        MapMoved("repos/ggerganov/llama.cpp/releases", "repositories/612354784/releases");
+        MapReleases("repositories/612354784/releases", "b2699", "b2698");
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "api": "rest", "apiUrl": "{{Server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+
+        var first = await Poller.PollAsync(source, CancellationToken.None);
+        MapReleases("repositories/612354784/releases", "b2700", "b2699", "b2698");
+        var second = await Poller.PollAsync(source, CancellationToken.None);
+
+        Assert.Null(first.Error);
+        Assert.Equal(Moved, first.Warning);
+        Assert.Equal(Moved, second.Warning);
+        Assert.Equal(1, second.New);
+        Assert.Equal(["/repos/ggerganov/llama.cpp/releases?per_page=100", "/repositories/612354784/releases?per_page=100",
+            "/repositories/612354784/releases?per_page=100"], Server.Requests.Select(r => r.PathAndQuery));
+        // The source's identity is the configured name: the stored entries keep their keys.
+        Assert.Equal(["gh:ggerganov/llama.cpp@b2698", "gh:ggerganov/llama.cpp@b2699", "gh:ggerganov/llama.cpp@b2700"], await KeysAsync());
+        Assert.Equal(Moved, (await Services.Get<SourceStore>().GetHealthAsync("llama", CancellationToken.None))!.LastWarning);
+        Assert.Equal(["llama: " + Moved], _logs.Lines.Where(l => l.EventId == 2011).Select(l => l.Message));
+    }
+
+    [Fact]
+    public async Task PollAsync_AtomRepoRenamed_AsksTheFeedAtTheNewNameFromThenOn()
+    {
+        MapMoved("ggerganov/llama.cpp/releases.atom", "ggml-org/llama.cpp/releases.atom");
+        Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+
+        var first = await Poller.PollAsync(source, CancellationToken.None);
+        var second = await Poller.PollAsync(source, CancellationToken.None);
+
+        Assert.Equal(Moved, first.Warning);
+        Assert.Equal(Moved, second.Warning);
+        Assert.Equal(["/ggerganov/llama.cpp/releases.atom", "/ggml-org/llama.cpp/releases.atom", "/ggml-org/llama.cpp/releases.atom"],
+            Server.Requests.Select(r => r.PathAndQuery));
+        Assert.Equal(["gh:ggerganov/llama.cpp@b2698", "gh:ggerganov/llama.cpp@b2699", "gh:ggerganov/llama.cpp@b2700"], await KeysAsync());
+        Assert.Single(_logs.Lines, l => l.EventId == 2011);
+    }
+
+    [Fact]
+    public async Task SourcesCommand_AfterARename_SaysWhereTheRepoMoved()
+    {
+        MapMoved("ggerganov/llama.cpp/releases.atom", "ggml-org/llama.cpp/releases.atom");
+        Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
+        var config = Folder.ConfigWithSources(
+            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}""");
+        var db = Folder.File("report.db");
+
+        var poll = await CliRunner.RunAsync("poll", "--all", "--config", config, "--db", db);
+        var sources = await CliRunner.RunAsync("sources", "--config", config, "--db", db);
+
+        Assert.Equal(0, poll.ExitCode);
+        var line = Assert.Single(sources.Out.Split('\n'), l => l.StartsWith("llama", StringComparison.Ordinal));
+        Assert.Contains("warning", line);
+        Assert.Contains(Moved, line);
+    }
+
+    [Fact]
+    public async Task PollAsync_TemporaryRedirect_IsFollowedEachTimeAndNotRemembered()
+    {
+        Server.Map("ggerganov/llama.cpp/releases.atom", context =>
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = Server.Url("ggml-org/llama.cpp/releases.atom").AbsoluteUri;
+            return Task.CompletedTask;
+        });
+        Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+
+        var first = await Poller.PollAsync(source, CancellationToken.None);
+        await Poller.PollAsync(source, CancellationToken.None);
+
+        Assert.Null(first.Warning);
+        Assert.Equal(["/ggerganov/llama.cpp/releases.atom", "/ggml-org/llama.cpp/releases.atom", "/ggerganov/llama.cpp/releases.atom", "/ggml-org/llama.cpp/releases.atom"],
+            Server.Requests.Select(r => r.PathAndQuery));
+        Assert.DoesNotContain(_logs.Lines, l => l.EventId == 2011);
+    }
+}

@@ -18,7 +18,9 @@ namespace EmbeddedAiReport.Tests.Sources;
 public sealed class PollBudgetTests() : LoopbackTest(new TestServices(fetching: Retrying()))
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(1);
+    // The steps the driver may take between a poll's cut-off and its commit on a loaded machine (46.6 s seen for a 45 s budget
+    // beside a native build); far below the 62 s of a budget that only cuts between attempts.
+    private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(3);
     private readonly ConcurrentDictionary<string, int> _healthyStarted = new();
 
     // The 94 s case of the issue: 30 s per attempt, two retries; no host gaps, and a breaker that never opens on the shared loopback host.
@@ -74,7 +76,8 @@ public sealed class PollBudgetTests() : LoopbackTest(new TestServices(fetching: 
         var result = await ClockDriver.RunAsync(Services.Clock, Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None), Step,
             hold: () => writer.Busy);
 
-        // Alone it would take 30 s + 2 s + 30 s + 4 s + 30 s (three attempts and two backoffs, jitter aside).
+        // Alone it would take 30 s + 2 s + 30 s + 4 s + 30 s (three attempts and two backoffs, jitter aside); cut only between
+        // attempts, 62 s.
         Assert.InRange(LastPolls().Single() - started, TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(45) + Tolerance);
         Assert.Contains("the poll's budget of 45s ran out before this request finished", result.Error);
     }

@@ -281,29 +281,13 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
         // enriching poll reads their pages, newest first, until its budget runs out on a slow page; the next reads the rest.
         Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
         MapArticlePages();
-        var slow = 0;
-        Server.Map("s/XEPhK81Ms-wdDnoz5oPZgA", async context =>
-        {
-            if (Interlocked.Increment(ref slow) == 1)
-            {
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-                return;
-            }
-            context.Response.ContentType = "text/html";
-            await context.Response.Body.WriteAsync(Fixtures.Bytes("wechat-article-html/wechatsogou_2018_article_qqmusic.html"));
-        });
+        var asked = MapSlowTheFirstTime("s/XEPhK81Ms-wdDnoz5oPZgA", "wechat-article-html/wechatsogou_2018_article_qqmusic.html");
         Assert.Equal(3, (await PollAsync(Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"] """))).New);
         var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "budget": "20s" """);
         var writer = Services.Get<IngestWriter>();
 
         var cut = await ClockDriver.RunAsync(Services.Clock, PollAsync(source), TimeSpan.FromSeconds(1),
-            hold: () => Volatile.Read(ref slow) == 0 || writer.Busy);   // the clock runs once the slow page was asked for
+            hold: () => !asked() || writer.Busy);   // the clock runs once the slow page was asked for
         var afterCut = await EntriesAsync();
         var next = await PollAsync(source);
 
@@ -483,29 +467,13 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
         // was read and paid for; its entry is stored as the page made it by that poll, and the next poll reads only the rest.
         MapAlways("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
         Server.MapFixture("s/DdyvZLDb7D-dQ9okhwQreA", "wechat-article-html/handwritten_2020_article_og.html", "text/html");
-        var slow = 0;
-        Server.Map("s/XEPhK81Ms-wdDnoz5oPZgA", async context =>
-        {
-            if (Interlocked.Increment(ref slow) == 1)
-            {
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-                return;
-            }
-            context.Response.ContentType = "text/html";
-            await context.Response.Body.WriteAsync(Fixtures.Bytes("wechat-article-html/wechatsogou_2018_article_qqmusic.html"));
-        });
+        var asked = MapSlowTheFirstTime("s/XEPhK81Ms-wdDnoz5oPZgA", "wechat-article-html/wechatsogou_2018_article_qqmusic.html");
         Server.MapFixture("s/OYSzol-vufiKPuU9YxtbuA", "wechat-article-html/wechatsogou_2018_article_video_iframe.html", "text/html");
         var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "budget": "20s" """);
         var writer = Services.Get<IngestWriter>();
 
         var first = await ClockDriver.RunAsync(Services.Clock, PollAsync(source), TimeSpan.FromSeconds(1),
-            hold: () => Volatile.Read(ref slow) == 0 || writer.Busy);   // the clock runs once the slow page was asked for
+            hold: () => !asked() || writer.Busy);   // the clock runs once the slow page was asked for
         var afterFirst = await EntriesAsync();
         var second = await PollAsync(source);
 
@@ -587,5 +555,29 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
         var entry = Assert.Single(await EntriesAsync());
         Assert.Equal("机器之心Pro", entry.Account);
         Assert.Equal(RiptideLong, entry.CanonicalKey);
+    }
+
+    // An article page that does not answer the first request (until the poll gives up on it), then answers with the fixture;
+    // the function says whether it was asked for yet.
+    private Func<bool> MapSlowTheFirstTime(string path, string fixture)
+    {
+        var requests = 0;
+        Server.Map(path, async context =>
+        {
+            if (Interlocked.Increment(ref requests) == 1)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                return;
+            }
+            context.Response.ContentType = "text/html";
+            await context.Response.Body.WriteAsync(Fixtures.Bytes(fixture));
+        });
+        return () => Volatile.Read(ref requests) > 0;
     }
 }

@@ -46,7 +46,8 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
         var blockedAt = await pages.LastBlockedAsync(source.Id, cancellationToken);
         var backoff = kind.BlockedBackoff(source);
         var fetching = blockedAt is not { } at || timeProvider.GetUtcNow() >= at + backoff;
-        if (!fetching) logger.PagesPaused(source.Id, blockedAt!.Value + backoff);
+        var paused = !fetching;
+        if (paused) logger.PagesPaused(source.Id, blockedAt!.Value + backoff);
         var unread = 0;   // pages wanted and not read by this poll: a later poll reads them
 
         var result = new List<CandidateEntry>(entries.Count);
@@ -89,7 +90,9 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
             // Only a page read now gives something to write: the entry as it is stored needs no write.
             if (await CompleteAsync(entry) is { } completed && !ReferenceEquals(completed, entry)) result.Add(completed);
         }
-        if (unread > 0) logger.PagesLeft(source.Id, unread);
+        // Not at every poll through an anti-bot pause (12 h by default): the anti-bot page's warning said for how long, and
+        // `poll` still says what is left.
+        if (unread > 0 && !paused) logger.PagesLeft(source.Id, unread);
         return new Enrichment(result, unread);
 
         // The entry as its page completes it; the entry as it is when its page is not read now (no page, paused, out of

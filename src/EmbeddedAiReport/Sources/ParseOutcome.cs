@@ -36,4 +36,8 @@ public abstract record ParseOutcome
 /// <summary>A document that holds only the newest items of a longer list, newest first (a repo's releases.atom, a REST page).</summary>
 /// <param name="Oldest">The date of the oldest item in the document, kept or filtered out.</param>
 /// <param name="MayMiss">The warning when the items stored before are older than <paramref name="Oldest"/> and no further page is read.</param>
-public sealed record NewestFirst(DateTimeOffset Oldest, string MayMiss);
+/// <param name="KeyPrefix">
+/// The canonical key prefix of the list's items (a repo's releases, <c>gh:owner/repo@</c>): what is stored is judged by the newest
+/// stored item with that prefix, not by the source's newest, which another list of the source (a busier repo) may have set.
+/// </param>
+public sealed record NewestFirst(DateTimeOffset Oldest, string MayMiss, string? KeyPrefix = null);

@@ -137,14 +137,14 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
     /// </summary>
     private async Task<Uri?> CatchUpAsync(Reading read, NewestFirst slice, Uri? next, int page)
     {
-        if (!read.NewestStoredKnown)
-        {
-            read.NewestStored = await store.GetNewestEntryAsync(read.Source.Id, read.Budget.Token);
-            read.NewestStoredKnown = true;
-        }
-        if (read.NewestStored is { } newest && slice.Oldest <= newest) return null;   // reaches back to what is stored
+        // Judged by the list's own items (a repo's releases), not by the newest of a source listing several repos: a busy repo
+        // must not be left outrun because another released more recently.
+        var list = slice.KeyPrefix ?? "";
+        if (!read.NewestStored.TryGetValue(list, out var newestStored))
+            read.NewestStored[list] = newestStored = await store.GetNewestEntryAsync(read.Source.Id, slice.KeyPrefix, read.Budget.Token);
+        if (newestStored is { } newest && slice.Oldest <= newest) return null;   // reaches back to what is stored
         if (next is not null && page + 1 < MaxCatchUpPages) return next;
-        if (read.NewestStored is not null) read.Tracker.Warn(slice.MayMiss);
+        if (newestStored is not null) read.Tracker.Warn(slice.MayMiss);
         return null;
     }
 
@@ -233,9 +233,8 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         /// <summary>The newest-first slice the page just parsed is, if it is one (<see cref="ParseOutcome.Parsed.Slice"/>).</summary>
         public NewestFirst? Slice { get; set; }
 
-        /// <summary>The newest item the source stored before this poll, read once when a slice needs it.</summary>
-        public DateTimeOffset? NewestStored { get; set; }
-        public bool NewestStoredKnown { get; set; }
+        /// <summary>The newest item stored before this poll, by the slices' key prefixes ("" for the source's), read once each when a slice needs it.</summary>
+        public Dictionary<string, DateTimeOffset?> NewestStored { get; } = new(StringComparer.Ordinal);
 
         public NewestFirst? TakeSlice()
         {

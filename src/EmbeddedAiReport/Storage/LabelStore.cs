@@ -9,7 +9,8 @@ namespace EmbeddedAiReport.Storage;
 /// the candidates of a recorded issue's window that the editor did not pick (the window runs from the day after the
 /// previous issue's window, or seven days before the first's end, to the last day the issue covers — its date, or the end
 /// of the finished week it published: the days after that belong to the next window and are not the editor's refusals;
-/// an entry in the same story as a picked item is not a negative, since the editor picked its story).
+/// an entry in the same story as a picked item is not a negative, since the editor picked its story; nor is one the draft
+/// left out by itself, a withdrawn arXiv paper or an article whose page was found gone: the editor never saw it offered).
 /// </remarks>
 public sealed class LabelStore(ReportDatabase database)
 {
@@ -82,11 +83,15 @@ public sealed class LabelStore(ReportDatabase database)
             var first = i == 0 ? issues[i].LastDay.AddDays(-6) : issues[i - 1].LastDay.AddDays(1);
             var from = Midnight(first, zone);
             var to = Midnight(issues[i].LastDay.AddDays(1), zone);
-            var window = await ListAsync(connection, transaction, "e.status = 'candidate' AND e.window_time >= @from AND e.window_time < @to",
+            // Not what the draft leaves out by itself (DraftSelector): articles whose page was found gone, withdrawn papers.
+            var window = await ListAsync(connection, transaction, """
+                e.status = 'candidate' AND e.window_time >= @from AND e.window_time < @to
+                AND NOT EXISTS (SELECT 1 FROM entry_pages g WHERE g.entry_key = e.canonical_key AND g.outcome = 'gone')
+                """,
                 [("@from", SqliteTime.Write(from)), ("@to", SqliteTime.Write(to))], cancellationToken);
             var date = issues[i].Date;
             labels.AddRange(window
-                .Where(e => !picked.Contains(e.CanonicalKey) && !(e.StoryId is { } story && pickedStories.Contains(story)))
+                .Where(e => !picked.Contains(e.CanonicalKey) && !(e.StoryId is { } story && pickedStories.Contains(story)) && !e.IsWithdrawnPaper)
                 .Select(e => new Label(e, false, date, null)));
         }
         return labels;

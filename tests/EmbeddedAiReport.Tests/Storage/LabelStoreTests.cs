@@ -5,11 +5,16 @@ using static EmbeddedAiReport.Tests.Support.EntrySeeder;
 
 namespace EmbeddedAiReport.Tests.Storage;
 
-public sealed class LabelStoreTests : IDisposable
+public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
 {
+    public sealed class OnSqlite() : LabelStoreTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : LabelStoreTests(StorageProvider.Postgres);
+
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
     private static readonly DateTimeOffset Monday = new(2020, 11, 23, 10, 0, 0, TimeSpan.FromHours(8));
-    private readonly TestServices _services = new();
+    private readonly TestServices _services = new(provider: provider);
 
     public void Dispose() => _services.Dispose();
 
@@ -104,6 +109,28 @@ public sealed class LabelStoreTests : IDisposable
         await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
             [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
         return (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None)).ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
+    }
+
+    [Fact]
+    public async Task ReadAsync_GoneArticleAndWithdrawnPaper_AreNotRefusalsOfTheIssue()
+    {
+        // The draft leaves out an article whose page was found gone after it was stored and a withdrawn arXiv paper (README,
+        // enrichLimit; the arxiv-rss kind): the editor never saw them offered, so leaving them out of the issue was no decision.
+        await SeedAsync(_services, "s",
+            Entry("url:example.com/picked", "Picked post", "news", Monday),
+            Entry("wx:gone", "已删除的文章", "news", Monday.AddDays(1)),
+            Entry("arxiv:2402.14655", "A withdrawn paper", "papers", Monday.AddDays(2),
+                summary: "arXiv:2402.14655v2 Announce Type: replace Abstract: This paper has been withdrawn by the authors due to an error in the SRAM measurements of Section 4."),
+            Entry("url:example.com/unpicked", "Unpicked post", "news", Monday.AddDays(3)));
+        await _services.Get<PageStore>().SaveAsync(new StoredPage("wx:gone", "s", Monday.AddDays(5), PageOutcome.Gone, "该内容已被发布者删除", null),
+            CancellationToken.None);
+        var labels = await PublishPickedPostAndReadLabelsAsync();
+
+        Assert.Equal(new Dictionary<string, (bool, string)>
+        {
+            ["url:example.com/picked"] = (true, "2020-11-29"),
+            ["url:example.com/unpicked"] = (false, "2020-11-29"),
+        }, labels);
     }
 
     [Fact]

@@ -98,9 +98,9 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
         if (releases.Select(r => r.Published).Min() is not { } oldest) return null;
         if (settings.Api == GitHubApi.Rest)
             return Next(settings, document) is null ? null
-                : new NewestFirst(oldest, $"{requested}: the {SourceReader.MaxCatchUpPages} REST pages of releases read are all newer than the newest stored; releases before them may be missing");
+                : new NewestFirst(oldest, $"{requested}: the {SourceReader.MaxCatchUpPages} REST pages of releases read are all newer than the newest stored; releases before them may be missing", requested.Key + "@");
         return releases.Count < AtomFeedSize ? null
-            : new NewestFirst(oldest, $"{requested}: all {releases.Count} releases in its {(settings.Tags ? "tags" : "releases")}.atom are newer than the newest stored; releases before them may be missing (the feed holds only the newest {AtomFeedSize}: \"api\": \"rest\" reads back further)");
+            : new NewestFirst(oldest, $"{requested}: all {releases.Count} releases in its {(settings.Tags ? "tags" : "releases")}.atom are newer than the newest stored; releases before them may be missing (the feed holds only the newest {AtomFeedSize}: \"api\": \"rest\" reads back further)", requested.Key + "@");
     }
 
     public string? Hold(SourceDefinition source, SourceRequest request) =>

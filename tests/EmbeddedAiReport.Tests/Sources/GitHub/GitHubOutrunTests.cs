@@ -29,14 +29,14 @@ public sealed class GitHubOutrunTests() : LoopbackTest(new TestServices(Now))
     private SourceDefinition Atom => Assert.Single(Services.Sources(
         $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggml-org/llama.cpp"}]}"""));
 
-    /// <summary>The real release object (release-drafter's fixture) as llama.cpp build <paramref name="n"/>.</summary>
-    private static JsonNode Build(int n)
+    /// <summary>The real release object (release-drafter's fixture) as llama.cpp build <paramref name="n"/> (or <paramref name="repo"/>'s, <paramref name="later"/> on).</summary>
+    private static JsonNode Build(int n, string repo = "ggml-org/llama.cpp", TimeSpan later = default)
     {
         var release = JsonNode.Parse(Fixtures.Text("github-releases-api-json/releasedrafter_release_published.json"))!;
-        var published = FirstBuild.AddMinutes(n).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var published = (FirstBuild + later).AddMinutes(n).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         release["tag_name"] = $"b{n}";
         release["name"] = $"b{n}";
-        release["html_url"] = $"https://github.com/ggml-org/llama.cpp/releases/tag/b{n}";
+        release["html_url"] = $"https://github.com/{repo}/releases/tag/b{n}";
         release["created_at"] = published;
         release["published_at"] = published;
         return release;
@@ -46,7 +46,7 @@ public sealed class GitHubOutrunTests() : LoopbackTest(new TestServices(Now))
     /// The releases endpoint as GitHub pages it (docs: "Using pagination in the REST API"): builds <paramref name="newest"/>
     /// down to 1, newest first, <c>per_page</c> to a page, and a <c>Link</c> header naming the next page while there is one.
     /// </summary>
-    private void MapBuilds(int newest, string path = Releases, int? remaining = null)
+    private void MapBuilds(int newest, string path = Releases, int? remaining = null, string repo = "ggml-org/llama.cpp", TimeSpan later = default)
     {
         Server.Map(path, async context =>
         {
@@ -68,7 +68,7 @@ public sealed class GitHubOutrunTests() : LoopbackTest(new TestServices(Now))
             if (page > 1) links.Add($"{Page(1)}; rel=\"first\"");
             if (links.Count > 0) context.Response.Headers["Link"] = string.Join(", ", links);
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(new JsonArray(Enumerable.Range(last, Math.Max(0, first - last + 1)).Reverse().Select(Build).ToArray()).ToJsonString());
+            await context.Response.WriteAsync(new JsonArray(Enumerable.Range(last, Math.Max(0, first - last + 1)).Reverse().Select(n => Build(n, repo, later)).ToArray()).ToJsonString());
         });
     }
 
@@ -128,6 +128,26 @@ public sealed class GitHubOutrunTests() : LoopbackTest(new TestServices(Now))
         Assert.Equal(150, result.New);
         Assert.Equal(153, await StoredAsync());
         Assert.Equal([$"/{Releases}?per_page=100", $"/{Releases}?per_page=100&page=2"], RequestsSince(1));
+    }
+
+    [Fact]
+    public async Task PollAsync_RestOneRepoOutrunWhileAnotherReleasedLater_FollowsTheOutrunRepoByItsOwnStoredReleases()
+    {
+        // One source, two repos (README: "repos": a list, one request per repo); ggml-org/ggml's builds are a day newer than llama.cpp's.
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "api": "rest", "apiUrl": "{{Server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repos": ["ggml-org/llama.cpp", "ggml-org/ggml"]}]}"""));
+        const string ggml = "repos/ggml-org/ggml/releases";
+        MapBuilds(3);
+        MapBuilds(3, ggml, repo: "ggml-org/ggml", later: TimeSpan.FromDays(1));
+        await Poller.PollAsync(source, CancellationToken.None);
+        MapBuilds(153);   // llama.cpp: b153 … b54 on the first page, all newer than its own b3, older than ggml's newest
+
+        var result = await Poller.PollAsync(source, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Null(result.Warning);
+        Assert.Equal(150, result.New);
+        Assert.Equal([$"/{Releases}?per_page=100", $"/{Releases}?per_page=100&page=2", $"/{ggml}?per_page=100"], RequestsSince(2));
     }
 
     [Fact]

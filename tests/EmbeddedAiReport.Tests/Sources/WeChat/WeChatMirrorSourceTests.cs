@@ -6,12 +6,24 @@ using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EmbeddedAiReport.Tests.Sources.WeChat;
 
-public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestServices(new DateTimeOffset(2020, 5, 14, 12, 0, 0, TimeSpan.Zero), configure: services =>
-    services.AddHttpClient(Fetcher.ClientName).AddHttpMessageHandler(() => new WeChatHostRedirect(server.BaseUri))))
+public sealed class WeChatMirrorSourceTests : LoopbackTest
 {
+    private readonly CapturingLoggerProvider _logs;
+
+    public WeChatMirrorSourceTests() : this(new CapturingLoggerProvider())
+    {
+    }
+
+    private WeChatMirrorSourceTests(CapturingLoggerProvider logs) : base(server => new TestServices(new DateTimeOffset(2020, 5, 14, 12, 0, 0, TimeSpan.Zero), configure: services =>
+    {
+        services.AddHttpClient(Fetcher.ClientName).AddHttpMessageHandler(() => new WeChatHostRedirect(server.BaseUri));
+        services.AddSingleton<ILoggerProvider>(logs);
+    })) => _logs = logs;
+
     private const string Riptide = "wx:DdyvZLDb7D-dQ9okhwQreA";
     private const string RiptideLong = "wx:MzA3MzI4MjgzMw==:2650786213:3";
 
@@ -323,6 +335,9 @@ public sealed class WeChatMirrorSourceTests() : LoopbackTest(server => new TestS
         Assert.Equal("wx: not modified; 3 article pages left to read", duringBackoff.Describe());
         Assert.Equal("wx: not modified; 3 article pages left to read", blockedAgain.Describe());
         Assert.Equal((1, 2), (pagesDuringBackoff, pagesBlockedAgain));
+        // Event 2106 at the polls that met the anti-bot page, not at the one paused by it (each poll of a 12-hour pause would repeat it).
+        Assert.Equal(["wx: 3 article page(s) left to read; the next polls read them, enrichLimit per poll", "wx: 3 article page(s) left to read; the next polls read them, enrichLimit per poll"],
+            _logs.Lines.Where(l => l.EventId == 2106).Select(l => l.Message));
         Assert.Equal("wx: 0 new, 3 updated, 0 unchanged", read.Describe());
         Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/DdyvZLDb7D-dQ9okhwQreA", "/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/OYSzol-vufiKPuU9YxtbuA"],
             PagesRequested);

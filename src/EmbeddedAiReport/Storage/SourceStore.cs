@@ -260,31 +260,26 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     public Task<IReadOnlyList<SourceHealth>> ListHealthAsync(CancellationToken cancellationToken) => QueryHealthAsync(null, cancellationToken);
 
     /// <summary>
-    /// The newest item <paramref name="sourceId"/> has delivered (<see cref="SourceHealth.LastNewEntry"/>), or null before
-    /// its first; one column, without the entry count the health carries.
-    /// </summary>
-    public async Task<DateTimeOffset?> GetNewestEntryAsync(string sourceId, CancellationToken cancellationToken) =>
-        await GetNewestEntryAsync(sourceId, null, cancellationToken);
-
-    /// <summary>
-    /// The newest stored item whose canonical key starts with <paramref name="keyPrefix"/> (a repo's releases, <c>gh:owner/repo@</c>,
-    /// by their dates), so one list of a source is judged by its own items; when none is stored (a repo just added), the
-    /// source's newest as <see cref="GetNewestEntryAsync(string, CancellationToken)"/> (null before the source stored anything).
+    /// The newest stored item of <paramref name="sourceId"/> whose canonical key starts with <paramref name="keyPrefix"/> (a
+    /// repo's releases, <c>gh:owner/repo@</c>, by their dates), so one list of a source is judged by its own items; when none
+    /// is stored (a repo just added) or no prefix is given, the newest item the source delivered
+    /// (<see cref="SourceHealth.LastNewEntry"/>); null before the source stored anything.
     /// </summary>
     public async Task<DateTimeOffset?> GetNewestEntryAsync(string sourceId, string? keyPrefix, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // The key range [prefix, prefix with its last character raised) reads the unique index on canonical_key.
+        // The source's own entries (its index), the prefix compared exactly: a key range would follow the database's
+        // collation, which on PostgreSQL in a language's locale orders 'gh:o/r@b1' after 'gh:o/rA' (punctuation ignored).
         command.CommandText = keyPrefix is not { Length: > 0 } ? "SELECT last_new_entry FROM sources WHERE id = @id" : """
-            SELECT coalesce((SELECT max(published) FROM entries WHERE canonical_key >= @from AND canonical_key < @to),
+            SELECT coalesce((SELECT max(published) FROM entries WHERE source_id = @id AND substr(canonical_key, 1, @length) = @prefix),
                             (SELECT last_new_entry FROM sources WHERE id = @id))
             """;
         command.AddParameter("@id", sourceId);
         if (keyPrefix is { Length: > 0 })
         {
-            command.AddParameter("@from", keyPrefix);
-            command.AddParameter("@to", keyPrefix[..^1] + (char)(keyPrefix[^1] + 1));
+            command.AddParameter("@length", keyPrefix.Length);
+            command.AddParameter("@prefix", keyPrefix);
         }
         return SqliteTime.ReadOrNull(await command.ExecuteScalarAsync(cancellationToken) ?? DBNull.Value);
     }

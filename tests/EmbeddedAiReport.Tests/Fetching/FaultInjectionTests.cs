@@ -378,12 +378,7 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
     [Fact]
     public async Task PollAsync_Fault15_RedirectLoop_StopsAtTheLimitWithAHint()
     {
-        Server.Map("loop.xml", context =>
-        {
-            context.Response.StatusCode = 302;
-            context.Response.Headers.Location = Server.Url("loop.xml").AbsoluteUri;
-            return Task.CompletedTask;
-        });
+        Server.MapRedirect("loop.xml", 302, Server.Url("loop.xml").AbsoluteUri);
 
         var result = await PollAsync("loop.xml");
 
@@ -395,12 +390,7 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
     [Fact]
     public async Task PollAsync_Fault16_RedirectToFileScheme_IsNotFollowed()
     {
-        Server.Map("to-file.xml", context =>
-        {
-            context.Response.StatusCode = 301;
-            context.Response.Headers.Location = "file:///etc/passwd";
-            return Task.CompletedTask;
-        });
+        Server.MapRedirect("to-file.xml", 301, "file:///etc/passwd");
 
         var result = await PollAsync("to-file.xml");
 

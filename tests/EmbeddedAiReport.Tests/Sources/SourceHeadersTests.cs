@@ -40,12 +40,7 @@ public sealed class SourceHeadersTests() : LoopbackTest(new TestServices(new Dat
 
     private Task<PollResult> PollAsync(SourceDefinition source) => Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
 
-    private void Redirect(LoopbackServer server, string path, Uri to) => server.Map(path, context =>
-    {
-        context.Response.StatusCode = 302;
-        context.Response.Headers.Location = to.AbsoluteUri;
-        return Task.CompletedTask;
-    });
+    private static void Redirect(LoopbackServer server, string path, Uri to) => server.MapRedirect(path, 302, to.AbsoluteUri);
 
     private static void AssertCredentials(HttpRequestRecord request)
     {

@@ -50,6 +50,14 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <summary>Serves <paramref name="handler"/> at <paramref name="path"/>.</summary>
     public void Map(string path, RequestDelegate handler) => _routes["/" + path.TrimStart('/')] = handler;
 
+    /// <summary>Answers <paramref name="status"/> (301, 302, 307…) at <paramref name="path"/> with <paramref name="location"/>.</summary>
+    public void MapRedirect(string path, int status, string location) => Map(path, context =>
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers.Location = location;
+        return Task.CompletedTask;
+    });
+
     /// <summary>Serves fixed bytes with an ETag, answering 304 to a matching If-None-Match.</summary>
     public void MapFile(string path, byte[] body, string contentType = "application/xml", string? etag = null)
     {

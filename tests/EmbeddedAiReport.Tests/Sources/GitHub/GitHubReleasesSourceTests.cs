@@ -163,12 +163,7 @@ public sealed class GitHubReleasesSourceTests() : LoopbackTest(new TestServices(
 
         // GitHub answers the old name with a permanent redirect to the new owner once the repo is transferred.
         Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
-        Server.Map("ggerganov/llama.cpp/releases.atom", context =>
-        {
-            context.Response.StatusCode = 301;
-            context.Response.Headers.Location = Server.Url("ggml-org/llama.cpp/releases.atom").AbsoluteUri;
-            return Task.CompletedTask;
-        });
+        Server.MapRedirect("ggerganov/llama.cpp/releases.atom", 301, Server.Url("ggml-org/llama.cpp/releases.atom").AbsoluteUri);
         var after = await Poller.PollAsync(source, CancellationToken.None);
 
         Assert.Equal(2, before.New);
@@ -287,12 +282,7 @@ public sealed class GitHubReleasesSourceTests() : LoopbackTest(new TestServices(
         await using var other = await LoopbackServer.StartAsync();
         other.MapFile("releases", System.Text.Encoding.UTF8.GetBytes("[" + Fixtures.Text("github-releases-api-json/releasedrafter_release_published.json") + "]"),
             "application/json");
-        Server.Map("repos/toolmantim/release-drafter-test-project/releases", context =>
-        {
-            context.Response.StatusCode = 307;
-            context.Response.Headers.Location = other.Url("releases").AbsoluteUri;
-            return Task.CompletedTask;
-        });
+        Server.MapRedirect("repos/toolmantim/release-drafter-test-project/releases", 307, other.Url("releases").AbsoluteUri);
         try
         {
             var result = await Poller.PollAsync(Source(

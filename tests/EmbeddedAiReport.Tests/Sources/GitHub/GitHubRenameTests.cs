@@ -116,12 +116,7 @@ public sealed class GitHubRenameTests : LoopbackTest
     [Fact]
     public async Task PollAsync_TemporaryRedirect_IsFollowedEachTimeAndNotRemembered()
     {
-        Server.Map("ggerganov/llama.cpp/releases.atom", context =>
-        {
-            context.Response.StatusCode = 302;
-            context.Response.Headers.Location = Server.Url("ggml-org/llama.cpp/releases.atom").AbsoluteUri;
-            return Task.CompletedTask;
-        });
+        Server.MapRedirect("ggerganov/llama.cpp/releases.atom", 302, Server.Url("ggml-org/llama.cpp/releases.atom").AbsoluteUri);
         Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
         var source = Assert.Single(Services.Sources(
             $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using EmbeddedAiReport.Normalizing;
 
 namespace EmbeddedAiReport.Dedup;
 
@@ -120,10 +121,5 @@ public sealed class StoryPrimary
     }
 
     // gh:owner/repo@tag → gh:owner/repo; null for anything that is not a release.
-    private static string? ReleaseRepository(Member member)
-    {
-        if (!member.CanonicalKey.StartsWith("gh:", StringComparison.Ordinal)) return null;
-        var at = member.CanonicalKey.IndexOf('@');
-        return at > 0 ? member.CanonicalKey[..at] : null;
-    }
+    private static string? ReleaseRepository(Member member) => GitHubRepo.RepositoryKeyOf(member.CanonicalKey);
 }

@@ -77,14 +77,14 @@ public sealed class DraftExplainer(DraftOptions options, IOptionsMonitor<Tagging
         {
             if (!byId.TryGetValue(id, out var entry)) continue;
             if (entry.StoryId is { } story) stories[$"story:{story}"] = id;
-            if (DraftSelector.RepositoryOf(entry.CanonicalKey) is { } repo) stories[repo] = id;
+            if (GitHubRepo.RepositoryKeyOf(entry.CanonicalKey) is { } repo) stories[repo] = id;
         }
         return stories;
     }
 
     private static long? Primary(StoredEntry entry, IReadOnlyDictionary<string, long> stories) =>
         (entry.StoryId is { } story && stories.TryGetValue($"story:{story}", out var primary)
-         || DraftSelector.RepositoryOf(entry.CanonicalKey) is { } repo && stories.TryGetValue(repo, out primary)) && primary != entry.Id ? primary : null;
+         || GitHubRepo.RepositoryKeyOf(entry.CanonicalKey) is { } repo && stories.TryGetValue(repo, out primary)) && primary != entry.Id ? primary : null;
 
     private static DraftDecision NotPrimary(StoredEntry primary, string where) => new(DraftDecisionKind.NotStoryPrimary,
         $"out: not its story's primary (the story is #{primary.Id} {TextCleaner.Truncate(primary.Title, 60)}, {where})", primary.Id);

@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
 using Microsoft.Extensions.Options;
@@ -76,7 +77,7 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
         var byRepo = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < stories.Count; i++)
         {
-            foreach (var repo in stories[i].Select(e => RepositoryOf(e.CanonicalKey)).OfType<string>())
+            foreach (var repo in stories[i].Select(e => GitHubRepo.RepositoryKeyOf(e.CanonicalKey)).OfType<string>())
             {
                 if (byRepo.TryGetValue(repo, out var other)) parent[Root(i)] = Root(other);
                 else byRepo[repo] = i;
@@ -85,10 +86,6 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
         return Enumerable.Range(0, stories.Count).GroupBy(Root)
             .Select(g => (g.SelectMany(i => stories[i]).ToList(), g.Count() > 1));
     }
-
-    /// <summary><c>gh:owner/repo</c> of a release key (<c>gh:owner/repo@tag</c>), else null: the releases the draft shows as one story.</summary>
-    internal static string? RepositoryOf(string key) =>
-        key.StartsWith("gh:", StringComparison.Ordinal) && key.IndexOf('@', StringComparison.Ordinal) is > 3 and var at ? key[..at] : null;
 
     private (DraftItem Item, string? Section, DateTimeOffset Time, bool Shortlisted, double Rank)? Story(List<StoredEntry> members, bool merged)
     {
@@ -99,7 +96,7 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
         // their work shows on; a paper joining the story later must not hide an edited write-up. Stories joined by their
         // repository show its newest release, as a story's primary is (StoryPrimary).
         var newestRelease = merged
-            ? members.Where(e => RepositoryOf(e.CanonicalKey) is not null).MaxBy(e => (e.Published ?? e.FirstSeen, e.Id))
+            ? members.Where(e => GitHubRepo.RepositoryKeyOf(e.CanonicalKey) is not null).MaxBy(e => (e.Published ?? e.FirstSeen, e.Id))
             : null;
         var shown = members
             .OrderByDescending(e => e.Status == "shortlisted")
@@ -132,7 +129,7 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
         }
         var distinct = links
             .Where(l => l.Target != e.CanonicalKey && !e.CanonicalKey.StartsWith(l.Target + "@", StringComparison.Ordinal)
-                        && (RepositoryOf(l.Target) is not { } repo || repo != RepositoryOf(e.CanonicalKey)))   // not its own repo's other releases
+                        && (GitHubRepo.RepositoryKeyOf(l.Target) is not { } repo || repo != GitHubRepo.RepositoryKeyOf(e.CanonicalKey)))   // not its own repo's other releases
             .DistinctBy(l => l.Target)
             .OrderBy(l => l.Kind == "arxiv" ? 0 : l.Kind == "github" ? 1 : 2)
             .ToList();

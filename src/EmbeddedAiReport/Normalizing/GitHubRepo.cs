@@ -30,6 +30,10 @@ public readonly partial record struct GitHubRepo
     /// <summary>The entry key of one release: <c>gh:owner/repo@tag</c> (the tag keeps its case).</summary>
     public string ReleaseKey(string tag) => $"{Key}@{tag}";
 
+    /// <summary>The repository's key of a release key (<c>gh:owner/repo@tag</c> → <c>gh:owner/repo</c>); null for any other key.</summary>
+    public static string? RepositoryKeyOf(string key) =>
+        key.StartsWith("gh:", StringComparison.Ordinal) && key.IndexOf('@', StringComparison.Ordinal) is > 3 and var at ? key[..at] : null;
+
     public string Url => $"https://github.com/{FullName}";
 
     public bool Equals(GitHubRepo other) =>

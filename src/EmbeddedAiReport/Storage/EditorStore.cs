@@ -114,7 +114,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
 
     // The columns EntryStore.Read expects (overrides applied), then the covering issue's date, the source's own text where
     // overridden, the tags, the window time and whether its page was found gone.
-    private const string ListSql = """
+    private const string ListSql = $"""
         WITH story_issues AS (   -- the first issue that published a member of each story, found once, not per entry
             SELECT p.story_id, min(i.date) AS date FROM issue_items ii JOIN entries p ON p.canonical_key = ii.canonical_key
             JOIN issues i ON i.id = ii.issue_id WHERE p.story_id IS NOT NULL GROUP BY p.story_id)
@@ -124,7 +124,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
                coalesce((SELECT min(i.date) FROM issue_items ii JOIN issues i ON i.id = ii.issue_id WHERE ii.canonical_key = e.canonical_key), si.date),
                CASE WHEN o.title IS NOT NULL THEN e.title END, CASE WHEN o.summary IS NOT NULL THEN e.summary END,
                CASE WHEN o.section IS NOT NULL THEN e.section END, e.tags, e.window_time,
-               EXISTS (SELECT 1 FROM entry_pages g WHERE g.entry_key = e.canonical_key AND g.outcome = 'gone')
+               {PageStore.PageGoneSql}
         FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id LEFT JOIN story_issues si ON si.story_id = e.story_id
         WHERE e.window_time >= @from AND e.window_time < @to
         ORDER BY e.id

@@ -24,13 +24,13 @@ public sealed class EntryStore(ReportDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginReadAsync(connection, cancellationToken);   // a read snapshot: both queries see the same data
-        await using var command = connection.CreateCommand(transaction, """
+        await using var command = connection.CreateCommand(transaction, $"""
             SELECT e.id, e.source_id, e.kind, e.canonical_key, e.url, coalesce(o.title, e.title), coalesce(o.summary, e.summary), e.account,
                    e.published, e.first_seen, coalesce(o.section, e.section), e.prefix, e.version, e.score, e.status, e.story_id,
                    ps.id IS NOT NULL, o.position, ps.id IS NOT NULL AND ps.primary_pinned,
                    (o.title IS NOT NULL OR o.summary IS NOT NULL OR o.section IS NOT NULL OR o.position IS NOT NULL),
                    o.summary IS NOT NULL,
-                   EXISTS (SELECT 1 FROM entry_pages g WHERE g.entry_key = e.canonical_key AND g.outcome = 'gone')
+                   {PageStore.PageGoneSql}
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
                  LEFT JOIN stories ps ON ps.id = e.story_id AND ps.primary_entry_id = e.id   -- the story this entry is the primary of
             WHERE e.window_time >= @from AND e.window_time < @to

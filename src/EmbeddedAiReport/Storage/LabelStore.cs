@@ -84,9 +84,9 @@ public sealed class LabelStore(ReportDatabase database)
             var from = Midnight(first, zone);
             var to = Midnight(issues[i].LastDay.AddDays(1), zone);
             // Not what the draft leaves out by itself (DraftSelector): articles whose page was found gone, withdrawn papers.
-            var window = await ListAsync(connection, transaction, """
+            var window = await ListAsync(connection, transaction, $"""
                 e.status = 'candidate' AND e.window_time >= @from AND e.window_time < @to
-                AND NOT EXISTS (SELECT 1 FROM entry_pages g WHERE g.entry_key = e.canonical_key AND g.outcome = 'gone')
+                AND NOT {PageStore.PageGoneSql}
                 """,
                 [("@from", SqliteTime.Write(from)), ("@to", SqliteTime.Write(to))], cancellationToken);
             var date = issues[i].Date;

@@ -15,6 +15,12 @@ namespace EmbeddedAiReport.Storage;
 /// </remarks>
 public sealed class PageStore(ReportDatabase database)
 {
+    /// <summary>
+    /// SQL true when the page of the entry aliased <c>e</c> was found gone (deleted, expired) after the entry was stored:
+    /// <see cref="StoredEntry.IsPageGone"/>, which the draft and the training labels leave out.
+    /// </summary>
+    internal const string PageGoneSql = "EXISTS (SELECT 1 FROM entry_pages g WHERE g.entry_key = e.canonical_key AND g.outcome = 'gone')";
+
     private static readonly JsonSerializerOptions Json = new JsonSerializerOptions(JsonSerializerDefaults.Web).With();
 
     /// <summary>The stored pages of <paramref name="entryKeys"/>, by key.</summary>

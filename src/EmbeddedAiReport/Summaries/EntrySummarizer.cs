@@ -101,8 +101,12 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
         }
         if (answer is SummaryAnswer.Failed failed) return (new(source, SummaryOutcome.Failed, failed.Reason), true, failed.RetryAt);
 
-        var text = SummaryCheck.Normalize(((SummaryAnswer.Answered)answer).Text);
-        var problem = SummaryCheck.Problem(text, source.Title + "\n" + source.Text, settings);
+        // A reasoning model's thinking is not the answer; an answer the token limit cut is not a finished 摘要.
+        var answered = (SummaryAnswer.Answered)answer;
+        var reply = SummaryCheck.WithoutReasoning(answered.Text);
+        var text = SummaryCheck.Normalize(reply ?? "");
+        var problem = SummaryCheck.Unfinished(reply is null, answered.Cut, text, settings.MaxOutputTokens)
+            ?? SummaryCheck.Problem(text, source.Title + "\n" + source.Text, settings);
         await store.SaveAsync(source, model, version, text, problem is null ? text : null, problem, cancellationToken);
         if (problem is not null) logger.Refused(source.EntryId, problem);
         return (new(source, problem is null ? SummaryOutcome.Accepted : SummaryOutcome.Refused, problem ?? text), true, null);

@@ -6,7 +6,8 @@ public abstract record SummaryAnswer
     private SummaryAnswer() { }
 
     /// <summary>The model answered; <paramref name="Text"/> may be empty.</summary>
-    public sealed record Answered(string Text) : SummaryAnswer;
+    /// <param name="Cut">The answer stopped at the token limit (finish reason <c>length</c>), not where the model ended it.</param>
+    public sealed record Answered(string Text, bool Cut = false) : SummaryAnswer;
 
     /// <summary>No usable answer: unreachable, timed out, an HTTP error, a malformed body.</summary>
     /// <param name="RetryAt">When the endpoint asked to be called again (a 429's Retry-After), if it did.</param>

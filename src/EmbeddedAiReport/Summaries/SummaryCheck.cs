@@ -22,6 +22,36 @@ internal static partial class SummaryCheck
         return Whitespace().Replace(text, " ").Trim();
     }
 
+    /// <summary>
+    /// The answer without the model's reasoning: what follows its last <c>&lt;/think&gt;</c> (Qwen3, DeepSeek-R1 and other
+    /// reasoning models write their thinking first, inside <c>&lt;think&gt;…&lt;/think&gt;</c>, or only the closing tag when the
+    /// chat template opened it; an empty block when thinking is off); null when it is only reasoning (a <c>&lt;think&gt;</c> never
+    /// closed: the token limit ran out while the model was thinking).
+    /// </summary>
+    public static string? WithoutReasoning(string answer)
+    {
+        var end = answer.LastIndexOf(ThinkEnd, StringComparison.OrdinalIgnoreCase);
+        if (end >= 0) return answer[(end + ThinkEnd.Length)..];
+        return ThinkStart().IsMatch(answer) ? null : answer;
+    }
+
+    /// <summary>Why an answer that did not end as the model meant it to is not used, or null when it did.</summary>
+    /// <param name="reasoningOnly">The answer was only the model's reasoning (<see cref="WithoutReasoning"/> gave null).</param>
+    /// <param name="cut">The server stopped the answer at the token limit.</param>
+    /// <param name="text">The answer's text without the reasoning, normalized.</param>
+    public static string? Unfinished(bool reasoningOnly, bool cut, string text, int maxOutputTokens)
+    {
+        if (reasoningOnly)
+            return $"only the model's reasoning: its <think> block did not end within MaxOutputTokens ({maxOutputTokens}); " +
+                "raise Summaries:MaxOutputTokens or turn the model's thinking off";
+        if (!cut) return null;
+        return text.Length == 0
+            ? $"no answer within MaxOutputTokens ({maxOutputTokens}): a reasoning model may have spent them thinking; raise Summaries:MaxOutputTokens or turn its thinking off"
+            : $"unfinished: cut at MaxOutputTokens ({maxOutputTokens}); raise Summaries:MaxOutputTokens";
+    }
+
+    private const string ThinkEnd = "</think>";
+
     /// <summary>Why <paramref name="summary"/> (normalized) must not be used for <paramref name="source"/>, or null when it passes.</summary>
     public static string? Problem(string summary, string source, SummariesOptions options)
     {
@@ -93,4 +123,7 @@ internal static partial class SummaryCheck
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"^\s*<think>", RegexOptions.IgnoreCase)]
+    private static partial Regex ThinkStart();
 }

@@ -141,6 +141,44 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         Assert.Equal(0, (await SummarizeAsync()).Calls);   // a refused answer is stored too: the same input is not asked again
     }
 
+    // How reasoning models answer through OpenAI-compatible servers (Qwen3's and DeepSeek-R1's chat templates; Qwen's
+    // quickstart parses the thinking off at the last </think>): the block first, only its closing tag when the template opened
+    // it, an empty block with thinking turned off. The thinking here invents a number (45) and alone exceeds MaxLength.
+    [Theory]
+    [InlineData("<think>\n好的，用户让我为这篇论文写一段中文摘要。原文说在骁龙 8 Gen 2 上比 FP16 快 3.1 倍，我不能写成 45 倍。{0}\n</think>\n\n{1}")]
+    [InlineData("好的，我需要把这段英文摘要翻译成中文，保留所有数字。{0}\n</think>\n\n摘要：{1}")]
+    [InlineData("<think>\n\n</think>\n\n{1}")]
+    public async Task Summarize_ReasoningModelsThinkingBeforeTheAnswer_IsNotTheAnswer(string shape)
+    {
+        await StartAsync();
+        _chat.AnswerFor(PaperTitle, FakeReply.Answer(string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, new string('想', 400), Chinese)));
+
+        var run = await SummarizeAsync();
+
+        Assert.Equal(SummaryOutcome.Accepted, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Contains($"摘要：{Chinese}  \n", await DraftAsync());
+    }
+
+    [Theory]
+    [InlineData("<think>\n好的，用户让我为这篇论文写一段中文摘要。首先，TinyQuant 是一种训练后量化方法",
+        "only the model's reasoning: its <think> block did not end within MaxOutputTokens (400); raise Summaries:MaxOutputTokens or turn the model's thinking off")]
+    [InlineData("",
+        "no answer within MaxOutputTokens (400): a reasoning model may have spent them thinking; raise Summaries:MaxOutputTokens or turn its thinking off")]
+    [InlineData("作者提出了 TinyQuant，一种面向移动端 NPU 的视觉 Transformer 训练后量化方法，用逐通道的",
+        "unfinished: cut at MaxOutputTokens (400); raise Summaries:MaxOutputTokens")]
+    public async Task Summarize_AnswerCutAtTheTokenLimit_KeepsTheSourceText_AndSaysWhatToRaise(string answer, string reason)
+    {
+        await StartAsync();
+        _chat.AnswerFor(PaperTitle, FakeReply.Cut(answer));
+
+        var run = await SummarizeAsync();
+
+        var item = run.Items.Single(i => i.Source.Title == PaperTitle);
+        Assert.Equal((SummaryOutcome.Refused, reason), (item.Outcome, item.Detail));
+        Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());
+        Assert.Equal($"the source text (the answer of fake-model was refused: {reason})", await ExplainAsync("arxiv:2402.14702"));
+    }
+
     [Fact]
     public async Task Summarize_MalformedBody_KeepsTheSourceText_OneWarning_HealthFailing()
     {

@@ -52,6 +52,15 @@ public sealed class SummaryCheckTests
     public void Normalize_DropsTheLabelAndJoinsLines(string answer, string expected) => Assert.Equal(expected, SummaryCheck.Normalize(answer));
 
     [Theory]
+    [InlineData("<think>\n先想一想。\n</think>\n\n作者提出了一种方法。", "\n\n作者提出了一种方法。")]
+    [InlineData("先想一想。</think>作者提出了一种方法。", "作者提出了一种方法。")]            // the template opened the block
+    [InlineData("<THINK>a</think>b</think>作者提出了一种方法。", "作者提出了一种方法。")]     // after the last one
+    [InlineData("作者提出了一种方法。", "作者提出了一种方法。")]
+    [InlineData("  <think>\n先想一想，首先", null)]                                        // never closed: only reasoning
+    public void WithoutReasoning_KeepsWhatFollowsTheThinking(string answer, string? expected) =>
+        Assert.Equal(expected, SummaryCheck.WithoutReasoning(answer));
+
+    [Theory]
     [InlineData("TinyQuant keeps weights in 4 bits.", 0.0)]
     [InlineData("作者提出了量化方法", 1.0)]
     [InlineData("MobileNet很快", 2.0 / 11)]

@@ -51,7 +51,7 @@ public sealed class FakeChatServer : IAsyncDisposable
         {
             case FakeReplyKind.Answer:
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(Completion(reply.Text, request.Model));
+                await context.Response.WriteAsync(Completion(reply.Text, request.Model, reply.FinishReason));
                 break;
             case FakeReplyKind.TooManyRequests:
                 context.Response.StatusCode = 429;
@@ -68,7 +68,7 @@ public sealed class FakeChatServer : IAsyncDisposable
         }
     }
 
-    private static string Completion(string text, string model) => new JsonObject
+    private static string Completion(string text, string model, string finishReason) => new JsonObject
     {
         ["id"] = "chatcmpl-fake",
         ["object"] = "chat.completion",
@@ -78,7 +78,7 @@ public sealed class FakeChatServer : IAsyncDisposable
         {
             ["index"] = 0,
             ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = text },
-            ["finish_reason"] = "stop",
+            ["finish_reason"] = finishReason,
         }),
         ["usage"] = new JsonObject { ["prompt_tokens"] = 900, ["completion_tokens"] = 150, ["total_tokens"] = 1050 },
     }.ToJsonString();
@@ -92,9 +92,11 @@ public sealed record ChatRequestRecord(string Prompt, string Model, string Autho
 public enum FakeReplyKind { Answer, TooManyRequests, Malformed, Silent }
 
 /// <summary>What the fake answers to one request.</summary>
-public sealed record FakeReply(FakeReplyKind Kind, string Text = "", int RetryAfterSeconds = 0)
+public sealed record FakeReply(FakeReplyKind Kind, string Text = "", int RetryAfterSeconds = 0, string FinishReason = "stop")
 {
     public static FakeReply Answer(string text) => new(FakeReplyKind.Answer, text);
+    /// <summary>An answer the server stopped at the request's max_tokens (finish reason <c>length</c>).</summary>
+    public static FakeReply Cut(string text) => new(FakeReplyKind.Answer, text, FinishReason: "length");
     public static FakeReply TooManyRequests(int retryAfterSeconds) => new(FakeReplyKind.TooManyRequests, RetryAfterSeconds: retryAfterSeconds);
     public static FakeReply Malformed { get; } = new(FakeReplyKind.Malformed);
     public static FakeReply Silent { get; } = new(FakeReplyKind.Silent);

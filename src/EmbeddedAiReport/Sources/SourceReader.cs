@@ -143,8 +143,9 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
 
     /// <summary>
     /// A newest-first list (<see cref="NewestFirst"/>): its next page is read only while the pages are newer than the newest
-    /// item the source stored before (every page at its first poll), up to <see cref="MaxCatchUpPages"/>; a source that
-    /// stored items before and was outrun (a repo releasing several builds a day) hears that items between may be missing.
+    /// item of the list the source stored before (every page at the list's first poll: none stored yet, also for a repo just
+    /// added to a source that stores others), up to <see cref="MaxCatchUpPages"/>; a list with items stored before that was
+    /// outrun (a repo releasing several builds a day) says that items between may be missing.
     /// </summary>
     private async Task<Uri?> CatchUpAsync(Reading read, NewestFirst slice, Uri? next, int page)
     {

@@ -177,7 +177,7 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
                     logger.PagingStopped(read.Source.Id, address.AbsoluteUri, stopped);
                     read.Tracker.Warn($"{address}: paging stopped: {stopped}");
                 }
-                if (page == 0) read.NewValidators[request.Uri.AbsoluteUri] = Remember(read, request, fetched, stored);
+                if (page == 0) read.NewValidators[request.Uri.AbsoluteUri] = Remember(read, request, fetched, parsed, stored);
                 read.Slice = parsed.Slice;
                 return parsed.Next;
             case ParseOutcome.WrongFormat wrong:
@@ -205,12 +205,12 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
 
     // The validators to keep for the request. A permanent redirect its kind names (a renamed repo) is kept with them, so later
     // polls ask there directly; the operator hears of it at every poll (the source's warning) and once in the log.
-    private HttpValidators Remember(Reading read, SourceRequest request, FetchOutcome.Fetched fetched, HttpValidators stored)
+    private HttpValidators Remember(Reading read, SourceRequest request, FetchOutcome.Fetched fetched, ParseOutcome.Parsed parsed, HttpValidators stored)
     {
         var validators = fetched.Validators;
         if (fetched.Moved is { } moved)
         {
-            if (read.Kind.Moved(read.Source, request, moved, fetched.Document) is { } note)
+            if (read.Kind.Moved(read.Source, request, moved, parsed) is { } note)
             {
                 if (note != stored.MovedNote) logger.Moved(read.Source.Id, note);
                 validators = validators with { MovedTo = moved.Target, MovedNote = note };

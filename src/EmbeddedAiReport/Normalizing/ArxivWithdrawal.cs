@@ -15,6 +15,9 @@ public static partial class ArxivWithdrawal
     /// <summary>True when <paramref name="text"/> (an abstract) starts with a withdrawal notice.</summary>
     public static bool IsNotice(string? text) => text is not null && Notice().IsMatch(text);
 
+    /// <summary>True when <paramref name="key"/> is an arXiv paper's (<c>arxiv:…</c>) and <paramref name="text"/>, its abstract as a source gave it, the withdrawal notice.</summary>
+    public static bool Withdraws(string key, string? text) => key.StartsWith("arxiv:", StringComparison.Ordinal) && IsNotice(text);
+
     [GeneratedRegex(@"^\s*(?:arXiv:\S+\s+Announce\s+Type:\s*[a-z\-]+\s+Abstract:\s*)?(?:(?:this|the)\s+(?:paper|article|manuscript|submission|preprint|work)\s+(?:has\s+been|is|was)\s+withdrawn|withdrawn(?:\s*[.:;,(]|\s+(?:by|due|because|for)\b|\s*$))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Notice();
 }

@@ -30,10 +30,10 @@ public interface ISourceKind
 
     /// <summary>
     /// What to tell the operator when <paramref name="request"/> was answered, through permanent redirects, from
-    /// <paramref name="target"/> (<paramref name="document"/>): the address is then remembered and asked first by later
-    /// polls. Null (the default): follow the redirect at each poll, as any other.
+    /// <paramref name="target"/> (the document <see cref="Parse"/> read as <paramref name="parsed"/>): the address is then
+    /// remembered and asked first by later polls. Null (the default): follow the redirect at each poll, as any other.
     /// </summary>
-    string? Moved(SourceDefinition source, SourceRequest request, Fetching.PermanentRedirect target, FetchedDocument document) => null;
+    string? Moved(SourceDefinition source, SourceRequest request, Fetching.PermanentRedirect target, ParseOutcome.Parsed parsed) => null;
 
     /// <summary>
     /// How long the source may go without a new entry while its polls succeed before it counts as stale

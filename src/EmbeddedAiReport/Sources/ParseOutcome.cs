@@ -14,8 +14,10 @@ public abstract record ParseOutcome
     /// is then read only while the slice is newer than everything the source stored before, and the operator is warned
     /// when it is and no further page is read.
     /// </param>
+    /// <param name="Name">What the document calls the list it holds, when that may differ from the request's (a repo's
+    /// <c>owner/name</c> after a rename): read by <see cref="ISourceKind.Moved"/>, which so need not parse the document again.</param>
     public sealed record Parsed(IReadOnlyList<CandidateEntry> Entries, IReadOnlyList<string> Skipped, Uri? Next = null, string? Warning = null, string? Stopped = null,
-        NewestFirst? Slice = null) : ParseOutcome;
+        NewestFirst? Slice = null, string? Name = null) : ParseOutcome;
 
     /// <summary>Not the expected format (an HTML error page where a feed was expected, broken XML).</summary>
     public sealed record WrongFormat(string Reason) : ParseOutcome;

@@ -39,25 +39,8 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
             var errorsBefore = read.Errors.Count;
             // A remembered permanent redirect (a renamed repo) is asked directly, not through the old address each time.
             Uri? next = validators.GetValueOrDefault(request.Uri.AbsoluteUri)?.MovedTo ?? request.Uri;
-            for (var page = 0; next is not null && page < MaxPages; page++)
-            {
-                var held = (kind as IRequestBudget)?.Hold(source, request);
-                if (held is not null && page > 0)
-                {
-                    // A further page of a list already read: what was read stands, the rest waits for a later poll.
-                    tracker.Warn($"{next}: not read: {held}; what it lists may be missing");
-                    break;
-                }
-                if (held is not null)
-                {
-                    read.AllNotModified = false;
-                    if (!read.Errors.Contains(held)) read.Errors.Add(held);
-                    read.WaitUntil(((IRequestBudget)kind).HeldUntil(source, request));
-                    tracker.SourceWide();
-                    break;
-                }
+            for (var page = 0; next is not null && page < MaxPages && !Held(read, request, next, page); page++)
                 next = await ReadPageAsync(read, request, next, page);
-            }
             tracker.Done(request, read.Errors.Skip(errorsBefore));
         }
         return new SourceRead(read.Entries, read.Errors, read.LastStatus, read.Bytes, read.AllNotModified, read.RetryAfter, read.NewValidators)
@@ -66,12 +49,30 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         };
     }
 
-    // Fetches and parses one page; returns the next page to read, if any.
-    private async Task<Uri?> ReadPageAsync(Reading read, SourceRequest request, Uri address, int page)
+    // A request budget (an API's rate limit) holds the request: true when it does, said as an error of the request (its
+    // first page) or as a warning (a further page of a list already read: what was read stands, the rest waits for a later poll).
+    private static bool Held(Reading read, SourceRequest request, Uri address, int page)
+    {
+        if (read.Kind is not IRequestBudget budget || budget.Hold(read.Source, request) is not { } held) return false;
+        if (page > 0)
+        {
+            read.Tracker.Warn($"{address}: not read: {held}; what it lists may be missing");
+            return true;
+        }
+        read.AllNotModified = false;
+        if (!read.Errors.Contains(held)) read.Errors.Add(held);
+        read.WaitUntil(budget.HeldUntil(read.Source, request));
+        read.Tracker.SourceWide();
+        return true;
+    }
+
+    // Fetches and parses one page; returns the next page to read, if any. forgotMove: the request's kept permanent redirect was
+    // just forgotten, so its own address is asked without the validators stored with the redirect.
+    private async Task<Uri?> ReadPageAsync(Reading read, SourceRequest request, Uri address, int page, bool forgotMove = false)
     {
         var (kind, source) = (read.Kind, read.Source);
         // Validators are kept by the request's own address, also when a remembered redirect sends it elsewhere.
-        var stored = page == 0 && read.StoredValidators.TryGetValue(request.Uri.AbsoluteUri, out var v) ? v : HttpValidators.None;
+        var stored = page == 0 && !forgotMove && read.StoredValidators.TryGetValue(request.Uri.AbsoluteUri, out var v) ? v : HttpValidators.None;
         // A next page or a discovered feed is an address the document named, as a redirect's is: the request's headers
         // (a source's credentials) go there only on the request's own origin.
         var headers = request.Headers is { } own && !FetchRequest.SameOrigin(request.Uri, address) ? FetchRequest.CrossOriginOnly(own) : request.Headers;
@@ -114,6 +115,16 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
                     read.Errors.Add($"{address}: {outcome.Describe()}");
                 }
                 return null;
+            // A kept permanent redirect whose target is now gone (the repo renamed back or deleted, a wrong redirect) is forgotten,
+            // and the address in sources.json asked instead, once: it may work, and the source would otherwise fail at every poll.
+            case FetchOutcome.HttpFailure { Status: 404 or 410 } lost when page == 0 && stored.MovedTo == address:
+                read.AllNotModified = false;
+                var forgotten = $"{request.Label ?? request.Uri.AbsoluteUri}: {address}, where it had moved, answered HTTP {lost.Status} {lost.Reason}; " +
+                    $"the move is forgotten and the configured {request.Uri} asked instead";
+                logger.MoveForgotten(source.Id, forgotten);
+                read.Tracker.Warn(forgotten);
+                read.NewValidators[request.Uri.AbsoluteUri] = HttpValidators.None;   // also when the address itself fails
+                return Held(read, request, request.Uri, page) ? null : await ReadPageAsync(read, request, request.Uri, page, forgotMove: true);
             default:
                 read.AllNotModified = false;
                 if (outcome is FetchOutcome.HttpFailure failure)
@@ -132,8 +143,9 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
 
     /// <summary>
     /// A newest-first list (<see cref="NewestFirst"/>): its next page is read only while the pages are newer than the newest
-    /// item the source stored before (every page at its first poll), up to <see cref="MaxCatchUpPages"/>; a source that
-    /// stored items before and was outrun (a repo releasing several builds a day) hears that items between may be missing.
+    /// item of the list the source stored before (every page at the list's first poll: none stored yet, also for a repo just
+    /// added to a source that stores others), up to <see cref="MaxCatchUpPages"/>; a list with items stored before that was
+    /// outrun (a repo releasing several builds a day) says that items between may be missing.
     /// </summary>
     private async Task<Uri?> CatchUpAsync(Reading read, NewestFirst slice, Uri? next, int page)
     {
@@ -165,7 +177,7 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
                     logger.PagingStopped(read.Source.Id, address.AbsoluteUri, stopped);
                     read.Tracker.Warn($"{address}: paging stopped: {stopped}");
                 }
-                if (page == 0) read.NewValidators[request.Uri.AbsoluteUri] = Remember(read, request, fetched, stored);
+                if (page == 0) read.NewValidators[request.Uri.AbsoluteUri] = Remember(read, request, fetched, parsed, stored);
                 read.Slice = parsed.Slice;
                 return parsed.Next;
             case ParseOutcome.WrongFormat wrong:
@@ -193,12 +205,12 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
 
     // The validators to keep for the request. A permanent redirect its kind names (a renamed repo) is kept with them, so later
     // polls ask there directly; the operator hears of it at every poll (the source's warning) and once in the log.
-    private HttpValidators Remember(Reading read, SourceRequest request, FetchOutcome.Fetched fetched, HttpValidators stored)
+    private HttpValidators Remember(Reading read, SourceRequest request, FetchOutcome.Fetched fetched, ParseOutcome.Parsed parsed, HttpValidators stored)
     {
         var validators = fetched.Validators;
         if (fetched.Moved is { } moved)
         {
-            if (read.Kind.Moved(read.Source, request, moved, fetched.Document) is { } note)
+            if (read.Kind.Moved(read.Source, request, moved, parsed) is { } note)
             {
                 if (note != stored.MovedNote) logger.Moved(read.Source.Id, note);
                 validators = validators with { MovedTo = moved.Target, MovedNote = note };

@@ -33,4 +33,7 @@ internal static partial class SourcesLog
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "{SourceId}: {Note}")]
     public static partial void Moved(this ILogger logger, string sourceId, string note);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "{SourceId}: {Note}")]
+    public static partial void MoveForgotten(this ILogger logger, string sourceId, string note);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Data.Common;
+using EmbeddedAiReport.Normalizing;
 
 namespace EmbeddedAiReport.Storage;
 
@@ -9,8 +10,8 @@ namespace EmbeddedAiReport.Storage;
 /// already chosen, under an id given here (the caller's write transaction holds the database's write lock, so ids above
 /// the highest stored one are free; every insert, the upsert's too, names its id, so PostgreSQL's identity sequence is
 /// never used and ids are the same on both providers). Others go through <see cref="UpsertAsync"/>: one entry per canonical key; the source
-/// that first stored it, or any source bringing a higher version (arXiv v2), may update it in place; another source
-/// seeing the same article does not overwrite it.
+/// that first stored it, or any source bringing a higher version (arXiv v2) or an arXiv withdrawal notice of no stated version,
+/// may update it in place; another source seeing the same article does not overwrite it.
 /// <para>
 /// Late arrivals: an entry's window time is its published time (first seen when the source gives none), except while the
 /// latest recorded issue is a published one: an entry first seen after that issue was recorded and dated inside the
@@ -35,11 +36,13 @@ internal sealed class EntryBatch : IDisposable
                                THEN CASE WHEN entries.first_seen > @lateSince THEN excluded.window_time ELSE excluded.published END
                                ELSE entries.window_time END,
             updated = excluded.updated,
-            content_hash = excluded.content_hash, prefix = excluded.prefix, version = excluded.version,
+            content_hash = excluded.content_hash, prefix = excluded.prefix,
+            version = CASE WHEN @withdrawal THEN entries.version + 1 ELSE excluded.version END,
             score = excluded.score, section = excluded.section, tags = excluded.tags
         WHERE excluded.content_hash <> entries.content_hash
-          AND (entries.source_id = excluded.source_id OR coalesce(excluded.version, 0) > coalesce(entries.version, 0))
-          AND coalesce(excluded.version, 0) >= coalesce(entries.version, 0)
+          AND (@withdrawal
+               OR (entries.source_id = excluded.source_id OR coalesce(excluded.version, 0) > coalesce(entries.version, 0))
+                  AND coalesce(excluded.version, 0) >= coalesce(entries.version, 0))
         RETURNING id, first_fetch_id = @fetch, window_time, story_id;
         """;
 
@@ -102,7 +105,7 @@ internal sealed class EntryBatch : IDisposable
         (_sourceId, _fetchId, _now) = (sourceId, fetchId, now);
     }
 
-    private DbCommand Upsert => _upsert ??= LateSince(OfThisPoll(Command(UpsertSql, [.. EntryColumns, "@id", "@lateSince"])));
+    private DbCommand Upsert => _upsert ??= LateSince(OfThisPoll(Command(UpsertSql, [.. EntryColumns, "@id", "@lateSince", "@withdrawal"])));
 
     private DbCommand Insert => _insert ??= OfThisPoll(Command(InsertSql, [.. EntryColumns, "@id", "@story"]));
 
@@ -192,6 +195,10 @@ internal sealed class EntryBatch : IDisposable
         Bind(upsert, write, entry, ReferenceEquals(entry, write.Candidate) ? contentHash : null);
         BindWindow(upsert, entry);
         upsert.Parameters["@id"].Value = NextId;   // used only when the row is new
+        // An arXiv withdrawal notice that names no version (arxiv-listing's /new, a feed source reading rss.arxiv.org) is the
+        // paper's newest version whatever the stored entry holds ("a withdrawal creates a new version", arXiv's help): it
+        // updates the entry from any source, as one version more. A withdrawal with its version (arxiv-rss, the API) is compared as any version.
+        upsert.Parameters["@withdrawal"].Value = entry.Version is null && ArxivWithdrawal.Withdraws(entry.CanonicalKey, entry.Summary);
         long id;
         UpsertedEntry upserted;
         await using (var reader = await _pipeline.ReadAsync(upsert, cancellationToken))

@@ -261,9 +261,9 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
 
     /// <summary>
     /// The newest stored item of <paramref name="sourceId"/> whose canonical key starts with <paramref name="keyPrefix"/> (a
-    /// repo's releases, <c>gh:owner/repo@</c>, by their dates), so one list of a source is judged by its own items; when none
-    /// is stored (a repo just added) or no prefix is given, the newest item the source delivered
-    /// (<see cref="SourceHealth.LastNewEntry"/>); null before the source stored anything.
+    /// repo's releases, <c>gh:owner/repo@</c>, by their dates), so one list of a source is judged by its own items: null while
+    /// none is stored (the list's first poll, also for a repo added to a source that stores others). Without a prefix, the
+    /// newest item the source delivered (<see cref="SourceHealth.LastNewEntry"/>); null before the source stored anything.
     /// </summary>
     public async Task<DateTimeOffset?> GetNewestEntryAsync(string sourceId, string? keyPrefix, CancellationToken cancellationToken)
     {
@@ -271,10 +271,8 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         await using var command = connection.CreateCommand();
         // The source's own entries (its index), the prefix compared exactly: a key range would follow the database's
         // collation, which on PostgreSQL in a language's locale orders 'gh:o/r@b1' after 'gh:o/rA' (punctuation ignored).
-        command.CommandText = keyPrefix is not { Length: > 0 } ? "SELECT last_new_entry FROM sources WHERE id = @id" : """
-            SELECT coalesce((SELECT max(published) FROM entries WHERE source_id = @id AND substr(canonical_key, 1, @length) = @prefix),
-                            (SELECT last_new_entry FROM sources WHERE id = @id))
-            """;
+        command.CommandText = keyPrefix is not { Length: > 0 } ? "SELECT last_new_entry FROM sources WHERE id = @id"
+            : "SELECT max(published) FROM entries WHERE source_id = @id AND substr(canonical_key, 1, @length) = @prefix";
         command.AddParameter("@id", sourceId);
         if (keyPrefix is { Length: > 0 })
         {

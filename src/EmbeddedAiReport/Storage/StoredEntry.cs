@@ -51,7 +51,7 @@ public sealed record StoredEntry(
     public bool IsLateArrival => WindowTime is { } time && time != (Published ?? FirstSeen);
 
     /// <summary>True for an arXiv paper whose latest version, as its source gave it, is a withdrawal notice.</summary>
-    public bool IsWithdrawnPaper => CanonicalKey.StartsWith("arxiv:", StringComparison.Ordinal) && ArxivWithdrawal.IsNotice(SourceSummary ?? Summary);
+    public bool IsWithdrawnPaper => ArxivWithdrawal.Withdraws(CanonicalKey, SourceSummary ?? Summary);
 
     /// <summary>
     /// True when the entry's page was found gone (a deleted or expired WeChat article) after the entry was stored: drafts

@@ -56,9 +56,9 @@ public sealed class ArxivListingSource : ISourceKind
         foreach (var paper in listing.Papers)
         {
             // A withdrawal is a replacement whose abstract is the notice (/new shows replacements' abstracts too): stored
-            // whatever 'keep' says, as arxiv-rss does. The page names no version, but a withdrawal is a new one, so at least
-            // v2: enough to update the paper's v1 entry, while its prefix and link stay without a version (the latest).
-            if (ArxivWithdrawal.IsNotice(paper.Abstract)) entries.Add(paper.ToCandidate(source, document.Received) with { Version = paper.Id.Version ?? 2 });
+            // whatever 'keep' says, as arxiv-rss does. The page names no version; a withdrawal without one updates the stored
+            // paper whatever version it holds (see EntryBatch), and its prefix and link stay without a version (the latest).
+            if (ArxivWithdrawal.IsNotice(paper.Abstract)) entries.Add(paper.ToCandidate(source, document.Received));
             else if (keep.Keeps(paper.Announcement)) entries.Add(paper.ToCandidate(source, document.Received));
             else skipped.Add($"{paper.Id}: {paper.Announcement} not kept (see 'keep')");
         }

@@ -69,19 +69,18 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
             else if (!settings.KeepsTag(release.Tag)) skipped.Add($"{requested} {release.Tag}: tag filtered out by includeTags/excludeTags");
             else entries.Add(ToEntry(release, requested, request));
         }
-        return new ParseOutcome.Parsed(entries, skipped, Next(settings, document), parsed.Warning, Slice: Slice(settings, document, requested, parsed.Releases));
+        return new ParseOutcome.Parsed(entries, skipped, Next(settings, document), parsed.Warning, Slice: Slice(settings, document, requested, parsed.Releases),
+            Name: parsed.Releases.Select(r => r.Repo.FullName).FirstOrDefault());
     }
 
     /// <summary>The rename GitHub's permanent redirect says (REST <c>/repositories/ID</c>, the feed at its new name), for the operator.</summary>
-    public string? Moved(SourceDefinition source, SourceRequest request, PermanentRedirect target, FetchedDocument document)
+    public string? Moved(SourceDefinition source, SourceRequest request, PermanentRedirect target, ParseOutcome.Parsed parsed)
     {
         var settings = GitHubReleasesSettings.Read(source, []);
         if (GitHubRepo.TryParse(request.Label) is not { } requested) return null;
-        var parsed = settings.Api == GitHubApi.Rest
-            ? GitHubRestParser.Parse(document, requested, document.Received)
-            : GitHubAtomParser.Parse(document, requested, document.Received);
-        // The releases name the repo as it is called now; an empty list leaves the feed's own address (/{owner}/{repo}/releases.atom).
-        var now = parsed.Releases.Select(r => (GitHubRepo?)r.Repo).FirstOrDefault()
+        // The releases name the repo as it is called now (Parse's Name, kept or filtered out); an empty list leaves the feed's
+        // own address (/{owner}/{repo}/releases.atom).
+        var now = GitHubRepo.TryParse(parsed.Name)
             ?? (settings.Api == GitHubApi.Atom && target.Target.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) is [var owner, var name, ..]
                 ? GitHubRepo.TryParse($"{owner}/{name}") : null);
         if (now is { } renamed && renamed.Equals(requested)) return null;   // the same repo (an http → https hop): nothing to tell

@@ -109,6 +109,34 @@ public abstract class ArxivEndToEndTests : LoopbackTest
     }
 
     [Fact]
+    public async Task PollAndExport_PaperStoredAsV2WithdrawnOnTheNewPage_LeavesTheDraft()
+    {
+        // 2402.14702: v1 on 2024-02-23, v2 on 2024-02-26 (kept replacement); /new then lists its withdrawal without a version.
+        var config = TempDirectory.KeepEveryCandidate(Folder.ConfigWithSources($$"""
+            {"sources": [
+              {"id": "rss", "kind": "arxiv-rss", "url": "{{Server.Url("rss/cs.LG")}}", "keep": ["new", "replace"], "allowPrivateNetwork": true},
+              {"id": "listing", "kind": "arxiv-listing", "url": "{{Server.Url("list/cs.AR/new")}}", "allowPrivateNetwork": true}
+            ]}
+            """));
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));
+        await RunAsync(config, "poll", "--source", "rss");
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-26.xml"));
+        await RunAsync(config, "poll", "--source", "rss");
+        Assert.Contains("[2402.14702v2]", (await RunAsync(config, "export", "--from", "2024-02-19", "--to", "2024-02-25")).Out);
+        Server.Serve("list/cs.AR/new", System.Text.Encoding.UTF8.GetBytes(Fixtures.Text("arxiv-listing-html/handwritten_cs.AR_new_2024-02-23.html")
+            .Replace("2312.05555", "2402.14702", StringComparison.Ordinal).Replace(
+                "We measure INT8/FP16 mixed-precision kernels on Mali and Adreno GPUs and release a benchmark suite.",
+                "This paper has been withdrawn by the authors due to an error in the evaluation.", StringComparison.Ordinal)), "text/html");
+
+        var listing = await RunAsync(config, "poll", "--source", "listing");
+
+        Assert.Contains(", 1 updated,", listing.Out);
+        Assert.DoesNotContain("2402.14702", (await RunAsync(config, "export", "--from", "2024-02-19", "--to", "2024-02-25")).Out);
+        var explain = await RunAsync(config, "entries", "--from", "2024-02-19", "--to", "2024-02-25", "--explain");
+        Assert.Contains("draft: out: withdrawn by its authors (2402.14702 is a withdrawal notice); shortlist it to keep it", explain.Out);
+    }
+
+    [Fact]
     public void DefaultConfig_CarriesRealArxivSourcesForTheEditorsCategories()
     {
         using var services = new TestServices();

@@ -120,6 +120,34 @@ public sealed class ArxivListingSourceTests() : LoopbackTest(new TestServices(ne
     }
 
     [Fact]
+    public async Task PollAsync_WithdrawalOnTheNewPage_UpdatesAPaperStoredAsV2()
+    {
+        // 2402.14702: v1 on 2024-02-23, v2 (a replacement, kept) on 2024-02-26 in the arXiv RSS fixtures; then /new shows its
+        // withdrawal, a replacement without a version. A withdrawal is the paper's newest version (arXiv's help: "a withdrawal
+        // creates a new version"), so it updates the v2 that another source stored.
+        var rss = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "arxiv-rss", "kind": "arxiv-rss", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true, "keep": ["new", "replace"]}]}"""));
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));
+        await PollAsync(rss);
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-26.xml"));
+        await PollAsync(rss);
+        var page = Fixtures.Text(New).Replace("2312.05555", "2402.14702", StringComparison.Ordinal).Replace(
+            "We measure INT8/FP16 mixed-precision kernels on Mali and Adreno GPUs and release a benchmark suite.",
+            "This paper has been withdrawn by the authors due to an error in the evaluation.", StringComparison.Ordinal);
+        Server.Serve("list/cs.AR/new", System.Text.Encoding.UTF8.GetBytes(page), "text/html");
+        var stored = (await Services.EntriesAsync())["arxiv:2402.14702"];
+
+        var result = await PollAsync(Source("list/cs.AR/new"));
+
+        Assert.Equal(2, stored.Version);
+        Assert.Equal(1, result.Updated);
+        var entry = (await Services.EntriesAsync())["arxiv:2402.14702"];
+        Assert.True(entry.IsWithdrawnPaper);
+        Assert.Equal((3, "2402.14702", "https://arxiv.org/abs/2402.14702"), (entry.Version, entry.Prefix, entry.Url));
+        Assert.Equal(stored.Published, entry.Published);
+    }
+
+    [Fact]
     public async Task PollAsync_NoUpdatesToday_SucceedsWithNoEntries()
     {
         Server.Serve("list/cs.AR/new", Fixtures.Bytes("arxiv-listing-html/handwritten_cs.AR_new_no_updates.html"), "text/html");

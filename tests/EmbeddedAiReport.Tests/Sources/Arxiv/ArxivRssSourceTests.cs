@@ -101,6 +101,27 @@ public sealed class ArxivRssSourceTests() : LoopbackTest(new TestServices(new Da
     }
 
     [Fact]
+    public async Task PollAsync_FeedKindReadingTheArxivFeed_SeesAWithdrawalOfAPaperAnArxivSourceStored()
+    {
+        // The arxiv-rss source stored 2402.14655 as v1 (a versioned entry); the feed kind's items carry no version (their
+        // link is the abs URL without one), but its withdrawal is the paper's newest version all the same.
+        var rss = Source();
+        var feed = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "arxiv-feed", "kind": "feed", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}"""));
+        Server.Serve("rss/cs.LG", Fixtures.Bytes(Day1));
+        await PollAsync(rss);
+        Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-27_withdrawal.xml"));
+
+        await PollAsync(feed);
+
+        var entries = await Services.EntriesAsync();
+        Assert.True(entries["arxiv:2402.14655"].IsWithdrawnPaper);
+        Assert.Equal(2, entries["arxiv:2402.14655"].Version);
+        Assert.False(entries["arxiv:2402.14702"].IsWithdrawnPaper);   // an ordinary replacement without a version leaves the v1 as it was
+        Assert.Equal(1, entries["arxiv:2402.14702"].Version);
+    }
+
+    [Fact]
     public async Task PollAsync_WeekendEmptyFeed_SucceedsWithNoEntries()
     {
         Server.MapFixture("rss/cs.LG", Weekend);

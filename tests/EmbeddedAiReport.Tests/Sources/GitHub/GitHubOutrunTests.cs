@@ -72,27 +72,27 @@ public sealed class GitHubOutrunTests() : LoopbackTest(new TestServices(Now))
         });
     }
 
-    /// <summary>llama.cpp's releases.atom (the real feed's shape) holding its newest 10 builds, <paramref name="newest"/> down.</summary>
-    private void MapAtom(int newest)
+    /// <summary>llama.cpp's releases.atom (the real feed's shape) holding its newest 10 builds, <paramref name="newest"/> down (or <paramref name="repo"/>'s, <paramref name="later"/> on).</summary>
+    private void MapAtom(int newest, string repo = "ggml-org/llama.cpp", TimeSpan later = default)
     {
         var entries = Enumerable.Range(newest - 9, 10).Reverse().Select(n => $"""
               <entry>
                 <id>tag:github.com,2008:Repository/612354784/b{n}</id>
-                <updated>{FirstBuild.AddMinutes(n):yyyy-MM-ddTHH:mm:ssZ}</updated>
-                <link rel="alternate" type="text/html" href="https://github.com/ggml-org/llama.cpp/releases/tag/b{n}"/>
+                <updated>{(FirstBuild + later).AddMinutes(n):yyyy-MM-ddTHH:mm:ssZ}</updated>
+                <link rel="alternate" type="text/html" href="https://github.com/{repo}/releases/tag/b{n}"/>
                 <title>b{n}</title>
                 <content type="html">&lt;p&gt;build {n}&lt;/p&gt;</content>
                 <author><name>github-actions[bot]</name></author>
               </entry>
             """);
-        Server.MapFile("ggml-org/llama.cpp/releases.atom", System.Text.Encoding.UTF8.GetBytes($"""
+        Server.MapFile($"{repo}/releases.atom", System.Text.Encoding.UTF8.GetBytes($"""
             <?xml version="1.0" encoding="UTF-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/" xml:lang="en-US">
-              <id>tag:github.com,2008:https://github.com/ggml-org/llama.cpp/releases</id>
-              <link type="text/html" rel="alternate" href="https://github.com/ggml-org/llama.cpp/releases"/>
-              <link type="application/atom+xml" rel="self" href="https://github.com/ggml-org/llama.cpp/releases.atom"/>
-              <title>Release notes from llama.cpp</title>
-              <updated>{FirstBuild.AddMinutes(newest):yyyy-MM-ddTHH:mm:ssZ}</updated>
+              <id>tag:github.com,2008:https://github.com/{repo}/releases</id>
+              <link type="text/html" rel="alternate" href="https://github.com/{repo}/releases"/>
+              <link type="application/atom+xml" rel="self" href="https://github.com/{repo}/releases.atom"/>
+              <title>Release notes from {repo.Split('/')[1]}</title>
+              <updated>{(FirstBuild + later).AddMinutes(newest):yyyy-MM-ddTHH:mm:ssZ}</updated>
             {string.Concat(entries)}</feed>
             """), "application/atom+xml");
     }
@@ -213,5 +213,48 @@ public sealed class GitHubOutrunTests() : LoopbackTest(new TestServices(Now))
             "(the feed holds only the newest 10: \"api\": \"rest\" reads back further)", outrun.Warning);
         Assert.Null(caughtUp.Warning);
         Assert.Equal(5, caughtUp.New);
+    }
+
+    [Fact]
+    public async Task PollAsync_RestRepoAddedToASourceThatStoresOthers_ReadsAsAFirstPollWithoutWarning()
+    {
+        // llama.cpp's builds are stored; then ggml-org/ggml joins the source. Its builds are older than llama.cpp's newest, and
+        // 300 of them are on the first 3 pages: its first poll reads those 3 pages (as PollAsync_RestFirstPoll_… does) and
+        // misses nothing it knew of.
+        const string ggml = "repos/ggml-org/ggml/releases";
+        MapBuilds(1000);
+        MapBuilds(1000, ggml, repo: "ggml-org/ggml", later: -TimeSpan.FromDays(1));
+        await Poller.PollAsync(Rest, CancellationToken.None);
+        var both = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "api": "rest", "apiUrl": "{{Server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repos": ["ggml-org/llama.cpp", "ggml-org/ggml"]}]}"""));
+
+        var result = await Poller.PollAsync(both, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Null(result.Warning);
+        Assert.Equal(300, result.New);
+        Assert.Equal([$"/{Releases}?per_page=100", $"/{ggml}?per_page=100", $"/{ggml}?per_page=100&page=2", $"/{ggml}?per_page=100&page=3"],
+            RequestsSince(3));
+    }
+
+    [Fact]
+    public async Task PollAsync_AtomRepoAddedToASourceThatStoresOthers_DoesNotWarnAtItsFirstPoll()
+    {
+        // ggml-org/ggml's 10 releases are a day newer than the llama.cpp builds the source stored: new to the database, not outrun.
+        MapAtom(10);
+        await Poller.PollAsync(Atom, CancellationToken.None);
+        MapAtom(10, "ggml-org/ggml", TimeSpan.FromDays(1));
+        var both = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repos": ["ggml-org/llama.cpp", "ggml-org/ggml"]}]}"""));
+
+        var first = await Poller.PollAsync(both, CancellationToken.None);
+        MapAtom(25, "ggml-org/ggml", TimeSpan.FromDays(1));   // b16 … b25: b11 … b15 fell out of its feed between the polls
+        var outrun = await Poller.PollAsync(both, CancellationToken.None);
+
+        Assert.Null(first.Error);
+        Assert.Null(first.Warning);
+        Assert.Equal(10, first.New);
+        Assert.Equal("ggml-org/ggml: all 10 releases in its releases.atom are newer than the newest stored; releases before them may be missing " +
+            "(the feed holds only the newest 10: \"api\": \"rest\" reads back further)", outrun.Warning);
     }
 }

@@ -95,6 +95,73 @@ public sealed class GitHubRenameTests : LoopbackTest
         Assert.Single(_logs.Lines, l => l.EventId == 2011);
     }
 
+    [Theory]
+    [InlineData(404, "Not Found")]
+    [InlineData(410, "Gone")]
+    public async Task PollAsync_KeptTargetLaterGone_ForgetsItAndAsksTheConfiguredAddressInTheSamePoll(int status, string reason)
+    {
+        // The repo was renamed back (or the redirect was wrong): its new name answers 404 (410), the configured name works again.
+        MapMoved("ggerganov/llama.cpp/releases.atom", "ggml-org/llama.cpp/releases.atom");
+        Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+        await Poller.PollAsync(source, CancellationToken.None);
+        Server.Map("ggml-org/llama.cpp/releases.atom", context =>
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        });
+        Server.MapFixture("ggerganov/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
+
+        var forgot = await Poller.PollAsync(source, CancellationToken.None);
+        var after = await Poller.PollAsync(source, CancellationToken.None);
+
+        var said = $"ggerganov/llama.cpp: {Server.Url("ggml-org/llama.cpp/releases.atom")}, where it had moved, answered HTTP {status} {reason}; " +
+            $"the move is forgotten and the configured {Server.Url("ggerganov/llama.cpp/releases.atom")} asked instead";
+        Assert.Null(forgot.Error);
+        Assert.Equal(said, forgot.Warning);
+        Assert.Null(after.Error);
+        Assert.Null(after.Warning);
+        Assert.Equal(["/ggerganov/llama.cpp/releases.atom", "/ggml-org/llama.cpp/releases.atom",   // the rename, kept
+            "/ggml-org/llama.cpp/releases.atom", "/ggerganov/llama.cpp/releases.atom",                // gone: the configured address, once
+            "/ggerganov/llama.cpp/releases.atom"], Server.Requests.Select(r => r.PathAndQuery));
+        Assert.Equal(["gh:ggerganov/llama.cpp@b2698", "gh:ggerganov/llama.cpp@b2699", "gh:ggerganov/llama.cpp@b2700"], await KeysAsync());
+        Assert.Equal(["llama: " + said], _logs.Lines.Where(l => l.EventId == 2012).Select(l => l.Message));
+    }
+
+    [Fact]
+    public async Task PollAsync_RestKeptTargetAndTheConfiguredAddressBoth404_FailsOnTheConfiguredAddressAndAsksOnlyItFromThenOn()
+    {
+        // The repo was deleted: GitHub answers 404 at its id and at its name.
+        MapMoved("repos/ggerganov/llama.cpp/releases", "repositories/612354784/releases");
+        MapReleases("repositories/612354784/releases", "b2699", "b2698");
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "api": "rest", "apiUrl": "{{Server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+        await Poller.PollAsync(source, CancellationToken.None);
+        Server.Map("repositories/612354784/releases", context =>
+        {
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        });
+        Server.Map("repos/ggerganov/llama.cpp/releases", context =>
+        {
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        });
+
+        var gone = await Poller.PollAsync(source, CancellationToken.None);
+        var after = await Poller.PollAsync(source, CancellationToken.None);
+
+        var configured = Server.Url("repos/ggerganov/llama.cpp/releases?per_page=100");
+        Assert.Equal($"ggerganov/llama.cpp: {Server.Url("repositories/612354784/releases?per_page=100")}, where it had moved, answered HTTP 404 Not Found; " +
+            $"the move is forgotten and the configured {configured} asked instead", gone.Warning);
+        Assert.StartsWith($"{configured}: HTTP 404 Not Found", gone.Error);
+        Assert.StartsWith($"{configured}: HTTP 404 Not Found", after.Error);
+        Assert.Null(after.Warning);
+        Assert.Equal(["/repositories/612354784/releases?per_page=100", "/repos/ggerganov/llama.cpp/releases?per_page=100",
+            "/repos/ggerganov/llama.cpp/releases?per_page=100"], Server.Requests.Skip(2).Select(r => r.PathAndQuery));
+    }
+
     [Fact]
     public async Task SourcesCommand_AfterARename_SaysWhereTheRepoMoved()
     {

@@ -1,4 +1,5 @@
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Ranking;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tagging;
@@ -97,5 +98,20 @@ public sealed class DraftSelectorTests
         var draft = selector.Select([Entry(1, "news", 0.8), Entry(2, "news", 0.9), Entry(3, "news", 0.7, status: "shortlisted")], Week);
 
         Assert.Equal([2, 3], Items(draft, "news"));
+    }
+
+    [Fact]
+    public void Select_TwoPostsOfOneMediumAuthor_StayTwoItems()
+    {
+        // Only a GitHub repository's releases in the window are one item (README, Drafting); an address with an '@' in its
+        // path (medium.com/@author/…, as a feed's post link is keyed) names no repository, so two posts are two items.
+        var posts = new[] { "https://medium.com/@pytorch/pytorch-2-0-release-1a2b3c", "https://medium.com/@pytorch/executorch-beta-4d5e6f" }
+            .Select((url, i) => Entry(i + 1, "news", 0.9) with { CanonicalKey = CanonicalUrl.Key(new Uri(url)), Url = url }).ToList();
+        var selector = new DraftSelector(new DraftOptions(), Model());
+
+        var draft = selector.Select(posts, Week);
+
+        Assert.Equal(["url:medium.com/@pytorch/pytorch-2-0-release-1a2b3c", "url:medium.com/@pytorch/executorch-beta-4d5e6f"], posts.Select(p => p.CanonicalKey));
+        Assert.Equal([1, 2], Items(draft, "news"));
     }
 }

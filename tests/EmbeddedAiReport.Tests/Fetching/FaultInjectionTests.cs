@@ -399,6 +399,26 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
     }
 
     [Fact]
+    public async Task FetchAsync_PermanentRedirects_NameTheLastAddressTheyLedToAndTheFirstStatus()
+    {
+        // FetchOutcome.Moved: a chain that begins with permanent redirects (301, 308) names where they led and the first one's
+        // status (a renamed GitHub repo's 301, which the source's warning quotes); one that begins with a 302 names nothing.
+        Server.MapRedirect("old.xml", 301, Server.Url("renamed.xml").AbsoluteUri);
+        Server.MapRedirect("renamed.xml", 308, Server.Url("feed.xml").AbsoluteUri);
+        Server.MapRedirect("temporary.xml", 302, Server.Url("renamed.xml").AbsoluteUri);
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
+        var fetcher = Services.Get<Fetcher>();
+
+        var moved = await fetcher.FetchAsync(new FetchRequest(Server.Url("old.xml"), HttpValidators.None, AllowPrivateNetwork: true), CancellationToken.None);
+        var temporary = await fetcher.FetchAsync(new FetchRequest(Server.Url("temporary.xml"), HttpValidators.None, AllowPrivateNetwork: true), CancellationToken.None);
+
+        Assert.IsType<FetchOutcome.Fetched>(moved);
+        Assert.Equal(new PermanentRedirect(Server.Url("feed.xml"), 301), moved.Moved);
+        Assert.IsType<FetchOutcome.Fetched>(temporary);
+        Assert.Null(temporary.Moved);
+    }
+
+    [Fact]
     public async Task PollAsync_Fault17_HostNameResolvingToLoopbackWithoutAllowPrivateNetwork_IsRefused()
     {
         Server.MapFile("feed.xml", FaultFeeds.Healthy(2));

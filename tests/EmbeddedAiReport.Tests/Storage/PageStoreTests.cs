@@ -22,6 +22,7 @@ public abstract class PageStoreTests(StorageProvider provider) : IDisposable
     {
         // README (enrichLimit): the source's stored articles of the last 28 days whose page was never read (none read yet,
         // or an anti-bot page met), newest first; a page read under the long link an entry's page revealed counts as read.
+        // One the editor shortlisted is open to the draft too (and stays in it): its page is read as a candidate's.
         var now = _services.Clock.GetUtcNow();
         var link = new EntryLink("github", "gh:jwfromm/riptide", "https://github.com/jwfromm/riptide");
         var aliased = Entry("wx:short", "短链", "news", now - TimeSpan.FromDays(6));
@@ -33,11 +34,12 @@ public abstract class PageStoreTests(StorageProvider provider) : IDisposable
             Entry("wx:unreadable", "读不懂", "news", now - TimeSpan.FromDays(5)),
             aliased with { Candidate = aliased.Candidate with { AliasKeys = ["wx:long"] } },
             Entry("wx:rejected", "编辑拒绝", "news", now - TimeSpan.FromDays(7)),
+            Entry("wx:shortlisted", "编辑入选", "news", now - TimeSpan.FromDays(8)),
             Entry("wx:last-month", "上个月", "news", now - TimeSpan.FromDays(29)));
         await SeedAsync(_services, "other", Entry("wx:elsewhere", "别的来源", "news", now - TimeSpan.FromDays(1)));
-        var rejected = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery { Limit = 0 }, CancellationToken.None))
-            .Single(e => e.Entry.CanonicalKey == "wx:rejected").Entry.Id;
-        await _services.Get<EntryStore>().SetStatusAsync([rejected], "rejected", CancellationToken.None);
+        var stored = await _services.Get<EntryStore>().QueryAsync(new EntryQuery { Limit = 0 }, CancellationToken.None);
+        await _services.Get<EntryStore>().SetStatusAsync([stored.Single(e => e.Entry.CanonicalKey == "wx:rejected").Entry.Id], "rejected", CancellationToken.None);
+        await _services.Get<EntryStore>().SetStatusAsync([stored.Single(e => e.Entry.CanonicalKey == "wx:shortlisted").Entry.Id], "shortlisted", CancellationToken.None);
         var pages = _services.Get<PageStore>();
         foreach (var (key, outcome) in new[] { ("wx:read", PageOutcome.Read), ("wx:blocked", PageOutcome.Blocked), ("wx:gone", PageOutcome.Gone),
                      ("wx:unreadable", PageOutcome.Unreadable), ("wx:long", PageOutcome.Read) })
@@ -45,7 +47,7 @@ public abstract class PageStoreTests(StorageProvider provider) : IDisposable
 
         var unread = await pages.UnreadAsync("wx", now - PageEnricher.BacklogAge, CancellationToken.None);
 
-        Assert.Equal(["wx:unread", "wx:blocked"], unread.Select(e => e.CanonicalKey));
+        Assert.Equal(["wx:unread", "wx:blocked", "wx:shortlisted"], unread.Select(e => e.CanonicalKey));
         Assert.Equal(("未读", "https://example.com/wx/unread", now - TimeSpan.FromDays(1)), (unread[0].Title, unread[0].Url, unread[0].Published!.Value));
         Assert.Equal([link], await pages.LinksAsync("wx:unread", CancellationToken.None));
         var window = await _services.Get<EntryStore>().ListWindowAsync(now - TimeSpan.FromDays(10), now, CancellationToken.None);

@@ -165,6 +165,44 @@ public sealed class GitHubOutrunTests() : LoopbackTest(new TestServices(Now))
     }
 
     [Fact]
+    public async Task PollAsync_RestPageEndingAtTheNewestStoredRelease_ReadsNoFurther()
+    {
+        // README: the next page is read only while a whole page is newer than the newest release stored before. b102 … b3
+        // ends at b3, the newest stored: page 2 (b2, b1) holds nothing new and would spend one of the hour's 60 requests.
+        MapBuilds(3);
+        await Poller.PollAsync(Rest, CancellationToken.None);
+        MapBuilds(102);
+
+        var result = await Poller.PollAsync(Rest, CancellationToken.None);
+
+        Assert.Null(result.Warning);
+        Assert.Equal(99, result.New);
+        Assert.Equal([$"/{Releases}?per_page=100"], RequestsSince(1));
+    }
+
+    [Fact]
+    public async Task PollAsync_RestTwoReposOutrun_EachFollowedByItsOwnStoredReleases()
+    {
+        // Both repos of one source outrun between polls, the one listed first released a day later: the second is judged by
+        // its own newest stored release (b3 of its day), not by the first repo's, so its page 2 is read too.
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "api": "rest", "apiUrl": "{{Server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repos": ["ggml-org/ggml", "ggml-org/llama.cpp"]}]}"""));
+        const string ggml = "repos/ggml-org/ggml/releases";
+        MapBuilds(3, ggml, repo: "ggml-org/ggml", later: TimeSpan.FromDays(1));
+        MapBuilds(3);
+        await Poller.PollAsync(source, CancellationToken.None);
+        MapBuilds(153, ggml, repo: "ggml-org/ggml", later: TimeSpan.FromDays(1));
+        MapBuilds(153);
+
+        var result = await Poller.PollAsync(source, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Null(result.Warning);
+        Assert.Equal(300, result.New);
+        Assert.Equal([$"/{ggml}?per_page=100", $"/{ggml}?per_page=100&page=2", $"/{Releases}?per_page=100", $"/{Releases}?per_page=100&page=2"], RequestsSince(2));
+    }
+
+    [Fact]
     public async Task PollAsync_RestOutrunPastThreePages_WarnsThatReleasesMayBeMissing()
     {
         MapBuilds(3);

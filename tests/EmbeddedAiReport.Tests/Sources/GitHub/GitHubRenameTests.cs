@@ -181,6 +181,28 @@ public sealed class GitHubRenameTests : LoopbackTest
     }
 
     [Fact]
+    public async Task PollAsync_PermanentRedirectToTheSameRepo_IsNotARename()
+    {
+        // README: a renamed or transferred repo is remembered and named. A 301 whose feed is still the same repo's (an http →
+        // https hop, another path to the same feed) renames nothing: no warning, nothing kept, the configured address asked again.
+        MapMoved("ggml-org/llama.cpp/releases.atom", "feeds/ggml-org/llama.cpp/releases.atom");
+        Server.MapFixture("feeds/ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggml-org/llama.cpp"}]}"""));
+
+        var first = await Poller.PollAsync(source, CancellationToken.None);
+        var second = await Poller.PollAsync(source, CancellationToken.None);
+
+        Assert.Null(first.Error);
+        Assert.Equal(3, first.New);
+        Assert.Null(first.Warning);
+        Assert.Null(second.Warning);
+        Assert.Equal(["/ggml-org/llama.cpp/releases.atom", "/feeds/ggml-org/llama.cpp/releases.atom", "/ggml-org/llama.cpp/releases.atom", "/feeds/ggml-org/llama.cpp/releases.atom"],
+            Server.Requests.Select(r => r.PathAndQuery));
+        Assert.DoesNotContain(_logs.Lines, l => l.EventId == 2011);
+    }
+
+    [Fact]
     public async Task PollAsync_TemporaryRedirect_IsFollowedEachTimeAndNotRemembered()
     {
         Server.MapRedirect("ggerganov/llama.cpp/releases.atom", 302, Server.Url("ggml-org/llama.cpp/releases.atom").AbsoluteUri);

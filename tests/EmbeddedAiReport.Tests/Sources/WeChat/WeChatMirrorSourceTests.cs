@@ -263,6 +263,25 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
     }
 
     [Fact]
+    public async Task PollAsync_FeedGivesAgainEntriesWhosePagesAreLeft_EachPageLeftCountsOnce()
+    {
+        // A mirror without validators gives its three articles at every poll: an article stored with its page left is then
+        // the feed's, read or counted by the feed's pass, not counted a second time as a stored entry left from earlier
+        // polls. Three pages, enrichLimit 1: two left after the first poll, one after the second, none after the third.
+        MapAlways("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        MapArticlePages();
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 1 """);
+
+        var results = new[] { await PollAsync(source), await PollAsync(source), await PollAsync(source) };
+
+        Assert.Equal(["wx: 3 new, 0 updated, 0 unchanged; 2 article pages left to read", "wx: 0 new, 1 updated, 2 unchanged; 1 article page left to read",
+            "wx: 0 new, 1 updated, 2 unchanged"], results.Select(r => r.Describe()));
+        Assert.Equal(["wx: 2 article page(s) left to read; the next polls read them, enrichLimit per poll", "wx: 1 article page(s) left to read; the next polls read them, enrichLimit per poll"],
+            _logs.Lines.Where(l => l.EventId == 2106).Select(l => l.Message));
+        Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/OYSzol-vufiKPuU9YxtbuA"], PagesRequested);
+    }
+
+    [Fact]
     public async Task PollAsync_PageLeftForLaterIsGone_TheStoredEntryLeavesTheDraft()
     {
         // README: deleted or expired articles are never stored as content. One stored before its page was read (past

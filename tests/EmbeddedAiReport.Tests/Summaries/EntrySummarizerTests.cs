@@ -195,6 +195,47 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         Assert.StartsWith("malformed answer:", health.Note);
     }
 
+    // Error bodies as the servers send them: Ollama's OpenAI-compatible API (a model never pulled), llama-server (a prompt
+    // beyond its -c context, ggml-org/llama.cpp#15780), vLLM (a model it does not serve), OpenAI (a wrong key, which it
+    // echoes masked), a plain-text 404.
+    [Theory]
+    [InlineData(404, "{\"error\":{\"message\":\"model \\\"qwen2.5:7b-instruct\\\" not found, try pulling it first\",\"type\":\"api_error\",\"param\":null,\"code\":null}}",
+        "HTTP 404 from the endpoint: model \"qwen2.5:7b-instruct\" not found, try pulling it first (check Summaries:Model and Summaries:Endpoint)")]
+    [InlineData(400, "{\"error\":{\"code\":400,\"message\":\"request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":4390,\"n_ctx\":4096}}",
+        "HTTP 400 from the endpoint: request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it (lower Summaries:MaxInputChars or give the server a larger context)")]
+    [InlineData(404, "{\"object\":\"error\",\"message\":\"The model `qwen` does not exist.\",\"type\":\"NotFoundError\",\"param\":null,\"code\":404}",
+        "HTTP 404 from the endpoint: The model `qwen` does not exist. (check Summaries:Model and Summaries:Endpoint)")]
+    [InlineData(401, "{\"error\":{\"message\":\"Incorrect API key provided: sk-proj-AbCd1234EfGh5678. You can find your API key at https://platform.openai.com/account/api-keys.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}",
+        "HTTP 401 from the endpoint: Incorrect API key provided: sk-…. You can find your API key at https://platform.openai.com/account/api-keys. (the server wants an API key: set Summaries:ApiKeyEnv to the name of the variable that holds it)")]
+    [InlineData(404, "404 page not found", "HTTP 404 from the endpoint: 404 page not found (check Summaries:Model and Summaries:Endpoint)")]
+    public async Task Summarize_ServerErrorBody_ItsMessageReachesTheRunHealthAndLog(int status, string body, string expected)
+    {
+        await StartAsync();
+        _chat.Reply = _ => FakeReply.Raw(status, body, body.StartsWith('{') ? "application/json" : "text/plain; charset=utf-8");
+
+        var run = await SummarizeAsync();
+        var health = await _services!.Get<SummarizerHealth>().GetAsync(CancellationToken.None);
+
+        Assert.Equal(expected, run.Error);
+        Assert.Equal(("failing", expected), (health.State, health.Note));
+        Assert.Contains(_logs.Lines, l => l.EventId == 7002 && l.Message.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());
+    }
+
+    [Fact]
+    public async Task Summarize_ServerErrorBody_IsBoundedToOneLine()
+    {
+        await StartAsync();
+        var longMessage = "bad request:\n" + string.Concat(Enumerable.Repeat("the prompt is far too long for this model ", 40));
+        _chat.Reply = _ => FakeReply.Raw(400, System.Text.Json.JsonSerializer.Serialize(new { error = longMessage }));
+
+        var run = await SummarizeAsync();
+
+        Assert.StartsWith("HTTP 400 from the endpoint: bad request: the prompt is far too long", run.Error);
+        Assert.DoesNotContain("\n", run.Error);
+        Assert.True(run.Error!.Length < 400, run.Error);
+    }
+
     [Fact]
     public async Task Summarize_UnreachableEndpoint_KeepsTheSourceText_OneWarningForTheRun()
     {

@@ -79,6 +79,8 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
     // What an operator can change about a status; none for the transient ones (429, 5xx), which Fetching retries.
     private static string? Hint(int status, string? message, SummariesOptions settings) => status switch
     {
+        404 when settings.EndpointUri is { AbsolutePath: "/" } endpoint =>
+            $"Summaries:Endpoint has no path; Ollama, vLLM, LM Studio and OpenAI serve the API under /v1: {endpoint.GetLeftPart(UriPartial.Authority)}/v1",
         404 => "check Summaries:Model and Summaries:Endpoint",
         401 or 403 => settings.ApiKeyEnv.Length == 0
             ? "the server wants an API key: set Summaries:ApiKeyEnv to the name of the variable that holds it"

@@ -236,6 +236,34 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         Assert.True(run.Error!.Length < 400, run.Error);
     }
 
+    // Summaries:Endpoint is the base URL the client appends /chat/completions to; the full address copied from a server's
+    // docs is accepted as that base, and an address without the /v1 that Ollama, vLLM, LM Studio and OpenAI need says so.
+    [Theory]
+    [InlineData("v1/chat/completions")]
+    [InlineData("v1/chat/completions/")]
+    [InlineData("v1")]
+    public async Task Summarize_EndpointWithOrWithoutTheChatCompletionsPath_ReachesTheServer(string path)
+    {
+        await StartAsync(On(o => o.Endpoint = _chat.Endpoint.Replace("v1/", path, StringComparison.Ordinal)));
+        _chat.AnswerFor(PaperTitle, FakeReply.Answer(Chinese));
+
+        var run = await SummarizeAsync();
+
+        Assert.Null(run.Error);
+        Assert.Equal(SummaryOutcome.Accepted, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+    }
+
+    [Fact]
+    public async Task Summarize_EndpointWithoutAPath_A404SaysTheAPIIsUsuallyUnderV1()
+    {
+        var root = new Uri(_chat.Endpoint).GetLeftPart(UriPartial.Authority);
+        await StartAsync(On(o => o.Endpoint = root));
+
+        var run = await SummarizeAsync();
+
+        Assert.Equal($"HTTP 404 from the endpoint (Summaries:Endpoint has no path; Ollama, vLLM, LM Studio and OpenAI serve the API under /v1: {root}/v1)", run.Error);
+    }
+
     [Fact]
     public async Task Summarize_UnreachableEndpoint_KeepsTheSourceText_OneWarningForTheRun()
     {

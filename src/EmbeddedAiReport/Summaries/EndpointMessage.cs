@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -30,6 +31,29 @@ internal static partial class EndpointMessage
             _ => text,
         };
         return message is null ? null : Clean(message, apiKey);
+    }
+
+    /// <summary>Why a 200 answer is not a chat completion the client can read (an HTML page, no choices), or null.</summary>
+    public static string? NotACompletion(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body).Trim().TrimStart('\uFEFF');
+        if (text.StartsWith('<'))
+        {
+            var title = HtmlTitle(text) is { } t ? $" (\"{Clean(t, null)}\")" : "";
+            return $"not a chat completion: an HTML page{title}, perhaps a proxy's or a login page; check Summaries:Endpoint";
+        }
+        if (!text.StartsWith('{')) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 0
+                ? "malformed answer: a chat completion without choices"
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;   // the client says what is wrong with it
+        }
     }
 
     private static string? FromJson(string text)

@@ -105,7 +105,7 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
         var answered = (SummaryAnswer.Answered)answer;
         var reply = SummaryCheck.WithoutReasoning(answered.Text);
         var text = SummaryCheck.Normalize(reply ?? "");
-        var problem = SummaryCheck.Unfinished(reply is null, answered.Cut, text, settings.MaxOutputTokens)
+        var problem = SummaryCheck.Unfinished(reply is null, answered.Cut, text, settings.MaxOutputTokens, answered.FinishReason)
             ?? SummaryCheck.Problem(text, source.Title + "\n" + source.Text, settings);
         await store.SaveAsync(source, model, version, text, problem is null ? text : null, problem, cancellationToken);
         if (problem is not null) logger.Refused(source.EntryId, problem);

@@ -36,6 +36,8 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
         switch (outcome)
         {
             case FetchOutcome.Fetched fetched:
+                // A 200 the client would choke on (a proxy's HTML page, no choices) fails here with what it is.
+                if (EndpointMessage.NotACompletion(fetched.Document.Body) is { } problem) throw new HttpRequestException(problem);
                 var content = new ByteArrayContent(fetched.Document.Body);
                 if (fetched.Document.ContentType is { } mediaType)
                     content.Headers.ContentType = new MediaTypeHeaderValue(mediaType) { CharSet = fetched.Document.Charset };

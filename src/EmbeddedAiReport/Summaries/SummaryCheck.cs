@@ -39,8 +39,13 @@ internal static partial class SummaryCheck
     /// <param name="reasoningOnly">The answer was only the model's reasoning (<see cref="WithoutReasoning"/> gave null).</param>
     /// <param name="cut">The server stopped the answer at the token limit.</param>
     /// <param name="text">The answer's text without the reasoning, normalized.</param>
-    public static string? Unfinished(bool reasoningOnly, bool cut, string text, int maxOutputTokens)
+    /// <param name="finishReason">The server's finish reason: an answer without text that a content filter withheld or that is a tool call says so.</param>
+    public static string? Unfinished(bool reasoningOnly, bool cut, string text, int maxOutputTokens, string? finishReason = null)
     {
+        if (text.Length == 0 && finishReason is "content_filter")
+            return "no answer: the server's content filter withheld it (finish reason content_filter)";
+        if (text.Length == 0 && finishReason is "tool_calls" or "function_call")
+            return $"no answer: the model called a tool instead (finish reason {finishReason})";
         if (reasoningOnly)
             return $"only the model's reasoning: its <think> block did not end within MaxOutputTokens ({maxOutputTokens}); " +
                 "raise Summaries:MaxOutputTokens or turn the model's thinking off";

@@ -46,7 +46,7 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
         try
         {
             var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], chatOptions, cancellationToken);
-            return new SummaryAnswer.Answered(response.Text ?? "", response.FinishReason == ChatFinishReason.Length);
+            return new SummaryAnswer.Answered(response.Text ?? "", response.FinishReason == ChatFinishReason.Length, response.FinishReason?.Value);
         }
         catch (ClientResultException ex) when (ex.Status > 0)
         {

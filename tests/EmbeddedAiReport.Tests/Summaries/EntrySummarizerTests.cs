@@ -264,6 +264,43 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         Assert.Equal($"HTTP 404 from the endpoint (Summaries:Endpoint has no path; Ollama, vLLM, LM Studio and OpenAI serve the API under /v1: {root}/v1)", run.Error);
     }
 
+    // A 200 that is not a usable chat completion: what a proxy or login page, a filtered answer (OpenAI and Azure send
+    // finish_reason content_filter with no content) or a tool call without text look like.
+    [Theory]
+    [InlineData("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null},\"finish_reason\":\"content_filter\"}]}",
+        "no answer: the server's content filter withheld it (finish reason content_filter)")]
+    [InlineData("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"t\",\"type\":\"function\",\"function\":{\"name\":\"search\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}]}",
+        "no answer: the model called a tool instead (finish reason tool_calls)")]
+    public async Task Summarize_CompletionWithoutText_IsRefusedWithTheFinishReason(string body, string reason)
+    {
+        await StartAsync();
+        _chat.AnswerFor(PaperTitle, FakeReply.Raw(200, body));
+
+        var run = await SummarizeAsync();
+
+        var item = run.Items.Single(i => i.Source.Title == PaperTitle);
+        Assert.Equal((SummaryOutcome.Refused, reason), (item.Outcome, item.Detail));
+        Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[]}", "application/json",
+        "malformed answer: a chat completion without choices")]
+    [InlineData("<!DOCTYPE html><html><head><title>Sign in - Corporate Proxy</title></head><body><form>…</form></body></html>", "text/html; charset=utf-8",
+        "not a chat completion: an HTML page (\"Sign in - Corporate Proxy\"), perhaps a proxy's or a login page; check Summaries:Endpoint")]
+    public async Task Summarize_200ThatIsNotAnAnswer_FailsTheRunClearly_AndStoresNothing(string body, string contentType, string reason)
+    {
+        await StartAsync();
+        _chat.Reply = _ => FakeReply.Raw(200, body, contentType);
+
+        var run = await SummarizeAsync();
+
+        Assert.Equal(reason, run.Error);
+        Assert.Equal(SummaryOutcome.Failed, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());
+        Assert.Equal(1, Warnings);
+    }
+
     [Fact]
     public async Task Summarize_UnreachableEndpoint_KeepsTheSourceText_OneWarningForTheRun()
     {

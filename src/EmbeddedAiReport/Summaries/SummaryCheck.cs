@@ -12,10 +12,14 @@ namespace EmbeddedAiReport.Summaries;
 /// </remarks>
 internal static partial class SummaryCheck
 {
-    /// <summary>The answer as it would appear after 摘要：: trimmed, without a leading "摘要：", on one line.</summary>
+    /// <summary>
+    /// The answer as it would appear after 摘要：: trimmed, without a leading "摘要：", without the markdown the prompt asks the
+    /// model not to write (bold, list bullets: the 2020 issues' 摘要 have none), on one line.
+    /// </summary>
     public static string Normalize(string answer)
     {
-        var text = answer.Trim().Trim('"', '“', '”').Trim();
+        var text = Bullet().Replace(answer.Replace("**", "", StringComparison.Ordinal), "");
+        text = text.Trim().Trim('"', '“', '”').Trim();
         text = LeadingLabel().Replace(text, "");
         // A line break after Chinese punctuation joins without a space (as an editor would); elsewhere it becomes one space.
         text = BreakAfterCjk().Replace(text, "$1");
@@ -120,8 +124,12 @@ internal static partial class SummaryCheck
     [GeneratedRegex(@"\]\s*\(|https?://|www\.|<a\s", RegexOptions.IgnoreCase)]
     private static partial Regex Link();
 
-    [GeneratedRegex(@"^(?:\*\*)?摘要(?:\*\*)?\s*[:：]\s*")]
+    [GeneratedRegex(@"^摘要\s*[:：]\s*")]
     private static partial Regex LeadingLabel();
+
+    // A markdown list item's bullet at the start of a line ("- ", "* ", "• "); numbered items keep their number.
+    [GeneratedRegex(@"^[ \t]*[-*•][ \t]+", RegexOptions.Multiline)]
+    private static partial Regex Bullet();
 
     [GeneratedRegex(@"([\u3000-\u303f\uff00-\uffef\u4e00-\u9fff])\s*\n\s*")]
     private static partial Regex BreakAfterCjk();

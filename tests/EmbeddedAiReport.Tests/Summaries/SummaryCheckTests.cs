@@ -49,6 +49,10 @@ public sealed class SummaryCheckTests
     [InlineData("摘要：作者提出了一种方法。\n它很快。", "作者提出了一种方法。它很快。")]
     [InlineData("  **摘要**: 作者提出了 TinyQuant\n一种量化方法。  ", "作者提出了 TinyQuant 一种量化方法。")]
     [InlineData("“作者提出了一种方法。”", "作者提出了一种方法。")]
+    // Markdown the prompt forbids ("不要列表，不要 markdown") and models still write: bold, a label in bold, a bullet list.
+    [InlineData("**摘要：** 作者提出了 **TinyQuant**，一种量化方法。", "作者提出了 TinyQuant，一种量化方法。")]
+    [InlineData("作者提出了 TinyQuant：\n- 权重保持 4 比特；\n- 比 FP16 快 3.1 倍。", "作者提出了 TinyQuant：权重保持 4 比特；比 FP16 快 3.1 倍。")]
+    [InlineData("* 作者提出了一种方法。\n* 它很快。", "作者提出了一种方法。它很快。")]
     public void Normalize_DropsTheLabelAndJoinsLines(string answer, string expected) => Assert.Equal(expected, SummaryCheck.Normalize(answer));
 
     [Theory]

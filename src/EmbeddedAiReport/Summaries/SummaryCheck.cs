@@ -27,6 +27,26 @@ internal static partial class SummaryCheck
     }
 
     /// <summary>
+    /// <paramref name="text"/> (normalized) without the entry's title repeated before it: the draft prints the title on its
+    /// own line, and the prompt asks for none ("不要标题"). Only the whole title, bare or in 《》 or quotes, followed by a
+    /// separator; a 摘要 that merely begins with the same name is kept as it is.
+    /// </summary>
+    public static string WithoutTitle(string text, string title)
+    {
+        title = title.Trim();
+        if (title.Length == 0) return text;
+        foreach (var (open, close) in (ReadOnlySpan<(string, string)>)[("《", "》"), ("“", "”"), ("\"", "\""), ("", "")])
+        {
+            var quoted = open + title + close;
+            if (!text.StartsWith(quoted, StringComparison.OrdinalIgnoreCase)) continue;
+            var rest = text[quoted.Length..];
+            var trimmed = rest.TrimStart(' ', ':', '：', '-', '–', '—', ',', '，', '.', '。');
+            if (trimmed.Length > 0 && (trimmed.Length < rest.Length || open.Length > 0)) return trimmed;
+        }
+        return text;
+    }
+
+    /// <summary>
     /// The answer without the model's reasoning: what follows its last <c>&lt;/think&gt;</c> (Qwen3, DeepSeek-R1 and other
     /// reasoning models write their thinking first, inside <c>&lt;think&gt;…&lt;/think&gt;</c>, or only the closing tag when the
     /// chat template opened it; an empty block when thinking is off); null when it is only reasoning (a <c>&lt;think&gt;</c> never

@@ -159,6 +159,19 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         Assert.Contains($"摘要：{Chinese}  \n", await DraftAsync());
     }
 
+    // What a small model writes despite "不要标题……不要列表，不要 markdown": the title in bold first, the 摘要 as a bullet.
+    [Fact]
+    public async Task Summarize_AnswerWithTheTitleAndMarkdown_StoresThe摘要Alone()
+    {
+        await StartAsync();
+        _chat.AnswerFor(PaperTitle, FakeReply.Answer($"**{PaperTitle}**\n\n- {Chinese}"));
+
+        var run = await SummarizeAsync();
+
+        Assert.Equal(SummaryOutcome.Accepted, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Contains($"链接：https://arxiv.org/abs/2402.14702v1  \n摘要：{Chinese}  \n", await DraftAsync());
+    }
+
     [Theory]
     [InlineData("<think>\n好的，用户让我为这篇论文写一段中文摘要。首先，TinyQuant 是一种训练后量化方法",
         "only the model's reasoning: its <think> block did not end within MaxOutputTokens (400); raise Summaries:MaxOutputTokens or turn the model's thinking off")]

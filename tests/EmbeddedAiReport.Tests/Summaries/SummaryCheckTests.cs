@@ -55,6 +55,16 @@ public sealed class SummaryCheckTests
     [InlineData("* 作者提出了一种方法。\n* 它很快。", "作者提出了一种方法。它很快。")]
     public void Normalize_DropsTheLabelAndJoinsLines(string answer, string expected) => Assert.Equal(expected, SummaryCheck.Normalize(answer));
 
+    // The title the draft already prints above the 摘要, repeated by the model despite "不要标题" in the prompt.
+    [Theory]
+    [InlineData("TinyQuant: 4-bit Post-Training Quantization for On-Device Vision Transformers 作者提出了一种方法。", "作者提出了一种方法。")]
+    [InlineData("《TinyQuant: 4-bit Post-Training Quantization for On-Device Vision Transformers》作者提出了一种方法。", "作者提出了一种方法。")]
+    [InlineData("tinyquant: 4-bit post-training quantization for on-device vision transformers：作者提出了一种方法。", "作者提出了一种方法。")]
+    [InlineData("TinyQuant 是一种训练后量化方法。", "TinyQuant 是一种训练后量化方法。")]
+    [InlineData("作者提出了一种方法。", "作者提出了一种方法。")]
+    public void WithoutTitle_DropsTheTitleRepeatedBeforeTheSummary(string text, string expected) =>
+        Assert.Equal(expected, SummaryCheck.WithoutTitle(text, "TinyQuant: 4-bit Post-Training Quantization for On-Device Vision Transformers"));
+
     [Theory]
     [InlineData("<think>\n先想一想。\n</think>\n\n作者提出了一种方法。", "\n\n作者提出了一种方法。")]
     [InlineData("先想一想。</think>作者提出了一种方法。", "作者提出了一种方法。")]            // the template opened the block

@@ -125,6 +125,8 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
     [InlineData("TinyQuant keeps weights and activations in 4 bits and runs 3.1x faster than FP16 on a Snapdragon 8 Gen 2.", "not Chinese (Chinese share 0.00 < 0.30)")]
     [InlineData("作者提出了 TinyQuant，详见[论文](https://arxiv.org/abs/2402.14702)。它把权重和激活都保持在 4 比特，速度很快。", "contains a link (links and markdown are not allowed in a 摘要)")]
     [InlineData("   ", "empty answer")]
+    [InlineData("作者提出了 TinyQuant，一種面向移動端 NPU 的視覺 Transformer 訓練後量化方法，用逐通道的離群值預算把權重和激活都保持在 4 比特。",
+        "not Simplified Chinese (Traditional characters: 種動視覺訓)")]
     public async Task Summarize_AnswerThatFailsACheck_KeepsTheSourceText_AndExplainSaysWhy(string answer, string reason)
     {
         await StartAsync();

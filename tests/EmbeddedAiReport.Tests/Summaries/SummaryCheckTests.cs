@@ -81,6 +81,15 @@ public sealed class SummaryCheckTests
     [InlineData("刘䶮 AI", 2.0 / 4)] // 䶮 (U+4DAE) is in CJK Extension A: still a Chinese character
     public void ChineseShare_CountsChineseAmongLetters(string text, double expected) => Assert.Equal(expected, SummaryCheck.ChineseShare(text), 6);
 
+    // Simplified is what the issues are written in; Traditional characters the source itself has (a Taiwanese post) are allowed.
+    [Theory]
+    [InlineData("作者提出了一種量化方法，訓練後把權重保持在 4 比特。", "4-bit quantization", "not Simplified Chinese (Traditional characters: 種訓練後權)")]
+    [InlineData("作者提出了一種量化方法，訓練後把權重保持在 4 比特。", "作者提出了一種量化方法，訓練後把權重保持在 4 比特。", null)]
+    [InlineData("作者提出了一种量化方法，训练后把权重保持在 4 比特。", "4-bit quantization", null)]
+    [InlineData("作者在 2024 年於台北發表了量化方法。", "2024", null)]   // two are not enough: 於 and 發 also occur in names
+    public void Problem_TraditionalChineseNotInTheSource_IsRefused(string summary, string source, string? expected) =>
+        Assert.Equal(expected, SummaryCheck.Problem(summary, source, new SummariesOptions { MinLength = 1 }));
+
     // README "Checks before storing": share of Chinese characters among letters ≥ 0.3, 20–400 characters: both bounds pass.
     [Theory]
     [InlineData("作者提 TinyQua", null)] // 3 Chinese, 7 Latin letters: exactly 0.3

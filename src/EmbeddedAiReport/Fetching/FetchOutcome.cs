@@ -14,7 +14,8 @@ public abstract record FetchOutcome
     public sealed record NotModified(HttpValidators Validators, ResponseHeaders? Headers = null) : FetchOutcome;
 
     /// <summary>A non-success status; <paramref name="RetryAfter"/> is the server's requested wait, if any.</summary>
-    public sealed record HttpFailure(int Status, TimeSpan? RetryAfter, string Reason, ResponseHeaders? Headers = null) : FetchOutcome;
+    /// <param name="Body">The start of the body, when the request asked for it (<see cref="FetchRequest.MaxErrorBytes"/>); else null.</param>
+    public sealed record HttpFailure(int Status, TimeSpan? RetryAfter, string Reason, ResponseHeaders? Headers = null, byte[]? Body = null) : FetchOutcome;
 
     /// <summary>
     /// The redirects that led to this answer began with permanent ones (301, 308): the last address they named, and the

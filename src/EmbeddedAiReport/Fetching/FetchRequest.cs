@@ -12,6 +12,7 @@ namespace EmbeddedAiReport.Fetching;
 /// <param name="Body">A body to POST (an API call), or null for a GET. A POST is never redirected.</param>
 /// <param name="BodyType">The body's Content-Type.</param>
 /// <param name="CircuitKey">The resilience pipeline (circuit breaker) to use; null: the host's.</param>
+/// <param name="MaxErrorBytes">Bytes of a failure's body kept in <see cref="FetchOutcome.HttpFailure.Body"/> (an API's error message); 0: none is read.</param>
 public sealed record FetchRequest(
     Uri Uri,
     HttpValidators Validators,
@@ -22,7 +23,8 @@ public sealed record FetchRequest(
     IReadOnlyDictionary<string, string>? Headers = null,
     byte[]? Body = null,
     string? BodyType = null,
-    string? CircuitKey = null)
+    string? CircuitKey = null,
+    int MaxErrorBytes = 0)
 {
     /// <summary>
     /// Headers kept on a redirect to another origin: they carry no credentials. The list is the Fetch standard's

@@ -119,7 +119,8 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         if (response.StatusCode == HttpStatusCode.NotModified)
             return new FetchOutcome.NotModified(validators, headers);
         if (!response.IsSuccessStatusCode)
-            return new FetchOutcome.HttpFailure((int)response.StatusCode, RetryAfter(response.Headers.RetryAfter), response.ReasonPhrase ?? "", headers);
+            return new FetchOutcome.HttpFailure((int)response.StatusCode, RetryAfter(response.Headers.RetryAfter), response.ReasonPhrase ?? "", headers,
+                request.MaxErrorBytes > 0 ? await ReadPrefixAsync(response, request.MaxErrorBytes, cancellationToken) : null);
 
         var maxBytes = request.MaxBytes ?? settings.MaxBytes;
         if (response.Content.Headers.ContentLength > maxBytes)
@@ -171,6 +172,23 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // The first maxBytes of a failure's body (an API's error message), or null when it cannot be read: the status is the outcome either way.
+    private static async Task<byte[]?> ReadPrefixAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[maxBytes];
+            var filled = 0;
+            while (filled < maxBytes && await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken) is var read and > 0) filled += read;
+            return buffer[..filled];
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            return null;
         }
     }
 

@@ -104,8 +104,8 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
         // A reasoning model's thinking is not the answer; an answer the token limit cut is not a finished 摘要.
         var answered = (SummaryAnswer.Answered)answer;
         var reply = SummaryCheck.WithoutReasoning(answered.Text);
-        var text = SummaryCheck.Normalize(reply ?? "");
-        var problem = SummaryCheck.Unfinished(reply is null, answered.Cut, text, settings.MaxOutputTokens)
+        var text = SummaryCheck.WithoutTitle(SummaryCheck.Normalize(reply ?? ""), source.Title);
+        var problem = SummaryCheck.Unfinished(reply is null, answered.Cut, text, settings.MaxOutputTokens, answered.FinishReason)
             ?? SummaryCheck.Problem(text, source.Title + "\n" + source.Text, settings);
         await store.SaveAsync(source, model, version, text, problem is null ? text : null, problem, cancellationToken);
         if (problem is not null) logger.Refused(source.EntryId, problem);

@@ -19,6 +19,9 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
     /// <summary>Largest answer accepted: a chat completion of a few hundred tokens is a few KiB.</summary>
     public const long MaxAnswerBytes = 1024 * 1024;
 
+    /// <summary>Most of an error's body kept for its message (an error JSON is well under 1 KiB).</summary>
+    public const int MaxErrorBytes = 16 * 1024;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri ?? throw new InvalidOperationException("a request without an address");
@@ -29,10 +32,12 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
 
         var outcome = await fetcher.FetchAsync(new FetchRequest(uri, HttpValidators.None, options.Timeout, MaxAnswerBytes, AllowPrivateNetwork: true,
             Headers: headers, Body: body ?? [], BodyType: request.Content?.Headers.ContentType?.ToString() ?? "application/json",
-            CircuitKey: $"summaries@{uri.Authority}"), cancellationToken);
+            CircuitKey: $"summaries@{uri.Authority}", MaxErrorBytes: MaxErrorBytes), cancellationToken);
         switch (outcome)
         {
             case FetchOutcome.Fetched fetched:
+                // A 200 the client would choke on (a proxy's HTML page, no choices) fails here with what it is.
+                if (EndpointMessage.NotACompletion(fetched.Document.Body) is { } problem) throw new HttpRequestException(problem);
                 var content = new ByteArrayContent(fetched.Document.Body);
                 if (fetched.Document.ContentType is { } mediaType)
                     content.Headers.ContentType = new MediaTypeHeaderValue(mediaType) { CharSet = fetched.Document.Charset };
@@ -40,7 +45,7 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
             case FetchOutcome.HttpFailure failure:
                 var response = new HttpResponseMessage((HttpStatusCode)failure.Status)
                 {
-                    ReasonPhrase = failure.Reason, Content = new ByteArrayContent([]), RequestMessage = request,
+                    ReasonPhrase = failure.Reason, Content = new ByteArrayContent(failure.Body ?? []), RequestMessage = request,
                 };
                 if (failure.RetryAfter is { } wait) response.Headers.RetryAfter = new RetryConditionHeaderValue(wait);
                 return response;

@@ -4,8 +4,8 @@ namespace EmbeddedAiReport.Summaries;
 public sealed class SummariesOptions
 {
     /// <value>
-    /// Base URL of an OpenAI-compatible API (the part before <c>/chat/completions</c>): <c>http://127.0.0.1:8080/v1</c> for a
-    /// llama.cpp server, <c>http://127.0.0.1:11434/v1</c> for Ollama. Default: empty, summaries are off.
+    /// Base URL of an OpenAI-compatible API (the part before <c>/chat/completions</c>; the full address is accepted too):
+    /// <c>http://127.0.0.1:8080/v1</c> for a llama.cpp server, <c>http://127.0.0.1:11434/v1</c> for Ollama. Default: empty, summaries are off.
     /// </value>
     public string Endpoint { get; set; } = "";
 
@@ -55,8 +55,23 @@ public sealed class SummariesOptions
     public bool Enabled => !string.IsNullOrWhiteSpace(Endpoint);
 
     /// <summary>The endpoint as a URI, or null when it is not an absolute http(s) address.</summary>
-    public Uri? EndpointUri =>
-        Uri.TryCreate(Endpoint.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
+    /// <remarks>
+    /// The full address of the call (<c>…/v1/chat/completions</c>, as servers' docs print it) names the same base: the client
+    /// appends <c>/chat/completions</c> itself, so that suffix is dropped rather than sent twice.
+    /// </remarks>
+    public Uri? EndpointUri
+    {
+        get
+        {
+            if (!Uri.TryCreate(Endpoint.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) return null;
+            var path = uri.AbsolutePath.TrimEnd('/');
+            return path.EndsWith(ChatCompletions, StringComparison.OrdinalIgnoreCase)
+                ? new UriBuilder(uri) { Path = path[..^ChatCompletions.Length] + "/" }.Uri
+                : uri;
+        }
+    }
+
+    private const string ChatCompletions = "/chat/completions";
 
     /// <summary>The problem with <see cref="Timeout"/> given Fetching:TotalTimeout (which bounds a request with its retries), or null.</summary>
     public string? TimeoutProblem(TimeSpan fetchingTotalTimeout) =>

@@ -12,14 +12,38 @@ namespace EmbeddedAiReport.Summaries;
 /// </remarks>
 internal static partial class SummaryCheck
 {
-    /// <summary>The answer as it would appear after 摘要：: trimmed, without a leading "摘要：", on one line.</summary>
+    /// <summary>
+    /// The answer as it would appear after 摘要：: trimmed, without a leading "摘要：", without the markdown the prompt asks the
+    /// model not to write (bold, list bullets: the 2020 issues' 摘要 have none), on one line.
+    /// </summary>
     public static string Normalize(string answer)
     {
-        var text = answer.Trim().Trim('"', '“', '”').Trim();
+        var text = Bullet().Replace(answer.Replace("**", "", StringComparison.Ordinal), "");
+        text = text.Trim().Trim('"', '“', '”').Trim();
         text = LeadingLabel().Replace(text, "");
         // A line break after Chinese punctuation joins without a space (as an editor would); elsewhere it becomes one space.
         text = BreakAfterCjk().Replace(text, "$1");
         return Whitespace().Replace(text, " ").Trim();
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> (normalized) without the entry's title repeated before it: the draft prints the title on its
+    /// own line, and the prompt asks for none ("不要标题"). Only the whole title, bare or in 《》 or quotes, followed by a
+    /// separator; a 摘要 that merely begins with the same name is kept as it is.
+    /// </summary>
+    public static string WithoutTitle(string text, string title)
+    {
+        title = title.Trim();
+        if (title.Length == 0) return text;
+        foreach (var (open, close) in (ReadOnlySpan<(string, string)>)[("《", "》"), ("“", "”"), ("\"", "\""), ("", "")])
+        {
+            var quoted = open + title + close;
+            if (!text.StartsWith(quoted, StringComparison.OrdinalIgnoreCase)) continue;
+            var rest = text[quoted.Length..];
+            var trimmed = rest.TrimStart(' ', ':', '：', '-', '–', '—', ',', '，', '.', '。');
+            if (trimmed.Length > 0 && (trimmed.Length < rest.Length || open.Length > 0)) return trimmed;
+        }
+        return text;
     }
 
     /// <summary>
@@ -39,8 +63,13 @@ internal static partial class SummaryCheck
     /// <param name="reasoningOnly">The answer was only the model's reasoning (<see cref="WithoutReasoning"/> gave null).</param>
     /// <param name="cut">The server stopped the answer at the token limit.</param>
     /// <param name="text">The answer's text without the reasoning, normalized.</param>
-    public static string? Unfinished(bool reasoningOnly, bool cut, string text, int maxOutputTokens)
+    /// <param name="finishReason">The server's finish reason: an answer without text that a content filter withheld or that is a tool call says so.</param>
+    public static string? Unfinished(bool reasoningOnly, bool cut, string text, int maxOutputTokens, string? finishReason = null)
     {
+        if (text.Length == 0 && finishReason is "content_filter")
+            return "no answer: the server's content filter withheld it (finish reason content_filter)";
+        if (text.Length == 0 && finishReason is "tool_calls" or "function_call")
+            return $"no answer: the model called a tool instead (finish reason {finishReason})";
         if (reasoningOnly)
             return $"only the model's reasoning: its <think> block did not end within MaxOutputTokens ({maxOutputTokens}); " +
                 "raise Summaries:MaxOutputTokens or turn the model's thinking off";
@@ -60,12 +89,19 @@ internal static partial class SummaryCheck
         var share = ChineseShare(summary);
         if (share < options.MinChineseShare)
             return $"not Chinese (Chinese share {share.ToString("0.00", CultureInfo.InvariantCulture)} < {options.MinChineseShare.ToString("0.00", CultureInfo.InvariantCulture)})";
+        var traditional = summary.Where(c => TraditionalOnly.Contains(c) && !source.Contains(c)).Distinct().ToList();
+        if (traditional.Count >= 3) return $"not Simplified Chinese (Traditional characters: {string.Concat(traditional.Take(5))})";
         if (summary.Length < options.MinLength) return $"too short ({summary.Length} characters < {options.MinLength})";
         if (summary.Length > options.MaxLength) return $"too long ({summary.Length} characters > {options.MaxLength})";
         var known = SourceNumbers(source);
         var invented = Numbers(summary).Where(n => !known.Contains(n)).Distinct().ToList();
         return invented.Count > 0 ? $"numbers not in the source: {string.Join(", ", invented)}" : null;
     }
+
+    // Common Traditional characters whose Simplified form differs (這/这, 們/们, 個/个, 訓練/训练 …): never written in a Simplified
+    // text. Three different ones that the source does not have mean the model translated into Traditional Chinese; the
+    // issues are Simplified (the one Traditional 摘要 of 2020 quotes a Traditional source, whose characters are allowed).
+    private static readonly HashSet<char> TraditionalOnly = [.. "這們個為與來對說時會從還體處發開關實現學應計網絡雲際數據優僅較響導將類動態記憶選擇裝載頻測試點務預訓練標準確輸讀寫設備機視覺語圖識別構顯軟種權層進過後並該當無經內長間問題達證質參減傳統單雙離線邊緣終場號積專門業產價費萬億幾麼嗎讓給條樣變換區團隊員釋佈"];
 
     /// <summary>Chinese characters / (Chinese characters + Latin letters); 0 for text with neither.</summary>
     public static double ChineseShare(string text)
@@ -115,8 +151,12 @@ internal static partial class SummaryCheck
     [GeneratedRegex(@"\]\s*\(|https?://|www\.|<a\s", RegexOptions.IgnoreCase)]
     private static partial Regex Link();
 
-    [GeneratedRegex(@"^(?:\*\*)?摘要(?:\*\*)?\s*[:：]\s*")]
+    [GeneratedRegex(@"^摘要\s*[:：]\s*")]
     private static partial Regex LeadingLabel();
+
+    // A markdown list item's bullet at the start of a line ("- ", "* ", "• "); numbered items keep their number.
+    [GeneratedRegex(@"^[ \t]*[-*•][ \t]+", RegexOptions.Multiline)]
+    private static partial Regex Bullet();
 
     [GeneratedRegex(@"([\u3000-\u303f\uff00-\uffef\u4e00-\u9fff])\s*\n\s*")]
     private static partial Regex BreakAfterCjk();

@@ -24,7 +24,7 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
     public IChatClient Create()
     {
         var settings = options.Value;
-        var key = settings.ApiKeyEnv.Length > 0 ? Environment.GetEnvironmentVariable(settings.ApiKeyEnv) : null;
+        var key = Key(settings);
         var clientOptions = new OpenAIClientOptions
         {
             Endpoint = settings.EndpointUri ?? throw new InvalidOperationException("Summaries:Endpoint is not set"),
@@ -46,13 +46,17 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
         try
         {
             var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], chatOptions, cancellationToken);
-            return new SummaryAnswer.Answered(response.Text ?? "", response.FinishReason == ChatFinishReason.Length);
+            return new SummaryAnswer.Answered(response.Text ?? "", response.FinishReason == ChatFinishReason.Length, response.FinishReason?.Value);
         }
         catch (ClientResultException ex) when (ex.Status > 0)
         {
             var retryAfter = RetryAfter(ex);
             var wait = retryAfter is { } w ? $" (retry after {w.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)}s)" : "";
-            return new SummaryAnswer.Failed($"HTTP {ex.Status} from the endpoint{wait}", retryAfter is { } r ? timeProvider.GetUtcNow() + r : null);
+            // The server's own words (Ollama: model "x" not found, try pulling it first) and which setting to look at.
+            var message = ex.GetRawResponse()?.Content is { } content ? EndpointMessage.Of(content.ToString(), Key(settings)) : null;
+            var said = message is null ? "" : $": {message}";
+            var hint = Hint(ex.Status, message, settings) is { } h ? $" ({h})" : "";
+            return new SummaryAnswer.Failed($"HTTP {ex.Status} from the endpoint{wait}{said}{hint}", retryAfter is { } r ? timeProvider.GetUtcNow() + r : null);
         }
         catch (ClientResultException ex)
         {
@@ -69,6 +73,22 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
             return new SummaryAnswer.Failed($"malformed answer: {ex.GetBaseException().Message}", null);
         }
     }
+
+    private static string? Key(SummariesOptions settings) => settings.ApiKeyEnv.Length > 0 ? Environment.GetEnvironmentVariable(settings.ApiKeyEnv) : null;
+
+    // What an operator can change about a status; none for the transient ones (429, 5xx), which Fetching retries.
+    private static string? Hint(int status, string? message, SummariesOptions settings) => status switch
+    {
+        404 when settings.EndpointUri is { AbsolutePath: "/" } endpoint =>
+            $"Summaries:Endpoint has no path; Ollama, vLLM, LM Studio and OpenAI serve the API under /v1: {endpoint.GetLeftPart(UriPartial.Authority)}/v1",
+        404 => "check Summaries:Model and Summaries:Endpoint",
+        401 or 403 => settings.ApiKeyEnv.Length == 0
+            ? "the server wants an API key: set Summaries:ApiKeyEnv to the name of the variable that holds it"
+            : $"check the key in {settings.ApiKeyEnv} (named by Summaries:ApiKeyEnv)",
+        400 or 413 when message?.Contains("context", StringComparison.OrdinalIgnoreCase) == true =>
+            "lower Summaries:MaxInputChars or give the server a larger context",
+        _ => null,
+    };
 
     private static TimeSpan? RetryAfter(ClientResultException ex)
     {

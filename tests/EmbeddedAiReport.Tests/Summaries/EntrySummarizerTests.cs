@@ -125,6 +125,8 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
     [InlineData("TinyQuant keeps weights and activations in 4 bits and runs 3.1x faster than FP16 on a Snapdragon 8 Gen 2.", "not Chinese (Chinese share 0.00 < 0.30)")]
     [InlineData("作者提出了 TinyQuant，详见[论文](https://arxiv.org/abs/2402.14702)。它把权重和激活都保持在 4 比特，速度很快。", "contains a link (links and markdown are not allowed in a 摘要)")]
     [InlineData("   ", "empty answer")]
+    [InlineData("作者提出了 TinyQuant，一種面向移動端 NPU 的視覺 Transformer 訓練後量化方法，用逐通道的離群值預算把權重和激活都保持在 4 比特。",
+        "not Simplified Chinese (Traditional characters: 種動視覺訓)")]
     public async Task Summarize_AnswerThatFailsACheck_KeepsTheSourceText_AndExplainSaysWhy(string answer, string reason)
     {
         await StartAsync();
@@ -157,6 +159,19 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
 
         Assert.Equal(SummaryOutcome.Accepted, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
         Assert.Contains($"摘要：{Chinese}  \n", await DraftAsync());
+    }
+
+    // What a small model writes despite "不要标题……不要列表，不要 markdown": the title in bold first, the 摘要 as a bullet.
+    [Fact]
+    public async Task Summarize_AnswerWithTheTitleAndMarkdown_StoresThe摘要Alone()
+    {
+        await StartAsync();
+        _chat.AnswerFor(PaperTitle, FakeReply.Answer($"**{PaperTitle}**\n\n- {Chinese}"));
+
+        var run = await SummarizeAsync();
+
+        Assert.Equal(SummaryOutcome.Accepted, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Contains($"链接：https://arxiv.org/abs/2402.14702v1  \n摘要：{Chinese}  \n", await DraftAsync());
     }
 
     [Theory]
@@ -193,6 +208,112 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         var health = await _services!.Get<SummarizerHealth>().GetAsync(CancellationToken.None);
         Assert.Equal(("failing", 1), (health.State, health.ConsecutiveFailures));
         Assert.StartsWith("malformed answer:", health.Note);
+    }
+
+    // Error bodies as the servers send them: Ollama's OpenAI-compatible API (a model never pulled), llama-server (a prompt
+    // beyond its -c context, ggml-org/llama.cpp#15780), vLLM (a model it does not serve), OpenAI (a wrong key, which it
+    // echoes masked), a plain-text 404.
+    [Theory]
+    [InlineData(404, "{\"error\":{\"message\":\"model \\\"qwen2.5:7b-instruct\\\" not found, try pulling it first\",\"type\":\"api_error\",\"param\":null,\"code\":null}}",
+        "HTTP 404 from the endpoint: model \"qwen2.5:7b-instruct\" not found, try pulling it first (check Summaries:Model and Summaries:Endpoint)")]
+    [InlineData(400, "{\"error\":{\"code\":400,\"message\":\"request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":4390,\"n_ctx\":4096}}",
+        "HTTP 400 from the endpoint: request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it (lower Summaries:MaxInputChars or give the server a larger context)")]
+    [InlineData(404, "{\"object\":\"error\",\"message\":\"The model `qwen` does not exist.\",\"type\":\"NotFoundError\",\"param\":null,\"code\":404}",
+        "HTTP 404 from the endpoint: The model `qwen` does not exist. (check Summaries:Model and Summaries:Endpoint)")]
+    [InlineData(401, "{\"error\":{\"message\":\"Incorrect API key provided: sk-proj-AbCd1234EfGh5678. You can find your API key at https://platform.openai.com/account/api-keys.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}",
+        "HTTP 401 from the endpoint: Incorrect API key provided: sk-…. You can find your API key at https://platform.openai.com/account/api-keys. (the server wants an API key: set Summaries:ApiKeyEnv to the name of the variable that holds it)")]
+    [InlineData(404, "404 page not found", "HTTP 404 from the endpoint: 404 page not found (check Summaries:Model and Summaries:Endpoint)")]
+    public async Task Summarize_ServerErrorBody_ItsMessageReachesTheRunHealthAndLog(int status, string body, string expected)
+    {
+        await StartAsync();
+        _chat.Reply = _ => FakeReply.Raw(status, body, body.StartsWith('{') ? "application/json" : "text/plain; charset=utf-8");
+
+        var run = await SummarizeAsync();
+        var health = await _services!.Get<SummarizerHealth>().GetAsync(CancellationToken.None);
+
+        Assert.Equal(expected, run.Error);
+        Assert.Equal(("failing", expected), (health.State, health.Note));
+        Assert.Contains(_logs.Lines, l => l.EventId == 7002 && l.Message.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());
+    }
+
+    [Fact]
+    public async Task Summarize_ServerErrorBody_IsBoundedToOneLine()
+    {
+        await StartAsync();
+        var longMessage = "bad request:\n" + string.Concat(Enumerable.Repeat("the prompt is far too long for this model ", 40));
+        _chat.Reply = _ => FakeReply.Raw(400, System.Text.Json.JsonSerializer.Serialize(new { error = longMessage }));
+
+        var run = await SummarizeAsync();
+
+        Assert.StartsWith("HTTP 400 from the endpoint: bad request: the prompt is far too long", run.Error);
+        Assert.DoesNotContain("\n", run.Error);
+        Assert.True(run.Error!.Length < 400, run.Error);
+    }
+
+    // Summaries:Endpoint is the base URL the client appends /chat/completions to; the full address copied from a server's
+    // docs is accepted as that base, and an address without the /v1 that Ollama, vLLM, LM Studio and OpenAI need says so.
+    [Theory]
+    [InlineData("v1/chat/completions")]
+    [InlineData("v1/chat/completions/")]
+    [InlineData("v1")]
+    public async Task Summarize_EndpointWithOrWithoutTheChatCompletionsPath_ReachesTheServer(string path)
+    {
+        await StartAsync(On(o => o.Endpoint = _chat.Endpoint.Replace("v1/", path, StringComparison.Ordinal)));
+        _chat.AnswerFor(PaperTitle, FakeReply.Answer(Chinese));
+
+        var run = await SummarizeAsync();
+
+        Assert.Null(run.Error);
+        Assert.Equal(SummaryOutcome.Accepted, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+    }
+
+    [Fact]
+    public async Task Summarize_EndpointWithoutAPath_A404SaysTheAPIIsUsuallyUnderV1()
+    {
+        var root = new Uri(_chat.Endpoint).GetLeftPart(UriPartial.Authority);
+        await StartAsync(On(o => o.Endpoint = root));
+
+        var run = await SummarizeAsync();
+
+        Assert.Equal($"HTTP 404 from the endpoint (Summaries:Endpoint has no path; Ollama, vLLM, LM Studio and OpenAI serve the API under /v1: {root}/v1)", run.Error);
+    }
+
+    // A 200 that is not a usable chat completion: what a proxy or login page, a filtered answer (OpenAI and Azure send
+    // finish_reason content_filter with no content) or a tool call without text look like.
+    [Theory]
+    [InlineData("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null},\"finish_reason\":\"content_filter\"}]}",
+        "no answer: the server's content filter withheld it (finish reason content_filter)")]
+    [InlineData("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"t\",\"type\":\"function\",\"function\":{\"name\":\"search\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}]}",
+        "no answer: the model called a tool instead (finish reason tool_calls)")]
+    public async Task Summarize_CompletionWithoutText_IsRefusedWithTheFinishReason(string body, string reason)
+    {
+        await StartAsync();
+        _chat.AnswerFor(PaperTitle, FakeReply.Raw(200, body));
+
+        var run = await SummarizeAsync();
+
+        var item = run.Items.Single(i => i.Source.Title == PaperTitle);
+        Assert.Equal((SummaryOutcome.Refused, reason), (item.Outcome, item.Detail));
+        Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[]}", "application/json",
+        "malformed answer: a chat completion without choices")]
+    [InlineData("<!DOCTYPE html><html><head><title>Sign in - Corporate Proxy</title></head><body><form>…</form></body></html>", "text/html; charset=utf-8",
+        "not a chat completion: an HTML page (\"Sign in - Corporate Proxy\"), perhaps a proxy's or a login page; check Summaries:Endpoint")]
+    public async Task Summarize_200ThatIsNotAnAnswer_FailsTheRunClearly_AndStoresNothing(string body, string contentType, string reason)
+    {
+        await StartAsync();
+        _chat.Reply = _ => FakeReply.Raw(200, body, contentType);
+
+        var run = await SummarizeAsync();
+
+        Assert.Equal(reason, run.Error);
+        Assert.Equal(SummaryOutcome.Failed, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());
+        Assert.Equal(1, Warnings);
     }
 
     [Fact]

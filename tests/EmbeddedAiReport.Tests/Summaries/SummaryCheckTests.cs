@@ -49,7 +49,21 @@ public sealed class SummaryCheckTests
     [InlineData("摘要：作者提出了一种方法。\n它很快。", "作者提出了一种方法。它很快。")]
     [InlineData("  **摘要**: 作者提出了 TinyQuant\n一种量化方法。  ", "作者提出了 TinyQuant 一种量化方法。")]
     [InlineData("“作者提出了一种方法。”", "作者提出了一种方法。")]
+    // Markdown the prompt forbids ("不要列表，不要 markdown") and models still write: bold, a label in bold, a bullet list.
+    [InlineData("**摘要：** 作者提出了 **TinyQuant**，一种量化方法。", "作者提出了 TinyQuant，一种量化方法。")]
+    [InlineData("作者提出了 TinyQuant：\n- 权重保持 4 比特；\n- 比 FP16 快 3.1 倍。", "作者提出了 TinyQuant：权重保持 4 比特；比 FP16 快 3.1 倍。")]
+    [InlineData("* 作者提出了一种方法。\n* 它很快。", "作者提出了一种方法。它很快。")]
     public void Normalize_DropsTheLabelAndJoinsLines(string answer, string expected) => Assert.Equal(expected, SummaryCheck.Normalize(answer));
+
+    // The title the draft already prints above the 摘要, repeated by the model despite "不要标题" in the prompt.
+    [Theory]
+    [InlineData("TinyQuant: 4-bit Post-Training Quantization for On-Device Vision Transformers 作者提出了一种方法。", "作者提出了一种方法。")]
+    [InlineData("《TinyQuant: 4-bit Post-Training Quantization for On-Device Vision Transformers》作者提出了一种方法。", "作者提出了一种方法。")]
+    [InlineData("tinyquant: 4-bit post-training quantization for on-device vision transformers：作者提出了一种方法。", "作者提出了一种方法。")]
+    [InlineData("TinyQuant 是一种训练后量化方法。", "TinyQuant 是一种训练后量化方法。")]
+    [InlineData("作者提出了一种方法。", "作者提出了一种方法。")]
+    public void WithoutTitle_DropsTheTitleRepeatedBeforeTheSummary(string text, string expected) =>
+        Assert.Equal(expected, SummaryCheck.WithoutTitle(text, "TinyQuant: 4-bit Post-Training Quantization for On-Device Vision Transformers"));
 
     [Theory]
     [InlineData("<think>\n先想一想。\n</think>\n\n作者提出了一种方法。", "\n\n作者提出了一种方法。")]
@@ -66,6 +80,15 @@ public sealed class SummaryCheckTests
     [InlineData("MobileNet很快", 2.0 / 11)]
     [InlineData("刘䶮 AI", 2.0 / 4)] // 䶮 (U+4DAE) is in CJK Extension A: still a Chinese character
     public void ChineseShare_CountsChineseAmongLetters(string text, double expected) => Assert.Equal(expected, SummaryCheck.ChineseShare(text), 6);
+
+    // Simplified is what the issues are written in; Traditional characters the source itself has (a Taiwanese post) are allowed.
+    [Theory]
+    [InlineData("作者提出了一種量化方法，訓練後把權重保持在 4 比特。", "4-bit quantization", "not Simplified Chinese (Traditional characters: 種訓練後權)")]
+    [InlineData("作者提出了一種量化方法，訓練後把權重保持在 4 比特。", "作者提出了一種量化方法，訓練後把權重保持在 4 比特。", null)]
+    [InlineData("作者提出了一种量化方法，训练后把权重保持在 4 比特。", "4-bit quantization", null)]
+    [InlineData("作者在 2024 年於台北發表了量化方法。", "2024", null)]   // two are not enough: 於 and 發 also occur in names
+    public void Problem_TraditionalChineseNotInTheSource_IsRefused(string summary, string source, string? expected) =>
+        Assert.Equal(expected, SummaryCheck.Problem(summary, source, new SummariesOptions { MinLength = 1 }));
 
     // README "Checks before storing": share of Chinese characters among letters ≥ 0.3, 20–400 characters: both bounds pass.
     [Theory]

@@ -7,7 +7,8 @@ namespace EmbeddedAiReport.Tests.Support;
 
 /// <summary>
 /// A loopback fake of the OpenAI chat-completions API (<c>POST /v1/chat/completions</c>): each request gets the reply that
-/// <see cref="Reply"/> picks for its prompt: a canned answer, a 429 with Retry-After, a malformed body, or no answer at all.
+/// <see cref="Reply"/> picks for its prompt: a canned answer, a 429 with Retry-After, a malformed body, a status and body as a
+/// real server or proxy sends them, or no answer at all.
 /// </summary>
 public sealed class FakeChatServer : IAsyncDisposable
 {
@@ -61,6 +62,11 @@ public sealed class FakeChatServer : IAsyncDisposable
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync("{\"id\": \"chatcmpl-1\", \"choices\": [{\"message\": ");
                 break;
+            case FakeReplyKind.Raw:
+                context.Response.StatusCode = reply.Status;
+                context.Response.ContentType = reply.ContentType;
+                await context.Response.WriteAsync(reply.Text);
+                break;
             case FakeReplyKind.Silent:
                 // Never answers: only the client's timeout (on its fake clock) ends the request.
                 await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -89,15 +95,19 @@ public sealed class FakeChatServer : IAsyncDisposable
 /// <summary>One request the fake received.</summary>
 public sealed record ChatRequestRecord(string Prompt, string Model, string Authorization);
 
-public enum FakeReplyKind { Answer, TooManyRequests, Malformed, Silent }
+public enum FakeReplyKind { Answer, TooManyRequests, Malformed, Raw, Silent }
 
 /// <summary>What the fake answers to one request.</summary>
-public sealed record FakeReply(FakeReplyKind Kind, string Text = "", int RetryAfterSeconds = 0, string FinishReason = "stop")
+public sealed record FakeReply(FakeReplyKind Kind, string Text = "", int RetryAfterSeconds = 0, string FinishReason = "stop", int Status = 200,
+    string ContentType = "application/json")
 {
     public static FakeReply Answer(string text) => new(FakeReplyKind.Answer, text);
     /// <summary>An answer the server stopped at the request's max_tokens (finish reason <c>length</c>).</summary>
     public static FakeReply Cut(string text) => new(FakeReplyKind.Answer, text, FinishReason: "length");
     public static FakeReply TooManyRequests(int retryAfterSeconds) => new(FakeReplyKind.TooManyRequests, RetryAfterSeconds: retryAfterSeconds);
     public static FakeReply Malformed { get; } = new(FakeReplyKind.Malformed);
+    /// <summary>The status, body and Content-Type given, as they are (a server's error JSON, a proxy's HTML page, an odd completion).</summary>
+    public static FakeReply Raw(int status, string body, string contentType = "application/json") =>
+        new(FakeReplyKind.Raw, body, Status: status, ContentType: contentType);
     public static FakeReply Silent { get; } = new(FakeReplyKind.Silent);
 }

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace EmbeddedAiReport.Summaries;
+
+/// <summary>What an OpenAI-compatible server's answer says when it is not a chat completion: its error message, or what the body is.</summary>
+/// <remarks>
+/// Error bodies as the servers send them: OpenAI, vLLM's and llama-server's OpenAI API and Ollama's <c>/v1</c>
+/// <c>{"error":{"message":…}}</c>, Ollama's own API <c>{"error":"…"}</c>, vLLM's older <c>{"object":"error","message":…}</c>,
+/// FastAPI-based servers <c>{"detail":"…"}</c>, plain text (Ollama's router: <c>404 page not found</c>), or a proxy's HTML page.
+/// The message is shown to the operator (run, health, log): on one line, at most <see cref="MaxLength"/> characters, and
+/// without anything that looks like an API key (OpenAI echoes a wrong key, masked).
+/// </remarks>
+internal static partial class EndpointMessage
+{
+    /// <summary>Longest message kept, in characters.</summary>
+    public const int MaxLength = 300;
+
+    /// <summary>The server's message in <paramref name="body"/>, cleaned; null when it has none.</summary>
+    /// <param name="apiKey">The key sent, never shown even if the server echoes it.</param>
+    public static string? Of(string body, string? apiKey)
+    {
+        var text = body.Trim().TrimStart('\uFEFF');
+        if (text.Length == 0) return null;
+        var message = text[0] switch
+        {
+            '{' => FromJson(text),
+            '<' => HtmlTitle(text),
+            _ => text,
+        };
+        return message is null ? null : Clean(message, apiKey);
+    }
+
+    /// <summary>Why a 200 answer is not a chat completion the client can read (an HTML page, no choices), or null.</summary>
+    public static string? NotACompletion(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body).Trim().TrimStart('\uFEFF');
+        if (text.StartsWith('<'))
+        {
+            var title = HtmlTitle(text) is { } t ? $" (\"{Clean(t, null)}\")" : "";
+            return $"not a chat completion: an HTML page{title}, perhaps a proxy's or a login page; check Summaries:Endpoint";
+        }
+        if (!text.StartsWith('{')) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 0
+                ? "malformed answer: a chat completion without choices"
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;   // the client says what is wrong with it
+        }
+    }
+
+    private static string? FromJson(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            if (root.TryGetProperty("error", out var error))
+            {
+                if (error.ValueKind == JsonValueKind.String) return error.GetString();
+                if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var inner) && inner.ValueKind == JsonValueKind.String)
+                    return inner.GetString();
+            }
+            foreach (var name in (string[])["message", "detail"])
+                if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String) return value.GetString();
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? HtmlTitle(string html) =>
+        Title().Match(html) is { Success: true } match && WebUtility.HtmlDecode(match.Groups[1].Value).Trim() is { Length: > 0 } title ? title : null;
+
+    private static string? Clean(string message, string? apiKey)
+    {
+        if (!string.IsNullOrEmpty(apiKey) && apiKey.Length >= 8) message = message.Replace(apiKey, "…", StringComparison.Ordinal);
+        message = Whitespace().Replace(SecretLike().Replace(message, "$1…"), " ").Trim();
+        if (message.Length == 0) return null;
+        return message.Length <= MaxLength ? message : message[..MaxLength].TrimEnd() + "…";
+    }
+
+    [GeneratedRegex(@"<title[^>]*>(.*?)</title>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Title();
+
+    // OpenAI-style keys (sk-…, sk-proj-…, also masked with *) and bearer tokens.
+    [GeneratedRegex(@"\b(sk-|Bearer\s+)[A-Za-z0-9_\-*]{6,}", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretLike();
+
+    [GeneratedRegex(@"[\s\p{Cc}]+")]
+    private static partial Regex Whitespace();
+}

@@ -14,6 +14,10 @@ public sealed class ArxivRssSourceTests() : LoopbackTest(new TestServices(new Da
     private SourceDefinition Source(string extra = "") => Assert.Single(Services.Sources(
         $$"""{"sources": [{"id": "arxiv-cs-lg", "kind": "arxiv-rss", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true {{extra}}}]}"""));
 
+    // The same feed read by the plain feed kind, as README's sources.json example reads rss.arxiv.org.
+    private SourceDefinition FeedSource() => Assert.Single(Services.Sources(
+        $$"""{"sources": [{"id": "arxiv-feed", "kind": "feed", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}"""));
+
     private Task<PollResult> PollAsync(SourceDefinition source) => Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
 
     [Theory]
@@ -86,8 +90,7 @@ public sealed class ArxivRssSourceTests() : LoopbackTest(new TestServices(new Da
     {
         // README's sources.json example reads rss.arxiv.org with the plain feed kind, whose summaries keep the item's
         // "arXiv:… Announce Type: replace Abstract:" header before the withdrawal notice.
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "arxiv-feed", "kind": "feed", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}"""));
+        var source = FeedSource();
         Server.Serve("rss/cs.LG", Fixtures.Bytes(Day1));
         await PollAsync(source);
         Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-27_withdrawal.xml"));
@@ -106,8 +109,7 @@ public sealed class ArxivRssSourceTests() : LoopbackTest(new TestServices(new Da
         // The arxiv-rss source stored 2402.14655 as v1 (a versioned entry); the feed kind's items carry no version (their
         // link is the abs URL without one), but its withdrawal is the paper's newest version all the same.
         var rss = Source();
-        var feed = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "arxiv-feed", "kind": "feed", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}"""));
+        var feed = FeedSource();
         Server.Serve("rss/cs.LG", Fixtures.Bytes(Day1));
         await PollAsync(rss);
         Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-27_withdrawal.xml"));

@@ -52,13 +52,19 @@ public sealed class GitHubRenameTests : LoopbackTest
         Server.MapFile(path, System.Text.Encoding.UTF8.GetBytes(releases.ToJsonString()), "application/json");
     }
 
+    // The source of these tests: ggerganov/llama.cpp's releases through the REST API or the Atom feed, on the loopback server.
+    private SourceDefinition RestSource() => Assert.Single(Services.Sources(
+        $$"""{"sources": [{"id": "llama", "kind": "github-releases", "api": "rest", "apiUrl": "{{Server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+
+    private SourceDefinition AtomSource() => Assert.Single(Services.Sources(
+        $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+
     [Fact]
     public async Task PollAsync_RestRepoRenamed_AsksTheNewAddressFromThenOnAndTellsTheOperatorOnce()
     {
         MapMoved("repos/ggerganov/llama.cpp/releases", "repositories/612354784/releases");
         MapReleases("repositories/612354784/releases", "b2699", "b2698");
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "api": "rest", "apiUrl": "{{Server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+        var source = RestSource();
 
         var first = await Poller.PollAsync(source, CancellationToken.None);
         MapReleases("repositories/612354784/releases", "b2700", "b2699", "b2698");
@@ -81,8 +87,7 @@ public sealed class GitHubRenameTests : LoopbackTest
     {
         MapMoved("ggerganov/llama.cpp/releases.atom", "ggml-org/llama.cpp/releases.atom");
         Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+        var source = AtomSource();
 
         var first = await Poller.PollAsync(source, CancellationToken.None);
         var second = await Poller.PollAsync(source, CancellationToken.None);
@@ -103,8 +108,7 @@ public sealed class GitHubRenameTests : LoopbackTest
         // The repo was renamed back (or the redirect was wrong): its new name answers 404 (410), the configured name works again.
         MapMoved("ggerganov/llama.cpp/releases.atom", "ggml-org/llama.cpp/releases.atom");
         Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+        var source = AtomSource();
         await Poller.PollAsync(source, CancellationToken.None);
         Server.Map("ggml-org/llama.cpp/releases.atom", context =>
         {
@@ -135,8 +139,7 @@ public sealed class GitHubRenameTests : LoopbackTest
         // The repo was deleted: GitHub answers 404 at its id and at its name.
         MapMoved("repos/ggerganov/llama.cpp/releases", "repositories/612354784/releases");
         MapReleases("repositories/612354784/releases", "b2699", "b2698");
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "api": "rest", "apiUrl": "{{Server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+        var source = RestSource();
         await Poller.PollAsync(source, CancellationToken.None);
         Server.Map("repositories/612354784/releases", context =>
         {
@@ -207,8 +210,7 @@ public sealed class GitHubRenameTests : LoopbackTest
     {
         Server.MapRedirect("ggerganov/llama.cpp/releases.atom", 302, Server.Url("ggml-org/llama.cpp/releases.atom").AbsoluteUri);
         Server.MapFixture("ggml-org/llama.cpp/releases.atom", "github-engines/ggml-org_llama.cpp.releases.atom");
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "llama", "kind": "github-releases", "baseUrl": "{{Server.BaseUri}}", "allowPrivateNetwork": true, "repo": "ggerganov/llama.cpp"}]}"""));
+        var source = AtomSource();
 
         var first = await Poller.PollAsync(source, CancellationToken.None);
         await Poller.PollAsync(source, CancellationToken.None);

@@ -45,7 +45,13 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
             foreach (var (source, editorSummary) in sources)
             {
                 if (DraftSummaries.Skip(source, editorSummary, settings) is { } skip) items.Add(new(source, skip, null));
-                else if (cached.TryGetValue(source.EntryId, out var stored)) items.Add(new(source, SummaryOutcome.Cached, stored.Text ?? stored.Problem));
+                else if (cached.TryGetValue(source.EntryId, out var stored))
+                {
+                    // A stored refusal is checked again, without a call: the checks' settings, or a newer build's checks (a
+                    // reasoning model's <think> block), may pass the stored answer now.
+                    var passes = stored.Text is null ? await RecheckAsync(source, stored, model, version, settings, cancellationToken) : null;
+                    items.Add(passes is null ? new(source, SummaryOutcome.Cached, stored.Text ?? stored.Problem) : new(source, SummaryOutcome.Accepted, passes));
+                }
                 else if (error is not null) items.Add(new(source, SummaryOutcome.NotCalled, error));
                 else if (spent >= settings.MaxPerWeek) items.Add(new(source, SummaryOutcome.OverWeeklyLimit, $"{settings.MaxPerWeek} answers this week"));
                 else if (budgetTimer.IsCancellationRequested) items.Add(new(source, SummaryOutcome.OverTimeBudget, null));
@@ -85,6 +91,17 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
             .Where(e => e.Status == "shortlisted")
             .Select(e => e.Id);
         return ids.Concat(shortlisted.Where(id => !ids.Contains(id))).ToList();
+    }
+
+    // The stored answer of a refusal when it passes the current checks (stored as accepted), else null.
+    private async Task<string?> RecheckAsync(SummarySource source, StoredSummary stored, string model, string version, SummariesOptions settings,
+        CancellationToken cancellationToken)
+    {
+        if (stored.Problem is not { } problem || SummaryCheck.IsUnfinished(problem) || SummaryCheck.WithoutReasoning(stored.Answer) is not { } reply) return null;
+        var text = SummaryCheck.WithoutTitle(SummaryCheck.Normalize(reply), source.Title);
+        if (SummaryCheck.Problem(text, source.Title + "\n" + source.Text, settings) is not null) return null;
+        await store.SaveAsync(source, model, version, text, text, null, cancellationToken);
+        return text;
     }
 
     private async Task<(SummaryRun.Item Item, bool Called, DateTimeOffset? RetryAt)> AskAsync(IChatClient chat, SummarySource source, string model,

@@ -67,17 +67,29 @@ internal static partial class SummaryCheck
     public static string? Unfinished(bool reasoningOnly, bool cut, string text, int maxOutputTokens, string? finishReason = null)
     {
         if (text.Length == 0 && finishReason is "content_filter")
-            return "no answer: the server's content filter withheld it (finish reason content_filter)";
+            return $"{NoAnswer}: the server's content filter withheld it (finish reason content_filter)";
         if (text.Length == 0 && finishReason is "tool_calls" or "function_call")
-            return $"no answer: the model called a tool instead (finish reason {finishReason})";
+            return $"{NoAnswer}: the model called a tool instead (finish reason {finishReason})";
         if (reasoningOnly)
-            return $"only the model's reasoning: its <think> block did not end within MaxOutputTokens ({maxOutputTokens}); " +
+            return $"{OnlyReasoning}: its <think> block did not end within MaxOutputTokens ({maxOutputTokens}); " +
                 "raise Summaries:MaxOutputTokens or turn the model's thinking off";
         if (!cut) return null;
         return text.Length == 0
-            ? $"no answer within MaxOutputTokens ({maxOutputTokens}): a reasoning model may have spent them thinking; raise Summaries:MaxOutputTokens or turn its thinking off"
-            : $"unfinished: cut at MaxOutputTokens ({maxOutputTokens}); raise Summaries:MaxOutputTokens";
+            ? $"{NoAnswer} within MaxOutputTokens ({maxOutputTokens}): a reasoning model may have spent them thinking; raise Summaries:MaxOutputTokens or turn its thinking off"
+            : $"{Cut}: cut at MaxOutputTokens ({maxOutputTokens}); raise Summaries:MaxOutputTokens";
     }
+
+    /// <summary>
+    /// True when a stored <paramref name="problem"/> is one of <see cref="Unfinished"/>'s: it came from how the server ended
+    /// the answer, which is not stored, so the stored text cannot be checked again (a cut answer would pass).
+    /// </summary>
+    public static bool IsUnfinished(string problem) =>
+        problem.StartsWith(NoAnswer, StringComparison.Ordinal) || problem.StartsWith(OnlyReasoning, StringComparison.Ordinal) ||
+        problem.StartsWith(Cut, StringComparison.Ordinal);
+
+    private const string NoAnswer = "no answer";
+    private const string OnlyReasoning = "only the model's reasoning";
+    private const string Cut = "unfinished";
 
     private const string ThinkEnd = "</think>";
 

@@ -195,6 +195,42 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Summarize_RefusalStoredByAnEarlierBuild_IsCheckedAgainWithoutACall_AndPassesNow()
+    {
+        // A build before the <think> handling refused a reasoning model's answer as too long and stored it as it read it
+        // (normalized, the block included): the next run passes the stored answer without asking the model again.
+        await StartAsync();
+        var id = await IdAsync("arxiv:2402.14702");
+        var (source, _) = (await _services!.Get<SummaryStore>().SourcesAsync([id], CancellationToken.None)).Single();
+        var (model, prompt) = _services.Get<DraftSummaries>().Key;
+        var stored = SummaryCheck.Normalize("<think>\n" + new string('想', 400) + "\n</think>\n\n" + Chinese);
+        await _services.Get<SummaryStore>().SaveAsync(source, model, prompt, stored, null, $"too long ({stored.Length} characters > 400)", CancellationToken.None);
+
+        var run = await SummarizeAsync();
+
+        Assert.Equal(0, run.Calls);
+        Assert.Empty(_chat.Requests);
+        Assert.Equal(SummaryOutcome.Accepted, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Contains($"摘要：{Chinese}  \n", await DraftAsync());
+        Assert.Equal("written by fake-model", await ExplainAsync("arxiv:2402.14702"));
+    }
+
+    [Fact]
+    public async Task Summarize_AnswerRefusedAsCut_StaysRefusedAtTheNextRun_WithoutACall()
+    {
+        // The text alone would pass the checks; only the server's finish reason (not stored) said it was cut.
+        await StartAsync();
+        _chat.AnswerFor(PaperTitle, FakeReply.Cut(Chinese));
+        await SummarizeAsync();
+
+        var second = await SummarizeAsync();
+
+        Assert.Equal(0, second.Calls);
+        Assert.Equal(SummaryOutcome.Cached, second.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());
+    }
+
+    [Fact]
     public async Task Summarize_MalformedBody_KeepsTheSourceText_OneWarning_HealthFailing()
     {
         await StartAsync();

@@ -220,6 +220,40 @@ public sealed class GitHubOutrunTests() : LoopbackTest(new TestServices(Now))
     }
 
     [Fact]
+    public async Task PollAsync_RestWholeListOnOnePageNewerThanTheStored_DoesNotWarn()
+    {
+        // README warns only past 3 pages. The stored b1 … b3 were deleted and built again a day later with b4, b5: every
+        // release GitHub lists is newer than the stored ones, but the page names no next one, so it is the whole list.
+        MapBuilds(3);
+        await Poller.PollAsync(Rest, CancellationToken.None);
+        MapBuilds(5, later: TimeSpan.FromDays(1));
+
+        var result = await Poller.PollAsync(Rest, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Null(result.Warning);
+        Assert.Equal([$"/{Releases}?per_page=100"], RequestsSince(1));
+    }
+
+    [Fact]
+    public async Task PollAsync_RestRepoStoredByAnotherSource_ReadsAsThisSourcesFirstPollWithoutWarning()
+    {
+        // README: a repo's first poll never warns, the source storing none of its releases yet. Source "llama" stored b1 … b3;
+        // a second source on the same repo ("llama-rest", e.g. the same repo under a new id) judges by its own entries.
+        MapBuilds(3);
+        await Poller.PollAsync(Rest, CancellationToken.None);
+        MapBuilds(503);
+        var second = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "llama-rest", "kind": "github-releases", "api": "rest", "apiUrl": "{{Server.BaseUri}}", "tokenEnv": "EAIR_TEST_NO_SUCH_TOKEN", "allowPrivateNetwork": true, "repo": "ggml-org/llama.cpp"}]}"""));
+
+        var result = await Poller.PollAsync(second, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Null(result.Warning);
+        Assert.Equal(3, RequestsSince(1).Length);
+    }
+
+    [Fact]
     public async Task PollAsync_RestNextPageHeldByTheRateLimit_KeepsTheFirstPageAndWarns()
     {
         MapBuilds(3);

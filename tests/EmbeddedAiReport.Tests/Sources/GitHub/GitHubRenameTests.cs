@@ -83,6 +83,25 @@ public sealed class GitHubRenameTests : LoopbackTest
     }
 
     [Fact]
+    public async Task PollAsync_RestRepoRenamed_TheNewAddressIsAskedWithItsLatestETag()
+    {
+        // README: only the first page is conditional (ETag). After the rename the new address's answer is what the next poll
+        // asks with: the releases unchanged since the second poll are a 304, not read again under the first poll's ETag.
+        MapMoved("repos/ggerganov/llama.cpp/releases", "repositories/612354784/releases");
+        MapReleases("repositories/612354784/releases", "b2699", "b2698");
+        var source = RestSource();
+
+        await Poller.PollAsync(source, CancellationToken.None);
+        MapReleases("repositories/612354784/releases", "b2700", "b2699", "b2698");
+        var second = await Poller.PollAsync(source, CancellationToken.None);
+        var third = await Poller.PollAsync(source, CancellationToken.None);
+
+        Assert.Equal(1, second.New);
+        Assert.True(third.NotModified);
+        Assert.Equal("/repositories/612354784/releases?per_page=100", Server.Requests.Last().PathAndQuery);
+    }
+
+    [Fact]
     public async Task PollAsync_AtomRepoRenamed_AsksTheFeedAtTheNewNameFromThenOn()
     {
         MapMoved("ggerganov/llama.cpp/releases.atom", "ggml-org/llama.cpp/releases.atom");

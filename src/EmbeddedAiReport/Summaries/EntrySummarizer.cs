@@ -98,11 +98,18 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
         CancellationToken cancellationToken)
     {
         if (stored.Problem is not { } problem || SummaryCheck.IsUnfinished(problem) || SummaryCheck.WithoutReasoning(stored.Answer) is not { } reply) return null;
-        var text = SummaryCheck.WithoutTitle(SummaryCheck.Normalize(reply), source.Title);
-        if (SummaryCheck.Problem(text, source.Title + "\n" + source.Text, settings) is not null) return null;
+        var text = Read(reply, source);
+        if (Problem(text, source, settings) is not null) return null;
         await store.SaveAsync(source, model, version, text, text, null, cancellationToken);
         return text;
     }
+
+    // An answer (without the model's reasoning) as the 摘要 it would be, and what the checks say of it against the source's
+    // title and text: the same for a fresh answer and for a stored refusal checked again.
+    private static string Read(string reply, SummarySource source) => SummaryCheck.WithoutTitle(SummaryCheck.Normalize(reply), source.Title);
+
+    private static string? Problem(string text, SummarySource source, SummariesOptions settings) =>
+        SummaryCheck.Problem(text, source.Title + "\n" + source.Text, settings);
 
     private async Task<(SummaryRun.Item Item, bool Called, DateTimeOffset? RetryAt)> AskAsync(IChatClient chat, SummarySource source, string model,
         string version, SummariesOptions settings, CancellationToken token, CancellationToken budget, CancellationToken cancellationToken)
@@ -121,9 +128,9 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
         // A reasoning model's thinking is not the answer; an answer the token limit cut is not a finished 摘要.
         var answered = (SummaryAnswer.Answered)answer;
         var reply = SummaryCheck.WithoutReasoning(answered.Text);
-        var text = SummaryCheck.WithoutTitle(SummaryCheck.Normalize(reply ?? ""), source.Title);
+        var text = Read(reply ?? "", source);
         var problem = SummaryCheck.Unfinished(reply is null, answered.Cut, text, settings.MaxOutputTokens, answered.FinishReason)
-            ?? SummaryCheck.Problem(text, source.Title + "\n" + source.Text, settings);
+            ?? Problem(text, source, settings);
         await store.SaveAsync(source, model, version, text, problem is null ? text : null, problem, cancellationToken);
         if (problem is not null) logger.Refused(source.EntryId, problem);
         return (new(source, problem is null ? SummaryOutcome.Accepted : SummaryOutcome.Refused, problem ?? text), true, null);

@@ -131,6 +131,26 @@ public abstract class SourceStoreTests(StorageProvider provider) : IDisposable
         Assert.Equal(1, health.Entries);
     }
 
+    // A source of several GitHub repositories judges each repository's list by its own releases (the first poll of a repo
+    // added later, the outrun warning, REST paging): the prefix is compared exactly, whatever order the server's locale
+    // gives text (the PostgreSQL test databases sort as ICU en-US, where punctuation weighs less than letters).
+    [Fact]
+    public async Task GetNewestEntryAsync_RepositoryPrefix_ReadsOnlyThatRepositorysReleasesOfThisSource()
+    {
+        var now = _services.Clock.GetUtcNow();
+        EntryWrite Release(string key, int daysAgo) =>
+            new(new CandidateEntry { CanonicalKey = key, Url = "https://example.com/" + key, Title = key, Published = now.AddDays(-daysAgo) }, "github", "open-source", 0, []);
+        await CommitAsync("gh", Release("gh:o/r@b1", 9), Release("gh:o/r@b0", 20), Release("gh:o/rA@v9", 1), Release("gh:o/r-lite@v1", 2),
+            Release("gh:o/r.x@v1", 3), Release("gh:o/q@v1", 4));
+        await CommitAsync("other", Release("gh:o/r@v2", 0));
+        var store = _services.Get<SourceStore>();
+
+        Assert.Equal(now.AddDays(-9), await store.GetNewestEntryAsync("gh", "gh:o/r@", CancellationToken.None));
+        Assert.Equal(now.AddDays(-1), await store.GetNewestEntryAsync("gh", "gh:o/rA@", CancellationToken.None));
+        Assert.Null(await store.GetNewestEntryAsync("gh", "gh:o/s@", CancellationToken.None));
+        Assert.Equal(now, await store.GetNewestEntryAsync("other", "gh:o/r@", CancellationToken.None));
+    }
+
     private Task<IReadOnlyList<StoredEntry>> Window() =>
         _services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
 }

@@ -97,11 +97,12 @@ internal static partial class ReportEndpoints
             return Markdown(http, markdown);
         });
 
-        // The query is read as strictly as the entries command reads its options (EntriesRequest): every refusal is a 400 of one shape.
+        // The query is read as strictly as the entries command reads its options (EntriesRequest): every refusal is a 400 of one
+        // shape, written as the entries are (the section names it accepts, 论文 …, as text, not \u escapes).
         app.MapMethods("/entries", GetOrHead, async (HttpContext http, EntryStore store, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
         {
             if (!EntriesRequest.TryRead(http.Request.Query, config, time.GetUtcNow(), out var request, out var problem))
-                return Results.Json(problem, WorkerJson.Default.QueryProblem, "application/problem+json; charset=utf-8", problem.Status);
+                return Results.Json(problem, JsonOptions.For<QueryProblem>(), "application/problem+json; charset=utf-8", problem.Status);
             var rows = await store.QueryAsync(request.Query, ct);
             var total = await store.TotalAsync(request.Query, rows.Count, ct);
             return Json(http, new EntriesReply(request.Week, request.Window.First, request.Window.Last, total, rows.Select(r => new EntryReply(r.Entry.Id, r.Entry.Title, r.Entry.Account,

@@ -29,4 +29,25 @@ public sealed class EntriesJsonTests : LoopbackTest
         var titles = JsonDocument.Parse(body).RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("title").GetString()).ToHashSet();
         Assert.Superset(chinese.ToHashSet(), titles!);
     }
+
+    // README: the section parameter is a slug or a name (`papers`, `论文`); a refused one is a 400 whose `accepted` lists
+    // both, and the names are the draft's Chinese headings as the editor writes them, not \u8BBA\u6587.
+    [Fact]
+    public async Task GetEntries_UnknownSection_ListsTheSectionNamesAsUtf8Text()
+    {
+        var config = Folder.ConfigWithSources("""{"sources": []}""");
+        var db = Folder.File("report.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
+        var body = await DaemonApplication.WithClientAsync(WorkerHost.LoadConfig(config, db), async (_, http) =>
+        {
+            using var response = await http.GetAsync("entries?section=nosuch");
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+            return await response.Content.ReadAsStringAsync();
+        });
+
+        Assert.Contains("\"accepted\":[\"news\",\"业界新闻\",\"papers\",\"论文\",\"opensource\",\"开源项目\",\"blogs\",\"博文\"]", body);
+        Assert.Contains("(known: news, 业界新闻, papers, 论文, opensource, 开源项目, blogs, 博文)", body);
+        Assert.DoesNotContain("\\u", body.Replace("\\u0027", ""));   // ' stays escaped, as in every answer (HTML-safe JSON)
+        Assert.Equal("section", JsonDocument.Parse(body).RootElement.GetProperty("parameter").GetString());
+    }
 }

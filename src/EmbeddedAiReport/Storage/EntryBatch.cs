@@ -18,7 +18,8 @@ namespace EmbeddedAiReport.Storage;
 /// window it covered would fall into a window that is already published, so it is placed at the window's end, the first
 /// instant of the next window (<see cref="WindowTime"/>). The issue is read once per poll, with the batch's other
 /// per-poll values; an entry costs a comparison, no statement. Entries dated before that window stay where their date
-/// puts them, so a new source with years of old posts does not flood the current draft.
+/// puts them, so a new source with years of old posts does not flood the current draft; so do entries whose date is only
+/// an estimate (an arXiv replacement of a paper never stored, dated by its id's month).
 /// </para>
 /// </remarks>
 internal sealed class EntryBatch : IDisposable
@@ -137,9 +138,11 @@ internal sealed class EntryBatch : IDisposable
 
     /// <summary>
     /// The window time of an entry first seen in this poll whose own time (published, else now) is <paramref name="time"/>:
-    /// that time, or the end of the latest published issue's window when the time falls inside it (a late arrival).
+    /// that time, or the end of the latest published issue's window when the time falls inside it (a late arrival). An entry
+    /// whose date is only an estimate (<see cref="CandidateEntry.PublishedIsEstimate"/>) is never a late arrival.
     /// </summary>
-    public DateTimeOffset WindowTime(DateTimeOffset time) => time >= _lateFrom && time < _lateTo ? _lateTo.Value : time;
+    public DateTimeOffset WindowTime(CandidateEntry entry, DateTimeOffset time) =>
+        !entry.PublishedIsEstimate && time >= _lateFrom && time < _lateTo ? _lateTo.Value : time;
 
     /// <summary>Per write: true when it is a new entry <see cref="InsertAsync"/> may store (its key unknown, no alias keys of its own).</summary>
     public async Task<bool[]> FindNewAsync(IReadOnlyList<EntryWrite> writes, CancellationToken cancellationToken)
@@ -288,7 +291,7 @@ internal sealed class EntryBatch : IDisposable
     private void BindWindow(DbCommand command, CandidateEntry entry)
     {
         var time = entry.Published ?? _now;
-        var window = WindowTime(time);
+        var window = WindowTime(entry, time);
         command.Parameters["@window"].Value = window != time ? SqliteTime.Write(window)
             : entry.Published is null ? command.Parameters["@now"].Value : command.Parameters["@published"].Value;
     }

@@ -11,7 +11,9 @@ namespace EmbeddedAiReport.Storage;
 /// the highest stored one are free; every insert, the upsert's too, names its id, so PostgreSQL's identity sequence is
 /// never used and ids are the same on both providers). Others go through <see cref="UpsertAsync"/>: one entry per canonical key; the source
 /// that first stored it, or any source bringing a higher version (arXiv v2) or an arXiv withdrawal notice of no stated version,
-/// may update it in place; another source seeing the same article does not overwrite it.
+/// may update it in place; another source seeing the same article does not overwrite it. An updated entry keeps its first
+/// date, except that an article page's publish time (<see cref="CandidateEntry.PublishedFromPage"/>) replaces it while the
+/// entry is an unmarked candidate.
 /// <para>
 /// Late arrivals: an entry's window time is its published time (first seen when the source gives none), except while the
 /// latest recorded issue is a published one: an entry first seen after that issue was recorded and dated inside the
@@ -32,8 +34,9 @@ internal sealed class EntryBatch : IDisposable
                 @now, @now, @window, @fetch, @hash, @section, @prefix, @version, @score, @tags)
         ON CONFLICT (canonical_key) DO UPDATE SET
             url = excluded.url, title = excluded.title, summary = excluded.summary,
-            account = coalesce(excluded.account, entries.account), published = coalesce(entries.published, excluded.published),
-            window_time = CASE WHEN entries.published IS NULL AND excluded.published IS NOT NULL
+            account = coalesce(excluded.account, entries.account),
+            published = CASE WHEN @pageDate AND entries.status = 'candidate' THEN excluded.published ELSE coalesce(entries.published, excluded.published) END,
+            window_time = CASE WHEN (entries.published IS NULL OR @pageDate AND entries.status = 'candidate') AND excluded.published IS NOT NULL
                                THEN CASE WHEN entries.first_seen > @lateSince THEN excluded.window_time ELSE excluded.published END
                                ELSE entries.window_time END,
             updated = excluded.updated,
@@ -106,7 +109,7 @@ internal sealed class EntryBatch : IDisposable
         (_sourceId, _fetchId, _now) = (sourceId, fetchId, now);
     }
 
-    private DbCommand Upsert => _upsert ??= LateSince(OfThisPoll(Command(UpsertSql, [.. EntryColumns, "@id", "@lateSince", "@withdrawal"])));
+    private DbCommand Upsert => _upsert ??= LateSince(OfThisPoll(Command(UpsertSql, [.. EntryColumns, "@id", "@lateSince", "@withdrawal", "@pageDate"])));
 
     private DbCommand Insert => _insert ??= OfThisPoll(Command(InsertSql, [.. EntryColumns, "@id", "@story"]));
 
@@ -202,6 +205,9 @@ internal sealed class EntryBatch : IDisposable
         // paper's newest version whatever the stored entry holds ("a withdrawal creates a new version", arXiv's help): it
         // updates the entry from any source, as one version more. A withdrawal with its version (arxiv-rss, the API) is compared as any version.
         upsert.Parameters["@withdrawal"].Value = entry.Version is null && ArxivWithdrawal.Withdraws(entry.CanonicalKey, entry.Summary);
+        // An article page's publish time replaces the stored date (a feed's, often wrong or missing) of an entry the editor
+        // has not marked, as if the page had been read at its first poll: it was left for a later poll only by the page budget.
+        upsert.Parameters["@pageDate"].Value = entry.PublishedFromPage && entry.Published is not null;
         long id;
         UpsertedEntry upserted;
         await using (var reader = await _pipeline.ReadAsync(upsert, cancellationToken))

@@ -163,6 +163,33 @@ public abstract class LateArrivalTests(StorageProvider provider) : IDisposable
         Assert.Equal(["New paper of Tuesday"], await TitlesAsync(new DateOnly(2026, 12, 2), new DateOnly(2026, 12, 3)));
     }
 
+    // README (wechat-mirror, enrich): an article page read at a later poll dates its entry by the page's publish time, as a
+    // read at the first poll would have: first seen after the publish, an article the page dates inside the published
+    // window is a late arrival (it stays in the next window), one it dates before that window leaves the draft.
+    [Fact]
+    public async Task Poll_AfterPublish_PageReadAtALaterPollDatesTheEntryAsAFirstPollReadWould()
+    {
+        await PollAsync("posts", Post("monday", "Monday post", MondayPost));
+        await PublishWeek49Async();
+        _services.Clock.SetUtcNow(Thursday);
+        // The mirror dates both articles by the time it fetched them (Thursday); their pages are left for a later poll.
+        await PollAsync("wx", Post("late", "Article of Monday", Thursday.AddHours(-1)), Post("old", "Article of last month", Thursday.AddHours(-1)));
+        var before = await TitlesAsync(new DateOnly(2026, 12, 2), new DateOnly(2026, 12, 3));
+
+        _services.Clock.SetUtcNow(Thursday.AddHours(1));
+        var lastMonth = new DateTimeOffset(2026, 11, 2, 9, 0, 0, Offset);
+        await PollAsync("wx", PageRead(Post("late", "Article of Monday", MondayPost.AddHours(2))), PageRead(Post("old", "Article of last month", lastMonth)));
+
+        var times = WindowTimes();
+        Assert.Equal(["Article of Monday", "Article of last month"], before);
+        Assert.Equal(NextWindowStart, times["Article of Monday"]);
+        Assert.Equal(lastMonth, times["Article of last month"]);
+        Assert.Equal(["Article of Monday"], await TitlesAsync(new DateOnly(2026, 12, 2), new DateOnly(2026, 12, 3)));
+
+        static EntryWrite PageRead(EntryWrite write) =>
+            write with { Candidate = write.Candidate with { Summary = write.Candidate.Summary + " as the article page gives it", PublishedFromPage = true } };
+    }
+
     [Fact]
     public async Task Poll_AfterImportingAnIssue_MovesNothing()
     {

@@ -19,6 +19,18 @@ public sealed record CandidateEntry
     public string? Text { get; init; }
     public string? Account { get; init; }
     public DateTimeOffset? Published { get; init; }
+    /// <summary>
+    /// <see cref="Published"/> is a bound the source inferred, not the item's date: an arXiv replacement of a paper never stored
+    /// is dated by its id's month (the latest its v1 can be from). Such an entry stays where that date puts it: it is never a
+    /// late arrival moved into the next window, since an old paper's new version is no news the last issue missed.
+    /// </summary>
+    public bool PublishedIsEstimate { get; init; }
+    /// <summary>
+    /// <see cref="Published"/> is the publish time an article page states (WeChat's <c>ct</c>), truer than a mirror feed's
+    /// date: it replaces the date of a stored entry still a candidate (its page read at a later poll), as it would have been
+    /// taken had the page been read when the entry was first stored.
+    /// </summary>
+    public bool PublishedFromPage { get; init; }
     /// <summary>Section slug chosen by the source kind (e.g. <c>papers</c> for arXiv), or null to use the source's hint.</summary>
     public string? Section { get; init; }
     /// <summary>Short label shown before the link in the draft, e.g. an arXiv id with its version.</summary>

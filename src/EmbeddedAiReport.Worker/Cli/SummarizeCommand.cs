@@ -60,7 +60,9 @@ internal static class SummarizeCommand
         var left = run.Count(SummaryOutcome.OverWeeklyLimit) + run.Count(SummaryOutcome.OverTimeBudget) + run.Count(SummaryOutcome.NotCalled) + run.Count(SummaryOutcome.Failed);
         var line = $"summaries: {run.Calls} calls, {run.Count(SummaryOutcome.Accepted)} accepted, {run.Count(SummaryOutcome.Refused)} refused, "
             + $"{run.Count(SummaryOutcome.Cached)} stored before, {left} left with the source text";
-        return run.Error is { } error ? $"{line}; {error}" : line;
+        // Why calls stopped, else why an entry failed on its own (a prompt beyond the server's context).
+        var failure = run.Error ?? run.Items.FirstOrDefault(i => i.Outcome == SummaryOutcome.Failed)?.Detail;
+        return failure is { } error ? $"{line}; {error}" : line;
     }
 
     private static string Name(SummaryOutcome outcome) => outcome switch

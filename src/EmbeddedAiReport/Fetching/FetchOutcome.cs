@@ -15,7 +15,11 @@ public abstract record FetchOutcome
 
     /// <summary>A non-success status; <paramref name="RetryAfter"/> is the server's requested wait, if any.</summary>
     /// <param name="Body">The start of the body, when the request asked for it (<see cref="FetchRequest.MaxErrorBytes"/>); else null.</param>
-    public sealed record HttpFailure(int Status, TimeSpan? RetryAfter, string Reason, ResponseHeaders? Headers = null, byte[]? Body = null) : FetchOutcome;
+    public sealed record HttpFailure(int Status, TimeSpan? RetryAfter, string Reason, ResponseHeaders? Headers = null, byte[]? Body = null) : FetchOutcome
+    {
+        /// <summary>The request judged this failure not worth another attempt whatever its status (<see cref="FetchRequest.Permanent"/>).</summary>
+        public bool Permanent { get; init; }
+    }
 
     /// <summary>
     /// The redirects that led to this answer began with permanent ones (301, 308): the last address they named, and the

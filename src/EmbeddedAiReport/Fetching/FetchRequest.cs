@@ -13,6 +13,11 @@ namespace EmbeddedAiReport.Fetching;
 /// <param name="BodyType">The body's Content-Type.</param>
 /// <param name="CircuitKey">The resilience pipeline (circuit breaker) to use; null: the host's.</param>
 /// <param name="MaxErrorBytes">Bytes of a failure's body kept in <see cref="FetchOutcome.HttpFailure.Body"/> (an API's error message); 0: none is read.</param>
+/// <param name="Permanent">
+/// Whether a failure (with its body, see <paramref name="MaxErrorBytes"/>) says that asking again cannot help although its status
+/// is one retried (a model server's "request exceeds the available context size" sent as a 500): such a failure is neither
+/// retried nor counted by the circuit breaker. Null: the status decides.
+/// </param>
 public sealed record FetchRequest(
     Uri Uri,
     HttpValidators Validators,
@@ -24,7 +29,8 @@ public sealed record FetchRequest(
     byte[]? Body = null,
     string? BodyType = null,
     string? CircuitKey = null,
-    int MaxErrorBytes = 0)
+    int MaxErrorBytes = 0,
+    Func<FetchOutcome.HttpFailure, bool>? Permanent = null)
 {
     /// <summary>
     /// Headers kept on a redirect to another origin: they carry no credentials. The list is the Fetch standard's

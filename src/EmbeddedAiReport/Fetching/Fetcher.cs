@@ -119,8 +119,11 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         if (response.StatusCode == HttpStatusCode.NotModified)
             return new FetchOutcome.NotModified(validators, headers);
         if (!response.IsSuccessStatusCode)
-            return new FetchOutcome.HttpFailure((int)response.StatusCode, RetryAfter(response.Headers.RetryAfter), response.ReasonPhrase ?? "", headers,
+        {
+            var failure = new FetchOutcome.HttpFailure((int)response.StatusCode, RetryAfter(response.Headers.RetryAfter), response.ReasonPhrase ?? "", headers,
                 request.MaxErrorBytes > 0 ? await ReadPrefixAsync(response, request.MaxErrorBytes, cancellationToken) : null);
+            return request.Permanent?.Invoke(failure) == true ? failure with { Permanent = true } : failure;
+        }
 
         var maxBytes = request.MaxBytes ?? settings.MaxBytes;
         if (response.Content.Headers.ContentLength > maxBytes)

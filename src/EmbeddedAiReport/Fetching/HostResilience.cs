@@ -11,7 +11,7 @@ namespace EmbeddedAiReport.Fetching;
 /// <summary>One Polly pipeline per host: total timeout, retry of transient outcomes honouring Retry-After, and a circuit breaker.</summary>
 /// <remarks>
 /// The pipeline works on <see cref="FetchOutcome"/>s, not on HTTP messages, so the size cap and body read are part of
-/// each attempt. Transient: 408, 429, 5xx and <see cref="FetchOutcome.Unreachable"/>. A Retry-After longer than
+/// each attempt. Transient: 408, 429, 5xx (unless the request judged the failure permanent) and <see cref="FetchOutcome.Unreachable"/>. A Retry-After longer than
 /// <see cref="FetchingOptions.MaxRetryAfter"/> is not waited for: the outcome goes back to the poller, which pauses the source.
 /// The circuit is per host (shared by every source on it), so a dead mirror is not hammered by each of its accounts.
 /// Pipelines live in Polly's registry, keyed by host and built on first use with the options of that moment.
@@ -52,6 +52,7 @@ public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvid
     /// <summary>True for outcomes worth another attempt now.</summary>
     public static bool IsTransient(FetchOutcome outcome, TimeSpan maxRetryAfter) => outcome switch
     {
+        FetchOutcome.HttpFailure { Permanent: true } => false,
         FetchOutcome.HttpFailure { RetryAfter: { } wait } when wait > maxRetryAfter => false,
         // An exhausted API rate limit (GitHub: 403/429 with x-ratelimit-remaining 0) lasts until its reset, not seconds.
         FetchOutcome.HttpFailure { Headers: { } headers } when headers.GetInt64("x-ratelimit-remaining") == 0 => false,

@@ -231,7 +231,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
             var fingerprint = prepared.Fingerprint;
             if (isNew[i] && !batch.Wrote(entry.CanonicalKey))
             {
-                var time = batch.WindowTime(SqliteTime.Stored(entry.Published ?? now));   // a late arrival's is the next window's start
+                var time = batch.WindowTime(entry, SqliteTime.Stored(entry.Published ?? now));   // a late arrival's is the next window's start
                 var candidate = Candidate(batch.NextId, entry.CanonicalKey, entry, time, null, fingerprint);
                 await pass.PlaceAsync(candidate, story => batch.InsertAsync(write, story, prepared.ContentHash, cancel), cancel);
                 upserted.Add(new UpsertedEntry(i, candidate.Id, entry.CanonicalKey, true, time, null));

@@ -11,14 +11,17 @@ namespace EmbeddedAiReport.Storage;
 /// the highest stored one are free; every insert, the upsert's too, names its id, so PostgreSQL's identity sequence is
 /// never used and ids are the same on both providers). Others go through <see cref="UpsertAsync"/>: one entry per canonical key; the source
 /// that first stored it, or any source bringing a higher version (arXiv v2) or an arXiv withdrawal notice of no stated version,
-/// may update it in place; another source seeing the same article does not overwrite it.
+/// may update it in place; another source seeing the same article does not overwrite it. An updated entry keeps its first
+/// date, except that an article page's publish time (<see cref="CandidateEntry.PublishedFromPage"/>) replaces it while the
+/// entry is an unmarked candidate.
 /// <para>
 /// Late arrivals: an entry's window time is its published time (first seen when the source gives none), except while the
 /// latest recorded issue is a published one: an entry first seen after that issue was recorded and dated inside the
 /// window it covered would fall into a window that is already published, so it is placed at the window's end, the first
 /// instant of the next window (<see cref="WindowTime"/>). The issue is read once per poll, with the batch's other
 /// per-poll values; an entry costs a comparison, no statement. Entries dated before that window stay where their date
-/// puts them, so a new source with years of old posts does not flood the current draft.
+/// puts them, so a new source with years of old posts does not flood the current draft; so do entries whose date is only
+/// an estimate (an arXiv replacement of a paper never stored, dated by its id's month).
 /// </para>
 /// </remarks>
 internal sealed class EntryBatch : IDisposable
@@ -31,8 +34,9 @@ internal sealed class EntryBatch : IDisposable
                 @now, @now, @window, @fetch, @hash, @section, @prefix, @version, @score, @tags)
         ON CONFLICT (canonical_key) DO UPDATE SET
             url = excluded.url, title = excluded.title, summary = excluded.summary,
-            account = coalesce(excluded.account, entries.account), published = coalesce(entries.published, excluded.published),
-            window_time = CASE WHEN entries.published IS NULL AND excluded.published IS NOT NULL
+            account = coalesce(excluded.account, entries.account),
+            published = CASE WHEN @pageDate AND entries.status = 'candidate' THEN excluded.published ELSE coalesce(entries.published, excluded.published) END,
+            window_time = CASE WHEN (entries.published IS NULL OR @pageDate AND entries.status = 'candidate') AND excluded.published IS NOT NULL
                                THEN CASE WHEN entries.first_seen > @lateSince THEN excluded.window_time ELSE excluded.published END
                                ELSE entries.window_time END,
             updated = excluded.updated,
@@ -105,7 +109,7 @@ internal sealed class EntryBatch : IDisposable
         (_sourceId, _fetchId, _now) = (sourceId, fetchId, now);
     }
 
-    private DbCommand Upsert => _upsert ??= LateSince(OfThisPoll(Command(UpsertSql, [.. EntryColumns, "@id", "@lateSince", "@withdrawal"])));
+    private DbCommand Upsert => _upsert ??= LateSince(OfThisPoll(Command(UpsertSql, [.. EntryColumns, "@id", "@lateSince", "@withdrawal", "@pageDate"])));
 
     private DbCommand Insert => _insert ??= OfThisPoll(Command(InsertSql, [.. EntryColumns, "@id", "@story"]));
 
@@ -137,9 +141,11 @@ internal sealed class EntryBatch : IDisposable
 
     /// <summary>
     /// The window time of an entry first seen in this poll whose own time (published, else now) is <paramref name="time"/>:
-    /// that time, or the end of the latest published issue's window when the time falls inside it (a late arrival).
+    /// that time, or the end of the latest published issue's window when the time falls inside it (a late arrival). An entry
+    /// whose date is only an estimate (<see cref="CandidateEntry.PublishedIsEstimate"/>) is never a late arrival.
     /// </summary>
-    public DateTimeOffset WindowTime(DateTimeOffset time) => time >= _lateFrom && time < _lateTo ? _lateTo.Value : time;
+    public DateTimeOffset WindowTime(CandidateEntry entry, DateTimeOffset time) =>
+        !entry.PublishedIsEstimate && time >= _lateFrom && time < _lateTo ? _lateTo.Value : time;
 
     /// <summary>Per write: true when it is a new entry <see cref="InsertAsync"/> may store (its key unknown, no alias keys of its own).</summary>
     public async Task<bool[]> FindNewAsync(IReadOnlyList<EntryWrite> writes, CancellationToken cancellationToken)
@@ -199,6 +205,9 @@ internal sealed class EntryBatch : IDisposable
         // paper's newest version whatever the stored entry holds ("a withdrawal creates a new version", arXiv's help): it
         // updates the entry from any source, as one version more. A withdrawal with its version (arxiv-rss, the API) is compared as any version.
         upsert.Parameters["@withdrawal"].Value = entry.Version is null && ArxivWithdrawal.Withdraws(entry.CanonicalKey, entry.Summary);
+        // An article page's publish time replaces the stored date (a feed's, often wrong or missing) of an entry the editor
+        // has not marked, as if the page had been read at its first poll: it was left for a later poll only by the page budget.
+        upsert.Parameters["@pageDate"].Value = entry.PublishedFromPage && entry.Published is not null;
         long id;
         UpsertedEntry upserted;
         await using (var reader = await _pipeline.ReadAsync(upsert, cancellationToken))
@@ -288,7 +297,7 @@ internal sealed class EntryBatch : IDisposable
     private void BindWindow(DbCommand command, CandidateEntry entry)
     {
         var time = entry.Published ?? _now;
-        var window = WindowTime(time);
+        var window = WindowTime(entry, time);
         command.Parameters["@window"].Value = window != time ? SqliteTime.Write(window)
             : entry.Published is null ? command.Parameters["@now"].Value : command.Parameters["@published"].Value;
     }

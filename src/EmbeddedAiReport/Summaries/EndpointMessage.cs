@@ -33,6 +33,13 @@ internal static partial class EndpointMessage
         return message is null ? null : Clean(message, apiKey);
     }
 
+    /// <summary>
+    /// Whether a server's <paramref name="message"/> says the prompt is longer than the model's context: llama-server's "the
+    /// request exceeds the available context size" (a 400 in current builds, a 500 in some older ones, ggml-org/llama.cpp#15780),
+    /// vLLM's and OpenAI's "maximum context length is … tokens", LM Studio's "context length". Asking again cannot help.
+    /// </summary>
+    public static bool IsContextOverflow(string? message) => message is not null && ContextLimit().IsMatch(message);
+
     /// <summary>Why a 200 answer is not a chat completion the client can read (an HTML page, no choices), or null.</summary>
     public static string? NotACompletion(byte[] body)
     {
@@ -96,6 +103,9 @@ internal static partial class EndpointMessage
     // OpenAI-style keys (sk-…, sk-proj-…, also masked with *) and bearer tokens.
     [GeneratedRegex(@"\b(sk-|Bearer\s+)[A-Za-z0-9_\-*]{6,}", RegexOptions.IgnoreCase)]
     private static partial Regex SecretLike();
+
+    [GeneratedRegex(@"\bcontext (size|length|window)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ContextLimit();
 
     [GeneratedRegex(@"[\s\p{Cc}]+")]
     private static partial Regex Whitespace();

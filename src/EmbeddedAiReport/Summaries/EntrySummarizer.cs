@@ -12,7 +12,8 @@ namespace EmbeddedAiReport.Summaries;
 /// Only entries that make the draft (after ranking, within the quotas, in draft order) and shortlisted ones are asked, at most
 /// <see cref="SummariesOptions.MaxPerWeek"/> answers per window across runs; an entry whose content, the model and the prompt
 /// are unchanged is never asked twice. The editor's summary is never asked for nor overwritten. A failed call (unreachable,
-/// timeout, HTTP error, malformed answer) ends the run's calls with one warning: the draft keeps the source text.
+/// timeout, HTTP error, malformed answer) ends the run's calls with one warning: the draft keeps the source text. A prompt the
+/// server says exceeds its context fails only that entry (a warning of its own); the others are still asked.
 /// </remarks>
 public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, SummaryStore store, SummaryClient client, DraftSummaries drafts,
     IOptions<SummariesOptions> options, TimeProvider timeProvider, ILogger<EntrySummarizer> logger, SummaryPrompt? prompt = null)
@@ -62,7 +63,9 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
                     items.Add(item.Item);
                     calls += item.Called ? 1 : 0;
                     if (item.Item.Outcome is SummaryOutcome.Accepted or SummaryOutcome.Refused) spent++;
-                    if (item.Item.Outcome == SummaryOutcome.Failed) (error, retryAt) = (item.Item.Detail, item.RetryAt);
+                    // A prompt too long for the server's context fails only its own entry; any other failure ends the run's calls.
+                    if (item.Item.Outcome == SummaryOutcome.Failed && item.EntryOnly) logger.EntryFailed(source.EntryId, item.Item.Detail!);
+                    else if (item.Item.Outcome == SummaryOutcome.Failed) (error, retryAt) = (item.Item.Detail, item.RetryAt);
                 }
             }
         }
@@ -111,7 +114,7 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
     private static string? Problem(string text, SummarySource source, SummariesOptions settings) =>
         SummaryCheck.Problem(text, source.Title + "\n" + source.Text, settings);
 
-    private async Task<(SummaryRun.Item Item, bool Called, DateTimeOffset? RetryAt)> AskAsync(IChatClient chat, SummarySource source, string model,
+    private async Task<(SummaryRun.Item Item, bool Called, DateTimeOffset? RetryAt, bool EntryOnly)> AskAsync(IChatClient chat, SummarySource source, string model,
         string version, SummariesOptions settings, CancellationToken token, CancellationToken budget, CancellationToken cancellationToken)
     {
         SummaryAnswer answer;
@@ -121,9 +124,9 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return (new(source, SummaryOutcome.OverTimeBudget, "the time budget ran out during the call"), true, null);
+            return (new(source, SummaryOutcome.OverTimeBudget, "the time budget ran out during the call"), true, null, false);
         }
-        if (answer is SummaryAnswer.Failed failed) return (new(source, SummaryOutcome.Failed, failed.Reason), true, failed.RetryAt);
+        if (answer is SummaryAnswer.Failed failed) return (new(source, SummaryOutcome.Failed, failed.Reason), true, failed.RetryAt, failed.EntryOnly);
 
         // A reasoning model's thinking is not the answer; an answer the token limit cut is not a finished 摘要.
         var answered = (SummaryAnswer.Answered)answer;
@@ -133,6 +136,6 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
             ?? Problem(text, source, settings);
         await store.SaveAsync(source, model, version, text, problem is null ? text : null, problem, cancellationToken);
         if (problem is not null) logger.Refused(source.EntryId, problem);
-        return (new(source, problem is null ? SummaryOutcome.Accepted : SummaryOutcome.Refused, problem ?? text), true, null);
+        return (new(source, problem is null ? SummaryOutcome.Accepted : SummaryOutcome.Refused, problem ?? text), true, null, false);
     }
 }

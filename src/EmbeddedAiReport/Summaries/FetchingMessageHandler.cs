@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using EmbeddedAiReport.Fetching;
 
 namespace EmbeddedAiReport.Summaries;
@@ -8,6 +9,7 @@ namespace EmbeddedAiReport.Summaries;
 /// The summarizer's HTTP transport: hands each request of the OpenAI client to <see cref="Fetcher"/>, so a model call gets
 /// what every fetch gets (per-request timeout on the injected clock, retries of 408/429/5xx honouring Retry-After up to
 /// Fetching:MaxRetryAfter, a circuit breaker, a body size cap), and turns the <see cref="FetchOutcome"/> back into a response.
+/// A context overflow is never retried, whatever its status.
 /// </summary>
 /// <remarks>
 /// Private and loopback addresses are allowed: the endpoint is the operator's own configured server (usually a llama.cpp or
@@ -22,6 +24,10 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
     /// <summary>Most of an error's body kept for its message (an error JSON is well under 1 KiB).</summary>
     public const int MaxErrorBytes = 16 * 1024;
 
+    // A prompt longer than the server's context fails the same way each time, even as a 500 (older llama-server builds): not retried.
+    private static bool IsContextOverflow(FetchOutcome.HttpFailure failure) =>
+        failure.Body is { } body && EndpointMessage.IsContextOverflow(EndpointMessage.Of(Encoding.UTF8.GetString(body), null));
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri ?? throw new InvalidOperationException("a request without an address");
@@ -32,7 +38,7 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
 
         var outcome = await fetcher.FetchAsync(new FetchRequest(uri, HttpValidators.None, options.Timeout, MaxAnswerBytes, AllowPrivateNetwork: true,
             Headers: headers, Body: body ?? [], BodyType: request.Content?.Headers.ContentType?.ToString() ?? "application/json",
-            CircuitKey: $"summaries@{uri.Authority}", MaxErrorBytes: MaxErrorBytes), cancellationToken);
+            CircuitKey: $"summaries@{uri.Authority}", MaxErrorBytes: MaxErrorBytes, Permanent: IsContextOverflow), cancellationToken);
         switch (outcome)
         {
             case FetchOutcome.Fetched fetched:

@@ -13,6 +13,10 @@ internal static partial class SummariesLog
         Message = "Summaries unavailable: {Reason}; {Waiting} entries keep the source text in this run")]
     public static partial void Unavailable(this ILogger logger, string reason, int waiting);
 
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning,
+        Message = "Summary of entry {EntryId} failed: {Reason}; it keeps the source text and the other entries are asked")]
+    public static partial void EntryFailed(this ILogger logger, long entryId, string reason);
+
     [LoggerMessage(EventId = 7003, Level = LogLevel.Debug, Message = "Summary of entry {EntryId} refused: {Problem}")]
     public static partial void Refused(this ILogger logger, long entryId, string problem);
 }

@@ -12,5 +12,6 @@ public abstract record SummaryAnswer
 
     /// <summary>No usable answer: unreachable, timed out, an HTTP error, a malformed body.</summary>
     /// <param name="RetryAt">When the endpoint asked to be called again (a 429's Retry-After), if it did.</param>
-    public sealed record Failed(string Reason, DateTimeOffset? RetryAt) : SummaryAnswer;
+    /// <param name="EntryOnly">The failure is this entry's own (its prompt exceeds the server's context): other entries may still be asked.</param>
+    public sealed record Failed(string Reason, DateTimeOffset? RetryAt, bool EntryOnly = false) : SummaryAnswer;
 }

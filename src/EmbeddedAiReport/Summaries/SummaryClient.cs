@@ -56,7 +56,8 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
             var message = ex.GetRawResponse()?.Content is { } content ? EndpointMessage.Of(content.ToString(), Key(settings)) : null;
             var said = message is null ? "" : $": {message}";
             var hint = Hint(ex.Status, message, settings) is { } h ? $" ({h})" : "";
-            return new SummaryAnswer.Failed($"HTTP {ex.Status} from the endpoint{wait}{said}{hint}", retryAfter is { } r ? timeProvider.GetUtcNow() + r : null);
+            return new SummaryAnswer.Failed($"HTTP {ex.Status} from the endpoint{wait}{said}{hint}", retryAfter is { } r ? timeProvider.GetUtcNow() + r : null,
+                ContextOverflow(ex.Status, message));
         }
         catch (ClientResultException ex)
         {
@@ -76,7 +77,8 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
 
     private static string? Key(SummariesOptions settings) => settings.ApiKeyEnv.Length > 0 ? Environment.GetEnvironmentVariable(settings.ApiKeyEnv) : null;
 
-    // What an operator can change about a status; none for the transient ones (429, 5xx), which Fetching retries.
+    // What an operator can change about a status; none for the transient ones (429, 5xx), which Fetching retries, unless the
+    // server said the prompt exceeds its context.
     private static string? Hint(int status, string? message, SummariesOptions settings) => status switch
     {
         404 when settings.EndpointUri is { AbsolutePath: "/" } endpoint =>
@@ -85,10 +87,13 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
         401 or 403 => settings.ApiKeyEnv.Length == 0
             ? "the server wants an API key: set Summaries:ApiKeyEnv to the name of the variable that holds it"
             : $"check the key in {settings.ApiKeyEnv} (named by Summaries:ApiKeyEnv)",
-        400 or 413 when message?.Contains("context", StringComparison.OrdinalIgnoreCase) == true =>
-            "lower Summaries:MaxInputChars or give the server a larger context",
+        _ when ContextOverflow(status, message) =>
+            $"this entry's prompt is too long for the server: lower Summaries:MaxInputChars ({settings.MaxInputChars}) or give the server a larger context (llama-server -c)",
         _ => null,
     };
+
+    // A prompt longer than the model's context: a 400 (413 behind some proxies), or a 500 from older llama-server builds.
+    private static bool ContextOverflow(int status, string? message) => status is 400 or 413 or >= 500 && EndpointMessage.IsContextOverflow(message);
 
     private static TimeSpan? RetryAfter(ClientResultException ex)
     {

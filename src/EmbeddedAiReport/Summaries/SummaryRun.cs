@@ -3,7 +3,7 @@ using EmbeddedAiReport.Storage;
 namespace EmbeddedAiReport.Summaries;
 
 /// <summary>What one summarizer run did: per entry, in draft order, and the totals.</summary>
-/// <param name="Error">Why calls stopped (the run's one warning), or null when no call failed.</param>
+/// <param name="Error">Why calls stopped (the run's one warning), or null when no call failed or only entries' own ones (a prompt beyond the server's context).</param>
 public sealed record SummaryRun(bool Enabled, IReadOnlyList<SummaryRun.Item> Items, int Calls, string? Error, DateTimeOffset? RetryAt)
 {
     /// <summary>A run that did nothing because summaries are off.</summary>

@@ -1,6 +1,8 @@
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Ingest;
+using EmbeddedAiReport.Normalizing;
+using EmbeddedAiReport.Sources.Arxiv;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 
@@ -135,6 +137,57 @@ public abstract class LateArrivalTests(StorageProvider provider) : IDisposable
 
         Assert.Equal(NextWindowStart, WindowTimes()["Undated post"]);
         Assert.Equal(["Undated post"], await TitlesAsync(new DateOnly(2026, 12, 2), new DateOnly(2026, 12, 3)));
+    }
+
+    // README (arXiv): a replacement of a paper never stored is dated by its id's month, at the latest the first instant of
+    // the next month, so that an old paper's new version stays in its own past. For a November paper that is 2026-12-01
+    // 00:00 UTC, inside the published week-49 window: still no news the issue missed, so no late arrival either. A new
+    // paper announced in that window and seen only now is one.
+    [Fact]
+    public async Task Poll_AfterPublish_ReplacementDatedByItsIdsMonthInThePublishedWindowIsNoLateArrival()
+    {
+        await PollAsync("posts", Post("monday", "Monday post", MondayPost));
+        await PublishWeek49Async();
+        _services.Clock.SetUtcNow(Thursday);
+        var source = Assert.Single(_services.Sources("""{"sources": [{"id": "arxiv", "kind": "arxiv-rss", "category": "cs.LG"}]}"""));
+        EntryWrite Paper(string id, string title, ArxivAnnouncement announcement, DateTimeOffset announced) => new(
+            new ArxivPaper(ArxivId.TryParse(id)!.Value, title, $"{title}: " + string.Join(' ', Enumerable.Range(0, 12).Select(w => $"{id}word{w}")),
+                null, null, "cs.LG", announcement, announced.ToUniversalTime(), []).ToCandidate(source, Thursday), "arxiv-rss", ArxivPaper.Section, 0.9, []);
+
+        await PollAsync("arxiv", Paper("2611.04321v2", "November paper, version 2", ArxivAnnouncement.Replace, Thursday.AddHours(-10)),
+            Paper("2612.00042v1", "New paper of Tuesday", ArxivAnnouncement.New, Tuesday.AddHours(-2)));
+
+        var times = WindowTimes();
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), times["November paper, version 2"]);
+        Assert.Equal(NextWindowStart, times["New paper of Tuesday"]);
+        Assert.Equal(["New paper of Tuesday"], await TitlesAsync(new DateOnly(2026, 12, 2), new DateOnly(2026, 12, 3)));
+    }
+
+    // README (wechat-mirror, enrich): an article page read at a later poll dates its entry by the page's publish time, as a
+    // read at the first poll would have: first seen after the publish, an article the page dates inside the published
+    // window is a late arrival (it stays in the next window), one it dates before that window leaves the draft.
+    [Fact]
+    public async Task Poll_AfterPublish_PageReadAtALaterPollDatesTheEntryAsAFirstPollReadWould()
+    {
+        await PollAsync("posts", Post("monday", "Monday post", MondayPost));
+        await PublishWeek49Async();
+        _services.Clock.SetUtcNow(Thursday);
+        // The mirror dates both articles by the time it fetched them (Thursday); their pages are left for a later poll.
+        await PollAsync("wx", Post("late", "Article of Monday", Thursday.AddHours(-1)), Post("old", "Article of last month", Thursday.AddHours(-1)));
+        var before = await TitlesAsync(new DateOnly(2026, 12, 2), new DateOnly(2026, 12, 3));
+
+        _services.Clock.SetUtcNow(Thursday.AddHours(1));
+        var lastMonth = new DateTimeOffset(2026, 11, 2, 9, 0, 0, Offset);
+        await PollAsync("wx", PageRead(Post("late", "Article of Monday", MondayPost.AddHours(2))), PageRead(Post("old", "Article of last month", lastMonth)));
+
+        var times = WindowTimes();
+        Assert.Equal(["Article of Monday", "Article of last month"], before);
+        Assert.Equal(NextWindowStart, times["Article of Monday"]);
+        Assert.Equal(lastMonth, times["Article of last month"]);
+        Assert.Equal(["Article of Monday"], await TitlesAsync(new DateOnly(2026, 12, 2), new DateOnly(2026, 12, 3)));
+
+        static EntryWrite PageRead(EntryWrite write) =>
+            write with { Candidate = write.Candidate with { Summary = write.Candidate.Summary + " as the article page gives it", PublishedFromPage = true } };
     }
 
     [Fact]

@@ -116,6 +116,7 @@ public sealed class WeChatMirrorSource : ISourceKind, IPageEnrichingKind
             Title = title.Length > 0 ? title : entry.Title,
             Account = entry.Account ?? article.Account,
             Published = article.Published ?? entry.Published,
+            PublishedFromPage = article.Published is not null,
             Summary = summary.Length > 0 ? summary : entry.Summary,
             // The page holds the whole article; the feed often carried only its opening.
             Text = article.Body.Length > (entry.Text ?? entry.Summary).Length ? article.Body : entry.Text,

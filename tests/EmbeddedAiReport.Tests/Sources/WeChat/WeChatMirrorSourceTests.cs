@@ -251,15 +251,40 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         Assert.Equal("wx: 0 new, 1 updated, 0 unchanged", third.Describe());
         Assert.Equal("wx: not modified", fourth.Describe());
         Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/OYSzol-vufiKPuU9YxtbuA"], PagesRequested);
-        // Updated as the pages made them (their msg_title), where the feed gave a title only; as for any changed entry,
-        // a stored entry keeps its first date (the feed's pubDate), so it stays in the window it was drafted in.
+        // Updated as the pages made them (their msg_title), where the feed gave a title only, and dated by the pages'
+        // publish time (their ct), as a page read at the first poll dates its entry: these pages say 2018, the feed May 2020.
         Assert.Equal("关于音乐", afterSecond.Single(e => e.CanonicalKey == YoloV4).Title);
         Assert.Equal("矩阵相乘在GPU上的终极优化：深度解析Maxas汇编器工作原理", afterSecond.Single(e => e.CanonicalKey == Maxas).Title);
         var entries = await EntriesAsync();
-        Assert.Equal(("关于音乐", new DateTimeOffset(2020, 5, 11, 9, 40, 0, TimeSpan.Zero)),
+        Assert.Equal(("关于音乐", DateTimeOffset.FromUnixTimeSeconds(1523110915)),
             entries.Where(e => e.CanonicalKey == YoloV4).Select(e => (e.Title, e.Published!.Value)).Single());
-        Assert.Equal(("【视频】石榴花开", new DateTimeOffset(2020, 5, 10, 12, 0, 0, TimeSpan.Zero)),
+        Assert.Equal(("【视频】石榴花开", DateTimeOffset.FromUnixTimeSeconds(1521515999)),
             entries.Where(e => e.CanonicalKey == Maxas).Select(e => (e.Title, e.Published!.Value)).Single());
+    }
+
+    [Fact]
+    public async Task PollAsync_PageReadAtALaterPoll_DatesTheEntryAsAtTheFirstPoll_UnlessTheEditorMarkedIt()
+    {
+        // README, enrich: a page gives the article's real publish time. Read at a later poll (enrichLimit 1), it dates its
+        // entry as it would have at the first poll, so an article the mirror dated wrong leaves a draft it does not belong
+        // in, as it would never have entered it; one the editor shortlisted meanwhile keeps its date and its place.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        MapArticlePages();
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 1 """);
+        await PollAsync(source);
+        var before = await DraftKeysAsync();
+        var maxas = (await EntriesAsync()).Single(e => e.CanonicalKey == Maxas);
+        await Services.Get<EntryStore>().SetStatusAsync([maxas.Id], "shortlisted", CancellationToken.None);
+
+        await PollAsync(source);
+        await PollAsync(source);
+
+        var entries = await EntriesAsync();
+        Assert.Equal([Riptide, Maxas, YoloV4], before);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1523110915), entries.Single(e => e.CanonicalKey == YoloV4).Published);   // the page's ct
+        Assert.Equal(new DateTimeOffset(2020, 5, 10, 12, 0, 0, TimeSpan.Zero), entries.Single(e => e.CanonicalKey == Maxas).Published);   // the feed's
+        Assert.Equal("【视频】石榴花开", entries.Single(e => e.CanonicalKey == Maxas).Title);   // updated all the same
+        Assert.Equal([Riptide, Maxas], await DraftKeysAsync());
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
+using EmbeddedAiReport.Worker.Cli;
 using EmbeddedAiReport.Worker.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -127,6 +129,21 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
         Assert.Contains("<a rel=\"prev\" href=\"/review/1990-W01\">", pages[3].Body);
         Assert.Equal(["review/1990-W02", "review/9998-W52", "review/9998-W53", "review/1990-W01"], links);
         Assert.All(linked, page => Assert.Equal(HttpStatusCode.OK, page.Status));
+    }
+
+    // README: the note comes when the window since the last issue "spans more than six weeks": 42 days (2027-01-04 ..
+    // 2027-02-14, both counted) is drafted without a word, 43 days has the note.
+    [Theory]
+    [InlineData("2027-02-14", null)]
+    [InlineData("2027-02-15", "note: the window since the last issue, 2027-01-04 .. 2027-02-15, spans 43 days (issues have come every two to five weeks): ")]
+    public void SinceLast_SixWeeksIsAUsualWindow_OneDayMoreHasTheNote(string last, string? note)
+    {
+        var window = DraftWindow.Of(new DateOnly(2027, 1, 4), DateOnly.Parse(last, System.Globalization.CultureInfo.InvariantCulture), TimeZoneInfo.Utc);
+
+        var said = ExportCommand.LongSinceLast(window, "name a shorter one");
+
+        if (note is null) Assert.Null(said);
+        else Assert.StartsWith(note, said);
     }
 
     [Fact]

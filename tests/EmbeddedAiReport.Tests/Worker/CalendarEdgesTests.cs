@@ -109,6 +109,21 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
         Assert.Equal("from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", Detail(4));
     }
 
+    // README: days run 1990-01-01 .. 9998-12-31: each bound is a day that can be asked for, the day beyond it is a usage error.
+    [Fact]
+    public async Task Windows_DaysAtTheBoundsAreRead_TheDayBeyondEachIsAUsageError()
+    {
+        await PollAsync(W53Monday);
+
+        var first = await Cli("entries", "--from", "1990-01-01", "--to", "1990-01-07");
+        var last = await Cli("entries", "--from", "9998-12-25", "--to", "9998-12-31");
+        var before = await Cli("entries", "--from", "1989-12-31", "--to", "1990-01-07");
+
+        Assert.Equal((0, "0 entries (1990-01-01 .. 1990-01-07)\n"), (first.ExitCode, first.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((0, "0 entries (9998-12-25 .. 9998-12-31)\n"), (last.ExitCode, last.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((2, "--from 1989-12-31: dates run from 1990-01-01 to 9998-12-31\n"), (before.ExitCode, before.Error.ReplaceLineEndings("\n")));
+    }
+
     // Weeks and days run 1990-W01 (1990-01-01) .. 9998-W53 (9998-12-28 .. 9999-01-03): a page at a bound links to no week
     // outside them (1989-W52 and 9999-W01 answer 400), and every link it does give answers.
     [Fact]

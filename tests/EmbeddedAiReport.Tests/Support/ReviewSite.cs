@@ -42,7 +42,9 @@ public sealed class ReviewSite : IAsyncDisposable
     /// <param name="editorToken">Sets <c>Report:EditorToken</c> when given.</param>
     /// <param name="clock">The daemon's and the CLI's clock (the system's when not given).</param>
     /// <param name="https">Serves https with a self-signed certificate for 127.0.0.1 (Kestrel:Certificates:Default), as Report:Urls https does.</param>
-    public static async Task<ReviewSite> StartAsync(string? editorToken = null, TimeProvider? clock = null, bool https = false)
+    /// <param name="services">More registrations for the daemon (e.g. an <c>IStartupFilter</c> standing in for the network).</param>
+    public static async Task<ReviewSite> StartAsync(string? editorToken = null, TimeProvider? clock = null, bool https = false,
+        Action<IServiceCollection>? services = null)
     {
         var site = new ReviewSite(await LoopbackServer.StartAsync(), clock);
         site.Items =
@@ -66,7 +68,7 @@ public sealed class ReviewSite : IAsyncDisposable
         var config = WorkerHost.LoadConfig(site.Config, site.Database);
         Assert.Empty(config.Problems);
         config.Report.Urls = https ? "https://127.0.0.1:0" : "http://127.0.0.1:0";
-        site._app = WorkerHost.Build(config, daemon: true, site.WithClock);
+        site._app = WorkerHost.Build(config, daemon: true, registrations => { site.WithClock(registrations); services?.Invoke(registrations); });
         await site._app.StartAsync();
         var address = site._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         site.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");

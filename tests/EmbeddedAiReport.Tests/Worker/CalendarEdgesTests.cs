@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
+using EmbeddedAiReport.Worker.Cli;
 using EmbeddedAiReport.Worker.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -107,6 +109,21 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
         Assert.Equal("from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", Detail(4));
     }
 
+    // README: days run 1990-01-01 .. 9998-12-31: each bound is a day that can be asked for, the day beyond it is a usage error.
+    [Fact]
+    public async Task Windows_DaysAtTheBoundsAreRead_TheDayBeyondEachIsAUsageError()
+    {
+        await PollAsync(W53Monday);
+
+        var first = await Cli("entries", "--from", "1990-01-01", "--to", "1990-01-07");
+        var last = await Cli("entries", "--from", "9998-12-25", "--to", "9998-12-31");
+        var before = await Cli("entries", "--from", "1989-12-31", "--to", "1990-01-07");
+
+        Assert.Equal((0, "0 entries (1990-01-01 .. 1990-01-07)\n"), (first.ExitCode, first.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((0, "0 entries (9998-12-25 .. 9998-12-31)\n"), (last.ExitCode, last.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((2, "--from 1989-12-31: dates run from 1990-01-01 to 9998-12-31\n"), (before.ExitCode, before.Error.ReplaceLineEndings("\n")));
+    }
+
     // Weeks and days run 1990-W01 (1990-01-01) .. 9998-W53 (9998-12-28 .. 9999-01-03): a page at a bound links to no week
     // outside them (1989-W52 and 9999-W01 answer 400), and every link it does give answers.
     [Fact]
@@ -127,6 +144,21 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
         Assert.Contains("<a rel=\"prev\" href=\"/review/1990-W01\">", pages[3].Body);
         Assert.Equal(["review/1990-W02", "review/9998-W52", "review/9998-W53", "review/1990-W01"], links);
         Assert.All(linked, page => Assert.Equal(HttpStatusCode.OK, page.Status));
+    }
+
+    // README: the note comes when the window since the last issue "spans more than six weeks": 42 days (2027-01-04 ..
+    // 2027-02-14, both counted) is drafted without a word, 43 days has the note.
+    [Theory]
+    [InlineData("2027-02-14", null)]
+    [InlineData("2027-02-15", "note: the window since the last issue, 2027-01-04 .. 2027-02-15, spans 43 days (issues have come every two to five weeks): ")]
+    public void SinceLast_SixWeeksIsAUsualWindow_OneDayMoreHasTheNote(string last, string? note)
+    {
+        var window = DraftWindow.Of(new DateOnly(2027, 1, 4), DateOnly.Parse(last, System.Globalization.CultureInfo.InvariantCulture), TimeZoneInfo.Utc);
+
+        var said = ExportCommand.LongSinceLast(window, "name a shorter one");
+
+        if (note is null) Assert.Null(said);
+        else Assert.StartsWith(note, said);
     }
 
     [Fact]

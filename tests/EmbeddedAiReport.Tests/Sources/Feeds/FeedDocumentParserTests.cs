@@ -37,6 +37,27 @@ public sealed class FeedDocumentParserTests
         Assert.Equal(items, Assert.IsType<FeedDocument>(result.Feed).Items.Count);
     }
 
+    // README: a DOCTYPE is dropped before the document is read. The declaration ends at its internal subset's "]>": a
+    // CDATA section's "]]>" further on is the item's text, not the end of the DOCTYPE.
+    [Fact]
+    public void Parse_DocTypeWithAnInternalSubset_IsDroppedUpToItsOwnEnd()
+    {
+        const string xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <!DOCTYPE rss [<!ENTITY brand "NPU">]>
+            <rss version="2.0"><channel><title>t</title><link>https://e.com/</link>
+            <item><title>first</title><link>https://e.com/1</link><description><![CDATA[<p>one</p>]]></description></item>
+            <item><title>second</title><link>https://e.com/2</link><description>two</description></item>
+            </channel></rss>
+            """;
+
+        var result = Parse(System.Text.Encoding.UTF8.GetBytes(xml));
+
+        Assert.Null(result.Warning);
+        Assert.Equal(["first", "second"], Assert.IsType<FeedDocument>(result.Feed).Items.Select(i => i.Title));
+        Assert.Equal("<p>one</p>", result.Feed!.Items[0].Description);
+    }
+
     public static TheoryData<string> FeedFixtures() =>
         [.. new[] { "generic-feed", "arxiv-rss", "github-releases-atom", "wechat-mirror-feed", "arxiv-api-atom", "dedup" }
             .SelectMany(folder => Directory.GetFiles(Fixtures.PathOf(folder)).Where(f => !f.EndsWith(".md", StringComparison.Ordinal) && !f.EndsWith(".json", StringComparison.Ordinal)))

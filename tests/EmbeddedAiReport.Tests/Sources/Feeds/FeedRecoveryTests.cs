@@ -55,6 +55,36 @@ public sealed class FeedRecoveryTests
         Assert.Equal("malformed XML: elements nested more than 256 deep (not a feed)", parsed.Error);
     }
 
+    // README: "elements nested more than 256 deep are refused". An RSS 1.0 feed (read by the library, which builds a tree)
+    // whose description holds XHTML down to the 256th level of elements (rdf:RDF, item, description and 253 <b>s) is read;
+    // one level more is refused.
+    [Theory]
+    [InlineData(256, true)]
+    [InlineData(256, false)]
+    [InlineData(257, true)]
+    [InlineData(257, false)]
+    public void Parse_ElementsNestedTo256Levels_IsRead_To257_IsRefused(int levels, bool streaming)
+    {
+        var bold = levels - 3;   // rdf:RDF, item, description
+        var xml = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\"><channel><title>t</title><link>https://e.com/</link></channel>"
+            + "<item><title>deep</title><link>https://e.com/1</link><description>" + string.Concat(Enumerable.Repeat("<b>", bold)) + "x"
+            + string.Concat(Enumerable.Repeat("</b>", bold)) + "</description></item></rdf:RDF>";
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", null, new Uri("https://e.com/feed"), DateTimeOffset.UnixEpoch);
+
+        var parsed = FeedDocumentParser.Parse(document, streaming);
+
+        if (levels <= 256)
+        {
+            Assert.Null(parsed.Error);
+            Assert.Equal(["deep"], parsed.Feed!.Items.Select(i => i.Title));
+        }
+        else
+        {
+            Assert.Null(parsed.Feed);
+            Assert.Equal("malformed XML: elements nested more than 256 deep (not a feed)", parsed.Error);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(UnclosedVoidTags))]
     public void Parse_UnclosedHtmlVoidTagsInText_KeepsEveryItemWithItsTextAndNoWarning(string xml, bool streaming)
@@ -129,6 +159,44 @@ public sealed class FeedRecoveryTests
 
         Assert.Equal(["zero"], parsed.Feed!.Items.Select(i => i.Title));
         Assert.EndsWith("; recovered 1 complete item(s)", parsed.Warning);
+    }
+
+    // README: "HTML fields are repaired only in a document with at most 32 distinct field names": 32 names (title,
+    // description and 30 prefixed titles) are repaired, every item kept; 33 are not, and the salvage keeps the item before the break.
+    [Theory]
+    [InlineData(30, new[] { "zero", "first", "second" })]
+    [InlineData(31, new[] { "zero" })]
+    public void Parse_AtMost32DistinctFieldNames_RepairsTheFields_33DoNot(int prefixed, string[] expected)
+    {
+        var prefixes = Enumerable.Range(0, prefixed).ToList();
+        var xml = "<rss version=\"2.0\"" + string.Concat(prefixes.Select(i => $" xmlns:x{i}=\"urn:x{i}\"")) + "><channel><title>t</title><link>https://e.com/</link>"
+            + string.Concat(prefixes.Select(i => $"<x{i}:title>n</x{i}:title>"))
+            + "<item><title>zero</title><link>https://e.com/0</link><description>fine</description></item>"
+            + "<item><title>first</title><link>https://e.com/1</link><description>intro<p>para one<p>para two</description></item>"
+            + "<item><title>second</title><link>https://e.com/2</link><description>plain</description></item></channel></rss>";
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", null, new Uri("https://e.com/feed"), DateTimeOffset.UnixEpoch);
+
+        var parsed = FeedDocumentParser.Parse(document, streaming: true);
+
+        Assert.Equal(expected, parsed.Feed!.Items.Select(i => i.Title));
+    }
+
+    // A field whose HTML is escaped by the repair keeps each CDATA section's text as it is, each ending at its own "]]>":
+    // the text between two sections is the field's HTML, not part of one long section.
+    [Fact]
+    public void Parse_TwoCdataSectionsInAFieldThatIsRepaired_EachKeepsItsOwnText()
+    {
+        const string xml = """
+            <rss version="2.0"><channel><title>t</title><link>https://e.com/</link>
+            <item><title>first</title><link>https://e.com/1</link><description>one <![CDATA[a < b]]> two <b>three <![CDATA[c > d]]> end</description></item>
+            </channel></rss>
+            """;
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes(xml), "application/xml", null, new Uri("https://e.com/feed"), DateTimeOffset.UnixEpoch);
+
+        var parsed = FeedDocumentParser.Parse(document, streaming: true);
+
+        Assert.Null(parsed.Warning);
+        Assert.Equal("one a < b two three c > d end", TextCleaner.HtmlToText(Assert.Single(parsed.Feed!.Items).Description));
     }
 
     [Fact]

@@ -110,6 +110,22 @@ public sealed class GitHubRateLimitTests() : LoopbackTest(new TestServices(Now))
         Assert.Equal(Reset, health.PausedUntil);
     }
 
+    // The refusal itself pauses the source until X-RateLimit-Reset: with one repo there is no next request the spent
+    // budget could hold (the test above has a second repo, held before it is asked).
+    [Theory]
+    [InlineData(403)]
+    [InlineData(429)]
+    public async Task PollAsync_OnlyRepoRateLimited_PausesTheSourceUntilTheReset(int status)
+    {
+        MapReleases("Tencent/ncnn", status: status, remaining: 0);
+
+        var result = await Poller.PollAsync(Source("Tencent/ncnn"), CancellationToken.None);
+
+        Assert.Contains("rate limited until 2024-04-22 12:30:00Z", result.Error);
+        var health = Assert.Single(await Services.Get<SourceStore>().ListHealthAsync(CancellationToken.None));
+        Assert.Equal(Reset, health.PausedUntil);
+    }
+
     [Fact]
     public async Task PollAsync_PlainForbidden_IsNotTakenForARateLimit()
     {

@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Review;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -603,6 +605,46 @@ public sealed partial class ReviewEndpointsTests
         Assert.Contains("; httponly", EditorCookie(secure), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.Redirect, plain.StatusCode);
         Assert.DoesNotContain("secure", EditorCookie(plain), StringComparison.OrdinalIgnoreCase);
+    }
+
+    // README: X-Forwarded-Proto is "believed from a loopback peer only". A client elsewhere (here 192.0.2.10, standing in
+    // for the network in front of the daemon) that sends it itself is plain http: neither cookie is Secure.
+    [Fact]
+    public async Task Login_XForwardedProtoFromAPeerNotOnLoopback_IsNotBelieved()
+    {
+        const string secret = "s3cret-editor-token";
+        await using var site = await ReviewSite.StartAsync(editorToken: secret,
+            services: s => s.AddSingleton<IStartupFilter>(new PeerAddress(IPAddress.Parse("192.0.2.10"))));
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = site.BaseUri };
+        var formRequest = new HttpRequestMessage(HttpMethod.Get, "review/login");
+        formRequest.Headers.Add("X-Forwarded-Proto", "https");
+        var form = await client.SendAsync(formRequest);
+        var loginToken = WebUtility.HtmlDecode(Token().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value);
+        var login = Post("review/login", (ReviewPage.TokenField, loginToken), ("token", secret));
+        login.Headers.Add("X-Forwarded-Proto", "https");
+        login.Headers.Add("Cookie", form.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+
+        var loggedIn = await client.SendAsync(login);
+
+        var antiforgery = Assert.Single(form.Headers.GetValues("Set-Cookie"), c => c.StartsWith("eair_antiforgery=", StringComparison.Ordinal));
+        Assert.DoesNotContain("secure", antiforgery, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Redirect, loggedIn.StatusCode);
+        var editor = Assert.Single(loggedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ReviewAccess.CookieName + "=", StringComparison.Ordinal));
+        Assert.DoesNotContain("secure", editor, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // Every request comes from this address, as if the client were on another host (the tests' own server is on loopback).
+    private sealed class PeerAddress(IPAddress address) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((http, then) =>
+            {
+                http.Connection.RemoteIpAddress = address;
+                return then(http);
+            });
+            next(app);
+        };
     }
 
     // README: Report:Urls https with Kestrel:Certificates:Default: the daemon serves https, and both cookies are Secure there.

@@ -34,11 +34,13 @@ internal static partial class EndpointMessage
     }
 
     /// <summary>
-    /// Whether a server's <paramref name="message"/> says the prompt is longer than the model's context: llama-server's "the
-    /// request exceeds the available context size" (a 400 in current builds, a 500 in some older ones, ggml-org/llama.cpp#15780),
-    /// vLLM's and OpenAI's "maximum context length is … tokens", LM Studio's "context length". Asking again cannot help.
+    /// Whether an answer of <paramref name="status"/> whose <paramref name="message"/> is the server's says the prompt is longer
+    /// than the model's context: llama-server's "the request exceeds the available context size" (a 400 in current builds, a
+    /// 500 in some older ones, ggml-org/llama.cpp#15780; 413 behind some proxies), vLLM's and OpenAI's "maximum context length
+    /// is … tokens", LM Studio's "context length". Asking again cannot help.
     /// </summary>
-    public static bool IsContextOverflow(string? message) => message is not null && ContextLimit().IsMatch(message);
+    public static bool IsContextOverflow(int status, string? message) =>
+        status is 400 or 413 or >= 500 && message is not null && ContextLimit().IsMatch(message);
 
     /// <summary>Why a 200 answer is not a chat completion the client can read (an HTML page, no choices), or null.</summary>
     public static string? NotACompletion(byte[] body)

@@ -26,7 +26,7 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
 
     // A prompt longer than the server's context fails the same way each time, even as a 500 (older llama-server builds): not retried.
     private static bool IsContextOverflow(FetchOutcome.HttpFailure failure) =>
-        failure.Body is { } body && EndpointMessage.IsContextOverflow(EndpointMessage.Of(Encoding.UTF8.GetString(body), null));
+        failure.Body is { } body && EndpointMessage.IsContextOverflow(failure.Status, EndpointMessage.Of(Encoding.UTF8.GetString(body), null));
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

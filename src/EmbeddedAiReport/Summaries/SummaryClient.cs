@@ -57,7 +57,7 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
             var said = message is null ? "" : $": {message}";
             var hint = Hint(ex.Status, message, settings) is { } h ? $" ({h})" : "";
             return new SummaryAnswer.Failed($"HTTP {ex.Status} from the endpoint{wait}{said}{hint}", retryAfter is { } r ? timeProvider.GetUtcNow() + r : null,
-                ContextOverflow(ex.Status, message));
+                EndpointMessage.IsContextOverflow(ex.Status, message));
         }
         catch (ClientResultException ex)
         {
@@ -87,13 +87,10 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
         401 or 403 => settings.ApiKeyEnv.Length == 0
             ? "the server wants an API key: set Summaries:ApiKeyEnv to the name of the variable that holds it"
             : $"check the key in {settings.ApiKeyEnv} (named by Summaries:ApiKeyEnv)",
-        _ when ContextOverflow(status, message) =>
+        _ when EndpointMessage.IsContextOverflow(status, message) =>
             $"this entry's prompt is too long for the server: lower Summaries:MaxInputChars ({settings.MaxInputChars}) or give the server a larger context (llama-server -c)",
         _ => null,
     };
-
-    // A prompt longer than the model's context: a 400 (413 behind some proxies), or a 500 from older llama-server builds.
-    private static bool ContextOverflow(int status, string? message) => status is 400 or 413 or >= 500 && EndpointMessage.IsContextOverflow(message);
 
     private static TimeSpan? RetryAfter(ClientResultException ex)
     {

@@ -14,6 +14,18 @@ public sealed class ArxivListingSourceTests() : LoopbackTest(new TestServices(ne
 
     private Task<PollResult> PollAsync(SourceDefinition source) => Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
 
+    // An arxiv-rss source on the loopback server's rss/cs.LG (the arXiv RSS fixtures announce the papers the /new page withdraws).
+    private SourceDefinition RssSource(string extra = "") => Assert.Single(Services.Sources(
+        $$"""{"sources": [{"id": "arxiv-rss", "kind": "arxiv-rss", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true{{extra}}}]}"""));
+
+    // The /new fixture with its replacement 2312.05555 made paper <id>'s withdrawal: the notice as its abstract, no version.
+    private void ServeNewPageWithdrawing(string id, string notice)
+    {
+        var page = Fixtures.Text(New).Replace("2312.05555", id, StringComparison.Ordinal).Replace(
+            "We measure INT8/FP16 mixed-precision kernels on Mali and Adreno GPUs and release a benchmark suite.", notice, StringComparison.Ordinal);
+        Server.Serve("list/cs.AR/new", System.Text.Encoding.UTF8.GetBytes(page), "text/html");
+    }
+
     [Fact]
     public async Task PollAsync_RealRecentPage_StoresEveryNewSubmissionAndCrossList()
     {
@@ -101,14 +113,10 @@ public sealed class ArxivListingSourceTests() : LoopbackTest(new TestServices(ne
     {
         // The /new page lists a withdrawal as a replacement with the notice as its abstract (list_macros.html shows every
         // item's abstract on /new) and no version; here 2402.14655, whose v1 the arXiv RSS fixture announced.
-        var rss = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "arxiv-rss", "kind": "arxiv-rss", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true}]}"""));
+        var rss = RssSource();
         Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));
         await PollAsync(rss);
-        var page = Fixtures.Text(New).Replace("2312.05555", "2402.14655", StringComparison.Ordinal).Replace(
-            "We measure INT8/FP16 mixed-precision kernels on Mali and Adreno GPUs and release a benchmark suite.",
-            "This paper has been withdrawn by the authors due to an error in the SRAM measurements of Section 4.", StringComparison.Ordinal);
-        Server.Serve("list/cs.AR/new", System.Text.Encoding.UTF8.GetBytes(page), "text/html");
+        ServeNewPageWithdrawing("2402.14655", "This paper has been withdrawn by the authors due to an error in the SRAM measurements of Section 4.");
 
         var result = await PollAsync(Source("list/cs.AR/new"));   // default keep: new and cross
 
@@ -125,16 +133,12 @@ public sealed class ArxivListingSourceTests() : LoopbackTest(new TestServices(ne
         // 2402.14702: v1 on 2024-02-23, v2 (a replacement, kept) on 2024-02-26 in the arXiv RSS fixtures; then /new shows its
         // withdrawal, a replacement without a version. A withdrawal is the paper's newest version (arXiv's help: "a withdrawal
         // creates a new version"), so it updates the v2 that another source stored.
-        var rss = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "arxiv-rss", "kind": "arxiv-rss", "url": "{{Server.Url("rss/cs.LG")}}", "allowPrivateNetwork": true, "keep": ["new", "replace"]}]}"""));
+        var rss = RssSource(""", "keep": ["new", "replace"]""");
         Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));
         await PollAsync(rss);
         Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-26.xml"));
         await PollAsync(rss);
-        var page = Fixtures.Text(New).Replace("2312.05555", "2402.14702", StringComparison.Ordinal).Replace(
-            "We measure INT8/FP16 mixed-precision kernels on Mali and Adreno GPUs and release a benchmark suite.",
-            "This paper has been withdrawn by the authors due to an error in the evaluation.", StringComparison.Ordinal);
-        Server.Serve("list/cs.AR/new", System.Text.Encoding.UTF8.GetBytes(page), "text/html");
+        ServeNewPageWithdrawing("2402.14702", "This paper has been withdrawn by the authors due to an error in the evaluation.");
         var stored = (await Services.EntriesAsync())["arxiv:2402.14702"];
 
         var result = await PollAsync(Source("list/cs.AR/new"));

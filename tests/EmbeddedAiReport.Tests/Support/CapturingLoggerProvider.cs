@@ -11,10 +11,10 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     public IReadOnlyCollection<(int EventId, string Message)> Lines => _lines;
 
-    /// <summary>The lines logged as warnings or worse, with their category, e.g. to check that a healthy run has none.</summary>
-    public IReadOnlyCollection<(string Category, LogLevel Level, string Message)> Warnings => _warnings;
+    /// <summary>The lines logged as warnings or worse, with their category and exception, e.g. to check that a healthy run has none.</summary>
+    public IReadOnlyCollection<(string Category, LogLevel Level, string Message, Exception? Exception)> Warnings => _warnings;
 
-    private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message)> _warnings = new();
+    private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message, Exception? Exception)> _warnings = new();
 
     private readonly ConcurrentQueue<(int EventId, Exception Exception)> _exceptions = new();
 
@@ -63,7 +63,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var message = formatter(state, exception);
-            if (logLevel >= LogLevel.Warning) owner._warnings.Enqueue((category, logLevel, message));
+            if (logLevel >= LogLevel.Warning) owner._warnings.Enqueue((category, logLevel, message, exception));
             if (exception is not null) owner._exceptions.Enqueue((eventId.Id, exception));
             owner.Add(eventId.Id, message);
         }

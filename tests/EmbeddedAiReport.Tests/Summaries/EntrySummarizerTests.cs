@@ -300,12 +300,31 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         Assert.Single(_chat.Requests, r => r.Prompt.Contains(PostTitle, StringComparison.Ordinal));
         Assert.Equal(SummaryOutcome.Accepted, run.Items[1].Outcome);
         Assert.Null(run.Error);
-        Assert.Equal(("failing", expected), (health.State, health.Note));
+        // The endpoint answered every call: the summarizer is not failing (as a feed reader marks a feed failing for its own
+        // fetch, not for one entry); the entry's failure is its own warning.
+        Assert.Equal(("ok", 0), (health.State, health.ConsecutiveFailures));
+        Assert.EndsWith(": 2 calls, 1 accepted, 0 refused", health.Note);
         Assert.Contains(_logs.Lines, l => l.EventId == 7004 && l.Message.Contains(expected, StringComparison.Ordinal));
         Assert.Equal(0, Warnings);
         var draft = await DraftAsync();
         Assert.Contains($"摘要：{PostSummary}  \n", draft);
         Assert.Contains($"摘要：{Chinese}  \n", draft);
+    }
+
+    [Fact]
+    public async Task Summarize_EntryBeyondTheContextThenAFailingEndpoint_HealthNamesWhyCallsStopped()
+    {
+        await StartAsync(On(o => o.IncludeChinese = true));
+        var overflow = "{\"error\":{\"code\":400,\"message\":\"request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":4390,\"n_ctx\":4096}}";
+        _chat.AnswerFor(PostTitle, FakeReply.Raw(400, overflow));
+        _chat.AnswerFor(PaperTitle, FakeReply.Raw(404, "404 page not found", "text/plain; charset=utf-8"));
+
+        var run = await SummarizeAsync();
+        var health = await _services!.Get<SummarizerHealth>().GetAsync(CancellationToken.None);
+
+        const string stopped = "HTTP 404 from the endpoint: 404 page not found (check Summaries:Model and Summaries:Endpoint)";
+        Assert.Equal(stopped, run.Error);
+        Assert.Equal(("failing", stopped, 1), (health.State, health.Note, health.ConsecutiveFailures));
     }
 
     // Ollama cuts a prompt beyond its context silently (no error to show), so the prompt must stay bounded: a source text

@@ -1,8 +1,23 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Worker.Http;
+
+/// <summary>How the daemon's own JSON bodies are written: the endpoints' and the review page's script replies.</summary>
+/// <remarks>Results.Problem (a refused week or date) writes through ASP.NET Core's HTTP JSON options, whose relaxed encoder writes Chinese as text too.</remarks>
+internal static class EndpointJson
+{
+    /// <summary>
+    /// <see cref="WorkerJson"/>'s contracts with web defaults. Chinese stays readable UTF-8 (the default encoder writes \u5E95
+    /// for every CJK character): titles, section names, a message quoting what the request named. HTML-sensitive characters
+    /// (&lt; &gt; &amp; ' ") are still escaped, so the JSON stays safe to embed.
+    /// </summary>
+    public static JsonSerializerOptions Options { get; } =
+        new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) }.With(WorkerJson.Default);
+}
 
 // The JSON bodies of the daemon's endpoints (design.md §9), property order as written, camel case on output. Contracts
 // generated at compile time (WorkerJson): no reflection, so the native binary serves the same bytes.

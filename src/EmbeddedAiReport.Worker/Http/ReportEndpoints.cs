@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
@@ -13,9 +11,7 @@ namespace EmbeddedAiReport.Worker.Http;
 /// <summary>The daemon's read-only HTTP endpoints (design.md §9).</summary>
 internal static partial class ReportEndpoints
 {
-    // Chinese titles stay readable UTF-8 (the default encoder writes \u5E95 for every CJK character); HTML-sensitive
-    // characters (< > & ' ") are still escaped, so the JSON stays safe to embed.
-    private static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) }.With(WorkerJson.Default);
+    private static readonly JsonSerializerOptions JsonOptions = EndpointJson.Options;
 
     // HEAD too (uptime checkers use it): the same headers, no body (Kestrel sends none for HEAD).
     internal static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];

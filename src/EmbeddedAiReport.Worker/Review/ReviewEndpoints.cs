@@ -97,7 +97,7 @@ internal static class ReviewEndpoints
         {
             services.GetRequiredService<ILogger<ReviewActions>>().Refused(http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress?.ToString(), refused.Message);
             return http.Request.Headers.ContainsKey(ScriptHeader)
-                ? Results.Json(new ActionReply(false, refused.Message), WorkerJson.Default.ActionReply, statusCode: refused.Status)
+                ? Results.Json(new ActionReply(false, refused.Message), EndpointJson.Options.For<ActionReply>(), statusCode: refused.Status)
                 : Results.Text(refused.Message + "\n", "text/plain; charset=utf-8", statusCode: refused.Status);
         }
         var (named, problem, status) = await PathWindow.ResolveAsync(window, services, http.RequestAborted);
@@ -109,7 +109,7 @@ internal static class ReviewEndpoints
     // The page's script gets JSON; a plain form post is sent back to the page (303), the message shown at its top.
     private static IResult Reply(HttpContext http, string window, long? id, ReviewActions.Outcome outcome)
     {
-        if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), WorkerJson.Default.ActionReply, statusCode: outcome.Status);
+        if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), EndpointJson.Options.For<ActionReply>(), statusCode: outcome.Status);
         var anchor = id is { } entry ? $"#e{entry}" : "";
         var message = http.RequestServices.GetRequiredService<ReviewNotices>().Sent(outcome.Message);
         http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(window)}?msg={Uri.EscapeDataString(message)}{anchor}";

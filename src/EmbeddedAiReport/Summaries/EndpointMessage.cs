@@ -35,12 +35,21 @@ internal static partial class EndpointMessage
 
     /// <summary>
     /// Whether an answer of <paramref name="status"/> whose <paramref name="message"/> is the server's says the prompt is longer
-    /// than the model's context: llama-server's "the request exceeds the available context size" (a 400 in current builds, a
-    /// 500 in some older ones, ggml-org/llama.cpp#15780; 413 behind some proxies), vLLM's and OpenAI's "maximum context length
-    /// is … tokens", LM Studio's "context length". Asking again cannot help.
+    /// than the model's context. Asking again cannot help.
     /// </summary>
+    /// <remarks>
+    /// The servers' own words (each in <c>EndpointMessageTests</c>): llama-server's "request (N tokens) exceeds the available
+    /// context size (M tokens)" (a 400 in current builds, a 500 in some older ones, ggml-org/llama.cpp#15780; LocalAI passes it
+    /// on as a 500 "rpc error: … desc = …"), vLLM's and OpenAI's "maximum context length is … tokens", LM Studio's "context
+    /// length of only N tokens" (413 behind some proxies; Ollama's chat API refuses nothing, it cuts the prompt); vLLM's
+    /// engine check "The decoder prompt (length N) is longer than the maximum model length of M" (a 400,
+    /// vllm/v1/engine/input_processor.py); text-generation-inference's 422 validation errors "`inputs` tokens +
+    /// `max_new_tokens` must be &lt;= N" and "`inputs` must have less than N tokens" (router/src/validation.rs). Left out:
+    /// llama-server's older 500 "Input prompt is too big compared to KV size", which it also sends when the GPU runs out of
+    /// memory or parallel requests fill the cache (asking again may help then).
+    /// </remarks>
     public static bool IsContextOverflow(int status, string? message) =>
-        status is 400 or 413 or >= 500 && message is not null && ContextLimit().IsMatch(message);
+        status is 400 or 413 or 422 or >= 500 && message is not null && ContextLimit().IsMatch(message);
 
     /// <summary>Why a 200 answer is not a chat completion the client can read (an HTML page, no choices), or null.</summary>
     public static string? NotACompletion(byte[] body)
@@ -106,7 +115,8 @@ internal static partial class EndpointMessage
     [GeneratedRegex(@"\b(sk-|Bearer\s+)[A-Za-z0-9_\-*]{6,}", RegexOptions.IgnoreCase)]
     private static partial Regex SecretLike();
 
-    [GeneratedRegex(@"\bcontext (size|length|window)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bcontext (size|length|window)\b|\blonger than the maximum model length\b|`inputs` tokens \+ `max_new_tokens` must be <=|`inputs` must have less than \d+ tokens",
+        RegexOptions.IgnoreCase)]
     private static partial Regex ContextLimit();
 
     [GeneratedRegex(@"[\s\p{Cc}]+")]

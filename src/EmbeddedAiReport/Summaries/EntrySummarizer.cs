@@ -75,7 +75,10 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
         }
 
         var run = new SummaryRun(true, items, calls, error, retryAt);
-        var failure = items.FirstOrDefault(i => i.Outcome == SummaryOutcome.Failed)?.Detail;
+        // The run's health is the endpoint's: it failed when a call ended the run's calls. An entry whose prompt the server
+        // refused as too long for its context is that entry's own failure (its warning); the endpoint answered. A wait the
+        // endpoint asked for before the run made no call and is no new failure either.
+        var failure = waitUntil is null ? error : null;
         await store.RecordRunAsync(new SummaryRunRecord(started, model, calls, run.Count(SummaryOutcome.Accepted), run.Count(SummaryOutcome.Refused),
             failure, retryAt ?? waitUntil), cancellationToken);
         if (error is not null)

@@ -10,7 +10,7 @@ namespace EmbeddedAiReport.Summaries;
 public sealed class SummarizerHealth(SummaryStore store, IOptions<SummariesOptions> options, IOptions<DraftOptions> draft, TimeProvider timeProvider,
     SummaryPrompt? prompt = null)
 {
-    /// <summary>The state now: <c>off</c>, <c>never</c> (no call yet), <c>failing</c> (the last run's calls failed), <c>waiting</c> (the endpoint asked to wait) or <c>ok</c>.</summary>
+    /// <summary>The state now: <c>off</c>, <c>never</c> (no call yet), <c>failing</c> (a failure ended the last run's calls; one entry's own, a prompt beyond the context, does not), <c>waiting</c> (the endpoint asked to wait) or <c>ok</c>.</summary>
     public async Task<SummarizerStatus> GetAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;

@@ -271,13 +271,19 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
     }
 
     // llama-server's answer to a prompt beyond its -c context: a 400 in current builds, a 500 in the builds of
-    // ggml-org/llama.cpp#15780 (its body as that pull request shows it). Asking again cannot help, so it is not retried (the
-    // retries are on here); the same prompt fails every time, so only that entry fails and the next one is still asked.
+    // ggml-org/llama.cpp#15780 (its body as that pull request shows it); vLLM's engine check (a 400 naming no context) and
+    // text-generation-inference's validation (a 422; EndpointMessageTests names their sources). Asking again cannot help, so
+    // it is not retried (the retries are on here); the same prompt fails every time, so only that entry fails and the next
+    // one is still asked.
     [Theory]
     [InlineData(400, "{\"error\":{\"code\":400,\"message\":\"request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":4390,\"n_ctx\":4096}}",
         "HTTP 400 from the endpoint: request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it")]
     [InlineData(500, "{\"error\":{\"code\":500,\"message\":\"the request exceeds the available context size. try increasing the context size or enable context shift\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":1407,\"n_ctx\":256}}",
         "HTTP 500 from the endpoint: the request exceeds the available context size. try increasing the context size or enable context shift")]
+    [InlineData(400, "{\"error\":{\"message\":\"The decoder prompt (length 4390) is longer than the maximum model length of 4096. Make sure that `max_model_len` is no smaller than the number of text tokens.\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}",
+        "HTTP 400 from the endpoint: The decoder prompt (length 4390) is longer than the maximum model length of 4096. Make sure that `max_model_len` is no smaller than the number of text tokens.")]
+    [InlineData(422, "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4390 `inputs` tokens and 400 `max_new_tokens`\",\"error_type\":\"validation\"}",
+        "HTTP 422 from the endpoint: Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4390 `inputs` tokens and 400 `max_new_tokens`")]
     public async Task Summarize_PromptBeyondTheServersContext_FailsThatEntryAtOnce_AndTheNextIsAsked(int status, string body, string said)
     {
         // The Chinese post (asked with IncludeChinese) comes first in draft order: its prompt is the one beyond the context.
@@ -294,12 +300,31 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         Assert.Single(_chat.Requests, r => r.Prompt.Contains(PostTitle, StringComparison.Ordinal));
         Assert.Equal(SummaryOutcome.Accepted, run.Items[1].Outcome);
         Assert.Null(run.Error);
-        Assert.Equal(("failing", expected), (health.State, health.Note));
+        // The endpoint answered every call: the summarizer is not failing (as a feed reader marks a feed failing for its own
+        // fetch, not for one entry); the entry's failure is its own warning.
+        Assert.Equal(("ok", 0), (health.State, health.ConsecutiveFailures));
+        Assert.EndsWith(": 2 calls, 1 accepted, 0 refused", health.Note);
         Assert.Contains(_logs.Lines, l => l.EventId == 7004 && l.Message.Contains(expected, StringComparison.Ordinal));
         Assert.Equal(0, Warnings);
         var draft = await DraftAsync();
         Assert.Contains($"摘要：{PostSummary}  \n", draft);
         Assert.Contains($"摘要：{Chinese}  \n", draft);
+    }
+
+    [Fact]
+    public async Task Summarize_EntryBeyondTheContextThenAFailingEndpoint_HealthNamesWhyCallsStopped()
+    {
+        await StartAsync(On(o => o.IncludeChinese = true));
+        var overflow = "{\"error\":{\"code\":400,\"message\":\"request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":4390,\"n_ctx\":4096}}";
+        _chat.AnswerFor(PostTitle, FakeReply.Raw(400, overflow));
+        _chat.AnswerFor(PaperTitle, FakeReply.Raw(404, "404 page not found", "text/plain; charset=utf-8"));
+
+        var run = await SummarizeAsync();
+        var health = await _services!.Get<SummarizerHealth>().GetAsync(CancellationToken.None);
+
+        const string stopped = "HTTP 404 from the endpoint: 404 page not found (check Summaries:Model and Summaries:Endpoint)";
+        Assert.Equal(stopped, run.Error);
+        Assert.Equal(("failing", stopped, 1), (health.State, health.Note, health.ConsecutiveFailures));
     }
 
     // Ollama cuts a prompt beyond its context silently (no error to show), so the prompt must stay bounded: a source text

@@ -5,7 +5,7 @@ using EmbeddedAiReport.Worker;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
-/// <summary>Issue 18 item 5: <c>GET /entries</c> writes Chinese as UTF-8 text, not <c>\u5E95</c> escapes, and stays valid JSON.</summary>
+/// <summary>Issue 18 item 5: <c>GET /entries</c> (and every other JSON body, a refusal's too) writes Chinese as UTF-8 text, not <c>\u5E95</c> escapes, and stays valid JSON.</summary>
 public sealed class EntriesJsonTests : LoopbackTest
 {
     [Fact]
@@ -28,6 +28,27 @@ public sealed class EntriesJsonTests : LoopbackTest
         Assert.DoesNotContain("\\u5", body);
         var titles = JsonDocument.Parse(body).RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("title").GetString()).ToHashSet();
         Assert.Superset(chinese.ToHashSet(), titles!);
+    }
+
+    // A refused path is quoted in the problem's detail (Results.Problem: ASP.NET Core's relaxed encoder): a week or a date
+    // written in Chinese stays text there too.
+    [Theory]
+    [InlineData("drafts/2020年第48周.md", 400, "'2020年第48周' is not an ISO week such as 2020-W48, days such as 2020-05-01..2020-05-15, or since-last")]
+    [InlineData("issues/2020年5月15日.md", 400, "'2020年5月15日' is not a date such as 2020-05-15")]
+    public async Task Get_PathInChinese_TheProblemQuotesItAsUtf8Text(string path, int status, string detail)
+    {
+        var config = Folder.ConfigWithSources("""{"sources": []}""");
+        var db = Folder.File("report.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
+        var (code, body) = await DaemonApplication.WithClientAsync(WorkerHost.LoadConfig(config, db), async (_, http) =>
+        {
+            using var response = await http.GetAsync(path);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        });
+
+        Assert.Equal(status, code);
+        Assert.Equal(detail, JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
+        Assert.DoesNotContain("\\u", body.Replace("\\u0027", ""));
     }
 
     // README: the section parameter is a slug or a name (`papers`, `论文`); a refused one is a 400 whose `accepted` lists

@@ -362,6 +362,24 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal("candidate", site.StatusOf(id));
     }
 
+    // The script's reply quotes what the form named: a section name is Chinese (论文), so it is written as text, as /entries
+    // writes it (README: Chinese as text), not as \u escapes; quotes and < > & stay escaped.
+    [Fact]
+    public async Task Action_ScriptReplyQuotingAChineseSection_WritesItAsText()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var token = await FormTokenAsync(http);
+        var scripted = Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", "section"), ("section", "论文集"));
+        scripted.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+
+        var json = await http.SendAsync(scripted);
+
+        Assert.Equal(HttpStatusCode.BadRequest, json.StatusCode);
+        Assert.Equal("""{"ok":false,"message":"unknown section \u0027论文集\u0027"}""", await json.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Action_FromLoopbackWithTheFormsToken_ActsAndRedirectsBackOrAnswersJson()
     {

@@ -1,0 +1,50 @@
+using EmbeddedAiReport.Summaries;
+
+namespace EmbeddedAiReport.Tests.Summaries;
+
+/// <summary>Which error answers of the model servers say the prompt is longer than the model's context: their own words, read as the client reads them.</summary>
+public sealed class EndpointMessageTests
+{
+    private static bool Overflow(int status, string body) => EndpointMessage.IsContextOverflow(status, EndpointMessage.Of(body, null));
+
+    // Each body as the server sends it for a prompt beyond its context; the source of each wording is named beside it.
+    [Theory]
+    // llama-server, current builds (tools/server: exceed_context_size_error, a 400).
+    [InlineData(400, "{\"error\":{\"code\":400,\"message\":\"request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":4390,\"n_ctx\":4096}}")]
+    // LocalAI's llama.cpp backend: llama-server's words through gRPC, a 500 (lfnovo/open-notebook#470 quotes it).
+    [InlineData(500, "{\"error\":{\"code\":500,\"message\":\"rpc error: code = Internal desc = request (20652 tokens) exceeds the available context size (8192 tokens), try increasing it\",\"type\":\"\"}}")]
+    // vLLM's OpenAI server (vllm/renderers/params.py, VLLMValidationError: a 400), and OpenAI's own.
+    [InlineData(400, "{\"error\":{\"message\":\"This model's maximum context length is 4096 tokens. However, you requested 400 output tokens and your prompt contains at least 3697 input tokens, for a total of at least 4097 tokens. Please reduce the length of the input prompt or the number of requested output tokens.\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}")]
+    [InlineData(400, "{\"error\":{\"message\":\"This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.\",\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}")]
+    // vLLM's engine check (vllm/v1/engine/input_processor.py, _validate_prompt_len; a 400), which no "context" word names.
+    [InlineData(400, "{\"error\":{\"message\":\"The decoder prompt (length 4390) is longer than the maximum model length of 4096. Make sure that `max_model_len` is no smaller than the number of text tokens.\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}")]
+    // text-generation-inference (router/src/validation.rs, ValidationError::MaxTotalTokens and ::InputLength): a 422,
+    // {"error": "Input validation error: …", "error_type": "validation"}.
+    [InlineData(422, "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4390 `inputs` tokens and 400 `max_new_tokens`\",\"error_type\":\"validation\"}")]
+    [InlineData(422, "{\"error\":\"Input validation error: `inputs` must have less than 4095 tokens. Given: 4390\",\"error_type\":\"validation\"}")]
+    // LM Studio (its log and 400 body, lmstudio-ai/lmstudio-bug-tracker#237, #546, #2205).
+    [InlineData(400, "{\"error\":\"Trying to keep the first 4390 tokens when context the overflows. However, the model is loaded with context length of only 4096 tokens, which is not enough. Try to load the model with a larger context length, or provide a shorter input\"}")]
+    [InlineData(400, "{\"error\":\"The number of tokens to keep from the initial prompt is greater than the context length. Try to load the model with a larger context length, or provide a shorter input\"}")]
+    public void IsContextOverflow_TheServersWordsForAPromptBeyondTheContext_Are(int status, string body) => Assert.True(Overflow(status, body));
+
+    // Refusals that are not about the prompt's length: asking with a shorter prompt would not help, so they must not be taken
+    // for an overflow (that entry alone failing, the others asked in vain).
+    [Theory]
+    // A wrong model name: Ollama's /v1, vLLM, OpenAI.
+    [InlineData(404, "{\"error\":{\"message\":\"model \\\"qwen2.5:7b-instruct\\\" not found, try pulling it first\",\"type\":\"api_error\",\"param\":null,\"code\":null}}")]
+    [InlineData(404, "{\"error\":{\"message\":\"The model `qwen` does not exist.\",\"type\":\"NotFoundError\",\"param\":null,\"code\":404}}")]
+    [InlineData(404, "{\"error\":{\"message\":\"The model `gpt-4o-mni` does not exist or you do not have access to it.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"model_not_found\"}}")]
+    // A body that is not JSON: OpenAI's 400, llama-server's 500 (nlohmann's parse error, ggml-org/llama.cpp#11738).
+    [InlineData(400, "{\"error\":{\"message\":\"We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}")]
+    [InlineData(500, "{\"error\":{\"code\":500,\"message\":\"[json.exception.parse_error.101] parse error at line 1, column 1: attempting to parse an empty input; check that your input string or stream contains the expected JSON\",\"type\":\"server_error\"}}")]
+    // An answer limit beyond what the model allows, whatever the prompt: OpenAI, text-generation-inference.
+    [InlineData(400, "{\"error\":{\"message\":\"max_tokens is too large: 100000. This model supports at most 16384 completion tokens, whereas you provided 100000.\",\"type\":\"invalid_request_error\",\"param\":\"max_tokens\",\"code\":null}}")]
+    [InlineData(422, "{\"error\":\"Input validation error: `max_new_tokens` must be <= 4096. Given: 5000\",\"error_type\":\"validation\"}")]
+    [InlineData(422, "{\"error\":\"Input validation error: `temperature` must be strictly positive\",\"error_type\":\"validation\"}")]
+    // llama-server's older KV-cache failure: also what it says when the GPU runs out of memory (ret < 0) or parallel requests
+    // fill the cache, where asking again may help.
+    [InlineData(500, "{\"error\":{\"code\":500,\"message\":\"Input prompt is too big compared to KV size. Please try increasing KV size.\",\"type\":\"server_error\"}}")]
+    // The right words with a status that is no refusal of the request: a rate limit is asked again later.
+    [InlineData(429, "{\"error\":{\"message\":\"request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it\"}}")]
+    public void IsContextOverflow_OtherRefusals_AreNot(int status, string body) => Assert.False(Overflow(status, body));
+}

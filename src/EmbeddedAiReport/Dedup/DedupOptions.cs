@@ -39,6 +39,11 @@ public sealed class DedupOptions
     /// <value>Seed of the MinHash functions; changing it requires re-signing every entry. Default: 20201125.</value>
     public ulong Seed { get; set; } = 20201125;
 
+    /// <summary>Most entries a load of the story index puts into its band buckets at once: 2.6 MB of band keys with the default 40 bands.</summary>
+    /// <remarks>Not a setting (not public, so never bound). Any size gives the same buckets; tests lower it for their own
+    /// services, to load a small window in many chunks, while the tests beside them load as the program does.</remarks>
+    internal int LoadChunk { get; set; } = 8192;
+
     /// <summary>Length of a MinHash signature.</summary>
     public int SignatureLength => Bands * Rows;
 

@@ -7,10 +7,6 @@ namespace EmbeddedAiReport.Dedup;
 // Loading a window of signed entries from the database into the index.
 internal sealed partial class StoryIndex
 {
-    /// <summary>Most entries a load puts into the band buckets at once: 2.6 MB of band keys with the default 40 bands.</summary>
-    /// <remarks>Any size gives the same buckets; tests lower it to load a small window in many chunks.</remarks>
-    internal static int LoadChunk { get; set; } = 8192;
-
     // Comparable signed entries with window time in [from, to).
     private async Task<int> LoadAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset from, DateTimeOffset? to,
         CancellationToken cancellationToken)
@@ -39,7 +35,7 @@ internal sealed partial class StoryIndex
         // chunk goes into the buckets on another thread while the next is read (the buckets and what Hold fills are apart),
         // so loading a big window costs about the longer of the two, not their sum: the pass waits for it holding the write lock.
         var bands = options.Bands;
-        var size = Math.Clamp(window, 1, LoadChunk);
+        var size = Math.Clamp(window, 1, options.LoadChunk);
         var (chunk, orders, tags, bandKeys) = (new int[size], new long[size], new long[size], new long[size * bands]);
         (int[] Chunk, long[] Orders, long[] Tags, long[] Keys)? spare = null;   // the second set of buffers, once a window needs more than one chunk
         var adding = Task.CompletedTask;

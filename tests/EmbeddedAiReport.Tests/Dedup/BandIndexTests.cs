@@ -3,7 +3,6 @@ using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EmbeddedAiReport.Tests.Dedup;
@@ -341,8 +340,7 @@ public sealed class BandIndexTests : IDisposable
 
     private async Task BumpGenerationAsync()
     {
-        await using var connection = new SqliteConnection($"Data Source={_services.DatabasePath}");
-        await connection.OpenAsync();
+        await using var connection = DatabaseProbe.Open(_services.DatabasePath, readOnly: false);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE dedup_state SET generation = generation + 1";
         await command.ExecuteNonQueryAsync();
@@ -362,8 +360,7 @@ public sealed class BandIndexTests : IDisposable
         var fingerprint = _hasher.Fingerprint(text, "");
         Assert.True(fingerprint.Comparable);
         await _services.Get<ReportDatabase>().MigrateAsync(CancellationToken.None);
-        await using var connection = new SqliteConnection($"Data Source={_services.DatabasePath}");
-        await connection.OpenAsync();
+        await using var connection = DatabaseProbe.Open(_services.DatabasePath, readOnly: false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO entries (source_id, kind, canonical_key, url, title, first_seen, updated, window_time, content_hash)

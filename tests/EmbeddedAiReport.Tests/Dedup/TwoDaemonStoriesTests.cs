@@ -4,6 +4,7 @@ using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EmbeddedAiReport.Tests.Dedup;
 
@@ -17,18 +18,17 @@ public abstract class TwoDaemonStoriesTests : IDisposable
 
     /// <summary>
     /// Each rebuild loads its window a few entries at a time, so a window spans many chunks put into the band buckets while
-    /// the next is read (StoryIndex.LoadChunk: other tests meanwhile load in smaller chunks too, which changes no result).
+    /// the next is read (DedupOptions.LoadChunk, of these services only: the tests beside them load as the program does).
     /// </summary>
-    public sealed class OnSqliteInSmallChunks : TwoDaemonStoriesTests, IDisposable
+    public sealed class OnSqliteInSmallChunks() : TwoDaemonStoriesTests(StorageProvider.Sqlite, loadChunk: 7)
     {
-        private readonly int _chunk = StoryIndex.LoadChunk;
-
-        public OnSqliteInSmallChunks() : base(StorageProvider.Sqlite) => StoryIndex.LoadChunk = 7;
-
-        void IDisposable.Dispose()
+        [Fact]
+        public void LoadChunk_LoweredForTheseServices_OtherServicesKeepTheProgramsChunk()
         {
-            StoryIndex.LoadChunk = _chunk;
-            Dispose();
+            using var beside = new TestServices();
+
+            Assert.Equal([7, 7, 7], new[] { _alone, _first, _second }.Select(s => s.Get<DedupOptions>().LoadChunk));
+            Assert.Equal(8192, beside.Get<DedupOptions>().LoadChunk);   // 2.6 MB of band keys with the default 40 bands
         }
     }
 
@@ -39,11 +39,12 @@ public abstract class TwoDaemonStoriesTests : IDisposable
     private readonly TestServices _first;
     private readonly TestServices _second;
 
-    private TwoDaemonStoriesTests(StorageProvider provider)
+    private TwoDaemonStoriesTests(StorageProvider provider, int? loadChunk = null)
     {
-        _alone = new TestServices(provider: provider);
-        _first = new TestServices(provider: provider);
-        _second = new TestServices(provider: provider, sameDatabaseAs: _first);
+        Action<IServiceCollection>? configure = loadChunk is { } chunk ? services => services.Configure<DedupOptions>(o => o.LoadChunk = chunk) : null;
+        _alone = new TestServices(provider: provider, configure: configure);
+        _first = new TestServices(provider: provider, configure: configure);
+        _second = new TestServices(provider: provider, sameDatabaseAs: _first, configure: configure);
     }
 
     public void Dispose()

@@ -3,7 +3,6 @@ using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Jobs;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -39,7 +38,6 @@ public abstract class HousekeepingTests(StorageProvider provider) : IDisposable
             Assert.Equal(["s"], DatabaseProbe.Query(copy, "SELECT source_id FROM fetches", r => r.GetString(0)));
             Assert.Equal([1L], DatabaseProbe.Query(copy, "SELECT count(*) FROM schema_migrations WHERE version = '0008_quartz'", r => r.GetInt64(0)));
             Assert.Empty(System.IO.Directory.GetFiles(Directory.File("copies"), "*.tmp"));
-            SqliteConnection.ClearAllPools();
         }
 
         [Fact]

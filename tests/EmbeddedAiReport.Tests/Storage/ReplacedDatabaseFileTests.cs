@@ -1,7 +1,6 @@
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Tests.Storage;
 
@@ -22,7 +21,7 @@ public sealed class ReplacedDatabaseFileTests : IDisposable
         await writer.CommitAsync(IngestWrites.Record(_services, "a", 1), [IngestWrites.Write("a", 1)], null, CancellationToken.None);   // the writer now keeps its connection
         var other = Path.Combine(Path.GetDirectoryName(_services.DatabasePath)!, "other.db");
         await using (var database = new ReportDatabase(other)) await database.MigrateAsync(CancellationToken.None);
-        SqliteConnection.ClearPool(new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = other }.ToString()));
+        SqlitePools.Clear(other);
         File.Move(other, _services.DatabasePath, overwrite: true);
 
         var failed = await Assert.ThrowsAsync<DatabaseReplacedException>(() => writer.CommitAsync(IngestWrites.Record(_services, "b", 1), [IngestWrites.Write("b", 1)], null, CancellationToken.None));

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,7 +15,6 @@ public sealed class Daemon : IAsyncDisposable
 
     private Daemon(string config, string database, TimeProvider? clock, Action<IServiceCollection>? configure)
     {
-        BaseUri = new Uri(JsonNode.Parse(File.ReadAllText(Path.Combine(config, "appsettings.json")))!["Report"]!["Urls"]!.GetValue<string>() + "/");
         _run = CliRunner.RunAsync(services =>
         {
             services.AddSingleton<ILoggerProvider>(Logs);
@@ -28,8 +25,23 @@ public sealed class Daemon : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; } = new();
 
-    /// <summary>Where the daemon's HTTP endpoints listen.</summary>
-    public Uri BaseUri { get; }
+    /// <summary>Where the daemon's HTTP endpoints listen: the address it bound (waits for it to listen).</summary>
+    public Uri BaseUri => _baseUri ??= Listen();
+
+    private Uri? _baseUri;
+
+    private Uri Listen()
+    {
+        var line = Logs.WaitForAsync(14, Listening);
+        if (Task.WhenAny(line, _run).Wait(Patience) && line.IsCompleted) return new Uri(ListeningAddress(line.Result) + "/");
+        throw new InvalidOperationException($"the daemon listens nowhere; it logged:\n{Logs.Dump()}");
+    }
+
+    // Microsoft.Hosting.Lifetime's line (event 14) once Kestrel has bound Report:Urls.
+    private const string Listening = "Now listening on: ";
+
+    /// <summary>The address of a "Now listening on: …" line, as the daemon (in-process or a child) logs it.</summary>
+    public static string ListeningAddress(string line) => line[(line.IndexOf(Listening, StringComparison.Ordinal) + Listening.Length)..].Trim();
 
     /// <summary>The CLI's result, once the daemon has stopped (or failed to start).</summary>
     public Task<CliResult> Completion => _run;
@@ -38,14 +50,18 @@ public sealed class Daemon : IAsyncDisposable
         new(config, database, clock, configure);
 
     /// <summary>
-    /// Points the config folder's appsettings.json at a free loopback port and a drafts folder beside it; returns the drafts folder.
+    /// Points the config folder's appsettings.json at loopback port 0 and a drafts folder beside it; returns the drafts folder.
     /// </summary>
+    /// <remarks>
+    /// Port 0: the system gives the daemon a free port as it binds (<see cref="BaseUri"/> reads which). A port found free here
+    /// and bound later, when the daemon starts, could be taken meanwhile by a socket of the tests running beside this one.
+    /// </remarks>
     public static string Prepare(string config, Action<JsonObject>? settings = null)
     {
         var path = Path.Combine(config, "appsettings.json");
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var drafts = Path.Combine(Path.GetDirectoryName(config)!, "drafts");
-        json["Report"]!["Urls"] = $"http://127.0.0.1:{FreePort()}";
+        json["Report"]!["Urls"] = "http://127.0.0.1:0";
         json["Report"]!["DraftsDirectory"] = drafts;
         settings?.Invoke(json);
         File.WriteAllText(path, json.ToJsonString());
@@ -94,12 +110,5 @@ public sealed class Daemon : IAsyncDisposable
             await _run.WaitAsync(Patience).ContinueWith(_ => { }, TaskScheduler.Default);
         }
         _stop.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

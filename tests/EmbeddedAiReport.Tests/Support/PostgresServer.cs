@@ -43,7 +43,10 @@ public static class PostgresServer
     public static void DropDatabase(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        NpgsqlConnection.ClearAllPools();
+        // The pools of this database only (the connection string as given, and the program's, which Quartz's job store opens):
+        // every pool of the process held the connections of the tests running beside this one too.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
+        using (var dialect = new PostgresDialect(connectionString)) NpgsqlConnection.ClearPool(new NpgsqlConnection(dialect.ConnectionString));
         Execute($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
     }
 

@@ -11,7 +11,15 @@ public sealed class TempDirectory : IDisposable
 
     public string Path { get; }
 
-    public string File(string name) => System.IO.Path.Combine(Path, name);
+    // Every path File named: a database a test deleted may still have pooled connections holding it (Dispose).
+    private readonly List<string> _named = [];
+
+    public string File(string name)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        lock (_named) _named.Add(path);
+        return path;
+    }
 
     /// <summary>A copy of the default config folder (named <paramref name="folder"/>) with sources.json replaced by <paramref name="sourcesJson"/>.</summary>
     public string ConfigWithSources(string sourcesJson, string folder = "config")
@@ -44,11 +52,42 @@ public sealed class TempDirectory : IDisposable
         return config;
     }
 
+    /// <summary>Closes the pooled connections to the databases in the folder (and to none elsewhere), then deletes it.</summary>
+    /// <remarks>
+    /// Only this folder's pools (<see cref="SqlitePools"/>): the tests of other classes run at the same time in this process,
+    /// with connections of their own in the pool. Closed, not left to the pool's pruning (minutes), so that the files of
+    /// thousands of tests are not held open, deleted, until then.
+    /// </remarks>
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var database in Databases()) SqlitePools.Clear(database);
         try { Directory.Delete(Path, recursive: true); }
         catch (IOException) { }
+    }
+
+    // The SQLite files in the folder (empty ones too: SQLite writes nothing to a new file before its first write), and every
+    // file path File named: a database since deleted or moved, or a file opened as a database that is none.
+    private List<string> Databases()
+    {
+        string[] named;
+        lock (_named) named = [.. _named];
+        var files = Directory.Exists(Path) ? Directory.GetFiles(Path, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }) : [];
+        return [.. files.Where(IsSqlite).Concat(named.Where(n => !Directory.Exists(n))).Distinct()];
+    }
+
+    private static bool IsSqlite(string file)
+    {
+        Span<byte> header = stackalloc byte[16];
+        try
+        {
+            using var stream = System.IO.File.OpenRead(file);
+            var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            return read == 0 || read == header.Length && header.SequenceEqual("SQLite format 3\0"u8);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static void CopyDirectory(string from, string to)

@@ -92,11 +92,11 @@ public sealed class DaemonTests : LoopbackTest
         var home = Directory.CreateDirectory(Folder.File("home")).FullName;
         var config = Folder.ConfigWithSources(CorpusFeeds.ServeBySection(Server, CorpusFeeds.Items("2020-05-15.md").Take(2).ToList(), Monday));
         Daemon.Prepare(config, json => json["Logging"]!["Format"] = "json");
-        var urls = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(config, "appsettings.json")))!["Report"]!["Urls"]!.GetValue<string>();
 
         await using var daemon = WorkerProcess.Start("daemon", config, new Dictionary<string, string> { ["HOME"] = home, ["DOTNET_CLI_HOME"] = home });
         await daemon.WaitForAsync(events => events.Any(e => e.Message.StartsWith("Now listening on", StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
-        using var http = new HttpClient { BaseAddress = new Uri(urls + "/") };
+        var listening = daemon.Events.First(e => e.Message.StartsWith("Now listening on", StringComparison.Ordinal)).Message;
+        using var http = new HttpClient { BaseAddress = new Uri(Daemon.ListeningAddress(listening) + "/") };
         var page = await http.GetAsync("review");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);

@@ -25,7 +25,7 @@ public sealed class DamagedDatabaseTests : LoopbackTest
             await first.WaitForAsync(2001, "a");
             await first.StopAsync();
         }
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Clear(database);
         long root;
         using (var connection = new SqliteConnection($"Data Source={database};Pooling=false"))
         {

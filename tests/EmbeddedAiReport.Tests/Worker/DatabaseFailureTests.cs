@@ -18,8 +18,11 @@ public sealed class DatabaseFailureTests : LoopbackTest
     public override async Task DisposeAsync()
     {
         ReleaseLock();
+        SqlitePools.Clear(Folder.File("report.db"), BusyTimeout);   // the folder closes the pools of the default busy timeout only
         await base.DisposeAsync();
     }
+
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(1);
 
     // What `sqlite3 report.db` with `BEGIN IMMEDIATE;` typed into it does: holds the write lock until it ends.
     private void TakeLock(string database)
@@ -60,7 +63,7 @@ public sealed class DatabaseFailureTests : LoopbackTest
         TempDirectory.EditSettings(config, json =>
         {
             json["Fetching"]!["MaxParallelSources"] = 1;
-            json["Storage"] = new System.Text.Json.Nodes.JsonObject { ["BusyTimeout"] = "00:00:01" };
+            json["Storage"] = new System.Text.Json.Nodes.JsonObject { ["BusyTimeout"] = BusyTimeout.ToString() };
         });
         return config;
     }

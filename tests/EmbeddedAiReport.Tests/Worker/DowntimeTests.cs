@@ -1,7 +1,6 @@
 using System.Text;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Worker;
@@ -105,7 +104,7 @@ public abstract class DowntimeTests : LoopbackTest
             command.CommandText = damage;
             command.ExecuteNonQuery();
         }
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Clear(database);
 
         clock.Advance(TimeSpan.FromHours(2));
         await using var second = Daemon.Start(config, database, clock);

@@ -3,7 +3,6 @@ using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Http;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EmbeddedAiReport.Tests.Worker;
@@ -24,7 +23,6 @@ public sealed class DraftGaugeTests : IAsyncDisposable
         if (_app is not null) await _app.DisposeAsync();
         _seeding.Dispose();
         _directory.Dispose();
-        SqliteConnection.ClearAllPools();
     }
 
     [Fact]

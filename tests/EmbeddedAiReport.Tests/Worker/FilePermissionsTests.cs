@@ -1,7 +1,5 @@
 using System.Runtime.Versioning;
-using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
@@ -35,7 +33,7 @@ public sealed class FilePermissionsTests : IDisposable
         var db = Path.Combine(Directory.CreateDirectory(_directory.File(folder)).FullName, "r.db");
         var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
         Assert.True(poll.ExitCode == 0, poll.Error);
-        SqliteConnection.ClearPool(new SqliteConnection(new SqliteDialect(db).ConnectionString));
+        SqlitePools.Clear(db);
         Assert.Equal([db], Directory.GetFiles(Path.GetDirectoryName(db)!));
         return (config, db);
     }

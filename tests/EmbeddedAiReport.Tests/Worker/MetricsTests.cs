@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EmbeddedAiReport.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -107,7 +106,7 @@ public sealed partial class MetricsTests : LoopbackTest
         var degradedBody = JsonDocument.Parse(await degraded.Content.ReadAsStringAsync()).RootElement;
 
         // The database is gone and a folder stands in its place: every new connection fails.
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Clear(Folder.File("report.db"));
         foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(Folder.File("report.db" + suffix));
         Directory.CreateDirectory(Folder.File("report.db"));
         var unavailable = await http.GetAsync("healthz");
@@ -130,7 +129,7 @@ public sealed partial class MetricsTests : LoopbackTest
         // As `mv other.db report.db` does: the daemon's open connections keep the old file, which nothing reads again.
         var other = Folder.File("other.db");
         await using (var database = new EmbeddedAiReport.Storage.ReportDatabase(other)) await database.MigrateAsync(CancellationToken.None);
-        SqliteConnection.ClearPool(new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = other }.ToString()));
+        SqlitePools.Clear(other);
         File.Move(other, Folder.File("report.db"), overwrite: true);
 
         var after = await http.GetAsync("healthz");

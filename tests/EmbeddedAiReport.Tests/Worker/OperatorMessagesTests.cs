@@ -445,9 +445,9 @@ public sealed class OperatorMessagesTests : LoopbackTest
         var db = Folder.File("r.db");
         Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
         File.WriteAllText(Path.Combine(config, "sources.json"), Sources.Replace("ID", "arxiv-new").Replace("URL", Server.Url("feed.xml").ToString()));
-        // The poll's pooled connections closed now: the last one to close checkpoints the log and removes it, which a test
-        // clearing every pool (DamagedDatabaseTests, MetricsTests) running meanwhile would otherwise do between the two looks.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearPool(new Microsoft.Data.Sqlite.SqliteConnection(new EmbeddedAiReport.Storage.SqliteDialect(db).ConnectionString));
+        // The poll's pooled connections closed now: the last one to close checkpoints the log and removes it, which would
+        // otherwise happen whenever the pool lets them go, maybe between the two looks.
+        SqlitePools.Clear(db);
         var files = DatabaseFiles(db);
 
         var validate = await CliRunner.RunAsync("validate", "--config", config, "--db", db);

@@ -257,11 +257,14 @@ public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
     // The weekly job's file, /drafts/*.md and the review page, in the daemon's application on an ephemeral loopback port.
     private async Task PreviewThroughTheDaemonAsync()
     {
+        // In appsettings.json: the services bind Report from it (a value set on the loaded config's Report reaches no job,
+        // which wrote the draft into the test host's working directory, beside the tests of other classes).
+        TempDirectory.EditSettings(Config, json => json["Report"]!["DraftsDirectory"] = Folder.File("drafts"));
         var config = WorkerHost.LoadConfig(Config, Db);
-        config.Report.DraftsDirectory = Folder.File("drafts");
         await DaemonApplication.WithClientAsync(config, async (app, http) =>
         {
-            await app.Services.GetRequiredService<DraftFiles>().WriteWeekAsync(new EditorialWeek(2026, 49), CancellationToken.None);
+            var written = await app.Services.GetRequiredService<DraftFiles>().WriteWeekAsync(new EditorialWeek(2026, 49), CancellationToken.None);
+            Assert.Equal(Folder.File("drafts/2026-W49.md"), written);
             foreach (var path in new[] { "drafts/latest.md", "drafts/2026-W49.md", "review/2026-W49" })
                 Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(path)).StatusCode);
         }, services => services.AddSingleton<TimeProvider>(Clock));

@@ -302,24 +302,6 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         Assert.Contains($"摘要：{Chinese}  \n", draft);
     }
 
-    // README: the other entries are still asked after a prompt beyond the context; FetchRequest.Permanent: such a failure is
-    // "neither retried nor counted by the circuit breaker". Three overflows as 500s (older llama-server builds) with a circuit
-    // that opens after two failures: all three are asked and each fails on its own; none ends the run's calls.
-    [Fact]
-    public async Task Summarize_PromptsBeyondTheServersContext_DoNotOpenTheCircuit()
-    {
-        var fetching = new FetchingOptions { HostDelays = [], Retries = 0, CircuitBreakerFailures = 2, TotalTimeout = TimeSpan.FromDays(1) };
-        await StartAsync(On(o => o.IncludeChinese = true), fetching);
-        await SeedAsync(_services!, "s", Entry("arxiv:2402.14703", "EdgeViT: Vision Transformers on a Microcontroller", "papers", Tuesday, score: 4, summary: Abstract, prefix: "2402.14703v1"));
-        _chat.Reply = _ => FakeReply.Raw(500, "{\"error\":{\"code\":500,\"message\":\"the request exceeds the available context size. try increasing the context size or enable context shift\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":1407,\"n_ctx\":256}}");
-
-        var run = await SummarizeAsync();
-
-        Assert.Equal(3, _chat.Requests.Count);
-        Assert.Equal([SummaryOutcome.Failed, SummaryOutcome.Failed, SummaryOutcome.Failed], run.Items.Select(i => i.Outcome));
-        Assert.Null(run.Error);
-    }
-
     // Ollama cuts a prompt beyond its context silently (no error to show), so the prompt must stay bounded: a source text
     // longer than Summaries:MaxInputChars is cut, at a sentence end, before it is sent.
     [Fact]
@@ -484,6 +466,24 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
 
         Assert.Equal(2, _chat.Requests.Count(r => r.Prompt.Contains(PaperTitle, StringComparison.Ordinal)));
         Assert.Equal(SummaryOutcome.Accepted, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Null(run.Error);
+    }
+
+    // README: the other entries are still asked after a prompt beyond the context; FetchRequest.Permanent: such a failure is
+    // "neither retried nor counted by the circuit breaker". Three overflows as 500s (older llama-server builds) with a circuit
+    // that opens after two failures: all three are asked and each fails on its own; none ends the run's calls.
+    [Fact]
+    public async Task Summarize_PromptsBeyondTheServersContext_DoNotOpenTheCircuit()
+    {
+        var fetching = new FetchingOptions { HostDelays = [], Retries = 0, CircuitBreakerFailures = 2, TotalTimeout = TimeSpan.FromDays(1) };
+        await StartAsync(On(o => o.IncludeChinese = true), fetching);
+        await SeedAsync(_services!, "s", Entry("arxiv:2402.14703", "EdgeViT: Vision Transformers on a Microcontroller", "papers", Tuesday, score: 4, summary: Abstract, prefix: "2402.14703v1"));
+        _chat.Reply = _ => FakeReply.Raw(500, "{\"error\":{\"code\":500,\"message\":\"the request exceeds the available context size. try increasing the context size or enable context shift\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":1407,\"n_ctx\":256}}");
+
+        var run = await SummarizeAsync();
+
+        Assert.Equal(3, _chat.Requests.Count);
+        Assert.Equal([SummaryOutcome.Failed, SummaryOutcome.Failed, SummaryOutcome.Failed], run.Items.Select(i => i.Outcome));
         Assert.Null(run.Error);
     }
 

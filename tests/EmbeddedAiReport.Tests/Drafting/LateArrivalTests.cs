@@ -149,10 +149,6 @@ public abstract class LateArrivalTests(StorageProvider provider) : IDisposable
         await PollAsync("posts", Post("monday", "Monday post", MondayPost));
         await PublishWeek49Async();
         _services.Clock.SetUtcNow(Thursday);
-        var source = Assert.Single(_services.Sources("""{"sources": [{"id": "arxiv", "kind": "arxiv-rss", "category": "cs.LG"}]}"""));
-        EntryWrite Paper(string id, string title, ArxivAnnouncement announcement, DateTimeOffset announced) => new(
-            new ArxivPaper(ArxivId.TryParse(id)!.Value, title, $"{title}: " + string.Join(' ', Enumerable.Range(0, 12).Select(w => $"{id}word{w}")),
-                null, null, "cs.LG", announcement, announced.ToUniversalTime(), []).ToCandidate(source, Thursday), "arxiv-rss", ArxivPaper.Section, 0.9, []);
 
         await PollAsync("arxiv", Paper("2611.04321v2", "November paper, version 2", ArxivAnnouncement.Replace, Thursday.AddHours(-10)),
             Paper("2612.00042v1", "New paper of Tuesday", ArxivAnnouncement.New, Tuesday.AddHours(-2)));
@@ -161,6 +157,29 @@ public abstract class LateArrivalTests(StorageProvider provider) : IDisposable
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), times["November paper, version 2"]);
         Assert.Equal(NextWindowStart, times["New paper of Tuesday"]);
         Assert.Equal(["New paper of Tuesday"], await TitlesAsync(new DateOnly(2026, 12, 2), new DateOnly(2026, 12, 3)));
+    }
+
+    // README (arXiv): the date is the announcement day "when that is earlier" than the first day after the id's month: a
+    // November paper's v2 announced on Monday 2026-11-30 is dated by that real day, not estimated, so seen first after the
+    // publish it is a late arrival as any entry dated inside the published window is.
+    [Fact]
+    public async Task Poll_AfterPublish_ReplacementDatedByItsAnnouncementInThePublishedWindowIsALateArrival()
+    {
+        await PollAsync("posts", Post("monday", "Monday post", MondayPost));
+        await PublishWeek49Async();
+        _services.Clock.SetUtcNow(Thursday);
+
+        await PollAsync("arxiv", Paper("2611.04321v2", "November paper, version 2 of Monday", ArxivAnnouncement.Replace, MondayPost));
+
+        Assert.Equal(NextWindowStart, WindowTimes()["November paper, version 2 of Monday"]);
+        Assert.Equal(["November paper, version 2 of Monday"], await TitlesAsync(new DateOnly(2026, 12, 2), new DateOnly(2026, 12, 3)));
+    }
+
+    private EntryWrite Paper(string id, string title, ArxivAnnouncement announcement, DateTimeOffset announced)
+    {
+        var source = Assert.Single(_services.Sources("""{"sources": [{"id": "arxiv", "kind": "arxiv-rss", "category": "cs.LG"}]}"""));
+        return new(new ArxivPaper(ArxivId.TryParse(id)!.Value, title, $"{title}: " + string.Join(' ', Enumerable.Range(0, 12).Select(w => $"{id}word{w}")),
+            null, null, "cs.LG", announcement, announced.ToUniversalTime(), []).ToCandidate(source, Thursday), "arxiv-rss", ArxivPaper.Section, 0.9, []);
     }
 
     // README (wechat-mirror, enrich): an article page read at a later poll dates its entry by the page's publish time, as a

@@ -476,6 +476,42 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         Assert.Null(run.Error);
     }
 
+    // A 429 (or 408) means "later" whatever its text says (commit 167f674: one rule, 400/413/5xx, for the transport and the
+    // client): one whose message names a context size is retried as any 429 is, not taken for this entry's own overflow.
+    [Fact]
+    public async Task Summarize_429WhoseMessageNamesAContextSize_IsRetriedAsA429()
+    {
+        var fetching = new FetchingOptions { HostDelays = [], Retries = 2, RetryBaseDelay = TimeSpan.FromSeconds(1), CircuitBreakerFailures = 1000, TotalTimeout = TimeSpan.FromDays(1) };
+        await StartAsync(On(o => o.Timeout = TimeSpan.FromHours(1)), fetching);
+        var answered = 0;
+        var busy = FakeReply.Raw(429, "{\"error\":{\"code\":429,\"message\":\"server busy: the request exceeds the available context size of the free slots, try again later\",\"type\":\"unavailable_error\"}}");
+        _chat.Reply = request => request.Prompt.Contains(PaperTitle, StringComparison.Ordinal) && answered++ == 0 ? busy : FakeReply.Answer(Chinese);
+
+        var run = await ClockDriver.RunAsync(_services!.Clock, SummarizeAsync(), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2, _chat.Requests.Count(r => r.Prompt.Contains(PaperTitle, StringComparison.Ordinal)));
+        Assert.Equal(SummaryOutcome.Accepted, run.Items.Single(i => i.Source.Title == PaperTitle).Outcome);
+        Assert.Null(run.Error);
+    }
+
+    // README: the other entries are still asked after a prompt beyond the context; FetchRequest.Permanent: such a failure is
+    // "neither retried nor counted by the circuit breaker". Three overflows as 500s (older llama-server builds) with a circuit
+    // that opens after two failures: all three are asked and each fails on its own; none ends the run's calls.
+    [Fact]
+    public async Task Summarize_PromptsBeyondTheServersContext_DoNotOpenTheCircuit()
+    {
+        var fetching = new FetchingOptions { HostDelays = [], Retries = 0, CircuitBreakerFailures = 2, TotalTimeout = TimeSpan.FromDays(1) };
+        await StartAsync(On(o => o.IncludeChinese = true), fetching);
+        await SeedAsync(_services!, "s", Entry("arxiv:2402.14703", "EdgeViT: Vision Transformers on a Microcontroller", "papers", Tuesday, score: 4, summary: Abstract, prefix: "2402.14703v1"));
+        _chat.Reply = _ => FakeReply.Raw(500, "{\"error\":{\"code\":500,\"message\":\"the request exceeds the available context size. try increasing the context size or enable context shift\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":1407,\"n_ctx\":256}}");
+
+        var run = await SummarizeAsync();
+
+        Assert.Equal(3, _chat.Requests.Count);
+        Assert.Equal([SummaryOutcome.Failed, SummaryOutcome.Failed, SummaryOutcome.Failed], run.Items.Select(i => i.Outcome));
+        Assert.Null(run.Error);
+    }
+
     [Fact]
     public async Task Summarize_SilentEndpoint_TimesOutAfterSummariesTimeout_OnTheFakeClock()
     {

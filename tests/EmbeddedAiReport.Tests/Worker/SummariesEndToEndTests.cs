@@ -90,6 +90,25 @@ public sealed class SummariesEndToEndTests : LoopbackTest
         Assert.Equal(3, calls);   // the draft's three papers (the feed's new and cross announcements), each asked once
     }
 
+    // README (Summaries): a prompt beyond the server's context is that entry's own failure; the others are still asked, and
+    // export --summaries, which prints no line per entry, says on its totals line why that entry kept the source text.
+    [Fact]
+    public async Task ExportWithSummaries_PromptBeyondTheServersContext_TheTotalsLineSaysWhy()
+    {
+        Summaries(_chat.Endpoint);
+        await Cli("poll");
+        _chat.AnswerFor("TinyQuant: 4-bit Post-Training Quantization", FakeReply.Raw(400,
+            "{\"error\":{\"code\":400,\"message\":\"request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":4390,\"n_ctx\":4096}}"));
+
+        var export = await Cli("export", "--week", "2024-W08", "--summaries");
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal(3, _chat.Requests.Count);   // the other two papers are still asked
+        Assert.Contains("summaries: 3 calls, 0 accepted, 2 refused, 0 stored before, 1 left with the source text; HTTP 400 from the endpoint: request (4390 tokens) "
+            + "exceeds the available context size (4096 tokens), try increasing it (this entry's prompt is too long for the server: lower Summaries:MaxInputChars (2000) "
+            + "or give the server a larger context (llama-server -c))", export.Error);
+    }
+
     [Fact]
     public async Task Summarize_SummariesOff_SaysHowToTurnThemOn_Exits2()
     {

@@ -288,6 +288,30 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
     }
 
     [Fact]
+    public async Task PollAsync_PageWithoutAPublishTimeReadAtALaterPoll_TheEntryKeepsItsFirstDate()
+    {
+        // README, enrich: an updated entry keeps its first date; only a page's publish time (ct) replaces it. A page that
+        // states none, read at a later poll (enrichLimit 1), leaves the date stored first, also when the mirror's feed now
+        // dates the article otherwise (a mirror re-dating by its crawl time).
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        MapArticlePages();
+        var page = Fixtures.Text("wechat-article-html/wechatsogou_2018_article_qqmusic.html").Replace("var ct = \"1523110915\";", "", StringComparison.Ordinal);
+        Server.MapFile("s/XEPhK81Ms-wdDnoz5oPZgA", System.Text.Encoding.UTF8.GetBytes(page), "text/html");
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 1 """);
+        await PollAsync(source);
+        var redated = Fixtures.Text("wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss")
+            .Replace("<pubDate>Mon, 11 May 2020 09:40:00 GMT</pubDate>", "<pubDate>Wed, 13 May 2020 08:00:00 GMT</pubDate>", StringComparison.Ordinal);
+        Server.MapFile("feeds/MP_WXS_3073282833.rss", System.Text.Encoding.UTF8.GetBytes(redated));
+
+        await PollAsync(source);
+
+        Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA"], PagesRequested);
+        var yolo = (await EntriesAsync()).Single(e => e.CanonicalKey == YoloV4);
+        Assert.Equal(new DateTimeOffset(2020, 5, 11, 9, 40, 0, TimeSpan.Zero), yolo.Published);   // the first poll's feed date
+        Assert.Equal("关于音乐", yolo.Title);   // the page's: it was read and applied
+    }
+
+    [Fact]
     public async Task PollAsync_FeedGivesAgainEntriesWhosePagesAreLeft_EachPageLeftCountsOnce()
     {
         // A mirror without validators gives its three articles at every poll: an article stored with its page left is then

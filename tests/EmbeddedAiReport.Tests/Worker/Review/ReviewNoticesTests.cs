@@ -8,6 +8,21 @@ public sealed class ReviewNoticesTests
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2020, 5, 20, 4, 0, 0, TimeSpan.Zero));
 
+    // README "Security": the line is shown only when the daemon sent it "within 10 minutes" (the clock is the injected one).
+    [Fact]
+    public void Shown_WithinTenMinutesOfBeingSent_NotAtTenMinutes()
+    {
+        var notices = new ReviewNotices(_clock);
+        notices.Sent("42: title saved");
+
+        _clock.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        var before = notices.Shown("42: title saved");
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal("42: title saved", before);
+        Assert.Null(notices.Shown("42: title saved"));
+    }
+
     // Commit 39fbd1b: "kept in memory, 256 at most": the 257th line sent pushes out the oldest, not the others; a line sent
     // again is not counted twice. A daemon that sent thousands of lines (a script posting in a loop) keeps a bounded table.
     [Fact]

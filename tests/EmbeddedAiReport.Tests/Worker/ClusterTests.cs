@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using EmbeddedAiReport.Drafting;
@@ -169,7 +167,7 @@ public sealed class ClusterTests : LoopbackTest
         }
     }
 
-    // One daemon's config folder: the shared sources, database and drafts folder; its own port; logs as JSON with firings.
+    // One daemon's config folder: the shared sources, database and drafts folder; a port of its own; logs as JSON with firings.
     private string Config(string name, string drafts, DateTimeOffset exportDue)
     {
         var sources = string.Join(",\n", Enumerable.Range(0, SourceCount).Select(i =>
@@ -178,7 +176,8 @@ public sealed class ClusterTests : LoopbackTest
         var path = Path.Combine(config, "appsettings.json");
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var due = TimeZoneInfo.ConvertTime(exportDue, Shanghai);
-        json["Report"]!["Urls"] = $"http://127.0.0.1:{FreePort()}";
+        // Port 0: the test reads no endpoint, and a port found free here could be taken before the child binds it.
+        json["Report"]!["Urls"] = "http://127.0.0.1:0";
         json["Report"]!["DraftsDirectory"] = drafts;
         json["Report"]!["ExportSchedule"] = $"{due.Second} {due.Minute} {due.Hour} * * ?";
         json["Storage"] = new JsonObject
@@ -189,12 +188,5 @@ public sealed class ClusterTests : LoopbackTest
         json["Logging"]!["LogLevel"]!["EmbeddedAiReport.Worker.Jobs.PollSourceJob"] = "Debug";
         File.WriteAllText(path, json.ToJsonString());
         return config;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

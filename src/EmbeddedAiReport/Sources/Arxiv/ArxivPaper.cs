@@ -37,8 +37,9 @@ internal sealed record ArxivPaper(
     {
         var text = TextCleaner.CollapseWhiteSpace(Abstract);
         var summary = TextCleaner.Excerpt(text, MaxSummaryLength);
-        var replacement = Announcement is ArxivAnnouncement.Replace or ArxivAnnouncement.ReplaceCross;
-        var announced = Published ?? now;
+        var (published, estimate) = Announcement is ArxivAnnouncement.Replace or ArxivAnnouncement.ReplaceCross
+            ? ReplacedPaperDate(Published ?? now)
+            : (Published, false);
         return new CandidateEntry
         {
             CanonicalKey = Id.Key,
@@ -47,8 +48,8 @@ internal sealed record ArxivPaper(
             Summary = summary,
             Text = text.Length > summary.Length ? text : null,
             Account = Authors is { Length: > 0 } authors ? TextCleaner.Truncate(TextCleaner.CollapseWhiteSpace(authors), MaxAuthorsLength) : source.Account,
-            Published = replacement ? ReplacedPaperDate(announced) : Published,
-            PublishedIsEstimate = replacement && Id.SubmittedBefore < announced,
+            Published = published,
+            PublishedIsEstimate = estimate,
             Section = Section,
             Prefix = Id.Versioned,
             Version = Id.Version,
@@ -62,7 +63,8 @@ internal sealed record ArxivPaper(
     /// (the latest the v1 can be from), or the announcement when that is earlier: an entry already stored keeps its own date
     /// (the writer keeps the first), and a paper the database never had (its v1 before the source was polled, or not
     /// kept) stays in its own past instead of reaching this week's draft as if new, also when that month's start falls in
-    /// the last published issue's window (<see cref="CandidateEntry.PublishedIsEstimate"/>: not a late arrival).
+    /// the last published issue's window (Estimate, <see cref="CandidateEntry.PublishedIsEstimate"/>: not a late arrival).
     /// </summary>
-    private DateTimeOffset ReplacedPaperDate(DateTimeOffset announced) => Id.SubmittedBefore < announced ? Id.SubmittedBefore : announced;
+    private (DateTimeOffset? Date, bool Estimate) ReplacedPaperDate(DateTimeOffset announced) =>
+        Id.SubmittedBefore < announced ? (Id.SubmittedBefore, true) : (announced, false);
 }

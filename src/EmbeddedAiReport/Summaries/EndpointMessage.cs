@@ -51,6 +51,26 @@ internal static partial class EndpointMessage
     public static bool IsContextOverflow(int status, string? message) =>
         status is 400 or 413 or 422 or >= 500 && message is not null && ContextLimit().IsMatch(message);
 
+    /// <summary>
+    /// The server setting that sets the context, named by the words of an overflow <paramref name="message"/> (the servers of
+    /// <see cref="IsContextOverflow"/>); a generic description when the words name no server.
+    /// </summary>
+    public static string ContextSetting(string? message) => message is null ? Servers[^1].Setting
+        : Servers.First(server => server.Words is null || server.Words.IsMatch(message)).Setting;
+
+    // llama-server (and LocalAI, which passes its words on), vLLM (its OpenAI server's "maximum context length", its engine's
+    // "maximum model length"; OpenAI's hosted models use the first wording and have no setting: MaxInputChars is the way
+    // there), text-generation-inference's launcher, LM Studio's load setting (lms load --context-length), llama-cpp-python.
+    private static readonly (Regex? Words, string Setting)[] Servers =
+    [
+        (LlamaServerWords(), "llama-server -c"),
+        (VllmWords(), "vLLM --max-model-len"),
+        (TgiWords(), "text-generation-inference --max-input-tokens and --max-total-tokens"),
+        (LmStudioWords(), "LM Studio's Context Length: lms load --context-length"),
+        (LlamaCppPythonWords(), "llama-cpp-python --n_ctx"),
+        (null, "the server's context setting"),
+    ];
+
     /// <summary>Why a 200 answer is not a chat completion the client can read (an HTML page, no choices), or null.</summary>
     public static string? NotACompletion(byte[] body)
     {
@@ -118,6 +138,21 @@ internal static partial class EndpointMessage
     [GeneratedRegex(@"\bcontext (size|length|window)\b|\blonger than the maximum model length\b|`inputs` tokens \+ `max_new_tokens` must be <=|`inputs` must have less than \d+ tokens",
         RegexOptions.IgnoreCase)]
     private static partial Regex ContextLimit();
+
+    [GeneratedRegex(@"\bavailable context size\b", RegexOptions.IgnoreCase)]
+    private static partial Regex LlamaServerWords();
+
+    [GeneratedRegex(@"\bmaximum (context|model) length\b", RegexOptions.IgnoreCase)]
+    private static partial Regex VllmWords();
+
+    [GeneratedRegex(@"`inputs`")]
+    private static partial Regex TgiWords();
+
+    [GeneratedRegex(@"\bcontext length of only\b|\bload the model with a larger context length\b|\bcontext size has been exceeded\b|\bexceeds context length\b", RegexOptions.IgnoreCase)]
+    private static partial Regex LmStudioWords();
+
+    [GeneratedRegex(@"\bexceed context window\b", RegexOptions.IgnoreCase)]
+    private static partial Regex LlamaCppPythonWords();
 
     [GeneratedRegex(@"[\s\p{Cc}]+")]
     private static partial Regex Whitespace();

@@ -56,7 +56,7 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
             var message = ex.GetRawResponse()?.Content is { } content ? EndpointMessage.Of(content.ToString(), Key(settings)) : null;
             var said = message is null ? "" : $": {message}";
             var overflow = EndpointMessage.IsContextOverflow(ex.Status, message);
-            var hint = Hint(ex.Status, overflow, settings) is { } h ? $" ({h})" : "";
+            var hint = Hint(ex.Status, overflow, message, settings) is { } h ? $" ({h})" : "";
             return new SummaryAnswer.Failed($"HTTP {ex.Status} from the endpoint{wait}{said}{hint}", retryAfter is { } r ? timeProvider.GetUtcNow() + r : null, overflow);
         }
         catch (ClientResultException ex)
@@ -79,7 +79,7 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
 
     // What an operator can change about a status; none for the transient ones (429, 5xx), which Fetching retries, unless the
     // server said the prompt exceeds its context (overflow).
-    private static string? Hint(int status, bool overflow, SummariesOptions settings) => status switch
+    private static string? Hint(int status, bool overflow, string? message, SummariesOptions settings) => status switch
     {
         404 when settings.EndpointUri is { AbsolutePath: "/" } endpoint =>
             $"Summaries:Endpoint has no path; Ollama, vLLM, LM Studio and OpenAI serve the API under /v1: {endpoint.GetLeftPart(UriPartial.Authority)}/v1",
@@ -88,7 +88,7 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
             ? "the server wants an API key: set Summaries:ApiKeyEnv to the name of the variable that holds it"
             : $"check the key in {settings.ApiKeyEnv} (named by Summaries:ApiKeyEnv)",
         _ when overflow =>
-            $"this entry's prompt is too long for the server: lower Summaries:MaxInputChars ({settings.MaxInputChars}) or give the server a larger context (llama-server -c)",
+            $"this entry's prompt is too long for the server: lower Summaries:MaxInputChars ({settings.MaxInputChars}) or give the server a larger context ({EndpointMessage.ContextSetting(message)})",
         _ => null,
     };
 

@@ -69,4 +69,25 @@ public sealed class EndpointMessageTests
     [InlineData(400, null, false)]
     public void IsContextOverflow_StatusAndWording(int status, string? message, bool expected) =>
         Assert.Equal(expected, EndpointMessage.IsContextOverflow(status, message));
+
+    // The hint names the setting of the server whose words the overflow is in: llama-server's -c (--ctx-size), vLLM's
+    // --max-model-len (its engine message names `max_model_len`), text-generation-inference's launcher (--max-input-tokens,
+    // --max-total-tokens, its launcher documentation), LM Studio's load setting, llama-cpp-python's server --n_ctx. OpenAI's
+    // hosted models speak vLLM's words; words of no known server get a generic name.
+    [Theory]
+    [InlineData("request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it", "llama-server -c")]
+    [InlineData("rpc error: code = Internal desc = request (20652 tokens) exceeds the available context size (8192 tokens), try increasing it", "llama-server -c")]
+    [InlineData("This model's maximum context length is 4096 tokens. However, you requested 400 output tokens and your prompt contains at least 3697 input tokens, for a total of at least 4097 tokens.", "vLLM --max-model-len")]
+    [InlineData("The decoder prompt (length 4390) is longer than the maximum model length of 4096. Make sure that `max_model_len` is no smaller than the number of text tokens.", "vLLM --max-model-len")]
+    [InlineData("Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4390 `inputs` tokens and 400 `max_new_tokens`", "text-generation-inference --max-input-tokens and --max-total-tokens")]
+    [InlineData("Input validation error: `inputs` must have less than 4095 tokens. Given: 4390", "text-generation-inference --max-input-tokens and --max-total-tokens")]
+    [InlineData("Trying to keep the first 4390 tokens when context the overflows. However, the model is loaded with context length of only 4096 tokens, which is not enough.", "LM Studio's Context Length: lms load --context-length")]
+    [InlineData("The number of tokens to keep from the initial prompt is greater than the context length. Try to load the model with a larger context length, or provide a shorter input", "LM Studio's Context Length: lms load --context-length")]
+    [InlineData("Context size has been exceeded.", "LM Studio's Context Length: lms load --context-length")]
+    [InlineData("Error: Input length 6491 exceeds context length 1500", "LM Studio's Context Length: lms load --context-length")]
+    [InlineData("Requested tokens (2285) exceed context window of 2048", "llama-cpp-python --n_ctx")]
+    [InlineData("prompt too long for the context window", "the server's context setting")]
+    [InlineData(null, "the server's context setting")]
+    public void ContextSetting_NamesTheSettingOfTheServerWhoseWordsTheyAre(string? message, string expected) =>
+        Assert.Equal(expected, EndpointMessage.ContextSetting(message));
 }

@@ -277,14 +277,15 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
     // one is still asked.
     [Theory]
     [InlineData(400, "{\"error\":{\"code\":400,\"message\":\"request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":4390,\"n_ctx\":4096}}",
-        "HTTP 400 from the endpoint: request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it")]
+        "HTTP 400 from the endpoint: request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it", "llama-server -c")]
     [InlineData(500, "{\"error\":{\"code\":500,\"message\":\"the request exceeds the available context size. try increasing the context size or enable context shift\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":1407,\"n_ctx\":256}}",
-        "HTTP 500 from the endpoint: the request exceeds the available context size. try increasing the context size or enable context shift")]
+        "HTTP 500 from the endpoint: the request exceeds the available context size. try increasing the context size or enable context shift", "llama-server -c")]
     [InlineData(400, "{\"error\":{\"message\":\"The decoder prompt (length 4390) is longer than the maximum model length of 4096. Make sure that `max_model_len` is no smaller than the number of text tokens.\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}",
-        "HTTP 400 from the endpoint: The decoder prompt (length 4390) is longer than the maximum model length of 4096. Make sure that `max_model_len` is no smaller than the number of text tokens.")]
+        "HTTP 400 from the endpoint: The decoder prompt (length 4390) is longer than the maximum model length of 4096. Make sure that `max_model_len` is no smaller than the number of text tokens.", "vLLM --max-model-len")]
     [InlineData(422, "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4390 `inputs` tokens and 400 `max_new_tokens`\",\"error_type\":\"validation\"}",
-        "HTTP 422 from the endpoint: Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4390 `inputs` tokens and 400 `max_new_tokens`")]
-    public async Task Summarize_PromptBeyondTheServersContext_FailsThatEntryAtOnce_AndTheNextIsAsked(int status, string body, string said)
+        "HTTP 422 from the endpoint: Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4390 `inputs` tokens and 400 `max_new_tokens`",
+        "text-generation-inference --max-input-tokens and --max-total-tokens")]
+    public async Task Summarize_PromptBeyondTheServersContext_FailsThatEntryAtOnce_AndTheNextIsAsked(int status, string body, string said, string setting)
     {
         // The Chinese post (asked with IncludeChinese) comes first in draft order: its prompt is the one beyond the context.
         var fetching = new FetchingOptions { HostDelays = [], Retries = 2, RetryBaseDelay = TimeSpan.FromSeconds(1), CircuitBreakerFailures = 1000, TotalTimeout = TimeSpan.FromDays(1) };
@@ -294,7 +295,7 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         var run = await ClockDriver.RunAsync(_services!.Clock, SummarizeAsync(), TimeSpan.FromSeconds(1));
         var health = await _services.Get<SummarizerHealth>().GetAsync(CancellationToken.None);
 
-        var expected = said + " (this entry's prompt is too long for the server: lower Summaries:MaxInputChars (2000) or give the server a larger context (llama-server -c))";
+        var expected = said + " (this entry's prompt is too long for the server: lower Summaries:MaxInputChars (2000) or give the server a larger context (" + setting + "))";
         Assert.Equal([PostTitle, PaperTitle], run.Items.Select(i => i.Source.Title));
         Assert.Equal((SummaryOutcome.Failed, expected), (run.Items[0].Outcome, run.Items[0].Detail));
         Assert.Single(_chat.Requests, r => r.Prompt.Contains(PostTitle, StringComparison.Ordinal));

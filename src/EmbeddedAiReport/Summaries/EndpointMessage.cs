@@ -46,10 +46,38 @@ internal static partial class EndpointMessage
     /// vllm/v1/engine/input_processor.py); text-generation-inference's 422 validation errors "`inputs` tokens +
     /// `max_new_tokens` must be &lt;= N" and "`inputs` must have less than N tokens" (router/src/validation.rs). Left out:
     /// llama-server's older 500 "Input prompt is too big compared to KV size", which it also sends when the GPU runs out of
-    /// memory or parallel requests fill the cache (asking again may help then).
+    /// memory or parallel requests fill the cache (asking again may help then). A 200 counts when its body is an error
+    /// (<see cref="ErrorAnswer"/>): LM Studio 0.4.21 answers a prompt beyond the loaded context length so
+    /// (lmstudio-bug-tracker#2322, "Input does not fit in context length").
     /// </remarks>
     public static bool IsContextOverflow(int status, string? message) =>
-        status is 400 or 413 or 422 or >= 500 && message is not null && ContextLimit().IsMatch(message);
+        status is 200 or 400 or 413 or 422 or >= 500 && message is not null && ContextLimit().IsMatch(message);
+
+    /// <summary>
+    /// The body of a 200 answer that is an error instead of a chat completion (an <c>error</c> member and no <c>choices</c>), as
+    /// text for <see cref="Of"/>; null for anything else.
+    /// </summary>
+    /// <remarks>
+    /// LM Studio 0.4.21 sends a prompt longer than the loaded context length as a 200 whose body is
+    /// <c>{"error":{"message":"Input does not fit in context length. …"},"message":…}</c> (lmstudio-bug-tracker#2322); the
+    /// OpenAI client would read it as a completion and fail on the missing choices with words of its own.
+    /// </remarks>
+    public static string? ErrorAnswer(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body).Trim().TrimStart('\uFEFF');
+        if (!text.StartsWith('{')) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            return root.TryGetProperty("error", out var error) && error.ValueKind is JsonValueKind.Object or JsonValueKind.String
+                && !root.TryGetProperty("choices", out _) ? text : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// The server setting that sets the context, named by the words of an overflow <paramref name="message"/> (the servers of
@@ -148,7 +176,7 @@ internal static partial class EndpointMessage
     [GeneratedRegex(@"`inputs`")]
     private static partial Regex TgiWords();
 
-    [GeneratedRegex(@"\bcontext length of only\b|\bload the model with a larger context length\b|\bcontext size has been exceeded\b|\bexceeds context length\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bcontext length of only\b|\bload the model with a larger context length\b|\bcontext size has been exceeded\b|\bexceeds context length\b|\bdoes not fit in context length\b", RegexOptions.IgnoreCase)]
     private static partial Regex LmStudioWords();
 
     [GeneratedRegex(@"\bexceed context window\b", RegexOptions.IgnoreCase)]

@@ -42,7 +42,8 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
         switch (outcome)
         {
             case FetchOutcome.Fetched fetched:
-                // A 200 the client would choke on (a proxy's HTML page, no choices) fails here with what it is.
+                // A 200 the client would choke on (an error, a proxy's HTML page, no choices) fails here with what it is.
+                if (EndpointMessage.ErrorAnswer(fetched.Document.Body) is { } error) throw new ErrorAnswerException(error);
                 if (EndpointMessage.NotACompletion(fetched.Document.Body) is { } problem) throw new HttpRequestException(problem);
                 var content = new ByteArrayContent(fetched.Document.Body);
                 if (fetched.Document.ContentType is { } mediaType)
@@ -62,4 +63,11 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
                     : outcome.Describe());
         }
     }
+}
+
+/// <summary>A 200 answer whose body is the server's error (<see cref="EndpointMessage.ErrorAnswer"/>); <see cref="SummaryClient"/> reads it as it reads an HTTP error.</summary>
+internal sealed class ErrorAnswerException(string body) : HttpRequestException("an error answered with HTTP 200")
+{
+    /// <summary>The answer's body.</summary>
+    public string Body => body;
 }

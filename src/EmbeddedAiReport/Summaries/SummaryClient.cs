@@ -53,11 +53,12 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
             var retryAfter = RetryAfter(ex);
             var wait = retryAfter is { } w ? $" (retry after {w.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)}s)" : "";
             // The server's own words (Ollama: model "x" not found, try pulling it first) and which setting to look at.
-            var message = ex.GetRawResponse()?.Content is { } content ? EndpointMessage.Of(content.ToString(), Key(settings)) : null;
-            var said = message is null ? "" : $": {message}";
-            var overflow = EndpointMessage.IsContextOverflow(ex.Status, message);
-            var hint = Hint(ex.Status, overflow, message, settings) is { } h ? $" ({h})" : "";
-            return new SummaryAnswer.Failed($"HTTP {ex.Status} from the endpoint{wait}{said}{hint}", retryAfter is { } r ? timeProvider.GetUtcNow() + r : null, overflow);
+            var body = ex.GetRawResponse()?.Content?.ToString();
+            return Refused(ex.Status, $"HTTP {ex.Status} from the endpoint{wait}", body, settings, retryAfter is { } r ? timeProvider.GetUtcNow() + r : null);
+        }
+        catch (ClientResultException ex) when (ex.InnerException is ErrorAnswerException answer)
+        {
+            return Refused(200, "an error answered with HTTP 200 by the endpoint", answer.Body, settings, null);
         }
         catch (ClientResultException ex)
         {
@@ -73,6 +74,16 @@ public sealed class SummaryClient(IHttpClientFactory httpClientFactory, IOptions
             // A 200 whose body is not a chat completion (an HTML page, truncated or malformed JSON).
             return new SummaryAnswer.Failed($"malformed answer: {ex.GetBaseException().Message}", null);
         }
+    }
+
+    // A refusal in the server's words (none when its body has none) with the setting to look at; an overflow fails only that entry.
+    private static SummaryAnswer.Failed Refused(int status, string what, string? body, SummariesOptions settings, DateTimeOffset? retryAt)
+    {
+        var message = body is null ? null : EndpointMessage.Of(body, Key(settings));
+        var said = message is null ? "" : $": {message}";
+        var overflow = EndpointMessage.IsContextOverflow(status, message);
+        var hint = Hint(status, overflow, message, settings) is { } h ? $" ({h})" : "";
+        return new SummaryAnswer.Failed($"{what}{said}{hint}", retryAt, overflow);
     }
 
     private static string? Key(SummariesOptions settings) => settings.ApiKeyEnv.Length > 0 ? Environment.GetEnvironmentVariable(settings.ApiKeyEnv) : null;

@@ -62,6 +62,7 @@ public sealed class EndpointMessageTests
     [InlineData(400, "Context size has been exceeded.", true)]
     [InlineData(400, "Error: Input length 6491 exceeds context length 1500", true)]
     [InlineData(413, "This model's maximum context length is 131072 tokens. However, you requested 141403 tokens (133211 in the messages, 8192 in the completion). Please reduce the length of the messages or completion.", true)]
+    [InlineData(200, "Input does not fit in context length. The input has 31430 tokens, but the context length only supports 30000 tokens.", true)]
     [InlineData(429, "request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it", false)]
     [InlineData(408, "request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it", false)]
     [InlineData(404, "model \"qwen2.5:7b-instruct\" not found, try pulling it first", false)]
@@ -85,9 +86,23 @@ public sealed class EndpointMessageTests
     [InlineData("The number of tokens to keep from the initial prompt is greater than the context length. Try to load the model with a larger context length, or provide a shorter input", "LM Studio's Context Length: lms load --context-length")]
     [InlineData("Context size has been exceeded.", "LM Studio's Context Length: lms load --context-length")]
     [InlineData("Error: Input length 6491 exceeds context length 1500", "LM Studio's Context Length: lms load --context-length")]
+    [InlineData("Input does not fit in context length. The input has 31430 tokens, but the context length only supports 30000 tokens.", "LM Studio's Context Length: lms load --context-length")]
     [InlineData("Requested tokens (2285) exceed context window of 2048", "llama-cpp-python --n_ctx")]
     [InlineData("prompt too long for the context window", "the server's context setting")]
     [InlineData(null, "the server's context setting")]
     public void ContextSetting_NamesTheSettingOfTheServerWhoseWordsTheyAre(string? message, string expected) =>
         Assert.Equal(expected, EndpointMessage.ContextSetting(message));
+
+    // A 200 is an error answer only with an error member and no choices: LM Studio's (lmstudio-bug-tracker#2322), Ollama's
+    // native shape; a completion, even one that also carries an "error" member some proxies add, is not.
+    [Theory]
+    [InlineData("{\"error\":{\"message\":\"Input does not fit in context length.\"},\"message\":\"Input does not fit in context length.\"}", true)]
+    [InlineData("{\"error\":\"model 'qwen' not found\"}", true)]
+    [InlineData("{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"}}],\"error\":null}", false)]
+    [InlineData("{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[]}", false)]
+    [InlineData("{\"error\":null}", false)]
+    [InlineData("<html><title>error</title></html>", false)]
+    [InlineData("{\"error\":", false)]
+    public void ErrorAnswer_OnlyAnErrorWithoutChoices(string body, bool isError) =>
+        Assert.Equal(isError ? body : null, EndpointMessage.ErrorAnswer(System.Text.Encoding.UTF8.GetBytes(body)));
 }

@@ -285,6 +285,10 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
     [InlineData(422, "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4390 `inputs` tokens and 400 `max_new_tokens`\",\"error_type\":\"validation\"}",
         "HTTP 422 from the endpoint: Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4390 `inputs` tokens and 400 `max_new_tokens`",
         "text-generation-inference --max-input-tokens and --max-total-tokens")]
+    // LM Studio 0.4.21 sends its refusal as a 200 (lmstudio-bug-tracker#2322, the body as captured there).
+    [InlineData(200, "{\"error\":{\"message\":\"Input does not fit in context length. The input has 31430 tokens, but the context length only supports 30000 tokens.\"},\"message\":\"Input does not fit in context length. The input has 31430 tokens, but the context length only supports 30000 tokens.\"}",
+        "an error answered with HTTP 200 by the endpoint: Input does not fit in context length. The input has 31430 tokens, but the context length only supports 30000 tokens.",
+        "LM Studio's Context Length: lms load --context-length")]
     public async Task Summarize_PromptBeyondTheServersContext_FailsThatEntryAtOnce_AndTheNextIsAsked(int status, string body, string said, string setting)
     {
         // The Chinese post (asked with IncludeChinese) comes first in draft order: its prompt is the one beyond the context.
@@ -413,6 +417,9 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         "malformed answer: a chat completion without choices")]
     [InlineData("<!DOCTYPE html><html><head><title>Sign in - Corporate Proxy</title></head><body><form>…</form></body></html>", "text/html; charset=utf-8",
         "not a chat completion: an HTML page (\"Sign in - Corporate Proxy\"), perhaps a proxy's or a login page; check Summaries:Endpoint")]
+    // An error sent as a 200 (LM Studio's shape, lmstudio-bug-tracker#2322) that is no context overflow: the server's words.
+    [InlineData("{\"error\":{\"message\":\"No models loaded. Please load a model in the developer page or use the `lms load` command.\"}}", "application/json",
+        "an error answered with HTTP 200 by the endpoint: No models loaded. Please load a model in the developer page or use the `lms load` command.")]
     public async Task Summarize_200ThatIsNotAnAnswer_FailsTheRunClearly_AndStoresNothing(string body, string contentType, string reason)
     {
         await StartAsync();

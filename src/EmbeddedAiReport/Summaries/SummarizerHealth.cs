@@ -21,7 +21,11 @@ public sealed class SummarizerHealth(SummaryStore store, IOptions<SummariesOptio
         var failures = runs.TakeWhile(r => r.Error is not null).Count();
         var lastSuccess = runs.FirstOrDefault(r => r.Error is null && r.Calls > 0)?.Started;
         var zone = draft.Value.Zone();
-        var totals = $"last run {SourceStatus.Time(last.Started, zone)}: {last.Calls} calls, {last.Accepted} accepted, {last.Refused} refused";
+        // Calls neither accepted nor refused in a run no failure ended: entries' own failures (a prompt beyond the server's
+        // context, warning 7004) and a call the run's time budget cut.
+        var unanswered = last.Error is null ? last.Calls - last.Accepted - last.Refused : 0;
+        var totals = $"last run {SourceStatus.Time(last.Started, zone)}: {last.Calls} calls, {last.Accepted} accepted, {last.Refused} refused"
+            + (unanswered > 0 ? $", {unanswered} without an answer" : "");
         if (last.RetryAt is { } until && until > timeProvider.GetUtcNow())
             return new SummarizerStatus("waiting", $"the endpoint asked to wait until {SourceStatus.Time(until, zone)}; {last.Error ?? totals}", lastSuccess, failures, last);
         return failures > 0

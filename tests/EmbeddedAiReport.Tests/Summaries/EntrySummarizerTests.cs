@@ -308,7 +308,7 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
         // The endpoint answered every call: the summarizer is not failing (as a feed reader marks a feed failing for its own
         // fetch, not for one entry); the entry's failure is its own warning.
         Assert.Equal(("ok", 0), (health.State, health.ConsecutiveFailures));
-        Assert.EndsWith(": 2 calls, 1 accepted, 0 refused", health.Note);
+        Assert.EndsWith(": 2 calls, 1 accepted, 0 refused, 1 without an answer", health.Note);
         Assert.Contains(_logs.Lines, l => l.EventId == 7004 && l.Message.Contains(expected, StringComparison.Ordinal));
         Assert.Equal(0, Warnings);
         var draft = await DraftAsync();

@@ -73,6 +73,24 @@ public sealed class FeedSourceTests() : LoopbackTest(new TestServices())
     }
 
     [Fact]
+    public async Task PollAsync_ItemNamingAPaperInFullWidthDigits_IsStoredWithTheOthers()
+    {
+        // A Chinese post may write digits full-width (an input method's default): not an arXiv id, and not a reason to fail the feed.
+        Server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>博客</title><link>https://blog.example.org/</link>
+            <item><title>端侧 ViT 量化</title><link>https://blog.example.org/a</link><description>论文 arXiv:２０１１.１２２８９，代码已开源。</description></item>
+            <item><title>NPU 编译器发布</title><link>https://blog.example.org/b</link><description>论文 arXiv:2011.12289。</description></item>
+            </channel></rss>
+            """));
+
+        var result = await Services.Get<SourcePoller>().PollAsync(Source("feed.xml"), CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Equal(2, result.New);
+    }
+
+    [Fact]
     public async Task PollAsync_SecondPoll_SendsETagGets304AndStoresNothing()
     {
         Server.MapFixture("feed.xml", "github-releases-atom/feedrs_feed-rs_releases_2020.atom");

@@ -140,7 +140,8 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         // InvalidOperationException); the handler has taken the header off by then.
         catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
         {
-            return new FetchOutcome.Unreachable($"the body does not decode as its Content-Encoding says ({ex.Message.TrimEnd('.')}); the server or a proxy before it compresses wrongly");
+            return new FetchOutcome.Unreachable(
+                $"the body does not decode as its Content-Encoding says ({ex.Message.TrimEnd('.')}); the server or a proxy before it compresses wrongly");
         }
         if (body is null) return new FetchOutcome.TooLarge(maxBytes);
         // A feed.xml.gz served as it is (application/xml, application/octet-stream) is gzip without a Content-Encoding, so the

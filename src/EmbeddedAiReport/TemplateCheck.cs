@@ -9,7 +9,7 @@ namespace EmbeddedAiReport;
 /// Liquid renders an unknown name as empty text, so a misspelt <c>{{ item.titel }}</c> would silently empty every title.
 /// This walks the template's syntax tree once (no rendering, microseconds: it runs wherever the template is loaded), following
 /// <c>for</c> loops to the element type of the list they iterate. Lists and text also have <c>size</c>, <c>first</c> and
-/// <c>last</c>; variables a template sets itself (<c>assign</c>, <c>capture</c>, <c>increment</c>, macros) and <c>forloop</c>
+/// <c>last</c>; variables a template sets itself (<c>assign</c>, <c>capture</c>, macros) and <c>forloop</c>
 /// are accepted without further checks. A filter Liquid does not have (<c>| upcas</c>) passes its value through unchanged, as
 /// silently: it is reported too, with <c>|</c> as its owner.
 /// </remarks>
@@ -183,7 +183,8 @@ public static partial class TemplateCheck
         private Shape Member(Type owner, string name) => model.ElementOf(owner, name) is { } element ? Shape.List(element) : Shape.Unknown;
     }
 
-    // The names a template gives values itself.
+    // The names a template gives values itself. Not an increment/decrement counter: Liquid keeps counters apart from variables,
+    // so `{% increment n %}{{ n }}` reads an n nobody set (empty text).
     private sealed class OwnVariables : AstVisitor
     {
         public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
@@ -198,18 +199,6 @@ public static partial class TemplateCheck
         {
             Names.Add(captureStatement.Identifier);
             return base.VisitCaptureStatement(captureStatement);
-        }
-
-        protected override Statement VisitIncrementStatement(IncrementStatement incrementStatement)
-        {
-            Names.Add(incrementStatement.Identifier);
-            return base.VisitIncrementStatement(incrementStatement);
-        }
-
-        protected override Statement VisitDecrementStatement(DecrementStatement decrementStatement)
-        {
-            Names.Add(decrementStatement.Identifier);
-            return base.VisitDecrementStatement(decrementStatement);
         }
 
         protected override Statement VisitMacroStatement(MacroStatement macroStatement)

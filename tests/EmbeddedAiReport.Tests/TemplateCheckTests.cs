@@ -37,6 +37,10 @@ public sealed class TemplateCheckTests
     [InlineData("{% for s in sections %}{{ s.items.count }}{% endfor %}", "s.items.count", "s.items")]
     [InlineData("{{ sections.first.items.first.writeups.last.acount }}", "sections.first.items.first.writeups.last.acount", "sections.first.items.first.writeups.last")]
     [InlineData("{% if sections.size > 0 %}{{ item.title }}{% endif %}", "item", "")]   // item outside its loop
+    // Liquid (shopify.github.io/liquid/tags/variable/): "Variables created using increment are independent from variables
+    // created using assign or capture"; Fluid keeps its counters apart too, so {{ n }} renders empty text.
+    [InlineData("{% increment n %}{{ n }}", "n", "")]
+    [InlineData("{% decrement n %}{{ n }}", "n", "")]
     public void Find_UnknownName_IsReported(string template, string path, string owner)
     {
         var unknown = Assert.Single(Unknown(template));

@@ -61,6 +61,7 @@ public readonly partial record struct EditorialWeek(int Year, int Week)
         return DraftWindow.UtcRange(first, last, zone);
     }
 
-    [GeneratedRegex(@"^(\d{4})-?[Ww](\d{1,2})$")]
+    // [0-9], not \d: \d also takes full-width digits (２０２６), which int.Parse does not read.
+    [GeneratedRegex(@"^([0-9]{4})-?[Ww]([0-9]{1,2})$")]
     private static partial Regex Pattern();
 }

@@ -40,18 +40,11 @@ public sealed class IssueHistory(IssueStore issues, DraftOptions options)
         return new ImportResult(date, items.Count, added, marked, null);
     }
 
-    /// <summary>Records <paramref name="draft"/> as published on its date; the issue covers the draft's window (see <see cref="IssuePublisher"/>).</summary>
+    /// <summary>
+    /// Records <paramref name="draft"/> as published on its date, in the caller's write transaction, which commits it; the issue
+    /// covers the draft's window (see <see cref="IssuePublisher"/>).
+    /// </summary>
     /// <param name="markdown">The draft as rendered for the issue, kept with it (<c>export --issue</c>); null: none kept.</param>
-    public async Task<ImportResult> PublishAsync(Draft draft, CancellationToken cancellationToken, string? markdown = null)
-    {
-        await using var connection = await issues.Database.OpenAsync(cancellationToken);
-        await using var transaction = await issues.Database.BeginWriteAsync(connection, cancellationToken);
-        var result = await PublishAsync(connection, transaction, draft, cancellationToken, markdown);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
-    }
-
-    /// <summary><see cref="PublishAsync(Draft, CancellationToken, string?)"/> in the caller's write transaction, which commits it.</summary>
     public async Task<ImportResult> PublishAsync(DbConnection connection, DbTransaction transaction, Draft draft, CancellationToken cancellationToken,
         string? markdown = null)
     {

@@ -131,8 +131,19 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
 
         // Content-Length is the compressed size when the handler decompresses, so count what is read.
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        if (await ReadBodyAsync(stream, response.Content.Headers.ContentLength, maxBytes, cancellationToken) is not { } body)
-            return new FetchOutcome.TooLarge(maxBytes);
+        byte[]? body;
+        try
+        {
+            body = await ReadBodyAsync(stream, response.Content.Headers.ContentLength, maxBytes, cancellationToken);
+        }
+        // The handler's decoder refusing a body its Content-Encoding mislabels (gzip, deflate: InvalidDataException; br:
+        // InvalidOperationException); the handler has taken the header off by then.
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
+        {
+            return new FetchOutcome.Unreachable(
+                $"the body does not decode as its Content-Encoding says ({ex.Message.TrimEnd('.')}); the server or a proxy before it compresses wrongly");
+        }
+        if (body is null) return new FetchOutcome.TooLarge(maxBytes);
         // A feed.xml.gz served as it is (application/xml, application/octet-stream) is gzip without a Content-Encoding, so the
         // handler leaves it: the two magic bytes say so. Inflated under the same cap, so a small bomb cannot fill memory.
         if (body is [0x1F, 0x8B, ..])

@@ -90,20 +90,22 @@ public readonly partial record struct ArxivId(string Base, int? Version)
         var baseId = match.Groups["new"].Success
             ? match.Groups["new"].Value
             : $"{match.Groups["archive"].Value.ToLowerInvariant()}/{match.Groups["number"].Value}";
-        int? version = match.Groups["v"].Success ? int.Parse(match.Groups["v"].Value) : null;
+        // A version past int's range is no version arXiv gave: the paper, its version unknown.
+        int? version = match.Groups["v"].Success && int.TryParse(match.Groups["v"].Value, CultureInfo.InvariantCulture, out var v) ? v : null;
         return new ArxivId(baseId, version);
     }
 
     [GeneratedRegex(@"^(?:oai:arXiv\.org:|arXiv:)", RegexOptions.IgnoreCase)]
     private static partial Regex Prefix();
 
-    [GeneratedRegex(@"^(?:(?<new>\d{4}\.\d{4,5})|(?<archive>[a-zA-Z][a-zA-Z\-]*)(?:\.[A-Za-z]{2})?/(?<number>\d{7}))(?:v(?<v>\d+))?(?:\.pdf)?$")]
+    // [0-9], not \d: \d also takes other scripts' digits (full-width ２０１１), which ids never have and int.Parse does not read.
+    [GeneratedRegex(@"^(?:(?<new>[0-9]{4}\.[0-9]{4,5})|(?<archive>[a-zA-Z][a-zA-Z\-]*)(?:\.[A-Za-z]{2})?/(?<number>[0-9]{7}))(?:v(?<v>[0-9]+))?(?:\.pdf)?$")]
     private static partial Regex Bare();
 
     [GeneratedRegex(@"^/(?:abs|pdf|html|format|ps)/(.+?)/?$")]
     private static partial Regex UrlPath();
 
     // Either an arxiv.org URL or an explicit "arXiv:" label; a bare 2011.12289 in prose could be anything.
-    [GeneratedRegex(@"(?:arxiv\.org/(?:abs|pdf|html)/|arXiv:\s?)(?<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-zA-Z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:arxiv\.org/(?:abs|pdf|html)/|arXiv:\s?)(?<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-zA-Z\-]+(?:\.[A-Z]{2})?/[0-9]{7}(?:v[0-9]+)?)", RegexOptions.IgnoreCase)]
     private static partial Regex Mention();
 }

@@ -60,14 +60,6 @@ public static class RelevanceTrainer
         return new RelevanceModel(compact, scale, offset, threshold, thresholds, trainedOn);
     }
 
-    /// <summary>The linear model for <paramref name="examples"/> alone, uncalibrated (scale 1, offset 0): for evaluations that calibrate nothing.</summary>
-    internal static RelevanceModel TrainUncalibrated(IReadOnlyList<RankingExample> examples, TagMatcher tagger, RelevanceTrainerOptions? options = null)
-    {
-        options ??= new RelevanceTrainerOptions();
-        var weights = Fit(Featurize(examples, tagger), options);
-        return new RelevanceModel(weights.ToDictionary(p => p.Key, p => (float)p.Value), 1, 0, 0.5, new Dictionary<string, double>(), "uncalibrated");
-    }
-
     internal sealed record Document((int Feature, float Value)[] Features, bool Label, string Group, string? Section, string Source);
 
     internal static List<Document> Featurize(IReadOnlyList<RankingExample> examples, TagMatcher tagger)

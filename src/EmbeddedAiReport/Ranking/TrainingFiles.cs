@@ -28,6 +28,9 @@ public static class TrainingFiles
                 if (string.IsNullOrWhiteSpace(line)) continue;
                 using var document = JsonDocument.Parse(line);
                 var root = document.RootElement;
+                // An off-topic file ([title, summary] pairs) given for a JSON-lines one parses too, as an array.
+                if (root.ValueKind != JsonValueKind.Object)
+                    return (entries, $"{path}: line {lineNumber}: expected an object {{\"title\": …, \"summary\": …}}, got {root.ValueKind}");
                 var title = Text(root, "title");
                 if (title.Length == 0) return (entries, $"{path}: line {lineNumber}: a record needs a title");
                 var summary = Text(root, "summary");
@@ -43,13 +46,20 @@ public static class TrainingFiles
         }
     }
 
-    /// <summary>Reads a JSON list of <c>[title, summary]</c> pairs (off-topic posts) as WeChat posts; null and the problem when malformed.</summary>
+    /// <summary>Reads a JSON list of <c>[title, summary]</c> pairs (off-topic posts) as WeChat posts; none and the problem when malformed.</summary>
     public static (IReadOnlyList<CandidateEntry> Entries, string? Problem) ReadOffTopic(string path)
     {
         try
         {
             var pairs = JsonSerializer.Deserialize(File.ReadAllText(path), CoreJson.Default.StringArrayArray) ?? [];
-            return (pairs.Where(p => p is { Length: >= 2 }).Select((p, i) => Post(p[0], p[1], null, $"offtopic{i}")).ToList(), null);
+            var entries = new List<CandidateEntry>(pairs.Length);
+            for (var i = 0; i < pairs.Length; i++)
+            {
+                if (pairs[i] is not [{ } title, { } summary])
+                    return ([], $"{path}: pair {i + 1}: expected [title, summary], two strings");
+                entries.Add(Post(title, summary, null, $"offtopic{i}"));
+            }
+            return (entries, null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {

@@ -20,7 +20,8 @@ public static class Duration
         var unit = value[^1];
         if (char.IsLetter(unit))
         {
-            if (!double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number < 0 || double.IsInfinity(number)) return null;
+            // "NaN" and "Infinity" parse as numbers too.
+            if (!double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number < 0 || !double.IsFinite(number)) return null;
             try
             {
                 return char.ToLowerInvariant(unit) switch

@@ -96,7 +96,7 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
         return new Enrichment(result, unread);
 
         // The entry as its page completes it; the entry as it is when its page is not read now (no page, paused, out of
-        // pages or time, unreadable), counted in `unread` when a later poll should read it; null when the page is gone.
+        // pages or time, its host failing, unreadable), counted in `unread` when a later poll should read it; null when the page is gone.
         async Task<CandidateEntry?> CompleteAsync(CandidateEntry entry)
         {
             if (kind.PageFor(entry) is not { } address) return entry;
@@ -108,7 +108,7 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
             pagesLeft--;
             var headers = requests.Any(r => FetchRequest.SameOrigin(r.Uri, address)) ? sourceHeaders : null;
             CandidateEntry? completed;
-            PageOutcome outcome;
+            PageOutcome? outcome;
             string? detail;
             try
             {
@@ -122,8 +122,15 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
                 unread++;
                 return entry;
             }
-            await pages.SaveAsync(new StoredPage(entry.CanonicalKey, source.Id, timeProvider.GetUtcNow(), outcome, detail, completed), cancellationToken);
-            switch (outcome)
+            if (outcome is not { } read)
+            {
+                // The host failed (a 5xx, no answer): nothing is kept, so a later poll reads the page as any page left to read.
+                logger.PageNotReadNow(source.Id, address.AbsoluteUri, detail ?? "");
+                unread++;
+                return entry;
+            }
+            await pages.SaveAsync(new StoredPage(entry.CanonicalKey, source.Id, timeProvider.GetUtcNow(), read, detail, completed), cancellationToken);
+            switch (read)
             {
                 case PageOutcome.Read:
                     return completed!;
@@ -142,7 +149,8 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
         }
     }
 
-    private async Task<(CandidateEntry? Entry, PageOutcome Outcome, string? Detail)> ReadPageAsync(
+    // The outcome is null when the host failed in a way that may pass (HostResilience.IsTransient: a 5xx, a 408, no answer).
+    private async Task<(CandidateEntry? Entry, PageOutcome? Outcome, string? Detail)> ReadPageAsync(
         IPageEnrichingKind kind, SourceDefinition source, CandidateEntry entry, Uri address, IReadOnlyDictionary<string, string>? headers,
         CancellationToken cancellationToken)
     {
@@ -162,6 +170,7 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
             // 404/410: the article is gone; 403/429: the host is refusing us, which is a block to back off from.
             FetchOutcome.HttpFailure { Status: 404 or 410 } failure => (null, PageOutcome.Gone, fetched.Describe()),
             FetchOutcome.HttpFailure { Status: 403 or 429 } => (null, PageOutcome.Blocked, fetched.Describe()),
+            _ when HostResilience.IsTransient(fetched, TimeSpan.MaxValue) => (null, null, fetched.Describe()),
             _ => (null, PageOutcome.Unreadable, fetched.Describe()),
         };
     }

@@ -185,8 +185,9 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
         double weight = 0;
         if (element.TryGetProperty("weight", out var weightValue))
         {
-            if (weightValue.ValueKind == JsonValueKind.Number) weight = weightValue.GetDouble();
-            else Problem("weight", "expected a number");
+            // 1e400 reads as infinity, which no score survives (as tags.json's weights, Taxonomy).
+            if (weightValue.ValueKind != JsonValueKind.Number || !weightValue.TryGetDouble(out weight) || !double.IsFinite(weight))
+                Problem("weight", "expected a number");
         }
         var (headers, headersEnv) = SourceHeaders.Read(element, Problem);
 

@@ -16,6 +16,9 @@ internal static partial class SourcesLog
     [LoggerMessage(EventId = 2103, Level = LogLevel.Debug, Message = "{SourceId}: page {Url} not read ({Reason}); the entry stays as the feed gave it")]
     public static partial void PageUnreadable(this ILogger logger, string sourceId, string url, string reason);
 
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Debug, Message = "{SourceId}: page {Url} not read now ({Reason}); a later poll reads it")]
+    public static partial void PageNotReadNow(this ILogger logger, string sourceId, string url, string reason);
+
     [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "{SourceId}: page fetches paused until {Until} after an anti-bot page")]
     public static partial void PagesPaused(this ILogger logger, string sourceId, DateTimeOffset until);
 

@@ -10,9 +10,6 @@ namespace EmbeddedAiReport.Storage;
 /// </remarks>
 public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvider)
 {
-    /// <summary>The database the issues are recorded in (for a caller that records in a write transaction of its own).</summary>
-    public ReportDatabase Database => database;
-
     /// <summary>
     /// Records an issue and its items (idempotent: the same date and key are stored once) and marks the entries with
     /// those keys published, in one transaction. Returns how many items were new and how many entries became published.

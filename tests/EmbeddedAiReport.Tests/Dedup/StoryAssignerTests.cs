@@ -5,6 +5,7 @@ using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Normalizing;
+using EmbeddedAiReport.Ranking;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Sources.WeChat;
 using EmbeddedAiReport.Storage;
@@ -231,6 +232,29 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
         Assert.True(await Services.Get<StoryAssigner>().PinPrimaryAsync(retold.Id, CancellationToken.None));
         await CommitAsync(original.Entry with { Summary = original.Entry.Summary + " 补充。" });
 
+        Assert.Equal(retold.Id, Assert.Single(await ListAsync(), e => e.IsStoryPrimary).Id);
+    }
+
+    // README, mark --primary: the entry pinned is the item that represents its story. A later post that is the pinned story's
+    // text and links a paper with a story of its own joins the two: the editor's choice still represents them.
+    [Fact]
+    public async Task PinPrimaryAsync_PinnedStoryJoinedWithAnotherByALaterPost_TheEditorsChoiceStillRepresentsIt()
+    {
+        var original = CorpusEntries.Load().First(i => i.Entry.Account == "机器之心" && i.Entry.Summary.Length > 80);
+        var paper = TrainingFiles.Paper("2011.12289", "TinyQuant: Post-Training Quantization for Vision Transformers on Mobile NPUs",
+            "We quantize weights and activations of vision transformers to 4 bits on mobile NPUs.") with { Published = original.Entry.Published };
+        await CommitAsync(paper);
+        await CommitAsync(original.Entry, CorpusEntries.Retell(original));
+        var retold = Assert.Single(await ListAsync(), e => e.CanonicalKey != paper.CanonicalKey && !e.IsStoryPrimary);
+        Assert.True(await Services.Get<StoryAssigner>().PinPrimaryAsync(retold.Id, CancellationToken.None));
+
+        await CommitAsync(Post("https://blog.example.org/repost", original.Entry.Title, original.Entry.Summary + " 论文：https://arxiv.org/abs/2011.12289")
+            with { Published = original.Entry.Published });
+        var joined = await ListAsync();
+        await CommitAsync(original.Entry with { Summary = original.Entry.Summary + " 补充。" });   // and at later polls
+
+        Assert.Single(joined.Select(e => e.StoryId).Distinct());
+        Assert.Equal(retold.Id, Assert.Single(joined, e => e.IsStoryPrimary).Id);
         Assert.Equal(retold.Id, Assert.Single(await ListAsync(), e => e.IsStoryPrimary).Id);
     }
 

@@ -18,6 +18,8 @@ public sealed class EditorialWeekTests
     [InlineData("2020-W00")]
     [InlineData("2020-48")]
     [InlineData("")]
+    [InlineData("２０２６-W49")]   // full-width digits (a Chinese input method): a Unicode digit int.Parse does not read
+    [InlineData("2026-W４９")]
     public void TryParse_NotAWeek_IsNull(string text) => Assert.Null(EditorialWeek.TryParse(text));
 
     // 2026 is the product's first year with a week 53 (ISO: a year has 53 weeks when it starts on a Thursday, or is a leap year starting on a Wednesday).
@@ -30,6 +32,7 @@ public sealed class EditorialWeekTests
     [InlineData("9998-W53", null)]
     [InlineData("2026-W53", null)]
     [InlineData("2026-12-28", null)]   // not written as a week: the callers' own message
+    [InlineData("２０２６-W49", null)]
     public void Reason_AWeekTheYearHasNot_SaysHowManyWeeksItHas(string text, string? reason) => Assert.Equal(reason, EditorialWeek.Reason(text));
 
     [Fact]

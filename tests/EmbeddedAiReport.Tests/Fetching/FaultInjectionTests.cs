@@ -307,6 +307,28 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
         AssertClearFailure(result, "bomb.xml", "byte cap");
     }
 
+    // A server that labels a plain body compressed (a misconfigured proxy or CDN): the decompressor refuses the bytes. The
+    // poll fails as any broken response does, naming the source and URL, instead of throwing out of the fetch.
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    [InlineData("br")]
+    public async Task PollAsync_Fault12b_PlainBodyLabelledCompressed_FailsClearly(string encoding)
+    {
+        var feed = FaultFeeds.Healthy(4);
+        Server.Map("mislabelled.xml", async context =>
+        {
+            context.Response.ContentType = "application/xml";
+            context.Response.Headers.ContentEncoding = encoding;
+            await context.Response.Body.WriteAsync(feed);
+        });
+
+        var result = await PollAsync("mislabelled.xml");
+
+        AssertClearFailure(result, "mislabelled.xml", "unreachable");
+        Assert.Equal(0, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("gzip")]
     [InlineData("deflate")]

@@ -61,7 +61,12 @@ public sealed class SourceCatalogTests : IDisposable
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "include": "([a"}]}""", "sources.json: source 'a': include: bad regex '([a'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "section": "sports"}]}""", "sources.json: source 'a': section: unknown section 'sports'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "timeout": "soon"}]}""", "sources.json: source 'a': timeout: 'soon' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    // "NaN" reads as a number (double.Parse takes it); no count of seconds or days is not a duration either.
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "timeout": "NaNs"}]}""", "sources.json: source 'a': timeout: 'NaNs' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "schedule": "NaNh"}]}""", "sources.json: source 'a': schedule: 'NaNh' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss, or as a Quartz cron expression")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "enabled": "yes"}]}""", "sources.json: source 'a': enabled: expected true or false")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "weight": 1e400}]}""", "sources.json: source 'a': weight: expected a number")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "weight": "2"}]}""", "sources.json: source 'a': weight: expected a number")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "maxBytes": -1}]}""", "sources.json: source 'a': maxBytes: expected a positive whole number")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": "Cookie: a=1"}]}""", "sources.json: source 'a': headers: expected an object of header name → value, got String")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"X Token": "1"}}]}""", "sources.json: source 'a': headers: 'X Token': not an HTTP header name")]

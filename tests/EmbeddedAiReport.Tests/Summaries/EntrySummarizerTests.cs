@@ -256,10 +256,13 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
     [InlineData(401, "{\"error\":{\"message\":\"Incorrect API key provided: sk-proj-AbCd1234EfGh5678. You can find your API key at https://platform.openai.com/account/api-keys.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}",
         "HTTP 401 from the endpoint: Incorrect API key provided: sk-…. You can find your API key at https://platform.openai.com/account/api-keys. (the server wants an API key: set Summaries:ApiKeyEnv to the name of the variable that holds it)")]
     [InlineData(404, "404 page not found", "HTTP 404 from the endpoint: 404 page not found (check Summaries:Model and Summaries:Endpoint)")]
+    // nginx's own page (src/http/ngx_http_special_response.c) when the server behind it is down: its title, not the page.
+    [InlineData(502, "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n",
+        "HTTP 502 from the endpoint: 502 Bad Gateway")]
     public async Task Summarize_ServerErrorBody_ItsMessageReachesTheRunHealthAndLog(int status, string body, string expected)
     {
         await StartAsync();
-        _chat.Reply = _ => FakeReply.Raw(status, body, body.StartsWith('{') ? "application/json" : "text/plain; charset=utf-8");
+        _chat.Reply = _ => FakeReply.Raw(status, body, body.StartsWith('{') ? "application/json" : body.StartsWith('<') ? "text/html" : "text/plain; charset=utf-8");
 
         var run = await SummarizeAsync();
         var health = await _services!.Get<SummarizerHealth>().GetAsync(CancellationToken.None);

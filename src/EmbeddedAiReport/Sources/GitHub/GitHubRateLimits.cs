@@ -77,12 +77,6 @@ public sealed class GitHubRateLimits(TimeProvider timeProvider)
         }
     }
 
-    /// <summary>The last known remaining requests on <paramref name="bucket"/>, or null before any answer.</summary>
-    public long? Remaining(string bucket)
-    {
-        lock (_budgets) return _budgets.TryGetValue(bucket, out var budget) ? budget.Remaining : null;
-    }
-
     private static string Describe(DateTimeOffset until, Budget budget) =>
         $"GitHub API rate limited until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z ({budget.Remaining ?? 0} of {budget.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} requests left); REST requests held until then";
 

@@ -55,6 +55,15 @@ public sealed class ArxivIdentityTests
     public void ArxivId_TryParse_EverySpelling_SplitsBaseAndVersion(string text, string expectedBase, int? version) =>
         Assert.Equal(new ArxivId(expectedBase, version), ArxivId.TryParse(text));
 
+    // Text from anywhere: full-width digits (Chinese input methods write them) are no arXiv id (arXiv's ids are ASCII), and a
+    // version past int's range is none; neither is a FormatException or OverflowException that fails the source's poll.
+    [Theory]
+    [InlineData("论文：arXiv:２０１１.１２２８９", new string[0])]
+    [InlineData("https://arxiv.org/abs/２０１１.１２２８９v１", new string[0])]
+    [InlineData("arXiv:2011.12289v99999999999", new[] { "2011.12289" })]
+    public void ArxivId_FindAll_UnicodeDigitsOrAHugeVersion_ReadsOnlyWhatIsAnId(string text, string[] expected) =>
+        Assert.Equal(expected, ArxivId.FindAll(text).Select(id => id.Versioned));
+
     // An id's YYMM is the year and month of its first version (arXiv's "Understanding the arXiv identifier"); old-scheme
     // ids (archive/YYMMNNN) ran from August 1991 to March 2007, new-scheme ones from 0704.
     [Theory]

@@ -54,6 +54,43 @@ public sealed class FeedSourceTests() : LoopbackTest(new TestServices())
     }
 
     [Fact]
+    public async Task PollAsync_IncludeAndExclude_KeepOnlyItemsWhoseTitleOrSummaryMatchesAnIncludeAndNoExclude()
+    {
+        // README: include / exclude are regexes on title + summary, case-insensitive. Of the fixture's 20 commits, "xml" is in
+        // the titles of "Move iTunes and GooglePlay XML definitions…" (also "iTunes": excluded) and in the message only of
+        // "Refactor RSS parser…" ("the Go XML parser"); "podcast" is in one title.
+        Server.MapFixture("feed.xml", "github-releases-atom/miniflux_github_commits_2024.atom");
+        var source = Assert.Single(Services.Sources($$"""
+            {"sources": [{"id": "feed-1", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true,
+                          "include": ["xml", "podcast"], "exclude": "itunes"}]}
+            """));
+
+        var result = await Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+
+        var entries = await Services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
+        Assert.Equal(["Parse podcast categories", "Refactor RSS parser to use default namespace"], entries.Select(e => e.Title).Order(StringComparer.Ordinal));
+        Assert.Equal(2, result.New);
+    }
+
+    [Fact]
+    public async Task PollAsync_ItemNamingAPaperInFullWidthDigits_IsStoredWithTheOthers()
+    {
+        // A Chinese post may write digits full-width (an input method's default): not an arXiv id, and not a reason to fail the feed.
+        Server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>博客</title><link>https://blog.example.org/</link>
+            <item><title>端侧 ViT 量化</title><link>https://blog.example.org/a</link><description>论文 arXiv:２０１１.１２２８９，代码已开源。</description></item>
+            <item><title>NPU 编译器发布</title><link>https://blog.example.org/b</link><description>论文 arXiv:2011.12289。</description></item>
+            </channel></rss>
+            """));
+
+        var result = await Services.Get<SourcePoller>().PollAsync(Source("feed.xml"), CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Equal(2, result.New);
+    }
+
+    [Fact]
     public async Task PollAsync_SecondPoll_SendsETagGets304AndStoresNothing()
     {
         Server.MapFixture("feed.xml", "github-releases-atom/feedrs_feed-rs_releases_2020.atom");

@@ -354,6 +354,33 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
             "out: its article page is gone (deleted or expired), found after it was stored; shortlist it to keep it", review.Decisions[r.Entry.Id].Text));
     }
 
+    [Theory]
+    [InlineData(503)]
+    [InlineData(502)]
+    public async Task PollAsync_ArticleHostFailing_ItsPagesAreLeftForTheNextPollWhichReadsThem(int status)
+    {
+        // README: pages a poll does not read are read by the next polls, its stored articles "whose page was never read".
+        // A page host down for a while (a 5xx) gave no page: the next poll reads them, as it would any page left to read;
+        // until then each entry is as the feed gave it.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        foreach (var code in new[] { "DdyvZLDb7D-dQ9okhwQreA", "XEPhK81Ms-wdDnoz5oPZgA", "OYSzol-vufiKPuU9YxtbuA" })
+            Server.Map("s/" + code, context => { context.Response.StatusCode = status; return Task.CompletedTask; });
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true """);
+
+        var whileDown = await PollAsync(source);
+        var requestsWhileDown = PagesRequested.Count;
+        MapArticlePages();
+        var after = await PollAsync(source);
+
+        Assert.Equal("wx: 3 new, 0 updated, 0 unchanged; 3 article pages left to read", whileDown.Describe());
+        Assert.Equal(3, requestsWhileDown);
+        Assert.Equal("wx: 0 new, 3 updated, 0 unchanged", after.Describe());
+        Assert.Equal(6, PagesRequested.Count);
+        // As the pages made them (their msg_title and ct), where the feed gave a title only and its own date.
+        Assert.Equal(("关于音乐", DateTimeOffset.FromUnixTimeSeconds(1523110915)),
+            (await EntriesAsync()).Where(e => e.CanonicalKey == YoloV4).Select(e => (e.Title, e.Published!.Value)).Single());
+    }
+
     [Fact]
     public async Task PollAsync_BudgetRunsOutReadingPagesLeftForLater_TheRestWaitsForTheNextPoll()
     {

@@ -64,9 +64,9 @@ internal static partial class CronText
         var failed = false;
         var named = UnixDay().Replace(field, m =>
         {
-            var day = int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture);
-            if (day > 7) failed = true;
-            return day <= 7 ? Days[day] : m.Value;
+            // A number beyond int (or in other digits, which the pattern leaves out) is no day either.
+            if (!int.TryParse(m.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var day) || day > 7) failed = true;
+            return failed ? m.Value : Days[day];
         });
         return failed ? null : named.ToUpperInvariant();
     }
@@ -78,7 +78,7 @@ internal static partial class CronText
     }
 
     // Day numbers, but not step values ("*/2", "1-5/2": the number after '/').
-    [GeneratedRegex(@"(?<!/)\b\d+\b")]
+    [GeneratedRegex(@"(?<!/)\b[0-9]+\b")]
     private static partial Regex UnixDay();
 
     [GeneratedRegex(@",?\s*[Oo]r read (?:the expression|it) as written[^.]*?CronFormat\.Unix\)\.?")]

@@ -226,6 +226,9 @@ public sealed class OperatorMessagesTests : LoopbackTest
     [InlineData("0 9 * * 1", "write '0 0 9 ? * MON'")]
     [InlineData("30 3 * * *", "write '0 30 3 * * ?'")]
     [InlineData("0 9 * * 1-5", "write '0 0 9 ? * MON-FRI'")]
+    // A day number beyond int and a full-width digit are no days (int.Parse threw: validate stopped with a stack trace).
+    [InlineData("0 9 * * 99999999999", "'0 9 * * 99999999999' has 5 fields, the Unix crontab form")]
+    [InlineData("0 9 * * １", "'0 9 * * １' has 5 fields, the Unix crontab form")]
     [InlineData("0 0 9 ? MON *", "not a Quartz cron expression: '0 0 9 ? MON *' (Invalid Month value: 'MON' names a day of the week")]
     [InlineData("0 0 12 31 2 ?", "'0 0 12 31 2 ?' never fires: no date matches its day-of-month, month and year fields")]
     [InlineData("0 0 12 30 2 ? *", "'0 0 12 30 2 ? *' never fires: no date matches its day-of-month, month and year fields")]

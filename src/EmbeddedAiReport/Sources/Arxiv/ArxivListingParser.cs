@@ -120,7 +120,7 @@ internal static partial class ArxivListingParser
 
     private static int? Total(IDocument page) =>
         page.QuerySelector(".paging")?.TextContent is { } paging && TotalEntries().Match(paging) is { Success: true } total
-            ? int.Parse(total.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+            && int.TryParse(total.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : null;
 
     private static string Squash(string text) => TextCleaner.CollapseWhiteSpace(text);
 
@@ -136,7 +136,7 @@ internal static partial class ArxivListingParser
     [GeneratedRegex(@"\(([a-z][a-z\-]*(?:\.[A-Za-z\-]+)?)\)\s*$")]
     private static partial Regex PrimaryCode();
 
-    [GeneratedRegex(@"Total of (\d+) entries")]
+    [GeneratedRegex(@"Total of ([0-9]+) entries")]
     private static partial Regex TotalEntries();
 
     [GeneratedRegex(@"(?<day>\d{1,2}) (?<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (?<year>\d{4})")]

@@ -112,7 +112,8 @@ public static partial class ArticlePageParser
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     // RSSHub reads ct; newer pages also write create_time.
-    [GeneratedRegex("""\b(?:ct|create_time)\s*=\s*["'](\d{9,11})["']""")]
+    // [0-9], not \d: \d also takes other scripts' digits (full-width １５２３…), which long.Parse does not read.
+    [GeneratedRegex("""\b(?:ct|create_time)\s*=\s*["']([0-9]{9,11})["']""")]
     private static partial Regex CreateTime();
 
     [GeneratedRegex("""

@@ -72,6 +72,20 @@ public sealed class ArxivListingSourceTests() : LoopbackTest(new TestServices(ne
             Server.Requests.Select(r => r.PathAndQuery));
     }
 
+    [Fact]
+    public async Task PollAsync_TotalBeyondAnInt_ReadsThePageAndFollowsNoSkip()
+    {
+        // int.Parse threw OverflowException on a total no page has had: the poll failed instead of reading the page it has.
+        var page = Fixtures.Text(Recent).Replace("Total of 408 entries", "Total of 99999999999 entries", StringComparison.Ordinal);
+        Server.Serve("list/cs.CL/recent", System.Text.Encoding.UTF8.GetBytes(page), "text/html");
+
+        var result = await PollAsync(Source("list/cs.CL/recent", """, "limit": 150"""));
+
+        Assert.Null(result.Error);
+        Assert.Equal(50, result.New);
+        Assert.Single(Server.Requests);
+    }
+
     [Theory]
     [InlineData("", 3)]
     [InlineData(""", "keep": ["new"]""", 2)]

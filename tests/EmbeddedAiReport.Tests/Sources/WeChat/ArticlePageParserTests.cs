@@ -131,6 +131,21 @@ public sealed class ArticlePageParserTests
         Assert.Null(page.Published);
     }
 
+    [Fact]
+    public void Parse_CreateTimeInFullWidthDigits_HasNoPublishTime()
+    {
+        // \d took the full-width digits and long.Parse threw on them: the page's read failed instead of going without a date.
+        var html = """
+            <html><head><meta property="og:title" content="标题"></head>
+            <body><div id="js_content"><p>正文</p></div><script>var ct = "１５２３１１０９１５";</script></body></html>
+            """;
+
+        var (page, _) = ArticlePageParser.Parse(new FetchedDocument(System.Text.Encoding.UTF8.GetBytes(html), "text/html", "utf-8", ArticleUri, Received));
+
+        Assert.NotNull(page);
+        Assert.Null(page.Published);
+    }
+
     public static TheoryData<string> EveryFixture()
     {
         var data = new TheoryData<string>();

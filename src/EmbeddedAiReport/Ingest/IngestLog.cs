@@ -20,6 +20,9 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "{SourceId} is stale: polls succeed but no new entry since {LastNew} (expected one every {StaleAfter}); the mirror may have lost its login")]
     public static partial void SourceStale(this ILogger logger, string sourceId, string lastNew, TimeSpan staleAfter);
 
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Warning, Message = "{SourceId}: {Field} pattern '{Pattern}' took longer than {Timeout} on an entry, which was kept as if unfiltered; simplify the pattern (nested repeats such as (a+)+ backtrack without end)")]
+    public static partial void FilterTimedOut(this ILogger logger, string sourceId, string field, string pattern, TimeSpan timeout);
+
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Copying the SQLite write-ahead log into the database failed; it is tried again after the next commit")]
     public static partial void CheckpointFailed(this ILogger logger, Exception exception);
 

@@ -233,12 +233,15 @@ public sealed class SourcePoller(
     private async Task<(List<CandidateEntry> Entries, int PagesLeft)> FilterAndEnrichAsync(ISourceKind kind, SourceDefinition source,
         List<CandidateEntry> entries, PollBudget budget, CancellationToken cancellationToken)
     {
-        var wanted = EntryFilter.Wanted(source);
+        var slow = new HashSet<(string Field, string Pattern)>();
+        var wanted = EntryFilter.Wanted(source, (field, pattern) => slow.Add((field, pattern)));
         var pagesLeft = 0;
         if (kind is IPageEnrichingKind enriching)
             (entries, pagesLeft) = await enricher.EnrichAsync(enriching, source, kind.Requests(source),
                 entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), budget, cancellationToken);
-        return (entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList(), pagesLeft);
+        entries = entries.Where(wanted).DistinctBy(e => e.CanonicalKey).ToList();
+        foreach (var (field, pattern) in slow) logger.FilterTimedOut(source.Id, field, pattern, EntryFilter.MatchTimeout);
+        return (entries, pagesLeft);
     }
 
     // A failure is logged where it is handled: by a scheduled poll (PollIfDueAsync); `poll` prints it as its result.

@@ -3,11 +3,21 @@ using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Sources.Feeds;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EmbeddedAiReport.Tests.Sources.Feeds;
 
-public sealed class FeedSourceTests() : LoopbackTest(new TestServices())
+public sealed class FeedSourceTests : LoopbackTest
 {
+    private readonly CapturingLoggerProvider _logs;
+
+    public FeedSourceTests() : this(new CapturingLoggerProvider())
+    {
+    }
+
+    private FeedSourceTests(CapturingLoggerProvider logs) : base(new TestServices(configure: s => s.AddSingleton<ILoggerProvider>(logs))) => _logs = logs;
+
     private SourceDefinition Source(string path, string id = "feed-1") => Assert.Single(Services.Sources(
         $$"""{"sources": [{"id": "{{id}}", "kind": "feed", "url": "{{Server.Url(path)}}", "allowPrivateNetwork": true}]}"""));
 
@@ -70,6 +80,32 @@ public sealed class FeedSourceTests() : LoopbackTest(new TestServices())
         var entries = await Services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
         Assert.Equal(["Parse podcast categories", "Refactor RSS parser to use default namespace"], entries.Select(e => e.Title).Order(StringComparer.Ordinal));
         Assert.Equal(2, result.New);
+    }
+
+    [Fact]
+    public async Task PollAsync_ExcludePatternThatBacktracksWithoutEnd_KeepsThatEntry_AndWarnsOnce()
+    {
+        // (a+)+$ on forty a's and a '!' backtracks 2^40 ways: the regex times out (1 s). It threw out of the filter, the poll
+        // crashed ("internal error") and the source stored nothing at any poll.
+        const string pattern = "^(a+)+$";
+        var slow = new string('a', 40) + "!";
+        Server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes($"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>博客</title><link>https://blog.example.org/</link>
+            <item><title>{slow}</title><link>https://blog.example.org/a</link></item>
+            <item><title>NPU 编译器发布</title><link>https://blog.example.org/b</link></item>
+            </channel></rss>
+            """));
+        var source = Assert.Single(Services.Sources($$"""
+            {"sources": [{"id": "feed-1", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true, "exclude": "{{pattern}}"}]}
+            """));
+
+        var result = await Services.Get<SourcePoller>().PollGuardedAsync(source, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Equal(2, result.New);
+        var warning = Assert.Single(_logs.Lines, l => l.EventId == 2108);
+        Assert.StartsWith($"feed-1: exclude pattern '{pattern}' took longer than 00:00:01 on an entry, which was kept as if unfiltered", warning.Message);
     }
 
     [Fact]

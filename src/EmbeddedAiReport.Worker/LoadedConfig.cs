@@ -233,9 +233,9 @@ public sealed class LoadedConfig
             else if (prompt.SampleProblem(Summaries.MaxInputChars) is { } failure) Problems.Add(failure);
             else SummaryPrompt = prompt;
         }
-        catch (Exception ex) when (ex is DraftTemplateException or IOException)
+        catch (Exception ex) when (ex is DraftTemplateException or IOException or UnauthorizedAccessException)
         {
-            Problems.Add(ex is IOException ? $"{Summaries.Prompt}: cannot be read: {ex.Message}" : ex.Message);
+            Problems.Add(ex is DraftTemplateException ? ex.Message : $"{Summaries.Prompt}: cannot be read: {ex.Message}");
         }
     }
 

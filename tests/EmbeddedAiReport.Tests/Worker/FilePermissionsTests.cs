@@ -129,6 +129,51 @@ public sealed class FilePermissionsTests : IDisposable
         Assert.False(daemon.HasExited);
     }
 
+    [Fact]
+    public async Task Run_ALockFileAnotherUserLeft_StillLocks_TheSecondDaemonIsRefused_Exit2()
+    {
+        // README: a second run on the same SQLite file stops with one line and exit 2. The lock file of a daemon root once
+        // ran (mode 0644, as files are made) could not be opened to write, and each daemon ran unlocked: both ran.
+        var (config, db) = await DatabaseInAsync("data");
+        File.SetUnixFileMode(Path.GetDirectoryName(db)!, EveryoneWritesFolder);
+        File.SetUnixFileMode(db, Everyone);
+        File.WriteAllBytes(db + ".lock", []);
+        File.SetUnixFileMode(db + ".lock", ReadOnly);
+        Daemon.Prepare(config, json =>
+        {
+            json["Logging"]!["Format"] = "json";
+            json["Report"]!["Database"] = db;
+        });
+        await using var first = WorkerProcess.Start("first daemon", config, unprivileged: true);
+        await first.WaitForAsync(events => events.Any(e => e.EventId == 4112), Patience);
+
+        var second = await CliRunner.RunChildUnprivilegedAsync("run", "--config", config, "--db", db);
+
+        Assert.Equal(2, second.ExitCode);
+        Assert.Equal($"error: {db}: another daemon is running on this database (it holds {db}.lock); stop it first: two daemons on one SQLite "
+            + "file would both poll every source and write the weekly draft (several daemons share a database only on PostgreSQL, Storage:Provider)",
+            Lines(second.Error)[^1]);
+        Assert.False(first.HasExited);
+    }
+
+    [Fact]
+    public async Task Run_ALockFileThisUserCannotRead_OneLineNamingIt_Exit2()
+    {
+        // Without the lock a second daemon would not be stopped: the daemon does not run unlocked.
+        var (config, db) = await DatabaseInAsync("data");
+        File.SetUnixFileMode(Path.GetDirectoryName(db)!, EveryoneWritesFolder);
+        File.SetUnixFileMode(db, Everyone);
+        File.WriteAllBytes(db + ".lock", []);
+        File.SetUnixFileMode(db + ".lock", UnixFileMode.UserRead | UnixFileMode.UserWrite);   // the tests' user's: not the child's
+        Daemon.Prepare(config);
+
+        var result = await CliRunner.RunChildUnprivilegedAsync("run", "--config", config, "--db", db);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: {db}: this user may not read the daemon's lock file {db}.lock (permission denied), so a second daemon on the database "
+            + "would not be stopped: give the lock file the owner of the database (chown)", Lines(result.Error)[^1]);
+    }
+
     [Theory]
     [InlineData("backup", "copy.db")]
     [InlineData("export", "draft.md")]

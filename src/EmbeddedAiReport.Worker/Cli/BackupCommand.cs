@@ -25,12 +25,9 @@ internal static class BackupCommand
             context.Error.WriteLine($"no database at {database.Path} (pass --db PATH)");
             return ExitCodes.UsageOrConfig;
         }
-        // The copy replaces its target: the database itself, under a running daemon too (which then reads and writes nothing
-        // more there), or the -wal or -shm SQLite keeps beside it.
-        var live = Path.GetFullPath(database.Path);
-        if (new[] { "", "-wal", "-shm" }.FirstOrDefault(suffix => Path.GetFullPath(target) == live + suffix) is { } own)
+        if (FileArgument.ReplacesDatabase(target, config) is { } replaces)
         {
-            context.Error.WriteLine($"--out {target}: is {(own.Length == 0 ? "the database itself" : $"the database's {own} file")}: the copy would replace it; choose another file");
+            context.Error.WriteLine($"--out {target}: {replaces}");
             return ExitCodes.UsageOrConfig;
         }
         try

@@ -20,14 +20,22 @@ internal sealed class DaemonLock : IDisposable
 
     /// <summary>
     /// Takes the lock of <paramref name="databasePath"/>: the lock, or the line for the operator when another daemon holds
-    /// it. Neither when the file cannot be made (a folder this user may not write): the database's own errors say so.
+    /// it or this user may not open the lock file. Neither when the file cannot be made (a folder this user may not write):
+    /// the database's own errors say so.
     /// </summary>
     public static (DaemonLock? Lock, string? Problem) TryAcquire(string databasePath)
     {
         var path = PathOf(databasePath);
         try
         {
-            return (new DaemonLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)), null);
+            // Opened to read only (nothing is written to it): a lock file another user left, readable by all as files are
+            // made (root ran the daemon once), still locks. Opened to write, it was refused and the daemon ran unlocked.
+            return (new DaemonLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None)), null);
+        }
+        catch (UnauthorizedAccessException) when (File.Exists(path))
+        {
+            return (null, $"error: {databasePath}: this user may not read the daemon's lock file {path} (permission denied), so a second daemon "
+                + "on the database would not be stopped: give the lock file the owner of the database (chown)");
         }
         catch (UnauthorizedAccessException)
         {

@@ -30,7 +30,6 @@ public sealed class LoadedConfig
 
     private readonly Task<IReadOnlyList<ISourceKind>> _kinds;
     private readonly Dictionary<Type, string> _fingerprints = [];
-    private readonly List<Action<ConfigSnapshot>> _listeners = [];
     private ConfigSnapshot _current = ConfigSnapshot.Empty;
 
     private LoadedConfig(string directory, IConfigurationRoot configuration, string? databaseOverride, Task<IReadOnlyList<ISourceKind>> kinds)
@@ -181,21 +180,8 @@ public sealed class LoadedConfig
             next = next.With(part.ValueType, value);
             changed.Add(part.ValueType);
         }
-        if (changed.Count > 0)
-        {
-            Volatile.Write(ref _current, next);
-            Action<ConfigSnapshot>[] listeners;
-            lock (_listeners) listeners = [.. _listeners];
-            foreach (var listener in listeners) listener(next);
-        }
+        if (changed.Count > 0) Volatile.Write(ref _current, next);
         return new ReloadResult(previous, next, changed, problems, warnings);
-    }
-
-    /// <summary>Calls <paramref name="listener"/> after each reload that changed something; dispose the result to stop.</summary>
-    public IDisposable OnReload(Action<ConfigSnapshot> listener)
-    {
-        lock (_listeners) _listeners.Add(listener);
-        return new Subscription(() => { lock (_listeners) _listeners.Remove(listener); });
     }
 
     private ConfigReader ReloadReader() => new(Directory, Task.FromResult(Draft), _kinds, reloading: true);
@@ -233,9 +219,9 @@ public sealed class LoadedConfig
             else if (prompt.SampleProblem(Summaries.MaxInputChars) is { } failure) Problems.Add(failure);
             else SummaryPrompt = prompt;
         }
-        catch (Exception ex) when (ex is DraftTemplateException or IOException)
+        catch (Exception ex) when (ex is DraftTemplateException or IOException or UnauthorizedAccessException)
         {
-            Problems.Add(ex is IOException ? $"{Summaries.Prompt}: cannot be read: {ex.Message}" : ex.Message);
+            Problems.Add(ex is DraftTemplateException ? ex.Message : $"{Summaries.Prompt}: cannot be read: {ex.Message}");
         }
     }
 
@@ -255,10 +241,5 @@ public sealed class LoadedConfig
             Problems.AddRange(BinderProblems.Describe(ex, settings, Configuration).Select(p => $"{AppSettingsFile}: {p}"));
         }
         return null;
-    }
-
-    private sealed class Subscription(Action dispose) : IDisposable
-    {
-        public void Dispose() => dispose();
     }
 }

@@ -25,6 +25,11 @@ internal static class BackupCommand
             context.Error.WriteLine($"no database at {database.Path} (pass --db PATH)");
             return ExitCodes.UsageOrConfig;
         }
+        if (FileArgument.ReplacesDatabase(target, config) is { } replaces)
+        {
+            context.Error.WriteLine($"--out {target}: {replaces}");
+            return ExitCodes.UsageOrConfig;
+        }
         try
         {
             await database.BackupAsync(target, cancellationToken);

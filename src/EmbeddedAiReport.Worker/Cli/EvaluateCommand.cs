@@ -45,6 +45,11 @@ internal static class EvaluateCommand
             context.Error.WriteLine("--per-window: expected a positive number");
             return ExitCodes.UsageOrConfig;
         }
+        if (arguments.Folds < 2)
+        {
+            context.Error.WriteLine("--folds: expected 2 or more (each fold's issues are judged by a model trained on the other folds)");
+            return ExitCodes.UsageOrConfig;
+        }
         var issues = CorpusIssue.LoadDirectory(arguments.Corpus, config.Draft.SectionSlugs());
         if (issues.Count < 2)
         {

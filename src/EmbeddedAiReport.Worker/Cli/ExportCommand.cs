@@ -21,6 +21,11 @@ internal static class ExportCommand
             return ExitCodes.UsageOrConfig;
         }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
+        if (output is not null && FileArgument.ReplacesDatabase(output, config) is { } replaces)
+        {
+            context.Error.WriteLine($"--out {output}: {replaces}");
+            return ExitCodes.UsageOrConfig;
+        }
         await using var app = WorkerHost.BuildCommand(config, configure);
         var (draftWindow, nothingNewer) = await ResolveWindowAsync(context, app.Services, config, window, cancellationToken,
             output is null ? "no draft written" : $"no draft written, {output} left as it was");

@@ -1,3 +1,5 @@
+using EmbeddedAiReport.Storage;
+
 namespace EmbeddedAiReport.Worker.Cli;
 
 /// <summary>Checks of the files a command line names, made before any work, so that a wrong path is one line and exit 2.</summary>
@@ -12,6 +14,20 @@ internal static class FileArgument
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) return "is a directory";
         return FileAbove(full) is { } file ? $"{file} is a file, not a directory" : null;
+    }
+
+    /// <summary>
+    /// Why a file written at <paramref name="path"/> would destroy the SQLite database <paramref name="config"/> names: it is
+    /// the database itself, or the -wal or -shm SQLite keeps beside it, and writing replaces it (under a running daemon too).
+    /// Null when it is another file, or the database is PostgreSQL.
+    /// </summary>
+    public static string? ReplacesDatabase(string path, LoadedConfig config)
+    {
+        if (config.Storage.Provider != StorageProvider.Sqlite) return null;
+        var database = Path.GetFullPath(config.Report.Database);
+        return new[] { "", "-wal", "-shm" }.FirstOrDefault(suffix => Path.GetFullPath(path) == database + suffix) is { } own
+            ? $"is {(own.Length == 0 ? "the database itself" : $"the database's {own} file")}: writing there would replace it; choose another file"
+            : null;
     }
 
     /// <summary>Why no folder can be at <paramref name="path"/> to write files into (a file is there, or above it), or null; a missing folder is made.</summary>

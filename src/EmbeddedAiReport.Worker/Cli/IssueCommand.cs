@@ -29,6 +29,11 @@ internal static class IssueCommand
             return ExitCodes.UsageOrConfig;
         }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
+        if (output is not null && FileArgument.ReplacesDatabase(output, config) is { } replaces)
+        {
+            context.Error.WriteLine($"--out {output}: {replaces}");
+            return ExitCodes.UsageOrConfig;
+        }
         await using var app = WorkerHost.BuildCommand(config, configure);
         var issues = app.Services.GetRequiredService<IssueStore>();
         if (date is not { } day)

@@ -27,7 +27,7 @@ internal sealed record ConfigPart(Type ValueType, IReadOnlyList<string> Files, F
                 if (File.Exists(path)) hash.AppendData(File.ReadAllBytes(path));
                 else hash.AppendData("<missing>"u8);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 hash.AppendData("<unreadable>"u8);
             }

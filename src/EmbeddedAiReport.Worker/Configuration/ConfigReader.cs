@@ -47,7 +47,7 @@ internal sealed class ConfigReader(string directory, Task<DraftOptions> draft, T
         {
             return File.ReadAllText(path, Encoding.UTF8);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)   // a mode this user may not read
         {
             Problem($"{file}: cannot be read: {ex.Message}");
             return null;

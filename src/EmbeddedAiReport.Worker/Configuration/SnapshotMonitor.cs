@@ -13,8 +13,6 @@ internal sealed class SnapshotMonitor<[DynamicallyAccessedMembers(DynamicallyAcc
 
     public T Get(string? name) => CurrentValue;
 
-    public IDisposable? OnChange(Action<T, string?> listener) => config.OnReload(snapshot =>
-    {
-        if (snapshot.TryGet<T>() is { } value) listener(value, Options.DefaultName);
-    });
+    /// <summary>No reader subscribes: each asks <see cref="CurrentValue"/> when it uses the value, so none is told of a reload.</summary>
+    public IDisposable? OnChange(Action<T, string?> listener) => null;
 }

@@ -23,9 +23,6 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
 
     private string? Token => string.IsNullOrEmpty(report.Value.EditorToken) ? null : report.Value.EditorToken;
 
-    /// <summary>True when <c>Report:EditorToken</c> is set.</summary>
-    public bool TokenRequired => Token is not null;
-
     /// <summary>May this request see the page?</summary>
     public bool CanRead(HttpContext http) => Token is null || Presented(http) == Credential.Right;
 

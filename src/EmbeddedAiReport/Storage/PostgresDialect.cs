@@ -53,6 +53,25 @@ internal sealed class PostgresDialect : SqlDialect
         {
             return $"not a PostgreSQL connection string ({ex.Message})";
         }
+        catch (KeyNotFoundException)
+        {
+            // Npgsql drops a keyword given an empty value (`Pasword=`), and throws this, naming nothing, for one it does not know.
+            var known = new NpgsqlConnectionStringBuilder();
+            var unknown = new EmptyKeywords { ConnectionString = connectionString }.Names.First(k => !known.ContainsKey(k));
+            return $"not a PostgreSQL connection string (unknown keyword '{unknown}')";
+        }
+    }
+
+    // The keywords of a connection string given an empty value, which the builder removes as it reads them.
+    private sealed class EmptyKeywords : DbConnectionStringBuilder
+    {
+        public List<string> Names { get; } = [];
+
+        public override bool Remove(string keyword)
+        {
+            Names.Add(keyword);
+            return base.Remove(keyword);
+        }
     }
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _source.OpenConnectionAsync(cancellationToken);

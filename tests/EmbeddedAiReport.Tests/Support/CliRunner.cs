@@ -48,10 +48,18 @@ public static class CliRunner
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        var output = await stdout;
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));   // a hang guard only
-        return new CliResult(process.ExitCode, output, stderr);
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));   // a hang guard only
+        }
+        catch (TimeoutException)
+        {
+            // A command that never ends (a daemon that should have refused to start) fails its test instead of hanging it.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{string.Join(' ', args)} did not end; it printed:\n{await stdout}{await stderr}");
+        }
+        return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 }
 

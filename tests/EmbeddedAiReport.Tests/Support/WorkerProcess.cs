@@ -25,9 +25,14 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// Starts <c>run --config <paramref name="config"/></c>, with <paramref name="environment"/> added to this process's;
     /// the config must log as JSON (<c>Logging:Format json</c>).
     /// </summary>
-    public static WorkerProcess Start(string name, string config, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="unprivileged">
+    /// Run by root (who ignores file modes), the daemon runs as nobody, as <see cref="CliRunner.RunChildUnprivilegedAsync"/>
+    /// runs a command: for what file modes refuse. What it must write has to be writable by that user.
+    /// </param>
+    public static WorkerProcess Start(string name, string config, IReadOnlyDictionary<string, string>? environment = null, bool unprivileged = false)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var asNobody = unprivileged && Environment.IsPrivilegedProcess;
+        var info = new ProcessStartInfo(asNobody ? "setpriv" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -35,6 +40,8 @@ public sealed class WorkerProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(config)!,
         };
         foreach (var (variable, value) in environment ?? new Dictionary<string, string>()) info.Environment[variable] = value;
+        foreach (var argument in asNobody ? ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "dotnet"] : Array.Empty<string>())
+            info.ArgumentList.Add(argument);
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "EmbeddedAiReport.Worker.dll"), "run", "--config", config })
             info.ArgumentList.Add(argument);
         var process = new Process { StartInfo = info };

@@ -37,6 +37,21 @@ public sealed class TaggingCliTests : LoopbackTest
             Assert.Contains(line, result.Out);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public async Task Evaluate_FewerThanTwoFolds_IsAUsageError_Exit2(string folds)
+    {
+        // Design §8: a usage error is exit 2 with a message naming the problem. Cross-validation needs two folds at least (one
+        // judged by a model trained on the other); these ran with 2, the report's "2 folds" the only sign the value was replaced.
+        var result = await CliRunner.RunAsync("evaluate", "--config", Config(), "--corpus", Fixtures.PathOf("corpus"), "--folds", folds);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("--folds: expected 2 or more (each fold's issues are judged by a model trained on the other folds)", result.Error.Trim());
+        Assert.Empty(result.Out);
+    }
+
     [Fact]
     public async Task Train_ShippedExamples_RebuildsTheShippedModelsByteForByte()
     {

@@ -151,6 +151,32 @@ public sealed class CliFileErrorsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("backup", "", "the database itself")]
+    [InlineData("backup", "-wal", "the database's -wal file")]
+    [InlineData("backup", "-shm", "the database's -shm file")]
+    [InlineData("export", "", "the database itself")]
+    [InlineData("issue", "", "the database itself")]
+    public async Task Out_IsTheDatabaseOrAFileSqliteKeepsBesideIt_OneLineAndExit2_TheRunningDaemonKeepsItsDatabase(string command, string suffix, string what)
+    {
+        // "Bad input gets a clear error and loses nothing"; README: backup is safe while the daemon runs. A backup "to" the
+        // database replaced it (exit 0, "backed up r.db to r.db"): the running daemon answered 503, "the database file was
+        // replaced", until restarted. An export or issue there replaced the database with the markdown: every entry gone.
+        var config = Config();
+        Daemon.Prepare(config);
+        var db = _directory.File("r.db");
+        await using var daemon = Daemon.Start(config, db);
+        await daemon.WaitForAsync(4112);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        if (command == "issue") Assert.Equal(0, (await CliRunner.RunAsync("import-issue", Fixtures.PathOf("corpus/2020-05-15.md"), "--config", config, "--db", db)).ExitCode);
+
+        var result = await CliRunner.RunAsync([command, .. command == "issue" ? ["2020-05-15"] : Array.Empty<string>(), "--config", config, "--db", db, "--out", db + suffix]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--out {db}{suffix}: is {what}: writing there would replace it; choose another file"], Lines(result.Error));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("healthz")).StatusCode);
+    }
+
+    [Theory]
     [InlineData("entries")]
     [InlineData("run")]
     [InlineData("poll")]

@@ -42,6 +42,10 @@ public sealed class CliTests : IDisposable
     [InlineData("""{"Draft": {"KeepEmptySections": "yes"}}""", "appsettings.json: Draft:KeepEmptySections: 'yes' is not true or false")]
     [InlineData("""{"Report": {"UnhealthyShare": "half"}}""", "appsettings.json: Report:UnhealthyShare: 'half' is not a number (with a '.' for decimals)")]
     [InlineData("""{"Storage": {"Provider": "mysql"}}""", "appsettings.json: Storage:Provider: 'mysql' is not one of sqlite, postgres")]
+    // A misspelt keyword with an empty value (Npgsql drops such a pair, and throws a bare KeyNotFoundException for an
+    // unknown one) stopped validate, run and migrate with a stack trace. Named lower-case, as Npgsql names 'Pasword=x'.
+    [InlineData("""{"Storage": {"Provider": "postgres", "ConnectionString": "Host=db;Database=report;Pasword="}}""",
+        "appsettings.json: Storage:ConnectionString: not a PostgreSQL connection string (unknown keyword 'pasword')")]
     [InlineData("""{"Draft": {"Quotas": {"paper": 5}}}""", "appsettings.json: Draft:Quotas:paper: no such section (sections: news, papers, opensource, blogs)")]
     // Unknown keys: the path, and the setting meant when one is close; a nested key by its path.
     [InlineData("""{"Fetching": {"MaxParalelSources": 2}}""", "appsettings.json: Fetching:MaxParalelSources: unknown setting; did you mean MaxParallelSources?")]

@@ -23,6 +23,8 @@ public sealed class FilePermissionsTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);   // a hang guard for the daemon's log lines, not a timing assertion
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     // A config any user can read and a database poll made in `folder` (no sources: nothing fetched), its pool closed, so
@@ -71,6 +73,105 @@ public sealed class FilePermissionsTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Equal([$"error: {db}: SQLite Error 8: 'attempt to write a readonly database'; {db}-shm is not writable for this user (permission denied), "
             + "as SQLite leaves it after a process opened the database file while it was read-only: give it the database file's owner and mode"], Lines(result.Error));
+    }
+
+    [Theory]
+    [InlineData("sources.json")]
+    [InlineData("tags.json")]
+    [InlineData("templates/draft.md.liquid")]
+    [InlineData("templates/summary.liquid")]
+    public async Task Validate_AConfigFileThisUserCannotRead_IsAProblemNamingTheFile_Exit2(string file)
+    {
+        // Design §3: validate reports every problem at once, each naming its file; this one stopped it with a stack trace, exit 1.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        if (file == "templates/summary.liquid")   // the summary prompt is read only while summaries are on
+            TempDirectory.EditSettings(config, json =>
+            {
+                json["Summaries"]!["Endpoint"] = "http://127.0.0.1:9/v1";
+                json["Summaries"]!["Model"] = "m";
+            });
+        var path = Path.Combine(config, file);
+        File.SetUnixFileMode(path, UnixFileMode.None);
+
+        var result = await CliRunner.RunChildUnprivilegedAsync("validate", "--config", config, "--db", _directory.File("r.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"{file}: cannot be read: Access to the path '{path}' is denied.", "1 config problem(s); nothing was done."], Lines(result.Error));
+    }
+
+    [Fact]
+    public async Task Run_AConfigFileMadeUnreadable_IsARejectedReloadAndTheDaemonRunsOn()
+    {
+        // README, "Configuration": a changed file with problems is logged (event 4103) and its running version stays. This
+        // one stopped the daemon (the config watcher's exception stops the host), with exit code 0.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var data = Directory.CreateDirectory(_directory.File("data")).FullName;
+        File.SetUnixFileMode(data, EveryoneWritesFolder);
+        Daemon.Prepare(config, json =>
+        {
+            json["Logging"]!["Format"] = "json";
+            json["Report"]!["Database"] = Path.Combine(data, "r.db");
+        });
+        await using var daemon = WorkerProcess.Start("daemon", config, unprivileged: true);
+        await daemon.WaitForAsync(events => events.Any(e => e.EventId == 4112), Patience);
+        var tags = Path.Combine(config, "tags.json");
+        var mode = File.GetUnixFileMode(tags);
+
+        File.SetUnixFileMode(tags, UnixFileMode.None);
+        await daemon.WaitForAsync(events => events.Any(e => e.EventId == 4103), Patience);
+        File.SetUnixFileMode(tags, mode);
+        await File.AppendAllTextAsync(tags, "\n");
+        await daemon.WaitForAsync(events => events.Any(e => e.EventId == 4111), Patience);
+
+        Assert.Equal($"The config folder changed but has 1 problem(s); the running configuration of those files stays: tags.json: cannot be read: Access to the path '{tags}' is denied.",
+            daemon.Events.First(e => e.EventId == 4103).Message);
+        Assert.Equal("Reloaded tags.json + router.json + ranker.json", daemon.Events.First(e => e.EventId == 4111).Message);
+        Assert.False(daemon.HasExited);
+    }
+
+    [Fact]
+    public async Task Run_ALockFileAnotherUserLeft_StillLocks_TheSecondDaemonIsRefused_Exit2()
+    {
+        // README: a second run on the same SQLite file stops with one line and exit 2. The lock file of a daemon root once
+        // ran (mode 0644, as files are made) could not be opened to write, and each daemon ran unlocked: both ran.
+        var (config, db) = await DatabaseInAsync("data");
+        File.SetUnixFileMode(Path.GetDirectoryName(db)!, EveryoneWritesFolder);
+        File.SetUnixFileMode(db, Everyone);
+        File.WriteAllBytes(db + ".lock", []);
+        File.SetUnixFileMode(db + ".lock", ReadOnly);
+        Daemon.Prepare(config, json =>
+        {
+            json["Logging"]!["Format"] = "json";
+            json["Report"]!["Database"] = db;
+        });
+        await using var first = WorkerProcess.Start("first daemon", config, unprivileged: true);
+        await first.WaitForAsync(events => events.Any(e => e.EventId == 4112), Patience);
+
+        var second = await CliRunner.RunChildUnprivilegedAsync("run", "--config", config, "--db", db);
+
+        Assert.Equal(2, second.ExitCode);
+        Assert.Equal($"error: {db}: another daemon is running on this database (it holds {db}.lock); stop it first: two daemons on one SQLite "
+            + "file would both poll every source and write the weekly draft (several daemons share a database only on PostgreSQL, Storage:Provider)",
+            Lines(second.Error)[^1]);
+        Assert.False(first.HasExited);
+    }
+
+    [Fact]
+    public async Task Run_ALockFileThisUserCannotRead_OneLineNamingIt_Exit2()
+    {
+        // Without the lock a second daemon would not be stopped: the daemon does not run unlocked.
+        var (config, db) = await DatabaseInAsync("data");
+        File.SetUnixFileMode(Path.GetDirectoryName(db)!, EveryoneWritesFolder);
+        File.SetUnixFileMode(db, Everyone);
+        File.WriteAllBytes(db + ".lock", []);
+        File.SetUnixFileMode(db + ".lock", UnixFileMode.UserRead | UnixFileMode.UserWrite);   // the tests' user's: not the child's
+        Daemon.Prepare(config);
+
+        var result = await CliRunner.RunChildUnprivilegedAsync("run", "--config", config, "--db", db);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: {db}: this user may not read the daemon's lock file {db}.lock (permission denied), so a second daemon on the database "
+            + "would not be stopped: give the lock file the owner of the database (chown)", Lines(result.Error)[^1]);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Review;
@@ -49,6 +50,43 @@ public sealed partial class ReviewEndpointsTests
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
         Assert.DoesNotContain(ReviewSite.XssTitle, html);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("review/2020-W99")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Page_APaperAndAPostAboutIt_ThePostIsFoldedUnderThePaperAsAStoryMemberWithItsOwnActions()
+    {
+        // README, review page: "story members folded under the entry that represents the story"; actions per entry include
+        // "make primary". The post names the paper's arXiv id: one story, whose primary is the paper (MarkPrimaryTests).
+        using var folder = new TempDirectory();
+        await using var server = await LoopbackServer.StartAsync();
+        IssueItem Item(string title, string url, string summary) => new("papers", title, url, null, summary, []);
+        server.MapFile("feed.xml", CorpusFeeds.Rss("机器之心", [
+            Item("YOLOv4: Optimal Speed and Accuracy of Object Detection", "https://arxiv.org/abs/2004.10934",
+                "There are a huge number of features which are said to improve CNN accuracy; quantization-friendly, on-device detector."),
+            Item("AlexeyAB的Darknet发布YOLO v4及论文：速度效果双提升 | 机器之心", "https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA",
+                "YOLOv4 在取得与 EfficientDet 同等性能的情况下，速度是 EfficientDet 的二倍，适合移动端部署。论文：https://arxiv.org/abs/2004.10934"),
+        ], ReviewSite.Published));
+        var config = folder.ConfigWithSources($$"""{"sources": [{"id": "f", "kind": "feed", "url": "{{server.Url("feed.xml")}}", "section": "papers", "allowPrivateNetwork": true}]}""");
+        Daemon.Prepare(config);
+        await using var daemon = Daemon.Start(config, folder.File("report.db"));
+        await daemon.WaitForAsync(2001, "Polled f:");
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+
+        var paper = Regex.Match(html, "<article class=\"[^\"]*\" id=\"e(\\d+)\"[^>]*>\n<div class=\"head\"><span class=\"rank\">#1</span> <a class=\"title\" href=\"https://arxiv.org/abs/2004.10934\"");
+        Assert.True(paper.Success, html);
+        var members = html.IndexOf("<details class=\"members\"><summary>1 more in this story</summary>", paper.Index, StringComparison.Ordinal);
+        Assert.True(members > 0, html);
+        var post = Regex.Match(html[members..], "^<details class=\"members\"><summary>1 more in this story</summary>\n<article class=\"entry status-candidate out member\" id=\"e(\\d+)\"[^>]*>\n<div class=\"head\"><a class=\"title\" href=\"https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA\"");
+        Assert.True(post.Success, html);
+        var memberArticle = html[members..html.IndexOf("</article>", members, StringComparison.Ordinal)];
+
+        // Folded inside the paper's article (no article closes between them), the first thing in its details, on the page once.
+        Assert.DoesNotContain("</article>", html[paper.Index..members]);
+        Assert.Single(Regex.Matches(html, $"id=\"e{post.Groups[1].Value}\""));
+        Assert.Contains($"out: not its story's primary (the story is #{paper.Groups[1].Value} ", WebUtility.HtmlDecode(memberArticle));
+        Assert.Contains("<button name=\"action\" value=\"primary\">Make primary</button>", memberArticle);
     }
 
     [Fact]

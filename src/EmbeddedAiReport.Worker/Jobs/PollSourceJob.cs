@@ -36,7 +36,7 @@ internal sealed partial class PollSourceJob(
             var lastSuccess = (await store.GetHealthAsync(source.Id, cancellationToken))?.LastSuccess;
             if (lastSuccess > due) return;
             if (!regular && !Schedules.IsOverdue(source.Schedule, lastSuccess, timeProvider.GetUtcNow(), config.Draft.Zone())) return;
-            await poller.PollIfDueAsync(source, cancellationToken);   // logs its own outcome
+            await poller.PollIfDueAsync(source, cancellationToken, due);   // logs its own outcome
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

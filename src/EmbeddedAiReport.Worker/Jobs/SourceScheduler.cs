@@ -27,8 +27,6 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
     // A stored fire time this far ahead of the clock means the clock moved backwards, not that a trigger ran early.
     private static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
 
-    private static readonly TimeSpan MisfireThreshold = JobStore.MisfireThreshold;
-
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     // Several daemons share the job store (JobStore.cs): a job cut short by one daemon's death is run again by another.
@@ -176,12 +174,14 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
     {
         var zone = config.Draft.Zone();
         var cron = report.Value.ExportSchedule;
-        // Missed: an export time passed (beyond Quartz's misfire threshold, within which the trigger still fires by itself)
-        // since the stored trigger last fired and since the last export. Only the latest missed one is written.
+        // Missed: an export time passed since the stored trigger last fired and since the last export. Only the latest missed
+        // one is written. One that passed seconds ago counts too: a stored trigger whose time has passed is replaced below
+        // (ScheduleCronAsync keeps only one still ahead), so Quartz never fires it late by itself, within its misfire
+        // threshold or not; a restart just after Monday 09:00 would otherwise leave the week without its draft.
         var covered = state.Covered(SystemGroup, ExportJob);
         var lastExport = await issues.LastExportAsync(cancellationToken);
         var since = covered is { } c && (lastExport is null || c > lastExport) ? c : lastExport;
-        var missed = since is { } from && from <= now ? Schedules.LastDue(cron, zone, from, now - MisfireThreshold) : null;
+        var missed = since is { } from && from <= now ? Schedules.LastDue(cron, zone, from, now) : null;
         var exporting = await ScheduleCronAsync<ExportDraftJob>(scheduler, state, ExportJob, cron, "Report:ExportSchedule", now, zone, cancellationToken);
         await ScheduleCronAsync<HousekeepingJob>(scheduler, state, HousekeepingJob, report.Value.HousekeepingSchedule, "Report:HousekeepingSchedule", now, zone, cancellationToken);
         return exporting ? missed : null;

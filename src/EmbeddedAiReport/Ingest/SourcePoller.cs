@@ -43,8 +43,9 @@ public sealed class SourcePoller(
     /// <param name="pollBudget">Time the whole poll may take; null: the source's <c>budget</c>, else <see cref="FetchingOptions.PollBudget"/>.</param>
     /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own (<c>poll</c> tries them all).</param>
     /// <param name="onRead">Called once the source has been read and its entries prepared, before they wait for the writer.</param>
+    /// <param name="due">A scheduled poll: the time its firing was due, from which a failure's pause counts (else the poll's start).</param>
     public async Task<PollResult> PollAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null, bool respectPauses = false,
-        Action? onRead = null)
+        Action? onRead = null, DateTimeOffset? due = null)
     {
         // Every request, retry and wait of this poll shares one budget; what was read before it ran out is still stored.
         using var budget = new PollBudget(pollBudget ?? source.PollBudget ?? fetching.Value.PollBudget, timeProvider, cancellationToken);
@@ -63,7 +64,7 @@ public sealed class SourcePoller(
         if (error is not null)
         {
             var failuresInARow = ((await store.GetHealthAsync(source.Id, cancellationToken))?.ConsecutiveFailures ?? 0) + 1;
-            pausedUntil = timeProvider.GetUtcNow() + FailureBackoff.After(failuresInARow, read.RetryAfter, fetching.Value);
+            pausedUntil = FailureBackoff.Until(due ?? started, timeProvider.GetUtcNow(), failuresInARow, read.RetryAfter, fetching.Value);
         }
         var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, read.LastStatus, read.Bytes, writes.Count, error, read.Validators,
             pausedUntil, warning, requestHealth);
@@ -174,8 +175,15 @@ public sealed class SourcePoller(
     /// A scheduled poll: skipped (null) while the source is paused after failures (backoff or the server's Retry-After),
     /// otherwise <see cref="PollGuardedAsync"/>. Manual polls (<c>poll</c>) ignore pauses.
     /// </summary>
+    /// <remarks>
+    /// The pause is judged at <paramref name="due"/>, the time the firing was due, and a failure's pause counts from it too
+    /// (<see cref="FailureBackoff.Until"/>): a source whose schedule fires every 5 minutes and that failed once is polled at
+    /// the next firing after a 5-minute pause. Counted from the failed answer and judged when the firing ran, that pause
+    /// ended a moment after the next firing, which was skipped, so the pause lasted two intervals.
+    /// </remarks>
+    /// <param name="due">When the schedule's firing was due; null: now.</param>
     /// <exception cref="DatabaseFailureException">The database failed (<see cref="ReportDatabase.IsUnavailable"/>).</exception>
-    public async Task<PollResult?> PollIfDueAsync(SourceDefinition source, CancellationToken cancellationToken)
+    public async Task<PollResult?> PollIfDueAsync(SourceDefinition source, CancellationToken cancellationToken, DateTimeOffset? due = null)
     {
         SourceHealth? health;
         try
@@ -186,12 +194,12 @@ public sealed class SourcePoller(
         {
             throw DatabaseFailed(ex);
         }
-        if (health?.PausedUntil is { } until && until > timeProvider.GetUtcNow())
+        if (health?.PausedUntil is { } until && until > (due ?? timeProvider.GetUtcNow()))
         {
             logger.Paused(source.Id, until, health.ConsecutiveFailures);
             return null;
         }
-        var result = await PollGuardedAsync(source, cancellationToken, respectPauses: true);
+        var result = await PollGuardedAsync(source, cancellationToken, respectPauses: true, due: due);
         if (result.Failed) logger.PollFailed(source.Id, result.Error!);
         return result;
     }
@@ -199,11 +207,11 @@ public sealed class SourcePoller(
     /// <summary>Polls one source; an unexpected exception (a bug) becomes a failed result.</summary>
     /// <exception cref="DatabaseFailureException">The database failed (<see cref="ReportDatabase.IsUnavailable"/>): nothing of this poll was stored.</exception>
     public async Task<PollResult> PollGuardedAsync(SourceDefinition source, CancellationToken cancellationToken, TimeSpan? pollBudget = null,
-        bool respectPauses = false, Action? onRead = null)
+        bool respectPauses = false, Action? onRead = null, DateTimeOffset? due = null)
     {
         try
         {
-            return await PollAsync(source, cancellationToken, pollBudget, respectPauses, onRead);
+            return await PollAsync(source, cancellationToken, pollBudget, respectPauses, onRead, due);
         }
         catch (Exception ex) when (database.IsUnavailable(ex))
         {

@@ -15,4 +15,14 @@ public static class FailureBackoff
         var backoff = TimeSpan.FromSeconds(Math.Min(doubled, options.MaxFailureBackoff.TotalSeconds));
         return retryAfter is { } wait && wait > backoff ? wait : backoff;
     }
+
+    /// <summary>
+    /// When the pause of a source that failed ends: <see cref="After"/> counted from <paramref name="from"/> (the firing
+    /// that failed, or the poll's start), except that the server's Retry-After counts from its answer (<paramref name="answered"/>).
+    /// </summary>
+    public static DateTimeOffset Until(DateTimeOffset from, DateTimeOffset answered, int failuresInARow, TimeSpan? retryAfter, FetchingOptions options)
+    {
+        var backoff = from + After(failuresInARow, null, options);
+        return retryAfter is { } wait && answered + wait > backoff ? answered + wait : backoff;
+    }
 }

@@ -72,6 +72,34 @@ public abstract class DowntimeTests : LoopbackTest
         Assert.All(NextFireTimes(), next => Assert.True(next > clock.GetUtcNow(), $"a trigger is still due at {next:o}"));
     }
 
+    [Fact]
+    public async Task Restart_SecondsAfterTheExportWasDue_WritesTheMissedDraftOnce()
+    {
+        // The soak run's kill -9: down from a little before the export time to 30 s after it, less than Quartz's misfire
+        // threshold (1 min). The stored trigger is replaced at start, so without the catch-up the week had no draft.
+        var config = Folder.ConfigWithSources(Sources(Server, ("weekly-feed", "7d")));
+        var drafts = Daemon.Prepare(_database.Configure(config));
+        var database = _database.SqlitePath;
+        var clock = new FakeTimeProvider(Friday);
+        await using (var first = Daemon.Start(config, database, clock))
+        {
+            await first.WaitForAsync(2001, "weekly-feed");
+            Assert.Equal(0, (await first.StopAsync()).ExitCode);
+        }
+
+        // Friday 10:00 Shanghai + 3 days − 1 hour = Monday 09:00, the default Report:ExportSchedule; 30 s later.
+        clock.Advance(TimeSpan.FromDays(3) - TimeSpan.FromHours(1) + TimeSpan.FromSeconds(30));
+        await using var second = Daemon.Start(config, database, clock);
+        var missed = await second.WaitForAsync(4106, patience: TimeSpan.FromSeconds(15));
+        var exported = await second.WaitForAsync(4001, patience: TimeSpan.FromSeconds(15));
+        Assert.Equal(0, (await second.StopAsync()).ExitCode);
+
+        Assert.Contains("The weekly export due at 2020-11-23T01:00:00.0000000+00:00 was missed", missed);
+        Assert.Contains("2020-W47", exported);
+        Assert.Single(second.Logs.Lines, l => l.EventId == 4001);
+        Assert.Contains("嵌入式AI简报", File.ReadAllText(Path.Combine(drafts, "2020-W47.md")));
+    }
+
     [Theory]
     [InlineData("job data")]
     [InlineData("job class")]

@@ -53,12 +53,13 @@ internal sealed class PostgresDialect : SqlDialect
         {
             return $"not a PostgreSQL connection string ({ex.Message})";
         }
-        catch (KeyNotFoundException)
+        catch (KeyNotFoundException ex)
         {
             // Npgsql drops a keyword given an empty value (`Pasword=`), and throws this, naming nothing, for one it does not know.
             var known = new NpgsqlConnectionStringBuilder();
-            var unknown = new EmptyKeywords { ConnectionString = connectionString }.Names.First(k => !known.ContainsKey(k));
-            return $"not a PostgreSQL connection string (unknown keyword '{unknown}')";
+            return new EmptyKeywords { ConnectionString = connectionString }.Names.FirstOrDefault(k => !known.ContainsKey(k)) is { } unknown
+                ? $"not a PostgreSQL connection string (unknown keyword '{unknown}')"
+                : $"not a PostgreSQL connection string ({ex.Message})";
         }
     }
 

@@ -42,7 +42,8 @@ public static class TrainingFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
-            return (entries, $"{path}: line {lineNumber}: {ex.Message}");
+            // Not opened (missing, a folder, a mode this user may not read): no line to name.
+            return (entries, lineNumber == 0 ? $"{path}: cannot be read: {ex.Message}" : $"{path}: line {lineNumber}: {ex.Message}");
         }
     }
 
@@ -61,7 +62,11 @@ public static class TrainingFiles
             }
             return (entries, null);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ([], $"{path}: cannot be read: {ex.Message}");
+        }
+        catch (JsonException ex)
         {
             return ([], $"{path}: expected a JSON list of [title, summary] pairs: {ex.Message}");
         }

@@ -48,4 +48,17 @@ public sealed class TrainingFilesTests : IDisposable
         Assert.StartsWith($"{path}: pair 2: expected [title, summary]", problem);
         Assert.Empty(entries);
     }
+
+    // A file that is not there is said so, not as a JSON problem at "line 0" or a list of pairs the file should have held.
+    [Fact]
+    public void Read_MissingFile_SaysItCannotBeRead()
+    {
+        var path = _folder.File("missing.jsonl");
+
+        var (_, flood) = TrainingFiles.ReadFlood(path);
+        var (_, offTopic) = TrainingFiles.ReadOffTopic(path);
+
+        Assert.StartsWith($"{path}: cannot be read: Could not find file", flood);
+        Assert.StartsWith($"{path}: cannot be read: Could not find file", offTopic);
+    }
 }

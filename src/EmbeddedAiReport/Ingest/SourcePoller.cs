@@ -53,18 +53,19 @@ public sealed class SourcePoller(
         var started = timeProvider.GetUtcNow();
         var clock = Stopwatch.StartNew();
 
-        var read = await reader.ReadAsync(source, budget, respectPauses, started, cancellationToken);
+        var read = await reader.ReadAsync(source, budget, respectPauses, started, cancellationToken, due);
         var (entries, pagesLeft) = await FilterAndEnrichAsync(kind, source, read.Entries, budget, cancellationToken);
         // Classified and fingerprinted here, in parallel with other sources, rather than in the writer every poll waits for.
         var writes = entries.Select(e => classifier.Classify(e, source, kind.DefaultSection)).ToList();
         var prepared = writes.Select(writer.Prepare).ToList();
 
-        var (error, warning, requestHealth) = read.Summarize(fetching.Value);
+        var answered = timeProvider.GetUtcNow();
+        var (error, warning, requestHealth) = read.Summarize(fetching.Value, answered);
         DateTimeOffset? pausedUntil = null;
         if (error is not null)
         {
             var failuresInARow = ((await store.GetHealthAsync(source.Id, cancellationToken))?.ConsecutiveFailures ?? 0) + 1;
-            pausedUntil = FailureBackoff.Until(due ?? started, timeProvider.GetUtcNow(), failuresInARow, read.RetryAfter, fetching.Value);
+            pausedUntil = FailureBackoff.Until(due ?? started, answered, failuresInARow, read.RetryAfter, fetching.Value);
         }
         var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, read.LastStatus, read.Bytes, writes.Count, error, read.Validators,
             pausedUntil, warning, requestHealth);

@@ -1,5 +1,6 @@
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Sources;
@@ -56,6 +57,67 @@ public sealed class SourcePollerTests() : LoopbackTest(new TestServices())
         Assert.Null(early);
         Assert.NotNull(next);
         Assert.Equal(2, Server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task PollIfDueAsync_AccountPausedAsLongAsTheSchedulesInterval_IsAskedAtTheNextFiring()
+    {
+        // As above for one account of a mirror: it fails at a firing (its server answering 2 s after the firing), paused
+        // for Fetching:FailureBackoff (5 min) from the firing; the firing 5 minutes later (run 50 ms late) asks it again.
+        Server.MapFile("feeds/alive.rss", FaultFeeds.Healthy(1, "alive"));
+        Server.Map("feeds/dead.rss", context =>
+        {
+            Services.Clock.Advance(TimeSpan.FromSeconds(2));
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        });
+        var source = Assert.Single(Services.Sources($$"""
+            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "accounts": ["alive", "dead"], "allowPrivateNetwork": true}]}
+            """));
+        var poller = Services.Get<SourcePoller>();
+        var due = Services.Clock.GetUtcNow();
+        var interval = TimeSpan.FromMinutes(5);
+        int DeadRequests() => Server.Requests.Count(r => r.PathAndQuery == "/feeds/dead.rss");
+
+        Services.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        await poller.PollIfDueAsync(source, CancellationToken.None, due);
+        var pausedUntil = (await Services.Get<SourceStore>().GetRequestHealthAsync("mirror", CancellationToken.None))["dead"].PausedUntil;
+        Services.Clock.SetUtcNow(due + interval - TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(50));
+        var early = await poller.PollIfDueAsync(source, CancellationToken.None, due + interval - TimeSpan.FromMinutes(1));
+        var afterEarly = DeadRequests();
+        Services.Clock.SetUtcNow(due + interval + TimeSpan.FromMilliseconds(50));
+        var next = await poller.PollIfDueAsync(source, CancellationToken.None, due + interval);
+
+        Assert.Equal(due + interval, pausedUntil);
+        Assert.StartsWith("1 of 2 requests failing: dead: paused until", early?.Warning);
+        Assert.Equal(1, afterEarly);
+        Assert.StartsWith($"1 of 2 requests failing: {Server.Url("feeds/dead.rss")}: HTTP 404", next?.Warning);
+        Assert.Equal(2, DeadRequests());
+    }
+
+    [Fact]
+    public async Task PollIfDueAsync_AccountAskingForALongerRetryAfter_IsPausedFromItsAnswer()
+    {
+        // A Retry-After of 10 minutes (longer than Fetching:MaxRetryAfter, so not waited) answered 2 s after the firing ran.
+        Server.MapFile("feeds/alive.rss", FaultFeeds.Healthy(1, "alive"));
+        Server.Map("feeds/busy.rss", context =>
+        {
+            Services.Clock.Advance(TimeSpan.FromSeconds(2));
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "600";
+            return Task.CompletedTask;
+        });
+        var source = Assert.Single(Services.Sources($$"""
+            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "accounts": ["alive", "busy"], "allowPrivateNetwork": true}]}
+            """));
+        var due = Services.Clock.GetUtcNow();
+
+        Services.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        await Services.Get<SourcePoller>().PollIfDueAsync(source, CancellationToken.None, due);
+        var requests = await Services.Get<SourceStore>().GetRequestHealthAsync("mirror", CancellationToken.None);
+
+        Assert.Equal(1, Server.Requests.Count(r => r.PathAndQuery == "/feeds/busy.rss"));
+        Assert.Equal(due + TimeSpan.FromMilliseconds(50) + TimeSpan.FromSeconds(2) + TimeSpan.FromMinutes(10), requests["busy"].PausedUntil);
     }
 
     [Fact]

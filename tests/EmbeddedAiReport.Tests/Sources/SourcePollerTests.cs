@@ -62,7 +62,7 @@ public sealed class SourcePollerTests() : LoopbackTest(new TestServices())
     [Fact]
     public async Task PollIfDueAsync_AccountPausedAsLongAsTheSchedulesInterval_IsAskedAtTheNextFiring()
     {
-        // As above for one account of a mirror: it fails at a firing (its server answering 2 s after the firing), paused
+        // As above for one account of a mirror: it fails at a firing that ran 1 s late (its server answering 2 s later), paused
         // for Fetching:FailureBackoff (5 min) from the firing; the firing 5 minutes later (run 50 ms late) asks it again.
         Server.MapFile("feeds/alive.rss", FaultFeeds.Healthy(1, "alive"));
         Server.Map("feeds/dead.rss", context =>
@@ -79,7 +79,7 @@ public sealed class SourcePollerTests() : LoopbackTest(new TestServices())
         var interval = TimeSpan.FromMinutes(5);
         int DeadRequests() => Server.Requests.Count(r => r.PathAndQuery == "/feeds/dead.rss");
 
-        Services.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        Services.Clock.Advance(TimeSpan.FromSeconds(1));
         await poller.PollIfDueAsync(source, CancellationToken.None, due);
         var pausedUntil = (await Services.Get<SourceStore>().GetRequestHealthAsync("mirror", CancellationToken.None))["dead"].PausedUntil;
         Services.Clock.SetUtcNow(due + interval - TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(50));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
@@ -39,6 +40,9 @@ public sealed class SourcePoller(
     /// Only <c>poll</c> reads many sources at once; the daemon's scheduled polls each stand alone.
     /// </remarks>
     internal const int WaitingPerSlot = 4;
+
+    /// <summary>The end of each source's pause that <see cref="PollIfDueAsync"/> last said it skipped for: each pause is said once.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _pausesSaid = new(StringComparer.Ordinal);
 
     /// <param name="pollBudget">Time the whole poll may take; null: the source's <c>budget</c>, else <see cref="FetchingOptions.PollBudget"/>.</param>
     /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own (<c>poll</c> tries them all).</param>
@@ -181,6 +185,7 @@ public sealed class SourcePoller(
     /// (<see cref="FailureBackoff.Until"/>): a source whose schedule fires every 5 minutes and that failed once is polled at
     /// the next firing after a 5-minute pause. Counted from the failed answer and judged when the firing ran, that pause
     /// ended a moment after the next firing, which was skipped, so the pause lasted two intervals.
+    /// The skip is logged at the first firing of a pause only (a new failure's pause is a new one), not every firing of it.
     /// </remarks>
     /// <param name="due">When the schedule's firing was due; null: now.</param>
     /// <exception cref="DatabaseFailureException">The database failed (<see cref="ReportDatabase.IsUnavailable"/>).</exception>
@@ -197,7 +202,8 @@ public sealed class SourcePoller(
         }
         if (health?.PausedUntil is { } until && until > (due ?? timeProvider.GetUtcNow()))
         {
-            logger.Paused(source.Id, until, health.ConsecutiveFailures);
+            if (_pausesSaid.GetValueOrDefault(source.Id) != until) logger.Paused(source.Id, until, health.ConsecutiveFailures);
+            _pausesSaid[source.Id] = until;
             return null;
         }
         var result = await PollGuardedAsync(source, cancellationToken, respectPauses: true, due: due);

@@ -2,11 +2,21 @@ using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EmbeddedAiReport.Tests.Sources;
 
-public sealed class SourcePollerTests() : LoopbackTest(new TestServices())
+public sealed class SourcePollerTests : LoopbackTest
 {
+    private readonly CapturingLoggerProvider _logs;
+
+    public SourcePollerTests() : this(new CapturingLoggerProvider())
+    {
+    }
+
+    private SourcePollerTests(CapturingLoggerProvider logs) : base(new TestServices(configure: s => s.AddSingleton<ILoggerProvider>(logs))) => _logs = logs;
+
     [Fact]
     public async Task PollIfDueAsync_PausedAfterAFailure_SkipsWithoutARequestUntilThePauseEnds()
     {
@@ -57,6 +67,29 @@ public sealed class SourcePollerTests() : LoopbackTest(new TestServices())
         Assert.Null(early);
         Assert.NotNull(next);
         Assert.Equal(2, Server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task PollIfDueAsync_FiringsSkippedInOnePause_SayItOnce()
+    {
+        // A source polled every minute fails at 12:00 (paused 5 min, Fetching:FailureBackoff), is skipped at 12:01–12:04, fails
+        // again at 12:05 (paused 10 min, doubled) and is skipped at 12:06 and 12:07: one line for each pause.
+        Server.Map("feed.xml", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var poller = Services.Get<SourcePoller>();
+        var start = Services.Clock.GetUtcNow();
+
+        foreach (var minute in Enumerable.Range(0, 8))
+        {
+            Services.Clock.SetUtcNow(start + TimeSpan.FromMinutes(minute));
+            await poller.PollIfDueAsync(source, CancellationToken.None, start + TimeSpan.FromMinutes(minute));
+        }
+
+        Assert.Equal(2, Server.Requests.Count);
+        Assert.Equal(
+            [$"Skipped s: paused until {start.AddMinutes(5):u} after 1 failed polls in a row", $"Skipped s: paused until {start.AddMinutes(15):u} after 2 failed polls in a row"],
+            _logs.Lines.Where(l => l.EventId == 2006).Select(l => l.Message));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace EmbeddedAiReport.Worker.Http;
 /// <remarks>
 /// Only sources (and accounts, repos) in sources.json now are listed: a removed one's stored health stays in the database
 /// (history), unshown and uncounted. The next poll comes from the persistent job store, so the <c>sources</c> command
-/// shows it too while the daemon runs elsewhere.
+/// shows it too while the daemon runs elsewhere; for a paused source it is the first firing at or after the pause's end.
 /// </remarks>
 internal sealed class SourceStatuses(SourceStore store, SchedulerTables schedules, SourceCatalog catalog, LoadedConfig config, TimeProvider timeProvider)
 {
@@ -19,11 +19,16 @@ internal sealed class SourceStatuses(SourceStore store, SchedulerTables schedule
         var now = timeProvider.GetUtcNow();
         var zone = config.Draft.Zone();
         return config.Current.Sources
-            .Select(s => SourceStatus.Of(s, health.GetValueOrDefault(s.Id), catalog.Kinds.GetValueOrDefault(s.Kind), now, zone) with
-            {
-                NextPoll = s.Enabled ? next.GetValueOrDefault(s.Id) is { } at && at != default ? at : null : null,
-            })
+            .Select(s => SourceStatus.Of(s, health.GetValueOrDefault(s.Id), catalog.Kinds.GetValueOrDefault(s.Kind), now, zone))
+            .Select(status => status with { NextPoll = NextPoll(status, next.GetValueOrDefault(status.Source.Id), zone) })
             .ToList();
+    }
+
+    // The next firing that polls: a paused source's firings before its pause ends are skipped.
+    private static DateTimeOffset? NextPoll(SourceStatus status, DateTimeOffset next, TimeZoneInfo zone)
+    {
+        if (!status.Source.Enabled || next == default) return null;
+        return status.PausedUntil is { } until ? Schedules.FirstFiringFrom(status.Source.Schedule, next, until, zone) : next;
     }
 
     /// <summary>The health of each request a source with several (accounts, repos) is configured to make, by label.</summary>

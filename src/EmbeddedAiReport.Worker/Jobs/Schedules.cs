@@ -52,6 +52,23 @@ internal static class Schedules
         return last;
     }
 
+    /// <summary>
+    /// The first firing of <paramref name="schedule"/> at or after <paramref name="from"/>, given its next one
+    /// <paramref name="next"/> (an interval's firings are <paramref name="next"/> plus whole intervals); null when a cron has none.
+    /// </summary>
+    /// <remarks>A paused source's next poll: the firings due before its pause ends are skipped (<c>SourcePoller.PollIfDueAsync</c>).</remarks>
+    public static DateTimeOffset? FirstFiringFrom(string schedule, DateTimeOffset next, DateTimeOffset from, TimeZoneInfo zone)
+    {
+        if (next >= from) return next;
+        if (Duration.TryParse(schedule) is { } interval)
+            return next + TimeSpan.FromTicks(((from - next).Ticks + interval.Ticks - 1) / interval.Ticks * interval.Ticks);
+        // A cron's times are whole seconds and the next one after a time is at least a second later: start a second early.
+        var expression = new CronExpression(schedule, zone);
+        var firing = expression.GetNextValidTimeAfter(from - TimeSpan.FromSeconds(1));
+        while (firing is { } at && at < from) firing = expression.GetNextValidTimeAfter(at);
+        return firing;
+    }
+
     /// <summary>The firing as scheduled: a recovered firing (its daemon died during the poll) stands for the one it replaces.</summary>
     public static (string Trigger, DateTimeOffset? Due) Original(IJobExecutionContext context)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
@@ -40,6 +41,9 @@ public sealed class SourcePoller(
     /// </remarks>
     internal const int WaitingPerSlot = 4;
 
+    /// <summary>The end of each source's pause that <see cref="PollIfDueAsync"/> last said it skipped for: each pause is said once.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _pausesSaid = new(StringComparer.Ordinal);
+
     /// <param name="pollBudget">Time the whole poll may take; null: the source's <c>budget</c>, else <see cref="FetchingOptions.PollBudget"/>.</param>
     /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own (<c>poll</c> tries them all).</param>
     /// <param name="onRead">Called once the source has been read and its entries prepared, before they wait for the writer.</param>
@@ -53,18 +57,19 @@ public sealed class SourcePoller(
         var started = timeProvider.GetUtcNow();
         var clock = Stopwatch.StartNew();
 
-        var read = await reader.ReadAsync(source, budget, respectPauses, started, cancellationToken);
+        var read = await reader.ReadAsync(source, budget, respectPauses, started, cancellationToken, due);
         var (entries, pagesLeft) = await FilterAndEnrichAsync(kind, source, read.Entries, budget, cancellationToken);
         // Classified and fingerprinted here, in parallel with other sources, rather than in the writer every poll waits for.
         var writes = entries.Select(e => classifier.Classify(e, source, kind.DefaultSection)).ToList();
         var prepared = writes.Select(writer.Prepare).ToList();
 
-        var (error, warning, requestHealth) = read.Summarize(fetching.Value);
+        var answered = timeProvider.GetUtcNow();
+        var (error, warning, requestHealth) = read.Summarize(fetching.Value, answered);
         DateTimeOffset? pausedUntil = null;
         if (error is not null)
         {
             var failuresInARow = ((await store.GetHealthAsync(source.Id, cancellationToken))?.ConsecutiveFailures ?? 0) + 1;
-            pausedUntil = FailureBackoff.Until(due ?? started, timeProvider.GetUtcNow(), failuresInARow, read.RetryAfter, fetching.Value);
+            pausedUntil = FailureBackoff.Until(due ?? started, answered, failuresInARow, read.RetryAfter, fetching.Value);
         }
         var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, read.LastStatus, read.Bytes, writes.Count, error, read.Validators,
             pausedUntil, warning, requestHealth);
@@ -180,6 +185,7 @@ public sealed class SourcePoller(
     /// (<see cref="FailureBackoff.Until"/>): a source whose schedule fires every 5 minutes and that failed once is polled at
     /// the next firing after a 5-minute pause. Counted from the failed answer and judged when the firing ran, that pause
     /// ended a moment after the next firing, which was skipped, so the pause lasted two intervals.
+    /// The skip is logged at the first firing of a pause only (a new failure's pause is a new one), not every firing of it.
     /// </remarks>
     /// <param name="due">When the schedule's firing was due; null: now.</param>
     /// <exception cref="DatabaseFailureException">The database failed (<see cref="ReportDatabase.IsUnavailable"/>).</exception>
@@ -196,7 +202,8 @@ public sealed class SourcePoller(
         }
         if (health?.PausedUntil is { } until && until > (due ?? timeProvider.GetUtcNow()))
         {
-            logger.Paused(source.Id, until, health.ConsecutiveFailures);
+            if (_pausesSaid.GetValueOrDefault(source.Id) != until) logger.Paused(source.Id, until, health.ConsecutiveFailures);
+            _pausesSaid[source.Id] = until;
             return null;
         }
         var result = await PollGuardedAsync(source, cancellationToken, respectPauses: true, due: due);

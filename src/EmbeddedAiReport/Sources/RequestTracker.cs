@@ -12,27 +12,28 @@ internal sealed class RequestTracker
 {
     private readonly Dictionary<string, RequestHealth> _stored;
     private readonly bool _respectPauses;
-    private readonly DateTimeOffset _now;
+    private readonly DateTimeOffset _due;
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
     private readonly List<string> _paused = [];
     private readonly List<string> _warnings = [];
     private readonly int _labelled;
     private bool _sourceWide;
 
-    private RequestTracker(IReadOnlyDictionary<string, RequestHealth> stored, int labelled, bool respectPauses, DateTimeOffset now)
+    private RequestTracker(IReadOnlyDictionary<string, RequestHealth> stored, int labelled, bool respectPauses, DateTimeOffset due)
     {
         _stored = new(stored, StringComparer.Ordinal);
         _labelled = labelled;
         _respectPauses = respectPauses;
-        _now = now;
+        _due = due;
     }
 
+    /// <param name="due">When the poll's firing was due (else when the poll started): pauses are judged at it, and a failure's pause counts from it.</param>
     public static async Task<RequestTracker> LoadAsync(SourceStore store, SourceDefinition source, IReadOnlyList<SourceRequest> requests,
-        bool respectPauses, DateTimeOffset now, CancellationToken cancellationToken)
+        bool respectPauses, DateTimeOffset due, CancellationToken cancellationToken)
     {
         var labelled = requests.Count(r => r.Label is not null);
         var stored = labelled > 1 ? await store.GetRequestHealthAsync(source.Id, cancellationToken) : new Dictionary<string, RequestHealth>();
-        return new RequestTracker(stored, labelled, respectPauses, now);
+        return new RequestTracker(stored, labelled, respectPauses, due);
     }
 
     private bool PerRequest => _labelled > 1;
@@ -41,7 +42,7 @@ internal sealed class RequestTracker
     public bool Skip(SourceRequest request)
     {
         if (!PerRequest || !_respectPauses || request.Label is not { } label) return false;
-        if (_stored.GetValueOrDefault(label)?.PausedUntil is not { } until || until <= _now) return false;
+        if (_stored.GetValueOrDefault(label)?.PausedUntil is not { } until || until <= _due) return false;
         _paused.Add($"{label}: paused until {until:u} after: {_stored[label].Error}");
         return true;
     }
@@ -59,8 +60,9 @@ internal sealed class RequestTracker
     public void Warn(string warning) => _warnings.Add(warning);
 
     /// <summary>The source's error (null unless every request failed), its warning, and each request's new health.</summary>
+    /// <param name="answered">When the poll's answers were in: a Retry-After counts from it (<see cref="FailureBackoff.Until"/>).</param>
     public (string? Error, string? Warning, IReadOnlyList<RequestHealth> Requests) Summarize(IReadOnlyList<string> errors, TimeSpan? retryAfter,
-        FetchingOptions options)
+        DateTimeOffset answered, FetchingOptions options)
     {
         var warnings = new List<string>(_warnings);
         if (!PerRequest || _sourceWide)
@@ -76,7 +78,7 @@ internal sealed class RequestTracker
                 continue;
             }
             var failures = (_stored.GetValueOrDefault(label)?.ConsecutiveFailures ?? 0) + 1;
-            var until = _now + FailureBackoff.After(failures, retryAfter, options);
+            var until = FailureBackoff.Until(_due, answered, failures, retryAfter, options);
             requests.Add(new RequestHealth(label, string.Join("; ", own), failures, until));
             failed.Add(string.Join("; ", own));
         }

@@ -29,9 +29,10 @@ public sealed record SourceRead(
     /// Location, a charset, a parser's complaint about the body), and an ESC or BEL in them would reach the operator's
     /// terminal through <c>poll</c>, <c>sources</c> and the log.
     /// </remarks>
-    public (string? Error, string? Warning, IReadOnlyList<RequestHealth> Requests) Summarize(FetchingOptions options)
+    /// <param name="answered">When the answers were in: a failing request's Retry-After counts from it.</param>
+    public (string? Error, string? Warning, IReadOnlyList<RequestHealth> Requests) Summarize(FetchingOptions options, DateTimeOffset answered)
     {
-        var (error, warning, requests) = Tracker?.Summarize(Errors, RetryAfter, options) ?? (Errors.Count == 0 ? null : string.Join("; ", Errors), null, []);
+        var (error, warning, requests) = Tracker?.Summarize(Errors, RetryAfter, answered, options) ?? (Errors.Count == 0 ? null : string.Join("; ", Errors), null, []);
         return (OneLine(error), OneLine(warning), requests.Select(r => r with { Error = OneLine(r.Error) }).ToList());
     }
 

@@ -21,9 +21,10 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
     internal const int MaxCatchUpPages = 3;
 
     /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own.</param>
-    /// <param name="started">When the poll started (request pauses are judged against it).</param>
+    /// <param name="started">When the poll started.</param>
+    /// <param name="due">A scheduled poll: when its firing was due, at which request pauses are judged and from which a failing request's pause counts (else <paramref name="started"/>).</param>
     public async Task<SourceRead> ReadAsync(SourceDefinition source, PollBudget budget, bool respectPauses, DateTimeOffset started,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, DateTimeOffset? due = null)
     {
         var kind = catalog.Kinds[source.Kind];
         // Asking without the source's credentials would only earn a 401 (or a login page parsed as a feed): fail, naming the variable.
@@ -31,7 +32,7 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
             return new SourceRead([], unusable, null, 0, false, null, new Dictionary<string, HttpValidators>());
         var validators = await store.GetValidatorsAsync(source.Id, cancellationToken);
         var requests = SourceHeaders.Apply(kind.Requests(source), SourceHeaders.Resolve(source));
-        var tracker = await RequestTracker.LoadAsync(store, source, requests, respectPauses, started, cancellationToken);
+        var tracker = await RequestTracker.LoadAsync(store, source, requests, respectPauses, due ?? started, cancellationToken);
         var read = new Reading(kind, source, budget, tracker, validators, started);
         foreach (var request in requests)
         {

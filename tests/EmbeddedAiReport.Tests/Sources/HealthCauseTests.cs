@@ -149,6 +149,32 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
         Assert.Matches(@"^hourly\s+feed\s+ok\s+2  2020-11-20 10:00:00 \+08:00\s+0  2020-11-20 11:00:00 \+08:00\s*$", line);
     }
 
+    [Fact]
+    public async Task SourcesCommand_APausedSource_ShowsTheFirstFiringAtOrAfterThePausesEnd()
+    {
+        // The daemon starts at 10:00 (+08:00) and polls the new source at once; it fails (404) and is paused 5 minutes
+        // (Fetching:FailureBackoff) from that firing, until 10:05. Every 2 minutes from the start, the firings at 10:02 and
+        // 10:04 fall in the pause and are skipped; 10:06 polls. (A cron's case: SchedulesTests.)
+        using var directory = new TempDirectory();
+        Server.Map("gone.xml", context => { context.Response.StatusCode = 404; return Task.CompletedTask; });
+        var config = directory.ConfigWithSources($$"""
+            {"sources": [{"id": "gone", "kind": "feed", "url": "{{Server.Url("gone.xml")}}", "schedule": "2m", "allowPrivateNetwork": true}]}
+            """);
+        Daemon.Prepare(config);
+        var database = directory.File("report.db");
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero));
+        await using (var daemon = Daemon.Start(config, database, clock))
+        {
+            await daemon.WaitForAsync(2003, "gone");
+            await daemon.StopAsync();
+        }
+
+        var result = await CliRunner.RunAsync(s => s.AddSingleton<TimeProvider>(clock), "sources", "--config", config, "--db", database);
+
+        var line = result.Out.Split('\n').Single(l => l.StartsWith("gone "));
+        Assert.Matches(@"^gone\s+feed\s+failing\s+0  -\s+1  2020-11-20 10:06:00 \+08:00 .*: HTTP 404 .*\(paused until 2020-11-20 10:05:00 \+08:00\)\s*$", line);
+    }
+
     private SourceStatus Status(SourceDefinition source, SourceHealth? health) =>
         SourceStatus.Of(source, health, Services.Get<SourceCatalog>().Kinds[source.Kind], Services.Clock.GetUtcNow(), Shanghai);
 

@@ -1,11 +1,22 @@
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EmbeddedAiReport.Tests.Sources;
 
-public sealed class SourcePollerTests() : LoopbackTest(new TestServices())
+public sealed class SourcePollerTests : LoopbackTest
 {
+    private readonly CapturingLoggerProvider _logs;
+
+    public SourcePollerTests() : this(new CapturingLoggerProvider())
+    {
+    }
+
+    private SourcePollerTests(CapturingLoggerProvider logs) : base(new TestServices(configure: s => s.AddSingleton<ILoggerProvider>(logs))) => _logs = logs;
+
     [Fact]
     public async Task PollIfDueAsync_PausedAfterAFailure_SkipsWithoutARequestUntilThePauseEnds()
     {
@@ -56,6 +67,90 @@ public sealed class SourcePollerTests() : LoopbackTest(new TestServices())
         Assert.Null(early);
         Assert.NotNull(next);
         Assert.Equal(2, Server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task PollIfDueAsync_FiringsSkippedInOnePause_SayItOnce()
+    {
+        // A source polled every minute fails at 12:00 (paused 5 min, Fetching:FailureBackoff), is skipped at 12:01–12:04, fails
+        // again at 12:05 (paused 10 min, doubled) and is skipped at 12:06 and 12:07: one line for each pause.
+        Server.Map("feed.xml", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var poller = Services.Get<SourcePoller>();
+        var start = Services.Clock.GetUtcNow();
+
+        foreach (var minute in Enumerable.Range(0, 8))
+        {
+            Services.Clock.SetUtcNow(start + TimeSpan.FromMinutes(minute));
+            await poller.PollIfDueAsync(source, CancellationToken.None, start + TimeSpan.FromMinutes(minute));
+        }
+
+        Assert.Equal(2, Server.Requests.Count);
+        Assert.Equal(
+            [$"Skipped s: paused until {start.AddMinutes(5):u} after 1 failed polls in a row", $"Skipped s: paused until {start.AddMinutes(15):u} after 2 failed polls in a row"],
+            _logs.Lines.Where(l => l.EventId == 2006).Select(l => l.Message));
+    }
+
+    [Fact]
+    public async Task PollIfDueAsync_AccountPausedAsLongAsTheSchedulesInterval_IsAskedAtTheNextFiring()
+    {
+        // As above for one account of a mirror: it fails at a firing that ran 1 s late (its server answering 2 s later), paused
+        // for Fetching:FailureBackoff (5 min) from the firing; the firing 5 minutes later (run 50 ms late) asks it again.
+        Server.MapFile("feeds/alive.rss", FaultFeeds.Healthy(1, "alive"));
+        Server.Map("feeds/dead.rss", context =>
+        {
+            Services.Clock.Advance(TimeSpan.FromSeconds(2));
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        });
+        var source = Assert.Single(Services.Sources($$"""
+            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "accounts": ["alive", "dead"], "allowPrivateNetwork": true}]}
+            """));
+        var poller = Services.Get<SourcePoller>();
+        var due = Services.Clock.GetUtcNow();
+        var interval = TimeSpan.FromMinutes(5);
+        int DeadRequests() => Server.Requests.Count(r => r.PathAndQuery == "/feeds/dead.rss");
+
+        Services.Clock.Advance(TimeSpan.FromSeconds(1));
+        await poller.PollIfDueAsync(source, CancellationToken.None, due);
+        var pausedUntil = (await Services.Get<SourceStore>().GetRequestHealthAsync("mirror", CancellationToken.None))["dead"].PausedUntil;
+        Services.Clock.SetUtcNow(due + interval - TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(50));
+        var early = await poller.PollIfDueAsync(source, CancellationToken.None, due + interval - TimeSpan.FromMinutes(1));
+        var afterEarly = DeadRequests();
+        Services.Clock.SetUtcNow(due + interval + TimeSpan.FromMilliseconds(50));
+        var next = await poller.PollIfDueAsync(source, CancellationToken.None, due + interval);
+
+        Assert.Equal(due + interval, pausedUntil);
+        Assert.StartsWith("1 of 2 requests failing: dead: paused until", early?.Warning);
+        Assert.Equal(1, afterEarly);
+        Assert.StartsWith($"1 of 2 requests failing: {Server.Url("feeds/dead.rss")}: HTTP 404", next?.Warning);
+        Assert.Equal(2, DeadRequests());
+    }
+
+    [Fact]
+    public async Task PollIfDueAsync_AccountAskingForALongerRetryAfter_IsPausedFromItsAnswer()
+    {
+        // A Retry-After of 10 minutes (longer than Fetching:MaxRetryAfter, so not waited) answered 2 s after the firing ran.
+        Server.MapFile("feeds/alive.rss", FaultFeeds.Healthy(1, "alive"));
+        Server.Map("feeds/busy.rss", context =>
+        {
+            Services.Clock.Advance(TimeSpan.FromSeconds(2));
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "600";
+            return Task.CompletedTask;
+        });
+        var source = Assert.Single(Services.Sources($$"""
+            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "accounts": ["alive", "busy"], "allowPrivateNetwork": true}]}
+            """));
+        var due = Services.Clock.GetUtcNow();
+
+        Services.Clock.Advance(TimeSpan.FromMilliseconds(50));
+        await Services.Get<SourcePoller>().PollIfDueAsync(source, CancellationToken.None, due);
+        var requests = await Services.Get<SourceStore>().GetRequestHealthAsync("mirror", CancellationToken.None);
+
+        Assert.Equal(1, Server.Requests.Count(r => r.PathAndQuery == "/feeds/busy.rss"));
+        Assert.Equal(due + TimeSpan.FromMilliseconds(50) + TimeSpan.FromSeconds(2) + TimeSpan.FromMinutes(10), requests["busy"].PausedUntil);
     }
 
     [Fact]

@@ -93,11 +93,14 @@ public sealed class LoadedConfig
             configuration = builder.Build();
             unknownSections.AddRange(ReportSettings.UnknownSections(configuration, AppSettingsFile));
         }
-        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException or UnauthorizedAccessException)   // a mode this user may not read
         {
-            loadProblems.Add(ex.GetBaseException() is System.Text.Json.JsonException syntax
-                ? $"{AppSettingsFile}: not valid JSON: {JsonSyntaxError.Describe(syntax, File.ReadAllText(settingsPath))}"
-                : $"{AppSettingsFile}: {ex.GetBaseException().Message}");
+            loadProblems.Add(ex switch
+            {
+                UnauthorizedAccessException => $"{AppSettingsFile}: cannot be read: {ex.Message}",
+                _ when ex.GetBaseException() is System.Text.Json.JsonException syntax => $"{AppSettingsFile}: not valid JSON: {JsonSyntaxError.Describe(syntax, File.ReadAllText(settingsPath))}",
+                _ => $"{AppSettingsFile}: {ex.GetBaseException().Message}",
+            });
             configuration = new ConfigurationBuilder().AddEnvironmentVariables("EAIR_").Build();
         }
         var (durations, durationProblems) = DurationSettings.Read(configuration, AppSettingsFile);

@@ -21,11 +21,17 @@ internal static class FileArgument
     /// the database itself, or the -wal or -shm SQLite keeps beside it, and writing replaces it (under a running daemon too).
     /// Null when it is another file, or the database is PostgreSQL.
     /// </summary>
+    /// <remarks>
+    /// An existing file is compared by identity (device and inode), so that a symlink or hard link to the database, or a path
+    /// through a linked folder, is caught as well as the database's own path.
+    /// </remarks>
     public static string? ReplacesDatabase(string path, LoadedConfig config)
     {
         if (config.Storage.Provider != StorageProvider.Sqlite) return null;
         var database = Path.GetFullPath(config.Report.Database);
-        return new[] { "", "-wal", "-shm" }.FirstOrDefault(suffix => Path.GetFullPath(path) == database + suffix) is { } own
+        var full = Path.GetFullPath(path);
+        var identity = FileIdentity.Of(full) is { } known && known != FileIdentity.Missing ? known : null;
+        return new[] { "", "-wal", "-shm" }.FirstOrDefault(suffix => full == database + suffix || identity is not null && identity == FileIdentity.Of(database + suffix)) is { } own
             ? $"is {(own.Length == 0 ? "the database itself" : $"the database's {own} file")}: writing there would replace it; choose another file"
             : null;
     }

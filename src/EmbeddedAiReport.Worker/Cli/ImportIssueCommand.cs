@@ -8,10 +8,13 @@ internal static class ImportIssueCommand
     public static async Task<int> RunAsync(CliContext context, string[] files, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
-        var missing = files.Where(f => !File.Exists(f)).ToList();
-        if (files.Length == 0 || missing.Count > 0)
+        var folders = files.Where(Directory.Exists).ToList();
+        var missing = files.Where(f => !File.Exists(f)).Except(folders).ToList();
+        if (files.Length == 0 || missing.Count > 0 || folders.Count > 0)
         {
-            context.Error.WriteLine(files.Length == 0 ? "import-issue: name at least one issue file" : $"import-issue: not found: {string.Join(", ", missing)}");
+            if (files.Length == 0) context.Error.WriteLine("import-issue: name at least one issue file");
+            if (missing.Count > 0) context.Error.WriteLine($"import-issue: not found: {string.Join(", ", missing)}");
+            if (folders.Count > 0) context.Error.WriteLine($"import-issue: a directory, not an issue file: {string.Join(", ", folders)}");
             return ExitCodes.UsageOrConfig;
         }
         await using var app = WorkerHost.BuildCommand(config, configure);

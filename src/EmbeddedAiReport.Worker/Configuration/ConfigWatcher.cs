@@ -6,7 +6,8 @@ namespace EmbeddedAiReport.Worker.Configuration;
 /// <summary>Watches the config folder and reloads it when a file changes; a changed sources.json reschedules what changed.</summary>
 /// <remarks>
 /// Change events only wake the loop; one reload runs at a time and is awaited to the end (rescheduling included), so a
-/// burst of saves costs one reload and nothing runs unobserved. A file with problems is logged and its running value stays.
+/// burst of saves costs one reload and nothing runs unobserved. A file with problems is logged and its running value stays;
+/// a reload that fails is logged too, and the watcher goes on.
 /// </remarks>
 internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler scheduler, TimeProvider timeProvider, ILogger<ConfigWatcher> logger)
     : BackgroundService
@@ -29,6 +30,12 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
         _watcher.Created += (_, _) => _changes.Writer.TryWrite(true);
         _watcher.Renamed += (_, _) => _changes.Writer.TryWrite(true);
         _watcher.Deleted += (_, _) => _changes.Writer.TryWrite(true);
+        // The watcher's buffer overflowed (a burst of changes): which files changed is not known, so reload; the fingerprints tell.
+        _watcher.Error += (_, e) =>
+        {
+            ChangesLost(e.GetException());
+            _changes.Writer.TryWrite(true);
+        };
         _watcher.EnableRaisingEvents = true;
         Watching(config.Directory);
         return base.StartAsync(cancellationToken);
@@ -48,7 +55,15 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
             {
                 await Task.Delay(Settle, timeProvider, stoppingToken);
                 while (_changes.Reader.TryRead(out _)) { }
-                await ReloadAsync(stoppingToken);
+                try
+                {
+                    await ReloadAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // An exception leaving ExecuteAsync would stop the daemon: a reload never does.
+                    ReloadFailed(ex);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -92,6 +107,12 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
 
     [LoggerMessage(EventId = 4117, Level = LogLevel.Warning, Message = "The reloaded configuration has {Count} warning(s): {Warnings}")]
     private partial void ReloadedWithWarnings(int count, string warnings);
+
+    [LoggerMessage(EventId = 4118, Level = LogLevel.Error, Message = "Reloading the config folder failed; the running configuration stays until the next change or restart")]
+    private partial void ReloadFailed(Exception exception);
+
+    [LoggerMessage(EventId = 4119, Level = LogLevel.Warning, Message = "The config folder's watcher lost change events; reloading every file that changed")]
+    private partial void ChangesLost(Exception exception);
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Rescheduling after a sources.json change failed; the previous schedules stay until the next change or restart")]
     private partial void RescheduleFailed(Exception exception);

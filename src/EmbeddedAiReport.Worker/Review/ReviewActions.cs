@@ -31,7 +31,7 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
                 { Published.Count: > 0 } => Bad($"{id}: published in an issue; its status stays"),
                 _ => NoEntry(id),
             },
-            "primary" => await stories.PinPrimaryAsync(id, cancellationToken) ? Done($"{id}: primary of its story") : Bad($"{id}: not in a story, nothing to pin"),
+            "primary" => await PinPrimaryAsync(id, cancellationToken),
             "edit" => await EditAsync(id, form, cancellationToken),
             "section" => await MoveSectionAsync(id, form["section"].ToString(), cancellationToken),
             "up" or "down" or "position" => await PlaceAsync(window.Window, id, action, form, cancellationToken),
@@ -109,6 +109,12 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
 
     private static string Comparable(string text, bool singleLine) =>
         (singleLine ? text.Replace("\r", "").Replace("\n", "") : text.ReplaceLineEndings("\n")).Trim();
+
+    private async Task<Outcome> PinPrimaryAsync(long id, CancellationToken cancellationToken)
+    {
+        if (await stories.PinPrimaryAsync(id, cancellationToken)) return Done($"{id}: primary of its story");
+        return await editor.TextAsync(id, cancellationToken) is null ? NoEntry(id) : Bad($"{id}: not in a story, nothing to pin");
+    }
 
     private async Task<Outcome> MoveSectionAsync(long id, string section, CancellationToken cancellationToken)
     {

@@ -177,6 +177,51 @@ public sealed class CliFileErrorsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("symlink")]
+    [InlineData("hard link")]
+    [InlineData("path through a linked folder")]
+    public async Task Backup_OutIsTheDatabaseByAnotherName_OneLineAndExit2_TheDatabaseStays(string how)
+    {
+        // "Bad input gets a clear error and loses nothing": the full paths differ, the file is the same one (its inode), and
+        // a backup there replaced the database with a copy of itself through the link.
+        var (config, db) = await PolledAsync();
+        var before = await File.ReadAllBytesAsync(db);
+        var other = _directory.File("other");
+        var target = how switch
+        {
+            "symlink" => File.CreateSymbolicLink(_directory.File("link.db"), db).FullName,
+            "hard link" => HardLink(db, _directory.File("hard.db")),
+            _ => Path.Combine(Directory.CreateSymbolicLink(other, Path.GetDirectoryName(db)!).FullName, Path.GetFileName(db)),
+        };
+
+        var result = await CliRunner.RunAsync("backup", "--config", config, "--db", db, "--out", target);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--out {target}: is the database itself: writing there would replace it; choose another file"], Lines(result.Error));
+        Assert.Equal(before, await File.ReadAllBytesAsync(db));
+    }
+
+    private static string HardLink(string existing, string link)
+    {
+        var ln = System.Diagnostics.Process.Start("ln", [existing, link])!;
+        ln.WaitForExit();
+        Assert.Equal(0, ln.ExitCode);
+        return link;
+    }
+
+    [Fact]
+    public async Task ImportIssue_AFolderForTheFile_SaysItIsAFolder_Exit2()
+    {
+        var config = Config();
+        var folder = Directory.CreateDirectory(_directory.File("issues")).FullName;
+
+        var result = await CliRunner.RunAsync("import-issue", folder, "--config", config, "--db", _directory.File("r.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"import-issue: a directory, not an issue file: {folder}"], Lines(result.Error));
+    }
+
+    [Theory]
     [InlineData("entries")]
     [InlineData("run")]
     [InlineData("poll")]

@@ -76,6 +76,7 @@ public sealed class FilePermissionsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("appsettings.json")]
     [InlineData("sources.json")]
     [InlineData("tags.json")]
     [InlineData("templates/draft.md.liquid")]

@@ -444,6 +444,27 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Theory]
+    [InlineData("rejected")]
+    [InlineData("edit")]
+    [InlineData("section")]
+    [InlineData("primary")]
+    public async Task Action_OnAnEntryIdThatDoesNotExist_Answers404NoEntry(string action)
+    {
+        // The other actions answer a missing entry 404 "no entry with id"; "make primary" said 400 "not in a story", as if
+        // the entry were there.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var token = await FormTokenAsync(http);
+        var scripted = Post($"review/{ReviewSite.Week}/entries/999999", (ReviewPage.TokenField, token), ("action", action), ("title", "t"), ("section", "auto"));
+        scripted.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+
+        var json = await http.SendAsync(scripted);
+
+        Assert.Equal(HttpStatusCode.NotFound, json.StatusCode);
+        Assert.Equal("""{"ok":false,"message":"no entry with id 999999"}""", await json.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
     [InlineData("203.0.113.9", null, 403)]
     [InlineData("127.0.0.1", null, null)]
     [InlineData("::1", null, null)]

@@ -1,0 +1,78 @@
+using System.Reflection;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Tests.Support;
+using EmbeddedAiReport.Worker;
+using EmbeddedAiReport.Worker.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// The daemon's config watcher on its own (README, "Configuration": a changed file is reloaded without a restart): a reload
+/// that fails is logged and the watcher goes on; a change the file system watcher lost still leads to a reload.
+/// </summary>
+public sealed class ConfigWatcherTests : IDisposable
+{
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);   // the watcher lets a change settle half a second of the fake clock
+    private readonly TempDirectory _directory = new();
+    private readonly FakeTimeProvider _clock = new();
+    private readonly CapturingLoggerProvider _logs = new();
+    private readonly ILoggerFactory _loggers;
+
+    public ConfigWatcherTests() => _loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
+
+    public void Dispose()
+    {
+        _loggers.Dispose();
+        _directory.Dispose();
+    }
+
+    // The scheduler is reached only when a reloaded sources.json changes the sources, which neither test does.
+    private ConfigWatcher Watcher(LoadedConfig config) => new(config, null!, _clock, _loggers.CreateLogger<ConfigWatcher>());
+
+    [Fact]
+    public async Task AReloadThatThrows_IsLoggedWithItsException_TheWatcherGoesOnAndTheDaemonRuns()
+    {
+        // An exception out of ExecuteAsync stops the host (BackgroundService: StopHost). The source kinds LoadedConfig is
+        // made with (WorkerHost builds them beside the settings) fail here once sources.json is read again on a reload.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var kinds = new TaskCompletionSource<IReadOnlyList<ISourceKind>>();
+        var loaded = LoadedConfig.Load(config, null, kinds.Task, skip: new HashSet<Type> { typeof(IReadOnlyList<SourceDefinition>) });
+        kinds.SetException(new InvalidOperationException("no source kinds"));
+        var running = loaded.Current;
+        using var watcher = Watcher(loaded);
+        await watcher.StartAsync(CancellationToken.None);
+
+        await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.SourcesFile), "\n");
+        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4118), Step);
+        await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.SourcesFile), "\n");
+        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4118, skip: 1), Step);
+
+        Assert.False(watcher.ExecuteTask!.IsCompleted);
+        Assert.Same(running, loaded.Current);
+        Assert.Contains(_logs.Exceptions, e => e.EventId == 4118 && e.Exception.Message == "no source kinds");
+        await watcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ChangesTheFileSystemWatcherLost_AreReloaded()
+    {
+        // FileSystemWatcher raises Error when its buffer overflowed: the changes in it are lost. Here tags.json changes while
+        // nothing watches, then the watcher reports a lost buffer, as the runtime raises it (its protected OnError).
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var loaded = WorkerHost.LoadConfig(config, null);
+        using var watcher = Watcher(loaded);
+        await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.TagsFile), "\n");
+        await watcher.StartAsync(CancellationToken.None);
+
+        var files = (FileSystemWatcher)typeof(ConfigWatcher).GetField("_watcher", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(watcher)!;
+        typeof(FileSystemWatcher).GetMethod("OnError", BindingFlags.NonPublic | BindingFlags.Instance)!
+            .Invoke(files, [new ErrorEventArgs(new InternalBufferOverflowException())]);
+        var reloaded = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4111), Step);
+
+        Assert.Equal("Reloaded tags.json + router.json + ranker.json", reloaded);
+        Assert.Contains(_logs.Lines, l => l.EventId == 4119);
+        await watcher.StopAsync(CancellationToken.None);
+    }
+}

@@ -40,6 +40,17 @@ public sealed class FilePermissionsTests : IDisposable
         return (config, db);
     }
 
+    // A database any user may write in a folder any user may write, beside a lock file (this user's) of `lockMode`.
+    private async Task<(string Config, string Db)> DatabaseWithALockFileAsync(UnixFileMode lockMode)
+    {
+        var (config, db) = await DatabaseInAsync("data");
+        File.SetUnixFileMode(Path.GetDirectoryName(db)!, EveryoneWritesFolder);
+        File.SetUnixFileMode(db, Everyone);
+        File.WriteAllBytes(db + ".lock", []);
+        File.SetUnixFileMode(db + ".lock", lockMode);
+        return (config, db);
+    }
+
     [Fact]
     public async Task Entries_WritableDatabaseInAFolderNotWritable_OneLineNamingTheFileAndTheFolder_Exit2()
     {
@@ -135,11 +146,7 @@ public sealed class FilePermissionsTests : IDisposable
     {
         // README: a second run on the same SQLite file stops with one line and exit 2. The lock file of a daemon root once
         // ran (mode 0644, as files are made) could not be opened to write, and each daemon ran unlocked: both ran.
-        var (config, db) = await DatabaseInAsync("data");
-        File.SetUnixFileMode(Path.GetDirectoryName(db)!, EveryoneWritesFolder);
-        File.SetUnixFileMode(db, Everyone);
-        File.WriteAllBytes(db + ".lock", []);
-        File.SetUnixFileMode(db + ".lock", ReadOnly);
+        var (config, db) = await DatabaseWithALockFileAsync(ReadOnly);
         Daemon.Prepare(config, json =>
         {
             json["Logging"]!["Format"] = "json";
@@ -161,11 +168,7 @@ public sealed class FilePermissionsTests : IDisposable
     public async Task Run_ALockFileThisUserCannotRead_OneLineNamingIt_Exit2()
     {
         // Without the lock a second daemon would not be stopped: the daemon does not run unlocked.
-        var (config, db) = await DatabaseInAsync("data");
-        File.SetUnixFileMode(Path.GetDirectoryName(db)!, EveryoneWritesFolder);
-        File.SetUnixFileMode(db, Everyone);
-        File.WriteAllBytes(db + ".lock", []);
-        File.SetUnixFileMode(db + ".lock", UnixFileMode.UserRead | UnixFileMode.UserWrite);   // the tests' user's: not the child's
+        var (config, db) = await DatabaseWithALockFileAsync(UnixFileMode.UserRead | UnixFileMode.UserWrite);   // the tests' user's: not the child's
         Daemon.Prepare(config);
 
         var result = await CliRunner.RunChildUnprivilegedAsync("run", "--config", config, "--db", db);

@@ -200,7 +200,8 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
             while (filled < maxBytes && await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken) is var read and > 0) filled += read;
             return buffer[..filled];
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        // A cut body, or one its Content-Encoding mislabels (as in FetchAsync): the failure stands without its words.
+        catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException or InvalidOperationException)
         {
             return null;
         }

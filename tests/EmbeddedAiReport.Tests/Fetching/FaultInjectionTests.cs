@@ -333,6 +333,29 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
     [InlineData("gzip")]
     [InlineData("deflate")]
     [InlineData("br")]
+    public async Task FetchAsync_ErrorBodyLabelledCompressed_IsTheFailureWithoutItsBody(string encoding)
+    {
+        // The summarizer reads error bodies (MaxErrorBytes) for the server's words: one its Content-Encoding mislabels threw
+        // out of FetchAsync instead of leaving the 400 without words.
+        Server.Map("chat", async context =>
+        {
+            context.Response.StatusCode = 400;
+            context.Response.ContentType = "application/json";
+            context.Response.Headers.ContentEncoding = encoding;
+            await context.Response.Body.WriteAsync("{\"error\":{\"message\":\"bad request\"}}"u8.ToArray());
+        });
+
+        var outcome = await Services.Get<Fetcher>().FetchAsync(
+            new FetchRequest(Server.Url("chat"), HttpValidators.None, AllowPrivateNetwork: true, MaxErrorBytes: 16 * 1024), CancellationToken.None);
+
+        var failure = Assert.IsType<FetchOutcome.HttpFailure>(outcome);
+        Assert.Equal((400, null), (failure.Status, failure.Body));
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    [InlineData("br")]
     public async Task PollAsync_Fault12_CompressedFeed_IsDecoded(string encoding)
     {
         var feed = FaultFeeds.Healthy(4);

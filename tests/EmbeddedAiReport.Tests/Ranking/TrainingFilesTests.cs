@@ -33,10 +33,11 @@ public sealed class TrainingFilesTests : IDisposable
     }
 
     // README: offtopic-posts.json holds [title, summary] pairs. A pair with a missing or null part is a problem naming the
-    // file and the pair; it was a crash (null) or left out without a word (one string).
+    // file and the pair; it was a crash (null) or left out without a word (one string). A third string is no pair either.
     [Theory]
     [InlineData("""[["楼市与基金的一周", "本周楼市……"], ["足球联赛周末综述", null]]""")]
     [InlineData("""[["楼市与基金的一周", "本周楼市……"], ["足球联赛周末综述"]]""")]
+    [InlineData("""[["楼市与基金的一周", "本周楼市……"], ["足球联赛周末综述", "本周联赛第十轮……", "体育"]]""")]
     [InlineData("""[["楼市与基金的一周", "本周楼市……"], null]""")]
     public void ReadOffTopic_PairWithoutTitleAndSummary_IsAProblemNamingTheFileAndPair(string json)
     {

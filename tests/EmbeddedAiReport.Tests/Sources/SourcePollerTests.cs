@@ -154,6 +154,31 @@ public sealed class SourcePollerTests : LoopbackTest
     }
 
     [Fact]
+    public async Task PollIfDueAsync_FiringDueInsideThePauseThatRunsAfterItEnds_IsSkipped()
+    {
+        // The pause is judged at the time the firing was due, not when it ran (SourcePoller.PollIfDueAsync): a firing due
+        // a minute before the pause ends that runs late, after it ended, is still a firing inside the pause.
+        Server.Map("feed.xml", context =>
+        {
+            context.Response.StatusCode = 500;
+            return Task.CompletedTask;
+        });
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var poller = Services.Get<SourcePoller>();
+        var due = Services.Clock.GetUtcNow();
+        var pause = TimeSpan.FromMinutes(5);   // Fetching:FailureBackoff after one failure
+
+        var failed = await poller.PollIfDueAsync(source, CancellationToken.None, due);
+        Services.Clock.SetUtcNow(due + pause + TimeSpan.FromSeconds(1));
+        var late = await poller.PollIfDueAsync(source, CancellationToken.None, due + pause - TimeSpan.FromMinutes(1));
+
+        Assert.True(failed?.Failed);
+        Assert.Null(late);
+        Assert.Single(Server.Requests);
+    }
+
+    [Fact]
     public async Task PollGuardedAsync_PausedSource_IsPolledAnywayByHand()
     {
         Server.Map("feed.xml", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });

@@ -46,6 +46,9 @@ public sealed class CliTests : IDisposable
     // unknown one) stopped validate, run and migrate with a stack trace. Named lower-case, as Npgsql names 'Pasword=x'.
     [InlineData("""{"Storage": {"Provider": "postgres", "ConnectionString": "Host=db;Database=report;Pasword="}}""",
         "appsettings.json: Storage:ConnectionString: not a PostgreSQL connection string (unknown keyword 'pasword')")]
+    // The unknown one is named, not a known keyword also given no value before it (an empty Password for trust auth).
+    [InlineData("""{"Storage": {"Provider": "postgres", "ConnectionString": "Host=db;Database=report;Password=;Pasword="}}""",
+        "appsettings.json: Storage:ConnectionString: not a PostgreSQL connection string (unknown keyword 'pasword')")]
     [InlineData("""{"Draft": {"Quotas": {"paper": 5}}}""", "appsettings.json: Draft:Quotas:paper: no such section (sections: news, papers, opensource, blogs)")]
     // Unknown keys: the path, and the setting meant when one is close; a nested key by its path.
     [InlineData("""{"Fetching": {"MaxParalelSources": 2}}""", "appsettings.json: Fetching:MaxParalelSources: unknown setting; did you mean MaxParallelSources?")]

@@ -226,6 +226,7 @@ public sealed class OperatorMessagesTests : LoopbackTest
     [InlineData("0 9 * * 1", "write '0 0 9 ? * MON'")]
     [InlineData("30 3 * * *", "write '0 30 3 * * ?'")]
     [InlineData("0 9 * * 1-5", "write '0 0 9 ? * MON-FRI'")]
+    [InlineData("0 9 * * 7", "write '0 0 9 ? * SUN'")]   // Unix counts Sunday as 0 and 7
     // A day number beyond int and a full-width digit are no days (int.Parse threw: validate stopped with a stack trace).
     [InlineData("0 9 * * 99999999999", "'0 9 * * 99999999999' has 5 fields, the Unix crontab form")]
     [InlineData("0 9 * * １", "'0 9 * * １' has 5 fields, the Unix crontab form")]

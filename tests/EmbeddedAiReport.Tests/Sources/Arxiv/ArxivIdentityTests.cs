@@ -64,6 +64,10 @@ public sealed class ArxivIdentityTests
     public void ArxivId_FindAll_UnicodeDigitsOrAHugeVersion_ReadsOnlyWhatIsAnId(string text, string[] expected) =>
         Assert.Equal(expected, ArxivId.FindAll(text).Select(id => id.Versioned));
 
+    // An id is ASCII digits: one in full-width digits (as a URL's path or a listing may carry it) is no id.
+    [Fact]
+    public void ArxivId_TryParse_DigitsOfAnotherScript_IsNull() => Assert.Null(ArxivId.TryParse("２０１１.１２２８９"));
+
     // An id's YYMM is the year and month of its first version (arXiv's "Understanding the arXiv identifier"); old-scheme
     // ids (archive/YYMMNNN) ran from August 1991 to March 2007, new-scheme ones from 0704.
     [Theory]

@@ -109,6 +109,33 @@ public sealed class FeedSourceTests : LoopbackTest
     }
 
     [Fact]
+    public async Task PollAsync_IncludePatternThatBacktracksWithoutEnd_KeepsThoseEntries_AndWarnsOncePerPoll()
+    {
+        // An include pattern that times out on an entry keeps it (README: as if unfiltered); two such entries are one
+        // warning for the poll. The entry the pattern reads at once and refuses is left out, as any is.
+        const string pattern = "^(a+)+$";
+        var slow = new string('a', 40) + "!";
+        Server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes($"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>博客</title><link>https://blog.example.org/</link>
+            <item><title>{slow}</title><link>https://blog.example.org/a</link></item>
+            <item><title>{slow}?</title><link>https://blog.example.org/c</link></item>
+            <item><title>NPU 编译器发布</title><link>https://blog.example.org/b</link></item>
+            </channel></rss>
+            """));
+        var source = Assert.Single(Services.Sources($$"""
+            {"sources": [{"id": "feed-1", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true, "include": "{{pattern}}"}]}
+            """));
+
+        var result = await Services.Get<SourcePoller>().PollGuardedAsync(source, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Equal(2, result.New);
+        var warning = Assert.Single(_logs.Lines, l => l.EventId == 2108);
+        Assert.StartsWith($"feed-1: include pattern '{pattern}' took longer than 00:00:01 on an entry, which was kept as if unfiltered", warning.Message);
+    }
+
+    [Fact]
     public async Task PollAsync_ItemNamingAPaperInFullWidthDigits_IsStoredWithTheOthers()
     {
         // A Chinese post may write digits full-width (an input method's default): not an arXiv id, and not a reason to fail the feed.

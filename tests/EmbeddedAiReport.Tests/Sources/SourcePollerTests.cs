@@ -154,6 +154,30 @@ public sealed class SourcePollerTests : LoopbackTest
     }
 
     [Fact]
+    public async Task PollIfDueAsync_RetryAfterOfAnAnswerThatCameLate_CountsFromTheAnswer()
+    {
+        // The failure backoff counts from the firing's due time, but a server's Retry-After counts from its answer
+        // (FailureBackoff.Until): one that answers 2 s after the firing with "Retry-After: 600" (longer than
+        // Fetching:MaxRetryAfter, so not waited for) pauses the source until 10 minutes after the answer.
+        Server.Map("feed.xml", context =>
+        {
+            Services.Clock.Advance(TimeSpan.FromSeconds(2));
+            context.Response.StatusCode = 429;
+            context.Response.Headers.RetryAfter = "600";
+            return Task.CompletedTask;
+        });
+        var source = Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var due = Services.Clock.GetUtcNow();
+
+        var failed = await Services.Get<SourcePoller>().PollIfDueAsync(source, CancellationToken.None, due);
+
+        Assert.True(failed?.Failed);
+        var health = await Services.Get<SourceStore>().GetHealthAsync("s", CancellationToken.None);
+        Assert.Equal(due + TimeSpan.FromSeconds(2) + TimeSpan.FromMinutes(10), health?.PausedUntil);
+    }
+
+    [Fact]
     public async Task PollIfDueAsync_FiringDueInsideThePauseThatRunsAfterItEnds_IsSkipped()
     {
         // The pause is judged at the time the firing was due, not when it ran (SourcePoller.PollIfDueAsync): a firing due

@@ -7,7 +7,8 @@ namespace EmbeddedAiReport.Storage;
 /// <remarks>
 /// .NET has no portable way to ask for an inode. <c>statx</c> is used because its result has one layout on every
 /// architecture (glibc's <c>struct stat</c> does not). Elsewhere, or where the C library lacks it, nothing is known and
-/// nothing is checked. Public for the command line's check that an --out is not the database. A record class, so that threads share one by a plain reference, never a torn copy.
+/// nothing is checked. Public for the command line's check that an --out is not the database. A record class, so that
+/// threads share one by a plain reference, never a torn copy.
 /// </remarks>
 public sealed record FileIdentity(ulong Device, ulong Inode)
 {

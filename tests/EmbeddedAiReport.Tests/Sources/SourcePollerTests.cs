@@ -2,6 +2,7 @@ using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,12 +18,38 @@ public sealed class SourcePollerTests : LoopbackTest
 
     private SourcePollerTests(CapturingLoggerProvider logs) : base(new TestServices(configure: s => s.AddSingleton<ILoggerProvider>(logs))) => _logs = logs;
 
+    // Source "s", a feed whose server answers `status` (with a Retry-After when given), `answeredAfter` on the clock after
+    // it was asked.
+    private SourceDefinition FailingFeed(int status, TimeSpan answeredAfter = default, string? retryAfter = null)
+    {
+        Server.Map("feed.xml", Failing(status, answeredAfter, retryAfter));
+        return Assert.Single(Services.Sources(
+            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+    }
+
+    // Source "mirror", a WeChat mirror of the accounts "alive" (one healthy entry) and `account`, whose feed answers `status`
+    // 2 s on the clock after it was asked.
+    private SourceDefinition MirrorWithAFailingAccount(string account, int status, string? retryAfter = null)
+    {
+        Server.MapFile("feeds/alive.rss", FaultFeeds.Healthy(1, "alive"));
+        Server.Map($"feeds/{account}.rss", Failing(status, TimeSpan.FromSeconds(2), retryAfter));
+        return Assert.Single(Services.Sources($$"""
+            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "accounts": ["alive", "{{account}}"], "allowPrivateNetwork": true}]}
+            """));
+    }
+
+    private RequestDelegate Failing(int status, TimeSpan answeredAfter, string? retryAfter) => context =>
+    {
+        Services.Clock.Advance(answeredAfter);
+        context.Response.StatusCode = status;
+        if (retryAfter is not null) context.Response.Headers.RetryAfter = retryAfter;
+        return Task.CompletedTask;
+    };
+
     [Fact]
     public async Task PollIfDueAsync_PausedAfterAFailure_SkipsWithoutARequestUntilThePauseEnds()
     {
-        Server.Map("feed.xml", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var source = FailingFeed(500);
         var poller = Services.Get<SourcePoller>();
 
         var failed = await poller.PollIfDueAsync(source, CancellationToken.None);
@@ -44,14 +71,7 @@ public sealed class SourcePollerTests : LoopbackTest
     {
         // The soak run: a source whose schedule fires every 5 minutes (Fetching:FailureBackoff) fails once, its server
         // answering 2 s after the firing; the firing 5 minutes later runs 50 ms late. It polls, and one a minute earlier does not.
-        Server.Map("feed.xml", context =>
-        {
-            Services.Clock.Advance(TimeSpan.FromSeconds(2));
-            context.Response.StatusCode = 500;
-            return Task.CompletedTask;
-        });
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var source = FailingFeed(500, TimeSpan.FromSeconds(2));
         var poller = Services.Get<SourcePoller>();
         var due = Services.Clock.GetUtcNow();
         var interval = TimeSpan.FromMinutes(5);
@@ -74,9 +94,7 @@ public sealed class SourcePollerTests : LoopbackTest
     {
         // A source polled every minute fails at 12:00 (paused 5 min, Fetching:FailureBackoff), is skipped at 12:01–12:04, fails
         // again at 12:05 (paused 10 min, doubled) and is skipped at 12:06 and 12:07: one line for each pause.
-        Server.Map("feed.xml", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var source = FailingFeed(500);
         var poller = Services.Get<SourcePoller>();
         var start = Services.Clock.GetUtcNow();
 
@@ -97,16 +115,7 @@ public sealed class SourcePollerTests : LoopbackTest
     {
         // As above for one account of a mirror: it fails at a firing that ran 1 s late (its server answering 2 s later), paused
         // for Fetching:FailureBackoff (5 min) from the firing; the firing 5 minutes later (run 50 ms late) asks it again.
-        Server.MapFile("feeds/alive.rss", FaultFeeds.Healthy(1, "alive"));
-        Server.Map("feeds/dead.rss", context =>
-        {
-            Services.Clock.Advance(TimeSpan.FromSeconds(2));
-            context.Response.StatusCode = 404;
-            return Task.CompletedTask;
-        });
-        var source = Assert.Single(Services.Sources($$"""
-            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "accounts": ["alive", "dead"], "allowPrivateNetwork": true}]}
-            """));
+        var source = MirrorWithAFailingAccount("dead", 404);
         var poller = Services.Get<SourcePoller>();
         var due = Services.Clock.GetUtcNow();
         var interval = TimeSpan.FromMinutes(5);
@@ -132,17 +141,7 @@ public sealed class SourcePollerTests : LoopbackTest
     public async Task PollIfDueAsync_AccountAskingForALongerRetryAfter_IsPausedFromItsAnswer()
     {
         // A Retry-After of 10 minutes (longer than Fetching:MaxRetryAfter, so not waited) answered 2 s after the firing ran.
-        Server.MapFile("feeds/alive.rss", FaultFeeds.Healthy(1, "alive"));
-        Server.Map("feeds/busy.rss", context =>
-        {
-            Services.Clock.Advance(TimeSpan.FromSeconds(2));
-            context.Response.StatusCode = 503;
-            context.Response.Headers.RetryAfter = "600";
-            return Task.CompletedTask;
-        });
-        var source = Assert.Single(Services.Sources($$"""
-            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "accounts": ["alive", "busy"], "allowPrivateNetwork": true}]}
-            """));
+        var source = MirrorWithAFailingAccount("busy", 503, retryAfter: "600");
         var due = Services.Clock.GetUtcNow();
 
         Services.Clock.Advance(TimeSpan.FromMilliseconds(50));
@@ -159,15 +158,7 @@ public sealed class SourcePollerTests : LoopbackTest
         // The failure backoff counts from the firing's due time, but a server's Retry-After counts from its answer
         // (FailureBackoff.Until): one that answers 2 s after the firing with "Retry-After: 600" (longer than
         // Fetching:MaxRetryAfter, so not waited for) pauses the source until 10 minutes after the answer.
-        Server.Map("feed.xml", context =>
-        {
-            Services.Clock.Advance(TimeSpan.FromSeconds(2));
-            context.Response.StatusCode = 429;
-            context.Response.Headers.RetryAfter = "600";
-            return Task.CompletedTask;
-        });
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var source = FailingFeed(429, TimeSpan.FromSeconds(2), retryAfter: "600");
         var due = Services.Clock.GetUtcNow();
 
         var failed = await Services.Get<SourcePoller>().PollIfDueAsync(source, CancellationToken.None, due);
@@ -182,13 +173,7 @@ public sealed class SourcePollerTests : LoopbackTest
     {
         // The pause is judged at the time the firing was due, not when it ran (SourcePoller.PollIfDueAsync): a firing due
         // a minute before the pause ends that runs late, after it ended, is still a firing inside the pause.
-        Server.Map("feed.xml", context =>
-        {
-            context.Response.StatusCode = 500;
-            return Task.CompletedTask;
-        });
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var source = FailingFeed(500);
         var poller = Services.Get<SourcePoller>();
         var due = Services.Clock.GetUtcNow();
         var pause = TimeSpan.FromMinutes(5);   // Fetching:FailureBackoff after one failure
@@ -205,9 +190,7 @@ public sealed class SourcePollerTests : LoopbackTest
     [Fact]
     public async Task PollGuardedAsync_PausedSource_IsPolledAnywayByHand()
     {
-        Server.Map("feed.xml", context => { context.Response.StatusCode = 500; return Task.CompletedTask; });
-        var source = Assert.Single(Services.Sources(
-            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}"""));
+        var source = FailingFeed(500);
         var poller = Services.Get<SourcePoller>();
 
         await poller.PollGuardedAsync(source, CancellationToken.None);

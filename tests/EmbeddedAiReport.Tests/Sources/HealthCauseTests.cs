@@ -129,23 +129,9 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
     [Fact]
     public async Task SourcesCommand_AfterTheDaemonRan_ShowsTheNextScheduledPollInTheDraftZone()
     {
-        using var directory = new TempDirectory();
         Server.MapFile("feed.xml", FaultFeeds.Healthy(2));
-        var config = directory.ConfigWithSources($$"""
-            {"sources": [{"id": "hourly", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "schedule": "1h", "allowPrivateNetwork": true}]}
-            """);
-        Daemon.Prepare(config);
-        var database = directory.File("report.db");
-        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero));
-        await using (var daemon = Daemon.Start(config, database, clock))
-        {
-            await daemon.WaitForAsync(2001, "hourly");
-            await daemon.StopAsync();
-        }
 
-        var result = await CliRunner.RunAsync(s => s.AddSingleton<TimeProvider>(clock), "sources", "--config", config, "--db", database);
-
-        var line = result.Out.Split('\n').Single(l => l.StartsWith("hourly "));
+        var line = await SourcesLineAfterTheDaemonPolledAsync("hourly", "feed.xml", "1h", 2001);
         Assert.Matches(@"^hourly\s+feed\s+ok\s+2  2020-11-20 10:00:00 \+08:00\s+0  2020-11-20 11:00:00 \+08:00\s*$", line);
     }
 
@@ -155,24 +141,31 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
         // The daemon starts at 10:00 (+08:00) and polls the new source at once; it fails (404) and is paused 5 minutes
         // (Fetching:FailureBackoff) from that firing, until 10:05. Every 2 minutes from the start, the firings at 10:02 and
         // 10:04 fall in the pause and are skipped; 10:06 polls. (A cron's case: SchedulesTests.)
-        using var directory = new TempDirectory();
         Server.Map("gone.xml", context => { context.Response.StatusCode = 404; return Task.CompletedTask; });
+
+        var line = await SourcesLineAfterTheDaemonPolledAsync("gone", "gone.xml", "2m", 2003);
+        Assert.Matches(@"^gone\s+feed\s+failing\s+0  -\s+1  2020-11-20 10:06:00 \+08:00 .*: HTTP 404 .*\(paused until 2020-11-20 10:05:00 \+08:00\)\s*$", line);
+    }
+
+    // The daemon, started at 2020-11-20 10:00 (+08:00) on a fake clock with the one feed source `id` on the loopback `path`,
+    // stopped once it logged `eventId` for it (2001 polled, 2003 failed); then the `sources` command's line for `id`.
+    private async Task<string> SourcesLineAfterTheDaemonPolledAsync(string id, string path, string schedule, int eventId)
+    {
+        using var directory = new TempDirectory();
         var config = directory.ConfigWithSources($$"""
-            {"sources": [{"id": "gone", "kind": "feed", "url": "{{Server.Url("gone.xml")}}", "schedule": "2m", "allowPrivateNetwork": true}]}
+            {"sources": [{"id": "{{id}}", "kind": "feed", "url": "{{Server.Url(path)}}", "schedule": "{{schedule}}", "allowPrivateNetwork": true}]}
             """);
         Daemon.Prepare(config);
         var database = directory.File("report.db");
         var clock = new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero));
         await using (var daemon = Daemon.Start(config, database, clock))
         {
-            await daemon.WaitForAsync(2003, "gone");
+            await daemon.WaitForAsync(eventId, id);
             await daemon.StopAsync();
         }
 
         var result = await CliRunner.RunAsync(s => s.AddSingleton<TimeProvider>(clock), "sources", "--config", config, "--db", database);
-
-        var line = result.Out.Split('\n').Single(l => l.StartsWith("gone "));
-        Assert.Matches(@"^gone\s+feed\s+failing\s+0  -\s+1  2020-11-20 10:06:00 \+08:00 .*: HTTP 404 .*\(paused until 2020-11-20 10:05:00 \+08:00\)\s*$", line);
+        return result.Out.Split('\n').Single(l => l.StartsWith(id + " ", StringComparison.Ordinal));
     }
 
     private SourceStatus Status(SourceDefinition source, SourceHealth? health) =>

@@ -47,37 +47,11 @@ internal static partial class EndpointMessage
     /// `max_new_tokens` must be &lt;= N" and "`inputs` must have less than N tokens" (router/src/validation.rs). Left out:
     /// llama-server's older 500 "Input prompt is too big compared to KV size", which it also sends when the GPU runs out of
     /// memory or parallel requests fill the cache (asking again may help then). A 200 counts when its body is an error
-    /// (<see cref="ErrorAnswer"/>): LM Studio 0.4.21 answers a prompt beyond the loaded context length so
+    /// (<see cref="NotACompletion"/>): LM Studio 0.4.21 answers a prompt beyond the loaded context length so
     /// (lmstudio-bug-tracker#2322, "Input does not fit in context length").
     /// </remarks>
     public static bool IsContextOverflow(int status, string? message) =>
         status is 200 or 400 or 413 or 422 or >= 500 && message is not null && ContextLimit().IsMatch(message);
-
-    /// <summary>
-    /// The body of a 200 answer that is an error instead of a chat completion (an <c>error</c> member and no <c>choices</c>), as
-    /// text for <see cref="Of"/>; null for anything else.
-    /// </summary>
-    /// <remarks>
-    /// LM Studio 0.4.21 sends a prompt longer than the loaded context length as a 200 whose body is
-    /// <c>{"error":{"message":"Input does not fit in context length. …"},"message":…}</c> (lmstudio-bug-tracker#2322); the
-    /// OpenAI client would read it as a completion and fail on the missing choices with words of its own.
-    /// </remarks>
-    public static string? ErrorAnswer(byte[] body)
-    {
-        var text = Encoding.UTF8.GetString(body).Trim().TrimStart('\uFEFF');
-        if (!text.StartsWith('{')) return null;
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            var root = document.RootElement;
-            return root.TryGetProperty("error", out var error) && error.ValueKind is JsonValueKind.Object or JsonValueKind.String
-                && !root.TryGetProperty("choices", out _) ? text : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>
     /// The server setting that sets the context, named by the words of an overflow <paramref name="message"/> (the servers of
@@ -99,26 +73,36 @@ internal static partial class EndpointMessage
         (null, "the server's context setting"),
     ];
 
-    /// <summary>Why a 200 answer is not a chat completion the client can read (an HTML page, no choices), or null.</summary>
-    public static string? NotACompletion(byte[] body)
+    /// <summary>
+    /// What a 200 answer is when the client cannot read it as a chat completion: the server's error (<c>ErrorBody</c>, the
+    /// body as text for <see cref="Of"/>: an <c>error</c> member and no <c>choices</c>) or why else it is none (<c>Problem</c>:
+    /// an HTML page, no choices); both null for anything the client can read or say more about itself.
+    /// </summary>
+    /// <remarks>
+    /// LM Studio 0.4.21 sends a prompt longer than the loaded context length as a 200 whose body is
+    /// <c>{"error":{"message":"Input does not fit in context length. …"},"message":…}</c> (lmstudio-bug-tracker#2322); the
+    /// OpenAI client would read it as a completion and fail on the missing choices with words of its own.
+    /// </remarks>
+    public static (string? ErrorBody, string? Problem) NotACompletion(byte[] body)
     {
         var text = Encoding.UTF8.GetString(body).Trim().TrimStart('\uFEFF');
         if (text.StartsWith('<'))
         {
             var title = HtmlTitle(text) is { } t ? $" (\"{Clean(t, null)}\")" : "";
-            return $"not a chat completion: an HTML page{title}, perhaps a proxy's or a login page; check Summaries:Endpoint";
+            return (null, $"not a chat completion: an HTML page{title}, perhaps a proxy's or a login page; check Summaries:Endpoint");
         }
-        if (!text.StartsWith('{')) return null;
+        if (!text.StartsWith('{')) return (null, null);
         try
         {
             using var document = JsonDocument.Parse(text);
-            return document.RootElement.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 0
-                ? "malformed answer: a chat completion without choices"
-                : null;
+            var root = document.RootElement;
+            if (!root.TryGetProperty("choices", out var choices))
+                return (root.TryGetProperty("error", out var error) && error.ValueKind is JsonValueKind.Object or JsonValueKind.String ? text : null, null);
+            return (null, choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 0 ? "malformed answer: a chat completion without choices" : null);
         }
         catch (JsonException)
         {
-            return null;   // the client says what is wrong with it
+            return (null, null);   // the client says what is wrong with it
         }
     }
 

@@ -43,8 +43,9 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
         {
             case FetchOutcome.Fetched fetched:
                 // A 200 the client would choke on (an error, a proxy's HTML page, no choices) fails here with what it is.
-                if (EndpointMessage.ErrorAnswer(fetched.Document.Body) is { } error) throw new ErrorAnswerException(error);
-                if (EndpointMessage.NotACompletion(fetched.Document.Body) is { } problem) throw new HttpRequestException(problem);
+                var (error, problem) = EndpointMessage.NotACompletion(fetched.Document.Body);
+                if (error is not null) throw new ErrorAnswerException(error);
+                if (problem is not null) throw new HttpRequestException(problem);
                 var content = new ByteArrayContent(fetched.Document.Body);
                 if (fetched.Document.ContentType is { } mediaType)
                     content.Headers.ContentType = new MediaTypeHeaderValue(mediaType) { CharSet = fetched.Document.Charset };
@@ -65,7 +66,7 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
     }
 }
 
-/// <summary>A 200 answer whose body is the server's error (<see cref="EndpointMessage.ErrorAnswer"/>); <see cref="SummaryClient"/> reads it as it reads an HTTP error.</summary>
+/// <summary>A 200 answer whose body is the server's error (<see cref="EndpointMessage.NotACompletion"/>); <see cref="SummaryClient"/> reads it as it reads an HTTP error.</summary>
 internal sealed class ErrorAnswerException(string body) : HttpRequestException("an error answered with HTTP 200")
 {
     /// <summary>The answer's body.</summary>

@@ -103,6 +103,6 @@ public sealed class EndpointMessageTests
     [InlineData("{\"error\":null}", false)]
     [InlineData("<html><title>error</title></html>", false)]
     [InlineData("{\"error\":", false)]
-    public void ErrorAnswer_OnlyAnErrorWithoutChoices(string body, bool isError) =>
-        Assert.Equal(isError ? body : null, EndpointMessage.ErrorAnswer(System.Text.Encoding.UTF8.GetBytes(body)));
+    public void NotACompletion_AnErrorOnlyWithoutChoices(string body, bool isError) =>
+        Assert.Equal(isError ? body : null, EndpointMessage.NotACompletion(System.Text.Encoding.UTF8.GetBytes(body)).ErrorBody);
 }

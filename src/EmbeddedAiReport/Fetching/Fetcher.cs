@@ -136,9 +136,8 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         {
             body = await ReadBodyAsync(stream, response.Content.Headers.ContentLength, maxBytes, cancellationToken);
         }
-        // The handler's decoder refusing a body its Content-Encoding mislabels (gzip, deflate: InvalidDataException; br:
-        // InvalidOperationException); the handler has taken the header off by then.
-        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
+        // The handler has taken the Content-Encoding header off by then.
+        catch (Exception ex) when (Undecodable(ex))
         {
             return new FetchOutcome.Unreachable(
                 $"the body does not decode as its Content-Encoding says ({ex.Message.TrimEnd('.')}); the server or a proxy before it compresses wrongly");
@@ -189,6 +188,10 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         }
     }
 
+    // The handler's decoder refusing a body its Content-Encoding mislabels (gzip, deflate: InvalidDataException; br:
+    // InvalidOperationException).
+    private static bool Undecodable(Exception ex) => ex is InvalidDataException or InvalidOperationException;
+
     // The first maxBytes of a failure's body (an API's error message), or null when it cannot be read: the status is the outcome either way.
     private static async Task<byte[]?> ReadPrefixAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)
     {
@@ -201,7 +204,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
             return buffer[..filled];
         }
         // A cut body, or one its Content-Encoding mislabels (as in FetchAsync): the failure stands without its words.
-        catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or HttpRequestException || Undecodable(ex))
         {
             return null;
         }

@@ -7,11 +7,7 @@ internal static class BackupCommand
 {
     public static async Task<int> RunAsync(CliContext context, string target, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
-        if (FileArgument.OutputProblem(target) is { } targetProblem)
-        {
-            context.Error.WriteLine($"--out {target}: {targetProblem}");
-            return ExitCodes.UsageOrConfig;
-        }
+        if (context.RefusedOut(target, FileArgument.OutputProblem)) return ExitCodes.UsageOrConfig;
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.BuildCommand(config, configure);
         var database = app.Services.GetRequiredService<ReportDatabase>();
@@ -25,11 +21,7 @@ internal static class BackupCommand
             context.Error.WriteLine($"no database at {database.Path} (pass --db PATH)");
             return ExitCodes.UsageOrConfig;
         }
-        if (FileArgument.ReplacesDatabase(target, config) is { } replaces)
-        {
-            context.Error.WriteLine($"--out {target}: {replaces}");
-            return ExitCodes.UsageOrConfig;
-        }
+        if (context.RefusedOut(target, path => FileArgument.ReplacesDatabase(path, config))) return ExitCodes.UsageOrConfig;
         try
         {
             await database.BackupAsync(target, cancellationToken);

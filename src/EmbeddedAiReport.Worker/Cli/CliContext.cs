@@ -35,6 +35,14 @@ internal sealed record CliContext(string ConfigDirectory, string? Database, Text
         return null;
     }
 
+    /// <summary>Prints <c>--out FILE: problem</c> when <paramref name="check"/> finds one in <paramref name="output"/> (none given: none); true when it did.</summary>
+    public bool RefusedOut(string? output, Func<string, string?> check)
+    {
+        if (output is null || check(output) is not { } problem) return false;
+        Error.WriteLine($"--out {output}: {problem}");
+        return true;
+    }
+
     // A folder, a file that is not a database, or (for a command that only works on what is stored) no file at all: said
     // now in one line, rather than as a SQLite error later or a new empty database at a mistyped path.
     private string? DatabaseProblem(LoadedConfig config)

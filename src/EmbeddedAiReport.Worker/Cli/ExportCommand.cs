@@ -15,17 +15,9 @@ internal static class ExportCommand
     public static async Task<int> RunAsync(CliContext context, Arguments window, string? output, string format, Action<IServiceCollection>? configure,
         CancellationToken cancellationToken, bool summaries = false)
     {
-        if (output is not null && FileArgument.OutputProblem(output) is { } outputProblem)
-        {
-            context.Error.WriteLine($"--out {output}: {outputProblem}");
-            return ExitCodes.UsageOrConfig;
-        }
+        if (context.RefusedOut(output, FileArgument.OutputProblem)) return ExitCodes.UsageOrConfig;
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
-        if (output is not null && FileArgument.ReplacesDatabase(output, config) is { } replaces)
-        {
-            context.Error.WriteLine($"--out {output}: {replaces}");
-            return ExitCodes.UsageOrConfig;
-        }
+        if (context.RefusedOut(output, path => FileArgument.ReplacesDatabase(path, config))) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.BuildCommand(config, configure);
         var (draftWindow, nothingNewer) = await ResolveWindowAsync(context, app.Services, config, window, cancellationToken,
             output is null ? "no draft written" : $"no draft written, {output} left as it was");

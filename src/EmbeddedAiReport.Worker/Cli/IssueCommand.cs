@@ -23,17 +23,9 @@ internal static class IssueCommand
     public static async Task<int> RunAsync(CliContext context, string? dateText, string? output, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
         if (!DayArgument.TryRead(context, dateText, "issue", out var date)) return ExitCodes.UsageOrConfig;
-        if (output is not null && FileArgument.OutputProblem(output) is { } outputProblem)
-        {
-            context.Error.WriteLine($"--out {output}: {outputProblem}");
-            return ExitCodes.UsageOrConfig;
-        }
+        if (context.RefusedOut(output, FileArgument.OutputProblem)) return ExitCodes.UsageOrConfig;
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
-        if (output is not null && FileArgument.ReplacesDatabase(output, config) is { } replaces)
-        {
-            context.Error.WriteLine($"--out {output}: {replaces}");
-            return ExitCodes.UsageOrConfig;
-        }
+        if (context.RefusedOut(output, path => FileArgument.ReplacesDatabase(path, config))) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.BuildCommand(config, configure);
         var issues = app.Services.GetRequiredService<IssueStore>();
         if (date is not { } day)

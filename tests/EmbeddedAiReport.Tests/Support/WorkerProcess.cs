@@ -60,6 +60,12 @@ public sealed class WorkerProcess : IAsyncDisposable
         get { lock (_events) return [.. _events]; }
     }
 
+    /// <summary>Every line so far that is no JSON log event (the runtime's own messages, a line cut or run together).</summary>
+    public IReadOnlyList<string> OtherLines
+    {
+        get { lock (_events) return [.. _other]; }
+    }
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>Waits until <paramref name="condition"/> holds over the events; a hang guard fails with what the process printed.</summary>

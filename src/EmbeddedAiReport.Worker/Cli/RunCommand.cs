@@ -1,4 +1,5 @@
 using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Worker.Configuration;
 
 namespace EmbeddedAiReport.Worker.Cli;
 
@@ -7,9 +8,6 @@ internal static partial class RunCommand
 {
     [LoggerMessage(EventId = 4113, Level = LogLevel.Error, Message = "The job store is damaged ({Problem}); recreating it and rebuilding the schedules from sources.json")]
     private static partial void JobStoreDamaged(this ILogger logger, string problem);
-
-    [LoggerMessage(EventId = 4114, Level = LogLevel.Warning, Message = "Config: {Warning}")]
-    private static partial void ConfigWarning(this ILogger logger, string warning);
 
     public static async Task<int> RunAsync(CliContext context, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {

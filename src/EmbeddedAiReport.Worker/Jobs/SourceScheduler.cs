@@ -80,7 +80,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             // A source renamed while the daemon runs: its entries stay under the old id, said as at start (RunCommand).
             if (!reload.Previous.Sources.Select(s => s.Id).ToHashSet(StringComparer.Ordinal).SetEquals(reload.Current.Sources.Select(s => s.Id))
                 && StoredSources.OrphanWarning(reload.Current.Sources, await store.EntryCountsAsync(cancellationToken)) is { } orphans)
-                EntriesOfMissingSources(orphans);
+                logger.ConfigWarning(orphans);
         }
         finally
         {
@@ -245,10 +245,6 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
 
     [LoggerMessage(EventId = 4109, Level = LogLevel.Error, Message = "Clearing the job store failed ({Reason}); its tables were recreated empty")]
     private partial void JobStoreRecreated(string reason);
-
-    // The start's config warning (RunCommand), with its event id.
-    [LoggerMessage(EventId = 4114, Level = LogLevel.Warning, Message = "Config: {Warning}")]
-    private partial void EntriesOfMissingSources(string warning);
 
     [LoggerMessage(EventId = 4115, Level = LogLevel.Error, Message = "{SourceId} is not scheduled: its schedule '{Schedule}' has no time left to fire (a year that has passed?); fix it in sources.json (poll --source still polls it)")]
     private partial void NeverFires(string sourceId, string schedule);

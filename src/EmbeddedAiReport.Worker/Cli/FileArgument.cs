@@ -23,18 +23,24 @@ internal static class FileArgument
     /// </summary>
     /// <remarks>
     /// An existing file is compared by identity (device and inode), so that a symlink or hard link to the database, or a path
-    /// through a linked folder, is caught as well as the database's own path.
+    /// through a linked folder, is caught as well as the database's own path; a file not there yet (the -wal and -shm SQLite
+    /// makes only while the database is open) by its name and its folder's identity.
     /// </remarks>
     public static string? ReplacesDatabase(string path, LoadedConfig config)
     {
         if (config.Storage.Provider != StorageProvider.Sqlite) return null;
         var database = Path.GetFullPath(config.Report.Database);
         var full = Path.GetFullPath(path);
-        var identity = FileIdentity.Of(full) is { } known && known != FileIdentity.Missing ? known : null;
-        return new[] { "", "-wal", "-shm" }.FirstOrDefault(suffix => full == database + suffix || identity is not null && identity == FileIdentity.Of(database + suffix)) is { } own
+        var identity = Known(full);
+        var folder = Known(Path.GetDirectoryName(full)!);
+        bool Names(string own) => full == own || identity is not null && identity == FileIdentity.Of(own)
+            || folder is not null && Path.GetFileName(full) == Path.GetFileName(own) && folder == FileIdentity.Of(Path.GetDirectoryName(own)!);
+        return new[] { "", "-wal", "-shm" }.FirstOrDefault(suffix => Names(database + suffix)) is { } own
             ? $"is {(own.Length == 0 ? "the database itself" : $"the database's {own} file")}: writing there would replace it; choose another file"
             : null;
     }
+
+    private static FileIdentity? Known(string path) => FileIdentity.Of(path) is { } known && known != FileIdentity.Missing ? known : null;
 
     /// <summary>Why no folder can be at <paramref name="path"/> to write files into (a file is there, or above it), or null; a missing folder is made.</summary>
     public static string? FolderProblem(string path)

@@ -201,6 +201,23 @@ public sealed class CliFileErrorsTests : IDisposable
         Assert.Equal(before, await File.ReadAllBytesAsync(db));
     }
 
+    [Fact]
+    public async Task Backup_OutIsTheDatabasesWalThroughALinkedFolder_BeforeSqliteMadeIt_OneLineAndExit2()
+    {
+        // The -wal is there only while the database is open: a path to it through a linked folder has no file to compare by
+        // inode yet, and a backup wrote its copy there, where the next open of the database reads the write-ahead log.
+        var (config, db) = await PolledAsync();
+        SqlitePools.Clear(db);   // the last connection closed checkpoints the log and removes the -wal
+        Assert.False(File.Exists(db + "-wal"));
+        var target = Path.Combine(Directory.CreateSymbolicLink(_directory.File("other"), Path.GetDirectoryName(db)!).FullName, Path.GetFileName(db) + "-wal");
+
+        var result = await CliRunner.RunAsync("backup", "--config", config, "--db", db, "--out", target);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"--out {target}: is the database's -wal file: writing there would replace it; choose another file"], Lines(result.Error));
+        Assert.False(File.Exists(db + "-wal"));
+    }
+
     private static string HardLink(string existing, string link)
     {
         var ln = System.Diagnostics.Process.Start("ln", [existing, link])!;

@@ -84,6 +84,7 @@ public sealed class LoadedConfig
         var folderMissing = !System.IO.Directory.Exists(root);
         if (folderMissing) loadProblems.Add($"{root}: config folder not found (pass --config DIR)");
         else if (File.Exists(settingsPath)) builder.AddJsonFile(settingsPath, optional: false);
+        else if (System.IO.Directory.Exists(settingsPath)) loadProblems.Add(ConfigReader.Absent(AppSettingsFile, root));   // absent, it would be the defaults
         builder.AddEnvironmentVariables("EAIR_");
 
         IConfigurationRoot configuration;
@@ -212,7 +213,7 @@ public sealed class LoadedConfig
         var path = PathOf(Summaries.Prompt);
         if (!File.Exists(path))
         {
-            Problems.Add($"{Summaries.Prompt}: not found in {Directory} (Summaries:Prompt)");
+            Problems.Add($"{ConfigReader.Absent(Summaries.Prompt, Directory)} (Summaries:Prompt)");
             return;
         }
         try

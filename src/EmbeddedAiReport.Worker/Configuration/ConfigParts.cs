@@ -67,7 +67,7 @@ internal static class ConfigParts
     // On a reload a broken one is a problem instead, so the running model stays.
     private static string? RankerText(ConfigReader reader)
     {
-        if (File.Exists(Path.Combine(reader.Directory, LoadedConfig.RankerFile))) return reader.Read(LoadedConfig.RankerFile);
+        if (Path.Exists(Path.Combine(reader.Directory, LoadedConfig.RankerFile))) return reader.Read(LoadedConfig.RankerFile);
         reader.Warn($"{LoadedConfig.RankerFile}: not found in {reader.Directory}; {RankerFallback}");
         return null;
     }

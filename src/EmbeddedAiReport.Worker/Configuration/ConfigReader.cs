@@ -34,13 +34,18 @@ internal sealed class ConfigReader(string directory, Task<DraftOptions> draft, T
 
     public void AddProblems(IEnumerable<string> problems) => _problems.AddRange(problems);
 
+    /// <summary>Why <paramref name="file"/> (no file there) is not read from <paramref name="directory"/>: a folder has its name, or nothing is there.</summary>
+    public static string Absent(string file, string directory) => System.IO.Directory.Exists(Path.Combine(directory, file))
+        ? $"{file}: is a directory in {directory}, not a file"
+        : $"{file}: not found in {directory}";
+
     /// <summary>The text of <paramref name="file"/>; null (and, when <paramref name="required"/>, a problem) when it is missing or unreadable.</summary>
     public string? Read(string file, bool required = true)
     {
         var path = Path.Combine(Directory, file);
         if (!File.Exists(path))
         {
-            if (required) Problem($"{file}: not found in {Directory}");
+            if (required || System.IO.Directory.Exists(path)) Problem(Absent(file, Directory));
             return null;
         }
         try

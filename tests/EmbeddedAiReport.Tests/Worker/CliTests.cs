@@ -117,6 +117,34 @@ public sealed class CliTests : IDisposable
         Assert.Equal([line, summary], result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    // A folder where a config file belongs: appsettings.json was taken for absent (the daemon ran on the defaults, its
+    // database and schedules elsewhere), the others said "not found" of a name the operator sees in the folder.
+    [Theory]
+    [InlineData("appsettings.json", "")]
+    [InlineData("sources.json", "")]
+    [InlineData("tags.json", "")]
+    [InlineData("ranker.json", "")]
+    [InlineData("templates/summary.liquid", " (Summaries:Prompt)")]
+    public async Task Validate_AFolderWhereAConfigFileBelongs_IsAProblemSayingSo_Exit2(string file, string setting)
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        if (file == "templates/summary.liquid")   // the summary prompt is read only while summaries are on
+            TempDirectory.EditSettings(config, json =>
+            {
+                json["Summaries"]!["Endpoint"] = "http://127.0.0.1:9/v1";
+                json["Summaries"]!["Model"] = "m";
+            });
+        var path = Path.Combine(config, file);
+        File.Delete(path);
+        Directory.CreateDirectory(path);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config, "--db", _directory.File("r.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"{file}: is a directory in {config}, not a file{setting}", "1 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     // The weekly export job writes drafts there: a file in the folder's place (or above it) failed at the first export.
     [Theory]
     [InlineData("", "is a file, not a directory")]

@@ -33,7 +33,7 @@ public abstract class ReportDatabaseTests : IDisposable
         "0001_init", "0002_history", "0003_stories", "0004_wechat_pages", "0005_drop_entry_bands", "0006_ingest", "0007_health",
         "0008_quartz", "0009_editor_overrides", "0010_ranking", "0011_summaries", "0012_issue_window",
         "0013_drop_canonical_url", "0014_same_text_index", "0015_tags_in_entry_row", "0016_pending_only_unplaced",
-        "0017_published_window", "0018_issue_markdown", "0019_moved_addresses",
+        "0017_published_window", "0018_issue_markdown", "0019_moved_addresses", "0020_page_failures",
     ];
 
     private static readonly string[] Tables =
@@ -99,7 +99,7 @@ public abstract class ReportDatabaseTests : IDisposable
         await using var upgraded = _database.Open();
         var applied = await upgraded.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(["0013_drop_canonical_url", "0014_same_text_index", "0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses"], applied);
+        Assert.Equal(["0013_drop_canonical_url", "0014_same_text_index", "0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses", "0020_page_failures"], applied);
         await using var check = await upgraded.OpenAsync(CancellationToken.None);
         Assert.Equal(Migrations, (await StringsAsync(check, "SELECT version FROM schema_migrations")).Order(StringComparer.Ordinal));
     }
@@ -133,7 +133,7 @@ public abstract class ReportDatabaseTests : IDisposable
         }
 
         await using var upgraded = _database.Open();
-        Assert.Equal(["0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses"], await upgraded.MigrateAsync(CancellationToken.None));
+        Assert.Equal(["0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses", "0020_page_failures"], await upgraded.MigrateAsync(CancellationToken.None));
 
         var stored = await new EntryStore(upgraded).QueryAsync(new EntryQuery { Limit = 10 }, CancellationToken.None);
         var tags = stored.ToDictionary(e => e.Entry.Id, e => e.Tags.Select(t => (t.Tag, t.Weight)).ToList());

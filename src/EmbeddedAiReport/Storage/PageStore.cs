@@ -138,7 +138,7 @@ public sealed class PageStore(ReportDatabase database)
         command.AddParameter("@detail", (object?)page.Detail ?? DBNull.Value);
         command.AddParameter("@json", page.Entry is null ? DBNull.Value : JsonSerializer.Serialize(page.Entry, Json.For<CandidateEntry>()));
         command.AddParameter("@failures", page.Failures);
-        command.AddParameter("@retry", page.RetryAt is { } retryAt ? SqliteTime.Write(retryAt) : DBNull.Value);
+        command.AddParameter("@retry", SqliteTime.WriteOrNull(page.RetryAt));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

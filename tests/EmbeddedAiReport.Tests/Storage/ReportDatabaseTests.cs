@@ -149,6 +149,37 @@ public abstract class ReportDatabaseTests : IDisposable
     }
 
     // Runs the scripts of `migrations` by hand and records them under `recordedAs` (same positions), as an older build did.
+    [Fact]
+    public async Task MigrateAsync_PagesStoredBefore0020_KeepTheirRowsAndAPageMayThenBeFailing()
+    {
+        // A database as the build before 0020 left it, with a page read (its completed entry kept) and an anti-bot page met:
+        // both rows stay as they were, with no failures, and a page whose host fails can be recorded.
+        await using (var old = _database.Open())
+        await using (var connection = await old.Dialect.OpenAsync(CancellationToken.None))
+        {
+            var before = Migrations.Where(m => string.CompareOrdinal(m, "0020") < 0).ToList();
+            await ApplyAsAnOldBuildDidAsync(old, connection, before, before);
+            await using var insert = connection.CreateCommand(null, """
+                INSERT INTO entry_pages (entry_key, source_id, checked, outcome, detail, entry_json) VALUES
+                ('wx:read', 'wx', '2020-05-14T12:00:00.000Z', 'read', NULL, '{"canonicalKey":"wx:read","url":"https://mp.weixin.qq.com/s/read","title":"已读","summary":""}'),
+                ('wx:blocked', 'wx', '2020-05-14T13:00:00.000Z', 'blocked', '环境异常', NULL)
+                """);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using var upgraded = _database.Open();
+        Assert.Equal(["0020_page_failures"], await upgraded.MigrateAsync(CancellationToken.None));
+        var pages = new PageStore(upgraded);
+        var failing = new StoredPage("wx:failing", "wx", new DateTimeOffset(2020, 5, 14, 14, 0, 0, TimeSpan.Zero), PageOutcome.Failing, "HTTP 503", null,
+            2, new DateTimeOffset(2020, 5, 14, 14, 10, 0, TimeSpan.Zero));
+        await pages.SaveAsync(failing, CancellationToken.None);
+
+        var stored = await pages.GetAsync(["wx:read", "wx:blocked", "wx:failing"], CancellationToken.None);
+        Assert.Equal(("已读", PageOutcome.Read, 0, (DateTimeOffset?)null), (stored["wx:read"].Entry!.Title, stored["wx:read"].Outcome, stored["wx:read"].Failures, stored["wx:read"].RetryAt));
+        Assert.Equal(new StoredPage("wx:blocked", "wx", new DateTimeOffset(2020, 5, 14, 13, 0, 0, TimeSpan.Zero), PageOutcome.Blocked, "环境异常", null), stored["wx:blocked"]);
+        Assert.Equal(failing, stored["wx:failing"]);
+    }
+
     private static async Task ApplyAsAnOldBuildDidAsync(ReportDatabase old, DbConnection connection, IReadOnlyList<string> migrations, IReadOnlyList<string> recordedAs)
     {
         await using (var create = connection.CreateCommand(null, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL)"))

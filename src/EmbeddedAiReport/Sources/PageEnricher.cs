@@ -124,14 +124,15 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<Fetc
             else if (await CompleteStoredAsync(stored, 0) is { } completed) result.Add(completed);
         }
         foreach (var (entry, feed, failures) in retries)
-        {
             if (await (feed ? CompleteAsync(entry, failures) : CompleteStoredAsync(entry, failures)) is { } completed) result.Add(completed);
-        }
 
         // Said when the count changes (progress), not at every poll while nothing changed: `poll` says it each time.
         if (unread == 0) _leftSaid.TryRemove(source.Id, out _);
-        else if (_leftSaid.GetValueOrDefault(source.Id) != unread) logger.PagesLeft(source.Id, unread);
-        if (unread > 0) _leftSaid[source.Id] = unread;
+        else if (_leftSaid.GetValueOrDefault(source.Id) != unread)
+        {
+            logger.PagesLeft(source.Id, unread);
+            _leftSaid[source.Id] = unread;
+        }
         return new Enrichment(result, unread);
 
         // A stored entry of the backlog as its page completes it, when read now (null otherwise: the entry as it is stored

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Sources;
 
@@ -10,13 +12,28 @@ namespace EmbeddedAiReport.Sources;
 /// whose text housekeeping released leaves its stored entry alone),
 /// at most the kind's budget per poll, through the <see cref="Fetcher"/> and its per-host gate. A deleted or expired
 /// page drops its entry (one already stored leaves the draft); an anti-bot page stops page fetches for the source for the
-/// kind's backoff. Pages one poll did not read are read by the next ones, also while the feed is not modified.
+/// kind's backoff. Pages one poll did not read are read by the next ones, also while the feed is not modified. A page
+/// whose host fails is asked again after a backoff doubling per failure in a row (<see cref="FailureBackoff"/>), after the
+/// pages never asked, and given up after <see cref="MaxHostFailures"/> failures in a row.
 /// </remarks>
-public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider timeProvider, ILogger<PageEnricher> logger)
+public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<FetchingOptions> fetchingOptions, TimeProvider timeProvider, ILogger<PageEnricher> logger)
 {
     /// <summary>How old (by window time) a stored entry may be for a later poll to read its page still (see <see cref="EnrichAsync"/>).</summary>
     /// <remarks>Four weeks: the windows an issue is drafted from (a week, a fortnight, three weeks) and a little more.</remarks>
     public static readonly TimeSpan BacklogAge = TimeSpan.FromDays(28);
+
+    /// <summary>Failures in a row of a page's host (a 5xx, a 408, no answer) after which the page is given up: its entry stays as the feed gave it.</summary>
+    /// <remarks>
+    /// Ten: with the backoff doubling from <see cref="FetchingOptions.FailureBackoff"/> (5 minutes by default), the tenth
+    /// failure comes about two days after the first (5 min × (2⁹ − 1) of waits), so a host down for a day is waited for.
+    /// </remarks>
+    public const int MaxHostFailures = 10;
+
+    /// <summary>The end of each source's anti-bot pause that <see cref="EnrichAsync"/> last said: each pause is said once.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _pausesSaid = new(StringComparer.Ordinal);
+
+    /// <summary>The count of pages left that <see cref="EnrichAsync"/> last said for each source: said again when it changes.</summary>
+    private readonly ConcurrentDictionary<string, int> _leftSaid = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The entries to store: the feed's, completed where a page was read, without those whose page is gone; then stored
@@ -28,6 +45,8 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
     /// did not read (past the limit, out of time, paused after an anti-bot page), newest first, also when the feed was not
     /// modified. Their pages are read and applied as a feed entry's are: a read page gives the entry to store again (the
     /// writer updates it), a gone page is recorded (draft reads leave its entry out), an anti-bot page pauses fetching.
+    /// Pages whose host failed (the feed's and the backlog's) are asked last, once their backoff has passed, so a page
+    /// that keeps failing never takes a slot from one that was never asked.
     /// </remarks>
     /// <param name="requests">The source's requests: a page on the origin of one of them is sent the source's headers too.</param>
     /// <param name="budget">
@@ -45,10 +64,19 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
         var known = await pages.GetAsync(entries.Select(e => e.CanonicalKey).ToList(), cancellationToken);
         var blockedAt = await pages.LastBlockedAsync(source.Id, cancellationToken);
         var backoff = kind.BlockedBackoff(source);
-        var fetching = blockedAt is not { } at || timeProvider.GetUtcNow() >= at + backoff;
-        var paused = !fetching;
-        if (paused) logger.PagesPaused(source.Id, blockedAt!.Value + backoff);
+        var now = timeProvider.GetUtcNow();
+        var fetching = blockedAt is not { } at || now >= at + backoff;
+        if (!fetching)
+        {
+            // Said once per pause, as a source's own pause (event 2006): every poll of a 12-hour pause would repeat it.
+            var until = blockedAt!.Value + backoff;
+            if (_pausesSaid.GetValueOrDefault(source.Id) != until) logger.PagesPaused(source.Id, until);
+            _pausesSaid[source.Id] = until;
+        }
         var unread = 0;   // pages wanted and not read by this poll: a later poll reads them
+        // Pages whose host failed before and whose backoff has passed, asked after the others: the feed's (stored as the
+        // feed gave them when not read) and the backlog's (stored already), with the failures so far.
+        var retries = new List<(CandidateEntry Entry, bool FromFeed, int Failures)>();
 
         var result = new List<CandidateEntry>(entries.Count);
         foreach (var entry in entries)
@@ -69,35 +97,61 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
                     case PageOutcome.Unreadable:
                         result.Add(entry);
                         continue;
+                    case PageOutcome.Failing when page.RetryAt > now:
+                        result.Add(entry);
+                        unread++;
+                        continue;
+                    case PageOutcome.Failing:
+                        retries.Add((entry, true, page.Failures));
+                        continue;
                 }
             }
-            if (await CompleteAsync(entry) is { } completed) result.Add(completed);
+            if (await CompleteAsync(entry, 0) is { } completed) result.Add(completed);
         }
 
         // The backlog: what is left of the page budget goes to stored entries whose page an earlier poll did not read
         // (listed also while paused or out of pages, to count them).
         var fromFeed = entries.Select(e => e.CanonicalKey).ToHashSet(StringComparer.Ordinal);
-        var backlog = (await pages.UnreadAsync(source.Id, timeProvider.GetUtcNow() - BacklogAge, cancellationToken))
-            .Where(e => !fromFeed.Contains(e.CanonicalKey) && kind.PageFor(e) is not null);
-        foreach (var stored in backlog)
+        var backlog = (await pages.UnreadAsync(source.Id, now - BacklogAge, cancellationToken))
+            .Where(e => !fromFeed.Contains(e.Entry.CanonicalKey) && kind.PageFor(e.Entry) is not null);
+        foreach (var (stored, page) in backlog)
+        {
+            if (page is { Outcome: PageOutcome.Failing } failing)
+            {
+                if (failing.RetryAt > now) unread++;
+                else retries.Add((stored, false, failing.Failures));
+            }
+            else if (await CompleteStoredAsync(stored, 0) is { } completed) result.Add(completed);
+        }
+        foreach (var (entry, feed, failures) in retries)
+            if (await (feed ? CompleteAsync(entry, failures) : CompleteStoredAsync(entry, failures)) is { } completed) result.Add(completed);
+
+        // Said when the count changes (progress), not at every poll while nothing changed: `poll` says it each time.
+        if (unread == 0) _leftSaid.TryRemove(source.Id, out _);
+        else if (_leftSaid.GetValueOrDefault(source.Id) != unread)
+        {
+            logger.PagesLeft(source.Id, unread);
+            _leftSaid[source.Id] = unread;
+        }
+        return new Enrichment(result, unread);
+
+        // A stored entry of the backlog as its page completes it, when read now (null otherwise: the entry as it is stored
+        // needs no write).
+        async Task<CandidateEntry?> CompleteStoredAsync(CandidateEntry stored, int failures)
         {
             if (!fetching || pagesLeft == 0)
             {
                 unread++;
-                continue;
+                return null;
             }
             var entry = stored with { Links = await pages.LinksAsync(stored.CanonicalKey, cancellationToken) };
-            // Only a page read now gives something to write: the entry as it is stored needs no write.
-            if (await CompleteAsync(entry) is { } completed && !ReferenceEquals(completed, entry)) result.Add(completed);
+            return await CompleteAsync(entry, failures) is { } completed && !ReferenceEquals(completed, entry) ? completed : null;
         }
-        // Not at every poll through an anti-bot pause (12 h by default): the anti-bot page's warning said for how long, and
-        // `poll` still says what is left.
-        if (unread > 0 && !paused) logger.PagesLeft(source.Id, unread);
-        return new Enrichment(result, unread);
 
         // The entry as its page completes it; the entry as it is when its page is not read now (no page, paused, out of
-        // pages or time, its host failing, unreadable), counted in `unread` when a later poll should read it; null when the page is gone.
-        async Task<CandidateEntry?> CompleteAsync(CandidateEntry entry)
+        // pages or time, its host failing, unreadable), counted in `unread` when a later poll should read it; null when the
+        // page is gone. `failures`: how many times in a row the page's host failed before.
+        async Task<CandidateEntry?> CompleteAsync(CandidateEntry entry, int failures)
         {
             if (kind.PageFor(entry) is not { } address) return entry;
             if (!fetching || pagesLeft == 0)
@@ -110,9 +164,10 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
             CandidateEntry? completed;
             PageOutcome? outcome;
             string? detail;
+            TimeSpan? retryAfter;
             try
             {
-                (completed, outcome, detail) = await ReadPageAsync(kind, source, entry, address, headers, budget.Token);
+                (completed, outcome, detail, retryAfter) = await ReadPageAsync(kind, source, entry, address, headers, budget.Token);
             }
             catch (OperationCanceledException) when (budget.RanOut)
             {
@@ -122,14 +177,25 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
                 unread++;
                 return entry;
             }
+            var checkedAt = timeProvider.GetUtcNow();
             if (outcome is not { } read)
             {
-                // The host failed (a 5xx, no answer): nothing is kept, so a later poll reads the page as any page left to read.
-                logger.PageNotReadNow(source.Id, address.AbsoluteUri, detail ?? "");
+                // The host failed (a 5xx, no answer): counted, and asked again after the backoff, or given up.
+                failures++;
+                if (failures >= MaxHostFailures)
+                {
+                    await pages.SaveAsync(new StoredPage(entry.CanonicalKey, source.Id, checkedAt, PageOutcome.Unreadable,
+                        $"its host failed {failures} times in a row, last: {detail}", null), cancellationToken);
+                    logger.PageGivenUp(source.Id, address.AbsoluteUri, failures, detail ?? "");
+                    return entry;
+                }
+                var retryAt = checkedAt + FailureBackoff.After(failures, retryAfter, fetchingOptions.Value);
+                await pages.SaveAsync(new StoredPage(entry.CanonicalKey, source.Id, checkedAt, PageOutcome.Failing, detail, null, failures, retryAt), cancellationToken);
+                logger.PageNotReadNow(source.Id, address.AbsoluteUri, detail ?? "", failures, retryAt);
                 unread++;
                 return entry;
             }
-            await pages.SaveAsync(new StoredPage(entry.CanonicalKey, source.Id, timeProvider.GetUtcNow(), read, detail, completed), cancellationToken);
+            await pages.SaveAsync(new StoredPage(entry.CanonicalKey, source.Id, checkedAt, read, detail, completed), cancellationToken);
             switch (read)
             {
                 case PageOutcome.Read:
@@ -149,8 +215,9 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
         }
     }
 
-    // The outcome is null when the host failed in a way that may pass (HostResilience.IsTransient: a 5xx, a 408, no answer).
-    private async Task<(CandidateEntry? Entry, PageOutcome? Outcome, string? Detail)> ReadPageAsync(
+    // The outcome is null when the host failed in a way that may pass (HostResilience.IsTransient: a 5xx, a 408, no answer),
+    // with the wait its answer asked for (Retry-After), if any.
+    private async Task<(CandidateEntry? Entry, PageOutcome? Outcome, string? Detail, TimeSpan? RetryAfter)> ReadPageAsync(
         IPageEnrichingKind kind, SourceDefinition source, CandidateEntry entry, Uri address, IReadOnlyDictionary<string, string>? headers,
         CancellationToken cancellationToken)
     {
@@ -161,17 +228,17 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, TimeProvider 
         {
             FetchOutcome.Fetched page => kind.ParsePage(page.Document, entry, source) switch
             {
-                ParseOutcome.Parsed { Entries: [var completed] } => (completed, PageOutcome.Read, null),
-                ParseOutcome.Gone gone => (null, PageOutcome.Gone, gone.Reason),
-                ParseOutcome.Blocked blocked => (null, PageOutcome.Blocked, blocked.Reason),
-                ParseOutcome.WrongFormat wrong => (null, PageOutcome.Unreadable, wrong.Reason),
-                var other => (null, PageOutcome.Unreadable, $"unexpected page result {other.GetType().Name}"),
+                ParseOutcome.Parsed { Entries: [var completed] } => (completed, PageOutcome.Read, null, null),
+                ParseOutcome.Gone gone => (null, PageOutcome.Gone, gone.Reason, null),
+                ParseOutcome.Blocked blocked => (null, PageOutcome.Blocked, blocked.Reason, null),
+                ParseOutcome.WrongFormat wrong => (null, PageOutcome.Unreadable, wrong.Reason, null),
+                var other => (null, PageOutcome.Unreadable, $"unexpected page result {other.GetType().Name}", null),
             },
             // 404/410: the article is gone; 403/429: the host is refusing us, which is a block to back off from.
-            FetchOutcome.HttpFailure { Status: 404 or 410 } failure => (null, PageOutcome.Gone, fetched.Describe()),
-            FetchOutcome.HttpFailure { Status: 403 or 429 } => (null, PageOutcome.Blocked, fetched.Describe()),
-            _ when HostResilience.IsTransient(fetched, TimeSpan.MaxValue) => (null, null, fetched.Describe()),
-            _ => (null, PageOutcome.Unreadable, fetched.Describe()),
+            FetchOutcome.HttpFailure { Status: 404 or 410 } => (null, PageOutcome.Gone, fetched.Describe(), null),
+            FetchOutcome.HttpFailure { Status: 403 or 429 } => (null, PageOutcome.Blocked, fetched.Describe(), null),
+            _ when HostResilience.IsTransient(fetched, TimeSpan.MaxValue) => (null, null, fetched.Describe(), (fetched as FetchOutcome.HttpFailure)?.RetryAfter),
+            _ => (null, PageOutcome.Unreadable, fetched.Describe(), null),
         };
     }
 }

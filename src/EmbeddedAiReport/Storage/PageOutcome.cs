@@ -12,6 +12,12 @@ public enum PageOutcome
     /// <summary>An anti-bot page: page fetches for the source pause, the page is retried later.</summary>
     Blocked,
 
-    /// <summary>Not an article page we can read; the entry stays as the feed gave it.</summary>
+    /// <summary>Not an article page we can read, or one whose host failed too often; the entry stays as the feed gave it.</summary>
     Unreadable,
+
+    /// <summary>
+    /// Not read yet: its host failed (a 5xx, a 408, no answer) <see cref="StoredPage.Failures"/> times in a row; a poll asks
+    /// it again from <see cref="StoredPage.RetryAt"/> on.
+    /// </summary>
+    Failing,
 }

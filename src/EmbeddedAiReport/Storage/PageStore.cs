@@ -3,7 +3,7 @@ using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
-/// <summary>The <c>entry_pages</c> table: each entry page read once (WeChat article enrichment) and what it gave.</summary>
+/// <summary>The <c>entry_pages</c> table: each entry page read once (WeChat article enrichment) and what it gave, or how often its host failed.</summary>
 /// <remarks>
 /// Rows are a cache of fetched pages, written as each page is read rather than in the poll's transaction:
 /// a poll that crashes later loses no page it already paid a polite fetch for.
@@ -30,46 +30,45 @@ public sealed class PageStore(ReportDatabase database)
         if (entryKeys.Count == 0) return result;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT entry_key, source_id, checked, outcome, detail, entry_json FROM entry_pages WHERE entry_key = @key";
+        command.CommandText = $"SELECT {PageColumns} FROM entry_pages p WHERE p.entry_key = @key";
         var key = command.AddParameter("@key");
         foreach (var entryKey in entryKeys.Distinct(StringComparer.Ordinal))
         {
             key.Value = entryKey;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken)) continue;
-            var entry = reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), Json.For<CandidateEntry>());
-            result[entryKey] = new StoredPage(reader.GetString(0), reader.GetString(1), SqliteTime.Read(reader.GetString(2)),
-                Enum.Parse<PageOutcome>(reader.GetString(3), ignoreCase: true), reader.IsDBNull(4) ? null : reader.GetString(4), entry);
+            if (await reader.ReadAsync(cancellationToken)) result[entryKey] = ReadPage(reader, 0);
         }
         return result;
     }
 
     /// <summary>
-    /// The stored entries of <paramref name="sourceId"/> whose page was never read — no row here, or an anti-bot answer
-    /// (retried after the backoff) — placed in windows from <paramref name="since"/> on and still open to the draft
-    /// (candidate or shortlisted), newest first, as candidates to complete: the stored text, account and date (links: <see cref="LinksAsync"/>).
+    /// The stored entries of <paramref name="sourceId"/> whose page was never read — no row here, an anti-bot answer
+    /// (retried after the backoff), or a failing host (retried from its <see cref="StoredPage.RetryAt"/>) — placed in windows
+    /// from <paramref name="since"/> on and still open to the draft (candidate or shortlisted), newest first, as candidates
+    /// to complete: the stored text, account and date (links: <see cref="LinksAsync"/>), with the page's row when it has one.
     /// </summary>
     /// <remarks>
     /// A page recorded under another key of the entry (the long link it revealed, <c>entry_aliases</c>) counts as read.
     /// The section is left to the classifier, as for a feed's item.
     /// </remarks>
-    public async Task<List<CandidateEntry>> UnreadAsync(string sourceId, DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<List<(CandidateEntry Entry, StoredPage? Page)>> UnreadAsync(string sourceId, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = new List<CandidateEntry>();
-        await using var command = connection.CreateCommand(null, """
-            SELECT e.canonical_key, e.url, e.title, e.summary, e.account, e.published FROM entries e
+        var rows = new List<(CandidateEntry, StoredPage?)>();
+        await using var command = connection.CreateCommand(null, $"""
+            SELECT e.canonical_key, e.url, e.title, e.summary, e.account, e.published, {PageColumns} FROM entries e
+            LEFT JOIN entry_pages p ON p.entry_key = e.canonical_key
             WHERE e.source_id = @source AND e.window_time >= @since AND e.status IN ('candidate', 'shortlisted')
-              AND NOT EXISTS (SELECT 1 FROM entry_pages p WHERE p.entry_key = e.canonical_key AND p.outcome <> 'blocked')
-              AND NOT EXISTS (SELECT 1 FROM entry_aliases a JOIN entry_pages p ON p.entry_key = a.alias_key
-                              WHERE a.entry_key = e.canonical_key AND p.outcome <> 'blocked')
+              AND (p.entry_key IS NULL OR p.outcome IN ('blocked', 'failing'))
+              AND NOT EXISTS (SELECT 1 FROM entry_aliases a JOIN entry_pages ap ON ap.entry_key = a.alias_key
+                              WHERE a.entry_key = e.canonical_key AND ap.outcome NOT IN ('blocked', 'failing'))
             ORDER BY e.window_time DESC, e.id DESC
             """);
         command.AddParameter("@source", sourceId);
         command.AddParameter("@since", SqliteTime.Write(since));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            rows.Add(new CandidateEntry
+            rows.Add((new CandidateEntry
             {
                 CanonicalKey = reader.GetString(0),
                 Url = reader.GetString(1),
@@ -77,7 +76,7 @@ public sealed class PageStore(ReportDatabase database)
                 Summary = reader.GetString(3),
                 Account = reader.IsDBNull(4) ? null : reader.GetString(4),
                 Published = SqliteTime.ReadOrNull(reader.GetValue(5)),
-            });
+            }, reader.IsDBNull(6) ? null : ReadPage(reader, 6)));
         return rows;
     }
 
@@ -126,10 +125,11 @@ public sealed class PageStore(ReportDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO entry_pages (entry_key, source_id, checked, outcome, detail, entry_json)
-            VALUES (@key, @source, @checked, @outcome, @detail, @json)
+            INSERT INTO entry_pages (entry_key, source_id, checked, outcome, detail, entry_json, failures, retry_at)
+            VALUES (@key, @source, @checked, @outcome, @detail, @json, @failures, @retry)
             ON CONFLICT (entry_key) DO UPDATE SET source_id = excluded.source_id, checked = excluded.checked,
-                outcome = excluded.outcome, detail = excluded.detail, entry_json = excluded.entry_json
+                outcome = excluded.outcome, detail = excluded.detail, entry_json = excluded.entry_json,
+                failures = excluded.failures, retry_at = excluded.retry_at
             """;
         command.AddParameter("@key", page.EntryKey);
         command.AddParameter("@source", page.SourceId);
@@ -137,6 +137,20 @@ public sealed class PageStore(ReportDatabase database)
         command.AddParameter("@outcome", page.Outcome.ToString().ToLowerInvariant());
         command.AddParameter("@detail", (object?)page.Detail ?? DBNull.Value);
         command.AddParameter("@json", page.Entry is null ? DBNull.Value : JsonSerializer.Serialize(page.Entry, Json.For<CandidateEntry>()));
+        command.AddParameter("@failures", page.Failures);
+        command.AddParameter("@retry", SqliteTime.WriteOrNull(page.RetryAt));
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // The columns of an entry_pages row aliased p, as ReadPage reads them.
+    private const string PageColumns = "p.entry_key, p.source_id, p.checked, p.outcome, p.detail, p.entry_json, p.failures, p.retry_at";
+
+    // The row of PageColumns from column `at` on.
+    private static StoredPage ReadPage(DbDataReader reader, int at)
+    {
+        var entry = reader.IsDBNull(at + 5) ? null : JsonSerializer.Deserialize(reader.GetString(at + 5), Json.For<CandidateEntry>());
+        return new StoredPage(reader.GetString(at), reader.GetString(at + 1), SqliteTime.Read(reader.GetString(at + 2)),
+            Enum.Parse<PageOutcome>(reader.GetString(at + 3), ignoreCase: true), reader.IsDBNull(at + 4) ? null : reader.GetString(at + 4), entry,
+            reader.GetInt32(at + 6), SqliteTime.ReadOrNull(reader.GetValue(at + 7)));
     }
 }

@@ -21,7 +21,8 @@ public abstract class PageStoreTests(StorageProvider provider) : IDisposable
     public async Task UnreadAsync_ListsTheSourcesRecentEntriesWhosePageWasNeverReadNewestFirst()
     {
         // README (enrichLimit): the source's stored articles of the last 28 days whose page was never read (none read yet,
-        // or an anti-bot page met), newest first; a page read under the long link an entry's page revealed counts as read.
+        // an anti-bot page met, or its host failing, listed with its failures and when to ask it again), newest first; a
+        // page read under the long link an entry's page revealed counts as read.
         // One the editor shortlisted is open to the draft too (and stays in it): its page is read as a candidate's.
         var now = _services.Clock.GetUtcNow();
         var link = new EntryLink("github", "gh:jwfromm/riptide", "https://github.com/jwfromm/riptide");
@@ -35,6 +36,7 @@ public abstract class PageStoreTests(StorageProvider provider) : IDisposable
             aliased with { Candidate = aliased.Candidate with { AliasKeys = ["wx:long"] } },
             Entry("wx:rejected", "编辑拒绝", "news", now - TimeSpan.FromDays(7)),
             Entry("wx:shortlisted", "编辑入选", "news", now - TimeSpan.FromDays(8)),
+            Entry("wx:failing", "主机故障", "news", now - TimeSpan.FromDays(9)),
             Entry("wx:last-month", "上个月", "news", now - TimeSpan.FromDays(29)));
         await SeedAsync(_services, "other", Entry("wx:elsewhere", "别的来源", "news", now - TimeSpan.FromDays(1)));
         var stored = await _services.Get<EntryStore>().QueryAsync(new EntryQuery { Limit = 0 }, CancellationToken.None);
@@ -44,11 +46,16 @@ public abstract class PageStoreTests(StorageProvider provider) : IDisposable
         foreach (var (key, outcome) in new[] { ("wx:read", PageOutcome.Read), ("wx:blocked", PageOutcome.Blocked), ("wx:gone", PageOutcome.Gone),
                      ("wx:unreadable", PageOutcome.Unreadable), ("wx:long", PageOutcome.Read) })
             await pages.SaveAsync(new StoredPage(key, "wx", now, outcome, null, null), CancellationToken.None);
+        var failing = new StoredPage("wx:failing", "wx", now, PageOutcome.Failing, "HTTP 503 Service Unavailable", null, 3, now + TimeSpan.FromMinutes(20));
+        await pages.SaveAsync(failing, CancellationToken.None);
 
         var unread = await pages.UnreadAsync("wx", now - PageEnricher.BacklogAge, CancellationToken.None);
 
-        Assert.Equal(["wx:unread", "wx:blocked", "wx:shortlisted"], unread.Select(e => e.CanonicalKey));
-        Assert.Equal(("未读", "https://example.com/wx/unread", now - TimeSpan.FromDays(1)), (unread[0].Title, unread[0].Url, unread[0].Published!.Value));
+        Assert.Equal(["wx:unread", "wx:blocked", "wx:shortlisted", "wx:failing"], unread.Select(e => e.Entry.CanonicalKey));
+        Assert.Equal(("未读", "https://example.com/wx/unread", now - TimeSpan.FromDays(1)), (unread[0].Entry.Title, unread[0].Entry.Url, unread[0].Entry.Published!.Value));
+        Assert.Equal([null, PageOutcome.Blocked, null], unread.Take(3).Select(e => e.Page?.Outcome));
+        Assert.Equal(failing, unread[3].Page);
+        Assert.Equal(failing, (await pages.GetAsync(["wx:failing"], CancellationToken.None))["wx:failing"]);
         Assert.Equal([link], await pages.LinksAsync("wx:unread", CancellationToken.None));
         var window = await _services.Get<EntryStore>().ListWindowAsync(now - TimeSpan.FromDays(10), now, CancellationToken.None);
         Assert.Equal(["wx:gone"], window.Where(e => e.IsPageGone).Select(e => e.CanonicalKey));

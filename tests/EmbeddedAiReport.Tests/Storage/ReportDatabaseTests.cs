@@ -33,7 +33,7 @@ public abstract class ReportDatabaseTests : IDisposable
         "0001_init", "0002_history", "0003_stories", "0004_wechat_pages", "0005_drop_entry_bands", "0006_ingest", "0007_health",
         "0008_quartz", "0009_editor_overrides", "0010_ranking", "0011_summaries", "0012_issue_window",
         "0013_drop_canonical_url", "0014_same_text_index", "0015_tags_in_entry_row", "0016_pending_only_unplaced",
-        "0017_published_window", "0018_issue_markdown", "0019_moved_addresses",
+        "0017_published_window", "0018_issue_markdown", "0019_moved_addresses", "0020_page_failures",
     ];
 
     private static readonly string[] Tables =
@@ -99,7 +99,7 @@ public abstract class ReportDatabaseTests : IDisposable
         await using var upgraded = _database.Open();
         var applied = await upgraded.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(["0013_drop_canonical_url", "0014_same_text_index", "0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses"], applied);
+        Assert.Equal(["0013_drop_canonical_url", "0014_same_text_index", "0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses", "0020_page_failures"], applied);
         await using var check = await upgraded.OpenAsync(CancellationToken.None);
         Assert.Equal(Migrations, (await StringsAsync(check, "SELECT version FROM schema_migrations")).Order(StringComparer.Ordinal));
     }
@@ -133,7 +133,7 @@ public abstract class ReportDatabaseTests : IDisposable
         }
 
         await using var upgraded = _database.Open();
-        Assert.Equal(["0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses"], await upgraded.MigrateAsync(CancellationToken.None));
+        Assert.Equal(["0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses", "0020_page_failures"], await upgraded.MigrateAsync(CancellationToken.None));
 
         var stored = await new EntryStore(upgraded).QueryAsync(new EntryQuery { Limit = 10 }, CancellationToken.None);
         var tags = stored.ToDictionary(e => e.Entry.Id, e => e.Tags.Select(t => (t.Tag, t.Weight)).ToList());
@@ -149,6 +149,37 @@ public abstract class ReportDatabaseTests : IDisposable
     }
 
     // Runs the scripts of `migrations` by hand and records them under `recordedAs` (same positions), as an older build did.
+    [Fact]
+    public async Task MigrateAsync_PagesStoredBefore0020_KeepTheirRowsAndAPageMayThenBeFailing()
+    {
+        // A database as the build before 0020 left it, with a page read (its completed entry kept) and an anti-bot page met:
+        // both rows stay as they were, with no failures, and a page whose host fails can be recorded.
+        await using (var old = _database.Open())
+        await using (var connection = await old.Dialect.OpenAsync(CancellationToken.None))
+        {
+            var before = Migrations.Where(m => string.CompareOrdinal(m, "0020") < 0).ToList();
+            await ApplyAsAnOldBuildDidAsync(old, connection, before, before);
+            await using var insert = connection.CreateCommand(null, """
+                INSERT INTO entry_pages (entry_key, source_id, checked, outcome, detail, entry_json) VALUES
+                ('wx:read', 'wx', '2020-05-14T12:00:00.000Z', 'read', NULL, '{"canonicalKey":"wx:read","url":"https://mp.weixin.qq.com/s/read","title":"已读","summary":""}'),
+                ('wx:blocked', 'wx', '2020-05-14T13:00:00.000Z', 'blocked', '环境异常', NULL)
+                """);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using var upgraded = _database.Open();
+        Assert.Equal(["0020_page_failures"], await upgraded.MigrateAsync(CancellationToken.None));
+        var pages = new PageStore(upgraded);
+        var failing = new StoredPage("wx:failing", "wx", new DateTimeOffset(2020, 5, 14, 14, 0, 0, TimeSpan.Zero), PageOutcome.Failing, "HTTP 503", null,
+            2, new DateTimeOffset(2020, 5, 14, 14, 10, 0, TimeSpan.Zero));
+        await pages.SaveAsync(failing, CancellationToken.None);
+
+        var stored = await pages.GetAsync(["wx:read", "wx:blocked", "wx:failing"], CancellationToken.None);
+        Assert.Equal(("已读", PageOutcome.Read, 0, (DateTimeOffset?)null), (stored["wx:read"].Entry!.Title, stored["wx:read"].Outcome, stored["wx:read"].Failures, stored["wx:read"].RetryAt));
+        Assert.Equal(new StoredPage("wx:blocked", "wx", new DateTimeOffset(2020, 5, 14, 13, 0, 0, TimeSpan.Zero), PageOutcome.Blocked, "环境异常", null), stored["wx:blocked"]);
+        Assert.Equal(failing, stored["wx:failing"]);
+    }
+
     private static async Task ApplyAsAnOldBuildDidAsync(ReportDatabase old, DbConnection connection, IReadOnlyList<string> migrations, IReadOnlyList<string> recordedAs)
     {
         await using (var create = connection.CreateCommand(null, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL)"))

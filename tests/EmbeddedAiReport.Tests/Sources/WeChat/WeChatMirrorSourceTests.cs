@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Ingest;
@@ -22,6 +23,7 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
     {
         services.AddHttpClient(Fetcher.ClientName).AddHttpMessageHandler(() => new WeChatHostRedirect(server.BaseUri));
         services.AddSingleton<ILoggerProvider>(logs);
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug));   // the page events 2104 and 2107 are debug lines
     })) => _logs = logs;
 
     private const string Riptide = "wx:DdyvZLDb7D-dQ9okhwQreA";
@@ -357,11 +359,12 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
     [Theory]
     [InlineData(503)]
     [InlineData(502)]
-    public async Task PollAsync_ArticleHostFailing_ItsPagesAreLeftForTheNextPollWhichReadsThem(int status)
+    public async Task PollAsync_ArticleHostFailing_ItsPagesAreLeftForAPollAfterTheBackoffWhichReadsThem(int status)
     {
         // README: pages a poll does not read are read by the next polls, its stored articles "whose page was never read".
-        // A page host down for a while (a 5xx) gave no page: the next poll reads them, as it would any page left to read;
-        // until then each entry is as the feed gave it.
+        // A page host down for a while (a 5xx) gave no page: a poll after Fetching:FailureBackoff (5 minutes for a first
+        // failure) reads them, as it would any page left to read, and one before it does not ask; until then each entry is
+        // as the feed gave it.
         Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
         foreach (var code in new[] { "DdyvZLDb7D-dQ9okhwQreA", "XEPhK81Ms-wdDnoz5oPZgA", "OYSzol-vufiKPuU9YxtbuA" })
             Server.Map("s/" + code, context => { context.Response.StatusCode = status; return Task.CompletedTask; });
@@ -370,15 +373,116 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         var whileDown = await PollAsync(source);
         var requestsWhileDown = PagesRequested.Count;
         MapArticlePages();
+        Services.Clock.Advance(TimeSpan.FromMinutes(4));
+        var beforeBackoff = await PollAsync(source);
+        var requestsBeforeBackoff = PagesRequested.Count;
+        Services.Clock.Advance(TimeSpan.FromMinutes(1));
         var after = await PollAsync(source);
 
         Assert.Equal("wx: 3 new, 0 updated, 0 unchanged; 3 article pages left to read", whileDown.Describe());
         Assert.Equal(3, requestsWhileDown);
+        Assert.Equal("wx: not modified; 3 article pages left to read", beforeBackoff.Describe());
+        Assert.Equal(3, requestsBeforeBackoff);
         Assert.Equal("wx: 0 new, 3 updated, 0 unchanged", after.Describe());
         Assert.Equal(6, PagesRequested.Count);
         // As the pages made them (their msg_title and ct), where the feed gave a title only and its own date.
         Assert.Equal(("关于音乐", DateTimeOffset.FromUnixTimeSeconds(1523110915)),
             (await EntriesAsync()).Where(e => e.CanonicalKey == YoloV4).Select(e => (e.Title, e.Published!.Value)).Single());
+    }
+
+    [Fact]
+    public async Task PollAsync_ArticleHostAlwaysFailing_IsAskedAfterADoublingBackoffThenGivenUpAndSaidOnce()
+    {
+        // README (enrichLimit): a page whose host fails is asked again after Fetching:FailureBackoff (5 min), doubled per
+        // failure in a row up to Fetching:MaxFailureBackoff (1 day), and given up at the 10th failure. Polled every hour,
+        // by hand: failed at 0 h (next from 0:05), 1 h (1:10), 2 h (2:20), 3 h (3:40), 4 h (5:20), 6 h (8:40), 9 h (14:20),
+        // 15 h (25:40), 26 h (47:20), given up at 48 h; never asked after.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        MapArticlePages();
+        Server.Map("s/DdyvZLDb7D-dQ9okhwQreA", context => { context.Response.StatusCode = 503; return Task.CompletedTask; });
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true """);
+        var asked = new List<int>();
+        var results = new List<string>();
+
+        for (var hour = 0; hour <= 60; hour++)
+        {
+            var before = PagesRequested.Count(p => p == "/s/DdyvZLDb7D-dQ9okhwQreA");
+            results.Add((await PollAsync(source)).Describe());
+            if (PagesRequested.Count(p => p == "/s/DdyvZLDb7D-dQ9okhwQreA") > before) asked.Add(hour);
+            Services.Clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        Assert.Equal([0, 1, 2, 3, 4, 6, 9, 15, 26, 48], asked);
+        Assert.Equal("wx: 3 new, 0 updated, 0 unchanged; 1 article page left to read", results[0]);
+        Assert.All(results[1..48], r => Assert.Equal("wx: not modified; 1 article page left to read", r));
+        Assert.All(results[48..], r => Assert.Equal("wx: not modified", r));
+        var givenUp = Assert.Single(_logs.Lines, l => l.EventId == 2109).Message;
+        Assert.StartsWith("wx: page https://mp.weixin.qq.com/s/DdyvZLDb7D-dQ9okhwQreA given up after its host failed 10 times in a row (last: HTTP 503", givenUp);
+        Assert.EndsWith("; the entry stays as the feed gave it", givenUp);
+        Assert.Equal(LogLevel.Warning, Assert.Single(_logs.Warnings, w => w.Message == givenUp).Level);
+        Assert.Equal(["2020-05-14 12:05:00Z", "2020-05-14 13:10:00Z"], _logs.Lines.Where(l => l.EventId == 2107).Take(2).Select(l => Regex.Match(l.Message, "a poll from (.+) on reads it$").Groups[1].Value));
+        // As the feed gave it (its title), the other two as their pages made them (their msg_title).
+        var entries = await EntriesAsync();
+        Assert.Equal(["Riptide:12倍端到端加速，陈天奇创业公司OctoML提出克服二值网络瓶颈新方法", "关于音乐", "【视频】石榴花开"],
+            new[] { Riptide, YoloV4, Maxas }.Select(key => entries.Single(e => e.CanonicalKey == key).Title));
+    }
+
+    [Fact]
+    public async Task PollAsync_ArticleHostFailing_PagesNeverAskedTakeTheEnrichLimitFirst()
+    {
+        // README (enrichLimit): a page whose host failed is asked after the pages never asked, once its backoff passed, so
+        // it does not keep the others waiting. enrichLimit 1, the newest article's page failing: the next polls read the two
+        // others, the one after asks it again. The count of pages left is logged (2106) when it changes: 3, 2, 1.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        MapArticlePages();
+        Server.Map("s/DdyvZLDb7D-dQ9okhwQreA", context => { context.Response.StatusCode = 503; return Task.CompletedTask; });
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 1 """);
+
+        var results = new List<string>();
+        for (var poll = 0; poll < 4; poll++)
+        {
+            results.Add((await PollAsync(source)).Describe());
+            Services.Clock.Advance(TimeSpan.FromHours(1));
+        }
+        MapArticlePages();
+        results.Add((await PollAsync(source)).Describe());
+
+        Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/OYSzol-vufiKPuU9YxtbuA", "/s/DdyvZLDb7D-dQ9okhwQreA", "/s/DdyvZLDb7D-dQ9okhwQreA"],
+            PagesRequested);
+        Assert.Equal(["wx: 3 new, 0 updated, 0 unchanged; 3 article pages left to read", "wx: 0 new, 1 updated, 0 unchanged; 2 article pages left to read",
+            "wx: 0 new, 1 updated, 0 unchanged; 1 article page left to read", "wx: not modified; 1 article page left to read", "wx: 0 new, 1 updated, 0 unchanged"], results);
+        Assert.Equal([3, 2, 1], _logs.Lines.Where(l => l.EventId == 2106).Select(l => int.Parse(l.Message.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.StartsWith("OctoML 的研究者提出了 Riptide", (await EntriesAsync()).Single(e => e.CanonicalKey == Riptide).Summary);
+    }
+
+    [Fact]
+    public async Task PollAsync_PollsDuringAnAntiBotPause_SayThePauseOnce()
+    {
+        // As a source's own pause (event 2006), the page fetches' pause after an anti-bot page (event 2104) is said at the
+        // first poll it holds back, not at every poll of its 12 hours; a new anti-bot page after it is a new pause, said again.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        foreach (var code in new[] { "DdyvZLDb7D-dQ9okhwQreA", "XEPhK81Ms-wdDnoz5oPZgA", "OYSzol-vufiKPuU9YxtbuA" })
+            Server.MapFixture("s/" + code, "wechat-article-html/handwritten_environment_error.html", "text/html");
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichBackoff": "12h" """);
+
+        await PollAsync(source);   // 12:00 meets the anti-bot page: paused until 00:00
+        for (var poll = 0; poll < 3; poll++)
+        {
+            Services.Clock.Advance(TimeSpan.FromHours(1));
+            await PollAsync(source);
+        }
+        Services.Clock.Advance(TimeSpan.FromHours(10));
+        await PollAsync(source);   // 01:00 meets it again: paused until 13:00
+        for (var poll = 0; poll < 3; poll++)
+        {
+            Services.Clock.Advance(TimeSpan.FromHours(1));
+            await PollAsync(source);
+        }
+
+        Assert.Equal(2, PagesRequested.Count);
+        Assert.Equal([new DateTimeOffset(2020, 5, 15, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2020, 5, 15, 13, 0, 0, TimeSpan.Zero)],
+            _logs.Lines.Where(l => l.EventId == 2104).Select(l => DateTimeOffset.Parse(l.Message["wx: page fetches paused until ".Length..^" after an anti-bot page".Length],
+                System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]
@@ -430,8 +534,8 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         Assert.Equal("wx: not modified; 3 article pages left to read", duringBackoff.Describe());
         Assert.Equal("wx: not modified; 3 article pages left to read", blockedAgain.Describe());
         Assert.Equal((1, 2), (pagesDuringBackoff, pagesBlockedAgain));
-        // Event 2106 at the polls that met the anti-bot page, not at the one paused by it (each poll of a 12-hour pause would repeat it).
-        Assert.Equal(["wx: 3 article page(s) left to read; the next polls read them, enrichLimit per poll", "wx: 3 article page(s) left to read; the next polls read them, enrichLimit per poll"],
+        // Event 2106 once: the count of pages left did not change (each poll of a 12-hour pause would repeat it).
+        Assert.Equal(["wx: 3 article page(s) left to read; the next polls read them, enrichLimit per poll"],
             _logs.Lines.Where(l => l.EventId == 2106).Select(l => l.Message));
         Assert.Equal("wx: 0 new, 3 updated, 0 unchanged", read.Describe());
         Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/DdyvZLDb7D-dQ9okhwQreA", "/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/OYSzol-vufiKPuU9YxtbuA"],

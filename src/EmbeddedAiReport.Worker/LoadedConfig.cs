@@ -30,6 +30,8 @@ public sealed class LoadedConfig
 
     private readonly Task<IReadOnlyList<ISourceKind>> _kinds;
     private readonly Dictionary<Type, string> _fingerprints = [];
+    // The files read only at start (appsettings.json, the summary prompt): their fingerprint then and at the last reload.
+    private readonly Dictionary<string, (string AtStart, string Seen)> _readAtStart = [];
     private ConfigSnapshot _current = ConfigSnapshot.Empty;
 
     private LoadedConfig(string directory, IConfigurationRoot configuration, string? databaseOverride, Task<IReadOnlyList<ISourceKind>> kinds)
@@ -142,6 +144,11 @@ public sealed class LoadedConfig
             }
             config._current = new ConfigSnapshot(values);
             config.LoadSummaryPrompt();
+            foreach (var file in config.ReadAtStartFiles)
+            {
+                var fingerprint = ConfigPart.FingerprintOf(root, [file]);
+                config._readAtStart[file] = (fingerprint, fingerprint);
+            }
         }
         return config;
     }
@@ -184,7 +191,23 @@ public sealed class LoadedConfig
             changed.Add(part.ValueType);
         }
         if (changed.Count > 0) Volatile.Write(ref _current, next);
-        return new ReloadResult(previous, next, changed, problems, warnings);
+        return new ReloadResult(previous, next, changed, problems, warnings, ChangedSinceStart());
+    }
+
+    private IReadOnlyList<string> ReadAtStartFiles => Summaries.Enabled ? [AppSettingsFile, Summaries.Prompt] : [AppSettingsFile];
+
+    // Each change of a file read only at start, once: an edit put back as the daemon read it is no longer pending.
+    private List<string> ChangedSinceStart()
+    {
+        var pending = new List<string>();
+        foreach (var (file, (atStart, seen)) in _readAtStart.ToList())
+        {
+            var now = ConfigPart.FingerprintOf(Directory, [file]);
+            if (now == seen) continue;
+            _readAtStart[file] = (atStart, now);
+            if (now != atStart) pending.Add(file);
+        }
+        return pending;
     }
 
     private ConfigReader ReloadReader() => new(Directory, Task.FromResult(Draft), _kinds, reloading: true);

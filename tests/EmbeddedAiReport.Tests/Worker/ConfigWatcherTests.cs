@@ -98,4 +98,28 @@ public sealed class ConfigWatcherTests : IDisposable
         Assert.Equal("0 0 9 ? * MON", loaded.Report.ExportSchedule);
         await watcher.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task ABadTemplatePutBackAsItRuns_SaysTheProblemIsGone()
+    {
+        // The operator's typo is logged (4103) and the running template stays; undoing it leaves the daemon as it was, which
+        // is said too, so the last line about the file is not a problem that is gone.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var loaded = WorkerHost.LoadConfig(config, null);
+        var running = loaded.Current;
+        using var watcher = Watcher(loaded);
+        await watcher.StartAsync(CancellationToken.None);
+        var template = Path.Combine(config, LoadedConfig.TemplateFile);
+        var shipped = await File.ReadAllTextAsync(template);
+
+        await File.WriteAllTextAsync(template, shipped.Replace("item.title", "item.titel"));
+        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4103), Step);
+        await File.WriteAllTextAsync(template, shipped);
+        var said = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4121), Step);
+
+        Assert.Equal("templates/draft.md.liquid is back as the daemon runs it: its problems are gone", said);
+        Assert.Same(running, loaded.Current);
+        Assert.DoesNotContain(_logs.Lines, l => l.EventId == 4111);
+        await watcher.StopAsync(CancellationToken.None);
+    }
 }

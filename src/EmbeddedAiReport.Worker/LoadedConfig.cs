@@ -30,6 +30,10 @@ public sealed class LoadedConfig
 
     private readonly Task<IReadOnlyList<ISourceKind>> _kinds;
     private readonly Dictionary<Type, string> _fingerprints = [];
+    // Parts whose changed files had problems at the last reload (their running value stayed).
+    private readonly HashSet<Type> _rejected = [];
+    // The files read only at start (appsettings.json, the summary prompt): their fingerprint then and at the last reload.
+    private readonly Dictionary<string, (string AtStart, string Seen)> _readAtStart = [];
     private ConfigSnapshot _current = ConfigSnapshot.Empty;
 
     private LoadedConfig(string directory, IConfigurationRoot configuration, string? databaseOverride, Task<IReadOnlyList<ISourceKind>> kinds)
@@ -143,6 +147,11 @@ public sealed class LoadedConfig
             }
             config._current = new ConfigSnapshot(values);
             config.LoadSummaryPrompt();
+            foreach (var file in config.ReadAtStartFiles)
+            {
+                var fingerprint = ConfigPart.FingerprintOf(root, [file]);
+                config._readAtStart[file] = (fingerprint, fingerprint);
+            }
         }
         return config;
     }
@@ -168,24 +177,47 @@ public sealed class LoadedConfig
         var changed = new List<Type>();
         var problems = new List<string>();
         var warnings = new List<string>();
+        var restored = new List<Type>();
         foreach (var part in ConfigParts.All)
         {
             var fingerprint = part.Fingerprint(Directory);
-            if (_fingerprints.GetValueOrDefault(part.ValueType) == fingerprint) continue;
+            if (_fingerprints.GetValueOrDefault(part.ValueType) == fingerprint)
+            {
+                if (_rejected.Remove(part.ValueType)) restored.Add(part.ValueType);
+                continue;
+            }
             var reader = ReloadReader();
             var value = part.Load(reader);
             if (reader.Problems.Count > 0 || value is null)
             {
                 problems.AddRange(reader.Problems);
+                _rejected.Add(part.ValueType);
                 continue;   // the fingerprint stays old, so the next change event tries the part again
             }
+            _rejected.Remove(part.ValueType);
             _fingerprints[part.ValueType] = fingerprint;
             warnings.AddRange(reader.Warnings);
             next = next.With(part.ValueType, value);
             changed.Add(part.ValueType);
         }
         if (changed.Count > 0) Volatile.Write(ref _current, next);
-        return new ReloadResult(previous, next, changed, problems, warnings);
+        return new ReloadResult(previous, next, changed, problems, warnings, restored, ChangedSinceStart());
+    }
+
+    private IReadOnlyList<string> ReadAtStartFiles => Summaries.Enabled ? [AppSettingsFile, Summaries.Prompt] : [AppSettingsFile];
+
+    // Each change of a file read only at start, once: an edit put back as the daemon read it is no longer pending.
+    private List<string> ChangedSinceStart()
+    {
+        var pending = new List<string>();
+        foreach (var (file, (atStart, seen)) in _readAtStart.ToList())
+        {
+            var now = ConfigPart.FingerprintOf(Directory, [file]);
+            if (now == seen) continue;
+            _readAtStart[file] = (atStart, now);
+            if (now != atStart) pending.Add(file);
+        }
+        return pending;
     }
 
     private ConfigReader ReloadReader() => new(Directory, Task.FromResult(Draft), _kinds, reloading: true);

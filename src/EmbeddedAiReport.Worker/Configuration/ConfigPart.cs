@@ -15,10 +15,13 @@ internal sealed record ConfigPart(Type ValueType, IReadOnlyList<string> Files, F
         new(typeof(T), files, reader => load(reader), services => services.AddSingleton<IOptionsMonitor<T>, SnapshotMonitor<T>>());
 
     /// <summary>A fingerprint of the part's files (content and presence), to tell a real change from an editor touching a file.</summary>
-    public string Fingerprint(string directory)
+    public string Fingerprint(string directory) => FingerprintOf(directory, Files);
+
+    /// <summary>A fingerprint of <paramref name="files"/> (relative to <paramref name="directory"/>): content and presence.</summary>
+    public static string FingerprintOf(string directory, IEnumerable<string> files)
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        foreach (var file in Files)
+        foreach (var file in files)
         {
             var path = Path.Combine(directory, file);
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file + "\0"));

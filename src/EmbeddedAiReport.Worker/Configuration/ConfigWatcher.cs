@@ -77,8 +77,10 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
         var result = config.Reload();
         if (result.Problems.Count > 0) Rejected(result.Problems.Count, string.Join("; ", result.Problems));
         if (result.Changed.Count > 0) Reloaded(string.Join(", ", result.Changed.Select(Describe)));
+        if (result.Restored.Count > 0) BackAsRunning(string.Join(", ", result.Restored.Select(Describe)));
         // Said once at start too (validate, the daemon's log): a reload that changes how entries are scored must say so again.
         if (result.Warnings.Count > 0) ReloadedWithWarnings(result.Warnings.Count, string.Join("; ", result.Warnings));
+        if (result.ReadAtStart.Count > 0) ReadOnlyAtStart(string.Join(" and ", result.ReadAtStart));
         if (result.SourcesChanged)
         {
             try
@@ -98,6 +100,12 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "The config folder changed but has {Count} problem(s); the running configuration of those files stays: {Problems}")]
     private partial void Rejected(int count, string problems);
+
+    [LoggerMessage(EventId = 4121, Level = LogLevel.Information, Message = "{Files} is back as the daemon runs it: its problems are gone")]
+    private partial void BackAsRunning(string files);
+
+    [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "{Files} changed: the daemon reads it only at start, so its running settings stay until it is restarted (check the file with validate first)")]
+    private partial void ReadOnlyAtStart(string files);
 
     [LoggerMessage(EventId = 4112, Level = LogLevel.Information, Message = "Watching {Directory} for configuration changes")]
     private partial void Watching(string directory);

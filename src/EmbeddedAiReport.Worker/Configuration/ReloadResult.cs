@@ -4,8 +4,10 @@ namespace EmbeddedAiReport.Worker.Configuration;
 /// <param name="Changed">The parts swapped in (by value type); empty when nothing changed or every change had problems.</param>
 /// <param name="Problems">Problems of the parts that kept their running value.</param>
 /// <param name="Warnings">What the parts swapped in said while loading (ranker.json removed: relevance from keywords), as a start lists them.</param>
+/// <param name="Restored">Parts whose files had problems at an earlier reload and are now back as the running value was read: nothing to swap in.</param>
+/// <param name="ReadAtStart">Files read only at start (appsettings.json, the summary prompt) that changed since the daemon read them: a restart applies them.</param>
 public sealed record ReloadResult(ConfigSnapshot Previous, ConfigSnapshot Current, IReadOnlyList<Type> Changed, IReadOnlyList<string> Problems,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings, IReadOnlyList<Type> Restored, IReadOnlyList<string> ReadAtStart)
 {
     public bool SourcesChanged => Changed.Contains(typeof(IReadOnlyList<SourceDefinition>));
 }

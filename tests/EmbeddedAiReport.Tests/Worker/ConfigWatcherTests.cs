@@ -10,7 +10,8 @@ namespace EmbeddedAiReport.Tests.Worker;
 
 /// <summary>
 /// The daemon's config watcher on its own (README, "Configuration": a changed file is reloaded without a restart): a reload
-/// that fails is logged and the watcher goes on; a change the file system watcher lost still leads to a reload.
+/// that fails is logged and the watcher goes on; a change the file system watcher lost still leads to a reload; an edit of
+/// appsettings.json, read only at start, says that it waits for a restart.
 /// </summary>
 public sealed class ConfigWatcherTests : IDisposable
 {
@@ -73,6 +74,52 @@ public sealed class ConfigWatcherTests : IDisposable
 
         Assert.Equal("Reloaded tags.json + router.json + ranker.json", reloaded);
         Assert.Contains(_logs.Lines, l => l.EventId == 4119);
+        await watcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task AnEditOfAppSettings_SaysItTakesEffectOnRestart_OncePerChange()
+    {
+        // README, "Configuration": appsettings.json takes effect on restart. An operator who edits it beside the running
+        // daemon (a schedule in Report:ExportSchedule) is told so, not left to guess why nothing happened.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var loaded = WorkerHost.LoadConfig(config, null);
+        using var watcher = Watcher(loaded);
+        await watcher.StartAsync(CancellationToken.None);
+
+        TempDirectory.EditSettings(config, json => json["Report"]!["ExportSchedule"] = "0 0 10 ? * MON");
+        var said = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4120), Step);
+        await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.TagsFile), "\n");
+        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4111), Step);
+
+        Assert.Equal("appsettings.json changed: the daemon reads it only at start, so its running settings stay until it is restarted "
+            + "(check the file with validate first)", said);
+        Assert.Single(_logs.Lines, l => l.EventId == 4120);
+        Assert.Equal("0 0 9 ? * MON", loaded.Report.ExportSchedule);
+        await watcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ABadTemplatePutBackAsItRuns_SaysTheProblemIsGone()
+    {
+        // The operator's typo is logged (4103) and the running template stays; undoing it leaves the daemon as it was, which
+        // is said too, so the last line about the file is not a problem that is gone.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var loaded = WorkerHost.LoadConfig(config, null);
+        var running = loaded.Current;
+        using var watcher = Watcher(loaded);
+        await watcher.StartAsync(CancellationToken.None);
+        var template = Path.Combine(config, LoadedConfig.TemplateFile);
+        var shipped = await File.ReadAllTextAsync(template);
+
+        await File.WriteAllTextAsync(template, shipped.Replace("item.title", "item.titel"));
+        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4103), Step);
+        await File.WriteAllTextAsync(template, shipped);
+        var said = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4121), Step);
+
+        Assert.Equal("templates/draft.md.liquid is back as the daemon runs it: its problems are gone", said);
+        Assert.Same(running, loaded.Current);
+        Assert.DoesNotContain(_logs.Lines, l => l.EventId == 4111);
         await watcher.StopAsync(CancellationToken.None);
     }
 }

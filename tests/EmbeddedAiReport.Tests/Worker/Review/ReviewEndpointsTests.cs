@@ -464,6 +464,57 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal("""{"ok":false,"message":"no entry with id 999999"}""", await json.Content.ReadAsStringAsync());
     }
 
+    // What the page posts is a small form. A body that is no form, a cut-short or malformed one, one over the limit or one that
+    // gives a field twice was a 500 with a stack trace in the log (ASP.NET Core's form reader throws), or an action on the
+    // first of two values: now a 4xx with the line, the anti-forgery token sent in its header or left to the unread form alike.
+    [Fact]
+    public async Task Action_BodyThatIsNoReadableFormOrPastTheLimit_Is4xxWithALineAndChangesNothing()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var title = (await site.CliAsync("entries", "--week", ReviewSite.Week)).Out;
+        var token = await FormTokenAsync(http);
+        static HttpContent Raw(string body, string contentType)
+        {
+            var content = new StringContent(body);
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            return content;
+        }
+        static HttpContent Form(params (string Name, string Value)[] fields) => new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
+        var cases = new (string Name, Func<HttpContent> Body, HttpStatusCode Status, string Message)[]
+        {
+            ("multipart without a boundary", () => Raw("action=rejected", "multipart/form-data"), HttpStatusCode.BadRequest,
+                "the body is not a readable form (Missing content-type boundary): nothing was read"),
+            ("multipart cut short", () => Raw("--XX\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\nrejected", "multipart/form-data; boundary=XX"),
+                HttpStatusCode.BadRequest, "the body is not a readable form (it ends before the form does): nothing was read"),
+            ("1025 fields", () => Form([("action", "rejected"), .. Enumerable.Range(1, 1024).Select(i => ($"f{i}", "x"))]), HttpStatusCode.BadRequest,
+                "the body is not a readable form (Form value count limit 1024 exceeded): nothing was read"),
+            ("over 1 MiB", () => Form(("action", "edit"), ("title", new string('a', ReviewForm.MaxBytes))), HttpStatusCode.RequestEntityTooLarge,
+                "the body is larger than 1 MiB, more than any form of the page sends: nothing was read"),
+            ("JSON", () => Raw("""{"action":"rejected"}""", "application/json"), HttpStatusCode.UnsupportedMediaType,
+                "the body is 'application/json', not a form: the page's actions take application/x-www-form-urlencoded or multipart/form-data, as the page posts them"),
+            ("action twice", () => Form(("action", "rejected"), ("action", "shortlisted")), HttpStatusCode.BadRequest, "action: given 2 times; give it once: nothing was done"),
+        };
+
+        foreach (var (name, body, status, message) in cases)
+        {
+            foreach (var tokenInHeader in new[] { true, false })
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, $"review/{ReviewSite.Week}/entries/{id}") { Content = body() };
+                request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+                if (tokenInHeader) request.Headers.Add("RequestVerificationToken", token);
+
+                var response = await http.SendAsync(request);
+
+                Assert.True(status == response.StatusCode, $"{name} (token in header: {tokenInHeader}): {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                Assert.Equal(message, System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
+            }
+        }
+        Assert.Equal("candidate", site.StatusOf(id));
+        Assert.Equal(title, (await site.CliAsync("entries", "--week", ReviewSite.Week)).Out);
+    }
+
     [Theory]
     [InlineData("203.0.113.9", null, 403)]
     [InlineData("127.0.0.1", null, null)]
@@ -566,6 +617,28 @@ public sealed partial class ReviewEndpointsTests
         Assert.DoesNotContain(secret, string.Join(";", login.Headers.GetValues("Set-Cookie")));
         Assert.Equal(HttpStatusCode.SeeOther, withCookie.StatusCode);
         Assert.Equal("candidate", site.StatusOf(id));
+    }
+
+    // A login post without the form's anti-forgery token answered 200 (the login page again), as if the post were fine; one
+    // whose body was a broken form was a 500.
+    [Fact]
+    public async Task Login_WithoutTheFormsTokenOrWithABrokenBody_Is400AndLogsNothingIn()
+    {
+        const string secret = "s3cret-editor-token";
+        await using var site = await ReviewSite.StartAsync(editorToken: secret);
+        using var http = Client(site);
+        await FormTokenAsync(http, "review/login");   // the anti-forgery cookie is set; the form field is left out
+        var broken = new HttpRequestMessage(HttpMethod.Post, "review/login") { Content = new StringContent("token=" + secret) };
+        broken.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data");
+
+        var noToken = await http.SendAsync(Post("review/login", ("token", secret), ("next", $"/review/{ReviewSite.Week}")));
+        var unreadable = await http.SendAsync(broken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+        Assert.Contains("The form was out of date; try again.", await noToken.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
+        Assert.Contains("the body is not a readable form (Missing content-type boundary): nothing was read", await unreadable.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(ReviewAccess.CookieName, string.Join(";", noToken.Headers.Concat(unreadable.Headers).Where(h => h.Key == "Set-Cookie").SelectMany(h => h.Value)));
     }
 
     // README "Security": 5 wrong tokens within 5 minutes from one address, then 429 with Retry-After until the oldest of them

@@ -234,6 +234,37 @@ public sealed partial class ReviewEndpointsTests
         }
     }
 
+    // Another method or a path nothing serves had an empty body (POST /metrics even answered 200, the exporter taking any
+    // method): a problem body naming it now, as the routes' own refusals have, and Allow on a 405 (RFC 9110 §15.5.6).
+    [Fact]
+    public async Task Routes_AnotherMethodOrAPathNothingServes_AnswerAProblemThatNamesIt()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var cases = new (HttpMethod Method, string Path, HttpStatusCode Status, string? Allow, string Detail)[]
+        {
+            (HttpMethod.Post, "metrics", HttpStatusCode.MethodNotAllowed, "GET, HEAD", "/metrics does not take POST: GET, HEAD"),
+            (HttpMethod.Post, "drafts/latest.md", HttpStatusCode.MethodNotAllowed, "GET, HEAD", "/drafts/latest.md does not take POST: GET, HEAD"),
+            (HttpMethod.Put, "entries", HttpStatusCode.MethodNotAllowed, "GET, HEAD", "/entries does not take PUT: GET, HEAD"),
+            (HttpMethod.Delete, $"review/{ReviewSite.Week}/publish", HttpStatusCode.MethodNotAllowed, "POST", $"/review/{ReviewSite.Week}/publish does not take DELETE: POST"),
+            (HttpMethod.Get, "no-such-page", HttpStatusCode.NotFound, null, "nothing is served at /no-such-page"),
+            (HttpMethod.Get, "review/assets/logo.png", HttpStatusCode.NotFound, null, "nothing is served at /review/assets/logo.png"),
+            (HttpMethod.Post, $"review/{ReviewSite.Week}/entries/99999999999999999999", HttpStatusCode.NotFound, null,
+                $"nothing is served at /review/{ReviewSite.Week}/entries/99999999999999999999"),
+        };
+
+        foreach (var (method, path, status, allow, detail) in cases)
+        {
+            var response = await http.SendAsync(new HttpRequestMessage(method, path));
+            var body = await response.Content.ReadAsStringAsync();
+
+            Assert.True(status == response.StatusCode, $"{method} {path}: {(int)response.StatusCode} {body}");
+            Assert.Equal(allow, response.Content.Headers.Allow.Count == 0 ? null : string.Join(", ", response.Content.Headers.Allow));
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(detail, System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
+        }
+    }
+
     [Fact]
     public async Task Issues_OneRecordedBeforeIssuesKeptTheirMarkdown_ListsItWithNoMarkdownPath()
     {

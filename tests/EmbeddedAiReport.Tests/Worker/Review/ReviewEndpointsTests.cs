@@ -521,7 +521,7 @@ public sealed partial class ReviewEndpointsTests
                 HttpStatusCode.BadRequest, "the body is not a readable form (it ends before the form does): nothing was read"),
             ("1025 fields", () => Form([("action", "rejected"), .. Enumerable.Range(1, 1024).Select(i => ($"f{i}", "x"))]), HttpStatusCode.BadRequest,
                 "the body is not a readable form (Form value count limit 1024 exceeded): nothing was read"),
-            ("over 1 MiB", () => Form(("action", "edit"), ("title", new string('a', ReviewForm.MaxBytes))), HttpStatusCode.RequestEntityTooLarge,
+            ("over 1 MiB", () => Form(("action", "edit"), ("title", new string('a', 1024 * 1024))), HttpStatusCode.RequestEntityTooLarge,
                 "the body is larger than 1 MiB, more than any form of the page sends: nothing was read"),
             ("JSON", () => Raw("""{"action":"rejected"}""", "application/json"), HttpStatusCode.UnsupportedMediaType,
                 "the body is 'application/json', not a form: the page's actions take application/x-www-form-urlencoded or multipart/form-data, as the page posts them"),

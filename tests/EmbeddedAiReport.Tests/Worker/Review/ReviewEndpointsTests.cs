@@ -431,6 +431,42 @@ public sealed partial class ReviewEndpointsTests
         Assert.Contains("- [CUDA 11 发布 | NVIDIA Developer]", await site.ExportAsync());
     }
 
+    // The same two editors, pressing Save at once, on every entry of the page: the look at the text as it is now was taken
+    // before either save, so both passed it and the second overwrote the first, each told "title saved". One of each pair
+    // must be told the title changed, and the title kept is the one whose save was answered 200.
+    [Fact]
+    public async Task EditForm_TwoEditorsRetitleEveryEntryAtOnce_OneSaveOfEachPairWinsAndTheOtherIsTold409()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var first = Client(site);
+        using var second = Client(site);
+        var (firstToken, secondToken) = (await FormTokenAsync(first), await FormTokenAsync(second));
+        var shown = ShownTitle().Matches(await first.GetStringAsync($"review/{ReviewSite.Week}"))
+            .Select(m => (Id: long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Title: WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+        async Task<(long Id, string Title, HttpStatusCode Status)> EditAsync(HttpClient http, string token, long id, string shownTitle, string title)
+        {
+            var request = Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", "edit"), ("title", title),
+                (ReviewActions.ShownTitleField, shownTitle));
+            request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+            return (id, title, (await http.SendAsync(request)).StatusCode);
+        }
+
+        var answers = await Task.WhenAll(shown.SelectMany(e => new[]
+        {
+            EditAsync(first, firstToken, e.Id, e.Title, $"first editor's {e.Id}"),
+            EditAsync(second, secondToken, e.Id, e.Title, $"second editor's {e.Id}"),
+        }));
+
+        using var connection = DatabaseProbe.Open(site.Database);
+        var stored = DatabaseProbe.Query(connection, "SELECT entry_id, title FROM entry_overrides", r => (r.GetInt64(0), r.GetString(1))).ToDictionary();
+        Assert.True(shown.Count >= 5, $"{shown.Count} entries on the page");
+        Assert.All(answers.GroupBy(a => a.Id), pair =>
+        {
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], pair.Select(a => a.Status).Order());
+            Assert.Equal(pair.Single(a => a.Status == HttpStatusCode.OK).Title, stored.GetValueOrDefault(pair.Key));
+        });
+    }
+
     [Fact]
     public async Task Action_WithoutTheFormsAntiforgeryToken_IsRefusedAndChangesNothing()
     {
@@ -904,6 +940,9 @@ public sealed partial class ReviewEndpointsTests
 
     [GeneratedRegex("<p id=\"status\" role=\"status\" aria-live=\"polite\">(.*?)</p>")]
     private static partial Regex StatusLine();
+
+    [GeneratedRegex("<article[^>]* id=\"e([0-9]+)\"[^>]*>.*?name=\"shown_title\" value=\"([^\"]*)\"", RegexOptions.Singleline)]
+    private static partial Regex ShownTitle();
 
     [GeneratedRegex("name=\"shown_draft\" value=\"([0-9a-f]+)\"")]
     private static partial Regex ShownDraft();

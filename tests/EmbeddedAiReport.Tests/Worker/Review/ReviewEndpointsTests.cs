@@ -435,7 +435,7 @@ public sealed partial class ReviewEndpointsTests
     // before either save, so both passed it and the second overwrote the first, each told "title saved". One of each pair
     // must be told the title changed, and the title kept is the one whose save was answered 200. (Whether two requests meet
     // is the server's timing, so the pairs are many and the page is read and saved over again three times: the old code
-    // failed this 6 runs in 8 with one round.)
+    // failed this 6 runs in 8 with one round, 8 in 8 with three.)
     [Fact]
     public async Task EditForm_TwoEditorsRetitleEveryEntryAtOnce_OneSaveOfEachPairWinsAndTheOtherIsTold409()
     {

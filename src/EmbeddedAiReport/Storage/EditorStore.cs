@@ -60,11 +60,16 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     public Task<bool> SetSectionAsync(long entryId, string? section, CancellationToken cancellationToken) =>
         UpdateAsync(entryId, cancellationToken, (section ?? "", "section"), ("", "position"));
 
-    /// <summary>Gives <paramref name="orderedIds"/> the places 1, 2, … within their section, in one transaction.</summary>
-    public async Task SetPositionsAsync(IReadOnlyList<long> orderedIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives the ids <paramref name="order"/> returns the places 1, 2, … within their section, in one transaction; <paramref name="order"/>
+    /// runs while it holds the write lock, so the order it reads (on other connections) is the one it replaces: no other move
+    /// or poll commits in between. Null from it writes nothing.
+    /// </summary>
+    public async Task SetPositionsAsync(Func<Task<IReadOnlyList<long>?>> order, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        if (await order() is not { } orderedIds) return;
         await using var command = connection.CreateCommand(transaction, """
             INSERT INTO entry_overrides (entry_id, position, updated) VALUES (@id, @position, @now)
             ON CONFLICT (entry_id) DO UPDATE SET position = excluded.position, updated = excluded.updated

@@ -474,7 +474,7 @@ public sealed partial class ReviewEndpointsTests
 
     // Two editors each put another item of one section first at the same moment: each move placed its item in the order read
     // before either wrote, so the second write put the first one's item back where it was, both told "place 1". Whichever
-    // went second, the two items must now lead the section. (Three rounds, as above: the old code failed this 8 runs in 8.)
+    // went second, the two items must now lead the section. (Three rounds, as above: the old code failed this 7 runs in 8.)
     [Fact]
     public async Task Move_TwoEditorsPutTwoItemsOfOneSectionFirstAtOnce_BothLeadTheSection()
     {

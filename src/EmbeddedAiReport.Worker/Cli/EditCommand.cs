@@ -27,7 +27,7 @@ internal static class EditCommand
         }
         if (context.LoadValidConfig() is not { } config) return ExitCodes.UsageOrConfig;
         await using var app = WorkerHost.BuildCommand(config, configure);
-        if (!await app.Services.GetRequiredService<EditorStore>().SetTextAsync(id, title, summary, cancellationToken))
+        if (!(await app.Services.GetRequiredService<EditorStore>().SetTextAsync(id, title, summary, cancellationToken)).Found)
         {
             context.Error.WriteLine($"no entry with id {id}");
             return ExitCodes.UsageOrConfig;

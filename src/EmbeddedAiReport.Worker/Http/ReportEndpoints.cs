@@ -18,6 +18,20 @@ internal static partial class ReportEndpoints
 
     public static void Map(WebApplication app)
     {
+        // A refusal the routes do not word themselves (404 for a path nothing serves, 405 with Allow for another method, an
+        // asset's 404) has a problem body too, as the routes' own refusals have, not an empty one.
+        app.UseStatusCodePages(context =>
+        {
+            var http = context.HttpContext;
+            var detail = http.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => $"nothing is served at {http.Request.Path}",
+                StatusCodes.Status405MethodNotAllowed => $"{http.Request.Path} does not take {http.Request.Method}: {http.Response.Headers.Allow}",
+                _ => null,
+            };
+            return Results.Problem(detail, statusCode: http.Response.StatusCode).ExecuteAsync(http);
+        });
+
         // The database down, refusing, locked past its timeout or replaced (ReportDatabase.FailureLine) fails every page alike: 503
         // and the one line that names it, as /healthz and poll say it, not an empty 500 and a stack trace in the log.
         app.Use(async (http, next) =>
@@ -55,7 +69,8 @@ internal static partial class ReportEndpoints
             await http.RequestServices.GetRequiredService<ReportGauges>().RefreshAsync(http.RequestAborted);
             await next(http);
         }));
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // The exporter's endpoint answers any method; a POST is a 405 naming GET and HEAD, as on every other read-only route.
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(GetOrHead));
 
         // The draft as markdown, or as the JSON `export --format json` writes, for other tools.
         foreach (var (extension, format, contentType) in new[] { ("md", "markdown", "text/markdown; charset=utf-8"), ("json", "json", "application/json; charset=utf-8") })

@@ -55,7 +55,7 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
             + $"try again in {(seconds >= 90 ? $"{(seconds + 59) / 60} minutes" : seconds == 1 ? "1 second" : $"{seconds} seconds")}";
     }
 
-    /// <summary>Checks a write request; null when allowed, else the status code and message to answer with.</summary>
+    /// <summary>Checks a write request and reads its form (<see cref="ReviewForm"/>); null when allowed, else the status code and message to answer with.</summary>
     public async Task<(int Status, string Message)?> CheckWriteAsync(HttpContext http)
     {
         if (RetryAfter(http) is { } wait) return (StatusCodes.Status429TooManyRequests, TooManyFailures(http, wait));
@@ -66,6 +66,8 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
                 ? (StatusCodes.Status403Forbidden, $"review actions without Report:EditorToken are allowed at http://localhost or http://127.0.0.1 only, not at '{http.Request.Host.Host}' (a DNS-rebinding page could act otherwise; set Report:EditorToken to allow other names)")
                 : (StatusCodes.Status403Forbidden, "review actions are allowed from loopback only (set Report:EditorToken to allow other clients)");
         }
+        // The anti-forgery token may be a field of the form: the body is read (once, within its limit) before it is looked for.
+        if (await ReviewForm.ReadAsync(http) is { } unreadable) return unreadable;
         if (BearerOf(http) is { } bearer && IsToken(bearer)) return null;
         return await antiforgery.IsRequestValidAsync(http)
             ? null

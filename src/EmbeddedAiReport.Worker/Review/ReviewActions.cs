@@ -78,18 +78,21 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         var (shownTitle, shownSummary) = (form[ShownTitleField].FirstOrDefault(), form[ShownSummaryField].FirstOrDefault());
         var title = Changed(form["title"].FirstOrDefault(), shownTitle, singleLine: true);
         var summary = Changed(form["summary"].FirstOrDefault(), shownSummary, singleLine: false);
-        if ((title is not null || summary is not null) && await editor.TextAsync(id, cancellationToken) is { } now)
+        // Compared with the text as it is when the save holds the write lock: two editors saving from one page at once
+        // both passed a look taken before either saved, and the second overwrote the first.
+        string? Stale((string Title, string Summary) now)
         {
             var moved = new[]
             {
                 title is not null && shownTitle is not null && Comparable(now.Title, true) != Comparable(shownTitle, true) ? "title" : null,
                 summary is not null && shownSummary is not null && Comparable(now.Summary, false) != Comparable(shownSummary, false) ? "summary" : null,
             }.OfType<string>().ToList();
-            if (moved.Count > 0)
-                return new Outcome(StatusCodes.Status409Conflict, $"{id}: the {string.Join(" and ", moved)} changed since the page showed it "
-                    + "(another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again");
+            return moved.Count == 0 ? null : $"{id}: the {string.Join(" and ", moved)} changed since the page showed it "
+                + "(another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again";
         }
-        if (!await editor.SetTextAsync(id, title, summary, cancellationToken)) return NoEntry(id);
+        var (found, stale) = await editor.SetTextAsync(id, title, summary, cancellationToken, Stale);
+        if (!found) return NoEntry(id);
+        if (stale is not null) return new Outcome(StatusCodes.Status409Conflict, stale);
         return Done((title, summary) switch
         {
             (null, null) => $"{id}: nothing changed",

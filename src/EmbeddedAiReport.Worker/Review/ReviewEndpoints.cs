@@ -118,8 +118,9 @@ internal static class ReviewEndpoints
 
     private static async Task<IResult> LoginAsync(HttpContext http, IAntiforgery antiforgery, ReviewAccess access)
     {
-        if (!await antiforgery.IsRequestValidAsync(http)) return LoginPage(http, antiforgery, null, "The form was out of date; try again.");
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        if (await ReviewForm.ReadAsync(http) is { } unreadable) return LoginPage(http, antiforgery, null, unreadable.Message, unreadable.Status);
+        if (!await antiforgery.IsRequestValidAsync(http)) return LoginPage(http, antiforgery, null, "The form was out of date; try again.", StatusCodes.Status400BadRequest);
+        var form = http.Request.HasFormContentType ? http.Request.Form : FormCollection.Empty;
         var next = SafeNext(form["next"]);
         // A client past the limit is refused before its token is compared, the right one included (LoginThrottle).
         if (access.RetryAfter(http) is { } wait)

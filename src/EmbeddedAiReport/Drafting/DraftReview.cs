@@ -23,28 +23,41 @@ public sealed class DraftReview(EditorStore editor, DraftExporter exporter, Draf
     /// </returns>
     public async Task<MoveResult> MoveToAsync(long entryId, int position, DraftWindow window, CancellationToken cancellationToken)
     {
-        var draft = await exporter.BuildAsync(window, cancellationToken);
-        var section = draft.Sections.FirstOrDefault(s => s.Items.Any(i => i.EntryId == entryId));
-        if (section is null)
+        // The draft is read while the move holds the write lock: two editors moving items of one section at once each
+        // placed theirs in the order read before either wrote, and the second write put the first one's item back.
+        MoveResult? moved = null;
+        await editor.SetPositionsAsync(async () =>
         {
-            // Why it is out, as the page shows it: a page read before a poll folded the entry into another story offers ↑/↓ on
-            // an entry that now only its story's primary stands for, which shortlisting would not change.
-            var entries = await editor.ListWindowAsync(window.FromUtc, window.ToUtc, cancellationToken);
-            var why = entries.Any(e => e.Entry.Id == entryId) ? explainer.Explain(entries, draft, window).GetValueOrDefault(entryId) : null;
-            var hint = why switch
+            var draft = await exporter.BuildAsync(window, cancellationToken);
+            var section = draft.Sections.FirstOrDefault(s => s.Items.Any(i => i.EntryId == entryId));
+            if (section is null)
             {
-                { Kind: DraftDecisionKind.NotStoryPrimary, RelatedEntryId: { } primary } => $"{why.Text}; mark {entryId} --primary to show it instead of #{primary}",
-                { Kind: DraftDecisionKind.Rejected or DraftDecisionKind.Published or DraftDecisionKind.NamedByIssue or DraftDecisionKind.NoSection or DraftDecisionKind.Withdrawn } => why.Text,
-                null => "shortlist it first",
-                _ => $"{why.Text}; shortlist it first",
-            };
-            return new MoveResult($"entry {entryId} is not an item of the draft of {window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd} ({hint})", 0, 0);
-        }
-        var ids = section.Items.Select(i => i.EntryId).Where(id => id != entryId).ToList();
-        var place = Math.Clamp(position - 1, 0, ids.Count);
-        ids.Insert(place, entryId);
-        await editor.SetPositionsAsync(ids, cancellationToken);
-        return new MoveResult(null, place + 1, ids.Count);
+                moved = await NotAnItemAsync(entryId, window, draft, cancellationToken);
+                return null;
+            }
+            var ids = section.Items.Select(i => i.EntryId).Where(id => id != entryId).ToList();
+            var place = Math.Clamp(position - 1, 0, ids.Count);
+            ids.Insert(place, entryId);
+            moved = new MoveResult(null, place + 1, ids.Count);
+            return ids;
+        }, cancellationToken);
+        return moved!;
+    }
+
+    // Why it is out, as the page shows it: a page read before a poll folded the entry into another story offers ↑/↓ on
+    // an entry that now only its story's primary stands for, which shortlisting would not change.
+    private async Task<MoveResult> NotAnItemAsync(long entryId, DraftWindow window, Draft draft, CancellationToken cancellationToken)
+    {
+        var entries = await editor.ListWindowAsync(window.FromUtc, window.ToUtc, cancellationToken);
+        var why = entries.Any(e => e.Entry.Id == entryId) ? explainer.Explain(entries, draft, window).GetValueOrDefault(entryId) : null;
+        var hint = why switch
+        {
+            { Kind: DraftDecisionKind.NotStoryPrimary, RelatedEntryId: { } primary } => $"{why.Text}; mark {entryId} --primary to show it instead of #{primary}",
+            { Kind: DraftDecisionKind.Rejected or DraftDecisionKind.Published or DraftDecisionKind.NamedByIssue or DraftDecisionKind.NoSection or DraftDecisionKind.Withdrawn } => why.Text,
+            null => "shortlist it first",
+            _ => $"{why.Text}; shortlist it first",
+        };
+        return new MoveResult($"entry {entryId} is not an item of the draft of {window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd} ({hint})", 0, 0);
     }
 
     /// <summary>What a move did.</summary>

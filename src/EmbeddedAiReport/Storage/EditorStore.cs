@@ -8,21 +8,32 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
 {
     /// <summary>
     /// Sets the editor's title and/or summary of an entry: null or the text shown now leaves that field as it is; an empty
-    /// text or the source's own text goes back to what the source gives. Returns false when there is no such entry.
+    /// text or the source's own text goes back to what the source gives.
     /// </summary>
-    public async Task<bool> SetTextAsync(long entryId, string? title, string? summary, CancellationToken cancellationToken)
+    /// <param name="stale">
+    /// Given the title and summary drafts show now, read while this edit holds the write lock (so no other edit or poll
+    /// commits between the look and the save): null when the edit may be saved, else why not, and nothing is saved.
+    /// </param>
+    /// <returns>Found: false when there is no such entry; Stale: what <paramref name="stale"/> said when it refused the edit.</returns>
+    public async Task<(bool Found, string? Stale)> SetTextAsync(long entryId, string? title, string? summary, CancellationToken cancellationToken,
+        Func<(string Title, string Summary), string?>? stale = null)
     {
-        await using (var connection = await database.OpenAsync(cancellationToken))
-        await using (var command = connection.CreateCommand())
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        await using (var command = connection.CreateCommand(transaction,
+            "SELECT e.title, e.summary, o.title, o.summary FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE e.id = @id"))
         {
-            command.CommandText = "SELECT e.title, e.summary, o.title, o.summary FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id WHERE e.id = @id";
             command.AddParameter("@id", entryId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken)) return false;
-            title = Change(title, reader.GetString(0), reader.IsDBNull(2) ? null : reader.GetString(2));
-            summary = Change(summary, reader.GetString(1), reader.IsDBNull(3) ? null : reader.GetString(3));
+            if (!await reader.ReadAsync(cancellationToken)) return (false, null);
+            var (sourceTitle, sourceSummary, ownTitle, ownSummary) = (reader.GetString(0), reader.GetString(1), Text(reader, 2), Text(reader, 3));
+            if (stale?.Invoke((ownTitle ?? sourceTitle, ownSummary ?? sourceSummary)) is { } problem) return (true, problem);
+            title = Change(title, sourceTitle, ownTitle);
+            summary = Change(summary, sourceSummary, ownSummary);
         }
-        return await UpdateAsync(entryId, cancellationToken, (title, "title"), (summary, "summary"));
+        await WriteAsync(connection, transaction, entryId, cancellationToken, (title, "title"), (summary, "summary"));
+        await transaction.CommitAsync(cancellationToken);
+        return (true, null);
     }
 
     /// <summary>The title and summary drafts show for an entry now (the editor's, else the source's); null when there is no such entry.</summary>
@@ -49,11 +60,16 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     public Task<bool> SetSectionAsync(long entryId, string? section, CancellationToken cancellationToken) =>
         UpdateAsync(entryId, cancellationToken, (section ?? "", "section"), ("", "position"));
 
-    /// <summary>Gives <paramref name="orderedIds"/> the places 1, 2, … within their section, in one transaction.</summary>
-    public async Task SetPositionsAsync(IReadOnlyList<long> orderedIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives the ids <paramref name="order"/> returns the places 1, 2, … within their section, in one transaction; <paramref name="order"/>
+    /// runs while it holds the write lock, so the order it reads (on other connections) is the one it replaces: no other move
+    /// or poll commits in between. Null from it writes nothing.
+    /// </summary>
+    public async Task SetPositionsAsync(Func<Task<IReadOnlyList<long>?>> order, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        if (await order() is not { } orderedIds) return;
         await using var command = connection.CreateCommand(transaction, """
             INSERT INTO entry_overrides (entry_id, position, updated) VALUES (@id, @position, @now)
             ON CONFLICT (entry_id) DO UPDATE SET position = excluded.position, updated = excluded.updated
@@ -134,6 +150,15 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        if (!await WriteAsync(connection, transaction, entryId, cancellationToken, fields)) return false;
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    // Writes the override's fields within the caller's write transaction; false when there is no such entry.
+    private async Task<bool> WriteAsync(DbConnection connection, DbTransaction transaction, long entryId, CancellationToken cancellationToken,
+        params (string? Value, string Column)[] fields)
+    {
         await using var insert = connection.CreateCommand(transaction, """
             INSERT INTO entry_overrides (entry_id, updated) SELECT id, @now FROM entries WHERE id = @id
             ON CONFLICT (entry_id) DO UPDATE SET updated = excluded.updated
@@ -152,7 +177,6 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         await using var prune = connection.CreateCommand(transaction, "DELETE FROM entry_overrides WHERE entry_id = @id AND title IS NULL AND summary IS NULL AND section IS NULL AND position IS NULL");
         prune.AddParameter("@id", entryId);
         await prune.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 

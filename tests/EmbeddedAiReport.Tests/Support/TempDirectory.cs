@@ -40,6 +40,13 @@ public sealed class TempDirectory : IDisposable
     }
 
     /// <summary>
+    /// Turns summaries on in <paramref name="config"/>'s appsettings.json, with an endpoint nothing answers: the summary
+    /// prompt (templates/summary.liquid) is read and checked only while they are on.
+    /// </summary>
+    public static void TurnSummariesOn(string config) => EditSettings(config, json =>
+        json["Summaries"] = new System.Text.Json.Nodes.JsonObject { ["Endpoint"] = "http://127.0.0.1:9/v1", ["Model"] = "m" });
+
+    /// <summary>
     /// Sets Draft:MinScore to 0 in <paramref name="config"/>'s appsettings.json, so every candidate reaches the draft: for tests
     /// of what sources store and how drafts look, not of relevance (which has its own tests).
     /// </summary>

@@ -128,12 +128,7 @@ public sealed class CliTests : IDisposable
     public async Task Validate_AFolderWhereAConfigFileBelongs_IsAProblemSayingSo_Exit2(string file, string setting)
     {
         var config = _directory.ConfigWithSources("""{"sources": []}""");
-        if (file == "templates/summary.liquid")   // the summary prompt is read only while summaries are on
-            TempDirectory.EditSettings(config, json =>
-            {
-                json["Summaries"]!["Endpoint"] = "http://127.0.0.1:9/v1";
-                json["Summaries"]!["Model"] = "m";
-            });
+        if (file == "templates/summary.liquid") TempDirectory.TurnSummariesOn(config);
         var path = Path.Combine(config, file);
         File.Delete(path);
         Directory.CreateDirectory(path);

@@ -96,12 +96,7 @@ public sealed class FilePermissionsTests : IDisposable
     {
         // Design §3: validate reports every problem at once, each naming its file; this one stopped it with a stack trace, exit 1.
         var config = _directory.ConfigWithSources("""{"sources": []}""");
-        if (file == "templates/summary.liquid")   // the summary prompt is read only while summaries are on
-            TempDirectory.EditSettings(config, json =>
-            {
-                json["Summaries"]!["Endpoint"] = "http://127.0.0.1:9/v1";
-                json["Summaries"]!["Model"] = "m";
-            });
+        if (file == "templates/summary.liquid") TempDirectory.TurnSummariesOn(config);
         var path = Path.Combine(config, file);
         File.SetUnixFileMode(path, UnixFileMode.None);
 

@@ -81,7 +81,7 @@ public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
     public async Task SinceLast_TheLastIssueCoversToday_IsAnEmptyResultForEntriesExportAndSummarizeAndAnErrorForPublish()
     {
         // Summaries on (nothing is asked of the model: there is no window to summarize).
-        TempDirectory.EditSettings(Config, json => json["Summaries"] = new System.Text.Json.Nodes.JsonObject { ["Endpoint"] = "http://127.0.0.1:9/v1", ["Model"] = "m" });
+        TempDirectory.TurnSummariesOn(Config);
         await PollAsync(Monday, TuesdayPost);
         var noIssue = await Cli("entries", "--since-last");
         Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);   // today: the issue covers up to today

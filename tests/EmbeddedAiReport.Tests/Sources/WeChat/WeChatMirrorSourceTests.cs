@@ -45,6 +45,14 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
     private int PageRequests => Server.Requests.Count(r => r.PathAndQuery.StartsWith("/s", StringComparison.Ordinal));
 
     /// <summary>Serves a fixture without validators, so every poll reads it again (and would fetch pages again).</summary>
+    // The account's three article pages all answer WeChat's anti-bot page (环境异常); page fetches back off for 12 hours.
+    private SourceDefinition SourceWhoseArticlePagesAreAntiBotPages()
+    {
+        foreach (var code in new[] { "DdyvZLDb7D-dQ9okhwQreA", "XEPhK81Ms-wdDnoz5oPZgA", "OYSzol-vufiKPuU9YxtbuA" })
+            Server.MapFixture("s/" + code, "wechat-article-html/handwritten_environment_error.html", "text/html");
+        return Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichBackoff": "12h" """);
+    }
+
     private void MapAlways(string path, string fixture, string contentType = "application/xml") =>
         Server.Map(path, async context =>
         {
@@ -461,9 +469,7 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         // As a source's own pause (event 2006), the page fetches' pause after an anti-bot page (event 2104) is said at the
         // first poll it holds back, not at every poll of its 12 hours; a new anti-bot page after it is a new pause, said again.
         Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
-        foreach (var code in new[] { "DdyvZLDb7D-dQ9okhwQreA", "XEPhK81Ms-wdDnoz5oPZgA", "OYSzol-vufiKPuU9YxtbuA" })
-            Server.MapFixture("s/" + code, "wechat-article-html/handwritten_environment_error.html", "text/html");
-        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichBackoff": "12h" """);
+        var source = SourceWhoseArticlePagesAreAntiBotPages();
 
         await PollAsync(source);   // 12:00 meets the anti-bot page: paused until 00:00
         for (var poll = 0; poll < 3; poll++)
@@ -516,9 +522,7 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         // README, enrichBackoff: no page fetches for this long after an anti-bot page, for the pages left from earlier polls
         // as for the feed's; after it the pages left are read (the one that met the anti-bot page first: it is the newest).
         Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
-        foreach (var code in new[] { "DdyvZLDb7D-dQ9okhwQreA", "XEPhK81Ms-wdDnoz5oPZgA", "OYSzol-vufiKPuU9YxtbuA" })
-            Server.MapFixture("s/" + code, "wechat-article-html/handwritten_environment_error.html", "text/html");
-        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichBackoff": "12h" """);
+        var source = SourceWhoseArticlePagesAreAntiBotPages();
 
         var first = await PollAsync(source);
         var duringBackoff = await PollAsync(source);
@@ -645,9 +649,7 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
     public async Task PollAsync_AntiBotPage_StopsPageFetchesAndBacksOffUntilTheBackoffPasses()
     {
         MapAlways("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
-        foreach (var code in new[] { "DdyvZLDb7D-dQ9okhwQreA", "XEPhK81Ms-wdDnoz5oPZgA", "OYSzol-vufiKPuU9YxtbuA" })
-            Server.MapFixture("s/" + code, "wechat-article-html/handwritten_environment_error.html", "text/html");
-        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichBackoff": "12h" """);
+        var source = SourceWhoseArticlePagesAreAntiBotPages();
 
         var first = await PollAsync(source);
         var afterFirst = PageRequests;

@@ -60,6 +60,14 @@ public abstract record FetchOutcome
         _ => GetType().Name,
     };
 
+    /// <summary>
+    /// <see cref="Describe"/> without the hint of what to do about a feed's failing status (its pause, its schedule, its URL):
+    /// for an article page, which is no source of the operator's and is not polled.
+    /// </summary>
+    public string DescribeWithoutHint() => this is HttpFailure h
+        ? h.RetryAfter is { } wait ? $"HTTP {h.Status} {h.Reason} (retry after {wait.TotalSeconds:0}s)" : $"HTTP {h.Status} {h.Reason}"
+        : Describe();
+
     // What an operator can do about a status; the poller pauses failing sources, so transient ones need nothing.
     private static string Hint(int status) => status switch
     {

@@ -235,10 +235,10 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<Fetc
                 var other => (null, PageOutcome.Unreadable, $"unexpected page result {other.GetType().Name}", null),
             },
             // 404/410: the article is gone; 403/429: the host is refusing us, which is a block to back off from.
-            FetchOutcome.HttpFailure { Status: 404 or 410 } => (null, PageOutcome.Gone, fetched.Describe(), null),
-            FetchOutcome.HttpFailure { Status: 403 or 429 } => (null, PageOutcome.Blocked, fetched.Describe(), null),
-            _ when HostResilience.IsTransient(fetched, TimeSpan.MaxValue) => (null, null, fetched.Describe(), (fetched as FetchOutcome.HttpFailure)?.RetryAfter),
-            _ => (null, PageOutcome.Unreadable, fetched.Describe(), null),
+            FetchOutcome.HttpFailure { Status: 404 or 410 } => (null, PageOutcome.Gone, fetched.DescribeWithoutHint(), null),
+            FetchOutcome.HttpFailure { Status: 403 or 429 } => (null, PageOutcome.Blocked, fetched.DescribeWithoutHint(), null),
+            _ when HostResilience.IsTransient(fetched, TimeSpan.MaxValue) => (null, null, fetched.DescribeWithoutHint(), (fetched as FetchOutcome.HttpFailure)?.RetryAfter),
+            _ => (null, PageOutcome.Unreadable, fetched.DescribeWithoutHint(), null),
         };
     }
 }

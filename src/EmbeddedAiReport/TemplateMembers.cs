@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Fluid;
 
 namespace EmbeddedAiReport;
@@ -12,7 +11,7 @@ namespace EmbeddedAiReport;
 /// </remarks>
 internal static class TemplateMembers
 {
-    public static void Register<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.PublicProperties)] T>(this TemplateOptions options, TemplateModel model, params (string Name, Func<T, object?> Get)[] members)
+    public static void Register<T>(this TemplateOptions options, TemplateModel model, params (string Name, Func<T, object?> Get)[] members)
     {
         model.Add(typeof(T), members.Select(m => m.Name));
         foreach (var (name, get) in members) options.MemberAccessStrategy.Register<T, object?>(name, get);

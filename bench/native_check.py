@@ -5,7 +5,8 @@ Runs one session of commands twice — with the native (ahead-of-time compiled) 
 own copy of the repository's config/ and a fresh database, against the same feeds (the test fixtures of several source
 kinds, served on 127.0.0.1), and compares every output after masking clock times and durations:
 
-  validate (and with bad settings), poll --all (twice), sources, entries --all [--explain], export (markdown, json), mark, edit, move,
+  validate (and with bad settings), poll --all (twice), sources, entries --all [--explain], export (markdown, json, and a
+  template using the json filter), mark, edit, move,
   summarize (a fake chat-completions endpoint), import-issue, publish, issue, train (the written router.json and ranker.json
   must be byte-identical), backup, and the daemon's /healthz, /sources, /entries, /drafts/{week}.md, /review/{week}, /issues/{date}.md (and their 400s for a bad week or date) and
   /metrics (status only: it carries timings).
@@ -129,6 +130,15 @@ def session(command, work, base, storage=None, huge=None):
     run("entries --explain", "entries", "--all", "--explain")
     run("export markdown", "export", *WINDOW)
     run("export json", "export", *WINDOW, "--format", "json")
+    # A filter that serializes must work in the native binary too (Fluid 2.41's json filter used reflection there, which
+    # the native binary refuses: a template using it failed to render).
+    template = cfg / "templates" / "draft.md.liquid"
+    shipped = template.read_text(encoding="utf-8")
+    template.write_text(shipped + "\n{{ count | json }} {{ date | json }} {{ sections.first.name | json }} {{ sections.first.items.first.title | json }}\n",
+                        encoding="utf-8")
+    run("validate json filter", "validate")
+    run("export json filter", "export", *WINDOW)
+    template.write_text(shipped, encoding="utf-8")
     ids = re.findall(r"^\s*(\d+)\s", listing.stdout, re.M)
     if len(ids) >= 3:
         run("mark", "mark", ids[0], "--status", "shortlisted")

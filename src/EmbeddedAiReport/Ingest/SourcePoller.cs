@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
@@ -42,7 +41,7 @@ public sealed class SourcePoller(
     internal const int WaitingPerSlot = 4;
 
     /// <summary>The end of each source's pause that <see cref="PollIfDueAsync"/> last said it skipped for: each pause is said once.</summary>
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _pausesSaid = new(StringComparer.Ordinal);
+    private readonly LastSaid<DateTimeOffset> _pausesSaid = new();
 
     /// <param name="pollBudget">Time the whole poll may take; null: the source's <c>budget</c>, else <see cref="FetchingOptions.PollBudget"/>.</param>
     /// <param name="respectPauses">A scheduled poll: skip requests paused after failures of their own (<c>poll</c> tries them all).</param>
@@ -202,8 +201,7 @@ public sealed class SourcePoller(
         }
         if (health?.PausedUntil is { } until && until > (due ?? timeProvider.GetUtcNow()))
         {
-            if (_pausesSaid.GetValueOrDefault(source.Id) != until) logger.Paused(source.Id, until, health.ConsecutiveFailures);
-            _pausesSaid[source.Id] = until;
+            if (_pausesSaid.Changed(source.Id, until)) logger.Paused(source.Id, until, health.ConsecutiveFailures);
             return null;
         }
         var result = await PollGuardedAsync(source, cancellationToken, respectPauses: true, due: due);

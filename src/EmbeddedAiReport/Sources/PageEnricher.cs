@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using Microsoft.Extensions.Logging;
@@ -30,10 +29,10 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<Fetc
     public const int MaxHostFailures = 10;
 
     /// <summary>The end of each source's anti-bot pause that <see cref="EnrichAsync"/> last said: each pause is said once.</summary>
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _pausesSaid = new(StringComparer.Ordinal);
+    private readonly LastSaid<DateTimeOffset> _pausesSaid = new();
 
     /// <summary>The count of pages left that <see cref="EnrichAsync"/> last said for each source: said again when it changes.</summary>
-    private readonly ConcurrentDictionary<string, int> _leftSaid = new(StringComparer.Ordinal);
+    private readonly LastSaid<int> _leftSaid = new();
 
     /// <summary>
     /// The entries to store: the feed's, completed where a page was read, without those whose page is gone; then stored
@@ -70,8 +69,7 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<Fetc
         {
             // Said once per pause, as a source's own pause (event 2006): every poll of a 12-hour pause would repeat it.
             var until = blockedAt!.Value + backoff;
-            if (_pausesSaid.GetValueOrDefault(source.Id) != until) logger.PagesPaused(source.Id, until);
-            _pausesSaid[source.Id] = until;
+            if (_pausesSaid.Changed(source.Id, until)) logger.PagesPaused(source.Id, until);
         }
         var unread = 0;   // pages wanted and not read by this poll: a later poll reads them
         // Pages whose host failed before and whose backoff has passed, asked after the others: the feed's (stored as the
@@ -127,12 +125,8 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<Fetc
             if (await (feed ? CompleteAsync(entry, failures) : CompleteStoredAsync(entry, failures)) is { } completed) result.Add(completed);
 
         // Said when the count changes (progress), not at every poll while nothing changed: `poll` says it each time.
-        if (unread == 0) _leftSaid.TryRemove(source.Id, out _);
-        else if (_leftSaid.GetValueOrDefault(source.Id) != unread)
-        {
-            logger.PagesLeft(source.Id, unread);
-            _leftSaid[source.Id] = unread;
-        }
+        if (unread == 0) _leftSaid.Forget(source.Id);
+        else if (_leftSaid.Changed(source.Id, unread)) logger.PagesLeft(source.Id, unread);
         return new Enrichment(result, unread);
 
         // A stored entry of the backlog as its page completes it, when read now (null otherwise: the entry as it is stored

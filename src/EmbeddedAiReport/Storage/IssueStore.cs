@@ -40,7 +40,9 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         (DateTimeOffset FromUtc, DateTimeOffset ToUtc)? window = null, string? markdown = null)
     {
         long issueId;
-        // Publishing again on the same date widens the recorded window; an import of that date keeps it.
+        // Publishing again on the same date widens the recorded window; an import of that date keeps it, its last day
+        // included: an import's last day is its date, which would take the days between a finished week and its publish
+        // date (the next window's start) out of every window.
         await using (var issue = connection.CreateCommand(transaction, $"""
             INSERT INTO issues (date, title, imported, origin, last_day, window_from, window_to, markdown)
             VALUES (@date, @title, @now, @origin, @last, @from, @to, @markdown)
@@ -51,7 +53,8 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
                 markdown = CASE WHEN issues.markdown IS NULL THEN excluded.markdown
                                 WHEN excluded.markdown IS NULL OR excluded.markdown = issues.markdown OR excluded.origin = 'imported' THEN issues.markdown
                                 ELSE issues.markdown || @separator || excluded.markdown END,
-                last_day = {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")},
+                last_day = CASE WHEN excluded.origin = 'imported' THEN coalesce(issues.last_day, issues.date)
+                                ELSE {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")} END,
                 window_from = CASE WHEN issues.window_from IS NULL OR excluded.window_from < issues.window_from THEN coalesce(excluded.window_from, issues.window_from)
                                    ELSE issues.window_from END,
                 window_to = CASE WHEN issues.window_to IS NULL OR excluded.window_to > issues.window_to THEN coalesce(excluded.window_to, issues.window_to)

@@ -210,6 +210,28 @@ public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
     }
 
     [Fact]
+    public async Task ImportIssue_OfAWeekPublishedAfterItEnded_LeavesTheDaysSinceToTheNextDraft()
+    {
+        // A finished week published the next Tuesday covers its seven days; Monday and Tuesday start the next window. The
+        // editor then imports the issue as sent: the import is the same issue and must not stretch its window to the issue
+        // date, which took Monday and Tuesday (and the late arrivals placed there) out of every draft.
+        (string Title, DateTimeOffset At) nextMonday = ("下周一的端侧推理框架发布", new(2026, 12, 7, 9, 0, 0, Shanghai));
+        await PollAsync(Monday, TuesdayPost);
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 8, 10, 0, 0, Shanghai));
+        await PollAsync(Monday, TuesdayPost, nextMonday);
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);
+        var sent = Folder.File("2026-12-08.md");
+        File.WriteAllText(sent, (await Cli("issue", "2026-12-08")).Out.Replace(Monday.Title, Monday.Title + "（修订）", StringComparison.Ordinal));
+
+        var import = await Cli("import-issue", sent);
+        var next = Window(await Cli("export", "--since-last", "--format", "json"));
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Equal(("2026-12-07", "2026-12-08"), (next.From, next.To));
+        Assert.Equal([nextMonday.Title], next.Titles);
+    }
+
+    [Fact]
     public async Task ReviewPagePublish_OnTheWeeksTuesday_FollowsTheSameRuleAsTheCommand()
     {
         await PollAsync(Monday, TuesdayPost);

@@ -101,18 +101,24 @@ internal static class ReviewEndpoints
                 : Results.Text(refused.Message + "\n", "text/plain; charset=utf-8", statusCode: refused.Status);
         }
         var (named, problem, status) = await PathWindow.ResolveAsync(window, services, http.RequestAborted);
+        // since-last read on a page that had a window then: another editor published it, or the day turned. Said on the
+        // page's status line (a plain form post goes to the current week's page, where GET /review/since-last sends it).
+        if (named is null && status == StatusCodes.Status404NotFound)
+            return Reply(http, null, id, new ReviewActions.Outcome(status, $"{problem}; nothing was {(id is null ? "published" : "changed")}: reload the page"));
         if (named is null) return PathWindow.Problem(problem, status);
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
         return Reply(http, window, id, await act(services.GetRequiredService<ReviewActions>(), named, form));
     }
 
-    // The page's script gets JSON; a plain form post is sent back to the page (303), the message shown at its top.
-    private static IResult Reply(HttpContext http, string window, long? id, ReviewActions.Outcome outcome)
+    // The page's script gets JSON; a plain form post is sent back to the page (303; null: the current week's), the message
+    // shown at its top.
+    private static IResult Reply(HttpContext http, string? window, long? id, ReviewActions.Outcome outcome)
     {
         if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), EndpointJson.Options.For<ActionReply>(), statusCode: outcome.Status);
-        var anchor = id is { } entry ? $"#e{entry}" : "";
+        var anchor = id is { } entry && window is not null ? $"#e{entry}" : "";
         var message = http.RequestServices.GetRequiredService<ReviewNotices>().Sent(outcome.Message);
-        http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(window)}?msg={Uri.EscapeDataString(message)}{anchor}";
+        var page = window is null ? "/review" : $"/review/{Uri.EscapeDataString(window)}";
+        http.Response.Headers.Location = $"{page}?msg={Uri.EscapeDataString(message)}{anchor}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 

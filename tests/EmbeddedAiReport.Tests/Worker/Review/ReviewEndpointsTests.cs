@@ -140,6 +140,42 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
+    public async Task Publish_SinceLast_TwoEditorsPressIt_TheSecondIsToldItIsPublishedOnTheirPage()
+    {
+        // Two editors on /review/since-last; the first publishes, so the last issue covers today and since-last has no
+        // window left. The second's Publish (script or plain form) must say so where they look, the page's status line,
+        // not as a problem document the script does not read (it showed nothing) or a bare JSON page.
+        await using var site = await ReviewSite.StartAsync(clock: new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8))));
+        Assert.Equal(0, (await site.CliAsync("import-issue", Path.Combine(Fixtures.Root, "corpus", "2020-04-26.md"))).ExitCode);
+        using var first = Client(site);
+        using var second = Client(site);
+        var firstToken = await FormTokenAsync(first, "review/since-last");
+        var secondToken = await FormTokenAsync(second, "review/since-last");
+        var html = await second.GetStringAsync("review/since-last");
+        var shown = ShownDraft().Match(html).Groups[1].Value;
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        Assert.Equal(HttpStatusCode.SeeOther, (await first.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, firstToken), ("shown_draft", shown), ("action", "publish")))).StatusCode);
+
+        var script = Post("review/since-last/publish", (ReviewPage.TokenField, secondToken), ("shown_draft", shown), ("action", "publish"));
+        script.Headers.Add("X-Review", "1");
+        var scripted = await second.SendAsync(script);
+        var form = await second.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, secondToken), ("shown_draft", shown), ("action", "publish")));
+        var mark = await second.SendAsync(Post($"review/since-last/entries/{id}", (ReviewPage.TokenField, secondToken), ("action", "rejected")));
+        var issues = await site.CliAsync("issue");
+
+        const string covered = "since-last: no entries since the last issue yet: it covers everything up to 2020-05-20 and today is 2020-05-20 (the next window starts 2020-05-21)";
+        Assert.Equal(HttpStatusCode.NotFound, scripted.StatusCode);
+        Assert.Equal($"{covered}; nothing was published: reload the page", MessageOf(await scripted.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.SeeOther, form.StatusCode);
+        Assert.StartsWith("/review?msg=", form.Headers.Location!.OriginalString);
+        var shownPage = await second.GetStringAsync(form.Headers.Location!.OriginalString.TrimStart('/'));
+        Assert.Equal(WebUtility.HtmlEncode($"{covered}; nothing was published: reload the page"), StatusLine().Match(shownPage).Groups[1].Value);
+        Assert.Equal(HttpStatusCode.SeeOther, mark.StatusCode);
+        Assert.Contains(Uri.EscapeDataString("nothing was changed: reload the page"), mark.Headers.Location!.OriginalString);
+        Assert.Equal("2020-05-20\n2020-04-26\n", issues.Out.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task Publish_TwoEditorsPressItOnTheSamePage_OneIssueAndTheSecondIsToldTheDraftChanged()
     {
         // Two browsers on the week's page; both press Publish. The second page shows a draft that is not the week's any more

@@ -57,6 +57,8 @@ internal static partial class ReportEndpoints
             }
         });
 
+        QueryParameters.Use(app);
+
         app.MapMethods("/healthz", GetOrHead, async (HealthCheck health, CancellationToken ct) =>
         {
             var (healthy, body) = await health.EvaluateAsync(ct);
@@ -109,16 +111,16 @@ internal static partial class ReportEndpoints
         });
 
         // The query is read as strictly as the entries command reads its options (EntriesRequest): every refusal is a 400 of one
-        // shape, written as the entries are (the section names it accepts, 论文 …, as text, not \u escapes).
+        // shape, the shape of every route's refused query (QueryParameters).
         app.MapMethods("/entries", GetOrHead, async (HttpContext http, EntryStore store, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
         {
             if (!EntriesRequest.TryRead(http.Request.Query, config, time.GetUtcNow(), out var request, out var problem))
-                return Results.Json(problem, JsonOptions.For<QueryProblem>(), "application/problem+json; charset=utf-8", problem.Status);
+                return QueryParameters.Write(problem);
             var rows = await store.QueryAsync(request.Query, ct);
             var total = await store.TotalAsync(request.Query, rows.Count, ct);
             return Json(http, new EntriesReply(request.Week, request.Window.First, request.Window.Last, total, rows.Select(r => new EntryReply(r.Entry.Id, r.Entry.Title, r.Entry.Account,
                 r.Entry.Url, r.Entry.Section, r.Entry.Status, r.Entry.Score, r.Entry.Published, r.Entry.CanonicalKey, r.Tags))));
-        });
+        }).WithMetadata(EntriesRequest.Parameters);
 
         app.MapMethods("/sources", GetOrHead, async (HttpContext http, SourceStatuses statuses, LoadedConfig config, CancellationToken ct) =>
         {

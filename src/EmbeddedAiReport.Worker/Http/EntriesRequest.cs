@@ -40,7 +40,7 @@ internal static class EntriesRequest
         if (Value(query, "limit") is { } limitText
             && !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
         {
-            problem = QueryProblem.Of($"limit: '{limitText}' is not a number of entries (0 lists them all)", "limit", null, ["0", "N"]);
+            problem = QueryProblem.Of($"limit: '{Echoed.Of(limitText)}' is not a number of entries (0 lists them all)", "limit", null, ["0", "N"]);
             return false;
         }
 
@@ -48,14 +48,14 @@ internal static class EntriesRequest
         if (Value(query, "section") is { } sectionText && !config.Draft.SectionSlugs().TryGetValue(sectionText, out section))
         {
             var sections = config.Draft.EffectiveSections.SelectMany(s => new[] { s.Slug, s.Name }).ToList();
-            problem = QueryProblem.Of($"section: unknown section '{sectionText}' (known: {string.Join(", ", sections)})", "section", null, sections);
+            problem = QueryProblem.Of($"section: unknown section '{Echoed.Of(sectionText)}' (known: {string.Join(", ", sections)})", "section", null, sections);
             return false;
         }
 
         var status = Value(query, "status");
         if (status is not null && !EntryQuery.Statuses.Contains(status, StringComparer.Ordinal))
         {
-            problem = QueryProblem.Of($"status: unknown status '{status}' (known: {string.Join(", ", EntryQuery.Statuses)})", "status", null, EntryQuery.Statuses);
+            problem = QueryProblem.Of($"status: unknown status '{Echoed.Of(status)}' (known: {string.Join(", ", EntryQuery.Statuses)})", "status", null, EntryQuery.Statuses);
             return false;
         }
 

@@ -17,11 +17,11 @@ internal sealed class QueryParameters(params string[] names)
     /// <param name="path">The request's path, named when the route takes no parameters at all.</param>
     public QueryProblem? Problem(IQueryCollection query, string path)
     {
-        var unknown = query.Keys.Where(k => !Names.Contains(k, StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+        var unknown = query.Keys.Where(k => !Names.Contains(k, StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).Select(Echoed.Of).ToList();
         if (unknown.Count > 0)
         {
-            var accepted = Names.Count == 0 ? $"{path} takes none" : $"accepted: {string.Join(", ", Names)}";
-            return QueryProblem.Of($"unknown query parameter{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)} ({accepted})", null, unknown, Names);
+            var accepted = Names.Count == 0 ? $"{Echoed.Of(path)} takes none" : $"accepted: {string.Join(", ", Names)}";
+            return QueryProblem.Of($"unknown query parameter{(unknown.Count > 1 ? "s" : "")} {Echoed.Of(string.Join(", ", unknown))} ({accepted})", null, unknown, Names);
         }
         return Names.FirstOrDefault(p => query[p].Count > 1) is { } repeated
             ? QueryProblem.Of($"{repeated}: given {query[repeated].Count} times; give it once", repeated, null, Names)

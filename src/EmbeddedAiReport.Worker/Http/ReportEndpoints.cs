@@ -25,8 +25,8 @@ internal static partial class ReportEndpoints
             var http = context.HttpContext;
             var detail = http.Response.StatusCode switch
             {
-                StatusCodes.Status404NotFound => $"nothing is served at {http.Request.Path}",
-                StatusCodes.Status405MethodNotAllowed => $"{http.Request.Path} does not take {http.Request.Method}: {http.Response.Headers.Allow}",
+                StatusCodes.Status404NotFound => $"nothing is served at {Echoed.Of(http.Request.Path)}",
+                StatusCodes.Status405MethodNotAllowed => $"{Echoed.Of(http.Request.Path)} does not take {http.Request.Method}: {http.Response.Headers.Allow}",
                 _ => null,
             };
             return Results.Problem(detail, statusCode: http.Response.StatusCode).ExecuteAsync(http);
@@ -102,7 +102,7 @@ internal static partial class ReportEndpoints
         app.MapMethods("/issues/{date}.md", GetOrHead, async (string date, HttpContext http, IssueStore issues, CancellationToken ct) =>
         {
             if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
-                return Results.Problem($"'{date}' is not a date such as 2020-05-15", statusCode: 400);
+                return Results.Problem($"'{Echoed.Of(date)}' is not a date such as 2020-05-15", statusCode: 400);
             var (exists, markdown) = await issues.MarkdownAsync(day, ct);
             if (markdown is null)
                 return Results.Problem(exists ? $"the issue of {date} was recorded before issues kept their markdown" : $"no issue of {date} is recorded",

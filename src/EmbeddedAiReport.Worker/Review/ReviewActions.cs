@@ -3,6 +3,7 @@ using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Worker.Cli;
+using EmbeddedAiReport.Worker.Http;
 
 namespace EmbeddedAiReport.Worker.Review;
 
@@ -35,7 +36,7 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
             "edit" => await EditAsync(id, form, cancellationToken),
             "section" => await MoveSectionAsync(id, form["section"].ToString(), cancellationToken),
             "up" or "down" or "position" => await PlaceAsync(window.Window, id, action, form, cancellationToken),
-            _ => Bad($"unknown action '{action}' (shortlisted, rejected, candidate, primary, edit, section, up, down, position)"),
+            _ => Bad($"unknown action '{Echoed.Of(action)}' (shortlisted, rejected, candidate, primary, edit, section, up, down, position)"),
         };
         logger.Acted(window.Token, action, id, outcome.Message);
         return outcome;
@@ -123,7 +124,7 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     {
         string? slug = null;
         if (section != MoveCommand.AutoSection && !config.Draft.SectionSlugs().TryGetValue(section, out slug))
-            return Bad($"unknown section '{section}'");
+            return Bad($"unknown section '{Echoed.Of(section)}'");
         return await editor.SetSectionAsync(id, slug, cancellationToken) ? Done($"{id}: section {slug ?? "from the pipeline"}") : NoEntry(id);
     }
 

@@ -270,6 +270,40 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(expected, answered);
     }
 
+    // A refusal quoted the value at fault in full: a path near Kestrel's 8 KB limit, or a longer query value or form field,
+    // came back whole in the problem body. Its first 100 characters and "…" say which value was meant.
+    [Fact]
+    public async Task Refusals_OfALongValue_QuoteItsFirst100CharactersOnly()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var token = await FormTokenAsync(http);
+        var value = string.Concat(Enumerable.Range(0, 500).Select(i => $"v{i:000}"));   // 2000 characters: v000v001v002 …
+        var quoted = string.Concat(Enumerable.Range(0, 25).Select(i => $"v{i:000}")) + "…";   // v000 .. v024: 100 characters
+        var action = Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", value));
+        action.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+        var cases = new (HttpRequestMessage Request, string Property, string Detail)[]
+        {
+            (new(HttpMethod.Get, $"drafts/{value}.md"), "detail", $"'{quoted}' is not an ISO week such as 2020-W48, days such as 2020-05-01..2020-05-15, or since-last"),
+            (new(HttpMethod.Get, $"issues/{value}.md"), "detail", $"'{quoted}' is not a date such as 2020-05-15"),
+            (new(HttpMethod.Get, $"entries?week={value}"), "detail", $"week: '{quoted}' is not an ISO week such as 2020-W48"),
+            (new(HttpMethod.Get, $"entries?status={value}"), "detail", $"status: unknown status '{quoted}' (known: candidate, shortlisted, rejected, published)"),
+            (new(HttpMethod.Get, $"drafts/latest.md?{value}=1"), "detail", $"unknown query parameter {quoted} (/drafts/latest.md takes none)"),
+            (new(HttpMethod.Get, $"n/{value}"), "detail", $"nothing is served at /n/{value[..97]}…"),
+            (action, "message", $"unknown action '{quoted}' (shortlisted, rejected, candidate, primary, edit, section, up, down, position)"),
+        };
+        var answered = new List<string>();
+
+        foreach (var (request, property, _) in cases)
+        {
+            var response = await http.SendAsync(request);
+            answered.Add(MessageOf(await response.Content.ReadAsStringAsync(), property));
+        }
+
+        Assert.Equal(cases.Select(c => c.Detail), answered);
+    }
+
     // The named property of a JSON reply (an action's message, a problem's detail), else the body as it came.
     private static string MessageOf(string body, string property = "message")
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Diagnostics.CodeAnalysis;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
@@ -37,11 +36,16 @@ internal static class EntriesRequest
         }
 
         var limit = DefaultLimit;
-        if (Value(query, "limit") is { } limitText
-            && !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
+        if (Value(query, "limit") is { } limitText)
         {
-            problem = QueryProblem.Of($"limit: '{Echoed.Of(limitText)}' is not a number of entries (0 lists them all)", "limit", null, ["0", "N"]);
-            return false;
+            if (RequestNumber.Parse<int>(limitText, out var tooLarge) is not { } named)
+            {
+                problem = QueryProblem.Of(tooLarge
+                    ? $"limit: '{Echoed.Of(limitText)}' is more than the largest limit taken, {int.MaxValue} (0 lists them all)"
+                    : $"limit: '{Echoed.Of(limitText)}' is not a number of entries (0 lists them all)", "limit", null, ["0", "N"]);
+                return false;
+            }
+            limit = named;
         }
 
         string? section = null;

@@ -69,8 +69,9 @@ internal static class ReviewEndpoints
         app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null))
             .WithMetadata(new QueryParameters("next"));
         app.MapPost("/review/login", LoginAsync);
-        app.MapPost("/review/{window}/entries/{id:long}", (string window, long id, HttpContext http, CancellationToken ct) =>
-            ActAsync(http, window, id, (actions, named, form) => actions.ApplyAsync(named, id, form, ct)));
+        // Any id segment: one that is no entry id (abc, a number past Int64) is answered as a missing entry is (ReviewActions).
+        app.MapPost("/review/{window}/entries/{id}", (string window, string id, HttpContext http, CancellationToken ct) =>
+            ActAsync(http, window, RequestNumber.Parse<long>(id, out _), (actions, named, form) => actions.ApplyAsync(named, id, form, ct)));
         app.MapPost("/review/{window}/publish", (string window, HttpContext http, CancellationToken ct) =>
             ActAsync(http, window, null, (actions, named, form) => actions.PublishAsync(named, form, ct)));
     }

@@ -253,8 +253,6 @@ public sealed partial class ReviewEndpointsTests
             (HttpMethod.Delete, $"review/{ReviewSite.Week}/publish", HttpStatusCode.MethodNotAllowed, "POST", $"/review/{ReviewSite.Week}/publish does not take DELETE: POST"),
             (HttpMethod.Get, "no-such-page", HttpStatusCode.NotFound, null, "nothing is served at /no-such-page"),
             (HttpMethod.Get, "review/assets/logo.png", HttpStatusCode.NotFound, null, "nothing is served at /review/assets/logo.png"),
-            (HttpMethod.Post, $"review/{ReviewSite.Week}/entries/99999999999999999999", HttpStatusCode.NotFound, null,
-                $"nothing is served at /review/{ReviewSite.Week}/entries/99999999999999999999"),
         };
         var expected = new List<string>();
         var answered = new List<string>();
@@ -268,6 +266,38 @@ public sealed partial class ReviewEndpointsTests
         }
 
         Assert.Equal(expected, answered);
+    }
+
+    // A number past Int32 (a place) or Int64 (an id) was refused as no number at all ("a place from 1 on is required", a
+    // 404 "nothing is served"): the refusal says the range taken. "down" from the largest place keeps the item last.
+    [Fact]
+    public async Task Action_ANumberPastItsRange_SaysTheRangeTaken()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var token = await FormTokenAsync(http);
+        async Task<(HttpStatusCode Status, string Message)> ActAsync(string entry, params (string Name, string Value)[] fields)
+        {
+            var request = Post($"review/{ReviewSite.Week}/entries/{entry}", [(ReviewPage.TokenField, token), .. fields]);
+            request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+            var response = await http.SendAsync(request);
+            return (response.StatusCode, MessageOf(await response.Content.ReadAsStringAsync()));
+        }
+
+        var last = await ActAsync($"{id}", ("action", "position"), ("position", "2147483647"));
+        var down = await ActAsync($"{id}", ("action", "down"), ("place", "2147483647"));
+        var position = await ActAsync($"{id}", ("action", "position"), ("position", "99999999999"));
+        var longId = await ActAsync("99999999999999999999", ("action", "rejected"));
+        var noId = await ActAsync("abc", ("action", "rejected"));
+
+        Assert.Equal(HttpStatusCode.OK, last.Status);
+        var count = Regex.Match(last.Message, @"^\d+: place (\d+) of \1 in its section$").Groups[1].Value;
+        Assert.NotEqual("", count);
+        Assert.Equal((HttpStatusCode.OK, $"{id}: place {count} of {count} in its section"), down);
+        Assert.Equal((HttpStatusCode.BadRequest, "position: '99999999999' is past the last place taken, 2147483647 (a place past the section's end puts the item last)"), position);
+        Assert.Equal((HttpStatusCode.NotFound, "no entry with id 99999999999999999999: ids run to 9223372036854775807"), longId);
+        Assert.Equal((HttpStatusCode.NotFound, "'abc' is not an entry id, a number such as 42"), noId);
     }
 
     // A refusal quoted the value at fault in full: a path near Kestrel's 8 KB limit, or a longer query value or form field,

@@ -84,10 +84,24 @@ internal sealed class RequestTracker
         }
         var succeeded = requests.Count(r => r.Error is null);
         // Every request failed (or was paused): the source is failing. Otherwise the failing ones are a warning.
-        var error = succeeded == 0 && (failed.Count > 0 || _paused.Count > 0) ? string.Join("; ", failed.Concat(_paused)) : null;
+        var error = succeeded == 0 && (failed.Count > 0 || _paused.Count > 0) ? Said(failed.Concat(_paused)) : null;
         if (error is null && failed.Count + _paused.Count > 0)
-            warnings.Insert(0, $"{failed.Count + _paused.Count} of {_labelled} requests failing: {string.Join("; ", failed.Concat(_paused))}");
+            warnings.Insert(0, $"{failed.Count + _paused.Count} of {_labelled} requests failing: {Said(failed.Concat(_paused))}");
         var errorsOutsideRequests = errors.Count > 0 && _errors.Count == 0 ? string.Join("; ", errors) : null;
         return (error ?? errorsOutsideRequests, warnings.Count == 0 ? null : string.Join("; ", warnings), requests);
+    }
+
+    // Requests that failed alike are said once, counted, as a refused host is (SourceReader): on a host that is down, every
+    // repo after the first few gets the circuit's refusal, which quotes the failure that opened it, and the line repeated it
+    // once per repo. Each request's own line stays whole in its health.
+    private static string Said(IEnumerable<string> lines) =>
+        string.Join("; ", lines.Select(Cause).GroupBy(l => l.Cause, StringComparer.Ordinal)
+            .Select(g => g.Count() == 1 ? g.First().Line : $"{g.First().Address} and {g.Count() - 1} more request(s): {g.Key}"));
+
+    // A line is "ADDRESS: cause" (or "LABEL: paused until …"); an absolute URI holds no ": " (a space is %20), so the first one ends it.
+    private static (string Line, string Address, string Cause) Cause(string line)
+    {
+        var end = line.IndexOf(": ", StringComparison.Ordinal);
+        return end < 0 ? (line, line, line) : (line, line[..end], line[(end + 2)..]);
     }
 }

@@ -13,14 +13,16 @@ internal sealed class RequestTracker
     private readonly Dictionary<string, RequestHealth> _stored;
     private readonly bool _respectPauses;
     private readonly DateTimeOffset _due;
+    private readonly TimeZoneInfo _zone;
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
     private readonly List<string> _paused = [];
     private readonly List<string> _warnings = [];
     private readonly int _labelled;
     private bool _sourceWide;
 
-    private RequestTracker(IReadOnlyDictionary<string, RequestHealth> stored, int labelled, bool respectPauses, DateTimeOffset due)
+    private RequestTracker(IReadOnlyDictionary<string, RequestHealth> stored, int labelled, bool respectPauses, DateTimeOffset due, TimeZoneInfo zone)
     {
+        _zone = zone;
         _stored = new(stored, StringComparer.Ordinal);
         _labelled = labelled;
         _respectPauses = respectPauses;
@@ -28,12 +30,13 @@ internal sealed class RequestTracker
     }
 
     /// <param name="due">When the poll's firing was due (else when the poll started): pauses are judged at it, and a failure's pause counts from it.</param>
+    /// <param name="zone">The report's time zone, in which a pause's end is worded (as <c>sources</c> shows times).</param>
     public static async Task<RequestTracker> LoadAsync(SourceStore store, SourceDefinition source, IReadOnlyList<SourceRequest> requests,
-        bool respectPauses, DateTimeOffset due, CancellationToken cancellationToken)
+        bool respectPauses, DateTimeOffset due, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var labelled = requests.Count(r => r.Label is not null);
         var stored = labelled > 1 ? await store.GetRequestHealthAsync(source.Id, cancellationToken) : new Dictionary<string, RequestHealth>();
-        return new RequestTracker(stored, labelled, respectPauses, due);
+        return new RequestTracker(stored, labelled, respectPauses, due, zone);
     }
 
     private bool PerRequest => _labelled > 1;
@@ -43,7 +46,7 @@ internal sealed class RequestTracker
     {
         if (!PerRequest || !_respectPauses || request.Label is not { } label) return false;
         if (_stored.GetValueOrDefault(label)?.PausedUntil is not { } until || until <= _due) return false;
-        _paused.Add($"{label}: paused until {until:u} after: {_stored[label].Error}");
+        _paused.Add($"{label}: paused until {SourceStatus.Time(until, _zone)} after: {_stored[label].Error}");
         return true;
     }
 

@@ -141,7 +141,9 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
         Assert.NotNull(scheduled);
         Assert.Null(scheduled!.Error);
         Assert.Equal(1, deadRequests);
-        Assert.StartsWith("1 of 3 requests failing: dead: paused until", scheduled.Warning);
+        // The pause's end in the report's zone (Asia/Shanghai, +08:00), as `sources` shows it beside this note.
+        Assert.StartsWith($"1 of 3 requests failing: dead: paused until {accounts["dead"].PausedUntil!.Value.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss} +08:00 after: ",
+            scheduled.Warning);
     }
 
     [Fact]

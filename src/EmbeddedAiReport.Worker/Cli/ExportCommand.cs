@@ -148,7 +148,7 @@ internal static class ExportCommand
         if (arguments.Week is { } weekText)
             return EditorialWeek.TryParse(weekText) is { } week
                 ? (DraftWindow.Of(week, zone), "", "")
-                : (null, $"{prefix}week: '{weekText}' is not an ISO week such as 2020-W48" + (EditorialWeek.Reason(weekText) is { } why ? $": {why}" : ""), "week");
+                : (null, $"{prefix}week: '{Http.Echoed.Of(weekText)}' is not an ISO week such as 2020-W48" + (EditorialWeek.Reason(weekText) is { } why ? $": {why}" : ""), "week");
         if (arguments.From is null && arguments.To is null) return (DraftWindow.Of(EditorialWeek.Containing(now, zone), zone), "", "");
         if (arguments.From is null || arguments.To is null)
             return (null, $"{prefix}from and {prefix}to go together", arguments.From is null ? "from" : "to");

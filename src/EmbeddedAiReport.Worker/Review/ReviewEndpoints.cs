@@ -48,10 +48,13 @@ internal static class ReviewEndpoints
         return services;
     }
 
+    // The line the daemon sent after a form post (ReviewNotices); the login page's is where to go next.
+    private static readonly QueryParameters PageQuery = new("msg");
+
     public static void Map(WebApplication app)
     {
         app.MapMethods("/review", ReportEndpoints.GetOrHead, (HttpContext http, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
-            PageAsync(http, PathWindow.Of(EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone()), config.Draft.Zone()), ct));
+            PageAsync(http, PathWindow.Of(EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone()), config.Draft.Zone()), ct)).WithMetadata(PageQuery);
         // A week, days (2020-05-01..2020-05-15) or since-last (PathWindow): an issue may cover two or three weeks.
         app.MapMethods("/review/{window}", ReportEndpoints.GetOrHead, async (string window, HttpContext http, CancellationToken ct) =>
         {
@@ -61,12 +64,14 @@ internal static class ReviewEndpoints
             return status == StatusCodes.Status404NotFound
                 ? Results.Redirect($"/review?msg={Uri.EscapeDataString(http.RequestServices.GetRequiredService<ReviewNotices>().Sent(problem))}")
                 : PathWindow.Problem(problem, status);
-        });
+        }).WithMetadata(PageQuery);
         app.MapMethods("/review/assets/{name}", ReportEndpoints.GetOrHead, (string name) => Asset(name));
-        app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null));
+        app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null))
+            .WithMetadata(new QueryParameters("next"));
         app.MapPost("/review/login", LoginAsync);
-        app.MapPost("/review/{window}/entries/{id:long}", (string window, long id, HttpContext http, CancellationToken ct) =>
-            ActAsync(http, window, id, (actions, named, form) => actions.ApplyAsync(named, id, form, ct)));
+        // Any id segment: one that is no entry id (abc, a number past Int64) is answered as a missing entry is (ReviewActions).
+        app.MapPost("/review/{window}/entries/{id}", (string window, string id, HttpContext http, CancellationToken ct) =>
+            ActAsync(http, window, RequestNumber.Parse<long>(id, out _), (actions, named, form) => actions.ApplyAsync(named, id, form, ct)));
         app.MapPost("/review/{window}/publish", (string window, HttpContext http, CancellationToken ct) =>
             ActAsync(http, window, null, (actions, named, form) => actions.PublishAsync(named, form, ct)));
     }

@@ -22,7 +22,7 @@ internal static partial class SourcesLog
     [LoggerMessage(EventId = 2109, Level = LogLevel.Warning, Message = "{SourceId}: page {Url} given up after its host failed {Failures} times in a row (last: {Reason}); the entry stays as the feed gave it")]
     public static partial void PageGivenUp(this ILogger logger, string sourceId, string url, int failures, string reason);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "{SourceId}: page fetches paused until {Until} after an anti-bot page")]
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "{SourceId}: page fetches paused until {Until:u} after an anti-bot page")]
     public static partial void PagesPaused(this ILogger logger, string sourceId, DateTimeOffset until);
 
     [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "{SourceId}: {Count} article page(s) left to read; the next polls read them, enrichLimit per poll")]

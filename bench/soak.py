@@ -2,7 +2,7 @@
 """Loopback fake sources for a soak run of the daemon: ~40 feeds built from the real fixtures that change over time.
 
 Usage (from the repository root):
-  python3 bench/soak.py --port 8391 --sources-out SOAK/config/sources.json [--period 20]
+  python3 bench/soak.py --port 8391 --sources-out SOAK/config/sources.json [--period 20] [--pages DIR [--outage 600]]
 writes a sources.json whose sources all point at http://127.0.0.1:PORT (schedules every 15-30 s, allowPrivateNetwork),
 then serves until killed. Time runs in phases of --period seconds from the start:
   - every feed gains a new entry every few phases (titles and 摘要 taken from the corpus items, dated now; the newest

@@ -487,9 +487,9 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         }
 
         Assert.Equal(2, PagesRequested.Count);
-        Assert.Equal([new DateTimeOffset(2020, 5, 15, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2020, 5, 15, 13, 0, 0, TimeSpan.Zero)],
-            _logs.Lines.Where(l => l.EventId == 2104).Select(l => DateTimeOffset.Parse(l.Message["wx: page fetches paused until ".Length..^" after an anti-bot page".Length],
-                System.Globalization.CultureInfo.InvariantCulture)));
+        // The end written as 2006 writes it (in Draft:TimeZone, Shanghai: UTC + 8 h), not in the culture's format ("05/15/2020 00:00:00 +00:00").
+        Assert.Equal(["wx: page fetches paused until 2020-05-15 08:00:00 +08:00 after an anti-bot page", "wx: page fetches paused until 2020-05-15 21:00:00 +08:00 after an anti-bot page"],
+            _logs.Lines.Where(l => l.EventId == 2104).Select(l => l.Message));
     }
 
     [Fact]

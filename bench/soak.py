@@ -2,7 +2,7 @@
 """Loopback fake sources for a soak run of the daemon: ~40 feeds built from the real fixtures that change over time.
 
 Usage (from the repository root):
-  python3 bench/soak.py --port 8391 --sources-out SOAK/config/sources.json [--period 20]
+  python3 bench/soak.py --port 8391 --sources-out SOAK/config/sources.json [--period 20] [--pages DIR [--outage 600]]
 writes a sources.json whose sources all point at http://127.0.0.1:PORT (schedules every 15-30 s, allowPrivateNetwork),
 then serves until killed. Time runs in phases of --period seconds from the start:
   - every feed gains a new entry every few phases (titles and 摘要 taken from the corpus items, dated now; the newest
@@ -10,9 +10,20 @@ then serves until killed. Time runs in phases of --period seconds from the start
   - some fail in turns: 500, 429 with Retry-After (5 s, and now and then 120 s), a reply slower than the timeout, a body
     cut short, malformed XML; one feed is GBK, one edits its entries' titles, one redirects (302), and a GitHub repo
     answers 301 to its new name (ggerganov/llama.cpp -> ggml-org/llama.cpp, as GitHub did).
-Every request is logged on stdout: time, path, status. Nothing listens beyond 127.0.0.1.
+With --pages DIR (WeChat article pages, e.g. for two daemons on one PostgreSQL database), the WeChat mirror sources read
+their article pages (enrich, enrichLimit 3, enrichBackoff 3m), and the server also answers https://mp.weixin.qq.com on
+127.0.0.1:--pages-port (443) with a certificate for that name from a CA it makes in DIR with openssl. Run the daemon
+where mp.weixin.qq.com is 127.0.0.1 and that CA is trusted, without touching the machine's files: a mount namespace of
+its own, e.g. `unshare -m sh -c 'mount --bind HOSTS /etc/hosts && SSL_CERT_FILE=DIR/ca.pem exec BIN run --config CFG'`
+with HOSTS a copy of /etc/hosts plus "127.0.0.1 mp.weixin.qq.com" (the sources allow private networks).
+Each article page answers after its kind, fixed by its address's hash: fine (most), 503 for --outage seconds
+(default 600) from its first request and fine after, 503 for good, WeChat's anti-bot page (环境异常) at its first request
+and fine after, or slow (every other request slower than the timeout, the others after 2 s). New WeChat items get a
+long link of their own (mid) where the fixture's was long.
+Every request is logged on stdout: time, path, status (a page's line also its kind and how many times it was asked).
+Nothing listens beyond 127.0.0.1.
 """
-import argparse, email.utils, hashlib, http.server, json, pathlib, re, socketserver, threading, time
+import argparse, email.utils, hashlib, http.server, json, pathlib, re, socketserver, ssl, subprocess, threading, time
 from datetime import datetime, timezone
 
 FIX = pathlib.Path(__file__).resolve().parent.parent / "tests/EmbeddedAiReport.Tests/Fixtures"
@@ -68,6 +79,8 @@ class Feed:
         b = self.blocks[0]
         token = next(g for g in re.search(self.ident, b, re.S).groups() if g)
         b = b.replace(token, self.new_token(token, k))
+        if self.ident == WX:  # a long link is the article by (__biz, mid, idx): a new item needs a mid of its own
+            b = re.sub(r"(mid=)(\d+)", lambda m: m.group(1) + str(int(m.group(2)) + self.fid * 1000 + k), b)
         title, summary = CORPUS[(self.fid * 37 + k) % len(CORPUS)]
         b = re.sub(r"(<title>)(.*?)(</title>)", lambda m: m.group(1) + esc(title) + m.group(3), b, count=1, flags=re.S)
         b = re.sub(r"(Title:</span>)(.*?)(</div>)", lambda m: m.group(1) + esc(title) + m.group(3), b, count=1, flags=re.S)
@@ -256,6 +269,58 @@ def feeds():
     return out, sources
 
 
+class Pages:
+    """WeChat article pages on https://mp.weixin.qq.com (see --pages): each address's kind is fixed by its hash."""
+
+    KINDS = ("fine", "fine", "fine", "fine", "outage", "down", "antibot", "slow")
+
+    def __init__(self, folder, outage):
+        self.folder, self.outage = pathlib.Path(folder), outage
+        self.template = (FIX / "wechat-article-html/handwritten_2020_article_og.html").read_text(encoding="utf-8")
+        self.antibot = (FIX / "wechat-article-html/handwritten_environment_error.html").read_bytes()
+        self.asked = {}  # address -> (first request time, requests so far)
+        self.lock = threading.Lock()
+        self.context = self.certificate()
+
+    def certificate(self):
+        d = self.folder
+        d.mkdir(parents=True, exist_ok=True)
+        if not (d / "server.pem").exists():
+            run = lambda *a: subprocess.run(["openssl", *a], check=True, capture_output=True)
+            run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=soak CA",
+                "-keyout", str(d / "ca.key"), "-out", str(d / "ca.pem"))
+            run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=mp.weixin.qq.com",
+                "-keyout", str(d / "server.key"), "-out", str(d / "server.csr"))
+            (d / "ext.cnf").write_text("subjectAltName=DNS:mp.weixin.qq.com\n")
+            run("x509", "-req", "-in", str(d / "server.csr"), "-CA", str(d / "ca.pem"), "-CAkey", str(d / "ca.key"),
+                "-CAcreateserial", "-days", "30", "-extfile", str(d / "ext.cnf"), "-out", str(d / "server.pem"))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(d / "server.pem", d / "server.key")
+        return context
+
+    def kind(self, address):
+        return self.KINDS[int(hashlib.md5(address.encode()).hexdigest(), 16) % len(self.KINDS)]
+
+    def ask(self, address):
+        """The page's kind, the seconds since its first request and how many times it was asked (this one included)."""
+        with self.lock:
+            first, n = self.asked.get(address, (time.time(), 0))
+            self.asked[address] = (first, n + 1)
+        return self.kind(address), time.time() - first, n + 1
+
+    def page(self, address, first_seen):
+        h = hashlib.md5(address.encode()).hexdigest()
+        title, summary = CORPUS[int(h[:8], 16) % len(CORPUS)]
+        q = dict(re.findall(r"[?&](__biz|mid|idx)=([^&#]+)", address))
+        mid, idx = (q["mid"], q.get("idx", "1")) if "mid" in q else (str(int(h[:8], 16)), "1")
+        t = self.template.replace("2650786213", mid).replace("idx=3", f"idx={idx}").replace('idx = "3"', f'idx = "{idx}"')
+        t = t.replace("4e1a0a9c2d7f35b1a4a1c0f2f7e81d2b", h).replace("1589257269", str(int(first_seen) - 60))
+        t = re.sub(r"Riptide:12倍[^<'\"]*", esc(title), t)
+        t = re.sub(r'(<meta name="description" content=")[^"]*', lambda m: m.group(1) + esc(summary).replace('"', "&quot;"), t)
+        t = re.sub(r"(<p>)OctoML[^<]*", lambda m: m.group(1) + esc(summary), t)
+        return t.encode()
+
+
 class Redirect:
     def __init__(self, path, to, status):
         self.path, self.redirect, self.status = path, to, status
@@ -265,6 +330,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     routes = {}
     lock = threading.Lock()
+    pages = None
 
     def log_message(self, fmt, *args):
         pass
@@ -325,6 +391,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(200, body, headers)
 
 
+class PageHandler(Handler):
+    """https://mp.weixin.qq.com on loopback: article pages."""
+
+    def do_GET(self):
+        address = self.path
+        kind, since, n = self.pages.ask(address)
+        self.kind_note = f"{kind} #{n}"
+        if kind == "outage" and since < self.pages.outage or kind == "down":
+            return self.reply(503, b"<html><body>Service Unavailable</body></html>", [("Content-Type", "text/html")])
+        if kind == "antibot" and n == 1:
+            return self.reply(200, self.pages.antibot, [("Content-Type", HTML)])
+        if kind == "slow":
+            time.sleep(40 if n % 2 else 2)
+        self.reply(200, self.pages.page(address, time.time() - since), [("Content-Type", HTML)])
+
+    def note(self, status):
+        print(f"{time.strftime('%H:%M:%S')} p{phase()} page {self.path} {status} {getattr(self, 'kind_note', '')}", flush=True)
+
+
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
 
@@ -335,11 +420,16 @@ def main():
     ap.add_argument("--port", type=int, default=8391)
     ap.add_argument("--period", type=float, default=20)
     ap.add_argument("--sources-out", help="write a sources.json pointing at this server")
+    ap.add_argument("--pages", metavar="DIR", help="serve WeChat article pages over https (see above)")
+    ap.add_argument("--pages-port", type=int, default=443, help="port of the article pages (the daemons ask :443)")
+    ap.add_argument("--outage", type=float, default=600, help="seconds an article page of the outage kind answers 503")
     a = ap.parse_args()
     PERIOD = a.period
     fs, sources = feeds()
     base = f"http://127.0.0.1:{a.port}"
     Handler.routes = {f.path: f for f in fs}
+    if a.pages:
+        Handler.pages = Pages(a.pages, a.outage)
     if a.sources_out:
         for i, s in enumerate(sources):
             for key in ("url", "mirror", "baseUrl", "apiUrl"):
@@ -347,9 +437,16 @@ def main():
                     s[key] = base + s[key]
             s["schedule"] = f"{i % 15}/{(15, 20, 30)[i % 3]} * * ? * *"
             s["allowPrivateNetwork"] = True
+            if a.pages and s["kind"] == "wechat-mirror":
+                s.update(enrich=True, enrichLimit=3, enrichBackoff="3m")
         pathlib.Path(a.sources_out).write_text(json.dumps({"sources": sources}, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"{len(sources)} sources written to {a.sources_out}", flush=True)
     srv = Server(("127.0.0.1", a.port), Handler)
+    if a.pages:
+        pages = Server(("127.0.0.1", a.pages_port), PageHandler)
+        pages.socket = Handler.pages.context.wrap_socket(pages.socket, server_side=True, do_handshake_on_connect=False)
+        threading.Thread(target=pages.serve_forever, daemon=True).start()
+        print(f"serving WeChat article pages on https://127.0.0.1:{a.pages_port} as mp.weixin.qq.com", flush=True)
     print(f"serving {len(fs)} addresses on {base}", flush=True)
     srv.serve_forever()
 

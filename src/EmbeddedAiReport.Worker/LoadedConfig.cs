@@ -178,6 +178,7 @@ public sealed class LoadedConfig
         var problems = new List<string>();
         var warnings = new List<string>();
         var restored = new List<Type>();
+        var failures = new List<ReloadFailure>();
         foreach (var part in ConfigParts.All)
         {
             var fingerprint = part.Fingerprint(Directory);
@@ -187,7 +188,19 @@ public sealed class LoadedConfig
                 continue;
             }
             var reader = ReloadReader();
-            var value = part.Load(reader);
+            object? value;
+            try
+            {
+                value = part.Load(reader);
+            }
+            catch (Exception ex)
+            {
+                // A part that throws (a fault, not a problem of its files) keeps its running value, as one with problems
+                // does, and the other parts are reloaded all the same: one failing file never holds back the others.
+                failures.Add(new ReloadFailure(part.ValueType, ex));
+                _rejected.Add(part.ValueType);
+                continue;
+            }
             if (reader.Problems.Count > 0 || value is null)
             {
                 problems.AddRange(reader.Problems);
@@ -201,7 +214,7 @@ public sealed class LoadedConfig
             changed.Add(part.ValueType);
         }
         if (changed.Count > 0) Volatile.Write(ref _current, next);
-        return new ReloadResult(previous, next, changed, problems, warnings, restored, ChangedSinceStart());
+        return new ReloadResult(previous, next, changed, problems, warnings, restored, ChangedSinceStart(), failures);
     }
 
     private IReadOnlyList<string> ReadAtStartFiles => Summaries.Enabled ? [AppSettingsFile, Summaries.Prompt] : [AppSettingsFile];

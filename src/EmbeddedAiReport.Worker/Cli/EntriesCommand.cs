@@ -104,7 +104,7 @@ internal static class EntriesCommand
         if (known.Count == 0 || known.Contains(tag)) return null;
         var close = CloseNames.Among(wanted, known);
         return close.Count > 0
-            ? $"{name}: no tag '{wanted}' in tags.json; did you mean {string.Join(", ", close)}?"
-            : $"{name}: no tag '{wanted}' in tags.json (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})";
+            ? $"{name}: no tag '{Http.Echoed.Of(wanted)}' in tags.json; did you mean {string.Join(", ", close)}?"
+            : $"{name}: no tag '{Http.Echoed.Of(wanted)}' in tags.json (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})";
     }
 }

@@ -23,6 +23,11 @@ internal static class ExportCommand
             output is null ? "no draft written" : $"no draft written, {output} left as it was");
         if (draftWindow is null) return nothingNewer ? ExitCodes.Ok : ExitCodes.UsageOrConfig;
 
+        // A window an issue was published from: its items are out of the draft, which is no copy of that issue.
+        var zone = config.Draft.Zone();
+        foreach (var (date, from, last) in await app.Services.GetRequiredService<IssueStore>().PublishedOverlappingAsync(draftWindow.FromUtc, draftWindow.ToUtc, cancellationToken))
+            context.Error.WriteLine($"note: the issue of {date:yyyy-MM-dd} published {DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(from, zone).DateTime):yyyy-MM-dd} .. {last:yyyy-MM-dd}: "
+                + $"its items are left out of drafts, which show what is not published yet; 'issue {date:yyyy-MM-dd}' prints that issue as it went out");
         if (summaries) await SummarizeCommand.FillAsync(app.Services, draftWindow, context.Error, cancellationToken);
         var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
         if (output is { } path)
@@ -143,7 +148,7 @@ internal static class ExportCommand
         if (arguments.Week is { } weekText)
             return EditorialWeek.TryParse(weekText) is { } week
                 ? (DraftWindow.Of(week, zone), "", "")
-                : (null, $"{prefix}week: '{weekText}' is not an ISO week such as 2020-W48" + (EditorialWeek.Reason(weekText) is { } why ? $": {why}" : ""), "week");
+                : (null, $"{prefix}week: '{Http.Echoed.Of(weekText)}' is not an ISO week such as 2020-W48" + (EditorialWeek.Reason(weekText) is { } why ? $": {why}" : ""), "week");
         if (arguments.From is null && arguments.To is null) return (DraftWindow.Of(EditorialWeek.Containing(now, zone), zone), "", "");
         if (arguments.From is null || arguments.To is null)
             return (null, $"{prefix}from and {prefix}to go together", arguments.From is null ? "from" : "to");

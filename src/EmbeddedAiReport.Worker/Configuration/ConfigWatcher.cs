@@ -76,6 +76,7 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
     {
         var result = config.Reload();
         if (result.Problems.Count > 0) Rejected(result.Problems.Count, string.Join("; ", result.Problems));
+        foreach (var failure in result.Failures) PartFailed(failure.Exception, Describe(failure.Part));
         if (result.Changed.Count > 0) Reloaded(string.Join(", ", result.Changed.Select(Describe)));
         if (result.Restored.Count > 0) BackAsRunning(string.Join(", ", result.Restored.Select(Describe)));
         // Said once at start too (validate, the daemon's log): a reload that changes how entries are scored must say so again.
@@ -118,6 +119,9 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
 
     [LoggerMessage(EventId = 4118, Level = LogLevel.Error, Message = "Reloading the config folder failed; the running configuration stays until the next change or restart")]
     private partial void ReloadFailed(Exception exception);
+
+    [LoggerMessage(EventId = 4122, Level = LogLevel.Error, Message = "Reloading {Files} failed; its running configuration stays until the next change or restart")]
+    private partial void PartFailed(Exception exception, string files);
 
     [LoggerMessage(EventId = 4119, Level = LogLevel.Warning, Message = "The config folder's watcher lost change events; reloading every file that changed")]
     private partial void ChangesLost(Exception exception);

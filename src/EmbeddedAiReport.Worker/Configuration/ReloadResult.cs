@@ -6,8 +6,13 @@ namespace EmbeddedAiReport.Worker.Configuration;
 /// <param name="Warnings">What the parts swapped in said while loading (ranker.json removed: relevance from keywords), as a start lists them.</param>
 /// <param name="Restored">Parts whose files had problems at an earlier reload and are now back as the running value was read: nothing to swap in.</param>
 /// <param name="ReadAtStart">Files read only at start (appsettings.json, the summary prompt) that changed since the daemon read them: a restart applies them.</param>
+/// <param name="Failures">Parts whose reading threw: their running value stays, as for a part with problems.</param>
 public sealed record ReloadResult(ConfigSnapshot Previous, ConfigSnapshot Current, IReadOnlyList<Type> Changed, IReadOnlyList<string> Problems,
-    IReadOnlyList<string> Warnings, IReadOnlyList<Type> Restored, IReadOnlyList<string> ReadAtStart)
+    IReadOnlyList<string> Warnings, IReadOnlyList<Type> Restored, IReadOnlyList<string> ReadAtStart, IReadOnlyList<ReloadFailure> Failures)
 {
     public bool SourcesChanged => Changed.Contains(typeof(IReadOnlyList<SourceDefinition>));
 }
+
+/// <summary>A part of the config folder whose reading threw on a reload.</summary>
+/// <param name="Part">The part, by value type, as <see cref="ReloadResult.Changed"/> names parts.</param>
+public sealed record ReloadFailure(Type Part, Exception Exception);

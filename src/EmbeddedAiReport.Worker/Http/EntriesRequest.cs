@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Diagnostics.CodeAnalysis;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
@@ -7,13 +6,14 @@ using EmbeddedAiReport.Worker.Cli;
 namespace EmbeddedAiReport.Worker.Http;
 
 /// <summary>
-/// The query of <c>GET /entries</c> read as strictly as the <c>entries</c> command reads its options: an unknown
-/// parameter, a parameter given twice, or a window, section, status, tag or limit the command would refuse is a problem.
+/// The query of <c>GET /entries</c> read as strictly as the <c>entries</c> command reads its options: a window, section,
+/// status, tag or limit the command would refuse is a problem (an unknown parameter, or one given twice, is refused before,
+/// as on every route: <see cref="QueryParameters"/>).
 /// </summary>
 internal static class EntriesRequest
 {
     /// <summary>The parameters <c>GET /entries</c> takes, in the order the README lists them.</summary>
-    public static IReadOnlyList<string> Parameters { get; } = ["week", "from", "to", "tag", "section", "status", "limit"];
+    public static QueryParameters Parameters { get; } = new("week", "from", "to", "tag", "section", "status", "limit");
 
     /// <summary>Entries a reply lists when the query names no <c>limit</c>.</summary>
     public const int DefaultLimit = 1000;
@@ -27,19 +27,6 @@ internal static class EntriesRequest
     {
         request = default;
         problem = null;
-        var unknown = query.Keys.Where(k => !Parameters.Contains(k, StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
-        {
-            problem = QueryProblem.Of($"unknown query parameter{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)} (accepted: {string.Join(", ", Parameters)})",
-                null, unknown, Parameters);
-            return false;
-        }
-        if (Parameters.FirstOrDefault(p => query[p].Count > 1) is { } repeated)
-        {
-            problem = QueryProblem.Of($"{repeated}: given {query[repeated].Count} times; give it once", repeated, null, Parameters);
-            return false;
-        }
-
         var zone = config.Draft.Zone();
         var weekText = Value(query, "week");
         if (ExportCommand.Window(new(weekText, Value(query, "from"), Value(query, "to")), zone, now, "", out var windowProblem, out var parameter) is not { } window)
@@ -49,25 +36,30 @@ internal static class EntriesRequest
         }
 
         var limit = DefaultLimit;
-        if (Value(query, "limit") is { } limitText
-            && !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
+        if (Value(query, "limit") is { } limitText)
         {
-            problem = QueryProblem.Of($"limit: '{limitText}' is not a number of entries (0 lists them all)", "limit", null, ["0", "N"]);
-            return false;
+            if (RequestNumber.Parse<int>(limitText, out var tooLarge) is not { } named)
+            {
+                problem = QueryProblem.Of(tooLarge
+                    ? $"limit: '{Echoed.Of(limitText)}' is more than the largest limit taken, {int.MaxValue} (0 lists them all)"
+                    : $"limit: '{Echoed.Of(limitText)}' is not a number of entries (0 lists them all)", "limit", null, ["0", "N"]);
+                return false;
+            }
+            limit = named;
         }
 
         string? section = null;
         if (Value(query, "section") is { } sectionText && !config.Draft.SectionSlugs().TryGetValue(sectionText, out section))
         {
             var sections = config.Draft.EffectiveSections.SelectMany(s => new[] { s.Slug, s.Name }).ToList();
-            problem = QueryProblem.Of($"section: unknown section '{sectionText}' (known: {string.Join(", ", sections)})", "section", null, sections);
+            problem = QueryProblem.Of($"section: unknown section '{Echoed.Of(sectionText)}' (known: {string.Join(", ", sections)})", "section", null, sections);
             return false;
         }
 
         var status = Value(query, "status");
         if (status is not null && !EntryQuery.Statuses.Contains(status, StringComparer.Ordinal))
         {
-            problem = QueryProblem.Of($"status: unknown status '{status}' (known: {string.Join(", ", EntryQuery.Statuses)})", "status", null, EntryQuery.Statuses);
+            problem = QueryProblem.Of($"status: unknown status '{Echoed.Of(status)}' (known: {string.Join(", ", EntryQuery.Statuses)})", "status", null, EntryQuery.Statuses);
             return false;
         }
 

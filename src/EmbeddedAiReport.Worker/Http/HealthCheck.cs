@@ -1,4 +1,5 @@
 using System.Globalization;
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
@@ -13,7 +14,7 @@ namespace EmbeddedAiReport.Worker.Http;
 /// </summary>
 /// <remarks>The summarizer's state is part of the detail when it is on; a failing model never makes the daemon unhealthy, since drafts go on with the source text.</remarks>
 internal sealed class HealthCheck(ReportDatabase database, SourceStatuses statuses, IOptions<ReportOptions> report, SummarizerHealth summarizer,
-    StoringHealth storing)
+    StoringHealth storing, IOptions<DraftOptions> draft)
 {
     /// <summary>The answer and the JSON body that explains it (a <see cref="HealthReport"/>, or <see cref="HealthUnavailable"/>).</summary>
     public async Task<(bool Healthy, object Body)> EvaluateAsync(CancellationToken cancellationToken)
@@ -33,7 +34,7 @@ internal sealed class HealthCheck(ReportDatabase database, SourceStatuses status
         }
         // It answers reads, but the last poll could not store (full, read-only, locked): until a poll stores again.
         if (storing.Current is { } failure)
-            return (false, new HealthUnavailable("unavailable", $"polls are not stored: the database failed at {failure.At:u}: {failure.Message}"));
+            return (false, new HealthUnavailable("unavailable", $"polls are not stored: the database failed at {SourceStatus.Time(failure.At, draft.Value.Zone())}: {failure.Message}"));
 
         var enabled = sources.Where(s => s.Source.Enabled).ToList();
         var bad = enabled.Where(s => s.State is "failing" or "stale").ToList();

@@ -45,11 +45,11 @@ internal sealed record PathWindow(string Token, DraftWindow Window, EditorialWee
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             return ExportCommand.Window(new(null, parts[0], parts[1]), zone, now, "", out var problem, out _) is { } days
                 ? (new(token, days, null), "", StatusCodes.Status200OK)
-                : (null, $"'{token}': {problem}", StatusCodes.Status400BadRequest);
+                : (null, $"'{Echoed.Of(token)}': {problem}", StatusCodes.Status400BadRequest);
         }
         return (null, EditorialWeek.Reason(token) is { } why
-            ? $"'{token}' is not an ISO week: {why}"
-            : $"'{token}' is not an ISO week such as 2020-W48, days such as 2020-05-01..2020-05-15, or {SinceLast}", StatusCodes.Status400BadRequest);
+            ? $"'{Echoed.Of(token)}' is not an ISO week: {why}"
+            : $"'{Echoed.Of(token)}' is not an ISO week such as 2020-W48, days such as 2020-05-01..2020-05-15, or {SinceLast}", StatusCodes.Status400BadRequest);
     }
 
     /// <summary>The problem of <see cref="ResolveAsync"/> as a reply (<c>application/problem+json</c>).</summary>

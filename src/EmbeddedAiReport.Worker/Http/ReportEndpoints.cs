@@ -25,8 +25,8 @@ internal static partial class ReportEndpoints
             var http = context.HttpContext;
             var detail = http.Response.StatusCode switch
             {
-                StatusCodes.Status404NotFound => $"nothing is served at {http.Request.Path}",
-                StatusCodes.Status405MethodNotAllowed => $"{http.Request.Path} does not take {http.Request.Method}: {http.Response.Headers.Allow}",
+                StatusCodes.Status404NotFound => $"nothing is served at {Echoed.Of(http.Request.Path)}",
+                StatusCodes.Status405MethodNotAllowed => $"{Echoed.Of(http.Request.Path)} does not take {http.Request.Method}: {http.Response.Headers.Allow}",
                 _ => null,
             };
             return Results.Problem(detail, statusCode: http.Response.StatusCode).ExecuteAsync(http);
@@ -56,6 +56,8 @@ internal static partial class ReportEndpoints
                 await http.Response.WriteAsync($"database unavailable: {failure}\n", http.RequestAborted);
             }
         });
+
+        QueryParameters.Use(app);
 
         app.MapMethods("/healthz", GetOrHead, async (HealthCheck health, CancellationToken ct) =>
         {
@@ -100,7 +102,7 @@ internal static partial class ReportEndpoints
         app.MapMethods("/issues/{date}.md", GetOrHead, async (string date, HttpContext http, IssueStore issues, CancellationToken ct) =>
         {
             if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
-                return Results.Problem($"'{date}' is not a date such as 2020-05-15", statusCode: 400);
+                return Results.Problem($"'{Echoed.Of(date)}' is not a date such as 2020-05-15", statusCode: 400);
             var (exists, markdown) = await issues.MarkdownAsync(day, ct);
             if (markdown is null)
                 return Results.Problem(exists ? $"the issue of {date} was recorded before issues kept their markdown" : $"no issue of {date} is recorded",
@@ -109,16 +111,16 @@ internal static partial class ReportEndpoints
         });
 
         // The query is read as strictly as the entries command reads its options (EntriesRequest): every refusal is a 400 of one
-        // shape, written as the entries are (the section names it accepts, 论文 …, as text, not \u escapes).
+        // shape, the shape of every route's refused query (QueryParameters).
         app.MapMethods("/entries", GetOrHead, async (HttpContext http, EntryStore store, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
         {
             if (!EntriesRequest.TryRead(http.Request.Query, config, time.GetUtcNow(), out var request, out var problem))
-                return Results.Json(problem, JsonOptions.For<QueryProblem>(), "application/problem+json; charset=utf-8", problem.Status);
+                return QueryParameters.Write(problem);
             var rows = await store.QueryAsync(request.Query, ct);
             var total = await store.TotalAsync(request.Query, rows.Count, ct);
             return Json(http, new EntriesReply(request.Week, request.Window.First, request.Window.Last, total, rows.Select(r => new EntryReply(r.Entry.Id, r.Entry.Title, r.Entry.Account,
                 r.Entry.Url, r.Entry.Section, r.Entry.Status, r.Entry.Score, r.Entry.Published, r.Entry.CanonicalKey, r.Tags))));
-        });
+        }).WithMetadata(EntriesRequest.Parameters);
 
         app.MapMethods("/sources", GetOrHead, async (HttpContext http, SourceStatuses statuses, LoadedConfig config, CancellationToken ct) =>
         {

@@ -1,3 +1,5 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -11,7 +13,7 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// <remarks>A failure of the database itself (locked, damaged, full, replaced) is one line (4302), as a poll's is (4203), not a stack trace.</remarks>
 [DisallowConcurrentExecution]
 internal sealed partial class HousekeepingJob(SourceStore store, PageStore pages, ReportDatabase database, IOptions<ReportOptions> report, TimeProvider timeProvider,
-    ILogger<HousekeepingJob> logger) : IJob
+    ILogger<HousekeepingJob> logger, IOptions<DraftOptions> draft) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -20,7 +22,7 @@ internal sealed partial class HousekeepingJob(SourceStore store, PageStore pages
         {
             var pruned = await store.PruneFetchesAsync(before, cancellationToken);
             var released = await pages.ReleaseTextAsync(before, cancellationToken);
-            Pruned(pruned, released, before);
+            Pruned(pruned, released, SourceStatus.Time(before, draft.Value.Zone()));
         }
         catch (Exception ex) when (database.FailureLine(ex) is { } failure)
         {
@@ -31,6 +33,6 @@ internal sealed partial class HousekeepingJob(SourceStore store, PageStore pages
     [LoggerMessage(EventId = 4302, Level = LogLevel.Error, Message = "Housekeeping not done, the database failed: {Error}; it runs again at its next firing")]
     private partial void DatabaseFailed(string error);
 
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Housekeeping: deleted {Count} fetches row(s) older than {Before:o}, released the text of {Pages} article page(s) read before then")]
-    private partial void Pruned(int count, int pages, DateTimeOffset before);
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Housekeeping: deleted {Count} fetches row(s) older than {Before}, released the text of {Pages} article page(s) read before then")]
+    private partial void Pruned(int count, int pages, string before);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using EmbeddedAiReport.Ingest;
+using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Worker.Configuration;
 using Microsoft.Extensions.Options;
@@ -47,7 +48,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             await CatchUpAsync(scheduler, snapshot, health, now, cancellationToken);
             if (missedExport is { } due)
             {
-                ExportMissed(due);
+                ExportMissed(SourceStatus.Time(due, config.Draft.Zone()));
                 await scheduler.TriggerJob(new JobKey(ExportJob, SystemGroup), new JobDataMap { [ExportDraftJob.DueKey] = due.ToString("o") }, cancellationToken);
             }
         }
@@ -105,7 +106,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         var latest = state.LatestPreviousFire > lastPoll || lastPoll is null ? state.LatestPreviousFire : lastPoll;
         if (latest is { } last && last > now + ClockTolerance)
         {
-            ClockMovedBack(last, now);
+            ClockMovedBack(SourceStatus.Time(last, config.Draft.Zone()), SourceStatus.Time(now, config.Draft.Zone()));
             await ClearAsync(scheduler, cancellationToken);
             return StoredSchedules.Empty;
         }
@@ -234,14 +235,14 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
     [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Catching up: {Count} source(s) overdue since their last success are polled once now: {Ids}")]
     private partial void CatchingUp(int count, string ids);
 
-    [LoggerMessage(EventId = 4106, Level = LogLevel.Information, Message = "The weekly export due at {Due:o} was missed while the daemon was down; writing it once now")]
-    private partial void ExportMissed(DateTimeOffset due);
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Information, Message = "The weekly export due at {Due} was missed while the daemon was down; writing it once now")]
+    private partial void ExportMissed(string due);
 
     [LoggerMessage(EventId = 4107, Level = LogLevel.Error, Message = "The job store could not be read; rebuilding the schedules from sources.json")]
     private partial void JobStoreUnreadable(Exception exception);
 
-    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "The clock moved backwards (the last poll or firing was at {LastFire:o}, now is {Now:o}); rebuilding the schedules from sources.json")]
-    private partial void ClockMovedBack(DateTimeOffset lastFire, DateTimeOffset now);
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "The clock moved backwards (the last poll or firing was at {LastFire}, now is {Now}); rebuilding the schedules from sources.json")]
+    private partial void ClockMovedBack(string lastFire, string now);
 
     [LoggerMessage(EventId = 4109, Level = LogLevel.Error, Message = "Clearing the job store failed ({Reason}); its tables were recreated empty")]
     private partial void JobStoreRecreated(string reason);

@@ -63,7 +63,7 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
         {
             if (Token is not null) return (StatusCodes.Status401Unauthorized, "log in at /review/login or send Authorization: Bearer <Report:EditorToken>");
             return IsLoopback(http)
-                ? (StatusCodes.Status403Forbidden, $"review actions without Report:EditorToken are allowed at http://localhost or http://127.0.0.1 only, not at '{http.Request.Host.Host}' (a DNS-rebinding page could act otherwise; set Report:EditorToken to allow other names)")
+                ? (StatusCodes.Status403Forbidden, $"review actions without Report:EditorToken are allowed at http://localhost or http://127.0.0.1 only, not at '{Http.Echoed.Of(http.Request.Host.Host)}' (a DNS-rebinding page could act otherwise; set Report:EditorToken to allow other names)")
                 : (StatusCodes.Status403Forbidden, "review actions are allowed from loopback only (set Report:EditorToken to allow other clients)");
         }
         // The anti-forgery token may be a field of the form: the body is read (once, within its limit) before it is looked for.

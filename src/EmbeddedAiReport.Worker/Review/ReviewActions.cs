@@ -1,8 +1,8 @@
-using System.Globalization;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Worker.Cli;
+using EmbeddedAiReport.Worker.Http;
 
 namespace EmbeddedAiReport.Worker.Review;
 
@@ -19,9 +19,14 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         public bool Ok => Status < 300;
     }
 
-    /// <summary>Applies the form's <c>action</c> to entry <paramref name="id"/> within the draft of <paramref name="window"/>.</summary>
-    public async Task<Outcome> ApplyAsync(Http.PathWindow window, long id, IFormCollection form, CancellationToken cancellationToken)
+    /// <summary>Applies the form's <c>action</c> to the entry the path names (<paramref name="idText"/>) within the draft of <paramref name="window"/>.</summary>
+    public async Task<Outcome> ApplyAsync(Http.PathWindow window, string idText, IFormCollection form, CancellationToken cancellationToken)
     {
+        // Ids are SQLite/PostgreSQL row ids (Int64): a longer number names no entry, as a missing one does.
+        if (RequestNumber.Parse<long>(idText, out var tooLarge) is not { } id)
+            return new Outcome(StatusCodes.Status404NotFound, tooLarge
+                ? $"no entry with id {Echoed.Of(idText)}: ids run to {long.MaxValue}"
+                : $"'{Echoed.Of(idText)}' is not an entry id, a number such as 42");
         var action = form["action"].ToString();
         var outcome = action switch
         {
@@ -35,7 +40,7 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
             "edit" => await EditAsync(id, form, cancellationToken),
             "section" => await MoveSectionAsync(id, form["section"].ToString(), cancellationToken),
             "up" or "down" or "position" => await PlaceAsync(window.Window, id, action, form, cancellationToken),
-            _ => Bad($"unknown action '{action}' (shortlisted, rejected, candidate, primary, edit, section, up, down, position)"),
+            _ => Bad($"unknown action '{Echoed.Of(action)}' (shortlisted, rejected, candidate, primary, edit, section, up, down, position)"),
         };
         logger.Acted(window.Token, action, id, outcome.Message);
         return outcome;
@@ -123,15 +128,18 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     {
         string? slug = null;
         if (section != MoveCommand.AutoSection && !config.Draft.SectionSlugs().TryGetValue(section, out slug))
-            return Bad($"unknown section '{section}'");
+            return Bad($"unknown section '{Echoed.Of(section)}'");
         return await editor.SetSectionAsync(id, slug, cancellationToken) ? Done($"{id}: section {slug ?? "from the pipeline"}") : NoEntry(id);
     }
 
     private async Task<Outcome> PlaceAsync(DraftWindow window, long id, string action, IFormCollection form, CancellationToken cancellationToken)
     {
         var field = action == "position" ? "position" : "place";
-        if (!int.TryParse(form[field], NumberStyles.None, CultureInfo.InvariantCulture, out var place) || place < 1)
-            return Bad($"{field}: a place from 1 on is required");
+        var text = form[field].ToString();
+        if (RequestNumber.Parse<int>(text, out var tooLarge) is not { } place || place < 1)
+            return Bad(tooLarge
+                ? $"{field}: '{Echoed.Of(text)}' is past the last place taken, {int.MaxValue} (a place past the section's end puts the item last)"
+                : $"{field}: a place from 1 on is required");
         var target = action switch { "up" => Math.Max(1, place - 1), "down" => place + 1, _ => place };
         var moved = await review.MoveToAsync(id, target, window, cancellationToken);
         return moved.Problem is { } problem ? Bad(problem) : Done(moved.Describe(id));

@@ -48,10 +48,13 @@ internal static class ReviewEndpoints
         return services;
     }
 
+    // The line the daemon sent after a form post (ReviewNotices); the login page's is where to go next.
+    private static readonly QueryParameters PageQuery = new("msg");
+
     public static void Map(WebApplication app)
     {
         app.MapMethods("/review", ReportEndpoints.GetOrHead, (HttpContext http, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
-            PageAsync(http, PathWindow.Of(EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone()), config.Draft.Zone()), ct));
+            PageAsync(http, PathWindow.Of(EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone()), config.Draft.Zone()), ct)).WithMetadata(PageQuery);
         // A week, days (2020-05-01..2020-05-15) or since-last (PathWindow): an issue may cover two or three weeks.
         app.MapMethods("/review/{window}", ReportEndpoints.GetOrHead, async (string window, HttpContext http, CancellationToken ct) =>
         {
@@ -61,12 +64,14 @@ internal static class ReviewEndpoints
             return status == StatusCodes.Status404NotFound
                 ? Results.Redirect($"/review?msg={Uri.EscapeDataString(http.RequestServices.GetRequiredService<ReviewNotices>().Sent(problem))}")
                 : PathWindow.Problem(problem, status);
-        });
+        }).WithMetadata(PageQuery);
         app.MapMethods("/review/assets/{name}", ReportEndpoints.GetOrHead, (string name) => Asset(name));
-        app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null));
+        app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null))
+            .WithMetadata(new QueryParameters("next"));
         app.MapPost("/review/login", LoginAsync);
-        app.MapPost("/review/{window}/entries/{id:long}", (string window, long id, HttpContext http, CancellationToken ct) =>
-            ActAsync(http, window, id, (actions, named, form) => actions.ApplyAsync(named, id, form, ct)));
+        // Any id segment: one that is no entry id (abc, a number past Int64) is answered as a missing entry is (ReviewActions).
+        app.MapPost("/review/{window}/entries/{id}", (string window, string id, HttpContext http, CancellationToken ct) =>
+            ActAsync(http, window, RequestNumber.Parse<long>(id, out _), (actions, named, form) => actions.ApplyAsync(named, id, form, ct)));
         app.MapPost("/review/{window}/publish", (string window, HttpContext http, CancellationToken ct) =>
             ActAsync(http, window, null, (actions, named, form) => actions.PublishAsync(named, form, ct)));
     }
@@ -101,18 +106,24 @@ internal static class ReviewEndpoints
                 : Results.Text(refused.Message + "\n", "text/plain; charset=utf-8", statusCode: refused.Status);
         }
         var (named, problem, status) = await PathWindow.ResolveAsync(window, services, http.RequestAborted);
+        // since-last read on a page that had a window then: another editor published it, or the day turned. Said on the
+        // page's status line (a plain form post goes to the current week's page, where GET /review/since-last sends it).
+        if (named is null && status == StatusCodes.Status404NotFound)
+            return Reply(http, null, id, new ReviewActions.Outcome(status, $"{problem}; nothing was {(id is null ? "published" : "changed")}: reload the page"));
         if (named is null) return PathWindow.Problem(problem, status);
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
         return Reply(http, window, id, await act(services.GetRequiredService<ReviewActions>(), named, form));
     }
 
-    // The page's script gets JSON; a plain form post is sent back to the page (303), the message shown at its top.
-    private static IResult Reply(HttpContext http, string window, long? id, ReviewActions.Outcome outcome)
+    // The page's script gets JSON; a plain form post is sent back to the page (303; null: the current week's), the message
+    // shown at its top.
+    private static IResult Reply(HttpContext http, string? window, long? id, ReviewActions.Outcome outcome)
     {
         if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), EndpointJson.Options.For<ActionReply>(), statusCode: outcome.Status);
-        var anchor = id is { } entry ? $"#e{entry}" : "";
+        var anchor = id is { } entry && window is not null ? $"#e{entry}" : "";
         var message = http.RequestServices.GetRequiredService<ReviewNotices>().Sent(outcome.Message);
-        http.Response.Headers.Location = $"/review/{Uri.EscapeDataString(window)}?msg={Uri.EscapeDataString(message)}{anchor}";
+        var page = window is null ? "/review" : $"/review/{Uri.EscapeDataString(window)}";
+        http.Response.Headers.Location = $"{page}?msg={Uri.EscapeDataString(message)}{anchor}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 

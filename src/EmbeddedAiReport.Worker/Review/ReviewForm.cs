@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Worker.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace EmbeddedAiReport.Worker.Review;
@@ -23,7 +24,7 @@ internal static class ReviewForm
         {
             if (request.ContentType is null && http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true) return null;
             return (StatusCodes.Status415UnsupportedMediaType,
-                $"the body is {(request.ContentType is { } type ? $"'{type}'" : "without a Content-Type")}, not a form: "
+                $"the body is {(request.ContentType is { } type ? $"'{Echoed.Of(type)}'" : "without a Content-Type")}, not a form: "
                 + "the page's actions take application/x-www-form-urlencoded or multipart/form-data, as the page posts them");
         }
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MaxBytes;
@@ -33,7 +34,7 @@ internal static class ReviewForm
             // No form of the page sends a field twice: which of two titles or actions was meant is not guessed (/entries
             // refuses a repeated parameter alike).
             return form.FirstOrDefault(f => f.Value.Count > 1) is { Key: { } name, Value.Count: var count }
-                ? (StatusCodes.Status400BadRequest, $"{name}: given {count} times; give it once: nothing was done")
+                ? (StatusCodes.Status400BadRequest, $"{Echoed.Of(name)}: given {count} times; give it once: nothing was done")
                 : null;
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)

@@ -27,6 +27,7 @@ public sealed class DraftExplainer(DraftOptions options, IOptionsMonitor<Tagging
         var ranked = Places(_unlimited.Select(entries.Where(IsSelectable).Select(e => e.Entry).ToList(), window, inPriorityOrder: true));
         var draftStories = Representatives(inDraft.Keys, byId);
         var rankedStories = Representatives(ranked.Keys, byId);
+        var rejectedStories = Representatives(_unlimited.RejectedStories(entries.Where(IsSelectable).Select(e => e.Entry).ToList()), byId);
 
         var decisions = new Dictionary<long, DraftDecision>(entries.Count);
         foreach (var review in entries)
@@ -47,6 +48,7 @@ public sealed class DraftExplainer(DraftOptions options, IOptionsMonitor<Tagging
                 _ when ranked.TryGetValue(e.Id, out var place) => new DraftDecision(DraftDecisionKind.OverQuota,
                     $"out: over the quota ({place.Section.Name} #{place.Rank}, quota {options.QuotaFor(place.Section.Slug)})"),
                 _ when Primary(e, rankedStories) is { } primary => NotPrimary(byId[primary], "out of the draft too"),
+                _ when Primary(e, rejectedStories) is { } primary => NotPrimary(byId[primary], "rejected by the editor"),
                 _ when !options.EffectiveSections.Any(s => string.Equals(s.Slug, e.Section, StringComparison.OrdinalIgnoreCase)) =>
                     new DraftDecision(DraftDecisionKind.NoSection, $"out: section '{e.Section ?? "none"}' is not one of the draft's sections"),
                 // In a draft section, selectable, yet not ranked even without quotas: the selector's score threshold left it out.
@@ -59,7 +61,7 @@ public sealed class DraftExplainer(DraftOptions options, IOptionsMonitor<Tagging
     }
 
     // Mirrors the window read of EntryStore.ListWindowAsync: what the selector is given.
-    private static bool IsSelectable(ReviewEntry review) => review.Entry.Status is "candidate" or "shortlisted" && review.CoveredBy is null;
+    private static bool IsSelectable(ReviewEntry review) => review.Entry.Status is "candidate" or "shortlisted" or "rejected" && review.CoveredBy is null;
 
     private static Dictionary<long, (DraftSectionItems Section, int Rank)> Places(Draft draft)
     {

@@ -10,7 +10,8 @@ namespace EmbeddedAiReport.Drafting;
 /// Entries of one story appear once, and a story is as relevant as its best member: a write-up scored above the paper it
 /// discusses keeps the story in the draft. The story shows a shortlisted member, else the primary the editor pinned, else a
 /// member the editor edited or moved, else its primary, else its best-scored member; that item carries the story's paper/repository links and, when it is the paper or repository itself, the other
-/// members as write-ups. Shortlisted stories are always in (even past the quota), rejected entries and withdrawn arXiv papers
+/// members as write-ups. A story whose shown member the editor rejected is out (the next member does not stand in for it).
+/// Shortlisted stories are always in (even past the quota), rejected entries and withdrawn arXiv papers
 /// (<see cref="StoredEntry.IsWithdrawnPaper"/>) and articles whose page was found gone after they were stored
 /// (<see cref="StoredEntry.IsPageGone"/>) never unless shortlisted; other stories
 /// need a member at or above its section's threshold (<see cref="DraftOptions.MinScore"/>, else the relevance model's
@@ -34,11 +35,7 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
     /// </summary>
     internal Draft Select(IReadOnlyList<StoredEntry> entries, DraftWindow window, bool inPriorityOrder)
     {
-        var stories = OneStoryPerRepository(entries
-                .Where(e => e.Status == "shortlisted" || (e.Status == "candidate" && !e.IsWithdrawnPaper && !e.IsPageGone))
-                .GroupBy(e => e.StoryId is { } story ? $"story:{story}" : $"entry:{e.Id}")
-                .Select(g => g.ToList())
-                .ToList())
+        var stories = Stories(entries)
             .Select(g => Story(g.Members, g.Merged))
             .Where(s => s is not null)
             .Select(s => s!.Value)
@@ -65,6 +62,18 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
     /// <summary>The relevance below which a candidate of <paramref name="section"/> stays out of the draft.</summary>
     public double ThresholdFor(string? section) => options.MinScore ?? models.CurrentValue.ThresholdFor(section);
 
+    /// <summary>The rejected entries that stand for their story (the member it would show): the story stays out of the draft.</summary>
+    internal IEnumerable<long> RejectedStories(IReadOnlyList<StoredEntry> entries) =>
+        Stories(entries).Select(g => Shown(g.Members, g.Merged)).Where(e => e.Status == "rejected").Select(e => e.Id);
+
+    // The window's stories; rejected members are in them only to tell whether the editor rejected the story (Story).
+    private static IEnumerable<(List<StoredEntry> Members, bool Merged)> Stories(IReadOnlyList<StoredEntry> entries) =>
+        OneStoryPerRepository(entries
+            .Where(e => e.Status is "shortlisted" or "rejected" || (e.Status == "candidate" && !e.IsWithdrawnPaper && !e.IsPageGone))
+            .GroupBy(e => e.StoryId is { } story ? $"story:{story}" : $"entry:{e.Id}")
+            .Select(g => g.ToList())
+            .ToList());
+
     /// <summary>
     /// The stories with those that hold releases of one repository joined: the story pass places a release by its text and
     /// links, so a repo's builds of one week (llama.cpp's b2699, b2700) whose notes share nothing stay apart there, and the
@@ -89,16 +98,29 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
 
     private (DraftItem Item, string? Section, DateTimeOffset Time, bool Shortlisted, double Rank)? Story(List<StoredEntry> members, bool merged)
     {
+        // The editor rejected what the story shows (the item they saw in the draft): the story is out, not shown by the
+        // next member. A rejected write-up the story does not show only leaves it; a shortlisted or pinned member is shown
+        // before any other, so it brings the story back.
+        if (Shown(members, merged).Status == "rejected") return null;
+        members = members.Where(e => e.Status != "rejected").ToList();
         var shortlisted = members.Any(e => e.Status == "shortlisted");
         var passing = members.Where(e => e.Status == "shortlisted" || e.Score >= ThresholdFor(e.Section)).ToList();
         if (passing.Count == 0) return null;
-        // The editor's choices first: a member they shortlisted, pinned, or edited (title, 摘要, section, place) is the one
-        // their work shows on; a paper joining the story later must not hide an edited write-up. Stories joined by their
-        // repository show its newest release, as a story's primary is (StoryPrimary).
+        var shown = Shown(members, merged);
+        var rank = passing.Max(e => e.Score);
+        var item = ToItem(shown, members.Where(e => e.Id != shown.Id).ToList()) with { Score = rank };
+        return (item, shown.Section, shown.Published ?? shown.FirstSeen, shortlisted, rank);
+    }
+
+    // The member a story shows. The editor's choices first: a member they shortlisted, pinned, or edited (title, 摘要,
+    // section, place) is the one their work shows on; a paper joining the story later must not hide an edited write-up.
+    // Stories joined by their repository show its newest release, as a story's primary is (StoryPrimary).
+    private static StoredEntry Shown(List<StoredEntry> members, bool merged)
+    {
         var newestRelease = merged
             ? members.Where(e => GitHubRepo.RepositoryKeyOf(e.CanonicalKey) is not null).MaxBy(e => (e.Published ?? e.FirstSeen, e.Id))
             : null;
-        var shown = members
+        return members
             .OrderByDescending(e => e.Status == "shortlisted")
             .ThenByDescending(e => e.IsPinnedPrimary)
             .ThenByDescending(e => e.IsEditedByEditor)
@@ -108,9 +130,6 @@ public sealed class DraftSelector(DraftOptions options, IOptionsMonitor<TaggingM
             .ThenBy(e => e.Published ?? e.FirstSeen)
             .ThenBy(e => e.Id)
             .First();
-        var rank = passing.Max(e => e.Score);
-        var item = ToItem(shown, members.Where(e => e.Id != shown.Id).ToList()) with { Score = rank };
-        return (item, shown.Section, shown.Published ?? shown.FirstSeen, shortlisted, rank);
     }
 
     private static DraftItem ToItem(StoredEntry e, IReadOnlyList<StoredEntry> others)

@@ -1,13 +1,19 @@
+using System.Data.Common;
+using EmbeddedAiReport.Storage;
+
 namespace EmbeddedAiReport.Fetching;
 
-/// <summary>Keeps a minimum gap between requests to one host, across all sources that use it.</summary>
+/// <summary>Keeps a minimum gap between requests to one host, across all sources that use it, and across the daemons sharing a PostgreSQL database.</summary>
 /// <remarks>
 /// One gate per configured domain: a lease is held for the whole request (arXiv asks for a single
 /// connection at a time), and the next lease is granted no earlier than the gap after the previous
 /// request ended. Waits go through the injected <see cref="TimeProvider"/>.
+/// Daemons on one PostgreSQL database poll the same hosts, so the gate is also a lock in the database
+/// (<see cref="ReportDatabase.LockAcrossDaemonsAsync"/>), held for the request and the gap after it: two daemons ask
+/// mp.weixin.qq.com once per 5 s between them, not each. While the database does not answer, each daemon keeps its own gate.
 /// <threadsafety>Thread-safe; registered as a singleton.</threadsafety>
 /// </remarks>
-public sealed class HostPoliteness(TimeProvider timeProvider)
+public sealed class HostPoliteness(TimeProvider timeProvider, ReportDatabase database)
 {
     private readonly Dictionary<string, Gate> _gates = new(StringComparer.OrdinalIgnoreCase);
 
@@ -21,6 +27,7 @@ public sealed class HostPoliteness(TimeProvider timeProvider)
                 _gates[gateKey] = gate = new Gate();
         }
         await gate.Lock.WaitAsync(cancellationToken);
+        DbConnection? shared;
         try
         {
             if (gate.LastEnded is { } last)
@@ -29,14 +36,47 @@ public sealed class HostPoliteness(TimeProvider timeProvider)
                 if (wait > TimeSpan.Zero)
                     await Task.Delay(wait, timeProvider, cancellationToken);
             }
+            shared = await SharedTurnAsync(gateKey, cancellationToken);
         }
         catch
         {
             gate.Lock.Release();
             throw;
         }
-        return new Lease(gate, timeProvider);
+        return new Lease(gate, timeProvider, shared is null ? null : () => _ = ReleaseSharedTurnAsync(shared, gateKey, gap));
     }
+
+    // The other daemons' turn: null on SQLite, or while the database does not answer (their polls' writes then fail anyway).
+    private async Task<DbConnection?> SharedTurnAsync(string gateKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await database.LockAcrossDaemonsAsync(SharedName(gateKey), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && database.IsUnavailable(ex))
+        {
+            return null;
+        }
+    }
+
+    // Held for the gap after the request ended, as this daemon's own gate waits, then released.
+    private async Task ReleaseSharedTurnAsync(DbConnection shared, string gateKey, TimeSpan gap)
+    {
+        await using (shared)
+        {
+            await Task.Delay(gap, timeProvider);
+            try
+            {
+                await database.UnlockAcrossDaemonsAsync(shared, SharedName(gateKey));
+            }
+            catch (Exception ex) when (database.IsUnavailable(ex))
+            {
+                // The connection is gone (a server restart), and its lock with it.
+            }
+        }
+    }
+
+    private static string SharedName(string gateKey) => "host-gate:" + gateKey;
 
     /// <summary>The configured domain that <paramref name="host"/> falls under, and its gap; null when the host has no gap.</summary>
     public static (string Key, TimeSpan Gap)? GateFor(string host, IReadOnlyDictionary<string, TimeSpan> hostDelays, TimeSpan? sourceDelay)
@@ -55,7 +95,8 @@ public sealed class HostPoliteness(TimeProvider timeProvider)
         public DateTimeOffset? LastEnded { get; set; }
     }
 
-    private sealed class Lease(Gate gate, TimeProvider timeProvider) : IDisposable
+    /// <param name="ended">Run when the request has ended: hands the other daemons' turn on.</param>
+    private sealed class Lease(Gate gate, TimeProvider timeProvider, Action? ended) : IDisposable
     {
         private int _disposed;
 
@@ -64,6 +105,7 @@ public sealed class HostPoliteness(TimeProvider timeProvider)
             if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
             gate.LastEnded = timeProvider.GetUtcNow();
             gate.Lock.Release();
+            ended?.Invoke();
         }
     }
 }

@@ -116,6 +116,10 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
         foreach (var (job, counts) in written) job.Done.TrySetResult(counts);
     }
 
+    // The database's own failure (IsUnavailable: a server restart ended the connection, a SQLite file locked past the busy
+    // timeout) is no poll's: it fails the group as a whole (WriteGroupAsync), as itself. A rollback would only meet it again
+    // (on PostgreSQL a transaction whose connection broke throws ObjectDisposedException), and that would hide it: the polls
+    // would count as crashed, against their sources, instead of "not stored, the database failed" (event 4203).
     // The group in one transaction without savepoints: the usual case, where no poll's writes fail. A savepoint per poll
     // would make SQLite keep the original of every page the poll changes, copied again for each of its statements (on a
     // cold 200-feed poll that bookkeeping cost more than the inserts). Null when a poll of several failed: everything is
@@ -130,7 +134,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
             {
                 written.Add((job, await WriteAsync(connection, transaction, job)));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && !database.IsUnavailable(ex))
             {
                 await transaction.RollbackAsync(CancellationToken.None);
                 if (group.Count > 1) return null;
@@ -156,7 +160,7 @@ public sealed class IngestWriter(ReportDatabase database, StoryAssigner stories,
                 await transaction.ReleaseAsync("poll");
                 written.Add((job, counts));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && !database.IsUnavailable(ex))
             {
                 await transaction.RollbackAsync("poll");
                 await transaction.ReleaseAsync("poll");

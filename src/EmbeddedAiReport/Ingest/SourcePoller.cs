@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
@@ -23,7 +24,7 @@ namespace EmbeddedAiReport.Ingest;
 public sealed class SourcePoller(
     SourceCatalog catalog, SourceReader reader, SourceStore store, EntryClassifier classifier, PageEnricher enricher, IngestWriter writer,
     ReportDatabase database, IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger, PollMetrics metrics,
-    StoringHealth storing)
+    StoringHealth storing, IOptions<DraftOptions> draft)
 {
     /// <summary>Time a source that holds a slot of <see cref="PollManyAsync"/> may run before it lets the next source start.</summary>
     internal static readonly TimeSpan SlotPatience = TimeSpan.FromSeconds(5);
@@ -201,7 +202,7 @@ public sealed class SourcePoller(
         }
         if (health?.PausedUntil is { } until && until > (due ?? timeProvider.GetUtcNow()))
         {
-            if (_pausesSaid.Changed(source.Id, until)) logger.Paused(source.Id, until, health.ConsecutiveFailures);
+            if (_pausesSaid.Changed(source.Id, until)) logger.Paused(source.Id, SourceStatus.Time(until, draft.Value.Zone()), health.ConsecutiveFailures);
             return null;
         }
         var result = await PollGuardedAsync(source, cancellationToken, respectPauses: true, due: due);
@@ -265,6 +266,6 @@ public sealed class SourcePoller(
         else if (!result.Failed) logger.Polled(source.Id, result.New, result.Updated, result.Seen, (long)result.Elapsed.TotalMilliseconds);
         if (!result.Failed && result.New == 0 && kind.StaleAfter(source) is { } staleAfter
             && await store.GetHealthAsync(source.Id, cancellationToken) is { } health && health.IsStale(staleAfter, timeProvider.GetUtcNow()))
-            logger.SourceStale(source.Id, health.LastNewEntry?.ToString("u") ?? "the first poll", staleAfter);
+            logger.SourceStale(source.Id, health.LastNewEntry is { } lastNew ? SourceStatus.Time(lastNew, draft.Value.Zone()) : "the first poll", staleAfter);
     }
 }

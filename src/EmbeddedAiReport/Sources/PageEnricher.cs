@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,8 @@ namespace EmbeddedAiReport.Sources;
 /// whose host fails is asked again after a backoff doubling per failure in a row (<see cref="FailureBackoff"/>), after the
 /// pages never asked, and given up after <see cref="MaxHostFailures"/> failures in a row.
 /// </remarks>
-public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<FetchingOptions> fetchingOptions, TimeProvider timeProvider, ILogger<PageEnricher> logger)
+public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<FetchingOptions> fetchingOptions, TimeProvider timeProvider, ILogger<PageEnricher> logger,
+    IOptions<DraftOptions> draft)
 {
     /// <summary>How old (by window time) a stored entry may be for a later poll to read its page still (see <see cref="EnrichAsync"/>).</summary>
     /// <remarks>Four weeks: the windows an issue is drafted from (a week, a fortnight, three weeks) and a little more.</remarks>
@@ -69,7 +71,7 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<Fetc
         {
             // Said once per pause, as a source's own pause (event 2006): every poll of a 12-hour pause would repeat it.
             var until = blockedAt!.Value + backoff;
-            if (_pausesSaid.Changed(source.Id, until)) logger.PagesPaused(source.Id, until);
+            if (_pausesSaid.Changed(source.Id, until)) logger.PagesPaused(source.Id, SourceStatus.Time(until, draft.Value.Zone()));
         }
         var unread = 0;   // pages wanted and not read by this poll: a later poll reads them
         // Pages whose host failed before and whose backoff has passed, asked after the others: the feed's (stored as the
@@ -185,7 +187,7 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<Fetc
                 }
                 var retryAt = checkedAt + FailureBackoff.After(failures, retryAfter, fetchingOptions.Value);
                 await pages.SaveAsync(new StoredPage(entry.CanonicalKey, source.Id, checkedAt, PageOutcome.Failing, detail, null, failures, retryAt), cancellationToken);
-                logger.PageNotReadNow(source.Id, address.AbsoluteUri, detail ?? "", failures, retryAt);
+                logger.PageNotReadNow(source.Id, address.AbsoluteUri, detail ?? "", failures, SourceStatus.Time(retryAt, draft.Value.Zone()));
                 unread++;
                 return entry;
             }

@@ -13,14 +13,16 @@ internal sealed class RequestTracker
     private readonly Dictionary<string, RequestHealth> _stored;
     private readonly bool _respectPauses;
     private readonly DateTimeOffset _due;
+    private readonly TimeZoneInfo _zone;
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
     private readonly List<string> _paused = [];
     private readonly List<string> _warnings = [];
     private readonly int _labelled;
     private bool _sourceWide;
 
-    private RequestTracker(IReadOnlyDictionary<string, RequestHealth> stored, int labelled, bool respectPauses, DateTimeOffset due)
+    private RequestTracker(IReadOnlyDictionary<string, RequestHealth> stored, int labelled, bool respectPauses, DateTimeOffset due, TimeZoneInfo zone)
     {
+        _zone = zone;
         _stored = new(stored, StringComparer.Ordinal);
         _labelled = labelled;
         _respectPauses = respectPauses;
@@ -28,12 +30,13 @@ internal sealed class RequestTracker
     }
 
     /// <param name="due">When the poll's firing was due (else when the poll started): pauses are judged at it, and a failure's pause counts from it.</param>
+    /// <param name="zone">The report's time zone, in which a pause's end is worded (as <c>sources</c> shows times).</param>
     public static async Task<RequestTracker> LoadAsync(SourceStore store, SourceDefinition source, IReadOnlyList<SourceRequest> requests,
-        bool respectPauses, DateTimeOffset due, CancellationToken cancellationToken)
+        bool respectPauses, DateTimeOffset due, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var labelled = requests.Count(r => r.Label is not null);
         var stored = labelled > 1 ? await store.GetRequestHealthAsync(source.Id, cancellationToken) : new Dictionary<string, RequestHealth>();
-        return new RequestTracker(stored, labelled, respectPauses, due);
+        return new RequestTracker(stored, labelled, respectPauses, due, zone);
     }
 
     private bool PerRequest => _labelled > 1;
@@ -43,7 +46,7 @@ internal sealed class RequestTracker
     {
         if (!PerRequest || !_respectPauses || request.Label is not { } label) return false;
         if (_stored.GetValueOrDefault(label)?.PausedUntil is not { } until || until <= _due) return false;
-        _paused.Add($"{label}: paused until {until:u} after: {_stored[label].Error}");
+        _paused.Add($"{label}: paused until {SourceStatus.Time(until, _zone)} after: {_stored[label].Error}");
         return true;
     }
 
@@ -84,10 +87,24 @@ internal sealed class RequestTracker
         }
         var succeeded = requests.Count(r => r.Error is null);
         // Every request failed (or was paused): the source is failing. Otherwise the failing ones are a warning.
-        var error = succeeded == 0 && (failed.Count > 0 || _paused.Count > 0) ? string.Join("; ", failed.Concat(_paused)) : null;
+        var error = succeeded == 0 && (failed.Count > 0 || _paused.Count > 0) ? Said(failed.Concat(_paused)) : null;
         if (error is null && failed.Count + _paused.Count > 0)
-            warnings.Insert(0, $"{failed.Count + _paused.Count} of {_labelled} requests failing: {string.Join("; ", failed.Concat(_paused))}");
+            warnings.Insert(0, $"{failed.Count + _paused.Count} of {_labelled} requests failing: {Said(failed.Concat(_paused))}");
         var errorsOutsideRequests = errors.Count > 0 && _errors.Count == 0 ? string.Join("; ", errors) : null;
         return (error ?? errorsOutsideRequests, warnings.Count == 0 ? null : string.Join("; ", warnings), requests);
+    }
+
+    // Requests that failed alike are said once, counted, as a refused host is (SourceReader): on a host that is down, every
+    // repo after the first few gets the circuit's refusal, which quotes the failure that opened it, and the line repeated it
+    // once per repo. Each request's own line stays whole in its health.
+    private static string Said(IEnumerable<string> lines) =>
+        string.Join("; ", lines.Select(Cause).GroupBy(l => l.Cause, StringComparer.Ordinal)
+            .Select(g => g.Count() == 1 ? g.First().Line : $"{g.First().Address} and {g.Count() - 1} more request(s): {g.Key}"));
+
+    // A line is "ADDRESS: cause" (or "LABEL: paused until …"); an absolute URI holds no ": " (a space is %20), so the first one ends it.
+    private static (string Line, string Address, string Cause) Cause(string line)
+    {
+        var end = line.IndexOf(": ", StringComparison.Ordinal);
+        return end < 0 ? (line, line, line) : (line, line[..end], line[(end + 2)..]);
     }
 }

@@ -1,6 +1,8 @@
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Sources;
 
@@ -9,7 +11,7 @@ namespace EmbeddedAiReport.Sources;
 /// Faults of the source (HTTP errors, bad documents, a budget that ran out) become lines of <see cref="SourceRead.Errors"/>;
 /// nothing here throws for them. Knows fetching and the source kinds, nothing of what is done with the entries.
 /// </remarks>
-public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceStore store, ILogger<SourceReader> logger)
+public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceStore store, ILogger<SourceReader> logger, IOptions<DraftOptions> draft)
 {
     /// <summary>Most pages one request may follow (<see cref="ParseOutcome.Parsed.Next"/>), against paging loops.</summary>
     private const int MaxPages = 50;
@@ -32,7 +34,7 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
             return new SourceRead([], unusable, null, 0, false, null, new Dictionary<string, HttpValidators>());
         var validators = await store.GetValidatorsAsync(source.Id, cancellationToken);
         var requests = SourceHeaders.Apply(kind.Requests(source), SourceHeaders.Resolve(source));
-        var tracker = await RequestTracker.LoadAsync(store, source, requests, respectPauses, due ?? started, cancellationToken);
+        var tracker = await RequestTracker.LoadAsync(store, source, requests, respectPauses, due ?? started, draft.Value.Zone(), cancellationToken);
         var read = new Reading(kind, source, budget, tracker, validators, started);
         foreach (var request in requests)
         {

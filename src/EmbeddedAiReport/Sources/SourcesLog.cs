@@ -16,14 +16,14 @@ internal static partial class SourcesLog
     [LoggerMessage(EventId = 2103, Level = LogLevel.Debug, Message = "{SourceId}: page {Url} not read ({Reason}); the entry stays as the feed gave it")]
     public static partial void PageUnreadable(this ILogger logger, string sourceId, string url, string reason);
 
-    [LoggerMessage(EventId = 2107, Level = LogLevel.Debug, Message = "{SourceId}: page {Url} not read now ({Reason}; failure {Failures} in a row); a poll from {RetryAt:u} on reads it")]
-    public static partial void PageNotReadNow(this ILogger logger, string sourceId, string url, string reason, int failures, DateTimeOffset retryAt);
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Debug, Message = "{SourceId}: page {Url} not read now ({Reason}; failure {Failures} in a row); a poll from {RetryAt} on reads it")]
+    public static partial void PageNotReadNow(this ILogger logger, string sourceId, string url, string reason, int failures, string retryAt);
 
     [LoggerMessage(EventId = 2109, Level = LogLevel.Warning, Message = "{SourceId}: page {Url} given up after its host failed {Failures} times in a row (last: {Reason}); the entry stays as the feed gave it")]
     public static partial void PageGivenUp(this ILogger logger, string sourceId, string url, int failures, string reason);
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "{SourceId}: page fetches paused until {Until} after an anti-bot page")]
-    public static partial void PagesPaused(this ILogger logger, string sourceId, DateTimeOffset until);
+    public static partial void PagesPaused(this ILogger logger, string sourceId, string until);
 
     [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "{SourceId}: {Count} article page(s) left to read; the next polls read them, enrichLimit per poll")]
     public static partial void PagesLeft(this ILogger logger, string sourceId, int count);

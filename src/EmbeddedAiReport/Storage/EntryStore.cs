@@ -19,7 +19,7 @@ public sealed class EntryStore(ReportDatabase database)
         return upserted;
     }
 
-    /// <summary>Entries whose window time falls in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), not rejected, not yet published.</summary>
+    /// <summary>Entries whose window time falls in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), not yet published: candidates, shortlisted and rejected (a draft leaves out a story whose shown member the editor rejected).</summary>
     public async Task<IReadOnlyList<StoredEntry>> ListWindowAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -34,7 +34,7 @@ public sealed class EntryStore(ReportDatabase database)
             FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id
                  LEFT JOIN stories ps ON ps.id = e.story_id AND ps.primary_entry_id = e.id   -- the story this entry is the primary of
             WHERE e.window_time >= @from AND e.window_time < @to
-              AND e.status IN ('candidate', 'shortlisted')
+              AND e.status IN ('candidate', 'shortlisted', 'rejected')   -- rejected: the selector tells a rejected story by them
               AND NOT EXISTS (SELECT 1 FROM issue_items i WHERE i.canonical_key = e.canonical_key)
               -- Stories with a published member, found once: correlated per entry, the story's members were scanned for each
               -- of them (a story of 16,000 near-identical posts took minutes).

@@ -40,7 +40,9 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         (DateTimeOffset FromUtc, DateTimeOffset ToUtc)? window = null, string? markdown = null)
     {
         long issueId;
-        // Publishing again on the same date widens the recorded window; an import of that date keeps it.
+        // Publishing again on the same date widens the recorded window; an import of that date keeps it, its last day
+        // included: an import's last day is its date, which would take the days between a finished week and its publish
+        // date (the next window's start) out of every window.
         await using (var issue = connection.CreateCommand(transaction, $"""
             INSERT INTO issues (date, title, imported, origin, last_day, window_from, window_to, markdown)
             VALUES (@date, @title, @now, @origin, @last, @from, @to, @markdown)
@@ -51,7 +53,8 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
                 markdown = CASE WHEN issues.markdown IS NULL THEN excluded.markdown
                                 WHEN excluded.markdown IS NULL OR excluded.markdown = issues.markdown OR excluded.origin = 'imported' THEN issues.markdown
                                 ELSE issues.markdown || @separator || excluded.markdown END,
-                last_day = {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")},
+                last_day = CASE WHEN excluded.origin = 'imported' THEN coalesce(issues.last_day, issues.date)
+                                ELSE {database.Dialect.Greatest("coalesce(issues.last_day, issues.date)", "coalesce(excluded.last_day, excluded.date)")} END,
                 window_from = CASE WHEN issues.window_from IS NULL OR excluded.window_from < issues.window_from THEN coalesce(excluded.window_from, issues.window_from)
                                    ELSE issues.window_from END,
                 window_to = CASE WHEN issues.window_to IS NULL OR excluded.window_to > issues.window_to THEN coalesce(excluded.window_to, issues.window_to)
@@ -161,6 +164,29 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return (Day(reader.GetString(0)), Day(reader.GetString(1)), SqliteTime.Read(reader.GetString(2)), SqliteTime.Read(reader.GetString(3)));
+
+        static DateOnly Day(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The published issues whose window overlaps the UTC range <paramref name="fromUtc"/>..<paramref name="toUtc"/> (a draft's):
+    /// their dates, the instant their window starts and its last day, oldest first. Imported issues have no known window.
+    /// </summary>
+    public async Task<IReadOnlyList<(DateOnly Date, DateTimeOffset FromUtc, DateOnly LastDay)>> PublishedOverlappingAsync(DateTimeOffset fromUtc,
+        DateTimeOffset toUtc, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(null, """
+            SELECT date, window_from, coalesce(last_day, date) FROM issues
+            WHERE window_from IS NOT NULL AND window_from < @to AND window_to > @from ORDER BY date
+            """);
+        command.AddParameter("@from", SqliteTime.Write(fromUtc));
+        command.AddParameter("@to", SqliteTime.Write(toUtc));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var issues = new List<(DateOnly, DateTimeOffset, DateOnly)>();
+        while (await reader.ReadAsync(cancellationToken))
+            issues.Add((Day(reader.GetString(0)), SqliteTime.Read(reader.GetString(1)), Day(reader.GetString(2))));
+        return issues;
 
         static DateOnly Day(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }

@@ -16,6 +16,10 @@ internal sealed class PostgresDialect : SqlDialect
     // pg_advisory_xact_lock key of the report's write lock ("EAIR" and 1); advisory locks are per database.
     internal const long WriteLockKey = 0x4541_4952_0000_0001;
 
+    // First key ("EAIR") of the session advisory locks the daemons share by name (LockAcrossDaemonsAsync); the second is
+    // the name's hash. Two-key locks never meet the one-key write lock.
+    internal const int NamedLockClass = 0x4541_4952;
+
     private readonly NpgsqlDataSource _source;
 
     public PostgresDialect(string connectionString)
@@ -91,6 +95,27 @@ internal sealed class PostgresDialect : SqlDialect
         }
         return transaction;
     }
+
+    public override async Task<DbConnection?> LockAcrossDaemonsAsync(string name, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({NamedLockClass}, {NamedLockKey(name)})", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();   // a cancelled or failed wait: nothing is held
+            throw;
+        }
+    }
+
+    public override Task UnlockAcrossDaemonsAsync(DbConnection connection, string name) =>
+        ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({NamedLockClass}, {NamedLockKey(name)})", CancellationToken.None);
+
+    private static int NamedLockKey(string name) =>
+        BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name.ToLowerInvariant())));
 
     public override async Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);

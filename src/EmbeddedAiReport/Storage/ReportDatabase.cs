@@ -88,6 +88,17 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     public Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         _dialect.BeginWriteAsync(connection, cancellationToken);
 
+    /// <summary>
+    /// Waits until no other daemon sharing this database holds the lock <paramref name="name"/> (case-insensitive), then
+    /// holds it on a connection of its own, returned, until <see cref="UnlockAcrossDaemonsAsync"/>; the lock also ends with
+    /// the connection (a daemon that dies, a server restart). Null on SQLite, which one daemon has to itself.
+    /// </summary>
+    public Task<DbConnection?> LockAcrossDaemonsAsync(string name, CancellationToken cancellationToken) =>
+        _dialect.LockAcrossDaemonsAsync(name, cancellationToken);
+
+    /// <summary>Releases the lock <see cref="LockAcrossDaemonsAsync"/> took on <paramref name="connection"/>; dispose the connection after.</summary>
+    public Task UnlockAcrossDaemonsAsync(DbConnection connection, string name) => _dialect.UnlockAcrossDaemonsAsync(connection, name);
+
     /// <summary>Begins a read transaction on <paramref name="connection"/>: all its queries see one snapshot.</summary>
     public Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
         _dialect.BeginReadAsync(connection, cancellationToken);

@@ -44,6 +44,15 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// </summary>
     public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Waits until no other daemon on this database holds the lock <paramref name="name"/>, then holds it on a connection of
+    /// its own, returned, until <see cref="UnlockAcrossDaemonsAsync"/>; null where one daemon has the database (SQLite).
+    /// </summary>
+    public virtual Task<DbConnection?> LockAcrossDaemonsAsync(string name, CancellationToken cancellationToken) => Task.FromResult<DbConnection?>(null);
+
+    /// <summary>Releases the lock <see cref="LockAcrossDaemonsAsync"/> took on <paramref name="connection"/> (the caller then disposes it).</summary>
+    public virtual Task UnlockAcrossDaemonsAsync(DbConnection connection, string name) => Task.CompletedTask;
+
     /// <summary>Begins a transaction whose queries all read one consistent snapshot.</summary>
     public abstract Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken);
 

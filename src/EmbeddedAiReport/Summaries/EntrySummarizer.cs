@@ -1,5 +1,6 @@
 using System.Globalization;
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,7 @@ namespace EmbeddedAiReport.Summaries;
 /// server says exceeds its context fails only that entry (a warning of its own); the others are still asked.
 /// </remarks>
 public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, SummaryStore store, SummaryClient client, DraftSummaries drafts,
-    IOptions<SummariesOptions> options, TimeProvider timeProvider, ILogger<EntrySummarizer> logger, SummaryPrompt? prompt = null)
+    IOptions<SummariesOptions> options, TimeProvider timeProvider, ILogger<EntrySummarizer> logger, IOptions<DraftOptions> draft, SummaryPrompt? prompt = null)
 {
     /// <summary>True when summaries are configured.</summary>
     public bool Enabled => drafts.Enabled && prompt is not null;
@@ -37,7 +38,7 @@ public sealed class EntrySummarizer(DraftExporter exporter, EntryStore entries, 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budgetTimer.Token);
 
         var items = new List<SummaryRun.Item>(sources.Count);
-        string? error = waitUntil is { } until ? $"the endpoint asked to wait until {until:yyyy-MM-dd HH:mm:ss}Z" : null;
+        string? error = waitUntil is { } until ? $"the endpoint asked to wait until {SourceStatus.Time(until, draft.Value.Zone())}" : null;
         DateTimeOffset? retryAt = null;
         var calls = 0;
         IChatClient? chat = null;

@@ -80,6 +80,26 @@ public sealed class DraftExplainerTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_StoryWhosePrimaryIsRejected_MembersNameTheRejectedPrimary()
+    {
+        var link = new EntryLink("arxiv", "arxiv:2011.12289", "https://arxiv.org/abs/2011.12289");
+        await SeedAsync(_services, "s",
+            Entry("arxiv:2011.12289", "A Survey of Quantization Methods", "news", Tuesday, score: 3, url: "https://arxiv.org/abs/2011.12289"),
+            Entry("url:example.com/writeup", "量化综述解读", "news", Tuesday, score: 2, links: [link]));
+        await _services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
+        var ids = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).ToDictionary(r => r.Entry.CanonicalKey, r => r.Entry.Id);
+        await _services.Get<EntryStore>().SetStatusAsync([ids["arxiv:2011.12289"]], "rejected", CancellationToken.None);
+
+        var review = await _services.Get<DraftReview>().BuildAsync(Week48, CancellationToken.None);
+        var decisions = review.Entries.ToDictionary(e => e.Entry.CanonicalKey, e => review.Decisions[e.Entry.Id].Text);
+
+        Assert.Empty(review.Draft.Sections.SelectMany(s => s.Items));
+        Assert.Equal("out: rejected by the editor", decisions["arxiv:2011.12289"]);
+        Assert.Equal($"out: not its story's primary (the story is #{ids["arxiv:2011.12289"]} A Survey of Quantization Methods, rejected by the editor)",
+            decisions["url:example.com/writeup"]);
+    }
+
+    [Fact]
     public async Task Explain_ShortlistedBelowTheThreshold_IsInTheDraft()
     {
         await SeedAsync(_services, "s", Entry("url:example.com/low", "Weak but wanted", "news", Tuesday, score: 0.1));

@@ -41,6 +41,43 @@ public sealed class DraftSelectorTests
         Assert.Equal(0.95, draft.Sections.Single(s => s.Slug == "papers").Items[0].Score);
     }
 
+    // The editor rejects the item a story shows in the draft (README, mark: rejected never in the draft): the story is
+    // what they saw and rejected, so the next member must not stand in for it; a member they keep brings it back.
+    [Fact]
+    public void Select_TheEditorRejectedWhatAStoryShows_TheStoryIsOut_NotShownByItsNextMember()
+    {
+        var selector = new DraftSelector(new DraftOptions(), Model());
+        var draft = selector.Select([
+            Entry(1, "papers", 0.90, story: 7, primary: true, status: "rejected"), Entry(2, "papers", 0.95, story: 7),
+            Entry(3, "papers", 0.80)], Week);
+
+        Assert.Equal([3], Items(draft, "papers"));
+    }
+
+    [Fact]
+    public void Select_ARejectedWriteUpTheStoryDoesNotShow_OnlyLeavesTheStory()
+    {
+        var selector = new DraftSelector(new DraftOptions(), Model());
+        var draft = selector.Select([
+            Entry(1, "papers", 0.90, story: 7, primary: true) with { CanonicalKey = "arxiv:2011.12289" },
+            Entry(2, "papers", 0.95, story: 7, status: "rejected"), Entry(3, "papers", 0.50, story: 7)], Week);
+
+        var item = draft.Sections.Single(s => s.Slug == "papers").Items.Single();
+        Assert.Equal(1, item.EntryId);
+        Assert.Equal([3], item.Writeups.Select(w => w.EntryId));
+        Assert.Equal(0.90, item.Score);   // ranked by the members left, not by the rejected write-up's 0.95
+    }
+
+    [Fact]
+    public void Select_AMemberShortlistedInARejectedStory_BringsTheStoryBackShowingIt()
+    {
+        var selector = new DraftSelector(new DraftOptions(), Model());
+        var draft = selector.Select([
+            Entry(1, "papers", 0.90, story: 7, primary: true, status: "rejected"), Entry(2, "papers", 0.10, story: 7, status: "shortlisted")], Week);
+
+        Assert.Equal([2], Items(draft, "papers"));
+    }
+
     [Fact]
     public void Select_ModelThresholds_CutEachSectionAtItsOwn()
     {

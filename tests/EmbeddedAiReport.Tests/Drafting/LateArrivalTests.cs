@@ -229,6 +229,33 @@ public abstract class LateArrivalTests(StorageProvider provider) : IDisposable
     }
 
     [Fact]
+    public async Task Poll_AfterAFinishedWeekIsPublishedAndImportedAsSent_LateArrivalComesInTheNextWindow()
+    {
+        // Week 48 published on Tuesday 12-01 covers 11-23 .. 11-29, and 11-30 starts the next window. The editor then imports
+        // the issue as sent (touched up by hand): it is the same issue, whose window must stay as published, or 11-30 and
+        // the late arrivals placed there fall between it and the next --since-last.
+        await PollAsync("posts", Post("w48", "Week 48 post", new DateTimeOffset(2026, 11, 25, 9, 0, 0, Offset)));
+        _services.Clock.SetUtcNow(Tuesday);
+        var outcome = await _services.Get<IssuePublisher>().PublishAsync(DraftWindow.Of(new EditorialWeek(2026, 48), Shanghai), null, CancellationToken.None);
+        Assert.True(outcome.Problem is null, outcome.Problem);
+        var imported = await _services.Get<IssueHistory>().ImportAsync("""
+            # 嵌入式AI简报 (2026-12-01)
+
+            ## 业界新闻
+            - [Week 48 post（修订）](https://example.org/w48)
+            摘要：已发布。
+            """, "2026-12-01.md", CancellationToken.None);
+        Assert.Null(imported.Error);
+        _services.Clock.SetUtcNow(Thursday);
+
+        await PollAsync("lagging", Post("late", "Late week 48 post", new DateTimeOffset(2026, 11, 27, 9, 0, 0, Offset)));
+
+        Assert.Equal(new DateOnly(2026, 11, 29), await _services.Get<IssueStore>().LastCoveredDayAsync(CancellationToken.None));
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 0, 0, 0, Offset), WindowTimes()["Late week 48 post"]);
+        Assert.Equal(["Late week 48 post"], await TitlesAsync(new DateOnly(2026, 11, 30), new DateOnly(2026, 12, 3)));
+    }
+
+    [Fact]
     public async Task Poll_AfterPublish_RetellingOfAPublishedStoryMovesButStaysOutOfTheNextDraft()
     {
         const string Summary = "华为发布新一代 NPU 芯片，端侧推理性能提升三倍，支持 int8 与 int4 量化模型部署。";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
@@ -29,6 +30,30 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
 
         Assert.Contains("unreachable: could not connect (Connection refused", first.Error);
         Assert.Contains($"circuit open for 127.0.0.1 after repeated failures (last: unreachable: could not connect (Connection refused", third.Error);
+    }
+
+    // A GitHub source of several repos on a host that is down: the circuit opens after two failures, and every later repo
+    // said "circuit open for 127.0.0.1 … (last: …)" again in the one line the log and `sources` show. Each cause is said
+    // once, with the requests it failed counted.
+    [Fact]
+    public async Task Poll_SeveralReposOnAHostThatIsDown_SaysEachCauseOnceWithTheRequestsCounted()
+    {
+        var host = $"http://127.0.0.1:{ClosedPort()}/";
+        var source = Services.Sources($$"""
+            {"sources": [{"id": "gh", "kind": "github-releases", "baseUrl": "{{host}}", "repos": ["a/one", "a/two", "a/three", "a/four", "a/five"], "allowPrivateNetwork": true}]}
+            """).Single();
+
+        var result = await Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+        var accounts = await Services.Get<SourceStore>().GetRequestHealthAsync("gh", CancellationToken.None);
+
+        Assert.NotNull(result.Error);
+        Assert.Equal(1, Regex.Count(result.Error, "circuit open"));
+        Assert.Equal(2, Regex.Count(result.Error, "could not connect"));   // the failure, and the circuit's "last:" quoting it
+        Assert.Matches($@"^{Regex.Escape(host)}a/one/releases\.atom and 1 more request\(s\): unreachable: could not connect \([^;]*\); "
+            + $@"{Regex.Escape(host)}a/three/releases\.atom and 2 more request\(s\): unreachable: circuit open for 127\.0\.0\.1 after repeated failures \(last: unreachable: could not connect", result.Error);
+        // Each repo keeps its own line in its health (`sources` lists them one by one).
+        Assert.Equal(5, accounts.Count);
+        Assert.All(accounts.Values, a => Assert.StartsWith($"{host}{a.Label}/releases.atom: ", a.Error));
     }
 
     [Fact]
@@ -116,7 +141,9 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
         Assert.NotNull(scheduled);
         Assert.Null(scheduled!.Error);
         Assert.Equal(1, deadRequests);
-        Assert.StartsWith("1 of 3 requests failing: dead: paused until", scheduled.Warning);
+        // The pause's end in the report's zone (Asia/Shanghai, +08:00), as `sources` shows it beside this note.
+        Assert.StartsWith($"1 of 3 requests failing: dead: paused until {accounts["dead"].PausedUntil!.Value.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss} +08:00 after: ",
+            scheduled.Warning);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
@@ -142,7 +143,7 @@ public abstract class HousekeepingTests(StorageProvider provider) : IDisposable
         var now = _services.Clock.GetUtcNow();
         foreach (var age in new[] { 200, 91, 90, 89, 1 })
             await store.CommitFetchAsync(Record(now - TimeSpan.FromDays(age)), [], CancellationToken.None);
-        var job = new HousekeepingJob(store, _services.Get<PageStore>(), _services.Get<ReportDatabase>(), Options.Create(new ReportOptions()), _services.Clock, NullLogger<HousekeepingJob>.Instance);
+        var job = new HousekeepingJob(store, _services.Get<PageStore>(), _services.Get<ReportDatabase>(), Options.Create(new ReportOptions()), _services.Clock, NullLogger<HousekeepingJob>.Instance, Options.Create(new DraftOptions()));
 
         await job.Execute(null!, CancellationToken.None);   // the job reads nothing from its Quartz context
 
@@ -163,7 +164,7 @@ public abstract class HousekeepingTests(StorageProvider provider) : IDisposable
             await pages.SaveAsync(new StoredPage($"wx:read-{age}", "wx", now - TimeSpan.FromDays(age), PageOutcome.Read, null, entry), CancellationToken.None);
         await pages.SaveAsync(new StoredPage("wx:gone-200", "wx", now - TimeSpan.FromDays(200), PageOutcome.Gone, "该内容已被发布者删除", null), CancellationToken.None);
         var job = new HousekeepingJob(_services.Get<SourceStore>(), pages, _services.Get<ReportDatabase>(), Options.Create(new ReportOptions()), _services.Clock,
-            NullLogger<HousekeepingJob>.Instance);
+            NullLogger<HousekeepingJob>.Instance, Options.Create(new DraftOptions()));
 
         await job.Execute(null!, CancellationToken.None);
 

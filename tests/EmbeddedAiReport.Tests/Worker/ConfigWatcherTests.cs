@@ -1,5 +1,6 @@
 using System.Reflection;
 using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Tagging;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Configuration;
@@ -32,28 +33,56 @@ public sealed class ConfigWatcherTests : IDisposable
     // The scheduler is reached only when a reloaded sources.json changes the sources, which neither test does.
     private ConfigWatcher Watcher(LoadedConfig config) => new(config, null!, _clock, _loggers.CreateLogger<ConfigWatcher>());
 
-    [Fact]
-    public async Task AReloadThatThrows_IsLoggedWithItsException_TheWatcherGoesOnAndTheDaemonRuns()
+    // The source kinds LoadedConfig is made with (WorkerHost builds them beside the settings) fail here once sources.json is
+    // read again on a reload: reading that part throws, a fault rather than a problem of the file.
+    private LoadedConfig ConfigWhoseSourcesThrowOnReload(string config)
     {
-        // An exception out of ExecuteAsync stops the host (BackgroundService: StopHost). The source kinds LoadedConfig is
-        // made with (WorkerHost builds them beside the settings) fail here once sources.json is read again on a reload.
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
         var kinds = new TaskCompletionSource<IReadOnlyList<ISourceKind>>();
         var loaded = LoadedConfig.Load(config, null, kinds.Task, skip: new HashSet<Type> { typeof(IReadOnlyList<SourceDefinition>) });
         kinds.SetException(new InvalidOperationException("no source kinds"));
+        return loaded;
+    }
+
+    [Fact]
+    public async Task AReloadThatThrows_IsLoggedWithItsException_TheWatcherGoesOnAndTheDaemonRuns()
+    {
+        // An exception out of ExecuteAsync stops the host (BackgroundService: StopHost).
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var loaded = ConfigWhoseSourcesThrowOnReload(config);
         var running = loaded.Current;
         using var watcher = Watcher(loaded);
         await watcher.StartAsync(CancellationToken.None);
 
         await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.SourcesFile), "\n");
-        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4118), Step);
+        var said = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4122), Step);
         await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.SourcesFile), "\n");
-        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4118, skip: 1), Step);
+        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4122, skip: 1), Step);
 
+        Assert.Equal("Reloading sources.json failed; its running configuration stays until the next change or restart", said);
         Assert.False(watcher.ExecuteTask!.IsCompleted);
         Assert.Same(running, loaded.Current);
-        Assert.Contains(_logs.Exceptions, e => e.EventId == 4118 && e.Exception.Message == "no source kinds");
+        Assert.Contains(_logs.Exceptions, e => e.EventId == 4122 && e.Exception.Message == "no source kinds");
         await watcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task APartThatThrows_DoesNotHoldBackTheOthers_ChangedInTheSameReload()
+    {
+        // sources.json and tags.json saved together (a deploy copying the folder): reading the sources throws, the tags
+        // are reloaded all the same, as a part with problems would not hold them back either.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var loaded = ConfigWhoseSourcesThrowOnReload(config);
+        var runningTags = loaded.Tagging;
+        using var watcher = Watcher(loaded);
+
+        await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.SourcesFile), "\n");
+        await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.TagsFile), "\n");
+        var result = await watcher.ReloadAsync(CancellationToken.None);
+
+        Assert.Equal([typeof(TaggingModel)], result.Changed);
+        Assert.NotSame(runningTags, loaded.Tagging);
+        Assert.Equal("Reloaded tags.json + router.json + ranker.json", Assert.Single(_logs.Lines, l => l.EventId == 4111).Message);
+        Assert.Equal("no source kinds", Assert.Single(result.Failures).Exception.Message);
     }
 
     [Fact]

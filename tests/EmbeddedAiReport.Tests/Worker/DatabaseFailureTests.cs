@@ -130,7 +130,7 @@ public sealed class DatabaseFailureTests : LoopbackTest
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failing.StatusCode);
         var body = JsonDocument.Parse(await failing.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("unavailable", body.GetProperty("status").GetString());
-        Assert.Equal($"polls are not stored: the database failed at 2020-11-20 02:00:00Z: {locked}", body.GetProperty("reason").GetString());
+        Assert.Equal($"polls are not stored: the database failed at 2020-11-20 10:00:00 +08:00: {locked}", body.GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, stillFailing.StatusCode);
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
         Assert.Equal(["a"], StoredSources(database));

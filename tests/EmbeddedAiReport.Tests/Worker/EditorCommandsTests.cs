@@ -101,14 +101,18 @@ public abstract class EditorCommandsTests : LoopbackTest
     }
 
     [Fact]
-    public async Task Publish_ThenExportAgain_TheDraftIsEmpty()
+    public async Task Publish_ThenExportAgain_TheDraftIsEmptyAndSaysWhichIssueHasItsItems()
     {
         var publish = await Cli("publish", "--week", "2020-W20");
-        var after = await ExportAsync("--week", "2020-W20");
+        var after = await Cli("export", "--week", "2020-W20");
+        var date = publish.Out[..publish.Out.IndexOf(" (", StringComparison.Ordinal)].Split(' ')[^1];   // published issue DATE (…)
 
         Assert.Equal(0, publish.ExitCode);
         Assert.Contains($"{_items.Count} items", publish.Out);
-        Assert.Empty(after);
+        Assert.Equal(0, after.ExitCode);
+        Assert.Empty(ReferenceItems.Read(after.Out));
+        Assert.Contains($"note: the issue of {date} published 2020-05-11 .. 2020-05-17: its items are left out of drafts", after.Error);
+        Assert.Contains($"'issue {date}' prints that issue as it went out", after.Error);
     }
 
     [Fact]

@@ -190,6 +190,25 @@ public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
     }
 
     [Fact]
+    public async Task Export_OfAWeekAlreadyPublished_SaysWhichIssueHasItsItemsAndHowToPrintIt()
+    {
+        // The editor exports last week to see what went out: the draft leaves the published items out (a preview of what
+        // is not published yet), so it has none — said on stderr, with the command that gives the issue as it went out.
+        await PollAsync(Monday, TuesdayPost);
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 8, 10, 0, 0, Shanghai));
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);
+
+        var export = await Cli("export", "--week", "2026-W49");
+        var unpublished = await Cli("export", "--week", "2026-W50");
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains("本次0条", export.Out);
+        Assert.Equal("note: the issue of 2026-12-08 published 2026-11-30 .. 2026-12-06: its items are left out of drafts, which show what is not "
+            + "published yet; 'issue 2026-12-08' prints that issue as it went out", export.Error.Trim());
+        Assert.Equal((0, ""), (unpublished.ExitCode, unpublished.Error.Trim()));
+    }
+
+    [Fact]
     public async Task ImportIssue_OfAnIssueAlreadyPublished_KeepsTheIssueAsItWasRecorded()
     {
         // README: `issue DATE` gives a published issue's markdown byte for byte. The editor later imports the issue file as
@@ -207,6 +226,28 @@ public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
         Assert.Equal(0, import.ExitCode);
         Assert.Equal((0, published), (issue.ExitCode, issue.Out));
         Assert.Equal("2026-12-01\n", list.Out.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task ImportIssue_OfAWeekPublishedAfterItEnded_LeavesTheDaysSinceToTheNextDraft()
+    {
+        // A finished week published the next Tuesday covers its seven days; Monday and Tuesday start the next window. The
+        // editor then imports the issue as sent: the import is the same issue and must not stretch its window to the issue
+        // date, which took Monday and Tuesday (and the late arrivals placed there) out of every draft.
+        (string Title, DateTimeOffset At) nextMonday = ("下周一的端侧推理框架发布", new(2026, 12, 7, 9, 0, 0, Shanghai));
+        await PollAsync(Monday, TuesdayPost);
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 8, 10, 0, 0, Shanghai));
+        await PollAsync(Monday, TuesdayPost, nextMonday);
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);
+        var sent = Folder.File("2026-12-08.md");
+        File.WriteAllText(sent, (await Cli("issue", "2026-12-08")).Out.Replace(Monday.Title, Monday.Title + "（修订）", StringComparison.Ordinal));
+
+        var import = await Cli("import-issue", sent);
+        var next = Window(await Cli("export", "--since-last", "--format", "json"));
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Equal(("2026-12-07", "2026-12-08"), (next.From, next.To));
+        Assert.Equal([nextMonday.Title], next.Titles);
     }
 
     [Fact]

@@ -31,14 +31,16 @@
 
   const token = () => document.querySelector('input[name="__RequestVerificationToken"]')?.value || '';
 
-  const send = async (url, data) => {
+  // conflicted: what to do after a 409 has been answered with the page as it is now.
+  const send = async (url, data, conflicted) => {
     body.dataset.busy = '1';
     try {
       const response = await fetch(url, { method: 'POST', body: data, headers: { 'X-Review': '1' }, credentials: 'same-origin' });
       const reply = await response.json().catch(() => ({ ok: false, message: `${response.status} ${response.statusText}` }));
       status(reply.message, !response.ok);
-      // 409: the draft changed since the page was read (Publish refused it): show it as it is now.
+      // 409: the draft changed since the page was read (Publish refused it), or the text an edit changed did: show it as it is now.
       if (response.ok || response.status === 409) await refresh();
+      if (response.status === 409 && conflicted) conflicted();
       return response.ok;
     } catch (error) {
       status(`request failed: ${error}`, true);
@@ -63,6 +65,20 @@
     select(current ? document.querySelector(`article.entry[data-id="${current}"]`) : null);
   };
 
+  // The fields of an edit form the editor changed from the text the page showed, as [name, typed value].
+  const typed = (form) => ['title', 'summary']
+    .filter(name => form.elements[name] && form.elements[name].value !== form.elements[`shown_${name}`]?.value)
+    .map(name => [name, form.elements[name].value]);
+
+  // An edit refused because the text changed meanwhile: the page now shows the text as it is, and what the editor typed
+  // waits in the fields they changed, the form open, to be checked against it and saved again (not typed again).
+  const restore = (id, fields) => {
+    const form = document.querySelector(`article.entry[data-id="${id}"] > form`);
+    if (!form) return;
+    fields.forEach(([name, value]) => { if (form.elements[name]) form.elements[name].value = value; });
+    form.querySelector('details.edit')?.setAttribute('open', '');
+  };
+
   const act = (row, action) => {
     const button = row?.querySelector(`:scope > form button[value="${action}"]`);
     if (!button) return;
@@ -82,7 +98,8 @@
     const row = form.closest('article.entry');
     if (row && submitter && ['shortlisted', 'rejected'].includes(submitter.value)) undo.push({ id: row.dataset.id, status: row.dataset.status });
     if (row) current = row.dataset.id;
-    send(target(form), new FormData(form, submitter));
+    const kept = row && submitter?.value === 'edit' ? typed(form) : [];
+    send(target(form), new FormData(form, submitter), kept.length > 0 ? () => restore(row.dataset.id, kept) : null);
   });
 
   document.addEventListener('keydown', (event) => {

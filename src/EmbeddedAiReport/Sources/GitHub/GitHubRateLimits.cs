@@ -1,4 +1,6 @@
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Fetching;
+using Microsoft.Extensions.Options;
 
 namespace EmbeddedAiReport.Sources.GitHub;
 
@@ -11,7 +13,7 @@ namespace EmbeddedAiReport.Sources.GitHub;
 /// budget as it was. State lives in memory: a restarted process learns it again from the first answer.
 /// <threadsafety>Thread-safe; registered as a singleton.</threadsafety>
 /// </remarks>
-public sealed class GitHubRateLimits(TimeProvider timeProvider)
+public sealed class GitHubRateLimits(TimeProvider timeProvider, IOptions<DraftOptions> draft)
 {
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMinutes(1);
 
@@ -77,8 +79,8 @@ public sealed class GitHubRateLimits(TimeProvider timeProvider)
         }
     }
 
-    private static string Describe(DateTimeOffset until, Budget budget) =>
-        $"GitHub API rate limited until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z ({budget.Remaining ?? 0} of {budget.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} requests left); REST requests held until then";
+    private string Describe(DateTimeOffset until, Budget budget) =>
+        $"GitHub API rate limited until {SourceStatus.Time(until, draft.Value.Zone())} ({budget.Remaining ?? 0} of {budget.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} requests left); REST requests held until then";
 
     private sealed class Budget
     {

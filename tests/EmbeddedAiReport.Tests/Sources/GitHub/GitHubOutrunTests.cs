@@ -265,7 +265,7 @@ public sealed class GitHubOutrunTests() : LoopbackTest(new TestServices(Now))
         Assert.Null(result.Error);
         Assert.Equal(100, result.New);
         Assert.Single(RequestsSince(1));
-        Assert.Contains("page=2: not read: GitHub API rate limited until 2024-04-22 12:30:00Z", result.Warning);
+        Assert.Contains("page=2: not read: GitHub API rate limited until 2024-04-22 20:30:00 +08:00", result.Warning);
     }
 
     [Fact]

@@ -54,10 +54,10 @@ public sealed class GitHubRateLimitTests() : LoopbackTest(new TestServices(Now))
         var throttled = await Poller.PollAsync(source, CancellationToken.None);
 
         Assert.Equal(1, throttled.New);
-        Assert.Contains("rate limited until 2024-04-22 12:30:00Z", throttled.Error);
+        Assert.Contains("rate limited until 2024-04-22 20:30:00 +08:00", throttled.Error);
         Assert.Equal(["/repos/Tencent/ncnn/releases?per_page=100"], Server.Requests.Select(r => r.PathAndQuery));
         var health = Assert.Single(await Services.Get<SourceStore>().ListHealthAsync(CancellationToken.None));
-        Assert.Contains("rate limited until 2024-04-22 12:30:00Z", health.LastError);
+        Assert.Contains("rate limited until 2024-04-22 20:30:00 +08:00", health.LastError);
 
         Services.Clock.Advance(TimeSpan.FromMinutes(29));
         var stillHeld = await Poller.PollAsync(source, CancellationToken.None);
@@ -85,9 +85,9 @@ public sealed class GitHubRateLimitTests() : LoopbackTest(new TestServices(Now))
         var again = await Poller.PollAsync(source, CancellationToken.None);
 
         Assert.Contains($"HTTP {status}", result.Error);
-        Assert.Contains("rate limited until 2024-04-22 12:30:00Z", result.Error);
+        Assert.Contains("rate limited until 2024-04-22 20:30:00 +08:00", result.Error);
         Assert.Equal(0, result.New);
-        Assert.Contains("rate limited until 2024-04-22 12:30:00Z", again.Error);
+        Assert.Contains("rate limited until 2024-04-22 20:30:00 +08:00", again.Error);
         Assert.Single(Server.Requests);
     }
 
@@ -104,7 +104,7 @@ public sealed class GitHubRateLimitTests() : LoopbackTest(new TestServices(Now))
 
         var result = await Poller.PollAsync(Source("Tencent/ncnn", "alibaba/MNN"), CancellationToken.None);
 
-        Assert.Contains("rate limited until 2024-04-22 12:30:00Z", result.Error);
+        Assert.Contains("rate limited until 2024-04-22 20:30:00 +08:00", result.Error);
         Assert.DoesNotContain("need a login", result.Error);
         var health = Assert.Single(await Services.Get<SourceStore>().ListHealthAsync(CancellationToken.None));
         Assert.Equal(Reset, health.PausedUntil);
@@ -121,7 +121,7 @@ public sealed class GitHubRateLimitTests() : LoopbackTest(new TestServices(Now))
 
         var result = await Poller.PollAsync(Source("Tencent/ncnn"), CancellationToken.None);
 
-        Assert.Contains("rate limited until 2024-04-22 12:30:00Z", result.Error);
+        Assert.Contains("rate limited until 2024-04-22 20:30:00 +08:00", result.Error);
         var health = Assert.Single(await Services.Get<SourceStore>().ListHealthAsync(CancellationToken.None));
         Assert.Equal(Reset, health.PausedUntil);
     }

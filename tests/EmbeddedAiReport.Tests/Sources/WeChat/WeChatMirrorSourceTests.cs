@@ -432,7 +432,7 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         Assert.Equal("wx: page https://mp.weixin.qq.com/s/DdyvZLDb7D-dQ9okhwQreA given up after its host failed 10 times in a row "
             + "(last: HTTP 503 Service Unavailable); the entry stays as the feed gave it", givenUp);
         Assert.Equal(LogLevel.Warning, Assert.Single(_logs.Warnings, w => w.Message == givenUp).Level);
-        Assert.Equal(["2020-05-14 12:05:00Z", "2020-05-14 13:10:00Z"], _logs.Lines.Where(l => l.EventId == 2107).Take(2).Select(l => Regex.Match(l.Message, "a poll from (.+) on reads it$").Groups[1].Value));
+        Assert.Equal(["2020-05-14 20:05:00 +08:00", "2020-05-14 21:10:00 +08:00"], _logs.Lines.Where(l => l.EventId == 2107).Take(2).Select(l => Regex.Match(l.Message, "a poll from (.+) on reads it$").Groups[1].Value));
         // As the feed gave it (its title), the other two as their pages made them (their msg_title).
         var entries = await EntriesAsync();
         Assert.Equal(["Riptide:12倍端到端加速，陈天奇创业公司OctoML提出克服二值网络瓶颈新方法", "关于音乐", "【视频】石榴花开"],
@@ -490,9 +490,9 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         }
 
         Assert.Equal(2, PagesRequested.Count);
-        Assert.Equal([new DateTimeOffset(2020, 5, 15, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2020, 5, 15, 13, 0, 0, TimeSpan.Zero)],
-            _logs.Lines.Where(l => l.EventId == 2104).Select(l => DateTimeOffset.Parse(l.Message["wx: page fetches paused until ".Length..^" after an anti-bot page".Length],
-                System.Globalization.CultureInfo.InvariantCulture)));
+        // The end written as 2006 writes it (in Draft:TimeZone, Shanghai: UTC + 8 h), not in the culture's format ("05/15/2020 00:00:00 +00:00").
+        Assert.Equal(["wx: page fetches paused until 2020-05-15 08:00:00 +08:00 after an anti-bot page", "wx: page fetches paused until 2020-05-15 21:00:00 +08:00 after an anti-bot page"],
+            _logs.Lines.Where(l => l.EventId == 2104).Select(l => l.Message));
     }
 
     [Fact]

@@ -98,6 +98,43 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task EditSummary_TwoEditorsSaveOneField_TheSecondIsToldAndKeepsWhatTheyTypedToSaveAgain()
+    {
+        // README: of two editors saving one field at once, one is saved and the other told so (409), to check the text as
+        // it is now and save again. The second editor's page shows the first's text; their own must not be thrown away
+        // with the refused form (a 摘要 written for minutes), but wait in the field they changed, the form open.
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        const string first = "骁龙875：5nm、X60基带（编辑甲）";
+        const string second = "高通骁龙875将采用台积电5nm工艺，集成X60基带（编辑乙，写了很久）";
+        var a = await OpenAsync();
+        var b = await OpenAsync();
+        var id = _site.IdOf(original);
+
+        await Entry(a, id).Locator("details.edit > summary").ClickAsync();
+        await Entry(a, id).Locator("textarea[name=summary]").FillAsync(first);
+        await Entry(a, id).Locator("button[value=edit]").ClickAsync();
+        await ActionsDoneAsync(a, 1);
+        await Entry(b, id).Locator("details.edit > summary").ClickAsync();
+        await Entry(b, id).Locator("textarea[name=summary]").FillAsync(second);
+        await Entry(b, id).Locator("button[value=edit]").ClickAsync();
+        await ActionsDoneAsync(b, 1);
+
+        await Expect(b.Locator("#status")).ToHaveTextAsync($"{id}: the summary changed since the page showed it (another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again");
+        await Expect(Entry(b, id).Locator(".summary")).ToHaveTextAsync(first);
+        await Expect(Entry(b, id).Locator("textarea[name=summary]")).ToHaveValueAsync(second);
+        await Expect(Entry(b, id).Locator("input[name=title]")).ToHaveValueAsync(original);
+        await Expect(Entry(b, id).Locator("details.edit")).ToHaveAttributeAsync("open", "");
+        Assert.Contains($"摘要：{first}", await _site.ExportAsync());
+
+        // Having checked the first editor's text, the second saves theirs: now it is saved.
+        await Entry(b, id).Locator("button[value=edit]").ClickAsync();
+        await ActionsDoneAsync(b, 2);
+        await Expect(b.Locator("#status")).ToHaveTextAsync($"{id}: summary saved");
+        Assert.Contains($"摘要：{second}", await _site.ExportAsync());
+        await AssertPreviewIsTheExportAsync(b);
+    }
+
+    [Fact]
     public async Task Reorder_FirstNewsItemDown_SwapsTheFirstTwoInTheDraft()
     {
         var page = await OpenAsync();

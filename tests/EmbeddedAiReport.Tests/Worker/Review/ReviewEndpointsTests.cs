@@ -140,6 +140,42 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
+    public async Task Publish_SinceLast_TwoEditorsPressIt_TheSecondIsToldItIsPublishedOnTheirPage()
+    {
+        // Two editors on /review/since-last; the first publishes, so the last issue covers today and since-last has no
+        // window left. The second's Publish (script or plain form) must say so where they look, the page's status line,
+        // not as a problem document the script does not read (it showed nothing) or a bare JSON page.
+        await using var site = await ReviewSite.StartAsync(clock: new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8))));
+        Assert.Equal(0, (await site.CliAsync("import-issue", Path.Combine(Fixtures.Root, "corpus", "2020-04-26.md"))).ExitCode);
+        using var first = Client(site);
+        using var second = Client(site);
+        var firstToken = await FormTokenAsync(first, "review/since-last");
+        var secondToken = await FormTokenAsync(second, "review/since-last");
+        var html = await second.GetStringAsync("review/since-last");
+        var shown = ShownDraft().Match(html).Groups[1].Value;
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        Assert.Equal(HttpStatusCode.SeeOther, (await first.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, firstToken), ("shown_draft", shown), ("action", "publish")))).StatusCode);
+
+        var script = Post("review/since-last/publish", (ReviewPage.TokenField, secondToken), ("shown_draft", shown), ("action", "publish"));
+        script.Headers.Add("X-Review", "1");
+        var scripted = await second.SendAsync(script);
+        var form = await second.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, secondToken), ("shown_draft", shown), ("action", "publish")));
+        var mark = await second.SendAsync(Post($"review/since-last/entries/{id}", (ReviewPage.TokenField, secondToken), ("action", "rejected")));
+        var issues = await site.CliAsync("issue");
+
+        const string covered = "since-last: no entries since the last issue yet: it covers everything up to 2020-05-20 and today is 2020-05-20 (the next window starts 2020-05-21)";
+        Assert.Equal(HttpStatusCode.NotFound, scripted.StatusCode);
+        Assert.Equal($"{covered}; nothing was published: reload the page", MessageOf(await scripted.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.SeeOther, form.StatusCode);
+        Assert.StartsWith("/review?msg=", form.Headers.Location!.OriginalString);
+        var shownPage = await second.GetStringAsync(form.Headers.Location!.OriginalString.TrimStart('/'));
+        Assert.Equal(WebUtility.HtmlEncode($"{covered}; nothing was published: reload the page"), StatusLine().Match(shownPage).Groups[1].Value);
+        Assert.Equal(HttpStatusCode.SeeOther, mark.StatusCode);
+        Assert.Contains(Uri.EscapeDataString("nothing was changed: reload the page"), mark.Headers.Location!.OriginalString);
+        Assert.Equal("2020-05-20\n2020-04-26\n", issues.Out.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task Publish_TwoEditorsPressItOnTheSamePage_OneIssueAndTheSecondIsToldTheDraftChanged()
     {
         // Two browsers on the week's page; both press Publish. The second page shows a draft that is not the week's any more
@@ -253,8 +289,6 @@ public sealed partial class ReviewEndpointsTests
             (HttpMethod.Delete, $"review/{ReviewSite.Week}/publish", HttpStatusCode.MethodNotAllowed, "POST", $"/review/{ReviewSite.Week}/publish does not take DELETE: POST"),
             (HttpMethod.Get, "no-such-page", HttpStatusCode.NotFound, null, "nothing is served at /no-such-page"),
             (HttpMethod.Get, "review/assets/logo.png", HttpStatusCode.NotFound, null, "nothing is served at /review/assets/logo.png"),
-            (HttpMethod.Post, $"review/{ReviewSite.Week}/entries/99999999999999999999", HttpStatusCode.NotFound, null,
-                $"nothing is served at /review/{ReviewSite.Week}/entries/99999999999999999999"),
         };
         var expected = new List<string>();
         var answered = new List<string>();
@@ -268,6 +302,72 @@ public sealed partial class ReviewEndpointsTests
         }
 
         Assert.Equal(expected, answered);
+    }
+
+    // A number past Int32 (a place) or Int64 (an id) was refused as no number at all ("a place from 1 on is required", a
+    // 404 "nothing is served"): the refusal says the range taken. "down" from the largest place keeps the item last.
+    [Fact]
+    public async Task Action_ANumberPastItsRange_SaysTheRangeTaken()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var token = await FormTokenAsync(http);
+        async Task<(HttpStatusCode Status, string Message)> ActAsync(string entry, params (string Name, string Value)[] fields)
+        {
+            var request = Post($"review/{ReviewSite.Week}/entries/{entry}", [(ReviewPage.TokenField, token), .. fields]);
+            request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+            var response = await http.SendAsync(request);
+            return (response.StatusCode, MessageOf(await response.Content.ReadAsStringAsync()));
+        }
+
+        var last = await ActAsync($"{id}", ("action", "position"), ("position", "2147483647"));
+        var down = await ActAsync($"{id}", ("action", "down"), ("place", "2147483647"));
+        var position = await ActAsync($"{id}", ("action", "position"), ("position", "99999999999"));
+        var longId = await ActAsync("99999999999999999999", ("action", "rejected"));
+        var noId = await ActAsync("abc", ("action", "rejected"));
+
+        Assert.Equal(HttpStatusCode.OK, last.Status);
+        var count = Regex.Match(last.Message, @"^\d+: place (\d+) of \1 in its section$").Groups[1].Value;
+        Assert.NotEqual("", count);
+        Assert.Equal((HttpStatusCode.OK, $"{id}: place {count} of {count} in its section"), down);
+        Assert.Equal((HttpStatusCode.BadRequest, "position: '99999999999' is past the last place taken, 2147483647 (a place past the section's end puts the item last)"), position);
+        Assert.Equal((HttpStatusCode.NotFound, "no entry with id 99999999999999999999: ids run to 9223372036854775807"), longId);
+        Assert.Equal((HttpStatusCode.NotFound, "'abc' is not an entry id, a number such as 42"), noId);
+    }
+
+    // A refusal quoted the value at fault in full: a path near Kestrel's 8 KB limit, or a longer query value or form field,
+    // came back whole in the problem body. Its first 100 characters and "…" say which value was meant.
+    [Fact]
+    public async Task Refusals_OfALongValue_QuoteItsFirst100CharactersOnly()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var token = await FormTokenAsync(http);
+        var value = string.Concat(Enumerable.Range(0, 500).Select(i => $"v{i:000}"));   // 2000 characters: v000v001v002 …
+        var quoted = string.Concat(Enumerable.Range(0, 25).Select(i => $"v{i:000}")) + "…";   // v000 .. v024: 100 characters
+        var action = Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", value));
+        action.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+        var cases = new (HttpRequestMessage Request, string Property, string Detail)[]
+        {
+            (new(HttpMethod.Get, $"drafts/{value}.md"), "detail", $"'{quoted}' is not an ISO week such as 2020-W48, days such as 2020-05-01..2020-05-15, or since-last"),
+            (new(HttpMethod.Get, $"issues/{value}.md"), "detail", $"'{quoted}' is not a date such as 2020-05-15"),
+            (new(HttpMethod.Get, $"entries?week={value}"), "detail", $"week: '{quoted}' is not an ISO week such as 2020-W48"),
+            (new(HttpMethod.Get, $"entries?status={value}"), "detail", $"status: unknown status '{quoted}' (known: candidate, shortlisted, rejected, published)"),
+            (new(HttpMethod.Get, $"drafts/latest.md?{value}=1"), "detail", $"unknown query parameter {quoted} (/drafts/latest.md takes none)"),
+            (new(HttpMethod.Get, $"n/{value}"), "detail", $"nothing is served at /n/{value[..97]}…"),
+            (action, "message", $"unknown action '{quoted}' (shortlisted, rejected, candidate, primary, edit, section, up, down, position)"),
+        };
+        var answered = new List<string>();
+
+        foreach (var (request, property, _) in cases)
+        {
+            var response = await http.SendAsync(request);
+            answered.Add(MessageOf(await response.Content.ReadAsStringAsync(), property));
+        }
+
+        Assert.Equal(cases.Select(c => c.Detail), answered);
     }
 
     // The named property of a JSON reply (an action's message, a problem's detail), else the body as it came.

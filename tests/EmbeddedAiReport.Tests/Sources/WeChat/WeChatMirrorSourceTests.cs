@@ -501,7 +501,8 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         // README (enrichLimit): a page whose host fails is asked again only after a pause doubling per failure in a row from
         // Fetching:FailureBackoff (5 min), also when the mirror lists the article again at every poll (no validators, so
         // the feed's pass meets the page, not the backlog's). By hand: failed at 12:00 (next from 12:05), asked at 12:05
-        // sharp, failed (next from 12:15), not asked at 12:14, asked at 12:15; each poll counts the page as left to read.
+        // sharp, failed (next from 12:15), not asked at 12:14, asked at 12:15; each poll counts the page as left to read
+        // (2107 says the times in the report's zone, +08:00).
         MapAlways("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
         MapArticlePages();
         Server.Map("s/DdyvZLDb7D-dQ9okhwQreA", context => { context.Response.StatusCode = 503; return Task.CompletedTask; });
@@ -520,7 +521,7 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         Assert.Equal([0, 2, 4], asked);
         Assert.Equal("wx: 3 new, 0 updated, 0 unchanged; 1 article page left to read", results[0]);
         Assert.All(results[1..], r => Assert.Equal("wx: 0 new, 0 updated, 3 unchanged; 1 article page left to read", r));
-        Assert.Equal(["2020-05-14 12:05:00Z", "2020-05-14 12:15:00Z", "2020-05-14 12:35:00Z"],
+        Assert.Equal(["2020-05-14 20:05:00 +08:00", "2020-05-14 20:15:00 +08:00", "2020-05-14 20:35:00 +08:00"],
             _logs.Lines.Where(l => l.EventId == 2107).Select(l => Regex.Match(l.Message, "a poll from (.+) on reads it$").Groups[1].Value));
     }
 
@@ -551,7 +552,7 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
 
         Assert.Equal([0, 2, 4, 6], asked);
         Assert.Equal("wx: page https://mp.weixin.qq.com/s/DdyvZLDb7D-dQ9okhwQreA not read now (HTTP 503 Service Unavailable (retry after 7200s); "
-            + "failure 1 in a row); a poll from 2020-05-14 14:00:00Z on reads it", _logs.Lines.First(l => l.EventId == 2107).Message);
+            + "failure 1 in a row); a poll from 2020-05-14 22:00:00 +08:00 on reads it", _logs.Lines.First(l => l.EventId == 2107).Message);
     }
 
     [Fact]

@@ -22,11 +22,12 @@ public abstract class PageStoreTests(StorageProvider provider) : IDisposable
     {
         // README (enrichLimit): the source's stored articles of the last 28 days whose page was never read (none read yet,
         // an anti-bot page met, or its host failing, listed with its failures and when to ask it again), newest first; a
-        // page read under the long link an entry's page revealed counts as read.
+        // page read under the long link an entry's page revealed counts as read, one whose host failed there does not.
         // One the editor shortlisted is open to the draft too (and stays in it): its page is read as a candidate's.
         var now = _services.Clock.GetUtcNow();
         var link = new EntryLink("github", "gh:jwfromm/riptide", "https://github.com/jwfromm/riptide");
         var aliased = Entry("wx:short", "短链", "news", now - TimeSpan.FromDays(6));
+        var aliasFailing = Entry("wx:short-failing", "短链主机故障", "news", now - TimeSpan.FromDays(6.5));
         await SeedAsync(_services, "wx",
             Entry("wx:unread", "未读", "news", now - TimeSpan.FromDays(1), links: [link]),
             Entry("wx:read", "已读", "news", now - TimeSpan.FromDays(2)),
@@ -34,6 +35,7 @@ public abstract class PageStoreTests(StorageProvider provider) : IDisposable
             Entry("wx:gone", "已删除", "news", now - TimeSpan.FromDays(4)),
             Entry("wx:unreadable", "读不懂", "news", now - TimeSpan.FromDays(5)),
             aliased with { Candidate = aliased.Candidate with { AliasKeys = ["wx:long"] } },
+            aliasFailing with { Candidate = aliasFailing.Candidate with { AliasKeys = ["wx:long-failing"] } },
             Entry("wx:rejected", "编辑拒绝", "news", now - TimeSpan.FromDays(7)),
             Entry("wx:shortlisted", "编辑入选", "news", now - TimeSpan.FromDays(8)),
             Entry("wx:failing", "主机故障", "news", now - TimeSpan.FromDays(9)),
@@ -48,13 +50,14 @@ public abstract class PageStoreTests(StorageProvider provider) : IDisposable
             await pages.SaveAsync(new StoredPage(key, "wx", now, outcome, null, null), CancellationToken.None);
         var failing = new StoredPage("wx:failing", "wx", now, PageOutcome.Failing, "HTTP 503 Service Unavailable", null, 3, now + TimeSpan.FromMinutes(20));
         await pages.SaveAsync(failing, CancellationToken.None);
+        await pages.SaveAsync(failing with { EntryKey = "wx:long-failing" }, CancellationToken.None);
 
         var unread = await pages.UnreadAsync("wx", now - PageEnricher.BacklogAge, CancellationToken.None);
 
-        Assert.Equal(["wx:unread", "wx:blocked", "wx:shortlisted", "wx:failing"], unread.Select(e => e.Entry.CanonicalKey));
+        Assert.Equal(["wx:unread", "wx:blocked", "wx:short-failing", "wx:shortlisted", "wx:failing"], unread.Select(e => e.Entry.CanonicalKey));
         Assert.Equal(("未读", "https://example.com/wx/unread", now - TimeSpan.FromDays(1)), (unread[0].Entry.Title, unread[0].Entry.Url, unread[0].Entry.Published!.Value));
-        Assert.Equal([null, PageOutcome.Blocked, null], unread.Take(3).Select(e => e.Page?.Outcome));
-        Assert.Equal(failing, unread[3].Page);
+        Assert.Equal([null, PageOutcome.Blocked, null, null], unread.Take(4).Select(e => e.Page?.Outcome));
+        Assert.Equal(failing, unread[4].Page);
         Assert.Equal(failing, (await pages.GetAsync(["wx:failing"], CancellationToken.None))["wx:failing"]);
         Assert.Equal([link], await pages.LinksAsync("wx:unread", CancellationToken.None));
         var window = await _services.Get<EntryStore>().ListWindowAsync(now - TimeSpan.FromDays(10), now, CancellationToken.None);

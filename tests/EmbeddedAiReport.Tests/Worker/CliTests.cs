@@ -118,11 +118,13 @@ public sealed class CliTests : IDisposable
     }
 
     // A folder where a config file belongs: appsettings.json was taken for absent (the daemon ran on the defaults, its
-    // database and schedules elsewhere), the others said "not found" of a name the operator sees in the folder.
+    // database and schedules elsewhere), the others said "not found" of a name the operator sees in the folder; router.json,
+    // which may be absent, is a problem too, not taken for absent.
     [Theory]
     [InlineData("appsettings.json", "")]
     [InlineData("sources.json", "")]
     [InlineData("tags.json", "")]
+    [InlineData("router.json", "")]
     [InlineData("ranker.json", "")]
     [InlineData("templates/summary.liquid", " (Summaries:Prompt)")]
     public async Task Validate_AFolderWhereAConfigFileBelongs_IsAProblemSayingSo_Exit2(string file, string setting)

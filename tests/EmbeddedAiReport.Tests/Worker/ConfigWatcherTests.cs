@@ -151,4 +151,53 @@ public sealed class ConfigWatcherTests : IDisposable
         Assert.DoesNotContain(_logs.Lines, l => l.EventId == 4111);
         await watcher.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task AnEditOfTheSummaryPromptPutBack_SaysItWaitsForARestartOnce()
+    {
+        // README, "Configuration": the summary prompt, as appsettings.json, is read at start; an edit of it says it waits for
+        // a restart (4120). Put back as the daemon read it, it is no longer pending: no 4120 for it, nor at a later reload.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        TempDirectory.TurnSummariesOn(config);
+        var loaded = WorkerHost.LoadConfig(config, null);
+        using var watcher = Watcher(loaded);
+        await watcher.StartAsync(CancellationToken.None);
+        var prompt = Path.Combine(config, "templates", "summary.liquid");
+        var shipped = await File.ReadAllTextAsync(prompt);
+
+        await File.WriteAllTextAsync(prompt, shipped + "\n只用一句话。\n");
+        var said = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4120), Step);
+        await File.WriteAllTextAsync(prompt, shipped);
+        await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.TagsFile), "\n");
+        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4111), Step);
+
+        Assert.Equal("templates/summary.liquid changed: the daemon reads it only at start, so its running settings stay until it is restarted "
+            + "(check the file with validate first)", said);
+        Assert.Single(_logs.Lines, l => l.EventId == 4120);
+        await watcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ABadTemplateFixedOtherwise_IsReloadedAndNotSaidToBeBackLater()
+    {
+        // A typo is logged (4103); fixed otherwise than the file ran (a line added), the template is reloaded (4111). A later
+        // reload of another file does not say the template is back as the daemon runs it (4121): it runs the fixed one.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var loaded = WorkerHost.LoadConfig(config, null);
+        using var watcher = Watcher(loaded);
+        await watcher.StartAsync(CancellationToken.None);
+        var template = Path.Combine(config, LoadedConfig.TemplateFile);
+        var shipped = await File.ReadAllTextAsync(template);
+
+        await File.WriteAllTextAsync(template, shipped.Replace("item.title", "item.titel"));
+        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4103), Step);
+        await File.WriteAllTextAsync(template, shipped + "\n");
+        var fixedTemplate = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4111), Step);
+        await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.TagsFile), "\n");
+        var tags = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4111, skip: 1), Step);
+
+        Assert.Equal(["Reloaded templates/draft.md.liquid", "Reloaded tags.json + router.json + ranker.json"], new[] { fixedTemplate, tags });
+        Assert.DoesNotContain(_logs.Lines, l => l.EventId == 4121);
+        await watcher.StopAsync(CancellationToken.None);
+    }
 }

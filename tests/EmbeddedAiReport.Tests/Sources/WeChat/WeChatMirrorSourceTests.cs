@@ -358,6 +358,9 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         Assert.Equal([Riptide], await DraftKeysAsync());
         Assert.Equal(["wx: not modified; 1 article page left to read", "wx: not modified", "wx: not modified"], results.Select(r => r.Describe()));
         Assert.Equal(["/s/DdyvZLDb7D-dQ9okhwQreA", "/s/XEPhK81Ms-wdDnoz5oPZgA", "/s/OYSzol-vufiKPuU9YxtbuA"], PagesRequested);   // each once
+        // The 404's reason as a page's, without the hint a feed's 404 carries (the feed may have moved): a page is no source.
+        Assert.Equal("wx: page https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA is gone (HTTP 404 Not Found); its entry is not stored (one stored before leaves the draft)",
+            Assert.Single(_logs.Lines, l => l.EventId == 2101 && l.Message.Contains("XEPhK81Ms", StringComparison.Ordinal)).Message);
         // The review page and `entries --explain` say why.
         var review = await Services.Get<DraftReview>().BuildAsync(Window, CancellationToken.None);
         Assert.All(review.Entries.Where(r => r.Entry.CanonicalKey != Riptide), r => Assert.Equal(
@@ -490,6 +493,91 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         // The end written as 2006 writes it (in Draft:TimeZone, Shanghai: UTC + 8 h), not in the culture's format ("05/15/2020 00:00:00 +00:00").
         Assert.Equal(["wx: page fetches paused until 2020-05-15 08:00:00 +08:00 after an anti-bot page", "wx: page fetches paused until 2020-05-15 21:00:00 +08:00 after an anti-bot page"],
             _logs.Lines.Where(l => l.EventId == 2104).Select(l => l.Message));
+    }
+
+    [Fact]
+    public async Task PollAsync_FeedListsAgainAnArticleWhoseHostFails_ItsPageWaitsForTheDoublingBackoffAsABacklogPageDoes()
+    {
+        // README (enrichLimit): a page whose host fails is asked again only after a pause doubling per failure in a row from
+        // Fetching:FailureBackoff (5 min), also when the mirror lists the article again at every poll (no validators, so
+        // the feed's pass meets the page, not the backlog's). By hand: failed at 12:00 (next from 12:05), asked at 12:05
+        // sharp, failed (next from 12:15), not asked at 12:14, asked at 12:15; each poll counts the page as left to read
+        // (2107 says the times in the report's zone, +08:00).
+        MapAlways("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        MapArticlePages();
+        Server.Map("s/DdyvZLDb7D-dQ9okhwQreA", context => { context.Response.StatusCode = 503; return Task.CompletedTask; });
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true """);
+        var asked = new List<int>();
+        var results = new List<string>();
+
+        foreach (var (poll, minutes) in new[] { 0, 4, 1, 9, 1 }.Index())
+        {
+            Services.Clock.Advance(TimeSpan.FromMinutes(minutes));
+            var before = PagesRequested.Count(p => p == "/s/DdyvZLDb7D-dQ9okhwQreA");
+            results.Add((await PollAsync(source)).Describe());
+            if (PagesRequested.Count(p => p == "/s/DdyvZLDb7D-dQ9okhwQreA") > before) asked.Add(poll);
+        }
+
+        Assert.Equal([0, 2, 4], asked);
+        Assert.Equal("wx: 3 new, 0 updated, 0 unchanged; 1 article page left to read", results[0]);
+        Assert.All(results[1..], r => Assert.Equal("wx: 0 new, 0 updated, 3 unchanged; 1 article page left to read", r));
+        Assert.Equal(["2020-05-14 20:05:00 +08:00", "2020-05-14 20:15:00 +08:00", "2020-05-14 20:35:00 +08:00"],
+            _logs.Lines.Where(l => l.EventId == 2107).Select(l => Regex.Match(l.Message, "a poll from (.+) on reads it$").Groups[1].Value));
+    }
+
+    [Fact]
+    public async Task PollAsync_ArticleHostFailingWithALongerRetryAfter_IsAskedAgainWhenItSays()
+    {
+        // README (enrichLimit): the pause of a page whose host fails is its doubling backoff (5 min, 10 min, ...) or the
+        // host's Retry-After if longer, and debug event 2107 says when. A host answering 503 with Retry-After: 7200 (2 h,
+        // past Fetching:MaxRetryAfter, so not waited for within the poll), polled every hour: asked at 0 h, 2 h, 4 h, 6 h.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        MapArticlePages();
+        Server.Map("s/DdyvZLDb7D-dQ9okhwQreA", context =>
+        {
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "7200";
+            return Task.CompletedTask;
+        });
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true """);
+        var asked = new List<int>();
+
+        for (var hour = 0; hour <= 6; hour++)
+        {
+            var before = PagesRequested.Count(p => p == "/s/DdyvZLDb7D-dQ9okhwQreA");
+            await PollAsync(source);
+            if (PagesRequested.Count(p => p == "/s/DdyvZLDb7D-dQ9okhwQreA") > before) asked.Add(hour);
+            Services.Clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        Assert.Equal([0, 2, 4, 6], asked);
+        Assert.Equal("wx: page https://mp.weixin.qq.com/s/DdyvZLDb7D-dQ9okhwQreA not read now (HTTP 503 Service Unavailable (retry after 7200s); "
+            + "failure 1 in a row); a poll from 2020-05-14 22:00:00 +08:00 on reads it", _logs.Lines.First(l => l.EventId == 2107).Message);
+    }
+
+    [Fact]
+    public async Task PollAsync_PagesLeftDrainedThenLeftAgain_TheCountIsSaidAgain()
+    {
+        // README: the log says the count of pages left (event 2106) when it changes. Drained to none and then one left
+        // again (a new article whose host fails), the one is said again, though the last count said was one too.
+        // enrichLimit 1: the mirror lists two articles (one left), then none is left, then a third whose host fails.
+        var feed = Fixtures.Text("wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        var riptideItem = Regex.Match(feed, @"\s*<item>(?:(?!</item>).)*DdyvZLDb7D-dQ9okhwQreA.*?</item>", RegexOptions.Singleline).Value;
+        Server.MapFile("feeds/MP_WXS_3073282833.rss", System.Text.Encoding.UTF8.GetBytes(feed.Replace(riptideItem, "", StringComparison.Ordinal)));
+        MapArticlePages();
+        Server.Map("s/DdyvZLDb7D-dQ9okhwQreA", context => { context.Response.StatusCode = 503; return Task.CompletedTask; });
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true, "enrichLimit": 1 """);
+
+        var results = new List<string> { (await PollAsync(source)).Describe(), (await PollAsync(source)).Describe() };
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        results.Add((await PollAsync(source)).Describe());
+
+        Assert.NotEmpty(riptideItem);
+        Assert.Equal(["wx: 2 new, 0 updated, 0 unchanged; 1 article page left to read", "wx: 0 new, 1 updated, 0 unchanged",
+            "wx: 1 new, 0 updated, 2 unchanged; 1 article page left to read"], results);
+        Assert.Equal(["wx: 1 article page(s) left to read; the next polls read them, enrichLimit per poll",
+            "wx: 1 article page(s) left to read; the next polls read them, enrichLimit per poll"],
+            _logs.Lines.Where(l => l.EventId == 2106).Select(l => l.Message));
     }
 
     [Fact]

@@ -722,6 +722,8 @@ public sealed partial class ReviewEndpointsTests
             ("JSON", () => Raw("""{"action":"rejected"}""", "application/json"), HttpStatusCode.UnsupportedMediaType,
                 "the body is 'application/json', not a form: the page's actions take application/x-www-form-urlencoded or multipart/form-data, as the page posts them"),
             ("action twice", () => Form(("action", "rejected"), ("action", "shortlisted")), HttpStatusCode.BadRequest, "action: given 2 times; give it once: nothing was done"),
+            ("a body without a Content-Type", () => new ByteArrayContent("action=rejected"u8.ToArray()), HttpStatusCode.UnsupportedMediaType,
+                "the body is without a Content-Type, not a form: the page's actions take application/x-www-form-urlencoded or multipart/form-data, as the page posts them"),
         };
         var expected = new List<string>();
         var answered = new List<string>();

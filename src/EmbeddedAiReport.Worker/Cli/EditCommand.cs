@@ -9,7 +9,7 @@ internal static class EditCommand
 {
     public static Command Create(Func<ParseResult, CliContext> context, Action<IServiceCollection>? configure)
     {
-        var id = new Argument<long>("ID") { Description = "Entry id (see 'entries')" };
+        var id = new Argument<long>("ID") { Description = "Entry id (see 'entries')" }.Whole();
         var title = new Option<string?>("--title") { Description = "The title the draft shows (\"\": the source's title again)" };
         var summary = new Option<string?>("--summary") { Description = "The 摘要 the draft shows (\"\": the source's summary again)" };
         var command = new Command("edit", "Set the title and/or summary an entry shows in drafts; re-polls keep them.") { id, title, summary };

@@ -15,9 +15,9 @@ internal static class MoveCommand
 
     public static Command Create(Func<ParseResult, CliContext> context, Action<IServiceCollection>? configure)
     {
-        var id = new Argument<long>("ID") { Description = "Entry id (see 'entries')" };
+        var id = new Argument<long>("ID") { Description = "Entry id (see 'entries')" }.Whole();
         var section = new Option<string?>("--section") { Description = $"Section slug or name ('{AutoSection}': the section the pipeline chose)" };
-        var position = new Option<int?>("--position") { Description = "1-based place within its section of the draft (the other items keep their order)" };
+        var position = new Option<int?>("--position") { Description = "1-based place within its section of the draft (the other items keep their order)" }.Whole();
         var window = new WindowOptions();
         var command = new Command("move", "Move an entry to another section and/or a place within its section; re-polls keep it.") { id, section, position };
         window.AddTo(command);

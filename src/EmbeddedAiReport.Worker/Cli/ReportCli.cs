@@ -58,7 +58,7 @@ internal static class ReportCli
         var sectionOption = new Option<string?>("--section") { Description = "Only this section (slug or name)" };
         var statusOption = new Option<string?>("--status") { Description = "candidate, shortlisted, rejected or published" };
         statusOption.AcceptOnlyFromAmong([.. EmbeddedAiReport.Storage.EntryQuery.Statuses]);
-        var limitOption = new Option<int>("--limit") { Description = "Most rows shown (0: all)", DefaultValueFactory = _ => 200 };
+        var limitOption = new Option<int>("--limit") { Description = "Most rows shown (0: all)", DefaultValueFactory = _ => 200 }.Whole();
         var explainOption = new Option<bool>("--explain") { Description = "Show each entry's URL, how its score was made and whether it is in the draft or why not" };
         var everyDateOption = new Option<bool>("--all") { Description = "Every stored entry, whatever its date (default: the current week)" };
         var entries = new Command("entries", "List stored entries of a window (default: the current week) with scores, best first.")
@@ -69,7 +69,7 @@ internal static class ReportCli
                 p.GetValue(explainOption), p.GetValue(everyDateOption)),
             configure, token)));
 
-        var idsArgument = new Argument<long[]>("ID") { Description = "Entry ids (see 'entries')", Arity = ArgumentArity.OneOrMore };
+        var idsArgument = new Argument<long[]>("ID") { Description = "Entry ids (see 'entries')", Arity = ArgumentArity.OneOrMore }.Whole();
         var markStatus = new Option<string?>("--status") { Description = "shortlisted, rejected or candidate" };
         markStatus.AcceptOnlyFromAmong(MarkCommand.Statuses);
         var markPrimary = new Option<bool>("--primary") { Description = "Make the entry the item that represents its story in the draft" };
@@ -97,9 +97,9 @@ internal static class ReportCli
         train.SetAction((p, ct) => WithSignals(ct, token => TrainCommand.RunAsync(Context(p), new TrainCommand.Arguments(p.GetValue(trainCorpusOption),
             p.GetValue(trainNegativesOption) ?? [], p.GetValue(trainOffTopicOption), p.GetValue(noDatabaseOption), p.GetValue(modelOutOption)), configure, token)));
         var offTopicOption = new Option<string?>("--offtopic") { Description = "JSON list of [title, summary] off-topic posts" };
-        var foldsOption = new Option<int>("--folds") { Description = "Cross-validation folds (default: one per issue)", DefaultValueFactory = _ => int.MaxValue };
+        var foldsOption = new Option<int>("--folds") { Description = "Cross-validation folds (default: one per issue)", DefaultValueFactory = _ => int.MaxValue }.Whole();
         var floodOption = new Option<string[]>("--flood") { Description = "JSON-lines file of real unpicked items (repeatable): the ranking is measured among them" };
-        var perWindowOption = new Option<int>("--per-window") { Description = "Items of each flood file in each issue's window", DefaultValueFactory = _ => 25 };
+        var perWindowOption = new Option<int>("--per-window") { Description = "Items of each flood file in each issue's window", DefaultValueFactory = _ => 25 }.Whole();
         var negativesOption = new Option<string[]>("--negatives") { Description = "JSON-lines file of unpicked items used only for training (repeatable)" };
         var heldOutOption = new Option<string[]>("--heldout") { Description = "JSON-lines file of unpicked items used only in the windows, never for training (repeatable)" };
         var evaluate = new Command("evaluate", "Leave-issues-out evaluation: section accuracy, tag coverage, relevance, ranking under a flood.")

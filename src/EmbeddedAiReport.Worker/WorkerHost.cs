@@ -142,7 +142,9 @@ internal static class WorkerHost
             logging.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+                // With the offset: a line's own time is the host's clock, while times inside messages are in Draft:TimeZone
+                // (paused until … +08:00); without it an operator could not tell the two apart on a host set to UTC.
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss zzz ";
                 o.ColorBehavior = LoggerColorBehavior.Disabled;
             });
             // The simple format, with Quartz's database failures in one line each (OneLineConsoleFormatter).

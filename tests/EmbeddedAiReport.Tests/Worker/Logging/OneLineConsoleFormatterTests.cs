@@ -78,6 +78,7 @@ public sealed partial class OneLineConsoleFormatterTests : IDisposable
 
     private static Exception Thrown(Action action) => Assert.ThrowsAny<Exception>(action);
 
-    [GeneratedRegex(@"\A\d{4}-\d\d-\d\d \d\d:\d\d:\d\d warn: [^\n]*\n\z")]
+    // The line's time with its offset (README, Logging:Format), then the simple format's level and the rest on one line.
+    [GeneratedRegex(@"\A\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d warn: [^\n]*\n\z")]
     private static partial Regex OneLine();
 }

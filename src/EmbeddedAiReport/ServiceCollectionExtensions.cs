@@ -41,12 +41,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<HostPoliteness>();
         services.AddSingleton<HostResilience>();
         services.AddSingleton<Fetcher>();
+        services.AddSingleton(new FetchProxy(HttpClient.DefaultProxy));
         services.AddHttpClient(Fetcher.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
                 AutomaticDecompression = DecompressionMethods.All,
                 AllowAutoRedirect = false,   // the Fetcher follows redirects itself, checking each hop (Fetching:MaxRedirects)
-                ConnectCallback = AddressGuard.ConnectAsync,
+                Proxy = provider.GetRequiredService<FetchProxy>().Proxy,
+                ConnectCallback = AddressGuard.Connect(provider.GetRequiredService<FetchProxy>()),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 UseCookies = false,
             })

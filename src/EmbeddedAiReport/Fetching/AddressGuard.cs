@@ -35,17 +35,22 @@ internal static class AddressGuard
         };
     }
 
-    /// <summary>Resolves, checks and connects; used as <see cref="SocketsHttpHandler.ConnectCallback"/>.</summary>
-    public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resolves, checks and connects, for <see cref="SocketsHttpHandler.ConnectCallback"/>. A connection to the proxy
+    /// (<paramref name="proxy"/> applies to the request) is not checked: the operator set it, and the request's own address
+    /// was checked before it was sent (<see cref="CheckTargetAsync"/>).
+    /// </summary>
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Connect(FetchProxy proxy) =>
+        (context, cancellationToken) => ConnectAsync(context, proxy, cancellationToken);
+
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, FetchProxy proxy, CancellationToken cancellationToken)
     {
         context.InitialRequestMessage.Options.TryGetValue(AllowPrivateNetwork, out var allowPrivate);
+        var toProxy = context.InitialRequestMessage.RequestUri is { } target && proxy.Applies(target);
         var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        var usable = allowPrivate ? addresses : addresses.Where(a => !IsPrivate(a)).ToArray();
-        if (usable.Length == 0)
-            throw new PrivateAddressException($"{host} resolves to a private or loopback address; set \"allowPrivateNetwork\": true on the source to allow it (a self-hosted mirror, an intranet feed)");
+        var addresses = await AddressesAsync(host, cancellationToken);
+        var usable = allowPrivate || toProxy ? addresses : addresses.Where(a => !IsPrivate(a)).ToArray();
+        if (usable.Length == 0) throw Refused(host);
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -59,6 +64,31 @@ internal static class AddressGuard
             throw;
         }
     }
+
+    /// <summary>
+    /// Refuses a request to <paramref name="uri"/> through the proxy when its host is (or resolves here to) only private or
+    /// loopback addresses. A name that does not resolve here is left to the proxy, which resolves it (a network whose only
+    /// way out is the proxy).
+    /// </summary>
+    public static async Task CheckTargetAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await AddressesAsync(uri.IdnHost, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            return;
+        }
+        if (addresses.Length > 0 && addresses.All(IsPrivate)) throw Refused(uri.IdnHost);
+    }
+
+    private static async Task<IPAddress[]> AddressesAsync(string host, CancellationToken cancellationToken) =>
+        IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+
+    private static PrivateAddressException Refused(string host) =>
+        new($"{host} resolves to a private or loopback address; set \"allowPrivateNetwork\": true on the source to allow it (a self-hosted mirror, an intranet feed)");
 }
 
 /// <summary>Thrown inside the handler when the SSRF guard refuses an address.</summary>

@@ -10,7 +10,7 @@ namespace EmbeddedAiReport.Fetching;
 /// <summary>Makes one conditional GET with the source's limits and turns every result into a <see cref="FetchOutcome"/>.</summary>
 /// <remarks>Never throws for network or HTTP faults; only cancellation of <c>cancellationToken</c> propagates.</remarks>
 public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness politeness, HostResilience resilience, IOptions<FetchingOptions> options,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider, FetchProxy proxy)
 {
     /// <summary>Name of the <see cref="HttpClient"/> registered for sources.</summary>
     public const string ClientName = "sources";
@@ -43,7 +43,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         {
             return new FetchOutcome.Unreachable($"timed out after {timeout.TotalSeconds:0.#}s (raise the source's timeout if it is slow)");
         }
-        catch (HttpRequestException ex) when (FindInner<PrivateAddressException>(ex) is { } refused)
+        catch (Exception ex) when (ex is HttpRequestException or PrivateAddressException && FindInner<PrivateAddressException>(ex) is { } refused)
         {
             return new FetchOutcome.Refused(refused.Message, PrivateNetwork: true);
         }
@@ -105,6 +105,8 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         if (request.Validators.LastModified is { } lastModified) message.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
         foreach (var (name, value) in headers)
             message.Headers.TryAddWithoutValidation(name, value);
+        // Through a proxy the connection is the proxy's: each hop's own address is checked here instead (AddressGuard).
+        if (!request.AllowPrivateNetwork && proxy.Applies(address)) await AddressGuard.CheckTargetAsync(address, cancellationToken);
         var client = httpClientFactory.CreateClient(ClientName);
         return await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }

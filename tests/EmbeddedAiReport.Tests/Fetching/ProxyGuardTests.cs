@@ -48,6 +48,7 @@ public sealed class ProxyGuardTests : IAsyncLifetime
     [InlineData("http://10.1.2.3/feed.xml", "10.1.2.3")]
     [InlineData("http://169.254.169.254/feed.xml", "169.254.169.254")]   // cloud metadata
     [InlineData("http://localhost:8080/feed.xml", "localhost")]
+    [InlineData("http://[fd00::1]/feed.xml", "fd00::1")]                 // IPv6 unique local
     public async Task Fetch_APrivateAddressThroughTheProxy_IsRefusedNamingIt_NotSent(string url, string host)
     {
         var outcome = await FetchAsync(url);

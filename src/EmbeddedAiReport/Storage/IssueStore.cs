@@ -135,7 +135,7 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var dates = new List<(DateOnly, bool)>();
         while (await reader.ReadAsync(cancellationToken))
-            dates.Add((DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture), reader.GetBoolean(1)));
+            dates.Add((Day(reader.GetString(0)), reader.GetBoolean(1)));
         return dates;
     }
 
@@ -146,7 +146,7 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT max(coalesce(last_day, date)) FROM issues";
         return await command.ExecuteScalarAsync(cancellationToken) is string day
-            ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture)
+            ? Day(day)
             : null;
     }
 
@@ -164,8 +164,6 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return (Day(reader.GetString(0)), Day(reader.GetString(1)), SqliteTime.Read(reader.GetString(2)), SqliteTime.Read(reader.GetString(3)));
-
-        static DateOnly Day(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -187,9 +185,10 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         while (await reader.ReadAsync(cancellationToken))
             issues.Add((Day(reader.GetString(0)), SqliteTime.Read(reader.GetString(1)), Day(reader.GetString(2))));
         return issues;
-
-        static DateOnly Day(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
+
+    // A day as the issues table stores it (date, last_day).
+    private static DateOnly Day(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>True when a draft of exactly <paramref name="first"/>..<paramref name="last"/> was exported at or after <paramref name="since"/>.</summary>
     public async Task<bool> ExportedSinceAsync(DateOnly first, DateOnly last, DateTimeOffset since, CancellationToken cancellationToken)

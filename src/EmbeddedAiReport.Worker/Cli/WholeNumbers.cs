@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using System.Numerics;
 using EmbeddedAiReport.Worker.Http;
 
@@ -43,17 +42,10 @@ internal static class WholeNumbers
 
     private static T Read<T>(ArgumentResult result, string text, string name) where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
     {
-        var negative = text.StartsWith('-');
-        if (RequestNumber.Parse<T>(negative ? text[1..] : text, out var tooLarge) is { } value)
-        {
-            if (!negative) return value;
-            if (T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var signed)) return signed;
-            tooLarge = true;
-        }
-        result.AddError(tooLarge
-            ? negative ? $"{name}: '{Echoed.Of(text)}' is less than the smallest value taken, {T.MinValue}"
-                       : $"{name}: '{Echoed.Of(text)}' is more than the largest value taken, {T.MaxValue}"
-            : $"{name}: '{Echoed.Of(text)}' is not a whole number");
+        if (RequestNumber.Parse<T>(text, out var outOfRange, signed: true) is { } value) return value;
+        result.AddError(!outOfRange ? $"{name}: '{Echoed.Of(text)}' is not a whole number"
+            : text.StartsWith('-') ? $"{name}: '{Echoed.Of(text)}' is less than the smallest value taken, {T.MinValue}"
+            : $"{name}: '{Echoed.Of(text)}' is more than the largest value taken, {T.MaxValue}");
         return default;
     }
 }

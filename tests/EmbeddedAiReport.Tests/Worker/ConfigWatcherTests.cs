@@ -21,17 +21,42 @@ public sealed class ConfigWatcherTests : IDisposable
     private readonly FakeTimeProvider _clock = new();
     private readonly CapturingLoggerProvider _logs = new();
     private readonly ILoggerFactory _loggers;
+    private readonly List<ConfigWatcher> _started = [];
 
     public ConfigWatcherTests() => _loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
 
     public void Dispose()
     {
+        foreach (var watcher in _started) watcher.Dispose();
         _loggers.Dispose();
         _directory.Dispose();
     }
 
-    // The scheduler is reached only when a reloaded sources.json changes the sources, which neither test does.
+    // The scheduler is reached only when a reloaded sources.json changes the sources, which no test here does.
     private ConfigWatcher Watcher(LoadedConfig config) => new(config, null!, _clock, _loggers.CreateLogger<ConfigWatcher>());
+
+    // A config folder without sources (after prepare: summaries turned on), loaded as the daemon loads it, and its watcher
+    // started (disposed with the test).
+    private async Task<(string Config, LoadedConfig Loaded, ConfigWatcher Watcher)> WatchingAsync(Action<string>? prepare = null)
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        prepare?.Invoke(config);
+        var loaded = WorkerHost.LoadConfig(config, null);
+        var watcher = Watcher(loaded);
+        _started.Add(watcher);
+        await watcher.StartAsync(CancellationToken.None);
+        return (config, loaded, watcher);
+    }
+
+    // The shipped template saved with a typo beside the running watcher, logged as a problem (4103); returns the shipped text.
+    private async Task<string> SaveATemplateTypoAsync(string config)
+    {
+        var template = Path.Combine(config, LoadedConfig.TemplateFile);
+        var shipped = await File.ReadAllTextAsync(template);
+        await File.WriteAllTextAsync(template, shipped.Replace("item.title", "item.titel"));
+        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4103), Step);
+        return shipped;
+    }
 
     // The source kinds LoadedConfig is made with (WorkerHost builds them beside the settings) fail here once sources.json is
     // read again on a reload: reading that part throws, a fault rather than a problem of the file.
@@ -111,10 +136,7 @@ public sealed class ConfigWatcherTests : IDisposable
     {
         // README, "Configuration": appsettings.json takes effect on restart. An operator who edits it beside the running
         // daemon (a schedule in Report:ExportSchedule) is told so, not left to guess why nothing happened.
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
-        var loaded = WorkerHost.LoadConfig(config, null);
-        using var watcher = Watcher(loaded);
-        await watcher.StartAsync(CancellationToken.None);
+        var (config, loaded, watcher) = await WatchingAsync();
 
         TempDirectory.EditSettings(config, json => json["Report"]!["ExportSchedule"] = "0 0 10 ? * MON");
         var said = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4120), Step);
@@ -133,17 +155,11 @@ public sealed class ConfigWatcherTests : IDisposable
     {
         // The operator's typo is logged (4103) and the running template stays; undoing it leaves the daemon as it was, which
         // is said too, so the last line about the file is not a problem that is gone.
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
-        var loaded = WorkerHost.LoadConfig(config, null);
+        var (config, loaded, watcher) = await WatchingAsync();
         var running = loaded.Current;
-        using var watcher = Watcher(loaded);
-        await watcher.StartAsync(CancellationToken.None);
-        var template = Path.Combine(config, LoadedConfig.TemplateFile);
-        var shipped = await File.ReadAllTextAsync(template);
 
-        await File.WriteAllTextAsync(template, shipped.Replace("item.title", "item.titel"));
-        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4103), Step);
-        await File.WriteAllTextAsync(template, shipped);
+        var shipped = await SaveATemplateTypoAsync(config);
+        await File.WriteAllTextAsync(Path.Combine(config, LoadedConfig.TemplateFile), shipped);
         var said = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4121), Step);
 
         Assert.Equal("templates/draft.md.liquid is back as the daemon runs it: its problems are gone", said);
@@ -157,11 +173,7 @@ public sealed class ConfigWatcherTests : IDisposable
     {
         // README, "Configuration": the summary prompt, as appsettings.json, is read at start; an edit of it says it waits for
         // a restart (4120). Put back as the daemon read it, it is no longer pending: no 4120 for it, nor at a later reload.
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
-        TempDirectory.TurnSummariesOn(config);
-        var loaded = WorkerHost.LoadConfig(config, null);
-        using var watcher = Watcher(loaded);
-        await watcher.StartAsync(CancellationToken.None);
+        var (config, _, watcher) = await WatchingAsync(TempDirectory.TurnSummariesOn);
         var prompt = Path.Combine(config, "templates", "summary.liquid");
         var shipped = await File.ReadAllTextAsync(prompt);
 
@@ -182,16 +194,10 @@ public sealed class ConfigWatcherTests : IDisposable
     {
         // A typo is logged (4103); fixed otherwise than the file ran (a line added), the template is reloaded (4111). A later
         // reload of another file does not say the template is back as the daemon runs it (4121): it runs the fixed one.
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
-        var loaded = WorkerHost.LoadConfig(config, null);
-        using var watcher = Watcher(loaded);
-        await watcher.StartAsync(CancellationToken.None);
-        var template = Path.Combine(config, LoadedConfig.TemplateFile);
-        var shipped = await File.ReadAllTextAsync(template);
+        var (config, _, watcher) = await WatchingAsync();
 
-        await File.WriteAllTextAsync(template, shipped.Replace("item.title", "item.titel"));
-        await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4103), Step);
-        await File.WriteAllTextAsync(template, shipped + "\n");
+        var shipped = await SaveATemplateTypoAsync(config);
+        await File.WriteAllTextAsync(Path.Combine(config, LoadedConfig.TemplateFile), shipped + "\n");
         var fixedTemplate = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4111), Step);
         await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.TagsFile), "\n");
         var tags = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4111, skip: 1), Step);

@@ -148,7 +148,6 @@ public abstract class ReportDatabaseTests : IDisposable
         Assert.Equal(tags, window.ToDictionary(e => e.Entry.Id, e => e.Tags.Select(t => (t.Tag, t.Weight)).ToList()));
     }
 
-    // Runs the scripts of `migrations` by hand and records them under `recordedAs` (same positions), as an older build did.
     [Fact]
     public async Task MigrateAsync_PagesStoredBefore0020_KeepTheirRowsAndAPageMayThenBeFailing()
     {
@@ -180,6 +179,7 @@ public abstract class ReportDatabaseTests : IDisposable
         Assert.Equal(failing, stored["wx:failing"]);
     }
 
+    // Runs the scripts of `migrations` by hand and records them under `recordedAs` (same positions), as an older build did.
     private static async Task ApplyAsAnOldBuildDidAsync(ReportDatabase old, DbConnection connection, IReadOnlyList<string> migrations, IReadOnlyList<string> recordedAs)
     {
         await using (var create = connection.CreateCommand(null, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL)"))

@@ -11,7 +11,8 @@ namespace EmbeddedAiReport.Tests.Fetching;
 /// request names, not the proxy's, which the operator chose. A proxy on loopback (Clash's 127.0.0.1:7890, common where
 /// GitHub and arXiv are reached through one) refused every fetch with a hint to set allowPrivateNetwork, which then also
 /// let sources reach private addresses. The proxy here is a loopback server that answers as the target would; no request
-/// leaves 127.0.0.1 (targets are address literals or localhost, so nothing is looked up in DNS either).
+/// leaves 127.0.0.1 (targets are address literals or localhost, so nothing is looked up in DNS either; the public one is
+/// in TEST-NET-3, 203.0.113.0/24, which no host on the internet has, should a broken proxy path try it directly).
 /// </summary>
 public sealed class ProxyGuardTests : IAsyncLifetime
 {
@@ -37,11 +38,11 @@ public sealed class ProxyGuardTests : IAsyncLifetime
     [Fact]
     public async Task Fetch_APublicAddressThroughAProxyOnLoopback_GoesThroughTheProxy()
     {
-        var outcome = await FetchAsync("http://93.184.216.34/feed.xml");
+        var outcome = await FetchAsync("http://203.0.113.7/feed.xml");
 
         Assert.IsType<FetchOutcome.Fetched>(outcome);
         var request = Assert.Single(_proxy.Requests);
-        Assert.Equal(("/feed.xml", "93.184.216.34"), (request.PathAndQuery, request.Headers["Host"]));
+        Assert.Equal(("/feed.xml", "203.0.113.7"), (request.PathAndQuery, request.Headers["Host"]));
     }
 
     [Theory]

@@ -65,7 +65,7 @@ internal sealed partial class ModelRetraining(LoadedConfig config, ModelTraining
         try
         {
             var result = await RunAsync(new Request(), cancellationToken);
-            var line = $"retrained on {result.Models.Ranker.TrainedOn}; {result.Rescored} entries rescored";
+            var line = $"retrained on {result.Models.Ranker.TrainedOn}; {Counted.Of(result.Rescored ?? 0, "entry", "entries")} rescored";
             Retrained(logger, result.Models.Ranker.TrainedOn, result.Rescored ?? 0);
             return line;
         }

@@ -18,7 +18,7 @@ internal static class StoredSources
         var orphans = entryCounts.Where(c => !configured.Contains(c.Key)).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
         if (orphans.Count == 0) return null;
         return $"the database holds entries of source id(s) {LoadedConfig.SourcesFile} does not have: "
-            + string.Join(", ", orphans.Select(o => $"'{o.Key}' ({o.Value} {(o.Value == 1 ? "entry" : "entries")})"))
+            + string.Join(", ", orphans.Select(o => $"'{o.Key}' ({Counted.Of(o.Value, "entry", "entries")})"))
             + "; if a source was renamed, give it its old id back in sources.json (its stored entries keep the old id: polls under "
             + "the new one do not update them and 'sources' does not count them); a removed source's entries are history and may stay";
     }

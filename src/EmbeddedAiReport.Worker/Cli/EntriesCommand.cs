@@ -74,8 +74,8 @@ internal static class EntriesCommand
         }
         var scope = chosen is null ? "any date" : $"{chosen.First:yyyy-MM-dd} .. {chosen.Last:yyyy-MM-dd}";
         context.Error.WriteLine(total > rows.Count
-            ? $"{rows.Count} of {total} entries ({scope}); --limit 0 lists them all"
-            : $"{rows.Count} entries ({scope})");
+            ? $"{rows.Count} of {Counted.Of(total, "entry", "entries")} ({scope}); --limit 0 lists them all"
+            : $"{Counted.Of(rows.Count, "entry", "entries")} ({scope})");
         return ExitCodes.Ok;
     }
 

@@ -29,7 +29,7 @@ internal static class ImportIssueCommand
                 failed++;
                 continue;
             }
-            context.Out.WriteLine($"{file}: issue {result.Date:yyyy-MM-dd}: {result.Items} items, {result.NewKeys} new keys, {result.EntriesPublished} stored entries marked published");
+            context.Out.WriteLine($"{file}: issue {result.Date:yyyy-MM-dd}: {Counted.Of(result.Items, "item", "items")}, {Counted.Of(result.NewKeys, "new key", "new keys")}, {Counted.Of(result.EntriesPublished, "stored entry", "stored entries")} marked published");
         }
         return failed > 0 ? ExitCodes.UsageOrConfig : ExitCodes.Ok;
     }

@@ -21,7 +21,7 @@ internal static class PublishCommand
             context.Error.WriteLine($"publish: {outcome.Problem}");
             return ExitCodes.UsageOrConfig;
         }
-        context.Out.WriteLine($"published issue {result.Date:yyyy-MM-dd} ({covered.First:yyyy-MM-dd} .. {covered.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published");
+        context.Out.WriteLine($"published issue {result.Date:yyyy-MM-dd} ({covered.First:yyyy-MM-dd} .. {covered.Last:yyyy-MM-dd}): {Counted.Of(result.Items, "item", "items")}, {Counted.Of(result.EntriesPublished, "entry", "entries")} marked published");
         if (await app.Services.GetRequiredService<ModelRetraining>().AfterPublishAsync(cancellationToken) is { } retrained) context.Out.WriteLine(retrained);
         return ExitCodes.Ok;
     }

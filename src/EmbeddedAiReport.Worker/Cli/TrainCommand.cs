@@ -31,7 +31,7 @@ internal static class TrainCommand
         context.Out.WriteLine($"trained on {models.Ranker.TrainedOn}");
         context.Out.WriteLine($"  section router: {models.Router.FeatureCount} features → {routerPath}");
         context.Out.WriteLine($"  relevance model: {models.Ranker.FeatureCount} features, thresholds {Thresholds(models.Ranker)} → {rankerPath}");
-        if (rescored is { } changed) context.Out.WriteLine($"  rescored the database: {changed} entries changed score, {retagged} changed tags (tags.json)");
+        if (rescored is { } changed) context.Out.WriteLine($"  rescored the database: {Counted.Of(changed, "entry", "entries")} changed score, {retagged} changed tags (tags.json)");
         return ExitCodes.Ok;
     }
 

@@ -21,7 +21,7 @@ internal static class ValidateCommand
             context.Error.WriteLine($"{config.Warnings.Count} config problem(s) the daemon works around (see the warnings above).");
             return ExitCodes.UsageOrConfig;
         }
-        context.Out.WriteLine($"config OK: {config.Directory}: {config.Sources.Count} sources ({config.EnabledSources.Count} enabled)");
+        context.Out.WriteLine($"config OK: {config.Directory}: {Counted.Of(config.Sources.Count, "source", "sources")} ({config.EnabledSources.Count} enabled)");
         return ExitCodes.Ok;
     }
 

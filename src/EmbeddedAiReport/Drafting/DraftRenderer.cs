@@ -99,7 +99,7 @@ public sealed class DraftRenderer
             }
             catch (DraftTemplateException ex)
             {
-                var week = draft.Count > 0 ? $"a sample week with {draft.Count} items in {draft.Sections.Count} sections and past issues" : "an empty week with no past issue";
+                var week = draft.Count > 0 ? $"a sample week with {Counted.Of(draft.Count, "item", "items")} in {Counted.Of(draft.Sections.Count, "section", "sections")} and past issues" : "an empty week with no past issue";
                 return $"{ex.Message} (on {week}: export and the weekly draft would fail the same way)";
             }
         }

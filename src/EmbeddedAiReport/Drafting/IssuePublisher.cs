@@ -50,7 +50,7 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
             if (draft.Fingerprint() != shown)
                 return new Outcome(null, window,
                     $"the draft of {requested.First:yyyy-MM-dd} .. {requested.Last:yyyy-MM-dd} changed since it was shown (a poll, another editor's action or "
-                    + $"publish; it has {draft.Count} {(draft.Count == 1 ? "item" : "items")} now): nothing was published; check the draft as it is now and publish again", Changed: true);
+                    + $"publish; it has {Counted.Of(draft.Count, "item", "items")} now): nothing was published; check the draft as it is now and publish again", Changed: true);
             if (window != requested) draft = await exporter.BuildAsync(window, cancellationToken);
         }
         if (draft.Count == 0)

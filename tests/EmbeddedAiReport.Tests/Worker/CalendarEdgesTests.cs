@@ -180,7 +180,7 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
 
         const string Note = "note: the window since the last issue, 2027-01-04 .. 2027-06-01, spans 149 days (issues have come every two to five weeks): "
             + "the last recorded issue is old, so this draft ranks everything since; to draft less, ";
-        Assert.Equal((0, "1 entries (2027-01-04 .. 2027-01-20)\n"), (usual.ExitCode, usual.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((0, "1 entry (2027-01-04 .. 2027-01-20)\n"), (usual.ExitCode, usual.Error.ReplaceLineEndings("\n")));
         Assert.Equal(0, entries.ExitCode);
         Assert.Equal(Note + "name a shorter one with --week or --from/--to\n2 entries (2027-01-04 .. 2027-06-01)\n", entries.Error.ReplaceLineEndings("\n"));
         Assert.Equal(0, export.ExitCode);

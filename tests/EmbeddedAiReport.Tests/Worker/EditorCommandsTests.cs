@@ -66,7 +66,7 @@ public abstract class EditorCommandsTests : LoopbackTest
         var draft = await ExportAsync("--week", "2020-W20");
 
         Assert.Equal(0, mark.ExitCode);
-        Assert.Contains("1 entries", rejected.Error);
+        Assert.Contains("1 entry (any date)", rejected.Error);
         Assert.Equal(_items.Count - 1, draft.Count);
         Assert.Equal(2, (await Cli("mark", "999999", "--status", "shortlisted")).ExitCode);
     }
@@ -174,6 +174,20 @@ public abstract class EditorCommandsTests : LoopbackTest
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no items", result.Error);
+    }
+
+    [Fact]
+    public async Task ImportIssue_OneItem_CountsInTheSingular()
+    {
+        // One item of the real issue of 2020-05-15, the class stores it: "1 items, 1 new keys, 1 stored entries" was printed.
+        var file = Folder.File("2020-06-01.md");
+        File.WriteAllText(file, "# 嵌入式AI简报 (2020-06-01)\n\n## 业界新闻\n\n"
+            + "- [CUDA 11 Features Revealed | NVIDIA Developer](https://devblogs.nvidia.com/cuda-11-features-revealed/)  \n");
+
+        var result = await Cli("import-issue", file);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"{file}: issue 2020-06-01: 1 item, 1 new key, 1 stored entry marked published", result.Out.Trim());
     }
 
     [Fact]

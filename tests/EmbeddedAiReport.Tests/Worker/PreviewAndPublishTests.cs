@@ -133,7 +133,7 @@ public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
         var badDate = await Cli("publish", "--date", "3 Dec");
 
         Assert.Equal(0, publish.ExitCode);
-        Assert.StartsWith("published issue 2026-11-30 (2026-11-30 .. 2026-11-30): 1 items", publish.Out);
+        Assert.StartsWith("published issue 2026-11-30 (2026-11-30 .. 2026-11-30): 1 item, ", publish.Out);
         Assert.Equal(("2026-12-01", "2026-12-03", 1), (next.From, next.To, next.Titles.Count));
         Assert.Equal(2, early.ExitCode);
         Assert.Contains("before the window's first day 2026-12-07", early.Error);

@@ -43,6 +43,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             var snapshot = config.Current;
             var health = (await store.ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
             var state = await ReadOrRebuildAsync(scheduler, now, health.Values.Max(h => h.LastPoll), cancellationToken);
+            if (Clustered) await WarnOfAnotherSourcesFileAsync(scheduler, snapshot, state, now, cancellationToken);
             await ReconcileAsync(scheduler, snapshot, state, health, now, cancellationToken);
             var missedExport = await ScheduleSystemJobsAsync(scheduler, state, now, cancellationToken);
             await CatchUpAsync(scheduler, snapshot, health, now, cancellationToken);
@@ -124,6 +125,28 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             JobStoreRecreated(ex.GetBaseException().Message);
             await tables.RecreateAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Says when a daemon that is checking in on the shared database left other source schedules than this daemon's
+    /// sources.json gives: it runs with another copy (an older one, or one edited there), and this start is about to put
+    /// back what that daemon's edit changed or removed. Edits made while every daemon was down are not said: none is running.
+    /// </summary>
+    private async Task WarnOfAnotherSourcesFileAsync(IScheduler scheduler, ConfigSnapshot snapshot, StoredSchedules state, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var stored = state.Schedules(SourcesGroup);
+        if (stored.Count == 0) return;   // a new or rebuilt job store: nothing to differ from
+        var enabled = snapshot.Sources.Where(s => s.Enabled).ToDictionary(s => s.Id, s => s.Schedule, StringComparer.Ordinal);
+        var differences = enabled.Where(s => !stored.ContainsKey(s.Key)).Select(s => $"'{s.Key}' scheduled here only")
+            .Concat(enabled.Where(s => stored.GetValueOrDefault(s.Key) is { } other && other != s.Value).Select(s => $"'{s.Key}' {stored[s.Key]} there, {s.Value} here"))
+            .Concat(stored.Keys.Where(id => !enabled.ContainsKey(id)).Select(id => $"'{id}' not scheduled here"))
+            .Order(StringComparer.Ordinal).ToList();
+        if (differences.Count == 0) return;
+        // A node is alive while it checks in (JobStore.cs: taken for dead after twice the interval without one).
+        var others = await tables.OtherInstancesAsync(scheduler.SchedulerInstanceId, now - 2 * config.Storage.ClusterCheckinInterval, cancellationToken);
+        if (others.Count == 0) return;
+        AnotherSourcesFile(string.Join(", ", others.Select(o => o.Instance)), string.Join("; ", differences));
     }
 
     /// <summary>
@@ -228,6 +251,11 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Scheduled {JobId} ({Schedule})")]
     private partial void Scheduled(string jobId, string schedule);
+
+    [LoggerMessage(EventId = 4123, Level = LogLevel.Warning, Message = "Another daemon on this database ({Instances}) runs with another sources.json: "
+        + "{Differences}; this start applies this daemon's copy to the shared schedules. Give every daemon on the database the same sources.json: "
+        + "each applies its own when it starts or reloads the file, and a poll runs with the copy of the daemon that takes it")]
+    private partial void AnotherSourcesFile(string instances, string differences);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Schedules: {Rescheduled} source(s) (re)scheduled, {Unchanged} unchanged, {Removed} removed")]
     private partial void Reconciled(int rescheduled, int unchanged, int removed);

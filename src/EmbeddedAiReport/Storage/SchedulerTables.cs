@@ -2,7 +2,7 @@ using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
-/// <summary>The Quartz job-store tables (migration <c>0008_quartz</c>): a health check, a rebuild, and the next fire times.</summary>
+/// <summary>The Quartz job-store tables (migration <c>0008_quartz</c>): a health check, a rebuild, the next fire times and the other daemons checking in.</summary>
 /// <remarks>
 /// The scheduler owns these tables; this class only reads them for <c>sources</c> (next scheduled poll) and rebuilds
 /// them when they are unusable, so a corrupt job store costs the schedules (rebuilt from sources.json), never the daemon.
@@ -72,6 +72,31 @@ public sealed class SchedulerTables(ReportDatabase database)
         catch (DbException)
         {
             // A damaged job store shows no next poll; the daemon rebuilds it on its next start.
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The other scheduler instances (daemons of a clustered job store) that checked in at or after <paramref name="since"/>,
+    /// by instance id, with their last check-in; empty when there are none or the table cannot be read.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Instance, DateTimeOffset LastCheckin)>> OtherInstancesAsync(string self, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var result = new List<(string, DateTimeOffset)>();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT INSTANCE_NAME, LAST_CHECKIN_TIME FROM {Prefix}SCHEDULER_STATE WHERE INSTANCE_NAME <> @self AND LAST_CHECKIN_TIME >= @since ORDER BY INSTANCE_NAME";
+        command.AddParameter("@self", self);
+        command.AddParameter("@since", since.UtcTicks);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                result.Add((reader.GetString(0), new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero)));
+        }
+        catch (DbException)
+        {
+            // A damaged job store is rebuilt at start; it names no other daemon.
         }
         return result;
     }

@@ -146,6 +146,50 @@ public abstract class DowntimeTests : LoopbackTest
         Assert.Equal(2, NextFireTimes().Count);
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(16, false)]   // no check-in for more than twice Storage:ClusterCheckinInterval (7.5 s): taken for dead, as Quartz does
+    public async Task Start_WithAnotherSourcesFileThanARunningDaemonApplied_SaysSoOnPostgres(int checkinAgeSeconds, bool running)
+    {
+        // The soak's two daemons: one had disabled a source by a hot edit, the other restarted with its older copy and put the
+        // source back without a word. Here the stored schedules are those of the first start, and another daemon checks in.
+        var config = Folder.ConfigWithSources(Sources(Server, ("hourly-feed", "1h"), ("daily-feed", "0 0 12 * * ?"), ("weekly-feed", "7d")));
+        Daemon.Prepare(_database.Configure(config));
+        var database = _database.SqlitePath;
+        var clock = new FakeTimeProvider(Friday);
+        await using (var first = Daemon.Start(config, database, clock))
+        {
+            foreach (var id in new[] { "hourly-feed", "daily-feed", "weekly-feed" }) await first.WaitForAsync(2001, id);
+            await first.StopAsync();
+        }
+        clock.Advance(TimeSpan.FromMinutes(1));
+        using (var connection = DatabaseProbe.Open(_database, readOnly: false))
+        using (var command = connection.CreateCommand())
+        {
+            // Quartz's row of a daemon checking in: its last check-in in UTC ticks, its interval in milliseconds.
+            command.CommandText = "INSERT INTO QRTZ_SCHEDULER_STATE (SCHED_NAME, INSTANCE_NAME, LAST_CHECKIN_TIME, CHECKIN_INTERVAL) "
+                + $"VALUES ('EmbeddedAiReport', 'other-host1764000000000', {clock.GetUtcNow().AddSeconds(-checkinAgeSeconds).UtcTicks}, 7500)";
+            command.ExecuteNonQuery();
+        }
+        SqlitePools.Clear(database);
+        Server.MapFile("new-feed.xml", Encoding.UTF8.GetBytes(FaultFeeds.Rss("")));
+        File.WriteAllText(Path.Combine(config, "sources.json"), Sources(Server, ("hourly-feed", "2h"), ("daily-feed", "0 0 12 * * ?"), ("new-feed", "1h")));
+
+        await using var second = Daemon.Start(config, database, clock);
+        var applied = await second.WaitForAsync(4102);
+        await second.StopAsync();
+
+        var warnings = second.Logs.Lines.Where(l => l.EventId == 4123).Select(l => l.Message).ToList();
+        if (running && _database.Provider == StorageProvider.Postgres)
+            Assert.Equal(["Another daemon on this database (other-host1764000000000) runs with another sources.json: 'hourly-feed' 1h there, 2h here; "
+                + "'new-feed' scheduled here only; 'weekly-feed' not scheduled here; this start applies this daemon's copy to the shared schedules. "
+                + "Give every daemon on the database the same sources.json: each applies its own when it starts or reloads the file, and a poll "
+                + "runs with the copy of the daemon that takes it"], warnings);
+        else
+            Assert.Empty(warnings);   // SQLite has one daemon; a dead one's copy is not running
+        Assert.Equal("Schedules: 2 source(s) (re)scheduled, 1 unchanged, 1 removed", applied);
+    }
+
     [Fact]
     public async Task Start_AfterTheClockMovedBackwards_RebuildsTheSchedulesFromNow()
     {

@@ -146,6 +146,25 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
             scheduled.Warning);
     }
 
+    // Some accounts failing alike while others are read: the warning says the cause once with the requests counted, as a
+    // failing source's error does (Poll_SeveralReposOnAHostThatIsDown_…); each account keeps its own line in its health.
+    [Fact]
+    public async Task Poll_AMirrorWithTwoAccountsFailingAlike_WarnsOfTheCauseOnceWithTheRequestsCounted()
+    {
+        Server.MapFile("feeds/alive.rss", FaultFeeds.Healthy(2, "alive"));
+        var source = Services.Sources($$"""
+            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "accounts": ["alive", "dead", "gone"], "allowPrivateNetwork": true}]}
+            """).Single();
+
+        var result = await Services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+        var accounts = await Services.Get<SourceStore>().GetRequestHealthAsync("mirror", CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Equal($"2 of 3 requests failing: {Server.Url("feeds/dead.rss")} and 1 more request(s): HTTP 404 Not Found (check the URL: the feed may have moved or been removed)",
+            result.Warning);
+        Assert.Equal($"{Server.Url("feeds/gone.rss")}: HTTP 404 Not Found (check the URL: the feed may have moved or been removed)", accounts["gone"].Error);
+    }
+
     [Fact]
     public void Time_ForDisplay_IsInTheDraftZoneWithItsOffset()
     {

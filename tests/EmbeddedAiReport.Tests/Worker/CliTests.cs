@@ -286,6 +286,7 @@ public sealed class CliTests : IDisposable
     // Whole numbers past their type's range (Int32: 2147483647, Int64: 9223372036854775807) or none at all.
     [InlineData("--position: '99999999999' is more than the largest value taken, 2147483647", "move", "1", "--position", "99999999999")]
     [InlineData("--position: '-99999999999' is less than the smallest value taken, -2147483648", "move", "1", "--position", "-99999999999")]
+    [InlineData("--position: '+99999999999' is more than the largest value taken, 2147483647", "move", "1", "--position", "+99999999999")]
     [InlineData("ID: '99999999999999999999' is more than the largest value taken, 9223372036854775807", "mark", "5", "99999999999999999999", "--status", "rejected")]
     [InlineData("ID: '９' is not a whole number", "edit", "９", "--title", "x")]
     [InlineData("--limit: 'ten' is not a whole number", "entries", "--limit", "ten")]

@@ -111,6 +111,40 @@ public sealed class ConfigWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task APartThatThrew_PutBackAsItRuns_IsSaidToBeBack()
+    {
+        // As a part with problems (ABadTemplatePutBackAsItRuns_SaysTheProblemIsGone): once sources.json is again as the daemon
+        // runs it, the last line about it is not the failure (4122) of a change that is gone. Here reading a source of the
+        // kind "faulty" throws, a fault of the code rather than a problem of the file.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var loaded = LoadedConfig.Load(config, null, Task.FromResult<IReadOnlyList<ISourceKind>>([new FaultyKind()]));
+        Assert.Empty(loaded.Problems);
+        using var watcher = Watcher(loaded);
+        var sources = Path.Combine(config, LoadedConfig.SourcesFile);
+        var running = await File.ReadAllTextAsync(sources);
+
+        await File.WriteAllTextAsync(sources, """{"sources": [{"id": "f", "kind": "faulty"}]}""");
+        var failed = await watcher.ReloadAsync(CancellationToken.None);
+        await File.WriteAllTextAsync(sources, running);
+        var back = await watcher.ReloadAsync(CancellationToken.None);
+
+        Assert.Equal("faulty kind", Assert.Single(failed.Failures).Exception.Message);
+        Assert.Equal([typeof(IReadOnlyList<SourceDefinition>)], back.Restored);
+        Assert.Equal("sources.json is back as the daemon runs it: its problems are gone", Assert.Single(_logs.Lines, l => l.EventId == 4121).Message);
+    }
+
+    // A source kind whose check of a source throws.
+    private sealed class FaultyKind : ISourceKind
+    {
+        public string Kind => "faulty";
+        public IReadOnlyCollection<string> Fields => [];
+        public string DefaultSection => "news";
+        public IEnumerable<string> Validate(SourceDefinition source) => throw new InvalidOperationException("faulty kind");
+        public IReadOnlyList<SourceRequest> Requests(SourceDefinition source) => throw new NotSupportedException();
+        public ParseOutcome Parse(FetchedDocument document, SourceDefinition source, SourceRequest request) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public async Task ChangesTheFileSystemWatcherLost_AreReloaded()
     {
         // FileSystemWatcher raises Error when its buffer overflowed: the changes in it are lost. Here tags.json changes while

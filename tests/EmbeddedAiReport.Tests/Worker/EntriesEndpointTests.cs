@@ -62,6 +62,7 @@ public sealed class EntriesEndpointTests : LoopbackTest
     [InlineData("from=0001-01-01&to=2020-11-23", "from", "from 0001-01-01: dates run from 1990-01-01 to 9998-12-31", "YYYY-MM-DD")]
     [InlineData("limit=-1", "limit", "limit: '-1' is not a number of entries (0 lists them all)", "0")]
     [InlineData("limit=ten", "limit", "limit: 'ten' is not a number of entries", "N")]
+    [InlineData("limit=", "limit", "limit: '' is not a number of entries (0 lists them all)", "N")]
     [InlineData("limit=99999999999", "limit", "limit: '99999999999' is more than the largest limit taken, 2147483647 (0 lists them all)", "N")]
     public async Task Get_UnknownValue_Is400NamingTheParameterAndWhatItAccepts(string query, string parameter, string detail, string? accepted)
     {

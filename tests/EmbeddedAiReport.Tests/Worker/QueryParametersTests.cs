@@ -81,6 +81,29 @@ public sealed partial class QueryParametersTests
         Assert.Equal(detail, body.GetProperty("detail").GetString());
     }
 
+    // ASP.NET Core reads a query's names ignoring case, so /entries reads ?WEEK= as its week: the name is not refused as
+    // unknown, and with ?week= beside it the parameter is given twice.
+    [Fact]
+    public async Task Entries_AParameterNamedInOtherCase_IsReadAsThatParameter()
+    {
+        using var folder = new TempDirectory();
+        var loaded = await ConfigAsync(folder);
+
+        var answers = await DaemonApplication.WithClientAsync(loaded, async (_, http) =>
+        {
+            var answers = new List<string>();
+            foreach (var query in new[] { "entries?WEEK=2020-W20", "entries?week=2020-W20&Week=2020-W21" })
+            {
+                using var response = await http.GetAsync(query);
+                var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                answers.Add($"{(int)response.StatusCode} {(body.TryGetProperty("detail", out var detail) ? detail.GetString() : body.GetProperty("week").GetString())}");
+            }
+            return answers;
+        });
+
+        Assert.Equal(["200 2020-W20", "400 week: given 2 times; give it once"], answers);
+    }
+
     // A config of no sources and its database, made by a poll as the daemon finds it.
     private static async Task<LoadedConfig> ConfigAsync(TempDirectory folder)
     {

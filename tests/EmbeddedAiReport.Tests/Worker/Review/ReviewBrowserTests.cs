@@ -135,6 +135,39 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task EditSummary_TheOtherEditorAlsoRetitled_TheSecondKeepsOnlyTheFieldTheyChanged()
+    {
+        // Only the fields the second editor changed wait with their text after the 409: the title they left alone shows the
+        // first editor's new title, so saving again keeps it rather than putting back the title their page first showed.
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        const string firstTitle = "骁龙875规格曝光（编辑甲改题）";
+        const string firstSummary = "骁龙875：5nm、X60基带（编辑甲）";
+        const string second = "高通骁龙875将采用台积电5nm工艺，集成X60基带（编辑乙）";
+        var a = await OpenAsync();
+        var b = await OpenAsync();
+        var id = _site.IdOf(original);
+
+        await Entry(a, id).Locator("details.edit > summary").ClickAsync();
+        await Entry(a, id).Locator("input[name=title]").FillAsync(firstTitle);
+        await Entry(a, id).Locator("textarea[name=summary]").FillAsync(firstSummary);
+        await Entry(a, id).Locator("button[value=edit]").ClickAsync();
+        await ActionsDoneAsync(a, 1);
+        await Entry(b, id).Locator("details.edit > summary").ClickAsync();
+        await Entry(b, id).Locator("textarea[name=summary]").FillAsync(second);
+        await Entry(b, id).Locator("button[value=edit]").ClickAsync();
+        await ActionsDoneAsync(b, 1);
+
+        await Expect(Entry(b, id).Locator("textarea[name=summary]")).ToHaveValueAsync(second);
+        await Expect(Entry(b, id).Locator("input[name=title]")).ToHaveValueAsync(firstTitle);
+
+        await Entry(b, id).Locator("button[value=edit]").ClickAsync();
+        await ActionsDoneAsync(b, 2);
+        var export = await _site.ExportAsync();
+        Assert.Contains(firstTitle, export);
+        Assert.Contains($"摘要：{second}", export);
+    }
+
+    [Fact]
     public async Task Reorder_FirstNewsItemDown_SwapsTheFirstTwoInTheDraft()
     {
         var page = await OpenAsync();

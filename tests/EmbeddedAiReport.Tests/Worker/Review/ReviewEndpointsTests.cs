@@ -172,6 +172,9 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(WebUtility.HtmlEncode($"{covered}; nothing was published: reload the page"), StatusLine().Match(shownPage).Groups[1].Value);
         Assert.Equal(HttpStatusCode.SeeOther, mark.StatusCode);
         Assert.Contains(Uri.EscapeDataString("nothing was changed: reload the page"), mark.Headers.Location!.OriginalString);
+        // To the current week's page, without the entry's anchor: the entry is of a window that page may not show.
+        Assert.StartsWith("/review?msg=", mark.Headers.Location!.OriginalString);
+        Assert.DoesNotContain('#', mark.Headers.Location!.OriginalString);
         Assert.Equal("2020-05-20\n2020-04-26\n", issues.Out.ReplaceLineEndings("\n"));
     }
 
@@ -324,6 +327,7 @@ public sealed partial class ReviewEndpointsTests
         var last = await ActAsync($"{id}", ("action", "position"), ("position", "2147483647"));
         var down = await ActAsync($"{id}", ("action", "down"), ("place", "2147483647"));
         var position = await ActAsync($"{id}", ("action", "position"), ("position", "99999999999"));
+        var zero = await ActAsync($"{id}", ("action", "position"), ("position", "0"));   // below the range: places run from 1, as --position's
         var longId = await ActAsync("99999999999999999999", ("action", "rejected"));
         var noId = await ActAsync("abc", ("action", "rejected"));
 
@@ -332,6 +336,7 @@ public sealed partial class ReviewEndpointsTests
         Assert.NotEqual("", count);
         Assert.Equal((HttpStatusCode.OK, $"{id}: place {count} of {count} in its section"), down);
         Assert.Equal((HttpStatusCode.BadRequest, "position: '99999999999' is past the last place taken, 2147483647 (a place past the section's end puts the item last)"), position);
+        Assert.Equal((HttpStatusCode.BadRequest, "position: a place from 1 on is required"), zero);
         Assert.Equal((HttpStatusCode.NotFound, "no entry with id 99999999999999999999: ids run to 9223372036854775807"), longId);
         Assert.Equal((HttpStatusCode.NotFound, "'abc' is not an entry id, a number such as 42"), noId);
     }

@@ -1,4 +1,5 @@
 using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -241,6 +242,87 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         Assert.Equal("candidate", afterUndo);
         Assert.Equal("candidate", _site.StatusOf(firstId));
         await AssertPreviewIsTheExportAsync(page);
+    }
+
+    [Fact]
+    public async Task EditTitle_EnterInTheTitleField_SavesTheTitle_NotTheFormsFirstButton()
+    {
+        // Enter in a text field submits its form with the form's first button: the title shared a form with Shortlist, so an
+        // editor who typed a title and pressed Enter shortlisted the entry and saved nothing.
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        const string edited = "骁龙875规格曝光：5nm、X60基带";
+        var page = await OpenAsync();
+        var id = _site.IdOf(original);
+        var entry = Entry(page, id);
+
+        await entry.Locator("details.edit > summary").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");             // opens the edit form
+        await entry.Locator("input[name=title]").FillAsync(edited);
+        await entry.Locator("input[name=title]").PressAsync("Enter");
+        await ActionsDoneAsync(page, 1);
+
+        await Expect(page.Locator("#status")).ToHaveTextAsync($"{id}: title saved");
+        Assert.Equal("candidate", _site.StatusOf(id));
+        Assert.Contains($"- [{edited} | 智东西]", await _site.ExportAsync());
+    }
+
+    [Fact]
+    public async Task Keyboard_EnterOnAnEntrysButton_TheFocusStaysOnThatEntryAfterTheListIsReRead()
+    {
+        // The script replaces the list after an action: the focused button went with it and the next Tab started at the top
+        // of the page. The focus now stays on the entry: on the same control, or on the one now in its place.
+        var page = await OpenAsync();
+        var id = _site.IdOf("CUDA 11 Features Revealed");
+        const string focused = "() => { const e = document.activeElement; const row = e.closest('article.entry'); return row ? `${row.id} ${e.tagName} ${e.value ?? ''}` : e.tagName; }";
+
+        await Entry(page, id).Locator(":scope > form button[value=rejected]").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await ActionsDoneAsync(page, 1);
+        var afterReject = await page.EvaluateAsync<string>(focused);
+        await page.Keyboard.PressAsync("Enter");              // Reset, now where Reject was: the reject is undone
+        await ActionsDoneAsync(page, 2);
+        var news = page.Locator("#sec-news > article.entry.in");
+        var first = await news.Nth(0).GetAttributeAsync("data-id");
+        await news.Nth(0).Locator(":scope > form button[value=down]").FocusAsync();
+        await page.Keyboard.PressAsync(" ");
+        await ActionsDoneAsync(page, 3);
+        var afterDown = await page.EvaluateAsync<string>(focused);
+        await page.Keyboard.PressAsync(" ");                  // down again: the same item goes on to third
+        await ActionsDoneAsync(page, 4);
+
+        Assert.Equal($"e{id} BUTTON candidate", afterReject);
+        Assert.Equal("candidate", _site.StatusOf(id));
+        Assert.Equal($"e{first} BUTTON down", afterDown);
+        await Expect(news.Nth(2)).ToHaveAttributeAsync("data-id", first!);
+        Assert.Equal($"e{first} BUTTON down", await page.EvaluateAsync<string>(focused));
+    }
+
+    [Fact]
+    public async Task Publish_SinceLast_TheRefreshedPageIsTheCurrentWeeksUnderItsOwnHeading()
+    {
+        // README: once an issue covers today, /review/since-last has no window and shows the current week, saying why. The
+        // script's refresh after Publish swapped in that week's list under the old "since the last issue (…)" heading, its
+        // next actions still naming since-last.
+        await using var site = await ReviewSite.StartAsync(clock: new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8))));
+        Assert.Equal(0, (await site.CliAsync("import-issue", Path.Combine(Fixtures.Root, "corpus", "2020-04-26.md"))).ExitCode);
+        var page = await chromium.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.GotoAsync(new Uri(site.BaseUri, "review/since-last").ToString());
+        await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
+        await Expect(page.Locator("h1 .week")).ToHaveTextAsync("since the last issue (2020-04-27 .. 2020-05-20)");
+
+        await page.Locator("form.publish button").ClickAsync();
+        await ActionsDoneAsync(page, 1);
+
+        await Expect(page.Locator("h1 .week")).ToHaveTextAsync("2020-W21");
+        await Expect(page.Locator("header .dates")).ToHaveTextAsync("2020-05-18 .. 2020-05-24");
+        await Expect(page.Locator("#status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(
+            @"^published issue 2020-05-20 \(2020-04-27 \.\. 2020-05-20\): \d+ items, .*; since-last: no entries since the last issue yet: .*\(the next window starts 2020-05-21\)$"));
+        Assert.Equal("2020-W21", await page.EvaluateAsync<string>("() => document.body.dataset.week"));
+        Assert.Equal("/review/2020-W21/publish", await page.Locator("form.publish").GetAttributeAsync("action"));
+        Assert.Equal("/review", new Uri(page.Url).AbsolutePath);
+        Assert.Equal("2020-05-20\n2020-04-26\n", (await site.CliAsync("issue")).Out.ReplaceLineEndings("\n"));
     }
 
     [Fact]

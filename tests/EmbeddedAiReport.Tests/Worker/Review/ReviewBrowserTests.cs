@@ -326,6 +326,69 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task Page_WithARejectedEntry_EveryTextHasTheContrastWcagAsksFor()
+    {
+        // WCAG 1.4.3 (axe's color-contrast): 4.5:1 for text, 3:1 from 24px or 18.66px bold. Rejected entries were faded with
+        // opacity .6, which took their grey lines to about 2.6:1 and their titles and buttons below 4.5:1.
+        var id = _site.IdOf("CUDA 11 Features Revealed");
+        Assert.Equal(0, (await _site.CliAsync("mark", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--status", "rejected")).ExitCode);
+        var page = await OpenAsync();
+        await Expect(Entry(page, id)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bstatus-rejected\b"));
+
+        var low = await page.EvaluateAsync<string[]>(LowContrast);
+
+        Assert.True(low.Length == 0, string.Join("\n", low.Take(10)));
+    }
+
+    [Fact]
+    public async Task Page_ASectionLinkFollowedByKeyboard_PutsTheSectionBelowTheStickyCountsNotUnderThem()
+    {
+        // The counts bar stays at the top of the window: a section (or a control the focus moves to) scrolled to the top
+        // was hidden under it (WCAG 2.4.11, focus not obscured).
+        var page = await OpenAsync();
+
+        await page.Locator("#counts a[href='#sec-papers']").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("() => location.hash === '#sec-papers'");
+        var tops = await page.EvaluateAsync<double[]>(
+            "() => [document.querySelector('#sec-papers h2').getBoundingClientRect().top, document.getElementById('counts').getBoundingClientRect().bottom]");
+        var (heading, bar) = (tops[0], tops[1]);
+
+        Assert.True(await page.EvaluateAsync<bool>("() => window.scrollY > 0"), "the page did not scroll");
+        Assert.True(heading >= bar, $"the heading's top {heading} is under the counts bar, which ends at {bar}");
+    }
+
+    // Each element with text of its own whose colour, over the backgrounds behind it and faded by its ancestors' opacity, has
+    // less contrast than WCAG 1.4.3 asks for (relative luminance and contrast ratio as WCAG 2 defines them).
+    private const string LowContrast = """
+        () => {
+          const rgba = (text) => {
+            const parts = (text.match(/rgba?\(([^)]+)\)/)?.[1] ?? '0 0 0 0').split(/[\s,\/]+/).filter(Boolean).map(Number);
+            return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+          };
+          const over = (top, below) => [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3])).concat(1);
+          const chain = (element) => { const all = []; for (let e = element; e; e = e.parentElement) all.push(e); return all; };
+          const luminance = (color) => color.slice(0, 3).map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+          const low = [];
+          for (const element of document.querySelectorAll('body *')) {
+            const own = Array.from(element.childNodes).some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+            if (!own || element.getClientRects().length === 0) continue;
+            const style = getComputedStyle(element);
+            const back = chain(element).reverse().reduce((below, e) => over(rgba(getComputedStyle(e).backgroundColor), below), [255, 255, 255, 1]);
+            const fore = rgba(style.color);
+            fore[3] *= chain(element).reduce((product, e) => product * Number(getComputedStyle(e).opacity), 1);
+            const [light, dark] = [luminance(over(fore, back)), luminance(back)].sort((a, b) => b - a);
+            const ratio = (light + 0.05) / (dark + 0.05);
+            const size = parseFloat(style.fontSize);
+            const needed = size >= 24 || (Number(style.fontWeight) >= 700 && size >= 18.66) ? 3 : 4.5;
+            if (ratio < needed) low.push(`${ratio.toFixed(2)} ${element.tagName}.${element.className}: ${element.textContent.trim().slice(0, 40)}`);
+          }
+          return low;
+        }
+        """;
+
+    [Fact]
     public async Task Page_OnALaptopAndAPhone_FitsTheScreenRendersChineseAndIsKeptAsAScreenshot()
     {
         var laptop = await OpenAsync();

@@ -17,12 +17,17 @@
   const rows = () => Array.from(document.querySelectorAll('#candidates article.entry'))
     .filter(row => !row.parentElement.closest('details:not([open])'));
 
-  const select = (row) => {
+  // focus: the keyboard's j/k move the focus with the cursor, so that Tab goes on from that entry and a screen reader reads it.
+  const select = (row, focus) => {
     document.querySelectorAll('article.entry.current').forEach(r => r.classList.remove('current'));
     current = row ? row.dataset.id : null;
     if (row) {
       row.classList.add('current');
       row.scrollIntoView({ block: 'nearest' });
+      if (focus) {
+        row.tabIndex = -1;
+        row.focus({ preventScroll: true });
+      }
     }
   };
 
@@ -41,6 +46,8 @@
   // Where the focus is, to find it again after the list is re-read: the entry (or the preview) and the control.
   const focused = () => {
     const control = document.activeElement;
+    // On an entry itself, j/k put it there: it stays with the cursor (s and r move the cursor on to the next entry).
+    if (control?.matches('#candidates article.entry')) return { cursor: true };
     const scope = control?.closest('#candidates article.entry, aside#preview');
     return scope ? { scope: scope.id, identity: identity(control), index: controls(scope).filter(shown).indexOf(control) } : null;
   };
@@ -49,7 +56,12 @@
   // to the same control of the same entry, to the fold it is in now (Save, after the edit form closed), or, when the
   // control went (Reject of an entry now rejected), to the one in its place (Reset).
   const refocus = (was) => {
-    const scope = was && document.activeElement === body ? document.getElementById(was.scope) : null;
+    if (!was || document.activeElement !== body) return;
+    if (was.cursor) {
+      select(current ? document.querySelector(`article.entry[data-id="${current}"]`) : null, true);
+      return;
+    }
+    const scope = document.getElementById(was.scope);
     if (!scope) return;
     const all = controls(scope);
     const same = all.find(control => identity(control) === was.identity);
@@ -154,12 +166,15 @@
 
   document.addEventListener('keydown', (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest('input, textarea, select, [contenteditable]')) return;
+    // An entry reached with Tab is the cursor's: s, r and j/k start from it, not from where the cursor was left.
+    const within = event.target.closest('#candidates article.entry');
+    if (within && within.dataset.id !== current && ['j', 'k', 's', 'r'].includes(event.key)) select(within);
     const list = rows();
     const row = current ? document.querySelector(`article.entry[data-id="${current}"]`) : null;
     const index = row ? list.indexOf(row) : -1;
     switch (event.key) {
-      case 'j': select(list[Math.min(index + 1, list.length - 1)]); break;
-      case 'k': select(list[Math.max(index - 1, 0)]); break;
+      case 'j': select(list[Math.min(index + 1, list.length - 1)], true); break;
+      case 'k': select(list[Math.max(index - 1, 0)], true); break;
       case 's': act(row, 'shortlisted'); break;
       case 'r': act(row, 'rejected'); break;
       case 'u': {

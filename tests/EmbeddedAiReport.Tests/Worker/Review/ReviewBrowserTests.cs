@@ -298,6 +298,31 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task Keyboard_ALetterKeyWithTheFocusInAnEntry_ActsOnThatEntry_AndJkTakeTheFocusAlong()
+    {
+        // The keys acted on the j/k cursor only: an editor who reached an entry with Tab and pressed r rejected the entry
+        // the cursor was left on (or nothing). Now the entry the focus is in is the cursor's, and j/k move the focus with it.
+        var page = await OpenAsync();
+        var rows = page.Locator("#candidates article.entry:not(.member)");
+        var firstId = long.Parse((await rows.Nth(0).GetAttributeAsync("data-id"))!);
+        var thirdId = long.Parse((await rows.Nth(2).GetAttributeAsync("data-id"))!);
+
+        await page.Keyboard.PressAsync("j");                 // the cursor on the first row
+        await Entry(page, thirdId).Locator(":scope > form button[value=shortlisted]").FocusAsync();
+        await page.Keyboard.PressAsync("r");
+        await ActionsDoneAsync(page, 1);
+        var afterReject = (_site.StatusOf(firstId), _site.StatusOf(thirdId));
+        await Entry(page, thirdId).Locator(":scope > form button[value=candidate]").FocusAsync();
+        // The row after it now (a rejected entry goes below its section's quota line).
+        var next = await page.EvaluateAsync<string>($"() => {{ const all = [...document.querySelectorAll('#candidates article.entry:not(.member)')]; return all[all.indexOf(document.getElementById('e{thirdId}')) + 1].dataset.id; }}");
+        await page.Keyboard.PressAsync("j");
+
+        Assert.Equal(("candidate", "rejected"), afterReject);
+        Assert.Equal(next, await page.EvaluateAsync<string>("() => document.activeElement.dataset.id"));
+        await Expect(page.Locator($"article#e{next}")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bcurrent\b"));
+    }
+
+    [Fact]
     public async Task Publish_SinceLast_TheRefreshedPageIsTheCurrentWeeksUnderItsOwnHeading()
     {
         // README: once an issue covers today, /review/since-last has no window and shows the current week, saying why. The

@@ -143,19 +143,19 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw("<option value=\"auto\">(pipeline's choice)</option></select>");
         Button(html, entry.Id, "section", "Move");
         html.Raw("</form>\n");
-        Edit(html, view, row);
+        Edit(html, view, row, action);
     }
 
     // The title and summary in a form of their own: Enter in the title field submits a form with its first button, which was
     // Shortlist while they shared the actions' form. A save refused as stale comes back here with what was typed (view.Kept).
-    private static void Edit(ReviewHtml html, ReviewView view, ReviewRow row)
+    private static void Edit(ReviewHtml html, ReviewView view, ReviewRow row, string action)
     {
         var entry = row.Entry.Entry;
         var kept = view.Kept is { } typed && typed.Id == entry.Id ? typed : null;
         var (title, summary) = (kept?.Title ?? entry.Title, kept?.Summary ?? entry.Summary);
         html.Raw("<details class=\"edit\"").Raw(kept is null ? "" : " open").Raw("><summary").Attr("id", $"a{entry.Id}-form")
             .Attr("aria-labelledby", $"a{entry.Id}-form {TitleId(entry.Id)}").Raw(">Edit</summary>")
-            .Raw("<form method=\"post\" class=\"edit\" data-review").Attr("action", $"/review/{view.Window.Token}/entries/{entry.Id}").Raw(">")
+            .Raw("<form method=\"post\" class=\"edit\" data-review").Attr("action", action).Raw(">")
             .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", view.FormToken).Raw(">")
             // What the page shows, posted back with the fields: a field left as shown is not an edit (ReviewActions).
             .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownTitleField).Attr("value", entry.Title).Raw(">")
@@ -163,9 +163,9 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         // The refusal beside the field it concerns, which takes the focus: the page is the answer to the post, not a redirect to the entry.
         if (kept is not null) html.Raw("<p class=\"notice\"").Attr("id", $"k{entry.Id}").Raw(">").Text(view.Notice).Raw("</p>");
         html.Raw("<label>Title <input name=\"title\"").Attr("value", title).Lang(title);
-        Refused(html, kept, kept?.Title is not null);
+        FocusIfRefused(html, kept, kept?.Title is not null);
         html.Raw(" placeholder=\"empty: the source's title\"></label><label>Summary <textarea name=\"summary\" rows=\"4\"").Lang(summary);
-        Refused(html, kept, kept is { Title: null, Summary: not null });
+        FocusIfRefused(html, kept, kept is { Title: null, Summary: not null });
         html.Raw(" placeholder=\"empty: the source's summary\">").Text(summary).Raw("</textarea></label>");
         Button(html, entry.Id, "edit", "Save");
         if (row.Entry.SourceTitle is { } sourceTitle)
@@ -173,7 +173,8 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw("</form></details>\n");
     }
 
-    private static void Refused(ReviewHtml html, ReviewActions.Typed? kept, bool first)
+    // The first field a refused save changed takes the focus (the page opens there), described by the refusal beside it.
+    private static void FocusIfRefused(ReviewHtml html, ReviewActions.Typed? kept, bool first)
     {
         if (kept is not null && first) html.Raw(" autofocus").Attr("aria-describedby", $"k{kept.Id}");
     }

@@ -48,8 +48,9 @@ internal static class ReviewEndpoints
         return services;
     }
 
-    // The line the daemon sent after a form post (ReviewNotices); the login page's is where to go next.
-    private static readonly QueryParameters PageQuery = new("msg");
+    // The line the daemon sent after a form post (ReviewNotices) and the entry it is about, shown there too; the login
+    // page's is where to go next.
+    private static readonly QueryParameters PageQuery = new("msg", "at");
 
     public static void Map(WebApplication app)
     {
@@ -92,7 +93,9 @@ internal static class ReviewEndpoints
         var token = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
         // Only a line the daemon sent (ReviewNotices): a crafted link's text is not shown under the banner.
         var notice = refused?.Message ?? services.GetRequiredService<ReviewNotices>().Shown(http.Request.Query["msg"].FirstOrDefault());
-        var view = new ReviewView(window, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice, refused?.Kept);
+        // The entry a form post acted on, where the editor lands (#e42): its line is shown there, not only at the top.
+        var at = refused is null && notice is not null ? RequestNumber.Parse<long>(http.Request.Query["at"].ToString(), out _) : null;
+        var view = new ReviewView(window, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice, refused?.Kept, at);
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view), refused?.Status ?? StatusCodes.Status200OK);
     }
 
@@ -127,7 +130,7 @@ internal static class ReviewEndpoints
     private static IResult Reply(HttpContext http, string? window, long? id, ReviewActions.Outcome outcome)
     {
         if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), EndpointJson.Options.For<ActionReply>(), statusCode: outcome.Status);
-        var anchor = id is { } entry && window is not null ? $"#e{entry}" : "";
+        var anchor = id is { } entry && window is not null ? $"&at={entry}#e{entry}" : "";
         var message = http.RequestServices.GetRequiredService<ReviewNotices>().Sent(outcome.Message);
         var page = window is null ? "/review" : $"/review/{Uri.EscapeDataString(window)}";
         http.Response.Headers.Location = $"{page}?msg={Uri.EscapeDataString(message)}{anchor}";

@@ -97,7 +97,10 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         if (row.Entry.IsEdited) html.Raw(" <span class=\"badge edited\" title=\"edited by the editor\">edited</span>");
         if (entry.IsLateArrival)
             html.Raw(" <span class=\"badge late\" title=\"dated inside an issue that was already published when it was first seen: moved into the next window\">late arrival</span>");
-        html.Raw($"</{heading}>\n<div class=\"meta\"><span class=\"account\"").Lang(entry.Account).Raw(">").Text(entry.Account ?? entry.SourceId).Raw("</span> · <time>")
+        html.Raw($"</{heading}>\n");
+        // After a form post without the script the page opens here (#e42): the line about this entry is where the editor is.
+        if (view.NoticeAt == entry.Id) html.Raw("<p class=\"said\">").Text(view.Notice).Raw("</p>\n");
+        html.Raw("<div class=\"meta\"><span class=\"account\"").Lang(entry.Account).Raw(">").Text(entry.Account ?? entry.SourceId).Raw("</span> · <time>")
             .Text(TimeZoneInfo.ConvertTime(entry.Published ?? entry.FirstSeen, config.Draft.Zone()).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
             .Raw("</time> · <span class=\"score\">score ").Text(entry.Score.ToString("0.00", CultureInfo.InvariantCulture)).Raw("</span> · <span class=\"status\">")
             .Text(entry.Status).Raw("</span>");
@@ -109,8 +112,8 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         if (view.CanWrite && entry.Status != "published" && row.Entry.CoveredBy is null) Actions(html, view, row);
         if (row.Members.Count > 0)
         {
-            // Open when a member's edit was refused and waits in its form (view.Kept).
-            html.Raw("<details class=\"members\"").Raw(row.Members.Any(m => m.Entry.Entry.Id == view.Kept?.Id) ? " open" : "").Raw("><summary>").Text($"{row.Members.Count} more in this story").Raw("</summary>\n");
+            // Open when a member is where the page opens: its refused edit waits in its form (view.Kept), or its line is shown.
+            html.Raw("<details class=\"members\"").Raw(row.Members.Any(m => m.Entry.Entry.Id == view.Kept?.Id || m.Entry.Entry.Id == view.NoticeAt) ? " open" : "").Raw("><summary>").Text($"{row.Members.Count} more in this story").Raw("</summary>\n");
             foreach (var m in row.Members) Row(html, view, m, member: true);
             html.Raw("</details>\n");
         }

@@ -497,7 +497,7 @@ public sealed partial class ReviewEndpointsTests
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Contains("- [CUDA 11 新特性一览 | NVIDIA Developer](https://devblogs.nvidia.com/cuda-11-features-revealed/)  \n摘要：The source's new summary.  \n", draft);
-        Assert.EndsWith("msg=" + Uri.EscapeDataString($"{id}: title saved") + $"#e{id}", response.Headers.Location!.OriginalString);
+        Assert.EndsWith("msg=" + Uri.EscapeDataString($"{id}: title saved") + $"&at={id}#e{id}", response.Headers.Location!.OriginalString);
     }
 
     [Fact]
@@ -668,6 +668,28 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal($$"""{"ok":true,"message":"{{id}}: shortlisted"}""", await json.Content.ReadAsStringAsync());
         Assert.Equal("shortlisted", site.StatusOf(id));
         Assert.Contains("msg=no%20entry%20with%20id%20999999", unknown.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Action_WithoutTheScript_LandsAtTheEntryWithItsLineThere()
+    {
+        // A plain form post is sent back to its entry (#e42), but its line was only in the status line at the top of the
+        // page: scrolled out of sight where the editor lands, and not read by a screen reader that starts at the entry.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+
+        var plain = await http.SendAsync(Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, await FormTokenAsync(http)), ("action", "rejected")));
+        var location = plain.Headers.Location!.OriginalString;
+        var page = Parse(await http.GetStringAsync(location.TrimStart('/')));
+        var crafted = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}?msg={Uri.EscapeDataString("Published. Now log in at evil.example")}&at={id}"));
+
+        Assert.Equal($"/review/{ReviewSite.Week}?msg={Uri.EscapeDataString($"{id}: rejected")}&at={id}#e{id}", location);
+        Assert.Equal($"{id}: rejected", page.GetElementById("status")!.TextContent);
+        Assert.Equal($"{id}: rejected", page.QuerySelector($"#e{id} > .said")!.TextContent);
+        Assert.Single(page.QuerySelectorAll(".said"));
+        Assert.Empty(crafted.QuerySelectorAll(".said"));
+        Assert.DoesNotContain("evil.example", crafted.DocumentElement.OuterHtml);
     }
 
     [Theory]
@@ -1120,7 +1142,7 @@ public sealed partial class ReviewEndpointsTests
         Assert.Contains(message, form.TextContent);
         Assert.Contains($"摘要：{first}", afterRefused);
         Assert.Equal(HttpStatusCode.SeeOther, again.StatusCode);
-        Assert.EndsWith("msg=" + Uri.EscapeDataString($"{id}: summary saved") + $"#e{id}", again.Headers.Location!.OriginalString);
+        Assert.EndsWith("msg=" + Uri.EscapeDataString($"{id}: summary saved") + $"&at={id}#e{id}", again.Headers.Location!.OriginalString);
         Assert.Contains("摘要：高通骁龙875将采用台积电5nm工艺，集成X60基带（编辑乙，写了很久）", await site.ExportAsync());
     }
 

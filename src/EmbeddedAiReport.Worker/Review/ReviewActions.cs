@@ -13,11 +13,17 @@ namespace EmbeddedAiReport.Worker.Review;
 internal sealed class ReviewActions(EntryStore entries, EditorStore editor, StoryAssigner stories, DraftReview review, IssuePublisher publisher,
     LoadedConfig config, ModelRetraining retraining, ILogger<ReviewActions> logger)
 {
-    /// <summary>The outcome of an action: an HTTP status and a line for the editor.</summary>
-    public sealed record Outcome(int Status, string Message)
+    /// <summary>The outcome of an action: an HTTP status and a line for the editor; for an edit refused as stale, what was typed.</summary>
+    public sealed record Outcome(int Status, string Message, Typed? Kept = null)
     {
         public bool Ok => Status < 300;
     }
+
+    /// <summary>
+    /// The fields an editor changed in an edit that was refused because the text changed since the page showed it (409): the
+    /// page shows them again in the entry's form, to be checked against the text as it is now and saved again (null: not changed).
+    /// </summary>
+    public sealed record Typed(long Id, string? Title, string? Summary);
 
     /// <summary>Applies the form's <c>action</c> to the entry the path names (<paramref name="idText"/>) within the draft of <paramref name="window"/>.</summary>
     public async Task<Outcome> ApplyAsync(Http.PathWindow window, string idText, IFormCollection form, CancellationToken cancellationToken)
@@ -97,7 +103,7 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         }
         var (found, stale) = await editor.SetTextAsync(id, title, summary, cancellationToken, Stale);
         if (!found) return NoEntry(id);
-        if (stale is not null) return new Outcome(StatusCodes.Status409Conflict, stale);
+        if (stale is not null) return new Outcome(StatusCodes.Status409Conflict, stale, new Typed(id, title, summary));
         return Done((title, summary) switch
         {
             (null, null) => $"{id}: nothing changed",

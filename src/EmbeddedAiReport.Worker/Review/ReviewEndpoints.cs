@@ -48,8 +48,9 @@ internal static class ReviewEndpoints
         return services;
     }
 
-    // The line the daemon sent after a form post (ReviewNotices); the login page's is where to go next.
-    private static readonly QueryParameters PageQuery = new("msg");
+    // The line the daemon sent after a form post (ReviewNotices) and the entry it is about, shown there too; the login
+    // page's is where to go next.
+    private static readonly QueryParameters PageQuery = new("msg", "at");
 
     public static void Map(WebApplication app)
     {
@@ -60,10 +61,12 @@ internal static class ReviewEndpoints
         {
             var (named, problem, status) = await PathWindow.ResolveAsync(window, http.RequestServices, ct);
             if (named is not null) return await PageAsync(http, named, ct);
-            // No issue yet, or nothing since the last one (the page links here from every week): the current week, saying so.
-            return status == StatusCodes.Status404NotFound
-                ? Results.Redirect($"/review?msg={Uri.EscapeDataString(http.RequestServices.GetRequiredService<ReviewNotices>().Sent(problem))}")
-                : PathWindow.Problem(problem, status);
+            if (status != StatusCodes.Status404NotFound) return PathWindow.Problem(problem, status);
+            // No issue yet, or nothing since the last one (the page links here from every week): the current week, saying so,
+            // after the line a form post sent here, if any (a plain Publish of since-last leaves it no window: "published issue …").
+            var notices = http.RequestServices.GetRequiredService<ReviewNotices>();
+            var line = notices.Shown(http.Request.Query["msg"].FirstOrDefault()) is { } sent ? $"{sent}; {problem}" : problem;
+            return Results.Redirect($"/review?msg={Uri.EscapeDataString(notices.Sent(line))}");
         }).WithMetadata(PageQuery);
         app.MapMethods("/review/assets/{name}", ReportEndpoints.GetOrHead, (string name) => Asset(name));
         app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null))
@@ -76,7 +79,8 @@ internal static class ReviewEndpoints
             ActAsync(http, window, null, (actions, named, form) => actions.PublishAsync(named, form, ct)));
     }
 
-    private static async Task<IResult> PageAsync(HttpContext http, PathWindow window, CancellationToken cancellationToken)
+    /// <param name="refused">An edit refused as stale, answered without the script: its line on the page, what was typed in its form, its status.</param>
+    private static async Task<IResult> PageAsync(HttpContext http, PathWindow window, CancellationToken cancellationToken, ReviewActions.Outcome? refused = null)
     {
         var services = http.RequestServices;
         var access = services.GetRequiredService<ReviewAccess>();
@@ -88,9 +92,11 @@ internal static class ReviewEndpoints
         var markdown = config.Renderer!.Render(review.Draft);
         var token = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
         // Only a line the daemon sent (ReviewNotices): a crafted link's text is not shown under the banner.
-        var notice = services.GetRequiredService<ReviewNotices>().Shown(http.Request.Query["msg"].FirstOrDefault());
-        var view = new ReviewView(window, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice);
-        return Html(http, services.GetRequiredService<ReviewPage>().Render(view));
+        var notice = refused?.Message ?? services.GetRequiredService<ReviewNotices>().Shown(http.Request.Query["msg"].FirstOrDefault());
+        // The entry a form post acted on, where the editor lands (#e42): its line is shown there, not only at the top.
+        var at = refused is null && notice is not null ? RequestNumber.Parse<long>(http.Request.Query["at"].ToString(), out _) : null;
+        var view = new ReviewView(window, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice, refused?.Kept, at);
+        return Html(http, services.GetRequiredService<ReviewPage>().Render(view), refused?.Status ?? StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> ActAsync(HttpContext http, string window, long? id,
@@ -112,7 +118,11 @@ internal static class ReviewEndpoints
             return Reply(http, null, id, new ReviewActions.Outcome(status, $"{problem}; nothing was {(id is null ? "published" : "changed")}: reload the page"));
         if (named is null) return PathWindow.Problem(problem, status);
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
-        return Reply(http, window, id, await act(services.GetRequiredService<ReviewActions>(), named, form));
+        var outcome = await act(services.GetRequiredService<ReviewActions>(), named, form);
+        // An edit refused as stale, without the script: a redirect would lose what the editor typed (a 摘要 written for
+        // minutes), so the answer is the page as it is now with that text in the entry's form, open, to save again.
+        if (outcome.Kept is not null && !http.Request.Headers.ContainsKey(ScriptHeader)) return await PageAsync(http, named, http.RequestAborted, outcome);
+        return Reply(http, window, id, outcome);
     }
 
     // The page's script gets JSON; a plain form post is sent back to the page (303; null: the current week's), the message
@@ -120,7 +130,7 @@ internal static class ReviewEndpoints
     private static IResult Reply(HttpContext http, string? window, long? id, ReviewActions.Outcome outcome)
     {
         if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), EndpointJson.Options.For<ActionReply>(), statusCode: outcome.Status);
-        var anchor = id is { } entry && window is not null ? $"#e{entry}" : "";
+        var anchor = id is { } entry && window is not null ? $"&at={entry}#e{entry}" : "";
         var message = http.RequestServices.GetRequiredService<ReviewNotices>().Sent(outcome.Message);
         var page = window is null ? "/review" : $"/review/{Uri.EscapeDataString(window)}";
         http.Response.Headers.Location = $"{page}?msg={Uri.EscapeDataString(message)}{anchor}";
@@ -154,9 +164,9 @@ internal static class ReviewEndpoints
     {
         var token = antiforgery.GetAndStoreTokens(http).RequestToken ?? "";
         var html = new ReviewHtml()
-            .Raw("<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Raw("<title>Log in · review</title><link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head><body class=\"login\">")
-            .Raw("<h1>嵌入式AI简报 · review</h1><form method=\"post\" action=\"/review/login\"><p class=\"notice\">").Text(problem).Raw("</p>")
+            .Raw("<h1><span lang=\"zh-CN\">嵌入式AI简报</span> · review</h1><form method=\"post\" action=\"/review/login\"><p class=\"notice\">").Text(problem).Raw("</p>")
             .Raw("<input type=\"hidden\"").Attr("name", ReviewPage.TokenField).Attr("value", token).Raw(">")
             .Raw("<input type=\"hidden\" name=\"next\"").Attr("value", SafeNext(next)).Raw(">")
             .Raw("<label>Editor token <input type=\"password\" name=\"token\" autocomplete=\"current-password\" required autofocus></label> ")

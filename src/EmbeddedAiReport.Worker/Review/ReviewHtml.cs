@@ -31,5 +31,11 @@ internal sealed class ReviewHtml
     /// <summary>Appends <c> name="value"</c> with the value encoded.</summary>
     public ReviewHtml Attr(string name, string? value) => Raw(" ").Raw(name).Raw("=\"").Text(value).Raw("\"");
 
+    /// <summary>
+    /// Appends <c> lang="zh-CN"</c> when <paramref name="text"/> has a Chinese character: the page's own words are English
+    /// (<c>lang="en"</c>), a title, summary or section name in Chinese is read by a screen reader's Chinese voice.
+    /// </summary>
+    public ReviewHtml Lang(string? text) => text is not null && text.AsSpan().ContainsAnyInRange('\u3400', '\u9FFF') ? Raw(" lang=\"zh-CN\"") : this;
+
     public override string ToString() => _builder.ToString();
 }

@@ -17,12 +17,13 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         // A week links to its neighbours; days or since-last to the weeks they start and end in. Not past the weeks the
         // daemon reads (1990-W01 .. 9998-W53): 1990-W01 has no previous page, 9998-W53 no next one.
         var (prev, next) = view.Window.Week is { } week ? Neighbours(week) : (Containing(window.First), Containing(window.Last));
-        html.Raw("<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">")
+        // The page's own words are English; Chinese values are marked where they appear (ReviewHtml.Lang).
+        html.Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Raw("<title>").Text($"Review {label} · 嵌入式AI简报").Raw("</title>")
             .Raw("<link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head>\n")
-            .Raw("<body").Attr("data-week", token).Raw(">\n<header id=\"top\"><h1>嵌入式AI简报 · review <span class=\"week\">").Text(label).Raw("</span></h1>")
-            .Raw("<nav>");
+            .Raw("<body").Attr("data-week", token).Raw(">\n<header id=\"top\"><h1><span lang=\"zh-CN\">嵌入式AI简报</span> · review <span class=\"week\">")
+            .Text(label).Raw("</span></h1>").Raw("<nav aria-label=\"Weeks\">");
         if (prev is not null) html.Raw("<a rel=\"prev\"").Attr("href", $"/review/{prev}").Raw(">← ").Text(prev).Raw("</a> ");
         html.Raw("<span class=\"dates\">").Text($"{window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}").Raw("</span>");
         if (next is not null) html.Raw(" <a rel=\"next\"").Attr("href", $"/review/{next}").Raw(">").Text(next).Raw(" →</a>");
@@ -48,7 +49,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw("<nav id=\"counts\" aria-label=\"Sections\">");
         foreach (var section in view.Sections.Where(s => s.Slug != ReviewLayout.OtherSlug))
         {
-            html.Raw("<a").Attr("href", $"#sec-{section.Slug}").Attr("class", section.InDraft > section.Quota ? "count over" : "count").Raw(">")
+            html.Raw("<a").Attr("href", $"#sec-{section.Slug}").Attr("class", section.InDraft > section.Quota ? "count over" : "count").Lang(section.Name).Raw(">")
                 .Text(section.Name).Raw(" <b>").Text(section.InDraft.ToString(CultureInfo.InvariantCulture)).Raw("</b>/")
                 .Text(section.Quota.ToString(CultureInfo.InvariantCulture)).Raw("</a> ");
         }
@@ -57,7 +58,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
 
     private void Section(ReviewHtml html, ReviewView view, ReviewSection section)
     {
-        html.Raw("<section class=\"section\"").Attr("id", $"sec-{section.Slug}").Raw("><h2>").Text(section.Name);
+        html.Raw("<section class=\"section\"").Attr("id", $"sec-{section.Slug}").Raw("><h2").Lang(section.Name).Raw(">").Text(section.Name);
         if (section.Slug != ReviewLayout.OtherSlug)
             html.Raw(" <span class=\"count\">").Text($"{section.InDraft} / {section.Quota}").Raw("</span>");
         html.Raw("</h2>\n");
@@ -76,35 +77,43 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
     }
 
     private static void QuotaLine(ReviewHtml html, ReviewSection section) =>
-        html.Raw("<div class=\"quota-line\" role=\"separator\">").Text($"quota {section.Quota} · {section.InDraft} in the draft").Raw("</div>\n");
+        html.Raw("<div class=\"quota-line\">").Text($"quota {section.Quota} · {section.InDraft} in the draft").Raw("</div>\n");
 
     private void Row(ReviewHtml html, ReviewView view, ReviewRow row, bool member)
     {
         var entry = row.Entry.Entry;
         var classes = $"entry status-{entry.Status} {(row.Decision.InDraft ? "in" : "out")}{(member ? " member" : "")}";
         html.Raw("<article").Attr("class", classes).Attr("id", $"e{entry.Id}").Attr("data-id", entry.Id.ToString(CultureInfo.InvariantCulture))
-            .Attr("data-status", entry.Status).Raw(">\n<div class=\"head\">");
+            .Attr("data-status", entry.Status).Raw(">\n");
+        // Each entry is a heading under its section's (a story member one level further down): a reader jumps entry to entry.
+        var heading = member ? "h4" : "h3";
+        html.Raw($"<{heading} class=\"head\">");
         if (row.Rank is { } rank) html.Raw("<span class=\"rank\">#").Text(rank.ToString(CultureInfo.InvariantCulture)).Raw("</span> ");
         if (IsWebLink(entry.Url))
-            html.Raw("<a class=\"title\"").Attr("href", entry.Url).Raw(" target=\"_blank\" rel=\"noopener noreferrer\">").Text(entry.Title).Raw("</a>");
+            html.Raw("<a class=\"title\"").Attr("id", TitleId(entry.Id)).Lang(entry.Title).Attr("href", entry.Url).Raw(" target=\"_blank\" rel=\"noopener noreferrer\">")
+                .Text(entry.Title).Raw("</a>");
         else
-            html.Raw("<span class=\"title\">").Text(entry.Title).Raw("</span>");
+            html.Raw("<span class=\"title\"").Attr("id", TitleId(entry.Id)).Lang(entry.Title).Raw(">").Text(entry.Title).Raw("</span>");
         if (row.Entry.IsEdited) html.Raw(" <span class=\"badge edited\" title=\"edited by the editor\">edited</span>");
         if (entry.IsLateArrival)
             html.Raw(" <span class=\"badge late\" title=\"dated inside an issue that was already published when it was first seen: moved into the next window\">late arrival</span>");
-        html.Raw("</div>\n<div class=\"meta\"><span class=\"account\">").Text(entry.Account ?? entry.SourceId).Raw("</span> · <time>")
+        html.Raw($"</{heading}>\n");
+        // After a form post without the script the page opens here (#e42): the line about this entry is where the editor is.
+        if (view.NoticeAt == entry.Id) html.Raw("<p class=\"said\">").Text(view.Notice).Raw("</p>\n");
+        html.Raw("<div class=\"meta\"><span class=\"account\"").Lang(entry.Account).Raw(">").Text(entry.Account ?? entry.SourceId).Raw("</span> · <time>")
             .Text(TimeZoneInfo.ConvertTime(entry.Published ?? entry.FirstSeen, config.Draft.Zone()).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
             .Raw("</time> · <span class=\"score\">score ").Text(entry.Score.ToString("0.00", CultureInfo.InvariantCulture)).Raw("</span> · <span class=\"status\">")
             .Text(entry.Status).Raw("</span>");
-        foreach (var tag in row.Entry.Tags) html.Raw(" <span class=\"tag\">").Text(tag.Tag).Raw("</span>");
+        foreach (var tag in row.Entry.Tags) html.Raw(" <span class=\"tag\"").Lang(tag.Tag).Raw(">").Text(tag.Tag).Raw("</span>");
         html.Raw("</div>\n<div class=\"why\">").Text(Why(row)).Raw("</div>\n<div class=\"decision\">").Text(row.Decision.Text).Raw("</div>\n");
         if (entry.Summary.Length > 0 && !member)
-            html.Raw("<p class=\"summary\">").Text(Normalizing.TextCleaner.Truncate(entry.Summary, 200)).Raw("</p>\n");
+            html.Raw("<p class=\"summary\"").Lang(entry.Summary).Raw(">").Text(Normalizing.TextCleaner.Truncate(entry.Summary, 200)).Raw("</p>\n");
         // What an issue already carries never comes back: marking, editing or moving it could only fail or do nothing.
         if (view.CanWrite && entry.Status != "published" && row.Entry.CoveredBy is null) Actions(html, view, row);
         if (row.Members.Count > 0)
         {
-            html.Raw("<details class=\"members\"><summary>").Text($"{row.Members.Count} more in this story").Raw("</summary>\n");
+            // Open when a member is where the page opens: its refused edit waits in its form (view.Kept), or its line is shown.
+            html.Raw("<details class=\"members\"").Raw(row.Members.Any(m => m.Entry.Entry.Id == view.Kept?.Id || m.Entry.Entry.Id == view.NoticeAt) ? " open" : "").Raw("><summary>").Text($"{row.Members.Count} more in this story").Raw("</summary>\n");
             foreach (var m in row.Members) Row(html, view, m, member: true);
             html.Raw("</details>\n");
         }
@@ -114,36 +123,76 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
     private void Actions(ReviewHtml html, ReviewView view, ReviewRow row)
     {
         var entry = row.Entry.Entry;
-        html.Raw("<form method=\"post\" class=\"actions\" data-review").Attr("action", $"/review/{view.Window.Token}/entries/{entry.Id}").Raw(">")
+        var action = $"/review/{view.Window.Token}/entries/{entry.Id}";
+        html.Raw("<form method=\"post\" class=\"actions\" data-review").Attr("action", action).Raw(">")
             .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", view.FormToken).Raw(">");
-        if (entry.Status != "shortlisted") html.Raw("<button name=\"action\" value=\"shortlisted\" data-key=\"s\">Shortlist</button>");
-        if (entry.Status != "rejected") html.Raw("<button name=\"action\" value=\"rejected\" data-key=\"r\">Reject</button>");
-        if (entry.Status != "candidate") html.Raw("<button name=\"action\" value=\"candidate\">Reset</button>");
-        if (entry.StoryId is not null && !entry.IsStoryPrimary) html.Raw("<button name=\"action\" value=\"primary\">Make primary</button>");
+        if (entry.Status != "shortlisted") Button(html, entry.Id, "shortlisted", "Shortlist", key: "s");
+        if (entry.Status != "rejected") Button(html, entry.Id, "rejected", "Reject", key: "r");
+        if (entry.Status != "candidate") Button(html, entry.Id, "candidate", "Reset");
+        if (entry.StoryId is not null && !entry.IsStoryPrimary) Button(html, entry.Id, "primary", "Make primary");
         if (row.Rank is { } rank)
         {
-            html.Raw("<input type=\"hidden\" name=\"place\"").Attr("value", rank.ToString(CultureInfo.InvariantCulture)).Raw(">")
-                .Raw("<button name=\"action\" value=\"up\" title=\"Move up\" aria-label=\"Move up\">↑</button>")
-                .Raw("<button name=\"action\" value=\"down\" title=\"Move down\" aria-label=\"Move down\">↓</button>");
+            html.Raw("<input type=\"hidden\" name=\"place\"").Attr("value", rank.ToString(CultureInfo.InvariantCulture)).Raw(">");
+            Button(html, entry.Id, "up", "↑", "Move up");
+            Button(html, entry.Id, "down", "↓", "Move down");
         }
-        html.Raw("<select name=\"section\" aria-label=\"Section\">");
+        html.Raw("<select name=\"section\"").Attr("aria-label", $"Section of {entry.Title}").Raw(">");
         foreach (var section in config.Draft.EffectiveSections)
         {
-            html.Raw("<option").Attr("value", section.Slug);
+            html.Raw("<option").Attr("value", section.Slug).Lang(section.Name);
             if (string.Equals(section.Slug, entry.Section, StringComparison.OrdinalIgnoreCase)) html.Raw(" selected");
             html.Raw(">").Text(section.Name).Raw("</option>");
         }
-        html.Raw("<option value=\"auto\">(pipeline's choice)</option></select><button name=\"action\" value=\"section\">Move</button>")
-            .Raw("<details class=\"edit\"><summary>Edit</summary>")
+        html.Raw("<option value=\"auto\">(pipeline's choice)</option></select>");
+        Button(html, entry.Id, "section", "Move");
+        html.Raw("</form>\n");
+        Edit(html, view, row, action);
+    }
+
+    // The title and summary in a form of their own: Enter in the title field submits a form with its first button, which was
+    // Shortlist while they shared the actions' form. A save refused as stale comes back here with what was typed (view.Kept).
+    private static void Edit(ReviewHtml html, ReviewView view, ReviewRow row, string action)
+    {
+        var entry = row.Entry.Entry;
+        var kept = view.Kept is { } typed && typed.Id == entry.Id ? typed : null;
+        var (title, summary) = (kept?.Title ?? entry.Title, kept?.Summary ?? entry.Summary);
+        html.Raw("<details class=\"edit\"").Raw(kept is null ? "" : " open").Raw("><summary").Attr("id", $"a{entry.Id}-form")
+            .Attr("aria-labelledby", $"a{entry.Id}-form {TitleId(entry.Id)}").Raw(">Edit</summary>")
+            .Raw("<form method=\"post\" class=\"edit\" data-review").Attr("action", action).Raw(">")
+            .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", view.FormToken).Raw(">")
             // What the page shows, posted back with the fields: a field left as shown is not an edit (ReviewActions).
             .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownTitleField).Attr("value", entry.Title).Raw(">")
-            .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownSummaryField).Attr("value", entry.Summary).Raw(">")
-            .Raw("<label>Title <input name=\"title\"").Attr("value", entry.Title)
-            .Raw(" placeholder=\"empty: the source's title\"></label><label>Summary <textarea name=\"summary\" rows=\"4\" placeholder=\"empty: the source's summary\">")
-            .Text(entry.Summary).Raw("</textarea></label><button name=\"action\" value=\"edit\">Save</button>");
-        if (row.Entry.SourceTitle is { } sourceTitle) html.Raw("<p class=\"source\">source title: ").Text(sourceTitle).Raw("</p>");
-        html.Raw("</details></form>\n");
+            .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownSummaryField).Attr("value", entry.Summary).Raw(">");
+        // The refusal beside the field it concerns, which takes the focus: the page is the answer to the post, not a redirect to the entry.
+        if (kept is not null) html.Raw("<p class=\"notice\"").Attr("id", $"k{entry.Id}").Raw(">").Text(view.Notice).Raw("</p>");
+        html.Raw("<label>Title <input name=\"title\"").Attr("value", title).Lang(title);
+        FocusIfRefused(html, kept, kept?.Title is not null);
+        html.Raw(" placeholder=\"empty: the source's title\"></label><label>Summary <textarea name=\"summary\" rows=\"4\"").Lang(summary);
+        FocusIfRefused(html, kept, kept is { Title: null, Summary: not null });
+        html.Raw(" placeholder=\"empty: the source's summary\">").Text(summary).Raw("</textarea></label>");
+        Button(html, entry.Id, "edit", "Save");
+        if (row.Entry.SourceTitle is { } sourceTitle)
+            html.Raw("<p class=\"source\">source title: <span").Lang(sourceTitle).Raw(">").Text(sourceTitle).Raw("</span></p>");
+        html.Raw("</form></details>\n");
     }
+
+    // The first field a refused save changed takes the focus (the page opens there), described by the refusal beside it.
+    private static void FocusIfRefused(ReviewHtml html, ReviewActions.Typed? kept, bool first)
+    {
+        if (kept is not null && first) html.Raw(" autofocus").Attr("aria-describedby", $"k{kept.Id}");
+    }
+
+    // A button named by what it does and which entry (aria-labelledby: itself, then the entry's title), "Reject CUDA 11 …":
+    // forty buttons all named "Reject" say nothing in a screen reader's list of controls.
+    private static void Button(ReviewHtml html, long id, string value, string text, string? label = null, string? key = null)
+    {
+        html.Raw("<button name=\"action\"").Attr("value", value).Attr("id", $"a{id}-{value}").Attr("aria-labelledby", $"a{id}-{value} {TitleId(id)}");
+        if (label is not null) html.Attr("title", label).Attr("aria-label", label);
+        if (key is not null) html.Attr("data-key", key);
+        html.Raw(">").Text(text).Raw("</button>");
+    }
+
+    private static string TitleId(long id) => $"t{id}";
 
     private static void Preview(ReviewHtml html, ReviewView view)
     {
@@ -162,7 +211,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
                 .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownDraftField).Attr("value", view.Review.Draft.Fingerprint()).Raw(">")
                 .Raw("<button name=\"action\" value=\"publish\">Publish</button></form>");
         }
-        html.Raw("</div>\n<pre id=\"draft-md\">").Text(view.Markdown).Raw("</pre></aside>\n");
+        html.Raw("</div>\n<pre id=\"draft-md\" lang=\"zh-CN\">").Text(view.Markdown).Raw("</pre></aside>\n");
     }
 
     // The same explanation as entries --explain: the loaded model's reasons (the keyword score's parts without a model).

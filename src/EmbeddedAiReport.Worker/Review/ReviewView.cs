@@ -7,5 +7,7 @@ namespace EmbeddedAiReport.Worker.Review;
 /// <param name="FormToken">The anti-forgery token every form carries.</param>
 /// <param name="CanWrite">False: the page is shown without its forms (not loopback and no editor token).</param>
 /// <param name="Notice">A one-line message after an action without the script (the redirect's <c>msg</c>), or null.</param>
+/// <param name="Kept">What an editor typed in an edit refused as stale, shown again in that entry's form (without the script), or null.</param>
+/// <param name="NoticeAt">The entry the <paramref name="Notice"/> is about (the redirect's <c>at</c>), which shows it too, or null.</param>
 internal sealed record ReviewView(Http.PathWindow Window, DraftReviewResult Review, IReadOnlyList<ReviewSection> Sections, string Markdown, string FormToken,
-    bool CanWrite, string? Notice);
+    bool CanWrite, string? Notice, ReviewActions.Typed? Kept = null, long? NoticeAt = null);

@@ -17,12 +17,17 @@
   const rows = () => Array.from(document.querySelectorAll('#candidates article.entry'))
     .filter(row => !row.parentElement.closest('details:not([open])'));
 
-  const select = (row) => {
+  // focus: the keyboard's j/k move the focus with the cursor, so that Tab goes on from that entry and a screen reader reads it.
+  const select = (row, focus) => {
     document.querySelectorAll('article.entry.current').forEach(r => r.classList.remove('current'));
     current = row ? row.dataset.id : null;
     if (row) {
       row.classList.add('current');
       row.scrollIntoView({ block: 'nearest' });
+      if (focus) {
+        row.tabIndex = -1;
+        row.focus({ preventScroll: true });
+      }
     }
   };
 
@@ -31,15 +36,56 @@
 
   const token = () => document.querySelector('input[name="__RequestVerificationToken"]')?.value || '';
 
+  // The controls of an entry (or of the preview), its members' not included.
+  const controls = (scope) => Array.from(scope.querySelectorAll('a[href], button, select, input:not([type=hidden]), textarea, summary'))
+    .filter(control => control.closest('article.entry, #preview') === scope);
+  const shown = (control) => control.getClientRects().length > 0;
+  const identity = (control) => [control.tagName, control.name || '', control.tagName === 'BUTTON' ? control.value : '',
+    control.tagName === 'SUMMARY' ? control.parentElement.className : ''].join('|');
+
+  // Where the focus is, to find it again after the list is re-read: the entry (or the preview) and the control.
+  const focused = () => {
+    const control = document.activeElement;
+    // On an entry itself, j/k put it there: it stays with the cursor (s and r move the cursor on to the next entry).
+    if (control?.matches('#candidates article.entry')) return { cursor: true };
+    const scope = control?.closest('#candidates article.entry, aside#preview');
+    return scope ? { scope: scope.id, identity: identity(control), index: controls(scope).filter(shown).indexOf(control) } : null;
+  };
+
+  // Re-reading the list replaces the focused control, and the next Tab started at the top of the page: the focus goes back
+  // to the same control of the same entry, to the fold it is in now (Save, after the edit form closed), or, when the
+  // control went (Reject of an entry now rejected), to the one in its place (Reset).
+  const refocus = (was) => {
+    if (!was || document.activeElement !== body) return;
+    if (was.cursor) {
+      select(current ? document.querySelector(`article.entry[data-id="${current}"]`) : null, true);
+      return;
+    }
+    const scope = document.getElementById(was.scope);
+    if (!scope) return;
+    const all = controls(scope);
+    const same = all.find(control => identity(control) === was.identity);
+    const visible = all.filter(shown);
+    const target = same && shown(same) ? same
+      : same?.closest('details:not([open])')?.querySelector(':scope > summary') || visible[Math.min(was.index, visible.length - 1)];
+    if (target) target.focus();
+    else {
+      scope.tabIndex = -1;
+      scope.focus();
+    }
+  };
+
   // conflicted: what to do after a 409 has been answered with the page as it is now.
   const send = async (url, data, conflicted) => {
     body.dataset.busy = '1';
+    const was = focused();
     try {
       const response = await fetch(url, { method: 'POST', body: data, headers: { 'X-Review': '1' }, credentials: 'same-origin' });
       const reply = await response.json().catch(() => ({ ok: false, message: `${response.status} ${response.statusText}` }));
       status(reply.message, !response.ok);
       // 409: the draft changed since the page was read (Publish refused it), or the text an edit changed did: show it as it is now.
       if (response.ok || response.status === 409) await refresh();
+      refocus(was);
       if (response.status === 409 && conflicted) conflicted();
       return response.ok;
     } catch (error) {
@@ -54,15 +100,30 @@
   // Re-read the page and swap the parts that change; open story folds and the cursor stay.
   const refresh = async () => {
     const open = Array.from(document.querySelectorAll('details.members[open]')).map(d => d.closest('article').dataset.id);
-    const response = await fetch(location.pathname, { headers: { 'X-Review': '1' }, credentials: 'same-origin' });
+    const response = await fetch(`/review/${encodeURIComponent(body.dataset.week)}`, { headers: { 'X-Review': '1' }, credentials: 'same-origin' });
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    if (response.redirected) moved(page, response.url);
     for (const id of ['counts', 'candidates', 'preview']) {
       const fresh = page.getElementById(id);
       if (fresh) document.getElementById(id).replaceWith(fresh);
     }
     open.forEach(id => document.querySelector(`article[data-id="${id}"] > details.members`)?.setAttribute('open', ''));
     select(current ? document.querySelector(`article.entry[data-id="${current}"]`) : null);
+  };
+
+  // since-last has no window left (a publish covered today): GET /review/since-last sent the current week's page, saying
+  // why (README). The page becomes that week's, its heading, links and the window its actions and refreshes name included;
+  // the status line (the same element: a screen reader keeps announcing it) says what was done, then why.
+  const moved = (page, url) => {
+    const line = document.getElementById('status');
+    const why = page.getElementById('status')?.textContent;
+    document.querySelectorAll('header#top > :not(#status)').forEach(part => part.remove());
+    page.querySelectorAll('header#top > :not(#status)').forEach(part => line.before(document.adoptNode(part)));
+    if (why) line.textContent = line.textContent ? `${line.textContent}; ${why}` : why;
+    body.dataset.week = page.body.dataset.week;
+    document.title = page.title;
+    history.replaceState(null, '', new URL(url).pathname);
   };
 
   // The fields of an edit form the editor changed from the text the page showed, as [name, typed value].
@@ -73,10 +134,11 @@
   // An edit refused because the text changed meanwhile: the page now shows the text as it is, and what the editor typed
   // waits in the fields they changed, the form open, to be checked against it and saved again (not typed again).
   const restore = (id, fields) => {
-    const form = document.querySelector(`article.entry[data-id="${id}"] > form`);
+    const form = document.querySelector(`article.entry[data-id="${id}"] > details.edit > form`);
     if (!form) return;
     fields.forEach(([name, value]) => { if (form.elements[name]) form.elements[name].value = value; });
-    form.querySelector('details.edit')?.setAttribute('open', '');
+    form.closest('details.edit').setAttribute('open', '');
+    form.elements[fields[0][0]]?.focus();
   };
 
   const act = (row, action) => {
@@ -104,12 +166,15 @@
 
   document.addEventListener('keydown', (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest('input, textarea, select, [contenteditable]')) return;
+    // An entry reached with Tab is the cursor's: s, r and j/k start from it, not from where the cursor was left.
+    const within = event.target.closest('#candidates article.entry');
+    if (within && within.dataset.id !== current && ['j', 'k', 's', 'r'].includes(event.key)) select(within);
     const list = rows();
     const row = current ? document.querySelector(`article.entry[data-id="${current}"]`) : null;
     const index = row ? list.indexOf(row) : -1;
     switch (event.key) {
-      case 'j': select(list[Math.min(index + 1, list.length - 1)]); break;
-      case 'k': select(list[Math.max(index - 1, 0)]); break;
+      case 'j': select(list[Math.min(index + 1, list.length - 1)], true); break;
+      case 'k': select(list[Math.max(index - 1, 0)], true); break;
       case 's': act(row, 'shortlisted'); break;
       case 'r': act(row, 'rejected'); break;
       case 'u': {

@@ -1,4 +1,5 @@
 using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -275,6 +276,175 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         Assert.Equal("candidate", _site.StatusOf(firstId));
         await AssertPreviewIsTheExportAsync(page);
     }
+
+    [Fact]
+    public async Task EditTitle_EnterInTheTitleField_SavesTheTitle_NotTheFormsFirstButton()
+    {
+        // Enter in a text field submits its form with the form's first button: the title shared a form with Shortlist, so an
+        // editor who typed a title and pressed Enter shortlisted the entry and saved nothing.
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        const string edited = "骁龙875规格曝光：5nm、X60基带";
+        var page = await OpenAsync();
+        var id = _site.IdOf(original);
+        var entry = Entry(page, id);
+
+        await entry.Locator("details.edit > summary").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");             // opens the edit form
+        await entry.Locator("input[name=title]").FillAsync(edited);
+        await entry.Locator("input[name=title]").PressAsync("Enter");
+        await ActionsDoneAsync(page, 1);
+
+        await Expect(page.Locator("#status")).ToHaveTextAsync($"{id}: title saved");
+        Assert.Equal("candidate", _site.StatusOf(id));
+        Assert.Contains($"- [{edited} | 智东西]", await _site.ExportAsync());
+    }
+
+    [Fact]
+    public async Task Keyboard_EnterOnAnEntrysButton_TheFocusStaysOnThatEntryAfterTheListIsReRead()
+    {
+        // The script replaces the list after an action: the focused button went with it and the next Tab started at the top
+        // of the page. The focus now stays on the entry: on the same control, or on the one now in its place.
+        var page = await OpenAsync();
+        var id = _site.IdOf("CUDA 11 Features Revealed");
+        const string focused = "() => { const e = document.activeElement; const row = e.closest('article.entry'); return row ? `${row.id} ${e.tagName} ${e.value ?? ''}` : e.tagName; }";
+
+        await Entry(page, id).Locator(":scope > form button[value=rejected]").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await ActionsDoneAsync(page, 1);
+        var afterReject = await page.EvaluateAsync<string>(focused);
+        await page.Keyboard.PressAsync("Enter");              // Reset, now where Reject was: the reject is undone
+        await ActionsDoneAsync(page, 2);
+        var news = page.Locator("#sec-news > article.entry.in");
+        var first = await news.Nth(0).GetAttributeAsync("data-id");
+        await news.Nth(0).Locator(":scope > form button[value=down]").FocusAsync();
+        await page.Keyboard.PressAsync(" ");
+        await ActionsDoneAsync(page, 3);
+        var afterDown = await page.EvaluateAsync<string>(focused);
+        await page.Keyboard.PressAsync(" ");                  // down again: the same item goes on to third
+        await ActionsDoneAsync(page, 4);
+
+        Assert.Equal($"e{id} BUTTON candidate", afterReject);
+        Assert.Equal("candidate", _site.StatusOf(id));
+        Assert.Equal($"e{first} BUTTON down", afterDown);
+        await Expect(news.Nth(2)).ToHaveAttributeAsync("data-id", first!);
+        Assert.Equal($"e{first} BUTTON down", await page.EvaluateAsync<string>(focused));
+    }
+
+    [Fact]
+    public async Task Keyboard_ALetterKeyWithTheFocusInAnEntry_ActsOnThatEntry_AndJkTakeTheFocusAlong()
+    {
+        // The keys acted on the j/k cursor only: an editor who reached an entry with Tab and pressed r rejected the entry
+        // the cursor was left on (or nothing). Now the entry the focus is in is the cursor's, and j/k move the focus with it.
+        var page = await OpenAsync();
+        var rows = page.Locator("#candidates article.entry:not(.member)");
+        var firstId = long.Parse((await rows.Nth(0).GetAttributeAsync("data-id"))!);
+        var thirdId = long.Parse((await rows.Nth(2).GetAttributeAsync("data-id"))!);
+
+        await page.Keyboard.PressAsync("j");                 // the cursor on the first row
+        await Entry(page, thirdId).Locator(":scope > form button[value=shortlisted]").FocusAsync();
+        await page.Keyboard.PressAsync("r");
+        await ActionsDoneAsync(page, 1);
+        var afterReject = (_site.StatusOf(firstId), _site.StatusOf(thirdId));
+        await Entry(page, thirdId).Locator(":scope > form button[value=candidate]").FocusAsync();
+        // The row after it now (a rejected entry goes below its section's quota line).
+        var next = await page.EvaluateAsync<string>($"() => {{ const all = [...document.querySelectorAll('#candidates article.entry:not(.member)')]; return all[all.indexOf(document.getElementById('e{thirdId}')) + 1].dataset.id; }}");
+        await page.Keyboard.PressAsync("j");
+
+        Assert.Equal(("candidate", "rejected"), afterReject);
+        Assert.Equal(next, await page.EvaluateAsync<string>("() => document.activeElement.dataset.id"));
+        await Expect(page.Locator($"article#e{next}")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bcurrent\b"));
+    }
+
+    [Fact]
+    public async Task Publish_SinceLast_TheRefreshedPageIsTheCurrentWeeksUnderItsOwnHeading()
+    {
+        // README: once an issue covers today, /review/since-last has no window and shows the current week, saying why. The
+        // script's refresh after Publish swapped in that week's list under the old "since the last issue (…)" heading, its
+        // next actions still naming since-last.
+        await using var site = await ReviewSite.StartAsync(clock: new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8))));
+        Assert.Equal(0, (await site.CliAsync("import-issue", Path.Combine(Fixtures.Root, "corpus", "2020-04-26.md"))).ExitCode);
+        var page = await chromium.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.GotoAsync(new Uri(site.BaseUri, "review/since-last").ToString());
+        await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
+        await Expect(page.Locator("h1 .week")).ToHaveTextAsync("since the last issue (2020-04-27 .. 2020-05-20)");
+
+        await page.Locator("form.publish button").ClickAsync();
+        await ActionsDoneAsync(page, 1);
+
+        await Expect(page.Locator("h1 .week")).ToHaveTextAsync("2020-W21");
+        await Expect(page.Locator("header .dates")).ToHaveTextAsync("2020-05-18 .. 2020-05-24");
+        await Expect(page.Locator("#status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(
+            @"^published issue 2020-05-20 \(2020-04-27 \.\. 2020-05-20\): \d+ items, .*; since-last: no entries since the last issue yet: .*\(the next window starts 2020-05-21\)$"));
+        Assert.Equal("2020-W21", await page.EvaluateAsync<string>("() => document.body.dataset.week"));
+        Assert.Equal("/review/2020-W21/publish", await page.Locator("form.publish").GetAttributeAsync("action"));
+        Assert.Equal("/review", new Uri(page.Url).AbsolutePath);
+        Assert.Equal("2020-05-20\n2020-04-26\n", (await site.CliAsync("issue")).Out.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Page_WithARejectedEntry_EveryTextHasTheContrastWcagAsksFor()
+    {
+        // WCAG 1.4.3 (axe's color-contrast): 4.5:1 for text, 3:1 from 24px or 18.66px bold. Rejected entries were faded with
+        // opacity .6, which took their grey lines to about 2.6:1 and their titles and buttons below 4.5:1.
+        var id = _site.IdOf("CUDA 11 Features Revealed");
+        Assert.Equal(0, (await _site.CliAsync("mark", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--status", "rejected")).ExitCode);
+        var page = await OpenAsync();
+        await Expect(Entry(page, id)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bstatus-rejected\b"));
+
+        var low = await page.EvaluateAsync<string[]>(LowContrast);
+
+        Assert.True(low.Length == 0, string.Join("\n", low.Take(10)));
+    }
+
+    [Fact]
+    public async Task Page_ASectionLinkFollowedByKeyboard_PutsTheSectionBelowTheStickyCountsNotUnderThem()
+    {
+        // The counts bar stays at the top of the window: a section (or a control the focus moves to) scrolled to the top
+        // was hidden under it (WCAG 2.4.11, focus not obscured).
+        var page = await OpenAsync();
+
+        await page.Locator("#counts a[href='#sec-papers']").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("() => location.hash === '#sec-papers'");
+        var tops = await page.EvaluateAsync<double[]>(
+            "() => [document.querySelector('#sec-papers h2').getBoundingClientRect().top, document.getElementById('counts').getBoundingClientRect().bottom]");
+        var (heading, bar) = (tops[0], tops[1]);
+
+        Assert.True(await page.EvaluateAsync<bool>("() => window.scrollY > 0"), "the page did not scroll");
+        Assert.True(heading >= bar, $"the heading's top {heading} is under the counts bar, which ends at {bar}");
+    }
+
+    // Each element with text of its own whose colour, over the backgrounds behind it and faded by its ancestors' opacity, has
+    // less contrast than WCAG 1.4.3 asks for (relative luminance and contrast ratio as WCAG 2 defines them).
+    private const string LowContrast = """
+        () => {
+          const rgba = (text) => {
+            const parts = (text.match(/rgba?\(([^)]+)\)/)?.[1] ?? '0 0 0 0').split(/[\s,\/]+/).filter(Boolean).map(Number);
+            return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+          };
+          const over = (top, below) => [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3])).concat(1);
+          const chain = (element) => { const all = []; for (let e = element; e; e = e.parentElement) all.push(e); return all; };
+          const luminance = (color) => color.slice(0, 3).map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+          const low = [];
+          for (const element of document.querySelectorAll('body *')) {
+            const own = Array.from(element.childNodes).some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+            if (!own || element.getClientRects().length === 0) continue;
+            const style = getComputedStyle(element);
+            const back = chain(element).reverse().reduce((below, e) => over(rgba(getComputedStyle(e).backgroundColor), below), [255, 255, 255, 1]);
+            const fore = rgba(style.color);
+            fore[3] *= chain(element).reduce((product, e) => product * Number(getComputedStyle(e).opacity), 1);
+            const [light, dark] = [luminance(over(fore, back)), luminance(back)].sort((a, b) => b - a);
+            const ratio = (light + 0.05) / (dark + 0.05);
+            const size = parseFloat(style.fontSize);
+            const needed = size >= 24 || (Number(style.fontWeight) >= 700 && size >= 18.66) ? 3 : 4.5;
+            if (ratio < needed) low.push(`${ratio.toFixed(2)} ${element.tagName}.${element.className}: ${element.textContent.trim().slice(0, 40)}`);
+          }
+          return low;
+        }
+        """;
 
     [Fact]
     public async Task Page_OnALaptopAndAPhone_FitsTheScreenRendersChineseAndIsKeptAsAScreenshot()

@@ -48,7 +48,7 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal("text/html; charset=utf-8", response.Content.Headers.ContentType!.ToString());
         Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal(export, WebUtility.HtmlDecode(Preview().Match(html).Groups[1].Value));
-        Assert.Contains("<h2>业界新闻 <span class=\"count\">", html);
+        Assert.Contains("<h2 lang=\"zh-CN\">业界新闻 <span class=\"count\">", html);
         // The shipped model's threshold for blogs, whatever its value after a retrain: the off-topic notice is below it.
         Assert.Matches(@"out: below the threshold \(relevance 0\.\d{3} &lt; 0\.\d{3} in blogs\)", html);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
@@ -78,11 +78,11 @@ public sealed partial class ReviewEndpointsTests
 
         var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
 
-        var paper = Regex.Match(html, "<article class=\"[^\"]*\" id=\"e(\\d+)\"[^>]*>\n<div class=\"head\"><span class=\"rank\">#1</span> <a class=\"title\" href=\"https://arxiv.org/abs/2004.10934\"");
+        var paper = Regex.Match(html, "<article class=\"[^\"]*\" id=\"e(\\d+)\"[^>]*>\n<h3 class=\"head\"><span class=\"rank\">#1</span> <a class=\"title\" id=\"t\\d+\" href=\"https://arxiv.org/abs/2004.10934\"");
         Assert.True(paper.Success, html);
         var members = html.IndexOf("<details class=\"members\"><summary>1 more in this story</summary>", paper.Index, StringComparison.Ordinal);
         Assert.True(members > 0, html);
-        var post = Regex.Match(html[members..], "^<details class=\"members\"><summary>1 more in this story</summary>\n<article class=\"entry status-candidate out member\" id=\"e(\\d+)\"[^>]*>\n<div class=\"head\"><a class=\"title\" href=\"https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA\"");
+        var post = Regex.Match(html[members..], "^<details class=\"members\"><summary>1 more in this story</summary>\n<article class=\"entry status-candidate out member\" id=\"e(\\d+)\"[^>]*>\n<h4 class=\"head\"><a class=\"title\" id=\"t\\d+\" lang=\"zh-CN\" href=\"https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA\"");
         Assert.True(post.Success, html);
         var memberArticle = html[members..html.IndexOf("</article>", members, StringComparison.Ordinal)];
 
@@ -90,7 +90,7 @@ public sealed partial class ReviewEndpointsTests
         Assert.DoesNotContain("</article>", html[paper.Index..members]);
         Assert.Single(Regex.Matches(html, $"id=\"e{post.Groups[1].Value}\""));
         Assert.Contains($"out: not its story's primary (the story is #{paper.Groups[1].Value} ", WebUtility.HtmlDecode(memberArticle));
-        Assert.Contains("<button name=\"action\" value=\"primary\">Make primary</button>", memberArticle);
+        Assert.Matches("<button name=\"action\" value=\"primary\"[^>]*>Make primary</button>", memberArticle);
     }
 
     [Fact]
@@ -502,7 +502,7 @@ public sealed partial class ReviewEndpointsTests
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Contains("- [CUDA 11 新特性一览 | NVIDIA Developer](https://devblogs.nvidia.com/cuda-11-features-revealed/)  \n摘要：The source's new summary.  \n", draft);
-        Assert.EndsWith("msg=" + Uri.EscapeDataString($"{id}: title saved") + $"#e{id}", response.Headers.Location!.OriginalString);
+        Assert.EndsWith("msg=" + Uri.EscapeDataString($"{id}: title saved") + $"&at={id}#e{id}", response.Headers.Location!.OriginalString);
     }
 
     [Fact]
@@ -673,6 +673,28 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal($$"""{"ok":true,"message":"{{id}}: shortlisted"}""", await json.Content.ReadAsStringAsync());
         Assert.Equal("shortlisted", site.StatusOf(id));
         Assert.Contains("msg=no%20entry%20with%20id%20999999", unknown.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Action_WithoutTheScript_LandsAtTheEntryWithItsLineThere()
+    {
+        // A plain form post is sent back to its entry (#e42), but its line was only in the status line at the top of the
+        // page: scrolled out of sight where the editor lands, and not read by a screen reader that starts at the entry.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+
+        var plain = await http.SendAsync(Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, await FormTokenAsync(http)), ("action", "rejected")));
+        var location = plain.Headers.Location!.OriginalString;
+        var page = Parse(await http.GetStringAsync(location.TrimStart('/')));
+        var crafted = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}?msg={Uri.EscapeDataString("Published. Now log in at evil.example")}&at={id}"));
+
+        Assert.Equal($"/review/{ReviewSite.Week}?msg={Uri.EscapeDataString($"{id}: rejected")}&at={id}#e{id}", location);
+        Assert.Equal($"{id}: rejected", page.GetElementById("status")!.TextContent);
+        Assert.Equal($"{id}: rejected", page.QuerySelector($"#e{id} > .said")!.TextContent);
+        Assert.Single(page.QuerySelectorAll(".said"));
+        Assert.Empty(crafted.QuerySelectorAll(".said"));
+        Assert.DoesNotContain("evil.example", crafted.DocumentElement.OuterHtml);
     }
 
     [Theory]
@@ -1088,7 +1110,152 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal("", StatusLine().Match(later).Groups[1].Value);
     }
 
-    [GeneratedRegex("<pre id=\"draft-md\">(.*?)</pre>", RegexOptions.Singleline)]
+    [Fact]
+    public async Task EditForm_WithoutTheScript_AStaleSave_IsAnsweredWithThePageAsItIsNowAndWhatWasTypedInTheForm()
+    {
+        // README: a field changed on a page whose text changed since is not saved over (409). Without the script the form post
+        // was sent back to the page with the message only: the 摘要 the second editor wrote was lost with the refused form.
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        const string first = "骁龙875：5nm、X60基带（编辑甲）";
+        const string second = "高通骁龙875将采用台积电5nm工艺，集成X60基带（编辑乙，写了很久）\n第二段。";
+        await using var site = await ReviewSite.StartAsync();
+        using var a = Client(site);
+        using var b = Client(site);
+        var id = site.IdOf(original);
+        var pageA = Parse(await a.GetStringAsync($"review/{ReviewSite.Week}"));
+        var pageB = Parse(await b.GetStringAsync($"review/{ReviewSite.Week}"));
+        HttpRequestMessage Save(AngleSharp.Dom.IDocument page, string summary) =>
+            Post($"review/{ReviewSite.Week}/entries/{id}", [.. EditForm(page, id).Where(f => f.Name != "summary"), ("summary", summary), ("action", "edit")]);
+        Assert.Equal(HttpStatusCode.SeeOther, (await a.SendAsync(Save(pageA, first))).StatusCode);
+
+        var refused = await b.SendAsync(Save(pageB, second));
+        var shown = Parse(await refused.Content.ReadAsStringAsync());
+        var afterRefused = await site.ExportAsync();
+        var again = await b.SendAsync(Save(shown, EditForm(shown, id).Single(f => f.Name == "summary").Value));
+
+        const string message = "the summary changed since the page showed it (another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again";
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal($"{id}: {message}", shown.GetElementById("status")!.TextContent);
+        Assert.Equal(first, shown.QuerySelector($"#e{id} .summary")!.TextContent);
+        // What the editor typed waits in the form (the text as it is now in the one the save compares with), open, with the message.
+        var form = shown.QuerySelector($"#e{id} > details.edit")!;
+        Assert.True(form.HasAttribute("open"));
+        Assert.Equal(second, form.QuerySelector("textarea[name=summary]")!.TextContent);
+        Assert.True(form.QuerySelector("textarea[name=summary]")!.HasAttribute("autofocus"));
+        Assert.Equal(original, form.QuerySelector("input[name=title]")!.GetAttribute("value"));
+        Assert.Equal(first, form.QuerySelector($"input[name={ReviewActions.ShownSummaryField}]")!.GetAttribute("value"));
+        Assert.Contains(message, form.TextContent);
+        Assert.Contains($"摘要：{first}", afterRefused);
+        Assert.Equal(HttpStatusCode.SeeOther, again.StatusCode);
+        Assert.EndsWith("msg=" + Uri.EscapeDataString($"{id}: summary saved") + $"&at={id}#e{id}", again.Headers.Location!.OriginalString);
+        Assert.Contains("摘要：高通骁龙875将采用台积电5nm工艺，集成X60基带（编辑乙，写了很久）", await site.ExportAsync());
+    }
+
+    [Fact]
+    public async Task Publish_SinceLastWithoutTheScript_LandsOnTheWeeksPageSayingItWasPublishedAndWhy()
+    {
+        // A plain Publish on /review/since-last is sent back to since-last with its line; since-last has no window left then
+        // (the issue covers today), so GET sends it on to the current week, which said only why: "published issue …" was lost.
+        await using var site = await ReviewSite.StartAsync(clock: new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8))));
+        Assert.Equal(0, (await site.CliAsync("import-issue", Path.Combine(Fixtures.Root, "corpus", "2020-04-26.md"))).ExitCode);
+        using var http = Client(site);
+        var html = await http.GetStringAsync("review/since-last");
+
+        var published = await http.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, WebUtility.HtmlDecode(Token().Match(html).Groups[1].Value)),
+            (ReviewActions.ShownDraftField, ShownDraft().Match(html).Groups[1].Value), ("action", "publish")));
+        var back = await http.GetAsync(published.Headers.Location!.OriginalString.TrimStart('/'));
+        var week = Parse(await http.GetStringAsync(back.Headers.Location!.OriginalString.TrimStart('/')));
+
+        Assert.Equal(HttpStatusCode.SeeOther, published.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+        Assert.StartsWith("/review?msg=", back.Headers.Location!.OriginalString);
+        Assert.Equal("2020-W21", week.QuerySelector("h1 .week")!.TextContent);
+        Assert.Matches(@"^published issue 2020-05-20 \(2020-04-27 \.\. 2020-05-20\): \d+ items, \d+ entries marked published.*; since-last: no entries since the last issue yet: "
+            + @"it covers everything up to 2020-05-20 and today is 2020-05-20 \(the next window starts 2020-05-21\)$", week.GetElementById("status")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Page_ForAScreenReader_EveryControlOfAnEntryNamesItsActionAndTheEntry()
+    {
+        // Forty buttons all called "Shortlist" (or "↑") say nothing in a screen reader's list of controls: each names its
+        // entry too (accessible name: aria-labelledby, else aria-label, else the text; WAI-ARIA accname 1.2).
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var page = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}"));
+        string Text(AngleSharp.Dom.IElement e) => Regex.Replace(e.TextContent, @"\s+", " ").Trim();
+        string Name(AngleSharp.Dom.IElement e) => e.GetAttribute("aria-labelledby") is { } ids
+            ? string.Join(" ", ids.Split(' ').Select(i => i == e.Id ? e.GetAttribute("aria-label") ?? Text(e) : Text(page.GetElementById(i)!)))
+            : e.GetAttribute("aria-label") ?? Text(e);
+
+        var entries = page.QuerySelectorAll("#candidates article.entry").Where(e => e.QuerySelector(":scope > form.actions") is not null).ToList();
+        var controls = entries.SelectMany(entry => entry.QuerySelectorAll("button, select, summary")
+            .Where(c => c.Closest("article.entry") == entry && !(c.LocalName == "summary" && c.ParentElement!.ClassList.Contains("members")))
+            .Select(c => (Control: c, Title: Text(entry.QuerySelector(".title")!)))).ToList();
+        var unnamed = controls.Where(c => !Name(c.Control).Contains(c.Title, StringComparison.Ordinal))
+            .Select(c => $"{c.Control.TagName} '{Name(c.Control)}' (entry '{c.Title}')").ToList();
+
+        Assert.True(entries.Count > 10);
+        Assert.True(controls.Count > 5 * entries.Count, $"{controls.Count} controls");
+        Assert.True(unnamed.Count == 0, string.Join("\n", unnamed.Take(10)));
+        var cuda = entries.Single(e => Text(e.QuerySelector(".title")!) == "CUDA 11 Features Revealed");
+        Assert.Equal("Reject CUDA 11 Features Revealed", Name(cuda.QuerySelector("button[value=rejected]")!));
+        Assert.Equal("Move down CUDA 11 Features Revealed", Name(cuda.QuerySelector("button[value=down]")!));
+        Assert.Equal(page.QuerySelectorAll("[id]").Length, page.QuerySelectorAll("[id]").Select(e => e.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Page_ForAScreenReader_EntriesAreHeadingsUnderTheirSection_TheQuotaLineIsRead_LanguagesAreMarked()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var page = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}"));
+        var login = Parse(await (await http.GetAsync("review/login")).Content.ReadAsStringAsync());
+
+        // Headings: h1, then a section's h2 and its entries' h3 (story members h4), never a level skipped; a reader jumps entry to entry.
+        var levels = page.QuerySelectorAll("h1, h2, h3, h4, h5, h6").Select(h => h.TagName[1] - '0').ToList();
+        var skipped = levels.Zip(levels.Skip(1)).Where(p => p.Second > p.First + 1).ToList();
+        var entries = page.QuerySelectorAll("#candidates article.entry").ToList();
+        var titled = entries.Where(e => e.QuerySelector(".title")?.Closest("h3, h4") is { } h && h.Closest("article.entry") == e).ToList();
+        // role=separator makes its children presentational: "quota 5 · 3 in the draft" would not be read at all.
+        var silenced = page.QuerySelectorAll("[role=separator], [role=img], [role=presentation], [role=none]").Where(e => e.TextContent.Trim().Length > 0).ToList();
+
+        Assert.Equal(1, levels[0]);
+        Assert.Empty(skipped);
+        Assert.True(entries.Count > 10);
+        Assert.Equal(entries.Count, titled.Count);
+        Assert.Empty(silenced);
+        Assert.Equal(page.QuerySelectorAll(".quota-line").Length, page.QuerySelectorAll("#candidates section").Length);
+        // Language of parts (WCAG 3.1.2): the page's own words are English, the newsletter's Chinese; a text with Han and no
+        // English word must be under lang zh, one with English words and no Han under lang en (a mix is not judged).
+        Assert.Empty(MislabelledLanguage(page));
+        Assert.Empty(MislabelledLanguage(login));
+        Assert.Equal("zh-CN", page.GetElementById("draft-md")!.GetAttribute("lang"));
+    }
+
+    // The text nodes whose language is not the one their nearest lang attribute names, with that attribute.
+    private static List<string> MislabelledLanguage(AngleSharp.Dom.IDocument page) =>
+        AngleSharp.Dom.ParentNodeExtensions.Descendants<AngleSharp.Dom.IText>(page)
+            .Where(t => t.ParentElement is { LocalName: not ("script" or "style") } && t.Data.Trim().Length > 0)
+            .Select(t => (Text: t.Data.Trim(), Lang: t.ParentElement!.Closest("[lang]")?.GetAttribute("lang") ?? ""))
+            .Where(t => (Regex.IsMatch(t.Text, @"\p{IsCJKUnifiedIdeographs}"), Regex.IsMatch(t.Text, "[A-Za-z]{3,}")) switch
+            {
+                (true, false) => !t.Lang.StartsWith("zh", StringComparison.Ordinal),
+                (false, true) => !t.Lang.StartsWith("en", StringComparison.Ordinal),
+                _ => false,
+            })
+            .Select(t => $"{t.Lang}: {t.Text}").ToList();
+
+    private static AngleSharp.Dom.IDocument Parse(string html) => new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+
+    // The fields of entry id's edit form as a browser posts them (hidden, input and textarea; not the buttons).
+    private static List<(string Name, string Value)> EditForm(AngleSharp.Dom.IDocument page, long id)
+    {
+        var fields = page.QuerySelector($"#e{id} > details.edit")?.QuerySelectorAll("input[name], textarea[name]")
+            ?? page.QuerySelector($"#e{id} > form")!.QuerySelectorAll("input[name], textarea[name]");
+        return [.. fields.Select(f => (f.GetAttribute("name")!, f.LocalName == "textarea" ? f.TextContent : f.GetAttribute("value") ?? ""))];
+    }
+
+    [GeneratedRegex("<pre id=\"draft-md\"[^>]*>(.*?)</pre>", RegexOptions.Singleline)]
     private static partial Regex Preview();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

@@ -68,7 +68,7 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         if (outcome is not { Result: { } result, Window: { } window }) return Bad(outcome.Problem ?? "nothing to publish");
         logger.Published(named.Token, $"{result.Date:yyyy-MM-dd}", result.Items);
         var retrained = await retraining.AfterPublishAsync(cancellationToken);
-        return Done($"published issue {result.Date:yyyy-MM-dd} ({window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}): {result.Items} items, {result.EntriesPublished} entries marked published{(retrained is null ? "" : $"; {retrained}")}");
+        return Done($"published issue {result.Date:yyyy-MM-dd} ({window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}): {Counted.Of(result.Items, "item", "items")}, {Counted.Of(result.EntriesPublished, "entry", "entries")} marked published{(retrained is null ? "" : $"; {retrained}")}");
     }
 
     /// <summary>The Publish form's field carrying the <see cref="Draft.Fingerprint"/> of the draft the page showed.</summary>

@@ -218,7 +218,8 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<Fetc
         CancellationToken cancellationToken)
     {
         var fetched = await fetcher.FetchAsync(
-            new FetchRequest(address, HttpValidators.None, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, headers),
+            // Asked once: a failure is counted and the page asked again by a poll after its backoff, not also within this one.
+            new FetchRequest(address, HttpValidators.None, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, headers, Retry: false),
             cancellationToken);
         return fetched switch
         {

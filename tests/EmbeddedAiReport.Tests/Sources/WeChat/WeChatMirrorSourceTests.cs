@@ -19,12 +19,22 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
     {
     }
 
-    private WeChatMirrorSourceTests(CapturingLoggerProvider logs) : base(server => new TestServices(new DateTimeOffset(2020, 5, 14, 12, 0, 0, TimeSpan.Zero), configure: services =>
+    // Fetching:Retries as shipped (2), without waits between attempts: a page whose host fails is asked once per poll that
+    // reads it (its own backoff spaces the polls), which the request counts below check.
+    private WeChatMirrorSourceTests(CapturingLoggerProvider logs) : base(server => new TestServices(new DateTimeOffset(2020, 5, 14, 12, 0, 0, TimeSpan.Zero),
+        fetching: RetryingWithoutWaits(), configure: services =>
     {
         services.AddHttpClient(Fetcher.ClientName).AddHttpMessageHandler(() => new WeChatHostRedirect(server.BaseUri));
         services.AddSingleton<ILoggerProvider>(logs);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug));   // the page events 2104 and 2107 are debug lines
     })) => _logs = logs;
+
+    private static FetchingOptions RetryingWithoutWaits()
+    {
+        var fetching = TestServices.NoRetries();
+        (fetching.Retries, fetching.RetryBaseDelay) = (new FetchingOptions().Retries, TimeSpan.Zero);
+        return fetching;
+    }
 
     private const string Riptide = "wx:DdyvZLDb7D-dQ9okhwQreA";
     private const string RiptideLong = "wx:MzA3MzI4MjgzMw==:2650786213:3";
@@ -424,6 +434,7 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         }
 
         Assert.Equal([0, 1, 2, 3, 4, 6, 9, 15, 26, 48], asked);
+        Assert.Equal(10, PagesRequested.Count(p => p == "/s/DdyvZLDb7D-dQ9okhwQreA"));   // one request per failure counted, not three
         Assert.Equal("wx: 3 new, 0 updated, 0 unchanged; 1 article page left to read", results[0]);
         Assert.All(results[1..48], r => Assert.Equal("wx: not modified; 1 article page left to read", r));
         Assert.All(results[48..], r => Assert.Equal("wx: not modified", r));

@@ -48,7 +48,8 @@ public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvid
         {
             var cause = _openedBy.TryGetValue(host, out var last) ? $" (last: {last})" : "";
             return new FetchOutcome.Unreachable(
-                $"circuit open for {host} after repeated failures{cause}; requests to it resume within {options.Value.CircuitBreakDuration.TotalMinutes:0.#} min");
+                $"circuit open for {host} after repeated failures{cause}; requests to it resume within {options.Value.CircuitBreakDuration.TotalMinutes:0.#} min",
+                CircuitOpen: true);
         }
         catch (TimeoutRejectedException)
         {

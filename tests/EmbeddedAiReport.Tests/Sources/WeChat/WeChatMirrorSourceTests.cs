@@ -451,6 +451,30 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
     }
 
     [Fact]
+    public async Task PollAsync_ArticleHostCircuitOpen_PagesNotAskedAreNotCountedAsFailures()
+    {
+        // README (enrich): a page is one request per poll, and each failure counted was one. Three pages whose host answers
+        // 503, with a breaker that opens after two failures (Fetching:CircuitBreakerFailures 2): the third page is not
+        // asked, so no failure of it is counted (no row); it is left for a later poll like the other two.
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        foreach (var code in new[] { "DdyvZLDb7D-dQ9okhwQreA", "XEPhK81Ms-wdDnoz5oPZgA", "OYSzol-vufiKPuU9YxtbuA" })
+            Server.Map("s/" + code, context => { context.Response.StatusCode = 503; return Task.CompletedTask; });
+        var fetching = RetryingWithoutWaits();
+        fetching.CircuitBreakerFailures = 2;
+        using var services = new TestServices(Services.Clock.GetUtcNow(), fetching,
+            configure: s => s.AddHttpClient(Fetcher.ClientName).AddHttpMessageHandler(() => new WeChatHostRedirect(Server.BaseUri)));
+        var source = Source($$""" "mirror": "{{Base}}", "accounts": ["MP_WXS_3073282833"], "enrich": true """);
+
+        var result = await services.Get<SourcePoller>().PollAsync(source, CancellationToken.None);
+
+        Assert.Equal("wx: 3 new, 0 updated, 0 unchanged; 3 article pages left to read", result.Describe());
+        Assert.Equal(2, PagesRequested.Count);
+        var pages = await services.Get<PageStore>().GetAsync([Riptide, YoloV4, Maxas], CancellationToken.None);
+        Assert.Equal(2, pages.Count);
+        Assert.All(pages.Values, p => Assert.Equal((PageOutcome.Failing, 1), (p.Outcome, p.Failures)));
+    }
+
+    [Fact]
     public async Task PollAsync_ArticleHostFailing_PagesNeverAskedTakeTheEnrichLimitFirst()
     {
         // README (enrichLimit): a page whose host failed is asked after the pages never asked, once its backoff passed, so

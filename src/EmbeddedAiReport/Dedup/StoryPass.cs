@@ -268,10 +268,10 @@ internal sealed class StoryPass(
         foreach (var target in byTarget)
         {
             if (linking.GetValueOrDefault(target.Key) > options.MaxLinkFanout) continue;
-            var linkers = target.ToList();
             if (byKey.TryGetValue(target.Key, out var owner))
-                foreach (var linker in linkers) Join(linker.Member, owner);
-            foreach (var linker in linkers.Where(l => l.Kind == "arxiv").Skip(1)) Join(linker.Member, linkers.First(l => l.Kind == "arxiv").Member);
+                foreach (var linker in target) Join(linker.Member, owner);
+            var posts = target.Where(l => l.Kind == "arxiv").ToList();
+            foreach (var post in posts.Skip(1)) Join(post.Member, posts[0].Member);
         }
 
         var groups = Enumerable.Range(0, members.Count).GroupBy(Root).ToList();
@@ -295,6 +295,7 @@ internal sealed class StoryPass(
             _touched.Add(created);
             _created++;
         }
+        logger.Split(story, groups.Count);
         // What was known of the story's primary may name a member that left: the rule runs again over those who stayed.
         index.SetState(story, null);
         _dirty.Add(story);

@@ -22,7 +22,8 @@ namespace EmbeddedAiReport.Dedup;
 /// link do not join: they often just cite the framework they use.</item>
 /// </list>
 /// Roundups (more than <see cref="DedupOptions.MaxLinksPerEntry"/> links) and hubs (targets linked by more than
-/// <see cref="DedupOptions.MaxLinkFanout"/> entries) group nothing by link.
+/// <see cref="DedupOptions.MaxLinkFanout"/> entries) group nothing by link; a target that becomes a hub stops grouping what it
+/// grouped before (its stories are split where nothing else holds them together), so stories do not depend on arrival order.
 /// </remarks>
 public sealed class StoryAssigner(
     ReportDatabase database, MinHasher hasher, StoryPrimary primaryRule, DedupOptions options, TimeProvider timeProvider, ILogger<StoryAssigner> logger)

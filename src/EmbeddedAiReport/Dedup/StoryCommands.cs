@@ -35,6 +35,23 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
         WHERE @linkers AND l.target = @target AND (SELECT count(*) FROM entry_links m WHERE m.entry_id = l.entry_id) <= @max_links
           AND (SELECT count(*) FROM (SELECT 1 FROM entry_links WHERE target = @target LIMIT @fanout + 1) AS linking) <= @fanout
         """);
+    // How many entries link each of @values, counting at most @limit (a hub's count stops there, so it costs no scan).
+    public DbCommand Linking { get; } = connection.CreateCommand(transaction, $"""
+        SELECT j.value, (SELECT count(*) FROM (SELECT 1 FROM entry_links l WHERE l.target = j.value LIMIT @limit) AS linking)
+        FROM {dialect.IndexedTexts("@values")} j
+        """);
+    // The stories of a target's own entry and of the entries that link it.
+    public DbCommand TargetStories { get; } = connection.CreateCommand(transaction, """
+        SELECT story_id FROM entries WHERE canonical_key = @target AND story_id IS NOT NULL
+        UNION SELECT e.story_id FROM entry_links l JOIN entries e ON e.id = l.entry_id WHERE l.target = @target AND e.story_id IS NOT NULL
+        """);
+    // A story's members with what groups them: key, window time, text hash and signature (null before it is signed).
+    public DbCommand StoryTexts { get; } = connection.CreateCommand(transaction, """
+        SELECT e.id, e.canonical_key, e.window_time, s.text_hash, s.signature FROM entries e LEFT JOIN entry_signatures s ON s.entry_id = e.id
+        WHERE e.story_id = @story ORDER BY e.id
+        """);
+    public DbCommand StoryLinks { get; } = connection.CreateCommand(transaction,
+        "SELECT l.entry_id, l.kind, l.target FROM entry_links l JOIN entries e ON e.id = l.entry_id WHERE e.story_id = @story ORDER BY l.entry_id, l.target");
     public DbCommand SaveSignature { get; } = connection.CreateCommand(transaction,
         """
         INSERT INTO entry_signatures (entry_id, text_hash, shingles, signature) VALUES (@id, @hash, @shingles, @signature)
@@ -132,8 +149,8 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
 
     public void Dispose()
     {
-        foreach (var command in new[] { SameText, StoredHashes, StoredTargets, PendingIds, PendingRows, DropOrphans, Linked, SaveSignature, StoryOf,
-                     CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
+        foreach (var command in new[] { SameText, StoredHashes, StoredTargets, PendingIds, PendingRows, DropOrphans, Linked, Linking, TargetStories,
+                     StoryTexts, StoryLinks, SaveSignature, StoryOf, CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
             command.Dispose();
     }
 

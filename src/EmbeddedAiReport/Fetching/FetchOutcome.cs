@@ -40,7 +40,8 @@ public abstract record FetchOutcome
     public sealed record TooLarge(long Limit) : FetchOutcome;
 
     /// <summary>No answer: DNS, connection, TLS, reset or timeout.</summary>
-    public sealed record Unreachable(string Reason) : FetchOutcome;
+    /// <param name="CircuitOpen">True when no request was sent: the host's circuit breaker is open after its failures.</param>
+    public sealed record Unreachable(string Reason, bool CircuitOpen = false) : FetchOutcome;
 
     /// <summary>The address was refused before any request (scheme, private network).</summary>
     /// <param name="PrivateNetwork">The SSRF guard refused a loopback or private address (the source lacks <c>allowPrivateNetwork</c>).</param>

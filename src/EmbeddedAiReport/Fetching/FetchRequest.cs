@@ -18,6 +18,11 @@ namespace EmbeddedAiReport.Fetching;
 /// is one retried (a model server's "request exceeds the available context size" sent as a 500): such a failure is neither
 /// retried nor counted by the circuit breaker. Null: the status decides.
 /// </param>
+/// <param name="Retry">
+/// False for a caller that spaces its own attempts (a WeChat article page, asked again by a later poll after its backoff):
+/// a transient failure is returned at once instead of retried (<see cref="FetchingOptions.Retries"/>), so each request it
+/// counts was one request.
+/// </param>
 public sealed record FetchRequest(
     Uri Uri,
     HttpValidators Validators,
@@ -30,7 +35,8 @@ public sealed record FetchRequest(
     string? BodyType = null,
     string? CircuitKey = null,
     int MaxErrorBytes = 0,
-    Func<FetchOutcome.HttpFailure, bool>? Permanent = null)
+    Func<FetchOutcome.HttpFailure, bool>? Permanent = null,
+    bool Retry = true)
 {
     /// <summary>
     /// Headers kept on a redirect to another origin: they carry no credentials. The list is the Fetch standard's

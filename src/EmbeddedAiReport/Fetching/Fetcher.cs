@@ -22,7 +22,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
     {
         if (request.Uri.Scheme is not ("http" or "https"))
             return new FetchOutcome.Refused($"only http and https URLs are fetched, not {request.Uri.Scheme}:");
-        return await resilience.ExecuteAsync(request.CircuitKey ?? request.Uri.Host, token => FetchOnceAsync(request, token), cancellationToken);
+        return await resilience.ExecuteAsync(request.CircuitKey ?? request.Uri.Host, token => FetchOnceAsync(request, token), cancellationToken, request.Retry);
     }
 
     /// <summary>One attempt: wait for the host's turn, send, read the body within the cap.</summary>

@@ -29,23 +29,35 @@ public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvid
     // The failure that opened each host's circuit, so "circuit open" can say why (host name not found, a 503 …).
     private readonly ConcurrentDictionary<string, string> _openedBy = new(StringComparer.OrdinalIgnoreCase);
 
+    // Set on a run whose transient failures are not retried (FetchRequest.Retry false); the breaker still counts them.
+    private static readonly ResiliencePropertyKey<bool> Once = new("eair.once");
+
     /// <summary>Runs <paramref name="attempt"/> with retries for <paramref name="host"/>; never throws for faults, only for cancellation.</summary>
-    public async Task<FetchOutcome> ExecuteAsync(string host, Func<CancellationToken, Task<FetchOutcome>> attempt, CancellationToken cancellationToken)
+    /// <param name="retry">False: one attempt, whose transient failure is returned as it is (the circuit breaker counts it).</param>
+    public async Task<FetchOutcome> ExecuteAsync(string host, Func<CancellationToken, Task<FetchOutcome>> attempt, CancellationToken cancellationToken,
+        bool retry = true)
     {
         var pipeline = _pipelines.GetOrAddPipeline<FetchOutcome>(host, builder => Configure(builder, host, options.Value));
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(Once, !retry);
         try
         {
-            return await pipeline.ExecuteAsync(async token => await attempt(token), cancellationToken);
+            return await pipeline.ExecuteAsync(static async (context, attempt) => await attempt(context.CancellationToken), context, attempt);
         }
         catch (BrokenCircuitException)
         {
             var cause = _openedBy.TryGetValue(host, out var last) ? $" (last: {last})" : "";
             return new FetchOutcome.Unreachable(
-                $"circuit open for {host} after repeated failures{cause}; requests to it resume within {options.Value.CircuitBreakDuration.TotalMinutes:0.#} min");
+                $"circuit open for {host} after repeated failures{cause}; requests to it resume within {options.Value.CircuitBreakDuration.TotalMinutes:0.#} min",
+                CircuitOpen: true);
         }
         catch (TimeoutRejectedException)
         {
             return new FetchOutcome.Unreachable($"gave up after {options.Value.TotalTimeout.TotalSeconds:0}s including retries");
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -75,7 +87,8 @@ public sealed class HostResilience(IOptions<FetchingOptions> options, TimeProvid
                 Delay = settings.RetryBaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } result && IsTransient(result, settings.MaxRetryAfter)),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } result && IsTransient(result, settings.MaxRetryAfter)
+                    && !args.Context.Properties.GetValue(Once, false)),
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is FetchOutcome.HttpFailure { RetryAfter: { } wait } ? wait : (TimeSpan?)null),
             });
         }

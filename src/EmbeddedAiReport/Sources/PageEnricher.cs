@@ -157,18 +157,23 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<Fetc
             }
             pagesLeft--;
             var headers = requests.Any(r => FetchRequest.SameOrigin(r.Uri, address)) ? sourceHeaders : null;
-            CandidateEntry? completed;
-            PageOutcome? outcome;
-            string? detail;
-            TimeSpan? retryAfter;
+            (CandidateEntry? Entry, PageOutcome? Outcome, string? Detail, TimeSpan? RetryAfter)? answer;
             try
             {
-                (completed, outcome, detail, retryAfter) = await ReadPageAsync(kind, source, entry, address, headers, budget.Token);
+                answer = await ReadPageAsync(kind, source, entry, address, headers, budget.Token);
             }
             catch (OperationCanceledException) when (budget.RanOut)
             {
                 // Out of time with this page: the pages read before it are stored with this poll (the next poll finds them
                 // in the page store and does not fetch them again); this one and the rest stay as the feed gave them.
+                fetching = false;
+                unread++;
+                return entry;
+            }
+            if (answer is not var (completed, outcome, detail, retryAfter))
+            {
+                // Not asked: the host's circuit is open after its failures, so there is no failure of this page to count;
+                // this one and the rest (on the same host) wait for a later poll.
                 fetching = false;
                 unread++;
                 return entry;
@@ -212,16 +217,19 @@ public sealed class PageEnricher(Fetcher fetcher, PageStore pages, IOptions<Fetc
     }
 
     // The outcome is null when the host failed in a way that may pass (HostResilience.IsTransient: a 5xx, a 408, no answer),
-    // with the wait its answer asked for (Retry-After), if any.
-    private async Task<(CandidateEntry? Entry, PageOutcome? Outcome, string? Detail, TimeSpan? RetryAfter)> ReadPageAsync(
+    // with the wait its answer asked for (Retry-After), if any; the whole answer is null when no request was sent (the
+    // host's circuit is open).
+    private async Task<(CandidateEntry? Entry, PageOutcome? Outcome, string? Detail, TimeSpan? RetryAfter)?> ReadPageAsync(
         IPageEnrichingKind kind, SourceDefinition source, CandidateEntry entry, Uri address, IReadOnlyDictionary<string, string>? headers,
         CancellationToken cancellationToken)
     {
         var fetched = await fetcher.FetchAsync(
-            new FetchRequest(address, HttpValidators.None, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, headers),
+            // Asked once: a failure is counted and the page asked again by a poll after its backoff, not also within this one.
+            new FetchRequest(address, HttpValidators.None, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, headers, Retry: false),
             cancellationToken);
         return fetched switch
         {
+            FetchOutcome.Unreachable { CircuitOpen: true } => null,
             FetchOutcome.Fetched page => kind.ParsePage(page.Document, entry, source) switch
             {
                 ParseOutcome.Parsed { Entries: [var completed] } => (completed, PageOutcome.Read, null, null),

@@ -23,14 +23,25 @@ public sealed class PageStore(ReportDatabase database)
 
     private static readonly JsonSerializerOptions Json = new JsonSerializerOptions(JsonSerializerDefaults.Web).With();
 
-    /// <summary>The stored pages of <paramref name="entryKeys"/>, by key.</summary>
+    // The key of the entry_pages row that stands for the page of the entry keyed `key`: its own row, else the row of a
+    // failing host under another key of it (the long link its page revealed, entry_aliases), whose backoff the page keeps.
+    private static string PageKeyOf(string key) => $"""
+        coalesce((SELECT o.entry_key FROM entry_pages o WHERE o.entry_key = {key}),
+                 (SELECT a.alias_key FROM entry_aliases a JOIN entry_pages f ON f.entry_key = a.alias_key
+                  WHERE a.entry_key = {key} AND f.outcome = 'failing' ORDER BY f.checked DESC, f.entry_key LIMIT 1))
+        """;
+
+    /// <summary>
+    /// The stored pages of <paramref name="entryKeys"/>, by key: each key's own row, else the row of a failing host stored
+    /// under another key of that entry (<see cref="StoredPage.EntryKey"/> names it), so the page waits for its retry time.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, StoredPage>> GetAsync(IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, StoredPage>(StringComparer.Ordinal);
         if (entryKeys.Count == 0) return result;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {PageColumns} FROM entry_pages p WHERE p.entry_key = @key";
+        command.CommandText = $"SELECT {PageColumns} FROM entry_pages p WHERE p.entry_key = {PageKeyOf("@key")}";
         var key = command.AddParameter("@key");
         foreach (var entryKey in entryKeys.Distinct(StringComparer.Ordinal))
         {
@@ -48,7 +59,8 @@ public sealed class PageStore(ReportDatabase database)
     /// to complete: the stored text, account and date (links: <see cref="LinksAsync"/>), with the page's row when it has one.
     /// </summary>
     /// <remarks>
-    /// A page recorded under another key of the entry (the long link it revealed, <c>entry_aliases</c>) counts as read.
+    /// A page recorded under another key of the entry (the long link it revealed, <c>entry_aliases</c>) counts as read; one
+    /// whose host failed there is listed with that row (its failures and retry time), as under the entry's own key.
     /// The section is left to the classifier, as for a feed's item.
     /// </remarks>
     public async Task<List<(CandidateEntry Entry, StoredPage? Page)>> UnreadAsync(string sourceId, DateTimeOffset since, CancellationToken cancellationToken)
@@ -57,7 +69,7 @@ public sealed class PageStore(ReportDatabase database)
         var rows = new List<(CandidateEntry, StoredPage?)>();
         await using var command = connection.CreateCommand(null, $"""
             SELECT e.canonical_key, e.url, e.title, e.summary, e.account, e.published, {PageColumns} FROM entries e
-            LEFT JOIN entry_pages p ON p.entry_key = e.canonical_key
+            LEFT JOIN entry_pages p ON p.entry_key = {PageKeyOf("e.canonical_key")}
             WHERE e.source_id = @source AND e.window_time >= @since AND e.status IN ('candidate', 'shortlisted')
               AND (p.entry_key IS NULL OR p.outcome IN ('blocked', 'failing'))
               AND NOT EXISTS (SELECT 1 FROM entry_aliases a JOIN entry_pages ap ON ap.entry_key = a.alias_key

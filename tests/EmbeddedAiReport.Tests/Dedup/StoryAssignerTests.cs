@@ -205,6 +205,92 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
         Assert.NotEqual(story["arxiv:2011.12289"], story["url:blog.example.org/four"]);
     }
 
+    // Six papers, each with a WeChat write-up that also names the backbone every one of them builds on (MobileNetV2). Each
+    // write-up is about its own paper (two links, not a roundup); MobileNetV2 is linked by six entries, more than
+    // Dedup:MaxLinkFanout (4): a hub, which groups nothing by link (README). By hand: seven stories, each paper with its
+    // write-up and MobileNetV2 alone, whether the backbone's own entry comes first or last; the entries of one paper
+    // arrive in one poll, the papers one poll after another.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AssignPendingAsync_WriteUpsCitingOneBackbone_EachStaysWithItsPaperWhicheverArrivesFirst(bool backboneFirst)
+    {
+        var backbone = TrainingFiles.Paper("1801.04381", "MobileNetV2: Inverted Residuals and Linear Bottlenecks",
+            "We describe a new mobile architecture based on an inverted residual structure where the shortcut connections are between the thin bottleneck layers.");
+        if (backboneFirst) await CommitAsync(backbone);
+        foreach (var (paper, post) in BackboneWriteUps())
+            await CommitAsync(paper, post);
+        if (!backboneFirst) await CommitAsync(backbone);
+
+        var entries = await ListAsync();
+        var story = entries.ToDictionary(e => e.CanonicalKey, e => e.StoryId);
+        Assert.Equal(13, entries.Count);
+        Assert.Equal(7, entries.Select(e => e.StoryId).Distinct().Count());
+        foreach (var (paper, post) in BackboneWriteUps())
+            Assert.Equal(story[paper.CanonicalKey], story[post.CanonicalKey]);
+        Assert.Single(entries, e => e.StoryId == story[backbone.CanonicalKey]);
+    }
+
+    // Below the bound the links group: a paper and four write-ups of it (each naming the paper and its code) are one story
+    // in either order, and the code's repository entry with them.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AssignPendingAsync_PaperWithFourWriteUps_IsOneStoryWhicheverArrivesFirst(bool paperFirst)
+    {
+        var paper = TrainingFiles.Paper("2005.00057", "Riptide: Fast End-to-End Binarized Neural Networks",
+            "Binarized neural networks promise large speedups but are slow in practice; Riptide finds and removes the bottlenecks of end-to-end binarized inference with TVM.");
+        var code = new CandidateEntry
+        {
+            CanonicalKey = "gh:jwfromm/riptide", Url = "https://github.com/jwfromm/Riptide", Title = "jwfromm/Riptide",
+            Summary = "Simple Binary Neural Networks with TVM", Published = Services.Clock.GetUtcNow(),
+        };
+        CandidateEntry[] posts =
+        [
+            Post("https://mp.weixin.qq.com/s/riptide-a", "Riptide：12倍端到端加速的二值网络", "OctoML 的研究者提出了 Riptide，找出并解决端到端二值网络的瓶颈。论文 https://arxiv.org/abs/2005.00057 代码 https://github.com/jwfromm/Riptide"),
+            Post("https://mp.weixin.qq.com/s/riptide-b", "陈天奇团队新作：在树莓派上跑二值网络", "基于 TVM 自动生成调优过的二值化算子，实验表明在树莓派上比浮点模型快 12 倍。https://arxiv.org/abs/2005.00057"),
+            Post("https://mp.weixin.qq.com/s/riptide-c", "MLSys 2020 论文解读：二值神经网络的系统瓶颈", "作者分析了比特打包、融合与调度对延迟的影响，并开源了实现 https://github.com/jwfromm/Riptide ，论文见 https://arxiv.org/abs/2005.00057"),
+            Post("https://mp.weixin.qq.com/s/riptide-d", "一文看懂二值化推理的工程细节", "从量化激活到 popcount 内核，复现 arXiv:2005.00057 的关键技巧与踩坑记录。"),
+        ];
+        Assert.All(posts, p => Assert.Contains(p.Links, l => l.Target == "arxiv:2005.00057"));
+
+        if (paperFirst) await CommitAsync(paper, code);
+        foreach (var post in posts) await CommitAsync(post);
+        if (!paperFirst) await CommitAsync(paper, code);
+
+        Assert.Single((await ListAsync()).Select(e => e.StoryId).Distinct());
+    }
+
+    // Six papers on on-device inference, each with a WeChat write-up naming it and MobileNetV2.
+    private IEnumerable<(CandidateEntry Paper, CandidateEntry Post)> BackboneWriteUps()
+    {
+        (string Id, string Title, string Abstract, string PostTitle, string PostText)[] papers =
+        [
+            ("2402.14702", "TinyQuant: 4-bit Post-Training Quantization for On-Device Vision Transformers",
+                "Vision transformers are hard to deploy on mobile NPUs because their activations have outliers that break low-bit quantization.",
+                "4 比特训练后量化：让视觉 Transformer 跑在手机 NPU 上", "激活中的离群值让低比特量化失效，作者按通道处理离群值，权重和激活都保持 4 比特。"),
+            ("2402.14655", "Structured Pruning of Small Language Models for Microcontrollers",
+                "We prune 100M-parameter language models to fit the 2 MB SRAM of a Cortex-M7 microcontroller with latency-aware structured pruning.",
+                "把一亿参数的语言模型塞进 2MB 内存的单片机", "面向 Cortex-M7 的结构化剪枝，联合去掉注意力头和 MLP 通道，再用短暂蒸馏恢复精度。"),
+            ("2402.14511", "A Survey of Neural Architecture Search for Edge Accelerators",
+                "Hardware-aware neural architecture search has produced many efficient networks; we survey 120 papers and their latency predictors.",
+                "综述：面向边缘加速器的硬件感知网络结构搜索", "梳理了 120 篇论文的搜索空间、延迟预测器与目标硬件（NPU、DSP、GPU）。"),
+            ("2401.09876", "Binary Neural Networks Revisited",
+                "We revisit binarization of convolutional networks and show that a learned scaling factor per channel closes most of the gap.",
+                "二值网络再思考：每通道缩放因子的作用", "重新审视卷积网络的二值化，学习到的逐通道缩放因子弥补了与全精度之间的大部分差距。"),
+            ("2312.05555", "Mixed-Precision Inference on Mobile GPUs",
+                "We measure INT8/FP16 mixed-precision kernels on Mali and Adreno GPUs and release a benchmark suite for mobile inference.",
+                "Mali 与 Adreno 上的混合精度推理实测", "测量了移动 GPU 上 INT8/FP16 混合精度内核的性能，并发布了一套基准测试。"),
+            ("2311.04321", "Keyword Spotting with Sub-Milliwatt Always-On Accelerators",
+                "An always-on keyword spotting accelerator runs a depthwise-separable network under one milliwatt on a 22 nm test chip.",
+                "功耗不到一毫瓦的常开语音唤醒芯片", "22 纳米测试芯片上运行深度可分离卷积网络，实现常开的关键词识别。"),
+        ];
+        var when = Services.Clock.GetUtcNow();
+        foreach (var (id, title, summary, postTitle, postText) in papers)
+            yield return (TrainingFiles.Paper(id, title, summary) with { Published = when },
+                Post($"https://mp.weixin.qq.com/s/{id}", postTitle, $"{postText}论文：https://arxiv.org/abs/{id} ，骨干网络 MobileNetV2（https://arxiv.org/abs/1801.04381）"));
+    }
+
     [Fact]
     public async Task AssignPendingAsync_UnchangedThenEditedEntry_IsSignedAgainOnlyAfterTheEdit()
     {

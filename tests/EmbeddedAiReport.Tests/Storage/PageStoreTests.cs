@@ -22,7 +22,8 @@ public abstract class PageStoreTests(StorageProvider provider) : IDisposable
     {
         // README (enrichLimit): the source's stored articles of the last 28 days whose page was never read (none read yet,
         // an anti-bot page met, or its host failing, listed with its failures and when to ask it again), newest first; a
-        // page read under the long link an entry's page revealed counts as read, one whose host failed there does not.
+        // page read under the long link an entry's page revealed counts as read, one whose host failed there does not and
+        // is listed with that row, so that the page waits for its retry time as it would under the entry's own key.
         // One the editor shortlisted is open to the draft too (and stays in it): its page is read as a candidate's.
         var now = _services.Clock.GetUtcNow();
         var link = new EntryLink("github", "gh:jwfromm/riptide", "https://github.com/jwfromm/riptide");
@@ -56,9 +57,12 @@ public abstract class PageStoreTests(StorageProvider provider) : IDisposable
 
         Assert.Equal(["wx:unread", "wx:blocked", "wx:short-failing", "wx:shortlisted", "wx:failing"], unread.Select(e => e.Entry.CanonicalKey));
         Assert.Equal(("未读", "https://example.com/wx/unread", now - TimeSpan.FromDays(1)), (unread[0].Entry.Title, unread[0].Entry.Url, unread[0].Entry.Published!.Value));
-        Assert.Equal([null, PageOutcome.Blocked, null, null], unread.Take(4).Select(e => e.Page?.Outcome));
+        Assert.Equal([null, PageOutcome.Blocked, PageOutcome.Failing, null], unread.Take(4).Select(e => e.Page?.Outcome));
+        Assert.Equal(failing with { EntryKey = "wx:long-failing" }, unread[2].Page);
         Assert.Equal(failing, unread[4].Page);
         Assert.Equal(failing, (await pages.GetAsync(["wx:failing"], CancellationToken.None))["wx:failing"]);
+        Assert.Equal(failing with { EntryKey = "wx:long-failing" }, (await pages.GetAsync(["wx:short-failing"], CancellationToken.None))["wx:short-failing"]);
+        Assert.False((await pages.GetAsync(["wx:short"], CancellationToken.None)).ContainsKey("wx:short"));   // a read page elsewhere: as before
         Assert.Equal([link], await pages.LinksAsync("wx:unread", CancellationToken.None));
         var window = await _services.Get<EntryStore>().ListWindowAsync(now - TimeSpan.FromDays(10), now, CancellationToken.None);
         Assert.Equal(["wx:gone"], window.Where(e => e.IsPageGone).Select(e => e.CanonicalKey));

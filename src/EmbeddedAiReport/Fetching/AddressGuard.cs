@@ -40,15 +40,16 @@ internal static class AddressGuard
     /// (<paramref name="proxy"/> applies to the request) is not checked: the operator set it, and the request's own address
     /// was checked before it was sent (<see cref="CheckTargetAsync"/>).
     /// </summary>
-    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Connect(FetchProxy proxy) =>
-        (context, cancellationToken) => ConnectAsync(context, proxy, cancellationToken);
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Connect(FetchProxy proxy, HostResolver resolver) =>
+        (context, cancellationToken) => ConnectAsync(context, proxy, resolver, cancellationToken);
 
-    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, FetchProxy proxy, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, FetchProxy proxy, HostResolver resolver,
+        CancellationToken cancellationToken)
     {
         context.InitialRequestMessage.Options.TryGetValue(AllowPrivateNetwork, out var allowPrivate);
         var toProxy = context.InitialRequestMessage.RequestUri is { } target && proxy.Applies(target);
         var host = context.DnsEndPoint.Host;
-        var addresses = await AddressesAsync(host, cancellationToken);
+        var addresses = await resolver.AddressesAsync(host, cancellationToken);
         var usable = allowPrivate || toProxy ? addresses : addresses.Where(a => !IsPrivate(a)).ToArray();
         if (usable.Length == 0) throw Refused(host);
 
@@ -70,12 +71,12 @@ internal static class AddressGuard
     /// loopback addresses. A name that does not resolve here is left to the proxy, which resolves it (a network whose only
     /// way out is the proxy).
     /// </summary>
-    public static async Task CheckTargetAsync(Uri uri, CancellationToken cancellationToken)
+    public static async Task CheckTargetAsync(Uri uri, HostResolver resolver, CancellationToken cancellationToken)
     {
         IPAddress[] addresses;
         try
         {
-            addresses = await AddressesAsync(uri.IdnHost, cancellationToken);
+            addresses = await resolver.AddressesAsync(uri.IdnHost, cancellationToken);
         }
         catch (SocketException)
         {
@@ -83,9 +84,6 @@ internal static class AddressGuard
         }
         if (addresses.Length > 0 && addresses.All(IsPrivate)) throw Refused(uri.IdnHost);
     }
-
-    private static async Task<IPAddress[]> AddressesAsync(string host, CancellationToken cancellationToken) =>
-        IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
 
     private static PrivateAddressException Refused(string host) =>
         new($"{host} resolves to a private or loopback address; set \"allowPrivateNetwork\": true on the source to allow it (a self-hosted mirror, an intranet feed)");

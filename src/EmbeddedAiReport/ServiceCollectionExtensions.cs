@@ -42,13 +42,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<HostResilience>();
         services.AddSingleton<Fetcher>();
         services.AddSingleton(new FetchProxy(HttpClient.DefaultProxy));
+        services.AddSingleton(HostResolver.System);
         services.AddHttpClient(Fetcher.ClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
                 AutomaticDecompression = DecompressionMethods.All,
                 AllowAutoRedirect = false,   // the Fetcher follows redirects itself, checking each hop (Fetching:MaxRedirects)
                 Proxy = provider.GetRequiredService<FetchProxy>().Proxy,
-                ConnectCallback = AddressGuard.Connect(provider.GetRequiredService<FetchProxy>()),
+                ConnectCallback = AddressGuard.Connect(provider.GetRequiredService<FetchProxy>(), provider.GetRequiredService<HostResolver>()),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 UseCookies = false,
             })

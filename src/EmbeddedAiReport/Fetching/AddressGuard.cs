@@ -5,8 +5,9 @@ namespace EmbeddedAiReport.Fetching;
 
 /// <summary>Refuses connections to loopback, private and link-local addresses (SSRF guard) unless a source allows them.</summary>
 /// <remarks>
-/// The check runs in the handler's ConnectCallback on the resolved address that is then connected to,
-/// so DNS rebinding and redirects to internal hosts are covered too.
+/// The check runs in the handler's ConnectCallback on the resolved addresses that are then connected to (one lookup), so
+/// DNS rebinding and redirects to internal hosts are covered too. A name is refused when any of its addresses is private:
+/// an answer of a public and a private address (rebinding) must not reach the private one through a proxy either.
 /// </remarks>
 internal static class AddressGuard
 {
@@ -40,22 +41,22 @@ internal static class AddressGuard
     /// (<paramref name="proxy"/> applies to the request) is not checked: the operator set it, and the request's own address
     /// was checked before it was sent (<see cref="CheckTargetAsync"/>).
     /// </summary>
-    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Connect(FetchProxy proxy) =>
-        (context, cancellationToken) => ConnectAsync(context, proxy, cancellationToken);
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Connect(FetchProxy proxy, HostResolver resolver) =>
+        (context, cancellationToken) => ConnectAsync(context, proxy, resolver, cancellationToken);
 
-    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, FetchProxy proxy, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, FetchProxy proxy, HostResolver resolver,
+        CancellationToken cancellationToken)
     {
         context.InitialRequestMessage.Options.TryGetValue(AllowPrivateNetwork, out var allowPrivate);
         var toProxy = context.InitialRequestMessage.RequestUri is { } target && proxy.Applies(target);
         var host = context.DnsEndPoint.Host;
-        var addresses = await AddressesAsync(host, cancellationToken);
-        var usable = allowPrivate || toProxy ? addresses : addresses.Where(a => !IsPrivate(a)).ToArray();
-        if (usable.Length == 0) throw Refused(host);
+        var addresses = await resolver.AddressesAsync(host, cancellationToken);
+        if (addresses.Length == 0 || !(allowPrivate || toProxy) && addresses.Any(IsPrivate)) throw Refused(host);
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(usable, context.DnsEndPoint.Port, cancellationToken);
+            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch
@@ -66,26 +67,23 @@ internal static class AddressGuard
     }
 
     /// <summary>
-    /// Refuses a request to <paramref name="uri"/> through the proxy when its host is (or resolves here to) only private or
-    /// loopback addresses. A name that does not resolve here is left to the proxy, which resolves it (a network whose only
-    /// way out is the proxy).
+    /// Refuses a request to <paramref name="uri"/> through the proxy when its host is (or resolves here to) a private or
+    /// loopback address, any of them: the proxy resolves the name again and may pick that one. A name that does not
+    /// resolve here is left to the proxy, which resolves it (a network whose only way out is the proxy).
     /// </summary>
-    public static async Task CheckTargetAsync(Uri uri, CancellationToken cancellationToken)
+    public static async Task CheckTargetAsync(Uri uri, HostResolver resolver, CancellationToken cancellationToken)
     {
         IPAddress[] addresses;
         try
         {
-            addresses = await AddressesAsync(uri.IdnHost, cancellationToken);
+            addresses = await resolver.AddressesAsync(uri.IdnHost, cancellationToken);
         }
         catch (SocketException)
         {
             return;
         }
-        if (addresses.Length > 0 && addresses.All(IsPrivate)) throw Refused(uri.IdnHost);
+        if (addresses.Any(IsPrivate)) throw Refused(uri.IdnHost);
     }
-
-    private static async Task<IPAddress[]> AddressesAsync(string host, CancellationToken cancellationToken) =>
-        IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
 
     private static PrivateAddressException Refused(string host) =>
         new($"{host} resolves to a private or loopback address; set \"allowPrivateNetwork\": true on the source to allow it (a self-hosted mirror, an intranet feed)");

@@ -10,7 +10,7 @@ namespace EmbeddedAiReport.Fetching;
 /// <summary>Makes one conditional GET with the source's limits and turns every result into a <see cref="FetchOutcome"/>.</summary>
 /// <remarks>Never throws for network or HTTP faults; only cancellation of <c>cancellationToken</c> propagates.</remarks>
 public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness politeness, HostResilience resilience, IOptions<FetchingOptions> options,
-    TimeProvider timeProvider, FetchProxy proxy)
+    TimeProvider timeProvider, FetchProxy proxy, HostResolver resolver)
 {
     /// <summary>Name of the <see cref="HttpClient"/> registered for sources.</summary>
     public const string ClientName = "sources";
@@ -106,7 +106,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         foreach (var (name, value) in headers)
             message.Headers.TryAddWithoutValidation(name, value);
         // Through a proxy the connection is the proxy's: each hop's own address is checked here instead (AddressGuard).
-        if (!request.AllowPrivateNetwork && proxy.Applies(address)) await AddressGuard.CheckTargetAsync(address, cancellationToken);
+        if (!request.AllowPrivateNetwork && proxy.Applies(address)) await AddressGuard.CheckTargetAsync(address, resolver, cancellationToken);
         var client = httpClientFactory.CreateClient(ClientName);
         return await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }

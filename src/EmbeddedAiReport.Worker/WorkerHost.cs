@@ -69,6 +69,7 @@ internal static class WorkerHost
                 q.AddJobType<PollSourceJob>(ServiceLifetime.Transient);
                 q.AddJobType<ExportDraftJob>(ServiceLifetime.Transient);
                 q.AddJobType<HousekeepingJob>(ServiceLifetime.Transient);
+                q.AddSchedulerListener<JobStoreFailures>();
             });
             builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
             builder.Services.AddSingleton<SourceScheduler>();

@@ -59,11 +59,19 @@ internal static class WorkerHost
             builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Http.WorkerJson.Default));
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
             builder.Services.AddSystemd();   // Type=notify under systemd; nothing elsewhere
-            builder.Services.AddQuartz(q => JobStore.Configure(q, database, config.Storage));
+            builder.Services.AddQuartz(q =>
+            {
+                JobStore.Configure(q, database, config.Storage);
+                // Registered with Quartz, not only with the container: a job read back from the store names its type, and
+                // Quartz finds it by that name only among registered types (no reflection; the csproj's
+                // QuartzTypeNameResolutionSupport). Unregistered, every start on an existing store failed to read it (4107)
+                // until the job was scheduled anew.
+                q.AddJobType<PollSourceJob>(ServiceLifetime.Transient);
+                q.AddJobType<ExportDraftJob>(ServiceLifetime.Transient);
+                q.AddJobType<HousekeepingJob>(ServiceLifetime.Transient);
+                q.AddSchedulerListener<JobStoreFailures>();
+            });
             builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-            builder.Services.AddTransient<PollSourceJob>();
-            builder.Services.AddTransient<ExportDraftJob>();
-            builder.Services.AddTransient<HousekeepingJob>();
             builder.Services.AddSingleton<SourceScheduler>();
             builder.Services.AddHostedService(provider => provider.GetRequiredService<SourceScheduler>());
             builder.Services.AddSingleton<ConfigWatcher>();

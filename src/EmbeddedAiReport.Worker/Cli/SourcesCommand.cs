@@ -14,8 +14,10 @@ internal static class SourcesCommand
         var statuses = app.Services.GetRequiredService<SourceStatuses>();
         var zone = config.Draft.Zone();
         string Time(DateTimeOffset? value) => SourceStatus.Time(value, zone);
+        // Read before the header is written: a database that cannot be used is its one line on stderr, with nothing on stdout.
+        var loaded = await statuses.LoadAsync(cancellationToken);
         context.Out.WriteLine($"{"id",-28} {"kind",-16} {"state",-9} {"entries",7}  {"last success",-25} {"failures",8}  {"next poll",-25} note");
-        foreach (var status in await statuses.LoadAsync(cancellationToken))
+        foreach (var status in loaded)
         {
             var h = status.Health;
             var note = status.PausedUntil is { } until ? $"{status.Note} (paused until {Time(until)})" : status.Note;

@@ -7,7 +7,7 @@ namespace EmbeddedAiReport.Worker.Logging;
 
 /// <summary>
 /// The <c>simple</c> console format (<c>Logging:Format</c>), with Quartz's database failures in one line: the exception's
-/// messages, not its stack.
+/// messages, not its stack (also the host's line when the daemon's start fails on one).
 /// </summary>
 /// <remarks>
 /// While PostgreSQL is down, Quartz's job store logs a warning or an error per failed pass (README, Connections), each
@@ -27,7 +27,7 @@ internal sealed class OneLineConsoleFormatter(IServiceProvider services) : Conso
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
         _simple ??= services.GetServices<ConsoleFormatter>().First(f => f.Name == ConsoleFormatterNames.Simple);
-        if (logEntry.Exception is not { } exception || logEntry.LogLevel < LogLevel.Information || !IsQuartz(logEntry.Category) || !FromDatabase(exception))
+        if (logEntry.Exception is not { } exception || logEntry.LogLevel < LogLevel.Information || !Shortened(logEntry.Category) || !FromDatabase(exception))
         {
             _simple.Write(logEntry, scopeProvider, textWriter);
             return;
@@ -38,7 +38,10 @@ internal sealed class OneLineConsoleFormatter(IServiceProvider services) : Conso
         _simple.Write(shortened, scopeProvider, textWriter);
     }
 
-    private static bool IsQuartz(string category) => category == "Quartz" || category.StartsWith("Quartz.", StringComparison.Ordinal);
+    // Quartz's, and the host's "Hosting failed to start" when Quartz's start met the database (a full disk as the schedules
+    // are written): `run` says that in its one line `error: …` on stderr, after this entry, which carried the whole stack.
+    private static bool Shortened(string category) =>
+        category == "Quartz" || category.StartsWith("Quartz.", StringComparison.Ordinal) || category == "Microsoft.Extensions.Hosting.Internal.Host";
 
     private static bool FromDatabase(Exception exception)
     {

@@ -16,7 +16,7 @@ public sealed class StoringHealth
     /// <summary>The last failure, or null when the last poll to reach the database stored (or none failed yet).</summary>
     public Failure? Current => Volatile.Read(ref _failure);
 
-    internal void Failed(DateTimeOffset at, string message) => Volatile.Write(ref _failure, new Failure(at, message));
+    public void Failed(DateTimeOffset at, string message) => Volatile.Write(ref _failure, new Failure(at, message));
 
     internal void Stored() => Volatile.Write(ref _failure, null);
 }

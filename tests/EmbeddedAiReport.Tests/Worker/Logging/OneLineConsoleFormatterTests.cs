@@ -40,6 +40,20 @@ public sealed partial class OneLineConsoleFormatterTests : IDisposable
     }
 
     [Fact]
+    public void Write_HostFailingToStartOnAFullDisk_IsOneLineWithTheMessagesAndNoStack()
+    {
+        // `run` on a full disk: Quartz's start could not commit the schedules; the host logs it before `run` prints its `error:` line.
+        var sqlite = Thrown(() => throw new Microsoft.Data.Sqlite.SqliteException("SQLite Error 13: 'database or disk is full'.", 13));
+        var full = Thrown(() => throw new JobPersistenceException("Couldn't commit ADO.NET transaction. SQLite Error 13: 'database or disk is full'.", sqlite));
+
+        var line = Write(LogLevel.Error, "Microsoft.Extensions.Hosting.Internal.Host", new EventId(11, "HostedServiceStartupFaulted"), "Hosting failed to start", full);
+
+        Assert.Single(line.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.EndsWith(" fail: Microsoft.Extensions.Hosting.Internal.Host[11] Hosting failed to start: Couldn't commit ADO.NET transaction. SQLite Error 13: "
+            + "'database or disk is full'." + Environment.NewLine, line);
+    }
+
+    [Fact]
     public void Write_SameFailureFromAnotherComponent_KeepsItsStack()
     {
         var line = Write(LogLevel.Error, "EmbeddedAiReport.Worker.Jobs.PollSourceJob", new EventId(2003), "Poll of a failed", ConnectionFailure());

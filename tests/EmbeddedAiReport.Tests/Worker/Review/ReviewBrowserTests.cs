@@ -35,6 +35,16 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
 
     private static ILocator Entry(IPage page, long id) => page.Locator($"article#e{id}");
 
+    // Opens the entry's edit form, types the fields given and saves: the page's first action.
+    private static async Task SaveEditAsync(IPage page, long id, string? title = null, string? summary = null)
+    {
+        await Entry(page, id).Locator("details.edit > summary").ClickAsync();
+        if (title is not null) await Entry(page, id).Locator("input[name=title]").FillAsync(title);
+        if (summary is not null) await Entry(page, id).Locator("textarea[name=summary]").FillAsync(summary);
+        await Entry(page, id).Locator("button[value=edit]").ClickAsync();
+        await ActionsDoneAsync(page, 1);
+    }
+
     private async Task AssertPreviewIsTheExportAsync(IPage page) =>
         Assert.Equal(await _site.ExportAsync(), await page.Locator("#draft-md").TextContentAsync());
 
@@ -111,14 +121,8 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var b = await OpenAsync();
         var id = _site.IdOf(original);
 
-        await Entry(a, id).Locator("details.edit > summary").ClickAsync();
-        await Entry(a, id).Locator("textarea[name=summary]").FillAsync(first);
-        await Entry(a, id).Locator("button[value=edit]").ClickAsync();
-        await ActionsDoneAsync(a, 1);
-        await Entry(b, id).Locator("details.edit > summary").ClickAsync();
-        await Entry(b, id).Locator("textarea[name=summary]").FillAsync(second);
-        await Entry(b, id).Locator("button[value=edit]").ClickAsync();
-        await ActionsDoneAsync(b, 1);
+        await SaveEditAsync(a, id, summary: first);
+        await SaveEditAsync(b, id, summary: second);
 
         await Expect(b.Locator("#status")).ToHaveTextAsync($"{id}: the summary changed since the page showed it (another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again");
         await Expect(Entry(b, id).Locator(".summary")).ToHaveTextAsync(first);
@@ -148,15 +152,8 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var b = await OpenAsync();
         var id = _site.IdOf(original);
 
-        await Entry(a, id).Locator("details.edit > summary").ClickAsync();
-        await Entry(a, id).Locator("input[name=title]").FillAsync(firstTitle);
-        await Entry(a, id).Locator("textarea[name=summary]").FillAsync(firstSummary);
-        await Entry(a, id).Locator("button[value=edit]").ClickAsync();
-        await ActionsDoneAsync(a, 1);
-        await Entry(b, id).Locator("details.edit > summary").ClickAsync();
-        await Entry(b, id).Locator("textarea[name=summary]").FillAsync(second);
-        await Entry(b, id).Locator("button[value=edit]").ClickAsync();
-        await ActionsDoneAsync(b, 1);
+        await SaveEditAsync(a, id, title: firstTitle, summary: firstSummary);
+        await SaveEditAsync(b, id, summary: second);
 
         await Expect(Entry(b, id).Locator("textarea[name=summary]")).ToHaveValueAsync(second);
         await Expect(Entry(b, id).Locator("input[name=title]")).ToHaveValueAsync(firstTitle);

@@ -9,6 +9,9 @@ internal static partial class RunCommand
     [LoggerMessage(EventId = 4113, Level = LogLevel.Error, Message = "The job store is damaged ({Problem}); recreating it and rebuilding the schedules from sources.json")]
     private static partial void JobStoreDamaged(this ILogger logger, string problem);
 
+    [LoggerMessage(EventId = 4124, Level = LogLevel.Information, Message = "Database {Location}: {What}")]
+    private static partial void Migrated(this ILogger logger, string location, string what);
+
     public static async Task<int> RunAsync(CliContext context, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
     {
         if (context.LoadValidConfig(printWarnings: false) is not { } config) return ExitCodes.UsageOrConfig;
@@ -26,7 +29,13 @@ internal static partial class RunCommand
         // A missing or corrupt ranker.json runs on the keyword score: the operator learns it from the log.
         foreach (var warning in config.Warnings) app.Services.GetRequiredService<ILogger<LoadedConfig>>().ConfigWarning(warning);
         var database = app.Services.GetRequiredService<ReportDatabase>();
-        await database.MigrateAsync(cancellationToken);
+        var applied = await database.MigrateAsync(cancellationToken);
+        // An upgrade changed the schema: said, so that the operator knows a backup of before it is what a downgrade needs.
+        if (applied.Count > 0)
+            app.Services.GetRequiredService<ILogger<ReportDatabase>>().Migrated(database.Location,
+                applied.Count == ReportDatabase.MigrationNames(database.Provider).Count
+                    ? $"created ({Counted.Of(applied.Count, "migration", "migrations")}, the last {applied[^1]})"
+                    : $"upgraded: applied {string.Join(", ", applied)}");
         // One daemon per SQLite file (DaemonLock): checked before the job store, which a second daemon would reset.
         var (daemonLock, running) = database.Path is { } path ? DaemonLock.TryAcquire(path) : (null, null);
         using var held = daemonLock;

@@ -180,7 +180,7 @@ public abstract class ReportDatabaseTests : IDisposable
     }
 
     // Runs the scripts of `migrations` by hand and records them under `recordedAs` (same positions), as an older build did.
-    private static async Task ApplyAsAnOldBuildDidAsync(ReportDatabase old, DbConnection connection, IReadOnlyList<string> migrations, IReadOnlyList<string> recordedAs)
+    internal static async Task ApplyAsAnOldBuildDidAsync(ReportDatabase old, DbConnection connection, IReadOnlyList<string> migrations, IReadOnlyList<string> recordedAs)
     {
         await using (var create = connection.CreateCommand(null, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied TEXT NOT NULL)"))
             await create.ExecuteNonQueryAsync();

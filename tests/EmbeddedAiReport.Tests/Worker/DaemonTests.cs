@@ -1,5 +1,6 @@
 using System.Net;
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -123,6 +124,36 @@ public sealed class DaemonTests : LoopbackTest
 
         Assert.DoesNotContain(second.Events, e => e.EventId == 4107);
         Assert.Equal($"Schedules: 0 source(s) (re)scheduled, {sources} unchanged, 0 removed", Assert.Single(second.Events, e => e.EventId == 4102).Message);
+    }
+
+    [Fact]
+    public async Task Run_OnADatabaseOfAnOlderBuild_SaysItUpgradedItAndWhichMigrations_ANewOneThatItCreatedIt()
+    {
+        // The operator's walk: an upgrade applied migration 0020 and the log did not say so (only schema_migrations did),
+        // though what a downgrade needs is a backup of before that start.
+        var config = Folder.ConfigWithSources("""{"sources": []}""");
+        Daemon.Prepare(config);
+        var names = ReportDatabase.MigrationNames(StorageProvider.Sqlite);
+        var (older, fresh) = (Folder.File("older.db"), Folder.File("fresh.db"));
+        await using (var old = new ReportDatabase(older))
+        await using (var connection = await old.Dialect.OpenAsync(CancellationToken.None))
+            await Storage.ReportDatabaseTests.ApplyAsAnOldBuildDidAsync(old, connection, names.SkipLast(2).ToList(), names.SkipLast(2).ToList());
+
+        var upgraded = await StartAndStopAsync(older);
+        var created = await StartAndStopAsync(fresh);
+        var again = await StartAndStopAsync(fresh);
+
+        Assert.Equal([$"Database {older}: upgraded: applied {names[^2]}, {names[^1]}"], upgraded);
+        Assert.Equal([$"Database {fresh}: created ({names.Count} migrations, the last {names[^1]})"], created);
+        Assert.Empty(again);
+
+        async Task<List<string>> StartAndStopAsync(string database)
+        {
+            await using var daemon = Daemon.Start(config, database, new FakeTimeProvider(Monday));
+            await daemon.WaitForAsync(4102);
+            Assert.Equal(0, (await daemon.StopAsync()).ExitCode);
+            return daemon.Logs.Lines.Where(l => l.EventId == 4124).Select(l => l.Message).ToList();
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
@@ -29,11 +30,15 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     public async Task<Outcome> ApplyAsync(Http.PathWindow window, string idText, IFormCollection form, CancellationToken cancellationToken)
     {
         // Ids are SQLite/PostgreSQL row ids (Int64): a longer number names no entry, as a missing one does.
+        var action = form["action"].ToString();
         if (RequestNumber.Parse<long>(idText, out var tooLarge) is not { } id)
-            return new Outcome(StatusCodes.Status404NotFound, tooLarge
+        {
+            var none = new Outcome(StatusCodes.Status404NotFound, tooLarge
                 ? $"no entry with id {Echoed.Of(idText)}: ids run to {long.MaxValue}"
                 : $"'{Echoed.Of(idText)}' is not an entry id, a number such as 42");
-        var action = form["action"].ToString();
+            logger.Acted(window.Token, Echoed.Of(action), Echoed.Of(idText), none.Message);
+            return none;
+        }
         var outcome = action switch
         {
             "shortlisted" or "rejected" or "candidate" => await entries.SetStatusAsync([id], action, cancellationToken) switch
@@ -48,7 +53,7 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
             "up" or "down" or "position" => await PlaceAsync(window.Window, id, action, form, cancellationToken),
             _ => Bad($"unknown action '{Echoed.Of(action)}' (shortlisted, rejected, candidate, primary, edit, section, up, down, position)"),
         };
-        logger.Acted(window.Token, action, id, outcome.Message);
+        logger.Acted(window.Token, action, id.ToString(CultureInfo.InvariantCulture), outcome.Message);
         return outcome;
     }
 

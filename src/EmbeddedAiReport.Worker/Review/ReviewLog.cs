@@ -4,7 +4,7 @@ namespace EmbeddedAiReport.Worker.Review;
 internal static partial class ReviewLog
 {
     [LoggerMessage(EventId = 4701, Level = LogLevel.Information, Message = "Review {Window}: {Action} on entry {EntryId}: {Outcome}")]
-    public static partial void Acted(this ILogger logger, string window, string action, long entryId, string outcome);
+    public static partial void Acted(this ILogger logger, string window, string action, string entryId, string outcome);
 
     [LoggerMessage(EventId = 4702, Level = LogLevel.Information, Message = "Review {Window}: published issue {Date} with {Items} items")]
     public static partial void Published(this ILogger logger, string window, string date, int items);

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -312,7 +313,8 @@ public sealed partial class ReviewEndpointsTests
     [Fact]
     public async Task Action_ANumberPastItsRange_SaysTheRangeTaken()
     {
-        await using var site = await ReviewSite.StartAsync();
+        var logs = new CapturingLoggerProvider();
+        await using var site = await ReviewSite.StartAsync(services: s => s.AddSingleton<ILoggerProvider>(logs));
         using var http = Client(site);
         var id = site.IdOf("CUDA 11 Features Revealed");
         var token = await FormTokenAsync(http);
@@ -339,6 +341,11 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal((HttpStatusCode.BadRequest, "position: a place from 1 on is required"), zero);
         Assert.Equal((HttpStatusCode.NotFound, "no entry with id 99999999999999999999: ids run to 9223372036854775807"), longId);
         Assert.Equal((HttpStatusCode.NotFound, "'abc' is not an entry id, a number such as 42"), noId);
+        // Each action is in the log, those on no entry too (a bad id was answered and not logged).
+        Assert.Equal([$"Review {ReviewSite.Week}: position on entry {id}: {last.Message}", $"Review {ReviewSite.Week}: down on entry {id}: {down.Message}",
+            $"Review {ReviewSite.Week}: position on entry {id}: {position.Message}", $"Review {ReviewSite.Week}: position on entry {id}: {zero.Message}",
+            $"Review {ReviewSite.Week}: rejected on entry 99999999999999999999: {longId.Message}", $"Review {ReviewSite.Week}: rejected on entry abc: {noId.Message}"],
+            logs.Lines.Where(l => l.EventId == 4701).Select(l => l.Message));
     }
 
     // A refusal quoted the value at fault in full: a path near Kestrel's 8 KB limit, or a longer query value or form field,

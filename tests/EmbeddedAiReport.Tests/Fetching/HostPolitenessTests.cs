@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Fetching;
@@ -18,10 +17,7 @@ public sealed class HostPolitenessTests
     [Fact]
     public async Task AcquireAsync_TheSharedDatabaseRefusesConnections_KeepsTheGapOnItsOwnGate()
     {
-        using var closed = new TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();   // nothing listens there any more: connections are refused
+        var port = ClosedPort.Find();   // connections to it are refused
         await using var database = ReportDatabase.Postgres($"Host=127.0.0.1;Port={port};Username=report;Database=report");
         var clock = new FakeTimeProvider();
         var politeness = new HostPoliteness(clock, database);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using EmbeddedAiReport.Fetching;
@@ -20,7 +18,7 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
     [Fact]
     public async Task Poll_BehindAnOpenCircuit_NamesTheFailureThatOpenedIt()
     {
-        var port = ClosedPort();
+        var port = ClosedPort.Find();
         var source = Source("refused", $"http://127.0.0.1:{port}/feed.xml");
         var poller = Services.Get<SourcePoller>();
 
@@ -38,7 +36,7 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
     [Fact]
     public async Task Poll_SeveralReposOnAHostThatIsDown_SaysEachCauseOnceWithTheRequestsCounted()
     {
-        var host = $"http://127.0.0.1:{ClosedPort()}/";
+        var host = $"http://127.0.0.1:{ClosedPort.Find()}/";
         var source = Services.Sources($$"""
             {"sources": [{"id": "gh", "kind": "github-releases", "baseUrl": "{{host}}", "repos": ["a/one", "a/two", "a/three", "a/four", "a/five"], "allowPrivateNetwork": true}]}
             """).Single();
@@ -220,11 +218,4 @@ public sealed class HealthCauseTests() : LoopbackTest(new TestServices(fetching:
     private SourceDefinition Source(string id, string url) => Services.Sources($$"""
         {"sources": [{"id": "{{id}}", "kind": "feed", "url": "{{url}}", "allowPrivateNetwork": true}]}
         """).Single();
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

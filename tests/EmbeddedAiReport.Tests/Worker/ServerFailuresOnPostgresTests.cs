@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 using Npgsql;
@@ -50,10 +49,7 @@ public sealed class ServerFailuresOnPostgresTests : LoopbackTest
     [Fact]
     public async Task Run_AnUnreachableServer_OneLineNamingItAndExit2()
     {
-        using var closed = new TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();   // nothing listens there any more: connections are refused
+        var port = ClosedPort.Find();   // connections to it are refused
         var connectionString = $"Host=127.0.0.1;Port={port};Username=report;Database=report";
         var config = Config(connectionString);
         Daemon.Prepare(config);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Storage;
@@ -30,15 +31,9 @@ public sealed class IngestWriterOnPostgresTests() : LoopbackTest(new TestService
             await lockTables.ExecuteNonQueryAsync();
 
         var poll = Services.Get<SourcePoller>().PollGuardedAsync(source, CancellationToken.None);
-        const string waiting = "FROM pg_locks WHERE locktype = 'relation' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await ReportDatabaseTests.CountAsync(probe, "SELECT count(*) " + waiting) == 0)
-        {
-            Assert.False(poll.IsCompleted, "the poll did not reach the writer");
-            guard.Token.ThrowIfCancellationRequested();
-            await Task.Yield();
-        }
-        await ReportDatabaseTests.CountAsync(probe, "SELECT count(pg_terminate_backend(pid, 60000)) " + waiting);
+        await EndWaitingConnectionsAsync(probe,
+            "FROM pg_locks WHERE locktype = 'relation' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            poll, "the poll did not reach the writer");
         await holding.RollbackAsync();
 
         var failure = await Assert.ThrowsAsync<DatabaseFailureException>(() => poll);
@@ -72,15 +67,8 @@ public sealed class IngestWriterOnPostgresTests() : LoopbackTest(new TestService
             a = writer.CommitAsync(Record("a", 2), edited, null, CancellationToken.None);
             c = writer.CommitAsync(Record("c", 1), [IngestWrites.Write("c", 1)], null, CancellationToken.None);
         }
-        const string waiting = "FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await ReportDatabaseTests.CountAsync(probe, "SELECT count(*) " + waiting) == 0)
-        {
-            Assert.False(a.IsCompleted, "source a's poll did not wait on its entries");
-            guard.Token.ThrowIfCancellationRequested();
-            await Task.Yield();
-        }
-        await ReportDatabaseTests.CountAsync(probe, "SELECT count(pg_terminate_backend(pid, 60000)) " + waiting);
+        await EndWaitingConnectionsAsync(probe, "FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            a, "source a's poll did not wait on its entries");
         await holding.RollbackAsync();
 
         foreach (var poll in new[] { a, c })
@@ -93,4 +81,18 @@ public sealed class IngestWriterOnPostgresTests() : LoopbackTest(new TestService
     }
 
     private FetchRecord Record(string source, int seen) => IngestWrites.Record(Services, source, seen);
+
+    // Waits (hang guard only) until a connection waits on a lock (the rows `waiting` selects from), `pending` not done before
+    // it, then has the server end those connections, as a restart does (57P01).
+    private static async Task EndWaitingConnectionsAsync(DbConnection probe, string waiting, Task pending, string notWaiting)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await ReportDatabaseTests.CountAsync(probe, "SELECT count(*) " + waiting) == 0)
+        {
+            Assert.False(pending.IsCompleted, notWaiting);
+            guard.Token.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+        await ReportDatabaseTests.CountAsync(probe, "SELECT count(pg_terminate_backend(pid, 60000)) " + waiting);
+    }
 }

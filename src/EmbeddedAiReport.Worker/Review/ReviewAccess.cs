@@ -52,7 +52,7 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
         var seconds = (int)Math.Ceiling(wait.TotalSeconds);
         http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return $"too many wrong editor tokens from this address ({LoginThrottle.MaxFailures} within {LoginThrottle.Window.TotalMinutes:0} minutes): "
-            + $"try again in {(seconds >= 90 ? $"{(seconds + 59) / 60} minutes" : seconds == 1 ? "1 second" : $"{seconds} seconds")}";
+            + $"try again in {(seconds >= 90 ? $"{(seconds + 59) / 60} minutes" : Counted.Of(seconds, "second", "seconds"))}";
     }
 
     /// <summary>Checks a write request and reads its form (<see cref="ReviewForm"/>); null when allowed, else the status code and message to answer with.</summary>

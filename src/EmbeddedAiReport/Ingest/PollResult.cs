@@ -21,5 +21,5 @@ public sealed record PollResult(string SourceId, int Seen, int New, int Updated,
         : NotModified && Seen == 0 && Warning is null
             ? $"{SourceId}: not modified"
             : $"{SourceId}: {New} new, {Updated} updated, {Unchanged} unchanged" + (Warning is null ? "" : $" (warning: {Warning})"))
-        + (PagesLeft == 0 ? "" : PagesLeft == 1 ? "; 1 article page left to read" : $"; {PagesLeft} article pages left to read");
+        + (PagesLeft == 0 ? "" : $"; {Counted.Of(PagesLeft, "article page", "article pages")} left to read");
 }

@@ -1,7 +1,11 @@
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
+using EmbeddedAiReport.Worker.Jobs;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace EmbeddedAiReport.Tests.Storage;
 
@@ -60,5 +64,30 @@ public sealed class ReadOnlyConnectionTests : IDisposable
 
         Assert.Equal($"{_services.DatabasePath}: SQLite Error 8: 'attempt to write a readonly database'", line);
         Assert.Equal(new StoreCounts(1, 0), stored);
+    }
+
+    // Quartz's job store meets the refusal before any poll, and tells the daemon's listener only of some failures (the first
+    // scan of a run of failures, a retry now and then): its IsTransient answer is asked at every one, and lets go of them there.
+    [Fact]
+    public async Task JobStoreIsTransient_OfAWriteRefusedAsReadOnly_TheNextConnectionWrites_NoRetryAdded()
+    {
+        var database = _services.Get<ReportDatabase>();
+        await using (await database.OpenAsync(CancellationToken.None))
+        {
+        }
+        var services = new ServiceCollection();
+        services.AddQuartz(quartz => JobStore.Configure(quartz, database, new StorageOptions()));
+        await using var provider = services.BuildServiceProvider();
+        var isTransient = provider.GetRequiredService<IOptions<AdoJobStoreOptions>>().Value.IsTransient!;
+        SqlitePools.LeaveReadOnly(_services.DatabasePath, count: 2);
+
+        // As Quartz hands a failure over: its own exception, the driver's inside (AdoJobStoreOptions.IsTransient's documentation).
+        var transient = isTransient(new JobPersistenceException("Couldn't acquire next trigger: SQLite Error 8",
+            new SqliteException("SQLite Error 8: 'attempt to write a readonly database'.", SQLitePCL.raw.SQLITE_READONLY)));
+        await using var next = await database.OpenAsync(CancellationToken.None);
+        await using var setting = next.CreateCommand(null, "PRAGMA query_only");
+
+        Assert.Equal(0L, Convert.ToInt64(await setting.ExecuteScalarAsync()));
+        Assert.False(transient);   // Quartz's own answer stands (a read-only file is no transient failure)
     }
 }

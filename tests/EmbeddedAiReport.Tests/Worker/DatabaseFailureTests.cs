@@ -156,7 +156,7 @@ public sealed class DatabaseFailureTests : LoopbackTest
         await using var daemon = Daemon.Start(config, database, clock);
         using var http = new HttpClient { BaseAddress = daemon.BaseUri };
         await daemon.WaitForAsync(2001, "a");   // the first poll (catch-up at start) stored
-        SqlitePools.LeaveReadOnly(database, count: 8, BusyTimeout);
+        SqlitePools.LeaveReadOnly(database, count: 4, BusyTimeout);
         clock.Advance(TimeSpan.FromHours(1));   // the source's next firing ("1h")
         var stored = await daemon.WaitForAsync(2001, "a", clock, skip: 1);
         var healthy = await http.GetAsync("healthz");

@@ -54,6 +54,14 @@ internal static class JobStore
                 o.TablePrefix = SchedulerTables.Prefix;
                 o.SchemaProvisioning = SchemaProvisioning.Validate;
                 o.MisfireThreshold = MisfireThreshold;
+                // Asked by Quartz on every failure of a job-store operation: a SQLite connection opened read-only while the
+                // file was write-protected is let go of there, or the firings never resume (ReportDatabase.Failed). Nothing
+                // more is called transient than Quartz's own answer says.
+                o.IsTransient = exception =>
+                {
+                    database.Failed(exception);
+                    return false;
+                };
             });
         });
     }

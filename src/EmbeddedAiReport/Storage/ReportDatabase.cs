@@ -59,14 +59,27 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// The one line a job logs when <paramref name="exception"/> is the database's failure (a <see cref="DatabaseFailureException"/>,
-    /// or <see cref="IsUnavailable"/>), naming the database; null for any other exception.
+    /// or <see cref="IsUnavailable"/>), naming the database; null for any other exception. The failure is also told to
+    /// <see cref="Failed"/>, so what it left broken is not used again.
     /// </summary>
-    public string? FailureLine(Exception exception) => exception switch
+    public string? FailureLine(Exception exception)
     {
-        DatabaseFailureException failure => failure.Message,
-        _ when IsUnavailable(exception) => new DatabaseFailureException(Location, exception).Message,
-        _ => null,
-    };
+        var line = exception switch
+        {
+            DatabaseFailureException failure => failure.Message,
+            _ when IsUnavailable(exception) => new DatabaseFailureException(Location, exception).Message,
+            _ => null,
+        };
+        if (line is not null) Failed(exception);
+        return line;
+    }
+
+    /// <summary>
+    /// Told of a failure of the database (<paramref name="exception"/>, or one of its inner exceptions): lets go of the pooled
+    /// connections when they would go on failing once the database no longer does. On SQLite, a write refused as read-only
+    /// (SQLITE_READONLY): a connection opened while the file was write-protected stays read-only after its mode is put back.
+    /// </summary>
+    public void Failed(Exception exception) => _dialect.Failed(exception);
 
     /// <summary>Opens a connection, migrating the schema on first use.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -121,6 +121,11 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>See <see cref="ReportDatabase.IsUnavailable"/>.</summary>
     public abstract bool IsUnavailable(Exception exception);
 
+    /// <summary>See <see cref="ReportDatabase.Failed"/>; nothing where the provider keeps no connection that could stay broken.</summary>
+    public virtual void Failed(Exception exception)
+    {
+    }
+
     /// <summary>Statements that drop <paramref name="tables"/> where they exist, whatever depends on them, inside a write transaction.</summary>
     public abstract string DropTablesSql(IEnumerable<string> tables);
 

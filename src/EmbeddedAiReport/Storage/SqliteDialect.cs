@@ -193,6 +193,24 @@ internal sealed class SqliteDialect : SqlDialect
             SQLitePCL.raw.SQLITE_PERM or SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_NOMEM or SQLitePCL.raw.SQLITE_READONLY
             or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_CANTOPEN or SQLitePCL.raw.SQLITE_NOTADB;
 
+    // A connection SQLite opened while the file or its folder was write-protected is read-only, without a word, and stays so
+    // once the mode is put back: every write on it fails with SQLITE_READONLY, and the pool hands it out again (the daemon's
+    // firings did not resume without a restart). On that failure the pool of this connection string is emptied: the idle
+    // connections are closed now, those in use when let go instead of going back, so the next open opens the file afresh
+    // (Quartz's job store too: its connections have the same string, JobStore). A file still write-protected fails again.
+    public override void Failed(Exception exception)
+    {
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is SqliteException { SqliteErrorCode: var code } && (code & 0xFF) == SQLitePCL.raw.SQLITE_READONLY)
+            {
+                using var pooled = new SqliteConnection(ConnectionString);
+                SqliteConnection.ClearPool(pooled);
+                return;
+            }
+        }
+    }
+
     // quick_check(TABLE) checks that table and its indexes only (SQLite 3.33+): damage elsewhere is not the table's.
     public override async Task<string?> IntegrityProblemAsync(DbConnection connection, string? table, CancellationToken cancellationToken)
     {

@@ -20,4 +20,26 @@ public static class SqlitePools
         using var connection = new SqliteConnection(new SqliteDialect(path, busyTimeout).ConnectionString);
         SqliteConnection.ClearPool(connection);
     }
+
+    /// <summary>
+    /// Leaves the pool of the program's connections to <paramref name="path"/> holding only <paramref name="count"/>
+    /// connections that refuse every write with SQLITE_READONLY: what SQLite leaves when it opens them while the file is
+    /// write-protected (it opens the file read-only without a word, and they stay so). The pool's connections are closed
+    /// first (<see cref="Clear"/>), so one in use now is not handed out before them once returned. Root, who runs the suite,
+    /// is not refused by file modes; <c>PRAGMA query_only</c> refuses the same way and is kept by the pool
+    /// (ReadOnlyConnectionTests).
+    /// </summary>
+    public static void LeaveReadOnly(string path, int count, TimeSpan? busyTimeout = null)
+    {
+        Clear(path, busyTimeout);
+        var connections = Enumerable.Range(0, count).Select(_ => new SqliteConnection(new SqliteDialect(path, busyTimeout).ConnectionString)).ToList();
+        foreach (var connection in connections)
+        {
+            connection.Open();
+            using var readOnly = connection.CreateCommand();
+            readOnly.CommandText = "PRAGMA query_only = 1";
+            readOnly.ExecuteNonQuery();
+        }
+        foreach (var connection in connections) connection.Dispose();   // back to the pool as they are
+    }
 }

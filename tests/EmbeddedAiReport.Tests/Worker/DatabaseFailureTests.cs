@@ -137,6 +137,42 @@ public sealed class DatabaseFailureTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Run_PooledConnectionsLeftReadOnly_TheNextFiringPollsAndStores_WithoutARestart()
+    {
+        // README, "Command line": the database file or folder made read-only under the running daemon, then its mode put back.
+        // The connections SQLite opened meanwhile stay read-only in the pool; Quartz's job store met them at every attempt
+        // (SQLite Error 8) and no poll fired again until a restart.
+        var database = Folder.File("report.db");
+        var requests = 0;
+        Server.Map("a.xml", async context =>
+        {
+            context.Response.ContentType = "application/xml";
+            await context.Response.Body.WriteAsync(FaultFeeds.Healthy(3, Interlocked.Increment(ref requests) == 1 ? "first" : "second"));
+        });
+        var config = Config(database, "a");
+        Daemon.Prepare(config);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero));
+
+        await using var daemon = Daemon.Start(config, database, clock);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        await daemon.WaitForAsync(2001, "a");   // the first poll (catch-up at start) stored
+        SqlitePools.LeaveReadOnly(database, count: 4, BusyTimeout);
+        clock.Advance(TimeSpan.FromHours(1));   // the source's next firing ("1h")
+        var stored = await daemon.WaitForAsync(2001, "a", clock, skip: 1);
+        var healthy = await http.GetAsync("healthz");
+        var stopped = await ClockDriver.RunAsync(clock, daemon.StopAsync(), TimeSpan.FromMilliseconds(100));
+
+        Assert.StartsWith("Polled a: 3 new, 0 updated", stored);   // the second feed's items
+        Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+        Assert.Equal(0, stopped.ExitCode);
+        // Quartz met the refusal first (its misfire pass, event 3607, or its scan for triggers, 1080 and then 4205 once), and
+        // no poll did: the firing stored instead.
+        Assert.Contains(daemon.Logs.Lines, l => l.EventId is 3607 or 1080);
+        Assert.InRange(daemon.Logs.Lines.Count(l => l.EventId == 4205), 0, 1);
+        Assert.DoesNotContain(daemon.Logs.Lines, l => l.EventId is 4203 or 2005 or 2003);
+    }
+
+    [Fact]
     public async Task Run_WriteLockHeldWhenATriggerIsDue_JobStoreFailureLoggedOnceNamingTheFile_HealthzUnavailable()
     {
         // The job store meets the database's failure before any poll does (Quartz records a trigger as taken before its job

@@ -214,6 +214,29 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw("</div>\n<pre id=\"draft-md\" lang=\"zh-CN\">").Text(view.Markdown).Raw("</pre></aside>\n");
     }
 
+    /// <summary>
+    /// The answer to a Publish posted without the script: the question (<paramref name="question"/>: the window, the issue
+    /// date, the item count), the issue as it would be recorded, and a second Publish that confirms it, or the way back.
+    /// </summary>
+    public string RenderConfirmation(Http.PathWindow window, string question, ReviewActions.Confirmation confirmation, string formToken)
+    {
+        var page = $"/review/{window.Token}";
+        var html = new ReviewHtml()
+            .Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Raw("<title>").Text($"Publish {window.Label}? · 嵌入式AI简报").Raw("</title><link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head>\n")
+            .Raw("<body class=\"confirm\"><h1><span lang=\"zh-CN\">嵌入式AI简报</span> · publish?</h1>\n<p>").Text(question).Raw("</p>\n")
+            .Raw("<p>Its items never appear in a later draft, and the page cannot take a publish back.</p>\n")
+            .Raw("<form method=\"post\" class=\"publish\"").Attr("action", $"{page}/publish").Raw(">")
+            .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", formToken).Raw(">")
+            // The draft confirmed: a draft that changed since this page, or this form sent again after it published, records nothing.
+            .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownDraftField).Attr("value", confirmation.Shown).Raw(">")
+            .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ConfirmedField).Attr("value", ReviewActions.ConfirmedValue).Raw(">")
+            .Raw("<button name=\"action\" value=\"publish\">").Text($"Publish {Counted.Of(confirmation.Issue.Count, "item", "items")}").Raw("</button> ")
+            .Raw("<a").Attr("href", page).Raw(">Back to the review page, publishing nothing</a></form>\n")
+            .Raw("<h2>The issue as it will be recorded</h2>\n<pre id=\"draft-md\" lang=\"zh-CN\">").Text(config.Renderer.Render(confirmation.Issue)).Raw("</pre>\n</body></html>\n");
+        return html.ToString();
+    }
+
     // The same explanation as entries --explain: the loaded model's reasons (the keyword score's parts without a model).
     private string Why(ReviewRow row) => Cli.EntryRelevance.Explain(classifier, config, row.Entry.Entry);
 

@@ -28,7 +28,9 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw("<span class=\"dates\">").Text($"{window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}").Raw("</span>");
         if (next is not null) html.Raw(" <a rel=\"next\"").Attr("href", $"/review/{next}").Raw(">").Text(next).Raw(" →</a>");
         html.Raw(" · <a class=\"since-last\"").Attr("href", $"/review/{Http.PathWindow.SinceLast}").Raw(">since the last issue</a></nav>")
-            .Raw("<p class=\"keys\">keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>s</kbd> shortlist · <kbd>r</kbd> reject · <kbd>u</kbd> undo the last shortlist or reject</p>");
+            // The keys and their switch are the script's (review.js shows them): without it they would promise what nothing does.
+            .Raw("<p class=\"keys\" data-script hidden><span class=\"list\">keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>s</kbd> shortlist · <kbd>r</kbd> reject · <kbd>u</kbd> undo the last shortlist or reject · </span>")
+            .Raw("<label><input type=\"checkbox\" id=\"keys-on\" checked> single-key shortcuts</label></p>");
         if (token == Http.PathWindow.SinceLast && Cli.ExportCommand.LongSinceLast(window, $"open a week (/review/{next ?? token}) or days (/review/{window.Last.AddDays(-13):yyyy-MM-dd}..{window.Last:yyyy-MM-dd})") is { } note)
             html.Raw("<p class=\"notice\">").Text(note).Raw("</p>");
         if (!view.CanWrite)
@@ -200,7 +202,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         // The file is named by its days unless it is a week's, so that a since-last download keeps saying what it covers.
         var file = view.Window.Week is null ? $"{view.Review.Window.First:yyyy-MM-dd}..{view.Review.Window.Last:yyyy-MM-dd}" : token;
         html.Raw("<aside id=\"preview\"><h2>Draft preview</h2><div class=\"tools\">")
-            .Raw("<button type=\"button\" id=\"copy\">Copy markdown</button> ")
+            .Raw("<button type=\"button\" id=\"copy\" data-script hidden>Copy markdown</button> ")
             .Raw("<a class=\"button\"").Attr("href", $"/drafts/{file}.md").Attr("download", $"{file}.md").Raw(">Download .md</a> ");
         if (view.CanWrite)
         {

@@ -21,12 +21,12 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
 
     public async Task DisposeAsync() => await _site.DisposeAsync();
 
-    private async Task<IPage> OpenAsync(bool phone = false)
+    private async Task<IPage> OpenAsync(bool phone = false, bool script = true)
     {
-        var page = await chromium.NewPageAsync(phone);
+        var page = await chromium.NewPageAsync(phone, script);
         page.SetDefaultTimeout(60_000);
         await page.GotoAsync(new Uri(_site.BaseUri, $"review/{ReviewSite.Week}").ToString());
-        await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
+        if (script) await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
         return page;
     }
 
@@ -350,6 +350,111 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         Assert.Equal(("candidate", "rejected"), afterReject);
         Assert.Equal(next, await page.EvaluateAsync<string>("() => document.activeElement.dataset.id"));
         await Expect(page.Locator($"article#e{next}")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bcurrent\b"));
+    }
+
+    [Fact]
+    public async Task Keyboard_SingleKeyShortcutsTurnedOff_LettersDoNothingTillTurnedOnAgain_TheChoiceIsKeptInTheBrowser()
+    {
+        // WCAG 2.1.4: a one-letter shortcut fires on a stray key or a speech command ("s", "r"); the editor must be able to
+        // turn them off. The page's switch does, for this browser (a reload keeps it), and every action stays a button.
+        var page = await OpenAsync();
+        var rows = page.Locator("#candidates article.entry:not(.member)");
+        var firstId = long.Parse((await rows.Nth(0).GetAttributeAsync("data-id"))!);
+        var shortlist = Entry(page, firstId).Locator(":scope > form button[value=shortlisted]");
+        const string sent = "() => [document.body.dataset.busy ?? '', document.body.dataset.actions, document.querySelectorAll('article.entry.current').length].join(' ')";
+
+        await page.Locator("#keys-on").FocusAsync();
+        await page.Keyboard.PressAsync(" ");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("single-key shortcuts off");
+        await page.ReloadAsync();
+        await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
+        await Expect(page.Locator("#keys-on")).Not.ToBeCheckedAsync();
+        // A key sends its action at once (body[data-busy] is set as it is pressed) and j moves the cursor at once.
+        await shortlist.FocusAsync();
+        await page.Keyboard.PressAsync("s");
+        await page.Keyboard.PressAsync("r");
+        await page.Keyboard.PressAsync("j");
+        var whileOff = await page.EvaluateAsync<string>(sent);
+        await page.Locator("#keys-on").CheckAsync();
+        await shortlist.FocusAsync();
+        await page.Keyboard.PressAsync("s");
+        await ActionsDoneAsync(page, 1);
+
+        Assert.Equal(" 0 0", whileOff);
+        Assert.Equal("shortlisted", _site.StatusOf(firstId));
+        Assert.Equal("on", await page.EvaluateAsync<string>("() => localStorage.getItem('eair-review-keys')"));
+    }
+
+    [Fact]
+    public async Task Keyboard_EscapeInAnEditForm_ClosesItUnsaved_TheFocusBackOnEdit_WhatWasTypedDroppedOnlyWhenTheEditorSaysSo()
+    {
+        // Escape closed nothing: a keyboard editor who opened Edit by mistake had to Tab to the end of the form. It closes
+        // the form now, the focus back on Edit; a form with typed text asks first (Cancel keeps the text, the form open).
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        var page = await OpenAsync();
+        var id = _site.IdOf(original);
+        var entry = Entry(page, id);
+        var fold = entry.Locator("details.edit");
+        var title = entry.Locator("input[name=title]");
+        var asked = new List<string>();
+        var answers = new Queue<bool>([false, true]);
+        page.Dialog += async (_, dialog) =>
+        {
+            asked.Add(dialog.Message);
+            if (answers.Dequeue()) await dialog.AcceptAsync();
+            else await dialog.DismissAsync();
+        };
+        const string focused = "() => document.activeElement.id || document.activeElement.name";
+
+        await fold.Locator(":scope > summary").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await title.FocusAsync();
+        await page.Keyboard.PressAsync("Escape");              // nothing typed: closed, nothing asked
+        await Expect(fold).Not.ToHaveAttributeAsync("open", "");
+        var untouched = (await page.EvaluateAsync<string>(focused), asked.Count);
+        await page.Keyboard.PressAsync("Enter");               // Edit again, from where the focus went back
+        await title.FillAsync("骁龙875（写到一半）");
+        await page.Keyboard.PressAsync("Escape");              // asked: Cancel
+        var kept = (await fold.GetAttributeAsync("open"), await title.InputValueAsync(), await page.EvaluateAsync<string>(focused));
+        await page.Keyboard.PressAsync("Escape");              // asked again: OK drops it
+        await Expect(fold).Not.ToHaveAttributeAsync("open", "");
+
+        Assert.Equal(($"a{id}-form", 0), untouched);
+        Assert.Equal(("", "骁龙875（写到一半）", "title"), kept);
+        Assert.Equal(2, asked.Count);
+        Assert.Equal($"Drop what you typed in the title of \"{original}\"? Nothing of it is saved.", asked[0]);
+        Assert.Equal(original, await title.InputValueAsync());
+        Assert.Equal($"a{id}-form", await page.EvaluateAsync<string>(focused));
+        Assert.Equal("0", await page.EvaluateAsync<string>("() => document.body.dataset.actions"));
+        Assert.Contains($"- [{original} | 智东西]", await _site.ExportAsync());
+    }
+
+    [Fact]
+    public async Task WithoutScript_PublishAsksOnAPageFirst_AndTheKeysAndCopyThatNeedTheScriptAreNotOffered()
+    {
+        // Without the script Publish posted at once (no confirm()); and the page offered keys and a Copy button that did nothing.
+        var page = await OpenAsync(script: false);
+        var items = await page.Locator("#candidates article.entry.in").CountAsync();
+
+        await Expect(page.Locator("p.keys")).ToBeHiddenAsync();
+        await Expect(page.Locator("#copy")).ToBeHiddenAsync();
+        await Expect(page.Locator("a[download]")).ToBeVisibleAsync();
+        await page.Locator("form.publish button").ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync("publish?");
+        var afterAsking = (await _site.CliAsync("issue")).Out;
+        await page.GetByText("Back to the review page, publishing nothing").ClickAsync();
+        await Expect(page.Locator("h1 .week")).ToHaveTextAsync(ReviewSite.Week);
+        var afterBack = (await _site.CliAsync("issue")).Out;
+        await page.Locator("form.publish button").ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync("publish?");
+        await page.Locator("form.publish button").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#status")).ToContainTextAsync($"): {items} items, ");
+
+        Assert.Equal("", afterAsking);
+        Assert.Equal("", afterBack);
+        Assert.Single((await _site.CliAsync("issue")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        await Expect(page.Locator("#candidates article.entry.in")).ToHaveCountAsync(0);
     }
 
     [Fact]

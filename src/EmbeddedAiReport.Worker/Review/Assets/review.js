@@ -196,7 +196,8 @@
   };
 
   document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    // Not while an input method composes (拼音): there Escape takes back the candidate list, not the form.
+    if (event.key === 'Escape' && !event.isComposing && !event.ctrlKey && !event.metaKey && !event.altKey) {
       close(event);
       return;
     }

@@ -429,6 +429,33 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task Keyboard_EscapeWhileAnInputMethodComposes_LeavesTheEditFormOpen()
+    {
+        // A 摘要 is typed through an input method (拼音): Escape there dismisses the candidate list, and the browser marks that
+        // key press as composing. It closed the form, or asked to drop the text, in the middle of a word.
+        var page = await OpenAsync();
+        var id = _site.IdOf("高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺");
+        var fold = Entry(page, id).Locator("details.edit");
+        var dialogs = 0;
+        page.Dialog += async (_, dialog) =>
+        {
+            dialogs++;
+            await dialog.DismissAsync();
+        };
+        await fold.Locator(":scope > summary").ClickAsync();
+        var summary = Entry(page, id).Locator("textarea[name=summary]");
+        await summary.FillAsync("骁龙875采用");
+
+        // The key press an input method sends (Playwright's keyboard cannot compose): dispatched as the browser does, synchronously.
+        await summary.EvaluateAsync("field => field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', isComposing: true, bubbles: true, cancelable: true }))");
+
+        Assert.Equal("", await fold.GetAttributeAsync("open"));
+        Assert.Equal(0, dialogs);
+        Assert.Equal("textarea", await page.EvaluateAsync<string>("() => document.activeElement.localName"));
+        Assert.Equal("骁龙875采用", await summary.InputValueAsync());
+    }
+
+    [Fact]
     public async Task WithoutScript_PublishAsksOnAPageFirst_AndTheKeysAndCopyThatNeedTheScriptAreNotOffered()
     {
         // Without the script Publish posted at once (no confirm()); and the page offered keys and a Copy button that did nothing.

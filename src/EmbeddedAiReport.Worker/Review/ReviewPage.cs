@@ -55,7 +55,9 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
                 .Text(section.Name).Raw(" <b>").Text(section.InDraft.ToString(CultureInfo.InvariantCulture)).Raw("</b>/")
                 .Text(section.Quota.ToString(CultureInfo.InvariantCulture)).Raw("</a> ");
         }
-        html.Raw("<span class=\"total\">").Text($"{view.Review.Draft.Count} in the draft of {view.Review.Entries.Count} entries").Raw("</span></nav>\n");
+        html.Raw("<span class=\"total\">").Text($"{view.Review.Draft.Count} in the draft of {view.Review.Entries.Count} entries").Raw("</span>")
+            // The preview (Copy, Download, Publish) follows every entry's controls: eight Tabs an entry away without this link.
+            .Raw(" <a class=\"jump\" href=\"#preview\">Draft preview</a></nav>\n");
     }
 
     private void Section(ReviewHtml html, ReviewView view, ReviewSection section)

@@ -544,6 +544,23 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         Assert.True(heading >= bar, $"the heading's top {heading} is under the counts bar, which ends at {bar}");
     }
 
+    [Theory]
+    [InlineData(true, "copy")]
+    [InlineData(false, "Download .md")]
+    public async Task Keyboard_ThePreviewLinkInTheCountsBar_TheNextTabIsThePreviewsFirstControl(bool script, string first)
+    {
+        // Copy, Download and Publish come after every entry's controls (about eight Tabs an entry): a keyboard editor tabbed
+        // through the whole week to publish it. The counts bar links to the preview, as it links to the sections.
+        var page = await OpenAsync(script: script);
+
+        await page.Locator("#counts a[href='#preview']").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("() => location.hash === '#preview'");
+        await page.Keyboard.PressAsync("Tab");
+
+        Assert.Equal(first, await page.EvaluateAsync<string>("() => document.activeElement.id || document.activeElement.textContent"));
+    }
+
     // Each element with text of its own whose colour, over the backgrounds behind it and faded by its ancestors' opacity, has
     // less contrast than WCAG 1.4.3 asks for (relative luminance and contrast ratio as WCAG 2 defines them).
     private const string LowContrast = """

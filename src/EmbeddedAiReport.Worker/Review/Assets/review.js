@@ -26,7 +26,9 @@
     try { localStorage.setItem(keysSetting, keysBox.checked ? 'on' : 'off'); } catch { /* kept for this page only */ }
     status(keysBox.checked ? 'single-key shortcuts on' : 'single-key shortcuts off');
   });
-  document.querySelectorAll('[data-script]').forEach(part => { part.hidden = false; });
+  // What needs the script (the keys line, Copy) is hidden in the HTML: shown here, and again in each part a refresh swaps in.
+  const reveal = (scope) => scope.querySelectorAll('[data-script]').forEach(part => { part.hidden = false; });
+  reveal(document);
 
   const rows = () => Array.from(document.querySelectorAll('#candidates article.entry'))
     .filter(row => !row.parentElement.closest('details:not([open])'));
@@ -120,7 +122,10 @@
     if (response.redirected) moved(page, response.url);
     for (const id of ['counts', 'candidates', 'preview']) {
       const fresh = page.getElementById(id);
-      if (fresh) document.getElementById(id).replaceWith(fresh);
+      if (fresh) {
+        document.getElementById(id).replaceWith(fresh);
+        reveal(fresh);
+      }
     }
     open.forEach(id => document.querySelector(`article[data-id="${id}"] > details.members`)?.setAttribute('open', ''));
     select(current ? document.querySelector(`article.entry[data-id="${current}"]`) : null);
@@ -132,8 +137,10 @@
   const moved = (page, url) => {
     const line = document.getElementById('status');
     const why = page.getElementById('status')?.textContent;
+    // The keys switch stays this page's own (its state and listener), in its place among the new parts.
+    const keys = document.querySelector('header#top > p.keys');
     document.querySelectorAll('header#top > :not(#status)').forEach(part => part.remove());
-    page.querySelectorAll('header#top > :not(#status)').forEach(part => line.before(document.adoptNode(part)));
+    page.querySelectorAll('header#top > :not(#status)').forEach(part => line.before(part.matches('p.keys') && keys ? keys : document.adoptNode(part)));
     if (why) line.textContent = line.textContent ? `${line.textContent}; ${why}` : why;
     body.dataset.week = page.body.dataset.week;
     document.title = page.title;

@@ -61,6 +61,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
 
         await Expect(page.Locator("#draft-md")).ToContainTextAsync(ReviewSite.OffTopicTitle);
         await Expect(Entry(page, id).Locator(".decision")).ToContainTextAsync("in draft (博文");
+        await Expect(page.Locator("#copy")).ToBeVisibleAsync();   // the preview the script swapped in (Copy is hidden in its HTML)
         Assert.Equal("shortlisted", _site.StatusOf(id));
         await AssertPreviewIsTheExportAsync(page);
     }
@@ -497,6 +498,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await page.GotoAsync(new Uri(site.BaseUri, "review/since-last").ToString());
         await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
         await Expect(page.Locator("h1 .week")).ToHaveTextAsync("since the last issue (2020-04-27 .. 2020-05-20)");
+        await page.Locator("#keys-on").UncheckAsync();
 
         await page.Locator("form.publish button").ClickAsync();
         await ActionsDoneAsync(page, 1);
@@ -505,6 +507,15 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await Expect(page.Locator("header .dates")).ToHaveTextAsync("2020-05-18 .. 2020-05-24");
         await Expect(page.Locator("#status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(
             @"^published issue 2020-05-20 \(2020-04-27 \.\. 2020-05-20\): \d+ items?, .*; since-last: no entries since the last issue yet: .*\(the next window starts 2020-05-21\)$"));
+        // The parts swapped in keep what the script shows: the keys switch (this page's own: turned off before, still off, and
+        // still working) and Copy.
+        await Expect(page.Locator("#copy")).ToBeVisibleAsync();
+        await Expect(page.Locator("#keys-on")).Not.ToBeCheckedAsync();
+        await page.Locator("#keys-on").CheckAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("single-key shortcuts on");
+        Assert.Equal(1, await page.Locator("#keys-on").CountAsync());
+        Assert.Equal("header#top > h1, nav, p.keys, p#status", await page.EvaluateAsync<string>(
+            "() => 'header#top > ' + [...document.querySelectorAll('header#top > *')].map(e => e.localName + (e.id ? '#' + e.id : e.className ? '.' + e.className : '')).join(', ')"));
         Assert.Equal("2020-W21", await page.EvaluateAsync<string>("() => document.body.dataset.week"));
         Assert.Equal("/review/2020-W21/publish", await page.Locator("form.publish").GetAttributeAsync("action"));
         Assert.Equal("/review", new Uri(page.Url).AbsolutePath);

@@ -14,8 +14,11 @@ namespace EmbeddedAiReport.Worker.Review;
 internal sealed class ReviewActions(EntryStore entries, EditorStore editor, StoryAssigner stories, DraftReview review, IssuePublisher publisher,
     LoadedConfig config, ModelRetraining retraining, ILogger<ReviewActions> logger)
 {
-    /// <summary>The outcome of an action: an HTTP status and a line for the editor; for an edit refused as stale, what was typed.</summary>
-    public sealed record Outcome(int Status, string Message, Typed? Kept = null)
+    /// <summary>
+    /// The outcome of an action: an HTTP status and a line for the editor; for an edit refused as stale, what was typed; for a
+    /// Publish not confirmed yet, what it would record (the line is then the question).
+    /// </summary>
+    public sealed record Outcome(int Status, string Message, Typed? Kept = null, Confirmation? Asked = null)
     {
         public bool Ok => Status < 300;
     }
@@ -25,6 +28,12 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     /// page shows them again in the entry's form, to be checked against the text as it is now and saved again (null: not changed).
     /// </summary>
     public sealed record Typed(long Id, string? Title, string? Summary);
+
+    /// <summary>
+    /// A Publish posted without the script, before the editor confirmed it: the issue it would record now and the
+    /// <see cref="Draft.Fingerprint"/> the confirmation carries, so that it publishes that draft or nothing.
+    /// </summary>
+    public sealed record Confirmation(Draft Issue, string Shown);
 
     /// <summary>Applies the form's <c>action</c> to the entry the path names (<paramref name="idText"/>) within the draft of <paramref name="window"/>.</summary>
     public async Task<Outcome> ApplyAsync(Http.PathWindow window, string idText, IFormCollection form, CancellationToken cancellationToken)
@@ -64,17 +73,36 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     /// <remarks>
     /// The form carries the draft the page showed (<see cref="ShownDraftField"/>): when it changed since (a poll brought an
     /// item, another editor marked, edited or published), nothing is published (409) and the page shows the draft as it is now.
+    /// A publish cannot be taken back from the page, so it is asked first: by the page's script (<paramref name="asked"/>), else
+    /// by a confirmation page (<see cref="Outcome.Asked"/>, after the same checks) whose form says so (<see cref="ConfirmedField"/>).
+    /// Sent again (the browser's back and resend) it publishes nothing: a publish takes its items out of the draft, so the
+    /// draft is not the one it carries any more.
     /// </remarks>
-    public async Task<Outcome> PublishAsync(Http.PathWindow named, IFormCollection form, CancellationToken cancellationToken)
+    public async Task<Outcome> PublishAsync(Http.PathWindow named, IFormCollection form, bool asked, CancellationToken cancellationToken)
     {
-        var shown = form[ShownDraftField].FirstOrDefault();
-        var outcome = await publisher.PublishAsync(named.Window, null, cancellationToken, config.Renderer.Render, string.IsNullOrEmpty(shown) ? null : shown);
+        var shown = form[ShownDraftField].FirstOrDefault() is { Length: > 0 } posted ? posted : null;
+        if (!asked && form[ConfirmedField] != ConfirmedValue)
+        {
+            var pending = await publisher.PreviewAsync(named.Window, shown, cancellationToken);
+            if (pending.Changed) return new Outcome(StatusCodes.Status409Conflict, pending.Problem!);
+            if (pending is not { Issue: { } issue, Window: { } cut }) return Bad(pending.Problem ?? "nothing to publish");
+            return new Outcome(StatusCodes.Status200OK,
+                $"Publish the draft of {named.Label} as the issue of {issue.Date:yyyy-MM-dd}: {Counted.Of(issue.Count, "item", "items")} of {cut.First:yyyy-MM-dd} .. {cut.Last:yyyy-MM-dd}?",
+                Asked: new Confirmation(issue, shown ?? issue.Fingerprint()));
+        }
+        var outcome = await publisher.PublishAsync(named.Window, null, cancellationToken, config.Renderer.Render, shown);
         if (outcome.Changed) return new Outcome(StatusCodes.Status409Conflict, outcome.Problem!);
         if (outcome is not { Result: { } result, Window: { } window }) return Bad(outcome.Problem ?? "nothing to publish");
         logger.Published(named.Token, $"{result.Date:yyyy-MM-dd}", result.Items);
         var retrained = await retraining.AfterPublishAsync(cancellationToken);
         return Done($"published issue {result.Date:yyyy-MM-dd} ({window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}): {Counted.Of(result.Items, "item", "items")}, {Counted.Of(result.EntriesPublished, "entry", "entries")} marked published{(retrained is null ? "" : $"; {retrained}")}");
     }
+
+    /// <summary>The confirmation page's field (with <see cref="ConfirmedValue"/>) that says the editor confirmed the publish.</summary>
+    public const string ConfirmedField = "confirmed";
+
+    /// <summary>The value of <see cref="ConfirmedField"/>.</summary>
+    public const string ConfirmedValue = "yes";
 
     /// <summary>The Publish form's field carrying the <see cref="Draft.Fingerprint"/> of the draft the page showed.</summary>
     public const string ShownDraftField = "shown_draft";

@@ -76,7 +76,7 @@ internal static class ReviewEndpoints
         app.MapPost("/review/{window}/entries/{id}", (string window, string id, HttpContext http, CancellationToken ct) =>
             ActAsync(http, window, RequestNumber.Parse<long>(id, out _), (actions, named, form) => actions.ApplyAsync(named, id, form, ct)));
         app.MapPost("/review/{window}/publish", (string window, HttpContext http, CancellationToken ct) =>
-            ActAsync(http, window, null, (actions, named, form) => actions.PublishAsync(named, form, ct)));
+            ActAsync(http, window, null, (actions, named, form) => actions.PublishAsync(named, form, asked: http.Request.Headers.ContainsKey(ScriptHeader), ct)));
     }
 
     /// <param name="refused">An edit refused as stale, answered without the script: its line on the page, what was typed in its form, its status.</param>
@@ -122,6 +122,12 @@ internal static class ReviewEndpoints
         // An edit refused as stale, without the script: a redirect would lose what the editor typed (a 摘要 written for
         // minutes), so the answer is the page as it is now with that text in the entry's form, open, to save again.
         if (outcome.Kept is not null && !http.Request.Headers.ContainsKey(ScriptHeader)) return await PageAsync(http, named, http.RequestAborted, outcome);
+        // A Publish without the script, not confirmed yet: what it would publish, and the button that does.
+        if (outcome.Asked is { } asked)
+        {
+            var token = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
+            return Html(http, services.GetRequiredService<ReviewPage>().RenderConfirmation(named, outcome.Message, asked, token));
+        }
         return Reply(http, window, id, outcome);
     }
 

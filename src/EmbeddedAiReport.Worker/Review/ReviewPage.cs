@@ -28,7 +28,9 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw("<span class=\"dates\">").Text($"{window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd}").Raw("</span>");
         if (next is not null) html.Raw(" <a rel=\"next\"").Attr("href", $"/review/{next}").Raw(">").Text(next).Raw(" →</a>");
         html.Raw(" · <a class=\"since-last\"").Attr("href", $"/review/{Http.PathWindow.SinceLast}").Raw(">since the last issue</a></nav>")
-            .Raw("<p class=\"keys\">keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>s</kbd> shortlist · <kbd>r</kbd> reject · <kbd>u</kbd> undo the last shortlist or reject</p>");
+            // The keys and their switch are the script's (review.js shows them): without it they would promise what nothing does.
+            .Raw("<p class=\"keys\" data-script hidden><span class=\"list\">keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>s</kbd> shortlist · <kbd>r</kbd> reject · <kbd>u</kbd> undo the last shortlist or reject · </span>")
+            .Raw("<label><input type=\"checkbox\" id=\"keys-on\" checked> single-key shortcuts</label></p>");
         if (token == Http.PathWindow.SinceLast && Cli.ExportCommand.LongSinceLast(window, $"open a week (/review/{next ?? token}) or days (/review/{window.Last.AddDays(-13):yyyy-MM-dd}..{window.Last:yyyy-MM-dd})") is { } note)
             html.Raw("<p class=\"notice\">").Text(note).Raw("</p>");
         if (!view.CanWrite)
@@ -53,7 +55,9 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
                 .Text(section.Name).Raw(" <b>").Text(section.InDraft.ToString(CultureInfo.InvariantCulture)).Raw("</b>/")
                 .Text(section.Quota.ToString(CultureInfo.InvariantCulture)).Raw("</a> ");
         }
-        html.Raw("<span class=\"total\">").Text($"{view.Review.Draft.Count} in the draft of {view.Review.Entries.Count} entries").Raw("</span></nav>\n");
+        html.Raw("<span class=\"total\">").Text($"{view.Review.Draft.Count} in the draft of {view.Review.Entries.Count} entries").Raw("</span>")
+            // The preview (Copy, Download, Publish) follows every entry's controls: eight Tabs an entry away without this link.
+            .Raw(" <a class=\"jump\" href=\"#preview\">Draft preview</a></nav>\n");
     }
 
     private void Section(ReviewHtml html, ReviewView view, ReviewSection section)
@@ -200,7 +204,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         // The file is named by its days unless it is a week's, so that a since-last download keeps saying what it covers.
         var file = view.Window.Week is null ? $"{view.Review.Window.First:yyyy-MM-dd}..{view.Review.Window.Last:yyyy-MM-dd}" : token;
         html.Raw("<aside id=\"preview\"><h2>Draft preview</h2><div class=\"tools\">")
-            .Raw("<button type=\"button\" id=\"copy\">Copy markdown</button> ")
+            .Raw("<button type=\"button\" id=\"copy\" data-script hidden>Copy markdown</button> ")
             .Raw("<a class=\"button\"").Attr("href", $"/drafts/{file}.md").Attr("download", $"{file}.md").Raw(">Download .md</a> ");
         if (view.CanWrite)
         {
@@ -212,6 +216,29 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
                 .Raw("<button name=\"action\" value=\"publish\">Publish</button></form>");
         }
         html.Raw("</div>\n<pre id=\"draft-md\" lang=\"zh-CN\">").Text(view.Markdown).Raw("</pre></aside>\n");
+    }
+
+    /// <summary>
+    /// The answer to a Publish posted without the script: the question (<paramref name="question"/>: the window, the issue
+    /// date, the item count), the issue as it would be recorded, and a second Publish that confirms it, or the way back.
+    /// </summary>
+    public string RenderConfirmation(Http.PathWindow window, string question, ReviewActions.Confirmation confirmation, string formToken)
+    {
+        var page = $"/review/{window.Token}";
+        var html = new ReviewHtml()
+            .Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Raw("<title>").Text($"Publish {window.Label}? · 嵌入式AI简报").Raw("</title><link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head>\n")
+            .Raw("<body class=\"confirm\"><h1><span lang=\"zh-CN\">嵌入式AI简报</span> · publish?</h1>\n<p>").Text(question).Raw("</p>\n")
+            .Raw("<p>Its items never appear in a later draft, and the page cannot take a publish back.</p>\n")
+            .Raw("<form method=\"post\" class=\"publish\"").Attr("action", $"{page}/publish").Raw(">")
+            .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", formToken).Raw(">")
+            // The draft confirmed: a draft that changed since this page, or this form sent again after it published, records nothing.
+            .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownDraftField).Attr("value", confirmation.Shown).Raw(">")
+            .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ConfirmedField).Attr("value", ReviewActions.ConfirmedValue).Raw(">")
+            .Raw("<button name=\"action\" value=\"publish\">").Text($"Publish {Counted.Of(confirmation.Issue.Count, "item", "items")}").Raw("</button> ")
+            .Raw("<a").Attr("href", page).Raw(">Back to the review page, publishing nothing</a></form>\n")
+            .Raw("<h2>The issue as it will be recorded</h2>\n<pre id=\"draft-md\" lang=\"zh-CN\">").Text(config.Renderer.Render(confirmation.Issue)).Raw("</pre>\n</body></html>\n");
+        return html.ToString();
     }
 
     // The same explanation as entries --explain: the loaded model's reasons (the keyword score's parts without a model).

@@ -15,7 +15,8 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
     /// <summary>What a publish did, or why it did nothing.</summary>
     /// <param name="Window">The window the issue covers (the requested one, cut at the issue date).</param>
     /// <param name="Changed">True when nothing was published because the draft is no longer the one the editor was shown.</param>
-    public sealed record Outcome(IssueHistory.ImportResult? Result, DraftWindow? Window, string? Problem, bool Changed = false);
+    /// <param name="Issue">The issue <see cref="PreviewAsync"/> found would be recorded (dated, its window cut); null from a publish.</param>
+    public sealed record Outcome(IssueHistory.ImportResult? Result, DraftWindow? Window, string? Problem, bool Changed = false, Draft? Issue = null);
 
     /// <summary>Records the draft of <paramref name="requested"/>, cut at the issue date, as published on that date.</summary>
     /// <param name="date">The issue date; null: today in the draft time zone.</param>
@@ -32,18 +33,48 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
     public async Task<Outcome> PublishAsync(DraftWindow requested, DateOnly? date, CancellationToken cancellationToken, Func<Draft, string>? render = null,
         string? shown = null)
     {
+        var (issueDate, window, refused) = Dated(requested, date);
+        if (refused is not null) return refused;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        var checkedDraft = await CheckAsync(requested, window, shown, cancellationToken);
+        if (checkedDraft.Issue is not { } draft) return checkedDraft;
+        var issue = draft with { Date = issueDate };
+        var result = await history.PublishAsync(connection, transaction, issue, cancellationToken, render?.Invoke(issue));
+        await transaction.CommitAsync(cancellationToken);
+        return new Outcome(result, window, null);
+    }
+
+    /// <summary>
+    /// What <see cref="PublishAsync"/> with the same arguments (dated today) would record now, or why it would record nothing,
+    /// by the same checks; nothing is written (the review page's confirmation before a publish without its script).
+    /// </summary>
+    public async Task<Outcome> PreviewAsync(DraftWindow requested, string? shown, CancellationToken cancellationToken)
+    {
+        var (issueDate, window, refused) = Dated(requested, null);
+        if (refused is not null) return refused;
+        var checkedDraft = await CheckAsync(requested, window, shown, cancellationToken);
+        return checkedDraft.Issue is { } draft ? checkedDraft with { Issue = draft with { Date = issueDate } } : checkedDraft;
+    }
+
+    // The issue date and the window it cuts, or why there is no issue of that date (Refused).
+    private (DateOnly Date, DraftWindow Window, Outcome? Refused) Dated(DraftWindow requested, DateOnly? date)
+    {
         var zone = options.Zone();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), zone).DateTime);
         var issueDate = date ?? today;
         if (issueDate > today.AddDays(1))
-            return new Outcome(null, null,
-                $"the issue date {issueDate:yyyy-MM-dd} is more than one day after today ({today:yyyy-MM-dd} in {zone.Id}): an issue is dated the day it is sent, or the next day at most");
+            return (issueDate, requested, new Outcome(null, null,
+                $"the issue date {issueDate:yyyy-MM-dd} is more than one day after today ({today:yyyy-MM-dd} in {zone.Id}): an issue is dated the day it is sent, or the next day at most"));
         if (issueDate < requested.First)
-            return new Outcome(null, null, $"the issue date {issueDate:yyyy-MM-dd} is before the window's first day {requested.First:yyyy-MM-dd}: nothing of it can be published yet");
-        var window = issueDate < requested.Last ? DraftWindow.Of(requested.First, issueDate, zone) : requested;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-        // The draft is read on other connections, which see what was committed before the lock was taken.
+            return (issueDate, requested, new Outcome(null, null, $"the issue date {issueDate:yyyy-MM-dd} is before the window's first day {requested.First:yyyy-MM-dd}: nothing of it can be published yet"));
+        return (issueDate, issueDate < requested.Last ? DraftWindow.Of(requested.First, issueDate, zone) : requested, null);
+    }
+
+    // The draft of the cut window (Issue), or why it is not published: it is not the one shown, or it has no items.
+    private async Task<Outcome> CheckAsync(DraftWindow requested, DraftWindow window, string? shown, CancellationToken cancellationToken)
+    {
+        // The draft is read on other connections, which see what was committed before the lock (if any) was taken.
         var draft = await exporter.BuildAsync(shown is null ? window : requested, cancellationToken);
         if (shown is not null)
         {
@@ -55,9 +86,6 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
         }
         if (draft.Count == 0)
             return new Outcome(null, window, $"the draft of {window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd} has no items: nothing to publish");
-        var issue = draft with { Date = issueDate };
-        var result = await history.PublishAsync(connection, transaction, issue, cancellationToken, render?.Invoke(issue));
-        await transaction.CommitAsync(cancellationToken);
-        return new Outcome(result, window, null);
+        return new Outcome(null, window, null, Issue: draft);
     }
 }

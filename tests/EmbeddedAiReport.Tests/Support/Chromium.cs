@@ -34,13 +34,13 @@ public sealed class Chromium : IAsyncLifetime
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ExecutablePath, Headless = true, Args = Flags });
     }
 
-    /// <summary>A new page in a fresh context (own cookies), sized like a laptop or a phone.</summary>
-    public async Task<IPage> NewPageAsync(bool phone = false)
+    /// <summary>A new page in a fresh context (own cookies), sized like a laptop or a phone; <paramref name="script"/> false: JavaScript off.</summary>
+    public async Task<IPage> NewPageAsync(bool phone = false, bool script = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1366, Height = 900 },
-            IsMobile = phone, HasTouch = phone, Locale = "zh-CN",
+            IsMobile = phone, HasTouch = phone, Locale = "zh-CN", JavaScriptEnabled = script,
         });
         return await context.NewPageAsync();
     }

@@ -261,7 +261,7 @@ public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
         Assert.Empty(config.Problems);
         await using (var app = WorkerHost.Build(config, daemon: true, services => services.AddSingleton<TimeProvider>(Clock)))
         {
-            var outcome = await app.Services.GetRequiredService<ReviewActions>().PublishAsync(EmbeddedAiReport.Worker.Http.PathWindow.Of(new EditorialWeek(2026, 49), config.Draft.Zone()), FormCollection.Empty, CancellationToken.None);
+            var outcome = await app.Services.GetRequiredService<ReviewActions>().PublishAsync(EmbeddedAiReport.Worker.Http.PathWindow.Of(new EditorialWeek(2026, 49), config.Draft.Zone()), FormCollection.Empty, asked: true, CancellationToken.None);
 
             Assert.True(outcome.Ok, outcome.Message);
             Assert.StartsWith("published issue 2026-12-01 (2026-11-30 .. 2026-12-01): 2 items", outcome.Message);

@@ -1,6 +1,7 @@
 // The review page's only script (EmbeddedAiReport, no dependencies). Without it every form still works as a plain post.
 // With it: actions are sent in the background and the candidates and the preview are re-read from the server; keyboard
-// triage (j/k move, s shortlist, r reject, u undo the last shortlist or reject); copy the markdown.
+// triage (j/k move, s shortlist, r reject, u undo the last shortlist or reject; a checkbox turns these keys off, remembered in
+// this browser); Escape closes an edit form; copy the markdown. What only works with it (the keys line, Copy) is shown by it.
 // body[data-busy] is set while a request runs and body[data-actions] counts finished actions (tests wait on them).
 (() => {
   'use strict';
@@ -13,6 +14,21 @@
     line.textContent = text || '';
     line.classList.toggle('error', !!failed);
   };
+
+  // WCAG 2.1.4: one-letter keys fire on a stray key press or a speech command ("s", "r"). The editor can turn them off; the
+  // choice is kept in this browser (localStorage, unless the browser refuses it: then for this page only).
+  const keysSetting = 'eair-review-keys';
+  const keysBox = document.getElementById('keys-on');
+  const keysOn = () => !keysBox || keysBox.checked;
+  const remembered = () => { try { return localStorage.getItem(keysSetting); } catch { return null; } };
+  if (keysBox && remembered() === 'off') keysBox.checked = false;
+  keysBox?.addEventListener('change', () => {
+    try { localStorage.setItem(keysSetting, keysBox.checked ? 'on' : 'off'); } catch { /* kept for this page only */ }
+    status(keysBox.checked ? 'single-key shortcuts on' : 'single-key shortcuts off');
+  });
+  // What needs the script (the keys line, Copy) is hidden in the HTML: shown here, and again in each part a refresh swaps in.
+  const reveal = (scope) => scope.querySelectorAll('[data-script]').forEach(part => { part.hidden = false; });
+  reveal(document);
 
   const rows = () => Array.from(document.querySelectorAll('#candidates article.entry'))
     .filter(row => !row.parentElement.closest('details:not([open])'));
@@ -106,7 +122,10 @@
     if (response.redirected) moved(page, response.url);
     for (const id of ['counts', 'candidates', 'preview']) {
       const fresh = page.getElementById(id);
-      if (fresh) document.getElementById(id).replaceWith(fresh);
+      if (fresh) {
+        document.getElementById(id).replaceWith(fresh);
+        reveal(fresh);
+      }
     }
     open.forEach(id => document.querySelector(`article[data-id="${id}"] > details.members`)?.setAttribute('open', ''));
     select(current ? document.querySelector(`article.entry[data-id="${current}"]`) : null);
@@ -118,8 +137,10 @@
   const moved = (page, url) => {
     const line = document.getElementById('status');
     const why = page.getElementById('status')?.textContent;
+    // The keys switch stays this page's own (its state and listener), in its place among the new parts.
+    const keys = document.querySelector('header#top > p.keys');
     document.querySelectorAll('header#top > :not(#status)').forEach(part => part.remove());
-    page.querySelectorAll('header#top > :not(#status)').forEach(part => line.before(document.adoptNode(part)));
+    page.querySelectorAll('header#top > :not(#status)').forEach(part => line.before(part.matches('p.keys') && keys ? keys : document.adoptNode(part)));
     if (why) line.textContent = line.textContent ? `${line.textContent}; ${why}` : why;
     body.dataset.week = page.body.dataset.week;
     document.title = page.title;
@@ -164,8 +185,30 @@
     send(target(form), new FormData(form, submitter), kept.length > 0 ? () => restore(row.dataset.id, kept) : null);
   });
 
+  // Escape in an edit form closes it without saving, the focus back on its Edit. What the editor typed is dropped only when
+  // they say so (a 摘要 written for minutes is not lost to a stray key); dropped, the fields show the text the page shows,
+  // as after a 409 the fields the editor did not change do.
+  const close = (event) => {
+    const fold = event.target.closest('details.edit[open]');
+    if (!fold) return;
+    event.preventDefault();
+    const form = fold.querySelector(':scope > form');
+    const changed = typed(form);
+    const row = fold.closest('article.entry');
+    const title = row.querySelector(':scope > .head .title')?.textContent;
+    if (changed.length > 0 && !window.confirm(`Drop what you typed in the ${changed.map(([name]) => name).join(' and ')} of "${title}"? Nothing of it is saved.`)) return;
+    changed.forEach(([name]) => { form.elements[name].value = form.elements[`shown_${name}`].value; });
+    fold.removeAttribute('open');
+    fold.querySelector(':scope > summary').focus();
+  };
+
   document.addEventListener('keydown', (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest('input, textarea, select, [contenteditable]')) return;
+    // Not while an input method composes (拼音): there Escape takes back the candidate list, not the form.
+    if (event.key === 'Escape' && !event.isComposing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      close(event);
+      return;
+    }
+    if (!keysOn() || event.ctrlKey || event.metaKey || event.altKey || event.target.closest('input, textarea, select, [contenteditable]')) return;
     // An entry reached with Tab is the cursor's: s, r and j/k start from it, not from where the cursor was left.
     const within = event.target.closest('#candidates article.entry');
     if (within && within.dataset.id !== current && ['j', 'k', 's', 'r'].includes(event.key)) select(within);

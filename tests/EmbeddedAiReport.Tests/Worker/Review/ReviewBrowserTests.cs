@@ -21,12 +21,12 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
 
     public async Task DisposeAsync() => await _site.DisposeAsync();
 
-    private async Task<IPage> OpenAsync(bool phone = false)
+    private async Task<IPage> OpenAsync(bool phone = false, bool script = true)
     {
-        var page = await chromium.NewPageAsync(phone);
+        var page = await chromium.NewPageAsync(phone, script);
         page.SetDefaultTimeout(60_000);
         await page.GotoAsync(new Uri(_site.BaseUri, $"review/{ReviewSite.Week}").ToString());
-        await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
+        if (script) await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
         return page;
     }
 
@@ -61,6 +61,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
 
         await Expect(page.Locator("#draft-md")).ToContainTextAsync(ReviewSite.OffTopicTitle);
         await Expect(Entry(page, id).Locator(".decision")).ToContainTextAsync("in draft (博文");
+        await Expect(page.Locator("#copy")).ToBeVisibleAsync();   // the preview the script swapped in (Copy is hidden in its HTML)
         Assert.Equal("shortlisted", _site.StatusOf(id));
         await AssertPreviewIsTheExportAsync(page);
     }
@@ -353,6 +354,137 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task Keyboard_SingleKeyShortcutsTurnedOff_LettersDoNothingTillTurnedOnAgain_TheChoiceIsKeptInTheBrowser()
+    {
+        // WCAG 2.1.4: a one-letter shortcut fires on a stray key or a speech command ("s", "r"); the editor must be able to
+        // turn them off. The page's switch does, for this browser (a reload keeps it), and every action stays a button.
+        var page = await OpenAsync();
+        var rows = page.Locator("#candidates article.entry:not(.member)");
+        var firstId = long.Parse((await rows.Nth(0).GetAttributeAsync("data-id"))!);
+        var shortlist = Entry(page, firstId).Locator(":scope > form button[value=shortlisted]");
+        const string sent = "() => [document.body.dataset.busy ?? '', document.body.dataset.actions, document.querySelectorAll('article.entry.current').length].join(' ')";
+
+        await page.Locator("#keys-on").FocusAsync();
+        await page.Keyboard.PressAsync(" ");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("single-key shortcuts off");
+        await page.ReloadAsync();
+        await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
+        await Expect(page.Locator("#keys-on")).Not.ToBeCheckedAsync();
+        // A key sends its action at once (body[data-busy] is set as it is pressed) and j moves the cursor at once.
+        await shortlist.FocusAsync();
+        await page.Keyboard.PressAsync("s");
+        await page.Keyboard.PressAsync("r");
+        await page.Keyboard.PressAsync("j");
+        Assert.Equal(" 0 0", await page.EvaluateAsync<string>(sent));   // nothing sent, no cursor
+        await page.Locator("#keys-on").CheckAsync();
+        await shortlist.FocusAsync();
+        await page.Keyboard.PressAsync("s");
+        await ActionsDoneAsync(page, 1);
+
+        Assert.Equal("shortlisted", _site.StatusOf(firstId));
+        Assert.Equal("on", await page.EvaluateAsync<string>("() => localStorage.getItem('eair-review-keys')"));
+    }
+
+    [Fact]
+    public async Task Keyboard_EscapeInAnEditForm_ClosesItUnsaved_TheFocusBackOnEdit_WhatWasTypedDroppedOnlyWhenTheEditorSaysSo()
+    {
+        // Escape closed nothing: a keyboard editor who opened Edit by mistake had to Tab to the end of the form. It closes
+        // the form now, the focus back on Edit; a form with typed text asks first (Cancel keeps the text, the form open).
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        var page = await OpenAsync();
+        var id = _site.IdOf(original);
+        var entry = Entry(page, id);
+        var fold = entry.Locator("details.edit");
+        var title = entry.Locator("input[name=title]");
+        var asked = new List<string>();
+        var answers = new Queue<bool>([false, true]);
+        page.Dialog += async (_, dialog) =>
+        {
+            asked.Add(dialog.Message);
+            if (answers.Dequeue()) await dialog.AcceptAsync();
+            else await dialog.DismissAsync();
+        };
+        const string focused = "() => document.activeElement.id || document.activeElement.name";
+
+        await fold.Locator(":scope > summary").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await title.FocusAsync();
+        await page.Keyboard.PressAsync("Escape");              // nothing typed: closed, nothing asked
+        await Expect(fold).Not.ToHaveAttributeAsync("open", "");
+        var untouched = (await page.EvaluateAsync<string>(focused), asked.Count);
+        await page.Keyboard.PressAsync("Enter");               // Edit again, from where the focus went back
+        await title.FillAsync("骁龙875（写到一半）");
+        await page.Keyboard.PressAsync("Escape");              // asked: Cancel
+        var kept = (await fold.GetAttributeAsync("open"), await title.InputValueAsync(), await page.EvaluateAsync<string>(focused));
+        await page.Keyboard.PressAsync("Escape");              // asked again: OK drops it
+        await Expect(fold).Not.ToHaveAttributeAsync("open", "");
+
+        Assert.Equal(($"a{id}-form", 0), untouched);
+        Assert.Equal(("", "骁龙875（写到一半）", "title"), kept);
+        Assert.Equal(2, asked.Count);
+        Assert.Equal($"Drop what you typed in the title of \"{original}\"? Nothing of it is saved.", asked[0]);
+        Assert.Equal(original, await title.InputValueAsync());
+        Assert.Equal($"a{id}-form", await page.EvaluateAsync<string>(focused));
+        Assert.Equal("0", await page.EvaluateAsync<string>("() => document.body.dataset.actions"));
+        Assert.Contains($"- [{original} | 智东西]", await _site.ExportAsync());
+    }
+
+    [Fact]
+    public async Task Keyboard_EscapeWhileAnInputMethodComposes_LeavesTheEditFormOpen()
+    {
+        // A 摘要 is typed through an input method (拼音): Escape there dismisses the candidate list, and the browser marks that
+        // key press as composing. It closed the form, or asked to drop the text, in the middle of a word.
+        var page = await OpenAsync();
+        var id = _site.IdOf("高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺");
+        var fold = Entry(page, id).Locator("details.edit");
+        var dialogs = 0;
+        page.Dialog += async (_, dialog) =>
+        {
+            dialogs++;
+            await dialog.DismissAsync();
+        };
+        await fold.Locator(":scope > summary").ClickAsync();
+        var summary = Entry(page, id).Locator("textarea[name=summary]");
+        await summary.FillAsync("骁龙875采用");
+
+        // The key press an input method sends (Playwright's keyboard cannot compose): dispatched as the browser does, synchronously.
+        await summary.EvaluateAsync("field => field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', isComposing: true, bubbles: true, cancelable: true }))");
+
+        Assert.Equal("", await fold.GetAttributeAsync("open"));
+        Assert.Equal(0, dialogs);
+        Assert.Equal("textarea", await page.EvaluateAsync<string>("() => document.activeElement.localName"));
+        Assert.Equal("骁龙875采用", await summary.InputValueAsync());
+    }
+
+    [Fact]
+    public async Task WithoutScript_PublishAsksOnAPageFirst_AndTheKeysAndCopyThatNeedTheScriptAreNotOffered()
+    {
+        // Without the script Publish posted at once (no confirm()); and the page offered keys and a Copy button that did nothing.
+        var page = await OpenAsync(script: false);
+        var items = await page.Locator("#candidates article.entry.in").CountAsync();
+
+        await Expect(page.Locator("p.keys")).ToBeHiddenAsync();
+        await Expect(page.Locator("#copy")).ToBeHiddenAsync();
+        await Expect(page.Locator("a[download]")).ToBeVisibleAsync();
+        await page.Locator("form.publish button").ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync("publish?");
+        var afterAsking = (await _site.CliAsync("issue")).Out;
+        await page.GetByText("Back to the review page, publishing nothing").ClickAsync();
+        await Expect(page.Locator("h1 .week")).ToHaveTextAsync(ReviewSite.Week);
+        var afterBack = (await _site.CliAsync("issue")).Out;
+        await page.Locator("form.publish button").ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync("publish?");
+        await page.Locator("form.publish button").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#status")).ToContainTextAsync($"): {items} items, ");
+
+        Assert.Equal("", afterAsking);
+        Assert.Equal("", afterBack);
+        Assert.Single((await _site.CliAsync("issue")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        await Expect(page.Locator("#candidates article.entry.in")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Publish_SinceLast_TheRefreshedPageIsTheCurrentWeeksUnderItsOwnHeading()
     {
         // README: once an issue covers today, /review/since-last has no window and shows the current week, saying why. The
@@ -366,6 +498,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await page.GotoAsync(new Uri(site.BaseUri, "review/since-last").ToString());
         await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
         await Expect(page.Locator("h1 .week")).ToHaveTextAsync("since the last issue (2020-04-27 .. 2020-05-20)");
+        await page.Locator("#keys-on").UncheckAsync();
 
         await page.Locator("form.publish button").ClickAsync();
         await ActionsDoneAsync(page, 1);
@@ -374,6 +507,15 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await Expect(page.Locator("header .dates")).ToHaveTextAsync("2020-05-18 .. 2020-05-24");
         await Expect(page.Locator("#status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(
             @"^published issue 2020-05-20 \(2020-04-27 \.\. 2020-05-20\): \d+ items?, .*; since-last: no entries since the last issue yet: .*\(the next window starts 2020-05-21\)$"));
+        // The parts swapped in keep what the script shows: the keys switch (this page's own: turned off before, still off, and
+        // still working) and Copy.
+        await Expect(page.Locator("#copy")).ToBeVisibleAsync();
+        await Expect(page.Locator("#keys-on")).Not.ToBeCheckedAsync();
+        await page.Locator("#keys-on").CheckAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("single-key shortcuts on");
+        Assert.Equal(1, await page.Locator("#keys-on").CountAsync());
+        Assert.Equal("header#top > h1, nav, p.keys, p#status", await page.EvaluateAsync<string>(
+            "() => 'header#top > ' + [...document.querySelectorAll('header#top > *')].map(e => e.localName + (e.id ? '#' + e.id : e.className ? '.' + e.className : '')).join(', ')"));
         Assert.Equal("2020-W21", await page.EvaluateAsync<string>("() => document.body.dataset.week"));
         Assert.Equal("/review/2020-W21/publish", await page.Locator("form.publish").GetAttributeAsync("action"));
         Assert.Equal("/review", new Uri(page.Url).AbsolutePath);
@@ -411,6 +553,23 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
 
         Assert.True(await page.EvaluateAsync<bool>("() => window.scrollY > 0"), "the page did not scroll");
         Assert.True(heading >= bar, $"the heading's top {heading} is under the counts bar, which ends at {bar}");
+    }
+
+    [Theory]
+    [InlineData(true, "copy")]
+    [InlineData(false, "Download .md")]
+    public async Task Keyboard_ThePreviewLinkInTheCountsBar_TheNextTabIsThePreviewsFirstControl(bool script, string first)
+    {
+        // Copy, Download and Publish come after every entry's controls (about eight Tabs an entry): a keyboard editor tabbed
+        // through the whole week to publish it. The counts bar links to the preview, as it links to the sections.
+        var page = await OpenAsync(script: script);
+
+        await page.Locator("#counts a[href='#preview']").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("() => location.hash === '#preview'");
+        await page.Keyboard.PressAsync("Tab");
+
+        Assert.Equal(first, await page.EvaluateAsync<string>("() => document.activeElement.id || document.activeElement.textContent"));
     }
 
     // Each element with text of its own whose colour, over the backgrounds behind it and faded by its ancestors' opacity, has

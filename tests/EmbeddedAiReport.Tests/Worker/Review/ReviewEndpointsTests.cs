@@ -132,7 +132,7 @@ public sealed partial class ReviewEndpointsTests
         Assert.All(bad, response => Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode));
 
         var token = await FormTokenAsync(http, "review/since-last");
-        var published = await http.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, token), ("action", "publish")));
+        var published = await ConfirmAsync(http, await http.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, token), ("action", "publish"))));
         var issues = await site.CliAsync("issue");
 
         Assert.Equal(HttpStatusCode.SeeOther, published.StatusCode);
@@ -155,7 +155,7 @@ public sealed partial class ReviewEndpointsTests
         var html = await second.GetStringAsync("review/since-last");
         var shown = ShownDraft().Match(html).Groups[1].Value;
         var id = site.IdOf("CUDA 11 Features Revealed");
-        Assert.Equal(HttpStatusCode.SeeOther, (await first.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, firstToken), ("shown_draft", shown), ("action", "publish")))).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await ConfirmAsync(first, await first.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, firstToken), ("shown_draft", shown), ("action", "publish"))))).StatusCode);
 
         var script = Post("review/since-last/publish", (ReviewPage.TokenField, secondToken), ("shown_draft", shown), ("action", "publish"));
         script.Headers.Add("X-Review", "1");
@@ -191,8 +191,8 @@ public sealed partial class ReviewEndpointsTests
         var (secondToken, secondShown) = await PublishFormAsync(second);
         Assert.Equal(firstShown, secondShown);
 
-        var published = await first.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, firstToken),
-            (ReviewActions.ShownDraftField, firstShown), ("action", "publish")));
+        var published = await ConfirmAsync(first, await first.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, firstToken),
+            (ReviewActions.ShownDraftField, firstShown), ("action", "publish"))));
         var again = Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, secondToken), (ReviewActions.ShownDraftField, secondShown), ("action", "publish"));
         again.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
         var refused = await second.SendAsync(again);
@@ -223,7 +223,7 @@ public sealed partial class ReviewEndpointsTests
         var stale = await http.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, token), (ReviewActions.ShownDraftField, shown), ("action", "publish")));
         var nothing = await site.CliAsync("issue");
         var (freshToken, freshShown) = await PublishFormAsync(http);
-        var fresh = await http.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, freshToken), (ReviewActions.ShownDraftField, freshShown), ("action", "publish")));
+        var fresh = await ConfirmAsync(http, await http.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, freshToken), (ReviewActions.ShownDraftField, freshShown), ("action", "publish"))));
         var date = (await site.CliAsync("issue")).Out.Trim();
 
         Assert.Equal(HttpStatusCode.SeeOther, stale.StatusCode);
@@ -232,6 +232,83 @@ public sealed partial class ReviewEndpointsTests
         Assert.NotEqual(shown, freshShown);
         Assert.Contains(Uri.EscapeDataString("published issue "), fresh.Headers.Location!.OriginalString);
         Assert.Contains("CUDA 11 Features Revealed, Updated", (await site.CliAsync("issue", date)).Out);
+    }
+
+    [Fact]
+    public async Task Publish_WithoutTheScript_AsksOnAPageFirst_ItsSecondButtonPublishes_SentAgainItPublishesNothing()
+    {
+        // The script asks before publishing; a plain form post published at once, and the page cannot take a publish back.
+        // Now it is answered with what would be published and a second button; that form sent again (back, resend) records
+        // nothing more, and without the form's anti-forgery token it is refused as every post of the page is.
+        await using var site = await ReviewSite.StartAsync(clock: new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8))));
+        using var http = Client(site);
+        var (token, shown) = await PublishFormAsync(http);
+        var items = int.Parse(Regex.Match(await site.ExportAsync(), "> 导读：本次([0-9]+)条。").Groups[1].Value, CultureInfo.InvariantCulture);
+
+        var asked = await http.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, token), (ReviewActions.ShownDraftField, shown), ("action", "publish")));
+        var afterAsking = (await site.CliAsync("issue")).Out;
+        var page = Parse(await asked.Content.ReadAsStringAsync());
+        var form = page.QuerySelector("form.publish")!;
+        var withoutToken = await http.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewActions.ShownDraftField, shown),
+            (ReviewActions.ConfirmedField, ReviewActions.ConfirmedValue), ("action", "publish")));
+        var published = await ConfirmAsync(http, asked);
+        var again = await ConfirmAsync(http, asked);
+        var issues = (await site.CliAsync("issue")).Out;
+
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        Assert.Equal("", afterAsking);
+        Assert.Equal($"Publish the draft of {ReviewSite.Week} as the issue of 2020-05-20: {items} items of 2020-05-11 .. 2020-05-17?", page.QuerySelector("body > p")!.TextContent);
+        Assert.Equal($"/review/{ReviewSite.Week}/publish", form.GetAttribute("action"));
+        Assert.Equal("post", form.GetAttribute("method"));
+        Assert.Equal(shown, form.QuerySelector($"input[name={ReviewActions.ShownDraftField}]")!.GetAttribute("value"));
+        Assert.NotEmpty(form.QuerySelector($"input[name={ReviewPage.TokenField}]")!.GetAttribute("value")!);
+        Assert.Equal($"Publish {items} items", form.QuerySelector("button")!.TextContent);
+        Assert.Equal($"/review/{ReviewSite.Week}", form.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal(HttpStatusCode.BadRequest, withoutToken.StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, published.StatusCode);
+        Assert.StartsWith($"/review/{ReviewSite.Week}?msg=" + Uri.EscapeDataString($"published issue 2020-05-20 (2020-05-11 .. 2020-05-17): {items} items"), published.Headers.Location!.OriginalString);
+        Assert.Equal("2020-05-20", issues.Trim());
+        // What the confirmation showed is what was recorded.
+        Assert.Equal((await site.CliAsync("issue", "2020-05-20")).Out, page.QuerySelector("#draft-md")!.TextContent);
+        Assert.Equal(HttpStatusCode.SeeOther, again.StatusCode);
+        Assert.Contains(Uri.EscapeDataString("changed since it was shown (a poll, another editor's action or publish; it has 0 items now): nothing was published"),
+            again.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Publish_WithoutTheScript_TheDraftChangedAfterTheConfirmationPage_PublishesNothingAndTheLandingPageShowsItAsItIsNow()
+    {
+        // The confirmation names a draft: when another editor takes an item out of it before the second button is pressed,
+        // the button publishes nothing, and the page it lands on shows the draft as it is now, saying why.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var (token, shown) = await PublishFormAsync(http);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var items = int.Parse(Regex.Match(await site.ExportAsync(), "> 导读：本次([0-9]+)条。").Groups[1].Value, CultureInfo.InvariantCulture);
+        var asked = await http.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, token), (ReviewActions.ShownDraftField, shown), ("action", "publish")));
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        Assert.Equal(0, (await site.CliAsync("mark", id.ToString(CultureInfo.InvariantCulture), "--status", "rejected")).ExitCode);
+
+        var confirmed = await ConfirmAsync(http, asked);
+        var landing = Parse(await http.GetStringAsync(confirmed.Headers.Location!.OriginalString.TrimStart('/')));
+
+        Assert.Equal(HttpStatusCode.SeeOther, confirmed.StatusCode);
+        Assert.Equal("", (await site.CliAsync("issue")).Out);
+        Assert.Equal("the draft of 2020-05-11 .. 2020-05-17 changed since it was shown (a poll, another editor's action or publish; "
+            + $"it has {items - 1} items now): nothing was published; check the draft as it is now and publish again", landing.GetElementById("status")!.TextContent);
+        Assert.Equal(await site.ExportAsync(), landing.GetElementById("draft-md")!.TextContent);
+        Assert.DoesNotContain("CUDA 11 Features Revealed", landing.GetElementById("draft-md")!.TextContent);
+    }
+
+    // The confirmation page's form, posted as a browser without the script posts it: its fields and its Publish button.
+    private static async Task<HttpResponseMessage> ConfirmAsync(HttpClient http, HttpResponseMessage asked)
+    {
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        var form = Parse(await asked.Content.ReadAsStringAsync()).QuerySelector("form.publish")!;
+        var button = form.QuerySelector("button")!;
+        (string, string)[] fields = [.. form.QuerySelectorAll("input[name]").Select(f => (f.GetAttribute("name")!, f.GetAttribute("value") ?? "")),
+            (button.GetAttribute("name")!, button.GetAttribute("value")!)];
+        return await http.SendAsync(Post(form.GetAttribute("action")!.TrimStart('/'), fields));
     }
 
     // The anti-forgery token and the shown draft of the week's Publish form, as a browser reads them.
@@ -1168,8 +1245,8 @@ public sealed partial class ReviewEndpointsTests
         using var http = Client(site);
         var html = await http.GetStringAsync("review/since-last");
 
-        var published = await http.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, WebUtility.HtmlDecode(Token().Match(html).Groups[1].Value)),
-            (ReviewActions.ShownDraftField, ShownDraft().Match(html).Groups[1].Value), ("action", "publish")));
+        var published = await ConfirmAsync(http, await http.SendAsync(Post("review/since-last/publish", (ReviewPage.TokenField, WebUtility.HtmlDecode(Token().Match(html).Groups[1].Value)),
+            (ReviewActions.ShownDraftField, ShownDraft().Match(html).Groups[1].Value), ("action", "publish"))));
         var back = await http.GetAsync(published.Headers.Location!.OriginalString.TrimStart('/'));
         var week = Parse(await http.GetStringAsync(back.Headers.Location!.OriginalString.TrimStart('/')));
 

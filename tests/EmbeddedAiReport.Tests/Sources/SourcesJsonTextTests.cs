@@ -59,11 +59,11 @@ public sealed class SourcesJsonTextTests
     }
 
     [Fact]
-    public void Append_SourcesKeyInAString_IsNotTheList()
+    public void Append_SourcesKeyDeeperDown_IsNotTheList()
     {
-        var text = Append("{\"sources\": [{\"id\": \"a\", \"comment\": \"\\\"sources\\\": [\"}]}", Added);
+        var text = Append("{\"x\": {\"sources\": []}, \"sources\": [{\"id\": \"a\"}]}", Added);
 
-        Assert.Equal("{\"sources\": [{\"id\": \"a\", \"comment\": \"\\\"sources\\\": [\"},\n  " + Added + "]}", text);
+        Assert.Equal("{\"x\": {\"sources\": []}, \"sources\": [{\"id\": \"a\"},\n  " + Added + "]}", text);
     }
 
     [Theory]

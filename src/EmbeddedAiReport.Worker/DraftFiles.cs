@@ -28,7 +28,12 @@ internal sealed class DraftFiles(DraftExporter exporter, IssueStore issues, Load
 
     /// <summary>Writes <paramref name="text"/> to a temporary file beside <paramref name="path"/>, then renames it over the target.</summary>
     /// <exception cref="OutputFileException">The file could not be written: names <paramref name="path"/>, not the temporary file.</exception>
-    public static async Task WriteAtomicallyAsync(string path, string text, CancellationToken cancellationToken)
+    public static Task WriteAtomicallyAsync(string path, string text, CancellationToken cancellationToken) =>
+        WriteAtomicallyAsync(path, new UTF8Encoding(false).GetBytes(text), null, cancellationToken);
+
+    /// <summary>Writes <paramref name="bytes"/> as <see cref="WriteAtomicallyAsync(string, string, CancellationToken)"/> does, the file with <paramref name="mode"/> when given.</summary>
+    /// <param name="mode">The Unix permissions of the new file (a file it replaces keeps its own this way); null: the default for new files.</param>
+    public static async Task WriteAtomicallyAsync(string path, byte[] bytes, UnixFileMode? mode, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
@@ -36,7 +41,8 @@ internal sealed class DraftFiles(DraftExporter exporter, IssueStore issues, Load
         try
         {
             Directory.CreateDirectory(directory);
-            await File.WriteAllTextAsync(temp, text, new UTF8Encoding(false), cancellationToken);
+            await File.WriteAllBytesAsync(temp, bytes, cancellationToken);
+            if (mode is { } permissions && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, permissions);
             File.Move(temp, full, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

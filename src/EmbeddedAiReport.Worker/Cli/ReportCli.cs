@@ -79,6 +79,7 @@ internal static class ReportCli
 
         var sources = new Command("sources", "Show each source's health: last success, last error, failures, entries.");
         sources.SetAction((p, ct) => SourcesCommand.RunAsync(Context(p), configure, ct));
+        SourcesOpmlCommand.AddTo(sources, Context);
 
         var backupOut = new Option<string>("--out") { Description = "File to write the copy to (replaced atomically)", Required = true };
         var backup = new Command("backup", "Copy the database consistently (SQLite online backup), also while the daemon runs.") { backupOut };
@@ -178,7 +179,7 @@ internal static class ReportCli
     {
         "run" or "poll" or "import-issue" => DatabaseAccess.MayCreate,
         "train" => noDatabase ? DatabaseAccess.Unused : DatabaseAccess.Existing,
-        "evaluate" => DatabaseAccess.Unused,
+        "evaluate" or "import-opml" or "export-opml" => DatabaseAccess.Unused,
         "validate" or "migrate" => DatabaseAccess.Checked,
         _ => DatabaseAccess.Existing,
     };

@@ -19,12 +19,15 @@ internal static partial class ArxivCategory
         }
         if (names.Count == 0) yield return $"{Field}: expected {(many ? "a category or a list of categories" : "a category")} such as \"cs.LG\"";
         if (!many && names.Count > 1) yield return $"{Field}: one category per source (got {names.Count})";
-        foreach (var name in names.Where(n => !Pattern().IsMatch(n)))
+        foreach (var name in names.Where(n => !IsCategory(n)))
             yield return $"{Field}: '{name}' is not an arXiv category (e.g. cs.LG, eess.SP, cs)";
     }
 
     /// <summary>The configured categories joined as arXiv writes a combination (<c>cs.LG+cs.CV</c>).</summary>
     public static string Joined(SourceDefinition source) => string.Join('+', source.GetStrings(Field));
+
+    /// <summary>True when <paramref name="name"/> is written as an arXiv category (<c>cs.LG</c>, <c>eess.SP</c>, <c>cs</c>).</summary>
+    public static bool IsCategory(string name) => Pattern().IsMatch(name);
 
     [GeneratedRegex(@"^[a-z][a-z\-]*(\.[A-Za-z][A-Za-z\-]*)?$")]
     private static partial Regex Pattern();

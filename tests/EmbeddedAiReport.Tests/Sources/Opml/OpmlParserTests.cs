@@ -1,0 +1,87 @@
+using System.Text;
+using EmbeddedAiReport.Sources.Opml;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Sources.Opml;
+
+public sealed class OpmlParserTests
+{
+    [Fact]
+    public void Parse_WeweRssExport_ReadsEveryAccountFeed()
+    {
+        var result = OpmlParser.Parse(Fixtures.Bytes("opml/wewe-rss-all.opml"));
+
+        Assert.Null(result.Error);
+        // The five outlines of the fixture, as written there (text, no title attribute; htmlUrl = xmlUrl).
+        Assert.Equal(["机器之心", "量子位", "GiantPandaCV", "AI前线", "NeuralTalk"], result.Outlines.Select(o => o.Title));
+        var first = result.Outlines[0];
+        Assert.Equal("http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom", first.XmlUrl);
+        Assert.Equal(first.XmlUrl, first.HtmlUrl);
+        Assert.Equal(7, first.Line);
+    }
+
+    [Fact]
+    public void Parse_NestedCategories_FlattensThemInDocumentOrder()
+    {
+        var result = OpmlParser.Parse(Fixtures.Bytes("opml/feedly-nested.opml"));
+
+        Assert.Null(result.Error);
+        // 11 feeds in 5 categories, one two levels down (WeChat > Mirrors); the categories themselves are no feeds.
+        Assert.Equal(11, result.Outlines.Count);
+        Assert.Equal("http://export.arxiv.org/rss/cs.LG", result.Outlines[0].XmlUrl);
+        Assert.Equal("极市平台", result.Outlines[6].Title);
+        Assert.Equal("https://feeds.feedburner.com/HighScalability/", result.Outlines[^1].XmlUrl);
+        Assert.DoesNotContain(result.Outlines, o => o.Title is "Papers" or "WeChat" or "Mirrors");
+    }
+
+    [Fact]
+    public void Parse_Gb2312Declared_DecodesTheTitles()
+    {
+        var bytes = Fixtures.Bytes("opml/inoreader-gb2312.opml");
+
+        var result = OpmlParser.Parse(bytes);
+
+        Assert.Null(result.Error);
+        Assert.Equal(["机器之心", "OpenVINO 博客"], result.Outlines.Select(o => o.Title));
+        Assert.Throws<DecoderFallbackException>(() => new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));   // it is no UTF-8 in disguise
+    }
+
+    [Fact]
+    public void Parse_AttributesInAnotherCase_AreRead()
+    {
+        var result = OpmlParser.Parse("""<opml version="1.0"><body><outline TEXT="a" XMLURL="https://a.example/feed" htmlurl="https://a.example/"/></body></opml>"""u8.ToArray());
+
+        var outline = Assert.Single(result.Outlines);
+        Assert.Equal(("a", "https://a.example/feed", "https://a.example/"), (outline.Title, outline.XmlUrl, outline.HtmlUrl));
+    }
+
+    [Theory]
+    [InlineData("generic-feed/feedparser_illformed_undeclared_namespace.xml", "not an OPML file: its root element is <rss>, not <opml>")]
+    [InlineData("github-releases-atom/rssparser_gulp_releases_2015.atom", "not an OPML file: its root element is <feed>, not <opml>")]
+    public void Parse_FeedInsteadOfOpml_SaysWhatItIs(string fixture, string error)
+    {
+        var result = OpmlParser.Parse(Fixtures.Bytes(fixture));
+
+        Assert.Equal(error, result.Error);
+        Assert.Empty(result.Outlines);
+    }
+
+    [Fact]
+    public void Parse_CutShort_SaysWhereItBreaks()
+    {
+        var whole = Fixtures.Bytes("opml/feedly-nested.opml");
+
+        var result = OpmlParser.Parse(whole[..1200]);
+
+        Assert.StartsWith("not well-formed XML: line ", result.Error);
+        Assert.Empty(result.Outlines);
+    }
+
+    [Fact]
+    public void Parse_NoBody_IsNoOpml()
+    {
+        var result = OpmlParser.Parse("""<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head></opml>"""u8.ToArray());
+
+        Assert.Equal("not an OPML file: it has no <body>", result.Error);
+    }
+}

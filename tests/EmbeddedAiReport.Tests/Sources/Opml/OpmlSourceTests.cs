@@ -1,0 +1,62 @@
+using EmbeddedAiReport.Sources.Opml;
+
+namespace EmbeddedAiReport.Tests.Sources.Opml;
+
+public sealed class OpmlSourceTests
+{
+    private static string Json(string url, string title = "t", string? kind = null) =>
+        OpmlSource.For(new OpmlOutline(title, url, null, 1), new Uri(url), kind).ToJson("x", []);
+
+    // README "Source kinds": what each kind needs, written for the address an OPML export gives.
+    [Theory]
+    [InlineData("https://rss.arxiv.org/rss/cs.LG", """{ "id": "x", "kind": "arxiv-rss", "category": "cs.LG" }""")]
+    [InlineData("http://export.arxiv.org/rss/cs.AR+cs.PF", """{ "id": "x", "kind": "arxiv-rss", "category": ["cs.AR", "cs.PF"] }""")]
+    [InlineData("https://github.com/Tencent/ncnn/releases.atom", """{ "id": "x", "kind": "github-releases", "repo": "Tencent/ncnn" }""")]
+    [InlineData("https://github.com/alibaba/MNN/tags.atom", """{ "id": "x", "kind": "github-releases", "repo": "alibaba/MNN", "tags": true }""")]
+    [InlineData("https://github.com/ggml-org/llama.cpp/commits/master.atom", """{ "id": "x", "kind": "feed", "url": "https://github.com/ggml-org/llama.cpp/commits/master.atom" }""")]
+    [InlineData("https://wewe.example.org/feeds/MP_WXS_123.rss",
+        """{ "id": "x", "kind": "wechat-mirror", "mirror": "https://wewe.example.org", "flavor": "wewe-rss", "accounts": [{ "feed": "MP_WXS_123", "name": "t" }] }""")]
+    [InlineData("http://127.0.0.1:4000/wewe/feeds/MP_WXS_123.json",
+        """{ "id": "x", "kind": "wechat-mirror", "mirror": "http://127.0.0.1:4000/wewe", "flavor": "wewe-rss", "format": "json", "accounts": [{ "feed": "MP_WXS_123", "name": "t" }], "allowPrivateNetwork": true }""")]
+    [InlineData("https://rsshub.app/wechat/wechat2rss/abc123",
+        """{ "id": "x", "kind": "wechat-mirror", "mirror": "https://rsshub.app", "flavor": "rsshub", "accounts": [{ "feed": "wechat/wechat2rss/abc123", "name": "t" }] }""")]
+    [InlineData("https://wechat2rss.xlab.app/feed/51e92aad2728acdd1fda7314be32b16639353001.xml",
+        """{ "id": "x", "kind": "wechat-mirror", "mirror": "https://wechat2rss.xlab.app", "flavor": "wechat2rss", "accounts": [{ "feed": "51e92aad2728acdd1fda7314be32b16639353001", "name": "t" }] }""")]
+    [InlineData("https://rsshub.app/wechat/wechat2rss/abc123?key=k", """{ "id": "x", "kind": "feed", "url": "https://rsshub.app/wechat/wechat2rss/abc123?key=k" }""")]
+    [InlineData("https://example.com/feeds/posts.rss", """{ "id": "x", "kind": "feed", "url": "https://example.com/feeds/posts.rss" }""")]
+    public void For_Address_IsTheKindReadmeSays(string url, string json) => Assert.Equal(json, Json(url));
+
+    [Fact]
+    public void For_KindGiven_UsesItsOwnFieldsOrTheAddress()
+    {
+        Assert.Equal("""{ "id": "x", "kind": "arxiv-rss", "category": "cs.LG" }""", Json("https://rss.arxiv.org/rss/cs.LG", kind: "arxiv-rss"));
+        Assert.Equal("""{ "id": "x", "kind": "feed", "url": "https://rss.arxiv.org/rss/cs.LG" }""", Json("https://rss.arxiv.org/rss/cs.LG", kind: "feed"));
+        Assert.Equal("""{ "id": "x", "kind": "wechat-mirror", "url": "https://example.com/rss" }""", Json("https://example.com/rss", kind: "wechat-mirror"));
+    }
+
+    [Theory]
+    [InlineData("High Scalability", "high-scalability")]
+    [InlineData("cs.LG updates on arXiv.org", "cs.lg-updates-on-arxiv.org")]
+    [InlineData("  Stratechery by Ben Thompson!  ", "stratechery-by-ben-thompson")]
+    [InlineData("Recent Commits to llama.cpp:master", "recent-commits-to-llama.cpp-master")]
+    [InlineData("阮一峰的网络日志", null)]
+    [InlineData("AI前线", null)]
+    [InlineData("", null)]
+    [InlineData("!!!", null)]
+    [InlineData("a very long title that goes on and on and on past the forty-eight character cap", "a-very-long-title-that-goes-on-and-on-and-on-pas")]
+    public void Slug_Title_FollowsReadmeIdRules(string title, string? id) => Assert.Equal(id, OpmlSource.Slug(title));
+
+    [Theory]
+    [InlineData("https://feeds.feedburner.com/HighScalability", "http://www.feeds.feedburner.com/HighScalability/")]
+    [InlineData("https://example.com/feed?utm_source=opml", "https://EXAMPLE.com/feed")]
+    [InlineData("https://github.com/tencent/NCNN/releases.atom", "https://github.com/Tencent/ncnn/releases.atom")]
+    [InlineData("http://export.arxiv.org/rss/cs.LG", "https://rss.arxiv.org/rss/cs.LG")]
+    public void FeedKey_FormsTheDedupTakesForOne_AreOne(string one, string other) =>
+        Assert.Equal(OpmlSource.FeedKey(new Uri(one)), OpmlSource.FeedKey(new Uri(other)));
+
+    [Theory]
+    [InlineData("https://example.com/Feed", "https://example.com/feed")]   // paths have case outside GitHub
+    [InlineData("https://rss.arxiv.org/rss/cs.LG", "https://rss.arxiv.org/rss/cs.CV")]
+    public void FeedKey_OtherFeeds_Differ(string one, string other) =>
+        Assert.NotEqual(OpmlSource.FeedKey(new Uri(one)), OpmlSource.FeedKey(new Uri(other)));
+}

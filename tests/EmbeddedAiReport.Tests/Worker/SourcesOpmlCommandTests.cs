@@ -1,0 +1,278 @@
+using System.Runtime.Versioning;
+using System.Text;
+using EmbeddedAiReport.Sources.Opml;
+using EmbeddedAiReport.Tests.Support;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary><c>sources import-opml</c> and <c>sources export-opml</c> on a copy of the shipped config folder (its sources.json has comments).</summary>
+public sealed class SourcesOpmlCommandTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private string ShippedConfig()
+    {
+        var config = _directory.ConfigWithSources("{}");
+        File.Copy(Path.Combine(Fixtures.ConfigDirectory, "sources.json"), Path.Combine(config, "sources.json"), overwrite: true);
+        return config;
+    }
+
+    private static Task<CliResult> Import(string config, params string[] arguments) =>
+        CliRunner.RunAsync(["sources", "import-opml", .. arguments, "--config", config]);
+
+    [Fact]
+    public async Task ImportOpml_WeweRssExport_AddsOneMirrorSourcePerAccountAndKeepsTheRestOfTheFile()
+    {
+        var config = ShippedConfig();
+        var path = Path.Combine(config, "sources.json");
+        var original = File.ReadAllText(path);
+
+        var result = await Import(config, Fixtures.PathOf("opml/wewe-rss-all.opml"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("added wechat-mirror 'mp_wxs_3073282833': line 7: '机器之心' <http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom>", result.Out);
+        Assert.Contains("added wechat-mirror 'giantpandacv': line 9: 'GiantPandaCV' <http://192.168.1.20:4000/feeds/MP_WXS_3883386418.atom>", result.Out);
+        Assert.EndsWith($"5 sources added, 0 skipped: {path}\n", result.Out.ReplaceLineEndings("\n"));
+        // The shipped file up to its last source's closing brace, and from there to the end, byte for byte; in between the new lines.
+        var text = File.ReadAllText(path);
+        var cut = original.LastIndexOf('}', original.LastIndexOf(']'));
+        Assert.Equal(original[..(cut + 1)], text[..(cut + 1)]);
+        Assert.Equal(original[(cut + 1)..], text[^(original.Length - cut - 1)..]);
+        Assert.StartsWith(
+            ",\n    { \"id\": \"mp_wxs_3073282833\", \"kind\": \"wechat-mirror\", \"mirror\": \"http://192.168.1.20:4000\", \"flavor\": \"wewe-rss\", \"format\": \"atom\", "
+            + "\"accounts\": [{ \"feed\": \"MP_WXS_3073282833\", \"name\": \"机器之心\" }], \"allowPrivateNetwork\": true },\n",
+            text[(cut + 1)..]);
+        var validate = await CliRunner.RunAsync("validate", "--config", config, "--db", _directory.File("report.db"));
+        Assert.True(validate.ExitCode == 0, validate.Error);
+        Assert.Contains("16 sources", validate.Out);   // the 11 shipped and the 5 accounts
+    }
+
+    [Fact]
+    public async Task ImportOpml_NestedExport_RecognisesKindsAndSkipsFeedsAlreadyThere()
+    {
+        var config = ShippedConfig();
+
+        var result = await Import(config, Fixtures.PathOf("opml/feedly-nested.opml"));
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Out.ReplaceLineEndings("\n").TrimEnd().Split('\n');
+        Assert.Equal(
+        [
+            // export.arxiv.org/rss/cs.LG is the shipped arxiv-cs-lg's feed (rss.arxiv.org/rss/cs.LG) in another form
+            "skipped line 9: 'cs.LG updates on arXiv.org' <http://export.arxiv.org/rss/cs.LG>: already in sources.json as 'arxiv-cs-lg'",
+            "added arxiv-rss 'cs.ar-cs.pf-updates-on-arxiv.org': line 10: 'cs.AR+cs.PF updates on arXiv.org' <https://rss.arxiv.org/rss/cs.AR+cs.PF>",
+            "skipped line 13: 'Release notes from ncnn' <https://github.com/Tencent/ncnn/releases.atom>: already in sources.json as 'github-inference-engines'",
+            "added github-releases 'tags-from-mnn': line 14: 'Tags from MNN' <https://github.com/alibaba/MNN/tags.atom>",
+            "added feed 'recent-commits-to-llama.cpp-master': line 15: 'Recent Commits to llama.cpp:master' <https://github.com/ggml-org/llama.cpp/commits/master.atom>",
+            "added wechat-mirror 'wechat-wechat2rss-5b925323244e9737c39285596c53e3': line 19: '新智元' <https://rsshub.app/wechat/wechat2rss/5b925323244e9737c39285596c53e3a2f4a30774>",
+            "added wechat-mirror '51e92aad2728acdd1fda7314be32b16639353001': line 20: '极市平台' <https://wechat2rss.xlab.app/feed/51e92aad2728acdd1fda7314be32b16639353001.xml>",
+            "added feed 'high-scalability': line 24: 'High Scalability' <http://feeds.feedburner.com/HighScalability>",
+            "added feed 'feeds.feedburner.com-ruanyifeng': line 25: '阮一峰的网络日志' <http://feeds.feedburner.com/ruanyifeng>",
+            "added feed 'stratechery-by-ben-thompson': line 26: 'Stratechery by Ben Thompson' <https://stratechery.com/feed/>",
+            // the same feed filed under a second category, in another URL form
+            "skipped line 29: 'High Scalability' <https://feeds.feedburner.com/HighScalability/>: the same feed as line 24",
+            $"8 sources added, 3 skipped: {Path.Combine(config, "sources.json")}",
+        ], lines);
+        var text = File.ReadAllText(Path.Combine(config, "sources.json"));
+        // A Chinese title makes no id: the address does, and the title stays beside it.
+        Assert.Contains("""{ "id": "feeds.feedburner.com-ruanyifeng", "kind": "feed", "url": "http://feeds.feedburner.com/ruanyifeng", "comment": "阮一峰的网络日志" }""", text);
+        Assert.Contains("""{ "id": "cs.ar-cs.pf-updates-on-arxiv.org", "kind": "arxiv-rss", "category": ["cs.AR", "cs.PF"] }""", text);
+    }
+
+    [Fact]
+    public async Task ImportOpml_Again_SkipsEveryFeedAndLeavesTheFile()
+    {
+        var config = ShippedConfig();
+        await Import(config, Fixtures.PathOf("opml/wewe-rss-all.opml"));
+        var path = Path.Combine(config, "sources.json");
+        var before = File.ReadAllBytes(path);
+
+        var result = await Import(config, Fixtures.PathOf("opml/wewe-rss-all.opml"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("skipped line 7: '机器之心' <http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom>: already in sources.json as 'mp_wxs_3073282833'", result.Out);
+        Assert.Contains($"0 sources added, 5 skipped; {path} not changed", result.Out);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public async Task ImportOpml_IdTaken_GetsANumber()
+    {
+        var config = _directory.ConfigWithSources("""{"sources": [{"id": "high-scalability", "kind": "feed", "url": "https://other.example/feed"}]}""");
+
+        var result = await Import(config, Fixtures.PathOf("opml/feedly-nested.opml"), "--dry-run");
+
+        Assert.Contains("would add feed 'high-scalability-2': line 24: 'High Scalability'", result.Out);
+    }
+
+    [Fact]
+    public async Task ImportOpml_DryRun_SaysAndWritesNothing()
+    {
+        var config = ShippedConfig();
+        var before = File.ReadAllBytes(Path.Combine(config, "sources.json"));
+
+        var result = await Import(config, Fixtures.PathOf("opml/inoreader-gb2312.opml"), "--dry-run");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("would add wechat-mirror 'wechat-ce-595a5b14d7164e53908f4d4fd4a33e8c': line 8: '机器之心' <https://rsshub.example.org/wechat/ce/595a5b14d7164e53908f4d4fd4a33e8c>", result.Out);
+        Assert.Contains("2 sources would be added, 0 skipped (dry run:", result.Out);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(config, "sources.json")));
+    }
+
+    [Fact]
+    public async Task ImportOpml_ScheduleAndSection_AreWrittenOnEverySource()
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+
+        var result = await Import(config, Fixtures.PathOf("opml/wewe-rss-all.opml"), "--schedule", "0 15 8,20 * * ?", "--section", "业界新闻");
+
+        Assert.Equal(0, result.ExitCode);
+        var text = File.ReadAllText(Path.Combine(config, "sources.json"));
+        Assert.Equal(5, text.Split("\"schedule\": \"0 15 8,20 * * ?\", \"section\": \"业界新闻\"").Length - 1);
+    }
+
+    [Theory]
+    [InlineData("--schedule", "whenever", "--schedule: 'whenever' is not a duration")]
+    [InlineData("--section", "gossip", "--section: unknown section 'gossip'")]
+    public async Task ImportOpml_BadOption_IsOneLineAndNothingWritten(string option, string value, string line)
+    {
+        var config = ShippedConfig();
+        var before = File.ReadAllBytes(Path.Combine(config, "sources.json"));
+
+        var result = await Import(config, Fixtures.PathOf("opml/wewe-rss-all.opml"), option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith(line, result.Error);
+        Assert.Single(result.Error.TrimEnd().Split('\n'));
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(config, "sources.json")));
+    }
+
+    [Fact]
+    public async Task ImportOpml_OutlineThatFailsValidate_NamesItAndWritesNothing()
+    {
+        var config = ShippedConfig();
+        var before = File.ReadAllBytes(Path.Combine(config, "sources.json"));
+
+        // A feed that is no GitHub releases feed, made a github-releases source: no repo to read.
+        var result = await Import(config, Fixtures.PathOf("opml/feedly-nested.opml"), "--kind", "github-releases");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("line 24: 'High Scalability' <http://feeds.feedburner.com/HighScalability>: sources.json: source 'high-scalability': repos: required", result.Error);
+        Assert.Contains("; nothing was added to ", result.Error);
+        Assert.Equal("", result.Out);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(config, "sources.json")));
+    }
+
+    [Theory]
+    [InlineData("generic-feed/feedparser_illformed_undeclared_namespace.xml", "not an OPML file: its root element is <rss>, not <opml>; nothing was added")]
+    // cut after 1200 bytes: 14 line ends, then 189 bytes of line 15 (wc)
+    [InlineData("opml/cut", "not well-formed XML: line 15, column 190: Unexpected end of file")]
+    public async Task ImportOpml_NoOpml_IsOneLineExit2AndNothingWritten(string fixture, string said)
+    {
+        var config = ShippedConfig();
+        var before = File.ReadAllBytes(Path.Combine(config, "sources.json"));
+        var file = fixture == "opml/cut" ? _directory.File("cut.opml") : Fixtures.PathOf(fixture);
+        if (fixture == "opml/cut") File.WriteAllBytes(file, Fixtures.Bytes("opml/feedly-nested.opml")[..1200]);
+
+        var result = await Import(config, file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"{file}: {said}", result.Error);
+        Assert.Single(result.Error.TrimEnd().Split('\n'));
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(config, "sources.json")));
+    }
+
+    [Fact]
+    public async Task ImportOpml_SourcesFileItCannotEdit_RefusesAndLeavesIt()
+    {
+        // Valid for the daemon (a duplicate key: the last one counts) but not to be edited by guessing which list is meant.
+        var config = _directory.ConfigWithSources("""{"sources": [], "sources": []}""");
+        var before = File.ReadAllBytes(Path.Combine(config, "sources.json"));
+
+        var result = await Import(config, Fixtures.PathOf("opml/wewe-rss-all.opml"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("sources.json: cannot be edited safely: it has \"sources\" more than once; nothing was added (add the sources by hand)", result.Error);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(config, "sources.json")));
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task ImportOpml_WritesANewFileInPlaceOfTheOld_NeverRewritesIt()
+    {
+        var config = ShippedConfig();
+        var path = Path.Combine(config, "sources.json");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var original = File.ReadAllBytes(path);
+        // A reader that opened the file before (the daemon's reload) reads the old file whole, not a mix: the new one is
+        // written beside it and renamed over it.
+        await using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+        var result = await Import(config, Fixtures.PathOf("opml/wewe-rss-all.opml"));
+
+        Assert.Equal(0, result.ExitCode);
+        using var old = new MemoryStream();
+        await reader.CopyToAsync(old);
+        Assert.Equal(original, old.ToArray());
+        Assert.Contains("MP_WXS_3941633310", File.ReadAllText(path));
+        Assert.Equal(["sources.json"], Directory.GetFiles(config, "*sources.json*", SearchOption.TopDirectoryOnly).Select(Path.GetFileName));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    public async Task ImportOpml_SourcesFileIsALink_WritesTheFileItPointsTo()
+    {
+        var config = ShippedConfig();
+        var kept = _directory.File("kept-sources.json");
+        File.Move(Path.Combine(config, "sources.json"), kept);
+        File.CreateSymbolicLink(Path.Combine(config, "sources.json"), kept);
+
+        var result = await Import(config, Fixtures.PathOf("opml/wewe-rss-all.opml"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(kept, new FileInfo(Path.Combine(config, "sources.json")).LinkTarget);
+        Assert.Contains("MP_WXS_3941633310", File.ReadAllText(kept));
+    }
+
+    [Fact]
+    public async Task ExportOpml_ShippedSources_OneOutlinePerAddressPolled()
+    {
+        var config = ShippedConfig();
+
+        var result = await CliRunner.RunAsync("sources", "export-opml", "--config", config);
+
+        Assert.Equal(0, result.ExitCode);
+        var outlines = OpmlParser.Parse(Encoding.UTF8.GetBytes(result.Out)).Outlines;
+        // config/sources.json by hand: 7 arXiv sources, 9 + 1 repos, 16 WeChat accounts, 1 feed.
+        Assert.Equal(34, outlines.Count);
+        Assert.Equal(("arxiv-cs-lg", "https://rss.arxiv.org/rss/cs.LG", "https://arxiv.org/list/cs.LG/recent"), (outlines[0].Title, outlines[0].XmlUrl, outlines[0].HtmlUrl));
+        Assert.Contains(outlines, o => o is { Title: "github-inference-engines: Tencent/ncnn", XmlUrl: "https://github.com/Tencent/ncnn/releases.atom", HtmlUrl: "https://github.com/Tencent/ncnn/releases" });
+        Assert.Contains(outlines, o => o is { Title: "机器之心", XmlUrl: "https://wechat-mirror.example.invalid/feeds/SET-ME-jiqizhixin.rss", HtmlUrl: null });
+        Assert.Contains("category=\"wechat-mirror\"", result.Out);
+        Assert.StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">", result.Out);
+    }
+
+    [Fact]
+    public async Task ExportOpml_ThenImport_GivesTheSameSources()
+    {
+        var first = _directory.ConfigWithSources("""{"sources": []}""", "first");
+        await Import(first, Fixtures.PathOf("opml/wewe-rss-all.opml"));
+        await Import(first, Fixtures.PathOf("opml/feedly-nested.opml"));
+        var opml = _directory.File("sources.opml");
+
+        var export = await CliRunner.RunAsync("sources", "export-opml", "--out", opml, "--config", first);
+        var again = await Import(first, opml);
+        var second = _directory.ConfigWithSources("""{"sources": []}""", "second");
+        var fresh = await Import(second, opml);
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains("0 sources added, 15 skipped;", again.Out);
+        Assert.Contains("15 sources added, 0 skipped:", fresh.Out);
+        // The same objects but for the comment that kept a Chinese title (the export's title is the id it made).
+        static IEnumerable<string> Objects(string config) => File.ReadAllLines(Path.Combine(config, "sources.json"))
+            .Where(l => l.TrimStart().StartsWith("{ \"id\"", StringComparison.Ordinal)).Select(l => l.Trim().TrimEnd(',').Replace(", \"comment\": \"阮一峰的网络日志\"", ""));
+        Assert.Equal(Objects(first), Objects(second));
+    }
+}

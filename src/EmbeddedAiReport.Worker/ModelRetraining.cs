@@ -26,7 +26,7 @@ internal sealed partial class ModelRetraining(LoadedConfig config, ModelTraining
         var folder = TrainingFolder.Of(config);
         var corpus = request.Corpus ?? folder.Corpus;
         if (!Directory.Exists(corpus)) throw new TrainingProblem($"--corpus: folder not found: {corpus}");
-        var (inputs, problem) = folder.Read(corpus, request.Negatives, request.OffTopic, config.Draft.SectionSlugs());
+        var (inputs, problem) = folder.Read(corpus, request.Negatives, request.OffTopic, config.Draft.IssueSectionSlugs());
         if (problem is not null) throw new TrainingProblem(problem);
         ModelTraining.Result models;
         try

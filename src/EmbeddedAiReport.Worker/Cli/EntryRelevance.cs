@@ -8,15 +8,17 @@ internal static class EntryRelevance
 {
     /// <summary>
     /// The loaded relevance model's reasons (its strongest features for and against, the section's threshold), or the keyword
-    /// score's parts without a model; with a note when the stored score is not what the loaded model gives.
+    /// score's parts without a model; with a note when the stored score is not what the loaded model, tags.json and the
+    /// source's weight give now.
     /// </summary>
     public static string Explain(EntryClassifier classifier, LoadedConfig config, StoredEntry entry)
     {
         var weight = config.Sources.FirstOrDefault(s => s.Id == entry.SourceId)?.Weight ?? 0;
         var relevance = classifier.ExplainStored(entry, weight);
-        // Stored scores are the model's at ingest (or at the last train); say so when the loaded model now disagrees.
+        // Stored scores are made at ingest (or at the last train) by the model, tags.json and the source's weight of then; say
+        // so when those of now disagree (which of them changed is not known here).
         var stale = Relevance.Format(relevance.Score) != Relevance.Format(entry.Score)
-            ? $" [stored {Relevance.Format(entry.Score)}: scored by an earlier model; run train to rescore]"
+            ? $" [stored {Relevance.Format(entry.Score)}: scored before the relevance model, tags.json or the source's weight changed; run train to rescore]"
             : "";
         return $"{relevance}{stale}";
     }

@@ -50,7 +50,7 @@ internal static class EvaluateCommand
             context.Error.WriteLine("--folds: expected 2 or more (each fold's issues are judged by a model trained on the other folds)");
             return ExitCodes.UsageOrConfig;
         }
-        var issues = CorpusIssue.LoadDirectory(arguments.Corpus, config.Draft.SectionSlugs());
+        var issues = CorpusIssue.LoadDirectory(arguments.Corpus, config.Draft.IssueSectionSlugs());
         if (issues.Count < 2)
         {
             context.Error.WriteLine($"--corpus: need at least two issues (YYYY-MM-DD.md) in {arguments.Corpus}, found {issues.Count}");

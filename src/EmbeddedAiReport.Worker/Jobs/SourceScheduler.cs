@@ -10,8 +10,8 @@ namespace EmbeddedAiReport.Worker.Jobs;
 
 /// <summary>Keeps the persistent Quartz schedules in step with sources.json and catches up on what downtime missed.</summary>
 /// <remarks>
-/// At start and after each sources.json change, only sources that are new, removed or whose schedule changed are
-/// rescheduled; the others keep their stored trigger. On start, each source whose last success is older than its
+/// At start and after each sources.json change, only sources that are new, removed or whose schedule changed (for a cron,
+/// its zone too: Draft:TimeZone) are rescheduled; the others keep their stored trigger. On start, each source whose last success is older than its
 /// schedule is polled once (never once per missed tick) and a weekly export missed while the daemon was down is written
 /// once. An unreadable job store or a clock that moved backwards is logged and the schedules are rebuilt from sources.json.
 /// </remarks>
@@ -164,7 +164,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         var rescheduled = new HashSet<string>(StringComparer.Ordinal);
         foreach (var source in enabled.Values)
         {
-            if (state.Schedules(SourcesGroup).TryGetValue(source.Id, out var stored) && stored == source.Schedule) continue;
+            if (state.IsScheduled(SourcesGroup, source.Id, source.Schedule, zone)) continue;
             if (Schedules.NeverFires(source.Schedule, now, zone))
             {
                 // Quartz refuses such a trigger: one source's cron that has run out (a year field in the past) must not stop
@@ -220,7 +220,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
     private async Task<bool> ScheduleCronAsync<[DynamicallyAccessedMembers(JobMembers)] TJob>(IScheduler scheduler, StoredSchedules state, string name,
         string cron, string setting, DateTimeOffset now, TimeZoneInfo zone, CancellationToken cancellationToken) where TJob : IJob
     {
-        if (state.Schedules(SystemGroup).GetValueOrDefault(name) == cron && state.NextFire(SystemGroup, name) is { } next && next > now) return true;
+        if (state.IsScheduled(SystemGroup, name, cron, zone) && state.NextFire(SystemGroup, name) is { } next && next > now) return true;
         if (Schedules.NeverFires(cron, now, zone))
         {
             await scheduler.DeleteJob(new JobKey(name, SystemGroup), cancellationToken);

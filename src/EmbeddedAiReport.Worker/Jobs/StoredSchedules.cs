@@ -2,10 +2,10 @@ using Quartz;
 
 namespace EmbeddedAiReport.Worker.Jobs;
 
-/// <summary>What the job store holds for some job groups: each job's schedule string and its triggers' fire times.</summary>
+/// <summary>What the job store holds for some job groups: each job's schedule string, its cron's time zone and its triggers' fire times.</summary>
 internal sealed class StoredSchedules
 {
-    private readonly Dictionary<(string Group, string Name), (string? Schedule, DateTimeOffset? Next, DateTimeOffset? Covered)> _jobs = [];
+    private readonly Dictionary<(string Group, string Name), (string? Schedule, string? Zone, DateTimeOffset? Next, DateTimeOffset? Covered)> _jobs = [];
 
     public static StoredSchedules Empty { get; } = new();
 
@@ -26,19 +26,21 @@ internal sealed class StoredSchedules
                 if (!typeof(IJob).IsAssignableFrom(detail.JobType.Type))
                     throw new InvalidOperationException($"job {key}: {detail.JobType.FullName} is not a job");
                 DateTimeOffset? next = null, covered = null;
+                string? zone = null;
                 foreach (var trigger in await scheduler.GetTriggersOfJob(key, cancellationToken))
                 {
                     // Only the job's regular trigger (named like the job) counts; a one-off catch-up trigger is not its schedule.
                     if (trigger.Key.Name == key.Name)
                     {
                         next = trigger.NextFireTimeUtc;
+                        zone = (trigger as ICronTrigger)?.TimeZone.Id;
                         covered = trigger.PreviousFireTimeUtc is { } fired && fired > trigger.StartTimeUtc ? fired : trigger.StartTimeUtc;
                     }
                     if (trigger.PreviousFireTimeUtc is { } previous && (result.LatestPreviousFire is null || previous > result.LatestPreviousFire))
                         result.LatestPreviousFire = previous;
                 }
                 var schedule = next is not null && detail.JobDataMap.TryGetValue(SourceScheduler.ScheduleKey, out var value) ? value as string : null;
-                result._jobs[(group, key.Name)] = (schedule, next, covered);
+                result._jobs[(group, key.Name)] = (schedule, zone, next, covered);
             }
         }
         return result;
@@ -47,6 +49,13 @@ internal sealed class StoredSchedules
     /// <summary>The schedule string of each job in <paramref name="group"/> that still has its regular trigger (null schedule otherwise).</summary>
     public IReadOnlyDictionary<string, string?> Schedules(string group) =>
         _jobs.Where(j => j.Key.Group == group).ToDictionary(j => j.Key.Name, j => j.Value.Schedule);
+
+    /// <summary>
+    /// True when the regular trigger of a job fires by <paramref name="schedule"/> in <paramref name="zone"/>: a cron stored in
+    /// another zone (<c>Draft:TimeZone</c> changed since it was scheduled) fires at other hours than the setting says.
+    /// </summary>
+    public bool IsScheduled(string group, string name, string schedule, TimeZoneInfo zone) =>
+        _jobs.TryGetValue((group, name), out var job) && job.Schedule == schedule && (job.Zone is null || job.Zone == zone.Id);
 
     /// <summary>
     /// Up to when the regular trigger of a job has done its work: its last firing, or when it was scheduled if it never

@@ -51,6 +51,22 @@ public sealed class DraftOptions
         return map;
     }
 
+    /// <summary>
+    /// <see cref="SectionSlugs"/> for reading issues (the training corpus, <c>import-issue</c>): past issues carry the
+    /// newsletter's own headings (<c>## 博文</c>), so a section whose heading was renamed here still reads them by its shipped
+    /// name (<see cref="DefaultSections"/>, the same slug); without it their items belonged to no section and were dropped.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> IssueSectionSlugs()
+    {
+        var map = new Dictionary<string, string>(SectionSlugs(), StringComparer.OrdinalIgnoreCase);
+        foreach (var section in EffectiveSections)
+        {
+            if (DefaultSections.FirstOrDefault(d => d.Slug.Equals(section.Slug, StringComparison.OrdinalIgnoreCase)) is { } shipped)
+                map.TryAdd(shipped.Name, section.Slug);
+        }
+        return map;
+    }
+
     /// <summary>Resolves <see cref="TimeZone"/>.</summary>
     public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 

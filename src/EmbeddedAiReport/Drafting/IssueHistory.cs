@@ -23,7 +23,7 @@ public sealed class IssueHistory(IssueStore issues, DraftOptions options)
                 + "rename the file or correct the heading (the issue is recorded under its date)");
         var date = named ?? headed ?? IssueMarkdownParser.DateOf(markdown);
         if (date is null) return ImportResult.Fail($"{name}: no issue date in the file name or the '# 嵌入式AI简报 (YYYY-MM-DD)' heading");
-        var items = IssueMarkdownParser.Parse(markdown, options.SectionSlugs());
+        var items = IssueMarkdownParser.Parse(markdown, options.IssueSectionSlugs());
         if (items.Count == 0) return ImportResult.Fail($"{name}: no items under the section headings");
 
         var published = new List<PublishedItem>();

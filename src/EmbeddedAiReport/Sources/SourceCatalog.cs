@@ -68,6 +68,10 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             .Concat(s.Enabled ? SourceHeaders.EnvironmentProblems(s).Select(p => p + "; the source's polls fail until it is set") : [])
             .Select(w => $"{fileName}: source '{s.Id}': {w}"));
 
+    // "; did you mean schedule?" for a misspelt field, as appsettings.json's keys and the template's members are named.
+    private static string Meant(string field, ISourceKind kind) =>
+        CloseNames.Among(field, CommonFields.Concat(kind.Fields)) is { Count: > 0 } close ? $"; did you mean {string.Join(" or ", close)}?" : "";
+
     private SourceDefinition? ReadSource(JsonElement element, string position, string fileName, IReadOnlyDictionary<string, string> sectionSlugs,
         Func<string, string?> scheduleProblem, List<string> problems)
     {
@@ -95,7 +99,7 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
         {
             if (CommonFields.Contains(property.Name)) continue;
             if (kind is not null && kind.Fields.Contains(property.Name)) settings[property.Name] = property.Value.Clone();
-            else if (kind is not null) Problem(property.Name, $"unknown field for kind '{kindName}'");
+            else if (kind is not null) Problem(property.Name, $"unknown field for kind '{kindName}'{Meant(property.Name, kind)}");
         }
 
         string? Text(string field)

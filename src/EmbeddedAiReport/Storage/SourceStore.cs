@@ -181,7 +181,9 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
 
     /// <summary>
     /// Records each source's configuration fingerprint; a source whose fingerprint changed since it was last recorded was
-    /// edited in sources.json, so its pause after failures (its own and its requests') is lifted. Returns those ids, each
+    /// edited in sources.json, so its pause after failures (its own and its requests') is lifted and its stored validators
+    /// (ETag, Last-Modified) are dropped: its next poll reads the feed whole and applies the edit (an account name, a
+    /// wider include) to the items the feed still lists, where a 304 would leave them as stored. Returns those ids, each
     /// with whether it was paused.
     /// </summary>
     public async Task<IReadOnlyList<(string Id, bool WasPaused)>> RecordConfigurationsAsync(IReadOnlyDictionary<string, (string Kind, string Hash)> sources,
@@ -216,6 +218,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
                 ON CONFLICT (id) DO UPDATE SET config_hash = excluded.config_hash,
                     paused_until = CASE WHEN sources.config_hash IS NULL THEN sources.paused_until END;
                 UPDATE request_health SET paused_until = NULL WHERE source_id = @id AND @edited;
+                UPDATE http_validators SET etag = NULL, last_modified = NULL WHERE source_id = @id AND @edited;
                 """);
             write.AddParameter("@id", id);
             write.AddParameter("@kind", kind);

@@ -58,6 +58,9 @@ public sealed class SourceCatalogTests : IDisposable
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "timeout": "99999d"}]}""", "sources.json: source 'a': timeout: must be at most 1 day, got 99999d")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "politenessDelay": "60d"}]}""", "sources.json: source 'a': politenessDelay: must be at most 1 day, got 60d")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "colour": "red"}]}""", "sources.json: source 'a': colour: unknown field for kind 'feed'")]
+    // A misspelt field names the one meant, as appsettings.json's keys and tags.json's fields are named (an ops walk typed these).
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "shedule": "2h"}]}""", "sources.json: source 'a': shedule: unknown field for kind 'feed'; did you mean schedule?")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "github-releases", "repos": ["o/r"], "prerelease": true}]}""", "sources.json: source 'a': prerelease: unknown field for kind 'github-releases'; did you mean prereleases?")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "include": "([a"}]}""", "sources.json: source 'a': include: bad regex '([a'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "section": "sports"}]}""", "sources.json: source 'a': section: unknown section 'sports'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "timeout": "soon"}]}""", "sources.json: source 'a': timeout: 'soon' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]

@@ -67,6 +67,25 @@ public sealed class TaggingCliTests : LoopbackTest
         Assert.Equal(File.ReadAllText(Path.Combine(config, "ranker.json")), File.ReadAllText(Path.Combine(output, "ranker.json")));
     }
 
+    // README: Draft:Sections names each section's heading; after renaming one, run train. The past issues still carry the
+    // newsletter's own headings (## 博文): an ops walk renamed 博文 to 技术博文, ran train as told, and the 134 items under 博文
+    // were read as no section's, so the models learnt three sections and no later entry was routed to the renamed one.
+    [Fact]
+    public async Task Train_AfterASectionHeadingWasRenamed_StillReadsThePastIssuesHeadingsAndLearnsTheSameModels()
+    {
+        var config = Config();
+        TempDirectory.EditSettings(config, json =>
+            json["Draft"]!["Sections"]!.AsArray().Single(s => (string?)s!["Slug"] == "blogs")!["Name"] = "技术博文");
+        var output = Folder.File("models");
+
+        var result = await CliRunner.RunAsync("train", "--config", config, "--no-database", "--out", output);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("trained on 25 issues, 454 editor's items", result.Out);
+        Assert.Equal(File.ReadAllText(Path.Combine(config, "router.json")), File.ReadAllText(Path.Combine(output, "router.json")));
+        Assert.Equal(File.ReadAllText(Path.Combine(config, "ranker.json")), File.ReadAllText(Path.Combine(output, "ranker.json")));
+    }
+
     [Fact]
     public async Task PollThenExport_RoutedAndScored_DraftKeepsOnTopicPostsInTheirSections()
     {

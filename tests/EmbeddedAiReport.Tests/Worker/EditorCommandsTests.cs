@@ -128,6 +128,21 @@ public abstract class EditorCommandsTests : LoopbackTest
         Assert.Equal(File.ReadAllText(Fixtures.PathOf("corpus/2020-05-15.md")), (await Cli("issue", "2020-05-15")).Out);   // kept as read, once
     }
 
+    // The issue's own heading (## 博文) names the section whose heading Draft:Sections renamed: its items are recorded too, so
+    // none of them comes back in a draft (they were read as no section's and left out of the issue).
+    [Fact]
+    public async Task ImportIssue_AfterASectionHeadingWasRenamed_RecordsTheItemsUnderTheOldHeadingToo()
+    {
+        TempDirectory.EditSettings(_config, json =>
+            json["Draft"]!["Sections"]!.AsArray().Single(s => (string?)s!["Slug"] == "blogs")!["Name"] = "技术博文");
+
+        var import = await Cli("import-issue", Fixtures.PathOf("corpus/2020-05-15.md"));
+        var draft = await ExportAsync("--week", "2020-W20");
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Empty(draft);
+    }
+
     [Fact]
     public async Task ExportSinceLast_AfterAnImportedIssue_StartsTheNextDay()
     {

@@ -121,6 +121,33 @@ public sealed partial class EntriesCommandTests : LoopbackTest
         }
     }
 
+    // A source's weight is part of the score (README: added to the log-odds), stored when the entry was polled: after ops
+    // lower it, the explanation scores with the new weight and says the stored score is stale. It named only "an earlier
+    // model", though the model was the same, which sent ops looking for a model change.
+    [Fact]
+    public async Task EntriesExplain_AfterTheSourcesWeightChanged_SaysTheStoredScoreIsStaleAndTrainRescoresIt()
+    {
+        var sources = Path.Combine(_config, "sources.json");
+        File.WriteAllText(sources, File.ReadAllText(sources).Replace("""{"id": "old", "kind": "feed",""", """{"id": "old", "weight": -3, "kind": "feed","""));
+
+        var before = await Cli("entries", "--all", "--explain");
+        var train = await Cli("train");
+        var after = await Cli("entries", "--all", "--explain");
+
+        Assert.Equal(0, before.ExitCode);
+        Assert.Matches(@"\[stored \d\.\d{3}: scored before the relevance model, tags\.json or the source's weight changed; run train to rescore\]",
+            Explanation(before.Out, OldTitle));
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.DoesNotContain("[stored", Explanation(after.Out, OldTitle));
+    }
+
+    // The relevance line printed under the entry titled <paramref name="title"/>.
+    private static string Explanation(string listing, string title)
+    {
+        var lines = listing.Split('\n');
+        return lines[Array.FindIndex(lines, l => l.Contains(title, StringComparison.Ordinal)) + 2];
+    }
+
     // "    42  candidate   0.912  news       2020-05-12  title": the score is a 0–1 relevance with three decimals.
     [GeneratedRegex(@"^\s*\d+\s+\w+\s+(?<score>\d\.\d{3})\s")]
     private static partial Regex EntryRow();

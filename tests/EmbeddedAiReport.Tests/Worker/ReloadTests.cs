@@ -123,6 +123,32 @@ public sealed class ReloadTests : LoopbackTest
         Assert.Equal([1, 1, 1, 1, 1], new[] { "a.xml", "missing.xml", "zebra.xml", "c.xml", "d.xml" }.Select(Requests).ToArray());
     }
 
+    // An edit such as a new account name applies to what the source stores: its next poll must read the feed, not be told
+    // "not modified" by the validators of the poll before the edit, which left the stored entries as they were until the
+    // feed itself changed.
+    [Fact]
+    public async Task Reload_SourceEdited_ItsNextPollReadsTheFeedWholeAndAppliesTheEditToTheStoredEntries()
+    {
+        var config = Folder.ConfigWithSources(Sources(("a", "a", "1h")));
+        Daemon.Prepare(config);
+        var database = Folder.File("report.db");
+        await using var daemon = Daemon.Start(config, database, _clock);
+        await daemon.WaitForAsync(2001, "Polled a:");
+        await daemon.WaitForAsync(4112);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+
+        await File.WriteAllTextAsync(Path.Combine(config, "sources.json"),
+            Sources(("a", "a", "1h")).Replace("\"allowPrivateNetwork\": true}", "\"allowPrivateNetwork\": true, \"account\": \"Edge Weekly\"}"));
+        await daemon.WaitForAsync(4102, "removed", _clock, skip: 1);
+        var poll = await CliRunner.RunAsync("poll", "--source", "a", "--config", config, "--db", database);
+        var entries = JsonDocument.Parse(await http.GetStringAsync("entries?week=2020-W48")).RootElement.GetProperty("entries");
+
+        Assert.Equal(0, poll.ExitCode);
+        Assert.Contains("a: 0 new, 3 updated", poll.Out);
+        Assert.Equal("", Server.Requests.Last(r => r.PathAndQuery == "/a.xml").IfNoneMatch);
+        Assert.Equal(["Edge Weekly", "Edge Weekly", "Edge Weekly"], entries.EnumerateArray().Select(e => e.GetProperty("account").GetString()));
+    }
+
     [Fact]
     public async Task Start_ACronWhoseYearHasPassed_IsLoggedAndTheOtherSourcesRunAndReload()
     {

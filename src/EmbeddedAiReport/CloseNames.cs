@@ -1,7 +1,7 @@
-namespace EmbeddedAiReport.Worker.Cli;
+namespace EmbeddedAiReport;
 
-/// <summary>The known names closest to a mistyped one (<c>quantisation</c> → <c>quantization</c>), for usage errors.</summary>
-internal static class CloseNames
+/// <summary>The known names closest to a mistyped one (<c>quantisation</c> → <c>quantization</c>), for usage errors and config problems.</summary>
+public static class CloseNames
 {
     /// <summary>Up to <paramref name="most"/> of <paramref name="known"/> within a few edits of <paramref name="wanted"/> or containing it, closest first.</summary>
     public static IReadOnlyList<string> Among(string wanted, IEnumerable<string> known, int most = 3)

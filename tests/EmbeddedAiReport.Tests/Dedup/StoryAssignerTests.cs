@@ -261,6 +261,132 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
         Assert.Single((await ListAsync()).Select(e => e.StoryId).Distinct());
     }
 
+    // A story held together by a backbone that becomes a hub is split into what still holds its members together (README,
+    // Dedup:MaxLinkFanout). Before: four posts cite MobileNetV2, so they are one story through it; two also name one
+    // repository (a repository's linkers do not join each other), two name one paper (a paper's do), and the editor pinned
+    // the second of those. A fifth post makes MobileNetV2 a hub. By hand: the two repository posts apart, the paper's two
+    // together in the pinned post's story with the pin kept, the fifth alone.
+    [Fact]
+    public async Task AssignPendingAsync_BackboneBecomesAHub_ItsStorySplitsWhereNoOtherLinkHoldsAndThePinnedGroupKeepsIt()
+    {
+        const string backbone = " 骨干网络 MobileNetV2（https://arxiv.org/abs/1801.04381）";
+        var repoA = Post("https://blog.example.org/ncnn-yolo", "用 ncnn 在树莓派上部署 YOLO", "本文使用 https://github.com/Tencent/ncnn 在树莓派 4 上部署目标检测模型，并测量了延迟。" + backbone);
+        var repoB = Post("https://blog.example.org/ncnn-vulkan", "ncnn 的 Vulkan 后端是怎样工作的", "源码位于 https://github.com/Tencent/ncnn ，本文分析 Vulkan 计算着色器的调度方式。" + backbone);
+        var paperA = Post("https://blog.example.org/tinyquant-a", "4 比特训练后量化：让视觉 Transformer 跑在手机 NPU 上",
+            "激活中的离群值让低比特量化失效，作者按通道处理离群值。论文：https://arxiv.org/abs/2402.14702" + backbone);
+        var paperB = Post("https://blog.example.org/tinyquant-b", "TinyQuant 论文解读：权重和激活都保持 4 比特",
+            "在手机 NPU 上部署视觉 Transformer 的量化方案，实验覆盖三款芯片。https://arxiv.org/abs/2402.14702" + backbone);
+        var fifth = Post("https://blog.example.org/kws", "功耗不到一毫瓦的常开语音唤醒芯片", "22 纳米测试芯片上运行深度可分离卷积网络，实现常开的关键词识别。" + backbone);
+        await CommitAsync(repoA, repoB, paperA, paperB);
+        var before = (await ListAsync()).ToDictionary(e => e.CanonicalKey);
+        Assert.Single(before.Values.Select(e => e.StoryId).Distinct());
+        Assert.True(await Services.Get<StoryAssigner>().PinPrimaryAsync(before[paperB.CanonicalKey].Id, CancellationToken.None));
+
+        await CommitAsync(fifth);
+
+        var after = (await ListAsync()).ToDictionary(e => e.CanonicalKey);
+        Assert.Equal(4, after.Values.Select(e => e.StoryId).Distinct().Count());
+        Assert.Equal(before[paperB.CanonicalKey].StoryId, after[paperB.CanonicalKey].StoryId);
+        Assert.Equal(after[paperA.CanonicalKey].StoryId, after[paperB.CanonicalKey].StoryId);
+        Assert.Equal(paperB.CanonicalKey, Assert.Single(after.Values, e => e.StoryId == after[paperB.CanonicalKey].StoryId && e.IsStoryPrimary).CanonicalKey);
+        Assert.NotEqual(after[repoA.CanonicalKey].StoryId, after[repoB.CanonicalKey].StoryId);
+        Assert.All(after.Values, e => Assert.Single(after.Values, o => o.StoryId == e.StoryId && o.IsStoryPrimary));
+    }
+
+    // What text joins holds a split story together as it does a new entry (README): the same text at any distance, a near
+    // duplicate within Dedup:LookbackDays (30). Four posts citing MobileNetV2, one story through it: an article and its
+    // retelling three hours later, another article and a copy of its text 40 days before; a fifth post makes MobileNetV2
+    // a hub. By hand: the two pairs stay, apart from each other, the fifth alone.
+    [Fact]
+    public async Task AssignPendingAsync_BackboneBecomesAHub_SameTextAndNearDuplicatesWithinTheLookbackStayTogether()
+    {
+        const string backbone = " 骨干网络 MobileNetV2（https://arxiv.org/abs/1801.04381）";
+        var corpus = CorpusEntries.Load().Where(i => i.Entry.Account == "机器之心" && i.Entry.Summary.Length > 80).Take(2).ToList();
+        var now = Services.Clock.GetUtcNow();
+        var original = Citing(corpus[0].Entry with { Published = now }, backbone);
+        var retold = Citing(CorpusEntries.Retell(corpus[0]) with { Published = now.AddHours(3) }, backbone);
+        var article = Citing(corpus[1].Entry with { Published = now }, backbone);
+        var copy = Post("https://blog.example.org/copy", article.Title, article.Summary) with { Published = now.AddDays(-40) };
+        var fifth = Post("https://blog.example.org/kws", "功耗不到一毫瓦的常开语音唤醒芯片", "22 纳米测试芯片上运行深度可分离卷积网络，实现常开的关键词识别。" + backbone);
+        await CommitAsync(original, retold, article, copy);
+        Assert.Single((await ListAsync()).Select(e => e.StoryId).Distinct());
+
+        await CommitAsync(fifth);
+
+        var story = (await ListAsync()).ToDictionary(e => e.CanonicalKey, e => e.StoryId);
+        Assert.Equal(3, story.Values.Distinct().Count());
+        Assert.Equal(story[original.CanonicalKey], story[retold.CanonicalKey]);
+        Assert.Equal(story[article.CanonicalKey], story[copy.CanonicalKey]);
+        Assert.NotEqual(story[original.CanonicalKey], story[article.CanonicalKey]);
+    }
+
+    // A story of two, an article and its retelling 40 days later (no near duplicates across Dedup:LookbackDays), held
+    // together only by MobileNetV2, which both cite; three more posts make MobileNetV2 a hub. By hand: five stories; then a
+    // copy of each of the two, two days from it, joins it (whichever left the story, the copy finds it in its new one).
+    [Fact]
+    public async Task AssignPendingAsync_BackboneBecomesAHub_AStoryOfTwoHeldOnlyByItSplits_ACopyOfEitherJoinsIt()
+    {
+        const string backbone = " 骨干网络 MobileNetV2（https://arxiv.org/abs/1801.04381）";
+        var original = CorpusEntries.Load().First(i => i.Entry.Account == "机器之心" && i.Entry.Summary.Length > 80);
+        var now = Services.Clock.GetUtcNow();
+        var first = Citing(original.Entry with { Published = now.AddDays(-40) }, backbone);
+        var retold = Citing(CorpusEntries.Retell(original) with { Published = now }, backbone);
+        await CommitAsync(first, retold);
+        Assert.Single((await ListAsync()).Select(e => e.StoryId).Distinct());
+
+        await CommitAsync(
+            Post("https://blog.example.org/kws", "功耗不到一毫瓦的常开语音唤醒芯片", "22 纳米测试芯片上运行深度可分离卷积网络，实现常开的关键词识别。" + backbone),
+            Post("https://blog.example.org/mali", "Mali 与 Adreno 上的混合精度推理实测", "测量了移动 GPU 上 INT8/FP16 混合精度内核的性能，并发布了一套基准测试。" + backbone),
+            Post("https://blog.example.org/nas", "综述：面向边缘加速器的硬件感知网络结构搜索", "梳理了 120 篇论文的搜索空间、延迟预测器与目标硬件。" + backbone));
+
+        Assert.Equal(5, (await ListAsync()).Select(e => e.StoryId).Distinct().Count());
+
+        var firstCopy = Post("https://blog.example.org/first-copy", first.Title + "（转载）", first.Summary) with { Published = now.AddDays(-38) };
+        var retoldCopy = Post("https://blog.example.org/retold-copy", retold.Title + "（转载）", retold.Summary) with { Published = now.AddDays(-2) };
+        await CommitAsync(firstCopy, retoldCopy);
+
+        var story = (await ListAsync()).ToDictionary(e => e.CanonicalKey, e => e.StoryId);
+        Assert.Equal(5, story.Values.Distinct().Count());
+        Assert.Equal(story[first.CanonicalKey], story[firstCopy.CanonicalKey]);
+        Assert.Equal(story[retold.CanonicalKey], story[retoldCopy.CanonicalKey]);
+    }
+
+    // A paper's four write-ups (Dedup:MaxLinkFanout, not a hub) that also cite MobileNetV2, two of them naming the code too
+    // (three links: Dedup:MaxLinksPerEntry, not a roundup); a fifth post makes MobileNetV2 a hub. By hand: the paper, its
+    // code and the four write-ups stay one story, the fifth alone.
+    [Fact]
+    public async Task AssignPendingAsync_BackboneBecomesAHub_APapersWriteUpsAtTheBoundsStayWithIt()
+    {
+        const string backbone = " 骨干网络 MobileNetV2（https://arxiv.org/abs/1801.04381）";
+        var paper = TrainingFiles.Paper("2005.00057", "Riptide: Fast End-to-End Binarized Neural Networks",
+            "Binarized neural networks promise large speedups but are slow in practice; Riptide finds and removes the bottlenecks of end-to-end binarized inference with TVM.");
+        var code = new CandidateEntry
+        {
+            CanonicalKey = "gh:jwfromm/riptide", Url = "https://github.com/jwfromm/Riptide", Title = "jwfromm/Riptide",
+            Summary = "Simple Binary Neural Networks with TVM", Published = Services.Clock.GetUtcNow(),
+        };
+        CandidateEntry[] posts =
+        [
+            Post("https://mp.weixin.qq.com/s/riptide-a", "Riptide：12倍端到端加速的二值网络", "OctoML 的研究者提出了 Riptide，找出并解决端到端二值网络的瓶颈。论文 https://arxiv.org/abs/2005.00057 代码 https://github.com/jwfromm/Riptide" + backbone),
+            Post("https://mp.weixin.qq.com/s/riptide-b", "陈天奇团队新作：在树莓派上跑二值网络", "基于 TVM 自动生成调优过的二值化算子，实验表明在树莓派上比浮点模型快 12 倍。https://arxiv.org/abs/2005.00057" + backbone),
+            Post("https://mp.weixin.qq.com/s/riptide-c", "MLSys 2020 论文解读：二值神经网络的系统瓶颈", "作者分析了比特打包、融合与调度对延迟的影响，并开源了实现 https://github.com/jwfromm/Riptide ，论文见 https://arxiv.org/abs/2005.00057" + backbone),
+            Post("https://mp.weixin.qq.com/s/riptide-d", "一文看懂二值化推理的工程细节", "从量化激活到 popcount 内核，复现 arXiv:2005.00057 的关键技巧与踩坑记录。" + backbone),
+        ];
+        Assert.Equal(new[] { 3, 2, 3, 2 }, posts.Select(p => p.Links.Count));
+        var fifth = Post("https://blog.example.org/kws", "功耗不到一毫瓦的常开语音唤醒芯片", "22 纳米测试芯片上运行深度可分离卷积网络，实现常开的关键词识别。" + backbone);
+        await CommitAsync([paper, code, .. posts]);
+
+        await CommitAsync(fifth);
+
+        var story = (await ListAsync()).ToDictionary(e => e.CanonicalKey, e => e.StoryId);
+        Assert.Equal(2, story.Values.Distinct().Count());
+        Assert.All(posts.Append(code), p => Assert.Equal(story[paper.CanonicalKey], story[p.CanonicalKey]));
+    }
+
+    // The entry with its text ending in `citing`, and that text's links.
+    private static CandidateEntry Citing(CandidateEntry entry, string citing) =>
+        entry with { Summary = entry.Summary + citing, Links = Mentions.Find(entry.CanonicalKey, entry.Title, entry.Summary + citing) };
+
     // Six papers on on-device inference, each with a WeChat write-up naming it and MobileNetV2.
     private IEnumerable<(CandidateEntry Paper, CandidateEntry Post)> BackboneWriteUps()
     {

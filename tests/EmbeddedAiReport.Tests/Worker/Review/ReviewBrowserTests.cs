@@ -128,6 +128,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await Expect(b.Locator("#status")).ToHaveTextAsync($"{id}: the summary changed since the page showed it (another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again");
         await Expect(Entry(b, id).Locator(".summary")).ToHaveTextAsync(first);
         await Expect(Entry(b, id).Locator("textarea[name=summary]")).ToHaveValueAsync(second);
+        await Expect(Entry(b, id).Locator("textarea[name=summary]")).ToBeFocusedAsync();   // where they go on: the field they changed
         await Expect(Entry(b, id).Locator("input[name=title]")).ToHaveValueAsync(original);
         await Expect(Entry(b, id).Locator("details.edit")).ToHaveAttributeAsync("open", "");
         Assert.Contains($"摘要：{first}", await _site.ExportAsync());

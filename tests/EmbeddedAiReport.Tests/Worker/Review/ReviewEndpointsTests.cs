@@ -92,6 +92,36 @@ public sealed partial class ReviewEndpointsTests
         Assert.Single(Regex.Matches(html, $"id=\"e{post.Groups[1].Value}\""));
         Assert.Contains($"out: not its story's primary (the story is #{paper.Groups[1].Value} ", WebUtility.HtmlDecode(memberArticle));
         Assert.Matches("<button name=\"action\" value=\"primary\"[^>]*>Make primary</button>", memberArticle);
+
+        // Where a plain post on a member lands (#e42, its line there) and where a stale save of it waits with what was typed
+        // are inside the fold: it is open then (closed, the editor sees neither), and only then. The editor makes the post
+        // the story's primary first (an edited entry would become it): the paper is the member.
+        HttpClient Editor() => new(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true })
+        {
+            BaseAddress = daemon.BaseUri,
+        };
+        using var a = Editor();
+        using var b = Editor();
+        var id = long.Parse(paper.Groups[1].Value, CultureInfo.InvariantCulture);
+        var pinned = await a.SendAsync(Post($"review/{ReviewSite.Week}/entries/{post.Groups[1].Value}",
+            (ReviewPage.TokenField, await FormTokenAsync(a)), ("action", "primary")));
+        var (pageA, pageB) = (Parse(await a.GetStringAsync($"review/{ReviewSite.Week}")), Parse(await b.GetStringAsync($"review/{ReviewSite.Week}")));
+        HttpRequestMessage Save(AngleSharp.Dom.IDocument page, string title) =>
+            Post($"review/{ReviewSite.Week}/entries/{id}", [.. EditForm(page, id).Where(f => f.Name != "title"), ("title", title), ("action", "edit")]);
+        bool Open(AngleSharp.Dom.IDocument page) => page.QuerySelector($"#e{id}")!.Closest("details.members")!.HasAttribute("open");
+
+        var saved = await a.SendAsync(Save(pageA, "YOLOv4（编辑甲）"));
+        var landed = Parse(await a.GetStringAsync(saved.Headers.Location!.OriginalString.TrimStart('/')));
+        var refused = await b.SendAsync(Save(pageB, "YOLOv4（编辑乙）"));
+        var shown = Parse(await refused.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.SeeOther, pinned.StatusCode);
+        Assert.False(Open(pageA));
+        Assert.Equal($"{id}: title saved", landed.QuerySelector($"#e{id} > .said")!.TextContent);
+        Assert.True(Open(landed));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("YOLOv4（编辑乙）", shown.QuerySelector($"#e{id} input[name=title]")!.GetAttribute("value"));
+        Assert.True(Open(shown));
     }
 
     [Fact]

@@ -181,7 +181,9 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             rescheduled.Add(source.Id);
             Scheduled(source.Id, source.Schedule);
         }
-        Reconciled(rescheduled.Count, enabled.Count - rescheduled.Count, removed.Count);
+        // The removed (or disabled) ones by name: an operator checking an edit sees which source it took off the schedules.
+        Reconciled(rescheduled.Count, enabled.Count - rescheduled.Count, removed.Count,
+            removed.Count == 0 ? "" : " (" + string.Join(", ", removed.Select(key => $"'{key.Name}'").Order(StringComparer.Ordinal)) + ")");
 
         var edited = await store.RecordConfigurationsAsync(
             snapshot.Sources.ToDictionary(s => s.Id, s => (s.Kind, Schedules.Fingerprint(s))), cancellationToken);
@@ -257,8 +259,8 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         + "each applies its own when it starts or reloads the file, and a poll runs with the copy of the daemon that takes it")]
     private partial void AnotherSourcesFile(string instances, string differences);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Schedules: {Rescheduled} source(s) (re)scheduled, {Unchanged} unchanged, {Removed} removed")]
-    private partial void Reconciled(int rescheduled, int unchanged, int removed);
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Schedules: {Rescheduled} source(s) (re)scheduled, {Unchanged} unchanged, {Removed} removed{RemovedIds}")]
+    private partial void Reconciled(int rescheduled, int unchanged, int removed, string removedIds);
 
     [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Catching up: {Count} source(s) overdue since their last success are polled once now: {Ids}")]
     private partial void CatchingUp(int count, string ids);

@@ -188,7 +188,7 @@ public abstract class DowntimeTests : LoopbackTest
                 + "runs with the copy of the daemon that takes it"], warnings);
         else
             Assert.Empty(warnings);   // SQLite has one daemon; a dead one's copy is not running
-        Assert.Equal("Schedules: 2 source(s) (re)scheduled, 1 unchanged, 1 removed", applied);
+        Assert.Equal("Schedules: 2 source(s) (re)scheduled, 1 unchanged, 1 removed ('weekly-feed')", applied);
     }
 
     [Fact]

@@ -90,7 +90,9 @@ public sealed class ReloadTests : LoopbackTest
 
         await File.WriteAllTextAsync(Path.Combine(config, "sources.json"), Sources(("a-renamed", "a", "1h")));
         var warned = await daemon.WaitForAsync(4114, "source id(s) sources.json does not have", _clock);
+        var reconciled = await daemon.WaitForAsync(4102, "removed", _clock, skip: 1);
 
+        Assert.Equal("Schedules: 1 source(s) (re)scheduled, 0 unchanged, 1 removed ('a')", reconciled);
         Assert.Contains("'a' (3 entries)", warned);
         Assert.Contains("give it its old id back in sources.json", warned);
     }

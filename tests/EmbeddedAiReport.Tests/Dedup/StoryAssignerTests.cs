@@ -238,20 +238,7 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
     [InlineData(false)]
     public async Task AssignPendingAsync_PaperWithFourWriteUps_IsOneStoryWhicheverArrivesFirst(bool paperFirst)
     {
-        var paper = TrainingFiles.Paper("2005.00057", "Riptide: Fast End-to-End Binarized Neural Networks",
-            "Binarized neural networks promise large speedups but are slow in practice; Riptide finds and removes the bottlenecks of end-to-end binarized inference with TVM.");
-        var code = new CandidateEntry
-        {
-            CanonicalKey = "gh:jwfromm/riptide", Url = "https://github.com/jwfromm/Riptide", Title = "jwfromm/Riptide",
-            Summary = "Simple Binary Neural Networks with TVM", Published = Services.Clock.GetUtcNow(),
-        };
-        CandidateEntry[] posts =
-        [
-            Post("https://mp.weixin.qq.com/s/riptide-a", "Riptide：12倍端到端加速的二值网络", "OctoML 的研究者提出了 Riptide，找出并解决端到端二值网络的瓶颈。论文 https://arxiv.org/abs/2005.00057 代码 https://github.com/jwfromm/Riptide"),
-            Post("https://mp.weixin.qq.com/s/riptide-b", "陈天奇团队新作：在树莓派上跑二值网络", "基于 TVM 自动生成调优过的二值化算子，实验表明在树莓派上比浮点模型快 12 倍。https://arxiv.org/abs/2005.00057"),
-            Post("https://mp.weixin.qq.com/s/riptide-c", "MLSys 2020 论文解读：二值神经网络的系统瓶颈", "作者分析了比特打包、融合与调度对延迟的影响，并开源了实现 https://github.com/jwfromm/Riptide ，论文见 https://arxiv.org/abs/2005.00057"),
-            Post("https://mp.weixin.qq.com/s/riptide-d", "一文看懂二值化推理的工程细节", "从量化激活到 popcount 内核，复现 arXiv:2005.00057 的关键技巧与踩坑记录。"),
-        ];
+        var (paper, code, posts) = Riptide();
         Assert.All(posts, p => Assert.Contains(p.Links, l => l.Target == "arxiv:2005.00057"));
 
         if (paperFirst) await CommitAsync(paper, code);
@@ -358,20 +345,7 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
     public async Task AssignPendingAsync_BackboneBecomesAHub_APapersWriteUpsAtTheBoundsStayWithIt()
     {
         const string backbone = " 骨干网络 MobileNetV2（https://arxiv.org/abs/1801.04381）";
-        var paper = TrainingFiles.Paper("2005.00057", "Riptide: Fast End-to-End Binarized Neural Networks",
-            "Binarized neural networks promise large speedups but are slow in practice; Riptide finds and removes the bottlenecks of end-to-end binarized inference with TVM.");
-        var code = new CandidateEntry
-        {
-            CanonicalKey = "gh:jwfromm/riptide", Url = "https://github.com/jwfromm/Riptide", Title = "jwfromm/Riptide",
-            Summary = "Simple Binary Neural Networks with TVM", Published = Services.Clock.GetUtcNow(),
-        };
-        CandidateEntry[] posts =
-        [
-            Post("https://mp.weixin.qq.com/s/riptide-a", "Riptide：12倍端到端加速的二值网络", "OctoML 的研究者提出了 Riptide，找出并解决端到端二值网络的瓶颈。论文 https://arxiv.org/abs/2005.00057 代码 https://github.com/jwfromm/Riptide" + backbone),
-            Post("https://mp.weixin.qq.com/s/riptide-b", "陈天奇团队新作：在树莓派上跑二值网络", "基于 TVM 自动生成调优过的二值化算子，实验表明在树莓派上比浮点模型快 12 倍。https://arxiv.org/abs/2005.00057" + backbone),
-            Post("https://mp.weixin.qq.com/s/riptide-c", "MLSys 2020 论文解读：二值神经网络的系统瓶颈", "作者分析了比特打包、融合与调度对延迟的影响，并开源了实现 https://github.com/jwfromm/Riptide ，论文见 https://arxiv.org/abs/2005.00057" + backbone),
-            Post("https://mp.weixin.qq.com/s/riptide-d", "一文看懂二值化推理的工程细节", "从量化激活到 popcount 内核，复现 arXiv:2005.00057 的关键技巧与踩坑记录。" + backbone),
-        ];
+        var (paper, code, posts) = Riptide(backbone);
         Assert.Equal(new[] { 3, 2, 3, 2 }, posts.Select(p => p.Links.Count));
         var fifth = Post("https://blog.example.org/kws", "功耗不到一毫瓦的常开语音唤醒芯片", "22 纳米测试芯片上运行深度可分离卷积网络，实现常开的关键词识别。" + backbone);
         await CommitAsync([paper, code, .. posts]);
@@ -381,6 +355,27 @@ public abstract class StoryAssignerTests(StorageProvider provider) : LoopbackTes
         var story = (await ListAsync()).ToDictionary(e => e.CanonicalKey, e => e.StoryId);
         Assert.Equal(2, story.Values.Distinct().Count());
         Assert.All(posts.Append(code), p => Assert.Equal(story[paper.CanonicalKey], story[p.CanonicalKey]));
+    }
+
+    // Riptide (MLSys 2020): the paper, its code's repository and four WeChat write-ups naming the paper (two of them the
+    // code too), each write-up's text followed by citing.
+    private (CandidateEntry Paper, CandidateEntry Code, CandidateEntry[] Posts) Riptide(string citing = "")
+    {
+        var paper = TrainingFiles.Paper("2005.00057", "Riptide: Fast End-to-End Binarized Neural Networks",
+            "Binarized neural networks promise large speedups but are slow in practice; Riptide finds and removes the bottlenecks of end-to-end binarized inference with TVM.");
+        var code = new CandidateEntry
+        {
+            CanonicalKey = "gh:jwfromm/riptide", Url = "https://github.com/jwfromm/Riptide", Title = "jwfromm/Riptide",
+            Summary = "Simple Binary Neural Networks with TVM", Published = Services.Clock.GetUtcNow(),
+        };
+        CandidateEntry[] posts =
+        [
+            Post("https://mp.weixin.qq.com/s/riptide-a", "Riptide：12倍端到端加速的二值网络", "OctoML 的研究者提出了 Riptide，找出并解决端到端二值网络的瓶颈。论文 https://arxiv.org/abs/2005.00057 代码 https://github.com/jwfromm/Riptide" + citing),
+            Post("https://mp.weixin.qq.com/s/riptide-b", "陈天奇团队新作：在树莓派上跑二值网络", "基于 TVM 自动生成调优过的二值化算子，实验表明在树莓派上比浮点模型快 12 倍。https://arxiv.org/abs/2005.00057" + citing),
+            Post("https://mp.weixin.qq.com/s/riptide-c", "MLSys 2020 论文解读：二值神经网络的系统瓶颈", "作者分析了比特打包、融合与调度对延迟的影响，并开源了实现 https://github.com/jwfromm/Riptide ，论文见 https://arxiv.org/abs/2005.00057" + citing),
+            Post("https://mp.weixin.qq.com/s/riptide-d", "一文看懂二值化推理的工程细节", "从量化激活到 popcount 内核，复现 arXiv:2005.00057 的关键技巧与踩坑记录。" + citing),
+        ];
+        return (paper, code, posts);
     }
 
     // The entry with its text ending in `citing`, and that text's links.

@@ -58,13 +58,8 @@ public sealed class TaggingCliTests : LoopbackTest
         var config = Config();
         var output = Folder.File("models");
 
-        var result = await CliRunner.RunAsync("train", "--config", config, "--no-database", "--out", output);
-
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("trained on 25 issues, 454 editor's items", result.Out);
         // A test that fails while the shipped models are stale: retrain after changing tags.json, features or examples.
-        Assert.Equal(File.ReadAllText(Path.Combine(config, "router.json")), File.ReadAllText(Path.Combine(output, "router.json")));
-        Assert.Equal(File.ReadAllText(Path.Combine(config, "ranker.json")), File.ReadAllText(Path.Combine(output, "ranker.json")));
+        await AssertTrainsTheShippedModelsAsync(config, output);
     }
 
     // README: Draft:Sections names each section's heading; after renaming one, run train. The past issues still carry the
@@ -78,6 +73,13 @@ public sealed class TaggingCliTests : LoopbackTest
             json["Draft"]!["Sections"]!.AsArray().Single(s => (string?)s!["Slug"] == "blogs")!["Name"] = "技术博文");
         var output = Folder.File("models");
 
+        await AssertTrainsTheShippedModelsAsync(config, output);
+    }
+
+    // train --no-database into output learns every editor's item of the 25 shipped issues and writes the shipped models
+    // of config byte for byte.
+    private static async Task AssertTrainsTheShippedModelsAsync(string config, string output)
+    {
         var result = await CliRunner.RunAsync("train", "--config", config, "--no-database", "--out", output);
 
         Assert.Equal(0, result.ExitCode);

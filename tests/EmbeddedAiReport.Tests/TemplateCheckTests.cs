@@ -61,6 +61,36 @@ public sealed class TemplateCheckTests
         Assert.Equal(expected, refused.Message);
     }
 
+    [Fact]
+    public void DraftRenderer_ShippedTemplateWithAnIfLeftOpen_IsRefusedInOneLineWithLineColumnAndTag()
+    {
+        // Fluid said it over three lines ("… at (38:1)", "Source:", the template's line), which validate, export and the
+        // daemon's reload (4103) printed as they were. Fluid reports the block left open where the loop around it ends.
+        var shipped = Shipped("draft.md.liquid");
+        var template = shipped.Replace("{{ section.note }}\n\n{% endif -%}\n", "{{ section.note }}\n\n", StringComparison.Ordinal);
+        var endfor = template.IndexOf("{% endfor -%}\n## [往期回顾]", StringComparison.Ordinal);   // the end of the sections' loop
+        var line = template[..endfor].Count(c => c == '\n') + 1;
+
+        var refused = Assert.Throws<DraftTemplateException>(() => new DraftRenderer(template, "templates/draft.md.liquid"));
+
+        Assert.NotEqual(shipped, template);
+        Assert.Equal($"templates/draft.md.liquid: line {line}, column 1: '{{% endif %}}' was expected (at '{{% endfor -%}}')", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("{{ date }}\n  {% if -%}\n{% endif %}", "line 2, column 8: Invalid 'if' tag (at '{% if -%}')")]
+    [InlineData("{% if count > 0 %}本次{{ count }}条。{% endiff %}", "line 1, column 34: '{% endif %}' was expected (at '{% endiff %}')")]
+    // Fluid's position for a block open at the end: past the last line's newline.
+    [InlineData("{% for s in sections %}\n{{ s.name }}\n", "line 2, column 14: '{% endfor %}' was expected")]
+    public void DraftRenderer_TemplateThatDoesNotParse_IsOneLineWithItsPosition(string template, string expected)
+    {
+        var refused = Assert.Throws<DraftTemplateException>(() => new DraftRenderer(template, "templates/draft.md.liquid"));
+        var prompt = Assert.Throws<DraftTemplateException>(() => new SummaryPrompt(template, "templates/summary.liquid"));
+
+        Assert.Equal("templates/draft.md.liquid: " + expected, refused.Message);
+        Assert.Equal("templates/summary.liquid: " + expected, prompt.Message);
+    }
+
     [Theory]
     [InlineData("{{ date | upcas }}", "upcas")]
     [InlineData("{% for s in sections %}{{ s.highlights | joins: '；' }}{% endfor %}", "joins")]

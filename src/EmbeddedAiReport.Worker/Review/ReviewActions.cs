@@ -85,10 +85,10 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         {
             var pending = await publisher.PreviewAsync(named.Window, shown, cancellationToken);
             if (pending.Changed) return new Outcome(StatusCodes.Status409Conflict, pending.Problem!);
-            if (pending is not { Issue: { } issue, Window: { } cut }) return Bad(pending.Problem ?? "nothing to publish");
+            if (pending is not { Issue: { } issue, Window: { } cut, Shown: { } confirmed }) return Bad(pending.Problem ?? "nothing to publish");
             return new Outcome(StatusCodes.Status200OK,
                 $"Publish the draft of {named.Label} as the issue of {issue.Date:yyyy-MM-dd}: {Counted.Of(issue.Count, "item", "items")} of {cut.First:yyyy-MM-dd} .. {cut.Last:yyyy-MM-dd}?",
-                Asked: new Confirmation(issue, shown ?? issue.Fingerprint()));
+                Asked: new Confirmation(issue, confirmed));
         }
         var outcome = await publisher.PublishAsync(named.Window, null, cancellationToken, config.Renderer.Render, shown);
         if (outcome.Changed) return new Outcome(StatusCodes.Status409Conflict, outcome.Problem!);

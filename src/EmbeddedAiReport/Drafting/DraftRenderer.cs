@@ -41,7 +41,7 @@ public sealed class DraftRenderer
     public DraftRenderer(string templateSource, string templateName = "draft.md.liquid")
     {
         if (!Parser.TryParse(templateSource, out var template, out var error))
-            throw new DraftTemplateException($"{templateName}: {error}");
+            throw DraftTemplateException.ParseFailed(templateName, templateSource, error);
         if (TemplateCheck.IncludeProblem(template, templateSource, templateName) is { } include) throw new DraftTemplateException(include);
         _template = template;
         _name = templateName;

@@ -1,10 +1,46 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using EmbeddedAiReport.Normalizing;
 using Fluid;
 
 namespace EmbeddedAiReport.Drafting;
 
 /// <summary>The draft template cannot be parsed or rendered; the message names the position.</summary>
-public sealed class DraftTemplateException(string message) : Exception(message)
+public sealed partial class DraftTemplateException(string message) : Exception(message)
 {
+    /// <summary>
+    /// The template <paramref name="template"/> (text <paramref name="source"/>) does not parse: Fluid's
+    /// <paramref name="error"/> says the problem, its position and the whole line over three lines (<c>… at (14:6)</c>,
+    /// <c>Source:</c>, the line); this says it in one, as <c>line 14, column 6: problem (at '{% if -%}')</c>, with the tag
+    /// the position is in rather than the whole line, so that validate, export and the daemon's reload (4103) give one line.
+    /// </summary>
+    internal static DraftTemplateException ParseFailed(string template, string source, string error)
+    {
+        var match = FluidError().Match(error);
+        if (!match.Success) return new($"{template}: {string.Join(' ', error.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))}");
+        var line = int.Parse(match.Groups["line"].Value, CultureInfo.InvariantCulture);
+        var column = int.Parse(match.Groups["column"].Value, CultureInfo.InvariantCulture);
+        var lines = source.ReplaceLineEndings("\n").Split('\n');
+        var at = line >= 1 && line <= lines.Length ? TagAt(lines[line - 1], column) : "";
+        return new($"{template}: line {line}, column {column}: {match.Groups["problem"].Value}{(at.Length > 0 ? $" (at '{at}')" : "")}");
+    }
+
+    // The tag ({% %} or {{ }}) the 1-based column is in, else the line from that column, cut short.
+    private static string TagAt(string text, int column)
+    {
+        var position = Math.Clamp(column - 1, 0, text.Length);
+        var from = Math.Min(position + 1, text.Length - 1);
+        var start = from < 1 ? -1 : Math.Max(text.LastIndexOf("{%", from, StringComparison.Ordinal), text.LastIndexOf("{{", from, StringComparison.Ordinal));
+        if (start < 0) return TextCleaner.Truncate(text[position..].Trim(), 60);
+        var close = text.IndexOf(text[start + 1] == '%' ? "%}" : "}}", start + 2, StringComparison.Ordinal);
+        if (close < 0) return TextCleaner.Truncate(text[start..].Trim(), 60);   // a tag left open
+        return close + 2 > position ? text[start..(close + 2)] : TextCleaner.Truncate(text[position..].Trim(), 60);
+    }
+
+    // Fluid's message: "<problem> at (<line>:<column>)", then "Source:" and the template's line.
+    [GeneratedRegex(@"\A(?<problem>.+?) at \((?<line>\d+):(?<column>\d+)\)\r?\nSource:", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex FluidError();
+
     /// <summary>
     /// Whether rendering a template threw <paramref name="exception"/> because of the template: Fluid's own errors, and what
     /// .NET throws inside a filter (<c>| divided_by: 0</c> a DivideByZeroException, <c>| times:</c> past decimal's range an

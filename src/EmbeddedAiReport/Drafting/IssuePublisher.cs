@@ -16,7 +16,9 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
     /// <param name="Window">The window the issue covers (the requested one, cut at the issue date).</param>
     /// <param name="Changed">True when nothing was published because the draft is no longer the one the editor was shown.</param>
     /// <param name="Issue">The issue <see cref="PreviewAsync"/> found would be recorded (dated, its window cut); null from a publish.</param>
-    public sealed record Outcome(IssueHistory.ImportResult? Result, DraftWindow? Window, string? Problem, bool Changed = false, Draft? Issue = null);
+    /// <param name="Shown">With <paramref name="Issue"/>: the fingerprint a confirmed publish passes as its <c>shown</c> to record that issue or nothing.</param>
+    public sealed record Outcome(IssueHistory.ImportResult? Result, DraftWindow? Window, string? Problem, bool Changed = false, Draft? Issue = null,
+        string? Shown = null);
 
     /// <summary>Records the draft of <paramref name="requested"/>, cut at the issue date, as published on that date.</summary>
     /// <param name="date">The issue date; null: today in the draft time zone.</param>
@@ -53,8 +55,12 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
     {
         var (issueDate, window, refused) = Dated(requested, null);
         if (refused is not null) return refused;
+        // A publish given `shown` compares it with the requested window's draft, not the cut one's: without a draft shown (a
+        // client other than the page), the confirmation carries that draft's, taken before the issue is built, so that a
+        // change in between is refused rather than published unseen.
+        shown ??= (await exporter.BuildAsync(requested, cancellationToken)).Fingerprint();
         var checkedDraft = await CheckAsync(requested, window, shown, cancellationToken);
-        return checkedDraft.Issue is { } draft ? checkedDraft with { Issue = draft with { Date = issueDate } } : checkedDraft;
+        return checkedDraft.Issue is { } draft ? checkedDraft with { Issue = draft with { Date = issueDate }, Shown = shown } : checkedDraft;
     }
 
     // The issue date and the window it cuts, or why there is no issue of that date (Refused).

@@ -81,6 +81,7 @@ public sealed class SourcePoller(
         {
             Warning = warning,
             PagesLeft = pagesLeft,
+            LeftOut = read.LeftOut.Count == 0 ? null : string.Join("; ", read.LeftOut),
         };
         await ReportAsync(kind, source, result, cancellationToken);
         return result;

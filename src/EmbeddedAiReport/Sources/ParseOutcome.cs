@@ -14,10 +14,12 @@ public abstract record ParseOutcome
     /// is then read only while the slice is newer than everything the source stored before, and the operator is warned
     /// when it is and no further page is read.
     /// </param>
+    /// <param name="LeftOut">Items the source's own settings left out that the operator should hear of (papers older than an
+    /// arXiv API source's <c>days</c>): said on <c>poll</c>'s line, so that a poll storing none says why. Not a warning.</param>
     /// <param name="Name">What the document calls the list it holds, when that may differ from the request's (a repo's
     /// <c>owner/name</c> after a rename): read by <see cref="ISourceKind.Moved"/>, which so need not parse the document again.</param>
     public sealed record Parsed(IReadOnlyList<CandidateEntry> Entries, IReadOnlyList<string> Skipped, Uri? Next = null, string? Warning = null, string? Stopped = null,
-        NewestFirst? Slice = null, string? Name = null) : ParseOutcome;
+        NewestFirst? Slice = null, string? Name = null, string? LeftOut = null) : ParseOutcome;
 
     /// <summary>Not the expected format (an HTML error page where a feed was expected, broken XML).</summary>
     public sealed record WrongFormat(string Reason) : ParseOutcome;

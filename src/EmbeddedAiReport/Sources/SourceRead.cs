@@ -23,6 +23,9 @@ public sealed record SourceRead(
 {
     internal RequestTracker? Tracker { get; init; }
 
+    /// <summary>What the source's own settings left out that the operator should hear of (<see cref="ParseOutcome.Parsed.LeftOut"/>), per document.</summary>
+    public IReadOnlyList<string> LeftOut { get; init; } = [];
+
     /// <summary>The source's error (null unless it failed as a whole), its warning, and each request's new health.</summary>
     /// <remarks>
     /// Each line comes out as one line without control characters: errors quote what servers sent (a reason phrase, a

@@ -49,6 +49,7 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         return new SourceRead(read.Entries, read.Errors, read.LastStatus, read.Bytes, read.AllNotModified, read.RetryAfter, read.NewValidators)
         {
             Tracker = tracker,
+            LeftOut = read.LeftOut,
         };
     }
 
@@ -170,6 +171,11 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
             case ParseOutcome.Parsed parsed:
                 read.Entries.AddRange(parsed.Entries);
                 foreach (var reason in parsed.Skipped) logger.Skipped(read.Source.Id, reason);
+                if (parsed.LeftOut is { } leftOut)
+                {
+                    logger.Skipped(read.Source.Id, leftOut);
+                    read.LeftOut.Add(leftOut);
+                }
                 if (parsed.Warning is { } warning)
                 {
                     logger.PartlyRead(read.Source.Id, address.AbsoluteUri, warning);
@@ -238,6 +244,7 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         public IReadOnlyDictionary<string, HttpValidators> StoredValidators { get; } = storedValidators;
         public List<CandidateEntry> Entries { get; } = [];
         public List<string> Errors { get; } = [];
+        public List<string> LeftOut { get; } = [];
         public Dictionary<string, HttpValidators> NewValidators { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, (int Index, Uri First, int More)> RefusedHosts { get; } = new(StringComparer.OrdinalIgnoreCase);
         public int? LastStatus { get; set; }

@@ -25,7 +25,7 @@ public sealed class SummaryPrompt
     public SummaryPrompt(string templateSource, string templateName)
     {
         if (!Parser.TryParse(templateSource, out var template, out var error))
-            throw new DraftTemplateException($"{templateName}: {error}");
+            throw DraftTemplateException.ParseFailed(templateName, templateSource, error);
         if (TemplateCheck.IncludeProblem(template, templateSource, templateName) is { } include) throw new DraftTemplateException(include);
         _template = template;
         _name = templateName;

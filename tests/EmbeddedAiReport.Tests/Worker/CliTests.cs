@@ -197,6 +197,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_TemplateWithAnInvalidTag_IsOneLineNamingFileLineColumnAndTagAsExportSaysIt()
+    {
+        // Fluid's message ran over three lines ("Invalid 'if' tag at (14:6)", "Source:", the template's line).
+        var (config, line) = ConfigWithTemplateEdit("{% if section.note -%}", "{% if -%}");
+        var db = _directory.File("r.db");
+
+        var validate = await CliRunner.RunAsync("validate", "--config", config);
+        var export = await CliRunner.RunAsync("export", "--config", config, "--db", db);
+
+        var expected = $"templates/draft.md.liquid: line {line}, column 6: Invalid 'if' tag (at '{{% if -%}}')";
+        Assert.Equal(2, validate.ExitCode);
+        Assert.Equal([expected, "1 config problem(s); nothing was done."], validate.Error.TrimEnd().Split('\n'));
+        Assert.Equal(2, export.ExitCode);
+        Assert.Equal(validate.Error, export.Error);
+    }
+
+    [Fact]
     public async Task Validate_TemplateReadsAMemberDraftsDoNotHave_NamesFileLineMemberAndTheOneMeant()
     {
         var (config, line) = ConfigWithTemplateEdit("{{ item.title }}{% if item.account %}", "{{ item.titel }}{% if item.account %}");

@@ -54,7 +54,8 @@ public sealed class ReloadTests : LoopbackTest
         var tagged = JsonDocument.Parse(await http.GetStringAsync("entries?tag=zebrafish")).RootElement.GetProperty("entries");
 
         Assert.EndsWith("<!-- reloaded template -->\n", reloadedDraft);
-        Assert.Contains("templates/draft.md.liquid", rejectedTemplate);
+        Assert.Contains("templates/draft.md.liquid: line 1, column 6: Invalid 'if' tag (at '{% if %}')", rejectedTemplate);
+        Assert.DoesNotContain("Source:", rejectedTemplate);
         Assert.Equal(reloadedDraft, draftAfterBadTemplate);
         Assert.Contains("router.json", rejectedRouter);
         Assert.Equal(3, tagged.GetArrayLength());

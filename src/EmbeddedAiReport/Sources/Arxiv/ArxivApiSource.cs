@@ -64,8 +64,9 @@ public sealed class ArxivApiSource : ISourceKind
             if (paper.Published is { } published && published < since) older++;
             else entries.Add(paper.ToCandidate(source, now));
         }
-        if (older > 0) skipped.Add($"{older} paper(s) submitted before {since:yyyy-MM-dd} (outside 'days')");
-        return new ParseOutcome.Parsed(entries, skipped, older > 0 ? null : Next(document.FinalUri, page, source), Stopped: EmptyPage(document.FinalUri, page));
+        var leftOut = older > 0 ? $"{older} paper(s) submitted before {since:yyyy-MM-dd} (outside 'days')" : null;
+        return new ParseOutcome.Parsed(entries, skipped, older > 0 ? null : Next(document.FinalUri, page, source), Stopped: EmptyPage(document.FinalUri, page),
+            LeftOut: leftOut);
     }
 
     /// <summary>

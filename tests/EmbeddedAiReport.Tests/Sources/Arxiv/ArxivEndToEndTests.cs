@@ -83,6 +83,25 @@ public abstract class ArxivEndToEndTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Poll_ApiQueryWhosePapersAreAllOlderThanDays_SaysWhyNothingWasStored()
+    {
+        // An operator adding the source saw "0 new" without a word why: the papers left out were said only in the Debug log.
+        // 2025-06-01 less 30 days is 2025-05-02; the fixture's 10 papers were all submitted before (the newest 2025-03-07).
+        _clock.SetUtcNow(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero));
+        Server.Serve("api/query", Fixtures.Bytes("arxiv-api-atom/arxivpy_q_testing_m10.body.xml"));
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [
+              {"id": "api", "kind": "arxiv-api", "url": "{{Server.Url("api/query?search_query=all:testing&start=0&max_results=10")}}", "days": 30, "allowPrivateNetwork": true}
+            ]}
+            """);
+
+        var api = await RunAsync(config, "poll", "--source", "api");
+
+        Assert.Equal(0, api.ExitCode);
+        Assert.Contains("api: 0 new, 0 updated, 0 unchanged; left out: 10 paper(s) submitted before 2025-05-02 (outside 'days')\n", api.Out);
+    }
+
+    [Fact]
     public async Task PollAndExport_StoredPaperWithdrawn_UpdatesItsEntryAndLeavesTheDraftSayingWhy()
     {
         Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));

@@ -306,6 +306,33 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
+    public async Task Publish_WithoutShownDraft_TheIssueDateCutsTheWeekWithAnEntryAfterTheCut_TheConfirmationPublishes()
+    {
+        // A client other than the page posts Publish without shown_draft. Published on Thursday 2020-05-14, the week is cut
+        // there; a post dated Friday is in the week's draft but not in the issue's. The confirmation must name a draft its
+        // second button is checked against (the week's), so that confirming publishes the issue it showed.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 5, 14, 12, 0, 0, TimeSpan.FromHours(8)));
+        await using var site = await ReviewSite.StartAsync(clock: clock);
+        var friday = new IssueItem("news", "Friday's post | 测试号", "https://example.org/friday", null, "A post dated after the issue date.", []);
+        site.Server.MapFile("news.xml", CorpusFeeds.Rss("news", [friday], new DateTimeOffset(2020, 5, 15, 9, 0, 0, TimeSpan.FromHours(8))));
+        Assert.Equal(0, (await site.CliAsync("poll", "--source", "news")).ExitCode);
+        Assert.Contains("Friday's post", await site.ExportAsync());
+        using var http = Client(site);
+        var token = await FormTokenAsync(http);
+
+        var asked = await http.SendAsync(Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, token), ("action", "publish")));
+        var page = Parse(await asked.Content.ReadAsStringAsync());
+        var published = await ConfirmAsync(http, asked);
+
+        Assert.StartsWith("Publish the draft of 2020-W20 as the issue of 2020-05-14: ", page.QuerySelector("body > p")!.TextContent);
+        Assert.EndsWith(" of 2020-05-11 .. 2020-05-14?", page.QuerySelector("body > p")!.TextContent);
+        Assert.DoesNotContain("Friday's post", page.QuerySelector("#draft-md")!.TextContent);
+        Assert.Equal(HttpStatusCode.SeeOther, published.StatusCode);
+        Assert.Contains(Uri.EscapeDataString("published issue 2020-05-14 (2020-05-11 .. 2020-05-14)"), published.Headers.Location!.OriginalString);
+        Assert.Equal(page.QuerySelector("#draft-md")!.TextContent, (await site.CliAsync("issue", "2020-05-14")).Out);
+    }
+
+    [Fact]
     public async Task Publish_WithoutTheScript_TheDraftChangedAfterTheConfirmationPage_PublishesNothingAndTheLandingPageShowsItAsItIsNow()
     {
         // The confirmation names a draft: when another editor takes an item out of it before the second button is pressed,

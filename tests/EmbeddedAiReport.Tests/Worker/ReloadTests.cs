@@ -153,8 +153,8 @@ public sealed class ReloadTests : LoopbackTest
         Assert.Equal("", Server.Requests.Last(r => r.PathAndQuery == "/a.xml").IfNoneMatch);
         Assert.Equal(["Edge Weekly", "Edge Weekly", "Edge Weekly"],
             entries.EnumerateArray().Where(e => e.GetProperty("url").GetString()!.StartsWith("https://example.org/a/", StringComparison.Ordinal)).Select(e => e.GetProperty("account").GetString()));
-        // The source not edited keeps its validators (mutation audit 13: dropping every source's validators at each reload survived).
-        // The source not edited keeps its validators (mutation audit 13: rewriting every source's fingerprint at each reload, unchanged or not, failed no test).
+        // The source not edited keeps its validators: its next poll still asks If-None-Match (mutation audit 13).
+        Assert.Equal(0, unedited.ExitCode);
         Assert.NotEqual("", Server.Requests.Last(r => r.PathAndQuery == "/c.xml").IfNoneMatch);
     }
 

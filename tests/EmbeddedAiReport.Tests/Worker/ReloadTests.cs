@@ -132,24 +132,31 @@ public sealed class ReloadTests : LoopbackTest
     [Fact]
     public async Task Reload_SourceEdited_ItsNextPollReadsTheFeedWholeAndAppliesTheEditToTheStoredEntries()
     {
-        var config = Folder.ConfigWithSources(Sources(("a", "a", "1h")));
+        var config = Folder.ConfigWithSources(Sources(("a", "a", "1h"), ("c", "c", "1h")));
         Daemon.Prepare(config);
         var database = Folder.File("report.db");
         await using var daemon = Daemon.Start(config, database, _clock);
         await daemon.WaitForAsync(2001, "Polled a:");
+        await daemon.WaitForAsync(2001, "Polled c:");
         await daemon.WaitForAsync(4112);
         using var http = new HttpClient { BaseAddress = daemon.BaseUri };
 
         await File.WriteAllTextAsync(Path.Combine(config, "sources.json"),
-            Sources(("a", "a", "1h")).Replace("\"allowPrivateNetwork\": true}", "\"allowPrivateNetwork\": true, \"account\": \"Edge Weekly\"}"));
+            Sources(("a", "a", "1h"), ("c", "c", "1h")).Replace($"{Server.Url("a.xml")}\", \"schedule\": \"1h\", \"allowPrivateNetwork\": true}}",
+                $"{Server.Url("a.xml")}\", \"schedule\": \"1h\", \"allowPrivateNetwork\": true, \"account\": \"Edge Weekly\"}}"));
         await daemon.WaitForAsync(4102, "removed", _clock, skip: 1);
         var poll = await CliRunner.RunAsync("poll", "--source", "a", "--config", config, "--db", database);
+        var unedited = await CliRunner.RunAsync("poll", "--source", "c", "--config", config, "--db", database);
         var entries = JsonDocument.Parse(await http.GetStringAsync("entries?week=2020-W48")).RootElement.GetProperty("entries");
 
         Assert.Equal(0, poll.ExitCode);
         Assert.Contains("a: 0 new, 3 updated", poll.Out);
         Assert.Equal("", Server.Requests.Last(r => r.PathAndQuery == "/a.xml").IfNoneMatch);
-        Assert.Equal(["Edge Weekly", "Edge Weekly", "Edge Weekly"], entries.EnumerateArray().Select(e => e.GetProperty("account").GetString()));
+        Assert.Equal(["Edge Weekly", "Edge Weekly", "Edge Weekly"],
+            entries.EnumerateArray().Where(e => e.GetProperty("url").GetString()!.StartsWith("https://example.org/a/", StringComparison.Ordinal)).Select(e => e.GetProperty("account").GetString()));
+        // The source not edited keeps its validators: its next poll still asks If-None-Match (mutation audit 13).
+        Assert.Equal(0, unedited.ExitCode);
+        Assert.NotEqual("", Server.Requests.Last(r => r.PathAndQuery == "/c.xml").IfNoneMatch);
     }
 
     [Fact]

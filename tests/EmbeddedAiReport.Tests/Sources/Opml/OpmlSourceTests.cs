@@ -24,6 +24,12 @@ public sealed class OpmlSourceTests
         """{ "id": "x", "kind": "wechat-mirror", "mirror": "https://wechat2rss.xlab.app", "flavor": "wechat2rss", "accounts": [{ "feed": "51e92aad2728acdd1fda7314be32b16639353001", "name": "t" }] }""")]
     [InlineData("https://rsshub.app/wechat/wechat2rss/abc123?key=k", """{ "id": "x", "kind": "feed", "url": "https://rsshub.app/wechat/wechat2rss/abc123?key=k" }""")]
     [InlineData("https://example.com/feeds/posts.rss", """{ "id": "x", "kind": "feed", "url": "https://example.com/feeds/posts.rss" }""")]
+    // A query the kind's fields cannot carry, or a path only like a kind's: the address as it is (mutation audit 13: each
+    // of those checks dropped survived).
+    [InlineData("https://rss.arxiv.org/rss/cs.LG?format=atom", """{ "id": "x", "kind": "feed", "url": "https://rss.arxiv.org/rss/cs.LG?format=atom" }""")]
+    [InlineData("https://github.com/Tencent/ncnn/releases.atom?token=t", """{ "id": "x", "kind": "feed", "url": "https://github.com/Tencent/ncnn/releases.atom?token=t" }""")]
+    [InlineData("https://example.com/blog/wechat", """{ "id": "x", "kind": "feed", "url": "https://example.com/blog/wechat" }""")]
+    [InlineData("https://example.com/posts/51e92aad2728acdd1fda7314be32b16639353001.xml", """{ "id": "x", "kind": "feed", "url": "https://example.com/posts/51e92aad2728acdd1fda7314be32b16639353001.xml" }""")]
     public void For_Address_IsTheKindReadmeSays(string url, string json) => Assert.Equal(json, Json(url));
 
     [Fact]
@@ -44,6 +50,7 @@ public sealed class OpmlSourceTests
     [InlineData("", null)]
     [InlineData("!!!", null)]
     [InlineData("a very long title that goes on and on and on past the forty-eight character cap", "a-very-long-title-that-goes-on-and-on-and-on-pas")]
+    [InlineData("Notes on Embedded Machine Learning from the ARM Team", "notes-on-embedded-machine-learning-from-the-arm")]   // cut after 48: "…-arm-", hand count
     public void Slug_Title_FollowsReadmeIdRules(string title, string? id) => Assert.Equal(id, OpmlSource.Slug(title));
 
     [Theory]

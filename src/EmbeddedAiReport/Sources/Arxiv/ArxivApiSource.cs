@@ -57,7 +57,6 @@ public sealed class ArxivApiSource : ISourceKind
 
         var since = now.AddDays(-source.GetInt(DaysField, DefaultDays));
         var entries = new List<CandidateEntry>(page.Papers.Count);
-        var skipped = page.Skipped.ToList();
         var older = 0;
         foreach (var paper in page.Papers)
         {
@@ -65,7 +64,7 @@ public sealed class ArxivApiSource : ISourceKind
             else entries.Add(paper.ToCandidate(source, now));
         }
         var leftOut = older > 0 ? $"{older} paper(s) submitted before {since:yyyy-MM-dd} (outside 'days')" : null;
-        return new ParseOutcome.Parsed(entries, skipped, older > 0 ? null : Next(document.FinalUri, page, source), Stopped: EmptyPage(document.FinalUri, page),
+        return new ParseOutcome.Parsed(entries, page.Skipped, older > 0 ? null : Next(document.FinalUri, page, source), Stopped: EmptyPage(document.FinalUri, page),
             LeftOut: leftOut);
     }
 

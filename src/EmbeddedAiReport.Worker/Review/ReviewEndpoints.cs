@@ -69,7 +69,7 @@ internal static class ReviewEndpoints
             return Results.Redirect($"/review?msg={Uri.EscapeDataString(notices.Sent(line))}");
         }).WithMetadata(PageQuery);
         app.MapMethods("/review/assets/{name}", ReportEndpoints.GetOrHead, (string name) => Asset(name));
-        app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, IAntiforgery antiforgery, string? next) => LoginPage(http, antiforgery, next, null))
+        app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, string? next) => LoginPage(http, next, null))
             .WithMetadata(new QueryParameters("next"));
         app.MapPost("/review/login", LoginAsync);
         // Any id segment: one that is no entry id (abc, a number past Int64) is answered as a missing entry is (ReviewActions).
@@ -85,12 +85,12 @@ internal static class ReviewEndpoints
         var services = http.RequestServices;
         var access = services.GetRequiredService<ReviewAccess>();
         if (access.RetryAfter(http) is { } wait)
-            return LoginPage(http, services.GetRequiredService<IAntiforgery>(), $"/review/{window.Token}", ReviewAccess.TooManyFailures(http, wait), StatusCodes.Status429TooManyRequests);
+            return LoginPage(http, $"/review/{window.Token}", ReviewAccess.TooManyFailures(http, wait), StatusCodes.Status429TooManyRequests);
         if (!access.CanRead(http)) return Results.Redirect($"/review/login?next={Uri.EscapeDataString($"/review/{window.Token}")}");
         var config = services.GetRequiredService<LoadedConfig>();
         var review = await services.GetRequiredService<DraftReview>().BuildAsync(window.Window, cancellationToken);
         var markdown = config.Renderer!.Render(review.Draft);
-        var token = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
+        var token = FormToken(http);
         // Only a line the daemon sent (ReviewNotices): a crafted link's text is not shown under the banner.
         var notice = refused?.Message ?? services.GetRequiredService<ReviewNotices>().Shown(http.Request.Query["msg"].FirstOrDefault());
         // The entry a form post acted on, where the editor lands (#e42): its line is shown there, not only at the top.
@@ -125,8 +125,7 @@ internal static class ReviewEndpoints
         // A Publish without the script, not confirmed yet: what it would publish, and the button that does.
         if (outcome.Asked is { } asked)
         {
-            var token = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
-            return Html(http, services.GetRequiredService<ReviewPage>().RenderConfirmation(named, outcome.Message, asked, token));
+            return Html(http, services.GetRequiredService<ReviewPage>().RenderConfirmation(named, outcome.Message, asked, FormToken(http)));
         }
         return Reply(http, window, id, outcome);
     }
@@ -145,17 +144,17 @@ internal static class ReviewEndpoints
 
     private static async Task<IResult> LoginAsync(HttpContext http, IAntiforgery antiforgery, ReviewAccess access)
     {
-        if (await ReviewForm.ReadAsync(http) is { } unreadable) return LoginPage(http, antiforgery, null, unreadable.Message, unreadable.Status);
-        if (!await antiforgery.IsRequestValidAsync(http)) return LoginPage(http, antiforgery, null, "The form was out of date; try again.", StatusCodes.Status400BadRequest);
+        if (await ReviewForm.ReadAsync(http) is { } unreadable) return LoginPage(http, null, unreadable.Message, unreadable.Status);
+        if (!await antiforgery.IsRequestValidAsync(http)) return LoginPage(http, null, "The form was out of date; try again.", StatusCodes.Status400BadRequest);
         var form = http.Request.HasFormContentType ? http.Request.Form : FormCollection.Empty;
         var next = SafeNext(form["next"]);
         // A client past the limit is refused before its token is compared, the right one included (LoginThrottle).
         if (access.RetryAfter(http) is { } wait)
-            return LoginPage(http, antiforgery, next, "The token was not checked: " + ReviewAccess.TooManyFailures(http, wait) + ".", StatusCodes.Status429TooManyRequests);
+            return LoginPage(http, next, "The token was not checked: " + ReviewAccess.TooManyFailures(http, wait) + ".", StatusCodes.Status429TooManyRequests);
         if (!access.IsToken(form["token"]))
         {
             var locked = access.CountFailure(http);
-            return LoginPage(http, antiforgery, next, locked is null ? "Wrong token." : $"Wrong token; {ReviewAccess.TooManyFailures(http, locked.Value)}.",
+            return LoginPage(http, next, locked is null ? "Wrong token." : $"Wrong token; {ReviewAccess.TooManyFailures(http, locked.Value)}.",
                 StatusCodes.Status401Unauthorized);
         }
         access.LoginSucceeded(http);
@@ -166,12 +165,15 @@ internal static class ReviewEndpoints
         return Results.Redirect(next);
     }
 
-    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? next, string? problem, int status = StatusCodes.Status200OK)
+    // The anti-forgery token a page's forms carry (its cookie half set on the response).
+    private static string FormToken(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
+
+    private static IResult LoginPage(HttpContext http, string? next, string? problem, int status = StatusCodes.Status200OK)
     {
-        var token = antiforgery.GetAndStoreTokens(http).RequestToken ?? "";
-        var html = new ReviewHtml()
-            .Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Raw("<title>Log in · review</title><link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head><body class=\"login\">")
+        var token = FormToken(http);
+        var html = new ReviewHtml().Head("Log in · review")
+            .Raw("<body class=\"login\">")
             .Raw("<h1><span lang=\"zh-CN\">嵌入式AI简报</span> · review</h1><form method=\"post\" action=\"/review/login\"><p class=\"notice\">").Text(problem).Raw("</p>")
             .Raw("<input type=\"hidden\"").Attr("name", ReviewPage.TokenField).Attr("value", token).Raw(">")
             .Raw("<input type=\"hidden\" name=\"next\"").Attr("value", SafeNext(next)).Raw(">")

@@ -21,6 +21,14 @@ internal sealed class ReviewHtml
         return this;
     }
 
+    /// <summary>
+    /// Starts a page of the review site: the doctype, <c>&lt;html lang="en"&gt;</c> (the page's own words are English), the
+    /// head with <paramref name="title"/> and the stylesheet; the caller writes the body.
+    /// </summary>
+    public ReviewHtml Head(string title) =>
+        Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Raw("<title>").Text(title).Raw("</title><link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head>\n");
+
     /// <summary>Appends a value, HTML-encoded (safe in element content and in quoted attributes).</summary>
     public ReviewHtml Text(string? value)
     {

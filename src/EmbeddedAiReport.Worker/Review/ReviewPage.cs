@@ -18,10 +18,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         // daemon reads (1990-W01 .. 9998-W53): 1990-W01 has no previous page, 9998-W53 no next one.
         var (prev, next) = view.Window.Week is { } week ? Neighbours(week) : (Containing(window.First), Containing(window.Last));
         // The page's own words are English; Chinese values are marked where they appear (ReviewHtml.Lang).
-        html.Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-            .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Raw("<title>").Text($"Review {label} · 嵌入式AI简报").Raw("</title>")
-            .Raw("<link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head>\n")
+        html.Head($"Review {label} · 嵌入式AI简报")
             .Raw("<body").Attr("data-week", token).Raw(">\n<header id=\"top\"><h1><span lang=\"zh-CN\">嵌入式AI简报</span> · review <span class=\"week\">")
             .Text(label).Raw("</span></h1>").Raw("<nav aria-label=\"Weeks\">");
         if (prev is not null) html.Raw("<a rel=\"prev\"").Attr("href", $"/review/{prev}").Raw(">← ").Text(prev).Raw("</a> ");
@@ -225,9 +222,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
     public string RenderConfirmation(Http.PathWindow window, string question, ReviewActions.Confirmation confirmation, string formToken)
     {
         var page = $"/review/{window.Token}";
-        var html = new ReviewHtml()
-            .Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Raw("<title>").Text($"Publish {window.Label}? · 嵌入式AI简报").Raw("</title><link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head>\n")
+        var html = new ReviewHtml().Head($"Publish {window.Label}? · 嵌入式AI简报")
             .Raw("<body class=\"confirm\"><h1><span lang=\"zh-CN\">嵌入式AI简报</span> · publish?</h1>\n<p>").Text(question).Raw("</p>\n")
             .Raw("<p>Its items never appear in a later draft, and the page cannot take a publish back.</p>\n")
             .Raw("<form method=\"post\" class=\"publish\"").Attr("action", $"{page}/publish").Raw(">")

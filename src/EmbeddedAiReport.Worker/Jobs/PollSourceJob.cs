@@ -34,8 +34,12 @@ internal sealed partial class PollSourceJob(
         try
         {
             var lastSuccess = (await store.GetHealthAsync(source.Id, cancellationToken))?.LastSuccess;
-            if (lastSuccess > due) return;
-            if (!regular && !Schedules.IsOverdue(source.Schedule, lastSuccess, timeProvider.GetUtcNow(), config.Draft.Zone())) return;
+            if (lastSuccess > due || (!regular && !Schedules.IsOverdue(source.Schedule, lastSuccess, timeProvider.GetUtcNow(), config.Draft.Zone())))
+            {
+                // A firing that waited behind the source's previous poll (or a daemon's catch-up) comes after a success that did its work.
+                Skipped(source.Id, due, lastSuccess!.Value);
+                return;
+            }
             await poller.PollIfDueAsync(source, cancellationToken, due);   // logs its own outcome
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -54,6 +58,9 @@ internal sealed partial class PollSourceJob(
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Poll of {SourceId} stopped by shutdown; nothing of it was stored")]
     private partial void Stopped(string sourceId);
+
+    [LoggerMessage(EventId = 4209, Level = LogLevel.Debug, Message = "Firing of {SourceId} due {Due:o} skipped: the poll that succeeded at {LastSuccess:o} did its work")]
+    private partial void Skipped(string sourceId, DateTimeOffset? due, DateTimeOffset lastSuccess);
 
     // Which daemon took which firing: with several daemons on one database, each firing is taken by exactly one of them.
     [LoggerMessage(EventId = 4202, Level = LogLevel.Debug, Message = "Firing of {SourceId} ({Trigger}) due {Due:o} taken by {Instance} (recovering: {Recovering})")]

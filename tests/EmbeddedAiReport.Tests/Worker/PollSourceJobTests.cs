@@ -4,6 +4,7 @@ using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace EmbeddedAiReport.Tests.Worker;
@@ -50,6 +51,31 @@ public sealed class PollSourceJobTests : IAsyncDisposable
         Assert.Equal(2, _server.Requests.Count);
         var health = await _app.Services.GetRequiredService<SourceStore>().GetHealthAsync("s", CancellationToken.None);
         Assert.Equal(2, health?.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task Execute_FiringDueBeforeTheLastSuccess_IsSkippedWithoutARequest_AndSaysSoAtDebug()
+    {
+        // A firing that waited behind the source's previous poll (a poll outlasting its interval) runs after that poll's
+        // success: its work is done, so it asks nothing, and says so (event 4209, Debug) so that a firing is never silent.
+        _server = await LoopbackServer.StartAsync();
+        _server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(FaultFeeds.Item("NPU quantization", "https://example.org/1"))));
+        var config = _directory.ConfigWithSources(
+            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}""");
+        var db = _directory.File("r.db");
+        await using (var database = new ReportDatabase(db)) await database.MigrateAsync(CancellationToken.None);
+        var logs = new CapturingLoggerProvider();
+        _app = WorkerHost.BuildCommand(WorkerHost.LoadConfig(config, db),
+            services => services.AddLogging(l => l.AddProvider(logs).AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug)));
+        var now = DateTimeOffset.UtcNow;
+
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", now), CancellationToken.None);
+        var success = (await _app.Services.GetRequiredService<SourceStore>().GetHealthAsync("s", CancellationToken.None))?.LastSuccess;
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", now - TimeSpan.FromSeconds(5)), CancellationToken.None);
+
+        Assert.Single(_server.Requests);
+        var skipped = Assert.Single(logs.Lines, l => l.EventId == 4209);
+        Assert.Equal($"Firing of s due {now - TimeSpan.FromSeconds(5):o} skipped: the poll that succeeded at {success:o} did its work", skipped.Message);
     }
 
     /// <summary>A Quartz context (or its trigger, its scheduler) answering only the members the job reads.</summary>

@@ -41,7 +41,7 @@ internal sealed record EntryReply(long Id, string Title, string? Account, string
 internal sealed record SourceReply(string Id, string Kind, bool Enabled, string Schedule, string State, string? Note,
     DateTimeOffset? PausedUntil, DateTimeOffset? NextPoll, SourceHealthReply? Health, IEnumerable<RequestReply> Requests);
 
-internal sealed record SourceHealthReply(DateTimeOffset? LastPoll, DateTimeOffset? LastSuccess, string? LastError, string? LastWarning,
+internal sealed record SourceHealthReply(DateTimeOffset? LastPoll, DateTimeOffset? LastSuccess, string? LastError, string? LastWarning, string? LastLeftOut,
     int ConsecutiveFailures, DateTimeOffset? PausedUntil, DateTimeOffset? LastNewEntry, DateTimeOffset? FirstPoll, long Entries);
 
 internal sealed record RequestReply(string Label, string? Error, int ConsecutiveFailures, DateTimeOffset? PausedUntil);

@@ -134,7 +134,7 @@ internal static partial class ReportEndpoints
                 result.Add(new SourceReply(status.Source.Id, status.Source.Kind, status.Source.Enabled, status.Source.Schedule,
                     status.State, UrlRedaction.Redact(status.Note), Local(status.PausedUntil), Local(status.NextPoll),
                     h is null ? null : new SourceHealthReply(Local(h.LastPoll), Local(h.LastSuccess), UrlRedaction.Redact(h.LastError),
-                        UrlRedaction.Redact(h.LastWarning), h.ConsecutiveFailures, Local(h.PausedUntil), Local(h.LastNewEntry), Local(h.FirstPoll), h.Entries),
+                        UrlRedaction.Redact(h.LastWarning), h.LastLeftOut, h.ConsecutiveFailures, Local(h.PausedUntil), Local(h.LastNewEntry), Local(h.FirstPoll), h.Entries),
                     requests.Values.OrderBy(r => r.Label, StringComparer.Ordinal)
                         .Select(r => new RequestReply(r.Label, UrlRedaction.Redact(r.Error), r.ConsecutiveFailures, Local(r.PausedUntil)))));
             }

@@ -90,11 +90,11 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         var heading = member ? "h4" : "h3";
         html.Raw($"<{heading} class=\"head\">");
         if (row.Rank is { } rank) html.Raw("<span class=\"rank\">#").Text(rank.ToString(CultureInfo.InvariantCulture)).Raw("</span> ");
-        if (IsWebLink(entry.Url))
-            html.Raw("<a class=\"title\"").Attr("id", TitleId(entry.Id)).Lang(entry.Title).Attr("href", entry.Url).Raw(" target=\"_blank\" rel=\"noopener noreferrer\">")
-                .Text(entry.Title).Raw("</a>");
-        else
-            html.Raw("<span class=\"title\"").Attr("id", TitleId(entry.Id)).Lang(entry.Title).Raw(">").Text(entry.Title).Raw("</span>");
+        // The original opens in a new tab, the list staying where the editor is (as miniflux does), and the link says so (WCAG
+        // G201): a mark to the eye, words to a screen reader. The title alone is .title, which names the entry's buttons.
+        if (IsWebLink(entry.Url)) html.Raw("<a").Attr("href", entry.Url).Raw(" target=\"_blank\" rel=\"noopener noreferrer\">");
+        html.Raw("<span class=\"title\"").Attr("id", TitleId(entry.Id)).Lang(entry.Title).Raw(">").Text(entry.Title).Raw("</span>");
+        if (IsWebLink(entry.Url)) html.Raw("<span aria-hidden=\"true\"> ↗</span><span class=\"visually-hidden\"> (opens in a new tab)</span></a>");
         if (row.Entry.IsEdited) html.Raw(" <span class=\"badge edited\" title=\"edited by the editor\">edited</span>");
         if (entry.IsLateArrival)
             html.Raw(" <span class=\"badge late\" title=\"dated inside an issue that was already published when it was first seen: moved into the next window\">late arrival</span>");

@@ -11,8 +11,14 @@ namespace EmbeddedAiReport.Drafting;
 /// </remarks>
 public sealed class DraftExporter(EntryStore entries, DraftSelector selector, DraftSummaries? summaries = null, IssueStore? issues = null)
 {
+    private int _built;
+
+    /// <summary>How many drafts this exporter built (for tests).</summary>
+    internal int Built => Volatile.Read(ref _built);
+
     public async Task<Draft> BuildAsync(DraftWindow window, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _built);
         var candidates = await entries.ListWindowAsync(window.FromUtc, window.ToUtc, cancellationToken);
         var draft = Arrange(selector.Select(candidates, window), candidates);
         if (issues is not null)

@@ -57,9 +57,14 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
         if (refused is not null) return refused;
         // A publish given `shown` compares it with the requested window's draft, not the cut one's: without a draft shown (a
         // client other than the page), the confirmation carries that draft's, taken before the issue is built, so that a
-        // change in between is refused rather than published unseen.
-        shown ??= (await exporter.BuildAsync(requested, cancellationToken)).Fingerprint();
-        var checkedDraft = await CheckAsync(requested, window, shown, cancellationToken);
+        // change in between is refused rather than published unseen. That draft is the one the check compares: built once.
+        Draft? built = null;
+        if (shown is null)
+        {
+            built = await exporter.BuildAsync(requested, cancellationToken);
+            shown = built.Fingerprint();
+        }
+        var checkedDraft = await CheckAsync(requested, window, shown, cancellationToken, built);
         return checkedDraft.Issue is { } draft ? checkedDraft with { Issue = draft with { Date = issueDate }, Shown = shown } : checkedDraft;
     }
 
@@ -78,10 +83,12 @@ public sealed class IssuePublisher(DraftExporter exporter, IssueHistory history,
     }
 
     // The draft of the cut window (Issue), or why it is not published: it is not the one shown, or it has no items.
-    private async Task<Outcome> CheckAsync(DraftWindow requested, DraftWindow window, string? shown, CancellationToken cancellationToken)
+    // requestedDraft: the draft of requested when the caller has just built it, shown being its fingerprint.
+    private async Task<Outcome> CheckAsync(DraftWindow requested, DraftWindow window, string? shown, CancellationToken cancellationToken,
+        Draft? requestedDraft = null)
     {
         // The draft is read on other connections, which see what was committed before the lock (if any) was taken.
-        var draft = await exporter.BuildAsync(shown is null ? window : requested, cancellationToken);
+        var draft = requestedDraft ?? await exporter.BuildAsync(shown is null ? window : requested, cancellationToken);
         if (shown is not null)
         {
             if (draft.Fingerprint() != shown)

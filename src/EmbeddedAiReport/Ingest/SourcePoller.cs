@@ -71,8 +71,9 @@ public sealed class SourcePoller(
             var failuresInARow = ((await store.GetHealthAsync(source.Id, cancellationToken))?.ConsecutiveFailures ?? 0) + 1;
             pausedUntil = FailureBackoff.Until(due ?? started, answered, failuresInARow, read.RetryAfter, fetching.Value);
         }
+        var leftOut = read.LeftOut.Count == 0 ? null : string.Join("; ", read.LeftOut);
         var record = new FetchRecord(source.Id, source.Kind, started, clock.Elapsed, read.LastStatus, read.Bytes, writes.Count, error, read.Validators,
-            pausedUntil, warning, requestHealth);
+            pausedUntil, warning, requestHealth, leftOut);
         onRead?.Invoke();
         var counts = await writer.CommitAsync(record, writes, prepared, cancellationToken);
         storing.Stored();
@@ -81,7 +82,7 @@ public sealed class SourcePoller(
         {
             Warning = warning,
             PagesLeft = pagesLeft,
-            LeftOut = read.LeftOut.Count == 0 ? null : string.Join("; ", read.LeftOut),
+            LeftOut = leftOut,
         };
         await ReportAsync(kind, source, result, cancellationToken);
         return result;

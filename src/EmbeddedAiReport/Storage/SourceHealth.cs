@@ -19,6 +19,12 @@ public sealed record SourceHealth(
     public string? LastWarning { get; init; }
 
     /// <summary>
+    /// What the last poll's source settings left out (<c>10 paper(s) submitted before 2025-05-02 (outside 'days')</c>), or
+    /// null: nothing wrong with the source, but why it stored fewer papers than its query found.
+    /// </summary>
+    public string? LastLeftOut { get; init; }
+
+    /// <summary>
     /// True when polls succeed but nothing new arrived for longer than <paramref name="staleAfter"/> (counted from
     /// the newest item the source delivered — <see cref="LastNewEntry"/> — or from the first poll when there never was
     /// one): a mirror that lost its login still answers 200 with the same old items. A failing source is failing, not stale.

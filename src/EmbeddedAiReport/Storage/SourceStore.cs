@@ -116,12 +116,13 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         }
 
         await using (var health = pipeline.Command("""
-                INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry, paused_until, first_poll, last_warning)
+                INSERT INTO sources (id, kind, last_poll, last_success, last_error, consecutive_failures, last_new_entry, paused_until, first_poll, last_warning,
+                                     last_left_out)
                 VALUES (@id, @kind, @now, CASE WHEN CAST(@error AS TEXT) IS NULL THEN @now END, @error, CASE WHEN CAST(@error AS TEXT) IS NULL THEN 0 ELSE 1 END,
-                        coalesce(@newest, CASE WHEN @new > 0 THEN @now END), @paused, @started, @warning)
+                        coalesce(@newest, CASE WHEN @new > 0 THEN @now END), @paused, @started, @warning, @leftOut)
                 ON CONFLICT (id) DO UPDATE SET
                     kind = excluded.kind, last_poll = excluded.last_poll, first_poll = coalesce(sources.first_poll, excluded.first_poll),
-                    last_warning = excluded.last_warning,
+                    last_warning = excluded.last_warning, last_left_out = excluded.last_left_out,
                     last_success = coalesce(excluded.last_success, sources.last_success),
                     last_error = excluded.last_error,
                     consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0 ELSE sources.consecutive_failures + 1 END,
@@ -137,6 +138,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             health.AddParameter("@new", counts.New);
             health.AddParameter("@started", SqliteTime.Write(record.Started));
             health.AddParameter("@warning", (object?)record.Warning ?? DBNull.Value);
+            health.AddParameter("@leftOut", (object?)record.LeftOut ?? DBNull.Value);
             // Freshness is the newest item the source delivered (dated items; undated ones count when new), not only what it
             // inserted itself: a second mirror of accounts another source already polls is working, not stale.
             var newest = entries.Select(e => e.Candidate.Published).Max();
@@ -295,7 +297,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT s.id, s.kind, s.last_poll, s.last_success, s.last_error, s.consecutive_failures, s.paused_until, s.last_new_entry,
-                   (SELECT count(*) FROM entries e WHERE e.source_id = s.id), s.first_poll, s.last_warning
+                   (SELECT count(*) FROM entries e WHERE e.source_id = s.id), s.first_poll, s.last_warning, s.last_left_out
             FROM sources s WHERE (CAST(@id AS TEXT) IS NULL OR s.id = @id) AND s.last_poll IS NOT NULL ORDER BY s.id
             """;
         command.AddParameter("@id", (object?)sourceId ?? DBNull.Value);
@@ -309,6 +311,7 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
             {
                 FirstPoll = SqliteTime.ReadOrNull(reader.GetValue(9)),
                 LastWarning = reader.IsDBNull(10) ? null : reader.GetString(10),
+                LastLeftOut = reader.IsDBNull(11) ? null : reader.GetString(11),
             });
         }
         return result;

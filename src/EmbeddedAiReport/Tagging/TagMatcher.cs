@@ -8,7 +8,8 @@ namespace EmbeddedAiReport.Tagging;
 /// <remarks>
 /// Latin terms must stand as whole words (the characters around them are not ASCII letters or digits, so "NPU芯片"
 /// still matches NPU) and also match their plural, -ing and -ed forms; CJK terms match as substrings, which needs
-/// no word segmenter. Matching is case-insensitive. Thread-safe: the automaton is immutable after construction.
+/// no word segmenter. Matching is case-insensitive, but for the letters of an <see cref="TagDefinition.EnglishExact"/> term,
+/// which must stand in the text as written. Thread-safe: the automaton is immutable after construction.
 /// </remarks>
 public sealed class TagMatcher
 {
@@ -48,6 +49,8 @@ public sealed class TagMatcher
         {
             var tag = _tags[t];
             foreach (var term in tag.English.SelectMany(WordForms).Distinct()) Add(term, new Term(t, term.Length, WholeWord: true, Negative: false));
+            foreach (var exact in tag.EnglishExact)
+                foreach (var term in WordForms(exact).Distinct()) Add(term, new Term(t, term.Length, WholeWord: true, Negative: false, Cased: exact));
             foreach (var term in tag.Chinese) Add(term, new Term(t, term.Length, WholeWord: !HasCjk(term), Negative: false));
             foreach (var term in tag.Negative) Add(term, new Term(t, term.Length, WholeWord: !HasCjk(term), Negative: true));
         }
@@ -203,8 +206,7 @@ public sealed class TagMatcher
             state = Next(state, InvariantCase.Lower(text[i]));
             foreach (var term in _outputs[state])
             {
-                var start = i - term.Length + 1;
-                if (term.WholeWord && !(Boundary(text, start - 1) && Boundary(text, i + 1))) continue;
+                if (!Stands(text, term, i)) continue;
                 if (term.Negative) vetoed[term.Tag] = 1;
                 else counts[term.Tag]++;
             }
@@ -231,8 +233,7 @@ public sealed class TagMatcher
             state = Next(state, InvariantCase.Lower(text[i]));
             foreach (var term in _outputs[state])
             {
-                var start = i - term.Length + 1;
-                if (term.WholeWord && !(Boundary(text, start - 1) && Boundary(text, i + 1))) continue;
+                if (!Stands(text, term, i)) continue;
                 hits[term.Tag] |= term.Negative ? Vetoed : Positive;
             }
         }
@@ -262,6 +263,15 @@ public sealed class TagMatcher
 
     private int Slot(long key) => (int)((ulong)(key * -7046029254386353131L) >> 40) & (_keys.Length - 1);
 
+    // Whether the term that ends at text[end] stands there: as a whole word when it must be one, its letters in the case
+    // written for an enExact term (the automaton saw the text lower-cased).
+    private static bool Stands(string text, Term term, int end)
+    {
+        var start = end - term.Length + 1;
+        if (term.WholeWord && !(Boundary(text, start - 1) && Boundary(text, end + 1))) return false;
+        return term.Cased is not { } cased || text.AsSpan(start, cased.Length).SequenceEqual(cased);
+    }
+
     private static bool Boundary(string text, int index) => index < 0 || index >= text.Length || !char.IsAsciiLetterOrDigit(text[index]);
 
     private static long Key(int state, char c) => ((long)state << 16) | c;
@@ -289,5 +299,6 @@ public sealed class TagMatcher
         if (lower == 'y') yield return term[..^1] + "ies";
     }
 
-    private readonly record struct Term(int Tag, int Length, bool WholeWord, bool Negative);
+    /// <param name="Cased">For a form of an enExact term: the term as written, which the text must hold in that case.</param>
+    private readonly record struct Term(int Tag, int Length, bool WholeWord, bool Negative, string? Cased = null);
 }

@@ -5,12 +5,12 @@ namespace EmbeddedAiReport.Tagging;
 
 /// <summary>The tags and scoring settings of config/tags.json, validated and compiled into a <see cref="TagMatcher"/>.</summary>
 /// <remarks>
-/// File shape: <c>{"scoring": {…}, "tags": [{"tag", "weight", "en", "zh", "negative", "patterns"}, …]}</c>, JSON with
+/// File shape: <c>{"scoring": {…}, "tags": [{"tag", "weight", "en", "enExact", "zh", "negative", "patterns"}, …]}</c>, JSON with
 /// <c>//</c> comments. Parsing collects every problem, each naming the file, the tag and the field.
 /// </remarks>
 public sealed class Taxonomy
 {
-    private static readonly HashSet<string> TagFields = new(StringComparer.Ordinal) { "tag", "weight", "en", "zh", "negative", "patterns", "comment" };
+    private static readonly HashSet<string> TagFields = new(StringComparer.Ordinal) { "tag", "weight", "en", "enExact", "zh", "negative", "patterns", "comment" };
     private static readonly HashSet<string> ScoringFields = new(StringComparer.Ordinal) { "linkWeight", "recencyWeight", "recencyDays", "maxTagScore", "comment" };
 
     public Taxonomy(IReadOnlyList<TagDefinition> tags, ScoringOptions scoring)
@@ -93,11 +93,15 @@ public sealed class Taxonomy
                 problems.Add($"{where}: weight: expected a number");
         }
         var english = Strings(element, "en", where, problems);
+        var exact = Strings(element, "enExact", where, problems);
+        // Listed under en too, the term would match in any case there: the case written here would change nothing.
+        foreach (var term in exact.Where(e => english.Contains(e, StringComparer.OrdinalIgnoreCase)))
+            problems.Add($"{where}: enExact: '{term}' is also in en, which matches it in any case");
         var chinese = Strings(element, "zh", where, problems);
         var negative = Strings(element, "negative", where, problems);
         var patterns = Strings(element, "patterns", where, problems);
-        if (english.Count + chinese.Count + patterns.Count == 0)
-            problems.Add($"{where}: en/zh/patterns: a tag needs at least one term or pattern");
+        if (english.Count + exact.Count + chinese.Count + patterns.Count == 0)
+            problems.Add($"{where}: en/enExact/zh/patterns: a tag needs at least one term or pattern");
         for (var i = 0; i < patterns.Count; i++)
         {
             try
@@ -109,7 +113,7 @@ public sealed class Taxonomy
                 problems.Add($"{where}: patterns[{i}]: not a valid regular expression '{patterns[i]}': {ex.Message}");
             }
         }
-        return problems.Count == count ? new TagDefinition(name, weight, english, chinese, negative, patterns) : null;
+        return problems.Count == count ? new TagDefinition(name, weight, english, exact, chinese, negative, patterns) : null;
     }
 
     private static IReadOnlyList<string> Strings(JsonElement element, string field, string where, List<string> problems)

@@ -81,4 +81,25 @@ public sealed class IssuePublisherTests : IDisposable
         Assert.True(fresh.Problem is null, fresh.Problem);
         Assert.Equal((1, 1), (fresh.Result!.Items, fresh.Result.EntriesPublished));
     }
+
+    [Fact]
+    public async Task Preview_NoDraftShown_BuildsTheWeeksDraftOnce_AndCarriesItsFingerprint()
+    {
+        // The review page's Publish posted without the script and without the draft the page showed (another client): the
+        // confirmation's preview built the week's draft for the fingerprint it carries, then again to compare with it.
+        await PollAsync(Post("monday", "Monday post", MondayPost));
+        var exporter = _services.Get<DraftExporter>();
+        var week = (await exporter.BuildAsync(Week49, CancellationToken.None)).Fingerprint();
+        var before = exporter.Built;
+
+        var preview = await _services.Get<IssuePublisher>().PreviewAsync(Week49, null, CancellationToken.None);
+
+        // Tuesday: the issue cuts the week at its date, whose draft is built as well; the week's once.
+        Assert.Equal(2, exporter.Built - before);
+        Assert.Null(preview.Problem);
+        Assert.Equal(week, preview.Shown);
+        Assert.Equal(new DateOnly(2026, 12, 1), preview.Issue!.Date);
+        Assert.Equal(["Monday post"], preview.Issue.Sections.SelectMany(s => s.Items).Select(i => i.Title));
+        Assert.Equal(DraftWindow.Of(new DateOnly(2026, 11, 30), new DateOnly(2026, 12, 1), Shanghai), preview.Window);
+    }
 }

@@ -5,7 +5,7 @@ namespace EmbeddedAiReport.Tests.Ranking;
 
 public sealed class RankingFeaturesTests
 {
-    private static readonly TagDefinition Quantization = new("quantization", 2, ["quantization", "int8"], ["量化"], [], []);
+    private static readonly TagDefinition Quantization = new("quantization", 2, ["quantization", "int8"], [], ["量化"], [], []);
     private static readonly TagMatcher Matcher = new([Quantization]);
 
     private static CandidateEntry Post(string title, string summary, string key = "wx:abc", string url = "https://mp.weixin.qq.com/s/abc") =>

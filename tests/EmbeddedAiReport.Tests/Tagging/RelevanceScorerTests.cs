@@ -6,8 +6,8 @@ public sealed class RelevanceScorerTests
 {
     private static readonly DateTimeOffset Now = new(2020, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly TagDefinition Npu = new("npu", 2, ["NPU"], [], [], []);
-    private static readonly TagDefinition Quant = new("quantization", 2.5, ["int8"], [], [], []);
+    private static readonly TagDefinition Npu = new("npu", 2, ["NPU"], [], [], [], []);
+    private static readonly TagDefinition Quant = new("quantization", 2.5, ["int8"], [], [], [], []);
 
     private static CandidateEntry Post(DateTimeOffset? published, params EntryLink[] links) => new()
     {

@@ -57,6 +57,24 @@ public sealed class TagMatcherTests
         Assert.Empty(matcher.Match("the CNBAS benchmark"));
     }
 
+    // README: enExact terms are whole words with en's plural/-ing/-ed forms, their own letters only in the case written.
+    [Theory]
+    [InlineData("Accepted at MICRO 2024", true)]
+    [InlineData("MICRO-56: three accelerators", true)]
+    [InlineData("two MICROs in a row", true)]
+    [InlineData("端侧加速器入选MICRO", true)]
+    [InlineData("Deploying with TFLite Micro", false)]
+    [InlineData("micro-expression recognition", false)]
+    [InlineData("MiCRO 2024", false)]
+    [InlineData("a MICROCONTROLLER board", false)]
+    public void Match_EnExactTerm_OnlyInTheCaseWritten(string text, bool found)
+    {
+        var matcher = Taxonomy.Parse("""{"tags": [{"tag": "venue", "en": ["ISCA"], "enExact": ["MICRO"]}]}""", "tags.json").Taxonomy!.Matcher;
+
+        Assert.Equal(found, matcher.Match(text).Count == 1);
+        Assert.Equal(found ? 1 : 0, matcher.Occurrences(text, null).Sum(o => o.InTitle));
+    }
+
     [Fact]
     public void Match_TitleAndSummary_CombinesTagsInTaxonomyOrder()
     {
@@ -144,9 +162,10 @@ public sealed class TagMatcherTests
         var result = new List<(string, int, int)>();
         foreach (var tag in tags)
         {
-            var terms = tag.English.SelectMany(TagMatcher.WordForms).Distinct().Select(t => (t, Whole: true))
-                .Concat(tag.Chinese.Select(t => (t, Whole: !t.Any(c => c >= '\u2E80')))).ToList();
-            var negatives = tag.Negative.Select(t => (t, Whole: !t.Any(c => c >= '\u2E80'))).ToList();
+            var terms = tag.English.SelectMany(TagMatcher.WordForms).Distinct().Select(t => (t, Whole: true, Cased: (string?)null))
+                .Concat(tag.EnglishExact.SelectMany(e => TagMatcher.WordForms(e).Distinct().Select(t => (t, Whole: true, Cased: (string?)e))))
+                .Concat(tag.Chinese.Select(t => (t, Whole: !t.Any(c => c >= '\u2E80'), Cased: (string?)null))).ToList();
+            var negatives = tag.Negative.Select(t => (t, Whole: !t.Any(c => c >= '\u2E80'), Cased: (string?)null)).ToList();
             if (Count(negatives, title) + Count(negatives, summary) > 0) continue;
             var (inTitle, inSummary) = (WithPatterns(Count(terms, title), title), WithPatterns(Count(terms, summary), summary));
             if (inTitle + inSummary > 0) result.Add((tag.Name, inTitle, inSummary));
@@ -157,16 +176,18 @@ public sealed class TagMatcherTests
         return result;
     }
 
-    private static int Count(List<(string Term, bool Whole)> terms, string text)
+    // Cased: an enExact term, whose own letters must stand in the text as written.
+    private static int Count(List<(string Term, bool Whole, string? Cased)> terms, string text)
     {
         var lower = text.ToLowerInvariant();
         var count = 0;
-        foreach (var (term, whole) in terms)
+        foreach (var (term, whole, cased) in terms)
         {
             var t = term.ToLowerInvariant();
             for (var at = 0; at + t.Length <= lower.Length; at++)
                 if (string.CompareOrdinal(lower, at, t, 0, t.Length) == 0
-                    && (!whole || (Outside(at - 1) && Outside(at + t.Length))))
+                    && (!whole || (Outside(at - 1) && Outside(at + t.Length)))
+                    && (cased is null || string.CompareOrdinal(text, at, cased, 0, cased.Length) == 0))
                     count++;
         }
         return count;

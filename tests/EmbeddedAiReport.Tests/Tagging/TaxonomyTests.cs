@@ -42,8 +42,24 @@ public sealed class TaxonomyTests
         Assert.Contains("tags.json: tag 'npu': weight: expected a number", problems);
         Assert.Contains(problems, p => p.StartsWith("tags.json: tag 'npu': color: unknown field", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("tags.json: tag #2: tag: required", StringComparison.Ordinal));
-        Assert.Contains("tags.json: tag 'empty': en/zh/patterns: a tag needs at least one term or pattern", problems);
+        Assert.Contains("tags.json: tag 'empty': en/enExact/zh/patterns: a tag needs at least one term or pattern", problems);
         Assert.Contains("tags.json: tag 'dup': tag: defined twice", problems);
+    }
+
+    [Fact]
+    public void Parse_EnExactMistakes_NamedAsTheOtherListsAre()
+    {
+        // README: enExact is a list of terms like en; one also in en would match in any case there, so its case says nothing.
+        var (_, problems) = Taxonomy.Parse("""
+            {"tags": [
+              {"tag": "paper", "en": ["paper", "micro"], "enExact": ["MICRO", "DAC"]},
+              {"tag": "chips", "en": ["NPU"], "enExact": "MICRO"},
+              {"tag": "venue", "enExact": ["ISCA"]}
+            ]}
+            """, "tags.json");
+
+        Assert.Equal(["tags.json: tag 'paper': enExact: 'MICRO' is also in en, which matches it in any case",
+            "tags.json: tag 'chips': enExact: expected a list of non-empty strings"], problems);
     }
 
     [Fact]
@@ -76,5 +92,21 @@ public sealed class TaxonomyTests
 
         Assert.Contains(tag, names);
         if (other is not null) Assert.Contains(other, names);
+    }
+
+    // The conference MICRO is written in capitals; "micro" in another case is the word (TensorFlow Lite Micro, a micro
+    // controller, and in config/training's arXiv abstracts micro-expressions, Micro Air Vehicles, micro lens arrays).
+    [Theory]
+    [InlineData("Deploying keyword spotting with TensorFlow Lite Micro", false)]
+    [InlineData("TFLite Micro 在单片机上的部署", false)]
+    [InlineData("Running a CNN on a micro controller", false)]
+    [InlineData("DIANet: A Phase-Aware Dual-Stream Network for Micro-Expression Recognition via Dynamic Images", false)]
+    [InlineData("Three accelerators accepted at MICRO 2024", true)]
+    [InlineData("MICRO-56 录用的三项加速器工作", true)]
+    public void Match_ShippedFile_MicroIsAResearchPaperOnlyAsTheConference(string title, bool paper)
+    {
+        var names = TaggingData.ShippedTaxonomy().Matcher.Match(title).Select(t => t.Name).ToList();
+
+        Assert.Equal(paper, names.Contains("research-paper"));
     }
 }

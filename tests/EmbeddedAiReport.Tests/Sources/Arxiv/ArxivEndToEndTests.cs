@@ -102,6 +102,44 @@ public abstract class ArxivEndToEndTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Sources_ApiQueryThatLeftPapersOut_SayItInTheNoteOfAnOkSource_TillAPollLeavesNoneOut()
+    {
+        // poll said the papers left out as older than 'days' (above), but sources and GET /sources, where an operator looks
+        // later, showed an ok source with 0 entries and no word why. Nothing is wrong with the source: it stays ok.
+        _clock.SetUtcNow(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero));
+        Server.Serve("api/query", Fixtures.Bytes("arxiv-api-atom/arxivpy_q_testing_m10.body.xml"));
+        string Api(int days) => $$"""
+            {"sources": [
+              {"id": "api", "kind": "arxiv-api", "url": "{{Server.Url("api/query?search_query=all:testing&start=0&max_results=10")}}", "days": {{days}}, "limit": 10, "allowPrivateNetwork": true}
+            ]}
+            """;
+        var config = Folder.ConfigWithSources(Api(30));
+        const string LeftOut = "left out: 10 paper(s) submitted before 2025-05-02 (outside 'days')";
+        static string Line(CliResult sources) => sources.Out.Split('\n').Single(l => l.StartsWith("api ", StringComparison.Ordinal));
+
+        await RunAsync(config, "poll", "--source", "api");
+        var sources = await RunAsync(config, "sources");
+        Daemon.Prepare(config);
+        JsonElement shown;
+        await using (var daemon = Daemon.Start(_database.Configure(config), _database.SqlitePath, _clock))
+        {
+            using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+            shown = JsonDocument.Parse(await http.GetStringAsync("sources")).RootElement.EnumerateArray().Single().Clone();
+        }
+        // The whole fixture inside 'days' (one page: limit 10): nothing left out.
+        File.WriteAllText(Path.Combine(config, "sources.json"), Api(36500));
+        await RunAsync(config, "poll", "--source", "api");
+        var later = await RunAsync(config, "sources");
+
+        Assert.Matches($@"^api +arxiv-api +ok +0 .* {System.Text.RegularExpressions.Regex.Escape(LeftOut)}$", Line(sources));
+        Assert.Equal("ok", shown.GetProperty("state").GetString());
+        Assert.Equal(LeftOut, shown.GetProperty("note").GetString());
+        Assert.Equal(LeftOut["left out: ".Length..], shown.GetProperty("health").GetProperty("lastLeftOut").GetString());
+        Assert.Matches(@"^api +arxiv-api +ok +10 ", Line(later));
+        Assert.DoesNotContain("left out", Line(later));
+    }
+
+    [Fact]
     public async Task PollAndExport_StoredPaperWithdrawn_UpdatesItsEntryAndLeavesTheDraftSayingWhy()
     {
         Server.Serve("rss/cs.LG", Fixtures.Bytes("arxiv-rss/handwritten_cs.LG_2024-02-23.xml"));

@@ -246,6 +246,24 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task TitleLink_OpensANewTabAndSaysSo_TheEntrysButtonsStillNamedByTheTitleAlone()
+    {
+        // WCAG G201: a link that opens a new window warns of it. The title link opens the original in a new tab (the review
+        // list stays where the editor is, as miniflux does, with a mark) and said nothing of it, to the eye or a screen reader.
+        var page = await OpenAsync();
+        var id = _site.IdOf("CUDA 11 Features Revealed");
+        var link = Entry(page, id).GetByRole(AriaRole.Link, new() { Name = "CUDA 11 Features Revealed (opens in a new tab)", Exact = true });
+
+        await Expect(link).ToHaveAttributeAsync("target", "_blank");
+        await Expect(link).ToHaveAttributeAsync("rel", "noopener noreferrer");
+        await Expect(link).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("↗"));
+        // The words are for a screen reader; on the screen the mark says it.
+        var words = await link.GetByText("(opens in a new tab)").BoundingBoxAsync();
+        Assert.True(words is { Width: <= 1, Height: <= 1 }, $"the words take {words?.Width} × {words?.Height} px on the screen");
+        await Expect(Entry(page, id).GetByRole(AriaRole.Button, new() { Name = "Reject CUDA 11 Features Revealed", Exact = true })).ToHaveCountAsync(1);
+    }
+
+    [Fact]
     public async Task Keyboard_JkMoveSShortlistsRRejectsUUndoes()
     {
         var page = await OpenAsync();

@@ -79,11 +79,11 @@ public sealed partial class ReviewEndpointsTests
 
         var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
 
-        var paper = Regex.Match(html, "<article class=\"[^\"]*\" id=\"e(\\d+)\"[^>]*>\n<h3 class=\"head\"><span class=\"rank\">#1</span> <a class=\"title\" id=\"t\\d+\" href=\"https://arxiv.org/abs/2004.10934\"");
+        var paper = Regex.Match(html, "<article class=\"[^\"]*\" id=\"e(\\d+)\"[^>]*>\n<h3 class=\"head\"><span class=\"rank\">#1</span> <a href=\"https://arxiv.org/abs/2004.10934\"[^>]*><span class=\"title\" id=\"t\\d+\">");
         Assert.True(paper.Success, html);
         var members = html.IndexOf("<details class=\"members\"><summary>1 more in this story</summary>", paper.Index, StringComparison.Ordinal);
         Assert.True(members > 0, html);
-        var post = Regex.Match(html[members..], "^<details class=\"members\"><summary>1 more in this story</summary>\n<article class=\"entry status-candidate out member\" id=\"e(\\d+)\"[^>]*>\n<h4 class=\"head\"><a class=\"title\" id=\"t\\d+\" lang=\"zh-CN\" href=\"https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA\"");
+        var post = Regex.Match(html[members..], "^<details class=\"members\"><summary>1 more in this story</summary>\n<article class=\"entry status-candidate out member\" id=\"e(\\d+)\"[^>]*>\n<h4 class=\"head\"><a href=\"https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA\"[^>]*><span class=\"title\" id=\"t\\d+\" lang=\"zh-CN\">");
         Assert.True(post.Success, html);
         var memberArticle = html[members..html.IndexOf("</article>", members, StringComparison.Ordinal)];
 

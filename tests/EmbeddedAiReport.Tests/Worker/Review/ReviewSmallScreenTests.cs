@@ -150,11 +150,14 @@ public sealed class ReviewSmallScreenTests(Chromium chromium, ReviewSmallScreenT
         Assert.True(sideways.Length == 0, string.Join("\n", sideways.Take(10)));
     }
 
+    // An element as a CSS selector says it (tag#id.class), for the messages.
+    private const string ElementName = "const name = (e) => `${e.localName}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).trim().replace(/\\s+/g, '.') : ''}`;";
+
     // The page when it is wider than the window, and each element whose content is wider than it is and which scrolls or
     // clips it (form fields, whose text scrolls in them by nature, aside).
-    private const string Sideways = """
+    private const string Sideways = $$"""
         () => {
-          const name = (e) => `${e.localName}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).trim().replace(/\s+/g, '.') : ''}`;
+          {{ElementName}}
           const out = [];
           const page = document.scrollingElement;
           if (page.scrollWidth > page.clientWidth) out.push(`the page: ${page.scrollWidth} px wide in a window of ${page.clientWidth}`);
@@ -169,9 +172,9 @@ public sealed class ReviewSmallScreenTests(Chromium chromium, ReviewSmallScreenT
 
     // Each shown link or control (its bounding box) smaller than 24 × 24 CSS px whose 24 px circle, on its box's centre, meets
     // another target's box or another small target's circle (WCAG 2.5.8 and its spacing exception).
-    private const string SmallTargets = """
+    private const string SmallTargets = $$"""
         () => {
-          const name = (e) => `${e.localName}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).trim().replace(/\s+/g, '.') : ''}`;
+          {{ElementName}}
           const targets = Array.from(document.querySelectorAll('a[href], button, select, input:not([type=hidden]), textarea, summary'))
             .filter(e => e.getClientRects().length > 0)
             .map(e => ({ e, box: e.getBoundingClientRect() }))

@@ -35,12 +35,15 @@ public sealed class Chromium : IAsyncLifetime
     }
 
     /// <summary>A new page in a fresh context (own cookies), sized like a laptop or a phone; <paramref name="script"/> false: JavaScript off.</summary>
-    public async Task<IPage> NewPageAsync(bool phone = false, bool script = true)
+    public Task<IPage> NewPageAsync(bool phone = false, bool script = true) => NewPageAsync(phone ? Screen.Phone : Screen.Laptop, script);
+
+    /// <summary>A new page in a fresh context (own cookies) on <paramref name="screen"/>; <paramref name="script"/> false: JavaScript off.</summary>
+    public async Task<IPage> NewPageAsync(Screen screen, bool script = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1366, Height = 900 },
-            IsMobile = phone, HasTouch = phone, Locale = "zh-CN", JavaScriptEnabled = script,
+            ViewportSize = new ViewportSize { Width = screen.Width, Height = screen.Height }, DeviceScaleFactor = screen.Scale,
+            IsMobile = screen.Touch, HasTouch = screen.Touch, Locale = "zh-CN", JavaScriptEnabled = script,
         });
         return await context.NewPageAsync();
     }
@@ -50,4 +53,20 @@ public sealed class Chromium : IAsyncLifetime
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
     }
+}
+
+/// <summary>
+/// A screen as a page sees it: its size in CSS px, device pixels per CSS px, and whether it is a phone's (touch, mobile
+/// viewport). Zooming a browser in is a smaller screen of more device pixels: 1280 × 800 at 400 % is 320 × 200 at 4.
+/// </summary>
+public sealed record Screen(string Name, int Width, int Height, float Scale = 1, bool Touch = false)
+{
+    public static readonly Screen Laptop = new("laptop", 1366, 900);
+    public static readonly Screen Phone = new("phone", 390, 844, Touch: true);
+    /// <summary>A small phone upright (360 CSS px wide, as many Android phones).</summary>
+    public static readonly Screen SmallPhone = new("small phone", 360, 740, Touch: true);
+    /// <summary>A 1280 × 800 laptop zoomed to 400 %: the 320 CSS px WCAG 1.4.10 (Reflow) asks content to fit.</summary>
+    public static readonly Screen Zoomed400 = new("laptop at 400 %", 320, 200, Scale: 4);
+
+    public static Screen Named(string name) => new[] { Laptop, Phone, SmallPhone, Zoomed400 }.Single(s => s.Name == name);
 }

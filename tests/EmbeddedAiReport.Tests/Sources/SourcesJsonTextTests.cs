@@ -49,6 +49,16 @@ public sealed class SourcesJsonTextTests
     }
 
     [Fact]
+    public void Append_TabIndentedFile_TheNewLinesTakeTheLastSourcesTabs()
+    {
+        // The indentation is the last element's own, not the key's plus two spaces (mutation audit 14: reading the last
+        // element's closing brace instead of its start took the key's plus two, and no test had another indentation).
+        var text = Append("{\n\t\"sources\": [\n\t\t{ \"id\": \"a\" }\n\t]\n}\n", Added);
+
+        Assert.Equal("{\n\t\"sources\": [\n\t\t{ \"id\": \"a\" },\n\t\t" + Added + "\n\t]\n}\n", text);
+    }
+
+    [Fact]
     public void Append_CrLfAndByteOrderMark_AreKept()
     {
         var original = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("{\r\n  \"sources\": [\r\n    {\"id\": \"a\"}\r\n  ]\r\n}\r\n")).ToArray();

@@ -151,6 +151,31 @@ public abstract class SourceStoreTests(StorageProvider provider) : IDisposable
         Assert.Equal(now, await store.GetNewestEntryAsync("other", "gh:o/r@", CancellationToken.None));
     }
 
+    // A source's first fingerprint (a database from before fingerprints) is no edit: its validators stay, and its next poll
+    // may still be told "not modified". An edit drops both validators, ETag and Last-Modified, but keeps where a renamed
+    // repository moved to (mutation audit 14: dropping them at the first fingerprint, or only the ETag, survived).
+    [Fact]
+    public async Task RecordConfigurationsAsync_FirstFingerprintKeepsTheValidators_AnEditDropsBoth_TheMoveStays()
+    {
+        var store = _services.Get<SourceStore>();
+        const string url = "https://github.com/o/r/releases.atom";
+        var stored = new HttpValidators("\"v1\"", "Tue, 12 May 2020 02:00:00 GMT") { MovedTo = new Uri("https://github.com/o/r2/releases.atom"), MovedNote = "o/r moved to o/r2" };
+        await store.CommitFetchAsync(new FetchRecord("s", "github-releases", _services.Clock.GetUtcNow(), TimeSpan.Zero, 200, 0, 0, null,
+            new Dictionary<string, HttpValidators> { [url] = stored }), [], CancellationToken.None);
+        Task<IReadOnlyList<(string Id, bool WasPaused)>> Record(string hash) =>
+            store.RecordConfigurationsAsync(new Dictionary<string, (string, string)> { ["s"] = ("github-releases", hash) }, CancellationToken.None);
+
+        var first = await Record("hash-1");
+        var afterFirst = (await store.GetValidatorsAsync("s", CancellationToken.None))[url];
+        var edited = await Record("hash-2");
+        var afterEdit = (await store.GetValidatorsAsync("s", CancellationToken.None))[url];
+
+        Assert.Empty(first);
+        Assert.Equal(stored, afterFirst);
+        Assert.Equal([("s", false)], edited);
+        Assert.Equal(stored with { ETag = null, LastModified = null }, afterEdit);
+    }
+
     private Task<IReadOnlyList<StoredEntry>> Window() =>
         _services.Get<EntryStore>().ListWindowAsync(DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None);
 }

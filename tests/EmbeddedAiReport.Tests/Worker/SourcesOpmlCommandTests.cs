@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using System.Text;
 using EmbeddedAiReport.Sources.Opml;
 using EmbeddedAiReport.Tests.Support;
+using EmbeddedAiReport.Worker.Cli;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
@@ -105,6 +106,27 @@ public sealed class SourcesOpmlCommandTests : IDisposable
         var result = await Import(config, Fixtures.PathOf("opml/feedly-nested.opml"), "--dry-run");
 
         Assert.Contains("would add feed 'high-scalability-2': line 24: 'High Scalability'", result.Out);
+    }
+
+    [Fact]
+    public async Task ImportOpml_TwoFeedsOfTheSameTitle_TheSecondGetsANumber()
+    {
+        // Two accounts' feeds under one name (mutation audit 14: the ids the import had just given were not taken, so the
+        // second got the same id and the whole file was refused as an id used twice).
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var opml = _directory.File("same-title.opml");
+        File.WriteAllText(opml, """
+            <opml version="2.0"><body>
+            <outline text="Edge AI" xmlUrl="https://a.example/feed"/>
+            <outline text="Edge AI" xmlUrl="https://b.example/feed"/>
+            </body></opml>
+            """);
+
+        var result = await Import(config, opml);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("added feed 'edge-ai': line 2: 'Edge AI' <https://a.example/feed>", result.Out);
+        Assert.Contains("added feed 'edge-ai-2': line 3: 'Edge AI' <https://b.example/feed>", result.Out);
     }
 
     [Fact]
@@ -222,6 +244,42 @@ public sealed class SourcesOpmlCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportOpml_SourcesFileEditedWhileTheSourcesWereAdded_WritesNothingAndKeepsTheEdit()
+    {
+        // An edit saved by hand while the import works would be lost under its rename: the file is read again just before,
+        // and nothing is written when it changed (mutation audit 14: dropping that check survived). The edit is saved as the
+        // command says its first "added" line, after it read the file and before it writes it.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var path = Path.Combine(config, "sources.json");
+        const string edited = """{"sources": [{"id": "by-hand", "kind": "feed", "url": "https://hand.example/feed"}]}""";
+        using var output = new EditingWriter(line => line.StartsWith("added ", StringComparison.Ordinal), () => File.WriteAllText(path, edited));
+        using var error = new StringWriter();
+
+        var code = await ReportCli.InvokeAsync(["sources", "import-opml", Fixtures.PathOf("opml/wewe-rss-all.opml"), "--config", config], output, error, null, CancellationToken.None);
+
+        Assert.True(output.Edited);
+        Assert.Equal(2, code);
+        Assert.Equal($"{path}: changed while the sources were being added; nothing was added (run the command again)", error.ToString().Trim());
+        Assert.Equal(edited, File.ReadAllText(path));
+    }
+
+    // Captures the output as CliRunner does, and runs `edit` once, at the first line `when` picks.
+    private sealed class EditingWriter(Func<string, bool> when, Action edit) : StringWriter
+    {
+        public bool Edited { get; private set; }
+
+        public override void WriteLine(string? value)
+        {
+            if (!Edited && value is not null && when(value))
+            {
+                edit();
+                Edited = true;
+            }
+            base.WriteLine(value);
+        }
+    }
+
+    [Fact]
     public async Task ImportOpml_SourcesFileIsALink_WritesTheFileItPointsTo()
     {
         var config = ShippedConfig();
@@ -252,6 +310,21 @@ public sealed class SourcesOpmlCommandTests : IDisposable
         Assert.Contains(outlines, o => o is { Title: "机器之心", XmlUrl: "https://wechat-mirror.example.invalid/feeds/SET-ME-jiqizhixin.rss", HtmlUrl: null });
         Assert.Contains("category=\"wechat-mirror\"", result.Out);
         Assert.StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">", result.Out);
+    }
+
+    [Fact]
+    public async Task ExportOpml_EveryOutline_IsAFeedSubscriptionWithTheTextReadersShow()
+    {
+        // OPML 2.0 (opml.org/spec2): an outline's text is required, what a reader shows; a subscription is type="rss". Readers
+        // that need them (mutation audit 14: dropping either survived, OpmlParser reading the title without them).
+        var config = ShippedConfig();
+
+        var result = await CliRunner.RunAsync("sources", "export-opml", "--config", config);
+
+        var outlines = System.Xml.Linq.XDocument.Parse(result.Out).Descendants("outline").ToList();
+        Assert.Equal(34, outlines.Count);
+        Assert.All(outlines, o => Assert.Equal(("rss", (string?)o.Attribute("title")), ((string?)o.Attribute("type"), (string?)o.Attribute("text"))));
+        Assert.Contains(outlines, o => (string?)o.Attribute("text") == "github-inference-engines: Tencent/ncnn");
     }
 
     [Fact]

@@ -55,6 +55,35 @@ public sealed class OpmlParserTests
         Assert.Equal(("a", "https://a.example/feed", "https://a.example/"), (outline.Title, outline.XmlUrl, outline.HtmlUrl));
     }
 
+    [Fact]
+    public void Parse_TitleAndTextDiffer_TheTitleNamesTheFeed_AnEmptyTitleLeavesTheText()
+    {
+        // OpmlOutline: the title, else the text (mutation audit 14: the fixtures write both alike, so text first survived).
+        var result = OpmlParser.Parse("""
+            <opml version="2.0"><body>
+            <outline text="my name for it" title="Edge AI Weekly" xmlUrl="https://a.example/feed"/>
+            <outline text="Only text" title=" " xmlUrl="https://b.example/feed"/>
+            </body></opml>
+            """u8.ToArray());
+
+        Assert.Equal(["Edge AI Weekly", "Only text"], result.Outlines.Select(o => o.Title));
+    }
+
+    [Fact]
+    public void Parse_DocumentTypeDeclaration_IsSkipped_ItsDefaultsNotApplied()
+    {
+        // An export may carry a DOCTYPE: the file is read, and nothing the DTD declares is applied (mutation audit 14: no test
+        // had a DTD, so refusing one or processing it survived). Processed, this default would make the category a feed.
+        var result = OpmlParser.Parse("""
+            <?xml version="1.0"?>
+            <!DOCTYPE opml [ <!ATTLIST outline xmlUrl CDATA "https://dtd.example/feed"> ]>
+            <opml version="2.0"><body><outline text="Papers"><outline text="a" xmlUrl="https://a.example/feed"/></outline></body></opml>
+            """u8.ToArray());
+
+        Assert.Null(result.Error);
+        Assert.Equal(["https://a.example/feed"], result.Outlines.Select(o => o.XmlUrl));
+    }
+
     [Theory]
     [InlineData("generic-feed/feedparser_illformed_undeclared_namespace.xml", "not an OPML file: its root element is <rss>, not <opml>")]
     [InlineData("github-releases-atom/rssparser_gulp_releases_2015.atom", "not an OPML file: its root element is <feed>, not <opml>")]
@@ -74,6 +103,8 @@ public sealed class OpmlParserTests
         var result = OpmlParser.Parse(whole[..1200]);
 
         Assert.StartsWith("not well-formed XML: line ", result.Error);
+        // The position is said once, in front: XmlException's own "Line 15, position 190." at the end is cut (mutation audit 14).
+        Assert.DoesNotContain("Line", result.Error);
         Assert.Empty(result.Outlines);
     }
 

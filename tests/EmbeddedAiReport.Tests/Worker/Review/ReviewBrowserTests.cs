@@ -449,6 +449,32 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task Keyboard_ShortcutsTurnedOff_EscapeStillClosesAnEditForm_AskingWithBothFieldsTypedNamed()
+    {
+        // Escape is no one-letter key: turning those off (WCAG 2.1.4) leaves it closing the form; with both fields typed the
+        // question names both (mutation audit 14: Escape gated by the switch, and the names joined otherwise, survived).
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        var page = await OpenAsync();
+        var entry = Entry(page, _site.IdOf(original));
+        var fold = entry.Locator("details.edit");
+        var asked = new List<string>();
+        page.Dialog += async (_, dialog) =>
+        {
+            asked.Add(dialog.Message);
+            await dialog.AcceptAsync();
+        };
+        await page.Locator("#keys-on").UncheckAsync();
+        await fold.Locator(":scope > summary").ClickAsync();
+        await entry.Locator("input[name=title]").FillAsync("骁龙875");
+        await entry.Locator("textarea[name=summary]").FillAsync("骁龙875采用5nm工艺。");
+
+        await page.Keyboard.PressAsync("Escape");
+
+        await Expect(fold).Not.ToHaveAttributeAsync("open", "");
+        Assert.Equal([$"Drop what you typed in the title and summary of \"{original}\"? Nothing of it is saved."], asked);
+    }
+
+    [Fact]
     public async Task Keyboard_EscapeWhileAnInputMethodComposes_LeavesTheEditFormOpen()
     {
         // A 摘要 is typed through an input method (拼音): Escape there dismisses the candidate list, and the browser marks that
@@ -468,6 +494,8 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
 
         // The key press an input method sends (Playwright's keyboard cannot compose): dispatched as the browser does, synchronously.
         await summary.EvaluateAsync("field => field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', isComposing: true, bubbles: true, cancelable: true }))");
+        // Nor an Escape with Ctrl, Alt or Meta, the browser's and the system's (mutation audit 14: not checking them survived).
+        await summary.EvaluateAsync("field => ['ctrlKey', 'altKey', 'metaKey'].forEach(key => field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', [key]: true, bubbles: true, cancelable: true })))");
 
         Assert.Equal("", await fold.GetAttributeAsync("open"));
         Assert.Equal(0, dialogs);

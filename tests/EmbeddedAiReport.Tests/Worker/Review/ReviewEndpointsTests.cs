@@ -288,6 +288,7 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
         Assert.Equal("", afterAsking);
         Assert.Equal($"Publish the draft of {ReviewSite.Week} as the issue of 2020-05-20: {items} items of 2020-05-11 .. 2020-05-17?", page.QuerySelector("body > p")!.TextContent);
+        Assert.Equal($"Publish {ReviewSite.Week}? · 嵌入式AI简报", page.Title);
         Assert.Equal($"/review/{ReviewSite.Week}/publish", form.GetAttribute("action"));
         Assert.Equal("post", form.GetAttribute("method"));
         Assert.Equal(shown, form.QuerySelector($"input[name={ReviewActions.ShownDraftField}]")!.GetAttribute("value"));

@@ -122,6 +122,12 @@ internal static class SourcesOpmlCommand
             context.Error.WriteLine($"{Counted.Of(problems.Count, "problem", "problems")}; nothing was added to {path}");
             return ExitCodes.UsageOrConfig;
         }
+        if (parsed.BareAmpersandLines is { Count: > 0 } bare)
+        {
+            var on = bare.Distinct().ToList();
+            context.Out.WriteLine($"{arguments.File}: not well-formed XML as written: {Counted.Of(bare.Count, "bare '&'", "bare '&'s")} on {(on.Count == 1 ? "line" : "lines")} "
+                + $"{string.Join(", ", on)} read as '&amp;' (wewe-rss writes account names unescaped)");
+        }
         foreach (var line in lines) context.Out.WriteLine(line);
         var total = $"{Counted.Of(added.Count, "source", "sources")} {(arguments.DryRun ? "would be added" : "added")}, {skipped} skipped";
         if (added.Count == 0)

@@ -50,6 +50,23 @@ public sealed class SourcesOpmlCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportOpml_WeweRssExportWithAmpersandNames_AddsThemAndSaysWhichLinesWereRead()
+    {
+        var config = ShippedConfig();
+        var file = Fixtures.PathOf("opml/wewe-rss-ampersand.opml");
+
+        var result = await Import(config, file);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var lines = result.Out.ReplaceLineEndings("\n").TrimEnd().Split('\n');
+        Assert.Equal($"{file}: not well-formed XML as written: 4 bare '&'s on lines 8, 9, 11 read as '&amp;' (wewe-rss writes account names unescaped)", lines[0]);
+        Assert.Equal("added wechat-mirror 'mp_wxs_3571942210': line 8: 'AI&芯片' <http://192.168.1.20:4000/feeds/MP_WXS_3571942210.atom>", lines[2]);
+        Assert.Equal($"5 sources added, 0 skipped: {Path.Combine(config, "sources.json")}", lines[^1]);
+        // The account keeps its name as wewe-rss shows it: the draft names it so.
+        Assert.Contains("""{ "feed": "MP_WXS_3345091827", "name": "端侧AI&编译器&芯片" }""", File.ReadAllText(Path.Combine(config, "sources.json")));
+    }
+
+    [Fact]
     public async Task ImportOpml_NestedExport_RecognisesKindsAndSkipsFeedsAlreadyThere()
     {
         var config = ShippedConfig();

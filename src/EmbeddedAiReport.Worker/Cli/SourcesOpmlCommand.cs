@@ -64,10 +64,7 @@ internal static class SourcesOpmlCommand
         (IReadOnlyList<SourceDefinition> Sources, IReadOnlyList<string> Problems) Check(string objects) =>
             catalog.Parse($"{{\"sources\": [{objects}]}}", LoadedConfig.SourcesFile, sectionSlugs, LoadedConfig.CronProblem);
 
-        var extra = new List<KeyValuePair<string, string>>();
-        if (arguments.Schedule is { } schedule) extra.Add(OpmlSource.Field("schedule", schedule));
-        if (arguments.Section is { } section) extra.Add(OpmlSource.Field("section", section));
-        if (OptionProblems(config, Check, extra, arguments) is { Count: > 0 } optionProblems)
+        if (OptionProblems(config, Check, Fields(arguments.Schedule, arguments.Section), arguments) is { Count: > 0 } optionProblems)
         {
             foreach (var problem in optionProblems) context.Error.WriteLine(problem);
             return ExitCodes.UsageOrConfig;
@@ -96,7 +93,9 @@ internal static class SourcesOpmlCommand
             var source = OpmlSource.For(outline, uri, arguments.Kind);
             var titleId = OpmlSource.Slug(outline.Title);
             var id = Unique(titleId ?? source.UrlId, ids);
-            var fields = titleId is null && outline.Title.Length > 0 && !source.NamesTitle ? extra.Append(OpmlSource.Field("comment", outline.Title)) : extra;
+            // The option's schedule and section, else the outline's own (export-opml writes a source's there).
+            var fields = Fields(arguments.Schedule ?? outline.Schedule, arguments.Section ?? outline.Section);
+            if (titleId is null && outline.Title.Length > 0 && !source.NamesTitle) fields.Add(OpmlSource.Field("comment", outline.Title));
             var json = source.ToJson(id, fields);
             var (made, sourceProblems) = Check(json);
             if (sourceProblems.Count > 0)
@@ -235,6 +234,15 @@ internal static class SourcesOpmlCommand
         if (problems.Count == 0 && arguments.Schedule is { } schedule && Schedules.NeverFires(schedule, TimeProvider.System.GetUtcNow(), config.Draft.Zone()))
             problems.Add($"--schedule: '{schedule}' has no time left to fire (its year has passed)");
         return problems;
+    }
+
+    // The schedule and section fields of an added source, those given.
+    private static List<KeyValuePair<string, string>> Fields(string? schedule, string? section)
+    {
+        var fields = new List<KeyValuePair<string, string>>();
+        if (schedule is not null) fields.Add(OpmlSource.Field("schedule", schedule));
+        if (section is not null) fields.Add(OpmlSource.Field("section", section));
+        return fields;
     }
 
     private static string Unique(string id, HashSet<string> taken)

@@ -292,4 +292,39 @@ public sealed class SourcesOpmlCommandTests : IDisposable
             .Where(l => l.TrimStart().StartsWith("{ \"id\"", StringComparison.Ordinal)).Select(l => l.Trim().TrimEnd(',').Replace(", \"comment\": \"阮一峰的网络日志\"", ""));
         Assert.Equal(Objects(first), Objects(second));
     }
+
+    [Fact]
+    public async Task ExportOpml_ThenImportIntoAnotherSourcesFile_KeepsTheAccountNameSectionAndSchedule()
+    {
+        var first = _directory.ConfigWithSources("""
+            {"sources": [
+              {"id": "mp_wxs_3571942210", "kind": "wechat-mirror", "mirror": "http://192.168.1.20:4000", "flavor": "wewe-rss", "format": "atom",
+               "accounts": [{"feed": "MP_WXS_3571942210", "name": "AI&芯片"}], "allowPrivateNetwork": true, "schedule": "0 15 8,20 * * ?", "section": "news"},
+              {"id": "high-scalability", "kind": "feed", "url": "http://feeds.feedburner.com/HighScalability", "section": "博文"},
+              {"id": "arxiv-cs-lg", "kind": "arxiv-rss", "category": "cs.LG"}
+            ]}
+            """, "first");
+        var opml = _directory.File("sources.opml");
+        var export = await CliRunner.RunAsync("sources", "export-opml", "--out", opml, "--config", first);
+        var second = _directory.ConfigWithSources("""{"sources": []}""", "second");
+        var third = _directory.ConfigWithSources("""{"sources": []}""", "third");
+
+        var imported = await Import(second, opml);
+        var overridden = await Import(third, opml, "--section", "papers");
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains("""title="AI&amp;芯片" xmlUrl="http://192.168.1.20:4000/feeds/MP_WXS_3571942210.atom" category="wechat-mirror" section="news" schedule="0 15 8,20 * * ?" />""", File.ReadAllText(opml));
+        Assert.True(imported.ExitCode == 0, imported.Error);
+        static string[] Objects(string config) => [.. File.ReadAllLines(Path.Combine(config, "sources.json"))
+            .Where(l => l.TrimStart().StartsWith("{ \"id\"", StringComparison.Ordinal)).Select(l => l.Trim().TrimEnd(','))];
+        // The section by its slug, the default schedule (1h) written nowhere.
+        Assert.Equal(
+        [
+            """{ "id": "mp_wxs_3571942210", "kind": "wechat-mirror", "mirror": "http://192.168.1.20:4000", "flavor": "wewe-rss", "format": "atom", "accounts": [{ "feed": "MP_WXS_3571942210", "name": "AI&芯片" }], "allowPrivateNetwork": true, "schedule": "0 15 8,20 * * ?", "section": "news" }""",
+            """{ "id": "high-scalability", "kind": "feed", "url": "http://feeds.feedburner.com/HighScalability", "section": "blogs" }""",
+            """{ "id": "arxiv-cs-lg", "kind": "arxiv-rss", "category": "cs.LG" }""",
+        ], Objects(second));
+        // --section is every added source's, whatever the outline says.
+        Assert.All(Objects(third), o => Assert.EndsWith("\"section\": \"papers\" }", o));
+    }
 }

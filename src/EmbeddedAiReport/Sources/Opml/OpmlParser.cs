@@ -65,7 +65,7 @@ public static partial class OpmlParser
                 var line = ((IXmlLineInfo)reader).LineNumber;
                 if (Attribute(reader, "xmlUrl") is not { Length: > 0 } xmlUrl) continue;
                 var title = Attribute(reader, "title") is { Length: > 0 } named ? named : Attribute(reader, "text") ?? "";
-                outlines.Add(new OpmlOutline(title, xmlUrl, Attribute(reader, "htmlUrl") is { Length: > 0 } html ? html : null, line));
+                outlines.Add(new OpmlOutline(title, xmlUrl, NonEmpty(Attribute(reader, "htmlUrl")), line, NonEmpty(Attribute(reader, "section")), NonEmpty(Attribute(reader, "schedule"))));
             }
             if (!body) return new Result([], "not an OPML file: it has no <body>");
         }
@@ -80,6 +80,8 @@ public static partial class OpmlParser
         }
         return new Result(outlines, null);
     }
+
+    private static string? NonEmpty(string? value) => value is { Length: > 0 } ? value : null;
 
     private static string WellFormedError(int line, int column, XmlException ex) => $"not well-formed XML: line {line}, column {column}: {Message(ex)}";
 

@@ -14,6 +14,7 @@ public sealed record SourceDefinition
 
     /// <summary>The schedule of a source that names none: every hour.</summary>
     public const string DefaultSchedule = "1h";
+
     public bool Enabled { get; init; } = true;
     /// <summary>Section slug hint (<c>news</c>, <c>papers</c>, <c>opensource</c>, <c>blogs</c>); null: the kind's default.</summary>
     public string? Section { get; init; }

@@ -93,8 +93,9 @@ internal static class SourcesOpmlCommand
             var source = OpmlSource.For(outline, uri, arguments.Kind);
             var titleId = OpmlSource.Slug(outline.Title);
             var id = Unique(titleId ?? source.UrlId, ids);
-            // The option's schedule and section, else the outline's own (export-opml writes a source's there).
+            // The option's schedule and section, else the outline's own (export-opml writes a source's there), and disabled if it was.
             var fields = Fields(arguments.Schedule ?? outline.Schedule, arguments.Section ?? outline.Section);
+            if (outline.Disabled) fields.Add(new("enabled", "false"));
             if (titleId is null && outline.Title.Length > 0 && !source.NamesTitle) fields.Add(OpmlSource.Field("comment", outline.Title));
             var json = source.ToJson(id, fields);
             var (made, sourceProblems) = Check(json);
@@ -113,7 +114,7 @@ internal static class SourcesOpmlCommand
             foreach (var key in keys) feeds[key] = $"the same feed as line {outline.Line}";
             ids.Add(id);
             added.Add(json);
-            lines.Add($"{(arguments.DryRun ? "would add" : "added")} {source.Kind} '{id}': {outline.Describe()}");
+            lines.Add($"{(arguments.DryRun ? "would add" : "added")} {source.Kind} '{id}'{(outline.Disabled ? " (disabled)" : "")}: {outline.Describe()}");
         }
         if (problems.Count > 0)
         {

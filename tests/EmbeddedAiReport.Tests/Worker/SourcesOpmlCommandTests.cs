@@ -294,14 +294,15 @@ public sealed class SourcesOpmlCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ExportOpml_ThenImportIntoAnotherSourcesFile_KeepsTheAccountNameSectionAndSchedule()
+    public async Task ExportOpml_ThenImportIntoAnotherSourcesFile_KeepsTheAccountNameSectionScheduleAndDisabled()
     {
         var first = _directory.ConfigWithSources("""
             {"sources": [
               {"id": "mp_wxs_3571942210", "kind": "wechat-mirror", "mirror": "http://192.168.1.20:4000", "flavor": "wewe-rss", "format": "atom",
                "accounts": [{"feed": "MP_WXS_3571942210", "name": "AI&芯片"}], "allowPrivateNetwork": true, "schedule": "0 15 8,20 * * ?", "section": "news"},
               {"id": "high-scalability", "kind": "feed", "url": "http://feeds.feedburner.com/HighScalability", "section": "博文"},
-              {"id": "arxiv-cs-lg", "kind": "arxiv-rss", "category": "cs.LG"}
+              {"id": "arxiv-cs-lg", "kind": "arxiv-rss", "category": "cs.LG"},
+              {"id": "old-blog", "kind": "feed", "url": "https://old.example/feed", "enabled": false}
             ]}
             """, "first");
         var opml = _directory.File("sources.opml");
@@ -317,14 +318,16 @@ public sealed class SourcesOpmlCommandTests : IDisposable
         Assert.True(imported.ExitCode == 0, imported.Error);
         static string[] Objects(string config) => [.. File.ReadAllLines(Path.Combine(config, "sources.json"))
             .Where(l => l.TrimStart().StartsWith("{ \"id\"", StringComparison.Ordinal)).Select(l => l.Trim().TrimEnd(','))];
-        // The section by its slug, the default schedule (1h) written nowhere.
+        // The section by its slug, the default schedule (1h) written nowhere, the disabled source still disabled.
         Assert.Equal(
         [
             """{ "id": "mp_wxs_3571942210", "kind": "wechat-mirror", "mirror": "http://192.168.1.20:4000", "flavor": "wewe-rss", "format": "atom", "accounts": [{ "feed": "MP_WXS_3571942210", "name": "AI&芯片" }], "allowPrivateNetwork": true, "schedule": "0 15 8,20 * * ?", "section": "news" }""",
             """{ "id": "high-scalability", "kind": "feed", "url": "http://feeds.feedburner.com/HighScalability", "section": "blogs" }""",
             """{ "id": "arxiv-cs-lg", "kind": "arxiv-rss", "category": "cs.LG" }""",
+            """{ "id": "old-blog", "kind": "feed", "url": "https://old.example/feed", "enabled": false }""",
         ], Objects(second));
+        Assert.Contains("added feed 'old-blog' (disabled): line 10: 'old-blog' <https://old.example/feed>", imported.Out);
         // --section is every added source's, whatever the outline says.
-        Assert.All(Objects(third), o => Assert.EndsWith("\"section\": \"papers\" }", o));
+        Assert.All(Objects(third), o => Assert.Contains("\"section\": \"papers\"", o));
     }
 }

@@ -65,7 +65,8 @@ public static partial class OpmlParser
                 var line = ((IXmlLineInfo)reader).LineNumber;
                 if (Attribute(reader, "xmlUrl") is not { Length: > 0 } xmlUrl) continue;
                 var title = Attribute(reader, "title") is { Length: > 0 } named ? named : Attribute(reader, "text") ?? "";
-                outlines.Add(new OpmlOutline(title, xmlUrl, NonEmpty(Attribute(reader, "htmlUrl")), line, NonEmpty(Attribute(reader, "section")), NonEmpty(Attribute(reader, "schedule"))));
+                outlines.Add(new OpmlOutline(title, xmlUrl, NonEmpty(Attribute(reader, "htmlUrl")), line, NonEmpty(Attribute(reader, "section")), NonEmpty(Attribute(reader, "schedule")),
+                    Disabled: "false".Equals(Attribute(reader, "enabled"), StringComparison.OrdinalIgnoreCase)));
             }
             if (!body) return new Result([], "not an OPML file: it has no <body>");
         }

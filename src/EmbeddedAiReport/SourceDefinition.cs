@@ -10,7 +10,11 @@ public sealed record SourceDefinition
     /// <summary>Full address to fetch; overrides what the kind-specific fields would build.</summary>
     public Uri? Url { get; init; }
     /// <summary>A Quartz cron expression (Asia/Shanghai) or an interval such as <c>30m</c>, <c>6h</c>.</summary>
-    public string Schedule { get; init; } = "1h";
+    public string Schedule { get; init; } = DefaultSchedule;
+
+    /// <summary>The schedule of a source that names none: every hour.</summary>
+    public const string DefaultSchedule = "1h";
+
     public bool Enabled { get; init; } = true;
     /// <summary>Section slug hint (<c>news</c>, <c>papers</c>, <c>opensource</c>, <c>blogs</c>); null: the kind's default.</summary>
     public string? Section { get; init; }

@@ -64,10 +64,7 @@ internal static class SourcesOpmlCommand
         (IReadOnlyList<SourceDefinition> Sources, IReadOnlyList<string> Problems) Check(string objects) =>
             catalog.Parse($"{{\"sources\": [{objects}]}}", LoadedConfig.SourcesFile, sectionSlugs, LoadedConfig.CronProblem);
 
-        var extra = new List<KeyValuePair<string, string>>();
-        if (arguments.Schedule is { } schedule) extra.Add(OpmlSource.Field("schedule", schedule));
-        if (arguments.Section is { } section) extra.Add(OpmlSource.Field("section", section));
-        if (OptionProblems(config, Check, extra, arguments) is { Count: > 0 } optionProblems)
+        if (OptionProblems(config, Check, Fields(arguments.Schedule, arguments.Section), arguments) is { Count: > 0 } optionProblems)
         {
             foreach (var problem in optionProblems) context.Error.WriteLine(problem);
             return ExitCodes.UsageOrConfig;
@@ -96,7 +93,10 @@ internal static class SourcesOpmlCommand
             var source = OpmlSource.For(outline, uri, arguments.Kind);
             var titleId = OpmlSource.Slug(outline.Title);
             var id = Unique(titleId ?? source.UrlId, ids);
-            var fields = titleId is null && outline.Title.Length > 0 && !source.NamesTitle ? extra.Append(OpmlSource.Field("comment", outline.Title)) : extra;
+            // The option's schedule and section, else the outline's own (export-opml writes a source's there), and disabled if it was.
+            var fields = Fields(arguments.Schedule ?? outline.Schedule, arguments.Section ?? outline.Section);
+            if (outline.Disabled) fields.Add(new("enabled", "false"));
+            if (titleId is null && outline.Title.Length > 0 && !source.NamesTitle) fields.Add(OpmlSource.Field("comment", outline.Title));
             var json = source.ToJson(id, fields);
             var (made, sourceProblems) = Check(json);
             if (sourceProblems.Count > 0)
@@ -114,13 +114,19 @@ internal static class SourcesOpmlCommand
             foreach (var key in keys) feeds[key] = $"the same feed as line {outline.Line}";
             ids.Add(id);
             added.Add(json);
-            lines.Add($"{(arguments.DryRun ? "would add" : "added")} {source.Kind} '{id}': {outline.Describe()}");
+            lines.Add($"{(arguments.DryRun ? "would add" : "added")} {source.Kind} '{id}'{(outline.Disabled ? " (disabled)" : "")}: {outline.Describe()}");
         }
         if (problems.Count > 0)
         {
             foreach (var problem in problems) context.Error.WriteLine(problem);
             context.Error.WriteLine($"{Counted.Of(problems.Count, "problem", "problems")}; nothing was added to {path}");
             return ExitCodes.UsageOrConfig;
+        }
+        if (parsed.BareAmpersandLines is { Count: > 0 } bare)
+        {
+            var on = bare.Distinct().ToList();
+            context.Out.WriteLine($"{arguments.File}: not well-formed XML as written: {Counted.Of(bare.Count, "bare '&'", "bare '&'s")} on {(on.Count == 1 ? "line" : "lines")} "
+                + $"{string.Join(", ", on)} read as '&amp;' (wewe-rss writes account names unescaped)");
         }
         foreach (var line in lines) context.Out.WriteLine(line);
         var total = $"{Counted.Of(added.Count, "source", "sources")} {(arguments.DryRun ? "would be added" : "added")}, {skipped} skipped";
@@ -229,6 +235,15 @@ internal static class SourcesOpmlCommand
         if (problems.Count == 0 && arguments.Schedule is { } schedule && Schedules.NeverFires(schedule, TimeProvider.System.GetUtcNow(), config.Draft.Zone()))
             problems.Add($"--schedule: '{schedule}' has no time left to fire (its year has passed)");
         return problems;
+    }
+
+    // The schedule and section fields of an added source, those given.
+    private static List<KeyValuePair<string, string>> Fields(string? schedule, string? section)
+    {
+        var fields = new List<KeyValuePair<string, string>>();
+        if (schedule is not null) fields.Add(OpmlSource.Field("schedule", schedule));
+        if (section is not null) fields.Add(OpmlSource.Field("section", section));
+        return fields;
     }
 
     private static string Unique(string id, HashSet<string> taken)

@@ -160,7 +160,7 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             }
         }
         var schedule = (element.TryGetProperty("schedule", out var scheduleValue) && scheduleValue.ValueKind == JsonValueKind.Number
-            ? scheduleValue.GetRawText() : Text("schedule")) ?? "1h";
+            ? scheduleValue.GetRawText() : Text("schedule")) ?? SourceDefinition.DefaultSchedule;
         if (Duration.TryParse(schedule) is { } interval)
         {
             if (interval < TimeSpan.FromMinutes(1)) Problem("schedule", $"interval {schedule} is shorter than a minute");

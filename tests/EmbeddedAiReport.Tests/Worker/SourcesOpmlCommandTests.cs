@@ -51,6 +51,23 @@ public sealed class SourcesOpmlCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportOpml_WeweRssExportWithAmpersandNames_AddsThemAndSaysWhichLinesWereRead()
+    {
+        var config = ShippedConfig();
+        var file = Fixtures.PathOf("opml/wewe-rss-ampersand.opml");
+
+        var result = await Import(config, file);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var lines = result.Out.ReplaceLineEndings("\n").TrimEnd().Split('\n');
+        Assert.Equal($"{file}: not well-formed XML as written: 4 bare '&'s on lines 8, 9, 11 read as '&amp;' (wewe-rss writes account names unescaped)", lines[0]);
+        Assert.Equal("added wechat-mirror 'mp_wxs_3571942210': line 8: 'AI&芯片' <http://192.168.1.20:4000/feeds/MP_WXS_3571942210.atom>", lines[2]);
+        Assert.Equal($"5 sources added, 0 skipped: {Path.Combine(config, "sources.json")}", lines[^1]);
+        // The account keeps its name as wewe-rss shows it: the draft names it so.
+        Assert.Contains("""{ "feed": "MP_WXS_3345091827", "name": "端侧AI&编译器&芯片" }""", File.ReadAllText(Path.Combine(config, "sources.json")));
+    }
+
+    [Fact]
     public async Task ImportOpml_NestedExport_RecognisesKindsAndSkipsFeedsAlreadyThere()
     {
         var config = ShippedConfig();
@@ -347,5 +364,43 @@ public sealed class SourcesOpmlCommandTests : IDisposable
         static IEnumerable<string> Objects(string config) => File.ReadAllLines(Path.Combine(config, "sources.json"))
             .Where(l => l.TrimStart().StartsWith("{ \"id\"", StringComparison.Ordinal)).Select(l => l.Trim().TrimEnd(',').Replace(", \"comment\": \"阮一峰的网络日志\"", ""));
         Assert.Equal(Objects(first), Objects(second));
+    }
+
+    [Fact]
+    public async Task ExportOpml_ThenImportIntoAnotherSourcesFile_KeepsTheAccountNameSectionScheduleAndDisabled()
+    {
+        var first = _directory.ConfigWithSources("""
+            {"sources": [
+              {"id": "mp_wxs_3571942210", "kind": "wechat-mirror", "mirror": "http://192.168.1.20:4000", "flavor": "wewe-rss", "format": "atom",
+               "accounts": [{"feed": "MP_WXS_3571942210", "name": "AI&芯片"}], "allowPrivateNetwork": true, "schedule": "0 15 8,20 * * ?", "section": "news"},
+              {"id": "high-scalability", "kind": "feed", "url": "http://feeds.feedburner.com/HighScalability", "section": "博文"},
+              {"id": "arxiv-cs-lg", "kind": "arxiv-rss", "category": "cs.LG"},
+              {"id": "old-blog", "kind": "feed", "url": "https://old.example/feed", "enabled": false}
+            ]}
+            """, "first");
+        var opml = _directory.File("sources.opml");
+        var export = await CliRunner.RunAsync("sources", "export-opml", "--out", opml, "--config", first);
+        var second = _directory.ConfigWithSources("""{"sources": []}""", "second");
+        var third = _directory.ConfigWithSources("""{"sources": []}""", "third");
+
+        var imported = await Import(second, opml);
+        var overridden = await Import(third, opml, "--section", "papers");
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains("""title="AI&amp;芯片" xmlUrl="http://192.168.1.20:4000/feeds/MP_WXS_3571942210.atom" category="wechat-mirror" section="news" schedule="0 15 8,20 * * ?" />""", File.ReadAllText(opml));
+        Assert.True(imported.ExitCode == 0, imported.Error);
+        static string[] Objects(string config) => [.. File.ReadAllLines(Path.Combine(config, "sources.json"))
+            .Where(l => l.TrimStart().StartsWith("{ \"id\"", StringComparison.Ordinal)).Select(l => l.Trim().TrimEnd(','))];
+        // The section by its slug, the default schedule (1h) written nowhere, the disabled source still disabled.
+        Assert.Equal(
+        [
+            """{ "id": "mp_wxs_3571942210", "kind": "wechat-mirror", "mirror": "http://192.168.1.20:4000", "flavor": "wewe-rss", "format": "atom", "accounts": [{ "feed": "MP_WXS_3571942210", "name": "AI&芯片" }], "allowPrivateNetwork": true, "schedule": "0 15 8,20 * * ?", "section": "news" }""",
+            """{ "id": "high-scalability", "kind": "feed", "url": "http://feeds.feedburner.com/HighScalability", "section": "blogs" }""",
+            """{ "id": "arxiv-cs-lg", "kind": "arxiv-rss", "category": "cs.LG" }""",
+            """{ "id": "old-blog", "kind": "feed", "url": "https://old.example/feed", "enabled": false }""",
+        ], Objects(second));
+        Assert.Contains("added feed 'old-blog' (disabled): line 10: 'old-blog' <https://old.example/feed>", imported.Out);
+        // --section is every added source's, whatever the outline says.
+        Assert.All(Objects(third), o => Assert.Contains("\"section\": \"papers\"", o));
     }
 }

@@ -10,7 +10,9 @@ namespace EmbeddedAiReport.Sources.Opml;
 /// <remarks>
 /// One outline per address a poll fetches (a source of several repos or accounts gives one each), in the sources' order:
 /// <c>xmlUrl</c> the address, <c>htmlUrl</c> the page it comes from where the kind says (an arXiv category's listing, a
-/// repository's releases), <c>category</c> the source's kind. The title is the account's or source's display name when
+/// repository's releases), <c>category</c> the source's kind, <c>section</c> and <c>schedule</c> the source's own when it
+/// has them, <c>enabled="false"</c> for a disabled one (OPML lets an outline carry attributes of its own; readers pass them by, <see cref="OpmlParser"/> reads them
+/// back so an import of the list into another sources.json keeps them). The title is the account's or source's display name when
 /// it has one, else the source id (with the repo or account of a source of several). The output is the same for the same
 /// sources: no date is written.
 /// </remarks>
@@ -43,6 +45,9 @@ public static class OpmlWriter
                     writer.WriteAttributeString("xmlUrl", request.Uri.AbsoluteUri);
                     if (HtmlUrl(source, request) is { } html) writer.WriteAttributeString("htmlUrl", html);
                     writer.WriteAttributeString("category", source.Kind);
+                    if (source.Section is { } section) writer.WriteAttributeString("section", section);
+                    if (source.Schedule != SourceDefinition.DefaultSchedule) writer.WriteAttributeString("schedule", source.Schedule);
+                    if (!source.Enabled) writer.WriteAttributeString("enabled", "false");
                     writer.WriteEndElement();
                 }
             }

@@ -18,6 +18,54 @@ public sealed class OpmlParserTests
         Assert.Equal("http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom", first.XmlUrl);
         Assert.Equal(first.XmlUrl, first.HtmlUrl);
         Assert.Equal(7, first.Line);
+        Assert.Empty(result.BareAmpersandLines);
+    }
+
+    [Fact]
+    public void Parse_WeweRssExportWithBareAmpersands_ReadsTheNamesAndSaysOnWhichLines()
+    {
+        // wewe-rss's handleExportOpml writes each account name into text="…" as it is: "AI&芯片" is no well-formed XML.
+        var result = OpmlParser.Parse(Fixtures.Bytes("opml/wewe-rss-ampersand.opml"));
+
+        Assert.Null(result.Error);
+        Assert.Equal(["机器之心", "AI&芯片", "R&D 前线", "GiantPandaCV", "端侧AI&编译器&芯片"], result.Outlines.Select(o => o.Title));
+        Assert.Equal([7, 8, 9, 10, 11], result.Outlines.Select(o => o.Line));
+        Assert.Equal([8, 9, 11, 11], result.BareAmpersandLines);   // one per '&', the fifth name has two
+        Assert.Equal("http://192.168.1.20:4000/feeds/MP_WXS_3571942210.atom", result.Outlines[1].XmlUrl);
+    }
+
+    [Fact]
+    public void Parse_BareAmpersandInAGb2312File_IsReadInThatEncoding()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var bytes = Encoding.GetEncoding("GB2312").GetBytes(
+            "<?xml version=\"1.0\" encoding=\"GB2312\"?>\n<opml version=\"1.0\"><body>\n<outline text=\"AI&芯片\" xmlUrl=\"https://a.example/feed\"/>\n</body></opml>");
+
+        var result = OpmlParser.Parse(bytes);
+
+        Assert.Null(result.Error);
+        Assert.Equal("AI&芯片", Assert.Single(result.Outlines).Title);
+        Assert.Equal([3], result.BareAmpersandLines);
+    }
+
+    [Fact]
+    public void Parse_AnotherFaultBesideABareAmpersand_IsTheErrorAtItsColumnAsWritten()
+    {
+        // Line 2: the '<' inside title="C<D" is column 29 as written (counted by hand), 33 once the '&' before it is '&amp;'.
+        var result = OpmlParser.Parse("<opml><body>\n<outline text=\"A&B\" title=\"C<D\" xmlUrl=\"https://a.example/feed\"/>\n</body></opml>"u8.ToArray());
+
+        Assert.Equal("not well-formed XML: line 2, column 29: '<', hexadecimal value 0x3C, is an invalid attribute character", result.Error);
+        Assert.Empty(result.Outlines);
+        Assert.Empty(result.BareAmpersandLines);
+    }
+
+    [Fact]
+    public void Parse_UndeclaredEntity_IsNoBareAmpersandAndStaysAnError()
+    {
+        // "&nbsp;" is a reference to an entity no DTD here declares: not a '&' to take as a character.
+        var result = OpmlParser.Parse("<opml><body>\n<outline text=\"R&D\" xmlUrl=\"https://a.example/a\"/>\n<outline text=\"a&nbsp;b\" xmlUrl=\"https://a.example/b\"/>\n</body></opml>"u8.ToArray());
+
+        Assert.Equal("not well-formed XML: line 3, column 18: Reference to undeclared entity 'nbsp'", result.Error);
     }
 
     [Fact]

@@ -214,11 +214,11 @@ public sealed class DatabaseFailureTests : LoopbackTest
         // stop with the clock standing still waited for ever, 3 runs of 3).
         var stopped = await ClockDriver.RunAsync(clock, daemon.StopAsync(), TimeSpan.FromMilliseconds(100));
 
+        // Said at the first failed attempt: before Quartz's line that it retries it (3038 "Transient exception on attempt 1 of 4").
+        Assert.DoesNotContain(daemon.Logs.Lines.TakeWhile(l => l.EventId != 4205), l => l.EventId == 3038);
         var locked = $"{database}: {Locked}";
         Assert.Equal($"The job store failed, the database failed: {locked}; no poll fires until the database can be written again", line);
         Assert.Single(daemon.Logs.Lines, l => l.EventId == 4205);   // Quartz's retries of the same failure are not said again
-        // Said at the first failed attempt: before Quartz's line that it retries it (3038 "Transient exception on attempt 1 of 4").
-        Assert.DoesNotContain(daemon.Logs.Lines.TakeWhile(l => l.EventId != 4205), l => l.EventId == 3038);
         Assert.Equal(0, stopped.ExitCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failing.StatusCode);
         var reason = JsonDocument.Parse(await failing.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString();

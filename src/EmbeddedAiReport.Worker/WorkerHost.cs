@@ -59,9 +59,13 @@ internal static class WorkerHost
             builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Http.WorkerJson.Default));
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
             builder.Services.AddSystemd();   // Type=notify under systemd; nothing elsewhere
+            // The job store's failures are told to the one listener from Quartz's IsTransient hook too (JobStoreFailures.Failed),
+            // which configuration sets before the container exists: the listener is made when the host is built, below.
+            JobStoreFailures? jobStoreFailures = null;
+            builder.Services.AddSingleton(provider => jobStoreFailures = ActivatorUtilities.CreateInstance<JobStoreFailures>(provider));
             builder.Services.AddQuartz(q =>
             {
-                JobStore.Configure(q, database, config.Storage);
+                JobStore.Configure(q, database, config.Storage, exception => jobStoreFailures?.Failed(exception));
                 // Registered with Quartz, not only with the container: a job read back from the store names its type, and
                 // Quartz finds it by that name only among registered types (no reflection; the csproj's
                 // QuartzTypeNameResolutionSupport). Unregistered, every start on an existing store failed to read it (4107)
@@ -69,7 +73,7 @@ internal static class WorkerHost
                 q.AddJobType<PollSourceJob>(ServiceLifetime.Transient);
                 q.AddJobType<ExportDraftJob>(ServiceLifetime.Transient);
                 q.AddJobType<HousekeepingJob>(ServiceLifetime.Transient);
-                q.AddSchedulerListener<JobStoreFailures>();
+                q.AddSchedulerListener(provider => provider.GetRequiredService<JobStoreFailures>());
             });
             builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
             builder.Services.AddSingleton<SourceScheduler>();
@@ -94,6 +98,7 @@ internal static class WorkerHost
         if (daemon)
         {
             _ = app.Services.GetRequiredService<ReportGauges>();   // its gauges exist from the first scrape
+            _ = app.Services.GetRequiredService<JobStoreFailures>();   // before the job store's first operation
             // A TLS proxy in front (the listener is loopback by default) says https in X-Forwarded-Proto: the request is then
             // https, so the login and anti-forgery cookies are Secure. Believed from a loopback peer only (the middleware's
             // default known proxies); the client's address (X-Forwarded-For) is not taken over: it decides who may act.

@@ -13,6 +13,9 @@ internal sealed record CliContext(string ConfigDirectory, string? Database, Text
     /// </summary>
     public string? DatabaseLocation { get; private set; }
 
+    /// <summary>The SQLite file's <c>Storage:BusyTimeout</c> once <see cref="LoadValidConfig"/> has read the config (null on PostgreSQL): named with a lock held past it.</summary>
+    public TimeSpan? BusyTimeout { get; private set; }
+
     /// <summary>Loads the config and checks the database file; prints every problem and returns null when there are any.</summary>
     /// <param name="printWarnings">False for the daemon, which logs them (its log may be JSON lines).</param>
     /// <param name="skip">Reloadable parts the command never uses: not read nor checked (<see cref="LoadedConfig.Load"/>).</param>
@@ -21,6 +24,7 @@ internal sealed record CliContext(string ConfigDirectory, string? Database, Text
     {
         var config = WorkerHost.LoadConfig(ConfigDirectory, Database, skip);
         DatabaseLocation = ReportDatabase.LocationOf(config.Storage, config.Report.Database);
+        BusyTimeout = config.Storage.Provider == StorageProvider.Sqlite ? config.Storage.BusyTimeout : null;
         check?.Invoke(config);
         if (printWarnings)
             foreach (var warning in config.Warnings) Error.WriteLine($"warning: {warning}");

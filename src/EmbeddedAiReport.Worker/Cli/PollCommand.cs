@@ -41,7 +41,7 @@ internal static class PollCommand
         {
             // Locked past Storage:BusyTimeout, damaged, not writable: every source's poll would meet it, so nothing is polled.
             // (A database a newer version upgraded is refused by ReportCli, one line and exit 2 as well.)
-            context.Error.WriteLine($"error: {new DatabaseFailureException(database.Location, ex).Message}; nothing was polled");
+            context.Error.WriteLine($"error: {new DatabaseFailureException(database.Location, ex, database.BusyTimeout).Message}; nothing was polled");
             return ExitCodes.UsageOrConfig;
         }
         // One line per source as it finishes, numbered, so a long poll shows progress on a terminal and in a log alike.

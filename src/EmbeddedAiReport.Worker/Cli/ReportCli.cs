@@ -144,7 +144,7 @@ internal static class ReportCli
             // A file or database the system refuses (a folder where a file goes, no permission, a damaged database, a full
             // disk): what the operator fixes is in the message, so one line and exit 2, not a stack trace and the exit 1 of
             // failed sources. SQLite's own messages do not name the file: the line names it once, as poll's does.
-            error.WriteLine($"error: {(refusal is SqliteException && context?.DatabaseLocation is { } file ? new DatabaseFailureException(file, refusal).Message : refusal.Message)}");
+            error.WriteLine($"error: {(refusal is SqliteException && context?.DatabaseLocation is { } file ? new DatabaseFailureException(file, refusal, context.BusyTimeout).Message : refusal.Message)}");
             return ExitCodes.UsageOrConfig;
         }
         catch (Exception ex) when (context?.DatabaseLocation is { } location && ServerFailure(ex) is { } failure)

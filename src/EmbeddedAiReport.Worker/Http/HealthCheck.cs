@@ -30,7 +30,7 @@ internal sealed class HealthCheck(ReportDatabase database, SourceStatuses status
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // SQLite's messages do not name the file: the line names the database once (DatabaseFailureException's wording).
-            return (false, new HealthUnavailable("unavailable", $"database unreachable: {new DatabaseFailureException(database.Location, ex.GetBaseException()).Message}"));
+            return (false, new HealthUnavailable("unavailable", $"database unreachable: {new DatabaseFailureException(database.Location, ex.GetBaseException(), database.BusyTimeout).Message}"));
         }
         // It answers reads, but the last poll could not store (full, read-only, locked): until a poll stores again.
         if (storing.Current is { } failure)

@@ -22,7 +22,8 @@ internal static class JobStore
     /// <summary>How late a trigger may fire and still run; later, its misfire instruction (skip) applies.</summary>
     public static readonly TimeSpan MisfireThreshold = TimeSpan.FromMinutes(1);
 
-    public static void Configure(IQuartzBuilder quartz, ReportDatabase database, StorageOptions storage)
+    /// <param name="failed">Told of every failure of a job-store operation, each attempt of Quartz's retries (<see cref="JobStoreFailures.Failed"/>).</param>
+    public static void Configure(IQuartzBuilder quartz, ReportDatabase database, StorageOptions storage, Action<Exception>? failed = null)
     {
         var clustered = database.Provider == StorageProvider.Postgres;
         quartz.ConfigureScheduler(o =>
@@ -55,11 +56,13 @@ internal static class JobStore
                 o.SchemaProvisioning = SchemaProvisioning.Validate;
                 o.MisfireThreshold = MisfireThreshold;
                 // Asked by Quartz on every failure of a job-store operation: a SQLite connection opened read-only while the
-                // file was write-protected is let go of there, or the firings never resume (ReportDatabase.Failed). Nothing
+                // file was write-protected is let go of there, or the firings never resume (ReportDatabase.Failed); and the
+                // database's failure is said at its first attempt, not after Quartz's retries (JobStoreFailures). Nothing
                 // more is called transient than Quartz's own answer says.
                 o.IsTransient = exception =>
                 {
                     database.Failed(exception);
+                    failed?.Invoke(exception);
                     return false;
                 };
             });

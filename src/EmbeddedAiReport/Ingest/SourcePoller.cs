@@ -236,7 +236,7 @@ public sealed class SourcePoller(
 
     private DatabaseFailureException DatabaseFailed(Exception exception)
     {
-        var failure = new DatabaseFailureException(database.Location, exception);
+        var failure = new DatabaseFailureException(database.Location, exception, database.BusyTimeout);
         storing.Failed(timeProvider.GetUtcNow(), failure.Message);
         return failure;
     }

@@ -46,6 +46,9 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     /// <summary>Full path of the SQLite file; null on PostgreSQL.</summary>
     public string? Path => (_dialect as SqliteDialect)?.Path;
 
+    /// <summary>How long a SQLite statement waits for the file's write lock (<see cref="StorageOptions.BusyTimeout"/>); null on PostgreSQL.</summary>
+    public TimeSpan? BusyTimeout => (_dialect as SqliteDialect)?.BusyTimeout;
+
     /// <summary>The connection string every connection uses (the job store opens its own with it).</summary>
     public string ConnectionString => _dialect.ConnectionString;
 
@@ -67,7 +70,7 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
         var line = exception switch
         {
             DatabaseFailureException failure => failure.Message,
-            _ when IsUnavailable(exception) => new DatabaseFailureException(Location, exception).Message,
+            _ when IsUnavailable(exception) => new DatabaseFailureException(Location, exception, BusyTimeout).Message,
             _ => null,
         };
         if (line is not null) Failed(exception);
@@ -284,7 +287,9 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
 /// The database itself failed while a poll used it (locked past <see cref="StorageOptions.BusyTimeout"/>, damaged, full,
 /// read-only, unreachable: <see cref="ReportDatabase.IsUnavailable"/>): no source's fault, and every other source would meet it too.
 /// </summary>
-public sealed class DatabaseFailureException(string location, Exception inner) : Exception(Describe(location, inner), inner)
+/// <param name="busyTimeout">The SQLite file's <see cref="ReportDatabase.BusyTimeout"/>: a lock held past it is said as such (<see cref="SqliteDialect.LockedProblem"/>).</param>
+public sealed class DatabaseFailureException(string location, Exception inner, TimeSpan? busyTimeout = null)
+    : Exception(Describe(location, inner, busyTimeout), inner)
 {
     /// <summary>
     /// What went wrong in one line: the message, but of a PostgreSQL error only its state and text (its message goes on with
@@ -294,10 +299,11 @@ public sealed class DatabaseFailureException(string location, Exception inner) :
         (exception is Npgsql.PostgresException server ? $"{server.SqlState}: {server.MessageText}" : exception.Message).TrimEnd('.');
 
     // SQLite's messages do not name the file; a replaced file's does already. Nor do they say which file or folder SQLite
-    // may not write ("attempt to write a readonly database"): that is added (WriteAccess.SqliteProblem).
-    private static string Describe(string location, Exception inner)
+    // may not write ("attempt to write a readonly database"): that is added (WriteAccess.SqliteProblem); nor that "database
+    // is locked" is another process's lock, waited for Storage:BusyTimeout: said instead (SqliteDialect.LockedProblem).
+    private static string Describe(string location, Exception inner, TimeSpan? busyTimeout)
     {
-        var cause = CauseOf(inner);
+        var cause = busyTimeout is { } waited && SqliteDialect.LockedProblem(inner, waited) is { } locked ? locked : CauseOf(inner);
         var message = cause.StartsWith(location, StringComparison.Ordinal) ? cause : $"{location}: {cause}";
         return WriteAccess.SqliteProblem(location, inner) is { } problem ? $"{message}; {problem}" : message;
     }

@@ -20,6 +20,7 @@ internal sealed class SqliteDialect : SqlDialect
     public SqliteDialect(string path, TimeSpan? busyTimeout = null)
     {
         var busy = busyTimeout ?? new StorageOptions().BusyTimeout;
+        BusyTimeout = busy;
         _busyTimeoutMs = (int)busy.TotalMilliseconds;
         Path = System.IO.Path.GetFullPath(path);
         ConnectionString = new SqliteConnectionStringBuilder
@@ -36,6 +37,20 @@ internal sealed class SqliteDialect : SqlDialect
 
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
+
+    /// <summary>How long a statement waits for the file's write lock before it fails (<see cref="StorageOptions.BusyTimeout"/>).</summary>
+    public TimeSpan BusyTimeout { get; }
+
+    /// <summary>
+    /// What <paramref name="exception"/> says, when it is SQLite's "database is locked" (SQLITE_BUSY): another process held the
+    /// file's write lock (a <c>sqlite3</c> shell left in a transaction, a <c>poll</c> beside the daemon) for all of
+    /// <paramref name="busyTimeout"/>, and which setting that wait is; null for any other exception.
+    /// </summary>
+    /// <remarks>SQLite's own "SQLite Error 5: 'database is locked'" said neither who holds it nor that, or how long, it was waited for.</remarks>
+    public static string? LockedProblem(Exception exception, TimeSpan busyTimeout) =>
+        exception is SqliteException { SqliteErrorCode: var code } && (code & 0xFF) == SQLitePCL.raw.SQLITE_BUSY
+            ? $"the database is locked by another process (waited {busyTimeout.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} s; Storage:BusyTimeout)"
+            : null;
 
     public override StorageProvider Provider => StorageProvider.Sqlite;
 

@@ -32,7 +32,9 @@ internal sealed class HealthCheck(ReportDatabase database, SourceStatuses status
             // SQLite's messages do not name the file: the line names the database once (DatabaseFailureException's wording).
             return (false, new HealthUnavailable("unavailable", $"database unreachable: {new DatabaseFailureException(database.Location, ex.GetBaseException(), database.BusyTimeout).Message}"));
         }
-        // It answers reads, but the last poll could not store (full, read-only, locked): until a poll stores again.
+        // It answers reads, but the last poll could not store (full, read-only, locked): until a poll stores again, or, for
+        // another process's lock, until the lock is gone (a lock taken in a quiet hour said 503 until the next poll).
+        if (storing.Current is { Locked: true } held && await WriteLockFreeAsync(cancellationToken)) storing.LockReleased(held);
         if (storing.Current is { } failure)
             return (false, new HealthUnavailable("unavailable", $"polls are not stored: the database failed at {SourceStatus.Time(failure.At, draft.Value.Zone())}: {failure.Message}"));
 
@@ -46,5 +48,18 @@ internal sealed class HealthCheck(ReportDatabase database, SourceStatuses status
         return (healthy, new HealthReport(healthy ? "ok" : "degraded", reason, enabled.Count,
             enabled.Count(s => s.State == "failing"), enabled.Count(s => s.State == "stale"),
             summaries.State == "off" ? null : new SummariesHealth(summaries.State, UrlRedaction.Redact(summaries.Note), summaries.ConsecutiveFailures)));
+    }
+
+    // Whether the write lock can be taken now; a database that fails the question keeps the failure said.
+    private async Task<bool> WriteLockFreeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await database.WriteLockFreeAsync(cancellationToken) == true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
     }
 }

@@ -35,7 +35,7 @@ internal sealed partial class JobStoreFailures(StoringHealth storing, ReportData
     {
         if (database.FailureLine(exception.GetBaseException()) is not { } line) return;
         if (storing.Current?.Message != line) JobStoreFailed(line);
-        storing.Failed(timeProvider.GetUtcNow(), line);
+        storing.Failed(timeProvider.GetUtcNow(), line, ReportDatabase.IsLocked(exception));
     }
 
     [LoggerMessage(EventId = 4205, Level = LogLevel.Error, Message = "The job store failed, the database failed: {Failure}; no poll fires until the database can be written again")]

@@ -237,7 +237,7 @@ public sealed class SourcePoller(
     private DatabaseFailureException DatabaseFailed(Exception exception)
     {
         var failure = new DatabaseFailureException(database.Location, exception, database.BusyTimeout);
-        storing.Failed(timeProvider.GetUtcNow(), failure.Message);
+        storing.Failed(timeProvider.GetUtcNow(), failure.Message, ReportDatabase.IsLocked(exception));
         return failure;
     }
 

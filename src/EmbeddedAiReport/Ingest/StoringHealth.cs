@@ -10,13 +10,19 @@ public sealed class StoringHealth
 {
     private Failure? _failure;
 
-    /// <summary>A poll's database failure: when, and the database's message (naming it).</summary>
-    public sealed record Failure(DateTimeOffset At, string Message);
+    /// <summary>A poll's database failure: when, the database's message (naming it), and whether it was another process's lock.</summary>
+    public sealed record Failure(DateTimeOffset At, string Message, bool Locked = false);
 
     /// <summary>The last failure, or null when the last poll to reach the database stored (or none failed yet).</summary>
     public Failure? Current => Volatile.Read(ref _failure);
 
-    public void Failed(DateTimeOffset at, string message) => Volatile.Write(ref _failure, new Failure(at, message));
+    public void Failed(DateTimeOffset at, string message, bool locked = false) => Volatile.Write(ref _failure, new Failure(at, message, locked));
+
+    /// <summary>
+    /// <paramref name="failure"/>, another process's lock, is over (the write lock is free): polls can store again, so it is
+    /// no longer said; a newer failure recorded meanwhile stays.
+    /// </summary>
+    public void LockReleased(Failure failure) => Interlocked.CompareExchange(ref _failure, null, failure);
 
     internal void Stored() => Volatile.Write(ref _failure, null);
 }

@@ -240,6 +240,15 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
     /// </summary>
     public bool HasChangeStamp => _dialect.HasChangeStamp;
 
+    /// <summary>
+    /// Whether a write could start now without waiting for another process's lock: true or false on SQLite, null on
+    /// PostgreSQL (no such lock to ask about).
+    /// </summary>
+    public Task<bool?> WriteLockFreeAsync(CancellationToken cancellationToken) => _dialect.WriteLockFreeAsync(cancellationToken);
+
+    /// <summary>Whether <paramref name="exception"/> is SQLite's "database is locked": another process held the write lock past the busy timeout.</summary>
+    public static bool IsLocked(Exception exception) => SqliteDialect.IsLocked(exception.GetBaseException());
+
     /// <summary>Runs a trivial query: throws what the database throws when it cannot answer.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {

@@ -53,6 +53,9 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>Releases the lock <see cref="LockAcrossDaemonsAsync"/> took on <paramref name="connection"/> (the caller then disposes it).</summary>
     public virtual Task UnlockAcrossDaemonsAsync(DbConnection connection, string name) => Task.CompletedTask;
 
+    /// <summary>Whether a write could start now without waiting for another process's lock (SQLite); null where that cannot be told.</summary>
+    public virtual Task<bool?> WriteLockFreeAsync(CancellationToken cancellationToken) => Task.FromResult<bool?>(null);
+
     /// <summary>Begins a transaction whose queries all read one consistent snapshot.</summary>
     public abstract Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken);
 

@@ -403,4 +403,29 @@ public sealed class SourcesOpmlCommandTests : IDisposable
         // --section is every added source's, whatever the outline says.
         Assert.All(Objects(third), o => Assert.Contains("\"section\": \"papers\"", o));
     }
+
+    [Fact]
+    public async Task ExportOpml_ThenImport_ArxivListingAndApiSourcesComeBackAsTheirKinds()
+    {
+        // A feed source could not read either: a listing is an HTML page, and a feed reads one page of the API's results.
+        var first = _directory.ConfigWithSources("""
+            {"sources": [
+              {"id": "arxiv-ar-listing", "kind": "arxiv-listing", "category": "cs.AR", "list": "recent", "show": 500},
+              {"id": "arxiv-quant", "kind": "arxiv-api", "query": "all:quantization AND cat:cs.LG", "maxResults": 200}
+            ]}
+            """, "first");
+        var opml = _directory.File("sources.opml");
+        var export = await CliRunner.RunAsync("sources", "export-opml", "--out", opml, "--config", first);
+        var second = _directory.ConfigWithSources("""{"sources": []}""", "second");
+
+        var imported = await Import(second, opml);
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.True(imported.ExitCode == 0, imported.Error);
+        Assert.Equal(
+        [
+            """{ "id": "arxiv-ar-listing", "kind": "arxiv-listing", "category": "cs.AR", "list": "recent", "show": 500 }""",
+            """{ "id": "arxiv-quant", "kind": "arxiv-api", "query": "all:quantization AND cat:cs.LG", "maxResults": 200 }""",
+        ], File.ReadAllLines(Path.Combine(second, "sources.json")).Where(l => l.TrimStart().StartsWith("{ \"id\"", StringComparison.Ordinal)).Select(l => l.Trim().TrimEnd(',')));
+    }
 }

@@ -16,7 +16,8 @@ public sealed class ArxivApiSource : ISourceKind
     private const string MaxResultsField = "maxResults";
     private const string LimitField = "limit";
     private const int DefaultDays = 7;
-    private const int DefaultMaxResults = 100;
+    internal const int DefaultMaxResults = 100;
+    internal const int MaxPageSize = 2000;
     private const int DefaultLimit = 1000;
 
     public string Kind => KindName;
@@ -34,8 +35,8 @@ public sealed class ArxivApiSource : ISourceKind
         if (source.Settings.ContainsKey(DaysField) && source.GetInt(DaysField, 0) is < 1 or > 36500)
             yield return $"{DaysField}: expected a whole number of days from 1 to 36500";
         // The API serves slices of at most 2000 and at most 30000 results in total (user manual).
-        if (source.Settings.ContainsKey(MaxResultsField) && source.GetInt(MaxResultsField, 0) is < 1 or > 2000)
-            yield return $"{MaxResultsField}: expected a page size from 1 to 2000";
+        if (source.Settings.ContainsKey(MaxResultsField) && source.GetInt(MaxResultsField, 0) is < 1 or > MaxPageSize)
+            yield return $"{MaxResultsField}: expected a page size from 1 to {MaxPageSize}";
         if (source.Settings.ContainsKey(LimitField) && source.GetInt(LimitField, 0) is < 1 or > 30000)
             yield return $"{LimitField}: expected a whole number from 1 to 30000";
     }

@@ -16,11 +16,11 @@ public sealed class ArxivListingSource : ISourceKind
     private const string ListField = "list";
     private const string ShowField = "show";
     private const string LimitField = "limit";
-    private const int DefaultShow = 250;
+    internal const int DefaultShow = 250;
     private const int DefaultLimit = 500;
 
     // arXiv answers 400 to any other page size (arxiv-browse list_page controller).
-    private static readonly int[] AllowedShow = [25, 50, 100, 250, 500, 1000, 2000];
+    internal static readonly int[] AllowedShow = [25, 50, 100, 250, 500, 1000, 2000];
     private static readonly string[] Lists = ["new", "recent", "pastweek"];
     private static readonly string[] KeepNames = ["new", "cross", "replace"];
 

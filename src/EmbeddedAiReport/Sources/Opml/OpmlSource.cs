@@ -25,14 +25,15 @@ public sealed partial record OpmlSource(string Kind, IReadOnlyList<KeyValuePair<
 
     /// <summary>
     /// The source for <paramref name="uri"/>, the address of <paramref name="outline"/>: an arXiv category feed is
-    /// <c>arxiv-rss</c> with its category, a GitHub <c>releases.atom</c> or <c>tags.atom</c> is <c>github-releases</c>
+    /// <c>arxiv-rss</c> with its category, an arXiv listing page <c>arxiv-listing</c> with its category, list and page size,
+    /// an export API query <c>arxiv-api</c> with its query and page size (the addresses those kinds fetch), a GitHub <c>releases.atom</c> or <c>tags.atom</c> is <c>github-releases</c>
     /// with its repo, a wewe-rss, RSSHub or Wechat2RSS account feed is <c>wechat-mirror</c> with its mirror, flavor and
     /// account (named by the title), anything else a <c>feed</c>. With <paramref name="kind"/> set, that kind: the
     /// recognised fields when the address is one of its own, else the address as <c>url</c>.
     /// </summary>
     public static OpmlSource For(OpmlOutline outline, Uri uri, string? kind)
     {
-        var recognised = Arxiv(uri) ?? GitHub(uri) ?? WeChat(outline, uri);
+        var recognised = Arxiv(uri) ?? ArxivListing(uri) ?? ArxivApi(uri) ?? GitHub(uri) ?? WeChat(outline, uri);
         if (recognised is not null && (kind is null || kind == recognised.Kind)) return recognised;
         return new OpmlSource(kind ?? FeedSource.KindName, [Field("url", uri.AbsoluteUri)], Slug(Normalize(uri.Host) + uri.AbsolutePath) ?? "feed");
     }
@@ -86,6 +87,62 @@ public sealed partial record OpmlSource(string Kind, IReadOnlyList<KeyValuePair<
         var value = categories.Length == 1 ? Text(categories[0]) : "[" + string.Join(", ", categories.Select(Text)) + "]";
         return new OpmlSource(ArxivRssSource.KindName, [new("category", value)], Slug("arxiv-" + string.Join('-', categories))!);
     }
+
+    // arxiv.org/list/CAT/new (recent, pastweek), with the skip=0 and an accepted show that arxiv-listing writes: the pages
+    // a feed source could not read (they are HTML).
+    private static OpmlSource? ArxivListing(Uri uri)
+    {
+        if (!IsArxivHost(uri) || uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) is not ["list", var category, var list]
+            || !ArxivCategory.IsCategory(category) || list is not ("new" or "recent" or "pastweek")
+            || Parameters(uri, "skip", "show") is not { } parameters || parameters.GetValueOrDefault("skip", "0") != "0")
+            return null;
+        List<KeyValuePair<string, string>> fields = [Field(ArxivCategory.Field, category)];
+        if (list != "new") fields.Add(Field("list", list));
+        if (parameters.TryGetValue("show", out var show))
+        {
+            var pageSize = Whole(show) ?? 0;
+            if (!ArxivListingSource.AllowedShow.Contains(pageSize)) return null;
+            if (pageSize != ArxivListingSource.DefaultShow) fields.Add(new("show", show));
+        }
+        return new OpmlSource(ArxivListingSource.KindName, fields, Slug($"arxiv-{category}-{list}")!);
+    }
+
+    // export.arxiv.org/api/query?search_query=… sorted newest first from the start, as arxiv-api asks: its query and
+    // page size come back; one sorted otherwise, or with id_list or another parameter, is read as the feed it is.
+    private static OpmlSource? ArxivApi(Uri uri)
+    {
+        if (!IsArxivHost(uri) || uri.AbsolutePath.TrimEnd('/') != "/api/query"
+            || Parameters(uri, "search_query", "sortBy", "sortOrder", "start", "max_results") is not { } parameters
+            || parameters.GetValueOrDefault("search_query") is not { } query || string.IsNullOrWhiteSpace(query)
+            || parameters.GetValueOrDefault("sortBy", "submittedDate") != "submittedDate"
+            || parameters.GetValueOrDefault("sortOrder", "descending") != "descending"
+            || parameters.GetValueOrDefault("start", "0") != "0")
+            return null;
+        List<KeyValuePair<string, string>> fields = [Field("query", query)];
+        if (parameters.TryGetValue("max_results", out var size))
+        {
+            var pageSize = Whole(size);
+            if (pageSize is not (>= 1 and <= ArxivApiSource.MaxPageSize)) return null;
+            if (pageSize != ArxivApiSource.DefaultMaxResults) fields.Add(new("maxResults", size));
+        }
+        return new OpmlSource(ArxivApiSource.KindName, fields, Slug("arxiv-api-" + query) ?? "arxiv-api");
+    }
+
+    // The query's parameters (decoded, + as a space), or null when it has one not in <paramref name="allowed"/> or one twice.
+    private static Dictionary<string, string>? Parameters(Uri uri, params string[] allowed)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=');
+            var name = Uri.UnescapeDataString((equals < 0 ? pair : pair[..equals]).Replace('+', ' '));
+            var value = equals < 0 ? "" : Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' '));
+            if (!allowed.Contains(name) || !parameters.TryAdd(name, value)) return null;
+        }
+        return parameters;
+    }
+
+    private static int? Whole(string text) => int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 
     // github.com/{owner}/{repo}/releases.atom and …/tags.atom: the feeds github-releases reads by default.
     private static OpmlSource? GitHub(Uri uri)

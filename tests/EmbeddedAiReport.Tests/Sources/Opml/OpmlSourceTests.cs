@@ -22,6 +22,23 @@ public sealed class OpmlSourceTests
         """{ "id": "x", "kind": "wechat-mirror", "mirror": "https://rsshub.app", "flavor": "rsshub", "accounts": [{ "feed": "wechat/wechat2rss/abc123", "name": "t" }] }""")]
     [InlineData("https://wechat2rss.xlab.app/feed/51e92aad2728acdd1fda7314be32b16639353001.xml",
         """{ "id": "x", "kind": "wechat-mirror", "mirror": "https://wechat2rss.xlab.app", "flavor": "wechat2rss", "accounts": [{ "feed": "51e92aad2728acdd1fda7314be32b16639353001", "name": "t" }] }""")]
+    // The addresses arxiv-listing and arxiv-api fetch (README's arXiv table: list new, show 250 and maxResults 100 by default).
+    [InlineData("https://arxiv.org/list/cs.LG/new?skip=0&show=250", """{ "id": "x", "kind": "arxiv-listing", "category": "cs.LG" }""")]
+    [InlineData("https://arxiv.org/list/cs.AR/pastweek?skip=0&show=2000", """{ "id": "x", "kind": "arxiv-listing", "category": "cs.AR", "list": "pastweek", "show": 2000 }""")]
+    [InlineData("https://arxiv.org/list/cs.CV/recent", """{ "id": "x", "kind": "arxiv-listing", "category": "cs.CV", "list": "recent" }""")]
+    [InlineData("https://export.arxiv.org/api/query?search_query=all:quantization+AND+cat:cs.LG&sortBy=submittedDate&sortOrder=descending&start=0&max_results=100",
+        """{ "id": "x", "kind": "arxiv-api", "query": "all:quantization AND cat:cs.LG" }""")]
+    [InlineData("http://export.arxiv.org/api/query?search_query=ti:%22low-bit%22%2Bx&max_results=500",
+        """{ "id": "x", "kind": "arxiv-api", "query": "ti:\"low-bit\"+x", "maxResults": 500 }""")]
+    // An arXiv address those kinds would fetch otherwise (another order, page, size or parameter): the feed it is.
+    [InlineData("https://arxiv.org/list/cs.LG/new?skip=250&show=250", """{ "id": "x", "kind": "feed", "url": "https://arxiv.org/list/cs.LG/new?skip=250&show=250" }""")]
+    [InlineData("https://arxiv.org/list/cs.LG/new?show=30", """{ "id": "x", "kind": "feed", "url": "https://arxiv.org/list/cs.LG/new?show=30" }""")]
+    [InlineData("https://arxiv.org/list/cs.LG/2401", """{ "id": "x", "kind": "feed", "url": "https://arxiv.org/list/cs.LG/2401" }""")]
+    [InlineData("https://export.arxiv.org/api/query?search_query=all:npu&sortBy=relevance", """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?search_query=all:npu&sortBy=relevance" }""")]
+    [InlineData("https://export.arxiv.org/api/query?search_query=all:npu&start=100", """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?search_query=all:npu&start=100" }""")]
+    [InlineData("https://export.arxiv.org/api/query?search_query=all:npu&max_results=5000", """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?search_query=all:npu&max_results=5000" }""")]
+    [InlineData("https://export.arxiv.org/api/query?id_list=2011.12289", """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?id_list=2011.12289" }""")]
+    [InlineData("https://export.arxiv.org/api/query?search_query=all:npu&search_query=all:tpu", """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?search_query=all:npu&search_query=all:tpu" }""")]
     [InlineData("https://rsshub.app/wechat/wechat2rss/abc123?key=k", """{ "id": "x", "kind": "feed", "url": "https://rsshub.app/wechat/wechat2rss/abc123?key=k" }""")]
     [InlineData("https://example.com/feeds/posts.rss", """{ "id": "x", "kind": "feed", "url": "https://example.com/feeds/posts.rss" }""")]
     // A query the kind's fields cannot carry, or a path only like a kind's: the address as it is (mutation audit 13: each

@@ -67,7 +67,7 @@ internal static class EntriesCommand
             {
                 context.Out.WriteLine($"{"",8}{entry.Url}");
                 context.Out.WriteLine($"{"",8}{EntryRelevance.Explain(classifier, config, entry)}");
-                if (entry.IsLateArrival) context.Out.WriteLine($"{"",8}late arrival: {await LateArrivalAsync(app.Services, entry, zone, cancellationToken)}");
+                if (entry.IsLateArrival) context.Out.WriteLine($"{"",8}late arrival: {await LateArrival.DescribeAsync(app.Services.GetRequiredService<IssueStore>(), entry, zone, cancellationToken)}");
                 if (decisions!.TryGetValue(entry.Id, out var decision)) context.Out.WriteLine($"{"",8}draft: {decision}");
                 if (summaries!.TryGetValue(entry.Id, out var summary)) context.Out.WriteLine($"{"",8}summary: {summary}");
             }
@@ -77,19 +77,6 @@ internal static class EntriesCommand
             ? $"{rows.Count} of {Counted.Of(total, "entry", "entries")} ({scope}); --limit 0 lists them all"
             : $"{Counted.Of(rows.Count, "entry", "entries")} ({scope})");
         return ExitCodes.Ok;
-    }
-
-    // Why a late arrival sits in a later window than its date: the published issue whose window holds its date, then its first sighting.
-    private static async Task<string> LateArrivalAsync(IServiceProvider services, StoredEntry entry, TimeZoneInfo zone, CancellationToken cancellationToken)
-    {
-        string Day(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var dated = Day(entry.Published ?? entry.FirstSeen);
-        var seen = TimeZoneInfo.ConvertTime(entry.FirstSeen, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        var from = Day(entry.WindowTime!.Value);
-        return await services.GetRequiredService<IssueStore>().PublishedWindowEndingAsync(entry.WindowTime.Value, cancellationToken) is { } issue
-            ? $"dated {dated}, inside the window of the issue of {issue.Date:yyyy-MM-dd} ({Day(issue.FromUtc)} .. {issue.LastDay:yyyy-MM-dd}), "
-              + $"but first seen {seen}, after that issue was published; moved into the next window, from {from}"
-            : $"dated {dated}, inside an issue's window that was already published when it was first seen {seen}; moved into the next window, from {from}";
     }
 
     /// <summary>

@@ -95,7 +95,11 @@ internal static class ReviewEndpoints
         var notice = refused?.Message ?? services.GetRequiredService<ReviewNotices>().Shown(http.Request.Query["msg"].FirstOrDefault());
         // The entry a form post acted on, where the editor lands (#e42): its line is shown there, not only at the top.
         var at = refused is null && notice is not null ? RequestNumber.Parse<long>(http.Request.Query["at"].ToString(), out _) : null;
-        var view = new ReviewView(window, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice, refused?.Kept, at);
+        // A late arrival says why on the page, not only on hover: an editor on a phone or a keyboard never sees a title.
+        var late = new Dictionary<long, string>();
+        foreach (var entry in review.Entries.Select(e => e.Entry).Where(e => e.IsLateArrival))
+            late[entry.Id] = await Cli.LateArrival.DescribeAsync(services.GetRequiredService<Storage.IssueStore>(), entry, config.Draft.Zone(), cancellationToken);
+        var view = new ReviewView(window, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice, refused?.Kept, at, late);
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view), refused?.Status ?? StatusCodes.Status200OK);
     }
 

@@ -97,7 +97,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         if (IsWebLink(entry.Url)) html.Raw("<span aria-hidden=\"true\"> ↗</span><span class=\"visually-hidden\"> (opens in a new tab)</span></a>");
         if (row.Entry.IsEdited) html.Raw(" <span class=\"badge edited\" title=\"edited by the editor\">edited</span>");
         if (entry.IsLateArrival)
-            html.Raw(" <span class=\"badge late\" title=\"dated inside an issue that was already published when it was first seen: moved into the next window\">late arrival</span>");
+            html.Raw(" <span class=\"badge late\">late arrival</span>");
         html.Raw($"</{heading}>\n");
         // After a form post without the script the page opens here (#e42): the line about this entry is where the editor is.
         if (view.NoticeAt == entry.Id) html.Raw("<p class=\"said\">").Text(view.Notice).Raw("</p>\n");
@@ -107,6 +107,7 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
             .Text(entry.Status).Raw("</span>");
         foreach (var tag in row.Entry.Tags) html.Raw(" <span class=\"tag\"").Lang(tag.Tag).Raw(">").Text(tag.Tag).Raw("</span>");
         html.Raw("</div>\n<div class=\"why\">").Text(Why(row)).Raw("</div>\n<div class=\"decision\">").Text(row.Decision.Text).Raw("</div>\n");
+        if (view.LateArrivals?.GetValueOrDefault(entry.Id) is { } late) html.Raw("<div class=\"late-why\">").Text("late arrival: " + late).Raw("</div>\n");
         if (entry.Summary.Length > 0 && !member)
             html.Raw("<p class=\"summary\"").Lang(entry.Summary).Raw(">").Text(Normalizing.TextCleaner.Truncate(entry.Summary, 200)).Raw("</p>\n");
         // What an issue already carries never comes back: marking, editing or moving it could only fail or do nothing.

@@ -9,5 +9,6 @@ namespace EmbeddedAiReport.Worker.Review;
 /// <param name="Notice">A one-line message after an action without the script (the redirect's <c>msg</c>), or null.</param>
 /// <param name="Kept">What an editor typed in an edit refused as stale, shown again in that entry's form (without the script), or null.</param>
 /// <param name="NoticeAt">The entry the <paramref name="Notice"/> is about (the redirect's <c>at</c>), which shows it too, or null.</param>
+/// <param name="LateArrivals">Why each late arrival of the window is in it (by entry id), as <c>entries --explain</c> says it.</param>
 internal sealed record ReviewView(Http.PathWindow Window, DraftReviewResult Review, IReadOnlyList<ReviewSection> Sections, string Markdown, string FormToken,
-    bool CanWrite, string? Notice, ReviewActions.Typed? Kept = null, long? NoticeAt = null);
+    bool CanWrite, string? Notice, ReviewActions.Typed? Kept = null, long? NoticeAt = null, IReadOnlyDictionary<long, string>? LateArrivals = null);

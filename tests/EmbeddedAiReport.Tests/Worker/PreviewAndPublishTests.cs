@@ -68,6 +68,10 @@ public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
             + "after that issue was published; moved into the next window, from 2026-12-02", explained.Out);
         Assert.Single(explained.Out.Split('\n'), l => l.Contains("late arrival:"));
         Assert.Equal(1, review.Split("class=\"badge late\"").Length - 1);
+        // Said on the page in the same words, not only in a title an editor on a phone or a keyboard never sees.
+        Assert.Contains("<div class=\"late-why\">late arrival: dated 2026-11-30, inside the window of the issue of 2026-12-01 (2026-11-30 .. 2026-12-01), "
+            + "but first seen 2026-12-03 18:00, after that issue was published; moved into the next window, from 2026-12-02</div>", review);
+        Assert.DoesNotContain("title=\"dated inside", review);
     }
 
     // The review page of a week, from the daemon's application on an ephemeral loopback port.

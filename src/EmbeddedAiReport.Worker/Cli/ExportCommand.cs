@@ -96,16 +96,19 @@ internal static class ExportCommand
     {
         var zone = config.Draft.Zone();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var last = await services.GetRequiredService<IssueStore>().LastCoveredDayAsync(cancellationToken);
-        if (last is null)
+        var covered = await services.GetRequiredService<IssueStore>().LastCoveredAsync(cancellationToken);
+        if (covered is not var (last, windowEnd))
             return (null, $"{name}: no issue was published or imported yet, so there is nothing to start after: record one (publish --week …, "
                 + "or import-issue FILE for issues sent before this tool) or name the window with --week or --from/--to", false);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        var first = last.Value.AddDays(1);
-        return first > today
-            ? (null, $"{name}: no entries since the last issue yet: it covers everything up to {last:yyyy-MM-dd} and today is {today:yyyy-MM-dd} "
-                + $"(the next window starts {first:yyyy-MM-dd})", true)
-            : (DraftWindow.Of(first, today, zone), "", false);
+        var first = last.AddDays(1);
+        if (first > today)
+            return (null, $"{name}: no entries since the last issue yet: it covers everything up to {last:yyyy-MM-dd} and today is {today:yyyy-MM-dd} "
+                + $"(the next window starts {first:yyyy-MM-dd})", true);
+        var window = DraftWindow.Of(first, today, zone);
+        // A window published here ended at its zone's midnight: after Draft:TimeZone changed, the new zone's is hours off it,
+        // and the entries (and late arrivals, placed at its end) between the two were in no window.
+        return (windowEnd is { } end && end < window.ToUtc ? window with { FromUtc = end } : window, "", false);
     }
 
     /// <summary>

@@ -195,4 +195,33 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
         Assert.Equal(Note + "ask for a week (/drafts/2027-W22.json) or days (/drafts/2027-05-19..2027-06-01.json)", pages[3].Note);
         Assert.Null(pages[4].Note);
     }
+
+    // An operator who moves the report from Shanghai to Berlin: the issue published in Shanghai ends at Shanghai's midnight,
+    // 2027-01-03T16:00Z, seven hours before Berlin's (23:00Z). The hours between were in neither window, and so was a late
+    // arrival, which is placed at the published window's end.
+    [Fact]
+    public async Task SinceLast_AfterDraftTimeZoneChanged_StartsWhereThePublishedIssueEnded()
+    {
+        await PollAsync(W53Monday, W53Thursday);
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W53")).ExitCode);   // in Shanghai on 2027-01-04
+        TempDirectory.EditSettings(Config, json => json["Draft"]!["TimeZone"] = "Europe/Berlin");
+        Clock.SetUtcNow(new DateTimeOffset(2027, 1, 6, 10, 0, 0, TimeSpan.Zero));
+        // Sunday 20:00 UTC: 21:00 in Berlin, Monday 04:00 in Shanghai: after the published window.
+        (string Title, DateTimeOffset At) evening = ("周日晚上的边缘推理框架", new(2027, 1, 3, 20, 0, 0, TimeSpan.Zero));
+        // Dated inside the published window, first seen after it was published.
+        (string Title, DateTimeOffset At) late = ("迟到的NPU基准测试", new(2027, 1, 2, 12, 0, 0, TimeSpan.Zero));
+        (string Title, DateTimeOffset At) tuesday = ("周二的端侧模型压缩", new(2027, 1, 5, 12, 0, 0, TimeSpan.Zero));
+        await PollAsync(W53Monday, W53Thursday, evening, late, tuesday);
+
+        var export = await Cli("export", "--since-last", "--format", "json");
+        var entries = await Cli("entries", "--since-last");
+        var published = await Cli("export", "--week", "2026-W53", "--format", "json");
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal(new[] { evening.Title, late.Title, tuesday.Title }.Order(StringComparer.Ordinal), Titles(export.Out));
+        Assert.Equal("3 entries (2027-01-04 .. 2027-01-06)\n", entries.Error.ReplaceLineEndings("\n"));
+        // The published issue's items stay out of the week's draft in the new zone too.
+        Assert.DoesNotContain(W53Monday.Title, published.Out);
+        Assert.DoesNotContain(W53Thursday.Title, published.Out);
+    }
 }

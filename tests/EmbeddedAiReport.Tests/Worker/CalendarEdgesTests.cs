@@ -124,6 +124,27 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
         Assert.Equal((2, "--from 1989-12-31: dates run from 1990-01-01 to 9998-12-31\n"), (before.ExitCode, before.Error.ReplaceLineEndings("\n")));
     }
 
+    // A leap day is a day of its year only: 2024-02-29 is read, 2023-02-29 (and a 13th month) is a usage error that says why,
+    // where it said "dates are yyyy-MM-dd" of a date written just so.
+    [Fact]
+    public async Task Windows_ALeapDayOfAYearThatHasNone_IsAUsageErrorSayingTheMonthsDays()
+    {
+        await PollAsync(W53Monday);
+
+        var leap = await Cli("entries", "--from", "2024-02-29", "--to", "2024-02-29");
+        var none = await Cli("export", "--from", "2023-02-29", "--to", "2023-03-01");
+        var month = await Cli("entries", "--from", "2026-12-01", "--to", "2026-13-01");
+        var pages = await GetAsync("review/2025-02-29..2025-03-01", "entries?from=2026-04-31&to=2026-05-01");
+
+        Assert.Equal((0, "0 entries (2024-02-29 .. 2024-02-29)\n"), (leap.ExitCode, leap.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((2, "--from 2023-02-29: no such day, 2023-02 has 28 days\n"), (none.ExitCode, none.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((2, "--to 2026-13-01: no such day, a year has months 01 to 12\n"), (month.ExitCode, month.Error.ReplaceLineEndings("\n")));
+        Assert.All(pages, page => Assert.Equal(HttpStatusCode.BadRequest, page.Status));
+        Assert.Equal("'2025-02-29..2025-03-01': from 2025-02-29: no such day, 2025-02 has 28 days",
+            JsonDocument.Parse(pages[0].Body).RootElement.GetProperty("detail").GetString());
+        Assert.Equal("from 2026-04-31: no such day, 2026-04 has 30 days", JsonDocument.Parse(pages[1].Body).RootElement.GetProperty("detail").GetString());
+    }
+
     // Weeks and days run 1990-W01 (1990-01-01) .. 9998-W53 (9998-12-28 .. 9999-01-03): a page at a bound links to no week
     // outside them (1989-W52 and 9999-W01 answer 400), and every link it does give answers.
     [Fact]

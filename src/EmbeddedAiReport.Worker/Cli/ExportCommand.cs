@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
 
@@ -6,7 +7,7 @@ namespace EmbeddedAiReport.Worker.Cli;
 
 /// <summary><c>export</c>: render the draft of a week or date range to stdout or a file.</summary>
 /// <remarks>Every export is a preview: it records nothing, so exporting twice gives the same draft (only <c>publish</c> and <c>import-issue</c> record issues).</remarks>
-internal static class ExportCommand
+internal static partial class ExportCommand
 {
     /// <summary>A window as the options name it: <c>--week</c>, <c>--from/--to</c>, <c>--since-last</c>, or none (the current week).</summary>
     public sealed record Arguments(string? Week, string? From, string? To, bool SinceLast = false);
@@ -96,16 +97,19 @@ internal static class ExportCommand
     {
         var zone = config.Draft.Zone();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var last = await services.GetRequiredService<IssueStore>().LastCoveredDayAsync(cancellationToken);
-        if (last is null)
+        var covered = await services.GetRequiredService<IssueStore>().LastCoveredAsync(cancellationToken);
+        if (covered is not var (last, windowEnd))
             return (null, $"{name}: no issue was published or imported yet, so there is nothing to start after: record one (publish --week …, "
                 + "or import-issue FILE for issues sent before this tool) or name the window with --week or --from/--to", false);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        var first = last.Value.AddDays(1);
-        return first > today
-            ? (null, $"{name}: no entries since the last issue yet: it covers everything up to {last:yyyy-MM-dd} and today is {today:yyyy-MM-dd} "
-                + $"(the next window starts {first:yyyy-MM-dd})", true)
-            : (DraftWindow.Of(first, today, zone), "", false);
+        var first = last.AddDays(1);
+        if (first > today)
+            return (null, $"{name}: no entries since the last issue yet: it covers everything up to {last:yyyy-MM-dd} and today is {today:yyyy-MM-dd} "
+                + $"(the next window starts {first:yyyy-MM-dd})", true);
+        var window = DraftWindow.Of(first, today, zone);
+        // A window published here ended at its zone's midnight: after Draft:TimeZone changed, the new zone's is hours off it,
+        // and the entries (and late arrivals, placed at its end) between the two were in no window.
+        return (windowEnd is { } end && end < window.ToUtc ? window with { FromUtc = end } : window, "", false);
     }
 
     /// <summary>
@@ -155,7 +159,10 @@ internal static class ExportCommand
         static DateOnly? Date(string text) =>
             DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
         if (Date(arguments.From) is not { } from || Date(arguments.To) is not { } to)
-            return (null, $"{prefix}from/{prefix}to: dates are yyyy-MM-dd", Date(arguments.From) is null ? "from" : "to");
+        {
+            var (name, text) = Date(arguments.From) is null ? ("from", arguments.From) : ("to", arguments.To);
+            return (null, NoSuchDay(text) is { } why ? $"{prefix}{name} {text}: no such day, {why}" : $"{prefix}from/{prefix}to: dates are yyyy-MM-dd", name);
+        }
         // Outside these years a window's UTC range is no date at all (0001-01-01 in Shanghai starts before year 1).
         foreach (var (day, name) in new[] { (from, "from"), (to, "to") })
             if (day.Year is < EditorialWeek.FirstYear or > EditorialWeek.LastYear)
@@ -163,4 +170,17 @@ internal static class ExportCommand
         if (to < from) return (null, $"{prefix}to {to:yyyy-MM-dd} is before {prefix}from {from:yyyy-MM-dd}", "to");
         return (DraftWindow.Of(from, to, zone), "", "");
     }
+
+    // Why a yyyy-MM-dd that DateOnly does not read names no day (2023-02-29, 2026-04-31, 2026-13-01); null when it is not
+    // written yyyy-MM-dd at all (or in year 0, which is outside the years anyway).
+    private static string? NoSuchDay(string text)
+    {
+        if (WrittenDay().Match(text) is not { Success: true } match) return null;
+        var (year, month) = (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+        if (year < 1) return null;
+        return month is < 1 or > 12 ? "a year has months 01 to 12" : $"{year:D4}-{month:D2} has {DateTime.DaysInMonth(year, month)} days";
+    }
+
+    [GeneratedRegex(@"^([0-9]{4})-([0-9]{2})-[0-9]{2}$")]
+    private static partial Regex WrittenDay();
 }

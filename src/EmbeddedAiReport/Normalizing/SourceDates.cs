@@ -6,10 +6,11 @@ namespace EmbeddedAiReport.Normalizing;
 /// <summary>Parses the dates feeds write (RFC 822, ISO 8601, and common deviations) without depending on the server's culture or zone.</summary>
 public static partial class SourceDates
 {
-    // RFC 822's US zone names first. "CST" is US Central here, as in RFC 822; Chinese feeds that mean China Standard Time
-    // almost always write +0800 instead. The rest are the abbreviations the IANA tz database prints for zones whose feeds
-    // write them in place of an offset; an ambiguous one takes its most common meaning in feeds (IST India, BST British
-    // Summer Time). Names ambiguous beyond that (AST, SST, PT, ET) are left out: no date beats a wrong one.
+    // RFC 822's US zone names first. "CST" is US Central here, as in RFC 822, unless the source is in China (see China):
+    // Java, Go and PHP print China Standard Time as "CST" in Asia/Shanghai. The rest are the abbreviations the IANA tz
+    // database prints for zones whose feeds write them in place of an offset; an ambiguous one takes its most common
+    // meaning in feeds (IST India, BST British Summer Time). Names ambiguous beyond that (AST, SST, PT, ET) are left out:
+    // no date beats a wrong one.
     private static readonly Dictionary<string, string> ZoneAbbreviations = new(StringComparer.OrdinalIgnoreCase)
     {
         ["UT"] = "+0000", ["UTC"] = "+0000", ["GMT"] = "+0000", ["Z"] = "+0000",
@@ -21,6 +22,12 @@ public static partial class SourceDates
         ["HKT"] = "+0800", ["SGT"] = "+0800", ["AWST"] = "+0800", ["JST"] = "+0900", ["KST"] = "+0900",
         ["ACST"] = "+0930", ["AEST"] = "+1000", ["AEDT"] = "+1100", ["NZST"] = "+1200", ["NZDT"] = "+1300",
     };
+
+    /// <summary>
+    /// The offset of a source in China (a WeChat mirror): its dates without a zone are China's, and its "CST" is China
+    /// Standard Time (+08:00), as Java, Go and PHP print it in Asia/Shanghai, not RFC 822's US Central.
+    /// </summary>
+    public static readonly TimeSpan China = TimeSpan.FromHours(8);
 
     private static readonly string[] Formats =
     [
@@ -34,17 +41,20 @@ public static partial class SourceDates
         ["d MMM yyyy HH:mm:ss zzz", "d MMM yyyy HH:mm zzz", "d MMM yy HH:mm:ss zzz", "MMM d yyyy HH:mm:ss zzz", "MMM d yyyy HH:mm zzz"];
 
     /// <summary>The instant <paramref name="text"/> names, in UTC; null when it cannot be read or lies absurdly far off.</summary>
-    /// <param name="assumedOffset">Offset for dates that carry none (the zone the source documents); null: UTC.</param>
+    /// <param name="assumedOffset">
+    /// Offset for dates that carry none (the zone the source documents); null: UTC. <see cref="China"/> also reads "CST" as China's.
+    /// </param>
     /// <param name="now">For rejecting dates more than two days in the future.</param>
     public static DateTimeOffset? Parse(string? text, DateTimeOffset now, TimeSpan? assumedOffset = null)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        var value = ZoneNames(text.Trim());
+        var china = assumedOffset == China;
+        var value = ZoneNames(text.Trim(), china);
         // The forms nearly every feed writes parse here; the rewriting below runs only for the rest, and never for ISO 8601
         // (a year first), which has none of the deviations it knows and goes straight to the general parse.
         if (!DateTimeOffset.TryParseExact(value, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var parsed)
             && (StartsWithYear(value)
-                || !DateTimeOffset.TryParseExact(Deviant(text.Trim()), DeviantFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out parsed)))
+                || !DateTimeOffset.TryParseExact(Deviant(text.Trim(), china), DeviantFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out parsed)))
         {
             var styles = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal;
             if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, styles, out parsed)) return null;
@@ -56,21 +66,22 @@ public static partial class SourceDates
         return utc;
     }
 
-    private static string ZoneNames(string value) =>
-        TrailingZone().Replace(value, m => ZoneAbbreviations.TryGetValue(m.Groups[1].Value, out var offset) ? " " + offset : m.Value);
+    private static string ZoneNames(string value, bool china) =>
+        TrailingZone().Replace(value, m => china && m.Groups[1].Value.Equals("CST", StringComparison.OrdinalIgnoreCase) ? " +0800"
+            : ZoneAbbreviations.TryGetValue(m.Groups[1].Value, out var offset) ? " " + offset : m.Value);
 
     // Rewrites the deviations feeds in the wild write into a form DeviantFormats read, each with its offset kept:
     // "Mon May 04 2020 10:00:00 GMT+0800 (China Standard Time)" (JavaScript), "… +0000 (UTC)", "… GMT+8" and "… GMT+0800"
     // (common on Chinese sites), "… +0800 GMT" (the numeric offset wins over the name), and a weekday name that does not
     // match the date, which is dropped as miniflux and other mature readers ignore it.
-    private static string Deviant(string value)
+    private static string Deviant(string value, bool china)
     {
         value = TrailingComment().Replace(value, "");
         value = LeadingWeekday().Replace(value, "");
         value = PrefixedOffset().Replace(value, m =>
             $" {m.Groups[1].Value}{m.Groups[2].Value.PadLeft(2, '0')}:{(m.Groups[3].Success ? m.Groups[3].Value : "00")}");
         value = NameAfterOffset().Replace(value, "");
-        return ZoneNames(value);
+        return ZoneNames(value, china);
     }
 
     private static bool StartsWithYear(string value) => value.Length > 4 && char.IsAsciiDigit(value[0]) && char.IsAsciiDigit(value[3]) && value[4] == '-';

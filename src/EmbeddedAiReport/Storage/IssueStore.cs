@@ -139,15 +139,19 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
         return dates;
     }
 
-    /// <summary>The last day of the latest window a recorded (published or imported) issue covers; null when there is none.</summary>
-    public async Task<DateOnly?> LastCoveredDayAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The last day of the latest window a recorded (published or imported) issue covers, and the instant that window ends
+    /// when it was published here (null for an imported one); null when there is none.
+    /// </summary>
+    public async Task<(DateOnly LastDay, DateTimeOffset? WindowEnd)?> LastCoveredAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT max(coalesce(last_day, date)) FROM issues";
-        return await command.ExecuteScalarAsync(cancellationToken) is string day
-            ? Day(day)
-            : null;
+        // The issue EntryBatch places late arrivals after: of the latest last day, a published one first.
+        await using var command = connection.CreateCommand(null,
+            "SELECT coalesce(last_day, date), window_to FROM issues ORDER BY coalesce(last_day, date) DESC, window_from IS NULL, id DESC LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return (Day(reader.GetString(0)), reader.IsDBNull(1) ? null : SqliteTime.Read(reader.GetString(1)));
     }
 
     /// <summary>

@@ -118,5 +118,24 @@ public sealed class SourceDatesTests
         Assert.Equal(expected, Iso(parsed));
     }
 
+    [Theory]
+    // A source in China (a WeChat mirror): "CST" is China Standard Time, as Java, Go and PHP print it in Asia/Shanghai.
+    [InlineData("Tue, 12 May 2020 12:21:09 CST", "2020-05-12T04:21:09Z")]
+    [InlineData("12 May 2020 12:21:09 cst", "2020-05-12T04:21:09Z")]
+    [InlineData("Fri, 12 May 2020 12:21:09 CST", "2020-05-12T04:21:09Z")]   // a weekday that does not match (the deviant path)
+    // Every other written zone stays what it says.
+    [InlineData("Tue, 12 May 2020 12:21:09 +0800 CST", "2020-05-12T04:21:09Z")]
+    [InlineData("Tue, 12 May 2020 12:21:09 CDT", "2020-05-12T17:21:09Z")]
+    [InlineData("Tue, 12 May 2020 12:21:09 EST", "2020-05-12T17:21:09Z")]
+    [InlineData("Tue, 12 May 2020 12:21:09 GMT", "2020-05-12T12:21:09Z")]
+    [InlineData("2020-05-12T12:21:09-06:00", "2020-05-12T18:21:09Z")]
+    public void Parse_ChinaSource_ReadsCstAsChinaStandardTime(string text, string expected)
+    {
+        Assert.Equal(expected, Iso(SourceDates.Parse(text, Now, SourceDates.China)));
+        // Without the source's zone, CST stays RFC 822's US Central.
+        if (text.EndsWith("CST", StringComparison.OrdinalIgnoreCase) && !text.Contains('+'))
+            Assert.Equal(expected.Replace("T04:", "T18:", StringComparison.Ordinal), Iso(SourceDates.Parse(text, Now)));
+    }
+
     private static string? Iso(DateTimeOffset? instant) => instant?.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 }

@@ -124,6 +124,27 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
         Assert.Equal((2, "--from 1989-12-31: dates run from 1990-01-01 to 9998-12-31\n"), (before.ExitCode, before.Error.ReplaceLineEndings("\n")));
     }
 
+    // A leap day is a day of its year only: 2024-02-29 is read, 2023-02-29 (and a 13th month) is a usage error that says why,
+    // where it said "dates are yyyy-MM-dd" of a date written just so.
+    [Fact]
+    public async Task Windows_ALeapDayOfAYearThatHasNone_IsAUsageErrorSayingTheMonthsDays()
+    {
+        await PollAsync(W53Monday);
+
+        var leap = await Cli("entries", "--from", "2024-02-29", "--to", "2024-02-29");
+        var none = await Cli("export", "--from", "2023-02-29", "--to", "2023-03-01");
+        var month = await Cli("entries", "--from", "2026-12-01", "--to", "2026-13-01");
+        var pages = await GetAsync("review/2025-02-29..2025-03-01", "entries?from=2026-04-31&to=2026-05-01");
+
+        Assert.Equal((0, "0 entries (2024-02-29 .. 2024-02-29)\n"), (leap.ExitCode, leap.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((2, "--from 2023-02-29: no such day, 2023-02 has 28 days\n"), (none.ExitCode, none.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((2, "--to 2026-13-01: no such day, a year has months 01 to 12\n"), (month.ExitCode, month.Error.ReplaceLineEndings("\n")));
+        Assert.All(pages, page => Assert.Equal(HttpStatusCode.BadRequest, page.Status));
+        Assert.Equal("'2025-02-29..2025-03-01': from 2025-02-29: no such day, 2025-02 has 28 days",
+            JsonDocument.Parse(pages[0].Body).RootElement.GetProperty("detail").GetString());
+        Assert.Equal("from 2026-04-31: no such day, 2026-04 has 30 days", JsonDocument.Parse(pages[1].Body).RootElement.GetProperty("detail").GetString());
+    }
+
     // Weeks and days run 1990-W01 (1990-01-01) .. 9998-W53 (9998-12-28 .. 9999-01-03): a page at a bound links to no week
     // outside them (1989-W52 and 9999-W01 answer 400), and every link it does give answers.
     [Fact]
@@ -194,5 +215,34 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
         Assert.Equal(export.Out, pages[3].Body);
         Assert.Equal(Note + "ask for a week (/drafts/2027-W22.json) or days (/drafts/2027-05-19..2027-06-01.json)", pages[3].Note);
         Assert.Null(pages[4].Note);
+    }
+
+    // An operator who moves the report from Shanghai to Berlin: the issue published in Shanghai ends at Shanghai's midnight,
+    // 2027-01-03T16:00Z, seven hours before Berlin's (23:00Z). The hours between were in neither window, and so was a late
+    // arrival, which is placed at the published window's end.
+    [Fact]
+    public async Task SinceLast_AfterDraftTimeZoneChanged_StartsWhereThePublishedIssueEnded()
+    {
+        await PollAsync(W53Monday, W53Thursday);
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W53")).ExitCode);   // in Shanghai on 2027-01-04
+        TempDirectory.EditSettings(Config, json => json["Draft"]!["TimeZone"] = "Europe/Berlin");
+        Clock.SetUtcNow(new DateTimeOffset(2027, 1, 6, 10, 0, 0, TimeSpan.Zero));
+        // Sunday 20:00 UTC: 21:00 in Berlin, Monday 04:00 in Shanghai: after the published window.
+        (string Title, DateTimeOffset At) evening = ("周日晚上的边缘推理框架", new(2027, 1, 3, 20, 0, 0, TimeSpan.Zero));
+        // Dated inside the published window, first seen after it was published.
+        (string Title, DateTimeOffset At) late = ("迟到的NPU基准测试", new(2027, 1, 2, 12, 0, 0, TimeSpan.Zero));
+        (string Title, DateTimeOffset At) tuesday = ("周二的端侧模型压缩", new(2027, 1, 5, 12, 0, 0, TimeSpan.Zero));
+        await PollAsync(W53Monday, W53Thursday, evening, late, tuesday);
+
+        var export = await Cli("export", "--since-last", "--format", "json");
+        var entries = await Cli("entries", "--since-last");
+        var published = await Cli("export", "--week", "2026-W53", "--format", "json");
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal(new[] { evening.Title, late.Title, tuesday.Title }.Order(StringComparer.Ordinal), Titles(export.Out));
+        Assert.Equal("3 entries (2027-01-04 .. 2027-01-06)\n", entries.Error.ReplaceLineEndings("\n"));
+        // The published issue's items stay out of the week's draft in the new zone too.
+        Assert.DoesNotContain(W53Monday.Title, published.Out);
+        Assert.DoesNotContain(W53Thursday.Title, published.Out);
     }
 }

@@ -58,7 +58,9 @@ public sealed class FeedSource : ISourceKind
     internal static Uri BaseUri(FeedDocument feed, FetchedDocument document) => CanonicalUrl.TryParse(feed.Link) ?? document.FinalUri;
 
     /// <summary>The common mapping of a feed item to a candidate; kinds built on feeds start from it.</summary>
-    internal static CandidateEntry? Map(FeedEntry item, FeedDocument feed, SourceDefinition source, SourceRequest request, Uri baseUri, DateTimeOffset now)
+    /// <param name="dateOffset">The offset of the source's dates that carry none (<see cref="SourceDates.Parse"/>); null: UTC.</param>
+    internal static CandidateEntry? Map(FeedEntry item, FeedDocument feed, SourceDefinition source, SourceRequest request, Uri baseUri, DateTimeOffset now,
+        TimeSpan? dateOffset = null)
     {
         var link = CanonicalUrl.TryParse(item.Link, baseUri) ?? CanonicalUrl.TryParse(item.Id, baseUri);
         if (link is null) return null;
@@ -81,7 +83,7 @@ public sealed class FeedSource : ISourceKind
             Summary = summary,
             Text = text.Length > summary.Length ? text : null,
             Account = source.Account ?? request.Account ?? item.Author ?? feed.Title,
-            Published = SourceDates.Parse(item.Published, now) ?? SourceDates.Parse(item.Updated, now),
+            Published = SourceDates.Parse(item.Published, now, dateOffset) ?? SourceDates.Parse(item.Updated, now, dateOffset),
             Links = Mentions.Find(key, title, body, item.Content == body ? null : item.Content),
         };
     }

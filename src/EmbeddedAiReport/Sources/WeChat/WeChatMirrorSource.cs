@@ -68,7 +68,8 @@ public sealed class WeChatMirrorSource : ISourceKind, IPageEnrichingKind
         var skipped = new List<string>();
         foreach (var item in feed.Items)
         {
-            if (FeedSource.Map(item, feed, source, request, baseUri, now) is not { } entry)
+            // WeChat is in China: a mirror's date without a zone, or with "CST", is China's (+08:00), not UTC or US Central.
+            if (FeedSource.Map(item, feed, source, request, baseUri, now, SourceDates.China) is not { } entry)
             {
                 skipped.Add($"item '{(string.IsNullOrWhiteSpace(item.Title) ? item.Id ?? item.Link : item.Title)}': no usable link, or neither title nor text");
                 continue;

@@ -130,6 +130,26 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         });
     }
 
+    // WeChat is in China: a mirror that writes its dates as Java, Go or PHP print them in Asia/Shanghai ("CST") or with no zone
+    // at all means +08:00. The fixture's article was posted Tue 12 May 2020 12:21:09 +0800, 04:21:09 UTC; read as US Central
+    // (RFC 822's CST) it was 18:21:09 UTC, as UTC 12:21:09: the next day in the editor's Berlin or New York for one of them.
+    [Theory]
+    [InlineData("Tue, 12 May 2020 12:21:09 +0800")]
+    [InlineData("Tue, 12 May 2020 12:21:09 CST")]
+    [InlineData("2020-05-12 12:21:09")]
+    [InlineData("Tue, 12 May 2020 12:21:09")]
+    public async Task PollAsync_MirrorDateInChinaStandardTimeOrWithoutZone_IsReadAtPlusEight(string pubDate)
+    {
+        const string path = "/feed/51e92aad2728acdd1fda7314be32b16639353001.xml";
+        Server.MapFile(path, System.Text.Encoding.UTF8.GetBytes(Fixtures.Text("wechat-mirror-feed/wechat2rss_jiqizhixin.xml")
+            .Replace("<pubDate>Tue, 12 May 2020 12:21:09 +0800</pubDate>", $"<pubDate>{pubDate}</pubDate>", StringComparison.Ordinal)));
+        var source = Source($$""" "mirror": "{{Base}}", "flavor": "wechat2rss", "accounts": ["51e92aad2728acdd1fda7314be32b16639353001"] """);
+
+        Assert.Null((await PollAsync(source)).Error);
+
+        Assert.Equal(new DateTimeOffset(2020, 5, 12, 4, 21, 9, TimeSpan.Zero), Assert.Single(await EntriesAsync()).Published);
+    }
+
     [Fact]
     public async Task PollAsync_RssHubAccountThatIsARoute_FetchesTheRouteAsWritten()
     {

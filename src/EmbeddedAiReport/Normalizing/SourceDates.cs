@@ -72,12 +72,14 @@ public static partial class SourceDates
 
     // Rewrites the deviations feeds in the wild write into a form DeviantFormats read, each with its offset kept:
     // "Mon May 04 2020 10:00:00 GMT+0800 (China Standard Time)" (JavaScript), "… +0000 (UTC)", "… GMT+8" and "… GMT+0800"
-    // (common on Chinese sites), "… +0800 GMT" (the numeric offset wins over the name), and a weekday name that does not
-    // match the date, which is dropped as miniflux and other mature readers ignore it.
+    // (common on Chinese sites), "… +0800 GMT" (the numeric offset wins over the name), Java's Date.toString() ("Tue May 12
+    // 12:21:09 CST 2020": the zone's name before the year), and a weekday name that does not match the date, which is
+    // dropped as miniflux and other mature readers ignore it.
     private static string Deviant(string value, bool china)
     {
         value = TrailingComment().Replace(value, "");
         value = LeadingWeekday().Replace(value, "");
+        value = ZoneBeforeYear().Replace(value, "$1 $4 $2 $3");
         value = PrefixedOffset().Replace(value, m =>
             $" {m.Groups[1].Value}{m.Groups[2].Value.PadLeft(2, '0')}:{(m.Groups[3].Success ? m.Groups[3].Value : "00")}");
         value = NameAfterOffset().Replace(value, "");
@@ -103,6 +105,10 @@ public static partial class SourceDates
     // GMT+8, GMT+0800, UTC+08:00, GMT -5: the offset a zone name prefixes, as +HH:MM.
     [GeneratedRegex(@"\s(?:GMT|UTC|UT)\s*([+-])(\d{1,2})(?::?(\d{2}))?$", RegexOptions.IgnoreCase)]
     private static partial Regex PrefixedOffset();
+
+    // Java's "May 12 12:21:09 CST 2020" (its weekday gone): month and day, time, zone name, year.
+    [GeneratedRegex(@"^([A-Za-z]{3}\s+\d{1,2})\s+(\d{1,2}:\d{2}(?::\d{2})?)\s+([A-Za-z]{1,4})\s+(\d{4})$")]
+    private static partial Regex ZoneBeforeYear();
 
     [GeneratedRegex(@"(?<=[+-]\d{2}:?\d{2})\s+[A-Za-z]{1,5}$")]
     private static partial Regex NameAfterOffset();

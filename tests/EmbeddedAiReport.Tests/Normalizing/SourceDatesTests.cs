@@ -66,6 +66,11 @@ public sealed class SourceDatesTests
     [InlineData("Mon May 04 2020 10:00:00 GMT+0800 (China Standard Time)", "2020-05-04T02:00:00Z")]
     [InlineData("Mon May 04 2020 10:00:00 GMT+0000 (Coordinated Universal Time)", "2020-05-04T10:00:00Z")]
     [InlineData("Mon May 04 2020 10:00:00 GMT-0700 (Pacific Daylight Time)", "2020-05-04T17:00:00Z")]
+    // Java's Date.toString(), the zone's name before the year (RFC 822's US zones as everywhere else).
+    [InlineData("Tue May 12 12:21:09 GMT 2020", "2020-05-12T12:21:09Z")]
+    [InlineData("Tue May 12 12:21:09 EDT 2020", "2020-05-12T16:21:09Z")]
+    [InlineData("Tue May 12 12:21:09 CST 2020", "2020-05-12T18:21:09Z")]
+    [InlineData("Tue May 12 12:21:09 XYZ 2020", null)]
     // Zone names beyond RFC 822's, each at 10:00 local on 4 May 2020.
     [InlineData("Mon, 04 May 2020 10:00:00 WET", "2020-05-04T10:00:00Z")]
     [InlineData("Mon, 04 May 2020 10:00:00 WEST", "2020-05-04T09:00:00Z")]
@@ -123,6 +128,7 @@ public sealed class SourceDatesTests
     [InlineData("Tue, 12 May 2020 12:21:09 CST", "2020-05-12T04:21:09Z")]
     [InlineData("12 May 2020 12:21:09 cst", "2020-05-12T04:21:09Z")]
     [InlineData("Fri, 12 May 2020 12:21:09 CST", "2020-05-12T04:21:09Z")]   // a weekday that does not match (the deviant path)
+    [InlineData("Tue May 12 12:21:09 CST 2020", "2020-05-12T04:21:09Z")]   // Java's Date.toString() in Asia/Shanghai
     // Every other written zone stays what it says.
     [InlineData("Tue, 12 May 2020 12:21:09 +0800 CST", "2020-05-12T04:21:09Z")]
     [InlineData("Tue, 12 May 2020 12:21:09 CDT", "2020-05-12T17:21:09Z")]

@@ -9,7 +9,7 @@ namespace EmbeddedAiReport.Worker;
 /// Trains router.json and ranker.json from the shipped examples (config/training) and the database's labels, writes them,
 /// and rescores the stored entries: the <c>train</c> command, and after each publish when <see cref="ReportOptions.RetrainOnPublish"/>.
 /// </summary>
-internal sealed partial class ModelRetraining(LoadedConfig config, ModelTraining training, LabelStore labels, TimeProvider timeProvider,
+internal sealed partial class ModelRetraining(LoadedConfig config, ModelTraining training, StoredRescoring rescoring,
     IOptions<ReportOptions> options, ILogger<ModelRetraining> logger)
 {
     /// <summary>What to learn from and where to write; null means the shipped defaults.</summary>
@@ -48,10 +48,8 @@ internal sealed partial class ModelRetraining(LoadedConfig config, ModelTraining
 
         // Stored scores are the old model's and stored tags those of the tags.json the entry met: score and tag every entry
         // again so drafts, listings and `entries --tag` agree with the new model and taxonomy.
-        var classifier = new EntryClassifier(config.Tagging with { Router = models.Router, Ranker = models.Ranker }, timeProvider);
-        var weights = config.Sources.ToDictionary(s => s.Id, s => s.Weight, StringComparer.Ordinal);
-        var (rescored, retagged) = await labels.RescoreAsync(e => classifier.ClassifyStored(e, weights.GetValueOrDefault(e.SourceId)), cancellationToken);
-        return new Result(models, routerPath, rankerPath, rescored, retagged);
+        var rescored = await rescoring.RescoreAsync(LabelStore.RescoreScope.All, cancellationToken, config.Tagging with { Router = models.Router, Ranker = models.Ranker });
+        return new Result(models, routerPath, rankerPath, rescored.Scores, rescored.Tags);
     }
 
     /// <summary>

@@ -152,7 +152,7 @@ public abstract class RescoreTests : LoopbackTest
         var rescored = Scores();
         // The current week's entries are scored as entries --explain scores them now; the published week's post is not touched.
         Assert.Equal(0, explained.ExitCode);
-        Assert.Single(explained.Out.Split('\n'), line => line.Contains("[stored", StringComparison.Ordinal));
+        Assert.DoesNotContain("[stored", explained.Out);
         Assert.Equal(polled[old], rescored[old]);
         Assert.True(rescored[IdOf("Tengine")].Score < polled[IdOf("Tengine")].Score);
         // Retagged from the source's title, as train does, not the editor's.
@@ -165,7 +165,7 @@ public abstract class RescoreTests : LoopbackTest
     }
 
     [Fact]
-    public async Task Rescore_NoWindow_RescoresTheEntriesAfterTheLastIssue_ExplainSaysRescoreForTheRest()
+    public async Task Rescore_NoWindow_RescoresTheEntriesAfterTheLastIssueOnly()
     {
         Assert.Equal(0, (await Cli("publish", "--week", "2020-W17", "--date", "2020-04-26")).ExitCode);
         LowerTheWeightOf("blogs");
@@ -173,12 +173,11 @@ public abstract class RescoreTests : LoopbackTest
         var before = Scores();
 
         var rescore = await Cli("rescore");
-        var explained = await Cli("entries", "--all", "--explain", "--limit", "0");
+        var explained = await Cli("entries", "--week", "2020-W20", "--explain", "--limit", "0");
 
         Assert.True(rescore.ExitCode == 0, rescore.Error);
-        Assert.Contains($"rescored {before.Count - 1} entries (dated from 2020-04-27 on, after the last recorded issue): ", rescore.Out);
+        Assert.Matches($@"^rescored {before.Count - 1} entries \(dated from 2020-04-27 on, after the last recorded issue\): [1-9]\d* changed score, 0 changed tags$", rescore.Out.Trim());
         Assert.Equal(before[IdOf(OldTitle)], Scores()[IdOf(OldTitle)]);
-        Assert.Matches(@"\[stored \d\.\d{3}: scored before the relevance model, tags\.json or the source's weight changed; run rescore\]", explained.Out);
-        Assert.Single(explained.Out.Split('\n'), line => line.Contains("[stored", StringComparison.Ordinal));
+        Assert.DoesNotContain("[stored", explained.Out);
     }
 }

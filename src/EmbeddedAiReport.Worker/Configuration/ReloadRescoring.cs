@@ -17,12 +17,16 @@ namespace EmbeddedAiReport.Worker.Configuration;
 /// </remarks>
 internal sealed partial class ReloadRescoring(StoredRescoring rescoring, ILogger<ReloadRescoring> logger) : BackgroundService
 {
-    private const string AtStart = "the daemon started";
+    private const string AtStart = "the daemon started (the files may have changed while it was down)";
 
     private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
+    private Task _settled = Task.CompletedTask;
 
     // Why entries are scored again, and whose (null: every source's); Done ends with the pass that did it.
     private sealed record Request(string Reason, IReadOnlySet<string>? Sources, TaskCompletionSource Done);
+
+    /// <summary>Ends when every rescoring asked for so far (at start, after reloads) has ended.</summary>
+    public Task Settled => Volatile.Read(ref _settled);
 
     /// <summary>
     /// Asks for the rescoring a reload calls for, if any; the task ends when its pass has ended (logged, whether it rescored
@@ -60,12 +64,19 @@ internal sealed partial class ReloadRescoring(StoredRescoring rescoring, ILogger
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_requests.Writer.TryWrite(new Request(reason, sources, done))) done.SetResult();
+        Volatile.Write(ref _settled, done.Task);   // passes run in the order asked for
         return done.Task;
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Asked for here, not in ExecuteAsync, which the host starts on another thread: a reload right after start comes after it.
+        _ = Enqueue(AtStart, null);
+        return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _ = Enqueue(AtStart, null);
         var pending = new List<Request>();
         try
         {

@@ -140,8 +140,10 @@ public abstract class RescoreTests : LoopbackTest
         using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
         using var watcher = new ConfigWatcher(loaded, null!, rescoring, _clock, loggers.CreateLogger<ConfigWatcher>());
         await rescoring.StartAsync(CancellationToken.None);
+        await rescoring.Settled;   // the pass at start: nothing to do, the files are those the entries were scored with
         AddATag();
         await watcher.ReloadAsync(CancellationToken.None);   // tags.json: the watcher hands the rescoring over and goes on
+        await rescoring.Settled;
         LowerTheWeightOf("blogs");
         LowerTheWeightOf("old");
         await rescoring.AfterReload(loaded.Reload());   // sources.json (the watcher would reschedule too): done after the first
@@ -162,6 +164,25 @@ public abstract class RescoreTests : LoopbackTest
         Assert.Equal(2, lines.Count);
         Assert.Matches($@"^Rescored {polled.Count - 1} stored entries dated from 2020-04-27 on \(after the last recorded issue\) because tags\.json \+ router\.json \+ ranker\.json changed: \d+ changed score, [1-9]\d* changed tags$", lines[0]);
         Assert.Matches(@"^Rescored \d+ stored entries of 'blogs', 'old' dated from 2020-04-27 on \(after the last recorded issue\) because sources\.json changed the weight of 'blogs', 'old': [1-9]\d* changed score, 0 changed tags$", lines[1]);
+    }
+
+    [Fact]
+    public async Task Daemon_StartedAfterAWeightChange_RescoresTheEntriesNotYetPublished()
+    {
+        var polled = Scores();
+        LowerTheWeightOf("blogs");
+
+        var loaded = WorkerHost.LoadConfig(_config, _db);
+        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
+        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
+        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        await rescoring.StartAsync(CancellationToken.None);
+        await rescoring.Settled;
+        await rescoring.StopAsync(CancellationToken.None);
+
+        Assert.True(Scores()[IdOf("Tengine")].Score < polled[IdOf("Tengine")].Score);
+        Assert.Matches($@"^Rescored {polled.Count} stored entries \(no issue recorded yet: every one\) because the daemon started \(the files may have changed while it was down\): [1-9]\d* changed score, 0 changed tags$",
+            Assert.Single(_logs.Lines, l => l.EventId == 4803).Message);
     }
 
     [Fact]

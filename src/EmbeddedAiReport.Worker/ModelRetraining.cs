@@ -9,7 +9,7 @@ namespace EmbeddedAiReport.Worker;
 /// Trains router.json and ranker.json from the shipped examples (config/training) and the database's labels, writes them,
 /// and rescores the stored entries: the <c>train</c> command, and after each publish when <see cref="ReportOptions.RetrainOnPublish"/>.
 /// </summary>
-internal sealed partial class ModelRetraining(LoadedConfig config, ModelTraining training, LabelStore labels, TimeProvider timeProvider,
+internal sealed partial class ModelRetraining(LoadedConfig config, ModelTraining training, StoredRescoring rescoring,
     IOptions<ReportOptions> options, ILogger<ModelRetraining> logger)
 {
     /// <summary>What to learn from and where to write; null means the shipped defaults.</summary>
@@ -43,15 +43,17 @@ internal sealed partial class ModelRetraining(LoadedConfig config, ModelTraining
         var routerPath = Path.Combine(output, LoadedConfig.RouterFile);
         var rankerPath = Path.Combine(output, LoadedConfig.RankerFile);
         await DraftFiles.WriteAtomicallyAsync(routerPath, models.Router.ToJson(), cancellationToken);
-        await DraftFiles.WriteAtomicallyAsync(rankerPath, models.Ranker.ToJson(), cancellationToken);
+        var ranker = models.Ranker.ToJson();
+        await DraftFiles.WriteAtomicallyAsync(rankerPath, ranker, cancellationToken);
         if (!request.UseDatabase) return new Result(models, routerPath, rankerPath, null);
 
         // Stored scores are the old model's and stored tags those of the tags.json the entry met: score and tag every entry
-        // again so drafts, listings and `entries --tag` agree with the new model and taxonomy.
-        var classifier = new EntryClassifier(config.Tagging with { Router = models.Router, Ranker = models.Ranker }, timeProvider);
-        var weights = config.Sources.ToDictionary(s => s.Id, s => s.Weight, StringComparer.Ordinal);
-        var (rescored, retagged) = await labels.RescoreAsync(e => classifier.ClassifyStored(e, weights.GetValueOrDefault(e.SourceId)), cancellationToken);
-        return new Result(models, routerPath, rankerPath, rescored, retagged);
+        // again so drafts, listings and `entries --tag` agree with the new model and taxonomy. With the model as written, whose
+        // weights the file rounds: the daemon and every command read that one, and score as train stored (a daemon's reload
+        // of it then changes no score, and `entries --explain` notes no stale one).
+        var written = RelevanceModel.Parse(ranker, LoadedConfig.RankerFile).Model ?? models.Ranker;
+        var rescored = await rescoring.RescoreAsync(LabelStore.RescoreScope.All, cancellationToken, config.Tagging with { Router = models.Router, Ranker = written });
+        return new Result(models, routerPath, rankerPath, rescored.Scores, rescored.Tags);
     }
 
     /// <summary>

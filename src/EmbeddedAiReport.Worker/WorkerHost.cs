@@ -78,6 +78,8 @@ internal static class WorkerHost
             builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
             builder.Services.AddSingleton<SourceScheduler>();
             builder.Services.AddHostedService(provider => provider.GetRequiredService<SourceScheduler>());
+            builder.Services.AddSingleton<ReloadRescoring>();
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<ReloadRescoring>());
             builder.Services.AddSingleton<ConfigWatcher>();
             builder.Services.AddHostedService(provider => provider.GetRequiredService<ConfigWatcher>());
             builder.Services.AddSingleton<HealthCheck>();
@@ -139,6 +141,7 @@ internal static class WorkerHost
         var database = config.OpenDatabase();
         services.AddEmbeddedAiReport(database);
         services.AddSingleton<DraftFiles>();
+        services.AddSingleton<StoredRescoring>();
         services.AddSingleton<ModelRetraining>();
         services.AddSingleton<SourceStatuses>();
         return database;

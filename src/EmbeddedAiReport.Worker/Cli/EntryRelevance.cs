@@ -15,10 +15,10 @@ internal static class EntryRelevance
     {
         var weight = config.Sources.FirstOrDefault(s => s.Id == entry.SourceId)?.Weight ?? 0;
         var relevance = classifier.ExplainStored(entry, weight);
-        // Stored scores are made at ingest (or at the last train) by the model, tags.json and the source's weight of then; say
-        // so when those of now disagree (which of them changed is not known here).
+        // Stored scores are made at ingest (or at the last train, rescore or daemon's reload) by the model, tags.json and the
+        // source's weight of then; say so when those of now disagree (which of them changed is not known here).
         var stale = Relevance.Format(relevance.Score) != Relevance.Format(entry.Score)
-            ? $" [stored {Relevance.Format(entry.Score)}: scored before the relevance model, tags.json or the source's weight changed; run train to rescore]"
+            ? $" [stored {Relevance.Format(entry.Score)}: scored before the relevance model, tags.json or the source's weight changed; run rescore]"
             : "";
         return $"{relevance}{stale}";
     }

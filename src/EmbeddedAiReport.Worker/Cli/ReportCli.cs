@@ -124,6 +124,7 @@ internal static class ReportCli
         root.Subcommands.Add(MigrateCommand.Create(Context, configure));
         root.Subcommands.Add(validate);
         root.Subcommands.Add(train);
+        root.Subcommands.Add(RescoreCommand.Create(Context, configure));
         root.Subcommands.Add(evaluate);
 
         var parsed = root.Parse(args);

@@ -3,13 +3,17 @@ using EmbeddedAiReport.Worker.Jobs;
 
 namespace EmbeddedAiReport.Worker.Configuration;
 
-/// <summary>Watches the config folder and reloads it when a file changes; a changed sources.json reschedules what changed.</summary>
+/// <summary>
+/// Watches the config folder and reloads it when a file changes; a changed sources.json reschedules what changed, and a
+/// change of what scores entries (tags.json, the models, a source's weight) rescores the entries not yet published.
+/// </summary>
 /// <remarks>
 /// Change events only wake the loop; one reload runs at a time and is awaited to the end (rescheduling included), so a
 /// burst of saves costs one reload and nothing runs unobserved. A file with problems is logged and its running value stays;
 /// a reload that fails is logged too, and the watcher goes on.
 /// </remarks>
-internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler scheduler, TimeProvider timeProvider, ILogger<ConfigWatcher> logger)
+internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler scheduler, ReloadRescoring? rescoring, TimeProvider timeProvider,
+    ILogger<ConfigWatcher> logger)
     : BackgroundService
 {
     // Editors save files in several writes; wait this long after a change event before reading.
@@ -82,6 +86,8 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
         // Said once at start too (validate, the daemon's log): a reload that changes how entries are scored must say so again.
         if (result.Warnings.Count > 0) ReloadedWithWarnings(result.Warnings.Count, string.Join("; ", result.Warnings));
         if (result.ReadAtStart.Count > 0) ReadOnlyAtStart(string.Join(" and ", result.ReadAtStart));
+        // In the background: the reload (and the next one) does not wait for the stored entries to be scored again.
+        _ = rescoring?.AfterReload(result);
         if (result.SourcesChanged)
         {
             try

@@ -97,27 +97,68 @@ public sealed class LabelStore(ReportDatabase database)
         return labels;
     }
 
-    /// <summary>
-    /// Scores and tags every stored entry again with <paramref name="classify"/>, in batches; returns how many scores and
-    /// how many tag sets changed.
-    /// </summary>
-    public async Task<(int Rescored, int Retagged)> RescoreAsync(Func<StoredEntry, (double Score, IReadOnlyList<EntryTag> Tags)> classify,
-        CancellationToken cancellationToken)
+    /// <summary>Which stored entries <see cref="RescoreAsync"/> scores again: every one, or those of a window and/or of some sources.</summary>
+    /// <param name="FromUtc">First instant of the entries' window (inclusive); null: no start.</param>
+    /// <param name="ToUtc">End of the entries' window (exclusive); null: no end.</param>
+    /// <param name="Sources">Only these sources' entries; null: every source's.</param>
+    public sealed record RescoreScope(DateTimeOffset? FromUtc = null, DateTimeOffset? ToUtc = null, IReadOnlyCollection<string>? Sources = null)
     {
-        const int batch = 2000;
-        var (rescored, retagged) = (0, 0);
+        public static RescoreScope All { get; } = new();
+    }
+
+    /// <summary>What <see cref="RescoreAsync"/> did: the entries it scored again, and how many of their scores and tag sets changed.</summary>
+    public sealed record Rescored(int Entries, int Scores, int Tags);
+
+    /// <summary>
+    /// Scores and tags the stored entries of <paramref name="scope"/> (every entry when null) again with
+    /// <paramref name="classify"/>, in batches; returns how many it read and how many scores and tag sets changed.
+    /// </summary>
+    /// <remarks>
+    /// Each batch is read, classified and written in one short write transaction, so polls store between batches (the daemon
+    /// rescores beside them after a reload) and no poll's newer text is overwritten by a score of the text read before it.
+    /// Only <c>score</c> and <c>tags</c> change: the editor's overrides, marks and places and the recorded issues' items are
+    /// other rows.
+    /// </remarks>
+    public async Task<Rescored> RescoreAsync(Func<StoredEntry, (double Score, IReadOnlyList<EntryTag> Tags)> classify,
+        CancellationToken cancellationToken, RescoreScope? scope = null)
+    {
+        const int batch = 250;
+        scope ??= RescoreScope.All;
+        var filter = "";
+        var parameters = new List<(string Name, object Value)>();
+        if (scope.FromUtc is { } from)
+        {
+            filter += " AND e.window_time >= @from";
+            parameters.Add(("@from", SqliteTime.Write(from)));
+        }
+        if (scope.ToUtc is { } to)
+        {
+            filter += " AND e.window_time < @to";
+            parameters.Add(("@to", SqliteTime.Write(to)));
+        }
+        if (scope.Sources is { } sources)
+        {
+            if (sources.Count == 0) return new Rescored(0, 0, 0);
+            var names = sources.Select((_, i) => $"@source{i}").ToList();
+            filter += $" AND e.source_id IN ({string.Join(", ", names)})";
+            parameters.AddRange(sources.Select((id, i) => ($"@source{i}", (object)id)));
+        }
+        var (read, rescored, retagged) = (0, 0, 0);
         long last = 0;
         while (true)
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-            var entries = await ListAsync(connection, transaction, $"e.id > @last ORDER BY e.id LIMIT {batch}", [("@last", last)], cancellationToken);
-            if (entries.Count == 0) return (rescored, retagged);
+            var condition = $"e.id > @last{filter} ORDER BY e.id LIMIT {batch}";
+            var entries = await ListAsync(connection, transaction, condition, [("@last", last), .. parameters], cancellationToken);
+            if (entries.Count == 0) return new Rescored(read, rescored, retagged);
+            read += entries.Count;
             var storedTags = new Dictionary<long, string?>(entries.Count);
-            await using (var read = connection.CreateCommand(transaction, $"SELECT id, tags FROM entries WHERE id > @last ORDER BY id LIMIT {batch}"))
+            await using (var tagsOf = connection.CreateCommand(transaction, $"SELECT e.id, e.tags FROM entries e WHERE {condition}"))
             {
-                read.AddParameter("@last", last);
-                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                tagsOf.AddParameter("@last", last);
+                foreach (var (name, value) in parameters) tagsOf.AddParameter(name, value);
+                await using var reader = await tagsOf.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken)) storedTags[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
             }
             await using var update = connection.CreateCommand(transaction, "UPDATE entries SET score = @score WHERE id = @id AND score <> @score");

@@ -163,10 +163,38 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
         await SeedAsync(_services, "s", Enumerable.Range(0, 2500)
             .Select(i => Entry($"url:example.com/{i}", $"post {i}", "news", Monday, score: i % 2 == 0 ? 0.5 : 0.1)).ToArray());
 
-        var (changed, _) = await _services.Get<LabelStore>().RescoreAsync(e => (0.5, []), CancellationToken.None);
+        var (_, changed, _) = await _services.Get<LabelStore>().RescoreAsync(e => (0.5, []), CancellationToken.None);
 
         Assert.Equal(1250, changed);
         var scores = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery { Limit = 5000 }, CancellationToken.None)).Select(r => r.Entry.Score);
         Assert.All(scores, s => Assert.Equal(0.5, s));
+    }
+
+    // The daemon rescores after a reload only what the change touches and the next draft shows: a source's entries, from the
+    // day after the last issue on; the others keep the score they were stored with.
+    [Fact]
+    public async Task RescoreAsync_AScope_ScoresOnlyTheEntriesOfItsSourcesFromItsStartOn()
+    {
+        await SeedAsync(_services, "a",
+            Entry("url:example.com/a-before", "a before", "news", Monday.AddDays(-1), score: 0.1),
+            Entry("url:example.com/a-on", "a on", "news", Monday, score: 0.1),
+            Entry("url:example.com/a-after", "a after", "news", Monday.AddDays(3), score: 0.1));
+        await SeedAsync(_services, "b", Entry("url:example.com/b-after", "b after", "news", Monday.AddDays(3), score: 0.1));
+        await SeedAsync(_services, "c", Entry("url:example.com/c-after", "c after", "news", Monday.AddDays(3), score: 0.1));
+
+        var rescored = await _services.Get<LabelStore>().RescoreAsync(e => (0.7, [new EntryTag("npu", 1)]), CancellationToken.None,
+            new LabelStore.RescoreScope(Monday, Sources: ["a", "c"]));
+        var limited = await _services.Get<LabelStore>().RescoreAsync(e => (0.9, []), CancellationToken.None,
+            new LabelStore.RescoreScope(Monday.AddDays(-1), Monday.AddDays(1)));
+
+        Assert.Equal(new LabelStore.Rescored(3, 3, 3), rescored);
+        Assert.Equal(new LabelStore.Rescored(2, 2, 1), limited);
+        var entries = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None))
+            .ToDictionary(r => r.Entry.Title, r => (r.Entry.Score, string.Join(",", r.Tags.Select(t => t.Tag))));
+        Assert.Equal((0.9, ""), entries["a before"]);
+        Assert.Equal((0.9, ""), entries["a on"]);
+        Assert.Equal((0.7, "npu"), entries["a after"]);
+        Assert.Equal((0.1, ""), entries["b after"]);
+        Assert.Equal((0.7, "npu"), entries["c after"]);
     }
 }

@@ -33,7 +33,7 @@ public sealed class ConfigWatcherTests : IDisposable
     }
 
     // The scheduler is reached only when a reloaded sources.json changes the sources, which no test here does.
-    private ConfigWatcher Watcher(LoadedConfig config) => new(config, null!, _clock, _loggers.CreateLogger<ConfigWatcher>());
+    private ConfigWatcher Watcher(LoadedConfig config) => new(config, null!, null, _clock, _loggers.CreateLogger<ConfigWatcher>());
 
     // A config folder without sources (after prepare: summaries turned on), loaded as the daemon loads it, and its watcher
     // started (disposed with the test).

@@ -135,7 +135,7 @@ public sealed partial class EntriesCommandTests : LoopbackTest
         var after = await Cli("entries", "--all", "--explain");
 
         Assert.Equal(0, before.ExitCode);
-        Assert.Matches(@"\[stored \d\.\d{3}: scored before the relevance model, tags\.json or the source's weight changed; run train to rescore\]",
+        Assert.Matches(@"\[stored \d\.\d{3}: scored before the relevance model, tags\.json or the source's weight changed; run rescore\]",
             Explanation(before.Out, OldTitle));
         Assert.True(train.ExitCode == 0, train.Error);
         Assert.DoesNotContain("[stored", Explanation(after.Out, OldTitle));

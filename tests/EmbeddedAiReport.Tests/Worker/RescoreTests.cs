@@ -1,0 +1,204 @@
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using EmbeddedAiReport.Worker;
+using EmbeddedAiReport.Worker.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// A changed source weight, tags.json or model reaches the stored scores and tags without <c>train</c> (README, "Configuration"):
+/// the <c>rescore</c> command gives what train's rescoring gives for the same files, and the daemon rescores the entries not
+/// yet published when it reloads such a change, leaving the editor's edits, marks and the recorded issues as they are.
+/// </summary>
+public abstract class RescoreTests : LoopbackTest
+{
+    public sealed class OnSqlite() : RescoreTests(StorageProvider.Sqlite);
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : RescoreTests(StorageProvider.Postgres);
+
+    private const string OldTitle = "TVM 0.6 量化部署教程";
+    private const string NewTag = "asynchrony";
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2020, 5, 13, 12, 0, 0, TimeSpan.FromHours(8)));   // 2020-W20
+    private readonly CapturingLoggerProvider _logs = new();
+    private readonly TestDatabase _database;
+    private string _config = "";
+    private string _db = "";
+
+    private RescoreTests(StorageProvider provider) => _database = TestDatabase.Create(provider, Folder);
+
+    // The issue of 2020-05-15 served by section (dated 2020-05-12, sources news, papers, opensource, blogs), and an older post
+    // (2020-04-21, source 'old'), polled with the shipped models.
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var items = CorpusFeeds.Items("2020-05-15.md");
+        var sources = CorpusFeeds.ServeBySection(Server, items, new DateTimeOffset(2020, 5, 12, 10, 0, 0, TimeSpan.FromHours(8)));
+        Server.MapFile("old.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(FaultFeeds.Item(OldTitle, "https://example.org/old/tvm",
+            "用TVM把int8量化模型部署到手机。", pubDate: "Tue, 21 Apr 2020 02:00:00 GMT"))));
+        sources = sources[..^2] + $$""", {"id": "old", "kind": "feed", "url": "{{Server.Url("old.xml")}}", "allowPrivateNetwork": true}]}""";
+        _config = _database.Configure(Folder.ConfigWithSources(sources));
+        _db = Folder.File("report.db");
+        var poll = await Cli("poll");
+        Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        _database.Dispose();
+        await base.DisposeAsync();
+    }
+
+    private Task<CliResult> Cli(params string[] args) =>
+        CliRunner.RunAsync(services => services.AddSingleton<TimeProvider>(_clock), [.. args, "--config", _config, "--db", _db]);
+
+    private IReadOnlyList<T> Query<T>(string sql, Func<System.Data.Common.DbDataReader, T> read)
+    {
+        using var connection = DatabaseProbe.Open(_database);
+        return DatabaseProbe.Query(connection, sql, read);
+    }
+
+    // Each entry's stored score (every digit) and tags, by id.
+    private Dictionary<long, (double Score, string Tags)> Scores() =>
+        Query("SELECT id, score, tags FROM entries", r => (Id: r.GetInt64(0), Score: r.GetDouble(1), Tags: r.IsDBNull(2) ? "" : r.GetString(2)))
+            .ToDictionary(r => r.Id, r => (r.Score, r.Tags));
+
+    private long IdOf(string titleStart) => Query($"SELECT id FROM entries WHERE title LIKE '{titleStart}%'", r => r.GetInt64(0)).Single();
+
+    private void LowerTheWeightOf(string source) => Edit("sources.json", $$"""{"id": "{{source}}", """, $$"""{"id": "{{source}}", "weight": -3, """);
+
+    // A tag for 异步 (the OpenCL 3.0 item's title says 异步DMA), which the shipped tags.json does not have.
+    private void AddATag() => Edit("tags.json", "\"tags\": [", $$"""
+        "tags": [
+            { "tag": "{{NewTag}}", "zh": ["异步"] },
+        """);
+
+    private void Edit(string file, string from, string to)
+    {
+        var path = Path.Combine(_config, file);
+        var text = File.ReadAllText(path);
+        Assert.Contains(from, text);
+        File.WriteAllText(path, text.Replace(from, to));
+    }
+
+    [Fact]
+    public async Task Rescore_All_GivesWhatTrainsRescoringGivesForTheSameFiles()
+    {
+        Assert.Equal(0, (await Cli("mark", $"{IdOf("Redmi K30")}", "--status", "shortlisted")).ExitCode);   // a label for train
+        var polled = Scores();
+        LowerTheWeightOf("blogs");
+        AddATag();
+
+        var train = await Cli("train");
+        var trained = Scores();
+        // The stored scores and tags made otherwise (as if by other files), so that rescore has to make every one again.
+        using (var connection = DatabaseProbe.Open(_database, readOnly: false))
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "UPDATE entries SET score = 0.5, tags = NULL";
+            command.ExecuteNonQuery();
+        }
+        var rescore = await Cli("rescore", "--all");
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.True(rescore.ExitCode == 0, rescore.Error);
+        Assert.Equal(trained, Scores());
+        Assert.Contains($"rescored {polled.Count} entries (any date): {polled.Count} changed score, ", rescore.Out);
+        // Not a comparison of unchanged scores: the lowered weight and the new tag are in them.
+        var opencl = IdOf("OpenCL 3.0");
+        Assert.Contains(NewTag, trained[opencl].Tags);
+        Assert.DoesNotContain(NewTag, polled[opencl].Tags);
+        var blog = IdOf("Tengine");
+        Assert.True(trained[blog].Score < polled[blog].Score, $"{trained[blog].Score} < {polled[blog].Score}");
+    }
+
+    [Fact]
+    public async Task Daemon_ReloadedWeightAndTags_RescoresTheEntriesNotYetPublished_LeavesEditsMarksAndIssuesAsTheyWere()
+    {
+        // The older post's week published; the editor's marks, moves and edits in the current week.
+        Assert.Equal(0, (await Cli("publish", "--week", "2020-W17", "--date", "2020-04-26")).ExitCode);
+        var opencl = IdOf("OpenCL 3.0");
+        Assert.Equal(0, (await Cli("edit", $"{opencl}", "--title", "OpenCL 3.0 发布")).ExitCode);   // without 异步: the source's title is scored
+        Assert.Equal(0, (await Cli("mark", $"{IdOf("Redmi K30")}", "--status", "shortlisted")).ExitCode);
+        Assert.Equal(0, (await Cli("move", $"{IdOf("Tengine")}", "--section", "news")).ExitCode);
+        var old = IdOf(OldTitle);
+        var polled = Scores();
+        string Editorial() => string.Join("\n",
+            Query("SELECT id, status, section FROM entries ORDER BY id", r => $"{r.GetInt64(0)} {r.GetString(1)} {r.GetString(2)}")
+                .Concat(Query("SELECT entry_id, title, summary, section FROM entry_overrides ORDER BY entry_id",
+                    r => $"{r.GetInt64(0)} {(r.IsDBNull(1) ? "" : r.GetString(1))} {(r.IsDBNull(2) ? "" : r.GetString(2))} {(r.IsDBNull(3) ? "" : r.GetString(3))}"))
+                .Concat(Query("SELECT canonical_key, section, title FROM issue_items ORDER BY canonical_key", r => $"{r.GetString(0)} {r.GetString(1)} {r.GetString(2)}")));
+        var editorial = Editorial();
+
+        var loaded = WorkerHost.LoadConfig(_config, _db);
+        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
+        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
+        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        using var watcher = new ConfigWatcher(loaded, null!, rescoring, _clock, loggers.CreateLogger<ConfigWatcher>());
+        await rescoring.StartAsync(CancellationToken.None);
+        await rescoring.Settled;   // the pass at start: nothing to do, the files are those the entries were scored with
+        AddATag();
+        await watcher.ReloadAsync(CancellationToken.None);   // tags.json: the watcher hands the rescoring over and goes on
+        await rescoring.Settled;
+        LowerTheWeightOf("blogs");
+        LowerTheWeightOf("old");
+        await rescoring.AfterReload(loaded.Reload());   // sources.json (the watcher would reschedule too): done after the first
+        var explained = await Cli("entries", "--all", "--explain", "--limit", "0");
+        var tagged = await Cli("entries", "--tag", NewTag);
+        await rescoring.StopAsync(CancellationToken.None);
+
+        var rescored = Scores();
+        // The current week's entries are scored as entries --explain scores them now; the published week's post is not touched.
+        Assert.Equal(0, explained.ExitCode);
+        Assert.DoesNotContain("[stored", explained.Out);
+        Assert.Equal(polled[old], rescored[old]);
+        Assert.True(rescored[IdOf("Tengine")].Score < polled[IdOf("Tengine")].Score);
+        // Retagged from the source's title, as train does, not the editor's.
+        Assert.Contains("OpenCL 3.0", tagged.Out);
+        Assert.Equal(editorial, Editorial());
+        var lines = _logs.Lines.Where(l => l.EventId == 4803).Select(l => l.Message).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Matches($@"^Rescored {polled.Count - 1} stored entries dated from 2020-04-27 on \(after the last recorded issue\) because tags\.json \+ router\.json \+ ranker\.json changed: \d+ changed score, [1-9]\d* changed tags$", lines[0]);
+        Assert.Matches(@"^Rescored \d+ stored entries of 'blogs', 'old' dated from 2020-04-27 on \(after the last recorded issue\) because sources\.json changed the weight of 'blogs', 'old': [1-9]\d* changed score, 0 changed tags$", lines[1]);
+    }
+
+    [Fact]
+    public async Task Daemon_StartedAfterAWeightChange_RescoresTheEntriesNotYetPublished()
+    {
+        var polled = Scores();
+        LowerTheWeightOf("blogs");
+
+        var loaded = WorkerHost.LoadConfig(_config, _db);
+        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
+        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
+        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        await rescoring.StartAsync(CancellationToken.None);
+        await rescoring.Settled;
+        await rescoring.StopAsync(CancellationToken.None);
+
+        Assert.True(Scores()[IdOf("Tengine")].Score < polled[IdOf("Tengine")].Score);
+        Assert.Matches($@"^Rescored {polled.Count} stored entries \(no issue recorded yet: every one\) because the daemon started \(the files may have changed while it was down\): [1-9]\d* changed score, 0 changed tags$",
+            Assert.Single(_logs.Lines, l => l.EventId == 4803).Message);
+    }
+
+    [Fact]
+    public async Task Rescore_NoWindow_RescoresTheEntriesAfterTheLastIssueOnly()
+    {
+        Assert.Equal(0, (await Cli("publish", "--week", "2020-W17", "--date", "2020-04-26")).ExitCode);
+        LowerTheWeightOf("blogs");
+        LowerTheWeightOf("old");
+        var before = Scores();
+
+        var rescore = await Cli("rescore");
+        var explained = await Cli("entries", "--week", "2020-W20", "--explain", "--limit", "0");
+
+        Assert.True(rescore.ExitCode == 0, rescore.Error);
+        Assert.Matches($@"^rescored {before.Count - 1} entries \(dated from 2020-04-27 on, after the last recorded issue\): [1-9]\d* changed score, 0 changed tags$", rescore.Out.Trim());
+        Assert.Equal(before[IdOf(OldTitle)], Scores()[IdOf(OldTitle)]);
+        Assert.DoesNotContain("[stored", explained.Out);
+    }
+}

@@ -31,8 +31,10 @@ internal sealed class StoredRescoring(LoadedConfig config, LabelStore labels, Is
     /// </summary>
     public async Task<(LabelStore.RescoreScope Scope, DateOnly? First)> UnpublishedAsync(IReadOnlyCollection<string>? sources, CancellationToken cancellationToken)
     {
-        if (await issues.LastCoveredDayAsync(cancellationToken) is not { } last) return (new LabelStore.RescoreScope(Sources: sources), null);
+        if (await issues.LastCoveredAsync(cancellationToken) is not var (last, windowEnd)) return (new LabelStore.RescoreScope(Sources: sources), null);
         var first = last.AddDays(1);
-        return (new LabelStore.RescoreScope(DraftWindow.Of(first, first, config.Draft.Zone()).FromUtc, Sources: sources), first);
+        // Where the published window ended, when that is earlier (Draft:TimeZone changed since): as --since-last starts there.
+        var from = DraftWindow.Of(first, first, config.Draft.Zone()).FromUtc;
+        return (new LabelStore.RescoreScope(windowEnd is { } end && end < from ? end : from, Sources: sources), first);
     }
 }

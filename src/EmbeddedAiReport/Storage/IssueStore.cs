@@ -5,7 +5,7 @@ namespace EmbeddedAiReport.Storage;
 
 /// <summary>The <c>issues</c>, <c>issue_items</c> and <c>draft_exports</c> tables: what was published, and when the weekly job last drafted.</summary>
 /// <remarks>
-/// Only issues (published or imported) move <see cref="LastCoveredDayAsync"/>; <c>draft_exports</c> notes the weekly job's
+/// Only issues (published or imported) move <see cref="LastCoveredAsync"/>; <c>draft_exports</c> notes the weekly job's
 /// files ("last drafted"), which are previews like every <c>export</c> and never count as published.
 /// </remarks>
 public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvider)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using EmbeddedAiReport.Tests.Support;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Worker;
@@ -119,6 +120,56 @@ public sealed class DatabaseFailureTests : LoopbackTest
 
         Assert.Equal(2, mark.ExitCode);
         Assert.Equal($"error: {database}: {Locked}", mark.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Poll_NewDatabaseFileLockedByAnotherProcess_OneLineSaysSoAndTheWait_NothingPolled()
+    {
+        // A `sqlite3 report.db` shell in a transaction before the first poll: the schema cannot be written, so poll stops before
+        // any source is fetched, said as mark says it (mutation audit 15: that line with SQLite's "database is locked" instead
+        // of the lock and the wait survived).
+        var database = Folder.File("report.db");
+        Server.MapFile("a.xml", FaultFeeds.Healthy(3, "first"));
+        var config = Config(database, "a");
+        TakeLock(database);
+
+        var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", database);
+
+        Assert.Equal(2, poll.ExitCode);
+        Assert.Equal($"error: {database}: {Locked}; nothing was polled", poll.Error.Trim());
+        Assert.Empty(Server.Requests);
+    }
+
+    [Fact]
+    public async Task Healthz_APollsFailureNotALock_IsSaidWhileTheWriteLockIsFree_ALockThatIsOverIsNot_NorOneThatCannotBeAskedAbout()
+    {
+        // /healthz lets a lock failure go once the write lock is free; a full disk or a read-only file stays said until a poll
+        // stores, and so does a lock when the question fails (mutation audit 15: letting any failure go while the lock was
+        // free, or a lock whose question failed, survived).
+        var database = Folder.File("report.db");
+        var config = Config(database, "a");
+        await using (var migrated = new EmbeddedAiReport.Storage.ReportDatabase(database)) await migrated.MigrateAsync(CancellationToken.None);
+        await using var app = EmbeddedAiReport.Worker.WorkerHost.Build(EmbeddedAiReport.Worker.WorkerHost.LoadConfig(config, database), daemon: true);
+        var storing = app.Services.GetRequiredService<EmbeddedAiReport.Ingest.StoringHealth>();
+        var health = app.Services.GetRequiredService<EmbeddedAiReport.Worker.Http.HealthCheck>();
+        var at = new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero);
+
+        storing.Failed(at, $"{database}: SQLite Error 13: 'database or disk is full'");
+        var (fullHealthy, fullBody) = await health.EvaluateAsync(CancellationToken.None);
+        storing.Failed(at, $"{database}: {Locked}", locked: true);
+        var (lockHealthy, _) = await health.EvaluateAsync(CancellationToken.None);
+        var over = storing.Current;
+        storing.Failed(at, $"{database}: {Locked}", locked: true);
+        SqlitePools.LeaveReadOnly(database, count: 4, BusyTimeout);   // the write lock cannot be asked for: SQLITE_READONLY
+        var (unaskedHealthy, unaskedBody) = await health.EvaluateAsync(CancellationToken.None);
+
+        Assert.False(fullHealthy);
+        Assert.Equal($"polls are not stored: the database failed at 2020-11-20 10:00:00 +08:00: {database}: SQLite Error 13: 'database or disk is full'",
+            Assert.IsType<EmbeddedAiReport.Worker.Http.HealthUnavailable>(fullBody).Reason);
+        Assert.True(lockHealthy);
+        Assert.Null(over);
+        Assert.False(unaskedHealthy);
+        Assert.EndsWith($": {database}: {Locked}", Assert.IsType<EmbeddedAiReport.Worker.Http.HealthUnavailable>(unaskedBody).Reason);
     }
 
     [Fact]

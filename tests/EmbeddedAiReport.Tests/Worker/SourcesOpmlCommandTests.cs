@@ -68,6 +68,21 @@ public sealed class SourcesOpmlCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportOpml_TwoBareAmpersandsOnOneLine_SaidOnThatLine()
+    {
+        // One line said as "line", each '&' counted (mutation audit 15: "lines 3" survived).
+        var config = ShippedConfig();
+        var file = _directory.File("one-line.opml");
+        File.WriteAllText(file, "<opml version=\"2.0\"><body>\n\n<outline text=\"端侧AI&编译器&芯片\" xmlUrl=\"https://a.example/feed\"/>\n</body></opml>");
+
+        var result = await Import(config, file, "--dry-run");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal($"{file}: not well-formed XML as written: 2 bare '&'s on line 3 read as '&amp;' (wewe-rss writes account names unescaped)",
+            result.Out.ReplaceLineEndings("\n").Split('\n')[0]);
+    }
+
+    [Fact]
     public async Task ImportOpml_NestedExport_RecognisesKindsAndSkipsFeedsAlreadyThere()
     {
         var config = ShippedConfig();
@@ -382,9 +397,11 @@ public sealed class SourcesOpmlCommandTests : IDisposable
         var export = await CliRunner.RunAsync("sources", "export-opml", "--out", opml, "--config", first);
         var second = _directory.ConfigWithSources("""{"sources": []}""", "second");
         var third = _directory.ConfigWithSources("""{"sources": []}""", "third");
+        var fourth = _directory.ConfigWithSources("""{"sources": []}""", "fourth");
 
         var imported = await Import(second, opml);
         var overridden = await Import(third, opml, "--section", "papers");
+        var rescheduled = await Import(fourth, opml, "--schedule", "6h");
 
         Assert.Equal(0, export.ExitCode);
         Assert.Contains("""title="AI&amp;芯片" xmlUrl="http://192.168.1.20:4000/feeds/MP_WXS_3571942210.atom" category="wechat-mirror" section="news" schedule="0 15 8,20 * * ?" />""", File.ReadAllText(opml));
@@ -400,8 +417,12 @@ public sealed class SourcesOpmlCommandTests : IDisposable
             """{ "id": "old-blog", "kind": "feed", "url": "https://old.example/feed", "enabled": false }""",
         ], Objects(second));
         Assert.Contains("added feed 'old-blog' (disabled): line 10: 'old-blog' <https://old.example/feed>", imported.Out);
-        // --section is every added source's, whatever the outline says.
+        // --section and --schedule are every added source's, whatever the outline says (mutation audit 15: the outline's
+        // schedule before the option's survived).
         Assert.All(Objects(third), o => Assert.Contains("\"section\": \"papers\"", o));
+        Assert.True(rescheduled.ExitCode == 0, rescheduled.Error);
+        Assert.All(Objects(fourth), o => Assert.Contains("\"schedule\": \"6h\"", o));
+        Assert.DoesNotContain("8,20", File.ReadAllText(Path.Combine(fourth, "sources.json")));
     }
 
     [Fact]

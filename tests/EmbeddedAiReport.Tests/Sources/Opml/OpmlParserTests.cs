@@ -49,6 +49,44 @@ public sealed class OpmlParserTests
     }
 
     [Fact]
+    public void Parse_BareAmpersandsOnSeveralLines_EachSaidOnItsOwnLine_ThoughEarlierOnesGrewWhenRepaired()
+    {
+        // Line 3's '&' is its 8th character; the two '&amp;' written before it on line 2 put it 8 characters further on in the
+        // repaired text, which is still line 3 (mutation audit 15: its place counted without them was on line 2, and survived).
+        var result = OpmlParser.Parse("<opml><body>\n<outline text=\"A&B C&D\"\ntitle=\"&E\" xmlUrl=\"https://a.example/feed\"/>\n</body></opml>"u8.ToArray());
+
+        Assert.Null(result.Error);
+        Assert.Equal("&E", Assert.Single(result.Outlines).Title);
+        Assert.Equal([2, 2, 3], result.BareAmpersandLines);
+    }
+
+    [Fact]
+    public void Parse_CharacterReferencesBesideABareAmpersand_AreReadAsTheyAre_OnlyTheBareOneIsSaid()
+    {
+        // '&#38;' and '&#x26;' are '&' written as XML allows: no bare '&' to repair (mutation audit 15: '&#x26;' taken for
+        // one, read as the text "&#x26;", survived).
+        var result = OpmlParser.Parse("<opml><body>\n<outline text=\"R&D &#x26; &#38; &amp;\" xmlUrl=\"https://a.example/feed\"/>\n</body></opml>"u8.ToArray());
+
+        Assert.Null(result.Error);
+        Assert.Equal("R&D & & &", Assert.Single(result.Outlines).Title);
+        Assert.Equal([2], result.BareAmpersandLines);
+    }
+
+    [Theory]
+    [InlineData("false", true)]
+    [InlineData("False", true)]
+    [InlineData("true", false)]
+    [InlineData("", false)]
+    public void Parse_EnabledAttribute_FalseInAnyCaseIsDisabled(string enabled, bool disabled)
+    {
+        // README: an outline with enabled="false" is added disabled; a hand-edited "False" too (mutation audit 15: matching
+        // only the lower case survived).
+        var result = OpmlParser.Parse(Encoding.UTF8.GetBytes($"<opml><body><outline text=\"a\" xmlUrl=\"https://a.example/feed\" enabled=\"{enabled}\"/></body></opml>"));
+
+        Assert.Equal(disabled, Assert.Single(result.Outlines).Disabled);
+    }
+
+    [Fact]
     public void Parse_AnotherFaultBesideABareAmpersand_IsTheErrorAtItsColumnAsWritten()
     {
         // Line 2: the '<' inside title="C<D" is column 29 as written (counted by hand), 33 once the '&' before it is '&amp;'.
@@ -57,6 +95,18 @@ public sealed class OpmlParserTests
         Assert.Equal("not well-formed XML: line 2, column 29: '<', hexadecimal value 0x3C, is an invalid attribute character", result.Error);
         Assert.Empty(result.Outlines);
         Assert.Empty(result.BareAmpersandLines);
+    }
+
+    [Fact]
+    public void Parse_AFaultAtABareAmpersandItself_IsAtItsColumnAsWritten()
+    {
+        // Text after the root element, starting with a bare '&': the fault is at that '&' (line 3, column 1, as written), which
+        // the repair moved no further on (mutation audit 15: counting the '&' at the fault's own column as before it, column
+        // -3, survived).
+        var result = OpmlParser.Parse("<opml><body>\n</body></opml>\n&x"u8.ToArray());
+
+        Assert.StartsWith("not well-formed XML: line 3, column 1: ", result.Error);
+        Assert.Empty(result.Outlines);
     }
 
     [Fact]

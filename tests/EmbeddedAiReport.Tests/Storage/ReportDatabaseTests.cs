@@ -23,7 +23,7 @@ public abstract class ReportDatabaseTests : IDisposable
         // under their old names) holds keyword scores — tags + source weight + links + recency, 1.25 its draft threshold,
         // 6 the most a walk of it stored. The upgrade maps them onto the 0–1 relevance as a build without a model maps a
         // keyword score, σ(score − 1.25), instead of leaving every one above every threshold of the model's scale.
-        // Expected: 1/(1 + e^−4.75) = 0.991422, 1/(1 + e^0) = 0.5, 1/(1 + e^0.5) = 0.377541. No PostgreSQL database is
+        // Expected: 1/(1 + e^−4.75) = 0.9914225 (0.991423), 1/(1 + e^0) = 0.5, 1/(1 + e^0.5) = 0.377541. No PostgreSQL database is
         // that old (PostgreSQL came after the model).
         [Fact]
         public async Task MigrateAsync_KeywordScoresOfABuildBeforeTheRelevanceModel_BecomeRelevances()
@@ -49,7 +49,7 @@ public abstract class ReportDatabaseTests : IDisposable
             await upgraded.MigrateAsync(CancellationToken.None);
 
             var stored = await new EntryStore(upgraded).QueryAsync(new EntryQuery { Limit = 10 }, CancellationToken.None);
-            Assert.Equal([(1L, 0.991422), (2L, 0.5), (3L, 0.377541)], stored.Select(e => (e.Entry.Id, Math.Round(e.Entry.Score, 6))).Order());
+            Assert.Equal([(1L, 0.991423), (2L, 0.5), (3L, 0.377541)], stored.Select(e => (e.Entry.Id, Math.Round(e.Entry.Score, 6))).Order());
         }
     }
 

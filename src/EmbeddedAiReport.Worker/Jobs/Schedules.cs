@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using EmbeddedAiReport.Sources;
 using Quartz;
 
@@ -80,6 +81,37 @@ internal static class Schedules
     }
 
     /// <summary>A fingerprint of everything sources.json says about <paramref name="source"/>.</summary>
-    public static string Fingerprint(SourceDefinition source) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(source, JsonContracts.Plain.For<SourceDefinition>()))))[..32];
+    public static string Fingerprint(SourceDefinition source) => Hash(source, JsonContracts.Plain);
+
+    /// <summary>
+    /// The fingerprints older builds stored for <paramref name="source"/> as it is written now (newest first): the same
+    /// source, unedited, when it leaves the fields added since at their defaults. Without them, the first start of a
+    /// newer build took every source for edited (its pause after failures lifted, its validators dropped).
+    /// </summary>
+    public static IReadOnlyList<string> EarlierFingerprints(SourceDefinition source) =>
+        EarlierContracts.Select(options => Hash(source, options)).ToList();
+
+    // The fields SourceDefinition gained since fingerprints were first stored (builds of 2026-12-01), oldest first, each
+    // group the build that added it. A field added to SourceDefinition goes here as a group of its own, or every
+    // source's fingerprint changes with the upgrade.
+    private static readonly string[][] AddedSinceFirstFingerprints =
+    [
+        ["Headers", "HeadersEnv"],   // 2026-12-04: per-source request headers
+    ];
+
+    // One contract per earlier build: without the fields added since, when at their defaults (null or empty).
+    private static readonly JsonSerializerOptions[] EarlierContracts = Enumerable.Range(0, AddedSinceFirstFingerprints.Length).Reverse()
+        .Select(build => Without(AddedSinceFirstFingerprints[build..].SelectMany(group => group).ToHashSet(StringComparer.Ordinal)))
+        .ToArray();
+
+    private static JsonSerializerOptions Without(IReadOnlySet<string> added) =>
+        new JsonSerializerOptions().With(JsonContracts.Plain.TypeInfoResolver!.WithAddedModifier(contract =>
+        {
+            if (contract.Type != typeof(SourceDefinition)) return;
+            foreach (var property in contract.Properties.Where(p => added.Contains(p.Name)))
+                property.ShouldSerialize = (_, value) => value is not (null or System.Collections.ICollection { Count: 0 });
+        }));
+
+    private static string Hash(SourceDefinition source, JsonSerializerOptions options) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(source, options.For<SourceDefinition>()))))[..32];
 }

@@ -186,7 +186,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             removed.Count == 0 ? "" : " (" + string.Join(", ", removed.Select(key => $"'{key.Name}'").Order(StringComparer.Ordinal)) + ")");
 
         var edited = await store.RecordConfigurationsAsync(
-            snapshot.Sources.ToDictionary(s => s.Id, s => (s.Kind, Schedules.Fingerprint(s))), cancellationToken);
+            snapshot.Sources.ToDictionary(s => s.Id, s => (s.Kind, Schedules.Fingerprint(s), Schedules.EarlierFingerprints(s))), cancellationToken);
         foreach (var (id, wasPaused) in edited)
         {
             if (wasPaused) PauseLifted(id);

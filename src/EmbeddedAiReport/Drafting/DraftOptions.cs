@@ -77,8 +77,11 @@ public sealed class DraftOptions
         try { Zone(); }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException) { zoneProblem = $"Draft:TimeZone: unknown time zone '{TimeZone}'"; }
         if (zoneProblem is not null) yield return zoneProblem;
+        // Above 1: a keyword score, which builds before the relevance model read (their appsettings.json shipped 1.25).
         if (MinScore is { } minScore && (minScore is < 0 or > 1 || double.IsNaN(minScore)))
-            yield return $"Draft:MinScore: expected a relevance from 0 to 1, or no value for the model's thresholds (got {minScore})";
+            yield return $"Draft:MinScore: expected a relevance from 0 to 1, or no value for the model's thresholds (got {minScore}" + (minScore > 1
+                ? $": a keyword score, as builds before the relevance model of 2026-12-01 read it; the same threshold is {Tagging.Relevance.Format(Ranking.KeywordRelevance.FromKeywordScore(minScore))} now)"
+                : ")");
         foreach (var (slug, quota) in Quotas)
         {
             if (quota < 0) yield return $"Draft:Quotas:{slug}: must not be negative";

@@ -186,16 +186,17 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
     /// edited in sources.json, so its pause after failures (its own and its requests') is lifted and its stored validators
     /// (ETag, Last-Modified) are dropped: its next poll reads the feed whole and applies the edit (an account name, a
     /// wider include) to the items the feed still lists, where a 304 would leave them as stored. Returns those ids, each
-    /// with whether it was paused.
+    /// with whether it was paused. A fingerprint one of <c>Earlier</c> names (what an older build stored for the source as
+    /// it is written now) is no edit: it is only replaced.
     /// </summary>
-    public async Task<IReadOnlyList<(string Id, bool WasPaused)>> RecordConfigurationsAsync(IReadOnlyDictionary<string, (string Kind, string Hash)> sources,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(string Id, bool WasPaused)>> RecordConfigurationsAsync(
+        IReadOnlyDictionary<string, (string Kind, string Hash, IReadOnlyList<string> Earlier)> sources, CancellationToken cancellationToken)
     {
         var changed = new List<(string, bool)>();
         var now = SqliteTime.Write(timeProvider.GetUtcNow());
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-        foreach (var (id, (kind, hash)) in sources)
+        foreach (var (id, (kind, hash, earlier)) in sources)
         {
             await using var read = connection.CreateCommand(transaction, """
                 SELECT config_hash, paused_until > @now OR EXISTS (SELECT 1 FROM request_health r WHERE r.source_id = @id AND r.paused_until > @now)
@@ -214,20 +215,22 @@ public sealed class SourceStore(ReportDatabase database, TimeProvider timeProvid
                 }
             }
             if (stored is string old && old == hash) continue;
-            // A first fingerprint (a new source, or a database from before fingerprints) changes nothing but the column.
+            // A first fingerprint (a new source, or a database from before fingerprints) changes nothing but the column;
+            // so does one an older build stored for the source as written now.
+            var edited = stored is string before && !earlier.Contains(before);
             await using var write = connection.CreateCommand(transaction, """
                 INSERT INTO sources (id, kind, config_hash) VALUES (@id, @kind, @hash)
                 ON CONFLICT (id) DO UPDATE SET config_hash = excluded.config_hash,
-                    paused_until = CASE WHEN sources.config_hash IS NULL THEN sources.paused_until END;
+                    paused_until = CASE WHEN @edited THEN NULL ELSE sources.paused_until END;
                 UPDATE request_health SET paused_until = NULL WHERE source_id = @id AND @edited;
                 UPDATE http_validators SET etag = NULL, last_modified = NULL WHERE source_id = @id AND @edited;
                 """);
             write.AddParameter("@id", id);
             write.AddParameter("@kind", kind);
             write.AddParameter("@hash", hash);
-            write.AddParameter("@edited", stored is string);
+            write.AddParameter("@edited", edited);
             await write.ExecuteNonQueryAsync(cancellationToken);
-            if (stored is string) changed.Add((id, wasPaused));
+            if (edited) changed.Add((id, wasPaused));
         }
         await transaction.CommitAsync(cancellationToken);
         return changed;

@@ -18,6 +18,39 @@ public abstract class ReportDatabaseTests : IDisposable
             await using var command = connection.CreateCommand(null, "PRAGMA journal_mode");
             Assert.Equal("wal", await command.ExecuteScalarAsync());
         }
+
+        // A database of a build before the relevance model (70d0d7f, the end of wave 1: its first five scripts, recorded
+        // under their old names) holds keyword scores — tags + source weight + links + recency, 1.25 its draft threshold,
+        // 6 the most a walk of it stored. The upgrade maps them onto the 0–1 relevance as a build without a model maps a
+        // keyword score, σ(score − 1.25), instead of leaving every one above every threshold of the model's scale.
+        // Expected: 1/(1 + e^−4.75) = 0.9914225 (0.991423), 1/(1 + e^0) = 0.5, 1/(1 + e^0.5) = 0.377541. No PostgreSQL database is
+        // that old (PostgreSQL came after the model).
+        [Fact]
+        public async Task MigrateAsync_KeywordScoresOfABuildBeforeTheRelevanceModel_BecomeRelevances()
+        {
+            await using (var old = Database.Open())
+            await using (var connection = await old.Dialect.OpenAsync(CancellationToken.None))
+            {
+                await ApplyAsAnOldBuildDidAsync(old, connection, Migrations.Take(5).ToList(), NamesBeforeRenumbering.Take(5).ToList());
+                foreach (var (id, score) in new[] { (1L, 6.0), (2L, 1.25), (3L, 0.75) })
+                {
+                    await using var entry = connection.CreateCommand(null, """
+                        INSERT INTO entries (id, source_id, kind, canonical_key, url, title, first_seen, updated, window_time, content_hash, score)
+                        VALUES (@id, 's', 'feed', @key, 'https://example.org/', 't', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', 'h', @score)
+                        """);
+                    entry.AddParameter("@id", id);
+                    entry.AddParameter("@key", $"url:example.org/{id}");
+                    entry.AddParameter("@score", score);
+                    await entry.ExecuteNonQueryAsync();
+                }
+            }
+
+            await using var upgraded = Database.Open();
+            await upgraded.MigrateAsync(CancellationToken.None);
+
+            var stored = await new EntryStore(upgraded).QueryAsync(new EntryQuery { Limit = 10 }, CancellationToken.None);
+            Assert.Equal([(1L, 0.991423), (2L, 0.5), (3L, 0.377541)], stored.Select(e => (e.Entry.Id, Math.Round(e.Entry.Score, 6))).Order());
+        }
     }
 
     [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]

@@ -163,7 +163,7 @@ public abstract class SourceStoreTests(StorageProvider provider) : IDisposable
         await store.CommitFetchAsync(new FetchRecord("s", "github-releases", _services.Clock.GetUtcNow(), TimeSpan.Zero, 200, 0, 0, null,
             new Dictionary<string, HttpValidators> { [url] = stored }), [], CancellationToken.None);
         Task<IReadOnlyList<(string Id, bool WasPaused)>> Record(string hash) =>
-            store.RecordConfigurationsAsync(new Dictionary<string, (string, string)> { ["s"] = ("github-releases", hash) }, CancellationToken.None);
+            store.RecordConfigurationsAsync(new Dictionary<string, (string, string, IReadOnlyList<string>)> { ["s"] = ("github-releases", hash, []) }, CancellationToken.None);
 
         var first = await Record("hash-1");
         var afterFirst = (await store.GetValidatorsAsync("s", CancellationToken.None))[url];
@@ -174,6 +174,38 @@ public abstract class SourceStoreTests(StorageProvider provider) : IDisposable
         Assert.Equal(stored, afterFirst);
         Assert.Equal([("s", false)], edited);
         Assert.Equal(stored with { ETag = null, LastModified = null }, afterEdit);
+    }
+
+    // Upgrading from a build whose SourceDefinition had fewer fields: the fingerprint it stored is one of the source's
+    // earlier ones, so the source is not taken for edited — its pause after failures and its validators stay — and the
+    // current fingerprint replaces it, so an edit after the upgrade is still one (b6d20f1's first start of HEAD lifted
+    // the pauses of 8 failing sources and dropped the validators of all 38).
+    [Fact]
+    public async Task RecordConfigurationsAsync_FingerprintAnOlderBuildStored_IsNoEdit_PauseAndValidatorsStay()
+    {
+        var store = _services.Get<SourceStore>();
+        const string url = "https://github.com/o/r/releases.atom";
+        var now = _services.Clock.GetUtcNow();
+        var validators = new HttpValidators("\"v1\"", "Tue, 12 May 2020 02:00:00 GMT");
+        await store.CommitFetchAsync(new FetchRecord("s", "github-releases", now, TimeSpan.Zero, 200, 0, 0, null,
+            new Dictionary<string, HttpValidators> { [url] = validators }), [], CancellationToken.None);
+        await store.RecordConfigurationsAsync(new Dictionary<string, (string, string, IReadOnlyList<string>)> { ["s"] = ("github-releases", "old-build", []) },
+            CancellationToken.None);
+        await store.CommitFetchAsync(new FetchRecord("s", "github-releases", now, TimeSpan.Zero, 500, 0, 0, "HTTP 500",
+            new Dictionary<string, HttpValidators>(), PausedUntil: now.AddHours(1)), [], CancellationToken.None);
+        Task<IReadOnlyList<(string Id, bool WasPaused)>> Record(string hash, params string[] earlier) =>
+            store.RecordConfigurationsAsync(new Dictionary<string, (string, string, IReadOnlyList<string>)> { ["s"] = ("github-releases", hash, earlier) },
+                CancellationToken.None);
+
+        var upgraded = await Record("new-build", "old-build");
+        var health = await store.GetHealthAsync("s", CancellationToken.None);
+        var kept = (await store.GetValidatorsAsync("s", CancellationToken.None))[url];
+        var editedAfter = await Record("new-build-edited", "old-build-edited");
+
+        Assert.Empty(upgraded);
+        Assert.Equal(now.AddHours(1), health!.PausedUntil);
+        Assert.Equal(validators, kept);
+        Assert.Equal([("s", true)], editedAfter);
     }
 
     private Task<IReadOnlyList<StoredEntry>> Window() =>

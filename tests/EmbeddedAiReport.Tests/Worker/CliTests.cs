@@ -50,6 +50,11 @@ public sealed class CliTests : IDisposable
     [InlineData("""{"Storage": {"Provider": "postgres", "ConnectionString": "Host=db;Database=report;Password=;Pasword="}}""",
         "appsettings.json: Storage:ConnectionString: not a PostgreSQL connection string (unknown keyword 'pasword')")]
     [InlineData("""{"Draft": {"Quotas": {"paper": 5}}}""", "appsettings.json: Draft:Quotas:paper: no such section (sections: news, papers, opensource, blogs)")]
+    // The appsettings.json that builds before the relevance model shipped (70d0d7f): its keyword threshold, and what it is
+    // on the 0–1 scale (σ(1.25 − 1.25) = 0.5; σ(2 − 1.25) = 1/(1 + e^−0.75) = 0.679). Not above 1: no keyword score meant.
+    [InlineData("""{"Draft": {"MinScore": 1.25}}""", "appsettings.json: Draft:MinScore: expected a relevance from 0 to 1, or no value for the model's thresholds (got 1.25: a keyword score, as builds before the relevance model of 2026-12-01 read it; the same threshold is 0.500 now)")]
+    [InlineData("""{"Draft": {"MinScore": 2}}""", "appsettings.json: Draft:MinScore: expected a relevance from 0 to 1, or no value for the model's thresholds (got 2: a keyword score, as builds before the relevance model of 2026-12-01 read it; the same threshold is 0.679 now)")]
+    [InlineData("""{"Draft": {"MinScore": -0.5}}""", "appsettings.json: Draft:MinScore: expected a relevance from 0 to 1, or no value for the model's thresholds (got -0.5)")]
     // Unknown keys: the path, and the setting meant when one is close; a nested key by its path.
     [InlineData("""{"Fetching": {"MaxParalelSources": 2}}""", "appsettings.json: Fetching:MaxParalelSources: unknown setting; did you mean MaxParallelSources?")]
     [InlineData("""{"Dedup": {"threshhold": 0.5}}""", "appsettings.json: Dedup:threshhold: unknown setting; did you mean Threshold?")]

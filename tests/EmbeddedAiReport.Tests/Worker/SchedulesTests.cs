@@ -1,4 +1,7 @@
 using System.Globalization;
+using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Sources;
+using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Jobs;
 
 namespace EmbeddedAiReport.Tests.Worker;
@@ -41,4 +44,35 @@ public sealed class SchedulesTests
 
     [Fact]
     public void IsOverdue_NeverSucceeded_IsOverdue() => Assert.True(Schedules.IsOverdue("6h", null, Now, TimeZoneInfo.Utc));
+
+    // What older builds stored for a source as sources.json wrote it (read from their databases after a run of their
+    // daemon): b6d20f1 (2026-12-01, before per-source headers) stored 916D00F6…, eb03c9b (2026-12-04) 412DD427…. The
+    // first is one of its earlier fingerprints now, the second still its fingerprint.
+    [Fact]
+    public void EarlierFingerprints_SourceUnchangedSinceAnOlderBuild_HoldWhatThatBuildStored()
+    {
+        const string json = """
+            {"sources": [{"id": "gh-tensorrt", "kind": "github-releases", "repo": "NVIDIA/TensorRT", "baseUrl": "http://127.0.0.1:8391/gh/",
+              "schedule": "10/30 * * ? * *", "allowPrivateNetwork": true}]}
+            """;
+        var (sources, problems) = new SourceCatalog(WorkerHost.SourceKinds()).Parse(json, "sources.json", new DraftOptions().SectionSlugs(), _ => null);
+        Assert.Empty(problems);
+
+        Assert.Equal("412DD4273C3960F697061A46C5FC70BA", Schedules.Fingerprint(sources[0]));
+        Assert.Equal(["916D00F638B5527B8F94711690E09948"], Schedules.EarlierFingerprints(sources[0]));
+    }
+
+    // Headers added to a source in the same upgrade are an edit: what the older build stored for the source without
+    // them is none of its fingerprints.
+    [Fact]
+    public void EarlierFingerprints_HeadersAddedWithTheUpgrade_AreAnEdit()
+    {
+        static SourceDefinition Source(string fields) => new SourceCatalog(WorkerHost.SourceKinds()).Parse(
+            $$"""{"sources": [{"id": "f", "kind": "feed", "url": "https://example.com/feed.xml"{{fields}}}]}""",
+            "sources.json", new DraftOptions().SectionSlugs(), _ => null).Sources[0];
+        var storedByTheOlderBuild = Schedules.EarlierFingerprints(Source("")).Last();
+        var withHeaders = Source(""", "headers": {"User-Agent": "x"}""");
+
+        Assert.DoesNotContain(storedByTheOlderBuild, Schedules.EarlierFingerprints(withHeaders).Append(Schedules.Fingerprint(withHeaders)));
+    }
 }

@@ -111,6 +111,29 @@ public abstract class DroppedFiringTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Run_ProcessSuspendedAcrossTheWeeklyExport_TheDraftIsWrittenOnce()
+    {
+        // Friday 10:00 + 3 days − 1 hour = Monday 09:00 (Shanghai), the default Report:ExportSchedule; seen two minutes late.
+        var config = Config(("a", "7d"));
+        var drafts = Path.Combine(Path.GetDirectoryName(config)!, "drafts");
+        var clock = new FakeTimeProvider(Friday);
+
+        await using var daemon = Daemon.Start(config, _database.SqlitePath, clock);
+        await daemon.WaitForAsync(2001, "a");
+        clock.Advance(TimeSpan.FromDays(3) - TimeSpan.FromHours(1) + TimeSpan.FromMinutes(2));
+        var dropped = await daemon.WaitForAsync(4127, "", clock);
+        var exported = await daemon.WaitForAsync(4001, "", clock);
+        await daemon.StopAsync();
+
+        Assert.Equal("The weekly export due at 2020-11-23 09:00:00 +08:00 was held up past Quartz's misfire threshold (1 min) by the scheduler "
+            + "(every job thread busy, or the daemon's process suspended); writing it once now", dropped);
+        Assert.Contains("2020-W47", exported);
+        Assert.Single(daemon.Logs.Lines, l => l.EventId == 4001);
+        Assert.True(File.Exists(Path.Combine(drafts, "2020-W47.md")));
+        Assert.DoesNotContain(daemon.Logs.Lines, l => l.EventId == 4125);   // the weekly source was not due
+    }
+
+    [Fact]
     public async Task Run_APollOutlastingTheMisfireThreshold_IsNotAskedForAgain()
     {
         // The firing ran on time and its poll is still waiting for the feed three minutes later: nothing was dropped.

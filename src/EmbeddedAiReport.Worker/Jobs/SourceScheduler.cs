@@ -116,7 +116,8 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
     /// trigger to its next time and keeps its previous firing (<see cref="Schedules.Dropped"/> compares them), so a daily
     /// source lost its day and a weekly draft its week. A firing on time, a running poll (its trigger has fired) and the
     /// catch-up at start are not asked for again. Nodes of a cluster name the catch-up trigger after the dropped firing: the
-    /// second node to ask finds it there and asks nothing. A failure of the job store here is the one 4205 says
+    /// second node to ask while it waits or runs finds it there and asks (and says) nothing; once it has polled, the success
+    /// is found instead. A failure of the job store here is the one 4205 says
     /// (<see cref="JobStoreFailures.Failed"/>); the next look tries again.
     /// </remarks>
     internal async Task CatchUpDroppedAsync(CancellationToken cancellationToken)
@@ -156,7 +157,8 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
                         }
                         catch (ObjectAlreadyExistsException)
                         {
-                            // Another daemon on the database asked for this catch-up first.
+                            _caughtUp[job] = now;   // another daemon on the database asked for this catch-up first, and says so
+                            continue;
                         }
                         _caughtUp[job] = now;
                         if (job.Equals(export)) ExportDropped(SourceStatus.Time(due, zone), cause);

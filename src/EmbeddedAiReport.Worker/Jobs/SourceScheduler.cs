@@ -149,7 +149,9 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
                 {
                     foreach (var (job, due) in dropped)
                     {
-                        var trigger = TriggerBuilder.Create().WithIdentity($"{job.Name} dropped {due.UtcDateTime:o}", job.Group).ForJob(job).StartAt(now);
+                        // Fired however late Quartz gets to it (busy job threads again): a catch-up is never dropped in turn.
+                        var trigger = TriggerBuilder.Create().WithIdentity($"{job.Name} dropped {due.UtcDateTime:o}", job.Group).ForJob(job).StartAt(now)
+                            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.IgnoreMisfires));
                         if (job.Equals(export)) trigger.UsingJobData(ExportDraftJob.DueKey, due.ToString("o"));
                         try
                         {

@@ -137,29 +137,16 @@ public abstract class DroppedFiringTests : LoopbackTest
     public async Task Run_APollOutlastingTheMisfireThreshold_IsNotAskedForAgain()
     {
         // The firing ran on time and its poll is still waiting for the feed three minutes later: nothing was dropped.
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var requests = 0;
-        Server.Map("slow.xml", async context =>
-        {
-            var request = Interlocked.Increment(ref requests);
-            if (request == 2) await release.Task;
-            context.Response.ContentType = "application/xml";
-            await context.Response.Body.WriteAsync(FaultFeeds.Healthy(3, $"slow{request}"));
-        });
+        var (release, requests) = MapSlowFeed();
         var config = Config(("slow", "1h"));
-        TempDirectory.EditSettings(config, json =>
-        {
-            json["Fetching"]!["Timeout"] = "01:00:00";   // the feed answers when the test says so
-            json["Fetching"]!["TotalTimeout"] = "01:00:00";
-            json["Fetching"]!["PollBudget"] = "01:00:00";
-        });
+        WaitForTheFeed(config);
         var clock = new FakeTimeProvider(Friday);
         SourceScheduler? scheduler = null;
 
         await using var daemon = Daemon.Start(config, _database.SqlitePath, clock, CaptureScheduler(s => scheduler = s));
         await daemon.WaitForAsync(2001, "slow");
         clock.Advance(TimeSpan.FromHours(1));
-        await ClockDriver.RunAsync(clock, WaitUntilAsync(() => Volatile.Read(ref requests) == 2), TimeSpan.FromMilliseconds(100));
+        await ClockDriver.RunAsync(clock, WaitUntilAsync(() => requests() == 2), TimeSpan.FromMilliseconds(100));
         clock.Advance(TimeSpan.FromMinutes(3));
         await scheduler!.CatchUpDroppedAsync(CancellationToken.None);
         release.SetResult();
@@ -168,28 +155,15 @@ public abstract class DroppedFiringTests : LoopbackTest
         await daemon.StopAsync();
 
         Assert.DoesNotContain(daemon.Logs.Lines, l => l.EventId == 4125);
-        Assert.Equal(2, Volatile.Read(ref requests));
+        Assert.Equal(2, requests());
     }
 
     [Fact]
     public async Task Restart_TheCatchUpAtStart_IsNotAskedForAgainWhileItsPollRuns()
     {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var requests = 0;
-        Server.Map("slow.xml", async context =>
-        {
-            var request = Interlocked.Increment(ref requests);
-            if (request == 2) await release.Task;
-            context.Response.ContentType = "application/xml";
-            await context.Response.Body.WriteAsync(FaultFeeds.Healthy(3, $"slow{request}"));
-        });
+        var (release, requests) = MapSlowFeed();
         var config = Config(("slow", "0 0 11 * * ?"), ("b", "1h"));
-        TempDirectory.EditSettings(config, json =>
-        {
-            json["Fetching"]!["Timeout"] = "01:00:00";   // the feed answers when the test says so
-            json["Fetching"]!["TotalTimeout"] = "01:00:00";
-            json["Fetching"]!["PollBudget"] = "01:00:00";
-        });
+        WaitForTheFeed(config);
         var clock = new FakeTimeProvider(Friday);
         await using (var first = Daemon.Start(config, _database.SqlitePath, clock))
         {
@@ -205,7 +179,7 @@ public abstract class DroppedFiringTests : LoopbackTest
         await using var second = Daemon.Start(config, _database.SqlitePath, clock, CaptureScheduler(s => scheduler = s));
         await second.WaitForAsync(4105);
         await second.WaitForAsync(2002, "b");
-        await ClockDriver.RunAsync(clock, WaitUntilAsync(() => Volatile.Read(ref requests) == 2), TimeSpan.FromMilliseconds(100));
+        await ClockDriver.RunAsync(clock, WaitUntilAsync(() => requests() == 2), TimeSpan.FromMilliseconds(100));
         clock.Advance(TimeSpan.FromMinutes(3));
         await scheduler!.CatchUpDroppedAsync(CancellationToken.None);
         release.SetResult();
@@ -214,7 +188,7 @@ public abstract class DroppedFiringTests : LoopbackTest
         await second.StopAsync();
 
         Assert.DoesNotContain(second.Logs.Lines, l => l.EventId == 4125);
-        Assert.Equal([2, 2], new[] { Volatile.Read(ref requests), Requests("b") });
+        Assert.Equal([2, 2], new[] { requests(), Requests("b") });
     }
 
     private string Config(params (string Id, string Schedule)[] sources)
@@ -224,6 +198,29 @@ public abstract class DroppedFiringTests : LoopbackTest
         Daemon.Prepare(_database.Configure(config));
         return config;
     }
+
+    // slow.xml: its second request is answered once the test sets the returned source; each request's items are new.
+    private (TaskCompletionSource Release, Func<int> Requests) MapSlowFeed()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var requests = 0;
+        Server.Map("slow.xml", async context =>
+        {
+            var request = Interlocked.Increment(ref requests);
+            if (request == 2) await release.Task;
+            context.Response.ContentType = "application/xml";
+            await context.Response.Body.WriteAsync(FaultFeeds.Healthy(3, $"slow{request}"));
+        });
+        return (release, () => Volatile.Read(ref requests));
+    }
+
+    // A request and its poll wait for the feed as long as the test holds it, not for the clock the test advances.
+    private static void WaitForTheFeed(string config) => TempDirectory.EditSettings(config, json =>
+    {
+        json["Fetching"]!["Timeout"] = "01:00:00";
+        json["Fetching"]!["TotalTimeout"] = "01:00:00";
+        json["Fetching"]!["PollBudget"] = "01:00:00";
+    });
 
     private int Requests(string id) => Server.Requests.Count(r => r.PathAndQuery == $"/{id}.xml");
 

@@ -1,0 +1,247 @@
+using EmbeddedAiReport.Storage;
+using EmbeddedAiReport.Tests.Support;
+using EmbeddedAiReport.Worker.Jobs;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// A firing held up past Quartz's misfire threshold (1 min) — the job store failing, every job thread busy, the process
+/// suspended — is dropped by Quartz; the daemon polls its source once when it can (event 4125), and never doubles a firing
+/// that ran, a slow poll or the catch-up at start (README, "Command line").
+/// </summary>
+public abstract class DroppedFiringTests : LoopbackTest
+{
+    public sealed class OnSqlite() : DroppedFiringTests(StorageProvider.Sqlite)
+    {
+        private SqliteConnection? _lockHolder;
+
+        public override async Task DisposeAsync()
+        {
+            _lockHolder?.Dispose();
+            SqlitePools.Clear(Folder.File("report.db"), BusyTimeout);   // the folder closes the pools of the default busy timeout only
+            await base.DisposeAsync();
+        }
+
+        [Fact]
+        public async Task Run_WriteLockHeldAcrossAFiringForMoreThanAMinute_ItsSourceIsPolledOnceTheLockIsGone()
+        {
+            // README said: "one held up longer is skipped … and its source is polled at its next firing (a daily source the next
+            // day …)": an arXiv feed keeping one day lost that day to a `sqlite3` session left open across its firing.
+            var database = Folder.File("report.db");
+            var config = Config(("a", "1h"));
+            TempDirectory.EditSettings(config, json => json["Storage"] = new System.Text.Json.Nodes.JsonObject { ["BusyTimeout"] = BusyTimeout.ToString() });
+            var clock = new FakeTimeProvider(Friday);
+
+            await using var daemon = Daemon.Start(config, database, clock);
+            await daemon.WaitForAsync(2001, "a");   // the first poll (catch-up at start), at 10:00
+            _lockHolder = new SqliteConnection($"Data Source={database};Pooling=false");   // `sqlite3 report.db` and `BEGIN IMMEDIATE;`
+            _lockHolder.Open();
+            using (var begin = _lockHolder.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE";
+                begin.ExecuteNonQuery();
+            }
+            clock.Advance(TimeSpan.FromHours(1));   // 11:00, the source's next firing: the job store cannot take it
+            await daemon.WaitForAsync(4205, "", clock);
+            clock.Advance(TimeSpan.FromMinutes(2));   // held past the misfire threshold
+            _lockHolder.Dispose();
+            _lockHolder = null;
+            var caughtUp = await daemon.WaitForAsync(4125, "", clock);
+            var polled = await daemon.WaitForAsync(2002, "a", clock);
+            var stopped = await ClockDriver.RunAsync(clock, daemon.StopAsync(), TimeSpan.FromMilliseconds(100));
+
+            Assert.Equal("Catching up: 1 source(s) whose firing was held up past Quartz's misfire threshold (1 min) by the job store's failure "
+                + $"({database}: the database is locked by another process (waited 1 s; Storage:BusyTimeout)) are polled once now: a (due 2020-11-20 11:00:00 +08:00)",
+                caughtUp);
+            Assert.Equal("Polled a: not modified", polled);
+            Assert.Equal(2, Requests("a"));
+            Assert.Single(daemon.Logs.Lines, l => l.EventId == 4125);
+            Assert.Equal(0, stopped.ExitCode);
+        }
+    }
+
+    [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
+    public sealed class OnPostgres() : DroppedFiringTests(StorageProvider.Postgres);
+
+    // Friday 2020-11-20 10:00 in Shanghai.
+    private static readonly DateTimeOffset Friday = new(2020, 11, 20, 2, 0, 0, TimeSpan.Zero);
+
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly TestDatabase _database;
+
+    private DroppedFiringTests(StorageProvider provider) => _database = TestDatabase.Create(provider, Folder);
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        foreach (var id in new[] { "a", "b" }) Server.MapFile($"{id}.xml", FaultFeeds.Healthy(3, id));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        _database.Dispose();
+        await base.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Run_ProcessSuspendedAcrossAFiring_ItsSourceIsPolledOnce_TheOtherSourceIsNot()
+    {
+        // A suspended process (a laptop asleep, a paused VM) or every job thread busy: Quartz sees the 11:00 firing two
+        // minutes late and drops it (CronTriggerMisfireInstruction.DoNothing); the noon source was not due.
+        var config = Config(("a", "0 0 11 * * ?"), ("b", "0 0 12 * * ?"));
+        var clock = new FakeTimeProvider(Friday);
+
+        await using var daemon = Daemon.Start(config, _database.SqlitePath, clock);
+        await daemon.WaitForAsync(2001, "a");
+        await daemon.WaitForAsync(2001, "b");
+        clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(2));
+        var caughtUp = await daemon.WaitForAsync(4125, "", clock);
+        var polled = await daemon.WaitForAsync(2002, "a", clock);
+        await daemon.StopAsync();
+
+        Assert.Equal("Catching up: 1 source(s) whose firing was held up past Quartz's misfire threshold (1 min) by the scheduler "
+            + "(every job thread busy, or the daemon's process suspended) are polled once now: a (due 2020-11-20 11:00:00 +08:00)", caughtUp);
+        Assert.Equal("Polled a: not modified", polled);
+        Assert.Equal([2, 1], new[] { Requests("a"), Requests("b") });
+    }
+
+    [Fact]
+    public async Task Run_ProcessSuspendedAcrossTheWeeklyExport_TheDraftIsWrittenOnce()
+    {
+        // Friday 10:00 + 3 days − 1 hour = Monday 09:00 (Shanghai), the default Report:ExportSchedule; seen two minutes late.
+        var config = Config(("a", "7d"));
+        var drafts = Path.Combine(Path.GetDirectoryName(config)!, "drafts");
+        var clock = new FakeTimeProvider(Friday);
+
+        await using var daemon = Daemon.Start(config, _database.SqlitePath, clock);
+        await daemon.WaitForAsync(2001, "a");
+        clock.Advance(TimeSpan.FromDays(3) - TimeSpan.FromHours(1) + TimeSpan.FromMinutes(2));
+        var dropped = await daemon.WaitForAsync(4127, "", clock);
+        var exported = await daemon.WaitForAsync(4001, "", clock);
+        await daemon.StopAsync();
+
+        Assert.Equal("The weekly export due at 2020-11-23 09:00:00 +08:00 was held up past Quartz's misfire threshold (1 min) by the scheduler "
+            + "(every job thread busy, or the daemon's process suspended); writing it once now", dropped);
+        Assert.Contains("2020-W47", exported);
+        Assert.Single(daemon.Logs.Lines, l => l.EventId == 4001);
+        Assert.True(File.Exists(Path.Combine(drafts, "2020-W47.md")));
+        Assert.DoesNotContain(daemon.Logs.Lines, l => l.EventId == 4125);   // the weekly source was not due
+    }
+
+    [Fact]
+    public async Task Run_APollOutlastingTheMisfireThreshold_IsNotAskedForAgain()
+    {
+        // The firing ran on time and its poll is still waiting for the feed three minutes later: nothing was dropped.
+        var (release, requests) = MapSlowFeed();
+        var config = Config(("slow", "1h"));
+        WaitForTheFeed(config);
+        var clock = new FakeTimeProvider(Friday);
+        SourceScheduler? scheduler = null;
+
+        await using var daemon = Daemon.Start(config, _database.SqlitePath, clock, CaptureScheduler(s => scheduler = s));
+        await daemon.WaitForAsync(2001, "slow");
+        clock.Advance(TimeSpan.FromHours(1));
+        await ClockDriver.RunAsync(clock, WaitUntilAsync(() => requests() == 2), TimeSpan.FromMilliseconds(100));
+        clock.Advance(TimeSpan.FromMinutes(3));
+        await scheduler!.CatchUpDroppedAsync(CancellationToken.None);
+        release.SetResult();
+        await daemon.WaitForAsync(2001, "slow", clock, skip: 1);
+        await scheduler.CatchUpDroppedAsync(CancellationToken.None);
+        await daemon.StopAsync();
+
+        Assert.DoesNotContain(daemon.Logs.Lines, l => l.EventId == 4125);
+        Assert.Equal(2, requests());
+    }
+
+    [Fact]
+    public async Task Restart_TheCatchUpAtStart_IsNotAskedForAgainWhileItsPollRuns()
+    {
+        var (release, requests) = MapSlowFeed();
+        var config = Config(("slow", "0 0 11 * * ?"), ("b", "1h"));
+        WaitForTheFeed(config);
+        var clock = new FakeTimeProvider(Friday);
+        await using (var first = Daemon.Start(config, _database.SqlitePath, clock))
+        {
+            await first.WaitForAsync(2001, "slow");
+            await first.WaitForAsync(2001, "b");
+            await first.StopAsync();
+        }
+
+        // Down over both 11:00 firings: the start polls each once (4105), and a look three minutes later, while the catch-up
+        // poll of one still waits for its feed, asks for nothing more.
+        clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(30));
+        SourceScheduler? scheduler = null;
+        await using var second = Daemon.Start(config, _database.SqlitePath, clock, CaptureScheduler(s => scheduler = s));
+        await second.WaitForAsync(4105);
+        await second.WaitForAsync(2002, "b");
+        await ClockDriver.RunAsync(clock, WaitUntilAsync(() => requests() == 2), TimeSpan.FromMilliseconds(100));
+        clock.Advance(TimeSpan.FromMinutes(3));
+        await scheduler!.CatchUpDroppedAsync(CancellationToken.None);
+        release.SetResult();
+        await second.WaitForAsync(2001, "slow", clock);
+        await scheduler.CatchUpDroppedAsync(CancellationToken.None);
+        await second.StopAsync();
+
+        Assert.DoesNotContain(second.Logs.Lines, l => l.EventId == 4125);
+        Assert.Equal([2, 2], new[] { requests(), Requests("b") });
+    }
+
+    private string Config(params (string Id, string Schedule)[] sources)
+    {
+        var config = Folder.ConfigWithSources($$"""{"sources": [{{string.Join(",\n", sources.Select(s =>
+            $$"""{"id": "{{s.Id}}", "kind": "feed", "url": "{{Server.Url(s.Id + ".xml")}}", "schedule": "{{s.Schedule}}", "allowPrivateNetwork": true}"""))}}]}""");
+        Daemon.Prepare(_database.Configure(config));
+        return config;
+    }
+
+    // slow.xml: its second request is answered once the test sets the returned source; each request's items are new.
+    private (TaskCompletionSource Release, Func<int> Requests) MapSlowFeed()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var requests = 0;
+        Server.Map("slow.xml", async context =>
+        {
+            var request = Interlocked.Increment(ref requests);
+            if (request == 2) await release.Task;
+            context.Response.ContentType = "application/xml";
+            await context.Response.Body.WriteAsync(FaultFeeds.Healthy(3, $"slow{request}"));
+        });
+        return (release, () => Volatile.Read(ref requests));
+    }
+
+    // A request and its poll wait for the feed as long as the test holds it, not for the clock the test advances.
+    private static void WaitForTheFeed(string config) => TempDirectory.EditSettings(config, json =>
+    {
+        json["Fetching"]!["Timeout"] = "01:00:00";
+        json["Fetching"]!["TotalTimeout"] = "01:00:00";
+        json["Fetching"]!["PollBudget"] = "01:00:00";
+    });
+
+    private int Requests(string id) => Server.Requests.Count(r => r.PathAndQuery == $"/{id}.xml");
+
+    // The daemon's SourceScheduler, to look for dropped firings at a known time (its timer looks once a minute on the clock).
+    private static Action<IServiceCollection> CaptureScheduler(Action<SourceScheduler> captured) =>
+        services => services.AddSingleton<IHostedService>(provider => new Capture(() => captured(provider.GetRequiredService<SourceScheduler>())));
+
+    private sealed class Capture(Action capture) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            capture();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private static async Task<bool> WaitUntilAsync(Func<bool> condition)
+    {
+        while (!condition()) await Task.Delay(1);
+        return true;
+    }
+}

@@ -114,10 +114,12 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
     /// store failing on the database (the write lock held by another process, a read-only file, a full disk, a PostgreSQL
     /// server restarting), every job thread busy with slow polls, or the process suspended. Its misfire instruction moves the
     /// trigger to its next time and keeps its previous firing (<see cref="Schedules.Dropped"/> compares them), so a daily
-    /// source lost its day and a weekly draft its week. A firing on time, a running poll (its trigger has fired) and the
-    /// catch-up at start are not asked for again. Nodes of a cluster name the catch-up trigger after the dropped firing: the
-    /// second node to ask while it waits or runs finds it there and asks (and says) nothing; once it has polled, the success
-    /// is found instead. A failure of the job store here is the one 4205 says
+    /// source lost its day and a weekly draft its week. A firing on time, a running poll (its trigger has fired), a poll
+    /// since (whatever its outcome) and the catch-up at start are not asked for again, nor a job whose firing any daemon of
+    /// the job store has taken or is running (a dead daemon's, until another recovers it), or that a recovery or catch-up
+    /// trigger waits for (<see cref="SchedulerTables.BusyJobsAsync"/>): that poll does the work. Nodes of a cluster name the
+    /// catch-up trigger after the dropped firing: the second node to ask while it waits or runs finds it there and asks (and
+    /// says) nothing; once it has polled, the success is found instead. A failure of the job store here is the one 4205 says
     /// (<see cref="JobStoreFailures.Failed"/>); the next look tries again.
     /// </remarks>
     internal async Task CatchUpDroppedAsync(CancellationToken cancellationToken)
@@ -130,15 +132,20 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
                 var scheduler = await schedulers.GetScheduler(cancellationToken);
                 var now = timeProvider.GetUtcNow();
                 var zone = config.Draft.Zone();
+                // The jobs in hand first: a firing taken after this snapshot and done before the reads below shows there (its
+                // trigger's previous firing, its poll); Quartz takes no firing due longer than the misfire threshold ago.
+                var busy = await tables.BusyJobsAsync(cancellationToken);
                 var health = (await store.ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
                 var dropped = new List<(JobKey Job, DateTimeOffset Due)>();
                 foreach (var source in config.Current.Sources.Where(s => s.Enabled))
                 {
-                    if (await DroppedAsync(scheduler, new JobKey(source.Id, SourcesGroup), health.GetValueOrDefault(source.Id)?.LastSuccess, now, cancellationToken) is { } due)
+                    // The last poll, whatever its outcome: a poll after the firing was due did its work.
+                    var polled = new[] { health.GetValueOrDefault(source.Id)?.LastPoll, health.GetValueOrDefault(source.Id)?.LastSuccess }.Max();
+                    if (await DroppedAsync(scheduler, busy, new JobKey(source.Id, SourcesGroup), polled, now, cancellationToken) is { } due)
                         dropped.Add((new JobKey(source.Id, SourcesGroup), due));
                 }
                 var export = new JobKey(ExportJob, SystemGroup);
-                if (await DroppedAsync(scheduler, export, await issues.LastExportAsync(cancellationToken), now, cancellationToken) is { } exportDue)
+                if (await DroppedAsync(scheduler, busy, export, await issues.LastExportAsync(cancellationToken), now, cancellationToken) is { } exportDue)
                     dropped.Add((export, exportDue));
                 if (dropped.Count == 0) return;
                 var cause = jobStoreFailures.Last is { } last && last.At >= dropped.Min(d => d.Due) - JobStore.MisfireThreshold
@@ -190,9 +197,19 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         }
     }
 
-    /// <summary>The latest firing of <paramref name="job"/>'s regular trigger that Quartz dropped and nothing did since <paramref name="done"/>, or null.</summary>
-    private async Task<DateTimeOffset?> DroppedAsync(IScheduler scheduler, JobKey job, DateTimeOffset? done, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The latest firing of <paramref name="job"/>'s regular trigger that Quartz dropped and nothing did since <paramref name="done"/>,
+    /// or null; always null while the job is in <paramref name="busy"/> (<see cref="SchedulerTables.BusyJobsAsync"/>).
+    /// </summary>
+    /// <remarks>
+    /// A job some daemon has taken a firing of (acquired, running, or cut short by a dead daemon until another recovers it),
+    /// or one with a recovery trigger or a catch-up waiting, gets its poll from that: its success, found at a later look,
+    /// covers the firing, and asking now would poll it twice.
+    /// </remarks>
+    private async Task<DateTimeOffset?> DroppedAsync(IScheduler scheduler, IReadOnlySet<(string Group, string Name)> busy, JobKey job, DateTimeOffset? done,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (busy.Contains((job.Group, job.Name))) return null;
         if (await scheduler.GetTrigger(new TriggerKey(job.Name, job.Group), cancellationToken) is not { } trigger) return null;
         DateTimeOffset?[] since = [trigger.PreviousFireTimeUtc, done, _caughtUp.TryGetValue(job, out var asked) ? asked : null];
         return Schedules.Dropped(trigger, since.Max(), now - JobStore.MisfireThreshold);

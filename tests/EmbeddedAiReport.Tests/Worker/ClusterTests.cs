@@ -18,8 +18,9 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// hang guards only. Each poll is the pair of a firing (event 4202: source, trigger, due time, daemon) and the poll's
 /// outcome (2001/2002) that follows it on the same daemon. The first kill comes right after a tick completed, so no
 /// outcome can be lost in the killed daemon's log buffer; the next tick's triggers it had already acquired must still fire.
-/// On a loaded machine the kill can still land amid the next tick's polls: a poll the killed daemon logged whose firing
-/// Quartz had not yet recorded done is rerun by the other daemon and skipped there (its success did the work), and counts once.
+/// A poll's outcome is logged before Quartz records its firing done (a write under the job store's trigger lock, which both
+/// busy daemons want): killed right after a tick's polls were logged, a daemon can leave some of them recorded as running;
+/// Quartz reruns those on the other daemon, which finds their success and skips them (4209): the same poll, counted once.
 /// </remarks>
 [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
 public sealed class ClusterTests : LoopbackTest
@@ -148,7 +149,6 @@ public sealed class ClusterTests : LoopbackTest
 
     // A firing Quartz recovered on the other daemon after the kill (its record said the killed daemon was still running it),
     // skipped there (4209) because the killed daemon's poll of it, logged, had succeeded: the same poll, not a second one.
-    // Under load the kill can come amid a tick's polls, after a poll logged its outcome and before Quartz recorded it done.
     private static bool Rerun(List<Poll> polls, Poll poll) => poll is { Recovering: true, Skipped: true }
         && polls.Any(p => p != poll && p.Regular && p.Source == poll.Source && p.Due == poll.Due && p.Node != poll.Node && !p.Skipped);
 

@@ -226,7 +226,7 @@ public abstract class DroppedFiringTests : LoopbackTest
         await store.ScheduleJob(recovery);
         Execute("DELETE FROM QRTZ_FIRED_TRIGGERS WHERE INSTANCE_NAME = 'daemon-b'", "DELETE FROM QRTZ_SCHEDULER_STATE WHERE INSTANCE_NAME = 'daemon-b'");
         await scheduler.CatchUpDroppedAsync(CancellationToken.None);
-        var whileRecovering = daemon.Logs.Lines.Count(l => l.EventId == 4125);
+        Assert.Equal([0, 0], new[] { whileTaken, daemon.Logs.Lines.Count(l => l.EventId == 4125) });
 
         // Neither any more, and no poll since the firing: the next look asks for it.
         await store.UnscheduleJob(recovery.Key);
@@ -235,7 +235,6 @@ public abstract class DroppedFiringTests : LoopbackTest
         var polled = await daemon.WaitForAsync(2002, Polled("a"), Patience);
         await daemon.StopAsync(Patience);
 
-        Assert.Equal([0, 0], new[] { whileTaken, whileRecovering });
         Assert.EndsWith("are polled once now: a (due 2020-11-20 11:00:00 +08:00)", caughtUp);
         Assert.Equal("Polled a: not modified", polled);
         Assert.Single(daemon.Logs.Lines, l => l.EventId == 4125);

@@ -200,7 +200,7 @@ public abstract class DroppedFiringTests : LoopbackTest
     {
         // Daemons on one database (PostgreSQL): Quartz records each firing a daemon takes, and keeps the record of one a killed
         // daemon was running until another recovers it with a trigger of its own. That poll does the work: a catch-up asked
-        // for meanwhile polled the source twice in a tick (ClusterTests). Here the record and the recovery are put in by hand.
+        // for meanwhile would poll the source a second time. Here the record and the recovery are put in by hand.
         var config = Config(("a", "0 0 11 * * ?"));
         var clock = new FakeTimeProvider(Friday);
         SourceScheduler? scheduler = null;

@@ -35,8 +35,18 @@ internal sealed partial class JobStoreFailures(StoringHealth storing, ReportData
     {
         if (database.FailureLine(exception.GetBaseException()) is not { } line) return;
         if (storing.Current?.Message != line) JobStoreFailed(line);
-        storing.Failed(timeProvider.GetUtcNow(), line, ReportDatabase.IsLocked(exception));
+        var now = timeProvider.GetUtcNow();
+        Last = new Failure(now, line);
+        storing.Failed(now, line, ReportDatabase.IsLocked(exception));
     }
+
+    /// <summary>When the job store last failed on the database, and how (the line 4205 says), or null: what held up a firing it dropped.</summary>
+    public Failure? Last { get => Volatile.Read(ref _last); private set => Volatile.Write(ref _last, value); }
+
+    private Failure? _last;
+
+    /// <summary>A failure of the job store on the database at <paramref name="At"/>, said as <paramref name="Line"/>.</summary>
+    public sealed record Failure(DateTimeOffset At, string Line);
 
     [LoggerMessage(EventId = 4205, Level = LogLevel.Error, Message = "The job store failed, the database failed: {Failure}; no poll fires until the database can be written again")]
     private partial void JobStoreFailed(string failure);

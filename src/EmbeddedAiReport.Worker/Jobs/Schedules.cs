@@ -15,7 +15,7 @@ internal static class Schedules
     /// <remarks>
     /// An interval starts one interval after the last success when that is still ahead, else one interval from now
     /// (an overdue source is caught up separately, once). Missed ticks are skipped, never replayed: Quartz's misfire
-    /// instructions say so, and <see cref="IsOverdue"/> decides the one catch-up poll.
+    /// instructions say so, and <see cref="IsOverdue"/> (at start) or <see cref="Dropped"/> (while running) decides the one catch-up poll.
     /// </remarks>
     public static ITrigger SourceTrigger(SourceDefinition source, DateTimeOffset? lastSuccess, DateTimeOffset now, TimeZoneInfo zone, string group)
     {
@@ -38,6 +38,23 @@ internal static class Schedules
         if (lastSuccess is not { } last) return true;
         if (Duration.TryParse(schedule) is { } interval) return last + interval <= now;
         return new CronExpression(schedule, zone).GetNextValidTimeAfter(last) is { } due && due <= now;
+    }
+
+    /// <summary>
+    /// The latest time <paramref name="trigger"/> was due after <paramref name="done"/> (its previous firing or a poll that did
+    /// its work; null: since it was scheduled) and at or before <paramref name="before"/>, or null when there is none.
+    /// </summary>
+    /// <remarks>
+    /// Quartz's misfire handling moves a trigger held up past its threshold to its next time and leaves its previous firing, so
+    /// a time due between the two is one it dropped; one still waiting (its next time at or before <paramref name="before"/>)
+    /// is dropped as well: Quartz no longer takes it.
+    /// </remarks>
+    public static DateTimeOffset? Dropped(ITrigger trigger, DateTimeOffset? done, DateTimeOffset before)
+    {
+        DateTimeOffset? last = null;
+        for (var next = trigger.GetFireTimeAfter(done ?? trigger.StartTimeUtc.AddSeconds(-1)); next is { } due && due <= before; next = trigger.GetFireTimeAfter(due))
+            last = due;
+        return last;
     }
 
     /// <summary>True when <paramref name="schedule"/> is a cron with no time after <paramref name="now"/> (its year field has passed).</summary>

@@ -14,9 +14,13 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// its zone too: Draft:TimeZone) are rescheduled; the others keep their stored trigger. On start, each source whose last success is older than its
 /// schedule is polled once (never once per missed tick) and a weekly export missed while the daemon was down is written
 /// once. An unreadable job store or a clock that moved backwards is logged and the schedules are rebuilt from sources.json.
+/// While the daemon runs, a firing Quartz dropped because it was held up past its misfire threshold (the job store failing,
+/// every job thread busy) is caught up the same way, once, within a minute of the firing becoming possible again
+/// (<see cref="CatchUpDroppedAsync"/>).
 /// </remarks>
 internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, LoadedConfig config, SourceStore store, IssueStore issues,
-    SchedulerTables tables, ReportDatabase database, IOptions<ReportOptions> report, TimeProvider timeProvider, PollMetrics metrics, ILogger<SourceScheduler> logger)
+    SchedulerTables tables, ReportDatabase database, IOptions<ReportOptions> report, JobStoreFailures jobStoreFailures, TimeProvider timeProvider,
+    PollMetrics metrics, ILogger<SourceScheduler> logger)
     : IHostedService, IDisposable
 {
     public const string SourcesGroup = "sources";
@@ -29,6 +33,15 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
     private static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // Per job (a source's, the export), when this daemon last asked for a catch-up: a firing due before it is caught up already.
+    private readonly Dictionary<JobKey, DateTimeOffset> _caughtUp = [];
+
+    // The look for dropped firings, once per misfire threshold on the daemon's clock; one at a time.
+    private readonly CancellationTokenSource _stopping = new();
+    private ITimer? _droppedCheck;
+    private Task _checking = Task.CompletedTask;
+    private int _busy;
 
     // Several daemons share the job store (JobStore.cs): a job cut short by one daemon's death is run again by another.
     private bool Clustered => database.Provider == StorageProvider.Postgres;
@@ -51,7 +64,9 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             {
                 ExportMissed(SourceStatus.Time(due, config.Draft.Zone()));
                 await scheduler.TriggerJob(new JobKey(ExportJob, SystemGroup), new JobDataMap { [ExportDraftJob.DueKey] = due.ToString("o") }, cancellationToken);
+                _caughtUp[new JobKey(ExportJob, SystemGroup)] = now;
             }
+            _droppedCheck = timeProvider.CreateTimer(_ => CheckDropped(), null, JobStore.MisfireThreshold, JobStore.MisfireThreshold);
         }
         finally
         {
@@ -59,9 +74,146 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _droppedCheck?.Dispose();
+        await _stopping.CancelAsync();
+        await _checking;   // never throws
+    }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _droppedCheck?.Dispose();
+        _stopping.Dispose();
+        _gate.Dispose();
+    }
+
+    private void CheckDropped()
+    {
+        if (Interlocked.Exchange(ref _busy, 1) == 1) return;   // the last look still waits (for the gate, or a locked database)
+        _checking = Task.Run(async () =>
+        {
+            try
+            {
+                await CatchUpDroppedAsync(_stopping.Token);
+            }
+            finally
+            {
+                Volatile.Write(ref _busy, 0);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Polls once, now, every enabled source whose regular trigger had a firing due more than Quartz's misfire threshold ago
+    /// that it did not fire and no poll since did the work of (a success after it, or a catch-up asked for after it); writes
+    /// the weekly export the same way.
+    /// </summary>
+    /// <remarks>
+    /// Quartz does not fire a trigger held up past its misfire threshold (<see cref="JobStore.MisfireThreshold"/>): the job
+    /// store failing on the database (the write lock held by another process, a read-only file, a full disk, a PostgreSQL
+    /// server restarting), every job thread busy with slow polls, or the process suspended. Its misfire instruction moves the
+    /// trigger to its next time and keeps its previous firing (<see cref="Schedules.Dropped"/> compares them), so a daily
+    /// source lost its day and a weekly draft its week. A firing on time, a running poll (its trigger has fired), a poll
+    /// since (whatever its outcome) and the catch-up at start are not asked for again, nor a job whose firing any daemon of
+    /// the job store has taken or is running (a dead daemon's, until another recovers it), or that a recovery or catch-up
+    /// trigger waits for (<see cref="SchedulerTables.BusyJobsAsync"/>): that poll does the work. Nodes of a cluster name the
+    /// catch-up trigger after the dropped firing: the second node to ask while it waits or runs finds it there and asks (and
+    /// says) nothing; once it has polled, the success is found instead. A failure of the job store here is the one 4205 says
+    /// (<see cref="JobStoreFailures.Failed"/>); the next look tries again.
+    /// </remarks>
+    internal async Task CatchUpDroppedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                var scheduler = await schedulers.GetScheduler(cancellationToken);
+                var now = timeProvider.GetUtcNow();
+                var zone = config.Draft.Zone();
+                // The jobs in hand first: a firing taken after this snapshot and done before the reads below shows there (its
+                // trigger's previous firing, its poll); Quartz takes no firing due longer than the misfire threshold ago.
+                var busy = await tables.BusyJobsAsync(cancellationToken);
+                var health = (await store.ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
+                var dropped = new List<(JobKey Job, DateTimeOffset Due)>();
+                foreach (var source in config.Current.Sources.Where(s => s.Enabled))
+                {
+                    // The last poll, whatever its outcome: a poll after the firing was due did its work.
+                    var polled = new[] { health.GetValueOrDefault(source.Id)?.LastPoll, health.GetValueOrDefault(source.Id)?.LastSuccess }.Max();
+                    if (await DroppedAsync(scheduler, busy, new JobKey(source.Id, SourcesGroup), polled, now, cancellationToken) is { } due)
+                        dropped.Add((new JobKey(source.Id, SourcesGroup), due));
+                }
+                var export = new JobKey(ExportJob, SystemGroup);
+                if (await DroppedAsync(scheduler, busy, export, await issues.LastExportAsync(cancellationToken), now, cancellationToken) is { } exportDue)
+                    dropped.Add((export, exportDue));
+                if (dropped.Count == 0) return;
+                var cause = jobStoreFailures.Last is { } last && last.At >= dropped.Min(d => d.Due) - JobStore.MisfireThreshold
+                    ? $"the job store's failure ({last.Line})"
+                    : "the scheduler (every job thread busy, or the daemon's process suspended)";
+                var asked = new List<string>();
+                try
+                {
+                    foreach (var (job, due) in dropped)
+                    {
+                        // Fired however late Quartz gets to it (busy job threads again): a catch-up is never dropped in turn.
+                        var trigger = TriggerBuilder.Create().WithIdentity($"{job.Name} dropped {due.UtcDateTime:o}", job.Group).ForJob(job).StartAt(now)
+                            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.IgnoreMisfires));
+                        if (job.Equals(export)) trigger.UsingJobData(ExportDraftJob.DueKey, due.ToString("o"));
+                        try
+                        {
+                            await scheduler.ScheduleJob(trigger.Build(), new ScheduleJobOptions(), cancellationToken);
+                        }
+                        catch (ObjectAlreadyExistsException)
+                        {
+                            _caughtUp[job] = now;   // another daemon on the database asked for this catch-up first, and says so
+                            continue;
+                        }
+                        _caughtUp[job] = now;
+                        if (job.Equals(export)) ExportDropped(SourceStatus.Time(due, zone), cause);
+                        else asked.Add($"{job.Name} (due {SourceStatus.Time(due, zone)})");
+                    }
+                }
+                finally
+                {
+                    if (asked.Count > 0) CatchingUpDropped(asked.Count, cause, string.Join(", ", asked));
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (database.FailureLine(ex.GetBaseException()) is not null)
+        {
+            jobStoreFailures.Failed(ex);
+        }
+        catch (Exception ex)
+        {
+            DroppedCheckFailed(ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The latest firing of <paramref name="job"/>'s regular trigger that Quartz dropped and nothing did since <paramref name="done"/>,
+    /// or null; always null while the job is in <paramref name="busy"/> (<see cref="SchedulerTables.BusyJobsAsync"/>).
+    /// </summary>
+    /// <remarks>
+    /// A job some daemon has taken a firing of (acquired, running, or cut short by a dead daemon until another recovers it),
+    /// or one with a recovery trigger or a catch-up waiting, gets its poll from that: its success, found at a later look,
+    /// covers the firing, and asking now would poll it twice.
+    /// </remarks>
+    private async Task<DateTimeOffset?> DroppedAsync(IScheduler scheduler, IReadOnlySet<(string Group, string Name)> busy, JobKey job, DateTimeOffset? done,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (busy.Contains((job.Group, job.Name))) return null;
+        if (await scheduler.GetTrigger(new TriggerKey(job.Name, job.Group), cancellationToken) is not { } trigger) return null;
+        DateTimeOffset?[] since = [trigger.PreviousFireTimeUtc, done, _caughtUp.TryGetValue(job, out var asked) ? asked : null];
+        return Schedules.Dropped(trigger, since.Max(), now - JobStore.MisfireThreshold);
+    }
 
     /// <summary>
     /// Applies a reload of sources.json: reschedules what changed, lifts the pause of edited sources, polls new ones, and
@@ -248,7 +400,11 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             .Where(s => Schedules.IsOverdue(s.Schedule, health.GetValueOrDefault(s.Id)?.LastSuccess, now, zone))
             .ToList();
         if (overdue.Count > 0) CatchingUp(overdue.Count, string.Join(", ", overdue.Select(s => s.Id)));
-        foreach (var source in overdue) await scheduler.TriggerJob(new JobKey(source.Id, SourcesGroup), cancellationToken);
+        foreach (var source in overdue)
+        {
+            await scheduler.TriggerJob(new JobKey(source.Id, SourcesGroup), cancellationToken);
+            _caughtUp[new JobKey(source.Id, SourcesGroup)] = now;
+        }
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Scheduled {JobId} ({Schedule})")]
@@ -264,6 +420,15 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
 
     [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Catching up: {Count} source(s) overdue since their last success are polled once now: {Ids}")]
     private partial void CatchingUp(int count, string ids);
+
+    [LoggerMessage(EventId = 4125, Level = LogLevel.Warning, Message = "Catching up: {Count} source(s) whose firing was held up past Quartz's misfire threshold (1 min) by {Cause} are polled once now: {Ids}")]
+    private partial void CatchingUpDropped(int count, string cause, string ids);
+
+    [LoggerMessage(EventId = 4127, Level = LogLevel.Warning, Message = "The weekly export due at {Due} was held up past Quartz's misfire threshold (1 min) by {Cause}; writing it once now")]
+    private partial void ExportDropped(string due, string cause);
+
+    [LoggerMessage(EventId = 4126, Level = LogLevel.Warning, Message = "Looking for firings held up past Quartz's misfire threshold failed: {Error}; looking again in a minute")]
+    private partial void DroppedCheckFailed(string error);
 
     [LoggerMessage(EventId = 4106, Level = LogLevel.Information, Message = "The weekly export due at {Due} was missed while the daemon was down; writing it once now")]
     private partial void ExportMissed(string due);

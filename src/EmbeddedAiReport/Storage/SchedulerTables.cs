@@ -2,7 +2,7 @@ using System.Data.Common;
 
 namespace EmbeddedAiReport.Storage;
 
-/// <summary>The Quartz job-store tables (migration <c>0008_quartz</c>): a health check, a rebuild, the next fire times and the other daemons checking in.</summary>
+/// <summary>The Quartz job-store tables (migration <c>0008_quartz</c>): a health check, a rebuild, the next fire times, the jobs in hand and the other daemons checking in.</summary>
 /// <remarks>
 /// The scheduler owns these tables; this class only reads them for <c>sources</c> (next scheduled poll) and rebuilds
 /// them when they are unusable, so a corrupt job store costs the schedules (rebuilt from sources.json), never the daemon.
@@ -73,6 +73,24 @@ public sealed class SchedulerTables(ReportDatabase database)
         {
             // A damaged job store shows no next poll; the daemon rebuilds it on its next start.
         }
+        return result;
+    }
+
+    /// <summary>
+    /// The jobs (group and name) whose firing some daemon has taken and not finished, or that have a trigger waiting besides
+    /// their regular one (named like the job): a poll acquired or running on any daemon of the job store (Quartz's fired
+    /// triggers, kept for a dead daemon's jobs until another one recovers them), a recovery trigger, a catch-up.
+    /// </summary>
+    /// <remarks>One statement, so one snapshot: a firing is seen taken here, or its trigger's previous fire time read after it is.</remarks>
+    public async Task<IReadOnlySet<(string Group, string Name)>> BusyJobsAsync(CancellationToken cancellationToken)
+    {
+        var result = new HashSet<(string, string)>();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT JOB_GROUP, JOB_NAME FROM {Prefix}FIRED_TRIGGERS WHERE JOB_NAME IS NOT NULL "
+            + $"UNION SELECT JOB_GROUP, JOB_NAME FROM {Prefix}TRIGGERS WHERE TRIGGER_NAME <> JOB_NAME OR TRIGGER_GROUP <> JOB_GROUP";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) result.Add((reader.GetString(0), reader.GetString(1)));
         return result;
     }
 

@@ -18,6 +18,9 @@ namespace EmbeddedAiReport.Tests.Worker;
 /// hang guards only. Each poll is the pair of a firing (event 4202: source, trigger, due time, daemon) and the poll's
 /// outcome (2001/2002) that follows it on the same daemon. The first kill comes right after a tick completed, so no
 /// outcome can be lost in the killed daemon's log buffer; the next tick's triggers it had already acquired must still fire.
+/// A poll's outcome is logged before Quartz records its firing done (a write under the job store's trigger lock, which both
+/// busy daemons want): killed right after a tick's polls were logged, a daemon can leave some of them recorded as running;
+/// Quartz reruns those on the other daemon, which finds their success and skips them (4209): the same poll, counted once.
 /// </remarks>
 [Trait(ProviderTraits.Name, ProviderTraits.Postgres)]
 public sealed class ClusterTests : LoopbackTest
@@ -89,10 +92,10 @@ public sealed class ClusterTests : LoopbackTest
         var ticks = Enumerable.Range(0, (int)((lastTick - firstTick) / Tick) + 1).Select(i => firstTick + i * Tick).ToList();
         _output.WriteLine(TickLines(all, firstTick, lastTick));
         _output.WriteLine($"killed A at {killedAt:HH:mm:ss.fff}; catch-up polls {all.Count(p => !p.Regular)}; recovered firings " +
-            nodes.SelectMany(n => n.Events).Count(e => e.EventId == 4202 && e["Recovering"] == "True"));
+            nodes.SelectMany(n => n.Events).Count(e => e.EventId == 4202 && e["Recovering"] == "True") + $", of them reruns of a logged poll {all.Count(p => Rerun(all, p))}");
         foreach (var tick in ticks)
         {
-            var polled = all.Where(p => p.Regular && p.Due == tick).GroupBy(p => p.Source).ToDictionary(g => g.Key, g => g.Count());
+            var polled = all.Where(p => p.Regular && p.Due == tick && !Rerun(all, p)).GroupBy(p => p.Source).ToDictionary(g => g.Key, g => g.Count());
             Assert.True(polled.Count == SourceCount && polled.Values.All(n => n == 1),
                 $"tick {tick:o}: {polled.Count} sources polled, {polled.Count(p => p.Value > 1)} more than once");
         }
@@ -142,7 +145,12 @@ public sealed class ClusterTests : LoopbackTest
             _output.WriteLine($"fetch of {source}: {row}");
     }
 
-    private sealed record Poll(string Source, bool Regular, DateTimeOffset Due, string Node, bool Skipped);
+    private sealed record Poll(string Source, bool Regular, DateTimeOffset Due, string Node, bool Skipped, bool Recovering);
+
+    // A firing Quartz recovered on the other daemon after the kill (its record said the killed daemon was still running it),
+    // skipped there (4209) because the killed daemon's poll of it, logged, had succeeded: the same poll, not a second one.
+    private static bool Rerun(List<Poll> polls, Poll poll) => poll is { Recovering: true, Skipped: true }
+        && polls.Any(p => p != poll && p.Regular && p.Source == poll.Source && p.Due == poll.Due && p.Node != poll.Node && !p.Skipped);
 
     // Each firing that a poll outcome follows on the same daemon, for the same source. A firing that waited behind the
     // source's previous poll (on a loaded machine a poll can outlast a tick) is skipped when that poll's success came after
@@ -152,13 +160,13 @@ public sealed class ClusterTests : LoopbackTest
         var polls = new List<Poll>();
         foreach (var node in nodes)
         {
-            var firing = new Dictionary<string, (bool Regular, DateTimeOffset Due)>(StringComparer.Ordinal);
+            var firing = new Dictionary<string, (bool Regular, DateTimeOffset Due, bool Recovering)>(StringComparer.Ordinal);
             foreach (var e in node.Events)
             {
                 if (e.EventId == 4202 && e["SourceId"] is { } id && e["Due"] is { } due)
-                    firing[id] = (e["Trigger"] == "schedule", DateTimeOffset.Parse(due, CultureInfo.InvariantCulture));
+                    firing[id] = (e["Trigger"] == "schedule", DateTimeOffset.Parse(due, CultureInfo.InvariantCulture), e["Recovering"] == "True");
                 else if (e.EventId is 2001 or 2002 or 4209 && e["SourceId"] is { } polled && firing.Remove(polled, out var fired))
-                    polls.Add(new Poll(polled, fired.Regular, fired.Due, node.Name, Skipped: e.EventId == 4209));
+                    polls.Add(new Poll(polled, fired.Regular, fired.Due, node.Name, Skipped: e.EventId == 4209, fired.Recovering));
             }
         }
         return polls;

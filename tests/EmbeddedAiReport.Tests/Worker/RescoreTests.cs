@@ -221,56 +221,40 @@ public abstract class RescoreTests : LoopbackTest
             + "(the next window starts 2020-05-14); nothing to rescore", sinceLast.Error);
     }
 
-    // After Draft:TimeZone changed, the entries after the last issue start where its published window ended (Shanghai's
-    // midnight, 2020-04-26T16:00Z), as --since-last does, not at the new zone's (Berlin's, 22:00Z): a late arrival placed at
-    // that end is rescored (mutation audit 16: starting at the new zone's midnight survived).
-    [Fact]
-    public async Task Rescore_AfterDraftTimeZoneChanged_StartsWhereThePublishedWindowEnded()
+    // After Draft:TimeZone changed, the entries after the last issue start at the earlier of where the published window ended
+    // and the new zone's midnight after its last day (mutation audit 16: taking either one alone survived). Shanghai to
+    // Berlin: the published window ended at 2020-04-26T16:00Z, Berlin's midnight is 22:00Z, and a late arrival (dated
+    // inside the published week, first seen after it was published) is placed at 16:00Z, as --since-last starts there.
+    // Berlin to Shanghai: the published window ended at 22:00Z, Shanghai's midnight is 16:00Z, and a post of Sunday 18:00Z
+    // (20:00 in Berlin, Monday 02:00 in Shanghai) polled before the publish is in the next week there.
+    [Theory]
+    [InlineData("Asia/Shanghai", "Europe/Berlin", "Wed, 22 Apr 2020 02:00:00 GMT", true)]
+    [InlineData("Europe/Berlin", "Asia/Shanghai", "Sun, 26 Apr 2020 18:00:00 GMT", false)]
+    public async Task Rescore_AfterDraftTimeZoneChanged_StartsAtTheEarlierOfThePublishedEndAndTheNewMidnight(string publishedIn, string zoneNow,
+        string pubDate, bool pollAfterThePublish)
     {
-        const string LateTitle = "MNN 端侧推理引擎的 int8 量化更新";
-        Assert.Equal(0, (await Cli("publish", "--week", "2020-W17", "--date", "2020-04-26")).ExitCode);   // in Shanghai
-        // Dated inside the published week, first seen after it was published: placed at the published window's end.
+        const string Title = "MNN 端侧推理引擎的 int8 量化更新";
         Server.MapFile("old.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(
             FaultFeeds.Item(OldTitle, "https://example.org/old/tvm", "用TVM把int8量化模型部署到手机。", pubDate: "Tue, 21 Apr 2020 02:00:00 GMT")
-            + FaultFeeds.Item(LateTitle, "https://example.org/old/mnn", "MNN 在手机上部署 int8 量化模型。", pubDate: "Wed, 22 Apr 2020 02:00:00 GMT"))));
-        var poll = await Cli("poll");
-        Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
-        TempDirectory.EditSettings(_config, json => json["Draft"]!["TimeZone"] = "Europe/Berlin");
-        LowerTheWeightOf("old");
-        var before = Scores();
-
-        var rescore = await Cli("rescore");
-
-        Assert.True(rescore.ExitCode == 0, rescore.Error);
-        var late = IdOf(LateTitle);
-        Assert.True(Scores()[late].Score < before[late].Score, $"{Scores()[late].Score} < {before[late].Score}");
-        Assert.Equal(before[IdOf(OldTitle)], Scores()[IdOf(OldTitle)]);
-    }
-
-    // The other way round (Berlin to Shanghai) the new zone's midnight, 2020-04-26T16:00Z, is the earlier: the entries from it
-    // on are rescored, the last hours of the published Berlin window (up to 22:00Z) too, which the next week holds in Shanghai
-    // (mutation audit 16: starting where the published window ended whenever one did survived).
-    [Fact]
-    public async Task Rescore_AfterDraftTimeZoneMovedEast_StartsAtTheNewZonesMidnight()
-    {
-        const string EveningTitle = "MNN 端侧推理引擎的周日更新";
-        // Sunday 2020-04-26 18:00 UTC: 20:00 in Berlin (the week published there), Monday 02:00 in Shanghai (the next week).
-        Server.MapFile("old.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(
-            FaultFeeds.Item(OldTitle, "https://example.org/old/tvm", "用TVM把int8量化模型部署到手机。", pubDate: "Tue, 21 Apr 2020 02:00:00 GMT")
-            + FaultFeeds.Item(EveningTitle, "https://example.org/old/mnn", "MNN 在手机上部署 int8 量化模型。", pubDate: "Sun, 26 Apr 2020 18:00:00 GMT"))));
-        var poll = await Cli("poll");
-        Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
-        TempDirectory.EditSettings(_config, json => json["Draft"]!["TimeZone"] = "Europe/Berlin");
+            + FaultFeeds.Item(Title, "https://example.org/old/mnn", "MNN 在手机上部署 int8 量化模型。", pubDate: pubDate))));
+        async Task PollAsync()
+        {
+            var poll = await Cli("poll");
+            Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
+        }
+        if (!pollAfterThePublish) await PollAsync();
+        TempDirectory.EditSettings(_config, json => json["Draft"]!["TimeZone"] = publishedIn);
         Assert.Equal(0, (await Cli("publish", "--week", "2020-W17", "--date", "2020-04-26")).ExitCode);
-        TempDirectory.EditSettings(_config, json => json["Draft"]!["TimeZone"] = "Asia/Shanghai");
+        if (pollAfterThePublish) await PollAsync();
+        TempDirectory.EditSettings(_config, json => json["Draft"]!["TimeZone"] = zoneNow);
         LowerTheWeightOf("old");
         var before = Scores();
 
         var rescore = await Cli("rescore");
 
         Assert.True(rescore.ExitCode == 0, rescore.Error);
-        var evening = IdOf(EveningTitle);
-        Assert.True(Scores()[evening].Score < before[evening].Score, $"{Scores()[evening].Score} < {before[evening].Score}");
+        var id = IdOf(Title);
+        Assert.True(Scores()[id].Score < before[id].Score, $"{Scores()[id].Score} < {before[id].Score}");
         Assert.Equal(before[IdOf(OldTitle)], Scores()[IdOf(OldTitle)]);
     }
 

@@ -71,6 +71,9 @@ public sealed class SourceDatesTests
     [InlineData("Tue May 12 12:21:09 EDT 2020", "2020-05-12T16:21:09Z")]
     [InlineData("Tue May 12 12:21:09 CST 2020", "2020-05-12T18:21:09Z")]
     [InlineData("Tue May 12 12:21:09 XYZ 2020", null)]
+    // Its four-letter zones (Australia/Sydney's AEST, +10:00) and the form without seconds are read too (mutation audit 16).
+    [InlineData("Tue May 12 12:21:09 AEST 2020", "2020-05-12T02:21:09Z")]
+    [InlineData("Tue May 12 12:21 EDT 2020", "2020-05-12T16:21:00Z")]
     // Zone names beyond RFC 822's, each at 10:00 local on 4 May 2020.
     [InlineData("Mon, 04 May 2020 10:00:00 WET", "2020-05-04T10:00:00Z")]
     [InlineData("Mon, 04 May 2020 10:00:00 WEST", "2020-05-04T09:00:00Z")]

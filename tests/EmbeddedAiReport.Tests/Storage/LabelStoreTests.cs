@@ -186,15 +186,36 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
             new LabelStore.RescoreScope(Monday, Sources: ["a", "c"]));
         var limited = await _services.Get<LabelStore>().RescoreAsync(e => (0.9, []), CancellationToken.None,
             new LabelStore.RescoreScope(Monday.AddDays(-1), Monday.AddDays(1)));
+        // The window's end is not in it (mutation audit 16: an entry at it rescored survived).
+        var upToMonday = await _services.Get<LabelStore>().RescoreAsync(e => (0.3, []), CancellationToken.None,
+            new LabelStore.RescoreScope(Monday.AddDays(-1), Monday));
 
         Assert.Equal(new LabelStore.Rescored(3, 3, 3), rescored);
         Assert.Equal(new LabelStore.Rescored(2, 2, 1), limited);
+        Assert.Equal(new LabelStore.Rescored(1, 1, 0), upToMonday);
         var entries = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None))
             .ToDictionary(r => r.Entry.Title, r => (r.Entry.Score, string.Join(",", r.Tags.Select(t => t.Tag))));
-        Assert.Equal((0.9, ""), entries["a before"]);
+        Assert.Equal((0.3, ""), entries["a before"]);
         Assert.Equal((0.9, ""), entries["a on"]);
         Assert.Equal((0.7, "npu"), entries["a after"]);
         Assert.Equal((0.1, ""), entries["b after"]);
         Assert.Equal((0.7, "npu"), entries["c after"]);
+    }
+
+    // A scope's batch compares each entry's new tags with its own stored ones, however many entries of other sources lie
+    // between (mutation audit 16: reading the stored tags of the next ids of any source survived): 300 entries of another
+    // source first, then one whose tags stay as they are.
+    [Fact]
+    public async Task RescoreAsync_AScopeAfterManyOtherEntries_CountsOnlyTagsThatChanged()
+    {
+        await SeedAsync(_services, "other", Enumerable.Range(0, 300)
+            .Select(i => Entry($"url:example.com/other/{i}", $"other {i}", "news", Monday, score: 0.1)).ToArray());
+        EntryTag[] npu = [new("npu", 1)];
+        await SeedAsync(_services, "a", Entry("url:example.com/a", "a", "news", Monday, score: 0.1) with { Tags = npu });
+
+        var rescored = await _services.Get<LabelStore>().RescoreAsync(e => (0.7, npu), CancellationToken.None,
+            new LabelStore.RescoreScope(Sources: ["a"]));
+
+        Assert.Equal(new LabelStore.Rescored(1, 1, 0), rescored);
     }
 }

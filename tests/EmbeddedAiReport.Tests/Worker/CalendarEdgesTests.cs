@@ -134,11 +134,16 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
         var leap = await Cli("entries", "--from", "2024-02-29", "--to", "2024-02-29");
         var none = await Cli("export", "--from", "2023-02-29", "--to", "2023-03-01");
         var month = await Cli("entries", "--from", "2026-12-01", "--to", "2026-13-01");
+        // Month 00, and year 0000 (no year DateOnly has): said, not a crash (mutation audit 16: reading month 00 as a month survived).
+        var zeroth = await Cli("entries", "--from", "2026-00-10", "--to", "2026-01-10");
+        var yearZero = await Cli("entries", "--from", "0000-01-01", "--to", "2026-01-10");
         var pages = await GetAsync("review/2025-02-29..2025-03-01", "entries?from=2026-04-31&to=2026-05-01");
 
         Assert.Equal((0, "0 entries (2024-02-29 .. 2024-02-29)\n"), (leap.ExitCode, leap.Error.ReplaceLineEndings("\n")));
         Assert.Equal((2, "--from 2023-02-29: no such day, 2023-02 has 28 days\n"), (none.ExitCode, none.Error.ReplaceLineEndings("\n")));
         Assert.Equal((2, "--to 2026-13-01: no such day, a year has months 01 to 12\n"), (month.ExitCode, month.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((2, "--from 2026-00-10: no such day, a year has months 01 to 12\n"), (zeroth.ExitCode, zeroth.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((2, "--from/--to: dates are yyyy-MM-dd\n"), (yearZero.ExitCode, yearZero.Error.ReplaceLineEndings("\n")));
         Assert.All(pages, page => Assert.Equal(HttpStatusCode.BadRequest, page.Status));
         Assert.Equal("'2025-02-29..2025-03-01': from 2025-02-29: no such day, 2025-02 has 28 days",
             JsonDocument.Parse(pages[0].Body).RootElement.GetProperty("detail").GetString());
@@ -219,12 +224,23 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
 
     // An operator who moves the report from Shanghai to Berlin: the issue published in Shanghai ends at Shanghai's midnight,
     // 2027-01-03T16:00Z, seven hours before Berlin's (23:00Z). The hours between were in neither window, and so was a late
-    // arrival, which is placed at the published window's end.
-    [Fact]
-    public async Task SinceLast_AfterDraftTimeZoneChanged_StartsWhereThePublishedIssueEnded()
+    // arrival, which is placed at the published window's end. An issue imported after it whose date is that same last day
+    // (its window not known) changes none of it: of two issues ending on one day, the published one's end is where the
+    // next window starts, as late arrivals are placed there (mutation audit 16: taking the imported one survived).
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SinceLast_AfterDraftTimeZoneChanged_StartsWhereThePublishedIssueEnded(bool importedEndingTheSameDay)
     {
         await PollAsync(W53Monday, W53Thursday);
         Assert.Equal(0, (await Cli("publish", "--week", "2026-W53")).ExitCode);   // in Shanghai on 2027-01-04
+        if (importedEndingTheSameDay)
+        {
+            var sent = Folder.File("2027-01-03.md");
+            File.WriteAllText(sent, "# 嵌入式AI简报 (2027-01-03)\n\n## 博文\n- [别处发出的一期](https://example.org/sent-elsewhere)\n摘要：端侧推理。\n");
+            var import = await Cli("import-issue", sent);
+            Assert.True(import.ExitCode == 0, import.Error);
+        }
         TempDirectory.EditSettings(Config, json => json["Draft"]!["TimeZone"] = "Europe/Berlin");
         Clock.SetUtcNow(new DateTimeOffset(2027, 1, 6, 10, 0, 0, TimeSpan.Zero));
         // Sunday 20:00 UTC: 21:00 in Berlin, Monday 04:00 in Shanghai: after the published window.

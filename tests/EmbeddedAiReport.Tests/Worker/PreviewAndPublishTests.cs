@@ -72,6 +72,8 @@ public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
         Assert.Contains("<div class=\"late-why\">late arrival: dated 2026-11-30, inside the window of the issue of 2026-12-01 (2026-11-30 .. 2026-12-01), "
             + "but first seen 2026-12-03 18:00, after that issue was published; moved into the next window, from 2026-12-02</div>", review);
         Assert.DoesNotContain("title=\"dated inside", review);
+        // Only the late arrival says so: Wednesday's post, in the week too, does not (mutation audit 16: every entry's line survived).
+        Assert.Equal(1, review.Split("class=\"late-why\"").Length - 1);
     }
 
     // The review page of a week, from the daemon's application on an ephemeral loopback port.
@@ -122,6 +124,23 @@ public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
 
         Assert.Equal(0, publish.ExitCode);
         Assert.Equal(("2026-12-02", "2026-12-02"), (next.From, next.To));
+        Assert.Equal([Wednesday.Title], next.Titles);
+    }
+
+    // Back issues imported after publishing here (issues sent before this tool) leave --since-last where it was: after the
+    // latest issue's last day, whenever the older one was recorded (mutation audit 16: taking the earliest issue survived).
+    [Fact]
+    public async Task SinceLast_AfterAnOlderIssueIsImported_StillStartsAfterTheLatestIssue()
+    {
+        await PollAsync(Monday, TuesdayPost);
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W49")).ExitCode);   // covers 11-30 .. 12-01
+        Assert.Equal(0, (await Cli("import-issue", Fixtures.PathOf("corpus/2020-05-15.md"))).ExitCode);
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 12, 0, 0, Shanghai));
+        await PollAsync(Monday, TuesdayPost, Wednesday);
+
+        var next = Window(await Cli("export", "--since-last", "--format", "json"));
+
+        Assert.Equal(("2026-12-02", "2026-12-03"), (next.From, next.To));
         Assert.Equal([Wednesday.Title], next.Titles);
     }
 

@@ -56,6 +56,18 @@ public abstract class RescoreTests : LoopbackTest
     private Task<CliResult> Cli(params string[] args) =>
         CliRunner.RunAsync(services => services.AddSingleton<TimeProvider>(_clock), [.. args, "--config", _config, "--db", _db]);
 
+    // The daemon's rescoring started (its pass for files changed while it was down) and stopped once that pass ended.
+    private async Task StartAndStopRescoringAsync()
+    {
+        var loaded = WorkerHost.LoadConfig(_config, _db);
+        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
+        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
+        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        await rescoring.StartAsync(CancellationToken.None);
+        await rescoring.Settled;
+        await rescoring.StopAsync(CancellationToken.None);
+    }
+
     private IReadOnlyList<T> Query<T>(string sql, Func<System.Data.Common.DbDataReader, T> read)
     {
         using var connection = DatabaseProbe.Open(_database);
@@ -172,16 +184,181 @@ public abstract class RescoreTests : LoopbackTest
         var polled = Scores();
         LowerTheWeightOf("blogs");
 
+        await StartAndStopRescoringAsync();
+
+        Assert.True(Scores()[IdOf("Tengine")].Score < polled[IdOf("Tengine")].Score);
+        Assert.Matches($@"^Rescored {polled.Count} stored entries \(no issue recorded yet: every one\) because the daemon started \(the files may have changed while it was down\): [1-9]\d* changed score, 0 changed tags$",
+            Assert.Single(_logs.Lines, l => l.EventId == 4803).Message);
+    }
+
+    // README: --week/--from/--to/--since-last a window, --all every entry. A window rescores its entries only; --all beside a
+    // window is refused, and a --since-last with nothing after the last issue is said and rescores nothing (mutation audit
+    // 16: --all taking the window's place, --since-last read as the default, and its empty window an error each survived).
+    [Fact]
+    public async Task Rescore_AWindow_RescoresItsEntriesOnly_AllBesideAWindowIsRefused_AnEmptySinceLastRescoresNothing()
+    {
+        LowerTheWeightOf("blogs");
+        LowerTheWeightOf("old");
+        var before = Scores();
+
+        var both = await Cli("rescore", "--all", "--week", "2020-W17");
+        var unchanged = Scores();
+        var week = await Cli("rescore", "--week", "2020-W17");   // the older post's week (2020-04-20 .. 04-26)
+        var rescoredWeek = Scores();
+        Assert.Equal(0, (await Cli("publish", "--week", "2020-W20")).ExitCode);   // today, Wednesday 2020-05-13: up to today
+        var sinceLast = await Cli("rescore", "--since-last");
+
+        Assert.Equal((2, ""), (both.ExitCode, both.Out));
+        Assert.Contains("--all rescores every date: use it without --week, --from/--to or --since-last", both.Error);
+        Assert.Equal(before, unchanged);
+        Assert.True(week.ExitCode == 0, week.Error);
+        Assert.Equal("rescored 1 entry (2020-04-20 .. 2020-04-26): 1 changed score, 0 changed tags", week.Out.Trim());
+        var old = IdOf(OldTitle);
+        Assert.True(rescoredWeek[old].Score < before[old].Score, $"{rescoredWeek[old].Score} < {before[old].Score}");
+        Assert.Equal(before.Where(e => e.Key != old).ToDictionary(), rescoredWeek.Where(e => e.Key != old).ToDictionary());
+        Assert.Equal((0, ""), (sinceLast.ExitCode, sinceLast.Out));
+        Assert.Contains("--since-last: no entries since the last issue yet: it covers everything up to 2020-05-13 and today is 2020-05-13 "
+            + "(the next window starts 2020-05-14); nothing to rescore", sinceLast.Error);
+    }
+
+    // After Draft:TimeZone changed, the entries after the last issue start at the earlier of where the published window ended
+    // and the new zone's midnight after its last day (mutation audit 16: taking either one alone survived). Shanghai to
+    // Berlin: the published window ended at 2020-04-26T16:00Z, Berlin's midnight is 22:00Z, and a late arrival (dated
+    // inside the published week, first seen after it was published) is placed at 16:00Z, as --since-last starts there.
+    // Berlin to Shanghai: the published window ended at 22:00Z, Shanghai's midnight is 16:00Z, and a post of Sunday 18:00Z
+    // (20:00 in Berlin, Monday 02:00 in Shanghai) polled before the publish is in the next week there.
+    [Theory]
+    [InlineData("Asia/Shanghai", "Europe/Berlin", "Wed, 22 Apr 2020 02:00:00 GMT", true)]
+    [InlineData("Europe/Berlin", "Asia/Shanghai", "Sun, 26 Apr 2020 18:00:00 GMT", false)]
+    public async Task Rescore_AfterDraftTimeZoneChanged_StartsAtTheEarlierOfThePublishedEndAndTheNewMidnight(string publishedIn, string zoneNow,
+        string pubDate, bool pollAfterThePublish)
+    {
+        const string Title = "MNN 端侧推理引擎的 int8 量化更新";
+        Server.MapFile("old.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(
+            FaultFeeds.Item(OldTitle, "https://example.org/old/tvm", "用TVM把int8量化模型部署到手机。", pubDate: "Tue, 21 Apr 2020 02:00:00 GMT")
+            + FaultFeeds.Item(Title, "https://example.org/old/mnn", "MNN 在手机上部署 int8 量化模型。", pubDate: pubDate))));
+        async Task PollAsync()
+        {
+            var poll = await Cli("poll");
+            Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
+        }
+        if (!pollAfterThePublish) await PollAsync();
+        TempDirectory.EditSettings(_config, json => json["Draft"]!["TimeZone"] = publishedIn);
+        Assert.Equal(0, (await Cli("publish", "--week", "2020-W17", "--date", "2020-04-26")).ExitCode);
+        if (pollAfterThePublish) await PollAsync();
+        TempDirectory.EditSettings(_config, json => json["Draft"]!["TimeZone"] = zoneNow);
+        LowerTheWeightOf("old");
+        var before = Scores();
+
+        var rescore = await Cli("rescore");
+
+        Assert.True(rescore.ExitCode == 0, rescore.Error);
+        var id = IdOf(Title);
+        Assert.True(Scores()[id].Score < before[id].Score, $"{Scores()[id].Score} < {before[id].Score}");
+        Assert.Equal(before[IdOf(OldTitle)], Scores()[IdOf(OldTitle)]);
+    }
+
+    // Requests that arrive before a pass has begun are done together by it: a source's reweighting asked for beside the start's
+    // pass (every source, for files changed while the daemon was down) is one pass over every source, said once with both
+    // reasons (mutation audit 16: merging them as if none were every source's survived).
+    [Fact]
+    public async Task Daemon_AReweightingAskedForBeforeTheStartPass_IsDoneWithItOverEverySource()
+    {
+        var polled = Scores();
+        AddATag();   // while the daemon was down
+        var loaded = WorkerHost.LoadConfig(_config, _db);
+        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
+        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
+        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        LowerTheWeightOf("blogs");
+
+        var reweighted = rescoring.AfterReload(loaded.Reload());
+        await rescoring.StartAsync(CancellationToken.None);
+        await rescoring.Settled;
+        await rescoring.StopAsync(CancellationToken.None);
+
+        Assert.True(reweighted.IsCompletedSuccessfully);
+        var rescored = Scores();
+        Assert.True(rescored[IdOf("Tengine")].Score < polled[IdOf("Tengine")].Score);
+        Assert.Contains(NewTag, rescored[IdOf("OpenCL 3.0")].Tags);
+        Assert.Matches($@"^Rescored {polled.Count} stored entries \(no issue recorded yet: every one\) because sources\.json changed the weight of 'blogs'; "
+            + @"the daemon started \(the files may have changed while it was down\): [1-9]\d* changed score, [1-9]\d* changed tags$",
+            Assert.Single(_logs.Lines, l => l.EventId == 4803).Message);
+    }
+
+    // At start only a change is news, and a tags.json changed while the daemon was down is one, whether or not a score
+    // changed with it (mutation audit 16: saying the start's pass only when both changed survived).
+    [Fact]
+    public async Task Daemon_StartedAfterATagsChange_SaysTheRetagging()
+    {
+        AddATag();
+
+        await StartAndStopRescoringAsync();
+
+        Assert.Contains(NewTag, Scores()[IdOf("OpenCL 3.0")].Tags);
+        Assert.Matches(@"^Rescored \d+ stored entries \(no issue recorded yet: every one\) because the daemon started \(the files may have changed while it was down\): \d+ changed score, [1-9]\d* changed tags$",
+            Assert.Single(_logs.Lines, l => l.EventId == 4803).Message);
+    }
+
+    // README: a failed pass (the database) is logged (event 4804) and the entries keep their scores; the rescoring goes on
+    // (mutation audit 16: not logging it survived).
+    [Fact]
+    public async Task Daemon_APassTheDatabaseFails_IsLoggedAndTheScoresStay()
+    {
         var loaded = WorkerHost.LoadConfig(_config, _db);
         await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
         using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
         using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
         await rescoring.StartAsync(CancellationToken.None);
         await rescoring.Settled;
+        // A damaged database: the table the pass reads first (where the last issue ended) is gone.
+        using (var connection = DatabaseProbe.Open(_database, readOnly: false))
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "DROP TABLE issue_items; DROP TABLE issues";
+            command.ExecuteNonQuery();
+        }
+        LowerTheWeightOf("blogs");
+        var before = Scores();
+
+        await rescoring.AfterReload(loaded.Reload());
         await rescoring.StopAsync(CancellationToken.None);
 
-        Assert.True(Scores()[IdOf("Tengine")].Score < polled[IdOf("Tengine")].Score);
-        Assert.Matches($@"^Rescored {polled.Count} stored entries \(no issue recorded yet: every one\) because the daemon started \(the files may have changed while it was down\): [1-9]\d* changed score, 0 changed tags$",
+        Assert.Equal(before, Scores());
+        Assert.DoesNotContain(_logs.Lines, l => l.EventId == 4803);
+        Assert.StartsWith("Rescoring the stored entries failed (sources.json changed the weight of 'blogs'): they keep their scores until the next change or the rescore command",
+            Assert.Single(_logs.Lines, l => l.EventId == 4804).Message);
+    }
+
+    // A source sources.json did not have (its stored entries weighed 0) added back with a weight: a reweighting, of that one
+    // source (mutation audit 16: counting only the sources sources.json had before, or only two reweighted at once, survived).
+    [Fact]
+    public async Task Daemon_ASourceAddedBackWithAWeight_RescoresItsEntries()
+    {
+        var path = Path.Combine(_config, "sources.json");
+        var sources = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        var list = sources["sources"]!.AsArray();
+        var old = list.Single(s => (string?)s!["id"] == "old")!;
+        list.Remove(old);
+        File.WriteAllText(path, sources.ToJsonString());
+        var loaded = WorkerHost.LoadConfig(_config, _db);
+        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
+        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
+        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        await rescoring.StartAsync(CancellationToken.None);
+        await rescoring.Settled;
+        var before = Scores();
+        old["weight"] = -3;
+        list.Add(old);
+        File.WriteAllText(path, sources.ToJsonString());
+
+        await rescoring.AfterReload(loaded.Reload());
+        await rescoring.StopAsync(CancellationToken.None);
+
+        var id = IdOf(OldTitle);
+        Assert.True(Scores()[id].Score < before[id].Score, $"{Scores()[id].Score} < {before[id].Score}");
+        Assert.Equal(before.Where(e => e.Key != id).ToDictionary(), Scores().Where(e => e.Key != id).ToDictionary());
+        Assert.Equal("Rescored 1 stored entries of 'old' (no issue recorded yet: every one) because sources.json changed the weight of 'old': 1 changed score, 0 changed tags",
             Assert.Single(_logs.Lines, l => l.EventId == 4803).Message);
     }
 

@@ -36,6 +36,14 @@ public sealed class OpmlSourceTests
     [InlineData("https://arxiv.org/list/cs.LG/2401", """{ "id": "x", "kind": "feed", "url": "https://arxiv.org/list/cs.LG/2401" }""")]
     [InlineData("https://export.arxiv.org/api/query?search_query=all:npu&sortBy=relevance", """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?search_query=all:npu&sortBy=relevance" }""")]
     [InlineData("https://export.arxiv.org/api/query?search_query=all:npu&start=100", """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?search_query=all:npu&start=100" }""")]
+    // Oldest first, and the largest page README allows (maxResults ≤ 2000) read back (mutation audit 16: dropping the order's
+    // check, or allowing up to 1999 only, survived).
+    [InlineData("https://export.arxiv.org/api/query?search_query=all:npu&sortBy=submittedDate&sortOrder=ascending",
+        """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?search_query=all:npu&sortBy=submittedDate&sortOrder=ascending" }""")]
+    [InlineData("https://export.arxiv.org/api/query?search_query=all:npu&max_results=2000", """{ "id": "x", "kind": "arxiv-api", "query": "all:npu", "maxResults": 2000 }""")]
+    // No category arxiv-listing reads (categories are lower case: cs.LG), and an empty query (mutation audit 16: dropping either check survived).
+    [InlineData("https://arxiv.org/list/CS.LG/new", """{ "id": "x", "kind": "feed", "url": "https://arxiv.org/list/CS.LG/new" }""")]
+    [InlineData("https://export.arxiv.org/api/query?search_query=&max_results=50", """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?search_query=&max_results=50" }""")]
     [InlineData("https://export.arxiv.org/api/query?search_query=all:npu&max_results=5000", """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?search_query=all:npu&max_results=5000" }""")]
     [InlineData("https://export.arxiv.org/api/query?id_list=2011.12289", """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?id_list=2011.12289" }""")]
     [InlineData("https://export.arxiv.org/api/query?search_query=all:npu&search_query=all:tpu", """{ "id": "x", "kind": "feed", "url": "https://export.arxiv.org/api/query?search_query=all:npu&search_query=all:tpu" }""")]

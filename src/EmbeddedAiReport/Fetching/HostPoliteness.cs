@@ -25,9 +25,18 @@ public sealed class HostPoliteness(TimeProvider timeProvider, ReportDatabase dat
         {
             if (!_gates.TryGetValue(gateKey, out gate!))
                 _gates[gateKey] = gate = new Gate();
+            gate.Queued++;
         }
-        await gate.Lock.WaitAsync(cancellationToken);
         DbConnection? shared;
+        try
+        {
+            await gate.Lock.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            lock (_gates) gate.Queued--;
+            throw;
+        }
         try
         {
             if (gate.LastEnded is { } last)
@@ -40,10 +49,11 @@ public sealed class HostPoliteness(TimeProvider timeProvider, ReportDatabase dat
         }
         catch
         {
+            lock (_gates) gate.Queued--;
             gate.Lock.Release();
             throw;
         }
-        return new Lease(gate, timeProvider, shared is null ? null : () => _ = ReleaseSharedTurnAsync(shared, gateKey, gap));
+        return new Lease(gate, _gates, timeProvider, shared is null ? null : () => _ = ReleaseSharedTurnAsync(shared, gateKey, gap));
     }
 
     // The other daemons' turn: null on SQLite, or while the database does not answer (their polls' writes then fail anyway).
@@ -76,6 +86,38 @@ public sealed class HostPoliteness(TimeProvider timeProvider, ReportDatabase dat
         }
     }
 
+    /// <summary>
+    /// How long a request to this gate would wait for its turn if it asked now: the rest of the gap after the last request,
+    /// or a gap for each request already waiting or under way (their own durations unknown, so at least that).
+    /// </summary>
+    public TimeSpan WaitAhead(string gateKey, TimeSpan gap)
+    {
+        lock (_gates)
+        {
+            if (!_gates.TryGetValue(gateKey, out var gate)) return TimeSpan.Zero;
+            if (gate.Queued > 0) return gap * gate.Queued;
+            return gate.LastEnded is { } last && last + gap - timeProvider.GetUtcNow() is { Ticks: > 0 } rest ? rest : TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>
+    /// Books a later turn at this gate for a poll that would wait too long now (<see cref="WaitAhead"/>): after the requests
+    /// queued now, and a gap after the turn booked before it, so that polls put off together come back one gap apart
+    /// instead of queueing again all at once.
+    /// </summary>
+    public DateTimeOffset BookLaterTurn(string gateKey, TimeSpan gap)
+    {
+        lock (_gates)
+        {
+            if (!_gates.TryGetValue(gateKey, out var gate))
+                _gates[gateKey] = gate = new Gate();
+            var afterQueue = timeProvider.GetUtcNow() + gap * (gate.Queued + 1);
+            var turn = gate.Booked is { } booked && booked + gap > afterQueue ? booked + gap : afterQueue;
+            gate.Booked = turn;
+            return turn;
+        }
+    }
+
     private static string SharedName(string gateKey) => "host-gate:" + gateKey;
 
     /// <summary>The configured domain that <paramref name="host"/> falls under, and its gap; null when the host has no gap.</summary>
@@ -93,16 +135,23 @@ public sealed class HostPoliteness(TimeProvider timeProvider, ReportDatabase dat
     {
         public SemaphoreSlim Lock { get; } = new(1, 1);
         public DateTimeOffset? LastEnded { get; set; }
+
+        /// <summary>Requests waiting for their turn or under way (guarded by the gates' lock).</summary>
+        public int Queued { get; set; }
+
+        /// <summary>The latest turn booked by <see cref="BookLaterTurn"/> (guarded by the gates' lock).</summary>
+        public DateTimeOffset? Booked { get; set; }
     }
 
     /// <param name="ended">Run when the request has ended: hands the other daemons' turn on.</param>
-    private sealed class Lease(Gate gate, TimeProvider timeProvider, Action? ended) : IDisposable
+    private sealed class Lease(Gate gate, object gates, TimeProvider timeProvider, Action? ended) : IDisposable
     {
         private int _disposed;
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+            lock (gates) gate.Queued--;
             gate.LastEnded = timeProvider.GetUtcNow();
             gate.Lock.Release();
             ended?.Invoke();

@@ -31,4 +31,37 @@ public sealed class HostPolitenessTests
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         (await next.WaitAsync(guard.Token)).Dispose();
     }
+
+    [Fact]
+    public async Task WaitAhead_ThreeRequestsQueued_IsAGapEach_AndTurnsBookedLaterComeAGapApartAfterThem()
+    {
+        // 150 WeChat accounts on one mirror 10 s apart: a poll that would queue behind many others is told how long (a gap
+        // per request waiting or under way), and polls put off together are booked one gap apart after the queue.
+        await using var database = new ReportDatabase(":memory:");
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
+        var politeness = new HostPoliteness(clock, database);
+        var gap = TimeSpan.FromSeconds(10);
+        var start = clock.GetUtcNow();
+        Assert.Equal(TimeSpan.Zero, politeness.WaitAhead("127.0.0.2", gap));
+
+        var first = await politeness.AcquireAsync("127.0.0.2", gap, CancellationToken.None);
+        var second = politeness.AcquireAsync("127.0.0.2", gap, CancellationToken.None);
+        var third = politeness.AcquireAsync("127.0.0.2", gap, CancellationToken.None);
+
+        Assert.Equal(TimeSpan.FromSeconds(30), politeness.WaitAhead("127.0.0.2", gap));
+        Assert.Equal(start + TimeSpan.FromSeconds(40), politeness.BookLaterTurn("127.0.0.2", gap));
+        Assert.Equal(start + TimeSpan.FromSeconds(50), politeness.BookLaterTurn("127.0.0.2", gap));
+        Assert.Equal(TimeSpan.Zero, politeness.WaitAhead("other.example", gap));
+
+        first.Dispose();
+        clock.Advance(gap);
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        (await second.WaitAsync(guard.Token)).Dispose();
+        Assert.Equal(TimeSpan.FromSeconds(10), politeness.WaitAhead("127.0.0.2", gap));   // the third waits or is under way
+        clock.Advance(gap);
+        (await third.WaitAsync(guard.Token)).Dispose();
+        Assert.Equal(gap, politeness.WaitAhead("127.0.0.2", gap));   // nothing queued: the gap after the last request
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(TimeSpan.FromSeconds(6), politeness.WaitAhead("127.0.0.2", gap));
+    }
 }

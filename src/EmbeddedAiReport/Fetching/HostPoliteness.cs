@@ -87,34 +87,34 @@ public sealed class HostPoliteness(TimeProvider timeProvider, ReportDatabase dat
     }
 
     /// <summary>
-    /// How long a request to this gate would wait for its turn if it asked now: the rest of the gap after the last request,
-    /// or a gap for each request already waiting or under way (their own durations unknown, so at least that).
+    /// A poll about to ask this gate: a place in line when its turn would come within <paramref name="limit"/>, else a later
+    /// turn booked for it, after the requests in line and a gap after the turn booked before it, so that polls put off
+    /// together come back one gap apart instead of queueing again all at once.
     /// </summary>
-    public TimeSpan WaitAhead(string gateKey, TimeSpan gap)
-    {
-        lock (_gates)
-        {
-            if (!_gates.TryGetValue(gateKey, out var gate)) return TimeSpan.Zero;
-            if (gate.Queued > 0) return gap * gate.Queued;
-            return gate.LastEnded is { } last && last + gap - timeProvider.GetUtcNow() is { Ticks: > 0 } rest ? rest : TimeSpan.Zero;
-        }
-    }
-
-    /// <summary>
-    /// Books a later turn at this gate for a poll that would wait too long now (<see cref="WaitAhead"/>): after the requests
-    /// queued now, and a gap after the turn booked before it, so that polls put off together come back one gap apart
-    /// instead of queueing again all at once.
-    /// </summary>
-    public DateTimeOffset BookLaterTurn(string gateKey, TimeSpan gap)
+    /// <remarks>
+    /// The wait ahead is the rest of the gap after the last request, or a gap for each request in line (their own durations
+    /// unknown, so at least that). Polls admitted count as in line until their place is disposed, also before they ask:
+    /// ten polls admitted at once would otherwise all find the line empty.
+    /// </remarks>
+    public GateAdmission Admit(string gateKey, TimeSpan gap, TimeSpan limit)
     {
         lock (_gates)
         {
             if (!_gates.TryGetValue(gateKey, out var gate))
                 _gates[gateKey] = gate = new Gate();
-            var afterQueue = timeProvider.GetUtcNow() + gap * (gate.Queued + 1);
-            var turn = gate.Booked is { } booked && booked + gap > afterQueue ? booked + gap : afterQueue;
+            var now = timeProvider.GetUtcNow();
+            var inLine = Math.Max(gate.Queued, gate.Admitted);
+            var ahead = inLine > 0 ? gap * inLine
+                : gate.LastEnded is { } last && last + gap - now is { Ticks: > 0 } rest ? rest : TimeSpan.Zero;
+            if (ahead <= limit)
+            {
+                gate.Admitted++;
+                return new GateAdmission(new Place(gate, _gates), null, ahead);
+            }
+            var afterLine = now + gap * (inLine + 1);
+            var turn = gate.Booked is { } booked && booked + gap > afterLine ? booked + gap : afterLine;
             gate.Booked = turn;
-            return turn;
+            return new GateAdmission(null, turn, ahead);
         }
     }
 
@@ -139,8 +139,22 @@ public sealed class HostPoliteness(TimeProvider timeProvider, ReportDatabase dat
         /// <summary>Requests waiting for their turn or under way (guarded by the gates' lock).</summary>
         public int Queued { get; set; }
 
-        /// <summary>The latest turn booked by <see cref="BookLaterTurn"/> (guarded by the gates' lock).</summary>
+        /// <summary>Polls admitted by <see cref="Admit"/> whose place is not disposed yet (guarded by the gates' lock).</summary>
+        public int Admitted { get; set; }
+
+        /// <summary>The latest turn booked by <see cref="Admit"/> (guarded by the gates' lock).</summary>
         public DateTimeOffset? Booked { get; set; }
+    }
+
+    private sealed class Place(Gate gate, object gates) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+            lock (gates) gate.Admitted--;
+        }
     }
 
     /// <param name="ended">Run when the request has ended: hands the other daemons' turn on.</param>

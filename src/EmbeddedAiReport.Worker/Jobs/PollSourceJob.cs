@@ -1,6 +1,8 @@
+using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace EmbeddedAiReport.Worker.Jobs;
@@ -15,10 +17,15 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// its success is found and the rerun skipped).
 /// The token is cancelled when the daemon stops: the request and any retry wait end at once and nothing of the poll is committed.
 /// A failure of the database itself (locked, damaged, full) is logged as such (4203), not as the source's failure.
+/// A firing whose host's politeness gate has so many requests queued that its turn would come after half its poll budget
+/// is put off to a turn booked at that gate (<see cref="HostPoliteness.Admit"/>), the same firing again: waiting
+/// would spend the budget on other sources' turns (150 WeChat accounts on one mirror, 10 s apart, failed as "unreachable")
+/// and hold a job thread the other hosts' sources need.
 /// </remarks>
 [DisallowConcurrentExecution]
 internal sealed partial class PollSourceJob(
-    SourcePoller poller, SourceStore store, ReportDatabase database, LoadedConfig config, TimeProvider timeProvider, ILogger<PollSourceJob> logger)
+    SourcePoller poller, SourceStore store, ReportDatabase database, LoadedConfig config, TimeProvider timeProvider, ILogger<PollSourceJob> logger,
+    SourceCatalog catalog, HostPoliteness politeness, IOptions<FetchingOptions> fetching)
     : IJob
 {
     public const string SourceIdKey = "sourceId";
@@ -40,6 +47,14 @@ internal sealed partial class PollSourceJob(
                 Skipped(source.Id, due, lastSuccess!.Value);
                 return;
             }
+            var gate = Admit(source);
+            using var place = gate?.Admission.Place;
+            if (gate is ({ LaterTurn: { } turn } admission, var host))
+            {
+                await PutOffAsync(context, source, trigger, due, turn, cancellationToken);
+                PutOff(source.Id, due, host, admission.Ahead, turn);
+                return;
+            }
             await poller.PollIfDueAsync(source, cancellationToken, due);   // logs its own outcome
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -52,6 +67,34 @@ internal sealed partial class PollSourceJob(
             DatabaseFailed(source.Id, failure);
         }
     }
+
+    // The firing's place at its host's gate, or a later turn there when more than half its budget is queued; null when
+    // the host has no gate. The first request's host: a source of several accounts or repos on one host spends its own
+    // gaps within its budget, as README says of `budget`.
+    private (GateAdmission Admission, string Gate)? Admit(SourceDefinition source)
+    {
+        var settings = fetching.Value;
+        if (catalog.Kinds[source.Kind].Requests(source).FirstOrDefault() is not { } first
+            || HostPoliteness.GateFor(first.Uri.Host, settings.HostDelays, source.PolitenessDelay) is not { } gate)
+            return null;
+        return (politeness.Admit(gate.Key, gate.Gap, (source.PollBudget ?? settings.PollBudget) / 2), gate.Key);
+    }
+
+    private async Task PutOffAsync(IJobExecutionContext context, SourceDefinition source, string trigger, DateTimeOffset? due,
+        DateTimeOffset turn, CancellationToken cancellationToken)
+    {
+        var later = TriggerBuilder.Create()
+            .WithIdentity($"{source.Id}.turn.{turn.ToUnixTimeMilliseconds()}", SourceScheduler.SourcesGroup)
+            .ForJob(source.Id, SourceScheduler.SourcesGroup)
+            .UsingJobData(Schedules.PutOffTriggerKey, trigger)
+            .UsingJobData(Schedules.PutOffDueKey, (due ?? timeProvider.GetUtcNow()).ToString("o"))
+            .StartAt(turn)
+            .Build();
+        await context.Scheduler.ScheduleJob(later, ScheduleJobOptions.Replacing, cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 4210, Level = LogLevel.Debug, Message = "Firing of {SourceId} due {Due:o} put off to {Turn:o}: {Gate}'s politeness gate has requests queued for {Ahead}, more than half the poll's budget")]
+    private partial void PutOff(string sourceId, DateTimeOffset? due, string gate, TimeSpan ahead, DateTimeOffset turn);
 
     [LoggerMessage(EventId = 4203, Level = LogLevel.Error, Message = "Poll of {SourceId} not stored, the database failed: {Error}; it is polled again on its schedule")]
     private partial void DatabaseFailed(string sourceId, string error);

@@ -87,15 +87,28 @@ internal static class Schedules
         return firing;
     }
 
-    /// <summary>The firing as scheduled: a recovered firing (its daemon died during the poll) stands for the one it replaces.</summary>
+    /// <summary>Job data of a firing put off to a later turn at its host's gate: the trigger and due time of the firing it stands for.</summary>
+    public const string PutOffTriggerKey = "putOffTrigger", PutOffDueKey = "putOffDue";
+
+    /// <summary>
+    /// The firing as scheduled: a recovered firing (its daemon died during the poll) stands for the one it replaces, and a
+    /// firing put off to a later turn at its host's gate for the one put off.
+    /// </summary>
     public static (string Trigger, DateTimeOffset? Due) Original(IJobExecutionContext context)
     {
-        if (context is { Recovering: true, RecoveringTriggerKey: { } original }
-            && context.MergedJobDataMap.TryGetValue(SchedulerConstants.FailedJobOriginalTriggerScheduledFireTime, out var value)
-            && value is string text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var scheduled))
-            return (original.Name, scheduled);
-        return (context.Trigger.Key.Name, context.ScheduledFireTimeUtc);
+        var data = context.MergedJobDataMap;
+        var (trigger, due) = context is { Recovering: true, RecoveringTriggerKey: { } original }
+            && data.TryGetValue(SchedulerConstants.FailedJobOriginalTriggerScheduledFireTime, out var value) && Time(value) is { } scheduled
+            ? (original.Name, scheduled)
+            : (context.Trigger.Key.Name, context.ScheduledFireTimeUtc);
+        if (data.TryGetValue(PutOffTriggerKey, out var putOff) && putOff is string putOffTrigger
+            && data.TryGetValue(PutOffDueKey, out var putOffDue) && Time(putOffDue) is { } putOffAt)
+            return (putOffTrigger, putOffAt);
+        return (trigger, due);
     }
+
+    private static DateTimeOffset? Time(object? value) =>
+        value is string text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
 
     /// <summary>A fingerprint of everything sources.json says about <paramref name="source"/>.</summary>
     public static string Fingerprint(SourceDefinition source) => Hash(source, JsonContracts.Plain);

@@ -25,9 +25,18 @@ public sealed class HostPoliteness(TimeProvider timeProvider, ReportDatabase dat
         {
             if (!_gates.TryGetValue(gateKey, out gate!))
                 _gates[gateKey] = gate = new Gate();
+            gate.Queued++;
         }
-        await gate.Lock.WaitAsync(cancellationToken);
         DbConnection? shared;
+        try
+        {
+            await gate.Lock.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            lock (_gates) gate.Queued--;
+            throw;
+        }
         try
         {
             if (gate.LastEnded is { } last)
@@ -40,10 +49,11 @@ public sealed class HostPoliteness(TimeProvider timeProvider, ReportDatabase dat
         }
         catch
         {
+            lock (_gates) gate.Queued--;
             gate.Lock.Release();
             throw;
         }
-        return new Lease(gate, timeProvider, shared is null ? null : () => _ = ReleaseSharedTurnAsync(shared, gateKey, gap));
+        return new Lease(gate, _gates, timeProvider, shared is null ? null : () => _ = ReleaseSharedTurnAsync(shared, gateKey, gap));
     }
 
     // The other daemons' turn: null on SQLite, or while the database does not answer (their polls' writes then fail anyway).
@@ -76,6 +86,38 @@ public sealed class HostPoliteness(TimeProvider timeProvider, ReportDatabase dat
         }
     }
 
+    /// <summary>
+    /// A poll about to ask this gate: a place in line when its turn would come within <paramref name="limit"/>, else a later
+    /// turn booked for it, after the requests in line and a gap after the turn booked before it, so that polls put off
+    /// together come back one gap apart instead of queueing again all at once.
+    /// </summary>
+    /// <remarks>
+    /// The wait ahead is the rest of the gap after the last request, or a gap for each request in line (their own durations
+    /// unknown, so at least that). Polls admitted count as in line until their place is disposed, also before they ask:
+    /// ten polls admitted at once would otherwise all find the line empty.
+    /// </remarks>
+    public GateAdmission Admit(string gateKey, TimeSpan gap, TimeSpan limit)
+    {
+        lock (_gates)
+        {
+            if (!_gates.TryGetValue(gateKey, out var gate))
+                _gates[gateKey] = gate = new Gate();
+            var now = timeProvider.GetUtcNow();
+            var inLine = Math.Max(gate.Queued, gate.Admitted);
+            var ahead = inLine > 0 ? gap * inLine
+                : gate.LastEnded is { } last && last + gap - now is { Ticks: > 0 } rest ? rest : TimeSpan.Zero;
+            if (ahead <= limit)
+            {
+                gate.Admitted++;
+                return new GateAdmission(new Place(gate, _gates), null, ahead);
+            }
+            var afterLine = now + gap * (inLine + 1);
+            var turn = gate.Booked is { } booked && booked + gap > afterLine ? booked + gap : afterLine;
+            gate.Booked = turn;
+            return new GateAdmission(null, turn, ahead);
+        }
+    }
+
     private static string SharedName(string gateKey) => "host-gate:" + gateKey;
 
     /// <summary>The configured domain that <paramref name="host"/> falls under, and its gap; null when the host has no gap.</summary>
@@ -93,16 +135,37 @@ public sealed class HostPoliteness(TimeProvider timeProvider, ReportDatabase dat
     {
         public SemaphoreSlim Lock { get; } = new(1, 1);
         public DateTimeOffset? LastEnded { get; set; }
+
+        /// <summary>Requests waiting for their turn or under way (guarded by the gates' lock).</summary>
+        public int Queued { get; set; }
+
+        /// <summary>Polls admitted by <see cref="Admit"/> whose place is not disposed yet (guarded by the gates' lock).</summary>
+        public int Admitted { get; set; }
+
+        /// <summary>The latest turn booked by <see cref="Admit"/> (guarded by the gates' lock).</summary>
+        public DateTimeOffset? Booked { get; set; }
     }
 
-    /// <param name="ended">Run when the request has ended: hands the other daemons' turn on.</param>
-    private sealed class Lease(Gate gate, TimeProvider timeProvider, Action? ended) : IDisposable
+    private sealed class Place(Gate gate, object gates) : IDisposable
     {
         private int _disposed;
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+            lock (gates) gate.Admitted--;
+        }
+    }
+
+    /// <param name="ended">Run when the request has ended: hands the other daemons' turn on.</param>
+    private sealed class Lease(Gate gate, object gates, TimeProvider timeProvider, Action? ended) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+            lock (gates) gate.Queued--;
             gate.LastEnded = timeProvider.GetUtcNow();
             gate.Lock.Release();
             ended?.Invoke();

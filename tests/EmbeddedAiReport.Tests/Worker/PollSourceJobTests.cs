@@ -1,10 +1,12 @@
 using System.Reflection;
+using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using EmbeddedAiReport.Worker.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Quartz;
 
 namespace EmbeddedAiReport.Tests.Worker;
@@ -78,20 +80,86 @@ public sealed class PollSourceJobTests : IAsyncDisposable
         Assert.Equal($"Firing of s due {now - TimeSpan.FromSeconds(5):o} skipped: the poll that succeeded at {success:o} did its work", skipped.Message);
     }
 
+    [Fact]
+    public async Task Execute_ItsHostsGateQueuedPastHalfTheBudget_PutsTheFiringOffToABookedTurn_WithoutARequestOrAFailure_ThenPollsThatFiring()
+    {
+        // 150 WeChat accounts on one mirror, 10 s apart, all due at once: each firing waited at the gate behind the others
+        // until its 60 s budget ran out and failed as "unreachable" (the mirror was never asked), holding a job thread.
+        // Now a firing that would queue behind more than half its budget is put off to a turn booked at the gate.
+        _server = await LoopbackServer.StartAsync();
+        _server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(FaultFeeds.Item("NPU quantization", "https://example.org/1"))));
+        var config = _directory.ConfigWithSources($$"""
+            {"sources": [{"id": "s", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true,
+              "politenessDelay": "10s", "budget": "60s"}]}
+            """);
+        var db = _directory.File("r.db");
+        await using (var database = new ReportDatabase(db)) await database.MigrateAsync(CancellationToken.None);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
+        _app = WorkerHost.BuildCommand(WorkerHost.LoadConfig(config, db), services => services.AddSingleton<TimeProvider>(clock));
+        var politeness = _app.Services.GetRequiredService<HostPoliteness>();
+        var gap = TimeSpan.FromSeconds(10);
+        var held = await politeness.AcquireAsync("127.0.0.1", gap, CancellationToken.None);   // other sources' requests:
+        var waiting = Enumerable.Range(0, 3).Select(_ => politeness.AcquireAsync("127.0.0.1", gap, CancellationToken.None)).ToList();
+        var due = clock.GetUtcNow();
+        var scheduled = new List<ITrigger>();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));   // a job that waited at the gate would wait for good
+
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", due, scheduled), guard.Token);
+
+        Assert.Empty(_server.Requests);
+        Assert.Null((await _app.Services.GetRequiredService<SourceStore>().GetHealthAsync("s", CancellationToken.None))?.LastError);
+        var later = Assert.Single(scheduled);
+        Assert.Equal(new JobKey("s", SourceScheduler.SourcesGroup), later.JobKey);
+        Assert.Equal(due + TimeSpan.FromSeconds(50), later.StartTimeUtc);   // after the 4 queued, a gap each
+        Assert.Equal("s", later.JobDataMap[Schedules.PutOffTriggerKey]);
+
+        held.Dispose();
+        foreach (var lease in waiting)
+        {
+            clock.Advance(gap);
+            (await lease).Dispose();
+        }
+        clock.Advance(gap);
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.PutOff(later, clock.GetUtcNow()), CancellationToken.None);
+
+        Assert.Single(_server.Requests);
+        var health = await _app.Services.GetRequiredService<SourceStore>().GetHealthAsync("s", CancellationToken.None);
+        Assert.Equal(0, health?.ConsecutiveFailures);
+        Assert.NotNull(health?.LastSuccess);
+    }
+
     /// <summary>A Quartz context (or its trigger, its scheduler) answering only the members the job reads.</summary>
     public class Firing : DispatchProxy
     {
         private IReadOnlyDictionary<string, object?> _answers = null!;
 
-        // The source's own trigger (a regular firing, not a catch-up), due at `due`, not recovering.
-        public static IJobExecutionContext Of(string sourceId, DateTimeOffset due) => Stub<IJobExecutionContext>(new Dictionary<string, object?>
-        {
-            ["get_MergedJobDataMap"] = new JobDataMap { [PollSourceJob.SourceIdKey] = sourceId },
-            ["get_Recovering"] = false,
-            ["get_Trigger"] = Stub<ITrigger>(new Dictionary<string, object?> { ["get_Key"] = new TriggerKey(sourceId) }),
-            ["get_ScheduledFireTimeUtc"] = (DateTimeOffset?)due,
-            ["get_Scheduler"] = Stub<IScheduler>(new Dictionary<string, object?> { ["get_SchedulerInstanceId"] = "test" }),
-        });
+        // The source's own trigger (a regular firing, not a catch-up), due at `due`, not recovering; the triggers the job
+        // schedules are added to `scheduled`.
+        public static IJobExecutionContext Of(string sourceId, DateTimeOffset due, List<ITrigger>? scheduled = null) =>
+            Of(new JobDataMap { [PollSourceJob.SourceIdKey] = sourceId }, new TriggerKey(sourceId), due, scheduled);
+
+        // The trigger a put-off firing scheduled, firing at `at`.
+        public static IJobExecutionContext PutOff(ITrigger trigger, DateTimeOffset at) =>
+            Of(new JobDataMap(trigger.JobDataMap) { [PollSourceJob.SourceIdKey] = trigger.JobKey.Name }, trigger.Key, at, null);
+
+        private static IJobExecutionContext Of(JobDataMap data, TriggerKey trigger, DateTimeOffset due, List<ITrigger>? scheduled) =>
+            Stub<IJobExecutionContext>(new Dictionary<string, object?>
+            {
+                ["get_MergedJobDataMap"] = data,
+                ["get_Recovering"] = false,
+                ["get_Trigger"] = Stub<ITrigger>(new Dictionary<string, object?> { ["get_Key"] = trigger }),
+                ["get_ScheduledFireTimeUtc"] = (DateTimeOffset?)due,
+                ["get_Scheduler"] = Stub<IScheduler>(new Dictionary<string, object?>
+                {
+                    ["get_SchedulerInstanceId"] = "test",
+                    ["ScheduleJob"] = (Func<object?[]?, object?>)(args =>
+                    {
+                        var added = (ITrigger)args![0]!;
+                        (scheduled ?? throw new NotSupportedException("the poll job scheduled a trigger")).Add(added);
+                        return new ValueTask<DateTimeOffset>(added.StartTimeUtc);
+                    }),
+                }),
+            });
 
         private static T Stub<T>(IReadOnlyDictionary<string, object?> answers) where T : class
         {
@@ -101,7 +169,7 @@ public sealed class PollSourceJobTests : IAsyncDisposable
         }
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-            targetMethod is not null && _answers.TryGetValue(targetMethod.Name, out var value) ? value
+            targetMethod is not null && _answers.TryGetValue(targetMethod.Name, out var value) ? value is Func<object?[]?, object?> call ? call(args) : value
                 : throw new NotSupportedException($"the poll job read {targetMethod?.Name} of its context");
     }
 }

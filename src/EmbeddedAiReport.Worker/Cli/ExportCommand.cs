@@ -106,10 +106,7 @@ internal static partial class ExportCommand
         if (first > today)
             return (null, $"{name}: no entries since the last issue yet: it covers everything up to {last:yyyy-MM-dd} and today is {today:yyyy-MM-dd} "
                 + $"(the next window starts {first:yyyy-MM-dd})", true);
-        var window = DraftWindow.Of(first, today, zone);
-        // A window published here ended at its zone's midnight: after Draft:TimeZone changed, the new zone's is hours off it,
-        // and the entries (and late arrivals, placed at its end) between the two were in no window.
-        return (windowEnd is { } end && end < window.ToUtc ? window with { FromUtc = end } : window, "", false);
+        return (DraftWindow.After(last, windowEnd, today, zone), "", false);
     }
 
     /// <summary>

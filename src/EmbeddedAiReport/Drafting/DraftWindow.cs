@@ -17,6 +17,19 @@ public sealed record DraftWindow(DateOnly First, DateOnly Last, DateTimeOffset F
         return Of(first, last, zone);
     }
 
+    /// <summary>
+    /// The window after a recorded issue whose window's last day is <paramref name="lastDay"/>, to <paramref name="last"/>:
+    /// from the next day's midnight in <paramref name="zone"/> or, for an issue published here, from
+    /// <paramref name="windowEnd"/>, where its window ended. The two are the same instant unless Draft:TimeZone changed
+    /// since: the new zone's midnight is then hours off the published window's end, and starting there would leave the
+    /// hours between (and the late arrivals placed at that end) in no window, or show the published window's last hours again.
+    /// </summary>
+    public static DraftWindow After(DateOnly lastDay, DateTimeOffset? windowEnd, DateOnly last, TimeZoneInfo zone)
+    {
+        var window = Of(lastDay.AddDays(1), last, zone);
+        return windowEnd is { } end && end < window.ToUtc ? window with { FromUtc = end } : window;
+    }
+
     internal static (DateTimeOffset FromUtc, DateTimeOffset ToUtc) UtcRange(DateOnly first, DateOnly last, TimeZoneInfo zone)
     {
         var start = first.ToDateTime(TimeOnly.MinValue);

@@ -26,8 +26,8 @@ internal static partial class ExportCommand
 
         // A window an issue was published from: its items are out of the draft, which is no copy of that issue.
         var zone = config.Draft.Zone();
-        foreach (var (date, from, last) in await app.Services.GetRequiredService<IssueStore>().PublishedOverlappingAsync(draftWindow.FromUtc, draftWindow.ToUtc, cancellationToken))
-            context.Error.WriteLine($"note: the issue of {date:yyyy-MM-dd} published {DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(from, zone).DateTime):yyyy-MM-dd} .. {last:yyyy-MM-dd}: "
+        foreach (var (date, from, to, last) in await app.Services.GetRequiredService<IssueStore>().PublishedOverlappingAsync(draftWindow.FromUtc, draftWindow.ToUtc, cancellationToken))
+            context.Error.WriteLine($"note: the issue of {date:yyyy-MM-dd} published {DraftWindow.PublishedFirstDay(from, to, last, zone):yyyy-MM-dd} .. {last:yyyy-MM-dd}: "
                 + $"its items are left out of drafts, which show what is not published yet; 'issue {date:yyyy-MM-dd}' prints that issue as it went out");
         if (summaries) await SummarizeCommand.FillAsync(app.Services, draftWindow, context.Error, cancellationToken);
         var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);

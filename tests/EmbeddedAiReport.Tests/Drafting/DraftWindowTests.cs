@@ -63,3 +63,41 @@ public sealed class DraftWindowTests
             DraftWindow.After(LastDay, end, first, kiritimati));
     }
 }
+
+/// <summary><see cref="DraftWindow.PublishedFirstDay"/>: a published window's first day as the issue called it, in whatever zone it was published.</summary>
+public sealed class PublishedFirstDayTests
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+    private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+    // 2026-W53 published in Shanghai: 2026-12-28 00:00 +08:00 .. 2027-01-04 00:00 +08:00.
+    private static readonly DateTimeOffset W53From = new(2026, 12, 27, 16, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset W53To = new(2027, 1, 3, 16, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("Asia/Shanghai")]
+    [InlineData("America/New_York")]   // 12-27 11:00 there
+    [InlineData("Etc/UTC")]            // 12-27 16:00
+    [InlineData("Pacific/Kiritimati")] // 12-28 06:00: the same day, not at midnight
+    [InlineData("Asia/Tokyo")]         // 12-28 01:00
+    public void PublishedFirstDay_OfAWeekPublishedInShanghai_IsItsMondayInAnyZone(string zone) =>
+        Assert.Equal(new DateOnly(2026, 12, 28), DraftWindow.PublishedFirstDay(W53From, W53To, new DateOnly(2027, 1, 3), TimeZoneInfo.FindSystemTimeZoneById(zone)));
+
+    [Fact]
+    public void PublishedFirstDay_OfABerlinWeekHoldingTheSpringSwitch_CountsItsSevenDaysFromShanghai()
+    {
+        // 2027-W12 in Berlin: Monday 03-22 00:00 +01:00 (03-21 23:00 UTC) .. Monday 03-29 00:00 +02:00 (03-28 22:00 UTC), 167 hours.
+        Assert.Equal(new DateOnly(2027, 3, 22), DraftWindow.PublishedFirstDay(new DateTimeOffset(2027, 3, 21, 23, 0, 0, TimeSpan.Zero),
+            new DateTimeOffset(2027, 3, 28, 22, 0, 0, TimeSpan.Zero), new DateOnly(2027, 3, 28), Shanghai));
+        Assert.Equal(new DateOnly(2027, 3, 22), DraftWindow.PublishedFirstDay(new DateTimeOffset(2027, 3, 21, 23, 0, 0, TimeSpan.Zero),
+            new DateTimeOffset(2027, 3, 28, 22, 0, 0, TimeSpan.Zero), new DateOnly(2027, 3, 28), Berlin));
+    }
+
+    [Fact]
+    public void PublishedFirstDay_InTheZoneItWasPublishedIn_IsThatDayWhateverTheRecordedLastDay()
+    {
+        // A week published on the date an issue of it was imported first: the issue's last day is its date (12-08), not the window's (12-06).
+        Assert.Equal(new DateOnly(2026, 11, 30), DraftWindow.PublishedFirstDay(new DateTimeOffset(2026, 11, 30, 5, 0, 0, TimeSpan.Zero),
+            new DateTimeOffset(2026, 12, 7, 5, 0, 0, TimeSpan.Zero), new DateOnly(2026, 12, 8), NewYork));
+    }
+}

@@ -32,9 +32,8 @@ internal sealed class StoredRescoring(LoadedConfig config, LabelStore labels, Is
     public async Task<(LabelStore.RescoreScope Scope, DateOnly? First)> UnpublishedAsync(IReadOnlyCollection<string>? sources, CancellationToken cancellationToken)
     {
         if (await issues.LastCoveredAsync(cancellationToken) is not var (last, windowEnd)) return (new LabelStore.RescoreScope(Sources: sources), null);
-        var first = last.AddDays(1);
-        // Where the published window ended, when that is earlier (Draft:TimeZone changed since): as --since-last starts there.
-        var from = DraftWindow.Of(first, first, config.Draft.Zone()).FromUtc;
-        return (new LabelStore.RescoreScope(windowEnd is { } end && end < from ? end : from, Sources: sources), first);
+        // Where --since-last starts (the published window's end after a Draft:TimeZone change).
+        var next = DraftWindow.After(last, windowEnd, last.AddDays(1), config.Draft.Zone());
+        return (new LabelStore.RescoreScope(next.FromUtc, Sources: sources), next.First);
     }
 }

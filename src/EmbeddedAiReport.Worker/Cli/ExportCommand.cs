@@ -26,8 +26,8 @@ internal static partial class ExportCommand
 
         // A window an issue was published from: its items are out of the draft, which is no copy of that issue.
         var zone = config.Draft.Zone();
-        foreach (var (date, from, last) in await app.Services.GetRequiredService<IssueStore>().PublishedOverlappingAsync(draftWindow.FromUtc, draftWindow.ToUtc, cancellationToken))
-            context.Error.WriteLine($"note: the issue of {date:yyyy-MM-dd} published {DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(from, zone).DateTime):yyyy-MM-dd} .. {last:yyyy-MM-dd}: "
+        foreach (var (date, from, to, last) in await app.Services.GetRequiredService<IssueStore>().PublishedOverlappingAsync(draftWindow.FromUtc, draftWindow.ToUtc, cancellationToken))
+            context.Error.WriteLine($"note: the issue of {date:yyyy-MM-dd} published {DraftWindow.PublishedFirstDay(from, to, last, zone):yyyy-MM-dd} .. {last:yyyy-MM-dd}: "
                 + $"its items are left out of drafts, which show what is not published yet; 'issue {date:yyyy-MM-dd}' prints that issue as it went out");
         if (summaries) await SummarizeCommand.FillAsync(app.Services, draftWindow, context.Error, cancellationToken);
         var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
@@ -106,10 +106,7 @@ internal static partial class ExportCommand
         if (first > today)
             return (null, $"{name}: no entries since the last issue yet: it covers everything up to {last:yyyy-MM-dd} and today is {today:yyyy-MM-dd} "
                 + $"(the next window starts {first:yyyy-MM-dd})", true);
-        var window = DraftWindow.Of(first, today, zone);
-        // A window published here ended at its zone's midnight: after Draft:TimeZone changed, the new zone's is hours off it,
-        // and the entries (and late arrivals, placed at its end) between the two were in no window.
-        return (windowEnd is { } end && end < window.ToUtc ? window with { FromUtc = end } : window, "", false);
+        return (DraftWindow.After(last, windowEnd, today, zone), "", false);
     }
 
     /// <summary>

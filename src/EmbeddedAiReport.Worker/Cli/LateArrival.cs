@@ -1,4 +1,5 @@
 using System.Globalization;
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Worker.Cli;
@@ -12,10 +13,13 @@ internal static class LateArrival
         string Day(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var dated = Day(entry.Published ?? entry.FirstSeen);
         var seen = TimeZoneInfo.ConvertTime(entry.FirstSeen, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        var from = Day(entry.WindowTime!.Value);
-        return await issues.PublishedWindowEndingAsync(entry.WindowTime.Value, cancellationToken) is { } issue
-            ? $"dated {dated}, inside the window of the issue of {issue.Date:yyyy-MM-dd} ({Day(issue.FromUtc)} .. {issue.LastDay:yyyy-MM-dd}), "
-              + $"but first seen {seen}, after that issue was published; moved into the next window, from {from}"
-            : $"dated {dated}, inside an issue's window that was already published when it was first seen {seen}; moved into the next window, from {from}";
+        var end = entry.WindowTime!.Value;
+        // The issue's days as it named them, and the next window's first day as --since-last names it: after a Draft:TimeZone
+        // change the zone's day of the window's instants is the day before or after.
+        return await issues.PublishedWindowEndingAsync(end, cancellationToken) is { } issue
+            ? $"dated {dated}, inside the window of the issue of {issue.Date:yyyy-MM-dd} "
+              + $"({DraftWindow.PublishedFirstDay(issue.FromUtc, end, issue.LastDay, zone):yyyy-MM-dd} .. {issue.LastDay:yyyy-MM-dd}), "
+              + $"but first seen {seen}, after that issue was published; moved into the next window, from {issue.LastDay.AddDays(1):yyyy-MM-dd}"
+            : $"dated {dated}, inside an issue's window that was already published when it was first seen {seen}; moved into the next window, from {Day(end)}";
     }
 }

@@ -47,7 +47,10 @@ internal static class ConfigParts
         if (router.Problem is not null) reader.Problem(router.Problem);
         if (router.Model is { } model) WarnOfUnknownSections(reader, model);
         if (ranker.Problem is not null) reader.Fallback($"{ranker.Problem}; {RankerFallback}");
-        return taxonomy.Model is null ? null : new TaggingModel(taxonomy.Model, router.Model, ranker.Model);
+        return taxonomy.Model is null ? null : new TaggingModel(taxonomy.Model, router.Model, ranker.Model)
+        {
+            ScoringFingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{tags}\0{rankerText ?? "<none>"}"))),
+        };
     }
 
     // A section renamed or removed in Draft:Sections while the router still learns the old one: every entry it routes there

@@ -38,8 +38,16 @@ internal sealed partial class ReloadRescoring(StoredRescoring rescoring, ILogger
         HashSet<string>? sources = [];
         if (reload.Changed.Contains(typeof(TaggingModel)))
         {
-            reasons.Add($"{LoadedConfig.TagsFile} + {LoadedConfig.RouterFile} + {LoadedConfig.RankerFile} changed");
-            sources = null;
+            // The router places new entries in sections; the rescoring keeps stored entries' sections, so a router alone changes nothing it makes.
+            if (reload.Previous.TryGet<TaggingModel>()?.ScoringFingerprint is { } before && before == reload.Current.TryGet<TaggingModel>()?.ScoringFingerprint)
+            {
+                RouterOnly();
+            }
+            else
+            {
+                reasons.Add($"{LoadedConfig.TagsFile} + {LoadedConfig.RouterFile} + {LoadedConfig.RankerFile} changed");
+                sources = null;
+            }
         }
         if (reload.SourcesChanged && Reweighted(reload.Previous.Sources, reload.Current.Sources) is { Count: > 0 } reweighted)
         {
@@ -124,6 +132,10 @@ internal sealed partial class ReloadRescoring(StoredRescoring rescoring, ILogger
     [LoggerMessage(EventId = 4803, Level = LogLevel.Information,
         Message = "Rescored {Entries} stored entries{Sources} {Window} because {Reason}: {Scores} changed score, {Tags} changed tags")]
     private partial void Rescored(int entries, string sources, string window, string reason, int scores, int tags);
+
+    [LoggerMessage(EventId = 4805, Level = LogLevel.Information,
+        Message = "Only router.json changed: it places new entries in sections and scores or tags none, so no stored entry is rescored (stored entries keep their sections; the move command changes one)")]
+    private partial void RouterOnly();
 
     [LoggerMessage(EventId = 4804, Level = LogLevel.Warning,
         Message = "Rescoring the stored entries failed ({Reason}): they keep their scores until the next change or the rescore command")]

@@ -29,6 +29,17 @@ public static partial class SourceDates
     /// </summary>
     public static readonly TimeSpan China = TimeSpan.FromHours(8);
 
+    /// <summary>
+    /// The offset of the dates without a zone of a feed that says it is in <paramref name="language"/> (RSS
+    /// <c>&lt;language&gt;</c>, Atom <c>xml:lang</c>): <see cref="China"/> for Chinese (<c>zh</c>, <c>zh-cn</c>,
+    /// <c>zh-Hans</c>, <c>zh-TW</c> …: the mainland, Hong Kong, Macau, Taiwan and Singapore all keep +08:00 the year round),
+    /// which also reads its "CST" as China's; null (UTC) for any other language or none.
+    /// </summary>
+    public static TimeSpan? OffsetOfLanguage(string? language) =>
+        language is { } code && (code.Equals("zh", StringComparison.OrdinalIgnoreCase)
+            || code.StartsWith("zh-", StringComparison.OrdinalIgnoreCase) || code.StartsWith("zh_", StringComparison.OrdinalIgnoreCase))
+            ? China : null;
+
     private static readonly string[] Formats =
     [
         "ddd, d MMM yyyy HH:mm:ss zzz", "d MMM yyyy HH:mm:ss zzz", "ddd, d MMM yyyy HH:mm zzz", "d MMM yyyy HH:mm zzz",

@@ -172,22 +172,22 @@ public sealed class IssueStore(ReportDatabase database, TimeProvider timeProvide
 
     /// <summary>
     /// The published issues whose window overlaps the UTC range <paramref name="fromUtc"/>..<paramref name="toUtc"/> (a draft's):
-    /// their dates, the instant their window starts and its last day, oldest first. Imported issues have no known window.
+    /// their dates, the instants their window starts and ends and its last day, oldest first. Imported issues have no known window.
     /// </summary>
-    public async Task<IReadOnlyList<(DateOnly Date, DateTimeOffset FromUtc, DateOnly LastDay)>> PublishedOverlappingAsync(DateTimeOffset fromUtc,
+    public async Task<IReadOnlyList<(DateOnly Date, DateTimeOffset FromUtc, DateTimeOffset ToUtc, DateOnly LastDay)>> PublishedOverlappingAsync(DateTimeOffset fromUtc,
         DateTimeOffset toUtc, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand(null, """
-            SELECT date, window_from, coalesce(last_day, date) FROM issues
+            SELECT date, window_from, window_to, coalesce(last_day, date) FROM issues
             WHERE window_from IS NOT NULL AND window_from < @to AND window_to > @from ORDER BY date
             """);
         command.AddParameter("@from", SqliteTime.Write(fromUtc));
         command.AddParameter("@to", SqliteTime.Write(toUtc));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var issues = new List<(DateOnly, DateTimeOffset, DateOnly)>();
+        var issues = new List<(DateOnly, DateTimeOffset, DateTimeOffset, DateOnly)>();
         while (await reader.ReadAsync(cancellationToken))
-            issues.Add((Day(reader.GetString(0)), SqliteTime.Read(reader.GetString(1)), Day(reader.GetString(2))));
+            issues.Add((Day(reader.GetString(0)), SqliteTime.Read(reader.GetString(1)), SqliteTime.Read(reader.GetString(2)), Day(reader.GetString(3))));
         return issues;
     }
 

@@ -19,6 +19,9 @@ public sealed class LabelStore(ReportDatabase database)
         e.section, e.prefix, e.version, e.score, e.status, e.story_id
         """;
 
+    // How many columns Columns names (EntryStore.Read's).
+    private const int ColumnCount = 16;
+
     /// <summary>One labelled entry; issue items that no stored entry matches come with <see cref="StoredEntry.Id"/> 0.</summary>
     /// <param name="Group">The issue date the label belongs to, or <c>marks</c> for shortlist/reject marks outside any issue.</param>
     /// <param name="Section">The section the editor put a relevant item in.</param>
@@ -150,17 +153,10 @@ public sealed class LabelStore(ReportDatabase database)
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
             var condition = $"e.id > @last{filter} ORDER BY e.id LIMIT {batch}";
-            var entries = await ListAsync(connection, transaction, condition, [("@last", last), .. parameters], cancellationToken);
+            var storedTags = new Dictionary<long, string?>(batch);
+            var entries = await ListAsync(connection, transaction, condition, [("@last", last), .. parameters], cancellationToken, storedTags);
             if (entries.Count == 0) return new Rescored(read, rescored, retagged);
             read += entries.Count;
-            var storedTags = new Dictionary<long, string?>(entries.Count);
-            await using (var tagsOf = connection.CreateCommand(transaction, $"SELECT e.id, e.tags FROM entries e WHERE {condition}"))
-            {
-                tagsOf.AddParameter("@last", last);
-                foreach (var (name, value) in parameters) tagsOf.AddParameter(name, value);
-                await using var reader = await tagsOf.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken)) storedTags[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
-            }
             await using var update = connection.CreateCommand(transaction, "UPDATE entries SET score = @score WHERE id = @id AND score <> @score");
             var scoreParameter = update.AddParameter("@score");
             var idParameter = update.AddParameter("@id");
@@ -191,16 +187,22 @@ public sealed class LabelStore(ReportDatabase database)
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    // Entries matching a condition (which may end in ORDER BY/LIMIT), with their links.
+    // Entries matching a condition (which may end in ORDER BY/LIMIT), with their links; with storedTags, also each one's
+    // stored tags (the column's JSON, null for none) into it, from the same read.
     private static async Task<List<StoredEntry>> ListAsync(DbConnection connection, DbTransaction transaction, string condition,
-        (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+        (string Name, object Value)[] parameters, CancellationToken cancellationToken, Dictionary<long, string?>? storedTags = null)
     {
         var entries = new List<StoredEntry>();
-        await using (var command = connection.CreateCommand(transaction, $"SELECT {Columns} FROM entries e WHERE {condition}"))
+        await using (var command = connection.CreateCommand(transaction, $"SELECT {Columns}{(storedTags is null ? "" : ", e.tags")} FROM entries e WHERE {condition}"))
         {
             foreach (var (name, value) in parameters) command.AddParameter(name, value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) entries.Add(EntryStore.Read(reader));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var entry = EntryStore.Read(reader, optional: false);
+                entries.Add(entry);
+                if (storedTags is not null) storedTags[entry.Id] = reader.IsDBNull(ColumnCount) ? null : reader.GetString(ColumnCount);
+            }
         }
         if (entries.Count == 0) return entries;
         var links = new Dictionary<long, List<EntryLink>>();

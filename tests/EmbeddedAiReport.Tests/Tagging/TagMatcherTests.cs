@@ -101,6 +101,23 @@ public sealed class TagMatcherTests
         Assert.Equal(Sample.Matcher.Match("INT8 量化", "剪枝").Select(t => t.Name), Sample.Matcher.Occurrences("INT8 量化", "剪枝").Select(o => o.Tag.Name));
     }
 
+    // The shipped cpu-arch tag lists ARM, matched in any case: robot-manipulation papers of the unpicked arXiv flood
+    // (arxiv-cs-cv-2025-10.jsonl) named their robotic arm and were tagged as CPU architecture. Its negative terms veto
+    // that, and the editor's ARM items (config/training/corpus) keep the tag.
+    [Theory]
+    [InlineData("Direct Data-Driven Predictive Control for a Three-dimensional Cable-Driven Soft Robotic Arm", "we design and fabricate a soft robotic arm with a thick tubing backbone", false)]
+    [InlineData("Designing Tools with Control Confidence", "Through rigorous simulations using a robotic arm, we show that tools designed with control confidence", false)]
+    [InlineData("iMoWM: Taming Interactive Multi-Modal World Model for Robotic Manipulation", "generate color images, depth maps, and robot arm masks in an autoregressive manner", false)]
+    [InlineData("Learning Human-Humanoid Coordination for Collaborative Object Carrying", "Robot-human collaboration has been extensively developed for robotic arms", false)]
+    [InlineData("格芯推出12纳米 ARM 架构 3D 芯片，成熟度优于台积电7纳米", "格芯指出，新开发出基于ARM 架构的3D 高密度测试芯片", true)]
+    [InlineData("联发科发布Helio P65", "联发科发布了Helio P65芯片，12nm制程工艺，采用八核架构，集成两颗ARM Cortex-A75 CPU", true)]
+    public void Occurrences_ShippedTaxonomy_ARobotArmIsNoCpuArchitecture(string title, string summary, bool cpuArch)
+    {
+        var taxonomy = Taxonomy.Parse(File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "tags.json")), "tags.json").Taxonomy!;
+
+        Assert.Equal(cpuArch, taxonomy.Matcher.Occurrences(title, summary).Any(o => o.Tag.Name == "cpu-arch"));
+    }
+
     // The shipped taxonomy on real text (the arXiv abstracts and Chinese titles in config/training, plus mixed-script and
     // upper-case variants of them), against a brute-force count: every term form tried at every position. The automaton
     // follows some transitions from a precomputed table (ASCII) and others through failure links; both must count the same.

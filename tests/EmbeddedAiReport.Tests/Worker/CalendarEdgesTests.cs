@@ -261,4 +261,29 @@ public sealed class CalendarEdgesTests() : OneFeedCliTest(new DateTimeOffset(202
         Assert.DoesNotContain(W53Monday.Title, published.Out);
         Assert.DoesNotContain(W53Thursday.Title, published.Out);
     }
+
+    // The same move, to New York: the issue published in Shanghai covers 2026-12-28 .. 2027-01-03, as it was published and
+    // as --since-last (2027-01-04 on) counts from; its window starts 2026-12-27T16:00Z, which is 11:00 on 12-27 in New York,
+    // and ends 2027-01-03T16:00Z (where a late arrival is placed), 11:00 on 01-03 there.
+    [Fact]
+    public async Task AfterDraftTimeZoneChanged_TheExportNoteAndTheLateArrivalLineNameThePublishedIssuesDays()
+    {
+        await PollAsync(W53Monday, W53Thursday);
+        Assert.Equal(0, (await Cli("publish", "--week", "2026-W53")).ExitCode);   // in Shanghai on 2027-01-04
+        TempDirectory.EditSettings(Config, json => json["Draft"]!["TimeZone"] = "America/New_York");
+        Clock.SetUtcNow(new DateTimeOffset(2027, 1, 6, 10, 0, 0, TimeSpan.Zero));   // 05:00 in New York
+        (string Title, DateTimeOffset At) late = ("迟到的NPU基准测试", new(2027, 1, 2, 12, 0, 0, TimeSpan.Zero));
+        await PollAsync(W53Monday, W53Thursday, late);
+
+        var export = await Cli("export", "--week", "2026-W53");
+        var explained = await Cli("entries", "--since-last", "--explain");
+        var review = (await GetAsync("review/2026-W53")).Single();
+
+        Assert.Equal("note: the issue of 2027-01-04 published 2026-12-28 .. 2027-01-03: its items are left out of drafts, which show what is not "
+            + "published yet; 'issue 2027-01-04' prints that issue as it went out", export.Error.Trim());
+        const string Why = "late arrival: dated 2027-01-02, inside the window of the issue of 2027-01-04 (2026-12-28 .. 2027-01-03), "
+            + "but first seen 2027-01-06 05:00, after that issue was published; moved into the next window, from 2027-01-04";
+        Assert.Contains(Why, explained.Out);
+        Assert.Contains($"<div class=\"late-why\">{Why}</div>", review.Body);
+    }
 }

@@ -178,6 +178,33 @@ public abstract class RescoreTests : LoopbackTest
         Assert.Matches(@"^Rescored \d+ stored entries of 'blogs', 'old' dated from 2020-04-27 on \(after the last recorded issue\) because sources\.json changed the weight of 'blogs', 'old': [1-9]\d* changed score, 0 changed tags$", lines[1]);
     }
 
+    // router.json places new entries in sections; the rescoring keeps stored entries' sections and reads only tags.json,
+    // ranker.json and the weights: a pass after a router change alone would read every unpublished entry to change none.
+    [Fact]
+    public async Task Daemon_ReloadedRouterOnly_RescoresNothingAndSaysWhy_ThenTagsJsonStillRescores()
+    {
+        var loaded = WorkerHost.LoadConfig(_config, _db);
+        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
+        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
+        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        using var watcher = new ConfigWatcher(loaded, null!, rescoring, _clock, loggers.CreateLogger<ConfigWatcher>());
+        await rescoring.StartAsync(CancellationToken.None);
+        await rescoring.Settled;
+        Edit("router.json", "\"minConfidence\":0.4", "\"minConfidence\":0.6");   // the one setting README lets an operator edit there
+        await watcher.ReloadAsync(CancellationToken.None);
+        await rescoring.Settled;
+        var afterRouter = _logs.Lines.Where(l => l.EventId is 4803 or 4805).Select(l => (l.EventId, l.Message)).ToList();
+        AddATag();
+        await watcher.ReloadAsync(CancellationToken.None);
+        await rescoring.Settled;
+        await rescoring.StopAsync(CancellationToken.None);
+
+        Assert.Equal([(4805, "Only router.json changed: it places new entries in sections and scores or tags none, so no stored entry is rescored "
+            + "(stored entries keep their sections; the move command changes one)")], afterRouter);
+        Assert.Matches(@"^Rescored \d+ stored entries \(no issue recorded yet: every one\) because tags\.json \+ router\.json \+ ranker\.json changed: \d+ changed score, [1-9]\d* changed tags$",
+            Assert.Single(_logs.Lines, l => l.EventId == 4803).Message);
+    }
+
     [Fact]
     public async Task Daemon_StartedAfterAWeightChange_RescoresTheEntriesNotYetPublished()
     {

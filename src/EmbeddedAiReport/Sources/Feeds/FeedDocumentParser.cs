@@ -38,7 +38,7 @@ public static partial class FeedDocumentParser
             // The one pass straight from the decoded buffer: it reads only a well-formed RSS 2.0 or Atom document without a
             // DOCTYPE (it refuses one), that is, one the steps below would hand to it unchanged. Anything else takes them.
             if (streaming && FeedStreamReader.TryRead(chars, start, length - start, bases) is { } streamed)
-                return ParseResult.Ok(new FeedDocument(CleanText(streamed.Title), Clean(streamed.Link), streamed.Items));
+                return ParseResult.Ok(streamed with { Title = CleanText(streamed.Title), Link = Clean(streamed.Link), Language = Clean(streamed.Language) });
             text = new string(chars, start, length - start);
         }
         finally
@@ -94,7 +94,7 @@ public static partial class FeedDocumentParser
     private static ParseResult TryRead(string text, bool streaming, XmlBase bases)
     {
         // RSS 2.0 and Atom in one pass; the library for the rest (and for every document that is not well-formed).
-        if (streaming && FeedStreamReader.TryRead(text, bases) is { } streamed) return ParseResult.Ok(new FeedDocument(CleanText(streamed.Title), Clean(streamed.Link), streamed.Items));
+        if (streaming && FeedStreamReader.TryRead(text, bases) is { } streamed) return ParseResult.Ok(streamed with { Title = CleanText(streamed.Title), Link = Clean(streamed.Link), Language = Clean(streamed.Language) });
         Feed feed;
         try
         {
@@ -115,7 +115,9 @@ public static partial class FeedDocumentParser
         // no other name can declare the attribute).
         if (!text.Contains("xml:base", StringComparison.Ordinal)) bases = XmlBase.None;
         var items = feed.Items.Select(item => ToEntry(item, bases)).ToList();
-        return ParseResult.Ok(new FeedDocument(CleanText(feed.Title), Clean(FeedLink(feed, bases)), items));
+        // The library reads RSS's <language>, not Atom's xml:lang, which the one-pass reader gives.
+        var language = feed.Language ?? (feed.Type == FeedType.Atom ? feed.SpecificFeed?.Element?.Attribute(XNamespace.Xml + "lang")?.Value : null);
+        return ParseResult.Ok(new FeedDocument(CleanText(feed.Title), Clean(FeedLink(feed, bases)), items, Clean(language)));
     }
 
     // The feed's link resolved against the xml:base in scope at it, as the one-pass reader does.

@@ -43,9 +43,11 @@ public sealed class FeedSource : ISourceKind
         var entries = new List<CandidateEntry>(feed.Items.Count);
         var skipped = new List<string>();
         var baseUri = BaseUri(feed, document);
+        // A Chinese feed's dates without a zone (news.qq.com's "2018-09-18 14:38:10"), and its "CST", are China's.
+        var dateOffset = SourceDates.OffsetOfLanguage(feed.Language);
         foreach (var item in feed.Items)
         {
-            if (Map(item, feed, source, request, baseUri, now) is { } entry) entries.Add(entry);
+            if (Map(item, feed, source, request, baseUri, now, dateOffset) is { } entry) entries.Add(entry);
             else skipped.Add($"item '{(string.IsNullOrWhiteSpace(item.Title) ? item.Id ?? item.Link : item.Title)}': no usable link, or neither title nor text");
         }
         return new ParseOutcome.Parsed(entries, skipped, Warning: parsed.Warning);

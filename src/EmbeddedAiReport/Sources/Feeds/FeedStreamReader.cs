@@ -85,16 +85,17 @@ internal static class FeedStreamReader
     {
         var ns = Default(reader);
         bases = bases.Enter(reader);
-        string? title = null, link = null;
+        string? title = null, link = null, language = null;
         var items = new List<FeedEntry>();
         foreach (var depth in Children(reader))
         {
             if (Is(reader, ns, "item")) items.Add(ReadRssItem(reader, bases));
             else if (title is null && Is(reader, ns, "title")) title = Value(reader);
             else if (link is null && Is(reader, ns, "link")) link = bases.Enter(reader).Resolve(Value(reader));
+            else if (language is null && Is(reader, ns, "language")) language = Value(reader);
             else reader.Skip();
         }
-        return new FeedDocument(title, link, items);
+        return new FeedDocument(title, link, items, language);
     }
 
     private static FeedEntry ReadRssItem(XmlReader reader, XmlBase bases)
@@ -135,6 +136,7 @@ internal static class FeedStreamReader
     {
         var ns = Default(reader);
         bases = bases.Enter(reader);
+        var language = reader.GetAttribute("lang", "http://www.w3.org/XML/1998/namespace");
         string? title = null;
         var links = new List<(string? Href, string? Rel, string? Type)>();
         var items = new List<FeedEntry>();
@@ -149,7 +151,7 @@ internal static class FeedStreamReader
             else if (title is null && Is(reader, ns, "title")) title = Value(reader);
             else reader.Skip();
         }
-        return new FeedDocument(title, MainHref(links), items);
+        return new FeedDocument(title, MainHref(links), items, language);
     }
 
     private static FeedEntry ReadAtomEntry(XmlReader reader, XmlBase bases)

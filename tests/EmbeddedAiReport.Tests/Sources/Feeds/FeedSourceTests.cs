@@ -52,6 +52,87 @@ public sealed class FeedSourceTests : LoopbackTest
         Assert.Equal(published, release.Published?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    // news.qq.com's 新闻国内 (rssparser_news_qq_gb2312.xml) says <language>zh-cn</language> and dates its items
+    // "2018-09-18 14:38:10", without a zone: Beijing time, 06:38:10 UTC (read as UTC it was 8 hours late).
+    [Fact]
+    public void Parse_RealChineseFeedWithDatesWithoutAZone_ReadsThemAsChinaTime()
+    {
+        var source = Source("feed.xml");
+        var document = new FetchedDocument(Fixtures.Bytes("generic-feed/rssparser_news_qq_gb2312.xml"), "text/xml", null, source.Url!,
+            new DateTimeOffset(2018, 9, 19, 0, 0, 0, TimeSpan.Zero));
+
+        var outcome = Assert.IsType<ParseOutcome.Parsed>(new FeedSource().Parse(document, source, new SourceRequest(source.Url!)));
+
+        Assert.Equal(new DateTimeOffset(2018, 9, 18, 6, 38, 10, TimeSpan.Zero),
+            Assert.Single(outcome.Entries, e => e.Url == "http://news.qq.com/a/20180918/009846.htm").Published);
+    }
+
+    // The same channel's shape with other languages and dates: only a Chinese feed's dates without a zone (and its "CST",
+    // as Java, Go and PHP print China Standard Time) move to +08:00; a date with its zone is read as written.
+    [Theory]
+    [InlineData("rss", "zh-cn", "2018-09-18 14:38:10", "2018-09-18T06:38:10Z")]
+    [InlineData("rss", "zh-CN", "2018-09-18 14:38:10", "2018-09-18T06:38:10Z")]
+    [InlineData("rss", "zh", "2018-09-18 14:38:10", "2018-09-18T06:38:10Z")]
+    [InlineData("rss", "zh-Hans", "Tue, 18 Sep 2018 14:38:10", "2018-09-18T06:38:10Z")]
+    [InlineData("rss", "zh_TW", "2018-09-18 14:38:10", "2018-09-18T06:38:10Z")]
+    [InlineData("rss", "zh-cn", "Tue, 18 Sep 2018 14:38:10 CST", "2018-09-18T06:38:10Z")]
+    [InlineData("rss", "zh-cn", "Tue, 18 Sep 2018 14:38:10 GMT", "2018-09-18T14:38:10Z")]
+    [InlineData("rss", "zh-cn", "Tue, 18 Sep 2018 14:38:10 +0000", "2018-09-18T14:38:10Z")]
+    [InlineData("rss", "zh-cn", "2018-09-18T14:38:10Z", "2018-09-18T14:38:10Z")]
+    [InlineData("rss", "zh-cn", "2018-09-18 14:38:10+09:00", "2018-09-18T05:38:10Z")]
+    [InlineData("rss", "en-us", "2018-09-18 14:38:10", "2018-09-18T14:38:10Z")]
+    [InlineData("rss", "en-us", "Tue, 18 Sep 2018 14:38:10 CST", "2018-09-18T20:38:10Z")]   // RFC 822's US Central
+    [InlineData("rss", null, "2018-09-18 14:38:10", "2018-09-18T14:38:10Z")]
+    [InlineData("rss", "zhx", "2018-09-18 14:38:10", "2018-09-18T14:38:10Z")]
+    [InlineData("atom", "zh-CN", "2018-09-18T14:38:10", "2018-09-18T06:38:10Z")]
+    [InlineData("atom", "en", "2018-09-18T14:38:10", "2018-09-18T14:38:10Z")]
+    public void Parse_FeedInALanguage_ReadsDatesWithoutAZoneInItsPlace(string format, string? language, string date, string expected)
+    {
+        var source = Source("feed.xml");
+        var lang = language is null ? "" : format == "rss" ? $"<language>{language}</language>" : $" xml:lang=\"{language}\"";
+        var xml = format == "rss"
+            ? $"""
+              <?xml version="1.0" encoding="utf-8"?>
+              <rss version="2.0">
+                <channel>
+                  <title>新闻国内</title>
+                  <description>新闻国内</description>
+                  <link>http://news.qq.com/china_index.shtml</link>
+                  {lang}
+                  <generator>www.qq.com</generator>
+                  <item>
+                    <title>端侧AI芯片量产</title>
+                    <link>http://news.qq.com/a/20180918/009846.htm</link>
+                    <author>www.qq.com</author>
+                    <category/>
+                    <pubDate>{date}</pubDate>
+                    <comments/>
+                    <description>编者按：端侧AI芯片今日量产。</description>
+                  </item>
+                </channel>
+              </rss>
+              """
+            : $"""
+              <?xml version="1.0" encoding="utf-8"?>
+              <feed xmlns="http://www.w3.org/2005/Atom"{lang}>
+                <title>新闻国内</title>
+                <link href="http://news.qq.com/china_index.shtml"/>
+                <entry>
+                  <title>端侧AI芯片量产</title>
+                  <link href="http://news.qq.com/a/20180918/009846.htm"/>
+                  <id>http://news.qq.com/a/20180918/009846.htm</id>
+                  <updated>{date}</updated>
+                  <summary>编者按：端侧AI芯片今日量产。</summary>
+                </entry>
+              </feed>
+              """;
+        var document = new FetchedDocument(System.Text.Encoding.UTF8.GetBytes(xml), "text/xml", null, source.Url!, new DateTimeOffset(2018, 9, 19, 0, 0, 0, TimeSpan.Zero));
+
+        var outcome = Assert.IsType<ParseOutcome.Parsed>(new FeedSource().Parse(document, source, new SourceRequest(source.Url!)));
+
+        Assert.Equal(expected, Assert.Single(outcome.Entries).Published?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public async Task PollAsync_RelativeAtomLinks_BecomeAbsolute()
     {

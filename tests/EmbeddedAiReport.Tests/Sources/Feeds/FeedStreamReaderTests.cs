@@ -74,7 +74,7 @@ public sealed class FeedStreamReaderTests
     {
         result.Error,
         result.Warning,
-        Feed = result.Feed is { } feed ? new { feed.Title, feed.Link, Items = feed.Items.Select(i => new
+        Feed = result.Feed is { } feed ? new { feed.Title, feed.Link, feed.Language, Items = feed.Items.Select(i => new
         {
             i.Id, i.Title, i.Link, i.Description, i.Content, i.Author, i.Published, i.Updated, i.Categories, i.Creator,
             Extensions = i.Extensions?.OrderBy(e => e.Key, StringComparer.Ordinal).ToList(),

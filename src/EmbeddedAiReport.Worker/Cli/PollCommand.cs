@@ -63,7 +63,10 @@ internal static class PollCommand
             return ExitCodes.UsageOrConfig;
         }
         var failed = results.Count(r => r.Failed);
-        context.Out.WriteLine($"polled {results.Count} source(s): {results.Sum(r => r.New)} new, {results.Sum(r => r.Updated)} updated, {failed} failed");
+        // Sources left out for their host's politeness gap are no failure (the exit code stays 0 for them): the daemon polls them in turn.
+        var notPolled = results.Count(r => r.NotPolled is not null);
+        context.Out.WriteLine($"polled {results.Count - notPolled} source(s): {results.Sum(r => r.New)} new, {results.Sum(r => r.Updated)} updated, {failed} failed"
+            + (notPolled == 0 ? "" : $"; {notPolled} not polled, no turn at their host in the run's budget (see above)"));
         return failed > 0 ? ExitCodes.SourcesFailed : ExitCodes.Ok;
     }
 }

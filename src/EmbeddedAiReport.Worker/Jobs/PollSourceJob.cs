@@ -25,7 +25,7 @@ namespace EmbeddedAiReport.Worker.Jobs;
 [DisallowConcurrentExecution]
 internal sealed partial class PollSourceJob(
     SourcePoller poller, SourceStore store, ReportDatabase database, LoadedConfig config, TimeProvider timeProvider, ILogger<PollSourceJob> logger,
-    SourceCatalog catalog, HostPoliteness politeness, IOptions<FetchingOptions> fetching)
+    IOptions<FetchingOptions> fetching)
     : IJob
 {
     public const string SourceIdKey = "sourceId";
@@ -47,9 +47,10 @@ internal sealed partial class PollSourceJob(
                 Skipped(source.Id, due, lastSuccess!.Value);
                 return;
             }
-            var gate = Admit(source);
+            // The firing's place at its host's gate, or a later turn there when more than half its budget is queued.
+            var gate = poller.AdmitAtGate(source, (source.PollBudget ?? fetching.Value.PollBudget) / 2);
             using var place = gate?.Admission.Place;
-            if (gate is ({ LaterTurn: { } turn } admission, var host))
+            if (gate is ({ LaterTurn: { } turn } admission, var host, _))
             {
                 await PutOffAsync(context, source, trigger, due, turn, cancellationToken);
                 PutOff(source.Id, due, host, admission.Ahead, turn);
@@ -66,18 +67,6 @@ internal sealed partial class PollSourceJob(
             // Locked, damaged, full: the operator's to mend (/healthz reports it too); one line, not a crash of the source.
             DatabaseFailed(source.Id, failure);
         }
-    }
-
-    // The firing's place at its host's gate, or a later turn there when more than half its budget is queued; null when
-    // the host has no gate. The first request's host: a source of several accounts or repos on one host spends its own
-    // gaps within its budget, as README says of `budget`.
-    private (GateAdmission Admission, string Gate)? Admit(SourceDefinition source)
-    {
-        var settings = fetching.Value;
-        if (catalog.Kinds[source.Kind].Requests(source).FirstOrDefault() is not { } first
-            || HostPoliteness.GateFor(first.Uri.Host, settings.HostDelays, source.PolitenessDelay) is not { } gate)
-            return null;
-        return (politeness.Admit(gate.Key, gate.Gap, (source.PollBudget ?? settings.PollBudget) / 2), gate.Key);
     }
 
     private async Task PutOffAsync(IJobExecutionContext context, SourceDefinition source, string trigger, DateTimeOffset? due,

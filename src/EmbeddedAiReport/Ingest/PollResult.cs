@@ -15,14 +15,17 @@ public sealed record PollResult(string SourceId, int Seen, int New, int Updated,
     /// <summary>What the source's own settings left out (papers older than an arXiv API source's <c>days</c>), or null: why a poll that stored none did.</summary>
     public string? LeftOut { get; init; }
 
+    /// <summary>Why <c>poll</c> left the source out (its host's politeness gap left no turn for it in the run's budget), or null: no failure.</summary>
+    public string? NotPolled { get; init; }
+
     /// <summary>Entries seen again with no change.</summary>
     public int Unchanged => Math.Max(0, Seen - New - Updated);
 
     /// <summary>
-    /// One line: <c>id: 3 new, 1 updated, 20 unchanged</c> or <c>id: error: …</c>, with <c>; left out: 8 paper(s) submitted
+    /// One line: <c>id: 3 new, 1 updated, 20 unchanged</c>, <c>id: error: …</c> or <c>id: not polled: …</c>, with <c>; left out: 8 paper(s) submitted
     /// before 2025-05-02 (outside 'days')</c> and <c>; 3 article pages left to read</c> when there are.
     /// </summary>
-    public string Describe() => (Error is not null
+    public string Describe() => NotPolled is not null ? $"{SourceId}: not polled: {NotPolled}" : (Error is not null
         ? $"{SourceId}: error: {Error}"
         : NotModified && Seen == 0 && Warning is null
             ? $"{SourceId}: not modified"

@@ -24,7 +24,7 @@ namespace EmbeddedAiReport.Ingest;
 public sealed class SourcePoller(
     SourceCatalog catalog, SourceReader reader, SourceStore store, EntryClassifier classifier, PageEnricher enricher, IngestWriter writer,
     ReportDatabase database, IOptions<FetchingOptions> fetching, TimeProvider timeProvider, ILogger<SourcePoller> logger, PollMetrics metrics,
-    StoringHealth storing, IOptions<DraftOptions> draft)
+    StoringHealth storing, IOptions<DraftOptions> draft, HostPoliteness politeness)
 {
     /// <summary>Time a source that holds a slot of <see cref="PollManyAsync"/> may run before it lets the next source start.</summary>
     internal static readonly TimeSpan SlotPatience = TimeSpan.FromSeconds(5);
@@ -128,11 +128,30 @@ public sealed class SourcePoller(
     {
         // Fetching stops a little before the budget so that storing what was read fits in it too.
         var budget = fetching.Value.PollBudget;
-        var deadline = timeProvider.GetUtcNow() + budget - (budget / 10 < CommitReserve ? budget / 10 : CommitReserve);
+        var room = budget - (budget / 10 < CommitReserve ? budget / 10 : CommitReserve);
+        var deadline = timeProvider.GetUtcNow() + room;
+        // A source on a politely-gated host is polled when its turn there comes before the deadline (a gap for each source
+        // ahead of it); the others are not polled, said plainly and not failed. Sources start in the order of their turns:
+        // the first of each host before the second of any, so no host's line holds up the sources of the other hosts.
+        var gates = sources.Select(s => AdmitAtGate(s, s.PollBudget is { } own && own < room ? own : room)).ToList();
+        var crowded = Crowded(gates, budget);
         using var slots = new SemaphoreSlim(maxParallel);
         using var held = new SemaphoreSlim(maxParallel * WaitingPerSlot);
-        var polls = sources.Select(async source =>
+        var polls = new Task<PollResult>[sources.Count];
+        foreach (var i in Enumerable.Range(0, sources.Count).OrderBy(i => gates[i]?.Admission.Ahead ?? TimeSpan.Zero))
+            polls[i] = crowded.TryGetValue(i, out var notPolled) ? NotPolled(sources[i], notPolled) : PollInTurnAsync(sources[i], gates[i]?.Admission.Place);
+        return await Task.WhenAll(polls);
+
+        Task<PollResult> NotPolled(SourceDefinition source, string why)
         {
+            var result = new PollResult(source.Id, 0, 0, 0, false, null, TimeSpan.Zero) { NotPolled = why };
+            progress?.Invoke(result);
+            return Task.FromResult(result);
+        }
+
+        async Task<PollResult> PollInTurnAsync(SourceDefinition source, IDisposable? place)
+        {
+            using var turn = place;
             await held.WaitAsync(cancellationToken);
             try
             {
@@ -174,8 +193,36 @@ public sealed class SourcePoller(
             {
                 LetGo();
             }
-        }).ToList();
-        return await Task.WhenAll(polls);
+        }
+    }
+
+    /// <summary>
+    /// A poll's place at the politeness gate of its source's host, or a later turn there when its turn would come after
+    /// <paramref name="limit"/> (<see cref="HostPoliteness.Admit"/>); null when the host has no gate. The first request's
+    /// host: a source of several accounts or repos on one host spends its own gaps within its budget, as README says of <c>budget</c>.
+    /// </summary>
+    public (GateAdmission Admission, string Gate, TimeSpan Gap)? AdmitAtGate(SourceDefinition source, TimeSpan limit)
+    {
+        if (catalog.Kinds[source.Kind].Requests(source).FirstOrDefault() is not { } first
+            || HostPoliteness.GateFor(first.Uri.Host, fetching.Value.HostDelays, source.PolitenessDelay) is not { } gate)
+            return null;
+        return (politeness.Admit(gate.Key, gate.Gap, limit), gate.Key, gate.Gap);
+    }
+
+    // Why each source whose gate had no turn for it in the run is not polled, by its index: the gate's room and the daemon's way.
+    private static Dictionary<int, string> Crowded(List<(GateAdmission Admission, string Gate, TimeSpan Gap)?> gates, TimeSpan budget)
+    {
+        var crowded = new Dictionary<int, string>();
+        foreach (var gate in Enumerable.Range(0, gates.Count).Where(i => gates[i] is not null).GroupBy(i => gates[i]!.Value.Gate))
+        {
+            var left = gate.Where(i => gates[i]!.Value.Admission.Place is null).ToList();
+            if (left.Count == 0) continue;
+            var total = gate.Count();
+            var why = $"{gate.Key}'s politeness gap ({gates[gate.First()]!.Value.Gap.TotalSeconds:0.#}s) leaves room for {total - left.Count} of its "
+                + $"{total} sources in the run's budget ({budget.TotalSeconds:0.#}s); the daemon polls them in turn, or raise Fetching:PollBudget";
+            foreach (var i in left) crowded[i] = why;
+        }
+        return crowded;
     }
 
     /// <summary>

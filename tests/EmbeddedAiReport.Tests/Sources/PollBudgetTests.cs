@@ -22,6 +22,7 @@ public sealed class PollBudgetTests() : LoopbackTest(new TestServices(fetching: 
     // beside a native build); far below the 62 s of a budget that only cuts between attempts.
     private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(3);
     private readonly ConcurrentDictionary<string, int> _healthyStarted = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _asked = new();
 
     // The 94 s case of the issue: 30 s per attempt, two retries; no host gaps, and a breaker that never opens on the shared loopback host.
     private static FetchingOptions Retrying() => new()
@@ -68,6 +69,35 @@ public sealed class PollBudgetTests() : LoopbackTest(new TestServices(fetching: 
     }
 
     [Fact]
+    public async Task PollMany_EightSourcesOnAHostTenSecondsApart_PollsTheSixThatFitAndTheOtherHostsAtOnce_AndSaysTheRestPlainly()
+    {
+        // The bigweek case in small: 60 s budget, 58 s of it for fetching; turns at the gated host at 0, 10, … 50 s: six fit.
+        var gated = Enumerable.Range(0, 8).Select(i => Source($"wechat-{i}", Timed($"wechat-{i}"), politenessDelay: "10s")).ToList();
+        var others = Enumerable.Range(0, 3).Select(i => Source($"blog-{i}", Timed($"blog-{i}"))).ToList();
+        var finished = new ConcurrentDictionary<string, PollResult>();
+        var writer = Services.Get<IngestWriter>();
+        var started = Services.Clock.GetUtcNow();
+
+        // The gated host's sources come first: the blogs on other hosts behind them are not to wait for its line.
+        var results = await ClockDriver.RunAsync(Services.Clock,
+            Services.Get<SourcePoller>().PollManyAsync([.. gated, .. others], 4, CancellationToken.None, r => finished[r.SourceId] = r), Step,
+            hold: () => writer.Busy || _asked.Keys.Any(id => !finished.ContainsKey(id)));
+
+        Assert.All(results, r => Assert.Null(r.Error));
+        Assert.Equal(["wechat-6", "wechat-7"], results.Where(r => r.NotPolled is not null).Select(r => r.SourceId));
+        Assert.Equal("wechat-7: not polled: 127.0.0.1's politeness gap (10s) leaves room for 6 of its 8 sources in the run's budget (60s); "
+            + "the daemon polls them in turn, or raise Fetching:PollBudget", results[7].Describe());
+        Assert.Equal(9, _asked.Count);
+        Assert.All(others, s => Assert.InRange(_asked[s.Id] - started, TimeSpan.Zero, TimeSpan.FromSeconds(1)));
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => i * 10.0),
+            Enumerable.Range(0, 6).Select(i => _asked[$"wechat-{i}"] - started).Order().Select(t => Math.Floor(t.TotalSeconds / 10) * 10));
+        // The sources left out have no poll recorded: their health is not failing.
+        using var connection = DatabaseProbe.Open(Services.DatabasePath);
+        Assert.Equal(0L, DatabaseProbe.Query(connection, "SELECT count(*) FROM fetches WHERE source_id IN ('wechat-6', 'wechat-7') OR error IS NOT NULL",
+            r => r.GetInt64(0)).Single());
+    }
+
+    [Fact]
     public async Task Poll_ASourceThatDribbles_IsCutAtItsBudgetInsteadOfThreeFullAttempts()
     {
         var source = Source("dribble", Misbehave("dribble", "dribble"), budget: "45s");
@@ -88,9 +118,22 @@ public sealed class PollBudgetTests() : LoopbackTest(new TestServices(fetching: 
         return DatabaseProbe.Query(connection, "SELECT last_poll FROM sources", r => DateTimeOffset.Parse(r.GetString(0), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private SourceDefinition Source(string id, string path, string? budget = null) => Services.Sources($$"""
-        {"sources": [{"id": "{{id}}", "kind": "feed", "url": "{{Server.Url(path)}}", "allowPrivateNetwork": true{{(budget is null ? "" : $", \"budget\": \"{budget}\"")}}}]}
+    private SourceDefinition Source(string id, string path, string? budget = null, string? politenessDelay = null) => Services.Sources($$"""
+        {"sources": [{"id": "{{id}}", "kind": "feed", "url": "{{Server.Url(path)}}", "allowPrivateNetwork": true{{(budget is null ? "" : $", \"budget\": \"{budget}\"")}}{{(politenessDelay is null ? "" : $", \"politenessDelay\": \"{politenessDelay}\"")}}}]}
         """).Single();
+
+    // A feed of three items that notes when, on the product's clock, it was asked.
+    private string Timed(string name)
+    {
+        var body = Encoding.UTF8.GetBytes(FaultFeeds.Rss(FaultFeeds.Items(3, name)));
+        Server.Map($"{name}.xml", async context =>
+        {
+            _asked[name] = Services.Clock.GetUtcNow();
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.Body.WriteAsync(body);
+        });
+        return $"{name}.xml";
+    }
 
     private string Healthy(int i)
     {

@@ -419,6 +419,31 @@ public sealed class OperatorMessagesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Poll_SourcesAHostsGapLeavesNoTurnFor_AreSaidNotPolled_NotFailed_Exit0()
+    {
+        // A 2-minute gap at the host of a and b: b's turn would come after the 60 s run's budget, so b is not asked at all.
+        foreach (var name in new[] { "a", "b", "c" }) Server.MapFile($"{name}.xml", FaultFeeds.Healthy(2, name));
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "a", "kind": "feed", "url": "{{Server.Url("a.xml")}}", "allowPrivateNetwork": true, "politenessDelay": "2m"},
+                         {"id": "b", "kind": "feed", "url": "{{Server.Url("b.xml")}}", "allowPrivateNetwork": true, "politenessDelay": "2m"},
+                         {"id": "c", "kind": "feed", "url": "{{Server.Url("c.xml")}}", "allowPrivateNetwork": true}]}
+            """);
+        var db = Folder.File("r.db");
+
+        var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
+        var sources = await CliRunner.RunAsync("sources", "--config", config, "--db", db);
+
+        Assert.Equal(0, poll.ExitCode);
+        var lines = Lines(poll.Out);
+        Assert.Equal(["a: 2 new, 0 updated, 0 unchanged",
+                      "b: not polled: 127.0.0.1's politeness gap (120s) leaves room for 1 of its 2 sources in the run's budget (60s); the daemon polls them in turn, or raise Fetching:PollBudget",
+                      "c: 2 new, 0 updated, 0 unchanged"], lines.SkipLast(1).Select(l => l[(l.IndexOf("] ") + 2)..]).Order());
+        Assert.Equal("polled 2 source(s): 4 new, 0 updated, 0 failed; 1 not polled, no turn at their host in the run's budget (see above)", lines[^1]);
+        Assert.DoesNotContain(Lines(sources.Out), l => l.Contains("failing"));
+        Assert.Equal(["/a.xml", "/c.xml"], Server.Requests.Select(r => r.PathAndQuery).Order());
+    }
+
+    [Fact]
     public async Task Export_TemplateFailingOnlyOnThisDraft_IsOneLineNamingTheTemplateAndExit2()
     {
         // The sample drafts validate renders have items and past issues, or neither; this branch fails on a first issue only.

@@ -56,13 +56,31 @@ public abstract class RescoreTests : LoopbackTest
     private Task<CliResult> Cli(params string[] args) =>
         CliRunner.RunAsync(services => services.AddSingleton<TimeProvider>(_clock), [.. args, "--config", _config, "--db", _db]);
 
+    // The daemon's rescoring service as WorkerHost builds it from the test's config and database, logging into _logs.
+    private DaemonRescoring BuildRescoring()
+    {
+        var loaded = WorkerHost.LoadConfig(_config, _db);
+        var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
+        var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
+        return new DaemonRescoring(loaded, app, loggers,
+            new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>()));
+    }
+
+    private sealed record DaemonRescoring(LoadedConfig Loaded, CommandServices App, ILoggerFactory Loggers, ReloadRescoring Service) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Service.Dispose();
+            Loggers.Dispose();
+            await App.DisposeAsync();
+        }
+    }
+
     // The daemon's rescoring started (its pass for files changed while it was down) and stopped once that pass ended.
     private async Task StartAndStopRescoringAsync()
     {
-        var loaded = WorkerHost.LoadConfig(_config, _db);
-        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
-        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
-        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        await using var daemon = BuildRescoring();
+        var (loaded, loggers, rescoring) = (daemon.Loaded, daemon.Loggers, daemon.Service);
         await rescoring.StartAsync(CancellationToken.None);
         await rescoring.Settled;
         await rescoring.StopAsync(CancellationToken.None);
@@ -146,10 +164,8 @@ public abstract class RescoreTests : LoopbackTest
                 .Concat(Query("SELECT canonical_key, section, title FROM issue_items ORDER BY canonical_key", r => $"{r.GetString(0)} {r.GetString(1)} {r.GetString(2)}")));
         var editorial = Editorial();
 
-        var loaded = WorkerHost.LoadConfig(_config, _db);
-        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
-        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
-        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        await using var daemon = BuildRescoring();
+        var (loaded, loggers, rescoring) = (daemon.Loaded, daemon.Loggers, daemon.Service);
         using var watcher = new ConfigWatcher(loaded, null!, rescoring, _clock, loggers.CreateLogger<ConfigWatcher>());
         await rescoring.StartAsync(CancellationToken.None);
         await rescoring.Settled;   // the pass at start: nothing to do, the files are those the entries were scored with
@@ -183,10 +199,8 @@ public abstract class RescoreTests : LoopbackTest
     [Fact]
     public async Task Daemon_ReloadedRouterOnly_RescoresNothingAndSaysWhy_ThenTagsJsonStillRescores()
     {
-        var loaded = WorkerHost.LoadConfig(_config, _db);
-        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
-        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
-        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        await using var daemon = BuildRescoring();
+        var (loaded, loggers, rescoring) = (daemon.Loaded, daemon.Loggers, daemon.Service);
         using var watcher = new ConfigWatcher(loaded, null!, rescoring, _clock, loggers.CreateLogger<ConfigWatcher>());
         await rescoring.StartAsync(CancellationToken.None);
         await rescoring.Settled;
@@ -295,10 +309,8 @@ public abstract class RescoreTests : LoopbackTest
     {
         var polled = Scores();
         AddATag();   // while the daemon was down
-        var loaded = WorkerHost.LoadConfig(_config, _db);
-        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
-        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
-        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        await using var daemon = BuildRescoring();
+        var (loaded, loggers, rescoring) = (daemon.Loaded, daemon.Loggers, daemon.Service);
         LowerTheWeightOf("blogs");
 
         var reweighted = rescoring.AfterReload(loaded.Reload());
@@ -334,10 +346,8 @@ public abstract class RescoreTests : LoopbackTest
     [Fact]
     public async Task Daemon_APassTheDatabaseFails_IsLoggedAndTheScoresStay()
     {
-        var loaded = WorkerHost.LoadConfig(_config, _db);
-        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
-        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
-        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        await using var daemon = BuildRescoring();
+        var (loaded, loggers, rescoring) = (daemon.Loaded, daemon.Loggers, daemon.Service);
         await rescoring.StartAsync(CancellationToken.None);
         await rescoring.Settled;
         // A damaged database: the table the pass reads first (where the last issue ended) is gone.
@@ -370,10 +380,8 @@ public abstract class RescoreTests : LoopbackTest
         var old = list.Single(s => (string?)s!["id"] == "old")!;
         list.Remove(old);
         File.WriteAllText(path, sources.ToJsonString());
-        var loaded = WorkerHost.LoadConfig(_config, _db);
-        await using var app = WorkerHost.BuildCommand(loaded, services => services.AddSingleton<TimeProvider>(_clock));
-        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
-        using var rescoring = new ReloadRescoring(app.Services.GetRequiredService<StoredRescoring>(), loggers.CreateLogger<ReloadRescoring>());
+        await using var daemon = BuildRescoring();
+        var (loaded, loggers, rescoring) = (daemon.Loaded, daemon.Loggers, daemon.Service);
         await rescoring.StartAsync(CancellationToken.None);
         await rescoring.Settled;
         var before = Scores();

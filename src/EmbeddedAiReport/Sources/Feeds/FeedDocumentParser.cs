@@ -38,7 +38,7 @@ public static partial class FeedDocumentParser
             // The one pass straight from the decoded buffer: it reads only a well-formed RSS 2.0 or Atom document without a
             // DOCTYPE (it refuses one), that is, one the steps below would hand to it unchanged. Anything else takes them.
             if (streaming && FeedStreamReader.TryRead(chars, start, length - start, bases) is { } streamed)
-                return ParseResult.Ok(streamed with { Title = CleanText(streamed.Title), Link = Clean(streamed.Link), Language = Clean(streamed.Language) });
+                return ParseResult.Ok(Cleaned(streamed));
             text = new string(chars, start, length - start);
         }
         finally
@@ -94,7 +94,7 @@ public static partial class FeedDocumentParser
     private static ParseResult TryRead(string text, bool streaming, XmlBase bases)
     {
         // RSS 2.0 and Atom in one pass; the library for the rest (and for every document that is not well-formed).
-        if (streaming && FeedStreamReader.TryRead(text, bases) is { } streamed) return ParseResult.Ok(streamed with { Title = CleanText(streamed.Title), Link = Clean(streamed.Link), Language = Clean(streamed.Language) });
+        if (streaming && FeedStreamReader.TryRead(text, bases) is { } streamed) return ParseResult.Ok(Cleaned(streamed));
         Feed feed;
         try
         {
@@ -227,6 +227,10 @@ public static partial class FeedDocumentParser
     }
 
     private static readonly XmlReaderSettings ReaderSettings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+
+    // The one-pass reader's document with its channel fields cleaned as the library's are.
+    private static FeedDocument Cleaned(FeedDocument streamed) =>
+        streamed with { Title = CleanText(streamed.Title), Link = Clean(streamed.Link), Language = Clean(streamed.Language) };
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -13,7 +13,7 @@ arXiv announcements and blog posts made of real text — titles and 2–5 senten
 small. Seeded: the same arguments give the same feeds. The database is kept in WORK and reused when it holds that many
 entries or more; every command that writes runs on a fresh copy of it. Prints a markdown table for bench/HISTORY.md.
 """
-import argparse, hashlib, http.server, json, os, pathlib, random, re, shutil, socketserver, sqlite3, subprocess, sys, tempfile, threading, time
+import argparse, hashlib, http.server, json, os, pathlib, random, re, shutil, socketserver, subprocess, sys, tempfile, threading, time
 from datetime import datetime, timedelta, timezone
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -27,6 +27,7 @@ BLOGS = 94
 
 sys.path.insert(0, str(HERE))
 from bigweek import esc  # noqa: E402  (the same escaping as the flooded week's feeds)
+from scale import count, run, worker_command  # noqa: E402
 
 
 def texts():
@@ -125,25 +126,6 @@ def serve(bodies):
     return server
 
 
-def run(cmd, **kw):
-    """Runs one process; returns (wall seconds, peak RSS MB, completed process)."""
-    t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *cmd], capture_output=True, text=True, **kw)
-    wall = time.perf_counter() - t0
-    if p.returncode != 0:
-        sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
-    rss, user, system = p.stderr.strip().splitlines()[-1].split()
-    return wall, int(rss) / 1024, float(user) + float(system), p
-
-
-def count(db):
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return con.execute("SELECT count(*) FROM entries").fetchone()[0]
-    finally:
-        con.close()
-
-
 def copy(db, to):
     for suffix in ("", "-wal", "-shm"):
         pathlib.Path(str(to) + suffix).unlink(missing_ok=True)
@@ -179,9 +161,7 @@ def main():
     ap.add_argument("--work", default=None)
     ap.add_argument("--port", type=int, default=5187, help="the daemon's listen port for its start")
     a = ap.parse_args()
-    app = pathlib.Path(a.app).resolve()
-    worker = ["dotnet", str(app / "EmbeddedAiReport.Worker.dll")] if (app / "EmbeddedAiReport.Worker.dll").exists() \
-        else [str(app / "EmbeddedAiReport.Worker")]
+    worker = worker_command(a.app)
     work = pathlib.Path(a.work or tempfile.mkdtemp(prefix="eair-bigyear-"))
     work.mkdir(parents=True, exist_ok=True)
     cfg, fresh = work / "config", work / f"polled-{a.entries}.db"

@@ -18,14 +18,14 @@ WEEK = "2024-W21"   # the newest full week of the database (Shanghai): about 3,3
 
 
 def run(cmd, **kw):
-    """Runs one process; returns (wall seconds, peak RSS MB, completed process)."""
+    """Runs one process; returns (wall seconds, peak RSS MB, CPU seconds, completed process)."""
     t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True, **kw)
+    p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *cmd], capture_output=True, text=True, **kw)
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-2000:]}")
-    rss = int(p.stderr.strip().splitlines()[-1]) / 1024
-    return wall, rss, p
+    rss, user, system = p.stderr.strip().splitlines()[-1].split()
+    return wall, int(rss) / 1024, float(user) + float(system), p
 
 
 def flush(path):
@@ -116,7 +116,7 @@ def main():
                     # On disk before the clock starts: otherwise the poll's first WAL checkpoint (an fsync of the database
                     # file) pays for writing out the whole fresh 2.5 GB copy, ~1 s here, which no real database has to do.
                     flush(db)
-                wall, peak, p = run([*worker, "poll", "--all", "--config", str(cfg), "--db", str(db)], cwd=ROOT)
+                wall, peak, _, p = run([*worker, "poll", "--all", "--config", str(cfg), "--db", str(db)], cwd=ROOT)
                 polls[label].append(wall)
                 rss[label] = max(rss[label], peak)
                 last = p.stdout.strip().splitlines()[-1]

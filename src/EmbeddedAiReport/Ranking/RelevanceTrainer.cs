@@ -37,12 +37,14 @@ public static class RelevanceTrainer
             .Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i % options.CalibrationFolds, StringComparer.Ordinal);
         var folds = documents.Select((d, i) => d.Label ? groups[d.Group] : i % options.CalibrationFolds).ToArray();
         var heldOut = new List<(double Margin, bool Label, string? Section)>();
+        // One buffer for the rows of every fit (each fold's and the final one): 50,000 examples make ~60 MB of them.
+        var rows = new Rows(documents);
         for (var fold = 0; fold < options.CalibrationFolds; fold++)
         {
             var training = documents.Where((_, i) => folds[i] != fold).ToList();
             var testing = documents.Where((_, i) => folds[i] == fold).ToList();
             if (testing.Count == 0 || !training.Any(d => d.Label) || training.All(d => d.Label)) continue;
-            var weights = Fit(training, options);
+            var weights = Fit(training, options, rows);
             heldOut.AddRange(testing.Select(d => (Margin(weights, d.Features), d.Label, d.Section)));
         }
         var (scale, offset) = heldOut.Any(h => h.Label) && heldOut.Any(h => !h.Label) ? Platt(heldOut.Select(h => (h.Margin, h.Label)).ToList()) : (1.0, 0.0);
@@ -55,7 +57,7 @@ public static class RelevanceTrainer
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Threshold(g.Select(h => Sigmoid(scale * h.Margin + offset)).ToList(), options.ThresholdRecall), StringComparer.Ordinal);
 
-        var final = Fit(documents, options);
+        var final = Fit(documents, options, rows);
         var compact = final.Where(p => Math.Abs(p.Value) >= 1e-4).ToDictionary(p => p.Key, p => (float)Math.Round(p.Value, 4));
         return new RelevanceModel(compact, scale, offset, threshold, thresholds, trainedOn);
     }
@@ -85,7 +87,23 @@ public static class RelevanceTrainer
         return documents;
     }
 
-    private static Dictionary<int, double> Fit(List<Document> documents, RelevanceTrainerOptions options)
+    // The documents of one fit as rows of (vocabulary index, value), laid end to end: row i is Columns and Values from
+    // Starts[i] to Starts[i + 1]. Sized for all the examples once, so the folds' fits reuse it rather than each allocating
+    // an array per example.
+    private sealed class Rows
+    {
+        public readonly int[] Starts;
+        public readonly int[] Columns;
+        public readonly float[] Values;
+
+        public Rows(List<Document> all)
+        {
+            var length = all.Sum(d => d.Features.Length);
+            (Starts, Columns, Values) = (new int[all.Count + 1], new int[length], new float[length]);
+        }
+    }
+
+    private static Dictionary<int, double> Fit(List<Document> documents, RelevanceTrainerOptions options, Rows rows)
     {
         // Vocabulary: features in enough documents, indexed in hash order so the result does not depend on dictionary order.
         var frequency = new Dictionary<int, int>();
@@ -93,7 +111,19 @@ public static class RelevanceTrainer
             foreach (var (feature, _) in document.Features) frequency[feature] = frequency.GetValueOrDefault(feature) + 1;
         var vocabulary = frequency.Where(p => p.Value >= options.MinDocuments || p.Key == RankingFeatures.Bias).Select(p => p.Key).Order().ToArray();
         var index = vocabulary.Select((f, i) => (f, i)).ToDictionary(p => p.f, p => p.i);
-        var rows = documents.Select(d => d.Features.Where(f => index.ContainsKey(f.Feature)).Select(f => (index[f.Feature], f.Value)).ToArray()).ToArray();
+        var (starts, columns, values) = (rows.Starts, rows.Columns, rows.Values);
+        var end = 0;
+        for (var i = 0; i < documents.Count; i++)
+        {
+            starts[i] = end;
+            foreach (var (feature, value) in documents[i].Features)
+            {
+                if (!index.TryGetValue(feature, out var column)) continue;
+                columns[end] = column;
+                values[end++] = value;
+            }
+        }
+        starts[documents.Count] = end;
         // Both classes weigh half; within the unpicked half every source (a file, the database) weighs the same, so a big
         // archive of one kind of item does not decide alone what "unpicked" looks like.
         var positives = documents.Count(d => d.Label);
@@ -113,18 +143,21 @@ public static class RelevanceTrainer
             var rate = options.LearningRate / (1 + 0.2 * epoch);
             foreach (var i in order)
             {
-                var row = rows[i];
+                var (first, last) = (starts[i], starts[i + 1]);
                 var label = documents[i].Label;
                 double margin = 0;
-                foreach (var (j, value) in row) margin += weights[j] * value;
+                for (var k = first; k < last; k++) margin += weights[columns[k]] * values[k];
                 var gradient = weightOf[i] * (Sigmoid(margin) - (label ? 1 : 0));
-                foreach (var (j, value) in row)
-                    weights[j] -= rate * (gradient * value + options.L2 * weights[j]);
+                for (var k = first; k < last; k++)
+                {
+                    var j = columns[k];
+                    weights[j] -= rate * (gradient * values[k] + options.L2 * weights[j]);
+                }
                 // Averaging the second half of the run smooths SGD's last steps into a stable solution.
                 if (epoch >= options.Epochs / 2)
                 {
                     steps++;
-                    foreach (var (j, _) in row) average[j] += (weights[j] - average[j]) / steps;
+                    for (var k = first; k < last; k++) average[columns[k]] += (weights[columns[k]] - average[columns[k]]) / steps;
                 }
             }
         }

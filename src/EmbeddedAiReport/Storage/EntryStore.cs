@@ -95,10 +95,7 @@ public sealed class EntryStore(ReportDatabase database)
             }
         }
         if (entries.Count == 0) return [];
-        (string, object)[] byIds = [("@ids", database.Dialect.IdList(entries.Select(e => e.Entry.Id)))];
-        var links = await ByEntryAsync(connection, transaction,
-            $"SELECT entry_id, kind, target, url FROM entry_links WHERE {database.Dialect.IdIn("entry_id", "@ids")} ORDER BY entry_id, kind, target",
-            byIds, ReadLink, cancellationToken);
+        var links = await LinksAsync(connection, transaction, database.Dialect, entries.Select(e => e.Entry.Id), cancellationToken);
         return entries.Select(e => (links.TryGetValue(e.Entry.Id, out var l) ? e.Entry with { Links = l } : e.Entry, e.Tags)).ToList();
     }
 
@@ -135,6 +132,13 @@ public sealed class EntryStore(ReportDatabase database)
     }
 
     private static EntryLink ReadLink(DbDataReader reader) => new(reader.GetString(1), reader.GetString(2), reader.GetString(3));
+
+    /// <summary>The links of the entries <paramref name="ids"/> names, each entry's by kind and target, in one query (not one per entry).</summary>
+    internal static Task<Dictionary<long, List<EntryLink>>> LinksAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect,
+        IEnumerable<long> ids, CancellationToken cancellationToken) =>
+        ByEntryAsync(connection, transaction,
+            $"SELECT entry_id, kind, target, url FROM entry_links WHERE {dialect.IdIn("entry_id", "@ids")} ORDER BY entry_id, kind, target",
+            [("@ids", dialect.IdList(ids))], ReadLink, cancellationToken);
 
     // Rows of (entry id, …), grouped by entry id in the query's order.
     private static async Task<Dictionary<long, List<T>>> ByEntryAsync<T>(DbConnection connection, DbTransaction? transaction, string sql,

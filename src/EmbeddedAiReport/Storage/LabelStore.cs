@@ -189,7 +189,7 @@ public sealed class LabelStore(ReportDatabase database)
 
     // Entries matching a condition (which may end in ORDER BY/LIMIT), with their links; with storedTags, also each one's
     // stored tags (the column's JSON, null for none) into it, from the same read.
-    private static async Task<List<StoredEntry>> ListAsync(DbConnection connection, DbTransaction transaction, string condition,
+    private async Task<List<StoredEntry>> ListAsync(DbConnection connection, DbTransaction transaction, string condition,
         (string Name, object Value)[] parameters, CancellationToken cancellationToken, Dictionary<long, string?>? storedTags = null)
     {
         var entries = new List<StoredEntry>();
@@ -205,21 +205,7 @@ public sealed class LabelStore(ReportDatabase database)
             }
         }
         if (entries.Count == 0) return entries;
-        var links = new Dictionary<long, List<EntryLink>>();
-        await using (var command = connection.CreateCommand(transaction, "SELECT entry_id, kind, target, url FROM entry_links WHERE entry_id = @id ORDER BY kind, target"))
-        {
-            var id = command.AddParameter("@id");
-            foreach (var entry in entries)
-            {
-                id.Value = entry.Id;
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    if (!links.TryGetValue(entry.Id, out var list)) links[entry.Id] = list = [];
-                    list.Add(new EntryLink(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
-                }
-            }
-        }
+        var links = await EntryStore.LinksAsync(connection, transaction, database.Dialect, entries.Select(e => e.Id), cancellationToken);
         return entries.Select(e => links.TryGetValue(e.Id, out var l) ? e with { Links = l } : e).ToList();
     }
 }

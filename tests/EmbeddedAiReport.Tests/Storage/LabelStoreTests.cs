@@ -170,6 +170,33 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
         Assert.All(scores, s => Assert.Equal(0.5, s));
     }
 
+    // The model reads an entry's paper and code links (RankingFeatures), so each entry is scored with its own links, in
+    // every batch of 250, and in kind-then-target order: 600 entries, every third with a paper and a repository, one a week
+    // earlier with none.
+    [Fact]
+    public async Task RescoreAsync_ManyBatches_EachEntryIsScoredWithItsOwnLinks()
+    {
+        var linked = Enumerable.Range(0, 600).Select(i => Entry($"url:example.com/{i}", $"post {i}", "news", Monday, links: i % 3 == 0
+            ? [new EntryLink("github", $"github:o/r{i}", $"https://github.com/o/r{i}"), new EntryLink("arxiv", $"arxiv:2011.{10000 + i}", $"https://arxiv.org/abs/2011.{10000 + i}")]
+            : [])).ToArray();
+        await SeedAsync(_services, "s", [Entry("url:example.com/earlier", "earlier", "news", Monday.AddDays(-7)), .. linked]);
+        var seen = new Dictionary<string, string>();
+
+        var rescored = await _services.Get<LabelStore>().RescoreAsync(e =>
+        {
+            seen[e.Title] = string.Join(" ", e.Links.Select(l => l.Target));
+            return (0.5, []);
+        }, CancellationToken.None);
+
+        Assert.Equal(601, rescored.Entries);
+        Assert.Equal("", seen["earlier"]);
+        Assert.Equal("arxiv:2011.10000 github:o/r0", seen["post 0"]);
+        Assert.Equal("", seen["post 1"]);
+        Assert.Equal("arxiv:2011.10300 github:o/r300", seen["post 300"]);
+        Assert.Equal("arxiv:2011.10597 github:o/r597", seen["post 597"]);
+        Assert.Equal(200, seen.Values.Count(v => v.Length > 0));
+    }
+
     // The daemon rescores after a reload only what the change touches and the next draft shows: a source's entries, from the
     // day after the last issue on; the others keep the score they were stored with.
     [Fact]

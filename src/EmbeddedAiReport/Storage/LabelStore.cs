@@ -146,15 +146,22 @@ public sealed class LabelStore(ReportDatabase database)
             filter += $" AND e.source_id IN ({string.Join(", ", names)})";
             parameters.AddRange(sources.Select((id, i) => ($"@source{i}", (object)id)));
         }
+        // A window is walked along the window_time index (with the id to break ties), so a window of a few hundred entries
+        // reads those, not every row of a big table by id, and no batch sorts the whole window again; no window, by id.
+        var byWindow = scope.FromUtc is not null || scope.ToUtc is not null;
+        var order = byWindow
+            ? "e.window_time >= @lastTime AND (e.window_time > @lastTime OR e.id > @last){0} ORDER BY e.window_time, e.id LIMIT {1}"
+            : "e.id > @last{0} ORDER BY e.id LIMIT {1}";
+        var condition = string.Format(CultureInfo.InvariantCulture, order, filter, batch);
         var (read, rescored, retagged) = (0, 0, 0);
         long last = 0;
+        var lastTime = "";
         while (true)
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-            var condition = $"e.id > @last{filter} ORDER BY e.id LIMIT {batch}";
             var storedTags = new Dictionary<long, string?>(batch);
-            var entries = await ListAsync(connection, transaction, condition, [("@last", last), .. parameters], cancellationToken, storedTags);
+            var entries = await ListAsync(connection, transaction, condition, [("@last", last), .. byWindow ? [("@lastTime", (object)lastTime)] : Array.Empty<(string, object)>(), .. parameters], cancellationToken, storedTags);
             if (entries.Count == 0) return new Rescored(read, rescored, retagged);
             read += entries.Count;
             await using var update = connection.CreateCommand(transaction, "UPDATE entries SET score = @score WHERE id = @id AND score <> @score");
@@ -176,8 +183,14 @@ public sealed class LabelStore(ReportDatabase database)
                 retagId.Value = entry.Id;
                 retagged += await retag.ExecuteNonQueryAsync(cancellationToken);
             }
-            await transaction.CommitAsync(cancellationToken);
             last = entries[^1].Id;
+            if (byWindow)
+            {
+                await using var cursor = connection.CreateCommand(transaction, "SELECT window_time FROM entries WHERE id = @id");
+                cursor.AddParameter("@id", last);
+                lastTime = (string)(await cursor.ExecuteScalarAsync(cancellationToken))!;
+            }
+            await transaction.CommitAsync(cancellationToken);
         }
     }
 

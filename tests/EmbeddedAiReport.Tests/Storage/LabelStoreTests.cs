@@ -197,6 +197,30 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
         Assert.Equal(200, seen.Values.Count(v => v.Length > 0));
     }
 
+    // A window is read along its dates in batches of 250: entries sharing one date across a batch's end, and entries stored
+    // in another order than their dates, are each scored once, and nothing outside the window is: 600 on Monday at one
+    // instant, 300 an hour later stored before them, 50 the day before.
+    [Fact]
+    public async Task RescoreAsync_AWindowOfManyBatches_ScoresEachOfItsEntriesOnce()
+    {
+        await SeedAsync(_services, "s", [
+            .. Enumerable.Range(0, 300).Select(i => Entry($"url:example.com/later/{i}", $"later {i}", "news", Monday.AddHours(1))),
+            .. Enumerable.Range(0, 50).Select(i => Entry($"url:example.com/before/{i}", $"before {i}", "news", Monday.AddDays(-1))),
+            .. Enumerable.Range(0, 600).Select(i => Entry($"url:example.com/monday/{i}", $"monday {i}", "news", Monday))]);
+        var seen = new Dictionary<string, int>();
+
+        var rescored = await _services.Get<LabelStore>().RescoreAsync(e =>
+        {
+            seen[e.Title] = seen.GetValueOrDefault(e.Title) + 1;
+            return (0.5, []);
+        }, CancellationToken.None, new LabelStore.RescoreScope(Monday));
+
+        Assert.Equal(900, rescored.Entries);
+        Assert.Equal(900, seen.Count);
+        Assert.All(seen, p => Assert.Equal(1, p.Value));
+        Assert.DoesNotContain(seen.Keys, t => t.StartsWith("before", StringComparison.Ordinal));
+    }
+
     // The daemon rescores after a reload only what the change touches and the next draft shows: a source's entries, from the
     // day after the last issue on; the others keep the score they were stored with.
     [Fact]

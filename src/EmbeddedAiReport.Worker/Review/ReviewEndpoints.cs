@@ -48,9 +48,9 @@ internal static class ReviewEndpoints
         return services;
     }
 
-    // The line the daemon sent after a form post (ReviewNotices) and the entry it is about, shown there too; the login
-    // page's is where to go next.
-    private static readonly QueryParameters PageQuery = new("msg", "at");
+    // The line the daemon sent after a form post (ReviewNotices) and the entry it is about, shown there too, and which page
+    // of a section's entries out of the draft (ReviewMore); the login page's is where to go next.
+    private static readonly QueryParameters PageQuery = new("msg", "at", ReviewMore.Parameter);
 
     public static void Map(WebApplication app)
     {
@@ -88,6 +88,9 @@ internal static class ReviewEndpoints
             return LoginPage(http, $"/review/{window.Token}", ReviewAccess.TooManyFailures(http, wait), StatusCodes.Status429TooManyRequests);
         if (!access.CanRead(http)) return Results.Redirect($"/review/login?next={Uri.EscapeDataString($"/review/{window.Token}")}");
         var config = services.GetRequiredService<LoadedConfig>();
+        var more = ReviewMore.Parse(http.Request.Query[ReviewMore.Parameter].FirstOrDefault(),
+            [.. config.Draft.EffectiveSections.Select(s => s.Slug), ReviewLayout.OtherSlug], out var badMore);
+        if (badMore is not null) return QueryParameters.Write(QueryProblem.Of(badMore, ReviewMore.Parameter, null, ["SECTION:OFFSET"]));
         var review = await services.GetRequiredService<DraftReview>().BuildAsync(window.Window, cancellationToken);
         var markdown = config.Renderer!.Render(review.Draft);
         var token = FormToken(http);
@@ -95,11 +98,16 @@ internal static class ReviewEndpoints
         var notice = refused?.Message ?? services.GetRequiredService<ReviewNotices>().Shown(http.Request.Query["msg"].FirstOrDefault());
         // The entry a form post acted on, where the editor lands (#e42): its line is shown there, not only at the top.
         var at = refused is null && notice is not null ? RequestNumber.Parse<long>(http.Request.Query["at"].ToString(), out _) : null;
+        // Where a form post lands and a refused edit are shown whichever page of the entries out of the draft they are on.
+        var keep = new HashSet<long>();
+        if (at is { } landed) keep.Add(landed);
+        if (refused?.Kept is { } kept) keep.Add(kept.Id);
+        var sections = ReviewLayout.Paged(ReviewLayout.Of(review, config.Draft), more, keep);
         // A late arrival says why on the page, not only on hover: an editor on a phone or a keyboard never sees a title.
         var late = new Dictionary<long, string>();
-        foreach (var entry in review.Entries.Select(e => e.Entry).Where(e => e.IsLateArrival))
+        foreach (var entry in sections.SelectMany(s => s.Rows).SelectMany(r => r.Members.Prepend(r)).Select(r => r.Entry.Entry).Where(e => e.IsLateArrival))
             late[entry.Id] = await Cli.LateArrival.DescribeAsync(services.GetRequiredService<Storage.IssueStore>(), entry, config.Draft.Zone(), cancellationToken);
-        var view = new ReviewView(window, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice, refused?.Kept, at, late);
+        var view = new ReviewView(window, review, sections, markdown, token, access.CanWrite(http), notice, refused?.Kept, at, late);
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view), refused?.Status ?? StatusCodes.Status200OK);
     }
 

@@ -74,7 +74,24 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
             Row(html, view, row, member: false);
         }
         if (!lineDrawn) QuotaLine(html, section);
+        if (section.Paging is { } paging && (paging.Offset > 0 || paging.Shown < paging.Total)) More(html, view, section, paging);
         html.Raw("</section>\n");
+    }
+
+    // A page of the entries out of the draft (ReviewLayout.Paged), and plain links to the pages beside it: they work without the script.
+    private static void More(ReviewHtml html, ReviewView view, ReviewSection section, ReviewPaging paging)
+    {
+        string Href(int offset) =>
+            $"/review/{view.Window.Token}{(offset == 0 ? "" : $"?{ReviewMore.Parameter}={Uri.EscapeDataString($"{section.Slug}:{offset}")}")}#sec-{section.Slug}";
+        html.Raw("<p class=\"more\">").Text(paging.Shown > 0
+            ? $"out of the draft: {paging.Offset + 1}–{paging.Offset + paging.Shown} of {paging.Total} shown"
+            : $"out of the draft: none past {paging.Offset} ({paging.Total} in all)");
+        if (paging.Offset > 0) html.Raw(" · <a").Attr("href", Href(0)).Raw(">").Text($"show the first {ReviewLayout.PageSize}").Raw("</a>");
+        var next = paging.Offset + paging.Shown;
+        if (paging.Shown > 0 && next < paging.Total)
+            html.Raw(" · <a").Attr("href", Href(next)).Raw(">")
+                .Text($"show the next {Math.Min(ReviewLayout.PageSize, paging.Total - next)} (of {paging.Total})").Raw("</a>");
+        html.Raw("</p>\n");
     }
 
     private static void QuotaLine(ReviewHtml html, ReviewSection section) =>

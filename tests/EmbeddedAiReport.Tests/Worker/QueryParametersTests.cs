@@ -19,8 +19,8 @@ public sealed partial class QueryParametersTests
     private static readonly Dictionary<string, string[]> Takes = new()
     {
         ["GET /entries"] = ["week", "from", "to", "tag", "section", "status", "limit"],
-        ["GET /review"] = ["msg", "at"],
-        ["GET /review/{window}"] = ["msg", "at"],
+        ["GET /review"] = ["msg", "at", "more"],
+        ["GET /review/{window}"] = ["msg", "at", "more"],
         ["GET /review/login"] = ["next"],
     };
 

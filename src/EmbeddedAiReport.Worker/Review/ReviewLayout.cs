@@ -52,7 +52,9 @@ internal static class ReviewLayout
     public static IReadOnlyList<ReviewSection> Paged(IReadOnlyList<ReviewSection> sections, ReviewMore? more, ISet<long> keep)
     {
         bool Held(ReviewRow row) => row.Rank is not null || row.Entry.Entry.Status == "shortlisted" || row.Entry.IsEdited || row.Entry.SourceSection is not null
-            || keep.Contains(row.Entry.Entry.Id) || row.Members.Any(Held);
+            || row.Members.Any(Held);
+        // A kept row is shown besides its page, still counted among the entries out of the draft: the counts stay true.
+        bool Kept(ReviewRow row) => keep.Contains(row.Entry.Entry.Id) || row.Members.Any(Kept);
         return sections.Select(section =>
         {
             var offset = more is { } m && string.Equals(m.Slug, section.Slug, StringComparison.OrdinalIgnoreCase) ? m.Offset : 0;
@@ -60,7 +62,7 @@ internal static class ReviewLayout
             var shown = others.Skip(offset).Take(PageSize).Select(r => r.Entry.Entry.Id).ToHashSet();
             return section with
             {
-                Rows = section.Rows.Where(r => Held(r) || shown.Contains(r.Entry.Entry.Id)).ToList(),
+                Rows = section.Rows.Where(r => Held(r) || Kept(r) || shown.Contains(r.Entry.Entry.Id)).ToList(),
                 Paging = new ReviewPaging(offset, shown.Count, others.Count),
             };
         }).ToList();
@@ -102,6 +104,9 @@ internal sealed record ReviewPaging(int Offset, int Shown, int Total);
 internal sealed record ReviewMore(string Slug, int Offset)
 {
     public const string Parameter = "more";
+
+    /// <summary>This page as a query parameter, <c>more=papers%3A100</c>.</summary>
+    public string Query => $"{Parameter}={Uri.EscapeDataString($"{Slug}:{Offset}")}";
 
     /// <summary>The page asked for by <paramref name="text"/> (null: the first of every section), or the problem with it.</summary>
     /// <param name="slugs">The sections the page has (the draft's and <see cref="ReviewLayout.OtherSlug"/>).</param>

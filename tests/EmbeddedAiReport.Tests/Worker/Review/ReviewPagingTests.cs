@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
 
 namespace EmbeddedAiReport.Tests.Worker.Review;
@@ -13,11 +14,13 @@ public sealed class ReviewPagingTests
 {
     private const int PageSize = 100;   // README: "the first 100 entries out of the draft"
 
-    [Fact]
-    public async Task Page_AWeekWithMoreEntriesOutOfTheDraftThanAPage_ShowsAPageAndALinkToTheNext_TheDraftAlwaysInFull()
+    /// <summary>
+    /// Floods <paramref name="site"/>'s week with the real past issues' items (every issue of the corpus, 450) and says, as
+    /// `entries --explain` does (not the page's code), which section has the most entries out of the draft, its entries in
+    /// the draft, and those out of it that are rows of their own (a story's other members are folded under its primary).
+    /// </summary>
+    internal static async Task<(string Slug, HashSet<long> InDraft, HashSet<long> OutOfDraft)> FloodAsync(ReviewSite site)
     {
-        // The real past issues' items (every issue of the corpus, 450), all dated in the review site's week: flooded sections.
-        await using var site = await ReviewSite.StartAsync();
         var known = site.Items.Select(i => i.Url).ToHashSet();
         var items = Directory.GetFiles(Fixtures.PathOf("corpus-items"), "*.jsonl").Order(StringComparer.Ordinal)
             .SelectMany(f => CorpusFeeds.Items(Path.ChangeExtension(Path.GetFileName(f), ".md")))
@@ -39,8 +42,16 @@ public sealed class ReviewPagingTests
         var slug = decisions.Where(d => Row(d.Decision)).GroupBy(d => d.Section).MaxBy(g => g.Count())!.Key;
         var inDraft = decisions.Where(d => d.Section == slug && d.Decision.StartsWith("in draft", StringComparison.Ordinal)).Select(d => d.Id).ToHashSet();
         var outOfDraft = decisions.Where(d => d.Section == slug && Row(d.Decision)).Select(d => d.Id).ToHashSet();
+        Assert.InRange(outOfDraft.Count, PageSize + 1, 3 * PageSize);   // more than a page: the tests' premise
+        return (slug, inDraft, outOfDraft);
+    }
+
+    [Fact]
+    public async Task Page_AWeekWithMoreEntriesOutOfTheDraftThanAPage_ShowsAPageAndALinkToTheNext_TheDraftAlwaysInFull()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        var (slug, inDraft, outOfDraft) = await FloodAsync(site);
         var total = outOfDraft.Count;
-        Assert.InRange(total, PageSize + 1, 3 * PageSize);   // more than a page: the test's premise
         (HashSet<long> In, List<long> Out) Articles(string html) => SectionArticles(html, slug);
         string MoreLine(string html) => SectionMoreLine(html, slug);
 
@@ -80,6 +91,83 @@ public sealed class ReviewPagingTests
         var picked = secondOut[0];
         Assert.Equal(0, (await site.CliAsync("mark", picked.ToString(CultureInfo.InvariantCulture), "--status", "shortlisted")).ExitCode);
         Assert.Contains(picked, Articles(await http.GetStringAsync($"review/{ReviewSite.Week}")).In);
+    }
+
+    [Fact]
+    public async Task Page_APlainPostOnTheSecondPage_GoesBackToThatPageAtTheEntry_TheCountsWhole()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        var (slug, _, outOfDraft) = await FloodAsync(site);
+        var total = outOfDraft.Count;
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = site.BaseUri };
+        var second = await http.GetStringAsync($"review/{ReviewSite.Week}?more={slug}:{PageSize}");
+        var id = SectionArticles(second, slug).Out[0];
+        var action = WebUtility.HtmlDecode(Regex.Match(second, $"<article [^>]*id=\"e{id}\".*?<form method=\"post\" class=\"actions\" data-review action=\"([^\"]+)\"", RegexOptions.Singleline).Groups[1].Value);
+        var token = WebUtility.HtmlDecode(Regex.Match(second, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value);
+
+        // Without the script: the form names its page, and the post goes back there, to the entry, its line shown beside it.
+        Assert.Equal($"/review/{ReviewSite.Week}/entries/{id}?more={slug}%3A{PageSize}", action);
+        using var posted = await http.PostAsync(action.TrimStart('/'),
+            new FormUrlEncodedContent([KeyValuePair.Create("__RequestVerificationToken", token), KeyValuePair.Create("action", "rejected")]));
+        var location = posted.Headers.Location!.OriginalString;
+        var msg = Regex.Match(location, "msg=([^&#]+)").Groups[1].Value;
+        Assert.Equal(HttpStatusCode.SeeOther, posted.StatusCode);
+        Assert.Equal($"/review/{ReviewSite.Week}?msg={msg}&more={slug}%3A{PageSize}&at={id}#e{id}", location);
+        Assert.Equal($"{id}: rejected", Uri.UnescapeDataString(msg));
+        var landed = await http.GetStringAsync(location.Split('#')[0].TrimStart('/'));
+        Assert.Contains($"<p class=\"said\">{id}: rejected</p>", Regex.Match(landed, $"<article [^>]*id=\"e{id}\".*?</article>", RegexOptions.Singleline).Value);
+        Assert.StartsWith($"out of the draft: {PageSize + 1}–{Math.Min(total, 2 * PageSize)} of {total} shown", WebUtility.HtmlDecode(Regex.Replace(SectionMoreLine(landed, slug), "<[^>]+>", "")));
+
+        // The entry a line is about is shown on any page besides that page's entries, and still counted among them.
+        var first = await http.GetStringAsync($"review/{ReviewSite.Week}?msg={msg}&at={id}");
+        Assert.Contains(id, SectionArticles(first, slug).Out);
+        Assert.Equal(PageSize + 1, SectionArticles(first, slug).Out.Count);
+        Assert.StartsWith($"out of the draft: 1–{PageSize} of {total} shown", WebUtility.HtmlDecode(Regex.Replace(SectionMoreLine(first, slug), "<[^>]+>", "")));
+    }
+
+    [Fact]
+    public async Task Page_AStoryOfManyMembers_ShowsItsFirstFiveAndALinkToAllOfThem()
+    {
+        // A paper and eight posts naming it: one story (README: a story's first 5 members, the rest behind "show all N").
+        await using var site = await ReviewSite.StartAsync();
+        const string paper = "https://arxiv.org/abs/2005.01234";
+        IssueItem Item(string title, string url, string summary) => new("papers", title, url, null, summary, []);
+        var posts = Enumerable.Range(1, 8).Select(i => Item($"解读{i}：Tiny-{i} 检测器在端侧 NPU 上的 INT8 量化部署",
+            $"https://mp.weixin.qq.com/s/tiny-detector-{i}", $"第{i}篇解读，讲第{i}种硬件上的部署经验与踩坑。论文：{paper}")).ToList();
+        site.Serve([.. site.Items, Item("Tiny Detectors: Quantization-Friendly Object Detection on Mobile NPUs", paper,
+            "An on-device detector whose INT8 quantization loses under one point of accuracy on mobile NPUs."), .. posts]);
+        Assert.Equal(0, (await site.CliAsync("poll")).ExitCode);
+        var story = posts.Select(p => site.IdOf(p.Title)).Append(site.IdOf("Tiny Detectors: Quantization-Friendly")).ToHashSet();
+        var explain = (await site.CliAsync("entries", "--week", ReviewSite.Week, "--limit", "0", "--explain")).Out;
+        using var http = new HttpClient { BaseAddress = site.BaseUri };
+        AngleSharp.Dom.IElement Fold(string html) =>
+            new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html).QuerySelectorAll("details.members")
+                .Single(d => d.QuerySelectorAll("article.member").Any(a => story.Contains(long.Parse(a.GetAttribute("data-id")!, CultureInfo.InvariantCulture))));
+        List<long> Members(AngleSharp.Dom.IElement fold) =>
+            fold.QuerySelectorAll("article.member").Select(a => long.Parse(a.GetAttribute("data-id")!, CultureInfo.InvariantCulture)).ToList();
+
+        var fold = Fold(await http.GetStringAsync($"review/{ReviewSite.Week}"));
+        var head = long.Parse(fold.ParentElement!.GetAttribute("data-id")!, CultureInfo.InvariantCulture);
+
+        // Its members as `entries --explain` says them: the entries "not its story's primary (the story is #HEAD …)".
+        var members = Regex.Matches(explain, $@"^ *(\d+)  .*?\n(?:(?! *\d+  ).*\n)*? {{8}}draft: out: not its story's primary \(the story is #{head} ", RegexOptions.Multiline)
+            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToHashSet();
+        Assert.InRange(members.Count, 6, 8);   // more than the five shown: the test's premise
+        Assert.Subset(story, members);
+        Assert.Equal($"{members.Count} more in this story", fold.QuerySelector("summary")!.TextContent);
+        Assert.False(fold.HasAttribute("open"));
+        Assert.Equal(5, Members(fold).Count);
+        Assert.Subset(members, Members(fold).ToHashSet());
+        var line = fold.QuerySelector(":scope > p.more-members")!;
+        Assert.Equal($"{members.Count - 5} more not shown · show all {members.Count}", line.TextContent);
+        Assert.Equal($"/review/{ReviewSite.Week}?story={head}#e{head}", line.QuerySelector("a")!.GetAttribute("href"));
+
+        var all = Fold(await http.GetStringAsync($"review/{ReviewSite.Week}?story={head}"));
+
+        Assert.True(all.HasAttribute("open"));
+        Assert.Equal(members, Members(all).ToHashSet());
+        Assert.Null(all.QuerySelector("p.more-members"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"review/{ReviewSite.Week}?story=e{head}")).StatusCode);
     }
 
     [Theory]

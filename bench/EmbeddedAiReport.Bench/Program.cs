@@ -18,7 +18,7 @@ static int Usage()
     Console.WriteLine("  ingest [N] [--feeds F] [--runs R] [--parallel P] [--only raw|staged|poller]");
     Console.WriteLine("                      N entries (default 20000) in F RSS feeds (default 20): raw limit vs product pipeline, entries/s, memory");
     Console.WriteLine("  scale-db N DB [--newest ISO-TIME]  a database of N entries written by the product's ingest path (bench/scale.py)");
-    Console.WriteLine("  review [N] [--runs R] the review page for a week of N candidates (default 1000): render time, page and action latency over HTTP");
+    Console.WriteLine("  review [N] [--runs R] [--save FILE] the review page for a week of N candidates (default 1000): render time, page size and latency over HTTP (FILE: the page), actions");
     Console.WriteLine("  ranking [CONFIG]    the relevance model: training time, model size, scoring µs per entry (config/training)");
     Console.WriteLine("  threading multi|serial [--no-leak]  SQLite's threading mode against commands left to the finalizer (run each in its own process)");
     Console.WriteLine("  cluster [SIZE...]   story clustering of synthetic entries (default 100000 1000000): time, peak memory");

@@ -49,25 +49,28 @@ internal static partial class ReviewBenchmark
         var review = app.Services.GetRequiredService<DraftReview>();
         var page = app.Services.GetRequiredService<ReviewPage>();
         var window = DraftWindow.Of(EditorialWeek.TryParse(Week)!.Value, config.Draft.Zone());
-        var size = 0;
         var render = await MeasureAsync(runs, async () =>
         {
             var result = await review.BuildAsync(window, CancellationToken.None);
-            var html = page.Render(new ReviewView(EmbeddedAiReport.Worker.Http.PathWindow.Of(EditorialWeek.TryParse(Week)!.Value, config.Draft.Zone()), result, ReviewLayout.Of(result, config.Draft),
+            // The sections as GET /review shows them: the draft's entries and the first page of the others (ReviewLayout.Paged).
+            var sections = ReviewLayout.Paged(ReviewLayout.Of(result, config.Draft), null, new HashSet<long>());
+            page.Render(new ReviewView(EmbeddedAiReport.Worker.Http.PathWindow.Of(EditorialWeek.TryParse(Week)!.Value, config.Draft.Zone()), result, sections,
                 config.Renderer!.Render(result.Draft), new string('t', 155), CanWrite: true, Notice: null));
-            size = html.Length;
         });
 
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
         var token = "";
-        var get = await MeasureAsync(runs, async () => token = Token().Match(await http.GetStringAsync($"/review/{Week}")).Groups[1].Value);
+        var html = "";
+        var get = await MeasureAsync(runs, async () => token = Token().Match(html = await http.GetStringAsync($"/review/{Week}")).Groups[1].Value);
+        var size = System.Text.Encoding.UTF8.GetByteCount(html);
+        if (Text(args, "--save") is { } save) await File.WriteAllTextAsync(save, html);
         var ids = review.BuildAsync(window, CancellationToken.None).Result.Draft.Sections.First(s => s.Items.Count > 1).Items.Select(i => i.EntryId).ToList();
         var status = 0;
         var statusAction = await MeasureAsync(runs, () => PostAsync(http, $"/review/{Week}/entries/{ids[0]}", token,
             ("action", status++ % 2 == 0 ? "shortlisted" : "candidate")));
         var moveAction = await MeasureAsync(runs, () => PostAsync(http, $"/review/{Week}/entries/{ids[1]}", token, ("action", "position"), ("position", "1")));
 
-        Console.WriteLine($"review page, week {Week}: {count} candidates, {size / 1024} KiB of HTML, {runs} runs each (median / p95)");
+        Console.WriteLine($"review page, week {Week}: {count} candidates, {size / 1024} KiB of HTML (GET), {runs} runs each (median / p95)");
         Console.WriteLine($"  render in-process (read, draft, decisions, preview, HTML): {render}");
         Console.WriteLine($"  GET /review/{Week} over loopback HTTP:               {get}");
         Console.WriteLine($"  POST shortlist/candidate (mark twin):                      {statusAction}");
@@ -121,10 +124,12 @@ internal static partial class ReviewBenchmark
         return new Timing(times[times.Count / 2], times[Math.Min(times.Count - 1, (int)Math.Ceiling(times.Count * 0.95) - 1)]);
     }
 
-    private static int? Option(IReadOnlyList<string> args, string name)
+    private static int? Option(IReadOnlyList<string> args, string name) => int.TryParse(Text(args, name), out var value) ? value : null;
+
+    private static string? Text(IReadOnlyList<string> args, string name)
     {
         var index = args.ToList().IndexOf(name);
-        return index >= 0 && index + 1 < args.Count && int.TryParse(args[index + 1], out var value) ? value : null;
+        return index >= 0 && index + 1 < args.Count ? args[index + 1] : null;
     }
 
     private readonly record struct Timing(double Median, double P95)

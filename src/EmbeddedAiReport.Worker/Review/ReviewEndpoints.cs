@@ -48,9 +48,11 @@ internal static class ReviewEndpoints
         return services;
     }
 
-    // The line the daemon sent after a form post (ReviewNotices) and the entry it is about, shown there too; the login
-    // page's is where to go next.
-    private static readonly QueryParameters PageQuery = new("msg", "at");
+    // The line the daemon sent after a form post (ReviewNotices) and the entry it is about, shown there too, which page of a
+    // section's entries out of the draft (ReviewMore), and the story whose members are all shown; the login page's is where to go next.
+    private static readonly QueryParameters PageQuery = new("msg", "at", ReviewMore.Parameter, StoryParameter);
+
+    private const string StoryParameter = "story";
 
     public static void Map(WebApplication app)
     {
@@ -73,8 +75,10 @@ internal static class ReviewEndpoints
             .WithMetadata(new QueryParameters("next"));
         app.MapPost("/review/login", LoginAsync);
         // Any id segment: one that is no entry id (abc, a number past Int64) is answered as a missing entry is (ReviewActions).
+        // A form of a page of entries out of the draft (?more=) names that page, where a plain post goes back to.
         app.MapPost("/review/{window}/entries/{id}", (string window, string id, HttpContext http, CancellationToken ct) =>
-            ActAsync(http, window, RequestNumber.Parse<long>(id, out _), (actions, named, form) => actions.ApplyAsync(named, id, form, ct)));
+            ActAsync(http, window, RequestNumber.Parse<long>(id, out _), (actions, named, form) => actions.ApplyAsync(named, id, form, ct)))
+            .WithMetadata(new QueryParameters(ReviewMore.Parameter));
         app.MapPost("/review/{window}/publish", (string window, HttpContext http, CancellationToken ct) =>
             ActAsync(http, window, null, (actions, named, form) => actions.PublishAsync(named, form, asked: http.Request.Headers.ContainsKey(ScriptHeader), ct)));
     }
@@ -88,6 +92,12 @@ internal static class ReviewEndpoints
             return LoginPage(http, $"/review/{window.Token}", ReviewAccess.TooManyFailures(http, wait), StatusCodes.Status429TooManyRequests);
         if (!access.CanRead(http)) return Results.Redirect($"/review/login?next={Uri.EscapeDataString($"/review/{window.Token}")}");
         var config = services.GetRequiredService<LoadedConfig>();
+        var more = More(http, out var badMore);
+        if (badMore is not null) return badMore;
+        var storyText = http.Request.Query[StoryParameter].FirstOrDefault();
+        var story = RequestNumber.Parse<long>(storyText, out _);
+        if (storyText is not null && story is null)
+            return QueryParameters.Write(QueryProblem.Of($"{StoryParameter}: '{Echoed.Of(storyText)}' is not an entry id", StoryParameter, null, ["ID"]));
         var review = await services.GetRequiredService<DraftReview>().BuildAsync(window.Window, cancellationToken);
         var markdown = config.Renderer!.Render(review.Draft);
         var token = FormToken(http);
@@ -95,11 +105,17 @@ internal static class ReviewEndpoints
         var notice = refused?.Message ?? services.GetRequiredService<ReviewNotices>().Shown(http.Request.Query["msg"].FirstOrDefault());
         // The entry a form post acted on, where the editor lands (#e42): its line is shown there, not only at the top.
         var at = refused is null && notice is not null ? RequestNumber.Parse<long>(http.Request.Query["at"].ToString(), out _) : null;
+        // Where a form post lands and a refused edit are shown whichever page of the entries out of the draft they are on.
+        var keep = new HashSet<long>();
+        if (at is { } landed) keep.Add(landed);
+        if (refused?.Kept is { } kept) keep.Add(kept.Id);
+        if (story is { } head) keep.Add(head);
+        var sections = ReviewLayout.Paged(ReviewLayout.Of(review, config.Draft), more, keep);
         // A late arrival says why on the page, not only on hover: an editor on a phone or a keyboard never sees a title.
         var late = new Dictionary<long, string>();
-        foreach (var entry in review.Entries.Select(e => e.Entry).Where(e => e.IsLateArrival))
+        foreach (var entry in sections.SelectMany(s => s.Rows).SelectMany(r => r.Members.Prepend(r)).Select(r => r.Entry.Entry).Where(e => e.IsLateArrival))
             late[entry.Id] = await Cli.LateArrival.DescribeAsync(services.GetRequiredService<Storage.IssueStore>(), entry, config.Draft.Zone(), cancellationToken);
-        var view = new ReviewView(window, review, ReviewLayout.Of(review, config.Draft), markdown, token, access.CanWrite(http), notice, refused?.Kept, at, late);
+        var view = new ReviewView(window, review, sections, markdown, token, access.CanWrite(http), notice, refused?.Kept, at, late, more, story);
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view), refused?.Status ?? StatusCodes.Status200OK);
     }
 
@@ -115,6 +131,8 @@ internal static class ReviewEndpoints
                 ? Results.Json(new ActionReply(false, refused.Message), EndpointJson.Options.For<ActionReply>(), statusCode: refused.Status)
                 : Results.Text(refused.Message + "\n", "text/plain; charset=utf-8", statusCode: refused.Status);
         }
+        var more = More(http, out var badMore);
+        if (badMore is not null) return badMore;
         var (named, problem, status) = await PathWindow.ResolveAsync(window, services, http.RequestAborted);
         // since-last read on a page that had a window then: another editor published it, or the day turned. Said on the
         // page's status line (a plain form post goes to the current week's page, where GET /review/since-last sends it).
@@ -131,18 +149,29 @@ internal static class ReviewEndpoints
         {
             return Html(http, services.GetRequiredService<ReviewPage>().RenderConfirmation(named, outcome.Message, asked, FormToken(http)));
         }
-        return Reply(http, window, id, outcome);
+        return Reply(http, window, id, outcome, more);
+    }
+
+    // The page of a section's entries out of the draft asked for (?more=SECTION:OFFSET), by the page or a form posted from it;
+    // a malformed one is refused as every query problem is.
+    private static ReviewMore? More(HttpContext http, out IResult? refused)
+    {
+        var sections = http.RequestServices.GetRequiredService<LoadedConfig>().Draft.EffectiveSections;
+        var more = ReviewMore.Parse(http.Request.Query[ReviewMore.Parameter].FirstOrDefault(), [.. sections.Select(s => s.Slug), ReviewLayout.OtherSlug], out var problem);
+        refused = problem is null ? null : QueryParameters.Write(QueryProblem.Of(problem, ReviewMore.Parameter, null, ["SECTION:OFFSET"]));
+        return more;
     }
 
     // The page's script gets JSON; a plain form post is sent back to the page (303; null: the current week's), the message
-    // shown at its top.
-    private static IResult Reply(HttpContext http, string? window, long? id, ReviewActions.Outcome outcome)
+    // shown at its top, on the page of entries out of the draft it was posted from (more).
+    private static IResult Reply(HttpContext http, string? window, long? id, ReviewActions.Outcome outcome, ReviewMore? more = null)
     {
         if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), EndpointJson.Options.For<ActionReply>(), statusCode: outcome.Status);
         var anchor = id is { } entry && window is not null ? $"&at={entry}#e{entry}" : "";
         var message = http.RequestServices.GetRequiredService<ReviewNotices>().Sent(outcome.Message);
         var page = window is null ? "/review" : $"/review/{Uri.EscapeDataString(window)}";
-        http.Response.Headers.Location = $"{page}?msg={Uri.EscapeDataString(message)}{anchor}";
+        var paged = more is not null && window is not null ? $"&{more.Query}" : "";
+        http.Response.Headers.Location = $"{page}?msg={Uri.EscapeDataString(message)}{paged}{anchor}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 

@@ -41,6 +41,33 @@ internal static class ReviewLayout
         return sections;
     }
 
+    /// <summary>Out-of-draft rows a section shows at once: a flooded week (4,000 candidates) is pages, not 16 MB of HTML.</summary>
+    public const int PageSize = 100;
+
+    /// <summary>
+    /// The rows the page shows: every row the draft holds (items, shortlisted, edited or moved entries, and those
+    /// <paramref name="keep"/> names: where a form post lands, a refused edit) in full, then a page of the others per
+    /// section, the first one, or from <paramref name="more"/>'s offset in its section. Counts of the draft stay whole.
+    /// </summary>
+    public static IReadOnlyList<ReviewSection> Paged(IReadOnlyList<ReviewSection> sections, ReviewMore? more, ISet<long> keep)
+    {
+        bool Held(ReviewRow row) => row.Rank is not null || row.Entry.Entry.Status == "shortlisted" || row.Entry.IsEdited || row.Entry.SourceSection is not null
+            || row.Members.Any(Held);
+        // A kept row is shown besides its page, still counted among the entries out of the draft: the counts stay true.
+        bool Kept(ReviewRow row) => keep.Contains(row.Entry.Entry.Id) || row.Members.Any(Kept);
+        return sections.Select(section =>
+        {
+            var offset = more is { } m && string.Equals(m.Slug, section.Slug, StringComparison.OrdinalIgnoreCase) ? m.Offset : 0;
+            var others = section.Rows.Where(r => !Held(r)).ToList();
+            var shown = others.Skip(offset).Take(PageSize).Select(r => r.Entry.Entry.Id).ToHashSet();
+            return section with
+            {
+                Rows = section.Rows.Where(r => Held(r) || Kept(r) || shown.Contains(r.Entry.Entry.Id)).ToList(),
+                Paging = new ReviewPaging(offset, shown.Count, others.Count),
+            };
+        }).ToList();
+    }
+
     private static List<ReviewRow> Ordered(IEnumerable<ReviewRow> rows) => rows
         .OrderBy(r => r.Rank ?? int.MaxValue)
         .ThenBy(r => KindOrder(r.Decision.Kind))
@@ -63,8 +90,34 @@ internal static class ReviewLayout
 internal sealed record ReviewRow(ReviewEntry Entry, DraftDecision Decision, int? Rank, IReadOnlyList<ReviewRow> Members);
 
 /// <summary>A section of the review page with its quota and rows in page order.</summary>
-internal sealed record ReviewSection(string Slug, string Name, int Quota, IReadOnlyList<ReviewRow> Rows)
+/// <param name="Paging">The out-of-draft rows of <paramref name="Rows"/> as a page of them (<see cref="ReviewLayout.Paged"/>), or null: all of them.</param>
+internal sealed record ReviewSection(string Slug, string Name, int Quota, IReadOnlyList<ReviewRow> Rows, ReviewPaging? Paging = null)
 {
     /// <summary>How many of its rows are items of the draft.</summary>
     public int InDraft => Rows.Count(r => r.Rank is not null);
+}
+
+/// <summary>A page of a section's out-of-draft rows: <paramref name="Shown"/> of <paramref name="Total"/>, from <paramref name="Offset"/>.</summary>
+internal sealed record ReviewPaging(int Offset, int Shown, int Total);
+
+/// <summary>The review page's <c>more=SECTION:OFFSET</c>: a section's out-of-draft entries from that offset.</summary>
+internal sealed record ReviewMore(string Slug, int Offset)
+{
+    public const string Parameter = "more";
+
+    /// <summary>This page as a query parameter, <c>more=papers%3A100</c>.</summary>
+    public string Query => $"{Parameter}={Uri.EscapeDataString($"{Slug}:{Offset}")}";
+
+    /// <summary>The page asked for by <paramref name="text"/> (null: the first of every section), or the problem with it.</summary>
+    /// <param name="slugs">The sections the page has (the draft's and <see cref="ReviewLayout.OtherSlug"/>).</param>
+    public static ReviewMore? Parse(string? text, IReadOnlyList<string> slugs, out string? problem)
+    {
+        problem = null;
+        if (text is null) return null;
+        var colon = text.LastIndexOf(':');
+        var slug = colon < 0 ? null : slugs.FirstOrDefault(s => string.Equals(s, text[..colon], StringComparison.OrdinalIgnoreCase));
+        if (slug is not null && Http.RequestNumber.Parse<int>(text[(colon + 1)..], out _) is { } offset) return new ReviewMore(slug, offset);
+        problem = $"{Parameter}: '{Http.Echoed.Of(text)}' is not SECTION:OFFSET, a section of the page ({string.Join(", ", slugs)}) and a number of its entries out of the draft to skip, at most {int.MaxValue}";
+        return null;
+    }
 }

@@ -8,6 +8,9 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
 {
     public const string TokenField = "__RequestVerificationToken";
 
+    /// <summary>Members of a story shown in full under it, the rest behind a link (<c>?story=</c>): a chain of 700 write-ups was megabytes of forms.</summary>
+    public const int MembersShown = 5;
+
     public string Render(ReviewView view)
     {
         var html = new ReviewHtml();
@@ -74,7 +77,24 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
             Row(html, view, row, member: false);
         }
         if (!lineDrawn) QuotaLine(html, section);
+        if (section.Paging is { } paging && (paging.Offset > 0 || paging.Shown < paging.Total)) More(html, view, section, paging);
         html.Raw("</section>\n");
+    }
+
+    // A page of the entries out of the draft (ReviewLayout.Paged), and plain links to the pages beside it: they work without the script.
+    private static void More(ReviewHtml html, ReviewView view, ReviewSection section, ReviewPaging paging)
+    {
+        string Href(int offset) =>
+            $"/review/{view.Window.Token}{(offset == 0 ? "" : $"?{new ReviewMore(section.Slug, offset).Query}")}#sec-{section.Slug}";
+        html.Raw("<p class=\"more\">").Text(paging.Shown > 0
+            ? $"out of the draft: {paging.Offset + 1}–{paging.Offset + paging.Shown} of {paging.Total} shown"
+            : $"out of the draft: none past {paging.Offset} ({paging.Total} in all)");
+        if (paging.Offset > 0) html.Raw(" · <a").Attr("href", Href(0)).Raw(">").Text($"show the first {ReviewLayout.PageSize}").Raw("</a>");
+        var next = paging.Offset + paging.Shown;
+        if (paging.Shown > 0 && next < paging.Total)
+            html.Raw(" · <a").Attr("href", Href(next)).Raw(">")
+                .Text($"show the next {Math.Min(ReviewLayout.PageSize, paging.Total - next)} (of {paging.Total})").Raw("</a>");
+        html.Raw("</p>\n");
     }
 
     private static void QuotaLine(ReviewHtml html, ReviewSection section) =>
@@ -114,9 +134,19 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         if (view.CanWrite && entry.Status != "published" && row.Entry.CoveredBy is null) Actions(html, view, row);
         if (row.Members.Count > 0)
         {
+            // The first members, every one when the page asks for this story, and the one where the page opens wherever it is.
+            bool There(ReviewRow m) => m.Entry.Entry.Id == view.Kept?.Id || m.Entry.Entry.Id == view.NoticeAt;
+            var all = view.Story == entry.Id;
+            var members = row.Members.Where((m, i) => all || i < MembersShown || There(m)).ToList();
             // Open when a member is where the page opens: its refused edit waits in its form (view.Kept), or its line is shown.
-            html.Raw("<details class=\"members\"").Raw(row.Members.Any(m => m.Entry.Entry.Id == view.Kept?.Id || m.Entry.Entry.Id == view.NoticeAt) ? " open" : "").Raw("><summary>").Text($"{row.Members.Count} more in this story").Raw("</summary>\n");
-            foreach (var m in row.Members) Row(html, view, m, member: true);
+            html.Raw("<details class=\"members\"").Raw(all || row.Members.Any(There) ? " open" : "").Raw("><summary>").Text($"{row.Members.Count} more in this story").Raw("</summary>\n");
+            foreach (var m in members) Row(html, view, m, member: true);
+            if (members.Count < row.Members.Count)
+            {
+                var href = $"/review/{view.Window.Token}?{(view.More is { } more ? $"{more.Query}&" : "")}story={entry.Id}#e{entry.Id}";
+                html.Raw("<p class=\"more-members\">").Text($"{row.Members.Count - members.Count} more not shown").Raw(" · <a").Attr("href", href).Raw(">")
+                    .Text($"show all {row.Members.Count}").Raw("</a></p>\n");
+            }
             html.Raw("</details>\n");
         }
         html.Raw("</article>\n");
@@ -125,7 +155,8 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
     private void Actions(ReviewHtml html, ReviewView view, ReviewRow row)
     {
         var entry = row.Entry.Entry;
-        var action = $"/review/{view.Window.Token}/entries/{entry.Id}";
+        // On a page of entries out of the draft (?more=) its forms name it: a plain post goes back there (ReviewEndpoints.Reply).
+        var action = $"/review/{view.Window.Token}/entries/{entry.Id}{(view.More is { } more ? $"?{more.Query}" : "")}";
         html.Raw("<form method=\"post\" class=\"actions\" data-review").Attr("action", action).Raw(">")
             .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", view.FormToken).Raw(">");
         if (entry.Status != "shortlisted") Button(html, entry.Id, "shortlisted", "Shortlist", key: "s");

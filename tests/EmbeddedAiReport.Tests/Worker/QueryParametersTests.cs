@@ -19,9 +19,10 @@ public sealed partial class QueryParametersTests
     private static readonly Dictionary<string, string[]> Takes = new()
     {
         ["GET /entries"] = ["week", "from", "to", "tag", "section", "status", "limit"],
-        ["GET /review"] = ["msg", "at"],
-        ["GET /review/{window}"] = ["msg", "at"],
+        ["GET /review"] = ["msg", "at", "more", "story"],
+        ["GET /review/{window}"] = ["msg", "at", "more", "story"],
         ["GET /review/login"] = ["next"],
+        ["POST /review/{window}/entries/{id}"] = ["more"],
     };
 
     [Fact]

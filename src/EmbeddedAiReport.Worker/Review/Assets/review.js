@@ -116,7 +116,10 @@
   // Re-read the page and swap the parts that change; open story folds and the cursor stay.
   const refresh = async () => {
     const open = Array.from(document.querySelectorAll('details.members[open]')).map(d => d.closest('article').dataset.id);
-    const response = await fetch(`/review/${encodeURIComponent(body.dataset.week)}`, { headers: { 'X-Review': '1' }, credentials: 'same-origin' });
+    // The page of a section's entries out of the draft the editor is on (?more=SECTION:OFFSET) stays that page, and a story
+    // shown with all its members (?story=ID) stays so.
+    const kept = String(new URLSearchParams(Array.from(new URLSearchParams(location.search)).filter(([name]) => name === 'more' || name === 'story')));
+    const response = await fetch(`/review/${encodeURIComponent(body.dataset.week)}${kept === '' ? '' : `?${kept}`}`, { headers: { 'X-Review': '1' }, credentials: 'same-origin' });
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), 'text/html');
     if (response.redirected) moved(page, response.url);

@@ -532,6 +532,53 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task Paging_TheNextPageFollowed_KeysActOnItsEntries_AndTheReReadListStaysThatPage()
+    {
+        var (slug, _, _) = await ReviewPagingTests.FloodAsync(_site);
+        var page = await OpenAsync();
+        await page.Locator($"#sec-{slug} p.more a").GetByText("show the next").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1' && location.search !== ''");
+        var rows = page.Locator($"#sec-{slug} article.entry.out:not(.member)");
+        var first = long.Parse((await rows.Nth(0).GetAttributeAsync("data-id"))!);
+        var second = long.Parse((await rows.Nth(1).GetAttributeAsync("data-id"))!);
+        var last = long.Parse((await rows.Last.GetAttributeAsync("data-id"))!);
+
+        await Entry(page, first).Locator(".meta").ClickAsync();   // the cursor on the page's first entry out of the draft
+        await page.Keyboard.PressAsync("j");
+        await page.Keyboard.PressAsync("k");
+        await page.Keyboard.PressAsync("r");                      // rejects it; the cursor moves on to the second
+        await ActionsDoneAsync(page, 1);
+        await page.Keyboard.PressAsync("s");                      // shortlists the second
+        await ActionsDoneAsync(page, 2);
+
+        Assert.Equal("rejected", _site.StatusOf(first));
+        Assert.Equal("shortlisted", _site.StatusOf(second));
+        // The list re-read is still the second page: its last entry is there, and its line.
+        await Expect(Entry(page, last)).ToBeVisibleAsync();
+        await Expect(page.Locator($"#sec-{slug} p.more")).ToContainTextAsync("out of the draft: 101–");
+        await Expect(Entry(page, second)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bin\b"));
+        await AssertPreviewIsTheExportAsync(page);
+    }
+
+    [Fact]
+    public async Task WithoutScript_AnEntryOnTheNextPageRejected_TheEditorLandsBackOnThatPageAtTheEntry()
+    {
+        var (slug, _, _) = await ReviewPagingTests.FloodAsync(_site);
+        var page = await OpenAsync(script: false);
+        await page.Locator($"#sec-{slug} p.more a").GetByText("show the next").ClickAsync();
+        await Expect(page.Locator($"#sec-{slug} p.more")).ToContainTextAsync("out of the draft: 101–");
+        var id = long.Parse((await page.Locator($"#sec-{slug} article.entry.out:not(.member)").Nth(0).GetAttributeAsync("data-id"))!);
+
+        await Entry(page, id).Locator(":scope > form button[value=rejected]").ClickAsync();
+
+        await Expect(Entry(page, id).Locator(":scope > .said")).ToHaveTextAsync($"{id}: rejected");
+        await Expect(page.Locator($"#sec-{slug} p.more")).ToContainTextAsync("out of the draft: 101–");
+        Assert.Contains($"more={slug}%3A100", page.Url);
+        Assert.EndsWith($"#e{id}", page.Url);
+        Assert.Equal("rejected", _site.StatusOf(id));
+    }
+
+    [Fact]
     public async Task Publish_SinceLast_TheRefreshedPageIsTheCurrentWeeksUnderItsOwnHeading()
     {
         // README: once an issue covers today, /review/since-last has no window and shows the current week, saying why. The

@@ -98,6 +98,24 @@ public sealed class PollBudgetTests() : LoopbackTest(new TestServices(fetching: 
     }
 
     [Fact]
+    public async Task PollMany_SourcesOnAGatedHostWithABudgetOfTheirOwn_GetTheTurnsThatComeWithinIt()
+    {
+        // Each source's own budget is 25 s, shorter than the run's: turns at 0, 10 and 20 s come within it; the fourth and
+        // fifth source's (30 s, 40 s) would not, so they are not polled, though the run's 58 s of fetching had room for them.
+        var gated = Enumerable.Range(0, 5).Select(i => Source($"wechat-{i}", Timed($"wechat-{i}"), budget: "25s", politenessDelay: "10s")).ToList();
+        var finished = new ConcurrentDictionary<string, PollResult>();
+        var writer = Services.Get<IngestWriter>();
+
+        var results = await ClockDriver.RunAsync(Services.Clock,
+            Services.Get<SourcePoller>().PollManyAsync(gated, 4, CancellationToken.None, r => finished[r.SourceId] = r), Step,
+            hold: () => writer.Busy || _asked.Keys.Any(id => !finished.ContainsKey(id)));
+
+        Assert.All(results, r => Assert.Null(r.Error));
+        Assert.Equal(["wechat-3", "wechat-4"], results.Where(r => r.NotPolled is not null).Select(r => r.SourceId));
+        Assert.Equal(3, _asked.Count);
+    }
+
+    [Fact]
     public async Task Poll_ASourceThatDribbles_IsCutAtItsBudgetInsteadOfThreeFullAttempts()
     {
         var source = Source("dribble", Misbehave("dribble", "dribble"), budget: "45s");

@@ -196,7 +196,7 @@ public abstract class DroppedFiringTests : LoopbackTest
     }
 
     [Fact]
-    public async Task Run_AFiringAnotherDaemonHasTakenOrARecoveryWaitsFor_IsNotAskedForUntilNeitherDoes()
+    public async Task Run_AFiringAnotherDaemonHasTakenOrARecoveryOrATurnWaitsFor_IsNotAskedForUntilNoneDoes()
     {
         // Daemons on one database (PostgreSQL): Quartz records each firing a daemon takes, and keeps the record of one a killed
         // daemon was running until another recovers it with a trigger of its own. That poll does the work: a catch-up asked
@@ -228,8 +228,16 @@ public abstract class DroppedFiringTests : LoopbackTest
         await scheduler.CatchUpDroppedAsync(CancellationToken.None);
         Assert.Equal([0, 0], new[] { whileTaken, daemon.Logs.Lines.Count(l => l.EventId == 4125) });
 
-        // Neither any more, and no poll since the firing: the next look asks for it.
+        // The rerun put off in turn to a turn booked at the host's gate: a trigger of the sources group, the job's own.
+        var turn = TriggerBuilder.Create().WithIdentity($"a.turn.{clock.GetUtcNow().AddHours(2).ToUnixTimeMilliseconds()}", SourceScheduler.SourcesGroup)
+            .ForJob("a", SourceScheduler.SourcesGroup).StartAt(clock.GetUtcNow().AddHours(2)).Build();
+        await store.ScheduleJob(turn);
         await store.UnscheduleJob(recovery.Key);
+        await scheduler.CatchUpDroppedAsync(CancellationToken.None);
+        Assert.Equal(0, daemon.Logs.Lines.Count(l => l.EventId == 4125));
+
+        // None any more, and no poll since the firing: the next look asks for it.
+        await store.UnscheduleJob(turn.Key);
         await scheduler.CatchUpDroppedAsync(CancellationToken.None);
         var caughtUp = await daemon.WaitForAsync(4125, "", Patience);
         var polled = await daemon.WaitForAsync(2002, Polled("a"), Patience);

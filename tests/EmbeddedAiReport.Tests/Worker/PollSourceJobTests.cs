@@ -86,46 +86,111 @@ public sealed class PollSourceJobTests : IAsyncDisposable
         // 150 WeChat accounts on one mirror, 10 s apart, all due at once: each firing waited at the gate behind the others
         // until its 60 s budget ran out and failed as "unreachable" (the mirror was never asked), holding a job thread.
         // Now a firing that would queue behind more than half its budget is put off to a turn booked at the gate.
-        _server = await LoopbackServer.StartAsync();
-        _server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(FaultFeeds.Item("NPU quantization", "https://example.org/1"))));
-        var config = _directory.ConfigWithSources($$"""
-            {"sources": [{"id": "s", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true,
-              "politenessDelay": "10s", "budget": "60s"}]}
-            """);
-        var db = _directory.File("r.db");
-        await using (var database = new ReportDatabase(db)) await database.MigrateAsync(CancellationToken.None);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
-        _app = WorkerHost.BuildCommand(WorkerHost.LoadConfig(config, db), services => services.AddSingleton<TimeProvider>(clock));
-        var politeness = _app.Services.GetRequiredService<HostPoliteness>();
-        var gap = TimeSpan.FromSeconds(10);
-        var held = await politeness.AcquireAsync("127.0.0.1", gap, CancellationToken.None);   // other sources' requests:
-        var waiting = Enumerable.Range(0, 3).Select(_ => politeness.AcquireAsync("127.0.0.1", gap, CancellationToken.None)).ToList();
+        await GatedSourceAsync(clock);
+        var letGo = await QueueFourAsync(clock);
         var due = clock.GetUtcNow();
         var scheduled = new List<ITrigger>();
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));   // a job that waited at the gate would wait for good
 
-        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", due, scheduled), guard.Token);
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app!.Services).Execute(Firing.Of("s", due, scheduled), guard.Token);
 
-        Assert.Empty(_server.Requests);
+        Assert.Empty(_server!.Requests);
         Assert.Null((await _app.Services.GetRequiredService<SourceStore>().GetHealthAsync("s", CancellationToken.None))?.LastError);
         var later = Assert.Single(scheduled);
         Assert.Equal(new JobKey("s", SourceScheduler.SourcesGroup), later.JobKey);
         Assert.Equal(due + TimeSpan.FromSeconds(50), later.StartTimeUtc);   // after the 4 queued, a gap each
         Assert.Equal("s", later.JobDataMap[Schedules.PutOffTriggerKey]);
 
-        held.Dispose();
-        foreach (var lease in waiting)
-        {
-            clock.Advance(gap);
-            (await lease).Dispose();
-        }
-        clock.Advance(gap);
+        await letGo();
         await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.PutOff(later, clock.GetUtcNow()), CancellationToken.None);
 
         Assert.Single(_server.Requests);
         var health = await _app.Services.GetRequiredService<SourceStore>().GetHealthAsync("s", CancellationToken.None);
         Assert.Equal(0, health?.ConsecutiveFailures);
         Assert.NotNull(health?.LastSuccess);
+    }
+
+    [Fact]
+    public async Task Execute_APutOffFiringOfASourcePolledMinutesBeforeItWasDue_StillPolls()
+    {
+        // The put-off firing is the hourly firing due at 12:00, not a catch-up: a poll at 11:50 (a manual one) did not do its
+        // work. Taken for a catch-up (any other trigger), the source would not be overdue until 12:50 and the turn would ask nothing.
+        // Each poll gives its place at the gate back when it ends (one kept would count as a request in line for good).
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 11, 50, 0, TimeSpan.Zero));
+        await GatedSourceAsync(clock);
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app!.Services).Execute(Firing.Of("s", clock.GetUtcNow()), CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var letGo = await QueueFourAsync(clock);
+        var scheduled = new List<ITrigger>();
+
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", clock.GetUtcNow(), scheduled), CancellationToken.None);
+        await letGo();
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.PutOff(Assert.Single(scheduled), clock.GetUtcNow()), CancellationToken.None);
+
+        Assert.Equal(2, _server!.Requests.Count);
+        clock.Advance(TimeSpan.FromSeconds(10));   // the gap after the poll: the two polls' places at the gate are given back, none ahead
+        Assert.Equal(TimeSpan.Zero, _app.Services.GetRequiredService<HostPoliteness>().Admit("127.0.0.1", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)).Ahead);
+    }
+
+    [Fact]
+    public async Task Execute_APutOffFiringAfterAPollThatSucceededMeanwhile_IsSkipped_NamingWhenItWasDue()
+    {
+        // The firing due at 12:00:00 ran 5 s late and was put off to 12:00:55; a poll at 12:00:45 succeeded before that turn and
+        // did its work. The turn skips it, and 4209 names the firing as scheduled (12:00:00), not when it ran or its turn.
+        var due = new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+        var clock = new FakeTimeProvider(due + TimeSpan.FromSeconds(5));
+        var logs = await GatedSourceAsync(clock);
+        var letGo = await QueueFourAsync(clock);
+        var scheduled = new List<ITrigger>();
+
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app!.Services).Execute(Firing.Of("s", due, scheduled), CancellationToken.None);
+        await letGo();
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", clock.GetUtcNow()), CancellationToken.None);
+        var success = (await _app.Services.GetRequiredService<SourceStore>().GetHealthAsync("s", CancellationToken.None))?.LastSuccess;
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.PutOff(Assert.Single(scheduled), clock.GetUtcNow()), CancellationToken.None);
+
+        Assert.Single(_server!.Requests);
+        Assert.Equal($"Firing of s due {due:o} skipped: the poll that succeeded at {success:o} did its work",
+            Assert.Single(logs.Lines, l => l.EventId == 4209).Message);
+    }
+
+    // Source s, hourly on a loopback feed, its host 10 s apart and its budget 60 s; the services' clock is `clock`, their Debug lines in the result.
+    private async Task<CapturingLoggerProvider> GatedSourceAsync(FakeTimeProvider clock)
+    {
+        _server = await LoopbackServer.StartAsync();
+        _server.MapFile("feed.xml", System.Text.Encoding.UTF8.GetBytes(FaultFeeds.Rss(FaultFeeds.Item("NPU quantization", "https://example.org/1"))));
+        var config = _directory.ConfigWithSources($$"""
+            {"sources": [{"id": "s", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true,
+              "schedule": "1h", "politenessDelay": "10s", "budget": "60s"}]}
+            """);
+        var db = _directory.File("r.db");
+        await using (var database = new ReportDatabase(db)) await database.MigrateAsync(CancellationToken.None);
+        var logs = new CapturingLoggerProvider();
+        _app = WorkerHost.BuildCommand(WorkerHost.LoadConfig(config, db), services => services.AddSingleton<TimeProvider>(clock)
+            .AddLogging(l => l.AddProvider(logs).AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug)));
+        return logs;
+    }
+
+    // Other sources' requests at s's host: one under way and three waiting, so that a firing of s now is put off 50 s (a gap
+    // each, then one); the returned step lets them go a gap apart and waits the gap after the last.
+    private async Task<Func<Task>> QueueFourAsync(FakeTimeProvider clock)
+    {
+        var politeness = _app!.Services.GetRequiredService<HostPoliteness>();
+        var gap = TimeSpan.FromSeconds(10);
+        var held = await politeness.AcquireAsync("127.0.0.1", gap, CancellationToken.None);
+        var waiting = Enumerable.Range(0, 3).Select(_ => politeness.AcquireAsync("127.0.0.1", gap, CancellationToken.None)).ToList();
+        return async () =>
+        {
+            held.Dispose();
+            foreach (var lease in waiting)
+            {
+                clock.Advance(gap);
+                (await lease).Dispose();
+            }
+            clock.Advance(gap);
+        };
     }
 
     /// <summary>A Quartz context (or its trigger, its scheduler) answering only the members the job reads.</summary>

@@ -220,6 +220,24 @@ public abstract class RescoreTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Daemon_ReloadedRankerOnly_RescoresTheStoredEntries()
+    {
+        // ranker.json scores entries as tags.json tags them: a reload that changed it alone is no router-only one (4805).
+        await using var daemon = BuildRescoring();
+        using var watcher = new ConfigWatcher(daemon.Loaded, null!, daemon.Service, _clock, daemon.Loggers.CreateLogger<ConfigWatcher>());
+        await daemon.Service.StartAsync(CancellationToken.None);
+        await daemon.Service.Settled;
+        Edit("ranker.json", "\"scale\":1.997768", "\"scale\":0.5");
+        await watcher.ReloadAsync(CancellationToken.None);
+        await daemon.Service.Settled;
+        await daemon.Service.StopAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(_logs.Lines, l => l.EventId == 4805);
+        Assert.Matches(@"^Rescored \d+ stored entries \(no issue recorded yet: every one\) because tags\.json \+ router\.json \+ ranker\.json changed: ",
+            Assert.Single(_logs.Lines, l => l.EventId == 4803).Message);
+    }
+
+    [Fact]
     public async Task Daemon_StartedAfterAWeightChange_RescoresTheEntriesNotYetPublished()
     {
         var polled = Scores();

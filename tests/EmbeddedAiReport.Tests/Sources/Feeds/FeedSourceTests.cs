@@ -72,6 +72,7 @@ public sealed class FeedSourceTests : LoopbackTest
     [Theory]
     [InlineData("rss", "zh-cn", "2018-09-18 14:38:10", "2018-09-18T06:38:10Z")]
     [InlineData("rss", "zh-CN", "2018-09-18 14:38:10", "2018-09-18T06:38:10Z")]
+    [InlineData("rss", "ZH-CN", "2018-09-18 14:38:10", "2018-09-18T06:38:10Z")]   // language tags are case-insensitive (RFC 5646 2.1.1)
     [InlineData("rss", "zh", "2018-09-18 14:38:10", "2018-09-18T06:38:10Z")]
     [InlineData("rss", "zh-Hans", "Tue, 18 Sep 2018 14:38:10", "2018-09-18T06:38:10Z")]
     [InlineData("rss", "zh_TW", "2018-09-18 14:38:10", "2018-09-18T06:38:10Z")]

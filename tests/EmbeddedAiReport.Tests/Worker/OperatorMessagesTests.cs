@@ -376,6 +376,34 @@ public sealed class OperatorMessagesTests : LoopbackTest
         Assert.DoesNotContain(poll.Out + poll.Error + sources.Out + sources.Error, c => char.IsControl(c) && c is not '\n' and not '\r');
     }
 
+    // bench/bigweek.py: a failing source's note was its whole error, lines of sources up to 344 characters. The table cuts
+    // it at 160 characters and says so with "…" (the pause stays); poll prints the whole error, as GET /sources has it.
+    [Fact]
+    public async Task Sources_LongError_IsCutAt160CharactersWithAnEllipsis_PollPrintsItWhole()
+    {
+        var reason = string.Concat(Enumerable.Range(1, 30).Select(i => $"word{i:00} "));   // 210 characters
+        Server.Map("feed.xml", context =>
+        {
+            context.Response.StatusCode = 404;
+            context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>()!.ReasonPhrase = reason.Trim();
+            return Task.CompletedTask;
+        });
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "gone", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}
+            """);
+        var db = Folder.File("r.db");
+
+        var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
+        var sources = await CliRunner.RunAsync("sources", "--config", config, "--db", db);
+
+        var error = $"{Server.Url("feed.xml")}: HTTP 404 {reason.Trim()} (check the URL: the feed may have moved or been removed)";
+        Assert.Contains(error, poll.Out);
+        var line = Assert.Single(Lines(sources.Out), l => l.StartsWith("gone ", StringComparison.Ordinal));
+        var note = line[line.IndexOf(Server.Url("feed.xml").ToString(), StringComparison.Ordinal)..];
+        Assert.StartsWith(error[..160] + "… (paused until ", note);
+        Assert.DoesNotContain("word30", line);
+    }
+
     [Fact]
     public async Task Poll_MirrorOnLoopbackWithoutAllowPrivateNetwork_SaysSoOnceOnStdoutOnly()
     {

@@ -131,6 +131,18 @@ public sealed class OperatorMessagesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Validate_NegativeDraftMaxLinksPerItem_NamesTheKey()
+    {
+        var config = Config("\"enabled\": true", json => json["Draft"]!["MaxLinksPerItem"] = -1);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["appsettings.json: Draft:MaxLinksPerItem: must not be negative", "1 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
     public async Task Validate_DurationsWithUnitsAndWeeks_AreRead()
     {
         var config = Config("\"schedule\": \"1w\", \"timeout\": \"45s\", \"budget\": \"00:01:30\"", json =>

@@ -27,7 +27,7 @@ public sealed class TemplateCheckTests
         var unknown = Assert.Single(Unknown(template));
 
         Assert.Equal(new UnknownTemplateMember("item.titel", "titel", line, "item", unknown.Known), unknown);
-        Assert.Equal(["account", "links", "prefix", "summary", "title", "url", "writeups"], unknown.Known);
+        Assert.Equal(["account", "links", "more", "prefix", "summary", "title", "url", "writeups"], unknown.Known);
     }
 
     [Theory]

@@ -81,7 +81,7 @@ internal static class ConfigParts
         try
         {
             // A name drafts do not have renders as empty text: as much a problem as a template that does not parse.
-            var renderer = new DraftRenderer(text, LoadedConfig.TemplateFile);
+            var renderer = new DraftRenderer(text, LoadedConfig.TemplateFile, reader.Draft.MaxLinksPerItem);
             if (renderer.UnknownMembers.Count > 0)
             {
                 reader.AddProblems(TemplateProblems.Of(LoadedConfig.TemplateFile, renderer.UnknownMembers));

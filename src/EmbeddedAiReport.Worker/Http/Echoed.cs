@@ -1,3 +1,5 @@
+using EmbeddedAiReport.Normalizing;
+
 namespace EmbeddedAiReport.Worker.Http;
 
 /// <summary>
@@ -11,10 +13,5 @@ internal static class Echoed
     public const int MaxChars = 100;
 
     /// <summary><paramref name="value"/>, cut to <see cref="MaxChars"/> characters (never within a surrogate pair) and "…" when longer.</summary>
-    public static string Of(string value)
-    {
-        if (value.Length <= MaxChars) return value;
-        var cut = char.IsHighSurrogate(value[MaxChars - 1]) ? MaxChars - 1 : MaxChars;
-        return string.Concat(value.AsSpan(0, cut), "…");
-    }
+    public static string Of(string value) => TextCleaner.Cut(value, MaxChars);
 }

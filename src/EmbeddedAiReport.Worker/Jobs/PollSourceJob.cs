@@ -20,7 +20,8 @@ namespace EmbeddedAiReport.Worker.Jobs;
 /// A firing whose host's politeness gate has so many requests queued that its turn would come after half its poll budget
 /// is put off to a turn booked at that gate (<see cref="HostPoliteness.Admit"/>), the same firing again: waiting
 /// would spend the budget on other sources' turns (150 WeChat accounts on one mirror, 10 s apart, failed as "unreachable")
-/// and hold a job thread the other hosts' sources need.
+/// and hold a job thread the other hosts' sources need. A paused source's firing is skipped before it asks the gate: a place
+/// or a booked turn there would hold up the sources behind it for a poll that is not made.
 /// </remarks>
 [DisallowConcurrentExecution]
 internal sealed partial class PollSourceJob(
@@ -40,15 +41,17 @@ internal sealed partial class PollSourceJob(
         Firing(source.Id, regular ? "schedule" : "catch-up", due, context.Recovering, context.Scheduler.SchedulerInstanceId);
         try
         {
-            var lastSuccess = (await store.GetHealthAsync(source.Id, cancellationToken))?.LastSuccess;
+            var health = await store.GetHealthAsync(source.Id, cancellationToken);
+            var lastSuccess = health?.LastSuccess;
             if (lastSuccess > due || (!regular && !Schedules.IsOverdue(source.Schedule, lastSuccess, timeProvider.GetUtcNow(), config.Draft.Zone())))
             {
                 // A firing that waited behind the source's previous poll (or a daemon's catch-up) comes after a success that did its work.
                 Skipped(source.Id, due, lastSuccess!.Value);
                 return;
             }
-            // The firing's place at its host's gate, or a later turn there when more than half its budget is queued.
-            var gate = poller.AdmitAtGate(source, (source.PollBudget ?? fetching.Value.PollBudget) / 2);
+            // The firing's place at its host's gate, or a later turn there when more than half its budget is queued. A paused
+            // source's firing asks nothing (PollIfDueAsync skips it and says so): it takes neither from its host's line.
+            var gate = health?.PausedAt(due ?? timeProvider.GetUtcNow()) is null ? poller.AdmitAtGate(source, (source.PollBudget ?? fetching.Value.PollBudget) / 2) : null;
             using var place = gate?.Admission.Place;
             if (gate is ({ LaterTurn: { } turn } admission, var host, _))
             {

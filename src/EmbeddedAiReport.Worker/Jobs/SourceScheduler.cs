@@ -176,7 +176,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
                 }
                 finally
                 {
-                    if (asked.Count > 0) CatchingUpDropped(asked.Count, cause, string.Join(", ", asked));
+                    if (asked.Count > 0) CatchingUpDropped(asked.Count, cause, Counted.Named(asked));
                 }
             }
             finally
@@ -331,11 +331,12 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             var trigger = Schedules.SourceTrigger(source, health.GetValueOrDefault(source.Id)?.LastSuccess, now, zone, SourcesGroup);
             await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);
             rescheduled.Add(source.Id);
-            Scheduled(source.Id, source.Schedule);
+            Scheduled(LogLevel.Debug, source.Id, source.Schedule);
         }
-        // The removed (or disabled) ones by name: an operator checking an edit sees which source it took off the schedules.
-        Reconciled(rescheduled.Count, enabled.Count - rescheduled.Count, removed.Count,
-            removed.Count == 0 ? "" : " (" + string.Join(", ", removed.Select(key => $"'{key.Name}'").Order(StringComparer.Ordinal)) + ")");
+        // The (re)scheduled and the removed (or disabled) ones by name, ten of each: an operator checking an edit sees which
+        // sources it put on or took off the schedules; a start with 406 sources says ten and how many more.
+        Reconciled(rescheduled.Count, Named(rescheduled.Select(id => $"'{id}'").ToList()), enabled.Count - rescheduled.Count, removed.Count,
+            Named(removed.Select(key => $"'{key.Name}'").Order(StringComparer.Ordinal).ToList()));
 
         var edited = await store.RecordConfigurationsAsync(
             snapshot.Sources.ToDictionary(s => s.Id, s => (s.Kind, Schedules.Fingerprint(s), Schedules.EarlierFingerprints(s))), cancellationToken);
@@ -385,7 +386,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         var trigger = TriggerBuilder.Create().WithIdentity(name, SystemGroup).ForJob(name, SystemGroup).StartAt(now)
             .WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)).Build();
         await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);
-        Scheduled(name, cron);
+        Scheduled(LogLevel.Information, name, cron);
         return true;
     }
 
@@ -399,7 +400,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             .Where(s => !Schedules.NeverFires(s.Schedule, now, zone))
             .Where(s => Schedules.IsOverdue(s.Schedule, health.GetValueOrDefault(s.Id)?.LastSuccess, now, zone))
             .ToList();
-        if (overdue.Count > 0) CatchingUp(overdue.Count, string.Join(", ", overdue.Select(s => s.Id)));
+        if (overdue.Count > 0) CatchingUp(overdue.Count, Counted.Named(overdue.Select(s => s.Id).ToList()));
         foreach (var source in overdue)
         {
             await scheduler.TriggerJob(new JobKey(source.Id, SourcesGroup), cancellationToken);
@@ -407,16 +408,20 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         }
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Scheduled {JobId} ({Schedule})")]
-    private partial void Scheduled(string jobId, string schedule);
+    // A source's at Debug (the summary, 4102, names them); the weekly export's and housekeeping's at Information.
+    [LoggerMessage(EventId = 4101, Message = "Scheduled {JobId} ({Schedule})")]
+    private partial void Scheduled(LogLevel level, string jobId, string schedule);
 
     [LoggerMessage(EventId = 4123, Level = LogLevel.Warning, Message = "Another daemon on this database ({Instances}) runs with another sources.json: "
         + "{Differences}; this start applies this daemon's copy to the shared schedules. Give every daemon on the database the same sources.json: "
         + "each applies its own when it starts or reloads the file, and a poll runs with the copy of the daemon that takes it")]
     private partial void AnotherSourcesFile(string instances, string differences);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Schedules: {Rescheduled} source(s) (re)scheduled, {Unchanged} unchanged, {Removed} removed{RemovedIds}")]
-    private partial void Reconciled(int rescheduled, int unchanged, int removed, string removedIds);
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Schedules: {Rescheduled} source(s) (re)scheduled{RescheduledIds}, {Unchanged} unchanged, {Removed} removed{RemovedIds}")]
+    private partial void Reconciled(int rescheduled, string rescheduledIds, int unchanged, int removed, string removedIds);
+
+    // " ('a', 'b')" after a count, or nothing for none.
+    private static string Named(IReadOnlyCollection<string> quoted) => quoted.Count == 0 ? "" : $" ({Counted.Named(quoted)})";
 
     [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Catching up: {Count} source(s) overdue since their last success are polled once now: {Ids}")]
     private partial void CatchingUp(int count, string ids);

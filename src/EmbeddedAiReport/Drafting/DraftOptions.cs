@@ -24,6 +24,19 @@ public sealed class DraftOptions
     /// <summary>Quota of a section that <see cref="Quotas"/> does not name.</summary>
     public const int DefaultQuota = 10;
 
+    /// <value>
+    /// Most papers and repositories (<c>标题：</c>/<c>链接：</c>, <c>项目：</c> lines) and most write-ups (<c>解读：</c>) one item of
+    /// the markdown draft lists; the rest of its story is counted in one line. Default: <see cref="DefaultMaxLinksPerItem"/>.
+    /// </value>
+    /// <remarks>
+    /// The editor's issues of 2019–2020 list at most four papers under one item; a flooded week's near-duplicate chains made
+    /// one item of 710. The draft's data (<c>export --format json</c>, what publishing records) keeps them all.
+    /// </remarks>
+    public int MaxLinksPerItem { get; set; } = DefaultMaxLinksPerItem;
+
+    /// <summary>The default of <see cref="MaxLinksPerItem"/>.</summary>
+    public const int DefaultMaxLinksPerItem = 10;
+
     /// <value>Keep a section heading when it has no items. Default: true (the published issues always show all four).</value>
     public bool KeepEmptySections { get; set; } = true;
 
@@ -87,6 +100,7 @@ public sealed class DraftOptions
             if (quota < 0) yield return $"Draft:Quotas:{slug}: must not be negative";
             if (!EffectiveSections.Any(s => s.Slug.Equals(slug, StringComparison.OrdinalIgnoreCase))) yield return $"Draft:Quotas:{slug}: no such section (sections: {string.Join(", ", EffectiveSections.Select(s => s.Slug))})";
         }
+        if (MaxLinksPerItem < 0) yield return "Draft:MaxLinksPerItem: must not be negative";
         var slugs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var section in Sections)
         {

@@ -36,10 +36,13 @@ public sealed class DraftRenderer
     private readonly IFluidTemplate _template;
     private readonly TemplateOptions _options;
     private readonly string _name;
+    private readonly int _maxLinksPerItem;
 
+    /// <param name="maxLinksPerItem">Draft:MaxLinksPerItem: most links and most write-ups an item lists (<see cref="DraftOptions.MaxLinksPerItem"/>).</param>
     /// <exception cref="DraftTemplateException">The template does not parse (the message gives the line and column) or includes another file.</exception>
-    public DraftRenderer(string templateSource, string templateName = "draft.md.liquid")
+    public DraftRenderer(string templateSource, string templateName = "draft.md.liquid", int maxLinksPerItem = DraftOptions.DefaultMaxLinksPerItem)
     {
+        _maxLinksPerItem = maxLinksPerItem;
         if (!Parser.TryParse(templateSource, out var template, out var error))
             throw DraftTemplateException.ParseFailed(templateName, templateSource, error);
         if (TemplateCheck.IncludeProblem(template, templateSource, templateName) is { } include) throw new DraftTemplateException(include);
@@ -58,7 +61,7 @@ public sealed class DraftRenderer
         _options.Register<SectionView>(model, ("slug", v => v.Slug), ("name", v => v.Name), ("short_name", v => v.ShortName), ("note", v => v.Note),
             ("items", v => v.Items), ("highlights", v => v.Highlights));
         _options.Register<ItemView>(model, ("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url), ("prefix", v => v.Prefix),
-            ("summary", v => v.Summary), ("links", v => v.Links), ("writeups", v => v.Writeups));
+            ("summary", v => v.Summary), ("links", v => v.Links), ("writeups", v => v.Writeups), ("more", v => v.More));
         _options.Register<LinkView>(model, ("kind", v => v.Kind), ("target", v => v.Target), ("url", v => v.Url), ("title", v => v.Title));
         _options.Register<WriteupView>(model, ("title", v => v.Title), ("account", v => v.Account), ("url", v => v.Url));
         UnknownMembers = TemplateCheck.Find(template, templateSource, model, _options.Filters);
@@ -74,7 +77,7 @@ public sealed class DraftRenderer
     /// <exception cref="DraftTemplateException">The template failed while rendering (a filter's arithmetic or argument); the message names the template.</exception>
     public string Render(Draft draft)
     {
-        var context = new TemplateContext(DraftView.Of(draft), _options);
+        var context = new TemplateContext(DraftView.Of(draft, _maxLinksPerItem), _options);
         try
         {
             return _template.Render(context, NullEncoder.Default).ReplaceLineEndings("\n");
@@ -181,13 +184,13 @@ public sealed class DraftRenderer
     private sealed record DraftView(string Date, string From, string To, int Count, IReadOnlyList<SectionView> Sections, IReadOnlyList<string> PastIssues,
         IReadOnlyList<YearView> IssueGrid)
     {
-        public static DraftView Of(Draft draft)
+        public static DraftView Of(Draft draft, int maxLinksPerItem)
         {
             // Before this issue only: a draft of a date already published (a second publish, a re-export) does not list itself.
             var past = draft.RecordedIssues.Where(d => d < draft.Date).Distinct().OrderDescending().ToList();
             return new(
                 Day(draft.Date), Day(draft.Window.First), Day(draft.Window.Last), draft.Count,
-                draft.Sections.Select(s => new SectionView(s.Slug, s.Name, s.ShortName, s.Note, s.Items.Select(ItemView.Of).ToList(),
+                draft.Sections.Select(s => new SectionView(s.Slug, s.Name, s.ShortName, s.Note, s.Items.Select(i => ItemView.Of(i, maxLinksPerItem)).ToList(),
                     s.Items.Take(HighlightCount).Select(i => EscapeLinkText(Highlight(i.Title))).ToList())).ToList(),
                 past.Select(Day).ToList(), YearView.Grid([draft.Date, .. past]));
         }
@@ -227,15 +230,17 @@ public sealed class DraftRenderer
 
     private sealed record SectionView(string Slug, string Name, string ShortName, string? Note, IReadOnlyList<ItemView> Items, IReadOnlyList<string> Highlights);
 
+    /// <param name="More">How many of the story's links and write-ups the item does not list (beyond Draft:MaxLinksPerItem of each).</param>
     private sealed record ItemView(string Title, string? Account, string Url, string? Prefix, string Summary, IReadOnlyList<LinkView> Links,
-        IReadOnlyList<WriteupView> Writeups)
+        IReadOnlyList<WriteupView> Writeups, int More)
     {
-        public static ItemView Of(DraftItem item) => new(
+        public static ItemView Of(DraftItem item, int maxLinksPerItem) => new(
             EscapeLinkText(item.Title), item.Account is null ? null : EscapeLinkText(item.Account), EscapeUrl(item.Url),
             item.Prefix is null ? null : EscapeLinkText(item.Prefix), item.EditorSummary ? EditorText(item.Summary) : OneLine(item.Summary),
-            item.Links.Select(l => new LinkView(l.Kind, l.Target, EscapeUrl(l.Url),
+            item.Links.Take(maxLinksPerItem).Select(l => new LinkView(l.Kind, l.Target, EscapeUrl(l.Url),
                 item.LinkTitles.TryGetValue(l.Target, out var title) ? OneLine(title) : null)).ToList(),
-            item.Writeups.Select(w => new WriteupView(EscapeLinkText(w.Title), w.Account is null ? null : EscapeLinkText(w.Account), EscapeUrl(w.Url))).ToList());
+            item.Writeups.Take(maxLinksPerItem).Select(w => new WriteupView(EscapeLinkText(w.Title), w.Account is null ? null : EscapeLinkText(w.Account), EscapeUrl(w.Url))).ToList(),
+            Math.Max(0, item.Links.Count - maxLinksPerItem) + Math.Max(0, item.Writeups.Count - maxLinksPerItem));
     }
 
     /// <param name="Title">The linked paper's or repository's own title when its entry is in the item's story, else null.</param>

@@ -249,7 +249,7 @@ public sealed class SourcePoller(
         {
             throw DatabaseFailed(ex);
         }
-        if (health?.PausedUntil is { } until && until > (due ?? timeProvider.GetUtcNow()))
+        if (health?.PausedAt(due ?? timeProvider.GetUtcNow()) is { } until)
         {
             if (_pausesSaid.Changed(source.Id, until)) logger.Paused(source.Id, SourceStatus.Time(until, draft.Value.Zone()), health.ConsecutiveFailures);
             return null;

@@ -62,6 +62,15 @@ public static partial class TextCleaner
         return (label.Length > 0 ? label : text[(close + 2)..end], end + 1);
     }
 
+    /// <summary><paramref name="text"/>'s first <paramref name="maxLength"/> characters (never within a surrogate pair) and "…" when longer.</summary>
+    /// <remarks>Unlike <see cref="Truncate"/>, always cut at the length and always marked: for an error or a value quoted back, not prose.</remarks>
+    public static string Cut(string text, int maxLength)
+    {
+        if (text.Length <= maxLength) return text;
+        var cut = char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
+        return string.Concat(text.AsSpan(0, cut), "…");
+    }
+
     /// <summary>
     /// Shortens <paramref name="text"/> to at most <paramref name="maxLength"/> characters, cutting after the
     /// last sentence end (。！？.!?) in the second half when there is one, else at a word boundary with an ellipsis.

@@ -18,7 +18,7 @@ public sealed record SourceStatus(SourceDefinition Source, SourceHealth? Health,
     /// <summary>The status of <paramref name="source"/> given its stored health, its kind's cadence and the time now.</summary>
     public static SourceStatus Of(SourceDefinition source, SourceHealth? health, ISourceKind? kind, DateTimeOffset now, TimeZoneInfo zone)
     {
-        var paused = health?.PausedUntil is { } until && until > now ? until : (DateTimeOffset?)null;
+        var paused = health?.PausedAt(now);
         if (!source.Enabled) return new(source, health, "disabled", health?.LastError, paused);
         if (health is null) return new(source, null, "never", null, null);
         if (health.ConsecutiveFailures > 0) return new(source, health, "failing", health.LastError, paused);

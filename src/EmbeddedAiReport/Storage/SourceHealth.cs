@@ -24,6 +24,9 @@ public sealed record SourceHealth(
     /// </summary>
     public string? LastLeftOut { get; init; }
 
+    /// <summary>When the pause after failures ends, if it still runs at <paramref name="at"/>; else null.</summary>
+    public DateTimeOffset? PausedAt(DateTimeOffset at) => PausedUntil is { } until && until > at ? until : null;
+
     /// <summary>
     /// True when polls succeed but nothing new arrived for longer than <paramref name="staleAfter"/> (counted from
     /// the newest item the source delivered — <see cref="LastNewEntry"/> — or from the first poll when there never was

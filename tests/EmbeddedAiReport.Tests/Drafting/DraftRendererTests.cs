@@ -69,6 +69,39 @@ public sealed class DraftRendererTests
         Assert.Contains(("解读**量化**_论文_`x | 量子位", "https://example.com/w"), links);
     }
 
+    // bench/bigweek.py: one 论文 item of a flooded week listed its story's 710 papers (239 KB of draft). The editor's own
+    // issues list at most four under an item (2019-12-17: 四篇快手特效中的模型压缩); Draft:MaxLinksPerItem (10) caps the
+    // papers/repositories and the write-ups, and one line counts the rest; the issue format reads it as the item's text.
+    [Theory]
+    [InlineData(null, 10, 10, "另有4条相关论文、项目或解读未列出（审阅页有全部）")]
+    [InlineData(2, 2, 2, "另有20条相关论文、项目或解读未列出（审阅页有全部）")]
+    [InlineData(20, 13, 11, null)]
+    public void Render_ItemWithAStoryOfManyPapersAndWriteups_ListsAtMostTheCapOfEach_AndCountsTheRestInOneLine(int? cap, int papers, int writeups, string? more)
+    {
+        var item = new DraftItem(1, "arxiv:2011.00001", "A paper", null, "https://arxiv.org/abs/2011.00001v1", "2011.00001v1", "We quantize.", 0.9,
+            Enumerable.Range(2, 13).Select(i => new EntryLink("arxiv", $"arxiv:2011.{i:00000}", $"https://arxiv.org/abs/2011.{i:00000}")).ToList())
+        {
+            LinkTitles = Enumerable.Range(2, 13).ToDictionary(i => $"arxiv:2011.{i:00000}", i => $"Paper {i}"),
+            Writeups = Enumerable.Range(100, 11).Select(i => new DraftWriteup(i, $"解读 {i}", "机器之心", $"https://example.com/w{i}")).ToList(),
+        };
+        var template = File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "templates", "draft.md.liquid"));
+        var renderer = cap is { } max ? new DraftRenderer(template, maxLinksPerItem: max) : Renderer;
+
+        var markdown = renderer.Render(new Draft(Week.Last, Week, [new DraftSectionItems("papers", "论文", "论文", null, [item])]));
+        var lines = markdown.Split('\n');
+
+        Assert.Equal(Enumerable.Range(2, papers).Select(i => $"标题：Paper {i}  "), lines.Where(l => l.StartsWith("标题：", StringComparison.Ordinal)));
+        Assert.Equal(["链接：https://arxiv.org/abs/2011.00001v1  ", .. Enumerable.Range(2, papers).Select(i => $"链接：https://arxiv.org/abs/2011.{i:00000}  ")],
+            lines.Where(l => l.StartsWith("链接：", StringComparison.Ordinal)));   // the item's own, then its story's
+        Assert.Equal(writeups, lines.Count(l => l.StartsWith("解读：", StringComparison.Ordinal)));
+        var counted = lines.Where(l => l.StartsWith("另有", StringComparison.Ordinal)).Select(l => l.TrimEnd()).ToList();
+        Assert.Equal(more is null ? [] : [more], counted);
+        // Read back as the past issues are: still the one item, the count line part of its text.
+        var parsed = Assert.Single(IssueMarkdownParser.Parse(markdown, new Dictionary<string, string> { ["论文"] = "papers" }));
+        Assert.Equal("https://arxiv.org/abs/2011.00001v1", parsed.Url);
+        if (more is not null) Assert.EndsWith(more, parsed.Summary);
+    }
+
     // The draft's one item (the footer's list items link nowhere).
     private static ListItemBlock TheItem(string markdown) => Assert.Single(Markdown.Parse(markdown).Descendants<ListItemBlock>(),
         i => i.Parent is ListBlock { IsOrdered: false } && i.Descendants<LinkInline>().Any(l => l.Url == "https://example.com/a"));

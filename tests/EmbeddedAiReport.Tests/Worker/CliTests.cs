@@ -230,7 +230,7 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(2, validate.ExitCode);
         Assert.StartsWith($"templates/draft.md.liquid: line {line}: item.titel: item has no member 'titel'; did you mean title? " +
-            "(members: account, links, prefix, summary, title, url, writeups)", validate.Error);
+            "(members: account, links, more, prefix, summary, title, url, writeups)", validate.Error);
         Assert.DoesNotContain("config OK", validate.Out);
         Assert.Equal(2, export.ExitCode);
         Assert.Contains("item.titel", export.Error);

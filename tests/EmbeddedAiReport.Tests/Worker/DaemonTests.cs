@@ -23,7 +23,7 @@ public sealed class DaemonTests : LoopbackTest
         var clock = new FakeTimeProvider(Monday);
 
         await using var daemon = Daemon.Start(config, Folder.File("r.db"), clock);
-        var scheduled = await daemon.WaitForAsync(4101, "news");
+        var scheduled = await daemon.WaitForAsync(4102, "'news'");
         var polled = await daemon.WaitForAsync(2001, "news");
         foreach (var section in items.Select(i => i.Section).Distinct()) await daemon.WaitForAsync(2001, section);
         using var http = new HttpClient { BaseAddress = daemon.BaseUri };
@@ -52,7 +52,7 @@ public sealed class DaemonTests : LoopbackTest
         var result = await daemon.StopAsync();
 
         Assert.Equal(Week, EditorialWeek.Containing(Monday, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString());
-        Assert.Contains("1h", scheduled);
+        Assert.Contains("source(s) (re)scheduled ('news'", scheduled);
         Assert.Contains($"{items.Count(i => i.Section == "news")} new", polled);
         Assert.StartsWith("{\"status\":\"ok\",\"reason\":null,\"sources\":", health);
         Assert.Equal("text/markdown; charset=utf-8", latest.Content.Headers.ContentType!.ToString());
@@ -103,6 +103,36 @@ public sealed class DaemonTests : LoopbackTest
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Empty(Directory.EnumerateFileSystemEntries(home));
         Assert.DoesNotContain(daemon.Events, e => e.Category.StartsWith("Microsoft.AspNetCore.DataProtection", StringComparison.Ordinal) && e.Level is "Warning" or "Error");
+    }
+
+    // bench/bigweek.py: a start with 406 sources logged 406 "Scheduled …" lines (4101) and one 7.5 KB "Catching up" line
+    // (4105) naming every source. The start says the sources in its two summary lines, ten by name and how many more; the
+    // line per source is at Debug (the system jobs' keep Information).
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Run_ManySourcesAtStart_SummaryLinesNameTenAndCountTheRest_TheLinePerSourceIsDebug(bool debug)
+    {
+        Server.MapFile("feed.xml", FaultFeeds.Healthy(1));
+        var ids = Enumerable.Range(1, 12).Select(i => $"s{i:00}").ToList();
+        var config = Folder.ConfigWithSources($$"""{"sources": [{{string.Join(",\n", ids.Select(id =>
+            $$"""{"id": "{{id}}", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "schedule": "1h", "allowPrivateNetwork": true}"""))}}]}""");
+        Daemon.Prepare(config, json =>
+        {
+            if (debug) json["Logging"]!["LogLevel"]!["EmbeddedAiReport.Worker.Jobs.SourceScheduler"] = "Debug";
+        });
+
+        await using var daemon = Daemon.Start(config, Folder.File("r.db"), new FakeTimeProvider(Monday));
+        var catchingUp = await daemon.WaitForAsync(4105);
+        var scheduled = daemon.Logs.Lines.Where(l => l.EventId == 4101).Select(l => l.Message).ToList();
+        Assert.Equal(0, (await daemon.StopAsync()).ExitCode);
+
+        Assert.Equal("Schedules: 12 source(s) (re)scheduled ('s01', 's02', 's03', 's04', 's05', 's06', 's07', 's08', 's09', 's10' and 2 more), 0 unchanged, 0 removed",
+            Assert.Single(daemon.Logs.Lines, l => l.EventId == 4102).Message);
+        Assert.Equal("Catching up: 12 source(s) overdue since their last success are polled once now: s01, s02, s03, s04, s05, s06, s07, s08, s09, s10 and 2 more",
+            catchingUp);
+        Assert.Equal(debug ? ids.Select(id => $"Scheduled {id} (1h)") : [], scheduled.Where(m => m.StartsWith("Scheduled s", StringComparison.Ordinal)));
+        Assert.Contains("Scheduled weekly-draft (0 0 9 ? * MON)", scheduled);
     }
 
     [Fact]
@@ -176,7 +206,7 @@ public sealed class DaemonTests : LoopbackTest
         var rejected = await daemon.WaitForAsync(4103, "", clock);
         var result = await daemon.StopAsync();
 
-        Assert.Contains($"{sections} source(s) (re)scheduled, 0 unchanged, 0 removed", reloaded);
+        Assert.Equal($"Schedules: {sections} source(s) (re)scheduled ({string.Join(", ", items.Select(i => $"'{i.Section}'").Distinct())}), 0 unchanged, 0 removed", reloaded);
         Assert.Contains($"{items.Count(i => i.Section == "papers")} new", polled);
         Assert.Contains("sources.json: source 'x': kind: unknown kind 'nope'", rejected);
         Assert.Equal(0, result.ExitCode);

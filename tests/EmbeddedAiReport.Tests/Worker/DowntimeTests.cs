@@ -142,7 +142,7 @@ public abstract class DowntimeTests : LoopbackTest
         var result = await second.StopAsync();
 
         Assert.Contains(logged, second.Logs.Dump() + result.Error);
-        Assert.Equal("Schedules: 2 source(s) (re)scheduled, 0 unchanged, 0 removed", rebuilt);
+        Assert.Equal("Schedules: 2 source(s) (re)scheduled ('hourly-feed', 'daily-feed'), 0 unchanged, 0 removed", rebuilt);
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(2, NextFireTimes().Count);
     }
@@ -188,7 +188,7 @@ public abstract class DowntimeTests : LoopbackTest
                 + "runs with the copy of the daemon that takes it"], warnings);
         else
             Assert.Empty(warnings);   // SQLite has one daemon; a dead one's copy is not running
-        Assert.Equal("Schedules: 2 source(s) (re)scheduled, 1 unchanged, 1 removed ('weekly-feed')", applied);
+        Assert.Equal("Schedules: 2 source(s) (re)scheduled ('hourly-feed', 'new-feed'), 1 unchanged, 1 removed ('weekly-feed')", applied);
     }
 
     [Fact]
@@ -244,7 +244,7 @@ public abstract class DowntimeTests : LoopbackTest
         Assert.Equal("Mon 09:00", InBerlin("weekly-draft"));
         Assert.EndsWith(" 03:30", InBerlin("housekeeping"));
         Assert.Equal(["Europe/Berlin", "Europe/Berlin", "Europe/Berlin"], CronZones("daily-feed", "weekly-draft", "housekeeping"));
-        Assert.Equal("Schedules: 1 source(s) (re)scheduled, 1 unchanged, 0 removed", second.Logs.Lines.Last(l => l.EventId == 4102).Message);
+        Assert.Equal("Schedules: 1 source(s) (re)scheduled ('daily-feed'), 1 unchanged, 0 removed", second.Logs.Lines.Last(l => l.EventId == 4102).Message);
     }
 
     private static string Sources(LoopbackServer server, params (string Id, string Schedule)[] sources) => $$"""{"sources": [{{string.Join(",\n", sources.Select(s =>

@@ -131,6 +131,18 @@ public sealed class OperatorMessagesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Validate_NegativeDraftMaxLinksPerItem_NamesTheKey()
+    {
+        var config = Config("\"enabled\": true", json => json["Draft"]!["MaxLinksPerItem"] = -1);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["appsettings.json: Draft:MaxLinksPerItem: must not be negative", "1 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
     public async Task Validate_DurationsWithUnitsAndWeeks_AreRead()
     {
         var config = Config("\"schedule\": \"1w\", \"timeout\": \"45s\", \"budget\": \"00:01:30\"", json =>
@@ -356,24 +368,44 @@ public sealed class OperatorMessagesTests : LoopbackTest
     [Fact]
     public async Task PollAndSources_ReasonPhraseWithTerminalEscapes_PrintTheErrorWithoutControlCharacters()
     {
-        Server.Map("feed.xml", context =>
-        {
-            context.Response.StatusCode = 404;
-            context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>()!.ReasonPhrase = "Gone \u001b[2J\u001b]0;pwned\u0007 away";
-            return Task.CompletedTask;
-        });
-        var config = Folder.ConfigWithSources($$"""
-            {"sources": [{"id": "hostile", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}
-            """);
-        var db = Folder.File("r.db");
-
-        var poll = await CliRunner.RunAsync("poll", "--config", config, "--db", db);
-        var sources = await CliRunner.RunAsync("sources", "--config", config, "--db", db);
+        var (poll, sources) = await PollAndSourcesOfA404Async("hostile", "Gone \u001b[2J\u001b]0;pwned\u0007 away");
 
         Assert.Equal(1, poll.ExitCode);
         Assert.Contains("HTTP 404 Gone [2J ]0;pwned away (check the URL", poll.Out);
         Assert.Contains("HTTP 404 Gone [2J ]0;pwned away (check the URL", sources.Out);
         Assert.DoesNotContain(poll.Out + poll.Error + sources.Out + sources.Error, c => char.IsControl(c) && c is not '\n' and not '\r');
+    }
+
+    // bench/bigweek.py: a failing source's note was its whole error, lines of sources up to 344 characters. The table cuts
+    // it at 160 characters and says so with "…" (the pause stays); poll prints the whole error, as GET /sources has it.
+    [Fact]
+    public async Task Sources_LongError_IsCutAt160CharactersWithAnEllipsis_PollPrintsItWhole()
+    {
+        var reason = string.Concat(Enumerable.Range(1, 30).Select(i => $"word{i:00} "));   // 210 characters
+        var (poll, sources) = await PollAndSourcesOfA404Async("gone", reason.Trim());
+
+        var error = $"{Server.Url("feed.xml")}: HTTP 404 {reason.Trim()} (check the URL: the feed may have moved or been removed)";
+        Assert.Contains(error, poll.Out);
+        var line = Assert.Single(Lines(sources.Out), l => l.StartsWith("gone ", StringComparison.Ordinal));
+        var note = line[line.IndexOf(Server.Url("feed.xml").ToString(), StringComparison.Ordinal)..];
+        Assert.StartsWith(error[..160] + "… (paused until ", note);
+        Assert.DoesNotContain("word30", line);
+    }
+
+    // `poll`, then `sources`, of one feed source whose server answers 404 with the reason phrase given.
+    private async Task<(CliResult Poll, CliResult Sources)> PollAndSourcesOfA404Async(string id, string reason)
+    {
+        Server.Map("feed.xml", context =>
+        {
+            context.Response.StatusCode = 404;
+            context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>()!.ReasonPhrase = reason;
+            return Task.CompletedTask;
+        });
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "{{id}}", "kind": "feed", "url": "{{Server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}
+            """);
+        var db = Folder.File("r.db");
+        return (await CliRunner.RunAsync("poll", "--config", config, "--db", db), await CliRunner.RunAsync("sources", "--config", config, "--db", db));
     }
 
     [Fact]

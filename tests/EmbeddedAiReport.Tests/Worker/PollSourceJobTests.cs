@@ -34,23 +34,14 @@ public sealed class PollSourceJobTests : IAsyncDisposable
         // A firing due a day ago (its job queued, or the daemon catching up) fails: its pause (5 minutes after one failure,
         // Fetching:FailureBackoff) counts from that due time, so it is over and the firing due now polls. Counted from the
         // poll's start, the pause would still run and that firing would be skipped.
-        _server = await LoopbackServer.StartAsync();
-        _server.Map("feed.xml", context =>
-        {
-            context.Response.StatusCode = 404;
-            return Task.CompletedTask;
-        });
-        var config = _directory.ConfigWithSources(
-            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true}]}""");
-        var db = _directory.File("r.db");
-        await using (var database = new ReportDatabase(db)) await database.MigrateAsync(CancellationToken.None);
+        var (config, db) = await NotFoundSourceAsync();
         _app = WorkerHost.BuildCommand(WorkerHost.LoadConfig(config, db));
         var now = DateTimeOffset.UtcNow;
 
         await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", now - TimeSpan.FromDays(1)), CancellationToken.None);
         await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", now), CancellationToken.None);
 
-        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(2, _server!.Requests.Count);
         var health = await _app.Services.GetRequiredService<SourceStore>().GetHealthAsync("s", CancellationToken.None);
         Assert.Equal(2, health?.ConsecutiveFailures);
     }
@@ -191,6 +182,56 @@ public sealed class PollSourceJobTests : IAsyncDisposable
             }
             clock.Advance(gap);
         };
+    }
+
+    [Fact]
+    public async Task Execute_PausedSourceAtAQueuedGate_IsSkippedWithoutBookingATurn_TheNextSourceGetsTheTurnItWouldHaveTaken()
+    {
+        // A paused source's firing was admitted at its host's gate before its poll was skipped: with the line long, it booked
+        // a turn there and put itself off to it (a gap of the host's line taken from the sources behind it), only to be
+        // skipped as paused at that turn.
+        var (config, db) = await NotFoundSourceAsync(", \"politenessDelay\": \"10s\", \"budget\": \"60s\"");
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
+        _app = WorkerHost.BuildCommand(WorkerHost.LoadConfig(config, db), services => services.AddSingleton<TimeProvider>(clock));
+        var politeness = _app.Services.GetRequiredService<HostPoliteness>();
+        var gap = TimeSpan.FromSeconds(10);
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", clock.GetUtcNow()), CancellationToken.None);
+        var pausedUntil = (await _app.Services.GetRequiredService<SourceStore>().GetHealthAsync("s", CancellationToken.None))?.PausedUntil;
+        clock.Advance(gap);
+        var held = await politeness.AcquireAsync("127.0.0.1", gap, CancellationToken.None);   // other sources' requests:
+        var waiting = Enumerable.Range(0, 3).Select(_ => politeness.AcquireAsync("127.0.0.1", gap, CancellationToken.None)).ToList();
+        var due = clock.GetUtcNow();
+        var scheduled = new List<ITrigger>();
+
+        await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", due, scheduled), CancellationToken.None);
+        var next = politeness.Admit("127.0.0.1", gap, TimeSpan.FromSeconds(30));
+
+        Assert.True(pausedUntil > due, $"paused until {pausedUntil:o}, the firing due {due:o}");
+        Assert.Single(_server!.Requests);
+        Assert.Empty(scheduled);
+        Assert.Equal(due + TimeSpan.FromSeconds(50), next.LaterTurn);   // after the 4 queued, a gap each: none booked before it
+        held.Dispose();
+        foreach (var lease in waiting)
+        {
+            clock.Advance(gap);
+            (await lease).Dispose();
+        }
+    }
+
+    // A feed source "s" (with `fields` added) whose server answers 404, and its migrated database.
+    private async Task<(string Config, string Db)> NotFoundSourceAsync(string fields = "")
+    {
+        _server = await LoopbackServer.StartAsync();
+        _server.Map("feed.xml", context =>
+        {
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        });
+        var config = _directory.ConfigWithSources(
+            $$"""{"sources": [{"id": "s", "kind": "feed", "url": "{{_server.Url("feed.xml")}}", "allowPrivateNetwork": true{{fields}}}]}""");
+        var db = _directory.File("r.db");
+        await using (var database = new ReportDatabase(db)) await database.MigrateAsync(CancellationToken.None);
+        return (config, db);
     }
 
     /// <summary>A Quartz context (or its trigger, its scheduler) answering only the members the job reads.</summary>

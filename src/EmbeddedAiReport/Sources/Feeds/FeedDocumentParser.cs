@@ -115,7 +115,7 @@ public static partial class FeedDocumentParser
         // no other name can declare the attribute).
         if (!text.Contains("xml:base", StringComparison.Ordinal)) bases = XmlBase.None;
         var items = feed.Items.Select(item => ToEntry(item, bases)).ToList();
-        // The library reads RSS's <language>, not Atom's xml:lang, which the one-pass reader gives.
+        // The library reads RSS's <language> and JSON Feed's "language", not Atom's xml:lang, which the one-pass reader gives.
         var language = feed.Language ?? (feed.Type == FeedType.Atom ? feed.SpecificFeed?.Element?.Attribute(XNamespace.Xml + "lang")?.Value : null);
         return ParseResult.Ok(new FeedDocument(CleanText(feed.Title), Clean(FeedLink(feed, bases)), items, Clean(language)));
     }

@@ -87,11 +87,25 @@ public sealed class FeedSourceTests : LoopbackTest
     [InlineData("rss", "zhx", "2018-09-18 14:38:10", "2018-09-18T14:38:10Z")]
     [InlineData("atom", "zh-CN", "2018-09-18T14:38:10", "2018-09-18T06:38:10Z")]
     [InlineData("atom", "en", "2018-09-18T14:38:10", "2018-09-18T14:38:10Z")]
+    [InlineData("json", "zh-CN", "2018-09-18T14:38:10", "2018-09-18T06:38:10Z")]
+    [InlineData("json", "en", "2018-09-18T14:38:10", "2018-09-18T14:38:10Z")]
+    [InlineData("json", null, "2018-09-18T14:38:10", "2018-09-18T14:38:10Z")]
     public void Parse_FeedInALanguage_ReadsDatesWithoutAZoneInItsPlace(string format, string? language, string date, string expected)
     {
         var source = Source("feed.xml");
-        var lang = language is null ? "" : format == "rss" ? $"<language>{language}</language>" : $" xml:lang=\"{language}\"";
-        var xml = format == "rss"
+        var lang = language is null ? "" : format switch
+        {
+            "rss" => $"<language>{language}</language>",
+            "json" => $"\"language\": \"{language}\",",
+            _ => $" xml:lang=\"{language}\"",
+        };
+        var xml = format == "json"
+            ? $$"""
+              {"version": "https://jsonfeed.org/version/1.1", "title": "新闻国内", "home_page_url": "http://news.qq.com/china_index.shtml", {{lang}}
+               "items": [{"id": "http://news.qq.com/a/20180918/009846.htm", "url": "http://news.qq.com/a/20180918/009846.htm",
+                          "title": "端侧AI芯片量产", "date_published": "{{date}}", "summary": "编者按：端侧AI芯片今日量产。"}]}
+              """
+            : format == "rss"
             ? $"""
               <?xml version="1.0" encoding="utf-8"?>
               <rss version="2.0">

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
@@ -107,29 +109,48 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     /// <summary>The Publish form's field carrying the <see cref="Draft.Fingerprint"/> of the draft the page showed.</summary>
     public const string ShownDraftField = "shown_draft";
 
-    /// <summary>The form field carrying the title the page showed when it was built.</summary>
-    public const string ShownTitleField = "shown_title";
+    /// <summary>
+    /// The edit form's field carrying <see cref="ShownText"/> of the title and summary the page showed: a fingerprint, not
+    /// the text (a flooded week's page carried every arXiv abstract twice, 1.4 KB a row).
+    /// </summary>
+    public const string ShownField = "shown";
 
-    /// <summary>The form field carrying the summary the page showed when it was built.</summary>
-    public const string ShownSummaryField = "shown_summary";
+    // The fields the edit form posted before ShownField: a page of an earlier daemon (whose anti-forgery token died with its
+    // restart anyway) or a client written against it. Refused (400) rather than read as "nothing shown", which would save
+    // over a text changed since without a word.
+    private static readonly string[] OldShownFields = ["shown_title", "shown_summary"];
 
-    // The form posts both fields: one the editor left as the page showed it is not an edit. Storing it would freeze the text
+    /// <summary>
+    /// The fingerprint of a title and summary as a page shows them (<c>TITLE.SUMMARY</c>, 64 bits of SHA-256 each, of the
+    /// text as compared: line breaks a browser adds or drops are no difference), which <see cref="ShownField"/> posts back.
+    /// </summary>
+    public static string ShownText(string title, string summary) => $"{Hash(title, singleLine: true)}.{Hash(summary, singleLine: false)}";
+
+    private static string Hash(string text, bool singleLine) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Comparable(text, singleLine))), 0, 8);
+
+    // A field the editor left as the page showed it (the same fingerprint) is not an edit. Storing it would freeze the text
     // shown then as the editor's, although a re-poll may have changed the source's since.
     // A field the editor changed whose text changed since the page showed it (another editor saved it, a re-poll brought the
     // source's new one) is not saved over: that text was never seen (409).
     private async Task<Outcome> EditAsync(long id, IFormCollection form, CancellationToken cancellationToken)
     {
-        var (shownTitle, shownSummary) = (form[ShownTitleField].FirstOrDefault(), form[ShownSummaryField].FirstOrDefault());
-        var title = Changed(form["title"].FirstOrDefault(), shownTitle, singleLine: true);
-        var summary = Changed(form["summary"].FirstOrDefault(), shownSummary, singleLine: false);
+        if (OldShownFields.FirstOrDefault(form.ContainsKey) is { } old)
+            return Bad($"{id}: {old} is no longer read (the page now posts {ShownField}, a fingerprint of the text it showed): reload the page; nothing was saved");
+        var posted = form[ShownField].FirstOrDefault();
+        var shown = posted?.Split('.') is [{ Length: 16 } t, { Length: 16 } s] ? (Title: t, Summary: s) : ((string Title, string Summary)?)null;
+        if (posted is not null && shown is null)
+            return Bad($"{id}: {ShownField}: '{Echoed.Of(posted)}' is not a fingerprint of the text the page showed (TITLE.SUMMARY); nothing was saved");
+        var title = Changed(form["title"].FirstOrDefault(), shown?.Title, singleLine: true);
+        var summary = Changed(form["summary"].FirstOrDefault(), shown?.Summary, singleLine: false);
         // Compared with the text as it is when the save holds the write lock: two editors saving from one page at once
         // both passed a look taken before either saved, and the second overwrote the first.
         string? Stale((string Title, string Summary) now)
         {
             var moved = new[]
             {
-                title is not null && shownTitle is not null && Comparable(now.Title, true) != Comparable(shownTitle, true) ? "title" : null,
-                summary is not null && shownSummary is not null && Comparable(now.Summary, false) != Comparable(shownSummary, false) ? "summary" : null,
+                title is not null && shown is { } t && Hash(now.Title, singleLine: true) != t.Title ? "title" : null,
+                summary is not null && shown is { } s && Hash(now.Summary, singleLine: false) != s.Summary ? "summary" : null,
             }.OfType<string>().ToList();
             return moved.Count == 0 ? null : $"{id}: the {string.Join(" and ", moved)} changed since the page showed it "
                 + "(another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again";
@@ -146,12 +167,12 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
         });
     }
 
-    // Null when the posted value is what the page showed. A browser sends a textarea's line breaks as CRLF and drops line
-    // breaks from a text input, so those differences are not edits.
+    // Null when the posted value is what the page showed (its fingerprint, shown). A browser sends a textarea's line breaks
+    // as CRLF and drops line breaks from a text input, so those differences are not edits.
     private static string? Changed(string? posted, string? shown, bool singleLine)
     {
         if (posted is null || shown is null) return posted;
-        return Comparable(posted, singleLine) == Comparable(shown, singleLine) ? null : posted;
+        return Hash(posted, singleLine) == shown ? null : posted;
     }
 
     private static string Comparable(string text, bool singleLine) =>

@@ -43,7 +43,10 @@ internal sealed class ReviewHtml
     /// Appends <c> lang="zh-CN"</c> when <paramref name="text"/> has a Chinese character: the page's own words are English
     /// (<c>lang="en"</c>), a title, summary or section name in Chinese is read by a screen reader's Chinese voice.
     /// </summary>
-    public ReviewHtml Lang(string? text) => text is not null && text.AsSpan().ContainsAnyInRange('\u3400', '\u9FFF') ? Raw(" lang=\"zh-CN\"") : this;
+    public ReviewHtml Lang(string? text) => IsChinese(text) ? Raw(" lang=\"zh-CN\"") : this;
+
+    /// <summary>Whether <paramref name="text"/> has a Chinese character (CJK Unified Ideographs and Extension A).</summary>
+    public static bool IsChinese(string? text) => text is not null && text.AsSpan().ContainsAnyInRange('\u3400', '\u9FFF');
 
     public override string ToString() => _builder.ToString();
 }

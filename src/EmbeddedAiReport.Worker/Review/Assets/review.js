@@ -150,9 +150,9 @@
     history.replaceState(null, '', new URL(url).pathname);
   };
 
-  // The fields of an edit form the editor changed from the text the page showed, as [name, typed value].
+  // The fields of an edit form the editor changed from the text the page showed (the field's defaultValue), as [name, typed value].
   const typed = (form) => ['title', 'summary']
-    .filter(name => form.elements[name] && form.elements[name].value !== form.elements[`shown_${name}`]?.value)
+    .filter(name => form.elements[name] && form.elements[name].value !== form.elements[name].defaultValue)
     .map(name => [name, form.elements[name].value]);
 
   // An edit refused because the text changed meanwhile: the page now shows the text as it is, and what the editor typed
@@ -200,7 +200,7 @@
     const row = fold.closest('article.entry');
     const title = row.querySelector(':scope > .head .title')?.textContent;
     if (changed.length > 0 && !window.confirm(`Drop what you typed in the ${changed.map(([name]) => name).join(' and ')} of "${title}"? Nothing of it is saved.`)) return;
-    changed.forEach(([name]) => { form.elements[name].value = form.elements[`shown_${name}`].value; });
+    changed.forEach(([name]) => { form.elements[name].value = form.elements[name].defaultValue; });
     fold.removeAttribute('open');
     fold.querySelector(':scope > summary').focus();
   };

@@ -438,12 +438,12 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await page.Keyboard.PressAsync("Escape");              // asked again: OK drops it
         await Expect(fold).Not.ToHaveAttributeAsync("open", "");
 
-        Assert.Equal(($"a{id}-form", 0), untouched);
+        Assert.Equal(($"f{id}", 0), untouched);
         Assert.Equal(("", "骁龙875（写到一半）", "title"), kept);
         Assert.Equal(2, asked.Count);
         Assert.Equal($"Drop what you typed in the title of \"{original}\"? Nothing of it is saved.", asked[0]);
         Assert.Equal(original, await title.InputValueAsync());
-        Assert.Equal($"a{id}-form", await page.EvaluateAsync<string>(focused));
+        Assert.Equal($"f{id}", await page.EvaluateAsync<string>(focused));
         Assert.Equal("0", await page.EvaluateAsync<string>("() => document.body.dataset.actions"));
         Assert.Contains($"- [{original} | 智东西]", await _site.ExportAsync());
     }

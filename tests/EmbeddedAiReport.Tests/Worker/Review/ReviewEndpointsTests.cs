@@ -632,14 +632,13 @@ public sealed partial class ReviewEndpointsTests
             $"<article[^>]* id=\"e{id}\".*?<(?:input|textarea)[^>]* name=\"{name}\"(?: value=\"([^\"]*)\"[^>]*>|[^>]*>([^<]*)</textarea>)", RegexOptions.Singleline)
             is { Success: true } m ? m.Groups[1].Value + m.Groups[2].Value : throw new InvalidOperationException($"no field {name}"));
         var shownSummary = Field("summary");
-        Assert.Equal(shownSummary, Field(ReviewActions.ShownSummaryField));
         // The source rewrites its summary; the page open since still shows (and posts) the old one.
         site.Serve([.. site.Items.Select(i => i.Title.StartsWith("CUDA 11 Features Revealed", StringComparison.Ordinal) ? i with { Summary = "The source's new summary." } : i)]);
         Assert.Contains("1 updated", (await site.CliAsync("poll")).Out);
 
         var response = await http.SendAsync(Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", "edit"),
             ("title", "CUDA 11 新特性一览"), ("summary", shownSummary.ReplaceLineEndings("\r\n")),
-            (ReviewActions.ShownTitleField, Field(ReviewActions.ShownTitleField)), (ReviewActions.ShownSummaryField, Field(ReviewActions.ShownSummaryField))));
+            (ReviewActions.ShownField, Field(ReviewActions.ShownField))));
         var draft = await site.ExportAsync();
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
@@ -657,12 +656,13 @@ public sealed partial class ReviewEndpointsTests
         using var second = Client(site);
         var id = site.IdOf("CUDA 11 Features Revealed");
         var (firstToken, secondToken) = (await FormTokenAsync(first), await FormTokenAsync(second));
-        var shown = WebUtility.HtmlDecode(Regex.Match(await second.GetStringAsync($"review/{ReviewSite.Week}"),
-            $"<article[^>]* id=\"e{id}\".*?name=\"{ReviewActions.ShownTitleField}\" value=\"([^\"]*)\"", RegexOptions.Singleline).Groups[1].Value);
-        HttpRequestMessage Edit(string token, string title, string shownTitle)
+        async Task<string> ShownAsync(HttpClient http) =>
+            Parse(await http.GetStringAsync($"review/{ReviewSite.Week}")).QuerySelector($"#e{id} input[name={ReviewActions.ShownField}]")!.GetAttribute("value")!;
+        var shown = await ShownAsync(second);
+        HttpRequestMessage Edit(string token, string title, string shownText)
         {
             var request = Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", "edit"), ("title", title),
-                (ReviewActions.ShownTitleField, shownTitle));
+                (ReviewActions.ShownField, shownText));
             request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
             return request;
         }
@@ -671,7 +671,8 @@ public sealed partial class ReviewEndpointsTests
         var stale = await second.SendAsync(Edit(secondToken, "CUDA 11 发布", shown));
         var message = System.Text.Json.JsonDocument.Parse(await stale.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString();
         var afterStale = await site.ExportAsync();
-        var again = await second.SendAsync(Edit(secondToken, "CUDA 11 发布", "CUDA 11 新特性一览"));
+        // The second editor reloads the page, which shows the first one's title: saved over now, as seen.
+        var again = await second.SendAsync(Edit(secondToken, "CUDA 11 发布", await ShownAsync(second)));
 
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
@@ -680,6 +681,58 @@ public sealed partial class ReviewEndpointsTests
         Assert.Contains("- [CUDA 11 新特性一览 | NVIDIA Developer]", afterStale);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Contains("- [CUDA 11 发布 | NVIDIA Developer]", await site.ExportAsync());
+    }
+
+    [Fact]
+    public async Task EditForm_CarriesAFingerprintOfTheTextNotACopy_ASummaryARepollChangedSinceIsNotSavedOver()
+    {
+        // Round 38: the form carried the title and summary it showed in hidden fields, an arXiv abstract twice a row on a
+        // flooded week's page. It carries a fingerprint of them: a summary changed since the page showed it is still not
+        // saved over (409), and the title left as shown is no edit.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var page = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}"));
+        var form = EditForm(page, id);
+        var summary = form.Single(f => f.Name == "summary").Value;
+        var hidden = page.QuerySelectorAll($"#e{id} > details.edit input[type=hidden]").Select(f => f.GetAttribute("name")).Order();
+        site.Serve([.. site.Items.Select(i => i.Title.StartsWith("CUDA 11 Features Revealed", StringComparison.Ordinal) ? i with { Summary = "The source's new summary." } : i)]);
+        Assert.Contains("1 updated", (await site.CliAsync("poll")).Out);
+
+        var request = Post($"review/{ReviewSite.Week}/entries/{id}", [.. form.Where(f => f.Name != "summary"), ("summary", "编辑写的摘要。"), ("action", "edit")]);
+        request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+        var stale = await http.SendAsync(request);
+        var message = System.Text.Json.JsonDocument.Parse(await stale.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString();
+
+        Assert.True(summary.Length > 40, summary);
+        Assert.Equal([ReviewPage.TokenField, "shown"], hidden);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal($"{id}: the summary changed since the page showed it (another editor's edit or a re-poll): nothing was saved; "
+            + "check the text as it is now and save again", message);
+        Assert.Contains("摘要：The source's new summary.", await site.ExportAsync());
+    }
+
+    [Theory]
+    [InlineData("shown_title", "CUDA 11 Features Revealed", "shown_title is no longer read (the page now posts shown, a fingerprint of the text it showed): reload the page; nothing was saved")]
+    [InlineData("shown_summary", "", "shown_summary is no longer read (the page now posts shown, a fingerprint of the text it showed): reload the page; nothing was saved")]
+    [InlineData("shown", "CUDA 11 Features Revealed", "shown: 'CUDA 11 Features Revealed' is not a fingerprint of the text the page showed (TITLE.SUMMARY); nothing was saved")]
+    public async Task EditForm_ThePagesFormerCopiesOfTheTextOrAMalformedFingerprint_Are400_NothingSaved(string field, string value, string expected)
+    {
+        // A page of the daemon before round 38 posted the text it showed (shown_title, shown_summary): read as "nothing shown",
+        // its save would go over a text changed since without a word, so it is refused, saying what to do.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var request = Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, await FormTokenAsync(http)), ("action", "edit"),
+            ("title", "CUDA 11 新特性一览"), (field, value));
+        request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
+
+        var refused = await http.SendAsync(request);
+        var message = System.Text.Json.JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString();
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal($"{id}: {expected}", message);
+        Assert.DoesNotContain("CUDA 11 新特性一览", await site.ExportAsync());
     }
 
     // The same two editors, pressing Save at once, on every entry of the page: the look at the text as it is now was taken
@@ -694,22 +747,22 @@ public sealed partial class ReviewEndpointsTests
         using var first = Client(site);
         using var second = Client(site);
         var (firstToken, secondToken) = (await FormTokenAsync(first), await FormTokenAsync(second));
-        async Task<(long Id, string Title, HttpStatusCode Status)> EditAsync(HttpClient http, string token, long id, string shownTitle, string title)
+        async Task<(long Id, string Title, HttpStatusCode Status)> EditAsync(HttpClient http, string token, long id, string shownText, string title)
         {
             var request = Post($"review/{ReviewSite.Week}/entries/{id}", (ReviewPage.TokenField, token), ("action", "edit"), ("title", title),
-                (ReviewActions.ShownTitleField, shownTitle));
+                (ReviewActions.ShownField, shownText));
             request.Headers.Add(ReviewEndpoints.ScriptHeader, "1");
             return (id, title, (await http.SendAsync(request)).StatusCode);
         }
 
         for (var round = 1; round <= 3; round++)
         {
-            var shown = ShownTitle().Matches(await first.GetStringAsync($"review/{ReviewSite.Week}"))
-                .Select(m => (Id: long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Title: WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+            var shown = Parse(await first.GetStringAsync($"review/{ReviewSite.Week}")).QuerySelectorAll($"article.entry > details.edit input[name={ReviewActions.ShownField}]")
+                .Select(f => (Id: long.Parse(f.Closest("article")!.GetAttribute("data-id")!, CultureInfo.InvariantCulture), Text: f.GetAttribute("value")!)).ToList();
             var answers = await Task.WhenAll(shown.SelectMany(e => new[]
             {
-                EditAsync(first, firstToken, e.Id, e.Title, $"first editor's {e.Id} ({round})"),
-                EditAsync(second, secondToken, e.Id, e.Title, $"second editor's {e.Id} ({round})"),
+                EditAsync(first, firstToken, e.Id, e.Text, $"first editor's {e.Id} ({round})"),
+                EditAsync(second, secondToken, e.Id, e.Text, $"second editor's {e.Id} ({round})"),
             }));
 
             using var connection = DatabaseProbe.Open(site.Database);
@@ -1273,6 +1326,7 @@ public sealed partial class ReviewEndpointsTests
         var refused = await b.SendAsync(Save(pageB, second));
         var shown = Parse(await refused.Content.ReadAsStringAsync());
         var afterRefused = await site.ExportAsync();
+        var fingerprintNow = Parse(await a.GetStringAsync($"review/{ReviewSite.Week}")).QuerySelector($"#e{id} input[name={ReviewActions.ShownField}]")!.GetAttribute("value");
         var again = await b.SendAsync(Save(shown, EditForm(shown, id).Single(f => f.Name == "summary").Value));
 
         const string message = "the summary changed since the page showed it (another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again";
@@ -1285,7 +1339,9 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(second, form.QuerySelector("textarea[name=summary]")!.TextContent);
         Assert.True(form.QuerySelector("textarea[name=summary]")!.HasAttribute("autofocus"));
         Assert.Equal(original, form.QuerySelector("input[name=title]")!.GetAttribute("value"));
-        Assert.Equal(first, form.QuerySelector($"input[name={ReviewActions.ShownSummaryField}]")!.GetAttribute("value"));
+        // The fingerprint posted again is the text's as it is now: the page's after the first editor's save, not the one refused.
+        Assert.Equal(fingerprintNow, form.QuerySelector($"input[name={ReviewActions.ShownField}]")!.GetAttribute("value"));
+        Assert.NotEqual(EditForm(pageB, id).Single(f => f.Name == ReviewActions.ShownField).Value, form.QuerySelector($"input[name={ReviewActions.ShownField}]")!.GetAttribute("value"));
         Assert.Contains(message, form.TextContent);
         Assert.Contains($"摘要：{first}", afterRefused);
         Assert.Equal(HttpStatusCode.SeeOther, again.StatusCode);
@@ -1342,6 +1398,8 @@ public sealed partial class ReviewEndpointsTests
         var cuda = entries.Single(e => Text(e.QuerySelector(".title")!) == "CUDA 11 Features Revealed");
         Assert.Equal("Reject CUDA 11 Features Revealed", Name(cuda.QuerySelector("button[value=rejected]")!));
         Assert.Equal("Move down CUDA 11 Features Revealed", Name(cuda.QuerySelector("button[value=down]")!));
+        Assert.Equal("Section of CUDA 11 Features Revealed", Name(cuda.QuerySelector("select[name=section]")!));
+        Assert.Equal("Edit CUDA 11 Features Revealed", Name(cuda.QuerySelector("details.edit > summary")!));
         Assert.Equal(page.QuerySelectorAll("[id]").Length, page.QuerySelectorAll("[id]").Select(e => e.Id).Distinct().Count());
     }
 
@@ -1405,9 +1463,6 @@ public sealed partial class ReviewEndpointsTests
 
     [GeneratedRegex("<p id=\"status\" role=\"status\" aria-live=\"polite\">(.*?)</p>")]
     private static partial Regex StatusLine();
-
-    [GeneratedRegex("<article[^>]* id=\"e([0-9]+)\"[^>]*>.*?name=\"shown_title\" value=\"([^\"]*)\"", RegexOptions.Singleline)]
-    private static partial Regex ShownTitle();
 
     [GeneratedRegex("name=\"shown_draft\" value=\"([0-9a-f]+)\"")]
     private static partial Regex ShownDraft();

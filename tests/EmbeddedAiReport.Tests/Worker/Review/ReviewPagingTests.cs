@@ -127,6 +127,30 @@ public sealed class ReviewPagingTests
         Assert.StartsWith($"out of the draft: 1–{PageSize} of {total} shown", WebUtility.HtmlDecode(Regex.Replace(SectionMoreLine(first, slug), "<[^>]+>", "")));
     }
 
+    [Fact]
+    public async Task Page_AnEditedEntryOutOfTheDraft_IsShownOnEveryPage_AndCountedInTheLineAsOutOfTheDraft()
+    {
+        // README: what the draft holds (shortlisted, edited or moved entries) is shown in full; an edited entry over the quota
+        // is still out of the draft, and the line's count is of every entry out of it, as `entries --explain` counts them.
+        await using var site = await ReviewSite.StartAsync();
+        var (slug, _, outOfDraft) = await FloodAsync(site);
+        var total = outOfDraft.Count;
+        using var http = new HttpClient { BaseAddress = site.BaseUri };
+        var edited = SectionArticles(await http.GetStringAsync($"review/{ReviewSite.Week}?more={slug}:{PageSize}"), slug).Out.Last();
+        Assert.Equal(0, (await site.CliAsync("edit", edited.ToString(CultureInfo.InvariantCulture), "--title", "编辑改过的标题：端侧 NPU 量化部署")).ExitCode);
+
+        var first = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        var second = await http.GetStringAsync($"review/{ReviewSite.Week}?more={slug}:{PageSize}");
+
+        // Still out of the draft (an edit keeps the score), shown on the first page besides its hundred, and on its own.
+        Assert.Contains(edited, SectionArticles(first, slug).Out);
+        Assert.Equal(PageSize + 1, SectionArticles(first, slug).Out.Count);
+        Assert.Contains(edited, SectionArticles(second, slug).Out);
+        Assert.StartsWith($"out of the draft: 1–{PageSize} of {total} shown", WebUtility.HtmlDecode(Regex.Replace(SectionMoreLine(first, slug), "<[^>]+>", "")));
+        Assert.StartsWith($"out of the draft: {PageSize + 1}–{Math.Min(total, 2 * PageSize)} of {total} shown",
+            WebUtility.HtmlDecode(Regex.Replace(SectionMoreLine(second, slug), "<[^>]+>", "")));
+    }
+
     // A paper and eight posts naming it: one story (README: a story's first 5 members, the rest behind "show all N"). Its
     // entries, and the entry representing it as the page's fold of members says it.
     private static async Task<(HashSet<long> Story, string Explain)> PollStoryAsync(ReviewSite site)

@@ -96,6 +96,8 @@ internal static class SourcesOpmlCommand
             // The option's schedule and section, else the outline's own (export-opml writes a source's there), and disabled if it was.
             var fields = Fields(arguments.Schedule ?? outline.Schedule, arguments.Section ?? outline.Section);
             if (outline.Disabled) fields.Add(new("enabled", "false"));
+            // keep, days, limit and weight, which export-opml writes: checked with the rest, a bad one named with its outline.
+            fields.AddRange((outline.Settings ?? []).Select(s => OpmlSource.Setting(s.Key, s.Value)));
             if (titleId is null && outline.Title.Length > 0 && !source.NamesTitle) fields.Add(OpmlSource.Field("comment", outline.Title));
             var json = source.ToJson(id, fields);
             var (made, sourceProblems) = Check(json);

@@ -49,7 +49,7 @@ internal static class ConfigParts
         if (ranker.Problem is not null) reader.Fallback($"{ranker.Problem}; {RankerFallback}");
         return taxonomy.Model is null ? null : new TaggingModel(taxonomy.Model, router.Model, ranker.Model)
         {
-            ScoringFingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{tags}\0{rankerText ?? "<none>"}"))),
+            ScoringFingerprint = Normalizing.TextDigest.Sha256Hex($"{tags}\0{rankerText ?? "<none>"}", 32),
         };
     }
 

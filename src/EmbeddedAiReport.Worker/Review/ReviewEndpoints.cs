@@ -111,11 +111,13 @@ internal static class ReviewEndpoints
         if (refused?.Kept is { } kept) keep.Add(kept.Id);
         if (story is { } head) keep.Add(head);
         var sections = ReviewLayout.Paged(ReviewLayout.Of(review, config.Draft), more, keep);
-        // A late arrival says why on the page, not only on hover: an editor on a phone or a keyboard never sees a title.
+        var view = new ReviewView(window, review, sections, markdown, token, access.CanWrite(http), notice, refused?.Kept, at, More: more, Story: story);
+        // A late arrival says why on the page, not only on hover: an editor on a phone or a keyboard never sees a title. Only
+        // the rows shown are looked up, a query each: a story's members past the first few are behind a link (ReviewPage.Shown).
         var late = new Dictionary<long, string>();
-        foreach (var entry in sections.SelectMany(s => s.Rows).SelectMany(r => r.Members.Prepend(r)).Select(r => r.Entry.Entry).Where(e => e.IsLateArrival))
+        foreach (var entry in ReviewPage.Shown(view).Select(r => r.Entry.Entry).Where(e => e.IsLateArrival))
             late[entry.Id] = await Cli.LateArrival.DescribeAsync(services.GetRequiredService<Storage.IssueStore>(), entry, config.Draft.Zone(), cancellationToken);
-        var view = new ReviewView(window, review, sections, markdown, token, access.CanWrite(http), notice, refused?.Kept, at, late, more, story);
+        view = view with { LateArrivals = late };
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view), refused?.Status ?? StatusCodes.Status200OK);
     }
 

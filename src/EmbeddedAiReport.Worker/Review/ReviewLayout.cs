@@ -46,19 +46,21 @@ internal static class ReviewLayout
 
     /// <summary>
     /// The rows the page shows: every row the draft holds (items, shortlisted, edited or moved entries, and those
-    /// <paramref name="keep"/> names: where a form post lands, a refused edit) in full, then a page of the others per
-    /// section, the first one, or from <paramref name="more"/>'s offset in its section. Counts of the draft stay whole.
+    /// <paramref name="keep"/> names: where a form post lands, a refused edit) in full, then a page of the rows out of the
+    /// draft per section, the first one, or from <paramref name="more"/>'s offset in its section. Counts of the draft stay whole.
     /// </summary>
     public static IReadOnlyList<ReviewSection> Paged(IReadOnlyList<ReviewSection> sections, ReviewMore? more, ISet<long> keep)
     {
         bool Held(ReviewRow row) => row.Rank is not null || row.Entry.Entry.Status == "shortlisted" || row.Entry.IsEdited || row.Entry.SourceSection is not null
             || row.Members.Any(Held);
-        // A kept row is shown besides its page, still counted among the entries out of the draft: the counts stay true.
+        // A kept row is shown besides its page, still counted among the entries out of the draft: the counts stay true. So is
+        // a held one out of the draft (an edited or moved entry over the quota or below the threshold): "of N" is every row
+        // the editor sees out of the draft, as the quota line divides them, not those that happen to be paged.
         bool Kept(ReviewRow row) => keep.Contains(row.Entry.Entry.Id) || row.Members.Any(Kept);
         return sections.Select(section =>
         {
             var offset = more is { } m && string.Equals(m.Slug, section.Slug, StringComparison.OrdinalIgnoreCase) ? m.Offset : 0;
-            var others = section.Rows.Where(r => !Held(r)).ToList();
+            var others = section.Rows.Where(r => r.Rank is null).ToList();
             var shown = others.Skip(offset).Take(PageSize).Select(r => r.Entry.Entry.Id).ToHashSet();
             return section with
             {

@@ -141,12 +141,9 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         if (view.CanWrite && entry.Status != "published" && row.Entry.CoveredBy is null) Actions(html, view, row);
         if (row.Members.Count > 0)
         {
-            // The first members, every one when the page asks for this story, and the one where the page opens wherever it is.
-            bool There(ReviewRow m) => m.Entry.Entry.Id == view.Kept?.Id || m.Entry.Entry.Id == view.NoticeAt;
-            var all = view.Story == entry.Id;
-            var members = row.Members.Where((m, i) => all || i < MembersShown || There(m)).ToList();
+            var members = ShownMembers(view, row);
             // Open when a member is where the page opens: its refused edit waits in its form (view.Kept), or its line is shown.
-            html.Raw("<details class=\"members\"").Raw(all || row.Members.Any(There) ? " open" : "").Raw("><summary>").Text($"{row.Members.Count} more in this story").Raw("</summary>\n");
+            html.Raw("<details class=\"members\"").Raw(view.Story == entry.Id || row.Members.Any(m => OpensAt(view, m)) ? " open" : "").Raw("><summary>").Text($"{row.Members.Count} more in this story").Raw("</summary>\n");
             foreach (var m in members) Row(html, view, m, member: true);
             if (members.Count < row.Members.Count)
             {
@@ -158,6 +155,23 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         }
         html.Raw("</article>\n");
     }
+
+    /// <summary>Every row the page shows: each section's rows and, under each, the members of its story it shows (<see cref="ShownMembers"/>).</summary>
+    public static IEnumerable<ReviewRow> Shown(ReviewView view) =>
+        view.Sections.SelectMany(s => s.Rows).SelectMany(r => ShownMembers(view, r).Prepend(r));
+
+    /// <summary>
+    /// The members of <paramref name="row"/>'s story shown under it: the first <see cref="MembersShown"/>, every one when the
+    /// page asks for this story (<c>?story=</c>), and the one where the page opens wherever it is.
+    /// </summary>
+    public static IReadOnlyList<ReviewRow> ShownMembers(ReviewView view, ReviewRow row)
+    {
+        var all = view.Story == row.Entry.Entry.Id;
+        return row.Members.Where((m, i) => all || i < MembersShown || OpensAt(view, m)).ToList();
+    }
+
+    // The row where the page opens: its refused edit waits in its form (view.Kept), or the line a form post sent is shown there.
+    private static bool OpensAt(ReviewView view, ReviewRow row) => row.Entry.Entry.Id == view.Kept?.Id || row.Entry.Entry.Id == view.NoticeAt;
 
     private void Actions(ReviewHtml html, ReviewView view, ReviewRow row)
     {

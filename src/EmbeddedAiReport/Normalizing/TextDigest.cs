@@ -4,8 +4,8 @@ using System.Text;
 
 namespace EmbeddedAiReport.Normalizing;
 
-/// <summary>Short hex digests of text on the ingest path, through a pooled buffer rather than a byte array per text.</summary>
-internal static class TextDigest
+/// <summary>Hex digests of text (short ones on the ingest path), through a pooled buffer rather than a byte array per text.</summary>
+public static class TextDigest
 {
     /// <summary>The first <paramref name="bytes"/> bytes (at most 32) of SHA-256 over the UTF-8 of <paramref name="text"/>, in upper-case hex.</summary>
     public static string Sha256Hex(ReadOnlySpan<char> text, int bytes)

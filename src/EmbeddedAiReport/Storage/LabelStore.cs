@@ -160,8 +160,8 @@ public sealed class LabelStore(ReportDatabase database)
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-            var storedTags = new Dictionary<long, string?>(batch);
-            var entries = await ListAsync(connection, transaction, condition, [("@last", last), .. byWindow ? [("@lastTime", (object)lastTime)] : Array.Empty<(string, object)>(), .. parameters], cancellationToken, storedTags);
+            var stored = new Dictionary<long, (string? Tags, string WindowTime)>(batch);
+            var entries = await ListAsync(connection, transaction, condition, [("@last", last), .. byWindow ? [("@lastTime", (object)lastTime)] : Array.Empty<(string, object)>(), .. parameters], cancellationToken, stored);
             if (entries.Count == 0) return new Rescored(read, rescored, retagged);
             read += entries.Count;
             await using var update = connection.CreateCommand(transaction, "UPDATE entries SET score = @score WHERE id = @id AND score <> @score");
@@ -178,18 +178,14 @@ public sealed class LabelStore(ReportDatabase database)
                 rescored += await update.ExecuteNonQueryAsync(cancellationToken);
                 // Compared as tags, not as text: rows moved by migration 0015 wrote the same weights in another form.
                 var json = tags.Count > 0 ? EntryTag.Json(tags) : null;
-                if (EntryTag.Parse(json).SequenceEqual(EntryTag.Parse(storedTags.GetValueOrDefault(entry.Id)))) continue;
+                if (EntryTag.Parse(json).SequenceEqual(EntryTag.Parse(stored[entry.Id].Tags))) continue;
                 tagsParameter.Value = (object?)json ?? DBNull.Value;
                 retagId.Value = entry.Id;
                 retagged += await retag.ExecuteNonQueryAsync(cancellationToken);
             }
+            // The next batch starts after this one's last row: its window_time as stored (the keyset compares the text), from the batch's read.
             last = entries[^1].Id;
-            if (byWindow)
-            {
-                await using var cursor = connection.CreateCommand(transaction, "SELECT window_time FROM entries WHERE id = @id");
-                cursor.AddParameter("@id", last);
-                lastTime = (string)(await cursor.ExecuteScalarAsync(cancellationToken))!;
-            }
+            lastTime = stored[last].WindowTime;
             await transaction.CommitAsync(cancellationToken);
         }
     }
@@ -200,13 +196,13 @@ public sealed class LabelStore(ReportDatabase database)
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    // Entries matching a condition (which may end in ORDER BY/LIMIT), with their links; with storedTags, also each one's
-    // stored tags (the column's JSON, null for none) into it, from the same read.
+    // Entries matching a condition (which may end in ORDER BY/LIMIT), with their links; with stored, also each one's stored
+    // tags (the column's JSON, null for none) and window_time (its text) into it, from the same read.
     private async Task<List<StoredEntry>> ListAsync(DbConnection connection, DbTransaction transaction, string condition,
-        (string Name, object Value)[] parameters, CancellationToken cancellationToken, Dictionary<long, string?>? storedTags = null)
+        (string Name, object Value)[] parameters, CancellationToken cancellationToken, Dictionary<long, (string? Tags, string WindowTime)>? stored = null)
     {
         var entries = new List<StoredEntry>();
-        await using (var command = connection.CreateCommand(transaction, $"SELECT {Columns}{(storedTags is null ? "" : ", e.tags")} FROM entries e WHERE {condition}"))
+        await using (var command = connection.CreateCommand(transaction, $"SELECT {Columns}{(stored is null ? "" : ", e.tags, e.window_time")} FROM entries e WHERE {condition}"))
         {
             foreach (var (name, value) in parameters) command.AddParameter(name, value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -214,7 +210,7 @@ public sealed class LabelStore(ReportDatabase database)
             {
                 var entry = EntryStore.Read(reader, optional: false);
                 entries.Add(entry);
-                if (storedTags is not null) storedTags[entry.Id] = reader.IsDBNull(ColumnCount) ? null : reader.GetString(ColumnCount);
+                if (stored is not null) stored[entry.Id] = (reader.IsDBNull(ColumnCount) ? null : reader.GetString(ColumnCount), reader.GetString(ColumnCount + 1));
             }
         }
         if (entries.Count == 0) return entries;

@@ -39,6 +39,9 @@ public sealed class ReviewSite : IAsyncDisposable
     public IReadOnlyList<IssueItem> Items { get; private set; } = [];
     public string Directory => _directory.Path;
 
+    /// <summary>The daemon's services (its review page, its stores).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     /// <param name="editorToken">Sets <c>Report:EditorToken</c> when given.</param>
     /// <param name="clock">The daemon's and the CLI's clock (the system's when not given).</param>
     /// <param name="https">Serves https with a self-signed certificate for 127.0.0.1 (Kestrel:Certificates:Default), as Report:Urls https does.</param>

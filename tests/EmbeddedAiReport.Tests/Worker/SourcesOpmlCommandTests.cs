@@ -426,6 +426,57 @@ public sealed class SourcesOpmlCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ExportOpml_ThenImportIntoAnotherSourcesFile_KeepsKeepDaysLimitAndWeight()
+    {
+        // What no address carries (README's sources.json keys): attributes of our own namespace, read back on import.
+        var first = _directory.ConfigWithSources("""
+            {"sources": [
+              {"id": "arxiv-cs-ar", "kind": "arxiv-rss", "category": "cs.AR", "keep": ["new", "replace"], "weight": 0.15},
+              {"id": "arxiv-cs-lg-new", "kind": "arxiv-listing", "category": "cs.LG", "limit": 300, "keep": "new"},
+              {"id": "arxiv-quant", "kind": "arxiv-api", "query": "all:quantization AND cat:cs.LG", "days": 14, "limit": 400, "weight": -0.1}
+            ]}
+            """, "first");
+        var opml = _directory.File("sources.opml");
+        var export = await CliRunner.RunAsync("sources", "export-opml", "--out", opml, "--config", first);
+        var second = _directory.ConfigWithSources("""{"sources": []}""", "second");
+
+        var imported = await Import(second, opml);
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains("""category="arxiv-rss" eair:keep="new,replace" eair:weight="0.15" xmlns:eair="urn:embedded-ai-report:opml" />""", File.ReadAllText(opml));
+        Assert.True(imported.ExitCode == 0, imported.Error);
+        Assert.Equal(
+        [
+            """{ "id": "arxiv-cs-ar", "kind": "arxiv-rss", "category": "cs.AR", "keep": ["new", "replace"], "weight": 0.15 }""",
+            """{ "id": "arxiv-cs-lg-new", "kind": "arxiv-listing", "category": "cs.LG", "keep": "new", "limit": 300 }""",
+            """{ "id": "arxiv-quant", "kind": "arxiv-api", "query": "all:quantization AND cat:cs.LG", "days": 14, "limit": 400, "weight": -0.1 }""",
+        ], File.ReadAllLines(Path.Combine(second, "sources.json")).Where(l => l.TrimStart().StartsWith("{ \"id\"", StringComparison.Ordinal)).Select(l => l.Trim().TrimEnd(',')));
+    }
+
+    [Theory]
+    [InlineData("eair:days=\"14\"", "eair:days=\"a week\"", "days: expected a whole number of days from 1 to 36500")]
+    [InlineData("eair:weight=\"-0.1\"", "eair:weight=\"1e400\"", "weight: expected a number")]
+    [InlineData("eair:limit=\"400\"", "eair:limit=\"400]\"", "limit: expected a whole number from 1 to 30000")]
+    public async Task ImportOpml_ABadSettingAttribute_NamesItsOutlineAndWritesNothing(string written, string edited, string problem)
+    {
+        var first = _directory.ConfigWithSources("""
+            {"sources": [{"id": "arxiv-quant", "kind": "arxiv-api", "query": "all:quantization AND cat:cs.LG", "days": 14, "limit": 400, "weight": -0.1}]}
+            """, "first");
+        var opml = _directory.File("sources.opml");
+        Assert.Equal(0, (await CliRunner.RunAsync("sources", "export-opml", "--out", opml, "--config", first)).ExitCode);
+        File.WriteAllText(opml, File.ReadAllText(opml).Replace(written, edited, StringComparison.Ordinal));
+        var second = _directory.ConfigWithSources("""{"sources": []}""", "second");
+        var before = File.ReadAllBytes(Path.Combine(second, "sources.json"));
+
+        var result = await Import(second, opml);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"line 7: 'arxiv-quant' <https://export.arxiv.org/api/query?", result.Error);
+        Assert.Contains($": sources.json: source 'arxiv-quant': {problem}\n", result.Error);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(second, "sources.json")));
+    }
+
+    [Fact]
     public async Task ExportOpml_ThenImport_ArxivListingAndApiSourcesComeBackAsTheirKinds()
     {
         // A feed source could not read either: a listing is an HTML page, and a feed reads one page of the API's results.

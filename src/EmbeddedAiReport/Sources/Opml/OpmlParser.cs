@@ -66,7 +66,7 @@ public static partial class OpmlParser
                 if (Attribute(reader, "xmlUrl") is not { Length: > 0 } xmlUrl) continue;
                 var title = Attribute(reader, "title") is { Length: > 0 } named ? named : Attribute(reader, "text") ?? "";
                 outlines.Add(new OpmlOutline(title, xmlUrl, NonEmpty(Attribute(reader, "htmlUrl")), line, NonEmpty(Attribute(reader, "section")), NonEmpty(Attribute(reader, "schedule")),
-                    Disabled: "false".Equals(Attribute(reader, "enabled"), StringComparison.OrdinalIgnoreCase)));
+                    Disabled: "false".Equals(Attribute(reader, "enabled"), StringComparison.OrdinalIgnoreCase), SettingAttributes(reader)));
             }
             if (!body) return new Result([], "not an OPML file: it has no <body>");
         }
@@ -80,6 +80,14 @@ public static partial class OpmlParser
             return new Result([], $"cannot be read: {ex.Message}");
         }
         return new Result(outlines, null);
+    }
+
+    // The outline's attributes of OpmlOutline.Namespace that carry a source's settings, trimmed; null when it has none.
+    private static List<KeyValuePair<string, string>>? SettingAttributes(XmlReader reader)
+    {
+        var settings = OpmlOutline.SettingNames.Select(name => KeyValuePair.Create(name, reader.GetAttribute(name, OpmlOutline.Namespace)?.Trim()))
+            .Where(s => !string.IsNullOrEmpty(s.Value)).Select(s => KeyValuePair.Create(s.Key, s.Value!)).ToList();
+        return settings.Count > 0 ? settings : null;
     }
 
     private static string? NonEmpty(string? value) => value is { Length: > 0 } ? value : null;

@@ -45,6 +45,18 @@ public sealed partial record OpmlSource(string Kind, IReadOnlyList<KeyValuePair<
         return "{ " + string.Join(", ", fields.Select(f => $"{Text(f.Key)}: {f.Value}")) + " }";
     }
 
+    /// <summary>
+    /// The sources.json field of an outline's <paramref name="name"/> attribute (<see cref="OpmlOutline.Settings"/>): <c>keep</c>'s
+    /// names joined by commas a list of them (one name: the name), another a number where <paramref name="text"/> is one
+    /// as JSON writes it; else the text as a string, which the source's check then names as the wrong type.
+    /// </summary>
+    public static KeyValuePair<string, string> Setting(string name, string text)
+    {
+        if (name == "keep" && text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 1 } names)
+            return new(name, "[" + string.Join(", ", names.Select(Text)) + "]");
+        return name != "keep" && JsonNumber().IsMatch(text) ? new(name, text) : Field(name, text);
+    }
+
     /// <summary>A field whose value is the string <paramref name="value"/>.</summary>
     public static KeyValuePair<string, string> Field(string name, string value) => new(name, Text(value));
 
@@ -188,6 +200,10 @@ public sealed partial record OpmlSource(string Kind, IReadOnlyList<KeyValuePair<
     private static string Normalize(string host) => host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? host[4..].ToLowerInvariant() : host.ToLowerInvariant();
 
     private static string Text(string value) => "\"" + JsonEncodedText.Encode(value, Encoder).ToString() + "\"";
+
+    // A number as JSON writes it (RFC 8259 §6): what Setting passes on as a number, nothing else.
+    [GeneratedRegex(@"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")]
+    private static partial Regex JsonNumber();
 
     [GeneratedRegex("[^a-z0-9._]+")]
     private static partial Regex NotSlug();

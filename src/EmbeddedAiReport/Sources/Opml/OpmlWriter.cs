@@ -11,8 +11,9 @@ namespace EmbeddedAiReport.Sources.Opml;
 /// One outline per address a poll fetches (a source of several repos or accounts gives one each), in the sources' order:
 /// <c>xmlUrl</c> the address, <c>htmlUrl</c> the page it comes from where the kind says (an arXiv category's listing, a
 /// repository's releases), <c>category</c> the source's kind, <c>section</c> and <c>schedule</c> the source's own when it
-/// has them, <c>enabled="false"</c> for a disabled one (OPML lets an outline carry attributes of its own; readers pass them by, <see cref="OpmlParser"/> reads them
-/// back so an import of the list into another sources.json keeps them). The title is the account's or source's display name when
+/// has them, <c>enabled="false"</c> for a disabled one, and its <c>keep</c>, <c>days</c>, <c>limit</c> and <c>weight</c> as
+/// attributes of <see cref="OpmlOutline.Namespace"/> (OPML lets an outline carry attributes of its own; readers pass them
+/// by, <see cref="OpmlParser"/> reads them back so an import of the list into another sources.json keeps them). The title is the account's or source's display name when
 /// it has one, else the source id (with the repo or account of a source of several). The output is the same for the same
 /// sources: no date is written.
 /// </remarks>
@@ -48,6 +49,8 @@ public static class OpmlWriter
                     if (source.Section is { } section) writer.WriteAttributeString("section", section);
                     if (source.Schedule != SourceDefinition.DefaultSchedule) writer.WriteAttributeString("schedule", source.Schedule);
                     if (!source.Enabled) writer.WriteAttributeString("enabled", "false");
+                    foreach (var (field, value) in Settings(source))
+                        writer.WriteAttributeString(OpmlOutline.Prefix, field, OpmlOutline.Namespace, value);
                     writer.WriteEndElement();
                 }
             }
@@ -55,6 +58,27 @@ public static class OpmlWriter
             writer.WriteEndElement();
         }
         return text.Append('\n').ToString();
+    }
+
+    // keep, days, limit and weight where the source names them, as sources.json writes them: a list of names joined by
+    // commas, a number as written. No address carries them; an import reads them back (SourcesOpmlCommand).
+    private static IEnumerable<(string Field, string Value)> Settings(SourceDefinition source)
+    {
+        foreach (var field in OpmlOutline.SettingNames)
+        {
+            if (field == "weight")
+            {
+                if (source.Weight != 0) yield return (field, source.Weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                continue;
+            }
+            if (!source.Settings.TryGetValue(field, out var value)) continue;
+            yield return (field, value.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.String => value.GetString()!,
+                System.Text.Json.JsonValueKind.Array => string.Join(",", source.GetStrings(field)),
+                _ => value.GetRawText(),
+            });
+        }
     }
 
     // The page a reader opens for the feed, where the kind names one without a request: the category's listing on arXiv,

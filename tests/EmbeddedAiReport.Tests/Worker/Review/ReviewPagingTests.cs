@@ -3,6 +3,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
+using EmbeddedAiReport.Worker.Review;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EmbeddedAiReport.Tests.Worker.Review;
 
@@ -126,10 +128,33 @@ public sealed class ReviewPagingTests
     }
 
     [Fact]
-    public async Task Page_AStoryOfManyMembers_ShowsItsFirstFiveAndALinkToAllOfThem()
+    public async Task Page_AnEditedEntryOutOfTheDraft_IsShownOnEveryPage_AndCountedInTheLineAsOutOfTheDraft()
     {
-        // A paper and eight posts naming it: one story (README: a story's first 5 members, the rest behind "show all N").
+        // README: what the draft holds (shortlisted, edited or moved entries) is shown in full; an edited entry over the quota
+        // is still out of the draft, and the line's count is of every entry out of it, as `entries --explain` counts them.
         await using var site = await ReviewSite.StartAsync();
+        var (slug, _, outOfDraft) = await FloodAsync(site);
+        var total = outOfDraft.Count;
+        using var http = new HttpClient { BaseAddress = site.BaseUri };
+        var edited = SectionArticles(await http.GetStringAsync($"review/{ReviewSite.Week}?more={slug}:{PageSize}"), slug).Out.Last();
+        Assert.Equal(0, (await site.CliAsync("edit", edited.ToString(CultureInfo.InvariantCulture), "--title", "编辑改过的标题：端侧 NPU 量化部署")).ExitCode);
+
+        var first = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        var second = await http.GetStringAsync($"review/{ReviewSite.Week}?more={slug}:{PageSize}");
+
+        // Still out of the draft (an edit keeps the score), shown on the first page besides its hundred, and on its own.
+        Assert.Contains(edited, SectionArticles(first, slug).Out);
+        Assert.Equal(PageSize + 1, SectionArticles(first, slug).Out.Count);
+        Assert.Contains(edited, SectionArticles(second, slug).Out);
+        Assert.StartsWith($"out of the draft: 1–{PageSize} of {total} shown", WebUtility.HtmlDecode(Regex.Replace(SectionMoreLine(first, slug), "<[^>]+>", "")));
+        Assert.StartsWith($"out of the draft: {PageSize + 1}–{Math.Min(total, 2 * PageSize)} of {total} shown",
+            WebUtility.HtmlDecode(Regex.Replace(SectionMoreLine(second, slug), "<[^>]+>", "")));
+    }
+
+    // A paper and eight posts naming it: one story (README: a story's first 5 members, the rest behind "show all N"). Its
+    // entries, and the entry representing it as the page's fold of members says it.
+    private static async Task<(HashSet<long> Story, string Explain)> PollStoryAsync(ReviewSite site)
+    {
         const string paper = "https://arxiv.org/abs/2005.01234";
         IssueItem Item(string title, string url, string summary) => new("papers", title, url, null, summary, []);
         var posts = Enumerable.Range(1, 8).Select(i => Item($"解读{i}：Tiny-{i} 检测器在端侧 NPU 上的 INT8 量化部署",
@@ -138,20 +163,32 @@ public sealed class ReviewPagingTests
             "An on-device detector whose INT8 quantization loses under one point of accuracy on mobile NPUs."), .. posts]);
         Assert.Equal(0, (await site.CliAsync("poll")).ExitCode);
         var story = posts.Select(p => site.IdOf(p.Title)).Append(site.IdOf("Tiny Detectors: Quantization-Friendly")).ToHashSet();
-        var explain = (await site.CliAsync("entries", "--week", ReviewSite.Week, "--limit", "0", "--explain")).Out;
+        return (story, (await site.CliAsync("entries", "--week", ReviewSite.Week, "--limit", "0", "--explain")).Out);
+    }
+
+    // The members of the story of #head as `entries --explain` says them: the entries "not its story's primary (the story is #HEAD …)".
+    private static HashSet<long> StoryMembers(string explain, long head) =>
+        Regex.Matches(explain, $@"^ *(\d+)  .*?\n(?:(?! *\d+  ).*\n)*? {{8}}draft: out: not its story's primary \(the story is #{head} ", RegexOptions.Multiline)
+            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToHashSet();
+
+    private static AngleSharp.Dom.IElement StoryFold(string html, HashSet<long> story) =>
+        new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html).QuerySelectorAll("details.members")
+            .Single(d => d.QuerySelectorAll("article.member").Any(a => story.Contains(long.Parse(a.GetAttribute("data-id")!, CultureInfo.InvariantCulture))));
+
+    [Fact]
+    public async Task Page_AStoryOfManyMembers_ShowsItsFirstFiveAndALinkToAllOfThem()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        var (story, explain) = await PollStoryAsync(site);
         using var http = new HttpClient { BaseAddress = site.BaseUri };
-        AngleSharp.Dom.IElement Fold(string html) =>
-            new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html).QuerySelectorAll("details.members")
-                .Single(d => d.QuerySelectorAll("article.member").Any(a => story.Contains(long.Parse(a.GetAttribute("data-id")!, CultureInfo.InvariantCulture))));
+        AngleSharp.Dom.IElement Fold(string html) => StoryFold(html, story);
         List<long> Members(AngleSharp.Dom.IElement fold) =>
             fold.QuerySelectorAll("article.member").Select(a => long.Parse(a.GetAttribute("data-id")!, CultureInfo.InvariantCulture)).ToList();
 
         var fold = Fold(await http.GetStringAsync($"review/{ReviewSite.Week}"));
         var head = long.Parse(fold.ParentElement!.GetAttribute("data-id")!, CultureInfo.InvariantCulture);
 
-        // Its members as `entries --explain` says them: the entries "not its story's primary (the story is #HEAD …)".
-        var members = Regex.Matches(explain, $@"^ *(\d+)  .*?\n(?:(?! *\d+  ).*\n)*? {{8}}draft: out: not its story's primary \(the story is #{head} ", RegexOptions.Multiline)
-            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToHashSet();
+        var members = StoryMembers(explain, head);
         Assert.InRange(members.Count, 6, 8);   // more than the five shown: the test's premise
         Assert.Subset(story, members);
         Assert.Equal($"{members.Count} more in this story", fold.QuerySelector("summary")!.TextContent);
@@ -168,6 +205,33 @@ public sealed class ReviewPagingTests
         Assert.Equal(members, Members(all).ToHashSet());
         Assert.Null(all.QuerySelector("p.more-members"));
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"review/{ReviewSite.Week}?story=e{head}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Shown_AStoryOfManyMembers_IsTheRowsThePageHas_NotTheMembersBehindItsLink()
+    {
+        // The rows whose late arrival the page looks up, a query each (ReviewEndpoints): those it shows, not a story's
+        // members behind "show all N" (a chain of 700 write-ups was 700 lookups for 5 rows).
+        await using var site = await ReviewSite.StartAsync();
+        var (story, explain) = await PollStoryAsync(site);
+        using var http = new HttpClient { BaseAddress = site.BaseUri };
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        var articles = Regex.Matches(html, "<article [^>]*data-id=\"(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        var head = long.Parse(StoryFold(html, story).ParentElement!.GetAttribute("data-id")!, CultureInfo.InvariantCulture);
+        var hidden = StoryMembers(explain, head).Except(articles).ToList();
+        Assert.NotEmpty(hidden);   // members behind the link: the test's premise
+        var config = site.Services.GetRequiredService<EmbeddedAiReport.Worker.LoadedConfig>();
+        var window = EmbeddedAiReport.Worker.Http.PathWindow.Of(EditorialWeek.TryParse(ReviewSite.Week)!.Value, config.Draft.Zone());
+        var review = await site.Services.GetRequiredService<DraftReview>().BuildAsync(window.Window, CancellationToken.None);
+        var sections = ReviewLayout.Paged(ReviewLayout.Of(review, config.Draft), null, new HashSet<long>());
+        ReviewView View(long? storyShown) => new(window, review, sections, "", "", CanWrite: true, Notice: null, Story: storyShown);
+
+        var shown = ReviewPage.Shown(View(null)).Select(r => r.Entry.Entry.Id).ToList();
+
+        Assert.Equal(articles.Order(), shown.Order());
+        Assert.Empty(hidden.Intersect(shown));
+        // With ?story= every member is shown, and so looked up.
+        Assert.Subset(ReviewPage.Shown(View(head)).Select(r => r.Entry.Entry.Id).ToHashSet(), StoryMembers(explain, head));
     }
 
     [Theory]

@@ -74,6 +74,7 @@ internal static class WorkerHost
                 q.AddJobType<ExportDraftJob>(ServiceLifetime.Transient);
                 q.AddJobType<HousekeepingJob>(ServiceLifetime.Transient);
                 q.AddSchedulerListener(provider => provider.GetRequiredService<JobStoreFailures>());
+                q.AddJobListener(provider => provider.GetRequiredService<IdleMemory>());   // which jobs run, for giving memory back only when none does
             });
             builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
             builder.Services.AddSingleton<SourceScheduler>();
@@ -82,6 +83,8 @@ internal static class WorkerHost
             builder.Services.AddHostedService(provider => provider.GetRequiredService<ReloadRescoring>());
             builder.Services.AddSingleton<ConfigWatcher>();
             builder.Services.AddHostedService(provider => provider.GetRequiredService<ConfigWatcher>());
+            builder.Services.AddSingleton<IdleMemory>();
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<IdleMemory>());
             builder.Services.AddSingleton<HealthCheck>();
             builder.Services.AddSingleton<ReportGauges>();
             builder.Services.AddReview();

@@ -1,0 +1,143 @@
+using EmbeddedAiReport.Tests.Support;
+using EmbeddedAiReport.Worker;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmbeddedAiReport.Tests.Worker;
+
+/// <summary>
+/// The idle daemon gives the memory of its last burst of work back (README, "Measuring"): once, when it has gone
+/// quiet after at least 8 MiB of allocations, never while a job runs, and not again until new work has allocated as much.
+/// The memory it saves is measured in bench/ (bench/idle_daemon.py), not here.
+/// </summary>
+public sealed class IdleMemoryTests : LoopbackTest
+{
+    private const long MiB = 1 << 20;
+    private readonly FakeTimeProvider _clock = new();
+    private long _allocated;
+    private bool _working;
+    private int _givenBack;
+
+    private IdleMemory Idle() => new(_clock, NullLogger<IdleMemory>.Instance)
+    {
+        Allocated = () => _allocated,
+        Working = _ => Task.FromResult(_working),
+        GiveBack = () => { _givenBack++; return (40 * MiB, 20 * MiB); },
+    };
+
+    // The allocations between looks, in KiB, and at which looks memory was given back (1-based).
+    private async Task<List<int>> LooksAsync(IdleMemory idle, params long[] kibBetweenLooks)
+    {
+        var given = new List<int>();
+        for (var i = 0; i < kibBetweenLooks.Length; i++)
+        {
+            _allocated += kibBetweenLooks[i] * 1024;
+            if (await idle.LookAsync(CancellationToken.None)) given.Add(i + 1);
+        }
+        return given;
+    }
+
+    [Fact]
+    public async Task Look_ABurstThenQuiet_GivesBackOnceAtTheFirstQuietLook()
+    {
+        // 30 MiB of start-up, then a look with 2 MiB more (still busy), then looks with a few KiB each (metrics scrapes).
+        var given = await LooksAsync(Idle(), 30 * 1024, 2 * 1024, 40, 40, 40, 40);
+
+        Assert.Equal([3], given);
+        Assert.Equal(1, _givenBack);
+    }
+
+    [Fact]
+    public async Task Look_QuietButLittleAllocatedSinceTheLastGiveBack_WaitsUntil8MiBMore()
+    {
+        var idle = Idle();
+        Assert.Equal([2], await LooksAsync(idle, 20 * 1024, 0));
+        // 100 KiB between looks, each look quiet: the next give-back is at the first look with ≥ 8 MiB (8,192 KiB) since the
+        // last one, the 82nd (8,200 KiB).
+        var looks = Enumerable.Repeat(100L, 90).ToArray();
+        Assert.Equal([82], await LooksAsync(idle, looks));
+    }
+
+    [Fact]
+    public async Task Look_WhileAJobRuns_GivesNothingBackUntilItEnds()
+    {
+        var idle = Idle();
+        _working = true;
+        Assert.Empty(await LooksAsync(idle, 30 * 1024, 10, 10));
+        _working = false;
+        Assert.Equal([1], await LooksAsync(idle, 10));
+    }
+
+    [Fact]
+    public async Task Look_AllocationsStillGoingOn_GiveNothingBack()
+    {
+        // A poll that allocates 1 MiB or more between every two looks is not quiet, however much it has allocated.
+        Assert.Empty(await LooksAsync(Idle(), 1024, 1024, 4096, 1024));
+        Assert.Equal(0, _givenBack);
+    }
+
+    [Fact]
+    public async Task Daemon_QuietAfterItsStart_GivesBackAtTheFirstLookOfItsClock()
+    {
+        var given = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _allocated = 50 * MiB;   // what the start allocated before the service began looking
+        var idle = new IdleMemory(_clock, NullLogger<IdleMemory>.Instance)
+        {
+            Allocated = () => _allocated,
+            Working = _ => Task.FromResult(false),
+            GiveBack = () => { given.TrySetResult(); return (40 * MiB, 20 * MiB); },
+        };
+        await idle.StartAsync(CancellationToken.None);
+        try
+        {
+            _clock.Advance(IdleMemory.Interval);
+            await given.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await idle.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Daemon_WhileAPollHangs_CountsAsWorking()
+    {
+        var hanging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Server.Map("feeds/hang.rss", async context =>
+        {
+            hanging.TrySetResult();
+            await release.Task.WaitAsync(context.RequestAborted);
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(FaultFeeds.Rss(FaultFeeds.Item("NPU news", "https://example.org/hang/1", "INT8 on an NPU.")));
+        });
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "hang", "kind": "feed", "url": "{{Server.BaseUri}}feeds/hang.rss", "schedule": "1h", "allowPrivateNetwork": true}]}
+            """);
+        Daemon.Prepare(config);
+        IdleMemory? idle = null;
+        await using var daemon = Daemon.Start(config, Folder.File("report.db"), new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero)),
+            services => services.AddHostedService(provider => new Capture(() => idle = provider.GetRequiredService<IdleMemory>())));
+        await hanging.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(await idle!.JobsRunningAsync(CancellationToken.None));
+
+        release.SetResult();
+        await daemon.WaitForAsync(2001, "hang");
+        await daemon.StopAsync();
+    }
+
+    private sealed class Capture(Action capture) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            capture();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -26,8 +26,16 @@ public static class RelevanceTrainer
     /// <exception cref="NoExamplesException">No relevant or no irrelevant example.</exception>
     public static RelevanceModel Train(IReadOnlyList<RankingExample> examples, TagMatcher tagger, string trainedOn, RelevanceTrainerOptions? options = null)
     {
+        var documents = new Documents(tagger);
+        foreach (var example in examples) documents.Add(example);
+        return Train(documents.List, trainedOn, options);
+    }
+
+    /// <summary>A calibrated model for examples already featurized (<see cref="Documents"/>), in their order.</summary>
+    /// <exception cref="NoExamplesException">No relevant or no irrelevant example.</exception>
+    internal static RelevanceModel Train(List<Document> documents, string trainedOn, RelevanceTrainerOptions? options = null)
+    {
         options ??= new RelevanceTrainerOptions();
-        var documents = Featurize(examples, tagger);
         if (!documents.Any(d => d.Label)) throw new NoExamplesException("no relevant examples (published, imported or shortlisted items) to learn from");
         if (documents.All(d => d.Label)) throw new NoExamplesException("no irrelevant examples (unpicked entries, flood, off-topic posts) to learn from");
 
@@ -64,27 +72,30 @@ public static class RelevanceTrainer
 
     internal sealed record Document((int Feature, float Value)[] Features, bool Label, string Group, string? Section, string Source);
 
-    internal static List<Document> Featurize(IReadOnlyList<RankingExample> examples, TagMatcher tagger)
+    /// <summary>Examples as the fits read them, featurized as they are added: their text need not be kept, only their features.</summary>
+    internal sealed class Documents(TagMatcher tagger)
     {
-        var documents = new List<Document>(examples.Count);
-        var buffer = new List<(int, float)>(512);
-        foreach (var example in examples)
+        private readonly List<(int, float)> _buffer = new(512);
+
+        /// <summary>The documents so far, in the order of their examples (an editor's item with a summary makes two).</summary>
+        public List<Document> List { get; } = [];
+
+        public void Add(RankingExample example)
         {
-            buffer.Clear();
+            _buffer.Clear();
             var entry = example.Entry;
-            RankingFeatures.Extract(entry, tagger.Occurrences(entry.Title, entry.Summary), buffer);
-            documents.Add(new Document([.. buffer], example.Relevant, example.Group, example.Relevant ? example.Section : null, example.Source));
+            RankingFeatures.Extract(entry, tagger.Occurrences(entry.Title, entry.Summary), _buffer);
+            List.Add(new Document([.. _buffer], example.Relevant, example.Group, example.Relevant ? example.Section : null, example.Source));
             // Many unpicked examples are titles alone (archives keep no digest): the editor's items are also learned by
             // their titles alone, so that "has a summary" cannot stand in for "was picked".
             if (example.Relevant && entry.Summary.Length > 0)
             {
-                buffer.Clear();
+                _buffer.Clear();
                 var bare = entry with { Summary = "" };
-                RankingFeatures.Extract(bare, tagger.Occurrences(bare.Title, ""), buffer);
-                documents.Add(new Document([.. buffer], true, example.Group, null, example.Source));
+                RankingFeatures.Extract(bare, tagger.Occurrences(bare.Title, ""), _buffer);
+                List.Add(new Document([.. _buffer], true, example.Group, null, example.Source));
             }
         }
-        return documents;
     }
 
     // The documents of one fit as rows of (vocabulary index, value), laid end to end: row i is Columns and Values from

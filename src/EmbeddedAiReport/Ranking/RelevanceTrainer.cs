@@ -26,10 +26,20 @@ public static class RelevanceTrainer
     /// <exception cref="NoExamplesException">No relevant or no irrelevant example.</exception>
     public static RelevanceModel Train(IReadOnlyList<RankingExample> examples, TagMatcher tagger, string trainedOn, RelevanceTrainerOptions? options = null)
     {
+        var documents = new Documents(tagger);
+        foreach (var example in examples) documents.Add(example);
+        return Train(documents.List, trainedOn, options);
+    }
+
+    /// <summary>A calibrated model for examples already featurized (<see cref="Documents"/>), in their order.</summary>
+    /// <remarks>Drops from <paramref name="documents"/> the features no fit can learn (in place).</remarks>
+    /// <exception cref="NoExamplesException">No relevant or no irrelevant example.</exception>
+    internal static RelevanceModel Train(List<Document> documents, string trainedOn, RelevanceTrainerOptions? options = null)
+    {
         options ??= new RelevanceTrainerOptions();
-        var documents = Featurize(examples, tagger);
         if (!documents.Any(d => d.Label)) throw new NoExamplesException("no relevant examples (published, imported or shortlisted items) to learn from");
         if (documents.All(d => d.Label)) throw new NoExamplesException("no irrelevant examples (unpicked entries, flood, off-topic posts) to learn from");
+        Prune(documents, options.MinDocuments);
 
         // Held-out scores for calibration: the editor's items dealt into folds by issue (an issue's items together, as
         // an unseen issue arrives), unpicked items one by one; each fold is scored by a model trained without it.
@@ -64,27 +74,30 @@ public static class RelevanceTrainer
 
     internal sealed record Document((int Feature, float Value)[] Features, bool Label, string Group, string? Section, string Source);
 
-    internal static List<Document> Featurize(IReadOnlyList<RankingExample> examples, TagMatcher tagger)
+    /// <summary>Examples as the fits read them, featurized as they are added: their text need not be kept, only their features.</summary>
+    internal sealed class Documents(TagMatcher tagger)
     {
-        var documents = new List<Document>(examples.Count);
-        var buffer = new List<(int, float)>(512);
-        foreach (var example in examples)
+        private readonly List<(int, float)> _buffer = new(512);
+
+        /// <summary>The documents so far, in the order of their examples (an editor's item with a summary makes two).</summary>
+        public List<Document> List { get; } = [];
+
+        public void Add(RankingExample example)
         {
-            buffer.Clear();
+            _buffer.Clear();
             var entry = example.Entry;
-            RankingFeatures.Extract(entry, tagger.Occurrences(entry.Title, entry.Summary), buffer);
-            documents.Add(new Document([.. buffer], example.Relevant, example.Group, example.Relevant ? example.Section : null, example.Source));
+            RankingFeatures.Extract(entry, tagger.Occurrences(entry.Title, entry.Summary), _buffer);
+            List.Add(new Document([.. _buffer], example.Relevant, example.Group, example.Relevant ? example.Section : null, example.Source));
             // Many unpicked examples are titles alone (archives keep no digest): the editor's items are also learned by
             // their titles alone, so that "has a summary" cannot stand in for "was picked".
             if (example.Relevant && entry.Summary.Length > 0)
             {
-                buffer.Clear();
+                _buffer.Clear();
                 var bare = entry with { Summary = "" };
-                RankingFeatures.Extract(bare, tagger.Occurrences(bare.Title, ""), buffer);
-                documents.Add(new Document([.. buffer], true, example.Group, null, example.Source));
+                RankingFeatures.Extract(bare, tagger.Occurrences(bare.Title, ""), _buffer);
+                List.Add(new Document([.. _buffer], true, example.Group, null, example.Source));
             }
         }
-        return documents;
     }
 
     // The documents of one fit as rows of (vocabulary index, value), laid end to end: row i is Columns and Values from
@@ -103,13 +116,35 @@ public static class RelevanceTrainer
         }
     }
 
-    private static Dictionary<int, double> Fit(List<Document> documents, RelevanceTrainerOptions options, Rows rows)
+    // In how many documents each feature occurs.
+    private static Dictionary<int, int> Frequency(List<Document> documents)
     {
-        // Vocabulary: features in enough documents, indexed in hash order so the result does not depend on dictionary order.
         var frequency = new Dictionary<int, int>();
         foreach (var document in documents)
             foreach (var (feature, _) in document.Features) frequency[feature] = frequency.GetValueOrDefault(feature) + 1;
-        var vocabulary = frequency.Where(p => p.Value >= options.MinDocuments || p.Key == RankingFeatures.Bias).Select(p => p.Key).Order().ToArray();
+        return frequency;
+    }
+
+    private static bool Learnable(KeyValuePair<int, int> frequency, int minDocuments) => frequency.Value >= minDocuments || frequency.Key == RankingFeatures.Bias;
+
+    // A feature in fewer than minDocuments of all the documents is in fewer in every fit's (a fold learns from some of
+    // them), so in no vocabulary and no margin: dropped once here, the documents and the rows keep only what some fit
+    // learns (most of the words and bigrams seen once or twice: the bulk of 50,000 labels' features).
+    private static void Prune(List<Document> documents, int minDocuments)
+    {
+        var learnable = Frequency(documents).Where(p => Learnable(p, minDocuments)).Select(p => p.Key).ToHashSet();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var features = documents[i].Features;
+            var kept = features.Count(f => learnable.Contains(f.Feature));
+            if (kept < features.Length) documents[i] = documents[i] with { Features = [.. features.Where(f => learnable.Contains(f.Feature))] };
+        }
+    }
+
+    private static Dictionary<int, double> Fit(List<Document> documents, RelevanceTrainerOptions options, Rows rows)
+    {
+        // Vocabulary: features in enough documents, indexed in hash order so the result does not depend on dictionary order.
+        var vocabulary = Frequency(documents).Where(p => Learnable(p, options.MinDocuments)).Select(p => p.Key).Order().ToArray();
         var index = vocabulary.Select((f, i) => (f, i)).ToDictionary(p => p.f, p => p.i);
         var (starts, columns, values) = (rows.Starts, rows.Columns, rows.Values);
         var end = 0;

@@ -27,12 +27,15 @@ public sealed class LabelStore(ReportDatabase database)
     /// <param name="Section">The section the editor put a relevant item in.</param>
     public sealed record Label(StoredEntry Entry, bool Relevant, string Group, string? Section);
 
-    /// <summary>Every label in the database, in a fixed order (issue date, then key).</summary>
-    public async Task<IReadOnlyList<Label>> ReadAsync(TimeZoneInfo zone, CancellationToken cancellationToken)
+    /// <summary>Hands every label in the database to <paramref name="read"/>, in a fixed order (issue date, then key).</summary>
+    /// <remarks>
+    /// Read a window at a time and handed on as read, none kept: a big installation's every unpicked candidate is a label,
+    /// so <c>train</c> keeps what it learns of each (its features), not the entries' text.
+    /// </remarks>
+    public async Task ReadAsync(TimeZoneInfo zone, Action<Label> read, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginReadAsync(connection, cancellationToken);
-        var labels = new List<Label>();
         var picked = new HashSet<string>(StringComparer.Ordinal);
         var pickedStories = new HashSet<long>();
 
@@ -60,7 +63,7 @@ public sealed class LabelStore(ReportDatabase database)
                     var entry = EntryStore.Read(reader, offset: 7);
                     if (!picked.Add(entry.CanonicalKey)) continue;
                     if (entry.StoryId is { } story) pickedStories.Add(story);
-                    labels.Add(new Label(entry, true, date, section ?? entry.Section));
+                    read(new Label(entry, true, date, section ?? entry.Section));
                 }
                 // An item's paper and repository links are recorded under the item's title too: one example per title.
                 else if (titles.Add((date, reader.GetString(3))) && picked.Add(reader.GetString(1)))
@@ -68,7 +71,7 @@ public sealed class LabelStore(ReportDatabase database)
                     var item = new StoredEntry(0, "", "", reader.GetString(1), reader.GetString(4), reader.GetString(3),
                         reader.IsDBNull(5) ? "" : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
                         null, DateTimeOffset.UnixEpoch, section, null, null, 0, "published", null, []);
-                    labels.Add(new Label(item, true, date, section));
+                    read(new Label(item, true, date, section));
                 }
             }
         }
@@ -77,7 +80,7 @@ public sealed class LabelStore(ReportDatabase database)
         {
             if (entry.Status == "shortlisted" && !picked.Add(entry.CanonicalKey)) continue;
             if (entry.Status == "shortlisted" && entry.StoryId is { } story) pickedStories.Add(story);
-            labels.Add(new Label(entry, entry.Status == "shortlisted", "marks", entry.Section));
+            read(new Label(entry, entry.Status == "shortlisted", "marks", entry.Section));
         }
 
         // What each recorded issue's window offered and the editor left out.
@@ -93,11 +96,10 @@ public sealed class LabelStore(ReportDatabase database)
                 """,
                 [("@from", SqliteTime.Write(from)), ("@to", SqliteTime.Write(to))], cancellationToken);
             var date = issues[i].Date;
-            labels.AddRange(window
-                .Where(e => !picked.Contains(e.CanonicalKey) && !(e.StoryId is { } story && pickedStories.Contains(story)) && !e.IsWithdrawnPaper)
-                .Select(e => new Label(e, false, date, null)));
+            foreach (var entry in window)
+                if (!picked.Contains(entry.CanonicalKey) && !(entry.StoryId is { } story && pickedStories.Contains(story)) && !entry.IsWithdrawnPaper)
+                    read(new Label(entry, false, date, null));
         }
-        return labels;
     }
 
     /// <summary>Which stored entries <see cref="RescoreAsync"/> scores again: every one, or those of a window and/or of some sources.</summary>

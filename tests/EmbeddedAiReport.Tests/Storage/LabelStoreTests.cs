@@ -42,7 +42,7 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
             new PublishedItem("url:example.org/never-polled", "blogs", "Never polled", "https://example.org/never-polled", "只在期刊里", "某账号"),
         ], CancellationToken.None);
 
-        var labels = (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None))
+        var labels = (await LabelsAsync())
             .ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group, l.Section));
 
         Assert.Equal((true, "2020-11-29", "news"), labels["url:example.com/picked"]);
@@ -71,7 +71,7 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
             [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None,
             lastDay: new DateOnly(2020, 11, 29));
 
-        var labels = (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None))
+        var labels = (await LabelsAsync())
             .ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
 
         Assert.Equal(new Dictionary<string, (bool, string)>
@@ -103,12 +103,19 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
         }, labels);
     }
 
+    private async Task<List<LabelStore.Label>> LabelsAsync()
+    {
+        var labels = new List<LabelStore.Label>();
+        await _services.Get<LabelStore>().ReadAsync(Shanghai, labels.Add, CancellationToken.None);
+        return labels;
+    }
+
     // The issue of Sunday 2020-11-29 (2020-W48) published with the one post "picked"; the labels then read, by entry key.
     private async Task<Dictionary<string, (bool, string)>> PublishPickedPostAndReadLabelsAsync()
     {
         await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
             [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
-        return (await _services.Get<LabelStore>().ReadAsync(Shanghai, CancellationToken.None)).ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
+        return (await LabelsAsync()).ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
     }
 
     [Fact]

@@ -69,6 +69,30 @@ public sealed class DraftRendererTests
         Assert.Contains(("解读**量化**_论文_`x | 量子位", "https://example.com/w"), links);
     }
 
+    // An item whose story has 13 papers and 11 write-ups.
+    private static Draft StoryOfManyPapers => new(Week.Last, Week, [new DraftSectionItems("papers", "论文", "论文", null, [
+        new DraftItem(1, "arxiv:2011.00001", "A paper", null, "https://arxiv.org/abs/2011.00001v1", "2011.00001v1", "We quantize.", 0.9,
+            Enumerable.Range(2, 13).Select(i => new EntryLink("arxiv", $"arxiv:2011.{i:00000}", $"https://arxiv.org/abs/2011.{i:00000}")).ToList())
+        {
+            LinkTitles = Enumerable.Range(2, 13).ToDictionary(i => $"arxiv:2011.{i:00000}", i => $"Paper {i}"),
+            Writeups = Enumerable.Range(100, 11).Select(i => new DraftWriteup(i, $"解读 {i}", "机器之心", $"https://example.com/w{i}")).ToList(),
+        }])]);
+
+    // The daemon's and the CLI's renderer is made from the settings: Draft:MaxLinksPerItem when set, else 10 (README).
+    [Theory]
+    [InlineData(null, 10)]
+    [InlineData(2, 2)]
+    public void LoadedConfig_DraftMaxLinksPerItem_IsTheRenderersCap(int? setting, int papers)
+    {
+        using var directory = new TempDirectory();
+        var config = directory.ConfigWithSources("""{"sources": []}""");
+        if (setting is { } cap) TempDirectory.EditSettings(config, json => json["Draft"]!["MaxLinksPerItem"] = cap);
+
+        var markdown = EmbeddedAiReport.Worker.WorkerHost.LoadConfig(config, null).Renderer!.Render(StoryOfManyPapers);
+
+        Assert.Equal(papers, markdown.Split('\n').Count(l => l.StartsWith("标题：", StringComparison.Ordinal)));
+    }
+
     // bench/bigweek.py: one 论文 item of a flooded week listed its story's 710 papers (239 KB of draft). The editor's own
     // issues list at most four under an item (2019-12-17: 四篇快手特效中的模型压缩); Draft:MaxLinksPerItem (10) caps the
     // papers/repositories and the write-ups, and one line counts the rest; the issue format reads it as the item's text.
@@ -76,18 +100,13 @@ public sealed class DraftRendererTests
     [InlineData(null, 10, 10, "另有4条相关论文、项目或解读未列出（审阅页有全部）")]
     [InlineData(2, 2, 2, "另有20条相关论文、项目或解读未列出（审阅页有全部）")]
     [InlineData(20, 13, 11, null)]
+    [InlineData(12, 12, 11, "另有1条相关论文、项目或解读未列出（审阅页有全部）")]   // one paper past the cap, the write-ups within it
     public void Render_ItemWithAStoryOfManyPapersAndWriteups_ListsAtMostTheCapOfEach_AndCountsTheRestInOneLine(int? cap, int papers, int writeups, string? more)
     {
-        var item = new DraftItem(1, "arxiv:2011.00001", "A paper", null, "https://arxiv.org/abs/2011.00001v1", "2011.00001v1", "We quantize.", 0.9,
-            Enumerable.Range(2, 13).Select(i => new EntryLink("arxiv", $"arxiv:2011.{i:00000}", $"https://arxiv.org/abs/2011.{i:00000}")).ToList())
-        {
-            LinkTitles = Enumerable.Range(2, 13).ToDictionary(i => $"arxiv:2011.{i:00000}", i => $"Paper {i}"),
-            Writeups = Enumerable.Range(100, 11).Select(i => new DraftWriteup(i, $"解读 {i}", "机器之心", $"https://example.com/w{i}")).ToList(),
-        };
         var template = File.ReadAllText(Path.Combine(Fixtures.ConfigDirectory, "templates", "draft.md.liquid"));
         var renderer = cap is { } max ? new DraftRenderer(template, maxLinksPerItem: max) : Renderer;
 
-        var markdown = renderer.Render(new Draft(Week.Last, Week, [new DraftSectionItems("papers", "论文", "论文", null, [item])]));
+        var markdown = renderer.Render(StoryOfManyPapers);
         var lines = markdown.Split('\n');
 
         Assert.Equal(Enumerable.Range(2, papers).Select(i => $"标题：Paper {i}  "), lines.Where(l => l.StartsWith("标题：", StringComparison.Ordinal)));

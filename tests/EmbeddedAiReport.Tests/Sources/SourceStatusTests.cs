@@ -25,4 +25,22 @@ public sealed class SourceStatusTests
         Assert.Equal("warning", status.State);
         Assert.Equal("page 2 of 3 not read: HTTP 503; left out: 10 paper(s) submitted before 2025-05-02 (outside 'days')", status.Note);
     }
+
+    // The pause after failures is shown while it runs (`sources`: "(paused until …)"); at its end or after, none is, though the
+    // stored health still has the time (mutation audit 18: a status with the pause over still said it).
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(0, false)]
+    [InlineData(-1, false)]
+    public void Of_AFailingSource_IsPausedUntilThePausesEndOnly(int minutesLeft, bool paused)
+    {
+        var source = new SourceDefinition { Id = "feed", Kind = "feed" };
+        var until = Now.AddMinutes(minutesLeft);
+        var health = new SourceHealth("feed", "feed", Now.AddMinutes(-5), Now.AddDays(-1), "HTTP 503", 2, until, Now.AddDays(-1), 3);
+
+        var status = SourceStatus.Of(source, health, kind: null, Now, TimeZoneInfo.Utc);
+
+        Assert.Equal("failing", status.State);
+        Assert.Equal(paused ? until : null, status.PausedUntil);
+    }
 }

@@ -142,6 +142,17 @@ public sealed class OperatorMessagesTests : LoopbackTest
             result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    // README: an item of the draft lists at most Draft:MaxLinksPerItem of each; none (0) counts them all in the one line.
+    [Fact]
+    public async Task Validate_DraftMaxLinksPerItemOfZero_IsAccepted()
+    {
+        var config = Config("\"enabled\": true", json => json["Draft"]!["MaxLinksPerItem"] = 0);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Error));
+    }
+
     [Fact]
     public async Task Validate_DurationsWithUnitsAndWeeks_AreRead()
     {
@@ -389,6 +400,32 @@ public sealed class OperatorMessagesTests : LoopbackTest
         var line = Assert.Single(Lines(sources.Out), l => l.StartsWith("gone ", StringComparison.Ordinal));
         var note = line[line.IndexOf(Server.Url("feed.xml").ToString(), StringComparison.Ordinal)..];
         Assert.StartsWith(error[..160] + "… (paused until ", note);
+        Assert.DoesNotContain("word30", line);
+    }
+
+    // A failing request of a source of many (a mirror's account) has its own line under the source's: cut alike.
+    [Fact]
+    public async Task Sources_AnAccountsLongError_IsCutAt160CharactersWithAnEllipsis()
+    {
+        var reason = string.Concat(Enumerable.Range(1, 30).Select(i => $"word{i:00} ")).Trim();   // 209 characters
+        Server.MapFile("feeds/alive.rss", FaultFeeds.Healthy(2, "alive"));
+        Server.Map("feeds/dead.rss", context =>
+        {
+            context.Response.StatusCode = 404;
+            context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>()!.ReasonPhrase = reason;
+            return Task.CompletedTask;
+        });
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "mirror", "kind": "wechat-mirror", "mirror": "{{Server.BaseUri}}", "accounts": ["alive", "dead"], "allowPrivateNetwork": true}]}
+            """);
+        var db = Folder.File("r.db");
+        Assert.Equal(0, (await CliRunner.RunAsync("poll", "--config", config, "--db", db)).ExitCode);
+
+        var sources = await CliRunner.RunAsync("sources", "--config", config, "--db", db);
+
+        var error = $"{Server.Url("feeds/dead.rss")}: HTTP 404 {reason} (check the URL: the feed may have moved or been removed)";
+        var line = Assert.Single(Lines(sources.Out), l => l.StartsWith("dead: ", StringComparison.Ordinal));
+        Assert.StartsWith("dead: 1 failure(s): " + error[..160] + "… (paused until ", line);
         Assert.DoesNotContain("word30", line);
     }
 

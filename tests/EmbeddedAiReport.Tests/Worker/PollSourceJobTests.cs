@@ -191,12 +191,15 @@ public sealed class PollSourceJobTests : IAsyncDisposable
         return await lease;
     }
 
-    [Fact]
-    public async Task Execute_PausedSourceAtAQueuedGate_IsSkippedWithoutBookingATurn_TheNextSourceGetsTheTurnItWouldHaveTaken()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Execute_PausedSourceAtAQueuedGate_IsSkippedWithoutBookingATurn_TheNextSourceGetsTheTurnItWouldHaveTaken(bool runsAfterThePause)
     {
         // A paused source's firing was admitted at its host's gate before its poll was skipped: with the line long, it booked
         // a turn there and put itself off to it (a gap of the host's line taken from the sources behind it), only to be
-        // skipped as paused at that turn.
+        // skipped as paused at that turn. A firing due in the pause that runs after it (held up) is skipped alike: the poll
+        // reads the pause at the firing's due (mutation audit 18: the gate read it at the time the job ran).
         var (config, db) = await NotFoundSourceAsync(", \"politenessDelay\": \"10s\", \"budget\": \"60s\"");
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
         _app = WorkerHost.BuildCommand(WorkerHost.LoadConfig(config, db), services => services.AddSingleton<TimeProvider>(clock));
@@ -204,9 +207,10 @@ public sealed class PollSourceJobTests : IAsyncDisposable
         var gap = TimeSpan.FromSeconds(10);
         await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", clock.GetUtcNow()), CancellationToken.None);
         var pausedUntil = (await _app.Services.GetRequiredService<SourceStore>().GetHealthAsync("s", CancellationToken.None))?.PausedUntil;
-        clock.Advance(gap);
+        clock.Advance(runsAfterThePause ? pausedUntil!.Value - clock.GetUtcNow() + gap : gap);
         var letGo = await QueueFourAsync(clock);
-        var due = clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        var due = runsAfterThePause ? pausedUntil!.Value - gap : now;
         var scheduled = new List<ITrigger>();
 
         await ActivatorUtilities.CreateInstance<PollSourceJob>(_app.Services).Execute(Firing.Of("s", due, scheduled), CancellationToken.None);
@@ -215,7 +219,7 @@ public sealed class PollSourceJobTests : IAsyncDisposable
         Assert.True(pausedUntil > due, $"paused until {pausedUntil:o}, the firing due {due:o}");
         Assert.Single(_server!.Requests);
         Assert.Empty(scheduled);
-        Assert.Equal(due + TimeSpan.FromSeconds(50), next.LaterTurn);   // after the 4 queued, a gap each: none booked before it
+        Assert.Equal(now + TimeSpan.FromSeconds(50), next.LaterTurn);   // after the 4 queued, a gap each: none booked before it
         await letGo();
     }
 

@@ -88,6 +88,9 @@ public sealed class ReviewPagingTests
         for (var offset = 2 * PageSize; offset < total; offset += PageSize)
             seen.AddRange(Articles(await http.GetStringAsync($"review/{ReviewSite.Week}?more={slug}:{offset}")).Out);
         Assert.Equal(outOfDraft.Order(), seen.Order());
+        // The last page, one entry: no link past it.
+        Assert.Equal($"out of the draft: {total}–{total} of {total} shown · show the first {PageSize}",
+            WebUtility.HtmlDecode(Regex.Replace(MoreLine(await http.GetStringAsync($"review/{ReviewSite.Week}?more={slug}:{total - 1}")), "<[^>]+>", "")));
 
         // An entry of the second page the editor shortlists is in the draft, so on the first page from then on.
         var picked = secondOut[0];
@@ -198,6 +201,20 @@ public sealed class ReviewPagingTests
         var line = fold.QuerySelector(":scope > p.more-members")!;
         Assert.Equal($"{members.Count - 5} more not shown · show all {members.Count}", line.TextContent);
         Assert.Equal($"/review/{ReviewSite.Week}?story={head}#e{head}", line.QuerySelector("a")!.GetAttribute("href"));
+        // On a page of entries out of the draft the link keeps that page.
+        Assert.Equal($"/review/{ReviewSite.Week}?more=news%3A0&story={head}#e{head}",
+            Fold(await http.GetStringAsync($"review/{ReviewSite.Week}?more=news:0")).QuerySelector(":scope > p.more-members a")!.GetAttribute("href"));
+
+        // A plain post on a member not shown lands on the page with it shown among the first five, the fold open.
+        var hidden = members.Except(Members(fold)).Min();
+        using var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = site.BaseUri };
+        var token = WebUtility.HtmlDecode(Regex.Match(await plain.GetStringAsync($"review/{ReviewSite.Week}"), "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value);
+        using var posted = await plain.PostAsync($"review/{ReviewSite.Week}/entries/{hidden}",
+            new FormUrlEncodedContent([KeyValuePair.Create("__RequestVerificationToken", token), KeyValuePair.Create("action", "candidate")]));
+        var landed = Fold(await plain.GetStringAsync(posted.Headers.Location!.OriginalString.Split('#')[0].TrimStart('/')));
+        Assert.True(landed.HasAttribute("open"));
+        Assert.Equal([.. Members(fold), hidden], Members(landed));
+        Assert.Equal(members.Count > 6 ? $"{members.Count - 6} more not shown · show all {members.Count}" : null, landed.QuerySelector(":scope > p.more-members")?.TextContent);
 
         var all = Fold(await http.GetStringAsync($"review/{ReviewSite.Week}?story={head}"));
 
@@ -232,6 +249,29 @@ public sealed class ReviewPagingTests
         Assert.Empty(hidden.Intersect(shown));
         // With ?story= every member is shown, and so looked up.
         Assert.Subset(ReviewPage.Shown(View(head)).Select(r => r.Entry.Entry.Id).ToHashSet(), StoryMembers(explain, head));
+    }
+
+    // A week within a page has no paging line; a page past a section's end says so and links back to its first page; a form
+    // posted from a page with a malformed more acts on nothing.
+    [Fact]
+    public async Task Page_AWeekWithinAPage_HasNoPagingLine_APagePastTheEnd_SaysNoneThere_AFormWithAMalformedMore_Is400()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = site.BaseUri };
+        var page = await http.GetStringAsync($"review/{ReviewSite.Week}");
+
+        Assert.DoesNotContain("<p class=\"more\">", page);
+        var past = SectionMoreLine(await http.GetStringAsync($"review/{ReviewSite.Week}?more=papers:1000"), "papers");
+        Assert.Matches(@"^out of the draft: none past 1000 \(\d+ in all\) · show the first 100$", WebUtility.HtmlDecode(Regex.Replace(past, "<[^>]+>", "")));
+        Assert.Equal($"/review/{ReviewSite.Week}#sec-papers", Regex.Match(past, "<a href=\"([^\"]+)\">show the first").Groups[1].Value);
+
+        var id = site.IdOf(ReviewSite.OffTopicTitle);
+        var token = WebUtility.HtmlDecode(Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value);
+        using var posted = await http.PostAsync($"review/{ReviewSite.Week}/entries/{id}?more=nosuch:0",
+            new FormUrlEncodedContent([KeyValuePair.Create("__RequestVerificationToken", token), KeyValuePair.Create("action", "rejected")]));
+        Assert.Equal(HttpStatusCode.BadRequest, posted.StatusCode);
+        Assert.Equal("more", System.Text.Json.JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("parameter").GetString());
+        Assert.NotEqual("rejected", site.StatusOf(id));
     }
 
     [Theory]

@@ -15,7 +15,7 @@ namespace EmbeddedAiReport.Worker;
 /// one full, compacting, aggressive collection returns the free space (a few milliseconds on the daemon's heap). Metrics
 /// scrapes and health checks between polls allocate a few kilobytes: they neither count as work nor keep the daemon busy.
 /// </remarks>
-internal sealed partial class IdleMemory(TimeProvider time, ILogger<IdleMemory> logger) : BackgroundService, IJobListener
+internal sealed partial class IdleMemory(TimeProvider time, RunningJobs jobs, ILogger<IdleMemory> logger) : BackgroundService
 {
     /// <summary>How often the daemon is looked at, and how long it must have been quiet.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -26,8 +26,6 @@ internal sealed partial class IdleMemory(TimeProvider time, ILogger<IdleMemory> 
     /// <summary>Allocated since memory was last given back, at least, for another collection to be worth it.</summary>
     public const long WorthBytes = 8 << 20;
 
-    // The firings of this process's jobs that have started and not yet ended (Quartz tells this listener).
-    private readonly ConcurrentDictionary<string, byte> _running = new();
     private long _lastLook;
     private long _lastGiven;
 
@@ -87,19 +85,7 @@ internal sealed partial class IdleMemory(TimeProvider time, ILogger<IdleMemory> 
         return true;
     }
 
-    internal Task<bool> JobsRunningAsync(CancellationToken cancellationToken) => Task.FromResult(!_running.IsEmpty);
-
-    ValueTask IJobListener.JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        _running.TryAdd(context.FireInstanceId, 0);
-        return ValueTask.CompletedTask;
-    }
-
-    ValueTask IJobListener.JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken)
-    {
-        _running.TryRemove(context.FireInstanceId, out _);
-        return ValueTask.CompletedTask;
-    }
+    internal Task<bool> JobsRunningAsync(CancellationToken cancellationToken) => Task.FromResult(jobs.Any);
 
     private static (long Before, long After) Collect()
     {
@@ -113,4 +99,30 @@ internal sealed partial class IdleMemory(TimeProvider time, ILogger<IdleMemory> 
 
     [LoggerMessage(EventId = 4129, Level = LogLevel.Debug, Message = "Idle: could not tell whether a job is running; memory is given back at a later look")]
     private partial void Failed(Exception exception);
+}
+
+/// <summary>Which of this process's jobs (polls, the weekly export, housekeeping) are running, as Quartz tells its job listeners.</summary>
+/// <remarks>
+/// A class of its own, every member public: Quartz checks a listener's shape by its interface map, which the native binary
+/// has for such a type (an explicitly implemented listener on <see cref="IdleMemory"/> stopped the native daemon at start).
+/// </remarks>
+internal sealed class RunningJobs : IJobListener
+{
+    // The firings that have started and not yet ended, by fire instance.
+    private readonly ConcurrentDictionary<string, byte> _running = new();
+
+    /// <summary>Whether a job is running.</summary>
+    public bool Any => !_running.IsEmpty;
+
+    public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        _running.TryAdd(context.FireInstanceId, 0);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
+    {
+        _running.TryRemove(context.FireInstanceId, out _);
+        return ValueTask.CompletedTask;
+    }
 }

@@ -74,7 +74,7 @@ internal static class WorkerHost
                 q.AddJobType<ExportDraftJob>(ServiceLifetime.Transient);
                 q.AddJobType<HousekeepingJob>(ServiceLifetime.Transient);
                 q.AddSchedulerListener(provider => provider.GetRequiredService<JobStoreFailures>());
-                q.AddJobListener(provider => provider.GetRequiredService<IdleMemory>());   // which jobs run, for giving memory back only when none does
+                q.AddJobListener(provider => provider.GetRequiredService<RunningJobs>());   // which jobs run, for giving memory back only when none does
             });
             builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
             builder.Services.AddSingleton<SourceScheduler>();
@@ -83,6 +83,7 @@ internal static class WorkerHost
             builder.Services.AddHostedService(provider => provider.GetRequiredService<ReloadRescoring>());
             builder.Services.AddSingleton<ConfigWatcher>();
             builder.Services.AddHostedService(provider => provider.GetRequiredService<ConfigWatcher>());
+            builder.Services.AddSingleton<RunningJobs>();
             builder.Services.AddSingleton<IdleMemory>();
             builder.Services.AddHostedService(provider => provider.GetRequiredService<IdleMemory>());
             builder.Services.AddSingleton<HealthCheck>();

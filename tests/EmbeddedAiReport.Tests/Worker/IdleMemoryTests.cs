@@ -21,7 +21,7 @@ public sealed class IdleMemoryTests : LoopbackTest
     private bool _working;
     private int _givenBack;
 
-    private IdleMemory Idle() => new(_clock, NullLogger<IdleMemory>.Instance)
+    private IdleMemory Idle() => new(_clock, new RunningJobs(), NullLogger<IdleMemory>.Instance)
     {
         Allocated = () => _allocated,
         Working = _ => Task.FromResult(_working),
@@ -84,7 +84,7 @@ public sealed class IdleMemoryTests : LoopbackTest
     {
         var given = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _allocated = 50 * MiB;   // what the start allocated before the service began looking
-        var idle = new IdleMemory(_clock, NullLogger<IdleMemory>.Instance)
+        var idle = new IdleMemory(_clock, new RunningJobs(), NullLogger<IdleMemory>.Instance)
         {
             Allocated = () => _allocated,
             Working = _ => Task.FromResult(false),

@@ -33,7 +33,7 @@ internal sealed partial class IdleMemory(TimeProvider time, RunningJobs jobs, IL
     internal Func<long> Allocated { get; init; } = () => GC.GetTotalAllocatedBytes();
 
     /// <summary>Whether a job (a poll, the weekly export, housekeeping) is running (tests give their own).</summary>
-    internal Func<CancellationToken, Task<bool>>? Working { get; init; }
+    internal Func<bool>? Working { get; init; }
 
     /// <summary>Gives the free memory back; returns the committed bytes before and after (tests give their own).</summary>
     internal Func<(long Before, long After)> GiveBack { get; init; } = Collect;
@@ -57,35 +57,23 @@ internal sealed partial class IdleMemory(TimeProvider time, RunningJobs jobs, IL
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var timer = _timer!;
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await LookAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                Failed(e);   // the scheduler shutting down, say: memory is given back at the next look
-            }
-        }
+        while (await timer.WaitForNextTickAsync(stoppingToken)) Look();
     }
 
     /// <summary>One look at the daemon: gives memory back when it is quiet and has something to give; true if it did.</summary>
-    internal async Task<bool> LookAsync(CancellationToken cancellationToken)
+    internal bool Look()
     {
         var allocated = Allocated();
         var quiet = allocated - _lastLook < QuietBytes;
         _lastLook = allocated;
         if (!quiet || allocated - _lastGiven < WorthBytes) return false;
-        if (await (Working ?? JobsRunningAsync)(cancellationToken)) return false;
+        if (Working?.Invoke() ?? jobs.Any) return false;
         var (before, after) = GiveBack();
         // What the collection itself allocated is not the next burst's.
         _lastGiven = _lastLook = Allocated();
         GaveBack(before >> 20, after >> 20);
         return true;
     }
-
-    internal Task<bool> JobsRunningAsync(CancellationToken cancellationToken) => Task.FromResult(jobs.Any);
 
     private static (long Before, long After) Collect()
     {
@@ -96,9 +84,6 @@ internal sealed partial class IdleMemory(TimeProvider time, RunningJobs jobs, IL
 
     [LoggerMessage(EventId = 4128, Level = LogLevel.Debug, Message = "Idle: gave memory back to the system (the collector's committed memory {Before} MB -> {After} MB)")]
     private partial void GaveBack(long before, long after);
-
-    [LoggerMessage(EventId = 4129, Level = LogLevel.Debug, Message = "Idle: could not tell whether a job is running; memory is given back at a later look")]
-    private partial void Failed(Exception exception);
 }
 
 /// <summary>Which of this process's jobs (polls, the weekly export, housekeeping) are running, as Quartz tells its job listeners.</summary>

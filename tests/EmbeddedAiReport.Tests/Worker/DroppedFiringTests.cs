@@ -295,22 +295,11 @@ public abstract class DroppedFiringTests : LoopbackTest
 
     // The daemon's SourceScheduler, to look for dropped firings at a known time (its timer looks once a minute on the clock).
     private static Action<IServiceCollection> CaptureScheduler(Action<SourceScheduler> captured, Action<ISchedulerFactory>? quartz = null) =>
-        services => services.AddSingleton<IHostedService>(provider => new Capture(() =>
+        services => services.AddSingleton<IHostedService>(provider => new CaptureAtStart(() =>
         {
             captured(provider.GetRequiredService<SourceScheduler>());
             quartz?.Invoke(provider.GetRequiredService<ISchedulerFactory>());
         }));
-
-    private sealed class Capture(Action capture) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            capture();
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 
     // The look for dropped firings runs once a minute on the clock, and one may find the source's last poll logged but not
     // yet recorded done by Quartz (it then asks nothing): the clock moves a minute at a time, each after the last look had

@@ -120,7 +120,7 @@ public sealed class IdleMemoryTests : LoopbackTest
         Daemon.Prepare(config);
         RunningJobs? jobs = null;
         await using var daemon = Daemon.Start(config, Folder.File("report.db"), new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero)),
-            services => services.AddHostedService(provider => new Capture(() => jobs = provider.GetRequiredService<RunningJobs>())));
+            services => services.AddHostedService(provider => new CaptureAtStart(() => jobs = provider.GetRequiredService<RunningJobs>())));
         await hanging.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(jobs!.Any);
@@ -128,16 +128,5 @@ public sealed class IdleMemoryTests : LoopbackTest
         release.SetResult();
         await daemon.WaitForAsync(2001, "hang");
         await daemon.StopAsync();
-    }
-
-    private sealed class Capture(Action capture) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            capture();
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using Microsoft.Net.Http.Headers;
@@ -162,7 +161,7 @@ internal static partial class ReportEndpoints
     // with the ETag (RFC 9110 §13.1.2: GET compares weakly).
     private static IResult Conditional(HttpContext http, string text, string contentType)
     {
-        var etag = new EntityTagHeaderValue("\"" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..12]) + "\"");
+        var etag = new EntityTagHeaderValue("\"" + TextDigest.Sha256Hex(text, 12) + "\"");
         http.Response.Headers.ETag = etag.ToString();
         if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false)))
             return Results.StatusCode(StatusCodes.Status304NotModified);

@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using EmbeddedAiReport.Normalizing;
 using EmbeddedAiReport.Sources;
 using Quartz;
 
@@ -143,5 +142,5 @@ internal static class Schedules
         }));
 
     private static string Hash(SourceDefinition source, JsonSerializerOptions options) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(source, options.For<SourceDefinition>()))))[..32];
+        TextDigest.Sha256Hex(JsonSerializer.Serialize(source, options.For<SourceDefinition>()), 16);
 }

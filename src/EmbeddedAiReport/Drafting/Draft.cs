@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
+using EmbeddedAiReport.Normalizing;
 
 namespace EmbeddedAiReport.Drafting;
 
@@ -37,6 +37,6 @@ public sealed record Draft(DateOnly Date, DraftWindow Window, IReadOnlyList<Draf
                     text.Append('\u001f').Append(writeup.EntryId).Append(' ').Append(writeup.Title).Append(' ').Append(writeup.Account).Append(' ').Append(writeup.Url);
             }
         }
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
+        return TextDigest.Sha256HexLower(text.ToString(), 16);
     }
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace EmbeddedAiReport.Normalizing;
@@ -80,7 +78,7 @@ public sealed partial record WeChatArticleLink
         if (src is not null && timestamp is not null && signature is not null)
         {
             var essential = $"src={Uri.EscapeDataString(src)}&timestamp={Uri.EscapeDataString(timestamp)}&ver={Uri.EscapeDataString(ver ?? "")}&signature={Uri.EscapeDataString(signature)}";
-            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(essential)))[..24];
+            var hash = TextDigest.Sha256HexLower(essential, 12);
             return new WeChatArticleLink(WeChatLinkForm.Temporary, "wx:tmp:" + hash, "https://mp.weixin.qq.com/s?" + essential);
         }
         return null;

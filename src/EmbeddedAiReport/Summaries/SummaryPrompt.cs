@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Normalizing;
@@ -33,7 +31,7 @@ public sealed class SummaryPrompt
         _options.Register<PromptView>(model, ("title", v => v.Title), ("text", v => v.Text), ("account", v => v.Account), ("kind", v => v.Kind),
             ("prefix", v => v.Prefix));
         UnknownMembers = TemplateCheck.Find(template, templateSource, model, _options.Filters);
-        Version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(templateSource.ReplaceLineEndings("\n"))))[..16].ToLowerInvariant();
+        Version = TextDigest.Sha256HexLower(templateSource.ReplaceLineEndings("\n"), 8);
     }
 
     /// <summary>The variables the prompt reads that it is not given (a misspelt <c>titel</c>), each of which would be empty.</summary>

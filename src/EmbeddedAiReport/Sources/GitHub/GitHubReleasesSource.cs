@@ -165,7 +165,7 @@ public sealed partial class GitHubReleasesSource : ISourceKind, IRequestBudget
 
     // GitHub limits per credential, so sources sharing a token (or none) share a budget; the token itself is never kept.
     private static string Bucket(SourceRequest request) =>
-        $"{request.Uri.Authority} {(request.Headers?.TryGetValue("Authorization", out var auth) == true ? "token:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(auth)))[..16] : "anonymous")}";
+        $"{request.Uri.Authority} {(request.Headers?.TryGetValue("Authorization", out var auth) == true ? "token:" + Normalizing.TextDigest.Sha256Hex(auth, 8) : "anonymous")}";
 
     [GeneratedRegex(@"(?:^|[\s._+/-])(?:alpha|beta|rc|pre|preview|dev|nightly|snapshot|canary)\d*(?:$|[\s._+-])|\d(?:a|b|rc)\d+$", RegexOptions.IgnoreCase)]
     private static partial Regex PrereleaseMarker();

@@ -48,12 +48,14 @@ public static class RelevanceTrainer
             .Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i % options.CalibrationFolds, StringComparer.Ordinal);
         var folds = all.Select(i => documents.Label(i) ? groups[documents.Info(i).Group] : i % options.CalibrationFolds).ToArray();
         var heldOut = new List<(double Margin, bool Label, string? Section)>();
+        // One set of arrays the length of the vocabulary for every fit: a fold's held-out margins are taken before the next.
+        var fit = new Fitted(vocabulary.Length);
         for (var fold = 0; fold < options.CalibrationFolds; fold++)
         {
             var training = all.Where(i => folds[i] != fold).ToArray();
             var testing = all.Where(i => folds[i] == fold).ToArray();
             if (testing.Length == 0 || !training.Any(documents.Label) || training.All(documents.Label)) continue;
-            var fit = Fit(documents, vocabulary, training, options);
+            Fit(documents, vocabulary, training, options, fit);
             heldOut.AddRange(testing.Select(i => (fit.Margin(documents, i), documents.Label(i), documents.Info(i).Section)));
         }
         var (scale, offset) = heldOut.Any(h => h.Label) && heldOut.Any(h => !h.Label) ? Platt(heldOut.Select(h => (h.Margin, h.Label)).ToList()) : (1.0, 0.0);
@@ -66,10 +68,10 @@ public static class RelevanceTrainer
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Threshold(g.Select(h => Sigmoid(scale * h.Margin + offset)).ToList(), options.ThresholdRecall), StringComparer.Ordinal);
 
-        var final = Fit(documents, vocabulary, all, options);
+        Fit(documents, vocabulary, all, options, fit);
         var compact = new Dictionary<int, float>();
         for (var j = 0; j < vocabulary.Length; j++)
-            if (final.Columns[j] >= 0 && Math.Abs(final.Weights[final.Columns[j]]) >= 1e-4) compact[vocabulary[j]] = (float)Math.Round(final.Weights[final.Columns[j]], 4);
+            if (fit.Columns[j] >= 0 && Math.Abs(fit.Weights[fit.Columns[j]]) >= 1e-4) compact[vocabulary[j]] = (float)Math.Round(fit.Weights[fit.Columns[j]], 4);
         return new RelevanceModel(compact, scale, offset, threshold, thresholds, trainedOn);
     }
 
@@ -78,29 +80,43 @@ public static class RelevanceTrainer
 
     /// <summary>
     /// Examples as the fits read them, featurized as they are added (their text need not be kept), in one compact store:
-    /// row i's features are <see cref="Features"/> and <see cref="Values"/> from Starts[i] to Starts[i + 1], end to end.
+    /// each row's features and their values lie end to end in chunks of <see cref="ChunkLength"/>.
     /// </summary>
     /// <remarks>
     /// One copy of the features for every fit: a big installation's 48,000 labels make millions of them, and an array per
-    /// example plus a buffer of rows per fit held them twice (round 38). Until <see cref="Compact"/> a row's features are
-    /// hashes; after it, indices into the vocabulary it returns, the features no fit can learn dropped.
+    /// example plus a buffer of rows per fit held them twice (round 38). Chunks, not one growing array: a doubled array
+    /// leaves its old copies behind for the next full collection, as much again as the features. Until
+    /// <see cref="Compact"/> a row's features are hashes; after it, indices into the vocabulary it returns, the features
+    /// no fit can learn dropped in place.
     /// </remarks>
     internal sealed class Documents(TagMatcher tagger)
     {
+        // Features of a chunk: 64 KB, under the large object heap's 85,000 bytes, so a chunk is allocated like any object.
+        private const int ChunkLength = 16_000;
+
         private readonly List<(int, float)> _buffer = new(512);
         private readonly List<Example> _examples = [];
-        private int[] _starts = [0];
-        private int[] _features = new int[1024];
-        private float[] _values = new float[1024];
+        private readonly List<(int Chunk, int Offset, int Length)> _rows = [];
+        private readonly List<int[]> _features = [];
+        private readonly List<float[]> _values = [];
+        private int _used;
         private List<int>? _removed;
         private bool _compacted;
 
         /// <summary>How many rows (documents) there are.</summary>
         public int Count => _examples.Count;
 
-        public ReadOnlySpan<int> Features(int row) => _features.AsSpan(_starts[row], _starts[row + 1] - _starts[row]);
+        public ReadOnlySpan<int> Features(int row)
+        {
+            var (chunk, offset, length) = _rows[row];
+            return _features[chunk].AsSpan(offset, length);
+        }
 
-        public ReadOnlySpan<float> Values(int row) => _values.AsSpan(_starts[row], _starts[row + 1] - _starts[row]);
+        public ReadOnlySpan<float> Values(int row)
+        {
+            var (chunk, offset, length) = _rows[row];
+            return _values[chunk].AsSpan(offset, length);
+        }
 
         public Example Info(int row) => _examples[row];
 
@@ -133,21 +149,21 @@ public static class RelevanceTrainer
 
         private void Append(Example example)
         {
-            var end = _starts[Count];
-            if (end + _buffer.Count > _features.Length)
+            // A row lies in one chunk (a longer one than any chunk, in its own).
+            if (_features.Count == 0 || _used + _buffer.Count > _features[^1].Length)
             {
-                var length = Math.Max(2 * _features.Length, end + _buffer.Count);
-                Array.Resize(ref _features, length);
-                Array.Resize(ref _values, length);
+                _features.Add(new int[Math.Max(ChunkLength, _buffer.Count)]);
+                _values.Add(new float[Math.Max(ChunkLength, _buffer.Count)]);
+                _used = 0;
             }
+            var (features, values) = (_features[^1], _values[^1]);
+            _rows.Add((_features.Count - 1, _used, _buffer.Count));
             foreach (var (feature, value) in _buffer)
             {
-                _features[end] = feature;
-                _values[end++] = value;
+                features[_used] = feature;
+                values[_used++] = value;
             }
-            if (Count + 2 > _starts.Length) Array.Resize(ref _starts, 2 * _starts.Length + 2);
             _examples.Add(example);
-            _starts[Count] = end;
         }
 
         /// <summary>
@@ -157,7 +173,7 @@ public static class RelevanceTrainer
         /// <remarks>
         /// A feature in fewer than minDocuments of all the documents is in fewer in every fit's (a fold learns from some of
         /// them), so in no vocabulary and no margin: dropped once here (most of the words and bigrams seen once or twice:
-        /// the bulk of 50,000 labels' features). In place, then trimmed to size.
+        /// the bulk of 50,000 labels' features). In place, each row kept in its chunk: a copy would hold both at once.
         /// </remarks>
         public int[] Compact(int minDocuments)
         {
@@ -165,27 +181,26 @@ public static class RelevanceTrainer
             _compacted = true;
             var removed = _removed is null ? [] : _removed.ToHashSet();
             var vocabulary = Vocabulary(removed, minDocuments);
-            var (rows, end) = (0, 0);
+            var (rows, chunk, end) = (0, -1, 0);
             for (var row = 0; row < Count; row++)
             {
                 if (removed.Contains(row)) continue;
-                var (first, last) = (_starts[row], _starts[row + 1]);
-                _starts[rows] = end;
-                for (var k = first; k < last; k++)
+                var (at, offset, length) = _rows[row];
+                if (at != chunk) (chunk, end) = (at, 0);
+                var (features, values) = (_features[at], _values[at]);
+                var start = end;
+                for (var k = offset; k < offset + length; k++)
                 {
-                    var column = Array.BinarySearch(vocabulary, _features[k]);
+                    var column = Array.BinarySearch(vocabulary, features[k]);
                     if (column < 0) continue;
-                    _features[end] = column;
-                    _values[end++] = _values[k];
+                    features[end] = column;
+                    values[end++] = values[k];
                 }
+                _rows[rows] = (at, start, end - start);
                 _examples[rows++] = _examples[row];
             }
-            _starts[rows] = end;
+            _rows.RemoveRange(rows, _rows.Count - rows);
             _examples.RemoveRange(rows, _examples.Count - rows);
-            _examples.TrimExcess();
-            Array.Resize(ref _starts, rows + 1);
-            Array.Resize(ref _features, end);
-            Array.Resize(ref _values, end);
             return vocabulary;
         }
 
@@ -206,8 +221,12 @@ public static class RelevanceTrainer
 
     // One fit's model: Columns maps a vocabulary index to its index in Weights (−1: not learned by this fit, in too few
     // of its documents), so the fits share the documents' columns rather than each making its own rows.
-    private sealed record Fitted(int[] Columns, double[] Weights)
+    private sealed class Fitted(int length)
     {
+        public int[] Columns { get; } = new int[length];
+        public double[] Weights { get; } = new double[length];
+        public double[] Current { get; } = new double[length];
+
         public double Margin(Documents documents, int row)
         {
             var features = documents.Features(row);
@@ -219,16 +238,17 @@ public static class RelevanceTrainer
         }
     }
 
-    private static Fitted Fit(Documents documents, int[] vocabulary, int[] rows, RelevanceTrainerOptions options)
+    // Fits rows into fit: its Weights become the averaged weights of its Columns.
+    private static void Fit(Documents documents, int[] vocabulary, int[] rows, RelevanceTrainerOptions options, Fitted fit)
     {
         // Vocabulary: features in enough of this fit's documents, in hash order so the result does not depend on dictionary
         // order (the documents' vocabulary is in hash order: its indices are).
-        var frequency = new int[vocabulary.Length];
+        var columns = fit.Columns;
+        Array.Clear(columns);
         foreach (var row in rows)
-            foreach (var column in documents.Features(row)) frequency[column]++;
-        var columns = new int[vocabulary.Length];
+            foreach (var column in documents.Features(row)) columns[column]++;
         var learned = 0;
-        for (var j = 0; j < vocabulary.Length; j++) columns[j] = Learnable(vocabulary[j], frequency[j], options.MinDocuments) ? learned++ : -1;
+        for (var j = 0; j < vocabulary.Length; j++) columns[j] = Learnable(vocabulary[j], columns[j], options.MinDocuments) ? learned++ : -1;
         // Both classes weigh half; within the unpicked half every source (a file, the database) weighs the same, so a big
         // archive of one kind of item does not decide alone what "unpicked" looks like.
         var positives = rows.Count(documents.Label);
@@ -237,8 +257,9 @@ public static class RelevanceTrainer
             ? rows.Length / (2.0 * positives)
             : rows.Length / (2.0 * sources.Count * sources[documents.Info(i).Source])).ToArray();
 
-        var weights = new double[learned];
-        var average = new double[learned];
+        var (weights, average) = (fit.Current, fit.Weights);
+        Array.Clear(weights);
+        Array.Clear(average);
         var order = Enumerable.Range(0, rows.Length).ToArray();
         var random = new Random(Seed);
         var steps = 0L;
@@ -266,7 +287,6 @@ public static class RelevanceTrainer
                 }
             }
         }
-        return new Fitted(columns, average);
     }
 
     // Platt scaling: σ(A·m + B) fitted by Newton's method on the balanced log loss of held-out margins, with Platt's

@@ -24,9 +24,15 @@ public sealed class ModelTraining(LabelStore labels)
     public async Task<Result> TrainAsync(Inputs inputs, Taxonomy taxonomy, IReadOnlyList<string> classes, TimeZoneInfo zone, double routerMinConfidence,
         bool useDatabase, CancellationToken cancellationToken)
     {
-        // The database's labels are featurized as they are read and their text dropped: a big installation's every unpicked
+        // One store of the ranker's documents (features, not text), in the order the models learn them: the files'
+        // examples first, featurized now, those a database label replaces left out once the labels are read; then the
+        // database's labels, featurized as they are read and their text dropped: a big installation's every unpicked
         // candidate is a label (48,463 of 50,000 entries), and the fits need only each one's features.
-        var fromDatabase = new Learned(taxonomy.Matcher, classes);
+        var documents = new RelevanceTrainer.Documents(taxonomy.Matcher);
+        var files = TrainingFiles.Positives(inputs.Issues)
+            .Concat(inputs.Negatives.SelectMany(n => n.Entries.Select(e => new RankingExample(e, false, n.Source, null, n.Source))))
+            .Select(example => (Example: example, Rows: documents.Add(example.WithoutAccount()))).ToList();
+        var fromDatabase = new Learned(classes);
         var databaseKeys = new HashSet<string>(StringComparer.Ordinal);
         var groups = new Dictionary<string, string>(StringComparer.Ordinal);
         if (useDatabase)
@@ -35,41 +41,42 @@ public sealed class ModelTraining(LabelStore labels)
                 if (!groups.TryGetValue(label.Group, out var group)) groups.Add(label.Group, group = $"db:{label.Group}");
                 var example = new RankingExample(label.Entry.ToCandidate(), label.Relevant, group, label.Section, "database");
                 databaseKeys.Add(example.Entry.CanonicalKey);
-                fromDatabase.Add(example, example);
+                documents.Add(example);
+                fromDatabase.Add(example);
             }, cancellationToken);
-        var fromFiles = new Learned(taxonomy.Matcher, classes);
-        foreach (var example in TrainingFiles.Positives(inputs.Issues)
-            .Concat(inputs.Negatives.SelectMany(n => n.Entries.Select(e => new RankingExample(e, false, n.Source, null, n.Source))))
-            .Where(e => !databaseKeys.Contains(e.Entry.CanonicalKey)))
-            fromFiles.Add(example.WithoutAccount(), example);
+        var fromFiles = new Learned(classes);
+        var row = 0;
+        foreach (var (example, rows) in files)
+        {
+            if (databaseKeys.Contains(example.Entry.CanonicalKey)) documents.Remove(row, rows);
+            else fromFiles.Add(example);
+            row += rows;
+        }
 
         var positives = fromFiles.Positives + fromDatabase.Positives;
         var examples = fromFiles.Examples + fromDatabase.Examples;
         var description = $"{inputs.Issues.Count} issues, {positives} editor's items, {examples - positives} unpicked"
             + (fromDatabase.Examples > 0 ? $" ({fromDatabase.Examples} labels from the database)" : "");
         var router = RouterTrainer.Train([.. fromFiles.Sections, .. fromDatabase.Sections], taxonomy.Matcher, classes, routerMinConfidence, description);
-        var ranker = RelevanceTrainer.Train([.. fromFiles.Documents.List, .. fromDatabase.Documents.List], description);
+        var ranker = RelevanceTrainer.Train(documents, description);
         return new Result(router, ranker, positives, examples - positives, fromDatabase.Examples);
     }
 
-    // What the two models keep of examples, in their order: the ranker's documents (features, not text), the router's
-    // editor's items of a known section (few: what the editor picked), and counts.
-    private sealed class Learned(TagMatcher tagger, IReadOnlyList<string> classes)
+    // What the router keeps of examples, in their order: the editor's items of a known section (few: what the editor
+    // picked), and counts. A file's items keep their account here (安兔兔 writes news, not papers); the ranker learns
+    // them without it.
+    private sealed class Learned(IReadOnlyList<string> classes)
     {
-        public RelevanceTrainer.Documents Documents { get; } = new(tagger);
         public List<(CandidateEntry Entry, string Section)> Sections { get; } = [];
         public int Examples { get; private set; }
         public int Positives { get; private set; }
 
-        // ranked: the example as the ranker learns it; routed: as the router does (a file's items keep their account there,
-        // 安兔兔 writes news, not papers).
-        public void Add(RankingExample ranked, RankingExample routed)
+        public void Add(RankingExample example)
         {
-            Documents.Add(ranked);
             Examples++;
-            if (!ranked.Relevant) return;
+            if (!example.Relevant) return;
             Positives++;
-            if (routed.Section is not null && classes.Contains(routed.Section)) Sections.Add((routed.Entry, routed.Section));
+            if (example.Section is not null && classes.Contains(example.Section)) Sections.Add((example.Entry, example.Section));
         }
     }
 }

@@ -28,34 +28,35 @@ public static class RelevanceTrainer
     {
         var documents = new Documents(tagger);
         foreach (var example in examples) documents.Add(example);
-        return Train(documents.List, trainedOn, options);
+        return Train(documents, trainedOn, options);
     }
 
     /// <summary>A calibrated model for examples already featurized (<see cref="Documents"/>), in their order.</summary>
-    /// <remarks>Drops from <paramref name="documents"/> the features no fit can learn (in place).</remarks>
+    /// <remarks>Compacts <paramref name="documents"/> in place (<see cref="Documents.Compact"/>): add none after.</remarks>
     /// <exception cref="NoExamplesException">No relevant or no irrelevant example.</exception>
-    internal static RelevanceModel Train(List<Document> documents, string trainedOn, RelevanceTrainerOptions? options = null)
+    internal static RelevanceModel Train(Documents documents, string trainedOn, RelevanceTrainerOptions? options = null)
     {
         options ??= new RelevanceTrainerOptions();
-        if (!documents.Any(d => d.Label)) throw new NoExamplesException("no relevant examples (published, imported or shortlisted items) to learn from");
-        if (documents.All(d => d.Label)) throw new NoExamplesException("no irrelevant examples (unpicked entries, flood, off-topic posts) to learn from");
-        Prune(documents, options.MinDocuments);
+        var vocabulary = documents.Compact(options.MinDocuments);
+        var all = Enumerable.Range(0, documents.Count).ToArray();
+        if (!all.Any(documents.Label)) throw new NoExamplesException("no relevant examples (published, imported or shortlisted items) to learn from");
+        if (all.All(documents.Label)) throw new NoExamplesException("no irrelevant examples (unpicked entries, flood, off-topic posts) to learn from");
 
         // Held-out scores for calibration: the editor's items dealt into folds by issue (an issue's items together, as
         // an unseen issue arrives), unpicked items one by one; each fold is scored by a model trained without it.
-        var groups = documents.Where(d => d.Label).Select(d => d.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+        var groups = all.Where(documents.Label).Select(i => documents.Info(i).Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i % options.CalibrationFolds, StringComparer.Ordinal);
-        var folds = documents.Select((d, i) => d.Label ? groups[d.Group] : i % options.CalibrationFolds).ToArray();
+        var folds = all.Select(i => documents.Label(i) ? groups[documents.Info(i).Group] : i % options.CalibrationFolds).ToArray();
         var heldOut = new List<(double Margin, bool Label, string? Section)>();
-        // One buffer for the rows of every fit (each fold's and the final one): 50,000 examples make ~60 MB of them.
-        var rows = new Rows(documents);
+        // One set of arrays the length of the vocabulary for every fit: a fold's held-out margins are taken before the next.
+        var fit = new Fitted(vocabulary.Length);
         for (var fold = 0; fold < options.CalibrationFolds; fold++)
         {
-            var training = documents.Where((_, i) => folds[i] != fold).ToList();
-            var testing = documents.Where((_, i) => folds[i] == fold).ToList();
-            if (testing.Count == 0 || !training.Any(d => d.Label) || training.All(d => d.Label)) continue;
-            var weights = Fit(training, options, rows);
-            heldOut.AddRange(testing.Select(d => (Margin(weights, d.Features), d.Label, d.Section)));
+            var training = all.Where(i => folds[i] != fold).ToArray();
+            var testing = all.Where(i => folds[i] == fold).ToArray();
+            if (testing.Length == 0 || !training.Any(documents.Label) || training.All(documents.Label)) continue;
+            Fit(documents, vocabulary, training, options, fit);
+            heldOut.AddRange(testing.Select(i => (fit.Margin(documents, i), documents.Label(i), documents.Info(i).Section)));
         }
         var (scale, offset) = heldOut.Any(h => h.Label) && heldOut.Any(h => !h.Label) ? Platt(heldOut.Select(h => (h.Margin, h.Label)).ToList()) : (1.0, 0.0);
         var relevant = heldOut.Where(h => h.Label).ToList();
@@ -67,109 +68,199 @@ public static class RelevanceTrainer
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Threshold(g.Select(h => Sigmoid(scale * h.Margin + offset)).ToList(), options.ThresholdRecall), StringComparer.Ordinal);
 
-        var final = Fit(documents, options, rows);
-        var compact = final.Where(p => Math.Abs(p.Value) >= 1e-4).ToDictionary(p => p.Key, p => (float)Math.Round(p.Value, 4));
+        Fit(documents, vocabulary, all, options, fit);
+        var compact = new Dictionary<int, float>();
+        for (var j = 0; j < vocabulary.Length; j++)
+            if (fit.Columns[j] >= 0 && Math.Abs(fit.Weights[fit.Columns[j]]) >= 1e-4) compact[vocabulary[j]] = (float)Math.Round(fit.Weights[fit.Columns[j]], 4);
         return new RelevanceModel(compact, scale, offset, threshold, thresholds, trainedOn);
     }
 
-    internal sealed record Document((int Feature, float Value)[] Features, bool Label, string Group, string? Section, string Source);
+    /// <summary>What the fits know of an example besides its features.</summary>
+    internal readonly record struct Example(bool Label, string Group, string? Section, string Source);
 
-    /// <summary>Examples as the fits read them, featurized as they are added: their text need not be kept, only their features.</summary>
+    /// <summary>
+    /// Examples as the fits read them, featurized as they are added (their text need not be kept), in one compact store:
+    /// each row's features and their values lie end to end in chunks of <see cref="ChunkLength"/>.
+    /// </summary>
+    /// <remarks>
+    /// One copy of the features for every fit: a big installation's 48,000 labels make millions of them, and an array per
+    /// example plus a buffer of rows per fit held them twice (round 38). Chunks, not one growing array: a doubled array
+    /// leaves its old copies behind for the next full collection, as much again as the features. Until
+    /// <see cref="Compact"/> a row's features are hashes; after it, indices into the vocabulary it returns, the features
+    /// no fit can learn dropped in place.
+    /// </remarks>
     internal sealed class Documents(TagMatcher tagger)
     {
+        // Features of a chunk: 64 KB, under the large object heap's 85,000 bytes, so a chunk is allocated like any object.
+        private const int ChunkLength = 16_000;
+
         private readonly List<(int, float)> _buffer = new(512);
+        private readonly List<Example> _examples = [];
+        private readonly List<(int Chunk, int Offset, int Length)> _rows = [];
+        private readonly List<int[]> _features = [];
+        private readonly List<float[]> _values = [];
+        private int _used;
+        private List<int>? _removed;
+        private bool _compacted;
 
-        /// <summary>The documents so far, in the order of their examples (an editor's item with a summary makes two).</summary>
-        public List<Document> List { get; } = [];
+        /// <summary>How many rows (documents) there are.</summary>
+        public int Count => _examples.Count;
 
-        public void Add(RankingExample example)
+        public ReadOnlySpan<int> Features(int row)
         {
-            _buffer.Clear();
+            var (chunk, offset, length) = _rows[row];
+            return _features[chunk].AsSpan(offset, length);
+        }
+
+        public ReadOnlySpan<float> Values(int row)
+        {
+            var (chunk, offset, length) = _rows[row];
+            return _values[chunk].AsSpan(offset, length);
+        }
+
+        public Example Info(int row) => _examples[row];
+
+        public bool Label(int row) => _examples[row].Label;
+
+        /// <summary>Featurizes <paramref name="example"/>; returns how many rows it made (an editor's item with a summary makes two).</summary>
+        public int Add(RankingExample example)
+        {
+            if (_compacted) throw new InvalidOperationException("documents are added before they are compacted");
             var entry = example.Entry;
+            _buffer.Clear();
             RankingFeatures.Extract(entry, tagger.Occurrences(entry.Title, entry.Summary), _buffer);
-            List.Add(new Document([.. _buffer], example.Relevant, example.Group, example.Relevant ? example.Section : null, example.Source));
+            Append(new Example(example.Relevant, example.Group, example.Relevant ? example.Section : null, example.Source));
             // Many unpicked examples are titles alone (archives keep no digest): the editor's items are also learned by
             // their titles alone, so that "has a summary" cannot stand in for "was picked".
-            if (example.Relevant && entry.Summary.Length > 0)
+            if (!example.Relevant || entry.Summary.Length == 0) return 1;
+            _buffer.Clear();
+            var bare = entry with { Summary = "" };
+            RankingFeatures.Extract(bare, tagger.Occurrences(bare.Title, ""), _buffer);
+            Append(new Example(true, example.Group, null, example.Source));
+            return 2;
+        }
+
+        /// <summary>Leaves out rows added before (a file's example a database label replaces), at <see cref="Compact"/>.</summary>
+        public void Remove(int first, int count)
+        {
+            _removed ??= [];
+            _removed.AddRange(Enumerable.Range(first, count));
+        }
+
+        private void Append(Example example)
+        {
+            // A row lies in one chunk (a longer one than any chunk, in its own).
+            if (_features.Count == 0 || _used + _buffer.Count > _features[^1].Length)
             {
-                _buffer.Clear();
-                var bare = entry with { Summary = "" };
-                RankingFeatures.Extract(bare, tagger.Occurrences(bare.Title, ""), _buffer);
-                List.Add(new Document([.. _buffer], true, example.Group, null, example.Source));
+                _features.Add(new int[Math.Max(ChunkLength, _buffer.Count)]);
+                _values.Add(new float[Math.Max(ChunkLength, _buffer.Count)]);
+                _used = 0;
             }
-        }
-    }
-
-    // The documents of one fit as rows of (vocabulary index, value), laid end to end: row i is Columns and Values from
-    // Starts[i] to Starts[i + 1]. Sized for all the examples once, so the folds' fits reuse it rather than each allocating
-    // an array per example.
-    private sealed class Rows
-    {
-        public readonly int[] Starts;
-        public readonly int[] Columns;
-        public readonly float[] Values;
-
-        public Rows(List<Document> all)
-        {
-            var length = all.Sum(d => d.Features.Length);
-            (Starts, Columns, Values) = (new int[all.Count + 1], new int[length], new float[length]);
-        }
-    }
-
-    // In how many documents each feature occurs.
-    private static Dictionary<int, int> Frequency(List<Document> documents)
-    {
-        var frequency = new Dictionary<int, int>();
-        foreach (var document in documents)
-            foreach (var (feature, _) in document.Features) frequency[feature] = frequency.GetValueOrDefault(feature) + 1;
-        return frequency;
-    }
-
-    private static bool Learnable(KeyValuePair<int, int> frequency, int minDocuments) => frequency.Value >= minDocuments || frequency.Key == RankingFeatures.Bias;
-
-    // A feature in fewer than minDocuments of all the documents is in fewer in every fit's (a fold learns from some of
-    // them), so in no vocabulary and no margin: dropped once here, the documents and the rows keep only what some fit
-    // learns (most of the words and bigrams seen once or twice: the bulk of 50,000 labels' features).
-    private static void Prune(List<Document> documents, int minDocuments)
-    {
-        var learnable = Frequency(documents).Where(p => Learnable(p, minDocuments)).Select(p => p.Key).ToHashSet();
-        for (var i = 0; i < documents.Count; i++)
-        {
-            var features = documents[i].Features;
-            var kept = features.Count(f => learnable.Contains(f.Feature));
-            if (kept < features.Length) documents[i] = documents[i] with { Features = [.. features.Where(f => learnable.Contains(f.Feature))] };
-        }
-    }
-
-    private static Dictionary<int, double> Fit(List<Document> documents, RelevanceTrainerOptions options, Rows rows)
-    {
-        // Vocabulary: features in enough documents, indexed in hash order so the result does not depend on dictionary order.
-        var vocabulary = Frequency(documents).Where(p => Learnable(p, options.MinDocuments)).Select(p => p.Key).Order().ToArray();
-        var index = vocabulary.Select((f, i) => (f, i)).ToDictionary(p => p.f, p => p.i);
-        var (starts, columns, values) = (rows.Starts, rows.Columns, rows.Values);
-        var end = 0;
-        for (var i = 0; i < documents.Count; i++)
-        {
-            starts[i] = end;
-            foreach (var (feature, value) in documents[i].Features)
+            var (features, values) = (_features[^1], _values[^1]);
+            _rows.Add((_features.Count - 1, _used, _buffer.Count));
+            foreach (var (feature, value) in _buffer)
             {
-                if (!index.TryGetValue(feature, out var column)) continue;
-                columns[end] = column;
-                values[end++] = value;
+                features[_used] = feature;
+                values[_used++] = value;
             }
+            _examples.Add(example);
         }
-        starts[documents.Count] = end;
+
+        /// <summary>
+        /// Drops the removed rows and, from every row, the features in fewer than <paramref name="minDocuments"/> of the
+        /// rows (but the bias); the rest become indices into the returned vocabulary (the learnable hashes, in order).
+        /// </summary>
+        /// <remarks>
+        /// A feature in fewer than minDocuments of all the documents is in fewer in every fit's (a fold learns from some of
+        /// them), so in no vocabulary and no margin: dropped once here (most of the words and bigrams seen once or twice:
+        /// the bulk of 50,000 labels' features). In place, each row kept in its chunk: a copy would hold both at once.
+        /// </remarks>
+        public int[] Compact(int minDocuments)
+        {
+            if (_compacted) throw new InvalidOperationException("documents are compacted once");
+            _compacted = true;
+            var removed = _removed is null ? [] : _removed.ToHashSet();
+            var vocabulary = Vocabulary(removed, minDocuments);
+            var (rows, chunk, end) = (0, -1, 0);
+            for (var row = 0; row < Count; row++)
+            {
+                if (removed.Contains(row)) continue;
+                var (at, offset, length) = _rows[row];
+                if (at != chunk) (chunk, end) = (at, 0);
+                var (features, values) = (_features[at], _values[at]);
+                var start = end;
+                for (var k = offset; k < offset + length; k++)
+                {
+                    var column = Array.BinarySearch(vocabulary, features[k]);
+                    if (column < 0) continue;
+                    features[end] = column;
+                    values[end++] = values[k];
+                }
+                _rows[rows] = (at, start, end - start);
+                _examples[rows++] = _examples[row];
+            }
+            _rows.RemoveRange(rows, _rows.Count - rows);
+            _examples.RemoveRange(rows, _examples.Count - rows);
+            return vocabulary;
+        }
+
+        // The features in at least minDocuments of the rows kept (and the bias), in order.
+        private int[] Vocabulary(HashSet<int> removed, int minDocuments)
+        {
+            var frequency = new Dictionary<int, int>();
+            for (var row = 0; row < Count; row++)
+                if (!removed.Contains(row))
+                    foreach (var feature in Features(row)) frequency[feature] = frequency.GetValueOrDefault(feature) + 1;
+            var vocabulary = frequency.Where(p => Learnable(p.Key, p.Value, minDocuments)).Select(p => p.Key).ToArray();
+            Array.Sort(vocabulary);
+            return vocabulary;
+        }
+    }
+
+    private static bool Learnable(int feature, int documents, int minDocuments) => documents >= minDocuments || feature == RankingFeatures.Bias;
+
+    // One fit's model: Columns maps a vocabulary index to its index in Weights (−1: not learned by this fit, in too few
+    // of its documents), so the fits share the documents' columns rather than each making its own rows.
+    private sealed class Fitted(int length)
+    {
+        public int[] Columns { get; } = new int[length];
+        public double[] Weights { get; } = new double[length];
+        public double[] Current { get; } = new double[length];
+
+        public double Margin(Documents documents, int row)
+        {
+            var features = documents.Features(row);
+            var values = documents.Values(row);
+            double sum = 0;
+            for (var k = 0; k < features.Length; k++)
+                if (Columns[features[k]] is var j and >= 0) sum += Weights[j] * values[k];
+            return sum;
+        }
+    }
+
+    // Fits rows into fit: its Weights become the averaged weights of its Columns.
+    private static void Fit(Documents documents, int[] vocabulary, int[] rows, RelevanceTrainerOptions options, Fitted fit)
+    {
+        // Vocabulary: features in enough of this fit's documents, in hash order so the result does not depend on dictionary
+        // order (the documents' vocabulary is in hash order: its indices are).
+        var columns = fit.Columns;
+        Array.Clear(columns);
+        foreach (var row in rows)
+            foreach (var column in documents.Features(row)) columns[column]++;
+        var learned = 0;
+        for (var j = 0; j < vocabulary.Length; j++) columns[j] = Learnable(vocabulary[j], columns[j], options.MinDocuments) ? learned++ : -1;
         // Both classes weigh half; within the unpicked half every source (a file, the database) weighs the same, so a big
         // archive of one kind of item does not decide alone what "unpicked" looks like.
-        var positives = documents.Count(d => d.Label);
-        var sources = documents.Where(d => !d.Label).GroupBy(d => d.Source, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var weightOf = documents.Select(d => d.Label
-            ? documents.Count / (2.0 * positives)
-            : documents.Count / (2.0 * sources.Count * sources[d.Source])).ToArray();
+        var positives = rows.Count(documents.Label);
+        var sources = rows.Where(i => !documents.Label(i)).GroupBy(i => documents.Info(i).Source, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var weightOf = rows.Select(i => documents.Label(i)
+            ? rows.Length / (2.0 * positives)
+            : rows.Length / (2.0 * sources.Count * sources[documents.Info(i).Source])).ToArray();
 
-        var weights = new double[vocabulary.Length];
-        var average = new double[vocabulary.Length];
-        var order = Enumerable.Range(0, documents.Count).ToArray();
+        var (weights, average) = (fit.Current, fit.Weights);
+        Array.Clear(weights);
+        Array.Clear(average);
+        var order = Enumerable.Range(0, rows.Length).ToArray();
         var random = new Random(Seed);
         var steps = 0L;
         for (var epoch = 0; epoch < options.Epochs; epoch++)
@@ -178,35 +269,24 @@ public static class RelevanceTrainer
             var rate = options.LearningRate / (1 + 0.2 * epoch);
             foreach (var i in order)
             {
-                var (first, last) = (starts[i], starts[i + 1]);
-                var label = documents[i].Label;
+                var features = documents.Features(rows[i]);
+                var values = documents.Values(rows[i]);
+                var label = documents.Label(rows[i]);
                 double margin = 0;
-                for (var k = first; k < last; k++) margin += weights[columns[k]] * values[k];
+                for (var k = 0; k < features.Length; k++)
+                    if (columns[features[k]] is var j and >= 0) margin += weights[j] * values[k];
                 var gradient = weightOf[i] * (Sigmoid(margin) - (label ? 1 : 0));
-                for (var k = first; k < last; k++)
-                {
-                    var j = columns[k];
-                    weights[j] -= rate * (gradient * values[k] + options.L2 * weights[j]);
-                }
+                for (var k = 0; k < features.Length; k++)
+                    if (columns[features[k]] is var j and >= 0) weights[j] -= rate * (gradient * values[k] + options.L2 * weights[j]);
                 // Averaging the second half of the run smooths SGD's last steps into a stable solution.
                 if (epoch >= options.Epochs / 2)
                 {
                     steps++;
-                    for (var k = first; k < last; k++) average[columns[k]] += (weights[columns[k]] - average[columns[k]]) / steps;
+                    for (var k = 0; k < features.Length; k++)
+                        if (columns[features[k]] is var j and >= 0) average[j] += (weights[j] - average[j]) / steps;
                 }
             }
         }
-        var result = new Dictionary<int, double>(vocabulary.Length);
-        for (var j = 0; j < vocabulary.Length; j++) result[vocabulary[j]] = average[j];
-        return result;
-    }
-
-    private static double Margin(Dictionary<int, double> weights, (int Feature, float Value)[] features)
-    {
-        double sum = 0;
-        foreach (var (feature, value) in features)
-            if (weights.TryGetValue(feature, out var w)) sum += w * value;
-        return sum;
     }
 
     // Platt scaling: σ(A·m + B) fitted by Newton's method on the balanced log loss of held-out margins, with Platt's

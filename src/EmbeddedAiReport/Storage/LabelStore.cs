@@ -22,66 +22,26 @@ public sealed class LabelStore(ReportDatabase database)
     // How many columns Columns names (EntryStore.Read's).
     private const int ColumnCount = 16;
 
+    /// <summary>Entries read (and rescored) per transaction.</summary>
+    internal const int Batch = 250;
+
     /// <summary>One labelled entry; issue items that no stored entry matches come with <see cref="StoredEntry.Id"/> 0.</summary>
     /// <param name="Group">The issue date the label belongs to, or <c>marks</c> for shortlist/reject marks outside any issue.</param>
     /// <param name="Section">The section the editor put a relevant item in.</param>
     public sealed record Label(StoredEntry Entry, bool Relevant, string Group, string? Section);
 
-    /// <summary>Hands every label in the database to <paramref name="read"/>, in a fixed order (issue date, then key).</summary>
+    /// <summary>Hands every label in the database to <paramref name="read"/>, in a fixed order (issue date, then key; a window's
+    /// unpicked candidates by window time, then id).</summary>
     /// <remarks>
-    /// Read a window at a time and handed on as read, none kept: a big installation's every unpicked candidate is a label,
-    /// so <c>train</c> keeps what it learns of each (its features), not the entries' text.
+    /// Read in short read transactions and handed on as read, none kept: a big installation's every unpicked candidate is a
+    /// label, so <c>train</c> keeps what it learns of each (its features), not the entries' text. The issues' items and the
+    /// marks come from one transaction, each window's candidates in keyset batches of <see cref="Batch"/>, each its own
+    /// transaction, closed before the batch is handed on: featurizing 48,000 labels takes seconds, and an open read would pin
+    /// the WAL (SQLite) or a snapshot (PostgreSQL) that long. A poll between two batches is read as it stands then.
     /// </remarks>
     public async Task ReadAsync(TimeZoneInfo zone, Action<Label> read, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await database.BeginReadAsync(connection, cancellationToken);
-        var picked = new HashSet<string>(StringComparer.Ordinal);
-        var pickedStories = new HashSet<long>();
-
-        var issues = new List<(string Date, DateOnly LastDay)>();
-        await using (var command = connection.CreateCommand(transaction, "SELECT date, coalesce(last_day, date) AS covered FROM issues ORDER BY covered, date"))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            while (await reader.ReadAsync(cancellationToken))
-                issues.Add((reader.GetString(0), DateOnly.ParseExact(reader.GetString(1), "yyyy-MM-dd", CultureInfo.InvariantCulture)));
-
-        // Items of issues: the stored entry when there is one, else the item as recorded.
-        await using (var command = connection.CreateCommand(transaction, $"""
-            SELECT i.date, ii.canonical_key, ii.section, ii.title, ii.url, ii.summary, ii.account, {Columns}
-            FROM issue_items ii JOIN issues i ON i.id = ii.issue_id LEFT JOIN entries e ON e.canonical_key = ii.canonical_key
-            ORDER BY i.date, ii.canonical_key
-            """))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            var titles = new HashSet<(string, string)>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var date = reader.GetString(0);
-                var section = reader.IsDBNull(2) ? null : reader.GetString(2);
-                if (!reader.IsDBNull(7))
-                {
-                    var entry = EntryStore.Read(reader, offset: 7);
-                    if (!picked.Add(entry.CanonicalKey)) continue;
-                    if (entry.StoryId is { } story) pickedStories.Add(story);
-                    read(new Label(entry, true, date, section ?? entry.Section));
-                }
-                // An item's paper and repository links are recorded under the item's title too: one example per title.
-                else if (titles.Add((date, reader.GetString(3))) && picked.Add(reader.GetString(1)))
-                {
-                    var item = new StoredEntry(0, "", "", reader.GetString(1), reader.GetString(4), reader.GetString(3),
-                        reader.IsDBNull(5) ? "" : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-                        null, DateTimeOffset.UnixEpoch, section, null, null, 0, "published", null, []);
-                    read(new Label(item, true, date, section));
-                }
-            }
-        }
-
-        foreach (var entry in await ListAsync(connection, transaction, "e.status IN ('shortlisted', 'rejected')", [], cancellationToken))
-        {
-            if (entry.Status == "shortlisted" && !picked.Add(entry.CanonicalKey)) continue;
-            if (entry.Status == "shortlisted" && entry.StoryId is { } story) pickedStories.Add(story);
-            read(new Label(entry, entry.Status == "shortlisted", "marks", entry.Section));
-        }
+        var (issues, picked, pickedStories) = await ReadPickedAsync(read, cancellationToken);
 
         // What each recorded issue's window offered and the editor left out.
         for (var i = 0; i < issues.Count; i++)
@@ -89,17 +49,91 @@ public sealed class LabelStore(ReportDatabase database)
             var first = i == 0 ? issues[i].LastDay.AddDays(-6) : issues[i - 1].LastDay.AddDays(1);
             var from = Midnight(first, zone);
             var to = Midnight(issues[i].LastDay.AddDays(1), zone);
-            // Not what the draft leaves out by itself (DraftSelector): articles whose page was found gone, withdrawn papers.
-            var window = await ListAsync(connection, transaction, $"""
-                e.status = 'candidate' AND e.window_time >= @from AND e.window_time < @to
-                AND NOT {PageStore.PageGoneSql}
-                """,
-                [("@from", SqliteTime.Write(from)), ("@to", SqliteTime.Write(to))], cancellationToken);
             var date = issues[i].Date;
-            foreach (var entry in window)
-                if (!picked.Contains(entry.CanonicalKey) && !(entry.StoryId is { } story && pickedStories.Contains(story)) && !entry.IsWithdrawnPaper)
-                    read(new Label(entry, false, date, null));
+            long last = 0;
+            var lastTime = "";
+            while (true)
+            {
+                var stored = new Dictionary<long, (string? Tags, string WindowTime)>(Batch);
+                List<StoredEntry> window;
+                await using (var connection = await database.OpenAsync(cancellationToken))
+                await using (var transaction = await database.BeginReadAsync(connection, cancellationToken))
+                    // Not what the draft leaves out by itself (DraftSelector): articles whose page was found gone, withdrawn papers.
+                    window = await ListAsync(connection, transaction, $"""
+                        e.status = 'candidate' AND e.window_time >= @from AND e.window_time < @to
+                        AND NOT {PageStore.PageGoneSql}
+                        AND e.window_time >= @lastTime AND (e.window_time > @lastTime OR e.id > @last)
+                        ORDER BY e.window_time, e.id LIMIT {Batch}
+                        """,
+                        [("@from", SqliteTime.Write(from)), ("@to", SqliteTime.Write(to)), ("@lastTime", lastTime), ("@last", last)], cancellationToken, stored);
+                foreach (var entry in window)
+                    if (!picked.Contains(entry.CanonicalKey) && !(entry.StoryId is { } story && pickedStories.Contains(story)) && !entry.IsWithdrawnPaper)
+                        read(new Label(entry, false, date, null));
+                if (window.Count < Batch) break;
+                last = window[^1].Id;
+                lastTime = stored[last].WindowTime;
+            }
         }
+    }
+
+    // The recorded issues (date, last day covered, in order), and their items and the marks handed to read (after their
+    // transaction closes): what the editor picked, by key and by story.
+    private async Task<(List<(string Date, DateOnly LastDay)> Issues, HashSet<string> Picked, HashSet<long> PickedStories)> ReadPickedAsync(
+        Action<Label> read, CancellationToken cancellationToken)
+    {
+        var picked = new HashSet<string>(StringComparer.Ordinal);
+        var pickedStories = new HashSet<long>();
+        var issues = new List<(string Date, DateOnly LastDay)>();
+        // The editor's items and marks: a few hundred, kept until the transaction closes.
+        var labels = new List<Label>();
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var transaction = await database.BeginReadAsync(connection, cancellationToken))
+        {
+            await using (var command = connection.CreateCommand(transaction, "SELECT date, coalesce(last_day, date) AS covered FROM issues ORDER BY covered, date"))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+                while (await reader.ReadAsync(cancellationToken))
+                    issues.Add((reader.GetString(0), DateOnly.ParseExact(reader.GetString(1), "yyyy-MM-dd", CultureInfo.InvariantCulture)));
+
+            // Items of issues: the stored entry when there is one, else the item as recorded.
+            await using (var command = connection.CreateCommand(transaction, $"""
+                SELECT i.date, ii.canonical_key, ii.section, ii.title, ii.url, ii.summary, ii.account, {Columns}
+                FROM issue_items ii JOIN issues i ON i.id = ii.issue_id LEFT JOIN entries e ON e.canonical_key = ii.canonical_key
+                ORDER BY i.date, ii.canonical_key
+                """))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                var titles = new HashSet<(string, string)>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var date = reader.GetString(0);
+                    var section = reader.IsDBNull(2) ? null : reader.GetString(2);
+                    if (!reader.IsDBNull(7))
+                    {
+                        var entry = EntryStore.Read(reader, offset: 7);
+                        if (!picked.Add(entry.CanonicalKey)) continue;
+                        if (entry.StoryId is { } story) pickedStories.Add(story);
+                        labels.Add(new Label(entry, true, date, section ?? entry.Section));
+                    }
+                    // An item's paper and repository links are recorded under the item's title too: one example per title.
+                    else if (titles.Add((date, reader.GetString(3))) && picked.Add(reader.GetString(1)))
+                    {
+                        var item = new StoredEntry(0, "", "", reader.GetString(1), reader.GetString(4), reader.GetString(3),
+                            reader.IsDBNull(5) ? "" : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                            null, DateTimeOffset.UnixEpoch, section, null, null, 0, "published", null, []);
+                        labels.Add(new Label(item, true, date, section));
+                    }
+                }
+            }
+
+            foreach (var entry in await ListAsync(connection, transaction, "e.status IN ('shortlisted', 'rejected')", [], cancellationToken))
+            {
+                if (entry.Status == "shortlisted" && !picked.Add(entry.CanonicalKey)) continue;
+                if (entry.Status == "shortlisted" && entry.StoryId is { } story) pickedStories.Add(story);
+                labels.Add(new Label(entry, entry.Status == "shortlisted", "marks", entry.Section));
+            }
+        }
+        labels.ForEach(read);
+        return (issues, picked, pickedStories);
     }
 
     /// <summary>Which stored entries <see cref="RescoreAsync"/> scores again: every one, or those of a window and/or of some sources.</summary>
@@ -127,7 +161,6 @@ public sealed class LabelStore(ReportDatabase database)
     public async Task<Rescored> RescoreAsync(Func<StoredEntry, (double Score, IReadOnlyList<EntryTag> Tags)> classify,
         CancellationToken cancellationToken, RescoreScope? scope = null)
     {
-        const int batch = 250;
         scope ??= RescoreScope.All;
         var filter = "";
         var parameters = new List<(string Name, object Value)>();
@@ -154,7 +187,7 @@ public sealed class LabelStore(ReportDatabase database)
         var order = byWindow
             ? "e.window_time >= @lastTime AND (e.window_time > @lastTime OR e.id > @last){0} ORDER BY e.window_time, e.id LIMIT {1}"
             : "e.id > @last{0} ORDER BY e.id LIMIT {1}";
-        var condition = string.Format(CultureInfo.InvariantCulture, order, filter, batch);
+        var condition = string.Format(CultureInfo.InvariantCulture, order, filter, Batch);
         var (read, rescored, retagged) = (0, 0, 0);
         long last = 0;
         var lastTime = "";
@@ -162,7 +195,7 @@ public sealed class LabelStore(ReportDatabase database)
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-            var stored = new Dictionary<long, (string? Tags, string WindowTime)>(batch);
+            var stored = new Dictionary<long, (string? Tags, string WindowTime)>(Batch);
             var entries = await ListAsync(connection, transaction, condition, [("@last", last), .. byWindow ? [("@lastTime", (object)lastTime)] : Array.Empty<(string, object)>(), .. parameters], cancellationToken, stored);
             if (entries.Count == 0) return new Rescored(read, rescored, retagged);
             read += entries.Count;

@@ -103,6 +103,59 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
         }, labels);
     }
 
+    // A window's candidates are read in keyset batches of 250 along their dates: entries sharing one instant across a
+    // batch's end, and entries stored in another order than their dates, are each a label once, in date order, and
+    // nothing outside the window is: 600 on Monday at one instant, 300 an hour later stored before them, 50 the week before.
+    [Fact]
+    public async Task ReadAsync_AWindowOfManyBatches_EachCandidateIsOneLabelInDateOrder()
+    {
+        await SeedAsync(_services, "s", [
+            Entry("url:example.com/picked", "Picked post", "news", Monday),
+            .. Enumerable.Range(0, 300).Select(i => Entry($"url:example.com/later/{i}", $"later {i}", "news", Monday.AddHours(1))),
+            .. Enumerable.Range(0, 50).Select(i => Entry($"url:example.com/before/{i}", $"before {i}", "news", Monday.AddDays(-7))),
+            .. Enumerable.Range(0, 600).Select(i => Entry($"url:example.com/monday/{i}", $"monday {i}", "news", Monday))]);
+
+        var labels = await PublishPickedPostAndReadLabelsAsync();
+        var order = (await LabelsAsync()).Where(l => !l.Relevant).Select(l => l.Entry.Title.Split(' ')[0]).ToList();
+
+        Assert.Equal(901, labels.Count);
+        Assert.Equal((true, "2020-11-29"), labels["url:example.com/picked"]);
+        Assert.Equal(900, labels.Values.Count(l => l == (false, "2020-11-29")));
+        Assert.DoesNotContain(labels.Keys, k => k.StartsWith("url:example.com/before/", StringComparison.Ordinal));
+        Assert.Equal([.. Enumerable.Repeat("monday", 600), .. Enumerable.Repeat("later", 300)], order);
+    }
+
+    // Featurizing a big installation's labels takes seconds: no read stays open while they are handed on, so a checkpoint
+    // (SQLite) can take back the whole log, and no connection sits idle in a transaction (PostgreSQL). 600 candidates
+    // make three batches of the one window.
+    [Fact]
+    public async Task ReadAsync_WhileLabelsAreHandedOn_NoReadTransactionIsOpen()
+    {
+        await SeedAsync(_services, "s", [
+            Entry("url:example.com/picked", "Picked post", "news", Monday),
+            .. Enumerable.Range(0, 600).Select(i => Entry($"url:example.com/monday/{i}", $"monday {i}", "news", Monday))]);
+        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
+            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
+        using var probe = DatabaseProbe.Open(_services.Database, readOnly: false);
+        // A checkpoint a read blocks answers at once (busy), not after the probe's 30 s wait.
+        if (provider == StorageProvider.Sqlite) DatabaseProbe.Scalar(probe, "PRAGMA busy_timeout=0");
+        var open = new List<string>();
+
+        await _services.Get<LabelStore>().ReadAsync(Shanghai, label =>
+        {
+            if (label.Entry.Title is not ("Picked post" or "monday 0" or "monday 300" or "monday 599")) return;
+            if (OpenReads(probe) > 0) open.Add(label.Entry.Title);
+        }, CancellationToken.None);
+
+        Assert.Empty(open);
+    }
+
+    // How many reads other than the probe's hold the database: on SQLite, 1 when a checkpoint cannot take back the log
+    // after a write (a read's snapshot pins it); on PostgreSQL, the connections idle in a transaction.
+    private long OpenReads(System.Data.Common.DbConnection probe) => provider == StorageProvider.Sqlite
+        ? DatabaseProbe.Query(probe, "UPDATE entries SET score = score + 0 WHERE id = (SELECT min(id) FROM entries); PRAGMA wal_checkpoint(TRUNCATE)", r => r.GetInt64(0)).Single()
+        : DatabaseProbe.Scalar(probe, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'");
+
     private async Task<List<LabelStore.Label>> LabelsAsync()
     {
         var labels = new List<LabelStore.Label>();

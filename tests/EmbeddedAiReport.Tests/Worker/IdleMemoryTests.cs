@@ -1,3 +1,4 @@
+using System.Reflection;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
 using Microsoft.AspNetCore.Http;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Quartz;
 
 namespace EmbeddedAiReport.Tests.Worker;
 
@@ -79,6 +81,58 @@ public sealed class IdleMemoryTests : LoopbackTest
         Assert.Equal(0, _givenBack);
     }
 
+    // README ("Measuring"): quiet is less than 1 MiB allocated since the last look: a look after exactly 1 MiB (1,024 KiB) is busy.
+    [Fact]
+    public void Look_Exactly1MiBBetweenLooks_IsNotQuiet()
+    {
+        Assert.Empty(Looks(Idle(), 30 * 1024, 1024, 1024, 1024));
+        Assert.Equal(0, _givenBack);
+    }
+
+    // README ("Measuring"): a give-back needs at least 8 MiB allocated since the last one: exactly 8 MiB (8,192 KiB) is enough.
+    [Fact]
+    public void Look_Exactly8MiBSinceTheLastGiveBack_GivesBack()
+    {
+        var idle = Idle();
+        Assert.Equal([2], Looks(idle, 20 * 1024, 0));
+        // 16 quiet looks of 512 KiB: 8,192 KiB since the give-back at the 16th.
+        Assert.Equal([16], Looks(idle, Enumerable.Repeat(512L, 20).ToArray()));
+    }
+
+    // The daemon's IdleMemory is given no Working: it asks the job listener Quartz tells of every firing's start and end.
+    [Fact]
+    public async Task Look_WithoutAProbeOfItsOwn_AsksTheJobListenerWhetherAJobRuns()
+    {
+        var jobs = new RunningJobs();
+        var idle = new IdleMemory(_clock, jobs, NullLogger<IdleMemory>.Instance)
+        {
+            Allocated = () => _allocated,
+            GiveBack = () => { _givenBack++; return (40 * MiB, 20 * MiB); },
+        };
+        var poll = Firing.Of("poll-1");
+        await jobs.JobToBeExecuted(poll);
+        Assert.Empty(Looks(idle, 30 * 1024, 10, 10));
+        await jobs.JobWasExecuted(poll, null);
+        Assert.Equal([1], Looks(idle, 10));
+    }
+
+    // Two firings overlap (a poll and the weekly export): a job runs until the last of them has ended.
+    [Fact]
+    public async Task RunningJobs_TwoFiringsOverlap_RunUntilBothHaveEnded()
+    {
+        var jobs = new RunningJobs();
+        var (poll, export) = (Firing.Of("poll-1"), Firing.Of("export-1"));
+
+        await jobs.JobToBeExecuted(poll);
+        await jobs.JobToBeExecuted(export);
+        await jobs.JobWasExecuted(poll, null);
+        var oneLeft = jobs.Any;
+        await jobs.JobWasExecuted(export, null);
+
+        Assert.True(oneLeft);
+        Assert.False(jobs.Any);
+    }
+
     [Fact]
     public async Task Daemon_QuietAfterItsStart_GivesBackAtTheFirstLookOfItsClock()
     {
@@ -128,5 +182,42 @@ public sealed class IdleMemoryTests : LoopbackTest
         release.SetResult();
         await daemon.WaitForAsync(2001, "hang");
         await daemon.StopAsync();
+    }
+
+    // The daemon itself runs the looks (WorkerHost): a daemon without the service never gives its memory back (mutation audit 19).
+    [Fact]
+    public async Task Daemon_RunsTheLooksAmongItsServices()
+    {
+        Server.MapFile("feeds/a.rss", FaultFeeds.Healthy(1, "a"));
+        var config = Folder.ConfigWithSources($$"""
+            {"sources": [{"id": "a", "kind": "feed", "url": "{{Server.BaseUri}}feeds/a.rss", "schedule": "1h", "allowPrivateNetwork": true}]}
+            """);
+        Daemon.Prepare(config);
+        var services = new TaskCompletionSource<IHostedService[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var daemon = Daemon.Start(config, Folder.File("report.db"), new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero)),
+            s => s.AddHostedService(provider => new CaptureAtStart(() => services.TrySetResult([.. provider.GetServices<IHostedService>()]))));
+
+        Assert.Contains(await services.Task.WaitAsync(TimeSpan.FromSeconds(60)), s => s is IdleMemory);
+
+        await daemon.StopAsync();
+    }
+
+    /// <summary>A firing as Quartz hands it to its job listeners: all RunningJobs reads of it is its fire instance id.</summary>
+    public class Firing : DispatchProxy
+    {
+        private string _id = "";
+
+        public static IJobExecutionContext Of(string id)
+        {
+            var context = DispatchProxy.Create<IJobExecutionContext, Firing>();
+            ((Firing)(object)context)._id = id;
+            return context;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => targetMethod?.Name switch
+        {
+            "get_FireInstanceId" => _id,
+            _ => throw new NotSupportedException($"RunningJobs read {targetMethod?.Name} of a firing"),
+        };
     }
 }

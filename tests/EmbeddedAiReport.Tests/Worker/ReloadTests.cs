@@ -123,6 +123,28 @@ public sealed class ReloadTests : LoopbackTest
         Assert.Equal([1, 1, 1, 1, 1], new[] { "a.xml", "missing.xml", "zebra.xml", "c.xml", "d.xml" }.Select(Requests).ToArray());
     }
 
+    // Sources taken off sources.json several at once: the reload names each, in order (mutation audit 18 left this), and
+    // deletes every one's schedule, so the next reload finds none of them left to remove.
+    [Fact]
+    public async Task Reload_FourSourcesRemovedAtOnce_NamesEachInOrderAndNoneIsLeftScheduled()
+    {
+        Feed("b", "Edge TPU benchmarks for detectors");
+        Feed("e", "Keyword spotting on a microcontroller");
+        var config = Folder.ConfigWithSources(Sources(("e", "e", "1h"), ("a", "a", "1h"), ("d", "d", "1h"), ("b", "b", "1h"), ("c", "c", "1h")));
+        Daemon.Prepare(config);
+        await using var daemon = Daemon.Start(config, Folder.File("report.db"), _clock);
+        foreach (var id in new[] { "a", "b", "c", "d", "e" }) await daemon.WaitForAsync(2001, $"Polled {id}:");
+        await daemon.WaitForAsync(4112);
+
+        await File.WriteAllTextAsync(Path.Combine(config, "sources.json"), Sources(("a", "a", "1h")));
+        var removed = await daemon.WaitForAsync(4102, "removed", _clock, skip: 1);
+        await File.WriteAllTextAsync(Path.Combine(config, "sources.json"), Sources(("a", "a", "1h"), ("zebra", "zebra", "1h")));
+        var next = await daemon.WaitForAsync(4102, "removed", _clock, skip: 2);
+
+        Assert.Equal("Schedules: 0 source(s) (re)scheduled, 1 unchanged, 4 removed ('b', 'c', 'd', 'e')", removed);
+        Assert.Equal("Schedules: 1 source(s) (re)scheduled ('zebra'), 1 unchanged, 0 removed", next);
+    }
+
     // An edit such as a new account name applies to what the source stores: its next poll must read the feed, not be told
     // "not modified" by the validators of the poll before the edit, which left the stored entries as they were until the
     // feed itself changed.

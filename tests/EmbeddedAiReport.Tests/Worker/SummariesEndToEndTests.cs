@@ -36,12 +36,12 @@ public sealed class SummariesEndToEndTests : LoopbackTest
 
     private Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync([.. args, "--config", _config, "--db", _db]);
 
-    private void Summaries(string endpoint)
+    private void Summaries(string endpoint, string model = "fake-model")
     {
         var path = Path.Combine(_config, "appsettings.json");
         var settings = JsonNode.Parse(File.ReadAllText(path))!;
         settings["Summaries"]!["Endpoint"] = endpoint;
-        settings["Summaries"]!["Model"] = "fake-model";   // kept when the endpoint goes: the endpoint alone turns summaries off
+        settings["Summaries"]!["Model"] = model;   // kept when the endpoint goes: the endpoint alone turns summaries off
         File.WriteAllText(path, settings.ToJsonString());
     }
 
@@ -68,6 +68,26 @@ public sealed class SummariesEndToEndTests : LoopbackTest
         Assert.Matches(@"\(summaries\)\s+fake-model\s+ok ", sources.Out);
         Assert.DoesNotContain("(summaries)", (await Cli("sources")).Out);
     }
+
+    // README (sources): the (summaries) line's model fits its 16-character column, a longer name cut with "…", and its note
+    // is cut at 160 characters as a source's is; before any call the note names the model (mutation audit 19).
+    [Fact]
+    public async Task Sources_LongModelName_IsCutToItsColumnAndTheLineToItsNote160Characters()
+    {
+        var model = "qwen2.5-7b-instruct-" + string.Concat(Enumerable.Range(1, 20).Select(i => $"part{i:00}-"));   // 160 characters
+        Summaries(_chat.Endpoint, model);
+        await Cli("poll");
+        var cut = Line((await Cli("sources")).Out);
+        Summaries(_chat.Endpoint, "qwen2.5-7b-q4_km");   // 16 characters: its column, whole
+        var whole = Line((await Cli("sources")).Out);
+
+        var note = $"{model} at {new Uri(_chat.Endpoint).Authority}: no call yet";
+        Assert.StartsWith("(summaries)                  qwen2.5-7b-inst… never   ", cut);
+        Assert.EndsWith(" " + note[..160] + "…", cut);
+        Assert.StartsWith("(summaries)                  qwen2.5-7b-q4_km never   ", whole);
+    }
+
+    private static string Line(string sources) => Assert.Single(sources.Split('\n'), l => l.StartsWith("(summaries)", StringComparison.Ordinal));
 
     [Fact]
     public async Task ExportWithSummaries_FillsMissingOnes_ThenUsesWhatIsStored()

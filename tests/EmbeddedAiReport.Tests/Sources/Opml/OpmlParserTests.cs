@@ -213,4 +213,21 @@ public sealed class OpmlParserTests
 
         Assert.Equal("not an OPML file: it has no <body>", result.Error);
     }
+
+    // README (import-opml): keep, days, limit and weight are read from attributes of urn:embedded-ai-report:opml only,
+    // trimmed; an empty one is no setting, and an outline with none has none (mutation audit 19).
+    [Fact]
+    public void Parse_SettingAttributes_OnlyOurNamespacesTrimmedAndNotEmpty()
+    {
+        var result = OpmlParser.Parse("""
+            <opml version="2.0" xmlns:eair="urn:embedded-ai-report:opml" xmlns:x="urn:another-tool"><body>
+            <outline text="a" xmlUrl="https://a.example/feed" eair:days=" 14 " eair:limit="" keep="new" x:weight="2"/>
+            <outline text="b" xmlUrl="https://b.example/feed"/>
+            </body></opml>
+            """u8.ToArray());
+
+        Assert.Null(result.Error);
+        Assert.Equal([KeyValuePair.Create("days", "14")], result.Outlines[0].Settings!);
+        Assert.Null(result.Outlines[1].Settings);
+    }
 }

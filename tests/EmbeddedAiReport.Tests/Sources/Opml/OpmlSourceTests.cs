@@ -91,4 +91,18 @@ public sealed class OpmlSourceTests
     [InlineData("https://rss.arxiv.org/rss/cs.LG", "https://rss.arxiv.org/rss/cs.CV")]
     public void FeedKey_OtherFeeds_Differ(string one, string other) =>
         Assert.NotEqual(OpmlSource.FeedKey(new Uri(one)), OpmlSource.FeedKey(new Uri(other)));
+
+    // README (import-opml): keep="new,cross" is a list (also with spaces after the commas, as a person writes it), a keep of
+    // one name that name; another setting is a number only as JSON writes one (RFC 8259 §6), else a string, which the
+    // source's check names as the wrong type (mutation audit 19).
+    [Theory]
+    [InlineData("keep", "new, cross", """["new", "cross"]""")]
+    [InlineData("keep", "new", "\"new\"")]
+    [InlineData("keep", "1", "\"1\"")]
+    [InlineData("days", "014", "\"014\"")]
+    [InlineData("days", "14", "14")]
+    [InlineData("weight", "-0.1", "-0.1")]
+    [InlineData("weight", "2e-3", "2e-3")]
+    public void Setting_IsTheFieldSourcesJsonWouldHave(string name, string text, string json) =>
+        Assert.Equal(KeyValuePair.Create(name, json), OpmlSource.Setting(name, text));
 }

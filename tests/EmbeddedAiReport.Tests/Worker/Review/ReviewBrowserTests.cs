@@ -42,10 +42,10 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await Expect(Entry(page, id).Locator(":scope > details.edit[open] > form")).ToBeVisibleAsync();
     }
 
-    // Opens the entry's edit form, types the fields given and saves: the page's first action.
-    private static async Task SaveEditAsync(IPage page, long id, string? title = null, string? summary = null)
+    // Opens the entry's edit form (unless it is open), types the fields given and saves: the page's first action.
+    private static async Task SaveEditAsync(IPage page, long id, string? title = null, string? summary = null, bool open = true)
     {
-        await OpenEditAsync(page, id);
+        if (open) await OpenEditAsync(page, id);
         if (title is not null) await Entry(page, id).Locator("input[name=title]").FillAsync(title);
         if (summary is not null) await Entry(page, id).Locator("textarea[name=summary]").FillAsync(summary);
         await Entry(page, id).Locator("button[value=edit]").ClickAsync();
@@ -129,8 +129,10 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var b = await OpenAsync();
         var id = _site.IdOf(original);
 
+        // Both open the form (fetched then: the text it shows is the one it fingerprints), the first saves, then the second.
+        await OpenEditAsync(b, id);
         await SaveEditAsync(a, id, summary: first);
-        await SaveEditAsync(b, id, summary: second);
+        await SaveEditAsync(b, id, summary: second, open: false);
 
         await Expect(b.Locator("#status")).ToHaveTextAsync($"{id}: the summary changed since the page showed it (another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again");
         await Expect(Entry(b, id).Locator(".summary")).ToHaveTextAsync(first);
@@ -161,8 +163,9 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var b = await OpenAsync();
         var id = _site.IdOf(original);
 
+        await OpenEditAsync(b, id);
         await SaveEditAsync(a, id, title: firstTitle, summary: firstSummary);
-        await SaveEditAsync(b, id, summary: second);
+        await SaveEditAsync(b, id, summary: second, open: false);
 
         await Expect(Entry(b, id).Locator("textarea[name=summary]")).ToHaveValueAsync(second);
         await Expect(Entry(b, id).Locator("input[name=title]")).ToHaveValueAsync(firstTitle);
@@ -577,8 +580,9 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await Entry(page, id).Locator("textarea[name=summary]").FillAsync(typed);
         Assert.Equal(0, (await _site.CliAsync("edit", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--summary", now)).ExitCode);
         // The form posted as without the script: HTMLFormElement.submit() fires no submit event, and sends no button.
-        await page.RunAndWaitForNavigationAsync(() => Entry(page, id).Locator("form.edit").EvaluateAsync(
-            "form => { form.append(Object.assign(document.createElement('input'), { type: 'hidden', name: 'action', value: 'edit' })); form.submit(); }"));
+        await Entry(page, id).Locator("form.edit").EvaluateAsync(
+            "form => { form.append(Object.assign(document.createElement('input'), { type: 'hidden', name: 'action', value: 'edit' })); form.submit(); }");
+        await page.WaitForURLAsync($"**/review/{ReviewSite.Week}/entries/{id}");
         await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
         var summary = Entry(page, id).Locator("textarea[name=summary]");
         await Expect(summary).ToBeFocusedAsync();

@@ -579,9 +579,9 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await OpenEditAsync(page, id);
         await Entry(page, id).Locator("textarea[name=summary]").FillAsync(typed);
         Assert.Equal(0, (await _site.CliAsync("edit", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--summary", now)).ExitCode);
-        // The form posted as without the script: HTMLFormElement.submit() fires no submit event, and sends no button.
-        await Entry(page, id).Locator("form.edit").EvaluateAsync(
-            "form => { form.append(Object.assign(document.createElement('input'), { type: 'hidden', name: 'action', value: 'edit' })); form.submit(); }");
+        // The form posted as without the script: a listener before the script's takes the submit event from it.
+        await page.EvaluateAsync("() => window.addEventListener('submit', event => event.stopImmediatePropagation(), true)");
+        await Entry(page, id).Locator("button[value=edit]").ClickAsync();
         await page.WaitForURLAsync($"**/review/{ReviewSite.Week}/entries/{id}");
         await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
         var summary = Entry(page, id).Locator("textarea[name=summary]");

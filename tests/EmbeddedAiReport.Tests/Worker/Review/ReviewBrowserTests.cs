@@ -52,6 +52,20 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await ActionsDoneAsync(page, 1);
     }
 
+    // Answers the page's confirm() dialogs in turn (true: OK, false: Cancel); the list fills with what each asked.
+    private static List<string> Answer(IPage page, params bool[] answers)
+    {
+        var asked = new List<string>();
+        var queue = new Queue<bool>(answers);
+        page.Dialog += async (_, dialog) =>
+        {
+            asked.Add(dialog.Message);
+            if (queue.Dequeue()) await dialog.AcceptAsync();
+            else await dialog.DismissAsync();
+        };
+        return asked;
+    }
+
     private async Task AssertPreviewIsTheExportAsync(IPage page) =>
         Assert.Equal(await _site.ExportAsync(), await page.Locator("#draft-md").TextContentAsync());
 
@@ -250,6 +264,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var id = _site.IdOf(ReviewSite.XssTitle);
 
         await Expect(Entry(page, id).Locator(".title")).ToHaveTextAsync(ReviewSite.XssTitle);
+        await OpenEditAsync(page, id);   // the form fetched from the edit page and put in the row: text there too
         await Expect(Entry(page, id).Locator("input[name=title]")).ToHaveValueAsync(ReviewSite.XssTitle);
         Assert.Equal(0, await page.Locator("#candidates script, #preview script").CountAsync());
         Assert.Empty(dialogs);
@@ -425,14 +440,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var entry = Entry(page, id);
         var fold = entry.Locator("details.edit");
         var title = entry.Locator("input[name=title]");
-        var asked = new List<string>();
-        var answers = new Queue<bool>([false, true]);
-        page.Dialog += async (_, dialog) =>
-        {
-            asked.Add(dialog.Message);
-            if (answers.Dequeue()) await dialog.AcceptAsync();
-            else await dialog.DismissAsync();
-        };
+        var asked = Answer(page, false, true);
         const string focused = "() => document.activeElement.id || document.activeElement.name";
 
         await entry.Locator(":scope > a.edit").FocusAsync();
@@ -568,14 +576,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         const string typed = "高通骁龙875将采用台积电5nm工艺（写了很久）";
         var page = await OpenAsync();
         var id = _site.IdOf(original);
-        var asked = new List<string>();
-        var answers = new Queue<bool>([false, true]);
-        page.Dialog += async (_, dialog) =>
-        {
-            asked.Add(dialog.Message);
-            if (answers.Dequeue()) await dialog.AcceptAsync();
-            else await dialog.DismissAsync();
-        };
+        var asked = Answer(page, false, true);
         await OpenEditAsync(page, id);
         await Entry(page, id).Locator("textarea[name=summary]").FillAsync(typed);
         Assert.Equal(0, (await _site.CliAsync("edit", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--summary", now)).ExitCode);

@@ -79,6 +79,9 @@ internal static class ReviewEndpoints
         app.MapPost("/review/{window}/entries/{id}", (string window, string id, HttpContext http, CancellationToken ct) =>
             ActAsync(http, window, RequestNumber.Parse<long>(id, out _), (actions, named, form) => actions.ApplyAsync(named, id, form, ct)))
             .WithMetadata(new QueryParameters(ReviewMore.Parameter));
+        // An entry's edit form on a page of its own: the row links here (no script), the script fetches it into the row.
+        app.MapMethods($"/review/{{window}}/entries/{{id}}/{ReviewPage.EditPath}", ReportEndpoints.GetOrHead, (string window, string id, HttpContext http, CancellationToken ct) =>
+            EditPageAsync(http, window, id, ct)).WithMetadata(new QueryParameters(ReviewMore.Parameter));
         app.MapPost("/review/{window}/publish", (string window, HttpContext http, CancellationToken ct) =>
             ActAsync(http, window, null, (actions, named, form) => actions.PublishAsync(named, form, asked: http.Request.Headers.ContainsKey(ScriptHeader), ct)));
     }
@@ -121,6 +124,32 @@ internal static class ReviewEndpoints
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view), refused?.Status ?? StatusCodes.Status200OK);
     }
 
+    // The edit form of one entry, as its row showed it before round 39: what the entry says now, its fingerprint, the form
+    // posting to the row's action (a plain post lands back at the row, on the ?more= page it came from). Answered in plain
+    // text when there is nothing to edit: the script shows that line on the status line.
+    private static async Task<IResult> EditPageAsync(HttpContext http, string window, string idText, CancellationToken cancellationToken)
+    {
+        var services = http.RequestServices;
+        var access = services.GetRequiredService<ReviewAccess>();
+        var here = $"/review/{Uri.EscapeDataString(window)}/entries/{Uri.EscapeDataString(idText)}/{ReviewPage.EditPath}";
+        if (access.RetryAfter(http) is { } wait) return LoginPage(http, here, ReviewAccess.TooManyFailures(http, wait), StatusCodes.Status429TooManyRequests);
+        if (!access.CanRead(http)) return Results.Redirect($"/review/login?next={Uri.EscapeDataString(here)}");
+        if (!access.CanWrite(http))
+            return Plain("read-only: the page's actions, editing included, are allowed from loopback only, at localhost or 127.0.0.1, or with Report:EditorToken set", StatusCodes.Status403Forbidden);
+        var more = More(http, out var badMore);
+        if (badMore is not null) return badMore;
+        var (named, problem, status) = await PathWindow.ResolveAsync(window, services, cancellationToken);
+        if (named is null) return PathWindow.Problem(problem, status);
+        var entry = RequestNumber.Parse<long>(idText, out _) is { } id ? await services.GetRequiredService<Storage.EditorStore>().EntryAsync(id, cancellationToken) : null;
+        if (entry is null) return Plain($"no entry with id {Echoed.Of(idText)}", StatusCodes.Status404NotFound);
+        // As on the page: what an issue already carries is not edited there (its row has no Edit).
+        if (entry.Entry.Status == "published" || entry.CoveredBy is not null)
+            return Plain($"{entry.Entry.Id}: an issue already carries it{(entry.CoveredBy is { } date ? $" (the issue of {date})" : "")}: nothing to edit", StatusCodes.Status409Conflict);
+        return Html(http, ReviewPage.RenderEdit(named, entry, more, FormToken(http)));
+    }
+
+    private static IResult Plain(string line, int status) => Results.Text(line + "\n", "text/plain; charset=utf-8", statusCode: status);
+
     private static async Task<IResult> ActAsync(HttpContext http, string window, long? id,
         Func<ReviewActions, PathWindow, IFormCollection, Task<ReviewActions.Outcome>> act)
     {
@@ -131,7 +160,7 @@ internal static class ReviewEndpoints
             services.GetRequiredService<ILogger<ReviewActions>>().Refused(http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress?.ToString(), refused.Message);
             return http.Request.Headers.ContainsKey(ScriptHeader)
                 ? Results.Json(new ActionReply(false, refused.Message), EndpointJson.Options.For<ActionReply>(), statusCode: refused.Status)
-                : Results.Text(refused.Message + "\n", "text/plain; charset=utf-8", statusCode: refused.Status);
+                : Plain(refused.Message, refused.Status);
         }
         var more = More(http, out var badMore);
         if (badMore is not null) return badMore;

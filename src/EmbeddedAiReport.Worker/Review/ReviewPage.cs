@@ -1,5 +1,6 @@
 using System.Globalization;
 using EmbeddedAiReport.Drafting;
+using EmbeddedAiReport.Storage;
 
 namespace EmbeddedAiReport.Worker.Review;
 
@@ -203,40 +204,77 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw("<option value=\"auto\"").Raw(chinese ? " lang=\"en\"" : "").Raw(">(pipeline's choice)</option></select>");
         Button(html, entry.Id, "section", "Move");
         html.Raw("</form>\n");
-        Edit(html, view, row, action);
+        Edit(html, view, row.Entry, action);
+    }
+
+    /// <summary>The no-script page of one entry's edit form (<c>GET …/entries/{id}/edit</c>), whose row links to it; the script fetches it and inlines its form.</summary>
+    public const string EditPath = "edit";
+
+    // A row carries a link to its edit form, not the form: the form (its summary's copy in the textarea, a second anti-forgery
+    // token) was a third of a flooded week's page, ~1.2 KB a row that few rows are ever edited in. Without the script the link
+    // opens the form's own page; with it the script fetches that page and puts its form in the row, in a fold as here. A save
+    // refused as stale without the script comes back in the row itself, open, with what was typed (view.Kept).
+    private static void Edit(ReviewHtml html, ReviewView view, ReviewEntry entry, string action)
+    {
+        var id = entry.Entry.Id;
+        if (view.Kept is not { } kept || kept.Id != id)
+        {
+            var more = view.More is { } m ? $"?{m.Query}" : "";
+            html.Raw("<a class=\"edit button\"").Attr("href", $"/review/{view.Window.Token}/entries/{id}/{EditPath}{more}").Attr("id", ControlId(id, "form"))
+                .Attr("aria-labelledby", $"{ControlId(id, "form")} {TitleId(id)}").Raw(">Edit</a>\n");
+            return;
+        }
+        html.Raw("<details class=\"edit\" open><summary").Attr("id", ControlId(id, "form"))
+            .Attr("aria-labelledby", $"{ControlId(id, "form")} {TitleId(id)}").Raw(">Edit</summary>");
+        EditForm(html, entry, action, view.FormToken, kept, view.Notice);
+        html.Raw("</details>\n");
     }
 
     // The title and summary in a form of their own: Enter in the title field submits a form with its first button, which was
-    // Shortlist while they shared the actions' form. A save refused as stale comes back here with what was typed (view.Kept).
-    private static void Edit(ReviewHtml html, ReviewView view, ReviewRow row, string action)
+    // Shortlist while they shared the actions' form. A save refused as stale shows what was typed (kept) and the refusal.
+    private static void EditForm(ReviewHtml html, ReviewEntry row, string action, string formToken, ReviewActions.Typed? kept = null, string? refusal = null)
     {
-        var entry = row.Entry.Entry;
-        var kept = view.Kept is { } typed && typed.Id == entry.Id ? typed : null;
+        var entry = row.Entry;
         var (title, summary) = (kept?.Title ?? entry.Title, kept?.Summary ?? entry.Summary);
-        html.Raw("<details class=\"edit\"").Raw(kept is null ? "" : " open").Raw("><summary").Attr("id", ControlId(entry.Id, "form"))
-            .Attr("aria-labelledby", $"{ControlId(entry.Id, "form")} {TitleId(entry.Id)}").Raw(">Edit</summary>")
-            .Raw("<form method=\"post\" class=\"edit\" data-review").Attr("action", action).Raw(">")
-            .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", view.FormToken).Raw(">")
-            // A fingerprint of what the page shows, posted back with the fields: a field left as shown is not an edit, and one
+        html.Raw("<form method=\"post\" class=\"edit\" data-review").Attr("action", action).Raw(">")
+            .Raw("<input type=\"hidden\"").Attr("name", TokenField).Attr("value", formToken).Raw(">")
+            // A fingerprint of what the form shows, posted back with the fields: a field left as shown is not an edit, and one
             // whose text changed since is not saved over (ReviewActions). The script compares the fields with their defaultValue.
             .Raw("<input type=\"hidden\"").Attr("name", ReviewActions.ShownField).Attr("value", ReviewActions.ShownText(entry.Title, entry.Summary)).Raw(">");
         // The refusal beside the field it concerns, which takes the focus: the page is the answer to the post, not a redirect to the entry.
-        if (kept is not null) html.Raw("<p class=\"notice\"").Attr("id", $"k{entry.Id}").Raw(">").Text(view.Notice).Raw("</p>");
+        if (kept is not null) html.Raw("<p class=\"notice\"").Attr("id", $"k{entry.Id}").Raw(">").Text(refusal).Raw("</p>");
         html.Raw("<label>Title <input name=\"title\"").Attr("value", title).Lang(title);
-        FocusIfRefused(html, kept, kept?.Title is not null);
+        Refused(html, kept, kept?.Title is not null, kept?.Title is null ? null : entry.Title);
         html.Raw(" placeholder=\"empty: the source's title\"></label><label>Summary <textarea name=\"summary\" rows=\"4\"").Lang(summary);
-        FocusIfRefused(html, kept, kept is { Title: null, Summary: not null });
+        Refused(html, kept, kept is { Title: null, Summary: not null }, kept?.Summary is null ? null : entry.Summary);
         html.Raw(" placeholder=\"empty: the source's summary\">").Text(summary).Raw("</textarea></label>");
         Button(html, entry.Id, "edit", "Save");
-        if (row.Entry.SourceTitle is { } sourceTitle)
+        if (row.SourceTitle is { } sourceTitle)
             html.Raw("<p class=\"source\">source title: <span").Lang(sourceTitle).Raw(">").Text(sourceTitle).Raw("</span></p>");
-        html.Raw("</form></details>\n");
+        html.Raw("</form>");
     }
 
-    // The first field a refused save changed takes the focus (the page opens there), described by the refusal beside it.
-    private static void FocusIfRefused(ReviewHtml html, ReviewActions.Typed? kept, bool first)
+    /// <summary>
+    /// The page of one entry's edit form: its title, the form (posted as the row's own, back to the review page at the row)
+    /// and the way back. No script: the review page's fetches it and takes the form.
+    /// </summary>
+    public static string RenderEdit(Http.PathWindow window, ReviewEntry entry, ReviewMore? more, string formToken)
+    {
+        var id = entry.Entry.Id;
+        var query = more is { } m ? $"?{m.Query}" : "";
+        var html = new ReviewHtml().Head($"Edit {entry.Entry.Title} · review")
+            .Raw("<body class=\"edit-page\"><h1>Edit <span class=\"title\"").Attr("id", TitleId(id)).Lang(entry.Entry.Title).Raw(">").Text(entry.Entry.Title).Raw("</span></h1>\n");
+        EditForm(html, entry, $"/review/{window.Token}/entries/{id}{query}", formToken);
+        return html.Raw("\n<p><a").Attr("href", $"/review/{window.Token}{query}#e{id}").Raw(">Back to the review page, saving nothing</a></p>\n</body></html>\n").ToString();
+    }
+
+    // The first field a refused save changed takes the focus (the page opens there), described by the refusal beside it. A
+    // field holding what was typed says what the entry's text is now (data-shown): to the script that text is the field's
+    // own, so the typed one counts as unsaved (Escape asks before dropping it, and dropped it puts that text back).
+    private static void Refused(ReviewHtml html, ReviewActions.Typed? kept, bool first, string? now)
     {
         if (kept is not null && first) html.Raw(" autofocus").Attr("aria-describedby", $"k{kept.Id}");
+        if (kept is not null && now is not null) html.Attr("data-shown", now);
     }
 
     // A button named by what it does and which entry (aria-labelledby: itself, then the entry's title), "Reject CUDA 11 …":

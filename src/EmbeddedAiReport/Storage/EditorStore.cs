@@ -96,6 +96,15 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         return SqliteTime.ReadOrNull(await command.ExecuteScalarAsync(cancellationToken) ?? DBNull.Value);
     }
 
+    /// <summary>One entry as <see cref="ListWindowAsync"/> reads it (overrides applied, tags, the covering issue), or null when there is no such entry.</summary>
+    /// <remarks>Read as the window of its own millisecond (window times are stored to the millisecond): the same query, no second copy of it.</remarks>
+    public async Task<ReviewEntry?> EntryAsync(long entryId, CancellationToken cancellationToken)
+    {
+        if (await WindowTimeAsync(entryId, cancellationToken) is not { } at) return null;
+        var around = await ListWindowAsync(at, at.AddMilliseconds(1), cancellationToken);
+        return around.FirstOrDefault(e => e.Entry.Id == entryId);
+    }
+
     /// <summary>
     /// Every entry whose window time falls in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), whatever its status, with
     /// overrides applied, tags and links, and the recorded issue that covers it, from one read snapshot.

@@ -23,6 +23,7 @@ public sealed partial class QueryParametersTests
         ["GET /review/{window}"] = ["msg", "at", "more", "story"],
         ["GET /review/login"] = ["next"],
         ["POST /review/{window}/entries/{id}"] = ["more"],
+        ["GET /review/{window}/entries/{id}/edit"] = ["more"],
     };
 
     [Fact]
@@ -39,7 +40,7 @@ public sealed partial class QueryParametersTests
                 .Distinct().OrderBy(r => r.Pattern, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal).ToList();
             Assert.Equal(["/drafts/latest.json", "/drafts/latest.md", "/drafts/{window}.json", "/drafts/{window}.md", "/entries", "/healthz", "/issues",
                 "/issues/{date}.md", "/metrics", "/review", "/review/assets/{name}", "/review/login", "/review/{window}", "/review/{window}/entries/{id}",
-                "/review/{window}/publish", "/sources"], routes.Select(r => r.Pattern).Distinct());
+                "/review/{window}/entries/{id}/edit", "/review/{window}/publish", "/sources"], routes.Select(r => r.Pattern).Distinct());
             var expected = new List<string>();
             var answered = new List<string>();
             foreach (var (pattern, method) in routes)

@@ -1,7 +1,7 @@
 // The review page's only script (EmbeddedAiReport, no dependencies). Without it every form still works as a plain post.
 // With it: actions are sent in the background and the candidates and the preview are re-read from the server; keyboard
 // triage (j/k move, s shortlist, r reject, u undo the last shortlist or reject; a checkbox turns these keys off, remembered in
-// this browser); Escape closes an edit form; copy the markdown. What only works with it (the keys line, Copy) is shown by it.
+// this browser); an entry's Edit fetches its form into the row, and Escape closes it; copy the markdown. What only works with it (the keys line, Copy) is shown by it.
 // body[data-busy] is set while a request runs and body[data-actions] counts finished actions (tests wait on them).
 (() => {
   'use strict';
@@ -57,7 +57,7 @@
     .filter(control => control.closest('article.entry, #preview') === scope);
   const shown = (control) => control.getClientRects().length > 0;
   const identity = (control) => [control.tagName, control.name || '', control.tagName === 'BUTTON' ? control.value : '',
-    control.tagName === 'SUMMARY' ? control.parentElement.className : ''].join('|');
+    control.tagName === 'SUMMARY' ? control.parentElement.className : control.tagName === 'A' ? control.className : ''].join('|');
 
   // Where the focus is, to find it again after the list is re-read: the entry (or the preview) and the control.
   const focused = () => {
@@ -65,7 +65,8 @@
     // On an entry itself, j/k put it there: it stays with the cursor (s and r move the cursor on to the next entry).
     if (control?.matches('#candidates article.entry')) return { cursor: true };
     const scope = control?.closest('#candidates article.entry, aside#preview');
-    return scope ? { scope: scope.id, identity: identity(control), index: controls(scope).filter(shown).indexOf(control) } : null;
+    return scope ? { scope: scope.id, identity: identity(control), index: controls(scope).filter(shown).indexOf(control),
+      fold: !!control.closest('details.edit') } : null;
   };
 
   // Re-reading the list replaces the focused control, and the next Tab started at the top of the page: the focus goes back
@@ -83,7 +84,9 @@
     const same = all.find(control => identity(control) === was.identity);
     const visible = all.filter(shown);
     const target = same && shown(same) ? same
-      : same?.closest('details:not([open])')?.querySelector(':scope > summary') || visible[Math.min(was.index, visible.length - 1)];
+      : same?.closest('details:not([open])')?.querySelector(':scope > summary')
+      // A control of an edit form the re-read list no longer holds (Save): the row's Edit, the form's place.
+      || (was.fold ? all.find(control => control.matches('a.edit')) : null) || visible[Math.min(was.index, visible.length - 1)];
     if (target) target.focus();
     else {
       scope.tabIndex = -1;
@@ -102,7 +105,7 @@
       // 409: the draft changed since the page was read (Publish refused it), or the text an edit changed did: show it as it is now.
       if (response.ok || response.status === 409) await refresh();
       refocus(was);
-      if (response.status === 409 && conflicted) conflicted();
+      if (response.status === 409 && conflicted) await conflicted();
       return response.ok;
     } catch (error) {
       status(`request failed: ${error}`, true);
@@ -150,15 +153,56 @@
     history.replaceState(null, '', new URL(url).pathname);
   };
 
-  // The fields of an edit form the editor changed from the text the page showed (the field's defaultValue), as [name, typed value].
+  // The text a field of an edit form showed: its defaultValue, or on the page that answered a refused save without the
+  // script (the field holds what was typed) the entry's text as it is now, which the server gives as data-shown.
+  const shownText = (field) => field.dataset.shown ?? field.defaultValue;
+
+  // The fields of an edit form the editor changed from the text the page showed, as [name, typed value].
   const typed = (form) => ['title', 'summary']
-    .filter(name => form.elements[name] && form.elements[name].value !== form.elements[name].defaultValue)
+    .filter(name => form.elements[name] && form.elements[name].value !== shownText(form.elements[name]))
     .map(name => [name, form.elements[name].value]);
 
+  // A row's Edit is a link to the entry's edit page (a row carries no form of its own: a flooded week's page was megabytes
+  // of them). Fetched, the page's form goes into the row in a fold whose summary takes the link's place, id and name, and
+  // the focus; from then on it is the row's edit form (Escape, Save, a 409) until the list is re-read. Null: no form, the
+  // status line says why (an issue took the entry meanwhile, a read-only page).
+  const openEdit = async (link) => {
+    body.dataset.busy = '1';
+    try {
+      const response = await fetch(link.href, { headers: { 'X-Review': '1' }, credentials: 'same-origin' });
+      const text = await response.text();
+      if (!response.ok) {
+        status(text.trim() || `${response.status} ${response.statusText}`, true);
+        return null;
+      }
+      const form = new DOMParser().parseFromString(text, 'text/html').querySelector('form.edit');
+      if (!form || !link.isConnected) return null;
+      const fold = document.createElement('details');
+      fold.className = 'edit';
+      const summary = document.createElement('summary');
+      summary.id = link.id;
+      summary.setAttribute('aria-labelledby', link.getAttribute('aria-labelledby'));
+      summary.textContent = link.textContent;
+      fold.append(summary, document.adoptNode(form));
+      fold.open = true;
+      link.replaceWith(fold);
+      summary.focus();
+      return form;
+    } catch (error) {
+      status(`request failed: ${error}`, true);
+      return null;
+    } finally {
+      delete body.dataset.busy;
+    }
+  };
+
   // An edit refused because the text changed meanwhile: the page now shows the text as it is, and what the editor typed
-  // waits in the fields they changed, the form open, to be checked against it and saved again (not typed again).
-  const restore = (id, fields) => {
-    const form = document.querySelector(`article.entry[data-id="${id}"] > details.edit > form`);
+  // waits in the fields they changed, the form (fetched again: it shows and fingerprints the text as it is now) open, to be
+  // checked against it and saved again (not typed again).
+  const restore = async (id, fields) => {
+    const row = document.querySelector(`article.entry[data-id="${id}"]`);
+    const link = row?.querySelector(':scope > a.edit');
+    const form = link ? await openEdit(link) : row?.querySelector(':scope > details.edit > form');
     if (!form) return;
     fields.forEach(([name, value]) => { if (form.elements[name]) form.elements[name].value = value; });
     form.closest('details.edit').setAttribute('open', '');
@@ -200,7 +244,7 @@
     const row = fold.closest('article.entry');
     const title = row.querySelector(':scope > .head .title')?.textContent;
     if (changed.length > 0 && !window.confirm(`Drop what you typed in the ${changed.map(([name]) => name).join(' and ')} of "${title}"? Nothing of it is saved.`)) return;
-    changed.forEach(([name]) => { form.elements[name].value = form.elements[name].defaultValue; });
+    changed.forEach(([name]) => { form.elements[name].value = shownText(form.elements[name]); });
     fold.removeAttribute('open');
     fold.querySelector(':scope > summary').focus();
   };
@@ -239,6 +283,13 @@
   });
 
   document.addEventListener('click', (event) => {
+    // A plain click or Enter on Edit; with a modifier the browser opens the edit page as it would any link (a new tab).
+    const edit = event.target.closest('article.entry > a.edit');
+    if (edit && event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey) {
+      event.preventDefault();
+      openEdit(edit);
+      return;
+    }
     if (event.target.id === 'copy') {
       const text = document.getElementById('draft-md').textContent;
       const fallback = () => {

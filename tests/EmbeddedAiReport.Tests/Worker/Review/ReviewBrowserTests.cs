@@ -35,14 +35,35 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
 
     private static ILocator Entry(IPage page, long id) => page.Locator($"article#e{id}");
 
-    // Opens the entry's edit form, types the fields given and saves: the page's first action.
-    private static async Task SaveEditAsync(IPage page, long id, string? title = null, string? summary = null)
+    // Opens the entry's edit form: its Edit link, whose page the script fetches, the form put in the row.
+    private static async Task OpenEditAsync(IPage page, long id)
     {
-        await Entry(page, id).Locator("details.edit > summary").ClickAsync();
+        await Entry(page, id).Locator(":scope > a.edit").ClickAsync();
+        await Expect(Entry(page, id).Locator(":scope > details.edit[open] > form")).ToBeVisibleAsync();
+    }
+
+    // Opens the entry's edit form (unless it is open), types the fields given and saves: the page's first action.
+    private static async Task SaveEditAsync(IPage page, long id, string? title = null, string? summary = null, bool open = true)
+    {
+        if (open) await OpenEditAsync(page, id);
         if (title is not null) await Entry(page, id).Locator("input[name=title]").FillAsync(title);
         if (summary is not null) await Entry(page, id).Locator("textarea[name=summary]").FillAsync(summary);
         await Entry(page, id).Locator("button[value=edit]").ClickAsync();
         await ActionsDoneAsync(page, 1);
+    }
+
+    // Answers the page's confirm() dialogs in turn (true: OK, false: Cancel); the list fills with what each asked.
+    private static List<string> Answer(IPage page, params bool[] answers)
+    {
+        var asked = new List<string>();
+        var queue = new Queue<bool>(answers);
+        page.Dialog += async (_, dialog) =>
+        {
+            asked.Add(dialog.Message);
+            if (queue.Dequeue()) await dialog.AcceptAsync();
+            else await dialog.DismissAsync();
+        };
+        return asked;
     }
 
     private async Task AssertPreviewIsTheExportAsync(IPage page) =>
@@ -91,7 +112,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var id = _site.IdOf(original);
         var entry = Entry(page, id);
 
-        await entry.Locator("details.edit > summary").ClickAsync();
+        await OpenEditAsync(page, id);
         await entry.Locator("input[name=title]").FillAsync(edited);
         await entry.Locator("button[value=edit]").ClickAsync();
         await ActionsDoneAsync(page, 1);
@@ -122,8 +143,10 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var b = await OpenAsync();
         var id = _site.IdOf(original);
 
+        // Both open the form (fetched then: the text it shows is the one it fingerprints), the first saves, then the second.
+        await OpenEditAsync(b, id);
         await SaveEditAsync(a, id, summary: first);
-        await SaveEditAsync(b, id, summary: second);
+        await SaveEditAsync(b, id, summary: second, open: false);
 
         await Expect(b.Locator("#status")).ToHaveTextAsync($"{id}: the summary changed since the page showed it (another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again");
         await Expect(Entry(b, id).Locator(".summary")).ToHaveTextAsync(first);
@@ -154,8 +177,9 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var b = await OpenAsync();
         var id = _site.IdOf(original);
 
+        await OpenEditAsync(b, id);
         await SaveEditAsync(a, id, title: firstTitle, summary: firstSummary);
-        await SaveEditAsync(b, id, summary: second);
+        await SaveEditAsync(b, id, summary: second, open: false);
 
         await Expect(Entry(b, id).Locator("textarea[name=summary]")).ToHaveValueAsync(second);
         await Expect(Entry(b, id).Locator("input[name=title]")).ToHaveValueAsync(firstTitle);
@@ -240,6 +264,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var id = _site.IdOf(ReviewSite.XssTitle);
 
         await Expect(Entry(page, id).Locator(".title")).ToHaveTextAsync(ReviewSite.XssTitle);
+        await OpenEditAsync(page, id);   // the form fetched from the edit page and put in the row: text there too
         await Expect(Entry(page, id).Locator("input[name=title]")).ToHaveValueAsync(ReviewSite.XssTitle);
         Assert.Equal(0, await page.Locator("#candidates script, #preview script").CountAsync());
         Assert.Empty(dialogs);
@@ -305,8 +330,8 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var id = _site.IdOf(original);
         var entry = Entry(page, id);
 
-        await entry.Locator("details.edit > summary").FocusAsync();
-        await page.Keyboard.PressAsync("Enter");             // opens the edit form
+        await entry.Locator(":scope > a.edit").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");             // opens the edit form (fetched into the row)
         await entry.Locator("input[name=title]").FillAsync(edited);
         await entry.Locator("input[name=title]").PressAsync("Enter");
         await ActionsDoneAsync(page, 1);
@@ -415,18 +440,12 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         var entry = Entry(page, id);
         var fold = entry.Locator("details.edit");
         var title = entry.Locator("input[name=title]");
-        var asked = new List<string>();
-        var answers = new Queue<bool>([false, true]);
-        page.Dialog += async (_, dialog) =>
-        {
-            asked.Add(dialog.Message);
-            if (answers.Dequeue()) await dialog.AcceptAsync();
-            else await dialog.DismissAsync();
-        };
+        var asked = Answer(page, false, true);
         const string focused = "() => document.activeElement.id || document.activeElement.name";
 
-        await fold.Locator(":scope > summary").FocusAsync();
-        await page.Keyboard.PressAsync("Enter");
+        await entry.Locator(":scope > a.edit").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");                // the form fetched into the row, the focus on its fold's Edit
+        await Expect(page.Locator($"summary#f{id}")).ToBeFocusedAsync();
         await title.FocusAsync();
         await page.Keyboard.PressAsync("Escape");              // nothing typed: closed, nothing asked
         await Expect(fold).Not.ToHaveAttributeAsync("open", "");
@@ -464,7 +483,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
             await dialog.AcceptAsync();
         };
         await page.Locator("#keys-on").UncheckAsync();
-        await fold.Locator(":scope > summary").ClickAsync();
+        await entry.Locator(":scope > a.edit").ClickAsync();
         await entry.Locator("input[name=title]").FillAsync("骁龙875");
         await entry.Locator("textarea[name=summary]").FillAsync("骁龙875采用5nm工艺。");
 
@@ -488,7 +507,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
             dialogs++;
             await dialog.DismissAsync();
         };
-        await fold.Locator(":scope > summary").ClickAsync();
+        await OpenEditAsync(page, id);
         var summary = Entry(page, id).Locator("textarea[name=summary]");
         await summary.FillAsync("骁龙875采用");
 
@@ -501,6 +520,85 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         Assert.Equal(0, dialogs);
         Assert.Equal("textarea", await page.EvaluateAsync<string>("() => document.activeElement.localName"));
         Assert.Equal("骁龙875采用", await summary.InputValueAsync());
+    }
+
+    [Fact]
+    public async Task Edit_TheRowHoldsNoFormTillItIsOpened_ThenTheFetchedFormIsInTheRow_TheFocusOnItsEdit()
+    {
+        // Round 39: the row's edit form is fetched when Edit is pressed (a flooded week's page carried 881 of them). Pressed,
+        // the entry's form is in the row as it was before: its fold open, the focus on its Edit, the text as it is now.
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        var page = await OpenAsync();
+        var id = _site.IdOf(original);
+        var entry = Entry(page, id);
+        var before = await entry.Locator("form.edit, textarea, input[name=title]").CountAsync();
+
+        await entry.Locator(":scope > a.edit").ClickAsync();
+
+        await Expect(entry.Locator(":scope > details.edit[open] > form.edit")).ToBeVisibleAsync();
+        await Expect(page.Locator($"summary#f{id}")).ToBeFocusedAsync();
+        Assert.Equal(0, before);
+        Assert.Equal(0, await entry.Locator(":scope > a.edit").CountAsync());
+        Assert.Equal(original, await entry.Locator("input[name=title]").InputValueAsync());
+        Assert.Equal($"f{id} t{id}", await page.Locator($"summary#f{id}").GetAttributeAsync("aria-labelledby"));
+        Assert.Equal("0", await page.EvaluateAsync<string>("() => document.body.dataset.actions"));   // nothing was posted
+        // Typing in it is not a shortcut: "s" in the title field shortlists nothing.
+        await entry.Locator("input[name=title]").PressAsync("s");
+        Assert.Equal("candidate", _site.StatusOf(id));
+    }
+
+    [Fact]
+    public async Task WithoutScript_EditIsAPageOfItsOwn_ItsSaveLandsBackAtTheRowSayingSo()
+    {
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        const string edited = "骁龙875规格曝光（无脚本）";
+        var page = await OpenAsync(script: false);
+        var id = _site.IdOf(original);
+
+        await Entry(page, id).Locator(":scope > a.edit").ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync($"Edit {original}");
+        await page.Locator("input[name=title]").FillAsync(edited);
+        await page.Locator("button[value=edit]").ClickAsync();
+
+        await Expect(Entry(page, id).Locator(":scope > .said")).ToHaveTextAsync($"{id}: title saved");
+        Assert.EndsWith($"#e{id}", page.Url);
+        Assert.Contains($"- [{edited} | 智东西]", await _site.ExportAsync());
+    }
+
+    [Fact]
+    public async Task StaleSaveAnsweredWithoutTheScript_ThenTheScriptRuns_EscapeCountsWhatWasTypedAsUnsaved()
+    {
+        // A save posted before the script took the form (or by a browser that ran it late) is answered 409 with the page and
+        // the typed text in the entry's fields. There the typed text was the fields' own (defaultValue), so with the script
+        // running Escape closed the form without asking, and dropping it did not put back the entry's text as it is now.
+        const string original = "高通骁龙875性能规格曝光！或集成X60 5G基带，台积电5nm工艺";
+        const string now = "骁龙875：5nm、X60基带（另一位编辑）";
+        const string typed = "高通骁龙875将采用台积电5nm工艺（写了很久）";
+        var page = await OpenAsync();
+        var id = _site.IdOf(original);
+        var asked = Answer(page, false, true);
+        await OpenEditAsync(page, id);
+        await Entry(page, id).Locator("textarea[name=summary]").FillAsync(typed);
+        Assert.Equal(0, (await _site.CliAsync("edit", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--summary", now)).ExitCode);
+        // The form posted as without the script: a listener before the script's takes the submit event from it.
+        await page.EvaluateAsync("() => window.addEventListener('submit', event => event.stopImmediatePropagation(), true)");
+        await Entry(page, id).Locator("button[value=edit]").ClickAsync();
+        await page.WaitForURLAsync($"**/review/{ReviewSite.Week}/entries/{id}");
+        await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
+        var summary = Entry(page, id).Locator("textarea[name=summary]");
+        await Expect(summary).ToBeFocusedAsync();
+        var refused = await summary.InputValueAsync();
+
+        await page.Keyboard.PressAsync("Escape");             // asked: Cancel keeps it
+        var kept = (await summary.InputValueAsync(), await Entry(page, id).Locator("details.edit").GetAttributeAsync("open"));
+        await page.Keyboard.PressAsync("Escape");             // asked again: OK drops it
+
+        await Expect(Entry(page, id).Locator("details.edit")).Not.ToHaveAttributeAsync("open", "");
+        Assert.Equal(typed, refused);
+        Assert.Equal((typed, ""), kept);
+        Assert.Equal([$"Drop what you typed in the summary of \"{original}\"? Nothing of it is saved.", $"Drop what you typed in the summary of \"{original}\"? Nothing of it is saved."], asked);
+        Assert.Equal(now, await summary.InputValueAsync());    // the entry's text as it is now, which the page shows
+        Assert.Contains($"摘要：{now}", await _site.ExportAsync());
     }
 
     [Fact]

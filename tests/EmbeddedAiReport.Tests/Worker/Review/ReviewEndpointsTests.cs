@@ -105,14 +105,14 @@ public sealed partial class ReviewEndpointsTests
         var id = long.Parse(paper.Groups[1].Value, CultureInfo.InvariantCulture);
         var pinned = await a.SendAsync(Post($"review/{ReviewSite.Week}/entries/{post.Groups[1].Value}",
             (ReviewPage.TokenField, await FormTokenAsync(a)), ("action", "primary")));
-        var (pageA, pageB) = (Parse(await a.GetStringAsync($"review/{ReviewSite.Week}")), Parse(await b.GetStringAsync($"review/{ReviewSite.Week}")));
-        HttpRequestMessage Save(AngleSharp.Dom.IDocument page, string title) =>
-            Post($"review/{ReviewSite.Week}/entries/{id}", [.. EditForm(page, id).Where(f => f.Name != "title"), ("title", title), ("action", "edit")]);
+        var (pageA, formA, formB) = (Parse(await a.GetStringAsync($"review/{ReviewSite.Week}")), await EditFormAsync(a, id), await EditFormAsync(b, id));
+        HttpRequestMessage Save(List<(string Name, string Value)> form, string title) =>
+            Post($"review/{ReviewSite.Week}/entries/{id}", [.. form.Where(f => f.Name != "title"), ("title", title), ("action", "edit")]);
         bool Open(AngleSharp.Dom.IDocument page) => page.QuerySelector($"#e{id}")!.Closest("details.members")!.HasAttribute("open");
 
-        var saved = await a.SendAsync(Save(pageA, "YOLOv4（编辑甲）"));
+        var saved = await a.SendAsync(Save(formA, "YOLOv4（编辑甲）"));
         var landed = Parse(await a.GetStringAsync(saved.Headers.Location!.OriginalString.TrimStart('/')));
-        var refused = await b.SendAsync(Save(pageB, "YOLOv4（编辑乙）"));
+        var refused = await b.SendAsync(Save(formB, "YOLOv4（编辑乙）"));
         var shown = Parse(await refused.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.SeeOther, pinned.StatusCode);
@@ -627,9 +627,9 @@ public sealed partial class ReviewEndpointsTests
         using var http = Client(site);
         var id = site.IdOf("CUDA 11 Features Revealed");
         var token = await FormTokenAsync(http);
-        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}/entries/{id}/edit");
         string Field(string name) => WebUtility.HtmlDecode(Regex.Match(html,
-            $"<article[^>]* id=\"e{id}\".*?<(?:input|textarea)[^>]* name=\"{name}\"(?: value=\"([^\"]*)\"[^>]*>|[^>]*>([^<]*)</textarea>)", RegexOptions.Singleline)
+            $"<(?:input|textarea)[^>]* name=\"{name}\"(?: value=\"([^\"]*)\"[^>]*>|[^>]*>([^<]*)</textarea>)", RegexOptions.Singleline)
             is { Success: true } m ? m.Groups[1].Value + m.Groups[2].Value : throw new InvalidOperationException($"no field {name}"));
         var shownSummary = Field("summary");
         // The source rewrites its summary; the page open since still shows (and posts) the old one.
@@ -657,7 +657,7 @@ public sealed partial class ReviewEndpointsTests
         var id = site.IdOf("CUDA 11 Features Revealed");
         var (firstToken, secondToken) = (await FormTokenAsync(first), await FormTokenAsync(second));
         async Task<string> ShownAsync(HttpClient http) =>
-            Parse(await http.GetStringAsync($"review/{ReviewSite.Week}")).QuerySelector($"#e{id} input[name={ReviewActions.ShownField}]")!.GetAttribute("value")!;
+            (await EditFormAsync(http, id)).Single(f => f.Name == ReviewActions.ShownField).Value;
         var shown = await ShownAsync(second);
         HttpRequestMessage Edit(string token, string title, string shownText)
         {
@@ -692,10 +692,10 @@ public sealed partial class ReviewEndpointsTests
         await using var site = await ReviewSite.StartAsync();
         using var http = Client(site);
         var id = site.IdOf("CUDA 11 Features Revealed");
-        var page = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}"));
-        var form = EditForm(page, id);
+        var page = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}/entries/{id}/edit"));
+        var form = await EditFormAsync(http, id);
         var summary = form.Single(f => f.Name == "summary").Value;
-        var hidden = page.QuerySelectorAll($"#e{id} > details.edit input[type=hidden]").Select(f => f.GetAttribute("name")).Order();
+        var hidden = page.QuerySelectorAll("form.edit input[type=hidden]").Select(f => f.GetAttribute("name")).Order();
         site.Serve([.. site.Items.Select(i => i.Title.StartsWith("CUDA 11 Features Revealed", StringComparison.Ordinal) ? i with { Summary = "The source's new summary." } : i)]);
         Assert.Contains("1 updated", (await site.CliAsync("poll")).Out);
 
@@ -735,6 +735,82 @@ public sealed partial class ReviewEndpointsTests
         Assert.DoesNotContain("CUDA 11 新特性一览", await site.ExportAsync());
     }
 
+    [Fact]
+    public async Task EditPage_TheRowLinksToIt_ItsFormPostsAsTheRowsFormDid_AndLandsBackAtTheRow()
+    {
+        // Round 39: every row carried its edit form (the summary again in its textarea, a second anti-forgery token), a third
+        // of a flooded week's page. A row carries a link to the entry's edit page instead, whose form posts what the row's
+        // did: without the script the editor lands back at the row, with the line saying what was saved.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var row = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}")).QuerySelector($"#e{id}")!;
+        var link = row.QuerySelector(":scope > a.edit")!;
+        var response = await http.GetAsync(link.GetAttribute("href")!.TrimStart('/'));
+        var page = Parse(await response.Content.ReadAsStringAsync());
+        var form = page.QuerySelector("form.edit")!;
+        var fields = Fields(form);
+        // README: the fingerprint is 64 bits of SHA-256 of the title and of the summary as shown, TITLE.SUMMARY, in hex.
+        static string Hash(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.Trim())))[..16];
+        var (title, summary) = (fields.Single(f => f.Name == "title").Value, fields.Single(f => f.Name == "summary").Value);
+        var saved = await http.SendAsync(Post(form.GetAttribute("action")!.TrimStart('/'),
+            [.. fields.Where(f => f.Name != "title"), ("title", "CUDA 11 新特性一览"), ("action", "edit")]));
+
+        Assert.Null(row.QuerySelector("form.edit, textarea, details.edit"));
+        Assert.Equal($"/review/{ReviewSite.Week}/entries/{id}/edit", link.GetAttribute("href"));
+        Assert.Equal(("Edit", $"f{id} t{id}"), (link.TextContent, link.GetAttribute("aria-labelledby")));   // "Edit CUDA 11 Features Revealed"
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("CUDA 11 Features Revealed", title);
+        Assert.Equal(title, page.GetElementById($"t{id}")!.TextContent);   // Save is named by it too (v42 t42), here as in the row
+        Assert.Equal($"v{id} t{id}", form.QuerySelector("button[name=action][value=edit]")!.GetAttribute("aria-labelledby"));
+        Assert.Equal($"/review/{ReviewSite.Week}/entries/{id}", form.GetAttribute("action"));
+        Assert.Equal([ReviewPage.TokenField, "shown", "summary", "title"], fields.Select(f => f.Name).Order());
+        Assert.Equal($"{Hash(title)}.{Hash(summary.ReplaceLineEndings("\n"))}", fields.Single(f => f.Name == "shown").Value);
+        Assert.Equal($"/review/{ReviewSite.Week}#e{id}", page.QuerySelector("body > p > a")!.GetAttribute("href"));
+        Assert.Equal(HttpStatusCode.SeeOther, saved.StatusCode);
+        Assert.EndsWith("msg=" + Uri.EscapeDataString($"{id}: title saved") + $"&at={id}#e{id}", saved.Headers.Location!.OriginalString);
+        Assert.Contains("- [CUDA 11 新特性一览 | NVIDIA Developer]", await site.ExportAsync());
+    }
+
+    [Fact]
+    public async Task EditPage_FromAPageOutOfTheDraft_GoesBackThere_NoEntryAnIssuesEntryOrAReadOnlyClientHasNoForm()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var paged = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}?more=news:0"));
+        var form = paged.QuerySelector($"#e{id} > a.edit")!.GetAttribute("href");
+        var onPage = Parse(await http.GetStringAsync(form!.TrimStart('/')));
+        async Task<(HttpStatusCode, string)> GetAsync(string path, string? host = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (host is not null) request.Headers.Host = host;
+            using var response = await http.SendAsync(request);
+            return (response.StatusCode, (await response.Content.ReadAsStringAsync()).TrimEnd());
+        }
+        var badMore = await GetAsync($"review/{ReviewSite.Week}/entries/{id}/edit?more=nowhere:1");
+        var none = await GetAsync($"review/{ReviewSite.Week}/entries/99999/edit");
+        var notAnId = await GetAsync($"review/{ReviewSite.Week}/entries/abc/edit");
+        var readOnly = await GetAsync($"review/{ReviewSite.Week}/entries/{id}/edit", $"attacker.example:{site.BaseUri.Port}");
+        var publish = await site.CliAsync("publish", "--week", ReviewSite.Week);
+        var date = Regex.Match(publish.Out, @"published issue (\d{4}-\d{2}-\d{2})").Groups[1].Value;
+        var published = await GetAsync($"review/{ReviewSite.Week}/entries/{id}/edit");
+        var afterPublish = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}"));
+
+        Assert.Equal($"/review/{ReviewSite.Week}/entries/{id}/edit?more=news%3A0", form);
+        Assert.Equal($"/review/{ReviewSite.Week}/entries/{id}?more=news%3A0", onPage.QuerySelector("form.edit")!.GetAttribute("action"));
+        Assert.Equal($"/review/{ReviewSite.Week}?more=news%3A0#e{id}", onPage.QuerySelector("body > p > a")!.GetAttribute("href"));
+        Assert.Equal(HttpStatusCode.BadRequest, badMore.Item1);
+        Assert.Equal((HttpStatusCode.NotFound, "no entry with id 99999"), none);
+        Assert.Equal((HttpStatusCode.NotFound, "no entry with id abc"), notAnId);
+        Assert.Equal(HttpStatusCode.Forbidden, readOnly.Item1);
+        Assert.StartsWith("read-only:", readOnly.Item2);
+        Assert.Equal(0, publish.ExitCode);
+        Assert.Equal((HttpStatusCode.Conflict, $"{id}: an issue already carries it (the issue of {date}): nothing to edit"), published);
+        Assert.Null(afterPublish.QuerySelector($"#e{id} a.edit"));
+    }
+
     // The same two editors, pressing Save at once, on every entry of the page: the look at the text as it is now was taken
     // before either save, so both passed it and the second overwrote the first, each told "title saved". One of each pair
     // must be told the title changed, and the title kept is the one whose save was answered 200. (Whether two requests meet
@@ -757,8 +833,12 @@ public sealed partial class ReviewEndpointsTests
 
         for (var round = 1; round <= 3; round++)
         {
-            var shown = Parse(await first.GetStringAsync($"review/{ReviewSite.Week}")).QuerySelectorAll($"article.entry > details.edit input[name={ReviewActions.ShownField}]")
-                .Select(f => (Id: long.Parse(f.Closest("article")!.GetAttribute("data-id")!, CultureInfo.InvariantCulture), Text: f.GetAttribute("value")!)).ToList();
+            var shown = new List<(long Id, string Text)>();
+            foreach (var row in Parse(await first.GetStringAsync($"review/{ReviewSite.Week}")).QuerySelectorAll("article.entry").Where(r => r.QuerySelector(":scope > a.edit") is not null))
+            {
+                var id = long.Parse(row.GetAttribute("data-id")!, CultureInfo.InvariantCulture);
+                shown.Add((id, (await EditFormAsync(first, id)).Single(f => f.Name == ReviewActions.ShownField).Value));
+            }
             var answers = await Task.WhenAll(shown.SelectMany(e => new[]
             {
                 EditAsync(first, firstToken, e.Id, e.Text, $"first editor's {e.Id} ({round})"),
@@ -1317,17 +1397,17 @@ public sealed partial class ReviewEndpointsTests
         using var a = Client(site);
         using var b = Client(site);
         var id = site.IdOf(original);
-        var pageA = Parse(await a.GetStringAsync($"review/{ReviewSite.Week}"));
-        var pageB = Parse(await b.GetStringAsync($"review/{ReviewSite.Week}"));
-        HttpRequestMessage Save(AngleSharp.Dom.IDocument page, string summary) =>
-            Post($"review/{ReviewSite.Week}/entries/{id}", [.. EditForm(page, id).Where(f => f.Name != "summary"), ("summary", summary), ("action", "edit")]);
-        Assert.Equal(HttpStatusCode.SeeOther, (await a.SendAsync(Save(pageA, first))).StatusCode);
+        var (formA, formB) = (await EditFormAsync(a, id), await EditFormAsync(b, id));
+        HttpRequestMessage Save(List<(string Name, string Value)> form, string summary) =>
+            Post($"review/{ReviewSite.Week}/entries/{id}", [.. form.Where(f => f.Name != "summary"), ("summary", summary), ("action", "edit")]);
+        Assert.Equal(HttpStatusCode.SeeOther, (await a.SendAsync(Save(formA, first))).StatusCode);
 
-        var refused = await b.SendAsync(Save(pageB, second));
+        var refused = await b.SendAsync(Save(formB, second));
         var shown = Parse(await refused.Content.ReadAsStringAsync());
         var afterRefused = await site.ExportAsync();
-        var fingerprintNow = Parse(await a.GetStringAsync($"review/{ReviewSite.Week}")).QuerySelector($"#e{id} input[name={ReviewActions.ShownField}]")!.GetAttribute("value");
-        var again = await b.SendAsync(Save(shown, EditForm(shown, id).Single(f => f.Name == "summary").Value));
+        var fingerprintNow = (await EditFormAsync(a, id)).Single(f => f.Name == ReviewActions.ShownField).Value;
+        var kept = Fields(shown.QuerySelector($"#e{id} > details.edit > form")!);
+        var again = await b.SendAsync(Save(kept, kept.Single(f => f.Name == "summary").Value));
 
         const string message = "the summary changed since the page showed it (another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again";
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
@@ -1341,7 +1421,7 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(original, form.QuerySelector("input[name=title]")!.GetAttribute("value"));
         // The fingerprint posted again is the text's as it is now: the page's after the first editor's save, not the one refused.
         Assert.Equal(fingerprintNow, form.QuerySelector($"input[name={ReviewActions.ShownField}]")!.GetAttribute("value"));
-        Assert.NotEqual(EditForm(pageB, id).Single(f => f.Name == ReviewActions.ShownField).Value, form.QuerySelector($"input[name={ReviewActions.ShownField}]")!.GetAttribute("value"));
+        Assert.NotEqual(formB.Single(f => f.Name == ReviewActions.ShownField).Value, form.QuerySelector($"input[name={ReviewActions.ShownField}]")!.GetAttribute("value"));
         Assert.Contains(message, form.TextContent);
         Assert.Contains($"摘要：{first}", afterRefused);
         Assert.Equal(HttpStatusCode.SeeOther, again.StatusCode);
@@ -1386,20 +1466,21 @@ public sealed partial class ReviewEndpointsTests
             : e.GetAttribute("aria-label") ?? Text(e);
 
         var entries = page.QuerySelectorAll("#candidates article.entry").Where(e => e.QuerySelector(":scope > form.actions") is not null).ToList();
-        var controls = entries.SelectMany(entry => entry.QuerySelectorAll("button, select, summary")
+        var controls = entries.SelectMany(entry => entry.QuerySelectorAll("button, select, summary, a.edit")
             .Where(c => c.Closest("article.entry") == entry && !(c.LocalName == "summary" && c.ParentElement!.ClassList.Contains("members")))
             .Select(c => (Control: c, Title: Text(entry.QuerySelector(".title")!)))).ToList();
         var unnamed = controls.Where(c => !Name(c.Control).Contains(c.Title, StringComparison.Ordinal))
             .Select(c => $"{c.Control.TagName} '{Name(c.Control)}' (entry '{c.Title}')").ToList();
 
         Assert.True(entries.Count > 10);
-        Assert.True(controls.Count > 5 * entries.Count, $"{controls.Count} controls");
+        // At least Shortlist or Reset, Reject or Reset, the section, Move and Edit a row (Save is on the edit page since round 39).
+        Assert.True(controls.Count >= 5 * entries.Count, $"{controls.Count} controls");
         Assert.True(unnamed.Count == 0, string.Join("\n", unnamed.Take(10)));
         var cuda = entries.Single(e => Text(e.QuerySelector(".title")!) == "CUDA 11 Features Revealed");
         Assert.Equal("Reject CUDA 11 Features Revealed", Name(cuda.QuerySelector("button[value=rejected]")!));
         Assert.Equal("Move down CUDA 11 Features Revealed", Name(cuda.QuerySelector("button[value=down]")!));
         Assert.Equal("Section of CUDA 11 Features Revealed", Name(cuda.QuerySelector("select[name=section]")!));
-        Assert.Equal("Edit CUDA 11 Features Revealed", Name(cuda.QuerySelector("details.edit > summary")!));
+        Assert.Equal("Edit CUDA 11 Features Revealed", Name(cuda.QuerySelector(":scope > a.edit")!));
         Assert.Equal(page.QuerySelectorAll("[id]").Length, page.QuerySelectorAll("[id]").Select(e => e.Id).Distinct().Count());
     }
 
@@ -1447,13 +1528,15 @@ public sealed partial class ReviewEndpointsTests
 
     private static AngleSharp.Dom.IDocument Parse(string html) => new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
 
-    // The fields of entry id's edit form as a browser posts them (hidden, input and textarea; not the buttons).
-    private static List<(string Name, string Value)> EditForm(AngleSharp.Dom.IDocument page, long id)
+    // The fields of entry id's edit form as a browser posts them (hidden, input and textarea; not the buttons), from its edit page.
+    private static async Task<List<(string Name, string Value)>> EditFormAsync(HttpClient http, long id)
     {
-        var fields = page.QuerySelector($"#e{id} > details.edit")?.QuerySelectorAll("input[name], textarea[name]")
-            ?? page.QuerySelector($"#e{id} > form")!.QuerySelectorAll("input[name], textarea[name]");
-        return [.. fields.Select(f => (f.GetAttribute("name")!, f.LocalName == "textarea" ? f.TextContent : f.GetAttribute("value") ?? ""))];
+        var page = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}/entries/{id}/edit"));
+        return Fields(page.QuerySelector("form.edit")!);
     }
+
+    private static List<(string Name, string Value)> Fields(AngleSharp.Dom.IElement form) =>
+        [.. form.QuerySelectorAll("input[name], textarea[name]").Select(f => (f.GetAttribute("name")!, f.LocalName == "textarea" ? f.TextContent : f.GetAttribute("value") ?? ""))];
 
     [GeneratedRegex("<pre id=\"draft-md\"[^>]*>(.*?)</pre>", RegexOptions.Singleline)]
     private static partial Regex Preview();

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Storage;
@@ -127,7 +125,7 @@ internal sealed class ReviewActions(EntryStore entries, EditorStore editor, Stor
     public static string ShownText(string title, string summary) => $"{Hash(title, singleLine: true)}.{Hash(summary, singleLine: false)}";
 
     private static string Hash(string text, bool singleLine) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Comparable(text, singleLine))), 0, 8);
+        Normalizing.TextDigest.Sha256HexLower(Comparable(text, singleLine), 8);
 
     // A field the editor left as the page showed it (the same fingerprint) is not an edit. Storing it would freeze the text
     // shown then as the editor's, although a re-poll may have changed the source's since.

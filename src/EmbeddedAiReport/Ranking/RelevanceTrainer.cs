@@ -98,7 +98,11 @@ public static class RelevanceTrainer
         private readonly List<Example> _examples = [];
         private readonly List<(int Chunk, int Offset, int Length)> _rows = [];
         private readonly List<int[]> _features = [];
-        private readonly List<float[]> _values = [];
+        private readonly List<ushort[]> _values = [];
+        // The values are few distinct floats (1, thirds of a tag, 1/√n of a text block of n features): a row keeps each
+        // one's index here, 2 bytes rather than 4, the same float back. Keyed by its bits, so that every float is its own.
+        private readonly List<float> _table = [];
+        private readonly Dictionary<int, ushort> _indexOf = [];
         private int _used;
         private List<int>? _removed;
         private bool _compacted;
@@ -112,11 +116,15 @@ public static class RelevanceTrainer
             return _features[chunk].AsSpan(offset, length);
         }
 
-        public ReadOnlySpan<float> Values(int row)
+        /// <summary>Indices into <see cref="Table"/> of the values of <see cref="Features"/>(<paramref name="row"/>).</summary>
+        public ReadOnlySpan<ushort> Values(int row)
         {
             var (chunk, offset, length) = _rows[row];
             return _values[chunk].AsSpan(offset, length);
         }
+
+        /// <summary>The distinct values of the features, which <see cref="Values"/> index.</summary>
+        public ReadOnlySpan<float> Table => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_table);
 
         public Example Info(int row) => _examples[row];
 
@@ -153,7 +161,7 @@ public static class RelevanceTrainer
             if (_features.Count == 0 || _used + _buffer.Count > _features[^1].Length)
             {
                 _features.Add(new int[Math.Max(ChunkLength, _buffer.Count)]);
-                _values.Add(new float[Math.Max(ChunkLength, _buffer.Count)]);
+                _values.Add(new ushort[Math.Max(ChunkLength, _buffer.Count)]);
                 _used = 0;
             }
             var (features, values) = (_features[^1], _values[^1]);
@@ -161,9 +169,20 @@ public static class RelevanceTrainer
             foreach (var (feature, value) in _buffer)
             {
                 features[_used] = feature;
-                values[_used++] = value;
+                values[_used++] = IndexOf(value);
             }
             _examples.Add(example);
+        }
+
+        private ushort IndexOf(float value)
+        {
+            var bits = BitConverter.SingleToInt32Bits(value);
+            if (_indexOf.TryGetValue(bits, out var index)) return index;
+            // The featurizer's values are bounded (a block's features are counted), far under 65,536.
+            if (_table.Count > ushort.MaxValue) throw new InvalidOperationException("more than 65,536 distinct feature values");
+            _indexOf.Add(bits, index = (ushort)_table.Count);
+            _table.Add(value);
+            return index;
         }
 
         /// <summary>
@@ -231,9 +250,10 @@ public static class RelevanceTrainer
         {
             var features = documents.Features(row);
             var values = documents.Values(row);
+            var table = documents.Table;
             double sum = 0;
             for (var k = 0; k < features.Length; k++)
-                if (Columns[features[k]] is var j and >= 0) sum += Weights[j] * values[k];
+                if (Columns[features[k]] is var j and >= 0) sum += Weights[j] * table[values[k]];
             return sum;
         }
     }
@@ -263,6 +283,7 @@ public static class RelevanceTrainer
         var order = Enumerable.Range(0, rows.Length).ToArray();
         var random = new Random(Seed);
         var steps = 0L;
+        var table = documents.Table;
         for (var epoch = 0; epoch < options.Epochs; epoch++)
         {
             random.Shuffle(order);
@@ -274,10 +295,10 @@ public static class RelevanceTrainer
                 var label = documents.Label(rows[i]);
                 double margin = 0;
                 for (var k = 0; k < features.Length; k++)
-                    if (columns[features[k]] is var j and >= 0) margin += weights[j] * values[k];
+                    if (columns[features[k]] is var j and >= 0) margin += weights[j] * table[values[k]];
                 var gradient = weightOf[i] * (Sigmoid(margin) - (label ? 1 : 0));
                 for (var k = 0; k < features.Length; k++)
-                    if (columns[features[k]] is var j and >= 0) weights[j] -= rate * (gradient * values[k] + options.L2 * weights[j]);
+                    if (columns[features[k]] is var j and >= 0) weights[j] -= rate * (gradient * table[values[k]] + options.L2 * weights[j]);
                 // Averaging the second half of the run smooths SGD's last steps into a stable solution.
                 if (epoch >= options.Epochs / 2)
                 {

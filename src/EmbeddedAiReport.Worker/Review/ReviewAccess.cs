@@ -55,17 +55,21 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
             + $"try again in {(seconds >= 90 ? $"{(seconds + 59) / 60} minutes" : Counted.Of(seconds, "second", "seconds"))}";
     }
 
+    /// <summary>Why this request may not act (<see cref="CanWrite"/> is false): the status code and message to answer with; null when it may.</summary>
+    public (int Status, string Message)? WriteRefusal(HttpContext http)
+    {
+        if (CanWrite(http)) return null;
+        if (Token is not null) return (StatusCodes.Status401Unauthorized, "log in at /review/login or send Authorization: Bearer <Report:EditorToken>");
+        return IsLoopback(http)
+            ? (StatusCodes.Status403Forbidden, $"review actions without Report:EditorToken are allowed at http://localhost or http://127.0.0.1 only, not at '{Http.Echoed.Of(http.Request.Host.Host)}' (a DNS-rebinding page could act otherwise; set Report:EditorToken to allow other names)")
+            : (StatusCodes.Status403Forbidden, "review actions are allowed from loopback only (set Report:EditorToken to allow other clients)");
+    }
+
     /// <summary>Checks a write request and reads its form (<see cref="ReviewForm"/>); null when allowed, else the status code and message to answer with.</summary>
     public async Task<(int Status, string Message)?> CheckWriteAsync(HttpContext http)
     {
         if (RetryAfter(http) is { } wait) return (StatusCodes.Status429TooManyRequests, TooManyFailures(http, wait));
-        if (!CanWrite(http))
-        {
-            if (Token is not null) return (StatusCodes.Status401Unauthorized, "log in at /review/login or send Authorization: Bearer <Report:EditorToken>");
-            return IsLoopback(http)
-                ? (StatusCodes.Status403Forbidden, $"review actions without Report:EditorToken are allowed at http://localhost or http://127.0.0.1 only, not at '{Http.Echoed.Of(http.Request.Host.Host)}' (a DNS-rebinding page could act otherwise; set Report:EditorToken to allow other names)")
-                : (StatusCodes.Status403Forbidden, "review actions are allowed from loopback only (set Report:EditorToken to allow other clients)");
-        }
+        if (WriteRefusal(http) is { } refusal) return refusal;
         // The anti-forgery token may be a field of the form: the body is read (once, within its limit) before it is looked for.
         if (await ReviewForm.ReadAsync(http) is { } unreadable) return unreadable;
         if (BearerOf(http) is { } bearer && IsToken(bearer)) return null;

@@ -91,9 +91,7 @@ internal static class ReviewEndpoints
     {
         var services = http.RequestServices;
         var access = services.GetRequiredService<ReviewAccess>();
-        if (access.RetryAfter(http) is { } wait)
-            return LoginPage(http, $"/review/{window.Token}", ReviewAccess.TooManyFailures(http, wait), StatusCodes.Status429TooManyRequests);
-        if (!access.CanRead(http)) return Results.Redirect($"/review/login?next={Uri.EscapeDataString($"/review/{window.Token}")}");
+        if (ReadRefusal(http, access, $"/review/{window.Token}") is { } unread) return unread;
         var config = services.GetRequiredService<LoadedConfig>();
         var more = More(http, out var badMore);
         if (badMore is not null) return badMore;
@@ -132,10 +130,8 @@ internal static class ReviewEndpoints
         var services = http.RequestServices;
         var access = services.GetRequiredService<ReviewAccess>();
         var here = $"/review/{Uri.EscapeDataString(window)}/entries/{Uri.EscapeDataString(idText)}/{ReviewPage.EditPath}";
-        if (access.RetryAfter(http) is { } wait) return LoginPage(http, here, ReviewAccess.TooManyFailures(http, wait), StatusCodes.Status429TooManyRequests);
-        if (!access.CanRead(http)) return Results.Redirect($"/review/login?next={Uri.EscapeDataString(here)}");
-        if (!access.CanWrite(http))
-            return Plain("read-only: the page's actions, editing included, are allowed from loopback only, at localhost or 127.0.0.1, or with Report:EditorToken set", StatusCodes.Status403Forbidden);
+        if (ReadRefusal(http, access, here) is { } unread) return unread;
+        if (access.WriteRefusal(http) is { } refusal) return Plain($"read-only: {refusal.Message}", refusal.Status);
         var more = More(http, out var badMore);
         if (badMore is not null) return badMore;
         var (named, problem, status) = await PathWindow.ResolveAsync(window, services, cancellationToken);
@@ -146,6 +142,13 @@ internal static class ReviewEndpoints
         if (entry.Entry.Status == "published" || entry.CoveredBy is not null)
             return Plain($"{entry.Entry.Id}: an issue already carries it{(entry.CoveredBy is { } date ? $" (the issue of {date})" : "")}: nothing to edit", StatusCodes.Status409Conflict);
         return Html(http, ReviewPage.RenderEdit(named, entry, more, FormToken(http)));
+    }
+
+    // A page (here) this client may not see: the login page while its wrong tokens lock it out (429), else a redirect to log in.
+    private static IResult? ReadRefusal(HttpContext http, ReviewAccess access, string here)
+    {
+        if (access.RetryAfter(http) is { } wait) return LoginPage(http, here, ReviewAccess.TooManyFailures(http, wait), StatusCodes.Status429TooManyRequests);
+        return access.CanRead(http) ? null : Results.Redirect($"/review/login?next={Uri.EscapeDataString(here)}");
     }
 
     private static IResult Plain(string line, int status) => Results.Text(line + "\n", "text/plain; charset=utf-8", statusCode: status);

@@ -806,6 +806,7 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal((HttpStatusCode.NotFound, "no entry with id abc"), notAnId);
         Assert.Equal(HttpStatusCode.Forbidden, readOnly.Item1);
         Assert.StartsWith("read-only:", readOnly.Item2);
+        Assert.Contains("not at 'attacker.example'", readOnly.Item2);
         Assert.Equal(0, publish.ExitCode);
         Assert.Equal((HttpStatusCode.Conflict, $"{id}: an issue already carries it (the issue of {date}): nothing to edit"), published);
         Assert.Null(afterPublish.QuerySelector($"#e{id} a.edit"));

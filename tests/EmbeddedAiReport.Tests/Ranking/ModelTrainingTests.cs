@@ -62,4 +62,24 @@ public sealed class ModelTrainingTests : IDisposable
         Assert.Equal(RelevanceTrainer.Train(examples, taxonomy.Matcher, trainedOn).ToJson(), trained.Ranker.ToJson());
         Assert.Equal(RouterTrainer.Train(sections, taxonomy.Matcher, TaggingData.Sections, 0.4, trainedOn).ToJson(), trained.Router.ToJson());
     }
+
+    [Fact]
+    public async Task TrainAsync_WithoutTheDatabase_LearnsTheFilesAloneAndSaysNoDatabaseLabels()
+    {
+        // A database holding a label (a rejected entry), not asked for: the models learn the files' examples alone, and
+        // what they were trained on says so, without "(N labels from the database)".
+        var corpus = TaggingData.Corpus();
+        var offTopic = TaggingData.OffTopic().Select((p, i) => TrainingFiles.Post(p.Title, p.Summary, "某号", $"o{i}")).ToList();
+        await EntrySeeder.SeedAsync(_services, "s", [new EntryWrite(offTopic[0] with { CanonicalKey = "rejected-one" }, "feed", "news", 0, [])]);
+        var id = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery { Limit = 0 }, CancellationToken.None)).Single().Entry.Id;
+        await _services.Get<EntryStore>().SetStatusAsync([id], "rejected", CancellationToken.None);
+        var positives = TrainingFiles.Positives(corpus).Count();
+
+        var trained = await _services.Get<ModelTraining>().TrainAsync(new ModelTraining.Inputs(corpus, [("offtopic", offTopic)]), TaggingData.ShippedTaxonomy(),
+            TaggingData.Sections, Shanghai, 0.4, useDatabase: false, CancellationToken.None);
+
+        Assert.Equal((positives, offTopic.Count, 0), (trained.Positives, trained.Negatives, trained.FromDatabase));
+        Assert.Equal($"25 issues, {positives} editor's items, {offTopic.Count} unpicked", trained.Ranker.TrainedOn);
+        Assert.Equal(trained.Ranker.TrainedOn, trained.Router.TrainedOn);
+    }
 }

@@ -353,4 +353,18 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
 
         Assert.Equal(new LabelStore.Rescored(1, 1, 0), rescored);
     }
+
+    // A scope of no sources scores nothing (RescoreScope: only these sources' entries): on PostgreSQL "IN ()" is a syntax
+    // error, so it is never asked (mutation audit 19's M42 survived on SQLite, which reads "IN ()" as an empty list).
+    [Fact]
+    public async Task RescoreAsync_AScopeOfNoSources_ScoresNothing()
+    {
+        await SeedAsync(_services, "a", Entry("url:example.com/a", "a", "news", Monday, score: 0.1));
+
+        var rescored = await _services.Get<LabelStore>().RescoreAsync(e => (0.7, [new EntryTag("npu", 1)]), CancellationToken.None,
+            new LabelStore.RescoreScope(Monday, Sources: []));
+
+        Assert.Equal(new LabelStore.Rescored(0, 0, 0), rescored);
+        Assert.Equal(0.1, (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).Single().Entry.Score);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
 using EmbeddedAiReport.Worker;
@@ -45,6 +46,39 @@ public sealed class PreviewAndPublishTests() : OneFeedCliTest(Tuesday)
         Assert.StartsWith("published issue 2026-12-01 (2026-11-30 .. 2026-12-01): 2 items", publish.Out);
         Assert.Equal(("2026-12-02", "2026-12-06"), (next.From, next.To));
         Assert.Equal(new[] { Wednesday.Title, Saturday.Title }.Order(StringComparer.Ordinal), next.Titles);
+    }
+
+    [Fact]
+    public async Task Publish_RetrainsOnTheNewLabels_WritesTheModelsAndSaysWhatTheyLearnedAndHowManyEntriesWereRescored()
+    {
+        // README (Report:RetrainOnPublish, on by default): after publish, train runs with the new labels. The issue's two
+        // items are the database's labels; the line is what the written ranker says it was trained on.
+        await PollAsync(Monday, TuesdayPost);
+
+        var publish = await Cli("publish", "--week", "2026-W49");
+
+        var lines = publish.Out.TrimEnd().Split('\n');
+        var trainedOn = JsonDocument.Parse(File.ReadAllText(Path.Combine(Config, "ranker.json"))).RootElement.GetProperty("trainedOn").GetString()!;
+        Assert.Equal(0, publish.ExitCode);
+        Assert.Equal(2, lines.Length);
+        Assert.EndsWith("(2 labels from the database)", trainedOn);
+        Assert.Equal(trainedOn, JsonDocument.Parse(File.ReadAllText(Path.Combine(Config, "router.json"))).RootElement.GetProperty("trainedOn").GetString());
+        Assert.Matches($"^retrained on {Regex.Escape(trainedOn)}; [1-9][0-9]* entr(y|ies) rescored$", lines[1]);
+    }
+
+    [Fact]
+    public async Task Publish_TheTrainingExamplesGone_PublishesAndSaysItDidNotRetrainAndWhy()
+    {
+        // A retraining that cannot run is logged and said; the publish stands (README: a failure is logged, the publish stands).
+        await PollAsync(Monday, TuesdayPost);
+        var corpus = Path.Combine(Config, "training", "corpus");
+        Directory.Delete(corpus, recursive: true);
+
+        var publish = await Cli("publish", "--week", "2026-W49");
+
+        Assert.Equal(0, publish.ExitCode);
+        Assert.StartsWith("published issue 2026-12-01 (2026-11-30 .. 2026-12-01): 2 items", publish.Out);
+        Assert.EndsWith($"\nnot retrained: --corpus: folder not found: {corpus} (run train)", publish.Out.TrimEnd());
     }
 
     [Fact]

@@ -812,6 +812,37 @@ public sealed partial class ReviewEndpointsTests
         Assert.Null(afterPublish.QuerySelector($"#e{id} a.edit"));
     }
 
+    [Fact]
+    public async Task EditPage_WithAnEditorToken_SendsTheClientToLogInAndBackToIt_BearerGetsTheForm_ALockedOutClientIsTold429()
+    {
+        // As the page itself (EditorToken_PageNeedsLogin_…): the login page's next= is the edit page's own path, escaped
+        // as a query value; past five wrong tokens the client is answered the login page with 429 and Retry-After.
+        const string secret = "s3cret-editor-token";
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8)));
+        await using var site = await ReviewSite.StartAsync(editorToken: secret, clock: clock);
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        HttpRequestMessage Get(string? token)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"review/{ReviewSite.Week}/entries/{id}/edit");
+            if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return request;
+        }
+
+        var anonymous = await http.SendAsync(Get(null));
+        var bearer = await http.SendAsync(Get(secret));
+        for (var i = 0; i < 5; i++) await http.SendAsync(Get($"guess-{i}"));
+        var lockedOut = await http.SendAsync(Get(secret));
+
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.Equal($"/review/login?next=%2Freview%2F{ReviewSite.Week}%2Fentries%2F{id}%2Fedit", anonymous.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
+        Assert.NotNull(Parse(await bearer.Content.ReadAsStringAsync()).QuerySelector("form.edit"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, lockedOut.StatusCode);
+        Assert.Equal("300", lockedOut.Headers.GetValues("Retry-After").Single());
+        Assert.Null(Parse(await lockedOut.Content.ReadAsStringAsync()).QuerySelector("form.edit"));
+    }
+
     // The same two editors, pressing Save at once, on every entry of the page: the look at the text as it is now was taken
     // before either save, so both passed it and the second overwrote the first, each told "title saved". One of each pair
     // must be told the title changed, and the title kept is the one whose save was answered 200. (Whether two requests meet

@@ -21,13 +21,36 @@ public sealed class ModelTraining(LabelStore labels)
     public sealed record Result(SectionRouter Router, RelevanceModel Ranker, int Positives, int Negatives, int FromDatabase);
 
     /// <exception cref="RelevanceTrainer.NoExamplesException">No positives or no negatives at all.</exception>
-    public async Task<Result> TrainAsync(Inputs inputs, Taxonomy taxonomy, IReadOnlyList<string> classes, TimeZoneInfo zone, double routerMinConfidence,
-        bool useDatabase, CancellationToken cancellationToken)
+    public Task<Result> TrainAsync(Inputs inputs, Taxonomy taxonomy, IReadOnlyList<string> classes, TimeZoneInfo zone, double routerMinConfidence,
+        bool useDatabase, CancellationToken cancellationToken) =>
+        // Not async itself: an async method holds its parameters to its end, and the files' texts are needed only while reading.
+        TrainAsync(ReadAsync(inputs, taxonomy, classes, zone, useDatabase, cancellationToken), inputs.Issues.Count, taxonomy, classes, routerMinConfidence);
+
+    private static async Task<Result> TrainAsync(Task<(RelevanceTrainer.Documents, Learned, Learned)> reading, int issues, Taxonomy taxonomy,
+        IReadOnlyList<string> classes, double routerMinConfidence)
     {
-        // One store of the ranker's documents (features, not text), in the order the models learn them: the files'
-        // examples first, featurized now, those a database label replaces left out once the labels are read; then the
-        // database's labels, featurized as they are read and their text dropped: a big installation's every unpicked
-        // candidate is a label (48,463 of 50,000 entries), and the fits need only each one's features.
+        var (documents, fromFiles, fromDatabase) = await reading;
+        // What reading left behind (the labels' text, the keys a label replaced files' examples by) is garbage now, much of
+        // it long-lived, and so is the count of every feature once the store is compacted: each collected and given back
+        // (Aggressive) before the fits, which hold the store for a minute or more (round 40: a big installation's peak).
+        Collect();
+        var positives = fromFiles.Positives + fromDatabase.Positives;
+        var examples = fromFiles.Examples + fromDatabase.Examples;
+        var description = $"{issues} issues, {positives} editor's items, {examples - positives} unpicked"
+            + (fromDatabase.Examples > 0 ? $" ({fromDatabase.Examples} labels from the database)" : "");
+        var router = RouterTrainer.Train([.. fromFiles.Sections, .. fromDatabase.Sections], taxonomy.Matcher, classes, routerMinConfidence, description);
+        var ranker = RelevanceTrainer.Train(documents, description, compacted: Collect);
+        return new Result(router, ranker, positives, examples - positives, fromDatabase.Examples);
+    }
+
+    // One store of the ranker's documents (features, not text), in the order the models learn them: the files' examples
+    // first, featurized now, those a database label replaces left out once the labels are read; then the database's
+    // labels, featurized as they are read and their text dropped: a big installation's every unpicked candidate is a label
+    // (48,463 of 50,000 entries), and the fits need only each one's features. What only reading needs (the files' examples,
+    // the labels' keys) is this method's own, unreachable once it returns.
+    private async Task<(RelevanceTrainer.Documents Documents, Learned FromFiles, Learned FromDatabase)> ReadAsync(Inputs inputs, Taxonomy taxonomy,
+        IReadOnlyList<string> classes, TimeZoneInfo zone, bool useDatabase, CancellationToken cancellationToken)
+    {
         var documents = new RelevanceTrainer.Documents(taxonomy.Matcher);
         var files = TrainingFiles.Positives(inputs.Issues)
             .Concat(inputs.Negatives.SelectMany(n => n.Entries.Select(e => new RankingExample(e, false, n.Source, null, n.Source))))
@@ -52,15 +75,10 @@ public sealed class ModelTraining(LabelStore labels)
             else fromFiles.Add(example);
             row += rows;
         }
-
-        var positives = fromFiles.Positives + fromDatabase.Positives;
-        var examples = fromFiles.Examples + fromDatabase.Examples;
-        var description = $"{inputs.Issues.Count} issues, {positives} editor's items, {examples - positives} unpicked"
-            + (fromDatabase.Examples > 0 ? $" ({fromDatabase.Examples} labels from the database)" : "");
-        var router = RouterTrainer.Train([.. fromFiles.Sections, .. fromDatabase.Sections], taxonomy.Matcher, classes, routerMinConfidence, description);
-        var ranker = RelevanceTrainer.Train(documents, description);
-        return new Result(router, ranker, positives, examples - positives, fromDatabase.Examples);
+        return (documents, fromFiles, fromDatabase);
     }
+
+    private static void Collect() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     // What the router keeps of examples, in their order: the editor's items of a known section (few: what the editor
     // picked), and counts. A file's items keep their account here (安兔兔 writes news, not papers); the ranker learns

@@ -33,11 +33,13 @@ public static class RelevanceTrainer
 
     /// <summary>A calibrated model for examples already featurized (<see cref="Documents"/>), in their order.</summary>
     /// <remarks>Compacts <paramref name="documents"/> in place (<see cref="Documents.Compact"/>): add none after.</remarks>
+    /// <param name="compacted">Called once the documents are compacted, before the fits (<c>train</c> collects there).</param>
     /// <exception cref="NoExamplesException">No relevant or no irrelevant example.</exception>
-    internal static RelevanceModel Train(Documents documents, string trainedOn, RelevanceTrainerOptions? options = null)
+    internal static RelevanceModel Train(Documents documents, string trainedOn, RelevanceTrainerOptions? options = null, Action? compacted = null)
     {
         options ??= new RelevanceTrainerOptions();
         var vocabulary = documents.Compact(options.MinDocuments);
+        compacted?.Invoke();
         var all = Enumerable.Range(0, documents.Count).ToArray();
         if (!all.Any(documents.Label)) throw new NoExamplesException("no relevant examples (published, imported or shortlisted items) to learn from");
         if (all.All(documents.Label)) throw new NoExamplesException("no irrelevant examples (unpicked entries, flood, off-topic posts) to learn from");

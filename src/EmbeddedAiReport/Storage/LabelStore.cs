@@ -34,56 +34,49 @@ public sealed class LabelStore(ReportDatabase database)
     /// unpicked candidates by window time, then id).</summary>
     /// <remarks>
     /// Read in short read transactions and handed on as read, none kept: a big installation's every unpicked candidate is a
-    /// label, so <c>train</c> keeps what it learns of each (its features), not the entries' text. The issues' items and the
-    /// marks come from one transaction, each window's candidates in keyset batches of <see cref="Batch"/>, each its own
-    /// transaction, closed before the batch is handed on: featurizing 48,000 labels takes seconds, and an open read would pin
-    /// the WAL (SQLite) or a snapshot (PostgreSQL) that long. A poll between two batches is read as it stands then.
+    /// label, so <c>train</c> keeps what it learns of each (its features), not the entries' text. The issues' items, the
+    /// marks and the ids of every window's candidates come from one transaction; the candidates themselves by those ids in
+    /// batches of <see cref="Batch"/>, each its own transaction, closed before the batch is handed on: featurizing 48,000
+    /// labels takes seconds, and an open read would pin the WAL (SQLite) or a snapshot (PostgreSQL) that long. Which
+    /// candidates a window has is that first read's: a poll that dates an entry again between two batches (its
+    /// window_time moves) neither hands it on twice nor skips it, as a keyset along window_time would; its text is read
+    /// as it stands when its batch is.
     /// </remarks>
     public async Task ReadAsync(TimeZoneInfo zone, Action<Label> read, CancellationToken cancellationToken)
     {
-        var (issues, picked, pickedStories) = await ReadPickedAsync(read, cancellationToken);
-
-        // What each recorded issue's window offered and the editor left out.
-        for (var i = 0; i < issues.Count; i++)
+        var (windows, candidates, picked, pickedStories) = await ReadPickedAsync(zone, read, cancellationToken);
+        var start = 0;
+        foreach (var (date, end) in windows)
         {
-            var first = i == 0 ? issues[i].LastDay.AddDays(-6) : issues[i - 1].LastDay.AddDays(1);
-            var from = Midnight(first, zone);
-            var to = Midnight(issues[i].LastDay.AddDays(1), zone);
-            var date = issues[i].Date;
-            long last = 0;
-            var lastTime = "";
-            while (true)
+            for (; start < end; start += Batch)
             {
-                var stored = new Dictionary<long, (string? Tags, string WindowTime)>(Batch);
-                List<StoredEntry> window;
+                var ids = candidates.GetRange(start, Math.Min(Batch, end - start));
+                Dictionary<long, StoredEntry> window;
                 await using (var connection = await database.OpenAsync(cancellationToken))
                 await using (var transaction = await database.BeginReadAsync(connection, cancellationToken))
-                    // Not what the draft leaves out by itself (DraftSelector): articles whose page was found gone, withdrawn papers.
-                    window = await ListAsync(connection, transaction, $"""
-                        e.status = 'candidate' AND e.window_time >= @from AND e.window_time < @to
-                        AND NOT {PageStore.PageGoneSql}
-                        AND e.window_time >= @lastTime AND (e.window_time > @lastTime OR e.id > @last)
-                        ORDER BY e.window_time, e.id LIMIT {Batch}
-                        """,
-                        [("@from", SqliteTime.Write(from)), ("@to", SqliteTime.Write(to)), ("@lastTime", lastTime), ("@last", last)], cancellationToken, stored);
-                foreach (var entry in window)
-                    if (!picked.Contains(entry.CanonicalKey) && !(entry.StoryId is { } story && pickedStories.Contains(story)) && !entry.IsWithdrawnPaper)
+                    window = (await ListAsync(connection, transaction, database.Dialect.IdIn("e.id", "@ids"),
+                        [("@ids", database.Dialect.IdList(ids))], cancellationToken)).ToDictionary(e => e.Id);
+                // In the first read's order; an entry deleted since is no label.
+                foreach (var id in ids)
+                    if (window.TryGetValue(id, out var entry) && !picked.Contains(entry.CanonicalKey)
+                        && !(entry.StoryId is { } story && pickedStories.Contains(story)) && !entry.IsWithdrawnPaper)
                         read(new Label(entry, false, date, null));
-                if (window.Count < Batch) break;
-                last = window[^1].Id;
-                lastTime = stored[last].WindowTime;
             }
+            start = end;
         }
     }
 
-    // The recorded issues (date, last day covered, in order), and their items and the marks handed to read (after their
-    // transaction closes): what the editor picked, by key and by story.
-    private async Task<(List<(string Date, DateOnly LastDay)> Issues, HashSet<string> Picked, HashSet<long> PickedStories)> ReadPickedAsync(
-        Action<Label> read, CancellationToken cancellationToken)
+    // In one read transaction: the recorded issues' windows (each issue's date and where its candidates end in the ids),
+    // the ids of each window's candidates in window order (window time, id), what the editor picked (by key and by story),
+    // and the issues' items and the marks, handed to read after the transaction closes.
+    private async Task<(List<(string Date, int End)> Windows, List<long> Candidates, HashSet<string> Picked, HashSet<long> PickedStories)> ReadPickedAsync(
+        TimeZoneInfo zone, Action<Label> read, CancellationToken cancellationToken)
     {
         var picked = new HashSet<string>(StringComparer.Ordinal);
         var pickedStories = new HashSet<long>();
         var issues = new List<(string Date, DateOnly LastDay)>();
+        var windows = new List<(string Date, int End)>();
+        var candidates = new List<long>();
         // The editor's items and marks: a few hundred, kept until the transaction closes.
         var labels = new List<Label>();
         await using (var connection = await database.OpenAsync(cancellationToken))
@@ -93,6 +86,23 @@ public sealed class LabelStore(ReportDatabase database)
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
                 while (await reader.ReadAsync(cancellationToken))
                     issues.Add((reader.GetString(0), DateOnly.ParseExact(reader.GetString(1), "yyyy-MM-dd", CultureInfo.InvariantCulture)));
+
+            // What each recorded issue's window offered: its candidates, but not what the draft leaves out by itself
+            // (DraftSelector): articles whose page was found gone (withdrawn papers and picked ones are left out as read).
+            for (var i = 0; i < issues.Count; i++)
+            {
+                var first = i == 0 ? issues[i].LastDay.AddDays(-6) : issues[i - 1].LastDay.AddDays(1);
+                await using var command = connection.CreateCommand(transaction, $"""
+                    SELECT e.id FROM entries e
+                    WHERE e.status = 'candidate' AND e.window_time >= @from AND e.window_time < @to AND NOT {PageStore.PageGoneSql}
+                    ORDER BY e.window_time, e.id
+                    """);
+                command.AddParameter("@from", SqliteTime.Write(Midnight(first, zone)));
+                command.AddParameter("@to", SqliteTime.Write(Midnight(issues[i].LastDay.AddDays(1), zone)));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) candidates.Add(reader.GetInt64(0));
+                windows.Add((issues[i].Date, candidates.Count));
+            }
 
             // Items of issues: the stored entry when there is one, else the item as recorded.
             await using (var command = connection.CreateCommand(transaction, $"""
@@ -133,7 +143,7 @@ public sealed class LabelStore(ReportDatabase database)
             }
         }
         labels.ForEach(read);
-        return (issues, picked, pickedStories);
+        return (windows, candidates, picked, pickedStories);
     }
 
     /// <summary>Which stored entries <see cref="RescoreAsync"/> scores again: every one, or those of a window and/or of some sources.</summary>

@@ -149,6 +149,36 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
         Assert.Equal([.. Enumerable.Repeat("monday", 600), .. Enumerable.Repeat("later", 300)], order);
     }
 
+    // A poll can date an entry again while the labels are read (its window_time moves within the window): which entries
+    // a window offered is read once, so each is still one label. Along a keyset of (window_time, id) batches, one already
+    // handed on and dated later is read again after the cursor, and one not yet read and dated earlier falls behind it.
+    // 300 on Monday, 300 an hour later: after the first batch, "monday 1" moves two hours later, "later 299" an hour earlier.
+    [Fact]
+    public async Task ReadAsync_EntriesRedatedBetweenBatches_AreEachOneLabel()
+    {
+        await SeedAsync(_services, "s", [
+            Entry("url:example.com/picked", "Picked post", "news", Monday),
+            .. Enumerable.Range(0, 300).Select(i => Entry($"url:example.com/monday/{i}", $"monday {i}", "news", Monday)),
+            .. Enumerable.Range(0, 300).Select(i => Entry($"url:example.com/later/{i}", $"later {i}", "news", Monday.AddHours(1)))]);
+        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
+            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
+        using var probe = DatabaseProbe.Open(_services.Database, readOnly: false);
+        var keys = new List<string>();
+
+        await _services.Get<LabelStore>().ReadAsync(Shanghai, label =>
+        {
+            keys.Add(label.Entry.CanonicalKey);
+            if (label.Entry.Title != "monday 0") return;
+            DatabaseProbe.Query(probe, $"UPDATE entries SET window_time = '{SqliteTime.Write(Monday.AddHours(2))}' WHERE canonical_key = 'url:example.com/monday/1'", _ => 0);
+            DatabaseProbe.Query(probe, $"UPDATE entries SET window_time = '{SqliteTime.Write(Monday.AddHours(-1))}' WHERE canonical_key = 'url:example.com/later/299'", _ => 0);
+        }, CancellationToken.None);
+
+        Assert.Equal(601, keys.Count);
+        Assert.Equal(keys.Count, keys.Distinct().Count());
+        Assert.Contains("url:example.com/monday/1", keys);
+        Assert.Contains("url:example.com/later/299", keys);
+    }
+
     // Featurizing a big installation's labels takes seconds: no read stays open while they are handed on, so a checkpoint
     // (SQLite) can take back the whole log, and no connection sits idle in a transaction (PostgreSQL). 600 candidates
     // make three batches of the one window.

@@ -35,6 +35,8 @@ internal sealed class StoryPass(
     private HashSet<string> _unsharedHashes = [], _lonelyTargets = [];
     private int _created, _merged;
     private bool _finished;
+    // The signature's bytes as bound for SaveSignature (SignatureBlob).
+    private byte[] _signatureBytes = [];
 
     /// <summary>Makes the index reach back a lookback before <paramref name="oldest"/> (and before now).</summary>
     public async Task PrepareAsync(DateTimeOffset? oldest, CancellationToken cancellationToken)
@@ -104,12 +106,24 @@ internal sealed class StoryPass(
         if (insert is not null) await insert(target);
         else await _sql.Execute(_sql.SetStory, cancellationToken, ("@id", entry.Id), ("@story", target));
         await _sql.Execute(_sql.SaveSignature, cancellationToken, ("@id", entry.Id), ("@hash", (object?)fingerprint.TextHash ?? DBNull.Value),
-            ("@shingles", fingerprint.ShingleCount), ("@signature", MemoryMarshal.AsBytes(fingerprint.Signature.AsSpan()).ToArray()));
+            ("@shingles", fingerprint.ShingleCount), ("@signature", SignatureBlob(fingerprint.Signature)));
         if (fingerprint.TextHash is { } signed) _unsharedHashes.Remove(signed);   // the next entry with this text finds this one
         if (comparable) index.Put(entry.Id, entry.Time, target, fingerprint.Signature, _bandKeys);
         _placed.Add(entry.Id);
         foreach (var (_, linked) in entry.Links) CollectionsMarshal.GetValueRefOrAddDefault(_linkedNow, linked, out _)++;
         return target;
+    }
+
+    // The signature's bytes to bind. SQLite binds (copies) and runs a write at once, so one buffer serves every entry of
+    // the pass (a fresh array each was ~5 MB of a cold 200-feed poll); PostgreSQL holds writes, values and all, until the
+    // next read, so each gets its own array there.
+    private byte[] SignatureBlob(uint[] signature)
+    {
+        var bytes = MemoryMarshal.AsBytes(signature.AsSpan());
+        if (dialect.HoldsWrites || bytes.IsEmpty) return bytes.ToArray();
+        if (_signatureBytes.Length != bytes.Length) _signatureBytes = new byte[bytes.Length];
+        bytes.CopyTo(_signatureBytes);
+        return _signatureBytes;
     }
 
     /// <summary>

@@ -128,8 +128,12 @@ public static partial class TextCleaner
             end = space >= window.Length / 2 ? space : window.Length;
         }
         if (end > 0 && end < text.Length && char.IsHighSurrogate(text[end - 1])) end--;
-        return text[..end].TrimEnd(' ', '，', '、', ',', '；', ';') + "…";
+        // One string: the cut, trimmed as a span, and its ellipsis (a substring, its trimmed copy and the concatenation were up to three).
+        return string.Concat(text.AsSpan(0, end).TrimEnd(ExcerptTrim), "…");
     }
+
+    // What an excerpt's cut drops at its end before the ellipsis.
+    private const string ExcerptTrim = " ，、,；;";
 
     // The index of the last character that ends a sentence in window, or -1.
     private static int LastSentenceEnd(ReadOnlySpan<char> window)

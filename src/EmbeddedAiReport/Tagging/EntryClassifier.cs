@@ -77,7 +77,14 @@ public sealed class EntryClassifier(IOptionsMonitor<TaggingModel> models, TimePr
             ranker.Contributions(candidate, occurrences));
     }
 
-    private static IReadOnlyList<TagDefinition> Tags(IReadOnlyList<TagOccurrence> occurrences) => occurrences.Select(o => o.Tag).ToList();
+    // An array, not a LINQ list: it runs for every entry of a poll.
+    private static TagDefinition[] Tags(IReadOnlyList<TagOccurrence> occurrences)
+    {
+        if (occurrences.Count == 0) return [];
+        var tags = new TagDefinition[occurrences.Count];
+        for (var i = 0; i < tags.Length; i++) tags[i] = occurrences[i].Tag;
+        return tags;
+    }
 
     private static RouteDecision Route(TaggingModel model, CandidateEntry entry, IReadOnlyList<TagDefinition> tags, SourceDefinition source, string kindDefaultSection)
     {

@@ -191,7 +191,12 @@ public sealed class TagMatcher
         vetoed.Clear();
         Count(title, inTitle, vetoed);
         Count(summary, inSummary, vetoed);
-        var found = new List<TagOccurrence>();
+        // Counted first so that the list is allocated once at its size (every entry of a poll comes here).
+        var present = 0;
+        for (var t = 0; t < _tags.Length; t++)
+            if (vetoed[t] == 0 && inTitle[t] + inSummary[t] > 0) present++;
+        if (present == 0) return [];
+        var found = new List<TagOccurrence>(present);
         for (var t = 0; t < _tags.Length; t++)
             if (vetoed[t] == 0 && inTitle[t] + inSummary[t] > 0) found.Add(new TagOccurrence(_tags[t], inTitle[t], inSummary[t]));
         return found;

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using EmbeddedAiReport.Dedup;
 using EmbeddedAiReport.Ingest;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
@@ -66,6 +68,25 @@ public abstract class IngestWriterGroupTests(StorageProvider provider) : IDispos
         var second = first with { Candidate = first.Candidate with { Title = "Entry 1 of source t, edited" }, Tags = fewer };
         Assert.Equal(new StoreCounts(0, 1), await writer.CommitAsync(Record("t", 1), [second], null, CancellationToken.None));
         Assert.Equal(fewer.Select(t => (t.Tag, t.Weight)).Order(), StoredTags());
+    }
+
+    [Fact]
+    public async Task CommitAsync_SeveralEntriesOfOnePoll_EachStoresItsOwnSignature()
+    {
+        // A pass binds its entries' signatures one after another (on SQLite from one reused buffer): each row must hold its
+        // own entry's MinHash signature, as the hasher computes it for that entry's text.
+        var writer = _services.Get<IngestWriter>();
+        var writes = Enumerable.Range(1, 3).Select(i => Write("s", i)).ToList();
+        Assert.Equal(new StoreCounts(3, 0), await writer.CommitAsync(Record("s", 3), writes, null, CancellationToken.None));
+
+        var hasher = _services.Get<MinHasher>();
+        var expected = writes.Select(w => (w.Candidate.CanonicalKey,
+            Convert.ToHexString(MemoryMarshal.AsBytes(hasher.Fingerprint(w.Candidate.Title, w.Candidate.Summary, w.Candidate.Text).Signature.AsSpan())))).Order().ToList();
+        Assert.Equal(3, expected.Select(e => e.Item2).Distinct().Count());
+        using var connection = DatabaseProbe.Open(_services.Database);
+        var stored = DatabaseProbe.Query(connection, "SELECT e.canonical_key, s.signature FROM entry_signatures s JOIN entries e ON e.id = s.entry_id",
+            r => (r.GetString(0), Convert.ToHexString(r.GetFieldValue<byte[]>(1)))).Order().ToList();
+        Assert.Equal(expected, stored);
     }
 
     private List<(string Tag, double Weight)> StoredTags()

@@ -220,12 +220,18 @@ internal static class FeedStreamReader
     private static (string? Href, string? Rel, string? Type) LinkAttributes(XmlReader reader, XmlBase bases) =>
         (bases.Enter(reader).Resolve(reader.GetAttribute("href")), reader.GetAttribute("rel"), reader.GetAttribute("type"));
 
-    // AtomLink.GetMainHref.
+    // AtomLink.GetMainHref: the first alternate text/html link, else the first alternate, else the first link. One pass and
+    // no list of the alternates: it runs for every Atom entry.
     private static string? MainHref(List<(string? Href, string? Rel, string? Type)> links)
     {
-        var alternates = links.Where(l => string.IsNullOrEmpty(l.Rel) || l.Rel.Equals("alternate", StringComparison.OrdinalIgnoreCase)).ToList();
-        var html = alternates.FindIndex(l => string.Equals(l.Type, "text/html", StringComparison.OrdinalIgnoreCase));
-        return html >= 0 ? alternates[html].Href : alternates.Count > 0 ? alternates[0].Href : links.Count > 0 ? links[0].Href : null;
+        (string? Href, bool Found) alternate = default;
+        foreach (var link in links)
+        {
+            if (!string.IsNullOrEmpty(link.Rel) && !link.Rel.Equals("alternate", StringComparison.OrdinalIgnoreCase)) continue;
+            if (string.Equals(link.Type, "text/html", StringComparison.OrdinalIgnoreCase)) return link.Href;
+            if (!alternate.Found) alternate = (link.Href, true);
+        }
+        return alternate.Found ? alternate.Href : links.Count > 0 ? links[0].Href : null;
     }
 
     // Positions the reader on each child element of the current element in turn (the caller consumes each one: Value or

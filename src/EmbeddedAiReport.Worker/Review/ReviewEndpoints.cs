@@ -122,9 +122,10 @@ internal static class ReviewEndpoints
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view), refused?.Status ?? StatusCodes.Status200OK);
     }
 
-    // The edit form of one entry, as its row showed it before round 39: what the entry says now, its fingerprint, the form
-    // posting to the row's action (a plain post lands back at the row, on the ?more= page it came from). Answered in plain
-    // text when there is nothing to edit: the script shows that line on the status line.
+    // The page of one entry: its actions, its section and its edit form as its row showed them before rounds 39 and 40, with
+    // what the entry says now and its fingerprint, each form posting to the row's action (a plain post lands back at the row,
+    // on the ?more= page it came from). Answered in plain text when there is nothing to edit: the script shows that line on
+    // the status line.
     private static async Task<IResult> EditPageAsync(HttpContext http, string window, string idText, CancellationToken cancellationToken)
     {
         var services = http.RequestServices;
@@ -141,7 +142,7 @@ internal static class ReviewEndpoints
         // As on the page: what an issue already carries is not edited there (its row has no Edit).
         if (entry.Entry.Status == "published" || entry.CoveredBy is not null)
             return Plain($"{entry.Entry.Id}: an issue already carries it{(entry.CoveredBy is { } date ? $" (the issue of {date})" : "")}: nothing to edit", StatusCodes.Status409Conflict);
-        return Html(http, ReviewPage.RenderEdit(named, entry, more, FormToken(http)));
+        return Html(http, services.GetRequiredService<ReviewPage>().RenderEdit(named, entry, more, FormToken(http)));
     }
 
     // A page (here) this client may not see: the login page while its wrong tokens lock it out (429), else a redirect to log in.

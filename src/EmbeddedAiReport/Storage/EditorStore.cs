@@ -97,26 +97,36 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     }
 
     /// <summary>One entry as <see cref="ListWindowAsync"/> reads it (overrides applied, tags, the covering issue), or null when there is no such entry.</summary>
-    /// <remarks>Read as the window of its own millisecond (window times are stored to the millisecond): the same query, no second copy of it.</remarks>
-    public async Task<ReviewEntry?> EntryAsync(long entryId, CancellationToken cancellationToken)
-    {
-        if (await WindowTimeAsync(entryId, cancellationToken) is not { } at) return null;
-        var around = await ListWindowAsync(at, at.AddMilliseconds(1), cancellationToken);
-        return around.FirstOrDefault(e => e.Entry.Id == entryId);
-    }
+    /// <remarks>
+    /// The same query by the entry's id: read as the window of its own millisecond, it read every entry of that millisecond
+    /// (a feed's entries polled at once share it) and their links, for the review page's every Edit and unfolded story member.
+    /// </remarks>
+    public async Task<ReviewEntry?> EntryAsync(long entryId, CancellationToken cancellationToken) =>
+        (await ReadAsync(ById, [("@id", entryId)], cancellationToken)).SingleOrDefault();
 
     /// <summary>
     /// Every entry whose window time falls in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), whatever its status, with
     /// overrides applied, tags and links, and the recorded issue that covers it, from one read snapshot.
     /// </summary>
-    public async Task<IReadOnlyList<ReviewEntry>> ListWindowAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReviewEntry>> ListWindowAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken) =>
+        ReadAsync(InWindow, [("@from", SqliteTime.Write(fromUtc)), ("@to", SqliteTime.Write(toUtc))], cancellationToken);
+
+    // Which entries ReadAsync reads (of entries e) and its parameters' names: the constants here.
+    private const string InWindow = "e.window_time >= @from AND e.window_time < @to";
+    private const string ById = "e.id = @id";
+
+    private async Task<IReadOnlyList<ReviewEntry>> ReadAsync(string filter, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginReadAsync(connection, cancellationToken);
-        var from = SqliteTime.Write(fromUtc);
-        var to = SqliteTime.Write(toUtc);
+        DbCommand Command(string sql)
+        {
+            var command = connection.CreateCommand(transaction, sql);
+            foreach (var (name, value) in parameters) command.AddParameter(name, value);
+            return command;
+        }
         var rows = new List<(StoredEntry Entry, string? CoveredBy, string? Title, string? Summary, string? Section, List<EntryTag> Tags)>();
-        await using (var command = Command(connection, transaction, ListSql, from, to))
+        await using (var command = Command($"{ListSql} {filter} ORDER BY e.id"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -124,10 +134,8 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
                     Text(reader, 21), EntryTag.Parse(Text(reader, 22))));
         }
         var links = new Dictionary<long, List<EntryLink>>();
-        await using (var command = Command(connection, transaction, """
-            SELECT l.entry_id, l.kind, l.target, l.url FROM entry_links l JOIN entries e ON e.id = l.entry_id
-            WHERE e.window_time >= @from AND e.window_time < @to ORDER BY l.entry_id, l.kind, l.target
-            """, from, to))
+        await using (var command = Command(
+            $"SELECT l.entry_id, l.kind, l.target, l.url FROM entry_links l JOIN entries e ON e.id = l.entry_id WHERE {filter} ORDER BY l.entry_id, l.kind, l.target"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken)) Add(links, reader.GetInt64(0), new EntryLink(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
@@ -138,7 +146,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
     }
 
     // The columns EntryStore.Read expects (overrides applied), then the covering issue's date, the source's own text where
-    // overridden, the tags, the window time and whether its page was found gone.
+    // overridden, the tags, the window time and whether its page was found gone; the WHERE's condition follows (ReadAsync).
     private const string ListSql = $"""
         WITH story_issues AS (   -- the first issue that published a member of each story, found once, not per entry
             SELECT p.story_id, min(i.date) AS date FROM issue_items ii JOIN entries p ON p.canonical_key = ii.canonical_key
@@ -151,8 +159,7 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
                CASE WHEN o.section IS NOT NULL THEN e.section END, e.tags, e.window_time,
                {PageStore.PageGoneSql}
         FROM entries e LEFT JOIN entry_overrides o ON o.entry_id = e.id LEFT JOIN story_issues si ON si.story_id = e.story_id
-        WHERE e.window_time >= @from AND e.window_time < @to
-        ORDER BY e.id
+        WHERE
         """;
 
     private async Task<bool> UpdateAsync(long entryId, CancellationToken cancellationToken, params (string? Value, string Column)[] fields)
@@ -187,14 +194,6 @@ public sealed class EditorStore(ReportDatabase database, TimeProvider timeProvid
         prune.AddParameter("@id", entryId);
         await prune.ExecuteNonQueryAsync(cancellationToken);
         return true;
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, string from, string to)
-    {
-        var command = connection.CreateCommand(transaction, sql);
-        command.AddParameter("@from", from);
-        command.AddParameter("@to", to);
-        return command;
     }
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

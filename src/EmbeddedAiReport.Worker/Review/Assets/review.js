@@ -1,13 +1,27 @@
 // The review page's only script (EmbeddedAiReport, no dependencies). Without it every form still works as a plain post.
 // With it: actions are sent in the background and the candidates and the preview are re-read from the server; keyboard
 // triage (j/k move, s shortlist, r reject, u undo the last shortlist or reject; a checkbox turns these keys off, remembered in
-// this browser); an entry's Edit fetches its form into the row, and Escape closes it; copy the markdown. What only works with it (the keys line, Copy) is shown by it.
+// this browser); an entry's Edit fetches its section and edit forms into the row, and Escape closes them; a story unfolded
+// fetches its members' actions; copy the markdown. What only works with it (the keys line, Copy) is shown by it.
 // body[data-busy] is set while a request runs and body[data-actions] counts finished actions (tests wait on them).
 (() => {
   'use strict';
   const body = document.body;
   const undo = [];
   let current = null;   // entry id under the cursor
+
+  // body[data-busy] stays set while any request runs (an unfolded story fetches its members' actions side by side).
+  let running = 0;
+  const busy = async (task) => {
+    running += 1;
+    body.dataset.busy = '1';
+    try {
+      return await task();
+    } finally {
+      running -= 1;
+      if (running === 0) delete body.dataset.busy;
+    }
+  };
 
   const status = (text, failed) => {
     const line = document.getElementById('status');
@@ -95,8 +109,7 @@
   };
 
   // conflicted: what to do after a 409 has been answered with the page as it is now.
-  const send = async (url, data, conflicted) => {
-    body.dataset.busy = '1';
+  const send = (url, data, conflicted) => busy(async () => {
     const was = focused();
     try {
       const response = await fetch(url, { method: 'POST', body: data, headers: { 'X-Review': '1' }, credentials: 'same-origin' });
@@ -111,10 +124,9 @@
       status(`request failed: ${error}`, true);
       return false;
     } finally {
-      delete body.dataset.busy;
       body.dataset.actions = String(Number(body.dataset.actions || '0') + 1);
     }
-  };
+  });
 
   // Re-read the page and swap the parts that change; open story folds and the cursor stay.
   const refresh = async () => {
@@ -133,9 +145,50 @@
         reveal(fresh);
       }
     }
-    open.forEach(id => document.querySelector(`article[data-id="${id}"] > details.members`)?.setAttribute('open', ''));
+    // Open again, with their members' actions fetched before the focus goes back to one of them.
+    await Promise.all(open.map(id => document.querySelector(`article[data-id="${id}"] > details.members`)).filter(fold => fold).map(fold => {
+      fold.open = true;
+      return unfold(fold);
+    }));
     select(current ? document.querySelector(`article.entry[data-id="${current}"]`) : null);
   };
+
+  // An entry's page (its Edit link's), parsed; null when it has none for this editor: the status line says why (an issue
+  // took the entry meanwhile, a read-only page).
+  const entryPage = async (link) => {
+    const response = await fetch(link.href, { headers: { 'X-Review': '1' }, credentials: 'same-origin' });
+    const text = await response.text();
+    if (!response.ok) {
+      status(text.trim() || `${response.status} ${response.statusText}`, true);
+      return null;
+    }
+    return new DOMParser().parseFromString(text, 'text/html');
+  };
+
+  // A folded story's members come without their actions (a flooded week's page carried 437 rows of them, most never
+  // unfolded): unfolded, each member's actions are taken from its entry's page, the form the row had before round 40, put
+  // before its Edit. Once a fold: a refresh asks again for the folds it re-reads.
+  const unfolding = new WeakMap();
+  const unfold = (fold) => {
+    if (!unfolding.has(fold)) {
+      const rows = Array.from(fold.querySelectorAll(':scope > article.entry'))
+        .filter(row => !row.querySelector(':scope > form.actions') && row.querySelector(':scope > a.edit'));
+      unfolding.set(fold, rows.length === 0 ? Promise.resolve() : busy(() => Promise.all(rows.map(async (row) => {
+        const link = row.querySelector(':scope > a.edit');
+        try {
+          const form = (await entryPage(link))?.querySelector('form.actions');
+          if (form && link.isConnected && !row.querySelector(':scope > form.actions')) link.before(document.adoptNode(form));
+        } catch (error) {
+          status(`request failed: ${error}`, true);
+        }
+      }))));
+    }
+    return unfolding.get(fold);
+  };
+  // toggle does not bubble: caught on its way down. A fold the page opens itself holds its members' actions already.
+  document.addEventListener('toggle', (event) => {
+    if (event.target.matches?.('details.members') && event.target.open) unfold(event.target);
+  }, true);
 
   // since-last has no window left (a publish covered today): GET /review/since-last sent the current week's page, saying
   // why (README). The page becomes that week's, its heading, links and the window its actions and refreshes name included;
@@ -162,20 +215,14 @@
     .filter(name => form.elements[name] && form.elements[name].value !== shownText(form.elements[name]))
     .map(name => [name, form.elements[name].value]);
 
-  // A row's Edit is a link to the entry's edit page (a row carries no form of its own: a flooded week's page was megabytes
-  // of them). Fetched, the page's form goes into the row in a fold whose summary takes the link's place, id and name, and
-  // the focus; from then on it is the row's edit form (Escape, Save, a 409) until the list is re-read. Null: no form, the
-  // status line says why (an issue took the entry meanwhile, a read-only page).
-  const openEdit = async (link) => {
-    body.dataset.busy = '1';
+  // A row's Edit is a link to the entry's page (a row carries no edit form nor section list of its own: a flooded week's
+  // page was megabytes of them). Fetched, the page's section and edit forms go into the row in a fold whose summary takes
+  // the link's place, id and name, and the focus; from then on they are the row's (Escape, Move, Save, a 409) until the
+  // list is re-read. Null: no edit form, the status line says why.
+  const openEdit = (link) => busy(async () => {
     try {
-      const response = await fetch(link.href, { headers: { 'X-Review': '1' }, credentials: 'same-origin' });
-      const text = await response.text();
-      if (!response.ok) {
-        status(text.trim() || `${response.status} ${response.statusText}`, true);
-        return null;
-      }
-      const form = new DOMParser().parseFromString(text, 'text/html').querySelector('form.edit');
+      const page = await entryPage(link);
+      const form = page?.querySelector('form.edit');
       if (!form || !link.isConnected) return null;
       const fold = document.createElement('details');
       fold.className = 'edit';
@@ -183,7 +230,8 @@
       summary.id = link.id;
       summary.setAttribute('aria-labelledby', link.getAttribute('aria-labelledby'));
       summary.textContent = link.textContent;
-      fold.append(summary, document.adoptNode(form));
+      const move = page.querySelector('form.move');
+      fold.append(summary, ...(move ? [document.adoptNode(move)] : []), document.adoptNode(form));
       fold.open = true;
       link.replaceWith(fold);
       summary.focus();
@@ -191,10 +239,8 @@
     } catch (error) {
       status(`request failed: ${error}`, true);
       return null;
-    } finally {
-      delete body.dataset.busy;
     }
-  };
+  });
 
   // An edit refused because the text changed meanwhile: the page now shows the text as it is, and what the editor typed
   // waits in the fields they changed, the form (fetched again: it shows and fingerprints the text as it is now) open, to be
@@ -202,7 +248,7 @@
   const restore = async (id, fields) => {
     const row = document.querySelector(`article.entry[data-id="${id}"]`);
     const link = row?.querySelector(':scope > a.edit');
-    const form = link ? await openEdit(link) : row?.querySelector(':scope > details.edit > form');
+    const form = link ? await openEdit(link) : row?.querySelector(':scope > details.edit > form.edit');
     if (!form) return;
     fields.forEach(([name, value]) => { if (form.elements[name]) form.elements[name].value = value; });
     form.closest('details.edit').setAttribute('open', '');
@@ -239,7 +285,7 @@
     const fold = event.target.closest('details.edit[open]');
     if (!fold) return;
     event.preventDefault();
-    const form = fold.querySelector(':scope > form');
+    const form = fold.querySelector(':scope > form.edit');
     const changed = typed(form);
     const row = fold.closest('article.entry');
     const title = row.querySelector(':scope > .head .title')?.textContent;

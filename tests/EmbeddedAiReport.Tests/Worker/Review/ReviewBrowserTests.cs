@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
@@ -39,7 +40,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     private static async Task OpenEditAsync(IPage page, long id)
     {
         await Entry(page, id).Locator(":scope > a.edit").ClickAsync();
-        await Expect(Entry(page, id).Locator(":scope > details.edit[open] > form")).ToBeVisibleAsync();
+        await Expect(Entry(page, id).Locator(":scope > details.edit[open] > form.edit")).ToBeVisibleAsync();
     }
 
     // Opens the entry's edit form (unless it is open), types the fields given and saves: the page's first action.
@@ -545,6 +546,76 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         // Typing in it is not a shortcut: "s" in the title field shortlists nothing.
         await entry.Locator("input[name=title]").PressAsync("s");
         Assert.Equal("candidate", _site.StatusOf(id));
+    }
+
+    [Fact]
+    public async Task Edit_TheFoldHoldsTheSectionList_MoveThereMovesTheEntry_TheRowHadNone()
+    {
+        // Round 40: the section's list and Move are on the entry's page, not on every row; Edit puts them in the row's fold
+        // with the edit form, the entry's section chosen, and Move there moves it in the background as the row's did.
+        var page = await OpenAsync();
+        var id = _site.IdOf("CUDA 11 Features Revealed");
+        var entry = Entry(page, id);
+        var before = await entry.Locator("select").CountAsync();
+        var from = await page.EvaluateAsync<string>($"() => document.getElementById('e{id}').closest('section').id");
+
+        await OpenEditAsync(page, id);
+        var list = entry.Locator(":scope > details.edit[open] > form.move > select[name=section]");
+        var chosen = await list.InputValueAsync();
+        var to = new[] { "news", "papers", "opensource", "blogs" }.First(s => $"sec-{s}" != from);
+        await list.SelectOptionAsync(to);
+        await entry.Locator(":scope > details.edit > form.move > button[value=section]").ClickAsync();
+        await ActionsDoneAsync(page, 1);
+
+        Assert.Equal(0, before);
+        Assert.Equal(from, $"sec-{chosen}");
+        await Expect(page.Locator("#status")).ToHaveTextAsync($"{id}: section {to}");
+        Assert.Equal($"sec-{to}", await page.EvaluateAsync<string>($"() => document.getElementById('e{id}').closest('section').id"));
+        await AssertPreviewIsTheExportAsync(page);
+    }
+
+    [Fact]
+    public async Task Story_Unfolded_ItsMembersActionsAreFetchedIntoTheirRows_AKeyActsOnAMember_AndTheReReadFoldKeepsThem()
+    {
+        // Round 40: a folded story's members carry only their Edit (437 rows of a flooded week's page); unfolded, each
+        // member's actions come from its page into its row, where the keys and buttons act as on any row. A paper and a post
+        // about it: one story, the post folded under the paper (as in ReviewSmallScreenTests).
+        const string post = "AlexeyAB的Darknet发布YOLO v4及论文：速度效果双提升 | 机器之心";
+        IssueItem Paper(string title, string url, string summary) => new("papers", title, url, null, summary, []);
+        _site.Serve([
+            .. _site.Items,
+            Paper("YOLOv4: Optimal Speed and Accuracy of Object Detection", "https://arxiv.org/abs/2004.10934",
+                "There are a huge number of features which are said to improve CNN accuracy; quantization-friendly, on-device detector."),
+            Paper(post, "https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA",
+                "YOLOv4 在取得与 EfficientDet 同等性能的情况下，速度是 EfficientDet 的二倍，适合移动端部署。论文：https://arxiv.org/abs/2004.10934"),
+        ]);
+        var poll = await _site.CliAsync("poll");
+        Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
+        var page = await OpenAsync();
+        var id = _site.IdOf("AlexeyAB的Darknet");
+        var member = Entry(page, id);
+        var fold = page.Locator($"details.members:has(> article#e{id})");
+        var before = await member.Locator("form").CountAsync();
+        var status = _site.StatusOf(id);
+
+        var other = _site.IdOf("CUDA 11 Features Revealed");
+
+        await fold.Locator(":scope > summary").ClickAsync();
+        await Expect(member.Locator(":scope > form.actions button[value=primary]")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => !document.body.dataset.busy");
+        // Another entry rejected: the list is re-read, the story still unfolded and its member's actions there again.
+        await Entry(page, other).Locator(":scope > form.actions button[value=rejected]").ClickAsync();
+        await ActionsDoneAsync(page, 1);
+        var reread = await fold.EvaluateAsync<bool>("fold => fold.open") && await member.Locator(":scope > form.actions button[value=primary]").CountAsync() == 1;
+        await member.Locator(":scope > .meta").ClickAsync();   // the cursor on the member
+        await page.Keyboard.PressAsync(status == "rejected" ? "s" : "r");
+        await ActionsDoneAsync(page, 2);
+
+        Assert.Equal(0, before);
+        Assert.Equal("rejected", _site.StatusOf(other));
+        Assert.True(reread);
+        Assert.Equal(status == "rejected" ? "shortlisted" : "rejected", _site.StatusOf(id));
+        await AssertPreviewIsTheExportAsync(page);
     }
 
     [Fact]

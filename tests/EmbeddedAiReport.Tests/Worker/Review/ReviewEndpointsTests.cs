@@ -58,7 +58,7 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
-    public async Task Page_APaperAndAPostAboutIt_ThePostIsFoldedUnderThePaperAsAStoryMemberWithItsOwnActions()
+    public async Task Page_APaperAndAPostAboutIt_ThePostIsFoldedUnderThePaperAsAStoryMember_ItsActionsOnItsPageTillTheStoryIsOpen()
     {
         // README, review page: "story members folded under the entry that represents the story"; actions per entry include
         // "make primary". The post names the paper's arXiv id: one story, whose primary is the paper (MarkPrimaryTests).
@@ -91,7 +91,19 @@ public sealed partial class ReviewEndpointsTests
         Assert.DoesNotContain("</article>", html[paper.Index..members]);
         Assert.Single(Regex.Matches(html, $"id=\"e{post.Groups[1].Value}\""));
         Assert.Contains($"out: not its story's primary (the story is #{paper.Groups[1].Value} ", WebUtility.HtmlDecode(memberArticle));
-        Assert.Matches("<button name=\"action\" value=\"primary\"[^>]*>Make primary</button>", memberArticle);
+        // Round 40: folded away, a member carries its Edit only; its actions are on its page (whence the script takes them
+        // when the story is unfolded), and in its row when the page opens with the story unfolded (?story=): the same form.
+        var postId = post.Groups[1].Value;
+        var folded = Parse(html).GetElementById($"e{postId}")!;
+        var unfolded = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}?story={paper.Groups[1].Value}")).GetElementById($"e{postId}")!;
+        var ownPage = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}/entries/{postId}/edit"));
+        string Actions(AngleSharp.Dom.IElement? form) => Token().Replace(form?.OuterHtml ?? "", "name=\"__RequestVerificationToken\" value=\"…\"");
+        Assert.Null(folded.QuerySelector("form"));
+        Assert.Equal($"/review/{ReviewSite.Week}/entries/{postId}/edit", folded.QuerySelector(":scope > a.edit")!.GetAttribute("href"));
+        Assert.True(unfolded.Closest("details.members")!.HasAttribute("open"));
+        Assert.Matches("<button name=\"action\" value=\"primary\"[^>]*>Make primary</button>", unfolded.QuerySelector(":scope > form.actions")!.OuterHtml);
+        Assert.Equal(Actions(unfolded.QuerySelector(":scope > form.actions")), Actions(ownPage.QuerySelector("form.actions")));
+        Assert.Equal(["shortlisted", "rejected", "primary"], ownPage.QuerySelectorAll("form.actions button").Select(b => b.GetAttribute("value")));
 
         // Where a plain post on a member lands (#e42, its line there) and where a stale save of it waits with what was typed
         // are inside the fold: it is open then (closed, the editor sees neither), and only then. The editor makes the post
@@ -774,6 +786,36 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
+    public async Task EditPage_TheSectionListIsThereNotInTheRow_APlainMoveLandsBackAtTheRowInItsNewSection()
+    {
+        // Round 40: the section's list and Move were on every row (312 bytes each, 877 rows of a flooded week). They are on
+        // the entry's page, the section it is in chosen (README: draft sections, then "(pipeline's choice)"); posted without
+        // the script the move lands back at the row, now under the section it was moved to.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        var review = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}"));
+        var row = review.QuerySelector($"#e{id}")!;
+        var from = row.Closest("section")!.Id;
+        var page = Parse(await http.GetStringAsync(row.QuerySelector(":scope > a.edit")!.GetAttribute("href")!.TrimStart('/')));
+        var form = page.QuerySelector("form.move")!;
+        var options = form.QuerySelectorAll("select[name=section] option").Select(o => o.GetAttribute("value")!).ToList();
+        var to = options.First(o => o != "auto" && $"sec-{o}" != from);
+
+        var moved = await http.SendAsync(Post(form.GetAttribute("action")!.TrimStart('/'), [.. Fields(form), ("section", to), ("action", "section")]));
+        var landed = Parse(await http.GetStringAsync(moved.Headers.Location!.OriginalString.TrimStart('/')));
+
+        Assert.Null(review.QuerySelector("#candidates select, #candidates button[value=section]"));
+        Assert.Equal(["news", "papers", "opensource", "blogs", "auto"], options);
+        Assert.Equal($"sec-{form.QuerySelector("option[selected]")!.GetAttribute("value")}", from);
+        Assert.Equal($"/review/{ReviewSite.Week}/entries/{id}", form.GetAttribute("action"));
+        Assert.Equal(HttpStatusCode.SeeOther, moved.StatusCode);
+        Assert.EndsWith($"#e{id}", moved.Headers.Location!.OriginalString);
+        Assert.Equal($"sec-{to}", landed.QuerySelector($"#e{id}")!.Closest("section")!.Id);
+        Assert.Equal($"{id}: section {to}", landed.QuerySelector($"#e{id} > .said")!.TextContent);
+    }
+
+    [Fact]
     public async Task EditPage_FromAPageOutOfTheDraft_GoesBackThere_NoEntryAnIssuesEntryOrAReadOnlyClientHasNoForm()
     {
         await using var site = await ReviewSite.StartAsync();
@@ -1438,7 +1480,7 @@ public sealed partial class ReviewEndpointsTests
         var shown = Parse(await refused.Content.ReadAsStringAsync());
         var afterRefused = await site.ExportAsync();
         var fingerprintNow = (await EditFormAsync(a, id)).Single(f => f.Name == ReviewActions.ShownField).Value;
-        var kept = Fields(shown.QuerySelector($"#e{id} > details.edit > form")!);
+        var kept = Fields(shown.QuerySelector($"#e{id} > details.edit > form.edit")!);
         var again = await b.SendAsync(Save(kept, kept.Single(f => f.Name == "summary").Value));
 
         const string message = "the summary changed since the page showed it (another editor's edit or a re-poll): nothing was saved; check the text as it is now and save again";
@@ -1505,14 +1547,19 @@ public sealed partial class ReviewEndpointsTests
             .Select(c => $"{c.Control.TagName} '{Name(c.Control)}' (entry '{c.Title}')").ToList();
 
         Assert.True(entries.Count > 10);
-        // At least Shortlist or Reset, Reject or Reset, the section, Move and Edit a row (Save is on the edit page since round 39).
-        Assert.True(controls.Count >= 5 * entries.Count, $"{controls.Count} controls");
+        // At least Shortlist or Reset, Reject or Reset and Edit a row (Save is on the edit page since round 39, the section and Move since round 40).
+        Assert.True(controls.Count >= 3 * entries.Count, $"{controls.Count} controls");
         Assert.True(unnamed.Count == 0, string.Join("\n", unnamed.Take(10)));
         var cuda = entries.Single(e => Text(e.QuerySelector(".title")!) == "CUDA 11 Features Revealed");
         Assert.Equal("Reject CUDA 11 Features Revealed", Name(cuda.QuerySelector("button[value=rejected]")!));
         Assert.Equal("Move down CUDA 11 Features Revealed", Name(cuda.QuerySelector("button[value=down]")!));
-        Assert.Equal("Section of CUDA 11 Features Revealed", Name(cuda.QuerySelector("select[name=section]")!));
         Assert.Equal("Edit CUDA 11 Features Revealed", Name(cuda.QuerySelector(":scope > a.edit")!));
+        Assert.Equal(page.QuerySelectorAll("[id]").Length, page.QuerySelectorAll("[id]").Select(e => e.Id).Distinct().Count());
+        // The entry's page names its controls as its row did: the section's list and Move there too.
+        page = Parse(await http.GetStringAsync(cuda.QuerySelector(":scope > a.edit")!.GetAttribute("href")!.TrimStart('/')));
+        Assert.Equal("Section of CUDA 11 Features Revealed", Name(page.QuerySelector("form.move select[name=section]")!));
+        Assert.Equal("Move CUDA 11 Features Revealed", Name(page.QuerySelector("form.move button[value=section]")!));
+        Assert.Equal("Reject CUDA 11 Features Revealed", Name(page.QuerySelector("form.actions button[value=rejected]")!));
         Assert.Equal(page.QuerySelectorAll("[id]").Length, page.QuerySelectorAll("[id]").Select(e => e.Id).Distinct().Count());
     }
 

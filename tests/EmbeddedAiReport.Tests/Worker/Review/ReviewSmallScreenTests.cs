@@ -50,6 +50,7 @@ public sealed class ReviewSmallScreenTests(Chromium chromium, ReviewSmallScreenT
         {
             await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
             await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(fold => { fold.open = true; })");
+            await page.WaitForFunctionAsync("() => !document.body.dataset.busy");   // the members' actions fetched into their rows
             Assert.True(await page.Locator("details.members article.entry").CountAsync() > 0, "no story member on the page");
         }
         if (name == "confirm")

@@ -3,6 +3,7 @@ using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Worker.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
@@ -50,9 +51,11 @@ internal static class ReviewEndpoints
 
     // The line the daemon sent after a form post (ReviewNotices) and the entry it is about, shown there too, which page of a
     // section's entries out of the draft (ReviewMore), and the story whose members are all shown; the login page's is where to go next.
-    private static readonly QueryParameters PageQuery = new("msg", "at", ReviewMore.Parameter, StoryParameter);
+    private static readonly QueryParameters PageQuery = new(NoticeParameter, LandedParameter, ReviewMore.Parameter, StoryParameter);
 
     private const string StoryParameter = "story";
+    // A form post's line shown once where it lands (ReviewNotices), and the row it acted on.
+    private const string NoticeParameter = "msg", LandedParameter = "at";
 
     public static void Map(WebApplication app)
     {
@@ -67,7 +70,7 @@ internal static class ReviewEndpoints
             // No issue yet, or nothing since the last one (the page links here from every week): the current week, saying so,
             // after the line a form post sent here, if any (a plain Publish of since-last leaves it no window: "published issue …").
             var notices = http.RequestServices.GetRequiredService<ReviewNotices>();
-            var line = notices.Shown(http.Request.Query["msg"].FirstOrDefault()) is { } sent ? $"{sent}; {problem}" : problem;
+            var line = notices.Shown(http.Request.Query[NoticeParameter].FirstOrDefault()) is { } sent ? $"{sent}; {problem}" : problem;
             return Results.Redirect($"/review?msg={Uri.EscapeDataString(notices.Sent(line))}");
         }).WithMetadata(PageQuery);
         app.MapMethods("/review/assets/{name}", ReportEndpoints.GetOrHead, (string name) => Asset(name));
@@ -103,9 +106,9 @@ internal static class ReviewEndpoints
         var markdown = config.Renderer!.Render(review.Draft);
         var token = FormToken(http);
         // Only a line the daemon sent (ReviewNotices): a crafted link's text is not shown under the banner.
-        var notice = refused?.Message ?? services.GetRequiredService<ReviewNotices>().Shown(http.Request.Query["msg"].FirstOrDefault());
+        var notice = refused?.Message ?? services.GetRequiredService<ReviewNotices>().Shown(http.Request.Query[NoticeParameter].FirstOrDefault());
         // The entry a form post acted on, where the editor lands (#e42): its line is shown there, not only at the top.
-        var at = refused is null && notice is not null ? RequestNumber.Parse<long>(http.Request.Query["at"].ToString(), out _) : null;
+        var at = refused is null && notice is not null ? RequestNumber.Parse<long>(http.Request.Query[LandedParameter].ToString(), out _) : null;
         // Where a form post lands and a refused edit are shown whichever page of the entries out of the draft they are on.
         var keep = new HashSet<long>();
         if (at is { } landed) keep.Add(landed);
@@ -145,11 +148,17 @@ internal static class ReviewEndpoints
         return Html(http, services.GetRequiredService<ReviewPage>().RenderEdit(named, entry, more, FormToken(http)));
     }
 
-    // A page (here) this client may not see: the login page while its wrong tokens lock it out (429), else a redirect to log in.
-    private static IResult? ReadRefusal(HttpContext http, ReviewAccess access, string here)
+    // A page (path) this client may not see: the login page while its wrong tokens lock it out (429), else a redirect to log
+    // in. Either way the login leads back to the page as asked, its query too (the ?more= page, the ?story= unfolded), but
+    // not a form post's one-time line and landing row (msg, at), which would show a stale line after logging in.
+    private static IResult? ReadRefusal(HttpContext http, ReviewAccess access, string path)
     {
-        if (access.RetryAfter(http) is { } wait) return LoginPage(http, here, ReviewAccess.TooManyFailures(http, wait), StatusCodes.Status429TooManyRequests);
-        return access.CanRead(http) ? null : Results.Redirect($"/review/login?next={Uri.EscapeDataString(here)}");
+        var wait = access.RetryAfter(http);
+        if (wait is null && access.CanRead(http)) return null;
+        var here = path + new QueryBuilder(http.Request.Query.Where(p => p.Key is not (NoticeParameter or LandedParameter))).ToQueryString();
+        return wait is { } locked
+            ? LoginPage(http, here, ReviewAccess.TooManyFailures(http, locked), StatusCodes.Status429TooManyRequests)
+            : Results.Redirect($"/review/login?next={Uri.EscapeDataString(here)}");
     }
 
     private static IResult Plain(string line, int status) => Results.Text(line + "\n", "text/plain; charset=utf-8", statusCode: status);
@@ -202,11 +211,11 @@ internal static class ReviewEndpoints
     private static IResult Reply(HttpContext http, string? window, long? id, ReviewActions.Outcome outcome, ReviewMore? more = null)
     {
         if (http.Request.Headers.ContainsKey(ScriptHeader)) return Results.Json(new ActionReply(outcome.Ok, outcome.Message), EndpointJson.Options.For<ActionReply>(), statusCode: outcome.Status);
-        var anchor = id is { } entry && window is not null ? $"&at={entry}#e{entry}" : "";
+        var anchor = id is { } entry && window is not null ? $"&{LandedParameter}={entry}#e{entry}" : "";
         var message = http.RequestServices.GetRequiredService<ReviewNotices>().Sent(outcome.Message);
         var page = window is null ? "/review" : $"/review/{Uri.EscapeDataString(window)}";
         var paged = more is not null && window is not null ? $"&{more.Query}" : "";
-        http.Response.Headers.Location = $"{page}?msg={Uri.EscapeDataString(message)}{paged}{anchor}";
+        http.Response.Headers.Location = $"{page}?{NoticeParameter}={Uri.EscapeDataString(message)}{paged}{anchor}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 

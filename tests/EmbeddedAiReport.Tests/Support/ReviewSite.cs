@@ -46,8 +46,9 @@ public sealed class ReviewSite : IAsyncDisposable
     /// <param name="clock">The daemon's and the CLI's clock (the system's when not given).</param>
     /// <param name="https">Serves https with a self-signed certificate for 127.0.0.1 (Kestrel:Certificates:Default), as Report:Urls https does.</param>
     /// <param name="services">More registrations for the daemon (e.g. an <c>IStartupFilter</c> standing in for the network).</param>
+    /// <param name="settings">An edit of appsettings.json before the first poll (e.g. the draft's sections named otherwise).</param>
     public static async Task<ReviewSite> StartAsync(string? editorToken = null, TimeProvider? clock = null, bool https = false,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, Action<System.Text.Json.Nodes.JsonObject>? settings = null)
     {
         var site = new ReviewSite(await LoopbackServer.StartAsync(), clock);
         site.Items =
@@ -61,10 +62,11 @@ public sealed class ReviewSite : IAsyncDisposable
         site.Config = site._directory.ConfigWithSources(sources);
         if (editorToken is not null)
         {
-            var settings = Path.Combine(site.Config, "appsettings.json");
-            File.WriteAllText(settings, File.ReadAllText(settings).Replace("\"Report\": {", $"\"Report\": {{\n    \"EditorToken\": \"{editorToken}\","));
+            var appsettings = Path.Combine(site.Config, "appsettings.json");
+            File.WriteAllText(appsettings, File.ReadAllText(appsettings).Replace("\"Report\": {", $"\"Report\": {{\n    \"EditorToken\": \"{editorToken}\","));
         }
         if (https) site.AddCertificate();
+        if (settings is not null) TempDirectory.EditSettings(site.Config, settings);
         var poll = await site.CliAsync("poll");
         Assert.True(poll.ExitCode == 0, poll.Out + poll.Error);
 

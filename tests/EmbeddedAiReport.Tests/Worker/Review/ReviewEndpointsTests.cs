@@ -1550,6 +1550,25 @@ public sealed partial class ReviewEndpointsTests
             + @"it covers everything up to 2020-05-20 and today is 2020-05-20 \(the next window starts 2020-05-21\)$", week.GetElementById("status")!.TextContent);
     }
 
+    // Mutation audit 20's R6: the section list is marked Chinese once when every section is named in Chinese (the shipped
+    // ones); with one named in English the list is not, and each Chinese name says so on its own option (WCAG 3.1.2: a
+    // screen reader reads "Papers" in English and 业界新闻 in Chinese).
+    [Fact]
+    public async Task EntryPage_SectionsNamedInTwoLanguages_EachChineseOptionIsMarkedNotTheList()
+    {
+        await using var site = await ReviewSite.StartAsync(settings: json => json["Draft"]!["Sections"]![1]!["Name"] = "Papers");
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+
+        var page = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}/entries/{id}/edit"));
+        var list = page.QuerySelector("form.move select[name=section]")!;
+
+        Assert.Null(list.GetAttribute("lang"));
+        Assert.Equal(
+            [("news", "业界新闻", "zh-CN"), ("papers", "Papers", null), ("opensource", "开源项目", "zh-CN"), ("blogs", "博文", "zh-CN"), ("auto", "(pipeline's choice)", null)],
+            list.QuerySelectorAll("option").Select(o => (o.GetAttribute("value"), o.TextContent, o.GetAttribute("lang"))).ToArray());
+    }
+
     [Fact]
     public async Task Page_ForAScreenReader_EveryControlOfAnEntryNamesItsActionAndTheEntry()
     {

@@ -40,7 +40,7 @@ public sealed class LabelStore(ReportDatabase database)
     /// labels takes seconds, and an open read would pin the WAL (SQLite) or a snapshot (PostgreSQL) that long. Which
     /// candidates a window has is that first read's: a poll that dates an entry again between two batches (its
     /// window_time moves) neither hands it on twice nor skips it, as a keyset along window_time would; its text is read
-    /// as it stands when its batch is.
+    /// as it stands when its batch is, and one marked by then (no longer a candidate) is left out.
     /// </remarks>
     public async Task ReadAsync(TimeZoneInfo zone, Action<Label> read, CancellationToken cancellationToken)
     {
@@ -54,9 +54,10 @@ public sealed class LabelStore(ReportDatabase database)
                 Dictionary<long, StoredEntry> window;
                 await using (var connection = await database.OpenAsync(cancellationToken))
                 await using (var transaction = await database.BeginReadAsync(connection, cancellationToken))
-                    window = (await ListAsync(connection, transaction, database.Dialect.IdIn("e.id", "@ids"),
+                    window = (await ListAsync(connection, transaction, $"{database.Dialect.IdIn("e.id", "@ids")} AND e.status = 'candidate'",
                         [("@ids", database.Dialect.IdList(ids))], cancellationToken)).ToDictionary(e => e.Id);
-                // In the first read's order; an entry deleted since is no label.
+                // In the first read's order; an entry deleted or marked since (the editor's shortlist is no unpicked
+                // example; the first read's marks did not see it) is no label this time.
                 foreach (var id in ids)
                     if (window.TryGetValue(id, out var entry) && !picked.Contains(entry.CanonicalKey)
                         && !(entry.StoryId is { } story && pickedStories.Contains(story)) && !entry.IsWithdrawnPaper)

@@ -78,7 +78,7 @@ internal sealed partial class IdleMemory(TimeProvider time, RunningJobs jobs, IL
     private static (long Before, long After) Collect()
     {
         var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        ManagedMemory.GiveBack();
         return (before, GC.GetGCMemoryInfo().TotalCommittedBytes);
     }
 

@@ -42,7 +42,7 @@ internal sealed partial class ModelRetraining(LoadedConfig config, ModelTraining
         // would wait for the next full collection beside the models' JSON and the rescoring's own memory. One collection
         // here, once per train, that also gives the freed memory back (Aggressive): round 39 collected after writing the
         // models, whose JSON then made the peak (50,000 entries: 174 MB); round 40 collects before.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        ManagedMemory.GiveBack();
         var output = request.Out ?? config.Directory;
         Directory.CreateDirectory(output);
         var routerPath = Path.Combine(output, LoadedConfig.RouterFile);

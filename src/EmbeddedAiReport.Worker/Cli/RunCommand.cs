@@ -63,7 +63,7 @@ internal static partial class RunCommand
             app.Services.GetRequiredService<ILogger<LoadedConfig>>().ConfigWarning(orphans);
         // What starting up allocated (config models, the host, the first queries) is garbage once it runs: hand it back to the
         // system at once rather than keep it committed while the daemon idles between polls.
-        app.Lifetime.ApplicationStarted.Register(() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+        app.Lifetime.ApplicationStarted.Register(ManagedMemory.GiveBack);
         try
         {
             await app.RunAsync(cancellationToken);

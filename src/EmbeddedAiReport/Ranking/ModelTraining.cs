@@ -33,13 +33,13 @@ public sealed class ModelTraining(LabelStore labels)
         // What reading left behind (the labels' text, the keys a label replaced files' examples by) is garbage now, much of
         // it long-lived, and so is the count of every feature once the store is compacted: each collected and given back
         // (Aggressive) before the fits, which hold the store for a minute or more (round 40: a big installation's peak).
-        Collect();
+        ManagedMemory.GiveBack();
         var positives = fromFiles.Positives + fromDatabase.Positives;
         var examples = fromFiles.Examples + fromDatabase.Examples;
         var description = $"{issues} issues, {positives} editor's items, {examples - positives} unpicked"
             + (fromDatabase.Examples > 0 ? $" ({fromDatabase.Examples} labels from the database)" : "");
         var router = RouterTrainer.Train([.. fromFiles.Sections, .. fromDatabase.Sections], taxonomy.Matcher, classes, routerMinConfidence, description);
-        var ranker = RelevanceTrainer.Train(documents, description, compacted: Collect);
+        var ranker = RelevanceTrainer.Train(documents, description, compacted: ManagedMemory.GiveBack);
         return new Result(router, ranker, positives, examples - positives, fromDatabase.Examples);
     }
 
@@ -77,8 +77,6 @@ public sealed class ModelTraining(LabelStore labels)
         }
         return (documents, fromFiles, fromDatabase);
     }
-
-    private static void Collect() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     // What the router keeps of examples, in their order: the editor's items of a known section (few: what the editor
     // picked), and counts. A file's items keep their account here (安兔兔 writes news, not papers); the ranker learns

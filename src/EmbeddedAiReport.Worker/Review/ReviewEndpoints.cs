@@ -3,10 +3,10 @@ using EmbeddedAiReport.Drafting;
 using EmbeddedAiReport.Worker.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EmbeddedAiReport.Worker.Review;
@@ -71,7 +71,7 @@ internal static class ReviewEndpoints
             // after the line a form post sent here, if any (a plain Publish of since-last leaves it no window: "published issue …").
             var notices = http.RequestServices.GetRequiredService<ReviewNotices>();
             var line = notices.Shown(http.Request.Query[NoticeParameter].FirstOrDefault()) is { } sent ? $"{sent}; {problem}" : problem;
-            return Results.Redirect($"/review?msg={Uri.EscapeDataString(notices.Sent(line))}");
+            return Results.Redirect($"/review?{NoticeParameter}={Uri.EscapeDataString(notices.Sent(line))}");
         }).WithMetadata(PageQuery);
         app.MapMethods("/review/assets/{name}", ReportEndpoints.GetOrHead, (string name) => Asset(name));
         app.MapMethods("/review/login", ReportEndpoints.GetOrHead, (HttpContext http, string? next) => LoginPage(http, next, null))

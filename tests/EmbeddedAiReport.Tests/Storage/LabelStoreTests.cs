@@ -160,8 +160,7 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
             Entry("url:example.com/picked", "Picked post", "news", Monday),
             .. Enumerable.Range(0, 300).Select(i => Entry($"url:example.com/monday/{i}", $"monday {i}", "news", Monday)),
             .. Enumerable.Range(0, 300).Select(i => Entry($"url:example.com/later/{i}", $"later {i}", "news", Monday.AddHours(1)))]);
-        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
-            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
+        await PublishPickedPostAsync();
         using var probe = DatabaseProbe.Open(_services.Database, readOnly: false);
         var keys = new List<string>();
 
@@ -187,8 +186,7 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
         await SeedAsync(_services, "s", [
             Entry("url:example.com/picked", "Picked post", "news", Monday),
             .. Enumerable.Range(0, 300).Select(i => Entry($"url:example.com/monday/{i}", $"monday {i}", "news", Monday))]);
-        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
-            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
+        await PublishPickedPostAsync();
         using var probe = DatabaseProbe.Open(_services.Database, readOnly: false);
         var unpicked = new List<string>();
 
@@ -212,8 +210,7 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
         await SeedAsync(_services, "s", [
             Entry("url:example.com/picked", "Picked post", "news", Monday),
             .. Enumerable.Range(0, 600).Select(i => Entry($"url:example.com/monday/{i}", $"monday {i}", "news", Monday))]);
-        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
-            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
+        await PublishPickedPostAsync();
         using var probe = DatabaseProbe.Open(_services.Database, readOnly: false);
         // A checkpoint a read blocks answers at once (busy), not after the probe's 30 s wait.
         if (provider == StorageProvider.Sqlite) DatabaseProbe.Scalar(probe, "PRAGMA busy_timeout=0");
@@ -244,10 +241,14 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
     // The issue of Sunday 2020-11-29 (2020-W48) published with the one post "picked"; the labels then read, by entry key.
     private async Task<Dictionary<string, (bool, string)>> PublishPickedPostAndReadLabelsAsync()
     {
-        await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
-            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
+        await PublishPickedPostAsync();
         return (await LabelsAsync()).ToDictionary(l => l.Entry.CanonicalKey, l => (l.Relevant, l.Group));
     }
+
+    // The issue of 2020-11-29 (the week of Monday) with one item, the picked post, in news.
+    private Task PublishPickedPostAsync() =>
+        _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 29), "issue", "published",
+            [new PublishedItem("url:example.com/picked", "news", "Picked post", "https://example.com/picked")], CancellationToken.None);
 
     [Fact]
     public async Task ReadAsync_GoneArticleAndWithdrawnPaper_AreNotRefusalsOfTheIssue()

@@ -107,7 +107,8 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
     private void Row(ReviewHtml html, ReviewView view, ReviewRow row, bool member, bool actions = true)
     {
         var entry = row.Entry.Entry;
-        var classes = $"entry status-{entry.Status} {(row.Decision.InDraft ? "in" : "out")}{(member ? " member" : "")}";
+        // The status is data-status (the style and the script read it), not a class too: 17 bytes a row.
+        var classes = $"entry {(row.Decision.InDraft ? "in" : "out")}{(member ? " member" : "")}";
         html.Raw("<article").Attr("class", classes).Attr("id", $"e{entry.Id}").Attr("data-id", entry.Id.ToString(CultureInfo.InvariantCulture))
             .Attr("data-status", entry.Status).Raw(">\n");
         // Each entry is a heading under its section's (a story member one level further down): a reader jumps entry to entry.
@@ -115,10 +116,11 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw($"<{heading} class=\"head\">");
         if (row.Rank is { } rank) html.Raw("<span class=\"rank\">#").Text(rank.ToString(CultureInfo.InvariantCulture)).Raw("</span> ");
         // The original opens in a new tab, the list staying where the editor is (as miniflux does), and the link says so (WCAG
-        // G201): a mark to the eye, words to a screen reader. The title alone is .title, which names the entry's buttons.
-        if (IsWebLink(entry.Url)) html.Raw("<a").Attr("href", entry.Url).Raw(" target=\"_blank\" rel=\"noopener noreferrer\">");
+        // G201): a mark to the eye (the style's, out of the link's name: 36 bytes a row as markup), words to a screen reader.
+        // The title alone is .title, which names the entry's buttons. noreferrer implies noopener (HTML, "link types").
+        if (IsWebLink(entry.Url)) html.Raw("<a").Attr("href", entry.Url).Raw(" target=\"_blank\" rel=\"noreferrer\">");
         html.Raw("<span class=\"title\"").Attr("id", TitleId(entry.Id)).Lang(entry.Title).Raw(">").Text(entry.Title).Raw("</span>");
-        if (IsWebLink(entry.Url)) html.Raw("<span aria-hidden=\"true\"> ↗</span><span class=\"visually-hidden\"> (opens in a new tab)</span></a>");
+        if (IsWebLink(entry.Url)) html.Raw("<span class=\"visually-hidden\"> (opens in a new tab)</span></a>");
         if (row.Entry.IsEdited) html.Raw(" <span class=\"badge edited\" title=\"edited by the editor\">edited</span>");
         if (entry.IsLateArrival)
             html.Raw(" <span class=\"badge late\">late arrival</span>");

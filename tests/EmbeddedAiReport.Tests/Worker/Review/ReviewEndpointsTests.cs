@@ -83,7 +83,7 @@ public sealed partial class ReviewEndpointsTests
         Assert.True(paper.Success, html);
         var members = html.IndexOf("<details class=\"members\"><summary>1 more in this story</summary>", paper.Index, StringComparison.Ordinal);
         Assert.True(members > 0, html);
-        var post = Regex.Match(html[members..], "^<details class=\"members\"><summary>1 more in this story</summary>\n<article class=\"entry status-candidate out member\" id=\"e(\\d+)\"[^>]*>\n<h4 class=\"head\"><a href=\"https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA\"[^>]*><span class=\"title\" id=\"t\\d+\" lang=\"zh-CN\">");
+        var post = Regex.Match(html[members..], "^<details class=\"members\"><summary>1 more in this story</summary>\n<article class=\"entry out member\" id=\"e(\\d+)\"[^>]*>\n<h4 class=\"head\"><a href=\"https://mp.weixin.qq.com/s/XEPhK81Ms-wdDnoz5oPZgA\"[^>]*><span class=\"title\" id=\"t\\d+\" lang=\"zh-CN\">");
         Assert.True(post.Success, html);
         var memberArticle = html[members..html.IndexOf("</article>", members, StringComparison.Ordinal)];
 

@@ -8,14 +8,17 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
     : IDisposable
 {
     // Queries that find related entries return (id, current story) pairs.
-    public DbCommand SameText { get; } = connection.CreateCommand(transaction, """
+    // The same-text index is keyed by the hash's first 8 digits (migration 0022: half the pages of the full hash), so the
+    // same-text queries name that prefix to reach it and compare the full hash on what it finds: colliding prefixes never join.
+    public DbCommand SameText { get; } = connection.CreateCommand(transaction, $"""
         SELECT s.entry_id, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
-        WHERE s.text_hash = @hash AND s.entry_id <> @id ORDER BY s.entry_id DESC LIMIT @limit
+        WHERE {SameHash("s.text_hash", "@hash")} AND s.entry_id <> @id ORDER BY s.entry_id DESC LIMIT @limit
         """);
     // Whether any stored signature has each of a poll's text hashes (those none has cannot match: their SameText lookups are
     // skipped). One index probe per hash, as a subquery per row: a join let PostgreSQL's planner scan every signature.
     public DbCommand StoredHashes { get; } = connection.CreateCommand(transaction, $"""
-        SELECT j.value, EXISTS (SELECT 1 FROM entry_signatures s WHERE s.text_hash = j.value) FROM {dialect.IndexedTexts("@values")} j
+        SELECT j.value, EXISTS (SELECT 1 FROM entry_signatures s WHERE {SameHash("s.text_hash", "j.value")})
+        FROM {dialect.IndexedTexts("@values")} j
         """);
     // Whether any stored entry has each of a poll's link targets as its key or links it (the others, unless another entry of
     // the poll names them, cannot join anything: their Linked lookups are skipped).
@@ -153,6 +156,12 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
                      StoryTexts, StoryLinks, SaveSignature, StoryOf, CreateStory, StoryRow, MoveStory, KeepPinned, SetStory, Members, SetPrimary })
             command.Dispose();
     }
+
+    // A stored hash equal to a value, through the same-text index (migration 0022): its key written as the index's expression,
+    // so that both providers' planners match it, then the full hash. The full hash is compared as `column || ''`: SQLite
+    // substitutes a bound value for a column it is compared to as a plain `column = @value` wherever else the column appears,
+    // which would leave the key term without the column and the index unused.
+    private static string SameHash(string column, string value) => $"substr({column}, 1, 8) = substr({value}, 1, 8) AND {column} || '' = {value}";
 
     private static void Bind(DbCommand command, (string Name, object Value)[] values)
     {

@@ -51,6 +51,32 @@ public abstract class StoryLookAheadTests(StorageProvider provider) : IDisposabl
         Assert.NotEqual(story["a"], story["c"]);
     }
 
+    // The same-text index is keyed by the hash's first 8 digits (migration 0022): a stored text whose hash shares them with a
+    // new text's but differs after them is another text, and must not join it.
+    [Fact]
+    public async Task CommitAsync_StoredHashWithTheSamePrefixButAnotherEnd_DoesNotJoin()
+    {
+        var writer = _services.Get<IngestWriter>();
+        await writer.CommitAsync(Record("first"), [Write("a", "npu", January), Write("c", "pruning", January)], null, CancellationToken.None);
+        using (var connection = DatabaseProbe.Open(_services.Database, readOnly: false))
+        using (var collide = connection.CreateCommand())
+        {
+            // a's hash becomes c's first 8 digits and 24 letters no hex hash has.
+            collide.CommandText = """
+                UPDATE entry_signatures SET text_hash = substr((SELECT s.text_hash FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
+                    WHERE e.url = 'https://example.com/c'), 1, 8) || 'xxxxxxxxxxxxxxxxxxxxxxxx'
+                WHERE entry_id = (SELECT id FROM entries WHERE url = 'https://example.com/a')
+                """;
+            Assert.Equal(1, collide.ExecuteNonQuery());
+        }
+
+        await writer.CommitAsync(Record("second"), [Write("d", "pruning", April)], null, CancellationToken.None);
+
+        var story = Stories();
+        Assert.Equal(story["c"], story["d"]);   // the same text months later
+        Assert.NotEqual(story["a"], story["d"]);
+    }
+
     [Fact]
     public async Task CommitAsync_PaperAndPostAboutItInLaterPolls_JoinInEitherOrder()
     {

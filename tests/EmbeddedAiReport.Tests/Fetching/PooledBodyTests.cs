@@ -17,18 +17,25 @@ public sealed class PooledBodyTests() : LoopbackTest(new TestServices())
     // Bodies of one length (the same size class of the pool), each of its own text.
     private static byte[] Feed(int n) => FaultFeeds.Healthy(20, $"feed{n}");
 
+    // The paths 0..count-1 fetched one after another with pooled bodies, none of their leases disposed.
+    private async Task<List<FetchOutcome.Fetched>> FetchAllAsync(int count, string pathFormat)
+    {
+        var fetcher = Services.Get<Fetcher>();
+        var fetched = new List<FetchOutcome.Fetched>();
+        for (var n = 0; n < count; n++)
+            fetched.Add(Assert.IsType<FetchOutcome.Fetched>(await fetcher.FetchAsync(
+                new FetchRequest(Server.Url(string.Format(pathFormat, n)), HttpValidators.None, AllowPrivateNetwork: true, PooledBody: true), CancellationToken.None)));
+        return fetched;
+    }
+
     [Fact]
     public async Task FetchAsync_PooledBodies_EachStaysItsOwnUntilItsLeaseIsDisposed()
     {
         var feeds = Enumerable.Range(0, 8).Select(Feed).ToList();
         for (var n = 0; n < feeds.Count; n++) Server.MapFile($"feed{n}.xml", feeds[n]);
-        var fetcher = Services.Get<Fetcher>();
 
         // All eight held at once, as parallel polls hold theirs, each fetched after the ones before it were read.
-        var fetched = new List<FetchOutcome.Fetched>();
-        for (var n = 0; n < feeds.Count; n++)
-            fetched.Add(Assert.IsType<FetchOutcome.Fetched>(await fetcher.FetchAsync(
-                new FetchRequest(Server.Url($"feed{n}.xml"), HttpValidators.None, AllowPrivateNetwork: true, PooledBody: true), CancellationToken.None)));
+        var fetched = await FetchAllAsync(feeds.Count, "feed{0}.xml");
 
         for (var n = 0; n < feeds.Count; n++)
         {
@@ -49,12 +56,8 @@ public sealed class PooledBodyTests() : LoopbackTest(new TestServices())
             using (var gzip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(feeds[n]);
             Server.MapFile($"feed{n}.xml.gz", packed.ToArray(), "application/octet-stream");
         }
-        var fetcher = Services.Get<Fetcher>();
 
-        var fetched = new List<FetchOutcome.Fetched>();
-        for (var n = 0; n < feeds.Count; n++)
-            fetched.Add(Assert.IsType<FetchOutcome.Fetched>(await fetcher.FetchAsync(
-                new FetchRequest(Server.Url($"feed{n}.xml.gz"), HttpValidators.None, AllowPrivateNetwork: true, PooledBody: true), CancellationToken.None)));
+        var fetched = await FetchAllAsync(feeds.Count, "feed{0}.xml.gz");
 
         for (var n = 0; n < feeds.Count; n++)
             Assert.Equal(Encoding.UTF8.GetString(feeds[n]), Encoding.UTF8.GetString(fetched[n].Document.Body.Span));

@@ -8,7 +8,14 @@ public abstract record FetchOutcome
     private FetchOutcome() { }
 
     /// <summary>A 2xx body within the size cap, with the validators to send next time.</summary>
-    public sealed record Fetched(FetchedDocument Document, int Status, HttpValidators Validators, ResponseHeaders? Headers = null) : FetchOutcome;
+    public sealed record Fetched(FetchedDocument Document, int Status, HttpValidators Validators, ResponseHeaders? Headers = null) : FetchOutcome
+    {
+        /// <summary>
+        /// The rented buffer the document's body lies in, when the request asked for a pooled body (<see cref="FetchRequest.PooledBody"/>);
+        /// the caller disposes it once it has read the body, and the body is not read after that.
+        /// </summary>
+        public BodyLease? Lease { get; init; }
+    }
 
     /// <summary>A 304: the stored validators still hold; nothing to parse.</summary>
     public sealed record NotModified(HttpValidators Validators, ResponseHeaders? Headers = null) : FetchOutcome;

@@ -23,6 +23,11 @@ namespace EmbeddedAiReport.Fetching;
 /// a transient failure is returned at once instead of retried (<see cref="FetchingOptions.Retries"/>), so each request it
 /// counts was one request.
 /// </param>
+/// <param name="PooledBody">
+/// True for a caller that parses the body at once and keeps none of it (a source's feed or API page): the body stays in the
+/// buffer it was read into, rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, and the caller disposes the outcome's
+/// <see cref="FetchOutcome.Fetched.Lease"/> when it has parsed it. False: the body is an array of its own.
+/// </param>
 public sealed record FetchRequest(
     Uri Uri,
     HttpValidators Validators,
@@ -36,7 +41,8 @@ public sealed record FetchRequest(
     string? CircuitKey = null,
     int MaxErrorBytes = 0,
     Func<FetchOutcome.HttpFailure, bool>? Permanent = null,
-    bool Retry = true)
+    bool Retry = true,
+    bool PooledBody = false)
 {
     /// <summary>
     /// Headers kept on a redirect to another origin: they carry no credentials. The list is the Fetch standard's

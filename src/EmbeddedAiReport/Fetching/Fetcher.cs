@@ -133,10 +133,10 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
 
         // Content-Length is the compressed size when the handler decompresses, so count what is read.
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        byte[]? body;
+        Body? body;
         try
         {
-            body = await ReadBodyAsync(stream, response.Content.Headers.ContentLength, maxBytes, cancellationToken);
+            body = await ReadBodyAsync(stream, response.Content.Headers.ContentLength, maxBytes, request.PooledBody, cancellationToken);
         }
         // The handler has taken the Content-Encoding header off by then.
         catch (Exception ex) when (Undecodable(ex))
@@ -147,22 +147,28 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         if (body is null) return new FetchOutcome.TooLarge(maxBytes);
         // A feed.xml.gz served as it is (application/xml, application/octet-stream) is gzip without a Content-Encoding, so the
         // handler leaves it: the two magic bytes say so. Inflated under the same cap, so a small bomb cannot fill memory.
-        if (body is [0x1F, 0x8B, ..])
+        if (body.Value.Bytes.Span is [0x1F, 0x8B, ..])
         {
-            if (await GunzipAsync(body, maxBytes, cancellationToken) is not { } inflated) return new FetchOutcome.TooLarge(maxBytes);
+            var inflated = await GunzipAsync(body.Value, maxBytes, request.PooledBody, cancellationToken);
+            if (inflated?.Lease != body.Value.Lease) body.Value.Lease?.Dispose();   // the compressed bytes' buffer, unless they were the body after all
+            if (inflated is null) return new FetchOutcome.TooLarge(maxBytes);
             body = inflated;
         }
 
         var contentType = response.Content.Headers.ContentType;
-        var document = new FetchedDocument(body, contentType?.MediaType?.ToLowerInvariant(), contentType?.CharSet?.Trim('"'),
+        var document = new FetchedDocument(body.Value.Bytes, contentType?.MediaType?.ToLowerInvariant(), contentType?.CharSet?.Trim('"'),
             response.RequestMessage?.RequestUri ?? address, timeProvider.GetUtcNow(), headers);
-        return new FetchOutcome.Fetched(document, (int)response.StatusCode, validators, headers);
+        return new FetchOutcome.Fetched(document, (int)response.StatusCode, validators, headers) { Lease = body.Value.Lease };
     }
 
-    // The body read into a pooled buffer (sized from Content-Length when the server sends one, else grown by doubling)
-    // and copied once into an array of its length; null past maxBytes. A feed of a few hundred KB otherwise left a
-    // MemoryStream's doubled buffers and a copy behind on the large-object heap for each fetch (a cold 200-feed poll: ~50 MB).
-    private static async Task<byte[]?> ReadBodyAsync(Stream stream, long? declared, long maxBytes, CancellationToken cancellationToken)
+    // A body read: its bytes, and the rented buffer they lie in when the request asked for a pooled body.
+    private readonly record struct Body(ReadOnlyMemory<byte> Bytes, BodyLease? Lease);
+
+    // The body read into a pooled buffer (sized from Content-Length when the server sends one, else grown by doubling);
+    // null past maxBytes. Pooled: the buffer is handed on with its lease. Otherwise copied once into an array of its
+    // length: a feed of a few hundred KB otherwise left a MemoryStream's doubled buffers and a copy behind on the
+    // large-object heap for each fetch (a cold 200-feed poll: ~50 MB).
+    private static async Task<Body?> ReadBodyAsync(Stream stream, long? declared, long maxBytes, bool pooled, CancellationToken cancellationToken)
     {
         var size = declared is { } length && length >= 0 && length < maxBytes ? (int)length + 1 : ChunkSize;   // +1: EOF is seen without growing
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, 4096));
@@ -179,14 +185,20 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
                     buffer = larger;
                 }
                 var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken);
-                if (read == 0) return buffer.AsSpan(0, filled).ToArray();
+                if (read == 0)
+                {
+                    if (!pooled) return new Body(buffer.AsSpan(0, filled).ToArray(), null);
+                    var handedOn = new Body(buffer.AsMemory(0, filled), new BodyLease(buffer));
+                    buffer = null;   // the lease returns it
+                    return handedOn;
+                }
                 if (filled + (long)read > maxBytes) return null;
                 filled += read;
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -213,12 +225,12 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
     }
 
     // The inflated body; null past maxBytes; the body itself when it only began like gzip (the parser then says what it is).
-    private static async Task<byte[]?> GunzipAsync(byte[] body, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<Body?> GunzipAsync(Body body, long maxBytes, bool pooled, CancellationToken cancellationToken)
     {
         try
         {
-            await using var gzip = new GZipStream(new MemoryStream(body, writable: false), CompressionMode.Decompress);
-            return await ReadBodyAsync(gzip, null, maxBytes, cancellationToken);
+            await using var gzip = new GZipStream(FetchedDocument.Open(body.Bytes), CompressionMode.Decompress);
+            return await ReadBodyAsync(gzip, null, maxBytes, pooled, cancellationToken);
         }
         catch (InvalidDataException)
         {

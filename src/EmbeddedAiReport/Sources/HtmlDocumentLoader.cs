@@ -17,10 +17,10 @@ internal static class HtmlDocumentLoader
     public static (IHtmlDocument? Document, string? Error) Load(FetchedDocument document)
     {
         var parser = new HtmlParser();
-        if (string.IsNullOrWhiteSpace(document.Charset)) return (parser.ParseDocument(new MemoryStream(document.Body, writable: false)), null);
+        if (string.IsNullOrWhiteSpace(document.Charset)) return (parser.ParseDocument(document.OpenBody()), null);
         try
         {
-            return (parser.ParseDocument(Encoding.GetEncoding(document.Charset).GetString(document.Body)), null);
+            return (parser.ParseDocument(Encoding.GetEncoding(document.Charset).GetString(document.Body.Span)), null);
         }
         catch (ArgumentException ex)
         {

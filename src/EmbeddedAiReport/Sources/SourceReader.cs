@@ -84,7 +84,7 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
         try
         {
             outcome = await fetcher.FetchAsync(
-                new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, headers),
+                new FetchRequest(address, stored, source.Timeout, source.MaxBytes, source.AllowPrivateNetwork, source.PolitenessDelay, headers, PooledBody: true),
                 read.Budget.Token);
         }
         catch (OperationCanceledException) when (read.Budget.RanOut)
@@ -102,7 +102,8 @@ public sealed class SourceReader(SourceCatalog catalog, Fetcher fetcher, SourceS
                 read.AllNotModified = false;
                 read.LastStatus = fetched.Status;
                 read.Bytes += fetched.Document.Body.Length;
-                var next = Parse(read, request, address, page, fetched, stored);
+                Uri? next;
+                using (fetched.Lease) next = Parse(read, request, address, page, fetched, stored);   // the parsed entries keep none of the body
                 return read.TakeSlice() is { } slice ? await CatchUpAsync(read, slice, next, page) : next;
             // The guard refuses a host, not a request: say it once for the source, not once per account or repo.
             case FetchOutcome.Refused { PrivateNetwork: true }:

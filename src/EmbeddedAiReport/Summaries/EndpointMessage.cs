@@ -83,7 +83,7 @@ internal static partial class EndpointMessage
     /// <c>{"error":{"message":"Input does not fit in context length. …"},"message":…}</c> (lmstudio-bug-tracker#2322); the
     /// OpenAI client would read it as a completion and fail on the missing choices with words of its own.
     /// </remarks>
-    public static (string? ErrorBody, string? Problem) NotACompletion(byte[] body)
+    public static (string? ErrorBody, string? Problem) NotACompletion(ReadOnlySpan<byte> body)
     {
         var text = Encoding.UTF8.GetString(body).Trim().TrimStart('\uFEFF');
         if (text.StartsWith('<'))

@@ -43,10 +43,10 @@ internal sealed class FetchingMessageHandler(Fetcher fetcher, SummariesOptions o
         {
             case FetchOutcome.Fetched fetched:
                 // A 200 the client would choke on (an error, a proxy's HTML page, no choices) fails here with what it is.
-                var (error, problem) = EndpointMessage.NotACompletion(fetched.Document.Body);
+                var (error, problem) = EndpointMessage.NotACompletion(fetched.Document.Body.Span);
                 if (error is not null) throw new ErrorAnswerException(error);
                 if (problem is not null) throw new HttpRequestException(problem);
-                var content = new ByteArrayContent(fetched.Document.Body);
+                var content = new ReadOnlyMemoryContent(fetched.Document.Body);
                 if (fetched.Document.ContentType is { } mediaType)
                     content.Headers.ContentType = new MediaTypeHeaderValue(mediaType) { CharSet = fetched.Document.Charset };
                 return new HttpResponseMessage((HttpStatusCode)fetched.Status) { Content = content, RequestMessage = request };

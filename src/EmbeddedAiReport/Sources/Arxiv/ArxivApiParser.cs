@@ -26,17 +26,17 @@ internal static class ArxivApiParser
     /// <summary>The papers in the response (any announcement type is <see cref="ArxivAnnouncement.New"/>: the API has none), or why there are none.</summary>
     public static ApiResult Parse(FetchedDocument document, DateTimeOffset now)
     {
-        if (FeedDocumentParser.NestsTooDeep(document.Body)) return ApiResult.Fail(TooDeep);
+        if (FeedDocumentParser.NestsTooDeep(document)) return ApiResult.Fail(TooDeep);
         XDocument xml;
         try
         {
-            using var reader = XmlReader.Create(new MemoryStream(document.Body),
+            using var reader = XmlReader.Create(document.OpenBody(),
                 new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
             xml = XDocument.Load(reader);
         }
         catch (XmlException ex)
         {
-            var head = Encoding.UTF8.GetString(document.Body, 0, Math.Min(document.Body.Length, 200)).TrimStart();
+            var head = Encoding.UTF8.GetString(document.Body.Span[..Math.Min(document.Body.Length, 200)]).TrimStart();
             return ApiResult.Fail(head.StartsWith('<') && head.Contains("html", StringComparison.OrdinalIgnoreCase)
                 ? "got an HTML page, not an arXiv API response"
                 : $"malformed XML: {ex.Message}");

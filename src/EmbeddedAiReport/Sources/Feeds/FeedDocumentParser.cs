@@ -28,7 +28,7 @@ public static partial class FeedDocumentParser
     /// <param name="streaming">False: the library reads every format (tests compare the two ways).</param>
     internal static ParseResult Parse(FetchedDocument document, bool streaming)
     {
-        var (chars, length, _) = FeedText.DecodePooled(document.Body, document.Charset);
+        var (chars, length, _) = FeedText.DecodePooled(document.Body.Span, document.Charset);
         string text;
         var bases = XmlBase.For(document.FinalUri);
         try
@@ -73,8 +73,8 @@ public static partial class FeedDocumentParser
     /// </summary>
     internal static bool NestsTooDeep(string text) => NestsTooDeep(XmlReader.Create(new StringReader(text), ReaderSettings));
 
-    /// <summary>As <see cref="NestsTooDeep(string)"/>, for bytes as XML reads them (the encoding from the byte-order mark or the declaration).</summary>
-    internal static bool NestsTooDeep(byte[] body) => NestsTooDeep(XmlReader.Create(new MemoryStream(body), ReaderSettings));
+    /// <summary>As <see cref="NestsTooDeep(string)"/>, for a body's bytes as XML reads them (the encoding from the byte-order mark or the declaration).</summary>
+    internal static bool NestsTooDeep(FetchedDocument document) => NestsTooDeep(XmlReader.Create(document.OpenBody(), ReaderSettings));
 
     private static bool NestsTooDeep(XmlReader created)
     {

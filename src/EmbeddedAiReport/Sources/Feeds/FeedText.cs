@@ -51,10 +51,10 @@ internal static partial class FeedText
     /// As <see cref="Decode"/>, into a buffer rented from <see cref="ArrayPool{T}.Shared"/> (the caller returns it): a feed
     /// of a few hundred KB then leaves no string of its whole text on the large-object heap when it is read in one pass.
     /// </summary>
-    public static (char[] Chars, int Length, string Encoding) DecodePooled(byte[] body, string? httpCharset)
+    public static (char[] Chars, int Length, string Encoding) DecodePooled(ReadOnlySpan<byte> body, string? httpCharset)
     {
         if (ByteOrder(body) is { } marked) return Into(marked.Encoding, body, marked.Skip, marked.Encoding.WebName);
-        var head = Encoding.ASCII.GetString(body, 0, Math.Min(body.Length, 256));
+        var head = Encoding.ASCII.GetString(body[..Math.Min(body.Length, 256)]);
         var declared = DeclaredEncoding().Match(head) is { Success: true } m ? m.Groups[1].Value : null;
         // A server default of Latin-1 (Apache's old text/* default) decodes any bytes without error, so it would always
         // win and turn a declared GB2312 feed into mojibake; when the document itself names another encoding, trust that.
@@ -82,12 +82,12 @@ internal static partial class FeedText
     }
 
     // Decodes into a rented buffer; a decoding failure returns it before the exception leaves.
-    private static (char[] Chars, int Length, string Encoding) Into(Encoding encoding, byte[] body, int offset, string name)
+    private static (char[] Chars, int Length, string Encoding) Into(Encoding encoding, ReadOnlySpan<byte> body, int offset, string name)
     {
         var chars = ArrayPool<char>.Shared.Rent(Math.Max(1, encoding.GetMaxCharCount(body.Length - offset)));
         try
         {
-            return (chars, encoding.GetChars(body, offset, body.Length - offset, chars, 0), name);
+            return (chars, encoding.GetChars(body[offset..], chars), name);
         }
         catch
         {

@@ -18,7 +18,7 @@ internal static partial class GitHubRestParser
         }
         catch (JsonException ex)
         {
-            var head = Encoding.UTF8.GetString(document.Body, 0, Math.Min(document.Body.Length, 64)).TrimStart();
+            var head = Encoding.UTF8.GetString(document.Body.Span[..Math.Min(document.Body.Length, 64)]).TrimStart();
             return GitHubParse.Fail(head.StartsWith('<') ? "got HTML or XML, not the REST API's JSON (check apiUrl)" : $"malformed JSON: {ex.Message}");
         }
         using (json)

@@ -360,6 +360,43 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
         Assert.DoesNotContain(seen.Keys, t => t.StartsWith("before", StringComparison.Ordinal));
     }
 
+    // A poll can date an entry again while a window is rescored (its window_time moves within the window): which entries the
+    // scope has is read once, so each is scored once. Along a keyset of (window_time, id) batches, one already scored and
+    // dated later is read again after the cursor, and one not yet read and dated earlier falls behind it. 300 on Monday,
+    // 300 an hour later, the scope from the day before: while the first batch writes, a trigger (the poll, committed with
+    // that batch, before the next reads) moves "monday 1" two hours later and "later 299" to an hour before Monday.
+    [Fact]
+    public async Task RescoreAsync_EntriesRedatedBetweenBatches_AreEachScoredOnce()
+    {
+        await SeedAsync(_services, "s", [
+            .. Enumerable.Range(0, 300).Select(i => Entry($"url:example.com/monday/{i}", $"monday {i}", "news", Monday)),
+            .. Enumerable.Range(0, 300).Select(i => Entry($"url:example.com/later/{i}", $"later {i}", "news", Monday.AddHours(1)))]);
+        var redate = $"""
+            UPDATE entries SET window_time = '{SqliteTime.Write(Monday.AddHours(2))}' WHERE canonical_key = 'url:example.com/monday/1';
+            UPDATE entries SET window_time = '{SqliteTime.Write(Monday.AddHours(-1))}' WHERE canonical_key = 'url:example.com/later/299';
+            """;
+        using (var probe = DatabaseProbe.Open(_services.Database, readOnly: false))
+            DatabaseProbe.Query(probe, provider == StorageProvider.Sqlite
+                ? $"CREATE TRIGGER redate AFTER UPDATE OF score ON entries WHEN NEW.canonical_key = 'url:example.com/monday/0' BEGIN {redate} END"
+                : $"""
+                  CREATE FUNCTION redate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {redate} RETURN NULL; END $$;
+                  CREATE TRIGGER redate AFTER UPDATE OF score ON entries FOR EACH ROW WHEN (NEW.canonical_key = 'url:example.com/monday/0') EXECUTE FUNCTION redate();
+                  """, _ => 0);
+        var seen = new Dictionary<string, int>();
+
+        var rescored = await _services.Get<LabelStore>().RescoreAsync(e =>
+        {
+            seen[e.Title] = seen.GetValueOrDefault(e.Title) + 1;
+            return (0.5, []);
+        }, CancellationToken.None, new LabelStore.RescoreScope(Monday.AddDays(-1)));
+
+        Assert.Equal(600, rescored.Entries);
+        Assert.Equal(600, seen.Count);
+        Assert.All(seen, p => Assert.Equal(1, p.Value));
+        Assert.Equal(1, seen["monday 1"]);
+        Assert.Equal(1, seen["later 299"]);
+    }
+
     // The daemon rescores after a reload only what the change touches and the next draft shows: a source's entries, from the
     // day after the last issue on; the others keep the score they were stored with.
     [Fact]

@@ -167,7 +167,10 @@ public sealed class LabelStore(ReportDatabase database)
     /// Each batch is read, classified and written in one short write transaction, so polls store between batches (the daemon
     /// rescores beside them after a reload) and no poll's newer text is overwritten by a score of the text read before it.
     /// Only <c>score</c> and <c>tags</c> change: the editor's overrides, marks and places and the recorded issues' items are
-    /// other rows.
+    /// other rows. Which entries the scope has is read once, their ids in one read transaction; the batches read them by
+    /// those ids (as <see cref="ReadAsync"/> does): a poll that dates an entry again between two batches (its window_time
+    /// moves) has it scored once, where a keyset along window_time read it twice or skipped it; one that has left the
+    /// scope by its batch is not scored.
     /// </remarks>
     public async Task<Rescored> RescoreAsync(Func<StoredEntry, (double Score, IReadOnlyList<EntryTag> Tags)> classify,
         CancellationToken cancellationToken, RescoreScope? scope = null)
@@ -192,23 +195,16 @@ public sealed class LabelStore(ReportDatabase database)
             filter += $" AND e.source_id IN ({string.Join(", ", names)})";
             parameters.AddRange(sources.Select((id, i) => ($"@source{i}", (object)id)));
         }
-        // A window is walked along the window_time index (with the id to break ties), so a window of a few hundred entries
-        // reads those, not every row of a big table by id, and no batch sorts the whole window again; no window, by id.
-        var byWindow = scope.FromUtc is not null || scope.ToUtc is not null;
-        var order = byWindow
-            ? "e.window_time >= @lastTime AND (e.window_time > @lastTime OR e.id > @last){0} ORDER BY e.window_time, e.id LIMIT {1}"
-            : "e.id > @last{0} ORDER BY e.id LIMIT {1}";
-        var condition = string.Format(CultureInfo.InvariantCulture, order, filter, Batch);
+        var ids = await ScopeIdsAsync(filter, parameters, byWindow: scope.FromUtc is not null || scope.ToUtc is not null, cancellationToken);
         var (read, rescored, retagged) = (0, 0, 0);
-        long last = 0;
-        var lastTime = "";
-        while (true)
+        for (var start = 0; start < ids.Count; start += Batch)
         {
+            var batch = database.Dialect.IdList(ids.GetRange(start, Math.Min(Batch, ids.Count - start)));
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-            var stored = new Dictionary<long, (string? Tags, string WindowTime)>(Batch);
-            var entries = await ListAsync(connection, transaction, condition, [("@last", last), .. byWindow ? [("@lastTime", (object)lastTime)] : Array.Empty<(string, object)>(), .. parameters], cancellationToken, stored);
-            if (entries.Count == 0) return new Rescored(read, rescored, retagged);
+            var stored = new Dictionary<long, string?>(Batch);
+            var entries = await ListAsync(connection, transaction, $"{database.Dialect.IdIn("e.id", "@ids")}{filter}",
+                [("@ids", batch), .. parameters], cancellationToken, stored);
             read += entries.Count;
             await using var update = connection.CreateCommand(transaction, "UPDATE entries SET score = @score WHERE id = @id AND score <> @score");
             var scoreParameter = update.AddParameter("@score");
@@ -224,16 +220,30 @@ public sealed class LabelStore(ReportDatabase database)
                 rescored += await update.ExecuteNonQueryAsync(cancellationToken);
                 // Compared as tags, not as text: rows moved by migration 0015 wrote the same weights in another form.
                 var json = tags.Count > 0 ? EntryTag.Json(tags) : null;
-                if (EntryTag.Parse(json).SequenceEqual(EntryTag.Parse(stored[entry.Id].Tags))) continue;
+                if (EntryTag.Parse(json).SequenceEqual(EntryTag.Parse(stored[entry.Id]))) continue;
                 tagsParameter.Value = (object?)json ?? DBNull.Value;
                 retagId.Value = entry.Id;
                 retagged += await retag.ExecuteNonQueryAsync(cancellationToken);
             }
-            // The next batch starts after this one's last row: its window_time as stored (the keyset compares the text), from the batch's read.
-            last = entries[^1].Id;
-            lastTime = stored[last].WindowTime;
             await transaction.CommitAsync(cancellationToken);
         }
+        return new Rescored(read, rescored, retagged);
+    }
+
+    // The ids of the scope's entries, in one read transaction. A window is read along the window_time index, so a window of
+    // a few hundred entries reads those, not every row of a big table; no window, by id.
+    private async Task<List<long>> ScopeIdsAsync(string filter, List<(string Name, object Value)> parameters, bool byWindow,
+        CancellationToken cancellationToken)
+    {
+        var ids = new List<long>();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginReadAsync(connection, cancellationToken);
+        await using var command = connection.CreateCommand(transaction,
+            $"SELECT e.id FROM entries e WHERE 1 = 1{filter} ORDER BY {(byWindow ? "e.window_time, e.id" : "e.id")}");
+        foreach (var (name, value) in parameters) command.AddParameter(name, value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetInt64(0));
+        return ids;
     }
 
     private static DateTimeOffset Midnight(DateOnly day, TimeZoneInfo zone)
@@ -242,13 +252,13 @@ public sealed class LabelStore(ReportDatabase database)
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    // Entries matching a condition (which may end in ORDER BY/LIMIT), with their links; with stored, also each one's stored
-    // tags (the column's JSON, null for none) and window_time (its text) into it, from the same read.
+    // Entries matching a condition, with their links; with stored, also each one's stored tags (the column's JSON, null for
+    // none) into it, from the same read.
     private async Task<List<StoredEntry>> ListAsync(DbConnection connection, DbTransaction transaction, string condition,
-        (string Name, object Value)[] parameters, CancellationToken cancellationToken, Dictionary<long, (string? Tags, string WindowTime)>? stored = null)
+        (string Name, object Value)[] parameters, CancellationToken cancellationToken, Dictionary<long, string?>? stored = null)
     {
         var entries = new List<StoredEntry>();
-        await using (var command = connection.CreateCommand(transaction, $"SELECT {Columns}{(stored is null ? "" : ", e.tags, e.window_time")} FROM entries e WHERE {condition}"))
+        await using (var command = connection.CreateCommand(transaction, $"SELECT {Columns}{(stored is null ? "" : ", e.tags")} FROM entries e WHERE {condition}"))
         {
             foreach (var (name, value) in parameters) command.AddParameter(name, value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -256,7 +266,7 @@ public sealed class LabelStore(ReportDatabase database)
             {
                 var entry = EntryStore.Read(reader, optional: false);
                 entries.Add(entry);
-                if (stored is not null) stored[entry.Id] = (reader.IsDBNull(ColumnCount) ? null : reader.GetString(ColumnCount), reader.GetString(ColumnCount + 1));
+                if (stored is not null) stored[entry.Id] = reader.IsDBNull(ColumnCount) ? null : reader.GetString(ColumnCount);
             }
         }
         if (entries.Count == 0) return entries;

@@ -78,6 +78,8 @@ public abstract class EditorStoreTests : IDisposable
         Assert.Equal(byId[3]!.CoveredBy, byId[1]!.CoveredBy);   // a member of a story an issue published a member of
         Assert.True(byId[1]!.Entry.IsStoryPrimary);
         Assert.Null(await store.EntryAsync(7, CancellationToken.None));
+        // Nor is an id below the first (0: the id of an issue item no stored entry matches) the next entry's (mutation audit 21's S01).
+        Assert.Null(await store.EntryAsync(0, CancellationToken.None));
     }
 
     private static string Json(ReviewEntry entry) => JsonSerializer.Serialize(entry);

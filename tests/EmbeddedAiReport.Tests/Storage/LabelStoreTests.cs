@@ -42,6 +42,27 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
         ], labels.Select(l => (l.Entry.CanonicalKey, l.Relevant, l.Group, l.Section)));
     }
 
+    // An item a source stores after its issue was recorded stays a candidate (recording marked none): the editor picked
+    // it, so it is the issue's example and no unpicked one of its window (mutation audit 21's K09: the batches by id
+    // dropped the picked check and it was both).
+    [Fact]
+    public async Task ReadAsync_AnItemStoredAfterItsIssueWasRecorded_IsOnlyThePickedExample()
+    {
+        await PublishPickedPostAsync();
+        await SeedAsync(_services, "s",
+            Entry("url:example.com/picked", "Picked post", "news", Monday),
+            Entry("url:example.com/unpicked", "Unpicked post", "news", Monday.AddDays(1)));
+
+        var labels = await LabelsAsync();
+
+        Assert.Equal("candidate", labels.Single(l => l.Entry.CanonicalKey == "url:example.com/picked").Entry.Status);
+        Assert.Equal(
+        [
+            ("url:example.com/picked", true, "2020-11-29"),
+            ("url:example.com/unpicked", false, "2020-11-29"),
+        ], labels.Select(l => (l.Entry.CanonicalKey, l.Relevant, l.Group)));
+    }
+
     [Fact]
     public async Task ReadAsync_IssuesMarksAndWindows_BecomeLabels()
     {
@@ -358,6 +379,46 @@ public abstract class LabelStoreTests(StorageProvider provider) : IDisposable
         Assert.Equal(900, seen.Count);
         Assert.All(seen, p => Assert.Equal(1, p.Value));
         Assert.DoesNotContain(seen.Keys, t => t.StartsWith("before", StringComparison.Ordinal));
+    }
+
+    // A poll can date an entry again while a window is rescored (its window_time moves within the window): which entries the
+    // scope has is read once, so each is scored once. Along a keyset of (window_time, id) batches, one already scored and
+    // dated later is read again after the cursor, and one not yet read and dated earlier falls behind it. 300 on Monday,
+    // 300 an hour later, the scope from the day before: while the first batch writes, a trigger (the poll, committed with
+    // that batch, before the next reads) moves "monday 1" two hours later and "later 299" to an hour before Monday; and
+    // "later 298" out of the scope, two days before Monday: its batch leaves it out (mutation audit 21's Q01).
+    [Fact]
+    public async Task RescoreAsync_EntriesRedatedBetweenBatches_AreEachScoredOnce()
+    {
+        await SeedAsync(_services, "s", [
+            .. Enumerable.Range(0, 300).Select(i => Entry($"url:example.com/monday/{i}", $"monday {i}", "news", Monday)),
+            .. Enumerable.Range(0, 300).Select(i => Entry($"url:example.com/later/{i}", $"later {i}", "news", Monday.AddHours(1)))]);
+        var redate = $"""
+            UPDATE entries SET window_time = '{SqliteTime.Write(Monday.AddHours(2))}' WHERE canonical_key = 'url:example.com/monday/1';
+            UPDATE entries SET window_time = '{SqliteTime.Write(Monday.AddHours(-1))}' WHERE canonical_key = 'url:example.com/later/299';
+            UPDATE entries SET window_time = '{SqliteTime.Write(Monday.AddDays(-2))}' WHERE canonical_key = 'url:example.com/later/298';
+            """;
+        using (var probe = DatabaseProbe.Open(_services.Database, readOnly: false))
+            DatabaseProbe.Query(probe, provider == StorageProvider.Sqlite
+                ? $"CREATE TRIGGER redate AFTER UPDATE OF score ON entries WHEN NEW.canonical_key = 'url:example.com/monday/0' BEGIN {redate} END"
+                : $"""
+                  CREATE FUNCTION redate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {redate} RETURN NULL; END $$;
+                  CREATE TRIGGER redate AFTER UPDATE OF score ON entries FOR EACH ROW WHEN (NEW.canonical_key = 'url:example.com/monday/0') EXECUTE FUNCTION redate();
+                  """, _ => 0);
+        var seen = new Dictionary<string, int>();
+
+        var rescored = await _services.Get<LabelStore>().RescoreAsync(e =>
+        {
+            seen[e.Title] = seen.GetValueOrDefault(e.Title) + 1;
+            return (0.5, []);
+        }, CancellationToken.None, new LabelStore.RescoreScope(Monday.AddDays(-1)));
+
+        Assert.Equal(599, rescored.Entries);
+        Assert.Equal(599, seen.Count);
+        Assert.All(seen, p => Assert.Equal(1, p.Value));
+        Assert.Equal(1, seen["monday 1"]);
+        Assert.Equal(1, seen["later 299"]);
+        Assert.False(seen.ContainsKey("later 298"));
     }
 
     // The daemon rescores after a reload only what the change touches and the next draft shows: a source's entries, from the

@@ -60,11 +60,7 @@ public sealed class ReviewSite : IAsyncDisposable
         // Polls come from the CLI only: the daemon's schedules are set far in the future.
         var sources = CorpusFeeds.ServeBySection(site.Server, site.Items, Published, schedule: "0 0 0 1 1 ? 2099");
         site.Config = site._directory.ConfigWithSources(sources);
-        if (editorToken is not null)
-        {
-            var appsettings = Path.Combine(site.Config, "appsettings.json");
-            File.WriteAllText(appsettings, File.ReadAllText(appsettings).Replace("\"Report\": {", $"\"Report\": {{\n    \"EditorToken\": \"{editorToken}\","));
-        }
+        if (editorToken is not null) TempDirectory.EditSettings(site.Config, json => json["Report"]!["EditorToken"] = editorToken);
         if (https) site.AddCertificate();
         if (settings is not null) TempDirectory.EditSettings(site.Config, settings);
         var poll = await site.CliAsync("poll");

@@ -106,6 +106,38 @@ public sealed class CliTests : IDisposable
             result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    // README "WeChat mirrors", Ops: the shipped wechat-accounts lists each account's feed id as "SET-ME-…", to replace with
+    // its id on your mirror. Enabled with some left as shipped, validate said "config OK" and each failed every poll (404).
+    [Fact]
+    public async Task Validate_EnabledMirrorWithShippedPlaceholderFeeds_WarnsNamingThemAndExits2()
+    {
+        var config = _directory.ConfigWithSources("""
+            {"sources": [{"id": "wx", "kind": "wechat-mirror", "mirror": "https://m.example.org", "accounts": [
+                {"feed": "MP_WXS_3073282833", "name": "机器之心"}, {"feed": "SET-ME-qbitai", "name": "量子位"}, "SET-ME-aiera"]},
+              {"id": "off", "kind": "wechat-mirror", "mirror": "https://m.example.org", "enabled": false, "accounts": ["SET-ME-antutu"]}]}
+            """);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["warning: sources.json: source 'wx': accounts: 2 feed ids are still the shipped placeholders (SET-ME-qbitai, SET-ME-aiera): "
+            + "replace each with the account's feed id on your mirror, or remove the account; the mirror has no such feed",
+            "1 config problem(s) the daemon works around (see the warnings above)."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    // README's --folds: "2 or more, default one per issue"; the help printed the internal stand-in, [default: 2147483647].
+    [Fact]
+    public async Task EvaluateHelp_Folds_SaysOnePerIssueWithoutAnInternalNumber()
+    {
+        var result = await CliRunner.RunAsync("evaluate", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        var folds = Assert.Single(result.Out.Split('\n'), line => line.TrimStart().StartsWith("--folds", StringComparison.Ordinal));
+        Assert.Contains("(default: one per issue)", folds);
+        Assert.DoesNotContain("[default:", folds);
+    }
+
     [Theory]
     [InlineData("ExportSchedule", "appsettings.json: Report:ExportSchedule: '0 0 9 1 1 ? 2020' has no time left to fire (its year has passed): "
         + "the daemon would never write the weekly draft (event 4116)", "1 config problem(s); nothing was done.")]

@@ -98,14 +98,15 @@ internal static class ReportCli
         train.SetAction((p, ct) => WithSignals(ct, token => TrainCommand.RunAsync(Context(p), new TrainCommand.Arguments(p.GetValue(trainCorpusOption),
             p.GetValue(trainNegativesOption) ?? [], p.GetValue(trainOffTopicOption), p.GetValue(noDatabaseOption), p.GetValue(modelOutOption)), configure, token)));
         var offTopicOption = new Option<string?>("--offtopic") { Description = "JSON list of [title, summary] off-topic posts" };
-        var foldsOption = new Option<int>("--folds") { Description = "Cross-validation folds (default: one per issue)", DefaultValueFactory = _ => int.MaxValue }.Whole();
+        // No default value: help would print its stand-in for "one per issue" ([default: 2147483647]).
+        var foldsOption = new Option<int?>("--folds") { Description = "Cross-validation folds, 2 or more (default: one per issue)" }.Whole();
         var floodOption = new Option<string[]>("--flood") { Description = "JSON-lines file of real unpicked items (repeatable): the ranking is measured among them" };
         var perWindowOption = new Option<int>("--per-window") { Description = "Items of each flood file in each issue's window", DefaultValueFactory = _ => 25 }.Whole();
         var negativesOption = new Option<string[]>("--negatives") { Description = "JSON-lines file of unpicked items used only for training (repeatable)" };
         var heldOutOption = new Option<string[]>("--heldout") { Description = "JSON-lines file of unpicked items used only in the windows, never for training (repeatable)" };
         var evaluate = new Command("evaluate", "Leave-issues-out evaluation: section accuracy, tag coverage, relevance, ranking under a flood.")
             { corpusOption, offTopicOption, foldsOption, floodOption, perWindowOption, negativesOption, heldOutOption };
-        evaluate.SetAction(p => EvaluateCommand.Run(Context(p), new EvaluateCommand.Arguments(p.GetValue(corpusOption)!, p.GetValue(offTopicOption), p.GetValue(foldsOption),
+        evaluate.SetAction(p => EvaluateCommand.Run(Context(p), new EvaluateCommand.Arguments(p.GetValue(corpusOption)!, p.GetValue(offTopicOption), p.GetValue(foldsOption) ?? int.MaxValue,
             p.GetValue(floodOption) ?? [], p.GetValue(perWindowOption), p.GetValue(negativesOption) ?? [], p.GetValue(heldOutOption) ?? [])));
 
         root.Subcommands.Add(run);

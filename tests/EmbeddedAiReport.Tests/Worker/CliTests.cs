@@ -83,12 +83,8 @@ public sealed class CliTests : IDisposable
 
         var result = await CliRunner.RunAsync("validate", "--config", config);
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal(["warning: sources.json: source 'once': schedule: '0 0 12 1 1 ? 2020' has no time left to fire (its year has passed): "
-            + "the daemon leaves the source unscheduled (event 4115); give it a schedule that fires (poll --source once still polls it)",
-            "1 config problem(s) the daemon works around (see the warnings above)."],
-            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Assert.DoesNotContain("config OK", result.Out);
+        AssertOneWarning(result, "sources.json: source 'once': schedule: '0 0 12 1 1 ? 2020' has no time left to fire (its year has passed): "
+            + "the daemon leaves the source unscheduled (event 4115); give it a schedule that fires (poll --source once still polls it)");
     }
 
     [Fact]
@@ -100,10 +96,45 @@ public sealed class CliTests : IDisposable
 
         var result = await CliRunner.RunAsync("validate", "--config", config);
 
+        AssertOneWarning(result, "sources.json: source 'hub': format: 'atom' has no effect with flavor 'rsshub' (only wewe-rss serves a feed as rss, atom or json); remove it");
+    }
+
+    // README "WeChat mirrors", Ops: the shipped wechat-accounts lists each account's feed id as "SET-ME-…", to replace with
+    // its id on your mirror. Enabled with some left as shipped, validate said "config OK" and each failed every poll (404).
+    [Fact]
+    public async Task Validate_EnabledMirrorWithShippedPlaceholderFeeds_WarnsNamingThemAndExits2()
+    {
+        var config = _directory.ConfigWithSources("""
+            {"sources": [{"id": "wx", "kind": "wechat-mirror", "mirror": "https://m.example.org", "accounts": [
+                {"feed": "MP_WXS_3073282833", "name": "机器之心"}, {"feed": "SET-ME-qbitai", "name": "量子位"}, "SET-ME-aiera"]},
+              {"id": "off", "kind": "wechat-mirror", "mirror": "https://m.example.org", "enabled": false, "accounts": ["SET-ME-antutu"]}]}
+            """);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        AssertOneWarning(result, "sources.json: source 'wx': accounts: 2 feed ids are still the shipped placeholders (SET-ME-qbitai, SET-ME-aiera): "
+            + "replace each with the account's feed id on your mirror, or remove the account; the mirror has no such feed");
+    }
+
+    // validate with one warning and no problem: exit 2, the warning, then the count line, and no "config OK".
+    private static void AssertOneWarning(CliResult result, string warning)
+    {
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal(["warning: sources.json: source 'hub': format: 'atom' has no effect with flavor 'rsshub' (only wewe-rss serves a feed as rss, atom or json); remove it",
-            "1 config problem(s) the daemon works around (see the warnings above)."],
+        Assert.Equal(["warning: " + warning, "1 config problem(s) the daemon works around (see the warnings above)."],
             result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.DoesNotContain("config OK", result.Out);
+    }
+
+    // README's --folds: "2 or more, default one per issue"; the help printed the internal stand-in, [default: 2147483647].
+    [Fact]
+    public async Task EvaluateHelp_Folds_SaysOnePerIssueWithoutAnInternalNumber()
+    {
+        var result = await CliRunner.RunAsync("evaluate", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        var folds = Assert.Single(result.Out.Split('\n'), line => line.TrimStart().StartsWith("--folds", StringComparison.Ordinal));
+        Assert.Contains("(default: one per issue)", folds);
+        Assert.DoesNotContain("[default:", folds);
     }
 
     [Theory]

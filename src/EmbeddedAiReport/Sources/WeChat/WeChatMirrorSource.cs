@@ -37,17 +37,29 @@ public sealed class WeChatMirrorSource : ISourceKind, IPageEnrichingKind
         return problems;
     }
 
-    // The README's table: `format` is wewe-rss's only (`{mirror}/feeds/{feed}.{format}`); RSSHub and Wechat2RSS addresses
-    // have no format, and a `url` is read as it is. Set anyway, it was silently ignored.
+    /// <summary>The feed id the shipped config gives each account of its disabled <c>wechat-accounts</c> source (<c>SET-ME-qbitai</c>).</summary>
+    private const string PlaceholderFeed = "SET-ME-";
+
     public IEnumerable<string> Warnings(SourceDefinition source)
     {
-        if (source.GetString(WeChatMirrorSettings.FormatField) is not { } format) yield break;
         var settings = Settings(source);
-        if (source.Url is not null)
-            yield return $"{WeChatMirrorSettings.FormatField}: '{format}' has no effect with 'url' (that feed is read as it is); remove it";
-        else if (settings.Flavor != MirrorFlavor.WeweRss)
-            yield return $"{WeChatMirrorSettings.FormatField}: '{format}' has no effect with flavor '{source.GetString(WeChatMirrorSettings.FlavorField)}' "
-                + "(only wewe-rss serves a feed as rss, atom or json); remove it";
+        // The README's table: `format` is wewe-rss's only (`{mirror}/feeds/{feed}.{format}`); RSSHub and Wechat2RSS addresses
+        // have no format, and a `url` is read as it is. Set anyway, it was silently ignored.
+        if (source.GetString(WeChatMirrorSettings.FormatField) is { } format)
+        {
+            if (source.Url is not null)
+                yield return $"{WeChatMirrorSettings.FormatField}: '{format}' has no effect with 'url' (that feed is read as it is); remove it";
+            else if (settings.Flavor != MirrorFlavor.WeweRss)
+                yield return $"{WeChatMirrorSettings.FormatField}: '{format}' has no effect with flavor '{source.GetString(WeChatMirrorSettings.FlavorField)}' "
+                    + "(only wewe-rss serves a feed as rss, atom or json); remove it";
+        }
+        // README "WeChat mirrors", Ops: replace each SET-ME-… with the account's id on your mirror. Enabled with some left as
+        // shipped, the config was "OK" and each such account failed every poll with the mirror's 404.
+        var placeholders = settings.Accounts.Where(a => a.Feed.StartsWith(PlaceholderFeed, StringComparison.Ordinal)).Select(a => a.Feed).ToList();
+        if (source.Enabled && placeholders.Count > 0)
+            yield return $"{WeChatMirrorSettings.AccountsField}: {Counted.Of(placeholders.Count, "feed id is", "feed ids are")} still the shipped "
+                + $"{(placeholders.Count == 1 ? "placeholder" : "placeholders")} ({Counted.Named(placeholders)}): replace each with the account's feed id on "
+                + "your mirror, or remove the account; the mirror has no such feed";
     }
 
     public IReadOnlyList<SourceRequest> Requests(SourceDefinition source)

@@ -51,12 +51,53 @@ public readonly partial record struct ArxivId(string Base, int? Version)
     }
 
     /// <summary>Reads the id from an arXiv URL: <c>/abs/</c>, <c>/pdf/</c> (with or without <c>.pdf</c>), <c>/html/</c>, on arxiv.org or export.arxiv.org.</summary>
-    public static ArxivId? TryFromUrl(Uri uri)
+    public static ArxivId? TryFromUrl(Uri uri) => TryFromUrl(uri.Host, uri.AbsolutePath);
+
+    /// <summary>As <see cref="TryFromUrl(Uri)"/>, from a URL's host and path read once (<see cref="EntryKey.For"/> hands them to each recognizer).</summary>
+    internal static ArxivId? TryFromUrl(string host, string path)
     {
-        var host = uri.Host.ToLowerInvariant();
-        if (host is not ("arxiv.org" or "www.arxiv.org" or "export.arxiv.org")) return null;
-        var match = UrlPath().Match(uri.AbsolutePath);
-        return match.Success ? TryParse(match.Groups[1].Value) : null;
+        // ToLowerInvariant copies nothing when the host is lower case already, as a Uri's is.
+        if (host.ToLowerInvariant() is not ("arxiv.org" or "www.arxiv.org" or "export.arxiv.org")) return null;
+        // ^/(?:abs|pdf|html|format|ps)/(.+?)/?$ read as spans: the id after the second slash, one trailing slash dropped.
+        var rest = path.AsSpan();
+        if (!rest.StartsWith('/')) return null;
+        rest = rest[1..];
+        var slash = rest.IndexOf('/');
+        if (slash < 0 || rest[..slash] is not ("abs" or "pdf" or "html" or "format" or "ps")) return null;
+        rest = rest[(slash + 1)..];
+        if (rest.Length > 1 && rest[^1] == '/') rest = rest[..^1];
+        if (rest.IsEmpty) return null;
+        // A new-scheme id, what nearly every link names, is read in place; any other text as TryParse reads it.
+        return IsDigit(rest[0]) ? TryParseNew(rest) : TryParse(rest.ToString());
+    }
+
+    private static bool IsDigit(char c) => c is >= '0' and <= '9';
+
+    // Text starting with a digit, as Bare() reads it there: only its "new" alternative can match (no prefix, no archive
+    // starts with a digit): [0-9]{4}\.[0-9]{4,5}, then v[0-9]+, then .pdf, each optional, and nothing after. Null otherwise.
+    private static ArxivId? TryParseNew(ReadOnlySpan<char> text)
+    {
+        var digits = text.IndexOfAnyExceptInRange('0', '9');
+        if (digits != 4 || text[4] != '.') return null;
+        var number = text[5..].IndexOfAnyExceptInRange('0', '9');
+        var end = 5 + (number < 0 ? text.Length - 5 : number);
+        if (end - 5 is not (4 or 5)) return null;
+        var rest = text[end..];
+        int? version = null;
+        if (rest.StartsWith('v'))
+        {
+            var run = rest[1..].IndexOfAnyExceptInRange('0', '9');
+            var length = run < 0 ? rest.Length - 1 : run;
+            if (length == 0) return null;
+            // A version past int's range is no version arXiv gave: the paper, its version unknown.
+            version = int.TryParse(rest.Slice(1, length), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
+            rest = rest[(1 + length)..];
+        }
+        if (!rest.IsEmpty && !rest.SequenceEqual(".pdf")) return null;
+        // Since 1501 the number has five digits, before it four: 2011.1228 is not an id.
+        var id = text[..end];
+        if ((int.Parse(id[..4], CultureInfo.InvariantCulture) >= 1501) != (id.Length == 10)) return null;
+        return new ArxivId(id.ToString(), version);
     }
 
     /// <summary>Every arXiv id named in free text (URLs and <c>arXiv:</c> mentions), in order, without repeats.</summary>
@@ -101,9 +142,6 @@ public readonly partial record struct ArxivId(string Base, int? Version)
     // [0-9], not \d: \d also takes other scripts' digits (full-width ２０１１), which ids never have and int.Parse does not read.
     [GeneratedRegex(@"^(?:(?<new>[0-9]{4}\.[0-9]{4,5})|(?<archive>[a-zA-Z][a-zA-Z\-]*)(?:\.[A-Za-z]{2})?/(?<number>[0-9]{7}))(?:v(?<v>[0-9]+))?(?:\.pdf)?$")]
     private static partial Regex Bare();
-
-    [GeneratedRegex(@"^/(?:abs|pdf|html|format|ps)/(.+?)/?$")]
-    private static partial Regex UrlPath();
 
     // Either an arxiv.org URL or an explicit "arXiv:" label; a bare 2011.12289 in prose could be anything.
     [GeneratedRegex(@"(?:arxiv\.org/(?:abs|pdf|html)/|arXiv:\s?)(?<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-zA-Z\-]+(?:\.[A-Z]{2})?/[0-9]{7}(?:v[0-9]+)?)", RegexOptions.IgnoreCase)]

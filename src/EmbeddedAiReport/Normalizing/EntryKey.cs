@@ -7,16 +7,18 @@ public static class EntryKey
     /// <summary>The key for <paramref name="uri"/>.</summary>
     public static string For(Uri uri)
     {
-        if (ArxivId.TryFromUrl(uri) is { } paper) return paper.Key;
+        // Read once and handed to each recognizer (a Uri keeps them once read, but each recognizer used to start anew).
+        var (host, path) = (uri.Host, uri.AbsolutePath);
+        if (ArxivId.TryFromUrl(host, path) is { } paper) return paper.Key;
 
         // WeChat
-        if (WeChatArticleLink.TryParse(uri) is { } article) return article.Key;
+        if (WeChatArticleLink.TryParse(uri, host, path) is { } article) return article.Key;
 
         // A repository page or a release is the repo's identity; commits, issues and files stay plain URLs.
-        if (GitHubRepo.TryFromUrl(uri) is { } repo)
+        if (GitHubRepo.TryFromUrl(host, path) is { } repo)
         {
-            if (GitHubRepo.ReleaseTagFromUrl(uri) is { } tag) return repo.ReleaseKey(tag);
-            if (uri.AbsolutePath.Trim('/').Count(c => c == '/') == 1) return repo.Key;
+            if (GitHubRepo.ReleaseTagFromUrl(path) is { } tag) return repo.ReleaseKey(tag);
+            if (path.AsSpan().Trim('/').Count('/') == 1) return repo.Key;
         }
 
         return CanonicalUrl.Key(uri);

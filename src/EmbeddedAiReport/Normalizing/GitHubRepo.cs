@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace EmbeddedAiReport.Normalizing;
@@ -25,10 +26,23 @@ public readonly partial record struct GitHubRepo
     public string FullName => $"{Owner}/{Name}";
 
     /// <summary>The entry key of the repository: <c>gh:owner/repo</c>, lower case.</summary>
-    public string Key => "gh:" + FullName.ToLowerInvariant();
+    public string Key => KeyOf(null);
 
     /// <summary>The entry key of one release: <c>gh:owner/repo@tag</c> (the tag keeps its case).</summary>
-    public string ReleaseKey(string tag) => $"{Key}@{tag}";
+    public string ReleaseKey(string tag) => KeyOf(tag);
+
+    // "gh:" + owner/name in lower case (+ "@" + tag), written at once: every feed entry of a release gets one.
+    private string KeyOf(string? tag) =>
+        string.Create(3 + Owner.Length + 1 + Name.Length + (tag is null ? 0 : 1 + tag.Length), (Owner, Name, tag), static (span, parts) =>
+        {
+            "gh:".CopyTo(span);
+            var at = 3 + parts.Owner.AsSpan().ToLowerInvariant(span[3..]);
+            span[at++] = '/';
+            at += parts.Name.AsSpan().ToLowerInvariant(span[at..]);
+            if (parts.tag is null) return;
+            span[at++] = '@';
+            parts.tag.CopyTo(span[at..]);
+        });
 
     /// <summary>The repository's key of a release key (<c>gh:owner/repo@tag</c> → <c>gh:owner/repo</c>); null for any other key.</summary>
     public static string? RepositoryKeyOf(string key) =>
@@ -51,20 +65,58 @@ public readonly partial record struct GitHubRepo
     }
 
     /// <summary>The repository a github.com URL points into (repo page, release, tree, issue …), or null.</summary>
-    public static GitHubRepo? TryFromUrl(Uri uri)
+    public static GitHubRepo? TryFromUrl(Uri uri) => TryFromUrl(uri.Host, uri.AbsolutePath);
+
+    /// <summary>As <see cref="TryFromUrl(Uri)"/>, from a URL's host and path read once (<see cref="EntryKey.For"/> hands them to each recognizer).</summary>
+    internal static GitHubRepo? TryFromUrl(string host, string path)
     {
-        if (!uri.Host.Equals("github.com", StringComparison.OrdinalIgnoreCase) && !uri.Host.Equals("www.github.com", StringComparison.OrdinalIgnoreCase))
+        if (!host.Equals("github.com", StringComparison.OrdinalIgnoreCase) && !host.Equals("www.github.com", StringComparison.OrdinalIgnoreCase))
             return null;
-        var parts = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        return parts.Length >= 2 ? TryParse($"{parts[0]}/{parts[1]}") : null;
+        // The path's first two non-empty segments, read as TryParse reads "owner/name" (trimmed, then the pattern), without
+        // making that string.
+        Span<Range> segments = stackalloc Range[2];
+        if (Segments(path, segments) < 2) return null;
+        var owner = path.AsSpan(segments[0]).TrimStart();
+        var name = path.AsSpan(segments[1]).TrimEnd();
+        return IsOwner(owner) && IsName(name) && !ReservedOwners.GetAlternateLookup<ReadOnlySpan<char>>().Contains(owner)
+            ? new GitHubRepo(owner.ToString(), name.ToString())
+            : null;
     }
 
     /// <summary>The release tag a <c>/releases/tag/TAG</c> URL names, or null.</summary>
-    public static string? ReleaseTagFromUrl(Uri uri)
+    public static string? ReleaseTagFromUrl(Uri uri) => ReleaseTagFromUrl(uri.AbsolutePath);
+
+    /// <summary>As <see cref="ReleaseTagFromUrl(Uri)"/>, from the URL's path.</summary>
+    internal static string? ReleaseTagFromUrl(string path)
     {
-        var parts = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        return parts.Length >= 5 && parts[2] == "releases" && parts[3] == "tag" ? Uri.UnescapeDataString(string.Join('/', parts[4..])) : null;
+        Span<Range> segments = stackalloc Range[5];
+        if (Segments(path, segments) < 5 || path.AsSpan(segments[2]) is not "releases" || path.AsSpan(segments[3]) is not "tag") return null;
+        // The tag is every segment from the fifth on, joined by one '/' (empty segments dropped, as a split drops them).
+        var tag = path.AsSpan(segments[4].Start.Value).TrimEnd('/');
+        return Uri.UnescapeDataString(tag.Contains("//", StringComparison.Ordinal) ? string.Join('/', tag.ToString().Split('/', StringSplitOptions.RemoveEmptyEntries)) : tag);
     }
+
+    // The first non-empty '/'-separated segments of `path`, as many as `segments` holds: how many were found.
+    private static int Segments(string path, Span<Range> segments)
+    {
+        var found = 0;
+        foreach (var segment in path.AsSpan().Split('/'))
+        {
+            if (segment.Start.Value == segment.End.Value) continue;
+            segments[found++] = segment;
+            if (found == segments.Length) break;
+        }
+        return found;
+    }
+
+    // FullNamePattern()'s owner, [A-Za-z0-9](?:[A-Za-z0-9-]{0,38}), and name, [A-Za-z0-9._-]{1,100}, read in place.
+    private static bool IsOwner(ReadOnlySpan<char> owner) =>
+        owner.Length is >= 1 and <= 39 && char.IsAsciiLetterOrDigit(owner[0]) && owner[1..].IndexOfAnyExcept(OwnerChars) < 0;
+
+    private static bool IsName(ReadOnlySpan<char> name) => name.Length is >= 1 and <= 100 && name.IndexOfAnyExcept(NameChars) < 0;
+
+    private static readonly SearchValues<char> OwnerChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
+    private static readonly SearchValues<char> NameChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
 
     /// <summary>Every repository named by a github.com URL in free text, in order, without repeats.</summary>
     /// <remarks>Matches are read as spans (<c>github.com/</c> + owner + <c>/</c> + name, and no owner holds a <c>/</c>), a name written again is not parsed again.</remarks>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace EmbeddedAiReport.Normalizing;
@@ -42,14 +43,17 @@ public sealed partial record WeChatArticleLink
     public static WeChatArticleLink? TryParse(string? text) => CanonicalUrl.TryParse(text) is { } uri ? TryParse(uri) : null;
 
     /// <summary>The article <paramref name="uri"/> points to, or null when it is not an article address.</summary>
-    public static WeChatArticleLink? TryParse(Uri uri)
+    public static WeChatArticleLink? TryParse(Uri uri) => TryParse(uri, uri.Host, uri.AbsolutePath);
+
+    /// <summary>As <see cref="TryParse(Uri)"/>, with the URL's host and path read once (<see cref="EntryKey.For"/> hands them to each recognizer).</summary>
+    internal static WeChatArticleLink? TryParse(Uri uri, string host, string absolutePath)
     {
-        if (!IsWeChatHost(uri)) return null;
-        var path = uri.AbsolutePath.TrimEnd('/');
-        var shortCode = ShortPath().Match(path);
-        if (shortCode.Success)
+        if (!host.Equals("mp.weixin.qq.com", StringComparison.OrdinalIgnoreCase)) return null;
+        var path = absolutePath.AsSpan().TrimEnd('/');
+        // ^/s/([A-Za-z0-9_-]{6,})$ read in place: the short link, the most common form.
+        if (path.StartsWith("/s/") && path[3..] is { Length: >= 6 } shortCode && shortCode.IndexOfAnyExcept(CodeChars) < 0)
         {
-            var code = shortCode.Groups[1].Value;
+            var code = shortCode.ToString();
             return new WeChatArticleLink(WeChatLinkForm.Short, "wx:" + code, "https://mp.weixin.qq.com/s/" + code);
         }
         if (path is not ("/s" or "/mp/appmsg/show")) return null;
@@ -100,8 +104,7 @@ public sealed partial record WeChatArticleLink
         return result;
     }
 
-    [GeneratedRegex(@"^/s/([A-Za-z0-9_-]{6,})$")]
-    private static partial Regex ShortPath();
+    private static readonly SearchValues<char> CodeChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
     [GeneratedRegex(@"^\d+$")]
     private static partial Regex Digits();

@@ -38,6 +38,23 @@ public sealed class RelevanceScorerTests
         Assert.Equal(scored.ToString(), explained.ToString());
     }
 
+    // A reloaded tags.json gives a tag a new weight in a new definition of the same name (and equal otherwise but for the
+    // weight); an entry scored after it carries the new weight, one scored before keeps the old, both scored in one process.
+    [Fact]
+    public void Score_SameTagReloadedWithAnotherWeight_EachEntryCarriesItsDefinitionsWeight()
+    {
+        var reloaded = Npu with { Weight = 3 };
+
+        var before = RelevanceScorer.Score(Post(null), [Npu], 0, new ScoringOptions(), Now);
+        var after = RelevanceScorer.Score(Post(null), [reloaded], 0, new ScoringOptions(), Now);
+        var again = RelevanceScorer.Score(Post(null), [Npu, Quant], 0, new ScoringOptions(), Now);
+
+        Assert.Equal([new("npu", 2)], before.Tags);
+        Assert.Equal([new("npu", 3)], after.Tags);
+        Assert.Equal([new("npu", 2), new("quantization", 2.5)], again.Tags);
+        Assert.Equal(3, after.Total);
+    }
+
     [Fact]
     public void Score_TagsOverCap_CappedAndSaidSo()
     {

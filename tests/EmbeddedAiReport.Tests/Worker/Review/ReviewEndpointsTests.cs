@@ -104,6 +104,9 @@ public sealed partial class ReviewEndpointsTests
         Assert.Matches("<button name=\"action\" value=\"primary\"[^>]*>Make primary</button>", unfolded.QuerySelector(":scope > form.actions")!.OuterHtml);
         Assert.Equal(Actions(unfolded.QuerySelector(":scope > form.actions")), Actions(ownPage.QuerySelector("form.actions")));
         Assert.Equal(["shortlisted", "rejected", "primary"], ownPage.QuerySelectorAll("form.actions button").Select(b => b.GetAttribute("value")));
+        // The paper is the story's primary already: its page offers no Make primary, a button that would do nothing (mutation audit 22).
+        var paperPage = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}/entries/{paper.Groups[1].Value}/edit"));
+        Assert.Equal(["shortlisted", "rejected"], paperPage.QuerySelectorAll("form.actions button").Select(b => b.GetAttribute("value")));
 
         // Where a plain post on a member lands (#e42, its line there) and where a stale save of it waits with what was typed
         // are inside the fold: it is open then (closed, the editor sees neither), and only then. The editor makes the post

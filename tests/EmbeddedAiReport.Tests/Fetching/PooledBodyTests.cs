@@ -66,6 +66,25 @@ public sealed class PooledBodyTests() : LoopbackTest(new TestServices())
         foreach (var outcome in fetched) outcome.Lease!.Dispose();
     }
 
+    // A body that only begins like gzip (0x1F 0x8B, then no gzip) is handed on as it was read: its buffer is the document's,
+    // not the compressed bytes' to give back, and stays its own until its lease is disposed (mutation audit 22: no test had
+    // such a body pooled).
+    [Fact]
+    public async Task FetchAsync_PooledBodyThatOnlyBeginsLikeGzip_StaysItsOwnUntilItsLeaseIsDisposed()
+    {
+        var bodies = Enumerable.Range(0, 4).Select(n => (byte[])[0x1F, 0x8B, .. Feed(n)]).ToList();
+        for (var n = 0; n < bodies.Count; n++) Server.MapFile($"odd{n}.xml", bodies[n], "application/octet-stream");
+
+        var fetched = await FetchAllAsync(bodies.Count, "odd{0}.xml");
+
+        for (var n = 0; n < bodies.Count; n++)
+        {
+            Assert.NotNull(fetched[n].Lease);
+            Assert.Equal(bodies[n], fetched[n].Document.Body.ToArray());
+        }
+        foreach (var outcome in fetched) outcome.Lease!.Dispose();
+    }
+
     // Disposed twice (a caller's using and a cleanup of its own), a lease gives its buffer back once: given back twice, the
     // pool would hand the one array to two later fetches, each writing its body over the other's.
     [Fact]

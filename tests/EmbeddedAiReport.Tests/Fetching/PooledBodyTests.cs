@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text;
 using EmbeddedAiReport.Fetching;
 using EmbeddedAiReport.Ingest;
@@ -62,6 +64,44 @@ public sealed class PooledBodyTests() : LoopbackTest(new TestServices())
         for (var n = 0; n < feeds.Count; n++)
             Assert.Equal(Encoding.UTF8.GetString(feeds[n]), Encoding.UTF8.GetString(fetched[n].Document.Body.Span));
         foreach (var outcome in fetched) outcome.Lease!.Dispose();
+    }
+
+    // A body that only begins like gzip (0x1F 0x8B, then no gzip) is handed on as it was read: its buffer is the document's,
+    // not the compressed bytes' to give back, and stays its own until its lease is disposed (mutation audit 22: no test had
+    // such a body pooled).
+    [Fact]
+    public async Task FetchAsync_PooledBodyThatOnlyBeginsLikeGzip_StaysItsOwnUntilItsLeaseIsDisposed()
+    {
+        var bodies = Enumerable.Range(0, 4).Select(n => (byte[])[0x1F, 0x8B, .. Feed(n)]).ToList();
+        for (var n = 0; n < bodies.Count; n++) Server.MapFile($"odd{n}.xml", bodies[n], "application/octet-stream");
+
+        var fetched = await FetchAllAsync(bodies.Count, "odd{0}.xml");
+
+        for (var n = 0; n < bodies.Count; n++)
+        {
+            Assert.NotNull(fetched[n].Lease);
+            Assert.Equal(bodies[n], fetched[n].Document.Body.ToArray());
+        }
+        foreach (var outcome in fetched) outcome.Lease!.Dispose();
+    }
+
+    // Disposed twice (a caller's using and a cleanup of its own), a lease gives its buffer back once: given back twice, the
+    // pool would hand the one array to two later fetches, each writing its body over the other's.
+    [Fact]
+    public async Task Lease_DisposedTwice_GivesItsBufferBackOnce()
+    {
+        Server.MapFile("feed0.xml", Feed(0));
+        var fetched = Assert.Single(await FetchAllAsync(1, "feed{0}.xml"));
+        Assert.True(MemoryMarshal.TryGetArray(fetched.Document.Body, out var body));
+        var size = body.Array!.Length;
+
+        // No await from here: the pool's per-thread slot is this thread's throughout.
+        fetched.Lease!.Dispose();
+        fetched.Lease.Dispose();
+        var rented = Enumerable.Range(0, 4).Select(_ => ArrayPool<byte>.Shared.Rent(size)).ToList();
+        foreach (var array in rented.Distinct(ReferenceEqualityComparer.Instance)) ArrayPool<byte>.Shared.Return((byte[])array!);
+
+        Assert.Equal(4, rented.Distinct(ReferenceEqualityComparer.Instance).Count());
     }
 
     [Fact]

@@ -104,6 +104,9 @@ public sealed partial class ReviewEndpointsTests
         Assert.Matches("<button name=\"action\" value=\"primary\"[^>]*>Make primary</button>", unfolded.QuerySelector(":scope > form.actions")!.OuterHtml);
         Assert.Equal(Actions(unfolded.QuerySelector(":scope > form.actions")), Actions(ownPage.QuerySelector("form.actions")));
         Assert.Equal(["shortlisted", "rejected", "primary"], ownPage.QuerySelectorAll("form.actions button").Select(b => b.GetAttribute("value")));
+        // The paper is the story's primary already: its page offers no Make primary, a button that would do nothing (mutation audit 22).
+        var paperPage = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}/entries/{paper.Groups[1].Value}/edit"));
+        Assert.Equal(["shortlisted", "rejected"], paperPage.QuerySelectorAll("form.actions button").Select(b => b.GetAttribute("value")));
 
         // Where a plain post on a member lands (#e42, its line there) and where a stale save of it waits with what was typed
         // are inside the fold: it is open then (closed, the editor sees neither), and only then. The editor makes the post
@@ -816,6 +819,28 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
+    public async Task EditPage_ASectionStoredInAnotherCase_IsTheOneItsListSelects()
+    {
+        // A section stored as an older configuration spelled its slug: the review page files the row under the section
+        // whatever the case (ReviewLayout), and the entry page's list selects that section, not none (a browser then shows
+        // the first, "news", and a plain Move would move the entry there).
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var id = site.IdOf("CUDA 11 Features Revealed");
+        using (var connection = DatabaseProbe.Open(site.Database, readOnly: false))
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"UPDATE entries SET section = 'Papers' WHERE id = {id}";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+        var review = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}"));
+        var page = Parse(await http.GetStringAsync(review.QuerySelector($"#e{id} > a.edit")!.GetAttribute("href")!.TrimStart('/')));
+
+        Assert.Equal("sec-papers", review.QuerySelector($"#e{id}")!.Closest("section")!.Id);
+        Assert.Equal(["papers"], page.QuerySelectorAll("form.move option[selected]").Select(o => o.GetAttribute("value")));
+    }
+
+    [Fact]
     public async Task EditPage_FromAPageOutOfTheDraft_GoesBackThere_NoEntryAnIssuesEntryOrAReadOnlyClientHasNoForm()
     {
         await using var site = await ReviewSite.StartAsync();
@@ -1194,6 +1219,23 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal("rejected", site.StatusOf(id));
     }
 
+    // A Host header is the client's to write: the refusal quotes it by its first 100 characters, then "…" (README), as it
+    // does a path or a value (mutation audit 22: no test sent a name that long).
+    [Fact]
+    public async Task Action_UnderAVeryLongHostName_TheRefusalQuotesItsFirstHundredCharacters()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var host = string.Join(".", Enumerable.Repeat(new string('a', 60), 3)) + ".example";   // 190 characters
+        var publish = Post($"review/{ReviewSite.Week}/publish", (ReviewPage.TokenField, await FormTokenAsync(http)), ("action", "publish"));
+        publish.Headers.Host = $"{host}:{site.BaseUri.Port}";
+
+        var refused = await http.SendAsync(publish);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains($"not at '{host[..100]}…' (a DNS-rebinding page", await refused.Content.ReadAsStringAsync());
+    }
+
     // The login's next= was the page's path alone: an editor sent to log in from a page of entries out of the draft or an
     // unfolded story (a bookmark, a link from a colleague) landed on the week's first page after logging in.
     [Fact]
@@ -1517,6 +1559,9 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(second, form.QuerySelector("textarea[name=summary]")!.TextContent);
         Assert.True(form.QuerySelector("textarea[name=summary]")!.HasAttribute("autofocus"));
         Assert.Equal(original, form.QuerySelector("input[name=title]")!.GetAttribute("value"));
+        // The open fold stands for the entry's page, which the row no longer links while it is open: its section list and
+        // Move are there too (mutation audit 22: without them the row had none anywhere).
+        Assert.NotNull(form.QuerySelector("form.move select[name=section]"));
         // The fingerprint posted again is the text's as it is now: the page's after the first editor's save, not the one refused.
         Assert.Equal(fingerprintNow, form.QuerySelector($"input[name={ReviewActions.ShownField}]")!.GetAttribute("value"));
         Assert.NotEqual(formB.Single(f => f.Name == ReviewActions.ShownField).Value, form.QuerySelector($"input[name={ReviewActions.ShownField}]")!.GetAttribute("value"));

@@ -29,6 +29,14 @@ public sealed class ReviewHtmlTests
         Assert.Equal("a\uFFFDb\uD83D\uDCCA", new ReviewHtml().Text("a" + '\uD83D' + "b" + "\uD83D\uDCCA").ToString());
     }
 
+    // A title cut in the middle of an emoji ends in a high surrogate with nothing after it to pair with (mutation audit 22:
+    // no value ended so).
+    [Fact]
+    public void Text_ALoneHighSurrogateAtTheEnd_BecomesTheReplacementCharacter()
+    {
+        Assert.Equal("cut \uFFFD", new ReviewHtml().Text("cut " + '\uD83D').ToString());
+    }
+
     [Theory]
     [InlineData("tag cpu-arch +3.51, title 美元 -0.02; against: it's \"fine\" & <b>bold</b>")]
     [InlineData("💎 emoji 📊 past the BMP")]

@@ -17,6 +17,9 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
 
     private const int ChunkSize = 81920;
 
+    /// <summary>Where bodies are read into; a test's counting pool sees that every buffer is given back, once.</summary>
+    internal ArrayPool<byte> BodyPool { get; set; } = ArrayPool<byte>.Shared;
+
     /// <summary>Fetches <paramref name="request"/>, retrying transient failures through the host's resilience pipeline.</summary>
     public async Task<FetchOutcome> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
@@ -168,10 +171,11 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
     // null past maxBytes. Pooled: the buffer is handed on with its lease. Otherwise copied once into an array of its
     // length: a feed of a few hundred KB otherwise left a MemoryStream's doubled buffers and a copy behind on the
     // large-object heap for each fetch (a cold 200-feed poll: ~50 MB).
-    private static async Task<Body?> ReadBodyAsync(Stream stream, long? declared, long maxBytes, bool pooled, CancellationToken cancellationToken)
+    private async Task<Body?> ReadBodyAsync(Stream stream, long? declared, long maxBytes, bool pooled, CancellationToken cancellationToken)
     {
         var size = declared is { } length && length >= 0 && length < maxBytes ? (int)length + 1 : ChunkSize;   // +1: EOF is seen without growing
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, 4096));
+        var pool = BodyPool;
+        var buffer = pool.Rent(Math.Max(size, 4096));
         try
         {
             var filled = 0;
@@ -179,16 +183,16 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
             {
                 if (filled == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    var larger = pool.Rent(buffer.Length * 2);
                     buffer.AsSpan(0, filled).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    pool.Return(buffer);
                     buffer = larger;
                 }
                 var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken);
                 if (read == 0)
                 {
                     if (!pooled) return new Body(buffer.AsSpan(0, filled).ToArray(), null);
-                    var handedOn = new Body(buffer.AsMemory(0, filled), new BodyLease(buffer));
+                    var handedOn = new Body(buffer.AsMemory(0, filled), new BodyLease(buffer, pool));
                     buffer = null;   // the lease returns it
                     return handedOn;
                 }
@@ -198,7 +202,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
         }
         finally
         {
-            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null) pool.Return(buffer);
         }
     }
 
@@ -225,7 +229,7 @@ public sealed class Fetcher(IHttpClientFactory httpClientFactory, HostPoliteness
     }
 
     // The inflated body; null past maxBytes; the body itself when it only began like gzip (the parser then says what it is).
-    private static async Task<Body?> GunzipAsync(Body body, long maxBytes, bool pooled, CancellationToken cancellationToken)
+    private async Task<Body?> GunzipAsync(Body body, long maxBytes, bool pooled, CancellationToken cancellationToken)
     {
         try
         {

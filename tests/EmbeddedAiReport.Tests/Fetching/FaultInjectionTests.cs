@@ -185,13 +185,13 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
         });
 
         var poll = PollAsync("slow.xml", """, "timeout": "5s" """);
-        await hit.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await hit.Task.WaitPatientlyAsync("the slow feed's request");
         Services.Clock.Advance(TimeSpan.FromSeconds(6));
-        var result = await poll.WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await poll.WaitPatientlyAsync("the poll's end");
 
         AssertClearFailure(result, "slow.xml", "raise the source's timeout");
         Assert.Contains("timed out after 5s", result.Error);
-        await aborted.Task.WaitAsync(TimeSpan.FromSeconds(30));   // the server saw the client give up
+        await aborted.Task.WaitPatientlyAsync("the server's sign that the client hung up");   // the server saw the client give up
     }
 
     [Fact]
@@ -237,9 +237,9 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
 
         AssertClearFailure(result, "huge.xml", "raise maxBytes");
         Assert.Contains("1048576 byte cap", result.Error);
-        await finished.WaitAsync(TimeSpan.FromSeconds(60));
+        await finished.WaitPatientlyAsync("the server's handler to end");
         // The client hung up mid-body: a response read to its end would complete normally, with no sign of it.
-        await hungUp.WaitAsync(TimeSpan.FromSeconds(60));
+        await hungUp.WaitPatientlyAsync("the server's sign that the client hung up");
     }
 
     [Fact]
@@ -250,9 +250,9 @@ public sealed class FaultInjectionTests() : LoopbackTest(new TestServices())
         var result = await PollAsync("declared.xml", """, "maxBytes": 1048576 """);
 
         AssertClearFailure(result, "declared.xml", "byte cap");
-        await finished.WaitAsync(TimeSpan.FromSeconds(60));
+        await finished.WaitPatientlyAsync("the server's handler to end");
         // The client hung up mid-body: a response read to its end would complete normally, with no sign of it.
-        await hungUp.WaitAsync(TimeSpan.FromSeconds(60));
+        await hungUp.WaitPatientlyAsync("the server's sign that the client hung up");
     }
 
     // Serves 100 MB of spaces in 64 KB chunks at PATH (with its Content-Length when declared). Finished: the handler ended.

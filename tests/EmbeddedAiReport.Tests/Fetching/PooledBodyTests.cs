@@ -127,4 +127,61 @@ public sealed class PooledBodyTests() : LoopbackTest(new TestServices())
             Assert.Equal($"Summary of {feed} {i}.", entry.Summary);
         }
     }
+
+    [Fact]
+    public async Task PollMany_EachPooledBodyIsGivenBackOnceItIsParsed()
+    {
+        // Plain feeds, a .gz file (its compressed bytes' buffer given back as well) and a body that is no feed at all.
+        for (var n = 0; n < 4; n++) Server.MapFile($"feed{n}.xml", Feed(n));
+        using (var packed = new MemoryStream())
+        {
+            using (var gzip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(Feed(4));
+            Server.MapFile("feed4.xml", packed.ToArray(), "application/octet-stream");
+        }
+        Server.MapFile("feed5.xml", "no feed here"u8.ToArray(), "text/plain");
+        var sources = Services.Sources("{\"sources\": [" + string.Join(",", Enumerable.Range(0, 6).Select(n =>
+            $$"""{"id": "s{{n}}", "kind": "feed", "url": "{{Server.Url($"feed{n}.xml")}}", "allowPrivateNetwork": true}""")) + "]}");
+        var pool = new CountingPool();
+        Services.Get<Fetcher>().BodyPool = pool;
+
+        var results = await Services.Get<SourcePoller>().PollManyAsync(sources, 3, CancellationToken.None);
+
+        Assert.Equal(5, results.Count(r => r.Error is null));   // all but the text were read: each of them was parsed
+        Assert.True(pool.Rented >= 7, $"only {pool.Rented} buffers rented: the bodies were not read into the test's pool");
+        Assert.Empty(pool.ReturnedTwice);
+        Assert.Equal(0, pool.Outstanding);
+    }
+
+    // Hands out fresh arrays and counts them back: one not given back stays outstanding; one given back twice (a second
+    // owner would later overwrite a body the first still reads) is listed.
+    private sealed class CountingPool : ArrayPool<byte>
+    {
+        private readonly HashSet<byte[]> _out = new(ReferenceEqualityComparer.Instance);
+        private readonly Lock _gate = new();
+
+        public int Rented { get; private set; }
+        public List<int> ReturnedTwice { get; } = [];
+
+        public int Outstanding
+        {
+            get { lock (_gate) return _out.Count; }
+        }
+
+        public override byte[] Rent(int minimumLength)
+        {
+            var array = new byte[minimumLength];
+            lock (_gate)
+            {
+                _out.Add(array);
+                Rented++;
+            }
+            return array;
+        }
+
+        public override void Return(byte[] array, bool clearArray = false)
+        {
+            lock (_gate)
+                if (!_out.Remove(array)) ReturnedTwice.Add(array.Length);
+        }
+    }
 }

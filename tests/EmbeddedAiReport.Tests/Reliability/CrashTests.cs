@@ -112,14 +112,14 @@ public sealed class CrashTests(ITestOutputHelper output) : LoopbackTest
 
             using var process = StartPoll(config, database);
             var exited = process.WaitForExitAsync();
-            await Task.WhenAny(_enoughRequests.Task, exited).WaitAsync(TimeSpan.FromSeconds(60));
+            await Task.WhenAny(_enoughRequests.Task, exited).WaitPatientlyAsync("the requests to kill after, or the poll's exit");
             await Task.WhenAny(Task.Delay(delay), exited);   // only when to kill; nothing below depends on it
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
                 killedMidPoll++;
             }
-            await exited.WaitAsync(TimeSpan.FromSeconds(30));
+            await exited.WaitPatientlyAsync("the poll's exit");
 
             var check = Check(database);
             output.WriteLine($"run {run}: kill after {_killAfterRequests} request(s) + {delay.TotalMilliseconds} ms: {check}");
@@ -131,7 +131,7 @@ public sealed class CrashTests(ITestOutputHelper output) : LoopbackTest
         Volatile.Write(ref _killAfterRequests, int.MaxValue);
         using (var final = StartPoll(config, database))
         {
-            await final.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            await final.WaitForExitAsync().WaitPatientlyAsync("the clean poll's exit");
             Assert.Equal(0, final.ExitCode);
         }
         var last = Check(database);

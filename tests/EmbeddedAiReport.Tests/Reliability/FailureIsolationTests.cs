@@ -56,9 +56,9 @@ public sealed class FailureIsolationTests : LoopbackTest
         var sources = services.Sources($$"""{"sources": [{{string.Join(",", json)}}]}""");
 
         var poll = services.Get<SourcePoller>().PollManyAsync(sources, maxParallel: 4, CancellationToken.None);
-        await slowHit.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await slowHit.Task.WaitPatientlyAsync("the slow source's request");
         services.Clock.Advance(TimeSpan.FromSeconds(3));   // past the slow source's 2 s timeout, far before anyone else's 30 s
-        var results = await poll.WaitAsync(TimeSpan.FromSeconds(120));
+        var results = await poll.WaitPatientlyAsync("the poll's end");
 
         Assert.All(results.Where(r => r.SourceId.StartsWith("ok-", StringComparison.Ordinal)), r => Assert.Null(r.Error));
         // Each fault in the words an operator reads in `poll` and `sources` (the reset's cause is the OS's own text).

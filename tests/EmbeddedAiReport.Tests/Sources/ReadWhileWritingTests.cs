@@ -40,11 +40,11 @@ public sealed class ReadWhileWritingTests() : LoopbackTest(new TestServices())
             // Two reading slots, and nothing can be written: sources 3 and 4 start only if the first two let go of their
             // slots to wait for the writer. (The fake clock never reaches the 5 s slot patience, so nothing else frees a slot.)
             poll = Services.Get<SourcePoller>().PollManyAsync(sources, maxParallel: 2, CancellationToken.None);
-            await allServed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await allServed.Task.WaitPatientlyAsync("the four feeds' requests");
             Assert.False(poll.IsCompleted);
         }
 
-        var results = await poll.WaitAsync(TimeSpan.FromSeconds(60));
+        var results = await poll.WaitPatientlyAsync("the poll's end");
         Assert.All(results, r => Assert.Null(r.Error));
         Assert.Equal([5, 6, 7, 8], results.OrderBy(r => r.SourceId, StringComparer.Ordinal).Select(r => r.New));
         Assert.Equal(26, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));

@@ -26,7 +26,7 @@ public sealed class WalCheckpointTests : IDisposable
         var before = await MigratedAndCheckpointedAsync();
 
         var counts = await writer.CommitAsync(Record(200), Writes(0, 200), null, CancellationToken.None);
-        await writer.Checkpointer!.IdleAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await writer.Checkpointer!.IdleAsync().WaitPatientlyAsync("the background checkpoint");
 
         Assert.Equal(new StoreCounts(200, 0), counts);
         var frames = LogFrames();
@@ -48,7 +48,7 @@ public sealed class WalCheckpointTests : IDisposable
         {
             Assert.True(poll < 60, $"no checkpoint after {poll} polls; the log holds {LogFrames()} frames");
             await writer.CommitAsync(Record(200), Writes(poll * 200, 200), null, CancellationToken.None);
-            await writer.Checkpointer!.IdleAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            await writer.Checkpointer!.IdleAsync().WaitPatientlyAsync("the background checkpoint");
             frames.Add(LogFrames());
         }
 
@@ -72,10 +72,10 @@ public sealed class WalCheckpointTests : IDisposable
         const long limit = 16L * 1024 * 1024;   // README, "How it works": the log is cut back to 16 MB after a checkpoint
 
         await writer.CommitAsync(Record(5000), Writes(0, 5000), null, CancellationToken.None);
-        await writer.Checkpointer!.IdleAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await writer.Checkpointer!.IdleAsync().WaitPatientlyAsync("the background checkpoint");
         var grown = new FileInfo(_services.DatabasePath + "-wal").Length;
         await writer.CommitAsync(Record(1), Writes(5000, 1), null, CancellationToken.None);
-        await writer.Checkpointer!.IdleAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await writer.Checkpointer!.IdleAsync().WaitPatientlyAsync("the background checkpoint");
 
         Assert.True(grown > limit, $"the large poll wrote only {grown} bytes of log");
         Assert.InRange(new FileInfo(_services.DatabasePath + "-wal").Length, 1, limit);

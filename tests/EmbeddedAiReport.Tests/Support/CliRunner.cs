@@ -51,7 +51,7 @@ public static class CliRunner
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));   // a hang guard only
+            await process.WaitForExitAsync().WaitAsync(Patience.Long);   // a hang guard only
         }
         catch (TimeoutException)
         {

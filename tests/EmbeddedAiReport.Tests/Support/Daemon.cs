@@ -9,7 +9,6 @@ namespace EmbeddedAiReport.Tests.Support;
 /// <remarks>Stopping it is what SIGTERM does: the CLI's token is cancelled and the host shuts down gracefully.</remarks>
 public sealed class Daemon : IAsyncDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<CliResult> _run;
 
@@ -33,7 +32,7 @@ public sealed class Daemon : IAsyncDisposable
     private Uri Listen()
     {
         var line = Logs.WaitForAsync(14, Listening);
-        if (Task.WhenAny(line, _run).Wait(Patience) && line.IsCompleted) return new Uri(ListeningAddress(line.Result) + "/");
+        if (Task.WhenAny(line, _run).Wait(Patience.Long) && line.IsCompleted) return new Uri(ListeningAddress(line.Result) + "/");
         throw new InvalidOperationException($"the daemon listens nowhere; it logged:\n{Logs.Dump()}");
     }
 
@@ -73,7 +72,7 @@ public sealed class Daemon : IAsyncDisposable
     {
         try
         {
-            return await Logs.WaitForAsync(eventId, text, skip).WaitAsync(patience ?? Patience);
+            return await Logs.WaitForAsync(eventId, text, skip).WaitAsync(patience ?? Patience.Long);
         }
         catch (TimeoutException)
         {
@@ -94,7 +93,7 @@ public sealed class Daemon : IAsyncDisposable
         await _stop.CancelAsync();
         try
         {
-            return await _run.WaitAsync(patience ?? Patience);
+            return await _run.WaitAsync(patience ?? Patience.Long);
         }
         catch (TimeoutException)
         {
@@ -107,7 +106,7 @@ public sealed class Daemon : IAsyncDisposable
         if (!_run.IsCompleted)
         {
             await _stop.CancelAsync();
-            await _run.WaitAsync(Patience).ContinueWith(_ => { }, TaskScheduler.Default);
+            await _run.WaitAsync(Patience.Long).ContinueWith(_ => { }, TaskScheduler.Default);
         }
         _stop.Dispose();
     }

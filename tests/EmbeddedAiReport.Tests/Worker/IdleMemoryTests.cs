@@ -148,7 +148,7 @@ public sealed class IdleMemoryTests : LoopbackTest
         try
         {
             _clock.Advance(IdleMemory.Interval);
-            await given.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await given.Task.WaitPatientlyAsync("the memory given back");
         }
         finally
         {
@@ -175,7 +175,7 @@ public sealed class IdleMemoryTests : LoopbackTest
         RunningJobs? jobs = null;
         await using var daemon = Daemon.Start(config, Folder.File("report.db"), new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero)),
             services => services.AddHostedService(provider => new CaptureAtStart(() => jobs = provider.GetRequiredService<RunningJobs>())));
-        await hanging.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await hanging.Task.WaitPatientlyAsync("the hanging request");
 
         Assert.True(jobs!.Any);
 
@@ -197,7 +197,7 @@ public sealed class IdleMemoryTests : LoopbackTest
         await using var daemon = Daemon.Start(config, Folder.File("report.db"), new FakeTimeProvider(new DateTimeOffset(2020, 11, 20, 2, 0, 0, TimeSpan.Zero)),
             s => s.AddHostedService(provider => new CaptureAtStart(() => services.TrySetResult([.. provider.GetServices<IHostedService>()]))));
 
-        Assert.Contains(await services.Task.WaitAsync(TimeSpan.FromSeconds(60)), s => s is IdleMemory);
+        Assert.Contains(await services.Task.WaitPatientlyAsync("the daemon's services"), s => s is IdleMemory);
 
         await daemon.StopAsync();
     }

@@ -311,7 +311,7 @@ public sealed class OperatorMessagesTests : LoopbackTest
         await running.WaitForAsync(4112);
 
         await using var mistaken = Daemon.Start(second, db);
-        var refused = await mistaken.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        var refused = await mistaken.Completion.WaitPatientlyAsync("the second daemon's exit");
 
         Assert.Equal(2, refused.ExitCode);
         Assert.Equal($"error: {db}: another daemon is running on this database (it holds {db}.lock); stop it first: two daemons on one SQLite "

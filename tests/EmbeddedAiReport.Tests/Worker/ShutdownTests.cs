@@ -54,9 +54,9 @@ public sealed class ShutdownTests : LoopbackTest
         // The host would give up on a stuck stop after ten minutes here, so only cancellation can end this stop; with a fake
         // clock, neither the per-attempt timeout nor the poll budget can end the hanging request either.
         var daemon = Daemon.Start(config, database, clock, s => s.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(10)));
-        await _hanging.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await _hanging.Task.WaitPatientlyAsync("the hanging request");
         var result = await daemon.StopAsync();
-        await _aborted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await _aborted.Task.WaitPatientlyAsync("the server's sign that the request was aborted");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains(daemon.Logs.Lines, l => l.EventId == 4201 && l.Message == "Poll of mirror stopped by shutdown; nothing of it was stored");

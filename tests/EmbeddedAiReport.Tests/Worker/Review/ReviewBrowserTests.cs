@@ -16,7 +16,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
 
     public async Task InitializeAsync()
     {
-        SetDefaultExpectTimeout(60_000);   // a wait, not a timing assertion: the machine may be busy
+        SetDefaultExpectTimeout(Patience.Milliseconds);   // a wait, not a timing assertion: the machine may be busy
         _site = await ReviewSite.StartAsync();
     }
 
@@ -25,7 +25,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     private async Task<IPage> OpenAsync(bool phone = false, bool script = true)
     {
         var page = await chromium.NewPageAsync(phone, script);
-        page.SetDefaultTimeout(60_000);
+        page.SetDefaultTimeout(Patience.Milliseconds);
         await page.GotoAsync(new Uri(_site.BaseUri, $"review/{ReviewSite.Week}").ToString());
         if (script) await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");
         return page;
@@ -757,7 +757,7 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await using var site = await ReviewSite.StartAsync(clock: new FakeTimeProvider(new DateTimeOffset(2020, 5, 20, 12, 0, 0, TimeSpan.FromHours(8))));
         Assert.Equal(0, (await site.CliAsync("import-issue", Path.Combine(Fixtures.Root, "corpus", "2020-04-26.md"))).ExitCode);
         var page = await chromium.NewPageAsync();
-        page.SetDefaultTimeout(60_000);
+        page.SetDefaultTimeout(Patience.Milliseconds);
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await page.GotoAsync(new Uri(site.BaseUri, "review/since-last").ToString());
         await page.WaitForFunctionAsync("() => document.body.dataset.ready === '1'");

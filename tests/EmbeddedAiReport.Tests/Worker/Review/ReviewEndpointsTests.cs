@@ -24,6 +24,7 @@ public sealed partial class ReviewEndpointsTests
         new(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true, Expect100ContinueTimeout = TimeSpan.FromMinutes(2) })
         {
             BaseAddress = site.BaseUri,
+            Timeout = Patience.Long,   // a hang guard: at high load a publish outlasted HttpClient's 100 s
         };
 
     private static async Task<string> FormTokenAsync(HttpClient http, string path = $"review/{ReviewSite.Week}")

@@ -43,7 +43,7 @@ public sealed class ReviewSmallScreenTests(Chromium chromium, ReviewSmallScreenT
     private async Task<IPage> OpenAsync(string name, Screen screen)
     {
         var page = await chromium.NewPageAsync(screen, script: name != "confirm");
-        page.SetDefaultTimeout(60_000);
+        page.SetDefaultTimeout(Patience.Milliseconds);
         var site = week.Site;
         await page.GotoAsync(new Uri(site.BaseUri, name == "login" ? "review/login" : $"review/{ReviewSite.Week}").ToString());
         if (name == "week")

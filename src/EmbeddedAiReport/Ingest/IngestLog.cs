@@ -26,6 +26,10 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Copying the SQLite write-ahead log into the database failed; it is tried again after the next commit")]
     public static partial void CheckpointFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Skipped {SourceId}: paused until {Until} after {Failures} failed polls in a row")]
-    public static partial void Paused(this ILogger logger, string sourceId, string until, int failures);
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Skipped {SourceId}: paused until {Until} after {Failures} failed {Polls} in a row")]
+    private static partial void Paused(this ILogger logger, string sourceId, string until, int failures, string polls);
+
+    /// <summary>Event 2006, "after 1 failed poll" or "after 3 failed polls": the count keeps its own field for log queries.</summary>
+    public static void Paused(this ILogger logger, string sourceId, string until, int failures) =>
+        logger.Paused(sourceId, until, failures, failures == 1 ? "poll" : "polls");
 }

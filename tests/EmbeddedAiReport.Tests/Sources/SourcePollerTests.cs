@@ -108,7 +108,7 @@ public sealed class SourcePollerTests : LoopbackTest
         // In the report's time zone (Asia/Shanghai, +08:00 all year), as `sources` shows the pause beside it (README, Logging).
         static string Shanghai(DateTimeOffset t) => $"{t.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss} +08:00";
         Assert.Equal(
-            [$"Skipped s: paused until {Shanghai(start.AddMinutes(5))} after 1 failed polls in a row", $"Skipped s: paused until {Shanghai(start.AddMinutes(15))} after 2 failed polls in a row"],
+            [$"Skipped s: paused until {Shanghai(start.AddMinutes(5))} after 1 failed poll in a row", $"Skipped s: paused until {Shanghai(start.AddMinutes(15))} after 2 failed polls in a row"],
             _logs.Lines.Where(l => l.EventId == 2006).Select(l => l.Message));
     }
 

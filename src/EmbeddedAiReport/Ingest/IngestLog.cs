@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Sources;
 using Microsoft.Extensions.Logging;
 
 namespace EmbeddedAiReport.Ingest;
@@ -17,8 +18,12 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Poll of {SourceId} crashed; other sources go on")]
     public static partial void PollCrashed(this ILogger logger, string sourceId, Exception exception);
 
-    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "{SourceId} is stale: polls succeed but no new entry since {LastNew} (expected one every {StaleAfter}); the mirror may have lost its login")]
-    public static partial void SourceStale(this ILogger logger, string sourceId, string lastNew, TimeSpan staleAfter);
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "{SourceId} is stale: polls succeed but no new entry since {LastNew} (expected within {StaleAfter}; check the mirror's login)")]
+    private static partial void SourceStale(this ILogger logger, string sourceId, string lastNew, string staleAfter);
+
+    /// <summary>Event 2105, in the words and units `sources` uses for a stale source (<c>expected within 3d</c>).</summary>
+    public static void SourceStale(this ILogger logger, string sourceId, string lastNew, TimeSpan staleAfter) =>
+        logger.SourceStale(sourceId, lastNew, Duration.Format(staleAfter));
 
     [LoggerMessage(EventId = 2108, Level = LogLevel.Warning, Message = "{SourceId}: {Field} pattern '{Pattern}' took longer than {Timeout} on an entry, which was kept as if unfiltered; simplify the pattern (nested repeats such as (a+)+ backtrack without end)")]
     public static partial void FilterTimedOut(this ILogger logger, string sourceId, string field, string pattern, TimeSpan timeout);

@@ -43,6 +43,20 @@ public static class Duration
         return value.Contains(':') && TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero ? span : null;
     }
 
+    /// <summary>
+    /// <paramref name="span"/> as config files write it, in the largest of <c>d</c>, <c>h</c>, <c>m</c>, <c>s</c> it is a whole
+    /// number of (<c>3d</c>, <c>36h</c>, <c>90s</c>), else <c>d.hh:mm:ss.fffffff</c>: <see cref="TryParse"/> reads either back.
+    /// </summary>
+    public static string Format(TimeSpan span)
+    {
+        foreach (var (unit, length) in Units)
+            if (span.Ticks % length.Ticks == 0) return (span.Ticks / length.Ticks).ToString(CultureInfo.InvariantCulture) + unit;
+        return span.ToString("c", CultureInfo.InvariantCulture);
+    }
+
+    private static readonly (char Unit, TimeSpan Length)[] Units =
+        [('d', TimeSpan.FromDays(1)), ('h', TimeSpan.FromHours(1)), ('m', TimeSpan.FromMinutes(1)), ('s', TimeSpan.FromSeconds(1))];
+
     /// <summary>Why <paramref name="text"/> is not a duration, naming the accepted forms (the caller names the field).</summary>
     public static string Problem(string text) =>
         double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)

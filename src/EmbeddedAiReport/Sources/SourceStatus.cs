@@ -25,7 +25,7 @@ public sealed record SourceStatus(SourceDefinition Source, SourceHealth? Health,
         // A mirror that answers 200 with nothing new for longer than its cadence has probably lost its login.
         if (kind?.StaleAfter(source) is { } staleAfter && health.IsStale(staleAfter, now))
             return new(source, health, "stale", WithLeftOut(
-                $"no new entry since {Time(health.LastNewEntry ?? health.FirstPoll, zone)} (expected within {staleAfter.TotalDays:0.#}d; check the mirror's login)"), paused);
+                $"no new entry since {Time(health.LastNewEntry ?? health.FirstPoll, zone)} (expected within {Duration.Format(staleAfter)}; check the mirror's login)"), paused);
         if (health.LastWarning is { } warning) return new(source, health, "warning", WithLeftOut(warning), paused);
         return new(source, health, "ok", WithLeftOut(null), paused);
 

@@ -3,12 +3,21 @@ using EmbeddedAiReport.Sources;
 using EmbeddedAiReport.Storage;
 using EmbeddedAiReport.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Sources.WeChat;
 
-public sealed class WeChatStalenessTests() : LoopbackTest(new TestServices(Start))
+public sealed class WeChatStalenessTests : LoopbackTest
 {
+    private readonly CapturingLoggerProvider _logs;
+
+    public WeChatStalenessTests() : this(new CapturingLoggerProvider())
+    {
+    }
+
+    private WeChatStalenessTests(CapturingLoggerProvider logs) : base(new TestServices(Start, configure: s => s.AddSingleton<ILoggerProvider>(logs))) => _logs = logs;
+
     // Shortly after the fixture's newest article (2020-05-12T04:21:09Z): freshness counts from the newest item delivered.
     private static readonly DateTimeOffset Start = new(2020, 5, 12, 6, 0, 0, TimeSpan.Zero);
     private SourceDefinition Source(string extra = "") => Assert.Single(Services.Sources(
@@ -35,6 +44,23 @@ public sealed class WeChatStalenessTests() : LoopbackTest(new TestServices(Start
         Assert.Null(again.Error);
         var staleAfter = Services.Get<SourceCatalog>().Kinds["wechat-mirror"].StaleAfter(source)!.Value;
         Assert.Equal(stale, (await HealthAsync()).IsStale(staleAfter, Services.Clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task Poll_MirrorWithNothingNewPastItsCadence_LogsStaleInTheWordsSourcesUses()
+    {
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        var source = Source(""", "staleAfter": "36h" """);
+        var poller = Services.Get<SourcePoller>();
+        await poller.PollAsync(source, CancellationToken.None);
+        Services.Clock.Advance(TimeSpan.FromDays(2));
+
+        await poller.PollAsync(source, CancellationToken.None);
+
+        // The fixture's newest article, 2020-05-12T04:21:09Z, in the report's zone (Asia/Shanghai); the cadence as written.
+        Assert.Equal(
+            "wx is stale: polls succeed but no new entry since 2020-05-12 12:21:09 +08:00 (expected within 36h; check the mirror's login)",
+            Assert.Single(_logs.Lines, l => l.EventId == 2105).Message);
     }
 
     [Fact]

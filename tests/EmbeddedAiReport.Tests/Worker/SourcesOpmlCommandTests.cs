@@ -131,6 +131,25 @@ public sealed class SourcesOpmlCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportOpml_AnAccountSourcesJsonPollsAsRss_ItsAtomFeedIsSkipped()
+    {
+        var config = ShippedConfig();
+        var path = Path.Combine(config, "sources.json");
+        File.WriteAllText(path, """
+            {"sources": [
+              {"id": "wx", "kind": "wechat-mirror", "mirror": "http://192.168.1.20:4000", "accounts": ["MP_WXS_3073282833"], "allowPrivateNetwork": true}
+            ]}
+            """);
+
+        var result = await Import(config, Fixtures.PathOf("opml/wewe-rss-all.opml"));
+
+        Assert.Equal(0, result.ExitCode);
+        // wewe-rss serves the account as .rss (what the source polls), .atom (what its OPML export lists) and .json.
+        Assert.Contains("skipped line 7: '机器之心' <http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom>: already in sources.json as 'wx'", result.Out);
+        Assert.Contains("4 sources added, 1 skipped", result.Out);
+    }
+
+    [Fact]
     public async Task ImportOpml_IdTaken_GetsANumber()
     {
         var config = _directory.ConfigWithSources("""{"sources": [{"id": "high-scalability", "kind": "feed", "url": "https://other.example/feed"}]}""");

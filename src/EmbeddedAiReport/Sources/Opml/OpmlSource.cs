@@ -83,6 +83,10 @@ public sealed partial record OpmlSource(string Kind, IReadOnlyList<KeyValuePair<
     {
         var key = CanonicalUrl.Normalize(uri);
         if (GitHubRepo.TryFromUrl(uri) is not null) return key.ToLowerInvariant();
+        // A wewe-rss account's feed in another format ({mirror}/feeds/MP_WXS_….atom beside the .rss sources.json polls) is
+        // the same account's articles: one source, not two polling the mirror for the same entries.
+        if (uri.Query.Length == 0 && uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) is [.., "feeds", var last] && WeweFeed().Match(last) is { Success: true } wewe)
+            return key[..(key.Length - wewe.Groups["format"].Length - 1)];
         return IsArxivHost(uri) && uri.AbsolutePath.StartsWith("/rss/", StringComparison.Ordinal) ? "rss.arxiv.org" + key[key.IndexOf('/', StringComparison.Ordinal)..] : key;
     }
 

@@ -83,12 +83,18 @@ public sealed class OpmlSourceTests
     [InlineData("https://example.com/feed?utm_source=opml", "https://EXAMPLE.com/feed")]
     [InlineData("https://github.com/tencent/NCNN/releases.atom", "https://github.com/Tencent/ncnn/releases.atom")]
     [InlineData("http://export.arxiv.org/rss/cs.LG", "https://rss.arxiv.org/rss/cs.LG")]
+    // wewe-rss serves each account as {mirror}/feeds/{feed}.{rss,atom,json} (README, WeChat mirrors): one account's articles.
+    [InlineData("http://192.168.1.20:4000/feeds/MP_WXS_3073282833.rss", "http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom")]
+    [InlineData("https://wewe.example.com/rss/feeds/MP_WXS_3073282833.json", "https://wewe.example.com/rss/feeds/MP_WXS_3073282833.rss")]
     public void FeedKey_FormsTheDedupTakesForOne_AreOne(string one, string other) =>
         Assert.Equal(OpmlSource.FeedKey(new Uri(one)), OpmlSource.FeedKey(new Uri(other)));
 
     [Theory]
     [InlineData("https://example.com/Feed", "https://example.com/feed")]   // paths have case outside GitHub
     [InlineData("https://rss.arxiv.org/rss/cs.LG", "https://rss.arxiv.org/rss/cs.CV")]
+    [InlineData("http://192.168.1.20:4000/feeds/MP_WXS_3073282833.rss", "http://192.168.1.20:4000/feeds/MP_WXS_3266093041.rss")]   // two accounts
+    [InlineData("http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom", "http://192.168.1.21:4000/feeds/MP_WXS_3073282833.atom")]   // two mirrors
+    [InlineData("https://blog.example.com/feeds/index.rss", "https://blog.example.com/feeds/index.atom")]   // not a wewe-rss account feed
     public void FeedKey_OtherFeeds_Differ(string one, string other) =>
         Assert.NotEqual(OpmlSource.FeedKey(new Uri(one)), OpmlSource.FeedKey(new Uri(other)));
 

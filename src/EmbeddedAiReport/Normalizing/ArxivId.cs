@@ -43,11 +43,9 @@ public readonly partial record struct ArxivId(string Base, int? Version)
         if (string.IsNullOrWhiteSpace(text)) return null;
         var value = text.Trim();
         value = Prefix().Replace(value, "");
-        var match = Bare().Match(value);
-        if (!match.Success) return null;
-        // Since 1501 the number has five digits, before it four: 2011.1228 is not an id.
-        if (match.Groups["new"].Success && (int.Parse(match.Groups["new"].Value[..4]) >= 1501) != (match.Groups["new"].Value.Length == 10)) return null;
-        return From(match);
+        // A new-scheme id starts with a digit, an old one with its archive's letters.
+        if (value.Length > 0 && IsDigit(value[0])) return TryParseNew(value);
+        return OldScheme().Match(value) is { Success: true } match ? From(match) : null;
     }
 
     /// <summary>Reads the id from an arXiv URL: <c>/abs/</c>, <c>/pdf/</c> (with or without <c>.pdf</c>), <c>/html/</c>, on arxiv.org or export.arxiv.org.</summary>
@@ -73,8 +71,8 @@ public readonly partial record struct ArxivId(string Base, int? Version)
 
     private static bool IsDigit(char c) => c is >= '0' and <= '9';
 
-    // Text starting with a digit, as Bare() reads it there: only its "new" alternative can match (no prefix, no archive
-    // starts with a digit): [0-9]{4}\.[0-9]{4,5}, then v[0-9]+, then .pdf, each optional, and nothing after. Null otherwise.
+    // A new-scheme id, the text starting with a digit: [0-9]{4}\.[0-9]{4,5}, then v[0-9]+ and .pdf, each optional, and
+    // nothing after. Null otherwise.
     private static ArxivId? TryParseNew(ReadOnlySpan<char> text)
     {
         var digits = text.IndexOfAnyExceptInRange('0', '9');
@@ -128,9 +126,7 @@ public readonly partial record struct ArxivId(string Base, int? Version)
 
     private static ArxivId From(Match match)
     {
-        var baseId = match.Groups["new"].Success
-            ? match.Groups["new"].Value
-            : $"{match.Groups["archive"].Value.ToLowerInvariant()}/{match.Groups["number"].Value}";
+        var baseId = $"{match.Groups["archive"].Value.ToLowerInvariant()}/{match.Groups["number"].Value}";
         // A version past int's range is no version arXiv gave: the paper, its version unknown.
         int? version = match.Groups["v"].Success && int.TryParse(match.Groups["v"].Value, CultureInfo.InvariantCulture, out var v) ? v : null;
         return new ArxivId(baseId, version);
@@ -140,8 +136,9 @@ public readonly partial record struct ArxivId(string Base, int? Version)
     private static partial Regex Prefix();
 
     // [0-9], not \d: \d also takes other scripts' digits (full-width ２０１１), which ids never have and int.Parse does not read.
-    [GeneratedRegex(@"^(?:(?<new>[0-9]{4}\.[0-9]{4,5})|(?<archive>[a-zA-Z][a-zA-Z\-]*)(?:\.[A-Za-z]{2})?/(?<number>[0-9]{7}))(?:v(?<v>[0-9]+))?(?:\.pdf)?$")]
-    private static partial Regex Bare();
+    // An old-scheme id (archive, optional subject class, 7 digits); a new one is read by TryParseNew.
+    [GeneratedRegex(@"^(?<archive>[a-zA-Z][a-zA-Z\-]*)(?:\.[A-Za-z]{2})?/(?<number>[0-9]{7})(?:v(?<v>[0-9]+))?(?:\.pdf)?$")]
+    private static partial Regex OldScheme();
 
     // Either an arxiv.org URL or an explicit "arXiv:" label; a bare 2011.12289 in prose could be anything.
     [GeneratedRegex(@"(?:arxiv\.org/(?:abs|pdf|html)/|arXiv:\s?)(?<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-zA-Z\-]+(?:\.[A-Z]{2})?/[0-9]{7}(?:v[0-9]+)?)", RegexOptions.IgnoreCase)]

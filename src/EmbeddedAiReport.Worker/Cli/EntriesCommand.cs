@@ -57,6 +57,7 @@ internal static class EntriesCommand
         var summaries = arguments.Explain
             ? await app.Services.GetRequiredService<EmbeddedAiReport.Summaries.DraftSummaries>().DescribeAsync(rows.Select(r => r.Entry.Id).ToList(), cancellationToken)
             : null;
+        var issueEnding = LateArrival.Remembering(app.Services.GetRequiredService<IssueStore>().PublishedWindowEndingAsync);
         context.Out.WriteLine($"{"id",6}  {"status",-11} {"score",6}  {"section",-10} {"date",-10}  title");
         foreach (var (entry, _) in rows)
         {
@@ -67,7 +68,7 @@ internal static class EntriesCommand
             {
                 context.Out.WriteLine($"{"",8}{entry.Url}");
                 context.Out.WriteLine($"{"",8}{EntryRelevance.Explain(classifier, config, entry)}");
-                if (entry.IsLateArrival) context.Out.WriteLine($"{"",8}late arrival: {await LateArrival.DescribeAsync(app.Services.GetRequiredService<IssueStore>(), entry, zone, cancellationToken)}");
+                if (entry.IsLateArrival) context.Out.WriteLine($"{"",8}late arrival: {await LateArrival.DescribeAsync(issueEnding, entry, zone, cancellationToken)}");
                 if (decisions!.TryGetValue(entry.Id, out var decision)) context.Out.WriteLine($"{"",8}draft: {decision}");
                 if (summaries!.TryGetValue(entry.Id, out var summary)) context.Out.WriteLine($"{"",8}summary: {summary}");
             }

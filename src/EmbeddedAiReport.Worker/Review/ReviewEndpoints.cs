@@ -117,10 +117,12 @@ internal static class ReviewEndpoints
         var sections = ReviewLayout.Paged(ReviewLayout.Of(review, config.Draft), more, keep);
         var view = new ReviewView(window, review, sections, markdown, token, access.CanWrite(http), notice, refused?.Kept, at, More: more, Story: story);
         // A late arrival says why on the page, not only on hover: an editor on a phone or a keyboard never sees a title. Only
-        // the rows shown are looked up, a query each: a story's members past the first few are behind a link (ReviewPage.Shown).
+        // the rows shown are looked up (a story's members past the first few are behind a link: ReviewPage.Shown), a query per
+        // published window they were moved out of (they usually share one), not one a row.
         var late = new Dictionary<long, string>();
+        var issueEnding = Cli.LateArrival.Remembering(services.GetRequiredService<Storage.IssueStore>().PublishedWindowEndingAsync);
         foreach (var entry in ReviewPage.Shown(view).Select(r => r.Entry.Entry).Where(e => e.IsLateArrival))
-            late[entry.Id] = await Cli.LateArrival.DescribeAsync(services.GetRequiredService<Storage.IssueStore>(), entry, config.Draft.Zone(), cancellationToken);
+            late[entry.Id] = await Cli.LateArrival.DescribeAsync(issueEnding, entry, config.Draft.Zone(), cancellationToken);
         view = view with { LateArrivals = late };
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view), refused?.Status ?? StatusCodes.Status200OK);
     }

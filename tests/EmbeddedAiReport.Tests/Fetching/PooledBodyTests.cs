@@ -152,6 +152,53 @@ public sealed class PooledBodyTests() : LoopbackTest(new TestServices())
         Assert.Equal(0, pool.Outstanding);
     }
 
+    // A body past the first buffer and sent without a Content-Length (chunked) grows by doubling: each smaller buffer is given
+    // back as it is outgrown, the last one by the lease, and none twice (mutation audit 23: the counting test's bodies all fit
+    // the first buffer, so a grow that gave back the buffer it goes on reading into was not seen).
+    [Fact]
+    public async Task FetchAsync_BodyThatOutgrowsItsBuffer_GivesEachBufferBackOnce()
+    {
+        var body = Enumerable.Range(0, 300_000).Select(i => (byte)('a' + i % 26)).ToArray();
+        Server.Map("big.xml", async context =>
+        {
+            // Flushed in parts: chunked, no Content-Length to size the first buffer by.
+            context.Response.ContentType = "application/xml";
+            for (var at = 0; at < body.Length; at += 50_000)
+            {
+                await context.Response.Body.WriteAsync(body.AsMemory(at, Math.Min(50_000, body.Length - at)));
+                await context.Response.Body.FlushAsync();
+            }
+        });
+        var pool = new CountingPool();
+        Services.Get<Fetcher>().BodyPool = pool;
+
+        var fetched = Assert.Single(await FetchAllAsync(1, "big.xml"));
+        Assert.Equal(body, fetched.Document.Body.ToArray());
+        fetched.Lease!.Dispose();
+
+        Assert.True(pool.Rented >= 3, $"only {pool.Rented} buffers rented: the body did not outgrow its first");
+        Assert.Empty(pool.ReturnedTwice);
+        Assert.Equal(0, pool.Outstanding);
+    }
+
+    // A body past the request's cap is refused (TooLarge) and the buffer it was read into given back, as a kept one is by its
+    // lease (mutation audit 23: no test refused a pooled body).
+    [Fact]
+    public async Task FetchAsync_PooledBodyPastItsCap_IsRefusedAndItsBufferGivenBack()
+    {
+        Server.MapFile("feed0.xml", Feed(0));
+        var pool = new CountingPool();
+        Services.Get<Fetcher>().BodyPool = pool;
+
+        var outcome = await Services.Get<Fetcher>().FetchAsync(new FetchRequest(Server.Url("feed0.xml"), HttpValidators.None, MaxBytes: 100,
+            AllowPrivateNetwork: true, PooledBody: true), CancellationToken.None);
+
+        Assert.IsType<FetchOutcome.TooLarge>(outcome);
+        Assert.True(pool.Rented >= 1, "no buffer rented: the body was not read into the test's pool");
+        Assert.Empty(pool.ReturnedTwice);
+        Assert.Equal(0, pool.Outstanding);
+    }
+
     // Hands out fresh arrays and counts them back: one not given back stays outstanding; one given back twice (a second
     // owner would later overwrite a body the first still reads) is listed.
     private sealed class CountingPool : ArrayPool<byte>

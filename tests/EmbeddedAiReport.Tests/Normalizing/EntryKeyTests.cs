@@ -69,6 +69,10 @@ public sealed class EntryKeyTests
     [InlineData("https://arxiv.org/absx/2011.12289", "url:arxiv.org/absx/2011.12289")]
     [InlineData("https://ARXIV.org/abs/2011.12289", "arxiv:2011.12289")]
     [InlineData("https://arxiv.org/abs/arXiv:2011.12289", "arxiv:2011.12289")]
+    // Mutation audit 23: a number too short to hold YYMM., six digits (no scheme has them, 1412 or not), an upper-case V.
+    [InlineData("https://arxiv.org/abs/2011", "url:arxiv.org/abs/2011")]
+    [InlineData("https://arxiv.org/abs/1412.698000", "url:arxiv.org/abs/1412.698000")]
+    [InlineData("https://arxiv.org/abs/2011.12289V2", "url:arxiv.org/abs/2011.12289V2")]
     [InlineData("https://arxiv.org/abs/2011.12289//", "url:arxiv.org/abs/2011.12289")]
     [InlineData("https://arxiv.org/abs//", "url:arxiv.org/abs")]
     [InlineData("https://arxiv.org/abs", "url:arxiv.org/abs")]
@@ -82,18 +86,28 @@ public sealed class EntryKeyTests
     [InlineData("https://github.com/abcdefghijklmnopqrstuvwxyz0123456789abc/repo", "gh:abcdefghijklmnopqrstuvwxyz0123456789abc/repo")]
     [InlineData("https://github.com/abcdefghijklmnopqrstuvwxyz0123456789abcd/repo", "url:github.com/abcdefghijklmnopqrstuvwxyz0123456789abcd/repo")]
     [InlineData("https://github.com/Tencent/nc%20nn", "url:github.com/Tencent/nc%20nn")]
+    // A name of 100 characters and of 101 (mutation audit 23: no name reached either bound); '_' in a name (openvinotoolkit/open_model_zoo).
+    [InlineData("https://github.com/ggml-org/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn.cpp", "gh:ggml-org/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn.cpp")]
+    [InlineData("https://github.com/ggml-org/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn.cpp", "url:github.com/ggml-org/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn.cpp")]
+    [InlineData("https://github.com/openvinotoolkit/open_model_zoo", "gh:openvinotoolkit/open_model_zoo")]
     [InlineData("https://github.com/alibaba/MNN/releases/tag/v1.0/rc1", "gh:alibaba/mnn@v1.0/rc1")]
     [InlineData("https://github.com/alibaba/MNN/releases/tag/v1.0//rc1/", "gh:alibaba/mnn@v1.0/rc1")]
     [InlineData("https://github.com/alibaba/MNN/releases/tag/v1.0%2Brc", "gh:alibaba/mnn@v1.0+rc")]
     [InlineData("https://github.com/Tencent/ncnn/releases/tag/V1.0-RC", "gh:tencent/ncnn@V1.0-RC")]
     [InlineData("https://github.com/Tencent/ncnn/releases/tag/", "url:github.com/Tencent/ncnn/releases/tag")]
     [InlineData("https://github.com/Tencent/ncnn/releases/tags/v1", "url:github.com/Tencent/ncnn/releases/tags/v1")]
+    // A release page's trailing slash is not the tag's; "Releases" is no path GitHub writes a release under.
+    [InlineData("https://github.com/alibaba/MNN/releases/tag/2.9.0/", "gh:alibaba/mnn@2.9.0")]
+    [InlineData("https://github.com/alibaba/MNN/Releases/tag/2.9.0", "url:github.com/alibaba/MNN/Releases/tag/2.9.0")]
     [InlineData("https://mp.weixin.qq.com/s/AbC_d-", "wx:AbC_d-")]
     [InlineData("https://mp.weixin.qq.com/s/AbC_d", "url:mp.weixin.qq.com/s/AbC_d")]
     [InlineData("https://mp.weixin.qq.com/s/AbCdEfG/", "wx:AbCdEfG")]
     [InlineData("https://MP.WEIXIN.QQ.COM/s/AbCdEfG", "wx:AbCdEfG")]
     [InlineData("https://mp.weixin.qq.com/s/AbC.dEfG", "url:mp.weixin.qq.com/s/AbC.dEfG")]
     [InlineData("https://mp.weixin.qq.com/s/AbCdEfG/more", "url:mp.weixin.qq.com/s/AbCdEfG/more")]
+    // Every trailing slash dropped, as the short link's path was always read; /S/ is not the short link's path.
+    [InlineData("https://mp.weixin.qq.com/s/AbCdEfG//", "wx:AbCdEfG")]
+    [InlineData("https://mp.weixin.qq.com/S/AbCdEfG", "url:mp.weixin.qq.com/S/AbCdEfG")]
     public void For_UrlJustInsideOrOutsideAForm_GivesThatFormsKey(string url, string expected) => Assert.Equal(expected, EntryKey.For(new Uri(url)));
 
     [Theory]
@@ -117,6 +131,7 @@ public sealed class EntryKeyTests
     [InlineData("1501.0001")]
     [InlineData("1412.69800")]
     [InlineData("not an id")]
+    [InlineData("arXiv:")]   // the label alone: nothing left to read (mutation audit 23)
     [InlineData("")]
     public void ArxivId_TryParse_Garbage_IsNull(string text) => Assert.Null(ArxivId.TryParse(text));
 

@@ -37,6 +37,17 @@ public sealed class TaggingCliTests : LoopbackTest
             Assert.Contains(line, result.Out);
     }
 
+    // README: --folds is "2 or more, default one per issue": without it each of the corpus's 25 issues is judged by a model
+    // trained on the other 24 (mutation audit 23: every evaluate test passed --folds, so another default went unseen).
+    [Fact]
+    public async Task Evaluate_WithoutFolds_HoldsOutOneIssueAtATime()
+    {
+        var result = await CliRunner.RunAsync("evaluate", "--config", Config(), "--corpus", Fixtures.PathOf("corpus"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("25 issues, 25 folds, 454 items", result.Out);
+    }
+
     [Theory]
     [InlineData("1")]
     [InlineData("0")]

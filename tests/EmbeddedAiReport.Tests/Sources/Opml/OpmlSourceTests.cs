@@ -95,6 +95,8 @@ public sealed class OpmlSourceTests
     [InlineData("http://192.168.1.20:4000/feeds/MP_WXS_3073282833.rss", "http://192.168.1.20:4000/feeds/MP_WXS_3266093041.rss")]   // two accounts
     [InlineData("http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom", "http://192.168.1.21:4000/feeds/MP_WXS_3073282833.atom")]   // two mirrors
     [InlineData("https://blog.example.com/feeds/index.rss", "https://blog.example.com/feeds/index.atom")]   // not a wewe-rss account feed
+    [InlineData("https://wewe.example.com/rss/MP_WXS_3073282833.rss", "https://wewe.example.com/rss/MP_WXS_3073282833.atom")]   // not under feeds/
+    [InlineData("http://192.168.1.20:4000/feeds/MP_WXS_3073282833.rss?title_include=AI", "http://192.168.1.20:4000/feeds/MP_WXS_3073282833.rss?title_include=ML")]   // two queries
     public void FeedKey_OtherFeeds_Differ(string one, string other) =>
         Assert.NotEqual(OpmlSource.FeedKey(new Uri(one)), OpmlSource.FeedKey(new Uri(other)));
 

@@ -903,6 +903,21 @@ public sealed class WeChatMirrorSourceTests : LoopbackTest
         Assert.Equal(warning is null ? [] : ["sources.json: source 'w': " + warning], warnings);
     }
 
+    // One feed id left as shipped is named in the singular (CliTests has two: the plural); mutation audit 23.
+    [Fact]
+    public void Warnings_EnabledWithOneShippedPlaceholderFeed_NamesItInTheSingular()
+    {
+        var json = """{"sources": [{"id": "w", "kind": "wechat-mirror", "mirror": "https://m.org", "accounts": ["MP_WXS_3073282833", "SET-ME-qbitai"]}]}""";
+        var catalog = Services.Get<SourceCatalog>();
+        var (sources, problems) = catalog.Parse(json, "sources.json", new DraftOptions().SectionSlugs(), _ => null);
+
+        var warnings = catalog.Warnings(sources, "sources.json").ToList();
+
+        Assert.Empty(problems);
+        Assert.Equal(["sources.json: source 'w': accounts: 1 feed id is still the shipped placeholder (SET-ME-qbitai): replace each with the "
+            + "account's feed id on your mirror, or remove the account; the mirror has no such feed"], warnings);
+    }
+
     [Fact]
     public async Task PollAsync_SingleFeedUrl_UsesTheSourceAccount()
     {

@@ -63,6 +63,26 @@ public sealed class WeChatStalenessTests : LoopbackTest
             Assert.Single(_logs.Lines, l => l.EventId == 2105).Message);
     }
 
+    // `sources` (and GET /sources) says the cadence as the log line does and sources.json writes it (README, sources: "stale");
+    // mutation audit 23: only event 2105's words were tested, `sources`' note could go back to 0.#d (36h read "1.5d", 30m "0d").
+    [Theory]
+    [InlineData("36h", 2, "36h")]
+    [InlineData("30m", 1, "30m")]
+    public async Task Status_MirrorWithNothingNewPastItsCadence_SaysTheCadenceAsWritten(string staleAfter, int days, string said)
+    {
+        Server.MapFixture("feeds/MP_WXS_3073282833.rss", "wechat-mirror-feed/wewe-rss_MP_WXS_3073282833.rss");
+        var source = Source($$""", "staleAfter": "{{staleAfter}}" """);
+        var poller = Services.Get<SourcePoller>();
+        await poller.PollAsync(source, CancellationToken.None);
+        Services.Clock.Advance(TimeSpan.FromDays(days));
+        await poller.PollAsync(source, CancellationToken.None);
+
+        var status = SourceStatus.Of(source, await HealthAsync(), Services.Get<SourceCatalog>().Kinds["wechat-mirror"], Services.Clock.GetUtcNow(), TimeZoneInfo.Utc);
+
+        Assert.Equal("stale", status.State);
+        Assert.Equal($"no new entry since 2020-05-12 04:21:09 +00:00 (expected within {said}; check the mirror's login)", status.Note);
+    }
+
     [Fact]
     public async Task IsStale_SecondMirrorOfArticlesAnotherSourceStored_IsNotStale()
     {

@@ -55,7 +55,6 @@ internal sealed class CommandPipeline(SqlDialect dialect, DbConnection connectio
     /// <summary>The first column of the query's first row, or null when it has none (as <see cref="DbCommand.ExecuteScalarAsync(CancellationToken)"/>).</summary>
     public async Task<object?> ScalarAsync(DbCommand command, CancellationToken cancellationToken)
     {
-        if (_batch is null && statements?.TryScalar(command, out var value) == true) return value;
         await using var reader = await ReadAsync(command, cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? reader.GetValue(0) : null;
     }

@@ -42,21 +42,8 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="command"/> (its rows, if any, are not read); false when it is left to ADO.NET (nothing ran).</summary>
-    public bool TryExecute(DbCommand command) => TryRun(command, firstValue: false, out _);
-
-    /// <summary>
-    /// Runs <paramref name="command"/> as <see cref="DbCommand.ExecuteScalar"/> does: <paramref name="value"/> is the first
-    /// column of its first row as Microsoft.Data.Sqlite's <c>GetValue</c> reads it (long, double, string, byte[] or
-    /// <see cref="DBNull"/>), null when it has no row; false when it is left to ADO.NET (nothing ran).
-    /// </summary>
-    /// <remarks>A new story's <c>INSERT … RETURNING id</c> runs for nearly every entry of a cold poll: through ADO.NET each made a
-    /// data reader, a binder per value and UTF-8 copies of the names.</remarks>
-    public bool TryScalar(DbCommand command, out object? value) => TryRun(command, firstValue: true, out value);
-
-    // Binds and steps the command's statement to its end; the first row's first column when asked for.
-    private bool TryRun(DbCommand command, bool firstValue, out object? first)
+    public bool TryExecute(DbCommand command)
     {
-        first = null;
         if (!ReferenceEquals(command.Connection, connection) || connection.Handle is not { } db) return false;
         var sql = command.CommandText;
         if (!_statements.TryGetValue(sql, out var statement))
@@ -71,7 +58,6 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
             int rc;
             while ((rc = raw.sqlite3_step(handle)) == raw.SQLITE_ROW)
             {
-                if (firstValue && first is null) first = ColumnValue(handle);
             }
             if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db);
         }
@@ -81,16 +67,6 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
         }
         return true;
     }
-
-    // The first column of the current row by its storage class, as SqliteDataReader.GetValue returns it.
-    private static object ColumnValue(sqlite3_stmt handle) => raw.sqlite3_column_type(handle, 0) switch
-    {
-        raw.SQLITE_INTEGER => raw.sqlite3_column_int64(handle, 0),
-        raw.SQLITE_FLOAT => raw.sqlite3_column_double(handle, 0),
-        raw.SQLITE_TEXT => raw.sqlite3_column_text(handle, 0).utf8_to_string(),
-        raw.SQLITE_BLOB => raw.sqlite3_column_blob(handle, 0).ToArray(),
-        _ => DBNull.Value,
-    };
 
     /// <summary>
     /// The command to run in place of <paramref name="command"/> through ADO.NET: this connection's for the same SQL text,

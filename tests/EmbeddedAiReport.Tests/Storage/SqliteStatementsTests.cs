@@ -152,58 +152,6 @@ public sealed class SqliteStatementsTests : IDisposable
         Assert.Equal(2L, Scalar("SELECT count(*) FROM t WHERE v = 'r'"));
     }
 
-    [Theory]
-    [MemberData(nameof(BoundValues))]
-    public void TryScalar_StoredValue_ReadsWhatAdoNetReads(string kind, object? value)
-    {
-        _ = kind;
-        using (var insert = Insert(1, value, "w")) insert.ExecuteNonQuery();
-        using var reference = Command("SELECT v FROM t WHERE k = @k", ("@k", 1));
-        var expected = reference.ExecuteScalar();
-        using var command = Command("SELECT v FROM t WHERE k = @k", ("@k", 1));
-
-        Assert.True(_statements.TryScalar(command, out var read));
-
-        Assert.Equal(expected?.GetType(), read?.GetType());
-        Assert.Equal(expected, read);
-    }
-
-    [Fact]
-    public void TryScalar_InsertReturning_InsertsEveryRowAndReadsTheFirstAsAdoNetDoes()
-    {
-        using var reference = Command("INSERT INTO t (v) VALUES (@v), (@v) RETURNING k", ("@v", "a"));
-        var expected = reference.ExecuteScalar();   // the first of keys 1 and 2
-        using var command = Command("INSERT INTO t (v) VALUES (@v), (@v) RETURNING k", ("@v", "b"));
-
-        Assert.True(_statements.TryScalar(command, out var first));
-
-        Assert.Equal((1L, 3L), (expected, first));
-        Assert.Equal(2L, Scalar("SELECT count(*) FROM t WHERE v = 'b'"));
-    }
-
-    [Fact]
-    public void TryScalar_NoRow_IsNullAsForAdoNet()
-    {
-        using var reference = Command("SELECT v FROM t WHERE k = @k", ("@k", 404));
-        using var command = Command("SELECT v FROM t WHERE k = @k", ("@k", 404));
-
-        Assert.True(_statements.TryScalar(command, out var value));
-
-        Assert.Null(reference.ExecuteScalar());
-        Assert.Null(value);
-    }
-
-    [Fact]
-    public void TryScalar_ValueItDoesNotBind_RunsNothing()
-    {
-        using var command = Command("INSERT INTO t (v) VALUES (@v) RETURNING k", ("@v", 1.5m));
-
-        Assert.False(_statements.TryScalar(command, out var value));
-
-        Assert.Null(value);
-        Assert.Equal(0L, Scalar("SELECT count(*) FROM t"));
-    }
-
     [Fact]
     public void Reusable_SameTextFromTwoCommands_IsOneCommandThatReadsEachOnesValues()
     {

@@ -30,6 +30,9 @@ public sealed class LoadedConfig
 
     private readonly Task<IReadOnlyList<ISourceKind>> _kinds;
     private readonly Dictionary<Type, string> _fingerprints = [];
+    // Each reloadable file's fingerprint as its part's running value read it: a reload names only the files that changed
+    // (publish's retraining writes router.json and ranker.json, not tags.json, which it reads).
+    private readonly Dictionary<string, string> _fileFingerprints = new(StringComparer.Ordinal);
     // Parts whose changed files had problems at the last reload (their running value stayed).
     private readonly HashSet<Type> _rejected = [];
     // The files read only at start (appsettings.json, the summary prompt): their fingerprint then and at the last reload.
@@ -141,6 +144,7 @@ public sealed class LoadedConfig
             for (var i = 0; i < parts.Count; i++)
             {
                 config._fingerprints[parts[i].ValueType] = loaded[i].Fingerprint;
+                config.KeepFileFingerprints(parts[i]);
                 if (loaded[i].Value is { } value) values = values.SetItem(parts[i].ValueType, value);
                 config.Problems.AddRange(loaded[i].Reader.Problems);
                 config.Warnings.AddRange(loaded[i].Reader.Warnings);
@@ -175,6 +179,7 @@ public sealed class LoadedConfig
         var previous = Current;
         var next = previous;
         var changed = new List<Type>();
+        var changedFiles = new List<string>();
         var problems = new List<string>();
         var warnings = new List<string>();
         var restored = new List<Type>();
@@ -209,12 +214,27 @@ public sealed class LoadedConfig
             }
             _rejected.Remove(part.ValueType);
             _fingerprints[part.ValueType] = fingerprint;
+            changedFiles.AddRange(KeepFileFingerprints(part));
             warnings.AddRange(reader.Warnings);
             next = next.With(part.ValueType, value);
             changed.Add(part.ValueType);
         }
         if (changed.Count > 0) Volatile.Write(ref _current, next);
-        return new ReloadResult(previous, next, changed, problems, warnings, restored, ChangedSinceStart(), failures);
+        return new ReloadResult(previous, next, changed, problems, warnings, restored, ChangedSinceStart(), failures) { ChangedFiles = changedFiles };
+    }
+
+    // Records the fingerprints of the part's files as now read; returns those that are not what they were (all of them when
+    // none is: a file saved again between the part's fingerprint and these, which the next reload sees).
+    private List<string> KeepFileFingerprints(ConfigPart part)
+    {
+        var changed = new List<string>();
+        foreach (var file in part.Files)
+        {
+            var fingerprint = ConfigPart.FingerprintOf(Directory, [file]);
+            if (_fileFingerprints.GetValueOrDefault(file) != fingerprint) changed.Add(file);
+            _fileFingerprints[file] = fingerprint;
+        }
+        return changed.Count > 0 ? changed : [.. part.Files];
     }
 
     private IReadOnlyList<string> ReadAtStartFiles => Summaries.Enabled ? [AppSettingsFile, Summaries.Prompt] : [AppSettingsFile];

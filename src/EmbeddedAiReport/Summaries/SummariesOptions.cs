@@ -77,7 +77,7 @@ public sealed class SummariesOptions
 
     /// <summary>The problem with <see cref="Timeout"/> given Fetching:TotalTimeout (which bounds a request with its retries), or null.</summary>
     public string? TimeoutProblem(TimeSpan fetchingTotalTimeout) =>
-        Enabled && Timeout > fetchingTotalTimeout ? $"Summaries:Timeout: must be at most Fetching:TotalTimeout ({fetchingTotalTimeout}), got {Duration.Format(Timeout)}" : null;
+        Enabled && Timeout > fetchingTotalTimeout ? $"Summaries:Timeout: must be at most Fetching:TotalTimeout ({Duration.Format(fetchingTotalTimeout)}), got {Duration.Format(Timeout)}" : null;
 
     /// <summary>Every problem with these settings, each naming its field; none while summaries are off.</summary>
     public IEnumerable<string> Validate()

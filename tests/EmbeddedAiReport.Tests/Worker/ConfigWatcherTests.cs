@@ -110,6 +110,26 @@ public sealed class ConfigWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task ATagsJsonTypoPutBack_IsSaidBackByItsOwnName()
+    {
+        // The taxonomy and the two models are one part of the config; the operator edited tags.json alone, and the line saying
+        // their edit is undone named router.json and ranker.json too, which nobody touched.
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var loaded = WorkerHost.LoadConfig(config, null);
+        using var watcher = Watcher(loaded);
+        var tags = Path.Combine(config, LoadedConfig.TagsFile);
+        var shipped = await File.ReadAllTextAsync(tags);
+
+        await File.WriteAllTextAsync(tags, shipped.Replace("\"maxTagScore\": 6", "\"maxTagScore\": -6"));
+        var typo = await watcher.ReloadAsync(CancellationToken.None);
+        await File.WriteAllTextAsync(tags, shipped);
+        await watcher.ReloadAsync(CancellationToken.None);
+
+        Assert.Equal(["tags.json: scoring: maxTagScore: expected a positive number"], typo.Problems);
+        Assert.Equal("tags.json is back as the daemon runs it: its problems are gone", Assert.Single(_logs.Lines, l => l.EventId == 4121).Message);
+    }
+
+    [Fact]
     public async Task APartThatThrows_DoesNotHoldBackTheOthers_ChangedInTheSameReload()
     {
         // sources.json and tags.json saved together (a deploy copying the folder): reading the sources throws, the tags

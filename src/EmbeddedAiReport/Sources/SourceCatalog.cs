@@ -78,6 +78,14 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             : $"allowPrivateNetwork: {request.Uri.GetLeftPart(UriPartial.Authority)} is a loopback or private address, which polls refuse; "
               + "set \"allowPrivateNetwork\": true on the source (a self-hosted mirror, an intranet feed)";
 
+    // A misspelt kind names the one meant, as a misspelt field does; a feed's format ("rss", "atom") is kind feed, which a
+    // spelling distance would not find ("rss" is closest to arxiv-rss, arXiv's own feeds).
+    private string KindMeant(string kindName) =>
+        FeedFormats.Contains(kindName.Trim(), StringComparer.OrdinalIgnoreCase) ? "; did you mean feed? (any RSS, Atom or JSON Feed address)"
+        : CloseNames.Among(kindName, _kinds.Keys) is { Count: > 0 } close ? $"; did you mean {string.Join(" or ", close)}?" : "";
+
+    private static readonly string[] FeedFormats = ["rss", "atom", "rdf", "json", "jsonfeed", "json-feed", "xml"];
+
     // "; did you mean schedule?" for a misspelt field, as appsettings.json's keys and the template's members are named.
     private static string Meant(string field, ISourceKind kind) =>
         CloseNames.Among(field, CommonFields.Concat(kind.Fields)) is { Count: > 0 } close ? $"; did you mean {string.Join(" or ", close)}?" : "";
@@ -102,7 +110,7 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
 
         var kindName = element.TryGetProperty("kind", out var kindValue) && kindValue.ValueKind == JsonValueKind.String ? kindValue.GetString()! : "";
         _kinds.TryGetValue(kindName, out var kind);
-        if (kind is null) Problem("kind", $"unknown kind '{kindName}' (known: {string.Join(", ", _kinds.Keys.Order())})");
+        if (kind is null) Problem("kind", $"unknown kind '{kindName}' (known: {string.Join(", ", _kinds.Keys.Order())}){KindMeant(kindName)}");
 
         var settings = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())

@@ -48,6 +48,17 @@ public sealed class ConfigWatcherTests : IDisposable
         return (config, loaded, watcher);
     }
 
+    // A config folder without sources, loaded as the daemon loads it, and its watcher not started (disposed with the test):
+    // the test asks for its reloads, or starts it.
+    private (string Config, LoadedConfig Loaded, ConfigWatcher Watcher) NotWatching()
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var loaded = WorkerHost.LoadConfig(config, null);
+        var watcher = Watcher(loaded);
+        _started.Add(watcher);
+        return (config, loaded, watcher);
+    }
+
     // The shipped template saved with a typo beside the running watcher, logged as a problem (4103); returns the shipped text.
     private async Task<string> SaveATemplateTypoAsync(string config)
     {
@@ -95,9 +106,7 @@ public sealed class ConfigWatcherTests : IDisposable
     {
         // publish's retraining (Report:RetrainOnPublish) writes router.json and ranker.json; tags.json, read by the same part
         // of the config, did not change, and an operator reading "Reloaded tags.json …" looked for an edit nobody made.
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
-        var loaded = WorkerHost.LoadConfig(config, null);
-        using var watcher = Watcher(loaded);
+        var (config, _, watcher) = NotWatching();
 
         await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.RouterFile), "\n");
         await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.RankerFile), "\n");
@@ -114,9 +123,7 @@ public sealed class ConfigWatcherTests : IDisposable
     {
         // The taxonomy and the two models are one part of the config; the operator edited tags.json alone, and the line saying
         // their edit is undone named router.json and ranker.json too, which nobody touched.
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
-        var loaded = WorkerHost.LoadConfig(config, null);
-        using var watcher = Watcher(loaded);
+        var (config, _, watcher) = NotWatching();
         var tags = Path.Combine(config, LoadedConfig.TagsFile);
         var shipped = await File.ReadAllTextAsync(tags);
 
@@ -188,9 +195,7 @@ public sealed class ConfigWatcherTests : IDisposable
     {
         // FileSystemWatcher raises Error when its buffer overflowed: the changes in it are lost. Here tags.json changes while
         // nothing watches, then the watcher reports a lost buffer, as the runtime raises it (its protected OnError).
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
-        var loaded = WorkerHost.LoadConfig(config, null);
-        using var watcher = Watcher(loaded);
+        var (config, _, watcher) = NotWatching();
         await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.TagsFile), "\n");
         await watcher.StartAsync(CancellationToken.None);
 

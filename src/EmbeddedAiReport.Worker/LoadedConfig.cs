@@ -30,8 +30,12 @@ public sealed class LoadedConfig
 
     private readonly Task<IReadOnlyList<ISourceKind>> _kinds;
     private readonly Dictionary<Type, string> _fingerprints = [];
+    // Each reloadable file's fingerprint as its part's running value read it: a reload names only the files that changed
+    // (publish's retraining writes router.json and ranker.json, not tags.json, which it reads).
+    private readonly Dictionary<string, string> _fileFingerprints = new(StringComparer.Ordinal);
     // Parts whose changed files had problems at the last reload (their running value stayed).
-    private readonly HashSet<Type> _rejected = [];
+    // The files of each that differed from the running value then: those a 4121 names when they are put back.
+    private readonly Dictionary<Type, HashSet<string>> _rejected = [];
     // The files read only at start (appsettings.json, the summary prompt): their fingerprint then and at the last reload.
     private readonly Dictionary<string, (string AtStart, string Seen)> _readAtStart = [];
     private ConfigSnapshot _current = ConfigSnapshot.Empty;
@@ -141,6 +145,7 @@ public sealed class LoadedConfig
             for (var i = 0; i < parts.Count; i++)
             {
                 config._fingerprints[parts[i].ValueType] = loaded[i].Fingerprint;
+                config.KeepFileFingerprints(parts[i]);
                 if (loaded[i].Value is { } value) values = values.SetItem(parts[i].ValueType, value);
                 config.Problems.AddRange(loaded[i].Reader.Problems);
                 config.Warnings.AddRange(loaded[i].Reader.Warnings);
@@ -175,16 +180,22 @@ public sealed class LoadedConfig
         var previous = Current;
         var next = previous;
         var changed = new List<Type>();
+        var changedFiles = new List<string>();
         var problems = new List<string>();
         var warnings = new List<string>();
         var restored = new List<Type>();
+        var restoredFiles = new List<string>();
         var failures = new List<ReloadFailure>();
         foreach (var part in ConfigParts.All)
         {
             var fingerprint = part.Fingerprint(Directory);
             if (_fingerprints.GetValueOrDefault(part.ValueType) == fingerprint)
             {
-                if (_rejected.Remove(part.ValueType)) restored.Add(part.ValueType);
+                if (_rejected.Remove(part.ValueType, out var edited))
+                {
+                    restored.Add(part.ValueType);
+                    restoredFiles.AddRange(part.Files.Where(edited.Contains));
+                }
                 continue;
             }
             var reader = ReloadReader();
@@ -198,23 +209,50 @@ public sealed class LoadedConfig
                 // A part that throws (a fault, not a problem of its files) keeps its running value, as one with problems
                 // does, and the other parts are reloaded all the same: one failing file never holds back the others.
                 failures.Add(new ReloadFailure(part.ValueType, ex));
-                _rejected.Add(part.ValueType);
+                Reject(part);
                 continue;
             }
             if (reader.Problems.Count > 0 || value is null)
             {
                 problems.AddRange(reader.Problems);
-                _rejected.Add(part.ValueType);
+                Reject(part);
                 continue;   // the fingerprint stays old, so the next change event tries the part again
             }
             _rejected.Remove(part.ValueType);
             _fingerprints[part.ValueType] = fingerprint;
+            changedFiles.AddRange(KeepFileFingerprints(part));
             warnings.AddRange(reader.Warnings);
             next = next.With(part.ValueType, value);
             changed.Add(part.ValueType);
         }
         if (changed.Count > 0) Volatile.Write(ref _current, next);
-        return new ReloadResult(previous, next, changed, problems, warnings, restored, ChangedSinceStart(), failures);
+        return new ReloadResult(previous, next, changed, problems, warnings, restored, ChangedSinceStart(), failures)
+        {
+            ChangedFiles = changedFiles,
+            RestoredFiles = restoredFiles,
+        };
+    }
+
+    private void Reject(ConfigPart part)
+    {
+        if (!_rejected.TryGetValue(part.ValueType, out var edited)) _rejected[part.ValueType] = edited = new(StringComparer.Ordinal);
+        edited.UnionWith(ChangedFiles(part));
+    }
+
+    // Records the fingerprints of the part's files as now read; returns those that are not what they were.
+    private List<string> KeepFileFingerprints(ConfigPart part)
+    {
+        var changed = ChangedFiles(part);
+        foreach (var file in part.Files) _fileFingerprints[file] = ConfigPart.FingerprintOf(Directory, [file]);
+        return changed;
+    }
+
+    // The part's files that are not as its running value read them (all of them when none is: a file saved again between
+    // the part's fingerprint and these, which the next reload sees).
+    private List<string> ChangedFiles(ConfigPart part)
+    {
+        var changed = part.Files.Where(file => _fileFingerprints.GetValueOrDefault(file) != ConfigPart.FingerprintOf(Directory, [file])).ToList();
+        return changed.Count > 0 ? changed : [.. part.Files];
     }
 
     private IReadOnlyList<string> ReadAtStartFiles => Summaries.Enabled ? [AppSettingsFile, Summaries.Prompt] : [AppSettingsFile];

@@ -1,3 +1,4 @@
+using EmbeddedAiReport.Sources;
 using Microsoft.AspNetCore.Http;
 
 namespace EmbeddedAiReport.Worker;
@@ -54,7 +55,7 @@ public sealed class ReportOptions
         if (LoadedConfig.CronProblem(ExportSchedule) is { } export) yield return $"Report:ExportSchedule: {export}";
         if (LoadedConfig.CronProblem(HousekeepingSchedule) is { } housekeeping) yield return $"Report:HousekeepingSchedule: {housekeeping}";
         if (string.IsNullOrWhiteSpace(Database)) yield return "Report:Database: must not be empty";
-        if (FetchRetention < TimeSpan.FromDays(1)) yield return $"Report:FetchRetention: must be at least 1 day, got {FetchRetention}";
+        if (FetchRetention < TimeSpan.FromDays(1)) yield return $"Report:FetchRetention: must be at least 1 day, got {Duration.Format(FetchRetention)}";
         if (UnhealthyShare is < 0 or > 1) yield return $"Report:UnhealthyShare: must be between 0 and 1, got {UnhealthyShare}";
         foreach (var url in UrlProblems(Urls)) yield return url;
     }

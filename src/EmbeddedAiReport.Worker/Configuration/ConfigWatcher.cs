@@ -81,8 +81,8 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
         var result = config.Reload();
         if (result.Problems.Count > 0) Rejected(result.Problems.Count, string.Join("; ", result.Problems));
         foreach (var failure in result.Failures) PartFailed(failure.Exception, Describe(failure.Part));
-        if (result.Changed.Count > 0) Reloaded(string.Join(", ", result.Changed.Select(Describe)));
-        if (result.Restored.Count > 0) BackAsRunning(string.Join(", ", result.Restored.Select(Describe)));
+        if (result.Changed.Count > 0) Reloaded(string.Join(", ", result.ChangedFiles));
+        if (result.Restored.Count > 0) BackAsRunning(string.Join(", ", result.RestoredFiles));
         // Said once at start too (validate, the daemon's log): a reload that changes how entries are scored must say so again.
         if (result.Warnings.Count > 0) ReloadedWithWarnings(result.Warnings.Count, string.Join("; ", result.Warnings));
         if (result.ReadAtStart.Count > 0) ReadOnlyAtStart(string.Join(" and ", result.ReadAtStart));

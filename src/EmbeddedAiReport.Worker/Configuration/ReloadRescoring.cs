@@ -17,6 +17,8 @@ namespace EmbeddedAiReport.Worker.Configuration;
 /// </remarks>
 internal sealed partial class ReloadRescoring(StoredRescoring rescoring, ILogger<ReloadRescoring> logger) : BackgroundService
 {
+    private static readonly string[] TaggingFiles = [LoadedConfig.TagsFile, LoadedConfig.RouterFile, LoadedConfig.RankerFile];
+
     private const string AtStart = "the daemon started (the files may have changed while it was down)";
 
     private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
@@ -45,7 +47,7 @@ internal sealed partial class ReloadRescoring(StoredRescoring rescoring, ILogger
             }
             else
             {
-                reasons.Add($"{LoadedConfig.TagsFile} + {LoadedConfig.RouterFile} + {LoadedConfig.RankerFile} changed");
+                reasons.Add($"{string.Join(" + ", reload.ChangedFiles.Where(TaggingFiles.Contains).DefaultIfEmpty(LoadedConfig.TagsFile))} changed");
                 sources = null;
             }
         }

@@ -11,6 +11,15 @@ public sealed record ReloadResult(ConfigSnapshot Previous, ConfigSnapshot Curren
     IReadOnlyList<string> Warnings, IReadOnlyList<Type> Restored, IReadOnlyList<string> ReadAtStart, IReadOnlyList<ReloadFailure> Failures)
 {
     public bool SourcesChanged => Changed.Contains(typeof(IReadOnlyList<SourceDefinition>));
+
+    /// <summary>
+    /// The files of the <see cref="Changed"/> parts whose content changed, in the parts' order: a part reads several files
+    /// (tags.json, router.json, ranker.json) and is swapped in whole, but only these are what an operator or a retraining wrote.
+    /// </summary>
+    public IReadOnlyList<string> ChangedFiles { get; init; } = [];
+
+    /// <summary>The files of the <see cref="Restored"/> parts that had been edited (and are back as the running value read them).</summary>
+    public IReadOnlyList<string> RestoredFiles { get; init; } = [];
 }
 
 /// <summary>A part of the config folder whose reading threw on a reload.</summary>

@@ -37,6 +37,13 @@ internal static class AddressGuard
     }
 
     /// <summary>
+    /// True when <paramref name="uri"/> names a loopback or private address itself (<c>localhost</c>, an IP literal), which
+    /// polls refuse without <c>allowPrivateNetwork</c>; no name is resolved (a check of the config folder stays offline).
+    /// </summary>
+    public static bool NamesPrivateAddress(Uri uri) =>
+        uri.IsLoopback || IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IsPrivate(address);
+
+    /// <summary>
     /// Resolves, checks and connects, for <see cref="SocketsHttpHandler.ConnectCallback"/>. A connection to the proxy
     /// (<paramref name="proxy"/> applies to the request) is not checked: the operator set it, and the request's own address
     /// was checked before it was sent (<see cref="CheckTargetAsync"/>).

@@ -1,3 +1,5 @@
+using EmbeddedAiReport.Sources;
+
 namespace EmbeddedAiReport.Fetching;
 
 /// <summary>HTTP settings shared by all sources (section <c>Fetching</c> of appsettings.json).</summary>
@@ -74,26 +76,26 @@ public sealed class FetchingOptions
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(UserAgent)) yield return "Fetching:UserAgent: must not be empty";
-        if (Timeout <= TimeSpan.Zero) yield return $"Fetching:Timeout: must be positive, got {Timeout}";
+        if (Timeout <= TimeSpan.Zero) yield return $"Fetching:Timeout: must be positive, got {Duration.Format(Timeout)}";
         if (MaxBytes <= 0) yield return $"Fetching:MaxBytes: must be positive, got {MaxBytes}";
         if (MaxRedirects is < 0 or > 20) yield return $"Fetching:MaxRedirects: must be 0..20, got {MaxRedirects}";
         if (Retries is < 0 or > 10) yield return $"Fetching:Retries: must be 0..10, got {Retries}";
         // Polly's retry and circuit breaker refuse these beyond their ranges, and the timers of waits beyond ~49 days: each
         // such value made every poll an "internal error" on a config validate had passed.
         if (RetryBaseDelay < TimeSpan.Zero) yield return "Fetching:RetryBaseDelay: must not be negative";
-        else if (RetryBaseDelay > OneDay) yield return $"Fetching:RetryBaseDelay: must be at most 1 day, got {RetryBaseDelay}";
+        else if (RetryBaseDelay > OneDay) yield return $"Fetching:RetryBaseDelay: must be at most 1 day, got {Duration.Format(RetryBaseDelay)}";
         if (MaxRetryAfter < TimeSpan.Zero) yield return "Fetching:MaxRetryAfter: must not be negative";
-        if (PollBudget <= TimeSpan.Zero) yield return $"Fetching:PollBudget: must be positive, got {PollBudget}";
-        else if (PollBudget > OneDay) yield return $"Fetching:PollBudget: must be at most 1 day, got {PollBudget}";
-        if (TotalTimeout < Timeout) yield return $"Fetching:TotalTimeout: must be at least Fetching:Timeout ({Timeout})";
+        if (PollBudget <= TimeSpan.Zero) yield return $"Fetching:PollBudget: must be positive, got {Duration.Format(PollBudget)}";
+        else if (PollBudget > OneDay) yield return $"Fetching:PollBudget: must be at most 1 day, got {Duration.Format(PollBudget)}";
+        if (TotalTimeout < Timeout) yield return $"Fetching:TotalTimeout: must be at least Fetching:Timeout ({Duration.Format(Timeout)})";
         // Polly's timeout strategy accepts at most one day; a longer value would fail every fetch instead of starting.
-        if (TotalTimeout > TimeSpan.FromDays(1)) yield return $"Fetching:TotalTimeout: must be at most 1 day, got {TotalTimeout}";
+        if (TotalTimeout > TimeSpan.FromDays(1)) yield return $"Fetching:TotalTimeout: must be at most 1 day, got {Duration.Format(TotalTimeout)}";
         if (CircuitBreakerFailures < 2) yield return $"Fetching:CircuitBreakerFailures: must be at least 2, got {CircuitBreakerFailures}";
         if (CircuitBreakDuration < TimeSpan.FromSeconds(0.5) || CircuitBreakDuration > OneDay)
-            yield return $"Fetching:CircuitBreakDuration: must be from 0.5 s to 1 day, got {CircuitBreakDuration}";
+            yield return $"Fetching:CircuitBreakDuration: must be from 0.5 s to 1 day, got {Duration.Format(CircuitBreakDuration)}";
         if (FailureBackoff < TimeSpan.Zero || MaxFailureBackoff < FailureBackoff) yield return "Fetching:FailureBackoff/MaxFailureBackoff: 0 ≤ FailureBackoff ≤ MaxFailureBackoff";
         if (MaxParallelSources is < 1 or > 64) yield return $"Fetching:MaxParallelSources: must be 1..64, got {MaxParallelSources}";
         foreach (var (host, delay) in HostDelays)
-            if (delay < TimeSpan.Zero || delay > OneDay) yield return $"Fetching:HostDelays:{host}: must be from 0 to 1 day, got {delay}";
+            if (delay < TimeSpan.Zero || delay > OneDay) yield return $"Fetching:HostDelays:{host}: must be from 0 to 1 day, got {Duration.Format(delay)}";
     }
 }

@@ -45,12 +45,16 @@ public static class Duration
 
     /// <summary>
     /// <paramref name="span"/> as config files write it, in the largest of <c>d</c>, <c>h</c>, <c>m</c>, <c>s</c> it is a whole
-    /// number of (<c>3d</c>, <c>36h</c>, <c>90s</c>), else <c>d.hh:mm:ss.fffffff</c>: <see cref="TryParse"/> reads either back.
+    /// number of (<c>3d</c>, <c>36h</c>, <c>90s</c>; zero as <c>0s</c>), under a minute in seconds with their fraction
+    /// (<c>0.1s</c>), else <c>d.hh:mm:ss.fffffff</c>: <see cref="TryParse"/> reads each back.
     /// </summary>
     public static string Format(TimeSpan span)
     {
+        if (span == TimeSpan.Zero) return "0s";
         foreach (var (unit, length) in Units)
             if (span.Ticks % length.Ticks == 0) return (span.Ticks / length.Ticks).ToString(CultureInfo.InvariantCulture) + unit;
+        // A range message's 0.1 s read "00:00:00.1000000" in the clock form.
+        if (span.Duration() < TimeSpan.FromMinutes(1)) return span.TotalSeconds.ToString("0.#######", CultureInfo.InvariantCulture) + "s";
         return span.ToString("c", CultureInfo.InvariantCulture);
     }
 

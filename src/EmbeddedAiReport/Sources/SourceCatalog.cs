@@ -62,11 +62,29 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
     }
 
     /// <summary>The kinds' warnings about <paramref name="sources"/> (<see cref="ISourceKind.Warnings"/>), each naming file, source and field.</summary>
-    /// An enabled source whose <c>headersEnv</c> this process cannot send is one too (<see cref="SourceHeaders.EnvironmentProblems"/>).
+    /// An enabled source whose <c>headersEnv</c> this process cannot send is one too (<see cref="SourceHeaders.EnvironmentProblems"/>),
+    /// and so is one that asks a loopback or private address without <c>allowPrivateNetwork</c> (<see cref="PrivateAddressWarning"/>).
     public IEnumerable<string> Warnings(IEnumerable<SourceDefinition> sources, string fileName) =>
         sources.Where(s => _kinds.ContainsKey(s.Kind)).SelectMany(s => _kinds[s.Kind].Warnings(s)
             .Concat(s.Enabled ? SourceHeaders.EnvironmentProblems(s).Select(p => p + "; the source's polls fail until it is set") : [])
+            .Concat(s.Enabled && PrivateAddressWarning(s, _kinds[s.Kind]) is { } refused ? [refused] : [])
             .Select(w => $"{fileName}: source '{s.Id}': {w}"));
+
+    // Every poll of it fails at run time (the fetcher's address guard) while validate said the config was fine. Only what the
+    // addresses say themselves (localhost, an IP literal): validate resolves no names.
+    private static string? PrivateAddressWarning(SourceDefinition source, ISourceKind kind) =>
+        source.AllowPrivateNetwork || kind.Requests(source).FirstOrDefault(r => Fetching.AddressGuard.NamesPrivateAddress(r.Uri)) is not { } request
+            ? null
+            : $"allowPrivateNetwork: {request.Uri.GetLeftPart(UriPartial.Authority)} is a loopback or private address, which polls refuse; "
+              + "set \"allowPrivateNetwork\": true on the source (a self-hosted mirror, an intranet feed)";
+
+    // A misspelt kind names the one meant, as a misspelt field does; a feed's format ("rss", "atom") is kind feed, which a
+    // spelling distance would not find ("rss" is closest to arxiv-rss, arXiv's own feeds).
+    private string KindMeant(string kindName) =>
+        FeedFormats.Contains(kindName.Trim(), StringComparer.OrdinalIgnoreCase) ? "; did you mean feed? (any RSS, Atom or JSON Feed address)"
+        : CloseNames.Among(kindName, _kinds.Keys) is { Count: > 0 } close ? $"; did you mean {string.Join(" or ", close)}?" : "";
+
+    private static readonly string[] FeedFormats = ["rss", "atom", "rdf", "json", "jsonfeed", "json-feed", "xml"];
 
     // "; did you mean schedule?" for a misspelt field, as appsettings.json's keys and the template's members are named.
     private static string Meant(string field, ISourceKind kind) =>
@@ -92,7 +110,7 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
 
         var kindName = element.TryGetProperty("kind", out var kindValue) && kindValue.ValueKind == JsonValueKind.String ? kindValue.GetString()! : "";
         _kinds.TryGetValue(kindName, out var kind);
-        if (kind is null) Problem("kind", $"unknown kind '{kindName}' (known: {string.Join(", ", _kinds.Keys.Order())})");
+        if (kind is null) Problem("kind", $"unknown kind '{kindName}' (known: {string.Join(", ", _kinds.Keys.Order())}){KindMeant(kindName)}");
 
         var settings = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())

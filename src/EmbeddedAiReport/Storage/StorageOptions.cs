@@ -1,3 +1,5 @@
+using EmbeddedAiReport.Sources;
+
 namespace EmbeddedAiReport.Storage;
 
 /// <summary>Which database holds the report's data (section <c>Storage</c> of appsettings.json).</summary>
@@ -31,9 +33,9 @@ public sealed class StorageOptions
     {
         if (!Enum.IsDefined(Provider)) yield return $"Storage:Provider: must be 'sqlite' or 'postgres', got '{Provider}'";
         if (ClusterCheckinInterval < TimeSpan.FromMilliseconds(500) || ClusterCheckinInterval > TimeSpan.FromMinutes(10))
-            yield return $"Storage:ClusterCheckinInterval: must be between 0.5 s and 10 min, got {ClusterCheckinInterval}";
+            yield return $"Storage:ClusterCheckinInterval: must be between 0.5 s and 10 min, got {Duration.Format(ClusterCheckinInterval)}";
         if (BusyTimeout < TimeSpan.FromSeconds(1) || BusyTimeout > TimeSpan.FromHours(1) || BusyTimeout.Ticks % TimeSpan.TicksPerSecond != 0)
-            yield return $"Storage:BusyTimeout: must be whole seconds between 1 s and 1 h, got {BusyTimeout}";
+            yield return $"Storage:BusyTimeout: must be whole seconds between 1 s and 1 h, got {Duration.Format(BusyTimeout)}";
         if (Provider == StorageProvider.Postgres)
         {
             if (string.IsNullOrWhiteSpace(ConnectionString))

@@ -1,3 +1,5 @@
+using EmbeddedAiReport.Sources;
+
 namespace EmbeddedAiReport.Summaries;
 
 /// <summary>The optional LLM-written Chinese 摘要 (section <c>Summaries</c> of appsettings.json); off while <see cref="Endpoint"/> is empty.</summary>
@@ -75,7 +77,7 @@ public sealed class SummariesOptions
 
     /// <summary>The problem with <see cref="Timeout"/> given Fetching:TotalTimeout (which bounds a request with its retries), or null.</summary>
     public string? TimeoutProblem(TimeSpan fetchingTotalTimeout) =>
-        Enabled && Timeout > fetchingTotalTimeout ? $"Summaries:Timeout: must be at most Fetching:TotalTimeout ({fetchingTotalTimeout}), got {Timeout}" : null;
+        Enabled && Timeout > fetchingTotalTimeout ? $"Summaries:Timeout: must be at most Fetching:TotalTimeout ({Duration.Format(fetchingTotalTimeout)}), got {Duration.Format(Timeout)}" : null;
 
     /// <summary>Every problem with these settings, each naming its field; none while summaries are off.</summary>
     public IEnumerable<string> Validate()
@@ -86,7 +88,7 @@ public sealed class SummariesOptions
         if (ApiKeyEnv.Length > 0 && ApiKeyEnv.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '_')))
             yield return $"Summaries:ApiKeyEnv: the name of an environment variable (letters, digits, _), not the key";
         if (MaxPerWeek is < 0 or > 1000) yield return $"Summaries:MaxPerWeek: must be 0..1000, got {MaxPerWeek}";
-        if (Timeout <= TimeSpan.Zero) yield return $"Summaries:Timeout: must be positive, got {Timeout}";
+        if (Timeout <= TimeSpan.Zero) yield return $"Summaries:Timeout: must be positive, got {Duration.Format(Timeout)}";
         if (ExportBudget < TimeSpan.Zero) yield return "Summaries:ExportBudget: must not be negative";
         if (string.IsNullOrWhiteSpace(Prompt)) yield return "Summaries:Prompt: must name the prompt template";
         if (MaxInputChars is < 100 or > 100_000) yield return $"Summaries:MaxInputChars: must be 100..100000, got {MaxInputChars}";

@@ -5,15 +5,18 @@ namespace EmbeddedAiReport.Tests.Sources;
 public sealed class DurationTests
 {
     // Written as an operator writes them in sources.json (README: "30s, 5m, 1h, 1d, 1w or hh:mm:ss"), in the largest unit
-    // that is a whole number of it; what no unit names whole goes in the clock form.
+    // that is a whole number of it; a fraction of a second under a minute in seconds (README: CircuitBreakDuration "0.5 s"),
+    // longer ones in the clock form.
     [Theory]
     [InlineData(3 * 86400.0, "3d")]
     [InlineData(7 * 86400.0, "7d")]
     [InlineData(36 * 3600.0, "36h")]
     [InlineData(30 * 60.0, "30m")]
     [InlineData(90.0, "90s")]
-    [InlineData(0.0, "0d")]
-    [InlineData(1.5, "00:00:01.5000000")]
+    [InlineData(0.0, "0s")]
+    [InlineData(1.5, "1.5s")]
+    [InlineData(0.1, "0.1s")]
+    [InlineData(61.5, "00:01:01.5000000")]
     public void Format_WritesTheLargestWholeUnit(double seconds, string expected)
     {
         var span = TimeSpan.FromSeconds(seconds);

@@ -48,6 +48,11 @@ public sealed class SourceCatalogTests : IDisposable
 
     [Theory]
     [InlineData("""{"sources": [{"id": "a", "kind": "nope", "url": "https://x.org/"}]}""", "sources.json: source 'a': kind: unknown kind 'nope'")]
+    // A misspelt kind names the one meant too; "rss", a feed's format, is kind feed (README: any RSS or Atom address works with it).
+    [InlineData("""{"sources": [{"id": "a", "kind": "arxiv-rs", "url": "https://x.org/"}]}""",
+        "sources.json: source 'a': kind: unknown kind 'arxiv-rs' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror); did you mean arxiv-rss?")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "RSS", "url": "https://x.org/"}]}""",
+        "sources.json: source 'a': kind: unknown kind 'RSS' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror); did you mean feed? (any RSS, Atom or JSON Feed address)")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed"}]}""", "sources.json: source 'a': url: required for kind 'feed'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "ftp://x.org/f"}]}""", "sources.json: source 'a': url: not an absolute http(s) URL")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "schedule": "every day"}]}""", "sources.json: source 'a': schedule: not a cron expression")]

@@ -48,6 +48,17 @@ public sealed class ConfigWatcherTests : IDisposable
         return (config, loaded, watcher);
     }
 
+    // A config folder without sources, loaded as the daemon loads it, and its watcher not started (disposed with the test):
+    // the test asks for its reloads, or starts it.
+    private (string Config, LoadedConfig Loaded, ConfigWatcher Watcher) NotWatching()
+    {
+        var config = _directory.ConfigWithSources("""{"sources": []}""");
+        var loaded = WorkerHost.LoadConfig(config, null);
+        var watcher = Watcher(loaded);
+        _started.Add(watcher);
+        return (config, loaded, watcher);
+    }
+
     // The shipped template saved with a typo beside the running watcher, logged as a problem (4103); returns the shipped text.
     private async Task<string> SaveATemplateTypoAsync(string config)
     {
@@ -91,6 +102,41 @@ public sealed class ConfigWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task ModelsRetrained_TheReloadNamesTheFilesWritten_NotTagsJsonBesideThem()
+    {
+        // publish's retraining (Report:RetrainOnPublish) writes router.json and ranker.json; tags.json, read by the same part
+        // of the config, did not change, and an operator reading "Reloaded tags.json …" looked for an edit nobody made.
+        var (config, _, watcher) = NotWatching();
+
+        await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.RouterFile), "\n");
+        await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.RankerFile), "\n");
+        var retrained = await watcher.ReloadAsync(CancellationToken.None);
+        await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.TagsFile), "\n");
+        await watcher.ReloadAsync(CancellationToken.None);
+
+        Assert.Equal([typeof(TaggingModel)], retrained.Changed);
+        Assert.Equal(["Reloaded router.json, ranker.json", "Reloaded tags.json"], _logs.Lines.Where(l => l.EventId == 4111).Select(l => l.Message));
+    }
+
+    [Fact]
+    public async Task ATagsJsonTypoPutBack_IsSaidBackByItsOwnName()
+    {
+        // The taxonomy and the two models are one part of the config; the operator edited tags.json alone, and the line saying
+        // their edit is undone named router.json and ranker.json too, which nobody touched.
+        var (config, _, watcher) = NotWatching();
+        var tags = Path.Combine(config, LoadedConfig.TagsFile);
+        var shipped = await File.ReadAllTextAsync(tags);
+
+        await File.WriteAllTextAsync(tags, shipped.Replace("\"maxTagScore\": 6", "\"maxTagScore\": -6"));
+        var typo = await watcher.ReloadAsync(CancellationToken.None);
+        await File.WriteAllTextAsync(tags, shipped);
+        await watcher.ReloadAsync(CancellationToken.None);
+
+        Assert.Equal(["tags.json: scoring: maxTagScore: expected a positive number"], typo.Problems);
+        Assert.Equal("tags.json is back as the daemon runs it: its problems are gone", Assert.Single(_logs.Lines, l => l.EventId == 4121).Message);
+    }
+
+    [Fact]
     public async Task APartThatThrows_DoesNotHoldBackTheOthers_ChangedInTheSameReload()
     {
         // sources.json and tags.json saved together (a deploy copying the folder): reading the sources throws, the tags
@@ -106,7 +152,7 @@ public sealed class ConfigWatcherTests : IDisposable
 
         Assert.Equal([typeof(TaggingModel)], result.Changed);
         Assert.NotSame(runningTags, loaded.Tagging);
-        Assert.Equal("Reloaded tags.json + router.json + ranker.json", Assert.Single(_logs.Lines, l => l.EventId == 4111).Message);
+        Assert.Equal("Reloaded tags.json", Assert.Single(_logs.Lines, l => l.EventId == 4111).Message);
         Assert.Equal("no source kinds", Assert.Single(result.Failures).Exception.Message);
     }
 
@@ -149,9 +195,7 @@ public sealed class ConfigWatcherTests : IDisposable
     {
         // FileSystemWatcher raises Error when its buffer overflowed: the changes in it are lost. Here tags.json changes while
         // nothing watches, then the watcher reports a lost buffer, as the runtime raises it (its protected OnError).
-        var config = _directory.ConfigWithSources("""{"sources": []}""");
-        var loaded = WorkerHost.LoadConfig(config, null);
-        using var watcher = Watcher(loaded);
+        var (config, _, watcher) = NotWatching();
         await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.TagsFile), "\n");
         await watcher.StartAsync(CancellationToken.None);
 
@@ -160,7 +204,7 @@ public sealed class ConfigWatcherTests : IDisposable
             .Invoke(files, [new ErrorEventArgs(new InternalBufferOverflowException())]);
         var reloaded = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4111), Step);
 
-        Assert.Equal("Reloaded tags.json + router.json + ranker.json", reloaded);
+        Assert.Equal("Reloaded tags.json", reloaded);
         Assert.Contains(_logs.Lines, l => l.EventId == 4119);
         await watcher.StopAsync(CancellationToken.None);
     }
@@ -236,7 +280,7 @@ public sealed class ConfigWatcherTests : IDisposable
         await File.AppendAllTextAsync(Path.Combine(config, LoadedConfig.TagsFile), "\n");
         var tags = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4111, skip: 1), Step);
 
-        Assert.Equal(["Reloaded templates/draft.md.liquid", "Reloaded tags.json + router.json + ranker.json"], new[] { fixedTemplate, tags });
+        Assert.Equal(["Reloaded templates/draft.md.liquid", "Reloaded tags.json"], new[] { fixedTemplate, tags });
         Assert.DoesNotContain(_logs.Lines, l => l.EventId == 4121);
         await watcher.StopAsync(CancellationToken.None);
     }

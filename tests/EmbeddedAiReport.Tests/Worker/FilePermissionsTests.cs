@@ -132,7 +132,7 @@ public sealed class FilePermissionsTests : IDisposable
 
         Assert.Equal($"The config folder changed but has 1 problem(s); the running configuration of those files stays: tags.json: cannot be read: Access to the path '{tags}' is denied.",
             daemon.Events.First(e => e.EventId == 4103).Message);
-        Assert.Equal("Reloaded tags.json + router.json + ranker.json", daemon.Events.First(e => e.EventId == 4111).Message);
+        Assert.Equal("Reloaded tags.json", daemon.Events.First(e => e.EventId == 4111).Message);
         Assert.False(daemon.HasExited);
     }
 

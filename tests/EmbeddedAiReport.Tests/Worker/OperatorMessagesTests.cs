@@ -42,6 +42,32 @@ public sealed class OperatorMessagesTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Validate_ASourceOnAPrivateAddressWithoutAllowPrivateNetwork_WarnsNamingTheSourceAndTheKey()
+    {
+        // README, "Adding a source" 3: a feed on your own network needs "allowPrivateNetwork": true, or every poll is refused;
+        // validate said "config OK" and the operator learnt it from the first poll. A disabled source is never polled.
+        var config = Folder.ConfigWithSources("""
+            {"sources": [
+              {"id": "intranet", "kind": "feed", "url": "http://192.168.1.20:4000/feed.xml"},
+              {"id": "mirror", "kind": "wechat-mirror", "mirror": "http://localhost:4000", "flavor": "wewe-rss", "accounts": [{"feed": "a", "name": "机器之心"}]},
+              {"id": "allowed", "kind": "feed", "url": "http://127.0.0.1:8000/feed.xml", "allowPrivateNetwork": true},
+              {"id": "off", "kind": "feed", "url": "http://10.0.0.5/feed.xml", "enabled": false},
+              {"id": "public", "kind": "feed", "url": "https://example.org/feed.xml"}]}
+            """);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            ["warning: sources.json: source 'intranet': allowPrivateNetwork: http://192.168.1.20:4000 is a loopback or private address, which polls refuse; "
+                + "set \"allowPrivateNetwork\": true on the source (a self-hosted mirror, an intranet feed)",
+             "warning: sources.json: source 'mirror': allowPrivateNetwork: http://localhost:4000 is a loopback or private address, which polls refuse; "
+                + "set \"allowPrivateNetwork\": true on the source (a self-hosted mirror, an intranet feed)",
+             "2 config problem(s) the daemon works around (see the warnings above)."],
+            Lines(result.Error));
+    }
+
+    [Fact]
     public async Task Validate_AMisspeltSection_IsAWarningNamingIt()
     {
         var misspelt = Config("\"enabled\": true", json => json["Fetchng"] = new JsonObject { ["Contact"] = "ops@example.org" });
@@ -90,17 +116,17 @@ public sealed class OperatorMessagesTests : LoopbackTest
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
-            ["appsettings.json: Fetching:RetryBaseDelay: must be at most 1 day, got 2.00:00:00",
-             "appsettings.json: Fetching:PollBudget: must be at most 1 day, got 60.00:00:00",
-             "appsettings.json: Fetching:CircuitBreakDuration: must be from 0.5 s to 1 day, got 00:00:00.1000000",
-             "appsettings.json: Fetching:HostDelays:arxiv.org: must be from 0 to 1 day, got 2.00:00:00", "4 config problem(s); nothing was done."],
+            ["appsettings.json: Fetching:RetryBaseDelay: must be at most 1 day, got 2d",
+             "appsettings.json: Fetching:PollBudget: must be at most 1 day, got 60d",
+             "appsettings.json: Fetching:CircuitBreakDuration: must be from 0.5 s to 1 day, got 0.1s",
+             "appsettings.json: Fetching:HostDelays:arxiv.org: must be from 0 to 1 day, got 2d", "4 config problem(s); nothing was done."],
             result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     [Theory]
-    [InlineData("0s", "00:00:00")]
-    [InlineData("2h", "02:00:00")]
-    [InlineData("00:00:01.5", "00:00:01.5000000")]
+    [InlineData("0s", "0s")]
+    [InlineData("2h", "2h")]
+    [InlineData("00:00:01.5", "1.5s")]
     [InlineData("5s", null)]
     public async Task Validate_BusyTimeout_WholeSecondsFromOneSecondToAnHour(string value, string? shown)
     {

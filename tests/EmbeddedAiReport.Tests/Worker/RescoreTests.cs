@@ -190,7 +190,7 @@ public abstract class RescoreTests : LoopbackTest
         Assert.Equal(editorial, Editorial());
         var lines = _logs.Lines.Where(l => l.EventId == 4803).Select(l => l.Message).ToList();
         Assert.Equal(2, lines.Count);
-        Assert.Matches($@"^Rescored {polled.Count - 1} stored entries dated from 2020-04-27 on \(after the last recorded issue\) because tags\.json \+ router\.json \+ ranker\.json changed: \d+ changed score, [1-9]\d* changed tags$", lines[0]);
+        Assert.Matches($@"^Rescored {polled.Count - 1} stored entries dated from 2020-04-27 on \(after the last recorded issue\) because tags\.json changed: \d+ changed score, [1-9]\d* changed tags$", lines[0]);
         Assert.Matches(@"^Rescored \d+ stored entries of 'blogs', 'old' dated from 2020-04-27 on \(after the last recorded issue\) because sources\.json changed the weight of 'blogs', 'old': [1-9]\d* changed score, 0 changed tags$", lines[1]);
     }
 
@@ -215,7 +215,7 @@ public abstract class RescoreTests : LoopbackTest
 
         Assert.Equal([(4805, "Only router.json changed: it places new entries in sections and scores or tags none, so no stored entry is rescored "
             + "(stored entries keep their sections; the move command changes one)")], afterRouter);
-        Assert.Matches(@"^Rescored \d+ stored entries \(no issue recorded yet: every one\) because tags\.json \+ router\.json \+ ranker\.json changed: \d+ changed score, [1-9]\d* changed tags$",
+        Assert.Matches(@"^Rescored \d+ stored entries \(no issue recorded yet: every one\) because tags\.json changed: \d+ changed score, [1-9]\d* changed tags$",
             Assert.Single(_logs.Lines, l => l.EventId == 4803).Message);
     }
 
@@ -233,7 +233,7 @@ public abstract class RescoreTests : LoopbackTest
         await daemon.Service.StopAsync(CancellationToken.None);
 
         Assert.DoesNotContain(_logs.Lines, l => l.EventId == 4805);
-        Assert.Matches(@"^Rescored \d+ stored entries \(no issue recorded yet: every one\) because tags\.json \+ router\.json \+ ranker\.json changed: ",
+        Assert.Matches(@"^Rescored \d+ stored entries \(no issue recorded yet: every one\) because ranker\.json changed: ",
             Assert.Single(_logs.Lines, l => l.EventId == 4803).Message);
     }
 

@@ -155,7 +155,7 @@ public sealed class SummariesEndToEndTests : LoopbackTest
 
         Assert.Equal((2, 2), (noModel.ExitCode, longTimeout.ExitCode));
         Assert.Contains("appsettings.json: Summaries:Model: required when Summaries:Endpoint is set", noModel.Error + noModel.Out);
-        Assert.Contains("appsettings.json: Summaries:Timeout: must be at most Fetching:TotalTimeout (00:03:00), got 00:10:00", longTimeout.Error + longTimeout.Out);
+        Assert.Contains("appsettings.json: Summaries:Timeout: must be at most Fetching:TotalTimeout (3m), got 10m", longTimeout.Error + longTimeout.Out);
     }
 
     [Fact]

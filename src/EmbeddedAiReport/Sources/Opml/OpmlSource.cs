@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -194,12 +193,9 @@ public sealed partial record OpmlSource(string Kind, IReadOnlyList<KeyValuePair<
         if (format is not null && format != "rss") fields.Add(Field(WeChatMirrorSettings.FormatField, format));
         var account = outline.Title.Length > 0 ? $"{{ \"feed\": {Text(feed)}, \"name\": {Text(outline.Title)} }}" : Text(feed);
         fields.Add(new(WeChatMirrorSettings.AccountsField, $"[{account}]"));
-        if (IsPrivate(uri)) fields.Add(new("allowPrivateNetwork", "true"));
+        if (AddressGuard.NamesPrivateAddress(uri)) fields.Add(new("allowPrivateNetwork", "true"));
         return new OpmlSource(WeChatMirrorSource.KindName, fields, Slug(feed) ?? "wechat", NamesTitle: outline.Title.Length > 0);
     }
-
-    private static bool IsPrivate(Uri uri) =>
-        uri.IsLoopback || IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && AddressGuard.IsPrivate(address);
 
     private static string Normalize(string host) => host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? host[4..].ToLowerInvariant() : host.ToLowerInvariant();
 

@@ -36,6 +36,7 @@ public sealed class LoadedConfig
     // Parts whose changed files had problems at the last reload (their running value stayed).
     // The files of each that differed from the running value then: those a 4121 names when they are put back.
     private readonly Dictionary<Type, HashSet<string>> _rejected = [];
+    private volatile IReadOnlyList<string> _rejectedFiles = [];
     // The files read only at start (appsettings.json, the summary prompt): their fingerprint then and at the last reload.
     private readonly Dictionary<string, (string AtStart, string Seen)> _readAtStart = [];
     private ConfigSnapshot _current = ConfigSnapshot.Empty;
@@ -171,6 +172,12 @@ public sealed class LoadedConfig
     public static string? CronProblem(string expression) => CronText.Problem(expression);
 
     /// <summary>
+    /// The files whose edits the reloads since have refused (problems, or a part that threw), in the parts' order: the daemon
+    /// runs their last good content until they are fixed or put back (<c>/metrics</c>' <c>eair_config_rejected_files</c>).
+    /// </summary>
+    public IReadOnlyList<string> RejectedFiles => _rejectedFiles;
+
+    /// <summary>
     /// Reads again every reloadable file whose content changed. A part whose files have problems keeps its running value
     /// (the problems are returned); the others are swapped in, all at once, as a new <see cref="Current"/>.
     /// </summary>
@@ -226,6 +233,7 @@ public sealed class LoadedConfig
             changed.Add(part.ValueType);
         }
         if (changed.Count > 0) Volatile.Write(ref _current, next);
+        _rejectedFiles = [.. ConfigParts.All.Where(p => _rejected.ContainsKey(p.ValueType)).SelectMany(p => p.Files.Where(_rejected[p.ValueType].Contains))];
         return new ReloadResult(previous, next, changed, problems, warnings, restored, ChangedSinceStart(), failures)
         {
             ChangedFiles = changedFiles,

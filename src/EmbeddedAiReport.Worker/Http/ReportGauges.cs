@@ -40,6 +40,10 @@ internal sealed class ReportGauges : IAsyncDisposable
             description: "When each source last polled successfully (Unix time)");
         meter.CreateObservableGauge("eair.sources", () => _snapshot.States, description: "Configured sources per state (ok, warning, failing, stale, never, disabled)");
         meter.CreateObservableGauge("eair.draft.items", () => _snapshot.DraftItems, description: "Items per section in the current week's draft");
+        // Nothing else a scraper sees changes when an operator's edit is refused (the log says why, event 4103): the daemon runs
+        // on as before, so an alert needs this.
+        meter.CreateObservableGauge("eair.config.rejected_files", () => (long)_config.RejectedFiles.Count,
+            description: "Config files whose last edit the daemon refused (their problems are in the log); it runs their last good content");
         meter.CreateObservableGauge("eair.database.size", () => _snapshot.DatabaseBytes, unit: "By", description: "Size of the database: the SQLite file and its WAL, or the PostgreSQL database");
     }
 

@@ -85,6 +85,31 @@ public sealed partial class MetricsTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Metrics_AnEditOfSourcesJsonRefused_CountsItsFileTillItIsPutBack()
+    {
+        // The daemon runs on with the last good sources.json when an edit has problems (event 4103), so nothing a scraper
+        // sees would change: the refused file is counted till it is fixed or put back.
+        var clock = new FakeTimeProvider(Now);
+        await using var daemon = await StartAsync(unhealthyShare: 0.5, clock);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        await daemon.WaitForAsync(4112);   // watching the config folder
+        var sources = Path.Combine(Folder.Path, "config", "sources.json");
+        var running = await File.ReadAllTextAsync(sources);
+        var before = await http.GetStringAsync("metrics");
+
+        await File.WriteAllTextAsync(sources, running.Replace("\"kind\": \"feed\"", "\"kind\": \"rss-feed\"", StringComparison.Ordinal));
+        await daemon.WaitForAsync(4103, "rss-feed", clock);
+        var refused = await http.GetStringAsync("metrics");
+        await File.WriteAllTextAsync(sources, running);
+        await daemon.WaitForAsync(4121, "sources.json", clock);
+        var back = await http.GetStringAsync("metrics");
+
+        Assert.Equal(0, Value(before, "eair_config_rejected_files"));
+        Assert.Equal(1, Value(refused, "eair_config_rejected_files"));
+        Assert.Equal(0, Value(back, "eair_config_rejected_files"));
+    }
+
+    [Fact]
     public async Task Metrics_EveryMetricFamily_IsDocumentedInTheReadme()
     {
         await using var daemon = await StartAsync(unhealthyShare: 0.5);
@@ -92,7 +117,7 @@ public sealed partial class MetricsTests : LoopbackTest
         var families = TypeLine().Matches(await http.GetStringAsync("metrics")).Select(m => m.Groups[1].Value).Where(n => n.StartsWith("eair_")).ToHashSet();
         var readme = File.ReadAllText(Path.Combine(Fixtures.RepositoryRoot(), "README.md"));
 
-        Assert.Equal(["eair_database_size_bytes", "eair_draft_items", "eair_entries_total", "eair_poll_duration_seconds", "eair_polls_total",
+        Assert.Equal(["eair_config_rejected_files", "eair_database_size_bytes", "eair_draft_items", "eair_entries_total", "eair_poll_duration_seconds", "eair_polls_total",
             "eair_source_last_success_timestamp_seconds", "eair_sources"], families.Order());
         Assert.All(families, family => Assert.Contains($"`{family}`", readme));
     }

@@ -23,7 +23,7 @@ public sealed class ServerFailuresOnPostgresTests : LoopbackTest
 
     private string Config(string connectionString)
     {
-        var config = Folder.ConfigWithSources("""{"sources": [{"id": "feed", "kind": "feed", "url": "http://127.0.0.1:9/feed.xml", "schedule": "1h"}]}""");
+        var config = Folder.ConfigWithSources("""{"sources": [{"id": "feed", "kind": "feed", "url": "http://127.0.0.1:9/feed.xml", "schedule": "1h", "allowPrivateNetwork": true}]}""");
         return TestDatabase.OnPostgres(connectionString, Folder.File("report.db")).Configure(config);
     }
 

@@ -526,10 +526,15 @@ public sealed class EntrySummarizerTests : IAsyncLifetime
     [Fact]
     public async Task Summarize_SilentEndpoint_TimesOutAfterSummariesTimeout_OnTheFakeClock()
     {
-        await StartAsync();
+        // Only Summaries:Timeout (30 s a try) can end the wait: the total limit far away, and the clock held till the request
+        // has reached the server. The three tries and their waits take ~150 s of the driven clock; with the default total
+        // limit (3 min), a loaded machine that lagged the driver by a few steps ended the run with that limit's words instead
+        // ("no answer within 180s"; a failure seen once at a load of ~33 fits it).
+        await StartAsync(fetching: new FetchingOptions { HostDelays = [], TotalTimeout = TimeSpan.FromDays(1) });
         _chat.Reply = _ => FakeReply.Silent;
 
-        var run = await ClockDriver.RunAsync(_services!.Clock, SummarizeAsync(), TimeSpan.FromSeconds(5));
+        var run = await ClockDriver.RunAsync(_services!.Clock, SummarizeAsync(), TimeSpan.FromSeconds(5), hold: () => _chat.Requests.IsEmpty)
+            .WaitPatientlyAsync("the summary run against a silent endpoint");
 
         Assert.Equal("no answer within 30s (raise Summaries:Timeout if the model is slow)", run.Error);
         Assert.Contains($"摘要：{Abstract}  \n", await DraftAsync());

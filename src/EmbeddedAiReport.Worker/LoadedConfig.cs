@@ -233,7 +233,7 @@ public sealed class LoadedConfig
             changed.Add(part.ValueType);
         }
         if (changed.Count > 0) Volatile.Write(ref _current, next);
-        _rejectedFiles = [.. ConfigParts.All.Where(p => _rejected.ContainsKey(p.ValueType)).SelectMany(p => p.Files.Where(_rejected[p.ValueType].Contains))];
+        _rejectedFiles = [.. ConfigParts.All.SelectMany(p => _rejected.TryGetValue(p.ValueType, out var edited) ? p.Files.Where(edited.Contains) : [])];
         return new ReloadResult(previous, next, changed, problems, warnings, restored, ChangedSinceStart(), failures)
         {
             ChangedFiles = changedFiles,
@@ -244,22 +244,26 @@ public sealed class LoadedConfig
     private void Reject(ConfigPart part)
     {
         if (!_rejected.TryGetValue(part.ValueType, out var edited)) _rejected[part.ValueType] = edited = new(StringComparer.Ordinal);
-        edited.UnionWith(ChangedFiles(part));
+        edited.UnionWith(ChangedFiles(part, FileFingerprints(part)));
     }
 
-    // Records the fingerprints of the part's files as now read; returns those that are not what they were.
+    // Records the fingerprints of the part's files as now read (each file read once); returns those that are not what they were.
     private List<string> KeepFileFingerprints(ConfigPart part)
     {
-        var changed = ChangedFiles(part);
-        foreach (var file in part.Files) _fileFingerprints[file] = ConfigPart.FingerprintOf(Directory, [file]);
+        var now = FileFingerprints(part);
+        var changed = ChangedFiles(part, now);
+        foreach (var (file, fingerprint) in now) _fileFingerprints[file] = fingerprint;
         return changed;
     }
 
-    // The part's files that are not as its running value read them (all of them when none is: a file saved again between
-    // the part's fingerprint and these, which the next reload sees).
-    private List<string> ChangedFiles(ConfigPart part)
+    private (string File, string Fingerprint)[] FileFingerprints(ConfigPart part) =>
+        [.. part.Files.Select(file => (file, ConfigPart.FingerprintOf(Directory, [file])))];
+
+    // The part's files whose fingerprint now is not the one its running value read (all of them when none is: a file saved
+    // again between the part's fingerprint and these, which the next reload sees).
+    private List<string> ChangedFiles(ConfigPart part, (string File, string Fingerprint)[] now)
     {
-        var changed = part.Files.Where(file => _fileFingerprints.GetValueOrDefault(file) != ConfigPart.FingerprintOf(Directory, [file])).ToList();
+        var changed = now.Where(f => _fileFingerprints.GetValueOrDefault(f.File) != f.Fingerprint).Select(f => f.File).ToList();
         return changed.Count > 0 ? changed : [.. part.Files];
     }
 

@@ -110,6 +110,32 @@ public sealed partial class MetricsTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Metrics_RefusedEditsOfTwoFiles_CountsEachFile()
+    {
+        // README, "Metrics": the gauge counts the config files whose last edit was refused, not whether there is one: a typo
+        // in sources.json and one in tags.json are 2, and sources.json put back leaves 1.
+        var clock = new FakeTimeProvider(Now);
+        await using var daemon = await StartAsync(unhealthyShare: 0.5, clock);
+        using var http = new HttpClient { BaseAddress = daemon.BaseUri };
+        await daemon.WaitForAsync(4112);   // watching the config folder
+        var sources = Path.Combine(Folder.Path, "config", "sources.json");
+        var tags = Path.Combine(Folder.Path, "config", "tags.json");
+        var running = await File.ReadAllTextAsync(sources);
+
+        await File.WriteAllTextAsync(sources, running.Replace("\"kind\": \"feed\"", "\"kind\": \"rss-feed\"", StringComparison.Ordinal));
+        await daemon.WaitForAsync(4103, "rss-feed", clock);
+        await File.WriteAllTextAsync(tags, (await File.ReadAllTextAsync(tags)).Replace("\"maxTagScore\": 6", "\"maxTagScore\": -6", StringComparison.Ordinal));
+        await daemon.WaitForAsync(4103, "maxTagScore", clock);
+        var both = await http.GetStringAsync("metrics");
+        await File.WriteAllTextAsync(sources, running);
+        await daemon.WaitForAsync(4121, "sources.json", clock);
+        var one = await http.GetStringAsync("metrics");
+
+        Assert.Equal(2, Value(both, "eair_config_rejected_files"));
+        Assert.Equal(1, Value(one, "eair_config_rejected_files"));
+    }
+
+    [Fact]
     public async Task Metrics_EveryMetricFamily_IsDocumentedInTheReadme()
     {
         await using var daemon = await StartAsync(unhealthyShare: 0.5);

@@ -16,6 +16,8 @@ public sealed class DurationTests
     [InlineData(0.0, "0s")]
     [InlineData(1.5, "1.5s")]
     [InlineData(0.1, "0.1s")]
+    [InlineData(0.125, "0.125s")]           // every digit the fraction has: 0.13s would read back as another duration
+    [InlineData(0.0000001, "0.0000001s")]   // one tick, TimeSpan's smallest step
     [InlineData(61.5, "00:01:01.5000000")]
     public void Format_WritesTheLargestWholeUnit(double seconds, string expected)
     {

@@ -53,6 +53,13 @@ public sealed class SourceCatalogTests : IDisposable
         "sources.json: source 'a': kind: unknown kind 'arxiv-rs' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror); did you mean arxiv-rss?")]
     [InlineData("""{"sources": [{"id": "a", "kind": "RSS", "url": "https://x.org/"}]}""",
         "sources.json: source 'a': kind: unknown kind 'RSS' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror); did you mean feed? (any RSS, Atom or JSON Feed address)")]
+    // "atom" too; a transposition in a four-letter name (two edits) is within reach; a name that several kinds contain names each.
+    [InlineData("""{"sources": [{"id": "a", "kind": "atom", "url": "https://x.org/"}]}""",
+        "sources.json: source 'a': kind: unknown kind 'atom' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror); did you mean feed? (any RSS, Atom or JSON Feed address)")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "fede", "url": "https://x.org/"}]}""",
+        "sources.json: source 'a': kind: unknown kind 'fede' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror); did you mean feed?")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "arxiv", "url": "https://x.org/"}]}""",
+        "sources.json: source 'a': kind: unknown kind 'arxiv' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror); did you mean arxiv-api or arxiv-rss or arxiv-listing?")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed"}]}""", "sources.json: source 'a': url: required for kind 'feed'")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "ftp://x.org/f"}]}""", "sources.json: source 'a': url: not an absolute http(s) URL")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "schedule": "every day"}]}""", "sources.json: source 'a': schedule: not a cron expression")]
@@ -103,6 +110,16 @@ public sealed class SourceCatalogTests : IDisposable
         var problem = Assert.Single(Problems(json));
         Assert.StartsWith(expected, problem);
     }
+
+    // A kind more than two edits from every known one (four letters: CloseNames' bound) and contained in none names no
+    // kind it might have meant: "news" is three edits from feed, "nope" four.
+    [Theory]
+    [InlineData("news")]
+    [InlineData("nope")]
+    public void Parse_KindFarFromEveryKnownOne_SuggestsNone(string kind) =>
+        Assert.Equal(
+            [$"sources.json: source 'a': kind: unknown kind '{kind}' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror)"],
+            Problems($$"""{"sources": [{"id": "a", "kind": "{{kind}}", "url": "https://x.org/"}]}"""));
 
     // RFC 9110 §5.5: a field value's visible ASCII may hold spaces and tabs (README: printable ASCII, no line break).
     [Theory]

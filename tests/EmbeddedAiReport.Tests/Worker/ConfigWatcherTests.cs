@@ -137,6 +137,56 @@ public sealed class ConfigWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task TypoedFilesOfOnePart_AreCountedAsRefusedByName_TillTheyArePutBack()
+    {
+        // README, "Metrics": eair_config_rejected_files counts the files whose last edit was refused. tags.json, router.json
+        // and ranker.json are one part of the config; a typo in tags.json is one refused file (not the part's three), a
+        // second one in router.json makes two, and both put back make none.
+        var (config, loaded, watcher) = NotWatching();
+        var tags = Path.Combine(config, LoadedConfig.TagsFile);
+        var router = Path.Combine(config, LoadedConfig.RouterFile);
+        var (shippedTags, shippedRouter) = (await File.ReadAllTextAsync(tags), await File.ReadAllTextAsync(router));
+
+        await File.WriteAllTextAsync(tags, shippedTags.Replace("\"maxTagScore\": 6", "\"maxTagScore\": -6"));
+        await watcher.ReloadAsync(CancellationToken.None);
+        var oneTypo = loaded.RejectedFiles;
+        await File.WriteAllTextAsync(router, shippedRouter.Replace("\"minConfidence\":0.4", "\"minConfidence\":4"));
+        await watcher.ReloadAsync(CancellationToken.None);
+        var twoTypos = loaded.RejectedFiles;
+        await File.WriteAllTextAsync(tags, shippedTags);
+        await File.WriteAllTextAsync(router, shippedRouter);
+        await watcher.ReloadAsync(CancellationToken.None);
+
+        Assert.Equal([LoadedConfig.TagsFile], oneTypo);
+        Assert.Equal([LoadedConfig.TagsFile, LoadedConfig.RouterFile], twoTypos);
+        Assert.Empty(loaded.RejectedFiles);
+        Assert.Equal("tags.json, router.json is back as the daemon runs it: its problems are gone", Assert.Single(_logs.Lines, l => l.EventId == 4121).Message);
+    }
+
+    [Fact]
+    public async Task ATypoPutBackWhileAnotherFileOfThePartGetsOne_IsNamedWhenThatOneIsPutBackToo()
+    {
+        // The operator's tags.json typo is refused; they undo it and, in the same save, break router.json (one part of the
+        // config, refused again). Once router.json is undone too, the part is back as the daemon runs it: the line names both
+        // files whose edits were refused, not only the last.
+        var (config, _, watcher) = NotWatching();
+        var tags = Path.Combine(config, LoadedConfig.TagsFile);
+        var router = Path.Combine(config, LoadedConfig.RouterFile);
+        var (shippedTags, shippedRouter) = (await File.ReadAllTextAsync(tags), await File.ReadAllTextAsync(router));
+
+        await File.WriteAllTextAsync(tags, shippedTags.Replace("\"maxTagScore\": 6", "\"maxTagScore\": -6"));
+        await watcher.ReloadAsync(CancellationToken.None);
+        await File.WriteAllTextAsync(tags, shippedTags);
+        await File.WriteAllTextAsync(router, shippedRouter.Replace("\"minConfidence\":0.4", "\"minConfidence\":4"));
+        var second = await watcher.ReloadAsync(CancellationToken.None);
+        await File.WriteAllTextAsync(router, shippedRouter);
+        await watcher.ReloadAsync(CancellationToken.None);
+
+        Assert.Equal(["router.json: minConfidence: expected a number from 0 to 1"], second.Problems);
+        Assert.Equal("tags.json, router.json is back as the daemon runs it: its problems are gone", Assert.Single(_logs.Lines, l => l.EventId == 4121).Message);
+    }
+
+    [Fact]
     public async Task APartThatThrows_DoesNotHoldBackTheOthers_ChangedInTheSameReload()
     {
         // sources.json and tags.json saved together (a deploy copying the folder): reading the sources throws, the tags

@@ -44,6 +44,30 @@ public sealed class LateArrivalTextTests
             said[0]], said);
     }
 
+    [Fact]
+    public async Task Remembering_TwoLateArrivalsOutOfAWindowNoIssueEnds_AsksOnce()
+    {
+        // No published issue ends there (it was deleted since): "none" is an answer too, remembered as the others are, or
+        // a page of such late arrivals costs a query a row again.
+        var asked = 0;
+        LateArrival.IssueEnding issues = (_, _) =>
+        {
+            asked++;
+            return Task.FromResult<(DateOnly, DateOnly, DateTimeOffset, DateTimeOffset)?>(null);
+        };
+        var remembering = LateArrival.Remembering(issues);
+        var first = Late(3, new(2026, 12, 7, 1, 0, 0, TimeSpan.Zero), seen: new(2026, 12, 9, 1, 0, 0, TimeSpan.Zero), OtherEnd);
+        var second = Late(4, new(2026, 12, 7, 5, 0, 0, TimeSpan.Zero), seen: new(2026, 12, 9, 2, 0, 0, TimeSpan.Zero), OtherEnd);
+
+        await LateArrival.DescribeAsync(remembering, first, Shanghai, CancellationToken.None);
+        var said = await LateArrival.DescribeAsync(remembering, second, Shanghai, CancellationToken.None);
+
+        Assert.Equal(1, asked);
+        // By hand, in Shanghai (UTC+8): dated 12-07 13:00, first seen 12-09 10:00, the window ending 12-08 16:00 UTC = 12-09 00:00.
+        Assert.Equal("dated 2026-12-07, inside an issue's window that was already published when it was first seen 2026-12-09 10:00; "
+            + "moved into the next window, from 2026-12-09", said);
+    }
+
     private static StoredEntry Late(long id, DateTimeOffset published, DateTimeOffset seen, DateTimeOffset windowEnd) =>
         new(id, "feed", "post", $"url:https://example.org/{id}", $"https://example.org/{id}", $"Post {id}", "", null, published, seen,
             "blogs", null, null, 0.5, "candidate", null, []) { WindowTime = windowEnd };

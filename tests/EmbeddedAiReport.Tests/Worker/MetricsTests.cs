@@ -85,28 +85,34 @@ public sealed partial class MetricsTests : LoopbackTest
     }
 
     [Fact]
-    public async Task Metrics_AnEditOfSourcesJsonRefused_CountsItsFileTillItIsPutBack()
+    public async Task Metrics_EditsRefused_CountsEachFileTillItIsPutBack()
     {
-        // The daemon runs on with the last good sources.json when an edit has problems (event 4103), so nothing a scraper
-        // sees would change: the refused file is counted till it is fixed or put back.
+        // The daemon runs on with the last good files when an edit has problems (event 4103), so nothing a scraper sees
+        // would change: each refused file is counted till it is fixed or put back (README, "Metrics": files, not whether
+        // there is one): a typo in sources.json is 1, one in tags.json too 2, sources.json put back 1, tags.json too 0.
         var clock = new FakeTimeProvider(Now);
         await using var daemon = await StartAsync(unhealthyShare: 0.5, clock);
         using var http = new HttpClient { BaseAddress = daemon.BaseUri };
         await daemon.WaitForAsync(4112);   // watching the config folder
         var sources = Path.Combine(Folder.Path, "config", "sources.json");
-        var running = await File.ReadAllTextAsync(sources);
+        var tags = Path.Combine(Folder.Path, "config", "tags.json");
+        var (runningSources, runningTags) = (await File.ReadAllTextAsync(sources), await File.ReadAllTextAsync(tags));
         var before = await http.GetStringAsync("metrics");
 
-        await File.WriteAllTextAsync(sources, running.Replace("\"kind\": \"feed\"", "\"kind\": \"rss-feed\"", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(sources, runningSources.Replace("\"kind\": \"feed\"", "\"kind\": \"rss-feed\"", StringComparison.Ordinal));
         await daemon.WaitForAsync(4103, "rss-feed", clock);
         var refused = await http.GetStringAsync("metrics");
-        await File.WriteAllTextAsync(sources, running);
+        await File.WriteAllTextAsync(tags, runningTags.Replace("\"maxTagScore\": 6", "\"maxTagScore\": -6", StringComparison.Ordinal));
+        await daemon.WaitForAsync(4103, "maxTagScore", clock);
+        var both = await http.GetStringAsync("metrics");
+        await File.WriteAllTextAsync(sources, runningSources);
         await daemon.WaitForAsync(4121, "sources.json", clock);
+        var sourcesBack = await http.GetStringAsync("metrics");
+        await File.WriteAllTextAsync(tags, runningTags);
+        await daemon.WaitForAsync(4121, "tags.json", clock);
         var back = await http.GetStringAsync("metrics");
 
-        Assert.Equal(0, Value(before, "eair_config_rejected_files"));
-        Assert.Equal(1, Value(refused, "eair_config_rejected_files"));
-        Assert.Equal(0, Value(back, "eair_config_rejected_files"));
+        Assert.Equal([0.0, 1, 2, 1, 0], new[] { before, refused, both, sourcesBack, back }.Select(m => Value(m, "eair_config_rejected_files")));
     }
 
     [Fact]

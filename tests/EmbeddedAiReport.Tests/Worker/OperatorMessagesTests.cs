@@ -123,6 +123,43 @@ public sealed class OperatorMessagesTests : LoopbackTest
             result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    [Fact]
+    public async Task Validate_DurationsOutOfRange_SayTheValueAsTheFileWritesIt()
+    {
+        // README, "Configuration": durations are written 30s, 5m, 1h, 1d; a range problem says the value that way (0s, 12h,
+        // 0.1s, (90s)), as TimeSpan's 00:00:00 or 00:01:30 is no form the operator wrote or could write back.
+        var ranges = Config("\"enabled\": true", json =>
+        {
+            json["Report"]!["FetchRetention"] = "12h";
+            json["Fetching"]!["Timeout"] = "0s";
+            json["Fetching"]!["PollBudget"] = "0s";
+            json["Fetching"]!["TotalTimeout"] = "2d";
+            json["Storage"] = new JsonObject { ["ClusterCheckinInterval"] = "0.1s" };
+            json["Summaries"] = new JsonObject { ["Endpoint"] = "http://127.0.0.1:9/v1", ["Model"] = "m", ["Timeout"] = "0s" };
+        });
+        var totalBelowTimeout = Config("\"enabled\": true", json =>
+        {
+            json["Fetching"]!["Timeout"] = "90s";
+            json["Fetching"]!["TotalTimeout"] = "1m";
+        }, folder: "total");
+
+        var result = await CliRunner.RunAsync("validate", "--config", ranges);
+        var total = await CliRunner.RunAsync("validate", "--config", totalBelowTimeout);
+
+        Assert.Equal(
+            ["appsettings.json: Report:FetchRetention: must be at least 1 day, got 12h",
+             "appsettings.json: Fetching:Timeout: must be positive, got 0s",
+             "appsettings.json: Fetching:PollBudget: must be positive, got 0s",
+             "appsettings.json: Fetching:TotalTimeout: must be at most 1 day, got 2d",
+             "appsettings.json: Storage:ClusterCheckinInterval: must be between 0.5 s and 10 min, got 0.1s",
+             "appsettings.json: Summaries:Timeout: must be positive, got 0s",
+             "6 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(
+            ["appsettings.json: Fetching:TotalTimeout: must be at least Fetching:Timeout (90s)", "1 config problem(s); nothing was done."],
+            total.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     [Theory]
     [InlineData("0s", "0s")]
     [InlineData("2h", "2h")]

@@ -238,6 +238,26 @@ public abstract class RescoreTests : LoopbackTest
     }
 
     [Fact]
+    public async Task Daemon_TagsRankerAndAWeightReloadedTogether_SaysTheScoringFilesThatChanged()
+    {
+        // One save of tags.json, ranker.json and a source's weight: the reason names the two scoring files as written (the
+        // router, unchanged, not among them), then the weight; sources.json is said once, with its weight.
+        await using var daemon = BuildRescoring();
+        using var watcher = new ConfigWatcher(daemon.Loaded, null!, daemon.Service, _clock, daemon.Loggers.CreateLogger<ConfigWatcher>());
+        await daemon.Service.StartAsync(CancellationToken.None);
+        await daemon.Service.Settled;
+        AddATag();
+        Edit("ranker.json", "\"scale\":1.997768", "\"scale\":0.5");
+        LowerTheWeightOf("blogs");
+        await watcher.ReloadAsync(CancellationToken.None);
+        await daemon.Service.Settled;
+        await daemon.Service.StopAsync(CancellationToken.None);
+
+        Assert.Matches(@"^Rescored \d+ stored entries \(no issue recorded yet: every one\) because tags\.json \+ ranker\.json changed; sources\.json changed the weight of 'blogs': ",
+            Assert.Single(_logs.Lines, l => l.EventId == 4803).Message);
+    }
+
+    [Fact]
     public async Task Daemon_StartedAfterAWeightChange_RescoresTheEntriesNotYetPublished()
     {
         var polled = Scores();

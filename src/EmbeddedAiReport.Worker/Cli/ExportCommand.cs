@@ -26,9 +26,8 @@ internal static partial class ExportCommand
 
         // A window an issue was published from: its items are out of the draft, which is no copy of that issue.
         var zone = config.Draft.Zone();
-        foreach (var (date, from, to, last) in await app.Services.GetRequiredService<IssueStore>().PublishedOverlappingAsync(draftWindow.FromUtc, draftWindow.ToUtc, cancellationToken))
-            context.Error.WriteLine($"note: the issue of {date:yyyy-MM-dd} published {DraftWindow.PublishedFirstDay(from, to, last, zone):yyyy-MM-dd} .. {last:yyyy-MM-dd}: "
-                + $"its items are left out of drafts, which show what is not published yet; 'issue {date:yyyy-MM-dd}' prints that issue as it went out");
+        foreach (var issue in await app.Services.GetRequiredService<IssueStore>().PublishedOverlappingAsync(draftWindow.FromUtc, draftWindow.ToUtc, cancellationToken))
+            context.Error.WriteLine($"note: {PublishedFrom(issue, zone)}; 'issue {issue.Date:yyyy-MM-dd}' prints that issue as it went out");
         if (summaries) await SummarizeCommand.FillAsync(app.Services, draftWindow, context.Error, cancellationToken);
         var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
         if (output is { } path)
@@ -50,6 +49,14 @@ internal static partial class ExportCommand
         }
         return ExitCodes.Ok;   // a preview: only publish and import-issue record issues
     }
+
+    /// <summary>
+    /// Why the draft of a window an issue was published from lacks that issue's items (export's note on stderr, the review
+    /// page's line): the draft shows what is not published yet, which is no copy of the issue.
+    /// </summary>
+    public static string PublishedFrom((DateOnly Date, DateTimeOffset FromUtc, DateTimeOffset ToUtc, DateOnly LastDay) issue, TimeZoneInfo zone) =>
+        $"the issue of {issue.Date:yyyy-MM-dd} published {DraftWindow.PublishedFirstDay(issue.FromUtc, issue.ToUtc, issue.LastDay, zone):yyyy-MM-dd} .. {issue.LastDay:yyyy-MM-dd}: "
+        + "its items are left out of drafts, which show what is not published yet";
 
     /// <summary>
     /// The window <paramref name="arguments"/> name, or null after telling the user why on stderr; <c>--since-last</c>

@@ -120,10 +120,15 @@ internal static class ReviewEndpoints
         // the rows shown are looked up (a story's members past the first few are behind a link: ReviewPage.Shown), a query per
         // published window they were moved out of (they usually share one), not one a row.
         var late = new Dictionary<long, string>();
-        var issueEnding = Cli.LateArrival.Remembering(services.GetRequiredService<Storage.IssueStore>().PublishedWindowEndingAsync);
+        var issues = services.GetRequiredService<Storage.IssueStore>();
+        var issueEnding = Cli.LateArrival.Remembering(issues.PublishedWindowEndingAsync);
         foreach (var entry in ReviewPage.Shown(view).Select(r => r.Entry.Entry).Where(e => e.IsLateArrival))
             late[entry.Id] = await Cli.LateArrival.DescribeAsync(issueEnding, entry, config.Draft.Zone(), cancellationToken);
-        view = view with { LateArrivals = late };
+        // A week already published says so, as export does on stderr: reopened, its page otherwise shows a draft of what the
+        // issue left out and a Publish, as if nothing had gone out.
+        var published = (await issues.PublishedOverlappingAsync(review.Window.FromUtc, review.Window.ToUtc, cancellationToken))
+            .Select(issue => (issue.Date, Cli.ExportCommand.PublishedFrom(issue, config.Draft.Zone()))).ToList();
+        view = view with { LateArrivals = late, PublishedFrom = published };
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view), refused?.Status ?? StatusCodes.Status200OK);
     }
 

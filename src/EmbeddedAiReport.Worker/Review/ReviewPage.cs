@@ -41,11 +41,35 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         Counts(html, view);
         // The first words of every section list's name (aria-labelledby: these, then the entry's title), written once.
         html.Raw("<main>\n<div id=\"candidates\">\n<span hidden").Attr("id", SectionOfId).Raw(">Section of</span>\n");
+        Notes(html, view, view.Window.Week is null ? null : prev);
         foreach (var section in view.Sections) Section(html, view, section);
         html.Raw("</div>\n");
         Preview(html, view);
         html.Raw("</main>\n<script src=\"/review/assets/review.js\" defer></script>\n</body></html>\n");
         return html.ToString();
+    }
+
+    // What an editor should know before the entries, in the part the script re-reads after an action: an issue already published
+    // from this window, and a window that has nothing to review or publish, with where to look instead.
+    private static void Notes(ReviewHtml html, ReviewView view, string? previous)
+    {
+        foreach (var (date, note) in view.PublishedFrom ?? [])
+            html.Raw("<p class=\"notice\">").Text($"{note} · ").Raw("<a").Attr("href", $"/issues/{date:yyyy-MM-dd}.md").Raw(">")
+                .Text($"the issue of {date:yyyy-MM-dd} as it went out").Raw("</a></p>\n");
+        var window = view.Review.Window;
+        if (view.Review.Entries.Count == 0)
+        {
+            html.Raw("<p class=\"notice empty\">").Text($"No entries are dated {window.First:yyyy-MM-dd} .. {window.Last:yyyy-MM-dd} yet: nothing to review or publish here. "
+                + "Polls bring the sources' posts as they come (").Raw("<a href=\"/sources\">/sources</a>").Text(" says when each was polled and why one fails)");
+            if (previous is not null) html.Text("; the week before is ").Raw("<a").Attr("href", $"/review/{previous}").Raw(">").Text(previous).Raw("</a>");
+            html.Raw(".</p>\n");
+        }
+        else if (view.Review.Draft.Count == 0 && view.PublishedFrom is not { Count: > 0 })
+        {
+            var count = view.Review.Entries.Count;
+            html.Raw("<p class=\"notice empty\">").Text($"The draft is empty: {(count == 1 ? "the window's one entry is" : $"all {count} entries of the window are")} "
+                + "out of it, each saying why; shortlist one to put it in.").Raw("</p>\n");
+        }
     }
 
     private static void Counts(ReviewHtml html, ReviewView view)
@@ -340,7 +364,10 @@ internal sealed class ReviewPage(LoadedConfig config, Tagging.EntryClassifier cl
         html.Raw("<aside id=\"preview\"><h2>Draft preview</h2><div class=\"tools\">")
             .Raw("<button type=\"button\" id=\"copy\" data-script hidden>Copy markdown</button> ")
             .Raw("<a class=\"button\"").Attr("href", $"/drafts/{file}.md").Attr("download", $"{file}.md").Raw(">Download .md</a> ");
-        if (view.CanWrite)
+        // An empty draft is never published (IssuePublisher): no button asks to confirm what can only be refused.
+        if (view.CanWrite && view.Review.Draft.Count == 0)
+            html.Raw("<span class=\"nothing\">Nothing to publish: the draft has no items</span>");
+        else if (view.CanWrite)
         {
             html.Raw("<form method=\"post\" class=\"publish\" data-review").Attr("action", $"/review/{token}/publish")
                 .Attr("data-confirm", $"Publish the draft of {view.Window.Label}? Its items never appear in a later draft.").Raw(">")

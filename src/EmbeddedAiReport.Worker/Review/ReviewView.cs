@@ -12,6 +12,7 @@ namespace EmbeddedAiReport.Worker.Review;
 /// <param name="LateArrivals">Why each late arrival of the window is in it (by entry id), as <c>entries --explain</c> says it.</param>
 /// <param name="More">The page of a section's entries out of the draft asked for (<c>?more=</c>), or null: the first of each.</param>
 /// <param name="Story">The entry whose story's members are all shown (<c>?story=</c>), or null: the first few of each story.</param>
+/// <param name="PublishedFrom">The issues published from this window, each with why its items are out of the draft (as <c>export</c> notes it).</param>
 internal sealed record ReviewView(Http.PathWindow Window, DraftReviewResult Review, IReadOnlyList<ReviewSection> Sections, string Markdown, string FormToken,
     bool CanWrite, string? Notice, ReviewActions.Typed? Kept = null, long? NoticeAt = null, IReadOnlyDictionary<long, string>? LateArrivals = null,
-    ReviewMore? More = null, long? Story = null);
+    ReviewMore? More = null, long? Story = null, IReadOnlyList<(DateOnly Date, string Note)>? PublishedFrom = null);

@@ -236,6 +236,28 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [Fact]
+    public async Task Publish_ThePageThenSaysTheIssueWentOut_AndOffersNoSecondPublish_AlsoAfterAReload()
+    {
+        // Editor's week, round 44: after Publish the list and preview emptied, yet the page still offered Publish (which could
+        // only be refused: an empty draft is never published) and, reloaded, said nothing of the issue that went out.
+        var page = await OpenAsync();
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+
+        await page.Locator("form.publish button").ClickAsync();
+        await ActionsDoneAsync(page, 1);
+        var date = (await _site.CliAsync("issue")).Out.Trim();
+
+        foreach (var reloaded in new[] { false, true })
+        {
+            if (reloaded) await page.ReloadAsync();
+            await Expect(page.Locator("#candidates p.notice")).ToContainTextAsync($"the issue of {date} published 2020-05-11 .. 2020-05-17: its items are left out of drafts");
+            await Expect(page.Locator($"#candidates p.notice a[href='/issues/{date}.md']")).ToBeVisibleAsync();
+            await Expect(page.Locator("form.publish")).ToHaveCountAsync(0);
+            await Expect(page.Locator("#preview .nothing")).ToHaveTextAsync("Nothing to publish: the draft has no items");
+        }
+    }
+
+    [Fact]
     public async Task CopyAndDownload_GiveExactlyTheExport()
     {
         var page = await OpenAsync();
@@ -781,7 +803,9 @@ public sealed class ReviewBrowserTests(Chromium chromium) : IClassFixture<Chromi
         Assert.Equal("header#top > h1, nav, p.keys, p#status", await page.EvaluateAsync<string>(
             "() => 'header#top > ' + [...document.querySelectorAll('header#top > *')].map(e => e.localName + (e.id ? '#' + e.id : e.className ? '.' + e.className : '')).join(', ')"));
         Assert.Equal("2020-W21", await page.EvaluateAsync<string>("() => document.body.dataset.week"));
-        Assert.Equal("/review/2020-W21/publish", await page.Locator("form.publish").GetAttributeAsync("action"));
+        // The week's draft is empty after the publish (round 44: an empty draft offers no Publish): its Download names the week.
+        Assert.Equal("/drafts/2020-W21.md", await page.Locator("#preview a[download]").GetAttributeAsync("href"));
+        await Expect(page.Locator("#preview .nothing")).ToHaveTextAsync("Nothing to publish: the draft has no items");
         Assert.Equal("/review", new Uri(page.Url).AbsolutePath);
         Assert.Equal("2020-05-20\n2020-04-26\n", (await site.CliAsync("issue")).Out.ReplaceLineEndings("\n"));
     }

@@ -600,6 +600,69 @@ public sealed partial class ReviewEndpointsTests
     }
 
     [Fact]
+    public async Task Page_AfterPublish_SaysTheIssueWentOutAsExportNotesIt_AndOffersNoPublishOfTheEmptyRest()
+    {
+        // Editor's week, round 44: the week reopened after its publish showed its entries out of the draft and a Publish, with no
+        // word that the issue had gone out, where `export` notes it on stderr (README: "a window an issue was published from
+        // drafts without that issue's items, and stderr names it").
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var publish = await site.CliAsync("publish", "--week", ReviewSite.Week);
+        Assert.Equal(0, publish.ExitCode);
+        var date = Regex.Match(publish.Out, @"published issue (\d{4}-\d{2}-\d{2})").Groups[1].Value;
+
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        var export = await site.CliAsync("export", "--week", ReviewSite.Week);
+
+        // README's words for 2020-W20, whose days are 2020-05-11 .. 2020-05-17 (its "Publish" example).
+        var note = $"the issue of {date} published 2020-05-11 .. 2020-05-17: its items are left out of drafts, which show what is not published yet";
+        Assert.Contains($"note: {note}; 'issue {date}' prints that issue as it went out", export.Error);
+        Assert.Contains($"<p class=\"notice\">{note} · <a href=\"/issues/{date}.md\">the issue of {date} as it went out</a></p>", html);
+        Assert.Contains("> 导读：本次0条。", export.Out);
+        AssertOffersNoPublish(html);
+    }
+
+    // An empty draft is never published: the page says so where the button would be, not a Publish that can only be refused.
+    private static void AssertOffersNoPublish(string html)
+    {
+        Assert.DoesNotContain("class=\"publish\"", html);
+        Assert.Contains("Nothing to publish: the draft has no items", html);
+    }
+
+    [Fact]
+    public async Task Page_AWeekWithNoEntries_SaysSoAndWhereToLook_AndOffersNoPublish()
+    {
+        // Editor's week, round 44: on Monday morning /review is the new week, still empty: four empty sections and a Publish
+        // that asked to confirm, then answered that there was nothing to publish.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+
+        var html = await http.GetStringAsync("review/2020-W30");
+
+        // ISO 2020-W30: Monday 2020-07-20 .. Sunday 2020-07-26 (2020-W01 began on Monday 2019-12-30, 29 weeks before).
+        Assert.Contains("No entries are dated 2020-07-20 .. 2020-07-26 yet: nothing to review or publish here.", html);
+        Assert.Contains("<a href=\"/sources\">/sources</a>", html);
+        Assert.Contains("the week before is <a href=\"/review/2020-W29\">2020-W29</a>.", html);
+        AssertOffersNoPublish(html);
+    }
+
+    [Fact]
+    public async Task Page_EveryEntryOutOfTheDraft_SaysTheDraftIsEmptyAndHowToFillIt()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var ids = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"entries?week={ReviewSite.Week}&limit=0")).RootElement
+            .GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(0, (await site.CliAsync(["mark", .. ids, "--status", "rejected"])).ExitCode);
+
+        var html = await http.GetStringAsync($"review/{ReviewSite.Week}");
+
+        Assert.Contains($"The draft is empty: all {ids.Count} entries of the window are out of it, each saying why; shortlist one to put it in.", html);
+        AssertOffersNoPublish(html);
+        Assert.DoesNotContain("No entries are dated", html);
+    }
+
+    [Fact]
     public async Task Page_EditorsSummaryWithHtml_ShowsItAsTextWhileTheDraftKeepsIt()
     {
         await using var site = await ReviewSite.StartAsync();

@@ -8,17 +8,16 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
     : IDisposable
 {
     // Queries that find related entries return (id, current story) pairs.
-    // The same-text index is keyed by a 32-bit integer of the hash's first 8 digits (migration 0023: about a third of the
-    // pages of the full hash), so the same-text queries name that key to reach it and compare the full hash on what it
-    // finds: colliding keys never join.
+    // The same-text index is keyed by the hash's first 8 digits (migration 0022: half the pages of the full hash), so the
+    // same-text queries name that prefix to reach it and compare the full hash on what it finds: colliding prefixes never join.
     public DbCommand SameText { get; } = connection.CreateCommand(transaction, $"""
         SELECT s.entry_id, e.story_id FROM entry_signatures s JOIN entries e ON e.id = s.entry_id
-        WHERE {SameHash(dialect, "s.text_hash", "@hash")} AND s.entry_id <> @id ORDER BY s.entry_id DESC LIMIT @limit
+        WHERE {SameHash("s.text_hash", "@hash")} AND s.entry_id <> @id ORDER BY s.entry_id DESC LIMIT @limit
         """);
     // Whether any stored signature has each of a poll's text hashes (those none has cannot match: their SameText lookups are
     // skipped). One index probe per hash, as a subquery per row: a join let PostgreSQL's planner scan every signature.
     public DbCommand StoredHashes { get; } = connection.CreateCommand(transaction, $"""
-        SELECT j.value, EXISTS (SELECT 1 FROM entry_signatures s WHERE {SameHash(dialect, "s.text_hash", "j.value")})
+        SELECT j.value, EXISTS (SELECT 1 FROM entry_signatures s WHERE {SameHash("s.text_hash", "j.value")})
         FROM {dialect.IndexedTexts("@values")} j
         """);
     // Whether any stored entry has each of a poll's link targets as its key or links it (the others, unless another entry of
@@ -158,12 +157,12 @@ internal sealed class StoryCommands(SqlDialect dialect, CommandPipeline pipeline
             command.Dispose();
     }
 
-    // A stored hash equal to a value, through the same-text index (migration 0023): its key written as the index's expression,
+    // A stored hash equal to a value, through the same-text index (migration 0022): its key written as the index's expression,
     // so that both providers' planners match it, then the full hash. The full hash is compared as `column || ''`: an SQLite
     // that propagates the constant of a plain `column = value` into the key term (Debian's 3.40 does, for literals and
     // bound values alike) leaves that term without the column and scans every signature; the bundled 3.53 searches the index
     // either way (SameTextPlanTests reads the plan).
-    private static string SameHash(SqlDialect dialect, string column, string value) => $"{dialect.TextKey(column)} = {dialect.TextKey(value)} AND {column} || '' = {value}";
+    private static string SameHash(string column, string value) => $"substr({column}, 1, 8) = substr({value}, 1, 8) AND {column} || '' = {value}";
 
     private static void Bind(DbCommand command, (string Name, object Value)[] values)
     {

@@ -142,8 +142,6 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string Greatest(string first, string second) => $"GREATEST({first}, {second})";
 
-    public override string TextKey(string hash) => $"CAST(CAST('x' || substr({hash}, 1, 8) AS bit(32)) AS integer)";
-
     public override bool HoldsWrites => true;
 
     // The writer's commits return before their WAL reaches the disk, as SQLite's WAL with synchronous=NORMAL does: an

@@ -86,13 +86,6 @@ internal abstract class SqlDialect : IAsyncDisposable, IDisposable
     /// <summary>True when statements cost a round trip, so writes are worth holding and sending together (<see cref="CommandPipeline"/>).</summary>
     public abstract bool HoldsWrites { get; }
 
-    /// <summary>
-    /// An SQL expression: the same-text index's key of the text hash <paramref name="hash"/> (a column or a parameter), the
-    /// 32-bit integer of its first 8 hex digits in two's complement, written as migration 0023 writes the index's expression
-    /// so that the planner searches that index with it.
-    /// </summary>
-    public abstract string TextKey(string hash);
-
     /// <summary>An SQL expression: the greater of two non-null values (SQLite's two-argument <c>max</c>, PostgreSQL's <c>GREATEST</c>).</summary>
     public abstract string Greatest(string first, string second);
 

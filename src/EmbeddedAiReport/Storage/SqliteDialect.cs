@@ -188,18 +188,6 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string Greatest(string first, string second) => $"max({first}, {second})";
 
-    // No hex parsing in SQLite's SQL: each digit is its place in a string of digits (the first one's string starts at 8, so
-    // that 8-F are the negative halves: two's complement, as PostgreSQL's bit(32)::int). Upper-case, as TextDigest writes.
-    public override string TextKey(string hash) =>
-        $"((instr('89ABCDEF01234567', substr({hash}, 1, 1)) - 9) * 268435456" +
-        $" + (instr('0123456789ABCDEF', substr({hash}, 2, 1)) - 1) * 16777216" +
-        $" + (instr('0123456789ABCDEF', substr({hash}, 3, 1)) - 1) * 1048576" +
-        $" + (instr('0123456789ABCDEF', substr({hash}, 4, 1)) - 1) * 65536" +
-        $" + (instr('0123456789ABCDEF', substr({hash}, 5, 1)) - 1) * 4096" +
-        $" + (instr('0123456789ABCDEF', substr({hash}, 6, 1)) - 1) * 256" +
-        $" + (instr('0123456789ABCDEF', substr({hash}, 7, 1)) - 1) * 16" +
-        $" + (instr('0123456789ABCDEF', substr({hash}, 8, 1)) - 1))";
-
     public override SqliteStatements StatementsFor(DbConnection connection) => new((SqliteConnection)connection);
 
     // In-process: a statement costs microseconds and no round trip.

@@ -67,7 +67,7 @@ public abstract class ReportDatabaseTests : IDisposable
         "0008_quartz", "0009_editor_overrides", "0010_ranking", "0011_summaries", "0012_issue_window",
         "0013_drop_canonical_url", "0014_same_text_index", "0015_tags_in_entry_row", "0016_pending_only_unplaced",
         "0017_published_window", "0018_issue_markdown", "0019_moved_addresses", "0020_page_failures",
-        "0021_left_out", "0022_short_text_key", "0023_integer_text_key",
+        "0021_left_out", "0022_short_text_key",
     ];
 
     private static readonly string[] Tables =
@@ -133,7 +133,7 @@ public abstract class ReportDatabaseTests : IDisposable
         await using var upgraded = _database.Open();
         var applied = await upgraded.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(["0013_drop_canonical_url", "0014_same_text_index", "0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses", "0020_page_failures", "0021_left_out", "0022_short_text_key", "0023_integer_text_key"], applied);
+        Assert.Equal(["0013_drop_canonical_url", "0014_same_text_index", "0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses", "0020_page_failures", "0021_left_out", "0022_short_text_key"], applied);
         await using var check = await upgraded.OpenAsync(CancellationToken.None);
         Assert.Equal(Migrations, (await StringsAsync(check, "SELECT version FROM schema_migrations")).Order(StringComparer.Ordinal));
     }
@@ -167,7 +167,7 @@ public abstract class ReportDatabaseTests : IDisposable
         }
 
         await using var upgraded = _database.Open();
-        Assert.Equal(["0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses", "0020_page_failures", "0021_left_out", "0022_short_text_key", "0023_integer_text_key"], await upgraded.MigrateAsync(CancellationToken.None));
+        Assert.Equal(["0015_tags_in_entry_row", "0016_pending_only_unplaced", "0017_published_window", "0018_issue_markdown", "0019_moved_addresses", "0020_page_failures", "0021_left_out", "0022_short_text_key"], await upgraded.MigrateAsync(CancellationToken.None));
 
         var stored = await new EntryStore(upgraded).QueryAsync(new EntryQuery { Limit = 10 }, CancellationToken.None);
         var tags = stored.ToDictionary(e => e.Entry.Id, e => e.Tags.Select(t => (t.Tag, t.Weight)).ToList());
@@ -201,7 +201,7 @@ public abstract class ReportDatabaseTests : IDisposable
         }
 
         await using var upgraded = _database.Open();
-        Assert.Equal(["0020_page_failures", "0021_left_out", "0022_short_text_key", "0023_integer_text_key"], await upgraded.MigrateAsync(CancellationToken.None));
+        Assert.Equal(["0020_page_failures", "0021_left_out", "0022_short_text_key"], await upgraded.MigrateAsync(CancellationToken.None));
         var pages = new PageStore(upgraded);
         var failing = new StoredPage("wx:failing", "wx", new DateTimeOffset(2020, 5, 14, 14, 0, 0, TimeSpan.Zero), PageOutcome.Failing, "HTTP 503", null,
             2, new DateTimeOffset(2020, 5, 14, 14, 10, 0, TimeSpan.Zero));

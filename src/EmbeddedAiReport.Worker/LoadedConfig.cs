@@ -234,12 +234,20 @@ public sealed class LoadedConfig
         }
         if (changed.Count > 0) Volatile.Write(ref _current, next);
         _rejectedFiles = [.. ConfigParts.All.SelectMany(p => _rejected.TryGetValue(p.ValueType, out var edited) ? p.Files.Where(edited.Contains) : [])];
-        return new ReloadResult(previous, next, changed, problems, warnings, restored, ChangedSinceStart(), failures)
+        var readAtStart = ChangedSinceStart();
+        return new ReloadResult(previous, next, changed, problems, warnings, restored, readAtStart, failures)
         {
             ChangedFiles = changedFiles,
             RestoredFiles = restoredFiles,
+            ReadAtStartProblems = readAtStart.Count > 0 ? ReadAtStartProblems() : [],
         };
     }
+
+    private static readonly IReadOnlySet<Type> ReloadableParts = ConfigParts.All.Select(p => p.ValueType).ToHashSet();
+
+    // The settings and the summary prompt as a start would read them now, checked as validate and `run` check them (the
+    // reloadable files are not read: a reload has said their problems). The 4120 warning names what a restart would meet.
+    private List<string> ReadAtStartProblems() => Load(Directory, DatabaseOverride, _kinds, skip: ReloadableParts).Problems;
 
     private void Reject(ConfigPart part)
     {

@@ -85,7 +85,7 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
         if (result.Restored.Count > 0) BackAsRunning(string.Join(", ", result.RestoredFiles));
         // Said once at start too (validate, the daemon's log): a reload that changes how entries are scored must say so again.
         if (result.Warnings.Count > 0) ReloadedWithWarnings(result.Warnings.Count, string.Join("; ", result.Warnings));
-        if (result.ReadAtStart.Count > 0) ReadOnlyAtStart(string.Join(" and ", result.ReadAtStart));
+        if (result.ReadAtStart.Count > 0) ReadOnlyAtStart(string.Join(" and ", result.ReadAtStart), Check(result.ReadAtStartProblems));
         // In the background: the reload (and the next one) does not wait for the stored entries to be scored again.
         _ = rescoring?.AfterReload(result);
         if (result.SourcesChanged)
@@ -102,6 +102,12 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
         return result;
     }
 
+    // The edit is not refused (the running settings are what the daemon read at start either way), but a restart would stop
+    // at its problems: said now, as validate would say them, not when the operator restarts.
+    private static string Check(IReadOnlyList<string> problems) => problems.Count == 0
+        ? "check the file with validate first"
+        : $"as saved it has {Counted.Of(problems.Count, "problem", "problems")}, which validate reports and a restart would stop at: {string.Join("; ", problems)}";
+
     private static string Describe(Type type) =>
         ConfigParts.All.FirstOrDefault(p => p.ValueType == type) is { } part ? string.Join(" + ", part.Files) : type.Name;
 
@@ -111,8 +117,8 @@ internal sealed partial class ConfigWatcher(LoadedConfig config, SourceScheduler
     [LoggerMessage(EventId = 4121, Level = LogLevel.Information, Message = "{Files} is back as the daemon runs it: its problems are gone")]
     private partial void BackAsRunning(string files);
 
-    [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "{Files} changed: the daemon reads it only at start, so its running settings stay until it is restarted (check the file with validate first)")]
-    private partial void ReadOnlyAtStart(string files);
+    [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "{Files} changed: the daemon reads it only at start, so its running settings stay until it is restarted ({Check})")]
+    private partial void ReadOnlyAtStart(string files, string check);
 
     [LoggerMessage(EventId = 4112, Level = LogLevel.Information, Message = "Watching {Directory} for configuration changes")]
     private partial void Watching(string directory);

@@ -20,6 +20,12 @@ public sealed record ReloadResult(ConfigSnapshot Previous, ConfigSnapshot Curren
 
     /// <summary>The files of the <see cref="Restored"/> parts that had been edited (and are back as the running value read them).</summary>
     public IReadOnlyList<string> RestoredFiles { get; init; } = [];
+
+    /// <summary>
+    /// When <see cref="ReadAtStart"/> names files: the problems <c>validate</c> finds in them as they are now, which would stop
+    /// a restart (the running daemon refuses nothing: it goes on with what it read at start).
+    /// </summary>
+    public IReadOnlyList<string> ReadAtStartProblems { get; init; } = [];
 }
 
 /// <summary>A part of the config folder whose reading threw on a reload.</summary>

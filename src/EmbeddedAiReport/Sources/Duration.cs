@@ -62,8 +62,13 @@ public static class Duration
         [('d', TimeSpan.FromDays(1)), ('h', TimeSpan.FromHours(1)), ('m', TimeSpan.FromMinutes(1)), ('s', TimeSpan.FromSeconds(1))];
 
     /// <summary>Why <paramref name="text"/> is not a duration, naming the accepted forms (the caller names the field).</summary>
-    public static string Problem(string text) =>
-        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)
-            ? $"'{text}' has no unit; write a duration as {Forms}"
+    /// <remarks>A duration with a minus (<c>-5m</c>, <c>-00:05:00</c>) is said to be negative: it is written right but for the sign.</remarks>
+    public static string Problem(string text)
+    {
+        var value = text.Trim();
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return $"'{text}' has no unit; write a duration as {Forms}";
+        return value.StartsWith('-') && TryParse(value[1..]) is not null
+            ? $"'{text}' is negative; a duration must be positive, written as {Forms}"
             : $"'{text}' is not a duration; write it as {Forms}";
+    }
 }

@@ -47,14 +47,16 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             foreach (var property in root.EnumerateObject().Where(p => p.Name != "sources"))
                 problems.Add($"{fileName}: unknown top-level key '{property.Name}'");
 
-            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var ids = new Dictionary<string, int>(StringComparer.Ordinal);   // id → the position of the first source with it
             var index = 0;
             foreach (var element in list.EnumerateArray())
             {
                 index++;
                 var source = ReadSource(element, $"{fileName}: source #{index}", fileName, sectionSlugs, scheduleProblem, problems);
                 if (source is null) continue;
-                if (!ids.Add(source.Id)) problems.Add($"{fileName}: source '{source.Id}': id: used by another source too");
+                // Both by position (as a source without a valid id is named): the id alone names either.
+                if (!ids.TryAdd(source.Id, index))
+                    problems.Add($"{fileName}: source '{source.Id}': id: source #{ids[source.Id]} has it too (this is source #{index}); give each source its own id");
                 sources.Add(source);
             }
         }

@@ -84,7 +84,7 @@ public sealed class Taxonomy
         var where = $"{fileName}: tag '{name}'";
         var count = problems.Count;
         foreach (var property in element.EnumerateObject().Where(p => !TagFields.Contains(p.Name)))
-            problems.Add($"{where}: {property.Name}: unknown field (known: {string.Join(", ", TagFields.Order())})");
+            UnknownField(element, property.Name, where, problems);
 
         double weight = 1;
         if (element.TryGetProperty("weight", out var weightValue))
@@ -102,6 +102,26 @@ public sealed class Taxonomy
         var patterns = Strings(element, "patterns", where, problems);
         if (english.Count + exact.Count + chinese.Count + patterns.Count == 0)
             problems.Add($"{where}: en/enExact/zh/patterns: a tag needs at least one term or pattern");
+        CheckPatterns(patterns, "patterns", where, problems);
+        return problems.Count == count ? new TagDefinition(name, weight, english, exact, chinese, negative, patterns) : null;
+    }
+
+    private static readonly string[] ListFields = ["en", "enExact", "zh", "negative", "patterns"];
+
+    // A misspelt field ("pattern") names the one meant, as sources.json's do, and its value is checked as that field's: a bad
+    // regular expression in it is reported now, not once the name is mended (sources.json reports every problem of a source).
+    private static void UnknownField(JsonElement element, string field, string where, List<string> problems)
+    {
+        var close = CloseNames.Among(field, TagFields);
+        problems.Add($"{where}: {field}: unknown field{(close.Count > 0 ? $"; did you mean {string.Join(" or ", close)}?" : "")} "
+            + $"(known: {string.Join(", ", TagFields.Order())})");
+        if (close.Count == 0 || !ListFields.Contains(close[0])) return;
+        var values = Strings(element, field, where, problems);
+        if (close[0] == "patterns") CheckPatterns(values, field, where, problems);
+    }
+
+    private static void CheckPatterns(IReadOnlyList<string> patterns, string field, string where, List<string> problems)
+    {
         for (var i = 0; i < patterns.Count; i++)
         {
             try
@@ -110,10 +130,9 @@ public sealed class Taxonomy
             }
             catch (ArgumentException ex)
             {
-                problems.Add($"{where}: patterns[{i}]: not a valid regular expression '{patterns[i]}': {ex.Message}");
+                problems.Add($"{where}: {field}[{i}]: not a valid regular expression '{patterns[i]}': {ex.Message}");
             }
         }
-        return problems.Count == count ? new TagDefinition(name, weight, english, exact, chinese, negative, patterns) : null;
     }
 
     private static IReadOnlyList<string> Strings(JsonElement element, string field, string where, List<string> problems)

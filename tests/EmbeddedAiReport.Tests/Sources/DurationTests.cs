@@ -26,4 +26,19 @@ public sealed class DurationTests
         Assert.Equal(expected, Duration.Format(span));
         Assert.Equal(span, Duration.TryParse(expected));
     }
+
+    // A duration with a minus is refused, as before, and said to be negative (it was "not a duration", which sent the operator
+    // to the forms it was already written in; round 43); a minus before what is no duration says what it did.
+    [Theory]
+    [InlineData("-5m", "'-5m' is negative; a duration must be positive, written as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    [InlineData(" -1.5h", "' -1.5h' is negative; a duration must be positive, written as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    [InlineData("-00:05:00", "'-00:05:00' is negative; a duration must be positive, written as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    [InlineData("-soon", "'-soon' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    [InlineData("--5m", "'--5m' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    [InlineData("-30", "'-30' has no unit; write a duration as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    public void Negative_IsRefusedAndSaidToBeNegative(string text, string expected)
+    {
+        Assert.Null(Duration.TryParse(text));
+        Assert.Equal(expected, Duration.Problem(text));
+    }
 }

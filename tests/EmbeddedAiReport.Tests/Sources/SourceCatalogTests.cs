@@ -102,7 +102,7 @@ public sealed class SourceCatalogTests : IDisposable
     [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", "headers": {"Cookie": "a=1"}, "headersEnv": {"cookie": "a=2"}}]}""", "sources.json: source 'a': headersEnv: 'cookie': also set in 'headers'; keep one")]
     [InlineData("""{"sources": [{"id": "a", "kind": "github-releases", "repo": "Tencent/ncnn", "api": "rest", "tokenEnv": "GH_PAT", "headers": {"Authorization": "token x"}}]}""", "sources.json: source 'a': headers: 'Authorization' and tokenEnv both give the API credentials; keep one")]
     [InlineData("""{"sources": [{"kind": "feed", "url": "https://x.org/"}]}""", "sources.json: source #1: id: required")]
-    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/"}, {"id": "a", "kind": "feed", "url": "https://y.org/"}]}""", "sources.json: source 'a': id: used by another source too")]
+    [InlineData("""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/"}, {"id": "a", "kind": "feed", "url": "https://y.org/"}]}""", "sources.json: source 'a': id: source #1 has it too")]
     [InlineData("""{"feeds": []}""", "sources.json: expected an object {\"sources\": [ … ]}")]
     [InlineData("""{"sources": [""", "sources.json: not valid JSON")]
     public void Parse_BadValue_NamesFileSourceAndField(string json, string expected)
@@ -120,6 +120,33 @@ public sealed class SourceCatalogTests : IDisposable
         Assert.Equal(
             [$"sources.json: source 'a': kind: unknown kind '{kind}' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror)"],
             Problems($$"""{"sources": [{"id": "a", "kind": "{{kind}}", "url": "https://x.org/"}]}"""));
+
+    [Fact]
+    public void Parse_DuplicateId_NamesBothSourcesByPosition()
+    {
+        // The operator's week (round 43): "used by another source too" left the operator to search the file for the other one.
+        // Positions count from 1, as "source #2: id: required" does; the id alone names both.
+        var problems = Problems("""
+            {"sources": [{"id": "arxiv-cs-lg", "kind": "feed", "url": "https://x.org/"},
+                         {"id": "b", "kind": "feed", "url": "https://y.org/"},
+                         {"id": "arxiv-cs-lg", "kind": "feed", "url": "https://z.org/"}]}
+            """);
+
+        Assert.Equal(["sources.json: source 'arxiv-cs-lg': id: source #1 has it too (this is source #3); give each source its own id"], problems);
+    }
+
+    // README, sources.json: durations are 90s, 5m … and must be positive; "-5m" was "not a duration", which sent the operator
+    // to the forms instead of to the minus (round 43). A negative clock form is the same mistake.
+    [Theory]
+    [InlineData("\"timeout\": \"-5m\"", "timeout: '-5m' is negative; a duration must be positive, written as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    [InlineData("\"politenessDelay\": \"-00:00:30\"", "politenessDelay: '-00:00:30' is negative; a duration must be positive, written as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    [InlineData("\"schedule\": \"-2h\"", "schedule: '-2h' is negative; a duration must be positive, written as 30s, 5m, 1h, 1d, 1w or hh:mm:ss, or as a Quartz cron expression")]
+    public void Parse_NegativeDuration_SaysItIsNegative(string field, string expected)
+    {
+        var problem = Assert.Single(Problems($$"""{"sources": [{"id": "a", "kind": "feed", "url": "https://x.org/", {{field}}}]}"""));
+
+        Assert.Equal($"sources.json: source 'a': {expected}", problem);
+    }
 
     // RFC 9110 §5.5: a field value's visible ASCII may hold spaces and tabs (README: printable ASCII, no line break).
     [Theory]

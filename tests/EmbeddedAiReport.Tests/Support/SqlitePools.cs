@@ -1,3 +1,4 @@
+using System.Globalization;
 using EmbeddedAiReport.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -41,5 +42,25 @@ public static class SqlitePools
             readOnly.ExecuteNonQuery();
         }
         foreach (var connection in connections) connection.Dispose();   // back to the pool as they are
+    }
+
+    /// <summary>
+    /// <see cref="LeaveReadOnly"/> beside a running daemon, again until the connection the pool hands out next is one of the
+    /// read-only ones. A connection the daemon opened between the pool's closing and their return (the pool was empty then,
+    /// so a new, writable one) and let go after them lies on top of them: one job at a time, every later open takes that one
+    /// again and never meets theirs.
+    /// </summary>
+    public static void LeaveReadOnlyOnTop(string path, int count, TimeSpan? busyTimeout = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            LeaveReadOnly(path, count, busyTimeout);
+            using var next = new SqliteConnection(new SqliteDialect(path, busyTimeout).ConnectionString);
+            next.Open();
+            using var setting = next.CreateCommand();
+            setting.CommandText = "PRAGMA query_only";
+            if (Convert.ToInt64(setting.ExecuteScalar(), CultureInfo.InvariantCulture) == 1) return;   // closed, it goes back on top
+            if (attempt == 10) throw new InvalidOperationException($"a writable connection lay on top of the read-only ones {attempt} times");
+        }
     }
 }

@@ -14,6 +14,19 @@ public sealed class TaxonomyTests
     }
 
     [Fact]
+    public void Parse_MisspeltPatternsWithABadRegex_ReportsBothAsSourcesJsonDoes()
+    {
+        // The operator's week (round 43): "pattern" for "patterns" was the one problem said; mended, the tag failed again on
+        // its regex. sources.json names the field meant (SourceCatalog: "; did you mean schedule?") and every problem at once.
+        var (taxonomy, problems) = Taxonomy.Parse("""{"tags": [{"tag": "quantization", "en": ["int8"], "pattern": ["w(\\d+a"]}]}""", "tags.json");
+
+        Assert.Null(taxonomy);
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith("tags.json: tag 'quantization': pattern: unknown field; did you mean patterns? (known: ", problems[0]);
+        Assert.StartsWith("tags.json: tag 'quantization': pattern[0]: not a valid regular expression 'w(\\d+a'", problems[1]);
+    }
+
+    [Fact]
     public void Parse_TagWithoutWeight_WeighsOne()
     {
         // tags.json's header and the README: a tag's weight is 1 when left out.

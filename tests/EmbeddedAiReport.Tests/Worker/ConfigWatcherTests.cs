@@ -279,6 +279,28 @@ public sealed class ConfigWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEditOfAppSettingsWithAProblem_SaysWhatARestartWouldStopAt_AndRefusesNothing()
+    {
+        // The operator's week (round 43): 4120 said "check the file with validate first" whether or not validate would find
+        // anything, and the restart was the first to say the file was bad (README: durations are positive). It is said with
+        // the edit now, in validate's words; the running settings are what they were either way.
+        var (config, loaded, watcher) = await WatchingAsync();
+        var running = loaded.Fetching.Timeout;
+
+        TempDirectory.EditSettings(config, json => json["Fetching"]!["Timeout"] = "-5m");
+        var said = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4120), Step);
+        var validate = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal("appsettings.json changed: the daemon reads it only at start, so its running settings stay until it is restarted "
+            + "(as saved it has 1 problem, which validate reports and a restart would stop at: appsettings.json: Fetching:Timeout: '-5m' is negative; "
+            + "a duration must be positive, written as 30s, 5m, 1h, 1d, 1w or hh:mm:ss)", said);
+        Assert.Contains("appsettings.json: Fetching:Timeout: '-5m' is negative", validate.Error);
+        Assert.Equal(running, loaded.Fetching.Timeout);
+        Assert.DoesNotContain(_logs.Lines, l => l.EventId == 4103);
+        await watcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task ABadTemplatePutBackAsItRuns_SaysTheProblemIsGone()
     {
         // The operator's typo is logged (4103) and the running template stays; undoing it leaves the daemon as it was, which

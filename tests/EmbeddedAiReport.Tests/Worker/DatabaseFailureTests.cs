@@ -72,6 +72,25 @@ public sealed class DatabaseFailureTests : LoopbackTest
         return config;
     }
 
+    // Quartz deletes a firing's QRTZ_FIRED_TRIGGERS row in the transaction that records it done, after the poll has logged
+    // its 2001 and returned. Read without the daemon's pool, whose connections the test sets apart.
+    private static async Task FiringsRecordedDoneAsync(string database)
+    {
+        var giveUp = DateTime.UtcNow + Patience.Long;
+        while (true)
+        {
+            using (var connection = new SqliteConnection($"Data Source={database};Pooling=false;Mode=ReadOnly"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT COUNT(*) FROM QRTZ_FIRED_TRIGGERS";
+                if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0) return;
+            }
+            if (DateTime.UtcNow > giveUp) throw new TimeoutException("the job store never recorded the firing done");
+            await Task.Delay(10);
+        }
+    }
+
     private static List<string> StoredSources(string database)
     {
         using var connection = new SqliteConnection($"Data Source={database};Pooling=false;Mode=ReadOnly");
@@ -226,7 +245,11 @@ public sealed class DatabaseFailureTests : LoopbackTest
         await using var daemon = Daemon.Start(config, database, clock);
         using var http = new HttpClient { BaseAddress = daemon.BaseUri };
         await daemon.WaitForAsync(2001, "a");   // the first poll (catch-up at start) stored
-        SqlitePools.LeaveReadOnly(database, count: 4, BusyTimeout);
+        // The pool left read-only once the job store has recorded that firing done, as a file made read-only between two
+        // firings: not while it records it (its write met a read-only connection, not the next firing's scan), and with no
+        // writable connection on top of the read-only ones (else the next firing took that one, and nothing met them).
+        await FiringsRecordedDoneAsync(database);
+        SqlitePools.LeaveReadOnlyOnTop(database, count: 4, BusyTimeout);
         clock.Advance(TimeSpan.FromHours(1));   // the source's next firing ("1h")
         var stored = await daemon.WaitForAsync(2001, "a", clock, skip: 1);
         var healthy = await http.GetAsync("healthz");

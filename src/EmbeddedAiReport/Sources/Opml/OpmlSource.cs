@@ -33,9 +33,18 @@ public sealed partial record OpmlSource(string Kind, IReadOnlyList<KeyValuePair<
     public static OpmlSource For(OpmlOutline outline, Uri uri, string? kind)
     {
         var recognised = Arxiv(uri) ?? ArxivListing(uri) ?? ArxivApi(uri) ?? GitHub(uri) ?? WeChat(outline, uri);
-        if (recognised is not null && (kind is null || kind == recognised.Kind)) return recognised;
-        return new OpmlSource(kind ?? FeedSource.KindName, [Field("url", uri.AbsoluteUri)], Slug(Normalize(uri.Host) + uri.AbsolutePath) ?? "feed");
+        var source = recognised is not null && (kind is null || kind == recognised.Kind)
+            ? recognised
+            : new OpmlSource(kind ?? FeedSource.KindName, [Field("url", uri.AbsoluteUri)], Slug(Normalize(uri.Host) + uri.AbsolutePath) ?? "feed");
+        return AllowingPrivateNetwork(source, uri);
     }
+
+    // An address that is a private or loopback one by itself (localhost, an IP literal; no name is resolved here) is the
+    // operator's own network: a self-hosted mirror or RSSHub, an intranet feed, which sources may reach only with
+    // allowPrivateNetwork (README, sources.json). Without it every poll of the imported source was refused, and validate
+    // warned of each (SourceCatalog.Warnings); a WeChat mirror had it already, any other kind now too.
+    private static OpmlSource AllowingPrivateNetwork(OpmlSource source, Uri uri) =>
+        AddressGuard.NamesPrivateAddress(uri) ? source with { Fields = [.. source.Fields, new("allowPrivateNetwork", "true")] } : source;
 
     /// <summary>The source's object as one line of sources.json: <c>{ "id": …, "kind": …, … }</c>, then <paramref name="extra"/> fields.</summary>
     public string ToJson(string id, IEnumerable<KeyValuePair<string, string>> extra)
@@ -172,8 +181,7 @@ public sealed partial record OpmlSource(string Kind, IReadOnlyList<KeyValuePair<
 
     // An account feed of one of the mirrors README's wechat-mirror kind knows (its flavors), under any base path:
     // wewe-rss {mirror}/feeds/MP_WXS_….{rss|atom|json} (the feed ids its /opml export lists), RSSHub {mirror}/wechat/…
-    // routes, Wechat2RSS {mirror}/feed/{hex id}.xml. A mirror on the operator's own network is named by a private or
-    // loopback address, which sources may reach only with allowPrivateNetwork (README, "WeChat mirrors").
+    // routes, Wechat2RSS {mirror}/feed/{hex id}.xml. A mirror on the operator's own network gets allowPrivateNetwork (For).
     private static OpmlSource? WeChat(OpmlOutline outline, Uri uri)
     {
         if (uri.Query.Length > 0) return null;
@@ -193,7 +201,6 @@ public sealed partial record OpmlSource(string Kind, IReadOnlyList<KeyValuePair<
         if (format is not null && format != "rss") fields.Add(Field(WeChatMirrorSettings.FormatField, format));
         var account = outline.Title.Length > 0 ? $"{{ \"feed\": {Text(feed)}, \"name\": {Text(outline.Title)} }}" : Text(feed);
         fields.Add(new(WeChatMirrorSettings.AccountsField, $"[{account}]"));
-        if (AddressGuard.NamesPrivateAddress(uri)) fields.Add(new("allowPrivateNetwork", "true"));
         return new OpmlSource(WeChatMirrorSource.KindName, fields, Slug(feed) ?? "wechat", NamesTitle: outline.Title.Length > 0);
     }
 

@@ -57,6 +57,21 @@ public sealed class OpmlSourceTests
     [InlineData("https://example.com/posts/51e92aad2728acdd1fda7314be32b16639353001.xml", """{ "id": "x", "kind": "feed", "url": "https://example.com/posts/51e92aad2728acdd1fda7314be32b16639353001.xml" }""")]
     public void For_Address_IsTheKindReadmeSays(string url, string json) => Assert.Equal(json, Json(url));
 
+    // README, sources.json: a loopback or private address is polled only with allowPrivateNetwork, and validate warns of a
+    // source without it (round 43). An outline whose address is one by itself is the operator's own network (a self-hosted
+    // RSSHub, an intranet feed) as a WeChat mirror's is: imported, it had no allowPrivateNetwork and every poll was refused.
+    [Theory]
+    [InlineData("http://127.0.0.1:1200/github/issue/ggml-org/llama.cpp", null,
+        """{ "id": "x", "kind": "feed", "url": "http://127.0.0.1:1200/github/issue/ggml-org/llama.cpp", "allowPrivateNetwork": true }""")]
+    [InlineData("http://10.0.0.7/feed.xml", null, """{ "id": "x", "kind": "feed", "url": "http://10.0.0.7/feed.xml", "allowPrivateNetwork": true }""")]
+    [InlineData("http://localhost:8080/atom.xml", null, """{ "id": "x", "kind": "feed", "url": "http://localhost:8080/atom.xml", "allowPrivateNetwork": true }""")]
+    // A mirror's account feed imported as --kind feed: the address as url, still on the operator's network.
+    [InlineData("http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom", "feed",
+        """{ "id": "x", "kind": "feed", "url": "http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom", "allowPrivateNetwork": true }""")]
+    // A name is not looked up here (validate resolves none either): a public-looking name stays as it was.
+    [InlineData("http://intranet.example.org/feed.xml", null, """{ "id": "x", "kind": "feed", "url": "http://intranet.example.org/feed.xml" }""")]
+    public void For_PrivateOrLoopbackAddress_AllowsThePrivateNetwork(string url, string? kind, string json) => Assert.Equal(json, Json(url, kind: kind));
+
     [Fact]
     public void For_KindGiven_UsesItsOwnFieldsOrTheAddress()
     {

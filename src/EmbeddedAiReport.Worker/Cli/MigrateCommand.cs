@@ -10,7 +10,7 @@ internal static class MigrateCommand
     public static Command Create(Func<ParseResult, CliContext> context, Action<IServiceCollection>? configure)
     {
         var to = new Option<string>("--to") { Description = "Target provider (postgres)", Required = true };
-        to.AcceptOnlyFromAmong("postgres");
+        to.OneOf("postgres");
         var connection = new Option<string>("--connection") { Description = "Npgsql connection string of the new PostgreSQL database", Required = true };
         var command = new Command("migrate", "Copy the SQLite database (--db, Report:Database) into an empty PostgreSQL database, verified by row counts.") { to, connection };
         command.SetAction((p, ct) => ReportCli.WithSignals(ct, token => RunAsync(context(p), p.GetValue(connection)!, token)));

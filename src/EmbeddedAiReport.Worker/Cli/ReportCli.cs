@@ -36,7 +36,7 @@ internal static class ReportCli
         var exportWindow = new WindowOptions();
         var outOption = new Option<string?>("--out") { Description = "Write to this file (atomically) instead of stdout" };
         var formatOption = new Option<string>("--format") { Description = "markdown or json", DefaultValueFactory = _ => "markdown" };
-        formatOption.AcceptOnlyFromAmong("markdown", "json");
+        formatOption.OneOf("markdown", "json");
         var summariesOption = new Option<bool>("--summaries") { Description = "First ask the model for missing Chinese 摘要, within Summaries:ExportBudget" };
         var export = new Command("export", "Write a draft issue for a week, a date range or everything since the last issue (default: the current week).") { outOption, formatOption, summariesOption };
         exportWindow.AddTo(export);
@@ -57,7 +57,7 @@ internal static class ReportCli
         var tagOption = new Option<string?>("--tag") { Description = "Only entries with this tag" };
         var sectionOption = new Option<string?>("--section") { Description = "Only this section (slug or name)" };
         var statusOption = new Option<string?>("--status") { Description = "candidate, shortlisted, rejected or published" };
-        statusOption.AcceptOnlyFromAmong([.. EmbeddedAiReport.Storage.EntryQuery.Statuses]);
+        statusOption.OneOf(EmbeddedAiReport.Storage.EntryQuery.Statuses);
         var limitOption = new Option<int>("--limit") { Description = "Most rows shown (0: all)", DefaultValueFactory = _ => 200 }.Whole();
         var explainOption = new Option<bool>("--explain") { Description = "Show each entry's URL, how its score was made and whether it is in the draft or why not" };
         var everyDateOption = new Option<bool>("--all") { Description = "Every stored entry, whatever its date (default: the current week)" };
@@ -71,7 +71,7 @@ internal static class ReportCli
 
         var idsArgument = new Argument<long[]>("ID") { Description = "Entry ids (see 'entries')", Arity = ArgumentArity.OneOrMore }.Whole();
         var markStatus = new Option<string?>("--status") { Description = "shortlisted, rejected or candidate" };
-        markStatus.AcceptOnlyFromAmong(MarkCommand.Statuses);
+        markStatus.OneOf(MarkCommand.Statuses);
         var markPrimary = new Option<bool>("--primary") { Description = "Make the entry the item that represents its story in the draft" };
         var mark = new Command("mark", "Set the editorial status of entries (shortlisted: always in the draft, rejected: never) or pin a story's primary.")
             { idsArgument, markStatus, markPrimary };

@@ -333,7 +333,14 @@ public sealed class CliTests : IDisposable
     [InlineData("--to 9999-12-31: dates run from 1990-01-01 to 9998-12-31", "publish", "--from", "2020-05-01", "--to", "9999-12-31")]
     [InlineData("use either --week or --from/--to, not both", "export", "--week", "2020-W10", "--from", "2020-05-01", "--to", "2020-05-02")]
     [InlineData("--to 2020-05-01 is before --from 2020-05-02", "export", "--from", "2020-05-02", "--to", "2020-05-01")]
-    [InlineData("Argument 'pdf' not recognized. Must be one of:\n\t'markdown'\n\t'json'", "export", "--format", "pdf")]
+    // A word option's refusal names the option, as the others do, and the word meant when one is close (CloseNames: within
+    // two edits, or containing what was typed): "jsn" is one edit from json, "shortlist" is in "shortlisted"; pdf and
+    // published are near none of theirs (mark takes no "published": only publish sets it).
+    [InlineData("--format: 'pdf' is not one of markdown, json", "export", "--format", "pdf")]
+    [InlineData("--format: 'jsn' is not one of markdown, json; did you mean json?", "export", "--format", "jsn")]
+    [InlineData("--status: 'shortlist' is not one of candidate, shortlisted, rejected, published; did you mean shortlisted?", "entries", "--status", "shortlist")]
+    [InlineData("--status: 'published' is not one of shortlisted, rejected, candidate", "mark", "5", "--status", "published")]
+    [InlineData("--to: 'mysql' is not one of postgres", "migrate", "--to", "mysql", "--connection", "Host=127.0.0.1")]
     [InlineData("unknown source id(s): no-such-source (see 'sources')", "poll", "--source", "no-such-source")]
     [InlineData("Unrecognized command or argument 'frobnicate'.", "frobnicate")]
     // Whole numbers past their type's range (Int32: 2147483647, Int64: 9223372036854775807) or none at all.

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using EmbeddedAiReport.Worker.Http;
+
+namespace EmbeddedAiReport.Worker.Cli;
+
+/// <summary>
+/// Options that take one of a few words (<c>--format</c>, <c>--status</c>, <c>--kind</c>, <c>--to</c>), refused as the
+/// rest of the CLI refuses a value: the option's name first, the value, the words taken, and the one probably meant.
+/// System.CommandLine's own <c>AcceptOnlyFromAmong</c> said <c>Argument 'md' not recognized. Must be one of: …</c>,
+/// naming no option, which on a line with several leaves the user to guess which one.
+/// </summary>
+internal static class OneOfValues
+{
+    public static Option<T> OneOf<T>(this Option<T> option, params IReadOnlyList<string> values)
+    {
+        option.CompletionSources.Add([.. values]);
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Select(t => t.Value).Where(v => !values.Contains(v, StringComparer.Ordinal)))
+            {
+                var close = CloseNames.Among(token, values);
+                result.AddError($"{option.Name}: '{Echoed.Of(token)}' is not one of {string.Join(", ", values)}"
+                    + (close.Count > 0 ? $"; did you mean {string.Join(" or ", close)}?" : ""));
+            }
+        });
+        return option;
+    }
+}

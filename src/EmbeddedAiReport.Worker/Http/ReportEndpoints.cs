@@ -79,7 +79,9 @@ internal static partial class ReportEndpoints
             app.MapMethods($"/drafts/latest.{extension}", GetOrHead, async (HttpContext http, DraftFiles files, LoadedConfig config, TimeProvider time, CancellationToken ct) =>
             {
                 var week = EditorialWeek.Containing(time.GetUtcNow(), config.Draft.Zone());
-                return Conditional(http, await files.RenderAsync(DraftWindow.Of(week, config.Draft.Zone()), format, ct), contentType);
+                var draftWindow = DraftWindow.Of(week, config.Draft.Zone());
+                await NotePublishedAsync(http, draftWindow, ct);
+                return Conditional(http, await files.RenderAsync(draftWindow, format, ct), contentType);
             });
 
             // A week, days (2020-05-01..2020-05-15) or since-last (PathWindow).
@@ -88,7 +90,8 @@ internal static partial class ReportEndpoints
                 var (named, problem, status) = await PathWindow.ResolveAsync(window, http.RequestServices, ct);
                 if (named is null) return PathWindow.Problem(problem, status);
                 // The body stays the draft exactly: the note export --since-last prints on stderr goes in a header.
-                if (named.Token == PathWindow.SinceLast && LongSinceLast(named.Window, extension) is { } note) http.Response.Headers[NoteHeader] = note;
+                if (named.Token == PathWindow.SinceLast && LongSinceLast(named.Window, extension) is { } note) http.Response.Headers.Append(NoteHeader, note);
+                await NotePublishedAsync(http, named.Window, ct);
                 return Conditional(http, await files.RenderAsync(named.Window, format, ct), contentType);
             });
         }
@@ -141,8 +144,17 @@ internal static partial class ReportEndpoints
         });
     }
 
-    /// <summary>The header that carries what the command says on stderr beside the draft (a since-last window of months).</summary>
+    /// <summary>The header that carries what the command says on stderr beside the draft (a since-last window of months, an issue published from the window).</summary>
     public const string NoteHeader = "X-Eair-Note";
+
+    // A window an issue was published from drafts without that issue's items: export notes it on stderr and the review page
+    // above its entries; a draft pulled over HTTP (a script, curl) says it in the header, one value an issue, the body the draft.
+    private static async Task NotePublishedAsync(HttpContext http, DraftWindow window, CancellationToken cancellationToken)
+    {
+        var zone = http.RequestServices.GetRequiredService<LoadedConfig>().Draft.Zone();
+        foreach (var issue in await http.RequestServices.GetRequiredService<IssueStore>().PublishedOverlappingAsync(window.FromUtc, window.ToUtc, cancellationToken))
+            http.Response.Headers.Append(NoteHeader, $"{Cli.ExportCommand.PublishedFrom(issue, zone)}; /issues/{issue.Date:yyyy-MM-dd}.md is that issue as it went out");
+    }
 
     // The note of ExportCommand.LongSinceLast, naming the narrower drafts to ask for (a header value: ASCII only).
     private static string? LongSinceLast(DraftWindow window, string extension)

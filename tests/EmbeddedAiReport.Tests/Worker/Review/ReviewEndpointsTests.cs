@@ -620,6 +620,14 @@ public sealed partial class ReviewEndpointsTests
         Assert.Contains($"<p class=\"notice\">{note} · <a href=\"/issues/{date}.md\">the issue of {date} as it went out</a></p>", html);
         Assert.Contains("> 导读：本次0条。", export.Out);
         AssertOffersNoPublish(html);
+
+        // The same draft pulled over HTTP says it in its note header (README, GET /drafts), the body the draft export writes.
+        foreach (var path in new[] { $"drafts/{ReviewSite.Week}.md", "drafts/2020-05-11..2020-05-17.json" })
+        {
+            using var reply = await http.GetAsync(path);
+            Assert.Equal([$"{note}; /issues/{date}.md is that issue as it went out"], reply.Headers.GetValues("X-Eair-Note"));
+        }
+        Assert.Equal(export.Out, await http.GetStringAsync($"drafts/{ReviewSite.Week}.md"));
     }
 
     // An empty draft is never published: the page says so where the button would be, not a Publish that can only be refused.

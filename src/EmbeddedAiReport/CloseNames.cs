@@ -18,6 +18,12 @@ public static class CloseNames
             .ToList();
     }
 
+    /// <summary><c>; did you mean a or b?</c> naming <paramref name="close"/> (from <see cref="Among"/>), or "" when it is empty.</summary>
+    public static string Meant(IReadOnlyList<string> close) => close.Count > 0 ? $"; did you mean {string.Join(" or ", close)}?" : "";
+
+    /// <summary><see cref="Meant(IReadOnlyList{string})"/> of the names of <paramref name="known"/> close to <paramref name="wanted"/>.</summary>
+    public static string Meant(string wanted, IEnumerable<string> known) => Meant(Among(wanted, known));
+
     /// <summary>Levenshtein distance: insertions, deletions and substitutions, each costing one.</summary>
     internal static int Distance(string a, string b)
     {

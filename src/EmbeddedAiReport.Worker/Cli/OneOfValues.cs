@@ -17,11 +17,7 @@ internal static class OneOfValues
         option.Validators.Add(result =>
         {
             foreach (var token in result.Tokens.Select(t => t.Value).Where(v => !values.Contains(v, StringComparer.Ordinal)))
-            {
-                var close = CloseNames.Among(token, values);
-                result.AddError($"{option.Name}: '{Echoed.Of(token)}' is not one of {string.Join(", ", values)}"
-                    + (close.Count > 0 ? $"; did you mean {string.Join(" or ", close)}?" : ""));
-            }
+                result.AddError($"{option.Name}: '{Echoed.Of(token)}' is not one of {string.Join(", ", values)}{CloseNames.Meant(token, values)}");
         });
         return option;
     }

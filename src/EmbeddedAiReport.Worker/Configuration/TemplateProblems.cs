@@ -11,13 +11,10 @@ internal static class TemplateProblems
         var line = u.Line is { } number ? $"line {number}: " : "";
         if (u.Owner == TemplateCheck.FilterOwner)
         {
-            var closeFilters = CloseNames.Among(u.Name, u.Known);
-            return $"{file}: {line}{u.Path}: no such filter, so the value would pass through unchanged"
-                + (closeFilters.Count > 0 ? $"; did you mean {string.Join(" or ", closeFilters)}?" : "");
+            return $"{file}: {line}{u.Path}: no such filter, so the value would pass through unchanged{CloseNames.Meant(u.Name, u.Known)}";
         }
         var what = u.Owner.Length == 0 ? "no such variable" : $"{u.Owner} has no member '{u.Name}'";
-        var close = CloseNames.Among(u.Name, u.Known);
-        var meant = close.Count > 0 ? $"; did you mean {string.Join(" or ", close)}?" : "";
+        var meant = CloseNames.Meant(u.Name, u.Known);
         var known = $" ({(u.Owner.Length == 0 ? "variables" : "members")}: {string.Join(", ", u.Known)})";
         return $"{file}: {line}{u.Path}: {what}{meant}{known}";
     });

@@ -84,13 +84,13 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
     // spelling distance would not find ("rss" is closest to arxiv-rss, arXiv's own feeds).
     private string KindMeant(string kindName) =>
         FeedFormats.Contains(kindName.Trim(), StringComparer.OrdinalIgnoreCase) ? "; did you mean feed? (any RSS, Atom or JSON Feed address)"
-        : CloseNames.Among(kindName, _kinds.Keys) is { Count: > 0 } close ? $"; did you mean {string.Join(" or ", close)}?" : "";
+        : CloseNames.Meant(kindName, _kinds.Keys);
 
     private static readonly string[] FeedFormats = ["rss", "atom", "rdf", "json", "jsonfeed", "json-feed", "xml"];
 
     // "; did you mean schedule?" for a misspelt field, as appsettings.json's keys and the template's members are named.
     private static string Meant(string field, ISourceKind kind) =>
-        CloseNames.Among(field, CommonFields.Concat(kind.Fields)) is { Count: > 0 } close ? $"; did you mean {string.Join(" or ", close)}?" : "";
+        CloseNames.Meant(field, CommonFields.Concat(kind.Fields));
 
     private SourceDefinition? ReadSource(JsonElement element, string position, string fileName, IReadOnlyDictionary<string, string> sectionSlugs,
         Func<string, string?> scheduleProblem, List<string> problems)

@@ -113,7 +113,7 @@ public sealed class Taxonomy
     private static void UnknownField(JsonElement element, string field, string where, List<string> problems)
     {
         var close = CloseNames.Among(field, TagFields);
-        problems.Add($"{where}: {field}: unknown field{(close.Count > 0 ? $"; did you mean {string.Join(" or ", close)}?" : "")} "
+        problems.Add($"{where}: {field}: unknown field{CloseNames.Meant(close)} "
             + $"(known: {string.Join(", ", TagFields.Order())})");
         if (close.Count == 0 || !ListFields.Contains(close[0])) return;
         var values = Strings(element, field, where, problems);

@@ -34,7 +34,7 @@ internal sealed class OneLineConsoleFormatter(IServiceProvider services) : Conso
         }
         var formatter = logEntry.Formatter;
         var shortened = new LogEntry<TState>(logEntry.LogLevel, logEntry.Category, logEntry.EventId, logEntry.State, null,
-            (state, _) => $"{formatter(state, null)}: {Messages(exception)}");
+            (state, _) => $"{Own(formatter(state, null), exception)}: {Messages(exception)}");
         _simple.Write(shortened, scopeProvider, textWriter);
     }
 
@@ -48,6 +48,17 @@ internal sealed class OneLineConsoleFormatter(IServiceProvider services) : Conso
         for (Exception? e = exception; e is not null; e = e.InnerException)
             if (e is DbException) return true;
         return false;
+    }
+
+    // Quartz's own text, without the exception's message where the text ends with it: its cluster manager and job store
+    // write "Error managing cluster: " + the message (3514, 3029, 3607), which held the cause's stack trace and came again
+    // after it from Messages.
+    private static string Own(string text, Exception exception)
+    {
+        var message = exception.Message;
+        return message.Length > 0 && text.Length > message.Length && text.EndsWith(message, StringComparison.Ordinal)
+            ? text[..^message.Length].TrimEnd(' ', ':')
+            : text;
     }
 
     // Each exception's message once, outermost first, and only its first line: Quartz puts its cause whole (stack trace

@@ -39,6 +39,23 @@ public sealed partial class OneLineConsoleFormatterTests : IDisposable
             + Environment.NewLine, line);
     }
 
+    [Theory]
+    // Quartz's cluster manager and job store put the exception's message into their own text as well (seen with the
+    // PostgreSQL server stopped: 3514 ran to 6,000 characters of Npgsql's stack; a revoked table's 3029 said its cause twice).
+    [InlineData("Quartz.Impl.AdoJobStore.ClusterManager", 3514, "Error managing cluster")]
+    [InlineData("Quartz.Impl.AdoJobStore.LocalTransactionJobStore", 3029, "Caught job persistence exception")]
+    public void Write_QuartzTextThatRepeatsTheExceptionsMessage_SaysEachMessageOnceWithNoStack(string category, int eventId, string text)
+    {
+        var failure = ConnectionFailure();
+
+        var line = Write(LogLevel.Error, category, new EventId(eventId), $"{text}: {failure.Message}", failure);
+
+        Assert.Single(line.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.EndsWith($"[{eventId}] {text}: "
+            + "Failed to obtain DB connection from data source 'default': Npgsql.NpgsqlException (0x80004005): Failed to connect to 127.0.0.1:54330 ---> Connection refused"
+            + Environment.NewLine, line);
+    }
+
     [Fact]
     public void Write_HostFailingToStartOnAFullDisk_IsOneLineWithTheMessagesAndNoStack()
     {

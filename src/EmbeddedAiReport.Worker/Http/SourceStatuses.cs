@@ -21,8 +21,19 @@ internal sealed class SourceStatuses(SourceStore store, SchedulerTables schedule
         return config.Current.Sources
             .Select(s => SourceStatus.Of(s, health.GetValueOrDefault(s.Id), catalog.Kinds.GetValueOrDefault(s.Kind), now, zone))
             .Select(status => status with { NextPoll = NextPoll(status, next.GetValueOrDefault(status.Source.Id), zone) })
+            .Select(status => Unscheduled(status, next, now, zone) ? status with { Note = status.Note is { } said ? $"{said}; {NotScheduled}" : NotScheduled } : status)
             .ToList();
     }
+
+    /// <summary>The note of an enabled source the job store has no trigger for while it has others'.</summary>
+    internal const string NotScheduled =
+        "not scheduled in the database: its schedules come from a sources.json without this source; a daemon's start or reload with this file adds it";
+
+    // The schedules in the database are those of the last daemon that applied its sources.json (at start or reload): with
+    // several daemons on PostgreSQL, another daemon's copy without this source; with one, a daemon that has not loaded this
+    // file. An empty job store (no daemon has run yet) says nothing, nor does a cron with no time left (the daemon says it).
+    private static bool Unscheduled(SourceStatus status, IReadOnlyDictionary<string, DateTimeOffset> next, DateTimeOffset now, TimeZoneInfo zone) =>
+        status.Source.Enabled && next.Count > 0 && !next.ContainsKey(status.Source.Id) && !Schedules.NeverFires(status.Source.Schedule, now, zone);
 
     // The next firing that polls: a paused source's firings before its pause ends are skipped.
     private static DateTimeOffset? NextPoll(SourceStatus status, DateTimeOffset next, TimeZoneInfo zone)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EmbeddedAiReport.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EmbeddedAiReport.Tests.Worker;
@@ -216,6 +217,32 @@ public sealed class ReloadTests : LoopbackTest
     }
 
     private int Requests(string file) => Server.Requests.Count(r => r.PathAndQuery == "/" + file);
+
+    [Fact]
+    public async Task Sources_ASourceTheSchedulesInTheDatabaseDoNotHave_SaysWhyItHasNoNextPoll()
+    {
+        // Two daemons on PostgreSQL with different copies of sources.json, or `sources --config` of a copy the daemon did
+        // not load: 'c' showed "ok" with no next poll and no word why (README, "Several daemons on PostgreSQL").
+        var config = Folder.ConfigWithSources(Sources(("a", "a", "1h"), ("c", "c", "1h")));
+        var database = Folder.File("report.db");
+        Daemon.Prepare(config);
+        await using (var daemon = Daemon.Start(config, database, _clock))
+        {
+            await daemon.WaitForAsync(2001, "c");
+            await daemon.WaitForAsync(4112);
+            await File.WriteAllTextAsync(Path.Combine(config, "sources.json"), Sources(("a", "a", "1h")));
+            await daemon.WaitForAsync(4102, "1 removed ('c')", _clock);
+            await daemon.StopAsync();
+        }
+        var other = Folder.ConfigWithSources(Sources(("a", "a", "1h"), ("c", "c", "1h")), "other");
+
+        var result = await CliRunner.RunAsync(s => s.AddSingleton<TimeProvider>(_clock), "sources", "--config", other, "--db", database);
+
+        var lines = result.Out.Split('\n');
+        Assert.EndsWith(" not scheduled in the database: its schedules come from a sources.json without this source; a daemon's start or reload with this file adds it",
+            lines.Single(l => l.StartsWith("c ", StringComparison.Ordinal)).TrimEnd());
+        Assert.DoesNotContain("not scheduled", lines.Single(l => l.StartsWith("a ", StringComparison.Ordinal)));
+    }
 
     private void Feed(string name, string title)
     {

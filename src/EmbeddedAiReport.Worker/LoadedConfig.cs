@@ -305,9 +305,9 @@ public sealed class LoadedConfig
         Dedup = Read<DedupOptions>(provider, "Dedup") ?? Dedup;
         Storage = Read<StorageOptions>(provider, "Storage") ?? Storage;
         Summaries = Read<SummariesOptions>(provider, "Summaries") ?? Summaries;
-        if (Summaries.TimeoutProblem(Fetching.TotalTimeout) is { } timeout) Problems.Add($"{AppSettingsFile}: {timeout}");
+        if (Summaries.TimeoutProblem(Fetching.TotalTimeout) is { } timeout) Problems.Add(SettingOrigin.Locate(Configuration, timeout, AppSettingsFile));
         if (Configuration["Logging:Format"] is { } format && format is not ("simple" or "json"))
-            Problems.Add($"{AppSettingsFile}: Logging:Format: must be 'simple' or 'json', got '{format}'");
+            Problems.Add(SettingOrigin.Locate(Configuration, $"Logging:Format: must be 'simple' or 'json', got '{format}'", AppSettingsFile));
     }
 
     private void LoadSummaryPrompt()
@@ -340,12 +340,12 @@ public sealed class LoadedConfig
         }
         catch (OptionsValidationException ex)
         {
-            Problems.AddRange(ex.Failures.Select(f => $"{AppSettingsFile}: {f}"));
+            Problems.AddRange(ex.Failures.Select(f => SettingOrigin.Locate(Configuration, f, AppSettingsFile)));
         }
         catch (InvalidOperationException ex)
         {
             var settings = ReportSettings.Sections.Single(s => s.Name == section);
-            Problems.AddRange(BinderProblems.Describe(ex, settings, Configuration).Select(p => $"{AppSettingsFile}: {p}"));
+            Problems.AddRange(BinderProblems.Describe(ex, settings, Configuration).Select(p => SettingOrigin.Locate(Configuration, p, AppSettingsFile)));
         }
         return null;
     }

@@ -23,8 +23,8 @@ internal static partial class BinderProblems
         {
             var value = conversion.Groups["value"].Value;
             var key = conversion.Groups["key"].Value;
-            var expected = Choices(section, key) ?? Expected(conversion.Groups["type"].Value, exception.InnerException);
-            return [$"{key}: '{value}' is not {expected}"];
+            if (Choices(section, key) is { } choices) return [$"{key}: '{value}' is not one of {string.Join(", ", choices)}{CloseNames.Meant(value, choices)}"];
+            return [$"{key}: '{value}' is not {Expected(conversion.Groups["type"].Value, exception.InnerException)}"];
         }
         if (UnknownMessage().Match(message) is { Success: true } unknown)
         {
@@ -55,12 +55,12 @@ internal static partial class BinderProblems
     private static IEnumerable<string> Paths(IConfigurationSection section) =>
         section.GetChildren().SelectMany(child => child.Value is null ? Paths(child).Prepend(child.Path) : [child.Path]);
 
-    // A setting of the section itself that takes one of an enum's names.
-    private static string? Choices(SettingsSection section, string key)
+    // The names a setting of the section itself takes when it is an enum's (lower-case, as README writes them).
+    private static IReadOnlyList<string>? Choices(SettingsSection section, string key)
     {
         var property = section.Options.GetProperties().FirstOrDefault(p => $"{section.Name}:{p.Name}".Equals(key, StringComparison.OrdinalIgnoreCase));
         var type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-        return type is { IsEnum: true } ? $"one of {string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))}" : null;
+        return type is { IsEnum: true } ? Enum.GetNames(type).Select(n => n.ToLowerInvariant()).ToList() : null;
     }
 
     private static string Expected(string type, Exception? inner)

@@ -42,6 +42,8 @@ public sealed class CliTests : IDisposable
     [InlineData("""{"Draft": {"KeepEmptySections": "yes"}}""", "appsettings.json: Draft:KeepEmptySections: 'yes' is not true or false")]
     [InlineData("""{"Report": {"UnhealthyShare": "half"}}""", "appsettings.json: Report:UnhealthyShare: 'half' is not a number (with a '.' for decimals)")]
     [InlineData("""{"Storage": {"Provider": "mysql"}}""", "appsettings.json: Storage:Provider: 'mysql' is not one of sqlite, postgres")]
+    // One edit from postgres (CloseNames: within two edits): the name meant, as a misspelt key or source kind gets it.
+    [InlineData("""{"Storage": {"Provider": "postgre"}}""", "appsettings.json: Storage:Provider: 'postgre' is not one of sqlite, postgres; did you mean postgres?")]
     // A misspelt keyword with an empty value (Npgsql drops such a pair, and throws a bare KeyNotFoundException for an
     // unknown one) stopped validate, run and migrate with a stack trace. Named lower-case, as Npgsql names 'Pasword=x'.
     [InlineData("""{"Storage": {"Provider": "postgres", "ConnectionString": "Host=db;Database=report;Pasword="}}""",

@@ -31,6 +31,7 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
 
     // A stored fire time this far ahead of the clock means the clock moved backwards, not that a trigger ran early.
     private static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
+    private static readonly JobKey ExportKey = new(ExportJob, SystemGroup);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -63,8 +64,8 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
             if (missedExport is { } due)
             {
                 ExportMissed(SourceStatus.Time(due, config.Draft.Zone()));
-                await scheduler.TriggerJob(new JobKey(ExportJob, SystemGroup), new JobDataMap { [ExportDraftJob.DueKey] = due.ToString("o") }, cancellationToken);
-                _caughtUp[new JobKey(ExportJob, SystemGroup)] = now;
+                await scheduler.TriggerJob(ExportKey, new JobDataMap { [ExportDraftJob.DueKey] = due.ToString("o") }, cancellationToken);
+                _caughtUp[ExportKey] = now;
             }
             _droppedCheck = timeProvider.CreateTimer(_ => CheckDropped(), null, JobStore.MisfireThreshold, JobStore.MisfireThreshold);
         }
@@ -132,52 +133,8 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
                 var scheduler = await schedulers.GetScheduler(cancellationToken);
                 var now = timeProvider.GetUtcNow();
                 var zone = config.Draft.Zone();
-                // The jobs in hand first: a firing taken after this snapshot and done before the reads below shows there (its
-                // trigger's previous firing, its poll); Quartz takes no firing due longer than the misfire threshold ago.
-                var busy = await tables.BusyJobsAsync(cancellationToken);
-                var health = (await store.ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
-                var dropped = new List<(JobKey Job, DateTimeOffset Due)>();
-                foreach (var source in config.Current.Sources.Where(s => s.Enabled))
-                {
-                    // The last poll, whatever its outcome: a poll after the firing was due did its work.
-                    var polled = new[] { health.GetValueOrDefault(source.Id)?.LastPoll, health.GetValueOrDefault(source.Id)?.LastSuccess }.Max();
-                    if (await DroppedAsync(scheduler, busy, new JobKey(source.Id, SourcesGroup), polled, now, cancellationToken) is { } due)
-                        dropped.Add((new JobKey(source.Id, SourcesGroup), due));
-                }
-                var export = new JobKey(ExportJob, SystemGroup);
-                if (await DroppedAsync(scheduler, busy, export, await issues.LastExportAsync(cancellationToken), now, cancellationToken) is { } exportDue)
-                    dropped.Add((export, exportDue));
-                if (dropped.Count == 0) return;
-                var cause = jobStoreFailures.Last is { } last && last.At >= dropped.Min(d => d.Due) - JobStore.MisfireThreshold
-                    ? $"the job store's failure ({last.Line})"
-                    : "the scheduler (every job thread busy, or the daemon's process suspended)";
-                var asked = new List<string>();
-                try
-                {
-                    foreach (var (job, due) in dropped)
-                    {
-                        // Fired however late Quartz gets to it (busy job threads again): a catch-up is never dropped in turn.
-                        var trigger = TriggerBuilder.Create().WithIdentity($"{job.Name} dropped {due.UtcDateTime:o}", job.Group).ForJob(job).StartAt(now)
-                            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.IgnoreMisfires));
-                        if (job.Equals(export)) trigger.UsingJobData(ExportDraftJob.DueKey, due.ToString("o"));
-                        try
-                        {
-                            await scheduler.ScheduleJob(trigger.Build(), new ScheduleJobOptions(), cancellationToken);
-                        }
-                        catch (ObjectAlreadyExistsException)
-                        {
-                            _caughtUp[job] = now;   // another daemon on the database asked for this catch-up first, and says so
-                            continue;
-                        }
-                        _caughtUp[job] = now;
-                        if (job.Equals(export)) ExportDropped(SourceStatus.Time(due, zone), cause);
-                        else asked.Add($"{job.Name} (due {SourceStatus.Time(due, zone)})");
-                    }
-                }
-                finally
-                {
-                    if (asked.Count > 0) CatchingUpDropped(asked.Count, cause, Counted.Named(asked));
-                }
+                var dropped = await FindDroppedAsync(scheduler, now, cancellationToken);
+                if (dropped.Count > 0) await AskCatchUpsAsync(scheduler, dropped, now, zone, cancellationToken);
             }
             finally
             {
@@ -194,6 +151,63 @@ internal sealed partial class SourceScheduler(ISchedulerFactory schedulers, Load
         catch (Exception ex)
         {
             DroppedCheckFailed(ex.Message);
+        }
+    }
+
+    // Every enabled source's and the weekly export's firing that Quartz dropped and nothing did since, with when it was due.
+    private async Task<List<(JobKey Job, DateTimeOffset Due)>> FindDroppedAsync(IScheduler scheduler, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // The jobs in hand first: a firing taken after this snapshot and done before the reads below shows there (its
+        // trigger's previous firing, its poll); Quartz takes no firing due longer than the misfire threshold ago.
+        var busy = await tables.BusyJobsAsync(cancellationToken);
+        var health = (await store.ListHealthAsync(cancellationToken)).ToDictionary(h => h.Id);
+        var dropped = new List<(JobKey Job, DateTimeOffset Due)>();
+        foreach (var source in config.Current.Sources.Where(s => s.Enabled))
+        {
+            // The last poll, whatever its outcome: a poll after the firing was due did its work.
+            var polled = new[] { health.GetValueOrDefault(source.Id)?.LastPoll, health.GetValueOrDefault(source.Id)?.LastSuccess }.Max();
+            if (await DroppedAsync(scheduler, busy, new JobKey(source.Id, SourcesGroup), polled, now, cancellationToken) is { } due)
+                dropped.Add((new JobKey(source.Id, SourcesGroup), due));
+        }
+        if (await DroppedAsync(scheduler, busy, ExportKey, await issues.LastExportAsync(cancellationToken), now, cancellationToken) is { } exportDue)
+            dropped.Add((ExportKey, exportDue));
+        return dropped;
+    }
+
+    // A catch-up trigger per dropped firing, named after it so that a second daemon asking for the same one finds it there;
+    // the sources asked for are said in one line, even when scheduling one of them fails.
+    private async Task AskCatchUpsAsync(IScheduler scheduler, List<(JobKey Job, DateTimeOffset Due)> dropped, DateTimeOffset now, TimeZoneInfo zone,
+        CancellationToken cancellationToken)
+    {
+        var cause = jobStoreFailures.Last is { } last && last.At >= dropped.Min(d => d.Due) - JobStore.MisfireThreshold
+            ? $"the job store's failure ({last.Line})"
+            : "the scheduler (every job thread busy, or the daemon's process suspended)";
+        var asked = new List<string>();
+        try
+        {
+            foreach (var (job, due) in dropped)
+            {
+                // Fired however late Quartz gets to it (busy job threads again): a catch-up is never dropped in turn.
+                var trigger = TriggerBuilder.Create().WithIdentity($"{job.Name} dropped {due.UtcDateTime:o}", job.Group).ForJob(job).StartAt(now)
+                    .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.IgnoreMisfires));
+                if (job.Equals(ExportKey)) trigger.UsingJobData(ExportDraftJob.DueKey, due.ToString("o"));
+                try
+                {
+                    await scheduler.ScheduleJob(trigger.Build(), new ScheduleJobOptions(), cancellationToken);
+                }
+                catch (ObjectAlreadyExistsException)
+                {
+                    _caughtUp[job] = now;   // another daemon on the database asked for this catch-up first, and says so
+                    continue;
+                }
+                _caughtUp[job] = now;
+                if (job.Equals(ExportKey)) ExportDropped(SourceStatus.Time(due, zone), cause);
+                else asked.Add($"{job.Name} (due {SourceStatus.Time(due, zone)})");
+            }
+        }
+        finally
+        {
+            if (asked.Count > 0) CatchingUpDropped(asked.Count, cause, Counted.Named(asked));
         }
     }
 

@@ -13,7 +13,7 @@ namespace EmbeddedAiReport.Dedup;
 /// read and the rule runs over them. An editor's pin always stays. Disposing a
 /// pass that did not finish makes the index rebuild: what it put there may be rolled back.
 /// </remarks>
-internal sealed class StoryPass(
+internal sealed partial class StoryPass(
     SqlDialect dialect, CommandPipeline pipeline, DbConnection connection, DbTransaction transaction, StoryIndex index, MinHasher hasher, StoryPrimary primaryRule, DedupOptions options,
     TimeProvider timeProvider, ILogger logger, SemaphoreSlim gate) : IAsyncDisposable
 {
@@ -191,129 +191,6 @@ internal sealed class StoryPass(
             && !_lonelyTargets.Contains(entry.Key))
             await _sql.ReadIds(_sql.Linked, related, cancellationToken,
                 ("@target", entry.Key), ("@owner", false), ("@linkers", true), ("@max_links", options.MaxLinksPerEntry), ("@fanout", options.MaxLinkFanout));
-    }
-
-    /// <summary>
-    /// A target this pass made a hub (linked now by more than <see cref="DedupOptions.MaxLinkFanout"/> entries, by at most
-    /// that many before) groups nothing by link, as if it had been one from the start: the stories it grouped while it was not
-    /// one are split where nothing else holds them together (<see cref="SplitAsync"/>). Otherwise a story would depend on the
-    /// order its entries arrived in: the first few write-ups citing one backbone would chain their papers into one story.
-    /// </summary>
-    private async Task UngroupNewHubsAsync(CancellationToken cancellationToken)
-    {
-        if (_linkedNow.Count == 0) return;
-        var fanout = options.MaxLinkFanout;
-        var newHubs = new List<string>();
-        await using (var reader = await _sql.Read(_sql.Linking, cancellationToken,
-                         ("@limit", fanout + _linkedNow.Values.Max() + 1), ("@values", dialect.TextList(_linkedNow.Keys))))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var (target, linking) = (reader.GetString(0), reader.GetInt64(1));
-                if (linking > fanout && linking - _linkedNow[target] <= fanout) newHubs.Add(target);
-            }
-        }
-        var stories = new SortedSet<long>();
-        foreach (var hub in newHubs)
-        {
-            await using var reader = await _sql.Read(_sql.TargetStories, cancellationToken, ("@target", hub));
-            while (await reader.ReadAsync(cancellationToken)) stories.Add(reader.GetInt64(0));
-        }
-        foreach (var story in stories) await SplitAsync(story, cancellationToken);
-    }
-
-    /// <summary>
-    /// Splits a story into the groups of its members that what places entries joins now (the same rules, over all its members:
-    /// same text, near-duplicate text within the lookback, a link to a target that is no hub). The group with the story's
-    /// primary (an editor's pin included) keeps the story; each other group becomes a new story, its primary chosen by the rule.
-    /// </summary>
-    private async Task SplitAsync(long story, CancellationToken cancellationToken)
-    {
-        var members = new List<(long Id, string Key, long Ticks, string? Hash, byte[]? Signature)>();
-        await using (var reader = await _sql.Read(_sql.StoryTexts, cancellationToken, ("@story", story)))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-                members.Add((reader.GetInt64(0), reader.GetString(1), SqliteTime.Read(reader.GetString(2)).UtcTicks,
-                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4)));
-        }
-        if (members.Count < 2) return;
-        var at = new Dictionary<long, int>(members.Count);
-        for (var i = 0; i < members.Count; i++) at[members[i].Id] = i;
-        var links = new List<(int Member, string Kind, string Target)>();
-        await using (var reader = await _sql.Read(_sql.StoryLinks, cancellationToken, ("@story", story)))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-                if (at.TryGetValue(reader.GetInt64(0), out var member)) links.Add((member, reader.GetString(1), reader.GetString(2)));
-        }
-
-        var group = Enumerable.Range(0, members.Count).ToArray();
-        int Root(int i) => group[i] == i ? i : group[i] = Root(group[i]);
-        void Join(int a, int b) => group[Root(a)] = Root(b);
-
-        // By text: the same normalized text, or signatures within the lookback whose estimated similarity reaches the threshold.
-        var lookback = TimeSpan.FromDays(options.LookbackDays).Ticks;
-        var signatureBytes = options.SignatureLength * sizeof(uint);
-        for (var a = 0; a < members.Count; a++)
-        {
-            if (members[a].Hash is null) continue;
-            for (var b = a + 1; b < members.Count; b++)
-            {
-                if (members[b].Hash is null || Root(a) == Root(b)) continue;
-                if (members[a].Hash == members[b].Hash) Join(a, b);
-                else if (members[a].Signature is { } x && members[b].Signature is { } y && x.Length == signatureBytes && y.Length == signatureBytes
-                         && Math.Abs(members[a].Ticks - members[b].Ticks) <= lookback
-                         && MinHasher.Similarity(MemoryMarshal.Cast<byte, uint>(x), MemoryMarshal.Cast<byte, uint>(y)) >= options.Threshold)
-                    Join(a, b);
-            }
-        }
-        // By link, as FindLinkedAsync looks: an entry of at most MaxLinksPerEntry links joins the target's own entry and, for
-        // a paper, the other such entries linking it, unless the target is a hub.
-        var linkCount = links.CountBy(l => l.Member).ToDictionary();
-        var byTarget = links.Where(l => linkCount[l.Member] <= options.MaxLinksPerEntry).GroupBy(l => l.Target, StringComparer.Ordinal).ToList();
-        var linking = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (byTarget.Count > 0)
-        {
-            await using var reader = await _sql.Read(_sql.Linking, cancellationToken,
-                ("@limit", options.MaxLinkFanout + 1), ("@values", dialect.TextList(byTarget.Select(g => g.Key))));
-            while (await reader.ReadAsync(cancellationToken)) linking[reader.GetString(0)] = reader.GetInt64(1);
-        }
-        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < members.Count; i++) byKey[members[i].Key] = i;
-        foreach (var target in byTarget)
-        {
-            if (linking.GetValueOrDefault(target.Key) > options.MaxLinkFanout) continue;
-            if (byKey.TryGetValue(target.Key, out var owner))
-                foreach (var linker in target) Join(linker.Member, owner);
-            var posts = target.Where(l => l.Kind == "arxiv").ToList();
-            foreach (var post in posts.Skip(1)) Join(post.Member, posts[0].Member);
-        }
-
-        var groups = Enumerable.Range(0, members.Count).GroupBy(Root).ToList();
-        if (groups.Count == 1) return;
-        long? primary = null;
-        await using (var reader = await _sql.Read(_sql.StoryRow, cancellationToken, ("@id", story)))
-        {
-            if (await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0)) primary = reader.GetInt64(0);
-        }
-        var kept = primary is { } p && at.TryGetValue(p, out var primaryAt) ? Root(primaryAt) : groups[0].Key;
-        foreach (var split in groups.Where(g => g.Key != kept))
-        {
-            var ids = split.Select(i => members[i].Id).ToList();
-            var created = await _sql.Scalar(_sql.CreateStory, cancellationToken, ("@id", ids[0]), ("@now", _now));
-            foreach (var id in ids)
-            {
-                await _sql.Execute(_sql.SetStory, cancellationToken, ("@id", id), ("@story", created));
-                index.SetStory(id, created);
-            }
-            index.SetState(created, null);
-            _touched.Add(created);
-            _created++;
-        }
-        logger.Split(story, groups.Count);
-        // What was known of the story's primary may name a member that left: the rule runs again over those who stayed.
-        index.SetState(story, null);
-        _dirty.Add(story);
-        _touched.Add(story);
     }
 
     private async Task<long?> CurrentStoryAsync(long entryId, CancellationToken cancellationToken)

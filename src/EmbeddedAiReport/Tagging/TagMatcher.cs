@@ -45,76 +45,31 @@ public sealed class TagMatcher
         _tags = [.. tags];
         var outputs = new List<List<Term>> { new() };
         var children = new List<List<(char Char, int State)>> { new() };
-        for (var t = 0; t < _tags.Length; t++)
-        {
-            var tag = _tags[t];
-            foreach (var term in tag.English.SelectMany(WordForms).Distinct()) Add(term, new Term(t, term.Length, WholeWord: true, Negative: false));
-            foreach (var exact in tag.EnglishExact)
-                foreach (var term in WordForms(exact).Distinct()) Add(term, new Term(t, term.Length, WholeWord: true, Negative: false, Cased: exact));
-            foreach (var term in tag.Chinese) Add(term, new Term(t, term.Length, WholeWord: !HasCjk(term), Negative: false));
-            foreach (var term in tag.Negative) Add(term, new Term(t, term.Length, WholeWord: !HasCjk(term), Negative: true));
-        }
-
-        // Breadth-first: a state's failure link is the longest proper suffix of its path that is also a path.
+        for (var t = 0; t < _tags.Length; t++) AddTerms(t, outputs, children);
         _fail = new int[outputs.Count];
-        var queue = new Queue<int>();
-        var breadthFirst = new List<int>(outputs.Count);   // every state but the root, in the order the queue serves them
-        foreach (var (_, state) in children[0]) Visit(state);
-        while (queue.Count > 0)
-        {
-            var state = queue.Dequeue();
-            foreach (var (c, child) in children[state])
-            {
-                var f = _fail[state];
-                while (f != 0 && !_next.ContainsKey(Key(f, c))) f = _fail[f];
-                _fail[child] = _next.TryGetValue(Key(f, c), out var target) && target != child ? target : 0;
-                outputs[child].AddRange(outputs[_fail[child]]);
-                Visit(child);
-            }
-        }
+        var breadthFirst = LinkFailures(outputs, children);
         _outputs = outputs.Select(o => o.ToArray()).ToArray();
         var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, _next.Count * 2));
         (_keys, _targets) = (new long[size], new int[size]);
-        foreach (var (key, target) in _next)
-        {
-            if (key >> 16 == 0)
-            {
-                _rootNext[(char)key] = target;
-                continue;
-            }
-            var slot = Slot(key);
-            while (_keys[slot] != 0) slot = (slot + 1) & (_keys.Length - 1);
-            (_keys[slot], _targets[slot]) = (key, target);
-        }
-        _asciiWidth = 1;
-        for (var c = 0; c < 128; c++)
-            if ((_alphabet[c >> 6] & (1UL << c)) != 0) _asciiClass[c] = (byte)_asciiWidth++;
-        if (_outputs.Length <= ushort.MaxValue + 1)
-        {
-            // Row by row, breadth-first, so a state's failure state (shallower) has its row already: a state goes where its
-            // own transition leads, else where its failure state goes; the root where its transition leads, else to itself.
-            var table = new ushort[_outputs.Length * _asciiWidth];
-            for (var c = 0; c < 128; c++)
-                if (_asciiClass[c] != 0) table[_asciiClass[c]] = (ushort)_rootNext[c];
-            foreach (var state in breadthFirst)
-            {
-                table.AsSpan(_fail[state] * _asciiWidth, _asciiWidth).CopyTo(table.AsSpan(state * _asciiWidth));
-                foreach (var (c, child) in children[state])
-                    if (c < 128) table[state * _asciiWidth + _asciiClass[c]] = (ushort)child;
-            }
-            _asciiNext = table;
-        }
+        HashTransitions();
+        _asciiWidth = ClassifyAscii();
+        _asciiNext = _outputs.Length <= ushort.MaxValue + 1 ? AsciiTable(breadthFirst, children) : null;
         _patterns = new(() => _tags
             .Select((tag, index) => (index, tag.Patterns))
             .Where(p => p.Patterns.Count > 0)
             .Select(p => (p.index, Compile(Joined(p.Patterns))))
             .ToArray());
+    }
 
-        void Visit(int state)
-        {
-            queue.Enqueue(state);
-            breadthFirst.Add(state);
-        }
+    // Every form of every term of tag `t` into the trie: `outputs` the terms ending at each state, `children` its transitions.
+    private void AddTerms(int t, List<List<Term>> outputs, List<List<(char Char, int State)>> children)
+    {
+        var tag = _tags[t];
+        foreach (var term in tag.English.SelectMany(WordForms).Distinct()) Add(term, new Term(t, term.Length, WholeWord: true, Negative: false));
+        foreach (var exact in tag.EnglishExact)
+            foreach (var term in WordForms(exact).Distinct()) Add(term, new Term(t, term.Length, WholeWord: true, Negative: false, Cased: exact));
+        foreach (var term in tag.Chinese) Add(term, new Term(t, term.Length, WholeWord: !HasCjk(term), Negative: false));
+        foreach (var term in tag.Negative) Add(term, new Term(t, term.Length, WholeWord: !HasCjk(term), Negative: true));
 
         void Add(string term, Term info)
         {
@@ -135,6 +90,75 @@ public sealed class TagMatcher
             }
             outputs[state].Add(info);
         }
+    }
+
+    // Breadth-first: a state's failure link is the longest proper suffix of its path that is also a path, and it ends the
+    // terms its failure state ends too. Returns every state but the root, in the order the queue served them.
+    private List<int> LinkFailures(List<List<Term>> outputs, List<List<(char Char, int State)>> children)
+    {
+        var queue = new Queue<int>();
+        var breadthFirst = new List<int>(outputs.Count);
+        foreach (var (_, state) in children[0]) Visit(state);
+        while (queue.Count > 0)
+        {
+            var state = queue.Dequeue();
+            foreach (var (c, child) in children[state])
+            {
+                var f = _fail[state];
+                while (f != 0 && !_next.ContainsKey(Key(f, c))) f = _fail[f];
+                _fail[child] = _next.TryGetValue(Key(f, c), out var target) && target != child ? target : 0;
+                outputs[child].AddRange(outputs[_fail[child]]);
+                Visit(child);
+            }
+        }
+        return breadthFirst;
+
+        void Visit(int state)
+        {
+            queue.Enqueue(state);
+            breadthFirst.Add(state);
+        }
+    }
+
+    // The transitions again, for the scan loops: the root's into _rootNext by character, the others into _keys/_targets.
+    private void HashTransitions()
+    {
+        foreach (var (key, target) in _next)
+        {
+            if (key >> 16 == 0)
+            {
+                _rootNext[(char)key] = target;
+                continue;
+            }
+            var slot = Slot(key);
+            while (_keys[slot] != 0) slot = (slot + 1) & (_keys.Length - 1);
+            (_keys[slot], _targets[slot]) = (key, target);
+        }
+    }
+
+    // A class per ASCII character some term contains (from 1; 0 for all others); returns how many classes, 0 included.
+    private int ClassifyAscii()
+    {
+        var width = 1;
+        for (var c = 0; c < 128; c++)
+            if ((_alphabet[c >> 6] & (1UL << c)) != 0) _asciiClass[c] = (byte)width++;
+        return width;
+    }
+
+    // Row by row, breadth-first, so a state's failure state (shallower) has its row already: a state goes where its own
+    // transition leads, else where its failure state goes; the root where its transition leads, else to itself.
+    private ushort[] AsciiTable(List<int> breadthFirst, List<List<(char Char, int State)>> children)
+    {
+        var table = new ushort[_outputs.Length * _asciiWidth];
+        for (var c = 0; c < 128; c++)
+            if (_asciiClass[c] != 0) table[_asciiClass[c]] = (ushort)_rootNext[c];
+        foreach (var state in breadthFirst)
+        {
+            table.AsSpan(_fail[state] * _asciiWidth, _asciiWidth).CopyTo(table.AsSpan(state * _asciiWidth));
+            foreach (var (c, child) in children[state])
+                if (c < 128) table[state * _asciiWidth + _asciiClass[c]] = (ushort)child;
+        }
+        return table;
     }
 
     /// <summary>A tag's patterns as one regular expression: each in a non-capturing group, as alternatives.</summary>

@@ -22,6 +22,20 @@ public sealed class DraftExplainerTests : IDisposable
         return review.Entries.ToDictionary(e => e.Entry.CanonicalKey, e => review.Decisions[e.Entry.Id].Text);
     }
 
+    // Groups the seeded entries into stories, as a poll does; each entry's id by its key.
+    private async Task<Dictionary<string, long>> AssignStoriesAsync()
+    {
+        await _services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
+        return (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).ToDictionary(r => r.Entry.CanonicalKey, r => r.Entry.Id);
+    }
+
+    // A paper in the news and a write-up of it below it: one story, the paper its primary.
+    private static EntryWrite[] SurveyAndWriteUp() =>
+    [
+        Entry("arxiv:2011.12289", "A Survey of Quantization Methods", "news", Tuesday, score: 3, url: "https://arxiv.org/abs/2011.12289"),
+        Entry("url:example.com/writeup", "量化综述解读", "news", Tuesday, score: 2, links: [new EntryLink("arxiv", "arxiv:2011.12289", "https://arxiv.org/abs/2011.12289")]),
+    ];
+
     [Fact]
     public async Task Explain_EachKindOfEntry_SaysInDraftOrTheReasonItIsOut()
     {
@@ -38,8 +52,7 @@ public sealed class DraftExplainerTests : IDisposable
             Entry("url:example.com/writeup", "量化综述解读", "blogs", Tuesday, score: 6, links: [paperLink]),
             Entry("arxiv:2101.00001", "An Old Paper", "papers", Tuesday, score: 3, url: "https://arxiv.org/abs/2101.00001"),
             Entry("url:example.com/old-writeup", "旧论文解读", "blogs", Tuesday, score: 5, links: [new EntryLink("arxiv", "arxiv:2101.00001", "https://arxiv.org/abs/2101.00001")]));
-        await _services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
-        var ids = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).ToDictionary(r => r.Entry.CanonicalKey, r => r.Entry.Id);
+        var ids = await AssignStoriesAsync();
         await _services.Get<EntryStore>().SetStatusAsync([ids["url:example.com/rejected"]], "rejected", CancellationToken.None);
         await _services.Get<IssueStore>().RecordAsync(new DateOnly(2020, 11, 20), "old issue", "imported",
             [new PublishedItem("url:example.com/old", "news", "Already published news", "https://example.com/old"),
@@ -63,14 +76,13 @@ public sealed class DraftExplainerTests : IDisposable
     [Fact]
     public async Task Explain_StoryOverTheQuota_MembersNameThePrimaryThatIsOutToo()
     {
-        var link = new EntryLink("arxiv", "arxiv:2011.12289", "https://arxiv.org/abs/2011.12289");
         await SeedAsync(_services, "s",
+        [
             Entry("url:example.com/a", "Best news", "news", Tuesday, score: 9),
             Entry("url:example.com/b", "Second news", "news", Tuesday, score: 8),
-            Entry("arxiv:2011.12289", "A Survey of Quantization Methods", "news", Tuesday, score: 3, url: "https://arxiv.org/abs/2011.12289"),
-            Entry("url:example.com/writeup", "量化综述解读", "news", Tuesday, score: 2, links: [link]));
-        await _services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
-        var ids = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).ToDictionary(r => r.Entry.CanonicalKey, r => r.Entry.Id);
+            .. SurveyAndWriteUp(),
+        ]);
+        var ids = await AssignStoriesAsync();
 
         var decisions = await DecisionsAsync();
 
@@ -82,12 +94,8 @@ public sealed class DraftExplainerTests : IDisposable
     [Fact]
     public async Task Explain_StoryWhosePrimaryIsRejected_MembersNameTheRejectedPrimary()
     {
-        var link = new EntryLink("arxiv", "arxiv:2011.12289", "https://arxiv.org/abs/2011.12289");
-        await SeedAsync(_services, "s",
-            Entry("arxiv:2011.12289", "A Survey of Quantization Methods", "news", Tuesday, score: 3, url: "https://arxiv.org/abs/2011.12289"),
-            Entry("url:example.com/writeup", "量化综述解读", "news", Tuesday, score: 2, links: [link]));
-        await _services.Get<StoryAssigner>().AssignPendingAsync(CancellationToken.None);
-        var ids = (await _services.Get<EntryStore>().QueryAsync(new EntryQuery(), CancellationToken.None)).ToDictionary(r => r.Entry.CanonicalKey, r => r.Entry.Id);
+        await SeedAsync(_services, "s", SurveyAndWriteUp());
+        var ids = await AssignStoriesAsync();
         await _services.Get<EntryStore>().SetStatusAsync([ids["arxiv:2011.12289"]], "rejected", CancellationToken.None);
 
         var review = await _services.Get<DraftReview>().BuildAsync(Week48, CancellationToken.None);

@@ -59,6 +59,8 @@ public sealed class PollBudgetTests() : LoopbackTest(new TestServices(fetching: 
         // ran past the budget itself. (The clock stands still while polls commit, but not between a poll's cut-off and its
         // commit, so on a loaded machine their recorded end lands anywhere in those 2 s.)
         Assert.InRange(LastPolls().Max() - started, TimeSpan.FromSeconds(58), TimeSpan.FromSeconds(60));
+        // A result for each source, in the order given (the checks below filter them by name: none at all would pass them).
+        Assert.Equal(bad.Concat(healthy).Select(s => s.Id), results.Select(r => r.SourceId));
         Assert.All(results.Where(r => r.SourceId.StartsWith("healthy-")), r => Assert.Equal((3, null), (r.New, r.Error)));
         Assert.All(results.Where(r => r.SourceId.StartsWith("bad-")), r => Assert.NotNull(r.Error));
         Assert.All(results.Where(r => r.SourceId.Contains("dribble") || r.SourceId.Contains("silent")),

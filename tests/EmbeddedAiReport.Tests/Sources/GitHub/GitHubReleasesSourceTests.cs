@@ -76,7 +76,10 @@ public sealed class GitHubReleasesSourceTests() : LoopbackTest(new TestServices(
         Assert.Null(again.Error);
         Assert.True(again.NotModified);
         Assert.Equal(0, again.New);
-        Assert.All(Server.Requests.Skip(Engines.Length), r => Assert.NotEmpty(r.IfNoneMatch));
+        // The second poll asks every repository again, each with the ETag the server gave it (it answers 304 only to that).
+        var second = Server.Requests.Skip(Engines.Length).ToList();
+        Assert.Equal(Engines.Select(e => $"/{e.Repo}/releases.atom"), second.Select(r => r.PathAndQuery));
+        Assert.All(second, r => Assert.NotEmpty(r.IfNoneMatch));
         Assert.Equal(14, await Services.Get<EntryStore>().CountAsync(CancellationToken.None));
     }
 

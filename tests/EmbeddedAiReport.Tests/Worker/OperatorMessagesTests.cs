@@ -123,6 +123,20 @@ public sealed class OperatorMessagesTests : LoopbackTest
             result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    // Report:ProtectReads asks the reads for the editor token: without one set, nothing could read them, so it is refused.
+    [Fact]
+    public async Task Validate_ProtectReadsWithoutAnEditorToken_IsAProblem()
+    {
+        var config = Config("\"enabled\": true", json => json["Report"]!["ProtectReads"] = true);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            ["appsettings.json: Report:ProtectReads: needs Report:EditorToken, the token the reads then ask for", "1 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     [Fact]
     public async Task Validate_DurationsOutOfRange_SayTheValueAsTheFileWritesIt()
     {

@@ -77,6 +77,14 @@ internal static partial class ReportEndpoints
             return Results.Json(body, JsonOptions.GetTypeInfo(body.GetType()), "application/json; charset=utf-8", healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 
+        // A browser asks for /favicon.ico beside a draft or JSON it opens: no content, cached for a day, rather than a 404 problem
+        // on every look (the review page links an empty icon of its own, ReviewHtml.Head).
+        app.MapMethods("/favicon.ico", GetOrHead, (HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "public, max-age=86400";
+            return Results.NoContent();
+        });
+
         // The gauges describe state; read it just before the exporter writes them.
         app.UseWhen(http => http.Request.Path == "/metrics", branch => branch.Use(async (http, next) =>
         {

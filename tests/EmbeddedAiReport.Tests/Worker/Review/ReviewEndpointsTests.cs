@@ -459,6 +459,27 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(expected, answered);
     }
 
+    // A browser asks /favicon.ico beside every page it opens: the review page named no icon, so each load had a 404 problem
+    // reply too. The page's head names an empty one now, and /favicon.ico (asked beside a draft or JSON) is 204, cached.
+    [Fact]
+    public async Task Favicon_ThePageNamesAnEmptyIcon_TheBrowsersOwnRequestIsNoContentCachedForADay()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+
+        var page = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}"));
+        var login = Parse(await http.GetStringAsync("review/login"));
+        var favicon = await http.GetAsync("favicon.ico");
+        var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "favicon.ico"));
+
+        Assert.Equal("data:,", page.QuerySelector("head link[rel=icon]")?.GetAttribute("href"));
+        Assert.Equal("data:,", login.QuerySelector("head link[rel=icon]")?.GetAttribute("href"));
+        Assert.Equal(HttpStatusCode.NoContent, favicon.StatusCode);
+        Assert.Empty(await favicon.Content.ReadAsByteArrayAsync());
+        Assert.Equal(TimeSpan.FromDays(1), favicon.Headers.CacheControl?.MaxAge);
+        Assert.Equal(HttpStatusCode.NoContent, head.StatusCode);
+    }
+
     // A number past Int32 (a place) or Int64 (an id) was refused as no number at all ("a place from 1 on is required", a
     // 404 "nothing is served"): the refusal says the range taken. "down" from the largest place keeps the item last.
     [Fact]

@@ -31,6 +31,13 @@ public sealed class ReportOptions
     public string? EditorToken { get; set; }
 
     /// <value>
+    /// With <see cref="EditorToken"/> set: the read-only routes (<c>/drafts/…</c>, <c>/issues</c>, <c>/entries</c>, <c>/sources</c>)
+    /// need the token too, as the review page does (behind a reverse proxy they are public otherwise); <c>/healthz</c> and
+    /// <c>/metrics</c> stay open to uptime checkers and scrapers. Default: false (scripts read them without a token).
+    /// </value>
+    public bool ProtectReads { get; set; }
+
+    /// <value>
     /// <c>fetches</c> rows older than this are deleted by the daily housekeeping job, which also releases the stored text of
     /// article pages read before then (<c>entry_pages</c>). Default: 90 days.
     /// </value>
@@ -49,13 +56,18 @@ public sealed class ReportOptions
     /// </value>
     public bool RetrainOnPublish { get; set; } = true;
 
+    private static readonly TimeSpan MaxExportLag = TimeSpan.FromDays(28);
+
     /// <summary>Every problem with these settings, each naming its key.</summary>
     public IEnumerable<string> Validate()
     {
         if (LoadedConfig.CronProblem(ExportSchedule) is { } export) yield return $"Report:ExportSchedule: {export}";
         if (LoadedConfig.CronProblem(HousekeepingSchedule) is { } housekeeping) yield return $"Report:HousekeepingSchedule: {housekeeping}";
         if (string.IsNullOrWhiteSpace(Database)) yield return "Report:Database: must not be empty";
+        // Negative, the job would export a week not over yet (a future one past a week); past four weeks, one long gone.
+        if (ExportLag < TimeSpan.Zero || ExportLag > MaxExportLag) yield return $"Report:ExportLag: must be from 0 to 28 days, got {Duration.Format(ExportLag)}";
         if (FetchRetention < TimeSpan.FromDays(1)) yield return $"Report:FetchRetention: must be at least 1 day, got {Duration.Format(FetchRetention)}";
+        if (ProtectReads && string.IsNullOrEmpty(EditorToken)) yield return "Report:ProtectReads: needs Report:EditorToken, the token the reads then ask for";
         if (UnhealthyShare is < 0 or > 1) yield return $"Report:UnhealthyShare: must be between 0 and 1, got {UnhealthyShare}";
         foreach (var url in UrlProblems(Urls)) yield return url;
     }

@@ -79,7 +79,11 @@ public sealed class TemplateCheckTests
 
     [Theory]
     [InlineData("{{ date }}\n  {% if -%}\n{% endif %}", "line 2, column 8: Invalid 'if' tag (at '{% if -%}')")]
-    [InlineData("{% if count > 0 %}本次{{ count }}条。{% endiff %}", "line 1, column 34: '{% endif %}' was expected (at '{% endiff %}')")]
+    // A mistyped tag is named with the one meant, inside a block too, where Fluid says the end tag it expected there.
+    [InlineData("{% if count > 0 %}本次{{ count }}条。{% endiff %}", "line 1, column 34: unknown tag 'endiff'; did you mean endif or if? (at '{% endiff %}')")]
+    [InlineData("{% iff x %}a{% endif %}", "line 1, column 7: unknown tag 'iff'; did you mean if? (at '{% iff x %}')")]
+    [InlineData("{% for s in x %}{% iff s %}b{% endif %}{% endfor %}", "line 1, column 17: unknown tag 'iff'; did you mean if? (at '{% iff s %}')")]
+    [InlineData("{% for s in x %}\n{%- asign n = 1 %}{% endfor %}", "line 2, column 1: unknown tag 'asign'; did you mean assign? (at '{%- asign n = 1 %}')")]
     // Fluid's position for a block open at the end: past the last line's newline.
     [InlineData("{% for s in sections %}\n{{ s.name }}\n", "line 2, column 14: '{% endfor %}' was expected")]
     public void DraftRenderer_TemplateThatDoesNotParse_IsOneLineWithItsPosition(string template, string expected)

@@ -23,9 +23,10 @@ internal static class DurationSettings
         void Check(string key, string? text, TimeSpan? fallback)
         {
             if (text is null) return;
-            // A negative clock value is a duration too: the options' own check says it must be positive.
+            // A negative clock value is a duration too: the options' own check says it must be positive. A minus zero
+            // (-00:00:00) is not: it would pass a check that allows 0, its sign unsaid (Duration.Problem says it).
             var span = Duration.TryParse(text)
-                ?? (text.Contains(':') && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var negative) ? negative : null);
+                ?? (text.Contains(':') && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var negative) && negative < TimeSpan.Zero ? negative : null);
             if (span is null) problems.Add($"{file}: {key}: {Duration.Problem(text)}");
             values[key] = (span ?? fallback)?.ToString("c", CultureInfo.InvariantCulture);
         }

@@ -56,12 +56,33 @@ internal static partial class ReportEndpoints
             }
         });
 
+        // Report:ProtectReads: before the query is read, so that a client without the token learns nothing of the route.
+        app.Use(async (http, next) =>
+        {
+            if (http.GetEndpoint()?.Metadata.GetMetadata<ProtectedRead>() is not null
+                && http.RequestServices.GetRequiredService<Review.ReviewAccess>().ProtectedReadRefusal(http) is { } refusal)
+            {
+                if (refusal.Status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = "Bearer";
+                await Results.Problem(refusal.Message, statusCode: refusal.Status).ExecuteAsync(http);
+                return;
+            }
+            await next(http);
+        });
+
         QueryParameters.Use(app);
 
         app.MapMethods("/healthz", GetOrHead, async (HealthCheck health, CancellationToken ct) =>
         {
             var (healthy, body) = await health.EvaluateAsync(ct);
             return Results.Json(body, JsonOptions.GetTypeInfo(body.GetType()), "application/json; charset=utf-8", healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+
+        // A browser asks for /favicon.ico beside a draft or JSON it opens: no content, cached for a day, rather than a 404 problem
+        // on every look (the review page links an empty icon of its own, ReviewHtml.Head).
+        app.MapMethods("/favicon.ico", GetOrHead, (HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "public, max-age=86400";
+            return Results.NoContent();
         });
 
         // The gauges describe state; read it just before the exporter writes them.
@@ -82,7 +103,7 @@ internal static partial class ReportEndpoints
                 var draftWindow = DraftWindow.Of(week, config.Draft.Zone());
                 await NotePublishedAsync(http, draftWindow, ct);
                 return Conditional(http, await files.RenderAsync(draftWindow, format, ct), contentType);
-            });
+            }).WithMetadata(ProtectedRead.Instance);
 
             // A week, days (2020-05-01..2020-05-15) or since-last (PathWindow).
             app.MapMethods($"/drafts/{{window}}.{extension}", GetOrHead, async (string window, HttpContext http, DraftFiles files, CancellationToken ct) =>
@@ -93,12 +114,13 @@ internal static partial class ReportEndpoints
                 if (named.Token == PathWindow.SinceLast && LongSinceLast(named.Window, extension) is { } note) http.Response.Headers.Append(NoteHeader, note);
                 await NotePublishedAsync(http, named.Window, ct);
                 return Conditional(http, await files.RenderAsync(named.Window, format, ct), contentType);
-            });
+            }).WithMetadata(ProtectedRead.Instance);
         }
 
         // The recorded issues, newest first, as `issue` lists them.
         app.MapMethods("/issues", GetOrHead, async (HttpContext http, IssueStore issues, CancellationToken ct) =>
-            Json(http, (await issues.DatesAsync(ct)).Select(i => new IssueReply(i.Date, i.HasMarkdown ? $"/issues/{i.Date:yyyy-MM-dd}.md" : null)).ToList()));
+            Json(http, (await issues.DatesAsync(ct)).Select(i => new IssueReply(i.Date, i.HasMarkdown ? $"/issues/{i.Date:yyyy-MM-dd}.md" : null)).ToList()))
+            .WithMetadata(ProtectedRead.Instance);
 
         // A recorded issue as it went out (published: the draft rendered with the issue's date; imported: the file).
         app.MapMethods("/issues/{date}.md", GetOrHead, async (string date, HttpContext http, IssueStore issues, CancellationToken ct) =>
@@ -110,7 +132,7 @@ internal static partial class ReportEndpoints
                 return Results.Problem(exists ? $"the issue of {date} was recorded before issues kept their markdown" : $"no issue of {date} is recorded",
                     statusCode: 404);
             return Markdown(http, markdown);
-        });
+        }).WithMetadata(ProtectedRead.Instance);
 
         // The query is read as strictly as the entries command reads its options (EntriesRequest): every refusal is a 400 of one
         // shape, the shape of every route's refused query (QueryParameters).
@@ -122,7 +144,7 @@ internal static partial class ReportEndpoints
             var total = await store.TotalAsync(request.Query, rows.Count, ct);
             return Json(http, new EntriesReply(request.Week, request.Window.First, request.Window.Last, total, rows.Select(r => new EntryReply(r.Entry.Id, r.Entry.Title, r.Entry.Account,
                 r.Entry.Url, r.Entry.Section, r.Entry.Status, r.Entry.Score, r.Entry.Published, r.Entry.CanonicalKey, r.Tags))));
-        }).WithMetadata(EntriesRequest.Parameters);
+        }).WithMetadata(EntriesRequest.Parameters, ProtectedRead.Instance);
 
         app.MapMethods("/sources", GetOrHead, async (HttpContext http, SourceStatuses statuses, LoadedConfig config, CancellationToken ct) =>
         {
@@ -141,7 +163,13 @@ internal static partial class ReportEndpoints
                         .Select(r => new RequestReply(r.Label, UrlRedaction.Redact(r.Error), r.ConsecutiveFailures, Local(r.PausedUntil)))));
             }
             return Json(http, result);
-        });
+        }).WithMetadata(ProtectedRead.Instance);
+    }
+
+    /// <summary>Marks a route that needs the editor token when <c>Report:ProtectReads</c> is set (<see cref="Review.ReviewAccess.ProtectedReadRefusal"/>).</summary>
+    private sealed class ProtectedRead
+    {
+        public static readonly ProtectedRead Instance = new();
     }
 
     /// <summary>The header that carries what the command says on stderr beside the draft (a since-last window of months, an issue published from the window).</summary>

@@ -26,6 +26,21 @@ internal sealed class ReviewAccess(IOptions<ReportOptions> report, IAntiforgery 
     /// <summary>May this request see the page?</summary>
     public bool CanRead(HttpContext http) => Token is null || Presented(http) == Credential.Right;
 
+    /// <summary>
+    /// Why this request may not read a route of <see cref="ReportOptions.ProtectReads"/> (the drafts, issues, entries, sources):
+    /// the status code and message to answer with; null when it may, and always without that option.
+    /// </summary>
+    public (int Status, string Message)? ProtectedReadRefusal(HttpContext http)
+    {
+        if (!report.Value.ProtectReads || Token is null) return null;
+        if (RetryAfter(http) is { } wait) return (StatusCodes.Status429TooManyRequests, TooManyFailures(http, wait));
+        return CanRead(http) ? null
+            : (StatusCodes.Status401Unauthorized, "Report:ProtectReads is set: send Authorization: Bearer <Report:EditorToken>, or log in at /review/login");
+    }
+
+    /// <summary>Where the login cookie is sent: the review page, and every protected read when <see cref="ReportOptions.ProtectReads"/> is set.</summary>
+    public string CookiePath => report.Value.ProtectReads ? "/" : "/review";
+
     /// <summary>May this request act (status, edit, move, publish)?</summary>
     public bool CanWrite(HttpContext http) => Token is null ? IsLoopback(http) && NamesLoopback(http) : Presented(http) == Credential.Right;
 

@@ -244,7 +244,7 @@ internal static class ReviewEndpoints
         access.LoginSucceeded(http);
         http.Response.Cookies.Append(ReviewAccess.CookieName, access.CookieValue(), new CookieOptions
         {
-            HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/review", Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(30),
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Path = access.CookiePath, Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(30),
         });
         return Results.Redirect(next);
     }

@@ -30,11 +30,13 @@ internal sealed class ReviewHtml
 
     /// <summary>
     /// Starts a page of the review site: the doctype, <c>&lt;html lang="en"&gt;</c> (the page's own words are English), the
-    /// head with <paramref name="title"/> and the stylesheet; the caller writes the body.
+    /// head with <paramref name="title"/>, the stylesheet and an empty icon; the caller writes the body.
     /// </summary>
     public ReviewHtml Head(string title) =>
         Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Raw("<title>").Text(title).Raw("</title><link rel=\"stylesheet\" href=\"/review/assets/review.css\"></head>\n");
+            .Raw("<title>").Text(title).Raw("</title><link rel=\"stylesheet\" href=\"/review/assets/review.css\">")
+            // An empty icon (the CSP's img-src allows data:): without one, a browser asks /favicon.ico on every page load.
+            .Raw("<link rel=\"icon\" href=\"data:,\"></head>\n");
 
     /// <summary>Appends a value, HTML-encoded (safe in element content and in quoted attributes).</summary>
     public ReviewHtml Text(string? value)

@@ -44,7 +44,7 @@ public sealed class DraftRenderer
     {
         _maxLinksPerItem = maxLinksPerItem;
         if (!Parser.TryParse(templateSource, out var template, out var error))
-            throw DraftTemplateException.ParseFailed(templateName, templateSource, error);
+            throw DraftTemplateException.ParseFailed(templateName, templateSource, error, Parser.RegisteredTags.Keys);
         if (TemplateCheck.IncludeProblem(template, templateSource, templateName) is { } include) throw new DraftTemplateException(include);
         _template = template;
         _name = templateName;

@@ -37,11 +37,12 @@ internal static class AddressGuard
     }
 
     /// <summary>
-    /// True when <paramref name="uri"/> names a loopback or private address itself (<c>localhost</c>, an IP literal), which
-    /// polls refuse without <c>allowPrivateNetwork</c>; no name is resolved (a check of the config folder stays offline).
+    /// True when <paramref name="uri"/> names a loopback or private address itself (<c>localhost</c> or a name under it, an IP
+    /// literal), which polls refuse without <c>allowPrivateNetwork</c>; no name is resolved (a check of the config folder stays
+    /// offline). A <c>*.localhost</c> name is loopback to the fetches too (<see cref="HostResolver.IsLocalhostName"/>).
     /// </summary>
     public static bool NamesPrivateAddress(Uri uri) =>
-        uri.IsLoopback || IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IsPrivate(address);
+        uri.IsLoopback || HostResolver.IsLocalhostName(uri.IdnHost) || IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IsPrivate(address);
 
     /// <summary>
     /// Resolves, checks and connects, for <see cref="SocketsHttpHandler.ConnectCallback"/>. A connection to the proxy

@@ -12,8 +12,27 @@ public sealed class HostResolver(Func<string, CancellationToken, Task<IPAddress[
     /// <summary>The system resolver (<see cref="Dns.GetHostAddressesAsync(string, CancellationToken)"/>).</summary>
     public static HostResolver System { get; } = new(Dns.GetHostAddressesAsync);
 
-    /// <summary>The addresses of <paramref name="host"/>: the address itself when it is a literal, else the resolver's answer.</summary>
+    /// <summary>
+    /// The addresses of <paramref name="host"/>: the address itself when it is a literal, loopback for a <c>*.localhost</c>
+    /// name (<see cref="IsLocalhostName"/>), else the resolver's answer.
+    /// </summary>
     /// <exception cref="SocketException">The name does not resolve.</exception>
     public async Task<IPAddress[]> AddressesAsync(string host, CancellationToken cancellationToken) =>
-        IPAddress.TryParse(host, out var literal) ? [literal] : await lookUp(host, cancellationToken);
+        IPAddress.TryParse(host, out var literal) ? [literal]
+        : IsLocalhostName(host) && !IsLocalhost(host) ? [IPAddress.Loopback, IPAddress.IPv6Loopback]
+        : await lookUp(host, cancellationToken);
+
+    /// <summary>
+    /// True for <c>localhost</c> and every name under it (<c>feeds.localhost</c>), with or without the final dot: loopback by
+    /// RFC 6761 §6.3, as browsers take them, while the system resolver (glibc without systemd-resolved, .NET's own) answers
+    /// only <c>localhost</c> from the hosts file and sends the others to DNS, which must not answer them.
+    /// </summary>
+    public static bool IsLocalhostName(string host)
+    {
+        var name = host.TrimEnd('.');
+        return IsLocalhost(name) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+    }
+
+    // localhost itself is left to the resolver: the hosts file answers it, and may name the loopback addresses it has.
+    private static bool IsLocalhost(string host) => host.TrimEnd('.').Equals("localhost", StringComparison.OrdinalIgnoreCase);
 }

@@ -17,6 +17,8 @@ public static class Duration
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         var value = text.Trim();
+        // No sign: "-0s" and "-00:00:00" would read as zero (-0 is not below 0), taken where a value of 0 is allowed.
+        if (value[0] == '-') return null;
         var unit = value[^1];
         if (char.IsLetter(unit))
         {
@@ -62,13 +64,18 @@ public static class Duration
         [('d', TimeSpan.FromDays(1)), ('h', TimeSpan.FromHours(1)), ('m', TimeSpan.FromMinutes(1)), ('s', TimeSpan.FromSeconds(1))];
 
     /// <summary>Why <paramref name="text"/> is not a duration, naming the accepted forms (the caller names the field).</summary>
-    /// <remarks>A duration with a minus (<c>-5m</c>, <c>-00:05:00</c>) is said to be negative: it is written right but for the sign.</remarks>
+    /// <remarks>
+    /// A duration with a minus (<c>-5m</c>, <c>-00:05:00</c>) is said to be negative: it is written right but for the sign; a
+    /// minus zero (<c>-0s</c>) is said to have a sign it should not.
+    /// </remarks>
     public static string Problem(string text)
     {
         var value = text.Trim();
         if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return $"'{text}' has no unit; write a duration as {Forms}";
-        return value.StartsWith('-') && TryParse(value[1..]) is not null
-            ? $"'{text}' is negative; a duration must be positive, written as {Forms}"
+        return value.StartsWith('-') && TryParse(value[1..]) is { } unsigned
+            ? unsigned == TimeSpan.Zero
+                ? $"'{text}' has a minus sign; a duration is written without one, as {Forms}"
+                : $"'{text}' is negative; a duration must be positive, written as {Forms}"
             : $"'{text}' is not a duration; write it as {Forms}";
     }
 }

@@ -53,11 +53,11 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             {
                 index++;
                 var source = ReadSource(element, $"{fileName}: source #{index}", fileName, sectionSlugs, scheduleProblem, problems);
-                if (source is null) continue;
+                // Whatever else is wrong with either source: said only once the rest was fixed, it cost the operator another round.
                 // Both by position (as a source without a valid id is named): the id alone names either.
-                if (!ids.TryAdd(source.Id, index))
-                    problems.Add($"{fileName}: source '{source.Id}': id: source #{ids[source.Id]} has it too (this is source #{index}); give each source its own id");
-                sources.Add(source);
+                if (IdOf(element) is { } id && !ids.TryAdd(id, index))
+                    problems.Add($"{fileName}: source '{id}': id: source #{ids[id]} has it too (this is source #{index}); give each source its own id");
+                if (source is not null) sources.Add(source);
             }
         }
         return (sources, problems);
@@ -92,6 +92,11 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
     private static string Meant(string field, ISourceKind kind) =>
         CloseNames.Meant(field, CommonFields.Concat(kind.Fields));
 
+    // The source's id when it is a valid one (a string of letters, digits, '.', '_' or '-'), else null.
+    private static string? IdOf(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var value) && value.ValueKind == JsonValueKind.String
+        && value.GetString() is { } id && Regex.IsMatch(id, "^[A-Za-z0-9][A-Za-z0-9._-]*$") ? id : null;
+
     private SourceDefinition? ReadSource(JsonElement element, string position, string fileName, IReadOnlyDictionary<string, string> sectionSlugs,
         Func<string, string?> scheduleProblem, List<string> problems)
     {
@@ -100,10 +105,10 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
             problems.Add($"{position}: expected an object");
             return null;
         }
-        var id = element.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.String ? idValue.GetString() : null;
-        if (string.IsNullOrWhiteSpace(id) || !Regex.IsMatch(id, "^[A-Za-z0-9][A-Za-z0-9._-]*$"))
+        if (IdOf(element) is not { } id)
         {
-            problems.Add($"{position}: id: required, letters, digits, '.', '_' or '-' (got {(id is null ? "nothing" : $"'{id}'")})");
+            var given = element.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.String ? idValue.GetString() : null;
+            problems.Add($"{position}: id: required, letters, digits, '.', '_' or '-' (got {(given is null ? "nothing" : $"'{given}'")})");
             return null;
         }
         var where = $"{fileName}: source '{id}'";

@@ -89,7 +89,8 @@ public sealed class SummariesOptions
             yield return $"Summaries:ApiKeyEnv: the name of an environment variable (letters, digits, _), not the key";
         if (MaxPerWeek is < 0 or > 1000) yield return $"Summaries:MaxPerWeek: must be 0..1000, got {MaxPerWeek}";
         if (Timeout <= TimeSpan.Zero) yield return $"Summaries:Timeout: must be positive, got {Duration.Format(Timeout)}";
-        if (ExportBudget < TimeSpan.Zero) yield return "Summaries:ExportBudget: must not be negative";
+        // Zero, export --summaries would ask the model nothing while saying it ran.
+        if (ExportBudget <= TimeSpan.Zero) yield return $"Summaries:ExportBudget: must be positive, got {Duration.Format(ExportBudget)}";
         if (string.IsNullOrWhiteSpace(Prompt)) yield return "Summaries:Prompt: must name the prompt template";
         if (MaxInputChars is < 100 or > 100_000) yield return $"Summaries:MaxInputChars: must be 100..100000, got {MaxInputChars}";
         if (MaxOutputTokens is < 16 or > 8192) yield return $"Summaries:MaxOutputTokens: must be 16..8192, got {MaxOutputTokens}";

@@ -23,7 +23,7 @@ public sealed class SummaryPrompt
     public SummaryPrompt(string templateSource, string templateName)
     {
         if (!Parser.TryParse(templateSource, out var template, out var error))
-            throw DraftTemplateException.ParseFailed(templateName, templateSource, error);
+            throw DraftTemplateException.ParseFailed(templateName, templateSource, error, Parser.RegisteredTags.Keys);
         if (TemplateCheck.IncludeProblem(template, templateSource, templateName) is { } include) throw new DraftTemplateException(include);
         _template = template;
         _name = templateName;

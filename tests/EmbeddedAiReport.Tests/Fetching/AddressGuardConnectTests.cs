@@ -59,4 +59,28 @@ public sealed class AddressGuardConnectTests : LoopbackTest
         var request = Assert.Single(Server.Requests);
         Assert.Equal(("/feed.xml", $"feed.example.test:{Server.BaseUri.Port}"), (request.PathAndQuery, request.Headers["Host"]));
     }
+
+    // validate warned of localhost but not of feeds.localhost, whose polls then failed as a name that does not resolve (the
+    // system resolver sends it to DNS; here: no answer). Loopback by RFC 6761, as validate now says: refused as a private
+    // address without allowPrivateNetwork, connected to on loopback with it, never looked up.
+    [Theory]
+    [InlineData("feeds.localhost")]
+    [InlineData("Feeds.LocalHost.")]
+    public async Task Fetch_ANameUnderLocalhost_IsLoopbackWithoutALookup_RefusedOrConnectedAsItsSourceAllows(string host)
+    {
+        var uri = new Uri($"http://{host}:{Server.BaseUri.Port}/feed.xml");
+        Task<FetchOutcome> FetchAsync(bool allowPrivate) =>
+            Services.Get<Fetcher>().FetchAsync(new FetchRequest(uri, HttpValidators.None, AllowPrivateNetwork: allowPrivate), CancellationToken.None);
+
+        var refused = Assert.IsType<FetchOutcome.Refused>(await FetchAsync(allowPrivate: false));
+        var requestsWhenRefused = Server.Requests.Count;
+        var fetched = await FetchAsync(allowPrivate: true);
+
+        Assert.True(AddressGuard.NamesPrivateAddress(uri));
+        Assert.True(refused.PrivateNetwork);
+        Assert.StartsWith($"{uri.IdnHost} resolves to a private or loopback address; set \"allowPrivateNetwork\": true", refused.Reason);
+        Assert.Equal(0, requestsWhenRefused);
+        Assert.IsType<FetchOutcome.Fetched>(fetched);
+        Assert.Equal("/feed.xml", Assert.Single(Server.Requests).PathAndQuery);
+    }
 }

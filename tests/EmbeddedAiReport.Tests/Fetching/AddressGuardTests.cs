@@ -56,6 +56,10 @@ public sealed class AddressGuardTests
     [InlineData("http://[2606:4700::6810:84e5]/feed.xml", false)]
     [InlineData("https://example.org/feed.xml", false)]
     [InlineData("http://10.example.org/feed.xml", false)]
+    [InlineData("http://feeds.localhost:8080/feed.xml", true)]   // RFC 6761 §6.3: every name under localhost is loopback
+    [InlineData("http://a.b.LOCALHOST./feed.xml", true)]
+    [InlineData("http://localhost.example.org/feed.xml", false)]
+    [InlineData("http://notlocalhost/feed.xml", false)]
     public void NamesPrivateAddress_Url_SaysWhetherItsHostIsALoopbackOrPrivateAddress(string url, bool expected) =>
         Assert.Equal(expected, AddressGuard.NamesPrivateAddress(new Uri(url)));
 }

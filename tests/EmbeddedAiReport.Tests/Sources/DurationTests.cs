@@ -41,4 +41,17 @@ public sealed class DurationTests
         Assert.Null(Duration.TryParse(text));
         Assert.Equal(expected, Duration.Problem(text));
     }
+
+    // "-0s" read as zero (-0.0 is not below 0) and "-00:00:00" as TimeSpan.Zero: a value allowed to be 0 (politenessDelay,
+    // Fetching:HostDelays) took them silently. A minus is refused whatever follows, and a minus zero is said to have the sign.
+    [Theory]
+    [InlineData("-0s")]
+    [InlineData("-0.0h")]
+    [InlineData("-00:00:00")]
+    public void MinusZero_IsRefusedAndSaidToHaveTheSign(string text)
+    {
+        Assert.Null(Duration.TryParse(text));
+        Assert.Equal($"'{text}' has a minus sign; a duration is written without one, as 30s, 5m, 1h, 1d, 1w or hh:mm:ss", Duration.Problem(text));
+        Assert.Equal(TimeSpan.Zero, Duration.TryParse(text[1..]));   // zero itself is a duration; its range is the field's to say
+    }
 }

@@ -135,6 +135,23 @@ public sealed class SourceCatalogTests : IDisposable
         Assert.Equal(["sources.json: source 'arxiv-cs-lg': id: source #1 has it too (this is source #3); give each source its own id"], problems);
     }
 
+    // A duplicate id was looked for only among sources with no other problem: fixing the URL of one showed the duplicate only
+    // in the next round. It is said with the others, whatever they are.
+    [Fact]
+    public void Parse_DuplicateIdOfSourcesWithOtherProblems_IsSaidWithThem()
+    {
+        var problems = Problems("""
+            {"sources": [{"id": "arxiv-cs-lg", "kind": "feed", "url": "ftp://x.org/"},
+                         {"id": "arxiv-cs-lg", "kind": "feed", "url": "https://y.org/", "timeout": "0s"}]}
+            """);
+
+        Assert.Equal(
+            ["sources.json: source 'arxiv-cs-lg': url: not an absolute http(s) URL: 'ftp://x.org/'",
+             "sources.json: source 'arxiv-cs-lg': timeout: must be longer than zero, got 0s",
+             "sources.json: source 'arxiv-cs-lg': id: source #1 has it too (this is source #2); give each source its own id"],
+            problems);
+    }
+
     // README, sources.json: durations are 90s, 5m … and must be positive; "-5m" was "not a duration", which sent the operator
     // to the forms instead of to the minus (round 43). A negative clock form is the same mistake.
     [Theory]

@@ -123,6 +123,47 @@ public sealed class OperatorMessagesTests : LoopbackTest
             result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    // Report:ProtectReads asks the reads for the editor token: without one set, nothing could read them, so it is refused.
+    [Fact]
+    public async Task Validate_ProtectReadsWithoutAnEditorToken_IsAProblem()
+    {
+        var config = Config("\"enabled\": true", json => json["Report"]!["ProtectReads"] = true);
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            ["appsettings.json: Report:ProtectReads: needs Report:EditorToken, the token the reads then ask for", "1 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    // A minus zero passed where 0 is allowed (a host delay), and two durations had no range: Report:ExportLag took a negative
+    // lag (the job exporting a week not over) and Summaries:ExportBudget a zero one (export --summaries asking nothing).
+    [Fact]
+    public async Task Validate_MinusZeroAndTheRangesOfExportLagAndExportBudget_AreProblemsNamingTheValue()
+    {
+        var config = Config("\"enabled\": true", json =>
+        {
+            json["Report"]!["ExportLag"] = "-1.00:00:00";
+            json["Fetching"]!["HostDelays"] = new JsonObject { ["arxiv.org"] = "-0s", ["example.org"] = "-00:00:00" };
+            json["Summaries"] = new JsonObject { ["Endpoint"] = "http://127.0.0.1:9/v1", ["Model"] = "m", ["ExportBudget"] = "0s" };
+        });
+        var tooLong = Config("\"enabled\": true", json => json["Report"]!["ExportLag"] = "5w", folder: "long");
+
+        var result = await CliRunner.RunAsync("validate", "--config", config);
+        var longLag = await CliRunner.RunAsync("validate", "--config", tooLong);
+
+        Assert.Equal(
+            ["appsettings.json: Fetching:HostDelays:arxiv.org: '-0s' has a minus sign; a duration is written without one, as 30s, 5m, 1h, 1d, 1w or hh:mm:ss",
+             "appsettings.json: Fetching:HostDelays:example.org: '-00:00:00' has a minus sign; a duration is written without one, as 30s, 5m, 1h, 1d, 1w or hh:mm:ss",
+             "appsettings.json: Report:ExportLag: must be from 0 to 28 days, got -1d",
+             "appsettings.json: Summaries:ExportBudget: must be positive, got 0s",
+             "4 config problem(s); nothing was done."],
+            result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(["appsettings.json: Report:ExportLag: must be from 0 to 28 days, got 35d", "1 config problem(s); nothing was done."],
+            longLag.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     [Fact]
     public async Task Validate_DurationsOutOfRange_SayTheValueAsTheFileWritesIt()
     {

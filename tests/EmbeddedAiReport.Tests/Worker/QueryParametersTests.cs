@@ -38,7 +38,7 @@ public sealed partial class QueryParametersTests
             var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
                 .Select(e => (Pattern: e.RoutePattern.RawText!, Method: e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods[0]))
                 .Distinct().OrderBy(r => r.Pattern, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal).ToList();
-            Assert.Equal(["/drafts/latest.json", "/drafts/latest.md", "/drafts/{window}.json", "/drafts/{window}.md", "/entries", "/healthz", "/issues",
+            Assert.Equal(["/drafts/latest.json", "/drafts/latest.md", "/drafts/{window}.json", "/drafts/{window}.md", "/entries", "/favicon.ico", "/healthz", "/issues",
                 "/issues/{date}.md", "/metrics", "/review", "/review/assets/{name}", "/review/login", "/review/{window}", "/review/{window}/entries/{id}",
                 "/review/{window}/entries/{id}/edit", "/review/{window}/publish", "/sources"], routes.Select(r => r.Pattern).Distinct());
             var expected = new List<string>();

@@ -459,6 +459,27 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(expected, answered);
     }
 
+    // A browser asks /favicon.ico beside every page it opens: the review page named no icon, so each load had a 404 problem
+    // reply too. The page's head names an empty one now, and /favicon.ico (asked beside a draft or JSON) is 204, cached.
+    [Fact]
+    public async Task Favicon_ThePageNamesAnEmptyIcon_TheBrowsersOwnRequestIsNoContentCachedForADay()
+    {
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+
+        var page = Parse(await http.GetStringAsync($"review/{ReviewSite.Week}"));
+        var login = Parse(await http.GetStringAsync("review/login"));
+        var favicon = await http.GetAsync("favicon.ico");
+        var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "favicon.ico"));
+
+        Assert.Equal("data:,", page.QuerySelector("head link[rel=icon]")?.GetAttribute("href"));
+        Assert.Equal("data:,", login.QuerySelector("head link[rel=icon]")?.GetAttribute("href"));
+        Assert.Equal(HttpStatusCode.NoContent, favicon.StatusCode);
+        Assert.Empty(await favicon.Content.ReadAsByteArrayAsync());
+        Assert.Equal(TimeSpan.FromDays(1), favicon.Headers.CacheControl?.MaxAge);
+        Assert.Equal(HttpStatusCode.NoContent, head.StatusCode);
+    }
+
     // A number past Int32 (a place) or Int64 (an id) was refused as no number at all ("a place from 1 on is required", a
     // 404 "nothing is served"): the refusal says the range taken. "down" from the largest place keeps the item last.
     [Fact]
@@ -1365,6 +1386,51 @@ public sealed partial class ReviewEndpointsTests
         Assert.DoesNotContain(secret, string.Join(";", login.Headers.GetValues("Set-Cookie")));
         Assert.Equal(HttpStatusCode.SeeOther, withCookie.StatusCode);
         Assert.Equal("candidate", site.StatusOf(id));
+    }
+
+    // With Report:EditorToken only the review page needed it: behind a reverse proxy (README "Security") the drafts, issues,
+    // entries and sources were public. Report:ProtectReads asks the token there too (bearer or the login cookie), leaving
+    // /healthz and /metrics to scrapers; without it scripts read them as before.
+    [Fact]
+    public async Task ProtectReads_TheReadsNeedTheEditorToken_BearerOrLoginCookie_HealthAndMetricsStayOpen()
+    {
+        const string secret = "s3cret-editor-token";
+        await using var site = await ReviewSite.StartAsync(editorToken: secret, settings: json => json["Report"]!["ProtectReads"] = true);
+        await using var open = await ReviewSite.StartAsync(editorToken: secret);
+        string[] reads = ["drafts/latest.md", $"drafts/{ReviewSite.Week}.json", "drafts/since-last.md", "issues", "issues/2020-05-15.md",
+            $"entries?week={ReviewSite.Week}", "sources", "entries?sectoin=papers"];
+        using var http = Client(site);
+        using var script = Client(open);
+
+        var anonymous = new List<HttpResponseMessage>();
+        foreach (var path in reads) anonymous.Add(await http.GetAsync(path));
+        var withBearer = new List<HttpResponseMessage>();
+        foreach (var path in reads)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+            withBearer.Add(await http.SendAsync(request));
+        }
+        var health = await http.GetAsync("healthz");
+        var metrics = await http.GetAsync("metrics");
+        var loginToken = await FormTokenAsync(http, "review/login");
+        var login = await http.SendAsync(Post("review/login", (ReviewPage.TokenField, loginToken), ("token", secret), ("next", "/review")));
+        var withCookie = await http.GetAsync($"entries?week={ReviewSite.Week}");
+        var unprotected = await script.GetAsync($"entries?week={ReviewSite.Week}");
+
+        Assert.All(anonymous, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        Assert.All(anonymous, r => Assert.Equal("Bearer", r.Headers.WwwAuthenticate.Single().Scheme));
+        Assert.Contains("Report:ProtectReads is set: send Authorization: Bearer <Report:EditorToken>, or log in at /review/login",
+            await anonymous[0].Content.ReadAsStringAsync());
+        // Allowed in, each route answers as it does without the option: a misspelt parameter is still its 400.
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.OK, HttpStatusCode.NotFound,
+            HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.BadRequest], withBearer.Select(r => r.StatusCode));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Matches("(?i); path=/(;|$)", login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(ReviewAccess.CookieName + "=", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.OK, withCookie.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unprotected.StatusCode);
     }
 
     // A login post without the form's anti-forgery token answered 200 (the login page again), as if the post were fine; one

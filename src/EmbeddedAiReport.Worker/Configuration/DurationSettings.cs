@@ -15,8 +15,10 @@ namespace EmbeddedAiReport.Worker.Configuration;
 /// </remarks>
 internal static class DurationSettings
 {
-    /// <summary>Values for the binder by key (null: leave the default), and every problem.</summary>
-    public static (Dictionary<string, string?> Values, List<string> Problems) Read(IConfiguration configuration, string file)
+    /// <summary>Values for the binder by key (null: leave the default), and every problem, each led by where its value was set
+    /// (<paramref name="file"/> or the variable of <paramref name="prefix"/>: <see cref="SettingOrigin"/>).</summary>
+    public static (Dictionary<string, string?> Values, List<string> Problems) Read(IConfiguration configuration, string file,
+        string prefix = SettingOrigin.EnvironmentPrefix)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var problems = new List<string>();
@@ -27,7 +29,7 @@ internal static class DurationSettings
             // (-00:00:00) is not: it would pass a check that allows 0, its sign unsaid (Duration.Problem says it).
             var span = Duration.TryParse(text)
                 ?? (text.Contains(':') && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var negative) && negative < TimeSpan.Zero ? negative : null);
-            if (span is null) problems.Add($"{file}: {key}: {Duration.Problem(text)}");
+            if (span is null) problems.Add($"{SettingOrigin.Of(configuration, key, file, prefix)}: {key}: {Duration.Problem(text)}");
             values[key] = (span ?? fallback)?.ToString("c", CultureInfo.InvariantCulture);
         }
         foreach (var section in ReportSettings.Sections)

@@ -67,6 +67,19 @@ public sealed class SettingOriginTests : IDisposable
         Assert.Equal(expected.Replace("{P}", _prefix), SettingOrigin.Locate(configuration, problem, "appsettings.json", _prefix));
     }
 
+    // Durations are read before the binder (DurationSettings): a bad one a variable set names the variable too, one of
+    // the file the file.
+    [Fact]
+    public void DurationSettings_ABadDurationAVariableSet_NamesTheVariable()
+    {
+        Set("Fetching__Timeout", "30");
+        var (_, problems) = DurationSettings.Read(Build("""{"Fetching": {"PollBudget": "-5m"}}"""), "appsettings.json", _prefix);
+
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith($"{_prefix}Fetching__Timeout: Fetching:Timeout: ", problems.Single(p => p.Contains("Fetching:Timeout")));
+        Assert.StartsWith("appsettings.json: Fetching:PollBudget: ", problems.Single(p => p.Contains("Fetching:PollBudget")));
+    }
+
     private IConfigurationRoot Build(string json) =>
         new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).AddEnvironmentVariables(_prefix).Build();
 

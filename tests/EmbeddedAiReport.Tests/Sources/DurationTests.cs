@@ -36,6 +36,8 @@ public sealed class DurationTests
     [InlineData("-soon", "'-soon' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
     [InlineData("--5m", "'--5m' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
     [InlineData("-30", "'-30' has no unit; write a duration as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
+    // Only a minus makes it negative: another mark before a duration is no duration.
+    [InlineData("~5m", "'~5m' is not a duration; write it as 30s, 5m, 1h, 1d, 1w or hh:mm:ss")]
     public void Negative_IsRefusedAndSaidToBeNegative(string text, string expected)
     {
         Assert.Null(Duration.TryParse(text));

@@ -58,6 +58,9 @@ public sealed class SourceCatalogTests : IDisposable
         "sources.json: source 'a': kind: unknown kind 'atom' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror); did you mean feed? (any RSS, Atom or JSON Feed address)")]
     [InlineData("""{"sources": [{"id": "a", "kind": "fede", "url": "https://x.org/"}]}""",
         "sources.json: source 'a': kind: unknown kind 'fede' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror); did you mean feed?")]
+    // The spaces around a misspelt name are not edits: "fede " is "fede" (five characters would allow one edit only).
+    [InlineData("""{"sources": [{"id": "a", "kind": " fede ", "url": "https://x.org/"}]}""",
+        "sources.json: source 'a': kind: unknown kind ' fede ' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror); did you mean feed?")]
     [InlineData("""{"sources": [{"id": "a", "kind": "arxiv", "url": "https://x.org/"}]}""",
         "sources.json: source 'a': kind: unknown kind 'arxiv' (known: arxiv-api, arxiv-listing, arxiv-rss, feed, github-releases, wechat-mirror); did you mean arxiv-api or arxiv-rss or arxiv-listing?")]
     [InlineData("""{"sources": [{"id": "a", "kind": "feed"}]}""", "sources.json: source 'a': url: required for kind 'feed'")]
@@ -150,6 +153,28 @@ public sealed class SourceCatalogTests : IDisposable
              "sources.json: source 'arxiv-cs-lg': timeout: must be longer than zero, got 0s",
              "sources.json: source 'arxiv-cs-lg': id: source #1 has it too (this is source #2); give each source its own id"],
             problems);
+    }
+
+    [Fact]
+    public void Parse_AnIdUsedThrice_EachLaterSourceNamesTheFirstByItsPositionInTheFile()
+    {
+        // Positions are the file's, as "source #1: id: required" counts them (a source with a problem is still one); the
+        // third source with an id names the first, where the id was first given. Ids are compared as written ("A" is not "a").
+        var problems = Problems("""
+            {"sources": [{"kind": "feed", "url": "https://w.org/"},
+                         {"id": "a", "kind": "feed", "url": "https://x.org/"},
+                         {"id": "a", "kind": "feed", "url": "https://y.org/"},
+                         {"id": "a", "kind": "feed", "url": "https://z.org/"},
+                         {"id": "A", "kind": "feed", "url": "https://v.org/"}]}
+            """);
+
+        Assert.Equal(3, problems.Count);
+        Assert.StartsWith("sources.json: source #1: id: required", problems[0]);
+        Assert.Equal(
+        [
+            "sources.json: source 'a': id: source #2 has it too (this is source #3); give each source its own id",
+            "sources.json: source 'a': id: source #2 has it too (this is source #4); give each source its own id",
+        ], problems.Skip(1));
     }
 
     // README, sources.json: durations are 90s, 5m … and must be positive; "-5m" was "not a duration", which sent the operator

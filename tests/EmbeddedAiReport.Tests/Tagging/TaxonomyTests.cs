@@ -27,6 +27,25 @@ public sealed class TaxonomyTests
     }
 
     [Fact]
+    public void Parse_MisspeltFields_EachCheckedAsTheFieldItMeans()
+    {
+        // README, tags.json: a misspelt field names the one meant, "and a list in it is checked as that field's": a misspelt
+        // negative's string is no list; a misspelt zh's terms are substrings, not regexes ("C++" is no valid one); weight takes
+        // a number, not a list of strings.
+        var (taxonomy, problems) = Taxonomy.Parse("""{"tags": [{"tag": "npu", "en": ["npu"], "weigth": 2, "zhh": ["C++"], "negativ": "phone"}]}""", "tags.json");
+
+        Assert.Null(taxonomy);
+        const string known = " (known: comment, en, enExact, negative, patterns, tag, weight, zh)";
+        Assert.Equal(
+        [
+            "tags.json: tag 'npu': weigth: unknown field; did you mean weight?" + known,
+            "tags.json: tag 'npu': zhh: unknown field; did you mean zh?" + known,
+            "tags.json: tag 'npu': negativ: unknown field; did you mean negative?" + known,
+            "tags.json: tag 'npu': negativ: expected a list of non-empty strings",
+        ], problems);
+    }
+
+    [Fact]
     public void Parse_TagWithoutWeight_WeighsOne()
     {
         // tags.json's header and the README: a tag's weight is 1 when left out.

@@ -301,6 +301,29 @@ public sealed class ConfigWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEditOfAppSettingsWithTwoProblems_SaysEachAndNotAReloadedFilesProblem()
+    {
+        // README, event 4120: an edit validate would refuse names "the problems a restart would stop at": both of two, counted
+        // in the plural and set apart as validate lists them. The template's typo beside it was a reload's to say (4103): it is
+        // not said again as appsettings.json's.
+        var (config, _, watcher) = await WatchingAsync();
+        await SaveATemplateTypoAsync(config);
+
+        TempDirectory.EditSettings(config, json =>
+        {
+            json["Fetching"]!["Timeout"] = "-5m";
+            json["Fetching"]!["PollBudget"] = "-1m";
+        });
+        var said = await ClockDriver.RunAsync(_clock, _logs.WaitForAsync(4120), Step);
+
+        const string forms = "a duration must be positive, written as 30s, 5m, 1h, 1d, 1w or hh:mm:ss";
+        Assert.Equal("appsettings.json changed: the daemon reads it only at start, so its running settings stay until it is restarted "
+            + "(as saved it has 2 problems, which validate reports and a restart would stop at: "
+            + $"appsettings.json: Fetching:Timeout: '-5m' is negative; {forms}; appsettings.json: Fetching:PollBudget: '-1m' is negative; {forms})", said);
+        await watcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task ABadTemplatePutBackAsItRuns_SaysTheProblemIsGone()
     {
         // The operator's typo is logged (4103) and the running template stays; undoing it leaves the daemon as it was, which

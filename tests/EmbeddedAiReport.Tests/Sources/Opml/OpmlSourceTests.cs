@@ -68,6 +68,14 @@ public sealed class OpmlSourceTests
     // A mirror's account feed imported as --kind feed: the address as url, still on the operator's network.
     [InlineData("http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom", "feed",
         """{ "id": "x", "kind": "feed", "url": "http://192.168.1.20:4000/feeds/MP_WXS_3073282833.atom", "allowPrivateNetwork": true }""")]
+    // Each range the address guard refuses (README "allowPrivateNetwork": RFC 1918's 172.16/12, link-local 169.254/16, IPv6
+    // loopback and unique local fc00::/7), and the public addresses just outside 172.16/12 and 192.168/16.
+    [InlineData("http://172.20.0.5/rss", null, """{ "id": "x", "kind": "feed", "url": "http://172.20.0.5/rss", "allowPrivateNetwork": true }""")]
+    [InlineData("http://169.254.10.10/rss", null, """{ "id": "x", "kind": "feed", "url": "http://169.254.10.10/rss", "allowPrivateNetwork": true }""")]
+    [InlineData("http://[::1]:1200/rss", null, """{ "id": "x", "kind": "feed", "url": "http://[::1]:1200/rss", "allowPrivateNetwork": true }""")]
+    [InlineData("http://[fd12::7]/rss", null, """{ "id": "x", "kind": "feed", "url": "http://[fd12::7]/rss", "allowPrivateNetwork": true }""")]
+    [InlineData("http://172.32.0.5/rss", null, """{ "id": "x", "kind": "feed", "url": "http://172.32.0.5/rss" }""")]
+    [InlineData("http://192.169.1.20/rss", null, """{ "id": "x", "kind": "feed", "url": "http://192.169.1.20/rss" }""")]
     // A name is not looked up here (validate resolves none either): a public-looking name stays as it was.
     [InlineData("http://intranet.example.org/feed.xml", null, """{ "id": "x", "kind": "feed", "url": "http://intranet.example.org/feed.xml" }""")]
     public void For_PrivateOrLoopbackAddress_AllowsThePrivateNetwork(string url, string? kind, string json) => Assert.Equal(json, Json(url, kind: kind));

@@ -651,6 +651,43 @@ public sealed partial class ReviewEndpointsTests
         Assert.Equal(export.Out, await http.GetStringAsync($"drafts/{ReviewSite.Week}.md"));
     }
 
+    [Fact]
+    public async Task Drafts_AWeekTwoIssuesWentOutFrom_NoteEachOnTheDraftsAndThePage_TheWeekAfterNone()
+    {
+        // README, GET /drafts: "a window an issue was published from has export's note in an X-Eair-Note header too, one value
+        // an issue … also on /drafts/latest.md". Two issues of 2020-W20 (one shortlisted entry held back from the first, put
+        // in the next day's), then the clock's week pulled as latest, and the week after, which no issue was published from.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 5, 16, 12, 0, 0, TimeSpan.FromHours(8)));
+        await using var site = await ReviewSite.StartAsync(clock: clock);
+        using var http = Client(site);
+        var held = site.IdOf("CUDA 11 Features Revealed").ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(0, (await site.CliAsync("mark", held, "--status", "rejected")).ExitCode);
+        Assert.Contains("published issue 2020-05-16", (await site.CliAsync("publish", "--week", ReviewSite.Week)).Out);
+        Assert.Equal(0, (await site.CliAsync("mark", held, "--status", "shortlisted")).ExitCode);
+        clock.Advance(TimeSpan.FromDays(1));
+        Assert.Contains("published issue 2020-05-17", (await site.CliAsync("publish", "--week", ReviewSite.Week)).Out);
+
+        // 2020-W20 is Monday 2020-05-11 .. Sunday 2020-05-17, each issue's window cut at its date (as Publish_WithoutShownDraft_…
+        // has it); README's words for each, in date order.
+        string[] notes = [.. new[] { "2020-05-16", "2020-05-17" }.Select(date => $"the issue of {date} published 2020-05-11 .. {date}: "
+            + $"its items are left out of drafts, which show what is not published yet; /issues/{date}.md is that issue as it went out")];
+        foreach (var path in new[] { $"drafts/{ReviewSite.Week}.md", "drafts/latest.md", "drafts/latest.json" })
+        {
+            using var reply = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
+            Assert.Equal(notes, reply.Headers.GetValues("X-Eair-Note"));
+        }
+        var page = await http.GetStringAsync($"review/{ReviewSite.Week}");
+        Assert.Contains("<a href=\"/issues/2020-05-16.md\">the issue of 2020-05-16 as it went out</a>", page);
+        Assert.Contains("<a href=\"/issues/2020-05-17.md\">the issue of 2020-05-17 as it went out</a>", page);
+        Assert.DoesNotContain("The draft is empty", page);   // the notes say why: its entries went out in the issues
+
+        using var weekAfter = await http.GetAsync("drafts/2020-W21.md");
+        Assert.Equal(HttpStatusCode.OK, weekAfter.StatusCode);
+        Assert.False(weekAfter.Headers.Contains("X-Eair-Note"));
+        Assert.DoesNotContain("the issue of", await http.GetStringAsync("review/2020-W21"));
+    }
+
     // An empty draft is never published: the page says so where the button would be, not a Publish that can only be refused.
     private static void AssertOffersNoPublish(string html)
     {
@@ -673,6 +710,28 @@ public sealed partial class ReviewEndpointsTests
         Assert.Contains("<a href=\"/sources\">/sources</a>", html);
         Assert.Contains("the week before is <a href=\"/review/2020-W29\">2020-W29</a>.", html);
         AssertOffersNoPublish(html);
+    }
+
+    [Fact]
+    public async Task Page_DaysWindows_NoWeekBeforeLink_AndTheOneEntryOutOfTheDraftInTheSingular()
+    {
+        // README, the review page: an empty window links "the week before", which a week has; a days window has none (its
+        // page's ← link is the week containing its first day, which is no week before it). A window whose one entry is out
+        // of the draft says so in the singular.
+        await using var site = await ReviewSite.StartAsync();
+        using var http = Client(site);
+        var lone = new IssueItem("news", "A lone Wednesday post | 测试号", "https://example.org/lone", null, "The only post of its day.", []);
+        site.Server.MapFile("news.xml", CorpusFeeds.Rss("news", [lone], new DateTimeOffset(2020, 5, 20, 9, 0, 0, TimeSpan.FromHours(8))));
+        Assert.Equal(0, (await site.CliAsync("poll", "--source", "news")).ExitCode);
+        Assert.Equal(0, (await site.CliAsync("mark", site.IdOf("A lone Wednesday post").ToString(CultureInfo.InvariantCulture), "--status", "rejected")).ExitCode);
+
+        var empty = await http.GetStringAsync("review/2020-07-20..2020-07-22");
+        var one = await http.GetStringAsync("review/2020-05-20..2020-05-20");
+
+        Assert.Contains("No entries are dated 2020-07-20 .. 2020-07-22 yet: nothing to review or publish here.", empty);
+        Assert.DoesNotContain("the week before is", empty);
+        Assert.Contains("The draft is empty: the window&#39;s one entry is out of it, each saying why; shortlist one to put it in.", one);
+        AssertOffersNoPublish(one);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ internal static class SourcesOpmlCommand
     {
         var file = new Argument<string>("FILE") { Description = "OPML file (OPML 1.0 or 2.0: a feed reader's export, wewe-rss's, Inoreader's, Feedly's …)" };
         var kind = new Option<string?>("--kind") { Description = "Make every outline a source of this kind (default: recognised from each address, else feed)" };
-        kind.OneOf(Kinds);
+        kind.OneOf(Kinds, token => SourceCatalog.KindMeant(token, Kinds));
         var schedule = new Option<string?>("--schedule") { Description = "The schedule of every added source (Quartz cron in Draft:TimeZone or an interval; default: 1h)" };
         var section = new Option<string?>("--section") { Description = "The section hint of every added source (slug or name)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Say what would be added and skipped; write nothing" };

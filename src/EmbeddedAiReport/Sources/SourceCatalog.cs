@@ -82,9 +82,15 @@ public sealed class SourceCatalog(IEnumerable<ISourceKind> kinds)
 
     // A misspelt kind names the one meant, as a misspelt field does; a feed's format ("rss", "atom") is kind feed, which a
     // spelling distance would not find ("rss" is closest to arxiv-rss, arXiv's own feeds).
-    private string KindMeant(string kindName) =>
+    private string KindMeant(string kindName) => KindMeant(kindName, _kinds.Keys);
+
+    /// <summary>
+    /// <c>; did you mean …?</c> for a kind name that is none of <paramref name="kinds"/>: feed for a feed's format, else the
+    /// kind names close to it (sources.json's kind and <c>import-opml --kind</c> say the same).
+    /// </summary>
+    public static string KindMeant(string kindName, IEnumerable<string> kinds) =>
         FeedFormats.Contains(kindName.Trim(), StringComparer.OrdinalIgnoreCase) ? "; did you mean feed? (any RSS, Atom or JSON Feed address)"
-        : CloseNames.Meant(kindName, _kinds.Keys);
+        : CloseNames.Meant(kindName, kinds);
 
     private static readonly string[] FeedFormats = ["rss", "atom", "rdf", "json", "jsonfeed", "json-feed", "xml"];
 

@@ -381,6 +381,10 @@ public sealed class CliTests : IDisposable
     // Containing a word is enough, however far: json-pretty is seven edits from json.
     [InlineData("--format: 'json-pretty' is not one of markdown, json; did you mean json?", "export", "--format", "json-pretty")]
     [InlineData("--kind: 'feeds' is not one of arxiv-rss, arxiv-listing, arxiv-api, github-releases, wechat-mirror, feed; did you mean feed?", "sources", "import-opml", "subscriptions.opml", "--kind", "feeds")]
+    // A feed's format is kind feed, as sources.json's kind says (SourceCatalog): the closest spelling, arxiv-rss, would make
+    // every outline an arXiv source; atom is close to no kind at all.
+    [InlineData("--kind: 'rss' is not one of arxiv-rss, arxiv-listing, arxiv-api, github-releases, wechat-mirror, feed; did you mean feed? (any RSS, Atom or JSON Feed address)", "sources", "import-opml", "subscriptions.opml", "--kind", "rss")]
+    [InlineData("--kind: 'atom' is not one of arxiv-rss, arxiv-listing, arxiv-api, github-releases, wechat-mirror, feed; did you mean feed? (any RSS, Atom or JSON Feed address)", "sources", "import-opml", "subscriptions.opml", "--kind", "atom")]
     [InlineData("unknown source id(s): no-such-source (see 'sources')", "poll", "--source", "no-such-source")]
     [InlineData("Unrecognized command or argument 'frobnicate'.", "frobnicate")]
     // Whole numbers past their type's range (Int32: 2147483647, Int64: 9223372036854775807) or none at all.

@@ -53,6 +53,11 @@ internal sealed class PostgresDialect : SqlDialect
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
             return string.IsNullOrWhiteSpace(builder.Host) ? "names no Host" : null;
         }
+        catch (ArgumentException ex) when (ex.ParamName is { } keyword && !new NpgsqlConnectionStringBuilder().ContainsKey(keyword))
+        {
+            // Npgsql says "Couldn't set hots (Parameter 'hots')" of a keyword it does not know, as of a value it cannot read.
+            return Unknown(keyword);
+        }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
         {
             return $"not a PostgreSQL connection string ({ex.Message})";
@@ -62,10 +67,22 @@ internal sealed class PostgresDialect : SqlDialect
             // Npgsql drops a keyword given an empty value (`Pasword=`), and throws this, naming nothing, for one it does not know.
             var known = new NpgsqlConnectionStringBuilder();
             return new EmptyKeywords { ConnectionString = connectionString }.Names.FirstOrDefault(k => !known.ContainsKey(k)) is { } unknown
-                ? $"not a PostgreSQL connection string (unknown keyword '{unknown}')"
+                ? Unknown(unknown)
                 : $"not a PostgreSQL connection string ({ex.Message})";
         }
     }
+
+    private static string Unknown(string keyword) =>
+        $"not a PostgreSQL connection string (unknown keyword '{keyword}'{CloseNames.Meant(keyword, CommonKeywords.Where(new NpgsqlConnectionStringBuilder().ContainsKey))})";
+
+    // The keywords a misspelt one is compared with: the builder lists none of its own (its Keys are the ones set), so these
+    // are README's and Npgsql's common ones, each kept only while this Npgsql knows it.
+    private static readonly string[] CommonKeywords =
+    [
+        "Host", "Port", "Database", "Username", "Password", "Passfile", "SSL Mode", "Trust Server Certificate", "Root Certificate",
+        "Timeout", "Command Timeout", "Pooling", "Minimum Pool Size", "Maximum Pool Size", "Connection Idle Lifetime", "Keepalive",
+        "Application Name", "Search Path", "Include Error Detail", "Target Session Attributes", "Options",
+    ];
 
     // The keywords of a connection string given an empty value, which the builder removes as it reads them.
     private sealed class EmptyKeywords : DbConnectionStringBuilder

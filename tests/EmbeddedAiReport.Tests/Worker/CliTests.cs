@@ -47,10 +47,18 @@ public sealed class CliTests : IDisposable
     // A misspelt keyword with an empty value (Npgsql drops such a pair, and throws a bare KeyNotFoundException for an
     // unknown one) stopped validate, run and migrate with a stack trace. Named lower-case, as Npgsql names 'Pasword=x'.
     [InlineData("""{"Storage": {"Provider": "postgres", "ConnectionString": "Host=db;Database=report;Pasword="}}""",
-        "appsettings.json: Storage:ConnectionString: not a PostgreSQL connection string (unknown keyword 'pasword')")]
+        "appsettings.json: Storage:ConnectionString: not a PostgreSQL connection string (unknown keyword 'pasword'; did you mean Password?)")]
     // The unknown one is named, not a known keyword also given no value before it (an empty Password for trust auth).
     [InlineData("""{"Storage": {"Provider": "postgres", "ConnectionString": "Host=db;Database=report;Password=;Pasword="}}""",
-        "appsettings.json: Storage:ConnectionString: not a PostgreSQL connection string (unknown keyword 'pasword')")]
+        "appsettings.json: Storage:ConnectionString: not a PostgreSQL connection string (unknown keyword 'pasword'; did you mean Password?)")]
+    // A misspelt keyword with a value: Npgsql's "Couldn't set hots (Parameter 'hots')" named no problem; the keyword meant
+    // (one edit from Host, two from Database). A known keyword with a bad value keeps Npgsql's words.
+    [InlineData("""{"Storage": {"Provider": "postgres", "ConnectionString": "Hots=db;Database=report"}}""",
+        "appsettings.json: Storage:ConnectionString: not a PostgreSQL connection string (unknown keyword 'hots'; did you mean Host?)")]
+    [InlineData("""{"Storage": {"Provider": "postgres", "ConnectionString": "Host=db;Databse=report"}}""",
+        "appsettings.json: Storage:ConnectionString: not a PostgreSQL connection string (unknown keyword 'databse'; did you mean Database?)")]
+    [InlineData("""{"Storage": {"Provider": "postgres", "ConnectionString": "Host=db;Port=abc"}}""",
+        "appsettings.json: Storage:ConnectionString: not a PostgreSQL connection string (Couldn't set port (Parameter 'port'))")]
     [InlineData("""{"Draft": {"Quotas": {"paper": 5}}}""", "appsettings.json: Draft:Quotas:paper: no such section (sections: news, papers, opensource, blogs)")]
     // The appsettings.json that builds before the relevance model shipped (70d0d7f): its keyword threshold, and what it is
     // on the 0–1 scale (σ(1.25 − 1.25) = 0.5; σ(2 − 1.25) = 1/(1 + e^−0.75) = 0.679). Not above 1: no keyword score meant.

@@ -40,8 +40,10 @@ internal static class MigrateCommand
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or FormatException)
         {
-            // An unreachable server, a refused login, a row PostgreSQL rejects: its transaction rolled back, nothing was written.
-            context.Error.WriteLine($"migrate: {DatabaseFailureException.CauseOf(ex)}; nothing was written to {target.Location}");
+            // An unreachable server, a refused login, a row PostgreSQL rejects: the copy's transaction rolled back. Not "nothing was
+            // written": the schema is brought up to date first, as by every command, and a failing migration (a table of that
+            // name already there) leaves the ones before it, schema_migrations among them.
+            context.Error.WriteLine($"migrate: {DatabaseFailureException.CauseOf(ex)}; no row was copied to {target.Location}");
             return ExitCodes.UsageOrConfig;
         }
         foreach (var table in result.Tables)

@@ -475,7 +475,7 @@ public sealed class OperatorMessagesTests : LoopbackTest
         Assert.Equal(2, result.ExitCode);
         var last = result.Error.Trim().Split('\n')[^1];
         Assert.StartsWith("migrate: Failed to connect to 127.0.0.1:" + port, last);
-        Assert.EndsWith($"; nothing was written to postgres://127.0.0.1:{port}/report", last);
+        Assert.EndsWith($"; no row was copied to postgres://127.0.0.1:{port}/report", last);
         Assert.Equal("", result.Out);
     }
 

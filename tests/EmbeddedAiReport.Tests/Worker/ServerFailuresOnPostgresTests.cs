@@ -83,7 +83,7 @@ public sealed class ServerFailuresOnPostgresTests : LoopbackTest
             var cause = $"error: {Location(connectionString)}: 42501: permission denied for schema public";
             Assert.Equal((2, $"{cause}; nothing was polled"), (poll.ExitCode, poll.Error.Trim()));
             Assert.Equal((2, cause), (entries.ExitCode, entries.Error.Trim()));
-            Assert.Equal((2, $"migrate: 42501: permission denied for schema public; nothing was written to {Location(connectionString)}"),
+            Assert.Equal((2, $"migrate: 42501: permission denied for schema public; no row was copied to {Location(connectionString)}"),
                 (migrate.ExitCode, migrate.Error.Trim().Split('\n')[^1]));
         }
         finally

@@ -25,9 +25,8 @@ internal static partial class ExportCommand
         if (draftWindow is null) return nothingNewer ? ExitCodes.Ok : ExitCodes.UsageOrConfig;
 
         // A window an issue was published from: its items are out of the draft, which is no copy of that issue.
-        var zone = config.Draft.Zone();
-        foreach (var issue in await app.Services.GetRequiredService<IssueStore>().PublishedOverlappingAsync(draftWindow.FromUtc, draftWindow.ToUtc, cancellationToken))
-            context.Error.WriteLine($"note: {PublishedFrom(issue, zone)}; 'issue {issue.Date:yyyy-MM-dd}' prints that issue as it went out");
+        foreach (var (date, note) in await PublishedFromAsync(app.Services.GetRequiredService<IssueStore>(), draftWindow, config.Draft.Zone(), cancellationToken))
+            context.Error.WriteLine($"note: {note}; 'issue {date:yyyy-MM-dd}' prints that issue as it went out");
         if (summaries) await SummarizeCommand.FillAsync(app.Services, draftWindow, context.Error, cancellationToken);
         var text = await app.Services.GetRequiredService<DraftFiles>().RenderAsync(draftWindow, format, cancellationToken);
         if (output is { } path)
@@ -51,10 +50,15 @@ internal static partial class ExportCommand
     }
 
     /// <summary>
-    /// Why the draft of a window an issue was published from lacks that issue's items (export's note on stderr, the review
-    /// page's line): the draft shows what is not published yet, which is no copy of the issue.
+    /// The issues published from <paramref name="window"/>, each with why the window's draft lacks its items (export's note
+    /// on stderr, the review page's line, the drafts' <c>X-Eair-Note</c>, each framing it its own way): the draft shows what is
+    /// not published yet, which is no copy of the issue.
     /// </summary>
-    public static string PublishedFrom((DateOnly Date, DateTimeOffset FromUtc, DateTimeOffset ToUtc, DateOnly LastDay) issue, TimeZoneInfo zone) =>
+    public static async Task<IReadOnlyList<(DateOnly Date, string Note)>> PublishedFromAsync(IssueStore issues, DraftWindow window, TimeZoneInfo zone,
+        CancellationToken cancellationToken) =>
+        (await issues.PublishedOverlappingAsync(window.FromUtc, window.ToUtc, cancellationToken)).Select(issue => (issue.Date, PublishedFrom(issue, zone))).ToList();
+
+    private static string PublishedFrom((DateOnly Date, DateTimeOffset FromUtc, DateTimeOffset ToUtc, DateOnly LastDay) issue, TimeZoneInfo zone) =>
         $"the issue of {issue.Date:yyyy-MM-dd} published {DraftWindow.PublishedFirstDay(issue.FromUtc, issue.ToUtc, issue.LastDay, zone):yyyy-MM-dd} .. {issue.LastDay:yyyy-MM-dd}: "
         + "its items are left out of drafts, which show what is not published yet";
 

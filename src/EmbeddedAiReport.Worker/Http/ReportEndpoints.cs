@@ -179,9 +179,10 @@ internal static partial class ReportEndpoints
     // above its entries; a draft pulled over HTTP (a script, curl) says it in the header, one value an issue, the body the draft.
     private static async Task NotePublishedAsync(HttpContext http, DraftWindow window, CancellationToken cancellationToken)
     {
-        var zone = http.RequestServices.GetRequiredService<LoadedConfig>().Draft.Zone();
-        foreach (var issue in await http.RequestServices.GetRequiredService<IssueStore>().PublishedOverlappingAsync(window.FromUtc, window.ToUtc, cancellationToken))
-            http.Response.Headers.Append(NoteHeader, $"{Cli.ExportCommand.PublishedFrom(issue, zone)}; /issues/{issue.Date:yyyy-MM-dd}.md is that issue as it went out");
+        var services = http.RequestServices;
+        foreach (var (date, note) in await Cli.ExportCommand.PublishedFromAsync(services.GetRequiredService<IssueStore>(), window,
+                     services.GetRequiredService<LoadedConfig>().Draft.Zone(), cancellationToken))
+            http.Response.Headers.Append(NoteHeader, $"{note}; /issues/{date:yyyy-MM-dd}.md is that issue as it went out");
     }
 
     // The note of ExportCommand.LongSinceLast, naming the narrower drafts to ask for (a header value: ASCII only).

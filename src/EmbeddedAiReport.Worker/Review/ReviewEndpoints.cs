@@ -126,8 +126,7 @@ internal static class ReviewEndpoints
             late[entry.Id] = await Cli.LateArrival.DescribeAsync(issueEnding, entry, config.Draft.Zone(), cancellationToken);
         // A week already published says so, as export does on stderr: reopened, its page otherwise shows a draft of what the
         // issue left out and a Publish, as if nothing had gone out.
-        var published = (await issues.PublishedOverlappingAsync(review.Window.FromUtc, review.Window.ToUtc, cancellationToken))
-            .Select(issue => (issue.Date, Cli.ExportCommand.PublishedFrom(issue, config.Draft.Zone()))).ToList();
+        var published = await Cli.ExportCommand.PublishedFromAsync(issues, review.Window, config.Draft.Zone(), cancellationToken);
         view = view with { LateArrivals = late, PublishedFrom = published };
         return Html(http, services.GetRequiredService<ReviewPage>().Render(view), refused?.Status ?? StatusCodes.Status200OK);
     }

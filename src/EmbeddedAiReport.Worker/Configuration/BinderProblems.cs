@@ -44,8 +44,8 @@ internal static partial class BinderProblems
         if (!topLevel) return paths.Select(path => $"{path}: unknown setting");
         var known = Settings(section);
         var close = CloseNames.Among(name, known);
-        var hint = close.Count > 0 ? $"did you mean {string.Join(" or ", close)}?" : $"the settings of {section.Name} are {string.Join(", ", known)}";
-        return paths.Select(path => $"{path}: unknown setting; {hint}");
+        var hint = close.Count > 0 ? CloseNames.Meant(close) : $"; the settings of {section.Name} are {string.Join(", ", known)}";
+        return paths.Select(path => $"{path}: unknown setting{hint}");
     }
 
     /// <summary>The settings an appsettings.json section takes: its options type's properties with a public setter.</summary>

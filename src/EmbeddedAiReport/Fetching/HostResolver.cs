@@ -19,7 +19,7 @@ public sealed class HostResolver(Func<string, CancellationToken, Task<IPAddress[
     /// <exception cref="SocketException">The name does not resolve.</exception>
     public async Task<IPAddress[]> AddressesAsync(string host, CancellationToken cancellationToken) =>
         IPAddress.TryParse(host, out var literal) ? [literal]
-        : IsLocalhostName(host) && !IsLocalhost(host) ? [IPAddress.Loopback, IPAddress.IPv6Loopback]
+        : UnderLocalhost(host) ? [IPAddress.Loopback, IPAddress.IPv6Loopback]
         : await lookUp(host, cancellationToken);
 
     /// <summary>
@@ -27,12 +27,10 @@ public sealed class HostResolver(Func<string, CancellationToken, Task<IPAddress[
     /// RFC 6761 §6.3, as browsers take them, while the system resolver (glibc without systemd-resolved, .NET's own) answers
     /// only <c>localhost</c> from the hosts file and sends the others to DNS, which must not answer them.
     /// </summary>
-    public static bool IsLocalhostName(string host)
-    {
-        var name = host.TrimEnd('.');
-        return IsLocalhost(name) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
-    }
+    public static bool IsLocalhostName(string host) =>
+        host.TrimEnd('.').Equals("localhost", StringComparison.OrdinalIgnoreCase) || UnderLocalhost(host);
 
-    // localhost itself is left to the resolver: the hosts file answers it, and may name the loopback addresses it has.
-    private static bool IsLocalhost(string host) => host.TrimEnd('.').Equals("localhost", StringComparison.OrdinalIgnoreCase);
+    // A name under localhost (localhost itself is left to the resolver: the hosts file answers it, and may name the loopback
+    // addresses it has).
+    private static bool UnderLocalhost(string host) => host.TrimEnd('.').EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
 }
